@@ -1,0 +1,327 @@
+"""The `leadtui` command: no subcommand opens the TUI; subcommands script it.
+
+The CLI and the TUI call the same repository API and never reach into each
+other; textual is imported only when the TUI is opened.
+"""
+
+import csv
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any, TypeVar
+
+import click
+
+from leadtui import __version__, paths, resources
+from leadtui.clock import utc_now
+from leadtui.errors import LeadtuiError
+from leadtui.kpis import DEFINITIONS, KpiSummary
+from leadtui.models import Lead, Source, Stage, build_draft, format_money
+from leadtui.repository import Repository, open_repository
+
+F = TypeVar("F", bound=Callable[..., Any])
+EXPORT_COLUMNS = (
+    "id",
+    "name",
+    "email",
+    "phone",
+    "company",
+    "title",
+    "source",
+    "owner",
+    "stage",
+    "temperature",
+    "score",
+    "value",
+    "value_cents",
+    "lost_reason",
+    "notes",
+    "created_at",
+    "updated_at",
+)
+
+
+class LeadtuiGroup(click.Group):
+    """Turns every LeadtuiError into one line on stderr and exit code 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except LeadtuiError as error:
+            raise click.ClickException(str(error)) from None
+
+
+def db_option(command: F) -> F:
+    return click.option(
+        "--db",
+        "db_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help=f"Database file (default: ${paths.ENV_DB}, else leads.db in the user data dir).",
+    )(command)
+
+
+def _repository(db_path: Path | None) -> Repository:
+    """--db given to the subcommand wins over --db given before it."""
+    group_path = click.get_current_context().find_root().params.get("db_path")
+    return open_repository(db_path or group_path or paths.default_db_path())
+
+
+def _demo_repository() -> Repository:
+    """The demo database, built from sample_data/ the first time."""
+    from leadtui.demo import build_sample_database
+
+    path = paths.demo_db_path()
+    if not path.exists():
+        build_sample_database(path, resources.sample_data_dir(), utc_now())
+    return open_repository(path)
+
+
+@click.group(
+    cls=LeadtuiGroup,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+@click.version_option(__version__, prog_name="leadtui")
+@db_option
+@click.option(
+    "--demo", is_flag=True, help="Open the demo database (made from sample_data on first use)."
+)
+@click.pass_context
+def main(ctx: click.Context, db_path: Path | None, demo: bool) -> None:
+    """A keyboard-first console for a sales team's leads.
+
+    With no command, opens the TUI on the database.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    if demo and db_path:
+        raise click.UsageError("--demo and --db name different databases; pick one")
+    repo = _demo_repository() if demo else _repository(None)
+    from leadtui.tui.app import LeadApp  # only the TUI needs textual
+
+    LeadApp(repo).run()
+
+
+@main.command()
+@click.argument("name")
+@click.option("--email")
+@click.option("--phone")
+@click.option("--company")
+@click.option("--title")
+@click.option("--source", type=click.Choice([s.value for s in Source]), default="other")
+@click.option("--owner")
+@click.option("--value", default="0", help="Expected deal value, e.g. 5000, 5k, 1.2m.")
+@db_option
+def add(db_path: Path | None, value: str, **fields: str | None) -> None:
+    """Add a lead; prints its id."""
+    draft = build_draft(value_cents=value, **fields)
+    click.echo(_repository(db_path).add_lead(draft))
+
+
+@main.command("list")
+@click.option("--stage", type=click.Choice([s.value for s in Stage]))
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@db_option
+def list_leads(db_path: Path | None, stage: str | None, as_json: bool) -> None:
+    """List leads in id order (optionally one stage)."""
+    leads = _repository(db_path).all_leads(stage=Stage(stage) if stage else None)
+    if as_json:
+        _write_json_array(sys.stdout, (lead.export_dict() for lead in leads))
+        return
+    for lead in leads:
+        click.echo(
+            f"{lead.id:>7}  {lead.stage.value:<11} {lead.score:>3}  "
+            f"{format_money(lead.value_cents):>12}  {lead.name}"
+            + (f" ({lead.company})" if lead.company else "")
+        )
+
+
+@main.command()
+@click.argument("lead_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print the lead and its history as JSON.")
+@db_option
+def show(db_path: Path | None, lead_id: int, as_json: bool) -> None:
+    """Show one lead and its history (stage changes and touches, newest first)."""
+    repo = _repository(db_path)
+    lead, history = repo.get_lead(lead_id), repo.history(lead_id)
+    if as_json:
+        record = lead.export_dict() | {"history": [entry.export_dict() for entry in history]}
+        click.echo(json.dumps(record, ensure_ascii=False, indent=2))
+        return
+    _echo_lead(lead)
+    click.echo("\nHistory:")
+    for entry in history:
+        click.echo(f"  {entry.at:%Y-%m-%d %H:%M}  {entry.actor:<10} {entry.summary()}")
+
+
+def _echo_lead(lead: Lead) -> None:
+    rows = {
+        "Lead": f"#{lead.id} {lead.name}",
+        "Company": lead.company,
+        "Title": lead.title,
+        "Email": lead.email,
+        "Phone": lead.phone,
+        "Source": lead.source.value,
+        "Owner": lead.owner,
+        "Stage": lead.stage.label,
+        "Temperature": lead.temperature.value,
+        "Score": str(lead.score),
+        "Value": format_money(lead.value_cents),
+        "Lost reason": lead.lost_reason,
+        "Notes": lead.notes,
+    }
+    for label, value in rows.items():
+        if value:
+            click.echo(f"{label + ':':<13}{value}")
+
+
+def _move_command(name: str, help_text: str, move: Callable[[Repository, int], Lead]) -> None:
+    @main.command(name, help=help_text)
+    @click.argument("lead_id", type=int)
+    @db_option
+    def command(db_path: Path | None, lead_id: int) -> None:
+        lead = move(_repository(db_path), lead_id)
+        click.echo(f"#{lead.id} {lead.name}: {lead.stage.label}")
+
+
+_move_command("advance", "Move a lead to the next stage.", Repository.advance)
+_move_command("win", "Mark a lead won.", Repository.win)
+_move_command("reopen", "Reopen a won or lost lead at the stage it closed from.", Repository.reopen)
+
+
+@main.command()
+@click.argument("lead_id", type=int)
+@click.option("--reason", required=True, help="Why it was lost (required).")
+@db_option
+def lose(db_path: Path | None, lead_id: int, reason: str) -> None:
+    """Mark a lead lost, with a reason."""
+    lead = _repository(db_path).lose(lead_id, reason)
+    click.echo(f"#{lead.id} {lead.name}: {lead.stage.label} ({lead.lost_reason})")
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True)
+@db_option
+def kpi(db_path: Path | None, as_json: bool) -> None:
+    """Leads per stage, conversion, pipeline value and leads by source."""
+    summary = _repository(db_path).kpi_summary()
+    if as_json:
+        click.echo(json.dumps(_kpi_record(summary), indent=2))
+        return
+    click.echo(f"Leads: {summary.total_leads}")
+    for total in summary.stages:
+        click.echo(
+            f"  {total.stage.label:<12}{total.count:>9}  {format_money(total.value_cents):>14}"
+        )
+    conversion = "n/a" if summary.conversion is None else f"{summary.conversion:.1%}"
+    click.echo(f"Conversion (won ÷ closed): {conversion}")
+    click.echo(
+        f"Pipeline value: {format_money(summary.pipeline_value_cents)}"
+        f"  (weighted {format_money(summary.weighted_pipeline_cents)})"
+    )
+    click.echo("By source: " + ", ".join(f"{s.value} {n}" for s, n in summary.by_source.items()))
+
+
+def _kpi_record(summary: KpiSummary) -> dict[str, Any]:
+    return {
+        "total_leads": summary.total_leads,
+        "stages": {
+            t.stage.value: {"count": t.count, "value_cents": t.value_cents} for t in summary.stages
+        },
+        "conversion": summary.conversion,
+        "pipeline_value_cents": summary.pipeline_value_cents,
+        "weighted_pipeline_cents": summary.weighted_pipeline_cents,
+        "by_source": {source.value: count for source, count in summary.by_source.items()},
+        "definitions": DEFINITIONS,
+    }
+
+
+@main.command()
+@click.option(
+    "--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True
+)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file instead of stdout (replaced only when complete).",
+)
+@db_option
+def export(db_path: Path | None, fmt: str, output: Path | None) -> None:
+    """Export every lead as JSON (an array) or CSV."""
+    records = (lead.export_dict() for lead in _repository(db_path).all_leads())
+    with _output(output) as handle:
+        if fmt == "json":
+            _write_json_array(handle, records)
+        else:
+            writer = csv.DictWriter(handle, fieldnames=EXPORT_COLUMNS, extrasaction="ignore")
+            writer.writeheader()
+            writer.writerows(records)
+
+
+@contextmanager
+def _output(path: Path | None) -> Iterator[IO[str]]:
+    """stdout, or a temp file renamed over `path` only once fully written."""
+    if path is None:
+        yield sys.stdout
+        return
+    if not path.parent.is_dir():
+        raise LeadtuiError(f"cannot write {path}: directory {path.parent} does not exist")
+    try:
+        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    except OSError as error:
+        raise LeadtuiError(f"cannot write {path}: {error.strerror}") from None
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            yield stream
+        Path(temp).replace(path)
+    finally:
+        Path(temp).unlink(missing_ok=True)
+
+
+def _write_json_array(handle: IO[str], records: Iterator[dict[str, Any]]) -> None:
+    """Stream a JSON array, one record per line, without holding it in memory."""
+    handle.write("[")
+    for index, record in enumerate(records):
+        handle.write(",\n" if index else "\n")
+        handle.write(json.dumps(record, ensure_ascii=False))
+    handle.write("\n]\n")
+
+
+@main.command()
+@click.option(
+    "--db",
+    "db_path",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="New database file to write (must not exist).",
+)
+@click.option(
+    "--leads", "count", type=click.IntRange(1, 10_000_000), default=1000, show_default=True
+)
+@click.option("--seed", type=int, default=1, show_default=True)
+def demo(db_path: Path, count: int, seed: int) -> None:
+    """Write a deterministic synthetic data set (leads, stage history, touches)."""
+    from rich.progress import Progress
+
+    from leadtui.demo import build_synthetic_database
+
+    with Progress(transient=True, console=_stderr_console()) as progress:
+        task = progress.add_task("Generating leads", total=count)
+        written = build_synthetic_database(
+            db_path,
+            count,
+            seed,
+            utc_now(),
+            progress=lambda done: progress.advance(task, done),
+        )
+    click.echo(f"wrote {written} leads to {db_path}")
+
+
+def _stderr_console() -> Any:
+    from rich.console import Console
+
+    return Console(stderr=True)

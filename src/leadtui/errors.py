@@ -1,0 +1,28 @@
+"""The one exception family the core raises for anything a user can cause.
+
+Both front ends catch `LeadtuiError` and show its message as one line: the CLI
+on stderr with exit code 1, the TUI as a notification. Anything else escaping
+is a bug, not bad input.
+"""
+
+
+class LeadtuiError(Exception):
+    """A problem the user can understand and fix; str() is the message shown."""
+
+
+class LeadNotFound(LeadtuiError):
+    def __init__(self, lead_id: int) -> None:
+        super().__init__(f"no lead with id {lead_id}")
+        self.lead_id = lead_id
+
+
+class IllegalMove(LeadtuiError):
+    """A pipeline move the rules do not allow, e.g. advancing a lost lead."""
+
+
+class InvalidInput(LeadtuiError):
+    """A field failed validation; the message names the field."""
+
+
+class DatabaseUnavailable(LeadtuiError):
+    """The database file cannot be used: missing dir, read-only, not SQLite, newer."""

@@ -1,0 +1,264 @@
+"""The domain's data: enums, validated input, and the records the screens show.
+
+Validation and text sanitising happen here, once. Every str field of every
+model passes through `sanitize`, so nothing stored can carry terminal escape
+sequences, whatever the front end or import path it came from.
+"""
+
+import re
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    EmailStr,
+    Field,
+    ValidationError,
+    field_validator,
+)
+
+from leadtui.errors import InvalidInput
+from leadtui.sanitize import clean_line, clean_text
+
+
+class Stage(StrEnum):
+    """The board's columns, in pipeline order; Won and Lost close a lead."""
+
+    NEW = "new"
+    CONTACTED = "contacted"
+    ENGAGED = "engaged"
+    QUALIFIED = "qualified"
+    OPPORTUNITY = "opportunity"
+    WON = "won"
+    LOST = "lost"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+class Temperature(StrEnum):
+    HOT = "hot"
+    WARM = "warm"
+    COLD = "cold"
+
+
+class Source(StrEnum):
+    """Where a lead came from: marketing, direct sales, or a referral."""
+
+    WEBSITE = "website"
+    ADS = "ads"
+    CONTENT = "content"
+    EMAIL = "email"
+    EVENT = "event"
+    SOCIAL = "social"
+    OUTBOUND = "outbound"
+    REFERRAL = "referral"
+    PARTNER = "partner"
+    OTHER = "other"
+
+
+class ActivityKind(StrEnum):
+    EMAIL = "email"
+    CALL = "call"
+    MEETING = "meeting"
+    CONTENT = "content"
+    SOCIAL = "social"
+    NOTE = "note"
+
+
+_MONEY = re.compile(r"^(?P<number>\d+(?:\.\d{1,2})?)(?P<suffix>[km]?)$")
+
+
+def parse_money(text: str) -> int:
+    """Parse a user's amount into cents: `5000`, `5,000.50`, `$5k`, `1.2m`, `€300`.
+
+    Raises InvalidInput for anything negative, non-numeric or over 1e12 cents.
+    """
+    compact = text.strip().lower().replace(",", "").replace("_", "").replace(" ", "")
+    compact = compact.lstrip("$€£")
+    match = _MONEY.match(compact)
+    if not match:
+        raise InvalidInput(f"value must be a positive amount like 5000, 5k or 1.2m, not {text!r}")
+    multiplier = {"": 1, "k": 1_000, "m": 1_000_000}[match["suffix"]]
+    try:
+        cents = int(Decimal(match["number"]) * multiplier * 100)
+    except InvalidOperation as error:  # unreachable given the regex, kept as a guard
+        raise InvalidInput(f"value {text!r} is not a number") from error
+    if cents > 10**12:
+        raise InvalidInput("value is too large")
+    return cents
+
+
+def format_money(cents: int) -> str:
+    """Whole currency units with thousands separators; cents shown only if any."""
+    units, rest = divmod(cents, 100)
+    return f"{units:,}" if rest == 0 else f"{units:,}.{rest:02d}"
+
+
+def _clean_single_line(value: Any) -> Any:
+    return clean_line(value) if isinstance(value, str) else value
+
+
+def _clean_multi_line(value: Any) -> Any:
+    return clean_text(value).strip() if isinstance(value, str) else value
+
+
+def _blank_to_none(value: str | None) -> str | None:
+    return value or None
+
+
+_PHONE = re.compile(r"^\+?[0-9 ().\-/]{4,30}(?:\s*(?:x|ext\.?)\s*\d{1,6})?$", re.IGNORECASE)
+
+
+def _check_phone(value: str | None) -> str | None:
+    if value is not None and not _PHONE.match(value):
+        raise ValueError("phone may hold digits, spaces, + ( ) - . / and an extension")
+    return value
+
+
+Line = Annotated[str, BeforeValidator(_clean_single_line)]
+OptionalLine = Annotated[
+    str | None, BeforeValidator(_clean_single_line), AfterValidator(_blank_to_none)
+]
+Text = Annotated[str, BeforeValidator(_clean_multi_line)]
+
+
+class LeadDraft(BaseModel):
+    """What a person (quick-add, CLI, import) supplies to create a lead."""
+
+    model_config = ConfigDict(frozen=True, str_max_length=2000)
+
+    name: Line = Field(min_length=1, max_length=200)
+    email: Annotated[
+        EmailStr | None, BeforeValidator(_clean_single_line), BeforeValidator(_blank_to_none)
+    ] = None
+    phone: Annotated[OptionalLine, AfterValidator(_check_phone)] = None
+    company: OptionalLine = None
+    title: OptionalLine = None
+    source: Source = Source.OTHER
+    owner: OptionalLine = None
+    value_cents: int = Field(default=0, ge=0, le=10**12)
+    notes: Text = ""
+
+    @field_validator("value_cents", mode="before")
+    @classmethod
+    def _money_text(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        if not value.strip():  # an empty field means "no value yet"
+            return 0
+        try:
+            return parse_money(value)
+        except InvalidInput as error:  # pydantic attributes only ValueError to the field
+            raise ValueError(str(error).removeprefix("value ")) from None
+
+    @field_validator("source", mode="before")
+    @classmethod
+    def _source_text(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = clean_line(value).lower() or Source.OTHER.value
+            if value not in Source.__members__.values():
+                choices = ", ".join(source.value for source in Source)
+                raise ValueError(f"source must be one of {choices}")
+        return value
+
+
+def build_draft(**fields: Any) -> LeadDraft:
+    """Validate user fields into a LeadDraft, turning pydantic's multi-line
+    report into one readable line that names the first bad field."""
+    try:
+        return LeadDraft(**fields)
+    except ValidationError as error:
+        raise InvalidInput(describe_validation_error(error)) from None
+
+
+def field_errors(error: ValidationError) -> dict[str, str]:
+    """Map each failing field to a short human message (for inline errors)."""
+    messages: dict[str, str] = {}
+    for problem in error.errors():
+        field = str(problem["loc"][0]) if problem["loc"] else "input"
+        message = problem["msg"].removeprefix("Value error, ")
+        if field == "email":
+            message = "not a valid email address"
+        messages.setdefault(field, message)
+    return messages
+
+
+def describe_validation_error(error: ValidationError) -> str:
+    field, message = next(iter(field_errors(error).items()))
+    return f"{field.removesuffix('_cents')}: {message}"
+
+
+class Lead(BaseModel):
+    """A stored lead as the screens and the CLI see it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    name: str
+    email: str | None
+    phone: str | None
+    company: str | None
+    title: str | None
+    source: Source
+    owner: str | None
+    stage: Stage
+    temperature: Temperature
+    score: int
+    value_cents: int
+    lost_reason: str | None
+    notes: str
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+    def export_dict(self) -> dict[str, Any]:
+        """The stable JSON/CSV shape of a lead (money also in whole units)."""
+        record = self.model_dump(mode="json")
+        # One timestamp spelling everywhere (pydantic would write "Z").
+        record["created_at"] = self.created_at.isoformat()
+        record["updated_at"] = self.updated_at.isoformat()
+        record["value"] = self.value_cents / 100
+        return record
+
+
+class HistoryEntry(BaseModel):
+    """One line of a lead's history: a stage change or a logged touch."""
+
+    model_config = ConfigDict(frozen=True)
+
+    type: Literal["stage_change", "touch"]
+    at: datetime
+    actor: str
+    from_stage: Stage | None = None
+    to_stage: Stage | None = None
+    reason: str | None = None
+    kind: ActivityKind | None = None
+    note: str | None = None
+
+    def export_dict(self) -> dict[str, Any]:
+        record: dict[str, Any] = {"type": self.type, "at": self.at.isoformat(), "actor": self.actor}
+        if self.type == "stage_change":
+            record |= {
+                "from": self.from_stage.value if self.from_stage else None,
+                "to": self.to_stage.value if self.to_stage else None,
+                "reason": self.reason,
+            }
+        else:
+            record |= {"kind": self.kind.value if self.kind else None, "note": self.note}
+        return record
+
+    def summary(self) -> str:
+        if self.type == "stage_change":
+            origin = self.from_stage.label if self.from_stage else "created"
+            target = self.to_stage.label if self.to_stage else "?"
+            suffix = f" ({self.reason})" if self.reason else ""
+            return f"{origin} → {target}{suffix}"
+        kind = self.kind.value if self.kind else "touch"
+        return f"{kind}: {self.note or ''}".rstrip(": ")

@@ -1,0 +1,83 @@
+"""The pipeline's stages and the rules for moving a lead between them. Pure.
+
+The repository asks these functions what a move means before it writes
+anything, so an illegal move never reaches the database.
+"""
+
+from dataclasses import dataclass
+
+from leadtui.errors import IllegalMove, InvalidInput
+from leadtui.models import Stage
+from leadtui.sanitize import clean_line
+
+OPEN_STAGES: tuple[Stage, ...] = (
+    Stage.NEW,
+    Stage.CONTACTED,
+    Stage.ENGAGED,
+    Stage.QUALIFIED,
+    Stage.OPPORTUNITY,
+)
+CLOSED_STAGES: tuple[Stage, ...] = (Stage.WON, Stage.LOST)
+BOARD_STAGES: tuple[Stage, ...] = OPEN_STAGES + CLOSED_STAGES
+
+# Chance that a lead in each stage closes as won: the usual ladder, used for
+# the weighted pipeline value (value x probability).
+WIN_PROBABILITY: dict[Stage, float] = {
+    Stage.NEW: 0.05,
+    Stage.CONTACTED: 0.10,
+    Stage.ENGAGED: 0.20,
+    Stage.QUALIFIED: 0.40,
+    Stage.OPPORTUNITY: 0.60,
+    Stage.WON: 1.0,
+    Stage.LOST: 0.0,
+}
+
+
+@dataclass(frozen=True)
+class Move:
+    """A legal stage change, ready to be written."""
+
+    from_stage: Stage
+    to_stage: Stage
+    reason: str | None = None
+
+
+def is_open(stage: Stage) -> bool:
+    return stage in OPEN_STAGES
+
+
+def _require_open(stage: Stage, verb: str) -> None:
+    if not is_open(stage):
+        raise IllegalMove(f"cannot {verb} a {stage.value} lead; reopen it first")
+
+
+def advance(stage: Stage) -> Move:
+    """One step along the ladder; advancing an Opportunity wins it."""
+    _require_open(stage, "advance")
+    position = OPEN_STAGES.index(stage)
+    target = OPEN_STAGES[position + 1] if position + 1 < len(OPEN_STAGES) else Stage.WON
+    return Move(stage, target)
+
+
+def lose(stage: Stage, reason: str) -> Move:
+    """Lost is the exit from any open stage, and it always has a reason."""
+    _require_open(stage, "lose")
+    cleaned = clean_line(reason)
+    if not cleaned:
+        raise InvalidInput("a lost lead needs a reason")
+    return Move(stage, Stage.LOST, cleaned[:500])
+
+
+def win(stage: Stage) -> Move:
+    _require_open(stage, "win")
+    return Move(stage, Stage.WON)
+
+
+def reopen(stage: Stage, stage_before_closing: Stage | None) -> Move:
+    """A won or lost lead goes back to the open stage it closed from (New if
+    that is unknown, e.g. a lead imported as lost)."""
+    if is_open(stage):
+        raise IllegalMove(f"lead is already open ({stage.value})")
+    target = stage_before_closing if stage_before_closing in OPEN_STAGES else Stage.NEW
+    assert target is not None
+    return Move(stage, target)

@@ -1,0 +1,89 @@
+"""Table layout and the ordered migration steps. Data only: no connections.
+
+`repository.py` applies these under BEGIN IMMEDIATE, guided by
+PRAGMA user_version, so several processes starting at once apply each step
+exactly once (ARCHITECTURE.md hazard 4).
+"""
+
+# Written to PRAGMA application_id so leadtui can tell its own files from
+# another program's SQLite database ("LEAD" in ASCII).
+APPLICATION_ID = 0x4C454144
+
+LEAD_COLUMNS = (
+    "id",
+    "name",
+    "email",
+    "phone",
+    "company",
+    "title",
+    "source",
+    "owner",
+    "stage",
+    "temperature",
+    "score",
+    "value_cents",
+    "lost_reason",
+    "notes",
+    "created_at",
+    "updated_at",
+    "stage_entered_at",
+    "last_touch_at",
+    "version",
+)
+STAGE_CHANGE_COLUMNS = ("lead_id", "from_stage", "to_stage", "reason", "at", "actor")
+ACTIVITY_COLUMNS = ("lead_id", "kind", "direction", "note", "at", "actor")
+
+_V1 = """
+CREATE TABLE leads (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    email TEXT,
+    phone TEXT,
+    company TEXT,
+    title TEXT,
+    source TEXT NOT NULL DEFAULT 'other',
+    owner TEXT,
+    stage TEXT NOT NULL DEFAULT 'new',
+    temperature TEXT NOT NULL DEFAULT 'cold',
+    score INTEGER NOT NULL DEFAULT 0,
+    value_cents INTEGER NOT NULL DEFAULT 0 CHECK (value_cents >= 0),
+    lost_reason TEXT,
+    notes TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    stage_entered_at TEXT NOT NULL,
+    last_touch_at TEXT,
+    version INTEGER NOT NULL DEFAULT 1
+);
+-- Inbox and board columns: one stage, hottest first, keyset-paged on (score, id).
+CREATE INDEX leads_stage_score ON leads (stage, score, id);
+-- Board headers and KPIs: count and value per stage from the index alone.
+CREATE INDEX leads_stage_value ON leads (stage, value_cents);
+CREATE INDEX leads_source ON leads (source);
+
+CREATE TABLE stage_changes (
+    id INTEGER PRIMARY KEY,
+    lead_id INTEGER NOT NULL REFERENCES leads (id),
+    from_stage TEXT,
+    to_stage TEXT NOT NULL,
+    reason TEXT,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL
+);
+CREATE INDEX stage_changes_lead ON stage_changes (lead_id, at);
+
+CREATE TABLE activities (
+    id INTEGER PRIMARY KEY,
+    lead_id INTEGER NOT NULL REFERENCES leads (id),
+    kind TEXT NOT NULL,
+    direction TEXT,
+    note TEXT NOT NULL DEFAULT '',
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL
+);
+CREATE INDEX activities_lead ON activities (lead_id, at);
+"""
+
+# MIGRATIONS[i] takes a database from user_version i to i + 1.
+MIGRATIONS: tuple[str, ...] = (_V1,)
+SCHEMA_VERSION = len(MIGRATIONS)

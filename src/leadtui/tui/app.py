@@ -1,0 +1,239 @@
+"""LeadApp: the tabs, the keys that act on the selected lead, and the writes.
+
+Data flows one way: a key becomes an action; the action calls the repository
+in a thread worker (dbwork.run_db); the result comes back to the UI thread and
+the panes re-read what they show. Widgets never build SQL.
+"""
+
+from collections.abc import Callable
+
+from textual import on
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, OptionList, TabbedContent, TabPane
+
+from leadtui import __version__, resources
+from leadtui.models import Lead, LeadDraft
+from leadtui.repository import Repository
+from leadtui.tui.board import BoardPane
+from leadtui.tui.dbwork import WRITE_GROUP, run_db
+from leadtui.tui.detail import DetailPane
+from leadtui.tui.help import KeysScreen, describe
+from leadtui.tui.inbox import InboxPane, InboxTable
+from leadtui.tui.kpi_pane import KpiPane
+from leadtui.tui.lose_dialog import LoseReasonScreen
+from leadtui.tui.quick_add import QuickAddScreen
+
+TABS = ("inbox", "pipeline", "lead", "kpis")
+LEAD_ACTIONS = {"advance", "lose", "win", "reopen", "open_lead"}
+
+
+class MainScreen(Screen[None]):
+    """The four tabs. Its bindings do not apply while a dialog is open."""
+
+    BINDINGS = [
+        Binding("a", "advance", "Advance", tooltip="Move the lead to the next stage"),
+        Binding("x", "lose", "Lose", tooltip="Mark the lead lost, with a reason"),
+        Binding("w", "win", "Win", tooltip="Mark the lead won"),
+        Binding("r", "reopen", "Reopen", tooltip="Reopen a won or lost lead"),
+        Binding("enter", "open_lead", "Open", tooltip="Show the lead in the Lead tab"),
+        Binding("n", "quick_add", "Add lead", tooltip="Add a lead"),
+        Binding("1", "show_tab('inbox')", "Inbox", show=False, tooltip="Inbox tab"),
+        Binding("2", "show_tab('pipeline')", "Pipeline", show=False, tooltip="Pipeline tab"),
+        Binding("3", "show_tab('lead')", "Lead", show=False, tooltip="Lead tab"),
+        Binding("4", "show_tab('kpis')", "KPIs", show=False, tooltip="KPIs tab"),
+        Binding("question_mark", "keys", "Keys", key_display="?", tooltip="Show every key"),
+        Binding("q", "quit", "Quit", tooltip="Quit (waits for a save in progress)"),
+    ]
+
+    def __init__(self, repo: Repository) -> None:
+        super().__init__()
+        self.repo = repo
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="◆")
+        with TabbedContent(initial="inbox"):
+            with TabPane("1 Inbox", id="inbox"):
+                yield InboxPane(self.repo.clock, id="inbox-pane")
+            with TabPane("2 Pipeline", id="pipeline"):
+                yield BoardPane(id="board")
+            with TabPane("3 Lead", id="lead"):
+                yield DetailPane(id="detail")
+            with TabPane("4 KPIs", id="kpis"):
+                yield KpiPane(id="kpi-pane")
+        yield Footer()
+
+    @property
+    def active_tab(self) -> str:
+        return self.query_one(TabbedContent).active
+
+    # -------------------------------------------------------------- tabs
+
+    def action_show_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+
+    @on(TabbedContent.TabActivated)
+    def _tab_shown(self) -> None:
+        tab = self.active_tab
+        if tab == "inbox":
+            self.query_one("#inbox-pane", InboxPane).table.focus()
+        elif tab == "pipeline":
+            self.query_one(BoardPane).focus_cards()
+        elif tab == "lead":
+            detail = self.query_one(DetailPane)
+            detail.reload()
+            detail.focus_main()
+        elif tab == "kpis":
+            self.query_one(KpiPane).reload()
+        self.refresh_bindings()
+
+    # ------------------------------------------------- the selected lead
+
+    def selected_lead_id(self) -> int | None:
+        tab = self.active_tab
+        if tab == "inbox":
+            return self.query_one(InboxPane).selected_lead_id()
+        if tab == "pipeline":
+            return self.query_one(BoardPane).selected_lead_id()
+        if tab == "lead":
+            return self.query_one(DetailPane).selected_lead_id()
+        return None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Lead keys apply only where a lead is selected (hidden from the footer
+        elsewhere); enter on the Lead tab has nothing further to open."""
+        if action in LEAD_ACTIONS:
+            if action == "open_lead" and self.active_tab == "lead":
+                return False
+            return self.selected_lead_id() is not None
+        return True
+
+    @on(DataTable.RowHighlighted, "#inbox-table")
+    @on(OptionList.OptionHighlighted)
+    def _selection_moved(self) -> None:
+        self.refresh_bindings()
+
+    @on(DataTable.RowSelected, "#inbox-table")
+    @on(OptionList.OptionSelected)
+    def _enter_pressed(self) -> None:
+        # DataTable and OptionList consume enter themselves; treat it as "open".
+        self.action_open_lead()
+
+    def action_open_lead(self) -> None:
+        lead_id = self.selected_lead_id()
+        if lead_id is not None:
+            self.query_one(DetailPane).lead_id = lead_id
+            self.action_show_tab("lead")
+
+    # ----------------------------------------------------------- writes
+
+    def action_advance(self) -> None:
+        self._write_selected(lambda repo, lead_id: repo.advance(lead_id))
+
+    def action_win(self) -> None:
+        self._write_selected(lambda repo, lead_id: repo.win(lead_id))
+
+    def action_reopen(self) -> None:
+        self._write_selected(lambda repo, lead_id: repo.reopen(lead_id))
+
+    def action_lose(self) -> None:
+        lead_id = self.selected_lead_id()
+        if lead_id is None:
+            return
+
+        def ask(lead: Lead) -> None:
+            def chosen(reason: str | None) -> None:
+                if reason:
+                    self._write(lead_id, lambda repo, _: repo.lose(lead_id, reason))
+
+            self.app.push_screen(LoseReasonScreen(lead.name), chosen)
+
+        run_db(self, lambda repo: repo.get_lead(lead_id), ask, key="lose-lookup")
+
+    def _write_selected(self, change: Callable[[Repository, int], Lead]) -> None:
+        lead_id = self.selected_lead_id()
+        if lead_id is not None:
+            self._write(lead_id, change)
+
+    def _write(self, lead_id: int, change: Callable[[Repository, int], Lead]) -> None:
+        """Every move takes the lead out of its current list, so drop it there
+        at once; the cursor lands on the next lead before the write returns,
+        and a second keypress can never hit the same lead twice."""
+        if self.active_tab in ("inbox", "pipeline"):
+            self.query_one(InboxPane).forget(lead_id)
+            self.query_one(BoardPane).forget(lead_id)
+
+        def done(lead: Lead) -> None:
+            self.notify(f"#{lead.id} {lead.name} → {lead.stage.label}", markup=False, timeout=3)
+            self.reload_all()
+
+        run_db(
+            self,
+            lambda repo: change(repo, lead_id),
+            done,
+            key=WRITE_GROUP,
+            on_error=self.reload_all,
+        )
+
+    def action_quick_add(self) -> None:
+        def added(lead_id: int) -> None:
+            self.notify(f"Added lead #{lead_id}", markup=False, timeout=3)
+            self.reload_all()
+
+        def submitted(draft: LeadDraft | None) -> None:
+            if draft is not None:
+                run_db(self, lambda repo: repo.add_lead(draft), added, key=WRITE_GROUP)
+
+        self.app.push_screen(QuickAddScreen(), submitted)
+
+    def reload_all(self) -> None:
+        self.query_one(InboxPane).reload()
+        self.query_one(BoardPane).reload()
+        self.query_one(DetailPane).reload()
+        if self.active_tab == "kpis":
+            self.query_one(KpiPane).reload()
+
+    # ------------------------------------------------------------ other
+
+    def action_keys(self) -> None:
+        def actions(bindings: list[Binding], lead_keys: bool) -> list[Binding]:
+            return [b for b in bindings if (b.action in LEAD_ACTIONS) == lead_keys]
+
+        own = [b for b in self.BINDINGS if isinstance(b, Binding)]
+        self.app.push_screen(
+            KeysScreen(
+                {
+                    "Any tab": describe(actions(own, lead_keys=False)),
+                    "Inbox, Pipeline and Lead: the selected lead": describe(
+                        actions(own, lead_keys=True)
+                    ),
+                    "Moving around": describe(InboxTable.BINDINGS)
+                    + describe(BoardPane.BINDINGS)
+                    + [("↑ ↓ pgup pgdn", "Move in a list")],
+                    "Dialogs": [("enter", "Save"), ("esc", "Cancel"), ("tab", "Next field")],
+                }
+            )
+        )
+
+    async def action_quit(self) -> None:
+        # Let a write that is still running finish: quitting never loses a change.
+        await self.app.workers.wait_for_complete(
+            [w for w in self.app.workers if w.group == WRITE_GROUP]
+        )
+        self.app.exit()
+
+
+class LeadApp(App[None]):
+    TITLE = "leadtui"
+    SUB_TITLE = __version__
+    CSS_PATH = str(resources.stylesheet())
+    ENABLE_COMMAND_PALETTE = True
+
+    def __init__(self, repo: Repository) -> None:
+        super().__init__()
+        self.repo = repo
+        self.sub_title = str(repo.path)
+
+    def get_default_screen(self) -> MainScreen:
+        return MainScreen(self.repo)

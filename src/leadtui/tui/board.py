@@ -1,0 +1,164 @@
+"""The Pipeline tab: one column per stage, cards paged in from SQL."""
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import HorizontalScroll, Vertical
+from textual.content import Content
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from leadtui.models import Lead, Stage, format_money
+from leadtui.pipeline import BOARD_STAGES
+from leadtui.repository import Repository
+from leadtui.tui import render
+from leadtui.tui.dbwork import run_db
+
+PAGE_SIZE = 50
+# Column width 26 (styles/leadtui.tcss) less border, padding and scrollbar.
+CARD_WIDTH = 22
+PREFETCH_MARGIN = 5
+
+Totals = dict[Stage, tuple[int, int]]
+
+
+class CardList(OptionList):
+    """One column's cards; j/k move like the arrow keys."""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False, tooltip="Next card"),
+        Binding("k", "cursor_up", "Up", show=False, tooltip="Previous card"),
+    ]
+
+
+class StageColumn(Vertical):
+    """A header with the stage's true count and value, and its cards."""
+
+    def __init__(self, stage: Stage) -> None:
+        super().__init__(id=f"column-{stage.value}", classes="stage-column")
+        self.stage = stage
+        self.leads: list[Lead] = []
+        self.has_more = False
+        self.fetching = False
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.stage.label, classes="column-header", markup=False)
+        yield CardList(id=f"cards-{self.stage.value}")
+
+    @property
+    def cards(self) -> CardList:
+        return self.query_one(CardList)
+
+    def set_total(self, count: int, value_cents: int) -> None:
+        self.query_one(".column-header", Static).update(
+            Content.assemble(
+                (self.stage.label, "bold"), f"  {count:,}\n", (format_money(value_cents), "dim")
+            )
+        )
+
+    def show(self, leads: list[Lead], *, append: bool = False) -> None:
+        cards = self.cards
+        highlighted = cards.highlighted
+        if not append:
+            cards.clear_options()
+            self.leads = []
+        self.leads += leads
+        cards.add_options(Option(render.card(lead, CARD_WIDTH), id=str(lead.id)) for lead in leads)
+        if not append and cards.option_count:
+            cards.highlighted = min(highlighted or 0, cards.option_count - 1)
+
+    def selected_lead_id(self) -> int | None:
+        cards = self.cards
+        if cards.highlighted is None or not cards.option_count:
+            return None
+        option_id = cards.get_option_at_index(cards.highlighted).id
+        return int(option_id) if option_id else None
+
+    def forget(self, lead_id: int) -> None:
+        """Remove a card that is moving elsewhere, ahead of the write."""
+        if any(lead.id == lead_id for lead in self.leads):
+            self.leads = [lead for lead in self.leads if lead.id != lead_id]
+            self.cards.remove_option(str(lead_id))
+
+
+class BoardPane(HorizontalScroll):
+    """All stage columns side by side; h/l (or ←/→) move between them."""
+
+    BINDINGS = [
+        Binding("h,left", "column(-1)", "Prev column", show=False, tooltip="Column to the left"),
+        Binding("l,right", "column(1)", "Next column", show=False, tooltip="Column to the right"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        for stage in BOARD_STAGES:
+            yield StageColumn(stage)
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    @property
+    def columns(self) -> list[StageColumn]:
+        return list(self.query(StageColumn))
+
+    def reload(self) -> None:
+        """Totals for every header plus the first pages (as deep as already
+        loaded) of every column: one aggregate query and one page per column."""
+        limits = {column.stage: max(PAGE_SIZE, len(column.leads)) for column in self.columns}
+
+        def job(repo: Repository) -> tuple[Totals, dict[Stage, list[Lead]]]:
+            pages = {
+                stage: repo.leads_in_stage(stage, limit=limit) for stage, limit in limits.items()
+            }
+            return repo.stage_totals(), pages
+
+        def done(result: tuple[Totals, dict[Stage, list[Lead]]]) -> None:
+            totals, pages = result
+            for column in self.columns:
+                column.set_total(*totals.get(column.stage, (0, 0)))
+                column.show(pages[column.stage])
+                column.has_more = len(pages[column.stage]) == limits[column.stage]
+
+        run_db(self, job, done, key="board")
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        column = event.option_list.parent
+        if not isinstance(column, StageColumn) or column.fetching or not column.has_more:
+            return
+        if event.option_index >= event.option_list.option_count - PREFETCH_MARGIN:
+            self._fetch_next_page(column)
+
+    def _fetch_next_page(self, column: StageColumn) -> None:
+        last = column.leads[-1]
+        column.fetching = True
+
+        def job(repo: Repository) -> list[Lead]:
+            return repo.leads_in_stage(column.stage, after=(last.score, last.id), limit=PAGE_SIZE)
+
+        def done(leads: list[Lead]) -> None:
+            column.fetching = False
+            column.show(leads, append=True)
+            column.has_more = len(leads) == PAGE_SIZE
+
+        run_db(self, job, done, key=f"board-page-{column.stage.value}")
+
+    def focused_column(self) -> StageColumn:
+        focused = self.screen.focused
+        for column in self.columns:
+            if focused is not None and focused in column.walk_children():
+                return column
+        return self.columns[0]
+
+    def action_column(self, step: int) -> None:
+        columns = self.columns
+        index = columns.index(self.focused_column())
+        target = columns[max(0, min(len(columns) - 1, index + step))]
+        target.cards.focus()
+
+    def focus_cards(self) -> None:
+        self.focused_column().cards.focus()
+
+    def selected_lead_id(self) -> int | None:
+        return self.focused_column().selected_lead_id()
+
+    def forget(self, lead_id: int) -> None:
+        for column in self.columns:
+            column.forget(lead_id)

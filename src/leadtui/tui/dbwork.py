@@ -1,0 +1,61 @@
+"""Run repository calls off the UI thread and hand results back to it.
+
+A keypress becomes an action; the action calls `run_db`; the repository runs
+in a thread worker (its own SQLite connection, hazard 5), and the result comes
+back to the UI thread through `call_from_thread`. A LeadtuiError becomes one
+notification; anything else is a bug and stops the app loudly.
+"""
+
+from collections.abc import Callable
+from typing import Protocol, TypeVar, cast
+
+from textual.widget import Widget
+
+from leadtui.errors import LeadtuiError
+from leadtui.repository import Repository
+
+T = TypeVar("T")
+WRITE_GROUP = "write"
+
+
+class HasRepository(Protocol):
+    repo: Repository
+
+
+def run_db(
+    widget: Widget,
+    job: Callable[[Repository], T],
+    done: Callable[[T], None],
+    *,
+    key: str,
+    on_error: Callable[[], None] | None = None,
+) -> None:
+    """Run `job(repo)` in a thread; call `done(result)` on the UI thread.
+
+    Reads with the same `key` supersede each other: only the newest result is
+    shown, so a slow old read can never overwrite a fresh one. Writes use
+    key=WRITE_GROUP and are never superseded.
+    """
+    app = widget.app
+    repo = cast(HasRepository, app).repo
+    tokens: dict[str, int] = widget.__dict__.setdefault("_db_tokens", {})
+    token = tokens[key] = tokens.get(key, 0) + 1
+
+    def deliver(result: T) -> None:
+        if key == WRITE_GROUP or tokens.get(key) == token:
+            done(result)
+
+    def failed(message: str) -> None:
+        app.notify(message, severity="error", markup=False)
+        if on_error:
+            on_error()
+
+    def work() -> None:
+        try:
+            result = job(repo)
+        except LeadtuiError as error:
+            app.call_from_thread(failed, str(error))
+            return
+        app.call_from_thread(deliver, result)
+
+    widget.run_worker(work, thread=True, group=key, name=f"db:{key}")

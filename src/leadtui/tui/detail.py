@@ -1,0 +1,61 @@
+"""The Lead tab: one lead's fields and its history, newest first."""
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import DataTable, Static
+
+from leadtui.models import HistoryEntry, Lead
+from leadtui.repository import Repository
+from leadtui.tui import render
+from leadtui.tui.dbwork import run_db
+
+HISTORY_LIMIT = 200
+NO_LEAD = "No lead selected. Pick one in the Inbox or Pipeline and press enter."
+
+
+class DetailPane(VerticalScroll):
+    def compose(self) -> ComposeResult:
+        yield Static(NO_LEAD, id="lead-fields", markup=False)
+        yield Static("History", id="history-title", classes="section-title")
+        yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        self.lead_id: int | None = None
+        history = self.query_one("#history", DataTable)
+        for label, width in (("When", 16), ("Who", 10), ("What", 40)):
+            history.add_column(label, width=width)
+
+    def show_lead(self, lead_id: int | None) -> None:
+        self.lead_id = lead_id
+        self.reload()
+
+    def reload(self) -> None:
+        lead_id = self.lead_id
+        if lead_id is None:
+            self._show_loaded(None)
+            return
+
+        def job(repo: Repository) -> tuple[Lead, list[HistoryEntry]]:
+            return repo.get_lead(lead_id), repo.history(lead_id, limit=HISTORY_LIMIT)
+
+        run_db(self, job, self._show_loaded, key="detail")
+
+    def _show_loaded(self, loaded: tuple[Lead, list[HistoryEntry]] | None) -> None:
+        fields = self.query_one("#lead-fields", Static)
+        history = self.query_one("#history", DataTable)
+        history.clear()
+        self.query_one("#history-title").display = loaded is not None
+        history.display = loaded is not None
+        if loaded is None:
+            fields.update(NO_LEAD)
+            return
+        lead, entries = loaded
+        fields.update(render.lead_fields(lead))
+        for entry in entries:
+            history.add_row(*render.history_row(entry))
+
+    def selected_lead_id(self) -> int | None:
+        return self.lead_id
+
+    def focus_main(self) -> None:
+        self.query_one("#history", DataTable).focus()

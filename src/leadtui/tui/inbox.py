@@ -1,0 +1,126 @@
+"""The Inbox tab: leads in stage New, hottest first, one page at a time."""
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.coordinate import Coordinate
+from textual.widgets import DataTable, Static
+
+from leadtui.clock import Clock
+from leadtui.models import Lead, Stage
+from leadtui.repository import PageCursor, Repository
+from leadtui.tui import render
+from leadtui.tui.dbwork import run_db
+
+PAGE_SIZE = 100
+# Fetch the next page when the cursor comes this close to the last loaded row.
+PREFETCH_MARGIN = 10
+
+
+class InboxTable(DataTable[object]):
+    """The inbox rows; j/k move like the arrow keys, as on the board."""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False, tooltip="Next lead / card"),
+        Binding("k", "cursor_up", "Up", show=False, tooltip="Previous lead / card"),
+    ]
+
+
+class InboxPane(Vertical):
+    """A DataTable holding only the pages the user has scrolled to (keyset-
+    paged SQL), so opening the inbox costs the same at 30 or 1M leads."""
+
+    def __init__(self, clock: Clock, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._clock = clock
+
+    def compose(self) -> ComposeResult:
+        yield Static("No new leads. Press n to add a lead.", id="inbox-empty", markup=False)
+        yield InboxTable(id="inbox-table", cursor_type="row", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for label, width in (
+            ("Name", 20),
+            ("Company", 18),
+            ("Source", 9),
+            ("Temp", 5),
+            ("Score", 5),
+            ("Age", 4),
+        ):
+            table.add_column(label, width=width, key=label.lower())
+        self._cursors: dict[str, PageCursor] = {}  # row key -> (score, id) for paging
+        self._has_more = False
+        self._fetching = False
+        self.reload()
+
+    @property
+    def table(self) -> DataTable[object]:
+        return self.query_one(DataTable)
+
+    def reload(self) -> None:
+        """Re-read from the top, keeping as many rows as are loaded now so the
+        cursor stays where the user left it."""
+        limit = max(PAGE_SIZE, self.table.row_count)
+        run_db(
+            self,
+            lambda repo: repo.leads_in_stage(Stage.NEW, limit=limit),
+            lambda leads: self._show(leads, limit),
+            key="inbox",
+        )
+
+    def _show(self, leads: list[Lead], limit: int) -> None:
+        table = self.table
+        row = table.cursor_row
+        table.clear()
+        self._cursors.clear()
+        self._append(leads)
+        self._has_more = len(leads) == limit
+        if table.row_count:
+            table.move_cursor(row=min(row, table.row_count - 1), scroll=False)
+        self.query_one("#inbox-empty").display = table.row_count == 0
+
+    def _append(self, leads: list[Lead]) -> None:
+        now = self._clock()
+        for lead in leads:
+            key = str(lead.id)
+            self.table.add_row(*render.inbox_row(lead, now), key=key)
+            self._cursors[key] = (lead.score, lead.id)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        near_end = event.cursor_row >= self.table.row_count - PREFETCH_MARGIN
+        if near_end and self._has_more and not self._fetching and self.table.row_count:
+            self._fetch_next_page()
+
+    def _fetch_next_page(self) -> None:
+        last_key = self.table.coordinate_to_cell_key(
+            Coordinate(self.table.row_count - 1, 0)
+        ).row_key
+        after = self._cursors[str(last_key.value)]
+        self._fetching = True
+
+        def job(repo: Repository) -> list[Lead]:
+            return repo.leads_in_stage(Stage.NEW, after=after, limit=PAGE_SIZE)
+
+        def done(leads: list[Lead]) -> None:
+            self._fetching = False
+            self._append(leads)
+            self._has_more = len(leads) == PAGE_SIZE
+
+        run_db(self, job, done, key="inbox-page")
+
+    def selected_lead_id(self) -> int | None:
+        table = self.table
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
+        return int(key) if key is not None else None
+
+    def forget(self, lead_id: int) -> None:
+        """Drop a lead the user just moved out of New, before the write lands,
+        so the cursor is already on the next lead (as in an email client)."""
+        key = str(lead_id)
+        if key in self._cursors:
+            del self._cursors[key]
+            self.table.remove_row(key)
+            self.query_one("#inbox-empty").display = self.table.row_count == 0

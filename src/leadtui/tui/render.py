@@ -1,0 +1,99 @@
+"""Lead data to on-screen text, never through markup (ARCHITECTURE.md hazard 1).
+
+A plain str handed to a DataTable cell, an OptionList prompt or notify() is
+parsed as markup: `Acme [/] Corp` would crash the app and `[@click=...]` would
+run an action. Everything here builds rich `Text` or textual `Content` from
+the value as-is; fixed labels are joined with `Content.assemble`, which treats
+plain strings literally.
+"""
+
+from datetime import datetime
+
+from rich.text import Text
+from textual.content import Content
+
+from leadtui.clock import age_label
+from leadtui.models import HistoryEntry, Lead, Temperature, format_money
+
+TEMPERATURE_STYLE = {
+    Temperature.HOT: "bold red",
+    Temperature.WARM: "yellow",
+    Temperature.COLD: "cyan",
+}
+
+
+def cell(value: str | None, style: str = "") -> Text:
+    """A DataTable cell showing `value` literally."""
+    return Text(value or "", style=style, no_wrap=True, overflow="ellipsis")
+
+
+def temperature_cell(temperature: Temperature) -> Text:
+    return cell(temperature.value, TEMPERATURE_STYLE[temperature])
+
+
+def inbox_row(lead: Lead, now: datetime) -> tuple[Text, ...]:
+    """Name, company, source, temperature, score, age."""
+    return (
+        cell(lead.name, "bold"),
+        cell(lead.company),
+        cell(lead.source.value),
+        temperature_cell(lead.temperature),
+        Text(str(lead.score), justify="right"),
+        Text(age_label(lead.created_at, now), justify="right"),
+    )
+
+
+def _two_sided(left: str, left_style: str, right: str, right_style: str, width: int) -> Text:
+    """One line of exactly `width` cells: `left` cut with an ellipsis so that
+    `right` always fits, right-aligned."""
+    room = max(1, width - len(right) - 1)
+    line = Text(left, style=left_style)
+    line.truncate(room, overflow="ellipsis")
+    line.append(" " * (width - line.cell_len - len(right)))
+    line.append(right, right_style)
+    return line
+
+
+def card(lead: Lead, width: int) -> Text:
+    """A two-line board card, `width` cells wide:
+    name ............ H75
+    company ...... 42,000"""
+    badge = f"{lead.temperature.value[0].upper()}{lead.score}"
+    first = _two_sided(lead.name, "bold", badge, TEMPERATURE_STYLE[lead.temperature], width)
+    second = _two_sided(lead.company or "", "dim", format_money(lead.value_cents), "", width)
+    return Text("\n").join([first, second])
+
+
+def lead_fields(lead: Lead) -> Content:
+    """The Lead tab's field list: fixed bold labels, literal values."""
+    rows: list[tuple[str, str | None]] = [
+        ("Name", lead.name),
+        ("Company", lead.company),
+        ("Title", lead.title),
+        ("Email", lead.email),
+        ("Phone", lead.phone),
+        ("Source", lead.source.value),
+        ("Owner", lead.owner),
+        ("Stage", lead.stage.label),
+        ("Temperature", lead.temperature.value),
+        ("Score", str(lead.score)),
+        ("Value", format_money(lead.value_cents)),
+        ("Lost reason", lead.lost_reason),
+        ("Created", f"{lead.created_at:%Y-%m-%d %H:%M} UTC"),
+        ("Notes", lead.notes),
+    ]
+    parts: list[str | tuple[str, str]] = []
+    for label, value in rows:
+        if value:
+            parts += [(f"{label:<12}", "bold"), value, "\n"]
+    return Content.assemble(*parts).rstrip()
+
+
+def history_row(entry: HistoryEntry) -> tuple[Text, ...]:
+    """When, who, what."""
+    style = "magenta" if entry.type == "stage_change" else ""
+    return (
+        cell(f"{entry.at:%Y-%m-%d %H:%M}", "dim"),
+        cell(entry.actor),
+        cell(entry.summary(), style),
+    )
