@@ -233,7 +233,7 @@ class LeadApp(App[None]):
     def __init__(self, repo: Repository) -> None:
         super().__init__()
         self.repo = repo
-        self.sub_title = str(repo.path)
+        self.sub_title = repo.path.name
 
     def get_default_screen(self) -> MainScreen:
         return MainScreen(self.repo)

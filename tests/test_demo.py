@@ -1,0 +1,86 @@
+"""Demo data: deterministic, internally consistent, never overwrites a file."""
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from leadtui.demo import build_sample_database, build_synthetic_database, synthetic_batches
+from leadtui.errors import DatabaseUnavailable
+from leadtui.models import Stage
+from leadtui.repository import RowBatch, build_database, open_repository
+from tests.conftest import NOW
+
+
+def _dump(path: Path) -> list[tuple[object, ...]]:
+    with sqlite3.connect(path) as conn:
+        return [
+            *conn.execute("SELECT * FROM leads ORDER BY id"),
+            *conn.execute("SELECT * FROM stage_changes ORDER BY id"),
+            *conn.execute("SELECT * FROM activities ORDER BY id"),
+        ]
+
+
+def test_same_seed_gives_the_same_data_and_another_seed_does_not(tmp_path: Path) -> None:
+    # 120,001 leads: three batches, so the multi-process path is exercised too.
+    count = 120_001
+    first, second, third = (tmp_path / n for n in ("a.db", "b.db", "c.db"))
+    assert build_synthetic_database(first, count, 7, NOW) == count
+    build_synthetic_database(second, count, 7, NOW)
+    build_synthetic_database(third, 1000, 8, NOW)
+    assert _dump(first) == _dump(second)
+    assert _dump(first)[:1000] != _dump(third)[:1000]
+
+
+def test_every_lead_history_ends_where_the_lead_is(tmp_path: Path) -> None:
+    path = tmp_path / "d.db"
+    build_synthetic_database(path, 2000, 3, NOW)
+    with sqlite3.connect(path) as conn:
+        mismatches = conn.execute("""
+            SELECT count(*) FROM leads l WHERE l.stage != (
+              SELECT to_stage FROM stage_changes s WHERE s.lead_id = l.id
+              ORDER BY at DESC, id DESC LIMIT 1)""").fetchone()[0]
+        stages = {row[0] for row in conn.execute("SELECT DISTINCT stage FROM leads")}
+        lost_without_reason = conn.execute(
+            "SELECT count(*) FROM leads WHERE stage = 'lost' AND lost_reason IS NULL"
+        ).fetchone()[0]
+    assert mismatches == 0
+    assert stages == {stage.value for stage in Stage}
+    assert lost_without_reason == 0
+
+
+def test_demo_never_writes_into_an_existing_file(db_path: Path) -> None:
+    open_repository(db_path)
+    before = db_path.read_bytes()
+    with pytest.raises(DatabaseUnavailable, match="already exists"):
+        build_synthetic_database(db_path, 10, 1, NOW)
+    assert db_path.read_bytes() == before
+
+
+def test_a_failed_build_leaves_no_file_behind(tmp_path: Path) -> None:
+    target = tmp_path / "demo.db"
+
+    def exploding() -> list[RowBatch]:
+        batch = next(synthetic_batches(10, 1, NOW))
+        batch.leads.append(batch.leads[0])  # duplicate primary key: the insert fails
+        return [batch]
+
+    with pytest.raises(DatabaseUnavailable):
+        build_database(target, exploding())
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_sample_database_is_realistic(tmp_path: Path) -> None:
+    from leadtui.resources import sample_data_dir
+
+    path = tmp_path / "sample.db"
+    assert build_sample_database(path, sample_data_dir(), NOW) == 32
+    repo = open_repository(path)
+    maria = repo.get_lead(1)
+    assert (maria.name, maria.company, maria.stage) == (
+        "Maria Okafor",
+        "Brightfield Analytics",
+        Stage.NEW,
+    )
+    kinds = {entry.type for entry in repo.history(20)}
+    assert kinds == {"stage_change", "touch"}

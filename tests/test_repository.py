@@ -1,0 +1,241 @@
+"""The repository: the only code that touches SQLite."""
+
+import multiprocessing
+import os
+import sqlite3
+import stat
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from leadtui import schema
+from leadtui.errors import DatabaseUnavailable, IllegalMove, InvalidInput, LeadNotFound
+from leadtui.models import ActivityKind, Stage, build_draft
+from leadtui.repository import Repository, open_repository
+from tests.conftest import NOW, frozen_clock
+
+
+def _add(repo: Repository, name: str = "Jane Doe", **fields: object) -> int:
+    return repo.add_lead(build_draft(name=name, **fields))
+
+
+# ------------------------------------------------------------------ opening
+
+
+def test_a_new_database_is_private_in_wal_mode_at_the_current_schema(db_path: Path) -> None:
+    open_repository(db_path)
+    assert stat.S_IMODE(db_path.stat().st_mode) == 0o600
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert {"leads", "activities", "stage_changes"} <= tables
+
+
+def test_missing_directory_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(DatabaseUnavailable, match="directory .* does not exist"):
+        open_repository(tmp_path / "nope" / "leads.db")
+
+
+def test_read_only_file_is_refused_even_for_root(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Root bypasses permission bits, so simulate what access() reports for a user.
+    open_repository(db_path)
+    monkeypatch.setattr(os, "access", lambda path, mode: Path(path) != db_path)
+    with pytest.raises(DatabaseUnavailable, match="the file is read-only"):
+        open_repository(db_path)
+
+
+def test_read_only_directory_is_refused(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(os, "access", lambda path, mode: Path(path) != db_path.parent)
+    with pytest.raises(DatabaseUnavailable, match="directory .* is read-only"):
+        open_repository(db_path)
+
+
+def test_a_file_that_is_not_sqlite_is_refused_and_untouched(db_path: Path) -> None:
+    db_path.write_bytes(b"name,email\nJane,jane@acme.io\n" * 100)
+    before = db_path.read_bytes()
+    with pytest.raises(DatabaseUnavailable, match="is not a SQLite database"):
+        open_repository(db_path)
+    assert db_path.read_bytes() == before
+
+
+def test_another_programs_sqlite_database_is_refused(db_path: Path) -> None:
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("CREATE TABLE photos (id INTEGER PRIMARY KEY)")
+    with pytest.raises(DatabaseUnavailable, match="not a leadtui one"):
+        open_repository(db_path)
+
+
+def test_a_newer_schema_is_refused_and_left_byte_for_byte_untouched(db_path: Path) -> None:
+    open_repository(db_path)
+    with sqlite3.connect(db_path) as conn:
+        conn.execute(f"PRAGMA user_version = {schema.SCHEMA_VERSION + 1}")
+        conn.execute("PRAGMA journal_mode = DELETE")
+    before = db_path.read_bytes()
+    with pytest.raises(DatabaseUnavailable, match="newer leadtui"):
+        open_repository(db_path)
+    assert db_path.read_bytes() == before
+    assert not Path(f"{db_path}-wal").exists()
+
+
+def _open_in_child(path: str) -> int:
+    return open_repository(Path(path)).count_leads()
+
+
+def test_ten_processes_starting_at_once_on_a_fresh_file_all_start(db_path: Path) -> None:
+    """Hazard 4: each migration step is applied exactly once."""
+    with multiprocessing.get_context("spawn").Pool(10) as pool:
+        assert pool.map(_open_in_child, [str(db_path)] * 10) == [0] * 10
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION
+
+
+# ------------------------------------------------------------------- writes
+
+
+def test_add_then_read_back_with_score_and_creation_history(repo: Repository) -> None:
+    lead_id = _add(
+        repo, email="jane@acme.io", company="Acme", source="referral", value_cents="5k", title="CEO"
+    )
+    lead = repo.get_lead(lead_id)
+    assert (lead.name, lead.stage, lead.value_cents, lead.created_at) == (
+        "Jane Doe",
+        Stage.NEW,
+        500_000,
+        NOW,
+    )
+    assert lead.score == 60
+    [created] = repo.history(lead_id)
+    assert (created.from_stage, created.to_stage, created.actor) == (None, Stage.NEW, "tester")
+
+
+def test_moves_are_recorded_newest_first_with_actor_and_reason(repo: Repository) -> None:
+    lead_id = _add(repo)
+    repo.advance(lead_id)
+    repo.lose(lead_id, "No budget")
+    lead = repo.reopen(lead_id)
+    assert lead.stage is Stage.CONTACTED  # back where it was lost from
+    assert lead.lost_reason is None
+    moves = [(e.from_stage, e.to_stage, e.reason) for e in repo.history(lead_id)]
+    assert moves == [
+        (Stage.LOST, Stage.CONTACTED, None),
+        (Stage.CONTACTED, Stage.LOST, "No budget"),
+        (Stage.NEW, Stage.CONTACTED, None),
+        (None, Stage.NEW, None),
+    ]
+    assert lead.version == 4
+
+
+def test_illegal_moves_and_unknown_ids_change_nothing(repo: Repository) -> None:
+    lead_id = _add(repo)
+    repo.win(lead_id)
+    before = repo.get_lead(lead_id)
+    with pytest.raises(IllegalMove):
+        repo.advance(lead_id)
+    with pytest.raises(IllegalMove):
+        repo.lose(lead_id, "x")
+    assert repo.get_lead(lead_id) == before
+    assert len(repo.history(lead_id)) == 2
+    with pytest.raises(LeadNotFound, match="no lead with id 999"):
+        repo.advance(999)
+    with pytest.raises(LeadNotFound):
+        repo.history(999)
+
+
+def test_empty_lost_reason_is_refused_without_a_write(repo: Repository) -> None:
+    lead_id = _add(repo)
+    with pytest.raises(InvalidInput):
+        repo.lose(lead_id, "   ")
+    assert repo.get_lead(lead_id).stage is Stage.NEW
+
+
+def test_touches_appear_in_history_and_raise_the_score(db_path: Path) -> None:
+    ticks = iter(range(100))
+    repo = open_repository(db_path, clock=lambda: NOW + timedelta(seconds=next(ticks)))
+    lead_id = _add(repo)
+    before = repo.get_lead(lead_id).score
+    repo.log_touch(lead_id, ActivityKind.CALL, "Discovery call", "outbound")
+    entry = repo.history(lead_id)[0]
+    assert (entry.type, entry.kind, entry.note) == ("touch", ActivityKind.CALL, "Discovery call")
+    assert repo.get_lead(lead_id).score == before + 5
+
+
+def _touch_many(path: str, lead_id: int, times: int) -> None:
+    repo = open_repository(Path(path))
+    for _ in range(times):
+        repo.log_touch(lead_id, ActivityKind.NOTE, "parallel")
+
+
+def test_parallel_writers_lose_no_update(db_path: Path) -> None:
+    """Hazard 3: four processes read-modify-write the same row."""
+    lead_id = open_repository(db_path).add_lead(build_draft(name="Shared"))
+    with multiprocessing.get_context("spawn").Pool(4) as pool:
+        pool.starmap(_touch_many, [(str(db_path), lead_id, 25)] * 4)
+    lead = open_repository(db_path).get_lead(lead_id)
+    assert lead.version == 1 + 100
+    assert len(open_repository(db_path).history(lead_id, limit=500)) == 1 + 100
+
+
+# -------------------------------------------------------------------- reads
+
+
+def test_keyset_pages_cover_a_stage_once_in_score_order(repo: Repository) -> None:
+    for index in range(23):
+        _add(
+            repo,
+            f"Lead {index}",
+            value_cents=str(index * 1000),
+            source=["referral", "other", "website"][index % 3],
+        )
+    seen, after = [], None
+    while page := repo.leads_in_stage(Stage.NEW, after=after, limit=5):
+        seen += page
+        after = (page[-1].score, page[-1].id)
+    assert len({lead.id for lead in seen}) == 23
+    keys = [(lead.score, lead.id) for lead in seen]
+    assert keys == sorted(keys, reverse=True)
+
+
+def test_a_page_is_one_query_that_fetches_one_page(db_path: Path) -> None:
+    """The screens' cost does not grow with the table: one statement, LIMIT rows."""
+    statements: list[str] = []
+    repo = open_repository(db_path, tracer=lambda sql, params: statements.append(sql))
+    for index in range(30):
+        repo.add_lead(build_draft(name=f"Lead {index}"))
+    statements.clear()
+    page = repo.leads_in_stage(Stage.NEW, limit=10)
+    assert len(page) == 10
+    selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    assert len(selects) == 1 and "LIMIT" in selects[0]
+
+
+def test_inbox_query_uses_the_stage_score_index(repo: Repository) -> None:
+    with sqlite3.connect(repo.path) as conn:
+        plan = " ".join(
+            row[-1]
+            for row in conn.execute(
+                "EXPLAIN QUERY PLAN SELECT id FROM leads WHERE stage = 'new' AND (score, id) < (50, 9)"
+                " ORDER BY score DESC, id DESC LIMIT 50"
+            )
+        )
+    assert "leads_stage_score" in plan and "TEMP B-TREE" not in plan
+
+
+def test_kpis_count_every_stage(sample_repo: Repository) -> None:
+    summary = sample_repo.kpi_summary()
+    assert summary.total_leads == 32
+    assert summary.count(Stage.WON) == 4 and summary.count(Stage.LOST) == 4
+    assert summary.conversion == 0.5
+
+
+def test_all_leads_streams_in_batches_in_id_order(sample_repo: Repository) -> None:
+    ids = [lead.id for lead in sample_repo.all_leads(batch=7)]
+    assert ids == list(range(1, 33))
+    assert {lead.stage for lead in sample_repo.all_leads(stage=Stage.WON)} == {Stage.WON}
+
+
+def test_clock_is_injected(repo: Repository) -> None:
+    assert repo.clock is frozen_clock

@@ -1,0 +1,327 @@
+"""Every key of the walking skeleton, driven by Pilot at 80x24."""
+
+from pathlib import Path
+
+from textual.widgets import Input, Static, TabbedContent
+
+from leadtui.models import Stage, build_draft, format_money
+from leadtui.repository import Repository, open_repository
+from leadtui.tui.app import LeadApp
+from leadtui.tui.board import BoardPane
+from leadtui.tui.detail import DetailPane
+from leadtui.tui.help import KeysScreen
+from leadtui.tui.inbox import PAGE_SIZE, InboxPane
+from leadtui.tui.lose_dialog import LoseReasonScreen
+from leadtui.tui.quick_add import QuickAddScreen
+from tests.conftest import frozen_clock
+from tests.tui_helpers import SIZE, column, history_texts, inbox_names, main_screen, settle
+
+HOSTILE = "Acme [/] Corp [@click=app.quit]x [link=http://evil]y[/link] [b]Lead [VIP]"
+
+
+def active_tab(app: LeadApp) -> str:
+    return main_screen(app).query_one(TabbedContent).active
+
+
+async def test_inbox_lists_new_leads_hottest_first(sample_repo: Repository) -> None:
+    app = LeadApp(sample_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        names = inbox_names(app)
+        new_leads = sample_repo.leads_in_stage(Stage.NEW)
+        assert names == [lead.name for lead in new_leads]
+        scores = [lead.score for lead in new_leads]
+        assert scores == sorted(scores, reverse=True) and len(names) == 9
+        assert not main_screen(app).query_one("#inbox-empty").display
+
+
+async def test_an_empty_database_shows_how_to_start(repo: Repository) -> None:
+    app = LeadApp(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        hint = main_screen(app).query_one("#inbox-empty", Static)
+        assert hint.display and "press n to add a lead" in str(hint.render()).lower()
+
+
+async def test_number_keys_and_mouse_switch_tabs(sample_repo: Repository) -> None:
+    app = LeadApp(sample_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        for key, tab in (("2", "pipeline"), ("3", "lead"), ("4", "kpis"), ("1", "inbox")):
+            await pilot.press(key)
+            assert active_tab(app) == tab
+        await pilot.click("#--content-tab-kpis")
+        assert active_tab(app) == "kpis"
+        await settle(pilot)
+        body = str(main_screen(app).query_one("#kpi-body", Static).render())
+        assert "Conversion  50.0%" in body and "referral" in body
+
+
+async def test_a_advances_and_the_cursor_moves_to_the_next_lead(sample_repo: Repository) -> None:
+    app = LeadApp(sample_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        first, second = inbox_names(app)[:2]
+        await pilot.press("a")
+        await settle(pilot)
+        assert inbox_names(app)[0] == second
+        assert main_screen(app).query_one(InboxPane).selected_lead_id() is not None
+        advanced = next(lead for lead in sample_repo.all_leads() if lead.name == first)
+        assert advanced.stage is Stage.CONTACTED
+
+
+async def test_pressing_a_twice_fast_advances_two_different_leads(sample_repo: Repository) -> None:
+    app = LeadApp(sample_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        first, second = inbox_names(app)[:2]
+        await pilot.press("a", "a")  # no waiting in between
+        await settle(pilot)
+        stages = {lead.name: lead.stage for lead in sample_repo.all_leads()}
+        assert stages[first] is Stage.CONTACTED and stages[second] is Stage.CONTACTED
+
+
+async def test_x_asks_for_a_required_reason(sample_repo: Repository) -> None:
+    app = LeadApp(sample_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        lead_id = main_screen(app).query_one(InboxPane).selected_lead_id()
+        assert lead_id is not None
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(app.screen, LoseReasonScreen)
+        await pilot.press("enter")
+        error = app.screen.query_one("#lose-reason-error", Static)
+        assert error.display and "required" in str(error.render())
+        assert sample_repo.get_lead(lead_id).stage is Stage.NEW
+        await pilot.press(*"Chose a competitor", "enter")
+        await settle(pilot)
+        lead = sample_repo.get_lead(lead_id)
+        assert (lead.stage, lead.lost_reason) == (Stage.LOST, "Chose a competitor")
+
+
+async def test_escape_cancels_the_lose_prompt(sample_repo: Repository) -> None:
+    app = LeadApp(sample_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        lead_id = main_screen(app).query_one(InboxPane).selected_lead_id()
+        assert lead_id is not None
+        await pilot.press("x")
+        await settle(pilot)
+        await pilot.press(*"typo", "escape")
+        await settle(pilot)
+        assert sample_repo.get_lead(lead_id).stage is Stage.NEW
+        assert not isinstance(app.screen, LoseReasonScreen)
+
+
+async def test_w_wins_and_r_reopens_on_the_board(sample_repo: Repository) -> None:
+    app = LeadApp(sample_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        await settle(pilot)
+        opportunity = column(app, "opportunity")
+        opportunity.cards.focus()
+        lead_id = opportunity.selected_lead_id()
+        assert lead_id is not None
+        await pilot.press("w")
+        await settle(pilot)
+        assert sample_repo.get_lead(lead_id).stage is Stage.WON
+        won = column(app, "won")
+        assert lead_id in [lead.id for lead in won.leads]
+        won.cards.focus()
+        won.cards.highlighted = [lead.id for lead in won.leads].index(lead_id)
+        await pilot.press("r")
+        await settle(pilot)
+        assert sample_repo.get_lead(lead_id).stage is Stage.OPPORTUNITY
+
+
+async def test_hjkl_and_arrows_move_across_and_down_the_board(sample_repo: Repository) -> None:
+    app = LeadApp(sample_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        await settle(pilot)
+        board = main_screen(app).query_one(BoardPane)
+        assert board.focused_column().stage is Stage.NEW
+        await pilot.press("l", "right")
+        assert board.focused_column().stage is Stage.ENGAGED
+        await pilot.press("h")
+        assert board.focused_column().stage is Stage.CONTACTED
+        cards = board.focused_column().cards
+        assert cards.highlighted == 0
+        await pilot.press("j", "down", "k")
+        assert cards.highlighted == 1
+        await pilot.press("left", "left", "left")  # stops at the first column
+        assert board.focused_column().stage is Stage.NEW
+
+
+async def test_board_headers_show_true_counts_and_values(sample_repo: Repository) -> None:
+    app = LeadApp(sample_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        await settle(pilot)
+        count, value = sample_repo.stage_totals()[Stage.NEW]
+        header = str(column(app, "new").query_one(".column-header", Static).render())
+        assert header == f"New  {count}\n{format_money(value)}" == "New  9\n188,000"
+        assert len(column(app, "won").leads) == 4
+
+
+async def test_enter_opens_the_lead_with_its_history(sample_repo: Repository) -> None:
+    app = LeadApp(sample_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("l", "l", "l", "l")  # Opportunity
+        lead_id = main_screen(app).query_one(BoardPane).selected_lead_id()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert active_tab(app) == "lead"
+        detail = main_screen(app).query_one(DetailPane)
+        assert detail.lead_id == lead_id
+        fields = str(detail.query_one("#lead-fields", Static).render())
+        assert sample_repo.get_lead(lead_id or 0).name in fields
+        texts = history_texts(app)
+        assert texts[-1] == "created → New" and "Qualified → Opportunity" in texts
+
+
+async def test_lead_keys_work_on_the_lead_tab_and_history_grows(sample_repo: Repository) -> None:
+    app = LeadApp(sample_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        before = len(history_texts(app))
+        await pilot.press("a")
+        await settle(pilot)
+        assert history_texts(app)[0] == "New → Contacted"
+        assert len(history_texts(app)) == before + 1
+
+
+async def test_lead_keys_do_nothing_on_the_kpi_tab(sample_repo: Repository) -> None:
+    app = LeadApp(sample_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("4", "a", "w", "x", "r")
+        await settle(pilot)
+        assert not isinstance(app.screen, LoseReasonScreen)
+        assert sample_repo.kpi_summary().count(Stage.NEW) == 9
+
+
+async def test_n_validates_inline_then_saves_and_shows_the_lead(repo: Repository) -> None:
+    app = LeadApp(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("3", "n")  # from any tab
+        assert isinstance(app.screen, QuickAddScreen)
+        await pilot.press(*"Jane Doe", "tab", *"not-an-email", "enter")
+        error = app.screen.query_one("#qa-email-error", Static)
+        assert error.display and "not a valid email" in str(error.render())
+        assert repo.count_leads() == 0
+        assert app.screen.focused is app.screen.query_one("#qa-email", Input)
+        await pilot.press("ctrl+u", *"jane@acme.io")
+        assert not error.display  # the error clears as soon as it is fixed
+        await pilot.press("tab", *"Acme", "tab", *"referral", "tab", *"5k", "enter")
+        await settle(pilot)
+        [lead] = repo.all_leads()
+        assert (lead.name, lead.email, lead.company, lead.value_cents) == (
+            "Jane Doe",
+            "jane@acme.io",
+            "Acme",
+            500_000,
+        )
+        await pilot.press("1")
+        assert inbox_names(app) == ["Jane Doe"]
+
+
+async def test_name_is_required_and_escape_cancels(repo: Repository) -> None:
+    app = LeadApp(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n", "enter")
+        assert app.screen.query_one("#qa-name-error", Static).display
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, QuickAddScreen)
+        assert repo.count_leads() == 0
+
+
+async def test_question_mark_lists_every_key(sample_repo: Repository) -> None:
+    app = LeadApp(sample_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, KeysScreen)
+        text = str(app.screen.query_one(Static).render())
+        for description in (
+            "Move the lead to the next stage",
+            "Mark the lead lost",
+            "Mark the lead won",
+            "Reopen a won or lost lead",
+            "Add a lead",
+            "Show the lead in the Lead tab",
+            "Inbox tab",
+            "KPIs tab",
+            "Column to the left",
+            "Next lead / card",
+            "Quit",
+        ):
+            assert description in text
+        await pilot.press("escape")
+        assert not isinstance(app.screen, KeysScreen)
+
+
+async def test_q_quits(repo: Repository) -> None:
+    app = LeadApp(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
+
+
+async def test_hostile_text_renders_literally_everywhere(db_path: Path) -> None:
+    repo = open_repository(db_path, actor="tester", clock=frozen_clock)
+    lead_id = repo.add_lead(build_draft(name=HOSTILE, company=HOSTILE, source="referral"))
+    app = LeadApp(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert inbox_names(app) == [HOSTILE]
+        await pilot.press("2")
+        await settle(pilot)
+        card = str(column(app, "new").cards.get_option_at_index(0).prompt)
+        assert card.startswith(HOSTILE[:10])
+        await pilot.press("enter")
+        await settle(pilot)
+        assert HOSTILE in str(main_screen(app).query_one("#lead-fields", Static).render())
+        await pilot.press("x")
+        await settle(pilot)
+        assert HOSTILE in str(app.screen.query_one(".dialog-title", Static).render())
+        await pilot.press(*"[/] reason", "enter")
+        await settle(pilot)
+        assert app.is_running  # no MarkupError, no injected quit
+        assert repo.get_lead(lead_id).lost_reason == "[/] reason"
+
+
+async def test_a_move_refused_by_the_rules_is_a_notification(sample_repo: Repository) -> None:
+    app = LeadApp(sample_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        lead_id = main_screen(app).query_one(InboxPane).selected_lead_id()
+        assert lead_id is not None
+        sample_repo.lose(lead_id, "lost meanwhile by a teammate")  # another process
+        await pilot.press("a")
+        await settle(pilot)
+        messages = [n.message for n in app._notifications]
+        assert any("cannot advance a lost lead" in m for m in messages)
+        assert app.is_running
+        assert sample_repo.get_lead(lead_id).stage is Stage.LOST
+
+
+async def test_inbox_loads_a_page_at_a_time(db_path: Path) -> None:
+    repo = open_repository(db_path, actor="tester", clock=frozen_clock)
+    for index in range(PAGE_SIZE + 30):
+        repo.add_lead(build_draft(name=f"Lead {index:03d}"))
+    app = LeadApp(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = main_screen(app).query_one(InboxPane).table
+        assert table.row_count == PAGE_SIZE
+        table.move_cursor(row=PAGE_SIZE - 1)
+        await settle(pilot)
+        assert table.row_count == PAGE_SIZE + 30
+        assert len(set(inbox_names(app))) == PAGE_SIZE + 30

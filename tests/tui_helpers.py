@@ -1,0 +1,42 @@
+"""Helpers for Pilot tests: wait for conditions, never for wall time."""
+
+from textual.pilot import Pilot
+from textual.widgets import DataTable
+
+from leadtui.tui.app import LeadApp, MainScreen
+from leadtui.tui.board import BoardPane, StageColumn
+from leadtui.tui.inbox import InboxPane
+
+SIZE = (80, 24)
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Until no database worker is running and every result has been shown
+    (a result can start further workers, e.g. a write triggers reloads)."""
+    app = pilot.app
+    for _ in range(50):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if not any(worker.is_running for worker in app.workers):
+            return
+    raise AssertionError("workers never settled")
+
+
+def main_screen(app: LeadApp) -> MainScreen:
+    screen = app.screen_stack[0]
+    assert isinstance(screen, MainScreen)
+    return screen
+
+
+def inbox_names(app: LeadApp) -> list[str]:
+    table = main_screen(app).query_one(InboxPane).table
+    return [str(table.get_row_at(row)[0]) for row in range(table.row_count)]
+
+
+def column(app: LeadApp, stage: str) -> StageColumn:
+    return main_screen(app).query_one(BoardPane).query_one(f"#column-{stage}", StageColumn)
+
+
+def history_texts(app: LeadApp) -> list[str]:
+    table = main_screen(app).query_one("#history", DataTable)
+    return [str(table.get_row_at(row)[2]) for row in range(table.row_count)]
