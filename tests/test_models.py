@@ -5,7 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from leadtui.errors import InvalidInput
-from leadtui.models import LeadDraft, Source, build_draft, format_money, parse_money
+from leadtui.models import Source, build_draft, format_money, parse_money
 
 
 @pytest.mark.parametrize(
@@ -82,4 +82,4 @@ def test_invalid_drafts_name_the_bad_field_in_one_line(
 
 
 def test_blank_value_means_zero() -> None:
-    assert LeadDraft(name="A", value_cents="  ").value_cents == 0
+    assert build_draft(name="A", value_cents="  ").value_cents == 0

@@ -34,7 +34,7 @@ def test_a_new_database_is_private_in_wal_mode_at_the_current_schema(db_path: Pa
 
 
 def test_missing_directory_is_a_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(DatabaseUnavailable, match="directory .* does not exist"):
+    with pytest.raises(DatabaseUnavailable, match=r"directory .* does not exist"):
         open_repository(tmp_path / "nope" / "leads.db")
 
 
@@ -50,7 +50,7 @@ def test_read_only_file_is_refused_even_for_root(
 
 def test_read_only_directory_is_refused(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(os, "access", lambda path, mode: Path(path) != db_path.parent)
-    with pytest.raises(DatabaseUnavailable, match="directory .* is read-only"):
+    with pytest.raises(DatabaseUnavailable, match=r"directory .* is read-only"):
         open_repository(db_path)
 
 
@@ -217,8 +217,8 @@ def test_inbox_query_uses_the_stage_score_index(repo: Repository) -> None:
         plan = " ".join(
             row[-1]
             for row in conn.execute(
-                "EXPLAIN QUERY PLAN SELECT id FROM leads WHERE stage = 'new' AND (score, id) < (50, 9)"
-                " ORDER BY score DESC, id DESC LIMIT 50"
+                "EXPLAIN QUERY PLAN SELECT id FROM leads WHERE stage = 'new'"
+                " AND (score, id) < (50, 9) ORDER BY score DESC, id DESC LIMIT 50"
             )
         )
     assert "leads_stage_score" in plan and "TEMP B-TREE" not in plan

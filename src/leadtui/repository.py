@@ -192,6 +192,10 @@ class Repository:
         fields = ("type", "at", "actor", "from_stage", "to_stage", "reason", "kind", "note")
         return [HistoryEntry.model_validate(dict(zip(fields, row, strict=False))) for row in rows]
 
+    def has_leads(self) -> bool:
+        with self._connection() as db:
+            return bool(db.execute("SELECT EXISTS (SELECT 1 FROM leads)").fetchone()[0])
+
     def count_leads(self) -> int:
         with self._connection() as db:
             return int(db.execute("SELECT count(*) FROM leads").fetchone()[0])

@@ -11,6 +11,7 @@ from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Header, OptionList, TabbedContent, TabPane
 
 from leadtui import __version__, resources
@@ -72,21 +73,30 @@ class MainScreen(Screen[None]):
 
     def action_show_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
+        # Focus now, not on the TabActivated message: keys typed right after
+        # the digit must already reach the new tab.
+        self._focus_tab(tab)
 
     @on(TabbedContent.TabActivated)
     def _tab_shown(self) -> None:
         tab = self.active_tab
-        if tab == "inbox":
-            self.query_one("#inbox-pane", InboxPane).table.focus()
-        elif tab == "pipeline":
-            self.query_one(BoardPane).focus_cards()
-        elif tab == "lead":
-            detail = self.query_one(DetailPane)
-            detail.reload()
-            detail.focus_main()
+        self._focus_tab(tab)  # also for tabs chosen with the mouse
+        if tab == "lead":
+            self.query_one(DetailPane).reload()
         elif tab == "kpis":
             self.query_one(KpiPane).reload()
         self.refresh_bindings()
+
+    def _focus_tab(self, tab: str) -> None:
+        """Focus the tab's main widget synchronously (Widget.focus() is
+        deferred, so type-ahead keys would still reach the old widget)."""
+        targets: dict[str, Widget] = {
+            "inbox": self.query_one(InboxPane).table,
+            "pipeline": self.query_one(BoardPane).focused_column().cards,
+            "lead": self.query_one("#history", DataTable),
+            "kpis": self.query_one(KpiPane),
+        }
+        self.set_focus(targets[tab])
 
     # ------------------------------------------------- the selected lead
 

@@ -151,10 +151,9 @@ class BoardPane(HorizontalScroll):
         columns = self.columns
         index = columns.index(self.focused_column())
         target = columns[max(0, min(len(columns) - 1, index + step))]
-        target.cards.focus()
-
-    def focus_cards(self) -> None:
-        self.focused_column().cards.focus()
+        # Synchronous, unlike Widget.focus(): a key typed right after l must
+        # act on the new column.
+        self.screen.set_focus(target.cards)
 
     def selected_lead_id(self) -> int | None:
         return self.focused_column().selected_lead_id()

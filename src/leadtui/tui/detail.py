@@ -1,7 +1,7 @@
 """The Lead tab: one lead's fields and its history, newest first."""
 
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Static
 
 from leadtui.models import HistoryEntry, Lead
@@ -15,7 +15,11 @@ NO_LEAD = "No lead selected. Pick one in the Inbox or Pipeline and press enter."
 
 class DetailPane(VerticalScroll):
     def compose(self) -> ComposeResult:
-        yield Static(NO_LEAD, id="lead-fields", markup=False)
+        yield Static(NO_LEAD, id="no-lead", markup=False)
+        with Horizontal(id="lead-fields"):
+            yield Static(id="lead-who", markup=False)
+            yield Static(id="lead-standing", markup=False)
+        yield Static(id="lead-notes", markup=False)
         yield Static("History", id="history-title", classes="section-title")
         yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
 
@@ -41,21 +45,22 @@ class DetailPane(VerticalScroll):
         run_db(self, job, self._show_loaded, key="detail")
 
     def _show_loaded(self, loaded: tuple[Lead, list[HistoryEntry]] | None) -> None:
-        fields = self.query_one("#lead-fields", Static)
         history = self.query_one("#history", DataTable)
         history.clear()
-        self.query_one("#history-title").display = loaded is not None
-        history.display = loaded is not None
+        for selector in ("#lead-fields", "#lead-notes", "#history-title", "#history"):
+            self.query_one(selector).display = loaded is not None
+        self.query_one("#no-lead").display = loaded is None
         if loaded is None:
-            fields.update(NO_LEAD)
             return
         lead, entries = loaded
-        fields.update(render.lead_fields(lead))
+        who, standing = render.lead_fields(lead)
+        self.query_one("#lead-who", Static).update(who)
+        self.query_one("#lead-standing", Static).update(standing)
+        notes = self.query_one("#lead-notes", Static)
+        notes.update(lead.notes)
+        notes.display = bool(lead.notes)
         for entry in entries:
             history.add_row(*render.history_row(entry))
 
     def selected_lead_id(self) -> int | None:
         return self.lead_id
-
-    def focus_main(self) -> None:
-        self.query_one("#history", DataTable).focus()

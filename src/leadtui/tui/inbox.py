@@ -15,6 +15,8 @@ from leadtui.tui.dbwork import run_db
 PAGE_SIZE = 100
 # Fetch the next page when the cursor comes this close to the last loaded row.
 PREFETCH_MARGIN = 10
+NO_LEADS = "No leads yet: press n to add a lead."
+EMPTY_INBOX = "Inbox zero: no new leads to triage. Press n to add a lead."
 
 
 class InboxTable(DataTable[object]):
@@ -35,7 +37,7 @@ class InboxPane(Vertical):
         self._clock = clock
 
     def compose(self) -> ComposeResult:
-        yield Static("No new leads. Press n to add a lead.", id="inbox-empty", markup=False)
+        yield Static(NO_LEADS, id="inbox-empty", markup=False)
         yield InboxTable(id="inbox-table", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
@@ -62,14 +64,14 @@ class InboxPane(Vertical):
         """Re-read from the top, keeping as many rows as are loaded now so the
         cursor stays where the user left it."""
         limit = max(PAGE_SIZE, self.table.row_count)
-        run_db(
-            self,
-            lambda repo: repo.leads_in_stage(Stage.NEW, limit=limit),
-            lambda leads: self._show(leads, limit),
-            key="inbox",
-        )
 
-    def _show(self, leads: list[Lead], limit: int) -> None:
+        def job(repo: Repository) -> tuple[list[Lead], bool]:
+            leads = repo.leads_in_stage(Stage.NEW, limit=limit)
+            return leads, bool(leads) or repo.has_leads()
+
+        run_db(self, job, lambda loaded: self._show(*loaded, limit), key="inbox")
+
+    def _show(self, leads: list[Lead], any_leads: bool, limit: int) -> None:
         table = self.table
         row = table.cursor_row
         table.clear()
@@ -78,6 +80,7 @@ class InboxPane(Vertical):
         self._has_more = len(leads) == limit
         if table.row_count:
             table.move_cursor(row=min(row, table.row_count - 1), scroll=False)
+        self.query_one("#inbox-empty", Static).update(EMPTY_INBOX if any_leads else NO_LEADS)
         self.query_one("#inbox-empty").display = table.row_count == 0
 
     def _append(self, leads: list[Lead]) -> None:

@@ -23,7 +23,7 @@ FIELDS: tuple[tuple[str, str, str], ...] = (
     ("name", "Name *", "Jane Doe"),
     ("email", "Email", "jane@acme.io"),
     ("company", "Company", "Acme Corp"),
-    ("source", "Source", " / ".join(source.value for source in Source)),
+    ("source", "Source", "referral, website, event, ads, partner… (→ completes)"),
     ("value_cents", "Value", "5000, 5k or 1.2m"),
 )
 

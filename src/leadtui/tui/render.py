@@ -60,33 +60,46 @@ def card(lead: Lead, width: int) -> Text:
     company ...... 42,000"""
     badge = f"{lead.temperature.value[0].upper()}{lead.score}"
     first = _two_sided(lead.name, "bold", badge, TEMPERATURE_STYLE[lead.temperature], width)
-    second = _two_sided(lead.company or "", "dim", format_money(lead.value_cents), "", width)
+    value = format_money(lead.value_cents) if lead.value_cents else ""
+    second = _two_sided(lead.company or "", "dim", value, "", width)
     return Text("\n").join([first, second])
 
 
-def lead_fields(lead: Lead) -> Content:
-    """The Lead tab's field list: fixed bold labels, literal values."""
-    rows: list[tuple[str, str | None]] = [
-        ("Name", lead.name),
-        ("Company", lead.company),
-        ("Title", lead.title),
-        ("Email", lead.email),
-        ("Phone", lead.phone),
-        ("Source", lead.source.value),
-        ("Owner", lead.owner),
-        ("Stage", lead.stage.label),
-        ("Temperature", lead.temperature.value),
-        ("Score", str(lead.score)),
-        ("Value", format_money(lead.value_cents)),
-        ("Lost reason", lead.lost_reason),
-        ("Created", f"{lead.created_at:%Y-%m-%d %H:%M} UTC"),
-        ("Notes", lead.notes),
-    ]
+def _field_block(rows: list[tuple[str, str | None]], label_width: int) -> Content:
     parts: list[str | tuple[str, str]] = []
     for label, value in rows:
         if value:
-            parts += [(f"{label:<12}", "bold"), value, "\n"]
+            parts += [(f"{label:<{label_width}}", "bold"), value, "\n"]
     return Content.assemble(*parts).rstrip()
+
+
+def lead_fields(lead: Lead) -> tuple[Content, Content]:
+    """The Lead tab's two field columns, fixed bold labels and literal values:
+    who the lead is, and where it stands (notes go beneath, full width)."""
+    who = _field_block(
+        [
+            ("Name", lead.name),
+            ("Company", lead.company),
+            ("Title", lead.title),
+            ("Email", lead.email),
+            ("Phone", lead.phone),
+            ("Source", lead.source.value),
+            ("Owner", lead.owner),
+        ],
+        8,
+    )
+    standing = _field_block(
+        [
+            ("Stage", lead.stage.label),
+            ("Temp", lead.temperature.value),
+            ("Score", str(lead.score)),
+            ("Value", format_money(lead.value_cents)),
+            ("Created", f"{lead.created_at:%Y-%m-%d %H:%M}"),
+            ("Lost", lead.lost_reason),
+        ],
+        8,
+    )
+    return who, standing
 
 
 def history_row(entry: HistoryEntry) -> tuple[Text, ...]:
