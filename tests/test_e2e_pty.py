@@ -6,89 +6,19 @@ to appear on the emulated screen. Nothing sleeps: every wait is for a
 condition, with a deadline.
 """
 
-import fcntl
 import json
-import os
-import pty
-import select
-import struct
-import subprocess
 import sys
-import termios
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager
 from pathlib import Path
 
-import pyte
 import pytest
+from bench.ptyterm import Terminal, program_in_pty
 
 from leadtui.cli import main
 
-COLUMNS, LINES = 80, 24
-DEADLINE_SECONDS = 30.0
 
-
-class Terminal:
-    def __init__(self, fd: int, process: subprocess.Popen[bytes]) -> None:
-        self.fd, self.process = fd, process
-        self.screen = pyte.Screen(COLUMNS, LINES)
-        self.stream = pyte.ByteStream(self.screen)
-
-    def text(self) -> str:
-        return "\n".join(self.screen.display)
-
-    def _read(self, timeout: float) -> None:
-        ready, _, _ = select.select([self.fd], [], [], timeout)
-        if ready:
-            with suppress(OSError):  # OSError: the child closed the terminal
-                self.stream.feed(os.read(self.fd, 65536))
-
-    def wait_for(self, text: str, *, gone: bool = False) -> None:
-        deadline = time.monotonic() + DEADLINE_SECONDS
-        while (text in self.text()) == gone:
-            if time.monotonic() > deadline or self.process.poll() is not None:
-                state = "gone" if gone else "shown"
-                raise AssertionError(f"{text!r} never {state}; screen:\n{self.text()}")
-            self._read(0.1)
-
-    def type(self, keys: str) -> None:
-        os.write(self.fd, keys.encode())
-
-    def wait_for_exit(self) -> int:
-        deadline = time.monotonic() + DEADLINE_SECONDS
-        while self.process.poll() is None:
-            if time.monotonic() > deadline:
-                raise AssertionError("leadtui did not exit")
-            self._read(0.1)
-        return self.process.returncode
-
-
-@contextmanager
-def leadtui_in_pty(*args: str, cwd: Path) -> Iterator[Terminal]:
-    leader, follower = pty.openpty()
-    os.set_blocking(leader, True)
-    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", LINES, COLUMNS, 0, 0))
-    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": str(COLUMNS), "LINES": str(LINES)}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "leadtui", *args],
-        stdin=follower,
-        stdout=follower,
-        stderr=follower,
-        env=env,
-        close_fds=True,
-        start_new_session=True,
-        cwd=cwd,
-    )
-    os.close(follower)
-    terminal = Terminal(leader, process)
-    try:
-        yield terminal
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-        os.close(leader)
+def leadtui_in_pty(*args: str, cwd: Path) -> AbstractContextManager[Terminal]:
+    return program_in_pty([sys.executable, "-m", "leadtui", *args], cwd)
 
 
 @pytest.mark.slow

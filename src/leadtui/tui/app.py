@@ -81,10 +81,9 @@ class MainScreen(Screen[None]):
     def _tab_shown(self) -> None:
         tab = self.active_tab
         self._focus_tab(tab)  # also for tabs chosen with the mouse
-        if tab == "lead":
-            self.query_one(DetailPane).reload()
-        elif tab == "kpis":
-            self.query_one(KpiPane).reload()
+        # A pane reads the database when it is shown (this also fires for the
+        # first tab at start-up), so start-up loads only the inbox.
+        self._pane(tab).reload()
         self.refresh_bindings()
 
     def _focus_tab(self, tab: str) -> None:
@@ -198,11 +197,16 @@ class MainScreen(Screen[None]):
         self.app.push_screen(QuickAddScreen(), submitted)
 
     def reload_all(self) -> None:
-        self.query_one(InboxPane).reload()
-        self.query_one(BoardPane).reload()
-        self.query_one(DetailPane).reload()
-        if self.active_tab == "kpis":
-            self.query_one(KpiPane).reload()
+        """After a write: re-read what is on screen; the other panes re-read
+        anyway when they are next shown."""
+        self._pane(self.active_tab).reload()
+
+    def _pane(self, tab: str) -> InboxPane | BoardPane | DetailPane | KpiPane:
+        if tab == "inbox":
+            return self.query_one(InboxPane)
+        if tab == "pipeline":
+            return self.query_one(BoardPane)
+        return self.query_one(DetailPane) if tab == "lead" else self.query_one(KpiPane)
 
     # ------------------------------------------------------------ other
 

@@ -92,9 +92,6 @@ class BoardPane(HorizontalScroll):
         for stage in BOARD_STAGES:
             yield StageColumn(stage)
 
-    def on_mount(self) -> None:
-        self.reload()
-
     @property
     def columns(self) -> list[StageColumn]:
         return list(self.query(StageColumn))

@@ -54,7 +54,6 @@ class InboxPane(Vertical):
         self._cursors: dict[str, PageCursor] = {}  # row key -> (score, id) for paging
         self._has_more = False
         self._fetching = False
-        self.reload()
 
     @property
     def table(self) -> DataTable[object]:

@@ -1,0 +1,72 @@
+"""First paint: from launch until the first inbox row is visible, in a real
+pty at 80x24, against a floor measured in the same run: a bare Textual app
+that shows a 50-row DataTable, started the same way.
+
+    python -m bench.first_paint --db /tmp/1m.db [--runs 5]
+"""
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench.ptyterm import program_in_pty
+from leadtui.models import Stage
+from leadtui.repository import open_repository
+
+FLOOR_APP = """
+from textual.app import App, ComposeResult
+from textual.widgets import DataTable
+
+class Floor(App[None]):
+    def compose(self) -> ComposeResult:
+        yield DataTable()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("n", "name")
+        table.add_rows([(i, f"floor row {i}") for i in range(50)])
+
+Floor().run()
+"""
+
+
+def seconds_until(command: list[str], marker: str, cwd: Path) -> float:
+    start = time.perf_counter()
+    with program_in_pty(command, cwd) as terminal:
+        terminal.wait_for(marker)
+        return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--db", type=Path, required=True, help="made with leadtui demo")
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    repo = open_repository(args.db)
+    [top] = repo.leads_in_stage(Stage.NEW, limit=1)
+    marker = top.name[:19]  # the Name column is 20 cells wide
+    with tempfile.TemporaryDirectory() as scratch:
+        cwd = Path(scratch)
+        floor_script = cwd / "floor.py"
+        floor_script.write_text(FLOOR_APP)
+        floor = [
+            seconds_until([sys.executable, str(floor_script)], "floor row 0", cwd)
+            for _ in range(args.runs)
+        ]
+        leadtui = [
+            seconds_until([sys.executable, "-m", "leadtui", "--db", str(args.db)], marker, cwd)
+            for _ in range(args.runs)
+        ]
+    leads = repo.count_leads()
+    floor_median, leadtui_median = statistics.median(floor), statistics.median(leadtui)
+    print(f"first paint at {leads:,} leads, median of {args.runs} runs in an 80x24 pty")
+    print(f"  floor (bare Textual, 50-row DataTable): {floor_median * 1000:7.0f} ms")
+    print(f"  leadtui inbox:                          {leadtui_median * 1000:7.0f} ms")
+    print(f"  ratio: {leadtui_median / floor_median:.2f}x the floor")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,86 @@
+"""A real pseudo-terminal with a VT100 emulator (pyte) on the other side.
+
+Used by the end-to-end tests and the benchmarks: start a program as a user
+would, type keys, and wait (with a deadline, never a fixed sleep) until text
+appears on the emulated screen.
+"""
+
+import fcntl
+import os
+import pty
+import select
+import struct
+import subprocess
+import termios
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+
+import pyte
+
+COLUMNS, LINES = 80, 24
+DEADLINE_SECONDS = 30.0
+
+
+class Terminal:
+    def __init__(self, fd: int, process: subprocess.Popen[bytes]) -> None:
+        self.fd, self.process = fd, process
+        self.screen = pyte.Screen(COLUMNS, LINES)
+        self.stream = pyte.ByteStream(self.screen)
+
+    def text(self) -> str:
+        return "\n".join(self.screen.display)
+
+    def _read(self, timeout: float) -> None:
+        ready, _, _ = select.select([self.fd], [], [], timeout)
+        if ready:
+            with suppress(OSError):  # OSError: the child closed the terminal
+                self.stream.feed(os.read(self.fd, 65536))
+
+    def wait_for(self, text: str, *, gone: bool = False) -> None:
+        deadline = time.monotonic() + DEADLINE_SECONDS
+        while (text in self.text()) == gone:
+            if time.monotonic() > deadline or self.process.poll() is not None:
+                state = "gone" if gone else "shown"
+                raise AssertionError(f"{text!r} never {state}; screen:\n{self.text()}")
+            self._read(0.1)
+
+    def type(self, keys: str) -> None:
+        os.write(self.fd, keys.encode())
+
+    def wait_for_exit(self) -> int:
+        deadline = time.monotonic() + DEADLINE_SECONDS
+        while self.process.poll() is None:
+            if time.monotonic() > deadline:
+                raise AssertionError("the program did not exit")
+            self._read(0.1)
+        return self.process.returncode
+
+
+@contextmanager
+def program_in_pty(command: list[str], cwd: Path) -> Iterator[Terminal]:
+    """Run `command` in an 80x24 pty; kill it on the way out if still running."""
+    leader, follower = pty.openpty()
+    os.set_blocking(leader, True)
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", LINES, COLUMNS, 0, 0))
+    env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": str(COLUMNS), "LINES": str(LINES)}
+    process = subprocess.Popen(
+        command,
+        stdin=follower,
+        stdout=follower,
+        stderr=follower,
+        env=env,
+        close_fds=True,
+        start_new_session=True,
+        cwd=cwd,
+    )
+    os.close(follower)
+    terminal = Terminal(leader, process)
+    try:
+        yield terminal
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        os.close(leader)
