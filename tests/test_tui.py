@@ -14,7 +14,15 @@ from leadtui.tui.inbox import PAGE_SIZE, InboxPane
 from leadtui.tui.lose_dialog import LoseReasonScreen
 from leadtui.tui.quick_add import QuickAddScreen
 from tests.conftest import frozen_clock
-from tests.tui_helpers import SIZE, column, history_texts, inbox_names, main_screen, settle
+from tests.tui_helpers import (
+    SIZE,
+    column,
+    history_texts,
+    inbox_names,
+    main_screen,
+    selected_inbox_lead,
+    settle,
+)
 
 HOSTILE = "Acme [/] Corp [@click=app.quit]x [link=http://evil]y[/link] [b]Lead [VIP]"
 
@@ -84,8 +92,7 @@ async def test_x_asks_for_a_required_reason(sample_repo: Repository) -> None:
     app = LeadApp(sample_repo)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        lead_id = main_screen(app).query_one(InboxPane).selected_lead_id()
-        assert lead_id is not None
+        lead_id = selected_inbox_lead(app)
         await pilot.press("x")
         await settle(pilot)
         assert isinstance(app.screen, LoseReasonScreen)
@@ -103,8 +110,7 @@ async def test_escape_cancels_the_lose_prompt(sample_repo: Repository) -> None:
     app = LeadApp(sample_repo)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        lead_id = main_screen(app).query_one(InboxPane).selected_lead_id()
-        assert lead_id is not None
+        lead_id = selected_inbox_lead(app)
         await pilot.press("x")
         await settle(pilot)
         await pilot.press(*"typo", "escape")
@@ -303,8 +309,7 @@ async def test_a_move_refused_by_the_rules_is_a_notification(sample_repo: Reposi
     app = LeadApp(sample_repo)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        lead_id = main_screen(app).query_one(InboxPane).selected_lead_id()
-        assert lead_id is not None
+        lead_id = selected_inbox_lead(app)
         sample_repo.lose(lead_id, "lost meanwhile by a teammate")  # another process
         await pilot.press("a")
         await settle(pilot)

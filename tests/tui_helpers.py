@@ -40,3 +40,9 @@ def column(app: LeadApp, stage: str) -> StageColumn:
 def history_texts(app: LeadApp) -> list[str]:
     table = main_screen(app).query_one("#history", DataTable)
     return [str(table.get_row_at(row)[2]) for row in range(table.row_count)]
+
+
+def selected_inbox_lead(app: LeadApp) -> int:
+    lead_id = main_screen(app).query_one(InboxPane).selected_lead_id()
+    assert lead_id is not None
+    return lead_id

@@ -20,29 +20,10 @@ from leadtui import __version__, paths, resources
 from leadtui.clock import utc_now
 from leadtui.errors import LeadtuiError
 from leadtui.kpis import DEFINITIONS, KpiSummary
-from leadtui.models import Lead, Source, Stage, build_draft, format_money
+from leadtui.models import EXPORT_FIELDS, Lead, Source, Stage, build_draft, format_money
 from leadtui.repository import Repository, open_repository
 
 F = TypeVar("F", bound=Callable[..., Any])
-EXPORT_COLUMNS = (
-    "id",
-    "name",
-    "email",
-    "phone",
-    "company",
-    "title",
-    "source",
-    "owner",
-    "stage",
-    "temperature",
-    "score",
-    "value",
-    "value_cents",
-    "lost_reason",
-    "notes",
-    "created_at",
-    "updated_at",
-)
 
 
 class LeadtuiGroup(click.Group):
@@ -257,7 +238,7 @@ def export(db_path: Path | None, fmt: str, output: Path | None) -> None:
         if fmt == "json":
             _write_json_array(handle, records)
         else:
-            writer = csv.DictWriter(handle, fieldnames=EXPORT_COLUMNS, extrasaction="ignore")
+            writer = csv.DictWriter(handle, fieldnames=EXPORT_FIELDS, extrasaction="ignore")
             writer.writeheader()
             writer.writerows(records)
 

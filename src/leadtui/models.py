@@ -228,6 +228,10 @@ class Lead(BaseModel):
         return record
 
 
+# Columns of a CSV export: every Lead field, plus the value in whole units.
+EXPORT_FIELDS: tuple[str, ...] = (*Lead.model_fields, "value")
+
+
 class HistoryEntry(BaseModel):
     """One line of a lead's history: a stage change or a logged touch."""
 
