@@ -237,6 +237,31 @@ async def test_n_validates_inline_then_saves_and_shows_the_lead(repo: Repository
         )
         await pilot.press("1")
         assert inbox_names(app) == ["Jane Doe"]
+        assert any(n.message == "Added #1 Jane Doe" for n in app._notifications)
+
+
+async def test_a_quick_added_lead_is_selected_in_the_inbox(sample_repo: Repository) -> None:
+    app = LeadApp(sample_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press(
+            "n",
+            *"Grace Hopper",
+            "tab",
+            *"grace@navy.mil",
+            "tab",
+            *"US Navy",
+            "tab",
+            *"referral",
+            "tab",
+            *"25k",
+            "enter",
+        )
+        await settle(pilot)
+        names = inbox_names(app)
+        assert 0 < names.index("Grace Hopper") < len(names) - 1  # ranked mid-list by score
+        new_id = max(lead.id for lead in sample_repo.all_leads())
+        assert selected_inbox_lead(app) == new_id
 
 
 async def test_name_is_required_and_escape_cancels(repo: Repository) -> None:

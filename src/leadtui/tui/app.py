@@ -186,13 +186,18 @@ class MainScreen(Screen[None]):
         )
 
     def action_quick_add(self) -> None:
-        def added(lead_id: int) -> None:
-            self.notify(f"Added lead #{lead_id}", markup=False, timeout=3)
-            self.reload_all()
-
         def submitted(draft: LeadDraft | None) -> None:
-            if draft is not None:
-                run_db(self, lambda repo: repo.add_lead(draft), added, key=WRITE_GROUP)
+            if draft is None:
+                return
+
+            def added(lead_id: int) -> None:
+                self.notify(f"Added #{lead_id} {draft.name}", markup=False, timeout=3)
+                # The inbox puts its cursor on the new lead, wherever it ranks.
+                self.query_one(InboxPane).reload(select=lead_id)
+                if self.active_tab != "inbox":
+                    self.reload_all()
+
+            run_db(self, lambda repo: repo.add_lead(draft), added, key=WRITE_GROUP)
 
         self.app.push_screen(QuickAddScreen(), submitted)
 

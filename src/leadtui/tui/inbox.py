@@ -59,26 +59,29 @@ class InboxPane(Vertical):
     def table(self) -> DataTable[object]:
         return self.query_one(DataTable)
 
-    def reload(self) -> None:
+    def reload(self, *, select: int | None = None) -> None:
         """Re-read from the top, keeping as many rows as are loaded now so the
-        cursor stays where the user left it."""
+        cursor stays where the user left it (or moves to lead `select`)."""
         limit = max(PAGE_SIZE, self.table.row_count)
 
         def job(repo: Repository) -> tuple[list[Lead], bool]:
             leads = repo.leads_in_stage(Stage.NEW, limit=limit)
             return leads, bool(leads) or repo.has_leads()
 
-        run_db(self, job, lambda loaded: self._show(*loaded, limit), key="inbox")
+        run_db(self, job, lambda loaded: self._show(*loaded, limit, select), key="inbox")
 
-    def _show(self, leads: list[Lead], any_leads: bool, limit: int) -> None:
+    def _show(self, leads: list[Lead], any_leads: bool, limit: int, select: int | None) -> None:
         table = self.table
         row = table.cursor_row
+        ids = [lead.id for lead in leads]
+        if select in ids:
+            row = ids.index(select)
         table.clear()
         self._cursors.clear()
         self._append(leads)
         self._has_more = len(leads) == limit
         if table.row_count:
-            table.move_cursor(row=min(row, table.row_count - 1), scroll=False)
+            table.move_cursor(row=min(row, table.row_count - 1), scroll=select is not None)
         self.query_one("#inbox-empty", Static).update(EMPTY_INBOX if any_leads else NO_LEADS)
         self.query_one("#inbox-empty").display = table.row_count == 0
 
