@@ -1,7 +1,9 @@
 """Every key of the walking skeleton, driven by Pilot at 80x24."""
 
+from collections.abc import Callable
 from pathlib import Path
 
+from textual.pilot import Pilot
 from textual.widgets import Input, Static, TabbedContent
 
 from leadtui.models import Stage, build_draft, format_money
@@ -357,3 +359,60 @@ async def test_inbox_loads_a_page_at_a_time(db_path: Path) -> None:
         await settle(pilot)
         assert table.row_count == PAGE_SIZE + 30
         assert len(set(inbox_names(app))) == PAGE_SIZE + 30
+
+
+async def wait_until(pilot: Pilot[None], condition: Callable[[], bool]) -> None:
+    """Await a condition that depends on another process's commit reaching
+    the app (live refresh polls every 0.5 s), with a deadline."""
+    for _ in range(100):
+        if condition():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("condition never became true")
+
+
+async def test_another_process_change_shows_up_and_the_cursor_stays_on_its_lead(
+    sample_repo: Repository,
+) -> None:
+    app = LeadApp(sample_repo)
+    teammate = open_repository(sample_repo.path, actor="maria", clock=frozen_clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "j")
+        watched = selected_inbox_lead(app)
+        first = inbox_names(app)[0]
+        # 80 points (referral 25, CEO 20, 90k 20, three contact details 15): it
+        # tops the inbox and pushes the watched lead down a row.
+        teammate.add_lead(
+            build_draft(
+                name="Hot New Lead",
+                source="referral",
+                title="CEO",
+                email="hot@lead.io",
+                phone="+1 555 0100",
+                company="Hot Co",
+                value_cents="90k",
+            )
+        )
+        leaving = sample_repo.leads_in_stage(Stage.NEW)[-1]
+        teammate.advance(leaving.id)
+        await wait_until(pilot, lambda: inbox_names(app)[0] == "Hot New Lead")
+        await settle(pilot)
+        assert first in inbox_names(app) and leaving.name not in inbox_names(app)
+        assert selected_inbox_lead(app) == watched
+        assert main_screen(app).query_one(InboxPane).table.cursor_row == 3  # was 2
+
+
+async def test_live_refresh_never_touches_an_open_form(sample_repo: Repository) -> None:
+    app = LeadApp(sample_repo)
+    teammate = open_repository(sample_repo.path, actor="maria", clock=frozen_clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n", *"Half typ")
+        teammate.add_lead(build_draft(name="Meanwhile"))
+        await wait_until(pilot, lambda: "Meanwhile" in inbox_names(app))
+        assert isinstance(app.screen, QuickAddScreen)
+        assert app.screen.query_one("#qa-name", Input).value == "Half typ"
+        await pilot.press(*"ed", "enter")
+        await settle(pilot)
+        assert {"Half typed", "Meanwhile"} <= set(inbox_names(app))

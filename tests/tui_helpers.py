@@ -5,6 +5,7 @@ from textual.widgets import DataTable
 
 from leadtui.tui.app import LeadApp, MainScreen
 from leadtui.tui.board import BoardPane, StageColumn
+from leadtui.tui.dbwork import WATCH_GROUP
 from leadtui.tui.inbox import InboxPane
 
 SIZE = (80, 24)
@@ -15,9 +16,11 @@ async def settle(pilot: Pilot[None]) -> None:
     (a result can start further workers, e.g. a write triggers reloads)."""
     app = pilot.app
     for _ in range(50):
-        await app.workers.wait_for_complete()
+        # The change watcher runs for the app's lifetime: never wait on it.
+        busy = [worker for worker in app.workers if worker.group != WATCH_GROUP]
+        await app.workers.wait_for_complete(busy)
         await pilot.pause()
-        if not any(worker.is_running for worker in app.workers):
+        if not any(w.is_running for w in app.workers if w.group != WATCH_GROUP):
             return
     raise AssertionError("workers never settled")
 

@@ -18,7 +18,7 @@ from leadtui import __version__, resources
 from leadtui.models import Lead, LeadDraft
 from leadtui.repository import Repository
 from leadtui.tui.board import BoardPane
-from leadtui.tui.dbwork import WRITE_GROUP, run_db
+from leadtui.tui.dbwork import WATCH_GROUP, WRITE_GROUP, run_db
 from leadtui.tui.detail import DetailPane
 from leadtui.tui.help import KeysScreen, describe
 from leadtui.tui.inbox import InboxPane, InboxTable
@@ -27,6 +27,8 @@ from leadtui.tui.lose_dialog import LoseReasonScreen
 from leadtui.tui.quick_add import QuickAddScreen
 
 TABS = ("inbox", "pipeline", "lead", "kpis")
+# How often to look for other processes' commits: "within about a second".
+WATCH_INTERVAL_SECONDS = 0.5
 LEAD_ACTIONS = {"advance", "lose", "win", "reopen", "open_lead"}
 
 
@@ -64,6 +66,25 @@ class MainScreen(Screen[None]):
             with TabPane("4 KPIs", id="kpis"):
                 yield KpiPane(id="kpi-pane")
         yield Footer()
+
+    def on_mount(self) -> None:
+        # Live refresh: when another rep (or the CLI, or cron) commits to the
+        # file, re-read what is on screen. Dialogs are separate screens, so a
+        # refresh never disturbs typing in a form.
+        self._watcher = self.repo.watcher()
+        self.set_interval(WATCH_INTERVAL_SECONDS, self._look_for_changes)
+
+    def on_unmount(self) -> None:
+        self._watcher.close()
+
+    def _look_for_changes(self) -> None:
+        watcher = self._watcher
+
+        def changed_outside() -> None:
+            if watcher.changed():
+                self.app.call_from_thread(self.reload_all)
+
+        self.run_worker(changed_outside, thread=True, group=WATCH_GROUP, name="watch")
 
     @property
     def active_tab(self) -> str:

@@ -57,14 +57,17 @@ class StageColumn(Vertical):
 
     def show(self, leads: list[Lead], *, append: bool = False) -> None:
         cards = self.cards
-        highlighted = cards.highlighted
+        highlighted, kept_id = cards.highlighted, self.selected_lead_id()
         if not append:
             cards.clear_options()
             self.leads = []
         self.leads += leads
         cards.add_options(Option(render.card(lead, CARD_WIDTH), id=str(lead.id)) for lead in leads)
         if not append and cards.option_count:
-            cards.highlighted = min(highlighted or 0, cards.option_count - 1)
+            # Same card if it is still here (a teammate's change), else same place.
+            ids = [lead.id for lead in self.leads]
+            row = ids.index(kept_id) if kept_id in ids else highlighted or 0
+            cards.highlighted = min(row, cards.option_count - 1)
 
     def selected_lead_id(self) -> int | None:
         cards = self.cards

@@ -16,6 +16,8 @@ from leadtui.repository import Repository
 
 T = TypeVar("T")
 WRITE_GROUP = "write"
+# The long-running worker that watches for other processes' commits.
+WATCH_GROUP = "watch"
 
 
 class HasRepository(Protocol):

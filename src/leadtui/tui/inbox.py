@@ -72,10 +72,13 @@ class InboxPane(Vertical):
 
     def _show(self, leads: list[Lead], any_leads: bool, limit: int, select: int | None) -> None:
         table = self.table
+        # Keep the cursor on the same lead when others appear or leave above
+        # it (a teammate's change); else on the same row (the lead moved on).
         row = table.cursor_row
         ids = [lead.id for lead in leads]
-        if select in ids:
-            row = ids.index(select)
+        keep = select if select is not None else self.selected_lead_id()
+        if keep in ids:
+            row = ids.index(keep)
         table.clear()
         self._cursors.clear()
         self._append(leads)
