@@ -1,6 +1,6 @@
 """Table layout and the ordered migration steps. Data only: no connections.
 
-`repository.py` applies these under BEGIN IMMEDIATE, guided by
+The repository package applies these under BEGIN IMMEDIATE, guided by
 PRAGMA user_version, so several processes starting at once apply each step
 exactly once (ARCHITECTURE.md hazard 4).
 """

@@ -1,0 +1,98 @@
+"""Connections, transactions and SQLite's errors as one readable line.
+
+Every module of this package opens SQLite through here: a connection per
+operation on the calling thread (hazard 5), busy timeout set, FULL sync.
+"""
+
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from leadtui import schema
+from leadtui.errors import DatabaseUnavailable
+
+Tracer = Callable[[str, Any], None]
+BUSY_TIMEOUT_SECONDS = 10.0
+
+
+@contextmanager
+def connect(path: Path, tracer: Tracer | None = None) -> Iterator[sqlite_utils.Database]:
+    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+    try:
+        with readable_errors(path):
+            conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
+            conn.execute("PRAGMA foreign_keys = ON")
+            # A CRM must keep the last sale: FULL survives power loss in WAL.
+            conn.execute("PRAGMA synchronous = FULL")
+            yield sqlite_utils.Database(conn, tracer=tracer, execute_plugins=False)
+    finally:
+        conn.close()
+
+
+@contextmanager
+def write_transaction(path: Path, tracer: Tracer | None = None) -> Iterator[sqlite_utils.Database]:
+    """BEGIN IMMEDIATE: the write lock is taken before the read, so a
+    read-modify-write can never interleave with another writer (hazard 3)."""
+    with connect(path, tracer) as db:
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield db
+        except BaseException:
+            if db.conn.in_transaction:
+                db.conn.execute("ROLLBACK")
+            raise
+        db.conn.execute("COMMIT")
+
+
+@contextmanager
+def readable_errors(path: Path) -> Iterator[None]:
+    """Turn SQLite's errors about the file itself into one readable line."""
+    try:
+        yield
+    except sqlite3.OperationalError as error:
+        message = str(error)
+        if "locked" in message or "busy" in message:
+            raise DatabaseUnavailable(
+                f"{path} is busy: another leadtui is writing; try again"
+            ) from None
+        if "readonly" in message or "read-only" in message:
+            raise DatabaseUnavailable(f"cannot write {path}: it is read-only") from None
+        raise DatabaseUnavailable(f"cannot use {path}: {message}") from None
+    except sqlite3.DatabaseError as error:
+        if "not a database" in str(error):
+            raise DatabaseUnavailable(f"{path} is not a SQLite database") from None
+        raise DatabaseUnavailable(f"{path} is damaged: {error}") from None
+
+
+def read_user_version(db: sqlite_utils.Database) -> int:
+    return int(db.execute("PRAGMA user_version").fetchone()[0])
+
+
+def check_version(db: sqlite_utils.Database, path: Path, version: int) -> None:
+    if version > schema.SCHEMA_VERSION:
+        raise DatabaseUnavailable(
+            f"{path} was written by a newer leadtui (schema {version}, this one knows "
+            f"{schema.SCHEMA_VERSION}); upgrade leadtui. The file was not changed."
+        )
+    application_id = db.execute("PRAGMA application_id").fetchone()[0]
+    foreign = version == 0 and db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    if foreign or (version > 0 and application_id != schema.APPLICATION_ID):
+        raise DatabaseUnavailable(f"{path} is a SQLite database, but not a leadtui one")
+
+
+def enable_wal(db: sqlite_utils.Database) -> None:
+    """WAL is persistent, so only the first process to open a file switches it.
+    Several doing that at once can see "locked" (hazard 4): retry briefly."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
+    while db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        try:
+            db.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.OperationalError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)

@@ -1,0 +1,45 @@
+"""Opening a database file: check it, create it private, migrate it."""
+
+import os
+from pathlib import Path
+
+from leadtui.clock import Clock, utc_now
+from leadtui.errors import DatabaseUnavailable
+from leadtui.repository.connection import Tracer
+from leadtui.repository.store import Repository
+
+
+def open_repository(
+    path: Path,
+    *,
+    actor: str | None = None,
+    clock: Clock = utc_now,
+    tracer: Tracer | None = None,
+) -> Repository:
+    """Check the file can be used, create it (mode 0600) if missing, migrate it.
+
+    Raises DatabaseUnavailable with one readable line for a missing directory,
+    a read-only file or directory, a file that is not a leadtui database, or
+    one written by a newer leadtui (which is left untouched).
+    """
+    path = Path(path).expanduser()
+    directory = path.parent
+    if not directory.is_dir():
+        raise DatabaseUnavailable(f"cannot open {path}: directory {directory} does not exist")
+    if path.is_dir():
+        raise DatabaseUnavailable(f"cannot open {path}: it is a directory")
+    # WAL needs to create -wal and -shm files beside the database.
+    if not os.access(directory, os.W_OK):
+        raise DatabaseUnavailable(f"cannot open {path}: directory {directory} is read-only")
+    if path.exists() and not os.access(path, os.R_OK | os.W_OK):
+        raise DatabaseUnavailable(f"cannot open {path}: the file is read-only")
+    if not path.exists():
+        try:
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        except FileExistsError:
+            pass  # another process created it first; it will have migrated it
+        except OSError as error:
+            raise DatabaseUnavailable(f"cannot create {path}: {error.strerror}") from None
+    repo = Repository(path, actor=actor, clock=clock, tracer=tracer)
+    repo.migrate()
+    return repo
