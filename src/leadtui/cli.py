@@ -21,7 +21,14 @@ from leadtui.clock import utc_now
 from leadtui.errors import LeadtuiError
 from leadtui.kpis import DEFINITIONS, KpiSummary
 from leadtui.models import EXPORT_FIELDS, Lead, Source, Stage, build_draft, format_money
-from leadtui.repository import Repository, open_repository
+from leadtui.repository import (
+    Repository,
+    backup_database,
+    check_database,
+    open_repository,
+    restore_database,
+)
+from leadtui.schema import SCHEMA_VERSION
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -45,10 +52,14 @@ def db_option(command: F) -> F:
     )(command)
 
 
-def _repository(db_path: Path | None) -> Repository:
+def _database_path(db_path: Path | None) -> Path:
     """--db given to the subcommand wins over --db given before it."""
     group_path = click.get_current_context().find_root().params.get("db_path")
-    return open_repository(db_path or group_path or paths.default_db_path())
+    return Path(db_path or group_path or paths.default_db_path())
+
+
+def _repository(db_path: Path | None) -> Repository:
+    return open_repository(_database_path(db_path))
 
 
 def _demo_repository() -> Repository:
@@ -306,3 +317,48 @@ def _stderr_console() -> Any:
     from rich.console import Console
 
     return Console(stderr=True)
+
+
+@main.group()
+def db() -> None:
+    """Check, back up and restore the database file."""
+
+
+@db.command()
+@db_option
+def check(db_path: Path | None) -> None:
+    """Integrity check, schema version, file sizes, sharing permissions.
+    Exits 1 if the file is damaged."""
+    report = check_database(_database_path(db_path))
+    click.echo(f"database:       {report.path}")
+    click.echo(f"schema version: {report.schema_version} (this leadtui: {SCHEMA_VERSION})")
+    click.echo(f"journal mode:   {report.journal_mode}")
+    click.echo(f"size:           {report.database_bytes:,} bytes, WAL {report.wal_bytes:,} bytes")
+    click.echo(f"leads:          {report.leads:,}")
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}")
+    if not report.healthy:
+        raise LeadtuiError(f"integrity check failed: {report.problems[0]}")
+    click.echo("integrity:      ok")
+
+
+@db.command()
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+@db_option
+def backup(db_path: Path | None, target: Path) -> None:
+    """Write a consistent copy to TARGET while others keep working."""
+    size = backup_database(_database_path(db_path), target)
+    click.echo(f"backed up to {target} ({size:,} bytes)")
+
+
+@db.command()
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@db_option
+def restore(db_path: Path | None, source: Path, yes: bool) -> None:
+    """Replace the database's contents with the backup SOURCE."""
+    path = _database_path(db_path)
+    if not yes:
+        click.confirm(f"Replace everything in {path} with {source}?", abort=True, err=True)
+    leads = restore_database(path, source)
+    click.echo(f"restored {leads:,} leads from {source} into {path}")

@@ -13,17 +13,29 @@ Design choices, each answering a measured hazard in ARCHITECTURE.md:
 
 from leadtui.repository.bulk import RowBatch, build_database
 from leadtui.repository.connection import Tracer
+from leadtui.repository.maintenance import (
+    HealthReport,
+    backup_database,
+    check_database,
+    restore_database,
+    sharing_warnings,
+)
 from leadtui.repository.opening import open_repository
 from leadtui.repository.store import PageCursor, Repository, current_actor
 from leadtui.repository.watch import ChangeWatcher
 
 __all__ = [
     "ChangeWatcher",
+    "HealthReport",
     "PageCursor",
     "Repository",
     "RowBatch",
     "Tracer",
+    "backup_database",
     "build_database",
+    "check_database",
     "current_actor",
     "open_repository",
+    "restore_database",
+    "sharing_warnings",
 ]

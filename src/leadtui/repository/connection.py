@@ -66,7 +66,9 @@ def readable_errors(path: Path) -> Iterator[None]:
     except sqlite3.DatabaseError as error:
         if "not a database" in str(error):
             raise DatabaseUnavailable(f"{path} is not a SQLite database") from None
-        raise DatabaseUnavailable(f"{path} is damaged: {error}") from None
+        raise DatabaseUnavailable(
+            f"{path} is damaged ({error}); restore a backup with leadtui db restore"
+        ) from None
 
 
 def read_user_version(db: sqlite_utils.Database) -> int:

@@ -1,0 +1,149 @@
+"""`leadtui db`: health check, online backup and restore.
+
+Backups go through VACUUM INTO and restores through SQLite's backup API,
+never plain file copies: a live WAL database copied byte for byte can be torn
+(ARCHITECTURE.md hazard 7).
+"""
+
+import grp
+import os
+import sqlite3
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from leadtui import schema
+from leadtui.errors import DatabaseUnavailable
+from leadtui.repository.connection import BUSY_TIMEOUT_SECONDS, connect, readable_errors
+from leadtui.repository.opening import open_repository
+
+
+@dataclass(frozen=True)
+class HealthReport:
+    path: Path
+    problems: tuple[str, ...]  # from PRAGMA integrity_check; empty when healthy
+    schema_version: int
+    journal_mode: str
+    database_bytes: int
+    wal_bytes: int
+    leads: int
+    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def healthy(self) -> bool:
+        return not self.problems
+
+
+def check_database(path: Path) -> HealthReport:
+    """Integrity, schema version, file sizes and sharing permissions.
+    Opening migrates an older file, like any other leadtui command."""
+    repo = open_repository(path)
+    with connect(repo.path) as db:
+        problems = [row[0] for row in db.execute("PRAGMA integrity_check").fetchall()]
+        journal_mode = db.execute("PRAGMA journal_mode").fetchone()[0]
+        version = int(db.execute("PRAGMA user_version").fetchone()[0])
+        leads = int(db.execute("SELECT count(*) FROM leads").fetchone()[0])
+    wal = Path(f"{repo.path}-wal")
+    return HealthReport(
+        path=repo.path,
+        problems=tuple(p for p in problems if p != "ok"),
+        schema_version=version,
+        journal_mode=journal_mode,
+        database_bytes=repo.path.stat().st_size,
+        wal_bytes=wal.stat().st_size if wal.exists() else 0,
+        leads=leads,
+        warnings=tuple(sharing_warnings(repo.path)),
+    )
+
+
+def sharing_warnings(path: Path) -> list[str]:
+    """Permissions that would lock a teammate out of a shared database: the
+    directory is shared with a group, but the file (or its -wal/-shm, which
+    every user must be able to write) is not group-writable."""
+    directory = path.parent.stat()
+    # A team directory is setgid, or group-writable; a world-writable one
+    # (like /tmp) is not a sign of sharing with a group.
+    group_only = directory.st_mode & stat.S_IWGRP and not directory.st_mode & stat.S_IWOTH
+    shared = bool(directory.st_mode & stat.S_ISGID or group_only)
+    if not shared:
+        return []
+    group = _group_name(directory.st_gid)
+    warnings = []
+    for file in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        if not file.exists():
+            continue
+        info = file.stat()
+        if info.st_mode & stat.S_IWGRP == 0 or info.st_mode & stat.S_IRGRP == 0:
+            warnings.append(
+                f"{file.name} is mode {stat.S_IMODE(info.st_mode):04o}: group "
+                f"{group} cannot write it; run chmod g+rw {file}"
+            )
+        elif info.st_gid != directory.st_gid:
+            warnings.append(
+                f"{file.name} belongs to group {_group_name(info.st_gid)}, not "
+                f"{group}; run chgrp {group} {file}"
+            )
+    return warnings
+
+
+def _group_name(gid: int) -> str:
+    try:
+        return grp.getgrgid(gid).gr_name
+    except KeyError:
+        return str(gid)
+
+
+def backup_database(path: Path, target: Path) -> int:
+    """A consistent online copy (VACUUM INTO), private (0600); returns its size.
+    Other users keep working meanwhile; the target must not exist yet."""
+    repo = open_repository(path)
+    target = target.expanduser()
+    if target.exists():
+        raise DatabaseUnavailable(f"{target} already exists; back up to a new file")
+    if not target.parent.is_dir():
+        raise DatabaseUnavailable(
+            f"cannot write {target}: directory {target.parent} does not exist"
+        )
+    try:
+        # VACUUM INTO accepts an empty file: creating it first makes it 0600.
+        os.close(os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        with connect(repo.path) as db:
+            db.execute("VACUUM INTO ?", [str(target)])
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+    return target.stat().st_size
+
+
+def restore_database(path: Path, source: Path) -> int:
+    """Replace the contents of the database at `path` with the backup at
+    `source`, through the backup API (one transaction: readers see the old
+    data or the new, never a mix). Returns the restored lead count."""
+    source = source.expanduser()
+    if not source.is_file():
+        raise DatabaseUnavailable(f"no backup at {source}")
+    repo = open_repository(path)
+    backup = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    try:
+        with readable_errors(source):
+            version = int(backup.execute("PRAGMA user_version").fetchone()[0])
+            application_id = backup.execute("PRAGMA application_id").fetchone()[0]
+            if application_id != schema.APPLICATION_ID:
+                raise DatabaseUnavailable(f"{source} is not a leadtui backup")
+            if version > schema.SCHEMA_VERSION:
+                raise DatabaseUnavailable(
+                    f"{source} comes from a newer leadtui (schema "
+                    f"{version}); upgrade leadtui to restore it"
+                )
+            problems = [r[0] for r in backup.execute("PRAGMA integrity_check").fetchall()]
+            if problems != ["ok"]:
+                raise DatabaseUnavailable(f"{source} is damaged: {problems[0]}")
+            live = sqlite3.connect(repo.path, timeout=BUSY_TIMEOUT_SECONDS)
+            try:
+                with readable_errors(repo.path):
+                    backup.backup(live)
+            finally:
+                live.close()
+    finally:
+        backup.close()
+    return open_repository(path).count_leads()  # migrates an older backup

@@ -1,0 +1,110 @@
+"""`leadtui db check | backup | restore`."""
+
+import sqlite3
+import stat
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from leadtui.cli import main
+from leadtui.models import build_draft
+from leadtui.repository import open_repository, sharing_warnings
+from leadtui.schema import SCHEMA_VERSION
+
+
+def run(*args: str, stdin: str | None = None) -> Result:
+    return CliRunner().invoke(main, list(args), input=stdin)
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    path = tmp_path / "team.db"
+    repo = open_repository(path)
+    for name in ("Ada", "Bob", "Cy"):
+        repo.add_lead(build_draft(name=name))
+    return path
+
+
+def test_check_reports_a_healthy_file(db: Path) -> None:
+    result = run("db", "check", "--db", str(db))
+    assert result.exit_code == 0, result.output
+    assert f"schema version: {SCHEMA_VERSION} (this leadtui: {SCHEMA_VERSION})" in result.output
+    assert "journal mode:   wal" in result.output
+    assert "leads:          3" in result.output
+    assert "integrity:      ok" in result.output
+
+
+def test_check_fails_on_a_damaged_file_with_one_line(db: Path) -> None:
+    with sqlite3.connect(db, isolation_level=None) as conn:  # rows over many pages
+        conn.execute("CREATE TABLE filler (x TEXT)")
+        conn.executemany("INSERT INTO filler VALUES (?)", [("x" * 500,)] * 400)
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    data = bytearray(db.read_bytes())
+    page = 4096
+    for offset in range(5 * page, 9 * page):  # overwrite pages 6-9 with noise
+        data[offset] = (offset * 7) % 256
+    db.write_bytes(bytes(data))
+    result = run("db", "check", "--db", str(db))
+    assert result.exit_code == 1
+    last = result.output.strip().splitlines()[-1]
+    assert last.startswith("Error: ") and "Traceback" not in result.output
+
+
+def test_backup_then_restore_brings_the_old_state_back(db: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "copy.db"
+    assert run("db", "backup", str(copy), "--db", str(db)).exit_code == 0
+    assert stat.S_IMODE(copy.stat().st_mode) == 0o600
+    open_repository(db).add_lead(build_draft(name="After the backup"))
+    declined = run("db", "restore", str(copy), "--db", str(db), stdin="n\n")
+    assert declined.exit_code == 1 and "Aborted" in declined.output
+    assert open_repository(db).count_leads() == 4
+    restored = run("db", "restore", str(copy), "--db", str(db), stdin="y\n")
+    assert restored.exit_code == 0, restored.output
+    assert "restored 3 leads" in restored.output
+    assert [lead.name for lead in open_repository(db).all_leads()] == ["Ada", "Bob", "Cy"]
+
+
+def test_backup_never_overwrites(db: Path, tmp_path: Path) -> None:
+    existing = tmp_path / "existing.db"
+    existing.write_text("precious")
+    result = run("db", "backup", str(existing), "--db", str(db))
+    assert result.exit_code == 1 and "already exists" in result.output
+    assert existing.read_text() == "precious"
+
+
+def test_restore_refuses_what_is_not_a_leadtui_backup(db: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other.db"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE t (x)")
+    junk = tmp_path / "junk.db"
+    junk.write_text("junk" * 1000)
+    for source, message in (
+        (other, "not a leadtui backup"),
+        (junk, "not a SQLite database"),
+        (tmp_path / "missing.db", "no backup at"),
+    ):
+        result = run("db", "restore", str(source), "--yes", "--db", str(db))
+        assert result.exit_code == 1 and message in result.output, result.output
+    assert open_repository(db).count_leads() == 3
+
+
+def test_sharing_warnings_name_the_fix(tmp_path: Path) -> None:
+    team = tmp_path / "team"
+    team.mkdir()
+    team.chmod(0o2770)  # setgid team directory, as the README sets it up
+    path = team / "leads.db"
+    open_repository(path)  # created 0600
+    [warning] = sharing_warnings(path)
+    assert "cannot write it" in warning and f"chmod g+rw {path}" in warning
+    path.chmod(0o660)
+    assert sharing_warnings(path) == []
+
+
+def test_no_sharing_warning_in_a_private_or_world_writable_directory(tmp_path: Path) -> None:
+    for mode in (0o700, 0o1777):
+        directory = tmp_path / f"d{mode:o}"
+        directory.mkdir()
+        directory.chmod(mode)
+        open_repository(directory / "leads.db")
+        assert sharing_warnings(directory / "leads.db") == []
