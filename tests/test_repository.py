@@ -10,7 +10,13 @@ from pathlib import Path
 import pytest
 
 from leadtui import schema
-from leadtui.errors import DatabaseUnavailable, IllegalMove, InvalidInput, LeadNotFound
+from leadtui.errors import (
+    DatabaseUnavailable,
+    IllegalMove,
+    InvalidInput,
+    LeadNotFound,
+    StaleLead,
+)
 from leadtui.models import ActivityKind, Stage, build_draft
 from leadtui.repository import Repository, open_repository
 from tests.conftest import NOW, frozen_clock
@@ -239,3 +245,27 @@ def test_all_leads_streams_in_batches_in_id_order(sample_repo: Repository) -> No
 
 def test_clock_is_injected(repo: Repository) -> None:
     assert repo.clock is frozen_clock
+
+
+def test_a_move_based_on_a_stale_view_is_refused_and_says_who(db_path: Path) -> None:
+    ticks = iter(range(0, 1000, 5))
+    clock = lambda: NOW + timedelta(seconds=next(ticks))  # noqa: E731
+    me = open_repository(db_path, actor="anna", clock=clock)
+    maria = open_repository(db_path, actor="maria", clock=clock)
+    lead_id = _add(me, "Ahmed Hassan")
+    maria.advance(lead_id)  # anna still sees the lead in New
+    with pytest.raises(StaleLead) as refused:
+        me.advance(lead_id, seen=Stage.NEW)
+    assert str(refused.value) == (
+        f"#{lead_id} Ahmed Hassan was moved to Contacted by maria 5s ago; nothing changed"
+    )
+    with pytest.raises(StaleLead):
+        me.lose(lead_id, "no budget", seen=Stage.NEW)
+    assert me.get_lead(lead_id).stage is Stage.CONTACTED
+    assert len(me.history(lead_id)) == 2
+
+
+def test_a_change_to_other_fields_does_not_block_a_move(repo: Repository) -> None:
+    lead_id = _add(repo)
+    repo.log_touch(lead_id, ActivityKind.CALL, "teammate called")  # version bumps
+    assert repo.advance(lead_id, seen=Stage.NEW).stage is Stage.CONTACTED

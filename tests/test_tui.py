@@ -3,11 +3,13 @@
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Static, TabbedContent
 
 from leadtui.models import Stage, build_draft, format_money
 from leadtui.repository import Repository, open_repository
+from leadtui.tui import app as app_module
 from leadtui.tui.app import LeadApp
 from leadtui.tui.board import BoardPane
 from leadtui.tui.detail import DetailPane
@@ -335,15 +337,20 @@ async def test_hostile_text_renders_literally_everywhere(db_path: Path) -> None:
 async def test_a_move_refused_by_the_rules_is_a_notification(sample_repo: Repository) -> None:
     app = LeadApp(sample_repo)
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
         await settle(pilot)
-        lead_id = selected_inbox_lead(app)
-        sample_repo.lose(lead_id, "lost meanwhile by a teammate")  # another process
+        won = column(app, "won")
+        won.cards.focus()
+        await pilot.pause()
+        lead_id = won.selected_lead_id()
+        assert lead_id is not None
         await pilot.press("a")
         await settle(pilot)
         messages = [n.message for n in app._notifications]
-        assert any("cannot advance a lost lead" in m for m in messages)
+        assert "cannot advance a won lead; reopen it first" in messages
         assert app.is_running
-        assert sample_repo.get_lead(lead_id).stage is Stage.LOST
+        assert sample_repo.get_lead(lead_id).stage is Stage.WON
+        assert lead_id in [lead.id for lead in column(app, "won").leads]  # back after reload
 
 
 async def test_inbox_loads_a_page_at_a_time(db_path: Path) -> None:
@@ -416,3 +423,23 @@ async def test_live_refresh_never_touches_an_open_form(sample_repo: Repository) 
         await pilot.press(*"ed", "enter")
         await settle(pilot)
         assert {"Half typed", "Meanwhile"} <= set(inbox_names(app))
+
+
+async def test_a_lead_a_teammate_just_moved_is_not_moved_again(
+    sample_repo: Repository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Slow live refresh right down so the teammate's move lands between the
+    # rep's last look and the keypress, every time.
+    monkeypatch.setattr(app_module, "WATCH_INTERVAL_SECONDS", 3600)
+    app = LeadApp(sample_repo)
+    teammate = open_repository(sample_repo.path, actor="maria", clock=frozen_clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        lead_id = selected_inbox_lead(app)
+        teammate.advance(lead_id)
+        await pilot.press("a")
+        await settle(pilot)
+        assert sample_repo.get_lead(lead_id).stage is Stage.CONTACTED  # not Engaged
+        messages = [n.message for n in app._notifications]
+        assert any("was moved to Contacted by maria" in m for m in messages), messages
+        assert sample_repo.get_lead(lead_id).name not in inbox_names(app)  # reloaded

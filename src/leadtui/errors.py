@@ -20,6 +20,10 @@ class IllegalMove(LeadtuiError):
     """A pipeline move the rules do not allow, e.g. advancing a lost lead."""
 
 
+class StaleLead(LeadtuiError):
+    """Someone else moved the lead after the user saw it; nothing was changed."""
+
+
 class InvalidInput(LeadtuiError):
     """A field failed validation; the message names the field."""
 

@@ -14,14 +14,15 @@ Design choices, each answering a measured hazard in ARCHITECTURE.md:
 import getpass
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 
 from leadtui import pipeline, schema, scoring
-from leadtui.clock import Clock, to_iso, utc_now
-from leadtui.errors import LeadNotFound
+from leadtui.clock import Clock, age_label, from_iso, to_iso, utc_now
+from leadtui.errors import LeadNotFound, StaleLead
 from leadtui.kpis import KpiSummary, summarize
 from leadtui.models import ActivityKind, HistoryEntry, Lead, LeadDraft, Source, Stage
 from leadtui.repository.connection import (
@@ -199,17 +200,22 @@ class Repository:
             _record_stage_change(db, lead_id, None, Stage.NEW, None, now, self.actor)
         return lead_id
 
-    def advance(self, lead_id: int) -> Lead:
-        return self._move(lead_id, lambda lead, _: pipeline.advance(lead.stage))
+    # Each move takes `seen`: the stage the user saw the lead in. If someone
+    # else has moved it since, the move is refused (StaleLead) rather than
+    # applied to a state the user never saw. Other changes (a touch, a score)
+    # do not matter: the move still applies cleanly. The CLI passes None.
 
-    def win(self, lead_id: int) -> Lead:
-        return self._move(lead_id, lambda lead, _: pipeline.win(lead.stage))
+    def advance(self, lead_id: int, *, seen: Stage | None = None) -> Lead:
+        return self._move(lead_id, seen, lambda lead, _: pipeline.advance(lead.stage))
 
-    def lose(self, lead_id: int, reason: str) -> Lead:
-        return self._move(lead_id, lambda lead, _: pipeline.lose(lead.stage, reason))
+    def win(self, lead_id: int, *, seen: Stage | None = None) -> Lead:
+        return self._move(lead_id, seen, lambda lead, _: pipeline.win(lead.stage))
 
-    def reopen(self, lead_id: int) -> Lead:
-        return self._move(lead_id, lambda lead, before: pipeline.reopen(lead.stage, before))
+    def lose(self, lead_id: int, reason: str, *, seen: Stage | None = None) -> Lead:
+        return self._move(lead_id, seen, lambda lead, _: pipeline.lose(lead.stage, reason))
+
+    def reopen(self, lead_id: int, *, seen: Stage | None = None) -> Lead:
+        return self._move(lead_id, seen, lambda lead, before: pipeline.reopen(lead.stage, before))
 
     def log_touch(
         self, lead_id: int, kind: ActivityKind, note: str, direction: str | None = None
@@ -232,11 +238,19 @@ class Repository:
                 [rated.points, rated.temperature.value, now, now, lead_id],
             )
 
-    def _move(self, lead_id: int, rule: Callable[[Lead, Stage | None], pipeline.Move]) -> Lead:
+    def _move(
+        self,
+        lead_id: int,
+        seen: Stage | None,
+        rule: Callable[[Lead, Stage | None], pipeline.Move],
+    ) -> Lead:
         """Read, decide and write in one IMMEDIATE transaction: no lost update."""
-        now = to_iso(self.clock())
+        moment = self.clock()
+        now = to_iso(moment)
         with self._transaction() as db:
             lead = _fetch_lead(db, lead_id)
+            if seen is not None and lead.stage is not seen:
+                raise StaleLead(_moved_since(db, lead, moment))
             move = rule(lead, _stage_before_closing(db, lead))
             lost_reason = move.reason if move.to_stage is Stage.LOST else None
             db.execute(
@@ -262,6 +276,16 @@ def _fetch_lead(db: sqlite_utils.Database, lead_id: int) -> Lead:
     if row is None:
         raise LeadNotFound(lead_id)
     return _lead_from_row(row)
+
+
+def _moved_since(db: sqlite_utils.Database, lead: Lead, now: datetime) -> str:
+    """ "#8 Ahmed Hassan was moved to Contacted by maria 5s ago; nothing changed"."""
+    row = db.execute(
+        "SELECT actor, at FROM stage_changes WHERE lead_id = ? ORDER BY at DESC, id DESC LIMIT 1",
+        [lead.id],
+    ).fetchone()
+    by = f" by {row[0]} {age_label(from_iso(row[1]), now)} ago" if row else ""
+    return f"#{lead.id} {lead.name} was moved to {lead.stage.label}{by}; nothing changed"
 
 
 def _stage_before_closing(db: sqlite_utils.Database, lead: Lead) -> Stage | None:

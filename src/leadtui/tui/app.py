@@ -15,7 +15,7 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Header, OptionList, TabbedContent, TabPane
 
 from leadtui import __version__, resources
-from leadtui.models import Lead, LeadDraft
+from leadtui.models import Lead, LeadDraft, Stage
 from leadtui.repository import Repository
 from leadtui.tui.board import BoardPane
 from leadtui.tui.dbwork import WATCH_GROUP, WRITE_GROUP, run_db
@@ -29,6 +29,8 @@ from leadtui.tui.quick_add import QuickAddScreen
 TABS = ("inbox", "pipeline", "lead", "kpis")
 # How often to look for other processes' commits: "within about a second".
 WATCH_INTERVAL_SECONDS = 0.5
+# A move: (repository, lead id, the stage the user saw it in) -> the moved lead.
+Move = Callable[[Repository, int, Stage | None], Lead]
 LEAD_ACTIONS = {"advance", "lose", "win", "reopen", "open_lead"}
 
 
@@ -130,6 +132,15 @@ class MainScreen(Screen[None]):
             return self.query_one(DetailPane).selected_lead_id()
         return None
 
+    def selected_stage(self) -> Stage | None:
+        """The stage the user sees the selected lead in."""
+        tab = self.active_tab
+        if tab == "inbox":
+            return Stage.NEW
+        if tab == "pipeline":
+            return self.query_one(BoardPane).focused_column().stage
+        return self.query_one(DetailPane).shown_stage if tab == "lead" else None
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Lead keys apply only where a lead is selected (hidden from the footer
         elsewhere); enter on the Lead tab has nothing further to open."""
@@ -159,37 +170,41 @@ class MainScreen(Screen[None]):
     # ----------------------------------------------------------- writes
 
     def action_advance(self) -> None:
-        self._write_selected(lambda repo, lead_id: repo.advance(lead_id))
+        self._write_selected(lambda repo, lead_id, seen: repo.advance(lead_id, seen=seen))
 
     def action_win(self) -> None:
-        self._write_selected(lambda repo, lead_id: repo.win(lead_id))
+        self._write_selected(lambda repo, lead_id, seen: repo.win(lead_id, seen=seen))
 
     def action_reopen(self) -> None:
-        self._write_selected(lambda repo, lead_id: repo.reopen(lead_id))
+        self._write_selected(lambda repo, lead_id, seen: repo.reopen(lead_id, seen=seen))
 
     def action_lose(self) -> None:
-        lead_id = self.selected_lead_id()
+        lead_id, seen = self.selected_lead_id(), self.selected_stage()
         if lead_id is None:
             return
 
         def ask(lead: Lead) -> None:
             def chosen(reason: str | None) -> None:
                 if reason:
-                    self._write(lead_id, lambda repo, _: repo.lose(lead_id, reason))
+                    self._write(
+                        lead_id, seen, lambda repo, _, seen: repo.lose(lead_id, reason, seen=seen)
+                    )
 
             self.app.push_screen(LoseReasonScreen(lead.name), chosen)
 
         run_db(self, lambda repo: repo.get_lead(lead_id), ask, key="lose-lookup")
 
-    def _write_selected(self, change: Callable[[Repository, int], Lead]) -> None:
+    def _write_selected(self, change: Move) -> None:
         lead_id = self.selected_lead_id()
         if lead_id is not None:
-            self._write(lead_id, change)
+            self._write(lead_id, self.selected_stage(), change)
 
-    def _write(self, lead_id: int, change: Callable[[Repository, int], Lead]) -> None:
+    def _write(self, lead_id: int, seen: Stage | None, change: Move) -> None:
         """Every move takes the lead out of its current list, so drop it there
         at once; the cursor lands on the next lead before the write returns,
-        and a second keypress can never hit the same lead twice."""
+        and a second keypress can never hit the same lead twice. `seen` is the
+        stage the user saw: if a teammate moved the lead since, the repository
+        refuses (StaleLead) and the notification says who and when."""
         if self.active_tab in ("inbox", "pipeline"):
             self.query_one(InboxPane).forget(lead_id)
             self.query_one(BoardPane).forget(lead_id)
@@ -200,7 +215,7 @@ class MainScreen(Screen[None]):
 
         run_db(
             self,
-            lambda repo: change(repo, lead_id),
+            lambda repo: change(repo, lead_id, seen),
             done,
             key=WRITE_GROUP,
             on_error=self.reload_all,

@@ -4,7 +4,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Static
 
-from leadtui.models import HistoryEntry, Lead
+from leadtui.models import HistoryEntry, Lead, Stage
 from leadtui.repository import Repository
 from leadtui.tui import render
 from leadtui.tui.dbwork import run_db
@@ -25,6 +25,7 @@ class DetailPane(VerticalScroll):
 
     def on_mount(self) -> None:
         self.lead_id: int | None = None
+        self.shown_stage: Stage | None = None  # the stage on screen, for moves
         history = self.query_one("#history", DataTable)
         for label, width in (("When", 16), ("Who", 10), ("What", 40)):
             history.add_column(label, width=width)
@@ -51,8 +52,10 @@ class DetailPane(VerticalScroll):
             self.query_one(selector).display = loaded is not None
         self.query_one("#no-lead").display = loaded is None
         if loaded is None:
+            self.shown_stage = None
             return
         lead, entries = loaded
+        self.shown_stage = lead.stage
         who, standing = render.lead_fields(lead)
         self.query_one("#lead-who", Static).update(who)
         self.query_one("#lead-standing", Static).update(standing)
