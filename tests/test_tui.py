@@ -1,5 +1,6 @@
 """Every key of the walking skeleton, driven by Pilot at 80x24."""
 
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -443,3 +444,26 @@ async def test_a_lead_a_teammate_just_moved_is_not_moved_again(
         messages = [n.message for n in app._notifications]
         assert any("was moved to Contacted by maria" in m for m in messages), messages
         assert sample_repo.get_lead(lead_id).name not in inbox_names(app)  # reloaded
+
+
+async def test_a_save_waiting_for_a_lock_keeps_the_ui_live_and_says_so(
+    sample_repo: Repository,
+) -> None:
+    app = LeadApp(sample_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        lead_id = selected_inbox_lead(app)
+        teammate = sqlite3.connect(sample_repo.path, isolation_level=None)
+        teammate.execute("BEGIN IMMEDIATE")  # a teammate's long write holds the lock
+        try:
+            await pilot.press("a")
+            assert app.sub_title == "sample.db · saving…"
+            await pilot.press("2")  # the UI still answers keys while the save waits
+            assert main_screen(app).query_one(TabbedContent).active == "pipeline"
+            assert sample_repo.get_lead(lead_id).stage is Stage.NEW
+        finally:
+            teammate.execute("COMMIT")
+            teammate.close()
+        await settle(pilot)
+        assert app.sub_title == "sample.db"
+        assert sample_repo.get_lead(lead_id).stage is Stage.CONTACTED

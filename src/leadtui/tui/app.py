@@ -73,6 +73,7 @@ class MainScreen(Screen[None]):
         # Live refresh: when another rep (or the CLI, or cron) commits to the
         # file, re-read what is on screen. Dialogs are separate screens, so a
         # refresh never disturbs typing in a form.
+        self._pending_saves = 0
         self._watcher = self.repo.watcher()
         self.set_interval(WATCH_INTERVAL_SECONDS, self._look_for_changes)
 
@@ -210,16 +211,25 @@ class MainScreen(Screen[None]):
             self.query_one(BoardPane).forget(lead_id)
 
         def done(lead: Lead) -> None:
+            self._saving(-1)
             self.notify(f"#{lead.id} {lead.name} → {lead.stage.label}", markup=False, timeout=3)
             self.reload_all()
 
+        def failed() -> None:
+            self._saving(-1)
+            self.reload_all()
+
+        self._saving(+1)
         run_db(
-            self,
-            lambda repo: change(repo, lead_id, seen),
-            done,
-            key=WRITE_GROUP,
-            on_error=self.reload_all,
+            self, lambda repo: change(repo, lead_id, seen), done, key=WRITE_GROUP, on_error=failed
         )
+
+    def _saving(self, step: int) -> None:
+        """Show in the header that a save is pending: it may be waiting for a
+        teammate's lock (up to the busy timeout) while the UI stays live."""
+        self._pending_saves += step
+        name = self.repo.path.name
+        self.app.sub_title = f"{name} · saving…" if self._pending_saves else name
 
     def action_quick_add(self) -> None:
         def submitted(draft: LeadDraft | None) -> None:
@@ -227,13 +237,21 @@ class MainScreen(Screen[None]):
                 return
 
             def added(lead_id: int) -> None:
+                self._saving(-1)
                 self.notify(f"Added #{lead_id} {draft.name}", markup=False, timeout=3)
                 # The inbox puts its cursor on the new lead, wherever it ranks.
                 self.query_one(InboxPane).reload(select=lead_id)
                 if self.active_tab != "inbox":
                     self.reload_all()
 
-            run_db(self, lambda repo: repo.add_lead(draft), added, key=WRITE_GROUP)
+            self._saving(+1)
+            run_db(
+                self,
+                lambda repo: repo.add_lead(draft),
+                added,
+                key=WRITE_GROUP,
+                on_error=lambda: self._saving(-1),
+            )
 
         self.app.push_screen(QuickAddScreen(), submitted)
 
