@@ -32,7 +32,8 @@ def test_a_new_user_adds_advances_loses_quits_and_finds_it_all_again(tmp_path: P
             term.type(name + "\r")
             term.wait_for("Add a lead", gone=True)
             term.wait_for(name)
-        term.wait_for("Added lead #2", gone=True)
+        term.wait_for("Added #2 Bob Builder")
+        term.wait_for("Added #2 Bob Builder", gone=True)  # by then Bob is selected
         # Both scored alike: the newer (Bob) is on top. Advance him, lose Ada.
         term.type("a")
         term.wait_for("Bob Builder → Contacted")

@@ -54,6 +54,7 @@ class InboxPane(Vertical):
         self._cursors: dict[str, PageCursor] = {}  # row key -> (score, id) for paging
         self._has_more = False
         self._fetching = False
+        self._select_next: int | None = None
 
     @property
     def table(self) -> DataTable[object]:
@@ -68,14 +69,19 @@ class InboxPane(Vertical):
             leads = repo.leads_in_stage(Stage.NEW, limit=limit)
             return leads, bool(leads) or repo.has_leads()
 
-        run_db(self, job, lambda loaded: self._show(*loaded, limit, select), key="inbox")
+        if select is not None:
+            # Kept on the pane, not in this call: a newer reload (live refresh)
+            # supersedes this one and must still land on the lead.
+            self._select_next = select
+        run_db(self, job, lambda loaded: self._show(*loaded, limit), key="inbox")
 
-    def _show(self, leads: list[Lead], any_leads: bool, limit: int, select: int | None) -> None:
+    def _show(self, leads: list[Lead], any_leads: bool, limit: int) -> None:
         table = self.table
         # Keep the cursor on the same lead when others appear or leave above
         # it (a teammate's change); else on the same row (the lead moved on).
         row = table.cursor_row
         ids = [lead.id for lead in leads]
+        select, self._select_next = self._select_next, None
         keep = select if select is not None else self.selected_lead_id()
         if keep in ids:
             row = ids.index(keep)
