@@ -1,0 +1,98 @@
+"""Hostile lead text through every widget that shows it (ARCHITECTURE.md
+hazards 1-2): the app never crashes, shows the text literally, fires nothing."""
+
+import asyncio
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from textual.widgets import DataTable, Static
+
+from leadtui.models import Stage, build_draft
+from leadtui.repository import open_repository
+from leadtui.sanitize import clean_line
+from leadtui.tui.app import LeadApp
+from tests.conftest import frozen_clock
+from tests.tui_helpers import SIZE, column, inbox_names, main_screen, settle
+
+SNIPPETS = [
+    "[/]",
+    "[b]",
+    "[/b]",
+    "[@click=app.quit]x[/]",
+    "[link=http://evil]y[/link]",
+    "[VIP]",
+    "[B]",
+    "[/",
+    "\\[",
+    "[on red]",
+    "[$accent]",
+    "$name",
+    "\x1b[2J",
+    "\x1b]0;pwned\x07",
+    "\x1b]52;c;ZXZpbA==\x07",
+    "\x9b31m",
+    "\u202eevil\u202c",
+    "\u2066x\u2069",
+    "\x00",
+    "é",
+    "漢字",
+    "👩‍💻",
+    " ",
+    "Acme",
+]
+hostile = (
+    st.lists(st.one_of(st.sampled_from(SNIPPETS), st.text(max_size=5)), min_size=1, max_size=6)
+    .map("".join)
+    .filter(lambda s: clean_line(s) != "")
+)
+
+
+def _cell(table: DataTable[object], row: int, col: int) -> str:
+    return str(table.get_row_at(row)[col])
+
+
+async def _visit_every_view(path: Path, name: str, company: str) -> None:
+    repo = open_repository(path, actor="tester", clock=frozen_clock)
+    lead_id = repo.add_lead(build_draft(name=name, company=company))
+    shown_name, shown_company = clean_line(name), clean_line(company)
+    app = LeadApp(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert inbox_names(app) == [shown_name]  # inbox row
+        table = main_screen(app).query_one("#inbox-table", DataTable)
+        assert _cell(table, 0, 1) == shown_company
+        await pilot.click("#inbox-table", offset=(2, 1))  # on the row: fires nothing
+        await pilot.press("2")
+        await settle(pilot)
+        lead = repo.get_lead(lead_id)
+        badge = f"{lead.temperature.value[0].upper()}{lead.score}"
+        first_line = str(column(app, "new").cards.get_option_at_index(0).prompt).split("\n")[0]
+        assert first_line.endswith(badge)
+        shown = first_line.removesuffix(badge).rstrip()
+        assert shown_name.startswith(shown.removesuffix("…"))  # literal, maybe cut short
+        await pilot.click("#cards-new", offset=(2, 0))  # on the card: fires nothing
+        await pilot.press("enter")  # Lead tab: fields and history
+        await settle(pilot)
+        fields = str(main_screen(app).query_one("#lead-who", Static).render())
+        assert shown_name in fields and shown_company in fields
+        await pilot.press("x")  # the lose dialog's title
+        await settle(pilot)
+        assert shown_name in str(app.screen.query_one(".dialog-title", Static).render())
+        await pilot.press(*"gone", "enter")
+        await settle(pilot)
+        notes = [n.message for n in app._notifications]
+        assert f"#{lead_id} {shown_name} → Lost" in notes  # notification, literally
+        assert app.is_running  # no MarkupError, no injected app.quit
+        assert repo.get_lead(lead_id).stage is Stage.LOST
+
+
+@settings(
+    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(name=hostile, company=hostile)
+def test_hostile_text_is_shown_literally_everywhere(
+    tmp_path: Path, name: str, company: str
+) -> None:
+    path = tmp_path / f"h{abs(hash((name, company)))}.db"
+    asyncio.run(_visit_every_view(path, name, company))
