@@ -19,6 +19,7 @@ from leadtui.errors import (
 )
 from leadtui.models import ActivityKind, Stage, build_draft
 from leadtui.repository import Repository, open_repository
+from leadtui.repository.connection import ENV_SYNCHRONOUS, connect
 from tests.conftest import NOW, frozen_clock
 
 
@@ -269,3 +270,22 @@ def test_a_change_to_other_fields_does_not_block_a_move(repo: Repository) -> Non
     lead_id = _add(repo)
     repo.log_touch(lead_id, ActivityKind.CALL, "teammate called")  # version bumps
     assert repo.advance(lead_id, seen=Stage.NEW).stage is Stage.CONTACTED
+
+
+@pytest.mark.parametrize(("setting", "level"), [(None, 2), ("normal", 1), ("FULL", 2)])
+def test_durability_is_full_unless_normal_is_asked_for(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch, setting: str | None, level: int
+) -> None:
+    if setting is not None:
+        monkeypatch.setenv(ENV_SYNCHRONOUS, setting)
+    repo = open_repository(db_path)
+    with connect(repo.path) as db:
+        assert db.execute("PRAGMA synchronous").fetchone()[0] == level
+
+
+def test_a_bad_durability_setting_is_a_clear_error(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(ENV_SYNCHRONOUS, "OFF")
+    with pytest.raises(DatabaseUnavailable, match="must be FULL or NORMAL, not 'OFF'"):
+        open_repository(db_path)

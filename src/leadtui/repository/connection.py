@@ -4,6 +4,7 @@ Every module of this package opens SQLite through here: a connection per
 operation on the calling thread (hazard 5), busy timeout set, FULL sync.
 """
 
+import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -18,6 +19,17 @@ from leadtui.errors import DatabaseUnavailable
 
 Tracer = Callable[[str, Any], None]
 BUSY_TIMEOUT_SECONDS = 10.0
+ENV_SYNCHRONOUS = "LEADTUI_SYNCHRONOUS"
+
+
+def synchronous_mode() -> str:
+    """FULL by default: a CRM must keep the last sale, and in WAL mode only
+    FULL survives a power loss. NORMAL (faster commits, may lose the last
+    ones on power loss, never corrupts) through $LEADTUI_SYNCHRONOUS."""
+    mode = os.environ.get(ENV_SYNCHRONOUS, "FULL").strip().upper()
+    if mode not in ("FULL", "NORMAL"):
+        raise DatabaseUnavailable(f"${ENV_SYNCHRONOUS} must be FULL or NORMAL, not {mode!r}")
+    return mode
 
 
 @contextmanager
@@ -27,8 +39,7 @@ def connect(path: Path, tracer: Tracer | None = None) -> Iterator[sqlite_utils.D
         with readable_errors(path):
             conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
             conn.execute("PRAGMA foreign_keys = ON")
-            # A CRM must keep the last sale: FULL survives power loss in WAL.
-            conn.execute("PRAGMA synchronous = FULL")
+            conn.execute(f"PRAGMA synchronous = {synchronous_mode()}")
             yield sqlite_utils.Database(conn, tracer=tracer, execute_plugins=False)
     finally:
         conn.close()
