@@ -1,0 +1,107 @@
+"""Fault tests: many writers on one file, and writers killed mid-flight.
+Small enough for the test command; bench/ is the place for longer soaks."""
+
+import multiprocessing
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+from leadtui.errors import IllegalMove
+from leadtui.models import ActivityKind, Stage, build_draft
+from leadtui.repository import open_repository
+
+Ack = tuple[str, int, str]  # (kind, lead id, detail) of a write reported done
+
+
+def _writer(path: str, seed: int, operations: int) -> tuple[list[Ack], list[str]]:
+    """Random advance/lose/win/reopen/touch on a few shared leads."""
+    repo = open_repository(Path(path), actor=f"rep{seed}")
+    rng = random.Random(seed)
+    acks: list[Ack] = []
+    errors: list[str] = []
+    for number in range(operations):
+        lead_id = rng.randint(1, 6)
+        kind = rng.choice(["advance", "lose", "win", "reopen", "touch", "touch"])
+        try:
+            if kind == "touch":
+                note = f"rep{seed} touch {number}"
+                repo.log_touch(lead_id, ActivityKind.NOTE, note)
+                acks.append(("touch", lead_id, note))
+            else:
+                if kind == "lose":
+                    moved = repo.lose(lead_id, f"rep{seed} reason {number}")
+                else:
+                    moved = {"advance": repo.advance, "win": repo.win, "reopen": repo.reopen}[kind](
+                        lead_id
+                    )
+                acks.append(("move", lead_id, moved.stage.value))
+        except IllegalMove:
+            pass  # random moves on closed leads are refused: expected, not a fault
+        except Exception as error:  # noqa: BLE001 - every other failure is reported
+            errors.append(f"{type(error).__name__}: {error}")
+    return acks, errors
+
+
+def test_four_writers_lose_nothing_and_nobody_sees_locked(tmp_path: Path) -> None:
+    path = tmp_path / "shared.db"
+    repo = open_repository(path)
+    for index in range(6):
+        repo.add_lead(build_draft(name=f"Shared {index}"))
+    with multiprocessing.get_context("spawn").Pool(4) as pool:
+        results = pool.starmap(_writer, [(str(path), seed, 150) for seed in range(4)])
+    acks = [ack for process_acks, _ in results for ack in process_acks]
+    assert [error for _, errors in results for error in errors] == []  # no "locked"
+    assert len(acks) > 300
+    with sqlite3.connect(path) as conn:
+        moves = conn.execute(
+            "SELECT lead_id, to_stage FROM stage_changes WHERE from_stage IS NOT NULL ORDER BY id"
+        ).fetchall()
+        notes = {row[0] for row in conn.execute("SELECT note FROM activities")}
+        versions = dict(conn.execute("SELECT id, version FROM leads").fetchall())
+    # Every acknowledged write is recorded, and nothing else is.
+    assert sorted((lead, stage) for kind, lead, stage in acks if kind == "move") == sorted(moves)
+    assert notes == {note for kind, _, note in acks if kind == "touch"}
+    for lead in repo.all_leads():
+        replayed = [stage for lead_id, stage in moves if lead_id == lead.id]
+        # The final state is the replay of the lead's history...
+        assert lead.stage.value == (replayed[-1] if replayed else Stage.NEW.value)
+        # ...and every acknowledged write bumped the version exactly once.
+        assert versions[lead.id] == 1 + sum(1 for _, lead_id, _ in acks if lead_id == lead.id)
+
+
+KILLABLE_WRITER = """
+import sys
+from pathlib import Path
+from leadtui.models import build_draft
+from leadtui.repository import open_repository
+
+repo = open_repository(Path(sys.argv[1]))
+while True:
+    lead_id = repo.add_lead(build_draft(name="Written before the kill"))
+    repo.advance(lead_id)
+    print(lead_id, flush=True)  # reported as done only after both commits
+"""
+
+
+def test_a_writer_killed_at_random_moments_leaves_a_sound_file(tmp_path: Path) -> None:
+    path = tmp_path / "killed.db"
+    open_repository(path)
+    rng = random.Random(7)
+    reported: list[int] = []
+    for _ in range(6):
+        writer = subprocess.Popen(
+            [sys.executable, "-c", KILLABLE_WRITER, str(path)], stdout=subprocess.PIPE, text=True
+        )
+        assert writer.stdout is not None
+        for _ in range(rng.randint(3, 40)):  # wait for acknowledgements, then kill -9
+            reported.append(int(writer.stdout.readline()))
+        writer.send_signal(signal.SIGKILL)
+        writer.wait()
+        with sqlite3.connect(path) as conn:
+            assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    repo = open_repository(path)
+    for lead_id in reported:  # every write reported as done survived
+        assert repo.get_lead(lead_id).stage is Stage.CONTACTED
