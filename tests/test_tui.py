@@ -467,3 +467,47 @@ async def test_a_save_waiting_for_a_lock_keeps_the_ui_live_and_says_so(
         await settle(pilot)
         assert app.sub_title == "sample.db"
         assert sample_repo.get_lead(lead_id).stage is Stage.CONTACTED
+
+
+async def _select_card(pilot: Pilot[None], app: LeadApp, stage: str, lead_id: int) -> None:
+    cards = column(app, stage).cards
+    main_screen(app).set_focus(cards)
+    cards.highlighted = [lead.id for lead in column(app, stage).leads].index(lead_id)
+    await pilot.pause()
+
+
+async def test_two_apps_on_one_file_see_each_other_and_never_overwrite(
+    sample_repo: Repository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    anna = LeadApp(sample_repo)  # actor "tester"
+    maria = LeadApp(open_repository(sample_repo.path, actor="maria", clock=frozen_clock))
+    async with anna.run_test(size=SIZE) as anna_pilot:
+        # Maria's live refresh is slowed right down, so her view goes stale on cue.
+        monkeypatch.setattr(app_module, "WATCH_INTERVAL_SECONDS", 3600)
+        async with maria.run_test(size=SIZE) as maria_pilot:
+            await settle(anna_pilot)
+            await settle(maria_pilot)
+            lead_id = selected_inbox_lead(maria)
+            name = sample_repo.get_lead(lead_id).name
+            await maria_pilot.press("a")  # Maria advances it...
+            await settle(maria_pilot)
+            # ...and Anna's inbox drops it live, within a second.
+            await wait_until(anna_pilot, lambda: name not in inbox_names(anna))
+
+            # Both open it in Contacted. Anna wins it; Maria, on her stale
+            # board, then tries to lose it: refused, and told why.
+            for pilot, app in ((anna_pilot, anna), (maria_pilot, maria)):
+                await pilot.press("2")
+                await settle(pilot)
+                await _select_card(pilot, app, "contacted", lead_id)
+            await anna_pilot.press("w")
+            await settle(anna_pilot)
+            await maria_pilot.press("x")
+            await settle(maria_pilot)
+            await maria_pilot.press(*"no budget", "enter")
+            await settle(maria_pilot)
+            assert sample_repo.get_lead(lead_id).stage is Stage.WON  # Anna's win stands
+            messages = [n.message for n in maria._notifications]
+            assert f"#{lead_id} {name} was moved to Won by tester 0s ago; nothing changed" in (
+                messages
+            )
