@@ -6,6 +6,7 @@ import sqlite3
 import stat
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,7 +19,7 @@ from leadtui.errors import (
     StaleLead,
 )
 from leadtui.models import ActivityKind, Stage, build_draft
-from leadtui.repository import Repository, open_repository
+from leadtui.repository import Repository, connection, open_repository
 from leadtui.repository.connection import ENV_SYNCHRONOUS, connect
 from tests.conftest import NOW, frozen_clock
 
@@ -289,3 +290,65 @@ def test_a_bad_durability_setting_is_a_clear_error(
     monkeypatch.setenv(ENV_SYNCHRONOUS, "OFF")
     with pytest.raises(DatabaseUnavailable, match="must be FULL or NORMAL, not 'OFF'"):
         open_repository(db_path)
+
+
+def test_a_lock_held_too_long_is_a_clear_error_and_changes_nothing(
+    repo: Repository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lead_id = _add(repo)
+    monkeypatch.setattr(connection, "BUSY_TIMEOUT_SECONDS", 0.2)
+    holder = sqlite3.connect(repo.path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # someone else's write that never ends
+    try:
+        with pytest.raises(DatabaseUnavailable, match="is busy: another leadtui is writing"):
+            repo.advance(lead_id)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert repo.get_lead(lead_id).stage is Stage.NEW
+
+
+def test_disk_full_during_a_write_rolls_back_and_says_so(
+    repo: Repository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _add(repo)
+    real_connect = sqlite3.connect
+
+    def small_disk(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+        conn: sqlite3.Connection = real_connect(*args, **kwargs)
+        pages = conn.execute("PRAGMA page_count").fetchone()[0]
+        conn.execute(f"PRAGMA max_page_count = {pages}")  # no room to grow
+        return conn
+
+    monkeypatch.setattr(sqlite3, "connect", small_disk)
+    saved = 0
+    with pytest.raises(DatabaseUnavailable, match="is full: the change was not saved"):
+        for number in range(50):  # fill the last free space until a write fails
+            repo.add_lead(build_draft(name=f"Filler {number}", notes="x" * 1900))
+            saved += 1
+    monkeypatch.undo()
+    # The failed add left nothing behind: no lead without its history, no half row.
+    assert repo.count_leads() == 1 + saved
+    with sqlite3.connect(repo.path) as conn:
+        orphans = conn.execute(
+            "SELECT count(*) FROM leads WHERE id NOT IN (SELECT lead_id FROM stage_changes)"
+        ).fetchone()[0]
+    assert orphans == 0
+    with sqlite3.connect(repo.path) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_the_wal_stays_bounded_while_a_watcher_is_open(repo: Repository) -> None:
+    """Live refresh holds a connection open for the app's lifetime; it must
+    never pin the WAL (it holds no read transaction between checks)."""
+    watcher = repo.watcher()
+    lead_id = _add(repo)
+    try:
+        for number in range(1500):
+            repo.log_touch(lead_id, ActivityKind.NOTE, f"note {number} " + "x" * 300)
+            watcher.changed()
+    finally:
+        watcher.close()
+    wal = Path(f"{repo.path}-wal")
+    # SQLite checkpoints every 1000 pages (4 MB); a pinned WAL would be far larger.
+    assert not wal.exists() or wal.stat().st_size < 6 * 1024 * 1024

@@ -73,6 +73,11 @@ def readable_errors(path: Path) -> Iterator[None]:
             ) from None
         if "readonly" in message or "read-only" in message:
             raise DatabaseUnavailable(f"cannot write {path}: it is read-only") from None
+        if "disk is full" in message:
+            # The transaction was rolled back as a whole; say so plainly.
+            raise DatabaseUnavailable(
+                f"the disk holding {path} is full: the change was not saved"
+            ) from None
         raise DatabaseUnavailable(f"cannot use {path}: {message}") from None
     except sqlite3.DatabaseError as error:
         if "not a database" in str(error):
