@@ -1,15 +1,5 @@
-"""The repository API that both front ends call: reads, writes, KPIs.
-
-Design choices, each answering a measured hazard in ARCHITECTURE.md:
-- A connection per operation, opened on the calling thread, so thread workers
-  never share a connection (hazard 5) and nothing leaks when an error is raised.
-- Every read-modify-write runs in BEGIN IMMEDIATE with a busy timeout, so two
-  processes cannot interleave a read and a write (hazard 3); each lead row
-  carries a `version` that every write bumps.
-- Migrations run under BEGIN IMMEDIATE guided by PRAGMA user_version, so ten
-  processes starting on a fresh file apply each step once (hazard 4).
-- Lists are keyset-paged: a page costs the same at row 10 and row 1,000,000.
-"""
+"""The Repository: every read and write both front ends make (the design
+choices behind it are in the package docstring)."""
 
 import getpass
 from collections.abc import Callable, Iterator
