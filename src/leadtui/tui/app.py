@@ -26,7 +26,6 @@ from leadtui.tui.kpi_pane import KpiPane
 from leadtui.tui.lose_dialog import LoseReasonScreen
 from leadtui.tui.quick_add import QuickAddScreen
 
-TABS = ("inbox", "pipeline", "lead", "kpis")
 # How often to look for other processes' commits: "within about a second".
 WATCH_INTERVAL_SECONDS = 0.5
 # A move: (repository, lead id, the stage the user saw it in) -> the moved lead.
@@ -124,14 +123,8 @@ class MainScreen(Screen[None]):
     # ------------------------------------------------- the selected lead
 
     def selected_lead_id(self) -> int | None:
-        tab = self.active_tab
-        if tab == "inbox":
-            return self.query_one(InboxPane).selected_lead_id()
-        if tab == "pipeline":
-            return self.query_one(BoardPane).selected_lead_id()
-        if tab == "lead":
-            return self.query_one(DetailPane).selected_lead_id()
-        return None
+        pane = self._pane(self.active_tab)
+        return None if isinstance(pane, KpiPane) else pane.selected_lead_id()
 
     def selected_stage(self) -> Stage | None:
         """The stage the user sees the selected lead in."""
