@@ -138,8 +138,7 @@ def list_leads(db_path: Path | None, stage: str | None, as_json: bool) -> None:
 @db_option
 def show(db_path: Path | None, lead_id: int, as_json: bool) -> None:
     """Show one lead and its history (stage changes and touches, newest first)."""
-    repo = _repository(db_path)
-    lead, history = repo.get_lead(lead_id), repo.history(lead_id)
+    lead, history = _repository(db_path).lead_with_history(lead_id)
     if as_json:
         record = lead.export_dict() | {"history": [entry.export_dict() for entry in history]}
         click.echo(json.dumps(record, ensure_ascii=False, indent=2))

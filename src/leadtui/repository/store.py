@@ -140,20 +140,14 @@ class Repository:
     def history(self, lead_id: int, *, limit: int = 200) -> list[HistoryEntry]:
         """Stage changes and touches of one lead, newest first."""
         with self._connection() as db:
-            _fetch_lead(db, lead_id)  # unknown ids are an error, not an empty history
-            rows = db.execute(
-                """
-                SELECT 'stage_change', at, actor, from_stage, to_stage, reason, NULL, NULL, id
-                  FROM stage_changes WHERE lead_id = :lead
-                UNION ALL
-                SELECT 'touch', at, actor, NULL, NULL, NULL, kind, note, id
-                  FROM activities WHERE lead_id = :lead
-                ORDER BY 2 DESC, 9 DESC LIMIT :limit
-                """,
-                {"lead": lead_id, "limit": limit},
-            ).fetchall()
-        fields = ("type", "at", "actor", "from_stage", "to_stage", "reason", "kind", "note")
-        return [HistoryEntry.model_validate(dict(zip(fields, row, strict=False))) for row in rows]
+            return _history(db, lead_id, limit)
+
+    def lead_with_history(
+        self, lead_id: int, *, limit: int = 200
+    ) -> tuple[Lead, list[HistoryEntry]]:
+        """What the Lead tab and `show` display, read on one connection."""
+        with self._connection() as db:
+            return _fetch_lead(db, lead_id), _history(db, lead_id, limit)
 
     def watcher(self) -> ChangeWatcher:
         return ChangeWatcher(self.path)
@@ -266,6 +260,26 @@ def _fetch_lead(db: sqlite_utils.Database, lead_id: int) -> Lead:
     if row is None:
         raise LeadNotFound(lead_id)
     return _lead_from_row(row)
+
+
+def _history(db: sqlite_utils.Database, lead_id: int, limit: int) -> list[HistoryEntry]:
+    rows = db.execute(
+        """
+        SELECT 'stage_change', at, actor, from_stage, to_stage, reason, NULL, NULL, id
+          FROM stage_changes WHERE lead_id = :lead
+        UNION ALL
+        SELECT 'touch', at, actor, NULL, NULL, NULL, kind, note, id
+          FROM activities WHERE lead_id = :lead
+        ORDER BY 2 DESC, 9 DESC LIMIT :limit
+        """,
+        {"lead": lead_id, "limit": limit},
+    ).fetchall()
+    if not rows:
+        # Every lead has at least its creation entry, so nothing found means
+        # an unknown id: an error, not an empty history (checked only then).
+        _fetch_lead(db, lead_id)
+    fields = ("type", "at", "actor", "from_stage", "to_stage", "reason", "kind", "note")
+    return [HistoryEntry.model_validate(dict(zip(fields, row, strict=False))) for row in rows]
 
 
 def _moved_since(db: sqlite_utils.Database, lead: Lead, now: datetime) -> str:

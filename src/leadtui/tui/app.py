@@ -6,6 +6,7 @@ the panes re-read what they show. Widgets never build SQL.
 """
 
 from collections.abc import Callable
+from typing import TypeVar
 
 from textual import on
 from textual.app import App, ComposeResult
@@ -28,6 +29,7 @@ from leadtui.tui.quick_add import QuickAddScreen
 
 # How often to look for other processes' commits: "within about a second".
 WATCH_INTERVAL_SECONDS = 0.5
+T = TypeVar("T")
 # A move: (repository, lead id, the stage the user saw it in) -> the moved lead.
 Move = Callable[[Repository, int, Stage | None], Lead]
 LEAD_ACTIONS = {"advance", "lose", "win", "reopen", "open_lead"}
@@ -214,8 +216,24 @@ class MainScreen(Screen[None]):
 
         self._saving(+1)
         run_db(
-            self, lambda repo: change(repo, lead_id, seen), done, key=WRITE_GROUP, on_error=failed
+            self,
+            self._own_write(lambda repo: change(repo, lead_id, seen)),
+            done,
+            key=WRITE_GROUP,
+            on_error=failed,
         )
+
+    def _own_write(self, job: Callable[[Repository], T]) -> Callable[[Repository], T]:
+        """Run a write, then tell the watcher the commit was ours: the reload
+        that follows every write re-reads everything committed up to then, so
+        live refresh must not reload a second time for it."""
+
+        def write(repo: Repository) -> T:
+            result = job(repo)
+            self._watcher.changed()
+            return result
+
+        return write
 
     def _saving(self, step: int) -> None:
         """Show in the header that a save is pending: it may be waiting for a
@@ -240,7 +258,7 @@ class MainScreen(Screen[None]):
             self._saving(+1)
             run_db(
                 self,
-                lambda repo: repo.add_lead(draft),
+                self._own_write(lambda repo: repo.add_lead(draft)),
                 added,
                 key=WRITE_GROUP,
                 on_error=lambda: self._saving(-1),

@@ -41,7 +41,7 @@ class DetailPane(VerticalScroll):
             return
 
         def job(repo: Repository) -> tuple[Lead, list[HistoryEntry]]:
-            return repo.get_lead(lead_id), repo.history(lead_id, limit=HISTORY_LIMIT)
+            return repo.lead_with_history(lead_id, limit=HISTORY_LIMIT)
 
         run_db(self, job, self._show_loaded, key="detail")
 
