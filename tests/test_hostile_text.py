@@ -2,9 +2,10 @@
 hazards 1-2): the app never crashes, shows the text literally, fires nothing."""
 
 import asyncio
+import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from textual.widgets import DataTable, Static
 
@@ -87,12 +88,10 @@ async def _visit_every_view(path: Path, name: str, company: str) -> None:
         assert repo.get_lead(lead_id).stage is Stage.LOST
 
 
-@settings(
-    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(max_examples=8, deadline=None)
 @given(name=hostile, company=hostile)
-def test_hostile_text_is_shown_literally_everywhere(
-    tmp_path: Path, name: str, company: str
-) -> None:
-    path = tmp_path / f"h{abs(hash((name, company)))}.db"
-    asyncio.run(_visit_every_view(path, name, company))
+def test_hostile_text_is_shown_literally_everywhere(name: str, company: str) -> None:
+    # A fresh directory per example: hypothesis reuses function-scoped
+    # fixtures such as tmp_path across examples, and replays examples.
+    with tempfile.TemporaryDirectory() as scratch:
+        asyncio.run(_visit_every_view(Path(scratch) / "hostile.db", name, company))
