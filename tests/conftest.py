@@ -27,12 +27,19 @@ def isolated_user_dirs(
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     monkeypatch.delenv("LEADTUI_DB", raising=False)
+    monkeypatch.delenv("LEADTUI_RULES", raising=False)
     yield home
 
 
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "leads.db"
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> str:
+    """A database path for CLI tests, as the string a user would type."""
+    return str(tmp_path / "cli.db")
 
 
 @pytest.fixture

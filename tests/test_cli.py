@@ -34,11 +34,6 @@ def fails(*args: str) -> str:
     return lines[0]
 
 
-@pytest.fixture
-def db(tmp_path: Path) -> str:
-    return str(tmp_path / "cli.db")
-
-
 def test_version() -> None:
     assert ok("--version").strip() == f"leadtui, version {__version__}"
 

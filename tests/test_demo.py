@@ -9,6 +9,8 @@ from leadtui.demo import build_sample_database, build_synthetic_database, synthe
 from leadtui.errors import DatabaseUnavailable
 from leadtui.models import Stage
 from leadtui.repository import RowBatch, build_database, open_repository
+from leadtui.repository.scores import percent, rate, read_model
+from leadtui.scoring_rules import load_rules
 from tests.conftest import NOW
 
 
@@ -18,6 +20,7 @@ def _dump(path: Path) -> list[tuple[object, ...]]:
             *conn.execute("SELECT * FROM leads ORDER BY id"),
             *conn.execute("SELECT * FROM stage_changes ORDER BY id"),
             *conn.execute("SELECT * FROM activities ORDER BY id"),
+            *conn.execute("SELECT * FROM custom_fields ORDER BY lead_id, name"),
         ]
 
 
@@ -49,6 +52,34 @@ def test_every_lead_history_ends_where_the_lead_is(tmp_path: Path) -> None:
     assert lost_without_reason == 0
 
 
+def test_demo_scores_are_what_the_repository_computes_for_them(tmp_path: Path) -> None:
+    """The generator scores a million rows itself for speed; that must agree
+    with the repository's own scoring, or the first refresh would reshuffle
+    the inbox. The win chance comes from the model trained on the demo."""
+    path = tmp_path / "d.db"
+    build_synthetic_database(path, 3000, 5, NOW)
+    repo = open_repository(path, clock=lambda: NOW)
+    with sqlite3.connect(path) as conn:
+        stored = {
+            row[0]: row[1:]
+            for row in conn.execute(
+                "SELECT id, score, temperature, win_chance, score_due_at FROM leads"
+                " WHERE stage NOT IN ('won', 'lost') ORDER BY id LIMIT 500"
+            )
+        }
+    with repo._connection() as db:
+        model = read_model(db)
+        assert model is not None and model.n_won + model.n_lost > 1000
+        rated = rate(db, list(stored), repo.rules, model, NOW)
+    for lead_id, (points, temperature, chance, due) in stored.items():
+        now_rated = rated[lead_id]
+        assert (points, temperature) == (now_rated.rule.points, now_rated.rule.temperature.value)
+        assert chance == percent(now_rated.chance or 0)
+        expected_due = now_rated.rule.next_change
+        assert due == (expected_due.isoformat() if expected_due else None)
+    assert repo.refresh_scores() == 0  # nothing due, rules unchanged: no work
+
+
 def test_demo_never_writes_into_an_existing_file(db_path: Path) -> None:
     open_repository(db_path)
     before = db_path.read_bytes()
@@ -61,7 +92,7 @@ def test_a_failed_build_leaves_no_file_behind(tmp_path: Path) -> None:
     target = tmp_path / "demo.db"
 
     def exploding() -> list[RowBatch]:
-        batch = next(synthetic_batches(10, 1, NOW))
+        batch = next(synthetic_batches(10, 1, NOW, load_rules().rules))
         batch.leads.append(batch.leads[0])  # duplicate primary key: the insert fails
         return [batch]
 

@@ -389,8 +389,9 @@ async def test_another_process_change_shows_up_and_the_cursor_stays_on_its_lead(
         await pilot.press("j", "j")
         watched = selected_inbox_lead(app)
         first = inbox_names(app)[0]
-        # 80 points (referral 25, CEO 20, 90k 20, three contact details 15): it
-        # tops the inbox and pushes the watched lead down a row.
+        # 80 points (referral 25, CEO 20, 90k 20, three contact details 15):
+        # it ranks above the watched lead (80 too, but older) and pushes it
+        # down a row.
         teammate.add_lead(
             build_draft(
                 name="Hot New Lead",
@@ -404,7 +405,7 @@ async def test_another_process_change_shows_up_and_the_cursor_stays_on_its_lead(
         )
         leaving = sample_repo.leads_in_stage(Stage.NEW)[-1]
         teammate.advance(leaving.id)
-        await wait_until(pilot, lambda: inbox_names(app)[0] == "Hot New Lead")
+        await wait_until(pilot, lambda: inbox_names(app)[2] == "Hot New Lead")
         await settle(pilot)
         assert first in inbox_names(app) and leaving.name not in inbox_names(app)
         assert selected_inbox_lead(app) == watched

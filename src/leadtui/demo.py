@@ -9,6 +9,7 @@ each step up the ladder, then won or lost), so the history and KPIs are real.
 """
 
 import csv
+import math
 import os
 import random
 from collections import deque
@@ -22,8 +23,10 @@ from typing import Any
 
 from leadtui.models import ActivityKind, Source, Stage, parse_money
 from leadtui.pipeline import OPEN_STAGES
-from leadtui.repository import RowBatch, build_database
+from leadtui.repository import RowBatch, build_database, open_repository
 from leadtui.scoring import ScoreInput, score
+from leadtui.scoring import Touch as ScoredTouch
+from leadtui.scoring_rules import RuleSet, load_rules
 
 DAY = 86400
 _DATES: dict[int, str] = {}
@@ -42,20 +45,36 @@ def _iso(epoch: float) -> str:
     return date + _TIMES[second]
 
 
-@lru_cache(maxsize=65536)
 def _rate(
-    source: str,
-    title: str,
-    has_email: bool,
-    has_phone: bool,
-    has_company: bool,
-    value_cents: int,
-    touches: int,
-) -> tuple[int, str]:
+    fields: dict[str, Any],
+    custom: dict[str, str],
+    created: float,
+    touches: list["Touch"],
+    now: float,
+    rules: RuleSet,
+) -> tuple[int, str, str | None]:
+    """(score, temperature, when the score is next due) as the repository would
+    store them; touches older than the rules' longest window cannot matter."""
+    recent = now - rules.window_days * DAY
+    last_touch = max((touch[3] for touch in touches), default=None)
     rated = score(
-        ScoreInput(Source(source), title, has_email, has_phone, has_company, value_cents, touches)
+        ScoreInput(
+            fields={**fields, "value": fields["value_cents"] / 100},
+            created_at=datetime.fromtimestamp(created, UTC),
+            last_touch_at=datetime.fromtimestamp(last_touch, UTC) if last_touch else None,
+            custom=custom,
+            touches=tuple(
+                ScoredTouch(kind, direction, datetime.fromtimestamp(at, UTC))
+                for kind, direction, _, at in touches
+                if at > recent
+            ),
+        ),
+        rules,
+        datetime.fromtimestamp(now, UTC),
     )
-    return rated.points, rated.temperature.value
+    due = rated.next_change
+    is_open = fields["stage"] in _OPEN
+    return rated.points, rated.temperature.value, _iso(due.timestamp()) if due and is_open else None
 
 
 @lru_cache(maxsize=64)
@@ -80,6 +99,8 @@ def _lead_rows(
     now: float,
     lost_from: str,
     touches: list[Touch],
+    custom: dict[str, str],
+    rules: RuleSet,
 ) -> None:
     """Append one lead, its stage history spread from creation to now, and its touches."""
     stage, owner = fields["stage"], fields["owner"]
@@ -98,15 +119,8 @@ def _lead_rows(
             for kind, direction, note, at in touches
         )
         last_touch = _iso(max(touch[3] for touch in touches))
-    points, temperature = _rate(
-        fields["source"],
-        fields["title"] or "",
-        bool(fields["email"]),
-        bool(fields["phone"]),
-        bool(fields["company"]),
-        fields["value_cents"],
-        len(touches),
-    )
+    rows.custom_fields.extend((lead_id, name, value) for name, value in custom.items())
+    points, temperature, due = _rate(fields, custom, created, touches, now, rules)
     rows.leads.append(
         (
             lead_id,
@@ -128,12 +142,19 @@ def _lead_rows(
             entered,
             last_touch,
             1,
+            0,  # temperature not pinned
+            0,  # win chance: filled in when the model is trained
+            due,
         )
     )
 
 
-def build_sample_database(path: Path, sample_dir: Path, now: datetime) -> int:
-    """Create a database at `path` from sample_data/*.csv; returns the lead count."""
+def build_sample_database(
+    path: Path, sample_dir: Path, now: datetime, rules: RuleSet | None = None
+) -> int:
+    """Create a database at `path` from sample_data/*.csv; returns the lead count.
+    Columns of leads.csv beyond the standard ones become custom fields."""
+    rules = rules or load_rules().rules
     anchor = now.timestamp()
     touches: dict[str, list[Touch]] = {}
     with (sample_dir / "activities.csv").open(newline="", encoding="utf-8") as handle:
@@ -151,6 +172,9 @@ def build_sample_database(path: Path, sample_dir: Path, now: datetime) -> int:
             fields["value_cents"] = parse_money(row["value"] or "0")
             fields["notes"] = row["notes"]
             created = anchor - float(row["created_days_ago"]) * DAY - 7200
+            custom = {
+                name: value for name, value in row.items() if name not in _SAMPLE_COLUMNS and value
+            }
             _lead_rows(
                 rows,
                 lead_id,
@@ -159,8 +183,36 @@ def build_sample_database(path: Path, sample_dir: Path, now: datetime) -> int:
                 anchor - 60,
                 Stage.QUALIFIED.value,
                 touches.get(row["ref"], []),
+                custom,
+                rules,
             )
-    return build_database(path, [rows])
+    return _finish(path, build_database(path, [rows]), rules)
+
+
+def _finish(path: Path, written: int, rules: RuleSet) -> int:
+    """Record the rules that scored the new file, and train the learned score
+    when the data has enough closed leads for it."""
+    repo = open_repository(path)
+    repo.mark_rules_applied(rules)
+    repo.train_model()
+    return written
+
+
+_SAMPLE_COLUMNS = {
+    "ref",
+    "name",
+    "email",
+    "phone",
+    "company",
+    "title",
+    "source",
+    "owner",
+    "stage",
+    "value",
+    "created_days_ago",
+    "lost_reason",
+    "notes",
+}
 
 
 # ------------------------------------------------------------ synthetic data
@@ -258,8 +310,9 @@ _TITLES = (
 )
 _OWNERS = ("anna", "ben", "carla", "dev")
 _VALUES = tuple(units * 100 for units in (0, 500, 1500, 3000, 8000, 15000, 30000, 60000, 120000))
-# Stage mix of a year-old pipeline, as 100 slots to draw from.
-_STAGE_SLOTS = tuple(
+# Open stages of a year-old pipeline, as 60 slots to draw from; the other
+# 40% of leads have closed, won or lost by the planted signal below.
+_OPEN_SLOTS = tuple(
     stage.value
     for stage, weight in (
         (Stage.NEW, 20),
@@ -267,11 +320,40 @@ _STAGE_SLOTS = tuple(
         (Stage.ENGAGED, 12),
         (Stage.QUALIFIED, 8),
         (Stage.OPPORTUNITY, 5),
-        (Stage.WON, 15),
-        (Stage.LOST, 25),
     )
     for _ in range(weight)
 )
+CLOSED_SHARE = 0.4
+# The planted signal: each attribute adds to the log-odds of winning, so the
+# learned score has something real to find (and `score evaluate` to measure).
+_BASE_LOG_ODDS = -1.1
+_SOURCE_LIFT = {
+    "referral": 1.4,
+    "partner": 1.0,
+    "event": 0.5,
+    "website": 0.2,
+    "content": 0.1,
+    "email": -0.2,
+    "outbound": -0.4,
+    "social": -0.5,
+    "ads": -0.7,
+    "other": -0.4,
+}
+_TITLE_LIFT = {
+    "CEO": 0.7,
+    "Founder": 0.7,
+    "VP Sales": 0.5,
+    "Director of IT": 0.4,
+    "Head of Ops": 0.4,
+    "Marketing Manager": 0.0,
+    "Engineer": -0.6,
+    "Analyst": -0.6,
+    "Office Manager": -0.3,
+    "Consultant": -0.3,
+}
+# (employees, lift): small companies rarely buy.
+_EMPLOYEES = ((4, -0.8), (12, -0.4), (35, -0.1), (80, 0.3), (180, 0.4), (600, 0.5), (2500, 0.4))
+_INBOUND_LIFT = 0.45
 _OPEN = tuple(stage.value for stage in OPEN_STAGES)
 _SOURCES = tuple(source.value for source in Source)
 _LOST_REASONS = ("No budget", "Chose a competitor", "No response", "Bad timing", "Not a fit")
@@ -293,7 +375,7 @@ _DIRECTIONS = ("inbound", "outbound")
 BATCH_SIZE = 50_000
 
 
-def synthetic_batch(index: int, count: int, seed: int, anchor: float) -> RowBatch:
+def synthetic_batch(index: int, count: int, seed: int, anchor: float, rules: RuleSet) -> RowBatch:
     """Leads index*BATCH_SIZE+1 onwards (at most BATCH_SIZE, ending at `count`).
     Each batch has its own seed, so batches can be made in any process and in
     any order and the data set is still the same for the same seed and anchor."""
@@ -305,30 +387,44 @@ def synthetic_batch(index: int, count: int, seed: int, anchor: float) -> RowBatc
     rows = RowBatch()
     for lead_id in range(index * BATCH_SIZE + 1, min(count, (index + 1) * BATCH_SIZE) + 1):
         first, last, company = pick(_FIRST), pick(_LAST), pick(_COMPANY)
-        stage = pick(_STAGE_SLOTS)
         created = anchor - rnd() * 365 * DAY
+        title, source = pick(_TITLES), pick(_SOURCES)
+        employees, size_lift = pick(_EMPLOYEES)
+        touches: list[Touch] = []
+        for _ in range(pick(_TOUCH_COUNTS)):
+            kind, note = pick(_TOUCH_KINDS)
+            touches.append((kind, pick(_DIRECTIONS), note, created + rnd() * (anchor - created)))
+        if rnd() < CLOSED_SHARE:
+            inbound = sum(touch[1] == "inbound" for touch in touches)
+            log_odds = (
+                _BASE_LOG_ODDS
+                + _SOURCE_LIFT[source]
+                + _TITLE_LIFT[title]
+                + size_lift
+                + _INBOUND_LIFT * inbound
+            )
+            stage = "won" if rnd() < 1 / (1 + math.exp(-log_odds)) else "lost"
+        else:
+            stage = pick(_OPEN_SLOTS)
         fields = {
             "name": f"{first} {last}",
             "email": f"{first.lower()}.{last.lower()}{lead_id}@{company.lower()}.example",
             "phone": f"+1 555 {lead_id % 10_000_000:07d}" if rnd() < 0.6 else None,
             "company": f"{company} {pick(_SUFFIX)}",
-            "title": pick(_TITLES),
-            "source": pick(_SOURCES),
+            "title": title,
+            "source": source,
             "owner": pick(_OWNERS),
             "stage": stage,
             "value_cents": pick(_VALUES),
             "lost_reason": pick(_LOST_REASONS) if stage == "lost" else None,
             "notes": "",
         }
-        touches: list[Touch] = []
-        for _ in range(pick(_TOUCH_COUNTS)):
-            kind, note = pick(_TOUCH_KINDS)
-            touches.append((kind, pick(_DIRECTIONS), note, created + rnd() * (anchor - created)))
-        _lead_rows(rows, lead_id, fields, created, anchor, pick(_OPEN), touches)
+        custom = {"employees": str(employees)}
+        _lead_rows(rows, lead_id, fields, created, anchor, pick(_OPEN), touches, custom, rules)
     return rows
 
 
-def synthetic_batches(count: int, seed: int, now: datetime) -> Iterator[RowBatch]:
+def synthetic_batches(count: int, seed: int, now: datetime, rules: RuleSet) -> Iterator[RowBatch]:
     """All batches in order. Batches are generated in worker processes (one
     per core: measured 39 s for 1M leads with one, 26 s with two on 2 cores)
     while the caller inserts earlier ones; at most three are in flight, so
@@ -336,12 +432,12 @@ def synthetic_batches(count: int, seed: int, now: datetime) -> Iterator[RowBatch
     anchor = float(int(now.timestamp()))
     batches = range(-(-count // BATCH_SIZE))
     if len(batches) <= 1:
-        yield from (synthetic_batch(index, count, seed, anchor) for index in batches)
+        yield from (synthetic_batch(index, count, seed, anchor, rules) for index in batches)
         return
     with ProcessPoolExecutor(max_workers=max(1, os.cpu_count() or 1)) as pool:
         pending: deque[Future[RowBatch]] = deque()
         for index in batches:
-            pending.append(pool.submit(synthetic_batch, index, count, seed, anchor))
+            pending.append(pool.submit(synthetic_batch, index, count, seed, anchor, rules))
             if len(pending) > 2:
                 yield pending.popleft().result()
         while pending:
@@ -349,6 +445,13 @@ def synthetic_batches(count: int, seed: int, now: datetime) -> Iterator[RowBatch
 
 
 def build_synthetic_database(
-    path: Path, count: int, seed: int, now: datetime, progress: Callable[[int], None] | None = None
+    path: Path,
+    count: int,
+    seed: int,
+    now: datetime,
+    progress: Callable[[int], None] | None = None,
+    rules: RuleSet | None = None,
 ) -> int:
-    return build_database(path, synthetic_batches(count, seed, now), progress)
+    rules = rules or load_rules().rules
+    written = build_database(path, synthetic_batches(count, seed, now, rules), progress)
+    return _finish(path, written, rules)

@@ -66,4 +66,7 @@ DEFINITIONS: dict[str, str] = {
     "pipeline_value": "sum of the expected deal value of every open lead",
     "weighted_pipeline": "sum of value × stage win probability over open leads",
     "by_source": "number of leads (any stage) per source",
+    "score_calibration": (
+        "closed leads per band of the rule score they had when they closed, and the share won"
+    ),
 }

@@ -217,6 +217,9 @@ class Lead(BaseModel):
     created_at: datetime
     updated_at: datetime
     version: int
+    last_touch_at: datetime | None = None
+    temperature_pinned: bool = False
+    win_chance: int = 0  # percent, from the learned model; 0 until one is trained
 
     def export_dict(self) -> dict[str, Any]:
         """The stable JSON/CSV shape of a lead (money also in whole units)."""
@@ -224,6 +227,7 @@ class Lead(BaseModel):
         # One timestamp spelling everywhere (pydantic would write "Z").
         record["created_at"] = self.created_at.isoformat()
         record["updated_at"] = self.updated_at.isoformat()
+        record["last_touch_at"] = self.last_touch_at.isoformat() if self.last_touch_at else None
         record["value"] = self.value_cents / 100
         return record
 

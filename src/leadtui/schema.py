@@ -29,9 +29,13 @@ LEAD_COLUMNS = (
     "stage_entered_at",
     "last_touch_at",
     "version",
+    "temperature_pinned",
+    "win_chance",
+    "score_due_at",
 )
 STAGE_CHANGE_COLUMNS = ("lead_id", "from_stage", "to_stage", "reason", "at", "actor")
 ACTIVITY_COLUMNS = ("lead_id", "kind", "direction", "note", "at", "actor")
+CUSTOM_FIELD_COLUMNS = ("lead_id", "name", "value")
 
 _V1 = """
 CREATE TABLE leads (
@@ -84,6 +88,32 @@ CREATE TABLE activities (
 CREATE INDEX activities_lead ON activities (lead_id, at);
 """
 
+# Scoring: a pinned temperature, the learned win chance (percent, 0 until a
+# model is trained), and when time-window rules will next change the rule
+# score. Custom fields keep the columns an import brought along. Settings
+# hold the learned model and the version of the rules that scored the leads.
+_V2 = """
+ALTER TABLE leads ADD COLUMN temperature_pinned INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE leads ADD COLUMN win_chance INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE leads ADD COLUMN score_due_at TEXT;
+-- Inbox and board sorted by the learned score instead of the rule score.
+CREATE INDEX leads_stage_chance ON leads (stage, win_chance, id);
+-- The periodic decay refresh finds the few leads whose score is due.
+CREATE INDEX leads_score_due ON leads (score_due_at) WHERE score_due_at IS NOT NULL;
+
+CREATE TABLE custom_fields (
+    lead_id INTEGER NOT NULL REFERENCES leads (id),
+    name TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (lead_id, name)
+) WITHOUT ROWID;
+
+CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+"""
+
 # MIGRATIONS[i] takes a database from user_version i to i + 1.
-MIGRATIONS: tuple[str, ...] = (_V1,)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2)
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,98 +1,193 @@
 """The rule score: a 0-100 number that ranks the inbox, with its reasons. Pure.
 
 Each rule that fires contributes points and a label, so a rep can see why a
-lead scores what it does. A configurable and learned score come later; they
-return the same `Score` shape.
+lead scores what it does ("+25 referral source", "-20 no touch for 30 days").
+Time-window rules make a score change with nothing happening, so the result
+also says when it will next change (`next_change`): the repository stores
+that and rescores the lead then, instead of rescanning every lead on a timer.
 """
 
-from dataclasses import dataclass
+import math
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
-from leadtui.models import Source, Temperature
+from leadtui.models import Temperature
+from leadtui.scoring_rules import CUSTOM_PREFIX, Bands, Rule, RuleSet
 
-SOURCE_POINTS: dict[Source, int] = {
-    Source.REFERRAL: 25,
-    Source.PARTNER: 20,
-    Source.EVENT: 15,
-    Source.WEBSITE: 10,
-    Source.CONTENT: 8,
-    Source.OUTBOUND: 5,
-    Source.EMAIL: 5,
-    Source.SOCIAL: 5,
-    Source.ADS: 5,
-    Source.OTHER: 0,
-}
-DECISION_MAKER_WORDS = (
-    "ceo",
-    "cto",
-    "cfo",
-    "coo",
-    "founder",
-    "owner",
-    "chief",
-    "vp",
-    "director",
-    "head",
-)
-MANAGER_WORDS = ("manager", "lead")
-HOT_AT = 70
-WARM_AT = 40
+FieldValue = str | int | float | None
+
+
+@dataclass(frozen=True)
+class Touch:
+    kind: str
+    direction: str | None
+    at: datetime
 
 
 @dataclass(frozen=True)
 class ScoreInput:
-    source: Source
-    title: str | None
-    has_email: bool
-    has_phone: bool
-    has_company: bool
-    value_cents: int
-    touches: int = 0
+    """What the rules may look at. `fields` holds the standard fields by rule
+    name (value in whole currency units); `touches` need only cover the rule
+    set's longest window."""
+
+    fields: Mapping[str, FieldValue]
+    created_at: datetime
+    last_touch_at: datetime | None = None
+    custom: Mapping[str, str] = field(default_factory=dict)
+    touches: tuple[Touch, ...] = ()
 
 
 @dataclass(frozen=True)
 class Score:
     points: int
     reasons: tuple[tuple[int, str], ...]
-
-    @property
-    def temperature(self) -> Temperature:
-        return temperature_for(self.points)
+    temperature: Temperature
+    next_change: datetime | None = None
 
 
-def temperature_for(points: int) -> Temperature:
-    if points >= HOT_AT:
+def temperature_for(points: int, bands: Bands) -> Temperature:
+    if points >= bands.hot:
         return Temperature.HOT
-    return Temperature.WARM if points >= WARM_AT else Temperature.COLD
+    return Temperature.WARM if points >= bands.warm else Temperature.COLD
 
 
-def _title_points(title: str | None) -> tuple[int, str] | None:
-    words = set((title or "").lower().replace(",", " ").replace("-", " ").split())
-    if words & set(DECISION_MAKER_WORDS):
-        return 20, "decision maker title"
-    if words & set(MANAGER_WORDS):
-        return 10, "manager title"
-    return None
+_WORD = re.compile(r"[^\w]+")
 
 
-def _value_points(value_cents: int) -> tuple[int, str] | None:
-    if value_cents >= 5_000_000:
-        return 20, "deal value 50k or more"
-    if value_cents >= 1_000_000:
-        return 10, "deal value 10k or more"
-    return (5, "has a deal value") if value_cents > 0 else None
+def _words(text: str) -> str:
+    """' vp sales ': lower-cased words padded by spaces, for whole-word matching."""
+    return f" {' '.join(_WORD.sub(' ', text.lower()).split())} "
 
 
-def score(lead: ScoreInput) -> Score:
+def _number(value: FieldValue) -> float | None:
+    if isinstance(value, int | float):
+        return float(value)
+    try:
+        return float(str(value).replace(",", "").strip())
+    except ValueError:
+        return None
+
+
+def _field_test(rule: Rule) -> Callable[[FieldValue], bool]:
+    """The rule's field tests as one predicate, with its constants folded once."""
+    equals = rule.equals.casefold() if rule.equals is not None else None
+    one_of = {choice.casefold() for choice in rule.one_of} if rule.one_of is not None else None
+    words = tuple(_words(word) for word in rule.contains_any or ())
+    numeric = rule.at_least is not None or rule.below is not None
+    low = rule.at_least if rule.at_least is not None else -math.inf
+    high = rule.below if rule.below is not None else math.inf
+
+    def test(value: FieldValue) -> bool:
+        text = "" if value is None else str(value).strip()
+        if rule.present is not None and bool(text) != rule.present:
+            return False
+        if equals is not None and text.casefold() != equals:
+            return False
+        if one_of is not None and text.casefold() not in one_of:
+            return False
+        if words:
+            padded = _words(text)
+            if not any(word in padded for word in words):
+                return False
+        if numeric:
+            number = _number(value) if text else None
+            if number is None or not low <= number < high:
+                return False
+        return True
+
+    return test
+
+
+def _field_getter(rule: Rule) -> Callable[[ScoreInput], FieldValue]:
+    name = rule.field or ""
+    if name.startswith(CUSTOM_PREFIX):
+        custom_name = name.removeprefix(CUSTOM_PREFIX)
+        return lambda lead: lead.custom.get(custom_name)
+    return lambda lead: lead.fields.get(name)
+
+
+def _activity_points(
+    rule: Rule, lead: ScoreInput, now: datetime
+) -> tuple[int | None, str, datetime | None]:
+    """(points or None if it does not fire, label, when a counted touch ages out)."""
+    window = rule.activity
+    assert window is not None
+    span = timedelta(days=window.within_days)
+    since = now - span
+    counted = [
+        touch.at
+        for touch in lead.touches
+        if since < touch.at <= now
+        and (not window.kinds or touch.kind in window.kinds)
+        and (window.direction is None or touch.direction == window.direction)
+    ]
+    ages_out = min(counted) + span if counted else None
+    label = count_label(rule.label, len(counted))
+    if len(counted) < window.at_least:
+        return None, label, ages_out
+    if rule.points_each is None:
+        return rule.points, label, ages_out
+    points = rule.points_each * len(counted)
+    if rule.max_points is not None:
+        limit = rule.max_points
+        points = min(points, limit) if limit >= 0 else max(points, limit)
+    return points, label, ages_out
+
+
+def count_label(template: str, count: int) -> str:
+    """'{count} inbound meeting{s}' -> '1 inbound meeting' / '3 inbound meetings'."""
+    plural = count != 1
+    return (
+        template.replace("{count}", str(count))
+        .replace("{s}", "s" if plural else "")
+        .replace("{es}", "es" if plural else "")
+    )
+
+
+# A rule compiled for speed (scoring a million demo leads runs every rule on
+# each): (lead, now) -> (points or None, label, next moment it may change).
+Check = Callable[[ScoreInput, datetime], tuple[int | None, str, datetime | None]]
+
+
+def _compile(rule: Rule) -> Check:
+    if rule.activity is not None:
+        return lambda lead, now: _activity_points(rule, lead, now)
+    if rule.no_touch_days is not None:
+        quiet = timedelta(days=rule.no_touch_days)
+
+        def decay(lead: ScoreInput, now: datetime) -> tuple[int | None, str, datetime | None]:
+            decays_at = (lead.last_touch_at or lead.created_at) + quiet
+            if decays_at <= now:
+                return rule.points, rule.label, None
+            return None, rule.label, decays_at
+
+        return decay
+    getter, test = _field_getter(rule), _field_test(rule)
+    return lambda lead, _: (rule.points if test(getter(lead)) else None, rule.label, None)
+
+
+_compiled: dict[int, tuple[RuleSet, tuple[Check, ...]]] = {}
+
+
+def _checks(rules: RuleSet) -> tuple[Check, ...]:
+    # Keyed by identity (hashing a frozen model per call costs more than
+    # scoring); the stored RuleSet keeps the id from being reused.
+    cached = _compiled.get(id(rules))
+    if cached is None or cached[0] is not rules:
+        cached = _compiled[id(rules)] = (rules, tuple(_compile(rule) for rule in rules.rules))
+    return cached[1]
+
+
+def score(lead: ScoreInput, rules: RuleSet, now: datetime) -> Score:
     reasons: list[tuple[int, str]] = []
-    if source_points := SOURCE_POINTS[lead.source]:
-        reasons.append((source_points, f"{lead.source.value} source"))
-    for rule in (_title_points(lead.title), _value_points(lead.value_cents)):
-        if rule:
-            reasons.append(rule)
-    contact = sum((lead.has_email, lead.has_phone, lead.has_company))
-    if contact:
-        reasons.append((5 * contact, "contact details given"))
-    if lead.touches:
-        reasons.append((min(20, 5 * lead.touches), f"{lead.touches} logged touches"))
+    next_change: datetime | None = None
+    for check in _checks(rules):
+        points, label, change = check(lead, now)
+        if points:
+            reasons.append((points, label))
+        if change is not None and change > now and (next_change is None or change < next_change):
+            next_change = change
     total = max(0, min(100, sum(points for points, _ in reasons)))
-    return Score(total, tuple(reasons))
+    return Score(total, tuple(reasons), temperature_for(total, rules.bands), next_change)

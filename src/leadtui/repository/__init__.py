@@ -21,10 +21,11 @@ from leadtui.repository.maintenance import (
     sharing_warnings,
 )
 from leadtui.repository.opening import open_repository
-from leadtui.repository.store import PageCursor, Repository, current_actor
+from leadtui.repository.store import ORDERS, PageCursor, Repository, current_actor, page_key
 from leadtui.repository.watch import ChangeWatcher
 
 __all__ = [
+    "ORDERS",
     "ChangeWatcher",
     "HealthReport",
     "PageCursor",
@@ -36,6 +37,7 @@ __all__ = [
     "check_database",
     "current_actor",
     "open_repository",
+    "page_key",
     "restore_database",
     "sharing_warnings",
 ]

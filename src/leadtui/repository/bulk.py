@@ -21,6 +21,7 @@ class RowBatch:
     leads: list[tuple[Any, ...]] = field(default_factory=list)
     stage_changes: list[tuple[Any, ...]] = field(default_factory=list)
     activities: list[tuple[Any, ...]] = field(default_factory=list)
+    custom_fields: list[tuple[Any, ...]] = field(default_factory=list)
 
 
 def build_database(
@@ -77,6 +78,7 @@ def _bulk_insert(
                     ("leads", schema.LEAD_COLUMNS, batch.leads),
                     ("stage_changes", schema.STAGE_CHANGE_COLUMNS, batch.stage_changes),
                     ("activities", schema.ACTIVITY_COLUMNS, batch.activities),
+                    ("custom_fields", schema.CUSTOM_FIELD_COLUMNS, batch.custom_fields),
                 ):
                     marks = ", ".join("?" * len(columns))
                     conn.executemany(

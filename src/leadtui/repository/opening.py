@@ -7,6 +7,7 @@ from leadtui.clock import Clock, utc_now
 from leadtui.errors import DatabaseUnavailable
 from leadtui.repository.connection import Tracer
 from leadtui.repository.store import Repository
+from leadtui.scoring_rules import LoadedRules
 
 
 def open_repository(
@@ -15,6 +16,7 @@ def open_repository(
     actor: str | None = None,
     clock: Clock = utc_now,
     tracer: Tracer | None = None,
+    rules: LoadedRules | None = None,
 ) -> Repository:
     """Check the file can be used, create it (mode 0600) if missing, migrate it.
 
@@ -40,6 +42,6 @@ def open_repository(
             pass  # another process created it first; it will have migrated it
         except OSError as error:
             raise DatabaseUnavailable(f"cannot create {path}: {error.strerror}") from None
-    repo = Repository(path, actor=actor, clock=clock, tracer=tracer)
+    repo = Repository(path, actor=actor, clock=clock, tracer=tracer, rules=rules)
     repo.migrate()
     return repo

@@ -10,9 +10,9 @@ from typing import Any
 
 import sqlite_utils
 
-from leadtui import pipeline, schema, scoring
+from leadtui import pipeline, schema
 from leadtui.clock import Clock, age_label, from_iso, to_iso, utc_now
-from leadtui.errors import LeadNotFound, StaleLead
+from leadtui.errors import StaleLead
 from leadtui.kpis import KpiSummary, summarize
 from leadtui.models import ActivityKind, HistoryEntry, Lead, LeadDraft, Source, Stage
 from leadtui.repository.connection import (
@@ -23,12 +23,20 @@ from leadtui.repository.connection import (
     read_user_version,
     write_transaction,
 )
+from leadtui.repository.rows import LEAD_SELECT, fetch_lead, lead_from_row
+from leadtui.repository.scoring_store import ScoringStore
 from leadtui.repository.watch import ChangeWatcher
+from leadtui.scoring_rules import LoadedRules
 
-# (score, id) of the last row of a page; the next page starts after it.
+# (sort key, id) of the last row of a page; the next page starts after it.
 PageCursor = tuple[int, int]
+# The orders a stage can be paged in, each backed by a (stage, column, id) index.
+ORDERS = {"score": "score", "chance": "win_chance"}
 
-_LEAD_SELECT = f"SELECT {', '.join(schema.LEAD_COLUMNS)} FROM leads"
+
+def page_key(lead: Lead, order: str) -> PageCursor:
+    """Where a page ending at `lead` stops, in the given order."""
+    return (lead.win_chance if order == "chance" else lead.score, lead.id)
 
 
 def current_actor() -> str:
@@ -39,7 +47,7 @@ def current_actor() -> str:
         return "unknown"
 
 
-class Repository:
+class Repository(ScoringStore):
     """Every read and write of one leadtui database file."""
 
     def __init__(
@@ -49,11 +57,13 @@ class Repository:
         actor: str | None = None,
         clock: Clock = utc_now,
         tracer: Tracer | None = None,
+        rules: LoadedRules | None = None,
     ) -> None:
         self.path = path
         self.actor = actor or current_actor()
         self.clock = clock
         self.tracer = tracer
+        self._rules = rules  # loaded on first use when not given
 
     # ----------------------------------------------------------- connections
 
@@ -89,35 +99,42 @@ class Repository:
 
     def get_lead(self, lead_id: int) -> Lead:
         with self._connection() as db:
-            return _fetch_lead(db, lead_id)
+            return fetch_lead(db, lead_id)
 
     def leads_in_stage(
-        self, stage: Stage, *, after: PageCursor | None = None, limit: int = 50
+        self,
+        stage: Stage,
+        *,
+        after: PageCursor | None = None,
+        limit: int = 50,
+        order: str = "score",
     ) -> list[Lead]:
-        """One page of a stage, hottest first (score desc, newest first on ties)."""
-        sql = f"{_LEAD_SELECT} WHERE stage = ?"
+        """One page of a stage, hottest first by the rule score ("score") or the
+        learned win chance ("chance"); newest first on ties."""
+        column = ORDERS[order]
+        sql = f"{LEAD_SELECT} WHERE stage = ?"
         params: list[Any] = [stage.value]
         if after is not None:
-            sql += " AND (score, id) < (?, ?)"
+            sql += f" AND ({column}, id) < (?, ?)"
             params += list(after)
-        sql += " ORDER BY score DESC, id DESC LIMIT ?"
+        sql += f" ORDER BY {column} DESC, id DESC LIMIT ?"
         params.append(limit)
         with self._connection() as db:
-            return [_lead_from_row(row) for row in db.execute(sql, params).fetchall()]
+            return [lead_from_row(row) for row in db.execute(sql, params).fetchall()]
 
     def all_leads(self, *, stage: Stage | None = None, batch: int = 1000) -> Iterator[Lead]:
         """Every lead (optionally of one stage) in id order, fetched in batches
         so an export of a million leads runs in bounded memory."""
         last_id = 0
         while True:
-            sql = f"{_LEAD_SELECT} WHERE id > ?"
+            sql = f"{LEAD_SELECT} WHERE id > ?"
             params: list[Any] = [last_id]
             if stage is not None:
                 sql += " AND stage = ?"
                 params.append(stage.value)
             with self._connection() as db:
                 rows = db.execute(f"{sql} ORDER BY id LIMIT ?", [*params, batch]).fetchall()
-            yield from (_lead_from_row(row) for row in rows)
+            yield from (lead_from_row(row) for row in rows)
             if len(rows) < batch:
                 return
             last_id = rows[-1][0]
@@ -147,7 +164,7 @@ class Repository:
     ) -> tuple[Lead, list[HistoryEntry]]:
         """What the Lead tab and `show` display, read on one connection."""
         with self._connection() as db:
-            return _fetch_lead(db, lead_id), _history(db, lead_id, limit)
+            return fetch_lead(db, lead_id), _history(db, lead_id, limit)
 
     def watcher(self) -> ChangeWatcher:
         return ChangeWatcher(self.path)
@@ -163,13 +180,11 @@ class Repository:
     # --------------------------------------------------------------- writes
 
     def add_lead(self, draft: LeadDraft) -> int:
-        now = to_iso(self.clock())
-        rated = scoring.score(_score_input(draft.model_dump()))
+        moment = self.clock()
+        now = to_iso(moment)
         row = {
             **draft.model_dump(),
             "stage": Stage.NEW.value,
-            "temperature": rated.temperature.value,
-            "score": rated.points,
             "created_at": now,
             "updated_at": now,
             "stage_entered_at": now,
@@ -182,6 +197,7 @@ class Repository:
             lead_id = int(cursor.lastrowid or 0)
             # The first history entry: entering New from nowhere.
             _record_stage_change(db, lead_id, None, Stage.NEW, None, now, self.actor)
+            self._rescore(db, [lead_id], moment)
         return lead_id
 
     # Each move takes `seen`: the stage the user saw the lead in. If someone
@@ -204,23 +220,21 @@ class Repository:
     def log_touch(
         self, lead_id: int, kind: ActivityKind, note: str, direction: str | None = None
     ) -> None:
-        now = to_iso(self.clock())
+        moment = self.clock()
+        now = to_iso(moment)
         with self._transaction() as db:
-            lead = _fetch_lead(db, lead_id)
+            fetch_lead(db, lead_id)
             db.execute(
                 "INSERT INTO activities (lead_id, kind, direction, note, at, actor)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
                 [lead_id, kind.value, direction, note, now, self.actor],
             )
-            touches = db.execute(
-                "SELECT count(*) FROM activities WHERE lead_id = ?", [lead_id]
-            ).fetchone()[0]
-            rated = scoring.score(_score_input(lead.model_dump(), touches=touches))
             db.execute(
-                "UPDATE leads SET score = ?, temperature = ?, last_touch_at = ?, updated_at = ?,"
-                " version = version + 1 WHERE id = ?",
-                [rated.points, rated.temperature.value, now, now, lead_id],
+                "UPDATE leads SET last_touch_at = ?, updated_at = ?, version = version + 1"
+                " WHERE id = ?",
+                [now, now, lead_id],
             )
+            self._rescore(db, [lead_id], moment)
 
     def _move(
         self,
@@ -232,7 +246,7 @@ class Repository:
         moment = self.clock()
         now = to_iso(moment)
         with self._transaction() as db:
-            lead = _fetch_lead(db, lead_id)
+            lead = fetch_lead(db, lead_id)
             if seen is not None and lead.stage is not seen:
                 raise StaleLead(_moved_since(db, lead, moment))
             move = rule(lead, _stage_before_closing(db, lead))
@@ -245,21 +259,13 @@ class Repository:
             _record_stage_change(
                 db, lead_id, move.from_stage, move.to_stage, move.reason, now, self.actor
             )
-            return _fetch_lead(db, lead_id)
+            # A closing lead's score freezes (no more due rescoring); a
+            # reopened one is scored afresh, as time moved on meanwhile.
+            self._rescore(db, [lead_id], moment)
+            return fetch_lead(db, lead_id)
 
 
 # -------------------------------------------------------------- row helpers
-
-
-def _lead_from_row(row: tuple[Any, ...]) -> Lead:
-    return Lead.model_validate(dict(zip(schema.LEAD_COLUMNS, row, strict=True)))
-
-
-def _fetch_lead(db: sqlite_utils.Database, lead_id: int) -> Lead:
-    row = db.execute(f"{_LEAD_SELECT} WHERE id = ?", [lead_id]).fetchone()
-    if row is None:
-        raise LeadNotFound(lead_id)
-    return _lead_from_row(row)
 
 
 def _history(db: sqlite_utils.Database, lead_id: int, limit: int) -> list[HistoryEntry]:
@@ -277,7 +283,7 @@ def _history(db: sqlite_utils.Database, lead_id: int, limit: int) -> list[Histor
     if not rows:
         # Every lead has at least its creation entry, so nothing found means
         # an unknown id: an error, not an empty history (checked only then).
-        _fetch_lead(db, lead_id)
+        fetch_lead(db, lead_id)
     fields = ("type", "at", "actor", "from_stage", "to_stage", "reason", "kind", "note")
     return [HistoryEntry.model_validate(dict(zip(fields, row, strict=False))) for row in rows]
 
@@ -317,16 +323,4 @@ def _record_stage_change(
         "INSERT INTO stage_changes (lead_id, from_stage, to_stage, reason, at, actor)"
         " VALUES (?, ?, ?, ?, ?, ?)",
         [lead_id, from_stage.value if from_stage else None, to_stage.value, reason, at, actor],
-    )
-
-
-def _score_input(fields: dict[str, Any], touches: int = 0) -> scoring.ScoreInput:
-    return scoring.ScoreInput(
-        source=Source(fields["source"]),
-        title=fields.get("title"),
-        has_email=bool(fields.get("email")),
-        has_phone=bool(fields.get("phone")),
-        has_company=bool(fields.get("company")),
-        value_cents=int(fields.get("value_cents") or 0),
-        touches=touches,
     )

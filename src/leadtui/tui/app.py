@@ -16,7 +16,7 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Header, OptionList, TabbedContent, TabPane
 
 from leadtui import __version__, resources
-from leadtui.models import Lead, LeadDraft, Stage
+from leadtui.models import Lead, LeadDraft, Stage, Temperature
 from leadtui.repository import Repository
 from leadtui.tui.board import BoardPane
 from leadtui.tui.dbwork import WATCH_GROUP, WRITE_GROUP, run_db
@@ -32,7 +32,16 @@ WATCH_INTERVAL_SECONDS = 0.5
 T = TypeVar("T")
 # A move: (repository, lead id, the stage the user saw it in) -> the moved lead.
 Move = Callable[[Repository, int, Stage | None], Lead]
-LEAD_ACTIONS = {"advance", "lose", "win", "reopen", "open_lead"}
+LEAD_ACTIONS = {"advance", "lose", "win", "reopen", "open_lead", "pin_temperature"}
+# Time-window rules change scores as days pass; due leads are rescored this often.
+SCORE_REFRESH_SECONDS = 60
+# What `t` pins next: the score's own temperature, then each by hand.
+PIN_CYCLE: dict[Temperature | None, Temperature | None] = {
+    None: Temperature.HOT,
+    Temperature.HOT: Temperature.WARM,
+    Temperature.WARM: Temperature.COLD,
+    Temperature.COLD: None,
+}
 
 
 class MainScreen(Screen[None]):
@@ -44,7 +53,21 @@ class MainScreen(Screen[None]):
         Binding("w", "win", "Win", tooltip="Mark the lead won"),
         Binding("r", "reopen", "Reopen", tooltip="Reopen a won or lost lead"),
         Binding("enter", "open_lead", "Open", tooltip="Show the lead in the Lead tab"),
+        Binding(
+            "t",
+            "pin_temperature",
+            "Pin temp",
+            show=False,
+            tooltip="Pin hot/warm/cold, or unpin",
+        ),
         Binding("n", "quick_add", "Add lead", tooltip="Add a lead"),
+        Binding(
+            "o",
+            "toggle_order",
+            "Sort",
+            show=False,
+            tooltip="Rank by rule score or win chance",
+        ),
         Binding("1", "show_tab('inbox')", "Inbox", show=False, tooltip="Inbox tab"),
         Binding("2", "show_tab('pipeline')", "Pipeline", show=False, tooltip="Pipeline tab"),
         Binding("3", "show_tab('lead')", "Lead", show=False, tooltip="Lead tab"),
@@ -77,6 +100,15 @@ class MainScreen(Screen[None]):
         self._pending_saves = 0
         self._watcher = self.repo.watcher()
         self.set_interval(WATCH_INTERVAL_SECONDS, self._look_for_changes)
+        # Scores kept current with no cron job: at start (which also applies a
+        # changed rules file) and then every minute for the leads due.
+        self._refresh_scores()
+        self.set_interval(SCORE_REFRESH_SECONDS, self._refresh_scores)
+
+    def _refresh_scores(self) -> None:
+        # A lead rescored here is a commit like any other: live refresh
+        # re-reads the screen, so the inbox order always reflects the decay.
+        run_db(self, lambda repo: repo.refresh_scores(), lambda _: None, key="scores")
 
     def on_unmount(self) -> None:
         self._watcher.close()
@@ -189,6 +221,39 @@ class MainScreen(Screen[None]):
             self.app.push_screen(LoseReasonScreen(lead.name), chosen)
 
         run_db(self, lambda repo: repo.get_lead(lead_id), ask, key="lose-lookup")
+
+    def action_pin_temperature(self) -> None:
+        lead_id = self.selected_lead_id()
+        if lead_id is None:
+            return
+
+        def pin(repo: Repository) -> Lead:
+            lead = repo.get_lead(lead_id)
+            return repo.pin_temperature(
+                lead_id, PIN_CYCLE[lead.temperature if lead.temperature_pinned else None]
+            )
+
+        def pinned(lead: Lead) -> None:
+            self._saving(-1)
+            how = "pinned by hand" if lead.temperature_pinned else "follows the score again"
+            self.notify(
+                f"#{lead.id} {lead.name}: {lead.temperature.value}, {how}", markup=False, timeout=3
+            )
+            self.reload_all()
+
+        self._saving(+1)
+        run_db(
+            self, self._own_write(pin), pinned, key=WRITE_GROUP, on_error=lambda: self._saving(-1)
+        )
+
+    def action_toggle_order(self) -> None:
+        inbox, board = self.query_one(InboxPane), self.query_one(BoardPane)
+        order = "chance" if inbox.order == "score" else "score"
+        inbox.sort_by(order)
+        board.sort_by(order)
+        self.reload_all()
+        label = "learned win chance" if order == "chance" else "rule score"
+        self.notify(f"Ranked by {label}", timeout=2)
 
     def _write_selected(self, change: Move) -> None:
         lead_id = self.selected_lead_id()

@@ -9,7 +9,7 @@ from textual.widgets.option_list import Option
 
 from leadtui.models import Lead, Stage, format_money
 from leadtui.pipeline import BOARD_STAGES
-from leadtui.repository import Repository
+from leadtui.repository import Repository, page_key
 from leadtui.tui import render
 from leadtui.tui.dbwork import run_db
 
@@ -91,6 +91,13 @@ class BoardPane(HorizontalScroll):
         Binding("l,right", "column(1)", "Next column", show=False, tooltip="Column to the right"),
     ]
 
+    # "score" (rule score) or "chance" (learned win chance), set from the screen.
+    order = "score"
+
+    def sort_by(self, order: str) -> None:
+        """Takes effect at the next reload (the screen reloads the visible pane)."""
+        self.order = order
+
     def compose(self) -> ComposeResult:
         for stage in BOARD_STAGES:
             yield StageColumn(stage)
@@ -103,10 +110,12 @@ class BoardPane(HorizontalScroll):
         """Totals for every header plus the first pages (as deep as already
         loaded) of every column: one aggregate query and one page per column."""
         limits = {column.stage: max(PAGE_SIZE, len(column.leads)) for column in self.columns}
+        order = self.order
 
         def job(repo: Repository) -> tuple[Totals, dict[Stage, list[Lead]]]:
             pages = {
-                stage: repo.leads_in_stage(stage, limit=limit) for stage, limit in limits.items()
+                stage: repo.leads_in_stage(stage, limit=limit, order=order)
+                for stage, limit in limits.items()
             }
             return repo.stage_totals(), pages
 
@@ -127,11 +136,11 @@ class BoardPane(HorizontalScroll):
             self._fetch_next_page(column)
 
     def _fetch_next_page(self, column: StageColumn) -> None:
-        last = column.leads[-1]
+        after, order = page_key(column.leads[-1], self.order), self.order
         column.fetching = True
 
         def job(repo: Repository) -> list[Lead]:
-            return repo.leads_in_stage(column.stage, after=(last.score, last.id), limit=PAGE_SIZE)
+            return repo.leads_in_stage(column.stage, after=after, limit=PAGE_SIZE, order=order)
 
         def done(leads: list[Lead]) -> None:
             column.fetching = False

@@ -4,12 +4,15 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Static
 
+from leadtui import score_text
 from leadtui.models import HistoryEntry, Lead, Stage
 from leadtui.repository import Repository
+from leadtui.repository.scoring_store import ScoreDetails
 from leadtui.tui import render
 from leadtui.tui.dbwork import run_db
 
 HISTORY_LIMIT = 200
+Loaded = tuple[Lead, list[HistoryEntry], ScoreDetails]
 NO_LEAD = "No lead selected. Pick one in the Inbox or Pipeline and press enter."
 
 
@@ -20,6 +23,9 @@ class DetailPane(VerticalScroll):
             yield Static(id="lead-who", markup=False)
             yield Static(id="lead-standing", markup=False)
         yield Static(id="lead-notes", markup=False)
+        with Horizontal(id="lead-scores"):
+            yield Static(id="lead-rule-score", markup=False)
+            yield Static(id="lead-learned-score", markup=False)
         yield Static("History", id="history-title", classes="section-title")
         yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
 
@@ -40,21 +46,34 @@ class DetailPane(VerticalScroll):
             self._show_loaded(None)
             return
 
-        def job(repo: Repository) -> tuple[Lead, list[HistoryEntry]]:
-            return repo.lead_with_history(lead_id, limit=HISTORY_LIMIT)
+        def job(repo: Repository) -> Loaded:
+            lead, entries = repo.lead_with_history(lead_id, limit=HISTORY_LIMIT)
+            return lead, entries, repo.score_details(lead_id)
 
         run_db(self, job, self._show_loaded, key="detail")
 
-    def _show_loaded(self, loaded: tuple[Lead, list[HistoryEntry]] | None) -> None:
+    def _show_loaded(self, loaded: Loaded | None) -> None:
         history = self.query_one("#history", DataTable)
         history.clear()
-        for selector in ("#lead-fields", "#lead-notes", "#history-title", "#history"):
+        for selector in (
+            "#lead-fields",
+            "#lead-notes",
+            "#lead-scores",
+            "#history-title",
+            "#history",
+        ):
             self.query_one(selector).display = loaded is not None
         self.query_one("#no-lead").display = loaded is None
         if loaded is None:
             self.shown_stage = None
             return
-        lead, entries = loaded
+        lead, entries, scores = loaded
+        self.query_one("#lead-rule-score", Static).update(
+            render.score_block(score_text.rule_lines(scores))
+        )
+        self.query_one("#lead-learned-score", Static).update(
+            render.score_block(score_text.learned_lines(scores))
+        )
         self.shown_stage = lead.stage
         who, standing = render.lead_fields(lead)
         self.query_one("#lead-who", Static).update(who)

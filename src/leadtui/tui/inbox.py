@@ -1,14 +1,16 @@
 """The Inbox tab: leads in stage New, hottest first, one page at a time."""
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Static
+from textual.widgets.data_table import ColumnKey
 
 from leadtui.clock import Clock
 from leadtui.models import Lead, Stage
-from leadtui.repository import PageCursor, Repository
+from leadtui.repository import PageCursor, Repository, page_key
 from leadtui.tui import render
 from leadtui.tui.dbwork import run_db
 
@@ -44,14 +46,17 @@ class InboxPane(Vertical):
         table = self.query_one(DataTable)
         for label, width in (
             ("Name", 20),
-            ("Company", 18),
-            ("Source", 9),
-            ("Temp", 5),
-            ("Score", 5),
-            ("Age", 4),
+            ("Company", 15),
+            ("Source", 8),
+            ("Temp", 4),
+            ("Score", 6),
+            ("Win", 4),
+            ("Age", 3),
         ):
             table.add_column(label, width=width, key=label.lower())
-        self._cursors: dict[str, PageCursor] = {}  # row key -> (score, id) for paging
+        self.order = "score"  # or "chance": the learned win chance
+        self.sort_by(self.order)
+        self._cursors: dict[str, PageCursor] = {}  # row key -> sort key for paging
         self._has_more = False
         self._fetching = False
         self._select_next: int | None = None
@@ -64,9 +69,10 @@ class InboxPane(Vertical):
         """Re-read from the top, keeping as many rows as are loaded now so the
         cursor stays where the user left it (or moves to lead `select`)."""
         limit = max(PAGE_SIZE, self.table.row_count)
+        order = self.order
 
         def job(repo: Repository) -> tuple[list[Lead], bool]:
-            leads = repo.leads_in_stage(Stage.NEW, limit=limit)
+            leads = repo.leads_in_stage(Stage.NEW, limit=limit, order=order)
             return leads, bool(leads) or repo.has_leads()
 
         if select is not None:
@@ -99,7 +105,7 @@ class InboxPane(Vertical):
         for lead in leads:
             key = str(lead.id)
             self.table.add_row(*render.inbox_row(lead, now), key=key)
-            self._cursors[key] = (lead.score, lead.id)
+            self._cursors[key] = page_key(lead, self.order)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         near_end = event.cursor_row >= self.table.row_count - PREFETCH_MARGIN
@@ -111,10 +117,11 @@ class InboxPane(Vertical):
             Coordinate(self.table.row_count - 1, 0)
         ).row_key
         after = self._cursors[str(last_key.value)]
+        order = self.order
         self._fetching = True
 
         def job(repo: Repository) -> list[Lead]:
-            return repo.leads_in_stage(Stage.NEW, after=after, limit=PAGE_SIZE)
+            return repo.leads_in_stage(Stage.NEW, after=after, limit=PAGE_SIZE, order=order)
 
         def done(leads: list[Lead]) -> None:
             self._fetching = False
@@ -122,6 +129,15 @@ class InboxPane(Vertical):
             self._has_more = len(leads) == PAGE_SIZE
 
         run_db(self, job, done, key="inbox-page")
+
+    def sort_by(self, order: str) -> None:
+        """Rank by the rule score or the learned win chance; the sorted column's
+        title carries the ▼. Takes effect at the next reload."""
+        self.order = order
+        for key, label in (("score", "Score"), ("win", "Win")):
+            sorted_here = (key == "score") == (order == "score")
+            self.table.columns[ColumnKey(key)].label = Text(label + ("▼" if sorted_here else ""))
+        self.table.refresh()
 
     def selected_lead_id(self) -> int | None:
         table = self.table

@@ -32,15 +32,21 @@ def temperature_cell(temperature: Temperature) -> Text:
 
 
 def inbox_row(lead: Lead, now: datetime) -> tuple[Text, ...]:
-    """Name, company, source, temperature, score, age."""
+    """Name, company, source, temperature, score, win chance, age."""
     return (
         cell(lead.name, "bold"),
         cell(lead.company),
         cell(lead.source.value),
         temperature_cell(lead.temperature),
         Text(str(lead.score), justify="right"),
+        Text(chance_label(lead), justify="right"),
         Text(age_label(lead.created_at, now), justify="right"),
     )
+
+
+def chance_label(lead: Lead) -> str:
+    """'64%', or '–' before a model is trained (every chance is then 0)."""
+    return f"{lead.win_chance}%" if lead.win_chance else "–"
 
 
 def _two_sided(left: str, left_style: str, right: str, right_style: str, width: int) -> Text:
@@ -110,3 +116,13 @@ def history_row(entry: HistoryEntry) -> tuple[Text, ...]:
         cell(entry.actor),
         cell(entry.summary(), style),
     )
+
+
+def score_block(lines: list[str]) -> Text:
+    """A score and its reasons: the heading line bold, each reason below it."""
+    block = Text(no_wrap=True, overflow="ellipsis")
+    for index, line in enumerate(lines):
+        if index:
+            block.append("\n")
+        block.append(line, style="bold" if index == 0 else "")
+    return block

@@ -1,0 +1,297 @@
+"""The Repository's scoring operations: details, pinning, refresh, training,
+evaluation and calibration (mixed into Repository)."""
+
+import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import sqlite_utils
+
+from leadtui import learned
+from leadtui.clock import Clock, to_iso
+from leadtui.errors import InvalidInput
+from leadtui.learned import Decile, Factor, FeatureSpec, Model
+from leadtui.models import Lead, Temperature
+from leadtui.repository.features import Population, choose_features, test_rows, training_counts
+from leadtui.repository.rows import fetch_lead
+from leadtui.repository.scores import (
+    MODEL_KEY,
+    OPEN_STAGE_SQL,
+    RULES_KEY,
+    Rated,
+    rate,
+    read_model,
+    read_setting,
+    rescore,
+    update_chances,
+    write_setting,
+)
+from leadtui.scoring_rules import LoadedRules, RuleSet, load_rules
+
+# Leads rescored per transaction: small enough that other writers wait at
+# most a few tens of milliseconds behind a bulk rescore.
+RESCORE_BATCH = 2000
+# Ids per transaction when SQLite recomputes win chances after training.
+CHANCE_BATCH = 20_000
+
+
+@dataclass(frozen=True)
+class ScoreDetails:
+    lead: Lead
+    rated: Rated
+    model: Model | None
+    no_model_reason: str | None
+
+
+@dataclass(frozen=True)
+class TrainReport:
+    model: Model | None
+    reason: str | None  # why no model, when there is none
+    seconds: float
+    changed: int  # open leads whose stored win chance changed
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    n_train: int
+    n_test: int
+    auc: float | None
+    log_loss: float | None
+    baseline_log_loss: float | None  # everyone given the training win rate
+    deciles: list[Decile]
+    strongest: list[Factor] = field(default_factory=list)
+    features: tuple[FeatureSpec, ...] = ()
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "auc": None if self.auc is None else round(self.auc, 4),
+            "log_loss": None if self.log_loss is None else round(self.log_loss, 4),
+            "baseline_log_loss": (
+                None if self.baseline_log_loss is None else round(self.baseline_log_loss, 4)
+            ),
+            "n_train": self.n_train,
+            "n_test": self.n_test,
+            "deciles": [decile.as_dict() for decile in self.deciles],
+            "features": [spec.label for spec in self.features],
+            "strongest_factors": [
+                {"feature": f.feature, "value": f.value, "ratio": round(f.ratio, 3)}
+                for f in self.strongest
+            ],
+        }
+
+
+@dataclass(frozen=True)
+class CalibrationRow:
+    band: str
+    closed: int
+    won: int
+
+    @property
+    def win_rate(self) -> float | None:
+        return self.won / self.closed if self.closed else None
+
+
+class ScoringStore:
+    """Needs, from the class it is mixed into: a clock, connections and rules."""
+
+    clock: Clock
+    _rules: LoadedRules | None
+    _connection: Callable[[], AbstractContextManager[sqlite_utils.Database]]
+    _transaction: Callable[[], AbstractContextManager[sqlite_utils.Database]]
+
+    @property
+    def loaded_rules(self) -> LoadedRules:
+        if self._rules is None:
+            self._rules = load_rules()
+        return self._rules
+
+    @property
+    def rules(self) -> RuleSet:
+        return self.loaded_rules.rules
+
+    def _rescore(self, db: sqlite_utils.Database, lead_ids: list[int], now: datetime) -> None:
+        rescore(db, lead_ids, self.rules, read_model(db), now)
+
+    # ---------------------------------------------------------------- reads
+
+    def score_details(self, lead_id: int) -> ScoreDetails:
+        """Both scores of a lead as of now, with the reasons and factors."""
+        with self._connection() as db:
+            lead = fetch_lead(db, lead_id)
+            model = read_model(db)
+            rated = rate(db, [lead_id], self.rules, model, self.clock())[lead_id]
+            reason = None if model else self._no_model_reason(db)
+        return ScoreDetails(lead, rated, model, reason)
+
+    def learned_model(self) -> Model | None:
+        with self._connection() as db:
+            return read_model(db)
+
+    def _no_model_reason(self, db: sqlite_utils.Database) -> str:
+        won, lost = db.execute(
+            "SELECT coalesce(sum(stage = 'won'), 0), coalesce(sum(stage = 'lost'), 0)"
+            " FROM leads WHERE stage IN ('won', 'lost')"
+        ).fetchone()
+        return learned.too_little_history(won, lost) or "not trained yet: run `leadtui score train`"
+
+    def calibration(self, column: str = "score") -> list[CalibrationRow]:
+        """Closed leads per band of their score (as it stood when they closed)
+        and how many of them were won: does a higher score mean more wins?"""
+        if column not in ("score", "win_chance"):
+            raise ValueError(column)
+        with self._connection() as db:
+            rows = db.execute(
+                f"SELECT min({column} / 10, 9) AS band, count(*), sum(stage = 'won') FROM leads"
+                " WHERE stage IN ('won', 'lost') GROUP BY band ORDER BY band DESC"
+            ).fetchall()
+        return [
+            CalibrationRow(f"{band * 10}-{band * 10 + 9 if band < 9 else 100}", closed, won)
+            for band, closed, won in rows
+        ]
+
+    # --------------------------------------------------------------- writes
+
+    def pin_temperature(self, lead_id: int, temperature: Temperature | None) -> Lead:
+        """Pin a lead's temperature by hand, or (None) let the score set it again."""
+        now = self.clock()
+        with self._transaction() as db:
+            fetch_lead(db, lead_id)
+            if temperature is None:
+                db.execute("UPDATE leads SET temperature_pinned = 0 WHERE id = ?", [lead_id])
+                self._rescore(db, [lead_id], now)
+            else:
+                db.execute(
+                    "UPDATE leads SET temperature = ?, temperature_pinned = 1 WHERE id = ?",
+                    [temperature.value, lead_id],
+                )
+            db.execute(
+                "UPDATE leads SET updated_at = ?, version = version + 1 WHERE id = ?",
+                [to_iso(now), lead_id],
+            )
+            return fetch_lead(db, lead_id)
+
+    def refresh_scores(self, *, limit: int | None = None) -> int:
+        """Bring stored scores up to date; returns how many leads were rescored.
+
+        If the rules in effect differ from those that scored this database,
+        every open lead is rescored (in short transactions). Otherwise only
+        the leads whose time-window rules have changed their score since
+        (score_due_at has passed). Cheap when nothing is due: one index probe.
+        """
+        now = self.clock()
+        with self._connection() as db:
+            stale_rules = read_setting(db, RULES_KEY) != self.rules.version
+        if stale_rules:
+            return self.rescore_open_leads()
+        done = 0
+        while limit is None or done < limit:
+            with self._transaction() as db:
+                due = [
+                    row[0]
+                    for row in db.execute(
+                        "SELECT id FROM leads WHERE score_due_at <= ? ORDER BY score_due_at"
+                        " LIMIT ?",
+                        [to_iso(now), RESCORE_BATCH],
+                    )
+                ]
+                if due:
+                    self._rescore(db, due, now)
+            done += len(due)
+            if len(due) < RESCORE_BATCH:
+                break
+        return done
+
+    def rescore_open_leads(self, progress: Callable[[int], None] | None = None) -> int:
+        """Recompute both scores of every open lead, in id-ordered batches, then
+        record the rules version. Interrupted, it simply runs again next time."""
+        now = self.clock()
+        last_id = done = 0
+        while True:
+            with self._transaction() as db:
+                ids = [
+                    row[0]
+                    for row in db.execute(
+                        f"SELECT id FROM leads WHERE id > ? AND stage IN ({OPEN_STAGE_SQL})"
+                        " ORDER BY id LIMIT ?",
+                        [last_id, RESCORE_BATCH],
+                    )
+                ]
+                if ids:
+                    self._rescore(db, ids, now)
+                else:
+                    write_setting(db, RULES_KEY, self.rules.version)
+            if not ids:
+                return done
+            done += len(ids)
+            last_id = ids[-1]
+            if progress:
+                progress(len(ids))
+
+    def mark_rules_applied(self, rules: RuleSet) -> None:
+        """Record that every stored score came from `rules` (a bulk build that
+        scored its rows itself), so nothing is rescored on first open."""
+        with self._transaction() as db:
+            write_setting(db, RULES_KEY, rules.version)
+
+    def train_model(self, progress: Callable[[int], None] | None = None) -> TrainReport:
+        """Learn won vs lost from every closed lead, store the model, and
+        refresh every open lead's win chance with it."""
+        started = time.perf_counter()
+        with self._connection() as db:
+            specs = choose_features(db)
+            n_won, n_lost, counts = training_counts(db, specs, Population())
+        reason = learned.too_little_history(n_won, n_lost)
+        model = (
+            None if reason else Model(specs, n_won, n_lost, counts, trained_at=to_iso(self.clock()))
+        )
+        with self._transaction() as db:
+            write_setting(db, MODEL_KEY, model.to_json() if model else None)
+            last_id = int(db.execute("SELECT coalesce(max(id), 0) FROM leads").fetchone()[0])
+        # Then every open lead's chance, a slice of ids per transaction so
+        # other writers never wait long. Without a model the chance is 0,
+        # which the screens show as "n/a".
+        changed = 0
+        for after in range(0, last_id, CHANCE_BATCH):
+            with self._transaction() as db:
+                changed += update_chances(db, model, after, after + CHANCE_BATCH)
+            if progress:
+                progress(min(CHANCE_BATCH, last_id - after))
+        return TrainReport(model, reason, time.perf_counter() - started, changed)
+
+    def evaluate_model(
+        self, *, label_field: str | None = None, test_fraction: float = 0.3, seed: int = 1
+    ) -> Evaluation:
+        """Train on part of the labelled leads and score the rest; nothing stored."""
+        if not 0 < test_fraction < 1:
+            raise InvalidInput("test fraction must be between 0 and 1, e.g. 0.3")
+        population = Population(label_field, test_fraction, seed)
+        with self._connection() as db:
+            specs = choose_features(db, exclude=label_field)
+            n_won, n_lost, counts = training_counts(db, specs, population)
+            noun = (
+                f"labelled leads ({label_field}) to train on"
+                if label_field
+                else "closed leads to train on"
+            )
+            if reason := learned.too_little_history(n_won, n_lost, noun):
+                raise InvalidInput(f"cannot evaluate: {reason}")
+            model = Model(specs, n_won, n_lost, counts)
+            predicted: list[float] = []
+            outcomes: list[bool] = []
+            for won, values in test_rows(db, specs, population):
+                predicted.append(model.probability(values))
+                outcomes.append(won)
+        return Evaluation(
+            n_train=n_won + n_lost,
+            n_test=len(outcomes),
+            auc=learned.roc_auc(predicted, outcomes),
+            log_loss=learned.log_loss(predicted, outcomes),
+            baseline_log_loss=learned.log_loss(
+                [n_won / (n_won + n_lost)] * len(outcomes), outcomes
+            ),
+            deciles=learned.deciles(predicted, outcomes),
+            strongest=model.strongest(),
+            features=specs,
+        )

@@ -1,0 +1,338 @@
+"""Stored scores stay true: on every write, as time passes, when the rules
+change, and after training; and the learned score is measured honestly."""
+
+import sqlite3
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from leadtui import schema
+from leadtui.demo import build_synthetic_database
+from leadtui.models import ActivityKind, Stage, Temperature, build_draft
+from leadtui.repository import Repository, open_repository
+from leadtui.repository.features import choose_features
+from leadtui.repository.scores import percent, rate, read_model
+from leadtui.scoring_rules import LoadedRules, parse_rules
+from tests.conftest import NOW
+
+DAY = timedelta(days=1)
+
+RULES_A = """
+[[rules]]
+label = "referral source"
+points = 40
+field = "source"
+equals = "referral"
+
+[[rules]]
+label = "{count} inbound meeting{s} in 30 days"
+points_each = 15
+max_points = 30
+activity = { kinds = ["meeting"], direction = "inbound", within_days = 30 }
+
+[[rules]]
+label = "no touch for 30 days"
+points = -20
+no_touch_days = 30
+"""
+
+
+class Clock:
+    """A clock the test moves forward by hand."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def with_rules(path: Path, text: str, clock: Clock) -> Repository:
+    rules = LoadedRules(parse_rules(text, "test"), "test", text)
+    return open_repository(path, actor="tester", clock=clock, rules=rules)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(NOW)
+
+
+@pytest.fixture
+def scored(db_path: Path, clock: Clock) -> Repository:
+    """A new database that has had its first refresh (which records the rules
+    version, as the TUI does at start)."""
+    repo = with_rules(db_path, RULES_A, clock)
+    assert repo.refresh_scores() == 0
+    return repo
+
+
+def test_a_new_lead_is_scored_by_the_rules_in_effect(scored: Repository) -> None:
+    lead_id = scored.add_lead(build_draft(name="Ada", source="referral"))
+    lead = scored.get_lead(lead_id)
+    assert (lead.score, lead.temperature) == (40, Temperature.WARM)
+    details = scored.score_details(lead_id)
+    assert details.rated.rule.reasons == ((40, "referral source"),)
+
+
+def test_logging_an_inbound_meeting_raises_the_score_and_says_why(scored: Repository) -> None:
+    lead_id = scored.add_lead(build_draft(name="Ada", source="referral"))
+    scored.log_touch(lead_id, ActivityKind.MEETING, "Demo at their office", "inbound")
+    lead = scored.get_lead(lead_id)
+    assert (lead.score, lead.temperature) == (55, Temperature.WARM)
+    assert (15, "1 inbound meeting in 30 days") in scored.score_details(lead_id).rated.rule.reasons
+    scored.log_touch(lead_id, ActivityKind.MEETING, "Follow-up", "inbound")
+    assert scored.get_lead(lead_id).score == 70
+    assert scored.get_lead(lead_id).temperature is Temperature.HOT
+    # An outbound call is a touch but not an inbound meeting.
+    scored.log_touch(lead_id, ActivityKind.CALL, "Left a voicemail", "outbound")
+    assert scored.get_lead(lead_id).score == 70
+
+
+def test_decay_needs_no_cron_the_periodic_refresh_rescores_only_due_leads(
+    scored: Repository, clock: Clock
+) -> None:
+    quiet = scored.add_lead(build_draft(name="Quiet", source="referral"))
+    clock.now = NOW + 10 * DAY
+    busy = scored.add_lead(build_draft(name="Busy", source="referral"))
+    assert scored.refresh_scores() == 0  # nothing due yet: no lead rescored
+    assert [lead.id for lead in scored.leads_in_stage(Stage.NEW)] == [busy, quiet]  # tie: newest
+    clock.now = NOW + 31 * DAY  # 30 days after Quiet was created, 21 after Busy
+    assert scored.refresh_scores() == 1
+    assert scored.get_lead(quiet).score == 20
+    assert scored.get_lead(busy).score == 40
+    assert [lead.id for lead in scored.leads_in_stage(Stage.NEW)] == [busy, quiet]
+    clock.now = NOW + 41 * DAY
+    assert scored.refresh_scores() == 1 and scored.get_lead(busy).score == 20
+
+
+def test_a_meeting_leaving_its_window_lowers_the_score_on_time(
+    scored: Repository, clock: Clock
+) -> None:
+    lead_id = scored.add_lead(build_draft(name="Ada"))
+    scored.log_touch(lead_id, ActivityKind.MEETING, "Demo", "inbound")
+    assert scored.get_lead(lead_id).score == 15
+    clock.now = NOW + 30 * DAY + timedelta(seconds=1)
+    # Two rules change at once: the meeting leaves the window and the
+    # no-touch decay starts: 15 -> 0 (clamped from -20).
+    assert scored.refresh_scores() == 1
+    assert scored.get_lead(lead_id).score == 0
+
+
+def test_the_periodic_refresh_is_one_index_probe_when_nothing_is_due(
+    db_path: Path, scored: Repository
+) -> None:
+    for n in range(30):
+        scored.add_lead(build_draft(name=f"Lead {n}"))
+    statements: list[str] = []
+    traced = open_repository(
+        db_path, clock=scored.clock, tracer=lambda sql, _: statements.append(sql)
+    )
+    traced._rules = scored.loaded_rules
+    assert traced.refresh_scores() == 0
+    reads = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    assert len(reads) == 2  # the rules version, then the due-lead probe
+    with sqlite3.connect(db_path) as conn:
+        plan = " ".join(
+            row[-1]
+            for row in conn.execute(
+                "EXPLAIN QUERY PLAN SELECT id FROM leads WHERE score_due_at <= '2027'"
+                " ORDER BY score_due_at LIMIT 100"
+            )
+        )
+    assert "leads_score_due" in plan
+
+
+def test_changed_rules_rescore_every_open_lead_and_leave_closed_ones_as_they_closed(
+    db_path: Path, scored: Repository, clock: Clock
+) -> None:
+    open_id = scored.add_lead(build_draft(name="Open", source="referral"))
+    won_id = scored.add_lead(build_draft(name="Won", source="referral"))
+    scored.win(won_id)
+    assert scored.refresh_scores() == 0
+    doubled = with_rules(db_path, RULES_A.replace("points = 40", "points = 80"), clock)
+    assert doubled.refresh_scores() == 1
+    assert doubled.get_lead(open_id).score == 80
+    assert doubled.get_lead(won_id).score == 40  # its score when it closed
+    assert doubled.refresh_scores() == 0
+
+
+def test_a_pinned_temperature_survives_rescoring_until_unpinned(scored: Repository) -> None:
+    lead_id = scored.add_lead(build_draft(name="Ada"))
+    assert scored.get_lead(lead_id).temperature is Temperature.COLD
+    pinned = scored.pin_temperature(lead_id, Temperature.HOT)
+    assert (pinned.temperature, pinned.temperature_pinned) == (Temperature.HOT, True)
+    scored.log_touch(lead_id, ActivityKind.NOTE, "Spoke to the CFO")
+    assert scored.get_lead(lead_id).temperature is Temperature.HOT
+    freed = scored.pin_temperature(lead_id, None)
+    assert (freed.temperature, freed.temperature_pinned) == (Temperature.COLD, False)
+
+
+def test_with_too_little_history_there_is_no_model_and_it_says_why(
+    sample_repo: Repository,
+) -> None:
+    report = sample_repo.train_model()
+    assert report.model is None
+    assert report.reason is not None and "closed leads" in report.reason
+    details = sample_repo.score_details(1)
+    assert details.rated.chance is None and details.no_model_reason == report.reason
+    assert {lead.win_chance for lead in sample_repo.all_leads()} == {0}
+
+
+@pytest.fixture(scope="module")
+def demo_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """3,000 synthetic leads (about 1,200 closed) with a planted signal."""
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    build_synthetic_database(path, 3000, 11, NOW)
+    return path
+
+
+def test_training_stores_a_chance_for_every_open_lead_equal_to_the_python_model(
+    demo_path: Path,
+) -> None:
+    repo = open_repository(demo_path, clock=lambda: NOW)
+    report = repo.train_model()
+    assert report.model is not None and report.model.n_won > 100 and report.model.n_lost > 100
+    with sqlite3.connect(demo_path) as conn:
+        stored = dict(
+            conn.execute(
+                "SELECT id, win_chance FROM leads WHERE stage NOT IN ('won', 'lost') ORDER BY id"
+            ).fetchall()
+        )
+    with repo._connection() as db:
+        model = read_model(db)
+        assert model == report.model
+        rated = rate(db, list(stored), repo.rules, model, NOW, explain=False)
+    # Computed in SQL for speed, and in Python for the Lead tab: identical.
+    assert stored == {lead_id: percent(r.chance or 0) for lead_id, r in rated.items()}
+    assert len(set(stored.values())) > 20
+
+
+def test_evaluation_finds_the_planted_signal_and_is_repeatable(demo_path: Path) -> None:
+    repo = open_repository(demo_path)
+    result = repo.evaluate_model(test_fraction=0.3, seed=4)
+    with sqlite3.connect(demo_path) as conn:
+        closed = conn.execute(
+            "SELECT count(*) FROM leads WHERE stage IN ('won', 'lost')"
+        ).fetchone()[0]
+    assert result.n_train + result.n_test == closed
+    assert 0.2 < result.n_test / closed < 0.4
+    assert result.auc is not None and result.auc > 0.68
+    assert result.log_loss is not None and result.baseline_log_loss is not None
+    assert result.log_loss < result.baseline_log_loss
+    assert len(result.deciles) == 10
+    assert result.deciles[-1].win_rate > result.deciles[0].win_rate + 0.3
+    # The planted signal, read back: referrals win more, ads less.
+    strongest = {(f.feature, f.value): f.ratio for f in result.strongest}
+    assert strongest.get(("source", "referral"), 2.0) > 1.5
+    assert repo.evaluate_model(test_fraction=0.3, seed=4) == result
+    assert repo.evaluate_model(test_fraction=0.3, seed=5).n_test != result.n_test
+
+
+def test_evaluation_on_a_label_column_uses_every_labelled_lead_and_not_the_label(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "labelled.db"
+    build_synthetic_database(path, 400, 2, NOW)
+    with sqlite3.connect(path) as conn:
+        # Converted = yes exactly for referral and partner leads: a perfect signal.
+        conn.execute(
+            "INSERT INTO custom_fields (lead_id, name, value) SELECT id, 'Converted',"
+            " CASE WHEN source IN ('referral', 'partner') THEN 'Yes' ELSE 'no' END FROM leads"
+        )
+        conn.execute(
+            "INSERT INTO custom_fields (lead_id, name, value)"
+            " SELECT id, 'Prospect ID', 'p-' || id FROM leads"
+        )
+    repo = open_repository(path)
+    result = repo.evaluate_model(label_field="Converted", test_fraction=0.5, seed=1)
+    assert result.n_train + result.n_test == 400
+    assert result.auc is not None and result.auc > 0.95
+    labels = [spec.label for spec in result.features]
+    assert "Converted (custom)" not in labels and "Prospect ID (custom)" not in labels
+    assert "employees (custom)" in labels
+
+
+def test_custom_fields_become_features_unless_they_identify_or_are_free_text(
+    repo: Repository,
+) -> None:
+    ids = [repo.add_lead(build_draft(name=f"Lead {n}")) for n in range(40)]
+    with sqlite3.connect(repo.path) as conn:
+        for n, lead_id in enumerate(ids):
+            conn.executemany(
+                "INSERT INTO custom_fields (lead_id, name, value) VALUES (?, ?, ?)",
+                [
+                    (lead_id, "Employees", str(n * 30)),
+                    (lead_id, "Industry", ("retail", "banking", "energy")[n % 3]),
+                    (lead_id, "Comment", f"free text number {n}"),
+                    (lead_id, "Visitor ID", f"v{n}"),
+                    (lead_id, "Tagline", f"unique words {n} " * 2),
+                ],
+            )
+    with repo._connection() as db:
+        specs = {(s.name, s.kind) for s in choose_features(db) if s.kind != "standard"}
+    assert specs == {("Employees", "custom_numeric"), ("Industry", "custom_category")}
+
+
+def test_the_inbox_can_be_ranked_by_win_chance_through_its_own_index(demo_path: Path) -> None:
+    repo = open_repository(demo_path)
+    seen = []
+    after = None
+    while page := repo.leads_in_stage(Stage.NEW, after=after, limit=97, order="chance"):
+        seen += page
+        after = (page[-1].win_chance, page[-1].id)
+    keys = [(lead.win_chance, lead.id) for lead in seen]
+    assert keys == sorted(keys, reverse=True)
+    assert len(seen) == repo.stage_totals()[Stage.NEW][0]
+    with sqlite3.connect(demo_path) as conn:
+        plan = " ".join(
+            row[-1]
+            for row in conn.execute(
+                "EXPLAIN QUERY PLAN SELECT id FROM leads WHERE stage = 'new'"
+                " AND (win_chance, id) < (50, 9) ORDER BY win_chance DESC, id DESC LIMIT 50"
+            )
+        )
+    assert "leads_stage_chance" in plan and "TEMP B-TREE" not in plan
+
+
+def test_calibration_counts_closed_leads_per_score_band(scored: Repository) -> None:
+    # Scores: referral 40, plain 0. Two referrals won, one lost; one plain lost.
+    for name, source, outcome in (
+        ("A", "referral", "won"),
+        ("B", "referral", "won"),
+        ("C", "referral", "lost"),
+        ("D", "other", "lost"),
+        ("E", "other", None),
+    ):
+        lead_id = scored.add_lead(build_draft(name=name, source=source))
+        if outcome == "won":
+            scored.win(lead_id)
+        elif outcome == "lost":
+            scored.lose(lead_id, "No budget")
+    rows = [(r.band, r.closed, r.won, r.win_rate) for r in scored.calibration()]
+    assert rows == [("40-49", 3, 2, 2 / 3), ("0-9", 1, 0, 0.0)]
+
+
+def test_a_version_1_file_is_upgraded_in_place_and_rescored(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as conn:
+        conn.executescript(schema.MIGRATIONS[0])
+        conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
+        conn.execute("PRAGMA user_version = 1")
+        conn.execute(
+            "INSERT INTO leads (name, source, created_at, updated_at, stage_entered_at, score)"
+            " VALUES ('Old Lead', 'referral', ?, ?, ?, 99)",
+            [NOW.isoformat()] * 3,
+        )
+    repo = with_rules(path, RULES_A, Clock(NOW))
+    lead = repo.get_lead(1)
+    assert (lead.name, lead.score, lead.win_chance, lead.temperature_pinned) == (
+        "Old Lead",
+        99,
+        0,
+        False,
+    )
+    assert repo.refresh_scores() == 1  # no rules recorded yet: everything is rescored
+    assert repo.get_lead(1).score == 40
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION

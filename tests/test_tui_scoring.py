@@ -1,0 +1,192 @@
+"""Both scores in the TUI: the Lead tab's reasons, `o` to rank by win chance,
+`t` to pin the temperature, decay applied at start, the KPI calibration."""
+
+import sqlite3
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Static
+
+from leadtui.demo import build_synthetic_database
+from leadtui.models import ActivityKind, Stage, Temperature, build_draft
+from leadtui.repository import Repository, open_repository
+from leadtui.scoring_rules import LoadedRules, parse_rules
+from leadtui.tui.app import LeadApp
+from leadtui.tui.inbox import InboxPane
+from tests.conftest import NOW, frozen_clock
+from tests.tui_helpers import SIZE, main_screen, settle
+
+HOSTILE = "[b]VIP[/b] [@click=app.quit]x \x1b[31mred"
+
+
+def static_text(app: LeadApp, selector: str) -> str:
+    return str(main_screen(app).query_one(selector, Static).render())
+
+
+@pytest.fixture(scope="module")
+def trained_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """600 synthetic leads, about 240 closed: enough to train the model."""
+    path = tmp_path_factory.mktemp("trained") / "demo.db"
+    build_synthetic_database(path, 600, 3, NOW)
+    return path
+
+
+def trained_repo(trained_path: Path, tmp_path: Path) -> Repository:
+    copy = tmp_path / "demo.db"
+    with sqlite3.connect(trained_path) as source, sqlite3.connect(copy) as target:
+        source.backup(target)
+    return open_repository(copy, actor="tester", clock=frozen_clock)
+
+
+async def test_the_lead_tab_shows_the_rule_reasons_and_why_there_is_no_win_chance(
+    sample_repo: Repository,
+) -> None:
+    app = LeadApp(sample_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        lead_id = main_screen(app).query_one(InboxPane).selected_lead_id()
+        await pilot.press("enter")
+        await settle(pilot)
+        rule = static_text(app, "#lead-rule-score")
+        lead = sample_repo.get_lead(lead_id or 0)
+        assert rule.startswith(f"Rule score {lead.score} ({lead.temperature.value})")
+        reasons = sample_repo.score_details(lead.id).rated.rule.reasons
+        assert reasons and all(label in rule for _, label in reasons)
+        learned = static_text(app, "#lead-learned-score")
+        assert learned.startswith("Win chance n/a") and "at least 50" in learned
+
+
+async def test_the_lead_tab_shows_the_win_chance_and_its_factors(
+    trained_path: Path, tmp_path: Path
+) -> None:
+    repo = trained_repo(trained_path, tmp_path)
+    app = LeadApp(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        lead_id = main_screen(app).query_one(InboxPane).selected_lead_id() or 0
+        await pilot.press("enter")
+        await settle(pilot)
+        details = repo.score_details(lead_id)
+        learned = static_text(app, "#lead-learned-score")
+        assert learned.startswith(f"Win chance {details.rated.chance:.0%}")
+        assert details.rated.factors[0].label in learned
+        assert "learned from" in learned
+
+
+async def test_o_ranks_the_inbox_by_win_chance_and_back(trained_path: Path, tmp_path: Path) -> None:
+    repo = trained_repo(trained_path, tmp_path)
+    app = LeadApp(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        inbox = main_screen(app).query_one(InboxPane)
+
+        def shown(column: str) -> list[int]:
+            table = inbox.table
+            index = list(table.columns).index(column)  # type: ignore[arg-type]
+            cells = [str(table.get_row_at(row)[index]) for row in range(table.row_count)]
+            return [int(cell.rstrip("%")) for cell in cells]
+
+        by_score = shown("score")
+        assert by_score == sorted(by_score, reverse=True)
+        await pilot.press("o")
+        await settle(pilot)
+        chances = shown("win")
+        assert chances == sorted(chances, reverse=True) and chances != shown("score")
+        expected = repo.leads_in_stage(Stage.NEW, order="chance", limit=len(chances))
+        assert [int(key.value or 0) for key in inbox.table.rows] == [lead.id for lead in expected]
+        assert str(inbox.table.columns["win"].label) == "Win▼"  # type: ignore[index]
+        await pilot.press("o")
+        await settle(pilot)
+        assert shown("score") == by_score
+        assert str(inbox.table.columns["score"].label) == "Score▼"  # type: ignore[index]
+
+
+async def test_t_pins_the_temperature_through_each_value_and_back_to_the_score(
+    sample_repo: Repository,
+) -> None:
+    app = LeadApp(sample_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        lead_id = main_screen(app).query_one(InboxPane).selected_lead_id() or 0
+        await pilot.press("enter")
+        await settle(pilot)
+        own = sample_repo.get_lead(lead_id).temperature
+        seen = []
+        for _ in range(4):
+            await pilot.press("t")
+            await settle(pilot)
+            lead = sample_repo.get_lead(lead_id)
+            seen.append((lead.temperature, lead.temperature_pinned))
+        assert seen == [
+            (Temperature.HOT, True),
+            (Temperature.WARM, True),
+            (Temperature.COLD, True),
+            (own, False),
+        ]
+        await pilot.press("t")
+        await settle(pilot)
+        assert "pinned by hand" in static_text(app, "#lead-rule-score")
+
+
+async def test_decay_is_applied_at_start_and_the_inbox_order_reflects_it(db_path: Path) -> None:
+    then = open_repository(db_path, clock=frozen_clock)
+    stale = then.add_lead(build_draft(name="Stale", source="referral"))
+    before = then.get_lead(stale).score
+    later = NOW + timedelta(days=31)
+    repo = open_repository(db_path, clock=lambda: later)
+    fresh = repo.add_lead(build_draft(name="Fresh", source="website"))
+    repo.log_touch(fresh, ActivityKind.MEETING, "Demo", "inbound")
+    app = LeadApp(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert repo.get_lead(stale).score == before - 20  # no touch for 30 days
+        assert repo.get_lead(stale).score < repo.get_lead(fresh).score
+        assert main_screen(app).query_one(InboxPane).selected_lead_id() == fresh
+
+
+async def test_rule_labels_from_a_rules_file_render_literally(db_path: Path) -> None:
+    text = f'[[rules]]\nlabel = "{HOSTILE.replace(chr(27), "")}"\npoints = 5\nno_touch_days = 1\n'
+    rules = LoadedRules(parse_rules(text, "hostile"), "hostile", text)
+    then = open_repository(db_path, clock=frozen_clock, rules=rules)
+    then.add_lead(build_draft(name="Ada"))
+    repo = open_repository(
+        db_path, clock=lambda: NOW + timedelta(days=2), rules=rules, actor="tester"
+    )
+    app = LeadApp(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "+5 [b]VIP[/b] [@click=app.quit]x [31mred" in static_text(app, "#lead-rule-score")
+        assert app.is_running
+
+
+async def test_the_kpi_tab_shows_win_rates_by_score_band(sample_repo: Repository) -> None:
+    app = LeadApp(sample_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        body = static_text(app, "#kpi-body")
+        assert "Rule score vs outcome" in body
+        for row in sample_repo.calibration():
+            assert f"{row.band:<9}{row.closed:>8,}  {row.win_rate or 0:>4.0%}" in body
+
+
+def test_snapshot_lead_tab_with_both_scores(
+    snap_compare: Callable[..., bool], trained_path: Path, tmp_path: Path
+) -> None:
+    """The Lead tab of the inbox's top lead: rule reasons beside the learned
+    win chance and its strongest factors (deterministic demo data, frozen time)."""
+    repo = trained_repo(trained_path, tmp_path)
+
+    async def open_top_lead(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        pilot.app.clear_notifications()
+
+    assert snap_compare(LeadApp(repo), terminal_size=SIZE, run_before=open_top_lead)
