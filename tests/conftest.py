@@ -1,5 +1,6 @@
 """Shared fixtures: isolated user dirs, frozen time, seeded databases."""
 
+import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -53,3 +54,9 @@ def sample_repo(tmp_path: Path) -> Repository:
     path = tmp_path / "sample.db"
     build_sample_database(path, resources.sample_data_dir(), NOW)
     return open_repository(path, actor="tester", clock=frozen_clock)
+
+
+def query_plan(path: Path, sql: str) -> str:
+    """SQLite's plan for `sql`, as one line: to assert an index is used."""
+    with sqlite3.connect(path) as conn:
+        return " ".join(row[-1] for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}"))

@@ -21,7 +21,7 @@ from leadtui.errors import (
 from leadtui.models import ActivityKind, Stage, build_draft
 from leadtui.repository import Repository, connection, open_repository
 from leadtui.repository.connection import ENV_SYNCHRONOUS, connect
-from tests.conftest import NOW, frozen_clock
+from tests.conftest import NOW, frozen_clock, query_plan
 
 
 def _add(repo: Repository, name: str = "Jane Doe", **fields: object) -> int:
@@ -221,14 +221,11 @@ def test_a_page_is_one_query_that_fetches_one_page(db_path: Path) -> None:
 
 
 def test_inbox_query_uses_the_stage_score_index(repo: Repository) -> None:
-    with sqlite3.connect(repo.path) as conn:
-        plan = " ".join(
-            row[-1]
-            for row in conn.execute(
-                "EXPLAIN QUERY PLAN SELECT id FROM leads WHERE stage = 'new'"
-                " AND (score, id) < (50, 9) ORDER BY score DESC, id DESC LIMIT 50"
-            )
-        )
+    plan = query_plan(
+        repo.path,
+        "SELECT id FROM leads WHERE stage = 'new'"
+        " AND (score, id) < (50, 9) ORDER BY score DESC, id DESC LIMIT 50",
+    )
     assert "leads_stage_score" in plan and "TEMP B-TREE" not in plan
 
 

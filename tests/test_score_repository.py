@@ -14,7 +14,7 @@ from leadtui.repository import Repository, open_repository
 from leadtui.repository.features import choose_features
 from leadtui.repository.scores import percent, rate, read_model
 from leadtui.scoring_rules import LoadedRules, parse_rules
-from tests.conftest import NOW
+from tests.conftest import NOW, query_plan
 
 DAY = timedelta(days=1)
 
@@ -132,14 +132,9 @@ def test_the_periodic_refresh_is_one_index_probe_when_nothing_is_due(
     assert traced.refresh_scores() == 0
     reads = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
     assert len(reads) == 2  # the rules version, then the due-lead probe
-    with sqlite3.connect(db_path) as conn:
-        plan = " ".join(
-            row[-1]
-            for row in conn.execute(
-                "EXPLAIN QUERY PLAN SELECT id FROM leads WHERE score_due_at <= '2027'"
-                " ORDER BY score_due_at LIMIT 100"
-            )
-        )
+    plan = query_plan(
+        db_path, "SELECT id FROM leads WHERE score_due_at <= '2027' ORDER BY score_due_at LIMIT 100"
+    )
     assert "leads_score_due" in plan
 
 
@@ -284,14 +279,11 @@ def test_the_inbox_can_be_ranked_by_win_chance_through_its_own_index(demo_path: 
     keys = [(lead.win_chance, lead.id) for lead in seen]
     assert keys == sorted(keys, reverse=True)
     assert len(seen) == repo.stage_totals()[Stage.NEW][0]
-    with sqlite3.connect(demo_path) as conn:
-        plan = " ".join(
-            row[-1]
-            for row in conn.execute(
-                "EXPLAIN QUERY PLAN SELECT id FROM leads WHERE stage = 'new'"
-                " AND (win_chance, id) < (50, 9) ORDER BY win_chance DESC, id DESC LIMIT 50"
-            )
-        )
+    plan = query_plan(
+        demo_path,
+        "SELECT id FROM leads WHERE stage = 'new'"
+        " AND (win_chance, id) < (50, 9) ORDER BY win_chance DESC, id DESC LIMIT 50",
+    )
     assert "leads_stage_chance" in plan and "TEMP B-TREE" not in plan
 
 

@@ -24,6 +24,7 @@ from typing import Any
 from leadtui.models import ActivityKind, Source, Stage, parse_money
 from leadtui.pipeline import OPEN_STAGES
 from leadtui.repository import RowBatch, build_database, open_repository
+from leadtui.schema import LEAD_COLUMNS
 from leadtui.scoring import ScoreInput, score
 from leadtui.scoring import Touch as ScoredTouch
 from leadtui.scoring_rules import RuleSet, load_rules
@@ -198,21 +199,8 @@ def _finish(path: Path, written: int, rules: RuleSet) -> int:
     return written
 
 
-_SAMPLE_COLUMNS = {
-    "ref",
-    "name",
-    "email",
-    "phone",
-    "company",
-    "title",
-    "source",
-    "owner",
-    "stage",
-    "value",
-    "created_days_ago",
-    "lost_reason",
-    "notes",
-}
+# Columns of leads.csv that fill standard fields; any other becomes a custom field.
+_SAMPLE_COLUMNS = {"ref", "value", "created_days_ago", *LEAD_COLUMNS}
 
 
 # ------------------------------------------------------------ synthetic data
