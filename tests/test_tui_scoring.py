@@ -148,7 +148,8 @@ async def test_decay_is_applied_at_start_and_the_inbox_order_reflects_it(db_path
 
 
 async def test_rule_labels_from_a_rules_file_render_literally(db_path: Path) -> None:
-    text = f'[[rules]]\nlabel = "{HOSTILE.replace(chr(27), "")}"\npoints = 5\nno_touch_days = 1\n'
+    label = HOSTILE.replace("\x1b", "\\u001b")  # TOML's escape for ESC
+    text = f'[[rules]]\nlabel = "{label}"\npoints = 5\nno_touch_days = 1\n'
     rules = LoadedRules(parse_rules(text, "hostile"), "hostile", text)
     then = open_repository(db_path, clock=frozen_clock, rules=rules)
     then.add_lead(build_draft(name="Ada"))
@@ -160,7 +161,8 @@ async def test_rule_labels_from_a_rules_file_render_literally(db_path: Path) -> 
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
-        assert "+5 [b]VIP[/b] [@click=app.quit]x [31mred" in static_text(app, "#lead-rule-score")
+        shown = static_text(app, "#lead-rule-score")
+        assert "+5 [b]VIP[/b] [@click=app.quit]x [31mred" in shown and "\x1b" not in shown
         assert app.is_running
 
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Literal
 
+from leadtui.sanitize import clean_line
+
 # Below this many closed leads the model would mostly echo noise.
 MIN_CLOSED = 50
 # Laplace smoothing: a value seen once is evidence, not certainty.
@@ -45,7 +47,8 @@ class Factor:
     @property
     def label(self) -> str:
         shown = f"{self.ratio:.1f}" if self.ratio >= 1 else f"{self.ratio:.2f}"
-        return f"{self.feature} = {self.value} ×{shown}"
+        # Custom field names and values are imported data: never raw controls.
+        return clean_line(f"{self.feature} = {self.value} ×{shown}")
 
 
 # {feature name: {value: (won count, lost count)}}

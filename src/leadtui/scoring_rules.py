@@ -18,7 +18,7 @@ import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from leadtui.errors import InvalidInput
-from leadtui.models import ActivityKind
+from leadtui.models import ActivityKind, Line
 
 ENV_RULES = "LEADTUI_RULES"
 STANDARD_FIELDS = ("source", "title", "company", "email", "phone", "owner", "name", "value")
@@ -39,7 +39,8 @@ class ActivityWindow(_Strict):
 
 
 class Rule(_Strict):
-    label: str = Field(min_length=1, max_length=120)
+    # Labels reach the screen: no escape sequences (a TOML "\u001b" is legal).
+    label: Line = Field(min_length=1, max_length=120)
     points: int = Field(default=0, ge=-100, le=100)
     points_each: int | None = Field(default=None, ge=-100, le=100)
     max_points: int | None = Field(default=None, ge=-100, le=100)

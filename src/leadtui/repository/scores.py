@@ -19,7 +19,8 @@ from leadtui.scoring_rules import RuleSet
 
 MODEL_KEY = "learned_model"
 RULES_KEY = "rules_version"
-OPEN_STAGE_SQL = ", ".join(f"'{stage.value}'" for stage in OPEN_STAGES)
+OPEN_STAGE_VALUES = frozenset(stage.value for stage in OPEN_STAGES)
+OPEN_STAGE_SQL = ", ".join(f"'{stage}'" for stage in sorted(OPEN_STAGE_VALUES))
 
 _TEXT_FIELDS = ("name", "email", "phone", "company", "title", "source", "owner")
 _SCORE_INPUT_SELECT = (
@@ -52,6 +53,7 @@ class Rated:
     rule: scoring.Score
     chance: float | None  # None without a trained model
     factors: tuple[Factor, ...]
+    is_open: bool
 
 
 def rate(
@@ -86,7 +88,7 @@ def rate(
     features = lead_features(db, model.specs, ids) if model else {}
     rated: dict[int, Rated] = {}
     for row in db.execute(f"{_SCORE_INPUT_SELECT} WHERE id IN ({marks})", ids).fetchall():
-        lead_id = row[0]
+        lead_id, is_open = row[0], row[11] in OPEN_STAGE_VALUES
         fields = dict(zip(_TEXT_FIELDS, row[1:8], strict=True)) | {"value": row[8] / 100}
         rule_score = scoring.score(
             scoring.ScoreInput(
@@ -102,9 +104,9 @@ def rate(
         values = features.get(lead_id)
         if model is not None and values is not None:
             factors = tuple(model.factors(values)) if explain else ()
-            rated[lead_id] = Rated(rule_score, model.probability(values), factors)
+            rated[lead_id] = Rated(rule_score, model.probability(values), factors, is_open)
         else:
-            rated[lead_id] = Rated(rule_score, None, ())
+            rated[lead_id] = Rated(rule_score, None, (), is_open)
     return rated
 
 
@@ -114,34 +116,29 @@ def rescore(
     rules: RuleSet,
     model: Model | None,
     now: datetime,
+    *,
+    chance: bool = True,
 ) -> None:
     """Store both scores of these leads. Closed leads keep no due time: their
     score stays what it was when they closed, which is what the calibration
-    table compares outcomes against. A pinned temperature is left alone."""
-    open_ids = {
-        row[0]
-        for row in db.execute(
-            f"SELECT id FROM leads WHERE id IN ({', '.join('?' * len(lead_ids))})"
-            f" AND stage IN ({OPEN_STAGE_SQL})",
-            list(lead_ids),
-        )
-    }
+    table compares outcomes against. A pinned temperature is left alone.
+    Without `chance` the stored win chance is kept (a rules change does not
+    touch the learned score), which saves the feature queries."""
+    rated = rate(db, lead_ids, rules, model if chance else None, now, explain=False)
     updates = [
         (
-            rated.rule.points,
-            rated.rule.temperature.value,
-            percent(rated.chance) if rated.chance is not None else 0,
-            to_iso(rated.rule.next_change)
-            if rated.rule.next_change and lead_id in open_ids
-            else None,
+            r.rule.points,
+            r.rule.temperature.value,
+            *((percent(r.chance) if r.chance is not None else 0,) if chance else ()),
+            to_iso(r.rule.next_change) if r.rule.next_change and r.is_open else None,
             lead_id,
         )
-        for lead_id, rated in rate(db, lead_ids, rules, model, now, explain=False).items()
+        for lead_id, r in rated.items()
     ]
     db.conn.executemany(
         "UPDATE leads SET score = ?,"
         " temperature = CASE WHEN temperature_pinned THEN temperature ELSE ? END,"
-        " win_chance = ?, score_due_at = ? WHERE id = ?",
+        f"{' win_chance = ?,' if chance else ''} score_due_at = ? WHERE id = ?",
         updates,
     )
 

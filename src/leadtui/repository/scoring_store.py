@@ -219,7 +219,8 @@ class ScoringStore:
                     )
                 ]
                 if ids:
-                    self._rescore(db, ids, now)
+                    # Rules feed only the rule score: the win chance stays.
+                    rescore(db, ids, self.rules, None, now, chance=False)
                 else:
                     write_setting(db, RULES_KEY, self.rules.version)
             if not ids:

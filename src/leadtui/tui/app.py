@@ -108,6 +108,10 @@ class MainScreen(Screen[None]):
     def _refresh_scores(self) -> None:
         # A lead rescored here is a commit like any other: live refresh
         # re-reads the screen, so the inbox order always reflects the decay.
+        # After a rules change the first refresh can take a while; never
+        # start a second one beside it.
+        if any(worker.group == "scores" and worker.is_running for worker in self.workers):
+            return
         run_db(self, lambda repo: repo.refresh_scores(), lambda _: None, key="scores")
 
     def on_unmount(self) -> None:
