@@ -112,3 +112,30 @@ def test_kpi_json_carries_the_score_calibration(demo_db: str) -> None:
     assert sum(band["closed"] for band in bands) == (
         record["stages"]["won"]["count"] + record["stages"]["lost"]["count"]
     )
+
+
+def test_log_records_a_touch_and_an_inbound_meeting_raises_the_score(db: str) -> None:
+    ok("add", "Ada", "--source", "referral", "--db", db)
+    assert ok("log", "1", "--kind", "meeting", "--direction", "inbound", "--db", db).strip() == (
+        "#1 Ada: logged meeting; score 45 (warm)"  # 25 referral + 15 meeting + 5 a touch
+    )
+    ok("log", "1", "--kind", "call", "--note", "Voicemail", "--at", "3d", "--db", db)
+    history = json.loads(ok("show", "1", "--json", "--db", db))["history"]
+    touches = [entry["kind"] for entry in history if entry["type"] == "touch"]
+    assert touches == ["meeting", "call"]  # newest first: the call was backdated 3 days
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--at", "tomorrow"], "when: 'tomorrow' is not a time"),
+        (["--at", "2999-01-01"], "cannot be in the future"),
+        (["--note", "x" * 20_001], "note: at most 20,000 characters"),
+    ],
+)
+def test_log_refuses_bad_input_in_one_line(db: str, args: list[str], message: str) -> None:
+    ok("add", "Ada", "--db", db)
+    assert message in fails("log", "1", "--kind", "call", *args, "--db", db)
+    assert json.loads(ok("show", "1", "--json", "--db", db))["history"][0]["type"] == (
+        "stage_change"
+    )

@@ -1,9 +1,12 @@
 """Parsing and validation of what users type."""
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from leadtui.clock import parse_past
 from leadtui.errors import InvalidInput
 from leadtui.models import Source, build_draft, format_money, parse_money
 
@@ -83,3 +86,32 @@ def test_invalid_drafts_name_the_bad_field_in_one_line(
 
 def test_blank_value_means_zero() -> None:
     assert build_draft(name="A", value_cents="  ").value_cents == 0
+
+
+# ------------------------------------------------------------- parse_past
+
+
+def test_parse_past_reads_what_a_rep_types() -> None:
+    now = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+    assert parse_past("", now) == now
+    assert parse_past(" now ", now) == now
+    assert parse_past("45m", now) == now - timedelta(minutes=45)
+    assert parse_past("2h", now) == now - timedelta(hours=2)
+    assert parse_past("3d", now) == now - timedelta(days=3)
+    assert parse_past("1w", now) == now - timedelta(weeks=1)
+    assert parse_past("Yesterday", now) == now - timedelta(days=1)
+    assert parse_past("2026-11-18", now) == datetime(2026, 11, 18, 12, 0, tzinfo=UTC)
+    assert parse_past("2026-11-18T09:30:00+02:00", now) == datetime(2026, 11, 18, 7, 30, tzinfo=UTC)
+
+
+@given(st.text(max_size=30))
+def test_parse_past_never_raises_anything_but_one_line_and_never_returns_the_future(
+    text: str,
+) -> None:
+    now = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+    try:
+        moment = parse_past(text, now)
+    except InvalidInput as error:
+        assert "\n" not in str(error)
+    else:
+        assert moment <= now

@@ -46,6 +46,7 @@ def keys_then_settle(*keys: str) -> Callable[[Pilot[None]], Awaitable[None]]:
         ("kpis", ("4",)),
         ("quick_add_error", ("n", *"Ann", "tab", *"ann@", "enter")),
         ("lose_prompt", ("x",)),
+        ("log_touch", ("l", *"Asked for pricing")),
         ("keys_help", ("question_mark",)),
     ],
 )

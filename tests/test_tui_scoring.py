@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Static
+from textual.widgets import Select, Static
 
 from leadtui.demo import build_synthetic_database
 from leadtui.models import ActivityKind, Stage, Temperature, build_draft
@@ -16,6 +16,7 @@ from leadtui.repository import Repository, open_repository
 from leadtui.scoring_rules import LoadedRules, parse_rules
 from leadtui.tui.app import LeadApp
 from leadtui.tui.inbox import InboxPane
+from leadtui.tui.log_dialog import LogTouchScreen
 from tests.conftest import NOW, frozen_clock
 from tests.tui_helpers import SIZE, main_screen, settle
 
@@ -192,3 +193,53 @@ def test_snapshot_lead_tab_with_both_scores(
         pilot.app.clear_notifications()
 
     assert snap_compare(LeadApp(repo), terminal_size=SIZE, run_before=open_top_lead)
+
+
+async def test_l_logs_an_inbound_meeting_and_the_score_rises_on_screen(
+    sample_repo: Repository,
+) -> None:
+    app = LeadApp(sample_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        lead_id = main_screen(app).query_one(InboxPane).selected_lead_id() or 0
+        await pilot.press("enter")
+        await settle(pilot)
+        before = sample_repo.get_lead(lead_id).score
+        await pilot.press("l")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, LogTouchScreen)
+        dialog.query_one("#log-kind", Select).value = ActivityKind.MEETING
+        dialog.query_one("#log-direction", Select).value = "inbound"
+        await pilot.press(*"Demo at [b]their[/b] office", "enter")
+        await settle(pilot)
+        lead = sample_repo.get_lead(lead_id)
+        assert lead.score > before
+        assert static_text(app, "#lead-rule-score").startswith(f"Rule score {lead.score}")
+        assert "inbound meeting" in static_text(app, "#lead-rule-score")
+        history = sample_repo.history(lead_id)
+        assert (history[0].kind, history[0].note) == (
+            ActivityKind.MEETING,
+            "Demo at [b]their[/b] office",
+        )
+
+
+async def test_the_log_form_refuses_a_bad_time_inline_and_escape_cancels(
+    sample_repo: Repository,
+) -> None:
+    app = LeadApp(sample_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        lead_id = main_screen(app).query_one(InboxPane).selected_lead_id() or 0
+        touches = len(sample_repo.history(lead_id))
+        await pilot.press("l")
+        await settle(pilot)
+        await pilot.press(*"Called", "tab", *"next week", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, LogTouchScreen)
+        error = app.screen.query_one("#log-when-error", Static)
+        assert "not a time" in str(error.render())
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not isinstance(app.screen, LogTouchScreen)
+        assert len(sample_repo.history(lead_id)) == touches

@@ -17,11 +17,12 @@ from typing import IO, Any, TypeVar
 import click
 
 from leadtui import __version__, paths, resources
-from leadtui.clock import utc_now
+from leadtui.clock import parse_past, utc_now
 from leadtui.errors import LeadtuiError
 from leadtui.kpis import DEFINITIONS, KpiSummary
 from leadtui.models import (
     EXPORT_FIELDS,
+    ActivityKind,
     Lead,
     Source,
     Stage,
@@ -201,6 +202,26 @@ def lose(db_path: Path | None, lead_id: int, reason: str) -> None:
     """Mark a lead lost, with a reason."""
     lead = _repository(db_path).lose(lead_id, reason)
     click.echo(f"#{lead.id} {lead.name}: {lead.stage.label} ({lead.lost_reason})")
+
+
+@main.command("log")
+@click.argument("lead_id", type=int)
+@click.option(
+    "--kind", type=click.Choice([k.value for k in ActivityKind]), required=True, help="What it was."
+)
+@click.option("--direction", type=click.Choice(["inbound", "outbound"]), help="Who reached out.")
+@click.option("--note", default="", help="What happened.")
+@click.option("--at", "when", default="", help="When: 2h, 3d, yesterday, 2026-11-20 (default now).")
+@db_option
+def log_touch(
+    db_path: Path | None, lead_id: int, kind: str, direction: str | None, note: str, when: str
+) -> None:
+    """Log a touch (email, call, meeting, content, social, note) on a lead."""
+    repo = _repository(db_path)
+    lead = repo.log_touch(
+        lead_id, ActivityKind(kind), note, direction, at=parse_past(when, repo.clock())
+    )
+    click.echo(f"#{lead.id} {lead.name}: logged {kind}; score {lead.score} ({lead.temperature})")
 
 
 @main.command()

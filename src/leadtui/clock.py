@@ -4,8 +4,11 @@ Everything that needs "now" takes a `Clock` so tests and snapshots can freeze
 time instead of sleeping or depending on the wall clock.
 """
 
+import re
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
+
+from leadtui.errors import InvalidInput
 
 Clock = Callable[[], datetime]
 
@@ -31,3 +34,33 @@ def age_label(since: datetime, now: datetime) -> str:
         if seconds >= size:
             return f"{seconds // size}{unit}"
     return f"{seconds}s"
+
+
+_AGO = re.compile(r"^(\d{1,4})\s*(m|h|d|w)$")
+_AGO_UNITS = {"m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+
+
+def parse_past(text: str, now: datetime) -> datetime:
+    """When something happened, from what a rep types: empty or "now"; "45m",
+    "2h", "3d", "1w" ago; "yesterday" (same time of day); an ISO date (noon
+    UTC) or date-time (UTC unless it names an offset). Never in the future.
+    Raises InvalidInput with one readable line."""
+    cleaned = text.strip().lower()
+    if cleaned in ("", "now"):
+        return now
+    if cleaned == "yesterday":
+        return now - timedelta(days=1)
+    if match := _AGO.match(cleaned):
+        return now - timedelta(seconds=int(match[1]) * _AGO_UNITS[match[2]])
+    try:
+        if len(cleaned) == 10:
+            moment = datetime.combine(date.fromisoformat(cleaned), time(12), UTC)
+        else:
+            moment = from_iso(text.strip())
+    except ValueError:
+        raise InvalidInput(
+            f"when: {text.strip()[:40]!r} is not a time; use e.g. 2h, 3d, yesterday or 2026-11-20"
+        ) from None
+    if moment > now:
+        raise InvalidInput("when: a touch that already happened cannot be in the future")
+    return moment

@@ -12,7 +12,7 @@ import sqlite_utils
 
 from leadtui import pipeline, schema
 from leadtui.clock import Clock, age_label, from_iso, to_iso, utc_now
-from leadtui.errors import StaleLead
+from leadtui.errors import InvalidInput, StaleLead
 from leadtui.kpis import KpiSummary, summarize
 from leadtui.models import ActivityKind, HistoryEntry, Lead, LeadDraft, Source, Stage
 from leadtui.repository.connection import (
@@ -26,12 +26,15 @@ from leadtui.repository.connection import (
 from leadtui.repository.rows import LEAD_SELECT, fetch_lead, lead_from_row
 from leadtui.repository.scoring_store import ScoringStore
 from leadtui.repository.watch import ChangeWatcher
+from leadtui.sanitize import clean_text
 from leadtui.scoring_rules import LoadedRules
 
 # (sort key, id) of the last row of a page; the next page starts after it.
 PageCursor = tuple[int, int]
 # The orders a stage can be paged in, each backed by a (stage, column, id) index.
 ORDERS = {"score": "score", "chance": "win_chance"}
+# A touch's note: a long email pasted in fits; a whole mailbox does not.
+TOUCH_NOTE_LIMIT = 20_000
 
 
 def page_key(lead: Lead, order: str) -> PageCursor:
@@ -218,23 +221,36 @@ class Repository(ScoringStore):
         return self._move(lead_id, seen, lambda lead, before: pipeline.reopen(lead.stage, before))
 
     def log_touch(
-        self, lead_id: int, kind: ActivityKind, note: str, direction: str | None = None
-    ) -> None:
+        self,
+        lead_id: int,
+        kind: ActivityKind,
+        note: str,
+        direction: str | None = None,
+        *,
+        at: datetime | None = None,
+    ) -> Lead:
+        """Record a touch (now, or backdated with `at`) and rescore the lead."""
+        note = clean_text(note).strip()
+        if len(note) > TOUCH_NOTE_LIMIT:
+            raise InvalidInput(f"note: at most {TOUCH_NOTE_LIMIT:,} characters")
         moment = self.clock()
         now = to_iso(moment)
+        when = to_iso(at or moment)
         with self._transaction() as db:
             fetch_lead(db, lead_id)
             db.execute(
                 "INSERT INTO activities (lead_id, kind, direction, note, at, actor)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
-                [lead_id, kind.value, direction, note, now, self.actor],
+                [lead_id, kind.value, direction, note, when, self.actor],
             )
+            # A backdated touch never makes the last touch older than it was.
             db.execute(
-                "UPDATE leads SET last_touch_at = ?, updated_at = ?, version = version + 1"
-                " WHERE id = ?",
-                [now, now, lead_id],
+                "UPDATE leads SET last_touch_at = max(coalesce(last_touch_at, ''), ?),"
+                " updated_at = ?, version = version + 1 WHERE id = ?",
+                [when, now, lead_id],
             )
             self._rescore(db, [lead_id], moment)
+            return fetch_lead(db, lead_id)
 
     def _move(
         self,

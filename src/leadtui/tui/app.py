@@ -24,6 +24,7 @@ from leadtui.tui.detail import DetailPane
 from leadtui.tui.help import KeysScreen, describe
 from leadtui.tui.inbox import InboxPane, InboxTable
 from leadtui.tui.kpi_pane import KpiPane
+from leadtui.tui.log_dialog import LogTouchScreen, TouchInput
 from leadtui.tui.lose_dialog import LoseReasonScreen
 from leadtui.tui.quick_add import QuickAddScreen
 
@@ -32,7 +33,15 @@ WATCH_INTERVAL_SECONDS = 0.5
 T = TypeVar("T")
 # A move: (repository, lead id, the stage the user saw it in) -> the moved lead.
 Move = Callable[[Repository, int, Stage | None], Lead]
-LEAD_ACTIONS = {"advance", "lose", "win", "reopen", "open_lead", "pin_temperature"}
+LEAD_ACTIONS = {
+    "advance",
+    "lose",
+    "win",
+    "reopen",
+    "open_lead",
+    "pin_temperature",
+    "log_touch",
+}
 # Time-window rules change scores as days pass; due leads are rescored this often.
 SCORE_REFRESH_SECONDS = 60
 # What `t` pins next: the score's own temperature, then each by hand.
@@ -51,8 +60,10 @@ class MainScreen(Screen[None]):
         Binding("a", "advance", "Advance", tooltip="Move the lead to the next stage"),
         Binding("x", "lose", "Lose", tooltip="Mark the lead lost, with a reason"),
         Binding("w", "win", "Win", tooltip="Mark the lead won"),
-        Binding("r", "reopen", "Reopen", tooltip="Reopen a won or lost lead"),
+        # Rare (only closed leads), so left out of the footer; `?` lists it.
+        Binding("r", "reopen", "Reopen", show=False, tooltip="Reopen a won or lost lead"),
         Binding("enter", "open_lead", "Open", tooltip="Show the lead in the Lead tab"),
+        Binding("l", "log_touch", "Log", tooltip="Log an email, call, meeting, ..."),
         Binding(
             "t",
             "pin_temperature",
@@ -212,19 +223,35 @@ class MainScreen(Screen[None]):
 
     def action_lose(self) -> None:
         lead_id, seen = self.selected_lead_id(), self.selected_stage()
-        if lead_id is None:
-            return
 
         def ask(lead: Lead) -> None:
             def chosen(reason: str | None) -> None:
                 if reason:
                     self._write(
-                        lead_id, seen, lambda repo, _, seen: repo.lose(lead_id, reason, seen=seen)
+                        lead.id, seen, lambda repo, _, seen: repo.lose(lead.id, reason, seen=seen)
                     )
 
             self.app.push_screen(LoseReasonScreen(lead.name), chosen)
 
-        run_db(self, lambda repo: repo.get_lead(lead_id), ask, key="lose-lookup")
+        self._with_lead(lead_id, ask)
+
+    def action_log_touch(self) -> None:
+        def ask(lead: Lead) -> None:
+            def logged(touch: TouchInput | None) -> None:
+                if touch is not None:
+                    self._save(
+                        lambda repo: repo.log_touch(
+                            lead.id, touch.kind, touch.note, touch.direction, at=touch.at
+                        ),
+                        lambda saved: (
+                            f"#{saved.id} {saved.name}: {touch.kind.value} logged;"
+                            f" score {saved.score} ({saved.temperature.value})"
+                        ),
+                    )
+
+            self.app.push_screen(LogTouchScreen(lead.name, self.repo.clock), logged)
+
+        self._with_lead(self.selected_lead_id(), ask)
 
     def action_pin_temperature(self) -> None:
         lead_id = self.selected_lead_id()
@@ -237,17 +264,28 @@ class MainScreen(Screen[None]):
                 lead_id, PIN_CYCLE[lead.temperature if lead.temperature_pinned else None]
             )
 
-        def pinned(lead: Lead) -> None:
-            self._saving(-1)
+        def said(lead: Lead) -> str:
             how = "pinned by hand" if lead.temperature_pinned else "follows the score again"
-            self.notify(
-                f"#{lead.id} {lead.name}: {lead.temperature.value}, {how}", markup=False, timeout=3
-            )
+            return f"#{lead.id} {lead.name}: {lead.temperature.value}, {how}"
+
+        self._save(pin, said)
+
+    def _with_lead(self, lead_id: int | None, then: Callable[[Lead], None]) -> None:
+        """Read the lead fresh (a dialog names it), then carry on with it."""
+        if lead_id is not None:
+            run_db(self, lambda repo: repo.get_lead(lead_id), then, key="lead-lookup")
+
+    def _save(self, job: Callable[[Repository], Lead], message: Callable[[Lead], str]) -> None:
+        """A write that keeps the lead where it is: say what happened, re-read."""
+
+        def saved(lead: Lead) -> None:
+            self._saving(-1)
+            self.notify(message(lead), markup=False, timeout=3)
             self.reload_all()
 
         self._saving(+1)
         run_db(
-            self, self._own_write(pin), pinned, key=WRITE_GROUP, on_error=lambda: self._saving(-1)
+            self, self._own_write(job), saved, key=WRITE_GROUP, on_error=lambda: self._saving(-1)
         )
 
     def action_toggle_order(self) -> None:
