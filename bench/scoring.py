@@ -19,6 +19,7 @@ import sqlite3
 import statistics
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from leadtui.repository import open_repository
@@ -65,7 +66,7 @@ def main() -> None:
     store_seconds = first_train.seconds
     rescore_seconds = seconds(repo.rescore_open_leads)
     open_ids = [lead.id for lead in repo.all_leads(batch=5000)][:: max(1, leads // 200)][:200]
-    per_lead = [seconds(lambda i=lead_id: repo.score_details(i)) for lead_id in open_ids]
+    per_lead = [seconds(partial(repo.score_details, lead_id)) for lead_id in open_ids]
     print(f"scoring: {leads:,} leads, {closed:,} closed")
     print(f"  floor (plain SQL GROUP BYs over the closed leads):   {floor_seconds * 1000:8.0f} ms")
     print(

@@ -241,5 +241,5 @@ async def test_the_log_form_refuses_a_bad_time_inline_and_escape_cancels(
         assert "not a time" in str(error.render())
         await pilot.press("escape")
         await settle(pilot)
-        assert not isinstance(app.screen, LogTouchScreen)
+        assert not isinstance(app.screen_stack[-1], LogTouchScreen)
         assert len(sample_repo.history(lead_id)) == touches
