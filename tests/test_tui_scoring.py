@@ -18,7 +18,7 @@ from leadtui.tui.app import LeadApp
 from leadtui.tui.inbox import InboxPane
 from leadtui.tui.log_dialog import LogTouchScreen
 from tests.conftest import NOW, frozen_clock
-from tests.tui_helpers import SIZE, main_screen, settle
+from tests.tui_helpers import SIZE, column, main_screen, settle
 
 HOSTILE = "[b]VIP[/b] [@click=app.quit]x \x1b[31mred"
 
@@ -243,3 +243,18 @@ async def test_the_log_form_refuses_a_bad_time_inline_and_escape_cancels(
         await settle(pilot)
         assert not isinstance(app.screen_stack[-1], LogTouchScreen)
         assert len(sample_repo.history(lead_id)) == touches
+
+
+async def test_o_ranks_every_board_column_by_win_chance(trained_path: Path, tmp_path: Path) -> None:
+    repo = trained_repo(trained_path, tmp_path)
+    app = LeadApp(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        for stage in ("new", "contacted", "engaged"):
+            chances = [lead.win_chance for lead in column(app, stage).leads]
+            assert len(chances) > 10 and chances == sorted(chances, reverse=True)
+        scores = [lead.score for lead in column(app, "new").leads]
+        assert scores != sorted(scores, reverse=True)
