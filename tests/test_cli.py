@@ -112,12 +112,12 @@ def test_kpi_text_and_json(db: str) -> None:
     ok("win", "1", "--db", db)
     ok("lose", "2", "--reason", "x", "--db", db)
     data = json.loads(ok("kpi", "--json", "--db", db))
-    assert data["conversion"] == 0.5
-    assert data["stages"]["new"] == {"count": 1, "value_cents": 100000}
-    assert data["pipeline_value_cents"] == 100000
-    assert data["by_source"] == {"other": 3}
-    assert "won ÷ (won + lost)" in data["definitions"]["conversion"]
-    assert "Conversion (won ÷ closed): 50.0%" in ok("kpi", "--db", db)
+    assert (data["new_leads"], data["won"], data["lost"], data["win_rate"]) == (3, 1, 1, 0.5)
+    assert data["pipeline_cents"] == 100000
+    assert [s["source"] for s in data["sources"]] == ["other"]
+    assert "won ÷ (won + lost)" in data["definitions"]["win_rate"]
+    text = ok("kpi", "--db", db)
+    assert "Win rate" in text and "50.0%" in text
 
 
 def test_export_json_and_csv_carry_every_required_field(db: str, tmp_path: Path) -> None:

@@ -229,13 +229,6 @@ def test_inbox_query_uses_the_stage_score_index(repo: Repository) -> None:
     assert "leads_stage_score" in plan and "TEMP B-TREE" not in plan
 
 
-def test_kpis_count_every_stage(sample_repo: Repository) -> None:
-    summary = sample_repo.kpi_summary()
-    assert summary.total_leads == 32
-    assert summary.count(Stage.WON) == 4 and summary.count(Stage.LOST) == 4
-    assert summary.conversion == 0.5
-
-
 def test_all_leads_streams_in_batches_in_id_order(sample_repo: Repository) -> None:
     ids = [lead.id for lead in sample_repo.all_leads(batch=7)]
     assert ids == list(range(1, 33))

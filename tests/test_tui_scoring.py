@@ -173,7 +173,7 @@ async def test_the_kpi_tab_shows_win_rates_by_score_band(sample_repo: Repository
         await settle(pilot)
         await pilot.press("4")
         await settle(pilot)
-        body = static_text(app, "#kpi-body")
+        body = static_text(app, "#kpi-calibration")
         assert "Rule score vs outcome" in body
         for row in sample_repo.calibration():
             assert f"{row.band:<9}{row.closed:>8,}  {row.win_rate or 0:>4.0%}" in body

@@ -11,6 +11,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
@@ -19,7 +20,8 @@ import click
 from leadtui import __version__, paths, resources
 from leadtui.clock import parse_past, utc_now
 from leadtui.errors import LeadtuiError
-from leadtui.kpis import DEFINITIONS, KpiSummary
+from leadtui.kpi_export import kpi_csv_rows, kpi_lines, kpi_record
+from leadtui.kpis import WINDOW_CHOICES, Window, parse_day
 from leadtui.models import (
     EXPORT_FIELDS,
     ActivityKind,
@@ -225,51 +227,112 @@ def log_touch(
 
 
 @main.command()
-@click.option("--json", "as_json", is_flag=True)
+@click.option(
+    "--window",
+    type=click.Choice(WINDOW_CHOICES),
+    default="30d",
+    show_default=True,
+    help="A window ending now (ignored if --since or --until is given).",
+)
+@click.option("--since", help="First day of the window, e.g. 2026-10-01.")
+@click.option("--until", help="Last day of the window, included (default: today).")
+@click.option("--owner", help="Only this rep's leads.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (keys documented in README).")
+@click.option("--csv", "as_csv", is_flag=True, help="Print figure,key,value rows.")
 @db_option
-def kpi(db_path: Path | None, as_json: bool) -> None:
-    """Leads per stage, conversion, pipeline value and leads by source."""
+def kpi(
+    db_path: Path | None,
+    window: str,
+    since: str | None,
+    until: str | None,
+    owner: str | None,
+    as_json: bool,
+    as_csv: bool,
+) -> None:
+    """The numbers a sales manager steers by, over a time window."""
+    if as_json and as_csv:
+        raise click.UsageError("--json and --csv: pick one")
     repo = _repository(db_path)
-    summary, calibration = repo.kpi_summary(), repo.calibration()
-    if as_json:
-        record = _kpi_record(summary) | {
-            "score_calibration": [
-                {"band": row.band, "closed": row.closed, "won": row.won, "win_rate": row.win_rate}
-                for row in calibration
-            ]
-        }
-        click.echo(json.dumps(record, indent=2))
-        return
-    click.echo(f"Leads: {summary.total_leads}")
-    for total in summary.stages:
-        click.echo(
-            f"  {total.stage.label:<12}{total.count:>9}  {format_money(total.value_cents):>14}"
-        )
-    conversion = "n/a" if summary.conversion is None else f"{summary.conversion:.1%}"
-    click.echo(f"Conversion (won ÷ closed): {conversion}")
-    click.echo(
-        f"Pipeline value: {format_money(summary.pipeline_value_cents)}"
-        f"  (weighted {format_money(summary.weighted_pipeline_cents)})"
-    )
-    click.echo("By source: " + ", ".join(f"{s.value} {n}" for s, n in summary.by_source.items()))
-    click.echo("Rule score vs outcome (closed leads): band, closed, won")
-    for row in calibration:
-        rate = "n/a" if row.win_rate is None else f"{row.win_rate:.0%}"
-        click.echo(f"  {row.band:<8}{row.closed:>9,}  {rate:>4}")
-
-
-def _kpi_record(summary: KpiSummary) -> dict[str, Any]:
-    return {
-        "total_leads": summary.total_leads,
-        "stages": {
-            t.stage.value: {"count": t.count, "value_cents": t.value_cents} for t in summary.stages
-        },
-        "conversion": summary.conversion,
-        "pipeline_value_cents": summary.pipeline_value_cents,
-        "weighted_pipeline_cents": summary.weighted_pipeline_cents,
-        "by_source": {source.value: count for source, count in summary.by_source.items()},
-        "definitions": DEFINITIONS,
+    now = repo.clock()
+    if since or until:
+        last = parse_day(until, "until") if until else now.date()
+        first = parse_day(since, "since") if since else last - timedelta(days=29)
+        chosen = Window.between(first, last)
+    else:
+        chosen = Window.last(window, now)
+    report = repo.kpi_report(chosen, owner)
+    record = kpi_record(report) | {
+        "score_calibration": [
+            {"band": row.band, "closed": row.closed, "won": row.won, "win_rate": row.win_rate}
+            for row in repo.calibration()
+        ]
     }
+    if as_json:
+        click.echo(json.dumps(record, ensure_ascii=False, indent=2))
+    elif as_csv:
+        writer = csv.writer(sys.stdout)
+        writer.writerow(("figure", "key", "value"))
+        writer.writerows(kpi_csv_rows(record))
+    else:
+        for line in kpi_lines(report):
+            click.echo(line)
+
+
+@main.command()
+@click.argument("source", required=False)
+@click.argument("amount", required=False)
+@click.option("--month", help="The month the money was spent, e.g. 2026-11.")
+@click.option(
+    "--import",
+    "import_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A CSV with columns source, month, amount (all rows or none).",
+)
+@db_option
+def spend(
+    db_path: Path | None,
+    source: str | None,
+    amount: str | None,
+    month: str | None,
+    import_path: Path | None,
+) -> None:
+    """Record marketing spend per source and month (for cost per lead and
+    ROI); with no arguments, list what is recorded."""
+    repo = _repository(db_path)
+    if import_path is not None:
+        if source or amount or month:
+            raise click.UsageError("--import takes no SOURCE, AMOUNT or --month")
+        click.echo(f"recorded {repo.import_spend(import_path):,} spend rows from {import_path}")
+    elif source is not None:
+        if amount is None or month is None:
+            raise click.UsageError("give SOURCE AMOUNT --month YYYY-MM")
+        before = repo.set_spend(source, month, amount)
+        replaced = f" (was {format_money(before)})" if before is not None else ""
+        click.echo(f"{source.strip().lower()} {month}: {amount}{replaced}")
+    else:
+        for entry in repo.spend_entries():
+            click.echo(
+                f"{entry.month}  {entry.source.value:<10}{format_money(entry.amount_cents):>14}"
+            )
+
+
+@main.command()
+@click.argument("name", type=click.Choice(["lifetime-years"]))
+@click.argument("value", required=False)
+@db_option
+def setting(db_path: Path | None, name: str, value: str | None) -> None:
+    """Show or set a team-wide setting stored in the database.
+
+    lifetime-years: expected customer lifetime, for lifetime value (default 3).
+    """
+    repo = _repository(db_path)
+    if value is not None:
+        try:
+            years = float(value)
+        except ValueError:
+            raise LeadtuiError(f"lifetime-years: {value[:20]!r} is not a number") from None
+        repo.set_lifetime_years(years)
+    click.echo(f"{name} = {repo.lifetime_years():g}")
 
 
 @main.command()

@@ -146,6 +146,7 @@ def _lead_rows(
             0,  # temperature not pinned
             0,  # win chance: filled in when the model is trained
             due,
+            fields.get("follow_up_at"),
         )
     )
 

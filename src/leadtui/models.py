@@ -220,6 +220,7 @@ class Lead(BaseModel):
     last_touch_at: datetime | None = None
     temperature_pinned: bool = False
     win_chance: int = 0  # percent, from the learned model; 0 until one is trained
+    follow_up_at: datetime | None = None
 
     def export_dict(self) -> dict[str, Any]:
         """The stable JSON/CSV shape of a lead (money also in whole units)."""
@@ -228,6 +229,7 @@ class Lead(BaseModel):
         record["created_at"] = self.created_at.isoformat()
         record["updated_at"] = self.updated_at.isoformat()
         record["last_touch_at"] = self.last_touch_at.isoformat() if self.last_touch_at else None
+        record["follow_up_at"] = self.follow_up_at.isoformat() if self.follow_up_at else None
         record["value"] = self.value_cents / 100
         return record
 

@@ -33,6 +33,17 @@ WIN_PROBABILITY: dict[Stage, float] = {
 }
 
 
+# A lead "rots" when nothing happened to it (no touch, no stage change) for
+# longer than its stage allows: fresh leads go cold fastest.
+ROTTING_DAYS: dict[Stage, int] = {
+    Stage.NEW: 3,
+    Stage.CONTACTED: 7,
+    Stage.ENGAGED: 14,
+    Stage.QUALIFIED: 14,
+    Stage.OPPORTUNITY: 21,
+}
+
+
 @dataclass(frozen=True)
 class Move:
     """A legal stage change, ready to be written."""

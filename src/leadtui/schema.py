@@ -32,10 +32,12 @@ LEAD_COLUMNS = (
     "temperature_pinned",
     "win_chance",
     "score_due_at",
+    "follow_up_at",
 )
 STAGE_CHANGE_COLUMNS = ("lead_id", "from_stage", "to_stage", "reason", "at", "actor")
 ACTIVITY_COLUMNS = ("lead_id", "kind", "direction", "note", "at", "actor")
 CUSTOM_FIELD_COLUMNS = ("lead_id", "name", "value")
+SPEND_COLUMNS = ("source", "month", "amount_cents")
 
 _V1 = """
 CREATE TABLE leads (
@@ -114,6 +116,23 @@ CREATE TABLE settings (
 );
 """
 
+# KPIs: windows select leads by creation time and stage changes by time (the
+# index leads with to_stage so "entered Qualified in these weeks" and "every
+# change in this window" are both range scans); marketing spend per source
+# and month; and the next follow-up date, whose lateness the KPIs report.
+_V3 = """
+ALTER TABLE leads ADD COLUMN follow_up_at TEXT;
+CREATE INDEX leads_created ON leads (created_at);
+CREATE INDEX stage_changes_stage_at ON stage_changes (to_stage, at, lead_id);
+
+CREATE TABLE spend (
+    source TEXT NOT NULL,
+    month TEXT NOT NULL CHECK (month GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]'),
+    amount_cents INTEGER NOT NULL CHECK (amount_cents >= 0),
+    PRIMARY KEY (source, month)
+) WITHOUT ROWID;
+"""
+
 # MIGRATIONS[i] takes a database from user_version i to i + 1.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -13,8 +13,7 @@ import sqlite_utils
 from leadtui import pipeline, schema
 from leadtui.clock import Clock, age_label, from_iso, to_iso, utc_now
 from leadtui.errors import InvalidInput, StaleLead
-from leadtui.kpis import KpiSummary, summarize
-from leadtui.models import ActivityKind, HistoryEntry, Lead, LeadDraft, Source, Stage
+from leadtui.models import ActivityKind, HistoryEntry, Lead, LeadDraft, Stage
 from leadtui.repository.connection import (
     Tracer,
     check_version,
@@ -23,6 +22,7 @@ from leadtui.repository.connection import (
     read_user_version,
     write_transaction,
 )
+from leadtui.repository.kpi_store import KpiStore
 from leadtui.repository.rows import LEAD_SELECT, fetch_lead, lead_from_row
 from leadtui.repository.scoring_store import ScoringStore
 from leadtui.repository.watch import ChangeWatcher
@@ -50,7 +50,7 @@ def current_actor() -> str:
         return "unknown"
 
 
-class Repository(ScoringStore):
+class Repository(ScoringStore, KpiStore):
     """Every read and write of one leadtui database file."""
 
     def __init__(
@@ -149,13 +149,6 @@ class Repository(ScoringStore):
                 "SELECT stage, count(*), coalesce(sum(value_cents), 0) FROM leads GROUP BY stage"
             ).fetchall()
         return {Stage(stage): (count, value) for stage, count, value in rows}
-
-    def kpi_summary(self) -> KpiSummary:
-        with self._connection() as db:
-            source_rows = db.execute(
-                "SELECT source, count(*) FROM leads GROUP BY source"
-            ).fetchall()
-        return summarize(self.stage_totals(), {Source(s): n for s, n in source_rows})
 
     def history(self, lead_id: int, *, limit: int = 200) -> list[HistoryEntry]:
         """Stage changes and touches of one lead, newest first."""

@@ -16,6 +16,7 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Header, OptionList, TabbedContent, TabPane
 
 from leadtui import __version__, resources
+from leadtui.kpis import DEFINITIONS
 from leadtui.models import Lead, LeadDraft, Stage, Temperature
 from leadtui.repository import Repository
 from leadtui.tui.board import BoardPane
@@ -392,20 +393,25 @@ class MainScreen(Screen[None]):
             return [b for b in bindings if (b.action in LEAD_ACTIONS) == lead_keys]
 
         own = [b for b in self.BINDINGS if isinstance(b, Binding)]
-        self.app.push_screen(
-            KeysScreen(
-                {
-                    "Any tab": describe(actions(own, lead_keys=False)),
-                    "Inbox, Pipeline and Lead: the selected lead": describe(
-                        actions(own, lead_keys=True)
-                    ),
-                    "Moving around": describe(InboxTable.BINDINGS)
-                    + describe(BoardPane.BINDINGS)
-                    + [("↑ ↓ pgup pgdn", "Move in a list")],
-                    "Dialogs": [("enter", "Save"), ("esc", "Cancel"), ("tab", "Next field")],
-                }
-            )
-        )
+        groups = {
+            "Any tab": describe(actions(own, lead_keys=False)),
+            "Inbox, Pipeline and Lead: the selected lead": describe(actions(own, lead_keys=True)),
+            "Moving around": [
+                *describe(InboxTable.BINDINGS),
+                *describe(BoardPane.BINDINGS),
+                ("↑ ↓ pgup pgdn", "Move in a list"),
+            ],
+            "KPIs tab": [
+                *describe(KpiPane.BINDINGS),
+                ("tab", "Next section; its definitions show at the bottom"),
+            ],
+            "Dialogs": [("enter", "Save"), ("esc", "Cancel"), ("tab", "Next field")],
+        }
+        if self.active_tab == "kpis":
+            groups["What each KPI means"] = [
+                (key.replace("_", " "), text) for key, text in DEFINITIONS.items()
+            ]
+        self.app.push_screen(KeysScreen(groups))
 
     async def action_quit(self) -> None:
         # Let a write that is still running finish: quitting never loses a change.

@@ -1,0 +1,211 @@
+"""The Repository's KPI operations (mixed into Repository): the report in
+parts (so the KPI tab can show each as it completes) or whole (the CLI),
+marketing spend, and the expected customer lifetime setting."""
+
+import csv
+import re
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlite_utils
+
+from leadtui import kpis
+from leadtui.clock import Clock
+from leadtui.errors import InvalidInput
+from leadtui.kpis import Headline, KpiReport, Money, Outcomes, SourceRow, Velocity, Window
+from leadtui.models import Source, Stage, parse_money
+from leadtui.repository import kpi_queries as q
+from leadtui.repository.scores import read_setting, write_setting
+
+LIFETIME_KEY = "expected_lifetime_years"
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+@dataclass(frozen=True)
+class KpiCore:
+    """What the created and closed cohorts give: the funnel, the by-source
+    table and the outcomes."""
+
+    funnel: list[kpis.FunnelStep]
+    sources: list[SourceRow]
+    outcomes: Outcomes
+
+    @property
+    def headline(self) -> Headline:
+        return Headline.of(self.sources, self.outcomes)
+
+
+@dataclass(frozen=True)
+class KpiTimes:
+    time_in_stage: dict[Stage, float | None]
+    velocity: Velocity
+
+
+@dataclass(frozen=True)
+class SpendEntry:
+    source: Source
+    month: str
+    amount_cents: int
+
+
+def check_month(text: str) -> str:
+    month = text.strip()
+    if not _MONTH.match(month):
+        raise InvalidInput(f"month: {month[:20]!r} is not a month like 2026-11")
+    return month
+
+
+def check_source(text: str) -> Source:
+    try:
+        return Source(text.strip().lower())
+    except ValueError:
+        choices = ", ".join(source.value for source in Source)
+        raise InvalidInput(f"source: {text.strip()[:30]!r} is not one of {choices}") from None
+
+
+class KpiStore:
+    """Needs, from the class it is mixed into: a clock and connections."""
+
+    clock: Clock
+    _connection: Callable[[], AbstractContextManager[sqlite_utils.Database]]
+    _transaction: Callable[[], AbstractContextManager[sqlite_utils.Database]]
+
+    # ------------------------------------------------------------ the report
+
+    def kpi_core(self, window: Window, owner: str | None = None) -> KpiCore:
+        with self._connection() as db:
+            return _core(db, window, owner)
+
+    def kpi_previous(self, window: Window, owner: str | None = None) -> Headline | None:
+        previous = window.previous()
+        if previous is None:
+            return None
+        with self._connection() as db:
+            return _core(db, previous, owner).headline
+
+    def kpi_now(self, owner: str | None = None) -> tuple[Money, kpis.Health]:
+        with self._connection() as db:
+            return q.money(db, owner), q.health(db, self.clock(), owner)
+
+    def kpi_times(self, window: Window, owner: str | None = None) -> KpiTimes:
+        with self._connection() as db:
+            return KpiTimes(q.time_in_stage(db, window, owner), q.velocity(db, window.until, owner))
+
+    def kpi_report(self, window: Window, owner: str | None = None) -> KpiReport:
+        """Every figure, on one connection (for `leadtui kpi`)."""
+        core = self.kpi_core(window, owner)
+        money, health = self.kpi_now(owner)
+        times = self.kpi_times(window, owner)
+        return KpiReport(
+            window=window,
+            owner=owner,
+            funnel=core.funnel,
+            sources=core.sources,
+            outcomes=core.outcomes,
+            money=money,
+            time_in_stage=times.time_in_stage,
+            velocity=times.velocity,
+            health=health,
+            headline=core.headline,
+            previous=self.kpi_previous(window, owner),
+            lifetime_years=self.lifetime_years(),
+        )
+
+    def owners(self) -> list[str]:
+        with self._connection() as db:
+            return [
+                row[0]
+                for row in db.execute(
+                    "SELECT DISTINCT owner FROM leads WHERE owner IS NOT NULL ORDER BY owner"
+                )
+            ]
+
+    # ----------------------------------------------------------------- spend
+
+    def set_spend(self, source: str, month: str, amount: str) -> int | None:
+        """Record a source's spend for a month (replacing any earlier figure,
+        which is returned)."""
+        entry = SpendEntry(check_source(source), check_month(month), parse_money(amount))
+        with self._transaction() as db:
+            return _store_spend(db, [entry])[0]
+
+    def import_spend(self, path: Path) -> int:
+        """A CSV with columns source, month, amount: all rows or none."""
+        entries = list(_read_spend_csv(path))
+        with self._transaction() as db:
+            _store_spend(db, entries)
+        return len(entries)
+
+    def spend_entries(self) -> list[SpendEntry]:
+        with self._connection() as db:
+            return [
+                SpendEntry(Source(source), month, cents)
+                for source, month, cents in db.execute(
+                    "SELECT source, month, amount_cents FROM spend ORDER BY month, source"
+                )
+            ]
+
+    # --------------------------------------------------------------- settings
+
+    def lifetime_years(self) -> float:
+        with self._connection() as db:
+            stored = read_setting(db, LIFETIME_KEY)
+        return float(stored) if stored else kpis.DEFAULT_LIFETIME_YEARS
+
+    def set_lifetime_years(self, years: float) -> None:
+        if not 0 < years <= 100:
+            raise InvalidInput("expected lifetime must be between 0 and 100 years")
+        with self._transaction() as db:
+            write_setting(db, LIFETIME_KEY, repr(float(years)))
+
+
+def _core(db: sqlite_utils.Database, window: Window, owner: str | None) -> KpiCore:
+    reached, created = q.created_by_source(db, window, owner)
+    outcomes, closed = q.outcomes_by_source(db, window, owner)
+    # Spend is per source, not per rep: with an owner filter it is left out
+    # rather than charged in full to one rep's leads.
+    spend = q.spend_by_source(db, window) if owner is None else {}
+    return KpiCore(kpis.funnel(reached), q.source_rows(created, closed, spend), outcomes)
+
+
+def _store_spend(db: sqlite_utils.Database, entries: Iterable[SpendEntry]) -> list[int | None]:
+    previous = []
+    for entry in entries:
+        row = db.execute(
+            "SELECT amount_cents FROM spend WHERE source = ? AND month = ?",
+            [entry.source.value, entry.month],
+        ).fetchone()
+        previous.append(row[0] if row else None)
+        db.execute(
+            "INSERT OR REPLACE INTO spend (source, month, amount_cents) VALUES (?, ?, ?)",
+            [entry.source.value, entry.month, entry.amount_cents],
+        )
+    return previous
+
+
+def _read_spend_csv(path: Path) -> Iterable[SpendEntry]:
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            reader = csv.DictReader(handle)
+            missing = {"source", "month", "amount"} - {
+                (name or "").strip().lower() for name in reader.fieldnames or []
+            }
+            if missing:
+                absent = ", ".join(sorted(missing))
+                raise InvalidInput(f"{path}: needs columns source, month, amount (no {absent})")
+            rows = [{(k or "").strip().lower(): v for k, v in row.items()} for row in reader]
+    except (OSError, UnicodeDecodeError, csv.Error) as error:
+        raise InvalidInput(
+            f"cannot read {path}: {getattr(error, 'strerror', None) or error}"
+        ) from None
+    for line, row in enumerate(rows, start=2):
+        try:
+            yield SpendEntry(
+                check_source(row.get("source") or ""),
+                check_month(row.get("month") or ""),
+                parse_money(row.get("amount") or ""),
+            )
+        except InvalidInput as error:
+            raise InvalidInput(f"{path} line {line}: {error}; nothing was recorded") from None

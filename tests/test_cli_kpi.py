@@ -1,0 +1,151 @@
+"""`leadtui kpi`, `leadtui spend` and `leadtui setting` on the hand-made
+fixture (tests/kpi_fixture.py; the figures are worked out in
+test_kpi_fixture.py)."""
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from leadtui import cli
+from leadtui.repository import Repository, open_repository
+from tests.conftest import frozen_clock
+from tests.kpi_fixture import build_kpi_fixture
+from tests.test_cli import fails, ok
+
+
+@pytest.fixture
+def kpi_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The fixture, with the CLI's clock frozen at its NOW."""
+    path = tmp_path / "kpi.db"
+    build_kpi_fixture(path)
+
+    def frozen(db_path: Path | None) -> Repository:
+        return open_repository(cli._database_path(db_path), clock=frozen_clock)
+
+    monkeypatch.setattr(cli, "_repository", frozen)
+    return str(path)
+
+
+def test_kpi_json_has_the_documented_keys_and_the_fixture_figures(kpi_db: str) -> None:
+    record = json.loads(ok("kpi", "--json", "--db", kpi_db))
+    assert record["window"] == {
+        "name": "30d",
+        "label": "last 30 days",
+        "since": "2026-10-21T12:00:00+00:00",
+        "until": "2026-11-20T12:00:00+00:00",
+    }
+    assert (record["new_leads"], record["won"], record["lost"], record["win_rate"]) == (
+        7,
+        3,
+        2,
+        0.6,
+    )
+    assert record["revenue_cents"] == 1_500_000
+    assert record["previous"]["new_leads"] == 3
+    assert [step["reached"] for step in record["funnel"]] == [7, 4, 2, 2, 2, 2]
+    referral = next(row for row in record["sources"] if row["source"] == "referral")
+    assert referral["spend_cents"] == 300_000 and referral["roi"] == pytest.approx(2.3333)
+    website = next(row for row in record["sources"] if row["source"] == "website")
+    assert website["cost_per_lead_cents"] is None and website["roi"] is None
+    assert record["lost_reasons"] == [{"reason": "No budget", "count": 2, "value_cents": 600000}]
+    assert (record["rotting"]["count"], record["overdue"]["count"]) == (2, 1)
+    assert set(record["definitions"]) >= {"win_rate", "funnel", "roi", "cost_per_lead"}
+    assert record["lifetime_years"] == 3.0
+
+
+def test_kpi_text_shows_arrows_against_the_previous_window(kpi_db: str) -> None:
+    text = ok("kpi", "--db", kpi_db)
+    assert text.startswith("KPIs for last 30 days (arrows: against the previous window)")
+    assert "New leads                          7  ↑ 133%" in text  # 7 against 3
+    won = next(line for line in text.splitlines() if line.startswith("  Won "))
+    assert won.split() == ["Won", "2"]
+
+
+def test_kpi_windows_owner_and_dates(kpi_db: str) -> None:
+    assert json.loads(ok("kpi", "--json", "--window", "all", "--db", kpi_db))["new_leads"] == 11
+    assert json.loads(ok("kpi", "--json", "--owner", "ben", "--db", kpi_db))["new_leads"] == 1
+    # October 21 to November 19, whole days: C D10, E D15, F D12, A D20, B D25,
+    # G D5 (Nov 15) - J (Nov 18 12:00) too; the window ends Nov 20 00:00.
+    custom = json.loads(
+        ok("kpi", "--json", "--since", "2026-10-22", "--until", "2026-11-19", "--db", kpi_db)
+    )
+    assert custom["window"]["until"] == "2026-11-20T00:00:00+00:00"
+    assert custom["new_leads"] == 7
+
+
+def test_kpi_csv_is_one_row_per_figure(kpi_db: str) -> None:
+    rows = list(csv.reader(io.StringIO(ok("kpi", "--csv", "--db", kpi_db))))
+    assert rows[0] == ["figure", "key", "value"]
+    assert ["new_leads", "", "7"] in rows
+    assert ["funnel.reached", "contacted", "4"] in rows
+    assert ["sources.spend_cents", "referral", "300000"] in rows
+    assert ["sources.roi", "website", ""] in rows  # n/a is empty, not 0
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--since", "last week"], "since: 'last week' is not a date"),
+        (["--since", "2026-11-02", "--until", "2026-11-01"], "ends (2026-11-01) before it starts"),
+    ],
+)
+def test_kpi_refuses_bad_dates_in_one_line(kpi_db: str, args: list[str], message: str) -> None:
+    assert message in fails("kpi", *args, "--db", kpi_db)
+
+
+def test_kpi_json_and_csv_together_is_a_usage_error(kpi_db: str) -> None:
+    result = CliRunner().invoke(cli.main, ["kpi", "--json", "--csv", "--db", kpi_db])
+    assert result.exit_code == 2 and "pick one" in result.output
+
+
+def test_spend_records_lists_and_replaces(db: str) -> None:
+    assert ok("spend", "ads", "1.2k", "--month", "2026-11", "--db", db).strip() == (
+        "ads 2026-11: 1.2k"
+    )
+    assert "(was 1,200)" in ok("spend", "Ads", "1500", "--month", "2026-11", "--db", db)
+    assert ok("spend", "--db", db).strip() == "2026-11  ads                1,500"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["billboards", "100", "--month", "2026-11"], "source: 'billboards' is not one of"),
+        (["ads", "100", "--month", "2026-13"], "month: '2026-13' is not a month"),
+        (["ads", "$abc", "--month", "2026-11"], "value must be a positive amount"),
+    ],
+)
+def test_spend_refuses_bad_input_and_writes_nothing(db: str, args: list[str], message: str) -> None:
+    assert message in fails("spend", *args, "--db", db)
+    assert ok("spend", "--db", db) == ""
+
+
+def test_spend_import_is_all_rows_or_none(db: str, tmp_path: Path) -> None:
+    good = tmp_path / "spend.csv"
+    good.write_text("Source,Month,Amount\nads,2026-10,1000\nreferral,2026-10,2.5k\n")
+    assert "recorded 2 spend rows" in ok("spend", "--import", str(good), "--db", db)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("source,month,amount\nevent,2026-10,300\nevent,October,300\n")
+    message = fails("spend", "--import", str(bad), "--db", db)
+    assert (
+        "line 3: month: 'October' is not a month" in message and "nothing was recorded" in message
+    )
+    assert "event" not in ok("spend", "--db", db)
+    missing = tmp_path / "missing.csv"
+    missing.write_text("source,amount\nads,5\n")
+    assert "needs columns source, month, amount (no month)" in fails(
+        "spend", "--import", str(missing), "--db", db
+    )
+
+
+def test_the_lifetime_setting_feeds_lifetime_value(kpi_db: str) -> None:
+    assert ok("setting", "lifetime-years", "--db", kpi_db).strip() == "lifetime-years = 3"
+    assert ok("setting", "lifetime-years", "5", "--db", kpi_db).strip() == "lifetime-years = 5"
+    record = json.loads(ok("kpi", "--json", "--db", kpi_db))
+    referral = next(row for row in record["sources"] if row["source"] == "referral")
+    assert referral["lifetime_value_cents"] == 5_000_000  # 1,000,000 a deal x 5 years
+    assert "between 0 and 100" in fails("setting", "lifetime-years", "0", "--db", kpi_db)
+    assert "is not a number" in fails("setting", "lifetime-years", "many", "--db", kpi_db)

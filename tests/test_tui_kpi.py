@@ -1,0 +1,193 @@
+"""The KPIs tab on the hand-made fixture: every key, spinners, definitions."""
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable, Input, Static
+
+from leadtui.repository import Repository, open_repository
+from leadtui.tui.app import LeadApp
+from leadtui.tui.help import KeysScreen
+from leadtui.tui.kpi_forms import CustomWindowScreen, SpendScreen
+from leadtui.tui.kpi_pane import KpiPane, SourceTable
+from tests.conftest import NOW, frozen_clock
+from tests.kpi_fixture import build_kpi_fixture
+from tests.tui_helpers import SIZE, main_screen, settle
+
+
+@pytest.fixture
+def kpi_repo(tmp_path: Path) -> Repository:
+    path = tmp_path / "kpi.db"
+    build_kpi_fixture(path)
+    return open_repository(path, actor="tester", clock=frozen_clock)
+
+
+def text_of(app: LeadApp, selector: str) -> str:
+    """A section's text with runs of spaces squashed, so tests name figures,
+    not column widths."""
+    return " ".join(str(main_screen(app).query_one(selector, Static).render()).split())
+
+
+def sources_shown(app: LeadApp) -> list[str]:
+    table = main_screen(app).query_one(SourceTable)
+    return [str(table.get_row_at(row)[0]) for row in range(table.row_count)]
+
+
+async def open_kpis(app: LeadApp, pilot: object) -> KpiPane:
+    await pilot.press("4")  # type: ignore[attr-defined]
+    await settle(pilot)  # type: ignore[arg-type]
+    return main_screen(app).query_one(KpiPane)
+
+
+async def test_the_tab_shows_every_section_with_the_fixture_figures(
+    kpi_repo: Repository,
+) -> None:
+    app = LeadApp(kpi_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_kpis(app, pilot)
+        assert "last 30 days" in text_of(app, "#kpi-window")
+        headline = text_of(app, "#kpi-headline")
+        assert "New leads 7 ↑ 133%" in headline
+        assert "Win rate 60.0% ↑ 20%" in headline
+        assert "weighted 2,350" in headline  # 235,000 cents
+        funnel = text_of(app, "#kpi-funnel")
+        assert "Contacted 4" in funnel and "→ 57.1%" in funnel
+        outcomes = text_of(app, "#kpi-outcomes")
+        assert "3 won, 2 lost" in outcomes and "No budget" in outcomes
+        assert "rotting 50.0%, overdue 25.0%" in text_of(app, "#kpi-time")
+        # Sorted by revenue: referral 10,000, website 5,000, then no revenue by name.
+        assert sources_shown(app) == ["referral", "website", "ads", "event", "other"]
+        for selector in ("#kpi-headline", "#kpi-funnel", "#kpi-outcomes", "#kpi-time"):
+            assert not main_screen(app).query_one(selector).loading
+
+
+async def test_sections_show_a_spinner_until_their_figures_arrive(kpi_repo: Repository) -> None:
+    app = LeadApp(kpi_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await open_kpis(app, pilot)
+        pane.reload()
+        assert all(
+            pane.query_one(selector).loading
+            for selector in ("#kpi-headline", "#kpi-funnel", "#kpi-sources", "#kpi-time")
+        )
+        await settle(pilot)
+        assert not any(
+            pane.query_one(selector).loading
+            for selector in ("#kpi-headline", "#kpi-funnel", "#kpi-sources", "#kpi-time")
+        )
+
+
+async def test_d_cycles_the_window_and_f_the_owner(kpi_repo: Repository) -> None:
+    app = LeadApp(kpi_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_kpis(app, pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        assert "last 90 days" in text_of(app, "#kpi-window")
+        assert "New leads 11" in text_of(app, "#kpi-headline")
+        for label in ("last 365 days", "all time", "last 7 days", "last 30 days"):
+            await pilot.press("d")
+            await settle(pilot)
+            assert label in text_of(app, "#kpi-window")
+        await pilot.press("f")
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        assert "Owner ben" in text_of(app, "#kpi-window")
+        assert "New leads 1" in text_of(app, "#kpi-headline")
+        assert sources_shown(app) == ["other"]
+        await pilot.press("f")
+        await settle(pilot)
+        assert "all owners" in text_of(app, "#kpi-window")
+
+
+async def test_s_sorts_the_sources_by_the_next_column(kpi_repo: Repository) -> None:
+    app = LeadApp(kpi_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_kpis(app, pilot)
+        table = main_screen(app).query_one(SourceTable)
+        await pilot.press("s")  # revenue -> avg deal: referral 10,000, website 2,500
+        assert str(table.columns["avg deal"].label) == "avg deal▼"  # type: ignore[index]
+        assert sources_shown(app)[:2] == ["referral", "website"]
+        for _ in range(4):  # -> spend -> cost/lead -> cost/won -> ROI
+            await pilot.press("s")
+        assert str(table.columns["ROI"].label) == "ROI▼"  # type: ignore[index]
+        # ROI: referral 233%, ads -100%, the rest n/a (no spend), last.
+        assert sources_shown(app) == ["referral", "ads", "event", "other", "website"]
+
+
+async def test_capital_d_asks_for_dates_and_refuses_bad_ones_inline(
+    kpi_repo: Repository,
+) -> None:
+    app = LeadApp(kpi_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_kpis(app, pilot)
+        await pilot.press("D")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, CustomWindowScreen)
+        dialog.query_one("#window-from", Input).value = "first of May"
+        await pilot.press("enter")
+        assert "from: 'first of May' is not a date" in str(
+            dialog.query_one(".field-error", Static).render()
+        )
+        dialog.query_one("#window-from", Input).value = "2026-11-01"
+        dialog.query_one("#window-to", Input).value = "2026-11-19"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "2026-11-01 to 2026-11-19" in text_of(app, "#kpi-window")
+
+
+async def test_dollar_records_spend_and_the_figures_follow(kpi_repo: Repository) -> None:
+    app = LeadApp(kpi_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_kpis(app, pilot)
+        await pilot.press("dollar_sign")
+        await settle(pilot)
+        assert isinstance(app.screen, SpendScreen)
+        await pilot.press(*"lots", "enter")
+        assert "not 'lots'" in str(app.screen.query_one(".field-error", Static).render())
+        app.screen.query_one("#spend-amount", Input).value = "600"
+        await pilot.press("enter")
+        await settle(pilot)
+        entries = kpi_repo.spend_entries()
+        assert any(e.source.value == "ads" and e.month == "2026-11" for e in entries)
+        assert any(e.amount_cents == 60_000 for e in entries)
+
+
+async def test_focus_shows_a_sections_definitions_and_question_mark_lists_them(
+    kpi_repo: Repository,
+) -> None:
+    app = LeadApp(kpi_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_kpis(app, pilot)
+        main_screen(app).set_focus(main_screen(app).query_one("#kpi-funnel"))
+        await pilot.pause()
+        assert "furthest" not in text_of(app, "#kpi-definition")
+        assert "reached each stage" in text_of(app, "#kpi-definition")
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, KeysScreen)
+        shown = str(app.screen.query_one(Static).render())
+        assert "What each KPI means" in shown and "won ÷ (won + lost)" in shown
+
+
+async def test_hostile_owner_names_and_lost_reasons_render_literally(db_path: Path) -> None:
+    from leadtui.models import build_draft
+
+    writer = open_repository(db_path, actor="tester", clock=frozen_clock)
+    hostile = "[b]Boss[/b] [@click=app.quit]x"
+    lead = writer.add_lead(build_draft(name="Ada", owner=hostile))
+    writer.lose(lead, "[red]Budget[/red] [/]")
+    # Viewed a minute later: a window is [since, until), and the loss must
+    # fall before its end.
+    app = LeadApp(open_repository(db_path, clock=lambda: NOW + timedelta(minutes=1)))
+    async with app.run_test(size=SIZE) as pilot:
+        await open_kpis(app, pilot)
+        assert "[red]Budget[/red] [/]" in text_of(app, "#kpi-outcomes")
+        await pilot.press("f")
+        await settle(pilot)
+        assert f"Owner {hostile}" in text_of(app, "#kpi-window")
+        assert app.is_running
+        assert isinstance(main_screen(app).query_one(SourceTable), DataTable)
