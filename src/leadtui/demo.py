@@ -24,6 +24,7 @@ from typing import Any
 from leadtui.models import ActivityKind, Source, Stage, parse_money
 from leadtui.pipeline import OPEN_STAGES
 from leadtui.repository import RowBatch, build_database, open_repository
+from leadtui.repository.kpi_store import SpendEntry
 from leadtui.schema import LEAD_COLUMNS
 from leadtui.scoring import ScoreInput, score
 from leadtui.scoring import Touch as ScoredTouch
@@ -173,6 +174,8 @@ def build_sample_database(
             fields["source"] = Source(row["source"]).value
             fields["value_cents"] = parse_money(row["value"] or "0")
             fields["notes"] = row["notes"]
+            if row.get("follow_up_days"):
+                fields["follow_up_at"] = _iso(anchor + float(row["follow_up_days"]) * DAY)
             created = anchor - float(row["created_days_ago"]) * DAY - 7200
             custom = {
                 name: value for name, value in row.items() if name not in _SAMPLE_COLUMNS and value
@@ -188,20 +191,40 @@ def build_sample_database(
                 custom,
                 rules,
             )
-    return _finish(path, build_database(path, [rows]), rules)
+    with (sample_dir / "spend.csv").open(newline="", encoding="utf-8") as handle:
+        budgets = {
+            row["source"]: parse_money(row["monthly_amount"]) for row in csv.DictReader(handle)
+        }
+    return _finish(path, build_database(path, [rows]), rules, _monthly_spend(budgets, now))
 
 
-def _finish(path: Path, written: int, rules: RuleSet) -> int:
-    """Record the rules that scored the new file, and train the learned score
-    when the data has enough closed leads for it."""
+def _monthly_spend(budgets: dict[str, int], now: datetime) -> list[SpendEntry]:
+    """Each source's monthly budget for the twelve months up to `now`'s."""
+    months = []
+    year, month = now.year, now.month
+    for _ in range(12):
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return [
+        SpendEntry(Source(source), month, cents)
+        for source, cents in budgets.items()
+        if cents
+        for month in months
+    ]
+
+
+def _finish(path: Path, written: int, rules: RuleSet, spend: list[SpendEntry]) -> int:
+    """Record the rules that scored the new file and the marketing spend, and
+    train the learned score when the data has enough closed leads for it."""
     repo = open_repository(path)
     repo.mark_rules_applied(rules)
+    repo.record_spend(spend)
     repo.train_model()
     return written
 
 
 # Columns of leads.csv that fill standard fields; any other becomes a custom field.
-_SAMPLE_COLUMNS = {"ref", "value", "created_days_ago", *LEAD_COLUMNS}
+_SAMPLE_COLUMNS = {"ref", "value", "created_days_ago", "follow_up_days", *LEAD_COLUMNS}
 
 
 # ------------------------------------------------------------ synthetic data
@@ -343,6 +366,21 @@ _TITLE_LIFT = {
 # (employees, lift): small companies rarely buy.
 _EMPLOYEES = ((4, -0.8), (12, -0.4), (35, -0.1), (80, 0.3), (180, 0.4), (600, 0.5), (2500, 0.4))
 _INBOUND_LIFT = 0.45
+FOLLOW_UP_SHARE = 0.3
+# What a lead costs from each source, for the demo's marketing spend: a
+# referral almost nothing, an event or an ad a lot.
+_COST_PER_LEAD = {
+    "website": 150,
+    "ads": 900,
+    "content": 250,
+    "email": 80,
+    "event": 1500,
+    "social": 400,
+    "outbound": 500,
+    "referral": 50,
+    "partner": 300,
+    "other": 0,
+}
 _OPEN = tuple(stage.value for stage in OPEN_STAGES)
 _SOURCES = tuple(source.value for source in Source)
 _LOST_REASONS = ("No budget", "Chose a competitor", "No response", "Bad timing", "Not a fit")
@@ -408,6 +446,9 @@ def synthetic_batch(index: int, count: int, seed: int, anchor: float, rules: Rul
             "lost_reason": pick(_LOST_REASONS) if stage == "lost" else None,
             "notes": "",
         }
+        if stage in _OPEN and rnd() < FOLLOW_UP_SHARE:
+            # From ten days overdue to two weeks ahead.
+            fields["follow_up_at"] = _iso(anchor + (rnd() * 24 - 10) * DAY)
         custom = {"employees": str(employees)}
         _lead_rows(rows, lead_id, fields, created, anchor, pick(_OPEN), touches, custom, rules)
     return rows
@@ -443,4 +484,10 @@ def build_synthetic_database(
 ) -> int:
     rules = rules or load_rules().rules
     written = build_database(path, synthetic_batches(count, seed, now, rules), progress)
-    return _finish(path, written, rules)
+    # Leads arrive evenly over a year from ten sources: a month brings about
+    # count / 120 from each.
+    budgets = {
+        source: round(cost * 100 * count / (12 * len(_SOURCES)))
+        for source, cost in _COST_PER_LEAD.items()
+    }
+    return _finish(path, written, rules, _monthly_spend(budgets, now))

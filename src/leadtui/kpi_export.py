@@ -5,7 +5,6 @@ from collections.abc import Iterator
 from typing import Any
 
 from leadtui.kpis import DEFINITIONS, Headline, KpiReport, SourceRow, change, sparkline
-from leadtui.models import format_money
 
 HEADLINE_KEYS = (
     "new_leads",
@@ -131,7 +130,8 @@ def _percent(value: float | None) -> str:
 
 
 def _money(cents: float | None) -> str:
-    return "n/a" if cents is None else format_money(round(cents))
+    """Whole currency units: KPI figures are for steering, not bookkeeping."""
+    return "n/a" if cents is None else f"{round(cents / 100):,}"
 
 
 def _days(value: float | None) -> str:
@@ -174,15 +174,15 @@ def kpi_lines(report: KpiReport) -> Iterator[str]:
         yield f"  {step.stage.label:<12}{step.reached:>9,}{to_next}"
     yield "By source"
     yield (
-        f"  {'source':<10}{'leads':>7}{'conv':>7}{'win':>7}{'revenue':>12}{'spend':>10}"
-        f"{'CPL':>8}{'ROI':>8}"
+        f"  {'source':<10}{'leads':>7}{'conv':>7}{'win':>7}{'revenue':>13}{'spend':>11}"
+        f"{'CPL':>9}{'ROI':>9}"
     )
     for row in report.sources:
+        roi = "n/a" if row.roi is None else f"{row.roi:.0%}"
         yield (
             f"  {row.source.value:<10}{row.leads:>7,}{_percent(row.conversion):>7}"
-            f"{_percent(row.win_rate):>7}{_money(row.revenue_cents):>12}"
-            f"{_money(row.spend_cents):>10}{_money(row.cost_per_lead_cents):>8}"
-            f"{_percent(row.roi):>8}"
+            f"{_percent(row.win_rate):>7}{_money(row.revenue_cents):>13}"
+            f"{_money(row.spend_cents):>11}{_money(row.cost_per_lead_cents):>9} {roi:>8}"
         )
     yield f"Outcomes: {outcomes.won:,} won, {outcomes.lost:,} lost"
     for reason in outcomes.lost_reasons:

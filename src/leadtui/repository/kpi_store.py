@@ -138,6 +138,10 @@ class KpiStore:
             _store_spend(db, entries)
         return len(entries)
 
+    def record_spend(self, entries: list[SpendEntry]) -> None:
+        with self._transaction() as db:
+            _store_spend(db, entries)
+
     def spend_entries(self) -> list[SpendEntry]:
         with self._connection() as db:
             return [

@@ -20,7 +20,7 @@ from textual.widgets import DataTable, Static
 
 from leadtui import kpis
 from leadtui.kpis import DEFINITIONS, SOURCE_SORTS, Headline, Window, change, sparkline
-from leadtui.models import Stage, format_money
+from leadtui.models import Stage
 from leadtui.repository import Repository
 from leadtui.repository.kpi_store import KpiCore, KpiTimes
 from leadtui.repository.scoring_store import CalibrationRow
@@ -62,7 +62,8 @@ def percent(value: float | None) -> str:
 
 
 def money(cents: float | None) -> str:
-    return "n/a" if cents is None else format_money(round(cents))
+    """Whole currency units: KPI figures are for steering, not bookkeeping."""
+    return "n/a" if cents is None else f"{round(cents / 100):,}"
 
 
 def days(value: float | None) -> str:
@@ -353,7 +354,7 @@ class KpiPane(VerticalScroll):
                 Text(money(row.spend_cents), justify="right"),
                 Text(money(row.cost_per_lead_cents), justify="right"),
                 Text(money(row.cost_per_won_cents), justify="right"),
-                Text(percent(row.roi), justify="right"),
+                Text("n/a" if row.roi is None else f"{row.roi:.0%}", justify="right"),
                 Text(money(row.lifetime_value_cents(self._lifetime)), justify="right"),
             )
         table.loading = False

@@ -1,0 +1,79 @@
+"""The whole KPI computation (what `leadtui kpi` and the KPI tab compute)
+against a floor measured in the same run: the plain SQL aggregates the
+computation needs, each a single GROUP BY over the same rows with none of
+the per-lead logic (furthest stage reached, last change in the window, the
+stage each stay began in).
+
+    python -m bench.kpi --db /tmp/1m.db [--runs 5]
+
+Figures are medians of the runs, per window (30d and all).
+"""
+
+import argparse
+import sqlite3
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from leadtui.clock import to_iso
+from leadtui.kpis import Window
+from leadtui.repository import open_repository
+
+FLOOR_SQL = (
+    # New leads by source.
+    "SELECT source, count(*) FROM leads WHERE created_at >= :since AND created_at < :until"
+    " GROUP BY source",
+    # Stage changes in the window by stage.
+    "SELECT to_stage, count(*) FROM stage_changes WHERE to_stage IN ('new', 'contacted',"
+    " 'engaged', 'qualified', 'opportunity', 'won', 'lost') AND at >= :since AND at < :until"
+    " GROUP BY to_stage",
+    # Open leads: count and value by stage.
+    "SELECT stage, count(*), sum(value_cents) FROM leads GROUP BY stage",
+    # Spend.
+    "SELECT source, sum(amount_cents) FROM spend GROUP BY source",
+)
+
+
+def median_seconds(job: Callable[[], object], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        job()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--db", type=Path, required=True)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    repo = open_repository(args.db)
+    leads = repo.count_leads()
+    now = repo.clock()
+    print(f"KPIs at {leads:,} leads, median of {args.runs} runs")
+    for name in ("30d", "all"):
+        window = Window.last(name, now)
+        bounds = {"since": to_iso(window.since) if window.since else "0000", "until": to_iso(now)}
+
+        def floor(bounds: dict[str, str] = bounds) -> None:
+            with sqlite3.connect(args.db) as conn:
+                for sql in FLOOR_SQL:
+                    conn.execute(sql, bounds).fetchall()
+
+        def report(window: Window = window) -> None:
+            repo.kpi_report(window)
+
+        floor_seconds = median_seconds(floor, args.runs)
+        report_seconds = median_seconds(report, args.runs)
+        print(f"  window {name}:")
+        print(f"    floor (plain GROUP BYs):        {floor_seconds * 1000:8.0f} ms")
+        print(
+            f"    leadtui kpi (every figure):     {report_seconds * 1000:8.0f} ms"
+            f"  ({report_seconds / floor_seconds:.2f}x the floor)"
+        )
+
+
+if __name__ == "__main__":
+    main()
