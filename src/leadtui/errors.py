@@ -30,3 +30,7 @@ class InvalidInput(LeadtuiError):
 
 class DatabaseUnavailable(LeadtuiError):
     """The database file cannot be used: missing dir, read-only, not SQLite, newer."""
+
+
+class Interrupted(LeadtuiError):
+    """A read stopped on purpose (the TUI quitting); nobody needs telling."""

@@ -12,7 +12,7 @@ Design choices, each answering a measured hazard in ARCHITECTURE.md:
 """
 
 from leadtui.repository.bulk import RowBatch, build_database
-from leadtui.repository.connection import Tracer
+from leadtui.repository.connection import Tracer, interrupt_reads
 from leadtui.repository.maintenance import (
     HealthReport,
     backup_database,
@@ -36,6 +36,7 @@ __all__ = [
     "build_database",
     "check_database",
     "current_actor",
+    "interrupt_reads",
     "open_repository",
     "page_key",
     "restore_database",

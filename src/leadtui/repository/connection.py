@@ -6,6 +6,7 @@ operation on the calling thread (hazard 5), busy timeout set, FULL sync.
 
 import os
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -15,7 +16,7 @@ from typing import Any
 import sqlite_utils
 
 from leadtui import schema
-from leadtui.errors import DatabaseUnavailable
+from leadtui.errors import DatabaseUnavailable, Interrupted
 
 Tracer = Callable[[str, Any], None]
 BUSY_TIMEOUT_SECONDS = 10.0
@@ -32,9 +33,17 @@ def synchronous_mode() -> str:
     return mode
 
 
+# Every open connection, so a quitting TUI can stop long reads (a KPI query
+# at a million leads runs for seconds) instead of waiting for them.
+_open_connections: set[sqlite3.Connection] = set()
+_open_lock = threading.Lock()
+
+
 @contextmanager
 def connect(path: Path, tracer: Tracer | None = None) -> Iterator[sqlite_utils.Database]:
     conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+    with _open_lock:
+        _open_connections.add(conn)
     try:
         with readable_errors(path):
             conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
@@ -42,7 +51,20 @@ def connect(path: Path, tracer: Tracer | None = None) -> Iterator[sqlite_utils.D
             conn.execute(f"PRAGMA synchronous = {synchronous_mode()}")
             yield sqlite_utils.Database(conn, tracer=tracer, execute_plugins=False)
     finally:
+        with _open_lock:
+            _open_connections.discard(conn)
         conn.close()
+
+
+def interrupt_reads() -> int:
+    """Stop every query running outside a write transaction (in any thread):
+    each raises Interrupted. Writes are left to finish, so nothing is lost.
+    Returns how many connections were interrupted."""
+    with _open_lock:
+        readers = [conn for conn in _open_connections if not conn.in_transaction]
+    for conn in readers:
+        conn.interrupt()
+    return len(readers)
 
 
 @contextmanager
@@ -67,6 +89,8 @@ def readable_errors(path: Path) -> Iterator[None]:
         yield
     except sqlite3.OperationalError as error:
         message = str(error)
+        if message == "interrupted":
+            raise Interrupted(f"reading {path} was stopped") from None
         if "locked" in message or "busy" in message:
             raise DatabaseUnavailable(
                 f"{path} is busy: another leadtui is writing; try again"

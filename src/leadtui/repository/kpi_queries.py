@@ -23,9 +23,7 @@ _EPOCH = "0000"
 _OWNER = "(:owner IS NULL OR l.owner = :owner)"
 # For stage-change queries: the lead is read only when a rep is chosen (a
 # lookup per change, which is most of such a query's cost otherwise).
-_CHANGE_OWNER = (
-    "(:owner IS NULL OR (SELECT l.owner FROM leads l WHERE l.id = sc.lead_id) = :owner)"
-)
+_CHANGE_OWNER = "(:owner IS NULL OR (SELECT l.owner FROM leads l WHERE l.id = sc.lead_id) = :owner)"
 _OPEN_SQL = ", ".join(f"'{stage.value}'" for stage in OPEN_STAGES)
 _ALL_STAGES_SQL = ", ".join(f"'{stage.value}'" for stage in Stage)
 _RANK = (
@@ -186,8 +184,7 @@ def money(db: sqlite_utils.Database, owner: str | None) -> Money:
     # Without an owner filter the (stage, value_cents) index answers alone.
     where = f"l.stage IN ({_OPEN_SQL})" + (" AND l.owner = :owner" if owner else "")
     rows = db.execute(
-        f"SELECT l.stage, count(*), sum(l.value_cents) FROM leads l WHERE {where}"
-        " GROUP BY l.stage",
+        f"SELECT l.stage, count(*), sum(l.value_cents) FROM leads l WHERE {where} GROUP BY l.stage",
         {"owner": owner},
     ).fetchall()
     return Money(

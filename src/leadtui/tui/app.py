@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Footer, Header, OptionList, TabbedContent
 from leadtui import __version__, resources
 from leadtui.kpis import DEFINITIONS
 from leadtui.models import Lead, LeadDraft, Stage, Temperature
-from leadtui.repository import Repository
+from leadtui.repository import Repository, interrupt_reads
 from leadtui.tui.board import BoardPane
 from leadtui.tui.dbwork import WATCH_GROUP, WRITE_GROUP, run_db
 from leadtui.tui.detail import DetailPane
@@ -415,9 +415,12 @@ class MainScreen(Screen[None]):
 
     async def action_quit(self) -> None:
         # Let a write that is still running finish: quitting never loses a change.
-        await self.app.workers.wait_for_complete(
-            [w for w in self.app.workers if w.group == WRITE_GROUP]
-        )
+        # (Only if there is one: Textual reads an empty list as "every worker".)
+        if writes := [w for w in self.app.workers if w.group == WRITE_GROUP]:
+            await self.app.workers.wait_for_complete(writes)
+        # Reads still running (a KPI query at a million leads takes seconds)
+        # are stopped rather than waited for.
+        interrupt_reads()
         self.app.exit()
 
 

@@ -11,7 +11,7 @@ from typing import Protocol, TypeVar, cast
 
 from textual.widget import Widget
 
-from leadtui.errors import LeadtuiError
+from leadtui.errors import Interrupted, LeadtuiError
 from leadtui.repository import Repository
 
 T = TypeVar("T")
@@ -55,6 +55,8 @@ def run_db(
     def work() -> None:
         try:
             result = job(repo)
+        except Interrupted:
+            return  # stopped on purpose (quitting): nothing to show
         except LeadtuiError as error:
             app.call_from_thread(failed, str(error))
             return
