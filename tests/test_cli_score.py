@@ -66,7 +66,7 @@ def test_train_with_too_little_history_is_a_one_line_error(db: str) -> None:
 def test_evaluate_prints_auc_log_loss_and_deciles_on_demo_data(demo_db: str) -> None:
     record = json.loads(ok("score", "evaluate", "--json", "--seed", "3", "--db", demo_db))
     assert {"auc", "log_loss", "n_train", "n_test", "deciles"} <= set(record)
-    assert record["auc"] > 0.7
+    assert record["auc"] > 0.65  # well above a coin toss (0.71 on 10k demo leads)
     assert record["n_train"] > 1500 and 0.2 < record["n_test"] / record["n_train"] < 0.6
     assert [d["decile"] for d in record["deciles"]] == list(range(1, 11))
     rates = [d["win_rate"] for d in record["deciles"]]

@@ -163,13 +163,13 @@ def total_row(rows: Sequence[SourceRow]) -> SourceRow:
 # The by-source table's sortable columns: (label, key); None sorts last.
 SOURCE_SORTS: tuple[tuple[str, str], ...] = (
     ("leads", "leads"),
-    ("conversion", "conversion"),
-    ("win rate", "win_rate"),
+    ("conv", "conversion"),
+    ("win", "win_rate"),
     ("revenue", "revenue_cents"),
-    ("avg deal", "average_deal_cents"),
+    ("deal", "average_deal_cents"),
     ("spend", "spend_cents"),
-    ("cost/lead", "cost_per_lead_cents"),
-    ("cost/won", "cost_per_won_cents"),
+    ("CPL", "cost_per_lead_cents"),
+    ("CPW", "cost_per_won_cents"),
     ("ROI", "roi"),
 )
 

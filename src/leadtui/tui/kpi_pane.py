@@ -28,6 +28,8 @@ from leadtui.tui.dbwork import WRITE_GROUP, HasRepository, run_db
 from leadtui.tui.kpi_forms import CustomWindowScreen, SpendInput, SpendScreen
 
 BAR_WIDTH = 30
+# Column widths of the by-source table (default 6): 71 cells in all.
+SOURCE_WIDTHS = {"source": 9, "conv": 5, "win": 5, "revenue": 8, "ROI": 8}
 Parts = list[str | tuple[str, str]]
 
 # Which definitions each section shows when it has focus.
@@ -57,8 +59,20 @@ SECTION_DEFINITIONS: dict[str, tuple[str, ...]] = {
 }
 
 
-def percent(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.1%}"
+def percent(value: float | None, digits: int = 1) -> str:
+    return "n/a" if value is None else f"{value:.{digits}%}"
+
+
+def compact(cents: float | None) -> str:
+    """4.1M, 27k, 1.8k, 950: the by-source table must fit 80 columns."""
+    if cents is None:
+        return "n/a"
+    units = cents / 100
+    if units >= 1_000_000:
+        return f"{units / 1_000_000:.1f}M"
+    if units >= 10_000:
+        return f"{units / 1_000:.0f}k"
+    return f"{units / 1_000:.1f}k" if units >= 1_000 else f"{units:.0f}"
 
 
 def money(cents: float | None) -> str:
@@ -204,7 +218,11 @@ def calibration_content(rows: list[CalibrationRow]) -> Content:
 
 
 class SourceTable(DataTable[Text], can_focus=True):
-    """The by-source table; `s` changes the column it is sorted by."""
+    """The by-source table; `s` changes the column it is sorted by. Cells
+    carry their own leading space instead of padding, to fit 80 columns."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(cell_padding=0, **kwargs)
 
 
 class KpiPane(VerticalScroll):
@@ -239,8 +257,9 @@ class KpiPane(VerticalScroll):
         self._times: KpiTimes | None = None
         self._lifetime = kpis.DEFAULT_LIFETIME_YEARS
         table = self.query_one(SourceTable)
-        for label in ("Source", *(label for label, _ in SOURCE_SORTS), "LTV"):
-            table.add_column(label, key=label)
+        for label in ("source", *(label for label, _ in SOURCE_SORTS), "LTV"):
+            width = SOURCE_WIDTHS.get(label, 6)
+            table.add_column(label, key=label, width=width)
 
     def _now(self) -> datetime:
         return cast(HasRepository, self.app).repo.clock()
@@ -342,20 +361,25 @@ class KpiPane(VerticalScroll):
         sort_label = next(label for label, key in SOURCE_SORTS if key == self.sort_key)
         for column in table.columns.values():
             name = str(column.key.value)
-            column.label = Text(name + ("▼" if name == sort_label else ""))
+            marked = name + ("▼" if name == sort_label else "")
+            column.label = Text(marked) if name == "source" else Text(f" {marked}", justify="right")
         for row in kpis.sort_sources(self._core.sources, self.sort_key):
+            roi = "n/a" if row.roi is None else f"{row.roi:.0%}"
+            figures = (
+                f"{row.leads:,}",
+                percent(row.conversion, 0),
+                percent(row.win_rate, 0),
+                compact(row.revenue_cents),
+                compact(row.average_deal_cents),
+                compact(row.spend_cents),
+                compact(row.cost_per_lead_cents),
+                compact(row.cost_per_won_cents),
+                roi,
+                compact(row.lifetime_value_cents(self._lifetime)),
+            )
             table.add_row(
                 Text(row.source.value),
-                Text(f"{row.leads:,}", justify="right"),
-                Text(percent(row.conversion), justify="right"),
-                Text(percent(row.win_rate), justify="right"),
-                Text(money(row.revenue_cents), justify="right"),
-                Text(money(row.average_deal_cents), justify="right"),
-                Text(money(row.spend_cents), justify="right"),
-                Text(money(row.cost_per_lead_cents), justify="right"),
-                Text(money(row.cost_per_won_cents), justify="right"),
-                Text("n/a" if row.roi is None else f"{row.roi:.0%}", justify="right"),
-                Text(money(row.lifetime_value_cents(self._lifetime)), justify="right"),
+                *(Text(f" {figure}", justify="right") for figure in figures),
             )
         table.loading = False
 
