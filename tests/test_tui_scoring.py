@@ -35,6 +35,16 @@ def trained_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+async def open_top_lead(app: LeadApp, pilot: Pilot[None]) -> int:
+    """Open the inbox's first lead in the Lead tab; its id."""
+    await settle(pilot)
+    lead_id = main_screen(app).query_one(InboxPane).selected_lead_id()
+    assert lead_id is not None
+    await pilot.press("enter")
+    await settle(pilot)
+    return lead_id
+
+
 def trained_repo(trained_path: Path, tmp_path: Path) -> Repository:
     copy = tmp_path / "demo.db"
     with sqlite3.connect(trained_path) as source, sqlite3.connect(copy) as target:
@@ -110,10 +120,7 @@ async def test_t_pins_the_temperature_through_each_value_and_back_to_the_score(
 ) -> None:
     app = LeadApp(sample_repo)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        lead_id = main_screen(app).query_one(InboxPane).selected_lead_id() or 0
-        await pilot.press("enter")
-        await settle(pilot)
+        lead_id = await open_top_lead(app, pilot)
         own = sample_repo.get_lead(lead_id).temperature
         seen = []
         for _ in range(4):
@@ -200,10 +207,7 @@ async def test_l_logs_an_inbound_meeting_and_the_score_rises_on_screen(
 ) -> None:
     app = LeadApp(sample_repo)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        lead_id = main_screen(app).query_one(InboxPane).selected_lead_id() or 0
-        await pilot.press("enter")
-        await settle(pilot)
+        lead_id = await open_top_lead(app, pilot)
         before = sample_repo.get_lead(lead_id).score
         await pilot.press("l")
         await settle(pilot)

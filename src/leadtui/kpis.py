@@ -106,8 +106,24 @@ def funnel(reached_counts: dict[Stage, int]) -> list[FunnelStep]:
     return steps
 
 
+class ClosedFigures:
+    """Figures of a closed cohort, shared by a source's row and the totals."""
+
+    won: int
+    lost: int
+    revenue_cents: int
+
+    @property
+    def win_rate(self) -> float | None:
+        return ratio(self.won, self.won + self.lost)
+
+    @property
+    def average_deal_cents(self) -> float | None:
+        return ratio(self.revenue_cents, self.won)
+
+
 @dataclass(frozen=True)
-class SourceRow:
+class SourceRow(ClosedFigures):
     """One source over the window. leads/converted: created cohort;
     won/lost/revenue: closed cohort; spend: prorated to the window."""
 
@@ -122,14 +138,6 @@ class SourceRow:
     @property
     def conversion(self) -> float | None:
         return ratio(self.converted, self.leads)
-
-    @property
-    def win_rate(self) -> float | None:
-        return ratio(self.won, self.won + self.lost)
-
-    @property
-    def average_deal_cents(self) -> float | None:
-        return ratio(self.revenue_cents, self.won)
 
     @property
     def cost_per_lead_cents(self) -> float | None:
@@ -192,7 +200,7 @@ class LostReason:
 
 
 @dataclass(frozen=True)
-class Outcomes:
+class Outcomes(ClosedFigures):
     """The closed cohort."""
 
     won: int = 0
@@ -201,14 +209,6 @@ class Outcomes:
     cycle_days: tuple[float, ...] = ()  # created -> won, per won lead
     lost_reasons: tuple[LostReason, ...] = ()
     lost_by_stage: dict[Stage, int] = field(default_factory=dict)
-
-    @property
-    def win_rate(self) -> float | None:
-        return ratio(self.won, self.won + self.lost)
-
-    @property
-    def average_deal_cents(self) -> float | None:
-        return ratio(self.revenue_cents, self.won)
 
     @property
     def average_cycle_days(self) -> float | None:
