@@ -276,15 +276,14 @@ class Headline:
     cost_per_lead_cents: float | None
 
     @classmethod
-    def of(cls, sources: Sequence[SourceRow], outcomes: Outcomes) -> "Headline":
-        total = total_row(sources)
+    def of(cls, new_leads: int, spend_cents: int, outcomes: Outcomes) -> "Headline":
         return cls(
-            new_leads=total.leads,
+            new_leads=new_leads,
             win_rate=outcomes.win_rate,
             revenue_cents=outcomes.revenue_cents,
             average_deal_cents=outcomes.average_deal_cents,
             average_cycle_days=outcomes.average_cycle_days,
-            cost_per_lead_cents=total.cost_per_lead_cents,
+            cost_per_lead_cents=ratio(spend_cents, new_leads) if spend_cents else None,
         )
 
 

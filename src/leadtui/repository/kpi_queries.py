@@ -77,6 +77,16 @@ def created_by_source(
     return dict(reached), {source: (n, won) for source, (n, won) in by_source.items()}
 
 
+def count_created(db: sqlite_utils.Database, window: Window, owner: str | None) -> int:
+    return int(
+        db.execute(
+            f"SELECT count(*) FROM leads l"
+            f" WHERE l.created_at >= :since AND l.created_at < :until AND {_OWNER}",
+            params(window, owner),
+        ).fetchone()[0]
+    )
+
+
 # The closed cohort: a change to Won or Lost inside the window that no later
 # change of the same lead inside the window undid. Only the window's closing
 # changes are scanned (the (to_stage, at) index), each checked with one probe

@@ -34,7 +34,8 @@ class KpiCore:
 
     @property
     def headline(self) -> Headline:
-        return Headline.of(self.sources, self.outcomes)
+        total = kpis.total_row(self.sources)
+        return Headline.of(total.leads, total.spend_cents, self.outcomes)
 
 
 @dataclass(frozen=True)
@@ -82,8 +83,11 @@ class KpiStore:
         previous = window.previous()
         if previous is None:
             return None
+        # Only the headline is compared: a count of new leads, not the funnel.
         with self._connection() as db:
-            return _core(db, previous, owner).headline
+            outcomes, _ = q.outcomes_by_source(db, previous, owner)
+            spend = sum(q.spend_by_source(db, previous).values()) if owner is None else 0
+            return Headline.of(q.count_created(db, previous, owner), spend, outcomes)
 
     def kpi_now(self, owner: str | None = None) -> tuple[Money, kpis.Health]:
         with self._connection() as db:
