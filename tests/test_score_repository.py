@@ -328,3 +328,22 @@ def test_a_version_1_file_is_upgraded_in_place_and_rescored(tmp_path: Path) -> N
     assert repo.get_lead(1).score == 40
     with sqlite3.connect(path) as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION
+
+
+def test_a_stopped_repository_ends_a_full_rescore_after_one_batch_and_resumes_later(
+    db_path: Path, scored: Repository, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A quitting TUI must not wait for a million-lead rescore: each batch is
+    its own transaction, and an unfinished rescore runs again next time."""
+    from leadtui.repository import scoring_store
+
+    monkeypatch.setattr(scoring_store, "RESCORE_BATCH", 10)
+    for n in range(25):
+        scored.add_lead(build_draft(name=f"Lead {n}", source="referral"))
+    doubled = with_rules(db_path, RULES_A.replace("points = 40", "points = 80"), clock)
+    doubled.stop()
+    assert doubled.rescore_open_leads() == 10
+    assert [lead.score for lead in doubled.all_leads()].count(80) == 10
+    again = with_rules(db_path, RULES_A.replace("points = 40", "points = 80"), clock)
+    assert again.refresh_scores() == 25  # the rules were never marked applied: all again
+    assert {lead.score for lead in again.all_leads()} == {80}

@@ -1,6 +1,7 @@
 """The Repository's scoring operations: details, pinning, refresh, training,
 evaluation and calibration (mixed into Repository)."""
 
+import threading
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -98,8 +99,15 @@ class ScoringStore:
 
     clock: Clock
     _rules: LoadedRules | None
+    _stopping: threading.Event
     _connection: Callable[[], AbstractContextManager[sqlite_utils.Database]]
     _transaction: Callable[[], AbstractContextManager[sqlite_utils.Database]]
+
+    def stop(self) -> None:
+        """Make long batch jobs (a full rescore) end after their current
+        batch: a quitting TUI must not wait 30 s for a million leads. Each
+        batch is its own transaction, and what is left is redone next time."""
+        self._stopping.set()
 
     @property
     def loaded_rules(self) -> LoadedRules:
@@ -199,7 +207,7 @@ class ScoringStore:
                 if due:
                     self._rescore(db, due, now)
             done += len(due)
-            if len(due) < RESCORE_BATCH:
+            if len(due) < RESCORE_BATCH or self._stopping.is_set():
                 break
         return done
 
@@ -229,6 +237,8 @@ class ScoringStore:
             last_id = ids[-1]
             if progress:
                 progress(len(ids))
+            if self._stopping.is_set():
+                return done  # the rules version is not recorded: resumed next time
 
     def mark_rules_applied(self, rules: RuleSet) -> None:
         """Record that every stored score came from `rules` (a bulk build that

@@ -2,6 +2,7 @@
 choices behind it are in the package docstring)."""
 
 import getpass
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from datetime import datetime
@@ -67,6 +68,8 @@ class Repository(ScoringStore, KpiStore):
         self.clock = clock
         self.tracer = tracer
         self._rules = rules  # loaded on first use when not given
+        # Set by stop(): long batch jobs (rescoring every lead) end early.
+        self._stopping = threading.Event()
 
     # ----------------------------------------------------------- connections
 

@@ -419,7 +419,9 @@ class MainScreen(Screen[None]):
         if writes := [w for w in self.app.workers if w.group == WRITE_GROUP]:
             await self.app.workers.wait_for_complete(writes)
         # Reads still running (a KPI query at a million leads takes seconds)
-        # are stopped rather than waited for.
+        # are stopped rather than waited for, and a background rescore ends
+        # after its current batch.
+        self.repo.stop()
         interrupt_reads()
         self.app.exit()
 
