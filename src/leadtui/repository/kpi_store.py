@@ -80,14 +80,8 @@ class KpiStore:
             return _core(db, window, owner)
 
     def kpi_previous(self, window: Window, owner: str | None = None) -> Headline | None:
-        previous = window.previous()
-        if previous is None:
-            return None
-        # Only the headline is compared: a count of new leads, not the funnel.
         with self._connection() as db:
-            outcomes, _ = q.outcomes_by_source(db, previous, owner)
-            spend = sum(q.spend_by_source(db, previous).values()) if owner is None else 0
-            return Headline.of(q.count_created(db, previous, owner), spend, outcomes)
+            return _previous(db, window, owner)
 
     def kpi_now(self, owner: str | None = None) -> tuple[Money, kpis.Health]:
         with self._connection() as db:
@@ -98,24 +92,28 @@ class KpiStore:
             return KpiTimes(q.time_in_stage(db, window, owner), q.velocity(db, window.until, owner))
 
     def kpi_report(self, window: Window, owner: str | None = None) -> KpiReport:
-        """Every figure, on one connection (for `leadtui kpi`)."""
-        core = self.kpi_core(window, owner)
-        money, health = self.kpi_now(owner)
-        times = self.kpi_times(window, owner)
-        return KpiReport(
-            window=window,
-            owner=owner,
-            funnel=core.funnel,
-            sources=core.sources,
-            outcomes=core.outcomes,
-            money=money,
-            time_in_stage=times.time_in_stage,
-            velocity=times.velocity,
-            health=health,
-            headline=core.headline,
-            previous=self.kpi_previous(window, owner),
-            lifetime_years=self.lifetime_years(),
-        )
+        """Every figure (for `leadtui kpi`), read in one transaction so they all
+        describe the same moment even while teammates keep writing."""
+        with self._connection() as db:
+            db.execute("BEGIN")
+            try:
+                core = _core(db, window, owner)
+                return KpiReport(
+                    window=window,
+                    owner=owner,
+                    funnel=core.funnel,
+                    sources=core.sources,
+                    outcomes=core.outcomes,
+                    money=q.money(db, owner),
+                    time_in_stage=q.time_in_stage(db, window, owner),
+                    velocity=q.velocity(db, window.until, owner),
+                    health=q.health(db, self.clock(), owner),
+                    headline=core.headline,
+                    previous=_previous(db, window, owner),
+                    lifetime_years=_lifetime_years(db),
+                )
+            finally:
+                db.execute("COMMIT")
 
     def owners(self) -> list[str]:
         with self._connection() as db:
@@ -159,8 +157,7 @@ class KpiStore:
 
     def lifetime_years(self) -> float:
         with self._connection() as db:
-            stored = read_setting(db, LIFETIME_KEY)
-        return float(stored) if stored else kpis.DEFAULT_LIFETIME_YEARS
+            return _lifetime_years(db)
 
     def set_lifetime_years(self, years: float) -> None:
         if not 0 < years <= 100:
@@ -176,6 +173,21 @@ def _core(db: sqlite_utils.Database, window: Window, owner: str | None) -> KpiCo
     # rather than charged in full to one rep's leads.
     spend = q.spend_by_source(db, window) if owner is None else {}
     return KpiCore(kpis.funnel(reached), q.source_rows(created, closed, spend), outcomes)
+
+
+def _lifetime_years(db: sqlite_utils.Database) -> float:
+    stored = read_setting(db, LIFETIME_KEY)
+    return float(stored) if stored else kpis.DEFAULT_LIFETIME_YEARS
+
+
+def _previous(db: sqlite_utils.Database, window: Window, owner: str | None) -> Headline | None:
+    """The previous window's headline only: a count of new leads, not the funnel."""
+    previous = window.previous()
+    if previous is None:
+        return None
+    outcomes, _ = q.outcomes_by_source(db, previous, owner)
+    spend = sum(q.spend_by_source(db, previous).values()) if owner is None else 0
+    return Headline.of(q.count_created(db, previous, owner), spend, outcomes)
 
 
 def _store_spend(db: sqlite_utils.Database, entries: Iterable[SpendEntry]) -> list[int | None]:
