@@ -1,7 +1,6 @@
 """Every key of the walking skeleton, driven by Pilot at 80x24."""
 
 import sqlite3
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -27,6 +26,7 @@ from tests.tui_helpers import (
     main_screen,
     selected_inbox_lead,
     settle,
+    wait_until,
 )
 
 HOSTILE = "Acme [/] Corp [@click=app.quit]x [link=http://evil]y[/link] [b]Lead [VIP]"
@@ -367,16 +367,6 @@ async def test_inbox_loads_a_page_at_a_time(db_path: Path) -> None:
         await settle(pilot)
         assert table.row_count == PAGE_SIZE + 30
         assert len(set(inbox_names(app))) == PAGE_SIZE + 30
-
-
-async def wait_until(pilot: Pilot[None], condition: Callable[[], bool]) -> None:
-    """Await a condition that depends on another process's commit reaching
-    the app (live refresh polls every 0.5 s), with a deadline."""
-    for _ in range(100):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("condition never became true")
 
 
 async def test_another_process_change_shows_up_and_the_cursor_stays_on_its_lead(

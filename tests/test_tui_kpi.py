@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import DataTable, Input, Static
 
+from leadtui.models import build_draft
 from leadtui.repository import Repository, open_repository
 from leadtui.tui.app import LeadApp
 from leadtui.tui.help import KeysScreen
@@ -13,7 +14,7 @@ from leadtui.tui.kpi_forms import CustomWindowScreen, SpendScreen
 from leadtui.tui.kpi_pane import KpiPane, SourceTable
 from tests.conftest import NOW, frozen_clock
 from tests.kpi_fixture import build_kpi_fixture
-from tests.tui_helpers import SIZE, main_screen, settle
+from tests.tui_helpers import SIZE, main_screen, settle, wait_until
 
 
 @pytest.fixture
@@ -32,6 +33,10 @@ def text_of(app: LeadApp, selector: str) -> str:
 def sources_shown(app: LeadApp) -> list[str]:
     table = main_screen(app).query_one(SourceTable)
     return [str(table.get_row_at(row)[0]) for row in range(table.row_count)]
+
+
+def reload_pending(pane: KpiPane) -> bool:
+    return pane._reload_pending
 
 
 async def open_kpis(app: LeadApp, pilot: object) -> KpiPane:
@@ -174,8 +179,6 @@ async def test_focus_shows_a_sections_definitions_and_question_mark_lists_them(
 
 
 async def test_hostile_owner_names_and_lost_reasons_render_literally(db_path: Path) -> None:
-    from leadtui.models import build_draft
-
     writer = open_repository(db_path, actor="tester", clock=frozen_clock)
     hostile = "[b]Boss[/b] [@click=app.quit]x"
     lead = writer.add_lead(build_draft(name="Ada", owner=hostile))
@@ -191,3 +194,22 @@ async def test_hostile_owner_names_and_lost_reasons_render_literally(db_path: Pa
         assert f"Owner {hostile}" in text_of(app, "#kpi-window")
         assert app.is_running
         assert isinstance(main_screen(app).query_one(SourceTable), DataTable)
+
+
+async def test_a_teammates_change_updates_the_figures_without_piling_up_queries(
+    kpi_repo: Repository,
+) -> None:
+    app = LeadApp(kpi_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        pane = await open_kpis(app, pilot)
+        pane.reload()
+        pane.reload()  # asked for while the first runs: it waits, it does not pile up
+        sections = [w for w in app.workers if w.node is pane and w.is_running]
+        assert reload_pending(pane) and len(sections) <= 6
+        await settle(pilot)
+        assert not reload_pending(pane)
+        teammate = open_repository(
+            kpi_repo.path, actor="maria", clock=lambda: NOW - timedelta(hours=1)
+        )
+        teammate.add_lead(build_draft(name="Fresh lead", source="event"))
+        await wait_until(pilot, lambda: "New leads 8" in text_of(app, "#kpi-headline"))

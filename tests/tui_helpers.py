@@ -1,5 +1,7 @@
 """Helpers for Pilot tests: wait for conditions, never for wall time."""
 
+from collections.abc import Callable
+
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
@@ -49,3 +51,13 @@ def selected_inbox_lead(app: LeadApp) -> int:
     lead_id = main_screen(app).query_one(InboxPane).selected_lead_id()
     assert lead_id is not None
     return lead_id
+
+
+async def wait_until(pilot: Pilot[None], condition: Callable[[], bool]) -> None:
+    """Await a condition that depends on another process's commit reaching
+    the app (live refresh polls every 0.5 s), with a deadline."""
+    for _ in range(100):
+        if condition():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("condition never became true")

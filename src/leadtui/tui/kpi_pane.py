@@ -17,6 +17,7 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import DataTable, Static
+from textual.worker import Worker
 
 from leadtui import kpis
 from leadtui.kpis import DEFINITIONS, SOURCE_SORTS, Headline, Window, change, sparkline
@@ -256,6 +257,7 @@ class KpiPane(VerticalScroll):
         self._now_figures: Any = None
         self._times: KpiTimes | None = None
         self._lifetime = kpis.DEFAULT_LIFETIME_YEARS
+        self._reload_pending = False
         table = self.query_one(SourceTable)
         for label in ("source", *(label for label, _ in SOURCE_SORTS), "LTV"):
             width = SOURCE_WIDTHS.get(label, 6)
@@ -267,6 +269,27 @@ class KpiPane(VerticalScroll):
     # ------------------------------------------------------------- loading
 
     def reload(self) -> None:
+        """Re-read on the screen's behalf (tab shown, a teammate's commit). At
+        a million leads the figures take seconds, while live refresh may ask
+        every half second: a reload asked for while one runs waits for it."""
+        if self._loading():
+            self._reload_pending = True
+            return
+        self._load()
+
+    def _loading(self) -> bool:
+        return any(
+            worker.node is self and worker.is_running and worker.group.startswith("kpi-")
+            for worker in self.app.workers
+        )
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # When the last section's worker has ended, run a reload asked for meanwhile.
+        if event.worker.is_finished and self._reload_pending and not self._loading():
+            self._reload_pending = False
+            self._load()
+
+    def _load(self) -> None:
         """Every section loads on its own worker and shows a spinner until
         its figures arrive; keys keep working meanwhile."""
         if self.window_name != "custom":
@@ -389,13 +412,13 @@ class KpiPane(VerticalScroll):
         choices = kpis.WINDOW_CHOICES
         current = choices.index(self.window_name) if self.window_name in choices else -1
         self.window_name = choices[(current + 1) % len(choices)]
-        self.reload()
+        self._load()
 
     def action_custom_window(self) -> None:
         def chosen(window: Window | None) -> None:
             if window is not None:
                 self.window, self.window_name = window, "custom"
-                self.reload()
+                self._load()
 
         self.app.push_screen(CustomWindowScreen(self._now().date()), chosen)
 
@@ -403,7 +426,7 @@ class KpiPane(VerticalScroll):
         choices: list[str | None] = [None, *self.owners]
         current = choices.index(self.owner) if self.owner in choices else 0
         self.owner = choices[(current + 1) % len(choices)]
-        self.reload()
+        self._load()
 
     def action_next_sort(self) -> None:
         keys = [key for _, key in SOURCE_SORTS]
@@ -424,7 +447,7 @@ class KpiPane(VerticalScroll):
                     markup=False,
                     timeout=3,
                 )
-                self.reload()
+                self._load()
 
             run_db(self, save, saved, key=WRITE_GROUP)
 
