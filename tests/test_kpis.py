@@ -97,3 +97,26 @@ def test_changes_and_sparklines() -> None:
     assert change(5, 0) is None and change(None, 3) is None
     assert sparkline([0, 1, 2, 4, 8]) == "▁▁▂▄█"
     assert sparkline([0, 0]) == "▁▁"
+
+
+@given(st.text(max_size=12))
+def test_a_spend_month_is_yyyy_mm_or_one_line_error(text: str) -> None:
+    from leadtui.repository.kpi_store import check_month
+
+    try:
+        month = check_month(text)
+    except InvalidInput as error:
+        assert str(error).startswith("month: ") and "\n" not in str(error)
+    else:
+        year, number = month.split("-")
+        assert len(year) == 4 and 1 <= int(number) <= 12
+
+
+@given(st.text(max_size=12))
+def test_a_spend_source_is_a_known_source_or_one_line_error(text: str) -> None:
+    from leadtui.repository.kpi_store import check_source
+
+    try:
+        assert check_source(text) in set(Source)
+    except InvalidInput as error:
+        assert str(error).startswith("source: ") and "\n" not in str(error)
