@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from leadtui import cli
+from leadtui import cli, cli_common
 from leadtui.repository import Repository, open_repository
 from tests.conftest import frozen_clock
 from tests.kpi_fixture import build_kpi_fixture
@@ -24,9 +24,9 @@ def kpi_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     build_kpi_fixture(path)
 
     def frozen(db_path: Path | None) -> Repository:
-        return open_repository(cli._database_path(db_path), clock=frozen_clock)
+        return open_repository(cli_common.database_path(db_path), clock=frozen_clock)
 
-    monkeypatch.setattr(cli, "_repository", frozen)
+    monkeypatch.setattr(cli_common, "repository", frozen)
     return str(path)
 
 

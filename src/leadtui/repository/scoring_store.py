@@ -127,11 +127,12 @@ class ScoringStore:
     def score_details(self, lead_id: int) -> ScoreDetails:
         """Both scores of a lead as of now, with the reasons and factors."""
         with self._connection() as db:
-            lead = fetch_lead(db, lead_id)
-            model = read_model(db)
-            rated = rate(db, [lead_id], self.rules, model, self.clock())[lead_id]
-            reason = None if model else self._no_model_reason(db)
-        return ScoreDetails(lead, rated, model, reason)
+            return self._score_details(db, fetch_lead(db, lead_id))
+
+    def _score_details(self, db: sqlite_utils.Database, lead: Lead) -> ScoreDetails:
+        model = read_model(db)
+        rated = rate(db, [lead.id], self.rules, model, self.clock())[lead.id]
+        return ScoreDetails(lead, rated, model, None if model else self._no_model_reason(db))
 
     def learned_model(self) -> Model | None:
         with self._connection() as db:

@@ -25,7 +25,7 @@ from leadtui.repository.connection import (
 )
 from leadtui.repository.kpi_store import KpiStore
 from leadtui.repository.rows import LEAD_SELECT, fetch_lead, lead_from_row
-from leadtui.repository.scoring_store import ScoringStore
+from leadtui.repository.scoring_store import ScoreDetails, ScoringStore
 from leadtui.repository.watch import ChangeWatcher
 from leadtui.sanitize import clean_text
 from leadtui.scoring_rules import LoadedRules
@@ -164,6 +164,15 @@ class Repository(ScoringStore, KpiStore):
         """What the Lead tab and `show` display, read on one connection."""
         with self._connection() as db:
             return fetch_lead(db, lead_id), _history(db, lead_id, limit)
+
+    def lead_page(
+        self, lead_id: int, *, limit: int = 200
+    ) -> tuple[Lead, list[HistoryEntry], ScoreDetails]:
+        """Everything the Lead tab shows: the lead, its history and both
+        scores with their reasons, read on one connection."""
+        with self._connection() as db:
+            lead = fetch_lead(db, lead_id)
+            return lead, _history(db, lead_id, limit), self._score_details(db, lead)
 
     def watcher(self) -> ChangeWatcher:
         return ChangeWatcher(self.path)

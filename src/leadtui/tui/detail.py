@@ -47,8 +47,7 @@ class DetailPane(VerticalScroll):
             return
 
         def job(repo: Repository) -> Loaded:
-            lead, entries = repo.lead_with_history(lead_id, limit=HISTORY_LIMIT)
-            return lead, entries, repo.score_details(lead_id)
+            return repo.lead_page(lead_id, limit=HISTORY_LIMIT)
 
         run_db(self, job, self._show_loaded, key="detail")
 

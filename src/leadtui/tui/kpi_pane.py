@@ -20,7 +20,16 @@ from textual.widgets import DataTable, Static
 from textual.worker import Worker
 
 from leadtui import kpis
-from leadtui.kpis import DEFINITIONS, SOURCE_SORTS, Headline, Window, change, sparkline
+from leadtui.kpis import (
+    DEFINITIONS,
+    SOURCE_SORTS,
+    Headline,
+    Health,
+    Money,
+    Window,
+    change,
+    sparkline,
+)
 from leadtui.models import Stage
 from leadtui.repository import Repository
 from leadtui.repository.kpi_store import KpiCore, KpiTimes
@@ -32,6 +41,8 @@ BAR_WIDTH = 30
 # Column widths of the by-source table (default 6): 71 cells in all.
 SOURCE_WIDTHS = {"source": 9, "conv": 5, "win": 5, "revenue": 8, "ROI": 8}
 Parts = list[str | tuple[str, str]]
+# Open leads as they stand: (pipeline value, rotting and overdue).
+NowFigures = tuple[Money, Health]
 
 # Which definitions each section shows when it has focus.
 SECTION_DEFINITIONS: dict[str, tuple[str, ...]] = {
@@ -107,7 +118,10 @@ class Section(Static, can_focus=True):
 
 
 def headline_content(
-    headline: Headline | None, previous: Headline | None, core: KpiCore | None, now: Any
+    headline: Headline | None,
+    previous: Headline | None,
+    core: KpiCore | None,
+    now: NowFigures | None,
 ) -> Content:
     parts: Parts = [("Headline", "bold underline")]
     if previous is not None:
@@ -172,7 +186,7 @@ def outcomes_content(core: KpiCore) -> Content:
     return Content.assemble(*parts)
 
 
-def time_content(times: KpiTimes | None, core: KpiCore | None, now: Any) -> Content:
+def time_content(times: KpiTimes | None, core: KpiCore | None, now: NowFigures | None) -> Content:
     parts: Parts = [("Time", "bold underline"), "\n"]
     if core is not None:
         outcomes = core.outcomes
@@ -254,7 +268,7 @@ class KpiPane(VerticalScroll):
         self.sort_key = "revenue_cents"
         self._core: KpiCore | None = None
         self._previous: Headline | None = None
-        self._now_figures: Any = None
+        self._now_figures: NowFigures | None = None
         self._times: KpiTimes | None = None
         self._lifetime = kpis.DEFAULT_LIFETIME_YEARS
         self._reload_pending = False
@@ -336,7 +350,7 @@ class KpiPane(VerticalScroll):
         self._previous = previous
         self._show_headline()
 
-    def _now_loaded(self, figures: Any) -> None:
+    def _now_loaded(self, figures: NowFigures) -> None:
         self._now_figures = figures
         self._show_headline()
         self._show_time()

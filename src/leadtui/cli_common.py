@@ -1,0 +1,38 @@
+"""What every `leadtui` subcommand shares: the --db option, and opening the
+repository it names (one function, so tests can stand a frozen clock in)."""
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from leadtui import paths
+from leadtui.repository import Repository, open_repository
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def db_option(command: F) -> F:
+    return click.option(
+        "--db",
+        "db_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help=f"Database file (default: ${paths.ENV_DB}, else leads.db in the user data dir).",
+    )(command)
+
+
+def database_path(db_path: Path | None) -> Path:
+    """--db given to the subcommand wins over --db given before it."""
+    group_path = click.get_current_context().find_root().params.get("db_path")
+    return Path(db_path or group_path or paths.default_db_path())
+
+
+def repository(db_path: Path | None) -> Repository:
+    return open_repository(database_path(db_path))
+
+
+def stderr_console() -> Any:
+    from rich.console import Console
+
+    return Console(stderr=True)
