@@ -4,26 +4,22 @@ The CLI and the TUI call the same repository API and never reach into each
 other; textual is imported only when the TUI is opened.
 """
 
-import csv
 import json
-import os
 import sys
-import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import click
 
 from leadtui import __version__, paths, resources
 from leadtui import cli_common as common
+from leadtui.cli_io import export, import_file, write_json_array
 from leadtui.cli_kpi import kpi, setting, spend
 from leadtui.cli_score import score
 from leadtui.clock import parse_past, utc_now
 from leadtui.errors import LeadtuiError
 from leadtui.models import (
-    EXPORT_FIELDS,
     ActivityKind,
     Lead,
     Source,
@@ -105,13 +101,19 @@ def add(db_path: Path | None, value: str, **fields: str | None) -> None:
 
 @main.command("list")
 @click.option("--stage", type=click.Choice([s.value for s in Stage]))
+@click.option("--source", type=click.Choice([s.value for s in Source]))
+@click.option("--owner")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
 @common.db_option
-def list_leads(db_path: Path | None, stage: str | None, as_json: bool) -> None:
-    """List leads in id order (optionally one stage)."""
-    leads = common.repository(db_path).all_leads(stage=Stage(stage) if stage else None)
+def list_leads(
+    db_path: Path | None, stage: str | None, source: str | None, owner: str | None, as_json: bool
+) -> None:
+    """List leads in id order (optionally one stage, source or owner)."""
+    leads = common.repository(db_path).all_leads(
+        stage=Stage(stage) if stage else None, source=source, owner=owner, custom=as_json
+    )
     if as_json:
-        _write_json_array(sys.stdout, (lead.export_dict() for lead in leads))
+        write_json_array(sys.stdout, (lead.export_dict() for lead in leads))
         return
     for lead in leads:
         click.echo(
@@ -157,6 +159,10 @@ def _echo_lead(lead: Lead) -> None:
     for label, value in rows.items():
         if value:
             click.echo(f"{label + ':':<13}{value}")
+    if lead.custom:
+        click.echo("\nCustom fields:")
+        for name, value in lead.custom.items():
+            click.echo(f"  {name}: {value}")
 
 
 def _move_command(name: str, help_text: str, move: Callable[[Repository, int], Lead]) -> None:
@@ -201,57 +207,6 @@ def log_touch(
         lead_id, ActivityKind(kind), note, direction, at=parse_past(when, repo.clock())
     )
     click.echo(f"#{lead.id} {lead.name}: logged {kind}; score {lead.score} ({lead.temperature})")
-
-
-@main.command()
-@click.option(
-    "--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True
-)
-@click.option(
-    "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file instead of stdout (replaced only when complete).",
-)
-@common.db_option
-def export(db_path: Path | None, fmt: str, output: Path | None) -> None:
-    """Export every lead as JSON (an array) or CSV."""
-    records = (lead.export_dict() for lead in common.repository(db_path).all_leads())
-    with _output(output) as handle:
-        if fmt == "json":
-            _write_json_array(handle, records)
-        else:
-            writer = csv.DictWriter(handle, fieldnames=EXPORT_FIELDS, extrasaction="ignore")
-            writer.writeheader()
-            writer.writerows(records)
-
-
-@contextmanager
-def _output(path: Path | None) -> Iterator[IO[str]]:
-    """stdout, or a temp file renamed over `path` only once fully written."""
-    if path is None:
-        yield sys.stdout
-        return
-    if not path.parent.is_dir():
-        raise LeadtuiError(f"cannot write {path}: directory {path.parent} does not exist")
-    try:
-        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    except OSError as error:
-        raise LeadtuiError(f"cannot write {path}: {error.strerror}") from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            yield stream
-        Path(temp).replace(path)
-    finally:
-        Path(temp).unlink(missing_ok=True)
-
-
-def _write_json_array(handle: IO[str], records: Iterator[dict[str, Any]]) -> None:
-    """Stream a JSON array, one record per line, without holding it in memory."""
-    handle.write("[")
-    for index, record in enumerate(records):
-        handle.write(",\n" if index else "\n")
-        handle.write(json.dumps(record, ensure_ascii=False))
-    handle.write("\n]\n")
 
 
 @main.command()
@@ -329,7 +284,7 @@ def restore(db_path: Path | None, source: Path, yes: bool) -> None:
     click.echo(f"restored {leads:,} leads from {source} into {path}")
 
 
-# The scoring and KPI commands live in their own modules.
+# The scoring, KPI, import and export commands live in their own modules.
 main.add_command(score)
-for command in (kpi, spend, setting):
+for command in (kpi, spend, setting, import_file, export):
     main.add_command(command)

@@ -20,3 +20,23 @@ def fetch_lead(db: sqlite_utils.Database, lead_id: int) -> Lead:
     if row is None:
         raise LeadNotFound(lead_id)
     return lead_from_row(row)
+
+
+def with_custom(db: sqlite_utils.Database, lead: Lead) -> Lead:
+    """The lead with its custom fields, for the views that show a whole lead."""
+    rows = db.execute(
+        "SELECT name, value FROM custom_fields WHERE lead_id = ? ORDER BY name", [lead.id]
+    ).fetchall()
+    return lead.model_copy(update={"custom": dict(rows)}) if rows else lead
+
+
+def custom_by_lead(db: sqlite_utils.Database, first: int, last: int) -> dict[int, dict[str, str]]:
+    """Custom fields of the leads with first <= id <= last (an export batch)."""
+    found: dict[int, dict[str, str]] = {}
+    for lead_id, name, value in db.execute(
+        "SELECT lead_id, name, value FROM custom_fields WHERE lead_id BETWEEN ? AND ?"
+        " ORDER BY lead_id, name",
+        [first, last],
+    ):
+        found.setdefault(lead_id, {})[name] = value
+    return found

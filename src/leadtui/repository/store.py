@@ -23,8 +23,15 @@ from leadtui.repository.connection import (
     read_user_version,
     write_transaction,
 )
+from leadtui.repository.import_store import ImportStore
 from leadtui.repository.kpi_store import KpiStore
-from leadtui.repository.rows import LEAD_SELECT, fetch_lead, lead_from_row
+from leadtui.repository.rows import (
+    LEAD_SELECT,
+    custom_by_lead,
+    fetch_lead,
+    lead_from_row,
+    with_custom,
+)
 from leadtui.repository.scoring_store import ScoreDetails, ScoringStore
 from leadtui.repository.watch import ChangeWatcher
 from leadtui.sanitize import clean_text
@@ -51,7 +58,7 @@ def current_actor() -> str:
         return "unknown"
 
 
-class Repository(ScoringStore, KpiStore):
+class Repository(ScoringStore, KpiStore, ImportStore):
     """Every read and write of one leadtui database file."""
 
     def __init__(
@@ -105,7 +112,7 @@ class Repository(ScoringStore, KpiStore):
 
     def get_lead(self, lead_id: int) -> Lead:
         with self._connection() as db:
-            return fetch_lead(db, lead_id)
+            return with_custom(db, fetch_lead(db, lead_id))
 
     def leads_in_stage(
         self,
@@ -128,22 +135,67 @@ class Repository(ScoringStore, KpiStore):
         with self._connection() as db:
             return [lead_from_row(row) for row in db.execute(sql, params).fetchall()]
 
-    def all_leads(self, *, stage: Stage | None = None, batch: int = 1000) -> Iterator[Lead]:
-        """Every lead (optionally of one stage) in id order, fetched in batches
-        so an export of a million leads runs in bounded memory."""
+    def all_leads(
+        self,
+        *,
+        stage: Stage | None = None,
+        source: str | None = None,
+        owner: str | None = None,
+        batch: int = 1000,
+        custom: bool = False,
+    ) -> Iterator[Lead]:
+        """Every lead (optionally of one stage, source and owner) in id order,
+        fetched in batches so an export of a million leads runs in bounded
+        memory; with `custom`, each carries its custom fields."""
         last_id = 0
+        filters = {"stage": stage.value if stage else None, "source": source, "owner": owner}
+        where = "".join(f" AND {column} = ?" for column, value in filters.items() if value)
+        params = [value for value in filters.values() if value]
         while True:
-            sql = f"{LEAD_SELECT} WHERE id > ?"
-            params: list[Any] = [last_id]
-            if stage is not None:
-                sql += " AND stage = ?"
-                params.append(stage.value)
             with self._connection() as db:
-                rows = db.execute(f"{sql} ORDER BY id LIMIT ?", [*params, batch]).fetchall()
-            yield from (lead_from_row(row) for row in rows)
+                rows = db.execute(
+                    f"{LEAD_SELECT} WHERE id > ?{where} ORDER BY id LIMIT ?",
+                    [last_id, *params, batch],
+                ).fetchall()
+                extra = custom_by_lead(db, rows[0][0], rows[-1][0]) if custom and rows else {}
+            for row in rows:
+                lead = lead_from_row(row)
+                yield (
+                    lead.model_copy(update={"custom": extra[lead.id]}) if lead.id in extra else lead
+                )
             if len(rows) < batch:
                 return
             last_id = rows[-1][0]
+
+    def custom_field_names(self) -> list[str]:
+        """Every custom field name in use, for an export's columns."""
+        with self._connection() as db:
+            return [
+                row[0]
+                for row in db.execute("SELECT DISTINCT name FROM custom_fields ORDER BY name")
+            ]
+
+    def histories(self, first: int, last: int) -> dict[int, list[HistoryEntry]]:
+        """The history (oldest first) of each lead with first <= id <= last, in
+        two range scans: an export with history reads a batch at a time."""
+        fields = ("type", "at", "actor", "from_stage", "to_stage", "reason", "kind", "note")
+        found: dict[int, list[HistoryEntry]] = {}
+        with self._connection() as db:
+            rows = db.execute(
+                """
+                SELECT lead_id, 'stage_change', at, actor, from_stage, to_stage, reason,
+                       NULL, NULL, id FROM stage_changes WHERE lead_id BETWEEN :first AND :last
+                UNION ALL
+                SELECT lead_id, 'touch', at, actor, NULL, NULL, NULL, kind, note, id
+                  FROM activities WHERE lead_id BETWEEN :first AND :last
+                ORDER BY 1, 3, 10
+                """,
+                {"first": first, "last": last},
+            ).fetchall()
+        for row in rows:
+            entry = HistoryEntry.model_validate(dict(zip(fields, row[1:9], strict=True)))
+            found.setdefault(row[0], []).append(entry)
+        return found
 
     def stage_totals(self) -> dict[Stage, tuple[int, int]]:
         """{stage: (count, total value in cents)} over every lead, read from an index."""
@@ -163,7 +215,7 @@ class Repository(ScoringStore, KpiStore):
     ) -> tuple[Lead, list[HistoryEntry]]:
         """What the Lead tab and `show` display, read on one connection."""
         with self._connection() as db:
-            return fetch_lead(db, lead_id), _history(db, lead_id, limit)
+            return with_custom(db, fetch_lead(db, lead_id)), _history(db, lead_id, limit)
 
     def lead_page(
         self, lead_id: int, *, limit: int = 200
@@ -171,7 +223,7 @@ class Repository(ScoringStore, KpiStore):
         """Everything the Lead tab shows: the lead, its history and both
         scores with their reasons, read on one connection."""
         with self._connection() as db:
-            lead = fetch_lead(db, lead_id)
+            lead = with_custom(db, fetch_lead(db, lead_id))
             return lead, _history(db, lead_id, limit), self._score_details(db, lead)
 
     def watcher(self) -> ChangeWatcher:

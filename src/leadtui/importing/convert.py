@@ -1,0 +1,214 @@
+"""One row of a file into a lead ready to store, or the reason it cannot be.
+
+Every value passes the same validation as a lead typed in the TUI (LeadDraft),
+so an import cannot store anything quick-add would refuse.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from pydantic import ValidationError
+
+from leadtui.importing.plan import Plan
+from leadtui.importing.reading import RawRow
+from leadtui.importing.values import (
+    SOURCE_NAMES,
+    STAGE_NAMES,
+    TEMPERATURE_NAMES,
+    StageValue,
+    ValueProblem,
+    is_placeholder,
+    lookup,
+    parse_amount,
+    parse_date,
+)
+from leadtui.models import LeadDraft, Source, Stage, Temperature, describe_validation_error
+from leadtui.sanitize import clean_line, clean_text
+
+CUSTOM_VALUE_LIMIT = 20_000
+# OWASP's formula prefixes; an export writes them behind a ' (see export).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class ImportedLead:
+    line: int
+    draft: LeadDraft
+    stage: Stage
+    lost_reason: str | None
+    pinned: Temperature | None  # a temperature the file states (Rating)
+    created_at: datetime | None  # None: the moment of the import
+    follow_up_at: datetime | None
+    last_touch_at: datetime | None
+    custom: dict[str, str]
+    values: list[str]  # the row as read, for the rejects file if it is skipped
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    line: int
+    reason: str
+    values: list[str]
+
+
+@dataclass
+class Notes:
+    """What the conversion did that the user should hear about (not errors)."""
+
+    unknown_sources: Counter[str] = field(default_factory=Counter)
+    named_from: Counter[str] = field(default_factory=Counter)
+
+
+def unquote_formula(value: str) -> str:
+    """Undo an export's formula guard: "'=SUM(A1)" was "=SUM(A1)"."""
+    if value.startswith("'") and value[1:2] and value[1] in "=+-@\t\r":
+        return value[1:]
+    return value
+
+
+class Converter:
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        self.notes = Notes()
+        self._headers = plan.table.headers
+        self._fields = {
+            name: plan.columns_for(name)
+            for name in {t.name for t in plan.targets if t.kind == "field"}
+        }
+        self._custom = [(i, t.name) for i, t in enumerate(plan.targets) if t.kind == "custom"]
+        self._unquote = plan.table.kind == "csv"
+
+    def convert(self, row: RawRow) -> ImportedLead | RowProblem:
+        values = [unquote_formula(v) for v in row.values] if self._unquote else row.values
+        try:
+            return self._convert(row.line, values)
+        except ValueProblem as problem:
+            return RowProblem(row.line, str(problem), row.values)
+
+    def _first(self, values: list[str], name: str, spare: dict[str, str]) -> tuple[str, int]:
+        """The first non-empty value of a field's columns (and its column);
+        the other non-empty ones, if different, are kept as custom fields."""
+        chosen, where = "", -1
+        for index in self._fields.get(name, ()):
+            text = values[index].strip()
+            if not text or is_placeholder(text):
+                continue
+            if where < 0:
+                chosen, where = text, index
+            elif text != chosen:
+                spare[self._headers[index]] = text
+        return chosen, where
+
+    def _convert(self, line: int, values: list[str]) -> ImportedLead | RowProblem:
+        custom: dict[str, str] = {}
+        text = {name: self._first(values, name, custom)[0] for name in self._fields}
+        stage, reason = self._stage(values, custom)
+        pinned = self._temperature(text.get("temperature", ""), text.get("temperature_pinned"))
+        source = self._source(values, custom)
+        name = text.get("name") or " ".join(
+            part for part in (text.get("first_name"), text.get("last_name")) if part
+        )
+        if not name:
+            for fallback in ("email", "company", "phone"):
+                if text.get(fallback):
+                    name = text[fallback]
+                    self.notes.named_from[fallback] += 1
+                    break
+        try:
+            draft = LeadDraft(
+                name=name,
+                email=text.get("email") or None,
+                phone=text.get("phone") or None,
+                company=text.get("company") or None,
+                title=text.get("title") or None,
+                source=source,
+                owner=text.get("owner") or None,
+                value_cents=_amount(text.get("value", "")),
+                notes=text.get("notes", ""),
+            )
+        except ValidationError as error:
+            problem = describe_validation_error(error)
+            if problem.startswith("name:") and not name:
+                problem = "name: empty (no name, first/last name, email, company or phone)"
+            return RowProblem(line, problem, values)
+        for index, header in self._custom:
+            cell = clean_text(values[index]).strip()
+            if cell:
+                custom[clean_line(header)[:200]] = cell
+        for header, cell in custom.items():
+            if len(cell) > CUSTOM_VALUE_LIMIT:
+                raise ValueProblem(f"{header}: at most {CUSTOM_VALUE_LIMIT:,} characters")
+        return ImportedLead(
+            line=line,
+            draft=draft,
+            stage=stage,
+            lost_reason=(clean_line(text.get("lost_reason", "")) or reason)
+            if stage is Stage.LOST
+            else None,
+            pinned=pinned,
+            created_at=_date(text.get("created_at", ""), "created_at", self.plan.day_first),
+            follow_up_at=_date(text.get("follow_up_at", ""), "follow_up_at", self.plan.day_first),
+            last_touch_at=_date(
+                text.get("last_touch_at", ""), "last_touch_at", self.plan.day_first
+            ),
+            custom=custom,
+            values=values,
+        )
+
+    def _stage(self, values: list[str], custom: dict[str, str]) -> tuple[Stage, str | None]:
+        """The stage the first column that says one says ("open" defers)."""
+        found: StageValue | None = None
+        for index in self._fields.get("stage", ()):
+            text = values[index].strip()
+            if not text or is_placeholder(text):
+                continue
+            meaning = lookup(self.plan.stage_names, text) or lookup(STAGE_NAMES, text)
+            if meaning is None:
+                hint = f'--value-map stage:"{text}=engaged"'
+                raise ValueProblem(f"stage: unknown value {text!r} (map it, e.g. {hint})")
+            if found is None and meaning.stage is not None:
+                found = meaning
+            elif meaning.stage is not None and meaning != found:
+                custom[self._headers[index]] = clean_line(text)
+        if found is None or found.stage is None:
+            return Stage.NEW, None
+        return found.stage, found.reason
+
+    def _temperature(self, text: str, pinned_flag: str | None) -> Temperature | None:
+        if not text or (pinned_flag or "").lower() in {"false", "0", "no"}:
+            return None  # not stated, or a leadtui export's computed temperature
+        found = self.plan.temperature_names.get(text.lower()) or lookup(TEMPERATURE_NAMES, text)
+        if found is None:
+            raise ValueProblem(f"temperature: unknown value {text!r} (hot, warm or cold)")
+        return found
+
+    def _source(self, values: list[str], custom: dict[str, str]) -> Source:
+        text, where = self._first(values, "source", custom)
+        if not text:
+            return Source.OTHER
+        found = lookup(self.plan.source_names, text) or lookup(SOURCE_NAMES, text)
+        if found is None:
+            # Not guessed and not lost: "other", with the file's word kept.
+            self.notes.unknown_sources[text] += 1
+            custom[self._headers[where]] = clean_line(text)
+            return Source.OTHER
+        return found
+
+
+def _amount(text: str) -> int:
+    if not text:
+        return 0
+    try:
+        return parse_amount(text)
+    except ValueProblem as problem:
+        raise ValueProblem(f"value: {problem}") from None
+
+
+def _date(text: str, name: str, day_first: bool) -> datetime | None:
+    if not text:
+        return None
+    try:
+        return parse_date(text, day_first=day_first)
+    except ValueProblem as problem:
+        raise ValueProblem(f"{name}: {problem}") from None

@@ -1,0 +1,146 @@
+"""Which lead field a column of someone else's export holds, from its header.
+
+Real exports name the same thing many ways: "Email", "Email Address",
+"E-mail", "emailAddress", "email_address", "Person - Email - Work". Headers
+are compared in a normalised spelling (words, lower case), and each field
+lists the spellings the big CRMs use (Salesforce, HubSpot, SuiteCRM,
+EspoCRM, Pipedrive) and those web forms and spreadsheets commonly use.
+
+A field may be fed by several columns (Phone, Mobile, Office Phone): they are
+kept in the order listed here, and each row takes the first one that is not
+empty. Columns that name no field become custom fields: nothing is dropped.
+"""
+
+import re
+from dataclasses import dataclass
+
+CUSTOM_PREFIX = "custom."
+
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
+
+
+def normalise(text: str) -> str:
+    """'Lead Source', 'lead_source', 'leadSource', 'Lead - Source' → 'lead source'."""
+    return " ".join(_NOT_WORD.sub(" ", _CAMEL.sub(" ", text.strip()).lower()).split())
+
+
+# Spellings per field, most specific first: when several are present, a
+# row's value comes from the first non-empty one in this order.
+# fmt: off
+ALIASES: dict[str, tuple[str, ...]] = {
+    "name": (
+        "name", "full name", "contact name", "lead name", "person name", "your name",
+        "contact", "contact full name", "customer name",
+    ),
+    "first_name": ("first name", "firstname", "given name", "person first name", "fname"),
+    "last_name": ("last name", "lastname", "surname", "family name", "person last name", "lname"),
+    "email": (
+        "email", "e mail", "email address", "emailaddress", "email 1", "email1",
+        "primary email", "work email", "business email", "person email", "person email work",
+        "person email home", "person email other", "contact email", "your email",
+        "email address 1", "email 2", "email2", "secondary email",
+    ),
+    "phone": (
+        "phone", "phone number", "office phone", "work phone", "business phone", "phone work",
+        "phone office", "person phone", "person phone work", "telephone", "tel", "phone mobile",
+        "mobile", "mobile phone", "mobile phone number", "mobile number", "cell", "cell phone",
+        "person phone mobile", "phone home", "home phone", "person phone home", "phone other",
+        "other phone", "your phone",
+    ),
+    "company": (
+        "company", "company name", "account name", "account", "organization", "organisation",
+        "organization name", "organisation name", "org name", "employer", "business name",
+        "your company",
+    ),
+    "title": ("title", "job title", "jobtitle", "position", "job role", "role", "person job title"),
+    "source": (
+        "lead source", "source", "original source", "leadsource", "person source",
+        "lead origin", "origin", "channel",
+    ),
+    # Pipedrive's deal status (open/won/lost) is consulted before its stage:
+    # "open" defers to the stage column, "won" and "lost" settle it.
+    "stage": (
+        "deal status", "lead status", "status", "stage", "lead stage", "deal stage",
+        "pipeline stage", "lifecycle stage", "lifecyclestage",
+    ),
+    "temperature": ("rating", "lead rating", "temperature", "lead temperature"),
+    "value": (
+        "value", "amount", "opportunity amount", "deal value", "lead value", "deal amount",
+        "expected revenue", "estimated value", "potential value", "budget", "estimated budget",
+    ),
+    "created_at": (
+        "created at", "created date", "date created", "create date", "created", "created on",
+        "createdate", "date entered", "lead created", "lead lead created", "deal deal created",
+        "deal created", "creation date", "created time", "submitted at", "submission date",
+        "submitted on", "timestamp", "date",
+    ),
+    "owner": (
+        "owner", "lead owner", "contact owner", "deal owner", "lead owner name", "owner name",
+        "assigned to", "assigned user", "assigned user name", "sales rep", "account owner",
+        "hubspot owner", "sales owner",
+    ),
+    "notes": (
+        "notes", "note", "description", "comments", "comment", "message", "your message",
+        "lead description", "enquiry", "inquiry",
+    ),
+    "lost_reason": (
+        "lost reason", "reason lost", "deal lost reason", "closed lost reason", "loss reason",
+        "unqualified reason", "disqualification reason",
+    ),
+    "follow_up_at": (
+        "follow up at", "follow up", "follow up date", "next follow up", "next activity date",
+        "next contact date",
+    ),
+    "last_touch_at": (
+        "last touch at", "last activity", "last activity date", "last contacted",
+        "last contact date", "last touch",
+    ),
+    # leadtui's own export: whether the temperature was set by hand.
+    "temperature_pinned": ("temperature pinned",),
+}
+# fmt: on
+
+STANDARD_FIELDS = tuple(ALIASES)
+_FIELD_OF = {spelling: field for field, spellings in ALIASES.items() for spelling in spellings}
+_RANK = {
+    spelling: rank for spellings in ALIASES.values() for rank, spelling in enumerate(spellings)
+}
+
+# A leadtui export carries figures leadtui computes itself; importing them
+# would only be overwritten, so they are skipped (and say so).
+_LEADTUI_SIGNATURE = {"temperature pinned", "win chance", "value cents"}
+_LEADTUI_COMPUTED = {"id", "score", "win chance", "version", "updated at", "value cents"}
+
+
+@dataclass(frozen=True)
+class Target:
+    """What one column feeds: a standard field, a custom field, or nothing."""
+
+    kind: str  # "field", "custom" or "ignore"
+    name: str  # the field's or custom field's name; for "ignore", why
+
+    def describe(self) -> str:
+        if self.kind == "field":
+            return self.name
+        if self.kind == "custom":
+            return f"custom field {self.name!r}"
+        return f"ignored ({self.name})"
+
+
+def auto_target(header: str, headers: list[str]) -> Target:
+    """The field a header names, knowing the file's other headers."""
+    if header.startswith(CUSTOM_PREFIX) and len(header) > len(CUSTOM_PREFIX):
+        return Target("custom", header[len(CUSTOM_PREFIX) :])
+    key = normalise(header)
+    if key in _LEADTUI_COMPUTED and {normalise(h) for h in headers} >= _LEADTUI_SIGNATURE:
+        return Target("ignore", "leadtui computes it")
+    if not key:
+        return Target("ignore", "the column has no header")
+    field = _FIELD_OF.get(key)
+    return Target("field", field) if field else Target("custom", header.strip())
+
+
+def priority(header: str) -> int:
+    """Where a header stands among its field's spellings (lower wins)."""
+    return _RANK.get(normalise(header), len(_RANK))

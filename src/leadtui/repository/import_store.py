@@ -1,0 +1,294 @@
+"""Writing an import: every row of a file in one transaction, duplicates found
+by email or phone, scores computed on the way in.
+
+All or nothing: the whole run is one BEGIN IMMEDIATE transaction, so a kill,
+a full disk or --strict finding a bad row leaves the file as it was. That
+holds the write lock for the run (seconds for a million rows); other users'
+writes wait for it, up to the busy timeout, and then say the file is busy.
+"""
+
+import re
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import sqlite_utils
+
+from leadtui import pipeline, schema, scoring
+from leadtui.clock import to_iso
+from leadtui.importing.convert import ImportedLead, RowProblem
+from leadtui.models import Stage
+from leadtui.repository.scores import read_model, rescore, update_chances
+from leadtui.scoring_rules import RuleSet
+
+DUPLICATE_POLICIES = ("skip", "merge", "create")
+_BATCH = 5000
+_NOT_DIGIT = re.compile(r"\D+")
+_EXTENSION = re.compile(r"\s*(?:x|ext\.?)\s*\d+$", re.IGNORECASE)
+
+
+def phone_key(phone: str | None) -> str | None:
+    """A phone number as its digits (extension dropped); None if too short
+    to identify anyone."""
+    if not phone:
+        return None
+    digits = _NOT_DIGIT.sub("", _EXTENSION.sub("", phone))
+    return digits if len(digits) >= 7 else None
+
+
+def email_key(email: str | None) -> str | None:
+    return email.lower() if email else None
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    line: int
+    lead_id: int
+    why: str  # "same email" or "same phone"
+    values: list[str]  # the row as read
+
+
+@dataclass
+class ImportOutcome:
+    read: int = 0
+    imported: int = 0
+    merged: int = 0
+    created_anyway: int = 0
+    committed: bool = False
+    rejected: list[RowProblem] = field(default_factory=list)
+    skipped: list[Duplicate] = field(default_factory=list)
+    merged_into: list[Duplicate] = field(default_factory=list)
+    first_id: int | None = None
+    last_id: int | None = None
+
+
+class _Rollback(Exception):
+    """--strict found bad rows: undo everything written so far."""
+
+
+class _Keys:
+    """Email and phone of every lead, to find an import's duplicates."""
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.emails: dict[str, int] = {}
+        self.phones: dict[str, int] = {}
+        for lead_id, email, phone in db.execute("SELECT id, email, phone FROM leads"):
+            self.add(lead_id, email, phone)
+
+    def add(self, lead_id: int, email: str | None, phone: str | None) -> None:
+        if (key := email_key(email)) is not None:
+            self.emails.setdefault(key, lead_id)
+        if (key := phone_key(phone)) is not None:
+            self.phones.setdefault(key, lead_id)
+
+    def match(self, lead: ImportedLead) -> tuple[int, str] | None:
+        if (key := email_key(lead.draft.email)) is not None and key in self.emails:
+            return self.emails[key], "same email"
+        if (key := phone_key(lead.draft.phone)) is not None and key in self.phones:
+            return self.phones[key], "same phone"
+        return None
+
+
+class ImportStore:
+    """The import half of the Repository (mixed in; uses its transaction,
+    clock, actor and rules)."""
+
+    actor: str
+    clock: Callable[[], datetime]
+
+    @property
+    def rules(self) -> RuleSet:
+        raise NotImplementedError  # the Repository's rules in effect
+
+    _transaction: Callable[[], AbstractContextManager[sqlite_utils.Database]]
+    _connection: Callable[[], AbstractContextManager[sqlite_utils.Database]]
+
+    def import_leads(
+        self,
+        items: Iterable[ImportedLead | RowProblem],
+        *,
+        on_duplicate: str = "skip",
+        strict: bool = False,
+        dry_run: bool = False,
+        progress: Callable[[int], None] | None = None,
+    ) -> ImportOutcome:
+        """Store converted rows as leads, in one transaction. Bad rows are
+        collected, not written; with `strict` any bad row undoes the lot.
+        A dry run counts exactly what would happen (duplicates included)
+        on a read connection and writes nothing."""
+        if on_duplicate not in DUPLICATE_POLICIES:
+            raise ValueError(on_duplicate)
+        moment = self.clock()
+        outcome = ImportOutcome()
+        opening = self._connection if dry_run else self._transaction
+        try:
+            with opening() as db:
+                run = _ImportRun(self, db, moment, on_duplicate, outcome, progress, dry_run)
+                run.run(items)
+                if strict and outcome.rejected:
+                    raise _Rollback
+            outcome.committed = not dry_run
+        except _Rollback:
+            pass
+        return outcome
+
+
+class _ImportRun:
+    def __init__(
+        self,
+        store: ImportStore,
+        db: sqlite_utils.Database,
+        moment: datetime,
+        on_duplicate: str,
+        outcome: ImportOutcome,
+        progress: Callable[[int], None] | None,
+        dry_run: bool,
+    ) -> None:
+        self.dry_run = dry_run
+        self.db, self.moment, self.now = db, moment, to_iso(moment)
+        self.actor, self.rules = store.actor, store.rules
+        self.policy, self.outcome, self.progress = on_duplicate, outcome, progress
+        self.keys = _Keys(db)
+        self.next_id = int(db.execute("SELECT coalesce(max(id), 0) + 1 FROM leads").fetchone()[0])
+        self.first_id = self.next_id
+        self.pending: list[ImportedLead] = []
+        self.merged_ids: set[int] = set()
+
+    def run(self, items: Iterable[ImportedLead | RowProblem]) -> None:
+        for item in items:
+            self.outcome.read += 1
+            if isinstance(item, RowProblem):
+                self.outcome.rejected.append(item)
+                continue
+            match = self.keys.match(item)
+            if match is None or self.policy == "create":
+                self.outcome.created_anyway += match is not None
+                self._add(item)
+            elif self.policy == "skip":
+                self.outcome.skipped.append(Duplicate(item.line, *match, item.values))
+            else:
+                self._flush()  # the lead merged into may still be pending
+                self._merge(match[0], item)
+                self.outcome.merged_into.append(Duplicate(item.line, *match, item.values))
+            if len(self.pending) >= _BATCH:
+                self._flush()
+        self._flush()
+        self.outcome.merged = len(self.outcome.merged_into)
+        if self.dry_run:
+            return
+        if self.next_id > self.first_id:
+            self.outcome.first_id, self.outcome.last_id = self.first_id, self.next_id - 1
+            # The learned win chance, for every new lead at once inside SQLite.
+            update_chances(self.db, read_model(self.db), self.first_id - 1, self.next_id - 1)
+        merged = sorted(self.merged_ids)
+        for start in range(0, len(merged), 500):
+            batch = merged[start : start + 500]
+            rescore(self.db, batch, self.rules, read_model(self.db), self.moment)
+
+    def _add(self, lead: ImportedLead) -> None:
+        self.keys.add(self.next_id + len(self.pending), lead.draft.email, lead.draft.phone)
+        self.pending.append(lead)
+
+    def _flush(self) -> None:
+        if not self.pending:
+            return
+        if self.dry_run:
+            self.next_id += len(self.pending)
+            self.outcome.imported += len(self.pending)
+            self.pending = []
+            return
+        leads: list[tuple[object, ...]] = []
+        changes: list[tuple[object, ...]] = []
+        custom: list[tuple[object, ...]] = []
+        for lead in self.pending:
+            lead_id = self.next_id
+            self.next_id += 1
+            created = lead.created_at or self.moment
+            created_iso = to_iso(created)
+            score = self._score(lead, created)
+            is_open = pipeline.is_open(lead.stage)
+            draft = lead.draft
+            leads.append(
+                (
+                    lead_id, draft.name, draft.email, draft.phone, draft.company, draft.title,
+                    draft.source.value, draft.owner, lead.stage.value,
+                    (lead.pinned or score.temperature).value, score.points, draft.value_cents,
+                    lead.lost_reason, draft.notes, created_iso, self.now, created_iso,
+                    to_iso(lead.last_touch_at) if lead.last_touch_at else None, 1,
+                    int(lead.pinned is not None), 0,
+                    to_iso(score.next_change) if score.next_change and is_open else None,
+                    to_iso(lead.follow_up_at) if lead.follow_up_at else None,
+                )
+            )  # fmt: skip
+            changes.append((lead_id, None, Stage.NEW.value, None, created_iso, self.actor))
+            if lead.stage is not Stage.NEW:
+                reason = lead.lost_reason or "imported"
+                changes.append(
+                    (lead_id, Stage.NEW.value, lead.stage.value, reason, created_iso, self.actor)
+                )
+            custom.extend((lead_id, name, value) for name, value in lead.custom.items())
+        conn = self.db.conn
+        for table, columns, rows in (
+            ("leads", schema.LEAD_COLUMNS, leads),
+            ("stage_changes", schema.STAGE_CHANGE_COLUMNS, changes),
+            ("custom_fields", schema.CUSTOM_FIELD_COLUMNS, custom),
+        ):
+            marks = ", ".join("?" * len(columns))
+            conn.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+        self.outcome.imported += len(leads)
+        if self.progress:
+            self.progress(len(leads))
+        self.pending = []
+
+    def _score(self, lead: ImportedLead, created: datetime) -> scoring.Score:
+        draft = lead.draft
+        fields: dict[str, scoring.FieldValue] = {
+            "name": draft.name, "email": draft.email, "phone": draft.phone,
+            "company": draft.company, "title": draft.title, "source": draft.source.value,
+            "owner": draft.owner, "value": draft.value_cents / 100,
+        }  # fmt: skip
+        return scoring.score(
+            scoring.ScoreInput(fields, created, lead.last_touch_at, lead.custom),
+            self.rules,
+            self.moment,
+        )
+
+    def _merge(self, lead_id: int, lead: ImportedLead) -> None:
+        """Fill in what the existing lead is missing; never overwrite what a
+        rep typed. Notes are appended unless already there."""
+        draft = lead.draft
+        self.keys.add(lead_id, draft.email, draft.phone)
+        if self.dry_run:
+            return
+        self.db.execute(
+            """
+            UPDATE leads SET
+              email = coalesce(email, :email), phone = coalesce(phone, :phone),
+              company = coalesce(company, :company), title = coalesce(title, :title),
+              owner = coalesce(owner, :owner),
+              source = CASE WHEN source = 'other' THEN :source ELSE source END,
+              value_cents = CASE WHEN value_cents = 0 THEN :value ELSE value_cents END,
+              notes = CASE WHEN :notes = '' OR instr(notes, :notes) > 0 THEN notes
+                           WHEN notes = '' THEN :notes ELSE notes || char(10) || :notes END,
+              follow_up_at = coalesce(follow_up_at, :follow_up),
+              temperature = CASE WHEN temperature_pinned OR :pinned IS NULL
+                                 THEN temperature ELSE :pinned END,
+              temperature_pinned = temperature_pinned OR :pinned IS NOT NULL,
+              updated_at = :now, version = version + 1
+            WHERE id = :id
+            """,
+            {
+                "email": draft.email, "phone": draft.phone, "company": draft.company,
+                "title": draft.title, "owner": draft.owner, "source": draft.source.value,
+                "value": draft.value_cents, "notes": draft.notes,
+                "follow_up": to_iso(lead.follow_up_at) if lead.follow_up_at else None,
+                "pinned": lead.pinned.value if lead.pinned else None,
+                "now": self.now, "id": lead_id,
+            },
+        )  # fmt: skip
+        self.db.conn.executemany(
+            "INSERT OR IGNORE INTO custom_fields (lead_id, name, value) VALUES (?, ?, ?)",
+            [(lead_id, name, value) for name, value in lead.custom.items()],
+        )
+        self.merged_ids.add(lead_id)
