@@ -81,9 +81,10 @@ def salesforce(path: Path, rows: int, seed: int = 1) -> None:
                 "", rng.choice(SF_SOURCES), rng.choice(SF_STATUSES),
                 rng.choice(["Hot", "Warm", "Cold", ""]), rng.choice(["Technology", "Retail", ""]),
                 f"{rng.randint(1, 900) * 10000}", str(rng.randint(1, 5000)),
-                f"{i} Main St", "Boston", "MA", "02110", "USA", f"www.{company.split()[0].lower()}.com",
+                f"{i} Main St", "Boston", "MA", "02110", "USA", f"www.{company.split()[0]}.com",
                 rng.choice(["", "Asked for a demo.\nCall back Tuesday.", "=1+1"]), "Maria Lopez",
-                created.strftime("%m/%d/%Y %I:%M %p"), (created + timedelta(days=3)).strftime("%m/%d/%Y"),
+                created.strftime("%m/%d/%Y %I:%M %p"),
+                (created + timedelta(days=3)).strftime("%m/%d/%Y"),
                 rng.choice(["0", "1"]),
             ])  # fmt: skip
 
@@ -101,7 +102,7 @@ def suitecrm(path: Path, rows: int, seed: int = 2) -> None:
             row |= {
                 "id": f"{i:08x}-1c2d-4e5f-8a9b-{i:012x}", "name": f"{first} {last}",
                 "date_entered": (_START + timedelta(hours=5 * i)).strftime("%Y-%m-%d %H:%M:%S"),
-                "date_modified": (_START + timedelta(hours=5 * i + 2)).strftime("%Y-%m-%d %H:%M:%S"),
+                "date_modified": (_START + timedelta(hours=5 * i + 2)).strftime("%Y-%m-%d"),
                 "created_by_name": "admin", "deleted": "0", "assigned_user_name": "joe",
                 "first_name": first, "last_name": last, "title": rng.choice(TITLES),
                 "department": rng.choice(["Sales", "IT", ""]), "do_not_call": "0",
@@ -152,8 +153,18 @@ def big(path: Path, rows: int, seed: int = 4) -> None:
     rng = random.Random(seed)
     with path.open("w", encoding="utf-8", newline="") as stream:
         writer = csv.writer(stream)
-        writer.writerow(SALESFORCE_HEADERS[2:8] + ["Lead Source", "Lead Status", "Rating",
-                        "Annual Revenue", "Lead Owner", "Created Date", "Description"])  # fmt: skip
+        writer.writerow(
+            [
+                *SALESFORCE_HEADERS[2:8],
+                "Lead Source",
+                "Lead Status",
+                "Rating",
+                "Annual Revenue",
+                "Lead Owner",
+                "Created Date",
+                "Description",
+            ]
+        )
         for i in range(rows):
             first, last, company = _person(rng, i)
             writer.writerow([

@@ -44,7 +44,8 @@ HEADERS = {
     "Person - Name": "name", "Person - Email - Work": "email", "Person - Phone - Work": "phone",
     "Organization - Name": "company", "Deal - Value": "value", "Deal - Stage": "stage",
     "Deal - Status": "stage", "Deal - Owner": "owner", "Deal - Deal created": "created_at",
-    "Lead - Lead created": "created_at", "Lead - Source": "source", "Deal - Lost reason": "lost_reason",
+    "Lead - Lead created": "created_at", "Lead - Source": "source",
+    "Deal - Lost reason": "lost_reason",
     # Spreadsheets and forms
     "E-mail": "email", "Organization": "company", "Stage": "stage", "Office Phone": "phone",
     "Amount": "value", "Value": "value", "Date Created": "created_at", "Full Name": "name",
@@ -121,8 +122,8 @@ def test_unknown_stage_names_are_not_guessed() -> None:
     ("text", "cents"),
     [
         ("5000", 500_000), ("1500.5", 150_050), ("2,300.75", 230_075), ("$12k", 1_200_000),
-        ("1.234,56 €", 123_456), ("USD 1200", 120_000), ("12.345", 1_235), ("1.234.567", 123_456_700),
-        ("0.005", 1), ("1.2m", 120_000_000),
+        ("1.234,56 €", 123_456), ("USD 1200", 120_000), ("12.345", 1_235),
+        ("1.234.567", 123_456_700), ("0.005", 1), ("1.2m", 120_000_000),
     ],
 )  # fmt: skip
 def test_amounts_as_exports_write_them(text: str, cents: int) -> None:

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from leadtui.models import Temperature
 from leadtui.scoring_rules import CUSTOM_PREFIX, Bands, Rule, RuleSet
@@ -56,6 +57,7 @@ def temperature_for(points: int, bands: Bands) -> Temperature:
 _WORD = re.compile(r"[^\w]+")
 
 
+@lru_cache(maxsize=8192)  # titles repeat; several rules read the same one
 def _words(text: str) -> str:
     """' vp sales ': lower-cased words padded by spaces, for whole-word matching."""
     return f" {' '.join(_WORD.sub(' ', text.lower()).split())} "
@@ -114,6 +116,8 @@ def _activity_points(
     """(points or None if it does not fire, label, when a counted touch ages out)."""
     window = rule.activity
     assert window is not None
+    if not lead.touches and window.at_least >= 1:  # a new lead: nothing to count
+        return None, count_label(rule.label, 0), None
     span = timedelta(days=window.within_days)
     since = now - span
     counted = [

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
 from typing import TypeVar
 
 from leadtui.importing.headers import normalise
@@ -26,8 +27,18 @@ PLACEHOLDERS = frozenset(
 )  # fmt: skip
 
 
+_LONGEST_PLACEHOLDER = max(len(text) for text in PLACEHOLDERS) + 8
+
+
+@lru_cache(maxsize=65536)
+def value_key(value: str) -> str:
+    """A cell as compared with the tables below (cells repeat: cached)."""
+    return normalise(value)
+
+
 def is_placeholder(value: str) -> bool:
-    return normalise(value) in PLACEHOLDERS
+    # Long cells are never placeholders: skip normalising every name and note.
+    return len(value) <= _LONGEST_PLACEHOLDER and value_key(value) in PLACEHOLDERS
 
 
 @dataclass(frozen=True)
@@ -139,7 +150,7 @@ V = TypeVar("V")
 
 
 def lookup(table: dict[str, V], value: str) -> V | None:
-    return table.get(normalise(value))
+    return table.get(value_key(value))
 
 
 # ------------------------------------------------------------------ amounts
