@@ -16,6 +16,8 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Header, OptionList, TabbedContent, TabPane
 
 from leadtui import __version__, resources
+from leadtui.importing.convert import Converter
+from leadtui.importing.report import converted, rejects_path, summary, write_rejects
 from leadtui.kpis import DEFINITIONS
 from leadtui.models import Lead, LeadDraft, Stage, Temperature
 from leadtui.repository import Repository, interrupt_reads
@@ -23,6 +25,7 @@ from leadtui.tui.board import BoardPane
 from leadtui.tui.dbwork import WATCH_GROUP, WRITE_GROUP, run_db
 from leadtui.tui.detail import DetailPane
 from leadtui.tui.help import KeysScreen, describe
+from leadtui.tui.import_dialog import ImportCommands, ImportRequest, ImportScreen
 from leadtui.tui.inbox import InboxPane, InboxTable
 from leadtui.tui.kpi_pane import KpiPane
 from leadtui.tui.log_dialog import LogTouchScreen, TouchInput
@@ -374,6 +377,38 @@ class MainScreen(Screen[None]):
 
         self.app.push_screen(QuickAddScreen(), submitted)
 
+    def start_import(self) -> None:
+        """The palette's "Import file…": preview, confirm, then one transaction."""
+
+        def confirmed(request: ImportRequest | None) -> None:
+            if request is None:
+                return
+
+            def run(repo: Repository) -> str:
+                outcome = repo.import_leads(converted(Converter(request.plan)))
+                text = summary(outcome)
+                if outcome.rejected or outcome.skipped:
+                    target = rejects_path(request.path)
+                    write_rejects(target, request.plan.table.headers, outcome)
+                    text += f"; the rows not imported are in {target}"
+                return text
+
+            def done(text: str) -> None:
+                self._saving(-1)
+                self.notify(text, title="Import", markup=False, timeout=10)
+                self.reload_all()
+
+            self._saving(+1)
+            run_db(
+                self,
+                self._own_write(run),
+                done,
+                key=WRITE_GROUP,
+                on_error=lambda: self._saving(-1),
+            )
+
+        self.app.push_screen(ImportScreen(self.repo), confirmed)
+
     def reload_all(self) -> None:
         """After a write: re-read what is on screen; the other panes re-read
         anyway when they are next shown."""
@@ -431,6 +466,7 @@ class LeadApp(App[None]):
     SUB_TITLE = __version__
     CSS_PATH = str(resources.stylesheet())
     ENABLE_COMMAND_PALETTE = True
+    COMMANDS = App.COMMANDS | {ImportCommands}
 
     def __init__(self, repo: Repository) -> None:
         super().__init__()

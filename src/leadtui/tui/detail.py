@@ -23,6 +23,7 @@ class DetailPane(VerticalScroll):
             yield Static(id="lead-who", markup=False)
             yield Static(id="lead-standing", markup=False)
         yield Static(id="lead-notes", markup=False)
+        yield Static(id="lead-custom", markup=False)
         with Horizontal(id="lead-scores"):
             yield Static(id="lead-rule-score", markup=False)
             yield Static(id="lead-learned-score", markup=False)
@@ -57,6 +58,7 @@ class DetailPane(VerticalScroll):
         for selector in (
             "#lead-fields",
             "#lead-notes",
+            "#lead-custom",
             "#lead-scores",
             "#history-title",
             "#history",
@@ -80,6 +82,9 @@ class DetailPane(VerticalScroll):
         notes = self.query_one("#lead-notes", Static)
         notes.update(lead.notes)
         notes.display = bool(lead.notes)
+        custom = self.query_one("#lead-custom", Static)
+        custom.update(render.custom_block(lead.custom))
+        custom.display = bool(lead.custom)
         for entry in entries:
             history.add_row(*render.history_row(entry))
 

@@ -108,6 +108,16 @@ def lead_fields(lead: Lead) -> tuple[Content, Content]:
     return who, standing
 
 
+def custom_block(custom: dict[str, str]) -> Content:
+    """Fields an import brought along, under their own headers (literal text;
+    long values cut to a line, the whole value is in `leadtui show`)."""
+    parts: list[str | tuple[str, str]] = [("Custom fields", "bold"), "\n"]
+    for name, value in custom.items():
+        line = value.replace("\n", " ")
+        parts += [(f"{name}: ", "dim"), line[:200] + ("…" if len(line) > 200 else ""), "\n"]
+    return Content.assemble(*parts).rstrip()
+
+
 def history_row(entry: HistoryEntry) -> tuple[Text, ...]:
     """When, who, what."""
     style = "magenta" if entry.type == "stage_change" else ""

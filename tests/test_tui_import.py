@@ -1,0 +1,74 @@
+"""The palette's "Import file…": preview first, import on confirm, at 80x24."""
+
+from pathlib import Path
+
+from textual.widgets import Input, OptionList, Static
+
+from leadtui.repository import Repository
+from leadtui.tui.app import LeadApp
+from leadtui.tui.import_dialog import ImportScreen
+from tests.tui_helpers import SIZE, inbox_names, settle, wait_until
+
+HOSTILE_FILE = (
+    "Name,Email,Tier\nAcme [/] Corp [@click=app.quit]x,acme@x.com,[b]gold\nBad Row,not-an-email,\n"
+)
+
+
+def palette_offers(app: LeadApp, prompt: str) -> bool:
+    lists = app.screen.query(OptionList)
+    return any(prompt in str(option.prompt) for options in lists for option in options.options)
+
+
+def dialog_ready(app: LeadApp) -> bool:
+    return isinstance(app.screen, ImportScreen) and bool(app.screen.query(Input))
+
+
+def preview_text(app: LeadApp) -> str:
+    return str(app.screen.query_one("#import-preview-text", Static).render())
+
+
+async def test_palette_import_previews_then_imports_on_confirm(
+    repo: Repository, tmp_path: Path
+) -> None:
+    source = tmp_path / "leads.csv"
+    source.write_text(HOSTILE_FILE, encoding="utf-8")
+    app = LeadApp(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"import")
+        await wait_until(pilot, lambda: palette_offers(app, "Import file"))
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: dialog_ready(app))
+        app.screen.query_one(Input).value = str(source)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: "would import 1" in preview_text(app))
+        text = preview_text(app)
+        assert "Name → name" in text and "Tier → custom field 'Tier'" in text
+        assert "line 3: email: not a valid email address" in text
+        assert not repo.has_leads()  # the preview wrote nothing
+        await pilot.press("ctrl+y")
+        await wait_until(pilot, lambda: not isinstance(app.screen, ImportScreen))
+        await settle(pilot)
+        assert inbox_names(app) == ["Acme [/] Corp [@click=app.quit]x"]
+        assert (tmp_path / "leads.rejects.csv").exists()
+        assert app.is_running  # the markup in the data ran nothing
+        await pilot.press("enter")  # the Lead tab shows the custom field, literally
+        custom = app.screen.query_one("#lead-custom", Static)
+        await wait_until(pilot, lambda: "Tier: [b]gold" in str(custom.render()))
+
+
+async def test_a_missing_file_is_an_inline_error(repo: Repository, tmp_path: Path) -> None:
+    app = LeadApp(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.screen_stack[0].start_import()  # type: ignore[attr-defined]
+        await wait_until(pilot, lambda: dialog_ready(app))
+        app.screen.query_one(Input).value = str(tmp_path / "nope.csv")
+        await pilot.press("enter")
+        error = app.screen.query_one("#import-error", Static)
+        await wait_until(pilot, lambda: "no such file" in str(error.render()))
+        await pilot.press("ctrl+y")  # nothing previewed: nothing to import
+        assert isinstance(app.screen, ImportScreen)
+        await pilot.press("escape")
+        assert not isinstance(app.screen, ImportScreen)
