@@ -38,7 +38,7 @@ def count(db: str, sql: str = "SELECT count(*) FROM leads") -> int:
 def summary_numbers(output: str) -> list[int]:
     """read, imported, merged, skipped, rejected: from the summary line."""
     found = re.search(
-        r"read ([\d,]+) rows: imported ([\d,]+), merged ([\d,]+),"
+        r"read ([\d,]+) rows?: imported ([\d,]+), merged ([\d,]+),"
         r" skipped ([\d,]+) duplicates, rejected ([\d,]+)",
         output,
     )
@@ -232,6 +232,15 @@ def test_json_jsonl_semicolons_bom_and_windows_1252(db: str, tmp_path: Path) -> 
     assert got["S1"]["company"] == "Société" and got["W1"]["company"] == "Café €"
     result = run("import", str(files[1]), "--dry-run", "--db", db)
     assert "line 2: not valid JSON" in result.output
+
+
+def test_hostile_headers_never_reach_the_terminal(db: str, tmp_path: Path) -> None:
+    source = write(tmp_path / "h.csv", "Name,\x1b]0;pwned\x07Tier\nAnn,gold\n")
+    result = run("import", str(source), "--dry-run", "--db", db)
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    assert "custom field ']0;pwnedTier'" in result.output
+    run("import", str(source), "--db", db)
+    assert leads(db)[0]["custom"] == {"]0;pwnedTier": "gold"}
 
 
 def test_hostile_cells_are_sanitised_and_formulas_neutralised_on_export(

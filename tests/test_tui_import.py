@@ -44,7 +44,8 @@ async def test_palette_import_previews_then_imports_on_confirm(
         await pilot.press("enter")
         await wait_until(pilot, lambda: "would import 1" in preview_text(app))
         text = preview_text(app)
-        assert "Name → name" in text and "Tier → custom field 'Tier'" in text
+        assert text.startswith("read 2 rows: would import 1")
+        assert "  Name → name" in text and "  Tier → custom field 'Tier'" in text
         assert "line 3: email: not a valid email address" in text
         assert not repo.has_leads()  # the preview wrote nothing
         await pilot.press("ctrl+y")

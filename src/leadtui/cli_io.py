@@ -125,7 +125,8 @@ def import_file(
     if not dry_run and (outcome.rejected or outcome.skipped):
         target = rejects or rejects_path(file)
         written = write_rejects(target, plan.table.headers, outcome)
-        click.echo(f"{written:,} rows not imported, with their reasons, are in {target}")
+        rows = "row" if written == 1 else "rows"
+        click.echo(f"{written:,} {rows} not imported, with the reasons, are in {target}")
     if strict and outcome.rejected:
         raise click.ClickException(
             f"nothing imported: --strict and {len(outcome.rejected):,} bad rows"

@@ -17,6 +17,7 @@ from typing import Any
 
 from leadtui.errors import InvalidInput
 from leadtui.importing.headers import CUSTOM_PREFIX
+from leadtui.sanitize import clean_line
 
 # csv's default cap is 128 KiB per field; a pasted email thread can pass it.
 csv.field_size_limit(16 * 1024 * 1024)
@@ -160,11 +161,12 @@ def _csv_rows(table: Table) -> Iterator[Row]:
 
 
 def _unique(headers: list[str]) -> list[str]:
-    """Two columns with the same header get ' (2)', ' (3)'…: both are kept."""
+    """Two columns with the same header get ' (2)', ' (3)'…: both are kept.
+    Headers are printed and become custom field names: sanitised here."""
     seen: dict[str, int] = {}
     unique = []
     for header in headers:
-        name = header.strip()
+        name = clean_line(header)
         seen[name] = seen.get(name, 0) + 1
         unique.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
     return unique
@@ -180,7 +182,7 @@ def _json_table(path: Path, kind: str, encoding: str) -> Table:
         if isinstance(record, dict):
             headers.update(dict.fromkeys(_flatten(record)))
         count += 1
-    return Table(path, kind, list(headers), encoding, None, count)
+    return Table(path, kind, _unique(list(headers)), encoding, None, count)
 
 
 def _json_records(path: Path, kind: str, encoding: str) -> Iterator[Any]:
@@ -224,9 +226,9 @@ def _flatten(record: dict[str, Any]) -> dict[str, str]:
     flat: dict[str, str] = {}
     for key, value in record.items():
         if key == "custom" and isinstance(value, dict):
-            flat |= {f"{CUSTOM_PREFIX}{name}": _cell(v) for name, v in value.items()}
+            flat |= {f"{CUSTOM_PREFIX}{clean_line(str(k))}": _cell(v) for k, v in value.items()}
         elif not (key == "history" and isinstance(value, list)):  # an export's history
-            flat[str(key)] = _cell(value)
+            flat[clean_line(str(key))] = _cell(value)
     return flat
 
 

@@ -58,7 +58,8 @@ def summary(outcome: ImportOutcome, *, dry_run: bool = False) -> str:
     verb = "would import" if dry_run else "imported"
     merged = "would merge" if dry_run else "merged"
     text = (
-        f"read {outcome.read:,} rows: {verb} {outcome.imported:,}, {merged} {outcome.merged:,},"
+        f"read {outcome.read:,} row{'' if outcome.read == 1 else 's'}:"
+        f" {verb} {outcome.imported:,}, {merged} {outcome.merged:,},"
         f" skipped {len(outcome.skipped):,} duplicates, rejected {len(outcome.rejected):,}"
     )
     if outcome.created_anyway:

@@ -21,7 +21,7 @@ from leadtui.importing.plan import Overrides, Plan, make_plan
 from leadtui.importing.reading import open_table
 from leadtui.importing.report import converted, notes_lines, preview, sample_line, summary
 from leadtui.repository import Repository
-from leadtui.sanitize import clean_line
+from leadtui.sanitize import clean_line, clean_text
 
 
 @dataclass(frozen=True)
@@ -38,18 +38,21 @@ def preview_text(repo: Repository, path: Path) -> tuple[Plan, Text]:
     shown = preview(plan)
     converter = Converter(plan)
     outcome = repo.import_leads(converted(converter), dry_run=True)
-    lines = [f"{shown.description}", "", "Columns:"]
-    lines += [f"  {header} → {target}" for header, target in shown.mapping]
-    lines += ["", f"Dates read as {shown.day_order}", "", "First rows:"]
-    lines += [f"  {sample_line(lead)}" for lead in shown.samples]
+    # The counts first: they are what decides "import or not".
+    lines = [summary(outcome, dry_run=True), *notes_lines(converter), ""]
     problems = sorted(outcome.rejected, key=lambda p: p.line)
     if problems:
-        lines += ["", "Problems (these rows will be rejected):"]
+        lines += ["Problems (these rows will be rejected):"]
         lines += [f"  line {p.line}: {p.reason}" for p in problems[:20]]
         if len(problems) > 20:
             lines.append(f"  … and {len(problems) - 20:,} more")
-    lines += ["", *notes_lines(converter), summary(outcome, dry_run=True)]
-    return plan, Text("\n".join(clean_line(line) for line in lines))
+        lines.append("")
+    lines += [f"{shown.description}", "", "Columns:"]
+    lines += [f"  {header} → {target}" for header, target in shown.mapping]
+    lines += ["", f"Dates read as {shown.day_order}", "", "First rows:"]
+    lines += [f"  {sample_line(lead)}" for lead in shown.samples]
+    # File text is already sanitised; headers are not: clean the lot.
+    return plan, Text(clean_text("\n".join(lines)))
 
 
 class ImportScreen(ModalScreen[ImportRequest | None]):
