@@ -11,10 +11,12 @@ from pydantic_core import PydanticCustomError
 
 from leadtui.importing.headers import Target, auto_target, normalise
 from leadtui.importing.values import (
+    PLACEHOLDERS,
     SOURCE_NAMES,
     STAGE_NAMES,
     StageValue,
     ValueProblem,
+    is_placeholder,
     lookup,
     parse_amount,
     parse_date,
@@ -181,3 +183,17 @@ def _fast_email(text: str) -> str | None:
 @given(st.emails() | st.text(max_size=40) | st.from_regex(r"[a-z.+]{1,10}@[a-zA-Z.-]{1,20}"))
 def test_the_email_shortcut_agrees_with_email_validator(text: str) -> None:
     assert _fast_email(text) == _slow_email(text)
+
+
+@given(
+    st.sampled_from(sorted(PLACEHOLDERS)).map(
+        lambda text: f"-- {text.upper()} --" if text else text
+    )
+    | st.text(alphabet=st.characters(max_codepoint=127), max_size=30)
+)
+def test_the_placeholder_pattern_agrees_with_normalised_lookup(value: str) -> None:
+    expected = len(value) <= 40 and normalise(value) in PLACEHOLDERS
+    if "".join(normalise(value).split()) not in {"".join(p.split()) for p in PLACEHOLDERS}:
+        assert is_placeholder(value) == expected
+    elif expected:
+        assert is_placeholder(value)

@@ -42,3 +42,17 @@ def test_a_draft_name_is_always_stored_clean(name: str) -> None:
         return  # blank after cleaning: rejected, which is fine
     assert not UNSAFE.search(draft.name)
     assert "\n" not in draft.name
+
+
+@given(st.text())
+def test_the_printable_shortcut_changes_nothing(value: str) -> None:
+    """clean_text/clean_line skip the regex for printable strings: exactly
+    what the regex path would have returned."""
+    slow_text = UNSAFE.sub("", value)
+    assert clean_text(value) == slow_text
+    assert clean_line(value) == slow_text.replace("\n", " ").replace("\t", " ").strip()
+
+
+def test_every_unsafe_character_is_unprintable() -> None:
+    unsafe = [chr(c) for c in range(0x110000) if UNSAFE.match(chr(c))]
+    assert unsafe and not any(ch.isprintable() for ch in unsafe)

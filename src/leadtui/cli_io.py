@@ -116,7 +116,11 @@ def import_file(
     else:
         with _progress(plan.table.approx_rows) as advance:
             outcome = repo.import_leads(
-                converted(converter), on_duplicate=on_duplicate, strict=strict, progress=advance
+                converted(converter),
+                on_duplicate=on_duplicate,
+                strict=strict,
+                progress=advance,
+                expected_rows=plan.table.approx_rows,
             )
     _print_problems(outcome)
     for line in notes_lines(converter):

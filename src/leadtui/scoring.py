@@ -169,10 +169,24 @@ def _compile(rule: Rule) -> Check:
 
         return decay
     getter, test = _field_getter(rule), _field_test(rule)
-    return lambda lead, _: (rule.points if test(getter(lead)) else None, rule.label, None)
+    # Field values repeat across leads (sources, titles, sizes): remember
+    # each rule's verdict per value. Bounded, so unique values cost nothing.
+    verdicts: dict[FieldValue, bool] = {}
+
+    def field_check(lead: ScoreInput, _: datetime) -> tuple[int | None, str, datetime | None]:
+        value = getter(lead)
+        fired = verdicts.get(value)
+        if fired is None:
+            fired = test(value)
+            if len(verdicts) < _VERDICTS_KEPT:
+                verdicts[value] = fired
+        return (rule.points if fired else None), rule.label, None
+
+    return field_check
 
 
 _compiled: dict[int, tuple[RuleSet, tuple[Check, ...]]] = {}
+_VERDICTS_KEPT = 4096
 
 
 def _checks(rules: RuleSet) -> tuple[Check, ...]:

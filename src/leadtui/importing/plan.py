@@ -19,6 +19,7 @@ from leadtui.importing.headers import STANDARD_FIELDS, Target, auto_target, norm
 from leadtui.importing.reading import RawRow, Table
 from leadtui.importing.values import StageValue, slashed_parts
 from leadtui.models import Source, Stage, Temperature
+from leadtui.sanitize import clean_line
 
 # Fields built from several columns, or read as dates: not assignable to a
 # second column by value maps.
@@ -132,7 +133,7 @@ def _override_target(header: str, target: str) -> Target:
     if target == "custom":
         return Target("custom", header)
     if target.startswith("custom:") and target[7:].strip():
-        return Target("custom", target[7:].strip())
+        return Target("custom", clean_line(target[7:]))
     if target in STANDARD_FIELDS:
         return Target("field", target)
     choices = ", ".join((*STANDARD_FIELDS, "custom", "custom:NAME", "ignore"))

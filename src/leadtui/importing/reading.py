@@ -152,7 +152,7 @@ def _csv_rows(table: Table) -> Iterator[Row]:
                 previous_end = reader.line_num
                 continue
             previous_end = reader.line_num
-            if not any(value.strip() for value in values):
+            if not any(values):
                 continue  # a blank line between rows is not a row
             if len(values) != width:
                 yield BrokenRow(start, f"expected {width} fields, found {len(values)}", values)

@@ -36,9 +36,26 @@ def value_key(value: str) -> str:
     return normalise(value)
 
 
+# The same placeholders as one pattern over the raw cell (any punctuation
+# around and between the words, any case), so the common case, a real value,
+# is refused at its first characters instead of being normalised.
+_GAP = "[^A-Za-z0-9]*"  # what normalise() turns into spaces
+_PLACEHOLDER_PATTERN = re.compile(
+    f"{_GAP}(?i:"
+    + "|".join(_GAP.join(map(re.escape, text.split())) for text in PLACEHOLDERS if text)
+    + f")?{_GAP}"
+)
+
+
+# Letters a placeholder can start with: most real cells start otherwise.
+_FIRST_LETTERS = frozenset("".join(text[0] + text[0].upper() for text in PLACEHOLDERS if text))
+
+
 def is_placeholder(value: str) -> bool:
-    # Long cells are never placeholders: skip normalising every name and note.
-    return len(value) <= _LONGEST_PLACEHOLDER and value_key(value) in PLACEHOLDERS
+    first = value[:1]
+    if first.isascii() and first.isalnum() and first not in _FIRST_LETTERS:
+        return False
+    return len(value) <= _LONGEST_PLACEHOLDER and _PLACEHOLDER_PATTERN.fullmatch(value) is not None
 
 
 @dataclass(frozen=True)

@@ -385,7 +385,10 @@ class MainScreen(Screen[None]):
                 return
 
             def run(repo: Repository) -> str:
-                outcome = repo.import_leads(converted(Converter(request.plan)))
+                plan = request.plan
+                outcome = repo.import_leads(
+                    converted(Converter(plan)), expected_rows=plan.table.approx_rows
+                )
                 text = summary(outcome)
                 if outcome.rejected or outcome.skipped:
                     target = rejects_path(request.path)
