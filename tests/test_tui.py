@@ -273,7 +273,8 @@ async def test_name_is_required_and_escape_cancels(repo: Repository) -> None:
     app = LeadApp(repo)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("n", "enter")
-        assert app.screen.query_one("#qa-name-error", Static).display
+        error = app.screen.query_one("#qa-line-error", Static)
+        assert error.display and str(error.render()).startswith("name:")
         await pilot.press("escape")
         await settle(pilot)
         assert not isinstance(app.screen, QuickAddScreen)
@@ -411,7 +412,7 @@ async def test_live_refresh_never_touches_an_open_form(sample_repo: Repository) 
         teammate.add_lead(build_draft(name="Meanwhile"))
         await wait_until(pilot, lambda: "Meanwhile" in inbox_names(app))
         assert isinstance(app.screen, QuickAddScreen)
-        assert app.screen.query_one("#qa-name", Input).value == "Half typ"
+        assert app.screen.query_one("#qa-line", Input).value == "Half typ"
         await pilot.press(*"ed", "enter")
         await settle(pilot)
         assert {"Half typed", "Meanwhile"} <= set(inbox_names(app))

@@ -12,12 +12,13 @@ from typing import Any
 
 import click
 
-from leadtui import __version__, paths, resources
+from leadtui import __version__, paths, quickadd, resources
 from leadtui import cli_common as common
 from leadtui.cli_io import export, import_file, write_json_array
 from leadtui.cli_kpi import kpi, setting, spend
 from leadtui.cli_score import score
 from leadtui.clock import parse_past, utc_now
+from leadtui.dedupe import duplicate_line
 from leadtui.errors import LeadtuiError
 from leadtui.models import (
     ActivityKind,
@@ -99,6 +100,44 @@ def add(db_path: Path | None, value: str, **fields: str | None) -> None:
     click.echo(common.repository(db_path).add_lead(draft))
 
 
+@main.command()
+@click.argument("text")
+@click.option("--anyway", is_flag=True, help="Add even if it looks like an existing lead.")
+@click.option("--merge", is_flag=True, help="Merge into the existing lead it looks like.")
+@common.db_option
+def quick(db_path: Path | None, text: str, anyway: bool, merge: bool) -> None:
+    """Add a lead from one line, e.g.
+
+    leadtui quick 'Jane Doe <jane@acme.io> @Acme Corp $5k #referral !fri "met at expo"'
+
+    A possible duplicate (same email, phone, or name at the same company)
+    stops the add unless --anyway or --merge.
+    """
+    repo = common.repository(db_path)
+    understood = quickadd.understand(text, repo.clock())
+    for line in quickadd.preview_lines(understood):
+        click.echo(f"  {line}")
+    if understood.draft is None:
+        field, message = next(iter(understood.errors.items()))
+        raise LeadtuiError(f"{field.removesuffix('_cents').replace('_', '-')}: {message}")
+    draft, parsed = understood.draft, understood.line
+    dupes = repo.possible_duplicates(
+        email=draft.email, phone=draft.phone, name=draft.name, company=draft.company
+    )
+    for lead, why in dupes:
+        click.echo(duplicate_line(lead, why), err=True)
+    if dupes and merge:
+        lead = repo.merge_details(
+            dupes[0][0].id, draft, tags=parsed.tags, follow_up_at=understood.follow_up_at
+        )
+        click.echo(f"merged into #{lead.id} {lead.name}")
+        return
+    if dupes and not anyway:
+        raise LeadtuiError("not added: it looks like an existing lead (--anyway or --merge)")
+    lead_id = repo.add_lead(draft, tags=parsed.tags, follow_up_at=understood.follow_up_at)
+    click.echo(lead_id)
+
+
 @main.command("list")
 @click.option("--stage", type=click.Choice([s.value for s in Stage]))
 @click.option("--source", type=click.Choice([s.value for s in Source]))
@@ -155,6 +194,8 @@ def _echo_lead(lead: Lead) -> None:
         "Value": format_money(lead.value_cents),
         "Lost reason": lead.lost_reason,
         "Notes": lead.notes,
+        "Tags": ", ".join(lead.tags),
+        "Follow-up": f"{lead.follow_up_at:%a %d %b %Y}" if lead.follow_up_at else None,
     }
     for label, value in rows.items():
         if value:

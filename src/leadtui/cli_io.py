@@ -27,7 +27,7 @@ from leadtui.importing.report import (
     summary,
     write_rejects,
 )
-from leadtui.models import EXPORT_FIELDS, Lead, Source, Stage
+from leadtui.models import EXPORT_FIELDS, TAG_SEPARATOR, Lead, Source, Stage
 from leadtui.repository.import_store import DUPLICATE_POLICIES, ImportOutcome
 
 _SHOWN_PROBLEMS = 50
@@ -278,6 +278,7 @@ def export(
         for batch in batches:
             for lead in batch:
                 record = lead.export_dict()
+                record["tags"] = TAG_SEPARATOR.join(lead.tags)
                 cells = [record[c] for c in EXPORT_FIELDS] + [lead.custom.get(n) for n in names]
                 writer.writerow([_cell(cell, raw) for cell in cells])
             if history_writer:

@@ -6,6 +6,7 @@ time instead of sleeping or depending on the wall clock.
 
 import re
 from collections.abc import Callable
+from contextlib import suppress
 from datetime import UTC, date, datetime, time, timedelta
 
 from leadtui.errors import InvalidInput
@@ -64,3 +65,45 @@ def parse_past(text: str, now: datetime) -> datetime:
     if moment > now:
         raise InvalidInput("when: a touch that already happened cannot be in the future")
     return moment
+
+
+_AHEAD = re.compile(r"^(\d{1,3})\s*(d|w)$")
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# A follow-up is a day; it falls due at the start of that working day (UTC).
+FOLLOW_UP_HOUR = 9
+
+
+def parse_follow_up(text: str, now: datetime) -> datetime:
+    """The day of a follow-up, from what a rep types: "today", "tomorrow",
+    a weekday ("fri", "friday": the next one after today), "3d", "2w", or an
+    ISO date. Returns that day at 09:00 UTC; may be in the past (the caller
+    flags it). Raises InvalidInput with one readable line."""
+    cleaned = text.strip().lower()
+    today = now.astimezone(UTC).date()
+    day: date | None = None
+    if cleaned == "today":
+        day = today
+    elif cleaned in ("tomorrow", "tmr", "tmrw"):
+        day = today + timedelta(days=1)
+    elif (
+        len(cleaned) >= 3
+        and (
+            weekday := next(
+                (i for i, name in enumerate(_WEEKDAYS) if name.startswith(cleaned)), None
+            )
+        )
+        is not None
+    ):
+        # "fri" on a Friday means next Friday: a follow-up is always ahead.
+        day = today + timedelta(days=(weekday - today.weekday() - 1) % 7 + 1)
+    elif match := _AHEAD.match(cleaned):
+        day = today + timedelta(days=int(match[1]) * (7 if match[2] == "w" else 1))
+    else:
+        with suppress(ValueError):
+            day = date.fromisoformat(cleaned)
+    if day is None:
+        raise InvalidInput(
+            f"follow-up: {text.strip()[:40]!r} is not a day; use e.g. tomorrow, fri, 3d, 2w"
+            " or 2026-12-01"
+        )
+    return datetime.combine(day, time(FOLLOW_UP_HOUR), UTC)

@@ -256,6 +256,7 @@ class Lead(BaseModel):
     # Columns an import brought that name no standard field, by their header.
     # Filled where a whole lead is shown or exported; empty in list pages.
     custom: dict[str, str] = Field(default_factory=dict)
+    tags: list[str] = Field(default_factory=list)  # filled like `custom`
 
     def export_dict(self) -> dict[str, Any]:
         """The stable JSON/CSV shape of a lead (money also in whole units)."""
@@ -272,6 +273,7 @@ class Lead(BaseModel):
 # Columns of a CSV export: every Lead field, plus the value in whole units;
 # custom fields follow as "custom.NAME" columns.
 EXPORT_FIELDS: tuple[str, ...] = (*(f for f in Lead.model_fields if f != "custom"), "value")
+TAG_SEPARATOR = ", "  # tags in one CSV cell
 
 
 class HistoryEntry(BaseModel):

@@ -133,6 +133,27 @@ CREATE TABLE spend (
 ) WITHOUT ROWID;
 """
 
+# Duplicates: the same phone (its digits) or the same person at the same
+# company (case and accents ignored) are found by index; the keys are
+# computed by leadtui.dedupe (registered as SQL functions while migrating).
+# Tags from the quick-add (#word that names no source).
+_V4 = """
+ALTER TABLE leads ADD COLUMN phone_key TEXT;
+ALTER TABLE leads ADD COLUMN person_key TEXT;
+UPDATE leads SET phone_key = leadtui_phone_key(phone),
+                 person_key = leadtui_person_key(name, company);
+CREATE INDEX leads_email_key ON leads (lower(email)) WHERE email IS NOT NULL;
+CREATE INDEX leads_phone_key ON leads (phone_key) WHERE phone_key IS NOT NULL;
+CREATE INDEX leads_person_key ON leads (person_key) WHERE person_key IS NOT NULL;
+
+CREATE TABLE tags (
+    lead_id INTEGER NOT NULL REFERENCES leads (id),
+    tag TEXT NOT NULL,
+    PRIMARY KEY (lead_id, tag)
+) WITHOUT ROWID;
+CREATE INDEX tags_tag ON tags (tag, lead_id);
+"""
+
 # MIGRATIONS[i] takes a database from user_version i to i + 1.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
 SCHEMA_VERSION = len(MIGRATIONS)

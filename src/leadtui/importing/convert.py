@@ -4,6 +4,7 @@ Every value passes the same validation as a lead typed in the TUI (LeadDraft),
 so an import cannot store anything quick-add would refuse.
 """
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -43,6 +44,7 @@ class ImportedLead:
     last_touch_at: datetime | None
     custom: dict[str, str]
     values: list[str]  # the row as read, for the rejects file if it is skipped
+    tags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -179,6 +181,7 @@ class Converter:
             last_touch_at=_date(text.get("last_touch_at", ""), "last_touch_at", day_first),
             custom=custom,
             values=values,
+            tags=_tags(text.get("tags", "")),
         )
 
     def _stage(self, values: list[str], custom: dict[str, str]) -> tuple[Stage, str | None]:
@@ -219,6 +222,12 @@ class Converter:
             custom[self._headers[where]] = clean_line(text)
             return Source.OTHER
         return found
+
+
+def _tags(text: str) -> tuple[str, ...]:
+    """'VIP, expo;  2026' → ('vip', 'expo', '2026'): lower case, no repeats."""
+    found = (clean_line(tag).lower() for tag in re.split(r"[,;|]", text))
+    return tuple(dict.fromkeys(tag[:40] for tag in found if tag))
 
 
 def _amount(text: str) -> int:

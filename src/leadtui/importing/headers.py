@@ -96,6 +96,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "last touch at", "last activity", "last activity date", "last contacted",
         "last contact date", "last touch",
     ),
+    "tags": ("tags", "tag", "labels", "lead labels", "deal labels", "person labels"),
     # leadtui's own export: whether the temperature was set by hand.
     "temperature_pinned": ("temperature pinned",),
 }

@@ -241,4 +241,6 @@ def _cell(value: Any) -> str:
         return value
     if isinstance(value, int | float):
         return repr(value)
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return ", ".join(value)  # e.g. tags
     return json.dumps(value, ensure_ascii=False)

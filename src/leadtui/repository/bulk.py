@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from leadtui import schema
+from leadtui.dedupe import person_key, phone_key
 from leadtui.errors import DatabaseUnavailable
 from leadtui.repository.connection import readable_errors
 from leadtui.repository.opening import open_repository
@@ -87,6 +88,14 @@ def _bulk_insert(
                 written += len(batch.leads)
                 if progress:
                     progress(len(batch.leads))
+            # The duplicate keys, computed once for every lead (demo rows
+            # come without them).
+            conn.create_function("leadtui_phone_key", 1, phone_key, deterministic=True)
+            conn.create_function("leadtui_person_key", 2, person_key, deterministic=True)
+            conn.execute(
+                "UPDATE leads SET phone_key = leadtui_phone_key(phone),"
+                " person_key = leadtui_person_key(name, company)"
+            )
             for _, sql in indexes:
                 conn.execute(sql)
             conn.execute("COMMIT")

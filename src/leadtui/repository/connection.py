@@ -15,7 +15,7 @@ from typing import Any
 
 import sqlite_utils
 
-from leadtui import schema
+from leadtui import dedupe, schema
 from leadtui.errors import DatabaseUnavailable, Interrupted
 
 Tracer = Callable[[str, Any], None]
@@ -138,3 +138,10 @@ def enable_wal(db: sqlite_utils.Database) -> None:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.05)
+
+
+def register_key_functions(db: sqlite_utils.Database) -> None:
+    """leadtui.dedupe's keys as SQL functions on this connection, for the
+    statements that fill the stored keys of many leads at once."""
+    db.conn.create_function("leadtui_phone_key", 1, dedupe.phone_key, deterministic=True)
+    db.conn.create_function("leadtui_person_key", 2, dedupe.person_key, deterministic=True)

@@ -8,7 +8,6 @@ writes wait for it, up to the busy timeout, and then say the file is busy.
 """
 
 import gc
-import re
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -18,8 +17,10 @@ import sqlite_utils
 
 from leadtui import pipeline, schema, scoring
 from leadtui.clock import to_iso
+from leadtui.dedupe import email_key, person_key, phone_key
 from leadtui.importing.convert import ImportedLead, RowProblem
 from leadtui.models import Stage
+from leadtui.repository.merging import fill_in
 from leadtui.repository.scores import read_model, rescore, update_chances
 from leadtui.scoring_rules import RuleSet
 
@@ -27,23 +28,6 @@ DUPLICATE_POLICIES = ("skip", "merge", "create")
 _BATCH = 5000
 _DEFER_INDEXES_FROM = 20_000  # rows; below that, index upkeep is cheap enough
 _CACHE_KIB = 256 * 1024  # the importing connection's page cache
-_NOT_DIGIT = re.compile(r"\D+")
-_EXTENSION = re.compile(r"\s*(?:x|ext\.?)\s*\d+$", re.IGNORECASE)
-
-
-def phone_key(phone: str | None) -> str | None:
-    """A phone number as its digits (extension dropped); None if too short
-    to identify anyone."""
-    if not phone:
-        return None
-    if "x" in phone or "X" in phone:  # only then can there be an extension
-        phone = _EXTENSION.sub("", phone)
-    digits = _NOT_DIGIT.sub("", phone)
-    return digits if len(digits) >= 7 else None
-
-
-def email_key(email: str | None) -> str | None:
-    return email.lower() if email else None
 
 
 @dataclass(frozen=True)
@@ -216,7 +200,7 @@ class _ImportRun:
             return []
         indexes = self.db.execute(
             "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
-            " AND tbl_name IN ('leads', 'stage_changes', 'custom_fields')"
+            " AND tbl_name IN ('leads', 'stage_changes', 'custom_fields', 'tags')"
         ).fetchall()
         for name, _ in indexes:
             self.db.execute(f'DROP INDEX "{name}"')
@@ -237,6 +221,7 @@ class _ImportRun:
         leads: list[tuple[object, ...]] = []
         changes: list[tuple[object, ...]] = []
         custom: list[tuple[object, ...]] = []
+        tags: list[tuple[object, ...]] = []
         for lead in self.pending:
             lead_id = self.next_id
             self.next_id += 1
@@ -255,6 +240,7 @@ class _ImportRun:
                     int(lead.pinned is not None), 0,
                     to_iso(score.next_change) if score.next_change and is_open else None,
                     to_iso(lead.follow_up_at) if lead.follow_up_at else None,
+                    phone_key(draft.phone), person_key(draft.name, draft.company),
                 )
             )  # fmt: skip
             changes.append((lead_id, None, Stage.NEW.value, None, created_iso, self.actor))
@@ -264,11 +250,13 @@ class _ImportRun:
                     (lead_id, Stage.NEW.value, lead.stage.value, reason, created_iso, self.actor)
                 )
             custom.extend((lead_id, name, value) for name, value in lead.custom.items())
+            tags.extend((lead_id, tag) for tag in lead.tags)
         conn = self.db.conn
         for table, columns, rows in (
-            ("leads", schema.LEAD_COLUMNS, leads),
+            ("leads", (*schema.LEAD_COLUMNS, "phone_key", "person_key"), leads),
             ("stage_changes", schema.STAGE_CHANGE_COLUMNS, changes),
             ("custom_fields", schema.CUSTOM_FIELD_COLUMNS, custom),
+            ("tags", ("lead_id", "tag"), tags),
         ):
             marks = ", ".join("?" * len(columns))
             conn.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
@@ -291,40 +279,19 @@ class _ImportRun:
         )
 
     def _merge(self, lead_id: int, lead: ImportedLead) -> None:
-        """Fill in what the existing lead is missing; never overwrite what a
-        rep typed. Notes are appended unless already there."""
+        """Fill in what the existing lead is missing (merging.fill_in)."""
         draft = lead.draft
         self.keys.add(lead_id, draft.email, draft.phone)
         if self.dry_run:
             return
-        self.db.execute(
-            """
-            UPDATE leads SET
-              email = coalesce(email, :email), phone = coalesce(phone, :phone),
-              company = coalesce(company, :company), title = coalesce(title, :title),
-              owner = coalesce(owner, :owner),
-              source = CASE WHEN source = 'other' THEN :source ELSE source END,
-              value_cents = CASE WHEN value_cents = 0 THEN :value ELSE value_cents END,
-              notes = CASE WHEN :notes = '' OR instr(notes, :notes) > 0 THEN notes
-                           WHEN notes = '' THEN :notes ELSE notes || char(10) || :notes END,
-              follow_up_at = coalesce(follow_up_at, :follow_up),
-              temperature = CASE WHEN temperature_pinned OR :pinned IS NULL
-                                 THEN temperature ELSE :pinned END,
-              temperature_pinned = temperature_pinned OR :pinned IS NOT NULL,
-              updated_at = :now, version = version + 1
-            WHERE id = :id
-            """,
-            {
-                "email": draft.email, "phone": draft.phone, "company": draft.company,
-                "title": draft.title, "owner": draft.owner, "source": draft.source.value,
-                "value": draft.value_cents, "notes": draft.notes,
-                "follow_up": to_iso(lead.follow_up_at) if lead.follow_up_at else None,
-                "pinned": lead.pinned.value if lead.pinned else None,
-                "now": self.now, "id": lead_id,
-            },
-        )  # fmt: skip
-        self.db.conn.executemany(
-            "INSERT OR IGNORE INTO custom_fields (lead_id, name, value) VALUES (?, ?, ?)",
-            [(lead_id, name, value) for name, value in lead.custom.items()],
+        fill_in(
+            self.db,
+            lead_id,
+            draft,
+            now=self.now,
+            custom=lead.custom,
+            tags=lead.tags,
+            pinned=lead.pinned,
+            follow_up_at=lead.follow_up_at,
         )
         self.merged_ids.add(lead_id)

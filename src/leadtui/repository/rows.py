@@ -23,11 +23,16 @@ def fetch_lead(db: sqlite_utils.Database, lead_id: int) -> Lead:
 
 
 def with_custom(db: sqlite_utils.Database, lead: Lead) -> Lead:
-    """The lead with its custom fields, for the views that show a whole lead."""
+    """The lead with its custom fields and tags, for the views that show a
+    whole lead."""
     rows = db.execute(
         "SELECT name, value FROM custom_fields WHERE lead_id = ? ORDER BY name", [lead.id]
     ).fetchall()
-    return lead.model_copy(update={"custom": dict(rows)}) if rows else lead
+    tags = [
+        row[0]
+        for row in db.execute("SELECT tag FROM tags WHERE lead_id = ? ORDER BY tag", [lead.id])
+    ]
+    return lead.model_copy(update={"custom": dict(rows), "tags": tags}) if rows or tags else lead
 
 
 def custom_by_lead(db: sqlite_utils.Database, first: int, last: int) -> dict[int, dict[str, str]]:
@@ -39,4 +44,15 @@ def custom_by_lead(db: sqlite_utils.Database, first: int, last: int) -> dict[int
         [first, last],
     ):
         found.setdefault(lead_id, {})[name] = value
+    return found
+
+
+def tags_by_lead(db: sqlite_utils.Database, first: int, last: int) -> dict[int, list[str]]:
+    """Tags of the leads with first <= id <= last (an export batch)."""
+    found: dict[int, list[str]] = {}
+    for lead_id, tag in db.execute(
+        "SELECT lead_id, tag FROM tags WHERE lead_id BETWEEN ? AND ? ORDER BY lead_id, tag",
+        [first, last],
+    ):
+        found.setdefault(lead_id, []).append(tag)
     return found

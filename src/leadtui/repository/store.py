@@ -3,7 +3,7 @@ choices behind it are in the package docstring)."""
 
 import getpass
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
 from pathlib import Path
@@ -13,6 +13,7 @@ import sqlite_utils
 
 from leadtui import pipeline, schema
 from leadtui.clock import Clock, age_label, from_iso, to_iso, utc_now
+from leadtui.dedupe import person_key, phone_key
 from leadtui.errors import InvalidInput, StaleLead
 from leadtui.models import ActivityKind, HistoryEntry, Lead, LeadDraft, Stage
 from leadtui.repository.connection import (
@@ -21,20 +22,23 @@ from leadtui.repository.connection import (
     connect,
     enable_wal,
     read_user_version,
+    register_key_functions,
     write_transaction,
 )
 from leadtui.repository.import_store import ImportStore
 from leadtui.repository.kpi_store import KpiStore
+from leadtui.repository.merging import fill_in
 from leadtui.repository.rows import (
     LEAD_SELECT,
     custom_by_lead,
     fetch_lead,
     lead_from_row,
+    tags_by_lead,
     with_custom,
 )
 from leadtui.repository.scoring_store import ScoreDetails, ScoringStore
 from leadtui.repository.watch import ChangeWatcher
-from leadtui.sanitize import clean_text
+from leadtui.sanitize import clean_line, clean_text
 from leadtui.scoring_rules import LoadedRules
 
 # (sort key, id) of the last row of a page; the next page starts after it.
@@ -98,6 +102,7 @@ class Repository(ScoringStore, KpiStore, ImportStore):
             try:
                 version = read_user_version(db)  # re-read: another process may have won
                 check_version(db, self.path, version)
+                register_key_functions(db)
                 for step in schema.MIGRATIONS[version:]:
                     db.executescript(step)
                 if version < schema.SCHEMA_VERSION:
@@ -158,11 +163,13 @@ class Repository(ScoringStore, KpiStore, ImportStore):
                     [last_id, *params, batch],
                 ).fetchall()
                 extra = custom_by_lead(db, rows[0][0], rows[-1][0]) if custom and rows else {}
+                tags = tags_by_lead(db, rows[0][0], rows[-1][0]) if custom and rows else {}
             for row in rows:
                 lead = lead_from_row(row)
-                yield (
-                    lead.model_copy(update={"custom": extra[lead.id]}) if lead.id in extra else lead
-                )
+                if lead.id in extra or lead.id in tags:
+                    update = {"custom": extra.get(lead.id, {}), "tags": tags.get(lead.id, [])}
+                    lead = lead.model_copy(update=update)
+                yield lead
             if len(rows) < batch:
                 return
             last_id = rows[-1][0]
@@ -226,6 +233,58 @@ class Repository(ScoringStore, KpiStore, ImportStore):
             lead = with_custom(db, fetch_lead(db, lead_id))
             return lead, _history(db, lead_id, limit), self._score_details(db, lead)
 
+    def merge_details(
+        self,
+        lead_id: int,
+        draft: LeadDraft,
+        *,
+        tags: Sequence[str] = (),
+        follow_up_at: datetime | None = None,
+    ) -> Lead:
+        """A quick-add the rep chose to merge into an existing lead: fill in
+        what it is missing, add the tags, rescore."""
+        moment = self.clock()
+        with self._transaction() as db:
+            fetch_lead(db, lead_id)
+            fill_in(db, lead_id, draft, now=to_iso(moment), tags=tags, follow_up_at=follow_up_at)
+            self._rescore(db, [lead_id], moment)
+            return fetch_lead(db, lead_id)
+
+    def possible_duplicates(
+        self,
+        *,
+        email: str | None = None,
+        phone: str | None = None,
+        name: str | None = None,
+        company: str | None = None,
+        limit: int = 3,
+    ) -> list[tuple[Lead, str]]:
+        """Leads that look like the same person, each with why: the same email,
+        the same phone digits, or the same name at the same company. Three
+        index probes, whatever the size of the database."""
+        probes = [
+            ("same email", "lower(email) = lower(?) AND email IS NOT NULL", email),
+            ("same phone", "phone_key = ?", phone_key(phone)),
+            ("same name and company", "person_key = ?", person_key(name, company)),
+        ]
+        found: dict[int, tuple[Lead, str]] = {}
+        with self._connection() as db:
+            for why, where, value in probes:
+                if not value:
+                    continue
+                rows = db.execute(
+                    f"{LEAD_SELECT} WHERE {where} ORDER BY id DESC LIMIT ?", [value, limit]
+                ).fetchall()
+                for row in rows:
+                    lead = lead_from_row(row)
+                    found.setdefault(lead.id, (lead, why))
+        return list(found.values())[:limit]
+
+    def tags(self, lead_id: int) -> list[str]:
+        with self._connection() as db:
+            rows = db.execute("SELECT tag FROM tags WHERE lead_id = ? ORDER BY tag", [lead_id])
+            return [row[0] for row in rows]
+
     def watcher(self) -> ChangeWatcher:
         return ChangeWatcher(self.path)
 
@@ -239,7 +298,13 @@ class Repository(ScoringStore, KpiStore, ImportStore):
 
     # --------------------------------------------------------------- writes
 
-    def add_lead(self, draft: LeadDraft) -> int:
+    def add_lead(
+        self,
+        draft: LeadDraft,
+        *,
+        tags: Sequence[str] = (),
+        follow_up_at: datetime | None = None,
+    ) -> int:
         moment = self.clock()
         now = to_iso(moment)
         row = {
@@ -248,6 +313,9 @@ class Repository(ScoringStore, KpiStore, ImportStore):
             "created_at": now,
             "updated_at": now,
             "stage_entered_at": now,
+            "follow_up_at": to_iso(follow_up_at) if follow_up_at else None,
+            "phone_key": phone_key(draft.phone),
+            "person_key": person_key(draft.name, draft.company),
         }
         columns = ", ".join(row)
         with self._transaction() as db:
@@ -255,6 +323,10 @@ class Repository(ScoringStore, KpiStore, ImportStore):
                 f"INSERT INTO leads ({columns}) VALUES ({', '.join(':' + c for c in row)})", row
             )
             lead_id = int(cursor.lastrowid or 0)
+            db.conn.executemany(
+                "INSERT OR IGNORE INTO tags (lead_id, tag) VALUES (?, ?)",
+                [(lead_id, clean_line(tag).lower()) for tag in tags if clean_line(tag)],
+            )
             # The first history entry: entering New from nowhere.
             _record_stage_change(db, lead_id, None, Stage.NEW, None, now, self.actor)
             self._rescore(db, [lead_id], moment)

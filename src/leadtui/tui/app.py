@@ -19,7 +19,7 @@ from leadtui import __version__, resources
 from leadtui.importing.convert import Converter
 from leadtui.importing.report import converted, rejects_path, summary, write_rejects
 from leadtui.kpis import DEFINITIONS
-from leadtui.models import Lead, LeadDraft, Stage, Temperature
+from leadtui.models import Lead, Stage, Temperature
 from leadtui.repository import Repository, interrupt_reads
 from leadtui.tui.board import BoardPane
 from leadtui.tui.dbwork import WATCH_GROUP, WRITE_GROUP, run_db
@@ -30,7 +30,13 @@ from leadtui.tui.inbox import InboxPane, InboxTable
 from leadtui.tui.kpi_pane import KpiPane
 from leadtui.tui.log_dialog import LogTouchScreen, TouchInput
 from leadtui.tui.lose_dialog import LoseReasonScreen
-from leadtui.tui.quick_add import QuickAddScreen
+from leadtui.tui.quick_add import (
+    MergeInto,
+    NewLead,
+    OpenLead,
+    QuickAddResult,
+    QuickAddScreen,
+)
 
 # How often to look for other processes' commits: "within about a second".
 WATCH_INTERVAL_SECONDS = 0.5
@@ -354,28 +360,61 @@ class MainScreen(Screen[None]):
         self.app.sub_title = f"{name} · saving…" if self._pending_saves else name
 
     def action_quick_add(self) -> None:
-        def submitted(draft: LeadDraft | None) -> None:
-            if draft is None:
-                return
+        def submitted(result: QuickAddResult | None) -> None:
+            if isinstance(result, OpenLead):
+                self._open_in_lead_tab(result.lead_id)
+            elif isinstance(result, MergeInto):
+                self._merge_quick_add(result)
+            elif isinstance(result, NewLead):
+                self._add_quick_add(result)
 
-            def added(lead_id: int) -> None:
-                self._saving(-1)
-                self.notify(f"Added #{lead_id} {draft.name}", markup=False, timeout=3)
-                # The inbox puts its cursor on the new lead, wherever it ranks.
-                self.query_one(InboxPane).reload(select=lead_id)
-                if self.active_tab != "inbox":
-                    self.reload_all()
+        self.app.push_screen(QuickAddScreen(self.repo, self.repo.clock), submitted)
 
-            self._saving(+1)
-            run_db(
-                self,
-                self._own_write(lambda repo: repo.add_lead(draft)),
-                added,
-                key=WRITE_GROUP,
-                on_error=lambda: self._saving(-1),
-            )
+    def _add_quick_add(self, new: NewLead) -> None:
+        draft = new.draft
 
-        self.app.push_screen(QuickAddScreen(), submitted)
+        def added(lead_id: int) -> None:
+            self._saving(-1)
+            self.notify(f"Added #{lead_id} {draft.name}", markup=False, timeout=3)
+            # The inbox puts its cursor on the new lead, wherever it ranks.
+            self.query_one(InboxPane).reload(select=lead_id)
+            if self.active_tab != "inbox":
+                self.reload_all()
+
+        self._saving(+1)
+        run_db(
+            self,
+            self._own_write(
+                lambda repo: repo.add_lead(draft, tags=new.tags, follow_up_at=new.follow_up_at)
+            ),
+            added,
+            key=WRITE_GROUP,
+            on_error=lambda: self._saving(-1),
+        )
+
+    def _merge_quick_add(self, merge: MergeInto) -> None:
+        def merged(lead: Lead) -> None:
+            self._saving(-1)
+            self.notify(f"Merged the new details into #{lead.id} {lead.name}", markup=False)
+            self._open_in_lead_tab(lead.id)
+
+        new = merge.new
+        self._saving(+1)
+        run_db(
+            self,
+            self._own_write(
+                lambda repo: repo.merge_details(
+                    merge.lead_id, new.draft, tags=new.tags, follow_up_at=new.follow_up_at
+                )
+            ),
+            merged,
+            key=WRITE_GROUP,
+            on_error=lambda: self._saving(-1),
+        )
+
+    def _open_in_lead_tab(self, lead_id: int) -> None:
+        self.query_one(DetailPane).lead_id = lead_id
+        self.action_show_tab("lead")
 
     def start_import(self) -> None:
         """The palette's "Import file…": preview, confirm, then one transaction."""

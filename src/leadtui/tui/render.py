@@ -101,6 +101,8 @@ def lead_fields(lead: Lead) -> tuple[Content, Content]:
             ("Score", str(lead.score)),
             ("Value", format_money(lead.value_cents)),
             ("Created", f"{lead.created_at:%Y-%m-%d %H:%M}"),
+            ("Follow", f"{lead.follow_up_at:%a %d %b}" if lead.follow_up_at else None),
+            ("Tags", ", ".join(lead.tags)),
             ("Lost", lead.lost_reason),
         ],
         8,

@@ -1,0 +1,67 @@
+"""Merging new details into an existing lead (an import's duplicate row, or
+a quick-add the rep chose to merge): fill in what the lead is missing, never
+overwrite what a rep typed; notes are appended unless already there."""
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+
+import sqlite_utils
+
+from leadtui.clock import to_iso
+from leadtui.dedupe import person_key, phone_key
+from leadtui.models import LeadDraft, Temperature
+
+
+def fill_in(
+    db: sqlite_utils.Database,
+    lead_id: int,
+    draft: LeadDraft,
+    *,
+    now: str,
+    custom: Mapping[str, str] | None = None,
+    tags: Sequence[str] = (),
+    pinned: Temperature | None = None,
+    follow_up_at: datetime | None = None,
+) -> None:
+    """In the caller's transaction; the caller rescores the lead."""
+    db.execute(
+        """
+        UPDATE leads SET
+          email = coalesce(email, :email), phone = coalesce(phone, :phone),
+          company = coalesce(company, :company), title = coalesce(title, :title),
+          owner = coalesce(owner, :owner),
+          source = CASE WHEN source = 'other' THEN :source ELSE source END,
+          value_cents = CASE WHEN value_cents = 0 THEN :value ELSE value_cents END,
+          notes = CASE WHEN :notes = '' OR instr(notes, :notes) > 0 THEN notes
+                       WHEN notes = '' THEN :notes ELSE notes || char(10) || :notes END,
+          follow_up_at = coalesce(follow_up_at, :follow_up),
+          temperature = CASE WHEN temperature_pinned OR :pinned IS NULL
+                             THEN temperature ELSE :pinned END,
+          temperature_pinned = temperature_pinned OR :pinned IS NOT NULL,
+          updated_at = :now, version = version + 1
+        WHERE id = :id
+        """,
+        {
+            "email": draft.email, "phone": draft.phone, "company": draft.company,
+            "title": draft.title, "owner": draft.owner, "source": draft.source.value,
+            "value": draft.value_cents, "notes": draft.notes,
+            "follow_up": to_iso(follow_up_at) if follow_up_at else None,
+            "pinned": pinned.value if pinned else None,
+            "now": now, "id": lead_id,
+        },
+    )  # fmt: skip
+    name, company, phone = db.execute(
+        "SELECT name, company, phone FROM leads WHERE id = ?", [lead_id]
+    ).fetchone()
+    db.execute(
+        "UPDATE leads SET phone_key = ?, person_key = ? WHERE id = ?",
+        [phone_key(phone), person_key(name, company), lead_id],
+    )
+    db.conn.executemany(
+        "INSERT OR IGNORE INTO custom_fields (lead_id, name, value) VALUES (?, ?, ?)",
+        [(lead_id, name, value) for name, value in (custom or {}).items()],
+    )
+    db.conn.executemany(
+        "INSERT OR IGNORE INTO tags (lead_id, tag) VALUES (?, ?)",
+        [(lead_id, tag) for tag in tags],
+    )
