@@ -48,6 +48,8 @@ def keys_then_settle(*keys: str) -> Callable[[Pilot[None]], Awaitable[None]]:
         ("lose_prompt", ("x",)),
         ("log_touch", ("l", *"Asked for pricing")),
         ("keys_help", ("question_mark",)),
+        # The one-liner's preview, with a duplicate of a sample lead caught.
+        ("quick_add_line", ("n", *"Sam Osei <samuel.osei@accrahealth.gh> $5k #vip !fri")),
     ],
 )
 def test_snapshot(

@@ -1,0 +1,121 @@
+"""The one-line quick-add: what it understands, what it refuses, and that it
+round-trips (property tests), plus the follow-up days it accepts."""
+
+from datetime import UTC, datetime
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from leadtui.clock import parse_follow_up
+from leadtui.errors import InvalidInput
+from leadtui.importing.values import SOURCE_NAMES
+from leadtui.models import Source
+from leadtui.quickadd import QuickLine, parse, preview_lines, render, understand
+
+NOW = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)  # a Wednesday
+
+
+def test_the_example_line() -> None:
+    line = parse(
+        'Jane Doe <jane@acme.io> @Acme Corp $5k #referral !fri +44 20 7946 0001 "met at expo"'
+    )
+    assert line.fields() == {
+        "name": "Jane Doe", "email": "jane@acme.io", "company": "Acme Corp", "value": "5k",
+        "source": "referral", "tags": [], "follow_up": "fri", "phone": "+44 20 7946 0001",
+        "note": "met at expo",
+    }  # fmt: skip
+    understood = understand(render(line), NOW)
+    assert understood.draft is not None and understood.draft.value_cents == 500_000
+    assert understood.follow_up_at == datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
+
+
+def test_unknown_hash_words_are_tags_and_known_ones_the_source() -> None:
+    line = parse("Ann #web #VIP #expo-2026 #vip")
+    assert (line.source, line.tags) == ("website", ["vip", "expo-2026"])
+
+
+def test_ambiguities_are_reported_not_guessed() -> None:
+    line = parse("Ann $5k $7k <a@x.io> b@y.io")
+    assert (line.value, line.email) == ("5k", "a@x.io")
+    assert any("two values" in note for note in line.notes)
+    assert any("two emails" in note for note in line.notes)
+    assert "unclosed" not in " ".join(parse('Ann "half a note').notes)
+    assert any("not closed" in note for note in parse('Ann "half a note').notes)
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "message"),
+    [
+        ("Ann !someday", "follow_up", "not a day"),
+        ("Ann <ann-at-x>", "email", "not a valid email"),
+        ("Ann $abc", "value_cents", "positive amount"),
+        ("Ann $-5", "value_cents", "positive amount"),
+        ("@Acme $5k", "name", ""),
+        ("x" * 201, "name", "200"),
+    ],
+)
+def test_bad_parts_are_errors_on_their_field(text: str, field: str, message: str) -> None:
+    understood = understand(text, NOW)
+    assert understood.draft is None
+    assert message in understood.errors[field]
+    assert any("✗" in line for line in preview_lines(understood))
+
+
+def test_a_follow_up_in_the_past_is_allowed_but_flagged() -> None:
+    understood = understand("Ann !2026-11-01", NOW)
+    assert understood.draft is not None
+    assert any("in the past" in warning for warning in understood.warnings)
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("today", 25), ("tomorrow", 26), ("fri", 27), ("Friday", 27), ("wed", 2),
+        ("3d", 28), ("2w", 9), ("2026-12-01", 1),
+    ],
+)  # fmt: skip
+def test_follow_up_days(text: str, day: int) -> None:
+    moment = parse_follow_up(text, NOW)
+    assert (moment.day, moment.hour, moment.tzinfo) == (day, 9, UTC)
+
+
+def test_a_follow_up_that_is_not_a_day() -> None:
+    with pytest.raises(InvalidInput, match="not a day"):
+        parse_follow_up("soonish", NOW)
+
+
+@given(st.text(max_size=120))
+def test_parsing_never_raises(text: str) -> None:
+    understood = understand(text, NOW)
+    assert understood.draft is not None or understood.errors
+    preview_lines(understood)
+
+
+_WORD = st.from_regex(r"[A-Za-zÀ-ÿ][a-zà-ÿ'-]{0,11}", fullmatch=True).filter(
+    lambda word: word.lower() not in SOURCE_NAMES
+)
+_TAGS = st.lists(
+    st.from_regex(r"[a-z][a-z0-9_-]{0,9}", fullmatch=True).filter(
+        lambda tag: tag not in SOURCE_NAMES
+    ),
+    unique=True,
+    max_size=3,
+)
+
+
+@given(
+    name=st.lists(_WORD, min_size=1, max_size=3).map(" ".join),
+    email=st.just("")
+    | st.from_regex(r"[a-z][a-z0-9.]{0,8}@[a-z]{2,8}\.(io|com|org)", fullmatch=True),
+    company=st.just("") | st.lists(_WORD, min_size=1, max_size=3).map(" ".join),
+    value=st.just("") | st.sampled_from(["5k", "5,000", "1.2m", "750", "99.50"]),
+    source=st.just("") | st.sampled_from([source.value for source in Source]),
+    tags=_TAGS,
+    follow_up=st.just("") | st.sampled_from(["tomorrow", "fri", "3d", "2w", "2026-12-01"]),
+    phone=st.just("") | st.sampled_from(["+44 20 7946 0001", "(555) 010-0199", "555-0100123"]),
+    note=st.just("") | st.from_regex(r"[a-z][a-z !?.,]{0,20}[a-z]", fullmatch=True),
+)
+def test_the_fields_it_reports_round_trip(**fields: object) -> None:
+    line = QuickLine(**fields)  # type: ignore[arg-type]
+    assert parse(render(line)).fields() == line.fields()

@@ -1,0 +1,96 @@
+"""`n` with a one-liner: live preview, duplicates caught before saving, and
+the three ways out (add anyway, open, merge in), at 80x24."""
+
+from textual.widgets import Static
+
+from leadtui.models import build_draft
+from leadtui.repository import Repository
+from leadtui.tui.app import LeadApp
+from leadtui.tui.detail import DetailPane
+from leadtui.tui.quick_add import QuickAddScreen
+from tests.tui_helpers import SIZE, inbox_names, main_screen, settle, wait_until
+
+
+def text_of(app: LeadApp, selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+async def test_a_one_liner_previews_and_adds_with_tags_and_follow_up(repo: Repository) -> None:
+    app = LeadApp(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await pilot.press(*"Ada Lovelace <ada@engine.io> @Analytical $5k #referral #vip !fri")
+        await wait_until(pilot, lambda: "company: Analytical" in text_of(app, "#qa-preview"))
+        preview = text_of(app, "#qa-preview")
+        assert "value: 5,000" in preview and "tags: vip" in preview
+        assert "follow-up: Fri 27 Nov 2026" in preview  # NOW is Friday 20 Nov
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: not isinstance(app.screen, QuickAddScreen))
+        await settle(pilot)
+        [lead] = list(repo.all_leads(custom=True))
+        assert (lead.name, lead.company, lead.value_cents, lead.tags) == (
+            "Ada Lovelace", "Analytical", 500_000, ["vip"],
+        )  # fmt: skip
+        assert lead.follow_up_at is not None and lead.follow_up_at.day == 27
+        assert inbox_names(app) == ["Ada Lovelace"]
+
+
+async def test_a_duplicate_is_caught_before_saving(repo: Repository) -> None:
+    repo.add_lead(build_draft(name="Jane Doe", email="jane@acme.io", company="Acme"))
+    app = LeadApp(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n", *"Janet <JANE@acme.io>", "enter")
+        dupes = app.screen.query_one("#qa-dupes", Static)
+        await wait_until(pilot, lambda: dupes.display and "#1 Jane Doe" in str(dupes.render()))
+        assert "same email" in str(dupes.render()) and "enter again adds anyway" in str(
+            dupes.render()
+        )
+        assert repo.count_leads() == 1  # nothing saved yet
+        await pilot.press("enter")  # add anyway
+        await wait_until(pilot, lambda: repo.count_leads() == 2)
+
+
+async def test_ctrl_g_merges_the_new_details_into_the_duplicate(repo: Repository) -> None:
+    repo.add_lead(build_draft(name="José Núñez", company="Acme"))
+    app = LeadApp(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n", *"jose nunez @ACME +44 20 7946 0001 #vip")
+        dupes = app.screen.query_one("#qa-dupes", Static)
+        await wait_until(pilot, lambda: "same name and company" in str(dupes.render()))
+        await pilot.press("ctrl+g")
+        await wait_until(pilot, lambda: not isinstance(app.screen, QuickAddScreen))
+        await settle(pilot)
+        [lead] = list(repo.all_leads(custom=True))
+        assert (lead.name, lead.phone, lead.tags) == ("José Núñez", "+44 20 7946 0001", ["vip"])
+        detail = main_screen(app).query_one(DetailPane)
+        assert detail.lead_id == lead.id  # the merged lead is open in the Lead tab
+
+
+async def test_ctrl_o_opens_the_duplicate_and_hostile_text_stays_literal(
+    repo: Repository,
+) -> None:
+    hostile = "Evil [b]Corp[/b] [@click=app.quit]x"
+    repo.add_lead(build_draft(name=hostile, email="evil@x.io"))
+    app = LeadApp(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n", *"Someone <evil@x.io>")
+        dupes = app.screen.query_one("#qa-dupes", Static)
+        await wait_until(pilot, lambda: hostile in str(dupes.render()))
+        await pilot.press("ctrl+o")
+        await wait_until(pilot, lambda: not isinstance(app.screen, QuickAddScreen))
+        assert main_screen(app).query_one(DetailPane).lead_id == 1
+        assert repo.count_leads() == 1 and app.is_running
+
+
+async def test_bad_parts_are_shown_inline_and_nothing_is_saved(repo: Repository) -> None:
+    app = LeadApp(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n", *"Bob $abc !someday", "enter")
+        error = text_of(app, "#qa-line-error")
+        assert "value:" in error and "follow-up:" in error
+        assert repo.count_leads() == 0 and isinstance(app.screen, QuickAddScreen)
