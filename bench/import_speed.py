@@ -28,6 +28,26 @@ def timed(command: list[str]) -> float:
     return time.perf_counter() - start
 
 
+def _storage_floor(sqlite3_cli: str, work: Path) -> float:
+    """What SQLite alone takes to load the rows leadtui wrote (1 lead row,
+    1-2 stage changes, a few custom fields each) into the same schema with
+    its indexes: the cost of the storage, with no Python in the loop."""
+    ours = work / "ours.db"
+    tables = ("leads", "stage_changes", "custom_fields", "tags")
+    for table in tables:
+        with (work / f"{table}.csv").open("w") as out:
+            subprocess.run(
+                [sqlite3_cli, "-csv", str(ours), f"SELECT * FROM {table}"], check=True, stdout=out
+            )
+    schema = subprocess.run(
+        [sqlite3_cli, str(ours), ".schema"], check=True, capture_output=True, text=True
+    ).stdout
+    target = work / "storage-floor.db"
+    subprocess.run([sqlite3_cli, str(target)], input=schema, text=True, check=True)
+    imports = [f".import --csv {work / table}.csv {table}" for table in tables]
+    return timed([sqlite3_cli, str(target), *imports])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -46,6 +66,7 @@ def main() -> None:
         ours = timed(
             [sys.executable, "-m", "leadtui", "--db", str(work / "ours.db"), "import", str(source)]
         )
+        store_floor = _storage_floor(sqlite3_cli, work)
         peer = None
         if not args.skip_peer:
             peer = timed([str(sqlite_utils_cli), "insert", str(work / "peer.db"), "leads",
@@ -55,7 +76,10 @@ def main() -> None:
     if peer is not None:
         print(f"  peer   sqlite-utils insert --csv:   {peer:7.1f} s")
     print(f"  leadtui import:                     {ours:7.1f} s")
+    print("  storage floor: sqlite3 .import of what leadtui stored, same schema and")
+    print(f"  indexes (leads, stage_changes, custom_fields, tags): {store_floor:7.1f} s")
     print(f"  leadtui / floor: {ours / floor:.2f}x (goal <= 3x)")
+    print(f"  storage floor / floor: {store_floor / floor:.2f}x")
     if peer is not None:
         print(f"  leadtui / peer:  {ours / peer:.2f}x (goal <= 1x)")
 
