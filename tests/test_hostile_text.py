@@ -7,7 +7,7 @@ from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Input, OptionList, Static
 
 from leadtui.models import Stage, build_draft
 from leadtui.repository import open_repository
@@ -72,11 +72,28 @@ async def _visit_every_view(path: Path, name: str, company: str) -> None:
         assert first_line.endswith(badge)
         shown = first_line.removesuffix(badge).rstrip()
         assert shown_name.startswith(shown.removesuffix("…"))  # literal, maybe cut short
-        await pilot.click("#cards-new", offset=(2, 0))  # on the card: fires nothing
-        await pilot.press("enter")  # Lead tab: fields and history
+        await pilot.click("#cards-new", offset=(2, 0))  # on the card: only opens it
         await settle(pilot)
+        assert main_screen(app).active_tab == "lead"  # Lead tab: fields and history
         fields = str(main_screen(app).query_one("#lead-who", Static).render())
         assert shown_name in fields and shown_company in fields
+        await pilot.press("c")  # the classify form's title
+        await settle(pilot)
+        assert shown_name in str(app.screen.query_one(".dialog-title", Static).render())
+        await pilot.press("escape", "e")  # the edit form holds the text as stored
+        await settle(pilot)
+        assert app.screen.query_one("#edit-0", Input).value == shown_name
+        await pilot.press("escape", "enter")  # a history line in full
+        await settle(pilot)
+        assert app.screen.query_one(".dialog-title", Static).render()
+        await pilot.press("escape")
+        twin = repo.add_lead(build_draft(name=name, company=company))  # the same person
+        main_screen(app).find_duplicates()  # the palette's "Find duplicates"
+        await settle(pilot)
+        listed = str(app.screen.query_one("#dupes-list", OptionList).get_option_at_index(0).prompt)
+        assert f"#{twin} {shown_name} ({shown_company}, New)" in listed
+        await pilot.press("escape")
+        await settle(pilot)
         await pilot.press("x")  # the lose dialog's title
         await settle(pilot)
         assert shown_name in str(app.screen.query_one(".dialog-title", Static).render())

@@ -36,6 +36,12 @@ def keys_then_settle(*keys: str) -> Callable[[Pilot[None]], Awaitable[None]]:
     return run_before
 
 
+CLASSIFY_TOP_LEAD = (
+    *("enter", "c", "s", "down", "h", "down", "y", "down", *"approved Q1", "down", "n"),
+    *("enter", "f", *"tomorrow", "enter"),
+)
+
+
 @pytest.mark.parametrize(
     ("name", "keys"),
     [
@@ -50,6 +56,11 @@ def keys_then_settle(*keys: str) -> Callable[[Pilot[None]], Awaitable[None]]:
         ("keys_help", ("question_mark",)),
         # The one-liner's preview, with a duplicate of a sample lead caught.
         ("quick_add_line", ("n", *"Sam Osei <samuel.osei@accrahealth.gh> $5k #vip !fri")),
+        # The c form, and the Lead tab after it: SQL, high fit, budget yes
+        # with a note, authority no.
+        ("classify", ("c", "s", "down", "h", "down", "y", "down", *"approved Q1", "down", "n")),
+        ("lead_classified", CLASSIFY_TOP_LEAD),
+        ("edit_form", ("e",)),
     ],
 )
 def test_snapshot(
@@ -73,3 +84,12 @@ def test_snapshot_hostile_text(snap_compare: SnapCompare, tmp_path: Path) -> Non
     }
     repo.add_lead(build_draft(**hostile))
     assert snap_compare(LeadApp(repo), terminal_size=SIZE, run_before=keys_then_settle())
+
+
+def test_snapshot_lead_tab_wide(snap_compare: SnapCompare, sample_repo: Repository) -> None:
+    """The Lead tab at 160x50: every block side by side or in full."""
+    assert snap_compare(
+        LeadApp(sample_repo),
+        terminal_size=(160, 50),
+        run_before=keys_then_settle(*CLASSIFY_TOP_LEAD),
+    )

@@ -14,6 +14,7 @@ import click
 
 from leadtui import __version__, paths, quickadd, resources
 from leadtui import cli_common as common
+from leadtui.cli_detail import COMMANDS as detail_commands
 from leadtui.cli_io import export, import_file, write_json_array
 from leadtui.cli_kpi import kpi, setting, spend
 from leadtui.cli_score import score
@@ -21,6 +22,8 @@ from leadtui.clock import parse_past, utc_now
 from leadtui.dedupe import duplicate_line
 from leadtui.errors import LeadtuiError
 from leadtui.models import (
+    BANT_CRITERIA,
+    BANT_YES_TO_QUALIFY,
     ActivityKind,
     Lead,
     Source,
@@ -28,6 +31,7 @@ from leadtui.models import (
     build_draft,
     format_money,
 )
+from leadtui.pipeline import qualifies
 from leadtui.repository import (
     Repository,
     backup_database,
@@ -215,7 +219,28 @@ def _move_command(name: str, help_text: str, move: Callable[[Repository, int], L
         click.echo(f"#{lead.id} {lead.name}: {lead.stage.label}")
 
 
-_move_command("advance", "Move a lead to the next stage.", Repository.advance)
+@main.command()
+@click.argument("lead_id", type=int)
+@click.option("--yes", "qualify_anyway", is_flag=True, help="Qualify even on thin BANT.")
+@common.db_option
+def advance(db_path: Path | None, lead_id: int, qualify_anyway: bool) -> None:
+    """Move a lead to the next stage. Qualifying it with fewer than 3 BANT
+    answers of yes asks first (or needs --yes when not at a terminal)."""
+    repo = common.repository(db_path)
+    lead = repo.get_lead(lead_id)
+    thin = lead.bant_yes() < BANT_YES_TO_QUALIFY
+    if thin and not qualify_anyway and qualifies(lead.stage):
+        question = (
+            f"#{lead.id} {lead.name}: only {lead.bant_yes()} of {len(BANT_CRITERIA)} BANT"
+            " answers are yes. Qualify anyway?"
+        )
+        if not sys.stdin.isatty():
+            raise click.ClickException(f"{question} Pass --yes to qualify it.")
+        click.confirm(question, abort=True, err=True)
+    lead = repo.advance(lead_id, seen=lead.stage)
+    click.echo(f"#{lead.id} {lead.name}: {lead.stage.label}")
+
+
 _move_command("win", "Mark a lead won.", Repository.win)
 _move_command("reopen", "Reopen a won or lost lead at the stage it closed from.", Repository.reopen)
 
@@ -325,7 +350,8 @@ def restore(db_path: Path | None, source: Path, yes: bool) -> None:
     click.echo(f"restored {leads:,} leads from {source} into {path}")
 
 
-# The scoring, KPI, import and export commands live in their own modules.
+# The scoring, KPI, import/export and follow-up/field commands live in their
+# own modules.
 main.add_command(score)
-for command in (kpi, spend, setting, import_file, export):
+for command in (kpi, spend, setting, import_file, export, *detail_commands):
     main.add_command(command)

@@ -33,7 +33,10 @@ from leadtui.repository.import_store import DUPLICATE_POLICIES, ImportOutcome
 _SHOWN_PROBLEMS = 50
 # OWASP: a cell starting with one of these is a formula to a spreadsheet.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-HISTORY_COLUMNS = ("type", "at", "actor", "from", "to", "reason", "kind", "note")
+HISTORY_COLUMNS = (
+    "type", "at", "actor", "from", "to", "reason", "kind", "direction", "note", "field", "old",
+    "new",
+)  # fmt: skip
 
 
 @click.command("import")
@@ -279,7 +282,8 @@ def export(
             for lead in batch:
                 record = lead.export_dict()
                 record["tags"] = TAG_SEPARATOR.join(lead.tags)
-                cells = [record[c] for c in EXPORT_FIELDS] + [lead.custom.get(n) for n in names]
+                cells = [record[c] if c in record else lead.field_text(c) for c in EXPORT_FIELDS]
+                cells += [lead.custom.get(n) for n in names]
                 writer.writerow([_cell(cell, raw) for cell in cells])
             if history_writer:
                 for lead_id, entries in repo.histories(batch[0].id, batch[-1].id).items():

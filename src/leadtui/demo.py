@@ -21,8 +21,8 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from leadtui.models import ActivityKind, Source, Stage, parse_money
-from leadtui.pipeline import OPEN_STAGES
+from leadtui.models import ActivityKind, Fit, Lifecycle, Source, Stage, parse_money
+from leadtui.pipeline import OPEN_STAGES, implied_lifecycle
 from leadtui.repository import RowBatch, build_database, open_repository
 from leadtui.repository.kpi_store import SpendEntry
 from leadtui.schema import LEAD_COLUMNS
@@ -148,8 +148,16 @@ def _lead_rows(
             0,  # win chance: filled in when the model is trained
             due,
             fields.get("follow_up_at"),
+            _lifecycle(stage, lost_from, has_contact=bool(fields["email"] or fields["phone"])),
+            fields.get("fit") or Fit.UNKNOWN.value,
         )
     )
+
+
+def _lifecycle(stage: str, lost_from: str, *, has_contact: bool) -> str:
+    """Where the stages the lead went through pushed its lifecycle."""
+    reached = Stage(lost_from if stage == Stage.LOST.value else stage)
+    return implied_lifecycle(Lifecycle.PROSPECT, reached, has_contact=has_contact).value
 
 
 def build_sample_database(

@@ -63,6 +63,77 @@ class Source(StrEnum):
     OTHER = "other"
 
 
+class Lifecycle(StrEnum):
+    """How far along the buying journey a lead is (DOMAIN.md): a different
+    axis from the board's stage, though the stage pushes it forward."""
+
+    PROSPECT = "prospect"
+    IQL = "iql"  # information-qualified: gave contact details
+    MQL = "mql"  # marketing-qualified: engaged, fits the profile
+    SQL = "sql"  # sales-qualified: vetted by sales, clear need
+    OPPORTUNITY = "opportunity"
+    CUSTOMER = "customer"
+
+    @property
+    def label(self) -> str:
+        return self.value.upper() if self.value.endswith("ql") else self.value.capitalize()
+
+    @property
+    def rank(self) -> int:
+        return list(Lifecycle).index(self)
+
+
+class Fit(StrEnum):
+    """Quality: how well the lead matches the target customer."""
+
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+    UNKNOWN = "unknown"
+
+
+class Answer(StrEnum):
+    YES = "yes"
+    NO = "no"
+    UNKNOWN = "unknown"
+
+
+# BANT, in its order: can they pay, can they decide, do they need it, soon?
+BANT_CRITERIA = ("budget", "authority", "need", "timeline")
+BANT_PREFIX = "bant."
+BANT_NOTE_LIMIT = 200
+# Qualifying a lead with fewer BANT answers of yes than this asks first.
+BANT_YES_TO_QUALIFY = 3
+
+
+class BantAnswer(BaseModel):
+    """One BANT criterion: yes, no or unknown, with a short note."""
+
+    model_config = ConfigDict(frozen=True)
+
+    answer: Answer = Answer.UNKNOWN
+    note: str = ""
+
+    @field_validator("note", mode="before")
+    @classmethod
+    def _one_short_line(cls, value: Any) -> Any:
+        return clean_line(value).strip()[:BANT_NOTE_LIMIT] if isinstance(value, str) else value
+
+    @classmethod
+    def parse(cls, text: str) -> "BantAnswer":
+        """ "yes", "no: no budget until Q3", "unknown" (or y/n/?/"") as typed
+        in `leadtui set ID bant.budget ...` or the palette."""
+        head, _, note = text.partition(":")
+        word = head.strip().lower()
+        answer = {"y": "yes", "n": "no", "?": "unknown", "": "unknown"}.get(word, word)
+        if answer not in Answer.__members__.values():
+            raise InvalidInput(f"{head.strip()!r}: answer yes, no or unknown (then ': a note')")
+        return cls(answer=Answer(answer), note=note)
+
+    def text(self) -> str:
+        return f"{self.answer.value}: {self.note}" if self.note else self.answer.value
+
+
 class ActivityKind(StrEnum):
     EMAIL = "email"
     CALL = "call"
@@ -227,6 +298,11 @@ def describe_validation_error(error: ValidationError) -> str:
     return f"{field.removesuffix('_cents')}: {message}"
 
 
+# How a custom field is named where it sits beside the standard ones.
+CUSTOM_PREFIX = "custom."
+TAG_SEPARATOR = ", "  # tags in one CSV cell or one form field
+
+
 class Lead(BaseModel):
     """A stored lead as the screens and the CLI see it."""
 
@@ -257,6 +333,16 @@ class Lead(BaseModel):
     # Filled where a whole lead is shown or exported; empty in list pages.
     custom: dict[str, str] = Field(default_factory=dict)
     tags: list[str] = Field(default_factory=list)  # filled like `custom`
+    lifecycle: Lifecycle = Lifecycle.PROSPECT
+    fit: Fit = Fit.UNKNOWN
+    # BANT by criterion; a criterion never answered is absent (unknown).
+    bant: dict[str, BantAnswer] = Field(default_factory=dict)  # filled like `custom`
+
+    def bant_answer(self, criterion: str) -> BantAnswer:
+        return self.bant.get(criterion) or BantAnswer()
+
+    def bant_yes(self) -> int:
+        return sum(answer.answer is Answer.YES for answer in self.bant.values())
 
     def export_dict(self) -> dict[str, Any]:
         """The stable JSON/CSV shape of a lead (money also in whole units)."""
@@ -267,13 +353,34 @@ class Lead(BaseModel):
         record["last_touch_at"] = self.last_touch_at.isoformat() if self.last_touch_at else None
         record["follow_up_at"] = self.follow_up_at.isoformat() if self.follow_up_at else None
         record["value"] = self.value_cents / 100
+        record["bant"] = {c: self.bant_answer(c).model_dump(mode="json") for c in BANT_CRITERIA}
         return record
+
+    def field_text(self, field: str) -> str:
+        """A field as text, as the edit form shows it, `leadtui set` takes it
+        and the journal records it: "5,000" for the value, tags joined by
+        commas, "custom.NAME" for a custom field, "" for nothing."""
+        if field == "value":
+            return format_money(self.value_cents) if self.value_cents else ""
+        if field == "tags":
+            return TAG_SEPARATOR.join(self.tags)
+        if field.startswith(CUSTOM_PREFIX):
+            return self.custom.get(field.removeprefix(CUSTOM_PREFIX), "")
+        if field == "lifecycle":
+            return self.lifecycle.label
+        if field.startswith(BANT_PREFIX):
+            return self.bant_answer(field.removeprefix(BANT_PREFIX)).text()
+        value = getattr(self, field)
+        return "" if value is None else str(getattr(value, "value", value))
 
 
 # Columns of a CSV export: every Lead field, plus the value in whole units;
 # custom fields follow as "custom.NAME" columns.
-EXPORT_FIELDS: tuple[str, ...] = (*(f for f in Lead.model_fields if f != "custom"), "value")
-TAG_SEPARATOR = ", "  # tags in one CSV cell
+EXPORT_FIELDS: tuple[str, ...] = (
+    *(f for f in Lead.model_fields if f not in ("custom", "bant")),
+    "value",
+    *(f"{BANT_PREFIX}{criterion}" for criterion in BANT_CRITERIA),
+)
 
 
 class HistoryEntry(BaseModel):
@@ -281,7 +388,7 @@ class HistoryEntry(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    type: Literal["stage_change", "touch"]
+    type: Literal["stage_change", "touch", "field_change"]
     at: datetime
     actor: str
     from_stage: Stage | None = None
@@ -289,6 +396,10 @@ class HistoryEntry(BaseModel):
     reason: str | None = None
     kind: ActivityKind | None = None
     note: str | None = None
+    field: str | None = None  # a field change: which field, from what to what
+    old: str | None = None
+    new: str | None = None
+    direction: str | None = None  # a touch: inbound or outbound, if known
 
     def export_dict(self) -> dict[str, Any]:
         record: dict[str, Any] = {"type": self.type, "at": self.at.isoformat(), "actor": self.actor}
@@ -298,8 +409,14 @@ class HistoryEntry(BaseModel):
                 "to": self.to_stage.value if self.to_stage else None,
                 "reason": self.reason,
             }
+        elif self.type == "touch":
+            record |= {
+                "kind": self.kind.value if self.kind else None,
+                "direction": self.direction,
+                "note": self.note,
+            }
         else:
-            record |= {"kind": self.kind.value if self.kind else None, "note": self.note}
+            record |= {"field": self.field, "old": self.old, "new": self.new}
         return record
 
     def summary(self) -> str:
@@ -308,5 +425,7 @@ class HistoryEntry(BaseModel):
             target = self.to_stage.label if self.to_stage else "?"
             suffix = f" ({self.reason})" if self.reason else ""
             return f"{origin} → {target}{suffix}"
+        if self.type == "field_change":
+            return f"{self.field}: {self.old or '—'} → {self.new or '—'}"
         kind = self.kind.value if self.kind else "touch"
         return f"{kind}: {self.note or ''}".rstrip(": ")

@@ -7,7 +7,7 @@ anything, so an illegal move never reaches the database.
 from dataclasses import dataclass
 
 from leadtui.errors import IllegalMove, InvalidInput
-from leadtui.models import Stage
+from leadtui.models import Lifecycle, Stage
 from leadtui.sanitize import clean_line
 
 OPEN_STAGES: tuple[Stage, ...] = (
@@ -44,6 +44,25 @@ ROTTING_DAYS: dict[Stage, int] = {
 }
 
 
+# The lifecycle each stage implies: reaching the stage moves the lifecycle
+# up to at least this, never down (a person can move it back by hand).
+# schema.py's v4 backfill spells the same rule in SQL.
+STAGE_LIFECYCLE: dict[Stage, Lifecycle] = {
+    Stage.CONTACTED: Lifecycle.IQL,
+    Stage.ENGAGED: Lifecycle.MQL,
+    Stage.QUALIFIED: Lifecycle.SQL,
+    Stage.OPPORTUNITY: Lifecycle.OPPORTUNITY,
+    Stage.WON: Lifecycle.CUSTOMER,
+}
+
+
+def implied_lifecycle(current: Lifecycle, stage: Stage, *, has_contact: bool) -> Lifecycle:
+    """The lifecycle after reaching `stage`: forward only. A lead that gave
+    an email or phone is information-qualified (IQL) from the start."""
+    floor = STAGE_LIFECYCLE.get(stage, Lifecycle.IQL if has_contact else Lifecycle.PROSPECT)
+    return max(current, floor, key=lambda lifecycle: lifecycle.rank)
+
+
 @dataclass(frozen=True)
 class Move:
     """A legal stage change, ready to be written."""
@@ -68,6 +87,12 @@ def advance(stage: Stage) -> Move:
     position = OPEN_STAGES.index(stage)
     target = OPEN_STAGES[position + 1] if position + 1 < len(OPEN_STAGES) else Stage.WON
     return Move(stage, target)
+
+
+def qualifies(stage: Stage) -> bool:
+    """Whether advancing from `stage` moves a lead to Qualified (which asks
+    for enough BANT first)."""
+    return is_open(stage) and advance(stage).to_stage is Stage.QUALIFIED
 
 
 def lose(stage: Stage, reason: str) -> Move:

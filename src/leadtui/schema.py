@@ -33,6 +33,8 @@ LEAD_COLUMNS = (
     "win_chance",
     "score_due_at",
     "follow_up_at",
+    "lifecycle",
+    "fit",
 )
 STAGE_CHANGE_COLUMNS = ("lead_id", "from_stage", "to_stage", "reason", "at", "actor")
 ACTIVITY_COLUMNS = ("lead_id", "kind", "direction", "note", "at", "actor")
@@ -136,7 +138,8 @@ CREATE TABLE spend (
 # Duplicates: the same phone (its digits) or the same person at the same
 # company (case and accents ignored) are found by index; the keys are
 # computed by leadtui.dedupe (registered as SQL functions while migrating).
-# Tags from the quick-add (#word that names no source).
+# Tags from the quick-add (#word that names no source). The Due list's
+# index, and the journal of field changes.
 _V4 = """
 ALTER TABLE leads ADD COLUMN phone_key TEXT;
 ALTER TABLE leads ADD COLUMN person_key TEXT;
@@ -152,6 +155,40 @@ CREATE TABLE tags (
     PRIMARY KEY (lead_id, tag)
 ) WITHOUT ROWID;
 CREATE INDEX tags_tag ON tags (tag, lead_id);
+
+-- The Due list: follow-ups up to today, soonest first, keyset-paged.
+CREATE INDEX leads_follow_up ON leads (follow_up_at, id) WHERE follow_up_at IS NOT NULL;
+
+-- Every change to a lead's fields (follow-up, contact details, ...), as
+-- old and new text, shown in its history beside moves and touches.
+CREATE TABLE field_changes (
+    id INTEGER PRIMARY KEY,
+    lead_id INTEGER NOT NULL REFERENCES leads (id),
+    field TEXT NOT NULL,
+    old TEXT,
+    new TEXT,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL
+);
+CREATE INDEX field_changes_lead ON field_changes (lead_id, at);
+
+-- Classification beside the stage (DOMAIN.md): the lifecycle, which the
+-- stage pushes forward (leadtui.pipeline.implied_lifecycle, the same rule
+-- as this backfill), the fit, and BANT: one row per criterion answered.
+ALTER TABLE leads ADD COLUMN lifecycle TEXT NOT NULL DEFAULT 'prospect';
+ALTER TABLE leads ADD COLUMN fit TEXT NOT NULL DEFAULT 'unknown';
+UPDATE leads SET lifecycle = CASE stage
+    WHEN 'won' THEN 'customer' WHEN 'opportunity' THEN 'opportunity'
+    WHEN 'qualified' THEN 'sql' WHEN 'engaged' THEN 'mql' WHEN 'contacted' THEN 'iql'
+    ELSE CASE WHEN email IS NOT NULL OR phone IS NOT NULL THEN 'iql' ELSE 'prospect' END
+END;
+CREATE TABLE bant (
+    lead_id INTEGER NOT NULL REFERENCES leads (id),
+    criterion TEXT NOT NULL CHECK (criterion IN ('budget', 'authority', 'need', 'timeline')),
+    answer TEXT NOT NULL CHECK (answer IN ('yes', 'no', 'unknown')),
+    note TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (lead_id, criterion)
+) WITHOUT ROWID;
 """
 
 # MIGRATIONS[i] takes a database from user_version i to i + 1.

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
 
-from leadtui.models import Temperature
-from leadtui.scoring_rules import CUSTOM_PREFIX, Bands, Rule, RuleSet
+from leadtui.models import CUSTOM_PREFIX, Temperature
+from leadtui.scoring_rules import Bands, Rule, RuleSet
 
 FieldValue = str | int | float | None
 

@@ -18,11 +18,10 @@ import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from leadtui.errors import InvalidInput
-from leadtui.models import ActivityKind, Line
+from leadtui.models import CUSTOM_PREFIX, ActivityKind, Line
 
 ENV_RULES = "LEADTUI_RULES"
 STANDARD_FIELDS = ("source", "title", "company", "email", "phone", "owner", "name", "value")
-CUSTOM_PREFIX = "custom."
 
 
 class _Strict(BaseModel):

@@ -8,9 +8,12 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
+from typing import TypeVar
 
 from pydantic import ValidationError
 
+from leadtui.errors import InvalidInput
 from leadtui.importing.plan import Plan
 from leadtui.importing.reading import RawRow
 from leadtui.importing.values import (
@@ -24,9 +27,20 @@ from leadtui.importing.values import (
     parse_amount,
     parse_date,
 )
-from leadtui.models import LeadDraft, Source, Stage, Temperature, describe_validation_error
+from leadtui.models import (
+    BANT_CRITERIA,
+    BantAnswer,
+    Fit,
+    LeadDraft,
+    Lifecycle,
+    Source,
+    Stage,
+    Temperature,
+    describe_validation_error,
+)
 from leadtui.sanitize import clean_line, clean_text
 
+E = TypeVar("E", bound=StrEnum)
 CUSTOM_VALUE_LIMIT = 20_000
 # OWASP's formula prefixes; an export writes them behind a ' (see export).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -45,6 +59,9 @@ class ImportedLead:
     custom: dict[str, str]
     values: list[str]  # the row as read, for the rejects file if it is skipped
     tags: tuple[str, ...] = ()
+    lifecycle: Lifecycle = Lifecycle.PROSPECT  # what the file says; the stage may push it
+    fit: Fit = Fit.UNKNOWN
+    bant: tuple[tuple[str, BantAnswer], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -182,6 +199,9 @@ class Converter:
             custom=custom,
             values=values,
             tags=_tags(text.get("tags", "")),
+            lifecycle=_enum(Lifecycle, "lifecycle", text.get("lifecycle", "prospect")),
+            fit=_enum(Fit, "fit", text.get("fit", "unknown")),
+            bant=_bant_answers(text),
         )
 
     def _stage(self, values: list[str], custom: dict[str, str]) -> tuple[Stage, str | None]:
@@ -246,3 +266,25 @@ def _date(text: str, name: str, day_first: bool) -> datetime | None:
         return parse_date(text, day_first=day_first)
     except ValueProblem as problem:
         raise ValueProblem(f"{name}: {problem}") from None
+
+
+def _enum(kind: type[E], field: str, text: str) -> E:
+    """A classification as leadtui exports it ("MQL", "high"), any case."""
+    word = text.strip().lower()
+    for member in kind:
+        if word == member.value:
+            return member
+    raise ValueProblem(f"{field}: {text!r} is not one of {', '.join(m.value for m in kind)}")
+
+
+def _bant_answers(text: dict[str, str]) -> tuple[tuple[str, BantAnswer], ...]:
+    """The BANT columns answered ("unknown" with no note says nothing)."""
+    answers = []
+    for criterion in BANT_CRITERIA:
+        try:
+            answer = BantAnswer.parse(text.get(f"bant_{criterion}", ""))
+        except InvalidInput as error:
+            raise ValueProblem(f"bant {criterion}: {error}") from None
+        if answer != BantAnswer():
+            answers.append((criterion, answer))
+    return tuple(answers)

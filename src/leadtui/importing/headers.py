@@ -14,7 +14,7 @@ empty. Columns that name no field become custom fields: nothing is dropped.
 import re
 from dataclasses import dataclass
 
-CUSTOM_PREFIX = "custom."
+from leadtui.models import CUSTOM_PREFIX
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
@@ -97,6 +97,13 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "last contact date", "last touch",
     ),
     "tags": ("tags", "tag", "labels", "lead labels", "deal labels", "person labels"),
+    # Classification: leadtui's own export and the usual spellings.
+    "lifecycle": ("lifecycle",),
+    "fit": ("fit", "lead fit", "quality", "lead quality"),
+    **{
+        f"bant_{criterion}": (f"bant {criterion}",)
+        for criterion in ("budget", "authority", "need", "timeline")
+    },
     # leadtui's own export: whether the temperature was set by hand.
     "temperature_pinned": ("temperature pinned",),
 }

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from leadtui.errors import InvalidInput
-from leadtui.importing.headers import CUSTOM_PREFIX
+from leadtui.models import BANT_PREFIX, CUSTOM_PREFIX
 from leadtui.sanitize import clean_line
 
 # csv's default cap is 128 KiB per field; a pasted email thread can pass it.
@@ -222,14 +222,24 @@ def _json_rows(table: Table) -> Iterator[Row]:
 
 def _flatten(record: dict[str, Any]) -> dict[str, str]:
     """A record as text cells. leadtui's own `custom` object becomes
-    'custom.NAME' columns; other nested values are kept as JSON text."""
+    'custom.NAME' columns and its `bant` object 'bant.CRITERION' ones ("yes:
+    note"); other nested values are kept as JSON text."""
     flat: dict[str, str] = {}
     for key, value in record.items():
         if key == "custom" and isinstance(value, dict):
             flat |= {f"{CUSTOM_PREFIX}{clean_line(str(k))}": _cell(v) for k, v in value.items()}
+        elif key == "bant" and isinstance(value, dict):
+            flat |= {f"{BANT_PREFIX}{clean_line(str(k))}": _bant_cell(v) for k, v in value.items()}
         elif not (key == "history" and isinstance(value, list)):  # an export's history
             flat[clean_line(str(key))] = _cell(value)
     return flat
+
+
+def _bant_cell(value: Any) -> str:
+    if isinstance(value, dict):
+        answer, note = _cell(value.get("answer")), _cell(value.get("note"))
+        return f"{answer}: {note}" if note else answer
+    return _cell(value)
 
 
 def _cell(value: Any) -> str:

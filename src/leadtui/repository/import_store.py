@@ -222,6 +222,7 @@ class _ImportRun:
         changes: list[tuple[object, ...]] = []
         custom: list[tuple[object, ...]] = []
         tags: list[tuple[object, ...]] = []
+        bant: list[tuple[object, ...]] = []
         for lead in self.pending:
             lead_id = self.next_id
             self.next_id += 1
@@ -240,9 +241,14 @@ class _ImportRun:
                     int(lead.pinned is not None), 0,
                     to_iso(score.next_change) if score.next_change and is_open else None,
                     to_iso(lead.follow_up_at) if lead.follow_up_at else None,
+                    pipeline.implied_lifecycle(
+                        lead.lifecycle, lead.stage, has_contact=bool(draft.email or draft.phone)
+                    ).value,
+                    lead.fit.value,
                     phone_key(draft.phone), person_key(draft.name, draft.company),
                 )
             )  # fmt: skip
+            bant.extend((lead_id, c, answer.answer.value, answer.note) for c, answer in lead.bant)
             changes.append((lead_id, None, Stage.NEW.value, None, created_iso, self.actor))
             if lead.stage is not Stage.NEW:
                 reason = lead.lost_reason or "imported"
@@ -257,6 +263,7 @@ class _ImportRun:
             ("stage_changes", schema.STAGE_CHANGE_COLUMNS, changes),
             ("custom_fields", schema.CUSTOM_FIELD_COLUMNS, custom),
             ("tags", ("lead_id", "tag"), tags),
+            ("bant", ("lead_id", "criterion", "answer", "note"), bant),
         ):
             marks = ", ".join("?" * len(columns))
             conn.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)

@@ -6,7 +6,7 @@ import sqlite_utils
 
 from leadtui import schema
 from leadtui.errors import LeadNotFound
-from leadtui.models import Lead
+from leadtui.models import Answer, BantAnswer, Lead
 
 LEAD_SELECT = f"SELECT {', '.join(schema.LEAD_COLUMNS)} FROM leads"
 
@@ -23,8 +23,8 @@ def fetch_lead(db: sqlite_utils.Database, lead_id: int) -> Lead:
 
 
 def with_custom(db: sqlite_utils.Database, lead: Lead) -> Lead:
-    """The lead with its custom fields and tags, for the views that show a
-    whole lead."""
+    """The lead with its custom fields, tags and BANT answers, for the views
+    that show a whole lead."""
     rows = db.execute(
         "SELECT name, value FROM custom_fields WHERE lead_id = ? ORDER BY name", [lead.id]
     ).fetchall()
@@ -32,7 +32,15 @@ def with_custom(db: sqlite_utils.Database, lead: Lead) -> Lead:
         row[0]
         for row in db.execute("SELECT tag FROM tags WHERE lead_id = ? ORDER BY tag", [lead.id])
     ]
-    return lead.model_copy(update={"custom": dict(rows), "tags": tags}) if rows or tags else lead
+    bant = {
+        criterion: BantAnswer(answer=Answer(answer), note=note)
+        for criterion, answer, note in db.execute(
+            "SELECT criterion, answer, note FROM bant WHERE lead_id = ?", [lead.id]
+        )
+    }
+    if not (rows or tags or bant):
+        return lead
+    return lead.model_copy(update={"custom": dict(rows), "tags": tags, "bant": bant})
 
 
 def custom_by_lead(db: sqlite_utils.Database, first: int, last: int) -> dict[int, dict[str, str]]:
@@ -55,4 +63,17 @@ def tags_by_lead(db: sqlite_utils.Database, first: int, last: int) -> dict[int, 
         [first, last],
     ):
         found.setdefault(lead_id, []).append(tag)
+    return found
+
+
+def bant_by_lead(
+    db: sqlite_utils.Database, first: int, last: int
+) -> dict[int, dict[str, BantAnswer]]:
+    """BANT answers of the leads with first <= id <= last (an export batch)."""
+    found: dict[int, dict[str, BantAnswer]] = {}
+    for lead_id, criterion, answer, note in db.execute(
+        "SELECT lead_id, criterion, answer, note FROM bant WHERE lead_id BETWEEN ? AND ?",
+        [first, last],
+    ):
+        found.setdefault(lead_id, {})[criterion] = BantAnswer(answer=Answer(answer), note=note)
     return found

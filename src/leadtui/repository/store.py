@@ -15,7 +15,7 @@ from leadtui import pipeline, schema
 from leadtui.clock import Clock, age_label, from_iso, to_iso, utc_now
 from leadtui.dedupe import person_key, phone_key
 from leadtui.errors import InvalidInput, StaleLead
-from leadtui.models import ActivityKind, HistoryEntry, Lead, LeadDraft, Stage
+from leadtui.models import ActivityKind, HistoryEntry, Lead, LeadDraft, Lifecycle, Stage
 from leadtui.repository.connection import (
     Tracer,
     check_version,
@@ -25,11 +25,12 @@ from leadtui.repository.connection import (
     register_key_functions,
     write_transaction,
 )
+from leadtui.repository.details_store import DetailsStore
 from leadtui.repository.import_store import ImportStore
 from leadtui.repository.kpi_store import KpiStore
-from leadtui.repository.merging import fill_in
 from leadtui.repository.rows import (
     LEAD_SELECT,
+    bant_by_lead,
     custom_by_lead,
     fetch_lead,
     lead_from_row,
@@ -45,6 +46,10 @@ from leadtui.scoring_rules import LoadedRules
 PageCursor = tuple[int, int]
 # The orders a stage can be paged in, each backed by a (stage, column, id) index.
 ORDERS = {"score": "score", "chance": "win_chance"}
+HISTORY_FIELDS = (
+    "type", "at", "actor", "from_stage", "to_stage", "reason", "kind", "note",
+    "field", "old", "new", "direction",
+)  # fmt: skip
 # A touch's note: a long email pasted in fits; a whole mailbox does not.
 TOUCH_NOTE_LIMIT = 20_000
 
@@ -62,7 +67,7 @@ def current_actor() -> str:
         return "unknown"
 
 
-class Repository(ScoringStore, KpiStore, ImportStore):
+class Repository(ScoringStore, KpiStore, ImportStore, DetailsStore):
     """Every read and write of one leadtui database file."""
 
     def __init__(
@@ -151,7 +156,7 @@ class Repository(ScoringStore, KpiStore, ImportStore):
     ) -> Iterator[Lead]:
         """Every lead (optionally of one stage, source and owner) in id order,
         fetched in batches so an export of a million leads runs in bounded
-        memory; with `custom`, each carries its custom fields."""
+        memory; with `custom`, each carries its custom fields, tags and BANT."""
         last_id = 0
         filters = {"stage": stage.value if stage else None, "source": source, "owner": owner}
         where = "".join(f" AND {column} = ?" for column, value in filters.items() if value)
@@ -162,12 +167,18 @@ class Repository(ScoringStore, KpiStore, ImportStore):
                     f"{LEAD_SELECT} WHERE id > ?{where} ORDER BY id LIMIT ?",
                     [last_id, *params, batch],
                 ).fetchall()
-                extra = custom_by_lead(db, rows[0][0], rows[-1][0]) if custom and rows else {}
-                tags = tags_by_lead(db, rows[0][0], rows[-1][0]) if custom and rows else {}
+                span = (db, rows[0][0], rows[-1][0]) if rows else None
+                extra = custom_by_lead(*span) if custom and span else {}
+                tags = tags_by_lead(*span) if custom and span else {}
+                bant = bant_by_lead(*span) if custom and span else {}
             for row in rows:
                 lead = lead_from_row(row)
-                if lead.id in extra or lead.id in tags:
-                    update = {"custom": extra.get(lead.id, {}), "tags": tags.get(lead.id, [])}
+                if lead.id in extra or lead.id in tags or lead.id in bant:
+                    update = {
+                        "custom": extra.get(lead.id, {}),
+                        "tags": tags.get(lead.id, []),
+                        "bant": bant.get(lead.id, {}),
+                    }
                     lead = lead.model_copy(update=update)
                 yield lead
             if len(rows) < batch:
@@ -185,22 +196,27 @@ class Repository(ScoringStore, KpiStore, ImportStore):
     def histories(self, first: int, last: int) -> dict[int, list[HistoryEntry]]:
         """The history (oldest first) of each lead with first <= id <= last, in
         two range scans: an export with history reads a batch at a time."""
-        fields = ("type", "at", "actor", "from_stage", "to_stage", "reason", "kind", "note")
         found: dict[int, list[HistoryEntry]] = {}
         with self._connection() as db:
             rows = db.execute(
                 """
                 SELECT lead_id, 'stage_change', at, actor, from_stage, to_stage, reason,
-                       NULL, NULL, id FROM stage_changes WHERE lead_id BETWEEN :first AND :last
+                       NULL, NULL, NULL, NULL, NULL, NULL, id
+                  FROM stage_changes WHERE lead_id BETWEEN :first AND :last
                 UNION ALL
-                SELECT lead_id, 'touch', at, actor, NULL, NULL, NULL, kind, note, id
+                SELECT lead_id, 'touch', at, actor, NULL, NULL, NULL, kind, note,
+                       NULL, NULL, NULL, direction, id
                   FROM activities WHERE lead_id BETWEEN :first AND :last
-                ORDER BY 1, 3, 10
+                UNION ALL
+                SELECT lead_id, 'field_change', at, actor, NULL, NULL, NULL, NULL, NULL,
+                       field, old, new, NULL, id
+                  FROM field_changes WHERE lead_id BETWEEN :first AND :last
+                ORDER BY 1, 3, 14
                 """,
                 {"first": first, "last": last},
             ).fetchall()
         for row in rows:
-            entry = HistoryEntry.model_validate(dict(zip(fields, row[1:9], strict=True)))
+            entry = HistoryEntry.model_validate(dict(zip(HISTORY_FIELDS, row[1:13], strict=True)))
             found.setdefault(row[0], []).append(entry)
         return found
 
@@ -232,53 +248,6 @@ class Repository(ScoringStore, KpiStore, ImportStore):
         with self._connection() as db:
             lead = with_custom(db, fetch_lead(db, lead_id))
             return lead, _history(db, lead_id, limit), self._score_details(db, lead)
-
-    def merge_details(
-        self,
-        lead_id: int,
-        draft: LeadDraft,
-        *,
-        tags: Sequence[str] = (),
-        follow_up_at: datetime | None = None,
-    ) -> Lead:
-        """A quick-add the rep chose to merge into an existing lead: fill in
-        what it is missing, add the tags, rescore."""
-        moment = self.clock()
-        with self._transaction() as db:
-            fetch_lead(db, lead_id)
-            fill_in(db, lead_id, draft, now=to_iso(moment), tags=tags, follow_up_at=follow_up_at)
-            self._rescore(db, [lead_id], moment)
-            return fetch_lead(db, lead_id)
-
-    def possible_duplicates(
-        self,
-        *,
-        email: str | None = None,
-        phone: str | None = None,
-        name: str | None = None,
-        company: str | None = None,
-        limit: int = 3,
-    ) -> list[tuple[Lead, str]]:
-        """Leads that look like the same person, each with why: the same email,
-        the same phone digits, or the same name at the same company. Three
-        index probes, whatever the size of the database."""
-        probes = [
-            ("same email", "lower(email) = lower(?) AND email IS NOT NULL", email),
-            ("same phone", "phone_key = ?", phone_key(phone)),
-            ("same name and company", "person_key = ?", person_key(name, company)),
-        ]
-        found: dict[int, tuple[Lead, str]] = {}
-        with self._connection() as db:
-            for why, where, value in probes:
-                if not value:
-                    continue
-                rows = db.execute(
-                    f"{LEAD_SELECT} WHERE {where} ORDER BY id DESC LIMIT ?", [value, limit]
-                ).fetchall()
-                for row in rows:
-                    lead = lead_from_row(row)
-                    found.setdefault(lead.id, (lead, why))
-        return list(found.values())[:limit]
 
     def tags(self, lead_id: int) -> list[str]:
         with self._connection() as db:
@@ -316,6 +285,9 @@ class Repository(ScoringStore, KpiStore, ImportStore):
             "follow_up_at": to_iso(follow_up_at) if follow_up_at else None,
             "phone_key": phone_key(draft.phone),
             "person_key": person_key(draft.name, draft.company),
+            "lifecycle": pipeline.implied_lifecycle(
+                Lifecycle.PROSPECT, Stage.NEW, has_contact=bool(draft.email or draft.phone)
+            ).value,
         }
         columns = ", ".join(row)
         with self._transaction() as db:
@@ -381,6 +353,14 @@ class Repository(ScoringStore, KpiStore, ImportStore):
             self._rescore(db, [lead_id], moment)
             return fetch_lead(db, lead_id)
 
+    def _push_lifecycle(self, db: sqlite_utils.Database, lead: Lead, stage: Stage) -> None:
+        """Reaching a stage moves the lifecycle forward, never back. Not a
+        journal line of its own: the stage change beside it says why."""
+        has_contact = bool(lead.email or lead.phone)
+        lifecycle = pipeline.implied_lifecycle(lead.lifecycle, stage, has_contact=has_contact)
+        if lifecycle is not lead.lifecycle:
+            db.execute("UPDATE leads SET lifecycle = ? WHERE id = ?", [lifecycle.value, lead.id])
+
     def _move(
         self,
         lead_id: int,
@@ -404,6 +384,7 @@ class Repository(ScoringStore, KpiStore, ImportStore):
             _record_stage_change(
                 db, lead_id, move.from_stage, move.to_stage, move.reason, now, self.actor
             )
+            self._push_lifecycle(db, lead, move.to_stage)
             # A closing lead's score freezes (no more due rescoring); a
             # reopened one is scored afresh, as time moved on meanwhile.
             self._rescore(db, [lead_id], moment)
@@ -416,12 +397,16 @@ class Repository(ScoringStore, KpiStore, ImportStore):
 def _history(db: sqlite_utils.Database, lead_id: int, limit: int) -> list[HistoryEntry]:
     rows = db.execute(
         """
-        SELECT 'stage_change', at, actor, from_stage, to_stage, reason, NULL, NULL, id
+        SELECT 'stage_change', at, actor, from_stage, to_stage, reason, NULL, NULL,
+               NULL, NULL, NULL, NULL, id
           FROM stage_changes WHERE lead_id = :lead
         UNION ALL
-        SELECT 'touch', at, actor, NULL, NULL, NULL, kind, note, id
+        SELECT 'touch', at, actor, NULL, NULL, NULL, kind, note, NULL, NULL, NULL, direction, id
           FROM activities WHERE lead_id = :lead
-        ORDER BY 2 DESC, 9 DESC LIMIT :limit
+        UNION ALL
+        SELECT 'field_change', at, actor, NULL, NULL, NULL, NULL, NULL, field, old, new, NULL, id
+          FROM field_changes WHERE lead_id = :lead
+        ORDER BY 2 DESC, 13 DESC LIMIT :limit
         """,
         {"lead": lead_id, "limit": limit},
     ).fetchall()
@@ -429,8 +414,9 @@ def _history(db: sqlite_utils.Database, lead_id: int, limit: int) -> list[Histor
         # Every lead has at least its creation entry, so nothing found means
         # an unknown id: an error, not an empty history (checked only then).
         fetch_lead(db, lead_id)
-    fields = ("type", "at", "actor", "from_stage", "to_stage", "reason", "kind", "note")
-    return [HistoryEntry.model_validate(dict(zip(fields, row, strict=False))) for row in rows]
+    return [
+        HistoryEntry.model_validate(dict(zip(HISTORY_FIELDS, row, strict=False))) for row in rows
+    ]
 
 
 def _moved_since(db: sqlite_utils.Database, lead: Lead, now: datetime) -> str:

@@ -6,7 +6,7 @@ the panes re-read what they show. Widgets never build SQL.
 """
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from textual import on
 from textual.app import App, ComposeResult
@@ -15,21 +15,26 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import DataTable, Footer, Header, OptionList, TabbedContent, TabPane
 
-from leadtui import __version__, resources
+from leadtui import __version__, pipeline, resources
 from leadtui.importing.convert import Converter
 from leadtui.importing.report import converted, rejects_path, summary, write_rejects
 from leadtui.kpis import DEFINITIONS
-from leadtui.models import Lead, Stage, Temperature
+from leadtui.models import BANT_CRITERIA, BANT_PREFIX, BANT_YES_TO_QUALIFY, Lead, Stage, Temperature
 from leadtui.repository import Repository, interrupt_reads
 from leadtui.tui.board import BoardPane
+from leadtui.tui.classify_dialog import ClassifyScreen, ConfirmScreen
+from leadtui.tui.commands import LeadCommands
 from leadtui.tui.dbwork import WATCH_GROUP, WRITE_GROUP, run_db
 from leadtui.tui.detail import DetailPane
+from leadtui.tui.edit_dialog import EditLeadScreen
+from leadtui.tui.follow_up_dialog import FollowUpAnswer, FollowUpScreen, SnoozeAnswer
 from leadtui.tui.help import KeysScreen, describe
 from leadtui.tui.import_dialog import ImportCommands, ImportRequest, ImportScreen
 from leadtui.tui.inbox import InboxPane, InboxTable
 from leadtui.tui.kpi_pane import KpiPane
 from leadtui.tui.log_dialog import LogTouchScreen, TouchInput
 from leadtui.tui.lose_dialog import LoseReasonScreen
+from leadtui.tui.merge_dialog import DupesScreen, MergeRequest, MergeScreen
 from leadtui.tui.quick_add import (
     MergeInto,
     NewLead,
@@ -51,6 +56,10 @@ LEAD_ACTIONS = {
     "open_lead",
     "pin_temperature",
     "log_touch",
+    "follow_up",
+    "snooze",
+    "edit",
+    "classify",
 }
 # Time-window rules change scores as days pass; due leads are rescored this often.
 SCORE_REFRESH_SECONDS = 60
@@ -61,6 +70,17 @@ PIN_CYCLE: dict[Temperature | None, Temperature | None] = {
     Temperature.WARM: Temperature.COLD,
     Temperature.COLD: None,
 }
+
+
+class SteppableList(Protocol):
+    """A list the Lead tab was opened from (the inbox, a board column)."""
+
+    def step(self, step: int) -> int | None: ...
+
+
+def follow_up_said(lead: Lead) -> str:
+    when = f"{lead.follow_up_at:%a %d %b}" if lead.follow_up_at else "none"
+    return f"#{lead.id} {lead.name}: follow up {when}"
 
 
 class MainScreen(Screen[None]):
@@ -81,6 +101,11 @@ class MainScreen(Screen[None]):
             show=False,
             tooltip="Pin hot/warm/cold, or unpin",
         ),
+        Binding("e", "edit", "Edit", show=False, tooltip="Edit the lead's fields"),
+        Binding("c", "classify", "Classify", show=False, tooltip="Lifecycle, fit and BANT"),
+        Binding("f", "follow_up", "Follow up", show=False, tooltip="Set the next follow-up day"),
+        Binding("z", "snooze", "Snooze", show=False, tooltip="Snooze the follow-up"),
+        Binding("d", "due", "Due", show=False, tooltip="Inbox: New leads / follow-ups due"),
         Binding("n", "quick_add", "Add lead", tooltip="Add a lead"),
         Binding(
             "o",
@@ -88,6 +113,16 @@ class MainScreen(Screen[None]):
             "Sort",
             show=False,
             tooltip="Rank by rule score or win chance",
+        ),
+        Binding(
+            "[",
+            "step_lead(-1)",
+            "Previous lead",
+            show=False,
+            tooltip="Lead tab: previous lead in the list",
+        ),
+        Binding(
+            "]", "step_lead(1)", "Next lead", show=False, tooltip="Lead tab: next lead in the list"
         ),
         Binding("1", "show_tab('inbox')", "Inbox", show=False, tooltip="Inbox tab"),
         Binding("2", "show_tab('pipeline')", "Pipeline", show=False, tooltip="Pipeline tab"),
@@ -100,6 +135,7 @@ class MainScreen(Screen[None]):
     def __init__(self, repo: Repository) -> None:
         super().__init__()
         self.repo = repo
+        self._came_from: SteppableList | None = None
 
     def compose(self) -> ComposeResult:
         yield Header(icon="◆")
@@ -189,7 +225,7 @@ class MainScreen(Screen[None]):
         """The stage the user sees the selected lead in."""
         tab = self.active_tab
         if tab == "inbox":
-            return Stage.NEW
+            return self.query_one(InboxPane).selected_stage()
         if tab == "pipeline":
             return self.query_one(BoardPane).focused_column().stage
         return self.query_one(DetailPane).shown_stage if tab == "lead" else None
@@ -197,6 +233,8 @@ class MainScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Lead keys apply only where a lead is selected (hidden from the footer
         elsewhere); enter on the Lead tab has nothing further to open."""
+        if action == "step_lead":
+            return self.active_tab == "lead"
         if action in LEAD_ACTIONS:
             if action == "open_lead" and self.active_tab == "lead":
                 return False
@@ -217,13 +255,54 @@ class MainScreen(Screen[None]):
     def action_open_lead(self) -> None:
         lead_id = self.selected_lead_id()
         if lead_id is not None:
+            # Remember the list it came from: [ and ] step through it.
+            tab = self.active_tab
+            if tab == "inbox":
+                self._came_from = self.query_one(InboxPane)
+            elif tab == "pipeline":
+                self._came_from = self.query_one(BoardPane).focused_column()
             self.query_one(DetailPane).lead_id = lead_id
             self.action_show_tab("lead")
+
+    def action_step_lead(self, step: int) -> None:
+        """The previous or next lead of the list the Lead tab was opened from,
+        without going back to it (its cursor follows, as if you had)."""
+        if self._came_from is None:
+            self.notify("Open a lead from the Inbox or a Pipeline column to step through it")
+            return
+        lead_id = self._came_from.step(step)
+        if lead_id is None:
+            self.notify("No more leads that way", timeout=2)
+            return
+        self.query_one(DetailPane).show_lead(lead_id)
 
     # ----------------------------------------------------------- writes
 
     def action_advance(self) -> None:
-        self._write_selected(lambda repo, lead_id, seen: repo.advance(lead_id, seen=seen))
+        def advance(repo: Repository, lead_id: int, seen: Stage | None) -> Lead:
+            return repo.advance(lead_id, seen=seen)
+
+        lead_id, seen = self.selected_lead_id(), self.selected_stage()
+        if lead_id is None or seen is None or not pipeline.qualifies(seen):
+            self._write_selected(advance)
+            return
+
+        def check_bant(lead: Lead) -> None:
+            """Qualifying on thin BANT is allowed, but asked first."""
+            if lead.bant_yes() >= BANT_YES_TO_QUALIFY:
+                self._write(lead.id, seen, advance)
+                return
+            question = f"Qualify #{lead.id} {lead.name}?"
+            detail = (
+                f"Only {lead.bant_yes()} of {len(BANT_CRITERIA)} BANT answers are yes"
+                f" ({BANT_YES_TO_QUALIFY} expected); c sets them."
+            )
+            self.app.push_screen(
+                ConfirmScreen(question, detail),
+                lambda yes: self._write(lead.id, seen, advance) if yes else None,
+            )
+
+        self._with_lead(lead_id, check_bant)
 
     def action_win(self) -> None:
         self._write_selected(lambda repo, lead_id, seen: repo.win(lead_id, seen=seen))
@@ -262,6 +341,68 @@ class MainScreen(Screen[None]):
             self.app.push_screen(LogTouchScreen(lead.name, self.repo.clock), logged)
 
         self._with_lead(self.selected_lead_id(), ask)
+
+    def action_classify(self) -> None:
+        def ask(lead: Lead) -> None:
+            def chosen(changes: dict[str, str] | None) -> None:
+                if changes:
+                    self._save(
+                        lambda repo: repo.update_fields(lead.id, changes, seen=lead),
+                        lambda saved: (
+                            f"#{saved.id} {saved.name}: {saved.lifecycle.label},"
+                            f" fit {saved.fit.value}, BANT {saved.bant_yes()} of 4 yes"
+                        ),
+                    )
+
+            self.app.push_screen(ClassifyScreen(lead), chosen)
+
+        self._with_lead(self.selected_lead_id(), ask)
+
+    def action_edit(self) -> None:
+        def ask(lead: Lead) -> None:
+            def edited(changes: dict[str, str] | None) -> None:
+                if changes:
+                    # `seen`: a field a teammate changed meanwhile is refused,
+                    # not overwritten; their other changes are kept.
+                    self._save(
+                        lambda repo: repo.update_fields(lead.id, changes, seen=lead),
+                        lambda saved: f"#{saved.id} {saved.name}: saved {', '.join(changes)}",
+                    )
+
+            self.app.push_screen(EditLeadScreen(lead), edited)
+
+        self._with_lead(self.selected_lead_id(), ask)
+
+    def action_follow_up(self) -> None:
+        self._ask_follow_up(snooze=False)
+
+    def action_snooze(self) -> None:
+        self._ask_follow_up(snooze=True)
+
+    def _ask_follow_up(self, *, snooze: bool) -> None:
+        def ask(lead: Lead) -> None:
+            def answered(answer: FollowUpAnswer | SnoozeAnswer | None) -> None:
+                if isinstance(answer, SnoozeAnswer):
+                    days = answer.days
+                    self._save(lambda repo: repo.snooze(lead.id, days), follow_up_said)
+                elif isinstance(answer, FollowUpAnswer):
+                    when = answer.when
+                    self._save(lambda repo: repo.set_follow_up(lead.id, when), follow_up_said)
+
+            self.app.push_screen(
+                FollowUpScreen(lead.name, self.repo.clock, snooze=snooze), answered
+            )
+
+        self._with_lead(self.selected_lead_id(), ask)
+
+    def action_due(self) -> None:
+        """The inbox between New leads and the Due list (follow-ups up to today)."""
+        inbox = self.query_one(InboxPane)
+        inbox.show_view("new" if inbox.view == "due" and self.active_tab == "inbox" else "due")
+        self.query_one(TabbedContent).get_tab("inbox").label = (
+            "1 Due" if inbox.view == "due" else "1 Inbox"
+        )
+        self.action_show_tab("inbox")
 
     def action_pin_temperature(self) -> None:
         lead_id = self.selected_lead_id()
@@ -318,7 +459,9 @@ class MainScreen(Screen[None]):
         and a second keypress can never hit the same lead twice. `seen` is the
         stage the user saw: if a teammate moved the lead since, the repository
         refuses (StaleLead) and the notification says who and when."""
-        if self.active_tab in ("inbox", "pipeline"):
+        # (The Due list keeps a moved lead while its follow-up is due; there
+        # the stage check stops a second keypress from moving it twice.)
+        if self.active_tab in ("inbox", "pipeline") and self.query_one(InboxPane).view == "new":
             self.query_one(InboxPane).forget(lead_id)
             self.query_one(BoardPane).forget(lead_id)
 
@@ -362,7 +505,7 @@ class MainScreen(Screen[None]):
     def action_quick_add(self) -> None:
         def submitted(result: QuickAddResult | None) -> None:
             if isinstance(result, OpenLead):
-                self._open_in_lead_tab(result.lead_id)
+                self.open_lead(result.lead_id)
             elif isinstance(result, MergeInto):
                 self._merge_quick_add(result)
             elif isinstance(result, NewLead):
@@ -396,7 +539,7 @@ class MainScreen(Screen[None]):
         def merged(lead: Lead) -> None:
             self._saving(-1)
             self.notify(f"Merged the new details into #{lead.id} {lead.name}", markup=False)
-            self._open_in_lead_tab(lead.id)
+            self.open_lead(lead.id)
 
         new = merge.new
         self._saving(+1)
@@ -412,9 +555,51 @@ class MainScreen(Screen[None]):
             on_error=lambda: self._saving(-1),
         )
 
-    def _open_in_lead_tab(self, lead_id: int) -> None:
+    def open_lead(self, lead_id: int) -> None:
         self.query_one(DetailPane).lead_id = lead_id
         self.action_show_tab("lead")
+
+    def find_duplicates(self) -> None:
+        """The palette's "Find duplicates": groups, then compare and merge."""
+
+        def merge(request: MergeRequest | None) -> None:
+            if request is not None:
+                keep, other = request.keep, request.other
+                self._save(
+                    lambda repo: repo.merge_leads(
+                        keep.id, other.id, picks=request.picks, seen=(keep, other)
+                    ),
+                    lambda lead: f"#{lead.id} {lead.name}: merged #{other.id} {other.name} in",
+                )
+
+        def chosen(leads: list[Lead] | None) -> None:
+            if leads and len(leads) > 1:
+                self.app.push_screen(MergeScreen(leads[0], leads[1]), merge)
+
+        def found(groups: list[tuple[str, list[Lead]]]) -> None:
+            self.app.push_screen(DupesScreen(groups), chosen)
+
+        run_db(self, lambda repo: repo.duplicate_groups(), found, key="dupes")
+
+    def classify_as(self, field: str, value: str) -> None:
+        """A palette classification ("Lifecycle: SQL", "BANT need: yes") for
+        the selected lead; a BANT answer keeps its note."""
+
+        def apply(lead: Lead) -> None:
+            text = value
+            if field.startswith(BANT_PREFIX):
+                note = lead.bant_answer(field.removeprefix(BANT_PREFIX)).note
+                text = f"{value}: {note}" if note else value
+            self._save(
+                lambda repo: repo.update_fields(lead.id, {field: text}, seen=lead),
+                lambda saved: f"#{saved.id} {saved.name}: {field} {saved.field_text(field)}",
+            )
+
+        lead_id = self.selected_lead_id()
+        if lead_id is None:
+            self.notify("Select a lead first (Inbox, Pipeline or Lead tab)", timeout=3)
+            return
+        self._with_lead(lead_id, apply)
 
     def start_import(self) -> None:
         """The palette's "Import file…": preview, confirm, then one transaction."""
@@ -470,9 +655,12 @@ class MainScreen(Screen[None]):
             return [b for b in bindings if (b.action in LEAD_ACTIONS) == lead_keys]
 
         own = [b for b in self.BINDINGS if isinstance(b, Binding)]
+        stepping = [b for b in own if b.action.startswith("step_lead")]
+        own = [b for b in own if b not in stepping]
         groups = {
             "Any tab": describe(actions(own, lead_keys=False)),
             "Inbox, Pipeline and Lead: the selected lead": describe(actions(own, lead_keys=True)),
+            "Lead tab": [*describe(stepping), ("enter", "A history line in full")],
             "Moving around": [
                 *describe(InboxTable.BINDINGS),
                 *describe(BoardPane.BINDINGS),
@@ -508,7 +696,7 @@ class LeadApp(App[None]):
     SUB_TITLE = __version__
     CSS_PATH = str(resources.stylesheet())
     ENABLE_COMMAND_PALETTE = True
-    COMMANDS = App.COMMANDS | {ImportCommands}
+    COMMANDS = App.COMMANDS | {ImportCommands, LeadCommands}
 
     def __init__(self, repo: Repository) -> None:
         super().__init__()

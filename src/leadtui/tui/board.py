@@ -11,7 +11,7 @@ from leadtui.models import Lead, Stage, format_money
 from leadtui.pipeline import BOARD_STAGES
 from leadtui.repository import Repository, page_key
 from leadtui.tui import render
-from leadtui.tui.dbwork import run_db
+from leadtui.tui.dbwork import app_now, run_db
 
 PAGE_SIZE = 50
 # Column width 26 (styles/leadtui.tcss) less border, padding and scrollbar.
@@ -62,7 +62,10 @@ class StageColumn(Vertical):
             cards.clear_options()
             self.leads = []
         self.leads += leads
-        cards.add_options(Option(render.card(lead, CARD_WIDTH), id=str(lead.id)) for lead in leads)
+        now = app_now(self)
+        cards.add_options(
+            Option(render.card(lead, CARD_WIDTH, now), id=str(lead.id)) for lead in leads
+        )
         if not append and cards.option_count:
             # Same card if it is still here (a teammate's change), else same place.
             ids = [lead.id for lead in self.leads]
@@ -75,6 +78,15 @@ class StageColumn(Vertical):
             return None
         option_id = cards.get_option_at_index(cards.highlighted).id
         return int(option_id) if option_id else None
+
+    def step(self, step: int) -> int | None:
+        """Move to the card above or below; its lead, or None at either end."""
+        cards = self.cards
+        index = (cards.highlighted or 0) + step
+        if cards.highlighted is None or not 0 <= index < cards.option_count:
+            return None
+        cards.highlighted = index
+        return self.selected_lead_id()
 
     def forget(self, lead_id: int) -> None:
         """Remove a card that is moving elsewhere, ahead of the write."""

@@ -7,6 +7,7 @@ notification; anything else is a bug and stops the app loudly.
 """
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Protocol, TypeVar, cast
 
 from textual.widget import Widget
@@ -63,3 +64,8 @@ def run_db(
         app.call_from_thread(deliver, result)
 
     widget.run_worker(work, thread=True, group=key, name=f"db:{key}")
+
+
+def app_now(widget: Widget) -> datetime:
+    """The app's clock (frozen in tests), for "overdue" and ages on screen."""
+    return cast(HasRepository, widget.app).repo.clock()

@@ -1,5 +1,6 @@
 """The Lead tab: one lead's fields and its history, newest first."""
 
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Static
@@ -9,7 +10,8 @@ from leadtui.models import HistoryEntry, Lead, Stage
 from leadtui.repository import Repository
 from leadtui.repository.scoring_store import ScoreDetails
 from leadtui.tui import render
-from leadtui.tui.dbwork import run_db
+from leadtui.tui.dbwork import app_now, run_db
+from leadtui.tui.entry_dialog import EntryScreen
 
 HISTORY_LIMIT = 200
 Loaded = tuple[Lead, list[HistoryEntry], ScoreDetails]
@@ -22,6 +24,7 @@ class DetailPane(VerticalScroll):
         with Horizontal(id="lead-fields"):
             yield Static(id="lead-who", markup=False)
             yield Static(id="lead-standing", markup=False)
+        yield Static(id="lead-qualification", markup=False)
         yield Static(id="lead-notes", markup=False)
         yield Static(id="lead-custom", markup=False)
         with Horizontal(id="lead-scores"):
@@ -33,9 +36,19 @@ class DetailPane(VerticalScroll):
     def on_mount(self) -> None:
         self.lead_id: int | None = None
         self.shown_stage: Stage | None = None  # the stage on screen, for moves
-        history = self.query_one("#history", DataTable)
-        for label, width in (("When", 16), ("Who", 10), ("What", 40)):
+        self.entries: list[HistoryEntry] = []
+
+    def _set_columns(self, history: DataTable[object]) -> None:
+        """When and who, then what: as wide as the terminal allows."""
+        what = max(40, self.app.size.width - 36)
+        history.clear(columns=True)
+        for label, width in (("When", 16), ("Who", 10), ("What", what)):
             history.add_column(label, width=width)
+
+    @on(DataTable.RowSelected, "#history")
+    def _show_entry(self, event: DataTable.RowSelected) -> None:
+        if 0 <= event.cursor_row < len(self.entries):
+            self.app.push_screen(EntryScreen(self.entries[event.cursor_row]))
 
     def show_lead(self, lead_id: int | None) -> None:
         self.lead_id = lead_id
@@ -53,10 +66,11 @@ class DetailPane(VerticalScroll):
         run_db(self, job, self._show_loaded, key="detail")
 
     def _show_loaded(self, loaded: Loaded | None) -> None:
-        history = self.query_one("#history", DataTable)
-        history.clear()
+        history: DataTable[object] = self.query_one("#history", DataTable)
+        self._set_columns(history)
         for selector in (
             "#lead-fields",
+            "#lead-qualification",
             "#lead-notes",
             "#lead-custom",
             "#lead-scores",
@@ -76,15 +90,17 @@ class DetailPane(VerticalScroll):
             render.score_block(score_text.learned_lines(scores))
         )
         self.shown_stage = lead.stage
-        who, standing = render.lead_fields(lead)
+        who, standing = render.lead_fields(lead, app_now(self))
         self.query_one("#lead-who", Static).update(who)
         self.query_one("#lead-standing", Static).update(standing)
+        self.query_one("#lead-qualification", Static).update(render.qualification_block(lead))
         notes = self.query_one("#lead-notes", Static)
         notes.update(lead.notes)
         notes.display = bool(lead.notes)
         custom = self.query_one("#lead-custom", Static)
         custom.update(render.custom_block(lead.custom))
         custom.display = bool(lead.custom)
+        self.entries = entries
         for entry in entries:
             history.add_row(*render.history_row(entry))
 

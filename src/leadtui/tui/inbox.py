@@ -1,5 +1,9 @@
 """The Inbox tab: leads in stage New, hottest first, one page at a time."""
 
+from collections.abc import Callable
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -8,9 +12,9 @@ from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Static
 from textual.widgets.data_table import ColumnKey
 
-from leadtui.clock import Clock
+from leadtui.clock import Clock, to_iso
 from leadtui.models import Lead, Stage
-from leadtui.repository import PageCursor, Repository, page_key
+from leadtui.repository import Repository, page_key
 from leadtui.tui import render
 from leadtui.tui.dbwork import run_db
 
@@ -19,6 +23,9 @@ PAGE_SIZE = 100
 PREFETCH_MARGIN = 10
 NO_LEADS = "No leads yet: press n to add a lead."
 EMPTY_INBOX = "Inbox zero: no new leads to triage. Press n to add a lead."
+# The Due list: follow-ups overdue, today, and this many days ahead.
+DUE_LOOKAHEAD_DAYS = 7
+EMPTY_DUE = "Nothing due: no follow-ups overdue, today or this week. Press d for new leads."
 
 
 class InboxTable(DataTable[object]):
@@ -51,12 +58,14 @@ class InboxPane(Vertical):
             ("Temp", 4),
             ("Score", 6),
             ("Win", 4),
-            ("Age", 3),
+            ("Age", 5),  # "today" in the Due list
         ):
             table.add_column(label, width=width, key=label.lower())
         self.order = "score"  # or "chance": the learned win chance
+        self.view = "new"  # or "due": open leads with a follow-up this week, soonest first
         self.sort_by(self.order)
-        self._cursors: dict[str, PageCursor] = {}  # row key -> sort key for paging
+        self._cursors: dict[str, Any] = {}  # row key -> sort key for paging
+        self._stages: dict[str, Stage] = {}  # row key -> the stage shown
         self._has_more = False
         self._fetching = False
         self._select_next: int | None = None
@@ -69,10 +78,10 @@ class InboxPane(Vertical):
         """Re-read from the top, keeping as many rows as are loaded now so the
         cursor stays where the user left it (or moves to lead `select`)."""
         limit = max(PAGE_SIZE, self.table.row_count)
-        order = self.order
+        fetch = self._fetcher()
 
         def job(repo: Repository) -> tuple[list[Lead], bool]:
-            leads = repo.leads_in_stage(Stage.NEW, limit=limit, order=order)
+            leads = fetch(repo, None, limit)
             return leads, bool(leads) or repo.has_leads()
 
         if select is not None:
@@ -97,15 +106,17 @@ class InboxPane(Vertical):
         self._has_more = len(leads) == limit
         if table.row_count:
             table.move_cursor(row=min(row, table.row_count - 1), scroll=select is not None)
-        self.query_one("#inbox-empty", Static).update(EMPTY_INBOX if any_leads else NO_LEADS)
+        empty = EMPTY_DUE if self.view == "due" else EMPTY_INBOX
+        self.query_one("#inbox-empty", Static).update(empty if any_leads else NO_LEADS)
         self.query_one("#inbox-empty").display = table.row_count == 0
 
     def _append(self, leads: list[Lead]) -> None:
         now = self._clock()
         for lead in leads:
             key = str(lead.id)
-            self.table.add_row(*render.inbox_row(lead, now), key=key)
-            self._cursors[key] = page_key(lead, self.order)
+            self.table.add_row(*render.inbox_row(lead, now, due=self.view == "due"), key=key)
+            self._cursors[key] = self._page_key(lead)
+            self._stages[key] = lead.stage
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         near_end = event.cursor_row >= self.table.row_count - PREFETCH_MARGIN
@@ -117,11 +128,11 @@ class InboxPane(Vertical):
             Coordinate(self.table.row_count - 1, 0)
         ).row_key
         after = self._cursors[str(last_key.value)]
-        order = self.order
+        fetch = self._fetcher()
         self._fetching = True
 
         def job(repo: Repository) -> list[Lead]:
-            return repo.leads_in_stage(Stage.NEW, after=after, limit=PAGE_SIZE, order=order)
+            return fetch(repo, after, PAGE_SIZE)
 
         def done(leads: list[Lead]) -> None:
             self._fetching = False
@@ -129,6 +140,32 @@ class InboxPane(Vertical):
             self._has_more = len(leads) == PAGE_SIZE
 
         run_db(self, job, done, key="inbox-page")
+
+    def _fetcher(self) -> Callable[[Repository, Any, int], list[Lead]]:
+        """How this view reads a page: (repo, after, limit) -> leads."""
+        if self.view == "due":
+            now = self._clock()
+            # Due today or late, then what comes up in the week ahead.
+            ahead = timedelta(days=1 + DUE_LOOKAHEAD_DAYS)
+            until = datetime.combine(now.astimezone(UTC).date() + ahead, time(), UTC)
+            return lambda repo, after, limit: repo.due_leads(until=until, after=after, limit=limit)
+        order = self.order
+        return lambda repo, after, limit: repo.leads_in_stage(
+            Stage.NEW, after=after, limit=limit, order=order
+        )
+
+    def _page_key(self, lead: Lead) -> Any:
+        if self.view == "due":
+            return (to_iso(lead.follow_up_at) if lead.follow_up_at else "", lead.id)
+        return page_key(lead, self.order)
+
+    def show_view(self, view: str) -> None:
+        """ "new" or "due"; the Age column says how late a follow-up is."""
+        self.view = view
+        self.table.columns[ColumnKey("age")].label = Text("Due" if view == "due" else "Age")
+        self.table.clear()
+        self._cursors.clear()
+        self.reload()
 
     def sort_by(self, order: str) -> None:
         """Rank by the rule score or the learned win chance; the sorted column's
@@ -145,6 +182,20 @@ class InboxPane(Vertical):
             return None
         key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
         return int(key) if key is not None else None
+
+    def step(self, step: int) -> int | None:
+        """Move the cursor one lead up or down; the lead now selected, or
+        None at either end (the next page loads as the cursor nears it)."""
+        table = self.table
+        row = table.cursor_row + step
+        if not 0 <= row < table.row_count:
+            return None
+        table.move_cursor(row=row)
+        return self.selected_lead_id()
+
+    def selected_stage(self) -> Stage | None:
+        lead_id = self.selected_lead_id()
+        return self._stages.get(str(lead_id)) if lead_id is not None else None
 
     def forget(self, lead_id: int) -> None:
         """Drop a lead the user just moved out of New, before the write lands,

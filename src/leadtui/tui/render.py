@@ -13,7 +13,7 @@ from rich.text import Text
 from textual.content import Content
 
 from leadtui.clock import age_label
-from leadtui.models import HistoryEntry, Lead, Temperature, format_money
+from leadtui.models import BANT_CRITERIA, Answer, HistoryEntry, Lead, Temperature, format_money
 
 TEMPERATURE_STYLE = {
     Temperature.HOT: "bold red",
@@ -31,8 +31,13 @@ def temperature_cell(temperature: Temperature) -> Text:
     return cell(temperature.value, TEMPERATURE_STYLE[temperature])
 
 
-def inbox_row(lead: Lead, now: datetime) -> tuple[Text, ...]:
-    """Name, company, source, temperature, score, win chance, age."""
+def inbox_row(lead: Lead, now: datetime, *, due: bool = False) -> tuple[Text, ...]:
+    """Name, company, source, temperature, score, win chance, and age (or, in
+    the Due list, how late the follow-up is)."""
+    if due and lead.follow_up_at is not None:
+        last = _due_label(lead.follow_up_at, now)
+    else:
+        last = Text(age_label(lead.created_at, now), justify="right")
     return (
         cell(lead.name, "bold"),
         cell(lead.company),
@@ -40,8 +45,20 @@ def inbox_row(lead: Lead, now: datetime) -> tuple[Text, ...]:
         temperature_cell(lead.temperature),
         Text(str(lead.score), justify="right"),
         Text(chance_label(lead), justify="right"),
-        Text(age_label(lead.created_at, now), justify="right"),
+        last,
     )
+
+
+def _due_label(follow_up: datetime, now: datetime) -> Text:
+    """In calendar days: "-3d" late (red), "today" (bold), "+2d" ahead (dim);
+    weeks past 99 days, so it always fits the column's five cells."""
+    days = (follow_up.date() - now.date()).days
+    if days == 0:
+        return Text("today", style="bold", justify="right")
+    span = f"{abs(days)}d" if abs(days) < 100 else f"{abs(days) // 7}w"
+    if days < 0:
+        return Text(f"-{span}", style="bold red", justify="right")
+    return Text(f"+{span}", style="dim", justify="right")
 
 
 def chance_label(lead: Lead) -> str:
@@ -60,12 +77,22 @@ def _two_sided(left: str, left_style: str, right: str, right_style: str, width: 
     return line
 
 
-def card(lead: Lead, width: int) -> Text:
-    """A two-line board card, `width` cells wide:
-    name ............ H75
+def overdue(lead: Lead, now: datetime) -> bool:
+    return lead.follow_up_at is not None and lead.follow_up_at <= now
+
+
+def card(lead: Lead, width: int, now: datetime | None = None) -> Text:
+    """A two-line board card, `width` cells wide, "!" marking an overdue
+    follow-up:
+    name ........... !H75
     company ...... 42,000"""
     badge = f"{lead.temperature.value[0].upper()}{lead.score}"
-    first = _two_sided(lead.name, "bold", badge, TEMPERATURE_STYLE[lead.temperature], width)
+    late = now is not None and overdue(lead, now)
+    first = _two_sided(
+        lead.name, "bold", ("!" if late else "") + badge, TEMPERATURE_STYLE[lead.temperature], width
+    )
+    if late:
+        first.stylize("bold red", first.cell_len - len(badge) - 1, first.cell_len - len(badge))
     value = format_money(lead.value_cents) if lead.value_cents else ""
     second = _two_sided(lead.company or "", "dim", value, "", width)
     return Text("\n").join([first, second])
@@ -79,7 +106,7 @@ def _field_block(rows: list[tuple[str, str | None]], label_width: int) -> Conten
     return Content.assemble(*parts).rstrip()
 
 
-def lead_fields(lead: Lead) -> tuple[Content, Content]:
+def lead_fields(lead: Lead, now: datetime | None = None) -> tuple[Content, Content]:
     """The Lead tab's two field columns, fixed bold labels and literal values:
     who the lead is, and where it stands (notes go beneath, full width)."""
     who = _field_block(
@@ -101,13 +128,33 @@ def lead_fields(lead: Lead) -> tuple[Content, Content]:
             ("Score", str(lead.score)),
             ("Value", format_money(lead.value_cents)),
             ("Created", f"{lead.created_at:%Y-%m-%d %H:%M}"),
-            ("Follow", f"{lead.follow_up_at:%a %d %b}" if lead.follow_up_at else None),
+            ("Follow", _follow_up_label(lead, now)),
             ("Tags", ", ".join(lead.tags)),
             ("Lost", lead.lost_reason),
         ],
         8,
     )
     return who, standing
+
+
+def qualification_block(lead: Lead) -> Content:
+    """Lifecycle, fit and BANT: one line while BANT is unanswered, else the
+    four answers two by two (coloured; a long note is cut, `c` shows it)."""
+    parts: list[str | tuple[str, str]] = [
+        ("Qualification ", "bold"),
+        f"{lead.lifecycle.label} · fit {lead.fit.value} · ",
+    ]
+    if not lead.bant:
+        parts.append(("BANT not assessed (c)", "dim"))
+        return Content.assemble(*parts)
+    parts.append(f"BANT {lead.bant_yes()} of {len(BANT_CRITERIA)} yes")
+    for index, criterion in enumerate(BANT_CRITERIA):
+        answer = lead.bant_answer(criterion)
+        style = {Answer.YES: "green", Answer.NO: "red"}.get(answer.answer, "dim")
+        note = answer.note if len(answer.note) <= 18 else answer.note[:17] + "…"
+        parts += ["\n" if index % 2 == 0 else "  ", (f"{criterion.capitalize():<10}", "bold")]
+        parts += [(f"{answer.answer.value:<8}", style), f"{note:<18}" if index % 2 == 0 else note]
+    return Content.assemble(*parts).rstrip()
 
 
 def custom_block(custom: dict[str, str]) -> Content:
@@ -118,6 +165,13 @@ def custom_block(custom: dict[str, str]) -> Content:
         line = value.replace("\n", " ")
         parts += [(f"{name}: ", "dim"), line[:200] + ("…" if len(line) > 200 else ""), "\n"]
     return Content.assemble(*parts).rstrip()
+
+
+def _follow_up_label(lead: Lead, now: datetime | None) -> str | None:
+    if lead.follow_up_at is None:
+        return None
+    late = " (overdue)" if now is not None and overdue(lead, now) else ""
+    return f"{lead.follow_up_at:%a %d %b}{late}"
 
 
 def history_row(entry: HistoryEntry) -> tuple[Text, ...]:

@@ -1,0 +1,411 @@
+"""The Repository's lead-detail writes and lookups: editing fields (with a
+field-level check against what the editor saw), follow-ups, duplicates,
+tags, merging new details in. Every change is journaled in field_changes."""
+
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
+from datetime import UTC, datetime, time, timedelta
+from enum import StrEnum
+from typing import Any, TypeVar
+
+import sqlite_utils
+from pydantic import ValidationError
+
+from leadtui.clock import FOLLOW_UP_HOUR, to_iso
+from leadtui.dedupe import person_key, phone_key
+from leadtui.errors import InvalidInput, StaleLead
+from leadtui.merge_plan import merged_fields
+from leadtui.models import (
+    BANT_CRITERIA,
+    BANT_PREFIX,
+    CUSTOM_PREFIX,
+    BantAnswer,
+    Fit,
+    Lead,
+    LeadDraft,
+    Lifecycle,
+    describe_validation_error,
+)
+from leadtui.repository.merging import fill_in
+from leadtui.repository.rows import LEAD_SELECT, fetch_lead, lead_from_row, with_custom
+from leadtui.repository.scores import OPEN_STAGE_SQL
+from leadtui.sanitize import clean_line, clean_text
+
+# What `leadtui set` and the edit form may change: the draft's fields, plus
+# tags (comma-separated) and custom.NAME (empty removes it).
+EDITABLE = ("name", "email", "phone", "company", "title", "source", "owner", "value", "notes")
+E = TypeVar("E", bound=StrEnum)
+# ... and the classification: lifecycle, fit, and "bant.budget" etc. ("yes: note").
+CLASSIFICATION = ("lifecycle", "fit")
+
+
+def _day(moment: datetime | None) -> str | None:
+    return moment.date().isoformat() if moment else None
+
+
+def record_field_change(
+    db: sqlite_utils.Database,
+    lead_id: int,
+    field: str,
+    old: str | None,
+    new: str | None,
+    at: str,
+    actor: str,
+) -> None:
+    """One line of the lead's journal: `field` went from `old` to `new`."""
+    if (old or None) != (new or None):
+        db.execute(
+            "INSERT INTO field_changes (lead_id, field, old, new, at, actor)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [lead_id, field, old or None, new or None, at, actor],
+        )
+
+
+class DetailsStore:
+    actor: str
+    clock: Callable[[], datetime]
+    _transaction: Callable[[], AbstractContextManager[sqlite_utils.Database]]
+    _connection: Callable[[], AbstractContextManager[sqlite_utils.Database]]
+
+    def _rescore(self, db: sqlite_utils.Database, lead_ids: list[int], now: datetime) -> None:
+        raise NotImplementedError  # ScoringStore's
+
+    # ------------------------------------------------------------ editing
+
+    def update_fields(
+        self, lead_id: int, changes: Mapping[str, str], *, seen: Lead | None = None
+    ) -> Lead:
+        """Change some fields (text as typed: "5k", "a, b" for tags, "" to
+        clear). Validated as a whole lead; nothing is saved if any is bad.
+
+        With `seen` (the lead as the editor showed it), a field someone else
+        changed meanwhile is a conflict only if this edit changes it too:
+        their other changes are kept, and a real conflict is refused with
+        who changed what (StaleLead), never silently overwritten."""
+        for field in changes:
+            _check_settable(field)
+        moment = self.clock()
+        now = to_iso(moment)
+        with self._transaction() as db:
+            current = with_custom(db, fetch_lead(db, lead_id))
+            wanted = {f: v for f, v in changes.items() if v.strip() != current.field_text(f)}
+            if seen is not None:
+                _refuse_conflicts(db, current, seen, wanted)
+            if not wanted:
+                return current
+            apply_fields(db, current, wanted, now=now, actor=self.actor)
+            self._rescore(db, [lead_id], moment)
+            return with_custom(db, fetch_lead(db, lead_id))
+
+    # --------------------------------------------------------- follow-ups
+
+    def set_follow_up(self, lead_id: int, when: datetime | None) -> Lead:
+        """Set (or with None clear) the next follow-up; journaled."""
+        now = to_iso(self.clock())
+        with self._transaction() as db:
+            lead = fetch_lead(db, lead_id)
+            db.execute(
+                "UPDATE leads SET follow_up_at = ?, updated_at = ?, version = version + 1"
+                " WHERE id = ?",
+                [to_iso(when) if when else None, now, lead_id],
+            )
+            record_field_change(
+                db, lead_id, "follow-up", _day(lead.follow_up_at), _day(when), now, self.actor
+            )
+            return fetch_lead(db, lead_id)
+
+    def snooze(self, lead_id: int, days: int) -> Lead:
+        """Push the follow-up `days` later, counted from it if it is still
+        ahead, else from today."""
+        today = datetime.combine(self.clock().astimezone(UTC).date(), time(FOLLOW_UP_HOUR), UTC)
+        with self._connection() as db:
+            lead = fetch_lead(db, lead_id)
+        base = max(lead.follow_up_at, today) if lead.follow_up_at else today
+        return self.set_follow_up(lead_id, base + timedelta(days=days))
+
+    def due_leads(
+        self, *, until: datetime, after: tuple[str, int] | None = None, limit: int = 50
+    ) -> list[Lead]:
+        """Open leads whose follow-up falls before `until` (the end of today:
+        due today or overdue), soonest first, keyset-paged on the index."""
+        sql = (
+            f"{LEAD_SELECT} INDEXED BY leads_follow_up WHERE follow_up_at IS NOT NULL"
+            f" AND follow_up_at < ? AND stage IN ({OPEN_STAGE_SQL})"
+        )
+        params: list[Any] = [to_iso(until)]
+        if after is not None:
+            sql += " AND (follow_up_at, id) > (?, ?)"
+            params += list(after)
+        with self._connection() as db:
+            rows = db.execute(f"{sql} ORDER BY follow_up_at, id LIMIT ?", [*params, limit])
+            return [lead_from_row(row) for row in rows.fetchall()]
+
+    # --------------------------------------------------------- duplicates
+
+    def merge_leads(
+        self,
+        keep_id: int,
+        other_id: int,
+        *,
+        picks: Mapping[str, str] | None = None,
+        seen: tuple[Lead, Lead] | None = None,
+    ) -> Lead:
+        """Merge lead `other_id` into `keep_id`, in one transaction: fields by
+        merge_plan (the fuller value, or the rep's `picks`), every touch,
+        stage change, journal line, tag, custom field and BANT answer moved
+        over, the merge itself journaled, the other lead gone. With `seen`
+        (both leads as the rep compared them), a change since is refused."""
+        if keep_id == other_id:
+            raise InvalidInput("a lead cannot be merged into itself")
+        moment = self.clock()
+        now = to_iso(moment)
+        with self._transaction() as db:
+            keep = with_custom(db, fetch_lead(db, keep_id))
+            other = with_custom(db, fetch_lead(db, other_id))
+            if seen is not None and (keep.version, other.version) != (
+                seen[0].version,
+                seen[1].version,
+            ):
+                raise StaleLead(
+                    f"#{keep.id} or #{other.id} changed since you compared them; nothing merged"
+                )
+            apply_fields(db, keep, merged_fields(keep, other, dict(picks or {})), now=now,
+                         actor=self.actor)  # fmt: skip
+            move_everything(db, other.id, keep.id)
+            touches = [t for t in (keep.last_touch_at, other.last_touch_at) if t]
+            db.execute(
+                "UPDATE leads SET last_touch_at = ?, follow_up_at = ?, updated_at = ? WHERE id = ?",
+                [
+                    to_iso(max(touches)) if touches else None,
+                    to_iso(due) if (due := keep.follow_up_at or other.follow_up_at) else None,
+                    now, keep.id,
+                ],
+            )  # fmt: skip
+            record_field_change(
+                db, keep.id, "merged in", None, f"#{other.id} {other.name}", now, self.actor
+            )
+            self._rescore(db, [keep.id], moment)
+            return with_custom(db, fetch_lead(db, keep.id))
+
+    def merge_details(
+        self,
+        lead_id: int,
+        draft: LeadDraft,
+        *,
+        tags: Sequence[str] = (),
+        follow_up_at: datetime | None = None,
+    ) -> Lead:
+        """A quick-add the rep chose to merge into an existing lead: fill in
+        what it is missing, add the tags, rescore."""
+        moment = self.clock()
+        with self._transaction() as db:
+            fetch_lead(db, lead_id)
+            fill_in(db, lead_id, draft, now=to_iso(moment), tags=tags, follow_up_at=follow_up_at)
+            self._rescore(db, [lead_id], moment)
+            return fetch_lead(db, lead_id)
+
+    def duplicate_groups(self, *, limit: int = 200) -> list[tuple[str, list[Lead]]]:
+        """Groups of leads that look like one person, across the database:
+        the same email, phone digits, or name at the same company. Each key
+        is one GROUP BY over its index; groups that share a lead are joined
+        (their reasons too). At most `limit` groups, largest ids first."""
+        keys = (
+            ("same email", "lower(email)", "email IS NOT NULL"),
+            ("same phone", "phone_key", "phone_key IS NOT NULL"),
+            ("same name and company", "person_key", "person_key IS NOT NULL"),
+        )
+        groups: list[tuple[set[str], set[int]]] = []
+        with self._connection() as db:
+            for why, key, present in keys:
+                rows = db.execute(
+                    f"SELECT group_concat(id) FROM leads WHERE {present}"
+                    f" GROUP BY {key} HAVING count(*) > 1 ORDER BY max(id) DESC LIMIT ?",
+                    [limit],
+                ).fetchall()
+                for (ids_text,) in rows:
+                    ids = {int(i) for i in ids_text.split(",")}
+                    joined = [g for g in groups if g[1] & ids]
+                    reasons, members = {why}, set(ids)
+                    for group in joined:
+                        reasons |= group[0]
+                        members |= group[1]
+                        groups.remove(group)
+                    groups.append((reasons, members))
+            found = []
+            for reasons, members in sorted(groups, key=lambda g: -max(g[1]))[:limit]:
+                marks = ", ".join("?" * len(members))
+                rows = db.execute(
+                    f"{LEAD_SELECT} WHERE id IN ({marks}) ORDER BY id", sorted(members)
+                ).fetchall()
+                why = ", ".join(k[0] for k in keys if k[0] in reasons)
+                found.append((why, [lead_from_row(row) for row in rows]))
+        return found
+
+    def possible_duplicates(
+        self,
+        *,
+        email: str | None = None,
+        phone: str | None = None,
+        name: str | None = None,
+        company: str | None = None,
+        limit: int = 3,
+    ) -> list[tuple[Lead, str]]:
+        """Leads that look like the same person, each with why: the same email,
+        the same phone digits, or the same name at the same company. Three
+        index probes, whatever the size of the database."""
+        probes = [
+            ("same email", "lower(email) = lower(?) AND email IS NOT NULL", email),
+            ("same phone", "phone_key = ?", phone_key(phone)),
+            ("same name and company", "person_key = ?", person_key(name, company)),
+        ]
+        found: dict[int, tuple[Lead, str]] = {}
+        with self._connection() as db:
+            for why, where, value in probes:
+                if not value:
+                    continue
+                rows = db.execute(
+                    f"{LEAD_SELECT} WHERE {where} ORDER BY id DESC LIMIT ?", [value, limit]
+                ).fetchall()
+                for row in rows:
+                    lead = lead_from_row(row)
+                    found.setdefault(lead.id, (lead, why))
+        return list(found.values())[:limit]
+
+
+def apply_fields(
+    db: sqlite_utils.Database, current: Lead, wanted: Mapping[str, str], *, now: str, actor: str
+) -> None:
+    """Write changed fields (as text) over `current`, validated as a whole
+    lead, and journal each; in the caller's transaction, which rescores."""
+    lead_id = current.id
+    draft = _validated(current, wanted)
+    lifecycle, fit = _classification(current, wanted)
+    bant = {f: BantAnswer.parse(v) for f, v in wanted.items() if f.startswith(BANT_PREFIX)}
+    db.execute(
+        "UPDATE leads SET name = ?, email = ?, phone = ?, company = ?, title = ?,"
+        " source = ?, owner = ?, value_cents = ?, notes = ?, phone_key = ?,"
+        " person_key = ?, lifecycle = ?, fit = ?, updated_at = ?,"
+        " version = version + 1 WHERE id = ?",
+        [
+            draft.name, draft.email, draft.phone, draft.company, draft.title,
+            draft.source.value, draft.owner, draft.value_cents, draft.notes,
+            phone_key(draft.phone), person_key(draft.name, draft.company),
+            lifecycle.value, fit.value, now, lead_id,
+        ],
+    )  # fmt: skip
+    _write_tags_and_custom(db, lead_id, wanted)
+    db.conn.executemany(
+        "INSERT OR REPLACE INTO bant (lead_id, criterion, answer, note) VALUES (?, ?, ?, ?)",
+        [
+            (lead_id, field.removeprefix(BANT_PREFIX), answer.answer.value, answer.note)
+            for field, answer in bant.items()
+        ],
+    )
+    after = with_custom(db, fetch_lead(db, lead_id))
+    for field in wanted:
+        old, new = current.field_text(field), after.field_text(field)
+        record_field_change(db, lead_id, field, old, new, now, actor)
+
+
+def _check_settable(field: str) -> None:
+    if field in (*EDITABLE, *CLASSIFICATION, "tags") or field.startswith(CUSTOM_PREFIX):
+        return
+    if field.removeprefix(BANT_PREFIX) in BANT_CRITERIA and field.startswith(BANT_PREFIX):
+        return
+    choices = ", ".join((*EDITABLE, "tags", "custom.NAME", *CLASSIFICATION, "bant.budget", "..."))
+    raise InvalidInput(f"{field}: not a field you can set; use one of {choices}")
+
+
+def _choice(kind: type[E], field: str, text: str) -> E:
+    """An enum value as typed: its value or label, any case ("MQL", "high")."""
+    for member in kind:
+        if text.strip().lower() in (member.value, str(getattr(member, "label", "")).lower()):
+            return member
+    raise InvalidInput(f"{field}: {text!r} is not one of {', '.join(m.value for m in kind)}")
+
+
+def _classification(current: Lead, wanted: Mapping[str, str]) -> tuple[Lifecycle, Fit]:
+    """The lifecycle and fit after the edit. A person may move the lifecycle
+    back; only the stage's automatic push is forward-only."""
+    lifecycle, fit = current.lifecycle, current.fit
+    if "lifecycle" in wanted:
+        lifecycle = _choice(Lifecycle, "lifecycle", wanted["lifecycle"])
+    if "fit" in wanted:
+        fit = _choice(Fit, "fit", wanted["fit"] or "unknown")
+    return lifecycle, fit
+
+
+def _validated(current: Lead, wanted: Mapping[str, str]) -> LeadDraft:
+    fields: dict[str, Any] = {
+        "name": current.name, "email": current.email, "phone": current.phone,
+        "company": current.company, "title": current.title, "source": current.source.value,
+        "owner": current.owner, "value_cents": current.value_cents, "notes": current.notes,
+    }  # fmt: skip
+    for field, value in wanted.items():
+        if field in EDITABLE:
+            fields["value_cents" if field == "value" else field] = value
+    try:
+        return LeadDraft.model_validate(fields)
+    except ValidationError as error:
+        raise InvalidInput(describe_validation_error(error)) from None
+
+
+def _write_tags_and_custom(
+    db: sqlite_utils.Database, lead_id: int, wanted: Mapping[str, str]
+) -> None:
+    if "tags" in wanted:
+        tags = {clean_line(t).lower()[:40] for t in wanted["tags"].split(",") if clean_line(t)}
+        db.execute("DELETE FROM tags WHERE lead_id = ?", [lead_id])
+        db.conn.executemany(
+            "INSERT INTO tags (lead_id, tag) VALUES (?, ?)", [(lead_id, t) for t in sorted(tags)]
+        )
+    for field, value in wanted.items():
+        if not field.startswith(CUSTOM_PREFIX):
+            continue
+        name, text = clean_line(field[len(CUSTOM_PREFIX) :])[:200], clean_text(value).strip()
+        if not name:
+            raise InvalidInput("custom field: the name is empty")
+        if text:
+            db.execute(
+                "INSERT OR REPLACE INTO custom_fields (lead_id, name, value) VALUES (?, ?, ?)",
+                [lead_id, name, text],
+            )
+        else:
+            db.execute("DELETE FROM custom_fields WHERE lead_id = ? AND name = ?", [lead_id, name])
+
+
+def _refuse_conflicts(
+    db: sqlite_utils.Database, current: Lead, seen: Lead, wanted: Mapping[str, str]
+) -> None:
+    """A field this edit changes that someone else changed since it was seen."""
+    for field in wanted:
+        if current.field_text(field) != seen.field_text(field):
+            row = db.execute(
+                "SELECT actor FROM field_changes WHERE lead_id = ? AND field = ?"
+                " ORDER BY at DESC, id DESC LIMIT 1",
+                [current.id, field],
+            ).fetchone()
+            who = row[0] if row else "someone"
+            raise StaleLead(
+                f"#{current.id} {current.name}: {who} changed {field} to"
+                f" {current.field_text(field) or '—'!r} meanwhile; nothing was saved"
+            )
+
+
+def move_everything(db: sqlite_utils.Database, source_id: int, target_id: int) -> None:
+    """Give `source_id`'s history, tags, custom fields and BANT answers to
+    `target_id` (the target's own win where both have one), then delete it."""
+    for table in ("activities", "stage_changes", "field_changes"):
+        db.execute(f"UPDATE {table} SET lead_id = ? WHERE lead_id = ?", [target_id, source_id])
+    for table, columns in (
+        ("tags", "tag"),
+        ("custom_fields", "name, value"),
+        ("bant", "criterion, answer, note"),
+    ):
+        db.execute(
+            f"INSERT OR IGNORE INTO {table} (lead_id, {columns})"
+            f" SELECT ?, {columns} FROM {table} WHERE lead_id = ?",
+            [target_id, source_id],
+        )
+        db.execute(f"DELETE FROM {table} WHERE lead_id = ?", [source_id])
+    db.execute("DELETE FROM leads WHERE id = ?", [source_id])

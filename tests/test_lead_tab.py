@@ -1,0 +1,74 @@
+"""The Lead tab: [ and ] step through the list it was opened from, enter on
+a history line shows it whole, and edits appear in the history."""
+
+from datetime import timedelta
+
+from textual.widgets import DataTable, Static
+
+from leadtui.models import ActivityKind, build_draft
+from leadtui.repository import Repository
+from leadtui.tui.app import LeadApp
+from leadtui.tui.detail import DetailPane
+from leadtui.tui.entry_dialog import EntryScreen
+from tests.tui_helpers import SIZE, main_screen, settle, wait_until
+
+
+def shown_name(app: LeadApp) -> str:
+    return str(main_screen(app).query_one("#lead-who", Static).render()).split("\n")[0]
+
+
+async def test_brackets_step_through_the_inbox_without_going_back(repo: Repository) -> None:
+    for name in ("Ann", "Bob", "Cy"):
+        repo.add_lead(build_draft(name=name))  # newest first at equal scores: Cy, Bob, Ann
+    app = LeadApp(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: "Cy" in shown_name(app))
+        await pilot.press("]")
+        await wait_until(pilot, lambda: "Bob" in shown_name(app))
+        await pilot.press("]")
+        await wait_until(pilot, lambda: "Ann" in shown_name(app))
+        await pilot.press("]")  # the end of the list: stays, and says so
+        await wait_until(
+            pilot, lambda: any("No more leads" in n.message for n in app._notifications)
+        )
+        assert main_screen(app).active_tab == "lead" and "Ann" in shown_name(app)
+        await pilot.press("[")
+        await wait_until(pilot, lambda: "Bob" in shown_name(app))
+        assert main_screen(app).query_one(DetailPane).lead_id == 2
+        await pilot.press("a")  # keys act on the lead shown
+        await wait_until(pilot, lambda: repo.get_lead(2).stage.value == "contacted")
+
+
+async def test_brackets_step_through_a_board_column(repo: Repository) -> None:
+    for name in ("Ann", "Bob"):
+        repo.advance(repo.add_lead(build_draft(name=name)))
+    app = LeadApp(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("2", "l", "enter")  # the Contacted column
+        await wait_until(pilot, lambda: "Bob" in shown_name(app))
+        await pilot.press("]")
+        await wait_until(pilot, lambda: "Ann" in shown_name(app))
+
+
+async def test_enter_on_a_history_line_shows_it_whole(repo: Repository) -> None:
+    lead_id = repo.add_lead(build_draft(name="Ann"))
+    long_note = "Called about pricing. " * 20 + "[b]not bold[/b]"
+    an_hour_ago = repo.clock() - timedelta(hours=1)
+    repo.log_touch(lead_id, ActivityKind.CALL, long_note, "inbound", at=an_hour_ago)
+    app = LeadApp(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        history = main_screen(app).query_one("#history", DataTable)
+        await wait_until(pilot, lambda: history.row_count == 2)
+        await pilot.press("down", "enter")  # below "created": the call
+        await wait_until(pilot, lambda: isinstance(app.screen, EntryScreen))
+        title = str(app.screen.query_one(".dialog-title", Static).render())
+        assert title.startswith("Call, inbound · Fri 20 Nov 2026 11:00")
+        body = str(app.screen.query_one("#entry-body", Static).render())
+        assert body == long_note.strip()  # all of it, the brackets as typed
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: not isinstance(app.screen, EntryScreen))

@@ -1,0 +1,148 @@
+"""Duplicates across the database, and merging two leads into one: the
+fuller value wins unless the rep picks, everything attached moves over, the
+merge is one journaled transaction; from the CLI and the palette."""
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
+
+from leadtui.cli import main
+from leadtui.errors import InvalidInput, LeadNotFound, StaleLead
+from leadtui.merge_plan import choices, joined_notes, merged_fields
+from leadtui.models import ActivityKind, Lead, Source, build_draft
+from leadtui.repository import Repository
+from leadtui.tui.app import LeadApp
+from leadtui.tui.merge_dialog import DupesScreen, MergeScreen
+from tests.conftest import query_plan
+from tests.tui_helpers import SIZE, settle, wait_until
+
+
+def two_janes(repo: Repository) -> tuple[int, int]:
+    keep = repo.add_lead(
+        build_draft(name="Jane Doe", email="jane@acme.io", company="Acme", value_cents="5k",
+                    notes="Met at expo")
+    )  # fmt: skip
+    other = repo.add_lead(
+        build_draft(name="Jane D.", email="JANE@acme.io", title="CTO", value_cents="12k",
+                    source="referral", notes="Wants a demo")
+    )  # fmt: skip
+    repo.log_touch(other, ActivityKind.CALL, "pricing call")
+    repo.update_fields(other, {"tags": "vip", "custom.Region": "EMEA", "bant.need": "yes"})
+    repo.update_fields(keep, {"custom.Region": "Europe"})
+    return keep, other
+
+
+def test_groups_join_every_reason_and_use_the_indexes(repo: Repository) -> None:
+    keep, other = two_janes(repo)
+    third = repo.add_lead(build_draft(name="Jay", phone="+44 20 7946 0001"))
+    fourth = repo.add_lead(build_draft(name="jane doe", phone="(44) 20-7946-0001", company="ACME"))
+    repo.add_lead(build_draft(name="Someone Else", email="else@x.io"))
+    [(why, leads)] = repo.duplicate_groups()
+    assert [lead.id for lead in leads] == [keep, other, third, fourth]
+    assert why == "same email, same phone, same name and company"
+    for key, index in (("lower(email)", "leads_email_key"), ("phone_key", "leads_phone_key")):
+        column = "email" if key == "lower(email)" else key
+        plan = query_plan(
+            repo.path,
+            f"SELECT group_concat(id) FROM leads WHERE {column} IS NOT NULL GROUP BY {key}"
+            " HAVING count(*) > 1",
+        )
+        assert index in plan and "TEMP B-TREE" not in plan
+
+
+def test_a_merge_keeps_the_fuller_values_and_moves_everything(repo: Repository) -> None:
+    keep, other = two_janes(repo)
+    lead = repo.merge_leads(keep, other)
+    assert (lead.name, lead.email, lead.title, lead.company) == (
+        "Jane Doe", "jane@acme.io", "CTO", "Acme",
+    )  # fmt: skip
+    assert (lead.value_cents, lead.source) == (1_200_000, Source.REFERRAL)  # larger, known
+    assert lead.notes == "Met at expo\nWants a demo"
+    assert lead.tags == ["vip"] and lead.custom == {"Region": "Europe"}  # the kept lead's wins
+    assert lead.bant_answer("need").answer.value == "yes"
+    assert lead.last_touch_at is not None
+    history = [e.summary() for e in repo.history(keep)]
+    assert history[0] == f"merged in: — → #{other} Jane D."
+    assert "call: pricing call" in history and history.count("created → New") == 2
+    with pytest.raises(LeadNotFound):
+        repo.get_lead(other)
+    assert repo.duplicate_groups() == []
+
+
+def test_the_reps_picks_win_over_the_default(repo: Repository) -> None:
+    keep, other = two_janes(repo)
+    lead = repo.merge_leads(keep, other, picks={"name": "other", "value": "keep"})
+    assert (lead.name, lead.value_cents) == ("Jane D.", 500_000)
+
+
+def test_a_merge_of_changed_leads_or_of_a_lead_with_itself_is_refused(repo: Repository) -> None:
+    keep, other = two_janes(repo)
+    seen = (repo.get_lead(keep), repo.get_lead(other))
+    repo.update_fields(other, {"phone": "555 0100 200"})
+    with pytest.raises(StaleLead, match="changed since you compared them"):
+        repo.merge_leads(keep, other, seen=seen)
+    with pytest.raises(InvalidInput, match="cannot be merged into itself"):
+        repo.merge_leads(keep, keep)
+    assert repo.get_lead(other).phone == "555 0100 200"  # nothing merged
+
+
+texts = st.text(alphabet="abc xyz", max_size=12).map(str.strip)
+
+
+@given(keep=texts, other=texts)
+def test_the_default_never_drops_a_value_for_nothing(keep: str, other: str) -> None:
+    base = Lead.model_validate(
+        {"id": 1, "name": "N", "email": None, "phone": None, "company": keep or None,
+         "title": None, "source": "other", "owner": None, "stage": "new",
+         "temperature": "cold", "score": 0, "value_cents": 0, "lost_reason": None,
+         "notes": keep, "created_at": "2026-01-01T00:00:00+00:00",
+         "updated_at": "2026-01-01T00:00:00+00:00", "version": 1}
+    )  # fmt: skip
+    second = base.model_copy(update={"id": 2, "company": other or None, "notes": other})
+    wanted = merged_fields(base, second)
+    company = wanted.get("company", base.company or "")
+    assert company == (keep if len(keep) >= len(other) else other)
+    notes = wanted.get("notes", base.notes)
+    assert keep in notes and other in notes
+    assert joined_notes(notes, other) == notes  # merging again adds nothing
+    assert all(c.default in ("keep", "other") for c in choices(base, second))
+
+
+def test_cli_dupes_and_merge(tmp_path: Path) -> None:
+    db = str(tmp_path / "d.db")
+    runner = CliRunner()
+    runner.invoke(main, ["add", "Jane Doe", "--email", "jane@acme.io", "--db", db])
+    runner.invoke(main, ["add", "Jane D.", "--email", "Jane@Acme.io", "--title", "CTO", "--db", db])
+    result = runner.invoke(main, ["dupes", "--db", db])
+    assert result.output.splitlines()[0] == "same email:"
+    assert "#1       Jane Doe (New) jane@acme.io" in result.output
+    result = runner.invoke(main, ["merge", "1", "2", "--db", db])  # not a terminal: no asking
+    assert result.exit_code == 1 and "pass --yes to confirm" in result.output
+    assert "title      —                             ▶CTO" in result.output
+    result = runner.invoke(main, ["merge", "1", "2", "--take", "name", "--yes", "--db", db])
+    assert result.exit_code == 0 and result.output.endswith("#1 Jane D.: merged #2 in\n")
+    assert runner.invoke(main, ["dupes", "--db", db]).output == "no likely duplicates\n"
+    result = runner.invoke(main, ["merge", "1", "3", "--take", "colour", "--yes", "--db", db])
+    assert result.exit_code == 2 and "not a merge field: colour" in result.output
+
+
+async def test_the_palette_finds_duplicates_and_merges_them(repo: Repository) -> None:
+    keep, _ = two_janes(repo)
+    app = LeadApp(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p", *"Find duplicates")
+        await settle(pilot)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, DupesScreen))
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, MergeScreen))
+        # Rows: name, email, company, title, source, value; keep the 5,000.
+        await pilot.press("down", "down", "down", "down", "down", "left")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: len(list(repo.all_leads())) == 1)
+        lead = repo.get_lead(keep)
+        assert (lead.title, lead.value_cents) == ("CTO", 500_000)
