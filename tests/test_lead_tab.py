@@ -10,6 +10,7 @@ from leadtui.repository import Repository
 from leadtui.tui.app import LeadApp
 from leadtui.tui.detail import DetailPane
 from leadtui.tui.entry_dialog import EntryScreen
+from leadtui.tui.log_dialog import LogTouchScreen
 from tests.tui_helpers import SIZE, main_screen, settle, wait_until
 
 
@@ -72,3 +73,28 @@ async def test_enter_on_a_history_line_shows_it_whole(repo: Repository) -> None:
         assert body == long_note.strip()  # all of it, the brackets as typed
         await pilot.press("escape")
         await wait_until(pilot, lambda: not isinstance(app.screen, EntryScreen))
+
+
+async def test_a_touch_logged_with_a_body_shows_it_in_full(repo: Repository) -> None:
+    lead_id = repo.add_lead(build_draft(name="Ann"))
+    app = LeadApp(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("l")
+        await wait_until(pilot, lambda: isinstance(app.screen, LogTouchScreen))
+        await pilot.press(*"Sent the proposal", "tab")
+        await pilot.press(*"Hi Ann,", "enter", *"attached is [b]our[/b] offer.")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: len(repo.history(lead_id)) == 2)
+        [touch] = [entry for entry in repo.history(lead_id) if entry.type == "touch"]
+        body = "Hi Ann,\nattached is [b]our[/b] offer."
+        assert (touch.note, touch.body) == ("Sent the proposal", body)
+        main_screen(app).open_lead(lead_id)
+        history = main_screen(app).query_one("#history", DataTable)
+        await wait_until(pilot, lambda: history.row_count == 2)
+        row = next(i for i in range(2) if "Sent the proposal" in str(history.get_row_at(i)[2]))
+        history.move_cursor(row=row)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, EntryScreen))
+        shown = str(app.screen.query_one("#entry-body", Static).render())
+        assert shown == f"Sent the proposal\n\n{body}"

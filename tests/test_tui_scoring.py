@@ -238,7 +238,7 @@ async def test_the_log_form_refuses_a_bad_time_inline_and_escape_cancels(
         touches = len(sample_repo.history(lead_id))
         await pilot.press("l")
         await settle(pilot)
-        await pilot.press(*"Called", "tab", *"next week", "enter")
+        await pilot.press(*"Called", "tab", "tab", *"next week", "enter")  # past the body
         await settle(pilot)
         assert isinstance(app.screen, LogTouchScreen)
         error = app.screen.query_one("#log-when-error", Static)

@@ -40,6 +40,7 @@ from leadtui.repository import (
     restore_database,
 )
 from leadtui.schema import SCHEMA_VERSION
+from leadtui.score_text import score_lines, score_record
 
 
 class LeadtuiGroup(click.Group):
@@ -171,13 +172,22 @@ def list_leads(
 @click.option("--json", "as_json", is_flag=True, help="Print the lead and its history as JSON.")
 @common.db_option
 def show(db_path: Path | None, lead_id: int, as_json: bool) -> None:
-    """Show one lead and its history (stage changes and touches, newest first)."""
-    lead, history = common.repository(db_path).lead_with_history(lead_id)
+    """Show one lead, its classification, score reasons and whole history
+    (stage changes, touches and edits, newest first)."""
+    # The whole history: a script asking for one lead wants all of it.
+    lead, history, scores = common.repository(db_path).lead_page(lead_id, limit=-1)
     if as_json:
-        record = lead.export_dict() | {"history": [entry.export_dict() for entry in history]}
+        record = lead.export_dict() | {
+            "score_reasons": score_record(scores)["rule"]["reasons"],
+            "win_chance_factors": (score_record(scores)["learned"] or {}).get("factors", []),
+            "history": [entry.export_dict() for entry in history],
+        }
         click.echo(json.dumps(record, ensure_ascii=False, indent=2))
         return
     _echo_lead(lead)
+    click.echo("")
+    for line in score_lines(scores):
+        click.echo(line)
     click.echo("\nHistory:")
     for entry in history:
         click.echo(f"  {entry.at:%Y-%m-%d %H:%M}  {entry.actor:<10} {entry.summary()}")
@@ -199,6 +209,11 @@ def _echo_lead(lead: Lead) -> None:
         "Lost reason": lead.lost_reason,
         "Notes": lead.notes,
         "Tags": ", ".join(lead.tags),
+        "Lifecycle": lead.lifecycle.label,
+        "Fit": lead.fit.value,
+        "BANT": " · ".join(
+            f"{c} {lead.bant_answer(c).text()}" for c in BANT_CRITERIA if c in lead.bant
+        ),
         "Follow-up": f"{lead.follow_up_at:%a %d %b %Y}" if lead.follow_up_at else None,
     }
     for label, value in rows.items():
@@ -261,16 +276,24 @@ def lose(db_path: Path | None, lead_id: int, reason: str) -> None:
     "--kind", type=click.Choice([k.value for k in ActivityKind]), required=True, help="What it was."
 )
 @click.option("--direction", type=click.Choice(["inbound", "outbound"]), help="Who reached out.")
-@click.option("--note", default="", help="What happened.")
+@click.option("--note", default="", help="What happened, in a line.")
+@click.option("--body", default="", help="The whole text (an email, the minutes); - reads stdin.")
 @click.option("--at", "when", default="", help="When: 2h, 3d, yesterday, 2026-11-20 (default now).")
 @common.db_option
 def log_touch(
-    db_path: Path | None, lead_id: int, kind: str, direction: str | None, note: str, when: str
+    db_path: Path | None,
+    lead_id: int,
+    kind: str,
+    direction: str | None,
+    note: str,
+    body: str,
+    when: str,
 ) -> None:
     """Log a touch (email, call, meeting, content, social, note) on a lead."""
     repo = common.repository(db_path)
+    text = sys.stdin.read() if body == "-" else body
     lead = repo.log_touch(
-        lead_id, ActivityKind(kind), note, direction, at=parse_past(when, repo.clock())
+        lead_id, ActivityKind(kind), note, direction, at=parse_past(when, repo.clock()), body=text
     )
     click.echo(f"#{lead.id} {lead.name}: logged {kind}; score {lead.score} ({lead.temperature})")
 

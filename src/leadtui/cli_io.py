@@ -34,8 +34,8 @@ _SHOWN_PROBLEMS = 50
 # OWASP: a cell starting with one of these is a formula to a spreadsheet.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 HISTORY_COLUMNS = (
-    "type", "at", "actor", "from", "to", "reason", "kind", "direction", "note", "field", "old",
-    "new",
+    "type", "at", "actor", "from", "to", "reason", "kind", "direction", "note", "body", "field",
+    "old", "new",
 )  # fmt: skip
 
 

@@ -400,6 +400,7 @@ class HistoryEntry(BaseModel):
     old: str | None = None
     new: str | None = None
     direction: str | None = None  # a touch: inbound or outbound, if known
+    body: str | None = None  # a touch: its whole text (an email, the minutes)
 
     def export_dict(self) -> dict[str, Any]:
         record: dict[str, Any] = {"type": self.type, "at": self.at.isoformat(), "actor": self.actor}
@@ -414,6 +415,7 @@ class HistoryEntry(BaseModel):
                 "kind": self.kind.value if self.kind else None,
                 "direction": self.direction,
                 "note": self.note,
+                "body": self.body or "",
             }
         else:
             record |= {"field": self.field, "old": self.old, "new": self.new}

@@ -182,6 +182,9 @@ UPDATE leads SET lifecycle = CASE stage
     WHEN 'qualified' THEN 'sql' WHEN 'engaged' THEN 'mql' WHEN 'contacted' THEN 'iql'
     ELSE CASE WHEN email IS NOT NULL OR phone IS NOT NULL THEN 'iql' ELSE 'prospect' END
 END;
+-- A touch's body (an email's text, a call's minutes) beside its one-line note.
+ALTER TABLE activities ADD COLUMN body TEXT NOT NULL DEFAULT '';
+
 CREATE TABLE bant (
     lead_id INTEGER NOT NULL REFERENCES leads (id),
     criterion TEXT NOT NULL CHECK (criterion IN ('budget', 'authority', 'need', 'timeline')),

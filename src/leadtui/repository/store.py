@@ -48,10 +48,11 @@ PageCursor = tuple[int, int]
 ORDERS = {"score": "score", "chance": "win_chance"}
 HISTORY_FIELDS = (
     "type", "at", "actor", "from_stage", "to_stage", "reason", "kind", "note",
-    "field", "old", "new", "direction",
+    "field", "old", "new", "direction", "body",
 )  # fmt: skip
 # A touch's note: a long email pasted in fits; a whole mailbox does not.
 TOUCH_NOTE_LIMIT = 20_000
+TOUCH_BODY_LIMIT = 200_000
 
 
 def page_key(lead: Lead, order: str) -> PageCursor:
@@ -201,22 +202,22 @@ class Repository(ScoringStore, KpiStore, ImportStore, DetailsStore):
             rows = db.execute(
                 """
                 SELECT lead_id, 'stage_change', at, actor, from_stage, to_stage, reason,
-                       NULL, NULL, NULL, NULL, NULL, NULL, id
+                       NULL, NULL, NULL, NULL, NULL, NULL, NULL, id
                   FROM stage_changes WHERE lead_id BETWEEN :first AND :last
                 UNION ALL
                 SELECT lead_id, 'touch', at, actor, NULL, NULL, NULL, kind, note,
-                       NULL, NULL, NULL, direction, id
+                       NULL, NULL, NULL, direction, body, id
                   FROM activities WHERE lead_id BETWEEN :first AND :last
                 UNION ALL
                 SELECT lead_id, 'field_change', at, actor, NULL, NULL, NULL, NULL, NULL,
-                       field, old, new, NULL, id
+                       field, old, new, NULL, NULL, id
                   FROM field_changes WHERE lead_id BETWEEN :first AND :last
-                ORDER BY 1, 3, 14
+                ORDER BY 1, 3, 15
                 """,
                 {"first": first, "last": last},
             ).fetchall()
         for row in rows:
-            entry = HistoryEntry.model_validate(dict(zip(HISTORY_FIELDS, row[1:13], strict=True)))
+            entry = HistoryEntry.model_validate(dict(zip(HISTORY_FIELDS, row[1:14], strict=True)))
             found.setdefault(row[0], []).append(entry)
         return found
 
@@ -329,20 +330,24 @@ class Repository(ScoringStore, KpiStore, ImportStore, DetailsStore):
         direction: str | None = None,
         *,
         at: datetime | None = None,
+        body: str = "",
     ) -> Lead:
-        """Record a touch (now, or backdated with `at`) and rescore the lead."""
-        note = clean_text(note).strip()
+        """Record a touch (now, or backdated with `at`) and rescore the lead:
+        `note` says what happened in a line, `body` holds the whole text."""
+        note, body = clean_text(note).strip(), clean_text(body).strip()
         if len(note) > TOUCH_NOTE_LIMIT:
             raise InvalidInput(f"note: at most {TOUCH_NOTE_LIMIT:,} characters")
+        if len(body) > TOUCH_BODY_LIMIT:
+            raise InvalidInput(f"body: at most {TOUCH_BODY_LIMIT:,} characters")
         moment = self.clock()
         now = to_iso(moment)
         when = to_iso(at or moment)
         with self._transaction() as db:
             fetch_lead(db, lead_id)
             db.execute(
-                "INSERT INTO activities (lead_id, kind, direction, note, at, actor)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                [lead_id, kind.value, direction, note, when, self.actor],
+                "INSERT INTO activities (lead_id, kind, direction, note, body, at, actor)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [lead_id, kind.value, direction, note, body, when, self.actor],
             )
             # A backdated touch never makes the last touch older than it was.
             db.execute(
@@ -398,15 +403,17 @@ def _history(db: sqlite_utils.Database, lead_id: int, limit: int) -> list[Histor
     rows = db.execute(
         """
         SELECT 'stage_change', at, actor, from_stage, to_stage, reason, NULL, NULL,
-               NULL, NULL, NULL, NULL, id
+               NULL, NULL, NULL, NULL, NULL, id
           FROM stage_changes WHERE lead_id = :lead
         UNION ALL
-        SELECT 'touch', at, actor, NULL, NULL, NULL, kind, note, NULL, NULL, NULL, direction, id
+        SELECT 'touch', at, actor, NULL, NULL, NULL, kind, note, NULL, NULL, NULL, direction,
+               body, id
           FROM activities WHERE lead_id = :lead
         UNION ALL
-        SELECT 'field_change', at, actor, NULL, NULL, NULL, NULL, NULL, field, old, new, NULL, id
+        SELECT 'field_change', at, actor, NULL, NULL, NULL, NULL, NULL, field, old, new, NULL,
+               NULL, id
           FROM field_changes WHERE lead_id = :lead
-        ORDER BY 2 DESC, 13 DESC LIMIT :limit
+        ORDER BY 2 DESC, 14 DESC LIMIT :limit
         """,
         {"lead": lead_id, "limit": limit},
     ).fetchall()

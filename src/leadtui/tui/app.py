@@ -330,7 +330,12 @@ class MainScreen(Screen[None]):
                 if touch is not None:
                     self._save(
                         lambda repo: repo.log_touch(
-                            lead.id, touch.kind, touch.note, touch.direction, at=touch.at
+                            lead.id,
+                            touch.kind,
+                            touch.note,
+                            touch.direction,
+                            at=touch.at,
+                            body=touch.body,
                         ),
                         lambda saved: (
                             f"#{saved.id} {saved.name}: {touch.kind.value} logged;"

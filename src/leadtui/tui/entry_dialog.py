@@ -21,7 +21,8 @@ def entry_heading(entry: HistoryEntry) -> str:
 
 def entry_body(entry: HistoryEntry) -> str:
     if entry.type == "touch":
-        return entry.note or "(no note)"
+        text = "\n\n".join(part for part in (entry.note, entry.body) if part)
+        return text or "(no note)"
     if entry.type == "field_change":
         return f"from: {entry.old or '—'}\nto:   {entry.new or '—'}"
     return entry.summary()

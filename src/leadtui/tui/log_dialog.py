@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Input, Select, Static
+from textual.widgets import Input, Select, Static, TextArea
 
 from leadtui.clock import Clock, parse_past
 from leadtui.errors import InvalidInput
@@ -22,13 +22,17 @@ class TouchInput:
     direction: str | None
     note: str
     at: datetime
+    body: str = ""
 
 
 DIRECTIONS = (("outbound: we reached out", "outbound"), ("inbound: they did", "inbound"))
 
 
 class LogTouchScreen(ModalScreen[TouchInput | None]):
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "submit", "Save", show=False),
+    ]
 
     def __init__(self, lead_name: str, clock: Clock) -> None:
         super().__init__()
@@ -48,16 +52,24 @@ class LogTouchScreen(ModalScreen[TouchInput | None]):
                 id="log-kind",
             )
             yield Select(DIRECTIONS, value="outbound", allow_blank=False, id="log-direction")
-            yield Input(placeholder="What happened", id="log-note")
+            yield Input(placeholder="What happened, in a line", id="log-note")
+            yield TextArea(
+                id="log-body",
+                soft_wrap=True,
+                placeholder="Body (optional): the email, the minutes",
+            )
             yield Input(placeholder="When: now, 2h, 3d, yesterday, 2026-11-20", id="log-when")
             yield Static("", id="log-when-error", classes="field-error", markup=False)
-            yield Static("enter save · tab next field · esc cancel", classes="dialog-hint")
+            yield Static(
+                "enter save (ctrl+s in the body) · tab next · esc cancel",
+                classes="dialog-hint",
+            )
 
     def on_mount(self) -> None:
         self.query_one("#log-note", Input).focus()
 
     @on(Input.Submitted)
-    def submit(self) -> None:
+    def action_submit(self) -> None:
         error = self.query_one("#log-when-error", Static)
         try:
             at = parse_past(self.query_one("#log-when", Input).value, self.clock())
@@ -76,6 +88,7 @@ class LogTouchScreen(ModalScreen[TouchInput | None]):
                 None if kind is ActivityKind.NOTE else direction,
                 self.query_one("#log-note", Input).value,
                 at,
+                self.query_one("#log-body", TextArea).text,
             )
         )
 

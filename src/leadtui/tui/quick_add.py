@@ -259,7 +259,7 @@ class QuickAddScreen(ModalScreen[QuickAddResult | None]):
         lines = [duplicate_line(lead, why) for lead, why in self._duplicates]
         first = self._duplicates[0][0].id
         lines.append(
-            f"enter {'again ' if warn else ''}adds anyway · ctrl+o opens #{first}"
+            f"{'enter again' if warn else 'enter twice'} adds anyway · ctrl+o opens #{first}"
             f" · ctrl+g merges into #{first}"
         )
         dupes.update(Text("\n".join(lines)))
