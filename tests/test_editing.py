@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
 from leadtui.cli import main
@@ -25,6 +26,12 @@ def field_changes(repo: Repository, lead_id: int) -> list[str]:
 
 def editing(app: LeadApp) -> bool:
     return isinstance(app.screen, EditLeadScreen)
+
+
+async def open_edit_form(app: LeadApp, pilot: Pilot[None]) -> None:
+    await settle(pilot)
+    await pilot.press("e")
+    await wait_until(pilot, lambda: isinstance(app.screen, EditLeadScreen))
 
 
 def error_shown(line: Static) -> bool:
@@ -147,9 +154,7 @@ async def test_e_edits_inline_errors_block_saving_until_fixed(repo: Repository) 
     lead_id = repo.add_lead(build_draft(name="Ann", company="Acme"))
     app = LeadApp(repo)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("e")
-        await wait_until(pilot, lambda: isinstance(app.screen, EditLeadScreen))
+        await open_edit_form(app, pilot)
         email = app.screen.query_one("#edit-1", Input)
         assert app.screen.query_one("#edit-3", Input).value == "Acme"
         email.value = "ann-at-acme"
@@ -172,9 +177,7 @@ async def test_e_refuses_an_edit_a_teammate_overtook(repo: Repository) -> None:
     lead_id = repo.add_lead(build_draft(name="Ann", company="Acme"))
     app = LeadApp(repo)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("e")
-        await wait_until(pilot, lambda: isinstance(app.screen, EditLeadScreen))
+        await open_edit_form(app, pilot)
         Repository(repo.path, clock=repo.clock, actor="maria").update_fields(
             lead_id, {"company": "Acme Corp"}
         )

@@ -26,9 +26,9 @@ from leadtui.models import (
     Answer,
     BantAnswer,
     Fit,
-    Lead,
     Lifecycle,
 )
+from leadtui.tui.lead_form import LeadFormScreen
 
 ANSWER_STYLE = {Answer.YES: "green", Answer.NO: "red", Answer.UNKNOWN: "dim"}
 
@@ -81,18 +81,7 @@ def _lifecycle_choices() -> list[tuple[str, str]]:
     return [(stage.value, stage.label) for stage in Lifecycle]
 
 
-class ClassifyScreen(ModalScreen[dict[str, str] | None]):
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+s", "save", "Save", show=False),
-        Binding("down", "app.focus_next", show=False),
-        Binding("up", "app.focus_previous", show=False),
-    ]
-
-    def __init__(self, lead: Lead) -> None:
-        super().__init__()
-        self.lead = lead
-
+class ClassifyScreen(LeadFormScreen):
     def compose(self) -> ComposeResult:
         lead = self.lead
         answers = [(a.value, a.value) for a in Answer]
@@ -156,9 +145,6 @@ class ClassifyScreen(ModalScreen[dict[str, str] | None]):
         if event.key == "enter" and isinstance(self.focused, ChoiceRow):
             event.stop()
             self.action_save()
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class ConfirmScreen(ModalScreen[bool]):

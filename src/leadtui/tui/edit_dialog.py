@@ -6,14 +6,13 @@ field-level check against this very lead as it was shown)."""
 from pydantic import ValidationError
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label, Static
 
 from leadtui.models import CUSTOM_PREFIX, Lead, LeadDraft, Source, field_errors
+from leadtui.tui.lead_form import LeadFormScreen
 
 # (field, label); value is typed as text ("5k"), tags comma-separated.
 FIELDS = (
@@ -34,17 +33,9 @@ def _input_id(index: int) -> str:
     return f"edit-{index}"
 
 
-class EditLeadScreen(ModalScreen[dict[str, str] | None]):
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+s", "save", "Save", show=False),
-        Binding("down", "app.focus_next", show=False),
-        Binding("up", "app.focus_previous", show=False),
-    ]
-
+class EditLeadScreen(LeadFormScreen):
     def __init__(self, lead: Lead) -> None:
-        super().__init__()
-        self.lead = lead
+        super().__init__(lead)
         self.fields = [*FIELDS, *((f"{CUSTOM_PREFIX}{name}", name) for name in lead.custom)]
 
     def compose(self) -> ComposeResult:
@@ -119,6 +110,3 @@ class EditLeadScreen(ModalScreen[dict[str, str] | None]):
     def revalidate(self) -> None:
         if any(s.display for s in self.query(".field-error")):
             self._show_errors()
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
