@@ -131,6 +131,7 @@ def test_cli_set_show_json_and_export_import_carry_the_classification(tmp_path: 
         ("fit", "medium"),
         ("bant.authority", "yes: signs off"),
         ("lifecycle", "sql"),
+        ("expected_close", "2027-02-28"),
     ):
         result = runner.invoke(main, ["set", "1", field, value, "--db", db])
         assert result.exit_code == 0, result.output
@@ -146,8 +147,8 @@ def test_cli_set_show_json_and_export_import_carry_the_classification(tmp_path: 
         again = json.loads(
             runner.invoke(main, ["show", "1", "--json", "--db", f"{copy}.{fmt}"]).output
         )
-        assert {k: again[k] for k in ("lifecycle", "fit", "bant", "custom")} == {
-            k: record[k] for k in ("lifecycle", "fit", "bant", "custom")
+        assert {k: again[k] for k in ("lifecycle", "fit", "bant", "custom", "expected_close")} == {
+            k: record[k] for k in ("lifecycle", "fit", "bant", "custom", "expected_close")
         }
 
 

@@ -2,6 +2,7 @@
 nothing when any field is bad, journals each change, and merges field by
 field with a teammate's edit; `leadtui set` and the `e` form on top of it."""
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -59,6 +60,18 @@ def test_fields_tags_and_custom_fields_are_saved_and_journaled(repo: Repository)
     assert field_changes(repo, lead_id)[:2] == ["company: Acme → —", "custom.Region: EMEA → —"]
 
 
+def test_the_expected_close_day_is_set_shown_and_cleared(repo: Repository) -> None:
+    lead_id = repo.add_lead(build_draft(name="Ann", expected_close="2027-01-31"))
+    assert repo.get_lead(lead_id).expected_close == date(2027, 1, 31)
+    lead = repo.update_fields(lead_id, {"expected_close": " 2027-03-01 "})
+    assert lead.expected_close == date(2027, 3, 1)
+    assert repo.update_fields(lead_id, {"expected_close": ""}).expected_close is None
+    assert field_changes(repo, lead_id) == [
+        "expected_close: 2027-03-01 → —",
+        "expected_close: 2027-01-31 → 2027-03-01",
+    ]
+
+
 def test_an_unchanged_field_writes_nothing(repo: Repository) -> None:
     lead_id = repo.add_lead(build_draft(name="Ann", value_cents=500_000))
     lead = repo.update_fields(lead_id, {"name": "Ann", "value": "5,000"})
@@ -75,6 +88,7 @@ def test_an_unchanged_field_writes_nothing(repo: Repository) -> None:
         ({"name": "x" * 201}, "name:"),
         ({"source": "carrier pigeon"}, "source:"),
         ({"colour": "red"}, "colour: not a field you can set"),
+        ({"expected_close": "next spring"}, "expected_close: a day like 2027-01-31"),
     ],
 )
 def test_a_bad_field_saves_nothing_at_all(
@@ -104,7 +118,9 @@ def test_a_teammates_edit_to_the_same_field_is_refused_and_named(repo: Repositor
     Repository(repo.path, clock=repo.clock, actor="maria").update_fields(
         lead_id, {"company": "Acme Corp"}
     )
-    with pytest.raises(StaleLead, match="maria changed company to 'Acme Corp' meanwhile"):
+    with pytest.raises(
+        StaleLead, match="maria changed company to 'Acme Corp' 0s ago; nothing was saved"
+    ):
         repo.update_fields(lead_id, {"company": "Acme Ltd", "title": "CTO"}, seen=seen)
     lead = repo.get_lead(lead_id)
     assert (lead.company, lead.title) == ("Acme Corp", None)  # nothing of the stale edit

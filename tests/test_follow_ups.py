@@ -136,3 +136,16 @@ async def test_the_due_list_shows_the_week_ahead_after_what_is_late(repo: Reposi
         assert [str(table.get_row_at(row)[-1]) for row in range(4)] == [
             "-3d", "today", "+1d", "+7d",
         ]  # fmt: skip
+
+
+async def test_a_follow_up_in_the_past_is_allowed_but_flagged(repo: Repository) -> None:
+    lead_id = repo.add_lead(build_draft(name="Ann"))
+    app = LeadApp(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        await wait_until(pilot, lambda: isinstance(app.screen, FollowUpScreen))
+        await pilot.press(*"2026-11-02", "enter")
+        await wait_until(pilot, lambda: repo.get_lead(lead_id).follow_up_at == day(-18))
+        said = [n.message for n in app._notifications]
+        assert f"#{lead_id} Ann: follow up Mon 02 Nov (in the past)" in said

@@ -11,6 +11,7 @@ from leadtui.tui.app import LeadApp
 from leadtui.tui.detail import DetailPane
 from leadtui.tui.entry_dialog import EntryScreen
 from leadtui.tui.log_dialog import LogTouchScreen
+from tests.conftest import query_plan
 from tests.tui_helpers import SIZE, main_screen, settle, wait_until
 
 
@@ -98,3 +99,28 @@ async def test_a_touch_logged_with_a_body_shows_it_in_full(repo: Repository) -> 
         await wait_until(pilot, lambda: isinstance(app.screen, EntryScreen))
         shown = str(app.screen.query_one("#entry-body", Static).render())
         assert shown == f"Sent the proposal\n\n{body}"
+
+
+async def test_a_long_history_loads_a_page_at_a_time(repo: Repository) -> None:
+    lead_id = repo.add_lead(build_draft(name="Ann"))
+    start = repo.clock() - timedelta(days=500)
+    for day in range(449):  # with its creation: 450 entries
+        repo.log_touch(lead_id, ActivityKind.NOTE, f"note {day}", at=start + timedelta(days=day))
+    app = LeadApp(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        history = main_screen(app).query_one("#history", DataTable)
+        await wait_until(pilot, lambda: history.row_count == 200)  # one page
+        history.move_cursor(row=195)
+        await wait_until(pilot, lambda: history.row_count == 400)
+        history.move_cursor(row=395)
+        await wait_until(pilot, lambda: history.row_count == 450)
+        entries = main_screen(app).query_one(DetailPane).entries
+        assert [e.note for e in entries[:2]] == [None, "note 448"]  # created today, newest first
+        assert entries[-1].note == "note 0" and len({id(e) for e in entries}) == 450
+    plan = query_plan(
+        repo.path,
+        "SELECT at FROM activities WHERE lead_id = 1 ORDER BY at DESC LIMIT 200 OFFSET 200",
+    )
+    assert "activities_lead" in plan and "TEMP B-TREE" not in plan

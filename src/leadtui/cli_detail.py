@@ -10,7 +10,7 @@ import click
 
 from leadtui import cli_common as common
 from leadtui.cli_io import write_json_array
-from leadtui.clock import parse_follow_up, to_iso
+from leadtui.clock import parse_follow_up, parse_past, to_iso
 from leadtui.merge_plan import MERGE_FIELDS, choices
 from leadtui.models import Lead
 
@@ -147,4 +147,29 @@ def _cut(text: str) -> str:
     return text if len(text) <= 28 else text[:27] + "…"
 
 
-COMMANDS = (followup, due, set_field, dupes, merge)
+@click.command()
+@click.option("--actor", help="Only what this person did (their OS user name).")
+@click.option("--since", help="From this day on: 2026-11-01, or 3d, 2w, yesterday.")
+@click.option("--limit", type=click.IntRange(1, 100_000), default=50, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@common.db_option
+def journal(
+    db_path: Path | None, actor: str | None, since: str | None, limit: int, as_json: bool
+) -> None:
+    """Who did what, across every lead, newest first: moves, touches and
+    edits, each with its actor and time."""
+    repo = common.repository(db_path)
+    start = parse_past(since, repo.clock()) if since else None
+    entries = repo.journal(actor=actor, since=start, limit=limit)
+    if as_json:
+        records = ({"lead_id": lead_id, "lead": name} | entry.export_dict()
+                   for lead_id, name, entry in entries)  # fmt: skip
+        write_json_array(sys.stdout, records)
+        return
+    for lead_id, name, entry in entries:
+        click.echo(
+            f"{entry.at:%Y-%m-%d %H:%M}  {entry.actor:<10} #{lead_id} {name}: {entry.summary()}"
+        )
+
+
+COMMANDS = (followup, due, set_field, dupes, merge, journal)

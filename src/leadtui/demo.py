@@ -150,6 +150,7 @@ def _lead_rows(
             fields.get("follow_up_at"),
             _lifecycle(stage, lost_from, has_contact=bool(fields["email"] or fields["phone"])),
             fields.get("fit") or Fit.UNKNOWN.value,
+            None,  # no expected close day
         )
     )
 

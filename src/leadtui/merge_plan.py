@@ -13,7 +13,7 @@ from leadtui.models import Lead, Lifecycle, parse_money
 # The fields a merge decides between, in the order the form shows them.
 MERGE_FIELDS = (
     "name", "email", "phone", "company", "title", "source", "owner", "value",
-    "lifecycle", "fit",
+    "lifecycle", "fit", "expected_close",
 )  # fmt: skip
 # Values that say "nothing known" for a field that is never empty.
 _EMPTY = {"source": "other", "fit": "unknown"}

@@ -6,7 +6,7 @@ sequences, whatever the front end or import path it came from.
 """
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Annotated, Any, Literal
@@ -80,7 +80,10 @@ class Lifecycle(StrEnum):
 
     @property
     def rank(self) -> int:
-        return list(Lifecycle).index(self)
+        return _LIFECYCLE_RANK[self]
+
+
+_LIFECYCLE_RANK = {lifecycle: rank for rank, lifecycle in enumerate(Lifecycle)}
 
 
 class Fit(StrEnum):
@@ -248,6 +251,19 @@ class LeadDraft(BaseModel):
     value_cents: int = Field(default=0, ge=0, le=10**12)
     # Longer than other fields: an import brings whole enquiry texts.
     notes: Text = Field(default="", max_length=20_000)
+    expected_close: date | None = None  # when the deal should close
+
+    @field_validator("expected_close", mode="before")
+    @classmethod
+    def _iso_day(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        if not value.strip():
+            return None
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(f"a day like 2027-01-31, not {value.strip()[:40]!r}") from None
 
     @field_validator("value_cents", mode="before")
     @classmethod
@@ -329,6 +345,7 @@ class Lead(BaseModel):
     temperature_pinned: bool = False
     win_chance: int = 0  # percent, from the learned model; 0 until one is trained
     follow_up_at: datetime | None = None
+    expected_close: date | None = None
     # Columns an import brought that name no standard field, by their header.
     # Filled where a whole lead is shown or exported; empty in list pages.
     custom: dict[str, str] = Field(default_factory=dict)

@@ -60,7 +60,7 @@ def implied_lifecycle(current: Lifecycle, stage: Stage, *, has_contact: bool) ->
     """The lifecycle after reaching `stage`: forward only. A lead that gave
     an email or phone is information-qualified (IQL) from the start."""
     floor = STAGE_LIFECYCLE.get(stage, Lifecycle.IQL if has_contact else Lifecycle.PROSPECT)
-    return max(current, floor, key=lambda lifecycle: lifecycle.rank)
+    return floor if floor.rank > current.rank else current
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ LEAD_COLUMNS = (
     "follow_up_at",
     "lifecycle",
     "fit",
+    "expected_close",
 )
 STAGE_CHANGE_COLUMNS = ("lead_id", "from_stage", "to_stage", "reason", "at", "actor")
 ACTIVITY_COLUMNS = ("lead_id", "kind", "direction", "note", "at", "actor")
@@ -177,6 +178,7 @@ CREATE INDEX field_changes_lead ON field_changes (lead_id, at);
 -- as this backfill), the fit, and BANT: one row per criterion answered.
 ALTER TABLE leads ADD COLUMN lifecycle TEXT NOT NULL DEFAULT 'prospect';
 ALTER TABLE leads ADD COLUMN fit TEXT NOT NULL DEFAULT 'unknown';
+ALTER TABLE leads ADD COLUMN expected_close TEXT;  -- a day, YYYY-MM-DD
 UPDATE leads SET lifecycle = CASE stage
     WHEN 'won' THEN 'customer' WHEN 'opportunity' THEN 'opportunity'
     WHEN 'qualified' THEN 'sql' WHEN 'engaged' THEN 'mql' WHEN 'contacted' THEN 'iql'

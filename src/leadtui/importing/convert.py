@@ -7,7 +7,7 @@ so an import cannot store anything quick-add would refuse.
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import TypeVar
 
@@ -99,6 +99,7 @@ class Converter:
         self._plain = [(n, c) for n, c in self._fields.items() if n not in ("stage", "source")]
         self._custom = [(i, t.name[:200]) for i, t in enumerate(plan.targets) if t.kind == "custom"]
         self._unquote = plan.table.kind == "csv"
+        self._has_bant = any(name.startswith("bant_") for name in self._fields)
 
     def convert(self, row: RawRow) -> ImportedLead | RowProblem:
         values = row.values
@@ -171,6 +172,7 @@ class Converter:
                 owner=text.get("owner"),
                 value_cents=_amount(text.get("value", "")),
                 notes=text.get("notes", ""),
+                expected_close=_day(text.get("expected_close", ""), self.plan.day_first),
             )
         except ValidationError as error:
             problem = describe_validation_error(error)
@@ -199,9 +201,12 @@ class Converter:
             custom=custom,
             values=values,
             tags=_tags(text.get("tags", "")),
-            lifecycle=_enum(Lifecycle, "lifecycle", text.get("lifecycle", "prospect")),
-            fit=_enum(Fit, "fit", text.get("fit", "unknown")),
-            bant=_bant_answers(text),
+            # (Most files have none of these: skip the parsing then.)
+            lifecycle=_enum(Lifecycle, "lifecycle", text["lifecycle"])
+            if "lifecycle" in text
+            else Lifecycle.PROSPECT,
+            fit=_enum(Fit, "fit", text["fit"]) if "fit" in text else Fit.UNKNOWN,
+            bant=_bant_answers(text) if self._has_bant else (),
         )
 
     def _stage(self, values: list[str], custom: dict[str, str]) -> tuple[Stage, str | None]:
@@ -268,6 +273,11 @@ def _date(text: str, name: str, day_first: bool) -> datetime | None:
         raise ValueProblem(f"{name}: {problem}") from None
 
 
+def _day(text: str, day_first: bool) -> date | None:
+    moment = _date(text, "expected_close", day_first)
+    return moment.date() if moment else None
+
+
 def _enum(kind: type[E], field: str, text: str) -> E:
     """A classification as leadtui exports it ("MQL", "high"), any case."""
     word = text.strip().lower()
@@ -281,8 +291,10 @@ def _bant_answers(text: dict[str, str]) -> tuple[tuple[str, BantAnswer], ...]:
     """The BANT columns answered ("unknown" with no note says nothing)."""
     answers = []
     for criterion in BANT_CRITERIA:
+        if not text.get(f"bant_{criterion}"):
+            continue
         try:
-            answer = BantAnswer.parse(text.get(f"bant_{criterion}", ""))
+            answer = BantAnswer.parse(text[f"bant_{criterion}"])
         except InvalidInput as error:
             raise ValueProblem(f"bant {criterion}: {error}") from None
         if answer != BantAnswer():

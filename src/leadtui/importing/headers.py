@@ -99,6 +99,10 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "tags": ("tags", "tag", "labels", "lead labels", "deal labels", "person labels"),
     # Classification: leadtui's own export and the usual spellings.
     "lifecycle": ("lifecycle",),
+    "expected_close": (
+        "expected close", "expected close date", "close date", "closedate", "closing date",
+        "estimated close date", "expected close day",
+    ),
     "fit": ("fit", "lead fit", "quality", "lead quality"),
     **{
         f"bant_{criterion}": (f"bant {criterion}",)

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 import sqlite_utils
 from pydantic import ValidationError
 
-from leadtui.clock import FOLLOW_UP_HOUR, to_iso
+from leadtui.clock import FOLLOW_UP_HOUR, age_label, from_iso, to_iso
 from leadtui.dedupe import person_key, phone_key
 from leadtui.errors import InvalidInput, StaleLead
 from leadtui.merge_plan import merged_fields
@@ -33,7 +33,10 @@ from leadtui.sanitize import clean_line, clean_text
 
 # What `leadtui set` and the edit form may change: the draft's fields, plus
 # tags (comma-separated) and custom.NAME (empty removes it).
-EDITABLE = ("name", "email", "phone", "company", "title", "source", "owner", "value", "notes")
+EDITABLE = (
+    "name", "email", "phone", "company", "title", "source", "owner", "value", "notes",
+    "expected_close",
+)  # fmt: skip
 E = TypeVar("E", bound=StrEnum)
 # ... and the classification: lifecycle, fit, and "bant.budget" etc. ("yes: note").
 CLASSIFICATION = ("lifecycle", "fit")
@@ -90,7 +93,7 @@ class DetailsStore:
             current = with_custom(db, fetch_lead(db, lead_id))
             wanted = {f: v for f, v in changes.items() if v.strip() != current.field_text(f)}
             if seen is not None:
-                _refuse_conflicts(db, current, seen, wanted)
+                _refuse_conflicts(db, current, seen, wanted, moment)
             if not wanted:
                 return current
             apply_fields(db, current, wanted, now=now, actor=self.actor)
@@ -284,13 +287,14 @@ def apply_fields(
     db.execute(
         "UPDATE leads SET name = ?, email = ?, phone = ?, company = ?, title = ?,"
         " source = ?, owner = ?, value_cents = ?, notes = ?, phone_key = ?,"
-        " person_key = ?, lifecycle = ?, fit = ?, updated_at = ?,"
+        " person_key = ?, lifecycle = ?, fit = ?, expected_close = ?, updated_at = ?,"
         " version = version + 1 WHERE id = ?",
         [
             draft.name, draft.email, draft.phone, draft.company, draft.title,
             draft.source.value, draft.owner, draft.value_cents, draft.notes,
             phone_key(draft.phone), person_key(draft.name, draft.company),
-            lifecycle.value, fit.value, now, lead_id,
+            lifecycle.value, fit.value,
+            draft.expected_close.isoformat() if draft.expected_close else None, now, lead_id,
         ],
     )  # fmt: skip
     _write_tags_and_custom(db, lead_id, wanted)
@@ -340,6 +344,7 @@ def _validated(current: Lead, wanted: Mapping[str, str]) -> LeadDraft:
         "name": current.name, "email": current.email, "phone": current.phone,
         "company": current.company, "title": current.title, "source": current.source.value,
         "owner": current.owner, "value_cents": current.value_cents, "notes": current.notes,
+        "expected_close": current.expected_close,
     }  # fmt: skip
     for field, value in wanted.items():
         if field in EDITABLE:
@@ -375,20 +380,28 @@ def _write_tags_and_custom(
 
 
 def _refuse_conflicts(
-    db: sqlite_utils.Database, current: Lead, seen: Lead, wanted: Mapping[str, str]
+    db: sqlite_utils.Database,
+    current: Lead,
+    seen: Lead,
+    wanted: Mapping[str, str],
+    now: datetime,
 ) -> None:
-    """A field this edit changes that someone else changed since it was seen."""
+    """A field this edit changes that someone else changed since it was seen:
+    "#8 Ann: maria changed company to 'Acme Corp' 5s ago; nothing was saved,
+    reload to see it"."""
     for field in wanted:
         if current.field_text(field) != seen.field_text(field):
             row = db.execute(
-                "SELECT actor FROM field_changes WHERE lead_id = ? AND field = ?"
+                "SELECT actor, at FROM field_changes WHERE lead_id = ? AND field = ?"
                 " ORDER BY at DESC, id DESC LIMIT 1",
                 [current.id, field],
             ).fetchone()
-            who = row[0] if row else "someone"
+            who, when = (row[0], f"{age_label(from_iso(row[1]), now)} ago") if row else (
+                "someone", "meanwhile",
+            )  # fmt: skip
             raise StaleLead(
                 f"#{current.id} {current.name}: {who} changed {field} to"
-                f" {current.field_text(field) or '—'!r} meanwhile; nothing was saved"
+                f" {current.field_text(field) or '—'!r} {when}; nothing was saved, reload to see it"
             )
 
 

@@ -245,6 +245,7 @@ class _ImportRun:
                         lead.lifecycle, lead.stage, has_contact=bool(draft.email or draft.phone)
                     ).value,
                     lead.fit.value,
+                    draft.expected_close.isoformat() if draft.expected_close else None,
                     phone_key(draft.phone), person_key(draft.name, draft.company),
                 )
             )  # fmt: skip

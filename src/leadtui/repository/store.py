@@ -229,10 +229,55 @@ class Repository(ScoringStore, KpiStore, ImportStore, DetailsStore):
             ).fetchall()
         return {Stage(stage): (count, value) for stage, count, value in rows}
 
-    def history(self, lead_id: int, *, limit: int = 200) -> list[HistoryEntry]:
-        """Stage changes and touches of one lead, newest first."""
+    def history(self, lead_id: int, *, limit: int = 200, skip: int = 0) -> list[HistoryEntry]:
+        """Stage changes, touches and edits of one lead, newest first; `skip`
+        pages on (the Lead tab reads more as the cursor nears the end)."""
         with self._connection() as db:
-            return _history(db, lead_id, limit)
+            return _history(db, lead_id, limit, skip)
+
+    def journal(
+        self,
+        *,
+        actor: str | None = None,
+        since: datetime | None = None,
+        limit: int = 50,
+    ) -> list[tuple[int, str, HistoryEntry]]:
+        """Who did what, across every lead, newest first: (lead id, lead
+        name, entry) for stage changes, touches and edits, optionally by one
+        actor and from a moment on. Scans the three tables (no index on the
+        actor: it is a report, not a screen)."""
+        where = " AND ".join(
+            part for part, wanted in (("actor = :actor", actor), ("at >= :since", since)) if wanted
+        )
+        clause = f"WHERE {where}" if where else ""
+        rows = []
+        with self._connection() as db:
+            rows = db.execute(
+                f"""
+                SELECT * FROM (
+                  SELECT lead_id, 'stage_change', at, actor, from_stage, to_stage, reason,
+                         NULL, NULL, NULL, NULL, NULL, NULL, NULL, id FROM stage_changes {clause}
+                  UNION ALL
+                  SELECT lead_id, 'touch', at, actor, NULL, NULL, NULL, kind, note,
+                         NULL, NULL, NULL, direction, body, id FROM activities {clause}
+                  UNION ALL
+                  SELECT lead_id, 'field_change', at, actor, NULL, NULL, NULL, NULL, NULL,
+                         field, old, new, NULL, NULL, id FROM field_changes {clause}
+                ) ORDER BY 3 DESC, 15 DESC LIMIT :limit
+                """,
+                {"actor": actor, "since": to_iso(since) if since else None, "limit": limit},
+            ).fetchall()
+            names = dict(
+                db.execute(
+                    f"SELECT id, name FROM leads WHERE id IN ({', '.join('?' * len(rows))})",
+                    [row[0] for row in rows],
+                ).fetchall()
+            ) if rows else {}  # fmt: skip
+        return [
+            (row[0], names.get(row[0], "(merged or gone)"),
+             HistoryEntry.model_validate(dict(zip(HISTORY_FIELDS, row[1:14], strict=True))))
+            for row in rows
+        ]  # fmt: skip
 
     def lead_with_history(
         self, lead_id: int, *, limit: int = 200
@@ -286,6 +331,7 @@ class Repository(ScoringStore, KpiStore, ImportStore, DetailsStore):
             "follow_up_at": to_iso(follow_up_at) if follow_up_at else None,
             "phone_key": phone_key(draft.phone),
             "person_key": person_key(draft.name, draft.company),
+            "expected_close": draft.expected_close.isoformat() if draft.expected_close else None,
             "lifecycle": pipeline.implied_lifecycle(
                 Lifecycle.PROSPECT, Stage.NEW, has_contact=bool(draft.email or draft.phone)
             ).value,
@@ -399,7 +445,9 @@ class Repository(ScoringStore, KpiStore, ImportStore, DetailsStore):
 # -------------------------------------------------------------- row helpers
 
 
-def _history(db: sqlite_utils.Database, lead_id: int, limit: int) -> list[HistoryEntry]:
+def _history(
+    db: sqlite_utils.Database, lead_id: int, limit: int, skip: int = 0
+) -> list[HistoryEntry]:
     rows = db.execute(
         """
         SELECT 'stage_change', at, actor, from_stage, to_stage, reason, NULL, NULL,
@@ -413,11 +461,11 @@ def _history(db: sqlite_utils.Database, lead_id: int, limit: int) -> list[Histor
         SELECT 'field_change', at, actor, NULL, NULL, NULL, NULL, NULL, field, old, new, NULL,
                NULL, id
           FROM field_changes WHERE lead_id = :lead
-        ORDER BY 2 DESC, 14 DESC LIMIT :limit
+        ORDER BY 2 DESC, 14 DESC LIMIT :limit OFFSET :skip
         """,
-        {"lead": lead_id, "limit": limit},
+        {"lead": lead_id, "limit": limit, "skip": skip},
     ).fetchall()
-    if not rows:
+    if not rows and not skip:
         # Every lead has at least its creation entry, so nothing found means
         # an unknown id: an error, not an empty history (checked only then).
         fetch_lead(db, lead_id)

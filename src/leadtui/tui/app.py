@@ -6,6 +6,7 @@ the panes re-read what they show. Widgets never build SQL.
 """
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Protocol, TypeVar
 
 from textual import on
@@ -78,9 +79,12 @@ class SteppableList(Protocol):
     def step(self, step: int) -> int | None: ...
 
 
-def follow_up_said(lead: Lead) -> str:
-    when = f"{lead.follow_up_at:%a %d %b}" if lead.follow_up_at else "none"
-    return f"#{lead.id} {lead.name}: follow up {when}"
+def follow_up_said(lead: Lead, now: datetime) -> str:
+    """What a follow-up change says; a day already past is allowed, but said."""
+    if lead.follow_up_at is None:
+        return f"#{lead.id} {lead.name}: no follow-up"
+    late = " (in the past)" if lead.follow_up_at.date() < now.date() else ""
+    return f"#{lead.id} {lead.name}: follow up {lead.follow_up_at:%a %d %b}{late}"
 
 
 class MainScreen(Screen[None]):
@@ -385,14 +389,17 @@ class MainScreen(Screen[None]):
         self._ask_follow_up(snooze=True)
 
     def _ask_follow_up(self, *, snooze: bool) -> None:
+        def said(saved: Lead) -> str:
+            return follow_up_said(saved, self.repo.clock())
+
         def ask(lead: Lead) -> None:
             def answered(answer: FollowUpAnswer | SnoozeAnswer | None) -> None:
                 if isinstance(answer, SnoozeAnswer):
                     days = answer.days
-                    self._save(lambda repo: repo.snooze(lead.id, days), follow_up_said)
+                    self._save(lambda repo: repo.snooze(lead.id, days), said)
                 elif isinstance(answer, FollowUpAnswer):
                     when = answer.when
-                    self._save(lambda repo: repo.set_follow_up(lead.id, when), follow_up_said)
+                    self._save(lambda repo: repo.set_follow_up(lead.id, when), said)
 
             self.app.push_screen(
                 FollowUpScreen(lead.name, self.repo.clock, snooze=snooze), answered

@@ -37,6 +37,7 @@ class DetailPane(VerticalScroll):
         self.lead_id: int | None = None
         self.shown_stage: Stage | None = None  # the stage on screen, for moves
         self.entries: list[HistoryEntry] = []
+        self._fetching = False
 
     def _set_columns(self, history: DataTable[object]) -> None:
         """When and who, then what: as wide as the terminal allows."""
@@ -44,6 +45,36 @@ class DetailPane(VerticalScroll):
         history.clear(columns=True)
         for label, width in (("When", 16), ("Who", 10), ("What", what)):
             history.add_column(label, width=width)
+
+    @on(DataTable.RowHighlighted, "#history")
+    def _near_the_end(self, event: DataTable.RowHighlighted) -> None:
+        """A long history loads a page at a time, as the cursor nears its end."""
+        lead_id, loaded = self.lead_id, len(self.entries)
+        if lead_id is None or self._fetching or loaded % HISTORY_LIMIT or not loaded:
+            return  # a short last page: nothing more to read
+        if event.cursor_row < loaded - 10:
+            return
+        self._fetching = True
+
+        def more(entries: list[HistoryEntry]) -> None:
+            self._fetching = False
+            if self.lead_id != lead_id or len(self.entries) != loaded:
+                return  # another lead (or a reload) meanwhile
+            history: DataTable[object] = self.query_one("#history", DataTable)
+            self.entries += entries
+            for entry in entries:
+                history.add_row(*render.history_row(entry))
+
+        run_db(
+            self,
+            lambda repo: repo.history(lead_id, limit=HISTORY_LIMIT, skip=loaded),
+            more,
+            key="detail-more",
+            on_error=self._fetch_failed,
+        )
+
+    def _fetch_failed(self) -> None:
+        self._fetching = False
 
     @on(DataTable.RowSelected, "#history")
     def _show_entry(self, event: DataTable.RowSelected) -> None:

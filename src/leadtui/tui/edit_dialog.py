@@ -24,9 +24,13 @@ FIELDS = (
     ("source", "Source"),
     ("owner", "Owner"),
     ("value", "Value"),
-    ("tags", "Tags a, b"),
+    ("expected_close", "Close date"),
+    ("tags", "Tags"),
     ("notes", "Notes"),
 )
+
+
+PLACEHOLDERS = {"expected_close": "2027-01-31", "value": "5k, 5,000 or 1.2m", "tags": "vip, expo"}
 
 
 def _input_id(index: int) -> str:
@@ -54,7 +58,10 @@ class EditLeadScreen(LeadFormScreen):
                 with Horizontal(classes="edit-row"):
                     yield Label(Content(label[:14]), classes="field-label")
                     yield Input(
-                        self.lead.field_text(field), id=_input_id(index), suggester=suggester
+                        self.lead.field_text(field),
+                        placeholder=PLACEHOLDERS.get(field, ""),
+                        id=_input_id(index),
+                        suggester=suggester,
                     )
                 yield Static(
                     "", id=f"{_input_id(index)}-error", classes="field-error", markup=False

@@ -129,6 +129,7 @@ def lead_fields(lead: Lead, now: datetime | None = None) -> tuple[Content, Conte
             ("Value", format_money(lead.value_cents)),
             ("Created", f"{lead.created_at:%Y-%m-%d %H:%M}"),
             ("Follow", _follow_up_label(lead, now)),
+            ("Close", f"{lead.expected_close:%d %b %Y}" if lead.expected_close else None),
             ("Tags", ", ".join(lead.tags)),
             ("Lost", lead.lost_reason),
         ],

@@ -1,0 +1,49 @@
+"""`leadtui journal`: who did what across every lead, newest first, by actor
+and from a moment on."""
+
+from datetime import timedelta
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from leadtui.cli import main
+from leadtui.models import ActivityKind, build_draft
+from leadtui.repository import Repository
+
+
+def test_the_journal_by_actor_and_time(repo: Repository) -> None:
+    ann = repo.add_lead(build_draft(name="Ann"))  # by "tester"
+    maria = Repository(repo.path, clock=repo.clock, actor="maria")
+    maria.advance(ann)
+    maria.update_fields(ann, {"company": "Acme"})
+    hour_ago = repo.clock() - timedelta(hours=1)
+    maria.log_touch(ann, ActivityKind.CALL, "pricing", at=hour_ago)
+    everything = repo.journal()
+    assert [(e.actor, e.type) for _, _, e in everything][-1] == ("maria", "touch")  # the oldest
+    by_maria = [(lead_id, name, e.summary()) for lead_id, name, e in repo.journal(actor="maria")]
+    assert by_maria[-1] == (ann, "Ann", "call: pricing")
+    assert {summary for _, _, summary in by_maria} == {
+        "New → Contacted", "company: — → Acme", "call: pricing",
+    }  # fmt: skip
+    recent = repo.journal(actor="maria", since=repo.clock() - timedelta(minutes=5))
+    assert "call: pricing" not in [e.summary() for _, _, e in recent] and len(recent) == 2
+    assert repo.journal(actor="nobody") == []
+    assert len(repo.journal(limit=2)) == 2
+
+
+def test_cli_journal(tmp_path: Path) -> None:
+    db = str(tmp_path / "j.db")
+    runner = CliRunner()
+    runner.invoke(main, ["add", "Ann", "--db", db])
+    runner.invoke(main, ["set", "1", "company", "Acme", "--db", db])
+    result = runner.invoke(main, ["journal", "--db", db])
+    # (Both in the same second: their order between them is not defined.)
+    lines = sorted(line.split("  ", 2)[2].strip() for line in result.output.splitlines())
+    assert result.exit_code == 0
+    assert lines == [
+        "#1 Ann: company: — → Acme", "#1 Ann: created → New",
+    ]  # fmt: skip
+    result = runner.invoke(main, ["journal", "--actor", "nobody", "--db", db])
+    assert result.exit_code == 0 and result.output == ""
+    result = runner.invoke(main, ["journal", "--since", "someday", "--db", db])
+    assert result.exit_code == 1 and "not a time" in result.output
