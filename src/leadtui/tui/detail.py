@@ -38,6 +38,7 @@ class DetailPane(VerticalScroll):
         self.shown_stage: Stage | None = None  # the stage on screen, for moves
         self.entries: list[HistoryEntry] = []
         self._fetching = False
+        self._complete = True  # the whole history is on screen
 
     def _set_columns(self, history: DataTable[object]) -> None:
         """When and who, then what: as wide as the terminal allows."""
@@ -50,8 +51,8 @@ class DetailPane(VerticalScroll):
     def _near_the_end(self, event: DataTable.RowHighlighted) -> None:
         """A long history loads a page at a time, as the cursor nears its end."""
         lead_id, loaded = self.lead_id, len(self.entries)
-        if lead_id is None or self._fetching or loaded % HISTORY_LIMIT or not loaded:
-            return  # a short last page: nothing more to read
+        if lead_id is None or self._fetching or self._complete:
+            return
         if event.cursor_row < loaded - 10:
             return
         self._fetching = True
@@ -61,6 +62,7 @@ class DetailPane(VerticalScroll):
             if self.lead_id != lead_id or len(self.entries) != loaded:
                 return  # another lead (or a reload) meanwhile
             history: DataTable[object] = self.query_one("#history", DataTable)
+            self._complete = len(entries) < HISTORY_LIMIT  # a short page is the last
             self.entries += entries
             for entry in entries:
                 history.add_row(*render.history_row(entry))
@@ -132,6 +134,7 @@ class DetailPane(VerticalScroll):
         custom.update(render.custom_block(lead.custom))
         custom.display = bool(lead.custom)
         self.entries = entries
+        self._complete = len(entries) < HISTORY_LIMIT
         for entry in entries:
             history.add_row(*render.history_row(entry))
 
