@@ -1,8 +1,8 @@
-"""The Repository's lead-detail writes and lookups: editing fields (with a
-field-level check against what the editor saw), follow-ups, duplicates,
-tags, merging new details in. Every change is journaled in field_changes."""
+"""The Repository's lead-detail writes: editing fields and classification
+(with a field-level check against what the editor saw) and follow-ups.
+Every change is journaled in field_changes."""
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime, time, timedelta
 from enum import StrEnum
@@ -14,7 +14,6 @@ from pydantic import ValidationError
 from leadtui.clock import FOLLOW_UP_HOUR, age_label, from_iso, to_iso
 from leadtui.dedupe import person_key, phone_key
 from leadtui.errors import InvalidInput, StaleLead
-from leadtui.merge_plan import merged_fields
 from leadtui.models import (
     BANT_CRITERIA,
     BANT_PREFIX,
@@ -26,7 +25,6 @@ from leadtui.models import (
     Lifecycle,
     describe_validation_error,
 )
-from leadtui.repository.merging import fill_in
 from leadtui.repository.rows import LEAD_SELECT, fetch_lead, lead_from_row, with_custom
 from leadtui.repository.scores import OPEN_STAGE_SQL
 from leadtui.sanitize import clean_line, clean_text
@@ -142,137 +140,6 @@ class DetailsStore:
         with self._connection() as db:
             rows = db.execute(f"{sql} ORDER BY follow_up_at, id LIMIT ?", [*params, limit])
             return [lead_from_row(row) for row in rows.fetchall()]
-
-    # --------------------------------------------------------- duplicates
-
-    def merge_leads(
-        self,
-        keep_id: int,
-        other_id: int,
-        *,
-        picks: Mapping[str, str] | None = None,
-        seen: tuple[Lead, Lead] | None = None,
-    ) -> Lead:
-        """Merge lead `other_id` into `keep_id`, in one transaction: fields by
-        merge_plan (the fuller value, or the rep's `picks`), every touch,
-        stage change, journal line, tag, custom field and BANT answer moved
-        over, the merge itself journaled, the other lead gone. With `seen`
-        (both leads as the rep compared them), a change since is refused."""
-        if keep_id == other_id:
-            raise InvalidInput("a lead cannot be merged into itself")
-        moment = self.clock()
-        now = to_iso(moment)
-        with self._transaction() as db:
-            keep = with_custom(db, fetch_lead(db, keep_id))
-            other = with_custom(db, fetch_lead(db, other_id))
-            if seen is not None and (keep.version, other.version) != (
-                seen[0].version,
-                seen[1].version,
-            ):
-                raise StaleLead(
-                    f"#{keep.id} or #{other.id} changed since you compared them; nothing merged"
-                )
-            apply_fields(db, keep, merged_fields(keep, other, dict(picks or {})), now=now,
-                         actor=self.actor)  # fmt: skip
-            move_everything(db, other.id, keep.id)
-            touches = [t for t in (keep.last_touch_at, other.last_touch_at) if t]
-            db.execute(
-                "UPDATE leads SET last_touch_at = ?, follow_up_at = ?, updated_at = ? WHERE id = ?",
-                [
-                    to_iso(max(touches)) if touches else None,
-                    to_iso(due) if (due := keep.follow_up_at or other.follow_up_at) else None,
-                    now, keep.id,
-                ],
-            )  # fmt: skip
-            record_field_change(
-                db, keep.id, "merged in", None, f"#{other.id} {other.name}", now, self.actor
-            )
-            self._rescore(db, [keep.id], moment)
-            return with_custom(db, fetch_lead(db, keep.id))
-
-    def merge_details(
-        self,
-        lead_id: int,
-        draft: LeadDraft,
-        *,
-        tags: Sequence[str] = (),
-        follow_up_at: datetime | None = None,
-    ) -> Lead:
-        """A quick-add the rep chose to merge into an existing lead: fill in
-        what it is missing, add the tags, rescore."""
-        moment = self.clock()
-        with self._transaction() as db:
-            fetch_lead(db, lead_id)
-            fill_in(db, lead_id, draft, now=to_iso(moment), tags=tags, follow_up_at=follow_up_at)
-            self._rescore(db, [lead_id], moment)
-            return fetch_lead(db, lead_id)
-
-    def duplicate_groups(self, *, limit: int = 200) -> list[tuple[str, list[Lead]]]:
-        """Groups of leads that look like one person, across the database:
-        the same email, phone digits, or name at the same company. Each key
-        is one GROUP BY over its index; groups that share a lead are joined
-        (their reasons too). At most `limit` groups, largest ids first."""
-        keys = (
-            ("same email", "lower(email)", "email IS NOT NULL"),
-            ("same phone", "phone_key", "phone_key IS NOT NULL"),
-            ("same name and company", "person_key", "person_key IS NOT NULL"),
-        )
-        groups: list[tuple[set[str], set[int]]] = []
-        with self._connection() as db:
-            for why, key, present in keys:
-                rows = db.execute(
-                    f"SELECT group_concat(id) FROM leads WHERE {present}"
-                    f" GROUP BY {key} HAVING count(*) > 1 ORDER BY max(id) DESC LIMIT ?",
-                    [limit],
-                ).fetchall()
-                for (ids_text,) in rows:
-                    ids = {int(i) for i in ids_text.split(",")}
-                    joined = [g for g in groups if g[1] & ids]
-                    reasons, members = {why}, set(ids)
-                    for group in joined:
-                        reasons |= group[0]
-                        members |= group[1]
-                        groups.remove(group)
-                    groups.append((reasons, members))
-            found = []
-            for reasons, members in sorted(groups, key=lambda g: -max(g[1]))[:limit]:
-                marks = ", ".join("?" * len(members))
-                rows = db.execute(
-                    f"{LEAD_SELECT} WHERE id IN ({marks}) ORDER BY id", sorted(members)
-                ).fetchall()
-                why = ", ".join(k[0] for k in keys if k[0] in reasons)
-                found.append((why, [lead_from_row(row) for row in rows]))
-        return found
-
-    def possible_duplicates(
-        self,
-        *,
-        email: str | None = None,
-        phone: str | None = None,
-        name: str | None = None,
-        company: str | None = None,
-        limit: int = 3,
-    ) -> list[tuple[Lead, str]]:
-        """Leads that look like the same person, each with why: the same email,
-        the same phone digits, or the same name at the same company. Three
-        index probes, whatever the size of the database."""
-        probes = [
-            ("same email", "lower(email) = lower(?) AND email IS NOT NULL", email),
-            ("same phone", "phone_key = ?", phone_key(phone)),
-            ("same name and company", "person_key = ?", person_key(name, company)),
-        ]
-        found: dict[int, tuple[Lead, str]] = {}
-        with self._connection() as db:
-            for why, where, value in probes:
-                if not value:
-                    continue
-                rows = db.execute(
-                    f"{LEAD_SELECT} WHERE {where} ORDER BY id DESC LIMIT ?", [value, limit]
-                ).fetchall()
-                for row in rows:
-                    lead = lead_from_row(row)
-                    found.setdefault(lead.id, (lead, why))
-        return list(found.values())[:limit]
 
 
 def apply_fields(
@@ -403,22 +270,3 @@ def _refuse_conflicts(
                 f"#{current.id} {current.name}: {who} changed {field} to"
                 f" {current.field_text(field) or '—'!r} {when}; nothing was saved, reload to see it"
             )
-
-
-def move_everything(db: sqlite_utils.Database, source_id: int, target_id: int) -> None:
-    """Give `source_id`'s history, tags, custom fields and BANT answers to
-    `target_id` (the target's own win where both have one), then delete it."""
-    for table in ("activities", "stage_changes", "field_changes"):
-        db.execute(f"UPDATE {table} SET lead_id = ? WHERE lead_id = ?", [target_id, source_id])
-    for table, columns in (
-        ("tags", "tag"),
-        ("custom_fields", "name, value"),
-        ("bant", "criterion, answer, note"),
-    ):
-        db.execute(
-            f"INSERT OR IGNORE INTO {table} (lead_id, {columns})"
-            f" SELECT ?, {columns} FROM {table} WHERE lead_id = ?",
-            [target_id, source_id],
-        )
-        db.execute(f"DELETE FROM {table} WHERE lead_id = ?", [source_id])
-    db.execute("DELETE FROM leads WHERE id = ?", [source_id])

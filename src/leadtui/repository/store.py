@@ -25,7 +25,7 @@ from leadtui.repository.connection import (
     register_key_functions,
     write_transaction,
 )
-from leadtui.repository.details_store import DetailsStore
+from leadtui.repository.dupes_store import DupesStore
 from leadtui.repository.import_store import ImportStore
 from leadtui.repository.kpi_store import KpiStore
 from leadtui.repository.rows import (
@@ -68,7 +68,7 @@ def current_actor() -> str:
         return "unknown"
 
 
-class Repository(ScoringStore, KpiStore, ImportStore, DetailsStore):
+class Repository(ScoringStore, KpiStore, ImportStore, DupesStore):
     """Every read and write of one leadtui database file."""
 
     def __init__(
