@@ -203,3 +203,15 @@ async def test_e_refuses_an_edit_a_teammate_overtook(repo: Repository) -> None:
             pilot, lambda: any("maria changed company" in n.message for n in app._notifications)
         )
         assert repo.get_lead(lead_id).company == "Acme Corp"
+
+
+async def test_multi_line_notes_survive_an_edit_of_another_field(repo: Repository) -> None:
+    lead_id = repo.add_lead(build_draft(name="Ann", notes="Asked for a demo.\nCall back Tuesday."))
+    app = LeadApp(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_edit_form(app, pilot)
+        app.screen.query_one("#edit-3", Input).value = "Acme"  # company
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: repo.get_lead(lead_id).company == "Acme")
+        assert repo.get_lead(lead_id).notes == "Asked for a demo.\nCall back Tuesday."
+        assert field_changes(repo, lead_id) == ["company: — → Acme"]  # notes untouched

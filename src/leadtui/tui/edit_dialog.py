@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.suggester import SuggestFromList
-from textual.widgets import Input, Label, Static
+from textual.widgets import Input, Label, Static, TextArea
 
 from leadtui.models import CUSTOM_PREFIX, Lead, LeadDraft, Source, field_errors
 from leadtui.tui.lead_form import LeadFormScreen
@@ -55,33 +55,45 @@ class EditLeadScreen(LeadFormScreen):
                     else None
                 )
                 # One line per field, so the whole lead fits in 80x24.
+                text = self.lead.field_text(field)
                 with Horizontal(classes="edit-row"):
                     yield Label(Content(label[:14]), classes="field-label")
-                    yield Input(
-                        self.lead.field_text(field),
-                        placeholder=PLACEHOLDERS.get(field, ""),
-                        id=_input_id(index),
-                        suggester=suggester,
-                    )
+                    if field == "notes" or "\n" in text:
+                        # An Input would keep the line breaks but hide them.
+                        yield TextArea(
+                            text, id=_input_id(index), soft_wrap=True, classes="edit-area"
+                        )
+                    else:
+                        yield Input(
+                            text,
+                            placeholder=PLACEHOLDERS.get(field, ""),
+                            id=_input_id(index),
+                            suggester=suggester,
+                        )
                 yield Static(
                     "", id=f"{_input_id(index)}-error", classes="field-error", markup=False
                 )
             yield Static(
-                "↑/↓ or tab move · enter or ctrl+s save · esc cancel", classes="dialog-hint"
+                "↑/↓ or tab move · enter (ctrl+s in notes) save · esc cancel",
+                classes="dialog-hint",
             )
 
+    def _values(self) -> dict[str, str]:
+        values = {}
+        for index, (field, _) in enumerate(self.fields):
+            widget = self.query_one(f"#{_input_id(index)}")
+            if isinstance(widget, TextArea):
+                values[field] = widget.text
+            elif isinstance(widget, Input):
+                values[field] = widget.value
+        return values
+
     def changes(self) -> dict[str, str]:
-        values = {
-            field: self.query_one(f"#{_input_id(i)}", Input).value.strip()
-            for i, (field, _) in enumerate(self.fields)
-        }
+        values = {field: value.strip() for field, value in self._values().items()}
         return {f: v for f, v in values.items() if v != self.lead.field_text(f)}
 
     def _errors(self) -> dict[str, str]:
-        values = {
-            field: self.query_one(f"#{_input_id(i)}", Input).value
-            for i, (field, _) in enumerate(self.fields)
-        }
+        values = self._values()
         try:
             LeadDraft.model_validate(
                 {
@@ -109,11 +121,12 @@ class EditLeadScreen(LeadFormScreen):
         errors = self._show_errors()
         if errors:
             index = next(i for i, (f, _) in enumerate(self.fields) if f in errors)
-            self.query_one(f"#{_input_id(index)}", Input).focus()
+            self.query_one(f"#{_input_id(index)}").focus()
             return
         self.dismiss(self.changes())
 
     @on(Input.Changed)
+    @on(TextArea.Changed)
     def revalidate(self) -> None:
         if any(s.display for s in self.query(".field-error")):
             self._show_errors()
