@@ -256,6 +256,7 @@ def advance(db_path: Path | None, lead_id: int, qualify_anyway: bool) -> None:
     click.echo(f"#{lead.id} {lead.name}: {lead.stage.label}")
 
 
+_move_command("back", "Move a lead back one stage (advanced by mistake).", Repository.back)
 _move_command("win", "Mark a lead won.", Repository.win)
 _move_command("reopen", "Reopen a won or lost lead at the stage it closed from.", Repository.reopen)
 

@@ -342,6 +342,7 @@ class Lead(BaseModel):
     updated_at: datetime
     version: int
     last_touch_at: datetime | None = None
+    stage_entered_at: datetime | None = None
     temperature_pinned: bool = False
     win_chance: int = 0  # percent, from the learned model; 0 until one is trained
     follow_up_at: datetime | None = None
@@ -354,6 +355,11 @@ class Lead(BaseModel):
     fit: Fit = Fit.UNKNOWN
     # BANT by criterion; a criterion never answered is absent (unknown).
     bant: dict[str, BantAnswer] = Field(default_factory=dict)  # filled like `custom`
+
+    def last_activity(self) -> datetime | None:
+        """The later of the last touch and the last stage change."""
+        moments = [m for m in (self.last_touch_at, self.stage_entered_at) if m is not None]
+        return max(moments) if moments else None
 
     def bant_answer(self, criterion: str) -> BantAnswer:
         return self.bant.get(criterion) or BantAnswer()
@@ -369,6 +375,9 @@ class Lead(BaseModel):
         record["updated_at"] = self.updated_at.isoformat()
         record["last_touch_at"] = self.last_touch_at.isoformat() if self.last_touch_at else None
         record["follow_up_at"] = self.follow_up_at.isoformat() if self.follow_up_at else None
+        record["stage_entered_at"] = (
+            self.stage_entered_at.isoformat() if self.stage_entered_at else None
+        )
         record["value"] = self.value_cents / 100
         record["bant"] = {c: self.bant_answer(c).model_dump(mode="json") for c in BANT_CRITERIA}
         return record

@@ -5,6 +5,7 @@ anything, so an illegal move never reaches the database.
 """
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from leadtui.errors import IllegalMove, InvalidInput
 from leadtui.models import Lifecycle, Stage
@@ -87,6 +88,22 @@ def advance(stage: Stage) -> Move:
     position = OPEN_STAGES.index(stage)
     target = OPEN_STAGES[position + 1] if position + 1 < len(OPEN_STAGES) else Stage.WON
     return Move(stage, target)
+
+
+def back(stage: Stage) -> Move:
+    """One step back along the open stages (a lead advanced by mistake)."""
+    _require_open(stage, "move back")
+    position = OPEN_STAGES.index(stage)
+    if position == 0:
+        raise IllegalMove(f"lead is already at the first stage ({stage.value})")
+    return Move(stage, OPEN_STAGES[position - 1])
+
+
+def rotting(stage: Stage, since: datetime | None, now: datetime) -> bool:
+    """Nothing happened (no touch, no stage change) since `since` for longer
+    than the stage allows; closed leads never rot."""
+    limit = ROTTING_DAYS.get(stage)
+    return limit is not None and since is not None and now - since > timedelta(days=limit)
 
 
 def qualifies(stage: Stage) -> bool:

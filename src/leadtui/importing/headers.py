@@ -122,7 +122,9 @@ _RANK = {
 # A leadtui export carries figures leadtui computes itself; importing them
 # would only be overwritten, so they are skipped (and say so).
 _LEADTUI_SIGNATURE = {"temperature pinned", "win chance", "value cents"}
-_LEADTUI_COMPUTED = {"id", "score", "win chance", "version", "updated at", "value cents"}
+_LEADTUI_COMPUTED = {
+    "id", "score", "win chance", "version", "updated at", "value cents", "stage entered at",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)

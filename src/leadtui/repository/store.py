@@ -365,6 +365,9 @@ class Repository(ScoringStore, KpiStore, ImportStore, DupesStore):
     def lose(self, lead_id: int, reason: str, *, seen: Stage | None = None) -> Lead:
         return self._move(lead_id, seen, lambda lead, _: pipeline.lose(lead.stage, reason))
 
+    def back(self, lead_id: int, *, seen: Stage | None = None) -> Lead:
+        return self._move(lead_id, seen, lambda lead, _: pipeline.back(lead.stage))
+
     def reopen(self, lead_id: int, *, seen: Stage | None = None) -> Lead:
         return self._move(lead_id, seen, lambda lead, before: pipeline.reopen(lead.stage, before))
 

@@ -54,6 +54,7 @@ LEAD_ACTIONS = {
     "lose",
     "win",
     "reopen",
+    "back",
     "open_lead",
     "pin_temperature",
     "log_touch",
@@ -95,6 +96,7 @@ class MainScreen(Screen[None]):
         Binding("x", "lose", "Lose", tooltip="Mark the lead lost, with a reason"),
         Binding("w", "win", "Win", tooltip="Mark the lead won"),
         # Rare (only closed leads), so left out of the footer; `?` lists it.
+        Binding("b", "back", "Back", show=False, tooltip="Move the lead back one stage"),
         Binding("r", "reopen", "Reopen", show=False, tooltip="Reopen a won or lost lead"),
         Binding("enter", "open_lead", "Open", tooltip="Show the lead in the Lead tab"),
         Binding("l", "log_touch", "Log", tooltip="Log an email, call, meeting, ..."),
@@ -310,6 +312,9 @@ class MainScreen(Screen[None]):
 
     def action_win(self) -> None:
         self._write_selected(lambda repo, lead_id, seen: repo.win(lead_id, seen=seen))
+
+    def action_back(self) -> None:
+        self._write_selected(lambda repo, lead_id, seen: repo.back(lead_id, seen=seen))
 
     def action_reopen(self) -> None:
         self._write_selected(lambda repo, lead_id, seen: repo.reopen(lead_id, seen=seen))

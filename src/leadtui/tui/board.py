@@ -8,7 +8,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from leadtui.models import Lead, Stage, format_money
-from leadtui.pipeline import BOARD_STAGES
+from leadtui.pipeline import BOARD_STAGES, WIN_PROBABILITY
 from leadtui.repository import Repository, page_key
 from leadtui.tui import render
 from leadtui.tui.dbwork import app_now, run_db
@@ -27,6 +27,8 @@ class CardList(OptionList):
     BINDINGS = [
         Binding("j", "cursor_down", "Down", show=False, tooltip="Next card"),
         Binding("k", "cursor_up", "Up", show=False, tooltip="Previous card"),
+        Binding("g", "first", "First", show=False, tooltip="First card"),
+        Binding("G", "last", "Last", show=False, tooltip="Last card loaded"),
     ]
 
 
@@ -49,9 +51,15 @@ class StageColumn(Vertical):
         return self.query_one(CardList)
 
     def set_total(self, count: int, value_cents: int) -> None:
+        """The stage's true totals: count, value, and the value weighted by
+        the stage's win probability (what the pipeline is likely worth)."""
+        weighted = round(value_cents * WIN_PROBABILITY[self.stage])
         self.query_one(".column-header", Static).update(
             Content.assemble(
-                (self.stage.label, "bold"), f"  {count:,}\n", (format_money(value_cents), "dim")
+                (self.stage.label, "bold"),
+                f"  {count:,}\n",
+                (format_money(value_cents), "dim"),
+                (f" · w {format_money(weighted)}", "dim"),
             )
         )
 

@@ -14,6 +14,7 @@ from textual.content import Content
 
 from leadtui.clock import age_label
 from leadtui.models import BANT_CRITERIA, Answer, HistoryEntry, Lead, Temperature, format_money
+from leadtui.pipeline import rotting
 
 TEMPERATURE_STYLE = {
     Temperature.HOT: "bold red",
@@ -83,16 +84,20 @@ def overdue(lead: Lead, now: datetime) -> bool:
 
 def card(lead: Lead, width: int, now: datetime | None = None) -> Text:
     """A two-line board card, `width` cells wide, "!" marking an overdue
-    follow-up:
-    name ........... !H75
+    follow-up and "~" a rotting lead (nothing done for longer than its stage
+    allows):
+    name .......... !~H75
     company ...... 42,000"""
     badge = f"{lead.temperature.value[0].upper()}{lead.score}"
     late = now is not None and overdue(lead, now)
-    first = _two_sided(
-        lead.name, "bold", ("!" if late else "") + badge, TEMPERATURE_STYLE[lead.temperature], width
-    )
+    stale = now is not None and rotting(lead.stage, lead.last_activity(), now)
+    marks = ("!" if late else "") + ("~" if stale else "")
+    first = _two_sided(lead.name, "bold", marks + badge, TEMPERATURE_STYLE[lead.temperature], width)
+    start = first.cell_len - len(badge) - len(marks)
     if late:
-        first.stylize("bold red", first.cell_len - len(badge) - 1, first.cell_len - len(badge))
+        first.stylize("bold red", start, start + 1)
+    if stale:
+        first.stylize("bold yellow", first.cell_len - len(badge) - 1, first.cell_len - len(badge))
     value = format_money(lead.value_cents) if lead.value_cents else ""
     second = _two_sided(lead.company or "", "dim", value, "", width)
     return Text("\n").join([first, second])

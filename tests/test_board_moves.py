@@ -1,0 +1,84 @@
+"""Board additions: `b` moves a lead back one stage, column headers carry
+the weighted value, `~` marks rotting cards, g/G jump to the ends."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from textual.widgets import Static
+
+from leadtui import pipeline
+from leadtui.errors import IllegalMove
+from leadtui.models import Lifecycle, Stage, build_draft
+from leadtui.repository import Repository
+from leadtui.tui.app import LeadApp
+from leadtui.tui.render import card
+from tests.tui_helpers import SIZE, column, inbox_names, main_screen, settle, wait_until
+
+NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
+
+
+def test_back_steps_down_the_open_stages_only() -> None:
+    assert pipeline.back(Stage.QUALIFIED).to_stage is Stage.ENGAGED
+    with pytest.raises(IllegalMove, match="already at the first stage"):
+        pipeline.back(Stage.NEW)
+    with pytest.raises(IllegalMove):
+        pipeline.back(Stage.WON)
+
+
+def test_back_is_a_recorded_move_that_keeps_the_lifecycle(repo: Repository) -> None:
+    lead_id = repo.add_lead(build_draft(name="Ann"))
+    for _ in range(3):
+        repo.advance(lead_id)  # qualified: SQL
+    lead = repo.back(lead_id, seen=Stage.QUALIFIED)
+    assert (lead.stage, lead.lifecycle) == (Stage.ENGAGED, Lifecycle.SQL)
+    assert repo.history(lead_id)[0].summary() == "Qualified → Engaged"
+
+
+@pytest.mark.parametrize(
+    ("stage", "idle_days", "rots"),
+    [(Stage.NEW, 3, False), (Stage.NEW, 4, True), (Stage.OPPORTUNITY, 20, False),
+     (Stage.OPPORTUNITY, 22, True), (Stage.WON, 400, False)],
+)  # fmt: skip
+def test_rotting_follows_the_stage_threshold(stage: Stage, idle_days: int, rots: bool) -> None:
+    assert pipeline.rotting(stage, NOW - timedelta(days=idle_days), NOW) is rots
+
+
+def test_a_rotting_card_says_so_beside_its_badge(repo: Repository) -> None:
+    lead = repo.get_lead(repo.add_lead(build_draft(name="Ann")))
+    assert str(card(lead, 22, NOW)).split("\n")[0].endswith(" C0")
+    later = NOW + timedelta(days=4)  # New rots after 3 days without a touch or move
+    assert str(card(lead, 22, later)).split("\n")[0].endswith("~C0")
+
+
+async def test_b_moves_back_and_headers_show_the_weighted_value(repo: Repository) -> None:
+    lead_id = repo.add_lead(build_draft(name="Ann", value_cents="10k"))
+    repo.advance(lead_id)
+    repo.advance(lead_id)  # engaged: 20% of 10,000
+    app = LeadApp(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("2", "l", "l")
+        header = column(app, "engaged").query_one(".column-header", Static)
+        assert str(header.render()) == "Engaged  1\n10,000 · w 2,000"
+        await pilot.press("b")
+        await wait_until(pilot, lambda: repo.get_lead(lead_id).stage is Stage.CONTACTED)
+        await settle(pilot)
+        header = column(app, "contacted").query_one(".column-header", Static)
+        assert str(header.render()) == "Contacted  1\n10,000 · w 1,000"
+
+
+async def test_g_and_shift_g_jump_to_the_ends(repo: Repository) -> None:
+    for name in ("Ann", "Bob", "Cy"):
+        repo.add_lead(build_draft(name=name))
+    app = LeadApp(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert inbox_names(app) == ["Cy", "Bob", "Ann"]
+        await pilot.press("G")
+        assert main_screen(app).selected_lead_id() == 1  # Ann, the last
+        await pilot.press("g")
+        assert main_screen(app).selected_lead_id() == 3
+        await pilot.press("2", "G")
+        assert main_screen(app).selected_lead_id() == 1
+        await pilot.press("g")
+        assert main_screen(app).selected_lead_id() == 3
