@@ -4,7 +4,7 @@ the weighted value, `~` marks rotting cards, g/G jump to the ends."""
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from textual.widgets import Static
+from textual.widgets import Static, TabbedContent
 
 from leadtui import pipeline
 from leadtui.errors import IllegalMove
@@ -82,3 +82,17 @@ async def test_g_and_shift_g_jump_to_the_ends(repo: Repository) -> None:
         assert main_screen(app).selected_lead_id() == 1
         await pilot.press("g")
         assert main_screen(app).selected_lead_id() == 3
+
+
+async def test_the_inbox_tab_counts_the_untriaged_leads(repo: Repository) -> None:
+    for name in ("Ann", "Bob", "Cy"):
+        repo.add_lead(build_draft(name=name))
+    app = LeadApp(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        tabs = main_screen(app).query_one(TabbedContent)
+        assert str(tabs.get_tab("inbox").label) == "1 Inbox 3"
+        await pilot.press("a")
+        await wait_until(pilot, lambda: str(tabs.get_tab("inbox").label) == "1 Inbox 2")
+        await pilot.press("d")
+        await wait_until(pilot, lambda: str(tabs.get_tab("inbox").label) == "1 Due")

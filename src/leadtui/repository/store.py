@@ -307,6 +307,12 @@ class Repository(ScoringStore, KpiStore, ImportStore, DupesStore):
         with self._connection() as db:
             return bool(db.execute("SELECT EXISTS (SELECT 1 FROM leads)").fetchone()[0])
 
+    def count_in_stage(self, stage: Stage) -> int:
+        """One index range count: the inbox's untriaged total at any size."""
+        with self._connection() as db:
+            row = db.execute("SELECT count(*) FROM leads WHERE stage = ?", [stage.value])
+            return int(row.fetchone()[0])
+
     def count_leads(self) -> int:
         with self._connection() as db:
             return int(db.execute("SELECT count(*) FROM leads").fetchone()[0])

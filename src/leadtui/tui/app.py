@@ -416,10 +416,17 @@ class MainScreen(Screen[None]):
         """The inbox between New leads and the Due list (follow-ups up to today)."""
         inbox = self.query_one(InboxPane)
         inbox.show_view("new" if inbox.view == "due" and self.active_tab == "inbox" else "due")
-        self.query_one(TabbedContent).get_tab("inbox").label = (
-            "1 Due" if inbox.view == "due" else "1 Inbox"
-        )
+        self._label_inbox(inbox.view, inbox.untriaged)
         self.action_show_tab("inbox")
+
+    @on(InboxPane.Counted)
+    def _inbox_counted(self, event: InboxPane.Counted) -> None:
+        self._label_inbox(self.query_one(InboxPane).view, event.untriaged)
+
+    def _label_inbox(self, view: str, untriaged: int) -> None:
+        """ "1 Inbox 12": the untriaged count, true at any size; "1 Due"."""
+        label = "1 Due" if view == "due" else f"1 Inbox {untriaged:,}"
+        self.query_one(TabbedContent).get_tab("inbox").label = label
 
     def action_pin_temperature(self) -> None:
         lead_id = self.selected_lead_id()

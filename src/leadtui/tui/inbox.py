@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.coordinate import Coordinate
+from textual.message import Message
 from textual.widgets import DataTable, Static
 from textual.widgets.data_table import ColumnKey
 
@@ -41,6 +42,15 @@ class InboxTable(DataTable[object]):
 
 
 class InboxPane(Vertical):
+    class Counted(Message):
+        """The number of untriaged (New) leads, after each reload."""
+
+        def __init__(self, untriaged: int) -> None:
+            super().__init__()
+            self.untriaged = untriaged
+
+    untriaged = 0
+
     """A DataTable holding only the pages the user has scrolled to (keyset-
     paged SQL), so opening the inbox costs the same at 30 or 1M leads."""
 
@@ -83,9 +93,10 @@ class InboxPane(Vertical):
         limit = max(PAGE_SIZE, self.table.row_count)
         fetch = self._fetcher()
 
-        def job(repo: Repository) -> tuple[list[Lead], bool]:
+        def job(repo: Repository) -> tuple[list[Lead], bool, int]:
             leads = fetch(repo, None, limit)
-            return leads, bool(leads) or repo.has_leads()
+            untriaged = repo.count_in_stage(Stage.NEW)  # for the tab's title
+            return leads, bool(leads) or repo.has_leads(), untriaged
 
         if select is not None:
             # Kept on the pane, not in this call: a newer reload (live refresh)
@@ -93,7 +104,7 @@ class InboxPane(Vertical):
             self._select_next = select
         run_db(self, job, lambda loaded: self._show(*loaded, limit), key="inbox")
 
-    def _show(self, leads: list[Lead], any_leads: bool, limit: int) -> None:
+    def _show(self, leads: list[Lead], any_leads: bool, untriaged: int, limit: int) -> None:
         table = self.table
         # Keep the cursor on the same lead when others appear or leave above
         # it (a teammate's change); else on the same row (the lead moved on).
@@ -112,6 +123,8 @@ class InboxPane(Vertical):
         empty = EMPTY_DUE if self.view == "due" else EMPTY_INBOX
         self.query_one("#inbox-empty", Static).update(empty if any_leads else NO_LEADS)
         self.query_one("#inbox-empty").display = table.row_count == 0
+        self.untriaged = untriaged
+        self.post_message(self.Counted(untriaged))
 
     def _append(self, leads: list[Lead]) -> None:
         now = self._clock()
