@@ -196,6 +196,38 @@ CREATE TABLE bant (
 ) WITHOUT ROWID;
 """
 
+# Search (`/`): an FTS5 index over the text a rep looks a lead up by,
+# kept in step with `leads` by triggers. Bulk loads (demo, a big import) drop
+# the triggers and rebuild the index once at the end, like their indexes.
+FTS_COLUMNS = "name, company, email, phone, notes"
+FTS_TRIGGERS: tuple[tuple[str, str], ...] = (
+    ("leads_fts_insert", f"""
+CREATE TRIGGER leads_fts_insert AFTER INSERT ON leads BEGIN
+  INSERT INTO leads_fts (rowid, {FTS_COLUMNS})
+  VALUES (new.id, new.name, new.company, new.email, new.phone, new.notes);
+END"""),
+    ("leads_fts_delete", f"""
+CREATE TRIGGER leads_fts_delete AFTER DELETE ON leads BEGIN
+  INSERT INTO leads_fts (leads_fts, rowid, {FTS_COLUMNS})
+  VALUES ('delete', old.id, old.name, old.company, old.email, old.phone, old.notes);
+END"""),
+    ("leads_fts_update", f"""
+CREATE TRIGGER leads_fts_update AFTER UPDATE OF {FTS_COLUMNS} ON leads BEGIN
+  INSERT INTO leads_fts (leads_fts, rowid, {FTS_COLUMNS})
+  VALUES ('delete', old.id, old.name, old.company, old.email, old.phone, old.notes);
+  INSERT INTO leads_fts (rowid, {FTS_COLUMNS})
+  VALUES (new.id, new.name, new.company, new.email, new.phone, new.notes);
+END"""),
+)  # fmt: skip
+FTS_REBUILD = "INSERT INTO leads_fts (leads_fts) VALUES ('rebuild')"
+_V4 += f"""
+CREATE VIRTUAL TABLE leads_fts USING fts5(
+    {FTS_COLUMNS}, content = 'leads', content_rowid = 'id',
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+{FTS_REBUILD};
+""" + "".join(f"{sql};\n" for _, sql in FTS_TRIGGERS)
+
 # MIGRATIONS[i] takes a database from user_version i to i + 1.
 MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -73,6 +73,8 @@ def _bulk_insert(
             conn.execute("BEGIN")
             for name, _ in indexes:
                 conn.execute(f'DROP INDEX "{name}"')
+            for name, _ in schema.FTS_TRIGGERS:  # the search index: rebuilt at the end
+                conn.execute(f'DROP TRIGGER "{name}"')
             written = 0
             for batch in batches:
                 for table, columns, rows in (
@@ -97,6 +99,9 @@ def _bulk_insert(
                 " person_key = leadtui_person_key(name, company)"
             )
             for _, sql in indexes:
+                conn.execute(sql)
+            conn.execute(schema.FTS_REBUILD)
+            for _, sql in schema.FTS_TRIGGERS:
                 conn.execute(sql)
             conn.execute("COMMIT")
             conn.execute("PRAGMA journal_mode = WAL")

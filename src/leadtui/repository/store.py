@@ -41,6 +41,7 @@ from leadtui.repository.scoring_store import ScoreDetails, ScoringStore
 from leadtui.repository.watch import ChangeWatcher
 from leadtui.sanitize import clean_line, clean_text
 from leadtui.scoring_rules import LoadedRules
+from leadtui.search import fts_query
 
 # (sort key, id) of the last row of a page; the next page starts after it.
 PageCursor = tuple[int, int]
@@ -306,6 +307,28 @@ class Repository(ScoringStore, KpiStore, ImportStore, DupesStore):
     def has_leads(self) -> bool:
         with self._connection() as db:
             return bool(db.execute("SELECT EXISTS (SELECT 1 FROM leads)").fetchone()[0])
+
+    def search(self, text: str, *, limit: int = 50) -> list[Lead]:
+        """Leads whose name, company, email, phone or notes have words that
+        start with every word typed, best match first (FTS5 rank)."""
+        query = fts_query(text)
+        if query is None:
+            return []
+        with self._connection() as db:
+            ids = [
+                row[0]
+                for row in db.execute(
+                    "SELECT rowid FROM leads_fts WHERE leads_fts MATCH ? ORDER BY rank LIMIT ?",
+                    [query, limit],
+                )
+            ]
+            if not ids:
+                return []
+            rows = db.execute(
+                f"{LEAD_SELECT} WHERE id IN ({', '.join('?' * len(ids))})", ids
+            ).fetchall()
+        found = {lead.id: lead for lead in map(lead_from_row, rows)}
+        return [found[lead_id] for lead_id in ids if lead_id in found]
 
     def count_in_stage(self, stage: Stage) -> int:
         """One index range count: the inbox's untriaged total at any size."""

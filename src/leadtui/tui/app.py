@@ -43,6 +43,7 @@ from leadtui.tui.quick_add import (
     QuickAddResult,
     QuickAddScreen,
 )
+from leadtui.tui.search_dialog import Found, SearchScreen
 
 # How often to look for other processes' commits: "within about a second".
 WATCH_INTERVAL_SECONDS = 0.5
@@ -80,6 +81,19 @@ class SteppableList(Protocol):
     def step(self, step: int) -> int | None: ...
 
 
+class FoundList:
+    """The leads a search listed, for [ and ] after opening one of them."""
+
+    def __init__(self, found: Found) -> None:
+        self.ids, self.index = found.listed, found.listed.index(found.lead_id)
+
+    def step(self, step: int) -> int | None:
+        if not 0 <= self.index + step < len(self.ids):
+            return None
+        self.index += step
+        return self.ids[self.index]
+
+
 def follow_up_said(lead: Lead, now: datetime) -> str:
     """What a follow-up change says; a day already past is allowed, but said."""
     if lead.follow_up_at is None:
@@ -112,7 +126,8 @@ class MainScreen(Screen[None]):
         Binding("f", "follow_up", "Follow up", show=False, tooltip="Set the next follow-up day"),
         Binding("z", "snooze", "Snooze", show=False, tooltip="Snooze the follow-up"),
         Binding("d", "due", "Due", show=False, tooltip="Inbox: New leads / follow-ups due"),
-        Binding("n", "quick_add", "Add lead", tooltip="Add a lead"),
+        Binding("n", "quick_add", "Add", tooltip="Add a lead"),
+        Binding("slash", "search", "Find", key_display="/", tooltip="Find a lead by any word"),
         Binding(
             "o",
             "toggle_order",
@@ -269,6 +284,14 @@ class MainScreen(Screen[None]):
                 self._came_from = self.query_one(BoardPane).focused_column()
             self.query_one(DetailPane).lead_id = lead_id
             self.action_show_tab("lead")
+
+    def action_search(self) -> None:
+        def found(result: Found | None) -> None:
+            if result is not None:
+                self._came_from = FoundList(result)
+                self.open_lead(result.lead_id)
+
+        self.app.push_screen(SearchScreen(self.repo), found)
 
     def action_step_lead(self, step: int) -> None:
         """The previous or next lead of the list the Lead tab was opened from,
@@ -580,6 +603,9 @@ class MainScreen(Screen[None]):
         )
 
     def open_lead(self, lead_id: int) -> None:
+        if self.active_tab == "lead":  # no tab change, so no reload of its own
+            self.query_one(DetailPane).show_lead(lead_id)
+            return
         self.query_one(DetailPane).lead_id = lead_id
         self.action_show_tab("lead")
 

@@ -1,0 +1,114 @@
+"""`/` search: an FTS5 index kept in step with the leads (adds, edits,
+merges, bulk loads), a query builder no input can break, and the screen."""
+
+from pathlib import Path
+
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from textual.widgets import OptionList
+
+from leadtui.cli import main
+from leadtui.models import Lead, build_draft
+from leadtui.repository import Repository, open_repository
+from leadtui.search import fts_query
+from leadtui.tui.app import LeadApp
+from leadtui.tui.detail import DetailPane
+from leadtui.tui.search_dialog import SearchScreen
+from tests.conftest import frozen_clock, query_plan
+from tests.tui_helpers import SIZE, main_screen, settle, wait_until
+
+
+def names(leads: list[Lead]) -> list[str]:
+    return [lead.name for lead in leads]
+
+
+def test_every_word_must_start_a_word_of_some_field(repo: Repository) -> None:
+    repo.add_lead(build_draft(name="Jane Doe", company="Acme Corp", email="jane@acme.io"))
+    repo.add_lead(build_draft(name="José Núñez", phone="+44 20 7946 0001", notes="met at expo"))
+    repo.add_lead(build_draft(name="Janet Smith", company="Initech"))
+    assert names(repo.search("jan")) in (["Jane Doe", "Janet Smith"], ["Janet Smith", "Jane Doe"])
+    assert names(repo.search("jan acm")) == ["Jane Doe"]
+    assert names(repo.search("ACME.IO")) == ["Jane Doe"]
+    assert names(repo.search("7946")) == ["José Núñez"]
+    assert names(repo.search("jose nunez")) == ["José Núñez"]  # accents ignored
+    assert names(repo.search("expo")) == ["José Núñez"]  # notes too
+    assert repo.search("") == [] and repo.search("  ...  ") == []
+    assert repo.search("zebra") == []
+
+
+def test_the_index_follows_edits_merges_and_imports(repo: Repository, tmp_path: Path) -> None:
+    ann = repo.add_lead(build_draft(name="Ann", company="Acme"))
+    repo.update_fields(ann, {"company": "Globex"})
+    assert repo.search("acme") == [] and names(repo.search("globex")) == ["Ann"]
+    twin = repo.add_lead(build_draft(name="Ann", company="Globex"))
+    repo.merge_leads(ann, twin)
+    assert [lead.id for lead in repo.search("globex")] == [ann]  # the merged one is gone
+    big = tmp_path / "big.csv"  # big enough that the import rebuilds its indexes
+    big.write_text("Name,Company\n" + "".join(f"P{i},Bigcorp\n" for i in range(20_000)))
+    fresh = str(tmp_path / "fresh.db")
+    assert CliRunner().invoke(main, ["import", str(big), "--db", fresh]).exit_code == 0
+    imported = open_repository(Path(fresh), actor="tester", clock=frozen_clock)
+    assert len(imported.search("bigcorp", limit=30_000)) == 20_000
+    imported.add_lead(build_draft(name="After", company="Bigcorp"))  # the triggers are back
+    assert len(imported.search("bigcorp", limit=30_000)) == 20_001
+    plan = query_plan(Path(fresh), "SELECT rowid FROM leads_fts WHERE leads_fts MATCH 'x'")
+    assert "VIRTUAL TABLE INDEX" in plan
+
+
+@given(st.text(max_size=80))
+def test_no_text_can_break_the_query(text: str) -> None:
+    query = fts_query(text)
+    if query is not None:
+        assert query.count('"') % 2 == 0 and "NEAR" not in query.replace('"near"', "")
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(text=st.text(max_size=40))
+def test_any_text_searches_without_error(repo: Repository, text: str) -> None:
+    assert isinstance(repo.search(text), list)
+
+
+async def test_slash_finds_opens_and_steps_through_the_results(repo: Repository) -> None:
+    for name in ("Ann Acme", "Bob Acme", "Cy Other"):
+        repo.add_lead(build_draft(name=name))
+    app = LeadApp(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await wait_until(pilot, lambda: isinstance(app.screen, SearchScreen))
+        await pilot.press(*"acm")
+        results = app.screen.query_one("#search-results", OptionList)
+        await wait_until(pilot, lambda: results.option_count == 2)
+        await pilot.press("down", "down", "enter")  # into the list, then the second
+        await wait_until(pilot, lambda: main_screen(app).active_tab == "lead")
+        detail = main_screen(app).query_one(DetailPane)
+        second = detail.lead_id
+        assert second in (1, 2)
+        await pilot.press("[")
+        await wait_until(pilot, lambda: detail.lead_id == 3 - second)  # the other Acme
+        await pilot.press("slash")
+        await wait_until(pilot, lambda: isinstance(app.screen, SearchScreen))
+        await pilot.press(*"zzz")
+        await wait_until(
+            pilot, lambda: str(app.screen.query_one("#search-count").render()) == "0 found"
+        )
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: not isinstance(app.screen, SearchScreen))
+        assert main_screen(app).active_tab == "lead" and detail.lead_id == 3 - second
+
+
+async def test_results_show_lead_text_literally(repo: Repository) -> None:
+    repo.add_lead(build_draft(name="[b]x[/b] Evil [@click=app.quit]", company="[red]Co"))
+    app = LeadApp(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"evil")
+        await wait_until(pilot, lambda: isinstance(app.screen, SearchScreen))
+        results = app.screen.query_one("#search-results", OptionList)
+        await wait_until(pilot, lambda: results.option_count == 1)
+        shown = str(results.get_option_at_index(0).prompt)
+        assert shown.startswith("[b]x[/b] Evil [@click=app.quit]  [red]Co · New")
+        assert app.is_running
