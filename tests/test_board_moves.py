@@ -11,6 +11,7 @@ from leadtui.errors import IllegalMove
 from leadtui.models import Lifecycle, Stage, build_draft
 from leadtui.repository import Repository
 from leadtui.tui.app import LeadApp
+from leadtui.tui.board import BoardPane
 from leadtui.tui.render import card
 from tests.tui_helpers import SIZE, column, inbox_names, main_screen, settle, wait_until
 
@@ -96,3 +97,21 @@ async def test_the_inbox_tab_counts_the_untriaged_leads(repo: Repository) -> Non
         await wait_until(pilot, lambda: str(tabs.get_tab("inbox").label) == "1 Inbox 2")
         await pilot.press("d")
         await wait_until(pilot, lambda: str(tabs.get_tab("inbox").label) == "1 Due")
+
+
+async def test_shift_f_folds_the_lost_column_and_h_l_skip_it(repo: Repository) -> None:
+    lead_id = repo.add_lead(build_draft(name="Ann"))
+    repo.lose(lead_id, "No budget")
+    app = LeadApp(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("2", *"llllll")  # the last column: Lost
+        board = main_screen(app).query_one(BoardPane)
+        assert board.focused_column().stage is Stage.LOST
+        await pilot.press("F")
+        assert not column(app, "lost").display
+        assert board.focused_column().stage is Stage.WON  # the cursor moved off it
+        await pilot.press("l")
+        assert board.focused_column().stage is Stage.WON  # nowhere further to go
+        await pilot.press("F", "l")
+        assert column(app, "lost").display and board.focused_column().stage is Stage.LOST

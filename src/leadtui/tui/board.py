@@ -109,6 +109,7 @@ class BoardPane(HorizontalScroll):
     BINDINGS = [
         Binding("h,left", "column(-1)", "Prev column", show=False, tooltip="Column to the left"),
         Binding("l,right", "column(1)", "Next column", show=False, tooltip="Column to the right"),
+        Binding("F", "fold_lost", "Fold Lost", show=False, tooltip="Fold or unfold the Lost column"),
     ]
 
     # "score" (rule score) or "chance" (learned win chance), set from the screen.
@@ -176,8 +177,16 @@ class BoardPane(HorizontalScroll):
                 return column
         return self.columns[0]
 
+    def action_fold_lost(self) -> None:
+        """Hide the Lost column (or show it again): closed-lost leads rarely
+        need a glance, and the open stages get the room."""
+        lost = self.query_one(f"#column-{Stage.LOST.value}", StageColumn)
+        if lost.display and self.focused_column() is lost:
+            self.action_column(-1)
+        lost.display = not lost.display
+
     def action_column(self, step: int) -> None:
-        columns = self.columns
+        columns = [column for column in self.columns if column.display]
         index = columns.index(self.focused_column())
         target = columns[max(0, min(len(columns) - 1, index + step))]
         # Synchronous, unlike Widget.focus(): a key typed right after l must
