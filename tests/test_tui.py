@@ -171,7 +171,9 @@ async def test_board_headers_show_true_counts_and_values(sample_repo: Repository
         await settle(pilot)
         count, value = sample_repo.stage_totals()[Stage.NEW]
         header = str(column(app, "new").query_one(".column-header", Static).render())
-        assert header == f"New  {count}\n{format_money(value)}" == "New  9\n188,000"
+        weighted = format_money(round(value * 0.05))  # New: 5%
+        assert header == f"New  {count}\n{format_money(value)} · w {weighted}"
+        assert header == "New  9\n188,000 · w 9,400"
         assert len(column(app, "won").leads) == 4
 
 
