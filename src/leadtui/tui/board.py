@@ -109,7 +109,7 @@ class BoardPane(HorizontalScroll):
     BINDINGS = [
         Binding("h,left", "column(-1)", "Prev column", show=False, tooltip="Column to the left"),
         Binding("l,right", "column(1)", "Next column", show=False, tooltip="Column to the right"),
-        Binding("F", "fold_lost", "Fold Lost", show=False, tooltip="Fold or unfold the Lost column"),
+        Binding("F", "fold_lost", "Fold Lost", show=False, tooltip="Fold the Lost column"),
     ]
 
     # "score" (rule score) or "chance" (learned win chance), set from the screen.
