@@ -39,11 +39,10 @@ class DetailPane(VerticalScroll):
         self.entries: list[HistoryEntry] = []
         self._fetching = False
         self._complete = True  # the whole history is on screen
-
-    def _set_columns(self, history: DataTable[object]) -> None:
-        """When and who, then what: as wide as the terminal allows."""
+        # When and who, then what: as wide as the terminal is at start-up.
+        # (Set once: re-adding columns on each load raced with rendering.)
+        history = self.query_one("#history", DataTable)
         what = max(40, self.app.size.width - 36)
-        history.clear(columns=True)
         for label, width in (("When", 16), ("Who", 10), ("What", what)):
             history.add_column(label, width=width)
 
@@ -100,7 +99,7 @@ class DetailPane(VerticalScroll):
 
     def _show_loaded(self, loaded: Loaded | None) -> None:
         history: DataTable[object] = self.query_one("#history", DataTable)
-        self._set_columns(history)
+        history.clear()
         for selector in (
             "#lead-fields",
             "#lead-qualification",
