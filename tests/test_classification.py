@@ -14,7 +14,7 @@ from textual.widgets import Input, Static
 from leadtui import pipeline
 from leadtui.cli import main
 from leadtui.errors import InvalidInput
-from leadtui.models import Answer, BantAnswer, Fit, Lifecycle, Stage, build_draft
+from leadtui.models import Answer, BantAnswer, Fit, Lifecycle, Stage, Temperature, build_draft
 from leadtui.repository import Repository
 from leadtui.tui.app import LeadApp
 from leadtui.tui.classify_dialog import ClassifyScreen, ConfirmScreen
@@ -216,3 +216,34 @@ async def test_qualifying_on_three_yes_does_not_ask(repo: Repository) -> None:
         await wait_until(pilot, lambda: repo.get_lead(lead_id).stage is Stage.QUALIFIED)
         assert not isinstance(app.screen, ConfirmScreen)
         assert not app.screen.query(Input)  # no dialog of any kind came up
+
+
+def test_pinning_the_temperature_is_journaled(repo: Repository) -> None:
+    lead_id = repo.add_lead(build_draft(name="Ann"))
+    repo.pin_temperature(lead_id, Temperature.HOT)
+    repo.pin_temperature(lead_id, None)
+    changes = [e.summary() for e in repo.history(lead_id) if e.type == "field_change"]
+    assert changes == [
+        "temperature: hot (pinned) → cold (score)",
+        "temperature: cold (score) → hot (pinned)",
+    ]
+
+
+async def test_the_palette_pins_and_classifies_the_selected_lead(repo: Repository) -> None:
+    lead_id = repo.add_lead(build_draft(name="Ann"))
+    repo.update_fields(lead_id, {"bant.need": "no: happy with their tool"})
+    app = LeadApp(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for command in ("Temperature: warm", "BANT need: yes", "Fit: low"):
+            await pilot.press("ctrl+p", *command)
+            await settle(pilot)
+            await pilot.press("enter")
+            await settle(pilot)
+        lead = repo.get_lead(lead_id)
+        assert (lead.temperature, lead.temperature_pinned, lead.fit) == (
+            Temperature.WARM, True, Fit.LOW,
+        )  # fmt: skip
+        assert lead.bant_answer("need") == BantAnswer(
+            answer=Answer.YES, note="happy with their tool"
+        )

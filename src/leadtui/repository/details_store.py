@@ -25,6 +25,7 @@ from leadtui.models import (
     Lifecycle,
     describe_validation_error,
 )
+from leadtui.repository.journal import record_field_change
 from leadtui.repository.rows import LEAD_SELECT, fetch_lead, lead_from_row, with_custom
 from leadtui.repository.scores import OPEN_STAGE_SQL
 from leadtui.sanitize import clean_line, clean_text
@@ -42,24 +43,6 @@ CLASSIFICATION = ("lifecycle", "fit")
 
 def _day(moment: datetime | None) -> str | None:
     return moment.date().isoformat() if moment else None
-
-
-def record_field_change(
-    db: sqlite_utils.Database,
-    lead_id: int,
-    field: str,
-    old: str | None,
-    new: str | None,
-    at: str,
-    actor: str,
-) -> None:
-    """One line of the lead's journal: `field` went from `old` to `new`."""
-    if (old or None) != (new or None):
-        db.execute(
-            "INSERT INTO field_changes (lead_id, field, old, new, at, actor)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            [lead_id, field, old or None, new or None, at, actor],
-        )
 
 
 class DetailsStore:

@@ -12,7 +12,8 @@ from leadtui.dedupe import person_key, phone_key
 from leadtui.errors import InvalidInput, StaleLead
 from leadtui.merge_plan import merged_fields
 from leadtui.models import Lead, LeadDraft
-from leadtui.repository.details_store import DetailsStore, apply_fields, record_field_change
+from leadtui.repository.details_store import DetailsStore, apply_fields
+from leadtui.repository.journal import record_field_change
 from leadtui.repository.merging import fill_in
 from leadtui.repository.rows import LEAD_SELECT, fetch_lead, lead_from_row, with_custom
 

@@ -16,6 +16,7 @@ from leadtui.errors import InvalidInput
 from leadtui.learned import Decile, Factor, FeatureSpec, Model
 from leadtui.models import Lead, Temperature
 from leadtui.repository.features import Population, choose_features, test_rows, training_counts
+from leadtui.repository.journal import record_field_change
 from leadtui.repository.rows import fetch_lead
 from leadtui.repository.scores import (
     MODEL_KEY,
@@ -98,6 +99,7 @@ class ScoringStore:
     """Needs, from the class it is mixed into: a clock, connections and rules."""
 
     clock: Clock
+    actor: str
     _rules: LoadedRules | None
     _stopping: threading.Event
     _connection: Callable[[], AbstractContextManager[sqlite_utils.Database]]
@@ -166,7 +168,7 @@ class ScoringStore:
         """Pin a lead's temperature by hand, or (None) let the score set it again."""
         now = self.clock()
         with self._transaction() as db:
-            fetch_lead(db, lead_id)
+            before = fetch_lead(db, lead_id)
             if temperature is None:
                 db.execute("UPDATE leads SET temperature_pinned = 0 WHERE id = ?", [lead_id])
                 self._rescore(db, [lead_id], now)
@@ -179,7 +181,12 @@ class ScoringStore:
                 "UPDATE leads SET updated_at = ?, version = version + 1 WHERE id = ?",
                 [to_iso(now), lead_id],
             )
-            return fetch_lead(db, lead_id)
+            after = fetch_lead(db, lead_id)
+            record_field_change(
+                db, lead_id, "temperature", _pin_text(before), _pin_text(after), to_iso(now),
+                self.actor,
+            )  # fmt: skip
+            return after
 
     def refresh_scores(self, *, limit: int | None = None) -> int:
         """Bring stored scores up to date; returns how many leads were rescored.
@@ -307,3 +314,8 @@ class ScoringStore:
             strongest=model.strongest(),
             features=specs,
         )
+
+
+def _pin_text(lead: Lead) -> str:
+    """A temperature as the journal says it: "hot (pinned)", "warm (score)"."""
+    return f"{lead.temperature.value} ({'pinned' if lead.temperature_pinned else 'score'})"

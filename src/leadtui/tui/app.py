@@ -94,6 +94,11 @@ class FoundList:
         return self.ids[self.index]
 
 
+def pin_said(lead: Lead) -> str:
+    how = "pinned by hand" if lead.temperature_pinned else "follows the score again"
+    return f"#{lead.id} {lead.name}: {lead.temperature.value}, {how}"
+
+
 def follow_up_said(lead: Lead, now: datetime) -> str:
     """What a follow-up change says; a day already past is allowed, but said."""
     if lead.follow_up_at is None:
@@ -462,11 +467,16 @@ class MainScreen(Screen[None]):
                 lead_id, PIN_CYCLE[lead.temperature if lead.temperature_pinned else None]
             )
 
-        def said(lead: Lead) -> str:
-            how = "pinned by hand" if lead.temperature_pinned else "follows the score again"
-            return f"#{lead.id} {lead.name}: {lead.temperature.value}, {how}"
+        self._save(pin, pin_said)
 
-        self._save(pin, said)
+    def pin_as(self, temperature: str) -> None:
+        """The palette's "Temperature: hot" (or "auto": the score's again)."""
+        lead_id = self.selected_lead_id()
+        if lead_id is None:
+            self.notify("Select a lead first (Inbox, Pipeline or Lead tab)", timeout=3)
+            return
+        pinned = None if temperature == "auto" else Temperature(temperature)
+        self._save(lambda repo: repo.pin_temperature(lead_id, pinned), pin_said)
 
     def _with_lead(self, lead_id: int | None, then: Callable[[Lead], None]) -> None:
         """Read the lead fresh (a dialog names it), then carry on with it."""

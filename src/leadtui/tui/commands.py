@@ -1,6 +1,6 @@
 """Palette commands (ctrl+p) beyond Textual's own: finding duplicates, and
-classifying the selected lead ("Lifecycle: SQL", "BANT budget: yes") without
-opening the form. Each calls a method of the main screen."""
+classifying the selected lead ("Temperature: hot", "Lifecycle: SQL", "BANT
+budget: yes") without opening a form. Each calls a method of the main screen."""
 
 from collections.abc import Callable, Iterator
 from functools import partial
@@ -24,6 +24,9 @@ def _call(method: str, *args: str) -> Callable[[object], None]:
 def _commands() -> Iterator[Command]:
     yield ("Find duplicates", "Groups of leads that look like one person; merge them",
            _call("find_duplicates"))  # fmt: skip
+    for temperature in ("hot", "warm", "cold", "auto"):
+        yield (f"Temperature: {temperature}", "Pin the selected lead's temperature",
+               _call("pin_as", temperature))  # fmt: skip
     for lifecycle in Lifecycle:
         yield (f"Lifecycle: {lifecycle.label}", "Set the selected lead's lifecycle",
                _call("classify_as", "lifecycle", lifecycle.value))  # fmt: skip
