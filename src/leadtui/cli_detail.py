@@ -1,6 +1,6 @@
-"""`leadtui followup`, `due`, `set`, `dupes` and `merge`: a lead's
-follow-up, its fields and its duplicates from the shell (added to the main
-group in cli.py)."""
+"""`leadtui followup`, `due`, `set`, `dupes`, `merge` and `journal`: a
+lead's follow-up, its fields, its duplicates and who changed what, from the
+shell (added to the main group in cli.py)."""
 
 import sys
 from datetime import UTC, datetime, time, timedelta
@@ -36,7 +36,8 @@ def followup(db_path: Path | None, lead_id: int, when: str) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
 @common.db_option
 def due(db_path: Path | None, ahead: int, as_json: bool) -> None:
-    """Open leads whose follow-up is today or overdue, soonest first."""
+    """Open leads whose follow-up is today or overdue (and, with --ahead,
+    due in the next DAYS days), soonest first."""
     repo = common.repository(db_path)
     now = repo.clock()
     until = datetime.combine(now.date() + timedelta(days=1 + ahead), time(), UTC)
@@ -65,8 +66,10 @@ def due(db_path: Path | None, ahead: int, as_json: bool) -> None:
 @common.db_option
 def set_field(db_path: Path | None, lead_id: int, field: str, value: str) -> None:
     """Set one field of a lead: FIELD is one of name, email, phone, company,
-    title, source, owner, value, notes, tags (comma-separated) or
-    custom.NAME. An empty VALUE clears it. Journaled in the lead's history."""
+    title, source, owner, value, notes, expected_close (2027-01-31), tags
+    (comma-separated), custom.NAME, lifecycle, fit, or bant.budget /
+    bant.authority / bant.need / bant.timeline ("yes: a note"). An empty
+    VALUE clears it. Journaled in the lead's history."""
     repo = common.repository(db_path)
     before = repo.get_lead(lead_id)
     lead = repo.update_fields(lead_id, {field: value})
