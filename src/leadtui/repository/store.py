@@ -26,6 +26,7 @@ from leadtui.repository.connection import (
     write_transaction,
 )
 from leadtui.repository.dupes_store import DupesStore
+from leadtui.repository.history import HistoryStore, read_history
 from leadtui.repository.import_store import ImportStore
 from leadtui.repository.kpi_store import KpiStore
 from leadtui.repository.rows import (
@@ -47,10 +48,6 @@ from leadtui.search import fts_query
 PageCursor = tuple[int, int]
 # The orders a stage can be paged in, each backed by a (stage, column, id) index.
 ORDERS = {"score": "score", "chance": "win_chance"}
-HISTORY_FIELDS = (
-    "type", "at", "actor", "from_stage", "to_stage", "reason", "kind", "note",
-    "field", "old", "new", "direction", "body",
-)  # fmt: skip
 # A touch's note: a long email pasted in fits; a whole mailbox does not.
 TOUCH_NOTE_LIMIT = 20_000
 TOUCH_BODY_LIMIT = 200_000
@@ -69,7 +66,7 @@ def current_actor() -> str:
         return "unknown"
 
 
-class Repository(ScoringStore, KpiStore, ImportStore, DupesStore):
+class Repository(ScoringStore, KpiStore, ImportStore, DupesStore, HistoryStore):
     """Every read and write of one leadtui database file."""
 
     def __init__(
@@ -195,33 +192,6 @@ class Repository(ScoringStore, KpiStore, ImportStore, DupesStore):
                 for row in db.execute("SELECT DISTINCT name FROM custom_fields ORDER BY name")
             ]
 
-    def histories(self, first: int, last: int) -> dict[int, list[HistoryEntry]]:
-        """The history (oldest first) of each lead with first <= id <= last, in
-        two range scans: an export with history reads a batch at a time."""
-        found: dict[int, list[HistoryEntry]] = {}
-        with self._connection() as db:
-            rows = db.execute(
-                """
-                SELECT lead_id, 'stage_change', at, actor, from_stage, to_stage, reason,
-                       NULL, NULL, NULL, NULL, NULL, NULL, NULL, id
-                  FROM stage_changes WHERE lead_id BETWEEN :first AND :last
-                UNION ALL
-                SELECT lead_id, 'touch', at, actor, NULL, NULL, NULL, kind, note,
-                       NULL, NULL, NULL, direction, body, id
-                  FROM activities WHERE lead_id BETWEEN :first AND :last
-                UNION ALL
-                SELECT lead_id, 'field_change', at, actor, NULL, NULL, NULL, NULL, NULL,
-                       field, old, new, NULL, NULL, id
-                  FROM field_changes WHERE lead_id BETWEEN :first AND :last
-                ORDER BY 1, 3, 15
-                """,
-                {"first": first, "last": last},
-            ).fetchall()
-        for row in rows:
-            entry = HistoryEntry.model_validate(dict(zip(HISTORY_FIELDS, row[1:14], strict=True)))
-            found.setdefault(row[0], []).append(entry)
-        return found
-
     def stage_totals(self) -> dict[Stage, tuple[int, int]]:
         """{stage: (count, total value in cents)} over every lead, read from an index."""
         with self._connection() as db:
@@ -230,63 +200,6 @@ class Repository(ScoringStore, KpiStore, ImportStore, DupesStore):
             ).fetchall()
         return {Stage(stage): (count, value) for stage, count, value in rows}
 
-    def history(self, lead_id: int, *, limit: int = 200, skip: int = 0) -> list[HistoryEntry]:
-        """Stage changes, touches and edits of one lead, newest first; `skip`
-        pages on (the Lead tab reads more as the cursor nears the end)."""
-        with self._connection() as db:
-            return _history(db, lead_id, limit, skip)
-
-    def journal(
-        self,
-        *,
-        actor: str | None = None,
-        since: datetime | None = None,
-        limit: int = 50,
-    ) -> list[tuple[int, str, HistoryEntry]]:
-        """Who did what, across every lead, newest first: (lead id, lead
-        name, entry) for stage changes, touches and edits, optionally by one
-        actor and from a moment on. Scans the three tables (no index on the
-        actor: it is a report, not a screen)."""
-        where = " AND ".join(
-            part for part, wanted in (("actor = :actor", actor), ("at >= :since", since)) if wanted
-        )
-        clause = f"WHERE {where}" if where else ""
-        rows = []
-        with self._connection() as db:
-            rows = db.execute(
-                f"""
-                SELECT * FROM (
-                  SELECT lead_id, 'stage_change', at, actor, from_stage, to_stage, reason,
-                         NULL, NULL, NULL, NULL, NULL, NULL, NULL, id FROM stage_changes {clause}
-                  UNION ALL
-                  SELECT lead_id, 'touch', at, actor, NULL, NULL, NULL, kind, note,
-                         NULL, NULL, NULL, direction, body, id FROM activities {clause}
-                  UNION ALL
-                  SELECT lead_id, 'field_change', at, actor, NULL, NULL, NULL, NULL, NULL,
-                         field, old, new, NULL, NULL, id FROM field_changes {clause}
-                ) ORDER BY 3 DESC, 15 DESC LIMIT :limit
-                """,
-                {"actor": actor, "since": to_iso(since) if since else None, "limit": limit},
-            ).fetchall()
-            names = dict(
-                db.execute(
-                    f"SELECT id, name FROM leads WHERE id IN ({', '.join('?' * len(rows))})",
-                    [row[0] for row in rows],
-                ).fetchall()
-            ) if rows else {}  # fmt: skip
-        return [
-            (row[0], names.get(row[0], "(merged or gone)"),
-             HistoryEntry.model_validate(dict(zip(HISTORY_FIELDS, row[1:14], strict=True))))
-            for row in rows
-        ]  # fmt: skip
-
-    def lead_with_history(
-        self, lead_id: int, *, limit: int = 200
-    ) -> tuple[Lead, list[HistoryEntry]]:
-        """What the Lead tab and `show` display, read on one connection."""
-        with self._connection() as db:
-            return with_custom(db, fetch_lead(db, lead_id)), _history(db, lead_id, limit)
-
     def lead_page(
         self, lead_id: int, *, limit: int = 200
     ) -> tuple[Lead, list[HistoryEntry], ScoreDetails]:
@@ -294,7 +207,7 @@ class Repository(ScoringStore, KpiStore, ImportStore, DupesStore):
         scores with their reasons, read on one connection."""
         with self._connection() as db:
             lead = with_custom(db, fetch_lead(db, lead_id))
-            return lead, _history(db, lead_id, limit), self._score_details(db, lead)
+            return lead, read_history(db, lead_id, limit), self._score_details(db, lead)
 
     def tags(self, lead_id: int) -> list[str]:
         with self._connection() as db:
@@ -315,20 +228,12 @@ class Repository(ScoringStore, KpiStore, ImportStore, DupesStore):
         if query is None:
             return []
         with self._connection() as db:
-            ids = [
-                row[0]
-                for row in db.execute(
-                    "SELECT rowid FROM leads_fts WHERE leads_fts MATCH ? ORDER BY rank LIMIT ?",
-                    [query, limit],
-                )
-            ]
-            if not ids:
-                return []
             rows = db.execute(
-                f"{LEAD_SELECT} WHERE id IN ({', '.join('?' * len(ids))})", ids
+                f"{LEAD_SELECT} JOIN (SELECT rowid AS hit, rank FROM leads_fts"
+                " WHERE leads_fts MATCH ? ORDER BY rank LIMIT ?) ON hit = id ORDER BY rank",
+                [query, limit],
             ).fetchall()
-        found = {lead.id: lead for lead in map(lead_from_row, rows)}
-        return [found[lead_id] for lead_id in ids if lead_id in found]
+        return [lead_from_row(row) for row in rows]
 
     def count_in_stage(self, stage: Stage) -> int:
         """One index range count: the inbox's untriaged total at any size."""
@@ -475,35 +380,6 @@ class Repository(ScoringStore, KpiStore, ImportStore, DupesStore):
 
 
 # -------------------------------------------------------------- row helpers
-
-
-def _history(
-    db: sqlite_utils.Database, lead_id: int, limit: int, skip: int = 0
-) -> list[HistoryEntry]:
-    rows = db.execute(
-        """
-        SELECT 'stage_change', at, actor, from_stage, to_stage, reason, NULL, NULL,
-               NULL, NULL, NULL, NULL, NULL, id
-          FROM stage_changes WHERE lead_id = :lead
-        UNION ALL
-        SELECT 'touch', at, actor, NULL, NULL, NULL, kind, note, NULL, NULL, NULL, direction,
-               body, id
-          FROM activities WHERE lead_id = :lead
-        UNION ALL
-        SELECT 'field_change', at, actor, NULL, NULL, NULL, NULL, NULL, field, old, new, NULL,
-               NULL, id
-          FROM field_changes WHERE lead_id = :lead
-        ORDER BY 2 DESC, 14 DESC LIMIT :limit OFFSET :skip
-        """,
-        {"lead": lead_id, "limit": limit, "skip": skip},
-    ).fetchall()
-    if not rows and not skip:
-        # Every lead has at least its creation entry, so nothing found means
-        # an unknown id: an error, not an empty history (checked only then).
-        fetch_lead(db, lead_id)
-    return [
-        HistoryEntry.model_validate(dict(zip(HISTORY_FIELDS, row, strict=False))) for row in rows
-    ]
 
 
 def _moved_since(db: sqlite_utils.Database, lead: Lead, now: datetime) -> str:

@@ -33,6 +33,7 @@ from leadtui.tui.help import KeysScreen, describe
 from leadtui.tui.import_dialog import ImportCommands, ImportRequest, ImportScreen
 from leadtui.tui.inbox import InboxPane, InboxTable
 from leadtui.tui.kpi_pane import KpiPane
+from leadtui.tui.lead_form import LeadFormScreen
 from leadtui.tui.log_dialog import LogTouchScreen, TouchInput
 from leadtui.tui.lose_dialog import LoseReasonScreen
 from leadtui.tui.merge_dialog import DupesScreen, MergeRequest, MergeScreen
@@ -385,35 +386,51 @@ class MainScreen(Screen[None]):
         self._with_lead(self.selected_lead_id(), ask)
 
     def action_classify(self) -> None:
-        def ask(lead: Lead) -> None:
-            def chosen(changes: dict[str, str] | None) -> None:
-                if changes:
-                    self._save(
-                        lambda repo: repo.update_fields(lead.id, changes, seen=lead),
-                        lambda saved: (
-                            f"#{saved.id} {saved.name}: {saved.lifecycle.label},"
-                            f" fit {saved.fit.value}, BANT {saved.bant_yes()} of 4 yes"
-                        ),
-                    )
-
-            self.app.push_screen(ClassifyScreen(lead), chosen)
-
-        self._with_lead(self.selected_lead_id(), ask)
+        self._open_form(
+            ClassifyScreen,
+            lambda saved, _: (
+                f"#{saved.id} {saved.name}: {saved.lifecycle.label},"
+                f" fit {saved.fit.value}, BANT {saved.bant_yes()} of 4 yes"
+            ),
+        )
 
     def action_edit(self) -> None:
-        def ask(lead: Lead) -> None:
-            def edited(changes: dict[str, str] | None) -> None:
-                if changes:
-                    # `seen`: a field a teammate changed meanwhile is refused,
-                    # not overwritten; their other changes are kept.
-                    self._save(
-                        lambda repo: repo.update_fields(lead.id, changes, seen=lead),
-                        lambda saved: f"#{saved.id} {saved.name}: saved {', '.join(changes)}",
-                    )
+        self._open_form(
+            EditLeadScreen,
+            lambda saved, changes: f"#{saved.id} {saved.name}: saved {', '.join(changes)}",
+        )
 
-            self.app.push_screen(EditLeadScreen(lead), edited)
+    def _open_form(
+        self,
+        form: Callable[[Lead], LeadFormScreen],
+        said: Callable[[Lead, dict[str, str]], str],
+    ) -> None:
+        """The e and c forms: on the selected lead as read now; what changed
+        is saved against that very reading."""
+
+        def ask(lead: Lead) -> None:
+            def answered(changes: dict[str, str] | None) -> None:
+                self._update(lead, changes, lambda saved: said(saved, changes or {}))
+
+            self.app.push_screen(form(lead), answered)
 
         self._with_lead(self.selected_lead_id(), ask)
+
+    def _update(
+        self, lead: Lead, changes: dict[str, str] | None, said: Callable[[Lead], str]
+    ) -> None:
+        """Save fields a form or the palette changed on `lead` as it was shown
+        (`seen`): a field a teammate changed meanwhile is refused, not
+        overwritten; their other changes are kept."""
+        if changes:
+            self._save(lambda repo: repo.update_fields(lead.id, changes, seen=lead), said)
+
+    def _palette_lead(self) -> int | None:
+        """The lead a palette command acts on, or None (and say so)."""
+        lead_id = self.selected_lead_id()
+        if lead_id is None:
+            self.notify("Select a lead first (Inbox, Pipeline or Lead tab)", timeout=3)
+        return lead_id
 
     def action_follow_up(self) -> None:
         self._ask_follow_up(snooze=False)
@@ -471,9 +488,8 @@ class MainScreen(Screen[None]):
 
     def pin_as(self, temperature: str) -> None:
         """The palette's "Temperature: hot" (or "auto": the score's again)."""
-        lead_id = self.selected_lead_id()
+        lead_id = self._palette_lead()
         if lead_id is None:
-            self.notify("Select a lead first (Inbox, Pipeline or Lead tab)", timeout=3)
             return
         pinned = None if temperature == "auto" else Temperature(temperature)
         self._save(lambda repo: repo.pin_temperature(lead_id, pinned), pin_said)
@@ -650,16 +666,14 @@ class MainScreen(Screen[None]):
             if field.startswith(BANT_PREFIX):
                 note = lead.bant_answer(field.removeprefix(BANT_PREFIX)).note
                 text = f"{value}: {note}" if note else value
-            self._save(
-                lambda repo: repo.update_fields(lead.id, {field: text}, seen=lead),
+            self._update(
+                lead,
+                {field: text},
                 lambda saved: f"#{saved.id} {saved.name}: {field} {saved.field_text(field)}",
             )
 
-        lead_id = self.selected_lead_id()
-        if lead_id is None:
-            self.notify("Select a lead first (Inbox, Pipeline or Lead tab)", timeout=3)
-            return
-        self._with_lead(lead_id, apply)
+        if (lead_id := self._palette_lead()) is not None:
+            self._with_lead(lead_id, apply)
 
     def start_import(self) -> None:
         """The palette's "Import file…": preview, confirm, then one transaction."""

@@ -93,9 +93,11 @@ class InboxPane(Vertical):
         limit = max(PAGE_SIZE, self.table.row_count)
         fetch = self._fetcher()
 
+        counting, known = self.view == "new", self.untriaged  # the Due tab shows no count
+
         def job(repo: Repository) -> tuple[list[Lead], bool, int]:
             leads = fetch(repo, None, limit)
-            untriaged = repo.count_in_stage(Stage.NEW)  # for the tab's title
+            untriaged = repo.count_in_stage(Stage.NEW) if counting else known
             return leads, bool(leads) or repo.has_leads(), untriaged
 
         if select is not None:
