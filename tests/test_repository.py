@@ -38,7 +38,7 @@ def test_a_new_database_is_private_in_wal_mode_at_the_current_schema(db_path: Pa
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert conn.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert {"leads", "activities", "stage_changes"} <= tables
+    assert {"leads", "activities", "journal", "actions"} <= tables
 
 
 def test_missing_directory_is_a_clear_error(tmp_path: Path) -> None:

@@ -6,7 +6,6 @@ other; textual is imported only when the TUI is opened.
 
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ from leadtui.cli_io import export, import_file, write_json_array
 from leadtui.cli_kpi import kpi, setting, spend
 from leadtui.cli_score import score
 from leadtui.clock import parse_past, utc_now
+from leadtui.config import load_settings
 from leadtui.dedupe import duplicate_line
 from leadtui.errors import LeadtuiError
 from leadtui.models import (
@@ -83,10 +83,11 @@ def main(ctx: click.Context, db_path: Path | None, demo: bool) -> None:
         return
     if demo and db_path:
         raise click.UsageError("--demo and --db name different databases; pick one")
+    settings = load_settings()  # a broken config.toml stops here, in one line
     repo = _demo_repository() if demo else common.repository(None)
     from leadtui.tui.app import LeadApp  # only the TUI needs textual
 
-    LeadApp(repo).run()
+    LeadApp(repo, settings).run()
 
 
 @main.command()
@@ -190,7 +191,7 @@ def show(db_path: Path | None, lead_id: int, as_json: bool) -> None:
         click.echo(line)
     click.echo("\nHistory:")
     for entry in history:
-        click.echo(f"  {entry.at:%Y-%m-%d %H:%M}  {entry.actor:<10} {entry.summary()}")
+        click.echo(f"  {entry.at:%Y-%m-%d %H:%M}  {entry.actor:<10} {entry.described()}")
 
 
 def _echo_lead(lead: Lead) -> None:
@@ -225,13 +226,14 @@ def _echo_lead(lead: Lead) -> None:
             click.echo(f"  {name}: {value}")
 
 
-def _move_command(name: str, help_text: str, move: Callable[[Repository, int], Lead]) -> None:
-    @main.command(name, help=help_text)
-    @click.argument("lead_id", type=int)
+def _move_command(name: str, help_text: str) -> None:
+    @main.command(name, help=f"{help_text} Several ids move together: all or none, one undo.")
+    @click.argument("lead_ids", type=int, nargs=-1, required=True)
     @common.db_option
-    def command(db_path: Path | None, lead_id: int) -> None:
-        lead = move(common.repository(db_path), lead_id)
-        click.echo(f"#{lead.id} {lead.name}: {lead.stage.label}")
+    def command(db_path: Path | None, lead_ids: tuple[int, ...]) -> None:
+        moved = common.repository(db_path).move_many(name, [(i, None) for i in lead_ids])
+        for lead in moved:
+            click.echo(f"#{lead.id} {lead.name}: {lead.stage.label}")
 
 
 @main.command()
@@ -256,19 +258,23 @@ def advance(db_path: Path | None, lead_id: int, qualify_anyway: bool) -> None:
     click.echo(f"#{lead.id} {lead.name}: {lead.stage.label}")
 
 
-_move_command("back", "Move a lead back one stage (advanced by mistake).", Repository.back)
-_move_command("win", "Mark a lead won.", Repository.win)
-_move_command("reopen", "Reopen a won or lost lead at the stage it closed from.", Repository.reopen)
+_move_command("back", "Move leads back one stage (advanced by mistake).")
+_move_command("win", "Mark leads won.")
+_move_command("reopen", "Reopen won or lost leads at the stage they closed from.")
 
 
 @main.command()
-@click.argument("lead_id", type=int)
+@click.argument("lead_ids", type=int, nargs=-1, required=True)
 @click.option("--reason", required=True, help="Why it was lost (required).")
 @common.db_option
-def lose(db_path: Path | None, lead_id: int, reason: str) -> None:
-    """Mark a lead lost, with a reason."""
-    lead = common.repository(db_path).lose(lead_id, reason)
-    click.echo(f"#{lead.id} {lead.name}: {lead.stage.label} ({lead.lost_reason})")
+def lose(db_path: Path | None, lead_ids: tuple[int, ...], reason: str) -> None:
+    """Mark leads lost, with one reason. Several ids move together: all or
+    none, one undo."""
+    moved = common.repository(db_path).move_many(
+        "lose", [(i, None) for i in lead_ids], reason=reason
+    )
+    for lead in moved:
+        click.echo(f"#{lead.id} {lead.name}: {lead.stage.label} ({lead.lost_reason})")
 
 
 @main.command("log")

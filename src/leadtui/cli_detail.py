@@ -1,6 +1,7 @@
-"""`leadtui followup`, `due`, `set`, `dupes`, `merge` and `journal`: a
-lead's follow-up, its fields, its duplicates and who changed what, from the
-shell (added to the main group in cli.py)."""
+"""`leadtui followup`, `due`, `set`, `dupes`, `merge`, `journal`, `undo`
+and `redo`: a lead's follow-up, its fields, its duplicates, who changed what,
+and taking your last change back, from the shell (added to the main group
+in cli.py)."""
 
 import sys
 from datetime import UTC, datetime, time, timedelta
@@ -146,6 +147,21 @@ def merge(
     click.echo(f"#{lead.id} {lead.name}: merged #{other.id} in")
 
 
+@click.command()
+@common.db_option
+def undo(db_path: Path | None) -> None:
+    """Undo your last change (a move, a bulk move, an edit, a follow-up, a
+    touch, a pin), here or in the TUI, unless someone changed it since."""
+    click.echo(common.repository(db_path).undo().message())
+
+
+@click.command()
+@common.db_option
+def redo(db_path: Path | None) -> None:
+    """Redo the change you undid last (if you have changed nothing since)."""
+    click.echo(common.repository(db_path).redo().message())
+
+
 def _cut(text: str) -> str:
     return text if len(text) <= 28 else text[:27] + "…"
 
@@ -171,8 +187,8 @@ def journal(
         return
     for lead_id, name, entry in entries:
         click.echo(
-            f"{entry.at:%Y-%m-%d %H:%M}  {entry.actor:<10} #{lead_id} {name}: {entry.summary()}"
+            f"{entry.at:%Y-%m-%d %H:%M}  {entry.actor:<10} #{lead_id} {name}: {entry.described()}"
         )
 
 
-COMMANDS = (followup, due, set_field, dupes, merge, journal)
+COMMANDS = (followup, due, set_field, dupes, merge, journal, undo, redo)

@@ -319,6 +319,10 @@ CUSTOM_PREFIX = "custom."
 TAG_SEPARATOR = ", "  # tags in one CSV cell or one form field
 
 
+# A rep's triage state, not the lead's data: left out of exports.
+NOT_EXPORTED = ("snoozed_until",)
+
+
 class Lead(BaseModel):
     """A stored lead as the screens and the CLI see it."""
 
@@ -346,6 +350,7 @@ class Lead(BaseModel):
     temperature_pinned: bool = False
     win_chance: int = 0  # percent, from the learned model; 0 until one is trained
     follow_up_at: datetime | None = None
+    snoozed_until: datetime | None = None  # out of the inbox until then (`s`)
     expected_close: date | None = None
     # Columns an import brought that name no standard field, by their header.
     # Filled where a whole lead is shown or exported; empty in list pages.
@@ -369,7 +374,7 @@ class Lead(BaseModel):
 
     def export_dict(self) -> dict[str, Any]:
         """The stable JSON/CSV shape of a lead (money also in whole units)."""
-        record = self.model_dump(mode="json")
+        record = self.model_dump(mode="json", exclude=set(NOT_EXPORTED))
         # One timestamp spelling everywhere (pydantic would write "Z").
         record["created_at"] = self.created_at.isoformat()
         record["updated_at"] = self.updated_at.isoformat()
@@ -381,6 +386,10 @@ class Lead(BaseModel):
         record["value"] = self.value_cents / 100
         record["bant"] = {c: self.bant_answer(c).model_dump(mode="json") for c in BANT_CRITERIA}
         return record
+
+    def tag(self) -> str:
+        """How messages name a lead: "#8 Ann Lee"."""
+        return f"#{self.id} {self.name}"
 
     def field_text(self, field: str) -> str:
         """A field as text, as the edit form shows it, `leadtui set` takes it
@@ -403,7 +412,7 @@ class Lead(BaseModel):
 # Columns of a CSV export: every Lead field, plus the value in whole units;
 # custom fields follow as "custom.NAME" columns.
 EXPORT_FIELDS: tuple[str, ...] = (
-    *(f for f in Lead.model_fields if f not in ("custom", "bant")),
+    *(f for f in Lead.model_fields if f not in ("custom", "bant", *NOT_EXPORTED)),
     "value",
     *(f"{BANT_PREFIX}{criterion}" for criterion in BANT_CRITERIA),
 )
@@ -427,6 +436,14 @@ class HistoryEntry(BaseModel):
     new: str | None = None
     direction: str | None = None  # a touch: inbound or outbound, if known
     body: str | None = None  # a touch: its whole text (an email, the minutes)
+    # Written by an undo or a redo (`u`/`U`) of an earlier action, or None.
+    action: Literal["undo", "redo"] | None = None
+    undone: bool = False  # a touch since taken back by an undo
+
+    @field_validator("action", mode="before")
+    @classmethod
+    def _plain_action(cls, value: object) -> object:
+        return None if value == "do" else value
 
     def export_dict(self) -> dict[str, Any]:
         record: dict[str, Any] = {"type": self.type, "at": self.at.isoformat(), "actor": self.actor}
@@ -445,7 +462,16 @@ class HistoryEntry(BaseModel):
             }
         else:
             record |= {"field": self.field, "old": self.old, "new": self.new}
+        if self.action:
+            record["action"] = self.action
+        if self.undone:
+            record["undone"] = True
         return record
+
+    def described(self) -> str:
+        """The summary, led by ↶/↷ when an undo or a redo wrote the line."""
+        replay = {"undo": "↶ undo: ", "redo": "↷ redo: "}.get(self.action or "", "")
+        return replay + self.summary()
 
     def summary(self) -> str:
         if self.type == "stage_change":
@@ -456,4 +482,5 @@ class HistoryEntry(BaseModel):
         if self.type == "field_change":
             return f"{self.field}: {self.old or '—'} → {self.new or '—'}"
         kind = self.kind.value if self.kind else "touch"
-        return f"{kind}: {self.note or ''}".rstrip(": ")
+        undone = " (undone)" if self.undone else ""
+        return f"{kind}: {self.note or ''}".rstrip(": ") + undone

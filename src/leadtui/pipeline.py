@@ -72,6 +72,18 @@ class Move:
     to_stage: Stage
     reason: str | None = None
 
+    @property
+    def verb(self) -> str:
+        """What the move is called in the journal and by `u`: "Advance"."""
+        if self.to_stage is Stage.WON:
+            return "Win"
+        if self.to_stage is Stage.LOST:
+            return "Lose"
+        if not is_open(self.from_stage):
+            return "Reopen"
+        forward = OPEN_STAGES.index(self.to_stage) > OPEN_STAGES.index(self.from_stage)
+        return "Advance" if forward else "Move back"
+
 
 def is_open(stage: Stage) -> bool:
     return stage in OPEN_STAGES

@@ -228,6 +228,101 @@ CREATE VIRTUAL TABLE leads_fts USING fts5(
 {FTS_REBUILD};
 """ + "".join(f"{sql};\n" for _, sql in FTS_TRIGGERS)
 
+# The journal (issue 3): one append-only table of every change to a lead,
+# the single source of its history and of undo. A row is one field's old
+# and new value as text ("stage", "company", "bant.need", "follow-up", ...);
+# a touch is a "touch" row naming its activity (whose text stays in
+# `activities`); "lost_reason" and "stage_entered_at" rows are kept for undo
+# and not shown. Rows written by one user action share a group_id, an
+# `actions` row: who, when, what ("Lose 12 leads"), and whether it is a
+# change ('do') or the undo or redo of one (`target`). Imports and demo data
+# have no group: they are history, not undoable actions.
+# stage_changes, which the KPIs and the pipeline rules read, becomes a view
+# of the journal's "stage" rows (writes to it land in the journal), with the
+# journal's partial indexes standing in for its old ones.
+JOURNAL_INDEXES = """
+-- A lead's history; the same for its stage rows alone (KPIs probe a lead's
+-- stage history per lead); the KPI windows' (to_stage, at) scans; a group.
+CREATE INDEX journal_lead ON journal (lead_id, at);
+CREATE INDEX journal_stage_lead ON journal (lead_id, at) WHERE field = 'stage';
+CREATE INDEX journal_stage_at ON journal (new, at, lead_id) WHERE field = 'stage';
+CREATE INDEX journal_group ON journal (group_id) WHERE group_id IS NOT NULL;
+CREATE INDEX journal_activity ON journal (activity_id) WHERE activity_id IS NOT NULL;
+"""
+# Bulk loads write stage changes (STAGE_CHANGE_COLUMNS) straight into the
+# journal: the view's trigger would cost a statement per row.
+JOURNAL_STAGE_INSERT = (
+    "INSERT INTO journal (lead_id, field, old, new, note, at, actor)"
+    " VALUES (?, 'stage', ?, ?, ?, ?, ?)"
+)
+JOURNAL_TOUCH_ROWS = """
+INSERT INTO journal (lead_id, field, new, note, activity_id, at, actor)
+SELECT lead_id, 'touch', kind, note, id, at, actor FROM activities WHERE id > ? ORDER BY id"""
+STAGE_CHANGES_VIEW = """
+CREATE VIEW stage_changes AS
+SELECT id, lead_id, old AS from_stage, new AS to_stage, note AS reason, at, actor
+  FROM journal WHERE field = 'stage';
+CREATE TRIGGER stage_changes_insert INSTEAD OF INSERT ON stage_changes BEGIN
+  INSERT INTO journal (lead_id, field, old, new, note, at, actor)
+  VALUES (new.lead_id, 'stage', new.from_stage, new.to_stage, new.reason, new.at, new.actor);
+END;
+"""
+_V5 = (
+    """
+CREATE TABLE actions (
+    id INTEGER PRIMARY KEY,
+    actor TEXT NOT NULL,
+    at TEXT NOT NULL,
+    label TEXT NOT NULL,
+    kind TEXT NOT NULL DEFAULT 'do' CHECK (kind IN ('do', 'undo', 'redo')),
+    target INTEGER REFERENCES actions (id)
+);
+-- `u` and `U` replay the actor's own actions in order.
+CREATE INDEX actions_actor ON actions (actor, id);
+
+CREATE TABLE journal (
+    id INTEGER PRIMARY KEY,
+    lead_id INTEGER NOT NULL,
+    field TEXT NOT NULL,
+    old TEXT,
+    new TEXT,
+    note TEXT,
+    activity_id INTEGER,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    group_id INTEGER REFERENCES actions (id)
+);
+-- Touches an undo took back, kept whole so that a redo can restore them.
+CREATE TABLE undone_activities (
+    id INTEGER PRIMARY KEY,
+    lead_id INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    direction TEXT,
+    note TEXT NOT NULL DEFAULT '',
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    body TEXT NOT NULL DEFAULT ''
+);
+INSERT INTO journal (lead_id, field, old, new, note, activity_id, at, actor)
+SELECT lead_id, field, old, new, note, activity_id, at, actor FROM (
+    SELECT lead_id, 'stage' AS field, from_stage AS old, to_stage AS new, reason AS note,
+           NULL AS activity_id, at, actor, 0 AS part, id FROM stage_changes
+    UNION ALL
+    SELECT lead_id, 'touch', NULL, kind, note, id, at, actor, 1, id FROM activities
+    UNION ALL
+    SELECT lead_id, field, old, new, NULL, NULL, at, actor, 2, id FROM field_changes
+) ORDER BY at, part, id;
+DROP TABLE stage_changes;
+DROP TABLE field_changes;
+
+-- `s` in the inbox: out of the triage queue until this moment, then back.
+ALTER TABLE leads ADD COLUMN snoozed_until TEXT;
+CREATE INDEX leads_snoozed ON leads (stage, snoozed_until) WHERE snoozed_until IS NOT NULL;
+"""
+    + JOURNAL_INDEXES
+    + STAGE_CHANGES_VIEW
+)
+
 # MIGRATIONS[i] takes a database from user_version i to i + 1.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5)
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -58,6 +58,10 @@ def build_database(
     return written
 
 
+def _insert(table: str, columns: tuple[str, ...]) -> str:
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+
+
 def _bulk_insert(
     path: Path, batches: Iterable[RowBatch], progress: Callable[[int], None] | None
 ) -> int:
@@ -77,16 +81,13 @@ def _bulk_insert(
                 conn.execute(f'DROP TRIGGER "{name}"')
             written = 0
             for batch in batches:
-                for table, columns, rows in (
-                    ("leads", schema.LEAD_COLUMNS, batch.leads),
-                    ("stage_changes", schema.STAGE_CHANGE_COLUMNS, batch.stage_changes),
-                    ("activities", schema.ACTIVITY_COLUMNS, batch.activities),
-                    ("custom_fields", schema.CUSTOM_FIELD_COLUMNS, batch.custom_fields),
+                for sql, rows in (
+                    (_insert("leads", schema.LEAD_COLUMNS), batch.leads),
+                    (schema.JOURNAL_STAGE_INSERT, batch.stage_changes),
+                    (_insert("activities", schema.ACTIVITY_COLUMNS), batch.activities),
+                    (_insert("custom_fields", schema.CUSTOM_FIELD_COLUMNS), batch.custom_fields),
                 ):
-                    marks = ", ".join("?" * len(columns))
-                    conn.executemany(
-                        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows
-                    )
+                    conn.executemany(sql, rows)
                 written += len(batch.leads)
                 if progress:
                     progress(len(batch.leads))
@@ -98,6 +99,7 @@ def _bulk_insert(
                 "UPDATE leads SET phone_key = leadtui_phone_key(phone),"
                 " person_key = leadtui_person_key(name, company)"
             )
+            conn.execute(schema.JOURNAL_TOUCH_ROWS, [0])  # every touch's journal line
             for _, sql in indexes:
                 conn.execute(sql)
             conn.execute(schema.FTS_REBUILD)

@@ -1,10 +1,10 @@
 """The Repository's lead-detail writes: editing fields and classification
 (with a field-level check against what the editor saw) and follow-ups.
-Every change is journaled in field_changes."""
+Every change is journaled (repository/journal.py)."""
 
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any, TypeVar
 
@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from leadtui.clock import FOLLOW_UP_HOUR, age_label, from_iso, to_iso
 from leadtui.dedupe import person_key, phone_key
 from leadtui.errors import InvalidInput, StaleLead
+from leadtui.filters import LeadFilter
 from leadtui.models import (
     BANT_CRITERIA,
     BANT_PREFIX,
@@ -25,7 +26,7 @@ from leadtui.models import (
     Lifecycle,
     describe_validation_error,
 )
-from leadtui.repository.journal import record_field_change
+from leadtui.repository.journal import action, record_field_change
 from leadtui.repository.rows import LEAD_SELECT, fetch_lead, lead_from_row, with_custom
 from leadtui.repository.scores import OPEN_STAGE_SQL
 from leadtui.sanitize import clean_line, clean_text
@@ -77,7 +78,8 @@ class DetailsStore:
                 _refuse_conflicts(db, current, seen, wanted, moment)
             if not wanted:
                 return current
-            apply_fields(db, current, wanted, now=now, actor=self.actor)
+            with action(db, self.actor, now, f"Edit {', '.join(wanted)} of {current.tag()}"):
+                apply_fields(db, current, wanted, now=now, actor=self.actor)
             self._rescore(db, [lead_id], moment)
             return with_custom(db, fetch_lead(db, lead_id))
 
@@ -88,14 +90,8 @@ class DetailsStore:
         now = to_iso(self.clock())
         with self._transaction() as db:
             lead = fetch_lead(db, lead_id)
-            db.execute(
-                "UPDATE leads SET follow_up_at = ?, updated_at = ?, version = version + 1"
-                " WHERE id = ?",
-                [to_iso(when) if when else None, now, lead_id],
-            )
-            record_field_change(
-                db, lead_id, "follow-up", _day(lead.follow_up_at), _day(when), now, self.actor
-            )
+            with action(db, self.actor, now, f"Follow-up of {lead.tag()}"):
+                write_follow_up(db, lead, when, now, self.actor)
             return fetch_lead(db, lead_id)
 
     def snooze(self, lead_id: int, days: int) -> Lead:
@@ -107,22 +103,68 @@ class DetailsStore:
         base = max(lead.follow_up_at, today) if lead.follow_up_at else today
         return self.set_follow_up(lead_id, base + timedelta(days=days))
 
+    def hide_until(self, lead_id: int, until: datetime | None) -> Lead:
+        """Keep a lead out of the inbox until `until` (None: back now); it
+        returns by itself then. Journaled as days, undoable."""
+        now = to_iso(self.clock())
+        with self._transaction() as db:
+            lead = fetch_lead(db, lead_id)
+            label = f"Hide {lead.tag()} until {until:%a %d %b}" if until else f"Unhide {lead.tag()}"
+            with action(db, self.actor, now, label):
+                write_snooze(db, lead, until, now, self.actor)
+            return fetch_lead(db, lead_id)
+
     def due_leads(
-        self, *, until: datetime, after: tuple[str, int] | None = None, limit: int = 50
+        self,
+        *,
+        until: datetime,
+        after: tuple[str, int] | None = None,
+        limit: int = 50,
+        only: LeadFilter | None = None,
     ) -> list[Lead]:
         """Open leads whose follow-up falls before `until` (the end of today:
-        due today or overdue), soonest first, keyset-paged on the index."""
+        due today or overdue), soonest first, keyset-paged on the index;
+        with `only`, those the filter lets through."""
+        where, params = only.sql(self.clock()) if only else ("", [])
         sql = (
             f"{LEAD_SELECT} INDEXED BY leads_follow_up WHERE follow_up_at IS NOT NULL"
-            f" AND follow_up_at < ? AND stage IN ({OPEN_STAGE_SQL})"
+            f" AND follow_up_at < ? AND stage IN ({OPEN_STAGE_SQL}){where}"
         )
-        params: list[Any] = [to_iso(until)]
+        params.insert(0, to_iso(until))
         if after is not None:
             sql += " AND (follow_up_at, id) > (?, ?)"
             params += list(after)
         with self._connection() as db:
             rows = db.execute(f"{sql} ORDER BY follow_up_at, id LIMIT ?", [*params, limit])
             return [lead_from_row(row) for row in rows.fetchall()]
+
+
+def follow_up_on(day: str | None) -> datetime | None:
+    """A follow-up journaled as its day (YYYY-MM-DD), at the follow-up hour."""
+    return datetime.combine(date.fromisoformat(day), time(FOLLOW_UP_HOUR), UTC) if day else None
+
+
+def write_follow_up(
+    db: sqlite_utils.Database, lead: Lead, when: datetime | None, now: str, actor: str
+) -> None:
+    """Set the follow-up (None: clear it), journaled as days: what the
+    history shows and undo restores."""
+    db.execute(
+        "UPDATE leads SET follow_up_at = ?, updated_at = ?, version = version + 1 WHERE id = ?",
+        [to_iso(when) if when else None, now, lead.id],
+    )
+    record_field_change(db, lead.id, "follow-up", _day(lead.follow_up_at), _day(when), now, actor)
+
+
+def write_snooze(
+    db: sqlite_utils.Database, lead: Lead, until: datetime | None, now: str, actor: str
+) -> None:
+    db.execute(
+        "UPDATE leads SET snoozed_until = ?, updated_at = ?, version = version + 1 WHERE id = ?",
+        [to_iso(until) if until else None, now, lead.id],
+    )
+    record_field_change(db, lead.id, "hidden until", _day(lead.snoozed_until), _day(until),
+                        now, actor)  # fmt: skip
 
 
 def apply_fields(
@@ -242,7 +284,7 @@ def _refuse_conflicts(
     for field in wanted:
         if current.field_text(field) != seen.field_text(field):
             row = db.execute(
-                "SELECT actor, at FROM field_changes WHERE lead_id = ? AND field = ?"
+                "SELECT actor, at FROM journal WHERE lead_id = ? AND field = ?"
                 " ORDER BY at DESC, id DESC LIMIT 1",
                 [current.id, field],
             ).fetchone()

@@ -154,7 +154,7 @@ class DupesStore(DetailsStore):
 def move_everything(db: sqlite_utils.Database, source_id: int, target_id: int) -> None:
     """Give `source_id`'s history, tags, custom fields and BANT answers to
     `target_id` (the target's own win where both have one), then delete it."""
-    for table in ("activities", "stage_changes", "field_changes"):
+    for table in ("activities", "journal"):
         db.execute(f"UPDATE {table} SET lead_id = ? WHERE lead_id = ?", [target_id, source_id])
     for table, columns in (
         ("tags", "tag"),

@@ -1,5 +1,5 @@
-"""A lead's history, read from its three tables (stage changes, touches,
-field edits) as one row shape: for one lead (the Lead tab, `show`), for a
+"""A lead's history, read from the journal (with each touch's text from
+`activities`) as one row shape: for one lead (the Lead tab, `show`), for a
 range of leads (an export), or across every lead (`leadtui journal`)."""
 
 from collections.abc import Callable
@@ -11,29 +11,42 @@ import sqlite_utils
 
 from leadtui.clock import to_iso
 from leadtui.models import HistoryEntry
+from leadtui.repository.journal import QUIET_LINES
 from leadtui.repository.rows import fetch_lead
 
 # HistoryEntry's fields, in the row shape's order (after lead_id, before id).
 HISTORY_FIELDS = (
     "type", "at", "actor", "from_stage", "to_stage", "reason", "kind", "note",
-    "field", "old", "new", "direction", "body",
+    "field", "old", "new", "direction", "body", "action", "undone",
 )  # fmt: skip
 # Column numbers in that shape, for ORDER BY: the lead, the time, the row id.
-LEAD, AT, ID = 1, 3, 15
+LEAD, AT, ID = 1, 3, 17
 
 
-def _union(where: str) -> str:
-    """Every entry matching `where` (a condition on lead_id, at, actor), in
-    one shape: lead_id, the HistoryEntry fields, the row's id."""
+def _select(where: str) -> str:
+    """Every journal line matching `where` (a condition on j.lead_id, j.at,
+    j.actor) in one shape: lead_id, the HistoryEntry fields, the line's id.
+    A touch's line names its activity; one an undo took back is gone from
+    `activities` and shows the kind and note the line kept."""
     return f"""
-        SELECT lead_id, 'stage_change', at, actor, from_stage, to_stage, reason,
-               NULL, NULL, NULL, NULL, NULL, NULL, NULL, id FROM stage_changes WHERE {where}
-        UNION ALL
-        SELECT lead_id, 'touch', at, actor, NULL, NULL, NULL, kind, note,
-               NULL, NULL, NULL, direction, body, id FROM activities WHERE {where}
-        UNION ALL
-        SELECT lead_id, 'field_change', at, actor, NULL, NULL, NULL, NULL, NULL,
-               field, old, new, NULL, NULL, id FROM field_changes WHERE {where}"""
+        SELECT j.lead_id,
+               CASE j.field WHEN 'stage' THEN 'stage_change' WHEN 'touch' THEN 'touch'
+                    ELSE 'field_change' END,
+               j.at, j.actor,
+               iif(j.field = 'stage', j.old, NULL), iif(j.field = 'stage', j.new, NULL),
+               iif(j.field = 'stage', j.note, NULL),
+               iif(j.field = 'touch', coalesce(a.kind, j.new, j.old), NULL),
+               iif(j.field = 'touch', coalesce(a.note, j.note), NULL),
+               iif(j.field IN ('stage', 'touch'), NULL, j.field),
+               iif(j.field IN ('stage', 'touch'), NULL, j.old),
+               iif(j.field IN ('stage', 'touch'), NULL, j.new),
+               a.direction, a.body, act.kind,
+               j.field = 'touch' AND a.id IS NULL AND coalesce(act.kind, 'do') = 'do',
+               j.id
+          FROM journal j
+          LEFT JOIN activities a ON a.id = j.activity_id
+          LEFT JOIN actions act ON act.id = j.group_id
+         WHERE NOT {QUIET_LINES} AND {where}"""
 
 
 def _entry(row: tuple[Any, ...]) -> HistoryEntry:
@@ -43,9 +56,9 @@ def _entry(row: tuple[Any, ...]) -> HistoryEntry:
 def read_history(
     db: sqlite_utils.Database, lead_id: int, limit: int, skip: int = 0
 ) -> list[HistoryEntry]:
-    """One lead's history, newest first (each table read on its lead index)."""
+    """One lead's history, newest first (read on the journal's lead index)."""
     rows = db.execute(
-        f"{_union('lead_id = :lead')} ORDER BY {AT} DESC, {ID} DESC LIMIT :limit OFFSET :skip",
+        f"{_select('j.lead_id = :lead')} ORDER BY {AT} DESC, {ID} DESC LIMIT :limit OFFSET :skip",
         {"lead": lead_id, "limit": limit, "skip": skip},
     ).fetchall()
     if not rows and not skip:
@@ -70,7 +83,7 @@ class HistoryStore:
         found: dict[int, list[HistoryEntry]] = {}
         with self._connection() as db:
             rows = db.execute(
-                f"{_union('lead_id BETWEEN :first AND :last')} ORDER BY {LEAD}, {AT}, {ID}",
+                f"{_select('j.lead_id BETWEEN :first AND :last')} ORDER BY {LEAD}, {AT}, {ID}",
                 {"first": first, "last": last},
             ).fetchall()
         for row in rows:
@@ -86,13 +99,13 @@ class HistoryStore:
     ) -> list[tuple[int, str, HistoryEntry]]:
         """Who did what, across every lead, newest first: (lead id, lead
         name, entry) for stage changes, touches and edits, optionally by one
-        actor and from a moment on. Scans the three tables (no index on the
-        actor: it is a report, not a screen)."""
-        conditions = (("actor = :actor", actor), ("at >= :since", since))
+        actor and from a moment on. Scans the journal (no index on the actor:
+        it is a report, not a screen)."""
+        conditions = (("j.actor = :actor", actor), ("j.at >= :since", since))
         where = " AND ".join(part for part, wanted in conditions if wanted) or "1"
         with self._connection() as db:
             rows = db.execute(
-                f"{_union(where)} ORDER BY {AT} DESC, {ID} DESC LIMIT :limit",
+                f"{_select(where)} ORDER BY {AT} DESC, {ID} DESC LIMIT :limit",
                 {"actor": actor, "since": to_iso(since) if since else None, "limit": limit},
             ).fetchall()
             ids = sorted({row[0] for row in rows})

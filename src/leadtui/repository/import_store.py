@@ -200,7 +200,7 @@ class _ImportRun:
             return []
         indexes = self.db.execute(
             "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
-            " AND tbl_name IN ('leads', 'stage_changes', 'custom_fields', 'tags')"
+            " AND tbl_name IN ('leads', 'journal', 'custom_fields', 'tags')"
         ).fetchall()
         for name, _ in indexes:
             self.db.execute(f'DROP INDEX "{name}"')
@@ -268,13 +268,13 @@ class _ImportRun:
         conn = self.db.conn
         for table, columns, rows in (
             ("leads", (*schema.LEAD_COLUMNS, "phone_key", "person_key"), leads),
-            ("stage_changes", schema.STAGE_CHANGE_COLUMNS, changes),
             ("custom_fields", schema.CUSTOM_FIELD_COLUMNS, custom),
             ("tags", ("lead_id", "tag"), tags),
             ("bant", ("lead_id", "criterion", "answer", "note"), bant),
         ):
             marks = ", ".join("?" * len(columns))
             conn.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+        conn.executemany(schema.JOURNAL_STAGE_INSERT, changes)
         self.outcome.imported += len(leads)
         if self.progress:
             self.progress(len(leads))

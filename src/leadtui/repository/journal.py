@@ -1,7 +1,18 @@
-"""The journal of field changes: one line per field a person (or a merge)
-changed, old and new as text, with actor and time. Every store writes it."""
+"""The journal: one append-only table of every change to a lead (schema v5
+says what a row holds). Every store writes its lines through here, and a
+user action (`action`) stamps the lines it wrote with one group id, which is
+what `u` undoes."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import sqlite_utils
+
+# Lines kept for undo but not shown in a history: a move's side effects
+# (the lost reason shows with the stage line; a lifecycle the stage pushed
+# carries this note).
+PUSHED_BY_STAGE = "pushed by the stage"
+QUIET_LINES = f"(j.field IN ('lost_reason', 'stage_entered_at') OR j.note IS '{PUSHED_BY_STAGE}')"
 
 
 def record_field_change(
@@ -12,11 +23,55 @@ def record_field_change(
     new: str | None,
     at: str,
     actor: str,
+    note: str | None = None,
 ) -> None:
-    """One line of the lead's journal: `field` went from `old` to `new`."""
-    if (old or None) != (new or None):
+    """One line of the lead's journal: `field` went from `old` to `new`
+    (nothing is written when it did not change)."""
+    if (old or None) != (new or None) or note:
         db.execute(
-            "INSERT INTO field_changes (lead_id, field, old, new, at, actor)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            [lead_id, field, old or None, new or None, at, actor],
+            "INSERT INTO journal (lead_id, field, old, new, note, at, actor)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [lead_id, field, old or None, new or None, note, at, actor],
         )
+
+
+def record_touch(
+    db: sqlite_utils.Database, lead_id: int, activity_id: int, kind: str, note: str, at: str,
+    actor: str,
+) -> None:  # fmt: skip
+    """The journal line of a logged touch; its text stays in `activities`."""
+    db.execute(
+        "INSERT INTO journal (lead_id, field, new, note, activity_id, at, actor)"
+        " VALUES (?, 'touch', ?, ?, ?, ?, ?)",
+        [lead_id, kind, note, activity_id, at, actor],
+    )
+
+
+def last_line(db: sqlite_utils.Database) -> int:
+    return int(db.execute("SELECT coalesce(max(id), 0) FROM journal").fetchone()[0])
+
+
+@contextmanager
+def action(
+    db: sqlite_utils.Database,
+    actor: str,
+    at: str,
+    label: str,
+    *,
+    kind: str = "do",
+    target: int | None = None,
+) -> Iterator[int]:
+    """One user action inside the caller's write transaction: every journal
+    line written in the block (however deep, triggers included) gets this
+    action's id as its group. The transaction is IMMEDIATE, so the lines
+    after the journal's last one are exactly this block's."""
+    start = last_line(db)
+    cursor = db.execute(
+        "INSERT INTO actions (actor, at, label, kind, target) VALUES (?, ?, ?, ?, ?)",
+        [actor, at, label, kind, target],
+    )
+    group = int(cursor.lastrowid or 0)
+    yield group
+    stamped = db.execute("UPDATE journal SET group_id = ? WHERE id > ?", [group, start])
+    if not stamped.rowcount:  # nothing changed: nothing for `u` to undo
+        db.execute("DELETE FROM actions WHERE id = ?", [group])

@@ -26,8 +26,11 @@ _OWNER = "(:owner IS NULL OR l.owner = :owner)"
 _CHANGE_OWNER = "(:owner IS NULL OR (SELECT l.owner FROM leads l WHERE l.id = sc.lead_id) = :owner)"
 _OPEN_SQL = ", ".join(f"'{stage.value}'" for stage in OPEN_STAGES)
 _ALL_STAGES_SQL = ", ".join(f"'{stage.value}'" for stage in Stage)
+# A lead's own stage rows, probed per lead: the journal's partial index
+# (stage_changes is a view of the journal, and a view takes no INDEXED BY).
+_STAGE_ROWS = "journal {} INDEXED BY journal_stage_lead"
 _RANK = (
-    "CASE sc.to_stage "
+    "CASE sc.new "
     + " ".join(f"WHEN '{stage.value}' THEN {rank}" for rank, stage in enumerate(LADDER))
     + " END"
 )
@@ -55,9 +58,9 @@ def created_by_source(
     highest step read from its stage history up to the window's end."""
     rows = db.execute(
         f"""
-        SELECT l.source, coalesce((SELECT max({_RANK}) FROM stage_changes sc
-                                   INDEXED BY stage_changes_lead
-                                   WHERE sc.lead_id = l.id AND sc.at < :until), 0) AS top,
+        SELECT l.source, coalesce((SELECT max({_RANK}) FROM {_STAGE_ROWS.format("sc")}
+                                   WHERE sc.field = 'stage' AND sc.lead_id = l.id
+                                     AND sc.at < :until), 0) AS top,
                count(*)
           FROM leads l
          WHERE l.created_at >= :since AND l.created_at < :until AND {_OWNER}
@@ -100,8 +103,8 @@ _CLOSED = f"""
      WHERE sc.to_stage IN ('won', 'lost') AND sc.at >= :since AND sc.at < :until
        AND {_OWNER}
        AND NOT EXISTS (
-           SELECT 1 FROM stage_changes later INDEXED BY stage_changes_lead
-            WHERE later.lead_id = sc.lead_id AND later.at < :until
+           SELECT 1 FROM {_STAGE_ROWS.format("later")}
+            WHERE later.field = 'stage' AND later.lead_id = sc.lead_id AND later.at < :until
               AND (later.at > sc.at OR (later.at = sc.at AND later.id > sc.id)))
 """
 
@@ -219,8 +222,8 @@ def time_in_stage(
             f"""
             SELECT sc.from_stage,
                    avg(julianday(sc.at) - julianday(
-                       (SELECT max(p.at) FROM stage_changes p INDEXED BY stage_changes_lead
-                         WHERE p.lead_id = sc.lead_id
+                       (SELECT max(p.at) FROM {_STAGE_ROWS.format("p")}
+                         WHERE p.field = 'stage' AND p.lead_id = sc.lead_id
                            AND (p.at < sc.at OR (p.at = sc.at AND p.id < sc.id)))))
               FROM stage_changes sc
              WHERE sc.to_stage IN ({_ALL_STAGES_SQL}) AND sc.at >= :since AND sc.at < :until

@@ -8,11 +8,14 @@ from leadtui import schema
 from leadtui.errors import LeadNotFound
 from leadtui.models import Answer, BantAnswer, Lead
 
-LEAD_SELECT = f"SELECT {', '.join(schema.LEAD_COLUMNS)} FROM leads"
+# What a lead is read with: the columns bulk loads write, and the few that
+# only later actions set.
+READ_COLUMNS = (*schema.LEAD_COLUMNS, "snoozed_until")
+LEAD_SELECT = f"SELECT {', '.join(READ_COLUMNS)} FROM leads"
 
 
 def lead_from_row(row: tuple[Any, ...]) -> Lead:
-    return Lead.model_validate(dict(zip(schema.LEAD_COLUMNS, row, strict=True)))
+    return Lead.model_validate(dict(zip(READ_COLUMNS, row, strict=True)))
 
 
 def fetch_lead(db: sqlite_utils.Database, lead_id: int) -> Lead:

@@ -16,7 +16,7 @@ from leadtui.errors import InvalidInput
 from leadtui.learned import Decile, Factor, FeatureSpec, Model
 from leadtui.models import Lead, Temperature
 from leadtui.repository.features import Population, choose_features, test_rows, training_counts
-from leadtui.repository.journal import record_field_change
+from leadtui.repository.journal import action, record_field_change
 from leadtui.repository.rows import fetch_lead
 from leadtui.repository.scores import (
     MODEL_KEY,
@@ -167,26 +167,34 @@ class ScoringStore:
     def pin_temperature(self, lead_id: int, temperature: Temperature | None) -> Lead:
         """Pin a lead's temperature by hand, or (None) let the score set it again."""
         now = self.clock()
-        with self._transaction() as db:
-            before = fetch_lead(db, lead_id)
-            if temperature is None:
-                db.execute("UPDATE leads SET temperature_pinned = 0 WHERE id = ?", [lead_id])
-                self._rescore(db, [lead_id], now)
-            else:
-                db.execute(
-                    "UPDATE leads SET temperature = ?, temperature_pinned = 1 WHERE id = ?",
-                    [temperature.value, lead_id],
-                )
+        with (
+            self._transaction() as db,
+            action(db, self.actor, to_iso(now), f"Temperature of #{lead_id}"),
+        ):
+            return self._write_pin(db, lead_id, temperature, now)
+
+    def _write_pin(
+        self, db: sqlite_utils.Database, lead_id: int, temperature: Temperature | None,
+        now: datetime,
+    ) -> Lead:  # fmt: skip
+        before = fetch_lead(db, lead_id)
+        if temperature is None:
+            db.execute("UPDATE leads SET temperature_pinned = 0 WHERE id = ?", [lead_id])
+            self._rescore(db, [lead_id], now)
+        else:
             db.execute(
-                "UPDATE leads SET updated_at = ?, version = version + 1 WHERE id = ?",
-                [to_iso(now), lead_id],
+                "UPDATE leads SET temperature = ?, temperature_pinned = 1 WHERE id = ?",
+                [temperature.value, lead_id],
             )
-            after = fetch_lead(db, lead_id)
-            record_field_change(
-                db, lead_id, "temperature", _pin_text(before), _pin_text(after), to_iso(now),
-                self.actor,
-            )  # fmt: skip
-            return after
+        db.execute(
+            "UPDATE leads SET updated_at = ?, version = version + 1 WHERE id = ?",
+            [to_iso(now), lead_id],
+        )
+        after = fetch_lead(db, lead_id)
+        record_field_change(
+            db, lead_id, "temperature", pin_text(before), pin_text(after), to_iso(now), self.actor
+        )
+        return after
 
     def refresh_scores(self, *, limit: int | None = None) -> int:
         """Bring stored scores up to date; returns how many leads were rescored.
@@ -316,6 +324,6 @@ class ScoringStore:
         )
 
 
-def _pin_text(lead: Lead) -> str:
+def pin_text(lead: Lead) -> str:
     """A temperature as the journal says it: "hot (pinned)", "warm (score)"."""
     return f"{lead.temperature.value} ({'pinned' if lead.temperature_pinned else 'score'})"

@@ -14,7 +14,8 @@ import sqlite_utils
 from leadtui import pipeline, schema
 from leadtui.clock import Clock, age_label, from_iso, to_iso, utc_now
 from leadtui.dedupe import person_key, phone_key
-from leadtui.errors import InvalidInput, StaleLead
+from leadtui.errors import IllegalMove, InvalidInput, StaleLead
+from leadtui.filters import LeadFilter
 from leadtui.models import ActivityKind, HistoryEntry, Lead, LeadDraft, Lifecycle, Stage
 from leadtui.repository.connection import (
     Tracer,
@@ -28,6 +29,12 @@ from leadtui.repository.connection import (
 from leadtui.repository.dupes_store import DupesStore
 from leadtui.repository.history import HistoryStore, read_history
 from leadtui.repository.import_store import ImportStore
+from leadtui.repository.journal import (
+    PUSHED_BY_STAGE,
+    action,
+    record_field_change,
+    record_touch,
+)
 from leadtui.repository.kpi_store import KpiStore
 from leadtui.repository.rows import (
     LEAD_SELECT,
@@ -39,6 +46,7 @@ from leadtui.repository.rows import (
     with_custom,
 )
 from leadtui.repository.scoring_store import ScoreDetails, ScoringStore
+from leadtui.repository.undo_store import UndoStore
 from leadtui.repository.watch import ChangeWatcher
 from leadtui.sanitize import clean_line, clean_text
 from leadtui.scoring_rules import LoadedRules
@@ -66,7 +74,7 @@ def current_actor() -> str:
         return "unknown"
 
 
-class Repository(ScoringStore, KpiStore, ImportStore, DupesStore, HistoryStore):
+class Repository(ScoringStore, KpiStore, ImportStore, DupesStore, HistoryStore, UndoStore):
     """Every read and write of one leadtui database file."""
 
     def __init__(
@@ -130,12 +138,20 @@ class Repository(ScoringStore, KpiStore, ImportStore, DupesStore, HistoryStore):
         after: PageCursor | None = None,
         limit: int = 50,
         order: str = "score",
+        awake_at: datetime | None = None,
+        only: LeadFilter | None = None,
     ) -> list[Lead]:
         """One page of a stage, hottest first by the rule score ("score") or the
-        learned win chance ("chance"); newest first on ties."""
+        learned win chance ("chance"); newest first on ties. With `awake_at`
+        (the inbox), leads hidden (`s`) until after then are left out; with
+        `only`, the leads the filter lets through."""
         column = ORDERS[order]
-        sql = f"{LEAD_SELECT} WHERE stage = ?"
-        params: list[Any] = [stage.value]
+        where, params = self._filtered(only)
+        sql = f"{LEAD_SELECT} WHERE stage = ?{where}"
+        params.insert(0, stage.value)
+        if awake_at is not None:
+            sql += " AND (snoozed_until IS NULL OR snoozed_until <= ?)"
+            params.append(to_iso(awake_at))
         if after is not None:
             sql += f" AND ({column}, id) < (?, ?)"
             params += list(after)
@@ -192,13 +208,20 @@ class Repository(ScoringStore, KpiStore, ImportStore, DupesStore, HistoryStore):
                 for row in db.execute("SELECT DISTINCT name FROM custom_fields ORDER BY name")
             ]
 
-    def stage_totals(self) -> dict[Stage, tuple[int, int]]:
-        """{stage: (count, total value in cents)} over every lead, read from an index."""
+    def stage_totals(self, only: LeadFilter | None = None) -> dict[Stage, tuple[int, int]]:
+        """{stage: (count, total value in cents)} over every lead (read from
+        an index) or every lead the filter lets through (a scan)."""
+        where, params = self._filtered(only)
         with self._connection() as db:
             rows = db.execute(
-                "SELECT stage, count(*), coalesce(sum(value_cents), 0) FROM leads GROUP BY stage"
+                "SELECT stage, count(*), coalesce(sum(value_cents), 0) FROM leads"
+                f" WHERE 1{where} GROUP BY stage",
+                params,
             ).fetchall()
         return {Stage(stage): (count, value) for stage, count, value in rows}
+
+    def _filtered(self, only: LeadFilter | None) -> tuple[str, list[Any]]:
+        return only.sql(self.clock()) if only else ("", [])
 
     def lead_page(
         self, lead_id: int, *, limit: int = 200
@@ -235,11 +258,33 @@ class Repository(ScoringStore, KpiStore, ImportStore, DupesStore, HistoryStore):
             ).fetchall()
         return [lead_from_row(row) for row in rows]
 
-    def count_in_stage(self, stage: Stage) -> int:
-        """One index range count: the inbox's untriaged total at any size."""
+    def count_in_stage(
+        self, stage: Stage, *, awake_at: datetime | None = None, only: LeadFilter | None = None
+    ) -> int:
+        """The inbox's untriaged total at any size: two index range counts,
+        the stage's leads less those hidden until after `awake_at` (with a
+        filter, a scan of the stage)."""
+        if only:
+            where, params = self._filtered(only)
+            if awake_at is not None:
+                where += " AND (snoozed_until IS NULL OR snoozed_until <= ?)"
+                params.append(to_iso(awake_at))
+            with self._connection() as db:
+                row = db.execute(
+                    f"SELECT count(*) FROM leads WHERE stage = ?{where}", [stage.value, *params]
+                )
+                return int(row.fetchone()[0])
         with self._connection() as db:
             row = db.execute("SELECT count(*) FROM leads WHERE stage = ?", [stage.value])
-            return int(row.fetchone()[0])
+            total = int(row.fetchone()[0])
+            if awake_at is None:
+                return total
+            hidden = db.execute(
+                "SELECT count(*) FROM leads INDEXED BY leads_snoozed"
+                " WHERE stage = ? AND snoozed_until > ?",
+                [stage.value, to_iso(awake_at)],
+            ).fetchone()[0]
+            return total - int(hidden)
 
     def count_leads(self) -> int:
         with self._connection() as db:
@@ -291,19 +336,49 @@ class Repository(ScoringStore, KpiStore, ImportStore, DupesStore, HistoryStore):
     # do not matter: the move still applies cleanly. The CLI passes None.
 
     def advance(self, lead_id: int, *, seen: Stage | None = None) -> Lead:
-        return self._move(lead_id, seen, lambda lead, _: pipeline.advance(lead.stage))
+        return self.move_many("advance", [(lead_id, seen)])[0]
 
     def win(self, lead_id: int, *, seen: Stage | None = None) -> Lead:
-        return self._move(lead_id, seen, lambda lead, _: pipeline.win(lead.stage))
+        return self.move_many("win", [(lead_id, seen)])[0]
 
     def lose(self, lead_id: int, reason: str, *, seen: Stage | None = None) -> Lead:
-        return self._move(lead_id, seen, lambda lead, _: pipeline.lose(lead.stage, reason))
+        return self.move_many("lose", [(lead_id, seen)], reason=reason)[0]
 
     def back(self, lead_id: int, *, seen: Stage | None = None) -> Lead:
-        return self._move(lead_id, seen, lambda lead, _: pipeline.back(lead.stage))
+        return self.move_many("back", [(lead_id, seen)])[0]
 
     def reopen(self, lead_id: int, *, seen: Stage | None = None) -> Lead:
-        return self._move(lead_id, seen, lambda lead, before: pipeline.reopen(lead.stage, before))
+        return self.move_many("reopen", [(lead_id, seen)])[0]
+
+    def move_many(
+        self, how: str, leads: Sequence[tuple[int, Stage | None]], *, reason: str = ""
+    ) -> list[Lead]:
+        """Move leads (`how`: advance, back, win, lose, reopen), each with the
+        stage its user saw, in one IMMEDIATE transaction and as one action
+        ("Lose 12 leads", one `u`): every lead moves, or none does (a lead
+        moved by someone else meanwhile, or one the move does not apply to,
+        stops them all)."""
+        moment = self.clock()
+        now = to_iso(moment)
+        with self._transaction() as db:
+            found = [(fetch_lead(db, lead_id), seen) for lead_id, seen in leads]
+            many = len(found) > 1
+            for lead, seen in found:
+                if seen is not None and lead.stage is not seen:
+                    raise StaleLead(_moved_since(db, lead, moment))
+            moves = [
+                (lead, _decide(how, lead, _stage_before_closing(db, lead), reason, named=many))
+                for lead, _ in found
+            ]
+            label = moves[0][0].tag() if len(moves) == 1 else f"{len(moves)} leads"
+            with action(db, self.actor, now, f"{moves[0][1].verb} {label}" if moves else how):
+                for lead, move in moves:
+                    self._apply_move(db, lead, move, now)
+            # A closing lead's score freezes (no more due rescoring); a
+            # reopened one is scored afresh, as time moved on meanwhile.
+            ids = [lead.id for lead, _ in found]
+            self._rescore(db, ids, moment)
+            return [fetch_lead(db, lead_id) for lead_id in ids]
 
     def log_touch(
         self,
@@ -326,12 +401,15 @@ class Repository(ScoringStore, KpiStore, ImportStore, DupesStore, HistoryStore):
         now = to_iso(moment)
         when = to_iso(at or moment)
         with self._transaction() as db:
-            fetch_lead(db, lead_id)
-            db.execute(
-                "INSERT INTO activities (lead_id, kind, direction, note, body, at, actor)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [lead_id, kind.value, direction, note, body, when, self.actor],
-            )
+            lead = fetch_lead(db, lead_id)
+            with action(db, self.actor, now, f"Log {kind.value} on {lead.tag()}"):
+                cursor = db.execute(
+                    "INSERT INTO activities (lead_id, kind, direction, note, body, at, actor)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [lead_id, kind.value, direction, note, body, when, self.actor],
+                )
+                activity = int(cursor.lastrowid or 0)
+                record_touch(db, lead_id, activity, kind.value, note, when, self.actor)
             # A backdated touch never makes the last touch older than it was.
             db.execute(
                 "UPDATE leads SET last_touch_at = max(coalesce(last_touch_at, ''), ?),"
@@ -341,45 +419,68 @@ class Repository(ScoringStore, KpiStore, ImportStore, DupesStore, HistoryStore):
             self._rescore(db, [lead_id], moment)
             return fetch_lead(db, lead_id)
 
-    def _push_lifecycle(self, db: sqlite_utils.Database, lead: Lead, stage: Stage) -> None:
-        """Reaching a stage moves the lifecycle forward, never back. Not a
-        journal line of its own: the stage change beside it says why."""
+    def _push_lifecycle(
+        self, db: sqlite_utils.Database, lead: Lead, stage: Stage, now: str
+    ) -> None:
+        """Reaching a stage moves the lifecycle forward, never back (journaled
+        beside the move, so that undoing the move takes it back too)."""
         has_contact = bool(lead.email or lead.phone)
         lifecycle = pipeline.implied_lifecycle(lead.lifecycle, stage, has_contact=has_contact)
         if lifecycle is not lead.lifecycle:
             db.execute("UPDATE leads SET lifecycle = ? WHERE id = ?", [lifecycle.value, lead.id])
+            record_field_change(
+                db, lead.id, "lifecycle", lead.lifecycle.label, lifecycle.label, now, self.actor,
+                note=PUSHED_BY_STAGE,
+            )  # fmt: skip
 
-    def _move(
-        self,
-        lead_id: int,
-        seen: Stage | None,
-        rule: Callable[[Lead, Stage | None], pipeline.Move],
-    ) -> Lead:
-        """Read, decide and write in one IMMEDIATE transaction: no lost update."""
-        moment = self.clock()
-        now = to_iso(moment)
-        with self._transaction() as db:
-            lead = fetch_lead(db, lead_id)
-            if seen is not None and lead.stage is not seen:
-                raise StaleLead(_moved_since(db, lead, moment))
-            move = rule(lead, _stage_before_closing(db, lead))
-            lost_reason = move.reason if move.to_stage is Stage.LOST else None
-            db.execute(
-                "UPDATE leads SET stage = ?, lost_reason = ?, stage_entered_at = ?,"
-                " updated_at = ?, version = version + 1 WHERE id = ?",
-                [move.to_stage.value, lost_reason, now, now, lead_id],
-            )
-            _record_stage_change(
-                db, lead_id, move.from_stage, move.to_stage, move.reason, now, self.actor
-            )
-            self._push_lifecycle(db, lead, move.to_stage)
-            # A closing lead's score freezes (no more due rescoring); a
-            # reopened one is scored afresh, as time moved on meanwhile.
-            self._rescore(db, [lead_id], moment)
-            return fetch_lead(db, lead_id)
+    def _apply_move(
+        self, db: sqlite_utils.Database, lead: Lead, move: pipeline.Move, now: str
+    ) -> None:
+        """Write a decided move and journal everything it touched: the stage
+        (with its reason), and for undo the lost reason and the time the lead
+        entered its stage, and the lifecycle it pushed."""
+        lost_reason = move.reason if move.to_stage is Stage.LOST else None
+        db.execute(
+            "UPDATE leads SET stage = ?, lost_reason = ?, stage_entered_at = ?,"
+            " updated_at = ?, version = version + 1 WHERE id = ?",
+            [move.to_stage.value, lost_reason, now, now, lead.id],
+        )
+        _record_stage_change(
+            db, lead.id, move.from_stage, move.to_stage, move.reason, now, self.actor
+        )
+        for field, old, new in (
+            ("lost_reason", lead.lost_reason, lost_reason),
+            ("stage_entered_at", _iso_or_none(lead.stage_entered_at), now),
+        ):
+            record_field_change(db, lead.id, field, old, new, now, self.actor)
+        self._push_lifecycle(db, lead, move.to_stage, now)
 
 
 # -------------------------------------------------------------- row helpers
+
+
+def _iso_or_none(moment: datetime | None) -> str | None:
+    return to_iso(moment) if moment else None
+
+
+def _decide(
+    how: str, lead: Lead, before_closing: Stage | None, reason: str, *, named: bool
+) -> pipeline.Move:
+    """What `how` means for this lead, or IllegalMove (`named`: naming the
+    lead, as one of several)."""
+    rules: dict[str, Callable[[], pipeline.Move]] = {
+        "advance": lambda: pipeline.advance(lead.stage),
+        "back": lambda: pipeline.back(lead.stage),
+        "win": lambda: pipeline.win(lead.stage),
+        "lose": lambda: pipeline.lose(lead.stage, reason),
+        "reopen": lambda: pipeline.reopen(lead.stage, before_closing),
+    }
+    try:
+        return rules[how]()
+    except IllegalMove as error:
+        if not named:
+            raise
+        raise IllegalMove(f"{lead.tag()}: {error}") from None
 
 
 def _moved_since(db: sqlite_utils.Database, lead: Lead, now: datetime) -> str:

@@ -7,36 +7,53 @@ the panes re-read what they show. Widgets never build SQL.
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Protocol, TypeVar
+from typing import Protocol, TypeVar, cast
 
 from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
+from textual.content import Content
 from textual.widget import Widget
-from textual.widgets import DataTable, Footer, Header, OptionList, TabbedContent, TabPane
+from textual.widgets import (
+    DataTable,
+    Footer,
+    Header,
+    OptionList,
+    Static,
+    TabbedContent,
+    TabPane,
+)
 
-from leadtui import __version__, pipeline, resources
+from leadtui import __version__, filters, resources
+from leadtui.config import Settings, config_path
+from leadtui.errors import InvalidInput
+from leadtui.filters import LeadFilter
 from leadtui.importing.convert import Converter
 from leadtui.importing.report import converted, rejects_path, summary, write_rejects
 from leadtui.kpis import DEFINITIONS
-from leadtui.models import BANT_CRITERIA, BANT_PREFIX, BANT_YES_TO_QUALIFY, Lead, Stage, Temperature
+from leadtui.models import BANT_PREFIX, Lead, Stage, Temperature
 from leadtui.repository import Repository, interrupt_reads
-from leadtui.tui.board import BoardPane
-from leadtui.tui.classify_dialog import ClassifyScreen, ConfirmScreen
+from leadtui.tui.board import BoardPane, CardList
+from leadtui.tui.classify_dialog import ClassifyScreen
 from leadtui.tui.commands import LeadCommands
 from leadtui.tui.dbwork import WATCH_GROUP, WRITE_GROUP, run_db
 from leadtui.tui.detail import DetailPane
 from leadtui.tui.edit_dialog import EditLeadScreen
-from leadtui.tui.follow_up_dialog import FollowUpAnswer, FollowUpScreen, SnoozeAnswer
-from leadtui.tui.help import KeysScreen, describe
+from leadtui.tui.filter_dialog import FilterScreen
+from leadtui.tui.follow_up_dialog import (
+    FollowUpAnswer,
+    FollowUpScreen,
+    HideAnswer,
+    SnoozeAnswer,
+)
+from leadtui.tui.help import KeysScreen, describe, with_ids
 from leadtui.tui.import_dialog import ImportCommands, ImportRequest, ImportScreen
 from leadtui.tui.inbox import InboxPane, InboxTable
 from leadtui.tui.kpi_pane import KpiPane
 from leadtui.tui.lead_form import LeadFormScreen
 from leadtui.tui.log_dialog import LogTouchScreen, TouchInput
-from leadtui.tui.lose_dialog import LoseReasonScreen
 from leadtui.tui.merge_dialog import DupesScreen, MergeRequest, MergeScreen
+from leadtui.tui.moves import MovesScreen
 from leadtui.tui.quick_add import (
     MergeInto,
     NewLead,
@@ -49,8 +66,6 @@ from leadtui.tui.search_dialog import Found, SearchScreen
 # How often to look for other processes' commits: "within about a second".
 WATCH_INTERVAL_SECONDS = 0.5
 T = TypeVar("T")
-# A move: (repository, lead id, the stage the user saw it in) -> the moved lead.
-Move = Callable[[Repository, int, Stage | None], Lead]
 LEAD_ACTIONS = {
     "advance",
     "lose",
@@ -64,6 +79,9 @@ LEAD_ACTIONS = {
     "snooze",
     "edit",
     "classify",
+    "hide",
+    "mark",
+    "mark_all",
 }
 # Time-window rules change scores as days pass; due leads are rescored this often.
 SCORE_REFRESH_SECONDS = 60
@@ -108,16 +126,11 @@ def follow_up_said(lead: Lead, now: datetime) -> str:
     return f"#{lead.id} {lead.name}: follow up {lead.follow_up_at:%a %d %b}{late}"
 
 
-class MainScreen(Screen[None]):
-    """The four tabs. Its bindings do not apply while a dialog is open."""
+class MainScreen(MovesScreen):
+    """The four tabs. Its bindings (and the moves' in MovesScreen) do not
+    apply while a dialog is open."""
 
-    BINDINGS = [
-        Binding("a", "advance", "Advance", tooltip="Move the lead to the next stage"),
-        Binding("x", "lose", "Lose", tooltip="Mark the lead lost, with a reason"),
-        Binding("w", "win", "Win", tooltip="Mark the lead won"),
-        # Rare (only closed leads), so left out of the footer; `?` lists it.
-        Binding("b", "back", "Back", show=False, tooltip="Move the lead back one stage"),
-        Binding("r", "reopen", "Reopen", show=False, tooltip="Reopen a won or lost lead"),
+    BINDINGS = with_ids([
         Binding("enter", "open_lead", "Open", tooltip="Show the lead in the Lead tab"),
         Binding("l", "log_touch", "Log", tooltip="Log an email, call, meeting, ..."),
         Binding(
@@ -130,10 +143,37 @@ class MainScreen(Screen[None]):
         Binding("e", "edit", "Edit", show=False, tooltip="Edit the lead's fields"),
         Binding("c", "classify", "Classify", show=False, tooltip="Lifecycle, fit and BANT"),
         Binding("f", "follow_up", "Follow up", show=False, tooltip="Set the next follow-up day"),
-        Binding("z", "snooze", "Snooze", show=False, tooltip="Snooze the follow-up"),
+        Binding("z", "snooze", "Snooze follow-up", show=False, tooltip="Snooze the follow-up"),
         Binding("d", "due", "Due", show=False, tooltip="Inbox: New leads / follow-ups due"),
+        Binding("s", "hide", "Snooze", id="hide", tooltip="Inbox: hide the lead until a day"),
         Binding("n", "quick_add", "Add", tooltip="Add a lead"),
         Binding("slash", "search", "Find", key_display="/", tooltip="Find a lead by any word"),
+        Binding(
+            "ctrl+f",
+            "filter",
+            "Filter",
+            id="filter",
+            show=False,  # the footer's 80 columns go to the commoner keys
+            tooltip="Filter the inbox and board: source, owner, temperature, score, ...",
+        ),
+        Binding(
+            "exclamation_mark",
+            "toggle_filter('overdue')",
+            "Overdue",
+            key_display="!",
+            id="filter-overdue",
+            show=False,
+            tooltip="Filter: only overdue follow-ups (again: all)",
+        ),
+        Binding(
+            "tilde",
+            "toggle_filter('rotting')",
+            "Rotting",
+            key_display="~",
+            id="filter-rotting",
+            show=False,
+            tooltip="Filter: only rotting leads (again: all)",
+        ),
         Binding(
             "o",
             "toggle_order",
@@ -145,32 +185,39 @@ class MainScreen(Screen[None]):
             "[",
             "step_lead(-1)",
             "Previous lead",
+            id="previous-lead",
             show=False,
             tooltip="Lead tab: previous lead in the list",
         ),
         Binding(
-            "]", "step_lead(1)", "Next lead", show=False, tooltip="Lead tab: next lead in the list"
+            "]", "step_lead(1)", "Next lead", id="next-lead", show=False,
+            tooltip="Lead tab: next lead in the list",
         ),
-        Binding("1", "show_tab('inbox')", "Inbox", show=False, tooltip="Inbox tab"),
-        Binding("2", "show_tab('pipeline')", "Pipeline", show=False, tooltip="Pipeline tab"),
-        Binding("3", "show_tab('lead')", "Lead", show=False, tooltip="Lead tab"),
-        Binding("4", "show_tab('kpis')", "KPIs", show=False, tooltip="KPIs tab"),
+        Binding("1", "show_tab('inbox')", "Inbox", id="tab-inbox", show=False, tooltip="Inbox tab"),
+        Binding(
+            "2", "show_tab('pipeline')", "Pipeline", id="tab-pipeline", show=False,
+            tooltip="Pipeline tab",
+        ),
+        Binding("3", "show_tab('lead')", "Lead", id="tab-lead", show=False, tooltip="Lead tab"),
+        Binding("4", "show_tab('kpis')", "KPIs", id="tab-kpis", show=False, tooltip="KPIs tab"),
         Binding("question_mark", "keys", "Keys", key_display="?", tooltip="Show every key"),
         Binding("q", "quit", "Quit", tooltip="Quit (waits for a save in progress)"),
-    ]
+    ])  # fmt: skip
 
     def __init__(self, repo: Repository) -> None:
         super().__init__()
         self.repo = repo
         self._came_from: SteppableList | None = None
+        self.only = LeadFilter()  # what the inbox and the board show
 
     def compose(self) -> ComposeResult:
         yield Header(icon="◆")
+        yield Static("", id="filter-bar")
         with TabbedContent(initial="inbox"):
             with TabPane("1 Inbox", id="inbox"):
-                yield InboxPane(self.repo.clock, id="inbox-pane")
+                yield InboxPane(self.repo.clock, self.selection, id="inbox-pane")
             with TabPane("2 Pipeline", id="pipeline"):
-                yield BoardPane(id="board")
+                yield BoardPane(self.selection, id="board")
             with TabPane("3 Lead", id="lead"):
                 yield DetailPane(id="detail")
             with TabPane("4 KPIs", id="kpis"):
@@ -181,7 +228,6 @@ class MainScreen(Screen[None]):
         # Live refresh: when another rep (or the CLI, or cron) commits to the
         # file, re-read what is on screen. Dialogs are separate screens, so a
         # refresh never disturbs typing in a form.
-        self._pending_saves = 0
         self._watcher = self.repo.watcher()
         self.set_interval(WATCH_INTERVAL_SECONDS, self._look_for_changes)
         # Scores kept current with no cron job: at start (which also applies a
@@ -225,6 +271,7 @@ class MainScreen(Screen[None]):
     @on(TabbedContent.TabActivated)
     def _tab_shown(self) -> None:
         tab = self.active_tab
+        self._show_filter()
         self._focus_tab(tab)  # also for tabs chosen with the mouse
         # A pane reads the database when it is shown (this also fires for the
         # first tab at start-up), so start-up loads only the inbox.
@@ -262,6 +309,14 @@ class MainScreen(Screen[None]):
         elsewhere); enter on the Lead tab has nothing further to open."""
         if action == "step_lead":
             return self.active_tab == "lead"
+        if action == "hide":
+            inbox = self.query_one(InboxPane)
+            on_inbox = self.active_tab == "inbox" and inbox.view == "new"
+            return on_inbox and inbox.selected_lead_id() is not None
+        if action in ("mark", "mark_all"):
+            return self.active_tab in ("inbox", "pipeline") and self.selected_lead_id() is not None
+        if action == "unmark":
+            return bool(self.selection)
         if action in LEAD_ACTIONS:
             if action == "open_lead" and self.active_tab == "lead":
                 return False
@@ -312,55 +367,6 @@ class MainScreen(Screen[None]):
         self.query_one(DetailPane).show_lead(lead_id)
 
     # ----------------------------------------------------------- writes
-
-    def action_advance(self) -> None:
-        def advance(repo: Repository, lead_id: int, seen: Stage | None) -> Lead:
-            return repo.advance(lead_id, seen=seen)
-
-        lead_id, seen = self.selected_lead_id(), self.selected_stage()
-        if lead_id is None or seen is None or not pipeline.qualifies(seen):
-            self._write_selected(advance)
-            return
-
-        def check_bant(lead: Lead) -> None:
-            """Qualifying on thin BANT is allowed, but asked first."""
-            if lead.bant_yes() >= BANT_YES_TO_QUALIFY:
-                self._write(lead.id, seen, advance)
-                return
-            question = f"Qualify #{lead.id} {lead.name}?"
-            detail = (
-                f"Only {lead.bant_yes()} of {len(BANT_CRITERIA)} BANT answers are yes"
-                f" ({BANT_YES_TO_QUALIFY} expected); c sets them."
-            )
-            self.app.push_screen(
-                ConfirmScreen(question, detail),
-                lambda yes: self._write(lead.id, seen, advance) if yes else None,
-            )
-
-        self._with_lead(lead_id, check_bant)
-
-    def action_win(self) -> None:
-        self._write_selected(lambda repo, lead_id, seen: repo.win(lead_id, seen=seen))
-
-    def action_back(self) -> None:
-        self._write_selected(lambda repo, lead_id, seen: repo.back(lead_id, seen=seen))
-
-    def action_reopen(self) -> None:
-        self._write_selected(lambda repo, lead_id, seen: repo.reopen(lead_id, seen=seen))
-
-    def action_lose(self) -> None:
-        lead_id, seen = self.selected_lead_id(), self.selected_stage()
-
-        def ask(lead: Lead) -> None:
-            def chosen(reason: str | None) -> None:
-                if reason:
-                    self._write(
-                        lead.id, seen, lambda repo, _, seen: repo.lose(lead.id, reason, seen=seen)
-                    )
-
-            self.app.push_screen(LoseReasonScreen(lead.name), chosen)
-
-        self._with_lead(lead_id, ask)
 
     def action_log_touch(self) -> None:
         def ask(lead: Lead) -> None:
@@ -438,24 +444,37 @@ class MainScreen(Screen[None]):
     def action_snooze(self) -> None:
         self._ask_follow_up(snooze=True)
 
-    def _ask_follow_up(self, *, snooze: bool) -> None:
+    def action_hide(self) -> None:
+        self._ask_follow_up(snooze=False, hide=True)
+
+    def _ask_follow_up(self, *, snooze: bool, hide: bool = False) -> None:
         def said(saved: Lead) -> str:
             return follow_up_said(saved, self.repo.clock())
 
         def ask(lead: Lead) -> None:
-            def answered(answer: FollowUpAnswer | SnoozeAnswer | None) -> None:
+            def answered(answer: FollowUpAnswer | SnoozeAnswer | HideAnswer | None) -> None:
                 if isinstance(answer, SnoozeAnswer):
                     days = answer.days
                     self._save(lambda repo: repo.snooze(lead.id, days), said)
                 elif isinstance(answer, FollowUpAnswer):
                     when = answer.when
                     self._save(lambda repo: repo.set_follow_up(lead.id, when), said)
+                elif isinstance(answer, HideAnswer):
+                    self._hide(lead, answer.until)
 
-            self.app.push_screen(
-                FollowUpScreen(lead.name, self.repo.clock, snooze=snooze), answered
-            )
+            screen = FollowUpScreen(lead.name, self.repo.clock, snooze=snooze, hide=hide)
+            self.app.push_screen(screen, answered)
 
         self._with_lead(self.selected_lead_id(), ask)
+
+    def _hide(self, lead: Lead, until: datetime) -> None:
+        """Out of the inbox until a day: gone from the list at once, the
+        cursor on the next lead, as with a move."""
+        self.query_one(InboxPane).forget(lead.id)
+        self._save(
+            lambda repo: repo.hide_until(lead.id, until),
+            lambda saved: f"{saved.tag()}: hidden until {until:%a %d %b}; u brings it back",
+        )
 
     def action_due(self) -> None:
         """The inbox between New leads and the Due list (follow-ups up to today)."""
@@ -494,11 +513,6 @@ class MainScreen(Screen[None]):
         pinned = None if temperature == "auto" else Temperature(temperature)
         self._save(lambda repo: repo.pin_temperature(lead_id, pinned), pin_said)
 
-    def _with_lead(self, lead_id: int | None, then: Callable[[Lead], None]) -> None:
-        """Read the lead fresh (a dialog names it), then carry on with it."""
-        if lead_id is not None:
-            run_db(self, lambda repo: repo.get_lead(lead_id), then, key="lead-lookup")
-
     def _save(self, job: Callable[[Repository], Lead], message: Callable[[Lead], str]) -> None:
         """A write that keeps the lead where it is: say what happened, re-read."""
 
@@ -512,6 +526,47 @@ class MainScreen(Screen[None]):
             self, self._own_write(job), saved, key=WRITE_GROUP, on_error=lambda: self._saving(-1)
         )
 
+    # ---------------------------------------------------------- filter
+
+    def action_filter(self, start: str | None = None) -> None:
+        """The filter prompt, holding the filter in effect (or `start`)."""
+
+        def chosen(only: LeadFilter | None) -> None:
+            if only is not None:
+                self.apply_filter(only)
+
+        self.app.push_screen(FilterScreen(self.only.text() if start is None else start), chosen)
+
+    def action_toggle_filter(self, flag: str) -> None:
+        """`!` and `~`: only overdue, only rotting leads; again: all."""
+        self.apply_filter(self.only.with_(**{flag: not getattr(self.only, flag)}))
+
+    def filter_by(self, field: str, value: str) -> None:
+        """A palette filter ("Filter by source: referral") added to the rest."""
+        if field == "clear":
+            self.apply_filter(LeadFilter())
+        elif field in ("owner", "score"):
+            self.action_filter(f"{self.only.text()} {field}:".lstrip())
+        else:
+            self.apply_filter(self.only.with_(**{field: filters.parse(value).__dict__[field]}))
+
+    def apply_filter(self, only: LeadFilter) -> None:
+        self.only = only
+        self.query_one(InboxPane).only = only
+        self.query_one(BoardPane).only = only
+        self._show_filter()
+        self.reload_all()
+
+    def _show_filter(self) -> None:
+        """The filter in effect, in a line above the inbox and the board."""
+        bar = self.query_one("#filter-bar", Static)
+        bar.display = bool(self.only) and self.active_tab in ("inbox", "pipeline")
+        bar.update(
+            Content.assemble(
+                ("Filter ", "bold"), self.only.text(), ("  ctrl+f change · empty clears", "dim")
+            )
+        )
+
     def action_toggle_order(self) -> None:
         inbox, board = self.query_one(InboxPane), self.query_one(BoardPane)
         order = "chance" if inbox.order == "score" else "score"
@@ -520,60 +575,6 @@ class MainScreen(Screen[None]):
         self.reload_all()
         label = "learned win chance" if order == "chance" else "rule score"
         self.notify(f"Ranked by {label}", timeout=2)
-
-    def _write_selected(self, change: Move) -> None:
-        lead_id = self.selected_lead_id()
-        if lead_id is not None:
-            self._write(lead_id, self.selected_stage(), change)
-
-    def _write(self, lead_id: int, seen: Stage | None, change: Move) -> None:
-        """Every move takes the lead out of its current list, so drop it there
-        at once; the cursor lands on the next lead before the write returns,
-        and a second keypress can never hit the same lead twice. `seen` is the
-        stage the user saw: if a teammate moved the lead since, the repository
-        refuses (StaleLead) and the notification says who and when."""
-        # (The Due list keeps a moved lead while its follow-up is due; there
-        # the stage check stops a second keypress from moving it twice.)
-        if self.active_tab in ("inbox", "pipeline") and self.query_one(InboxPane).view == "new":
-            self.query_one(InboxPane).forget(lead_id)
-            self.query_one(BoardPane).forget(lead_id)
-
-        def done(lead: Lead) -> None:
-            self._saving(-1)
-            self.notify(f"#{lead.id} {lead.name} → {lead.stage.label}", markup=False, timeout=3)
-            self.reload_all()
-
-        def failed() -> None:
-            self._saving(-1)
-            self.reload_all()
-
-        self._saving(+1)
-        run_db(
-            self,
-            self._own_write(lambda repo: change(repo, lead_id, seen)),
-            done,
-            key=WRITE_GROUP,
-            on_error=failed,
-        )
-
-    def _own_write(self, job: Callable[[Repository], T]) -> Callable[[Repository], T]:
-        """Run a write, then tell the watcher the commit was ours: the reload
-        that follows every write re-reads everything committed up to then, so
-        live refresh must not reload a second time for it."""
-
-        def write(repo: Repository) -> T:
-            result = job(repo)
-            self._watcher.changed()
-            return result
-
-        return write
-
-    def _saving(self, step: int) -> None:
-        """Show in the header that a save is pending: it may be waiting for a
-        teammate's lock (up to the busy timeout) while the UI stays live."""
-        self._pending_saves += step
-        name = self.repo.path.name
-        self.app.sub_title = f"{name} · saving…" if self._pending_saves else name
 
     def action_quick_add(self) -> None:
         def submitted(result: QuickAddResult | None) -> None:
@@ -728,20 +729,23 @@ class MainScreen(Screen[None]):
         def actions(bindings: list[Binding], lead_keys: bool) -> list[Binding]:
             return [b for b in bindings if (b.action in LEAD_ACTIONS) == lead_keys]
 
-        own = [b for b in self.BINDINGS if isinstance(b, Binding)]
+        keymap = cast(LeadApp, self.app).settings.keymap
+        own = [b for b in (*MovesScreen.BINDINGS, *self.BINDINGS) if isinstance(b, Binding)]
         stepping = [b for b in own if b.action.startswith("step_lead")]
         own = [b for b in own if b not in stepping]
         groups = {
-            "Any tab": describe(actions(own, lead_keys=False)),
-            "Inbox, Pipeline and Lead: the selected lead": describe(actions(own, lead_keys=True)),
-            "Lead tab": [*describe(stepping), ("enter", "A history line in full")],
+            "Any tab": describe(actions(own, lead_keys=False), keymap),
+            "Inbox, Pipeline and Lead: the selected lead": describe(
+                actions(own, lead_keys=True), keymap
+            ),
+            "Lead tab": [*describe(stepping, keymap), ("enter", "A history line in full")],
             "Moving around": [
-                *describe(InboxTable.BINDINGS),
-                *describe(BoardPane.BINDINGS),
+                *describe(InboxTable.BINDINGS, keymap),
+                *describe(BoardPane.BINDINGS, keymap),
                 ("↑ ↓ pgup pgdn", "Move in a list"),
             ],
             "KPIs tab": [
-                *describe(KpiPane.BINDINGS),
+                *describe(KpiPane.BINDINGS, keymap),
                 ("tab", "Next section; its definitions show at the bottom"),
             ],
             "Dialogs": [("enter", "Save"), ("esc", "Cancel"), ("tab", "Next field")],
@@ -765,6 +769,17 @@ class MainScreen(Screen[None]):
         self.app.exit()
 
 
+def binding_ids() -> set[str]:
+    """Every id config.toml's [keys] can remap."""
+    owners = (MovesScreen, MainScreen, InboxTable, CardList, BoardPane, KpiPane)
+    return {
+        binding.id
+        for owner in owners
+        for binding in owner.BINDINGS
+        if isinstance(binding, Binding) and binding.id
+    }
+
+
 class LeadApp(App[None]):
     TITLE = "leadtui"
     SUB_TITLE = __version__
@@ -772,10 +787,19 @@ class LeadApp(App[None]):
     ENABLE_COMMAND_PALETTE = True
     COMMANDS = App.COMMANDS | {ImportCommands, LeadCommands}
 
-    def __init__(self, repo: Repository) -> None:
+    def __init__(self, repo: Repository, settings: Settings | None = None) -> None:
         super().__init__()
         self.repo = repo
+        self.settings = settings or Settings()
         self.sub_title = repo.path.name
+        known = binding_ids()
+        unknown = sorted(set(self.settings.keymap) - known)
+        if unknown:
+            raise InvalidInput(
+                f"{config_path()}: [keys] {unknown[0]!r} is not a key's id;"
+                f" the ids are {', '.join(sorted(known))} (and ? shows them)"
+            )
+        self.set_keymap(self.settings.keymap)
 
     def get_default_screen(self) -> MainScreen:
         return MainScreen(self.repo)

@@ -1,5 +1,8 @@
 """The Pipeline tab: one column per stage, cards paged in from SQL."""
 
+from datetime import datetime
+
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import HorizontalScroll, Vertical
@@ -7,11 +10,14 @@ from textual.content import Content
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from leadtui.filters import LeadFilter
 from leadtui.models import Lead, Stage, format_money
 from leadtui.pipeline import BOARD_STAGES, WIN_PROBABILITY
 from leadtui.repository import Repository, page_key
 from leadtui.tui import render
 from leadtui.tui.dbwork import app_now, run_db
+from leadtui.tui.help import with_ids
+from leadtui.tui.selection import Selection
 
 PAGE_SIZE = 50
 # Column width 26 (styles/leadtui.tcss) less border, padding and scrollbar.
@@ -24,20 +30,23 @@ Totals = dict[Stage, tuple[int, int]]
 class CardList(OptionList):
     """One column's cards; j/k move like the arrow keys."""
 
-    BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False, tooltip="Next card"),
-        Binding("k", "cursor_up", "Up", show=False, tooltip="Previous card"),
-        Binding("g", "first", "First", show=False, tooltip="First card"),
-        Binding("G", "last", "Last", show=False, tooltip="Last card loaded"),
-    ]
+    BINDINGS = with_ids(
+        [
+            Binding("j", "cursor_down", "Down", show=False, tooltip="Next card"),
+            Binding("k", "cursor_up", "Up", show=False, tooltip="Previous card"),
+            Binding("g", "first", "First", show=False, tooltip="First card"),
+            Binding("G", "last", "Last", show=False, tooltip="Last card loaded"),
+        ]
+    )
 
 
 class StageColumn(Vertical):
     """A header with the stage's true count and value, and its cards."""
 
-    def __init__(self, stage: Stage) -> None:
+    def __init__(self, stage: Stage, selection: Selection) -> None:
         super().__init__(id=f"column-{stage.value}", classes="stage-column")
         self.stage = stage
+        self._selection = selection
         self.leads: list[Lead] = []
         self.has_more = False
         self.fetching = False
@@ -71,14 +80,22 @@ class StageColumn(Vertical):
             self.leads = []
         self.leads += leads
         now = app_now(self)
-        cards.add_options(
-            Option(render.card(lead, CARD_WIDTH, now), id=str(lead.id)) for lead in leads
-        )
+        cards.add_options(Option(self._card(lead, now), id=str(lead.id)) for lead in leads)
         if not append and cards.option_count:
             # Same card if it is still here (a teammate's change), else same place.
             ids = [lead.id for lead in self.leads]
             row = ids.index(kept_id) if kept_id in ids else highlighted or 0
             cards.highlighted = min(row, cards.option_count - 1)
+
+    def _card(self, lead: Lead, now: datetime) -> Text:
+        return render.card(lead, CARD_WIDTH, now, marked=lead.id in self._selection)
+
+    def show_marks(self, lead_ids: list[int]) -> None:
+        """Redraw the cards of leads just marked or unmarked."""
+        wanted, now = set(lead_ids), app_now(self)
+        for lead in self.leads:
+            if lead.id in wanted:
+                self.cards.replace_option_prompt(str(lead.id), self._card(lead, now))
 
     def selected_lead_id(self) -> int | None:
         cards = self.cards
@@ -106,39 +123,47 @@ class StageColumn(Vertical):
 class BoardPane(HorizontalScroll):
     """All stage columns side by side; h/l (or ←/→) move between them."""
 
-    BINDINGS = [
-        Binding("h,left", "column(-1)", "Prev column", show=False, tooltip="Column to the left"),
-        Binding("l,right", "column(1)", "Next column", show=False, tooltip="Column to the right"),
+    BINDINGS = with_ids([
+        Binding("h,left", "column(-1)", "Prev column", id="column-left", show=False,
+                tooltip="Column to the left"),
+        Binding("l,right", "column(1)", "Next column", id="column-right", show=False,
+                tooltip="Column to the right"),
         Binding("F", "fold_lost", "Fold Lost", show=False, tooltip="Fold the Lost column"),
-    ]
+    ])  # fmt: skip
 
     # "score" (rule score) or "chance" (learned win chance), set from the screen.
     order = "score"
+    only = LeadFilter()  # the filter in effect, set from the screen
 
     def sort_by(self, order: str) -> None:
         """Takes effect at the next reload (the screen reloads the visible pane)."""
         self.order = order
 
+    def __init__(self, selection: Selection, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._selection = selection
+
     def compose(self) -> ComposeResult:
         for stage in BOARD_STAGES:
-            yield StageColumn(stage)
+            yield StageColumn(stage, self._selection)
 
     @property
     def columns(self) -> list[StageColumn]:
         return list(self.query(StageColumn))
 
-    def reload(self) -> None:
+    def reload(self, *, select: int | None = None) -> None:
         """Totals for every header plus the first pages (as deep as already
-        loaded) of every column: one aggregate query and one page per column."""
+        loaded) of every column: one aggregate query and one page per column.
+        With `select`, the cursor goes to that lead's card if it is loaded."""
         limits = {column.stage: max(PAGE_SIZE, len(column.leads)) for column in self.columns}
-        order = self.order
+        order, only = self.order, self.only
 
         def job(repo: Repository) -> tuple[Totals, dict[Stage, list[Lead]]]:
             pages = {
-                stage: repo.leads_in_stage(stage, limit=limit, order=order)
+                stage: repo.leads_in_stage(stage, limit=limit, order=order, only=only)
                 for stage, limit in limits.items()
             }
-            return repo.stage_totals(), pages
+            return repo.stage_totals(only), pages
 
         def done(result: tuple[Totals, dict[Stage, list[Lead]]]) -> None:
             totals, pages = result
@@ -146,6 +171,10 @@ class BoardPane(HorizontalScroll):
                 column.set_total(*totals.get(column.stage, (0, 0)))
                 column.show(pages[column.stage])
                 column.has_more = len(pages[column.stage]) == limits[column.stage]
+                ids = [lead.id for lead in column.leads]
+                if select in ids and column.display:
+                    column.cards.highlighted = ids.index(select)
+                    self.screen.set_focus(column.cards)
 
         run_db(self, job, done, key="board")
 
@@ -157,11 +186,13 @@ class BoardPane(HorizontalScroll):
             self._fetch_next_page(column)
 
     def _fetch_next_page(self, column: StageColumn) -> None:
-        after, order = page_key(column.leads[-1], self.order), self.order
+        after, order, only = page_key(column.leads[-1], self.order), self.order, self.only
         column.fetching = True
 
         def job(repo: Repository) -> list[Lead]:
-            return repo.leads_in_stage(column.stage, after=after, limit=PAGE_SIZE, order=order)
+            return repo.leads_in_stage(
+                column.stage, after=after, limit=PAGE_SIZE, order=order, only=only
+            )
 
         def done(leads: list[Lead]) -> None:
             column.fetching = False
@@ -199,3 +230,7 @@ class BoardPane(HorizontalScroll):
     def forget(self, lead_id: int) -> None:
         for column in self.columns:
             column.forget(lead_id)
+
+    def show_marks(self, lead_ids: list[int]) -> None:
+        for column in self.columns:
+            column.show_marks(lead_ids)

@@ -1,13 +1,15 @@
-"""Palette commands (ctrl+p) beyond Textual's own: finding duplicates, and
-classifying the selected lead ("Temperature: hot", "Lifecycle: SQL", "BANT
-budget: yes") without opening a form. Each calls a method of the main screen."""
+"""Palette commands (ctrl+p) beyond Textual's own: every key's action by
+name ("Advance lead", "Lose lead…", "Jump to lead…"), filters ("Filter by
+source: referral"), finding duplicates, and classifying the selected lead
+("Temperature: hot", "Lifecycle: SQL", "BANT budget: yes") without opening a
+form. Each calls a method of the main screen."""
 
 from collections.abc import Callable, Iterator
 from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from leadtui.models import BANT_CRITERIA, BANT_PREFIX, Answer, Fit, Lifecycle
+from leadtui.models import BANT_CRITERIA, BANT_PREFIX, Answer, Fit, Lifecycle, Source, Temperature
 
 Command = tuple[str, str, Callable[[object], None]]
 
@@ -21,9 +23,52 @@ def _call(method: str, *args: str) -> Callable[[object], None]:
     return run
 
 
+# (title, what it does, the main screen's action): every key, by name.
+ACTIONS = (
+    ("Jump to lead…", "Find a lead by any word of its name, company, email, phone", "search"),
+    ("Add a lead…", "Quick-add from one line", "quick_add"),
+    ("Advance lead", "Move the selected (or marked) leads to the next stage", "advance"),
+    ("Lose lead…", "Mark the selected (or marked) leads lost, with a reason", "lose"),
+    ("Win lead", "Mark the selected (or marked) leads won", "win"),
+    ("Move lead back", "Back one stage (advanced by mistake)", "back"),
+    ("Reopen lead", "Reopen a won or lost lead", "reopen"),
+    ("Open lead", "Show the selected lead in the Lead tab", "open_lead"),
+    ("Log a touch…", "An email, call, meeting, content sent, a note", "log_touch"),
+    ("Edit lead…", "Every field of the selected lead", "edit"),
+    ("Classify lead…", "Lifecycle, fit and BANT", "classify"),
+    ("Set follow-up…", "When to follow the selected lead up", "follow_up"),
+    ("Snooze follow-up…", "Push the follow-up by 1d, 3d, 1w, ...", "snooze"),
+    ("Hide lead from the inbox…", "Out of the triage queue until a day", "hide"),
+    ("Mark lead", "Mark the selected lead for a bulk move", "mark"),
+    ("Mark every lead in the list", "The inbox's or the column's loaded leads", "mark_all"),
+    ("Unmark all", "Clear the marks", "unmark"),
+    ("Undo", "Undo your last change", "undo"),
+    ("Redo", "Redo the change you undid", "redo"),
+    ("Show the Due list", "Follow-ups overdue, today and this week (again: New)", "due"),
+    ("Rank by score or win chance", "The inbox's and board's order", "toggle_order"),
+    ("Filter…", "By source, owner, temperature, score, overdue, rotting", "filter"),
+    ("Keys", "Every key of this screen", "keys"),
+)
+
+
 def _commands() -> Iterator[Command]:
     yield ("Find duplicates", "Groups of leads that look like one person; merge them",
            _call("find_duplicates"))  # fmt: skip
+    for title, help_text, action in ACTIONS:
+        yield title, help_text, _call(f"action_{action}")
+    for source in Source:
+        yield (f"Filter by source: {source.value}", "Only leads from this source",
+               _call("filter_by", "source", f"source:{source.value}"))  # fmt: skip
+    for warmth in Temperature:
+        yield (f"Filter by temperature: {warmth.value}", "Only leads this warm",
+               _call("filter_by", "temperature", warmth.value))  # fmt: skip
+    yield ("Filter by owner…", "Only one rep's leads", _call("filter_by", "owner", ""))
+    yield ("Filter by score range…", "e.g. 50-80 or 50+", _call("filter_by", "score", ""))
+    yield ("Filter: overdue follow-ups", "Only leads whose follow-up has passed (again: all)",
+           _call("action_toggle_filter", "overdue"))  # fmt: skip
+    yield ("Filter: rotting leads", "Only leads idle longer than their stage allows (again: all)",
+           _call("action_toggle_filter", "rotting"))  # fmt: skip
+    yield ("Clear filter", "Show every lead again", _call("filter_by", "clear", ""))
     for temperature in ("hot", "warm", "cold", "auto"):
         yield (f"Temperature: {temperature}", "Pin the selected lead's temperature",
                _call("pin_as", temperature))  # fmt: skip

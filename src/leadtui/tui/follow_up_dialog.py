@@ -1,5 +1,6 @@
-"""The `f` and `z` prompts: when to follow a lead up, or how long to snooze it.
-They validate inline and return the answer; the caller writes."""
+"""The `f`, `z` and `s` prompts: when to follow a lead up, how long to snooze
+its follow-up, or until when to hide it from the inbox. They validate inline
+and return the answer; the caller writes."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from leadtui.clock import parse_follow_up
 from leadtui.errors import InvalidInput
 
 SNOOZES = {"1d": 1, "2d": 2, "3d": 3, "1w": 7, "2w": 14, "1m": 30}
+HIDES = ["1d", "3d", "1w", "2w", "tomorrow"]
 
 
 @dataclass(frozen=True)
@@ -30,20 +32,33 @@ class SnoozeAnswer:
     days: int
 
 
-class FollowUpScreen(ModalScreen[FollowUpAnswer | SnoozeAnswer | None]):
+@dataclass(frozen=True)
+class HideAnswer:
+    until: datetime  # out of the inbox until this day
+
+
+Answer = FollowUpAnswer | SnoozeAnswer | HideAnswer
+
+
+class FollowUpScreen(ModalScreen[Answer | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, lead_name: str, now: Callable[[], datetime], *, snooze: bool) -> None:
+    def __init__(
+        self, lead_name: str, now: Callable[[], datetime], *, snooze: bool, hide: bool = False
+    ) -> None:
         super().__init__()
         self.lead_name = lead_name
         self.now = now
         self.snooze = snooze
+        self.hide = hide
 
     def compose(self) -> ComposeResult:
-        verb = "Snooze" if self.snooze else "Follow up"
+        verb = "Snooze" if self.snooze else "Hide from the inbox" if self.hide else "Follow up"
         hint = (
             "1d, 3d, 1w, 2w or 1m"
             if self.snooze
+            else "until 1d, 3d, 1w, fri or 2026-12-01"
+            if self.hide
             else "today, tomorrow, fri, 3d, 2w or 2026-12-01; empty clears it"
         )
         with Vertical(id="follow-up-dialog", classes="dialog"):
@@ -54,7 +69,8 @@ class FollowUpScreen(ModalScreen[FollowUpAnswer | SnoozeAnswer | None]):
                 placeholder=hint,
                 id="follow-up-when",
                 suggester=SuggestFromList(
-                    list(SNOOZES) if self.snooze else ["tomorrow", "today"], case_sensitive=False
+                    list(SNOOZES) if self.snooze else HIDES if self.hide else ["tomorrow", "today"],
+                    case_sensitive=False,
                 ),
             )
             yield Static("", id="follow-up-error", classes="field-error", markup=False)
@@ -69,13 +85,18 @@ class FollowUpScreen(ModalScreen[FollowUpAnswer | SnoozeAnswer | None]):
                 return
             self._error(f"snooze by one of {', '.join(SNOOZES)}")
             return
-        if not text:
+        if not text and not self.hide:
             self.dismiss(FollowUpAnswer(None))
             return
         try:
-            self.dismiss(FollowUpAnswer(parse_follow_up(text, self.now())))
+            when = parse_follow_up(text, self.now())
         except InvalidInput as error:
             self._error(str(error).removeprefix("follow-up: "))
+            return
+        if self.hide and when <= self.now():
+            self._error("hide it until a day after today")
+            return
+        self.dismiss(HideAnswer(when) if self.hide else FollowUpAnswer(when))
 
     def _error(self, message: str) -> None:
         error = self.query_one("#follow-up-error", Static)

@@ -1,7 +1,8 @@
 """The `?` screen: every key, grouped, read from the bindings themselves so
 the help can never drift from what the keys really do."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -11,13 +12,29 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 
-def describe(bindings: Iterable[BindingType]) -> list[tuple[str, str]]:
+def with_ids(bindings: Iterable[Binding], prefix: str = "") -> list[BindingType]:
+    """Every binding with an id (its action's name, "open_lead" -> "open-lead",
+    unless it has one), by which config.toml's [keys] remaps it."""
+    return [
+        replace(binding, id=binding.id or prefix + binding.action.replace("_", "-"))
+        for binding in bindings
+    ]
+
+
+def describe(
+    bindings: Iterable[BindingType], keymap: Mapping[str, str] | None = None
+) -> list[tuple[str, str]]:
+    """(keys, what they do [id]) for each binding, keys as remapped."""
     rows: list[tuple[str, str]] = []
     for binding in bindings:
         if not isinstance(binding, Binding) or not binding.description:
             continue
-        keys = ", ".join(binding.key_display or key for key in binding.key.split(","))
-        rows.append((keys, binding.tooltip or binding.description))
+        remapped = (keymap or {}).get(binding.id or "")
+        shown = remapped.split(",") if remapped else binding.key.split(",")
+        display = binding.key_display if not remapped else None
+        keys = ", ".join(display or key for key in shown)
+        what = binding.tooltip or binding.description
+        rows.append((keys, f"{what} [{binding.id}]" if binding.id else what))
     return rows
 
 

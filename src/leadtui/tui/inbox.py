@@ -14,10 +14,13 @@ from textual.widgets import DataTable, Static
 from textual.widgets.data_table import ColumnKey
 
 from leadtui.clock import Clock, to_iso
+from leadtui.filters import LeadFilter
 from leadtui.models import Lead, Stage
 from leadtui.repository import Repository, page_key
 from leadtui.tui import render
 from leadtui.tui.dbwork import run_db
+from leadtui.tui.help import with_ids
+from leadtui.tui.selection import Selection
 
 PAGE_SIZE = 100
 # Fetch the next page when the cursor comes this close to the last loaded row.
@@ -32,13 +35,15 @@ EMPTY_DUE = "Nothing due: no follow-ups overdue, today or this week. Press d for
 class InboxTable(DataTable[object]):
     """The inbox rows; j/k move like the arrow keys, as on the board."""
 
-    BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False, tooltip="Next lead / card"),
-        Binding("k", "cursor_up", "Up", show=False, tooltip="Previous lead / card"),
-        Binding("g", "scroll_top", "First", show=False, tooltip="First lead / card"),
-        # The last one loaded: pages load as the cursor nears the end.
-        Binding("G", "scroll_bottom", "Last", show=False, tooltip="Last lead / card loaded"),
-    ]
+    BINDINGS = with_ids(
+        [
+            Binding("j", "cursor_down", "Down", show=False, tooltip="Next lead / card"),
+            Binding("k", "cursor_up", "Up", show=False, tooltip="Previous lead / card"),
+            Binding("g", "scroll_top", "First", show=False, tooltip="First lead / card"),
+            # The last one loaded: pages load as the cursor nears the end.
+            Binding("G", "scroll_bottom", "Last", show=False, tooltip="Last lead / card loaded"),
+        ]
+    )
 
 
 class InboxPane(Vertical):
@@ -54,9 +59,10 @@ class InboxPane(Vertical):
     """A DataTable holding only the pages the user has scrolled to (keyset-
     paged SQL), so opening the inbox costs the same at 30 or 1M leads."""
 
-    def __init__(self, clock: Clock, *, id: str | None = None) -> None:
+    def __init__(self, clock: Clock, selection: Selection, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._clock = clock
+        self._selection = selection
 
     def compose(self) -> ComposeResult:
         yield Static(NO_LEADS, id="inbox-empty", markup=False)
@@ -74,11 +80,12 @@ class InboxPane(Vertical):
             ("Age", 5),  # "today" in the Due list
         ):
             table.add_column(label, width=width, key=label.lower())
+        self.only = LeadFilter()  # set by the screen (ctrl+f, !, ~, the palette)
         self.order = "score"  # or "chance": the learned win chance
         self.view = "new"  # or "due": open leads with a follow-up this week, soonest first
         self.sort_by(self.order)
         self._cursors: dict[str, Any] = {}  # row key -> sort key for paging
-        self._stages: dict[str, Stage] = {}  # row key -> the stage shown
+        self._leads: dict[str, Lead] = {}  # row key -> the lead shown
         self._has_more = False
         self._fetching = False
         self._select_next: int | None = None
@@ -94,10 +101,13 @@ class InboxPane(Vertical):
         fetch = self._fetcher()
 
         counting, known = self.view == "new", self.untriaged  # the Due tab shows no count
+        now, only = self._clock(), self.only
 
         def job(repo: Repository) -> tuple[list[Lead], bool, int]:
             leads = fetch(repo, None, limit)
-            untriaged = repo.count_in_stage(Stage.NEW) if counting else known
+            untriaged = (
+                repo.count_in_stage(Stage.NEW, awake_at=now, only=only) if counting else known
+            )
             return leads, bool(leads) or repo.has_leads(), untriaged
 
         if select is not None:
@@ -118,6 +128,7 @@ class InboxPane(Vertical):
             row = ids.index(keep)
         table.clear()
         self._cursors.clear()
+        self._leads.clear()
         self._append(leads)
         self._has_more = len(leads) == limit
         if table.row_count:
@@ -132,9 +143,12 @@ class InboxPane(Vertical):
         now = self._clock()
         for lead in leads:
             key = str(lead.id)
-            self.table.add_row(*render.inbox_row(lead, now, due=self.view == "due"), key=key)
+            marked = lead.id in self._selection
+            self.table.add_row(
+                *render.inbox_row(lead, now, due=self.view == "due", marked=marked), key=key
+            )
             self._cursors[key] = self._page_key(lead)
-            self._stages[key] = lead.stage
+            self._leads[key] = lead
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         near_end = event.cursor_row >= self.table.row_count - PREFETCH_MARGIN
@@ -161,15 +175,18 @@ class InboxPane(Vertical):
 
     def _fetcher(self) -> Callable[[Repository, Any, int], list[Lead]]:
         """How this view reads a page: (repo, after, limit) -> leads."""
+        now, only = self._clock(), self.only
         if self.view == "due":
-            now = self._clock()
             # Due today or late, then what comes up in the week ahead.
             ahead = timedelta(days=1 + DUE_LOOKAHEAD_DAYS)
             until = datetime.combine(now.astimezone(UTC).date() + ahead, time(), UTC)
-            return lambda repo, after, limit: repo.due_leads(until=until, after=after, limit=limit)
+            return lambda repo, after, limit: repo.due_leads(
+                until=until, after=after, limit=limit, only=only
+            )
         order = self.order
+        # Leads hidden with `s` stay out until their day comes.
         return lambda repo, after, limit: repo.leads_in_stage(
-            Stage.NEW, after=after, limit=limit, order=order
+            Stage.NEW, after=after, limit=limit, order=order, awake_at=now, only=only
         )
 
     def _page_key(self, lead: Lead) -> Any:
@@ -212,8 +229,20 @@ class InboxPane(Vertical):
         return self.selected_lead_id()
 
     def selected_stage(self) -> Stage | None:
-        lead_id = self.selected_lead_id()
-        return self._stages.get(str(lead_id)) if lead_id is not None else None
+        lead = self._leads.get(str(self.selected_lead_id()))
+        return lead.stage if lead else None
+
+    def loaded(self) -> list[tuple[int, Stage]]:
+        """Every lead on the loaded pages, with its stage as shown."""
+        return [(self._leads[key].id, self._leads[key].stage) for key in self._cursors]
+
+    def show_marks(self, lead_ids: list[int]) -> None:
+        """Redraw the name cells of leads just marked or unmarked."""
+        for lead_id in lead_ids:
+            lead = self._leads.get(str(lead_id))
+            if lead and str(lead_id) in self._cursors:
+                marked = lead_id in self._selection
+                self.table.update_cell(str(lead_id), "name", render.name_cell(lead, marked=marked))
 
     def forget(self, lead_id: int) -> None:
         """Drop a lead the user just moved out of New, before the write lands,

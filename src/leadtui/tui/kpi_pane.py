@@ -35,6 +35,7 @@ from leadtui.repository import Repository
 from leadtui.repository.kpi_store import KpiCore, KpiTimes
 from leadtui.repository.scoring_store import CalibrationRow
 from leadtui.tui.dbwork import WRITE_GROUP, HasRepository, run_db
+from leadtui.tui.help import with_ids
 from leadtui.tui.kpi_forms import CustomWindowScreen, SpendInput, SpendScreen
 
 BAR_WIDTH = 30
@@ -241,13 +242,16 @@ class SourceTable(DataTable[Text], can_focus=True):
 
 
 class KpiPane(VerticalScroll):
-    BINDINGS = [
-        Binding("d", "next_window", "Window", tooltip="Next window: 7d, 30d, 90d, 365d, all"),
-        Binding("D", "custom_window", "Dates", show=False, tooltip="Pick from and to dates"),
-        Binding("f", "next_owner", "Owner", tooltip="Next owner (all, then each rep)"),
-        Binding("s", "next_sort", "Sort", tooltip="Sort sources by the next column"),
-        Binding("dollar_sign", "spend", "Spend", key_display="$", tooltip="Record spend"),
-    ]
+    BINDINGS = with_ids(
+        prefix="kpi-",
+        bindings=[
+            Binding("d", "next_window", "Window", tooltip="Next window: 7d, 30d, 90d, 365d, all"),
+            Binding("D", "custom_window", "Dates", show=False, tooltip="Pick from and to dates"),
+            Binding("f", "next_owner", "Owner", tooltip="Next owner (all, then each rep)"),
+            Binding("s", "next_sort", "Sort", tooltip="Sort sources by the next column"),
+            Binding("dollar_sign", "spend", "Spend", key_display="$", tooltip="Record spend"),
+        ],
+    )
 
     def compose(self) -> ComposeResult:
         yield Static(id="kpi-window", markup=False)

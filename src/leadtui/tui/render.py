@@ -15,6 +15,7 @@ from textual.content import Content
 from leadtui.clock import age_label
 from leadtui.models import BANT_CRITERIA, Answer, HistoryEntry, Lead, Temperature, format_money
 from leadtui.pipeline import rotting
+from leadtui.tui.selection import MARK
 
 TEMPERATURE_STYLE = {
     Temperature.HOT: "bold red",
@@ -32,7 +33,15 @@ def temperature_cell(temperature: Temperature) -> Text:
     return cell(temperature.value, TEMPERATURE_STYLE[temperature])
 
 
-def inbox_row(lead: Lead, now: datetime, *, due: bool = False) -> tuple[Text, ...]:
+def name_cell(lead: Lead, *, marked: bool = False) -> Text:
+    """The inbox's name cell; a lead marked for a bulk move leads with ●."""
+    name = cell(lead.name, "bold")
+    return Text.assemble((MARK, "bold magenta"), name) if marked else name
+
+
+def inbox_row(
+    lead: Lead, now: datetime, *, due: bool = False, marked: bool = False
+) -> tuple[Text, ...]:
     """Name, company, source, temperature, score, win chance, and age (or, in
     the Due list, how late the follow-up is)."""
     if due and lead.follow_up_at is not None:
@@ -40,7 +49,7 @@ def inbox_row(lead: Lead, now: datetime, *, due: bool = False) -> tuple[Text, ..
     else:
         last = Text(age_label(lead.created_at, now), justify="right")
     return (
-        cell(lead.name, "bold"),
+        name_cell(lead, marked=marked),
         cell(lead.company),
         cell(lead.source.value),
         temperature_cell(lead.temperature),
@@ -82,17 +91,22 @@ def overdue(lead: Lead, now: datetime) -> bool:
     return lead.follow_up_at is not None and lead.follow_up_at <= now
 
 
-def card(lead: Lead, width: int, now: datetime | None = None) -> Text:
+def card(lead: Lead, width: int, now: datetime | None = None, *, marked: bool = False) -> Text:
     """A two-line board card, `width` cells wide, "!" marking an overdue
     follow-up and "~" a rotting lead (nothing done for longer than its stage
-    allows):
-    name .......... !~H75
+    allows), and ● one marked for a bulk move:
+    ● name ........ !~H75
     company ...... 42,000"""
     badge = f"{lead.temperature.value[0].upper()}{lead.score}"
     late = now is not None and overdue(lead, now)
     stale = now is not None and rotting(lead.stage, lead.last_activity(), now)
     marks = ("!" if late else "") + ("~" if stale else "")
-    first = _two_sided(lead.name, "bold", marks + badge, TEMPERATURE_STYLE[lead.temperature], width)
+    first = _two_sided(
+        (MARK if marked else "") + lead.name, "bold", marks + badge,
+        TEMPERATURE_STYLE[lead.temperature], width,
+    )  # fmt: skip
+    if marked:
+        first.stylize("bold magenta", 0, len(MARK))
     start = first.cell_len - len(badge) - len(marks)
     if late:
         first.stylize("bold red", start, start + 1)
@@ -181,12 +195,13 @@ def _follow_up_label(lead: Lead, now: datetime | None) -> str | None:
 
 
 def history_row(entry: HistoryEntry) -> tuple[Text, ...]:
-    """When, who, what."""
+    """When, who, what; a line an undo or redo wrote starts ↶ or ↷, and a
+    touch since undone is dimmed."""
     style = "magenta" if entry.type == "stage_change" else ""
     return (
         cell(f"{entry.at:%Y-%m-%d %H:%M}", "dim"),
         cell(entry.actor),
-        cell(entry.summary(), style),
+        cell(entry.described(), "dim strike" if entry.undone else style),
     )
 
 

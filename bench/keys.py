@@ -1,0 +1,134 @@
+"""Keypress latency, search per keystroke and peak memory, in a real pty at
+80x24, against a floor measured in the same run: a bare Textual app showing
+a 50-row DataTable, started the same way.
+
+    python -m bench.keys --db /tmp/1m-copy.db [--presses 30]
+
+It writes (each `a` advances a lead): use a copy. Latency is the time from
+writing a key to the pty until the emulated screen first differs (text or
+colour), which is what the eye sees; the median and the 90th percentile of
+`--presses` presses are printed.
+- `j` in the floor's DataTable, and `j` on the leadtui board (New column);
+- `a` on the board: the card leaves its column (the write follows);
+- `/` search: each keystroke of a lead's email until the results change,
+  and, beside it, the FTS5 query alone in-process for each prefix typed;
+- peak RSS (VmHWM) of the leadtui process with the board open and scrolled.
+"""
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+
+from bench.first_paint import FLOOR_APP
+from bench.ptyterm import Terminal, program_in_pty
+from leadtui.models import Stage
+from leadtui.repository import open_repository
+
+Snapshot = tuple[tuple[tuple[str, str, str], ...], ...]
+
+
+def snapshot(terminal: Terminal) -> Snapshot:
+    """Every cell's character and colours: a cursor move changes colours only."""
+    buffer = terminal.screen.buffer
+    return tuple(
+        tuple((cell.data, cell.fg, cell.bg) for cell in (buffer[y][x] for x in range(80)))
+        for y in range(24)
+    )
+
+
+def latency(terminal: Terminal, key: str, *, settle: float = 0.15) -> float:
+    """Seconds from writing `key` until the screen first changes; then let the
+    app finish drawing (reading on for `settle` seconds of quiet)."""
+    before = snapshot(terminal)
+    start = time.perf_counter()
+    terminal.type(key)
+    deadline = start + 30
+    while snapshot(terminal) == before:
+        if time.perf_counter() > deadline:
+            raise AssertionError(f"{key!r} changed nothing on screen:\n{terminal.text()}")
+        terminal._read(0.005)
+    seconds = time.perf_counter() - start
+    quiet_until = time.perf_counter() + settle
+    while time.perf_counter() < quiet_until:
+        terminal._read(0.01)
+    return seconds
+
+
+def peak_rss_mib(terminal: Terminal) -> float:
+    for line in Path(f"/proc/{terminal.process.pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def figures(samples: list[float]) -> str:
+    ordered = sorted(samples)
+    p90 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.9))]
+    return f"median {statistics.median(samples) * 1000:6.1f} ms, p90 {p90 * 1000:6.1f} ms"
+
+
+def presses(terminal: Terminal, key: str, count: int) -> list[float]:
+    return [latency(terminal, key) for _ in range(count)]
+
+
+def timed(call: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    call()
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--db", type=Path, required=True, help="a copy: `a` writes")
+    parser.add_argument("--presses", type=int, default=30)
+    args = parser.parse_args()
+    repo = open_repository(args.db)
+    top = repo.leads_in_stage(Stage.NEW, limit=args.presses + 5)
+    leads = repo.count_leads()
+    target = next(lead for lead in reversed(top) if lead.email)
+    assert target.email
+    with tempfile.TemporaryDirectory() as scratch:
+        cwd = Path(scratch)
+        (cwd / "floor.py").write_text(FLOOR_APP)
+        with program_in_pty([sys.executable, str(cwd / "floor.py")], cwd) as floor:
+            floor.wait_for("floor row 0")
+            latency(floor, "j", settle=0.3)  # the first press pays for warm-up
+            floor_j = presses(floor, "j", args.presses)
+        command = [sys.executable, "-m", "leadtui", "--db", str(args.db)]
+        with program_in_pty(command, cwd) as app:
+            app.wait_for(top[0].name[:19])
+            app.type("2")
+            app.wait_for("Pipeline")
+            time.sleep(1.0)  # the board's first pages and totals land
+            latency(app, "j", settle=0.3)
+            board_j = presses(app, "j", args.presses)
+            app.type("g")
+            time.sleep(0.3)
+            board_a = presses(app, "a", args.presses)
+            for _ in range(3):  # scroll a few pages: more cards in memory
+                app.type("\x1b[6~")
+                time.sleep(0.2)
+            memory = peak_rss_mib(app)
+            app.type("/")
+            app.wait_for("Find:")
+            typed = target.email[:12]
+            search_keys = [latency(app, char, settle=0.05) for char in typed]
+    in_process = [timed(partial(repo.search, typed[:n])) for n in range(1, len(typed) + 1)]
+    print(f"keys at {leads:,} leads, {args.presses} presses each, 80x24 pty")
+    print(f"  floor j (bare Textual DataTable):  {figures(floor_j)}")
+    print(f"  leadtui j on the board:            {figures(board_j)}")
+    print(f"  leadtui a on the board (advance):  {figures(board_a)}")
+    print(f"  search, per keystroke on screen:   {figures(search_keys)}  ({typed!r})")
+    print(f"  search, the query alone:           {figures(in_process)}")
+    print(f"  peak RSS, board open and scrolled: {memory:.0f} MiB")
+    ratio = statistics.median(board_j) / statistics.median(floor_j)
+    print(f"  j ratio: {ratio:.2f}x the floor")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,257 @@
+"""Undo and redo (`u`/`U`, `leadtui undo`/`redo`): a user's actions, taken
+back and replayed from the journal, after a restart too.
+
+An action is undone by writing its lines' old values back, newest line
+first, and redone by writing their new values again, oldest first. Each is
+an action of its own (kind 'undo' or 'redo', `target` the action), so the
+history says who undid what, and the undo and redo stacks are replayed from
+the user's actions in order. A line's field must still
+hold what the action left there (or, to redo, what it found): if anyone
+changed it since, nothing is written and the message says who and when.
+"""
+
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlite_utils
+
+from leadtui.clock import age_label, from_iso, to_iso
+from leadtui.errors import InvalidInput, StaleLead
+from leadtui.models import Lead, Stage, Temperature
+from leadtui.repository.details_store import (
+    apply_fields,
+    follow_up_on,
+    write_follow_up,
+    write_snooze,
+)
+from leadtui.repository.journal import action, record_field_change
+from leadtui.repository.rows import fetch_lead, with_custom
+from leadtui.repository.scoring_store import pin_text
+
+
+class NothingToUndo(InvalidInput):
+    """No action of this user is left to undo (or to redo)."""
+
+
+@dataclass(frozen=True)
+class Replayed:
+    """What an undo or redo did: "Undid: Lose 3 leads", and which leads."""
+
+    verb: str
+    label: str
+    lead_ids: tuple[int, ...]
+
+    def message(self) -> str:
+        return f"{self.verb}: {self.label}"
+
+
+# An action on a stack: its id (the journal's group) and its label.
+_Action = tuple[int, str]
+
+
+@dataclass(frozen=True)
+class _Line:
+    id: int
+    lead_id: int
+    field: str
+    old: str | None
+    new: str | None
+    note: str | None
+    activity_id: int | None
+
+
+class UndoStore:
+    actor: str
+    clock: Callable[[], datetime]
+    _transaction: Callable[[], AbstractContextManager[sqlite_utils.Database]]
+
+    def _rescore(self, db: sqlite_utils.Database, lead_ids: list[int], now: datetime) -> None:
+        raise NotImplementedError  # ScoringStore's
+
+    def _write_pin(
+        self, db: sqlite_utils.Database, lead_id: int, temperature: Temperature | None,
+        now: datetime,
+    ) -> Lead:  # fmt: skip
+        raise NotImplementedError  # ScoringStore's
+
+    def undo(self) -> Replayed:
+        """Take back this user's latest action that is not undone yet."""
+        return self._replay(undo=True)
+
+    def redo(self) -> Replayed:
+        """Replay the action this user undid last, unless they have done
+        something new since (as in every editor)."""
+        return self._replay(undo=False)
+
+    def _replay(self, *, undo: bool) -> Replayed:
+        moment = self.clock()
+        now = to_iso(moment)
+        with self._transaction() as db:
+            done, undone = _stacks(db, self.actor)
+            stack = done if undo else undone
+            if not stack:
+                raise NothingToUndo(f"nothing to {'undo' if undo else 'redo'}")
+            group, label = stack[-1]
+            lines = [
+                _Line(*row)
+                for row in db.execute(
+                    "SELECT id, lead_id, field, old, new, note, activity_id FROM journal"
+                    f" WHERE group_id = ? ORDER BY id {'DESC' if undo else 'ASC'}",
+                    [group],
+                ).fetchall()
+            ]
+            _refuse_changed(db, lines, undo=undo, group=group, now=moment)
+            verb = "Undid" if undo else "Redid"
+            with action(db, self.actor, now, f"{verb}: {label}", kind="undo" if undo else "redo",
+                        target=group):  # fmt: skip
+                for line in lines:
+                    found, wanted = (line.new, line.old) if undo else (line.old, line.new)
+                    self._put(db, line, found or "", wanted or "", group, moment)
+            leads = sorted({line.lead_id for line in lines})
+            self._rescore(db, leads, moment)
+        return Replayed(verb, label, tuple(leads))
+
+    def _put(
+        self, db: sqlite_utils.Database, line: _Line, found: str, wanted: str, group: int,
+        moment: datetime,
+    ) -> None:  # fmt: skip
+        """Write `wanted` into the line's field, which must still hold `found`."""
+        now = to_iso(moment)
+        lead = with_custom(db, fetch_lead(db, line.lead_id))
+        if line.field == "touch":
+            _put_touch(db, lead, line, restore=bool(wanted), now=now, actor=self.actor)
+            return
+        if line.field == "stage":
+            db.execute(
+                "UPDATE leads SET stage = ?, updated_at = ?, version = version + 1 WHERE id = ?",
+                [wanted, now, lead.id],
+            )
+            db.execute(
+                "INSERT INTO stage_changes (lead_id, from_stage, to_stage, reason, at, actor)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                [lead.id, found, wanted, _lost_reason(lead, line, wanted), now, self.actor],
+            )  # fmt: skip
+        elif line.field in ("lost_reason", "stage_entered_at"):
+            db.execute(f"UPDATE leads SET {line.field} = ? WHERE id = ?", [wanted or None, lead.id])
+            record_field_change(db, lead.id, line.field, found, wanted, now, self.actor)
+        elif line.field == "follow-up":
+            write_follow_up(db, lead, follow_up_on(wanted or None), now, self.actor)
+        elif line.field == "hidden until":
+            write_snooze(db, lead, follow_up_on(wanted or None), now, self.actor)
+        elif line.field == "temperature":
+            pinned = wanted.endswith("(pinned)")
+            self._write_pin(db, lead.id, Temperature(wanted.split()[0]) if pinned else None, moment)
+        else:
+            apply_fields(db, lead, {line.field: wanted}, now=now, actor=self.actor)
+
+
+def _refuse_changed(
+    db: sqlite_utils.Database, lines: list[_Line], *, undo: bool, group: int, now: datetime
+) -> None:
+    """Before anything is written: every field the action touched must hold
+    what the action left (undo) or found (redo). The first field of the
+    action that does not (the stage of a move, before its side effects) is
+    the one named."""
+    # `lines` run in replay order, so the first line of a field met is the
+    # action's last for an undo (its final value) and its first for a redo.
+    expected: dict[tuple[int, str], str] = {}
+    for line in lines:
+        expected.setdefault((line.lead_id, line.field), (line.new if undo else line.old) or "")
+    first_to_last = lines[::-1] if undo else lines
+    for line in first_to_last:
+        key = (line.lead_id, line.field)
+        if line.field == "touch" or key not in expected:
+            continue
+        found = expected.pop(key)
+        lead = with_custom(db, fetch_lead(db, line.lead_id))
+        current = _current_text(lead, line.field)
+        unpinned = line.field == "temperature" and found.endswith("(score)")
+        if current != found and not (unpinned and not lead.temperature_pinned):
+            raise StaleLead(_changed_since(db, lead, line.field, current, group, now))
+
+
+def _stacks(db: sqlite_utils.Database, actor: str) -> tuple[list[_Action], list[_Action]]:
+    """The actor's undo and redo stacks, replayed from their actions in
+    order, as an editor keeps them: an action is pushed on the undo stack
+    and empties the redo stack; an undo moves the top of the undo stack to
+    the redo stack; a redo moves it back. (One range scan of the actor's
+    own actions: a year of a busy rep's work is some tens of thousands.)"""
+    done: list[_Action] = []
+    undone: list[_Action] = []
+    for group, kind, target, label in db.execute(
+        "SELECT id, kind, target, label FROM actions WHERE actor = ? ORDER BY id", [actor]
+    ):
+        if kind == "do":
+            done.append((group, label))
+            undone.clear()
+        elif kind == "undo" and done and done[-1][0] == target:
+            undone.append(done.pop())
+        elif kind == "redo" and undone and undone[-1][0] == target:
+            done.append(undone.pop())
+    return done, undone
+
+
+def _lost_reason(lead: Lead, line: _Line, wanted: str) -> str | None:
+    """The reason of a move back into Lost: a redo's own, or for an undo
+    the reason the lead was lost for (its lost_reason line, undone first)."""
+    if wanted != Stage.LOST:
+        return None
+    return line.note if wanted == line.new else lead.lost_reason
+
+
+def _current_text(lead: Lead, field: str) -> str:
+    """A field's value now, spelled as the journal spells it."""
+    if field == "stage":
+        return lead.stage.value
+    if field == "lost_reason":
+        return lead.lost_reason or ""
+    if field == "stage_entered_at":
+        return to_iso(lead.stage_entered_at) if lead.stage_entered_at else ""
+    if field in ("follow-up", "hidden until"):
+        moment = lead.follow_up_at if field == "follow-up" else lead.snoozed_until
+        return moment.date().isoformat() if moment else ""
+    if field == "temperature":
+        return pin_text(lead)
+    return lead.field_text(field)
+
+
+def _put_touch(
+    db: sqlite_utils.Database, lead: Lead, line: _Line, *, restore: bool, now: str, actor: str
+) -> None:
+    """Take a logged touch back (kept aside in undone_activities) or restore it."""
+    source, target = ("undone_activities", "activities") if restore else (
+        "activities", "undone_activities",
+    )  # fmt: skip
+    moved = db.execute(
+        f"INSERT INTO {target} SELECT * FROM {source} WHERE id = ?", [line.activity_id]
+    ).rowcount
+    if not moved:
+        raise StaleLead(f"{lead.tag()}: that {line.new or line.old} is gone; nothing changed")
+    db.execute(f"DELETE FROM {source} WHERE id = ?", [line.activity_id])
+    db.execute(
+        "UPDATE leads SET last_touch_at = (SELECT max(at) FROM activities WHERE lead_id = ?),"
+        " updated_at = ?, version = version + 1 WHERE id = ?",
+        [lead.id, now, lead.id],
+    )
+    kind = line.new or line.old
+    db.execute(
+        "INSERT INTO journal (lead_id, field, old, new, note, activity_id, at, actor)"
+        " VALUES (?, 'touch', ?, ?, ?, ?, ?, ?)",
+        [lead.id, None if restore else kind, kind if restore else None, line.note,
+         line.activity_id, now, actor],
+    )  # fmt: skip
+
+
+def _changed_since(
+    db: sqlite_utils.Database, lead: Lead, field: str, current: str, group: int, now: datetime
+) -> str:
+    """ "#8 Ann: maria changed stage to 'qualified' 5m ago; nothing was undone"."""
+    row = db.execute(
+        "SELECT actor, at FROM journal WHERE lead_id = ? AND field = ? AND group_id IS NOT ?"
+        " ORDER BY id DESC LIMIT 1",
+        [lead.id, field, group],
+    ).fetchone()
+    who = f"{row[0]} changed {field} to {current or '—'!r} {age_label(from_iso(row[1]), now)} ago"
+    return f"{lead.tag()}: {who if row else f'{field} changed since'}; nothing was changed"

@@ -1,0 +1,329 @@
+"""The keys that move leads through the pipeline (a x w b r), for the lead
+under the cursor or for every marked one (`space`, `V`) as one action, and
+undo/redo (`u`/`U`). MainScreen (app.py) builds on this screen.
+
+Every write runs in a thread worker (dbwork.run_db) and ends with a re-read
+of what is on screen; a refused write (a teammate moved the lead, nothing to
+undo) is one notification and changes nothing.
+"""
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from textual.binding import Binding
+from textual.screen import Screen
+
+from leadtui import pipeline
+from leadtui.models import BANT_CRITERIA, BANT_YES_TO_QUALIFY, Lead, Stage
+from leadtui.repository import Repository
+from leadtui.repository.undo_store import Replayed
+from leadtui.repository.watch import ChangeWatcher
+from leadtui.tui.board import BoardPane
+from leadtui.tui.classify_dialog import ConfirmScreen
+from leadtui.tui.dbwork import WRITE_GROUP, run_db
+from leadtui.tui.inbox import InboxPane
+from leadtui.tui.lose_dialog import LoseReasonScreen
+from leadtui.tui.selection import Selection
+
+T = TypeVar("T")
+# Moves by name (as Repository.move_many takes them), with the word a
+# notification uses for several leads.
+MOVED = {
+    "advance": "Advanced",
+    "back": "Moved back",
+    "win": "Won",
+    "lose": "Lost",
+    "reopen": "Reopened",
+}
+# How many marked leads a confirmation names before "and N more".
+NAMED_IN_CONFIRMATION = 5
+
+
+class MovesScreen(Screen[None]):
+    BINDINGS = [
+        Binding("a", "advance", "Advance", id="advance", tooltip="Move the lead to the next stage"),
+        Binding("x", "lose", "Lose", id="lose", tooltip="Mark the lead lost, with a reason"),
+        # Rarer, and the footer has 80 columns; `?` lists every key.
+        Binding("w", "win", "Win", id="win", show=False, tooltip="Mark the lead won"),
+        # Rare (only closed leads), so left out of the footer; `?` lists it.
+        Binding("b", "back", "Back", id="back", show=False, tooltip="Move the lead back one stage"),
+        Binding(
+            "r", "reopen", "Reopen", id="reopen", show=False, tooltip="Reopen a won or lost lead"
+        ),
+        Binding(
+            "space", "mark", "Mark", id="mark", show=False,
+            tooltip="Mark the lead for a bulk move (again: unmark)",
+        ),
+        Binding(
+            "V", "mark_all", "Mark all", id="mark-all", show=False,
+            tooltip="Mark every lead loaded in this list or column",
+        ),
+        Binding("escape", "unmark", "Unmark", id="unmark", show=False, tooltip="Unmark all"),
+        Binding("u", "undo", "Undo", id="undo", tooltip="Undo your last change"),
+        Binding("U", "redo", "Redo", id="redo", show=False, tooltip="Redo what you undid"),
+    ]  # fmt: skip
+
+    repo: Repository
+    _watcher: ChangeWatcher
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.selection = Selection()
+        self._pending_saves = 0
+
+    # Provided by MainScreen.
+    def selected_lead_id(self) -> int | None:
+        raise NotImplementedError
+
+    def selected_stage(self) -> Stage | None:
+        raise NotImplementedError
+
+    def reload_all(self) -> None:
+        raise NotImplementedError
+
+    @property
+    def active_tab(self) -> str:
+        raise NotImplementedError
+
+    def _with_lead(self, lead_id: int | None, then: Callable[[Lead], None]) -> None:
+        """Read the lead fresh (a dialog names it), then carry on with it."""
+        if lead_id is not None:
+            run_db(self, lambda repo: repo.get_lead(lead_id), then, key="lead-lookup")
+
+    # ---------------------------------------------------------- marking
+
+    def action_mark(self) -> None:
+        """Mark (or unmark) the lead under the cursor, then step to the next,
+        so that `space space space` marks a run of leads."""
+        lead_id, stage = self.selected_lead_id(), self.selected_stage()
+        if lead_id is None or stage is None or self.active_tab not in ("inbox", "pipeline"):
+            return
+        self.selection.toggle(lead_id, stage)
+        self._show_marks([lead_id])
+        self._list_step(1)
+
+    def action_mark_all(self) -> None:
+        """Mark every lead loaded in the inbox or in the board's column."""
+        if self.active_tab == "inbox":
+            loaded = self.query_one(InboxPane).loaded()
+        elif self.active_tab == "pipeline":
+            column = self.query_one(BoardPane).focused_column()
+            loaded = [(lead.id, lead.stage) for lead in column.leads]
+        else:
+            return
+        for lead_id, stage in loaded:
+            self.selection.add(lead_id, stage)
+        self._show_marks([lead_id for lead_id, _ in loaded])
+
+    def action_unmark(self) -> None:
+        self._show_marks(self.selection.clear())
+
+    def _show_marks(self, lead_ids: list[int]) -> None:
+        self.query_one(InboxPane).show_marks(lead_ids)
+        self.query_one(BoardPane).show_marks(lead_ids)
+        self._show_status()
+
+    def _list_step(self, step: int) -> None:
+        if self.active_tab == "inbox":
+            self.query_one(InboxPane).step(step)
+        else:
+            self.query_one(BoardPane).focused_column().step(step)
+
+    # ------------------------------------------------------------ moves
+
+    def action_advance(self) -> None:
+        def advance(repo: Repository, lead_id: int, seen: Stage | None) -> Lead:
+            return repo.advance(lead_id, seen=seen)
+
+        if self.selection:
+            self._confirm_bulk("advance")
+            return
+        lead_id, seen = self.selected_lead_id(), self.selected_stage()
+        if lead_id is None or seen is None or not pipeline.qualifies(seen):
+            self._write_selected(advance)
+            return
+
+        def check_bant(lead: Lead) -> None:
+            """Qualifying on thin BANT is allowed, but asked first."""
+            if lead.bant_yes() >= BANT_YES_TO_QUALIFY:
+                self._write(lead.id, seen, advance)
+                return
+            question = f"Qualify #{lead.id} {lead.name}?"
+            detail = (
+                f"Only {lead.bant_yes()} of {len(BANT_CRITERIA)} BANT answers are yes"
+                f" ({BANT_YES_TO_QUALIFY} expected); c sets them."
+            )
+            self.app.push_screen(
+                ConfirmScreen(question, detail),
+                lambda yes: self._write(lead.id, seen, advance) if yes else None,
+            )
+
+        self._with_lead(lead_id, check_bant)
+
+    def action_win(self) -> None:
+        if self.selection:
+            self._confirm_bulk("win")
+            return
+        self._write_selected(lambda repo, lead_id, seen: repo.win(lead_id, seen=seen))
+
+    def action_back(self) -> None:
+        if self.selection:
+            self._confirm_bulk("back")
+            return
+        self._write_selected(lambda repo, lead_id, seen: repo.back(lead_id, seen=seen))
+
+    def action_reopen(self) -> None:
+        if self.selection:
+            self._confirm_bulk("reopen")
+            return
+        self._write_selected(lambda repo, lead_id, seen: repo.reopen(lead_id, seen=seen))
+
+    def action_lose(self) -> None:
+        if self.selection:
+            count = len(self.selection)
+            self.app.push_screen(
+                LoseReasonScreen(f"{count} marked leads"),
+                lambda reason: self._bulk_move("lose", reason) if reason else None,
+            )
+            return
+        lead_id, seen = self.selected_lead_id(), self.selected_stage()
+
+        def ask(lead: Lead) -> None:
+            def chosen(reason: str | None) -> None:
+                if reason:
+                    self._write(
+                        lead.id, seen, lambda repo, _, seen: repo.lose(lead.id, reason, seen=seen)
+                    )
+
+            self.app.push_screen(LoseReasonScreen(lead.name), chosen)
+
+        self._with_lead(lead_id, ask)
+
+    def _confirm_bulk(self, how: str) -> None:
+        """One confirmation for a bulk move, with the count and some names."""
+        count = len(self.selection)
+        ids = [f"#{lead_id}" for lead_id in list(self.selection.leads)[:NAMED_IN_CONFIRMATION]]
+        more = f" and {count - len(ids)} more" if count > len(ids) else ""
+        question = f"{how.capitalize()} {count} marked lead{'s' * (count != 1)}?"
+        detail = f"{', '.join(ids)}{more}: all move, or none does; u undoes it in one go."
+        self.app.push_screen(
+            ConfirmScreen(question, detail),
+            lambda yes: self._bulk_move(how) if yes else None,
+        )
+
+    def _bulk_move(self, how: str, reason: str = "") -> None:
+        seen = self.selection.seen()
+
+        def done(leads: list[Lead]) -> None:
+            self._saving(-1)
+            self._show_marks(self.selection.clear())
+            self.notify(f"{MOVED[how]} {len(leads)} leads", timeout=3)
+            self.reload_all()
+
+        def failed() -> None:
+            self._saving(-1)
+            self.reload_all()  # the marks stay: fix the cause and try again
+
+        self._saving(+1)
+        run_db(
+            self,
+            self._own_write(lambda repo: repo.move_many(how, seen, reason=reason)),
+            done,
+            key=WRITE_GROUP,
+            on_error=failed,
+        )
+
+    def _write_selected(self, change: Callable[[Repository, int, Stage | None], Lead]) -> None:
+        lead_id = self.selected_lead_id()
+        if lead_id is not None:
+            self._write(lead_id, self.selected_stage(), change)
+
+    def _write(
+        self,
+        lead_id: int,
+        seen: Stage | None,
+        change: Callable[[Repository, int, Stage | None], Lead],
+    ) -> None:
+        """Every move takes the lead out of its current list, so drop it there
+        at once; the cursor lands on the next lead before the write returns,
+        and a second keypress can never hit the same lead twice. `seen` is the
+        stage the user saw: if a teammate moved the lead since, the repository
+        refuses (StaleLead) and the notification says who and when."""
+        # (The Due list keeps a moved lead while its follow-up is due; there
+        # the stage check stops a second keypress from moving it twice.)
+        if self.active_tab in ("inbox", "pipeline") and self.query_one(InboxPane).view == "new":
+            self.query_one(InboxPane).forget(lead_id)
+            self.query_one(BoardPane).forget(lead_id)
+
+        def done(lead: Lead) -> None:
+            self._saving(-1)
+            self.notify(f"#{lead.id} {lead.name} → {lead.stage.label}", markup=False, timeout=3)
+            if self.active_tab == "pipeline" and self._follows_moved_card():
+                self.query_one(BoardPane).reload(select=lead.id)
+            else:
+                self.reload_all()
+
+        def failed() -> None:
+            self._saving(-1)
+            self.reload_all()
+
+        self._saving(+1)
+        run_db(
+            self,
+            self._own_write(lambda repo: change(repo, lead_id, seen)),
+            done,
+            key=WRITE_GROUP,
+            on_error=failed,
+        )
+
+    def _follows_moved_card(self) -> bool:
+        """config.toml's [board] follow_moved_card: the cursor goes with a
+        moved card to its new column (else it stays, to sweep a column)."""
+        settings = getattr(self.app, "settings", None)
+        return bool(getattr(settings, "follow_moved_card", False))
+
+    # ----------------------------------------------------- undo and redo
+
+    def action_undo(self) -> None:
+        self._replay(lambda repo: repo.undo())
+
+    def action_redo(self) -> None:
+        self._replay(lambda repo: repo.redo())
+
+    def _replay(self, job: Callable[[Repository], Replayed]) -> None:
+        def done(replayed: Replayed) -> None:
+            self._saving(-1)
+            self.notify(replayed.message(), markup=False, timeout=4)
+            self.reload_all()
+
+        self._saving(+1)
+        run_db(self, self._own_write(job), done, key=WRITE_GROUP, on_error=lambda: self._saving(-1))
+
+    # ------------------------------------------------------ every write
+
+    def _own_write(self, job: Callable[[Repository], T]) -> Callable[[Repository], T]:
+        """Run a write, then tell the watcher the commit was ours: the reload
+        that follows every write re-reads everything committed up to then, so
+        live refresh must not reload a second time for it."""
+
+        def write(repo: Repository) -> T:
+            result = job(repo)
+            self._watcher.changed()
+            return result
+
+        return write
+
+    def _saving(self, step: int) -> None:
+        """Show in the header that a save is pending: it may be waiting for a
+        teammate's lock (up to the busy timeout) while the UI stays live."""
+        self._pending_saves += step
+        self._show_status()
+
+    def _show_status(self) -> None:
+        """The header's subtitle: the file, marked leads, a save pending."""
+        parts = [self.repo.path.name]
+        if self.selection:
+            parts.append(f"{len(self.selection)} marked")
+        if self._pending_saves:
+            parts.append("saving…")
+        self.app.sub_title = " · ".join(parts)

@@ -1,0 +1,125 @@
+"""Marking leads (space, V), bulk moves with one confirmation or one lost
+reason, and u/U undoing and redoing them, in the TUI."""
+
+from textual.widgets import Input, TabbedContent
+
+from leadtui.models import Stage, build_draft
+from leadtui.repository import Repository
+from leadtui.tui.app import LeadApp
+from leadtui.tui.classify_dialog import ConfirmScreen
+from leadtui.tui.lose_dialog import LoseReasonScreen
+from tests.tui_helpers import SIZE, column, inbox_names, main_screen, settle
+
+
+def _leads(repo: Repository, count: int) -> list[int]:
+    # Scores tie, so the inbox lists the newest first: Lead 3, Lead 2, ...
+    return [repo.add_lead(build_draft(name=f"Lead {n}")) for n in range(1, count + 1)]
+
+
+async def test_space_marks_and_steps_then_a_bulk_lose_asks_one_reason(repo: Repository) -> None:
+    ids = _leads(repo, 4)
+    app = LeadApp(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("space", "space")  # Lead 4 and Lead 3; the cursor moved on
+        assert inbox_names(app)[:3] == ["● Lead 4", "● Lead 3", "Lead 2"]
+        assert "2 marked" in app.sub_title
+        await pilot.press("x")
+        assert isinstance(app.screen, LoseReasonScreen)
+        assert "2 marked leads" in str(app.screen.query_one(".dialog-title").render())
+        app.screen.query_one(Input).value = "spam"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert inbox_names(app) == ["Lead 2", "Lead 1"]
+        assert [repo.get_lead(i).stage for i in ids] == [
+            Stage.NEW,
+            Stage.NEW,
+            Stage.LOST,
+            Stage.LOST,
+        ]
+        assert repo.get_lead(ids[3]).lost_reason == "spam" and "marked" not in app.sub_title
+        # One u brings both back; U loses them again.
+        await pilot.press("u")
+        await settle(pilot)
+        assert sorted(inbox_names(app)) == ["Lead 1", "Lead 2", "Lead 3", "Lead 4"]
+        await pilot.press("U")
+        await settle(pilot)
+        assert inbox_names(app) == ["Lead 2", "Lead 1"]
+
+
+async def test_v_marks_a_column_and_a_bulk_advance_confirms_with_the_count(
+    repo: Repository,
+) -> None:
+    ids = _leads(repo, 3)
+    app = LeadApp(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("V")
+        first = str(column(app, "new").cards.get_option_at_index(0).prompt)
+        assert first.startswith("● Lead 3")
+        await pilot.press("a")
+        assert isinstance(app.screen, ConfirmScreen)
+        assert app.screen.question == "Advance 3 marked leads?"
+        await pilot.press("n")  # declined: nothing moves, the marks stay
+        await settle(pilot)
+        assert {repo.get_lead(i).stage for i in ids} == {Stage.NEW}
+        assert "3 marked" in app.sub_title
+        await pilot.press("a", "y")
+        await settle(pilot)
+        assert {repo.get_lead(i).stage for i in ids} == {Stage.CONTACTED}
+        assert column(app, "contacted").cards.option_count == 3
+
+
+async def test_escape_unmarks_and_a_refused_bulk_move_keeps_the_marks(repo: Repository) -> None:
+    ids = _leads(repo, 2)
+    app = LeadApp(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("space", "escape")
+        assert inbox_names(app) == ["Lead 2", "Lead 1"] and "marked" not in app.sub_title
+        await pilot.press("g", "space", "space")
+        Repository(repo.path, clock=repo.clock, actor="maria").advance(ids[0])
+        await pilot.press("w", "y")
+        await settle(pilot)
+        assert [repo.get_lead(i).stage for i in ids] == [Stage.CONTACTED, Stage.NEW]
+        assert "2 marked" in app.sub_title
+        assert any("was moved to Contacted by maria" in n.message for n in app._notifications)
+
+
+async def test_u_with_nothing_to_undo_says_so(repo: Repository) -> None:
+    _leads(repo, 1)
+    app = LeadApp(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("u")
+        await settle(pilot)
+        assert [n.message for n in app._notifications][-1] == "nothing to undo"
+        await pilot.press("a")
+        await settle(pilot)
+        await pilot.press("u")
+        await settle(pilot)
+        assert [n.message for n in app._notifications][-1] == "Undid: Advance #1 Lead 1"
+        assert main_screen(app).selected_stage() is Stage.NEW
+
+
+async def test_s_hides_a_lead_from_the_inbox_until_a_day(repo: Repository) -> None:
+    _leads(repo, 2)
+    app = LeadApp(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        tabs = main_screen(app).query_one(TabbedContent)
+        assert str(tabs.get_tab("inbox").label) == "1 Inbox 2"
+        await pilot.press("s")
+        app.screen.query_one(Input).value = "yesterday"
+        await pilot.press("enter")
+        assert "not a day" in str(app.screen.query_one("#follow-up-error").render())
+        app.screen.query_one(Input).value = "1w"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert inbox_names(app) == ["Lead 1"]
+        assert str(tabs.get_tab("inbox").label) == "1 Inbox 1"
+        await pilot.press("u")
+        await settle(pilot)
+        assert inbox_names(app) == ["Lead 2", "Lead 1"]
