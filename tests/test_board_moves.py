@@ -4,11 +4,13 @@ the weighted value, `~` marks rotting cards, g/G jump to the ends."""
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from textual.widgets import Static, TabbedContent
 
 from leadtui import pipeline
 from leadtui.errors import IllegalMove
-from leadtui.models import Lifecycle, Stage, build_draft
+from leadtui.models import Lifecycle, Stage, build_draft, short_money
 from leadtui.repository import Repository
 from leadtui.tui.app import LeadApp
 from leadtui.tui.board import BoardPane
@@ -115,3 +117,11 @@ async def test_shift_f_folds_the_lost_column_and_h_l_skip_it(repo: Repository) -
         assert board.focused_column().stage is Stage.WON  # nowhere further to go
         await pilot.press("F", "l")
         assert column(app, "lost").display and board.focused_column().stage is Stage.LOST
+
+
+@given(st.integers(0, 999_999_999_999_99))
+def test_a_header_amount_fits_seven_cells(cents: int) -> None:
+    text = short_money(cents)
+    assert len(text) <= 7
+    if cents < 100_000_00:
+        assert text == f"{cents // 100:,}"

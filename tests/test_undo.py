@@ -2,17 +2,20 @@
 over someone else's newer change, and the history reads the same journal."""
 
 import sqlite3
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+import sqlite_utils
 from click.testing import CliRunner
 
+from leadtui import schema
 from leadtui.cli import main
 from leadtui.clock import parse_follow_up
 from leadtui.errors import IllegalMove, StaleLead
 from leadtui.models import ActivityKind, Stage, Temperature, build_draft
-from leadtui.repository import Repository
+from leadtui.repository import Repository, open_repository
+from leadtui.repository.connection import register_key_functions
 from leadtui.repository.undo_store import NothingToUndo
 
 
@@ -175,3 +178,37 @@ def test_a_lead_hidden_from_the_inbox_returns_on_its_day(repo: Repository) -> No
     assert repo.history(ann)[0].summary() == f"hidden until: — → {monday.date().isoformat()}"
     repo.undo()
     assert repo.count_in_stage(Stage.NEW, awake_at=now) == 2
+
+
+def test_a_version_4_file_keeps_its_history_in_the_journal(tmp_path: Path) -> None:
+    path = tmp_path / "v4.db"
+    at = [f"2026-11-0{day}T10:00:00+00:00" for day in range(1, 5)]
+    with sqlite3.connect(path) as conn:
+        register_key_functions(sqlite_utils.Database(conn))
+        for step in schema.MIGRATIONS[:4]:
+            conn.executescript(step)
+        conn.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
+        conn.execute("PRAGMA user_version = 4")
+        conn.execute(
+            "INSERT INTO leads (id, name, stage, created_at, updated_at, stage_entered_at)"
+            " VALUES (1, 'Ann', 'contacted', ?, ?, ?)",
+            [at[0], at[2], at[2]],
+        )
+        conn.executescript(f"""
+            INSERT INTO stage_changes (lead_id, from_stage, to_stage, at, actor)
+                VALUES (1, NULL, 'new', '{at[0]}', 'tom'),
+                       (1, 'new', 'contacted', '{at[2]}', 'tom');
+            INSERT INTO activities (lead_id, kind, note, at, actor)
+                VALUES (1, 'call', 'intro', '{at[1]}', 'tom');
+            INSERT INTO field_changes (lead_id, field, old, new, at, actor)
+                VALUES (1, 'company', NULL, 'Acme', '{at[3]}', 'maria');
+        """)
+    repo = open_repository(path, clock=lambda: datetime.fromisoformat(at[3]))
+    assert [e.summary() for e in repo.history(1)] == [
+        "company: — → Acme", "New → Contacted", "call: intro", "created → New",
+    ]  # fmt: skip
+    with sqlite3.connect(path) as conn:  # the KPIs' view of the journal's stage lines
+        stages = conn.execute("SELECT to_stage FROM stage_changes ORDER BY at").fetchall()
+    assert stages == [("new",), ("contacted",)]
+    with pytest.raises(NothingToUndo):
+        repo.undo()  # what happened before the journal is history, not an action

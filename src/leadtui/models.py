@@ -175,6 +175,19 @@ def format_money(cents: int) -> str:
     return f"{units:,}" if rest == 0 else f"{units:,}.{rest:02d}"
 
 
+def short_money(cents: int) -> str:
+    """Money in at most 7 characters for tight places (a column header):
+    "9,400", "188k", "12.3m", "5.28bn"."""
+    units = cents // 100
+    if units < 100_000:
+        return f"{units:,}"
+    if units < 999_500:
+        return f"{units / 1000:.0f}k"
+    size, suffix = (1_000_000, "m") if units < 999_500_000 else (1_000_000_000, "bn")
+    value = units / size
+    return f"{value:.{0 if value >= 99.95 else 1 if value >= 9.995 else 2}f}{suffix}"
+
+
 def _clean_single_line(value: Any) -> Any:
     return clean_line(value) if isinstance(value, str) else value
 

@@ -11,7 +11,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from leadtui.filters import LeadFilter
-from leadtui.models import Lead, Stage, format_money
+from leadtui.models import Lead, Stage, format_money, short_money
 from leadtui.pipeline import BOARD_STAGES, WIN_PROBABILITY
 from leadtui.repository import Repository, page_key
 from leadtui.tui import render
@@ -25,6 +25,14 @@ CARD_WIDTH = 22
 PREFETCH_MARGIN = 5
 
 Totals = dict[Stage, tuple[int, int]]
+
+
+def _amounts(value_cents: int, weighted_cents: int) -> str:
+    """ "188,000 · w 9,400", or "5.28bn · w 264m" when that would not fit."""
+    full = f"{format_money(value_cents)} · w {format_money(weighted_cents)}"
+    return full if len(full) <= CARD_WIDTH else (
+        f"{short_money(value_cents)} · w {short_money(weighted_cents)}"
+    )  # fmt: skip
 
 
 class CardList(OptionList):
@@ -67,8 +75,7 @@ class StageColumn(Vertical):
             Content.assemble(
                 (self.stage.label, "bold"),
                 f"  {count:,}\n",
-                (format_money(value_cents), "dim"),
-                (f" · w {format_money(weighted)}", "dim"),
+                (_amounts(value_cents, weighted), "dim"),
             )
         )
 
