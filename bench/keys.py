@@ -8,7 +8,7 @@ It writes (each `a` advances a lead): use a copy. Latency is the time from
 writing a key to the pty until the emulated screen first differs (text or
 colour), which is what the eye sees; the median and the 90th percentile of
 `--presses` presses are printed.
-- `j` in the floor's DataTable, and `j` on the leadtui board (New column);
+- `j` (↓) in the floor's DataTable, and on the leadtui board (New column);
 - `a` on the board: the card leaves its column (the write follows);
 - `/` search: each keystroke of a lead's email until the results change,
   and, beside it, the FTS5 query alone in-process for each prefix typed;
@@ -29,6 +29,9 @@ from bench.ptyterm import Terminal, program_in_pty
 from leadtui.models import Stage
 from leadtui.repository import open_repository
 
+# ↓: the same key for both (the floor's DataTable has no j; on the board j
+# and ↓ are one action).
+DOWN = "\x1b[B"
 Snapshot = tuple[tuple[tuple[str, str, str], ...], ...]
 
 
@@ -97,16 +100,16 @@ def main() -> None:
         (cwd / "floor.py").write_text(FLOOR_APP)
         with program_in_pty([sys.executable, str(cwd / "floor.py")], cwd) as floor:
             floor.wait_for("floor row 0")
-            latency(floor, "j", settle=0.3)  # the first press pays for warm-up
-            floor_j = presses(floor, "j", args.presses)
+            latency(floor, DOWN, settle=0.3)  # the first press pays for warm-up
+            floor_j = presses(floor, DOWN, args.presses)
         command = [sys.executable, "-m", "leadtui", "--db", str(args.db)]
         with program_in_pty(command, cwd) as app:
             app.wait_for(top[0].name[:19])
             app.type("2")
             app.wait_for("Pipeline")
             time.sleep(1.0)  # the board's first pages and totals land
-            latency(app, "j", settle=0.3)
-            board_j = presses(app, "j", args.presses)
+            latency(app, DOWN, settle=0.3)
+            board_j = presses(app, DOWN, args.presses)
             app.type("g")
             time.sleep(0.3)
             board_a = presses(app, "a", args.presses)

@@ -19,6 +19,7 @@ from leadtui.errors import (
     StaleLead,
 )
 from leadtui.models import ActivityKind, Stage, build_draft
+from leadtui.orders import ORDERS, page_key
 from leadtui.repository import Repository, connection, open_repository
 from leadtui.repository.connection import ENV_SYNCHRONOUS, connect
 from tests.conftest import NOW, frozen_clock, query_plan
@@ -224,7 +225,7 @@ def test_a_page_is_one_query_that_fetches_one_page(db_path: Path) -> None:
 def test_inbox_query_uses_the_stage_score_index(repo: Repository) -> None:
     plan = query_plan(
         repo.path,
-        "SELECT id FROM leads WHERE stage = 'new'"
+        "SELECT * FROM leads WHERE stage = 'new'"
         " AND (score, id) < (50, 9) ORDER BY score DESC, id DESC LIMIT 50",
     )
     assert "leads_stage_score" in plan and "TEMP B-TREE" not in plan
@@ -343,3 +344,28 @@ def test_the_wal_stays_bounded_while_a_watcher_is_open(repo: Repository) -> None
     wal = Path(f"{repo.path}-wal")
     # SQLite checkpoints every 1000 pages (4 MB); a pinned WAL would be far larger.
     assert not wal.exists() or wal.stat().st_size < 6 * 1024 * 1024
+
+
+@pytest.mark.parametrize("order", list(ORDERS))
+def test_every_order_pages_a_stage_on_its_own_index(repo: Repository, order: str) -> None:
+    ids = [
+        repo.add_lead(build_draft(name=f"Lead {n}", value_cents=str(n % 4 * 100))) for n in range(9)
+    ]
+    for lead_id in ids[::3]:
+        repo.set_follow_up(lead_id, repo.clock() + timedelta(days=lead_id % 5))
+        repo.log_touch(lead_id, ActivityKind.CALL, "", at=repo.clock() - timedelta(days=lead_id))
+    whole = repo.leads_in_stage(Stage.NEW, limit=100, order=order)
+    ranking = ORDERS[order]
+    keys = [page_key(lead, order) for lead in whole]
+    assert keys == sorted(keys, reverse=ranking.descending) and len(whole) == 9
+    paged, after = [], None
+    while page := repo.leads_in_stage(Stage.NEW, after=after, limit=2, order=order):
+        paged += page
+        after = page_key(page[-1], order)
+    assert [lead.id for lead in paged] == [lead.id for lead in whole]
+    way = "DESC" if ranking.descending else "ASC"
+    plan = query_plan(
+        repo.path,
+        f"SELECT * FROM leads WHERE stage = 'new' ORDER BY {ranking.sql} {way}, id {way} LIMIT 50",
+    )
+    assert "TEMP B-TREE" not in plan and "USING INDEX leads_stage_" in plan

@@ -281,7 +281,7 @@ def test_the_inbox_can_be_ranked_by_win_chance_through_its_own_index(demo_path: 
     assert len(seen) == repo.stage_totals()[Stage.NEW][0]
     plan = query_plan(
         demo_path,
-        "SELECT id FROM leads WHERE stage = 'new'"
+        "SELECT * FROM leads WHERE stage = 'new'"
         " AND (win_chance, id) < (50, 9) ORDER BY win_chance DESC, id DESC LIMIT 50",
     )
     assert "leads_stage_chance" in plan and "TEMP B-TREE" not in plan

@@ -109,7 +109,11 @@ async def test_o_ranks_the_inbox_by_win_chance_and_back(trained_path: Path, tmp_
         expected = repo.leads_in_stage(Stage.NEW, order="chance", limit=len(chances))
         assert [int(key.value or 0) for key in inbox.table.rows] == [lead.id for lead in expected]
         assert str(inbox.table.columns["win"].label) == "Win▼"  # type: ignore[index]
-        await pilot.press("o")
+        # On through value, age (oldest first: Age▲), follow-up and last touch.
+        await pilot.press("o", "o")
+        await settle(pilot)
+        assert str(inbox.table.columns["age"].label) == "Age▲"  # type: ignore[index]
+        await pilot.press("o", "o", "o")
         await settle(pilot)
         assert shown("score") == by_score
         assert str(inbox.table.columns["score"].label) == "Score▼"  # type: ignore[index]

@@ -315,6 +315,14 @@ SELECT lead_id, field, old, new, note, activity_id, at, actor FROM (
 DROP TABLE stage_changes;
 DROP TABLE field_changes;
 
+-- The orders `o` cycles through (leadtui.orders), each a keyset range scan
+-- of its own (stage, key, id) index; the value index also serves totals.
+DROP INDEX leads_stage_value;
+CREATE INDEX leads_stage_value ON leads (stage, value_cents, id);
+CREATE INDEX leads_stage_age ON leads (stage, created_at, id);
+CREATE INDEX leads_stage_follow_up ON leads (stage, coalesce(follow_up_at, '9999'), id);
+CREATE INDEX leads_stage_touch ON leads (stage, coalesce(last_touch_at, ''), id);
+
 -- `s` in the inbox: out of the triage queue until this moment, then back.
 ALTER TABLE leads ADD COLUMN snoozed_until TEXT;
 CREATE INDEX leads_snoozed ON leads (stage, snoozed_until) WHERE snoozed_until IS NOT NULL;

@@ -17,3 +17,9 @@ def fts_query(text: str) -> str | None:
     folded = unicodedata.normalize("NFKC", text).casefold()
     words = _WORD.findall(folded)[:MAX_WORDS]
     return " AND ".join(f'"{word}"*' for word in words) or None
+
+
+# Ranking (bm25) costs per match, and a vague query ("zoe", "a") matches a
+# large share of a big file: only the newest matches this many are ranked,
+# which bounds a keystroke's work; a query that specific is ranked whole.
+RANK_WITHIN = 2000

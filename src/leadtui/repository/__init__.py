@@ -11,6 +11,7 @@ Design choices, each answering a measured hazard in ARCHITECTURE.md:
 - Lists are keyset-paged: a page costs the same at row 10 and row 1,000,000.
 """
 
+from leadtui.orders import ORDERS, page_key
 from leadtui.repository.bulk import RowBatch, build_database
 from leadtui.repository.connection import Tracer, interrupt_reads
 from leadtui.repository.maintenance import (
@@ -21,7 +22,7 @@ from leadtui.repository.maintenance import (
     sharing_warnings,
 )
 from leadtui.repository.opening import open_repository
-from leadtui.repository.store import ORDERS, PageCursor, Repository, current_actor, page_key
+from leadtui.repository.store import PageCursor, Repository, current_actor
 from leadtui.repository.watch import ChangeWatcher
 
 __all__ = [

@@ -17,6 +17,7 @@ from leadtui.dedupe import person_key, phone_key
 from leadtui.errors import IllegalMove, InvalidInput, StaleLead
 from leadtui.filters import LeadFilter
 from leadtui.models import ActivityKind, HistoryEntry, Lead, LeadDraft, Lifecycle, Stage
+from leadtui.orders import ORDERS
 from leadtui.repository.connection import (
     Tracer,
     check_version,
@@ -50,20 +51,13 @@ from leadtui.repository.undo_store import UndoStore
 from leadtui.repository.watch import ChangeWatcher
 from leadtui.sanitize import clean_line, clean_text
 from leadtui.scoring_rules import LoadedRules
-from leadtui.search import fts_query
+from leadtui.search import RANK_WITHIN, fts_query
 
 # (sort key, id) of the last row of a page; the next page starts after it.
-PageCursor = tuple[int, int]
-# The orders a stage can be paged in, each backed by a (stage, column, id) index.
-ORDERS = {"score": "score", "chance": "win_chance"}
+PageCursor = tuple[Any, int]
 # A touch's note: a long email pasted in fits; a whole mailbox does not.
 TOUCH_NOTE_LIMIT = 20_000
 TOUCH_BODY_LIMIT = 200_000
-
-
-def page_key(lead: Lead, order: str) -> PageCursor:
-    """Where a page ending at `lead` stops, in the given order."""
-    return (lead.win_chance if order == "chance" else lead.score, lead.id)
 
 
 def current_actor() -> str:
@@ -141,11 +135,12 @@ class Repository(ScoringStore, KpiStore, ImportStore, DupesStore, HistoryStore, 
         awake_at: datetime | None = None,
         only: LeadFilter | None = None,
     ) -> list[Lead]:
-        """One page of a stage, hottest first by the rule score ("score") or the
-        learned win chance ("chance"); newest first on ties. With `awake_at`
-        (the inbox), leads hidden (`s`) until after then are left out; with
-        `only`, the leads the filter lets through."""
-        column = ORDERS[order]
+        """One page of a stage in one of leadtui.orders.ORDERS (hottest first
+        by the rule score by default; by id on ties), one range scan of that
+        order's index. With `awake_at` (the inbox), leads hidden (`s`) until
+        after then are left out; with `only`, those the filter lets through."""
+        ranking = ORDERS[order]
+        column, way = ranking.sql, "DESC" if ranking.descending else "ASC"
         where, params = self._filtered(only)
         sql = f"{LEAD_SELECT} WHERE stage = ?{where}"
         params.insert(0, stage.value)
@@ -153,9 +148,9 @@ class Repository(ScoringStore, KpiStore, ImportStore, DupesStore, HistoryStore, 
             sql += " AND (snoozed_until IS NULL OR snoozed_until <= ?)"
             params.append(to_iso(awake_at))
         if after is not None:
-            sql += f" AND ({column}, id) < (?, ?)"
+            sql += f" AND ({column}, id) {'<' if ranking.descending else '>'} (?, ?)"
             params += list(after)
-        sql += f" ORDER BY {column} DESC, id DESC LIMIT ?"
+        sql += f" ORDER BY {column} {way}, id {way} LIMIT ?"
         params.append(limit)
         with self._connection() as db:
             return [lead_from_row(row) for row in db.execute(sql, params).fetchall()]
@@ -246,15 +241,17 @@ class Repository(ScoringStore, KpiStore, ImportStore, DupesStore, HistoryStore, 
 
     def search(self, text: str, *, limit: int = 50) -> list[Lead]:
         """Leads whose name, company, email, phone or notes have words that
-        start with every word typed, best match first (FTS5 rank)."""
+        start with every word typed, best match first (FTS5 rank) among the
+        newest RANK_WITHIN matches."""
         query = fts_query(text)
         if query is None:
             return []
         with self._connection() as db:
             rows = db.execute(
-                f"{LEAD_SELECT} JOIN (SELECT rowid AS hit, rank FROM leads_fts"
-                " WHERE leads_fts MATCH ? ORDER BY rank LIMIT ?) ON hit = id ORDER BY rank",
-                [query, limit],
+                f"{LEAD_SELECT} JOIN (SELECT hit, rank FROM (SELECT rowid AS hit, rank"
+                " FROM leads_fts WHERE leads_fts MATCH ? ORDER BY rowid DESC LIMIT ?)"
+                " ORDER BY rank LIMIT ?) ON hit = id ORDER BY rank",
+                [query, max(RANK_WITHIN, limit), limit],
             ).fetchall()
         return [lead_from_row(row) for row in rows]
 

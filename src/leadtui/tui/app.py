@@ -32,6 +32,7 @@ from leadtui.importing.convert import Converter
 from leadtui.importing.report import converted, rejects_path, summary, write_rejects
 from leadtui.kpis import DEFINITIONS
 from leadtui.models import BANT_PREFIX, Lead, Stage, Temperature
+from leadtui.orders import ORDERS, next_order
 from leadtui.repository import Repository, interrupt_reads
 from leadtui.tui.board import BoardPane, CardList
 from leadtui.tui.classify_dialog import ClassifyScreen
@@ -179,7 +180,7 @@ class MainScreen(MovesScreen):
             "toggle_order",
             "Sort",
             show=False,
-            tooltip="Rank by rule score or win chance",
+            tooltip="Rank by score, win chance, value, age, follow-up, last touch",
         ),
         Binding(
             "[",
@@ -568,13 +569,14 @@ class MainScreen(MovesScreen):
         )
 
     def action_toggle_order(self) -> None:
+        """`o`: the next order for the inbox and every column: rule score, win
+        chance, value, age, next follow-up, last touch."""
         inbox, board = self.query_one(InboxPane), self.query_one(BoardPane)
-        order = "chance" if inbox.order == "score" else "score"
+        order = next_order(inbox.order)
         inbox.sort_by(order)
         board.sort_by(order)
         self.reload_all()
-        label = "learned win chance" if order == "chance" else "rule score"
-        self.notify(f"Ranked by {label}", timeout=2)
+        self.notify(f"Ranked by {ORDERS[order].label}", timeout=2)
 
     def action_quick_add(self) -> None:
         def submitted(result: QuickAddResult | None) -> None:

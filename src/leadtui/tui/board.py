@@ -55,6 +55,8 @@ class StageColumn(Vertical):
         super().__init__(id=f"column-{stage.value}", classes="stage-column")
         self.stage = stage
         self._selection = selection
+        # Cards say "overdue" and "rotting" as of this hour.
+        self._drawn_at: datetime | None = None
         self.leads: list[Lead] = []
         self.has_more = False
         self.fetching = False
@@ -80,6 +82,12 @@ class StageColumn(Vertical):
         )
 
     def show(self, leads: list[Lead], *, append: bool = False) -> None:
+        hour = app_now(self).replace(minute=0, second=0, microsecond=0)
+        if not append and leads == self.leads and self._drawn_at == hour:
+            # A reload after a move elsewhere: this column did not change, and
+            # redrawing its cards would hold up the next key for nothing.
+            return
+        self._drawn_at = hour
         cards = self.cards
         highlighted, kept_id = cards.highlighted, self.selected_lead_id()
         if not append:

@@ -45,7 +45,11 @@ ACTIONS = (
     ("Undo", "Undo your last change", "undo"),
     ("Redo", "Redo the change you undid", "redo"),
     ("Show the Due list", "Follow-ups overdue, today and this week (again: New)", "due"),
-    ("Rank by score or win chance", "The inbox's and board's order", "toggle_order"),
+    (
+        "Rank by the next order",
+        "Score, win chance, value, age, follow-up, last touch",
+        "toggle_order",
+    ),
     ("Filter…", "By source, owner, temperature, score, overdue, rotting", "filter"),
     ("Keys", "Every key of this screen", "keys"),
 )

@@ -203,12 +203,16 @@ class InboxPane(Vertical):
         self.reload()
 
     def sort_by(self, order: str) -> None:
-        """Rank by the rule score or the learned win chance; the sorted column's
-        title carries the ▼. Takes effect at the next reload."""
+        """Rank in one of leadtui.orders.ORDERS; the sorted column's title
+        carries ▼ (or ▲ for age, oldest first) when it has a column. Takes
+        effect at the next reload."""
         self.order = order
-        for key, label in (("score", "Score"), ("win", "Win")):
-            sorted_here = (key == "score") == (order == "score")
-            self.table.columns[ColumnKey(key)].label = Text(label + ("▼" if sorted_here else ""))
+        marks = {"score": ("score", "▼"), "chance": ("win", "▼"), "age": ("age", "▲")}
+        column, mark = marks.get(order, ("", ""))
+        for key, label in (("score", "Score"), ("win", "Win"), ("age", "Age")):
+            if key == "age" and self.view == "due":
+                continue  # the Due list's own column
+            self.table.columns[ColumnKey(key)].label = Text(label + (mark if key == column else ""))
         self.table.refresh()
 
     def selected_lead_id(self) -> int | None:
