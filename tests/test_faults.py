@@ -18,19 +18,23 @@ Ack = tuple[str, int, str]  # (kind, lead id, detail) of a write reported done
 
 
 def _writer(path: str, seed: int, operations: int) -> tuple[list[Ack], list[str]]:
-    """Random advance/lose/win/reopen/touch on a few shared leads."""
+    """Random advance/lose/win/reopen/touch/edit on a few shared leads."""
     repo = open_repository(Path(path), actor=f"rep{seed}")
     rng = random.Random(seed)
     acks: list[Ack] = []
     errors: list[str] = []
     for number in range(operations):
         lead_id = rng.randint(1, 6)
-        kind = rng.choice(["advance", "lose", "win", "reopen", "touch", "touch"])
+        kind = rng.choice(["advance", "lose", "win", "reopen", "touch", "touch", "edit"])
         try:
             if kind == "touch":
                 note = f"rep{seed} touch {number}"
                 repo.log_touch(lead_id, ActivityKind.NOTE, note)
                 acks.append(("touch", lead_id, note))
+            elif kind == "edit":
+                company = f"rep{seed} company {number}"
+                repo.update_fields(lead_id, {"company": company})
+                acks.append(("edit", lead_id, company))
             else:
                 if kind == "lose":
                     moved = repo.lose(lead_id, f"rep{seed} reason {number}")
@@ -62,28 +66,45 @@ def test_four_writers_lose_nothing_and_nobody_sees_locked(tmp_path: Path) -> Non
         ).fetchall()
         notes = {row[0] for row in conn.execute("SELECT note FROM activities")}
         versions = dict(conn.execute("SELECT id, version FROM leads").fetchall())
+        edits = conn.execute(
+            "SELECT lead_id, new FROM journal WHERE field = 'company' ORDER BY id"
+        ).fetchall()
+        actions = dict(
+            conn.execute("SELECT actor, count(*) FROM actions WHERE kind = 'do' GROUP BY actor")
+        )
     # Every acknowledged write is recorded, and nothing else is.
     assert sorted((lead, stage) for kind, lead, stage in acks if kind == "move") == sorted(moves)
     assert notes == {note for kind, _, note in acks if kind == "touch"}
+    assert sorted(edits) == sorted(
+        (lead, company) for kind, lead, company in acks if kind == "edit"
+    )
+    # Each acknowledged write is one action of its writer in the journal (one `u`).
+    assert actions == {f"rep{seed}": len(results[seed][0]) for seed in range(4)}
     for lead in repo.all_leads():
         replayed = [stage for lead_id, stage in moves if lead_id == lead.id]
-        # The final state is the replay of the lead's history...
+        # The final state is the replay of the lead's journal...
         assert lead.stage.value == (replayed[-1] if replayed else Stage.NEW.value)
+        companies = [company for lead_id, company in edits if lead_id == lead.id]
+        assert lead.company == (companies[-1] if companies else None)
         # ...and every acknowledged write bumped the version exactly once.
         assert versions[lead.id] == 1 + sum(1 for _, lead_id, _ in acks if lead_id == lead.id)
 
 
 KILLABLE_WRITER = """
+import os
 import sys
 from pathlib import Path
 from leadtui.models import build_draft
 from leadtui.repository import open_repository
 
 repo = open_repository(Path(sys.argv[1]))
+batch = 0
 while True:
-    lead_id = repo.add_lead(build_draft(name="Written before the kill"))
-    repo.advance(lead_id)
-    print(lead_id, flush=True)  # reported as done only after both commits
+    batch += 1
+    name = f"{os.getpid()} batch {batch}"
+    ids = [repo.add_lead(build_draft(name=name)) for _ in range(3)]
+    repo.move_many("advance", [(lead_id, None) for lead_id in ids])  # one bulk action
+    print(*ids, flush=True)  # reported as done only after every commit
 """
 
 
@@ -98,7 +119,7 @@ def test_a_writer_killed_at_random_moments_leaves_a_sound_file(tmp_path: Path) -
         )
         assert writer.stdout is not None
         for _ in range(rng.randint(3, 40)):  # wait for acknowledgements, then kill -9
-            reported.append(int(writer.stdout.readline()))
+            reported += [int(lead_id) for lead_id in writer.stdout.readline().split()]
         writer.send_signal(signal.SIGKILL)
         writer.wait()
         with sqlite3.connect(path) as conn:
@@ -106,6 +127,11 @@ def test_a_writer_killed_at_random_moments_leaves_a_sound_file(tmp_path: Path) -
     repo = open_repository(path)
     for lead_id in reported:  # every write reported as done survived
         assert repo.get_lead(lead_id).stage is Stage.CONTACTED
+    batches: dict[str, set[Stage]] = {}
+    for lead in repo.all_leads():
+        batches.setdefault(lead.name, set()).add(lead.stage)
+    # A bulk move killed mid-flight moved all three of its leads or none.
+    assert all(len(stages) == 1 for stages in batches.values())
 
 
 def test_a_long_read_can_be_interrupted_and_a_write_cannot(repo: Repository) -> None:

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from textual.widgets import DataTable, Input, OptionList, Static
 
+from leadtui.filters import parse
 from leadtui.models import Stage, build_draft
 from leadtui.repository import open_repository
 from leadtui.sanitize import clean_line
@@ -53,7 +54,7 @@ def _cell(table: DataTable[object], row: int, col: int) -> str:
     return str(table.get_row_at(row)[col])
 
 
-async def _visit_every_view(path: Path, name: str, company: str) -> None:
+async def _visit_every_view(path: Path, name: str, company: str, owner: str) -> None:
     repo = open_repository(path, actor="tester", clock=frozen_clock)
     lead_id = repo.add_lead(build_draft(name=name, company=company))
     shown_name, shown_company = clean_line(name), clean_line(company)
@@ -101,14 +102,29 @@ async def _visit_every_view(path: Path, name: str, company: str) -> None:
         await settle(pilot)
         notes = [n.message for n in app._notifications]
         assert f"#{lead_id} {shown_name} → Lost" in notes  # notification, literally
-        assert app.is_running  # no MarkupError, no injected app.quit
         assert repo.get_lead(lead_id).stage is Stage.LOST
+        await pilot.press("u")  # the undo's notification names the lead
+        await settle(pilot)
+        assert f"Undid: Lose #{lead_id} {shown_name}" in [n.message for n in app._notifications]
+        await pilot.press("1")
+        await settle(pilot)
+        await pilot.press("space")  # a marked row keeps the text literal
+        assert f"● {shown_name}" in inbox_names(app)
+        main_screen(app).apply_filter(parse(f"owner:{owner}"))  # the filter line
+        await settle(pilot)
+        bar = str(main_screen(app).query_one("#filter-bar", Static).render())
+        assert f"owner:{clean_line(owner).split()[0]}" in bar
+        assert app.is_running  # no MarkupError, no injected app.quit
+
+
+# A filter's owner is one word: hostile, but without spaces.
+hostile_word = hostile.map(lambda text: "".join(clean_line(text).split())).filter(bool)
 
 
 @settings(max_examples=8, deadline=None)
-@given(name=hostile, company=hostile)
-def test_hostile_text_is_shown_literally_everywhere(name: str, company: str) -> None:
+@given(name=hostile, company=hostile, owner=hostile_word)
+def test_hostile_text_is_shown_literally_everywhere(name: str, company: str, owner: str) -> None:
     # A fresh directory per example: hypothesis reuses function-scoped
     # fixtures such as tmp_path across examples, and replays examples.
     with tempfile.TemporaryDirectory() as scratch:
-        asyncio.run(_visit_every_view(Path(scratch) / "hostile.db", name, company))
+        asyncio.run(_visit_every_view(Path(scratch) / "hostile.db", name, company, owner))
