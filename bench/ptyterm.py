@@ -65,6 +65,9 @@ def program_in_pty(command: list[str], cwd: Path) -> Iterator[Terminal]:
     os.set_blocking(leader, True)
     fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", LINES, COLUMNS, 0, 0))
     env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": str(COLUMNS), "LINES": str(LINES)}
+    # As on a user's machine, where an install compiles the bytecode once:
+    # with this set (some sandboxes do), every start would recompile leadtui.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     process = subprocess.Popen(
         command,
         stdin=follower,

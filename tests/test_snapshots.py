@@ -61,6 +61,13 @@ CLASSIFY_TOP_LEAD = (
         ("classify", ("c", "s", "down", "h", "down", "y", "down", *"approved Q1", "down", "n")),
         ("lead_classified", CLASSIFY_TOP_LEAD),
         ("edit_form", ("e",)),
+        # Two cards marked for a bulk move under a filter (its line on top),
+        # then the one confirmation with the count.
+        ("board_marked_filtered", ("2", "exclamation_mark", "space", "space")),
+        ("bulk_confirm", ("2", "space", "space", "a")),
+        # Sorted by age (Age▲), and the s prompt.
+        ("inbox_by_age", ("o", "o", "o")),
+        ("snooze_prompt", ("s",)),
     ],
 )
 def test_snapshot(

@@ -53,11 +53,11 @@ class FollowUpScreen(ModalScreen[Answer | None]):
         self.hide = hide
 
     def compose(self) -> ComposeResult:
-        verb = "Snooze" if self.snooze else "Hide from the inbox" if self.hide else "Follow up"
+        verb = "Snooze the follow-up of" if self.snooze else "Snooze" if self.hide else "Follow up"
         hint = (
             "1d, 3d, 1w, 2w or 1m"
             if self.snooze
-            else "until 1d, 3d, 1w, fri or 2026-12-01"
+            else "out of the inbox until 1d, 3d, 1w, fri or 2026-12-01"
             if self.hide
             else "today, tomorrow, fri, 3d, 2w or 2026-12-01; empty clears it"
         )

@@ -236,9 +236,9 @@ class InboxPane(Vertical):
         lead = self._leads.get(str(self.selected_lead_id()))
         return lead.stage if lead else None
 
-    def loaded(self) -> list[tuple[int, Stage]]:
-        """Every lead on the loaded pages, with its stage as shown."""
-        return [(self._leads[key].id, self._leads[key].stage) for key in self._cursors]
+    def loaded(self) -> list[Lead]:
+        """Every lead on the loaded pages, as shown."""
+        return [self._leads[key] for key in self._cursors]
 
     def show_marks(self, lead_ids: list[int]) -> None:
         """Redraw the name cells of leads just marked or unmarked."""

@@ -95,11 +95,11 @@ class MovesScreen(Screen[None]):
     def action_mark(self) -> None:
         """Mark (or unmark) the lead under the cursor, then step to the next,
         so that `space space space` marks a run of leads."""
-        lead_id, stage = self.selected_lead_id(), self.selected_stage()
-        if lead_id is None or stage is None or self.active_tab not in ("inbox", "pipeline"):
+        lead = self._lead_under_cursor()
+        if lead is None:
             return
-        self.selection.toggle(lead_id, stage)
-        self._show_marks([lead_id])
+        self.selection.toggle(lead)
+        self._show_marks([lead.id])
         self._list_step(1)
 
     def action_mark_all(self) -> None:
@@ -107,13 +107,23 @@ class MovesScreen(Screen[None]):
         if self.active_tab == "inbox":
             loaded = self.query_one(InboxPane).loaded()
         elif self.active_tab == "pipeline":
-            column = self.query_one(BoardPane).focused_column()
-            loaded = [(lead.id, lead.stage) for lead in column.leads]
+            loaded = self.query_one(BoardPane).focused_column().leads
         else:
             return
-        for lead_id, stage in loaded:
-            self.selection.add(lead_id, stage)
-        self._show_marks([lead_id for lead_id, _ in loaded])
+        for lead in loaded:
+            self.selection.add(lead)
+        self._show_marks([lead.id for lead in loaded])
+
+    def _lead_under_cursor(self) -> Lead | None:
+        """The inbox row or board card under the cursor, as it was loaded."""
+        lead_id = self.selected_lead_id()
+        if self.active_tab == "inbox":
+            leads = self.query_one(InboxPane).loaded()
+        elif self.active_tab == "pipeline":
+            leads = self.query_one(BoardPane).focused_column().leads
+        else:
+            return None
+        return next((lead for lead in leads if lead.id == lead_id), None)
 
     def action_unmark(self) -> None:
         self._show_marks(self.selection.clear())
@@ -202,10 +212,10 @@ class MovesScreen(Screen[None]):
     def _confirm_bulk(self, how: str) -> None:
         """One confirmation for a bulk move, with the count and some names."""
         count = len(self.selection)
-        ids = [f"#{lead_id}" for lead_id in list(self.selection.leads)[:NAMED_IN_CONFIRMATION]]
-        more = f" and {count - len(ids)} more" if count > len(ids) else ""
+        names = list(self.selection.names.values())[:NAMED_IN_CONFIRMATION]
+        more = f" and {count - len(names)} more" if count > len(names) else ""
         question = f"{how.capitalize()} {count} marked lead{'s' * (count != 1)}?"
-        detail = f"{', '.join(ids)}{more}: all move, or none does; u undoes it in one go."
+        detail = f"{', '.join(names)}{more}. All move, or none does; u undoes it in one go."
         self.app.push_screen(
             ConfirmScreen(question, detail),
             lambda yes: self._bulk_move(how) if yes else None,
