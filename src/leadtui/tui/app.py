@@ -210,6 +210,7 @@ class MainScreen(MovesScreen):
         self.repo = repo
         self._came_from: SteppableList | None = None
         self.only = LeadFilter()  # what the inbox and the board show
+        self._bindings_for: tuple[str, bool] | None = None  # see _selection_moved
 
     def compose(self) -> ComposeResult:
         yield Header(icon="◆")
@@ -327,7 +328,13 @@ class MainScreen(MovesScreen):
     @on(DataTable.RowHighlighted, "#inbox-table")
     @on(OptionList.OptionHighlighted)
     def _selection_moved(self) -> None:
-        self.refresh_bindings()
+        # The footer shows the lead keys only while a lead is selected. It is
+        # rebuilt (a relayout of the whole screen) on every refresh_bindings,
+        # so refresh only when that changes, not on every j, k or a.
+        shown = (self.active_tab, self.selected_lead_id() is not None)
+        if shown != self._bindings_for:
+            self._bindings_for = shown
+            self.refresh_bindings()
 
     @on(DataTable.RowSelected, "#inbox-table")
     @on(OptionList.OptionSelected)
@@ -483,6 +490,7 @@ class MainScreen(MovesScreen):
         inbox.show_view("new" if inbox.view == "due" and self.active_tab == "inbox" else "due")
         self._label_inbox(inbox.view, inbox.untriaged)
         self.action_show_tab("inbox")
+        self.refresh_bindings()  # s (snooze) applies to New leads only
 
     @on(InboxPane.Counted)
     def _inbox_counted(self, event: InboxPane.Counted) -> None:
