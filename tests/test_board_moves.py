@@ -12,6 +12,7 @@ from leadtui import pipeline
 from leadtui.errors import IllegalMove
 from leadtui.models import Lifecycle, Stage, build_draft, short_money
 from leadtui.repository import Repository
+from leadtui.tui import board
 from leadtui.tui.app import LeadApp
 from leadtui.tui.board import BoardPane
 from leadtui.tui.render import card
@@ -125,3 +126,40 @@ def test_a_header_amount_fits_seven_cells(cents: int) -> None:
     assert len(text) <= 7
     if cents < 100_000_00:
         assert text == f"{cents // 100:,}"
+
+
+async def test_a_column_keeps_a_bounded_window_and_g_G_reach_the_true_ends(
+    repo: Repository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(board, "PAGE_SIZE", 5)
+    monkeypatch.setattr(board, "WINDOW_PAGES", 2)  # at most 10 cards in memory
+    monkeypatch.setattr(board, "PREFETCH_MARGIN", 2)
+    for index in range(23):
+        repo.add_lead(build_draft(name=f"Lead {index:02}"))
+    ranked = [lead.id for lead in repo.leads_in_stage(Stage.NEW, limit=100)]
+    app = LeadApp(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        await settle(pilot)
+        new = column(app, "new")
+        assert [lead.id for lead in new.leads] == ranked[:5]  # one page per column
+        await pilot.press("G")  # the stage's true last card, not the last loaded
+        await settle(pilot)
+        assert main_screen(app).selected_lead_id() == ranked[-1]
+        assert [lead.id for lead in new.leads] == ranked[-5:] and new.has_before
+        seen = []
+        for _ in range(22):  # all the way back up, one card at a time
+            await pilot.press("k")
+            await settle(pilot)
+            seen.append(main_screen(app).selected_lead_id())
+            assert len(new.leads) <= 10
+        assert seen == ranked[-2::-1] and not new.has_before
+        for _ in range(22):  # and down again
+            await pilot.press("j")
+            await settle(pilot)
+            assert len(new.leads) <= 10
+        assert main_screen(app).selected_lead_id() == ranked[-1]
+        await pilot.press("g")
+        await settle(pilot)
+        assert main_screen(app).selected_lead_id() == ranked[0]
+        assert [lead.id for lead in new.leads] == ranked[:5] and not new.has_before

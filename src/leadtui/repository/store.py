@@ -130,6 +130,9 @@ class Repository(ScoringStore, KpiStore, ImportStore, DupesStore, HistoryStore, 
         stage: Stage,
         *,
         after: PageCursor | None = None,
+        before: PageCursor | None = None,
+        from_: PageCursor | None = None,
+        last: bool = False,
         limit: int = 50,
         order: str = "score",
         awake_at: datetime | None = None,
@@ -137,23 +140,32 @@ class Repository(ScoringStore, KpiStore, ImportStore, DupesStore, HistoryStore, 
     ) -> list[Lead]:
         """One page of a stage in one of leadtui.orders.ORDERS (hottest first
         by the rule score by default; by id on ties), one range scan of that
-        order's index. With `awake_at` (the inbox), leads hidden (`s`) until
-        after then are left out; with `only`, those the filter lets through."""
+        order's index, always in display order. The page starts after the
+        cursor `after`, or at `from_` (inclusive: a window re-read in place);
+        or it is the page that ends just before `before` (scrolling back up),
+        or with `last` the stage's last page (G). With `awake_at` (the inbox),
+        leads hidden (`s`) until after then are left out; with `only`, those
+        the filter lets through."""
         ranking = ORDERS[order]
-        column, way = ranking.sql, "DESC" if ranking.descending else "ASC"
+        backwards = before is not None or last  # scan the index the other way
+        descending = ranking.descending != backwards
+        column, way = ranking.sql, "DESC" if descending else "ASC"
         where, params = self._filtered(only)
         sql = f"{LEAD_SELECT} WHERE stage = ?{where}"
         params.insert(0, stage.value)
         if awake_at is not None:
             sql += " AND (snoozed_until IS NULL OR snoozed_until <= ?)"
             params.append(to_iso(awake_at))
-        if after is not None:
-            sql += f" AND ({column}, id) {'<' if ranking.descending else '>'} (?, ?)"
-            params += list(after)
+        for cursor, inclusive in ((after, False), (before, False), (from_, True)):
+            if cursor is not None:
+                sign = ("<" if descending else ">") + ("=" if inclusive else "")
+                sql += f" AND ({column}, id) {sign} (?, ?)"
+                params += list(cursor)
         sql += f" ORDER BY {column} {way}, id {way} LIMIT ?"
         params.append(limit)
         with self._connection() as db:
-            return [lead_from_row(row) for row in db.execute(sql, params).fetchall()]
+            leads = [lead_from_row(row) for row in db.execute(sql, params).fetchall()]
+        return leads[::-1] if backwards else leads
 
     def all_leads(
         self,

@@ -562,7 +562,7 @@ class MainScreen(MovesScreen):
     def apply_filter(self, only: LeadFilter) -> None:
         self.only = only
         self.query_one(InboxPane).only = only
-        self.query_one(BoardPane).only = only
+        self.query_one(BoardPane).filter_by(only)
         self._show_filter()
         self.reload_all()
 

@@ -1,4 +1,10 @@
-"""The Pipeline tab: one column per stage, cards paged in from SQL."""
+"""The Pipeline tab: one column per stage, cards paged in from SQL.
+
+Each column holds a window of at most WINDOW_PAGES pages of cards, wherever
+in the stage it is scrolled: pages are fetched by keyset (after the last
+card going down, before the first going up) and the far end of the window
+is dropped, so memory stays bounded at any size; G fetches the stage's true
+last page, g its first."""
 
 from datetime import datetime
 
@@ -13,13 +19,15 @@ from textual.widgets.option_list import Option
 from leadtui.filters import LeadFilter
 from leadtui.models import Lead, Stage, format_money, short_money
 from leadtui.pipeline import BOARD_STAGES, WIN_PROBABILITY
-from leadtui.repository import Repository, page_key
+from leadtui.repository import PageCursor, Repository, page_key
 from leadtui.tui import render
 from leadtui.tui.dbwork import app_now, run_db
 from leadtui.tui.help import with_ids
 from leadtui.tui.selection import Selection
 
 PAGE_SIZE = 50
+# Cards a column keeps in memory: this many pages around the cursor.
+WINDOW_PAGES = 4
 # Column width 26 (styles/leadtui.tcss) less border, padding and scrollbar.
 CARD_WIDTH = 22
 PREFETCH_MARGIN = 5
@@ -42,10 +50,24 @@ class CardList(OptionList):
         [
             Binding("j", "cursor_down", "Down", show=False, tooltip="Next card"),
             Binding("k", "cursor_up", "Up", show=False, tooltip="Previous card"),
-            Binding("g", "first", "First", show=False, tooltip="First card"),
-            Binding("G", "last", "Last", show=False, tooltip="Last card loaded"),
+            Binding("g", "first", "First", show=False, tooltip="First card of the stage"),
+            Binding("G", "last", "Last", show=False, tooltip="Last card of the stage"),
         ]
     )
+
+    def action_first(self) -> None:
+        column = self.parent
+        if isinstance(column, StageColumn) and column.has_before:
+            column.jump(last=False)  # the top is not loaded: fetch it
+        else:
+            super().action_first()
+
+    def action_last(self) -> None:
+        column = self.parent
+        if isinstance(column, StageColumn) and column.has_more:
+            column.jump(last=True)  # the bottom is not loaded: fetch it
+        else:
+            super().action_last()
 
 
 class StageColumn(Vertical):
@@ -57,8 +79,9 @@ class StageColumn(Vertical):
         self._selection = selection
         # Cards say "overdue" and "rotting" as of this hour.
         self._drawn_at: datetime | None = None
-        self.leads: list[Lead] = []
-        self.has_more = False
+        self.leads: list[Lead] = []  # the window: at most WINDOW_PAGES pages
+        self.has_more = False  # cards after the window
+        self.has_before = False  # cards before it (it does not start at the top)
         self.fetching = False
 
     def compose(self) -> ComposeResult:
@@ -101,6 +124,83 @@ class StageColumn(Vertical):
             ids = [lead.id for lead in self.leads]
             row = ids.index(kept_id) if kept_id in ids else highlighted or 0
             cards.highlighted = min(row, cards.option_count - 1)
+
+    def _redraw(self, window: list[Lead], keep: int | None) -> None:
+        """Show exactly `window`, the cursor on lead `keep` (or the top)."""
+        self.leads = window
+        cards, now = self.cards, app_now(self)
+        cards.clear_options()
+        cards.add_options(Option(self._card(lead, now), id=str(lead.id)) for lead in window)
+        ids = [lead.id for lead in window]
+        if ids:
+            cards.highlighted = ids.index(keep) if keep in ids else 0
+
+    def _ranking(self) -> tuple[str, LeadFilter]:
+        board = self.parent
+        if isinstance(board, BoardPane):
+            return board.order, board.only
+        return "score", LeadFilter()
+
+    def fetch_next(self) -> None:
+        """The page after the window, as the cursor nears its end."""
+        self._fetch(page_key(self.leads[-1], self._ranking()[0]), at_end=True)
+
+    def fetch_previous(self) -> None:
+        """The page before the window, as the cursor nears its top."""
+        self._fetch(page_key(self.leads[0], self._ranking()[0]), at_end=False)
+
+    def _fetch(self, cursor: PageCursor, *, at_end: bool) -> None:
+        (order, only), stage = self._ranking(), self.stage
+        after, before = (cursor, None) if at_end else (None, cursor)
+        self.fetching = True
+
+        def job(repo: Repository) -> list[Lead]:
+            return repo.leads_in_stage(
+                stage, after=after, before=before, limit=PAGE_SIZE, order=order, only=only
+            )
+
+        def done(leads: list[Lead]) -> None:
+            self.fetching = False
+            self._extend(leads, at_end=at_end)
+
+        run_db(self, job, done, key=f"board-page-{stage.value}")
+
+    def _extend(self, leads: list[Lead], *, at_end: bool) -> None:
+        """Add a page at one end of the window, dropping pages at the other
+        end beyond WINDOW_PAGES; the cursor stays on its card."""
+        full = len(leads) == PAGE_SIZE
+        if at_end:
+            self.has_more = full
+        else:
+            self.has_before = full
+        window = self.leads + leads if at_end else leads + self.leads
+        excess = len(window) - WINDOW_PAGES * PAGE_SIZE
+        if excess <= 0 and at_end:
+            self.show(leads, append=True)
+            return
+        if excess > 0:
+            window = window[excess:] if at_end else window[:-excess]
+            if at_end:
+                self.has_before = True
+            else:
+                self.has_more = True
+        self._redraw(window, self.selected_lead_id())
+
+    def jump(self, *, last: bool) -> None:
+        """g / G when that end is not loaded: the stage's first or true last
+        page, in place of the window."""
+        (order, only), stage = self._ranking(), self.stage
+
+        def job(repo: Repository) -> list[Lead]:
+            return repo.leads_in_stage(stage, limit=PAGE_SIZE, order=order, only=only, last=last)
+
+        def done(leads: list[Lead]) -> None:
+            full = len(leads) == PAGE_SIZE
+            self.has_more, self.has_before = (False, full) if last else (full, False)
+            end = leads[-1 if last else 0].id if leads else None
+            self._redraw(leads, end)
+
+        run_db(self, job, done, key=f"board-page-{stage.value}")
 
     def _card(self, lead: Lead, now: datetime) -> Text:
         return render.card(lead, CARD_WIDTH, now, marked=lead.id in self._selection)
@@ -153,6 +253,17 @@ class BoardPane(HorizontalScroll):
     def sort_by(self, order: str) -> None:
         """Takes effect at the next reload (the screen reloads the visible pane)."""
         self.order = order
+        self.back_to_top()
+
+    def filter_by(self, only: LeadFilter) -> None:
+        self.only = only
+        self.back_to_top()
+
+    def back_to_top(self) -> None:
+        """A new order or filter: every column's window starts at the top
+        again (its old place means nothing in the new ranking)."""
+        for column in self.columns:
+            column.has_before = False
 
     def __init__(self, selection: Selection, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -172,10 +283,19 @@ class BoardPane(HorizontalScroll):
         With `select`, the cursor goes to that lead's card if it is loaded."""
         limits = {column.stage: max(PAGE_SIZE, len(column.leads)) for column in self.columns}
         order, only = self.order, self.only
+        # A window scrolled down the stage is re-read in place, from its
+        # first card; one at the top from the top.
+        starts = {
+            column.stage: page_key(column.leads[0], order)
+            for column in self.columns
+            if column.has_before and column.leads
+        }
 
         def job(repo: Repository) -> tuple[Totals, dict[Stage, list[Lead]]]:
             pages = {
-                stage: repo.leads_in_stage(stage, limit=limit, order=order, only=only)
+                stage: repo.leads_in_stage(
+                    stage, limit=limit, order=order, only=only, from_=starts.get(stage)
+                )
                 for stage, limit in limits.items()
             }
             return repo.stage_totals(only), pages
@@ -195,26 +315,12 @@ class BoardPane(HorizontalScroll):
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         column = event.option_list.parent
-        if not isinstance(column, StageColumn) or column.fetching or not column.has_more:
+        if not isinstance(column, StageColumn) or column.fetching or not column.leads:
             return
-        if event.option_index >= event.option_list.option_count - PREFETCH_MARGIN:
-            self._fetch_next_page(column)
-
-    def _fetch_next_page(self, column: StageColumn) -> None:
-        after, order, only = page_key(column.leads[-1], self.order), self.order, self.only
-        column.fetching = True
-
-        def job(repo: Repository) -> list[Lead]:
-            return repo.leads_in_stage(
-                column.stage, after=after, limit=PAGE_SIZE, order=order, only=only
-            )
-
-        def done(leads: list[Lead]) -> None:
-            column.fetching = False
-            column.show(leads, append=True)
-            column.has_more = len(leads) == PAGE_SIZE
-
-        run_db(self, job, done, key=f"board-page-{column.stage.value}")
+        if column.has_more and event.option_index >= len(column.leads) - PREFETCH_MARGIN:
+            column.fetch_next()
+        elif column.has_before and event.option_index < PREFETCH_MARGIN:
+            column.fetch_previous()
 
     def focused_column(self) -> StageColumn:
         focused = self.screen.focused

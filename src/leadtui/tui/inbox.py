@@ -39,9 +39,9 @@ class InboxTable(DataTable[object]):
         [
             Binding("j", "cursor_down", "Down", show=False, tooltip="Next lead / card"),
             Binding("k", "cursor_up", "Up", show=False, tooltip="Previous lead / card"),
-            Binding("g", "scroll_top", "First", show=False, tooltip="First lead / card"),
+            Binding("g", "scroll_top", "First", show=False, tooltip="First lead"),
             # The last one loaded: pages load as the cursor nears the end.
-            Binding("G", "scroll_bottom", "Last", show=False, tooltip="Last lead / card loaded"),
+            Binding("G", "scroll_bottom", "Last", show=False, tooltip="Last lead loaded"),
         ]
     )
 
