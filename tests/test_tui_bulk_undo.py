@@ -5,8 +5,9 @@ from textual.widgets import Input, TabbedContent
 
 from leadtui.models import Stage, build_draft
 from leadtui.repository import Repository
-from leadtui.tui.app import LeadApp
+from leadtui.tui.app import LeadApp, MainScreen
 from leadtui.tui.classify_dialog import ConfirmScreen
+from leadtui.tui.commands import ACTIONS
 from leadtui.tui.lose_dialog import LoseReasonScreen
 from tests.tui_helpers import SIZE, column, inbox_names, main_screen, settle
 
@@ -123,3 +124,26 @@ async def test_s_hides_a_lead_from_the_inbox_until_a_day(repo: Repository) -> No
         await pilot.press("u")
         await settle(pilot)
         assert inbox_names(app) == ["Lead 2", "Lead 1"]
+
+
+def test_every_palette_action_is_an_action_of_the_main_screen() -> None:
+    for title, _, action in ACTIONS:
+        assert callable(getattr(MainScreen, f"action_{action}", None)), title
+
+
+async def test_the_palette_advances_undoes_and_folds(repo: Repository) -> None:
+    [lead_id] = _leads(repo, 1)
+    app = LeadApp(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for command in ("Advance lead", "Undo", "Redo"):
+            await pilot.press("ctrl+p", *command)
+            await settle(pilot)
+            await pilot.press("enter")
+            await settle(pilot)
+        assert repo.get_lead(lead_id).stage is Stage.CONTACTED
+        await pilot.press("2", "ctrl+p", *"Fold the Lost column")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not column(app, "lost").display

@@ -576,6 +576,10 @@ class MainScreen(MovesScreen):
             )
         )
 
+    def action_fold_lost(self) -> None:
+        """The palette's "Fold the Lost column" (F on the board)."""
+        self.query_one(BoardPane).action_fold_lost()
+
     def action_toggle_order(self) -> None:
         """`o`: the next order for the inbox and every column: rule score, win
         chance, value, age, next follow-up, last touch."""

@@ -51,6 +51,7 @@ ACTIONS = (
         "toggle_order",
     ),
     ("Filter…", "By source, owner, temperature, score, overdue, rotting", "filter"),
+    ("Fold the Lost column", "Hide the Lost column on the board (again: show it)", "fold_lost"),
     ("Keys", "Every key of this screen", "keys"),
 )
 

@@ -171,22 +171,20 @@ class MovesScreen(Screen[None]):
         self._with_lead(lead_id, check_bant)
 
     def action_win(self) -> None:
-        if self.selection:
-            self._confirm_bulk("win")
-            return
-        self._write_selected(lambda repo, lead_id, seen: repo.win(lead_id, seen=seen))
+        self._move("win")
 
     def action_back(self) -> None:
-        if self.selection:
-            self._confirm_bulk("back")
-            return
-        self._write_selected(lambda repo, lead_id, seen: repo.back(lead_id, seen=seen))
+        self._move("back")
 
     def action_reopen(self) -> None:
+        self._move("reopen")
+
+    def _move(self, how: str) -> None:
+        """A move that asks nothing of one lead, and one confirmation of many."""
         if self.selection:
-            self._confirm_bulk("reopen")
+            self._confirm_bulk(how)
             return
-        self._write_selected(lambda repo, lead_id, seen: repo.reopen(lead_id, seen=seen))
+        self._write_selected(lambda repo, lead_id, seen: repo.move_many(how, [(lead_id, seen)])[0])
 
     def action_lose(self) -> None:
         if self.selection:
