@@ -212,3 +212,24 @@ def test_a_version_4_file_keeps_its_history_in_the_journal(tmp_path: Path) -> No
     assert stages == [("new",), ("contacted",)]
     with pytest.raises(NothingToUndo):
         repo.undo()  # what happened before the journal is history, not an action
+
+
+def test_a_merge_cannot_be_undone_and_ends_the_undo_history(repo: Repository) -> None:
+    ann, twin = _lead(repo), _lead(repo, email="ann@acme.io")
+    repo.update_fields(ann, {"company": "Acme"})
+    repo.merge_leads(ann, twin)
+    with pytest.raises(NothingToUndo, match=rf"Merge #{twin} into #{ann} cannot be undone"):
+        repo.undo()
+    assert repo.get_lead(ann).company == "Acme"
+
+
+def test_merging_new_details_is_journaled_and_undoable(repo: Repository) -> None:
+    ann = _lead(repo)
+    details = build_draft(name="Ann", email="ann@acme.io", company="Acme", value_cents="2k")
+    repo.merge_details(ann, details, tags=["vip"])
+    assert {e.summary() for e in repo.history(ann)} >= {
+        "email: — → ann@acme.io", "company: — → Acme", "value: — → 2,000", "tags: — → vip",
+    }  # fmt: skip
+    assert repo.undo().message() == f"Undid: Merge new details into #{ann} Ann"
+    lead = repo.get_lead(ann)
+    assert (lead.email, lead.company, lead.value_cents, repo.tags(ann)) == (None, None, 0, [])

@@ -456,7 +456,7 @@ class HistoryEntry(BaseModel):
     @field_validator("action", mode="before")
     @classmethod
     def _plain_action(cls, value: object) -> object:
-        return None if value == "do" else value
+        return None if value in ("do", "final") else value
 
     def export_dict(self) -> dict[str, Any]:
         record: dict[str, Any] = {"type": self.type, "at": self.at.isoformat(), "actor": self.actor}

@@ -235,7 +235,9 @@ CREATE VIRTUAL TABLE leads_fts USING fts5(
 # `activities`); "lost_reason" and "stage_entered_at" rows are kept for undo
 # and not shown. Rows written by one user action share a group_id, an
 # `actions` row: who, when, what ("Lose 12 leads"), and whether it is a
-# change ('do') or the undo or redo of one (`target`). Imports and demo data
+# change ('do'), the undo or redo of one (`target`), or a change that cannot
+# be undone ('final': a merge, which deletes a lead) and so ends the undo
+# history before it. Imports and demo data
 # have no group: they are history, not undoable actions.
 # stage_changes, which the KPIs and the pipeline rules read, becomes a view
 # of the journal's "stage" rows (writes to it land in the journal), with the
@@ -274,7 +276,7 @@ CREATE TABLE actions (
     actor TEXT NOT NULL,
     at TEXT NOT NULL,
     label TEXT NOT NULL,
-    kind TEXT NOT NULL DEFAULT 'do' CHECK (kind IN ('do', 'undo', 'redo')),
+    kind TEXT NOT NULL DEFAULT 'do' CHECK (kind IN ('do', 'undo', 'redo', 'final')),
     target INTEGER REFERENCES actions (id)
 );
 -- `u` and `U` replay the actor's own actions in order.

@@ -13,7 +13,7 @@ from leadtui.errors import InvalidInput, StaleLead
 from leadtui.merge_plan import merged_fields
 from leadtui.models import Lead, LeadDraft
 from leadtui.repository.details_store import DetailsStore, apply_fields
-from leadtui.repository.journal import record_field_change
+from leadtui.repository.journal import action, record_field_change
 from leadtui.repository.merging import fill_in
 from leadtui.repository.rows import LEAD_SELECT, fetch_lead, lead_from_row, with_custom
 
@@ -38,7 +38,10 @@ class DupesStore(DetailsStore):
             raise InvalidInput("a lead cannot be merged into itself")
         moment = self.clock()
         now = to_iso(moment)
-        with self._transaction() as db:
+        with (
+            self._transaction() as db,
+            action(db, self.actor, now, f"Merge #{other_id} into #{keep_id}", kind="final"),
+        ):
             keep = with_custom(db, fetch_lead(db, keep_id))
             other = with_custom(db, fetch_lead(db, other_id))
             if seen is not None and (keep.version, other.version) != (
@@ -77,9 +80,12 @@ class DupesStore(DetailsStore):
         """A quick-add the rep chose to merge into an existing lead: fill in
         what it is missing, add the tags, rescore."""
         moment = self.clock()
+        now = to_iso(moment)
         with self._transaction() as db:
-            fetch_lead(db, lead_id)
-            fill_in(db, lead_id, draft, now=to_iso(moment), tags=tags, follow_up_at=follow_up_at)
+            lead = fetch_lead(db, lead_id)
+            with action(db, self.actor, now, f"Merge new details into {lead.tag()}"):
+                fill_in(db, lead_id, draft, now=now, tags=tags, follow_up_at=follow_up_at,
+                        actor=self.actor)  # fmt: skip
             self._rescore(db, [lead_id], moment)
             return fetch_lead(db, lead_id)
 

@@ -308,5 +308,6 @@ class _ImportRun:
             tags=lead.tags,
             pinned=lead.pinned,
             follow_up_at=lead.follow_up_at,
+            actor=self.actor,
         )
         self.merged_ids.add(lead_id)

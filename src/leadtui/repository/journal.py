@@ -8,6 +8,8 @@ from contextlib import contextmanager
 
 import sqlite_utils
 
+from leadtui.models import Lead
+
 # Lines kept for undo but not shown in a history: a move's side effects
 # (the lost reason shows with the stage line; a lifecycle the stage pushed
 # carries this note).
@@ -75,3 +77,26 @@ def action(
     stamped = db.execute("UPDATE journal SET group_id = ? WHERE id > ?", [group, start])
     if not stamped.rowcount:  # nothing changed: nothing for `u` to undo
         db.execute("DELETE FROM actions WHERE id = ?", [group])
+
+
+def pin_text(lead: Lead) -> str:
+    """A temperature as the journal says it: "hot (pinned)", "warm (score)"."""
+    return f"{lead.temperature.value} ({'pinned' if lead.temperature_pinned else 'score'})"
+
+
+def follow_up_text(lead: Lead) -> str:
+    """A follow-up as the journal says it: its day."""
+    return lead.follow_up_at.date().isoformat() if lead.follow_up_at else ""
+
+
+def record_differences(
+    db: sqlite_utils.Database, before: Lead, after: Lead, fields: tuple[str, ...], at: str,
+    actor: str,
+) -> None:  # fmt: skip
+    """A journal line for each of `fields` (and custom field) that differs."""
+    custom = sorted({*before.custom, *after.custom})
+    for field in (*fields, *(f"custom.{name}" for name in custom)):
+        record_field_change(db, before.id, field, before.field_text(field),
+                            after.field_text(field), at, actor)  # fmt: skip
+    for field, text in (("follow-up", follow_up_text), ("temperature", pin_text)):
+        record_field_change(db, before.id, field, text(before), text(after), at, actor)

@@ -10,6 +10,11 @@ import sqlite_utils
 from leadtui.clock import to_iso
 from leadtui.dedupe import person_key, phone_key
 from leadtui.models import LeadDraft, Temperature
+from leadtui.repository.journal import record_differences
+from leadtui.repository.rows import fetch_lead, with_custom
+
+# The fields fill_in may fill, as the journal names them.
+FILLED = ("email", "phone", "company", "title", "owner", "source", "value", "notes", "tags")
 
 
 def fill_in(
@@ -22,8 +27,11 @@ def fill_in(
     tags: Sequence[str] = (),
     pinned: Temperature | None = None,
     follow_up_at: datetime | None = None,
+    actor: str,
 ) -> None:
-    """In the caller's transaction; the caller rescores the lead."""
+    """In the caller's transaction, journaled as `actor`; the caller
+    rescores the lead."""
+    before = with_custom(db, fetch_lead(db, lead_id))
     db.execute(
         """
         UPDATE leads SET
@@ -65,3 +73,5 @@ def fill_in(
         "INSERT OR IGNORE INTO tags (lead_id, tag) VALUES (?, ?)",
         [(lead_id, tag) for tag in tags],
     )
+    after = with_custom(db, fetch_lead(db, lead_id))
+    record_differences(db, before, after, FILLED, now, actor)

@@ -16,7 +16,7 @@ from leadtui.errors import InvalidInput
 from leadtui.learned import Decile, Factor, FeatureSpec, Model
 from leadtui.models import Lead, Temperature
 from leadtui.repository.features import Population, choose_features, test_rows, training_counts
-from leadtui.repository.journal import action, record_field_change
+from leadtui.repository.journal import action, pin_text, record_field_change
 from leadtui.repository.rows import fetch_lead
 from leadtui.repository.scores import (
     MODEL_KEY,
@@ -322,8 +322,3 @@ class ScoringStore:
             strongest=model.strongest(),
             features=specs,
         )
-
-
-def pin_text(lead: Lead) -> str:
-    """A temperature as the journal says it: "hot (pinned)", "warm (score)"."""
-    return f"{lead.temperature.value} ({'pinned' if lead.temperature_pinned else 'score'})"

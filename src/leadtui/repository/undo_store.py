@@ -26,9 +26,8 @@ from leadtui.repository.details_store import (
     write_follow_up,
     write_snooze,
 )
-from leadtui.repository.journal import action, record_field_change
+from leadtui.repository.journal import action, follow_up_text, pin_text, record_field_change
 from leadtui.repository.rows import fetch_lead, with_custom
-from leadtui.repository.scoring_store import pin_text
 
 
 class NothingToUndo(InvalidInput):
@@ -89,10 +88,11 @@ class UndoStore:
         moment = self.clock()
         now = to_iso(moment)
         with self._transaction() as db:
-            done, undone = _stacks(db, self.actor)
+            done, undone, barrier = _stacks(db, self.actor)
             stack = done if undo else undone
             if not stack:
-                raise NothingToUndo(f"nothing to {'undo' if undo else 'redo'}")
+                why = f" ({barrier} cannot be undone)" if barrier and undo else ""
+                raise NothingToUndo(f"nothing to {'undo' if undo else 'redo'}{why}")
             group, label = stack[-1]
             lines = [
                 _Line(*row)
@@ -172,25 +172,33 @@ def _refuse_changed(
             raise StaleLead(_changed_since(db, lead, line.field, current, group, now))
 
 
-def _stacks(db: sqlite_utils.Database, actor: str) -> tuple[list[_Action], list[_Action]]:
+def _stacks(
+    db: sqlite_utils.Database, actor: str
+) -> tuple[list[_Action], list[_Action], str | None]:
     """The actor's undo and redo stacks, replayed from their actions in
     order, as an editor keeps them: an action is pushed on the undo stack
     and empties the redo stack; an undo moves the top of the undo stack to
-    the redo stack; a redo moves it back. (One range scan of the actor's
-    own actions: a year of a busy rep's work is some tens of thousands.)"""
+    the redo stack; a redo moves it back; one that cannot be undone empties
+    both (and is named, as the reason). (One range scan of the actor's own
+    actions: a year of a busy rep's work is some tens of thousands.)"""
     done: list[_Action] = []
     undone: list[_Action] = []
+    barrier: str | None = None
     for group, kind, target, label in db.execute(
         "SELECT id, kind, target, label FROM actions WHERE actor = ? ORDER BY id", [actor]
     ):
         if kind == "do":
             done.append((group, label))
             undone.clear()
+        elif kind == "final":  # cannot be undone, so nothing before it can be
+            done.clear()
+            undone.clear()
+            barrier = label
         elif kind == "undo" and done and done[-1][0] == target:
             undone.append(done.pop())
         elif kind == "redo" and undone and undone[-1][0] == target:
             done.append(undone.pop())
-    return done, undone
+    return done, undone, barrier
 
 
 def _lost_reason(lead: Lead, line: _Line, wanted: str) -> str | None:
@@ -209,9 +217,10 @@ def _current_text(lead: Lead, field: str) -> str:
         return lead.lost_reason or ""
     if field == "stage_entered_at":
         return to_iso(lead.stage_entered_at) if lead.stage_entered_at else ""
-    if field in ("follow-up", "hidden until"):
-        moment = lead.follow_up_at if field == "follow-up" else lead.snoozed_until
-        return moment.date().isoformat() if moment else ""
+    if field == "follow-up":
+        return follow_up_text(lead)
+    if field == "hidden until":
+        return lead.snoozed_until.date().isoformat() if lead.snoozed_until else ""
     if field == "temperature":
         return pin_text(lead)
     return lead.field_text(field)
