@@ -13,6 +13,7 @@ from leadtui.filters import parse
 from leadtui.models import Stage, build_draft
 from leadtui.repository import open_repository
 from leadtui.sanitize import clean_line
+from leadtui.search import fts_query
 from leadtui.tui.app import LeadApp
 from tests.conftest import frozen_clock
 from tests.tui_helpers import SIZE, column, inbox_names, main_screen, settle
@@ -108,6 +109,18 @@ async def _visit_every_view(path: Path, name: str, company: str, owner: str) -> 
         assert f"Undid: Lose #{lead_id} {shown_name}" in [n.message for n in app._notifications]
         await pilot.press("1")
         await settle(pilot)
+        words = fts_query(shown_name)
+        if words:  # the search's result line ("Jump to lead…" in the palette)
+            await pilot.press("slash")
+            app.screen.query_one(Input).value = shown_name
+            await settle(pilot)
+            results = app.screen.query_one("#search-results", OptionList)
+            found = [
+                str(results.get_option_at_index(i).prompt) for i in range(results.option_count)
+            ]
+            assert any(line.startswith(shown_name) for line in found)
+            await pilot.press("escape")
+            await settle(pilot)
         await pilot.press("space")  # a marked row keeps the text literal
         assert f"● {shown_name}" in inbox_names(app)
         main_screen(app).apply_filter(parse(f"owner:{owner}"))  # the filter line

@@ -1,22 +1,30 @@
 """What a rep types into `/`, as an FTS5 query. Pure.
 
-Every word must match the start of a word of the lead's name, company,
-email, phone or notes ("jan acm" finds Jane at Acme; "7946" a phone number).
-Only word characters reach FTS5, each quoted, so no input can be read as
-FTS5 syntax (NEAR, column filters, quotes) or fail to parse."""
+Every word typed must match the start of a word of the lead's name,
+company, email, phone or notes ("jan acm" finds Jane at Acme; "7946" a phone
+number). Each word goes to FTS5 as one quoted string, which FTS5 splits with
+the same tokenizer as the stored text ("acme.io" becomes the phrase "acme
+io", its last part a prefix), so a query finds whatever the text it was
+typed from holds, in any script. Quoting (with " doubled) means no input can
+be read as FTS5 syntax (NEAR, column filters) or fail to parse."""
 
-import re
 import unicodedata
 
-_WORD = re.compile(r"\w+")
 MAX_WORDS = 8  # beyond this a query only narrows what it finds anyway
 
 
+def _indexed(char: str) -> bool:
+    """A character FTS5's unicode61 tokenizer keeps in a token: a letter, a
+    number or a private-use character; all else separates tokens."""
+    category = unicodedata.category(char)
+    return category[0] in "LN" or category == "Co"
+
+
 def fts_query(text: str) -> str | None:
-    """'Jane acme.io' → '"jane"* AND "acme"* AND "io"*'; None for no words."""
-    folded = unicodedata.normalize("NFKC", text).casefold()
-    words = _WORD.findall(folded)[:MAX_WORDS]
-    return " AND ".join(f'"{word}"*' for word in words) or None
+    """'Jane acme.io' → '"Jane"* AND "acme.io"*'; None for no words."""
+    words = [word for word in text.split() if any(_indexed(char) for char in word)]
+    quoted = ('"' + word.replace('"', '""') + '"*' for word in words[:MAX_WORDS])
+    return " AND ".join(quoted) or None
 
 
 # Ranking (bm25) costs per match, and a vague query ("zoe", "a") matches a
