@@ -10,6 +10,8 @@ be read as FTS5 syntax (NEAR, column filters) or fail to parse."""
 
 import unicodedata
 
+from leadtui.sanitize import clean_line
+
 MAX_WORDS = 8  # beyond this a query only narrows what it finds anyway
 
 
@@ -22,7 +24,9 @@ def _indexed(char: str) -> bool:
 
 def fts_query(text: str) -> str | None:
     """'Jane acme.io' → '"Jane"* AND "acme.io"*'; None for no words."""
-    words = [word for word in text.split() if any(_indexed(char) for char in word)]
+    # Control characters (a NUL ends an FTS5 string early) are never stored,
+    # so they are dropped here too.
+    words = [word for word in clean_line(text).split() if any(map(_indexed, word))]
     quoted = ('"' + word.replace('"', '""') + '"*' for word in words[:MAX_WORDS])
     return " AND ".join(quoted) or None
 
