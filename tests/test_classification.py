@@ -18,7 +18,7 @@ from leadtui.models import Answer, BantAnswer, Fit, Lifecycle, Stage, Temperatur
 from leadtui.repository import Repository
 from leadtui.tui.app import LeadApp
 from leadtui.tui.classify_dialog import ClassifyScreen, ConfirmScreen
-from tests.tui_helpers import SIZE, main_screen, settle, wait_until
+from tests.tui_helpers import SIZE, main_screen, run_palette, settle, wait_until
 
 
 def test_the_stage_pushes_the_lifecycle_forward_never_back(repo: Repository) -> None:
@@ -235,11 +235,7 @@ async def test_the_palette_pins_and_classifies_the_selected_lead(repo: Repositor
     app = LeadApp(repo)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        for command in ("Temperature: warm", "BANT need: yes", "Fit: low"):
-            await pilot.press("ctrl+p", *command)
-            await settle(pilot)
-            await pilot.press("enter")
-            await settle(pilot)
+        await run_palette(pilot, "Temperature: warm", "BANT need: yes", "Fit: low")
         lead = repo.get_lead(lead_id)
         assert (lead.temperature, lead.temperature_pinned, lead.fit) == (
             Temperature.WARM, True, Fit.LOW,

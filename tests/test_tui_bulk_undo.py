@@ -9,7 +9,7 @@ from leadtui.tui.app import LeadApp, MainScreen
 from leadtui.tui.classify_dialog import ConfirmScreen
 from leadtui.tui.commands import ACTIONS
 from leadtui.tui.lose_dialog import LoseReasonScreen
-from tests.tui_helpers import SIZE, column, inbox_names, main_screen, settle
+from tests.tui_helpers import SIZE, column, inbox_names, main_screen, run_palette, settle
 
 
 def _leads(repo: Repository, count: int) -> list[int]:
@@ -136,14 +136,8 @@ async def test_the_palette_advances_undoes_and_folds(repo: Repository) -> None:
     app = LeadApp(repo)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        for command in ("Advance lead", "Undo", "Redo"):
-            await pilot.press("ctrl+p", *command)
-            await settle(pilot)
-            await pilot.press("enter")
-            await settle(pilot)
+        await run_palette(pilot, "Advance lead", "Undo", "Redo")
         assert repo.get_lead(lead_id).stage is Stage.CONTACTED
-        await pilot.press("2", "ctrl+p", *"Fold the Lost column")
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
+        await pilot.press("2")
+        await run_palette(pilot, "Fold the Lost column")
         assert not column(app, "lost").display

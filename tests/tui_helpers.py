@@ -61,3 +61,12 @@ async def wait_until(pilot: Pilot[None], condition: Callable[[], bool]) -> None:
             return
         await pilot.pause(0.05)
     raise AssertionError("condition never became true")
+
+
+async def run_palette(pilot: Pilot[None], *commands: str) -> None:
+    """Type each command into the palette (ctrl+p) and run it."""
+    for command in commands:
+        await pilot.press("ctrl+p", *command)
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
