@@ -5,9 +5,9 @@ An action is undone by writing its lines' old values back, newest line
 first, and redone by writing their new values again, oldest first. Each is
 an action of its own (kind 'undo' or 'redo', `target` the action), so the
 history says who undid what, and the undo and redo stacks are replayed from
-the user's actions in order. A line's field must still
-hold what the action left there (or, to redo, what it found): if anyone
-changed it since, nothing is written and the message says who and when.
+the user's actions in order. A line's field must still hold what the action
+left there (or, to redo, what it found): if anyone changed it since,
+nothing is written and the message says who and when.
 """
 
 from collections.abc import Callable
@@ -108,16 +108,16 @@ class UndoStore:
                         target=group):  # fmt: skip
                 for line in lines:
                     found, wanted = (line.new, line.old) if undo else (line.old, line.new)
-                    self._put(db, line, found or "", wanted or "", group, moment)
+                    self._put(db, line, found or "", wanted or "", moment)
             leads = sorted({line.lead_id for line in lines})
             self._rescore(db, leads, moment)
         return Replayed(verb, label, tuple(leads))
 
     def _put(
-        self, db: sqlite_utils.Database, line: _Line, found: str, wanted: str, group: int,
-        moment: datetime,
-    ) -> None:  # fmt: skip
-        """Write `wanted` into the line's field, which must still hold `found`."""
+        self, db: sqlite_utils.Database, line: _Line, found: str, wanted: str, moment: datetime
+    ) -> None:
+        """Write `wanted` into the line's field, which holds `found` (checked
+        by _refuse_changed before anything was written)."""
         now = to_iso(moment)
         lead = with_custom(db, fetch_lead(db, line.lead_id))
         if line.field == "touch":
