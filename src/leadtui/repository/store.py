@@ -3,7 +3,7 @@ choices behind it are in the package docstring)."""
 
 import getpass
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
 from pathlib import Path
@@ -12,9 +12,9 @@ from typing import Any
 import sqlite_utils
 
 from leadtui import pipeline, schema
-from leadtui.clock import Clock, age_label, from_iso, to_iso, utc_now
+from leadtui.clock import Clock, to_iso, utc_now
 from leadtui.dedupe import person_key, phone_key
-from leadtui.errors import IllegalMove, InvalidInput, StaleLead
+from leadtui.errors import InvalidInput
 from leadtui.filters import LeadFilter
 from leadtui.models import ActivityKind, HistoryEntry, Lead, LeadDraft, Lifecycle, Stage
 from leadtui.orders import ORDERS
@@ -31,12 +31,11 @@ from leadtui.repository.dupes_store import DupesStore
 from leadtui.repository.history import HistoryStore, read_history
 from leadtui.repository.import_store import ImportStore
 from leadtui.repository.journal import (
-    PUSHED_BY_STAGE,
     action,
-    record_field_change,
     record_touch,
 )
 from leadtui.repository.kpi_store import KpiStore
+from leadtui.repository.moves_store import MoveStore, record_stage_change
 from leadtui.repository.rows import (
     LEAD_SELECT,
     bant_by_lead,
@@ -68,7 +67,10 @@ def current_actor() -> str:
         return "unknown"
 
 
-class Repository(ScoringStore, KpiStore, ImportStore, DupesStore, HistoryStore, UndoStore):
+# ScoringStore first: the other stores declare its _rescore as a stub.
+class Repository(
+    ScoringStore, MoveStore, KpiStore, ImportStore, DupesStore, HistoryStore, UndoStore
+):
     """Every read and write of one leadtui database file."""
 
     def __init__(
@@ -335,59 +337,9 @@ class Repository(ScoringStore, KpiStore, ImportStore, DupesStore, HistoryStore, 
                 [(lead_id, clean_line(tag).lower()) for tag in tags if clean_line(tag)],
             )
             # The first history entry: entering New from nowhere.
-            _record_stage_change(db, lead_id, None, Stage.NEW, None, now, self.actor)
+            record_stage_change(db, lead_id, None, Stage.NEW, None, now, self.actor)
             self._rescore(db, [lead_id], moment)
         return lead_id
-
-    # Each move takes `seen`: the stage the user saw the lead in. If someone
-    # else has moved it since, the move is refused (StaleLead) rather than
-    # applied to a state the user never saw. Other changes (a touch, a score)
-    # do not matter: the move still applies cleanly. The CLI passes None.
-
-    def advance(self, lead_id: int, *, seen: Stage | None = None) -> Lead:
-        return self.move_many("advance", [(lead_id, seen)])[0]
-
-    def win(self, lead_id: int, *, seen: Stage | None = None) -> Lead:
-        return self.move_many("win", [(lead_id, seen)])[0]
-
-    def lose(self, lead_id: int, reason: str, *, seen: Stage | None = None) -> Lead:
-        return self.move_many("lose", [(lead_id, seen)], reason=reason)[0]
-
-    def back(self, lead_id: int, *, seen: Stage | None = None) -> Lead:
-        return self.move_many("back", [(lead_id, seen)])[0]
-
-    def reopen(self, lead_id: int, *, seen: Stage | None = None) -> Lead:
-        return self.move_many("reopen", [(lead_id, seen)])[0]
-
-    def move_many(
-        self, how: str, leads: Sequence[tuple[int, Stage | None]], *, reason: str = ""
-    ) -> list[Lead]:
-        """Move leads (`how`: advance, back, win, lose, reopen), each with the
-        stage its user saw, in one IMMEDIATE transaction and as one action
-        ("Lose 12 leads", one `u`): every lead moves, or none does (a lead
-        moved by someone else meanwhile, or one the move does not apply to,
-        stops them all)."""
-        moment = self.clock()
-        now = to_iso(moment)
-        with self._transaction() as db:
-            found = [(fetch_lead(db, lead_id), seen) for lead_id, seen in leads]
-            many = len(found) > 1
-            for lead, seen in found:
-                if seen is not None and lead.stage is not seen:
-                    raise StaleLead(_moved_since(db, lead, moment))
-            moves = [
-                (lead, _decide(how, lead, _stage_before_closing(db, lead), reason, named=many))
-                for lead, _ in found
-            ]
-            label = moves[0][0].tag() if len(moves) == 1 else f"{len(moves)} leads"
-            with action(db, self.actor, now, f"{moves[0][1].verb} {label}" if moves else how):
-                for lead, move in moves:
-                    self._apply_move(db, lead, move, now)
-            # A closing lead's score freezes (no more due rescoring); a
-            # reopened one is scored afresh, as time moved on meanwhile.
-            ids = [lead.id for lead, _ in found]
-            self._rescore(db, ids, moment)
-            return [fetch_lead(db, lead_id) for lead_id in ids]
 
     def log_touch(
         self,
@@ -427,104 +379,3 @@ class Repository(ScoringStore, KpiStore, ImportStore, DupesStore, HistoryStore, 
             )
             self._rescore(db, [lead_id], moment)
             return fetch_lead(db, lead_id)
-
-    def _push_lifecycle(
-        self, db: sqlite_utils.Database, lead: Lead, stage: Stage, now: str
-    ) -> None:
-        """Reaching a stage moves the lifecycle forward, never back (journaled
-        beside the move, so that undoing the move takes it back too)."""
-        has_contact = bool(lead.email or lead.phone)
-        lifecycle = pipeline.implied_lifecycle(lead.lifecycle, stage, has_contact=has_contact)
-        if lifecycle is not lead.lifecycle:
-            db.execute("UPDATE leads SET lifecycle = ? WHERE id = ?", [lifecycle.value, lead.id])
-            record_field_change(
-                db, lead.id, "lifecycle", lead.lifecycle.label, lifecycle.label, now, self.actor,
-                note=PUSHED_BY_STAGE,
-            )  # fmt: skip
-
-    def _apply_move(
-        self, db: sqlite_utils.Database, lead: Lead, move: pipeline.Move, now: str
-    ) -> None:
-        """Write a decided move and journal everything it touched: the stage
-        (with its reason), and for undo the lost reason and the time the lead
-        entered its stage, and the lifecycle it pushed."""
-        lost_reason = move.reason if move.to_stage is Stage.LOST else None
-        db.execute(
-            "UPDATE leads SET stage = ?, lost_reason = ?, stage_entered_at = ?,"
-            " updated_at = ?, version = version + 1 WHERE id = ?",
-            [move.to_stage.value, lost_reason, now, now, lead.id],
-        )
-        _record_stage_change(
-            db, lead.id, move.from_stage, move.to_stage, move.reason, now, self.actor
-        )
-        for field, old, new in (
-            ("lost_reason", lead.lost_reason, lost_reason),
-            ("stage_entered_at", _iso_or_none(lead.stage_entered_at), now),
-        ):
-            record_field_change(db, lead.id, field, old, new, now, self.actor)
-        self._push_lifecycle(db, lead, move.to_stage, now)
-
-
-# -------------------------------------------------------------- row helpers
-
-
-def _iso_or_none(moment: datetime | None) -> str | None:
-    return to_iso(moment) if moment else None
-
-
-def _decide(
-    how: str, lead: Lead, before_closing: Stage | None, reason: str, *, named: bool
-) -> pipeline.Move:
-    """What `how` means for this lead, or IllegalMove (`named`: naming the
-    lead, as one of several)."""
-    rules: dict[str, Callable[[], pipeline.Move]] = {
-        "advance": lambda: pipeline.advance(lead.stage),
-        "back": lambda: pipeline.back(lead.stage),
-        "win": lambda: pipeline.win(lead.stage),
-        "lose": lambda: pipeline.lose(lead.stage, reason),
-        "reopen": lambda: pipeline.reopen(lead.stage, before_closing),
-    }
-    try:
-        return rules[how]()
-    except IllegalMove as error:
-        if not named:
-            raise
-        raise IllegalMove(f"{lead.tag()}: {error}") from None
-
-
-def _moved_since(db: sqlite_utils.Database, lead: Lead, now: datetime) -> str:
-    """ "#8 Ahmed Hassan was moved to Contacted by maria 5s ago; nothing changed"."""
-    row = db.execute(
-        "SELECT actor, at FROM stage_changes WHERE lead_id = ? ORDER BY at DESC, id DESC LIMIT 1",
-        [lead.id],
-    ).fetchone()
-    by = f" by {row[0]} {age_label(from_iso(row[1]), now)} ago" if row else ""
-    return f"#{lead.id} {lead.name} was moved to {lead.stage.label}{by}; nothing changed"
-
-
-def _stage_before_closing(db: sqlite_utils.Database, lead: Lead) -> Stage | None:
-    """The stage a closed lead was in before its last move into Won/Lost."""
-    if pipeline.is_open(lead.stage):
-        return None
-    row = db.execute(
-        "SELECT from_stage FROM stage_changes WHERE lead_id = ? AND to_stage = ?"
-        " ORDER BY at DESC, id DESC LIMIT 1",
-        [lead.id, lead.stage.value],
-    ).fetchone()
-    return Stage(row[0]) if row and row[0] else None
-
-
-def _record_stage_change(
-    db: sqlite_utils.Database,
-    lead_id: int,
-    from_stage: Stage | None,
-    to_stage: Stage,
-    reason: str | None,
-    at: str,
-    actor: str,
-) -> None:
-    db.execute(
-        "INSERT INTO stage_changes (lead_id, from_stage, to_stage, reason, at, actor)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
-        [lead_id, from_stage.value if from_stage else None, to_stage.value, reason, at, actor],
-    )

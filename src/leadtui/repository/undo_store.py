@@ -160,12 +160,15 @@ def _refuse_changed(
     for line in lines:
         expected.setdefault((line.lead_id, line.field), (line.new if undo else line.old) or "")
     first_to_last = lines[::-1] if undo else lines
+    leads: dict[int, Lead] = {}  # nothing is written during the check: read each once
     for line in first_to_last:
         key = (line.lead_id, line.field)
         if line.field == "touch" or key not in expected:
             continue
         found = expected.pop(key)
-        lead = with_custom(db, fetch_lead(db, line.lead_id))
+        if line.lead_id not in leads:
+            leads[line.lead_id] = with_custom(db, fetch_lead(db, line.lead_id))
+        lead = leads[line.lead_id]
         current = _current_text(lead, line.field)
         unpinned = line.field == "temperature" and found.endswith("(score)")
         if current != found and not (unpinned and not lead.temperature_pinned):

@@ -12,7 +12,6 @@ from typing import Protocol, TypeVar, cast
 from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import (
     DataTable,
@@ -24,15 +23,13 @@ from textual.widgets import (
     TabPane,
 )
 
-from leadtui import __version__, filters, resources
+from leadtui import __version__, resources
 from leadtui.config import Settings, config_path
 from leadtui.errors import InvalidInput
-from leadtui.filters import LeadFilter
 from leadtui.importing.convert import Converter
 from leadtui.importing.report import converted, rejects_path, summary, write_rejects
 from leadtui.kpis import DEFINITIONS
 from leadtui.models import BANT_PREFIX, Lead, Stage, Temperature
-from leadtui.orders import ORDERS, next_order
 from leadtui.repository import Repository, interrupt_reads
 from leadtui.tui.board import BoardPane, CardList
 from leadtui.tui.classify_dialog import ClassifyScreen
@@ -40,7 +37,6 @@ from leadtui.tui.commands import LeadCommands
 from leadtui.tui.dbwork import WATCH_GROUP, WRITE_GROUP, run_db
 from leadtui.tui.detail import DetailPane
 from leadtui.tui.edit_dialog import EditLeadScreen
-from leadtui.tui.filter_dialog import FilterScreen
 from leadtui.tui.follow_up_dialog import (
     FollowUpAnswer,
     FollowUpScreen,
@@ -52,6 +48,7 @@ from leadtui.tui.import_dialog import ImportCommands, ImportRequest, ImportScree
 from leadtui.tui.inbox import InboxPane, InboxTable
 from leadtui.tui.kpi_pane import KpiPane
 from leadtui.tui.lead_form import LeadFormScreen
+from leadtui.tui.list_view import ListViewScreen
 from leadtui.tui.log_dialog import LogTouchScreen, TouchInput
 from leadtui.tui.merge_dialog import DupesScreen, MergeRequest, MergeScreen
 from leadtui.tui.moves import MovesScreen
@@ -127,7 +124,7 @@ def follow_up_said(lead: Lead, now: datetime) -> str:
     return f"#{lead.id} {lead.name}: follow up {lead.follow_up_at:%a %d %b}{late}"
 
 
-class MainScreen(MovesScreen):
+class MainScreen(ListViewScreen):
     """The four tabs. Its bindings (and the moves' in MovesScreen) do not
     apply while a dialog is open."""
 
@@ -209,7 +206,6 @@ class MainScreen(MovesScreen):
         super().__init__()
         self.repo = repo
         self._came_from: SteppableList | None = None
-        self.only = LeadFilter()  # what the inbox and the board show
         self._bindings_for: tuple[str, bool] | None = None  # see _selection_moved
 
     def compose(self) -> ComposeResult:
@@ -526,69 +522,10 @@ class MainScreen(MovesScreen):
         """A write that keeps the lead where it is: say what happened, re-read."""
 
         def saved(lead: Lead) -> None:
-            self._saving(-1)
             self.notify(message(lead), markup=False, timeout=3)
             self.reload_all()
 
-        self._saving(+1)
-        run_db(
-            self, self._own_write(job), saved, key=WRITE_GROUP, on_error=lambda: self._saving(-1)
-        )
-
-    # ---------------------------------------------------------- filter
-
-    def action_filter(self, start: str | None = None) -> None:
-        """The filter prompt, holding the filter in effect (or `start`)."""
-
-        def chosen(only: LeadFilter | None) -> None:
-            if only is not None:
-                self.apply_filter(only)
-
-        self.app.push_screen(FilterScreen(self.only.text() if start is None else start), chosen)
-
-    def action_toggle_filter(self, flag: str) -> None:
-        """`!` and `~`: only overdue, only rotting leads; again: all."""
-        self.apply_filter(self.only.with_(**{flag: not getattr(self.only, flag)}))
-
-    def filter_by(self, field: str, value: str) -> None:
-        """A palette filter ("Filter by source: referral") added to the rest."""
-        if field == "clear":
-            self.apply_filter(LeadFilter())
-        elif field in ("owner", "score"):
-            self.action_filter(f"{self.only.text()} {field}:".lstrip())
-        else:
-            self.apply_filter(self.only.with_(**{field: filters.parse(value).__dict__[field]}))
-
-    def apply_filter(self, only: LeadFilter) -> None:
-        self.only = only
-        self.query_one(InboxPane).only = only
-        self.query_one(BoardPane).filter_by(only)
-        self._show_filter()
-        self.reload_all()
-
-    def _show_filter(self) -> None:
-        """The filter in effect, in a line above the inbox and the board."""
-        bar = self.query_one("#filter-bar", Static)
-        bar.display = bool(self.only) and self.active_tab in ("inbox", "pipeline")
-        bar.update(
-            Content.assemble(
-                ("Filter ", "bold"), self.only.text(), ("  ctrl+f change · empty clears", "dim")
-            )
-        )
-
-    def action_fold_lost(self) -> None:
-        """The palette's "Fold the Lost column" (F on the board)."""
-        self.query_one(BoardPane).action_fold_lost()
-
-    def action_toggle_order(self) -> None:
-        """`o`: the next order for the inbox and every column: rule score, win
-        chance, value, age, next follow-up, last touch."""
-        inbox, board = self.query_one(InboxPane), self.query_one(BoardPane)
-        order = next_order(inbox.order)
-        inbox.sort_by(order)
-        board.sort_by(order)
-        self.reload_all()
-        self.notify(f"Ranked by {ORDERS[order].label}", timeout=2)
+        self._write_job(job, saved)
 
     def action_quick_add(self) -> None:
         def submitted(result: QuickAddResult | None) -> None:
@@ -605,42 +542,27 @@ class MainScreen(MovesScreen):
         draft = new.draft
 
         def added(lead_id: int) -> None:
-            self._saving(-1)
             self.notify(f"Added #{lead_id} {draft.name}", markup=False, timeout=3)
             # The inbox puts its cursor on the new lead, wherever it ranks.
             self.query_one(InboxPane).reload(select=lead_id)
             if self.active_tab != "inbox":
                 self.reload_all()
 
-        self._saving(+1)
-        run_db(
-            self,
-            self._own_write(
-                lambda repo: repo.add_lead(draft, tags=new.tags, follow_up_at=new.follow_up_at)
-            ),
-            added,
-            key=WRITE_GROUP,
-            on_error=lambda: self._saving(-1),
+        self._write_job(
+            lambda repo: repo.add_lead(draft, tags=new.tags, follow_up_at=new.follow_up_at), added
         )
 
     def _merge_quick_add(self, merge: MergeInto) -> None:
         def merged(lead: Lead) -> None:
-            self._saving(-1)
             self.notify(f"Merged the new details into #{lead.id} {lead.name}", markup=False)
             self.open_lead(lead.id)
 
         new = merge.new
-        self._saving(+1)
-        run_db(
-            self,
-            self._own_write(
-                lambda repo: repo.merge_details(
-                    merge.lead_id, new.draft, tags=new.tags, follow_up_at=new.follow_up_at
-                )
+        self._write_job(
+            lambda repo: repo.merge_details(
+                merge.lead_id, new.draft, tags=new.tags, follow_up_at=new.follow_up_at
             ),
             merged,
-            key=WRITE_GROUP,
-            on_error=lambda: self._saving(-1),
         )
 
     def open_lead(self, lead_id: int) -> None:
@@ -710,18 +632,10 @@ class MainScreen(MovesScreen):
                 return text
 
             def done(text: str) -> None:
-                self._saving(-1)
                 self.notify(text, title="Import", markup=False, timeout=10)
                 self.reload_all()
 
-            self._saving(+1)
-            run_db(
-                self,
-                self._own_write(run),
-                done,
-                key=WRITE_GROUP,
-                on_error=lambda: self._saving(-1),
-            )
+            self._write_job(run, done)
 
         self.app.push_screen(ImportScreen(self.repo), confirmed)
 

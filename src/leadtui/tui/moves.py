@@ -210,7 +210,7 @@ class MovesScreen(Screen[None]):
     def _confirm_bulk(self, how: str) -> None:
         """One confirmation for a bulk move, with the count and some names."""
         count = len(self.selection)
-        names = list(self.selection.names.values())[:NAMED_IN_CONFIRMATION]
+        names = self.selection.names(NAMED_IN_CONFIRMATION)
         more = f" and {count - len(names)} more" if count > len(names) else ""
         question = f"{how.capitalize()} {count} marked lead{'s' * (count != 1)}?"
         detail = f"{', '.join(names)}{more}. All move, or none does; u undoes it in one go."
@@ -223,22 +223,13 @@ class MovesScreen(Screen[None]):
         seen = self.selection.seen()
 
         def done(leads: list[Lead]) -> None:
-            self._saving(-1)
             self._show_marks(self.selection.clear())
             self.notify(f"{MOVED[how]} {len(leads)} leads", timeout=3)
             self.reload_all()
 
-        def failed() -> None:
-            self._saving(-1)
-            self.reload_all()  # the marks stay: fix the cause and try again
-
-        self._saving(+1)
-        run_db(
-            self,
-            self._own_write(lambda repo: repo.move_many(how, seen, reason=reason)),
-            done,
-            key=WRITE_GROUP,
-            on_error=failed,
+        # Refused: the marks stay, to fix the cause and try again.
+        self._write_job(
+            lambda repo: repo.move_many(how, seen, reason=reason), done, failed=self.reload_all
         )
 
     def _write_selected(self, change: Callable[[Repository, int, Stage | None], Lead]) -> None:
@@ -264,25 +255,13 @@ class MovesScreen(Screen[None]):
             self.query_one(BoardPane).forget(lead_id)
 
         def done(lead: Lead) -> None:
-            self._saving(-1)
             self.notify(f"#{lead.id} {lead.name} → {lead.stage.label}", markup=False, timeout=3)
             if self.active_tab == "pipeline" and self._follows_moved_card():
                 self.query_one(BoardPane).reload(select=lead.id)
             else:
                 self.reload_all()
 
-        def failed() -> None:
-            self._saving(-1)
-            self.reload_all()
-
-        self._saving(+1)
-        run_db(
-            self,
-            self._own_write(lambda repo: change(repo, lead_id, seen)),
-            done,
-            key=WRITE_GROUP,
-            on_error=failed,
-        )
+        self._write_job(lambda repo: change(repo, lead_id, seen), done, failed=self.reload_all)
 
     def _follows_moved_card(self) -> bool:
         """config.toml's [board] follow_moved_card: the cursor goes with a
@@ -300,17 +279,25 @@ class MovesScreen(Screen[None]):
 
     def _replay(self, job: Callable[[Repository], Replayed]) -> None:
         def done(replayed: Replayed) -> None:
-            self._saving(-1)
             self.notify(replayed.message(), markup=False, timeout=4)
             self.reload_all()
 
-        self._saving(+1)
-        run_db(self, self._own_write(job), done, key=WRITE_GROUP, on_error=lambda: self._saving(-1))
+        self._write_job(job, done)
 
     # ------------------------------------------------------ every write
 
-    def _own_write(self, job: Callable[[Repository], T]) -> Callable[[Repository], T]:
-        """Run a write, then tell the watcher the commit was ours: the reload
+    def _write_job(
+        self,
+        job: Callable[[Repository], T],
+        done: Callable[[T], None],
+        *,
+        failed: Callable[[], None] | None = None,
+    ) -> None:
+        """Every write: in a worker, with "saving…" in the header until it
+        returns (it may wait for a teammate's lock while the UI stays live),
+        then `done` (or `failed`: the error is already a notification).
+
+        After the write the watcher is told the commit was ours: the reload
         that follows every write re-reads everything committed up to then, so
         live refresh must not reload a second time for it."""
 
@@ -319,7 +306,17 @@ class MovesScreen(Screen[None]):
             self._watcher.changed()
             return result
 
-        return write
+        def landed(result: T) -> None:
+            self._saving(-1)
+            done(result)
+
+        def refused() -> None:
+            self._saving(-1)
+            if failed:
+                failed()
+
+        self._saving(+1)
+        run_db(self, write, landed, key=WRITE_GROUP, on_error=refused)
 
     def _saving(self, step: int) -> None:
         """Show in the header that a save is pending: it may be waiting for a

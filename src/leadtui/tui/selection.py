@@ -1,6 +1,6 @@
-"""The leads a rep marked (`space`, `V`) for one bulk action, each with the
-stage it was seen in, so that a bulk move is refused, not misapplied, if a
-teammate moved one of them meanwhile."""
+"""The leads a rep marked (`space`, `V`) for one bulk action, as they were
+seen, so that a bulk move is refused, not misapplied, if a teammate moved
+one of them meanwhile."""
 
 from leadtui.models import Lead, Stage
 
@@ -10,8 +10,7 @@ MARK = "● "
 
 class Selection:
     def __init__(self) -> None:
-        self.leads: dict[int, Stage] = {}
-        self.names: dict[int, str] = {}  # "#8 Ann Lee", for the confirmation
+        self.leads: dict[int, Lead] = {}  # as shown when marked
 
     def __contains__(self, lead_id: object) -> bool:
         return lead_id in self.leads
@@ -24,19 +23,21 @@ class Selection:
         if self.leads.pop(lead.id, None) is None:
             self.add(lead)
             return True
-        self.names.pop(lead.id, None)
         return False
 
     def add(self, lead: Lead) -> None:
-        self.leads[lead.id] = lead.stage
-        self.names[lead.id] = lead.tag()
+        self.leads[lead.id] = lead
 
     def clear(self) -> list[int]:
         """Unmark every lead; the ids that were marked."""
         marked = list(self.leads)
         self.leads.clear()
-        self.names.clear()
         return marked
 
     def seen(self) -> list[tuple[int, Stage | None]]:
-        return list(self.leads.items())
+        """Each marked lead with the stage it was seen in."""
+        return [(lead_id, lead.stage) for lead_id, lead in self.leads.items()]
+
+    def names(self, limit: int) -> list[str]:
+        """The first `limit` marked leads as messages name them: "#8 Ann Lee"."""
+        return [lead.tag() for lead in list(self.leads.values())[:limit]]

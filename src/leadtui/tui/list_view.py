@@ -1,0 +1,74 @@
+"""What the inbox and the board show: the filter (ctrl+f, `!`, `~`, the
+palette) with its line under the tabs, the order (`o`), the folded Lost
+column. MainScreen (app.py) builds on this screen; its keys are bound there,
+beside the others."""
+
+from textual.content import Content
+from textual.widgets import Static
+
+from leadtui import filters
+from leadtui.filters import LeadFilter
+from leadtui.orders import ORDERS, next_order
+from leadtui.tui.board import BoardPane
+from leadtui.tui.filter_dialog import FilterScreen
+from leadtui.tui.inbox import InboxPane
+from leadtui.tui.moves import MovesScreen
+
+
+class ListViewScreen(MovesScreen):
+    def __init__(self) -> None:
+        super().__init__()
+        self.only = LeadFilter()  # what the inbox and the board show
+
+    def action_filter(self, start: str | None = None) -> None:
+        """The filter prompt, holding the filter in effect (or `start`)."""
+
+        def chosen(only: LeadFilter | None) -> None:
+            if only is not None:
+                self.apply_filter(only)
+
+        self.app.push_screen(FilterScreen(self.only.text() if start is None else start), chosen)
+
+    def action_toggle_filter(self, flag: str) -> None:
+        """`!` and `~`: only overdue, only rotting leads; again: all."""
+        self.apply_filter(self.only.with_(**{flag: not getattr(self.only, flag)}))
+
+    def filter_by(self, field: str, value: str) -> None:
+        """A palette filter ("Filter by source: referral") added to the rest."""
+        if field == "clear":
+            self.apply_filter(LeadFilter())
+        elif field in ("owner", "score"):
+            self.action_filter(f"{self.only.text()} {field}:".lstrip())
+        else:
+            self.apply_filter(self.only.with_(**{field: getattr(filters.parse(value), field)}))
+
+    def apply_filter(self, only: LeadFilter) -> None:
+        self.only = only
+        self.query_one(InboxPane).only = only
+        self.query_one(BoardPane).filter_by(only)
+        self._show_filter()
+        self.reload_all()
+
+    def _show_filter(self) -> None:
+        """The filter in effect, in a line above the inbox and the board."""
+        bar = self.query_one("#filter-bar", Static)
+        bar.display = bool(self.only) and self.active_tab in ("inbox", "pipeline")
+        bar.update(
+            Content.assemble(
+                ("Filter ", "bold"), self.only.text(), ("  ctrl+f change · empty clears", "dim")
+            )
+        )
+
+    def action_fold_lost(self) -> None:
+        """The palette's "Fold the Lost column" (F on the board)."""
+        self.query_one(BoardPane).action_fold_lost()
+
+    def action_toggle_order(self) -> None:
+        """`o`: the next order for the inbox and every column: rule score, win
+        chance, value, age, next follow-up, last touch."""
+        inbox, board = self.query_one(InboxPane), self.query_one(BoardPane)
+        order = next_order(inbox.order)
+        inbox.sort_by(order)
+        board.sort_by(order)
+        self.reload_all()
+        self.notify(f"Ranked by {ORDERS[order].label}", timeout=2)
