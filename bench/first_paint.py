@@ -33,11 +33,23 @@ Floor().run()
 """
 
 
+# Shown in the footer once the main screen is up (every key works).
+READY_MARKER = "Advance"
+
+
 def seconds_until(command: list[str], marker: str, cwd: Path) -> float:
+    return seconds_until_each(command, [marker], cwd)[0]
+
+
+def seconds_until_each(command: list[str], markers: list[str], cwd: Path) -> list[float]:
+    """Seconds from launch until each marker (in turn) is on screen."""
     start = time.perf_counter()
+    times = []
     with program_in_pty(command, cwd) as terminal:
-        terminal.wait_for(marker)
-        return time.perf_counter() - start
+        for marker in markers:
+            terminal.wait_for(marker)
+            times.append(time.perf_counter() - start)
+    return times
 
 
 def main() -> None:
@@ -59,13 +71,18 @@ def main() -> None:
         seconds_until(floor_command, "floor row 0", cwd)
         seconds_until(leadtui_command, marker, cwd)
         floor = [seconds_until(floor_command, "floor row 0", cwd) for _ in range(args.runs)]
-        leadtui = [seconds_until(leadtui_command, marker, cwd) for _ in range(args.runs)]
+        runs = [
+            seconds_until_each(leadtui_command, [marker, READY_MARKER], cwd)
+            for _ in range(args.runs)
+        ]
     leads = repo.count_leads()
+    leadtui, ready = [run[0] for run in runs], [run[1] for run in runs]
     floor_median, leadtui_median = statistics.median(floor), statistics.median(leadtui)
     print(f"first paint at {leads:,} leads, median of {args.runs} runs in an 80x24 pty")
     print(f"  floor (bare Textual, 50-row DataTable): {floor_median * 1000:7.0f} ms")
     print(f"  leadtui inbox:                          {leadtui_median * 1000:7.0f} ms")
     print(f"  ratio: {leadtui_median / floor_median:.2f}x the floor")
+    print(f"  every key working (main screen up):     {statistics.median(ready) * 1000:7.0f} ms")
 
 
 if __name__ == "__main__":

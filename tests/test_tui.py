@@ -9,7 +9,7 @@ from textual.widgets import Input, Static, TabbedContent
 
 from leadtui.models import Stage, build_draft, format_money
 from leadtui.repository import Repository, open_repository
-from leadtui.tui import app as app_module
+from leadtui.tui import main_screen as main_screen_module
 from leadtui.tui.app import LeadApp
 from leadtui.tui.board import BoardPane
 from leadtui.tui.detail import DetailPane
@@ -425,7 +425,7 @@ async def test_a_lead_a_teammate_just_moved_is_not_moved_again(
 ) -> None:
     # Slow live refresh right down so the teammate's move lands between the
     # rep's last look and the keypress, every time.
-    monkeypatch.setattr(app_module, "WATCH_INTERVAL_SECONDS", 3600)
+    monkeypatch.setattr(main_screen_module, "WATCH_INTERVAL_SECONDS", 3600)
     app = LeadApp(sample_repo)
     teammate = open_repository(sample_repo.path, actor="maria", clock=frozen_clock)
     async with app.run_test(size=SIZE) as pilot:
@@ -477,7 +477,7 @@ async def test_two_apps_on_one_file_see_each_other_and_never_overwrite(
     maria = LeadApp(open_repository(sample_repo.path, actor="maria", clock=frozen_clock))
     async with anna.run_test(size=SIZE) as anna_pilot:
         # Maria's live refresh is slowed right down, so her view goes stale on cue.
-        monkeypatch.setattr(app_module, "WATCH_INTERVAL_SECONDS", 3600)
+        monkeypatch.setattr(main_screen_module, "WATCH_INTERVAL_SECONDS", 3600)
         async with maria.run_test(size=SIZE) as maria_pilot:
             await settle(anna_pilot)
             await settle(maria_pilot)

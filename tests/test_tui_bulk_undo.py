@@ -5,10 +5,11 @@ from textual.widgets import Input, TabbedContent
 
 from leadtui.models import Stage, build_draft
 from leadtui.repository import Repository
-from leadtui.tui.app import LeadApp, MainScreen
+from leadtui.tui.app import LeadApp
 from leadtui.tui.classify_dialog import ConfirmScreen
 from leadtui.tui.commands import ACTIONS
 from leadtui.tui.lose_dialog import LoseReasonScreen
+from leadtui.tui.main_screen import MainScreen
 from tests.tui_helpers import SIZE, column, inbox_names, main_screen, run_palette, settle
 
 

@@ -5,10 +5,11 @@ from collections.abc import Callable
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
-from leadtui.tui.app import LeadApp, MainScreen
+from leadtui.tui.app import LeadApp
 from leadtui.tui.board import BoardPane, StageColumn
 from leadtui.tui.dbwork import WATCH_GROUP
 from leadtui.tui.inbox import InboxPane
+from leadtui.tui.main_screen import MainScreen
 
 SIZE = (80, 24)
 
@@ -28,8 +29,9 @@ async def settle(pilot: Pilot[None]) -> None:
 
 
 def main_screen(app: LeadApp) -> MainScreen:
-    screen = app.screen_stack[0]
-    assert isinstance(screen, MainScreen)
+    """The main screen, under any dialog (and over the start screen, if the
+    app started from one)."""
+    [screen] = [screen for screen in app.screen_stack if isinstance(screen, MainScreen)]
     return screen
 
 

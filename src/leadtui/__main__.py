@@ -1,6 +1,6 @@
 """`python -m leadtui` behaves exactly like the `leadtui` command."""
 
-from leadtui.cli import main
+from leadtui.launch import main
 
 if __name__ == "__main__":
     main()

@@ -1,711 +1,36 @@
-"""LeadApp: the tabs, the keys that act on the selected lead, and the writes.
-
-Data flows one way: a key becomes an action; the action calls the repository
-in a thread worker (dbwork.run_db); the result comes back to the UI thread and
-the panes re-read what they show. Widgets never build SQL.
-"""
+"""LeadApp: the application object. Kept light (textual and leadtui's own
+small modules only) so that `leadtui` can paint the inbox's first page before
+the models, sqlite-utils and the screens are imported (tui/start.py); the
+main screen and the palette's commands are imported when first needed."""
 
 from collections.abc import Callable
-from datetime import datetime
-from typing import Protocol, TypeVar, cast
+from typing import TYPE_CHECKING
 
-from textual import on
-from textual.app import App, ComposeResult
-from textual.binding import Binding
-from textual.widget import Widget
-from textual.widgets import (
-    DataTable,
-    Footer,
-    Header,
-    OptionList,
-    Static,
-    TabbedContent,
-    TabPane,
-)
+from textual import events
+from textual.app import App
+from textual.command import Provider
+from textual.screen import Screen
 
 from leadtui import __version__, resources
 from leadtui.config import Settings, config_path
 from leadtui.errors import InvalidInput
-from leadtui.importing.convert import Converter
-from leadtui.importing.report import converted, rejects_path, summary, write_rejects
-from leadtui.kpis import DEFINITIONS
-from leadtui.models import BANT_PREFIX, Lead, Stage, Temperature
-from leadtui.repository import Repository, interrupt_reads
-from leadtui.tui.board import BoardPane, CardList
-from leadtui.tui.classify_dialog import ClassifyScreen
-from leadtui.tui.commands import LeadCommands
-from leadtui.tui.dbwork import WATCH_GROUP, WRITE_GROUP, run_db
-from leadtui.tui.detail import DetailPane
-from leadtui.tui.edit_dialog import EditLeadScreen
-from leadtui.tui.follow_up_dialog import (
-    FollowUpAnswer,
-    FollowUpScreen,
-    HideAnswer,
-    SnoozeAnswer,
-)
-from leadtui.tui.help import KeysScreen, describe, with_ids
-from leadtui.tui.import_dialog import ImportCommands, ImportRequest, ImportScreen
-from leadtui.tui.inbox import InboxPane, InboxTable
-from leadtui.tui.kpi_pane import KpiPane
-from leadtui.tui.lead_form import LeadFormScreen
-from leadtui.tui.list_view import ListViewScreen
-from leadtui.tui.log_dialog import LogTouchScreen, TouchInput
-from leadtui.tui.merge_dialog import DupesScreen, MergeRequest, MergeScreen
-from leadtui.tui.moves import MovesScreen
-from leadtui.tui.quick_add import (
-    MergeInto,
-    NewLead,
-    OpenLead,
-    QuickAddResult,
-    QuickAddScreen,
-)
-from leadtui.tui.search_dialog import Found, SearchScreen
 
-# How often to look for other processes' commits: "within about a second".
-WATCH_INTERVAL_SECONDS = 0.5
-T = TypeVar("T")
-LEAD_ACTIONS = {
-    "advance",
-    "lose",
-    "win",
-    "reopen",
-    "back",
-    "open_lead",
-    "pin_temperature",
-    "log_touch",
-    "follow_up",
-    "snooze",
-    "edit",
-    "classify",
-    "hide",
-    "mark",
-    "mark_all",
-}
-# Time-window rules change scores as days pass; due leads are rescored this often.
-SCORE_REFRESH_SECONDS = 60
-# What `t` pins next: the score's own temperature, then each by hand.
-PIN_CYCLE: dict[Temperature | None, Temperature | None] = {
-    None: Temperature.HOT,
-    Temperature.HOT: Temperature.WARM,
-    Temperature.WARM: Temperature.COLD,
-    Temperature.COLD: None,
-}
+if TYPE_CHECKING:
+    from leadtui.repository import Repository
+    from leadtui.tui.inbox import FirstPage
+    from leadtui.tui.main_screen import MainScreen
 
 
-class SteppableList(Protocol):
-    """A list the Lead tab was opened from (the inbox, a board column)."""
+def _lead_commands() -> type[Provider]:
+    from leadtui.tui.commands import LeadCommands
 
-    def step(self, step: int) -> int | None: ...
+    return LeadCommands
 
 
-class FoundList:
-    """The leads a search listed, for [ and ] after opening one of them."""
+def _import_commands() -> type[Provider]:
+    from leadtui.tui.import_dialog import ImportCommands
 
-    def __init__(self, found: Found) -> None:
-        self.ids, self.index = found.listed, found.listed.index(found.lead_id)
-
-    def step(self, step: int) -> int | None:
-        if not 0 <= self.index + step < len(self.ids):
-            return None
-        self.index += step
-        return self.ids[self.index]
-
-
-def pin_said(lead: Lead) -> str:
-    how = "pinned by hand" if lead.temperature_pinned else "follows the score again"
-    return f"#{lead.id} {lead.name}: {lead.temperature.value}, {how}"
-
-
-def follow_up_said(lead: Lead, now: datetime) -> str:
-    """What a follow-up change says; a day already past is allowed, but said."""
-    if lead.follow_up_at is None:
-        return f"#{lead.id} {lead.name}: no follow-up"
-    late = " (in the past)" if lead.follow_up_at.date() < now.date() else ""
-    return f"#{lead.id} {lead.name}: follow up {lead.follow_up_at:%a %d %b}{late}"
-
-
-class MainScreen(ListViewScreen):
-    """The four tabs. Its bindings (and the moves' in MovesScreen) do not
-    apply while a dialog is open."""
-
-    BINDINGS = with_ids([
-        Binding("enter", "open_lead", "Open", tooltip="Show the lead in the Lead tab"),
-        Binding("l", "log_touch", "Log", tooltip="Log an email, call, meeting, ..."),
-        Binding(
-            "t",
-            "pin_temperature",
-            "Pin temp",
-            show=False,
-            tooltip="Pin hot/warm/cold, or unpin",
-        ),
-        Binding("e", "edit", "Edit", show=False, tooltip="Edit the lead's fields"),
-        Binding("c", "classify", "Classify", show=False, tooltip="Lifecycle, fit and BANT"),
-        Binding("f", "follow_up", "Follow up", show=False, tooltip="Set the next follow-up day"),
-        Binding("z", "snooze", "Snooze follow-up", show=False, tooltip="Snooze the follow-up"),
-        Binding("d", "due", "Due", show=False, tooltip="Inbox: New leads / follow-ups due"),
-        Binding("s", "hide", "Snooze", id="hide", tooltip="Inbox: hide the lead until a day"),
-        Binding("n", "quick_add", "Add", tooltip="Add a lead"),
-        Binding("slash", "search", "Find", key_display="/", tooltip="Find a lead by any word"),
-        Binding(
-            "ctrl+f",
-            "filter",
-            "Filter",
-            id="filter",
-            show=False,  # the footer's 80 columns go to the commoner keys
-            tooltip="Filter the inbox and board: source, owner, temperature, score, ...",
-        ),
-        Binding(
-            "exclamation_mark",
-            "toggle_filter('overdue')",
-            "Overdue",
-            key_display="!",
-            id="filter-overdue",
-            show=False,
-            tooltip="Filter: only overdue follow-ups (again: all)",
-        ),
-        Binding(
-            "tilde",
-            "toggle_filter('rotting')",
-            "Rotting",
-            key_display="~",
-            id="filter-rotting",
-            show=False,
-            tooltip="Filter: only rotting leads (again: all)",
-        ),
-        Binding(
-            "o",
-            "toggle_order",
-            "Sort",
-            show=False,
-            tooltip="Rank by score, win chance, value, age, follow-up, last touch",
-        ),
-        Binding(
-            "[",
-            "step_lead(-1)",
-            "Previous lead",
-            id="previous-lead",
-            show=False,
-            tooltip="Lead tab: previous lead in the list",
-        ),
-        Binding(
-            "]", "step_lead(1)", "Next lead", id="next-lead", show=False,
-            tooltip="Lead tab: next lead in the list",
-        ),
-        Binding("1", "show_tab('inbox')", "Inbox", id="tab-inbox", show=False, tooltip="Inbox tab"),
-        Binding(
-            "2", "show_tab('pipeline')", "Pipeline", id="tab-pipeline", show=False,
-            tooltip="Pipeline tab",
-        ),
-        Binding("3", "show_tab('lead')", "Lead", id="tab-lead", show=False, tooltip="Lead tab"),
-        Binding("4", "show_tab('kpis')", "KPIs", id="tab-kpis", show=False, tooltip="KPIs tab"),
-        Binding("question_mark", "keys", "Keys", key_display="?", tooltip="Show every key"),
-        Binding("q", "quit", "Quit", tooltip="Quit (waits for a save in progress)"),
-    ])  # fmt: skip
-
-    def __init__(self, repo: Repository) -> None:
-        super().__init__()
-        self.repo = repo
-        self._came_from: SteppableList | None = None
-        self._bindings_for: tuple[str, bool] | None = None  # see _selection_moved
-
-    def compose(self) -> ComposeResult:
-        yield Header(icon="◆")
-        yield Static("", id="filter-bar")
-        with TabbedContent(initial="inbox"):
-            with TabPane("1 Inbox", id="inbox"):
-                yield InboxPane(self.repo.clock, self.selection, id="inbox-pane")
-            with TabPane("2 Pipeline", id="pipeline"):
-                yield BoardPane(self.selection, id="board")
-            with TabPane("3 Lead", id="lead"):
-                yield DetailPane(id="detail")
-            with TabPane("4 KPIs", id="kpis"):
-                yield KpiPane(id="kpi-pane")
-        yield Footer()
-
-    def on_mount(self) -> None:
-        # Live refresh: when another rep (or the CLI, or cron) commits to the
-        # file, re-read what is on screen. Dialogs are separate screens, so a
-        # refresh never disturbs typing in a form.
-        self._watcher = self.repo.watcher()
-        self.set_interval(WATCH_INTERVAL_SECONDS, self._look_for_changes)
-        # Scores kept current with no cron job: at start (which also applies a
-        # changed rules file) and then every minute for the leads due.
-        self._refresh_scores()
-        self.set_interval(SCORE_REFRESH_SECONDS, self._refresh_scores)
-
-    def _refresh_scores(self) -> None:
-        # A lead rescored here is a commit like any other: live refresh
-        # re-reads the screen, so the inbox order always reflects the decay.
-        # After a rules change the first refresh can take a while; never
-        # start a second one beside it.
-        if any(worker.group == "scores" and worker.is_running for worker in self.workers):
-            return
-        run_db(self, lambda repo: repo.refresh_scores(), lambda _: None, key="scores")
-
-    def on_unmount(self) -> None:
-        self._watcher.close()
-
-    def _look_for_changes(self) -> None:
-        watcher = self._watcher
-
-        def changed_outside() -> None:
-            if watcher.changed():
-                self.app.call_from_thread(self.reload_all)
-
-        self.run_worker(changed_outside, thread=True, group=WATCH_GROUP, name="watch")
-
-    @property
-    def active_tab(self) -> str:
-        return self.query_one(TabbedContent).active
-
-    # -------------------------------------------------------------- tabs
-
-    def action_show_tab(self, tab: str) -> None:
-        self.query_one(TabbedContent).active = tab
-        # Focus now, not on the TabActivated message: keys typed right after
-        # the digit must already reach the new tab.
-        self._focus_tab(tab)
-
-    @on(TabbedContent.TabActivated)
-    def _tab_shown(self) -> None:
-        tab = self.active_tab
-        self._show_filter()
-        self._focus_tab(tab)  # also for tabs chosen with the mouse
-        # A pane reads the database when it is shown (this also fires for the
-        # first tab at start-up), so start-up loads only the inbox.
-        self._pane(tab).reload()
-        self.refresh_bindings()
-
-    def _focus_tab(self, tab: str) -> None:
-        """Focus the tab's main widget synchronously (Widget.focus() is
-        deferred, so type-ahead keys would still reach the old widget)."""
-        targets: dict[str, Widget] = {
-            "inbox": self.query_one(InboxPane).table,
-            "pipeline": self.query_one(BoardPane).focused_column().cards,
-            "lead": self.query_one("#history", DataTable),
-            "kpis": self.query_one(KpiPane),
-        }
-        self.set_focus(targets[tab])
-
-    # ------------------------------------------------- the selected lead
-
-    def selected_lead_id(self) -> int | None:
-        pane = self._pane(self.active_tab)
-        return None if isinstance(pane, KpiPane) else pane.selected_lead_id()
-
-    def selected_stage(self) -> Stage | None:
-        """The stage the user sees the selected lead in."""
-        tab = self.active_tab
-        if tab == "inbox":
-            return self.query_one(InboxPane).selected_stage()
-        if tab == "pipeline":
-            return self.query_one(BoardPane).focused_column().stage
-        return self.query_one(DetailPane).shown_stage if tab == "lead" else None
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Lead keys apply only where a lead is selected (hidden from the footer
-        elsewhere); enter on the Lead tab has nothing further to open."""
-        if action == "step_lead":
-            return self.active_tab == "lead"
-        if action == "hide":
-            inbox = self.query_one(InboxPane)
-            on_inbox = self.active_tab == "inbox" and inbox.view == "new"
-            return on_inbox and inbox.selected_lead_id() is not None
-        if action in ("mark", "mark_all"):
-            return self.active_tab in ("inbox", "pipeline") and self.selected_lead_id() is not None
-        if action == "unmark":
-            return bool(self.selection)
-        if action in LEAD_ACTIONS:
-            if action == "open_lead" and self.active_tab == "lead":
-                return False
-            return self.selected_lead_id() is not None
-        return True
-
-    @on(DataTable.RowHighlighted, "#inbox-table")
-    @on(OptionList.OptionHighlighted)
-    def _selection_moved(self) -> None:
-        # The footer shows the lead keys only while a lead is selected. It is
-        # rebuilt (a relayout of the whole screen) on every refresh_bindings,
-        # so refresh only when that changes, not on every j, k or a.
-        shown = (self.active_tab, self.selected_lead_id() is not None)
-        if shown != self._bindings_for:
-            self._bindings_for = shown
-            self.refresh_bindings()
-
-    @on(DataTable.RowSelected, "#inbox-table")
-    @on(OptionList.OptionSelected)
-    def _enter_pressed(self) -> None:
-        # DataTable and OptionList consume enter themselves; treat it as "open".
-        self.action_open_lead()
-
-    def action_open_lead(self) -> None:
-        lead_id = self.selected_lead_id()
-        if lead_id is not None:
-            # Remember the list it came from: [ and ] step through it.
-            tab = self.active_tab
-            if tab == "inbox":
-                self._came_from = self.query_one(InboxPane)
-            elif tab == "pipeline":
-                self._came_from = self.query_one(BoardPane).focused_column()
-            self.query_one(DetailPane).lead_id = lead_id
-            self.action_show_tab("lead")
-
-    def action_search(self) -> None:
-        def found(result: Found | None) -> None:
-            if result is not None:
-                self._came_from = FoundList(result)
-                self.open_lead(result.lead_id)
-
-        self.app.push_screen(SearchScreen(self.repo), found)
-
-    def action_step_lead(self, step: int) -> None:
-        """The previous or next lead of the list the Lead tab was opened from,
-        without going back to it (its cursor follows, as if you had)."""
-        if self._came_from is None:
-            self.notify("Open a lead from the Inbox or a Pipeline column to step through it")
-            return
-        lead_id = self._came_from.step(step)
-        if lead_id is None:
-            self.notify("No more leads that way", timeout=2)
-            return
-        self.query_one(DetailPane).show_lead(lead_id)
-
-    # ----------------------------------------------------------- writes
-
-    def action_log_touch(self) -> None:
-        def ask(lead: Lead) -> None:
-            def logged(touch: TouchInput | None) -> None:
-                if touch is not None:
-                    self._save(
-                        lambda repo: repo.log_touch(
-                            lead.id,
-                            touch.kind,
-                            touch.note,
-                            touch.direction,
-                            at=touch.at,
-                            body=touch.body,
-                        ),
-                        lambda saved: (
-                            f"#{saved.id} {saved.name}: {touch.kind.value} logged;"
-                            f" score {saved.score} ({saved.temperature.value})"
-                        ),
-                    )
-
-            self.app.push_screen(LogTouchScreen(lead.name, self.repo.clock), logged)
-
-        self._with_lead(self.selected_lead_id(), ask)
-
-    def action_classify(self) -> None:
-        self._open_form(
-            ClassifyScreen,
-            lambda saved, _: (
-                f"#{saved.id} {saved.name}: {saved.lifecycle.label},"
-                f" fit {saved.fit.value}, BANT {saved.bant_yes()} of 4 yes"
-            ),
-        )
-
-    def action_edit(self) -> None:
-        self._open_form(
-            EditLeadScreen,
-            lambda saved, changes: f"#{saved.id} {saved.name}: saved {', '.join(changes)}",
-        )
-
-    def _open_form(
-        self,
-        form: Callable[[Lead], LeadFormScreen],
-        said: Callable[[Lead, dict[str, str]], str],
-    ) -> None:
-        """The e and c forms: on the selected lead as read now; what changed
-        is saved against that very reading."""
-
-        def ask(lead: Lead) -> None:
-            def answered(changes: dict[str, str] | None) -> None:
-                self._update(lead, changes, lambda saved: said(saved, changes or {}))
-
-            self.app.push_screen(form(lead), answered)
-
-        self._with_lead(self.selected_lead_id(), ask)
-
-    def _update(
-        self, lead: Lead, changes: dict[str, str] | None, said: Callable[[Lead], str]
-    ) -> None:
-        """Save fields a form or the palette changed on `lead` as it was shown
-        (`seen`): a field a teammate changed meanwhile is refused, not
-        overwritten; their other changes are kept."""
-        if changes:
-            self._save(lambda repo: repo.update_fields(lead.id, changes, seen=lead), said)
-
-    def _palette_lead(self) -> int | None:
-        """The lead a palette command acts on, or None (and say so)."""
-        lead_id = self.selected_lead_id()
-        if lead_id is None:
-            self.notify("Select a lead first (Inbox, Pipeline or Lead tab)", timeout=3)
-        return lead_id
-
-    def action_follow_up(self) -> None:
-        self._ask_follow_up(snooze=False)
-
-    def action_snooze(self) -> None:
-        self._ask_follow_up(snooze=True)
-
-    def action_hide(self) -> None:
-        self._ask_follow_up(snooze=False, hide=True)
-
-    def _ask_follow_up(self, *, snooze: bool, hide: bool = False) -> None:
-        def said(saved: Lead) -> str:
-            return follow_up_said(saved, self.repo.clock())
-
-        def ask(lead: Lead) -> None:
-            def answered(answer: FollowUpAnswer | SnoozeAnswer | HideAnswer | None) -> None:
-                if isinstance(answer, SnoozeAnswer):
-                    days = answer.days
-                    self._save(lambda repo: repo.snooze(lead.id, days), said)
-                elif isinstance(answer, FollowUpAnswer):
-                    when = answer.when
-                    self._save(lambda repo: repo.set_follow_up(lead.id, when), said)
-                elif isinstance(answer, HideAnswer):
-                    self._hide(lead, answer.until)
-
-            screen = FollowUpScreen(lead.name, self.repo.clock, snooze=snooze, hide=hide)
-            self.app.push_screen(screen, answered)
-
-        self._with_lead(self.selected_lead_id(), ask)
-
-    def _hide(self, lead: Lead, until: datetime) -> None:
-        """Out of the inbox until a day: gone from the list at once, the
-        cursor on the next lead, as with a move."""
-        self.query_one(InboxPane).forget(lead.id)
-        self._save(
-            lambda repo: repo.hide_until(lead.id, until),
-            lambda saved: f"{saved.tag()}: hidden until {until:%a %d %b}; u brings it back",
-        )
-
-    def action_due(self) -> None:
-        """The inbox between New leads and the Due list (follow-ups up to today)."""
-        inbox = self.query_one(InboxPane)
-        inbox.show_view("new" if inbox.view == "due" and self.active_tab == "inbox" else "due")
-        self._label_inbox(inbox.view, inbox.untriaged)
-        self.action_show_tab("inbox")
-        self.refresh_bindings()  # s (snooze) applies to New leads only
-
-    @on(InboxPane.Counted)
-    def _inbox_counted(self, event: InboxPane.Counted) -> None:
-        self._label_inbox(self.query_one(InboxPane).view, event.untriaged)
-
-    def _label_inbox(self, view: str, untriaged: int) -> None:
-        """ "1 Inbox 12": the untriaged count, true at any size; "1 Due"."""
-        label = "1 Due" if view == "due" else f"1 Inbox {untriaged:,}"
-        self.query_one(TabbedContent).get_tab("inbox").label = label
-
-    def action_pin_temperature(self) -> None:
-        lead_id = self.selected_lead_id()
-        if lead_id is None:
-            return
-
-        def pin(repo: Repository) -> Lead:
-            lead = repo.get_lead(lead_id)
-            return repo.pin_temperature(
-                lead_id, PIN_CYCLE[lead.temperature if lead.temperature_pinned else None]
-            )
-
-        self._save(pin, pin_said)
-
-    def pin_as(self, temperature: str) -> None:
-        """The palette's "Temperature: hot" (or "auto": the score's again)."""
-        lead_id = self._palette_lead()
-        if lead_id is None:
-            return
-        pinned = None if temperature == "auto" else Temperature(temperature)
-        self._save(lambda repo: repo.pin_temperature(lead_id, pinned), pin_said)
-
-    def _save(self, job: Callable[[Repository], Lead], message: Callable[[Lead], str]) -> None:
-        """A write that keeps the lead where it is: say what happened, re-read."""
-
-        def saved(lead: Lead) -> None:
-            self.notify(message(lead), markup=False, timeout=3)
-            self.reload_all()
-
-        self._write_job(job, saved)
-
-    def action_quick_add(self) -> None:
-        def submitted(result: QuickAddResult | None) -> None:
-            if isinstance(result, OpenLead):
-                self.open_lead(result.lead_id)
-            elif isinstance(result, MergeInto):
-                self._merge_quick_add(result)
-            elif isinstance(result, NewLead):
-                self._add_quick_add(result)
-
-        self.app.push_screen(QuickAddScreen(self.repo, self.repo.clock), submitted)
-
-    def _add_quick_add(self, new: NewLead) -> None:
-        draft = new.draft
-
-        def added(lead_id: int) -> None:
-            self.notify(f"Added #{lead_id} {draft.name}", markup=False, timeout=3)
-            # The inbox puts its cursor on the new lead, wherever it ranks.
-            self.query_one(InboxPane).reload(select=lead_id)
-            if self.active_tab != "inbox":
-                self.reload_all()
-
-        self._write_job(
-            lambda repo: repo.add_lead(draft, tags=new.tags, follow_up_at=new.follow_up_at), added
-        )
-
-    def _merge_quick_add(self, merge: MergeInto) -> None:
-        def merged(lead: Lead) -> None:
-            self.notify(f"Merged the new details into #{lead.id} {lead.name}", markup=False)
-            self.open_lead(lead.id)
-
-        new = merge.new
-        self._write_job(
-            lambda repo: repo.merge_details(
-                merge.lead_id, new.draft, tags=new.tags, follow_up_at=new.follow_up_at
-            ),
-            merged,
-        )
-
-    def open_lead(self, lead_id: int) -> None:
-        if self.active_tab == "lead":  # no tab change, so no reload of its own
-            self.query_one(DetailPane).show_lead(lead_id)
-            return
-        self.query_one(DetailPane).lead_id = lead_id
-        self.action_show_tab("lead")
-
-    def find_duplicates(self) -> None:
-        """The palette's "Find duplicates": groups, then compare and merge."""
-
-        def merge(request: MergeRequest | None) -> None:
-            if request is not None:
-                keep, other = request.keep, request.other
-                self._save(
-                    lambda repo: repo.merge_leads(
-                        keep.id, other.id, picks=request.picks, seen=(keep, other)
-                    ),
-                    lambda lead: f"#{lead.id} {lead.name}: merged #{other.id} {other.name} in",
-                )
-
-        def chosen(leads: list[Lead] | None) -> None:
-            if leads and len(leads) > 1:
-                self.app.push_screen(MergeScreen(leads[0], leads[1]), merge)
-
-        def found(groups: list[tuple[str, list[Lead]]]) -> None:
-            self.app.push_screen(DupesScreen(groups), chosen)
-
-        run_db(self, lambda repo: repo.duplicate_groups(), found, key="dupes")
-
-    def classify_as(self, field: str, value: str) -> None:
-        """A palette classification ("Lifecycle: SQL", "BANT need: yes") for
-        the selected lead; a BANT answer keeps its note."""
-
-        def apply(lead: Lead) -> None:
-            text = value
-            if field.startswith(BANT_PREFIX):
-                note = lead.bant_answer(field.removeprefix(BANT_PREFIX)).note
-                text = f"{value}: {note}" if note else value
-            self._update(
-                lead,
-                {field: text},
-                lambda saved: f"#{saved.id} {saved.name}: {field} {saved.field_text(field)}",
-            )
-
-        if (lead_id := self._palette_lead()) is not None:
-            self._with_lead(lead_id, apply)
-
-    def start_import(self) -> None:
-        """The palette's "Import file…": preview, confirm, then one transaction."""
-
-        def confirmed(request: ImportRequest | None) -> None:
-            if request is None:
-                return
-
-            def run(repo: Repository) -> str:
-                plan = request.plan
-                outcome = repo.import_leads(
-                    converted(Converter(plan)), expected_rows=plan.table.approx_rows
-                )
-                text = summary(outcome)
-                if outcome.rejected or outcome.skipped:
-                    target = rejects_path(request.path)
-                    write_rejects(target, request.plan.table.headers, outcome)
-                    text += f"; the rows not imported are in {target}"
-                return text
-
-            def done(text: str) -> None:
-                self.notify(text, title="Import", markup=False, timeout=10)
-                self.reload_all()
-
-            self._write_job(run, done)
-
-        self.app.push_screen(ImportScreen(self.repo), confirmed)
-
-    def reload_all(self) -> None:
-        """After a write: re-read what is on screen; the other panes re-read
-        anyway when they are next shown."""
-        self._pane(self.active_tab).reload()
-
-    def _pane(self, tab: str) -> InboxPane | BoardPane | DetailPane | KpiPane:
-        if tab == "inbox":
-            return self.query_one(InboxPane)
-        if tab == "pipeline":
-            return self.query_one(BoardPane)
-        return self.query_one(DetailPane) if tab == "lead" else self.query_one(KpiPane)
-
-    # ------------------------------------------------------------ other
-
-    def action_keys(self) -> None:
-        def actions(bindings: list[Binding], lead_keys: bool) -> list[Binding]:
-            return [b for b in bindings if (b.action in LEAD_ACTIONS) == lead_keys]
-
-        keymap = cast(LeadApp, self.app).settings.keymap
-        own = [b for b in (*MovesScreen.BINDINGS, *self.BINDINGS) if isinstance(b, Binding)]
-        stepping = [b for b in own if b.action.startswith("step_lead")]
-        own = [b for b in own if b not in stepping]
-        groups = {
-            "Any tab": describe(actions(own, lead_keys=False), keymap),
-            "Inbox, Pipeline and Lead: the selected lead": describe(
-                actions(own, lead_keys=True), keymap
-            ),
-            "Lead tab": [*describe(stepping, keymap), ("enter", "A history line in full")],
-            "Moving around": [
-                *describe(InboxTable.BINDINGS, keymap),
-                *describe(BoardPane.BINDINGS, keymap),
-                ("↑ ↓ pgup pgdn", "Move in a list"),
-            ],
-            "KPIs tab": [
-                *describe(KpiPane.BINDINGS, keymap),
-                ("tab", "Next section; its definitions show at the bottom"),
-            ],
-            "Dialogs": [("enter", "Save"), ("esc", "Cancel"), ("tab", "Next field")],
-        }
-        if self.active_tab == "kpis":
-            groups["What each KPI means"] = [
-                (key.replace("_", " "), text) for key, text in DEFINITIONS.items()
-            ]
-        self.app.push_screen(KeysScreen(groups))
-
-    async def action_quit(self) -> None:
-        # Let a write that is still running finish: quitting never loses a change.
-        # (Only if there is one: Textual reads an empty list as "every worker".)
-        if writes := [w for w in self.app.workers if w.group == WRITE_GROUP]:
-            await self.app.workers.wait_for_complete(writes)
-        # Reads still running (a KPI query at a million leads takes seconds)
-        # are stopped rather than waited for, and a background rescore ends
-        # after its current batch.
-        self.repo.stop()
-        interrupt_reads()
-        self.app.exit()
-
-
-def binding_ids() -> set[str]:
-    """Every id config.toml's [keys] can remap."""
-    owners = (MovesScreen, MainScreen, InboxTable, CardList, BoardPane, KpiPane)
-    return {
-        binding.id
-        for owner in owners
-        for binding in owner.BINDINGS
-        if isinstance(binding, Binding) and binding.id
-    }
+    return ImportCommands
 
 
 class LeadApp(App[None]):
@@ -713,13 +38,42 @@ class LeadApp(App[None]):
     SUB_TITLE = __version__
     CSS_PATH = str(resources.stylesheet())
     ENABLE_COMMAND_PALETTE = True
-    COMMANDS = App.COMMANDS | {ImportCommands, LeadCommands}
+    COMMANDS = App.COMMANDS | {_import_commands, _lead_commands}
 
-    def __init__(self, repo: Repository, settings: Settings | None = None) -> None:
+    def __init__(
+        self,
+        repo: "Repository | None" = None,
+        settings: Settings | None = None,
+        *,
+        starting: Callable[[], Screen[None]] | None = None,
+    ) -> None:
+        """With a repository, the main screen at once. Without one, `starting`
+        makes the first screen, which calls opened() when the repository is
+        ready (tui/start.py)."""
         super().__init__()
-        self.repo = repo
+        if repo is None and starting is None:
+            raise ValueError("LeadApp needs a repository or a starting screen")
+        self._repo = repo
+        self._starting = starting
         self.settings = settings or Settings()
-        self.sub_title = repo.path.name
+        if repo is not None:
+            self.sub_title = repo.path.name
+            self._check_keymap()
+        self.set_keymap(self.settings.keymap)
+
+    @property
+    def repo(self) -> "Repository":
+        if self._repo is None:
+            raise RuntimeError("the repository is still opening")
+        return self._repo
+
+    @property
+    def ready(self) -> bool:
+        return self._repo is not None
+
+    def _check_keymap(self) -> None:
+        from leadtui.tui.main_screen import binding_ids
+
         known = binding_ids()
         unknown = sorted(set(self.settings.keymap) - known)
         if unknown:
@@ -727,7 +81,35 @@ class LeadApp(App[None]):
                 f"{config_path()}: [keys] {unknown[0]!r} is not a key's id;"
                 f" the ids are {', '.join(sorted(known))} (and ? shows them)"
             )
-        self.set_keymap(self.settings.keymap)
 
-    def get_default_screen(self) -> MainScreen:
+    def get_default_screen(self) -> Screen[None]:
+        if self._repo is None and self._starting is not None:
+            return self._starting()
+        from leadtui.tui.main_screen import MainScreen
+
         return MainScreen(self.repo)
+
+    def opened(
+        self, repo: "Repository", settings: Settings, first: "FirstPage", typed: list[events.Key]
+    ) -> None:
+        """The repository is open: the main screen replaces the start screen,
+        showing the page already read, and the keys typed meanwhile replay
+        once it is up."""
+        from leadtui.tui.main_screen import MainScreen
+
+        self._repo, self.settings = repo, settings
+        try:
+            self._check_keymap()
+        except InvalidInput as error:
+            self.exit(return_code=1, message=str(error))
+            return
+        self.set_keymap(settings.keymap)
+        self.call_later(self._show_main, MainScreen(repo, first=first), typed)
+
+    async def _show_main(self, screen: "MainScreen", typed: list[events.Key]) -> None:
+        # Pushed over the start screen, not switched for it: Textual cannot
+        # switch out the default screen. The start screen stays below, idle
+        # (its work is done), and nothing ever pops the main screen.
+        await self.push_screen(screen)
+        for key in typed:
+            self.post_message(events.Key(key.key, key.character))

@@ -1,28 +1,29 @@
 """The Inbox tab: leads in stage New, hottest first, one page at a time."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.coordinate import Coordinate
 from textual.message import Message
 from textual.widgets import DataTable, Static
 from textual.widgets.data_table import ColumnKey
 
+from leadtui import quick_inbox
 from leadtui.clock import Clock, to_iso
 from leadtui.filters import LeadFilter
 from leadtui.models import Lead, Stage
 from leadtui.repository import Repository, page_key
 from leadtui.tui import render
 from leadtui.tui.dbwork import run_db
-from leadtui.tui.help import with_ids
+from leadtui.tui.inbox_table import InboxTable
 from leadtui.tui.selection import Selection
 
-PAGE_SIZE = 100
+PAGE_SIZE = quick_inbox.PAGE_SIZE
 # Fetch the next page when the cursor comes this close to the last loaded row.
 PREFETCH_MARGIN = 10
 NO_LEADS = "No leads yet: press n to add a lead."
@@ -32,18 +33,14 @@ DUE_LOOKAHEAD_DAYS = 7
 EMPTY_DUE = "Nothing due: no follow-ups overdue, today or this week. Press d for new leads."
 
 
-class InboxTable(DataTable[object]):
-    """The inbox rows; j/k move like the arrow keys, as on the board."""
+@dataclass(frozen=True)
+class FirstPage:
+    """The first page, read before the pane exists (while the start screen
+    showed it), and the lead the user had selected there."""
 
-    BINDINGS = with_ids(
-        [
-            Binding("j", "cursor_down", "Down", show=False, tooltip="Next lead / card"),
-            Binding("k", "cursor_up", "Up", show=False, tooltip="Previous lead / card"),
-            Binding("g", "scroll_top", "First", show=False, tooltip="First lead"),
-            # The last one loaded: pages load as the cursor nears the end.
-            Binding("G", "scroll_bottom", "Last", show=False, tooltip="Last lead loaded"),
-        ]
-    )
+    leads: list[Lead]
+    untriaged: int
+    selected: int | None
 
 
 class InboxPane(Vertical):
@@ -59,27 +56,24 @@ class InboxPane(Vertical):
     """A DataTable holding only the pages the user has scrolled to (keyset-
     paged SQL), so opening the inbox costs the same at 30 or 1M leads."""
 
-    def __init__(self, clock: Clock, selection: Selection, *, id: str | None = None) -> None:
+    def __init__(
+        self,
+        clock: Clock,
+        selection: Selection,
+        *,
+        first: FirstPage | None = None,
+        id: str | None = None,
+    ) -> None:
         super().__init__(id=id)
         self._clock = clock
         self._selection = selection
+        self._first = first
 
     def compose(self) -> ComposeResult:
         yield Static(NO_LEADS, id="inbox-empty", markup=False)
-        yield InboxTable(id="inbox-table", cursor_type="row", zebra_stripes=True)
+        yield InboxTable()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        for label, width in (
-            ("Name", 20),
-            ("Company", 15),
-            ("Source", 8),
-            ("Temp", 4),
-            ("Score", 6),
-            ("Win", 4),
-            ("Age", 5),  # "today" in the Due list
-        ):
-            table.add_column(label, width=width, key=label.lower())
         self.only = LeadFilter()  # set by the screen (ctrl+f, !, ~, the palette)
         self.order = "score"  # or "chance": the learned win chance
         self.view = "new"  # or "due": open leads with a follow-up this week, soonest first
@@ -89,6 +83,10 @@ class InboxPane(Vertical):
         self._has_more = False
         self._fetching = False
         self._select_next: int | None = None
+        if self._first and self._first.leads:
+            # Shown at once, so swapping in this screen changes nothing on screen.
+            self._select_next = self._first.selected
+            self._show(self._first.leads, True, self._first.untriaged, PAGE_SIZE)
 
     @property
     def table(self) -> DataTable[object]:

@@ -15,28 +15,16 @@ from textual.content import Content
 from leadtui.clock import age_label
 from leadtui.models import BANT_CRITERIA, Answer, HistoryEntry, Lead, Temperature, format_money
 from leadtui.pipeline import rotting
-from leadtui.tui.selection import MARK
-
-TEMPERATURE_STYLE = {
-    Temperature.HOT: "bold red",
-    Temperature.WARM: "yellow",
-    Temperature.COLD: "cyan",
-}
-
-
-def cell(value: str | None, style: str = "") -> Text:
-    """A DataTable cell showing `value` literally."""
-    return Text(value or "", style=style, no_wrap=True, overflow="ellipsis")
+from leadtui.tui import cells
+from leadtui.tui.cells import MARK, cell
 
 
 def temperature_cell(temperature: Temperature) -> Text:
-    return cell(temperature.value, TEMPERATURE_STYLE[temperature])
+    return cells.temperature_cell(temperature.value)
 
 
 def name_cell(lead: Lead, *, marked: bool = False) -> Text:
-    """The inbox's name cell; a lead marked for a bulk move leads with ●."""
-    name = cell(lead.name, "bold")
-    return Text.assemble((MARK, "bold magenta"), name) if marked else name
+    return cells.name_cell(lead.name, marked=marked)
 
 
 def inbox_row(
@@ -48,15 +36,10 @@ def inbox_row(
         last = _due_label(lead.follow_up_at, now)
     else:
         last = Text(age_label(lead.created_at, now), justify="right")
-    return (
-        name_cell(lead, marked=marked),
-        cell(lead.company),
-        cell(lead.source.value),
-        temperature_cell(lead.temperature),
-        Text(str(lead.score), justify="right"),
-        Text(chance_label(lead), justify="right"),
-        last,
-    )
+    return cells.inbox_cells(
+        name_cell(lead, marked=marked), lead.company, lead.source.value,
+        lead.temperature.value, lead.score, lead.win_chance, last,
+    )  # fmt: skip
 
 
 def _due_label(follow_up: datetime, now: datetime) -> Text:
@@ -72,8 +55,7 @@ def _due_label(follow_up: datetime, now: datetime) -> Text:
 
 
 def chance_label(lead: Lead) -> str:
-    """'64%', or '–' before a model is trained (every chance is then 0)."""
-    return f"{lead.win_chance}%" if lead.win_chance else "–"
+    return cells.chance_label(lead.win_chance)
 
 
 def _two_sided(left: str, left_style: str, right: str, right_style: str, width: int) -> Text:
@@ -103,7 +85,7 @@ def card(lead: Lead, width: int, now: datetime | None = None, *, marked: bool = 
     marks = ("!" if late else "") + ("~" if stale else "")
     first = _two_sided(
         (MARK if marked else "") + lead.name, "bold", marks + badge,
-        TEMPERATURE_STYLE[lead.temperature], width,
+        cells.TEMPERATURE_STYLE[lead.temperature.value], width,
     )  # fmt: skip
     if marked:
         first.stylize("bold magenta", 0, len(MARK))

@@ -4,9 +4,6 @@ one of them meanwhile."""
 
 from leadtui.models import Lead, Stage
 
-# Shown before a marked lead's name in the inbox and on its card.
-MARK = "● "
-
 
 class Selection:
     def __init__(self) -> None:

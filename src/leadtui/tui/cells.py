@@ -1,0 +1,57 @@
+"""Table cells from plain values, never through markup (ARCHITECTURE.md
+hazard 1). No models here: the start screen draws the inbox's first page with
+these before pydantic is imported, and render.py draws every later page with
+the same functions, so the two cannot differ."""
+
+from rich.text import Text
+
+# By the temperature's stored value ("hot", "warm", "cold").
+TEMPERATURE_STYLE = {"hot": "bold red", "warm": "yellow", "cold": "cyan"}
+# Shown before a marked lead's name in the inbox and on its card.
+MARK = "● "
+# The inbox's columns: (title, width); the key is the lowercased title.
+INBOX_COLUMNS = (
+    ("Name", 20),
+    ("Company", 15),
+    ("Source", 8),
+    ("Temp", 4),
+    ("Score", 6),
+    ("Win", 4),
+    ("Age", 5),  # "Due" in the Due list
+)
+
+
+def cell(value: str | None, style: str = "") -> Text:
+    """A DataTable cell showing `value` literally."""
+    return Text(value or "", style=style, no_wrap=True, overflow="ellipsis")
+
+
+def temperature_cell(temperature: str) -> Text:
+    return cell(temperature, TEMPERATURE_STYLE.get(temperature, ""))
+
+
+def name_cell(name: str, *, marked: bool = False) -> Text:
+    """The inbox's name cell; a lead marked for a bulk move leads with ●."""
+    shown = cell(name, "bold")
+    return Text.assemble((MARK, "bold magenta"), shown) if marked else shown
+
+
+def chance_label(win_chance: int) -> str:
+    """'64%', or '–' before a model is trained (every chance is then 0)."""
+    return f"{win_chance}%" if win_chance else "–"
+
+
+def inbox_cells(
+    name: Text, company: str | None, source: str, temperature: str, score: int,
+    win_chance: int, last: Text,
+) -> tuple[Text, ...]:  # fmt: skip
+    """One inbox row, in INBOX_COLUMNS order; `last` is the Age (or Due) cell."""
+    return (
+        name,
+        cell(company),
+        cell(source),
+        temperature_cell(temperature),
+        Text(str(score), justify="right"),
+        Text(chance_label(win_chance), justify="right"),
+        last,
+    )

@@ -1,0 +1,141 @@
+"""The start screen: the inbox's first page, up before the rest of leadtui.
+
+Showing anything the long way needs pydantic, sqlite-utils, click and most of
+leadtui imported first: about 0.4 s at any database size, over twice a bare
+Textual app's start (bench/first_paint.py). This screen needs only textual,
+sqlite3 and the small modules it names: it shows the rows quick_inbox.py read
+in the inbox's own table, under the main screen's header, tab row and
+footer. Meanwhile a thread imports the rest, reads the settings, opens the
+repository and reads the same page as leads; then LeadApp.opened() puts the
+main screen up, showing the same rows with the cursor on the same lead.
+Arrow keys and j/k move the cursor here already; any other key typed
+meanwhile is kept and replayed on the main screen, so type-ahead is never
+lost.
+"""
+
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from rich.text import Text
+from textual import events
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.coordinate import Coordinate
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+from textual.widgets.data_table import ColumnKey
+
+from leadtui.clock import age_label, utc_now
+from leadtui.errors import LeadtuiError
+from leadtui.quick_inbox import QuickRow
+from leadtui.tui.app import LeadApp
+from leadtui.tui.cells import inbox_cells, name_cell
+from leadtui.tui.inbox_table import InboxTable
+
+# Keys the table acts on at once; every other key waits for the main screen.
+MOVING_KEYS = frozenset({"up", "down", "j", "k", "g", "G", "pageup", "pagedown", "home", "end"})
+# The main screen's tabs (main_screen.py), the inbox's count still to come.
+TAB_LABELS = ("1 Inbox", "2 Pipeline", "3 Lead", "4 KPIs")
+
+
+def row_cells(row: QuickRow, now: datetime) -> tuple[Text, ...]:
+    """The row as tui/render.py's inbox_row draws the same lead."""
+    age = Text(age_label(row.created_at, now), justify="right")
+    return inbox_cells(
+        name_cell(row.name), row.company, row.source, row.temperature, row.score,
+        row.win_chance, age,
+    )  # fmt: skip
+
+
+def tab_row(width: int) -> Content:
+    """The main screen's two tab lines, drawn as text: the labels, the first
+    one active, and the bar under them. A TabbedContent costs a quarter of a
+    bare app's start to build; the real one comes with the main screen."""
+    labels = Content.assemble(
+        *(
+            (f" {label} ", "bold" if index == 0 else "$foreground 50%")
+            for index, label in enumerate(TAB_LABELS)
+        )
+    )
+    active = len(TAB_LABELS[0]) + 2
+    bar = Content.assemble(
+        ("━" * active, "$block-cursor-background"), ("━" * (width - active), "$foreground 15%")
+    )
+    return Content("\n").join([labels, bar])
+
+
+class StartScreen(Screen[None]):
+    def __init__(self, path: Path, rows: list[QuickRow], now: datetime) -> None:
+        super().__init__()
+        self._path, self._rows, self._now = path, rows, now
+        self._typed: list[events.Key] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header(icon="◆")
+        yield Static(tab_row(self.app.size.width), id="start-tabs")
+        with Vertical(id="inbox-pane"):
+            yield InboxTable()
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(InboxTable)
+        # Ranked by score, as the inbox starts; its column says so (inbox.sort_by).
+        table.columns[ColumnKey("score")].label = Text("Score▼")
+        for row in self._rows:
+            table.add_row(*row_cells(row, self._now), key=str(row.id))
+        self.set_focus(table)
+        # After the first paint: the thread's imports hold the GIL for long
+        # stretches, and would otherwise hold up the very paint this is for.
+        self.call_after_refresh(
+            self.run_worker, self._open_repository, thread=True, name="open the repository"
+        )
+
+    def on_key(self, event: events.Key) -> None:
+        if event.key in MOVING_KEYS:
+            return
+        self._typed.append(event)
+        event.stop()
+        event.prevent_default()
+
+    def selected_lead_id(self) -> int | None:
+        table = self.query_one(InboxTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
+        return int(key) if key is not None else None
+
+    def _open_repository(self) -> None:
+        """In a thread: import the rest, read the settings, open the file,
+        and read the first page as the inbox will (the same rows, as leads)."""
+        from leadtui.config import load_settings
+        from leadtui.models import Stage
+        from leadtui.repository import open_repository
+        from leadtui.tui.inbox import FirstPage
+
+        app = self.app
+        assert isinstance(app, LeadApp)
+        try:
+            settings = load_settings()
+            repo = open_repository(self._path)
+            leads = repo.leads_in_stage(Stage.NEW, limit=len(self._rows), awake_at=self._now)
+            untriaged = repo.count_in_stage(Stage.NEW, awake_at=self._now)
+        except LeadtuiError as error:
+            app.call_from_thread(app.exit, return_code=1, message=str(error))
+            return
+
+        def show_main() -> None:
+            first = FirstPage(leads, untriaged, self.selected_lead_id())
+            app.opened(repo, settings, first, self._typed)
+
+        app.call_from_thread(show_main)
+
+
+def run(path: Path, rows: list[QuickRow]) -> None:
+    """Run the app from the start screen; exits with the app's return code."""
+    now = utc_now()
+    app = LeadApp(starting=lambda: StartScreen(path, rows, now))
+    app.sub_title = path.name
+    app.run()
+    sys.exit(app.return_code or 0)
