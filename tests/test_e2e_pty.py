@@ -15,6 +15,8 @@ import pytest
 from bench.ptyterm import Terminal, program_in_pty
 
 from leadtui.cli import main
+from leadtui.models import Stage
+from leadtui.repository import Repository
 
 
 def leadtui_in_pty(*args: str, cwd: Path) -> AbstractContextManager[Terminal]:
@@ -74,3 +76,32 @@ def test_an_unusable_database_is_one_line_not_a_traceback(tmp_path: Path) -> Non
         assert term.wait_for_exit() == 1
         assert term.text().strip() == "Error: junk.db is not a SQLite database"
         assert "Traceback" not in term.text()
+
+
+@pytest.mark.slow
+def test_keys_typed_at_launch_act_on_the_first_page(sample_repo: Repository) -> None:
+    """`leadtui` paints the first page before it has opened the repository
+    (tui/start.py); a j and an a typed at once still advance the second lead."""
+    second = sample_repo.leads_in_stage(Stage.NEW, limit=2)[1]
+    with leadtui_in_pty("--db", str(sample_repo.path), cwd=sample_repo.path.parent) as term:
+        term.type("ja")
+        term.wait_for(f"{second.name} → Contacted")
+        term.type("q")
+        assert term.wait_for_exit() == 0
+    assert sample_repo.get_lead(second.id).stage is Stage.CONTACTED
+
+
+@pytest.mark.slow
+def test_a_broken_keymap_is_one_line_after_a_quick_start(
+    sample_repo: Repository, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text("[keys]\nnot-a-binding = 'A'\n")
+    monkeypatch.setenv("LEADTUI_CONFIG", str(config))
+    with leadtui_in_pty("--db", str(sample_repo.path), cwd=tmp_path) as term:
+        assert term.wait_for_exit() == 1
+        # pyte keeps no alternate screen, so the inbox the app showed stays
+        # around the line (a real terminal shows the line alone).
+        said = "".join(line.strip() for line in term.text().splitlines())
+        assert f"Error: {config}: [keys] 'not-a-binding' is not a key's id" in said
+        assert "Traceback" not in said

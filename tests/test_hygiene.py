@@ -22,6 +22,8 @@ CORE = [
     "cli",
     "sanitize",
     "schema",
+    "quick_inbox",
+    "launch",
     "resources",
     "paths",
     "clock",

@@ -56,6 +56,9 @@ class LeadApp(App[None]):
         self._repo = repo
         self._starting = starting
         self.settings = settings or Settings()
+        # Why the app ended early (a start-screen launch only): printed by
+        # tui/start.py after the terminal is restored, as the CLI prints errors.
+        self.failure: str | None = None
         if repo is not None:
             self.sub_title = repo.path.name
             self._check_keymap()
@@ -101,10 +104,14 @@ class LeadApp(App[None]):
         try:
             self._check_keymap()
         except InvalidInput as error:
-            self.exit(return_code=1, message=str(error))
+            self.fail(str(error))
             return
         self.set_keymap(settings.keymap)
         self.call_later(self._show_main, MainScreen(repo, first=first), typed)
+
+    def fail(self, message: str) -> None:
+        self.failure = message
+        self.exit(return_code=1)
 
     async def _show_main(self, screen: "MainScreen", typed: list[events.Key]) -> None:
         # Pushed over the start screen, not switched for it: Textual cannot

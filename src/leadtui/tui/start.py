@@ -122,7 +122,7 @@ class StartScreen(Screen[None]):
             leads = repo.leads_in_stage(Stage.NEW, limit=len(self._rows), awake_at=self._now)
             untriaged = repo.count_in_stage(Stage.NEW, awake_at=self._now)
         except LeadtuiError as error:
-            app.call_from_thread(app.exit, return_code=1, message=str(error))
+            app.call_from_thread(app.fail, str(error))
             return
 
         def show_main() -> None:
@@ -138,4 +138,6 @@ def run(path: Path, rows: list[QuickRow]) -> None:
     app = LeadApp(starting=lambda: StartScreen(path, rows, now))
     app.sub_title = path.name
     app.run()
+    if app.failure:
+        sys.stderr.write(f"Error: {app.failure}\n")  # as click says it the long way
     sys.exit(app.return_code or 0)
