@@ -5,6 +5,8 @@ PRAGMA user_version, so several processes starting at once apply each step
 exactly once (ARCHITECTURE.md hazard 4).
 """
 
+from leadtui import schema_kpi
+
 # Written to PRAGMA application_id so leadtui can tell its own files from
 # another program's SQLite database ("LEAD" in ASCII).
 APPLICATION_ID = 0x4C454144
@@ -334,5 +336,5 @@ CREATE INDEX leads_snoozed ON leads (stage, snoozed_until) WHERE snoozed_until I
 )
 
 # MIGRATIONS[i] takes a database from user_version i to i + 1.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, schema_kpi.V6)
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from leadtui import schema
+from leadtui import schema, schema_kpi
 from leadtui.dedupe import person_key, phone_key
 from leadtui.errors import DatabaseUnavailable
 from leadtui.repository.connection import readable_errors
@@ -77,7 +77,8 @@ def _bulk_insert(
             conn.execute("BEGIN")
             for name, _ in indexes:
                 conn.execute(f'DROP INDEX "{name}"')
-            for name, _ in schema.FTS_TRIGGERS:  # the search index: rebuilt at the end
+            # The search index and the KPI rollups: rebuilt once at the end.
+            for name, _ in (*schema.FTS_TRIGGERS, *schema_kpi.TRIGGERS):
                 conn.execute(f'DROP TRIGGER "{name}"')
             written = 0
             for batch in batches:
@@ -103,7 +104,9 @@ def _bulk_insert(
             for _, sql in indexes:
                 conn.execute(sql)
             conn.execute(schema.FTS_REBUILD)
-            for _, sql in schema.FTS_TRIGGERS:
+            for sql in schema_kpi.REBUILD:
+                conn.execute(sql)
+            for _, sql in (*schema.FTS_TRIGGERS, *schema_kpi.TRIGGERS):
                 conn.execute(sql)
             conn.execute("COMMIT")
             conn.execute("PRAGMA journal_mode = WAL")

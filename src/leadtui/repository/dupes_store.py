@@ -7,6 +7,7 @@ from datetime import datetime
 
 import sqlite_utils
 
+from leadtui import schema_kpi
 from leadtui.clock import to_iso
 from leadtui.dedupe import person_key, phone_key
 from leadtui.errors import InvalidInput, StaleLead
@@ -173,4 +174,8 @@ def move_everything(db: sqlite_utils.Database, source_id: int, target_id: int) -
             [target_id, source_id],
         )
         db.execute(f"DELETE FROM {table} WHERE lead_id = ?", [source_id])
+    # The target's stage history now interleaves both: its KPI columns and
+    # stays are recomputed from it (schema_kpi), before the source goes.
+    for sql in schema_kpi.REFRESH_LEAD:
+        db.execute(sql, {"lead": target_id})
     db.execute("DELETE FROM leads WHERE id = ?", [source_id])

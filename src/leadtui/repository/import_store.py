@@ -15,7 +15,7 @@ from datetime import datetime
 
 import sqlite_utils
 
-from leadtui import pipeline, schema, scoring
+from leadtui import pipeline, schema, schema_kpi, scoring
 from leadtui.clock import to_iso
 from leadtui.dedupe import email_key, person_key, phone_key
 from leadtui.importing.convert import ImportedLead, RowProblem
@@ -204,13 +204,14 @@ class _ImportRun:
         ).fetchall()
         for name, _ in indexes:
             self.db.execute(f'DROP INDEX "{name}"')
-        # The search index too: one rebuild beats a trigger per row.
-        for name, _ in schema.FTS_TRIGGERS:
+        # The search index and the KPI rollups too: one rebuild beats
+        # triggers per row (and the KPI triggers need the journal's indexes).
+        for name, _ in (*schema.FTS_TRIGGERS, *schema_kpi.TRIGGERS):
             self.db.execute(f'DROP TRIGGER "{name}"')
         return (
             [sql for _, sql in indexes]
-            + [schema.FTS_REBUILD]
-            + [sql for _, sql in schema.FTS_TRIGGERS]
+            + [schema.FTS_REBUILD, *schema_kpi.REBUILD]
+            + [sql for _, sql in (*schema.FTS_TRIGGERS, *schema_kpi.TRIGGERS)]
         )
 
     def _add(self, lead: ImportedLead) -> None:

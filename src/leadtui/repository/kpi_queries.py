@@ -6,7 +6,9 @@ the median). Windows are half-open [since, until) over ISO-8601 text, which
 sorts as time does; `owner` None means every owner.
 """
 
+import statistics
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -68,10 +70,20 @@ def created_by_source(
         """,
         params(window, owner),
     ).fetchall()
+    return tally_created(rows)
+
+
+def tally_created(
+    rows: Iterable[tuple[str, int, int]],
+) -> tuple[dict[Stage, int], dict[Source, tuple[int, int]]]:
+    """(source, furthest step, leads) rows as the funnel's counts and each
+    source's (leads, reached Won)."""
     reached: dict[Stage, int] = defaultdict(int)
     by_source: dict[Source, list[int]] = defaultdict(lambda: [0, 0])
     won_rank = LADDER.index(Stage.WON)
     for source, top, count in rows:
+        if not count:
+            continue
         for rank in range(top + 1):
             reached[LADDER[rank]] += count
         by_source[Source(source)][0] += count
@@ -139,20 +151,21 @@ def outcomes_by_source(
                 " AND from_stage IS NOT NULL GROUP BY from_stage"
             )
         }
-        cycles = tuple(
+        cycles = [
             row[0]
             for row in db.execute(
                 "SELECT julianday(at) - julianday(created_at) FROM temp.closed"
                 " WHERE to_stage = 'won' ORDER BY 1"
             )
-        )
+        ]
     finally:
         db.execute("DROP TABLE temp.closed")
     outcomes = Outcomes(
         won=sum(won for won, _, _ in by_source.values()),
         lost=sum(lost for _, lost, _ in by_source.values()),
         revenue_cents=sum(revenue for _, _, revenue in by_source.values()),
-        cycle_days=cycles,
+        cycle_total_days=sum(cycles),
+        median_cycle_days=statistics.median(cycles) if cycles else None,
         lost_reasons=reasons,
         lost_by_stage=lost_by_stage,
     )

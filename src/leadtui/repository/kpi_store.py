@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import sqlite_utils
@@ -14,9 +15,19 @@ import sqlite_utils
 from leadtui import kpis
 from leadtui.clock import Clock
 from leadtui.errors import InvalidInput
-from leadtui.kpis import Headline, KpiReport, Money, Outcomes, SourceRow, Velocity, Window
+from leadtui.kpis import (
+    Headline,
+    Health,
+    KpiReport,
+    Money,
+    Outcomes,
+    SourceRow,
+    Velocity,
+    Window,
+)
 from leadtui.models import Source, Stage, parse_money
 from leadtui.repository import kpi_queries as q
+from leadtui.repository import kpi_rollups as rollups
 from leadtui.repository.scores import read_setting, write_setting
 
 LIFETIME_KEY = "expected_lifetime_years"
@@ -85,11 +96,11 @@ class KpiStore:
 
     def kpi_now(self, owner: str | None = None) -> tuple[Money, kpis.Health]:
         with self._connection() as db:
-            return q.money(db, owner), q.health(db, self.clock(), owner)
+            return _now(db, self.clock(), owner)
 
     def kpi_times(self, window: Window, owner: str | None = None) -> KpiTimes:
         with self._connection() as db:
-            return KpiTimes(q.time_in_stage(db, window, owner), q.velocity(db, window.until, owner))
+            return _times(db, window, owner)
 
     def kpi_report(self, window: Window, owner: str | None = None) -> KpiReport:
         """Every figure (for `leadtui kpi`), read in one transaction so they all
@@ -98,16 +109,18 @@ class KpiStore:
             db.execute("BEGIN")
             try:
                 core = _core(db, window, owner)
+                money, health = _now(db, self.clock(), owner)
+                times = _times(db, window, owner)
                 return KpiReport(
                     window=window,
                     owner=owner,
                     funnel=core.funnel,
                     sources=core.sources,
                     outcomes=core.outcomes,
-                    money=q.money(db, owner),
-                    time_in_stage=q.time_in_stage(db, window, owner),
-                    velocity=q.velocity(db, window.until, owner),
-                    health=q.health(db, self.clock(), owner),
+                    money=money,
+                    time_in_stage=times.time_in_stage,
+                    velocity=times.velocity,
+                    health=health,
                     headline=core.headline,
                     previous=_previous(db, window, owner),
                     lifetime_years=_lifetime_years(db),
@@ -166,13 +179,36 @@ class KpiStore:
             write_setting(db, LIFETIME_KEY, repr(float(years)))
 
 
+# The team's figures come from the per-day rollups (kpi_rollups); one rep's
+# from the leads themselves (kpi_queries, the reference the rollups are
+# tested against), as the rollups are not kept per rep.
+
+
 def _core(db: sqlite_utils.Database, window: Window, owner: str | None) -> KpiCore:
-    reached, created = q.created_by_source(db, window, owner)
-    outcomes, closed = q.outcomes_by_source(db, window, owner)
-    # Spend is per source, not per rep: with an owner filter it is left out
-    # rather than charged in full to one rep's leads.
-    spend = q.spend_by_source(db, window) if owner is None else {}
+    if owner is None:
+        reached, created = rollups.created_by_source(db, window)
+        outcomes, closed = rollups.outcomes_by_source(db, window)
+        spend = q.spend_by_source(db, window)
+    else:
+        reached, created = q.created_by_source(db, window, owner)
+        outcomes, closed = q.outcomes_by_source(db, window, owner)
+        # Spend is per source, not per rep: with an owner filter it is left
+        # out rather than charged in full to one rep's leads.
+        spend = {}
     return KpiCore(kpis.funnel(reached), q.source_rows(created, closed, spend), outcomes)
+
+
+def _now(db: sqlite_utils.Database, now: datetime, owner: str | None) -> tuple[Money, Health]:
+    if owner is not None:
+        return q.money(db, owner), q.health(db, now, owner)
+    money = rollups.money(db)
+    return money, rollups.health(db, now, money.open_leads)
+
+
+def _times(db: sqlite_utils.Database, window: Window, owner: str | None) -> KpiTimes:
+    if owner is not None:
+        return KpiTimes(q.time_in_stage(db, window, owner), q.velocity(db, window.until, owner))
+    return KpiTimes(rollups.time_in_stage(db, window), rollups.velocity(db, window.until))
 
 
 def _lifetime_years(db: sqlite_utils.Database) -> float:
@@ -185,9 +221,12 @@ def _previous(db: sqlite_utils.Database, window: Window, owner: str | None) -> H
     previous = window.previous()
     if previous is None:
         return None
+    if owner is None:
+        outcomes, _ = rollups.outcomes_by_source(db, previous, median=False)
+        spend = sum(q.spend_by_source(db, previous).values())
+        return Headline.of(rollups.count_created(db, previous), spend, outcomes)
     outcomes, _ = q.outcomes_by_source(db, previous, owner)
-    spend = sum(q.spend_by_source(db, previous).values()) if owner is None else 0
-    return Headline.of(q.count_created(db, previous, owner), spend, outcomes)
+    return Headline.of(q.count_created(db, previous, owner), 0, outcomes)
 
 
 def _store_spend(db: sqlite_utils.Database, entries: Iterable[SpendEntry]) -> list[int | None]:

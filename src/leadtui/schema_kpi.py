@@ -1,0 +1,270 @@
+"""Schema v6: what keeps the KPIs instant at a million leads (issue 6). Data
+only, like schema.py.
+
+A KPI window's figures summarise every lead and every stage change in it:
+at 1M leads that is seconds of scanning. So the figures a window needs are
+kept per UTC day, by triggers, whichever program writes (the app, the CLI,
+an import, undo, plain sqlite3):
+
+- each lead remembers what its stage history says: the furthest ladder step
+  it ever reached (`top_rank`) and its latest stage change (`last_stage_*`);
+  each stage change remembers how long the stage it left had lasted
+  (`journal.stay`, in days), the stage the change before it went to
+  (`prev_new`: the lead's `old` stage, unless a merge interleaved two
+  histories), and when the lead last entered the same stage
+  before (`prev_same_at`: leads entering Qualified in a week, each once, are
+  the entries less those with an earlier one that week);
+- kpi_created: leads by creation day, source and furthest step;
+- kpi_closed: leads whose latest change closed them (Won/Lost), by that
+  day, outcome, source, stage left and reason, with value and cycle sums;
+- kpi_stays: stays that ended each day, by the stage they were in;
+- kpi_stage_totals: leads and value per current stage.
+
+A window reads its whole days from these and its partial first and last
+day from the leads and the journal (repository/kpi_rollups.py), so a report
+costs the same for 30 days and for all time. The per-day keys leave the
+owner out: a report for one rep reads the leads themselves.
+"""
+
+# A stage's step on the funnel's ladder (kpis.LADDER); Lost is on no step.
+RANK = (
+    "CASE {} WHEN 'new' THEN 0 WHEN 'contacted' THEN 1 WHEN 'engaged' THEN 2"
+    " WHEN 'qualified' THEN 3 WHEN 'opportunity' THEN 4 WHEN 'won' THEN 5 END"
+)
+CLOSED = "('won', 'lost')"
+
+_TABLES = """
+ALTER TABLE leads ADD COLUMN top_rank INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE leads ADD COLUMN last_stage_at TEXT;
+ALTER TABLE leads ADD COLUMN last_stage_to TEXT;
+ALTER TABLE leads ADD COLUMN last_stage_from TEXT;
+ALTER TABLE leads ADD COLUMN last_stage_reason TEXT;
+ALTER TABLE journal ADD COLUMN stay REAL;
+ALTER TABLE journal ADD COLUMN prev_same_at TEXT;
+ALTER TABLE journal ADD COLUMN prev_new TEXT;
+
+CREATE TABLE kpi_created (
+    day TEXT NOT NULL, source TEXT NOT NULL, top INTEGER NOT NULL, n INTEGER NOT NULL,
+    PRIMARY KEY (day, source, top)
+) WITHOUT ROWID;
+-- from_stage and reason: '' for none (a key cannot be NULL).
+CREATE TABLE kpi_closed (
+    day TEXT NOT NULL, stage TEXT NOT NULL, source TEXT NOT NULL,
+    from_stage TEXT NOT NULL, reason TEXT NOT NULL,
+    n INTEGER NOT NULL, value INTEGER NOT NULL, cycle REAL NOT NULL,
+    PRIMARY KEY (day, stage, source, from_stage, reason)
+) WITHOUT ROWID;
+CREATE TABLE kpi_stays (
+    day TEXT NOT NULL, stage TEXT NOT NULL, n INTEGER NOT NULL, days REAL NOT NULL,
+    PRIMARY KEY (day, stage)
+) WITHOUT ROWID;
+CREATE TABLE kpi_stage_totals (
+    stage TEXT PRIMARY KEY, n INTEGER NOT NULL, value INTEGER NOT NULL
+) WITHOUT ROWID;
+"""
+
+# Recompute everything above from the leads and the journal: the migration's
+# first fill, and a bulk load's (which drops the triggers while it writes).
+REBUILD: tuple[str, ...] = tuple(
+    statement.strip()
+    for statement in f"""
+UPDATE journal SET stay = s.stay, prev_new = s.prev_new, prev_same_at = s.prev_same_at FROM (
+    SELECT id, julianday(at) - julianday(lag(at) OVER (PARTITION BY lead_id ORDER BY at, id))
+           AS stay,
+           lag(new) OVER (PARTITION BY lead_id ORDER BY at, id) AS prev_new,
+           lag(at) OVER (PARTITION BY lead_id, new ORDER BY at, id) AS prev_same_at
+      FROM journal WHERE field = 'stage'
+) AS s
+ WHERE journal.id = s.id
+   AND (journal.stay IS NOT s.stay OR journal.prev_new IS NOT s.prev_new
+        OR journal.prev_same_at IS NOT s.prev_same_at);
+UPDATE leads SET top_rank = coalesce(h.top, 0), last_stage_at = h.at, last_stage_to = h.new,
+                 last_stage_from = h.old, last_stage_reason = h.note
+  FROM (
+    SELECT lead_id, at, new, old, note, top FROM (
+        SELECT lead_id, at, new, old, note,
+               max({RANK.format("new")}) OVER (PARTITION BY lead_id) AS top,
+               row_number() OVER (PARTITION BY lead_id ORDER BY at DESC, id DESC) AS latest
+          FROM journal WHERE field = 'stage')
+     WHERE latest = 1
+  ) AS h
+ WHERE leads.id = h.lead_id;
+DELETE FROM kpi_created;
+INSERT INTO kpi_created (day, source, top, n)
+SELECT substr(created_at, 1, 10), source, top_rank, count(*) FROM leads GROUP BY 1, 2, 3;
+DELETE FROM kpi_closed;
+INSERT INTO kpi_closed (day, stage, source, from_stage, reason, n, value, cycle)
+SELECT substr(last_stage_at, 1, 10), last_stage_to, source, coalesce(last_stage_from, ''),
+       coalesce(last_stage_reason, ''), count(*), sum(value_cents),
+       sum(julianday(last_stage_at) - julianday(created_at))
+  FROM leads WHERE last_stage_to IN {CLOSED} GROUP BY 1, 2, 3, 4, 5;
+DELETE FROM kpi_stays;
+INSERT INTO kpi_stays (day, stage, n, days)
+SELECT substr(at, 1, 10), old, count(*), sum(stay) FROM journal
+ WHERE field = 'stage' AND stay IS NOT NULL AND old IS NOT NULL GROUP BY 1, 2;
+DELETE FROM kpi_stage_totals;
+INSERT INTO kpi_stage_totals (stage, n, value)
+SELECT stage, count(*), sum(value_cents) FROM leads GROUP BY stage;
+""".split(";")
+    if statement.strip()
+)
+
+# After a merge moved one lead's history onto another (dupes_store): the
+# target's stays and latest change, recomputed from its merged history.
+REFRESH_LEAD: tuple[str, ...] = tuple(
+    statement.strip()
+    for statement in f"""
+UPDATE journal SET stay = s.stay, prev_new = s.prev_new, prev_same_at = s.prev_same_at FROM (
+    SELECT id, julianday(at) - julianday(lag(at) OVER (ORDER BY at, id)) AS stay,
+           lag(new) OVER (ORDER BY at, id) AS prev_new,
+           lag(at) OVER (PARTITION BY new ORDER BY at, id) AS prev_same_at
+      FROM journal WHERE field = 'stage' AND lead_id = :lead
+) AS s
+ WHERE journal.id = s.id
+   AND (journal.stay IS NOT s.stay OR journal.prev_new IS NOT s.prev_new
+        OR journal.prev_same_at IS NOT s.prev_same_at);
+UPDATE leads SET top_rank = coalesce(h.top, 0), last_stage_at = h.at, last_stage_to = h.new,
+                 last_stage_from = h.old, last_stage_reason = h.note
+  FROM (
+    SELECT at, new, old, note,
+           (SELECT max({RANK.format("new")}) FROM journal
+             WHERE field = 'stage' AND lead_id = :lead) AS top
+      FROM journal WHERE field = 'stage' AND lead_id = :lead
+     ORDER BY at DESC, id DESC LIMIT 1
+  ) AS h
+ WHERE leads.id = :lead;
+""".split(";")
+    if statement.strip()
+)
+
+_INDEXES = f"""
+-- A window's partial days, and the leads changed after a window that ended
+-- in the past; the median cycle, read in cycle order; a closing undone
+-- later (a reopen, or the undo of a win); a stage entered again; rotting,
+-- counted per stage.
+CREATE INDEX leads_last_stage_at ON leads (last_stage_at);
+CREATE INDEX leads_won_cycle ON leads (julianday(last_stage_at) - julianday(created_at),
+                                       last_stage_at) WHERE last_stage_to = 'won';
+CREATE INDEX journal_leave_closed ON journal (at) WHERE field = 'stage' AND prev_new IN {CLOSED};
+CREATE INDEX journal_reentry ON journal (new, at, prev_same_at)
+ WHERE field = 'stage' AND prev_same_at IS NOT NULL;
+CREATE INDEX leads_stage_activity ON leads (stage,
+                                            max(stage_entered_at, coalesce(last_touch_at, '')));
+"""
+
+
+def _upsert_created(row: str, sign: str) -> str:
+    return (
+        f"INSERT INTO kpi_created (day, source, top, n)"
+        f" VALUES (substr({row}.created_at, 1, 10), {row}.source, {row}.top_rank, {sign}1)"
+        " ON CONFLICT (day, source, top) DO UPDATE SET n = n + excluded.n;"
+    )
+
+
+def _upsert_closed(row: str, sign: str) -> str:
+    return (
+        "INSERT INTO kpi_closed (day, stage, source, from_stage, reason, n, value, cycle)"
+        f" SELECT substr({row}.last_stage_at, 1, 10), {row}.last_stage_to, {row}.source,"
+        f" coalesce({row}.last_stage_from, ''), coalesce({row}.last_stage_reason, ''),"
+        f" {sign}1, {sign}{row}.value_cents,"
+        f" {sign}(julianday({row}.last_stage_at) - julianday({row}.created_at))"
+        f" WHERE {row}.last_stage_to IN {CLOSED}"
+        " ON CONFLICT (day, stage, source, from_stage, reason) DO UPDATE SET"
+        " n = n + excluded.n, value = value + excluded.value, cycle = cycle + excluded.cycle;"
+    )
+
+
+def _upsert_totals(row: str, sign: str) -> str:
+    return (
+        f"INSERT INTO kpi_stage_totals (stage, n, value)"
+        f" VALUES ({row}.stage, {sign}1, {sign}{row}.value_cents)"
+        " ON CONFLICT (stage) DO UPDATE SET n = n + excluded.n, value = value + excluded.value;"
+    )
+
+
+def _upsert_stay(row: str, sign: str) -> str:
+    return (
+        "INSERT INTO kpi_stays (day, stage, n, days)"
+        f" SELECT substr({row}.at, 1, 10), {row}.old, {sign}1, {sign}{row}.stay"
+        f" WHERE {row}.stay IS NOT NULL AND {row}.old IS NOT NULL"
+        " ON CONFLICT (day, stage) DO UPDATE SET n = n + excluded.n, days = days + excluded.days;"
+    )
+
+
+def _changed(*columns: str) -> str:
+    return " OR ".join(f"OLD.{column} IS NOT NEW.{column}" for column in columns)
+
+
+_CREATED_KEY = ("created_at", "source", "top_rank")
+_CLOSED_KEY = (
+    "last_stage_at", "last_stage_to", "last_stage_from", "last_stage_reason", "source",
+    "value_cents", "created_at",
+)  # fmt: skip
+_TOTALS_KEY = ("stage", "value_cents")
+
+# (name, CREATE TRIGGER): bulk loads drop them while they write, then REBUILD.
+TRIGGERS: tuple[tuple[str, str], ...] = (
+    ("journal_kpi_stage", f"""
+CREATE TRIGGER journal_kpi_stage AFTER INSERT ON journal WHEN NEW.field = 'stage' BEGIN
+  UPDATE journal SET
+      (stay, prev_new) = (
+          SELECT julianday(NEW.at) - julianday(p.at), p.new FROM journal p
+           WHERE p.field = 'stage' AND p.lead_id = NEW.lead_id
+             AND (p.at < NEW.at OR (p.at = NEW.at AND p.id < NEW.id))
+           ORDER BY p.at DESC, p.id DESC LIMIT 1),
+      prev_same_at = (
+          SELECT p.at FROM journal p
+           WHERE p.field = 'stage' AND p.lead_id = NEW.lead_id AND p.new = NEW.new
+             AND (p.at < NEW.at OR (p.at = NEW.at AND p.id < NEW.id))
+           ORDER BY p.at DESC, p.id DESC LIMIT 1)
+   WHERE id = NEW.id;
+  UPDATE leads SET top_rank = {RANK.format("NEW.new")}
+   WHERE id = NEW.lead_id AND {RANK.format("NEW.new")} > top_rank;
+  UPDATE leads SET last_stage_at = NEW.at, last_stage_to = NEW.new,
+                   last_stage_from = NEW.old, last_stage_reason = NEW.note
+   WHERE id = NEW.lead_id AND (last_stage_at IS NULL OR NEW.at >= last_stage_at);
+END"""),
+    ("journal_kpi_stay", f"""
+CREATE TRIGGER journal_kpi_stay AFTER UPDATE OF stay ON journal
+WHEN NEW.field = 'stage' AND OLD.stay IS NOT NEW.stay BEGIN
+  {_upsert_stay("OLD", "-")}
+  {_upsert_stay("NEW", "")}
+END"""),
+    ("leads_kpi_insert", f"""
+CREATE TRIGGER leads_kpi_insert AFTER INSERT ON leads BEGIN
+  {_upsert_created("NEW", "")}
+  {_upsert_closed("NEW", "")}
+  {_upsert_totals("NEW", "")}
+END"""),
+    ("leads_kpi_delete", f"""
+CREATE TRIGGER leads_kpi_delete AFTER DELETE ON leads BEGIN
+  {_upsert_created("OLD", "-")}
+  {_upsert_closed("OLD", "-")}
+  {_upsert_totals("OLD", "-")}
+END"""),
+    ("leads_kpi_created", f"""
+CREATE TRIGGER leads_kpi_created AFTER UPDATE OF {", ".join(_CREATED_KEY)} ON leads
+WHEN {_changed(*_CREATED_KEY)} BEGIN
+  {_upsert_created("OLD", "-")}
+  {_upsert_created("NEW", "")}
+END"""),
+    ("leads_kpi_closed", f"""
+CREATE TRIGGER leads_kpi_closed AFTER UPDATE OF {", ".join(_CLOSED_KEY)} ON leads
+WHEN {_changed(*_CLOSED_KEY)} BEGIN
+  {_upsert_closed("OLD", "-")}
+  {_upsert_closed("NEW", "")}
+END"""),
+    ("leads_kpi_totals", f"""
+CREATE TRIGGER leads_kpi_totals AFTER UPDATE OF {", ".join(_TOTALS_KEY)} ON leads
+WHEN {_changed(*_TOTALS_KEY)} BEGIN
+  {_upsert_totals("OLD", "-")}
+  {_upsert_totals("NEW", "")}
+END"""),
+)  # fmt: skip
+
+V6 = (
+    _TABLES
+    + "".join(f"{sql};\n" for sql in REBUILD)
+    + _INDEXES
+    + "".join(f"{sql};\n" for _, sql in TRIGGERS)
+)
