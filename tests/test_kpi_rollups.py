@@ -161,6 +161,8 @@ def assert_same_figures(repo: Repository, now: datetime) -> None:
             assert rollups.velocity(db, window.until) == reference.velocity(db, window.until, None)
         money = reference.money(db, None)
         assert rollups.money(db) == money
+        counted = db.execute("SELECT stage, count(*), sum(value_cents) FROM leads GROUP BY stage")
+        assert repo.stage_totals() == {Stage(stage): (n, value) for stage, n, value in counted}
         assert rollups.health(db, now, money.open_leads) == reference.health(db, now, None)
 
 

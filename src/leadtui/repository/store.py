@@ -218,8 +218,15 @@ class Repository(
             ]
 
     def stage_totals(self, only: LeadFilter | None = None) -> dict[Stage, tuple[int, int]]:
-        """{stage: (count, total value in cents)} over every lead (read from
-        an index) or every lead the filter lets through (a scan)."""
+        """{stage: (count, total value in cents)} over every lead (kept by
+        triggers in kpi_stage_totals: the board re-reads it after every move)
+        or every lead the filter lets through (a scan)."""
+        if not only:
+            with self._connection() as db:
+                rows = db.execute(
+                    "SELECT stage, n, value FROM kpi_stage_totals WHERE n != 0"
+                ).fetchall()
+            return {Stage(stage): (count, value) for stage, count, value in rows}
         where, params = self._filtered(only)
         with self._connection() as db:
             rows = db.execute(
