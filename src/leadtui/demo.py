@@ -21,6 +21,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
+from leadtui.kpis import LADDER
 from leadtui.models import ActivityKind, Fit, Lifecycle, Source, Stage, parse_money
 from leadtui.pipeline import OPEN_STAGES, implied_lifecycle
 from leadtui.repository import RowBatch, build_database, open_repository
@@ -31,6 +32,7 @@ from leadtui.scoring import Touch as ScoredTouch
 from leadtui.scoring_rules import RuleSet, load_rules
 
 DAY = 86400
+_LADDER_RANK = {stage.value: rank for rank, stage in enumerate(LADDER)}
 _DATES: dict[int, str] = {}
 _TIMES: list[str] = []
 
@@ -108,12 +110,21 @@ def _lead_rows(
     stage, owner = fields["stage"], fields["owner"]
     moves = _ladder(stage, lost_from)
     step = (now - created) / (len(moves) + 1)
+    # With each change, what the KPI triggers would have kept (schema_kpi):
+    # the days since the change before, the stage that one went to (the
+    # ladder never enters a stage twice); and for the lead, its furthest
+    # step and last change.
+    seconds = [int(created + index * step) for index in range(len(moves))]
+    reason = None
     for index, (before, after) in enumerate(moves):
         reason = fields["lost_reason"] if after == "lost" else None
+        stay = (seconds[index] - seconds[index - 1]) / DAY if index else None
         rows.stage_changes.append(
-            (lead_id, before, after, reason, _iso(created + index * step), owner)
+            (lead_id, before, after, reason, _iso(seconds[index]), owner, stay, before, None)
         )
-    entered = _iso(created + (len(moves) - 1) * step)
+    entered = _iso(seconds[-1])
+    top = max(_LADDER_RANK.get(after, 0) for _, after in moves)
+    last_from, last_to = moves[-1]
     last_touch = None
     if touches:
         rows.activities.extend(
@@ -151,6 +162,11 @@ def _lead_rows(
             _lifecycle(stage, lost_from, has_contact=bool(fields["email"] or fields["phone"])),
             fields.get("fit") or Fit.UNKNOWN.value,
             None,  # no expected close day
+            top,
+            entered,
+            last_to,
+            last_from,
+            reason,
         )
     )
 

@@ -63,9 +63,10 @@ CREATE TABLE kpi_stage_totals (
 ) WITHOUT ROWID;
 """
 
-# Recompute everything above from the leads and the journal: the migration's
-# first fill, and a bulk load's (which drops the triggers while it writes).
-REBUILD: tuple[str, ...] = tuple(
+# Each stage change's and each lead's KPI columns, recomputed from the
+# journal: the migration's first fill, and an import's that dropped the
+# triggers while it wrote.
+REBUILD_DERIVED: tuple[str, ...] = tuple(
     statement.strip()
     for statement in f"""
 UPDATE journal SET stay = s.stay, prev_new = s.prev_new, prev_same_at = s.prev_same_at FROM (
@@ -89,6 +90,14 @@ UPDATE leads SET top_rank = coalesce(h.top, 0), last_stage_at = h.at, last_stage
      WHERE latest = 1
   ) AS h
  WHERE leads.id = h.lead_id;
+""".split(";")
+    if statement.strip()
+)
+# The rollups, recomputed from those columns (a bulk load that wrote the
+# columns itself, as the demo does, needs only these).
+REBUILD_ROLLUPS: tuple[str, ...] = tuple(
+    statement.strip()
+    for statement in f"""
 DELETE FROM kpi_created;
 INSERT INTO kpi_created (day, source, top, n)
 SELECT substr(created_at, 1, 10), source, top_rank, count(*) FROM leads GROUP BY 1, 2, 3;
@@ -108,6 +117,21 @@ SELECT stage, count(*), sum(value_cents) FROM leads GROUP BY stage;
 """.split(";")
     if statement.strip()
 )
+REBUILD = REBUILD_DERIVED + REBUILD_ROLLUPS
+
+# What a bulk load writes itself when it knows each history (demo data).
+LEAD_COLUMNS = (
+    "top_rank",
+    "last_stage_at",
+    "last_stage_to",
+    "last_stage_from",
+    "last_stage_reason",
+)
+JOURNAL_STAGE_INSERT = (
+    "INSERT INTO journal (lead_id, field, old, new, note, at, actor, stay, prev_new, prev_same_at)"
+    " VALUES (?, 'stage', ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
 
 # After a merge moved one lead's history onto another (dupes_store): the
 # target's stays and latest change, recomputed from its merged history.

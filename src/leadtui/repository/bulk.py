@@ -17,7 +17,10 @@ from leadtui.repository.opening import open_repository
 
 @dataclass
 class RowBatch:
-    """Rows for bulk_load, as tuples in schema.*_COLUMNS order."""
+    """Rows for bulk_load, as tuples in schema.*_COLUMNS order, each with
+    what the KPI triggers would have kept (schema_kpi): leads end with
+    schema_kpi.LEAD_COLUMNS, stage changes with (stay, prev_new,
+    prev_same_at)."""
 
     leads: list[tuple[Any, ...]] = field(default_factory=list)
     stage_changes: list[tuple[Any, ...]] = field(default_factory=list)
@@ -83,8 +86,8 @@ def _bulk_insert(
             written = 0
             for batch in batches:
                 for sql, rows in (
-                    (_insert("leads", schema.LEAD_COLUMNS), batch.leads),
-                    (schema.JOURNAL_STAGE_INSERT, batch.stage_changes),
+                    (_insert("leads", schema.LEAD_COLUMNS + schema_kpi.LEAD_COLUMNS), batch.leads),
+                    (schema_kpi.JOURNAL_STAGE_INSERT, batch.stage_changes),
                     (_insert("activities", schema.ACTIVITY_COLUMNS), batch.activities),
                     (_insert("custom_fields", schema.CUSTOM_FIELD_COLUMNS), batch.custom_fields),
                 ):
@@ -104,7 +107,7 @@ def _bulk_insert(
             for _, sql in indexes:
                 conn.execute(sql)
             conn.execute(schema.FTS_REBUILD)
-            for sql in schema_kpi.REBUILD:
+            for sql in schema_kpi.REBUILD_ROLLUPS:  # the rows came with their KPI columns
                 conn.execute(sql)
             for _, sql in (*schema.FTS_TRIGGERS, *schema_kpi.TRIGGERS):
                 conn.execute(sql)
