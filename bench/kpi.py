@@ -1,4 +1,5 @@
-"""The whole KPI computation (what `leadtui kpi` and the KPI tab compute)
+"""The whole KPI computation (what `leadtui kpi` and the KPI tab compute,
+the score calibration included)
 against a floor measured in the same run: the plain SQL aggregates the
 computation needs, each a single GROUP BY over the same rows with none of
 the per-lead logic (furthest stage reached, last change in the window, the
@@ -64,6 +65,7 @@ def main() -> None:
 
         def report(window: Window = window) -> None:
             repo.kpi_report(window)
+            repo.calibration()  # `leadtui kpi` prints it too
 
         floor_seconds = median_seconds(floor, args.runs)
         report_seconds = median_seconds(report, args.runs)

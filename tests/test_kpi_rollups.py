@@ -115,7 +115,7 @@ def windows(now: datetime) -> list[Window]:
 
 
 def rollup_rows(db: sqlite3.Connection) -> dict[str, list[tuple[Any, ...]]]:
-    tables = {"kpi_created": 3, "kpi_closed": 5, "kpi_stays": 2, "kpi_stage_totals": 1}
+    tables = ("kpi_created", "kpi_closed", "kpi_stays", "kpi_stage_totals", "kpi_score_bands")
     return {
         table: sorted(
             tuple(round(value, 6) if isinstance(value, float) else value for value in row)
@@ -163,6 +163,13 @@ def assert_same_figures(repo: Repository, now: datetime) -> None:
         assert rollups.money(db) == money
         counted = db.execute("SELECT stage, count(*), sum(value_cents) FROM leads GROUP BY stage")
         assert repo.stage_totals() == {Stage(stage): (n, value) for stage, n, value in counted}
+        banded = db.execute(
+            "SELECT min(score / 10, 9) AS band, count(*), sum(stage = 'won') FROM leads"
+            " WHERE stage IN ('won', 'lost') GROUP BY band ORDER BY band DESC"
+        )
+        assert [(row.closed, row.won) for row in repo.calibration()] == [
+            (closed, won) for _, closed, won in banded
+        ]
         assert rollups.health(db, now, money.open_leads) == reference.health(db, now, None)
 
 

@@ -18,7 +18,8 @@ an import, undo, plain sqlite3):
 - kpi_closed: leads whose latest change closed them (Won/Lost), by that
   day, outcome, source, stage left and reason, with value and cycle sums;
 - kpi_stays: stays that ended each day, by the stage they were in;
-- kpi_stage_totals: leads and value per current stage.
+- kpi_stage_totals: leads and value per current stage;
+- kpi_score_bands: closed leads per band of their rule score, and the won.
 
 A window reads its whole days from these and its partial first and last
 day from the leads and the journal (repository/kpi_rollups.py), so a report
@@ -32,6 +33,8 @@ RANK = (
     " WHEN 'qualified' THEN 3 WHEN 'opportunity' THEN 4 WHEN 'won' THEN 5 END"
 )
 CLOSED = "('won', 'lost')"
+# A rule score's band of ten for the calibration (0-9, ..., 90-100).
+BAND = "min({} / 10, 9)"
 
 _TABLES = """
 ALTER TABLE leads ADD COLUMN top_rank INTEGER NOT NULL DEFAULT 0;
@@ -60,6 +63,9 @@ CREATE TABLE kpi_stays (
 ) WITHOUT ROWID;
 CREATE TABLE kpi_stage_totals (
     stage TEXT PRIMARY KEY, n INTEGER NOT NULL, value INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE kpi_score_bands (
+    band INTEGER PRIMARY KEY, n INTEGER NOT NULL, won INTEGER NOT NULL
 ) WITHOUT ROWID;
 """
 
@@ -114,6 +120,10 @@ SELECT substr(at, 1, 10), old, count(*), sum(stay) FROM journal
 DELETE FROM kpi_stage_totals;
 INSERT INTO kpi_stage_totals (stage, n, value)
 SELECT stage, count(*), sum(value_cents) FROM leads GROUP BY stage;
+DELETE FROM kpi_score_bands;
+INSERT INTO kpi_score_bands (band, n, won)
+SELECT {BAND.format("score")}, count(*), sum(stage = 'won') FROM leads
+ WHERE stage IN {CLOSED} GROUP BY 1;
 """.split(";")
     if statement.strip()
 )
@@ -206,6 +216,15 @@ def _upsert_totals(row: str, sign: str) -> str:
     )
 
 
+def _upsert_band(row: str, sign: str) -> str:
+    return (
+        "INSERT INTO kpi_score_bands (band, n, won)"
+        f" SELECT {BAND.format(row + '.score')}, {sign}1, {sign}({row}.stage = 'won')"
+        f" WHERE {row}.stage IN {CLOSED}"
+        " ON CONFLICT (band) DO UPDATE SET n = n + excluded.n, won = won + excluded.won;"
+    )
+
+
 def _upsert_stay(row: str, sign: str) -> str:
     return (
         "INSERT INTO kpi_stays (day, stage, n, days)"
@@ -225,6 +244,7 @@ _CLOSED_KEY = (
     "value_cents", "created_at",
 )  # fmt: skip
 _TOTALS_KEY = ("stage", "value_cents")
+_BAND_KEY = ("stage", "score")
 
 # (name, CREATE TRIGGER): bulk loads drop them while they write, then REBUILD.
 TRIGGERS: tuple[tuple[str, str], ...] = (
@@ -259,12 +279,14 @@ CREATE TRIGGER leads_kpi_insert AFTER INSERT ON leads BEGIN
   {_upsert_created("NEW", "")}
   {_upsert_closed("NEW", "")}
   {_upsert_totals("NEW", "")}
+  {_upsert_band("NEW", "")}
 END"""),
     ("leads_kpi_delete", f"""
 CREATE TRIGGER leads_kpi_delete AFTER DELETE ON leads BEGIN
   {_upsert_created("OLD", "-")}
   {_upsert_closed("OLD", "-")}
   {_upsert_totals("OLD", "-")}
+  {_upsert_band("OLD", "-")}
 END"""),
     ("leads_kpi_created", f"""
 CREATE TRIGGER leads_kpi_created AFTER UPDATE OF {", ".join(_CREATED_KEY)} ON leads
@@ -283,6 +305,12 @@ CREATE TRIGGER leads_kpi_totals AFTER UPDATE OF {", ".join(_TOTALS_KEY)} ON lead
 WHEN {_changed(*_TOTALS_KEY)} BEGIN
   {_upsert_totals("OLD", "-")}
   {_upsert_totals("NEW", "")}
+END"""),
+    ("leads_kpi_bands", f"""
+CREATE TRIGGER leads_kpi_bands AFTER UPDATE OF {", ".join(_BAND_KEY)} ON leads
+WHEN {_changed(*_BAND_KEY)} BEGIN
+  {_upsert_band("OLD", "-")}
+  {_upsert_band("NEW", "")}
 END"""),
 )  # fmt: skip
 

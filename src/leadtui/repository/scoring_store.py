@@ -152,11 +152,16 @@ class ScoringStore:
         and how many of them were won: does a higher score mean more wins?"""
         if column not in ("score", "win_chance"):
             raise ValueError(column)
+        # The rule score's bands are kept by triggers (schema_kpi), for the
+        # KPI report; the win chance's are counted here.
+        sql = (
+            "SELECT band, n, won FROM kpi_score_bands WHERE n != 0 ORDER BY band DESC"
+            if column == "score"
+            else "SELECT min(win_chance / 10, 9) AS band, count(*), sum(stage = 'won') FROM leads"
+            " WHERE stage IN ('won', 'lost') GROUP BY band ORDER BY band DESC"
+        )
         with self._connection() as db:
-            rows = db.execute(
-                f"SELECT min({column} / 10, 9) AS band, count(*), sum(stage = 'won') FROM leads"
-                " WHERE stage IN ('won', 'lost') GROUP BY band ORDER BY band DESC"
-            ).fetchall()
+            rows = db.execute(sql).fetchall()
         return [
             CalibrationRow(f"{band * 10}-{band * 10 + 9 if band < 9 else 100}", closed, won)
             for band, closed, won in rows
