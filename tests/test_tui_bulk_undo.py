@@ -1,13 +1,16 @@
 """Marking leads (space, V), bulk moves with one confirmation or one lost
 reason, and u/U undoing and redoing them, in the TUI."""
 
+import pytest
 from textual.widgets import Input, TabbedContent
 
 from leadtui.models import Stage, build_draft
 from leadtui.repository import Repository
+from leadtui.tui import moves
 from leadtui.tui.app import LeadApp
 from leadtui.tui.classify_dialog import ConfirmScreen
 from leadtui.tui.commands import ACTIONS
+from leadtui.tui.inbox import InboxPane
 from leadtui.tui.lose_dialog import LoseReasonScreen
 from leadtui.tui.main_screen import MainScreen
 from tests.tui_helpers import SIZE, column, inbox_names, main_screen, run_palette, settle
@@ -142,3 +145,48 @@ async def test_the_palette_advances_undoes_and_folds(repo: Repository) -> None:
         await pilot.press("2")
         await run_palette(pilot, "Fold the Lost column")
         assert not column(app, "lost").display
+
+
+async def test_V_marks_the_whole_inbox_not_just_its_loaded_page(repo: Repository) -> None:
+    ids = _leads(repo, 130)  # the inbox loads 100 at first
+    app = LeadApp(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert len(main_screen(app).query_one(InboxPane).loaded()) == 100
+        await pilot.press("V")
+        await settle(pilot)
+        assert "130 marked" in app.sub_title
+        await pilot.press("a")
+        assert isinstance(app.screen, ConfirmScreen)
+        assert app.screen.question == "Advance 130 marked leads?"
+        await pilot.press("y")
+        await settle(pilot)
+        assert {repo.get_lead(i).stage for i in ids} == {Stage.CONTACTED}
+
+
+async def test_V_stops_at_the_bulk_limit_and_says_so(
+    repo: Repository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(moves, "MARK_ALL_LIMIT", 110)
+    _leads(repo, 130)
+    app = LeadApp(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("V")
+        await settle(pilot)
+        assert "110 marked" in app.sub_title
+        said = [n.message for n in app._notifications]
+        assert any("Marked the first 110 of 130 in New" in message for message in said)
+
+
+async def test_V_on_the_board_marks_the_column_beyond_its_window(repo: Repository) -> None:
+    _leads(repo, 60)  # a board column loads 50 at first
+    app = LeadApp(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        assert len(column(app, "new").leads) == 50
+        await pilot.press("V")
+        await settle(pilot)
+        assert "60 marked" in app.sub_title

@@ -23,7 +23,7 @@ from leadtui.repository import PageCursor, Repository, page_key
 from leadtui.tui import render
 from leadtui.tui.dbwork import app_now, run_db
 from leadtui.tui.help import with_ids
-from leadtui.tui.selection import Selection
+from leadtui.tui.selection import Selection, WholeList
 
 PAGE_SIZE = 50
 # Cards a column keeps in memory: this many pages around the cursor.
@@ -321,6 +321,13 @@ class BoardPane(HorizontalScroll):
             column.fetch_next()
         elif column.has_before and event.option_index < PREFETCH_MARGIN:
             column.fetch_previous()
+
+    def whole_column(self, column: StageColumn) -> WholeList | None:
+        """The column beyond its loaded window, for `V`; None when the
+        window holds every card."""
+        if not (column.has_more or column.has_before):
+            return None
+        return WholeList(column.stage, self.order, self.only)
 
     def focused_column(self) -> StageColumn:
         focused = self.screen.focused

@@ -21,7 +21,7 @@ from leadtui.repository import Repository, page_key
 from leadtui.tui import render
 from leadtui.tui.dbwork import run_db
 from leadtui.tui.inbox_table import InboxTable
-from leadtui.tui.selection import Selection
+from leadtui.tui.selection import Selection, WholeList
 
 PAGE_SIZE = quick_inbox.PAGE_SIZE
 # Fetch the next page when the cursor comes this close to the last loaded row.
@@ -233,6 +233,13 @@ class InboxPane(Vertical):
     def selected_stage(self) -> Stage | None:
         lead = self._leads.get(str(self.selected_lead_id()))
         return lead.stage if lead else None
+
+    def whole_list(self) -> WholeList | None:
+        """The inbox beyond its loaded pages, for `V`; None when every lead is
+        loaded (or in the Due list, which is not one stage's list)."""
+        if self.view == "due" or not self._has_more:
+            return None
+        return WholeList(Stage.NEW, self.order, self.only, self._clock())
 
     def loaded(self) -> list[Lead]:
         """Every lead on the loaded pages, as shown."""

@@ -2,7 +2,12 @@
 seen, so that a bulk move is refused, not misapplied, if a teammate moved
 one of them meanwhile."""
 
+from dataclasses import dataclass
+from datetime import datetime
+
+from leadtui.filters import LeadFilter
 from leadtui.models import Lead, Stage
+from leadtui.repository import Repository
 
 
 class Selection:
@@ -38,3 +43,22 @@ class Selection:
     def names(self, limit: int) -> list[str]:
         """The first `limit` marked leads as messages name them: "#8 Ann Lee"."""
         return [lead.tag() for lead in list(self.leads.values())[:limit]]
+
+
+@dataclass(frozen=True)
+class WholeList:
+    """A stage's whole list as the rep sees it (its order and filter; in the
+    inbox, without the leads hidden until later): what `V` marks."""
+
+    stage: Stage
+    order: str
+    only: LeadFilter
+    awake_at: datetime | None = None
+
+    def read(self, repo: Repository, limit: int) -> list[Lead]:
+        return repo.leads_in_stage(
+            self.stage, limit=limit, order=self.order, only=self.only, awake_at=self.awake_at
+        )
+
+    def count(self, repo: Repository) -> int:
+        return repo.count_in_stage(self.stage, awake_at=self.awake_at, only=self.only)
