@@ -27,6 +27,8 @@ costs the same for 30 days and for all time. The per-day keys leave the
 owner out: a report for one rep reads the leads themselves.
 """
 
+from collections.abc import Callable
+
 # A stage's step on the funnel's ladder (kpis.LADDER); Lost is on no step.
 RANK = (
     "CASE {} WHEN 'new' THEN 0 WHEN 'contacted' THEN 1 WHEN 'engaged' THEN 2"
@@ -69,24 +71,43 @@ CREATE TABLE kpi_score_bands (
 ) WITHOUT ROWID;
 """
 
-# Each stage change's and each lead's KPI columns, recomputed from the
-# journal: the migration's first fill, and an import's that dropped the
-# triggers while it wrote.
-REBUILD_DERIVED: tuple[str, ...] = tuple(
-    statement.strip()
-    for statement in f"""
+
+def _derive_stage_lines(*, every_lead: bool) -> str:
+    """Each stage change's KPI columns from the changes before it, for the
+    whole journal (each lead's changes apart) or for one lead (:lead)."""
+    lead = "PARTITION BY lead_id " if every_lead else ""
+    only = "" if every_lead else " AND lead_id = :lead"
+    return f"""
 UPDATE journal SET stay = s.stay, prev_new = s.prev_new, prev_same_at = s.prev_same_at FROM (
-    SELECT id, julianday(at) - julianday(lag(at) OVER (PARTITION BY lead_id ORDER BY at, id))
-           AS stay,
-           lag(new) OVER (PARTITION BY lead_id ORDER BY at, id) AS prev_new,
-           lag(at) OVER (PARTITION BY lead_id, new ORDER BY at, id) AS prev_same_at
-      FROM journal WHERE field = 'stage'
+    SELECT id, julianday(at) - julianday(lag(at) OVER ({lead}ORDER BY at, id)) AS stay,
+           lag(new) OVER ({lead}ORDER BY at, id) AS prev_new,
+           lag(at) OVER (PARTITION BY {"lead_id, " if every_lead else ""}new ORDER BY at, id)
+             AS prev_same_at
+      FROM journal WHERE field = 'stage'{only}
 ) AS s
  WHERE journal.id = s.id
    AND (journal.stay IS NOT s.stay OR journal.prev_new IS NOT s.prev_new
-        OR journal.prev_same_at IS NOT s.prev_same_at);
-UPDATE leads SET top_rank = coalesce(h.top, 0), last_stage_at = h.at, last_stage_to = h.new,
-                 last_stage_from = h.old, last_stage_reason = h.note
+        OR journal.prev_same_at IS NOT s.prev_same_at)"""
+
+
+def _statements(script: str) -> tuple[str, ...]:
+    """A script as its statements, each to run alone (with parameters, or
+    inside a transaction that executescript would commit)."""
+    return tuple(statement.strip() for statement in script.split(";") if statement.strip())
+
+
+# A lead's KPI columns from its history's row `h` (furthest step, last change).
+_FROM_HISTORY = (
+    "top_rank = coalesce(h.top, 0), last_stage_at = h.at, last_stage_to = h.new,"
+    " last_stage_from = h.old, last_stage_reason = h.note"
+)
+
+# Each stage change's and each lead's KPI columns, recomputed from the
+# journal: the migration's first fill, and an import's that dropped the
+# triggers while it wrote.
+REBUILD_DERIVED: tuple[str, ...] = _statements(f"""
+{_derive_stage_lines(every_lead=True)};
+UPDATE leads SET {_FROM_HISTORY}
   FROM (
     SELECT lead_id, at, new, old, note, top FROM (
         SELECT lead_id, at, new, old, note,
@@ -96,14 +117,10 @@ UPDATE leads SET top_rank = coalesce(h.top, 0), last_stage_at = h.at, last_stage
      WHERE latest = 1
   ) AS h
  WHERE leads.id = h.lead_id;
-""".split(";")
-    if statement.strip()
-)
+""")
 # The rollups, recomputed from those columns (a bulk load that wrote the
 # columns itself, as the demo does, needs only these).
-REBUILD_ROLLUPS: tuple[str, ...] = tuple(
-    statement.strip()
-    for statement in f"""
+REBUILD_ROLLUPS: tuple[str, ...] = _statements(f"""
 DELETE FROM kpi_created;
 INSERT INTO kpi_created (day, source, top, n)
 SELECT substr(created_at, 1, 10), source, top_rank, count(*) FROM leads GROUP BY 1, 2, 3;
@@ -124,9 +141,7 @@ DELETE FROM kpi_score_bands;
 INSERT INTO kpi_score_bands (band, n, won)
 SELECT {BAND.format("score")}, count(*), sum(stage = 'won') FROM leads
  WHERE stage IN {CLOSED} GROUP BY 1;
-""".split(";")
-    if statement.strip()
-)
+""")
 REBUILD = REBUILD_DERIVED + REBUILD_ROLLUPS
 
 # What a bulk load writes itself when it knows each history (demo data).
@@ -145,20 +160,9 @@ JOURNAL_STAGE_INSERT = (
 
 # After a merge moved one lead's history onto another (dupes_store): the
 # target's stays and latest change, recomputed from its merged history.
-REFRESH_LEAD: tuple[str, ...] = tuple(
-    statement.strip()
-    for statement in f"""
-UPDATE journal SET stay = s.stay, prev_new = s.prev_new, prev_same_at = s.prev_same_at FROM (
-    SELECT id, julianday(at) - julianday(lag(at) OVER (ORDER BY at, id)) AS stay,
-           lag(new) OVER (ORDER BY at, id) AS prev_new,
-           lag(at) OVER (PARTITION BY new ORDER BY at, id) AS prev_same_at
-      FROM journal WHERE field = 'stage' AND lead_id = :lead
-) AS s
- WHERE journal.id = s.id
-   AND (journal.stay IS NOT s.stay OR journal.prev_new IS NOT s.prev_new
-        OR journal.prev_same_at IS NOT s.prev_same_at);
-UPDATE leads SET top_rank = coalesce(h.top, 0), last_stage_at = h.at, last_stage_to = h.new,
-                 last_stage_from = h.old, last_stage_reason = h.note
+REFRESH_LEAD: tuple[str, ...] = _statements(f"""
+{_derive_stage_lines(every_lead=False)};
+UPDATE leads SET {_FROM_HISTORY}
   FROM (
     SELECT at, new, old, note,
            (SELECT max({RANK.format("new")}) FROM journal
@@ -167,9 +171,7 @@ UPDATE leads SET top_rank = coalesce(h.top, 0), last_stage_at = h.at, last_stage
      ORDER BY at DESC, id DESC LIMIT 1
   ) AS h
  WHERE leads.id = :lead;
-""".split(";")
-    if statement.strip()
-)
+""")
 
 _INDEXES = f"""
 -- A window's partial days, and the leads changed after a window that ended
@@ -187,51 +189,61 @@ CREATE INDEX leads_stage_activity ON leads (stage,
 """
 
 
-def _upsert_created(row: str, sign: str) -> str:
-    return (
-        f"INSERT INTO kpi_created (day, source, top, n)"
-        f" VALUES (substr({row}.created_at, 1, 10), {row}.source, {row}.top_rank, {sign}1)"
-        " ON CONFLICT (day, source, top) DO UPDATE SET n = n + excluded.n;"
-    )
+Upsert = Callable[[str, str], str]
 
 
-def _upsert_closed(row: str, sign: str) -> str:
-    return (
-        "INSERT INTO kpi_closed (day, stage, source, from_stage, reason, n, value, cycle)"
-        f" SELECT substr({row}.last_stage_at, 1, 10), {row}.last_stage_to, {row}.source,"
-        f" coalesce({row}.last_stage_from, ''), coalesce({row}.last_stage_reason, ''),"
-        f" {sign}1, {sign}{row}.value_cents,"
-        f" {sign}(julianday({row}.last_stage_at) - julianday({row}.created_at))"
-        f" WHERE {row}.last_stage_to IN {CLOSED}"
-        " ON CONFLICT (day, stage, source, from_stage, reason) DO UPDATE SET"
-        " n = n + excluded.n, value = value + excluded.value, cycle = cycle + excluded.cycle;"
-    )
+def _upsert(table: str, keys: dict[str, str], sums: dict[str, str], when: str = "") -> Upsert:
+    """What adds a row (OLD or NEW, in a trigger) to a rollup, or with sign
+    "-" takes it out: `keys` and `sums` are the rollup's columns as
+    expressions of the row ("{r}"), `when` whether the row counts at all."""
+
+    def sql(row: str, sign: str) -> str:
+        columns = [*keys, *sums]
+        values = [key.format(r=row) for key in keys.values()]
+        values += [f"{sign}({total.format(r=row)})" for total in sums.values()]
+        where = f" WHERE {when.format(r=row)}" if when else " WHERE true"
+        added = ", ".join(f"{column} = {column} + excluded.{column}" for column in sums)
+        return (
+            f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(values)}{where}"
+            f" ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {added};"
+        )
+
+    return sql
 
 
-def _upsert_totals(row: str, sign: str) -> str:
-    return (
-        f"INSERT INTO kpi_stage_totals (stage, n, value)"
-        f" VALUES ({row}.stage, {sign}1, {sign}{row}.value_cents)"
-        " ON CONFLICT (stage) DO UPDATE SET n = n + excluded.n, value = value + excluded.value;"
-    )
-
-
-def _upsert_band(row: str, sign: str) -> str:
-    return (
-        "INSERT INTO kpi_score_bands (band, n, won)"
-        f" SELECT {BAND.format(row + '.score')}, {sign}1, {sign}({row}.stage = 'won')"
-        f" WHERE {row}.stage IN {CLOSED}"
-        " ON CONFLICT (band) DO UPDATE SET n = n + excluded.n, won = won + excluded.won;"
-    )
-
-
-def _upsert_stay(row: str, sign: str) -> str:
-    return (
-        "INSERT INTO kpi_stays (day, stage, n, days)"
-        f" SELECT substr({row}.at, 1, 10), {row}.old, {sign}1, {sign}{row}.stay"
-        f" WHERE {row}.stay IS NOT NULL AND {row}.old IS NOT NULL"
-        " ON CONFLICT (day, stage) DO UPDATE SET n = n + excluded.n, days = days + excluded.days;"
-    )
+_upsert_created = _upsert(
+    "kpi_created",
+    {"day": "substr({r}.created_at, 1, 10)", "source": "{r}.source", "top": "{r}.top_rank"},
+    {"n": "1"},
+)
+_upsert_closed = _upsert(
+    "kpi_closed",
+    {
+        "day": "substr({r}.last_stage_at, 1, 10)", "stage": "{r}.last_stage_to",
+        "source": "{r}.source", "from_stage": "coalesce({r}.last_stage_from, '')",
+        "reason": "coalesce({r}.last_stage_reason, '')",
+    },
+    {
+        "n": "1", "value": "{r}.value_cents",
+        "cycle": "julianday({r}.last_stage_at) - julianday({r}.created_at)",
+    },
+    when=f"{{r}}.last_stage_to IN {CLOSED}",
+)  # fmt: skip
+_upsert_totals = _upsert(
+    "kpi_stage_totals", {"stage": "{r}.stage"}, {"n": "1", "value": "{r}.value_cents"}
+)
+_upsert_band = _upsert(
+    "kpi_score_bands",
+    {"band": BAND.format("{r}.score")},
+    {"n": "1", "won": "{r}.stage = 'won'"},
+    when=f"{{r}}.stage IN {CLOSED}",
+)
+_upsert_stay = _upsert(
+    "kpi_stays",
+    {"day": "substr({r}.at, 1, 10)", "stage": "{r}.old"},
+    {"n": "1", "days": "{r}.stay"},
+    when="{r}.stay IS NOT NULL AND {r}.old IS NOT NULL",
+)
 
 
 def _changed(*columns: str) -> str:
@@ -245,6 +257,23 @@ _CLOSED_KEY = (
 )  # fmt: skip
 _TOTALS_KEY = ("stage", "value_cents")
 _BAND_KEY = ("stage", "score")
+
+_EVERY_ROLLUP: tuple[Upsert, ...] = (_upsert_created, _upsert_closed, _upsert_totals, _upsert_band)
+
+
+def _on_row(name: str, event: str, row: str, sign: str) -> tuple[str, str]:
+    """A lead added (+1 to each rollup) or deleted (-1)."""
+    body = "\n  ".join(upsert(row, sign) for upsert in _EVERY_ROLLUP)
+    return name, f"CREATE TRIGGER {name} AFTER {event} ON leads BEGIN\n  {body}\nEND"
+
+
+def _on_update(name: str, key: tuple[str, ...], upsert: Upsert) -> tuple[str, str]:
+    """A change to what a rollup is keyed or summed by: the old row out, the new in."""
+    return name, (
+        f"CREATE TRIGGER {name} AFTER UPDATE OF {', '.join(key)} ON leads"
+        f" WHEN {_changed(*key)} BEGIN\n  {upsert('OLD', '-')}\n  {upsert('NEW', '')}\nEND"
+    )
+
 
 # (name, CREATE TRIGGER): bulk loads drop them while they write, then REBUILD.
 TRIGGERS: tuple[tuple[str, str], ...] = (
@@ -274,44 +303,12 @@ WHEN NEW.field = 'stage' AND OLD.stay IS NOT NEW.stay BEGIN
   {_upsert_stay("OLD", "-")}
   {_upsert_stay("NEW", "")}
 END"""),
-    ("leads_kpi_insert", f"""
-CREATE TRIGGER leads_kpi_insert AFTER INSERT ON leads BEGIN
-  {_upsert_created("NEW", "")}
-  {_upsert_closed("NEW", "")}
-  {_upsert_totals("NEW", "")}
-  {_upsert_band("NEW", "")}
-END"""),
-    ("leads_kpi_delete", f"""
-CREATE TRIGGER leads_kpi_delete AFTER DELETE ON leads BEGIN
-  {_upsert_created("OLD", "-")}
-  {_upsert_closed("OLD", "-")}
-  {_upsert_totals("OLD", "-")}
-  {_upsert_band("OLD", "-")}
-END"""),
-    ("leads_kpi_created", f"""
-CREATE TRIGGER leads_kpi_created AFTER UPDATE OF {", ".join(_CREATED_KEY)} ON leads
-WHEN {_changed(*_CREATED_KEY)} BEGIN
-  {_upsert_created("OLD", "-")}
-  {_upsert_created("NEW", "")}
-END"""),
-    ("leads_kpi_closed", f"""
-CREATE TRIGGER leads_kpi_closed AFTER UPDATE OF {", ".join(_CLOSED_KEY)} ON leads
-WHEN {_changed(*_CLOSED_KEY)} BEGIN
-  {_upsert_closed("OLD", "-")}
-  {_upsert_closed("NEW", "")}
-END"""),
-    ("leads_kpi_totals", f"""
-CREATE TRIGGER leads_kpi_totals AFTER UPDATE OF {", ".join(_TOTALS_KEY)} ON leads
-WHEN {_changed(*_TOTALS_KEY)} BEGIN
-  {_upsert_totals("OLD", "-")}
-  {_upsert_totals("NEW", "")}
-END"""),
-    ("leads_kpi_bands", f"""
-CREATE TRIGGER leads_kpi_bands AFTER UPDATE OF {", ".join(_BAND_KEY)} ON leads
-WHEN {_changed(*_BAND_KEY)} BEGIN
-  {_upsert_band("OLD", "-")}
-  {_upsert_band("NEW", "")}
-END"""),
+    _on_row("leads_kpi_insert", "INSERT", "NEW", ""),
+    _on_row("leads_kpi_delete", "DELETE", "OLD", "-"),
+    _on_update("leads_kpi_created", _CREATED_KEY, _upsert_created),
+    _on_update("leads_kpi_closed", _CLOSED_KEY, _upsert_closed),
+    _on_update("leads_kpi_totals", _TOTALS_KEY, _upsert_totals),
+    _on_update("leads_kpi_bands", _BAND_KEY, _upsert_band),
 )  # fmt: skip
 
 V6 = (

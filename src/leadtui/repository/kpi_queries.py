@@ -213,6 +213,11 @@ def money(db: sqlite_utils.Database, owner: str | None) -> Money:
         f"SELECT l.stage, count(*), sum(l.value_cents) FROM leads l WHERE {where} GROUP BY l.stage",
         {"owner": owner},
     ).fetchall()
+    return money_of(rows)
+
+
+def money_of(rows: list[tuple[str, int, int]]) -> Money:
+    """(open stage, leads, value) rows as the pipeline and its weighted value."""
     return Money(
         open_leads=sum(count for _, count, _ in rows),
         pipeline_cents=sum(value for _, _, value in rows),

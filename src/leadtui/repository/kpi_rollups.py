@@ -27,8 +27,8 @@ from leadtui import kpis
 from leadtui.clock import from_iso, to_iso
 from leadtui.kpis import Health, LostReason, Money, Outcomes, Velocity, Window
 from leadtui.models import Source, Stage
-from leadtui.pipeline import OPEN_STAGES, ROTTING_DAYS, WIN_PROBABILITY
-from leadtui.repository.kpi_queries import tally_created, until_iso
+from leadtui.pipeline import OPEN_STAGES, ROTTING_DAYS
+from leadtui.repository.kpi_queries import money_of, tally_created, until_iso
 from leadtui.schema_kpi import CLOSED, RANK
 
 _OPEN_SQL = ", ".join(f"'{stage.value}'" for stage in OPEN_STAGES)
@@ -329,15 +329,10 @@ def _qualified(db: sqlite_utils.Database, span: str, args: dict[str, Any]) -> in
 
 
 def money(db: sqlite_utils.Database) -> Money:
-    rows = db.execute(
-        f"SELECT stage, n, value FROM kpi_stage_totals WHERE stage IN ({_OPEN_SQL})"
-    ).fetchall()
-    return Money(
-        open_leads=sum(count for _, count, _ in rows),
-        pipeline_cents=sum(value for _, _, value in rows),
-        weighted_cents=round(
-            sum(value * WIN_PROBABILITY[Stage(stage)] for stage, _, value in rows)
-        ),
+    return money_of(
+        db.execute(
+            f"SELECT stage, n, value FROM kpi_stage_totals WHERE stage IN ({_OPEN_SQL})"
+        ).fetchall()
     )
 
 
