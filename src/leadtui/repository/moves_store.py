@@ -64,7 +64,7 @@ class MoveStore:
                 (lead, _decide(how, lead, _stage_before_closing(db, lead), reason, named=many))
                 for lead, _ in found
             ]
-            label = moves[0][0].tag() if len(moves) == 1 else f"{len(moves)} leads"
+            label = moves[0][0].tag() if len(moves) == 1 else f"{len(moves):,} leads"
             with action(db, self.actor, now, f"{moves[0][1].verb} {label}" if moves else how):
                 for lead, move in moves:
                     self._apply_move(db, lead, move, now)

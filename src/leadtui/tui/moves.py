@@ -221,7 +221,7 @@ class MovesScreen(Screen[None]):
         if self.selection:
             count = len(self.selection)
             self.app.push_screen(
-                LoseReasonScreen(f"{count} marked leads"),
+                LoseReasonScreen(f"{count:,} marked leads"),
                 lambda reason: self._bulk_move("lose", reason) if reason else None,
             )
             return
@@ -243,7 +243,7 @@ class MovesScreen(Screen[None]):
         count = len(self.selection)
         names = self.selection.names(NAMED_IN_CONFIRMATION)
         more = f" and {count - len(names)} more" if count > len(names) else ""
-        question = f"{how.capitalize()} {count} marked lead{'s' * (count != 1)}?"
+        question = f"{how.capitalize()} {count:,} marked lead{'s' * (count != 1)}?"
         detail = f"{', '.join(names)}{more}. All move, or none does; u undoes it in one go."
         self.app.push_screen(
             ConfirmScreen(question, detail),
@@ -255,7 +255,7 @@ class MovesScreen(Screen[None]):
 
         def done(leads: list[Lead]) -> None:
             self._show_marks(self.selection.clear())
-            self.notify(f"{MOVED[how]} {len(leads)} leads", timeout=3)
+            self.notify(f"{MOVED[how]} {len(leads):,} leads", timeout=3)
             self.reload_all()
 
         # Refused: the marks stay, to fix the cause and try again.
@@ -359,7 +359,7 @@ class MovesScreen(Screen[None]):
         """The header's subtitle: the file, marked leads, a save pending."""
         parts = [self.repo.path.name]
         if self.selection:
-            parts.append(f"{len(self.selection)} marked")
+            parts.append(f"{len(self.selection):,} marked")
         if self._pending_saves:
             parts.append("saving…")
         self.app.sub_title = " · ".join(parts)
