@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from textual.command import CommandPalette
 
 import leadtui.repository
 from leadtui import paths
@@ -206,3 +207,18 @@ async def test_a_broken_config_ends_the_app_with_one_line(
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: app.return_code is not None)
     assert app.return_code == 1  # the line itself: test_e2e_pty
+
+
+async def test_the_palette_asked_for_while_opening_opens_on_the_main_screen(
+    sample_repo: Repository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its commands act on the main screen: ctrl+p waits for it like any key."""
+    gate = Gate(monkeypatch)
+    app = start_app(sample_repo.path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, StartScreen)
+        gate.open.set()
+        await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette))
+        assert [type(screen) for screen in app.screen_stack[-2:]] == [MainScreen, CommandPalette]

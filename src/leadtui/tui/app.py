@@ -59,6 +59,8 @@ class LeadApp(App[None]):
         # Why the app ended early (a start-screen launch only): printed by
         # tui/start.py after the terminal is restored, as the CLI prints errors.
         self.failure: str | None = None
+        # Keys typed before the main screen is up, replayed on it.
+        self.typed_early: list[events.Key] = []
         if repo is not None:
             self.sub_title = repo.path.name
             self._check_keymap()
@@ -69,10 +71,6 @@ class LeadApp(App[None]):
         if self._repo is None:
             raise RuntimeError("the repository is still opening")
         return self._repo
-
-    @property
-    def ready(self) -> bool:
-        return self._repo is not None
 
     def _check_keymap(self) -> None:
         from leadtui.tui.main_screen import binding_ids
@@ -92,9 +90,15 @@ class LeadApp(App[None]):
 
         return MainScreen(self.repo)
 
-    def opened(
-        self, repo: "Repository", settings: Settings, first: "FirstPage", typed: list[events.Key]
-    ) -> None:
+    def action_command_palette(self) -> None:
+        # The palette's commands act on the main screen: before it is up,
+        # ctrl+p waits with the other keys typed early.
+        if self._repo is None:
+            self.typed_early.append(events.Key(self.COMMAND_PALETTE_BINDING, None))
+        else:
+            super().action_command_palette()
+
+    def opened(self, repo: "Repository", settings: Settings, first: "FirstPage") -> None:
         """The repository is open: the main screen replaces the start screen,
         showing the page already read, and the keys typed meanwhile replay
         once it is up."""
@@ -107,16 +111,17 @@ class LeadApp(App[None]):
             self.fail(str(error))
             return
         self.set_keymap(settings.keymap)
-        self.call_later(self._show_main, MainScreen(repo, first=first), typed)
+        self.call_later(self._show_main, MainScreen(repo, first=first))
 
     def fail(self, message: str) -> None:
         self.failure = message
         self.exit(return_code=1)
 
-    async def _show_main(self, screen: "MainScreen", typed: list[events.Key]) -> None:
+    async def _show_main(self, screen: "MainScreen") -> None:
         # Pushed over the start screen, not switched for it: Textual cannot
         # switch out the default screen. The start screen stays below, idle
         # (its work is done), and nothing ever pops the main screen.
         await self.push_screen(screen)
+        typed, self.typed_early = self.typed_early, []
         for key in typed:
             self.post_message(events.Key(key.key, key.character))

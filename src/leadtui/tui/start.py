@@ -70,7 +70,6 @@ class StartScreen(Screen[None]):
     def __init__(self, path: Path, rows: list[QuickRow], now: datetime) -> None:
         super().__init__()
         self._path, self._rows, self._now = path, rows, now
-        self._typed: list[events.Key] = []
 
     def compose(self) -> ComposeResult:
         yield Header(icon="◆")
@@ -95,7 +94,9 @@ class StartScreen(Screen[None]):
     def on_key(self, event: events.Key) -> None:
         if event.key in MOVING_KEYS:
             return
-        self._typed.append(event)
+        app = self.app
+        assert isinstance(app, LeadApp)
+        app.typed_early.append(event)
         event.stop()
         event.prevent_default()
 
@@ -127,7 +128,7 @@ class StartScreen(Screen[None]):
 
         def show_main() -> None:
             first = FirstPage(leads, untriaged, self.selected_lead_id())
-            app.opened(repo, settings, first, self._typed)
+            app.opened(repo, settings, first)
 
         app.call_from_thread(show_main)
 
