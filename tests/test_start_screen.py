@@ -145,6 +145,17 @@ class Gate:
         monkeypatch.setattr(leadtui.repository, "open_repository", held)
 
 
+@pytest.fixture
+def gate(monkeypatch: pytest.MonkeyPatch) -> Gate:
+    return Gate(monkeypatch)
+
+
+def on_start_screen(app: LeadApp) -> StartScreen:
+    screen = app.screen
+    assert isinstance(screen, StartScreen)
+    return screen
+
+
 def start_app(path: Path) -> LeadApp:
     rows = read_first_page(path, NOW)
     assert rows
@@ -156,13 +167,11 @@ def table_texts(table: InboxTable) -> list[list[str]]:
 
 
 async def test_the_main_screen_takes_over_with_the_same_rows_and_cursor(
-    sample_repo: Repository, monkeypatch: pytest.MonkeyPatch
+    sample_repo: Repository, gate: Gate
 ) -> None:
-    gate = Gate(monkeypatch)
     app = start_app(sample_repo.path)
     async with app.run_test(size=SIZE) as pilot:
-        start = app.screen
-        assert isinstance(start, StartScreen)
+        start = on_start_screen(app)
         shown = table_texts(start.query_one(InboxTable))
         await pilot.press("j", "j")  # the table moves at once, before the swap
         assert start.query_one(InboxTable).cursor_row == 2
@@ -177,13 +186,11 @@ async def test_the_main_screen_takes_over_with_the_same_rows_and_cursor(
 
 
 async def test_keys_typed_while_opening_are_replayed_not_lost(
-    sample_repo: Repository, monkeypatch: pytest.MonkeyPatch
+    sample_repo: Repository, gate: Gate
 ) -> None:
-    gate = Gate(monkeypatch)
     app = start_app(sample_repo.path)
     async with app.run_test(size=SIZE) as pilot:
-        start = app.screen
-        assert isinstance(start, StartScreen)
+        start = on_start_screen(app)
         await pilot.press("j")
         second = start.selected_lead_id()
         assert second is not None
@@ -210,15 +217,14 @@ async def test_a_broken_config_ends_the_app_with_one_line(
 
 
 async def test_the_palette_asked_for_while_opening_opens_on_the_main_screen(
-    sample_repo: Repository, monkeypatch: pytest.MonkeyPatch
+    sample_repo: Repository, gate: Gate
 ) -> None:
     """Its commands act on the main screen: ctrl+p waits for it like any key."""
-    gate = Gate(monkeypatch)
     app = start_app(sample_repo.path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("ctrl+p")
         await pilot.pause()
-        assert isinstance(app.screen, StartScreen)
+        on_start_screen(app)
         gate.open.set()
         await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette))
         assert [type(screen) for screen in app.screen_stack[-2:]] == [MainScreen, CommandPalette]

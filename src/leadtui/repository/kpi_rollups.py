@@ -250,31 +250,24 @@ def _median_cycle(
 
 def time_in_stage(db: sqlite_utils.Database, window: Window) -> dict[Stage, float | None]:
     days = days_of(window)
-    totals: dict[str, list[float]] = {}
-    for stage, n, spent in db.execute(
+    rows = db.execute(
         f"SELECT stage, sum(n), sum(days) FROM kpi_stays WHERE day >= ? AND day < ?"
         f" AND stage IN ({_OPEN_SQL}) GROUP BY stage",
         [days.first, days.end],
-    ):
-        totals.setdefault(stage, [0, 0.0])
-        totals[stage][0] += n
-        totals[stage][1] += spent
+    ).fetchall()
     for start, end in days.edges:
-        for stage, n, spent in db.execute(
+        rows += db.execute(
             f"SELECT old, count(*), sum(stay) FROM journal INDEXED BY journal_stage_at"
             f" WHERE field = 'stage' AND new IN ({_ALL_SQL}) AND at >= ? AND at < ?"
             f" AND stay IS NOT NULL AND old IN ({_OPEN_SQL}) GROUP BY old",
             [start, end],
-        ):
-            totals.setdefault(stage, [0, 0.0])
-            totals[stage][0] += n
-            totals[stage][1] += spent
-    return {
-        stage: kpis.ratio(totals[stage.value][1], totals[stage.value][0])
-        if stage.value in totals
-        else None
-        for stage in OPEN_STAGES
-    }
+        ).fetchall()
+    stays: Counter[str] = Counter()
+    spent: Counter[str] = Counter()
+    for stage, n, total in rows:
+        stays[stage] += n
+        spent[stage] += total
+    return {stage: kpis.ratio(spent[stage.value], stays[stage.value]) for stage in OPEN_STAGES}
 
 
 _HALF_OPEN = "{0} >= :low AND {0} < :high"
