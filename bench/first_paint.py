@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from bench.ptyterm import program_in_pty
-from leadtui.models import Stage
+from leadtui.domain.models import Stage
 from leadtui.repository import open_repository
 
 FLOOR_APP = """

@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 from bench.import_files import big
-from leadtui.schema import FTS_REBUILD, FTS_TRIGGERS
+from leadtui.repository.schema import FTS_REBUILD, FTS_TRIGGERS
 
 
 def timed(command: list[str]) -> float:

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from bench.first_paint import FLOOR_APP
 from bench.ptyterm import Terminal, program_in_pty
-from leadtui.models import Stage
+from leadtui.domain.models import Stage
 from leadtui.repository import open_repository
 
 # ↓: the same key for both (the floor's DataTable has no j; on the board j

@@ -20,8 +20,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from leadtui.clock import to_iso
-from leadtui.kpis import Window
+from leadtui.domain.clock import to_iso
+from leadtui.domain.kpis import Window
 from leadtui.repository import open_repository
 
 FLOOR_SQL = (

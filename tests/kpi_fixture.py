@@ -10,7 +10,7 @@ import sqlite3
 from datetime import timedelta
 from pathlib import Path
 
-from leadtui.clock import to_iso
+from leadtui.domain.clock import to_iso
 from leadtui.repository import open_repository
 from tests.conftest import NOW
 

@@ -8,13 +8,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 from textual.widgets import Static, TabbedContent
 
-from leadtui import pipeline
-from leadtui.errors import IllegalMove
-from leadtui.models import Lifecycle, Stage, build_draft, short_money
+from leadtui.domain import pipeline
+from leadtui.domain.errors import IllegalMove
+from leadtui.domain.models import Lifecycle, Stage, build_draft, short_money
 from leadtui.repository import Repository
-from leadtui.tui import board
 from leadtui.tui.app import LeadApp
-from leadtui.tui.board import BoardPane
+from leadtui.tui.panes import board
+from leadtui.tui.panes.board import BoardPane
 from leadtui.tui.render import card
 from tests.tui_helpers import SIZE, column, inbox_names, main_screen, settle, wait_until
 

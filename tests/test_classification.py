@@ -11,13 +11,21 @@ from hypothesis import given
 from hypothesis import strategies as st
 from textual.widgets import Input, Static
 
-from leadtui import pipeline
-from leadtui.cli import main
-from leadtui.errors import InvalidInput
-from leadtui.models import Answer, BantAnswer, Fit, Lifecycle, Stage, Temperature, build_draft
+from leadtui.cli.root import main
+from leadtui.domain import pipeline
+from leadtui.domain.errors import InvalidInput
+from leadtui.domain.models import (
+    Answer,
+    BantAnswer,
+    Fit,
+    Lifecycle,
+    Stage,
+    Temperature,
+    build_draft,
+)
 from leadtui.repository import Repository
 from leadtui.tui.app import LeadApp
-from leadtui.tui.classify_dialog import ClassifyScreen, ConfirmScreen
+from leadtui.tui.dialogs.classify import ClassifyScreen, ConfirmScreen
 from tests.tui_helpers import SIZE, main_screen, run_palette, settle, wait_until
 
 

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from leadtui import __version__, paths
-from leadtui.cli import main
+from leadtui.cli.root import main
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> Result:

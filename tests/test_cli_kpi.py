@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from leadtui import cli, cli_common
+from leadtui.cli import common as cli_common
+from leadtui.cli import root as cli
 from leadtui.repository import Repository, open_repository
 from tests.conftest import frozen_clock
 from tests.kpi_fixture import build_kpi_fixture

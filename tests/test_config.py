@@ -6,13 +6,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from leadtui.cli import main
+from leadtui.cli.root import main
 from leadtui.config import Settings, load_settings, parse_settings
-from leadtui.errors import InvalidInput
-from leadtui.models import Stage, build_draft
+from leadtui.domain.errors import InvalidInput
+from leadtui.domain.models import Stage, build_draft
 from leadtui.repository import Repository
 from leadtui.tui.app import LeadApp
-from leadtui.tui.board import BoardPane
+from leadtui.tui.panes.board import BoardPane
 from tests.tui_helpers import SIZE, column, main_screen, settle
 
 

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from leadtui.cli import main
-from leadtui.models import build_draft
+from leadtui.cli.root import main
+from leadtui.domain.models import build_draft
 from leadtui.repository import open_repository, sharing_warnings
-from leadtui.schema import SCHEMA_VERSION
+from leadtui.repository.schema import SCHEMA_VERSION
 
 
 def run(*args: str, stdin: str | None = None) -> Result:

@@ -6,11 +6,11 @@ from pathlib import Path
 import pytest
 
 from leadtui.demo import build_sample_database, build_synthetic_database, synthetic_batches
-from leadtui.errors import DatabaseUnavailable
-from leadtui.models import Stage
+from leadtui.domain.errors import DatabaseUnavailable
+from leadtui.domain.models import Stage
+from leadtui.domain.scoring_rules import load_rules
 from leadtui.repository import RowBatch, build_database, open_repository
 from leadtui.repository.scores import percent, rate, read_model
-from leadtui.scoring_rules import load_rules
 from tests.conftest import NOW
 
 

@@ -4,10 +4,9 @@ company; the stored keys an older file gets when it is upgraded."""
 import sqlite3
 from pathlib import Path
 
-from leadtui import schema
-from leadtui.dedupe import person_key, phone_key
-from leadtui.models import build_draft
-from leadtui.repository import Repository, open_repository
+from leadtui.domain.dedupe import person_key, phone_key
+from leadtui.domain.models import build_draft
+from leadtui.repository import Repository, open_repository, schema
 from tests.conftest import NOW, frozen_clock, query_plan
 
 

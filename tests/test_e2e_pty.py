@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from bench.ptyterm import Terminal, program_in_pty
 
-from leadtui.cli import main
-from leadtui.models import Stage
+from leadtui.cli.root import main
+from leadtui.domain.models import Stage
 from leadtui.repository import Repository
 
 

@@ -12,12 +12,12 @@ from hypothesis import strategies as st
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
-from leadtui.cli import main
-from leadtui.errors import InvalidInput, StaleLead
-from leadtui.models import Source, build_draft
+from leadtui.cli.root import main
+from leadtui.domain.errors import InvalidInput, StaleLead
+from leadtui.domain.models import Source, build_draft
 from leadtui.repository import Repository
 from leadtui.tui.app import LeadApp
-from leadtui.tui.edit_dialog import EditLeadScreen
+from leadtui.tui.dialogs.edit import EditLeadScreen
 from tests.tui_helpers import SIZE, main_screen, settle, wait_until
 
 

@@ -10,8 +10,8 @@ import sys
 import threading
 from pathlib import Path
 
-from leadtui.errors import IllegalMove
-from leadtui.models import ActivityKind, Stage, build_draft
+from leadtui.domain.errors import IllegalMove
+from leadtui.domain.models import ActivityKind, Stage, build_draft
 from leadtui.repository import Repository, open_repository
 
 Ack = tuple[str, int, str]  # (kind, lead id, detail) of a write reported done
@@ -94,7 +94,7 @@ KILLABLE_WRITER = """
 import os
 import sys
 from pathlib import Path
-from leadtui.models import build_draft
+from leadtui.domain.models import build_draft
 from leadtui.repository import open_repository
 
 repo = open_repository(Path(sys.argv[1]))
@@ -137,7 +137,7 @@ def test_a_writer_killed_at_random_moments_leaves_a_sound_file(tmp_path: Path) -
 def test_a_long_read_can_be_interrupted_and_a_write_cannot(repo: Repository) -> None:
     """Quitting the TUI stops reads still running (a KPI query at 1M leads
     takes seconds) but never a write."""
-    from leadtui.errors import Interrupted
+    from leadtui.domain.errors import Interrupted
     from leadtui.repository import interrupt_reads
 
     started = threading.Event()

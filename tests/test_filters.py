@@ -9,12 +9,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 from textual.widgets import Input, Static
 
-from leadtui.errors import InvalidInput
-from leadtui.filters import LeadFilter, parse
-from leadtui.models import Source, Stage, Temperature, build_draft
+from leadtui.domain.errors import InvalidInput
+from leadtui.domain.filters import LeadFilter, parse
+from leadtui.domain.models import Source, Stage, Temperature, build_draft
 from leadtui.repository import Repository
 from leadtui.tui.app import LeadApp
-from leadtui.tui.filter_dialog import FilterScreen
+from leadtui.tui.dialogs.filter import FilterScreen
 from tests.tui_helpers import SIZE, column, inbox_names, main_screen, settle
 
 _SCORES = st.none() | st.integers(0, 999)

@@ -7,12 +7,12 @@ from pathlib import Path
 from click.testing import CliRunner
 from textual.widgets import Input, Static
 
-from leadtui.cli import main
-from leadtui.models import Stage, build_draft
+from leadtui.cli.root import main
+from leadtui.domain.models import Stage, build_draft
 from leadtui.repository import Repository
 from leadtui.tui.app import LeadApp
-from leadtui.tui.follow_up_dialog import FollowUpScreen
-from leadtui.tui.inbox import InboxPane
+from leadtui.tui.dialogs.follow_up import FollowUpScreen
+from leadtui.tui.panes.inbox import InboxPane
 from tests.conftest import query_plan
 from tests.tui_helpers import SIZE, inbox_names, main_screen, settle, wait_until
 

@@ -9,11 +9,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from textual.widgets import DataTable, Input, OptionList, Static
 
-from leadtui.filters import parse
-from leadtui.models import Stage, build_draft
+from leadtui.domain.filters import parse
+from leadtui.domain.models import Stage, build_draft
+from leadtui.domain.sanitize import clean_line
+from leadtui.domain.search import fts_query
 from leadtui.repository import open_repository
-from leadtui.sanitize import clean_line
-from leadtui.search import fts_query
 from leadtui.tui.app import LeadApp
 from tests.conftest import frozen_clock
 from tests.tui_helpers import SIZE, column, inbox_names, main_screen, settle

@@ -15,7 +15,7 @@ import pytest
 from bench import import_files
 from click.testing import CliRunner, Result
 
-from leadtui.cli import main
+from leadtui.cli.root import main
 from leadtui.repository import open_repository
 
 SAMPLES = Path(__file__).parent.parent / "sample_data" / "imports"

@@ -9,19 +9,18 @@ from hypothesis import strategies as st
 from pydantic.networks import validate_email
 from pydantic_core import PydanticCustomError
 
-from leadtui.importing.headers import Target, auto_target, normalise
+from leadtui.domain.models import Source, Stage, _check_email, format_money
+from leadtui.domain.vocabulary import SOURCE_NAMES, lookup, normalise
+from leadtui.importing.headers import Target, auto_target
 from leadtui.importing.values import (
     PLACEHOLDERS,
-    SOURCE_NAMES,
     STAGE_NAMES,
     StageValue,
     ValueProblem,
     is_placeholder,
-    lookup,
     parse_amount,
     parse_date,
 )
-from leadtui.models import Source, Stage, _check_email, format_money
 
 # Headers as Salesforce, HubSpot, SuiteCRM, EspoCRM and Pipedrive export them.
 HEADERS = {

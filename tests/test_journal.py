@@ -6,8 +6,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from leadtui.cli import main
-from leadtui.models import ActivityKind, build_draft
+from leadtui.cli.root import main
+from leadtui.domain.models import ActivityKind, build_draft
 from leadtui.repository import Repository
 
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from leadtui.kpis import Window
-from leadtui.models import Source, Stage
+from leadtui.domain.kpis import Window
+from leadtui.domain.models import Source, Stage
 from leadtui.repository import Repository, open_repository
 from tests.conftest import NOW, frozen_clock
 from tests.kpi_fixture import build_kpi_fixture
@@ -194,7 +194,7 @@ def test_all_time_has_no_previous_window(kpi_repo: Repository) -> None:
 
 def test_the_tab_and_the_cli_agree(kpi_repo: Repository, tmp_path: Path) -> None:
     """`leadtui kpi --json` is computed by the same report as the tab."""
-    from leadtui.kpi_export import kpi_record
+    from leadtui.domain.kpi_format import kpi_record
 
     record = kpi_record(kpi_repo.kpi_report(WINDOW))
     assert record["new_leads"] == 7 and record["win_rate"] == 0.6

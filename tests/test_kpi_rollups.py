@@ -15,12 +15,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from leadtui import schema_kpi
-from leadtui.errors import LeadtuiError
-from leadtui.importing.convert import ImportedLead
-from leadtui.kpis import Window
-from leadtui.models import Source, Stage, build_draft
-from leadtui.repository import Repository, open_repository
+from leadtui.domain.errors import LeadtuiError
+from leadtui.domain.imported import ImportedLead
+from leadtui.domain.kpis import Window
+from leadtui.domain.models import Source, Stage, build_draft
+from leadtui.repository import Repository, open_repository, schema_kpi
 from leadtui.repository import kpi_queries as reference
 from leadtui.repository import kpi_rollups as rollups
 from tests.conftest import NOW

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from leadtui.errors import InvalidInput
-from leadtui.kpis import (
+from leadtui.domain.errors import InvalidInput
+from leadtui.domain.kpis import (
     SourceRow,
     Window,
     change,
@@ -17,7 +17,7 @@ from leadtui.kpis import (
     sort_sources,
     sparkline,
 )
-from leadtui.models import Source, Stage
+from leadtui.domain.models import Source, Stage
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 
@@ -101,7 +101,7 @@ def test_changes_and_sparklines() -> None:
 
 @given(st.text(max_size=12))
 def test_a_spend_month_is_yyyy_mm_or_one_line_error(text: str) -> None:
-    from leadtui.repository.kpi_store import check_month
+    from leadtui.domain.kpis import check_month
 
     try:
         month = check_month(text)
@@ -114,7 +114,7 @@ def test_a_spend_month_is_yyyy_mm_or_one_line_error(text: str) -> None:
 
 @given(st.text(max_size=12))
 def test_a_spend_source_is_a_known_source_or_one_line_error(text: str) -> None:
-    from leadtui.repository.kpi_store import check_source
+    from leadtui.domain.kpis import check_source
 
     try:
         assert check_source(text) in set(Source)

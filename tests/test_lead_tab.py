@@ -5,12 +5,12 @@ from datetime import timedelta
 
 from textual.widgets import DataTable, Static
 
-from leadtui.models import ActivityKind, build_draft
+from leadtui.domain.models import ActivityKind, build_draft
 from leadtui.repository import Repository
 from leadtui.tui.app import LeadApp
-from leadtui.tui.detail import DetailPane
-from leadtui.tui.entry_dialog import EntryScreen
-from leadtui.tui.log_dialog import LogTouchScreen
+from leadtui.tui.dialogs.entry import EntryScreen
+from leadtui.tui.dialogs.log_touch import LogTouchScreen
+from leadtui.tui.panes.detail import DetailPane
 from tests.conftest import query_plan
 from tests.tui_helpers import SIZE, main_screen, settle, wait_until
 

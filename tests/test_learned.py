@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from leadtui.learned import (
+from leadtui.domain.learned import (
     FeatureSpec,
     Model,
     deciles,

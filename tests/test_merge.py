@@ -9,13 +9,13 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
-from leadtui.cli import main
-from leadtui.errors import InvalidInput, LeadNotFound, StaleLead
-from leadtui.merge_plan import choices, joined_notes, merged_fields
-from leadtui.models import ActivityKind, Lead, Source, build_draft
+from leadtui.cli.root import main
+from leadtui.domain.errors import InvalidInput, LeadNotFound, StaleLead
+from leadtui.domain.merge_plan import choices, joined_notes, merged_fields
+from leadtui.domain.models import ActivityKind, Lead, Source, build_draft
 from leadtui.repository import Repository
 from leadtui.tui.app import LeadApp
-from leadtui.tui.merge_dialog import DupesScreen, MergeScreen
+from leadtui.tui.dialogs.merge import DupesScreen, MergeScreen
 from tests.conftest import query_plan
 from tests.tui_helpers import SIZE, settle, wait_until
 

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from leadtui.clock import parse_past
-from leadtui.errors import InvalidInput
-from leadtui.models import Source, build_draft, format_money, parse_money
+from leadtui.domain.clock import parse_past
+from leadtui.domain.errors import InvalidInput
+from leadtui.domain.models import Source, build_draft, format_money, parse_money
 
 
 @pytest.mark.parametrize(

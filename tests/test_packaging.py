@@ -18,7 +18,7 @@ PROBE = """
 import asyncio, sys
 import leadtui
 from leadtui import resources
-from leadtui.cli import _demo_repository
+from leadtui.cli.root import _demo_repository
 from leadtui.tui.app import LeadApp
 
 print("module", leadtui.__file__)

@@ -2,9 +2,9 @@
 
 import pytest
 
-from leadtui import pipeline
-from leadtui.errors import IllegalMove, InvalidInput
-from leadtui.models import Stage
+from leadtui.domain import pipeline
+from leadtui.domain.errors import IllegalMove, InvalidInput
+from leadtui.domain.models import Stage
 
 
 def test_advance_climbs_the_ladder_and_an_opportunity_advances_to_won() -> None:

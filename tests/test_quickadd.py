@@ -7,11 +7,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from leadtui.clock import parse_follow_up
-from leadtui.errors import InvalidInput
-from leadtui.importing.values import SOURCE_NAMES
-from leadtui.models import Source
-from leadtui.quickadd import QuickLine, parse, preview_lines, render, understand
+from leadtui.domain.clock import parse_follow_up
+from leadtui.domain.errors import InvalidInput
+from leadtui.domain.models import Source
+from leadtui.domain.quickadd import QuickLine, parse, preview_lines, render, understand
+from leadtui.domain.vocabulary import SOURCE_NAMES
 
 NOW = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)  # a Wednesday
 

@@ -10,17 +10,16 @@ from typing import Any
 
 import pytest
 
-from leadtui import schema
-from leadtui.errors import (
+from leadtui.domain.errors import (
     DatabaseUnavailable,
     IllegalMove,
     InvalidInput,
     LeadNotFound,
     StaleLead,
 )
-from leadtui.models import ActivityKind, Stage, build_draft
-from leadtui.orders import ORDERS, page_key
-from leadtui.repository import Repository, connection, open_repository
+from leadtui.domain.models import ActivityKind, Stage, build_draft
+from leadtui.domain.orders import ORDERS, page_key
+from leadtui.repository import Repository, connection, open_repository, schema
 from leadtui.repository.connection import ENV_SYNCHRONOUS, connect
 from tests.conftest import NOW, frozen_clock, query_plan
 

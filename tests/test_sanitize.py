@@ -5,8 +5,8 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from leadtui.models import LeadDraft
-from leadtui.sanitize import clean_line, clean_text
+from leadtui.domain.models import LeadDraft
+from leadtui.domain.sanitize import clean_line, clean_text
 
 UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f]")
 

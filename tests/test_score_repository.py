@@ -7,13 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from leadtui import schema
 from leadtui.demo import build_synthetic_database
-from leadtui.models import ActivityKind, Stage, Temperature, build_draft
-from leadtui.repository import Repository, open_repository
+from leadtui.domain.models import ActivityKind, Stage, Temperature, build_draft
+from leadtui.domain.scoring_rules import LoadedRules, parse_rules
+from leadtui.repository import Repository, open_repository, schema
 from leadtui.repository.features import choose_features
 from leadtui.repository.scores import percent, rate, read_model
-from leadtui.scoring_rules import LoadedRules, parse_rules
 from tests.conftest import NOW, query_plan
 
 DAY = timedelta(days=1)

@@ -7,10 +7,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from leadtui.errors import InvalidInput
-from leadtui.models import Temperature
-from leadtui.scoring import ScoreInput, Touch, count_label, score, temperature_for
-from leadtui.scoring_rules import Bands, RuleSet, load_rules, parse_rules
+from leadtui.domain.errors import InvalidInput
+from leadtui.domain.models import Temperature
+from leadtui.domain.scoring import ScoreInput, Touch, count_label, score, temperature_for
+from leadtui.domain.scoring_rules import Bands, RuleSet, load_rules, parse_rules
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 DAY = timedelta(days=1)

@@ -9,14 +9,14 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from textual.widgets import OptionList
 
-from leadtui.cli import main
-from leadtui.models import Lead, build_draft
+from leadtui.cli.root import main
+from leadtui.domain.models import Lead, build_draft
+from leadtui.domain.sanitize import clean_line
+from leadtui.domain.search import fts_query
 from leadtui.repository import Repository, open_repository
-from leadtui.sanitize import clean_line
-from leadtui.search import fts_query
 from leadtui.tui.app import LeadApp
-from leadtui.tui.detail import DetailPane
-from leadtui.tui.search_dialog import SearchScreen
+from leadtui.tui.dialogs.search import SearchScreen
+from leadtui.tui.panes.detail import DetailPane
 from tests.conftest import frozen_clock, query_plan
 from tests.tui_helpers import SIZE, main_screen, settle, wait_until
 

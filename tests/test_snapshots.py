@@ -12,7 +12,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from leadtui.models import build_draft
+from leadtui.domain.models import build_draft
 from leadtui.repository import Repository, open_repository
 from leadtui.tui.app import LeadApp
 from tests.conftest import frozen_clock

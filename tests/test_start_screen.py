@@ -17,15 +17,15 @@ from textual.command import CommandPalette
 
 import leadtui.repository
 from leadtui import paths
+from leadtui.domain.models import Stage, build_draft
 from leadtui.launch import quick_start_path
-from leadtui.models import Stage, build_draft
-from leadtui.quick_inbox import read_first_page
 from leadtui.repository import Repository, open_repository
-from leadtui.schema import SCHEMA_VERSION
+from leadtui.repository.first_page import read_first_page
+from leadtui.repository.schema import SCHEMA_VERSION
 from leadtui.tui.app import LeadApp
-from leadtui.tui.inbox import InboxPane
 from leadtui.tui.inbox_table import InboxTable
 from leadtui.tui.main_screen import MainScreen
+from leadtui.tui.panes.inbox import InboxPane
 from leadtui.tui.start import StartScreen
 from tests.conftest import NOW, frozen_clock
 from tests.tui_helpers import SIZE, main_screen, settle, wait_until
@@ -120,9 +120,15 @@ def test_a_file_that_needs_checks_takes_the_long_way(sample_repo: Repository, sp
 def test_the_start_imports_none_of_the_heavy_libraries() -> None:
     """What makes the first paint fast: the start screen needs textual and
     sqlite3 only (bench/first_paint.py measures it)."""
-    heavy = ("pydantic", "sqlite_utils", "click", "leadtui.models", "leadtui.repository")
+    heavy = (
+        "pydantic",
+        "sqlite_utils",
+        "click",
+        "leadtui.domain.models",
+        "leadtui.repository.store",
+    )
     code = (
-        "import sys, leadtui.launch, leadtui.quick_inbox, leadtui.tui.start;"
+        "import sys, leadtui.launch, leadtui.repository.first_page, leadtui.tui.start;"
         f" print([m for m in {heavy!r} if m in sys.modules])"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

@@ -7,16 +7,16 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Static, TabbedContent
 
-from leadtui.models import Stage, build_draft, format_money
+from leadtui.domain.models import Stage, build_draft, format_money
 from leadtui.repository import Repository, open_repository
 from leadtui.tui import main_screen as main_screen_module
 from leadtui.tui.app import LeadApp
-from leadtui.tui.board import BoardPane
-from leadtui.tui.detail import DetailPane
-from leadtui.tui.help import KeysScreen
-from leadtui.tui.inbox import PAGE_SIZE, InboxPane
-from leadtui.tui.lose_dialog import LoseReasonScreen
-from leadtui.tui.quick_add import QuickAddScreen
+from leadtui.tui.dialogs.help import KeysScreen
+from leadtui.tui.dialogs.lose import LoseReasonScreen
+from leadtui.tui.dialogs.quick_add import QuickAddScreen
+from leadtui.tui.panes.board import BoardPane
+from leadtui.tui.panes.detail import DetailPane
+from leadtui.tui.panes.inbox import PAGE_SIZE, InboxPane
 from tests.conftest import frozen_clock
 from tests.tui_helpers import (
     SIZE,

@@ -4,15 +4,15 @@ reason, and u/U undoing and redoing them, in the TUI."""
 import pytest
 from textual.widgets import Input, TabbedContent
 
-from leadtui.models import Stage, build_draft
+from leadtui.domain.models import Stage, build_draft
 from leadtui.repository import Repository
 from leadtui.tui import moves
 from leadtui.tui.app import LeadApp
-from leadtui.tui.classify_dialog import ConfirmScreen
 from leadtui.tui.commands import ACTIONS
-from leadtui.tui.inbox import InboxPane
-from leadtui.tui.lose_dialog import LoseReasonScreen
+from leadtui.tui.dialogs.classify import ConfirmScreen
+from leadtui.tui.dialogs.lose import LoseReasonScreen
 from leadtui.tui.main_screen import MainScreen
+from leadtui.tui.panes.inbox import InboxPane
 from tests.tui_helpers import SIZE, column, inbox_names, main_screen, run_palette, settle
 
 

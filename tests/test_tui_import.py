@@ -6,7 +6,7 @@ from textual.widgets import Input, OptionList, Static
 
 from leadtui.repository import Repository
 from leadtui.tui.app import LeadApp
-from leadtui.tui.import_dialog import ImportScreen
+from leadtui.tui.dialogs.import_file import ImportScreen
 from tests.tui_helpers import SIZE, inbox_names, settle, wait_until
 
 HOSTILE_FILE = (

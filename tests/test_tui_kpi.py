@@ -6,12 +6,12 @@ from pathlib import Path
 import pytest
 from textual.widgets import DataTable, Input, Static
 
-from leadtui.models import build_draft
+from leadtui.domain.models import build_draft
 from leadtui.repository import Repository, open_repository
 from leadtui.tui.app import LeadApp
-from leadtui.tui.help import KeysScreen
-from leadtui.tui.kpi_forms import CustomWindowScreen, SpendScreen
-from leadtui.tui.kpi_pane import KpiPane, SourceTable
+from leadtui.tui.dialogs.help import KeysScreen
+from leadtui.tui.dialogs.kpi_forms import CustomWindowScreen, SpendScreen
+from leadtui.tui.panes.kpi import KpiPane, SourceTable
 from tests.conftest import NOW, frozen_clock
 from tests.kpi_fixture import build_kpi_fixture
 from tests.tui_helpers import SIZE, main_screen, settle, wait_until

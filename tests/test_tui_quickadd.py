@@ -3,11 +3,11 @@ the three ways out (add anyway, open, merge in), at 80x24."""
 
 from textual.widgets import Static
 
-from leadtui.models import build_draft
+from leadtui.domain.models import build_draft
 from leadtui.repository import Repository
 from leadtui.tui.app import LeadApp
-from leadtui.tui.detail import DetailPane
-from leadtui.tui.quick_add import QuickAddScreen
+from leadtui.tui.dialogs.quick_add import QuickAddScreen
+from leadtui.tui.panes.detail import DetailPane
 from tests.tui_helpers import SIZE, inbox_names, main_screen, settle, wait_until
 
 

@@ -11,12 +11,12 @@ from textual.pilot import Pilot
 from textual.widgets import Select, Static
 
 from leadtui.demo import build_synthetic_database
-from leadtui.models import ActivityKind, Stage, Temperature, build_draft
+from leadtui.domain.models import ActivityKind, Stage, Temperature, build_draft
+from leadtui.domain.scoring_rules import LoadedRules, parse_rules
 from leadtui.repository import Repository, open_repository
-from leadtui.scoring_rules import LoadedRules, parse_rules
 from leadtui.tui.app import LeadApp
-from leadtui.tui.inbox import InboxPane
-from leadtui.tui.log_dialog import LogTouchScreen
+from leadtui.tui.dialogs.log_touch import LogTouchScreen
+from leadtui.tui.panes.inbox import InboxPane
 from tests.conftest import NOW, frozen_clock
 from tests.tui_helpers import SIZE, column, main_screen, settle
 

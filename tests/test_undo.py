@@ -9,12 +9,11 @@ import pytest
 import sqlite_utils
 from click.testing import CliRunner
 
-from leadtui import schema
-from leadtui.cli import main
-from leadtui.clock import parse_follow_up
-from leadtui.errors import IllegalMove, StaleLead
-from leadtui.models import ActivityKind, Stage, Temperature, build_draft
-from leadtui.repository import Repository, open_repository
+from leadtui.cli.root import main
+from leadtui.domain.clock import parse_follow_up
+from leadtui.domain.errors import IllegalMove, StaleLead
+from leadtui.domain.models import ActivityKind, Stage, Temperature, build_draft
+from leadtui.repository import Repository, open_repository, schema
 from leadtui.repository.connection import register_key_functions
 from leadtui.repository.undo_store import NothingToUndo
 

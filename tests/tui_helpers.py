@@ -6,10 +6,10 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable
 
 from leadtui.tui.app import LeadApp
-from leadtui.tui.board import BoardPane, StageColumn
 from leadtui.tui.dbwork import WATCH_GROUP
-from leadtui.tui.inbox import InboxPane
 from leadtui.tui.main_screen import MainScreen
+from leadtui.tui.panes.board import BoardPane, StageColumn
+from leadtui.tui.panes.inbox import InboxPane
 
 SIZE = (80, 24)
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import platformdirs
 
-from leadtui.errors import InvalidInput
+from leadtui.domain.errors import InvalidInput
 
 # A key as Textual names it: "a", "A", "ctrl+z", "f5", "exclamation_mark".
 _KEY = re.compile(r"^[A-Za-z0-9_+-]{1,40}$")

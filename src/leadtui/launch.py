@@ -29,8 +29,8 @@ def quick_start_path(args: list[str]) -> Path | None:
 def main() -> None:
     path = quick_start_path(sys.argv[1:])
     if path is not None:
-        from leadtui.clock import utc_now
-        from leadtui.quick_inbox import read_first_page
+        from leadtui.domain.clock import utc_now
+        from leadtui.repository.first_page import read_first_page
 
         rows = read_first_page(path, utc_now())
         if rows:  # else (None, or an empty inbox) the long way
@@ -38,6 +38,6 @@ def main() -> None:
 
             run(path, rows)  # exits with the app's return code
             return
-    from leadtui.cli import main as cli_main
+    from leadtui.cli.root import main as cli_main
 
     cli_main()

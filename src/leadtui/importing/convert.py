@@ -13,21 +13,9 @@ from typing import TypeVar
 
 from pydantic import ValidationError
 
-from leadtui.errors import InvalidInput
-from leadtui.importing.plan import Plan
-from leadtui.importing.reading import RawRow
-from leadtui.importing.values import (
-    SOURCE_NAMES,
-    STAGE_NAMES,
-    TEMPERATURE_NAMES,
-    StageValue,
-    ValueProblem,
-    is_placeholder,
-    lookup,
-    parse_amount,
-    parse_date,
-)
-from leadtui.models import (
+from leadtui.domain.errors import InvalidInput
+from leadtui.domain.imported import ImportedLead, RowProblem
+from leadtui.domain.models import (
     BANT_CRITERIA,
     BantAnswer,
     Fit,
@@ -38,37 +26,24 @@ from leadtui.models import (
     Temperature,
     describe_validation_error,
 )
-from leadtui.sanitize import clean_line, clean_text
+from leadtui.domain.sanitize import clean_line, clean_text
+from leadtui.domain.vocabulary import SOURCE_NAMES, lookup
+from leadtui.importing.plan import Plan
+from leadtui.importing.reading import RawRow
+from leadtui.importing.values import (
+    STAGE_NAMES,
+    TEMPERATURE_NAMES,
+    StageValue,
+    ValueProblem,
+    is_placeholder,
+    parse_amount,
+    parse_date,
+)
 
 E = TypeVar("E", bound=StrEnum)
 CUSTOM_VALUE_LIMIT = 20_000
 # OWASP's formula prefixes; an export writes them behind a ' (see export).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-@dataclass(frozen=True)
-class ImportedLead:
-    line: int
-    draft: LeadDraft
-    stage: Stage
-    lost_reason: str | None
-    pinned: Temperature | None  # a temperature the file states (Rating)
-    created_at: datetime | None  # None: the moment of the import
-    follow_up_at: datetime | None
-    last_touch_at: datetime | None
-    custom: dict[str, str]
-    values: list[str]  # the row as read, for the rejects file if it is skipped
-    tags: tuple[str, ...] = ()
-    lifecycle: Lifecycle = Lifecycle.PROSPECT  # what the file says; the stage may push it
-    fit: Fit = Fit.UNKNOWN
-    bant: tuple[tuple[str, BantAnswer], ...] = ()
-
-
-@dataclass(frozen=True)
-class RowProblem:
-    line: int
-    reason: str
-    values: list[str]
 
 
 @dataclass

@@ -11,19 +11,10 @@ kept in the order listed here, and each row takes the first one that is not
 empty. Columns that name no field become custom fields: nothing is dropped.
 """
 
-import re
 from dataclasses import dataclass
 
-from leadtui.models import CUSTOM_PREFIX
-
-_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
-_NOT_WORD = re.compile(r"[^a-z0-9]+")
-
-
-def normalise(text: str) -> str:
-    """'Lead Source', 'lead_source', 'leadSource', 'Lead - Source' → 'lead source'."""
-    return " ".join(_NOT_WORD.sub(" ", _CAMEL.sub(" ", text.strip()).lower()).split())
-
+from leadtui.domain.models import CUSTOM_PREFIX
+from leadtui.domain.vocabulary import normalise
 
 # Spellings per field, most specific first: when several are present, a
 # row's value comes from the first non-empty one in this order.

@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from leadtui.errors import InvalidInput
-from leadtui.importing.headers import STANDARD_FIELDS, Target, auto_target, normalise, priority
+from leadtui.domain.errors import InvalidInput
+from leadtui.domain.models import Source, Stage, Temperature
+from leadtui.domain.sanitize import clean_line
+from leadtui.domain.vocabulary import normalise
+from leadtui.importing.headers import STANDARD_FIELDS, Target, auto_target, priority
 from leadtui.importing.reading import RawRow, Table
 from leadtui.importing.values import StageValue, slashed_parts
-from leadtui.models import Source, Stage, Temperature
-from leadtui.sanitize import clean_line
 
 # Fields built from several columns, or read as dates: not assignable to a
 # second column by value maps.

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from leadtui.errors import InvalidInput
-from leadtui.models import BANT_PREFIX, CUSTOM_PREFIX
-from leadtui.sanitize import clean_line
+from leadtui.domain.errors import InvalidInput
+from leadtui.domain.models import BANT_PREFIX, CUSTOM_PREFIX
+from leadtui.domain.sanitize import clean_line
 
 # csv's default cap is 128 KiB per field; a pasted email thread can pass it.
 csv.field_size_limit(16 * 1024 * 1024)

@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
-from leadtui.errors import InvalidInput
-from leadtui.importing.convert import Converter, ImportedLead, RowProblem
+from leadtui.domain.errors import InvalidInput
+from leadtui.domain.imported import ImportedLead, RowProblem
+from leadtui.domain.models import format_money
+from leadtui.domain.results import ImportOutcome
+from leadtui.importing.convert import Converter
 from leadtui.importing.plan import Plan
 from leadtui.importing.reading import BrokenRow
-from leadtui.models import format_money
-from leadtui.repository.import_store import ImportOutcome
 
 REJECT_COLUMNS = ("line", "reason")
 

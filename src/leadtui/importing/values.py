@@ -11,11 +11,8 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from functools import lru_cache
-from typing import TypeVar
 
-from leadtui.importing.headers import normalise
-from leadtui.models import Source, Stage, Temperature
+from leadtui.domain.models import Stage, Temperature
 
 # What web forms and spreadsheets put in a field that was left blank.
 PLACEHOLDERS = frozenset(
@@ -28,12 +25,6 @@ PLACEHOLDERS = frozenset(
 
 
 _LONGEST_PLACEHOLDER = max(len(text) for text in PLACEHOLDERS) + 8
-
-
-@lru_cache(maxsize=65536)
-def value_key(value: str) -> str:
-    """A cell as compared with the tables below (cells repeat: cached)."""
-    return normalise(value)
 
 
 # The same placeholders as one pattern over the raw cell (any punctuation
@@ -113,61 +104,11 @@ TEMPERATURE_NAMES: dict[str, Temperature] = {
     "hot": Temperature.HOT, "warm": Temperature.WARM, "cold": Temperature.COLD,
 }
 
-SOURCE_NAMES: dict[str, Source] = {
-    **{source.value: source for source in Source},
-    **{name: Source.WEBSITE for name in (
-        "web", "web site", "organic search", "direct traffic", "seo", "web form", "webform",
-        "organic", "google", "search", "landing page", "contact form", "inbound", "chat",
-        "live chat", "site",
-    )},
-    **{name: Source.ADS for name in (
-        "ad", "advertisement", "advertising", "paid search", "ppc", "google ads",
-        "google adwords", "adwords", "paid social", "banner", "display", "facebook ads",
-        "linkedin ads", "paid",
-    )},
-    **{name: Source.CONTENT for name in (
-        "blog", "webinar", "whitepaper", "white paper", "ebook", "e book", "download",
-        "case study", "podcast",
-    )},
-    **{name: Source.EMAIL for name in (
-        "e mail", "email marketing", "newsletter", "mailing", "email campaign",
-    )},
-    **{name: Source.EVENT for name in (
-        "events", "trade show", "tradeshow", "conference", "meetup", "seminar", "expo",
-        "seminar internal",
-    )},
-    **{name: Source.SOCIAL for name in (
-        "social media", "facebook", "linkedin", "twitter", "x", "instagram", "organic social",
-        "youtube", "tiktok",
-    )},
-    **{name: Source.OUTBOUND for name in (
-        "cold call", "cold email", "purchased list", "list", "self generated", "prospecting",
-        "sales generated", "direct mail",
-    )},
-    **{name: Source.REFERRAL for name in (
-        "referrals", "employee referral", "external referral", "word of mouth",
-        "customer referral", "existing customer", "friend", "employee", "recommendation",
-    )},
-    **{name: Source.PARTNER for name in (
-        "partner referral", "partners", "reseller", "channel partner", "affiliate",
-    )},
-    **{name: Source.OTHER for name in (
-        "other campaigns", "offline", "offline sources", "phone inquiry", "campaign",
-        "public relations",
-    )},
-}
 # fmt: on
 
 
 class ValueProblem(ValueError):
     """A cell that cannot be read; str() says which value and why."""
-
-
-V = TypeVar("V")
-
-
-def lookup(table: dict[str, V], value: str) -> V | None:
-    return table.get(value_key(value))
 
 
 # ------------------------------------------------------------------ amounts

@@ -1,32 +1,77 @@
-"""The only package that touches SQLite (through sqlite-utils).
+"""The only package that talks to a database (SQLite, through sqlite-utils).
+Its public API is what this module exports; the front ends import nothing
+else from the package (an import-linter contract in pyproject.toml holds
+this), with one named exception: the start screen's first page
+(repository/first_page.py), read with plain sqlite3 before anything heavy is
+imported.
 
-Design choices, each answering a measured hazard in ARCHITECTURE.md:
-- A connection per operation, opened on the calling thread, so thread workers
-  never share a connection (hazard 5) and nothing leaks when an error is raised.
-- Every read-modify-write runs in BEGIN IMMEDIATE with a busy timeout, so two
-  processes cannot interleave a read and a write (hazard 3); each lead row
-  carries a `version` that every write bumps.
+The names below load on first use (PEP 562), so `import
+leadtui.repository.first_page` does not import sqlite-utils.
+
+Design choices, each answering a measured hazard (ARCHITECTURE.md,
+"Decisions and why"):
+- A connection per operation, opened on the calling thread: sqlite3
+  connections refuse use from another thread, so thread workers never share
+  one, and none leaks when an error is raised.
+- Every read-modify-write runs in BEGIN IMMEDIATE with a busy timeout: a
+  deferred transaction that reads and then writes gets SQLITE_BUSY without
+  the busy handler being asked, and plain read-then-update lost about a
+  fifth of the updates with four writers. Each lead row also carries a
+  `version` that every write bumps.
 - Migrations run under BEGIN IMMEDIATE guided by PRAGMA user_version, so ten
-  processes starting on a fresh file apply each step once (hazard 4).
+  processes starting on a fresh file apply each step once.
 - Lists are keyset-paged: a page costs the same at row 10 and row 1,000,000.
 """
 
-from leadtui.orders import ORDERS, page_key
-from leadtui.repository.bulk import RowBatch, build_database
-from leadtui.repository.connection import Tracer, interrupt_reads
-from leadtui.repository.maintenance import (
-    HealthReport,
-    backup_database,
-    check_database,
-    restore_database,
-    sharing_warnings,
-)
-from leadtui.repository.opening import open_repository
-from leadtui.repository.store import PageCursor, Repository, current_actor
-from leadtui.repository.watch import ChangeWatcher
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the same names, for type checkers
+    from leadtui.domain.orders import ORDERS as ORDERS
+    from leadtui.domain.orders import page_key as page_key
+    from leadtui.repository.bulk import RowBatch as RowBatch
+    from leadtui.repository.bulk import build_database as build_database
+    from leadtui.repository.connection import Tracer as Tracer
+    from leadtui.repository.connection import interrupt_reads as interrupt_reads
+    from leadtui.repository.maintenance import HealthReport as HealthReport
+    from leadtui.repository.maintenance import backup_database as backup_database
+    from leadtui.repository.maintenance import check_database as check_database
+    from leadtui.repository.maintenance import restore_database as restore_database
+    from leadtui.repository.maintenance import sharing_warnings as sharing_warnings
+    from leadtui.repository.opening import open_repository as open_repository
+    from leadtui.repository.schema import LEAD_COLUMNS as LEAD_COLUMNS
+    from leadtui.repository.schema import SCHEMA_VERSION as SCHEMA_VERSION
+    from leadtui.repository.store import PageCursor as PageCursor
+    from leadtui.repository.store import Repository as Repository
+    from leadtui.repository.store import current_actor as current_actor
+    from leadtui.repository.watch import ChangeWatcher as ChangeWatcher
+
+# Each public name and the module that defines it.
+_EXPORTS = {
+    "ORDERS": "leadtui.domain.orders",
+    "page_key": "leadtui.domain.orders",
+    "RowBatch": "leadtui.repository.bulk",
+    "build_database": "leadtui.repository.bulk",
+    "Tracer": "leadtui.repository.connection",
+    "interrupt_reads": "leadtui.repository.connection",
+    "HealthReport": "leadtui.repository.maintenance",
+    "backup_database": "leadtui.repository.maintenance",
+    "check_database": "leadtui.repository.maintenance",
+    "restore_database": "leadtui.repository.maintenance",
+    "sharing_warnings": "leadtui.repository.maintenance",
+    "open_repository": "leadtui.repository.opening",
+    "LEAD_COLUMNS": "leadtui.repository.schema",
+    "SCHEMA_VERSION": "leadtui.repository.schema",
+    "PageCursor": "leadtui.repository.store",
+    "Repository": "leadtui.repository.store",
+    "current_actor": "leadtui.repository.store",
+    "ChangeWatcher": "leadtui.repository.watch",
+}
 
 __all__ = [
+    "LEAD_COLUMNS",
     "ORDERS",
+    "SCHEMA_VERSION",
     "ChangeWatcher",
     "HealthReport",
     "PageCursor",
@@ -43,3 +88,12 @@ __all__ = [
     "restore_database",
     "sharing_warnings",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value  # the next look-up is a plain attribute
+    return value

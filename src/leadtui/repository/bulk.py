@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from leadtui import schema, schema_kpi
-from leadtui.dedupe import person_key, phone_key
-from leadtui.errors import DatabaseUnavailable
+from leadtui.domain.dedupe import person_key, phone_key
+from leadtui.domain.errors import DatabaseUnavailable
+from leadtui.repository import schema, schema_kpi
 from leadtui.repository.connection import readable_errors
 from leadtui.repository.opening import open_repository
 

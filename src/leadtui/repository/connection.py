@@ -15,8 +15,9 @@ from typing import Any
 
 import sqlite_utils
 
-from leadtui import dedupe, schema
-from leadtui.errors import DatabaseUnavailable, Interrupted
+from leadtui.domain import dedupe
+from leadtui.domain.errors import DatabaseUnavailable, Interrupted
+from leadtui.repository import schema
 
 Tracer = Callable[[str, Any], None]
 BUSY_TIMEOUT_SECONDS = 10.0
@@ -141,7 +142,7 @@ def enable_wal(db: sqlite_utils.Database) -> None:
 
 
 def register_key_functions(db: sqlite_utils.Database) -> None:
-    """leadtui.dedupe's keys as SQL functions on this connection, for the
+    """leadtui.domain.dedupe's keys as SQL functions on this connection, for the
     statements that fill the stored keys of many leads at once."""
     db.conn.create_function("leadtui_phone_key", 1, dedupe.phone_key, deterministic=True)
     db.conn.create_function("leadtui_person_key", 2, dedupe.person_key, deterministic=True)

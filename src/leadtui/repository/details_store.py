@@ -11,11 +11,11 @@ from typing import Any, TypeVar
 import sqlite_utils
 from pydantic import ValidationError
 
-from leadtui.clock import FOLLOW_UP_HOUR, age_label, from_iso, to_iso
-from leadtui.dedupe import person_key, phone_key
-from leadtui.errors import InvalidInput, StaleLead
-from leadtui.filters import LeadFilter
-from leadtui.models import (
+from leadtui.domain.clock import FOLLOW_UP_HOUR, age_label, from_iso, to_iso
+from leadtui.domain.dedupe import person_key, phone_key
+from leadtui.domain.errors import InvalidInput, StaleLead
+from leadtui.domain.filters import LeadFilter
+from leadtui.domain.models import (
     BANT_CRITERIA,
     BANT_PREFIX,
     CUSTOM_PREFIX,
@@ -26,10 +26,10 @@ from leadtui.models import (
     Lifecycle,
     describe_validation_error,
 )
+from leadtui.domain.sanitize import clean_line, clean_text
 from leadtui.repository.journal import action, record_field_change
 from leadtui.repository.rows import LEAD_SELECT, fetch_lead, lead_from_row, with_custom
 from leadtui.repository.scores import OPEN_STAGE_SQL
-from leadtui.sanitize import clean_line, clean_text
 
 # What `leadtui set` and the edit form may change: the draft's fields, plus
 # tags (comma-separated) and custom.NAME (empty removes it).

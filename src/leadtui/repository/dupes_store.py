@@ -7,12 +7,12 @@ from datetime import datetime
 
 import sqlite_utils
 
-from leadtui import schema_kpi
-from leadtui.clock import to_iso
-from leadtui.dedupe import person_key, phone_key
-from leadtui.errors import InvalidInput, StaleLead
-from leadtui.merge_plan import merged_fields
-from leadtui.models import Lead, LeadDraft
+from leadtui.domain.clock import to_iso
+from leadtui.domain.dedupe import person_key, phone_key
+from leadtui.domain.errors import InvalidInput, StaleLead
+from leadtui.domain.merge_plan import merged_fields
+from leadtui.domain.models import Lead, LeadDraft
+from leadtui.repository import schema_kpi
 from leadtui.repository.details_store import DetailsStore, apply_fields
 from leadtui.repository.journal import action, record_field_change
 from leadtui.repository.merging import fill_in

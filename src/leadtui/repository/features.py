@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from leadtui.errors import InvalidInput
-from leadtui.learned import Counts, FeatureSpec
-from leadtui.schema import LEAD_COLUMNS
+from leadtui.domain.errors import InvalidInput
+from leadtui.domain.learned import Counts, FeatureSpec
+from leadtui.repository.schema import LEAD_COLUMNS
 
 
 def _count_bins(count_sql: str) -> str:

@@ -9,8 +9,8 @@ from typing import Any
 
 import sqlite_utils
 
-from leadtui.clock import to_iso
-from leadtui.models import HistoryEntry
+from leadtui.domain.clock import to_iso
+from leadtui.domain.models import HistoryEntry
 from leadtui.repository.journal import QUIET_LINES
 from leadtui.repository.rows import fetch_lead
 

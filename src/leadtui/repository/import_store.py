@@ -10,46 +10,24 @@ writes wait for it, up to the busy timeout, and then say the file is busy.
 import gc
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlite_utils
 
-from leadtui import pipeline, schema, schema_kpi, scoring
-from leadtui.clock import to_iso
-from leadtui.dedupe import email_key, person_key, phone_key
-from leadtui.importing.convert import ImportedLead, RowProblem
-from leadtui.models import Stage
+from leadtui.domain import pipeline, scoring
+from leadtui.domain.clock import to_iso
+from leadtui.domain.dedupe import email_key, person_key, phone_key
+from leadtui.domain.imported import ImportedLead, RowProblem
+from leadtui.domain.models import Stage
+from leadtui.domain.results import DUPLICATE_POLICIES, Duplicate, ImportOutcome
+from leadtui.domain.scoring_rules import RuleSet
+from leadtui.repository import schema, schema_kpi
 from leadtui.repository.merging import fill_in
 from leadtui.repository.scores import read_model, rescore, update_chances
-from leadtui.scoring_rules import RuleSet
 
-DUPLICATE_POLICIES = ("skip", "merge", "create")
 _BATCH = 5000
 _DEFER_INDEXES_FROM = 20_000  # rows; below that, index upkeep is cheap enough
 _CACHE_KIB = 256 * 1024  # the importing connection's page cache
-
-
-@dataclass(frozen=True)
-class Duplicate:
-    line: int
-    lead_id: int
-    why: str  # "same email" or "same phone"
-    values: list[str]  # the row as read
-
-
-@dataclass
-class ImportOutcome:
-    read: int = 0
-    imported: int = 0
-    merged: int = 0
-    created_anyway: int = 0
-    committed: bool = False
-    rejected: list[RowProblem] = field(default_factory=list)
-    skipped: list[Duplicate] = field(default_factory=list)
-    merged_into: list[Duplicate] = field(default_factory=list)
-    first_id: int | None = None
-    last_id: int | None = None
 
 
 class _Rollback(Exception):

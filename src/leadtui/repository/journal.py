@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 import sqlite_utils
 
-from leadtui.models import Lead
+from leadtui.domain.models import Lead
 
 # Lines kept for undo but not shown in a history: a move's side effects
 # (the lost reason shows with the stage line; a lifecycle the stage pushed

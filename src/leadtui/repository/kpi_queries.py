@@ -14,11 +14,20 @@ from typing import Any
 
 import sqlite_utils
 
-from leadtui import kpis
-from leadtui.clock import to_iso
-from leadtui.kpis import LADDER, Health, LostReason, Money, Outcomes, SourceRow, Velocity, Window
-from leadtui.models import Source, Stage
-from leadtui.pipeline import OPEN_STAGES, ROTTING_DAYS, WIN_PROBABILITY
+from leadtui.domain import kpis
+from leadtui.domain.clock import to_iso
+from leadtui.domain.kpis import (
+    LADDER,
+    Health,
+    LostReason,
+    Money,
+    Outcomes,
+    SourceRow,
+    Velocity,
+    Window,
+)
+from leadtui.domain.models import Source, Stage
+from leadtui.domain.pipeline import OPEN_STAGES, ROTTING_DAYS, WIN_PROBABILITY
 
 # Before any stored time: "since the beginning".
 _EPOCH = "0000"

@@ -23,13 +23,13 @@ from typing import Any
 
 import sqlite_utils
 
-from leadtui import kpis
-from leadtui.clock import from_iso, to_iso
-from leadtui.kpis import Health, LostReason, Money, Outcomes, Velocity, Window
-from leadtui.models import Source, Stage
-from leadtui.pipeline import OPEN_STAGES, ROTTING_DAYS
+from leadtui.domain import kpis
+from leadtui.domain.clock import from_iso, to_iso
+from leadtui.domain.kpis import Health, LostReason, Money, Outcomes, Velocity, Window
+from leadtui.domain.models import Source, Stage
+from leadtui.domain.pipeline import OPEN_STAGES, ROTTING_DAYS
 from leadtui.repository.kpi_queries import money_of, tally_created, until_iso
-from leadtui.schema_kpi import CLOSED, RANK
+from leadtui.repository.schema_kpi import CLOSED, RANK
 
 _OPEN_SQL = ", ".join(f"'{stage.value}'" for stage in OPEN_STAGES)
 _ALL_SQL = ", ".join(f"'{stage.value}'" for stage in Stage)

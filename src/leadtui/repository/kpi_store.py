@@ -3,78 +3,32 @@ parts (so the KPI tab can show each as it completes) or whole (the CLI),
 marketing spend, and the expected customer lifetime setting."""
 
 import csv
-import re
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 import sqlite_utils
 
-from leadtui import kpis
-from leadtui.clock import Clock
-from leadtui.errors import InvalidInput
-from leadtui.kpis import (
+from leadtui.domain import kpis
+from leadtui.domain.clock import Clock
+from leadtui.domain.errors import InvalidInput
+from leadtui.domain.kpis import (
     Headline,
     Health,
     KpiReport,
     Money,
-    Outcomes,
-    SourceRow,
-    Velocity,
     Window,
+    check_month,
+    check_source,
 )
-from leadtui.models import Source, Stage, parse_money
+from leadtui.domain.models import Source, parse_money
+from leadtui.domain.results import KpiCore, KpiTimes, SpendEntry
 from leadtui.repository import kpi_queries as q
 from leadtui.repository import kpi_rollups as rollups
 from leadtui.repository.scores import read_setting, write_setting
 
 LIFETIME_KEY = "expected_lifetime_years"
-_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-
-
-@dataclass(frozen=True)
-class KpiCore:
-    """What the created and closed cohorts give: the funnel, the by-source
-    table and the outcomes."""
-
-    funnel: list[kpis.FunnelStep]
-    sources: list[SourceRow]
-    outcomes: Outcomes
-
-    @property
-    def headline(self) -> Headline:
-        total = kpis.total_row(self.sources)
-        return Headline.of(total.leads, total.spend_cents, self.outcomes)
-
-
-@dataclass(frozen=True)
-class KpiTimes:
-    time_in_stage: dict[Stage, float | None]
-    velocity: Velocity
-
-
-@dataclass(frozen=True)
-class SpendEntry:
-    source: Source
-    month: str
-    amount_cents: int
-
-
-def check_month(text: str) -> str:
-    month = text.strip()
-    if not _MONTH.match(month):
-        raise InvalidInput(f"month: {month[:20]!r} is not a month like 2026-11")
-    return month
-
-
-def check_source(text: str) -> Source:
-    try:
-        return Source(text.strip().lower())
-    except ValueError:
-        choices = ", ".join(source.value for source in Source)
-        raise InvalidInput(f"source: {text.strip()[:30]!r} is not one of {choices}") from None
 
 
 class KpiStore:

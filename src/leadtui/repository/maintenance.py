@@ -12,8 +12,8 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from leadtui import schema
-from leadtui.errors import DatabaseUnavailable
+from leadtui.domain.errors import DatabaseUnavailable
+from leadtui.repository import schema
 from leadtui.repository.connection import BUSY_TIMEOUT_SECONDS, connect, readable_errors
 from leadtui.repository.opening import open_repository
 

@@ -7,9 +7,9 @@ from datetime import datetime
 
 import sqlite_utils
 
-from leadtui.clock import to_iso
-from leadtui.dedupe import person_key, phone_key
-from leadtui.models import LeadDraft, Temperature
+from leadtui.domain.clock import to_iso
+from leadtui.domain.dedupe import person_key, phone_key
+from leadtui.domain.models import LeadDraft, Temperature
 from leadtui.repository.journal import record_differences
 from leadtui.repository.rows import fetch_lead, with_custom
 

@@ -1,6 +1,6 @@
 """The Repository's pipeline moves: advance, back, win, lose, reopen, for
 one lead or many in one transaction and one undoable action, each decided
-by leadtui.pipeline and journaled with everything it touched."""
+by leadtui.domain.pipeline and journaled with everything it touched."""
 
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
@@ -8,10 +8,10 @@ from datetime import datetime
 
 import sqlite_utils
 
-from leadtui import pipeline
-from leadtui.clock import age_label, from_iso, to_iso
-from leadtui.errors import IllegalMove, StaleLead
-from leadtui.models import Lead, Stage
+from leadtui.domain import pipeline
+from leadtui.domain.clock import age_label, from_iso, to_iso
+from leadtui.domain.errors import IllegalMove, StaleLead
+from leadtui.domain.models import Lead, Stage
 from leadtui.repository.journal import PUSHED_BY_STAGE, action, record_field_change
 from leadtui.repository.rows import fetch_lead
 

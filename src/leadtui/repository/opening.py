@@ -3,11 +3,11 @@
 import os
 from pathlib import Path
 
-from leadtui.clock import Clock, utc_now
-from leadtui.errors import DatabaseUnavailable
+from leadtui.domain.clock import Clock, utc_now
+from leadtui.domain.errors import DatabaseUnavailable
+from leadtui.domain.scoring_rules import LoadedRules
 from leadtui.repository.connection import Tracer
 from leadtui.repository.store import Repository
-from leadtui.scoring_rules import LoadedRules
 
 
 def open_repository(

@@ -4,9 +4,9 @@ from typing import Any
 
 import sqlite_utils
 
-from leadtui import schema
-from leadtui.errors import LeadNotFound
-from leadtui.models import Answer, BantAnswer, Lead
+from leadtui.domain.errors import LeadNotFound
+from leadtui.domain.models import Answer, BantAnswer, Lead
+from leadtui.repository import schema
 
 # What a lead is read with: the columns bulk loads write, and the few that
 # only later actions set.

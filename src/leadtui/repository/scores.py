@@ -5,17 +5,17 @@ import math
 import sqlite3
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlite_utils
 
-from leadtui import scoring
-from leadtui.clock import from_iso, to_iso
-from leadtui.learned import Factor, Model
-from leadtui.pipeline import OPEN_STAGES
+from leadtui.domain import scoring
+from leadtui.domain.clock import from_iso, to_iso
+from leadtui.domain.learned import Model
+from leadtui.domain.pipeline import OPEN_STAGES
+from leadtui.domain.results import Rated
+from leadtui.domain.scoring_rules import RuleSet
 from leadtui.repository.features import feature_sql, lead_features, sql_literal
-from leadtui.scoring_rules import RuleSet
 
 MODEL_KEY = "learned_model"
 RULES_KEY = "rules_version"
@@ -44,16 +44,6 @@ def write_setting(db: sqlite_utils.Database, key: str, value: str | None) -> Non
 def read_model(db: sqlite_utils.Database) -> Model | None:
     text = read_setting(db, MODEL_KEY)
     return Model.from_json(text) if text else None
-
-
-@dataclass(frozen=True)
-class Rated:
-    """Both scores of one lead, as computed now, with their explanations."""
-
-    rule: scoring.Score
-    chance: float | None  # None without a trained model
-    factors: tuple[Factor, ...]
-    is_open: bool
 
 
 def rate(

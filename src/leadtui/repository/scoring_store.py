@@ -5,16 +5,17 @@ import threading
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlite_utils
 
-from leadtui import learned
-from leadtui.clock import Clock, to_iso
-from leadtui.errors import InvalidInput
-from leadtui.learned import Decile, Factor, FeatureSpec, Model
-from leadtui.models import Lead, Temperature
+from leadtui.domain import learned
+from leadtui.domain.clock import Clock, to_iso
+from leadtui.domain.errors import InvalidInput
+from leadtui.domain.learned import Model
+from leadtui.domain.models import Lead, Temperature
+from leadtui.domain.results import CalibrationRow, Evaluation, ScoreDetails, TrainReport
+from leadtui.domain.scoring_rules import LoadedRules, RuleSet, load_rules
 from leadtui.repository.features import Population, choose_features, test_rows, training_counts
 from leadtui.repository.journal import action, pin_text, record_field_change
 from leadtui.repository.rows import fetch_lead
@@ -22,7 +23,6 @@ from leadtui.repository.scores import (
     MODEL_KEY,
     OPEN_STAGE_SQL,
     RULES_KEY,
-    Rated,
     rate,
     read_model,
     read_setting,
@@ -30,69 +30,12 @@ from leadtui.repository.scores import (
     update_chances,
     write_setting,
 )
-from leadtui.scoring_rules import LoadedRules, RuleSet, load_rules
 
 # Leads rescored per transaction: small enough that other writers wait at
 # most a few tens of milliseconds behind a bulk rescore.
 RESCORE_BATCH = 2000
 # Ids per transaction when SQLite recomputes win chances after training.
 CHANCE_BATCH = 20_000
-
-
-@dataclass(frozen=True)
-class ScoreDetails:
-    lead: Lead
-    rated: Rated
-    model: Model | None
-    no_model_reason: str | None
-
-
-@dataclass(frozen=True)
-class TrainReport:
-    model: Model | None
-    reason: str | None  # why no model, when there is none
-    seconds: float
-    changed: int  # open leads whose stored win chance changed
-
-
-@dataclass(frozen=True)
-class Evaluation:
-    n_train: int
-    n_test: int
-    auc: float | None
-    log_loss: float | None
-    baseline_log_loss: float | None  # everyone given the training win rate
-    deciles: list[Decile]
-    strongest: list[Factor] = field(default_factory=list)
-    features: tuple[FeatureSpec, ...] = ()
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "auc": None if self.auc is None else round(self.auc, 4),
-            "log_loss": None if self.log_loss is None else round(self.log_loss, 4),
-            "baseline_log_loss": (
-                None if self.baseline_log_loss is None else round(self.baseline_log_loss, 4)
-            ),
-            "n_train": self.n_train,
-            "n_test": self.n_test,
-            "deciles": [decile.as_dict() for decile in self.deciles],
-            "features": [spec.label for spec in self.features],
-            "strongest_factors": [
-                {"feature": f.feature, "value": f.value, "ratio": round(f.ratio, 3)}
-                for f in self.strongest
-            ],
-        }
-
-
-@dataclass(frozen=True)
-class CalibrationRow:
-    band: str
-    closed: int
-    won: int
-
-    @property
-    def win_rate(self) -> float | None:
-        return self.won / self.closed if self.closed else None
 
 
 class ScoringStore:

@@ -11,13 +11,18 @@ from typing import Any
 
 import sqlite_utils
 
-from leadtui import pipeline, schema
-from leadtui.clock import Clock, to_iso, utc_now
-from leadtui.dedupe import person_key, phone_key
-from leadtui.errors import InvalidInput
-from leadtui.filters import LeadFilter
-from leadtui.models import ActivityKind, HistoryEntry, Lead, LeadDraft, Lifecycle, Stage
-from leadtui.orders import ORDERS
+from leadtui.domain import pipeline
+from leadtui.domain.clock import Clock, to_iso, utc_now
+from leadtui.domain.dedupe import person_key, phone_key
+from leadtui.domain.errors import InvalidInput
+from leadtui.domain.filters import LeadFilter
+from leadtui.domain.models import ActivityKind, HistoryEntry, Lead, LeadDraft, Lifecycle, Stage
+from leadtui.domain.orders import ORDERS
+from leadtui.domain.results import ScoreDetails
+from leadtui.domain.sanitize import clean_line, clean_text
+from leadtui.domain.scoring_rules import LoadedRules
+from leadtui.domain.search import RANK_WITHIN, fts_query
+from leadtui.repository import schema
 from leadtui.repository.connection import (
     Tracer,
     check_version,
@@ -45,12 +50,9 @@ from leadtui.repository.rows import (
     tags_by_lead,
     with_custom,
 )
-from leadtui.repository.scoring_store import ScoreDetails, ScoringStore
+from leadtui.repository.scoring_store import ScoringStore
 from leadtui.repository.undo_store import UndoStore
 from leadtui.repository.watch import ChangeWatcher
-from leadtui.sanitize import clean_line, clean_text
-from leadtui.scoring_rules import LoadedRules
-from leadtui.search import RANK_WITHIN, fts_query
 
 # (sort key, id) of the last row of a page; the next page starts after it.
 PageCursor = tuple[Any, int]
@@ -140,7 +142,7 @@ class Repository(
         awake_at: datetime | None = None,
         only: LeadFilter | None = None,
     ) -> list[Lead]:
-        """One page of a stage in one of leadtui.orders.ORDERS (hottest first
+        """One page of a stage in one of leadtui.domain.orders.ORDERS (hottest first
         by the rule score by default; by id on ties), one range scan of that
         order's index, always in display order. The page starts after the
         cursor `after`, or at `from_` (inclusive: a window re-read in place);

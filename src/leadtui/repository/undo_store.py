@@ -17,9 +17,10 @@ from datetime import datetime
 
 import sqlite_utils
 
-from leadtui.clock import age_label, from_iso, to_iso
-from leadtui.errors import InvalidInput, StaleLead
-from leadtui.models import Lead, Stage, Temperature
+from leadtui.domain.clock import age_label, from_iso, to_iso
+from leadtui.domain.errors import InvalidInput, StaleLead
+from leadtui.domain.models import Lead, Stage, Temperature
+from leadtui.domain.results import Replayed
 from leadtui.repository.details_store import (
     apply_fields,
     follow_up_on,
@@ -32,18 +33,6 @@ from leadtui.repository.rows import fetch_lead, with_custom
 
 class NothingToUndo(InvalidInput):
     """No action of this user is left to undo (or to redo)."""
-
-
-@dataclass(frozen=True)
-class Replayed:
-    """What an undo or redo did: "Undid: Lose 3 leads", and which leads."""
-
-    verb: str
-    label: str
-    lead_ids: tuple[int, ...]
-
-    def message(self) -> str:
-        return f"{self.verb}: {self.label}"
 
 
 # An action on a stack: its id (the journal's group) and its label.

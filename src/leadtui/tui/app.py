@@ -13,12 +13,12 @@ from textual.screen import Screen
 
 from leadtui import __version__, resources
 from leadtui.config import Settings, config_path
-from leadtui.errors import InvalidInput
+from leadtui.domain.errors import InvalidInput
 
 if TYPE_CHECKING:
     from leadtui.repository import Repository
-    from leadtui.tui.inbox import FirstPage
     from leadtui.tui.main_screen import MainScreen
+    from leadtui.tui.panes.inbox import FirstPage
 
 
 def _lead_commands() -> type[Provider]:
@@ -28,7 +28,7 @@ def _lead_commands() -> type[Provider]:
 
 
 def _import_commands() -> type[Provider]:
-    from leadtui.tui.import_dialog import ImportCommands
+    from leadtui.tui.dialogs.import_file import ImportCommands
 
     return ImportCommands
 

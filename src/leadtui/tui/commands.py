@@ -9,7 +9,15 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from leadtui.models import BANT_CRITERIA, BANT_PREFIX, Answer, Fit, Lifecycle, Source, Temperature
+from leadtui.domain.models import (
+    BANT_CRITERIA,
+    BANT_PREFIX,
+    Answer,
+    Fit,
+    Lifecycle,
+    Source,
+    Temperature,
+)
 
 Command = tuple[str, str, Callable[[object], None]]
 

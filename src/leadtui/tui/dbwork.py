@@ -12,7 +12,7 @@ from typing import Protocol, TypeVar, cast
 
 from textual.widget import Widget
 
-from leadtui.errors import Interrupted, LeadtuiError
+from leadtui.domain.errors import Interrupted, LeadtuiError
 from leadtui.repository import Repository
 
 T = TypeVar("T")

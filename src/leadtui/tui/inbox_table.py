@@ -6,7 +6,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable
 
 from leadtui.tui.cells import INBOX_COLUMNS
-from leadtui.tui.help import with_ids
+from leadtui.tui.dialogs.help import with_ids
 
 
 class InboxTable(DataTable[object]):

@@ -6,13 +6,13 @@ beside the others."""
 from textual.content import Content
 from textual.widgets import Static
 
-from leadtui import filters
-from leadtui.filters import LeadFilter
-from leadtui.orders import ORDERS, next_order
-from leadtui.tui.board import BoardPane
-from leadtui.tui.filter_dialog import FilterScreen
-from leadtui.tui.inbox import InboxPane
+from leadtui.domain import filters
+from leadtui.domain.filters import LeadFilter
+from leadtui.domain.orders import ORDERS, next_order
+from leadtui.tui.dialogs.filter import FilterScreen
 from leadtui.tui.moves import MovesScreen
+from leadtui.tui.panes.board import BoardPane
+from leadtui.tui.panes.inbox import InboxPane
 
 
 class ListViewScreen(MovesScreen):

@@ -23,40 +23,40 @@ from textual.widgets import (
     TabPane,
 )
 
+from leadtui.domain.kpis import DEFINITIONS
+from leadtui.domain.models import BANT_PREFIX, Lead, Stage, Temperature
 from leadtui.importing.convert import Converter
 from leadtui.importing.report import converted, rejects_path, summary, write_rejects
-from leadtui.kpis import DEFINITIONS
-from leadtui.models import BANT_PREFIX, Lead, Stage, Temperature
 from leadtui.repository import Repository, interrupt_reads
-from leadtui.tui.board import BoardPane, CardList
-from leadtui.tui.classify_dialog import ClassifyScreen
 from leadtui.tui.dbwork import WATCH_GROUP, WRITE_GROUP, run_db
-from leadtui.tui.detail import DetailPane
-from leadtui.tui.edit_dialog import EditLeadScreen
-from leadtui.tui.follow_up_dialog import (
+from leadtui.tui.dialogs.classify import ClassifyScreen
+from leadtui.tui.dialogs.edit import EditLeadScreen
+from leadtui.tui.dialogs.follow_up import (
     FollowUpAnswer,
     FollowUpScreen,
     HideAnswer,
     SnoozeAnswer,
 )
-from leadtui.tui.help import KeysScreen, describe, with_ids
-from leadtui.tui.import_dialog import ImportRequest, ImportScreen
-from leadtui.tui.inbox import FirstPage, InboxPane
-from leadtui.tui.inbox_table import InboxTable
-from leadtui.tui.kpi_pane import KpiPane
-from leadtui.tui.lead_form import LeadFormScreen
-from leadtui.tui.list_view import ListViewScreen
-from leadtui.tui.log_dialog import LogTouchScreen, TouchInput
-from leadtui.tui.merge_dialog import DupesScreen, MergeRequest, MergeScreen
-from leadtui.tui.moves import MovesScreen
-from leadtui.tui.quick_add import (
+from leadtui.tui.dialogs.help import KeysScreen, describe, with_ids
+from leadtui.tui.dialogs.import_file import ImportRequest, ImportScreen
+from leadtui.tui.dialogs.lead_form import LeadFormScreen
+from leadtui.tui.dialogs.log_touch import LogTouchScreen, TouchInput
+from leadtui.tui.dialogs.merge import DupesScreen, MergeRequest, MergeScreen
+from leadtui.tui.dialogs.quick_add import (
     MergeInto,
     NewLead,
     OpenLead,
     QuickAddResult,
     QuickAddScreen,
 )
-from leadtui.tui.search_dialog import Found, SearchScreen
+from leadtui.tui.dialogs.search import Found, SearchScreen
+from leadtui.tui.inbox_table import InboxTable
+from leadtui.tui.list_view import ListViewScreen
+from leadtui.tui.moves import MovesScreen
+from leadtui.tui.panes.board import BoardPane, CardList
+from leadtui.tui.panes.detail import DetailPane
+from leadtui.tui.panes.inbox import FirstPage, InboxPane
+from leadtui.tui.panes.kpi import KpiPane
 
 if TYPE_CHECKING:
     from leadtui.tui.app import LeadApp

@@ -13,16 +13,15 @@ from typing import TypeVar
 from textual.binding import Binding
 from textual.screen import Screen
 
-from leadtui import pipeline
-from leadtui.models import BANT_CRITERIA, BANT_YES_TO_QUALIFY, Lead, Stage
-from leadtui.repository import Repository
-from leadtui.repository.undo_store import Replayed
-from leadtui.repository.watch import ChangeWatcher
-from leadtui.tui.board import BoardPane
-from leadtui.tui.classify_dialog import ConfirmScreen
+from leadtui.domain import pipeline
+from leadtui.domain.models import BANT_CRITERIA, BANT_YES_TO_QUALIFY, Lead, Stage
+from leadtui.domain.results import Replayed
+from leadtui.repository import ChangeWatcher, Repository
 from leadtui.tui.dbwork import WRITE_GROUP, run_db
-from leadtui.tui.inbox import InboxPane
-from leadtui.tui.lose_dialog import LoseReasonScreen
+from leadtui.tui.dialogs.classify import ConfirmScreen
+from leadtui.tui.dialogs.lose import LoseReasonScreen
+from leadtui.tui.panes.board import BoardPane
+from leadtui.tui.panes.inbox import InboxPane
 from leadtui.tui.selection import Selection, WholeList
 
 T = TypeVar("T")

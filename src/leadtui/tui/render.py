@@ -12,9 +12,16 @@ from datetime import datetime
 from rich.text import Text
 from textual.content import Content
 
-from leadtui.clock import age_label
-from leadtui.models import BANT_CRITERIA, Answer, HistoryEntry, Lead, Temperature, format_money
-from leadtui.pipeline import rotting
+from leadtui.domain.clock import age_label
+from leadtui.domain.models import (
+    BANT_CRITERIA,
+    Answer,
+    HistoryEntry,
+    Lead,
+    Temperature,
+    format_money,
+)
+from leadtui.domain.pipeline import rotting
 from leadtui.tui import cells
 from leadtui.tui.cells import MARK, cell
 

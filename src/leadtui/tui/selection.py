@@ -5,8 +5,8 @@ one of them meanwhile."""
 from dataclasses import dataclass
 from datetime import datetime
 
-from leadtui.filters import LeadFilter
-from leadtui.models import Lead, Stage
+from leadtui.domain.filters import LeadFilter
+from leadtui.domain.models import Lead, Stage
 from leadtui.repository import Repository
 
 

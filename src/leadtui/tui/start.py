@@ -27,9 +27,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 from textual.widgets.data_table import ColumnKey
 
-from leadtui.clock import age_label, utc_now
-from leadtui.errors import LeadtuiError
-from leadtui.quick_inbox import QuickRow
+from leadtui.domain.clock import age_label, utc_now
+from leadtui.domain.errors import LeadtuiError
+from leadtui.repository.first_page import QuickRow
 from leadtui.tui.app import LeadApp
 from leadtui.tui.cells import inbox_cells, name_cell
 from leadtui.tui.inbox_table import InboxTable
@@ -111,9 +111,9 @@ class StartScreen(Screen[None]):
         """In a thread: import the rest, read the settings, open the file,
         and read the first page as the inbox will (the same rows, as leads)."""
         from leadtui.config import load_settings
-        from leadtui.models import Stage
+        from leadtui.domain.models import Stage
         from leadtui.repository import open_repository
-        from leadtui.tui.inbox import FirstPage
+        from leadtui.tui.panes.inbox import FirstPage
 
         app = self.app
         assert isinstance(app, LeadApp)

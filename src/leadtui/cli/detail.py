@@ -1,0 +1,194 @@
+"""`leadtui followup`, `due`, `set`, `dupes`, `merge`, `journal`, `undo`
+and `redo`: a lead's follow-up, its fields, its duplicates, who changed what,
+and taking your last change back, from the shell (added to the main group
+in cli.py)."""
+
+import sys
+from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
+
+import click
+
+from leadtui.cli import common
+from leadtui.cli.files import write_json_array
+from leadtui.domain.clock import parse_follow_up, parse_past, to_iso
+from leadtui.domain.merge_plan import MERGE_FIELDS, choices
+from leadtui.domain.models import Lead
+
+
+@click.command()
+@click.argument("lead_id", type=int)
+@click.argument("when")
+@common.db_option
+def followup(db_path: Path | None, lead_id: int, when: str) -> None:
+    """Set a lead's next follow-up: today, tomorrow, fri, 3d, 2w, 2026-12-01,
+    or "none" to clear it."""
+    repo = common.repository(db_path)
+    moment = None if when.strip().lower() == "none" else parse_follow_up(when, repo.clock())
+    lead = repo.set_follow_up(lead_id, moment)
+    day = f"{lead.follow_up_at:%a %d %b %Y}" if lead.follow_up_at else "none"
+    today = repo.clock().astimezone(UTC).date()
+    late = " (in the past)" if lead.follow_up_at and lead.follow_up_at.date() < today else ""
+    click.echo(f"#{lead.id} {lead.name}: follow up {day}{late}")
+
+
+@click.command()
+@click.option("--ahead", type=click.IntRange(0, 366), default=0, help="Also the next DAYS days.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@common.db_option
+def due(db_path: Path | None, ahead: int, as_json: bool) -> None:
+    """Open leads whose follow-up is today or overdue (and, with --ahead,
+    due in the next DAYS days), soonest first."""
+    repo = common.repository(db_path)
+    now = repo.clock()
+    until = datetime.combine(now.date() + timedelta(days=1 + ahead), time(), UTC)
+    leads: list[Lead] = []
+    after = None
+    while batch := repo.due_leads(until=until, after=after, limit=1000):
+        leads += batch
+        last = batch[-1]
+        after = (to_iso(last.follow_up_at) if last.follow_up_at else "", last.id)
+    if as_json:
+        write_json_array(sys.stdout, (lead.export_dict() for lead in leads))
+        return
+    for lead in leads:
+        day = lead.follow_up_at.date() if lead.follow_up_at else now.date()
+        late = "overdue" if day < now.date() else "today" if day == now.date() else "ahead"
+        click.echo(
+            f"{lead.id:>7}  {lead.follow_up_at:%Y-%m-%d}  {late:<8} {lead.stage.value:<11}"
+            f" {lead.name}" + (f" ({lead.company})" if lead.company else "")
+        )
+
+
+@click.command("set")
+@click.argument("lead_id", type=int)
+@click.argument("field")
+@click.argument("value")
+@common.db_option
+def set_field(db_path: Path | None, lead_id: int, field: str, value: str) -> None:
+    """Set one field of a lead: FIELD is one of name, email, phone, company,
+    title, source, owner, value, notes, expected_close (2027-01-31), tags
+    (comma-separated), custom.NAME, lifecycle, fit, or bant.budget /
+    bant.authority / bant.need / bant.timeline ("yes: a note"). An empty
+    VALUE clears it. Journaled in the lead's history."""
+    repo = common.repository(db_path)
+    before = repo.get_lead(lead_id)
+    lead = repo.update_fields(lead_id, {field: value})
+    old, new = before.field_text(field), lead.field_text(field)
+    if old == new:
+        click.echo(f"#{lead.id} {lead.name}: {field} unchanged")
+    else:
+        click.echo(f"#{lead.id} {lead.name}: {field} {old or '—'} → {new or '—'}")
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array of groups.")
+@common.db_option
+def dupes(db_path: Path | None, as_json: bool) -> None:
+    """Groups of leads that look like one person: the same email, phone
+    digits, or name at the same company. Merge them with `leadtui merge`."""
+    groups = common.repository(db_path).duplicate_groups()
+    if as_json:
+        records = ({"why": why, "leads": [lead.export_dict() for lead in leads]}
+                   for why, leads in groups)  # fmt: skip
+        write_json_array(sys.stdout, records)
+        return
+    for why, leads in groups:
+        click.echo(f"{why}:")
+        for lead in leads:
+            where = ", ".join(part for part in (lead.company, lead.stage.label) if part)
+            contact = " ".join(part for part in (lead.email, lead.phone) if part)
+            click.echo(f"  #{lead.id:<7} {lead.name} ({where}) {contact}".rstrip())
+    if not groups:
+        click.echo("no likely duplicates")
+
+
+@click.command()
+@click.argument("keep_id", type=int)
+@click.argument("other_id", type=int)
+@click.option(
+    "--take",
+    "takes",
+    multiple=True,
+    metavar="FIELD",
+    help="Take this field from OTHER_ID (repeatable); else the fuller value wins.",
+)
+@click.option("--keep", "keeps", multiple=True, metavar="FIELD", help="Keep KEEP_ID's value.")
+@click.option("--yes", "confirmed", is_flag=True, help="Merge without asking.")
+@common.db_option
+def merge(
+    db_path: Path | None,
+    keep_id: int,
+    other_id: int,
+    takes: tuple[str, ...],
+    keeps: tuple[str, ...],
+    confirmed: bool,
+) -> None:
+    """Merge lead OTHER_ID into KEEP_ID: every touch, stage change, tag and
+    custom field moves over, OTHER_ID is deleted, and the merge is journaled.
+    Conflicting fields are shown side by side first."""
+    picks = {field: "other" for field in takes} | {field: "keep" for field in keeps}
+    unknown = set(picks) - set(MERGE_FIELDS)
+    if unknown:
+        raise click.UsageError(f"not a merge field: {', '.join(sorted(unknown))}")
+    repo = common.repository(db_path)
+    keep, other = repo.get_lead(keep_id), repo.get_lead(other_id)
+    click.echo(f"{'':<10} {'keep #' + str(keep.id):<30} {'merge in #' + str(other.id)}")
+    for choice in choices(keep, other):
+        side = picks.get(choice.field, choice.default)
+        left, right = ("◀", " ") if side == "keep" else (" ", "▶")
+        mine, theirs = _cut(choice.keep or "—"), choice.other or "—"
+        click.echo(f"{choice.field:<10}{left}{mine:<30}{right}{theirs}")
+    if not confirmed:
+        if not sys.stdin.isatty():
+            raise click.ClickException("merging deletes a lead: pass --yes to confirm")
+        click.confirm(f"Merge #{other.id} into #{keep.id}?", abort=True, err=True)
+    lead = repo.merge_leads(keep.id, other.id, picks=picks, seen=(keep, other))
+    click.echo(f"#{lead.id} {lead.name}: merged #{other.id} in")
+
+
+@click.command()
+@common.db_option
+def undo(db_path: Path | None) -> None:
+    """Undo your last change (a move, a bulk move, an edit, a follow-up, a
+    touch, a pin), here or in the TUI, unless someone changed it since."""
+    click.echo(common.repository(db_path).undo().message())
+
+
+@click.command()
+@common.db_option
+def redo(db_path: Path | None) -> None:
+    """Redo the change you undid last (if you have changed nothing since)."""
+    click.echo(common.repository(db_path).redo().message())
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= 28 else text[:27] + "…"
+
+
+@click.command()
+@click.option("--actor", help="Only what this person did (their OS user name).")
+@click.option("--since", help="From this day on: 2026-11-01, or 3d, 2w, yesterday.")
+@click.option("--limit", type=click.IntRange(1, 100_000), default=50, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@common.db_option
+def journal(
+    db_path: Path | None, actor: str | None, since: str | None, limit: int, as_json: bool
+) -> None:
+    """Who did what, across every lead, newest first: moves, touches and
+    edits, each with its actor and time."""
+    repo = common.repository(db_path)
+    start = parse_past(since, repo.clock()) if since else None
+    entries = repo.journal(actor=actor, since=start, limit=limit)
+    if as_json:
+        records = ({"lead_id": lead_id, "lead": name} | entry.export_dict()
+                   for lead_id, name, entry in entries)  # fmt: skip
+        write_json_array(sys.stdout, records)
+        return
+    for lead_id, name, entry in entries:
+        click.echo(
+            f"{entry.at:%Y-%m-%d %H:%M}  {entry.actor:<10} #{lead_id} {name}: {entry.described()}"
+        )
+
+
+COMMANDS = (followup, due, set_field, dupes, merge, journal, undo, redo)

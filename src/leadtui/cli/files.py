@@ -1,0 +1,360 @@
+"""`leadtui import` and `leadtui export`: leads in from other systems' files,
+and out to CSV, JSON or JSON Lines."""
+
+import csv
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, nullcontext
+from pathlib import Path
+from typing import IO, Any
+
+import click
+
+from leadtui.cli import common
+from leadtui.domain.errors import LeadtuiError
+from leadtui.domain.models import EXPORT_FIELDS, TAG_SEPARATOR, Lead, Source, Stage
+from leadtui.domain.results import DUPLICATE_POLICIES, ImportOutcome
+from leadtui.importing.convert import Converter
+from leadtui.importing.plan import Overrides, Plan, make_plan
+from leadtui.importing.reading import open_table
+from leadtui.importing.report import (
+    converted,
+    notes_lines,
+    preview,
+    rejects_path,
+    sample_line,
+    summary,
+    write_rejects,
+)
+
+_SHOWN_PROBLEMS = 50
+# OWASP: a cell starting with one of these is a formula to a spreadsheet.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+HISTORY_COLUMNS = (
+    "type", "at", "actor", "from", "to", "reason", "kind", "direction", "note", "body", "field",
+    "old", "new",
+)  # fmt: skip
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--map", "maps", multiple=True, help='"Column=field", "Column=ignore", "Column=custom".'
+)
+@click.option(
+    "--value-map",
+    "value_maps",
+    multiple=True,
+    help='stage:"Nurturing=engaged" (also temperature:, source:).',
+)
+@click.option(
+    "--mapping",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A saved mapping (JSON) to apply.",
+)
+@click.option(
+    "--save-mapping",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Save the mapping used, for next time.",
+)
+@click.option(
+    "--day-first/--month-first",
+    default=None,
+    help="Read 03/04/2025 as 3 April (default: detected).",
+)
+@click.option(
+    "--on-duplicate",
+    type=click.Choice(DUPLICATE_POLICIES),
+    default="skip",
+    show_default=True,
+    help="A row with the email or phone of an existing lead.",
+)
+@click.option("--strict", is_flag=True, help="Any bad row rejects the whole file.")
+@click.option(
+    "--dry-run", is_flag=True, help="Show the mapping, samples and problems; write nothing."
+)
+@click.option(
+    "--rejects",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the rejected rows (default: FILE.rejects.csv beside FILE).",
+)
+@common.db_option
+def import_file(
+    db_path: Path | None,
+    file: Path,
+    maps: tuple[str, ...],
+    value_maps: tuple[str, ...],
+    mapping: Path | None,
+    save_mapping: Path | None,
+    day_first: bool | None,
+    on_duplicate: str,
+    strict: bool,
+    dry_run: bool,
+    rejects: Path | None,
+) -> None:
+    """Import leads from a CSV, JSON or JSON Lines file (one transaction).
+
+    Columns are mapped from their headers (Salesforce, HubSpot, SuiteCRM,
+    EspoCRM and Pipedrive spellings); the rest are kept as custom fields. Bad
+    rows are reported with their line and written to FILE.rejects.csv; the
+    exit code is 1 if any row was rejected.
+    """
+    said = Overrides(day_first=day_first)
+    for spec in maps:
+        said.add_column(spec)
+    for spec in value_maps:
+        said.add_value(spec)
+    overrides = Overrides.load(mapping).merged(said) if mapping else said
+    repo = common.repository(db_path)
+    plan = make_plan(open_table(file), overrides)
+    if save_mapping:
+        _effective(plan, overrides).save(save_mapping)
+    converter = Converter(plan)
+    if dry_run:
+        _print_preview(plan)
+        outcome = repo.import_leads(converted(converter), on_duplicate=on_duplicate, dry_run=True)
+    else:
+        with _progress(plan.table.approx_rows) as advance:
+            outcome = repo.import_leads(
+                converted(converter),
+                on_duplicate=on_duplicate,
+                strict=strict,
+                progress=advance,
+                expected_rows=plan.table.approx_rows,
+            )
+    _print_problems(outcome)
+    for line in notes_lines(converter):
+        click.echo(line)
+    click.echo(summary(outcome, dry_run=dry_run))
+    if not dry_run and (outcome.rejected or outcome.skipped):
+        target = rejects or rejects_path(file)
+        written = write_rejects(target, plan.table.headers, outcome)
+        rows = "row" if written == 1 else "rows"
+        click.echo(f"{written:,} {rows} not imported, with the reasons, are in {target}")
+    if strict and outcome.rejected:
+        raise click.ClickException(
+            f"nothing imported: --strict and {len(outcome.rejected):,} bad rows"
+        )
+    if outcome.rejected:
+        sys.exit(1)
+
+
+def _effective(plan: Plan, overrides: Overrides) -> Overrides:
+    """The mapping as run, column by column, so a repeat import is identical."""
+    columns = {}
+    for header, target in zip(plan.table.headers, plan.targets, strict=True):
+        if target.kind == "field":
+            columns[header] = target.name
+        elif target.kind == "custom":
+            columns[header] = "custom" if target.name == header else f"custom:{target.name}"
+        else:
+            columns[header] = "ignore"
+    return Overrides(columns, overrides.values, plan.day_first)
+
+
+def _print_preview(plan: Plan) -> None:
+    shown = preview(plan)
+    click.echo(f"{plan.table.path}: {shown.description}")
+    click.echo("\nColumns:")
+    width = min(max((len(h) for h, _ in shown.mapping), default=0), 40)
+    for header, target in shown.mapping:
+        click.echo(f"  {header:<{width}}  → {target}")
+    click.echo(f"\nDates read as {shown.day_order}")
+    click.echo(f"\nThe first rows as they would be stored ({len(shown.samples)}):")
+    for lead in shown.samples:
+        click.echo(f"  {sample_line(lead)}")
+    click.echo("")
+
+
+def _print_problems(outcome: ImportOutcome) -> None:
+    problems = sorted(outcome.rejected, key=lambda p: p.line)
+    for problem in problems[:_SHOWN_PROBLEMS]:
+        click.echo(f"line {problem.line}: {problem.reason}", err=True)
+    if len(problems) > _SHOWN_PROBLEMS:
+        click.echo(f"… and {len(problems) - _SHOWN_PROBLEMS:,} more bad rows", err=True)
+    for duplicate in outcome.skipped[:10]:
+        click.echo(
+            f"line {duplicate.line}: duplicate of lead #{duplicate.lead_id} ({duplicate.why});"
+            " skipped",
+            err=True,
+        )
+    if len(outcome.skipped) > 10:
+        click.echo(f"… and {len(outcome.skipped) - 10:,} more duplicates skipped", err=True)
+
+
+@contextmanager
+def _progress(total: int) -> Iterator[Any]:
+    """A Rich progress bar (rows, rows per second) on a terminal; silence
+    when stdout is piped or redirected."""
+    if not sys.stdout.isatty():
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    columns = (
+        TextColumn("importing"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]}"),
+    )
+    with Progress(*columns, transient=True) as bar:
+        task = bar.add_task("import", total=max(total - 1, 1), rate="")
+
+        def advance(rows: int) -> None:
+            bar.advance(task, rows)
+            speed = bar.tasks[0].speed
+            bar.update(task, rate=f"{speed:,.0f} rows/s" if speed else "")
+
+        yield advance
+
+
+# -------------------------------------------------------------------- export
+
+
+@click.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "jsonl", "csv"]),
+    default="json",
+    show_default=True,
+)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file instead of stdout (replaced only when complete).",
+)
+@click.option("--stage", type=click.Choice([s.value for s in Stage]))
+@click.option("--source", type=click.Choice([s.value for s in Source]))
+@click.option("--owner")
+@click.option(
+    "--with-history",
+    is_flag=True,
+    help="Add stage changes and touches (JSON: nested; CSV: a second file).",
+)
+@click.option("--raw", is_flag=True, help="CSV: leave cells starting with = + - @ as they are.")
+@common.db_option
+def export(
+    db_path: Path | None,
+    fmt: str,
+    output: Path | None,
+    stage: str | None,
+    source: str | None,
+    owner: str | None,
+    with_history: bool,
+    raw: bool,
+) -> None:
+    """Export leads (all, or one stage, source or owner) with their custom fields.
+
+    CSV cells that a spreadsheet would run as a formula are prefixed with '
+    (OWASP's advice) unless --raw; `leadtui import` removes the prefix again.
+    """
+    repo = common.repository(db_path)
+    if fmt == "csv" and with_history and output is None:
+        raise click.UsageError("--with-history with CSV writes a second file: give --output")
+    leads = repo.all_leads(
+        stage=Stage(stage) if stage else None, source=source, owner=owner, custom=True
+    )
+    batches = _batches(leads, 1000)
+    if fmt != "csv":
+        records = _json_records(repo, batches, with_history)
+        with _output(output) as handle:
+            if fmt == "json":
+                write_json_array(handle, records)
+            else:
+                for record in records:
+                    handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+        return
+    names = repo.custom_field_names()
+    columns = [*EXPORT_FIELDS, *(f"custom.{name}" for name in names)]
+    history_path = output.with_name(f"{output.stem}.history.csv") if output else None
+    second = _output(history_path) if history_path else nullcontext()
+    with _output(output) as handle, second as history:
+        writer = csv.writer(handle)
+        writer.writerow(columns)
+        history_writer = csv.writer(history) if history else None
+        if history_writer:
+            history_writer.writerow(["lead_id", *HISTORY_COLUMNS])
+        for batch in batches:
+            for lead in batch:
+                record = lead.export_dict()
+                record["tags"] = TAG_SEPARATOR.join(lead.tags)
+                cells = [record[c] if c in record else lead.field_text(c) for c in EXPORT_FIELDS]
+                cells += [lead.custom.get(n) for n in names]
+                writer.writerow([_cell(cell, raw) for cell in cells])
+            if history_writer:
+                for lead_id, entries in repo.histories(batch[0].id, batch[-1].id).items():
+                    for entry in entries:
+                        row = entry.export_dict()
+                        cells = [lead_id, *(row.get(column) for column in HISTORY_COLUMNS)]
+                        history_writer.writerow([_cell(cell, raw) for cell in cells])
+
+
+def _batches(leads: Iterable[Lead], size: int) -> Iterator[list[Lead]]:
+    batch: list[Lead] = []
+    for lead in leads:
+        batch.append(lead)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _json_records(
+    repo: Any, batches: Iterator[list[Lead]], with_history: bool
+) -> Iterator[dict[str, Any]]:
+    for batch in batches:
+        histories = repo.histories(batch[0].id, batch[-1].id) if with_history else {}
+        for lead in batch:
+            record = lead.export_dict()
+            if with_history:
+                record["history"] = [e.export_dict() for e in histories.get(lead.id, [])]
+            yield record
+
+
+def neutralise(text: str) -> str:
+    """'=HYPERLINK(…)' → "'=HYPERLINK(…)": shown as text, never run."""
+    return f"'{text}" if text.startswith(FORMULA_START) else text
+
+
+def _cell(value: Any, raw: bool) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str) and not raw:
+        return neutralise(value)
+    return value
+
+
+@contextmanager
+def _output(path: Path | None) -> Iterator[IO[str]]:
+    """stdout, or a temp file renamed over `path` only once fully written."""
+    if path is None:
+        yield sys.stdout
+        return
+    if not path.parent.is_dir():
+        raise LeadtuiError(f"cannot write {path}: directory {path.parent} does not exist")
+    try:
+        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    except OSError as error:
+        raise LeadtuiError(f"cannot write {path}: {error.strerror}") from None
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            yield stream
+        Path(temp).replace(path)
+    finally:
+        Path(temp).unlink(missing_ok=True)
+
+
+def write_json_array(handle: IO[str], records: Iterable[dict[str, Any]]) -> None:
+    """Stream a JSON array, one record per line, without holding it in memory."""
+    handle.write("[")
+    for index, record in enumerate(records):
+        handle.write(",\n" if index else "\n")
+        handle.write(json.dumps(record, ensure_ascii=False))
+    handle.write("\n]\n")

@@ -1,0 +1,388 @@
+"""The `leadtui` command: no subcommand opens the TUI; subcommands script it.
+
+The CLI and the TUI call the same repository API and never reach into each
+other; textual is imported only when the TUI is opened.
+"""
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from leadtui import __version__, paths, resources
+from leadtui.cli import common
+from leadtui.cli.detail import COMMANDS as detail_commands
+from leadtui.cli.files import export, import_file, write_json_array
+from leadtui.cli.kpi import kpi, setting, spend
+from leadtui.cli.score import score
+from leadtui.config import load_settings
+from leadtui.domain import quickadd
+from leadtui.domain.clock import parse_past, utc_now
+from leadtui.domain.dedupe import duplicate_line
+from leadtui.domain.errors import LeadtuiError
+from leadtui.domain.models import (
+    BANT_CRITERIA,
+    BANT_YES_TO_QUALIFY,
+    ActivityKind,
+    Lead,
+    Source,
+    Stage,
+    build_draft,
+    format_money,
+)
+from leadtui.domain.pipeline import qualifies
+from leadtui.domain.score_text import score_lines, score_record
+from leadtui.repository import (
+    SCHEMA_VERSION,
+    Repository,
+    backup_database,
+    check_database,
+    open_repository,
+    restore_database,
+)
+
+
+class LeadtuiGroup(click.Group):
+    """Turns every LeadtuiError into one line on stderr and exit code 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except LeadtuiError as error:
+            raise click.ClickException(str(error)) from None
+
+
+def _demo_repository() -> Repository:
+    """The demo database, built from sample_data/ the first time."""
+    from leadtui.demo import build_sample_database
+
+    path = paths.demo_db_path()
+    if not path.exists():
+        build_sample_database(path, resources.sample_data_dir(), utc_now())
+    return open_repository(path)
+
+
+@click.group(
+    cls=LeadtuiGroup,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+@click.version_option(__version__, prog_name="leadtui")
+@common.db_option
+@click.option(
+    "--demo", is_flag=True, help="Open the demo database (made from sample_data on first use)."
+)
+@click.pass_context
+def main(ctx: click.Context, db_path: Path | None, demo: bool) -> None:
+    """A keyboard-first console for a sales team's leads.
+
+    With no command, opens the TUI on the database.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    if demo and db_path:
+        raise click.UsageError("--demo and --db name different databases; pick one")
+    settings = load_settings()  # a broken config.toml stops here, in one line
+    repo = _demo_repository() if demo else common.repository(None)
+    from leadtui.tui.app import LeadApp  # only the TUI needs textual
+
+    LeadApp(repo, settings).run()
+
+
+@main.command()
+@click.argument("name")
+@click.option("--email")
+@click.option("--phone")
+@click.option("--company")
+@click.option("--title")
+@click.option("--source", type=click.Choice([s.value for s in Source]), default="other")
+@click.option("--owner")
+@click.option("--value", default="0", help="Expected deal value, e.g. 5000, 5k, 1.2m.")
+@common.db_option
+def add(db_path: Path | None, value: str, **fields: str | None) -> None:
+    """Add a lead; prints its id."""
+    draft = build_draft(value_cents=value, **fields)
+    click.echo(common.repository(db_path).add_lead(draft))
+
+
+@main.command()
+@click.argument("text")
+@click.option("--anyway", is_flag=True, help="Add even if it looks like an existing lead.")
+@click.option("--merge", is_flag=True, help="Merge into the existing lead it looks like.")
+@common.db_option
+def quick(db_path: Path | None, text: str, anyway: bool, merge: bool) -> None:
+    """Add a lead from one line, e.g.
+
+    leadtui quick 'Jane Doe <jane@acme.io> @Acme Corp $5k #referral !fri "met at expo"'
+
+    A possible duplicate (same email, phone, or name at the same company)
+    stops the add unless --anyway or --merge.
+    """
+    repo = common.repository(db_path)
+    understood = quickadd.understand(text, repo.clock())
+    for line in quickadd.preview_lines(understood):
+        click.echo(f"  {line}")
+    if understood.draft is None:
+        field, message = next(iter(understood.errors.items()))
+        raise LeadtuiError(f"{field.removesuffix('_cents').replace('_', '-')}: {message}")
+    draft, parsed = understood.draft, understood.line
+    dupes = repo.possible_duplicates(
+        email=draft.email, phone=draft.phone, name=draft.name, company=draft.company
+    )
+    for lead, why in dupes:
+        click.echo(duplicate_line(lead, why), err=True)
+    if dupes and merge:
+        lead = repo.merge_details(
+            dupes[0][0].id, draft, tags=parsed.tags, follow_up_at=understood.follow_up_at
+        )
+        click.echo(f"merged into #{lead.id} {lead.name}")
+        return
+    if dupes and not anyway:
+        raise LeadtuiError("not added: it looks like an existing lead (--anyway or --merge)")
+    lead_id = repo.add_lead(draft, tags=parsed.tags, follow_up_at=understood.follow_up_at)
+    click.echo(lead_id)
+
+
+@main.command("list")
+@click.option("--stage", type=click.Choice([s.value for s in Stage]))
+@click.option("--source", type=click.Choice([s.value for s in Source]))
+@click.option("--owner")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@common.db_option
+def list_leads(
+    db_path: Path | None, stage: str | None, source: str | None, owner: str | None, as_json: bool
+) -> None:
+    """List leads in id order (optionally one stage, source or owner)."""
+    leads = common.repository(db_path).all_leads(
+        stage=Stage(stage) if stage else None, source=source, owner=owner, custom=as_json
+    )
+    if as_json:
+        write_json_array(sys.stdout, (lead.export_dict() for lead in leads))
+        return
+    for lead in leads:
+        click.echo(
+            f"{lead.id:>7}  {lead.stage.value:<11} {lead.score:>3}  "
+            f"{format_money(lead.value_cents):>12}  {lead.name}"
+            + (f" ({lead.company})" if lead.company else "")
+        )
+
+
+@main.command()
+@click.argument("lead_id", type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print the lead and its history as JSON.")
+@common.db_option
+def show(db_path: Path | None, lead_id: int, as_json: bool) -> None:
+    """Show one lead, its classification, score reasons and whole history
+    (stage changes, touches and edits, newest first)."""
+    # The whole history: a script asking for one lead wants all of it.
+    lead, history, scores = common.repository(db_path).lead_page(lead_id, limit=-1)
+    if as_json:
+        record = lead.export_dict() | {
+            "score_reasons": score_record(scores)["rule"]["reasons"],
+            "win_chance_factors": (score_record(scores)["learned"] or {}).get("factors", []),
+            "history": [entry.export_dict() for entry in history],
+        }
+        click.echo(json.dumps(record, ensure_ascii=False, indent=2))
+        return
+    _echo_lead(lead)
+    click.echo("")
+    for line in score_lines(scores):
+        click.echo(line)
+    click.echo("\nHistory:")
+    for entry in history:
+        click.echo(f"  {entry.at:%Y-%m-%d %H:%M}  {entry.actor:<10} {entry.described()}")
+
+
+def _echo_lead(lead: Lead) -> None:
+    rows = {
+        "Lead": f"#{lead.id} {lead.name}",
+        "Company": lead.company,
+        "Title": lead.title,
+        "Email": lead.email,
+        "Phone": lead.phone,
+        "Source": lead.source.value,
+        "Owner": lead.owner,
+        "Stage": lead.stage.label,
+        "Temperature": lead.temperature.value,
+        "Score": str(lead.score),
+        "Value": format_money(lead.value_cents),
+        "Lost reason": lead.lost_reason,
+        "Notes": lead.notes,
+        "Tags": ", ".join(lead.tags),
+        "Lifecycle": lead.lifecycle.label,
+        "Fit": lead.fit.value,
+        "BANT": " · ".join(
+            f"{c} {lead.bant_answer(c).text()}" for c in BANT_CRITERIA if c in lead.bant
+        ),
+        "Follow-up": f"{lead.follow_up_at:%a %d %b %Y}" if lead.follow_up_at else None,
+    }
+    for label, value in rows.items():
+        if value:
+            click.echo(f"{label + ':':<13}{value}")
+    if lead.custom:
+        click.echo("\nCustom fields:")
+        for name, value in lead.custom.items():
+            click.echo(f"  {name}: {value}")
+
+
+def _move_command(name: str, help_text: str) -> None:
+    @main.command(name, help=f"{help_text} Several ids move together: all or none, one undo.")
+    @click.argument("lead_ids", type=int, nargs=-1, required=True)
+    @common.db_option
+    def command(db_path: Path | None, lead_ids: tuple[int, ...]) -> None:
+        moved = common.repository(db_path).move_many(name, [(i, None) for i in lead_ids])
+        for lead in moved:
+            click.echo(f"#{lead.id} {lead.name}: {lead.stage.label}")
+
+
+@main.command()
+@click.argument("lead_id", type=int)
+@click.option("--yes", "qualify_anyway", is_flag=True, help="Qualify even on thin BANT.")
+@common.db_option
+def advance(db_path: Path | None, lead_id: int, qualify_anyway: bool) -> None:
+    """Move a lead to the next stage. Qualifying it with fewer than 3 BANT
+    answers of yes asks first (or needs --yes when not at a terminal)."""
+    repo = common.repository(db_path)
+    lead = repo.get_lead(lead_id)
+    thin = lead.bant_yes() < BANT_YES_TO_QUALIFY
+    if thin and not qualify_anyway and qualifies(lead.stage):
+        question = (
+            f"#{lead.id} {lead.name}: only {lead.bant_yes()} of {len(BANT_CRITERIA)} BANT"
+            " answers are yes. Qualify anyway?"
+        )
+        if not sys.stdin.isatty():
+            raise click.ClickException(f"{question} Pass --yes to qualify it.")
+        click.confirm(question, abort=True, err=True)
+    lead = repo.advance(lead_id, seen=lead.stage)
+    click.echo(f"#{lead.id} {lead.name}: {lead.stage.label}")
+
+
+_move_command("back", "Move leads back one stage (advanced by mistake).")
+_move_command("win", "Mark leads won.")
+_move_command("reopen", "Reopen won or lost leads at the stage they closed from.")
+
+
+@main.command()
+@click.argument("lead_ids", type=int, nargs=-1, required=True)
+@click.option("--reason", required=True, help="Why it was lost (required).")
+@common.db_option
+def lose(db_path: Path | None, lead_ids: tuple[int, ...], reason: str) -> None:
+    """Mark leads lost, with one reason. Several ids move together: all or
+    none, one undo."""
+    moved = common.repository(db_path).move_many(
+        "lose", [(i, None) for i in lead_ids], reason=reason
+    )
+    for lead in moved:
+        click.echo(f"#{lead.id} {lead.name}: {lead.stage.label} ({lead.lost_reason})")
+
+
+@main.command("log")
+@click.argument("lead_id", type=int)
+@click.option(
+    "--kind", type=click.Choice([k.value for k in ActivityKind]), required=True, help="What it was."
+)
+@click.option("--direction", type=click.Choice(["inbound", "outbound"]), help="Who reached out.")
+@click.option("--note", default="", help="What happened, in a line.")
+@click.option("--body", default="", help="The whole text (an email, the minutes); - reads stdin.")
+@click.option("--at", "when", default="", help="When: 2h, 3d, yesterday, 2026-11-20 (default now).")
+@common.db_option
+def log_touch(
+    db_path: Path | None,
+    lead_id: int,
+    kind: str,
+    direction: str | None,
+    note: str,
+    body: str,
+    when: str,
+) -> None:
+    """Log a touch (email, call, meeting, content, social, note) on a lead."""
+    repo = common.repository(db_path)
+    text = sys.stdin.read() if body == "-" else body
+    lead = repo.log_touch(
+        lead_id, ActivityKind(kind), note, direction, at=parse_past(when, repo.clock()), body=text
+    )
+    click.echo(f"#{lead.id} {lead.name}: logged {kind}; score {lead.score} ({lead.temperature})")
+
+
+@main.command()
+@click.option(
+    "--db",
+    "db_path",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="New database file to write (must not exist).",
+)
+@click.option(
+    "--leads", "count", type=click.IntRange(1, 10_000_000), default=1000, show_default=True
+)
+@click.option("--seed", type=int, default=1, show_default=True)
+def demo(db_path: Path, count: int, seed: int) -> None:
+    """Write a deterministic synthetic data set (leads, stage history, touches)."""
+    from rich.progress import Progress
+
+    from leadtui.demo import build_synthetic_database
+
+    with Progress(transient=True, console=common.stderr_console()) as progress:
+        task = progress.add_task("Generating leads", total=count)
+        written = build_synthetic_database(
+            db_path,
+            count,
+            seed,
+            utc_now(),
+            progress=lambda done: progress.advance(task, done),
+        )
+    click.echo(f"wrote {written} leads to {db_path}")
+
+
+@main.group()
+def db() -> None:
+    """Check, back up and restore the database file."""
+
+
+@db.command()
+@common.db_option
+def check(db_path: Path | None) -> None:
+    """Integrity check, schema version, file sizes, sharing permissions.
+    Exits 1 if the file is damaged."""
+    report = check_database(common.database_path(db_path))
+    click.echo(f"database:       {report.path}")
+    click.echo(f"schema version: {report.schema_version} (this leadtui: {SCHEMA_VERSION})")
+    click.echo(f"journal mode:   {report.journal_mode}")
+    click.echo(f"size:           {report.database_bytes:,} bytes, WAL {report.wal_bytes:,} bytes")
+    click.echo(f"leads:          {report.leads:,}")
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}")
+    if not report.healthy:
+        raise LeadtuiError(f"integrity check failed: {report.problems[0]}")
+    click.echo("integrity:      ok")
+
+
+@db.command()
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+@common.db_option
+def backup(db_path: Path | None, target: Path) -> None:
+    """Write a consistent copy to TARGET while others keep working."""
+    size = backup_database(common.database_path(db_path), target)
+    click.echo(f"backed up to {target} ({size:,} bytes)")
+
+
+@db.command()
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@common.db_option
+def restore(db_path: Path | None, source: Path, yes: bool) -> None:
+    """Replace the database's contents with the backup SOURCE."""
+    path = common.database_path(db_path)
+    if not yes:
+        click.confirm(f"Replace everything in {path} with {source}?", abort=True, err=True)
+    leads = restore_database(path, source)
+    click.echo(f"restored {leads:,} leads from {source} into {path}")
+
+
+# The scoring, KPI, import/export and follow-up/field commands live in their
+# own modules.
+main.add_command(score)
+for command in (kpi, spend, setting, import_file, export, *detail_commands):
+    main.add_command(command)

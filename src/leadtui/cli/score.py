@@ -1,0 +1,128 @@
+"""`leadtui score ...`: the scoring rules, both scores of a lead, training,
+evaluation, pinning and refresh (added to the main group in cli.py)."""
+
+import json
+from pathlib import Path
+
+import click
+
+from leadtui.cli import common
+from leadtui.domain.errors import LeadtuiError
+from leadtui.domain.models import Temperature
+from leadtui.domain.score_text import score_lines, score_record
+
+
+@click.group()
+def score() -> None:
+    """The rule score and the learned win chance: rules, reasons, training."""
+
+
+@score.command("rules")
+def score_rules() -> None:
+    """Print the scoring rules in effect and the file they come from."""
+    from leadtui.domain.scoring_rules import load_rules, user_rules_path
+
+    loaded = load_rules()
+    click.echo(f"# rules in effect: {loaded.origin}")
+    click.echo(f"# to override, edit {user_rules_path()} (or set $LEADTUI_RULES)")
+    click.echo(loaded.text.rstrip())
+
+
+@score.command("show")
+@click.argument("lead_id", type=int)
+@click.option("--json", "as_json", is_flag=True)
+@common.db_option
+def score_show(db_path: Path | None, lead_id: int, as_json: bool) -> None:
+    """Both scores of a lead, with the reasons behind them."""
+    details = common.repository(db_path).score_details(lead_id)
+    if as_json:
+        click.echo(json.dumps(score_record(details), ensure_ascii=False, indent=2))
+        return
+    for line in score_lines(details):
+        click.echo(line)
+
+
+@score.command("train")
+@common.db_option
+def score_train(db_path: Path | None) -> None:
+    """Learn the win chance from the closed leads and apply it to the open ones."""
+    report = common.repository(db_path).train_model()
+    if report.model is None:
+        raise LeadtuiError(f"not trained: {report.reason}")
+    model = report.model
+    click.echo(
+        f"trained on {model.n_won + model.n_lost:,} closed leads ({model.n_won:,} won,"
+        f" {model.n_lost:,} lost) in {report.seconds:.1f} s; {len(model.specs)} features;"
+        f" win chance changed for {report.changed:,} open leads"
+    )
+    click.echo("strongest factors (× odds of winning):")
+    for factor in model.strongest():
+        click.echo(f"  {factor.label}")
+
+
+@score.command("evaluate")
+@click.option(
+    "--label-field",
+    help="Evaluate on every lead whose FIELD (a column or custom field) holds 0/1 or yes/no.",
+)
+@click.option(
+    "--test-fraction", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.3
+)
+@click.option("--seed", type=int, default=1, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@common.db_option
+def score_evaluate(
+    db_path: Path | None, label_field: str | None, test_fraction: float, seed: int, as_json: bool
+) -> None:
+    """Train on part of the closed leads, score the rest, and report how well
+    the learned score ranked them (ROC AUC, log loss, win rate per decile)."""
+    result = common.repository(db_path).evaluate_model(
+        label_field=label_field, test_fraction=test_fraction, seed=seed
+    )
+    if as_json:
+        click.echo(json.dumps(result.as_dict(), indent=2))
+        return
+    click.echo(
+        f"trained on {result.n_train:,} leads, tested on {result.n_test:,} held out (seed {seed})"
+    )
+    click.echo(f"ROC AUC   {_fixed(result.auc)}  (0.5 is a coin toss, 1.0 a perfect ranking)")
+    click.echo(
+        f"log loss  {_fixed(result.log_loss)}  (guessing the base rate for everyone:"
+        f" {_fixed(result.baseline_log_loss)})"
+    )
+    click.echo("win rate per decile of predicted chance (1 = lowest):")
+    click.echo("  decile  leads  predicted      actual")
+    for d in result.deciles:
+        click.echo(
+            f"  {d.number:>6}  {d.count:>5}  {d.low:>4.0%} to {d.high:>4.0%}  {d.win_rate:>6.0%}"
+        )
+    click.echo("strongest factors (× odds of winning):")
+    for factor in result.strongest:
+        click.echo(f"  {factor.label}")
+
+
+def _fixed(number: float | None) -> str:
+    return "n/a" if number is None else f"{number:.3f}"
+
+
+@score.command("pin")
+@click.argument("lead_id", type=int)
+@click.argument("temperature", type=click.Choice([*(t.value for t in Temperature), "auto"]))
+@common.db_option
+def score_pin(db_path: Path | None, lead_id: int, temperature: str) -> None:
+    """Pin a lead's temperature by hand, or `auto` to let the score set it."""
+    chosen = None if temperature == "auto" else Temperature(temperature)
+    lead = common.repository(db_path).pin_temperature(lead_id, chosen)
+    state = "pinned" if lead.temperature_pinned else f"from score {lead.score}"
+    click.echo(f"#{lead.id} {lead.name}: {lead.temperature.value} ({state})")
+
+
+@score.command("refresh")
+@click.option("--all", "everything", is_flag=True, help="Rescore every open lead.")
+@common.db_option
+def score_refresh(db_path: Path | None, everything: bool) -> None:
+    """Rescore the leads whose score is due (time-window rules) or, after a
+    rules change, every open lead. The TUI does this by itself."""
+    repo = common.repository(db_path)
+    count = repo.rescore_open_leads() if everything else repo.refresh_scores()
+    click.echo(f"rescored {count:,} leads")

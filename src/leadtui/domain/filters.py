@@ -1,0 +1,123 @@
+"""The inbox and board filter: which leads a rep wants to see (source, owner,
+temperature, a score range, overdue, rotting), typed as one line
+(`source:referral owner:maria hot score:50-80 overdue`) or built from the
+palette, and spelled as SQL conditions for the repository. Pure."""
+
+import re
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from leadtui.domain.clock import to_iso
+from leadtui.domain.errors import InvalidInput
+from leadtui.domain.models import Source, Temperature
+from leadtui.domain.pipeline import ROTTING_DAYS
+from leadtui.domain.sanitize import clean_line
+
+_SCORE = re.compile(r"^(\d{1,3})?-(\d{1,3})?$|^(\d{1,3})\+?$")
+SYNTAX = "source:NAME owner:NAME hot|warm|cold score:50-80 overdue rotting"
+
+
+@dataclass(frozen=True)
+class LeadFilter:
+    source: Source | None = None
+    owner: str | None = None
+    temperature: Temperature | None = None
+    min_score: int | None = None
+    max_score: int | None = None
+    overdue: bool = False
+    rotting: bool = False
+
+    def __bool__(self) -> bool:
+        return self != LeadFilter()
+
+    def with_(self, **changes: Any) -> "LeadFilter":
+        return replace(self, **changes)
+
+    def text(self) -> str:
+        """The filter as it is typed; parse(text()) gives it back."""
+        parts = []
+        if self.source:
+            parts.append(f"source:{self.source.value}")
+        if self.owner:
+            parts.append(f"owner:{self.owner}")
+        if self.temperature:
+            parts.append(self.temperature.value)
+        if self.min_score is not None or self.max_score is not None:
+            low = "" if self.min_score is None else str(self.min_score)
+            high = "" if self.max_score is None else str(self.max_score)
+            parts.append(f"score:{low}-{high}")
+        parts += [word for word, on in (("overdue", self.overdue), ("rotting", self.rotting)) if on]
+        return " ".join(parts)
+
+    def sql(self, now: datetime) -> tuple[str, list[Any]]:
+        """Conditions on `leads` (" AND ..." each) and their parameters."""
+        where, params = "", []
+        for condition, value in (
+            ("source = ?", self.source.value if self.source else None),
+            ("lower(owner) = lower(?)", self.owner),
+            ("temperature = ?", self.temperature.value if self.temperature else None),
+            ("score >= ?", self.min_score),
+            ("score <= ?", self.max_score),
+            ("follow_up_at <= ?", to_iso(now) if self.overdue else None),
+        ):
+            if value is not None:
+                where += f" AND {condition}"
+                params.append(value)
+        if self.rotting:
+            # Nothing done (no touch, no move) for longer than the stage
+            # allows: each open stage against its own cut-off.
+            cases = " ".join(f"WHEN '{stage.value}' THEN ?" for stage in ROTTING_DAYS)
+            where += (
+                " AND max(stage_entered_at, coalesce(last_touch_at, ''))"
+                f" < CASE stage {cases} ELSE '' END"
+            )
+            params += [to_iso(now - timedelta(days=days)) for days in ROTTING_DAYS.values()]
+        return where, params
+
+
+def parse(text: str) -> LeadFilter:
+    """A typed filter; an unknown word is an error naming it (nothing is
+    guessed). Empty text is no filter."""
+    found = LeadFilter()
+    for word in clean_line(text).split():
+        key, _, value = word.partition(":")
+        key = key.lower()
+        if key == "source" and value:
+            found = found.with_(source=_source(value))
+        elif key == "owner" and value:
+            found = found.with_(owner=value[:100])
+        elif key == "score" and value:
+            found = found.with_(**_score_range(value))
+        elif not value and key in {t.value for t in Temperature}:
+            found = found.with_(temperature=Temperature(key))
+        elif not value and key in ("overdue", "rotting"):
+            found = found.with_(**{key: True})
+        else:
+            raise InvalidInput(f"filter: {word[:40]!r} is not understood; use {SYNTAX}")
+    return found
+
+
+def _source(value: str) -> Source:
+    for source in Source:
+        if value.lower() in (source.value, source.value.replace("_", "-")):
+            return source
+    names = ", ".join(source.value for source in Source)
+    raise InvalidInput(f"filter: no source {value[:40]!r}; one of {names}")
+
+
+def _score_range(value: str) -> dict[str, int | None]:
+    """ "50-80", "50-", "-20", "50" or "50+" (50 and up)."""
+    match = _SCORE.match(value)
+    if not match:
+        raise InvalidInput(f"filter: score {value[:40]!r} is not a range like 50-80 or 50+")
+    low_text, high_text, single = match.groups()
+    if single is not None:
+        return {"min_score": int(single), "max_score": None}
+    low = int(low_text) if low_text else None
+    high = int(high_text) if high_text else None
+    if low is None and high is None:
+        raise InvalidInput("filter: score needs a bound, like 50-80 or 50+")
+    if low is not None and high is not None and low > high:
+        raise InvalidInput(f"filter: score {value} runs backwards")
+    return {"min_score": low, "max_score": high}

@@ -1,0 +1,33 @@
+"""A row of another system's file after conversion: either a lead ready to
+write, or a problem with its line and reason. The importing package makes
+them; the repository writes them."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from leadtui.domain.models import BantAnswer, Fit, LeadDraft, Lifecycle, Stage, Temperature
+
+
+@dataclass(frozen=True)
+class ImportedLead:
+    line: int
+    draft: LeadDraft
+    stage: Stage
+    lost_reason: str | None
+    pinned: Temperature | None  # a temperature the file states (Rating)
+    created_at: datetime | None  # None: the moment of the import
+    follow_up_at: datetime | None
+    last_touch_at: datetime | None
+    custom: dict[str, str]
+    values: list[str]  # the row as read, for the rejects file if it is skipped
+    tags: tuple[str, ...] = ()
+    lifecycle: Lifecycle = Lifecycle.PROSPECT  # what the file says; the stage may push it
+    fit: Fit = Fit.UNKNOWN
+    bant: tuple[tuple[str, BantAnswer], ...] = ()
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    line: int
+    reason: str
+    values: list[str]

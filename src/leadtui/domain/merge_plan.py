@@ -1,0 +1,77 @@
+"""Merging two leads that are one person: which value each field keeps.
+Pure; the repository applies the plan in one transaction.
+
+By default the fuller value wins: a value over nothing, the longer text,
+the larger amount, the later lifecycle, a known source or fit over
+"other"/"unknown". Notes are joined rather than chosen. The rep may pick
+either side per field instead (`picks`)."""
+
+from dataclasses import dataclass
+
+from leadtui.domain.models import Lead, Lifecycle, parse_money
+
+# The fields a merge decides between, in the order the form shows them.
+MERGE_FIELDS = (
+    "name", "email", "phone", "company", "title", "source", "owner", "value",
+    "lifecycle", "fit", "expected_close",
+)  # fmt: skip
+# Values that say "nothing known" for a field that is never empty.
+_EMPTY = {"source": "other", "fit": "unknown"}
+
+
+@dataclass(frozen=True)
+class FieldChoice:
+    field: str
+    keep: str  # the kept lead's value, as text
+    other: str  # the merged-away lead's value
+    default: str  # "keep" or "other": the fuller one
+
+    @property
+    def conflict(self) -> bool:
+        """Both sides say something, and not the same thing."""
+        empty = _EMPTY.get(self.field, "")
+        return self.keep != self.other and empty not in (self.keep, self.other)
+
+
+def _weight(field: str, text: str) -> tuple[int, int]:
+    if text == _EMPTY.get(field, ""):
+        return (0, 0)
+    if field == "value":
+        return (1, parse_money(text.replace(",", "")))
+    if field == "lifecycle":
+        return (1, next(stage.rank for stage in Lifecycle if stage.label == text))
+    return (1, len(text))
+
+
+def choices(keep: Lead, other: Lead) -> list[FieldChoice]:
+    """Every field where the two leads differ, with the fuller side."""
+    found = []
+    for field in MERGE_FIELDS:
+        mine, theirs = keep.field_text(field), other.field_text(field)
+        if mine != theirs:
+            fuller = "other" if _weight(field, theirs) > _weight(field, mine) else "keep"
+            found.append(FieldChoice(field, mine, theirs, fuller))
+    return found
+
+
+def joined_notes(keep: str, other: str) -> str:
+    """Both leads' notes, once each."""
+    if not other or other in keep:
+        return keep
+    if not keep or keep in other:
+        return other
+    return f"{keep}\n{other}"
+
+
+def merged_fields(keep: Lead, other: Lead, picks: dict[str, str] | None = None) -> dict[str, str]:
+    """The changes that make `keep` the merged lead (field → text)."""
+    picks = picks or {}
+    wanted = {
+        choice.field: choice.other
+        for choice in choices(keep, other)
+        if picks.get(choice.field, choice.default) == "other"
+    }
+    notes = joined_notes(keep.notes, other.notes)
+    if notes != keep.notes:
+        wanted["notes"] = notes
+    return wanted

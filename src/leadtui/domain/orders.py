@@ -1,0 +1,53 @@
+"""The orders the inbox and a board column can be ranked in (`o` cycles
+them). Each is a sort expression backed by a (stage, expression, id) index,
+so that any page of a column, however deep, is one keyset range scan. Pure."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from leadtui.domain.clock import to_iso
+from leadtui.domain.models import Lead
+
+# Sorts after every real time (no follow-up: last) and before (never touched: first).
+_NEVER, _ALWAYS = "9999", ""
+
+
+@dataclass(frozen=True)
+class Order:
+    name: str
+    label: str  # what the notification says: "Ranked by value"
+    sql: str  # the expression the index holds, spelled identically
+    descending: bool
+    key: Callable[[Lead], Any]  # the same value, from a lead: a page's cursor
+
+
+ORDERS: dict[str, Order] = {
+    order.name: order
+    for order in (
+        Order("score", "rule score", "score", True, lambda lead: lead.score),
+        Order("chance", "learned win chance", "win_chance", True, lambda lead: lead.win_chance),
+        Order("value", "value, largest first", "value_cents", True, lambda lead: lead.value_cents),
+        Order(
+            "age", "age, oldest first", "created_at", False, lambda lead: to_iso(lead.created_at)
+        ),
+        Order(
+            "follow_up", "next follow-up, overdue first", f"coalesce(follow_up_at, '{_NEVER}')",
+            False, lambda lead: to_iso(lead.follow_up_at) if lead.follow_up_at else _NEVER,
+        ),
+        Order(
+            "touch", "last touch, longest ago first", f"coalesce(last_touch_at, '{_ALWAYS}')",
+            False, lambda lead: to_iso(lead.last_touch_at) if lead.last_touch_at else _ALWAYS,
+        ),
+    )
+}  # fmt: skip
+
+
+def next_order(name: str) -> str:
+    names = list(ORDERS)
+    return names[(names.index(name) + 1) % len(names)]
+
+
+def page_key(lead: Lead, order: str) -> tuple[Any, int]:
+    """Where a page ending at `lead` stops, in the given order."""
+    return (ORDERS[order].key(lead), lead.id)

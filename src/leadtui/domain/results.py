@@ -1,0 +1,141 @@
+"""What the repository hands back to both front ends: plain result types,
+with no storage in them, so that the CLI, the TUI and the formatters can use
+them without importing the storage package."""
+
+from dataclasses import dataclass, field
+
+from leadtui.domain import kpis, scoring
+from leadtui.domain.imported import RowProblem
+from leadtui.domain.kpis import Headline, Outcomes, SourceRow, Velocity
+from leadtui.domain.learned import Decile, Factor, FeatureSpec, Model
+from leadtui.domain.models import Lead, Source, Stage
+
+DUPLICATE_POLICIES = ("skip", "merge", "create")
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    line: int
+    lead_id: int
+    why: str  # "same email" or "same phone"
+    values: list[str]  # the row as read
+
+
+@dataclass
+class ImportOutcome:
+    read: int = 0
+    imported: int = 0
+    merged: int = 0
+    created_anyway: int = 0
+    committed: bool = False
+    rejected: list[RowProblem] = field(default_factory=list)
+    skipped: list[Duplicate] = field(default_factory=list)
+    merged_into: list[Duplicate] = field(default_factory=list)
+    first_id: int | None = None
+    last_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Rated:
+    """Both scores of one lead, as computed now, with their explanations."""
+
+    rule: scoring.Score
+    chance: float | None  # None without a trained model
+    factors: tuple[Factor, ...]
+    is_open: bool
+
+
+@dataclass(frozen=True)
+class ScoreDetails:
+    lead: Lead
+    rated: Rated
+    model: Model | None
+    no_model_reason: str | None
+
+
+@dataclass(frozen=True)
+class TrainReport:
+    model: Model | None
+    reason: str | None  # why no model, when there is none
+    seconds: float
+    changed: int  # open leads whose stored win chance changed
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    n_train: int
+    n_test: int
+    auc: float | None
+    log_loss: float | None
+    baseline_log_loss: float | None  # everyone given the training win rate
+    deciles: list[Decile]
+    strongest: list[Factor] = field(default_factory=list)
+    features: tuple[FeatureSpec, ...] = ()
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "auc": None if self.auc is None else round(self.auc, 4),
+            "log_loss": None if self.log_loss is None else round(self.log_loss, 4),
+            "baseline_log_loss": (
+                None if self.baseline_log_loss is None else round(self.baseline_log_loss, 4)
+            ),
+            "n_train": self.n_train,
+            "n_test": self.n_test,
+            "deciles": [decile.as_dict() for decile in self.deciles],
+            "features": [spec.label for spec in self.features],
+            "strongest_factors": [
+                {"feature": f.feature, "value": f.value, "ratio": round(f.ratio, 3)}
+                for f in self.strongest
+            ],
+        }
+
+
+@dataclass(frozen=True)
+class CalibrationRow:
+    band: str
+    closed: int
+    won: int
+
+    @property
+    def win_rate(self) -> float | None:
+        return self.won / self.closed if self.closed else None
+
+
+@dataclass(frozen=True)
+class KpiCore:
+    """What the created and closed cohorts give: the funnel, the by-source
+    table and the outcomes."""
+
+    funnel: list[kpis.FunnelStep]
+    sources: list[SourceRow]
+    outcomes: Outcomes
+
+    @property
+    def headline(self) -> Headline:
+        total = kpis.total_row(self.sources)
+        return Headline.of(total.leads, total.spend_cents, self.outcomes)
+
+
+@dataclass(frozen=True)
+class KpiTimes:
+    time_in_stage: dict[Stage, float | None]
+    velocity: Velocity
+
+
+@dataclass(frozen=True)
+class SpendEntry:
+    source: Source
+    month: str
+    amount_cents: int
+
+
+@dataclass(frozen=True)
+class Replayed:
+    """What an undo or redo did: "Undid: Lose 3 leads", and which leads."""
+
+    verb: str
+    label: str
+    lead_ids: tuple[int, ...]
+
+    def message(self) -> str:
+        return f"{self.verb}: {self.label}"

@@ -1,0 +1,132 @@
+"""The `e` form: every field of a lead, its tags and custom fields. It
+validates inline through the same pydantic model as every other way in, and
+returns only the fields the rep changed (the caller writes them, with a
+field-level check against this very lead as it was shown)."""
+
+from pydantic import ValidationError
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.suggester import SuggestFromList
+from textual.widgets import Input, Label, Static, TextArea
+
+from leadtui.domain.models import CUSTOM_PREFIX, Lead, LeadDraft, Source, field_errors
+from leadtui.tui.dialogs.lead_form import LeadFormScreen
+
+# (field, label); value is typed as text ("5k"), tags comma-separated.
+FIELDS = (
+    ("name", "Name *"),
+    ("email", "Email"),
+    ("phone", "Phone"),
+    ("company", "Company"),
+    ("title", "Title"),
+    ("source", "Source"),
+    ("owner", "Owner"),
+    ("value", "Value"),
+    ("expected_close", "Close date"),
+    ("tags", "Tags"),
+    ("notes", "Notes"),
+)
+
+
+PLACEHOLDERS = {"expected_close": "2027-01-31", "value": "5k, 5,000 or 1.2m", "tags": "vip, expo"}
+
+
+def _input_id(index: int) -> str:
+    return f"edit-{index}"
+
+
+class EditLeadScreen(LeadFormScreen):
+    def __init__(self, lead: Lead) -> None:
+        super().__init__(lead)
+        self.fields = [*FIELDS, *((f"{CUSTOM_PREFIX}{name}", name) for name in lead.custom)]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="edit-dialog", classes="dialog"):
+            yield Static(
+                Content.assemble("Edit ", (f"#{self.lead.id} {self.lead.name}", "bold")),
+                classes="dialog-title",
+            )
+            for index, (field, label) in enumerate(self.fields):
+                suggester = (
+                    SuggestFromList([s.value for s in Source], case_sensitive=False)
+                    if field == "source"
+                    else None
+                )
+                # One line per field, so the whole lead fits in 80x24.
+                text = self.lead.field_text(field)
+                with Horizontal(classes="edit-row"):
+                    yield Label(Content(label[:14]), classes="field-label")
+                    if field == "notes" or "\n" in text:
+                        # An Input would keep the line breaks but hide them.
+                        yield TextArea(
+                            text, id=_input_id(index), soft_wrap=True, classes="edit-area"
+                        )
+                    else:
+                        yield Input(
+                            text,
+                            placeholder=PLACEHOLDERS.get(field, ""),
+                            id=_input_id(index),
+                            suggester=suggester,
+                        )
+                yield Static(
+                    "", id=f"{_input_id(index)}-error", classes="field-error", markup=False
+                )
+            yield Static(
+                "↑/↓ or tab move · enter (ctrl+s in notes) save · esc cancel",
+                classes="dialog-hint",
+            )
+
+    def _values(self) -> dict[str, str]:
+        values = {}
+        for index, (field, _) in enumerate(self.fields):
+            widget = self.query_one(f"#{_input_id(index)}")
+            if isinstance(widget, TextArea):
+                values[field] = widget.text
+            elif isinstance(widget, Input):
+                values[field] = widget.value
+        return values
+
+    def changes(self) -> dict[str, str]:
+        values = {field: value.strip() for field, value in self._values().items()}
+        return {f: v for f, v in values.items() if v != self.lead.field_text(f)}
+
+    def _errors(self) -> dict[str, str]:
+        values = self._values()
+        try:
+            LeadDraft.model_validate(
+                {
+                    ("value_cents" if field == "value" else field): value
+                    for field, value in values.items()
+                    if field not in ("tags",) and not field.startswith(CUSTOM_PREFIX)
+                }
+            )
+        except ValidationError as error:
+            return {
+                ("value" if f == "value_cents" else f): m for f, m in field_errors(error).items()
+            }
+        return {}
+
+    def _show_errors(self) -> dict[str, str]:
+        errors = self._errors()
+        for index, (field, _) in enumerate(self.fields):
+            line = self.query_one(f"#{_input_id(index)}-error", Static)
+            line.update(errors.get(field, ""))
+            line.display = field in errors
+        return errors
+
+    @on(Input.Submitted)
+    def action_save(self) -> None:
+        errors = self._show_errors()
+        if errors:
+            index = next(i for i, (f, _) in enumerate(self.fields) if f in errors)
+            self.query_one(f"#{_input_id(index)}").focus()
+            return
+        self.dismiss(self.changes())
+
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    def revalidate(self) -> None:
+        if any(s.display for s in self.query(".field-error")):
+            self._show_errors()

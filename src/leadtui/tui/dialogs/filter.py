@@ -1,0 +1,48 @@
+"""`ctrl+f`: the filter for the inbox and the board, typed as one line
+(`source:referral hot score:50+ overdue`) and checked as you type; enter
+applies it, an empty line clears it, esc leaves it as it was."""
+
+from contextlib import suppress
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+from leadtui.domain.errors import InvalidInput
+from leadtui.domain.filters import SYNTAX, LeadFilter, parse
+
+
+class FilterScreen(ModalScreen[LeadFilter | None]):
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+
+    def __init__(self, current: str) -> None:
+        super().__init__()
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="filter-dialog", classes="dialog"):
+            yield Static("Filter the inbox and the board", classes="dialog-title", markup=False)
+            yield Input(self.current, placeholder=SYNTAX, id="filter-text")
+            yield Static("", id="filter-error", classes="field-error", markup=False)
+            yield Static(
+                "enter apply · empty clears · esc cancel", classes="dialog-hint", markup=False
+            )
+
+    @on(Input.Changed)
+    def check(self, event: Input.Changed) -> None:
+        error = self.query_one("#filter-error", Static)
+        try:
+            parse(event.value)
+        except InvalidInput as problem:
+            error.update(str(problem).removeprefix("filter: "))
+            error.display = True
+        else:
+            error.display = False
+
+    @on(Input.Submitted)
+    def submit(self, event: Input.Submitted) -> None:
+        with suppress(InvalidInput):  # else the error is already shown beneath the line
+            self.dismiss(parse(event.value))

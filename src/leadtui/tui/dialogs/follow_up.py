@@ -1,0 +1,107 @@
+"""The `f`, `z` and `s` prompts: when to follow a lead up, how long to snooze
+its follow-up, or until when to hide it from the inbox. They validate inline
+and return the answer; the caller writes."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
+from textual.widgets import Input, Static
+
+from leadtui.domain.clock import parse_follow_up
+from leadtui.domain.errors import InvalidInput
+
+SNOOZES = {"1d": 1, "2d": 2, "3d": 3, "1w": 7, "2w": 14, "1m": 30}
+HIDES = ["1d", "3d", "1w", "2w", "tomorrow"]
+
+
+@dataclass(frozen=True)
+class FollowUpAnswer:
+    when: datetime | None  # None clears the follow-up
+
+
+@dataclass(frozen=True)
+class SnoozeAnswer:
+    days: int
+
+
+@dataclass(frozen=True)
+class HideAnswer:
+    until: datetime  # out of the inbox until this day
+
+
+Answer = FollowUpAnswer | SnoozeAnswer | HideAnswer
+
+
+class FollowUpScreen(ModalScreen[Answer | None]):
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(
+        self, lead_name: str, now: Callable[[], datetime], *, snooze: bool, hide: bool = False
+    ) -> None:
+        super().__init__()
+        self.lead_name = lead_name
+        self.now = now
+        self.snooze = snooze
+        self.hide = hide
+
+    def compose(self) -> ComposeResult:
+        verb = "Snooze the follow-up of" if self.snooze else "Snooze" if self.hide else "Follow up"
+        hint = (
+            "1d, 3d, 1w, 2w or 1m"
+            if self.snooze
+            else "out of the inbox until 1d, 3d, 1w, fri or 2026-12-01"
+            if self.hide
+            else "today, tomorrow, fri, 3d, 2w or 2026-12-01; empty clears it"
+        )
+        with Vertical(id="follow-up-dialog", classes="dialog"):
+            yield Static(
+                Content.assemble(f"{verb} ", (self.lead_name, "bold")), classes="dialog-title"
+            )
+            yield Input(
+                placeholder=hint,
+                id="follow-up-when",
+                suggester=SuggestFromList(
+                    list(SNOOZES) if self.snooze else HIDES if self.hide else ["tomorrow", "today"],
+                    case_sensitive=False,
+                ),
+            )
+            yield Static("", id="follow-up-error", classes="field-error", markup=False)
+            yield Static("enter save · esc cancel", classes="dialog-hint")
+
+    @on(Input.Submitted)
+    def submit(self, event: Input.Submitted) -> None:
+        text = event.value.strip().lower()
+        if self.snooze:
+            if text in SNOOZES:
+                self.dismiss(SnoozeAnswer(SNOOZES[text]))
+                return
+            self._error(f"snooze by one of {', '.join(SNOOZES)}")
+            return
+        if not text and not self.hide:
+            self.dismiss(FollowUpAnswer(None))
+            return
+        try:
+            when = parse_follow_up(text, self.now())
+        except InvalidInput as error:
+            self._error(str(error).removeprefix("follow-up: "))
+            return
+        if self.hide and when <= self.now():
+            self._error("hide it until a day after today")
+            return
+        self.dismiss(HideAnswer(when) if self.hide else FollowUpAnswer(when))
+
+    def _error(self, message: str) -> None:
+        error = self.query_one("#follow-up-error", Static)
+        error.update(message)
+        error.display = True
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,135 @@
+"""The palette's "Import file…": a path, then the same preview as
+`leadtui import --dry-run` (mapping, sample rows, problems, exact counts),
+then the import only when the user confirms. The caller runs the import;
+this screen only reads."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+from leadtui.domain.errors import LeadtuiError
+from leadtui.domain.sanitize import clean_line, clean_text
+from leadtui.importing.convert import Converter
+from leadtui.importing.plan import Overrides, Plan, make_plan
+from leadtui.importing.reading import open_table
+from leadtui.importing.report import converted, notes_lines, preview, sample_line, summary
+from leadtui.repository import Repository
+
+
+@dataclass(frozen=True)
+class ImportRequest:
+    """What the user confirmed: this file, mapped as previewed."""
+
+    path: Path
+    plan: Plan
+
+
+def preview_text(repo: Repository, path: Path) -> tuple[Plan, Text]:
+    """The dry run, as plain text (file content is never markup)."""
+    plan = make_plan(open_table(path), Overrides())
+    shown = preview(plan)
+    converter = Converter(plan)
+    outcome = repo.import_leads(converted(converter), dry_run=True)
+    # The counts first: they are what decides "import or not".
+    lines = [summary(outcome, dry_run=True), *notes_lines(converter), ""]
+    problems = sorted(outcome.rejected, key=lambda p: p.line)
+    if problems:
+        lines += ["Problems (these rows will be rejected):"]
+        lines += [f"  line {p.line}: {p.reason}" for p in problems[:20]]
+        if len(problems) > 20:
+            lines.append(f"  … and {len(problems) - 20:,} more")
+        lines.append("")
+    lines += [f"{shown.description}", "", "Columns:"]
+    lines += [f"  {header} → {target}" for header, target in shown.mapping]
+    lines += ["", f"Dates read as {shown.day_order}", "", "First rows:"]
+    lines += [f"  {sample_line(lead)}" for lead in shown.samples]
+    # File text is already sanitised; headers are not: clean the lot.
+    return plan, Text(clean_text("\n".join(lines)))
+
+
+class ImportScreen(ModalScreen[ImportRequest | None]):
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+y", "confirm", "Import", show=False),
+    ]
+
+    def __init__(self, repo: Repository) -> None:
+        super().__init__()
+        self.repo = repo
+        self.plan: Plan | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="import-dialog", classes="dialog"):
+            yield Static("Import a CSV, JSON or JSON Lines file", classes="dialog-title")
+            yield Input(placeholder="Path, e.g. ~/Downloads/leads.csv", id="import-path")
+            yield Static("", id="import-error", classes="field-error", markup=False)
+            with VerticalScroll(id="import-preview"):
+                yield Static("", id="import-preview-text", markup=False)
+            yield Static(
+                "enter preview · ctrl+y import · esc cancel",
+                classes="dialog-hint",
+                id="import-hint",
+            )
+
+    @on(Input.Submitted, "#import-path")
+    def look(self, event: Input.Submitted) -> None:
+        path = Path(clean_line(event.value)).expanduser()
+        self.plan = None
+        self.query_one("#import-preview-text", Static).update("Reading…")
+        self._preview(path)
+
+    @work(thread=True, exclusive=True, group="import-preview")
+    def _preview(self, path: Path) -> None:
+        try:
+            plan, text = preview_text(self.repo, path)
+        except LeadtuiError as error:
+            self.app.call_from_thread(self._show_error, str(error))
+            return
+        self.app.call_from_thread(self._show_preview, plan, text)
+
+    def _show_error(self, message: str) -> None:
+        error = self.query_one("#import-error", Static)
+        error.update(message)
+        error.display = True
+        self.query_one("#import-preview-text", Static).update("")
+
+    def _show_preview(self, plan: Plan, text: Text) -> None:
+        self.query_one("#import-error", Static).display = False
+        self.plan = plan
+        self.query_one("#import-preview-text", Static).update(text)
+
+    def action_confirm(self) -> None:
+        if self.plan is None:
+            self._show_error("Preview a file first (type its path, then enter).")
+            return
+        self.dismiss(ImportRequest(self.plan.table.path, self.plan))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ImportCommands(Provider):
+    """Puts "Import file…" in the command palette (ctrl+p)."""
+
+    async def discover(self) -> Hits:
+        yield DiscoveryHit("Import file…", self._open, help="Preview, then import leads")
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        score = matcher.match("Import file…")
+        if score > 0:
+            yield Hit(score, matcher.highlight("Import file…"), self._open, help="CSV, JSON")
+
+    def _open(self) -> None:
+        # The main screen is the bottom of the stack (the palette sits above it).
+        starter = getattr(self.app.screen_stack[0], "start_import", None)
+        if starter is not None:
+            starter()

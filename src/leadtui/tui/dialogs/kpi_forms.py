@@ -1,0 +1,105 @@
+"""The KPI tab's two small forms: a custom window (from/to dates) and a
+source's spend for a month. Each validates inline before it closes."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TypeVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Select, Static
+
+from leadtui.domain.errors import InvalidInput
+from leadtui.domain.kpis import Window, check_month, parse_day
+from leadtui.domain.models import Source, parse_money
+
+T = TypeVar("T")
+
+
+class _Form(ModalScreen[T | None]):
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def refuse(self, message: str) -> None:
+        error = self.query_one(".field-error", Static)
+        error.update(message)
+        error.display = True
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class CustomWindowScreen(_Form[Window]):
+    def __init__(self, today: date) -> None:
+        super().__init__()
+        self.today = today
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static("KPI window", classes="dialog-title")
+            yield Input(value=str(self.today - timedelta(days=29)), id="window-from")
+            yield Input(value=str(self.today), id="window-to")
+            yield Static("", classes="field-error", markup=False)
+            yield Static(
+                "from and to days, both included · enter show · esc cancel", classes="dialog-hint"
+            )
+
+    @on(Input.Submitted)
+    def submit(self) -> None:
+        try:
+            window = Window.between(
+                parse_day(self.query_one("#window-from", Input).value, "from"),
+                parse_day(self.query_one("#window-to", Input).value, "to"),
+            )
+        except InvalidInput as error:
+            self.refuse(str(error))
+            return
+        self.dismiss(window)
+
+
+@dataclass(frozen=True)
+class SpendInput:
+    source: str
+    month: str
+    amount: str
+
+
+class SpendScreen(_Form["SpendInput"]):
+    def __init__(self, month: str) -> None:
+        super().__init__()
+        self.month = month
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static("Marketing spend", classes="dialog-title")
+            yield Select(
+                [(source.value, source.value) for source in Source],
+                value=Source.ADS.value,
+                allow_blank=False,
+                id="spend-source",
+            )
+            yield Input(value=self.month, id="spend-month")
+            yield Input(placeholder="Amount, e.g. 1200 or 5k", id="spend-amount")
+            yield Static("", classes="field-error", markup=False)
+            yield Static(
+                "replaces that month's figure · enter save · esc cancel", classes="dialog-hint"
+            )
+
+    def on_mount(self) -> None:
+        self.query_one("#spend-amount", Input).focus()
+
+    @on(Input.Submitted)
+    def submit(self) -> None:
+        month = self.query_one("#spend-month", Input).value
+        amount = self.query_one("#spend-amount", Input).value
+        try:
+            check_month(month)
+            parse_money(amount)
+        except InvalidInput as error:
+            self.refuse(str(error))
+            return
+        source = self.query_one("#spend-source", Select).value
+        assert isinstance(source, str)
+        self.dismiss(SpendInput(source, month.strip(), amount))

@@ -1,0 +1,27 @@
+"""What the e and c forms share: a modal over one lead that returns the
+fields the rep changed, as text, or None when cancelled."""
+
+from textual.binding import Binding
+from textual.screen import ModalScreen
+
+from leadtui.domain.models import Lead
+
+
+class LeadFormScreen(ModalScreen[dict[str, str] | None]):
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "save", "Save", show=False),
+        # Inputs and choice rows have no use for ↑/↓: they move between fields.
+        Binding("down", "app.focus_next", show=False),
+        Binding("up", "app.focus_previous", show=False),
+    ]
+
+    def __init__(self, lead: Lead) -> None:
+        super().__init__()
+        self.lead = lead
+
+    def action_save(self) -> None:
+        raise NotImplementedError
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

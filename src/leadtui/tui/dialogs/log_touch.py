@@ -1,0 +1,96 @@
+"""The `l` form: log a touch (email, call, meeting, ...) on the selected lead."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Input, Select, Static, TextArea
+
+from leadtui.domain.clock import Clock, parse_past
+from leadtui.domain.errors import InvalidInput
+from leadtui.domain.models import ActivityKind
+
+
+@dataclass(frozen=True)
+class TouchInput:
+    kind: ActivityKind
+    direction: str | None
+    note: str
+    at: datetime
+    body: str = ""
+
+
+DIRECTIONS = (("outbound: we reached out", "outbound"), ("inbound: they did", "inbound"))
+
+
+class LogTouchScreen(ModalScreen[TouchInput | None]):
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "submit", "Save", show=False),
+    ]
+
+    def __init__(self, lead_name: str, clock: Clock) -> None:
+        super().__init__()
+        self.lead_name = lead_name
+        self.clock = clock
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="log-dialog", classes="dialog"):
+            yield Static(
+                Content.assemble("Log a touch with ", (self.lead_name, "bold")),
+                classes="dialog-title",
+            )
+            yield Select(
+                [(kind.value, kind) for kind in ActivityKind],
+                value=ActivityKind.CALL,
+                allow_blank=False,
+                id="log-kind",
+            )
+            yield Select(DIRECTIONS, value="outbound", allow_blank=False, id="log-direction")
+            yield Input(placeholder="What happened, in a line", id="log-note")
+            yield TextArea(
+                id="log-body",
+                soft_wrap=True,
+                placeholder="Body (optional): the email, the minutes",
+            )
+            yield Input(placeholder="When: now, 2h, 3d, yesterday, 2026-11-20", id="log-when")
+            yield Static("", id="log-when-error", classes="field-error", markup=False)
+            yield Static(
+                "enter save (ctrl+s in the body) · tab next · esc cancel",
+                classes="dialog-hint",
+            )
+
+    def on_mount(self) -> None:
+        self.query_one("#log-note", Input).focus()
+
+    @on(Input.Submitted)
+    def action_submit(self) -> None:
+        error = self.query_one("#log-when-error", Static)
+        try:
+            at = parse_past(self.query_one("#log-when", Input).value, self.clock())
+        except InvalidInput as problem:
+            error.update(str(problem).removeprefix("when: "))
+            error.display = True
+            self.query_one("#log-when", Input).focus()
+            return
+        kind = self.query_one("#log-kind", Select).value
+        direction = self.query_one("#log-direction", Select).value
+        assert isinstance(kind, ActivityKind) and isinstance(direction, str)
+        # A note is a touch of its own kind, with no direction.
+        self.dismiss(
+            TouchInput(
+                kind,
+                None if kind is ActivityKind.NOTE else direction,
+                self.query_one("#log-note", Input).value,
+                at,
+                self.query_one("#log-body", TextArea).text,
+            )
+        )
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,281 @@
+"""The `n` prompt: one line understood as you type, or (tab) a small form.
+
+    Jane Doe <jane@acme.io> @Acme Corp $5k #referral !fri +44 20 7946 0001 "met at expo"
+
+A live preview shows how the line was read, field by field, and a background
+check looks for the same person already in the database. The modal only
+reads; it returns what the rep chose (add, open the duplicate, or merge into
+it) and the caller writes.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from pydantic import ValidationError
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
+from textual.widgets import Input, Label, Static
+
+from leadtui.domain import quickadd
+from leadtui.domain.dedupe import duplicate_line
+from leadtui.domain.models import Lead, LeadDraft, Source, field_errors
+from leadtui.repository import Repository
+
+FIELDS: tuple[tuple[str, str, str], ...] = (
+    # (model field, label, placeholder)
+    ("name", "Name *", "Jane Doe"),
+    ("email", "Email", "jane@acme.io"),
+    ("company", "Company", "Acme Corp"),
+    ("source", "Source", "referral, website, event, ads, partner… (→ completes)"),
+    ("value_cents", "Value", "5000, 5k or 1.2m"),
+)
+LINE_HINT = "enter save · tab form · esc cancel"
+FORM_HINT = "enter save · esc cancel"
+
+
+@dataclass(frozen=True)
+class NewLead:
+    draft: LeadDraft
+    tags: tuple[str, ...] = ()
+    follow_up_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class OpenLead:
+    lead_id: int
+
+
+@dataclass(frozen=True)
+class MergeInto:
+    lead_id: int
+    new: NewLead
+
+
+QuickAddResult = NewLead | OpenLead | MergeInto
+Duplicates = list[tuple[Lead, str]]
+
+
+class QuickAddScreen(ModalScreen[QuickAddResult | None]):
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+o", "open_duplicate", "Open duplicate", show=False),
+        Binding("ctrl+g", "merge_duplicate", "Merge into duplicate", show=False),
+    ]
+
+    def __init__(self, repo: Repository, now: Callable[[], datetime]) -> None:
+        super().__init__()
+        self.repo = repo
+        self.now = now
+        self._attempted = False  # show errors only after the first Enter
+        self._form_mode = False
+        self._duplicates: Duplicates = []
+        self._checked: tuple[Any, ...] | None = None  # what the duplicates are for
+        self._warned: tuple[Any, ...] | None = None  # enter again adds anyway
+        self._submit_when_checked = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="quick-add", classes="dialog"):
+            yield Static("Add a lead", classes="dialog-title")
+            yield Input(
+                placeholder='Jane Doe <jane@acme.io> @Acme $5k #referral !fri "met at expo"',
+                id="qa-line",
+            )
+            yield Static("", id="qa-line-error", classes="field-error", markup=False)
+            yield Static("", id="qa-preview", markup=False)
+            with Vertical(id="qa-form"):
+                for field, label, placeholder in FIELDS:
+                    yield Label(label, classes="field-label")
+                    suggester = (
+                        SuggestFromList([s.value for s in Source], case_sensitive=False)
+                        if field == "source"
+                        else None
+                    )
+                    yield Input(placeholder=placeholder, id=f"qa-{field}", suggester=suggester)
+                    yield Static("", id=f"qa-{field}-error", classes="field-error", markup=False)
+            yield Static("", id="qa-dupes", classes="field-error", markup=False)
+            yield Static(LINE_HINT, classes="dialog-hint", id="qa-hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#qa-form").display = False
+        self.query_one("#qa-preview").display = False
+        self.query_one("#qa-dupes").display = False
+        self.query_one("#qa-line", Input).focus()
+
+    # ------------------------------------------------------------ line mode
+
+    def _understood(self) -> quickadd.Understood:
+        return quickadd.understand(self.query_one("#qa-line", Input).value, self.now())
+
+    @on(Input.Changed, "#qa-line")
+    def line_changed(self, event: Input.Changed) -> None:
+        understood = self._understood()
+        preview = self.query_one("#qa-preview", Static)
+        preview.update(Text("\n".join(quickadd.preview_lines(understood))))
+        preview.display = bool(event.value.strip())
+        if self._attempted:
+            self._show_line_errors(understood)
+        self._look_for_duplicates(self._identity(understood.line))
+
+    def _show_line_errors(self, understood: quickadd.Understood) -> None:
+        names = {"value_cents": "value", "follow_up": "follow-up"}
+        message = "; ".join(
+            f"{names.get(field, field)}: {text}" for field, text in understood.errors.items()
+        )
+        error = self.query_one("#qa-line-error", Static)
+        error.update(message)
+        error.display = bool(message)
+
+    def on_key(self, event: Any) -> None:
+        # tab in the line switches to the form, carrying what was typed.
+        if event.key == "tab" and not self._form_mode:
+            event.prevent_default()
+            event.stop()
+            self._to_form()
+
+    def _to_form(self) -> None:
+        line = quickadd.parse(self.query_one("#qa-line", Input).value)
+        for field, value in (
+            ("name", line.name),
+            ("email", line.email),
+            ("company", line.company),
+            ("source", line.source),
+            ("value_cents", line.value),
+        ):
+            self.query_one(f"#qa-{field}", Input).value = value
+        self._form_mode = True
+        for selector in ("#qa-line", "#qa-line-error", "#qa-preview"):
+            self.query_one(selector).display = False
+        self.query_one("#qa-form").display = True
+        self.query_one("#qa-hint", Static).update(FORM_HINT)
+        # The name came from the line: carry on with the next field.
+        self.query_one("#qa-email", Input).focus()
+
+    # ------------------------------------------------------------ form mode
+
+    def values(self) -> dict[str, Any]:
+        return {field: self.query_one(f"#qa-{field}", Input).value for field, _, _ in FIELDS}
+
+    def _validate_form(self) -> LeadDraft | None:
+        errors: dict[str, str] = {}
+        draft = None
+        try:
+            draft = LeadDraft(**self.values())
+        except ValidationError as error:
+            errors = field_errors(error)
+        for field, _, _ in FIELDS:
+            message = errors.get(field, "")
+            error_line = self.query_one(f"#qa-{field}-error", Static)
+            error_line.update(message)
+            error_line.display = bool(message)
+        return draft
+
+    @on(Input.Changed, "#qa-form Input")
+    def form_changed(self) -> None:
+        if self._attempted:
+            self._validate_form()
+        values = self.values()
+        self._look_for_duplicates(
+            (values["email"].strip(), "", values["name"].strip(), values["company"].strip())
+        )
+
+    # --------------------------------------------------------------- saving
+
+    def _proposed(self) -> NewLead | None:
+        """What enter would add, or None (errors shown) if it is not valid."""
+        if self._form_mode:
+            draft = self._validate_form()
+            if draft is None:
+                first_bad = next(
+                    f for f, _, _ in FIELDS if self.query_one(f"#qa-{f}-error", Static).display
+                )
+                self.query_one(f"#qa-{first_bad}", Input).focus()
+                return None
+            return NewLead(draft)
+        understood = self._understood()
+        self._show_line_errors(understood)
+        if understood.draft is None:
+            return None
+        return NewLead(understood.draft, tuple(understood.line.tags), understood.follow_up_at)
+
+    def _identity(self, line: quickadd.QuickLine) -> tuple[Any, ...]:
+        return (line.email, line.phone, line.name, line.company)
+
+    def _current_identity(self) -> tuple[Any, ...]:
+        if self._form_mode:
+            values = self.values()
+            return (values["email"].strip(), "", values["name"].strip(), values["company"].strip())
+        return self._identity(quickadd.parse(self.query_one("#qa-line", Input).value))
+
+    @on(Input.Submitted)
+    def save(self) -> None:
+        self._attempted = True
+        proposed = self._proposed()
+        if proposed is None:
+            return
+        identity = self._current_identity()
+        if self._checked != identity:
+            # The duplicate check has not caught up with the last keystroke:
+            # decide when it has.
+            self._submit_when_checked = True
+            self._look_for_duplicates(identity)
+            return
+        if self._duplicates and self._warned != identity:
+            self._warned = identity
+            self._show_duplicates(warn=True)
+            return
+        self.dismiss(proposed)
+
+    # ----------------------------------------------------------- duplicates
+
+    @work(thread=True, exclusive=True, group="duplicates")
+    def _look_for_duplicates(self, identity: tuple[Any, ...]) -> None:
+        email, phone, name, company = identity
+        found = self.repo.possible_duplicates(
+            email=email or None, phone=phone or None, name=name or None, company=company or None
+        )
+        self.app.call_from_thread(self._duplicates_found, identity, found)
+
+    def _duplicates_found(self, identity: tuple[Any, ...], found: Duplicates) -> None:
+        if identity != self._current_identity():
+            return  # typed on since: a newer check is coming
+        self._checked, self._duplicates = identity, found
+        self._show_duplicates(warn=False)
+        if self._submit_when_checked:
+            self._submit_when_checked = False
+            self.save()
+
+    def _show_duplicates(self, *, warn: bool) -> None:
+        dupes = self.query_one("#qa-dupes", Static)
+        if not self._duplicates:
+            dupes.display = False
+            return
+        lines = [duplicate_line(lead, why) for lead, why in self._duplicates]
+        first = self._duplicates[0][0].id
+        lines.append(
+            f"{'enter again' if warn else 'enter twice'} adds anyway · ctrl+o opens #{first}"
+            f" · ctrl+g merges into #{first}"
+        )
+        dupes.update(Text("\n".join(lines)))
+        dupes.display = True
+
+    def action_open_duplicate(self) -> None:
+        if self._duplicates:
+            self.dismiss(OpenLead(self._duplicates[0][0].id))
+
+    def action_merge_duplicate(self) -> None:
+        if not self._duplicates:
+            return
+        self._attempted = True
+        proposed = self._proposed()
+        if proposed is not None:
+            self.dismiss(MergeInto(self._duplicates[0][0].id, proposed))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

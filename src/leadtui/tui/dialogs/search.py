@@ -1,0 +1,97 @@
+"""`/`: find a lead by any word of its name, company, email, phone or notes.
+Results follow every keystroke (an FTS5 query in a worker, newest wins);
+↓ moves into them, enter opens one, esc closes."""
+
+from dataclasses import dataclass
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from leadtui.domain.models import Lead, format_money
+from leadtui.repository import Repository
+
+RESULT_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class Found:
+    """The lead chosen, and every lead the search listed (for [ and ])."""
+
+    lead_id: int
+    listed: tuple[int, ...]
+
+
+def result_line(lead: Lead) -> Content:
+    """Name in bold, then company, stage, value, email and phone: literal."""
+    details = " · ".join(
+        part
+        for part in (
+            lead.company,
+            lead.stage.label,
+            format_money(lead.value_cents) if lead.value_cents else None,
+            lead.email,
+            lead.phone,
+        )
+        if part
+    )
+    return Content.assemble((lead.name, "bold"), "  ", (details, "dim"))
+
+
+class SearchScreen(ModalScreen[Found | None]):
+    BINDINGS = [
+        Binding("escape", "dismiss(None)", "Close"),
+        Binding("down", "into_results", show=False),
+    ]
+
+    def __init__(self, repo: Repository) -> None:
+        super().__init__()
+        self.repo = repo
+        self.listed: list[int] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="search-dialog", classes="dialog"):
+            yield Input(placeholder="Find: name, company, email, phone, notes", id="search-text")
+            yield Static("", id="search-count", markup=False)
+            yield OptionList(id="search-results")
+            yield Static("↓ results · enter open · esc close", classes="dialog-hint")
+
+    @on(Input.Changed)
+    def _typed(self, event: Input.Changed) -> None:
+        self._look_up(event.value)
+
+    @work(thread=True, exclusive=True, group="search")
+    def _look_up(self, text: str) -> None:
+        leads = self.repo.search(text, limit=RESULT_LIMIT)
+        self.app.call_from_thread(self._show, text, leads)
+
+    def _show(self, text: str, leads: list[Lead]) -> None:
+        if text != self.query_one("#search-text", Input).value:
+            return  # typed on meanwhile: a newer search is on its way
+        results = self.query_one("#search-results", OptionList)
+        results.clear_options()
+        results.add_options(Option(result_line(lead), id=str(lead.id)) for lead in leads)
+        self.listed = [lead.id for lead in leads]
+        more = "+" if len(leads) == RESULT_LIMIT else ""
+        counted = f"{len(leads)}{more} found" if text.strip() else ""
+        self.query_one("#search-count", Static).update(counted)
+
+    @on(Input.Submitted)
+    def _open_first(self) -> None:
+        if self.listed:
+            self.dismiss(Found(self.listed[0], tuple(self.listed)))
+
+    @on(OptionList.OptionSelected)
+    def _open(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(Found(int(event.option.id or 0), tuple(self.listed)))
+
+    def action_into_results(self) -> None:
+        results = self.query_one("#search-results", OptionList)
+        if self.focused is not results and results.option_count:
+            results.focus()
+            results.highlighted = 0

@@ -1,0 +1,1 @@
+"""The four tabs of the main screen: Inbox, Pipeline board, Lead, KPIs."""

@@ -1,0 +1,364 @@
+"""The Pipeline tab: one column per stage, cards paged in from SQL.
+
+Each column holds a window of at most WINDOW_PAGES pages of cards, wherever
+in the stage it is scrolled: pages are fetched by keyset (after the last
+card going down, before the first going up) and the far end of the window
+is dropped, so memory stays bounded at any size; G fetches the stage's true
+last page, g its first."""
+
+from datetime import datetime
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import HorizontalScroll, Vertical
+from textual.content import Content
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from leadtui.domain.filters import LeadFilter
+from leadtui.domain.models import Lead, Stage, format_money, short_money
+from leadtui.domain.pipeline import BOARD_STAGES, WIN_PROBABILITY
+from leadtui.repository import PageCursor, Repository, page_key
+from leadtui.tui import render
+from leadtui.tui.dbwork import app_now, run_db
+from leadtui.tui.dialogs.help import with_ids
+from leadtui.tui.selection import Selection, WholeList
+
+PAGE_SIZE = 50
+# Cards a column keeps in memory: this many pages around the cursor.
+WINDOW_PAGES = 4
+# Column width 26 (styles/leadtui.tcss) less border, padding and scrollbar.
+CARD_WIDTH = 22
+PREFETCH_MARGIN = 5
+
+Totals = dict[Stage, tuple[int, int]]
+
+
+def _amounts(value_cents: int, weighted_cents: int) -> str:
+    """ "188,000 · w 9,400", or "5.28bn · w 264m" when that would not fit."""
+    full = f"{format_money(value_cents)} · w {format_money(weighted_cents)}"
+    return full if len(full) <= CARD_WIDTH else (
+        f"{short_money(value_cents)} · w {short_money(weighted_cents)}"
+    )  # fmt: skip
+
+
+class CardList(OptionList):
+    """One column's cards; j/k move like the arrow keys."""
+
+    BINDINGS = with_ids(
+        [
+            Binding("j", "cursor_down", "Down", show=False, tooltip="Next card"),
+            Binding("k", "cursor_up", "Up", show=False, tooltip="Previous card"),
+            Binding("g", "first", "First", show=False, tooltip="First card of the stage"),
+            Binding("G", "last", "Last", show=False, tooltip="Last card of the stage"),
+        ]
+    )
+
+    def action_first(self) -> None:
+        column = self.parent
+        if isinstance(column, StageColumn) and column.has_before:
+            column.jump(last=False)  # the top is not loaded: fetch it
+        else:
+            super().action_first()
+
+    def action_last(self) -> None:
+        column = self.parent
+        if isinstance(column, StageColumn) and column.has_more:
+            column.jump(last=True)  # the bottom is not loaded: fetch it
+        else:
+            super().action_last()
+
+
+class StageColumn(Vertical):
+    """A header with the stage's true count and value, and its cards."""
+
+    def __init__(self, stage: Stage, selection: Selection) -> None:
+        super().__init__(id=f"column-{stage.value}", classes="stage-column")
+        self.stage = stage
+        self._selection = selection
+        # Cards say "overdue" and "rotting" as of this hour.
+        self._drawn_at: datetime | None = None
+        self.leads: list[Lead] = []  # the window: at most WINDOW_PAGES pages
+        self.has_more = False  # cards after the window
+        self.has_before = False  # cards before it (it does not start at the top)
+        self.fetching = False
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.stage.label, classes="column-header", markup=False)
+        yield CardList(id=f"cards-{self.stage.value}")
+
+    @property
+    def cards(self) -> CardList:
+        return self.query_one(CardList)
+
+    def set_total(self, count: int, value_cents: int) -> None:
+        """The stage's true totals: count, value, and the value weighted by
+        the stage's win probability (what the pipeline is likely worth)."""
+        weighted = round(value_cents * WIN_PROBABILITY[self.stage])
+        self.query_one(".column-header", Static).update(
+            Content.assemble(
+                (self.stage.label, "bold"),
+                f"  {count:,}\n",
+                (_amounts(value_cents, weighted), "dim"),
+            )
+        )
+
+    def show(self, leads: list[Lead], *, append: bool = False) -> None:
+        hour = app_now(self).replace(minute=0, second=0, microsecond=0)
+        if not append and leads == self.leads and self._drawn_at == hour:
+            # A reload after a move elsewhere: this column did not change, and
+            # redrawing its cards would hold up the next key for nothing.
+            return
+        self._drawn_at = hour
+        cards = self.cards
+        highlighted, kept_id = cards.highlighted, self.selected_lead_id()
+        if not append:
+            cards.clear_options()
+            self.leads = []
+        self.leads += leads
+        now = app_now(self)
+        cards.add_options(Option(self._card(lead, now), id=str(lead.id)) for lead in leads)
+        if not append and cards.option_count:
+            # Same card if it is still here (a teammate's change), else same place.
+            ids = [lead.id for lead in self.leads]
+            row = ids.index(kept_id) if kept_id in ids else highlighted or 0
+            cards.highlighted = min(row, cards.option_count - 1)
+
+    def _redraw(self, window: list[Lead], keep: int | None) -> None:
+        """Show exactly `window`, the cursor on lead `keep` (or the top)."""
+        self.leads = window
+        cards, now = self.cards, app_now(self)
+        cards.clear_options()
+        cards.add_options(Option(self._card(lead, now), id=str(lead.id)) for lead in window)
+        ids = [lead.id for lead in window]
+        if ids:
+            cards.highlighted = ids.index(keep) if keep in ids else 0
+
+    def _ranking(self) -> tuple[str, LeadFilter]:
+        board = self.parent
+        if isinstance(board, BoardPane):
+            return board.order, board.only
+        return "score", LeadFilter()
+
+    def fetch_next(self) -> None:
+        """The page after the window, as the cursor nears its end."""
+        self._fetch(page_key(self.leads[-1], self._ranking()[0]), at_end=True)
+
+    def fetch_previous(self) -> None:
+        """The page before the window, as the cursor nears its top."""
+        self._fetch(page_key(self.leads[0], self._ranking()[0]), at_end=False)
+
+    def _fetch(self, cursor: PageCursor, *, at_end: bool) -> None:
+        (order, only), stage = self._ranking(), self.stage
+        after, before = (cursor, None) if at_end else (None, cursor)
+        self.fetching = True
+
+        def job(repo: Repository) -> list[Lead]:
+            return repo.leads_in_stage(
+                stage, after=after, before=before, limit=PAGE_SIZE, order=order, only=only
+            )
+
+        def done(leads: list[Lead]) -> None:
+            self.fetching = False
+            self._extend(leads, at_end=at_end)
+
+        run_db(self, job, done, key=f"board-page-{stage.value}")
+
+    def _extend(self, leads: list[Lead], *, at_end: bool) -> None:
+        """Add a page at one end of the window, dropping pages at the other
+        end beyond WINDOW_PAGES; the cursor stays on its card."""
+        full = len(leads) == PAGE_SIZE
+        if at_end:
+            self.has_more = full
+        else:
+            self.has_before = full
+        window = self.leads + leads if at_end else leads + self.leads
+        excess = len(window) - WINDOW_PAGES * PAGE_SIZE
+        if excess <= 0 and at_end:
+            self.show(leads, append=True)
+            return
+        if excess > 0:
+            window = window[excess:] if at_end else window[:-excess]
+            if at_end:
+                self.has_before = True
+            else:
+                self.has_more = True
+        self._redraw(window, self.selected_lead_id())
+
+    def jump(self, *, last: bool) -> None:
+        """g / G when that end is not loaded: the stage's first or true last
+        page, in place of the window."""
+        (order, only), stage = self._ranking(), self.stage
+
+        def job(repo: Repository) -> list[Lead]:
+            return repo.leads_in_stage(stage, limit=PAGE_SIZE, order=order, only=only, last=last)
+
+        def done(leads: list[Lead]) -> None:
+            full = len(leads) == PAGE_SIZE
+            self.has_more, self.has_before = (False, full) if last else (full, False)
+            end = leads[-1 if last else 0].id if leads else None
+            self._redraw(leads, end)
+
+        run_db(self, job, done, key=f"board-page-{stage.value}")
+
+    def _card(self, lead: Lead, now: datetime) -> Text:
+        return render.card(lead, CARD_WIDTH, now, marked=lead.id in self._selection)
+
+    def show_marks(self, lead_ids: list[int]) -> None:
+        """Redraw the cards of leads just marked or unmarked."""
+        wanted, now = set(lead_ids), app_now(self)
+        for lead in self.leads:
+            if lead.id in wanted:
+                self.cards.replace_option_prompt(str(lead.id), self._card(lead, now))
+
+    def selected_lead_id(self) -> int | None:
+        cards = self.cards
+        if cards.highlighted is None or not cards.option_count:
+            return None
+        option_id = cards.get_option_at_index(cards.highlighted).id
+        return int(option_id) if option_id else None
+
+    def step(self, step: int) -> int | None:
+        """Move to the card above or below; its lead, or None at either end."""
+        cards = self.cards
+        index = (cards.highlighted or 0) + step
+        if cards.highlighted is None or not 0 <= index < cards.option_count:
+            return None
+        cards.highlighted = index
+        return self.selected_lead_id()
+
+    def forget(self, lead_id: int) -> None:
+        """Remove a card that is moving elsewhere, ahead of the write."""
+        if any(lead.id == lead_id for lead in self.leads):
+            self.leads = [lead for lead in self.leads if lead.id != lead_id]
+            self.cards.remove_option(str(lead_id))
+
+
+class BoardPane(HorizontalScroll):
+    """All stage columns side by side; h/l (or ←/→) move between them."""
+
+    BINDINGS = with_ids([
+        Binding("h,left", "column(-1)", "Prev column", id="column-left", show=False,
+                tooltip="Column to the left"),
+        Binding("l,right", "column(1)", "Next column", id="column-right", show=False,
+                tooltip="Column to the right"),
+        Binding("F", "fold_lost", "Fold Lost", show=False, tooltip="Fold the Lost column"),
+    ])  # fmt: skip
+
+    # "score" (rule score) or "chance" (learned win chance), set from the screen.
+    order = "score"
+    only = LeadFilter()  # the filter in effect, set from the screen
+
+    def sort_by(self, order: str) -> None:
+        """Takes effect at the next reload (the screen reloads the visible pane)."""
+        self.order = order
+        self.back_to_top()
+
+    def filter_by(self, only: LeadFilter) -> None:
+        self.only = only
+        self.back_to_top()
+
+    def back_to_top(self) -> None:
+        """A new order or filter: every column's window starts at the top
+        again (its old place means nothing in the new ranking)."""
+        for column in self.columns:
+            column.has_before = False
+
+    def __init__(self, selection: Selection, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._selection = selection
+
+    def compose(self) -> ComposeResult:
+        for stage in BOARD_STAGES:
+            yield StageColumn(stage, self._selection)
+
+    @property
+    def columns(self) -> list[StageColumn]:
+        return list(self.query(StageColumn))
+
+    def reload(self, *, select: int | None = None) -> None:
+        """Totals for every header plus the first pages (as deep as already
+        loaded) of every column: one aggregate query and one page per column.
+        With `select`, the cursor goes to that lead's card if it is loaded."""
+        limits = {column.stage: max(PAGE_SIZE, len(column.leads)) for column in self.columns}
+        order, only = self.order, self.only
+        # A window scrolled down the stage is re-read in place, from its
+        # first card; one at the top from the top.
+        starts = {
+            column.stage: page_key(column.leads[0], order)
+            for column in self.columns
+            if column.has_before and column.leads
+        }
+
+        def job(repo: Repository) -> tuple[Totals, dict[Stage, list[Lead]]]:
+            pages = {
+                stage: repo.leads_in_stage(
+                    stage, limit=limit, order=order, only=only, from_=starts.get(stage)
+                )
+                for stage, limit in limits.items()
+            }
+            return repo.stage_totals(only), pages
+
+        def done(result: tuple[Totals, dict[Stage, list[Lead]]]) -> None:
+            totals, pages = result
+            for column in self.columns:
+                column.set_total(*totals.get(column.stage, (0, 0)))
+                column.show(pages[column.stage])
+                column.has_more = len(pages[column.stage]) == limits[column.stage]
+                ids = [lead.id for lead in column.leads]
+                if select in ids and column.display:
+                    column.cards.highlighted = ids.index(select)
+                    self.screen.set_focus(column.cards)
+
+        run_db(self, job, done, key="board")
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        column = event.option_list.parent
+        if not isinstance(column, StageColumn) or column.fetching or not column.leads:
+            return
+        if column.has_more and event.option_index >= len(column.leads) - PREFETCH_MARGIN:
+            column.fetch_next()
+        elif column.has_before and event.option_index < PREFETCH_MARGIN:
+            column.fetch_previous()
+
+    def whole_column(self, column: StageColumn) -> WholeList | None:
+        """The column beyond its loaded window, for `V`; None when the
+        window holds every card."""
+        if not (column.has_more or column.has_before):
+            return None
+        return WholeList(column.stage, self.order, self.only)
+
+    def focused_column(self) -> StageColumn:
+        focused = self.screen.focused
+        for column in self.columns:
+            if focused is not None and focused in column.walk_children():
+                return column
+        return self.columns[0]
+
+    def action_fold_lost(self) -> None:
+        """Hide the Lost column (or show it again): closed-lost leads rarely
+        need a glance, and the open stages get the room."""
+        lost = self.query_one(f"#column-{Stage.LOST.value}", StageColumn)
+        if lost.display and self.focused_column() is lost:
+            self.action_column(-1)
+        lost.display = not lost.display
+
+    def action_column(self, step: int) -> None:
+        columns = [column for column in self.columns if column.display]
+        index = columns.index(self.focused_column())
+        target = columns[max(0, min(len(columns) - 1, index + step))]
+        # Synchronous, unlike Widget.focus(): a key typed right after l must
+        # act on the new column.
+        self.screen.set_focus(target.cards)
+
+    def selected_lead_id(self) -> int | None:
+        return self.focused_column().selected_lead_id()
+
+    def forget(self, lead_id: int) -> None:
+        for column in self.columns:
+            column.forget(lead_id)
+
+    def show_marks(self, lead_ids: list[int]) -> None:
+        for column in self.columns:
+            column.show_marks(lead_ids)

@@ -1,0 +1,141 @@
+"""The Lead tab: one lead's fields and its history, newest first."""
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import DataTable, Static
+
+from leadtui.domain import score_text
+from leadtui.domain.models import HistoryEntry, Lead, Stage
+from leadtui.domain.results import ScoreDetails
+from leadtui.repository import Repository
+from leadtui.tui import render
+from leadtui.tui.dbwork import app_now, run_db
+from leadtui.tui.dialogs.entry import EntryScreen
+
+HISTORY_LIMIT = 200
+Loaded = tuple[Lead, list[HistoryEntry], ScoreDetails]
+NO_LEAD = "No lead selected. Pick one in the Inbox or Pipeline and press enter."
+
+
+class DetailPane(VerticalScroll):
+    def compose(self) -> ComposeResult:
+        yield Static(NO_LEAD, id="no-lead", markup=False)
+        with Horizontal(id="lead-fields"):
+            yield Static(id="lead-who", markup=False)
+            yield Static(id="lead-standing", markup=False)
+        yield Static(id="lead-qualification", markup=False)
+        yield Static(id="lead-notes", markup=False)
+        yield Static(id="lead-custom", markup=False)
+        with Horizontal(id="lead-scores"):
+            yield Static(id="lead-rule-score", markup=False)
+            yield Static(id="lead-learned-score", markup=False)
+        yield Static("History", id="history-title", classes="section-title")
+        yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        self.lead_id: int | None = None
+        self.shown_stage: Stage | None = None  # the stage on screen, for moves
+        self.entries: list[HistoryEntry] = []
+        self._fetching = False
+        self._complete = True  # the whole history is on screen
+        # When and who, then what: as wide as the terminal is at start-up.
+        # (Set once: re-adding columns on each load raced with rendering.)
+        history = self.query_one("#history", DataTable)
+        what = max(40, self.app.size.width - 36)
+        for label, width in (("When", 16), ("Who", 10), ("What", what)):
+            history.add_column(label, width=width)
+
+    @on(DataTable.RowHighlighted, "#history")
+    def _near_the_end(self, event: DataTable.RowHighlighted) -> None:
+        """A long history loads a page at a time, as the cursor nears its end."""
+        lead_id, loaded = self.lead_id, len(self.entries)
+        if lead_id is None or self._fetching or self._complete:
+            return
+        if event.cursor_row < loaded - 10:
+            return
+        self._fetching = True
+
+        def more(entries: list[HistoryEntry]) -> None:
+            self._fetching = False
+            if self.lead_id != lead_id or len(self.entries) != loaded:
+                return  # another lead (or a reload) meanwhile
+            history: DataTable[object] = self.query_one("#history", DataTable)
+            self._complete = len(entries) < HISTORY_LIMIT  # a short page is the last
+            self.entries += entries
+            for entry in entries:
+                history.add_row(*render.history_row(entry))
+
+        run_db(
+            self,
+            lambda repo: repo.history(lead_id, limit=HISTORY_LIMIT, skip=loaded),
+            more,
+            key="detail-more",
+            on_error=self._fetch_failed,
+        )
+
+    def _fetch_failed(self) -> None:
+        self._fetching = False
+
+    @on(DataTable.RowSelected, "#history")
+    def _show_entry(self, event: DataTable.RowSelected) -> None:
+        if 0 <= event.cursor_row < len(self.entries):
+            self.app.push_screen(EntryScreen(self.entries[event.cursor_row]))
+
+    def show_lead(self, lead_id: int | None) -> None:
+        self.lead_id = lead_id
+        self.reload()
+
+    def reload(self) -> None:
+        lead_id = self.lead_id
+        if lead_id is None:
+            self._show_loaded(None)
+            return
+
+        def job(repo: Repository) -> Loaded:
+            return repo.lead_page(lead_id, limit=HISTORY_LIMIT)
+
+        run_db(self, job, self._show_loaded, key="detail")
+
+    def _show_loaded(self, loaded: Loaded | None) -> None:
+        history: DataTable[object] = self.query_one("#history", DataTable)
+        history.clear()
+        for selector in (
+            "#lead-fields",
+            "#lead-qualification",
+            "#lead-notes",
+            "#lead-custom",
+            "#lead-scores",
+            "#history-title",
+            "#history",
+        ):
+            self.query_one(selector).display = loaded is not None
+        self.query_one("#no-lead").display = loaded is None
+        if loaded is None:
+            self.shown_stage = None
+            return
+        lead, entries, scores = loaded
+        self.query_one("#lead-rule-score", Static).update(
+            render.score_block(score_text.rule_lines(scores))
+        )
+        self.query_one("#lead-learned-score", Static).update(
+            render.score_block(score_text.learned_lines(scores))
+        )
+        self.shown_stage = lead.stage
+        who, standing = render.lead_fields(lead, app_now(self))
+        self.query_one("#lead-who", Static).update(who)
+        self.query_one("#lead-standing", Static).update(standing)
+        self.query_one("#lead-qualification", Static).update(render.qualification_block(lead))
+        notes = self.query_one("#lead-notes", Static)
+        notes.update(lead.notes)
+        notes.display = bool(lead.notes)
+        custom = self.query_one("#lead-custom", Static)
+        custom.update(render.custom_block(lead.custom))
+        custom.display = bool(lead.custom)
+        self.entries = entries
+        self._complete = len(entries) < HISTORY_LIMIT
+        for entry in entries:
+            history.add_row(*render.history_row(entry))
+
+    def selected_lead_id(self) -> int | None:
+        return self.lead_id

@@ -1,0 +1,263 @@
+"""The Inbox tab: leads in stage New, hottest first, one page at a time."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.coordinate import Coordinate
+from textual.message import Message
+from textual.widgets import DataTable, Static
+from textual.widgets.data_table import ColumnKey
+
+from leadtui.domain.clock import Clock, to_iso
+from leadtui.domain.filters import LeadFilter
+from leadtui.domain.models import Lead, Stage
+from leadtui.repository import Repository, page_key
+from leadtui.repository import first_page as quick_inbox  # the named exception: no sqlite-utils
+from leadtui.tui import render
+from leadtui.tui.dbwork import run_db
+from leadtui.tui.inbox_table import InboxTable
+from leadtui.tui.selection import Selection, WholeList
+
+PAGE_SIZE = quick_inbox.PAGE_SIZE
+# Fetch the next page when the cursor comes this close to the last loaded row.
+PREFETCH_MARGIN = 10
+NO_LEADS = "No leads yet: press n to add a lead."
+EMPTY_INBOX = "Inbox zero: no new leads to triage. Press n to add a lead."
+# The Due list: follow-ups overdue, today, and this many days ahead.
+DUE_LOOKAHEAD_DAYS = 7
+EMPTY_DUE = "Nothing due: no follow-ups overdue, today or this week. Press d for new leads."
+
+
+@dataclass(frozen=True)
+class FirstPage:
+    """The first page, read before the pane exists (while the start screen
+    showed it), and the lead the user had selected there."""
+
+    leads: list[Lead]
+    untriaged: int
+    selected: int | None
+
+
+class InboxPane(Vertical):
+    class Counted(Message):
+        """The number of untriaged (New) leads, after each reload."""
+
+        def __init__(self, untriaged: int) -> None:
+            super().__init__()
+            self.untriaged = untriaged
+
+    untriaged = 0
+
+    """A DataTable holding only the pages the user has scrolled to (keyset-
+    paged SQL), so opening the inbox costs the same at 30 or 1M leads."""
+
+    def __init__(
+        self,
+        clock: Clock,
+        selection: Selection,
+        *,
+        first: FirstPage | None = None,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id)
+        self._clock = clock
+        self._selection = selection
+        self._first = first
+
+    def compose(self) -> ComposeResult:
+        yield Static(NO_LEADS, id="inbox-empty", markup=False)
+        yield InboxTable()
+
+    def on_mount(self) -> None:
+        self.only = LeadFilter()  # set by the screen (ctrl+f, !, ~, the palette)
+        self.order = "score"  # or "chance": the learned win chance
+        self.view = "new"  # or "due": open leads with a follow-up this week, soonest first
+        self.sort_by(self.order)
+        self._cursors: dict[str, Any] = {}  # row key -> sort key for paging
+        self._leads: dict[str, Lead] = {}  # row key -> the lead shown
+        self._has_more = False
+        self._fetching = False
+        self._select_next: int | None = None
+        if self._first and self._first.leads:
+            # Shown at once, so swapping in this screen changes nothing on screen.
+            self._select_next = self._first.selected
+            self._show(self._first.leads, True, self._first.untriaged, PAGE_SIZE)
+
+    @property
+    def table(self) -> DataTable[object]:
+        return self.query_one(DataTable)
+
+    def reload(self, *, select: int | None = None) -> None:
+        """Re-read from the top, keeping as many rows as are loaded now so the
+        cursor stays where the user left it (or moves to lead `select`)."""
+        limit = max(PAGE_SIZE, self.table.row_count)
+        fetch = self._fetcher()
+
+        counting, known = self.view == "new", self.untriaged  # the Due tab shows no count
+        now, only = self._clock(), self.only
+
+        def job(repo: Repository) -> tuple[list[Lead], bool, int]:
+            leads = fetch(repo, None, limit)
+            untriaged = (
+                repo.count_in_stage(Stage.NEW, awake_at=now, only=only) if counting else known
+            )
+            return leads, bool(leads) or repo.has_leads(), untriaged
+
+        if select is not None:
+            # Kept on the pane, not in this call: a newer reload (live refresh)
+            # supersedes this one and must still land on the lead.
+            self._select_next = select
+        run_db(self, job, lambda loaded: self._show(*loaded, limit), key="inbox")
+
+    def _show(self, leads: list[Lead], any_leads: bool, untriaged: int, limit: int) -> None:
+        table = self.table
+        # Keep the cursor on the same lead when others appear or leave above
+        # it (a teammate's change); else on the same row (the lead moved on).
+        row = table.cursor_row
+        ids = [lead.id for lead in leads]
+        select, self._select_next = self._select_next, None
+        keep = select if select is not None else self.selected_lead_id()
+        if keep in ids:
+            row = ids.index(keep)
+        table.clear()
+        self._cursors.clear()
+        self._leads.clear()
+        self._append(leads)
+        self._has_more = len(leads) == limit
+        if table.row_count:
+            table.move_cursor(row=min(row, table.row_count - 1), scroll=select is not None)
+        empty = EMPTY_DUE if self.view == "due" else EMPTY_INBOX
+        self.query_one("#inbox-empty", Static).update(empty if any_leads else NO_LEADS)
+        self.query_one("#inbox-empty").display = table.row_count == 0
+        self.untriaged = untriaged
+        self.post_message(self.Counted(untriaged))
+
+    def _append(self, leads: list[Lead]) -> None:
+        now = self._clock()
+        for lead in leads:
+            key = str(lead.id)
+            marked = lead.id in self._selection
+            self.table.add_row(
+                *render.inbox_row(lead, now, due=self.view == "due", marked=marked), key=key
+            )
+            self._cursors[key] = self._page_key(lead)
+            self._leads[key] = lead
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        near_end = event.cursor_row >= self.table.row_count - PREFETCH_MARGIN
+        if near_end and self._has_more and not self._fetching and self.table.row_count:
+            self._fetch_next_page()
+
+    def _fetch_next_page(self) -> None:
+        last_key = self.table.coordinate_to_cell_key(
+            Coordinate(self.table.row_count - 1, 0)
+        ).row_key
+        after = self._cursors[str(last_key.value)]
+        fetch = self._fetcher()
+        self._fetching = True
+
+        def job(repo: Repository) -> list[Lead]:
+            return fetch(repo, after, PAGE_SIZE)
+
+        def done(leads: list[Lead]) -> None:
+            self._fetching = False
+            self._append(leads)
+            self._has_more = len(leads) == PAGE_SIZE
+
+        run_db(self, job, done, key="inbox-page")
+
+    def _fetcher(self) -> Callable[[Repository, Any, int], list[Lead]]:
+        """How this view reads a page: (repo, after, limit) -> leads."""
+        now, only = self._clock(), self.only
+        if self.view == "due":
+            # Due today or late, then what comes up in the week ahead.
+            ahead = timedelta(days=1 + DUE_LOOKAHEAD_DAYS)
+            until = datetime.combine(now.astimezone(UTC).date() + ahead, time(), UTC)
+            return lambda repo, after, limit: repo.due_leads(
+                until=until, after=after, limit=limit, only=only
+            )
+        order = self.order
+        # Leads hidden with `s` stay out until their day comes.
+        return lambda repo, after, limit: repo.leads_in_stage(
+            Stage.NEW, after=after, limit=limit, order=order, awake_at=now, only=only
+        )
+
+    def _page_key(self, lead: Lead) -> Any:
+        if self.view == "due":
+            return (to_iso(lead.follow_up_at) if lead.follow_up_at else "", lead.id)
+        return page_key(lead, self.order)
+
+    def show_view(self, view: str) -> None:
+        """ "new" or "due"; the Age column says how late a follow-up is."""
+        self.view = view
+        self.table.columns[ColumnKey("age")].label = Text("Due" if view == "due" else "Age")
+        self.table.clear()
+        self._cursors.clear()
+        self.reload()
+
+    def sort_by(self, order: str) -> None:
+        """Rank in one of leadtui.domain.orders.ORDERS; the sorted column's title
+        carries ▼ (or ▲ for age, oldest first) when it has a column. Takes
+        effect at the next reload."""
+        self.order = order
+        marks = {"score": ("score", "▼"), "chance": ("win", "▼"), "age": ("age", "▲")}
+        column, mark = marks.get(order, ("", ""))
+        for key, label in (("score", "Score"), ("win", "Win"), ("age", "Age")):
+            if key == "age" and self.view == "due":
+                continue  # the Due list's own column
+            self.table.columns[ColumnKey(key)].label = Text(label + (mark if key == column else ""))
+        self.table.refresh()
+
+    def selected_lead_id(self) -> int | None:
+        table = self.table
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
+        return int(key) if key is not None else None
+
+    def step(self, step: int) -> int | None:
+        """Move the cursor one lead up or down; the lead now selected, or
+        None at either end (the next page loads as the cursor nears it)."""
+        table = self.table
+        row = table.cursor_row + step
+        if not 0 <= row < table.row_count:
+            return None
+        table.move_cursor(row=row)
+        return self.selected_lead_id()
+
+    def selected_stage(self) -> Stage | None:
+        lead = self._leads.get(str(self.selected_lead_id()))
+        return lead.stage if lead else None
+
+    def whole_list(self) -> WholeList | None:
+        """The inbox beyond its loaded pages, for `V`; None when every lead is
+        loaded (or in the Due list, which is not one stage's list)."""
+        if self.view == "due" or not self._has_more:
+            return None
+        return WholeList(Stage.NEW, self.order, self.only, self._clock())
+
+    def loaded(self) -> list[Lead]:
+        """Every lead on the loaded pages, as shown."""
+        return [self._leads[key] for key in self._cursors]
+
+    def show_marks(self, lead_ids: list[int]) -> None:
+        """Redraw the name cells of leads just marked or unmarked."""
+        for lead_id in lead_ids:
+            lead = self._leads.get(str(lead_id))
+            if lead and str(lead_id) in self._cursors:
+                marked = lead_id in self._selection
+                self.table.update_cell(str(lead_id), "name", render.name_cell(lead, marked=marked))
+
+    def forget(self, lead_id: int) -> None:
+        """Drop a lead the user just moved out of New, before the write lands,
+        so the cursor is already on the next lead (as in an email client)."""
+        key = str(lead_id)
+        if key in self._cursors:
+            del self._cursors[key]
+            self.table.remove_row(key)
+            self.query_one("#inbox-empty").display = self.table.row_count == 0

@@ -1,0 +1,483 @@
+"""The KPIs tab: every figure over a window, each section filling in as its
+query completes (a spinner until then), with its definition on focus.
+
+Keys: d cycles the window, D asks for dates, f cycles the owner, s sorts the
+by-source table, $ records spend. Only fixed labels and numbers are rendered
+here; the few lead-derived strings (owners, lost reasons) go in as plain
+Content parts, never markup.
+"""
+
+from datetime import datetime
+from typing import Any, cast
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widget import Widget
+from textual.widgets import DataTable, Static
+from textual.worker import Worker
+
+from leadtui.domain import kpis
+from leadtui.domain.kpis import (
+    DEFINITIONS,
+    SOURCE_SORTS,
+    Headline,
+    Health,
+    Money,
+    Window,
+    change,
+    sparkline,
+)
+from leadtui.domain.models import Stage
+from leadtui.domain.results import CalibrationRow, KpiCore, KpiTimes
+from leadtui.repository import Repository
+from leadtui.tui.dbwork import WRITE_GROUP, HasRepository, run_db
+from leadtui.tui.dialogs.help import with_ids
+from leadtui.tui.dialogs.kpi_forms import CustomWindowScreen, SpendInput, SpendScreen
+
+BAR_WIDTH = 30
+# Column widths of the by-source table (default 6): 71 cells in all.
+SOURCE_WIDTHS = {"source": 9, "conv": 5, "win": 5, "revenue": 8, "ROI": 8}
+Parts = list[str | tuple[str, str]]
+# Open leads as they stand: (pipeline value, rotting and overdue).
+NowFigures = tuple[Money, Health]
+
+# Which definitions each section shows when it has focus.
+SECTION_DEFINITIONS: dict[str, tuple[str, ...]] = {
+    "kpi-headline": (
+        "new_leads",
+        "win_rate",
+        "revenue",
+        "average_deal",
+        "cycle",
+        "cost_per_lead",
+        "pipeline",
+    ),
+    "kpi-funnel": ("funnel",),
+    "kpi-sources": (
+        "conversion",
+        "win_rate",
+        "spend",
+        "cost_per_lead",
+        "cost_per_won",
+        "roi",
+        "lifetime_value",
+    ),
+    "kpi-outcomes": ("lost_reasons", "lost_by_stage"),
+    "kpi-time": ("cycle", "time_in_stage", "velocity", "rotting", "overdue"),
+    "kpi-calibration": ("score_calibration",),
+}
+
+
+def percent(value: float | None, digits: int = 1) -> str:
+    return "n/a" if value is None else f"{value:.{digits}%}"
+
+
+def compact(cents: float | None) -> str:
+    """4.1M, 27k, 1.8k, 950: the by-source table must fit 80 columns."""
+    if cents is None:
+        return "n/a"
+    units = cents / 100
+    if units >= 1_000_000:
+        return f"{units / 1_000_000:.1f}M"
+    if units >= 10_000:
+        return f"{units / 1_000:.0f}k"
+    return f"{units / 1_000:.1f}k" if units >= 1_000 else f"{units:.0f}"
+
+
+def money(cents: float | None) -> str:
+    """Whole currency units: KPI figures are for steering, not bookkeeping."""
+    return "n/a" if cents is None else f"{round(cents / 100):,}"
+
+
+def days(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.1f} d"
+
+
+# Figures where a fall is good news (shown green).
+LOWER_IS_BETTER = {"average_cycle_days", "cost_per_lead_cents"}
+
+
+def versus(current: float | None, previous: float | None, key: str = "") -> tuple[str, str]:
+    delta = change(current, previous)
+    if delta is None:
+        return ("", "")
+    arrow = "↑" if delta > 0 else "↓" if delta < 0 else "="
+    good = delta < 0 if key in LOWER_IS_BETTER else delta > 0
+    return (f"  {arrow} {abs(delta):.0%}", "" if delta == 0 else "green" if good else "red")
+
+
+def bar(count: float, largest: float, width: int = BAR_WIDTH) -> str:
+    return "█" * (round(width * count / largest) if largest else 0)
+
+
+class Section(Static, can_focus=True):
+    """A focusable block: focus shows its definitions under the tab."""
+
+
+def headline_content(
+    headline: Headline | None,
+    previous: Headline | None,
+    core: KpiCore | None,
+    now: NowFigures | None,
+) -> Content:
+    parts: Parts = [("Headline", "bold underline")]
+    if previous is not None:
+        parts.append(("  arrows: against the previous window of the same length", "dim"))
+    parts.append("\n")
+    if headline is not None and core is not None:
+        rows: list[tuple[str, str, str]] = [
+            ("New leads", f"{headline.new_leads:,}", "new_leads"),
+            ("Win rate", percent(headline.win_rate), "win_rate"),
+            ("Revenue won", money(headline.revenue_cents), "revenue_cents"),
+            ("Average deal", money(headline.average_deal_cents), "average_deal_cents"),
+            ("Sales cycle", days(headline.average_cycle_days), "average_cycle_days"),
+            ("Cost per lead", money(headline.cost_per_lead_cents), "cost_per_lead_cents"),
+        ]
+        for label, text, key in rows:
+            old = getattr(previous, key) if previous else None
+            parts += [f"{label:<16}{text:>14}", versus(getattr(headline, key), old, key), "\n"]
+        parts += [f"{'Median cycle':<16}{days(core.outcomes.median_cycle_days):>14}\n"]
+    if now is not None:
+        money_now, _ = now
+        parts += [
+            f"{'Open pipeline':<16}{money(money_now.pipeline_cents):>14}",
+            f"  weighted {money(money_now.weighted_cents)}",
+        ]
+    return Content.assemble(*parts).rstrip()
+
+
+def funnel_content(core: KpiCore) -> Content:
+    parts: Parts = [("Funnel", "bold underline"), ("  leads created in the window", "dim"), "\n"]
+    largest = max((step.reached for step in core.funnel), default=0)
+    for step in core.funnel:
+        to_next = f" → {percent(step.conversion)}" if step.conversion is not None else ""
+        parts += [
+            f"{step.stage.label:<12}{step.reached:>8,} ",
+            (bar(step.reached, largest, 24), "green"),
+            (to_next, "dim"),
+            "\n",
+        ]
+    return Content.assemble(*parts).rstrip()
+
+
+def outcomes_content(core: KpiCore) -> Content:
+    outcomes = core.outcomes
+    parts: Parts = [
+        ("Outcomes", "bold underline"),
+        f"  {outcomes.won:,} won, {outcomes.lost:,} lost, win rate {percent(outcomes.win_rate)}\n",
+        ("Lost reasons              count        value\n", "bold"),
+    ]
+    for reason in outcomes.lost_reasons[:8]:
+        parts += [
+            (f"{reason.reason[:24]:<24}", ""),
+            f"{reason.count:>7,}{money(reason.value_cents):>13}\n",
+        ]
+    if not outcomes.lost_reasons:
+        parts.append(("no leads lost in the window\n", "dim"))
+    lost_at = ", ".join(
+        f"{stage.label} {outcomes.lost_by_stage.get(stage, 0):,}"
+        for stage in kpis.LADDER
+        if stage is not Stage.WON
+    )
+    parts += [("Lost from  ", "bold"), lost_at]
+    return Content.assemble(*parts)
+
+
+def time_content(times: KpiTimes | None, core: KpiCore | None, now: NowFigures | None) -> Content:
+    parts: Parts = [("Time", "bold underline"), "\n"]
+    if core is not None:
+        outcomes = core.outcomes
+        parts.append(
+            f"Sales cycle     avg {days(outcomes.average_cycle_days)},"
+            f" median {days(outcomes.median_cycle_days)}\n"
+        )
+    if times is not None:
+        parts.append(("Days in stage   ", ""))
+        parts.append(
+            ", ".join(f"{stage.label} {days(d)}" for stage, d in times.time_in_stage.items()) + "\n"
+        )
+        velocity = times.velocity
+        parts += [
+            "New per week    ",
+            (sparkline(velocity.new_per_week), "cyan"),
+            f"  {sum(velocity.new_per_week):,} in 12 weeks\n",
+            "Qualified/week  ",
+            (sparkline(velocity.qualified_per_week), "cyan"),
+            f"  month over month {percent(velocity.qualified_growth)}\n",
+        ]
+    if now is not None:
+        _, health = now
+        parts.append(
+            f"Open leads      {health.open_leads:,}: rotting {percent(health.rotting_share)},"
+            f" overdue {percent(health.overdue_share)}"
+        )
+    return Content.assemble(*parts).rstrip()
+
+
+def calibration_content(rows: list[CalibrationRow]) -> Content:
+    parts: Parts = [("Rule score vs outcome", "bold underline"), "\n"]
+    if not rows:
+        return Content.assemble(*parts, "No closed leads yet.")
+    parts.append(("Score      Closed   Won\n", "bold"))
+    for row in rows:
+        rate = row.win_rate or 0.0
+        parts += [
+            f"{row.band:<9}{row.closed:>8,}  {rate:>4.0%}  ",
+            ("█" * round(rate * BAR_WIDTH / 2), "green"),
+            "\n",
+        ]
+    return Content.assemble(*parts).rstrip()
+
+
+class SourceTable(DataTable[Text], can_focus=True):
+    """The by-source table; `s` changes the column it is sorted by. Cells
+    carry their own leading space instead of padding, to fit 80 columns."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(cell_padding=0, **kwargs)
+
+
+class KpiPane(VerticalScroll):
+    BINDINGS = with_ids(
+        prefix="kpi-",
+        bindings=[
+            Binding("d", "next_window", "Window", tooltip="Next window: 7d, 30d, 90d, 365d, all"),
+            Binding("D", "custom_window", "Dates", show=False, tooltip="Pick from and to dates"),
+            Binding("f", "next_owner", "Owner", tooltip="Next owner (all, then each rep)"),
+            Binding("s", "next_sort", "Sort", tooltip="Sort sources by the next column"),
+            Binding("dollar_sign", "spend", "Spend", key_display="$", tooltip="Record spend"),
+        ],
+    )
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="kpi-window", markup=False)
+        yield Section(id="kpi-headline", markup=False)
+        yield Section(id="kpi-funnel", markup=False)
+        yield Static(Content.styled("By source", "bold underline"), classes="kpi-title")
+        yield SourceTable(id="kpi-sources", cursor_type="row", zebra_stripes=True)
+        yield Section(id="kpi-outcomes", markup=False)
+        yield Section(id="kpi-time", markup=False)
+        yield Section(id="kpi-calibration", markup=False)
+        yield Static(id="kpi-definition", markup=False)
+
+    def on_mount(self) -> None:
+        self.window = Window.last("30d", self._now())
+        self.window_name = "30d"
+        self.owner: str | None = None
+        self.owners: list[str] = []
+        self.sort_key = "revenue_cents"
+        self._core: KpiCore | None = None
+        self._previous: Headline | None = None
+        self._now_figures: NowFigures | None = None
+        self._times: KpiTimes | None = None
+        self._lifetime = kpis.DEFAULT_LIFETIME_YEARS
+        self._reload_pending = False
+        table = self.query_one(SourceTable)
+        for label in ("source", *(label for label, _ in SOURCE_SORTS), "LTV"):
+            width = SOURCE_WIDTHS.get(label, 6)
+            table.add_column(label, key=label, width=width)
+
+    def _now(self) -> datetime:
+        return cast(HasRepository, self.app).repo.clock()
+
+    # ------------------------------------------------------------- loading
+
+    def reload(self) -> None:
+        """Re-read on the screen's behalf (tab shown, a teammate's commit). At
+        a million leads the figures take seconds, while live refresh may ask
+        every half second: a reload asked for while one runs waits for it."""
+        if self._loading():
+            self._reload_pending = True
+            return
+        self._load()
+
+    def _loading(self) -> bool:
+        return any(
+            worker.node is self and worker.is_running and worker.group.startswith("kpi-")
+            for worker in self.app.workers
+        )
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # When the last section's worker has ended, run a reload asked for meanwhile.
+        if event.worker.is_finished and self._reload_pending and not self._loading():
+            self._reload_pending = False
+            self._load()
+
+    def _load(self) -> None:
+        """Every section loads on its own worker and shows a spinner until
+        its figures arrive; keys keep working meanwhile."""
+        if self.window_name != "custom":
+            self.window = Window.last(self.window_name, self._now())
+        window, owner = self.window, self.owner
+        self._show_window()
+        for selector in ("#kpi-headline", "#kpi-funnel", "#kpi-sources", "#kpi-outcomes"):
+            self.query_one(selector).loading = True
+        self.query_one("#kpi-time").loading = True
+        self.query_one("#kpi-calibration").loading = True
+        run_db(self, lambda repo: repo.kpi_core(window, owner), self._core_loaded, key="kpi-core")
+        run_db(
+            self,
+            lambda repo: repo.kpi_previous(window, owner),
+            self._previous_loaded,
+            key="kpi-previous",
+        )
+        run_db(self, lambda repo: repo.kpi_now(owner), self._now_loaded, key="kpi-now")
+        run_db(
+            self, lambda repo: repo.kpi_times(window, owner), self._times_loaded, key="kpi-times"
+        )
+        run_db(
+            self,
+            lambda repo: repo.calibration(),
+            lambda rows: self._show("#kpi-calibration", calibration_content(rows)),
+            key="kpi-calibration",
+        )
+        run_db(self, _lifetime_and_owners, self._setup_loaded, key="kpi-setup")
+
+    def _show(self, selector: str, content: Content) -> None:
+        widget = self.query_one(selector, Static)
+        widget.update(content)
+        widget.loading = False
+
+    def _core_loaded(self, core: KpiCore) -> None:
+        self._core = core
+        self._show("#kpi-funnel", funnel_content(core))
+        self._show("#kpi-outcomes", outcomes_content(core))
+        self._fill_sources()
+        self._show_headline()
+        self._show_time()
+
+    def _previous_loaded(self, previous: Headline | None) -> None:
+        self._previous = previous
+        self._show_headline()
+
+    def _now_loaded(self, figures: NowFigures) -> None:
+        self._now_figures = figures
+        self._show_headline()
+        self._show_time()
+
+    def _times_loaded(self, times: KpiTimes) -> None:
+        self._times = times
+        self._show_time()
+
+    def _setup_loaded(self, loaded: tuple[float, list[str]]) -> None:
+        self._lifetime, self.owners = loaded
+        self._fill_sources()
+
+    def _show_headline(self) -> None:
+        core = self._core
+        widget = self.query_one("#kpi-headline", Static)
+        widget.update(
+            headline_content(
+                core.headline if core else None, self._previous, core, self._now_figures
+            )
+        )
+        widget.loading = core is None
+
+    def _show_time(self) -> None:
+        widget = self.query_one("#kpi-time", Static)
+        widget.update(time_content(self._times, self._core, self._now_figures))
+        widget.loading = self._times is None
+
+    def _show_window(self) -> None:
+        owner = self.owner or "all owners"
+        self.query_one("#kpi-window", Static).update(
+            Content.assemble(
+                ("Window ", "bold"),
+                self.window.label,
+                "  ·  ",
+                ("Owner ", "bold"),
+                owner,
+            )
+        )
+
+    def _fill_sources(self) -> None:
+        table = self.query_one(SourceTable)
+        table.clear()
+        if self._core is None:
+            return
+        sort_label = next(label for label, key in SOURCE_SORTS if key == self.sort_key)
+        for column in table.columns.values():
+            name = str(column.key.value)
+            marked = name + ("▼" if name == sort_label else "")
+            column.label = Text(marked) if name == "source" else Text(f" {marked}", justify="right")
+        for row in kpis.sort_sources(self._core.sources, self.sort_key):
+            roi = "n/a" if row.roi is None else f"{row.roi:.0%}"
+            figures = (
+                f"{row.leads:,}",
+                percent(row.conversion, 0),
+                percent(row.win_rate, 0),
+                compact(row.revenue_cents),
+                compact(row.average_deal_cents),
+                compact(row.spend_cents),
+                compact(row.cost_per_lead_cents),
+                compact(row.cost_per_won_cents),
+                roi,
+                compact(row.lifetime_value_cents(self._lifetime)),
+            )
+            table.add_row(
+                Text(row.source.value),
+                *(Text(f" {figure}", justify="right") for figure in figures),
+            )
+        table.loading = False
+
+    # --------------------------------------------------------------- keys
+
+    def action_next_window(self) -> None:
+        choices = kpis.WINDOW_CHOICES
+        current = choices.index(self.window_name) if self.window_name in choices else -1
+        self.window_name = choices[(current + 1) % len(choices)]
+        self._load()
+
+    def action_custom_window(self) -> None:
+        def chosen(window: Window | None) -> None:
+            if window is not None:
+                self.window, self.window_name = window, "custom"
+                self._load()
+
+        self.app.push_screen(CustomWindowScreen(self._now().date()), chosen)
+
+    def action_next_owner(self) -> None:
+        choices: list[str | None] = [None, *self.owners]
+        current = choices.index(self.owner) if self.owner in choices else 0
+        self.owner = choices[(current + 1) % len(choices)]
+        self._load()
+
+    def action_next_sort(self) -> None:
+        keys = [key for _, key in SOURCE_SORTS]
+        self.sort_key = keys[(keys.index(self.sort_key) + 1) % len(keys)]
+        self._fill_sources()
+
+    def action_spend(self) -> None:
+        def entered(spend: SpendInput | None) -> None:
+            if spend is None:
+                return
+
+            def save(repo: Repository) -> int | None:
+                return repo.set_spend(spend.source, spend.month, spend.amount)
+
+            def saved(_: int | None) -> None:
+                self.app.notify(
+                    f"Spend recorded: {spend.source} {spend.month} {spend.amount}",
+                    markup=False,
+                    timeout=3,
+                )
+                self._load()
+
+            run_db(self, save, saved, key=WRITE_GROUP)
+
+        self.app.push_screen(SpendScreen(self._now().strftime("%Y-%m")), entered)
+
+    # --------------------------------------------------------- definitions
+
+    def on_descendant_focus(self, event: Any) -> None:
+        widget: Widget | None = getattr(event, "widget", None)
+        keys = SECTION_DEFINITIONS.get(widget.id or "", ()) if widget else ()
+        text = "  ".join(f"{key.replace('_', ' ')}: {DEFINITIONS[key]}." for key in keys)
+        self.query_one("#kpi-definition", Static).update(Content.styled(text, "italic"))
+
+
+def _lifetime_and_owners(repo: Repository) -> tuple[float, list[str]]:
+    return repo.lifetime_years(), repo.owners()
