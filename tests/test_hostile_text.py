@@ -1,5 +1,6 @@
-"""Hostile lead text through every widget that shows it (ARCHITECTURE.md
-hazards 1-2): the app never crashes, shows the text literally, fires nothing."""
+"""Hostile lead text through every widget that shows it (ARCHITECTURE.md,
+"Hazards": markup and escapes): the app never crashes, shows the text
+literally, fires nothing."""
 
 import asyncio
 import tempfile

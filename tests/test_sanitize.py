@@ -1,4 +1,5 @@
-"""Control characters never survive the model boundary (ARCHITECTURE hazard 2)."""
+"""Control characters never survive the model boundary (an ESC in a name
+would reach the terminal byte for byte)."""
 
 import re
 

@@ -2,7 +2,7 @@
 
 Lead text comes from web forms and imports. Rich and Textual strip only a few
 control characters, so an ESC, OSC or C1 byte in a name would reach the
-user's terminal byte for byte (ARCHITECTURE.md hazard 2). We drop them once, at
+user's terminal byte for byte. We drop them once, at
 the model boundary, so nothing unsafe is ever stored.
 """
 

@@ -1,7 +1,9 @@
 """Connections, transactions and SQLite's errors as one readable line.
 
 Every module of this package opens SQLite through here: a connection per
-operation on the calling thread (hazard 5), busy timeout set, FULL sync.
+operation on the calling thread (sqlite3 refuses a connection made on
+another thread), busy timeout set, FULL sync (NORMAL can lose the last
+commits on power loss).
 """
 
 import os
@@ -71,7 +73,9 @@ def interrupt_reads() -> int:
 @contextmanager
 def write_transaction(path: Path, tracer: Tracer | None = None) -> Iterator[sqlite_utils.Database]:
     """BEGIN IMMEDIATE: the write lock is taken before the read, so a
-    read-modify-write can never interleave with another writer (hazard 3)."""
+    read-modify-write can never interleave with another writer: a deferred
+    BEGIN that reads and then writes gets SQLITE_BUSY without the busy handler
+    being asked, and plain read-then-update lost updates under four writers."""
     with connect(path, tracer) as db:
         db.execute("BEGIN IMMEDIATE")
         try:
@@ -130,7 +134,7 @@ def check_version(db: sqlite_utils.Database, path: Path, version: int) -> None:
 
 def enable_wal(db: sqlite_utils.Database) -> None:
     """WAL is persistent, so only the first process to open a file switches it.
-    Several doing that at once can see "locked" (hazard 4): retry briefly."""
+    Several doing that at once can see "locked": retry briefly."""
     deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
     while db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
         try:

@@ -2,7 +2,7 @@
 
 Backups go through VACUUM INTO and restores through SQLite's backup API,
 never plain file copies: a live WAL database copied byte for byte can be torn
-(ARCHITECTURE.md hazard 7).
+(the WAL's last commits live in another file until a checkpoint).
 """
 
 import grp

@@ -1,7 +1,8 @@
-"""Table cells from plain values, never through markup (ARCHITECTURE.md
-hazard 1). No models here: the start screen draws the inbox's first page with
-these before pydantic is imported, and render.py draws every later page with
-the same functions, so the two cannot differ."""
+"""Table cells from plain values, never through markup (a str cell is parsed as
+markup: `Acme [/] Corp` would crash the app). No models here: the start
+screen draws the inbox's first page with these before pydantic is imported,
+and render.py draws every later page with the same functions, so the two
+cannot differ."""
 
 from rich.text import Text
 

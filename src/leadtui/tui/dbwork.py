@@ -1,7 +1,8 @@
 """Run repository calls off the UI thread and hand results back to it.
 
 A keypress becomes an action; the action calls `run_db`; the repository runs
-in a thread worker (its own SQLite connection, hazard 5), and the result comes
+in a thread worker (on its own SQLite connection: one made on another thread
+is refused), and the result comes
 back to the UI thread through `call_from_thread`. A LeadtuiError becomes one
 notification; anything else is a bug and stops the app loudly.
 """

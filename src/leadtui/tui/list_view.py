@@ -1,6 +1,6 @@
 """What the inbox and the board show: the filter (ctrl+f, `!`, `~`, the
 palette) with its line under the tabs, the order (`o`), the folded Lost
-column. MainScreen (app.py) builds on this screen; its keys are bound there,
+column. MainScreen (main_screen.py) builds on this screen; its keys are bound there,
 beside the others."""
 
 from textual.content import Content

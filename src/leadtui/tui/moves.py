@@ -1,6 +1,6 @@
 """The keys that move leads through the pipeline (a x w b r), for the lead
 under the cursor or for every marked one (`space`, `V`) as one action, and
-undo/redo (`u`/`U`). MainScreen (app.py) builds on this screen.
+undo/redo (`u`/`U`). MainScreen (main_screen.py) builds on this screen.
 
 Every write runs in a thread worker (dbwork.run_db) and ends with a re-read
 of what is on screen; a refused write (a teammate moved the lead, nothing to

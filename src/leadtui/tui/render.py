@@ -1,4 +1,4 @@
-"""Lead data to on-screen text, never through markup (ARCHITECTURE.md hazard 1).
+"""Lead data to on-screen text, never through markup.
 
 A plain str handed to a DataTable cell, an OptionList prompt or notify() is
 parsed as markup: `Acme [/] Corp` would crash the app and `[@click=...]` would

@@ -37,7 +37,7 @@ class EntryScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="entry-dialog", classes="dialog"):
-            # Lead text, literally: never markup (hazard 1).
+            # Lead text, literally: never markup (a "[" in a note is not a tag).
             yield Static(entry_heading(self.entry), classes="dialog-title", markup=False)
             yield Static(entry_body(self.entry), id="entry-body", markup=False)
             yield Static("esc or enter close", classes="dialog-hint")
