@@ -126,7 +126,8 @@ def test_cli_advance_asks_before_qualifying_on_thin_bant(tmp_path: Path) -> None
         assert runner.invoke(main, ["advance", "1", "--db", db]).exit_code == 0
     result = runner.invoke(main, ["advance", "1", "--db", db])  # stdin is not a terminal
     assert result.exit_code == 1
-    assert "only 0 of 4 BANT answers are yes. Qualify anyway? Pass --yes" in result.output
+    assert "#1 Ann: only 0 of 4 BANT answers are yes (3 expected). Qualify anyway?" in result.output
+    assert "Pass --yes" in result.output
     result = runner.invoke(main, ["advance", "1", "--yes", "--db", db])
     assert result.output == "#1 Ann: Qualified\n"
 
@@ -198,8 +199,8 @@ async def test_qualifying_on_thin_bant_asks_first(repo: Repository) -> None:
         await settle(pilot)
         await pilot.press("a")
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
-        assert "Only 0 of 4 BANT answers are yes" in str(
-            app.screen.query_one("#confirm-detail", Static).render()
+        assert "only 0 of 4 BANT answers are yes" in str(
+            app.screen.query_one("#confirm-question", Static).render()
         )
         await pilot.press("n")
         await settle(pilot)

@@ -1,5 +1,6 @@
 """The palette's "Import file…": preview first, import on confirm, at 80x24."""
 
+import re
 from pathlib import Path
 
 from textual.widgets import Input, OptionList, Static
@@ -45,7 +46,9 @@ async def test_palette_import_previews_then_imports_on_confirm(
         await wait_until(pilot, lambda: "would import 1" in preview_text(app))
         text = preview_text(app)
         assert text.startswith("read 2 rows: would import 1")
-        assert "  Name → name" in text and "  Tier → custom field 'Tier'" in text
+        # The same preview as `leadtui import --dry-run`: one mapping per line.
+        assert re.search(r"^  Name +→ name$", text, re.M)
+        assert re.search(r"^  Tier +→ custom field 'Tier'$", text, re.M)
         assert "line 3: email: not a valid email address" in text
         assert not repo.has_leads()  # the preview wrote nothing
         await pilot.press("ctrl+y")

@@ -17,17 +17,17 @@ from leadtui.cli import common
 from leadtui.domain.errors import LeadtuiError
 from leadtui.domain.models import EXPORT_FIELDS, TAG_SEPARATOR, Lead, Source, Stage
 from leadtui.domain.results import DUPLICATE_POLICIES, ImportOutcome
-from leadtui.importing.convert import Converter
-from leadtui.importing.plan import Overrides, Plan, make_plan
-from leadtui.importing.reading import open_table
+from leadtui.importing.plan import Overrides
 from leadtui.importing.report import (
-    converted,
-    notes_lines,
-    preview,
-    rejects_path,
     sample_line,
     summary,
-    write_rejects,
+)
+from leadtui.usecases.importing import (
+    ImportPreview,
+    effective_mapping,
+    plan_import,
+    preview_import,
+    run_import,
 )
 
 _SHOWN_PROBLEMS = 50
@@ -109,31 +109,34 @@ def import_file(
         said.add_value(spec)
     overrides = Overrides.load(mapping).merged(said) if mapping else said
     repo = common.repository(db_path)
-    plan = make_plan(open_table(file), overrides)
+    plan = plan_import(file, overrides)
     if save_mapping:
-        _effective(plan, overrides).save(save_mapping)
-    converter = Converter(plan)
+        effective_mapping(plan, overrides).save(save_mapping)
     if dry_run:
-        _print_preview(plan)
-        outcome = repo.import_leads(converted(converter), on_duplicate=on_duplicate, dry_run=True)
-    else:
-        with _progress(plan.table.approx_rows) as advance:
-            outcome = repo.import_leads(
-                converted(converter),
-                on_duplicate=on_duplicate,
-                strict=strict,
-                progress=advance,
-                expected_rows=plan.table.approx_rows,
-            )
+        shown = preview_import(repo, plan, on_duplicate)
+        _print_preview(shown)
+        _print_problems(shown.outcome)
+        for line in shown.notes:
+            click.echo(line)
+        click.echo(summary(shown.outcome, dry_run=True))
+        if shown.outcome.rejected:
+            sys.exit(1)
+        return
+    with _progress(plan.table.approx_rows) as advance:
+        result = run_import(
+            repo, plan, on_duplicate=on_duplicate, strict=strict, progress=advance, rejects=rejects
+        )
+    outcome = result.outcome
     _print_problems(outcome)
-    for line in notes_lines(converter):
+    for line in result.notes:
         click.echo(line)
-    click.echo(summary(outcome, dry_run=dry_run))
-    if not dry_run and (outcome.rejected or outcome.skipped):
-        target = rejects or rejects_path(file)
-        written = write_rejects(target, plan.table.headers, outcome)
-        rows = "row" if written == 1 else "rows"
-        click.echo(f"{written:,} {rows} not imported, with the reasons, are in {target}")
+    click.echo(result.summary())
+    if result.rejects is not None:
+        rows = "row" if result.rejects_written == 1 else "rows"
+        click.echo(
+            f"{result.rejects_written:,} {rows} not imported, with the reasons,"
+            f" are in {result.rejects}"
+        )
     if strict and outcome.rejected:
         raise click.ClickException(
             f"nothing imported: --strict and {len(outcome.rejected):,} bad rows"
@@ -142,21 +145,8 @@ def import_file(
         sys.exit(1)
 
 
-def _effective(plan: Plan, overrides: Overrides) -> Overrides:
-    """The mapping as run, column by column, so a repeat import is identical."""
-    columns = {}
-    for header, target in zip(plan.table.headers, plan.targets, strict=True):
-        if target.kind == "field":
-            columns[header] = target.name
-        elif target.kind == "custom":
-            columns[header] = "custom" if target.name == header else f"custom:{target.name}"
-        else:
-            columns[header] = "ignore"
-    return Overrides(columns, overrides.values, plan.day_first)
-
-
-def _print_preview(plan: Plan) -> None:
-    shown = preview(plan)
+def _print_preview(dry_run: ImportPreview) -> None:
+    shown, plan = dry_run.shown, dry_run.plan
     click.echo(f"{plan.table.path}: {shown.description}")
     click.echo("\nColumns:")
     width = min(max((len(h) for h, _ in shown.mapping), default=0), 40)

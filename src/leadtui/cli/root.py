@@ -24,7 +24,6 @@ from leadtui.domain.dedupe import duplicate_line
 from leadtui.domain.errors import LeadtuiError
 from leadtui.domain.models import (
     BANT_CRITERIA,
-    BANT_YES_TO_QUALIFY,
     ActivityKind,
     Lead,
     Source,
@@ -32,7 +31,7 @@ from leadtui.domain.models import (
     build_draft,
     format_money,
 )
-from leadtui.domain.pipeline import qualifies
+from leadtui.domain.pipeline import qualify_question
 from leadtui.domain.score_text import score_lines, score_record
 from leadtui.repository import (
     SCHEMA_VERSION,
@@ -238,25 +237,22 @@ def _move_command(name: str, help_text: str) -> None:
 
 
 @main.command()
-@click.argument("lead_id", type=int)
+@click.argument("lead_ids", type=int, nargs=-1, required=True)
 @click.option("--yes", "qualify_anyway", is_flag=True, help="Qualify even on thin BANT.")
 @common.db_option
-def advance(db_path: Path | None, lead_id: int, qualify_anyway: bool) -> None:
-    """Move a lead to the next stage. Qualifying it with fewer than 3 BANT
-    answers of yes asks first (or needs --yes when not at a terminal)."""
+def advance(db_path: Path | None, lead_ids: tuple[int, ...], qualify_anyway: bool) -> None:
+    """Move leads to the next stage (several ids: all or none, one undo).
+    Qualifying a lead with fewer than 3 BANT answers of yes asks first (or
+    needs --yes when not at a terminal)."""
     repo = common.repository(db_path)
-    lead = repo.get_lead(lead_id)
-    thin = lead.bant_yes() < BANT_YES_TO_QUALIFY
-    if thin and not qualify_anyway and qualifies(lead.stage):
-        question = (
-            f"#{lead.id} {lead.name}: only {lead.bant_yes()} of {len(BANT_CRITERIA)} BANT"
-            " answers are yes. Qualify anyway?"
-        )
+    leads = [repo.get_lead(lead_id) for lead_id in lead_ids]
+    question = None if qualify_anyway else qualify_question(leads)
+    if question:
         if not sys.stdin.isatty():
-            raise click.ClickException(f"{question} Pass --yes to qualify it.")
+            raise click.ClickException(f"{question} Pass --yes to qualify.")
         click.confirm(question, abort=True, err=True)
-    lead = repo.advance(lead_id, seen=lead.stage)
-    click.echo(f"#{lead.id} {lead.name}: {lead.stage.label}")
+    for lead in repo.move_many("advance", [(lead.id, lead.stage) for lead in leads]):
+        click.echo(f"#{lead.id} {lead.name}: {lead.stage.label}")
 
 
 _move_command("back", "Move leads back one stage (advanced by mistake).")

@@ -1,7 +1,9 @@
-"""A KpiReport as JSON (stable keys, documented in README.md), as CSV rows,
-and as text, for `leadtui kpi`."""
+"""A KpiReport as JSON (stable keys, documented in README.md), as CSV rows
+and as text for `leadtui kpi`; and the figures' formats and headline rows
+that the KPI tab shows the same way."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from leadtui.domain.kpis import DEFINITIONS, Headline, KpiReport, SourceRow, change, sparkline
@@ -125,25 +127,69 @@ def kpi_csv_rows(record: dict[str, Any]) -> Iterator[tuple[str, str, Any]]:
         yield figure, key, "" if value is None else value
 
 
-def _percent(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.1%}"
+def percent(value: float | None, digits: int = 1) -> str:
+    return "n/a" if value is None else f"{value:.{digits}%}"
 
 
-def _money(cents: float | None) -> str:
+def money(cents: float | None) -> str:
     """Whole currency units: KPI figures are for steering, not bookkeeping."""
     return "n/a" if cents is None else f"{round(cents / 100):,}"
 
 
-def _days(value: float | None) -> str:
+def compact(cents: float | None) -> str:
+    """4.1M, 27k, 1.8k, 950: for tables that must fit 80 columns."""
+    if cents is None:
+        return "n/a"
+    units = cents / 100
+    if units >= 1_000_000:
+        return f"{units / 1_000_000:.1f}M"
+    if units >= 10_000:
+        return f"{units / 1_000:.0f}k"
+    return f"{units / 1_000:.1f}k" if units >= 1_000 else f"{units:.0f}"
+
+
+def days(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.1f} d"
 
 
-def _versus(current: float | None, previous: float | None) -> str:
-    delta = change(current, previous)
-    if delta is None:
-        return ""
-    arrow = "↑" if delta > 0 else "↓" if delta < 0 else "="
-    return f"  {arrow} {abs(delta):.0%}"
+# Figures where a fall is good news.
+LOWER_IS_BETTER = frozenset({"average_cycle_days", "cost_per_lead_cents"})
+
+
+@dataclass(frozen=True)
+class HeadlineRow:
+    """One headline figure as both front ends show it: its label, its value
+    as text, and the change against the previous window ("↑ 12%"), with
+    whether that change is good news (None: no change to judge)."""
+
+    label: str
+    text: str
+    change: str
+    good: bool | None
+
+
+_HEADLINE_ROWS: tuple[tuple[str, str, Callable[[Any], str]], ...] = (
+    ("New leads", "new_leads", lambda count: f"{count:,}"),
+    ("Win rate", "win_rate", percent),
+    ("Revenue won", "revenue_cents", money),
+    ("Average deal", "average_deal_cents", money),
+    ("Sales cycle", "average_cycle_days", days),
+    ("Cost per lead", "cost_per_lead_cents", money),
+)
+
+
+def headline_rows(headline: Headline, previous: Headline | None) -> list[HeadlineRow]:
+    rows = []
+    for label, key, shown in _HEADLINE_ROWS:
+        current = getattr(headline, key)
+        delta = change(current, getattr(previous, key)) if previous else None
+        if delta is None:
+            rows.append(HeadlineRow(label, shown(current), "", None))
+            continue
+        arrow = "↑" if delta > 0 else "↓" if delta < 0 else "="
+        good = None if delta == 0 else (delta < 0) == (key in LOWER_IS_BETTER)
+        rows.append(HeadlineRow(label, shown(current), f"{arrow} {abs(delta):.0%}", good))
+    return rows
 
 
 def kpi_lines(report: KpiReport) -> Iterator[str]:
@@ -153,24 +199,19 @@ def kpi_lines(report: KpiReport) -> Iterator[str]:
         " (arrows: against the previous window)" if previous else ""
     )
 
-    def compared(label: str, text: str, key: str) -> str:
-        old = getattr(previous, key) if previous else None
-        return f"  {label:<22}{text:>14}{_versus(getattr(head, key), old)}"
-
-    yield compared("New leads", f"{head.new_leads:,}", "new_leads")
-    yield compared("Win rate", _percent(head.win_rate), "win_rate")
-    yield compared("Revenue won", _money(head.revenue_cents), "revenue_cents")
-    yield compared("Average deal", _money(head.average_deal_cents), "average_deal_cents")
-    yield compared("Sales cycle (avg)", _days(head.average_cycle_days), "average_cycle_days")
-    yield f"  {'Sales cycle (median)':<22}{_days(outcomes.median_cycle_days):>14}"
-    yield compared("Cost per lead", _money(head.cost_per_lead_cents), "cost_per_lead_cents")
+    for figure in headline_rows(head, previous):
+        yield f"  {figure.label:<22}{figure.text:>14}" + (
+            f"  {figure.change}" if figure.change else ""
+        )
+        if figure.label == "Sales cycle":
+            yield f"  {'Sales cycle (median)':<22}{days(outcomes.median_cycle_days):>14}"
     yield (
-        f"  {'Open pipeline':<22}{_money(report.money.pipeline_cents):>14}"
-        f"  weighted {_money(report.money.weighted_cents)}"
+        f"  {'Open pipeline':<22}{money(report.money.pipeline_cents):>14}"
+        f"  weighted {money(report.money.weighted_cents)}"
     )
     yield "Funnel (leads created in the window, by the furthest stage reached)"
     for step in report.funnel:
-        to_next = f"  → {_percent(step.conversion)}" if step.conversion is not None else ""
+        to_next = f"  → {percent(step.conversion)}" if step.conversion is not None else ""
         yield f"  {step.stage.label:<12}{step.reached:>9,}{to_next}"
     yield "By source"
     yield (
@@ -180,24 +221,24 @@ def kpi_lines(report: KpiReport) -> Iterator[str]:
     for row in report.sources:
         roi = "n/a" if row.roi is None else f"{row.roi:.0%}"
         yield (
-            f"  {row.source.value:<10}{row.leads:>7,}{_percent(row.conversion):>7}"
-            f"{_percent(row.win_rate):>7}{_money(row.revenue_cents):>13}"
-            f"{_money(row.spend_cents):>11}{_money(row.cost_per_lead_cents):>9} {roi:>8}"
+            f"  {row.source.value:<10}{row.leads:>7,}{percent(row.conversion):>7}"
+            f"{percent(row.win_rate):>7}{money(row.revenue_cents):>13}"
+            f"{money(row.spend_cents):>11}{money(row.cost_per_lead_cents):>9} {roi:>8}"
         )
     yield f"Outcomes: {outcomes.won:,} won, {outcomes.lost:,} lost"
     for reason in outcomes.lost_reasons:
-        yield f"  lost: {reason.reason:<24}{reason.count:>6,}  {_money(reason.value_cents):>12}"
+        yield f"  lost: {reason.reason:<24}{reason.count:>6,}  {money(reason.value_cents):>12}"
     yield "Time in stage (avg days): " + ", ".join(
-        f"{stage.label} {_days(days)}" for stage, days in report.time_in_stage.items()
+        f"{stage.label} {days(spent)}" for stage, spent in report.time_in_stage.items()
     )
     velocity = report.velocity
     yield (
         f"Velocity (12 weeks): new {sparkline(velocity.new_per_week)}"
         f"  qualified {sparkline(velocity.qualified_per_week)}"
-        f"  qualified month over month {_percent(velocity.qualified_growth)}"
+        f"  qualified month over month {percent(velocity.qualified_growth)}"
     )
     health = report.health
     yield (
-        f"Open leads {health.open_leads:,}: rotting {_percent(health.rotting_share)},"
-        f" overdue {_percent(health.overdue_share)}"
+        f"Open leads {health.open_leads:,}: rotting {percent(health.rotting_share)},"
+        f" overdue {percent(health.overdue_share)}"
     )

@@ -4,11 +4,12 @@ The repository asks these functions what a move means before it writes
 anything, so an illegal move never reaches the database.
 """
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from leadtui.domain.errors import IllegalMove, InvalidInput
-from leadtui.domain.models import Lifecycle, Stage
+from leadtui.domain.models import BANT_CRITERIA, BANT_YES_TO_QUALIFY, Lead, Lifecycle, Stage
 from leadtui.domain.sanitize import clean_line
 
 OPEN_STAGES: tuple[Stage, ...] = (
@@ -122,6 +123,36 @@ def qualifies(stage: Stage) -> bool:
     """Whether advancing from `stage` moves a lead to Qualified (which asks
     for enough BANT first)."""
     return is_open(stage) and advance(stage).to_stage is Stage.QUALIFIED
+
+
+def thin_bant(leads: Iterable[Lead]) -> list[Lead]:
+    """The leads that advancing would qualify with fewer BANT answers of yes
+    than a qualified lead is expected to have."""
+    return [
+        lead for lead in leads if qualifies(lead.stage) and lead.bant_yes() < BANT_YES_TO_QUALIFY
+    ]
+
+
+def qualify_question(leads: Sequence[Lead], named: int = 3) -> str | None:
+    """What to ask before advancing `leads`, one or many, when any of them
+    would be qualified on thin BANT (allowed, but never silently); None when
+    nothing needs asking. Both front ends ask exactly this."""
+    thin = thin_bant(leads)
+    if not thin:
+        return None
+    if len(thin) == 1:
+        lead = thin[0]
+        return (
+            f"{lead.tag()}: only {lead.bant_yes()} of {len(BANT_CRITERIA)} BANT answers are"
+            f" yes ({BANT_YES_TO_QUALIFY} expected). Qualify anyway?"
+        )
+    expected = f"{BANT_YES_TO_QUALIFY} of {len(BANT_CRITERIA)} expected"
+    names = ", ".join(lead.tag() for lead in thin[:named])
+    more = f" and {len(thin) - named:,} more" if len(thin) > named else ""
+    return (
+        f"{len(thin):,} leads would be qualified with fewer BANT answers of yes than"
+        f" expected ({expected}): {names}{more}. Qualify them anyway?"
+    )
 
 
 def lose(stage: Stage, reason: str) -> Move:

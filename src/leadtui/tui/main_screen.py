@@ -25,8 +25,6 @@ from textual.widgets import (
 
 from leadtui.domain.kpis import DEFINITIONS
 from leadtui.domain.models import BANT_PREFIX, Lead, Stage, Temperature
-from leadtui.importing.convert import Converter
-from leadtui.importing.report import converted, rejects_path, summary, write_rejects
 from leadtui.repository import Repository, interrupt_reads
 from leadtui.tui.dbwork import WATCH_GROUP, WRITE_GROUP, run_db
 from leadtui.tui.dialogs.classify import ClassifyScreen
@@ -57,6 +55,7 @@ from leadtui.tui.panes.board import BoardPane, CardList
 from leadtui.tui.panes.detail import DetailPane
 from leadtui.tui.panes.inbox import FirstPage, InboxPane
 from leadtui.tui.panes.kpi import KpiPane
+from leadtui.usecases.importing import run_import
 
 if TYPE_CHECKING:
     from leadtui.tui.app import LeadApp
@@ -621,15 +620,10 @@ class MainScreen(ListViewScreen):
                 return
 
             def run(repo: Repository) -> str:
-                plan = request.plan
-                outcome = repo.import_leads(
-                    converted(Converter(plan)), expected_rows=plan.table.approx_rows
-                )
-                text = summary(outcome)
-                if outcome.rejected or outcome.skipped:
-                    target = rejects_path(request.path)
-                    write_rejects(target, request.plan.table.headers, outcome)
-                    text += f"; the rows not imported are in {target}"
+                result = run_import(repo, request.plan)
+                text = result.summary()
+                if result.rejects is not None:
+                    text += f"; the rows not imported are in {result.rejects}"
                 return text
 
             def done(text: str) -> None:

@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from leadtui.domain import pipeline
-from leadtui.domain.models import BANT_CRITERIA, BANT_YES_TO_QUALIFY, Lead, Stage
+from leadtui.domain.models import Lead, Stage
 from leadtui.domain.results import Replayed
 from leadtui.repository import ChangeWatcher, Repository
 from leadtui.tui.dbwork import WRITE_GROUP, run_db
@@ -185,16 +185,12 @@ class MovesScreen(Screen[None]):
 
         def check_bant(lead: Lead) -> None:
             """Qualifying on thin BANT is allowed, but asked first."""
-            if lead.bant_yes() >= BANT_YES_TO_QUALIFY:
+            question = pipeline.qualify_question([lead])
+            if question is None:
                 self._write(lead.id, seen, advance)
                 return
-            question = f"Qualify #{lead.id} {lead.name}?"
-            detail = (
-                f"Only {lead.bant_yes()} of {len(BANT_CRITERIA)} BANT answers are yes"
-                f" ({BANT_YES_TO_QUALIFY} expected); c sets them."
-            )
             self.app.push_screen(
-                ConfirmScreen(question, detail),
+                ConfirmScreen(question, "c sets the BANT answers."),
                 lambda yes: self._write(lead.id, seen, advance) if yes else None,
             )
 
@@ -244,6 +240,9 @@ class MovesScreen(Screen[None]):
         more = f" and {count - len(names)} more" if count > len(names) else ""
         question = f"{how.capitalize()} {count:,} marked lead{'s' * (count != 1)}?"
         detail = f"{', '.join(names)}{more}. All move, or none does; u undoes it in one go."
+        thin = pipeline.qualify_question(list(self.selection.leads.values()))
+        if how == "advance" and thin:
+            detail = f"{thin} {detail}"
         self.app.push_screen(
             ConfirmScreen(question, detail),
             lambda yes: self._bulk_move(how) if yes else None,

@@ -161,7 +161,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-dialog", classes="dialog"):
-            yield Static(self.question, classes="dialog-title", markup=False)
+            yield Static(self.question, id="confirm-question", classes="dialog-title", markup=False)
             if self.detail:
                 yield Static(self.detail, id="confirm-detail", markup=False)
             yield Static("y or enter: yes · n or esc: no", classes="dialog-hint")

@@ -17,11 +17,9 @@ from textual.widgets import Input, Static
 
 from leadtui.domain.errors import LeadtuiError
 from leadtui.domain.sanitize import clean_line, clean_text
-from leadtui.importing.convert import Converter
-from leadtui.importing.plan import Overrides, Plan, make_plan
-from leadtui.importing.reading import open_table
-from leadtui.importing.report import converted, notes_lines, preview, sample_line, summary
+from leadtui.importing.plan import Plan
 from leadtui.repository import Repository
+from leadtui.usecases.importing import plan_import, preview_import, preview_lines
 
 
 @dataclass(frozen=True)
@@ -34,25 +32,9 @@ class ImportRequest:
 
 def preview_text(repo: Repository, path: Path) -> tuple[Plan, Text]:
     """The dry run, as plain text (file content is never markup)."""
-    plan = make_plan(open_table(path), Overrides())
-    shown = preview(plan)
-    converter = Converter(plan)
-    outcome = repo.import_leads(converted(converter), dry_run=True)
-    # The counts first: they are what decides "import or not".
-    lines = [summary(outcome, dry_run=True), *notes_lines(converter), ""]
-    problems = sorted(outcome.rejected, key=lambda p: p.line)
-    if problems:
-        lines += ["Problems (these rows will be rejected):"]
-        lines += [f"  line {p.line}: {p.reason}" for p in problems[:20]]
-        if len(problems) > 20:
-            lines.append(f"  … and {len(problems) - 20:,} more")
-        lines.append("")
-    lines += [f"{shown.description}", "", "Columns:"]
-    lines += [f"  {header} → {target}" for header, target in shown.mapping]
-    lines += ["", f"Dates read as {shown.day_order}", "", "First rows:"]
-    lines += [f"  {sample_line(lead)}" for lead in shown.samples]
+    shown = preview_import(repo, plan_import(path))
     # File text is already sanitised; headers are not: clean the lot.
-    return plan, Text(clean_text("\n".join(lines)))
+    return shown.plan, Text(clean_text("\n".join(preview_lines(shown))))
 
 
 class ImportScreen(ModalScreen[ImportRequest | None]):

@@ -20,6 +20,7 @@ from textual.widgets import DataTable, Static
 from textual.worker import Worker
 
 from leadtui.domain import kpis
+from leadtui.domain.kpi_format import compact, days, headline_rows, money, percent
 from leadtui.domain.kpis import (
     DEFINITIONS,
     SOURCE_SORTS,
@@ -27,7 +28,6 @@ from leadtui.domain.kpis import (
     Health,
     Money,
     Window,
-    change,
     sparkline,
 )
 from leadtui.domain.models import Stage
@@ -71,42 +71,8 @@ SECTION_DEFINITIONS: dict[str, tuple[str, ...]] = {
 }
 
 
-def percent(value: float | None, digits: int = 1) -> str:
-    return "n/a" if value is None else f"{value:.{digits}%}"
-
-
-def compact(cents: float | None) -> str:
-    """4.1M, 27k, 1.8k, 950: the by-source table must fit 80 columns."""
-    if cents is None:
-        return "n/a"
-    units = cents / 100
-    if units >= 1_000_000:
-        return f"{units / 1_000_000:.1f}M"
-    if units >= 10_000:
-        return f"{units / 1_000:.0f}k"
-    return f"{units / 1_000:.1f}k" if units >= 1_000 else f"{units:.0f}"
-
-
-def money(cents: float | None) -> str:
-    """Whole currency units: KPI figures are for steering, not bookkeeping."""
-    return "n/a" if cents is None else f"{round(cents / 100):,}"
-
-
-def days(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:.1f} d"
-
-
-# Figures where a fall is good news (shown green).
-LOWER_IS_BETTER = {"average_cycle_days", "cost_per_lead_cents"}
-
-
-def versus(current: float | None, previous: float | None, key: str = "") -> tuple[str, str]:
-    delta = change(current, previous)
-    if delta is None:
-        return ("", "")
-    arrow = "↑" if delta > 0 else "↓" if delta < 0 else "="
-    good = delta < 0 if key in LOWER_IS_BETTER else delta > 0
-    return (f"  {arrow} {abs(delta):.0%}", "" if delta == 0 else "green" if good else "red")
+# The colour of a change against the previous window.
+_CHANGE_STYLE = {True: "green", False: "red", None: ""}
 
 
 def bar(count: float, largest: float, width: int = BAR_WIDTH) -> str:
@@ -128,17 +94,9 @@ def headline_content(
         parts.append(("  arrows: against the previous window of the same length", "dim"))
     parts.append("\n")
     if headline is not None and core is not None:
-        rows: list[tuple[str, str, str]] = [
-            ("New leads", f"{headline.new_leads:,}", "new_leads"),
-            ("Win rate", percent(headline.win_rate), "win_rate"),
-            ("Revenue won", money(headline.revenue_cents), "revenue_cents"),
-            ("Average deal", money(headline.average_deal_cents), "average_deal_cents"),
-            ("Sales cycle", days(headline.average_cycle_days), "average_cycle_days"),
-            ("Cost per lead", money(headline.cost_per_lead_cents), "cost_per_lead_cents"),
-        ]
-        for label, text, key in rows:
-            old = getattr(previous, key) if previous else None
-            parts += [f"{label:<16}{text:>14}", versus(getattr(headline, key), old, key), "\n"]
+        for row in headline_rows(headline, previous):
+            change = (f"  {row.change}" if row.change else "", _CHANGE_STYLE[row.good])
+            parts += [f"{row.label:<16}{row.text:>14}", change, "\n"]
         parts += [f"{'Median cycle':<16}{days(core.outcomes.median_cycle_days):>14}\n"]
     if now is not None:
         money_now, _ = now

@@ -1,0 +1,119 @@
+"""An import, as both front ends run it: plan the mapping, preview it (a dry
+run with exact counts), run it in one transaction, then write the rows not
+imported to a rejects file. `leadtui import` and the palette's "Import file…"
+call these and differ only in how they show the result."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from leadtui.domain.results import ImportOutcome
+from leadtui.importing.convert import Converter
+from leadtui.importing.plan import Overrides, Plan, make_plan
+from leadtui.importing.reading import open_table
+from leadtui.importing.report import (
+    Preview,
+    converted,
+    notes_lines,
+    preview,
+    rejects_path,
+    sample_line,
+    summary,
+    write_rejects,
+)
+from leadtui.repository import Repository
+
+# Problems listed in a preview; the rest are counted.
+SHOWN_PROBLEMS = 20
+
+
+def plan_import(path: Path, overrides: Overrides | None = None) -> Plan:
+    """Read the file's shape and map its columns (headers and values)."""
+    return make_plan(open_table(path), overrides or Overrides())
+
+
+def effective_mapping(plan: Plan, overrides: Overrides) -> Overrides:
+    """The mapping as run, column by column, so a repeat import is identical."""
+    columns = {}
+    for header, target in zip(plan.table.headers, plan.targets, strict=True):
+        if target.kind == "field":
+            columns[header] = target.name
+        elif target.kind == "custom":
+            columns[header] = "custom" if target.name == header else f"custom:{target.name}"
+        else:
+            columns[header] = "ignore"
+    return Overrides(columns, overrides.values, plan.day_first)
+
+
+@dataclass(frozen=True)
+class ImportPreview:
+    """What a dry run shows before anything is written."""
+
+    plan: Plan
+    outcome: ImportOutcome  # exact counts, duplicates included; nothing stored
+    notes: list[str]
+    shown: Preview
+
+
+def preview_import(repo: Repository, plan: Plan, on_duplicate: str = "skip") -> ImportPreview:
+    converter = Converter(plan)
+    outcome = repo.import_leads(converted(converter), on_duplicate=on_duplicate, dry_run=True)
+    return ImportPreview(plan, outcome, notes_lines(converter), preview(plan))
+
+
+def preview_lines(shown: ImportPreview) -> list[str]:
+    """The preview as lines of plain text, counts first: they decide
+    "import or not"."""
+    lines = [summary(shown.outcome, dry_run=True), *shown.notes, ""]
+    problems = sorted(shown.outcome.rejected, key=lambda p: p.line)
+    if problems:
+        lines.append("Problems (these rows will be rejected):")
+        lines += [f"  line {p.line}: {p.reason}" for p in problems[:SHOWN_PROBLEMS]]
+        if len(problems) > SHOWN_PROBLEMS:
+            lines.append(f"  … and {len(problems) - SHOWN_PROBLEMS:,} more")
+        lines.append("")
+    lines += [shown.shown.description, "", "Columns:"]
+    width = min(max((len(header) for header, _ in shown.shown.mapping), default=0), 40)
+    lines += [f"  {header:<{width}}  → {target}" for header, target in shown.shown.mapping]
+    lines += ["", f"Dates read as {shown.shown.day_order}", ""]
+    lines.append(f"The first rows as they would be stored ({len(shown.shown.samples)}):")
+    lines += [f"  {sample_line(lead)}" for lead in shown.shown.samples]
+    return lines
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    outcome: ImportOutcome
+    notes: list[str]
+    rejects: Path | None  # where the rows not imported were written, if any
+    rejects_written: int
+
+    def summary(self) -> str:
+        return summary(self.outcome)
+
+
+def run_import(
+    repo: Repository,
+    plan: Plan,
+    *,
+    on_duplicate: str = "skip",
+    strict: bool = False,
+    progress: Callable[[int], None] | None = None,
+    rejects: Path | None = None,
+) -> ImportResult:
+    """Import every row in one transaction, then write the rows not imported
+    (rejected or skipped as duplicates), with their reasons, beside the file
+    or to `rejects`."""
+    converter = Converter(plan)
+    outcome = repo.import_leads(
+        converted(converter),
+        on_duplicate=on_duplicate,
+        strict=strict,
+        progress=progress,
+        expected_rows=plan.table.approx_rows,
+    )
+    target, written = None, 0
+    if outcome.rejected or outcome.skipped:
+        target = rejects or rejects_path(plan.table.path)
+        written = write_rejects(target, plan.table.headers, outcome)
+    return ImportResult(outcome, notes_lines(converter), target, written)
