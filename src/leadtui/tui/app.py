@@ -28,7 +28,7 @@ def _lead_commands() -> type[Provider]:
 
 
 def _import_commands() -> type[Provider]:
-    from leadtui.tui.dialogs.import_file import ImportCommands
+    from leadtui.tui.commands import ImportCommands
 
     return ImportCommands
 
@@ -73,7 +73,7 @@ class LeadApp(App[None]):
         return self._repo
 
     def _check_keymap(self) -> None:
-        from leadtui.tui.main_screen import binding_ids
+        from leadtui.tui.keys import binding_ids
 
         known = binding_ids()
         unknown = sorted(set(self.settings.keymap) - known)
@@ -88,7 +88,7 @@ class LeadApp(App[None]):
             return self._starting()
         from leadtui.tui.main_screen import MainScreen
 
-        return MainScreen(self.repo)
+        return MainScreen(self.repo, self.settings)
 
     def action_command_palette(self) -> None:
         # The palette's commands act on the main screen: before it is up,
@@ -111,7 +111,7 @@ class LeadApp(App[None]):
             self.fail(str(error))
             return
         self.set_keymap(settings.keymap)
-        self.call_later(self._show_main, MainScreen(repo, first=first))
+        self.call_later(self._show_main, MainScreen(repo, settings, first=first))
 
     def fail(self, message: str) -> None:
         self.failure = message

@@ -2,11 +2,13 @@
 name ("Advance lead", "Lose lead…", "Jump to lead…"), filters ("Filter by
 source: referral"), finding duplicates, and classifying the selected lead
 ("Temperature: hot", "Lifecycle: SQL", "BANT budget: yes") without opening a
-form. Each calls a method of the main screen."""
+form. Each calls a method of the main screen. "Import file…" is here too.
+Textual imports the providers only when the palette first opens."""
 
 from collections.abc import Callable, Iterator
 from functools import partial
 
+from textual.app import App
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from leadtui.domain.models import (
@@ -18,6 +20,7 @@ from leadtui.domain.models import (
     Source,
     Temperature,
 )
+from leadtui.tui.main_screen import MainScreen
 
 Command = tuple[str, str, Callable[[object], None]]
 
@@ -113,5 +116,29 @@ class LeadCommands(Provider):
                 yield Hit(score, matcher.highlight(title), partial(self._run, run), help=help_text)
 
     def _run(self, run: Callable[[object], None]) -> None:
-        # The main screen is the bottom of the stack (the palette sits above it).
-        run(self.app.screen_stack[0])
+        if (screen := main_screen_of(self.app)) is not None:
+            run(screen)
+
+
+def main_screen_of(app: App[object]) -> MainScreen | None:
+    """The screen palette commands act on, found by its type: after a normal
+    launch it sits over the start screen, and the palette over it."""
+    screens = [screen for screen in app.screen_stack if isinstance(screen, MainScreen)]
+    return screens[0] if screens else None
+
+
+class ImportCommands(Provider):
+    """Puts "Import file…" in the command palette (ctrl+p)."""
+
+    async def discover(self) -> Hits:
+        yield DiscoveryHit("Import file…", self._open, help="Preview, then import leads")
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        score = matcher.match("Import file…")
+        if score > 0:
+            yield Hit(score, matcher.highlight("Import file…"), self._open, help="CSV, JSON")
+
+    def _open(self) -> None:
+        if (screen := main_screen_of(self.app)) is not None:
+            screen.start_import()

@@ -2,9 +2,12 @@
 
 A keypress becomes an action; the action calls `run_db`; the repository runs
 in a thread worker (on its own SQLite connection: one made on another thread
-is refused), and the result comes
-back to the UI thread through `call_from_thread`. A LeadtuiError becomes one
-notification; anything else is a bug and stops the app loudly.
+is refused), and the result comes back to the UI thread through
+`call_from_thread`. Every thread job of the TUI goes through here (the start
+screen's opening of the file is the one exception: there is no repository
+yet, and its failure ends the app with one line), so a LeadtuiError always
+becomes one notification (or the caller's inline error) and the app stays
+up; anything else is a bug and stops the app loudly.
 """
 
 from collections.abc import Callable
@@ -22,8 +25,14 @@ WRITE_GROUP = "write"
 WATCH_GROUP = "watch"
 
 
-class HasRepository(Protocol):
+class _HasRepository(Protocol):
     repo: Repository
+
+
+def app_repository(widget: Widget) -> Repository:
+    """The repository the app was opened on: the one way screens, panes and
+    dialogs reach it."""
+    return cast(_HasRepository, widget.app).repo
 
 
 def run_db(
@@ -33,15 +42,18 @@ def run_db(
     *,
     key: str,
     on_error: Callable[[], None] | None = None,
+    report: Callable[[str], None] | None = None,
 ) -> None:
     """Run `job(repo)` in a thread; call `done(result)` on the UI thread.
 
     Reads with the same `key` supersede each other: only the newest result is
     shown, so a slow old read can never overwrite a fresh one. Writes use
-    key=WRITE_GROUP and are never superseded.
+    key=WRITE_GROUP and are never superseded. A LeadtuiError is said by
+    `report` (an inline error) or else as an error notification; then
+    `on_error` runs.
     """
     app = widget.app
-    repo = cast(HasRepository, app).repo
+    repo = app_repository(widget)
     tokens: dict[str, int] = widget.__dict__.setdefault("_db_tokens", {})
     token = tokens[key] = tokens.get(key, 0) + 1
 
@@ -50,7 +62,10 @@ def run_db(
             done(result)
 
     def failed(message: str) -> None:
-        app.notify(message, severity="error", markup=False)
+        if report is not None:
+            report(message)
+        else:
+            app.notify(message, severity="error", markup=False)
         if on_error:
             on_error()
 
@@ -69,4 +84,4 @@ def run_db(
 
 def app_now(widget: Widget) -> datetime:
     """The app's clock (frozen in tests), for "overdue" and ages on screen."""
-    return cast(HasRepository, widget.app).repo.clock()
+    return app_repository(widget).clock()

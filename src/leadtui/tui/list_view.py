@@ -6,6 +6,7 @@ beside the others."""
 from textual.content import Content
 from textual.widgets import Static
 
+from leadtui.config import Settings
 from leadtui.domain import filters
 from leadtui.domain.filters import LeadFilter
 from leadtui.domain.orders import ORDERS, next_order
@@ -16,8 +17,8 @@ from leadtui.tui.panes.inbox import InboxPane
 
 
 class ListViewScreen(MovesScreen):
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(settings)
         self.only = LeadFilter()  # what the inbox and the board show
 
     def action_filter(self, start: str | None = None) -> None:

@@ -7,7 +7,7 @@ the panes re-read what they show. Widgets never build SQL.
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Protocol, TypeVar, cast
+from typing import Protocol, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -23,6 +23,7 @@ from textual.widgets import (
     TabPane,
 )
 
+from leadtui.config import Settings
 from leadtui.domain.kpis import DEFINITIONS
 from leadtui.domain.models import BANT_PREFIX, Lead, Stage, Temperature
 from leadtui.repository import Repository, interrupt_reads
@@ -51,14 +52,11 @@ from leadtui.tui.dialogs.search import Found, SearchScreen
 from leadtui.tui.inbox_table import InboxTable
 from leadtui.tui.list_view import ListViewScreen
 from leadtui.tui.moves import MovesScreen
-from leadtui.tui.panes.board import BoardPane, CardList
+from leadtui.tui.panes.board import BoardPane
 from leadtui.tui.panes.detail import DetailPane
 from leadtui.tui.panes.inbox import FirstPage, InboxPane
 from leadtui.tui.panes.kpi import KpiPane
 from leadtui.usecases.importing import run_import
-
-if TYPE_CHECKING:
-    from leadtui.tui.app import LeadApp
 
 # How often to look for other processes' commits: "within about a second".
 WATCH_INTERVAL_SECONDS = 0.5
@@ -201,8 +199,10 @@ class MainScreen(ListViewScreen):
         Binding("q", "quit", "Quit", tooltip="Quit (waits for a save in progress)"),
     ])  # fmt: skip
 
-    def __init__(self, repo: Repository, *, first: FirstPage | None = None) -> None:
-        super().__init__()
+    def __init__(
+        self, repo: Repository, settings: Settings, *, first: FirstPage | None = None
+    ) -> None:
+        super().__init__(settings)
         self.repo = repo
         self._first = first  # the inbox page the start screen showed
         self._came_from: SteppableList | None = None
@@ -247,12 +247,12 @@ class MainScreen(ListViewScreen):
 
     def _look_for_changes(self) -> None:
         watcher = self._watcher
-
-        def changed_outside() -> None:
-            if watcher.changed():
-                self.app.call_from_thread(self.reload_all)
-
-        self.run_worker(changed_outside, thread=True, group=WATCH_GROUP, name="watch")
+        run_db(
+            self,
+            lambda _: watcher.changed(),
+            lambda changed: self.reload_all() if changed else None,
+            key=WATCH_GROUP,
+        )
 
     @property
     def active_tab(self) -> str:
@@ -652,7 +652,7 @@ class MainScreen(ListViewScreen):
         def actions(bindings: list[Binding], lead_keys: bool) -> list[Binding]:
             return [b for b in bindings if (b.action in LEAD_ACTIONS) == lead_keys]
 
-        keymap = cast("LeadApp", self.app).settings.keymap
+        keymap = self.settings.keymap
         own = [b for b in (*MovesScreen.BINDINGS, *self.BINDINGS) if isinstance(b, Binding)]
         stepping = [b for b in own if b.action.startswith("step_lead")]
         own = [b for b in own if b not in stepping]
@@ -690,14 +690,3 @@ class MainScreen(ListViewScreen):
         self.repo.stop()
         interrupt_reads()
         self.app.exit()
-
-
-def binding_ids() -> set[str]:
-    """Every id config.toml's [keys] can remap."""
-    owners = (MovesScreen, MainScreen, InboxTable, CardList, BoardPane, KpiPane)
-    return {
-        binding.id
-        for owner in owners
-        for binding in owner.BINDINGS
-        if isinstance(binding, Binding) and binding.id
-    }

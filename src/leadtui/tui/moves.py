@@ -13,6 +13,7 @@ from typing import TypeVar
 from textual.binding import Binding
 from textual.screen import Screen
 
+from leadtui.config import Settings
 from leadtui.domain import pipeline
 from leadtui.domain.models import Lead, Stage
 from leadtui.domain.results import Replayed
@@ -69,8 +70,9 @@ class MovesScreen(Screen[None]):
     repo: Repository
     _watcher: ChangeWatcher
 
-    def __init__(self) -> None:
+    def __init__(self, settings: Settings) -> None:
         super().__init__()
+        self.settings = settings
         self.selection = Selection()
         self._pending_saves = 0
 
@@ -295,8 +297,7 @@ class MovesScreen(Screen[None]):
     def _follows_moved_card(self) -> bool:
         """config.toml's [board] follow_moved_card: the cursor goes with a
         moved card to its new column (else it stays, to sweep a column)."""
-        settings = getattr(self.app, "settings", None)
-        return bool(getattr(settings, "follow_moved_card", False))
+        return self.settings.follow_moved_card
 
     # ----------------------------------------------------- undo and redo
 

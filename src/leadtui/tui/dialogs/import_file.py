@@ -7,18 +7,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from leadtui.domain.errors import LeadtuiError
 from leadtui.domain.sanitize import clean_line, clean_text
 from leadtui.importing.plan import Plan
 from leadtui.repository import Repository
+from leadtui.tui.dbwork import run_db
 from leadtui.usecases.importing import plan_import, preview_import, preview_lines
 
 
@@ -68,14 +67,14 @@ class ImportScreen(ModalScreen[ImportRequest | None]):
         self.query_one("#import-preview-text", Static).update("Reading…")
         self._preview(path)
 
-    @work(thread=True, exclusive=True, group="import-preview")
     def _preview(self, path: Path) -> None:
-        try:
-            plan, text = preview_text(self.repo, path)
-        except LeadtuiError as error:
-            self.app.call_from_thread(self._show_error, str(error))
-            return
-        self.app.call_from_thread(self._show_preview, plan, text)
+        run_db(
+            self,
+            lambda repo: preview_text(repo, path),
+            lambda previewed: self._show_preview(*previewed),
+            key="import-preview",
+            report=self._show_error,
+        )
 
     def _show_error(self, message: str) -> None:
         error = self.query_one("#import-error", Static)
@@ -96,22 +95,3 @@ class ImportScreen(ModalScreen[ImportRequest | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
-
-
-class ImportCommands(Provider):
-    """Puts "Import file…" in the command palette (ctrl+p)."""
-
-    async def discover(self) -> Hits:
-        yield DiscoveryHit("Import file…", self._open, help="Preview, then import leads")
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        score = matcher.match("Import file…")
-        if score > 0:
-            yield Hit(score, matcher.highlight("Import file…"), self._open, help="CSV, JSON")
-
-    def _open(self) -> None:
-        # The main screen is the bottom of the stack (the palette sits above it).
-        starter = getattr(self.app.screen_stack[0], "start_import", None)
-        if starter is not None:
-            starter()

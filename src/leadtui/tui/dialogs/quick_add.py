@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -27,6 +27,7 @@ from leadtui.domain import quickadd
 from leadtui.domain.dedupe import duplicate_line
 from leadtui.domain.models import Lead, LeadDraft, Source, field_errors
 from leadtui.repository import Repository
+from leadtui.tui.dbwork import run_db
 
 FIELDS: tuple[tuple[str, str, str], ...] = (
     # (model field, label, placeholder)
@@ -234,13 +235,22 @@ class QuickAddScreen(ModalScreen[QuickAddResult | None]):
 
     # ----------------------------------------------------------- duplicates
 
-    @work(thread=True, exclusive=True, group="duplicates")
     def _look_for_duplicates(self, identity: tuple[Any, ...]) -> None:
         email, phone, name, company = identity
-        found = self.repo.possible_duplicates(
-            email=email or None, phone=phone or None, name=name or None, company=company or None
+        run_db(
+            self,
+            lambda repo: repo.possible_duplicates(
+                email=email or None, phone=phone or None, name=name or None, company=company or None
+            ),
+            lambda found: self._duplicates_found(identity, found),
+            key="duplicates",
+            on_error=self._check_failed,
         )
-        self.app.call_from_thread(self._duplicates_found, identity, found)
+
+    def _check_failed(self) -> None:
+        # The check could not run (the error is on screen): enter saves
+        # without it rather than waiting for an answer that never comes.
+        self._submit_when_checked = False
 
     def _duplicates_found(self, identity: tuple[Any, ...], found: Duplicates) -> None:
         if identity != self._current_identity():

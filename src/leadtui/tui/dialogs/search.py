@@ -4,7 +4,7 @@ Results follow every keystroke (an FTS5 query in a worker, newest wins);
 
 from dataclasses import dataclass
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 
 from leadtui.domain.models import Lead, format_money
 from leadtui.repository import Repository
+from leadtui.tui.dbwork import run_db
 
 RESULT_LIMIT = 50
 
@@ -65,10 +66,13 @@ class SearchScreen(ModalScreen[Found | None]):
     def _typed(self, event: Input.Changed) -> None:
         self._look_up(event.value)
 
-    @work(thread=True, exclusive=True, group="search")
     def _look_up(self, text: str) -> None:
-        leads = self.repo.search(text, limit=RESULT_LIMIT)
-        self.app.call_from_thread(self._show, text, leads)
+        run_db(
+            self,
+            lambda repo: repo.search(text, limit=RESULT_LIMIT),
+            lambda leads: self._show(text, leads),
+            key="search",
+        )
 
     def _show(self, text: str, leads: list[Lead]) -> None:
         if text != self.query_one("#search-text", Input).value:

@@ -8,7 +8,7 @@ Content parts, never markup.
 """
 
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -33,7 +33,7 @@ from leadtui.domain.kpis import (
 from leadtui.domain.models import Stage
 from leadtui.domain.results import CalibrationRow, KpiCore, KpiTimes
 from leadtui.repository import Repository
-from leadtui.tui.dbwork import WRITE_GROUP, HasRepository, run_db
+from leadtui.tui.dbwork import WRITE_GROUP, app_now, run_db
 from leadtui.tui.dialogs.help import with_ids
 from leadtui.tui.dialogs.kpi_forms import CustomWindowScreen, SpendInput, SpendScreen
 
@@ -239,7 +239,7 @@ class KpiPane(VerticalScroll):
             table.add_column(label, key=label, width=width)
 
     def _now(self) -> datetime:
-        return cast(HasRepository, self.app).repo.clock()
+        return app_now(self)
 
     # ------------------------------------------------------------- loading
 
