@@ -2,11 +2,19 @@
 and as text for `leadtui kpi`; and the figures' formats and headline rows
 that the KPI tab shows the same way."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from leadtui.domain.kpis import DEFINITIONS, Headline, KpiReport, SourceRow, change, sparkline
+from leadtui.domain.kpis import (
+    DEFINITIONS,
+    Headline,
+    KpiReport,
+    LostReason,
+    SourceRow,
+    change,
+    sparkline,
+)
 
 HEADLINE_KEYS = (
     "new_leads",
@@ -178,6 +186,16 @@ _HEADLINE_ROWS: tuple[tuple[str, str, Callable[[Any], str]], ...] = (
 )
 
 
+LOST_REASONS_HEADER = f"{'lost':>7}{'value':>13}  reason"
+
+
+def lost_reason_lines(reasons: Sequence[LostReason]) -> list[str]:
+    """Each lost reason with its count and value, the reason last: a long
+    reason runs on to the right instead of pushing the numbers out of line,
+    and is never cut."""
+    return [f"{r.count:>7,}{money(r.value_cents):>13}  {r.reason}" for r in reasons]
+
+
 def headline_rows(headline: Headline, previous: Headline | None) -> list[HeadlineRow]:
     rows = []
     for label, key, shown in _HEADLINE_ROWS:
@@ -226,8 +244,9 @@ def kpi_lines(report: KpiReport) -> Iterator[str]:
             f"{money(row.spend_cents):>11}{money(row.cost_per_lead_cents):>9} {roi:>8}"
         )
     yield f"Outcomes: {outcomes.won:,} won, {outcomes.lost:,} lost"
-    for reason in outcomes.lost_reasons:
-        yield f"  lost: {reason.reason:<24}{reason.count:>6,}  {money(reason.value_cents):>12}"
+    if outcomes.lost_reasons:
+        yield f"  {LOST_REASONS_HEADER}"
+        yield from (f"  {line}" for line in lost_reason_lines(outcomes.lost_reasons))
     yield "Time in stage (avg days): " + ", ".join(
         f"{stage.label} {days(spent)}" for stage, spent in report.time_in_stage.items()
     )

@@ -20,7 +20,15 @@ from textual.widgets import DataTable, Static
 from textual.worker import Worker
 
 from leadtui.domain import kpis
-from leadtui.domain.kpi_format import compact, days, headline_rows, money, percent
+from leadtui.domain.kpi_format import (
+    LOST_REASONS_HEADER,
+    compact,
+    days,
+    headline_rows,
+    lost_reason_lines,
+    money,
+    percent,
+)
 from leadtui.domain.kpis import (
     DEFINITIONS,
     SOURCE_SORTS,
@@ -126,13 +134,9 @@ def outcomes_content(core: KpiCore) -> Content:
     parts: Parts = [
         ("Outcomes", "bold underline"),
         f"  {outcomes.won:,} won, {outcomes.lost:,} lost, win rate {percent(outcomes.win_rate)}\n",
-        ("Lost reasons              count        value\n", "bold"),
+        (f"{LOST_REASONS_HEADER}\n", "bold"),
     ]
-    for reason in outcomes.lost_reasons[:8]:
-        parts += [
-            (f"{reason.reason[:24]:<24}", ""),
-            f"{reason.count:>7,}{money(reason.value_cents):>13}\n",
-        ]
+    parts += [f"{line}\n" for line in lost_reason_lines(outcomes.lost_reasons[:8])]
     if not outcomes.lost_reasons:
         parts.append(("no leads lost in the window\n", "dim"))
     lost_at = ", ".join(
