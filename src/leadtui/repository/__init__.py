@@ -8,6 +8,10 @@ imported.
 The names below load on first use (PEP 562), so `import
 leadtui.repository.first_page` does not import sqlite-utils.
 
+The Repository (store.py) composes one piece per area of its work
+(scoring_store.py, moves_store.py, kpi_store.py, ...); repository/core.py
+says what each piece may use of it.
+
 Design choices, each answering a measured hazard (ARCHITECTURE.md,
 "Decisions and why"):
 - A connection per operation, opened on the calling thread: sqlite3

@@ -1,9 +1,9 @@
 """The Repository's lead-detail writes: editing fields and classification
 (with a field-level check against what the editor saw) and follow-ups.
-Every change is journaled (repository/journal.py)."""
+Every change is journaled (repository/journal.py). (A piece of the
+Repository: see repository/core.py.)"""
 
-from collections.abc import Callable, Mapping
-from contextlib import AbstractContextManager
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any, TypeVar
@@ -27,6 +27,7 @@ from leadtui.domain.models import (
     describe_validation_error,
 )
 from leadtui.domain.sanitize import clean_line, clean_text
+from leadtui.repository.core import Rescores
 from leadtui.repository.journal import action, record_field_change
 from leadtui.repository.rows import LEAD_SELECT, fetch_lead, lead_from_row, with_custom
 from leadtui.repository.scores import OPEN_STAGE_SQL
@@ -47,13 +48,8 @@ def _day(moment: datetime | None) -> str | None:
 
 
 class DetailsStore:
-    actor: str
-    clock: Callable[[], datetime]
-    _transaction: Callable[[], AbstractContextManager[sqlite_utils.Database]]
-    _connection: Callable[[], AbstractContextManager[sqlite_utils.Database]]
-
-    def _rescore(self, db: sqlite_utils.Database, lead_ids: list[int], now: datetime) -> None:
-        raise NotImplementedError  # ScoringStore's
+    def __init__(self, repo: Rescores) -> None:
+        self.repo = repo
 
     # ------------------------------------------------------------ editing
 
@@ -69,36 +65,38 @@ class DetailsStore:
         who changed what (StaleLead), never silently overwritten."""
         for field in changes:
             _check_settable(field)
-        moment = self.clock()
+        moment = self.repo.clock()
         now = to_iso(moment)
-        with self._transaction() as db:
+        with self.repo._transaction() as db:
             current = with_custom(db, fetch_lead(db, lead_id))
             wanted = {f: v for f, v in changes.items() if v.strip() != current.field_text(f)}
             if seen is not None:
                 _refuse_conflicts(db, current, seen, wanted, moment)
             if not wanted:
                 return current
-            with action(db, self.actor, now, f"Edit {', '.join(wanted)} of {current.tag()}"):
-                apply_fields(db, current, wanted, now=now, actor=self.actor)
-            self._rescore(db, [lead_id], moment)
+            with action(db, self.repo.actor, now, f"Edit {', '.join(wanted)} of {current.tag()}"):
+                apply_fields(db, current, wanted, now=now, actor=self.repo.actor)
+            self.repo._rescore(db, [lead_id], moment)
             return with_custom(db, fetch_lead(db, lead_id))
 
     # --------------------------------------------------------- follow-ups
 
     def set_follow_up(self, lead_id: int, when: datetime | None) -> Lead:
         """Set (or with None clear) the next follow-up; journaled."""
-        now = to_iso(self.clock())
-        with self._transaction() as db:
+        now = to_iso(self.repo.clock())
+        with self.repo._transaction() as db:
             lead = fetch_lead(db, lead_id)
-            with action(db, self.actor, now, f"Follow-up of {lead.tag()}"):
-                write_follow_up(db, lead, when, now, self.actor)
+            with action(db, self.repo.actor, now, f"Follow-up of {lead.tag()}"):
+                write_follow_up(db, lead, when, now, self.repo.actor)
             return fetch_lead(db, lead_id)
 
     def snooze(self, lead_id: int, days: int) -> Lead:
         """Push the follow-up `days` later, counted from it if it is still
         ahead, else from today."""
-        today = datetime.combine(self.clock().astimezone(UTC).date(), time(FOLLOW_UP_HOUR), UTC)
-        with self._connection() as db:
+        today = datetime.combine(
+            self.repo.clock().astimezone(UTC).date(), time(FOLLOW_UP_HOUR), UTC
+        )
+        with self.repo._connection() as db:
             lead = fetch_lead(db, lead_id)
         base = max(lead.follow_up_at, today) if lead.follow_up_at else today
         return self.set_follow_up(lead_id, base + timedelta(days=days))
@@ -106,12 +104,12 @@ class DetailsStore:
     def hide_until(self, lead_id: int, until: datetime | None) -> Lead:
         """Keep a lead out of the inbox until `until` (None: back now); it
         returns by itself then. Journaled as days, undoable."""
-        now = to_iso(self.clock())
-        with self._transaction() as db:
+        now = to_iso(self.repo.clock())
+        with self.repo._transaction() as db:
             lead = fetch_lead(db, lead_id)
             label = f"Hide {lead.tag()} until {until:%a %d %b}" if until else f"Unhide {lead.tag()}"
-            with action(db, self.actor, now, label):
-                write_snooze(db, lead, until, now, self.actor)
+            with action(db, self.repo.actor, now, label):
+                write_snooze(db, lead, until, now, self.repo.actor)
             return fetch_lead(db, lead_id)
 
     def due_leads(
@@ -125,7 +123,7 @@ class DetailsStore:
         """Open leads whose follow-up falls before `until` (the end of today:
         due today or overdue), soonest first, keyset-paged on the index;
         with `only`, those the filter lets through."""
-        where, params = only.sql(self.clock()) if only else ("", [])
+        where, params = only.sql(self.repo.clock()) if only else ("", [])
         sql = (
             f"{LEAD_SELECT} INDEXED BY leads_follow_up WHERE follow_up_at IS NOT NULL"
             f" AND follow_up_at < ? AND stage IN ({OPEN_STAGE_SQL}){where}"
@@ -134,7 +132,7 @@ class DetailsStore:
         if after is not None:
             sql += " AND (follow_up_at, id) > (?, ?)"
             params += list(after)
-        with self._connection() as db:
+        with self.repo._connection() as db:
             rows = db.execute(f"{sql} ORDER BY follow_up_at, id LIMIT ?", [*params, limit])
             return [lead_from_row(row) for row in rows.fetchall()]
 

@@ -1,6 +1,7 @@
 """The Repository's duplicates: leads that look like one person (while
 typing a quick-add, and across the whole database), and merging: new
-details into a lead, or one lead into another in one journaled transaction."""
+details into a lead, or one lead into another in one journaled transaction.
+(A piece of the Repository: see repository/core.py.)"""
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
@@ -13,14 +14,19 @@ from leadtui.domain.errors import InvalidInput, StaleLead
 from leadtui.domain.merge_plan import merged_fields
 from leadtui.domain.models import Lead, LeadDraft
 from leadtui.repository import schema_kpi
-from leadtui.repository.details_store import DetailsStore, apply_fields
+from leadtui.repository.core import Rescores
+from leadtui.repository.details_store import apply_fields
 from leadtui.repository.journal import action, record_field_change
 from leadtui.repository.merging import fill_in
 from leadtui.repository.rows import LEAD_SELECT, fetch_lead, lead_from_row, with_custom
 
 
-class DupesStore(DetailsStore):
-    """Builds on the detail writes: a merge is an edit of the kept lead."""
+class DupesStore:
+    """Builds on the detail writes (apply_fields): a merge is an edit of the
+    kept lead."""
+
+    def __init__(self, repo: Rescores) -> None:
+        self.repo = repo
 
     def merge_leads(
         self,
@@ -37,11 +43,11 @@ class DupesStore(DetailsStore):
         (both leads as the rep compared them), a change since is refused."""
         if keep_id == other_id:
             raise InvalidInput("a lead cannot be merged into itself")
-        moment = self.clock()
+        moment = self.repo.clock()
         now = to_iso(moment)
         with (
-            self._transaction() as db,
-            action(db, self.actor, now, f"Merge #{other_id} into #{keep_id}", kind="final"),
+            self.repo._transaction() as db,
+            action(db, self.repo.actor, now, f"Merge #{other_id} into #{keep_id}", kind="final"),
         ):
             keep = with_custom(db, fetch_lead(db, keep_id))
             other = with_custom(db, fetch_lead(db, other_id))
@@ -53,7 +59,7 @@ class DupesStore(DetailsStore):
                     f"#{keep.id} or #{other.id} changed since you compared them; nothing merged"
                 )
             apply_fields(db, keep, merged_fields(keep, other, dict(picks or {})), now=now,
-                         actor=self.actor)  # fmt: skip
+                         actor=self.repo.actor)  # fmt: skip
             move_everything(db, other.id, keep.id)
             touches = [t for t in (keep.last_touch_at, other.last_touch_at) if t]
             db.execute(
@@ -65,9 +71,9 @@ class DupesStore(DetailsStore):
                 ],
             )  # fmt: skip
             record_field_change(
-                db, keep.id, "merged in", None, f"#{other.id} {other.name}", now, self.actor
+                db, keep.id, "merged in", None, f"#{other.id} {other.name}", now, self.repo.actor
             )
-            self._rescore(db, [keep.id], moment)
+            self.repo._rescore(db, [keep.id], moment)
             return with_custom(db, fetch_lead(db, keep.id))
 
     def merge_details(
@@ -80,14 +86,14 @@ class DupesStore(DetailsStore):
     ) -> Lead:
         """A quick-add the rep chose to merge into an existing lead: fill in
         what it is missing, add the tags, rescore."""
-        moment = self.clock()
+        moment = self.repo.clock()
         now = to_iso(moment)
-        with self._transaction() as db:
+        with self.repo._transaction() as db:
             lead = fetch_lead(db, lead_id)
-            with action(db, self.actor, now, f"Merge new details into {lead.tag()}"):
+            with action(db, self.repo.actor, now, f"Merge new details into {lead.tag()}"):
                 fill_in(db, lead_id, draft, now=now, tags=tags, follow_up_at=follow_up_at,
-                        actor=self.actor)  # fmt: skip
-            self._rescore(db, [lead_id], moment)
+                        actor=self.repo.actor)  # fmt: skip
+            self.repo._rescore(db, [lead_id], moment)
             return fetch_lead(db, lead_id)
 
     def duplicate_groups(self, *, limit: int = 200) -> list[tuple[str, list[Lead]]]:
@@ -101,7 +107,7 @@ class DupesStore(DetailsStore):
             ("same name and company", "person_key", "person_key IS NOT NULL"),
         )
         groups: list[tuple[set[str], set[int]]] = []
-        with self._connection() as db:
+        with self.repo._connection() as db:
             for why, key, present in keys:
                 rows = db.execute(
                     f"SELECT group_concat(id) FROM leads WHERE {present}"
@@ -145,7 +151,7 @@ class DupesStore(DetailsStore):
             ("same name and company", "person_key = ?", person_key(name, company)),
         ]
         found: dict[int, tuple[Lead, str]] = {}
-        with self._connection() as db:
+        with self.repo._connection() as db:
             for why, where, value in probes:
                 if not value:
                     continue

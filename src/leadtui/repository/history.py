@@ -1,9 +1,8 @@
 """A lead's history, read from the journal (with each touch's text from
 `activities`) as one row shape: for one lead (the Lead tab, `show`), for a
-range of leads (an export), or across every lead (`leadtui journal`)."""
+range of leads (an export), or across every lead (`leadtui journal`).
+(HistoryStore is a piece of the Repository: see repository/core.py.)"""
 
-from collections.abc import Callable
-from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Any
 
@@ -11,6 +10,7 @@ import sqlite_utils
 
 from leadtui.domain.clock import to_iso
 from leadtui.domain.models import HistoryEntry
+from leadtui.repository.core import Reads
 from leadtui.repository.journal import QUIET_LINES
 from leadtui.repository.rows import fetch_lead
 
@@ -69,19 +69,20 @@ def read_history(
 
 
 class HistoryStore:
-    _connection: Callable[[], AbstractContextManager[sqlite_utils.Database]]
+    def __init__(self, repo: Reads) -> None:
+        self.repo = repo
 
     def history(self, lead_id: int, *, limit: int = 200, skip: int = 0) -> list[HistoryEntry]:
         """Stage changes, touches and edits of one lead, newest first; `skip`
         pages on (the Lead tab reads more as the cursor nears the end)."""
-        with self._connection() as db:
+        with self.repo._connection() as db:
             return read_history(db, lead_id, limit, skip)
 
     def histories(self, first: int, last: int) -> dict[int, list[HistoryEntry]]:
         """The history (oldest first) of each lead with first <= id <= last, in
         range scans: an export with history reads a batch at a time."""
         found: dict[int, list[HistoryEntry]] = {}
-        with self._connection() as db:
+        with self.repo._connection() as db:
             rows = db.execute(
                 f"{_select('j.lead_id BETWEEN :first AND :last')} ORDER BY {LEAD}, {AT}, {ID}",
                 {"first": first, "last": last},
@@ -103,7 +104,7 @@ class HistoryStore:
         it is a report, not a screen)."""
         conditions = (("j.actor = :actor", actor), ("j.at >= :since", since))
         where = " AND ".join(part for part, wanted in conditions if wanted) or "1"
-        with self._connection() as db:
+        with self.repo._connection() as db:
             rows = db.execute(
                 f"{_select(where)} ORDER BY {AT} DESC, {ID} DESC LIMIT :limit",
                 {"actor": actor, "since": to_iso(since) if since else None, "limit": limit},

@@ -5,11 +5,11 @@ All or nothing: the whole run is one BEGIN IMMEDIATE transaction, so a kill,
 a full disk or --strict finding a bad row leaves the file as it was. That
 holds the write lock for the run (seconds for a million rows); other users'
 writes wait for it, up to the busy timeout, and then say the file is busy.
+(A piece of the Repository: see repository/core.py.)
 """
 
 import gc
 from collections.abc import Callable, Iterable
-from contextlib import AbstractContextManager
 from datetime import datetime
 
 import sqlite_utils
@@ -20,8 +20,8 @@ from leadtui.domain.dedupe import email_key, person_key, phone_key
 from leadtui.domain.imported import ImportedLead, RowProblem
 from leadtui.domain.models import Stage
 from leadtui.domain.results import DUPLICATE_POLICIES, Duplicate, ImportOutcome
-from leadtui.domain.scoring_rules import RuleSet
 from leadtui.repository import schema, schema_kpi
+from leadtui.repository.core import Ruled
 from leadtui.repository.merging import fill_in
 from leadtui.repository.scores import read_model, rescore, update_chances
 
@@ -58,18 +58,8 @@ class _Keys:
 
 
 class ImportStore:
-    """The import half of the Repository (mixed in; uses its transaction,
-    clock, actor and rules)."""
-
-    actor: str
-    clock: Callable[[], datetime]
-
-    @property
-    def rules(self) -> RuleSet:
-        raise NotImplementedError  # the Repository's rules in effect
-
-    _transaction: Callable[[], AbstractContextManager[sqlite_utils.Database]]
-    _connection: Callable[[], AbstractContextManager[sqlite_utils.Database]]
+    def __init__(self, repo: Ruled) -> None:
+        self.repo = repo
 
     def import_leads(
         self,
@@ -87,9 +77,9 @@ class ImportStore:
         on a read connection and writes nothing."""
         if on_duplicate not in DUPLICATE_POLICIES:
             raise ValueError(on_duplicate)
-        moment = self.clock()
+        moment = self.repo.clock()
         outcome = ImportOutcome()
-        opening = self._connection if dry_run else self._transaction
+        opening = self.repo._connection if dry_run else self.repo._transaction
         # The run allocates a few objects per cell and frees them in batches;
         # the cyclic collector would rescan the growing heap meanwhile for
         # nothing (reference counting frees them). Measured: about 10% of a
@@ -98,7 +88,7 @@ class ImportStore:
         gc.disable()
         try:
             with opening() as db:
-                run = _ImportRun(self, db, moment, on_duplicate, outcome, progress, dry_run)
+                run = _ImportRun(self.repo, db, moment, on_duplicate, outcome, progress, dry_run)
                 run.run(items, expected_rows)
                 if strict and outcome.rejected:
                     raise _Rollback
@@ -114,7 +104,7 @@ class ImportStore:
 class _ImportRun:
     def __init__(
         self,
-        store: ImportStore,
+        repo: Ruled,
         db: sqlite_utils.Database,
         moment: datetime,
         on_duplicate: str,
@@ -124,7 +114,7 @@ class _ImportRun:
     ) -> None:
         self.dry_run = dry_run
         self.db, self.moment, self.now = db, moment, to_iso(moment)
-        self.actor, self.rules = store.actor, store.rules
+        self.actor, self.rules = repo.actor, repo.rules
         self.policy, self.outcome, self.progress = on_duplicate, outcome, progress
         self.keys = _Keys(db)
         self.next_id = int(db.execute("SELECT coalesce(max(id), 0) + 1 FROM leads").fetchone()[0])

@@ -1,17 +1,15 @@
-"""The Repository's KPI operations (mixed into Repository): the report in
+"""The Repository's KPI piece (repository/core.py): the report in
 parts (so the KPI tab can show each as it completes) or whole (the CLI),
 marketing spend, and the expected customer lifetime setting."""
 
 import csv
-from collections.abc import Callable, Iterable
-from contextlib import AbstractContextManager
+from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 
 import sqlite_utils
 
 from leadtui.domain import kpis
-from leadtui.domain.clock import Clock
 from leadtui.domain.errors import InvalidInput
 from leadtui.domain.kpis import (
     Headline,
@@ -26,44 +24,42 @@ from leadtui.domain.models import Source, parse_money
 from leadtui.domain.results import KpiCore, KpiTimes, SpendEntry
 from leadtui.repository import kpi_queries as q
 from leadtui.repository import kpi_rollups as rollups
+from leadtui.repository.core import Writes
 from leadtui.repository.scores import read_setting, write_setting
 
 LIFETIME_KEY = "expected_lifetime_years"
 
 
 class KpiStore:
-    """Needs, from the class it is mixed into: a clock and connections."""
-
-    clock: Clock
-    _connection: Callable[[], AbstractContextManager[sqlite_utils.Database]]
-    _transaction: Callable[[], AbstractContextManager[sqlite_utils.Database]]
+    def __init__(self, repo: Writes) -> None:
+        self.repo = repo
 
     # ------------------------------------------------------------ the report
 
     def kpi_core(self, window: Window, owner: str | None = None) -> KpiCore:
-        with self._connection() as db:
+        with self.repo._connection() as db:
             return _core(db, window, owner)
 
     def kpi_previous(self, window: Window, owner: str | None = None) -> Headline | None:
-        with self._connection() as db:
+        with self.repo._connection() as db:
             return _previous(db, window, owner)
 
     def kpi_now(self, owner: str | None = None) -> tuple[Money, kpis.Health]:
-        with self._connection() as db:
-            return _now(db, self.clock(), owner)
+        with self.repo._connection() as db:
+            return _now(db, self.repo.clock(), owner)
 
     def kpi_times(self, window: Window, owner: str | None = None) -> KpiTimes:
-        with self._connection() as db:
+        with self.repo._connection() as db:
             return _times(db, window, owner)
 
     def kpi_report(self, window: Window, owner: str | None = None) -> KpiReport:
         """Every figure (for `leadtui kpi`), read in one transaction so they all
         describe the same moment even while teammates keep writing."""
-        with self._connection() as db:
+        with self.repo._connection() as db:
             db.execute("BEGIN")
             try:
                 core = _core(db, window, owner)
-                money, health = _now(db, self.clock(), owner)
+                money, health = _now(db, self.repo.clock(), owner)
                 times = _times(db, window, owner)
                 return KpiReport(
                     window=window,
@@ -83,7 +79,7 @@ class KpiStore:
                 db.execute("COMMIT")
 
     def owners(self) -> list[str]:
-        with self._connection() as db:
+        with self.repo._connection() as db:
             return [
                 row[0]
                 for row in db.execute(
@@ -97,22 +93,22 @@ class KpiStore:
         """Record a source's spend for a month (replacing any earlier figure,
         which is returned)."""
         entry = SpendEntry(check_source(source), check_month(month), parse_money(amount))
-        with self._transaction() as db:
+        with self.repo._transaction() as db:
             return _store_spend(db, [entry])[0]
 
     def import_spend(self, path: Path) -> int:
         """A CSV with columns source, month, amount: all rows or none."""
         entries = list(_read_spend_csv(path))
-        with self._transaction() as db:
+        with self.repo._transaction() as db:
             _store_spend(db, entries)
         return len(entries)
 
     def record_spend(self, entries: list[SpendEntry]) -> None:
-        with self._transaction() as db:
+        with self.repo._transaction() as db:
             _store_spend(db, entries)
 
     def spend_entries(self) -> list[SpendEntry]:
-        with self._connection() as db:
+        with self.repo._connection() as db:
             return [
                 SpendEntry(Source(source), month, cents)
                 for source, month, cents in db.execute(
@@ -123,13 +119,13 @@ class KpiStore:
     # --------------------------------------------------------------- settings
 
     def lifetime_years(self) -> float:
-        with self._connection() as db:
+        with self.repo._connection() as db:
             return _lifetime_years(db)
 
     def set_lifetime_years(self, years: float) -> None:
         if not 0 < years <= 100:
             raise InvalidInput("expected lifetime must be between 0 and 100 years")
-        with self._transaction() as db:
+        with self.repo._transaction() as db:
             write_setting(db, LIFETIME_KEY, repr(float(years)))
 
 

@@ -1,9 +1,9 @@
 """The Repository's pipeline moves: advance, back, win, lose, reopen, for
 one lead or many in one transaction and one undoable action, each decided
-by leadtui.domain.pipeline and journaled with everything it touched."""
+by leadtui.domain.pipeline and journaled with everything it touched.
+(A piece of the Repository: see repository/core.py.)"""
 
 from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager
 from datetime import datetime
 
 import sqlite_utils
@@ -12,17 +12,14 @@ from leadtui.domain import pipeline
 from leadtui.domain.clock import age_label, from_iso, to_iso
 from leadtui.domain.errors import IllegalMove, StaleLead
 from leadtui.domain.models import Lead, Stage
+from leadtui.repository.core import Rescores
 from leadtui.repository.journal import PUSHED_BY_STAGE, action, record_field_change
 from leadtui.repository.rows import fetch_lead
 
 
 class MoveStore:
-    actor: str
-    clock: Callable[[], datetime]
-    _transaction: Callable[[], AbstractContextManager[sqlite_utils.Database]]
-
-    def _rescore(self, db: sqlite_utils.Database, lead_ids: list[int], now: datetime) -> None:
-        raise NotImplementedError  # ScoringStore's
+    def __init__(self, repo: Rescores) -> None:
+        self.repo = repo
 
     # Each move takes `seen`: the stage the user saw the lead in. If someone
     # else has moved it since, the move is refused (StaleLead) rather than
@@ -52,9 +49,9 @@ class MoveStore:
         ("Lose 12 leads", one `u`): every lead moves, or none does (a lead
         moved by someone else meanwhile, or one the move does not apply to,
         stops them all)."""
-        moment = self.clock()
+        moment = self.repo.clock()
         now = to_iso(moment)
-        with self._transaction() as db:
+        with self.repo._transaction() as db:
             found = [(fetch_lead(db, lead_id), seen) for lead_id, seen in leads]
             many = len(found) > 1
             for lead, seen in found:
@@ -65,13 +62,13 @@ class MoveStore:
                 for lead, _ in found
             ]
             label = moves[0][0].tag() if len(moves) == 1 else f"{len(moves):,} leads"
-            with action(db, self.actor, now, f"{moves[0][1].verb} {label}" if moves else how):
+            with action(db, self.repo.actor, now, f"{moves[0][1].verb} {label}" if moves else how):
                 for lead, move in moves:
                     self._apply_move(db, lead, move, now)
             # A closing lead's score freezes (no more due rescoring); a
             # reopened one is scored afresh, as time moved on meanwhile.
             ids = [lead.id for lead, _ in found]
-            self._rescore(db, ids, moment)
+            self.repo._rescore(db, ids, moment)
             return [fetch_lead(db, lead_id) for lead_id in ids]
 
     def _push_lifecycle(
@@ -84,8 +81,8 @@ class MoveStore:
         if lifecycle is not lead.lifecycle:
             db.execute("UPDATE leads SET lifecycle = ? WHERE id = ?", [lifecycle.value, lead.id])
             record_field_change(
-                db, lead.id, "lifecycle", lead.lifecycle.label, lifecycle.label, now, self.actor,
-                note=PUSHED_BY_STAGE,
+                db, lead.id, "lifecycle", lead.lifecycle.label, lifecycle.label, now,
+                self.repo.actor, note=PUSHED_BY_STAGE,
             )  # fmt: skip
 
     def _apply_move(
@@ -101,13 +98,13 @@ class MoveStore:
             [move.to_stage.value, lost_reason, now, now, lead.id],
         )
         record_stage_change(
-            db, lead.id, move.from_stage, move.to_stage, move.reason, now, self.actor
+            db, lead.id, move.from_stage, move.to_stage, move.reason, now, self.repo.actor
         )
         for field, old, new in (
             ("lost_reason", lead.lost_reason, lost_reason),
             ("stage_entered_at", _iso_or_none(lead.stage_entered_at), now),
         ):
-            record_field_change(db, lead.id, field, old, new, now, self.actor)
+            record_field_change(db, lead.id, field, old, new, now, self.repo.actor)
         self._push_lifecycle(db, lead, move.to_stage, now)
 
 

@@ -1,21 +1,20 @@
-"""The Repository's scoring operations: details, pinning, refresh, training,
-evaluation and calibration (mixed into Repository)."""
+"""The Repository's scoring piece: details, pinning, refresh, training,
+evaluation and calibration."""
 
-import threading
 import time
 from collections.abc import Callable
-from contextlib import AbstractContextManager
 from datetime import datetime
 
 import sqlite_utils
 
 from leadtui.domain import learned
-from leadtui.domain.clock import Clock, to_iso
+from leadtui.domain.clock import to_iso
 from leadtui.domain.errors import InvalidInput
 from leadtui.domain.learned import Model
 from leadtui.domain.models import Lead, Temperature
 from leadtui.domain.results import CalibrationRow, Evaluation, ScoreDetails, TrainReport
-from leadtui.domain.scoring_rules import LoadedRules, RuleSet, load_rules
+from leadtui.domain.scoring_rules import RuleSet
+from leadtui.repository.core import Rescores, Scores
 from leadtui.repository.features import Population, choose_features, test_rows, training_counts
 from leadtui.repository.journal import action, pin_text, record_field_change
 from leadtui.repository.rows import fetch_lead
@@ -39,56 +38,25 @@ CHANCE_BATCH = 20_000
 
 
 class ScoringStore:
-    """Needs, from the class it is mixed into: a clock, connections and rules."""
-
-    clock: Clock
-    actor: str
-    _rules: LoadedRules | None
-    _stopping: threading.Event
-    _connection: Callable[[], AbstractContextManager[sqlite_utils.Database]]
-    _transaction: Callable[[], AbstractContextManager[sqlite_utils.Database]]
-
-    def stop(self) -> None:
-        """Make long batch jobs (a full rescore) end after their current
-        batch: a quitting TUI must not wait 30 s for a million leads. Each
-        batch is its own transaction, and what is left is redone next time."""
-        self._stopping.set()
-
-    @property
-    def loaded_rules(self) -> LoadedRules:
-        if self._rules is None:
-            self._rules = load_rules()
-        return self._rules
-
-    @property
-    def rules(self) -> RuleSet:
-        return self.loaded_rules.rules
-
-    def _rescore(self, db: sqlite_utils.Database, lead_ids: list[int], now: datetime) -> None:
-        rescore(db, lead_ids, self.rules, read_model(db), now)
+    def __init__(self, repo: Scores) -> None:
+        self.repo = repo
 
     # ---------------------------------------------------------------- reads
 
     def score_details(self, lead_id: int) -> ScoreDetails:
         """Both scores of a lead as of now, with the reasons and factors."""
-        with self._connection() as db:
-            return self._score_details(db, fetch_lead(db, lead_id))
+        with self.repo._connection() as db:
+            return self.details_on(db, fetch_lead(db, lead_id))
 
-    def _score_details(self, db: sqlite_utils.Database, lead: Lead) -> ScoreDetails:
+    def details_on(self, db: sqlite_utils.Database, lead: Lead) -> ScoreDetails:
+        """score_details on a connection already open (the Lead tab's)."""
         model = read_model(db)
-        rated = rate(db, [lead.id], self.rules, model, self.clock())[lead.id]
-        return ScoreDetails(lead, rated, model, None if model else self._no_model_reason(db))
+        rated = rate(db, [lead.id], self.repo.rules, model, self.repo.clock())[lead.id]
+        return ScoreDetails(lead, rated, model, None if model else _no_model_reason(db))
 
     def learned_model(self) -> Model | None:
-        with self._connection() as db:
+        with self.repo._connection() as db:
             return read_model(db)
-
-    def _no_model_reason(self, db: sqlite_utils.Database) -> str:
-        won, lost = db.execute(
-            "SELECT coalesce(sum(stage = 'won'), 0), coalesce(sum(stage = 'lost'), 0)"
-            " FROM leads WHERE stage IN ('won', 'lost')"
-        ).fetchone()
-        return learned.too_little_history(won, lost) or "not trained yet: run `leadtui score train`"
 
     def calibration(self, column: str = "score") -> list[CalibrationRow]:
         """Closed leads per band of their score (as it stood when they closed)
@@ -103,7 +71,7 @@ class ScoringStore:
             else "SELECT min(win_chance / 10, 9) AS band, count(*), sum(stage = 'won') FROM leads"
             " WHERE stage IN ('won', 'lost') GROUP BY band ORDER BY band DESC"
         )
-        with self._connection() as db:
+        with self.repo._connection() as db:
             rows = db.execute(sql).fetchall()
         return [
             CalibrationRow(f"{band * 10}-{band * 10 + 9 if band < 9 else 100}", closed, won)
@@ -114,35 +82,12 @@ class ScoringStore:
 
     def pin_temperature(self, lead_id: int, temperature: Temperature | None) -> Lead:
         """Pin a lead's temperature by hand, or (None) let the score set it again."""
-        now = self.clock()
+        now = self.repo.clock()
         with (
-            self._transaction() as db,
-            action(db, self.actor, to_iso(now), f"Temperature of #{lead_id}"),
+            self.repo._transaction() as db,
+            action(db, self.repo.actor, to_iso(now), f"Temperature of #{lead_id}"),
         ):
-            return self._write_pin(db, lead_id, temperature, now)
-
-    def _write_pin(
-        self, db: sqlite_utils.Database, lead_id: int, temperature: Temperature | None,
-        now: datetime,
-    ) -> Lead:  # fmt: skip
-        before = fetch_lead(db, lead_id)
-        if temperature is None:
-            db.execute("UPDATE leads SET temperature_pinned = 0 WHERE id = ?", [lead_id])
-            self._rescore(db, [lead_id], now)
-        else:
-            db.execute(
-                "UPDATE leads SET temperature = ?, temperature_pinned = 1 WHERE id = ?",
-                [temperature.value, lead_id],
-            )
-        db.execute(
-            "UPDATE leads SET updated_at = ?, version = version + 1 WHERE id = ?",
-            [to_iso(now), lead_id],
-        )
-        after = fetch_lead(db, lead_id)
-        record_field_change(
-            db, lead_id, "temperature", pin_text(before), pin_text(after), to_iso(now), self.actor
-        )
-        return after
+            return write_pin(self.repo, db, lead_id, temperature, now)
 
     def refresh_scores(self, *, limit: int | None = None) -> int:
         """Bring stored scores up to date; returns how many leads were rescored.
@@ -152,14 +97,14 @@ class ScoringStore:
         the leads whose time-window rules have changed their score since
         (score_due_at has passed). Cheap when nothing is due: one index probe.
         """
-        now = self.clock()
-        with self._connection() as db:
-            stale_rules = read_setting(db, RULES_KEY) != self.rules.version
+        now = self.repo.clock()
+        with self.repo._connection() as db:
+            stale_rules = read_setting(db, RULES_KEY) != self.repo.rules.version
         if stale_rules:
             return self.rescore_open_leads()
         done = 0
         while limit is None or done < limit:
-            with self._transaction() as db:
+            with self.repo._transaction() as db:
                 due = [
                     row[0]
                     for row in db.execute(
@@ -169,19 +114,19 @@ class ScoringStore:
                     )
                 ]
                 if due:
-                    self._rescore(db, due, now)
+                    self.repo._rescore(db, due, now)
             done += len(due)
-            if len(due) < RESCORE_BATCH or self._stopping.is_set():
+            if len(due) < RESCORE_BATCH or self.repo._stopping.is_set():
                 break
         return done
 
     def rescore_open_leads(self, progress: Callable[[int], None] | None = None) -> int:
         """Recompute both scores of every open lead, in id-ordered batches, then
         record the rules version. Interrupted, it simply runs again next time."""
-        now = self.clock()
+        now = self.repo.clock()
         last_id = done = 0
         while True:
-            with self._transaction() as db:
+            with self.repo._transaction() as db:
                 ids = [
                     row[0]
                     for row in db.execute(
@@ -192,36 +137,38 @@ class ScoringStore:
                 ]
                 if ids:
                     # Rules feed only the rule score: the win chance stays.
-                    rescore(db, ids, self.rules, None, now, chance=False)
+                    rescore(db, ids, self.repo.rules, None, now, chance=False)
                 else:
-                    write_setting(db, RULES_KEY, self.rules.version)
+                    write_setting(db, RULES_KEY, self.repo.rules.version)
             if not ids:
                 return done
             done += len(ids)
             last_id = ids[-1]
             if progress:
                 progress(len(ids))
-            if self._stopping.is_set():
+            if self.repo._stopping.is_set():
                 return done  # the rules version is not recorded: resumed next time
 
     def mark_rules_applied(self, rules: RuleSet) -> None:
         """Record that every stored score came from `rules` (a bulk build that
         scored its rows itself), so nothing is rescored on first open."""
-        with self._transaction() as db:
+        with self.repo._transaction() as db:
             write_setting(db, RULES_KEY, rules.version)
 
     def train_model(self, progress: Callable[[int], None] | None = None) -> TrainReport:
         """Learn won vs lost from every closed lead, store the model, and
         refresh every open lead's win chance with it."""
         started = time.perf_counter()
-        with self._connection() as db:
+        with self.repo._connection() as db:
             specs = choose_features(db)
             n_won, n_lost, counts = training_counts(db, specs, Population())
         reason = learned.too_little_history(n_won, n_lost)
         model = (
-            None if reason else Model(specs, n_won, n_lost, counts, trained_at=to_iso(self.clock()))
+            None
+            if reason
+            else Model(specs, n_won, n_lost, counts, trained_at=to_iso(self.repo.clock()))
         )
-        with self._transaction() as db:
+        with self.repo._transaction() as db:
             write_setting(db, MODEL_KEY, model.to_json() if model else None)
             last_id = int(db.execute("SELECT coalesce(max(id), 0) FROM leads").fetchone()[0])
         # Then every open lead's chance, a slice of ids per transaction so
@@ -229,7 +176,7 @@ class ScoringStore:
         # which the screens show as "n/a".
         changed = 0
         for after in range(0, last_id, CHANCE_BATCH):
-            with self._transaction() as db:
+            with self.repo._transaction() as db:
                 changed += update_chances(db, model, after, after + CHANCE_BATCH)
             if progress:
                 progress(min(CHANCE_BATCH, last_id - after))
@@ -242,7 +189,7 @@ class ScoringStore:
         if not 0 < test_fraction < 1:
             raise InvalidInput("test fraction must be between 0 and 1, e.g. 0.3")
         population = Population(label_field, test_fraction, seed)
-        with self._connection() as db:
+        with self.repo._connection() as db:
             specs = choose_features(db, exclude=label_field)
             n_won, n_lost, counts = training_counts(db, specs, population)
             noun = (
@@ -270,3 +217,37 @@ class ScoringStore:
             strongest=model.strongest(),
             features=specs,
         )
+
+
+def write_pin(
+    repo: Rescores, db: sqlite_utils.Database, lead_id: int, temperature: Temperature | None,
+    now: datetime,
+) -> Lead:  # fmt: skip
+    """Pin (or with None unpin and rescore) a lead's temperature, journaled:
+    pin_temperature's write, and undo's when it puts a pin back."""
+    before = fetch_lead(db, lead_id)
+    if temperature is None:
+        db.execute("UPDATE leads SET temperature_pinned = 0 WHERE id = ?", [lead_id])
+        repo._rescore(db, [lead_id], now)
+    else:
+        db.execute(
+            "UPDATE leads SET temperature = ?, temperature_pinned = 1 WHERE id = ?",
+            [temperature.value, lead_id],
+        )
+    db.execute(
+        "UPDATE leads SET updated_at = ?, version = version + 1 WHERE id = ?",
+        [to_iso(now), lead_id],
+    )
+    after = fetch_lead(db, lead_id)
+    record_field_change(
+        db, lead_id, "temperature", pin_text(before), pin_text(after), to_iso(now), repo.actor
+    )
+    return after
+
+
+def _no_model_reason(db: sqlite_utils.Database) -> str:
+    won, lost = db.execute(
+        "SELECT coalesce(sum(stage = 'won'), 0), coalesce(sum(stage = 'lost'), 0)"
+        " FROM leads WHERE stage IN ('won', 'lost')"
+    ).fetchone()
+    return learned.too_little_history(won, lost) or "not trained yet: run `leadtui score train`"

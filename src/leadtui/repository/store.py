@@ -1,5 +1,7 @@
 """The Repository: every read and write both front ends make (the design
-choices behind it are in the package docstring)."""
+choices behind it are in the package docstring). It is the core its pieces
+share (repository/core.py) plus the lead reads and writes below; the rest
+of its methods are its pieces', each declared here in one line."""
 
 import getpass
 import threading
@@ -20,7 +22,7 @@ from leadtui.domain.models import ActivityKind, HistoryEntry, Lead, LeadDraft, L
 from leadtui.domain.orders import ORDERS
 from leadtui.domain.results import ScoreDetails
 from leadtui.domain.sanitize import clean_line, clean_text
-from leadtui.domain.scoring_rules import LoadedRules
+from leadtui.domain.scoring_rules import LoadedRules, RuleSet, load_rules
 from leadtui.domain.search import RANK_WITHIN, fts_query
 from leadtui.repository import schema
 from leadtui.repository.connection import (
@@ -32,6 +34,8 @@ from leadtui.repository.connection import (
     register_key_functions,
     write_transaction,
 )
+from leadtui.repository.core import Delegated
+from leadtui.repository.details_store import DetailsStore
 from leadtui.repository.dupes_store import DupesStore
 from leadtui.repository.history import HistoryStore, read_history
 from leadtui.repository.import_store import ImportStore
@@ -50,6 +54,7 @@ from leadtui.repository.rows import (
     tags_by_lead,
     with_custom,
 )
+from leadtui.repository.scores import read_model, rescore
 from leadtui.repository.scoring_store import ScoringStore
 from leadtui.repository.undo_store import UndoStore
 from leadtui.repository.watch import ChangeWatcher
@@ -69,10 +74,7 @@ def current_actor() -> str:
         return "unknown"
 
 
-# ScoringStore first: the other stores declare its _rescore as a stub.
-class Repository(
-    ScoringStore, MoveStore, KpiStore, ImportStore, DupesStore, HistoryStore, UndoStore
-):
+class Repository:
     """Every read and write of one leadtui database file."""
 
     def __init__(
@@ -91,14 +93,94 @@ class Repository(
         self._rules = rules  # loaded on first use when not given
         # Set by stop(): long batch jobs (rescoring every lead) end early.
         self._stopping = threading.Event()
+        # The pieces, each given this core as the protocol it needs.
+        self._scoring = ScoringStore(self)
+        self._moves = MoveStore(self)
+        self._kpis = KpiStore(self)
+        self._imports = ImportStore(self)
+        self._details = DetailsStore(self)
+        self._dupes = DupesStore(self)
+        self._history = HistoryStore(self)
+        self._undo = UndoStore(self)
 
-    # ----------------------------------------------------------- connections
+    # ---------------------- the core the pieces share (repository/core.py)
 
     def _connection(self) -> AbstractContextManager[sqlite_utils.Database]:
         return connect(self.path, self.tracer)
 
     def _transaction(self) -> AbstractContextManager[sqlite_utils.Database]:
         return write_transaction(self.path, self.tracer)
+
+    def stop(self) -> None:
+        """Make long batch jobs (a full rescore) end after their current
+        batch: a quitting TUI must not wait 30 s for a million leads. Each
+        batch is its own transaction, and what is left is redone next time."""
+        self._stopping.set()
+
+    @property
+    def loaded_rules(self) -> LoadedRules:
+        if self._rules is None:
+            self._rules = load_rules()
+        return self._rules
+
+    @property
+    def rules(self) -> RuleSet:
+        return self.loaded_rules.rules
+
+    def _rescore(self, db: sqlite_utils.Database, lead_ids: list[int], now: datetime) -> None:
+        rescore(db, lead_ids, self.rules, read_model(db), now)
+
+    # ------------------------------------ the pieces' methods, one line each
+
+    score_details = Delegated("_scoring", ScoringStore.score_details)
+    learned_model = Delegated("_scoring", ScoringStore.learned_model)
+    calibration = Delegated("_scoring", ScoringStore.calibration)
+    pin_temperature = Delegated("_scoring", ScoringStore.pin_temperature)
+    refresh_scores = Delegated("_scoring", ScoringStore.refresh_scores)
+    rescore_open_leads = Delegated("_scoring", ScoringStore.rescore_open_leads)
+    mark_rules_applied = Delegated("_scoring", ScoringStore.mark_rules_applied)
+    train_model = Delegated("_scoring", ScoringStore.train_model)
+    evaluate_model = Delegated("_scoring", ScoringStore.evaluate_model)
+
+    advance = Delegated("_moves", MoveStore.advance)
+    win = Delegated("_moves", MoveStore.win)
+    lose = Delegated("_moves", MoveStore.lose)
+    back = Delegated("_moves", MoveStore.back)
+    reopen = Delegated("_moves", MoveStore.reopen)
+    move_many = Delegated("_moves", MoveStore.move_many)
+
+    kpi_core = Delegated("_kpis", KpiStore.kpi_core)
+    kpi_previous = Delegated("_kpis", KpiStore.kpi_previous)
+    kpi_now = Delegated("_kpis", KpiStore.kpi_now)
+    kpi_times = Delegated("_kpis", KpiStore.kpi_times)
+    kpi_report = Delegated("_kpis", KpiStore.kpi_report)
+    owners = Delegated("_kpis", KpiStore.owners)
+    set_spend = Delegated("_kpis", KpiStore.set_spend)
+    import_spend = Delegated("_kpis", KpiStore.import_spend)
+    record_spend = Delegated("_kpis", KpiStore.record_spend)
+    spend_entries = Delegated("_kpis", KpiStore.spend_entries)
+    lifetime_years = Delegated("_kpis", KpiStore.lifetime_years)
+    set_lifetime_years = Delegated("_kpis", KpiStore.set_lifetime_years)
+
+    import_leads = Delegated("_imports", ImportStore.import_leads)
+
+    update_fields = Delegated("_details", DetailsStore.update_fields)
+    set_follow_up = Delegated("_details", DetailsStore.set_follow_up)
+    snooze = Delegated("_details", DetailsStore.snooze)
+    hide_until = Delegated("_details", DetailsStore.hide_until)
+    due_leads = Delegated("_details", DetailsStore.due_leads)
+
+    merge_leads = Delegated("_dupes", DupesStore.merge_leads)
+    merge_details = Delegated("_dupes", DupesStore.merge_details)
+    duplicate_groups = Delegated("_dupes", DupesStore.duplicate_groups)
+    possible_duplicates = Delegated("_dupes", DupesStore.possible_duplicates)
+
+    history = Delegated("_history", HistoryStore.history)
+    histories = Delegated("_history", HistoryStore.histories)
+    journal = Delegated("_history", HistoryStore.journal)
+
+    undo = Delegated("_undo", UndoStore.undo)
+    redo = Delegated("_undo", UndoStore.redo)
 
     # ------------------------------------------------------------- start-up
 
@@ -248,7 +330,7 @@ class Repository(
         scores with their reasons, read on one connection."""
         with self._connection() as db:
             lead = with_custom(db, fetch_lead(db, lead_id))
-            return lead, read_history(db, lead_id, limit), self._score_details(db, lead)
+            return lead, read_history(db, lead_id, limit), self._scoring.details_on(db, lead)
 
     def tags(self, lead_id: int) -> list[str]:
         with self._connection() as db:

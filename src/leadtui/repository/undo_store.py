@@ -8,10 +8,9 @@ history says who undid what, and the undo and redo stacks are replayed from
 the user's actions in order. A line's field must still hold what the action
 left there (or, to redo, what it found): if anyone changed it since,
 nothing is written and the message says who and when.
+(A piece of the Repository: see repository/core.py.)
 """
 
-from collections.abc import Callable
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -21,6 +20,7 @@ from leadtui.domain.clock import age_label, from_iso, to_iso
 from leadtui.domain.errors import InvalidInput, StaleLead
 from leadtui.domain.models import Lead, Stage, Temperature
 from leadtui.domain.results import Replayed
+from leadtui.repository.core import Rescores
 from leadtui.repository.details_store import (
     apply_fields,
     follow_up_on,
@@ -29,6 +29,7 @@ from leadtui.repository.details_store import (
 )
 from leadtui.repository.journal import action, follow_up_text, pin_text, record_field_change
 from leadtui.repository.rows import fetch_lead, with_custom
+from leadtui.repository.scoring_store import write_pin
 
 
 class NothingToUndo(InvalidInput):
@@ -51,18 +52,8 @@ class _Line:
 
 
 class UndoStore:
-    actor: str
-    clock: Callable[[], datetime]
-    _transaction: Callable[[], AbstractContextManager[sqlite_utils.Database]]
-
-    def _rescore(self, db: sqlite_utils.Database, lead_ids: list[int], now: datetime) -> None:
-        raise NotImplementedError  # ScoringStore's
-
-    def _write_pin(
-        self, db: sqlite_utils.Database, lead_id: int, temperature: Temperature | None,
-        now: datetime,
-    ) -> Lead:  # fmt: skip
-        raise NotImplementedError  # ScoringStore's
+    def __init__(self, repo: Rescores) -> None:
+        self.repo = repo
 
     def undo(self) -> Replayed:
         """Take back this user's latest action that is not undone yet."""
@@ -74,10 +65,10 @@ class UndoStore:
         return self._replay(undo=False)
 
     def _replay(self, *, undo: bool) -> Replayed:
-        moment = self.clock()
+        moment = self.repo.clock()
         now = to_iso(moment)
-        with self._transaction() as db:
-            done, undone, barrier = _stacks(db, self.actor)
+        with self.repo._transaction() as db:
+            done, undone, barrier = _stacks(db, self.repo.actor)
             stack = done if undo else undone
             if not stack:
                 why = f" ({barrier} cannot be undone)" if barrier and undo else ""
@@ -93,13 +84,13 @@ class UndoStore:
             ]
             _refuse_changed(db, lines, undo=undo, group=group, now=moment)
             verb = "Undid" if undo else "Redid"
-            with action(db, self.actor, now, f"{verb}: {label}", kind="undo" if undo else "redo",
-                        target=group):  # fmt: skip
+            kind = "undo" if undo else "redo"
+            with action(db, self.repo.actor, now, f"{verb}: {label}", kind=kind, target=group):
                 for line in lines:
                     found, wanted = (line.new, line.old) if undo else (line.old, line.new)
                     self._put(db, line, found or "", wanted or "", moment)
             leads = sorted({line.lead_id for line in lines})
-            self._rescore(db, leads, moment)
+            self.repo._rescore(db, leads, moment)
         return Replayed(verb, label, tuple(leads))
 
     def _put(
@@ -110,7 +101,7 @@ class UndoStore:
         now = to_iso(moment)
         lead = with_custom(db, fetch_lead(db, line.lead_id))
         if line.field == "touch":
-            _put_touch(db, lead, line, restore=bool(wanted), now=now, actor=self.actor)
+            _put_touch(db, lead, line, restore=bool(wanted), now=now, actor=self.repo.actor)
             return
         if line.field == "stage":
             db.execute(
@@ -120,20 +111,21 @@ class UndoStore:
             db.execute(
                 "INSERT INTO stage_changes (lead_id, from_stage, to_stage, reason, at, actor)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
-                [lead.id, found, wanted, _lost_reason(lead, line, wanted), now, self.actor],
+                [lead.id, found, wanted, _lost_reason(lead, line, wanted), now, self.repo.actor],
             )  # fmt: skip
         elif line.field in ("lost_reason", "stage_entered_at"):
             db.execute(f"UPDATE leads SET {line.field} = ? WHERE id = ?", [wanted or None, lead.id])
-            record_field_change(db, lead.id, line.field, found, wanted, now, self.actor)
+            record_field_change(db, lead.id, line.field, found, wanted, now, self.repo.actor)
         elif line.field == "follow-up":
-            write_follow_up(db, lead, follow_up_on(wanted or None), now, self.actor)
+            write_follow_up(db, lead, follow_up_on(wanted or None), now, self.repo.actor)
         elif line.field == "hidden until":
-            write_snooze(db, lead, follow_up_on(wanted or None), now, self.actor)
+            write_snooze(db, lead, follow_up_on(wanted or None), now, self.repo.actor)
         elif line.field == "temperature":
             pinned = wanted.endswith("(pinned)")
-            self._write_pin(db, lead.id, Temperature(wanted.split()[0]) if pinned else None, moment)
+            temperature = Temperature(wanted.split()[0]) if pinned else None
+            write_pin(self.repo, db, lead.id, temperature, moment)
         else:
-            apply_fields(db, lead, {line.field: wanted}, now=now, actor=self.actor)
+            apply_fields(db, lead, {line.field: wanted}, now=now, actor=self.repo.actor)
 
 
 def _refuse_changed(
