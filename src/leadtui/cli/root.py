@@ -320,6 +320,9 @@ def demo(db_path: Path, count: int, seed: int) -> None:
 
     from leadtui.demo import build_synthetic_database
 
+    def removed(leftover: Path) -> None:
+        click.echo(f"removed {leftover}, left by a build that was killed", err=True)
+
     with Progress(transient=True, console=common.stderr_console()) as progress:
         task = progress.add_task("Generating leads", total=count)
         written = build_synthetic_database(
@@ -328,6 +331,7 @@ def demo(db_path: Path, count: int, seed: int) -> None:
             seed,
             utc_now(),
             progress=lambda done: progress.advance(task, done),
+            on_removed=removed,
         )
     click.echo(f"wrote {written} leads to {db_path}")
 
