@@ -100,7 +100,7 @@ def test_kpi_refuses_bad_dates_in_one_line(kpi_db: str, args: list[str], message
 
 def test_kpi_json_and_csv_together_is_a_usage_error(kpi_db: str) -> None:
     result = CliRunner().invoke(cli.main, ["kpi", "--json", "--csv", "--db", kpi_db])
-    assert result.exit_code == 2 and "pick one" in result.output
+    assert result.exit_code == 1 and "pick one" in result.output
 
 
 def test_spend_records_lists_and_replaces(db: str) -> None:

@@ -126,7 +126,7 @@ def test_cli_dupes_and_merge(tmp_path: Path) -> None:
     assert result.exit_code == 0 and result.output.endswith("#1 Jane D.: merged #2 in\n")
     assert runner.invoke(main, ["dupes", "--db", db]).output == "no likely duplicates\n"
     result = runner.invoke(main, ["merge", "1", "3", "--take", "colour", "--yes", "--db", db])
-    assert result.exit_code == 2 and "not a merge field: colour" in result.output
+    assert result.exit_code == 1 and "not a merge field: colour" in result.output
 
 
 async def test_the_palette_finds_duplicates_and_merges_them(repo: Repository) -> None:

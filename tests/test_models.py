@@ -95,7 +95,7 @@ def test_parse_past_reads_what_a_rep_types() -> None:
     now = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
     assert parse_past("", now) == now
     assert parse_past(" now ", now) == now
-    assert parse_past("45m", now) == now - timedelta(minutes=45)
+    assert parse_past("45min", now) == now - timedelta(minutes=45)
     assert parse_past("2h", now) == now - timedelta(hours=2)
     assert parse_past("3d", now) == now - timedelta(days=3)
     assert parse_past("1w", now) == now - timedelta(weeks=1)

@@ -8,8 +8,9 @@
     [board]
     follow_moved_card = true # the cursor follows a moved card to its column
 
-A missing file is the defaults; a broken one is one readable error. Pure
-apart from reading the file."""
+A missing file is the defaults; a broken one is one readable error, found
+before anything is drawn: a mistyped id, or a key that two actions would
+share (one of them would silently lose it). Pure apart from reading the file."""
 
 import os
 import re
@@ -23,6 +24,45 @@ from leadtui.domain.errors import InvalidInput
 
 # A key as Textual names it: "a", "A", "ctrl+z", "f5", "exclamation_mark".
 _KEY = re.compile(r"^[A-Za-z0-9_+-]{1,40}$")
+
+# The TUI's keys by binding id, as it binds them by default, in the layers
+# that hold them: the main screen, and the widgets that can have the focus
+# over it. Textual gives a key to the focused widget first, then to its
+# containers, then to the screen; two bindings in one layer cannot share a
+# key (Textual drops one). Kept here, not read from the TUI, so a broken
+# keymap stops before the first paint without importing the screens;
+# tests/test_keymap.py checks it against the TUI's own bindings.
+SCREEN_KEYS = {
+    "advance": "a", "lose": "x", "win": "w", "back": "b", "reopen": "r", "mark": "space",
+    "mark-all": "V", "unmark": "escape", "undo": "u", "redo": "U", "open-lead": "enter",
+    "log-touch": "l", "pin-temperature": "t", "edit": "e", "classify": "c", "follow-up": "f",
+    "snooze": "z", "due": "d", "hide": "s", "quick-add": "n", "search": "slash",
+    "filter": "ctrl+f", "filter-overdue": "exclamation_mark", "filter-rotting": "tilde",
+    "toggle-order": "o", "previous-lead": "left_square_bracket",
+    "next-lead": "right_square_bracket", "tab-inbox": "1", "tab-pipeline": "2",
+    "tab-lead": "3", "tab-kpis": "4", "keys": "question_mark", "quit": "q",
+}  # fmt: skip
+INBOX_KEYS = {"cursor-down": "j", "cursor-up": "k", "scroll-top": "g", "scroll-bottom": "G"}
+CARD_KEYS = {"cursor-down": "j", "cursor-up": "k", "first": "g", "last": "G"}
+BOARD_KEYS = {"column-left": "h,left", "column-right": "l,right", "fold-lost": "F"}
+KPI_KEYS = {
+    "kpi-next-window": "d", "kpi-custom-window": "D", "kpi-next-owner": "f",
+    "kpi-next-sort": "s", "kpi-spend": "dollar_sign",
+}  # fmt: skip
+# Where each set of layers is active at once, innermost first.
+PLACES: dict[str, tuple[dict[str, str], ...]] = {
+    "the inbox": (INBOX_KEYS, SCREEN_KEYS),
+    "the pipeline": (CARD_KEYS, BOARD_KEYS, SCREEN_KEYS),
+    "the KPIs tab": (KPI_KEYS, SCREEN_KEYS),
+    "the Lead tab": (SCREEN_KEYS,),
+}
+# Keys Textual's own widgets and the app keep, with no id to remap them by:
+# an action moved onto one of them would never see it.
+RESERVED_KEYS = frozenset({
+    "ctrl+q", "ctrl+c", "ctrl+p", "super+c", "tab", "shift+tab", "enter", "up", "down",
+    "left", "right", "home", "end", "pageup", "pagedown", "ctrl+home", "ctrl+end",
+    "ctrl+pageup", "ctrl+pagedown",
+})  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -69,6 +109,7 @@ def parse_settings(text: str, origin: str) -> Settings:
                 ' "A", "ctrl+z" or "A,ctrl+a"'
             )
         keymap[binding] = ",".join(spelled)
+    check_keymap(keymap, origin)
     unknown = set(board) - {"follow_moved_card"}
     if unknown:
         raise InvalidInput(f"{origin}: [board] has no setting {sorted(unknown)[0]!r}")
@@ -76,3 +117,41 @@ def parse_settings(text: str, origin: str) -> Settings:
     if not isinstance(follow, bool):
         raise InvalidInput(f"{origin}: [board] follow_moved_card must be true or false")
     return Settings(keymap=keymap, follow_moved_card=follow)
+
+
+def binding_ids() -> set[str]:
+    """Every id config.toml's [keys] can remap."""
+    return {binding for layers in PLACES.values() for layer in layers for binding in layer}
+
+
+def check_keymap(keymap: dict[str, str], origin: str) -> None:
+    """Every id is one the TUI has, and no key given in `keymap` lands on a
+    key another action keeps in a place where both act: one of the two
+    would be lost. A binding's own default keys are never a clash."""
+    known = binding_ids()
+    unknown = sorted(set(keymap) - known)
+    if unknown:
+        raise InvalidInput(
+            f"{origin}: [keys] {unknown[0]!r} is not a key's id;"
+            f" the ids are {', '.join(sorted(known))} (and ? shows them)"
+        )
+    for place, layers in PLACES.items():
+        keys = {
+            binding: set((keymap.get(binding) or default).split(","))
+            for layer in layers
+            for binding, default in layer.items()
+        }
+        for binding, spelled in keymap.items():
+            if binding not in keys:
+                continue
+            defaults = {key for layer in layers for key in layer.get(binding, "").split(",") if key}
+            for key in sorted(set(spelled.split(",")) - defaults):
+                said = f'{origin}: [keys] {binding} = "{spelled}"'
+                if key in RESERVED_KEYS:
+                    raise InvalidInput(f"{said}: {key} is kept by the TUI itself; pick another key")
+                other = next((b for b, ks in keys.items() if b != binding and key in ks), None)
+                if other is not None:
+                    raise InvalidInput(
+                        f"{said}: {key} is already {other}'s key in {place};"
+                        f" pick another key, or give {other} one too"
+                    )

@@ -29,6 +29,7 @@ def quick_start_path(args: list[str]) -> Path | None:
 def main() -> None:
     path = quick_start_path(sys.argv[1:])
     if path is not None:
+        stop_on_broken_settings()  # a broken config.toml stops here, before anything is drawn
         from leadtui.domain.clock import utc_now
         from leadtui.repository.first_page import read_first_page
 
@@ -41,3 +42,17 @@ def main() -> None:
     from leadtui.cli.root import main as cli_main
 
     cli_main()
+
+
+def stop_on_broken_settings() -> None:
+    """Read config.toml as the TUI will, and end with its one-line error
+    (exit 1, as the CLI prints errors) if it is broken. Cheap: tomllib and
+    a table, no screens imported."""
+    from leadtui.config import load_settings
+    from leadtui.domain.errors import LeadtuiError
+
+    try:
+        load_settings()
+    except LeadtuiError as error:
+        sys.stderr.write(f"Error: {error}\n")
+        sys.exit(1)

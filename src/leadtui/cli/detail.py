@@ -11,17 +11,18 @@ import click
 
 from leadtui.cli import common
 from leadtui.cli.files import write_json_array
+from leadtui.cli.params import LEAD_ID
 from leadtui.domain.clock import parse_follow_up, parse_past, to_iso
 from leadtui.domain.merge_plan import MERGE_FIELDS, choices
 from leadtui.domain.models import Lead
 
 
 @click.command()
-@click.argument("lead_id", type=int)
+@click.argument("lead_id", type=LEAD_ID)
 @click.argument("when")
 @common.db_option
 def followup(db_path: Path | None, lead_id: int, when: str) -> None:
-    """Set a lead's next follow-up: today, tomorrow, fri, 3d, 2w, 2026-12-01,
+    """Set a lead's next follow-up: today, tomorrow, fri, 3d, 2w, 1mo, 2026-12-01,
     or "none" to clear it."""
     repo = common.repository(db_path)
     moment = None if when.strip().lower() == "none" else parse_follow_up(when, repo.clock())
@@ -49,7 +50,7 @@ def due(db_path: Path | None, ahead: int, as_json: bool) -> None:
         last = batch[-1]
         after = (to_iso(last.follow_up_at) if last.follow_up_at else "", last.id)
     if as_json:
-        write_json_array(sys.stdout, (lead.export_dict() for lead in leads))
+        write_json_array(sys.stdout, common.lead_records(repo, leads))
         return
     for lead in leads:
         day = lead.follow_up_at.date() if lead.follow_up_at else now.date()
@@ -61,7 +62,7 @@ def due(db_path: Path | None, ahead: int, as_json: bool) -> None:
 
 
 @click.command("set")
-@click.argument("lead_id", type=int)
+@click.argument("lead_id", type=LEAD_ID)
 @click.argument("field")
 @click.argument("value")
 @common.db_option
@@ -87,9 +88,11 @@ def set_field(db_path: Path | None, lead_id: int, field: str, value: str) -> Non
 def dupes(db_path: Path | None, as_json: bool) -> None:
     """Groups of leads that look like one person: the same email, phone
     digits, or name at the same company. Merge them with `leadtui merge`."""
-    groups = common.repository(db_path).duplicate_groups()
+    repo = common.repository(db_path)
+    groups = repo.duplicate_groups()
     if as_json:
-        records = ({"why": why, "leads": [lead.export_dict() for lead in leads]}
+        known = repo.learned_model() is not None
+        records = ({"why": why, "leads": [common.lead_record(lead, known) for lead in leads]}
                    for why, leads in groups)  # fmt: skip
         write_json_array(sys.stdout, records)
         return
@@ -104,8 +107,8 @@ def dupes(db_path: Path | None, as_json: bool) -> None:
 
 
 @click.command()
-@click.argument("keep_id", type=int)
-@click.argument("other_id", type=int)
+@click.argument("keep_id", type=LEAD_ID)
+@click.argument("other_id", type=LEAD_ID)
 @click.option(
     "--take",
     "takes",
@@ -168,7 +171,7 @@ def _cut(text: str) -> str:
 
 @click.command()
 @click.option("--actor", help="Only what this person did (their OS user name).")
-@click.option("--since", help="From this day on: 2026-11-01, or 3d, 2w, yesterday.")
+@click.option("--since", help="From this day on: 2026-11-01, or 3d, 2w, 1mo, yesterday.")
 @click.option("--limit", type=click.IntRange(1, 100_000), default=50, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
 @common.db_option
@@ -178,7 +181,7 @@ def journal(
     """Who did what, across every lead, newest first: moves, touches and
     edits, each with its actor and time."""
     repo = common.repository(db_path)
-    start = parse_past(since, repo.clock()) if since else None
+    start = parse_past(since, repo.clock(), "since") if since else None
     entries = repo.journal(actor=actor, since=start, limit=limit)
     if as_json:
         records = ({"lead_id": lead_id, "lead": name} | entry.export_dict()

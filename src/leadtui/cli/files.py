@@ -9,7 +9,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 import click
 
@@ -321,9 +321,33 @@ def _cell(value: Any, raw: bool) -> Any:
     return value
 
 
+class Sink(Protocol):
+    def write(self, text: str, /) -> int: ...
+
+
+class _NamedSink:
+    """A file being written that names itself when a write fails: with two
+    files open (CSV and its history) the error must say which one."""
+
+    def __init__(self, stream: IO[str], path: Path) -> None:
+        self._stream, self._path = stream, path
+
+    def write(self, text: str, /) -> int:
+        try:
+            return self._stream.write(text)
+        except OSError as error:
+            raise _cannot_write(self._path, error) from None
+
+
+def _cannot_write(path: Path, error: OSError) -> LeadtuiError:
+    return LeadtuiError(f"cannot write {path}: {error.strerror or error}")
+
+
 @contextmanager
-def _output(path: Path | None) -> Iterator[IO[str]]:
-    """stdout, or a temp file renamed over `path` only once fully written."""
+def _output(path: Path | None) -> Iterator[Sink]:
+    """stdout, or a temp file renamed over `path` only once fully written.
+    A failed write (a full disk, a read-only place) is one line naming the
+    file, and leaves neither a temp file nor a half-written `path`."""
     if path is None:
         yield sys.stdout
         return
@@ -332,16 +356,18 @@ def _output(path: Path | None) -> Iterator[IO[str]]:
     try:
         handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     except OSError as error:
-        raise LeadtuiError(f"cannot write {path}: {error.strerror}") from None
+        raise _cannot_write(path, error) from None
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            yield stream
+            yield _NamedSink(stream, path)
         Path(temp).replace(path)
+    except OSError as error:  # the last flush on closing, or the rename
+        raise _cannot_write(path, error) from None
     finally:
         Path(temp).unlink(missing_ok=True)
 
 
-def write_json_array(handle: IO[str], records: Iterable[dict[str, Any]]) -> None:
+def write_json_array(handle: Sink, records: Iterable[dict[str, Any]]) -> None:
     """Stream a JSON array, one record per line, without holding it in memory."""
     handle.write("[")
     for index, record in enumerate(records):

@@ -13,7 +13,7 @@ from leadtui.cli import common
 from leadtui.domain.errors import LeadtuiError
 from leadtui.domain.kpi_format import kpi_csv_rows, kpi_lines, kpi_record
 from leadtui.domain.kpis import WINDOW_CHOICES, Window, parse_day
-from leadtui.domain.models import format_money
+from leadtui.domain.models import format_money, parse_money
 
 
 @click.command()
@@ -78,6 +78,7 @@ def kpi(
     type=click.Path(dir_okay=False, path_type=Path),
     help="A CSV with columns source, month, amount (all rows or none).",
 )
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (keys in README).")
 @common.db_option
 def spend(
     db_path: Path | None,
@@ -85,6 +86,7 @@ def spend(
     amount: str | None,
     month: str | None,
     import_path: Path | None,
+    as_json: bool,
 ) -> None:
     """Record marketing spend per source and month (for cost per lead and
     ROI); with no arguments, list what is recorded."""
@@ -92,13 +94,38 @@ def spend(
     if import_path is not None:
         if source or amount or month:
             raise click.UsageError("--import takes no SOURCE, AMOUNT or --month")
-        click.echo(f"recorded {repo.import_spend(import_path):,} spend rows from {import_path}")
+        recorded = repo.import_spend(import_path)
+        if as_json:
+            common.echo_json({"file": str(import_path), "recorded": recorded})
+        else:
+            click.echo(f"recorded {recorded:,} spend rows from {import_path}")
     elif source is not None:
         if amount is None or month is None:
             raise click.UsageError("give SOURCE AMOUNT --month YYYY-MM")
         before = repo.set_spend(source, month, amount)
+        if as_json:
+            common.echo_json(
+                {
+                    "source": source.strip().lower(),
+                    "month": month.strip(),
+                    "amount_cents": parse_money(amount),
+                    "replaced_cents": before,
+                }
+            )
+            return
         replaced = f" (was {format_money(before)})" if before is not None else ""
         click.echo(f"{source.strip().lower()} {month}: {amount}{replaced}")
+    elif as_json:
+        common.echo_json(
+            [
+                {
+                    "source": entry.source.value,
+                    "month": entry.month,
+                    "amount_cents": entry.amount_cents,
+                }
+                for entry in repo.spend_entries()
+            ]
+        )
     else:
         for entry in repo.spend_entries():
             click.echo(
@@ -109,8 +136,9 @@ def spend(
 @click.command()
 @click.argument("name", type=click.Choice(["lifetime-years"]))
 @click.argument("value", required=False)
+@click.option("--json", "as_json", is_flag=True, help='Print {"name": ..., "value": ...}.')
 @common.db_option
-def setting(db_path: Path | None, name: str, value: str | None) -> None:
+def setting(db_path: Path | None, name: str, value: str | None, as_json: bool) -> None:
     """Show or set a team-wide setting stored in the database.
 
     lifetime-years: expected customer lifetime, for lifetime value (default 3).
@@ -122,4 +150,7 @@ def setting(db_path: Path | None, name: str, value: str | None) -> None:
         except ValueError:
             raise LeadtuiError(f"lifetime-years: {value[:20]!r} is not a number") from None
         repo.set_lifetime_years(years)
-    click.echo(f"{name} = {repo.lifetime_years():g}")
+    if as_json:
+        common.echo_json({"name": name, "value": repo.lifetime_years()})
+    else:
+        click.echo(f"{name} = {repo.lifetime_years():g}")

@@ -4,7 +4,7 @@ The CLI and the TUI call the same repository API and never reach into each
 other; textual is imported only when the TUI is opened.
 """
 
-import json
+import errno
 import sys
 from pathlib import Path
 from typing import Any
@@ -16,6 +16,14 @@ from leadtui.cli import common
 from leadtui.cli.detail import COMMANDS as detail_commands
 from leadtui.cli.files import export, import_file, write_json_array
 from leadtui.cli.kpi import kpi, setting, spend
+from leadtui.cli.params import (
+    LEAD_ID,
+    OneLineError,
+    flush_stdout,
+    os_error_line,
+    silence_stdout,
+    usage_line,
+)
 from leadtui.cli.score import score
 from leadtui.config import load_settings
 from leadtui.domain import quickadd
@@ -44,13 +52,39 @@ from leadtui.repository import (
 
 
 class LeadtuiGroup(click.Group):
-    """Turns every LeadtuiError into one line on stderr and exit code 1."""
+    """The one place errors become one line on stderr and exit code 1
+    (cli/params.py): click's usage errors, every LeadtuiError, and an
+    OSError reaching the edge (a full disk, a read-only or forbidden
+    place). A broken pipe is left to click, which ends quietly."""
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as error:  # the group's own options, e.g. --db DIR
+            raise usage_line(error) from None
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            flush_stdout()
+            return result
+        except OneLineError:
+            raise
+        except click.UsageError as error:
+            raise usage_line(error) from None
         except LeadtuiError as error:
-            raise click.ClickException(str(error)) from None
+            raise OneLineError(str(error)) from None
+        except OSError as error:
+            if error.errno == errno.EPIPE:
+                raise
+            silence_stdout()
+            raise os_error_line(error) from None
 
 
 def _demo_repository() -> Repository:
@@ -154,11 +188,12 @@ def list_leads(
     db_path: Path | None, stage: str | None, source: str | None, owner: str | None, as_json: bool
 ) -> None:
     """List leads in id order (optionally one stage, source or owner)."""
-    leads = common.repository(db_path).all_leads(
+    repo = common.repository(db_path)
+    leads = repo.all_leads(
         stage=Stage(stage) if stage else None, source=source, owner=owner, custom=as_json
     )
     if as_json:
-        write_json_array(sys.stdout, (lead.export_dict() for lead in leads))
+        write_json_array(sys.stdout, common.lead_records(repo, leads))
         return
     for lead in leads:
         click.echo(
@@ -169,7 +204,7 @@ def list_leads(
 
 
 @main.command()
-@click.argument("lead_id", type=int)
+@click.argument("lead_id", type=LEAD_ID)
 @click.option("--json", "as_json", is_flag=True, help="Print the lead and its history as JSON.")
 @common.db_option
 def show(db_path: Path | None, lead_id: int, as_json: bool) -> None:
@@ -178,12 +213,16 @@ def show(db_path: Path | None, lead_id: int, as_json: bool) -> None:
     # The whole history: a script asking for one lead wants all of it.
     lead, history, scores = common.repository(db_path).lead_page(lead_id, limit=-1)
     if as_json:
+        scored = score_record(scores)
         record = lead.export_dict() | {
-            "score_reasons": score_record(scores)["rule"]["reasons"],
-            "win_chance_factors": (score_record(scores)["learned"] or {}).get("factors", []),
+            "score_reasons": scored["rule"]["reasons"],
+            "win_chance_factors": (scored["learned"] or {}).get("factors", []),
+            "win_chance_unavailable": scored["learned_unavailable"],
             "history": [entry.export_dict() for entry in history],
         }
-        click.echo(json.dumps(record, ensure_ascii=False, indent=2))
+        if scored["learned"] is None:  # no model: no chance, not a chance of 0
+            record["win_chance"] = None
+        common.echo_json(record)
         return
     _echo_lead(lead)
     click.echo("")
@@ -228,7 +267,7 @@ def _echo_lead(lead: Lead) -> None:
 
 def _move_command(name: str, help_text: str) -> None:
     @main.command(name, help=f"{help_text} Several ids move together: all or none, one undo.")
-    @click.argument("lead_ids", type=int, nargs=-1, required=True)
+    @click.argument("lead_ids", type=LEAD_ID, nargs=-1, required=True)
     @common.db_option
     def command(db_path: Path | None, lead_ids: tuple[int, ...]) -> None:
         moved = common.repository(db_path).move_many(name, [(i, None) for i in lead_ids])
@@ -237,7 +276,7 @@ def _move_command(name: str, help_text: str) -> None:
 
 
 @main.command()
-@click.argument("lead_ids", type=int, nargs=-1, required=True)
+@click.argument("lead_ids", type=LEAD_ID, nargs=-1, required=True)
 @click.option("--yes", "qualify_anyway", is_flag=True, help="Qualify even on thin BANT.")
 @common.db_option
 def advance(db_path: Path | None, lead_ids: tuple[int, ...], qualify_anyway: bool) -> None:
@@ -261,7 +300,7 @@ _move_command("reopen", "Reopen won or lost leads at the stage they closed from.
 
 
 @main.command()
-@click.argument("lead_ids", type=int, nargs=-1, required=True)
+@click.argument("lead_ids", type=LEAD_ID, nargs=-1, required=True)
 @click.option("--reason", required=True, help="Why it was lost (required).")
 @common.db_option
 def lose(db_path: Path | None, lead_ids: tuple[int, ...], reason: str) -> None:
@@ -275,14 +314,19 @@ def lose(db_path: Path | None, lead_ids: tuple[int, ...], reason: str) -> None:
 
 
 @main.command("log")
-@click.argument("lead_id", type=int)
+@click.argument("lead_id", type=LEAD_ID)
 @click.option(
     "--kind", type=click.Choice([k.value for k in ActivityKind]), required=True, help="What it was."
 )
 @click.option("--direction", type=click.Choice(["inbound", "outbound"]), help="Who reached out.")
 @click.option("--note", default="", help="What happened, in a line.")
 @click.option("--body", default="", help="The whole text (an email, the minutes); - reads stdin.")
-@click.option("--at", "when", default="", help="When: 2h, 3d, yesterday, 2026-11-20 (default now).")
+@click.option(
+    "--at",
+    "when",
+    default="",
+    help="When: 45min, 2h, 3d, 1w, 2mo ago, yesterday, 2026-11-20 (default now).",
+)
 @common.db_option
 def log_touch(
     db_path: Path | None,
@@ -320,6 +364,9 @@ def demo(db_path: Path, count: int, seed: int) -> None:
 
     from leadtui.demo import build_synthetic_database
 
+    def removed(leftover: Path) -> None:
+        click.echo(f"removed {leftover}, left by a build that was killed", err=True)
+
     with Progress(transient=True, console=common.stderr_console()) as progress:
         task = progress.add_task("Generating leads", total=count)
         written = build_synthetic_database(
@@ -328,6 +375,7 @@ def demo(db_path: Path, count: int, seed: int) -> None:
             seed,
             utc_now(),
             progress=lambda done: progress.advance(task, done),
+            on_removed=removed,
         )
     click.echo(f"wrote {written} leads to {db_path}")
 
@@ -338,11 +386,30 @@ def db() -> None:
 
 
 @db.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @common.db_option
-def check(db_path: Path | None) -> None:
+def check(db_path: Path | None, as_json: bool) -> None:
     """Integrity check, schema version, file sizes, sharing permissions.
     Exits 1 if the file is damaged."""
     report = check_database(common.database_path(db_path))
+    if as_json:
+        common.echo_json(
+            {
+                "path": str(report.path),
+                "schema_version": report.schema_version,
+                "leadtui_schema_version": SCHEMA_VERSION,
+                "journal_mode": report.journal_mode,
+                "database_bytes": report.database_bytes,
+                "wal_bytes": report.wal_bytes,
+                "leads": report.leads,
+                "warnings": list(report.warnings),
+                "healthy": report.healthy,
+                "problems": list(report.problems),
+            }
+        )
+        if not report.healthy:
+            raise LeadtuiError(f"integrity check failed: {report.problems[0]}")
+        return
     click.echo(f"database:       {report.path}")
     click.echo(f"schema version: {report.schema_version} (this leadtui: {SCHEMA_VERSION})")
     click.echo(f"journal mode:   {report.journal_mode}")

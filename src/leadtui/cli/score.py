@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from leadtui.cli import common
+from leadtui.cli.params import LEAD_ID
 from leadtui.domain.errors import LeadtuiError
 from leadtui.domain.models import Temperature
 from leadtui.domain.score_text import score_lines, score_record
@@ -18,18 +19,24 @@ def score() -> None:
 
 
 @score.command("rules")
-def score_rules() -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print where they come from and their text.")
+def score_rules(as_json: bool) -> None:
     """Print the scoring rules in effect and the file they come from."""
     from leadtui.domain.scoring_rules import load_rules, user_rules_path
 
     loaded = load_rules()
+    if as_json:
+        common.echo_json(
+            {"origin": loaded.origin, "override": str(user_rules_path()), "text": loaded.text}
+        )
+        return
     click.echo(f"# rules in effect: {loaded.origin}")
     click.echo(f"# to override, edit {user_rules_path()} (or set $LEADTUI_RULES)")
     click.echo(loaded.text.rstrip())
 
 
 @score.command("show")
-@click.argument("lead_id", type=int)
+@click.argument("lead_id", type=LEAD_ID)
 @click.option("--json", "as_json", is_flag=True)
 @common.db_option
 def score_show(db_path: Path | None, lead_id: int, as_json: bool) -> None:
@@ -43,13 +50,30 @@ def score_show(db_path: Path | None, lead_id: int, as_json: bool) -> None:
 
 
 @score.command("train")
+@click.option("--json", "as_json", is_flag=True, help="Print what was learned as JSON.")
 @common.db_option
-def score_train(db_path: Path | None) -> None:
+def score_train(db_path: Path | None, as_json: bool) -> None:
     """Learn the win chance from the closed leads and apply it to the open ones."""
     report = common.repository(db_path).train_model()
     if report.model is None:
         raise LeadtuiError(f"not trained: {report.reason}")
     model = report.model
+    if as_json:
+        common.echo_json(
+            {
+                "n_won": model.n_won,
+                "n_lost": model.n_lost,
+                "seconds": round(report.seconds, 3),
+                "features": [spec.label for spec in model.specs],
+                "changed": report.changed,
+                "trained_at": model.trained_at,
+                "strongest_factors": [
+                    {"feature": f.feature, "value": f.value, "ratio": round(f.ratio, 3)}
+                    for f in model.strongest()
+                ],
+            }
+        )
+        return
     click.echo(
         f"trained on {model.n_won + model.n_lost:,} closed leads ({model.n_won:,} won,"
         f" {model.n_lost:,} lost) in {report.seconds:.1f} s; {len(model.specs)} features;"
@@ -106,7 +130,7 @@ def _fixed(number: float | None) -> str:
 
 
 @score.command("pin")
-@click.argument("lead_id", type=int)
+@click.argument("lead_id", type=LEAD_ID)
 @click.argument("temperature", type=click.Choice([*(t.value for t in Temperature), "auto"]))
 @common.db_option
 def score_pin(db_path: Path | None, lead_id: int, temperature: str) -> None:

@@ -8,7 +8,13 @@ Every lead gets the stage history that explains where it stands (created, then
 each step up the ladder, then won or lost), so the history and KPIs are real.
 """
 
+from leadtui.demo.leftovers import unfinished_builds
 from leadtui.demo.sample import build_sample_database
 from leadtui.demo.synthetic import build_synthetic_database, synthetic_batches
 
-__all__ = ["build_sample_database", "build_synthetic_database", "synthetic_batches"]
+__all__ = [
+    "build_sample_database",
+    "build_synthetic_database",
+    "synthetic_batches",
+    "unfinished_builds",
+]

@@ -6,6 +6,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from leadtui.demo.leftovers import building
 from leadtui.demo.rows import DAY, Touch, add_lead_rows, iso_time
 from leadtui.domain.models import ActivityKind, Source, Stage, parse_money
 from leadtui.domain.results import SpendEntry
@@ -56,7 +57,9 @@ def build_sample_database(
         budgets = {
             row["source"]: parse_money(row["monthly_amount"]) for row in csv.DictReader(handle)
         }
-    return finish_database(path, build_database(path, [rows]), rules, monthly_spend(budgets, now))
+    with building(path):
+        written = build_database(path, [rows])
+    return finish_database(path, written, rules, monthly_spend(budgets, now))
 
 
 def monthly_spend(budgets: dict[str, int], now: datetime) -> list[SpendEntry]:

@@ -10,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from leadtui.demo.leftovers import building, exit_with_parent
 from leadtui.demo.rows import DAY, OPEN_STAGE_VALUES, Touch, add_lead_rows, iso_time
 from leadtui.demo.sample import finish_database, monthly_spend
 from leadtui.domain.models import ActivityKind, Source, Stage
@@ -252,7 +253,10 @@ def synthetic_batches(count: int, seed: int, now: datetime, rules: RuleSet) -> I
     if len(batches) <= 1:
         yield from (synthetic_batch(index, count, seed, anchor, rules) for index in batches)
         return
-    with ProcessPoolExecutor(max_workers=max(1, os.cpu_count() or 1)) as pool:
+    workers = max(1, os.cpu_count() or 1)
+    with ProcessPoolExecutor(
+        workers, initializer=exit_with_parent, initargs=(os.getpid(),)
+    ) as pool:
         pending: deque[Future[RowBatch]] = deque()
         for index in batches:
             pending.append(pool.submit(synthetic_batch, index, count, seed, anchor, rules))
@@ -269,9 +273,12 @@ def build_synthetic_database(
     now: datetime,
     progress: Callable[[int], None] | None = None,
     rules: RuleSet | None = None,
+    on_removed: Callable[[Path], None] | None = None,
 ) -> int:
+    """`on_removed` hears of each file a killed earlier build left (removed)."""
     rules = rules or load_rules().rules
-    written = build_database(path, synthetic_batches(count, seed, now, rules), progress)
+    with building(path, on_removed):
+        written = build_database(path, synthetic_batches(count, seed, now, rules), progress)
     # Leads arrive evenly over a year from ten sources: a month brings about
     # count / 120 from each.
     budgets = {

@@ -2,6 +2,14 @@
 
 Everything that needs "now" takes a `Clock` so tests and snapshots can freeze
 time instead of sleeping or depending on the wall clock.
+
+Every day a user types, in either front end, is read here and must fall in
+FIRST_DAY..LAST_DAY: a CRM has no use for the year 9999, and a day well
+inside datetime's range keeps every later `+ timedelta` from overflowing.
+
+Durations have one spelling everywhere (ages, "3d ago", follow-ups,
+snoozes): min, h, d, w, mo. A bare "m" is refused: a rep may mean a minute
+or a month.
 """
 
 import re
@@ -12,6 +20,18 @@ from datetime import UTC, date, datetime, time, timedelta
 from leadtui.domain.errors import InvalidInput
 
 Clock = Callable[[], datetime]
+
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2200, 12, 31)
+DAY_RANGE = f"{FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}"
+
+MINUTE, HOUR, DAY = 60, 3600, 86400
+# Seconds per unit; a month is 30 days wherever a duration is typed.
+DURATION_UNITS = {"min": MINUTE, "h": HOUR, "d": DAY, "w": 7 * DAY, "mo": 30 * DAY}
+_DURATION = re.compile(r"^(\d{1,4})\s*([a-z]+)$")
+_M_MEANS = (("min", "minutes"), ("mo", "months"))
+# What the snooze prompt offers, as days.
+SNOOZES = {"1d": 1, "2d": 2, "3d": 3, "1w": 7, "2w": 14, "1mo": 30}
 
 
 def utc_now() -> datetime:
@@ -29,45 +49,76 @@ def from_iso(text: str) -> datetime:
 
 
 def age_label(since: datetime, now: datetime) -> str:
-    """Compact age for tables: 45s, 12m, 5h, 3d, 7w, 2y."""
+    """Compact age for tables: 45s, 12min, 5h, 3d, 7w, 2y."""
     seconds = max(0, int((now - since).total_seconds()))
-    for unit, size in (("y", 365 * 86400), ("w", 7 * 86400), ("d", 86400), ("h", 3600), ("m", 60)):
+    for unit, size in (("y", 365 * DAY), ("w", 7 * DAY), ("d", DAY), ("h", HOUR), ("min", MINUTE)):
         if seconds >= size:
             return f"{seconds // size}{unit}"
     return f"{seconds}s"
 
 
-_AGO = re.compile(r"^(\d{1,4})\s*(m|h|d|w)$")
-_AGO_UNITS = {"m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+def check_day(day: date, what: str) -> date:
+    """`day` if leadtui keeps it, else InvalidInput naming `what`."""
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise InvalidInput(f"{what}: {day.isoformat()} is outside {DAY_RANGE}")
+    return day
 
 
-def parse_past(text: str, now: datetime) -> datetime:
-    """When something happened, from what a rep types: empty or "now"; "45m",
-    "2h", "3d", "1w" ago; "yesterday" (same time of day); an ISO date (noon
-    UTC) or date-time (UTC unless it names an offset). Never in the future.
-    Raises InvalidInput with one readable line."""
+def parse_day(text: str, what: str) -> date:
+    """An ISO day (2026-11-01) within FIRST_DAY..LAST_DAY."""
+    try:
+        day = date.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInput(f"{what}: {text.strip()[:30]!r} is not a date like 2026-11-01") from None
+    return check_day(day, what)
+
+
+def parse_duration(text: str, what: str, units: tuple[str, ...]) -> timedelta | None:
+    """ "45min", "2h", "3d", "1w", "2mo" as a timedelta; None if `text` is
+    not a number and a unit at all. A unit outside `units` (or the
+    ambiguous "m") is InvalidInput naming `what`."""
+    match = _DURATION.match(text.strip().lower())
+    if not match:
+        return None
+    count, unit = int(match[1]), match[2]
+    if unit == "m":
+        meant = [f"{count}{u} for {name}" for u, name in _M_MEANS if u in units]
+        raise InvalidInput(f"{what}: {text.strip()!r} is ambiguous; write {' or '.join(meant)}")
+    if unit not in units:
+        raise InvalidInput(f"{what}: {unit!r} is not a unit here; use {', '.join(units)}")
+    return timedelta(seconds=count * DURATION_UNITS[unit])
+
+
+def parse_past(text: str, now: datetime, what: str = "when") -> datetime:
+    """When something happened, from what a rep types: empty or "now"; "45min",
+    "2h", "3d", "1w", "2mo" ago; "yesterday" (same time of day); an ISO date
+    (noon UTC) or date-time (UTC unless it names an offset). Never in the
+    future, never before FIRST_DAY. Raises InvalidInput with one readable line."""
     cleaned = text.strip().lower()
     if cleaned in ("", "now"):
         return now
     if cleaned == "yesterday":
         return now - timedelta(days=1)
-    if match := _AGO.match(cleaned):
-        return now - timedelta(seconds=int(match[1]) * _AGO_UNITS[match[2]])
-    try:
-        if len(cleaned) == 10:
-            moment = datetime.combine(date.fromisoformat(cleaned), time(12), UTC)
-        else:
-            moment = from_iso(text.strip())
-    except ValueError:
-        raise InvalidInput(
-            f"when: {text.strip()[:40]!r} is not a time; use e.g. 2h, 3d, yesterday or 2026-11-20"
-        ) from None
+    ago = parse_duration(cleaned, what, tuple(DURATION_UNITS))
+    if ago is not None:
+        moment = now - ago
+    else:
+        try:
+            if len(cleaned) == 10:
+                moment = datetime.combine(date.fromisoformat(cleaned), time(12), UTC)
+            else:
+                moment = from_iso(text.strip())
+        except ValueError:
+            raise InvalidInput(
+                f"{what}: {text.strip()[:40]!r} is not a time; use e.g. 2h, 3d, yesterday"
+                " or 2026-11-20"
+            ) from None
+    check_day(moment.date(), what)  # before any arithmetic on it
     if moment > now:
-        raise InvalidInput("when: a touch that already happened cannot be in the future")
+        raise InvalidInput(f"{what}: {text.strip()[:40]!r} cannot be in the future")
     return moment
 
 
-_AHEAD = re.compile(r"^(\d{1,3})\s*(d|w)$")
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 # A follow-up is a day; it falls due at the start of that working day (UTC).
 FOLLOW_UP_HOUR = 9
@@ -75,9 +126,10 @@ FOLLOW_UP_HOUR = 9
 
 def parse_follow_up(text: str, now: datetime) -> datetime:
     """The day of a follow-up, from what a rep types: "today", "tomorrow",
-    a weekday ("fri", "friday": the next one after today), "3d", "2w", or an
-    ISO date. Returns that day at 09:00 UTC; may be in the past (the caller
-    flags it). Raises InvalidInput with one readable line."""
+    a weekday ("fri", "friday": the next one after today), "3d", "2w", "1mo",
+    or an ISO date. Returns that day at 09:00 UTC; may be in the past (the
+    caller flags it), never outside FIRST_DAY..LAST_DAY. Raises InvalidInput
+    with one readable line."""
     cleaned = text.strip().lower()
     today = now.astimezone(UTC).date()
     day: date | None = None
@@ -96,14 +148,14 @@ def parse_follow_up(text: str, now: datetime) -> datetime:
     ):
         # "fri" on a Friday means next Friday: a follow-up is always ahead.
         day = today + timedelta(days=(weekday - today.weekday() - 1) % 7 + 1)
-    elif match := _AHEAD.match(cleaned):
-        day = today + timedelta(days=int(match[1]) * (7 if match[2] == "w" else 1))
+    elif (ahead := parse_duration(cleaned, "follow-up", ("d", "w", "mo"))) is not None:
+        day = today + ahead
     else:
         with suppress(ValueError):
             day = date.fromisoformat(cleaned)
     if day is None:
         raise InvalidInput(
-            f"follow-up: {text.strip()[:40]!r} is not a day; use e.g. tomorrow, fri, 3d, 2w"
-            " or 2026-12-01"
+            f"follow-up: {text.strip()[:40]!r} is not a day; use e.g. tomorrow, fri, 3d, 2w,"
+            " 1mo or 2026-12-01"
         )
-    return datetime.combine(day, time(FOLLOW_UP_HOUR), UTC)
+    return datetime.combine(check_day(day, "follow-up"), time(FOLLOW_UP_HOUR), UTC)

@@ -20,6 +20,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
+from leadtui.domain.clock import FIRST_DAY, LAST_DAY
+from leadtui.domain.clock import parse_day as parse_day  # the KPI forms read days with it
 from leadtui.domain.errors import InvalidInput
 from leadtui.domain.models import Source, Stage
 from leadtui.domain.pipeline import OPEN_STAGES
@@ -72,13 +74,6 @@ class Window:
             return None
         length = self.until - self.since
         return Window(self.since - length, self.since, f"before {self.name}")
-
-
-def parse_day(text: str, what: str) -> date:
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise InvalidInput(f"{what}: {text.strip()[:30]!r} is not a date like 2026-11-01") from None
 
 
 def ratio(part: float, whole: float) -> float | None:
@@ -358,6 +353,8 @@ def check_month(text: str) -> str:
     month = text.strip()
     if not _MONTH.match(month):
         raise InvalidInput(f"month: {month[:20]!r} is not a month like 2026-11")
+    if not FIRST_DAY <= date.fromisoformat(f"{month}-01") <= LAST_DAY:
+        raise InvalidInput(f"month: {month} is outside {FIRST_DAY:%Y-%m} to {LAST_DAY:%Y-%m}")
     return month
 
 

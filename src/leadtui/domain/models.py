@@ -22,6 +22,7 @@ from pydantic import (
 )
 from pydantic.networks import validate_email
 
+from leadtui.domain.clock import DAY_RANGE, FIRST_DAY, LAST_DAY
 from leadtui.domain.errors import InvalidInput
 from leadtui.domain.sanitize import clean_line, clean_text
 
@@ -269,14 +270,16 @@ class LeadDraft(BaseModel):
     @field_validator("expected_close", mode="before")
     @classmethod
     def _iso_day(cls, value: Any) -> Any:
-        if not isinstance(value, str):
-            return value
-        if not value.strip():
-            return None
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            raise ValueError(f"a day like 2027-01-31, not {value.strip()[:40]!r}") from None
+        if isinstance(value, str):
+            if not value.strip():
+                return None
+            try:
+                value = date.fromisoformat(value.strip())
+            except ValueError:
+                raise ValueError(f"a day like 2027-01-31, not {value.strip()[:40]!r}") from None
+        if isinstance(value, date) and not FIRST_DAY <= value <= LAST_DAY:
+            raise ValueError(f"{value.isoformat()} is outside {DAY_RANGE}")
+        return value
 
     @field_validator("value_cents", mode="before")
     @classmethod

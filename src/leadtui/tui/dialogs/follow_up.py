@@ -15,10 +15,9 @@ from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, Static
 
-from leadtui.domain.clock import parse_follow_up
+from leadtui.domain.clock import SNOOZES, parse_follow_up
 from leadtui.domain.errors import InvalidInput
 
-SNOOZES = {"1d": 1, "2d": 2, "3d": 3, "1w": 7, "2w": 14, "1m": 30}
 HIDES = ["1d", "3d", "1w", "2w", "tomorrow"]
 
 
@@ -55,7 +54,7 @@ class FollowUpScreen(ModalScreen[Answer | None]):
     def compose(self) -> ComposeResult:
         verb = "Snooze the follow-up of" if self.snooze else "Snooze" if self.hide else "Follow up"
         hint = (
-            "1d, 3d, 1w, 2w or 1m"
+            "1d, 3d, 1w, 2w or 1mo"
             if self.snooze
             else "out of the inbox until 1d, 3d, 1w, fri or 2026-12-01"
             if self.hide
