@@ -63,7 +63,7 @@ def test_every_key_without_an_id_is_reserved() -> None:
 
 
 def test_the_ids_are_those_the_app_checks() -> None:
-    from leadtui.tui.main_screen import binding_ids
+    from leadtui.tui.keys import binding_ids
 
     assert config.binding_ids() == binding_ids()
 
