@@ -3,10 +3,12 @@
 - training the learned score (features into a temp table, one GROUP BY each)
   against a floor of plain SQL: the same closed leads grouped by source and
   outcome and by touch count and outcome, straight from the raw columns;
-- storing every open lead's win chance (SQL, in slices of ids);
+- storing every open lead's win chance (SQL, in slices of ids), alone and
+  with the training before it;
 - rescoring every open lead by the rules (Python, in batches), as happens
   once after the rules file changes;
-- scoring one lead with its explanation, as the Lead tab does.
+- scoring one lead with its explanation, as the Lead tab does, and the
+  explanation alone (its feature values read, its factors computed).
 
     python -m bench.scoring --db /tmp/1m.db
 
@@ -23,6 +25,9 @@ from functools import partial
 from pathlib import Path
 
 from leadtui.repository import open_repository
+from leadtui.repository.features import lead_features
+from leadtui.repository.scores import read_model, update_chances
+from leadtui.repository.scoring_store import CHANCE_BATCH
 
 FLOOR_SQL = (
     "SELECT source, stage, count(*) FROM leads WHERE stage IN ('won', 'lost') GROUP BY 1, 2",
@@ -64,9 +69,29 @@ def main() -> None:
     # the second run measures the steady state (chances already there).
     first_train = repo.train_model()
     store_seconds = first_train.seconds
+    with repo._connection() as db:
+        model = read_model(db)
+        last_id = int(db.execute("SELECT max(id) FROM leads").fetchone()[0])
+
+    def store_all() -> None:
+        with repo._connection() as db:  # the chances change: nothing left to skip
+            db.execute("UPDATE leads SET win_chance = 0")
+        for after in range(0, last_id, CHANCE_BATCH):
+            with repo._transaction() as db:
+                update_chances(db, model, after, after + CHANCE_BATCH)
+
+    store_alone = seconds(store_all)
     rescore_seconds = seconds(repo.rescore_open_leads)
     open_ids = [lead.id for lead in repo.all_leads(batch=5000)][:: max(1, leads // 200)][:200]
     per_lead = [seconds(partial(repo.score_details, lead_id)) for lead_id in open_ids]
+    assert model is not None
+
+    def explain(lead_id: int) -> None:
+        with repo._connection() as db:
+            values = lead_features(db, model.specs, [lead_id])[lead_id]
+        model.factors(values)
+
+    explanation = [seconds(partial(explain, lead_id)) for lead_id in open_ids]
     print(f"scoring: {leads:,} leads, {closed:,} closed")
     print(f"  floor (plain SQL GROUP BYs over the closed leads):   {floor_seconds * 1000:8.0f} ms")
     print(
@@ -74,10 +99,15 @@ def main() -> None:
         f"  ({train_seconds / floor_seconds:.2f}x the floor)"
     )
     print(f"  train + store the chance of every open lead:          {store_seconds:8.1f} s")
+    print(f"  store the chance of every open lead (SQL) alone:      {store_alone:8.1f} s")
     print(f"  rescore every open lead by the rules:                  {rescore_seconds:8.1f} s")
     print(
         f"  one lead's scores with reasons (median of {len(per_lead)}):"
         f"   {statistics.median(per_lead) * 1000:8.1f} ms"
+    )
+    print(
+        f"  one lead's win chance explained (features + factors):"
+        f"  {statistics.median(explanation) * 1000:8.2f} ms"
     )
 
 

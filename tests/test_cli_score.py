@@ -76,12 +76,36 @@ def test_evaluate_prints_auc_log_loss_and_deciles_on_demo_data(demo_db: str) -> 
     assert "strongest factors" in text
 
 
+def test_evaluate_reports_calibration_and_cross_validation(demo_db: str) -> None:
+    record = json.loads(ok("score", "evaluate", "--json", "--folds", "3", "--db", demo_db))
+    assert record["log_loss"] < record["baseline_log_loss"]
+    assert 0 <= record["ece"] < 0.05
+    assert [d["mean_probability"] <= 1 for d in record["deciles"]] == [True] * 10
+    folds = record["cross_validation"]["folds"]
+    assert len(folds) == 3 and all(fold["auc"] > 0.6 for fold in folds)
+    assert record["cross_validation"]["mean"]["auc"] > 0.6
+    text = ok("score", "evaluate", "--folds", "3", "--db", demo_db)
+    assert "ECE " in text and "3-fold cross-validation" in text and "  mean " in text
+
+
+def test_train_takes_the_fields_to_learn_from(demo_db: str) -> None:
+    output = ok("score", "train", "--fields", "source,custom:employees", "--db", demo_db)
+    assert "learned from (as chosen): source, custom:employees" in output
+    assert fails("score", "train", "--fields", "colour", "--db", demo_db).startswith(
+        "Error: no field 'colour' to learn from; known: source, owner,"
+    )
+    assert "(every usable field)" in ok("score", "train", "--fields", "all", "--db", demo_db)
+
+
 def test_evaluate_refuses_bad_arguments_in_one_line(demo_db: str) -> None:
     assert "no lead field or custom field is named 'nope'" in fails(
         "score", "evaluate", "--label-field", "nope", "--db", demo_db
     )
     result = run("score", "evaluate", "--test-fraction", "1.5", "--db", demo_db)
     assert result.exit_code == 1 and "Traceback" not in result.output
+    assert fails("score", "evaluate", "--folds", "1", "--db", demo_db) == (
+        "Error: folds must be 2 or more (or 0 for none), e.g. 5"
+    )
 
 
 def test_pin_and_auto(db: str) -> None:

@@ -1,6 +1,7 @@
 """Stored scores stay true: on every write, as time passes, when the rules
 change, and after training; and the learned score is measured honestly."""
 
+import math
 import sqlite3
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -8,6 +9,8 @@ from pathlib import Path
 import pytest
 
 from leadtui.demo import build_synthetic_database
+from leadtui.domain.errors import InvalidInput
+from leadtui.domain.learned import OTHER
 from leadtui.domain.models import ActivityKind, Stage, Temperature, build_draft
 from leadtui.domain.scoring_rules import LoadedRules, parse_rules
 from leadtui.repository import Repository, open_repository, schema
@@ -200,6 +203,58 @@ def test_training_stores_a_chance_for_every_open_lead_equal_to_the_python_model(
     # Computed in SQL for speed, and in Python for the Lead tab: identical.
     assert stored == {lead_id: percent(r.chance or 0) for lead_id, r in rated.items()}
     assert len(set(stored.values())) > 20
+    # And the factors the Lead tab lists multiply the average lead's odds to
+    # exactly the chance shown, for every lead.
+    assert model is not None
+    with repo._connection() as db:
+        explained = rate(db, list(stored), repo.rules, model, NOW)
+    for lead_id, r in explained.items():
+        odds = math.exp(model.intercept) * math.prod(f.ratio for f in r.factors)
+        assert odds / (1 + odds) == pytest.approx(r.chance, rel=1e-9)
+        assert percent(odds / (1 + odds)) == stored[lead_id]
+    # The numeric custom field is binned at quantiles of the closed leads.
+    employees = next(spec for spec in model.specs if spec.name == "employees")
+    assert len(employees.cuts) >= 4 and list(employees.cuts) == sorted(employees.cuts)
+
+
+def test_rare_values_are_pooled_alike_in_sql_and_python(tmp_path: Path) -> None:
+    path = tmp_path / "pooled.db"
+    build_synthetic_database(path, 600, 3, NOW)
+    with sqlite3.connect(path) as conn:
+        conn.execute(
+            "INSERT INTO custom_fields (lead_id, name, value) SELECT id, 'Industry',"
+            " CASE WHEN id % 13 = 0 THEN 'rare ' || id WHEN id % 2 THEN 'retail' ELSE 'energy'"
+            " END FROM leads"
+        )
+    repo = open_repository(path, clock=lambda: NOW)
+    model = repo.train_model().model
+    assert model is not None and OTHER in model.weights["Industry"]
+    with sqlite3.connect(path) as conn:
+        stored = dict(
+            conn.execute("SELECT id, win_chance FROM leads WHERE stage NOT IN ('won', 'lost')")
+        )
+    with repo._connection() as db:
+        rated = rate(db, list(stored), repo.rules, model, NOW)
+    assert stored == {lead_id: percent(r.chance or 0) for lead_id, r in rated.items()}
+    rare = next(lead_id for lead_id in stored if lead_id % 13 == 0)
+    assert any(f.feature == "Industry" and f.pooled for f in rated[rare].factors)
+
+
+def test_the_team_chooses_the_fields_and_the_choice_is_kept(tmp_path: Path) -> None:
+    path = tmp_path / "chosen.db"
+    build_synthetic_database(path, 600, 4, NOW)
+    repo = open_repository(path, clock=lambda: NOW)
+    chosen = repo.train_model(fields="source, custom:employees").model
+    assert chosen is not None and chosen.fields == ("source", "custom:employees")
+    assert [spec.choice for spec in chosen.specs] == ["source", "custom:employees"]
+    again = repo.train_model().model  # no --fields: the stored choice stands
+    assert again is not None and [s.name for s in again.specs] == ["source", "employees"]
+    every = repo.train_model(fields="all").model
+    assert every is not None and every.fields is None and len(every.specs) > 5
+    with pytest.raises(InvalidInput, match=r"no field 'employees' to learn from \(a custom"):
+        repo.train_model(fields="source,employees")
+    with pytest.raises(InvalidInput, match="no field 'nope'"):
+        repo.evaluate_model(fields="nope")
 
 
 def test_evaluation_finds_the_planted_signal_and_is_repeatable(demo_path: Path) -> None:
@@ -245,6 +300,13 @@ def test_evaluation_on_a_label_column_uses_every_labelled_lead_and_not_the_label
     labels = [spec.label for spec in result.features]
     assert "Converted (custom)" not in labels and "Prospect ID (custom)" not in labels
     assert "employees (custom)" in labels
+    # The source alone predicts the label perfectly: evaluate says so.
+    assert [leak.feature for leak in result.leaks] == ["source"]
+    assert result.ece is not None  # (the L2 penalty keeps 197 leads from certainty)
+    folded = repo.evaluate_model(label_field="Converted", folds=4)
+    assert folded.cross_validation is not None
+    assert sum(fold.n for fold in folded.cross_validation.folds) == 400
+    assert (folded.cross_validation.mean("auc") or 0) > 0.95
 
 
 def test_custom_fields_become_features_unless_they_identify_or_are_free_text(

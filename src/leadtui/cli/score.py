@@ -10,7 +10,8 @@ from leadtui.cli import common
 from leadtui.cli.params import LEAD_ID
 from leadtui.domain.errors import LeadtuiError
 from leadtui.domain.models import Temperature
-from leadtui.domain.score_text import score_lines, score_record
+from leadtui.domain.sanitize import clean_line
+from leadtui.domain.score_text import evaluation_lines, score_lines, score_record
 
 
 @click.group()
@@ -49,12 +50,19 @@ def score_show(db_path: Path | None, lead_id: int, as_json: bool) -> None:
         click.echo(line)
 
 
+_FIELDS_HELP = (
+    "What the model may learn from: standard features and custom:NAME, comma-separated"
+    " (e.g. source,owner,custom:Industry); 'all' for every usable field."
+)
+
+
 @score.command("train")
+@click.option("--fields", help=_FIELDS_HELP + " Stored with the model; by default its last choice.")
 @click.option("--json", "as_json", is_flag=True, help="Print what was learned as JSON.")
 @common.db_option
-def score_train(db_path: Path | None, as_json: bool) -> None:
+def score_train(db_path: Path | None, fields: str | None, as_json: bool) -> None:
     """Learn the win chance from the closed leads and apply it to the open ones."""
-    report = common.repository(db_path).train_model()
+    report = common.repository(db_path).train_model(fields=fields)
     if report.model is None:
         raise LeadtuiError(f"not trained: {report.reason}")
     model = report.model
@@ -65,6 +73,8 @@ def score_train(db_path: Path | None, as_json: bool) -> None:
                 "n_lost": model.n_lost,
                 "seconds": round(report.seconds, 3),
                 "features": [spec.label for spec in model.specs],
+                "fields": list(model.fields) if model.fields is not None else None,
+                "base_chance": round(model.base_chance, 4),
                 "changed": report.changed,
                 "trained_at": model.trained_at,
                 "strongest_factors": [
@@ -79,6 +89,9 @@ def score_train(db_path: Path | None, as_json: bool) -> None:
         f" {model.n_lost:,} lost) in {report.seconds:.1f} s; {len(model.specs)} features;"
         f" win chance changed for {report.changed:,} open leads"
     )
+    chosen = "as chosen" if model.fields is not None else "every usable field"
+    click.echo(clean_line(f"learned from ({chosen}): {', '.join(s.choice for s in model.specs)}"))
+    click.echo(f"a lead average in everything: {model.base_chance:.0%}")
     click.echo("strongest factors (× odds of winning):")
     for factor in model.strongest():
         click.echo(f"  {factor.label}")
@@ -93,40 +106,28 @@ def score_train(db_path: Path | None, as_json: bool) -> None:
     "--test-fraction", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.3
 )
 @click.option("--seed", type=int, default=1, show_default=True)
+@click.option(
+    "--folds", type=click.IntRange(0, 20), default=0, help="Also k-fold cross-validation (e.g. 5)."
+)
+@click.option("--fields", help=_FIELDS_HELP + " By default the stored model's choice.")
 @click.option("--json", "as_json", is_flag=True)
 @common.db_option
 def score_evaluate(
-    db_path: Path | None, label_field: str | None, test_fraction: float, seed: int, as_json: bool
-) -> None:
+    db_path: Path | None, label_field: str | None, test_fraction: float, seed: int, folds: int,
+    fields: str | None, as_json: bool,
+) -> None:  # fmt: skip
     """Train on part of the closed leads, score the rest, and report how well
-    the learned score ranked them (ROC AUC, log loss, win rate per decile)."""
+    the learned score ranked them (ROC AUC), how true its chances are (log
+    loss, calibration error, predicted vs actual per decile), and with
+    --folds the same over k folds."""
     result = common.repository(db_path).evaluate_model(
-        label_field=label_field, test_fraction=test_fraction, seed=seed
+        label_field=label_field, test_fraction=test_fraction, seed=seed, folds=folds, fields=fields
     )
     if as_json:
         click.echo(json.dumps(result.as_dict(), indent=2))
         return
-    click.echo(
-        f"trained on {result.n_train:,} leads, tested on {result.n_test:,} held out (seed {seed})"
-    )
-    click.echo(f"ROC AUC   {_fixed(result.auc)}  (0.5 is a coin toss, 1.0 a perfect ranking)")
-    click.echo(
-        f"log loss  {_fixed(result.log_loss)}  (guessing the base rate for everyone:"
-        f" {_fixed(result.baseline_log_loss)})"
-    )
-    click.echo("win rate per decile of predicted chance (1 = lowest):")
-    click.echo("  decile  leads  predicted      actual")
-    for d in result.deciles:
-        click.echo(
-            f"  {d.number:>6}  {d.count:>5}  {d.low:>4.0%} to {d.high:>4.0%}  {d.win_rate:>6.0%}"
-        )
-    click.echo("strongest factors (× odds of winning):")
-    for factor in result.strongest:
-        click.echo(f"  {factor.label}")
-
-
-def _fixed(number: float | None) -> str:
-    return "n/a" if number is None else f"{number:.3f}"
+    for line in evaluation_lines(result, seed):
+        click.echo(line)
 
 
 @score.command("pin")

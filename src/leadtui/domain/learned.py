@@ -1,39 +1,68 @@
-"""The learned score: naive Bayes over field values, trained on won vs lost. Pure.
+"""The learned score: a win chance per lead, learned from won vs lost. Pure.
 
-Naive Bayes because every part of it can be read back to a rep: each feature
-value multiplies the odds of winning by one ratio ("Source = referral ×3.1"),
-learned from counts that SQL aggregates produce directly. The repository
-supplies the counts and the per-lead feature values; this module turns them
-into probabilities, explanations, and the metrics `score evaluate` prints.
+A logistic regression over field values (see logistic.py for why and how it
+is fitted). Every part of it can be read back to a rep: each field value
+has one weight, exp(weight) multiplies the odds of winning ("Source =
+referral ×3.1"), and a lead's factors multiply the odds of an average lead
+(the intercept) to exactly its chance. The repository supplies the training
+patterns and the per-lead feature values, computed in SQL; this module turns
+them into a model, probabilities and explanations.
 """
 
 import json
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from functools import cached_property
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from leadtui.domain import logistic
+from leadtui.domain.learned_metrics import Decile, deciles, log_loss, roc_auc
+from leadtui.domain.logistic import OTHER, Patterns, pooled
 from leadtui.domain.sanitize import clean_line
+
+__all__ = [
+    "MIN_CLOSED",
+    "OTHER",
+    "Counts",
+    "Decile",
+    "Factor",
+    "FeatureSpec",
+    "Model",
+    "deciles",
+    "log_loss",
+    "roc_auc",
+    "too_little_history",
+    "train",
+]
 
 # Below this many closed leads the model would mostly echo noise.
 MIN_CLOSED = 50
-# Laplace smoothing: a value seen once is evidence, not certainty.
-ALPHA = 1.0
+# Version 1 was naive Bayes (counts only); version 2 stores weights.
+FORMAT = 2
+# Laplace smoothing of a version 1 model, read back as weights.
+_V1_ALPHA = 1.0
 
 FeatureKind = Literal["standard", "custom_numeric", "custom_category"]
+CUSTOM = "custom:"
 
 
 @dataclass(frozen=True)
 class FeatureSpec:
-    """One input of the model: a standard feature, or an imported custom field."""
+    """One input of the model: a standard feature, or an imported custom
+    field; a numeric custom field carries the cut points of its bins."""
 
     name: str
     kind: FeatureKind = "standard"
+    cuts: tuple[float, ...] = ()
 
     @property
     def label(self) -> str:
         return self.name if self.kind == "standard" else f"{self.name} (custom)"
+
+    @property
+    def choice(self) -> str:
+        """How `score train --fields` names it."""
+        return self.name if self.kind == "standard" else f"{CUSTOM}{self.name}"
 
 
 @dataclass(frozen=True)
@@ -43,12 +72,14 @@ class Factor:
     feature: str
     value: str
     ratio: float
+    pooled: bool = False  # a rare value, weighed with the field's other rare values
 
     @property
     def label(self) -> str:
         shown = f"{self.ratio:.1f}" if self.ratio >= 1 else f"{self.ratio:.2f}"
+        rare = " (rare)" if self.pooled else ""
         # Custom field names and values are imported data: never raw controls.
-        return clean_line(f"{self.feature} = {self.value} ×{shown}")
+        return clean_line(f"{self.feature} = {self.value}{rare} ×{shown}")
 
 
 # {feature name: {value: (won count, lost count)}}
@@ -60,52 +91,61 @@ class Model:
     specs: tuple[FeatureSpec, ...]
     n_won: int
     n_lost: int
-    counts: Counts
+    intercept: float  # log-odds of a lead average in every feature
+    weights: dict[str, dict[str, float]]  # {feature: {value: log odds ratio}}
+    counts: Counts = field(default_factory=dict)  # training leads per value
     trained_at: str = ""
+    fields: tuple[str, ...] | None = None  # the team's --fields; None: every usable field
 
-    @cached_property
-    def prior_log_odds(self) -> float:
-        return math.log((self.n_won + ALPHA) / (self.n_lost + ALPHA))
-
-    @cached_property
-    def log_ratios(self) -> dict[str, dict[str, float]]:
-        """log P(value | won) − log P(value | lost), smoothed over the values
-        seen plus one slot for values never seen (which then count as 1×)."""
-        ratios: dict[str, dict[str, float]] = {}
-        for feature, values in self.counts.items():
-            slots = ALPHA * (len(values) + 1)
-            ratios[feature] = {
-                value: math.log((won + ALPHA) / (self.n_won + slots))
-                - math.log((lost + ALPHA) / (self.n_lost + slots))
-                for value, (won, lost) in values.items()
-            }
-        return ratios
+    def weight(self, feature: str, value: str) -> float:
+        """A value's weight: its own, the pooled rare values' for one not
+        learned, or 0 (as the average lead) for a field without that."""
+        levels = self.weights.get(feature)
+        if not levels:
+            return 0.0
+        level = pooled(value, levels)
+        return 0.0 if level is None else levels[level]
 
     def log_odds(self, values: Mapping[str, str]) -> float:
-        total = self.prior_log_odds
-        for feature, value in values.items():
-            total += self.log_ratios.get(feature, {}).get(value, 0.0)
+        # Summed in spec order, as the SQL that stores chances sums them,
+        # so both give the same float.
+        total = self.intercept
+        for spec in self.specs:
+            if spec.name in self.weights and spec.name in values:
+                total += self.weight(spec.name, values[spec.name])
         return total
 
     def probability(self, values: Mapping[str, str]) -> float:
         return _sigmoid(self.log_odds(values))
 
+    @property
+    def base_chance(self) -> float:
+        """The chance of a lead average in every feature: where factors start."""
+        return _sigmoid(self.intercept)
+
     def factors(self, values: Mapping[str, str]) -> list[Factor]:
-        """Every feature value of a lead, strongest push (up or down) first."""
+        """One factor per learned feature of the lead, strongest push (up or
+        down) first; the intercept's odds times all of them are its odds."""
         found = [
-            Factor(feature, value, math.exp(self.log_ratios[feature][value]))
-            for feature, value in values.items()
-            if value in self.log_ratios.get(feature, {})
+            Factor(
+                spec.name,
+                values[spec.name],
+                math.exp(self.weight(spec.name, values[spec.name])),
+                pooled(values[spec.name], self.weights[spec.name]) == OTHER
+                and values[spec.name] != OTHER,
+            )
+            for spec in self.specs
+            if spec.name in self.weights and spec.name in values
         ]
         return sorted(found, key=lambda factor: (-abs(math.log(factor.ratio)), factor.feature))
 
     def strongest(self, limit: int = 10) -> list[Factor]:
         """The feature values that move the odds most, over the whole model."""
         every = [
-            Factor(feature, value, math.exp(ratio))
-            for feature, values in self.log_ratios.items()
-            for value, ratio in values.items()
-            if sum(self.counts[feature][value]) >= 5  # rare values are noise here
+            Factor(feature, value, math.exp(weight))
+            for feature, levels in self.weights.items()
+            for value, weight in levels.items()
+            if sum(self.counts.get(feature, {}).get(value, (0, 0))) >= 5  # rare is noise here
         ]
         every.sort(key=lambda factor: (-abs(math.log(factor.ratio)), factor.feature))
         return every[:limit]
@@ -115,27 +155,89 @@ class Model:
     def to_json(self) -> str:
         return json.dumps(
             {
-                "specs": [[spec.name, spec.kind] for spec in self.specs],
+                "format": FORMAT,
+                "specs": [[spec.name, spec.kind, list(spec.cuts)] for spec in self.specs],
                 "n_won": self.n_won,
                 "n_lost": self.n_lost,
+                "intercept": self.intercept,
+                "weights": self.weights,
                 "counts": {f: {v: list(c) for v, c in vs.items()} for f, vs in self.counts.items()},
                 "trained_at": self.trained_at,
+                "fields": None if self.fields is None else list(self.fields),
             }
         )
 
     @classmethod
     def from_json(cls, text: str) -> "Model":
         data: dict[str, Any] = json.loads(text)
-        return cls(
-            specs=tuple(FeatureSpec(name, kind) for name, kind in data["specs"]),
-            n_won=int(data["n_won"]),
-            n_lost=int(data["n_lost"]),
-            counts={
-                feature: {value: (int(c[0]), int(c[1])) for value, c in values.items()}
-                for feature, values in data["counts"].items()
-            },
-            trained_at=str(data.get("trained_at", "")),
+        counts: Counts = {
+            feature: {value: (int(c[0]), int(c[1])) for value, c in values.items()}
+            for feature, values in data["counts"].items()
+        }
+        specs = tuple(
+            FeatureSpec(spec[0], spec[1], tuple(float(c) for c in spec[2]) if len(spec) > 2 else ())
+            for spec in data["specs"]
         )
+        n_won, n_lost = int(data["n_won"]), int(data["n_lost"])
+        trained_at = str(data.get("trained_at", ""))
+        if data.get("format", 1) == 1:
+            return _from_naive_bayes(specs, n_won, n_lost, counts, trained_at)
+        fields = data.get("fields")
+        return cls(
+            specs=specs,
+            n_won=n_won,
+            n_lost=n_lost,
+            intercept=float(data["intercept"]),
+            weights={
+                feature: {value: float(w) for value, w in levels.items()}
+                for feature, levels in data["weights"].items()
+            },
+            counts=counts,
+            trained_at=trained_at,
+            fields=None if fields is None else tuple(str(f) for f in fields),
+        )
+
+
+def train(
+    specs: Sequence[FeatureSpec],
+    patterns: Patterns,
+    *,
+    trained_at: str = "",
+    fields: tuple[str, ...] | None = None,
+    l2: float = logistic.L2,
+) -> Model:
+    """Fit a model on training patterns: {feature values in spec order: (won, total)}."""
+    fitted = logistic.fit([spec.name for spec in specs], patterns, l2=l2)
+    n_won = sum(won for won, _ in patterns.values())
+    n_total = sum(total for _, total in patterns.values())
+    return Model(
+        tuple(specs),
+        n_won,
+        n_total - n_won,
+        fitted.intercept,
+        fitted.weights,
+        fitted.counts,
+        trained_at,
+        fields,
+    )
+
+
+def _from_naive_bayes(
+    specs: tuple[FeatureSpec, ...], n_won: int, n_lost: int, counts: Counts, trained_at: str
+) -> Model:
+    """A stored version 1 model (naive Bayes, from counts) as weights, giving
+    exactly the chances it gave: the smoothed log ratio of each value, and
+    0 for a value never seen. Its chances stay in force until retrained."""
+    weights: dict[str, dict[str, float]] = {}
+    for feature, values in counts.items():
+        slots = _V1_ALPHA * (len(values) + 1)
+        weights[feature] = {
+            value: math.log((won + _V1_ALPHA) / (n_won + slots))
+            - math.log((lost + _V1_ALPHA) / (n_lost + slots))
+            for value, (won, lost) in values.items()
+        }
+    prior = math.log((n_won + _V1_ALPHA) / (n_lost + _V1_ALPHA))
+    return Model(specs, n_won, n_lost, prior, weights, counts, trained_at)
 
 
 def _sigmoid(x: float) -> float:
@@ -153,81 +255,3 @@ def too_little_history(n_won: int, n_lost: int, noun: str = "closed leads") -> s
         outcome = "won" if not n_won else "lost"
         return f"no {outcome} leads among the {noun}; the learned score needs both outcomes"
     return None
-
-
-# ---------------------------------------------------------------- metrics
-
-
-@dataclass(frozen=True)
-class Decile:
-    number: int  # 1 = lowest predicted probability
-    count: int
-    low: float
-    high: float
-    mean_predicted: float
-    win_rate: float
-
-    def as_dict(self) -> dict[str, float | int]:
-        return {
-            "decile": self.number,
-            "n": self.count,
-            "min_probability": round(self.low, 4),
-            "max_probability": round(self.high, 4),
-            "mean_probability": round(self.mean_predicted, 4),
-            "win_rate": round(self.win_rate, 4),
-        }
-
-
-def roc_auc(probabilities: Sequence[float], outcomes: Sequence[bool]) -> float | None:
-    """Area under the ROC curve via the rank-sum (Mann-Whitney) form, with tied
-    probabilities sharing their average rank. None without both outcomes."""
-    positives = sum(outcomes)
-    negatives = len(outcomes) - positives
-    if not positives or not negatives:
-        return None
-    order = sorted(range(len(probabilities)), key=probabilities.__getitem__)
-    rank_sum = 0.0
-    start = 0
-    while start < len(order):
-        end = start
-        while end + 1 < len(order) and probabilities[order[end + 1]] == probabilities[order[start]]:
-            end += 1
-        average_rank = (start + end) / 2 + 1
-        rank_sum += average_rank * sum(outcomes[order[i]] for i in range(start, end + 1))
-        start = end + 1
-    return (rank_sum - positives * (positives + 1) / 2) / (positives * negatives)
-
-
-def log_loss(probabilities: Sequence[float], outcomes: Sequence[bool]) -> float | None:
-    if not probabilities:
-        return None
-    eps = 1e-15
-    total = 0.0
-    for p, won in zip(probabilities, outcomes, strict=True):
-        p = min(max(p, eps), 1 - eps)
-        total -= math.log(p) if won else math.log(1 - p)
-    return total / len(probabilities)
-
-
-def deciles(probabilities: Sequence[float], outcomes: Sequence[bool]) -> list[Decile]:
-    """Win rate per tenth of the leads, ranked by predicted probability."""
-    order = sorted(range(len(probabilities)), key=probabilities.__getitem__)
-    groups: list[list[int]] = [[] for _ in range(10)]
-    for position, index in enumerate(order):
-        groups[position * 10 // len(order)].append(index)
-    result = []
-    for number, group in enumerate(groups, start=1):
-        if not group:
-            continue
-        predicted = [probabilities[i] for i in group]
-        result.append(
-            Decile(
-                number,
-                len(group),
-                min(predicted),
-                max(predicted),
-                sum(predicted) / len(group),
-                sum(outcomes[i] for i in group) / len(group),
-            )
-        )
-    return result

@@ -8,6 +8,7 @@ from leadtui.domain import kpis, scoring
 from leadtui.domain.imported import RowProblem
 from leadtui.domain.kpis import Headline, Outcomes, SourceRow, Velocity
 from leadtui.domain.learned import Decile, Factor, FeatureSpec, Model
+from leadtui.domain.learned_metrics import CrossValidation, Leak
 from leadtui.domain.models import Lead, Source, Stage
 
 DUPLICATE_POLICIES = ("skip", "merge", "create")
@@ -71,6 +72,9 @@ class Evaluation:
     deciles: list[Decile]
     strongest: list[Factor] = field(default_factory=list)
     features: tuple[FeatureSpec, ...] = ()
+    ece: float | None = None  # expected calibration error, 10 bins
+    leaks: tuple[Leak, ...] = ()  # fields that alone predict the outcome almost perfectly
+    cross_validation: CrossValidation | None = None
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -79,10 +83,16 @@ class Evaluation:
             "baseline_log_loss": (
                 None if self.baseline_log_loss is None else round(self.baseline_log_loss, 4)
             ),
+            "ece": None if self.ece is None else round(self.ece, 4),
             "n_train": self.n_train,
             "n_test": self.n_test,
             "deciles": [decile.as_dict() for decile in self.deciles],
+            "cross_validation": (
+                None if self.cross_validation is None else self.cross_validation.as_dict()
+            ),
+            "leaks": [{"feature": leak.feature, "auc": round(leak.auc, 4)} for leak in self.leaks],
             "features": [spec.label for spec in self.features],
+            "fields": [spec.choice for spec in self.features],
             "strongest_factors": [
                 {"feature": f.feature, "value": f.value, "ratio": round(f.ratio, 3)}
                 for f in self.strongest

@@ -1,9 +1,11 @@
 """Both scores of a lead in words: for `score show`, its JSON, and the Lead tab."""
 
+import math
 from typing import Any
 
 from leadtui.domain import pipeline
-from leadtui.domain.results import ScoreDetails
+from leadtui.domain.results import Evaluation, ScoreDetails
+from leadtui.domain.sanitize import clean_line
 
 # The factors shown: the strongest pushes, up or down; the rest are near 1×.
 FACTORS_SHOWN = 5
@@ -28,14 +30,69 @@ def rule_lines(details: ScoreDetails) -> list[str]:
 
 
 def learned_lines(details: ScoreDetails) -> list[str]:
+    """The chance, then how it comes about: the odds of a lead average in
+    everything, times each factor, give exactly the chance shown."""
     model, chance = details.model, details.rated.chance
     if model is None or chance is None:
         return ["Win chance n/a", f"  {details.no_model_reason}"]
     lines = [f"Win chance {chance:.0%}"]
     if not pipeline.is_open(details.lead.stage):
         lines[0] += f" (closed: {details.lead.stage.value})"
-    lines += [f"  {factor.label}" for factor in details.rated.factors[:FACTORS_SHOWN]]
+    factors = details.rated.factors
+    lines.append(f"  from {model.base_chance:.0%} for an average lead:")
+    lines += [f"  {factor.label}" for factor in factors[:FACTORS_SHOWN]]
+    if rest := factors[FACTORS_SHOWN:]:
+        together = math.prod(factor.ratio for factor in rest)
+        shown = f"{together:.1f}" if together >= 1 else f"{together:.2f}"
+        lines.append(f"  {len(rest)} smaller factor{'s' if len(rest) > 1 else ''} ×{shown}")
     lines.append(f"  learned from {model.n_won + model.n_lost:,} closed leads")
+    return lines
+
+
+def _fixed(number: float | None) -> str:
+    return "n/a" if number is None else f"{number:.3f}"
+
+
+def evaluation_lines(result: Evaluation, seed: int) -> list[str]:
+    """`score evaluate` in words: the held-out figures, the warnings, the
+    deciles, cross-validation and the strongest factors."""
+    lines = [
+        f"trained on {result.n_train:,} leads, tested on {result.n_test:,} held out (seed {seed})",
+        f"ROC AUC   {_fixed(result.auc)}  (0.5 is a coin toss, 1.0 a perfect ranking)",
+        f"log loss  {_fixed(result.log_loss)}  (guessing the base rate for everyone:"
+        f" {_fixed(result.baseline_log_loss)}; lower is better)",
+        f"ECE       {_fixed(result.ece)}  (expected calibration error: how far the chances"
+        " are from the win rates, 10 bins)",
+    ]
+    lines += [
+        clean_line(
+            f"warning: {leak.feature} alone predicts the outcome almost perfectly"
+            f" (AUC {leak.auc:.3f}): usually filled in after the fact; leave it out"
+            " with --fields"
+        )
+        for leak in result.leaks
+    ]
+    lines.append("predicted chance vs actual win rate per decile (1 = lowest):")
+    lines.append("  decile  leads  predicted (range)       mean  actual")
+    lines += [
+        f"  {d.number:>6}  {d.count:>5}  {d.low:>6.1%} to {d.high:>6.1%}  {d.mean_predicted:>6.1%}"
+        f"  {d.win_rate:>6.1%}"
+        for d in result.deciles
+    ]
+    if cv := result.cross_validation:
+        lines.append(f"{len(cv.folds)}-fold cross-validation (each fold scored by the others):")
+        lines.append("  fold  leads    AUC  log loss  base rate's    ECE")
+        lines += [
+            f"  {i:>4}  {f.n:>5}  {_fixed(f.auc)}  {_fixed(f.log_loss):>8}  "
+            f"{_fixed(f.baseline_log_loss):>11}  {_fixed(f.ece)}"
+            for i, f in enumerate(cv.folds, start=1)
+        ]
+        lines.append(
+            f"  mean         {_fixed(cv.mean('auc'))}  {_fixed(cv.mean('log_loss')):>8}  "
+            f"{_fixed(cv.mean('baseline_log_loss')):>11}  {_fixed(cv.mean('ece'))}"
+        )
+    lines.append("strongest factors (× odds of winning):")
+    lines += [f"  {factor.label}" for factor in result.strongest]
     return lines
 
 
@@ -58,8 +115,14 @@ def score_record(details: ScoreDetails) -> dict[str, Any]:
             "trained_at": model.trained_at,
             "n_won": model.n_won,
             "n_lost": model.n_lost,
+            "base_chance": round(model.base_chance, 4),
             "factors": [
-                {"feature": f.feature, "value": f.value, "ratio": round(f.ratio, 4)}
+                {
+                    "feature": f.feature,
+                    "value": f.value,
+                    "ratio": round(f.ratio, 4),
+                    "pooled": f.pooled,
+                }
                 for f in rated.factors
             ],
         }

@@ -8,12 +8,15 @@ lead), so the three can never disagree about what a lead's "touches" are.
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from itertools import pairwise
 
 import sqlite_utils
 
 from leadtui.domain.errors import InvalidInput
-from leadtui.domain.learned import Counts, FeatureSpec
+from leadtui.domain.learned import CUSTOM, FeatureSpec
+from leadtui.domain.logistic import Patterns
 from leadtui.repository.schema import LEAD_COLUMNS
 
 
@@ -69,8 +72,17 @@ _ID_LIKE = re.compile(
     r"|notes?|description|comments?)\b",
     re.IGNORECASE,
 )
-# A categorical field with more distinct values than this is free text.
-MAX_CATEGORIES = 30
+# A categorical field with more distinct values than this is free text
+# (its rare values would be pooled anyway, but they would be all of it).
+MAX_CATEGORIES = 50
+# Left out by default: a custom field filled for fewer leads than this
+# (both: at least MIN_FILLED leads and MIN_FILLED_SHARE of them).
+MIN_FILLED = 20
+MIN_FILLED_SHARE = 0.05
+# Numeric custom fields are binned at quantiles of the training leads'
+# values: at most this many bins, each of at least MIN_PER_BIN leads.
+QUANTILE_BINS = 10
+MIN_PER_BIN = 30
 
 
 def sql_literal(text: str) -> str:
@@ -84,12 +96,46 @@ def custom_value_sql(name: str) -> str:
     )
 
 
+def _number(value: float, digits: int) -> str:
+    """A cut point as a rep reads it: 10, 2.5, 0.333, 1,250."""
+    if value.is_integer() and abs(value) < 1e15:
+        return f"{int(value):,}"
+    if abs(value) >= 1000:
+        return f"{value:,.{max(0, digits - 4)}f}"
+    return f"{value:.{digits}g}"
+
+
+def bin_labels(cuts: Sequence[float]) -> list[str]:
+    """The label of each bin between cut points, [c0, c1) and so on, with
+    as few digits as keep the cut points apart."""
+    if not cuts:
+        return []
+    digits = 3
+    while digits < 17 and len({_number(cut, digits) for cut in cuts}) < len(cuts):
+        digits += 1
+    shown = [_number(cut, digits) for cut in cuts]
+    labels = [f"under {shown[0]}"]
+    labels += [f"{low} to <{high}" for low, high in pairwise(shown)]
+    return [*labels, f"{shown[-1]} or more"]
+
+
 def feature_sql(spec: FeatureSpec) -> str:
     if spec.kind == "standard":
         return STANDARD_FEATURES[spec.name]
     value = custom_value_sql(spec.name)
     if spec.kind == "custom_category":
         return f"coalesce(lower(trim({value})), '(none)')"
+    if spec.cuts:
+        labels = bin_labels(spec.cuts)
+        cases = " ".join(
+            f"WHEN v < {cut!r} THEN {sql_literal(label)}"
+            for cut, label in zip(spec.cuts, labels, strict=False)
+        )
+        return (
+            f"(SELECT CASE WHEN v IS NULL THEN '(none)' {cases} ELSE {sql_literal(labels[-1])}"
+            f" END FROM (SELECT CAST({value} AS REAL) AS v))"
+        )
+    # A model stored before bins were learned from the data keeps its fixed ones.
     return (
         f"(SELECT CASE WHEN v IS NULL THEN '(none)' WHEN v < 10 THEN 'under 10'"
         f" WHEN v < 50 THEN '10-49' WHEN v < 250 THEN '50-249' WHEN v < 1000 THEN '250-999'"
@@ -97,25 +143,79 @@ def feature_sql(spec: FeatureSpec) -> str:
     )
 
 
+def quantile_cuts(
+    histogram: Sequence[tuple[float, int]], bins: int = QUANTILE_BINS
+) -> tuple[float, ...]:
+    """Cut points splitting the values (sorted, with their counts) into up
+    to `bins` groups of about equal size; a value never straddles two."""
+    total = sum(count for _, count in histogram)
+    bins = min(bins, total // MIN_PER_BIN)
+    cuts: list[float] = []
+    seen = 0
+    for value, count in histogram:
+        if seen and len(cuts) < bins - 1 and seen >= (len(cuts) + 1) * total / bins:
+            cuts.append(float(value))
+        seen += count
+    return tuple(cuts)
+
+
+def _field_usage(db: sqlite_utils.Database) -> list[tuple[str, int, int, int]]:
+    """(name, distinct values, filled, numeric values) per custom field."""
+    return [
+        (str(name), int(distinct), int(total), int(numeric or 0))
+        for name, distinct, total, numeric in db.execute(
+            "SELECT name, count(DISTINCT lower(trim(value))), count(*),"
+            " sum(trim(value) GLOB '*[0-9]*' AND NOT trim(value) GLOB '*[^0-9.-]*')"
+            " FROM custom_fields GROUP BY name ORDER BY name"
+        ).fetchall()
+    ]
+
+
 def choose_features(
-    db: sqlite_utils.Database, exclude: str | None = None
+    db: sqlite_utils.Database, exclude: str | None = None, fields: Sequence[str] | None = None
 ) -> tuple[FeatureSpec, ...]:
-    """Every standard feature, plus each custom field that is numeric (binned)
-    or has few distinct values; id-like and free-text fields are left out."""
-    specs = [FeatureSpec(name) for name in STANDARD_FEATURES if name != exclude]
-    rows = db.execute(
-        "SELECT name, count(DISTINCT lower(trim(value))), count(*),"
-        " sum(trim(value) GLOB '*[0-9]*' AND NOT trim(value) GLOB '*[^0-9.-]*')"
-        " FROM custom_fields GROUP BY name ORDER BY name"
-    ).fetchall()
-    for name, distinct, total, numeric in rows:
-        if name == exclude or _ID_LIKE.search(name):
+    """The team's choice of `fields` (standard feature names and
+    "custom:NAME"), or by default every standard feature plus each custom
+    field filled for enough leads that is numeric (binned) or has few
+    distinct values; id-like and free-text fields are left out."""
+    usage = {
+        name: (distinct, total, numeric) for name, distinct, total, numeric in _field_usage(db)
+    }
+    if fields is not None:
+        return tuple(_chosen(field, usage) for field in fields if field != exclude)
+    leads = int(db.execute("SELECT count(*) FROM leads").fetchone()[0])
+    specs = [FeatureSpec(name) for name in STANDARD_FEATURES]
+    for name, (distinct, total, numeric) in usage.items():
+        rare = total < max(MIN_FILLED, leads * MIN_FILLED_SHARE)
+        if name == exclude or rare or _ID_LIKE.search(name):
             continue
         if numeric == total:
             specs.append(FeatureSpec(name, "custom_numeric"))
-        elif distinct <= MAX_CATEGORIES:
+        elif distinct <= min(MAX_CATEGORIES, total / 2):  # mostly unique: free text
             specs.append(FeatureSpec(name, "custom_category"))
     return tuple(specs)
+
+
+def _chosen(field: str, usage: dict[str, tuple[int, int, int]]) -> FeatureSpec:
+    if field in STANDARD_FEATURES:
+        return FeatureSpec(field)
+    name = field.removeprefix(CUSTOM)
+    if field.startswith(CUSTOM) and name in usage:
+        _, total, numeric = usage[name]
+        return FeatureSpec(name, "custom_numeric" if numeric == total else "custom_category")
+    known = ", ".join([*STANDARD_FEATURES, *(f"{CUSTOM}{name}" for name in usage)])
+    hint = f" (a custom field is named {CUSTOM}{field})" if field in usage else ""
+    raise InvalidInput(f"no field {field!r} to learn from{hint}; known: {known}")
+
+
+def parse_fields(text: str) -> tuple[str, ...] | None:
+    """--fields "source,owner,custom:Industry" -> the names; "all" -> None."""
+    names = tuple(part.strip() for part in text.split(",") if part.strip())
+    if names == ("all",):
+        return None
+    if not names:
+        raise InvalidInput("--fields needs field names, e.g. source,owner,custom:Industry (or all)")
+    return names
 
 
 @dataclass(frozen=True)
@@ -126,6 +226,7 @@ class Population:
     label_field: str | None = None
     test_fraction: float = 0.0
     seed: int = 0
+    folds: int = 0  # for cross-validation: each lead's fold, by another hash
 
     def label_sql(self, db: sqlite_utils.Database) -> str:
         if self.label_field is None:
@@ -150,55 +251,74 @@ class Population:
         permille = round(self.test_fraction * 1000)
         return f"((l.id * 2654435761 + {int(self.seed)} * 40503) % 1000003) % 1000 < {permille}"
 
+    def fold_sql(self) -> str:
+        """The lead's cross-validation fold, 0 to folds - 1 (0 without folds)."""
+        if self.folds < 2:
+            return "0"
+        return f"((l.id * 2246822519 + {int(self.seed)} * 3266489917) % 999983) % {self.folds}"
+
 
 def _select(specs: Sequence[FeatureSpec]) -> str:
     return ", ".join(feature_sql(spec) for spec in specs)
 
 
-def training_counts(
+def learn_cuts(
     db: sqlite_utils.Database, specs: Sequence[FeatureSpec], population: Population
-) -> tuple[int, int, Counts]:
-    """(won, lost, counts per feature value) over the training part, from SQL
-    aggregates: the features are computed once into a temp table, then each
-    is one GROUP BY."""
-    label = population.label_sql(db)
-    db.execute("DROP TABLE IF EXISTS temp.training")
-    columns = ", ".join(f"f{i}" for i in range(len(specs)))
-    db.execute(
-        f"CREATE TEMP TABLE training (won, {columns})"
-        if specs
-        else "CREATE TEMP TABLE training (won)"
-    )
-    db.execute(
-        f"INSERT INTO temp.training SELECT * FROM (SELECT {label} AS won"
-        f"{', ' + _select(specs) if specs else ''} FROM leads l"
-        f" WHERE NOT ({population.split_sql()})) WHERE won IS NOT NULL"
-    )
-    n_won, n_lost = db.execute(
-        "SELECT coalesce(sum(won), 0), coalesce(sum(1 - won), 0) FROM temp.training"
-    ).fetchone()
-    counts: Counts = {}
-    for index, spec in enumerate(specs):
-        rows = db.execute(
-            f"SELECT f{index}, sum(won), sum(1 - won) FROM temp.training GROUP BY f{index}"
-        ).fetchall()
-        counts[spec.name] = {str(value): (int(won), int(lost)) for value, won, lost in rows}
-    db.execute("DROP TABLE temp.training")
-    return int(n_won), int(n_lost), counts
+) -> tuple[FeatureSpec, ...]:
+    """Each numeric custom field with the cut points of its quantile bins,
+    learned from the values of the leads it trains on (not their outcomes)."""
+    learned = []
+    for spec in specs:
+        if spec.kind == "custom_numeric":
+            histogram = db.execute(
+                f"SELECT v, count(*) FROM (SELECT CAST(c.value AS REAL) AS v FROM custom_fields c"
+                f" JOIN leads l ON l.id = c.lead_id WHERE c.name = ?"
+                f" AND ({population.label_sql(db)}) IS NOT NULL AND NOT ({population.split_sql()}))"
+                " GROUP BY v ORDER BY v",
+                [spec.name],
+            ).fetchall()
+            spec = replace(spec, cuts=quantile_cuts(histogram))
+        learned.append(spec)
+    return tuple(learned)
 
 
-def test_rows(
+@contextmanager
+def learning_table(
     db: sqlite_utils.Database, specs: Sequence[FeatureSpec], population: Population
-) -> Iterator[tuple[bool, dict[str, str]]]:
-    """(won, feature values) for each lead of the held-out part."""
+) -> Iterator[None]:
+    """temp.learning: (won, test, fold, f0, f1, ...) for every lead with an
+    outcome, the features computed once; patterns() aggregates it."""
     label = population.label_sql(db)
-    sql = (
-        f"SELECT * FROM (SELECT {label} AS won, {_select(specs)} FROM leads l"
-        f" WHERE {population.split_sql()}) WHERE won IS NOT NULL"
+    db.execute("DROP TABLE IF EXISTS temp.learning")
+    columns = "".join(f", f{i}" for i in range(len(specs)))
+    db.execute(f"CREATE TEMP TABLE learning (won, test, fold{columns})")
+    select = "".join(f", {feature_sql(spec)}" for spec in specs)
+    db.execute(
+        f"INSERT INTO temp.learning SELECT * FROM (SELECT {label} AS won,"
+        f" {population.split_sql()}, {population.fold_sql()}{select} FROM leads l)"
+        " WHERE won IS NOT NULL"
     )
-    names = [spec.name for spec in specs]
-    for row in db.execute(sql):
-        yield bool(row[0]), dict(zip(names, (str(v) for v in row[1:]), strict=True))
+    try:
+        yield
+    finally:
+        db.execute("DROP TABLE IF EXISTS temp.learning")
+
+
+def patterns(db: sqlite_utils.Database, width: int, where: str = "1") -> Patterns:
+    """{feature values: (won, total)} over the rows of temp.learning that
+    `where` picks: every distinct combination once, which is all a logistic
+    regression over them needs to know."""
+    columns = ", ".join(f"f{i}" for i in range(width)) or "NULL"
+    rows = db.execute(
+        f"SELECT sum(won), count(*){', ' + columns if width else ''} FROM temp.learning"
+        f" WHERE {where} GROUP BY {columns}"
+    ).fetchall()
+    return {tuple(map(str, row[2:])): (int(row[0]), int(row[1])) for row in rows}
+
+
+def fold_patterns(db: sqlite_utils.Database, width: int, folds: int) -> list[Patterns]:
+    """The patterns of each cross-validation fold."""
+    return [patterns(db, width, f"fold = {fold}") for fold in range(folds)]
 
 
 def lead_features(

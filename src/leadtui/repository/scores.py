@@ -11,7 +11,7 @@ import sqlite_utils
 
 from leadtui.domain import scoring
 from leadtui.domain.clock import from_iso, to_iso
-from leadtui.domain.learned import Model
+from leadtui.domain.learned import OTHER, Model
 from leadtui.domain.pipeline import OPEN_STAGES
 from leadtui.domain.results import Rated
 from leadtui.domain.scoring_rules import RuleSet
@@ -140,13 +140,15 @@ def percent(probability: float) -> int:
 
 def _log_odds_sql(model: Model) -> str:
     """The model's log-odds for lead `l` as one SQL expression, summed in the
-    same order as Model.log_odds so both give the same float."""
-    terms = [repr(model.prior_log_odds)]
+    same order as Model.log_odds so both give the same float: a value not
+    learned takes the pooled rare values' weight, or none."""
+    terms = [repr(model.intercept)]
     for spec in model.specs:
-        ratios = model.log_ratios.get(spec.name)
-        if ratios:
-            cases = " ".join(f"WHEN {sql_literal(v)} THEN {w!r}" for v, w in ratios.items())
-            terms.append(f"(CASE {feature_sql(spec)} {cases} ELSE 0.0 END)")
+        levels = model.weights.get(spec.name)
+        if levels:
+            cases = " ".join(f"WHEN {sql_literal(v)} THEN {w!r}" for v, w in levels.items())
+            other = model.weight(spec.name, OTHER)
+            terms.append(f"(CASE {feature_sql(spec)} {cases} ELSE {other!r} END)")
     return " + ".join(terms)
 
 

@@ -7,15 +7,26 @@ from datetime import datetime
 
 import sqlite_utils
 
-from leadtui.domain import learned
+from leadtui.domain import learned, learned_eval
 from leadtui.domain.clock import to_iso
 from leadtui.domain.errors import InvalidInput
 from leadtui.domain.learned import Model
+from leadtui.domain.learned_metrics import Scores
+from leadtui.domain.logistic import Patterns
 from leadtui.domain.models import Lead, Temperature
 from leadtui.domain.results import CalibrationRow, Evaluation, ScoreDetails, TrainReport
 from leadtui.domain.scoring_rules import RuleSet
-from leadtui.repository.core import Rescores, Scores
-from leadtui.repository.features import Population, choose_features, test_rows, training_counts
+from leadtui.repository.core import Rescores
+from leadtui.repository.core import Scores as ScoringCore
+from leadtui.repository.features import (
+    Population,
+    choose_features,
+    fold_patterns,
+    learn_cuts,
+    learning_table,
+    parse_fields,
+    patterns,
+)
 from leadtui.repository.journal import action, pin_text, record_field_change
 from leadtui.repository.rows import fetch_lead
 from leadtui.repository.scores import (
@@ -38,7 +49,7 @@ CHANCE_BATCH = 20_000
 
 
 class ScoringStore:
-    def __init__(self, repo: Scores) -> None:
+    def __init__(self, repo: ScoringCore) -> None:
         self.repo = repo
 
     # ---------------------------------------------------------------- reads
@@ -155,18 +166,26 @@ class ScoringStore:
         with self.repo._transaction() as db:
             write_setting(db, RULES_KEY, rules.version)
 
-    def train_model(self, progress: Callable[[int], None] | None = None) -> TrainReport:
+    def train_model(
+        self, progress: Callable[[int], None] | None = None, *, fields: str | None = None
+    ) -> TrainReport:
         """Learn won vs lost from every closed lead, store the model, and
-        refresh every open lead's win chance with it."""
+        refresh every open lead's win chance with it. `fields` ("source,
+        custom:Industry", or "all") chooses what it learns from and is stored
+        with the model; without it, the stored model's choice stands."""
         started = time.perf_counter()
+        population = Population()
         with self.repo._connection() as db:
-            specs = choose_features(db)
-            n_won, n_lost, counts = training_counts(db, specs, Population())
+            choice = _field_choice(db, fields)
+            specs = learn_cuts(db, choose_features(db, fields=choice), population)
+            with learning_table(db, specs, population):
+                training = patterns(db, len(specs))
+        n_won, n_lost = _outcomes(training)
         reason = learned.too_little_history(n_won, n_lost)
         model = (
             None
             if reason
-            else Model(specs, n_won, n_lost, counts, trained_at=to_iso(self.repo.clock()))
+            else learned.train(specs, training, trained_at=to_iso(self.repo.clock()), fields=choice)
         )
         with self.repo._transaction() as db:
             write_setting(db, MODEL_KEY, model.to_json() if model else None)
@@ -183,39 +202,47 @@ class ScoringStore:
         return TrainReport(model, reason, time.perf_counter() - started, changed)
 
     def evaluate_model(
-        self, *, label_field: str | None = None, test_fraction: float = 0.3, seed: int = 1
-    ) -> Evaluation:
-        """Train on part of the labelled leads and score the rest; nothing stored."""
+        self, *, label_field: str | None = None, test_fraction: float = 0.3, seed: int = 1,
+        folds: int = 0, fields: str | None = None,
+    ) -> Evaluation:  # fmt: skip
+        """Train on part of the labelled leads and score the rest (and, with
+        `folds`, each fold by a model trained on the others); nothing stored."""
         if not 0 < test_fraction < 1:
             raise InvalidInput("test fraction must be between 0 and 1, e.g. 0.3")
-        population = Population(label_field, test_fraction, seed)
+        if folds < 0 or folds == 1:
+            raise InvalidInput("folds must be 2 or more (or 0 for none), e.g. 5")
+        population = Population(label_field, test_fraction, seed, folds)
         with self.repo._connection() as db:
-            specs = choose_features(db, exclude=label_field)
-            n_won, n_lost, counts = training_counts(db, specs, population)
-            noun = (
-                f"labelled leads ({label_field}) to train on"
-                if label_field
-                else "closed leads to train on"
-            )
-            if reason := learned.too_little_history(n_won, n_lost, noun):
-                raise InvalidInput(f"cannot evaluate: {reason}")
-            model = Model(specs, n_won, n_lost, counts)
-            predicted: list[float] = []
-            outcomes: list[bool] = []
-            for won, values in test_rows(db, specs, population):
-                predicted.append(model.probability(values))
-                outcomes.append(won)
+            choice = _field_choice(db, fields)
+            specs = choose_features(db, exclude=label_field, fields=choice)
+            specs = learn_cuts(db, specs, population)
+            with learning_table(db, specs, population):
+                training = patterns(db, len(specs), "NOT test")
+                held_out = patterns(db, len(specs), "test")
+                parts = fold_patterns(db, len(specs), folds) if folds else []
+        n_won, n_lost = _outcomes(training)
+        noun = (
+            f"labelled leads ({label_field}) to train on"
+            if label_field
+            else "closed leads to train on"
+        )
+        if reason := learned.too_little_history(n_won, n_lost, noun):
+            raise InvalidInput(f"cannot evaluate: {reason}")
+        model = learned.train(specs, training)
+        predicted, outcomes = learned_eval.predictions(model, held_out)
+        scores = Scores.of(predicted, outcomes, n_won / (n_won + n_lost))
         return Evaluation(
             n_train=n_won + n_lost,
-            n_test=len(outcomes),
-            auc=learned.roc_auc(predicted, outcomes),
-            log_loss=learned.log_loss(predicted, outcomes),
-            baseline_log_loss=learned.log_loss(
-                [n_won / (n_won + n_lost)] * len(outcomes), outcomes
-            ),
+            n_test=scores.n,
+            auc=scores.auc,
+            log_loss=scores.log_loss,
+            baseline_log_loss=scores.baseline_log_loss,
             deciles=learned.deciles(predicted, outcomes),
             strongest=model.strongest(),
             features=specs,
+            ece=scores.ece,
+            leaks=learned_eval.leaks(specs, training, held_out),
+            cross_validation=learned_eval.cross_validate(specs, parts) if parts else None,
         )
 
 
@@ -251,3 +278,17 @@ def _no_model_reason(db: sqlite_utils.Database) -> str:
         " FROM leads WHERE stage IN ('won', 'lost')"
     ).fetchone()
     return learned.too_little_history(won, lost) or "not trained yet: run `leadtui score train`"
+
+
+def _field_choice(db: sqlite_utils.Database, fields: str | None) -> tuple[str, ...] | None:
+    """The fields to learn from: as given ("all": every usable one), or as
+    the stored model was trained."""
+    if fields is not None:
+        return parse_fields(fields)
+    model = read_model(db)
+    return model.fields if model else None
+
+
+def _outcomes(patterns: Patterns) -> tuple[int, int]:
+    won = sum(won for won, _ in patterns.values())
+    return won, sum(total for _, total in patterns.values()) - won
