@@ -30,19 +30,29 @@ _FOREIGN = (
 def foreign_closed(
     db: sqlite_utils.Database, window: Window, owner: str | None, team: str
 ) -> list[ForeignClosed]:
-    """The closed cohort's leads in other currencies: a lead whose last stage
-    change before the window's end is inside it and to Won or Lost (the
-    cohort of kpi_queries), read by one probe of its own stage history."""
+    """The closed cohort's leads in other currencies (the cohort of
+    kpi_queries: a lead whose last stage change before the window's end is
+    inside it and to Won or Lost). A lead not changed since the window
+    ended is judged by its latest change (leads.last_stage_*, as the rollups
+    are), from the index alone; one changed since (a past window), by one
+    probe of its own stage history."""
     args: dict[str, Any] = params(window, owner) | {"team": team}
     rows = db.execute(
         f"""
+        SELECT l.currency, l.source, l.last_stage_to, coalesce(l.last_stage_reason, ''),
+               l.value_cents
+          FROM leads l INDEXED BY leads_currency
+         WHERE {_FOREIGN} AND l.last_stage_at >= :since AND l.last_stage_at < :until
+           AND l.last_stage_to IN ('won', 'lost')
+        UNION ALL
         SELECT l.currency, l.source, c.new, coalesce(c.note, ''), l.value_cents
           FROM leads l INDEXED BY leads_currency
           JOIN journal c ON c.id = (
                SELECT p.id FROM journal p INDEXED BY journal_stage_lead
                 WHERE p.field = 'stage' AND p.lead_id = l.id AND p.at < :until
                 ORDER BY p.at DESC, p.id DESC LIMIT 1)
-         WHERE {_FOREIGN} AND c.at >= :since AND c.new IN ('won', 'lost')
+         WHERE {_FOREIGN} AND l.last_stage_at >= :until
+           AND c.at >= :since AND c.new IN ('won', 'lost')
         """,
         args,
     ).fetchall()

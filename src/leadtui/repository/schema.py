@@ -340,8 +340,9 @@ CREATE INDEX leads_snoozed ON leads (stage, snoozed_until) WHERE snoozed_until I
 # Nothing lost on the way in or out (money with its currency, the contacts a
 # merge keeps, ids never given twice, phones as E.164):
 # - leads.currency: ISO 4217, NULL for the team's (settings 'currency'). The
-#   partial index gives each other currency's pipeline, and the leads whose
-#   money the team's KPI figures leave out, without reading the others.
+#   partial index holds only the leads that name a currency: it gives each
+#   other currency's pipeline and closed leads (by the latest stage change,
+#   as the KPI rollups read it), covered, without reading the other leads.
 # - contacts: the emails and phones a lead had besides its own (a merge keeps
 #   the other lead's); `/` finds them through contacts_fts, the duplicate
 #   checks through (kind, key).
@@ -366,7 +367,8 @@ END;
 COMPANY_FOLD = "substr(person_key, instr(person_key, char(31)) + 1)"
 NOTHING_LOST = f"""
 ALTER TABLE leads ADD COLUMN currency TEXT;
-CREATE INDEX leads_currency ON leads (currency, stage, value_cents) WHERE currency IS NOT NULL;
+CREATE INDEX leads_currency ON leads (currency, last_stage_at, last_stage_to, stage, value_cents,
+                                     source, last_stage_reason) WHERE currency IS NOT NULL;
 
 CREATE TABLE contacts (
     id INTEGER PRIMARY KEY,
