@@ -186,3 +186,14 @@ def test_the_other_currencies_are_read_through_their_index(mixed: Repository) ->
         " AND (l.currency < 'EUR' OR l.currency > 'EUR') AND l.stage IN ('new')",
     )
     assert "leads_currency" in plan and "SCAN l" not in plan.replace("COVERING INDEX", "")
+
+
+def test_a_value_merged_in_comes_with_its_currency(repo: Repository) -> None:
+    keep = repo.add_lead(build_draft(name="Ann", value_cents="€1k"))
+    other = repo.add_lead(build_draft(name="Ann", value_cents="$9k"))
+    lead = repo.merge_leads(keep, other)
+    assert (lead.value_cents, lead.currency) == (900_000, "USD")
+    kept = repo.add_lead(build_draft(name="Bo", value_cents="€1k"))
+    dropped = repo.add_lead(build_draft(name="Bo", value_cents="$9k"))
+    lead = repo.merge_leads(kept, dropped, picks={"value": "keep"})
+    assert (lead.value_cents, lead.currency) == (100_000, "EUR")

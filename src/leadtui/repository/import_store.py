@@ -57,13 +57,16 @@ class _Keys:
         if email is not None:
             self.emails.setdefault(email, lead_id)
         if phone is not None:
-            self.phones.setdefault(phone, lead_id)
+            self.phones.setdefault(phone.lstrip("+"), lead_id)
 
     def match(self, lead: ImportedLead) -> tuple[int, str] | None:
         if (key := email_key(lead.draft.email)) is not None and key in self.emails:
             return self.emails[key], "same email"
-        if (key := self.phone(lead.draft.phone)) is not None and key in self.phones:
-            return self.phones[key], "same phone"
+        # Matched without the "+": a number read before there was a region
+        # (its digits) and the same number as E.164 are one.
+        key = self.phone(lead.draft.phone)
+        if key is not None and key.lstrip("+") in self.phones:
+            return self.phones[key.lstrip("+")], "same phone"
         return None
 
 
