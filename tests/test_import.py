@@ -259,7 +259,7 @@ def test_hostile_cells_are_sanitised_and_formulas_neutralised_on_export(
     assert row["name"] == '\'=HYPERLINK("http://x")'
     assert row["custom.Tier"] == "'@SUM(1)"
     assert all(not cell.startswith(("=", "+", "-", "@")) for cell in row.values())
-    run("export", "--format", "csv", "--raw", "--output", str(out), "--db", db)
+    run("export", "--format", "csv", "--raw", "--output", str(out), "--force", "--db", db)
     assert next(csv.DictReader(out.open(encoding="utf-8")))["name"].startswith("=")
 
 

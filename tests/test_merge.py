@@ -38,7 +38,10 @@ def two_janes(repo: Repository) -> tuple[int, int]:
 def test_groups_join_every_reason_and_use_the_indexes(repo: Repository) -> None:
     keep, other = two_janes(repo)
     third = repo.add_lead(build_draft(name="Jay", phone="+44 20 7946 0001"))
-    fourth = repo.add_lead(build_draft(name="jane doe", phone="(44) 20-7946-0001", company="ACME"))
+    # The same number written another way: the same E.164 key.
+    fourth = repo.add_lead(
+        build_draft(name="jane doe", phone="+44 (0)20-7946-0001", company="ACME")
+    )
     repo.add_lead(build_draft(name="Someone Else", email="else@x.io"))
     [(why, leads)] = repo.duplicate_groups()
     assert [lead.id for lead in leads] == [keep, other, third, fourth]

@@ -21,12 +21,13 @@ def test_the_example_line() -> None:
         'Jane Doe <jane@acme.io> @Acme Corp $5k #referral !fri +44 20 7946 0001 "met at expo"'
     )
     assert line.fields() == {
-        "name": "Jane Doe", "email": "jane@acme.io", "company": "Acme Corp", "value": "5k",
+        "name": "Jane Doe", "email": "jane@acme.io", "company": "Acme Corp", "value": "$5k",
         "source": "referral", "tags": [], "follow_up": "fri", "phone": "+44 20 7946 0001",
         "note": "met at expo",
     }  # fmt: skip
     understood = understand(render(line), NOW)
     assert understood.draft is not None and understood.draft.value_cents == 500_000
+    assert understood.draft.currency == "USD"
     assert understood.follow_up_at == datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
 
 
@@ -37,7 +38,7 @@ def test_unknown_hash_words_are_tags_and_known_ones_the_source() -> None:
 
 def test_ambiguities_are_reported_not_guessed() -> None:
     line = parse("Ann $5k $7k <a@x.io> b@y.io")
-    assert (line.value, line.email) == ("5k", "a@x.io")
+    assert (line.value, line.email) == ("$5k", "a@x.io")
     assert any("two values" in note for note in line.notes)
     assert any("two emails" in note for note in line.notes)
     assert "unclosed" not in " ".join(parse('Ann "half a note').notes)
@@ -109,7 +110,8 @@ _TAGS = st.lists(
     email=st.just("")
     | st.from_regex(r"[a-z][a-z0-9.]{0,8}@[a-z]{2,8}\.(io|com|org)", fullmatch=True),
     company=st.just("") | st.lists(_WORD, min_size=1, max_size=3).map(" ".join),
-    value=st.just("") | st.sampled_from(["5k", "5,000", "1.2m", "750", "99.50"]),
+    value=st.just("")
+    | st.sampled_from(["$5k", "$5,000", "€1.2m", "£750", "$99.50", "5k EUR", "JPY 100000"]),
     source=st.just("") | st.sampled_from([source.value for source in Source]),
     tags=_TAGS,
     follow_up=st.just("") | st.sampled_from(["tomorrow", "fri", "3d", "2w", "2026-12-01"]),

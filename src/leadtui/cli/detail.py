@@ -68,7 +68,8 @@ def due(db_path: Path | None, ahead: int, as_json: bool) -> None:
 @common.db_option
 def set_field(db_path: Path | None, lead_id: int, field: str, value: str) -> None:
     """Set one field of a lead: FIELD is one of name, email, phone, company,
-    title, source, owner, value, notes, expected_close (2027-01-31), tags
+    title, source, owner, value ("5k", "€5k", "5k EUR"), currency (EUR; ""
+    for the team's), notes, expected_close (2027-01-31), tags
     (comma-separated), custom.NAME, lifecycle, fit, or bant.budget /
     bant.authority / bant.need / bant.timeline ("yes: a note"). An empty
     VALUE clears it. Journaled in the lead's history."""
@@ -87,7 +88,8 @@ def set_field(db_path: Path | None, lead_id: int, field: str, value: str) -> Non
 @common.db_option
 def dupes(db_path: Path | None, as_json: bool) -> None:
     """Groups of leads that look like one person: the same email, phone
-    digits, or name at the same company. Merge them with `leadtui merge`."""
+    number, or name at the same company; then close names at the same
+    company. Merge them with `leadtui merge` (never done by itself)."""
     repo = common.repository(db_path)
     groups = repo.duplicate_groups()
     if as_json:
@@ -170,6 +172,24 @@ def _cut(text: str) -> str:
 
 
 @click.command()
+@click.argument("text")
+@click.option("--limit", type=click.IntRange(1, 1000), default=50, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@common.db_option
+def search(db_path: Path | None, text: str, limit: int, as_json: bool) -> None:
+    """Find leads as `/` does: every word must start a word of the name,
+    company, email, phone or notes, or of a secondary contact."""
+    leads = common.repository(db_path).search(text, limit=limit)
+    if as_json:
+        write_json_array(sys.stdout, (lead.export_dict() for lead in leads))
+        return
+    for lead in leads:
+        contact = " ".join(part for part in (lead.email, lead.phone) if part)
+        where = f" ({lead.company})" if lead.company else ""
+        click.echo(f"{lead.id:>7}  {lead.stage.value:<11} {lead.name}{where} {contact}".rstrip())
+
+
+@click.command()
 @click.option("--actor", help="Only what this person did (their OS user name).")
 @click.option("--since", help="From this day on: 2026-11-01, or 3d, 2w, 1mo, yesterday.")
 @click.option("--limit", type=click.IntRange(1, 100_000), default=50, show_default=True)
@@ -194,4 +214,4 @@ def journal(
         )
 
 
-COMMANDS = (followup, due, set_field, dupes, merge, journal, undo, redo)
+COMMANDS = (followup, due, set_field, dupes, merge, journal, undo, redo, search)

@@ -3,9 +3,7 @@ and out to CSV, JSON or JSON Lines."""
 
 import csv
 import json
-import os
 import sys
-import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
@@ -22,6 +20,7 @@ from leadtui.importing.report import (
     sample_line,
     summary,
 )
+from leadtui.safe_files import check_target, private_file
 from leadtui.usecases.importing import (
     ImportPreview,
     effective_mapping,
@@ -215,7 +214,10 @@ def _progress(total: int) -> Iterator[Any]:
 @click.option(
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file instead of stdout (replaced only when complete).",
+    help="Write to this file (created 0600) instead of stdout.",
+)
+@click.option(
+    "--force", is_flag=True, help="Replace an existing --output file (never a link or a FIFO)."
 )
 @click.option("--stage", type=click.Choice([s.value for s in Stage]))
 @click.option("--source", type=click.Choice([s.value for s in Source]))
@@ -223,7 +225,8 @@ def _progress(total: int) -> Iterator[Any]:
 @click.option(
     "--with-history",
     is_flag=True,
-    help="Add stage changes and touches (JSON: nested; CSV: a second file).",
+    help="Add stage changes and touches (JSON: nested; CSV: FILE.history.csv, whose name"
+    " is printed).",
 )
 @click.option("--raw", is_flag=True, help="CSV: leave cells starting with = + - @ as they are.")
 @common.db_option
@@ -231,6 +234,7 @@ def export(
     db_path: Path | None,
     fmt: str,
     output: Path | None,
+    force: bool,
     stage: str | None,
     source: str | None,
     owner: str | None,
@@ -241,17 +245,28 @@ def export(
 
     CSV cells that a spreadsheet would run as a formula are prefixed with '
     (OWASP's advice) unless --raw; `leadtui import` removes the prefix again.
+    An existing file is replaced only with --force; a symlink, FIFO or device
+    never. Every file written is private (0600).
     """
     repo = common.repository(db_path)
     if fmt == "csv" and with_history and output is None:
         raise click.UsageError("--with-history with CSV writes a second file: give --output")
+    history_path = (
+        output.with_name(f"{output.stem}.history.csv")
+        if output and with_history and fmt == "csv"
+        else None
+    )
+    # Both targets are judged before either is written: a refusal leaves nothing.
+    for target in (output, history_path):
+        if target is not None:
+            check_target(target, replace=force)
     leads = repo.all_leads(
         stage=Stage(stage) if stage else None, source=source, owner=owner, custom=True
     )
     batches = _batches(leads, 1000)
     if fmt != "csv":
         records = _json_records(repo, batches, with_history)
-        with _output(output) as handle:
+        with _output(output, force) as handle:
             if fmt == "json":
                 write_json_array(handle, records)
             else:
@@ -260,9 +275,8 @@ def export(
         return
     names = repo.custom_field_names()
     columns = [*EXPORT_FIELDS, *(f"custom.{name}" for name in names)]
-    history_path = output.with_name(f"{output.stem}.history.csv") if output else None
-    second = _output(history_path) if history_path else nullcontext()
-    with _output(output) as handle, second as history:
+    second = _output(history_path, force) if history_path else nullcontext()
+    with _output(output, force) as handle, second as history:
         writer = csv.writer(handle)
         writer.writerow(columns)
         history_writer = csv.writer(history) if history else None
@@ -281,6 +295,8 @@ def export(
                         row = entry.export_dict()
                         cells = [lead_id, *(row.get(column) for column in HISTORY_COLUMNS)]
                         history_writer.writerow([_cell(cell, raw) for cell in cells])
+    if history_path is not None:
+        click.echo(f"history written to {history_path}", err=True)
 
 
 def _batches(leads: Iterable[Lead], size: int) -> Iterator[list[Lead]]:
@@ -344,27 +360,19 @@ def _cannot_write(path: Path, error: OSError) -> LeadtuiError:
 
 
 @contextmanager
-def _output(path: Path | None) -> Iterator[Sink]:
-    """stdout, or a temp file renamed over `path` only once fully written.
-    A failed write (a full disk, a read-only place) is one line naming the
-    file, and leaves neither a temp file nor a half-written `path`."""
+def _output(path: Path | None, replace: bool) -> Iterator[Sink]:
+    """stdout, or a private file (safe_files) put in place only once fully
+    written. A failed write (a full disk, a read-only place) is one line
+    naming the file, and leaves neither a temp file nor a half-written
+    `path`."""
     if path is None:
         yield sys.stdout
         return
-    if not path.parent.is_dir():
-        raise LeadtuiError(f"cannot write {path}: directory {path.parent} does not exist")
     try:
-        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    except OSError as error:
-        raise _cannot_write(path, error) from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+        with private_file(path, replace=replace) as stream:
             yield _NamedSink(stream, path)
-        Path(temp).replace(path)
     except OSError as error:  # the last flush on closing, or the rename
         raise _cannot_write(path, error) from None
-    finally:
-        Path(temp).unlink(missing_ok=True)
 
 
 def write_json_array(handle: Sink, records: Iterable[dict[str, Any]]) -> None:

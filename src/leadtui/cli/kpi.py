@@ -134,7 +134,7 @@ def spend(
 
 
 @click.command()
-@click.argument("name", type=click.Choice(["lifetime-years"]))
+@click.argument("name", type=click.Choice(["lifetime-years", "currency", "region"]))
 @click.argument("value", required=False)
 @click.option("--json", "as_json", is_flag=True, help='Print {"name": ..., "value": ...}.')
 @common.db_option
@@ -142,8 +142,27 @@ def setting(db_path: Path | None, name: str, value: str | None, as_json: bool) -
     """Show or set a team-wide setting stored in the database.
 
     lifetime-years: expected customer lifetime, for lifetime value (default 3).
+
+    currency: the team's currency (ISO 4217, default USD): a lead's value is
+    in it unless the lead names another ("€5k", "5k GBP"); the KPIs' money
+    figures are in it, other currencies listed apart.
+
+    region: the country national phone numbers are read in (ISO 3166, e.g.
+    GB), so that 020 7946 0001 and +44 20 7946 0001 are one person.
+    Setting it recomputes every lead's phone key.
     """
     repo = common.repository(db_path)
+    if name == "currency":
+        shown = repo.set_team_currency(value) if value is not None else repo.team_currency()
+        click.echo(f"currency = {shown}")
+        return
+    if name == "region":
+        if value is None:
+            click.echo(f"region = {repo.phone_region() or '(none: only +international numbers)'}")
+            return
+        region, changed = repo.set_phone_region(value)
+        click.echo(f"region = {region} ({changed:,} phone keys recomputed)")
+        return
     if value is not None:
         try:
             years = float(value)

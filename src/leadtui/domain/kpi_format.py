@@ -6,11 +6,15 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from leadtui.domain.kpi_money import by_currency
 from leadtui.domain.kpis import (
     DEFINITIONS,
+    CurrencyMoney,
     Headline,
     KpiReport,
     LostReason,
+    Money,
+    Outcomes,
     SourceRow,
     change,
     sparkline,
@@ -53,6 +57,20 @@ def source_record(row: SourceRow, lifetime_years: float) -> dict[str, Any]:
     }
 
 
+def currency_record(money: CurrencyMoney) -> dict[str, Any]:
+    return {
+        "currency": money.currency,
+        "won": money.won,
+        "revenue_cents": money.revenue_cents,
+        "average_deal_cents": _rounded(money.average_deal_cents, 2),
+        "lost": money.lost,
+        "lost_value_cents": money.lost_value_cents,
+        "open_leads": money.open_leads,
+        "pipeline_cents": money.pipeline_cents,
+        "weighted_pipeline_cents": money.weighted_cents,
+    }
+
+
 def kpi_record(report: KpiReport) -> dict[str, Any]:
     window, outcomes = report.window, report.outcomes
     previous = report.previous
@@ -64,6 +82,9 @@ def kpi_record(report: KpiReport) -> dict[str, Any]:
             "until": window.until.isoformat(),
         },
         "owner": report.owner,
+        # Every money figure below is in this currency; other currencies'
+        # money is in by_currency, never added to it.
+        "currency": report.outcomes.currency,
         **_headline(report.headline),
         "previous": _headline(previous) if previous else None,
         "change": {
@@ -104,6 +125,9 @@ def kpi_record(report: KpiReport) -> dict[str, Any]:
         "rotting": {"count": report.health.rotting, "share": _rounded(report.health.rotting_share)},
         "overdue": {"count": report.health.overdue, "share": _rounded(report.health.overdue_share)},
         "sources": [source_record(row, report.lifetime_years) for row in report.sources],
+        "by_currency": [
+            currency_record(money) for money in by_currency(report.outcomes, report.money)
+        ],
         "lifetime_years": report.lifetime_years,
         "definitions": DEFINITIONS,
     }
@@ -210,11 +234,34 @@ def headline_rows(headline: Headline, previous: Headline | None) -> list[Headlin
     return rows
 
 
+def other_currency_lines(outcomes: Outcomes, pipeline: Money) -> list[str]:
+    """The money of leads valued in other currencies than the team's, one
+    line each, never added to the team's figures: "USD: won 3, revenue
+    12,000 (avg 4,000); pipeline 50,000 · weighted 9,000"."""
+    lines = []
+    for other in by_currency(outcomes, pipeline)[1:]:
+        parts = []
+        if other.won:
+            deal = money(other.average_deal_cents)
+            parts.append(f"won {other.won:,}, revenue {money(other.revenue_cents)}"
+                         f" (avg {deal})")  # fmt: skip
+        if other.lost:
+            parts.append(f"lost {other.lost:,} worth {money(other.lost_value_cents)}")
+        if other.open_leads:
+            parts.append(
+                f"pipeline {money(other.pipeline_cents)} · weighted {money(other.weighted_cents)}"
+            )
+        lines.append(f"{other.currency}: " + "; ".join(parts))
+    return lines
+
+
 def kpi_lines(report: KpiReport) -> Iterator[str]:
     head, previous, outcomes = report.headline, report.previous, report.outcomes
     owner = f", owner {report.owner}" if report.owner else ""
-    yield f"KPIs for {report.window.label}{owner}" + (
-        " (arrows: against the previous window)" if previous else ""
+    yield (
+        f"KPIs for {report.window.label}{owner}"
+        + (" (arrows: against the previous window)" if previous else "")
+        + f", money in {outcomes.currency}"
     )
 
     for figure in headline_rows(head, previous):
@@ -261,3 +308,7 @@ def kpi_lines(report: KpiReport) -> Iterator[str]:
         f"Open leads {health.open_leads:,}: rotting {percent(health.rotting_share)},"
         f" overdue {percent(health.overdue_share)}"
     )
+    others = other_currency_lines(outcomes, report.money)
+    if others:
+        yield f"Other currencies (not in the {outcomes.currency} figures above)"
+        yield from (f"  {line}" for line in others)

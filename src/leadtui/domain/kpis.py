@@ -22,6 +22,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from leadtui.domain.clock import FIRST_DAY, LAST_DAY
 from leadtui.domain.clock import parse_day as parse_day  # the KPI forms read days with it
+from leadtui.domain.currency import DEFAULT_CURRENCY
 from leadtui.domain.errors import InvalidInput
 from leadtui.domain.models import Source, Stage
 from leadtui.domain.pipeline import OPEN_STAGES
@@ -102,11 +103,15 @@ def funnel(reached_counts: dict[Stage, int]) -> list[FunnelStep]:
 
 
 class ClosedFigures:
-    """Figures of a closed cohort, shared by a source's row and the totals."""
+    """Figures of a closed cohort, shared by a source's row and the totals.
+    Money is in the team's currency: the leads won in another currency count
+    in `won` (and the win rate) but not in the revenue or the average deal
+    (`won_elsewhere`; their money is listed per currency, CurrencyMoney)."""
 
     won: int
     lost: int
     revenue_cents: int
+    won_elsewhere: int
 
     @property
     def win_rate(self) -> float | None:
@@ -114,7 +119,7 @@ class ClosedFigures:
 
     @property
     def average_deal_cents(self) -> float | None:
-        return ratio(self.revenue_cents, self.won)
+        return ratio(self.revenue_cents, self.won - self.won_elsewhere)
 
 
 @dataclass(frozen=True)
@@ -129,6 +134,7 @@ class SourceRow(ClosedFigures):
     lost: int = 0
     revenue_cents: int = 0
     spend_cents: int = 0
+    won_elsewhere: int = 0
 
     @property
     def conversion(self) -> float | None:
@@ -160,6 +166,7 @@ def total_row(rows: Sequence[SourceRow]) -> SourceRow:
         lost=sum(r.lost for r in rows),
         revenue_cents=sum(r.revenue_cents for r in rows),
         spend_cents=sum(r.spend_cents for r in rows),
+        won_elsewhere=sum(r.won_elsewhere for r in rows),
     )
 
 
@@ -207,6 +214,9 @@ class Outcomes(ClosedFigures):
     median_cycle_days: float | None = None
     lost_reasons: tuple[LostReason, ...] = ()
     lost_by_stage: dict[Stage, int] = field(default_factory=dict)
+    won_elsewhere: int = 0
+    currency: str = DEFAULT_CURRENCY  # of the money above
+    other_currencies: tuple["CurrencyMoney", ...] = ()  # the closed cohort's, apart
 
     @property
     def average_cycle_days(self) -> float | None:
@@ -215,11 +225,35 @@ class Outcomes(ClosedFigures):
 
 @dataclass(frozen=True)
 class Money:
-    """Open leads now: value and value × stage probability."""
+    """Open leads now: value and value × stage probability, in `currency`
+    (the team's); the leads valued in another are counted in open_leads and
+    their money listed apart (other_currencies)."""
 
     open_leads: int
     pipeline_cents: int
     weighted_cents: int
+    currency: str = DEFAULT_CURRENCY
+    other_currencies: tuple["CurrencyMoney", ...] = ()
+
+
+@dataclass(frozen=True)
+class CurrencyMoney:
+    """The money of the leads valued in one currency, never added to
+    another's: the closed cohort's (won, revenue, lost value) or the open
+    pipeline's, whichever it describes."""
+
+    currency: str
+    won: int = 0
+    revenue_cents: int = 0
+    lost: int = 0
+    lost_value_cents: int = 0
+    open_leads: int = 0
+    pipeline_cents: int = 0
+    weighted_cents: int = 0
+
+    @property
+    def average_deal_cents(self) -> float | None:
+        return ratio(self.revenue_cents, self.won)
 
 
 @dataclass(frozen=True)
@@ -306,8 +340,11 @@ DEFINITIONS: dict[str, str] = {
     ),
     "conversion": "of the leads created in the window, the share that reached Won",
     "win_rate": "won ÷ (won + lost), over leads whose last change in the window closed them",
-    "revenue": "total value of the leads won in the window",
-    "average_deal": "revenue ÷ leads won in the window",
+    "revenue": (
+        "total value of the leads won in the window, in the team's currency (other"
+        " currencies are listed apart, never added)"
+    ),
+    "average_deal": "revenue ÷ leads won in the window in the team's currency",
     "spend": "marketing spend of the months overlapping the window, prorated by day",
     "cost_per_lead": "spend ÷ leads created in the window (n/a without spend)",
     "cost_per_won": "spend ÷ leads won in the window (n/a without spend)",
@@ -315,7 +352,10 @@ DEFINITIONS: dict[str, str] = {
     "lifetime_value": "average deal × expected customer lifetime in years",
     "lost_reasons": "leads lost in the window by reason, with their value",
     "lost_by_stage": "leads lost in the window by the stage they were lost from",
-    "pipeline": "value of every open lead now; weighted: × the stage's win probability",
+    "pipeline": (
+        "value of every open lead now in the team's currency; weighted: × the stage's win"
+        " probability (other currencies listed apart)"
+    ),
     "cycle": "days from creation to Won, for leads won in the window",
     "time_in_stage": "average days a lead stayed in a stage, for stays that ended in the window",
     "velocity": (

@@ -12,7 +12,7 @@ from leadtui.domain.models import Lead, Lifecycle, parse_money
 
 # The fields a merge decides between, in the order the form shows them.
 MERGE_FIELDS = (
-    "name", "email", "phone", "company", "title", "source", "owner", "value",
+    "name", "email", "phone", "company", "title", "source", "owner", "value", "currency",
     "lifecycle", "fit", "expected_close",
 )  # fmt: skip
 # Values that say "nothing known" for a field that is never empty.
@@ -45,11 +45,13 @@ def _weight(field: str, text: str) -> tuple[int, int]:
 
 def choices(keep: Lead, other: Lead) -> list[FieldChoice]:
     """Every field where the two leads differ, with the fuller side."""
-    found = []
+    found: list[FieldChoice] = []
     for field in MERGE_FIELDS:
         mine, theirs = keep.field_text(field), other.field_text(field)
         if mine != theirs:
             fuller = "other" if _weight(field, theirs) > _weight(field, mine) else "keep"
+            if field == "currency":  # it goes with the value chosen
+                fuller = next((c.default for c in found if c.field == "value"), fuller)
             found.append(FieldChoice(field, mine, theirs, fuller))
     return found
 
@@ -66,11 +68,12 @@ def joined_notes(keep: str, other: str) -> str:
 def merged_fields(keep: Lead, other: Lead, picks: dict[str, str] | None = None) -> dict[str, str]:
     """The changes that make `keep` the merged lead (field → text)."""
     picks = picks or {}
-    wanted = {
-        choice.field: choice.other
-        for choice in choices(keep, other)
-        if picks.get(choice.field, choice.default) == "other"
-    }
+    found = choices(keep, other)
+    sides = {choice.field: picks.get(choice.field, choice.default) for choice in found}
+    # The currency goes with the value chosen, unless the rep picked it.
+    if "currency" in sides and "value" in sides and "currency" not in picks:
+        sides["currency"] = sides["value"]
+    wanted = {choice.field: choice.other for choice in found if sides[choice.field] == "other"}
     notes = joined_notes(keep.notes, other.notes)
     if notes != keep.notes:
         wanted["notes"] = notes

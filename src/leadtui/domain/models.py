@@ -5,9 +5,7 @@ model passes through `sanitize`, so nothing stored can carry terminal escape
 sequences, whatever the front end or import path it came from.
 """
 
-import re
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
@@ -18,11 +16,21 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    ValidationInfo,
     field_validator,
+    model_validator,
 )
-from pydantic.networks import validate_email
 
 from leadtui.domain.clock import DAY_RANGE, FIRST_DAY, LAST_DAY
+from leadtui.domain.contact_check import Contact, _check_phone
+from leadtui.domain.contact_check import _check_email as _check_email  # tests use it
+from leadtui.domain.currency import (
+    DEFAULT_CURRENCY,
+    check_currency,
+    format_units,
+    parse_amount,
+    units_value,
+)
 from leadtui.domain.errors import InvalidInput
 from leadtui.domain.sanitize import clean_line, clean_text
 
@@ -147,33 +155,18 @@ class ActivityKind(StrEnum):
     NOTE = "note"
 
 
-_MONEY = re.compile(r"^(?P<number>\d+(?:\.\d{1,2})?)(?P<suffix>[km]?)$")
-
-
 def parse_money(text: str) -> int:
-    """Parse a user's amount into cents: `5000`, `5,000.50`, `$5k`, `1.2m`, `€300`.
+    """A user's amount in cents: `5000`, `5,000.50`, `$5k`, `1.2m`, `€300`
+    (its currency, if named, is read by leadtui.domain.currency.parse_amount).
 
     Raises InvalidInput for anything negative, non-numeric or over 1e12 cents.
     """
-    compact = text.strip().lower().replace(",", "").replace("_", "").replace(" ", "")
-    compact = compact.lstrip("$€£")
-    match = _MONEY.match(compact)
-    if not match:
-        raise InvalidInput(f"value must be a positive amount like 5000, 5k or 1.2m, not {text!r}")
-    multiplier = {"": 1, "k": 1_000, "m": 1_000_000}[match["suffix"]]
-    try:
-        cents = int(Decimal(match["number"]) * multiplier * 100)
-    except InvalidOperation as error:  # unreachable given the regex, kept as a guard
-        raise InvalidInput(f"value {text!r} is not a number") from error
-    if cents > 10**12:
-        raise InvalidInput("value is too large")
-    return cents
+    return parse_amount(text).cents
 
 
-def format_money(cents: int) -> str:
+def format_money(cents: int, currency: str | None = None) -> str:
     """Whole currency units with thousands separators; cents shown only if any."""
-    units, rest = divmod(cents, 100)
-    return f"{units:,}" if rest == 0 else f"{units:,}.{rest:02d}"
+    return format_units(cents, currency)
 
 
 def short_money(cents: int) -> str:
@@ -201,42 +194,6 @@ def _blank_to_none(value: str | None) -> str | None:
     return value or None
 
 
-_PHONE = re.compile(r"^\+?[0-9 ().\-/]{4,30}(?:\s*(?:x|ext\.?)\s*\d{1,6})?$", re.IGNORECASE)
-
-
-def _check_phone(value: str | None) -> str | None:
-    if value is not None and not _PHONE.match(value):
-        raise ValueError("phone may hold digits, spaces, + ( ) - . / and an extension")
-    return value
-
-
-# The common shape of an address (ASCII local part of atoms, a dotted ASCII
-# domain with a letter TLD). email-validator accepts each of these and
-# returns it with the domain lower-cased; asking it costs about 50 µs, which
-# dominated a million-row import. Anything else (quoted or Unicode parts,
-# "Name <a@b>", special-use domains, lengths near the limits) still goes to
-# email-validator. tests/test_models.py proves the shortcut agrees with it.
-_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
-_COMMON_EMAIL = re.compile(
-    rf"{_ATOM}(?:\.{_ATOM})*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{{0,61}}[A-Za-z0-9])?\.)+[A-Za-z]{{2,24}}"
-)
-_SPECIAL_USE_TLDS = frozenset({"arpa", "invalid", "local", "localhost", "onion", "test"})
-
-
-def _check_email(value: str | None) -> str | None:
-    if value is None:
-        return None
-    local, _, domain = value.rpartition("@")
-    if (
-        len(value) <= 200
-        and len(local) <= 64
-        and _COMMON_EMAIL.fullmatch(value)
-        and domain.rpartition(".")[2].lower() not in _SPECIAL_USE_TLDS
-    ):
-        return f"{local}@{domain.lower()}"
-    return validate_email(value)[1]
-
-
 Line = Annotated[str, BeforeValidator(_clean_single_line)]
 OptionalLine = Annotated[
     str | None, BeforeValidator(_clean_single_line), AfterValidator(_blank_to_none)
@@ -262,6 +219,9 @@ class LeadDraft(BaseModel):
     title: OptionalLine = None
     source: Source = Source.OTHER
     owner: OptionalLine = None
+    # ISO 4217; None: the team's (`leadtui setting currency`). Before the
+    # value, whose text may name a currency too ("€5k", "5k EUR").
+    currency: str | None = None
     value_cents: int = Field(default=0, ge=0, le=10**12)
     # Longer than other fields: an import brings whole enquiry texts.
     notes: Text = Field(default="", max_length=20_000)
@@ -281,17 +241,46 @@ class LeadDraft(BaseModel):
             raise ValueError(f"{value.isoformat()} is outside {DAY_RANGE}")
         return value
 
+    @model_validator(mode="before")
+    @classmethod
+    def _currency_of_value(cls, data: Any) -> Any:
+        """ "€5k" as the value says the currency, unless one is given."""
+        text = data.get("value_cents") if isinstance(data, dict) else None
+        if isinstance(text, str) and not data.get("currency"):
+            try:
+                named = parse_amount(text).currency
+            except InvalidInput:
+                named = None  # reported against the value, below
+            if named:
+                return {**data, "currency": named}
+        return data
+
+    @field_validator("currency", mode="before")
+    @classmethod
+    def _currency_code(cls, value: Any) -> Any:
+        if not isinstance(value, str) or not value.strip():
+            return None if isinstance(value, str) else value
+        try:
+            return check_currency(value)
+        except InvalidInput as error:
+            raise ValueError(str(error).removeprefix("currency: ")) from None
+
     @field_validator("value_cents", mode="before")
     @classmethod
-    def _money_text(cls, value: Any) -> Any:
+    def _money_text(cls, value: Any, info: ValidationInfo) -> Any:
         if not isinstance(value, str):
             return value
         if not value.strip():  # an empty field means "no value yet"
             return 0
         try:
-            return parse_money(value)
+            amount = parse_amount(value)
         except InvalidInput as error:  # pydantic attributes only ValueError to the field
-            raise ValueError(str(error).removeprefix("value ")) from None
+            raise ValueError(str(error).removeprefix("value ").removeprefix("value: ")) from None
+        currency = info.data.get("currency")
+        if amount.currency and currency and amount.currency != currency:
+            given = f"{value.strip()!r} is in {amount.currency}"
+            raise ValueError(f"{given} but the currency is {currency}")
+        return amount.cents
 
     @field_validator("source", mode="before")
     @classmethod
@@ -356,6 +345,7 @@ class Lead(BaseModel):
     temperature: Temperature
     score: int
     value_cents: int
+    currency: str = DEFAULT_CURRENCY  # ISO 4217: the lead's own, else the team's
     lost_reason: str | None
     notes: str
     created_at: datetime
@@ -376,6 +366,7 @@ class Lead(BaseModel):
     fit: Fit = Fit.UNKNOWN
     # BANT by criterion; a criterion never answered is absent (unknown).
     bant: dict[str, BantAnswer] = Field(default_factory=dict)  # filled like `custom`
+    contacts: list[Contact] = Field(default_factory=list)  # filled like `custom`
 
     def last_activity(self) -> datetime | None:
         """The later of the last touch and the last stage change."""
@@ -399,9 +390,13 @@ class Lead(BaseModel):
         record["stage_entered_at"] = (
             self.stage_entered_at.isoformat() if self.stage_entered_at else None
         )
-        record["value"] = self.value_cents / 100
+        record["value"] = units_value(self.value_cents, self.currency)
         record["bant"] = {c: self.bant_answer(c).model_dump(mode="json") for c in BANT_CRITERIA}
         return record
+
+    def money(self) -> str:
+        """The value with its currency: "5,000 EUR", "100,000 JPY"."""
+        return f"{format_money(self.value_cents, self.currency)} {self.currency}"
 
     def tag(self) -> str:
         """How messages name a lead: "#8 Ann Lee"."""
@@ -412,9 +407,12 @@ class Lead(BaseModel):
         and the journal records it: "5,000" for the value, tags joined by
         commas, "custom.NAME" for a custom field, "" for nothing."""
         if field == "value":
-            return format_money(self.value_cents) if self.value_cents else ""
+            return format_money(self.value_cents, self.currency) if self.value_cents else ""
         if field == "tags":
             return TAG_SEPARATOR.join(self.tags)
+        if field in SECONDARY_COLUMNS:
+            kind = "email" if field == "other_emails" else "phone"
+            return TAG_SEPARATOR.join(c.value for c in self.contacts if c.kind == kind)
         if field.startswith(CUSTOM_PREFIX):
             return self.custom.get(field.removeprefix(CUSTOM_PREFIX), "")
         if field == "lifecycle":
@@ -425,11 +423,14 @@ class Lead(BaseModel):
         return "" if value is None else str(getattr(value, "value", value))
 
 
-# Columns of a CSV export: every Lead field, plus the value in whole units;
-# custom fields follow as "custom.NAME" columns.
+# A CSV export's secondary contacts: one column per kind, joined by ", ".
+SECONDARY_COLUMNS = ("other_emails", "other_phones")
+# Columns of a CSV export: every Lead field, plus the value in whole units
+# and the secondary contacts; custom fields follow as "custom.NAME" columns.
 EXPORT_FIELDS: tuple[str, ...] = (
-    *(f for f in Lead.model_fields if f not in ("custom", "bant", *NOT_EXPORTED)),
+    *(f for f in Lead.model_fields if f not in ("custom", "bant", "contacts", *NOT_EXPORTED)),
     "value",
+    *SECONDARY_COLUMNS,
     *(f"{BANT_PREFIX}{criterion}" for criterion in BANT_CRITERIA),
 )
 

@@ -3,7 +3,8 @@
 
 - `<…>` the email (a bare address works too);
 - `@…` the company, up to the next marker or phone number;
-- `$5k`, `$5,000`, `$1.2m` the value;
+- `$5k`, `$5,000`, `€1.2m`, `£750`, `5k EUR`, `JPY 100000` the value, in the
+  currency it names (`$` is the US dollar; none named: the team's);
 - `#word` the source when it names one, else a tag;
 - `!when` the follow-up: today, tomorrow, fri, 3d, 2w or 2026-12-01;
 - a phone number (7+ digits, with + ( ) - . / and spaces);
@@ -22,6 +23,7 @@ from datetime import datetime
 from pydantic import ValidationError
 
 from leadtui.domain.clock import parse_follow_up
+from leadtui.domain.currency import MINOR_UNITS, SYMBOLS, parse_amount
 from leadtui.domain.errors import InvalidInput
 from leadtui.domain.models import LeadDraft, Source, field_errors, format_money
 from leadtui.domain.sanitize import clean_line
@@ -40,7 +42,7 @@ class QuickLine:
     name: str = ""
     email: str = ""
     company: str = ""
-    value: str = ""  # as typed after $, e.g. "5k"
+    value: str = ""  # as typed, with its currency: "$5k", "€1.2m", "5k EUR"
     source: str = ""  # a Source value
     tags: list[str] = field(default_factory=list)
     follow_up: str = ""  # as typed after !, e.g. "fri"
@@ -71,14 +73,17 @@ def parse(line: str) -> QuickLine:
         if token.startswith("@") and len(token) > 1 and not _EMAIL.fullmatch(token[1:]):
             index = _take_company(tokens, index, parsed)
             continue
+        money_end = _money_end(tokens, index)
+        if money_end > index:
+            _set_once(parsed, "value", " ".join(tokens[index:money_end]), "value")
+            index = money_end
+            continue
         phone_end = _phone_end(tokens, index)
         if phone_end > index:
             _set_once(parsed, "phone", " ".join(tokens[index:phone_end]), "phone")
             index = phone_end
             continue
-        if token.startswith("$") and len(token) > 1:
-            _set_once(parsed, "value", token[1:], "value")
-        elif token.startswith("#") and len(token) > 1:
+        if token.startswith("#") and len(token) > 1:
             _take_hash(token[1:], parsed)
         elif token.startswith("!") and len(token) > 1:
             _set_once(parsed, "follow_up", token[1:], "follow-up")
@@ -127,6 +132,8 @@ def _take_company(tokens: list[str], index: int, parsed: QuickLine) -> int:
     while index < len(tokens) and not tokens[index].startswith(_MARKERS):
         if _phone_end(tokens, index) > index or _EMAIL.fullmatch(tokens[index]):
             break
+        if _money_end(tokens, index) > index:
+            break
         words.append(tokens[index])
         index += 1
     _set_once(parsed, "company", " ".join(words), "company")
@@ -141,6 +148,38 @@ def _take_hash(word: str, parsed: QuickLine) -> None:
         parsed.tags.append(word.lower())
     elif not _TAG.fullmatch(word):
         parsed.notes.append(f"#{word} is not a tag (letters, digits, - and _ only)")
+
+
+# Symbols that are no letters: a token starting with one is a value even if
+# it cannot be read ("$abc" is shown as a bad value, not taken as a name).
+_SIGNS = tuple(symbol for symbol in SYMBOLS if not any(ch.isalpha() for ch in symbol))
+_AMOUNT = re.compile(r"^\d[\d,.]*[kmKM]?$")
+
+
+def _reads_as_money(text: str) -> bool:
+    try:
+        parse_amount(text)
+    except InvalidInput:
+        return False
+    return True
+
+
+def _money_end(tokens: list[str], index: int) -> int:
+    """Where a value starting at tokens[index] ends (index if none): `$5k`,
+    `€1.2m`, `5kEUR`, or an amount and a currency code in either
+    order (`5k EUR`, `JPY 100000`: the code one the table knows, and before
+    the amount in capitals, so a name is never taken for one)."""
+    token = tokens[index]
+    following = tokens[index + 1] if index + 1 < len(tokens) else ""
+    if token.startswith(_SIGNS) and len(token) > 1:
+        return index + 1
+    if token[:1].isdigit() and _AMOUNT.match(token) and following.upper() in MINOR_UNITS:
+        return index + 2
+    if token in MINOR_UNITS and _AMOUNT.match(following):
+        return index + 2
+    if token[:1].isdigit() and not _AMOUNT.match(token) and _reads_as_money(token):
+        return index + 1 if parse_amount(token).currency in MINOR_UNITS else index
+    return index
 
 
 def _phone_end(tokens: list[str], index: int) -> int:
@@ -164,7 +203,7 @@ def render(parsed: QuickLine) -> str:
     if parsed.company:
         parts.append(f"@{parsed.company}")
     if parsed.value:
-        parts.append(f"${parsed.value}")
+        parts.append(parsed.value)
     if parsed.source:
         parts.append(f"#{parsed.source}")
     parts += [f"#{tag}" for tag in parsed.tags]
@@ -222,14 +261,19 @@ def understand(line: str, now: datetime) -> Understood:
     return Understood(parsed, draft, errors, follow_up_at, warnings)
 
 
+def _money(draft: LeadDraft) -> str:
+    """'5,000 EUR'; no code when the line named none (the team's)."""
+    amount = format_money(draft.value_cents, draft.currency)
+    return f"{amount} {draft.currency}" if draft.currency else amount
+
+
 def preview_lines(understood: Understood) -> list[str]:
     """How the line was understood, field by field, for the live preview."""
     line = understood.line
     shown = [
         ("name", line.name), ("email", line.email), ("company", line.company),
         ("phone", line.phone),
-        ("value", format_money(understood.draft.value_cents) if understood.draft and line.value
-         else line.value),
+        ("value", _money(understood.draft) if understood.draft and line.value else line.value),
         ("source", line.source), ("tags", ", ".join(line.tags)),
         ("follow-up", f"{understood.follow_up_at:%a %d %b %Y}" if understood.follow_up_at
          else line.follow_up),

@@ -146,6 +146,7 @@ class Converter:
                 source=source,
                 owner=text.get("owner"),
                 value_cents=_amount(text.get("value", "")),
+                currency=text.get("currency"),
                 notes=text.get("notes", ""),
                 expected_close=_day(text.get("expected_close", ""), self.plan.day_first),
             )

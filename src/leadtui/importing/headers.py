@@ -60,6 +60,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "value", "amount", "opportunity amount", "deal value", "lead value", "deal amount",
         "expected revenue", "estimated value", "potential value", "budget", "estimated budget",
     ),
+    "currency": ("currency", "currency code", "currencyisocode", "currency iso code"),
     "created_at": (
         "created at", "created date", "date created", "create date", "created", "created on",
         "createdate", "date entered", "lead created", "lead lead created", "deal deal created",

@@ -21,6 +21,7 @@ from leadtui.domain.vocabulary import normalise
 from leadtui.importing.headers import STANDARD_FIELDS, Target, auto_target, priority
 from leadtui.importing.reading import RawRow, Table
 from leadtui.importing.values import StageValue, slashed_parts
+from leadtui.safe_files import write_private
 
 # Fields built from several columns, or read as dates: not assignable to a
 # second column by value maps.
@@ -83,7 +84,7 @@ class Overrides:
     def save(self, path: Path) -> None:
         record = {"columns": self.columns, "values": self.values, "day_first": self.day_first}
         try:
-            Path(path).expanduser().write_text(json.dumps(record, indent=2) + "\n", "utf-8")
+            write_private(Path(path).expanduser(), json.dumps(record, indent=2) + "\n", True)
         except OSError as error:
             raise InvalidInput(f"cannot write mapping {path}: {error.strerror}") from None
 

@@ -14,6 +14,7 @@ from leadtui.domain.results import ImportOutcome
 from leadtui.importing.convert import Converter
 from leadtui.importing.plan import Plan
 from leadtui.importing.reading import BrokenRow
+from leadtui.safe_files import private_file
 
 REJECT_COLUMNS = ("line", "reason")
 
@@ -45,7 +46,7 @@ def write_rejects(path: Path, headers: list[str], outcome: ImportOutcome) -> int
     ]
     rows.sort(key=lambda row: row[0])
     try:
-        with path.open("w", encoding="utf-8", newline="") as stream:
+        with private_file(path, replace=True) as stream:
             writer = csv.writer(stream)
             writer.writerow([*REJECT_COLUMNS, *headers])
             writer.writerows([line, reason, *values] for line, reason, values in rows)

@@ -12,7 +12,7 @@ import sqlite_utils
 from pydantic import ValidationError
 
 from leadtui.domain.clock import FOLLOW_UP_HOUR, age_label, from_iso, to_iso
-from leadtui.domain.dedupe import person_key, phone_key
+from leadtui.domain.dedupe import person_key
 from leadtui.domain.errors import InvalidInput, StaleLead
 from leadtui.domain.filters import LeadFilter
 from leadtui.domain.models import (
@@ -31,12 +31,13 @@ from leadtui.repository.core import Rescores
 from leadtui.repository.journal import action, record_field_change
 from leadtui.repository.rows import LEAD_SELECT, fetch_lead, lead_from_row, with_custom
 from leadtui.repository.scores import OPEN_STAGE_SQL
+from leadtui.repository.team_settings import phone_key_in
 
 # What `leadtui set` and the edit form may change: the draft's fields, plus
 # tags (comma-separated) and custom.NAME (empty removes it).
 EDITABLE = (
-    "name", "email", "phone", "company", "title", "source", "owner", "value", "notes",
-    "expected_close",
+    "name", "email", "phone", "company", "title", "source", "owner", "value", "currency",
+    "notes", "expected_close",
 )  # fmt: skip
 E = TypeVar("E", bound=StrEnum)
 # ... and the classification: lifecycle, fit, and "bant.budget" etc. ("yes: note").
@@ -174,17 +175,22 @@ def apply_fields(
     draft = _validated(current, wanted)
     lifecycle, fit = _classification(current, wanted)
     bant = {f: BantAnswer.parse(v) for f, v in wanted.items() if f.startswith(BANT_PREFIX)}
+    # The currency changes when it is set ("" back to the team's) or when
+    # the value names one ("€5k"); otherwise the lead keeps its own.
+    set_currency = "currency" in wanted or draft.currency is not None
     db.execute(
         "UPDATE leads SET name = ?, email = ?, phone = ?, company = ?, title = ?,"
         " source = ?, owner = ?, value_cents = ?, notes = ?, phone_key = ?,"
         " person_key = ?, lifecycle = ?, fit = ?, expected_close = ?, updated_at = ?,"
+        " currency = CASE WHEN ? THEN ? ELSE currency END,"
         " version = version + 1 WHERE id = ?",
         [
             draft.name, draft.email, draft.phone, draft.company, draft.title,
             draft.source.value, draft.owner, draft.value_cents, draft.notes,
-            phone_key(draft.phone), person_key(draft.name, draft.company),
+            phone_key_in(db, draft.phone), person_key(draft.name, draft.company),
             lifecycle.value, fit.value,
-            draft.expected_close.isoformat() if draft.expected_close else None, now, lead_id,
+            draft.expected_close.isoformat() if draft.expected_close else None, now,
+            set_currency, draft.currency, lead_id,
         ],
     )  # fmt: skip
     _write_tags_and_custom(db, lead_id, wanted)
@@ -196,7 +202,7 @@ def apply_fields(
         ],
     )
     after = with_custom(db, fetch_lead(db, lead_id))
-    for field in wanted:
+    for field in (*wanted, *(("currency",) if "currency" not in wanted else ())):
         old, new = current.field_text(field), after.field_text(field)
         record_field_change(db, lead_id, field, old, new, now, actor)
 
@@ -236,6 +242,8 @@ def _validated(current: Lead, wanted: Mapping[str, str]) -> LeadDraft:
         "owner": current.owner, "value_cents": current.value_cents, "notes": current.notes,
         "expected_close": current.expected_close,
     }  # fmt: skip
+    # The lead's currency is not passed: only a currency the edit names (in
+    # the value or set itself) is written, so the team's stays the team's.
     for field, value in wanted.items():
         if field in EDITABLE:
             fields["value_cents" if field == "value" else field] = value

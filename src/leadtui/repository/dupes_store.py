@@ -9,16 +9,18 @@ from datetime import datetime
 import sqlite_utils
 
 from leadtui.domain.clock import to_iso
-from leadtui.domain.dedupe import person_key, phone_key
+from leadtui.domain.dedupe import email_key, person_key
 from leadtui.domain.errors import InvalidInput, StaleLead
 from leadtui.domain.merge_plan import merged_fields
 from leadtui.domain.models import Lead, LeadDraft
-from leadtui.repository import schema_kpi
+from leadtui.repository import near_store, schema_kpi
+from leadtui.repository.contacts import keep_secondary, move_contacts
 from leadtui.repository.core import Rescores
 from leadtui.repository.details_store import apply_fields
 from leadtui.repository.journal import action, record_field_change
 from leadtui.repository.merging import fill_in
 from leadtui.repository.rows import LEAD_SELECT, fetch_lead, lead_from_row, with_custom
+from leadtui.repository.team_settings import phone_key_in
 
 
 class DupesStore:
@@ -37,10 +39,12 @@ class DupesStore:
         seen: tuple[Lead, Lead] | None = None,
     ) -> Lead:
         """Merge lead `other_id` into `keep_id`, in one transaction: fields by
-        merge_plan (the fuller value, or the rep's `picks`), every touch,
-        stage change, journal line, tag, custom field and BANT answer moved
-        over, the merge itself journaled, the other lead gone. With `seen`
-        (both leads as the rep compared them), a change since is refused."""
+        merge_plan (the fuller value, or the rep's `picks`), the email and
+        phone not kept as secondary contacts, every touch, stage change,
+        journal line, tag, custom field and BANT answer moved over, the merge
+        itself journaled, the other lead gone (its id is never given to
+        another lead). With `seen` (both leads as the rep compared them), a
+        change since is refused."""
         if keep_id == other_id:
             raise InvalidInput("a lead cannot be merged into itself")
         moment = self.repo.clock()
@@ -60,6 +64,13 @@ class DupesStore:
                 )
             apply_fields(db, keep, merged_fields(keep, other, dict(picks or {})), now=now,
                          actor=self.repo.actor)  # fmt: skip
+            # Whichever email and phone were not kept stay as secondary contacts.
+            offered = [
+                ("email", keep.email), ("email", other.email),
+                ("phone", keep.phone), ("phone", other.phone),
+                *move_contacts(db, other.id),
+            ]  # fmt: skip
+            keep_secondary(db, fetch_lead(db, keep.id), offered, now=now, actor=self.repo.actor)
             move_everything(db, other.id, keep.id)
             touches = [t for t in (keep.last_touch_at, other.last_touch_at) if t]
             db.execute(
@@ -98,9 +109,10 @@ class DupesStore:
 
     def duplicate_groups(self, *, limit: int = 200) -> list[tuple[str, list[Lead]]]:
         """Groups of leads that look like one person, across the database:
-        the same email, phone digits, or name at the same company. Each key
-        is one GROUP BY over its index; groups that share a lead are joined
-        (their reasons too). At most `limit` groups, largest ids first."""
+        the same email, phone number, or name at the same company (each key
+        one GROUP BY over its index; groups that share a lead are joined,
+        their reasons too); then, ranked after them, close names at the same
+        company (near_store). At most `limit` groups, largest ids first."""
         keys = (
             ("same email", "lower(email)", "email IS NOT NULL"),
             ("same phone", "phone_key", "phone_key IS NOT NULL"),
@@ -115,21 +127,24 @@ class DupesStore:
                     [limit],
                 ).fetchall()
                 for (ids_text,) in rows:
-                    ids = {int(i) for i in ids_text.split(",")}
-                    joined = [g for g in groups if g[1] & ids]
-                    reasons, members = {why}, set(ids)
-                    for group in joined:
-                        reasons |= group[0]
-                        members |= group[1]
-                        groups.remove(group)
-                    groups.append((reasons, members))
+                    _join(groups, why, {int(i) for i in ids_text.split(",")})
+            exact = sorted(groups, key=lambda g: -max(g[1]))[:limit]
+            near: list[tuple[set[str], set[int]]] = []
+            for why, person_keys in near_store.near_groups(db):
+                if len(exact) + len(near) >= limit:
+                    break
+                marks = ", ".join("?" * len(person_keys))
+                ids = {row[0] for row in db.execute(
+                    f"SELECT id FROM leads WHERE person_key IN ({marks})", person_keys
+                )}  # fmt: skip
+                near.append(({why}, ids))
             found = []
-            for reasons, members in sorted(groups, key=lambda g: -max(g[1]))[:limit]:
+            for reasons, members in [*exact, *near]:
                 marks = ", ".join("?" * len(members))
                 rows = db.execute(
                     f"{LEAD_SELECT} WHERE id IN ({marks}) ORDER BY id", sorted(members)
                 ).fetchall()
-                why = ", ".join(k[0] for k in keys if k[0] in reasons)
+                why = ", ".join(k[0] for k in keys if k[0] in reasons) or ", ".join(reasons)
                 found.append((why, [lead_from_row(row) for row in rows]))
         return found
 
@@ -142,26 +157,58 @@ class DupesStore:
         company: str | None = None,
         limit: int = 3,
     ) -> list[tuple[Lead, str]]:
-        """Leads that look like the same person, each with why: the same email,
-        the same phone digits, or the same name at the same company. Three
-        index probes, whatever the size of the database."""
-        probes = [
-            ("same email", "lower(email) = lower(?) AND email IS NOT NULL", email),
-            ("same phone", "phone_key = ?", phone_key(phone)),
-            ("same name and company", "person_key = ?", person_key(name, company)),
-        ]
+        """Leads that look like the same person, each with why: the same email
+        or phone (a lead's own or a secondary contact), the same name at the
+        same company; after those, a close name at the same company or the
+        same name at a close company. Index probes, whatever the size of the
+        database."""
         found: dict[int, tuple[Lead, str]] = {}
         with self.repo._connection() as db:
-            for why, where, value in probes:
-                if not value:
+            key = phone_key_in(db, phone)
+            # A number stored before there was a region (digits) and the same
+            # number read as E.164 ("+" and the same digits) are one.
+            keys: list[str | None] = (
+                [key, key[1:] if key.startswith("+") else f"+{key}"] if key else []
+            )
+            probes: list[tuple[str, str, list[str | None]]] = [
+                ("same email", "lower(email) = lower(?) AND email IS NOT NULL", [email]),
+                ("same phone", "phone_key IN (?, ?)", keys),
+                ("same name and company", "person_key = ?", [person_key(name, company)]),
+                ("same email (secondary)", _SECONDARY.format(kind="email"), [email_key(email)]),
+                ("same phone (secondary)", _SECONDARY.format(kind="phone"), [key]),
+            ]
+            if name and company:
+                probes += [
+                    (why, "person_key = ?", [near])
+                    for near, why in near_store.near_keys(db, name, company)
+                ]
+            for why, where, values in probes:
+                if len(found) >= limit:
+                    break
+                if not values or not all(values):
                     continue
                 rows = db.execute(
-                    f"{LEAD_SELECT} WHERE {where} ORDER BY id DESC LIMIT ?", [value, limit]
+                    f"{LEAD_SELECT} WHERE {where} ORDER BY id DESC LIMIT ?", [*values, limit]
                 ).fetchall()
                 for row in rows:
                     lead = lead_from_row(row)
                     found.setdefault(lead.id, (lead, why))
         return list(found.values())[:limit]
+
+
+# Leads with a secondary contact of that kind and key.
+_SECONDARY = "id IN (SELECT lead_id FROM contacts WHERE kind = '{kind}' AND key = ?)"
+
+
+def _join(groups: list[tuple[set[str], set[int]]], why: str, ids: set[int]) -> None:
+    """Add a group of ids, joining every group that shares one of them."""
+    joined = [g for g in groups if g[1] & ids]
+    reasons, members = {why}, set(ids)
+    for group in joined:
+        reasons |= group[0]
+        members |= group[1]
+        groups.remove(group)
+    groups.append((reasons, members))
 
 
 def move_everything(db: sqlite_utils.Database, source_id: int, target_id: int) -> None:

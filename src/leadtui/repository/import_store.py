@@ -24,6 +24,7 @@ from leadtui.repository import schema, schema_kpi
 from leadtui.repository.core import Ruled
 from leadtui.repository.merging import fill_in
 from leadtui.repository.scores import read_model, rescore, update_chances
+from leadtui.repository.team_settings import region_of
 
 _BATCH = 5000
 _DEFER_INDEXES_FROM = 20_000  # rows; below that, index upkeep is cheap enough
@@ -35,25 +36,37 @@ class _Rollback(Exception):
 
 
 class _Keys:
-    """Email and phone of every lead, to find an import's duplicates."""
+    """Email and phone of every lead, to find an import's duplicates. The
+    stored leads' phone keys are read as stored (parsing a million numbers
+    again would take minutes); a row's are computed in the team's region."""
 
     def __init__(self, db: sqlite_utils.Database) -> None:
+        self.region = region_of(db)
         self.emails: dict[str, int] = {}
         self.phones: dict[str, int] = {}
-        for lead_id, email, phone in db.execute("SELECT id, email, phone FROM leads"):
-            self.add(lead_id, email, phone)
+        for lead_id, email, key in db.execute("SELECT id, email, phone_key FROM leads"):
+            self._keep(lead_id, email_key(email), key)
+
+    def phone(self, phone: str | None) -> str | None:
+        return phone_key(phone, self.region)
 
     def add(self, lead_id: int, email: str | None, phone: str | None) -> None:
-        if (key := email_key(email)) is not None:
-            self.emails.setdefault(key, lead_id)
-        if (key := phone_key(phone)) is not None:
-            self.phones.setdefault(key, lead_id)
+        self._keep(lead_id, email_key(email), self.phone(phone))
+
+    def _keep(self, lead_id: int, email: str | None, phone: str | None) -> None:
+        if email is not None:
+            self.emails.setdefault(email, lead_id)
+        if phone is not None:
+            self.phones.setdefault(phone.lstrip("+"), lead_id)
 
     def match(self, lead: ImportedLead) -> tuple[int, str] | None:
         if (key := email_key(lead.draft.email)) is not None and key in self.emails:
             return self.emails[key], "same email"
-        if (key := phone_key(lead.draft.phone)) is not None and key in self.phones:
-            return self.phones[key], "same phone"
+        # Matched without the "+": a number read before there was a region
+        # (its digits) and the same number as E.164 are one.
+        key = self.phone(lead.draft.phone)
+        if key is not None and key.lstrip("+") in self.phones:
+            return self.phones[key.lstrip("+")], "same phone"
         return None
 
 
@@ -117,7 +130,8 @@ class _ImportRun:
         self.actor, self.rules = repo.actor, repo.rules
         self.policy, self.outcome, self.progress = on_duplicate, outcome, progress
         self.keys = _Keys(db)
-        self.next_id = int(db.execute("SELECT coalesce(max(id), 0) + 1 FROM leads").fetchone()[0])
+        # Above every id ever used (schema.NEXT_LEAD_ID): never a merged-away lead's.
+        self.next_id = int(db.execute(schema.NEXT_LEAD_ID).fetchone()[0])
         self.first_id = self.next_id
         self.pending: list[ImportedLead] = []
         self.merged_ids: set[int] = set()
@@ -222,7 +236,8 @@ class _ImportRun:
                     ).value,
                     lead.fit.value,
                     draft.expected_close.isoformat() if draft.expected_close else None,
-                    phone_key(draft.phone), person_key(draft.name, draft.company),
+                    self.keys.phone(draft.phone), person_key(draft.name, draft.company),
+                    draft.currency,
                 )
             )  # fmt: skip
             bant.extend((lead_id, c, answer.answer.value, answer.note) for c, answer in lead.bant)
@@ -236,7 +251,7 @@ class _ImportRun:
             tags.extend((lead_id, tag) for tag in lead.tags)
         conn = self.db.conn
         for table, columns, rows in (
-            ("leads", (*schema.LEAD_COLUMNS, "phone_key", "person_key"), leads),
+            ("leads", (*schema.LEAD_COLUMNS, "phone_key", "person_key", "currency"), leads),
             ("custom_fields", schema.CUSTOM_FIELD_COLUMNS, custom),
             ("tags", ("lead_id", "tag"), tags),
             ("bant", ("lead_id", "criterion", "answer", "note"), bant),

@@ -11,6 +11,7 @@ import sqlite_utils
 
 from leadtui.domain import kpis
 from leadtui.domain.errors import InvalidInput
+from leadtui.domain.kpi_money import team_money, team_outcomes, team_sources
 from leadtui.domain.kpis import (
     Headline,
     Health,
@@ -25,7 +26,9 @@ from leadtui.domain.results import KpiCore, KpiTimes, SpendEntry
 from leadtui.repository import kpi_queries as q
 from leadtui.repository import kpi_rollups as rollups
 from leadtui.repository.core import Writes
+from leadtui.repository.kpi_currency import foreign_closed, foreign_open
 from leadtui.repository.scores import read_setting, write_setting
+from leadtui.repository.team_settings import team_currency_of
 
 LIFETIME_KEY = "expected_lifetime_years"
 
@@ -135,6 +138,17 @@ class KpiStore:
 
 
 def _core(db: sqlite_utils.Database, window: Window, owner: str | None) -> KpiCore:
+    core = _every_currency(db, window, owner)
+    team = team_currency_of(db)
+    foreign = foreign_closed(db, window, owner, team)
+    return KpiCore(
+        core.funnel,
+        team_sources(core.sources, foreign),
+        team_outcomes(core.outcomes, foreign, team),
+    )
+
+
+def _every_currency(db: sqlite_utils.Database, window: Window, owner: str | None) -> KpiCore:
     if owner is None:
         reached, created = rollups.created_by_source(db, window)
         outcomes, closed = rollups.outcomes_by_source(db, window)
@@ -149,10 +163,12 @@ def _core(db: sqlite_utils.Database, window: Window, owner: str | None) -> KpiCo
 
 
 def _now(db: sqlite_utils.Database, now: datetime, owner: str | None) -> tuple[Money, Health]:
+    team = team_currency_of(db)
+    foreign = foreign_open(db, owner, team)
     if owner is not None:
-        return q.money(db, owner), q.health(db, now, owner)
+        return team_money(q.money(db, owner), foreign, team), q.health(db, now, owner)
     money = rollups.money(db)
-    return money, rollups.health(db, now, money.open_leads)
+    return team_money(money, foreign, team), rollups.health(db, now, money.open_leads)
 
 
 def _times(db: sqlite_utils.Database, window: Window, owner: str | None) -> KpiTimes:
@@ -171,11 +187,15 @@ def _previous(db: sqlite_utils.Database, window: Window, owner: str | None) -> H
     previous = window.previous()
     if previous is None:
         return None
+    team = team_currency_of(db)
+    foreign = foreign_closed(db, previous, owner, team)
     if owner is None:
         outcomes, _ = rollups.outcomes_by_source(db, previous, median=False)
         spend = sum(q.spend_by_source(db, previous).values())
+        outcomes = team_outcomes(outcomes, foreign, team)
         return Headline.of(rollups.count_created(db, previous), spend, outcomes)
     outcomes, _ = q.outcomes_by_source(db, previous, owner)
+    outcomes = team_outcomes(outcomes, foreign, team)
     return Headline.of(q.count_created(db, previous, owner), 0, outcomes)
 
 

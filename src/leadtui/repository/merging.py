@@ -8,13 +8,16 @@ from datetime import datetime
 import sqlite_utils
 
 from leadtui.domain.clock import to_iso
-from leadtui.domain.dedupe import person_key, phone_key
+from leadtui.domain.dedupe import person_key
 from leadtui.domain.models import LeadDraft, Temperature
 from leadtui.repository.journal import record_differences
 from leadtui.repository.rows import fetch_lead, with_custom
+from leadtui.repository.team_settings import phone_key_in
 
 # The fields fill_in may fill, as the journal names them.
-FILLED = ("email", "phone", "company", "title", "owner", "source", "value", "notes", "tags")
+FILLED = (
+    "email", "phone", "company", "title", "owner", "source", "value", "currency", "notes", "tags",
+)  # fmt: skip
 
 
 def fill_in(
@@ -39,6 +42,8 @@ def fill_in(
           company = coalesce(company, :company), title = coalesce(title, :title),
           owner = coalesce(owner, :owner),
           source = CASE WHEN source = 'other' THEN :source ELSE source END,
+          -- A value filled in comes with its currency (none: the team's).
+          currency = CASE WHEN value_cents = 0 AND :value > 0 THEN :currency ELSE currency END,
           value_cents = CASE WHEN value_cents = 0 THEN :value ELSE value_cents END,
           notes = CASE WHEN :notes = '' OR instr(notes, :notes) > 0 THEN notes
                        WHEN notes = '' THEN :notes ELSE notes || char(10) || :notes END,
@@ -52,7 +57,7 @@ def fill_in(
         {
             "email": draft.email, "phone": draft.phone, "company": draft.company,
             "title": draft.title, "owner": draft.owner, "source": draft.source.value,
-            "value": draft.value_cents, "notes": draft.notes,
+            "value": draft.value_cents, "currency": draft.currency, "notes": draft.notes,
             "follow_up": to_iso(follow_up_at) if follow_up_at else None,
             "pinned": pinned.value if pinned else None,
             "now": now, "id": lead_id,
@@ -63,7 +68,7 @@ def fill_in(
     ).fetchone()
     db.execute(
         "UPDATE leads SET phone_key = ?, person_key = ? WHERE id = ?",
-        [phone_key(phone), person_key(name, company), lead_id],
+        [phone_key_in(db, phone), person_key(name, company), lead_id],
     )
     db.conn.executemany(
         "INSERT OR IGNORE INTO custom_fields (lead_id, name, value) VALUES (?, ?, ?)",

@@ -7,11 +7,13 @@ import sqlite_utils
 from leadtui.domain.errors import LeadNotFound
 from leadtui.domain.models import Answer, BantAnswer, Lead
 from leadtui.repository import schema
+from leadtui.repository.contacts import contacts_of
+from leadtui.repository.team_settings import CURRENCY_SQL
 
 # What a lead is read with: the columns bulk loads write, and the few that
-# only later actions set.
-READ_COLUMNS = (*schema.LEAD_COLUMNS, "snoozed_until")
-LEAD_SELECT = f"SELECT {', '.join(READ_COLUMNS)} FROM leads"
+# only later actions set; the currency is the lead's own or the team's.
+READ_COLUMNS = (*schema.LEAD_COLUMNS, "snoozed_until", "currency")
+LEAD_SELECT = f"SELECT {', '.join(READ_COLUMNS[:-1])}, {CURRENCY_SQL} FROM leads"
 
 
 def lead_from_row(row: tuple[Any, ...]) -> Lead:
@@ -26,8 +28,8 @@ def fetch_lead(db: sqlite_utils.Database, lead_id: int) -> Lead:
 
 
 def with_custom(db: sqlite_utils.Database, lead: Lead) -> Lead:
-    """The lead with its custom fields, tags and BANT answers, for the views
-    that show a whole lead."""
+    """The lead with its custom fields, tags, BANT answers and secondary
+    contacts, for the views that show a whole lead."""
     rows = db.execute(
         "SELECT name, value FROM custom_fields WHERE lead_id = ? ORDER BY name", [lead.id]
     ).fetchall()
@@ -41,9 +43,12 @@ def with_custom(db: sqlite_utils.Database, lead: Lead) -> Lead:
             "SELECT criterion, answer, note FROM bant WHERE lead_id = ?", [lead.id]
         )
     }
-    if not (rows or tags or bant):
+    contacts = contacts_of(db, lead.id)
+    if not (rows or tags or bant or contacts):
         return lead
-    return lead.model_copy(update={"custom": dict(rows), "tags": tags, "bant": bant})
+    return lead.model_copy(
+        update={"custom": dict(rows), "tags": tags, "bant": bant, "contacts": contacts}
+    )
 
 
 def custom_by_lead(db: sqlite_utils.Database, first: int, last: int) -> dict[int, dict[str, str]]:

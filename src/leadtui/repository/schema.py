@@ -337,6 +337,72 @@ CREATE INDEX leads_snoozed ON leads (stage, snoozed_until) WHERE snoozed_until I
     + STAGE_CHANGES_VIEW
 )
 
+# Nothing lost on the way in or out (money with its currency, the contacts a
+# merge keeps, ids never given twice, phones as E.164):
+# - leads.currency: ISO 4217, NULL for the team's (settings 'currency'). The
+#   partial index holds only the leads that name a currency: it gives each
+#   other currency's pipeline and closed leads (by the latest stage change,
+#   as the KPI rollups read it), covered, without reading the other leads.
+# - contacts: the emails and phones a lead had besides its own (a merge keeps
+#   the other lead's); `/` finds them through contacts_fts, the duplicate
+#   checks through (kind, key).
+# - lead_id_floor: the highest id ever deleted, kept by a trigger; a new
+#   lead's id is above it (NEXT_LEAD_ID), so a merged-away lead's id, which
+#   the survivor's history names, never goes to another lead.
+# - phone_key becomes the E.164 number where one can be read (dedupe.py).
+# - near-duplicates are looked for among leads at the same company: an
+#   index on the company half of person_key.
+CONTACTS_FTS_TRIGGERS = """
+CREATE TRIGGER contacts_fts_insert AFTER INSERT ON contacts BEGIN
+  INSERT INTO contacts_fts (rowid, value) VALUES (new.id, new.value);
+END;
+CREATE TRIGGER contacts_fts_delete AFTER DELETE ON contacts BEGIN
+  INSERT INTO contacts_fts (contacts_fts, rowid, value) VALUES ('delete', old.id, old.value);
+END;
+CREATE TRIGGER contacts_fts_update AFTER UPDATE OF value ON contacts BEGIN
+  INSERT INTO contacts_fts (contacts_fts, rowid, value) VALUES ('delete', old.id, old.value);
+  INSERT INTO contacts_fts (rowid, value) VALUES (new.id, new.value);
+END;
+"""
+COMPANY_FOLD = "substr(person_key, instr(person_key, char(31)) + 1)"
+NOTHING_LOST = f"""
+ALTER TABLE leads ADD COLUMN currency TEXT;
+CREATE INDEX leads_currency ON leads (currency, last_stage_at, last_stage_to, stage, value_cents,
+                                     source, last_stage_reason) WHERE currency IS NOT NULL;
+
+CREATE TABLE contacts (
+    id INTEGER PRIMARY KEY,
+    lead_id INTEGER NOT NULL REFERENCES leads (id),
+    kind TEXT NOT NULL CHECK (kind IN ('email', 'phone')),
+    value TEXT NOT NULL,
+    key TEXT NOT NULL,  -- the email lower-cased, the phone's dedupe key
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    UNIQUE (lead_id, kind, key)
+);
+CREATE INDEX contacts_key ON contacts (kind, key);
+CREATE VIRTUAL TABLE contacts_fts USING fts5(
+    value, content = 'contacts', content_rowid = 'id',
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+{CONTACTS_FTS_TRIGGERS}
+
+CREATE TABLE lead_id_floor (id INTEGER NOT NULL);
+INSERT INTO lead_id_floor (id) VALUES (0);
+CREATE TRIGGER leads_id_floor AFTER DELETE ON leads BEGIN
+  UPDATE lead_id_floor SET id = max(id, OLD.id);
+END;
+
+UPDATE leads SET phone_key = leadtui_phone_key(phone) WHERE phone IS NOT NULL;
+CREATE INDEX leads_company_fold ON leads ({COMPANY_FOLD}, person_key)
+ WHERE person_key IS NOT NULL;
+"""
+# The id a new lead gets (and an import's first): above every lead and every
+# lead ever deleted.
+NEXT_LEAD_ID = (
+    "SELECT max(coalesce((SELECT max(id) FROM leads), 0), (SELECT id FROM lead_id_floor)) + 1"
+)
+
 # MIGRATIONS[i] takes a database from user_version i to i + 1.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, schema_kpi.V6)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, schema_kpi.V6, NOTHING_LOST)
 SCHEMA_VERSION = len(MIGRATIONS)

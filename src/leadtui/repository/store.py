@@ -15,7 +15,7 @@ import sqlite_utils
 
 from leadtui.domain import pipeline
 from leadtui.domain.clock import Clock, to_iso, utc_now
-from leadtui.domain.dedupe import person_key, phone_key
+from leadtui.domain.dedupe import person_key
 from leadtui.domain.errors import InvalidInput
 from leadtui.domain.filters import LeadFilter
 from leadtui.domain.models import ActivityKind, HistoryEntry, Lead, LeadDraft, Lifecycle, Stage
@@ -34,6 +34,7 @@ from leadtui.repository.connection import (
     register_key_functions,
     write_transaction,
 )
+from leadtui.repository.contacts import contacts_by_lead
 from leadtui.repository.core import Delegated
 from leadtui.repository.details_store import DetailsStore
 from leadtui.repository.dupes_store import DupesStore
@@ -56,6 +57,7 @@ from leadtui.repository.rows import (
 )
 from leadtui.repository.scores import read_model, rescore
 from leadtui.repository.scoring_store import ScoringStore
+from leadtui.repository.team_settings import TeamSettings, phone_key_in
 from leadtui.repository.undo_store import UndoStore
 from leadtui.repository.watch import ChangeWatcher
 
@@ -102,6 +104,7 @@ class Repository:
         self._dupes = DupesStore(self)
         self._history = HistoryStore(self)
         self._undo = UndoStore(self)
+        self._team = TeamSettings(self)
 
     # ---------------------- the core the pieces share (repository/core.py)
 
@@ -181,6 +184,11 @@ class Repository:
 
     undo = Delegated("_undo", UndoStore.undo)
     redo = Delegated("_undo", UndoStore.redo)
+
+    team_currency = Delegated("_team", TeamSettings.team_currency)
+    set_team_currency = Delegated("_team", TeamSettings.set_team_currency)
+    phone_region = Delegated("_team", TeamSettings.phone_region)
+    set_phone_region = Delegated("_team", TeamSettings.set_phone_region)
 
     # ------------------------------------------------------------- start-up
 
@@ -264,7 +272,8 @@ class Repository:
     ) -> Iterator[Lead]:
         """Every lead (optionally of one stage, source and owner) in id order,
         fetched in batches so an export of a million leads runs in bounded
-        memory; with `custom`, each carries its custom fields, tags and BANT."""
+        memory; with `custom`, each carries its custom fields, tags, BANT and
+        secondary contacts."""
         last_id = 0
         filters = {"stage": stage.value if stage else None, "source": source, "owner": owner}
         where = "".join(f" AND {column} = ?" for column, value in filters.items() if value)
@@ -279,13 +288,15 @@ class Repository:
                 extra = custom_by_lead(*span) if custom and span else {}
                 tags = tags_by_lead(*span) if custom and span else {}
                 bant = bant_by_lead(*span) if custom and span else {}
+                contacts = contacts_by_lead(*span) if custom and span else {}
             for row in rows:
                 lead = lead_from_row(row)
-                if lead.id in extra or lead.id in tags or lead.id in bant:
+                if lead.id in extra or lead.id in tags or lead.id in bant or lead.id in contacts:
                     update = {
                         "custom": extra.get(lead.id, {}),
                         "tags": tags.get(lead.id, []),
                         "bant": bant.get(lead.id, {}),
+                        "contacts": contacts.get(lead.id, []),
                     }
                     lead = lead.model_copy(update=update)
                 yield lead
@@ -345,18 +356,24 @@ class Repository:
             return bool(db.execute("SELECT EXISTS (SELECT 1 FROM leads)").fetchone()[0])
 
     def search(self, text: str, *, limit: int = 50) -> list[Lead]:
-        """Leads whose name, company, email, phone or notes have words that
-        start with every word typed, best match first (FTS5 rank) among the
-        newest RANK_WITHIN matches."""
+        """Leads whose name, company, email, phone or notes, or one of whose
+        secondary contacts, have words that start with every word typed,
+        best match first (FTS5 rank) among the newest RANK_WITHIN matches."""
         query = fts_query(text)
         if query is None:
             return []
+        within = max(RANK_WITHIN, limit)
         with self._connection() as db:
             rows = db.execute(
-                f"{LEAD_SELECT} JOIN (SELECT hit, rank FROM (SELECT rowid AS hit, rank"
-                " FROM leads_fts WHERE leads_fts MATCH ? ORDER BY rowid DESC LIMIT ?)"
-                " ORDER BY rank LIMIT ?) ON hit = id ORDER BY rank",
-                [query, max(RANK_WITHIN, limit), limit],
+                f"{LEAD_SELECT} JOIN (SELECT hit, min(rank) AS rank FROM ("
+                " SELECT hit, rank FROM (SELECT rowid AS hit, rank FROM leads_fts"
+                "  WHERE leads_fts MATCH :q ORDER BY rowid DESC LIMIT :within)"
+                " UNION ALL"
+                " SELECT c.lead_id, f.rank FROM (SELECT rowid AS cid, rank FROM contacts_fts"
+                "  WHERE contacts_fts MATCH :q ORDER BY rowid DESC LIMIT :within) AS f"
+                "  JOIN contacts c ON c.id = f.cid"
+                ") GROUP BY hit ORDER BY rank LIMIT :limit) ON hit = id ORDER BY rank",
+                {"q": query, "within": within, "limit": limit},
             ).fetchall()
         return [lead_from_row(row) for row in rows]
 
@@ -410,19 +427,21 @@ class Repository:
             "updated_at": now,
             "stage_entered_at": now,
             "follow_up_at": to_iso(follow_up_at) if follow_up_at else None,
-            "phone_key": phone_key(draft.phone),
             "person_key": person_key(draft.name, draft.company),
             "expected_close": draft.expected_close.isoformat() if draft.expected_close else None,
             "lifecycle": pipeline.implied_lifecycle(
                 Lifecycle.PROSPECT, Stage.NEW, has_contact=bool(draft.email or draft.phone)
             ).value,
         }
-        columns = ", ".join(row)
         with self._transaction() as db:
-            cursor = db.execute(
+            # Above every id ever used: a merged-away lead's is never reused.
+            row["id"] = db.execute(schema.NEXT_LEAD_ID).fetchone()[0]
+            row["phone_key"] = phone_key_in(db, draft.phone)
+            columns = ", ".join(row)
+            db.execute(
                 f"INSERT INTO leads ({columns}) VALUES ({', '.join(':' + c for c in row)})", row
             )
-            lead_id = int(cursor.lastrowid or 0)
+            lead_id = int(row["id"])
             db.conn.executemany(
                 "INSERT OR IGNORE INTO tags (lead_id, tag) VALUES (?, ?)",
                 [(lead_id, clean_line(tag).lower()) for tag in tags if clean_line(tag)],

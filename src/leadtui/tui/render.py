@@ -134,7 +134,7 @@ def lead_fields(lead: Lead, now: datetime | None = None) -> tuple[Content, Conte
             ("Stage", lead.stage.label),
             ("Temp", lead.temperature.value),
             ("Score", str(lead.score)),
-            ("Value", format_money(lead.value_cents)),
+            ("Value", lead.money()),
             ("Created", f"{lead.created_at:%Y-%m-%d %H:%M}"),
             ("Follow", _follow_up_label(lead, now)),
             ("Close", f"{lead.expected_close:%d %b %Y}" if lead.expected_close else None),

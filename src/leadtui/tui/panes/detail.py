@@ -24,6 +24,7 @@ class DetailPane(VerticalScroll):
         with Horizontal(id="lead-fields"):
             yield Static(id="lead-who", markup=False)
             yield Static(id="lead-standing", markup=False)
+        yield Static(id="lead-contacts", markup=False)
         yield Static(id="lead-qualification", markup=False)
         yield Static(id="lead-notes", markup=False)
         yield Static(id="lead-custom", markup=False)
@@ -102,6 +103,7 @@ class DetailPane(VerticalScroll):
         history.clear()
         for selector in (
             "#lead-fields",
+            "#lead-contacts",
             "#lead-qualification",
             "#lead-notes",
             "#lead-custom",
@@ -126,6 +128,10 @@ class DetailPane(VerticalScroll):
         self.query_one("#lead-who", Static).update(who)
         self.query_one("#lead-standing", Static).update(standing)
         self.query_one("#lead-qualification", Static).update(render.qualification_block(lead))
+        # The emails and phones a merge kept besides the lead's own.
+        contacts = self.query_one("#lead-contacts", Static)
+        contacts.update("Also    " + " · ".join(contact.text() for contact in lead.contacts))
+        contacts.display = bool(lead.contacts)
         notes = self.query_one("#lead-notes", Static)
         notes.update(lead.notes)
         notes.display = bool(lead.notes)

@@ -27,6 +27,7 @@ from leadtui.domain.kpi_format import (
     headline_rows,
     lost_reason_lines,
     money,
+    other_currency_lines,
     percent,
 )
 from leadtui.domain.kpis import (
@@ -98,6 +99,8 @@ def headline_content(
     now: NowFigures | None,
 ) -> Content:
     parts: Parts = [("Headline", "bold underline")]
+    if core is not None:
+        parts.append((f"  money in {core.outcomes.currency}", "dim"))
     if previous is not None:
         parts.append(("  arrows: against the previous window of the same length", "dim"))
     parts.append("\n")
@@ -112,6 +115,9 @@ def headline_content(
             f"{'Open pipeline':<16}{money(money_now.pipeline_cents):>14}",
             f"  weighted {money(money_now.weighted_cents)}",
         ]
+        # Other currencies' money, listed apart: never added to the above.
+        others = other_currency_lines(core.outcomes, money_now) if core else []
+        parts += [part for line in others for part in ("\n", (line, "dim"))]
     return Content.assemble(*parts).rstrip()
 
 

@@ -1,0 +1,134 @@
+"""KPI money per currency: the team's figures never add another currency's
+amounts. Pure.
+
+The figures are computed over every lead (the rollups know no currency);
+the repository then reads, through an index, the few leads valued in
+another currency than the team's, and these functions take their money out
+of the team's figures and list it per currency instead. Counts (leads, won,
+lost, the win rate) still count every lead: a deal won in yen is a deal won.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+from leadtui.domain.kpis import CurrencyMoney, LostReason, Money, Outcomes, SourceRow
+from leadtui.domain.models import Source, Stage
+from leadtui.domain.pipeline import WIN_PROBABILITY
+
+
+@dataclass(frozen=True)
+class ForeignClosed:
+    """A lead of the closed cohort valued in another currency."""
+
+    currency: str
+    source: Source
+    won: bool
+    reason: str  # the lost reason ("" for none); unused when won
+    value_cents: int
+
+
+@dataclass(frozen=True)
+class ForeignOpen:
+    """Open leads of one stage valued in one other currency."""
+
+    currency: str
+    stage: Stage
+    leads: int
+    value_cents: int
+
+
+def team_outcomes(outcomes: Outcomes, foreign: Iterable[ForeignClosed], currency: str) -> Outcomes:
+    rows = list(foreign)
+    per: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    lost_value: dict[str, int] = defaultdict(int)
+    for row in rows:
+        figures = per[row.currency]
+        if row.won:
+            figures[0] += 1
+            figures[1] += row.value_cents
+        else:
+            figures[2] += 1
+            figures[3] += row.value_cents
+            lost_value[row.reason or "(none)"] += row.value_cents
+    won_elsewhere = sum(figures[0] for figures in per.values())
+    return replace(
+        outcomes,
+        revenue_cents=outcomes.revenue_cents - sum(f[1] for f in per.values()),
+        won_elsewhere=won_elsewhere,
+        lost_reasons=tuple(
+            LostReason(r.reason, r.count, r.value_cents - lost_value.get(r.reason, 0))
+            for r in outcomes.lost_reasons
+        ),
+        currency=currency,
+        other_currencies=tuple(
+            CurrencyMoney(code, won=f[0], revenue_cents=f[1], lost=f[2], lost_value_cents=f[3])
+            for code, f in sorted(per.items())
+        ),
+    )
+
+
+def team_sources(rows: list[SourceRow], foreign: Iterable[ForeignClosed]) -> list[SourceRow]:
+    """Each source's revenue in the team's currency alone."""
+    taken: dict[Source, list[int]] = defaultdict(lambda: [0, 0])
+    for row in foreign:
+        if row.won:
+            taken[row.source][0] += 1
+            taken[row.source][1] += row.value_cents
+    return [
+        replace(
+            row,
+            won_elsewhere=taken[row.source][0],
+            revenue_cents=row.revenue_cents - taken[row.source][1],
+        )
+        if row.source in taken
+        else row
+        for row in rows
+    ]
+
+
+def team_money(money: Money, foreign: Iterable[ForeignOpen], currency: str) -> Money:
+    per: dict[str, list[float]] = defaultdict(lambda: [0, 0, 0.0])
+    for row in foreign:
+        figures = per[row.currency]
+        figures[0] += row.leads
+        figures[1] += row.value_cents
+        figures[2] += row.value_cents * WIN_PROBABILITY[row.stage]
+    others = tuple(
+        CurrencyMoney(code, open_leads=int(f[0]), pipeline_cents=int(f[1]),
+                      weighted_cents=round(f[2]))
+        for code, f in sorted(per.items())
+    )  # fmt: skip
+    return replace(
+        money,
+        pipeline_cents=money.pipeline_cents - sum(other.pipeline_cents for other in others),
+        weighted_cents=round(money.weighted_cents - sum(f[2] for f in per.values())),
+        currency=currency,
+        other_currencies=others,
+    )
+
+
+def by_currency(outcomes: Outcomes, money: Money) -> list[CurrencyMoney]:
+    """Every currency's money, the team's first: what the KPI JSON lists."""
+    team = CurrencyMoney(
+        outcomes.currency,
+        won=outcomes.won - outcomes.won_elsewhere,
+        revenue_cents=outcomes.revenue_cents,
+        lost=outcomes.lost - sum(other.lost for other in outcomes.other_currencies),
+        lost_value_cents=sum(reason.value_cents for reason in outcomes.lost_reasons),
+        open_leads=money.open_leads - sum(other.open_leads for other in money.other_currencies),
+        pipeline_cents=money.pipeline_cents,
+        weighted_cents=money.weighted_cents,
+    )
+    others: dict[str, CurrencyMoney] = {}
+    for closed in outcomes.other_currencies:
+        others[closed.currency] = closed
+    for open_ in money.other_currencies:
+        found = others.get(open_.currency, CurrencyMoney(open_.currency))
+        others[open_.currency] = replace(
+            found,
+            open_leads=open_.open_leads,
+            pipeline_cents=open_.pipeline_cents,
+            weighted_cents=open_.weighted_cents,
+        )
+    return [team, *(others[code] for code in sorted(others))]

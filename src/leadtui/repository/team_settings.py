@@ -1,0 +1,82 @@
+"""The team's currency and phone region, stored in `settings` (the
+Repository's piece for them; see repository/core.py).
+
+The currency is the one a lead's value is in when it names none (NULL in
+`leads.currency`): what the KPIs' money figures are in, and what a lead
+read from the file says (LEAD_SELECT resolves it). The region is how a
+national phone number is read (`020 7946 0001` in GB) for the duplicate
+checks: changing it recomputes every lead's phone key in one transaction.
+"""
+
+import sqlite_utils
+
+from leadtui.domain.currency import DEFAULT_CURRENCY, check_currency
+from leadtui.domain.dedupe import check_region, phone_key
+from leadtui.repository.core import Writes
+from leadtui.repository.scores import read_setting, write_setting
+
+CURRENCY_KEY = "currency"
+REGION_KEY = "phone_region"
+# A lead's currency as read: its own, else the team's, else the default.
+# (A constant subquery: SQLite evaluates it once per statement.)
+CURRENCY_SQL = (
+    f"coalesce(currency, (SELECT value FROM settings WHERE key = '{CURRENCY_KEY}'),"
+    f" '{DEFAULT_CURRENCY}')"
+)
+
+
+def team_currency_of(db: sqlite_utils.Database) -> str:
+    return read_setting(db, CURRENCY_KEY) or DEFAULT_CURRENCY
+
+
+def region_of(db: sqlite_utils.Database) -> str | None:
+    return read_setting(db, REGION_KEY)
+
+
+def phone_key_in(db: sqlite_utils.Database, phone: str | None) -> str | None:
+    """The phone's dedupe key, national numbers read in the team's region."""
+    return phone_key(phone, region_of(db)) if phone else None
+
+
+class TeamSettings:
+    def __init__(self, repo: Writes) -> None:
+        self.repo = repo
+
+    def team_currency(self) -> str:
+        with self.repo._connection() as db:
+            return team_currency_of(db)
+
+    def set_team_currency(self, text: str) -> str:
+        """Set the team's currency (ISO 4217, or a symbol: "€"); the leads
+        that name none are in it from now on. Returns the code."""
+        code = check_currency(text)
+        with self.repo._transaction() as db:
+            write_setting(db, CURRENCY_KEY, code)
+        return code
+
+    def phone_region(self) -> str | None:
+        with self.repo._connection() as db:
+            return region_of(db)
+
+    def set_phone_region(self, text: str) -> tuple[str, int]:
+        """Set the region national phone numbers are read in ("GB"), and
+        recompute every lead's and contact's phone key with it. Returns the
+        region and how many keys changed."""
+        region = check_region(text)
+        changed = 0
+        with self.repo._transaction() as db:
+            write_setting(db, REGION_KEY, region)
+            for sql, update in (
+                ("SELECT id, phone, phone_key FROM leads WHERE phone IS NOT NULL",
+                 "UPDATE leads SET phone_key = ? WHERE id = ?"),
+                ("SELECT id, value, key FROM contacts WHERE kind = 'phone'",
+                 "UPDATE OR IGNORE contacts SET key = coalesce(?, key) WHERE id = ?"),
+            ):  # fmt: skip
+                updates = [
+                    (new, row_id)
+                    for row_id, phone, old in db.execute(sql).fetchall()
+                    if (new := phone_key(phone, region)) != old
+                ]
+                db.conn.executemany(update, updates)
+                changed += len(updates)
+        return region, changed
