@@ -10,6 +10,7 @@ import pytest
 from leadtui import resources
 from leadtui.demo import build_sample_database
 from leadtui.repository import Repository, open_repository
+from tests.notifications import record_notifications
 
 # Frozen "now" for everything that shows ages or timestamps (snapshots).
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
@@ -30,6 +31,12 @@ def isolated_user_dirs(
     monkeypatch.delenv("LEADTUI_DB", raising=False)
     monkeypatch.delenv("LEADTUI_RULES", raising=False)
     yield home
+
+
+@pytest.fixture(autouse=True)
+def recorded_notifications(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every app's notifications, for `tests.notifications.notes(app)`."""
+    record_notifications(monkeypatch)
 
 
 @pytest.fixture

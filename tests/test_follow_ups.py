@@ -14,6 +14,7 @@ from leadtui.tui.app import LeadApp
 from leadtui.tui.dialogs.follow_up import FollowUpScreen
 from leadtui.tui.panes.inbox import InboxPane
 from tests.conftest import query_plan
+from tests.notifications import notes
 from tests.tui_helpers import SIZE, inbox_names, main_screen, settle, wait_until
 
 END_OF_TODAY = datetime(2026, 11, 21, tzinfo=UTC)  # NOW is 2026-11-20 12:00
@@ -146,6 +147,8 @@ async def test_a_follow_up_in_the_past_is_allowed_but_flagged(repo: Repository) 
         await pilot.press("f")
         await wait_until(pilot, lambda: isinstance(app.screen, FollowUpScreen))
         await pilot.press(*"2026-11-02", "enter")
-        await wait_until(pilot, lambda: repo.get_lead(lead_id).follow_up_at == day(-18))
-        said = [n.message for n in app._notifications]
-        assert f"#{lead_id} Ann: follow up Mon 02 Nov (in the past)" in said
+        # The notification comes once the UI thread has taken the saved lead,
+        # a moment after the commit is visible: await it, not the commit.
+        said = f"#{lead_id} Ann: follow up Mon 02 Nov (in the past)"
+        await wait_until(pilot, lambda: said in [n.message for n in notes(app)])
+        assert repo.get_lead(lead_id).follow_up_at == day(-18)

@@ -17,6 +17,7 @@ from leadtui.domain.search import fts_query
 from leadtui.repository import open_repository
 from leadtui.tui.app import LeadApp
 from tests.conftest import frozen_clock
+from tests.notifications import notes
 from tests.tui_helpers import SIZE, column, inbox_names, main_screen, settle
 
 SNIPPETS = [
@@ -102,12 +103,13 @@ async def _visit_every_view(path: Path, name: str, company: str, owner: str) -> 
         assert shown_name in str(app.screen.query_one(".dialog-title", Static).render())
         await pilot.press(*"gone", "enter")
         await settle(pilot)
-        notes = [n.message for n in app._notifications]
-        assert f"#{lead_id} {shown_name} → Lost" in notes  # notification, literally
+        said = [(n.message, n.markup) for n in notes(app)]
+        assert (f"#{lead_id} {shown_name} → Lost", False) in said  # notification, literally
         assert repo.get_lead(lead_id).stage is Stage.LOST
         await pilot.press("u")  # the undo's notification names the lead
         await settle(pilot)
-        assert f"Undid: Lose #{lead_id} {shown_name}" in [n.message for n in app._notifications]
+        said = [(n.message, n.markup) for n in notes(app)]
+        assert (f"Undid: Lose #{lead_id} {shown_name}", False) in said
         await pilot.press("1")
         await settle(pilot)
         words = fts_query(shown_name)

@@ -12,6 +12,7 @@ from leadtui.tui.dialogs.entry import EntryScreen
 from leadtui.tui.dialogs.log_touch import LogTouchScreen
 from leadtui.tui.panes.detail import DetailPane
 from tests.conftest import query_plan
+from tests.notifications import notes
 from tests.tui_helpers import SIZE, main_screen, settle, wait_until
 
 
@@ -32,9 +33,7 @@ async def test_brackets_step_through_the_inbox_without_going_back(repo: Reposito
         await pilot.press("]")
         await wait_until(pilot, lambda: "Ann" in shown_name(app))
         await pilot.press("]")  # the end of the list: stays, and says so
-        await wait_until(
-            pilot, lambda: any("No more leads" in n.message for n in app._notifications)
-        )
+        await wait_until(pilot, lambda: any("No more leads" in n.message for n in notes(app)))
         assert main_screen(app).active_tab == "lead" and "Ann" in shown_name(app)
         await pilot.press("[")
         await wait_until(pilot, lambda: "Bob" in shown_name(app))

@@ -18,6 +18,7 @@ from leadtui.tui.panes.board import BoardPane
 from leadtui.tui.panes.detail import DetailPane
 from leadtui.tui.panes.inbox import PAGE_SIZE, InboxPane
 from tests.conftest import frozen_clock
+from tests.notifications import notes
 from tests.tui_helpers import (
     SIZE,
     column,
@@ -244,7 +245,7 @@ async def test_n_validates_inline_then_saves_and_shows_the_lead(repo: Repository
         )
         await pilot.press("1")
         assert inbox_names(app) == ["Jane Doe"]
-        assert any(n.message == "Added #1 Jane Doe" for n in app._notifications)
+        assert any(n.message == "Added #1 Jane Doe" for n in notes(app))
 
 
 async def test_a_quick_added_lead_is_selected_in_the_inbox(sample_repo: Repository) -> None:
@@ -350,7 +351,7 @@ async def test_a_move_refused_by_the_rules_is_a_notification(sample_repo: Reposi
         assert lead_id is not None
         await pilot.press("a")
         await settle(pilot)
-        messages = [n.message for n in app._notifications]
+        messages = [n.message for n in notes(app)]
         assert "cannot advance a won lead; reopen it first" in messages
         assert app.is_running
         assert sample_repo.get_lead(lead_id).stage is Stage.WON
@@ -435,7 +436,7 @@ async def test_a_lead_a_teammate_just_moved_is_not_moved_again(
         await pilot.press("a")
         await settle(pilot)
         assert sample_repo.get_lead(lead_id).stage is Stage.CONTACTED  # not Engaged
-        messages = [n.message for n in app._notifications]
+        messages = [n.message for n in notes(app)]
         assert any("was moved to Contacted by maria" in m for m in messages), messages
         assert sample_repo.get_lead(lead_id).name not in inbox_names(app)  # reloaded
 
@@ -501,7 +502,7 @@ async def test_two_apps_on_one_file_see_each_other_and_never_overwrite(
             await maria_pilot.press(*"no budget", "enter")
             await settle(maria_pilot)
             assert sample_repo.get_lead(lead_id).stage is Stage.WON  # Anna's win stands
-            messages = [n.message for n in maria._notifications]
+            messages = [n.message for n in notes(maria)]
             assert f"#{lead_id} {name} was moved to Won by tester 0s ago; nothing changed" in (
                 messages
             )

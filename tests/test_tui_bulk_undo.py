@@ -13,6 +13,7 @@ from leadtui.tui.dialogs.classify import ConfirmScreen
 from leadtui.tui.dialogs.lose import LoseReasonScreen
 from leadtui.tui.main_screen import MainScreen
 from leadtui.tui.panes.inbox import InboxPane
+from tests.notifications import notes
 from tests.tui_helpers import SIZE, column, inbox_names, main_screen, run_palette, settle
 
 
@@ -90,7 +91,7 @@ async def test_escape_unmarks_and_a_refused_bulk_move_keeps_the_marks(repo: Repo
         await settle(pilot)
         assert [repo.get_lead(i).stage for i in ids] == [Stage.CONTACTED, Stage.NEW]
         assert "2 marked" in app.sub_title
-        assert any("was moved to Contacted by maria" in n.message for n in app._notifications)
+        assert any("was moved to Contacted by maria" in n.message for n in notes(app))
 
 
 async def test_u_with_nothing_to_undo_says_so(repo: Repository) -> None:
@@ -100,12 +101,12 @@ async def test_u_with_nothing_to_undo_says_so(repo: Repository) -> None:
         await settle(pilot)
         await pilot.press("u")
         await settle(pilot)
-        assert [n.message for n in app._notifications][-1] == "nothing to undo"
+        assert [n.message for n in notes(app)][-1] == "nothing to undo"
         await pilot.press("a")
         await settle(pilot)
         await pilot.press("u")
         await settle(pilot)
-        assert [n.message for n in app._notifications][-1] == "Undid: Advance #1 Lead 1"
+        assert [n.message for n in notes(app)][-1] == "Undid: Advance #1 Lead 1"
         assert main_screen(app).selected_stage() is Stage.NEW
 
 
@@ -175,7 +176,7 @@ async def test_V_stops_at_the_bulk_limit_and_says_so(
         await pilot.press("V")
         await settle(pilot)
         assert "110 marked" in app.sub_title
-        said = [n.message for n in app._notifications]
+        said = [n.message for n in notes(app)]
         assert any("Marked the first 110 of 130 in New" in message for message in said)
 
 
