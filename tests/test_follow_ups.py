@@ -4,6 +4,7 @@ index), the journal, the CLI and the f / z / d keys at 80x24."""
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from textual.widgets import Input, Static
 
@@ -139,6 +140,7 @@ async def test_the_due_list_shows_the_week_ahead_after_what_is_late(repo: Reposi
         ]  # fmt: skip
 
 
+@pytest.mark.slow
 async def test_a_follow_up_in_the_past_is_allowed_but_flagged(repo: Repository) -> None:
     lead_id = repo.add_lead(build_draft(name="Ann"))
     app = LeadApp(repo)

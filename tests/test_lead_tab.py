@@ -3,6 +3,7 @@ a history line shows it whole, and edits appear in the history."""
 
 from datetime import timedelta
 
+import pytest
 from textual.widgets import DataTable, Static
 
 from leadtui.domain.models import ActivityKind, build_draft
@@ -75,6 +76,7 @@ async def test_enter_on_a_history_line_shows_it_whole(repo: Repository) -> None:
         await wait_until(pilot, lambda: not isinstance(app.screen, EntryScreen))
 
 
+@pytest.mark.slow
 async def test_a_touch_logged_with_a_body_shows_it_in_full(repo: Repository) -> None:
     lead_id = repo.add_lead(build_draft(name="Ann"))
     app = LeadApp(repo)
@@ -100,6 +102,7 @@ async def test_a_touch_logged_with_a_body_shows_it_in_full(repo: Repository) -> 
         assert shown == f"Sent the proposal\n\n{body}"
 
 
+@pytest.mark.slow
 async def test_a_long_history_loads_a_page_at_a_time(repo: Repository) -> None:
     lead_id = repo.add_lead(build_draft(name="Ann"))
     start = repo.clock() - timedelta(days=500)

@@ -99,6 +99,7 @@ def test_snapshot_hostile_text(snap_compare: SnapCompare, tmp_path: Path) -> Non
     assert snap_compare(LeadApp(repo), terminal_size=SIZE, run_before=keys_then_settle())
 
 
+@pytest.mark.slow
 def test_snapshot_lead_tab_wide(snap_compare: SnapCompare, sample_repo: Repository) -> None:
     """The Lead tab at 160x50: every block side by side or in full."""
     assert snap_compare(

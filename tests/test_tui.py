@@ -57,6 +57,7 @@ async def test_an_empty_database_shows_how_to_start(repo: Repository) -> None:
         assert hint.display and str(hint.render()) == "No leads yet: press n to add a lead."
 
 
+@pytest.mark.slow
 async def test_number_keys_and_mouse_switch_tabs(sample_repo: Repository) -> None:
     app = LeadApp(sample_repo)
     async with app.run_test(size=SIZE) as pilot:
@@ -94,6 +95,7 @@ async def test_pressing_a_twice_fast_advances_two_different_leads(sample_repo: R
         assert stages[first] is Stage.CONTACTED and stages[second] is Stage.CONTACTED
 
 
+@pytest.mark.slow
 async def test_x_asks_for_a_required_reason(sample_repo: Repository) -> None:
     app = LeadApp(sample_repo)
     async with app.run_test(size=SIZE) as pilot:
@@ -220,6 +222,7 @@ async def test_lead_keys_do_nothing_on_the_kpi_tab(sample_repo: Repository) -> N
         assert sample_repo.stage_totals()[Stage.NEW][0] == 9
 
 
+@pytest.mark.slow
 async def test_n_validates_inline_then_saves_and_shows_the_lead(repo: Repository) -> None:
     app = LeadApp(repo)
     async with app.run_test(size=SIZE) as pilot:
@@ -248,6 +251,7 @@ async def test_n_validates_inline_then_saves_and_shows_the_lead(repo: Repository
         assert any(n.message == "Added #1 Jane Doe" for n in notes(app))
 
 
+@pytest.mark.slow
 async def test_a_quick_added_lead_is_selected_in_the_inbox(sample_repo: Repository) -> None:
     app = LeadApp(sample_repo)
     async with app.run_test(size=SIZE) as pilot:
@@ -406,6 +410,7 @@ async def test_another_process_change_shows_up_and_the_cursor_stays_on_its_lead(
         assert main_screen(app).query_one(InboxPane).table.cursor_row == 3  # was 2
 
 
+@pytest.mark.slow
 async def test_live_refresh_never_touches_an_open_form(sample_repo: Repository) -> None:
     app = LeadApp(sample_repo)
     teammate = open_repository(sample_repo.path, actor="maria", clock=frozen_clock)
@@ -471,6 +476,7 @@ async def _select_card(pilot: Pilot[None], app: LeadApp, stage: str, lead_id: in
     await pilot.pause()
 
 
+@pytest.mark.slow
 async def test_two_apps_on_one_file_see_each_other_and_never_overwrite(
     sample_repo: Repository, monkeypatch: pytest.MonkeyPatch
 ) -> None:

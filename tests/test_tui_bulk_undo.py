@@ -136,6 +136,7 @@ def test_every_palette_action_is_an_action_of_the_main_screen() -> None:
         assert callable(getattr(MainScreen, f"action_{action}", None)), title
 
 
+@pytest.mark.slow
 async def test_the_palette_advances_undoes_and_folds(repo: Repository) -> None:
     [lead_id] = _leads(repo, 1)
     app = LeadApp(repo)
@@ -148,6 +149,7 @@ async def test_the_palette_advances_undoes_and_folds(repo: Repository) -> None:
         assert not column(app, "lost").display
 
 
+@pytest.mark.slow
 async def test_V_marks_the_whole_inbox_not_just_its_loaded_page(repo: Repository) -> None:
     ids = _leads(repo, 130)  # the inbox loads 100 at first
     app = LeadApp(repo)
@@ -180,6 +182,7 @@ async def test_V_stops_at_the_bulk_limit_and_says_so(
         assert any("Marked the first 110 of 130 in New" in message for message in said)
 
 
+@pytest.mark.slow
 async def test_V_on_the_board_marks_the_column_beyond_its_window(repo: Repository) -> None:
     _leads(repo, 60)  # a board column loads 50 at first
     app = LeadApp(repo)
