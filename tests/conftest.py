@@ -7,11 +7,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from leadtui import resources
 from leadtui.demo import build_sample_database
 from leadtui.repository import Repository, open_repository
 from tests.notifications import record_notifications
+
+# Hypothesis's per-example deadline measures wall time, which on a shared
+# 2-core machine says more about the neighbours' load than about the code.
+settings.register_profile("shared-machine", deadline=None)
+settings.load_profile("shared-machine")
 
 # Frozen "now" for everything that shows ages or timestamps (snapshots).
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
