@@ -69,8 +69,12 @@ CLASSIFY_TOP_LEAD = (
         pytest.param(("e",), id="edit_form"),
         # Two cards marked for a bulk move under a filter (its line on top),
         # then the one confirmation with the count.
-        pytest.param(("2", "exclamation_mark", "space", "space"), id="board_marked_filtered"),
-        pytest.param(("2", "space", "space", "a"), id="bulk_confirm"),
+        pytest.param(
+            ("2", "exclamation_mark", "space", "space"),
+            id="board_marked_filtered",
+            marks=pytest.mark.slow,
+        ),
+        pytest.param(("2", "space", "space", "a"), id="bulk_confirm", marks=pytest.mark.slow),
         # Sorted by age (Age▲), and the s prompt.
         pytest.param(("o", "o", "o"), id="inbox_by_age"),
         pytest.param(("s",), id="snooze_prompt"),

@@ -180,6 +180,7 @@ async def test_board_headers_show_true_counts_and_values(sample_repo: Repository
         assert len(column(app, "won").leads) == 4
 
 
+@pytest.mark.slow
 async def test_enter_opens_the_lead_with_its_history(sample_repo: Repository) -> None:
     app = LeadApp(sample_repo)
     async with app.run_test(size=SIZE) as pilot:

@@ -91,6 +91,7 @@ async def test_ctrl_o_opens_the_duplicate_and_hostile_text_stays_literal(
         assert repo.count_leads() == 1 and app.is_running
 
 
+@pytest.mark.slow
 async def test_bad_parts_are_shown_inline_and_nothing_is_saved(repo: Repository) -> None:
     app = LeadApp(repo)
     async with app.run_test(size=SIZE) as pilot:
