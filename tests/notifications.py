@@ -12,12 +12,13 @@ from weakref import WeakKeyDictionary
 
 import pytest
 from textual.app import App
+from textual.notifications import SeverityLevel
 
 
 @dataclass(frozen=True)
 class Note:
     message: str
-    severity: str
+    severity: SeverityLevel
     markup: bool  # False: the message is shown as plain text, never parsed
 
 
@@ -32,12 +33,12 @@ def record_notifications(monkeypatch: pytest.MonkeyPatch) -> None:
         self: App[Any],
         message: str,
         *,
-        severity: Any = "information",
+        severity: SeverityLevel = "information",
         markup: bool = True,
         **options: Any,
     ) -> None:
         # App.notify is thread-safe; a list append is too.
-        _RECORDED.setdefault(self, []).append(Note(message, str(severity), markup))
+        _RECORDED.setdefault(self, []).append(Note(message, severity, markup))
         original(self, message, severity=severity, markup=markup, **options)
 
     monkeypatch.setattr(App, "notify", notify)
