@@ -1,15 +1,23 @@
 """Shared fixtures: isolated user dirs, frozen time, seeded databases."""
 
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from leadtui import resources
 from leadtui.demo import build_sample_database
 from leadtui.repository import Repository, open_repository
+from tests.notifications import record_notifications
+
+# Hypothesis's per-example deadline measures wall time, which on a shared
+# 2-core machine says more about the neighbours' load than about the code.
+settings.register_profile("shared-machine", deadline=None)
+settings.load_profile("shared-machine")
 
 # Frozen "now" for everything that shows ages or timestamps (snapshots).
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
@@ -25,11 +33,21 @@ def isolated_user_dirs(
 ) -> Iterator[Path]:
     """No test may read or write the real user's data dir or database."""
     home = tmp_path_factory.mktemp("home")
+    _isolate(monkeypatch, home)
+    yield home
+
+
+def _isolate(monkeypatch: pytest.MonkeyPatch, home: Path) -> None:
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     monkeypatch.delenv("LEADTUI_DB", raising=False)
     monkeypatch.delenv("LEADTUI_RULES", raising=False)
-    yield home
+
+
+@pytest.fixture(autouse=True)
+def recorded_notifications(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every app's notifications, for `tests.notifications.notes(app)`."""
+    record_notifications(monkeypatch)
 
 
 @pytest.fixture
@@ -48,11 +66,24 @@ def repo(db_path: Path) -> Repository:
     return open_repository(db_path, actor="tester", clock=frozen_clock)
 
 
+@pytest.fixture(scope="session")
+def sample_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo data set, built once per test process (about 0.3 s, and over
+    a hundred tests use it); each test gets its own copy."""
+    path = tmp_path_factory.mktemp("template") / "sample.db"
+    # Session fixtures run before the per-test isolation: isolate this too.
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        _isolate(monkeypatch, tmp_path_factory.mktemp("template-home"))
+        build_sample_database(path, resources.sample_data_dir(), NOW)
+    assert not Path(f"{path}-wal").exists()  # the whole database is in the one file
+    return path
+
+
 @pytest.fixture
-def sample_repo(tmp_path: Path) -> Repository:
+def sample_repo(tmp_path: Path, sample_template: Path) -> Repository:
     """The demo data set from sample_data/, as of NOW (32 leads, all stages)."""
     path = tmp_path / "sample.db"
-    build_sample_database(path, resources.sample_data_dir(), NOW)
+    shutil.copyfile(sample_template, path)
     return open_repository(path, actor="tester", clock=frozen_clock)
 
 

@@ -102,6 +102,7 @@ async def test_the_inbox_tab_counts_the_untriaged_leads(repo: Repository) -> Non
         await wait_until(pilot, lambda: str(tabs.get_tab("inbox").label) == "1 Due")
 
 
+@pytest.mark.slow
 async def test_shift_f_folds_the_lost_column_and_h_l_skip_it(repo: Repository) -> None:
     lead_id = repo.add_lead(build_draft(name="Ann"))
     repo.lose(lead_id, "No budget")
@@ -133,6 +134,7 @@ def _window(stage_column: board.StageColumn) -> tuple[list[int], bool]:
     return [lead.id for lead in stage_column.leads], stage_column.has_before
 
 
+@pytest.mark.slow
 async def test_a_column_keeps_a_bounded_window_and_g_G_reach_the_true_ends(
     repo: Repository, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -238,6 +238,7 @@ def test_pinning_the_temperature_is_journaled(repo: Repository) -> None:
     ]
 
 
+@pytest.mark.slow
 async def test_the_palette_pins_and_classifies_the_selected_lead(repo: Repository) -> None:
     lead_id = repo.add_lead(build_draft(name="Ann"))
     repo.update_fields(lead_id, {"bant.need": "no: happy with their tool"})

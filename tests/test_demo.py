@@ -1,11 +1,19 @@
 """Demo data: deterministic, internally consistent, never overwrites a file."""
 
+import functools
+import multiprocessing
 import sqlite3
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
 
-from leadtui.demo import build_sample_database, build_synthetic_database, synthetic_batches
+from leadtui.demo import (
+    build_sample_database,
+    build_synthetic_database,
+    synthetic,
+    synthetic_batches,
+)
 from leadtui.domain.errors import DatabaseUnavailable
 from leadtui.domain.models import Stage
 from leadtui.domain.scoring_rules import load_rules
@@ -24,9 +32,18 @@ def _dump(path: Path) -> list[tuple[object, ...]]:
         ]
 
 
-def test_same_seed_gives_the_same_data_and_another_seed_does_not(tmp_path: Path) -> None:
-    # 120,001 leads: three batches, so the multi-process path is exercised too.
-    count = 120_001
+def test_same_seed_gives_the_same_data_and_another_seed_does_not(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Three batches, so the multi-process path is exercised too: with small
+    # batches, not 120,001 leads. Forked workers see the patched size (a
+    # worker that started afresh would not).
+    monkeypatch.setattr(synthetic, "BATCH_SIZE", 500)
+    fork = multiprocessing.get_context("fork")
+    monkeypatch.setattr(
+        synthetic, "ProcessPoolExecutor", functools.partial(ProcessPoolExecutor, mp_context=fork)
+    )
+    count = 1_001
     first, second, third = (tmp_path / n for n in ("a.db", "b.db", "c.db"))
     assert build_synthetic_database(first, count, 7, NOW) == count
     build_synthetic_database(second, count, 7, NOW)

@@ -18,6 +18,7 @@ from leadtui.domain.models import Source, build_draft
 from leadtui.repository import Repository
 from leadtui.tui.app import LeadApp
 from leadtui.tui.dialogs.edit import EditLeadScreen
+from tests.notifications import notes
 from tests.tui_helpers import SIZE, main_screen, settle, wait_until
 
 
@@ -200,7 +201,7 @@ async def test_e_refuses_an_edit_a_teammate_overtook(repo: Repository) -> None:
         app.screen.query_one("#edit-3", Input).value = "Acme Ltd"
         await pilot.press("ctrl+s")
         await wait_until(
-            pilot, lambda: any("maria changed company" in n.message for n in app._notifications)
+            pilot, lambda: any("maria changed company" in n.message for n in notes(app))
         )
         assert repo.get_lead(lead_id).company == "Acme Corp"
 

@@ -10,6 +10,8 @@ import sys
 import threading
 from pathlib import Path
 
+import pytest
+
 from leadtui.domain.errors import IllegalMove
 from leadtui.domain.models import ActivityKind, Stage, build_draft
 from leadtui.repository import Repository, open_repository
@@ -50,6 +52,7 @@ def _writer(path: str, seed: int, operations: int) -> tuple[list[Ack], list[str]
     return acks, errors
 
 
+@pytest.mark.slow
 def test_four_writers_lose_nothing_and_nobody_sees_locked(tmp_path: Path) -> None:
     path = tmp_path / "shared.db"
     repo = open_repository(path)
@@ -108,6 +111,7 @@ while True:
 """
 
 
+@pytest.mark.slow
 def test_a_writer_killed_at_random_moments_leaves_a_sound_file(tmp_path: Path) -> None:
     path = tmp_path / "killed.db"
     open_repository(path)

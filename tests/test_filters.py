@@ -106,6 +106,7 @@ def _filter_bar(app: LeadApp) -> str | None:
     return str(bar.render()) if bar.display else None
 
 
+@pytest.mark.slow
 async def test_ctrl_f_filters_inbox_and_board_and_shows_the_filter(repo: Repository) -> None:
     _board(repo)
     app = LeadApp(repo)

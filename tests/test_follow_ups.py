@@ -4,6 +4,7 @@ index), the journal, the CLI and the f / z / d keys at 80x24."""
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from textual.widgets import Input, Static
 
@@ -14,6 +15,7 @@ from leadtui.tui.app import LeadApp
 from leadtui.tui.dialogs.follow_up import FollowUpScreen
 from leadtui.tui.panes.inbox import InboxPane
 from tests.conftest import query_plan
+from tests.notifications import notes
 from tests.tui_helpers import SIZE, inbox_names, main_screen, settle, wait_until
 
 END_OF_TODAY = datetime(2026, 11, 21, tzinfo=UTC)  # NOW is 2026-11-20 12:00
@@ -138,6 +140,7 @@ async def test_the_due_list_shows_the_week_ahead_after_what_is_late(repo: Reposi
         ]  # fmt: skip
 
 
+@pytest.mark.slow
 async def test_a_follow_up_in_the_past_is_allowed_but_flagged(repo: Repository) -> None:
     lead_id = repo.add_lead(build_draft(name="Ann"))
     app = LeadApp(repo)
@@ -146,6 +149,8 @@ async def test_a_follow_up_in_the_past_is_allowed_but_flagged(repo: Repository) 
         await pilot.press("f")
         await wait_until(pilot, lambda: isinstance(app.screen, FollowUpScreen))
         await pilot.press(*"2026-11-02", "enter")
-        await wait_until(pilot, lambda: repo.get_lead(lead_id).follow_up_at == day(-18))
-        said = [n.message for n in app._notifications]
-        assert f"#{lead_id} Ann: follow up Mon 02 Nov (in the past)" in said
+        # The notification comes once the UI thread has taken the saved lead,
+        # a moment after the commit is visible: await it, not the commit.
+        said = f"#{lead_id} Ann: follow up Mon 02 Nov (in the past)"
+        await wait_until(pilot, lambda: said in [n.message for n in notes(app)])
+        assert repo.get_lead(lead_id).follow_up_at == day(-18)

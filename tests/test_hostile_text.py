@@ -1,12 +1,13 @@
-"""Hostile lead text through every widget that shows it (ARCHITECTURE.md,
-"Hazards": markup and escapes): the app never crashes, shows the text
-literally, fires nothing."""
+"""Hostile lead text (markup, escapes, bidi controls) through every widget
+that shows it: the app never crashes, shows the text literally, fires
+nothing."""
 
 import asyncio
 import tempfile
 from pathlib import Path
 
-from hypothesis import given, settings
+import pytest
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from textual.widgets import DataTable, Input, OptionList, Static
 
@@ -17,6 +18,7 @@ from leadtui.domain.search import fts_query
 from leadtui.repository import open_repository
 from leadtui.tui.app import LeadApp
 from tests.conftest import frozen_clock
+from tests.notifications import notes
 from tests.tui_helpers import SIZE, column, inbox_names, main_screen, settle
 
 SNIPPETS = [
@@ -102,12 +104,13 @@ async def _visit_every_view(path: Path, name: str, company: str, owner: str) -> 
         assert shown_name in str(app.screen.query_one(".dialog-title", Static).render())
         await pilot.press(*"gone", "enter")
         await settle(pilot)
-        notes = [n.message for n in app._notifications]
-        assert f"#{lead_id} {shown_name} → Lost" in notes  # notification, literally
+        said = [(n.message, n.markup) for n in notes(app)]
+        assert (f"#{lead_id} {shown_name} → Lost", False) in said  # notification, literally
         assert repo.get_lead(lead_id).stage is Stage.LOST
         await pilot.press("u")  # the undo's notification names the lead
         await settle(pilot)
-        assert f"Undid: Lose #{lead_id} {shown_name}" in [n.message for n in app._notifications]
+        said = [(n.message, n.markup) for n in notes(app)]
+        assert (f"Undid: Lose #{lead_id} {shown_name}", False) in said
         await pilot.press("1")
         await settle(pilot)
         words = fts_query(shown_name)
@@ -135,7 +138,16 @@ async def _visit_every_view(path: Path, name: str, company: str, owner: str) -> 
 hostile_word = hostile.map(lambda text: "".join(clean_line(text).split())).filter(bool)
 
 
-@settings(max_examples=8, deadline=None)
+@pytest.mark.slow
+# Each example drives the whole app (about 5 s), so: one example that holds
+# every snippet at once, in the name and (reversed) in the company, then a
+# few generated ones for what the list does not foresee.
+@example(
+    name="".join(SNIPPETS),
+    company="".join(reversed(SNIPPETS)),
+    owner="[@click=app.quit]x[/][$accent]$name\x1b[2J[VIP]",
+)
+@settings(max_examples=2, deadline=None)
 @given(name=hostile, company=hostile, owner=hostile_word)
 def test_hostile_text_is_shown_literally_everywhere(name: str, company: str, owner: str) -> None:
     # A fresh directory per example: hypothesis reuses function-scoped

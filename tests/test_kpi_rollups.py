@@ -172,6 +172,7 @@ def assert_same_figures(repo: Repository, now: datetime) -> None:
         assert rollups.health(db, now, money.open_leads) == reference.health(db, now, None)
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(history=steps)
 def test_the_rollups_give_the_reference_figures(history: list[Step]) -> None:

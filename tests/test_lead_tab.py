@@ -3,6 +3,7 @@ a history line shows it whole, and edits appear in the history."""
 
 from datetime import timedelta
 
+import pytest
 from textual.widgets import DataTable, Static
 
 from leadtui.domain.models import ActivityKind, build_draft
@@ -12,6 +13,7 @@ from leadtui.tui.dialogs.entry import EntryScreen
 from leadtui.tui.dialogs.log_touch import LogTouchScreen
 from leadtui.tui.panes.detail import DetailPane
 from tests.conftest import query_plan
+from tests.notifications import notes
 from tests.tui_helpers import SIZE, main_screen, settle, wait_until
 
 
@@ -32,9 +34,7 @@ async def test_brackets_step_through_the_inbox_without_going_back(repo: Reposito
         await pilot.press("]")
         await wait_until(pilot, lambda: "Ann" in shown_name(app))
         await pilot.press("]")  # the end of the list: stays, and says so
-        await wait_until(
-            pilot, lambda: any("No more leads" in n.message for n in app._notifications)
-        )
+        await wait_until(pilot, lambda: any("No more leads" in n.message for n in notes(app)))
         assert main_screen(app).active_tab == "lead" and "Ann" in shown_name(app)
         await pilot.press("[")
         await wait_until(pilot, lambda: "Bob" in shown_name(app))
@@ -76,6 +76,7 @@ async def test_enter_on_a_history_line_shows_it_whole(repo: Repository) -> None:
         await wait_until(pilot, lambda: not isinstance(app.screen, EntryScreen))
 
 
+@pytest.mark.slow
 async def test_a_touch_logged_with_a_body_shows_it_in_full(repo: Repository) -> None:
     lead_id = repo.add_lead(build_draft(name="Ann"))
     app = LeadApp(repo)
@@ -101,6 +102,7 @@ async def test_a_touch_logged_with_a_body_shows_it_in_full(repo: Repository) -> 
         assert shown == f"Sent the proposal\n\n{body}"
 
 
+@pytest.mark.slow
 async def test_a_long_history_loads_a_page_at_a_time(repo: Repository) -> None:
     lead_id = repo.add_lead(build_draft(name="Ann"))
     start = repo.clock() - timedelta(days=500)

@@ -132,6 +132,7 @@ def test_cli_dupes_and_merge(tmp_path: Path) -> None:
     assert result.exit_code == 1 and "not a merge field: colour" in result.output
 
 
+@pytest.mark.slow
 async def test_the_palette_finds_duplicates_and_merges_them(repo: Repository) -> None:
     keep, _ = two_janes(repo)
     app = LeadApp(repo)

@@ -93,8 +93,9 @@ def _open_in_child(path: str) -> int:
     return open_repository(Path(path)).count_leads()
 
 
+@pytest.mark.slow
 def test_ten_processes_starting_at_once_on_a_fresh_file_all_start(db_path: Path) -> None:
-    """Hazard 4: each migration step is applied exactly once."""
+    """Each migration step is applied exactly once."""
     with multiprocessing.get_context("spawn").Pool(10) as pool:
         assert pool.map(_open_in_child, [str(db_path)] * 10) == [0] * 10
     with sqlite3.connect(db_path) as conn:
@@ -178,8 +179,9 @@ def _touch_many(path: str, lead_id: int, times: int) -> None:
         repo.log_touch(lead_id, ActivityKind.NOTE, "parallel")
 
 
+@pytest.mark.slow
 def test_parallel_writers_lose_no_update(db_path: Path) -> None:
-    """Hazard 3: four processes read-modify-write the same row."""
+    """Four processes read-modify-write the same row."""
     lead_id = open_repository(db_path).add_lead(build_draft(name="Shared"))
     with multiprocessing.get_context("spawn").Pool(4) as pool:
         pool.starmap(_touch_many, [(str(db_path), lead_id, 25)] * 4)
@@ -329,6 +331,7 @@ def test_disk_full_during_a_write_rolls_back_and_says_so(
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
+@pytest.mark.slow
 def test_the_wal_stays_bounded_while_a_watcher_is_open(repo: Repository) -> None:
     """Live refresh holds a connection open for the app's lifetime; it must
     never pin the WAL (it holds no read transaction between checks)."""

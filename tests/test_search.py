@@ -4,6 +4,7 @@ merges, bulk loads), a query builder no input can break, and the screen."""
 import re
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -39,6 +40,7 @@ def test_every_word_must_start_a_word_of_some_field(repo: Repository) -> None:
     assert repo.search("zebra") == []
 
 
+@pytest.mark.slow
 def test_the_index_follows_edits_merges_and_imports(repo: Repository, tmp_path: Path) -> None:
     ann = repo.add_lead(build_draft(name="Ann", company="Acme"))
     repo.update_fields(ann, {"company": "Globex"})
@@ -74,6 +76,7 @@ def test_any_text_searches_without_error(repo: Repository, text: str) -> None:
     assert isinstance(repo.search(text), list)
 
 
+@pytest.mark.slow
 async def test_slash_finds_opens_and_steps_through_the_results(repo: Repository) -> None:
     for name in ("Ann Acme", "Bob Acme", "Cy Other"):
         repo.add_lead(build_draft(name=name))

@@ -43,35 +43,45 @@ CLASSIFY_TOP_LEAD = (
 
 
 @pytest.mark.parametrize(
-    ("name", "keys"),
+    "keys",
     [
-        ("inbox", ()),
-        ("pipeline", ("2",)),
-        ("pipeline_moved", ("2", "l", "j", "a")),
-        ("lead", ("2", "l", "l", "enter")),
-        ("kpis", ("4",)),
-        ("quick_add_error", ("n", *"Ann", "tab", *"ann@", "enter")),
-        ("lose_prompt", ("x",)),
-        ("log_touch", ("l", *"Asked for pricing")),
-        ("keys_help", ("question_mark",)),
+        pytest.param((), id="inbox"),
+        pytest.param(("2",), id="pipeline"),
+        pytest.param(("2", "l", "j", "a"), id="pipeline_moved"),
+        pytest.param(("2", "l", "l", "enter"), id="lead"),
+        pytest.param(("4",), id="kpis"),
+        pytest.param(("n", *"Ann", "tab", *"ann@", "enter"), id="quick_add_error"),
+        pytest.param(("x",), id="lose_prompt"),
+        pytest.param(("l", *"Asked for pricing"), id="log_touch"),
+        pytest.param(("question_mark",), id="keys_help"),
         # The one-liner's preview, with a duplicate of a sample lead caught.
-        ("quick_add_line", ("n", *"Sam Osei <samuel.osei@accrahealth.gh> $5k #vip !fri")),
+        pytest.param(
+            ("n", *"Sam Osei <samuel.osei@accrahealth.gh> $5k #vip !fri"),
+            id="quick_add_line",
+            marks=pytest.mark.slow,
+        ),
         # The c form, and the Lead tab after it: SQL, high fit, budget yes
         # with a note, authority no.
-        ("classify", ("c", "s", "down", "h", "down", "y", "down", *"approved Q1", "down", "n")),
-        ("lead_classified", CLASSIFY_TOP_LEAD),
-        ("edit_form", ("e",)),
+        pytest.param(
+            ("c", "s", "down", "h", "down", "y", "down", *"approved Q1", "down", "n"), id="classify"
+        ),
+        pytest.param(CLASSIFY_TOP_LEAD, id="lead_classified", marks=pytest.mark.slow),
+        pytest.param(("e",), id="edit_form"),
         # Two cards marked for a bulk move under a filter (its line on top),
         # then the one confirmation with the count.
-        ("board_marked_filtered", ("2", "exclamation_mark", "space", "space")),
-        ("bulk_confirm", ("2", "space", "space", "a")),
+        pytest.param(
+            ("2", "exclamation_mark", "space", "space"),
+            id="board_marked_filtered",
+            marks=pytest.mark.slow,
+        ),
+        pytest.param(("2", "space", "space", "a"), id="bulk_confirm", marks=pytest.mark.slow),
         # Sorted by age (Age▲), and the s prompt.
-        ("inbox_by_age", ("o", "o", "o")),
-        ("snooze_prompt", ("s",)),
+        pytest.param(("o", "o", "o"), id="inbox_by_age"),
+        pytest.param(("s",), id="snooze_prompt"),
     ],
 )
 def test_snapshot(
-    name: str, keys: tuple[str, ...], snap_compare: SnapCompare, sample_repo: Repository
+    keys: tuple[str, ...], snap_compare: SnapCompare, sample_repo: Repository
 ) -> None:
     assert snap_compare(
         LeadApp(sample_repo), terminal_size=SIZE, run_before=keys_then_settle(*keys)
@@ -93,6 +103,7 @@ def test_snapshot_hostile_text(snap_compare: SnapCompare, tmp_path: Path) -> Non
     assert snap_compare(LeadApp(repo), terminal_size=SIZE, run_before=keys_then_settle())
 
 
+@pytest.mark.slow
 def test_snapshot_lead_tab_wide(snap_compare: SnapCompare, sample_repo: Repository) -> None:
     """The Lead tab at 160x50: every block side by side or in full."""
     assert snap_compare(

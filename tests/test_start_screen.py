@@ -191,6 +191,7 @@ async def test_the_main_screen_takes_over_with_the_same_rows_and_cursor(
         assert main_screen(app).query_one("#inbox-pane") is inbox
 
 
+@pytest.mark.slow
 async def test_keys_typed_while_opening_are_replayed_not_lost(
     sample_repo: Repository, gate: Gate
 ) -> None:

@@ -18,6 +18,7 @@ from leadtui.tui.panes.board import BoardPane
 from leadtui.tui.panes.detail import DetailPane
 from leadtui.tui.panes.inbox import PAGE_SIZE, InboxPane
 from tests.conftest import frozen_clock
+from tests.notifications import notes
 from tests.tui_helpers import (
     SIZE,
     column,
@@ -56,6 +57,7 @@ async def test_an_empty_database_shows_how_to_start(repo: Repository) -> None:
         assert hint.display and str(hint.render()) == "No leads yet: press n to add a lead."
 
 
+@pytest.mark.slow
 async def test_number_keys_and_mouse_switch_tabs(sample_repo: Repository) -> None:
     app = LeadApp(sample_repo)
     async with app.run_test(size=SIZE) as pilot:
@@ -93,6 +95,7 @@ async def test_pressing_a_twice_fast_advances_two_different_leads(sample_repo: R
         assert stages[first] is Stage.CONTACTED and stages[second] is Stage.CONTACTED
 
 
+@pytest.mark.slow
 async def test_x_asks_for_a_required_reason(sample_repo: Repository) -> None:
     app = LeadApp(sample_repo)
     async with app.run_test(size=SIZE) as pilot:
@@ -177,6 +180,7 @@ async def test_board_headers_show_true_counts_and_values(sample_repo: Repository
         assert len(column(app, "won").leads) == 4
 
 
+@pytest.mark.slow
 async def test_enter_opens_the_lead_with_its_history(sample_repo: Repository) -> None:
     app = LeadApp(sample_repo)
     async with app.run_test(size=SIZE) as pilot:
@@ -219,6 +223,7 @@ async def test_lead_keys_do_nothing_on_the_kpi_tab(sample_repo: Repository) -> N
         assert sample_repo.stage_totals()[Stage.NEW][0] == 9
 
 
+@pytest.mark.slow
 async def test_n_validates_inline_then_saves_and_shows_the_lead(repo: Repository) -> None:
     app = LeadApp(repo)
     async with app.run_test(size=SIZE) as pilot:
@@ -244,9 +249,10 @@ async def test_n_validates_inline_then_saves_and_shows_the_lead(repo: Repository
         )
         await pilot.press("1")
         assert inbox_names(app) == ["Jane Doe"]
-        assert any(n.message == "Added #1 Jane Doe" for n in app._notifications)
+        assert any(n.message == "Added #1 Jane Doe" for n in notes(app))
 
 
+@pytest.mark.slow
 async def test_a_quick_added_lead_is_selected_in_the_inbox(sample_repo: Repository) -> None:
     app = LeadApp(sample_repo)
     async with app.run_test(size=SIZE) as pilot:
@@ -350,7 +356,7 @@ async def test_a_move_refused_by_the_rules_is_a_notification(sample_repo: Reposi
         assert lead_id is not None
         await pilot.press("a")
         await settle(pilot)
-        messages = [n.message for n in app._notifications]
+        messages = [n.message for n in notes(app)]
         assert "cannot advance a won lead; reopen it first" in messages
         assert app.is_running
         assert sample_repo.get_lead(lead_id).stage is Stage.WON
@@ -405,6 +411,7 @@ async def test_another_process_change_shows_up_and_the_cursor_stays_on_its_lead(
         assert main_screen(app).query_one(InboxPane).table.cursor_row == 3  # was 2
 
 
+@pytest.mark.slow
 async def test_live_refresh_never_touches_an_open_form(sample_repo: Repository) -> None:
     app = LeadApp(sample_repo)
     teammate = open_repository(sample_repo.path, actor="maria", clock=frozen_clock)
@@ -435,7 +442,7 @@ async def test_a_lead_a_teammate_just_moved_is_not_moved_again(
         await pilot.press("a")
         await settle(pilot)
         assert sample_repo.get_lead(lead_id).stage is Stage.CONTACTED  # not Engaged
-        messages = [n.message for n in app._notifications]
+        messages = [n.message for n in notes(app)]
         assert any("was moved to Contacted by maria" in m for m in messages), messages
         assert sample_repo.get_lead(lead_id).name not in inbox_names(app)  # reloaded
 
@@ -470,6 +477,7 @@ async def _select_card(pilot: Pilot[None], app: LeadApp, stage: str, lead_id: in
     await pilot.pause()
 
 
+@pytest.mark.slow
 async def test_two_apps_on_one_file_see_each_other_and_never_overwrite(
     sample_repo: Repository, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -501,7 +509,7 @@ async def test_two_apps_on_one_file_see_each_other_and_never_overwrite(
             await maria_pilot.press(*"no budget", "enter")
             await settle(maria_pilot)
             assert sample_repo.get_lead(lead_id).stage is Stage.WON  # Anna's win stands
-            messages = [n.message for n in maria._notifications]
+            messages = [n.message for n in notes(maria)]
             assert f"#{lead_id} {name} was moved to Won by tester 0s ago; nothing changed" in (
                 messages
             )

@@ -13,6 +13,7 @@ from leadtui.tui.dialogs.classify import ConfirmScreen
 from leadtui.tui.dialogs.lose import LoseReasonScreen
 from leadtui.tui.main_screen import MainScreen
 from leadtui.tui.panes.inbox import InboxPane
+from tests.notifications import notes
 from tests.tui_helpers import SIZE, column, inbox_names, main_screen, run_palette, settle
 
 
@@ -90,7 +91,7 @@ async def test_escape_unmarks_and_a_refused_bulk_move_keeps_the_marks(repo: Repo
         await settle(pilot)
         assert [repo.get_lead(i).stage for i in ids] == [Stage.CONTACTED, Stage.NEW]
         assert "2 marked" in app.sub_title
-        assert any("was moved to Contacted by maria" in n.message for n in app._notifications)
+        assert any("was moved to Contacted by maria" in n.message for n in notes(app))
 
 
 async def test_u_with_nothing_to_undo_says_so(repo: Repository) -> None:
@@ -100,12 +101,12 @@ async def test_u_with_nothing_to_undo_says_so(repo: Repository) -> None:
         await settle(pilot)
         await pilot.press("u")
         await settle(pilot)
-        assert [n.message for n in app._notifications][-1] == "nothing to undo"
+        assert [n.message for n in notes(app)][-1] == "nothing to undo"
         await pilot.press("a")
         await settle(pilot)
         await pilot.press("u")
         await settle(pilot)
-        assert [n.message for n in app._notifications][-1] == "Undid: Advance #1 Lead 1"
+        assert [n.message for n in notes(app)][-1] == "Undid: Advance #1 Lead 1"
         assert main_screen(app).selected_stage() is Stage.NEW
 
 
@@ -135,6 +136,7 @@ def test_every_palette_action_is_an_action_of_the_main_screen() -> None:
         assert callable(getattr(MainScreen, f"action_{action}", None)), title
 
 
+@pytest.mark.slow
 async def test_the_palette_advances_undoes_and_folds(repo: Repository) -> None:
     [lead_id] = _leads(repo, 1)
     app = LeadApp(repo)
@@ -147,6 +149,7 @@ async def test_the_palette_advances_undoes_and_folds(repo: Repository) -> None:
         assert not column(app, "lost").display
 
 
+@pytest.mark.slow
 async def test_V_marks_the_whole_inbox_not_just_its_loaded_page(repo: Repository) -> None:
     ids = _leads(repo, 130)  # the inbox loads 100 at first
     app = LeadApp(repo)
@@ -175,10 +178,11 @@ async def test_V_stops_at_the_bulk_limit_and_says_so(
         await pilot.press("V")
         await settle(pilot)
         assert "110 marked" in app.sub_title
-        said = [n.message for n in app._notifications]
+        said = [n.message for n in notes(app)]
         assert any("Marked the first 110 of 130 in New" in message for message in said)
 
 
+@pytest.mark.slow
 async def test_V_on_the_board_marks_the_column_beyond_its_window(repo: Repository) -> None:
     _leads(repo, 60)  # a board column loads 50 at first
     app = LeadApp(repo)

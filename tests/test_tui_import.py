@@ -3,6 +3,7 @@
 import re
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input, OptionList, Static
 
 from leadtui.repository import Repository
@@ -28,6 +29,7 @@ def preview_text(app: LeadApp) -> str:
     return str(app.screen.query_one("#import-preview-text", Static).render())
 
 
+@pytest.mark.slow
 async def test_palette_import_previews_then_imports_on_confirm(
     repo: Repository, tmp_path: Path
 ) -> None:

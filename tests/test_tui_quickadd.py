@@ -1,6 +1,7 @@
 """`n` with a one-liner: live preview, duplicates caught before saving, and
 the three ways out (add anyway, open, merge in), at 80x24."""
 
+import pytest
 from textual.widgets import Static
 
 from leadtui.domain.models import build_draft
@@ -15,6 +16,7 @@ def text_of(app: LeadApp, selector: str) -> str:
     return str(app.screen.query_one(selector, Static).render())
 
 
+@pytest.mark.slow
 async def test_a_one_liner_previews_and_adds_with_tags_and_follow_up(repo: Repository) -> None:
     app = LeadApp(repo)
     async with app.run_test(size=SIZE) as pilot:
@@ -36,6 +38,7 @@ async def test_a_one_liner_previews_and_adds_with_tags_and_follow_up(repo: Repos
         assert inbox_names(app) == ["Ada Lovelace"]
 
 
+@pytest.mark.slow
 async def test_a_duplicate_is_caught_before_saving(repo: Repository) -> None:
     repo.add_lead(build_draft(name="Jane Doe", email="jane@acme.io", company="Acme"))
     app = LeadApp(repo)
@@ -52,6 +55,7 @@ async def test_a_duplicate_is_caught_before_saving(repo: Repository) -> None:
         await wait_until(pilot, lambda: repo.count_leads() == 2)
 
 
+@pytest.mark.slow
 async def test_ctrl_g_merges_the_new_details_into_the_duplicate(repo: Repository) -> None:
     repo.add_lead(build_draft(name="José Núñez", company="Acme"))
     app = LeadApp(repo)
@@ -69,6 +73,7 @@ async def test_ctrl_g_merges_the_new_details_into_the_duplicate(repo: Repository
         assert detail.lead_id == lead.id  # the merged lead is open in the Lead tab
 
 
+@pytest.mark.slow
 async def test_ctrl_o_opens_the_duplicate_and_hostile_text_stays_literal(
     repo: Repository,
 ) -> None:
@@ -86,6 +91,7 @@ async def test_ctrl_o_opens_the_duplicate_and_hostile_text_stays_literal(
         assert repo.count_leads() == 1 and app.is_running
 
 
+@pytest.mark.slow
 async def test_bad_parts_are_shown_inline_and_nothing_is_saved(repo: Repository) -> None:
     app = LeadApp(repo)
     async with app.run_test(size=SIZE) as pilot:

@@ -206,6 +206,7 @@ def test_snapshot_lead_tab_with_both_scores(
     assert snap_compare(LeadApp(repo), terminal_size=SIZE, run_before=open_top_lead)
 
 
+@pytest.mark.slow
 async def test_l_logs_an_inbound_meeting_and_the_score_rises_on_screen(
     sample_repo: Repository,
 ) -> None:
@@ -232,6 +233,7 @@ async def test_l_logs_an_inbound_meeting_and_the_score_rises_on_screen(
         )
 
 
+@pytest.mark.slow
 async def test_the_log_form_refuses_a_bad_time_inline_and_escape_cancels(
     sample_repo: Repository,
 ) -> None:
