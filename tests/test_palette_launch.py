@@ -6,7 +6,6 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Input, TabbedContent
 
@@ -20,22 +19,8 @@ from leadtui.tui.dialogs.search import SearchScreen
 from leadtui.tui.main_screen import MainScreen
 from leadtui.tui.start import StartScreen
 from tests.conftest import NOW
+from tests.notifications import notes
 from tests.tui_helpers import SIZE, main_screen, run_palette, settle, wait_until
-
-
-class Notes:
-    """Every notification an app shows, recorded through App.notify (the
-    public way in), so a test can read what the user was told."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.said: list[tuple[str, str]] = []
-        real = App.notify
-
-        def record(app: App[object], message: str, **kwargs: object) -> None:
-            self.said.append((str(message), str(kwargs.get("severity", "information"))))
-            real(app, message, **kwargs)  # type: ignore[arg-type]
-
-        monkeypatch.setattr(App, "notify", record)
 
 
 def launched(path: Path) -> LeadApp:
@@ -65,10 +50,7 @@ async def test_palette_commands_act_after_a_normal_launch(sample_repo: Repositor
         await wait_until(pilot, lambda: isinstance(app.screen, ImportScreen))
 
 
-async def test_a_database_error_in_search_is_one_notification(
-    sample_repo: Repository, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    notes = Notes(monkeypatch)
+async def test_a_database_error_in_search_is_one_notification(sample_repo: Repository) -> None:
     app = launched(sample_repo.path)
     async with app.run_test(size=SIZE) as pilot:
         await up(app, pilot)
@@ -77,8 +59,8 @@ async def test_a_database_error_in_search_is_one_notification(
         await pilot.press("slash")
         await wait_until(pilot, lambda: isinstance(app.screen, SearchScreen))
         await pilot.press("a", "n")
-        await wait_until(pilot, lambda: any(level == "error" for _, level in notes.said))
-        [(message, _)] = [note for note in notes.said if note[1] == "error"][:1]
+        await wait_until(pilot, lambda: any(n.severity == "error" for n in notes(app)))
+        message = next(n.message for n in notes(app) if n.severity == "error")
         assert "\n" not in message and "Traceback" not in message
         assert app.is_running
         await pilot.press("escape")
@@ -89,7 +71,6 @@ async def test_a_database_error_in_search_is_one_notification(
 async def test_a_failed_duplicate_check_is_one_notification(
     sample_repo: Repository, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    notes = Notes(monkeypatch)
 
     def broken(*_: object, **__: object) -> object:
         raise LeadtuiError("database is busy: try again")
@@ -102,5 +83,11 @@ async def test_a_failed_duplicate_check_is_one_notification(
         await wait_until(pilot, lambda: isinstance(app.screen, QuickAddScreen))
         app.screen.query_one(Input).value = "Zed Zulu <zed@zulu.io>"
         await pilot.press("enter")
-        await wait_until(pilot, lambda: ("database is busy: try again", "error") in notes.said)
+        await wait_until(
+            pilot,
+            lambda: (
+                ("database is busy: try again", "error")
+                in [(n.message, n.severity) for n in notes(app)]
+            ),
+        )
         assert app.is_running and isinstance(app.screen, QuickAddScreen)
