@@ -48,6 +48,7 @@ from leadtui.domain.models import (
 from leadtui.domain.sanitize import clean_line, clean_text
 from leadtui.importing.choices import BANT_FIELDS, meaning
 from leadtui.importing.dates import DateProblem, read_date
+from leadtui.importing.headers import is_leadtui_export
 from leadtui.importing.plan import Plan
 from leadtui.importing.reading import RawRow
 from leadtui.importing.values import StageValue, ValueProblem, parse_amount
@@ -77,9 +78,15 @@ class Notes:
     ambiguous_example: tuple[int, str] | None = None
 
 
-def unquote_formula(value: str) -> str:
-    """Undo an export's formula guard: "'=SUM(A1)" was "=SUM(A1)"."""
-    if value.startswith("'") and value[1:2] and value[1] in "=+-@\t\r":
+def unquote_formula(value: str, *, own_export: bool = False) -> str:
+    """Undo an export's formula guard: "'=SUM(A1)" was "=SUM(A1)". In
+    leadtui's own export a value that began with ' is guarded too ("''=x"
+    was "'=x"), so there one leading ' before another is undone as well."""
+    if (
+        value.startswith("'")
+        and value[1:2]
+        and value[1] in ("=+-@\t\r'" if own_export else "=+-@\t\r")
+    ):
         return value[1:]
     return value
 
@@ -95,6 +102,7 @@ class Converter:
         self._plain = [(n, c) for n, c in self._fields.items() if n in _PLAIN]
         self._custom = [(i, t.name[:200]) for i, t in enumerate(plan.targets) if t.kind == "custom"]
         self._unquote = plan.table.kind == "csv"
+        self._own_export = is_leadtui_export(self._headers)
         self._bant = [name for name in BANT_FIELDS if name in mapped]
         self._dates: dict[str, tuple[datetime, bool] | str] = {}
         self._line = 0
@@ -102,7 +110,8 @@ class Converter:
     def convert(self, row: RawRow) -> ImportedLead | RowProblem:
         values = row.values
         if self._unquote:
-            values = [unquote_formula(v) if v[:1] == "'" else v for v in values]
+            own = self._own_export
+            values = [unquote_formula(v, own_export=own) if v[:1] == "'" else v for v in values]
         self._line = row.line
         try:
             return self._convert(row, values)
@@ -252,16 +261,15 @@ class Converter:
             self._first(values, "first_name", spare) if "first_name" in has else ("", -1)
         )
         last, last_at = self._first(values, "last_name", spare) if "last_name" in has else ("", -1)
+        # A cell of control characters only is sanitised to nothing: no name.
+        name = clean_line(name) if name else ""
+        parts = [(clean_line(part), part, at) for part, at in ((first, first_at), (last, last_at))]
         if name:
             # "Ann" and "Lee" beside "Ann Lee" are said; beside "A. Lee", not.
-            spare.extend(
-                (at, part)
-                for part, at in ((first, first_at), (last, last_at))
-                if part and part not in name
-            )
+            spare.extend((at, raw) for clean, raw, at in parts if clean and clean not in name)
             return name
-        if first or last:
-            return " ".join(part for part in (first, last) if part)
+        if joined := " ".join(clean for clean, _, _ in parts if clean):
+            return joined
         for fallback in ("email", "company", "phone"):
             if text.get(fallback):
                 self.notes.named_from[fallback] += 1

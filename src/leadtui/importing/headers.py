@@ -148,12 +148,16 @@ class Target:
         return f"ignored ({self.name})"
 
 
+def is_leadtui_export(headers: list[str]) -> bool:
+    return {normalise(h) for h in headers} >= _LEADTUI_SIGNATURE
+
+
 def auto_target(header: str, headers: list[str]) -> Target:
     """The field a header names, knowing the file's other headers."""
     if header.startswith(CUSTOM_PREFIX) and len(header) > len(CUSTOM_PREFIX):
         return Target("custom", header[len(CUSTOM_PREFIX) :])
     key = normalise(header)
-    if key in _LEADTUI_COMPUTED and {normalise(h) for h in headers} >= _LEADTUI_SIGNATURE:
+    if key in _LEADTUI_COMPUTED and is_leadtui_export(headers):
         return Target("ignore", "leadtui computes it")
     if not key:  # a header of punctuation only ("#", "--"): its values are kept
         return Target("custom", header.strip())
