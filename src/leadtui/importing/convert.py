@@ -57,7 +57,8 @@ CUSTOM_VALUE_LIMIT = 20_000
 NAME_LIMIT = 200  # a name made from another value is cut here; the value stays whole
 TAG_LIMIT = 40
 _DISTINCT_REPORTED = 200  # unknown values remembered per field; the rest are counted
-_DATE_CACHE = 100_000
+_DATE_CACHE = 100_000  # distinct texts remembered (dates, enumerated values)
+_UNSEEN = object()
 # Fields read as plain text: the first non-empty column's value.
 _PLAIN = ("email", "phone", "company", "title", "owner", "value", "notes", "temperature_pinned")
 
@@ -105,6 +106,7 @@ class Converter:
         self._own_export = is_leadtui_export(self._headers)
         self._bant = [name for name in BANT_FIELDS if name in mapped]
         self._dates: dict[str, tuple[datetime, bool] | str] = {}
+        self._meanings: dict[tuple[str, str], Any] = {}
         self._line = 0
 
     def convert(self, row: RawRow) -> ImportedLead | RowProblem:
@@ -160,6 +162,16 @@ class Converter:
                 text[name] = chosen
         return text
 
+    def _meaning(self, name: str, text: str) -> Any:
+        """What `text` means for field `name` (each distinct text looked up once)."""
+        found = self._meanings.get((name, text), _UNSEEN)
+        if found is _UNSEEN:
+            found = meaning(name, self.plan.names.get(name, {}), text)
+            if len(self._meanings) >= _DATE_CACHE:
+                self._meanings.clear()
+            self._meanings[(name, text)] = found
+        return found
+
     def _unknown(self, name: str, index: int, text: str, spare: list[tuple[int, str]]) -> None:
         """A value `name` does not know: kept, and reported once."""
         spare.append((index, text))
@@ -207,10 +219,9 @@ class Converter:
             if "temperature" in has
             else None
         )
-        moments = {
-            name: self._date(values, name, spare) if name in has else None
-            for name in ("created_at", "follow_up_at", "last_touch_at")
-        }
+        created = self._date(values, "created_at", spare) if "created_at" in has else None
+        follow_up = self._date(values, "follow_up_at", spare) if "follow_up_at" in has else None
+        touched = self._date(values, "last_touch_at", spare) if "last_touch_at" in has else None
         tags = self._tags(values, spare) if "tags" in has else ()
         lifecycle = self._choice(values, "lifecycle", spare) if "lifecycle" in has else None
         fit = self._choice(values, "fit", spare) if "fit" in has else None
@@ -221,9 +232,9 @@ class Converter:
             stage=stage,
             lost_reason=(clean_line(lost_text) or reason) if stage is Stage.LOST else None,
             pinned=pinned,
-            created_at=moments["created_at"],
-            follow_up_at=moments["follow_up_at"],
-            last_touch_at=moments["last_touch_at"],
+            created_at=created,
+            follow_up_at=follow_up,
+            last_touch_at=touched,
             custom=self._custom_fields(values, spare),  # last: the spare values are all in
             values=row.values,
             tags=tags,
@@ -242,6 +253,8 @@ class Converter:
                     self.notes.placeholders[cell] += 1
                 else:
                     custom[header] = cell
+                    if len(cell) > CUSTOM_VALUE_LIMIT:
+                        raise ValueProblem(f"{header}: at most {CUSTOM_VALUE_LIMIT:,} characters")
         for index, cell in spare:
             kept, header, count = clean_text(cell).strip(), self._headers[index], 1
             name = header
@@ -249,8 +262,7 @@ class Converter:
                 count += 1
                 name = f"{header} ({count})"
             custom[name] = kept
-        for header, cell in custom.items():
-            if len(cell) > CUSTOM_VALUE_LIMIT:
+            if len(kept) > CUSTOM_VALUE_LIMIT:
                 raise ValueProblem(f"{header}: at most {CUSTOM_VALUE_LIMIT:,} characters")
         return custom
 
@@ -295,7 +307,6 @@ class Converter:
     def _stage(self, values: list[str], spare: list[tuple[int, str]]) -> tuple[Stage, str | None]:
         """The stage the first column that says one says ("open" defers)."""
         found: StageValue | None = None
-        user = self.plan.names.get("stage", {})
         for index in self._fields.get("stage", ()):
             text = values[index].strip()
             if not text:
@@ -303,7 +314,7 @@ class Converter:
             if text in self._placeholders:
                 self.notes.placeholders[text] += 1
                 continue
-            said: StageValue | None = meaning("stage", user, text)
+            said: StageValue | None = self._meaning("stage", text)
             if said is None:
                 self._unknown("stage", index, text, spare)
             elif found is None and said.stage is not None:
@@ -320,7 +331,7 @@ class Converter:
         text, where = self._first(values, "source", spare)
         if not text:
             return Source.OTHER
-        found: Source | None = meaning("source", self.plan.names.get("source", {}), text)
+        found: Source | None = self._meaning("source", text)
         if found is None:
             # Not guessed and not lost: "other", with the file's word kept.
             self._unknown("source", where, text, spare)
@@ -331,7 +342,7 @@ class Converter:
         text, where = self._first(values, name, spare)
         if not text:
             return None
-        found = meaning(name, self.plan.names.get(name, {}), text)
+        found = self._meaning(name, text)
         if found is None:
             self._unknown(name, where, text, spare)
         return found
@@ -353,7 +364,7 @@ class Converter:
             text, where = self._first(values, name, spare)
             if not text:
                 continue
-            said = meaning(name, self.plan.names.get(name, {}), text)
+            said = self._meaning(name, text)
             try:
                 answer = BantAnswer(answer=said) if said is not None else BantAnswer.parse(text)
             except InvalidInput:

@@ -10,6 +10,7 @@ cell, and the import reports how many it met.
 """
 
 import re
+import string
 from collections.abc import Iterable
 
 DEFAULT_PLACEHOLDERS: tuple[str, ...] = (
@@ -20,6 +21,8 @@ DEFAULT_PLACEHOLDERS: tuple[str, ...] = (
 
 # What a key leaves out: anything not a letter or digit, in any script.
 _NOT_WORD = re.compile(r"[\W_]+")
+_DECORATION = string.punctuation + string.whitespace  # around "-- Select --", "(none)"
+_MEMO = 100_000  # cells remembered: a column's repeated values are looked at once
 
 
 def key(text: str) -> str:
@@ -44,9 +47,21 @@ class Placeholders:
             for variant in (word[:1], word[:1].upper(), word[:1].title())
             if word[:1].isalnum()
         )
+        self._memo: dict[str, bool] = {}
 
     def __contains__(self, value: str) -> bool:
+        found = self._memo.get(value)
+        if found is None:
+            found = self._holds(value)
+            if len(self._memo) >= _MEMO:
+                self._memo.clear()  # unique values (emails) must not crowd out repeated ones
+            self._memo[value] = found
+        return found
+
+    def _holds(self, value: str) -> bool:
         first = value[:1]
+        if not first.isalnum():  # "+1 555 0100" is told by its "1"
+            first = value.lstrip(_DECORATION)[:1]
         if (
             first.isalnum()
             and first not in self._firsts
