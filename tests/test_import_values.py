@@ -14,6 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from leadtui.cli.root import main
+from leadtui.importing.choices import suggestion
 from leadtui.importing.dates import DateProblem, read_date
 from leadtui.importing.placeholders import DEFAULT_PLACEHOLDERS, Placeholders, key
 
@@ -178,6 +179,26 @@ def test_unknown_values_of_an_enumerated_field_reject_nothing(db: str, tmp_path:
     args = ("--value-map", "fit:High in Relevance=high", "--db", other)
     assert run("import", str(source), *args).exit_code == 0
     assert (stored(other)[0]["fit"], stored(other)[0]["custom"]) == ("high", {"Rating": "Hott"})
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "close"),
+    [
+        ("fit", "High in Relevance", "high"),
+        ("fit", "Low in Relevance", "low"),
+        ("fit", "Might be", None),
+        ("fit", "Medium-High", None),  # two values as close: no suggestion
+        ("temperature", "Hott", "hot"),
+        ("stage", "Nurturing maybe", "engaged"),
+        ("stage", "Closed Won - Expansion", "won"),
+        ("source", "Lead Import", None),  # "ad" inside "Lead" is no match
+        ("source", "Olark Chat", "website"),
+    ],
+)
+def test_a_close_match_is_suggested_only_when_one_stands_out(
+    field: str, text: str, close: str | None
+) -> None:
+    assert suggestion(field, text) == close
 
 
 def test_bant_and_lifecycle_words_it_does_not_know_are_kept(db: str, tmp_path: Path) -> None:

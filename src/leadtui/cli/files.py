@@ -125,13 +125,12 @@ def import_file(
     the field at its default, is kept as a custom field and is reported once
     with the --value-map line that maps it; so is a date that cannot be read
     or lies outside 1900-2200. A lead with no name is named after its email,
-    company, phone or the file's id column.
+    company, phone, the file's id column or its first cell.
 
-    \b
-    Placeholder cells mean "empty": by default
-    {placeholders}.
-    Add words with --placeholder WORD; --no-default-placeholders drops these.
-    A saved mapping (--save-mapping) keeps the list in effect.
+    Placeholder cells mean "empty" and are counted: by default {placeholders}
+    (compared without case, spaces or punctuation). Add words with
+    --placeholder WORD; --no-default-placeholders drops these. A saved mapping
+    (--save-mapping) keeps the list in effect.
 
     The encoding is read from a byte-order mark, else UTF-8, else detected
     (--encoding to choose); bytes it does not define reject their row, by

@@ -34,7 +34,7 @@ _KINDS: dict[str, type[StrEnum]] = {
     "stage": Stage, "temperature": Temperature, "fit": Fit, "lifecycle": Lifecycle,
     "source": Source, **dict.fromkeys(BANT_FIELDS, Answer),
 }  # fmt: skip
-_SUGGEST_FROM = 85  # rapidfuzz WRatio, 0-100: "High in Relevance" → high scores 90
+_SUGGEST_FROM = 85  # rapidfuzz token_set_ratio, 0-100: "High in Relevance" → high is 100
 
 # fmt: off
 _LIFECYCLE_NAMES: dict[str, Lifecycle] = {
@@ -105,7 +105,7 @@ def suggestion(field: str, text: str) -> str | None:
     """The one value `text` is close to, if one stands out."""
     names = builtin_names(field)
     found = process.extract(
-        text, list(names), scorer=fuzz.WRatio, processor=utils.default_process, limit=5
+        text, list(names), scorer=fuzz.token_set_ratio, processor=utils.default_process, limit=5
     )
     close = {_value_of(names[name]) for name, score, _ in found if score >= _SUGGEST_FROM}
     close.discard(None)
