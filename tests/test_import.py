@@ -120,15 +120,19 @@ def test_bad_row_classes_are_reported_by_line_and_the_good_rows_come_in(
         "line 3: value: 'ten dollars' is not an amount",
         "line 4: email: not a valid email address",
         "line 5: expected 4 fields, found 5",
-        "line 6: stage: unknown value 'Nurturing maybe'",
         "line 7: broken quoting",
     ):
         assert expected in result.output
-    assert "read 7 rows: imported 2, merged 0, skipped 0 duplicates, rejected 5" in result.output
+    # An unknown stage turns no lead away: New, the word kept, the fix offered.
+    assert "'Nurturing maybe' (1 row): --value-map 'stage:Nurturing maybe=engaged'" in (
+        result.output
+    )
+    assert "read 7 rows: imported 3, merged 0, skipped 0 duplicates, rejected 4" in result.output
     rejects = list(csv.DictReader((tmp_path / "bad.rejects.csv").open(encoding="utf-8")))
-    assert [row["line"] for row in rejects] == ["3", "4", "5", "6", "7"]
+    assert [row["line"] for row in rejects] == ["3", "4", "5", "7"]
     assert rejects[0]["Amount"] == "ten dollars"  # the row as it was, to fix and re-import
-    lost = leads(db)[1]
+    unknown, lost = leads(db)[1:]
+    assert (unknown["stage"], unknown["custom"]) == ("new", {"Status": "Nurturing maybe"})
     assert (lost["stage"], lost["lost_reason"]) == ("lost", "dead")
 
 

@@ -15,8 +15,10 @@ from leadtui.cli import common
 from leadtui.domain.errors import LeadtuiError
 from leadtui.domain.models import EXPORT_FIELDS, TAG_SEPARATOR, Lead, Source, Stage
 from leadtui.domain.results import DUPLICATE_POLICIES, ImportOutcome
+from leadtui.importing.placeholders import DEFAULT_PLACEHOLDERS
 from leadtui.importing.plan import Overrides
 from leadtui.importing.report import (
+    problem_lines,
     sample_line,
     summary,
 )
@@ -47,8 +49,22 @@ HISTORY_COLUMNS = (
     "--value-map",
     "value_maps",
     multiple=True,
-    help='stage:"Nurturing=engaged" (also temperature:, source:).',
+    help='stage:"Nurturing=engaged" (also source:, temperature:, fit:, lifecycle:,'
+    " bant_budget: …).",
 )
+@click.option(
+    "--placeholder",
+    "placeholders",
+    multiple=True,
+    metavar="WORD",
+    help="A word that means an empty cell (repeatable; added to the defaults).",
+)
+@click.option(
+    "--no-default-placeholders",
+    is_flag=True,
+    help="Only the --placeholder words (and the mapping's) mean an empty cell.",
+)
+@click.option("--encoding", help="The file's encoding, e.g. cp1250 (default: detected).")
 @click.option(
     "--mapping",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -86,6 +102,9 @@ def import_file(
     file: Path,
     maps: tuple[str, ...],
     value_maps: tuple[str, ...],
+    placeholders: tuple[str, ...],
+    no_default_placeholders: bool,
+    encoding: str | None,
     mapping: Path | None,
     save_mapping: Path | None,
     day_first: bool | None,
@@ -97,16 +116,33 @@ def import_file(
     """Import leads from a CSV, JSON or JSON Lines file (one transaction).
 
     Columns are mapped from their headers (Salesforce, HubSpot, SuiteCRM,
-    EspoCRM and Pipedrive spellings); the rest are kept as custom fields. Bad
-    rows are reported with their line and written to FILE.rejects.csv; the
-    exit code is 1 if any row was rejected.
+    EspoCRM and Pipedrive spellings) and checked against their values: a
+    column whose values mostly are not what its header promises (dates,
+    emails, phones, amounts, stage or fit names) is kept as a custom field,
+    as are columns that name no field. Nothing is dropped: a value a field
+    does not know (a stage, fit, temperature, lifecycle or BANT word) leaves
+    the field at its default, is kept as a custom field and is reported once
+    with the --value-map line that maps it; so is a date that cannot be read
+    or lies outside 1900-2200. A lead with no name is named after its email,
+    company, phone, the file's id column or its first cell.
+
+    Placeholder cells mean "empty" and are counted: by default {placeholders}
+    (compared without case, spaces or punctuation). Add words with
+    --placeholder WORD; --no-default-placeholders drops these. A saved mapping
+    (--save-mapping) keeps the list in effect.
+
+    The encoding is read from a byte-order mark, else UTF-8, else detected
+    (--encoding to choose); bytes it does not define reject their row, by
+    line. Bad rows are reported with their line and written to
+    FILE.rejects.csv; the exit code is 1 if any row was rejected.
     """
-    said = Overrides(day_first=day_first)
+    said = Overrides(day_first=day_first, encoding=encoding)
     for spec in maps:
         said.add_column(spec)
     for spec in value_maps:
         said.add_value(spec)
     overrides = Overrides.load(mapping).merged(said) if mapping else said
+    overrides = overrides.with_placeholders(placeholders, defaults=not no_default_placeholders)
     repo = common.repository(db_path)
     plan = plan_import(file, overrides)
     if save_mapping:
@@ -144,6 +180,12 @@ def import_file(
         sys.exit(1)
 
 
+# The help lists the default placeholder words from the one list the import uses.
+import_file.help = (import_file.help or "").replace(
+    "{placeholders}", ", ".join(f'"{word}"' for word in DEFAULT_PLACEHOLDERS)
+)
+
+
 def _print_preview(dry_run: ImportPreview) -> None:
     shown, plan = dry_run.shown, dry_run.plan
     click.echo(f"{plan.table.path}: {shown.description}")
@@ -159,11 +201,8 @@ def _print_preview(dry_run: ImportPreview) -> None:
 
 
 def _print_problems(outcome: ImportOutcome) -> None:
-    problems = sorted(outcome.rejected, key=lambda p: p.line)
-    for problem in problems[:_SHOWN_PROBLEMS]:
-        click.echo(f"line {problem.line}: {problem.reason}", err=True)
-    if len(problems) > _SHOWN_PROBLEMS:
-        click.echo(f"… and {len(problems) - _SHOWN_PROBLEMS:,} more bad rows", err=True)
+    for line in problem_lines(outcome.rejected, _SHOWN_PROBLEMS):
+        click.echo(line, err=True)
     for duplicate in outcome.skipped[:10]:
         click.echo(
             f"line {duplicate.line}: duplicate of lead #{duplicate.lead_id} ({duplicate.why});"

@@ -12,11 +12,14 @@ from leadtui.domain.models import Source
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
-_NOT_WORD = re.compile(r"[^a-z0-9]+")
+# Letters and digits of every script are kept: "Имя" and "名前" are headers
+# (and stage names) too, not blanks.
+_NOT_WORD = re.compile(r"[\W_]+")
 
 
 def normalise(text: str) -> str:
-    """'Lead Source', 'lead_source', 'leadSource', 'Lead - Source' → 'lead source'."""
+    """'Lead Source', 'lead_source', 'leadSource', 'Lead - Source' → 'lead source';
+    'Имя' → 'имя'."""
     return " ".join(_NOT_WORD.sub(" ", _CAMEL.sub(" ", text.strip()).lower()).split())
 
 

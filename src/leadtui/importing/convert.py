@@ -2,21 +2,40 @@
 
 Every value passes the same validation as a lead typed in the TUI (LeadDraft),
 so an import cannot store anything quick-add would refuse.
+
+Nothing a row holds is lost. Each non-empty cell ends up in a field, in a
+custom field, or (with the whole row and a reason) in the rejects file:
+- a value of an enumerated field (stage, temperature, fit, lifecycle, BANT,
+  source) that matches no known word leaves the field at its default and is
+  kept as a custom field under its column's header, reported once;
+- a date that cannot be read, or lies outside 1900-2200, leaves the date
+  empty and is kept the same way (exports write 0001-01-01 or 9999-12-31 for
+  "none"): an optional date never turns a lead away;
+- a bad email, phone or amount rejects the row, to be fixed and imported
+  again from the rejects file (a column mostly of such values is kept as a
+  custom field instead: see profile.py);
+- a second column of a field that says something else, first and last names
+  beside a full name that lacks them, a lost reason on a lead that is not
+  lost, and a tags cell with a tag too long to keep whole, are custom fields.
+Placeholder cells ("Select", "N/A") are empty cells, and counted.
+
+A lead needs something that identifies it, not a name: with none, it is named
+after its email, company or phone, else the file's own id column ("Lead
+Number 660737"), else the first non-empty cell of its other columns. Only a
+row with nothing but placeholders is rejected.
 """
 
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from enum import StrEnum
-from typing import TypeVar
+from typing import Any
 
 from pydantic import ValidationError
 
 from leadtui.domain.errors import InvalidInput
 from leadtui.domain.imported import ImportedLead, RowProblem
 from leadtui.domain.models import (
-    BANT_CRITERIA,
     BantAnswer,
     Fit,
     LeadDraft,
@@ -27,36 +46,48 @@ from leadtui.domain.models import (
     describe_validation_error,
 )
 from leadtui.domain.sanitize import clean_line, clean_text
-from leadtui.domain.vocabulary import SOURCE_NAMES, lookup
+from leadtui.importing.choices import BANT_FIELDS, meaning
+from leadtui.importing.dates import DateProblem, read_date
+from leadtui.importing.headers import is_leadtui_export
 from leadtui.importing.plan import Plan
 from leadtui.importing.reading import RawRow
-from leadtui.importing.values import (
-    STAGE_NAMES,
-    TEMPERATURE_NAMES,
-    StageValue,
-    ValueProblem,
-    is_placeholder,
-    parse_amount,
-    parse_date,
-)
+from leadtui.importing.values import StageValue, ValueProblem, parse_amount
 
-E = TypeVar("E", bound=StrEnum)
 CUSTOM_VALUE_LIMIT = 20_000
-# OWASP's formula prefixes; an export writes them behind a ' (see export).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+NAME_LIMIT = 200  # a name made from another value is cut here; the value stays whole
+TAG_LIMIT = 40
+_DISTINCT_REPORTED = 200  # unknown values remembered per field; the rest are counted
+_DATE_CACHE = 100_000  # distinct texts remembered (dates, enumerated values)
+_UNSEEN = object()
+# Fields read as plain text: the first non-empty column's value.
+_PLAIN = ("email", "phone", "company", "title", "owner", "value", "notes", "temperature_pinned")
 
 
 @dataclass
 class Notes:
     """What the conversion did that the user should hear about (not errors)."""
 
-    unknown_sources: Counter[str] = field(default_factory=Counter)
-    named_from: Counter[str] = field(default_factory=Counter)
+    # (field, header, text) → rows: values an enumerated field does not know.
+    unknown: Counter[tuple[str, str, str]] = field(default_factory=Counter)
+    unknown_more: Counter[str] = field(default_factory=Counter)  # beyond the distinct kept
+    named_from: Counter[str] = field(default_factory=Counter)  # "email", or the id header
+    named_example: dict[str, str] = field(default_factory=dict)
+    placeholders: Counter[str] = field(default_factory=Counter)  # cell → count
+    bad_dates: Counter[tuple[str, str]] = field(default_factory=Counter)  # (field, header)
+    bad_date_example: dict[tuple[str, str], tuple[int, str]] = field(default_factory=dict)
+    ambiguous_dates: int = 0
+    ambiguous_example: tuple[int, str] | None = None
 
 
-def unquote_formula(value: str) -> str:
-    """Undo an export's formula guard: "'=SUM(A1)" was "=SUM(A1)"."""
-    if value.startswith("'") and value[1:2] and value[1] in "=+-@\t\r":
+def unquote_formula(value: str, *, own_export: bool = False) -> str:
+    """Undo an export's formula guard: "'=SUM(A1)" was "=SUM(A1)". In
+    leadtui's own export a value that began with ' is guarded too ("''=x"
+    was "'=x"), so there one leading ' before another is undone as well."""
+    if (
+        value.startswith("'")
+        and value[1:2]
+        and value[1] in ("=+-@\t\r'" if own_export else "=+-@\t\r")
+    ):
         return value[1:]
     return value
 
@@ -66,44 +97,52 @@ class Converter:
         self.plan = plan
         self.notes = Notes()
         self._headers = plan.table.headers
-        self._fields = {
-            name: plan.columns_for(name)
-            for name in {t.name for t in plan.targets if t.kind == "field"}
-        }
-        # Stage and source columns are read by their own rules, below.
-        self._plain = [(n, c) for n, c in self._fields.items() if n not in ("stage", "source")]
+        self._placeholders = plan.placeholders
+        mapped = {t.name for t in plan.targets if t.kind == "field"}
+        self._fields = {name: plan.columns_for(name) for name in mapped}
+        self._plain = [(n, c) for n, c in self._fields.items() if n in _PLAIN]
         self._custom = [(i, t.name[:200]) for i, t in enumerate(plan.targets) if t.kind == "custom"]
         self._unquote = plan.table.kind == "csv"
-        self._has_bant = any(name.startswith("bant_") for name in self._fields)
+        self._own_export = is_leadtui_export(self._headers)
+        self._bant = [name for name in BANT_FIELDS if name in mapped]
+        self._dates: dict[str, tuple[datetime, bool] | str] = {}
+        self._meanings: dict[tuple[str, str], Any] = {}
+        self._line = 0
 
     def convert(self, row: RawRow) -> ImportedLead | RowProblem:
         values = row.values
         if self._unquote:
-            values = [unquote_formula(v) if v[:1] == "'" else v for v in values]
+            own = self._own_export
+            values = [unquote_formula(v, own_export=own) if v[:1] == "'" else v for v in values]
+        self._line = row.line
         try:
-            return self._convert(row.line, values)
+            return self._convert(row, values)
         except ValueProblem as problem:
             return RowProblem(row.line, str(problem), row.values)
 
-    def _first(self, values: list[str], name: str, spare: dict[str, str]) -> tuple[str, int]:
+    # ------------------------------------------------------------ cells
+
+    def _first(self, values: list[str], name: str, spare: list[tuple[int, str]]) -> tuple[str, int]:
         """The first non-empty value of a field's columns (and its column);
-        the other non-empty ones, if different, are kept as custom fields."""
+        the other non-empty ones, if different, are spare (custom fields)."""
         chosen, where = "", -1
         for index in self._fields.get(name, ()):
             text = values[index].strip()
-            if not text or is_placeholder(text):
+            if not text:
                 continue
-            if where < 0:
+            if text in self._placeholders:
+                self.notes.placeholders[text] += 1
+            elif where < 0:
                 chosen, where = text, index
             elif text != chosen:
-                spare[self._headers[index]] = text
+                spare.append((index, text))
         return chosen, where
 
-    def _texts(self, values: list[str], spare: dict[str, str]) -> dict[str, str]:
+    def _texts(self, values: list[str], spare: list[tuple[int, str]]) -> dict[str, str]:
         """Each plain field's first non-empty value (what _first does, inlined:
         this runs for every field of every row of a million-row file)."""
         text: dict[str, str] = {}
-        headers = self._headers
+        placeholders = self._placeholders
         for name, columns in self._plain:
             chosen = ""
             for index in columns:
@@ -111,31 +150,50 @@ class Converter:
                 if not cell:
                     continue
                 cell = cell.strip()
-                if not cell or is_placeholder(cell):
+                if not cell:
                     continue
-                if not chosen:
+                if cell in placeholders:
+                    self.notes.placeholders[cell] += 1
+                elif not chosen:
                     chosen = cell
                 elif cell != chosen:
-                    spare[headers[index]] = cell
+                    spare.append((index, cell))
             if chosen:
                 text[name] = chosen
         return text
 
-    def _convert(self, line: int, values: list[str]) -> ImportedLead | RowProblem:
-        custom: dict[str, str] = {}
-        text = self._texts(values, custom)
-        stage, reason = self._stage(values, custom)
-        pinned = self._temperature(text.get("temperature", ""), text.get("temperature_pinned"))
-        source = self._source(values, custom)
-        name = text.get("name") or " ".join(
-            part for part in (text.get("first_name"), text.get("last_name")) if part
-        )
+    def _meaning(self, name: str, text: str) -> Any:
+        """What `text` means for field `name` (each distinct text looked up once)."""
+        found = self._meanings.get((name, text), _UNSEEN)
+        if found is _UNSEEN:
+            found = meaning(name, self.plan.names.get(name, {}), text)
+            if len(self._meanings) >= _DATE_CACHE:
+                self._meanings.clear()
+            self._meanings[(name, text)] = found
+        return found
+
+    def _unknown(self, name: str, index: int, text: str, spare: list[tuple[int, str]]) -> None:
+        """A value `name` does not know: kept, and reported once."""
+        spare.append((index, text))
+        key = (name, self._headers[index], text)
+        notes = self.notes
+        if key in notes.unknown or len(notes.unknown) < _DISTINCT_REPORTED * 4:
+            notes.unknown[key] += 1
+        else:
+            notes.unknown_more[name] += 1
+
+    # -------------------------------------------------------------- row
+
+    def _convert(self, row: RawRow, values: list[str]) -> ImportedLead | RowProblem:
+        spare: list[tuple[int, str]] = []
+        text = self._texts(values, spare)
+        stage, reason = self._stage(values, spare)
+        source = self._source(values, spare)
+        name = self._name(values, text, spare)
         if not name:
-            for fallback in ("email", "company", "phone"):
-                if text.get(fallback):
-                    name = text[fallback]
-                    self.notes.named_from[fallback] += 1
-                    break
+            return RowProblem(
+                row.line, "nothing identifies this lead: every cell is empty", row.values
+            )
         try:
             draft = LeadDraft(
                 name=name,
@@ -148,87 +206,218 @@ class Converter:
                 value_cents=_amount(text.get("value", "")),
                 currency=text.get("currency"),
                 notes=text.get("notes", ""),
-                expected_close=_day(text.get("expected_close", ""), self.plan.day_first),
+                expected_close=self._day(values, spare),
             )
         except ValidationError as error:
-            problem = describe_validation_error(error)
-            if problem.startswith("name:") and not name:
-                problem = "name: empty (no name, first/last name, email, company or phone)"
-            return RowProblem(line, problem, values)
+            return RowProblem(row.line, describe_validation_error(error), row.values)
+        lost_text, lost_at = self._first(values, "lost_reason", spare)
+        if lost_text and stage is not Stage.LOST:
+            spare.append((lost_at, lost_text))
+        # (Most files have few of these: each is skipped unless mapped.)
+        has = self._fields
+        pinned = (
+            self._temperature(values, text.get("temperature_pinned"), spare)
+            if "temperature" in has
+            else None
+        )
+        created = self._date(values, "created_at", spare) if "created_at" in has else None
+        follow_up = self._date(values, "follow_up_at", spare) if "follow_up_at" in has else None
+        touched = self._date(values, "last_touch_at", spare) if "last_touch_at" in has else None
+        tags = self._tags(values, spare) if "tags" in has else ()
+        lifecycle = self._choice(values, "lifecycle", spare) if "lifecycle" in has else None
+        fit = self._choice(values, "fit", spare) if "fit" in has else None
+        bant = self._bant_answers(values, spare) if self._bant else ()
+        return ImportedLead(
+            line=row.line,
+            draft=draft,
+            stage=stage,
+            lost_reason=(clean_line(lost_text) or reason) if stage is Stage.LOST else None,
+            pinned=pinned,
+            created_at=created,
+            follow_up_at=follow_up,
+            last_touch_at=touched,
+            custom=self._custom_fields(values, spare),  # last: the spare values are all in
+            values=row.values,
+            tags=tags,
+            lifecycle=lifecycle or Lifecycle.PROSPECT,
+            fit=fit or Fit.UNKNOWN,
+            bant=bant,
+        )
+
+    def _custom_fields(self, values: list[str], spare: list[tuple[int, str]]) -> dict[str, str]:
+        custom: dict[str, str] = {}
+        placeholders = self._placeholders
         for index, header in self._custom:
             cell = values[index]
             if cell and (cell := clean_text(cell).strip()):
-                custom[header] = cell
-        for header, cell in custom.items():
-            if len(cell) > CUSTOM_VALUE_LIMIT:
+                if cell in placeholders:
+                    self.notes.placeholders[cell] += 1
+                else:
+                    custom[header] = cell
+                    if len(cell) > CUSTOM_VALUE_LIMIT:
+                        raise ValueProblem(f"{header}: at most {CUSTOM_VALUE_LIMIT:,} characters")
+        for index, cell in spare:
+            kept, header, count = clean_text(cell).strip(), self._headers[index], 1
+            name = header
+            while custom.get(name, kept) != kept:  # never overwrite another value
+                count += 1
+                name = f"{header} ({count})"
+            custom[name] = kept
+            if len(kept) > CUSTOM_VALUE_LIMIT:
                 raise ValueProblem(f"{header}: at most {CUSTOM_VALUE_LIMIT:,} characters")
-        day_first = self.plan.day_first
-        return ImportedLead(
-            line=line,
-            draft=draft,
-            stage=stage,
-            lost_reason=(clean_line(text.get("lost_reason", "")) or reason)
-            if stage is Stage.LOST
-            else None,
-            pinned=pinned,
-            created_at=_date(text.get("created_at", ""), "created_at", day_first),
-            follow_up_at=_date(text.get("follow_up_at", ""), "follow_up_at", day_first),
-            last_touch_at=_date(text.get("last_touch_at", ""), "last_touch_at", day_first),
-            custom=custom,
-            values=values,
-            tags=_tags(text.get("tags", "")),
-            # (Most files have none of these: skip the parsing then.)
-            lifecycle=_enum(Lifecycle, "lifecycle", text["lifecycle"])
-            if "lifecycle" in text
-            else Lifecycle.PROSPECT,
-            fit=_enum(Fit, "fit", text["fit"]) if "fit" in text else Fit.UNKNOWN,
-            bant=_bant_answers(text) if self._has_bant else (),
-        )
+        return custom
 
-    def _stage(self, values: list[str], custom: dict[str, str]) -> tuple[Stage, str | None]:
+    def _name(self, values: list[str], text: dict[str, str], spare: list[tuple[int, str]]) -> str:
+        has = self._fields
+        name, _ = self._first(values, "name", spare) if "name" in has else ("", -1)
+        first, first_at = (
+            self._first(values, "first_name", spare) if "first_name" in has else ("", -1)
+        )
+        last, last_at = self._first(values, "last_name", spare) if "last_name" in has else ("", -1)
+        # A cell of control characters only is sanitised to nothing: no name.
+        name = clean_line(name) if name else ""
+        parts = [(clean_line(part), part, at) for part, at in ((first, first_at), (last, last_at))]
+        if name:
+            # "Ann" and "Lee" beside "Ann Lee" are said; beside "A. Lee", not.
+            spare.extend((at, raw) for clean, raw, at in parts if clean and clean not in name)
+            return name
+        if joined := " ".join(clean for clean, _, _ in parts if clean):
+            return joined
+        for fallback in ("email", "company", "phone"):
+            if text.get(fallback):
+                self.notes.named_from[fallback] += 1
+                return text[fallback][:NAME_LIMIT]
+        where = self.plan.id_column
+        if where is not None and (cell := values[where].strip()) and cell not in self._placeholders:
+            return self._named_after(where, f"{self._headers[where]} {clean_line(cell)}")
+        # Else the first thing the row says, under whatever header.
+        for index, _ in self._custom:
+            cell = values[index].strip()
+            if cell and cell not in self._placeholders and (named := clean_line(cell)):
+                return self._named_after(index, named)
+        return ""
+
+    def _named_after(self, index: int, name: str) -> str:
+        header = self._headers[index]
+        self.notes.named_from[header] += 1
+        self.notes.named_example.setdefault(header, name[:NAME_LIMIT])
+        return name[:NAME_LIMIT]
+
+    # --------------------------------------------------------- enumerated
+
+    def _stage(self, values: list[str], spare: list[tuple[int, str]]) -> tuple[Stage, str | None]:
         """The stage the first column that says one says ("open" defers)."""
         found: StageValue | None = None
         for index in self._fields.get("stage", ()):
             text = values[index].strip()
-            if not text or is_placeholder(text):
+            if not text:
                 continue
-            meaning = lookup(self.plan.stage_names, text) or lookup(STAGE_NAMES, text)
-            if meaning is None:
-                hint = f'--value-map stage:"{text}=engaged"'
-                raise ValueProblem(f"stage: unknown value {text!r} (map it, e.g. {hint})")
-            if found is None and meaning.stage is not None:
-                found = meaning
-            elif meaning.stage is not None and meaning != found:
-                custom[self._headers[index]] = clean_line(text)
+            if text in self._placeholders:
+                self.notes.placeholders[text] += 1
+                continue
+            said: StageValue | None = self._meaning("stage", text)
+            if said is None:
+                self._unknown("stage", index, text, spare)
+            elif found is None and said.stage is not None:
+                found = said
+            elif said.stage is not None and said != found:
+                spare.append((index, text))
         if found is None or found.stage is None:
             return Stage.NEW, None
         return found.stage, found.reason
 
-    def _temperature(self, text: str, pinned_flag: str | None) -> Temperature | None:
-        if not text or (pinned_flag or "").lower() in {"false", "0", "no"}:
-            return None  # not stated, or a leadtui export's computed temperature
-        found = self.plan.temperature_names.get(text.lower()) or lookup(TEMPERATURE_NAMES, text)
-        if found is None:
-            raise ValueProblem(f"temperature: unknown value {text!r} (hot, warm or cold)")
-        return found
-
-    def _source(self, values: list[str], custom: dict[str, str]) -> Source:
-        text, where = self._first(values, "source", custom)
+    def _source(self, values: list[str], spare: list[tuple[int, str]]) -> Source:
+        if "source" not in self._fields:
+            return Source.OTHER
+        text, where = self._first(values, "source", spare)
         if not text:
             return Source.OTHER
-        found = lookup(self.plan.source_names, text) or lookup(SOURCE_NAMES, text)
+        found: Source | None = self._meaning("source", text)
         if found is None:
             # Not guessed and not lost: "other", with the file's word kept.
-            self.notes.unknown_sources[text] += 1
-            custom[self._headers[where]] = clean_line(text)
+            self._unknown("source", where, text, spare)
             return Source.OTHER
         return found
 
+    def _choice(self, values: list[str], name: str, spare: list[tuple[int, str]]) -> Any:
+        text, where = self._first(values, name, spare)
+        if not text:
+            return None
+        found = self._meaning(name, text)
+        if found is None:
+            self._unknown(name, where, text, spare)
+        return found
 
-def _tags(text: str) -> tuple[str, ...]:
-    """'VIP, expo;  2026' → ('vip', 'expo', '2026'): lower case, no repeats."""
-    found = (clean_line(tag).lower() for tag in re.split(r"[,;|]", text))
-    return tuple(dict.fromkeys(tag[:40] for tag in found if tag))
+    def _temperature(
+        self, values: list[str], pinned_flag: str | None, spare: list[tuple[int, str]]
+    ) -> Temperature | None:
+        if (pinned_flag or "").lower() in {"false", "0", "no"}:
+            return None  # a leadtui export's computed temperature: leadtui computes it
+        found: Temperature | None = self._choice(values, "temperature", spare)
+        return found
+
+    def _bant_answers(
+        self, values: list[str], spare: list[tuple[int, str]]
+    ) -> tuple[tuple[str, BantAnswer], ...]:
+        """The BANT columns answered ("unknown" with no note says nothing)."""
+        answers = []
+        for name in self._bant:
+            text, where = self._first(values, name, spare)
+            if not text:
+                continue
+            said = self._meaning(name, text)
+            try:
+                answer = BantAnswer(answer=said) if said is not None else BantAnswer.parse(text)
+            except InvalidInput:
+                self._unknown(name, where, text, spare)
+                continue
+            if answer != BantAnswer():
+                answers.append((name.removeprefix("bant_"), answer))
+        return tuple(answers)
+
+    # -------------------------------------------------------------- dates
+
+    def _date(self, values: list[str], name: str, spare: list[tuple[int, str]]) -> datetime | None:
+        text, where = self._first(values, name, spare)
+        if not text:
+            return None
+        found = self._dates.get(text)
+        if found is None:  # each distinct text is read once
+            try:
+                found = read_date(text, day_first=self.plan.day_first)
+            except DateProblem as problem:
+                found = str(problem)
+            if len(self._dates) >= _DATE_CACHE:
+                self._dates.clear()
+            self._dates[text] = found
+        if isinstance(found, str):
+            spare.append((where, text))
+            key = (name, self._headers[where])
+            self.notes.bad_dates[key] += 1
+            self.notes.bad_date_example.setdefault(key, (self._line, found))
+            return None
+        moment, ambiguous = found
+        if ambiguous:
+            self.notes.ambiguous_dates += 1
+            if self.notes.ambiguous_example is None:
+                self.notes.ambiguous_example = (self._line, text)
+        return moment
+
+    def _day(self, values: list[str], spare: list[tuple[int, str]]) -> date | None:
+        if "expected_close" not in self._fields:
+            return None
+        moment = self._date(values, "expected_close", spare)
+        return moment.date() if moment else None
+
+    def _tags(self, values: list[str], spare: list[tuple[int, str]]) -> tuple[str, ...]:
+        """'VIP, expo;  2026' → ('vip', 'expo', '2026'): lower case, no repeats."""
+        text, where = self._first(values, "tags", spare)
+        if not text:
+            return ()
+        found = [clean_line(tag).lower() for tag in re.split(r"[,;|]", text)]
+        if any(len(tag) > TAG_LIMIT for tag in found):
+            spare.append((where, text))  # the whole cell, as a tag cannot hold it
+        return tuple(dict.fromkeys(tag[:TAG_LIMIT] for tag in found if tag))
 
 
 def _amount(text: str) -> int:
@@ -238,41 +427,3 @@ def _amount(text: str) -> int:
         return parse_amount(text)
     except ValueProblem as problem:
         raise ValueProblem(f"value: {problem}") from None
-
-
-def _date(text: str, name: str, day_first: bool) -> datetime | None:
-    if not text:
-        return None
-    try:
-        return parse_date(text, day_first=day_first)
-    except ValueProblem as problem:
-        raise ValueProblem(f"{name}: {problem}") from None
-
-
-def _day(text: str, day_first: bool) -> date | None:
-    moment = _date(text, "expected_close", day_first)
-    return moment.date() if moment else None
-
-
-def _enum(kind: type[E], field: str, text: str) -> E:
-    """A classification as leadtui exports it ("MQL", "high"), any case."""
-    word = text.strip().lower()
-    for member in kind:
-        if word == member.value:
-            return member
-    raise ValueProblem(f"{field}: {text!r} is not one of {', '.join(m.value for m in kind)}")
-
-
-def _bant_answers(text: dict[str, str]) -> tuple[tuple[str, BantAnswer], ...]:
-    """The BANT columns answered ("unknown" with no note says nothing)."""
-    answers = []
-    for criterion in BANT_CRITERIA:
-        if not text.get(f"bant_{criterion}"):
-            continue
-        try:
-            answer = BantAnswer.parse(text[f"bant_{criterion}"])
-        except InvalidInput as error:
-            raise ValueProblem(f"bant {criterion}: {error}") from None
-        if answer != BantAnswer():
-            answers.append((criterion, answer))
-    return tuple(answers)

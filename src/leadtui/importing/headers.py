@@ -12,6 +12,7 @@ empty. Columns that name no field become custom fields: nothing is dropped.
 """
 
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 from leadtui.domain.models import CUSTOM_PREFIX
 from leadtui.domain.vocabulary import normalise
@@ -23,14 +24,23 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "name": (
         "name", "full name", "contact name", "lead name", "person name", "your name",
         "contact", "contact full name", "customer name",
+        "nombre completo", "nom complet", "nome completo", "vollständiger name",
     ),
-    "first_name": ("first name", "firstname", "given name", "person first name", "fname"),
-    "last_name": ("last name", "lastname", "surname", "family name", "person last name", "lname"),
+    "first_name": (
+        "first name", "firstname", "given name", "person first name", "fname",
+        "vorname", "prénom", "prenom", "nombre", "nome", "voornaam",
+    ),
+    "last_name": (
+        "last name", "lastname", "surname", "family name", "person last name", "lname",
+        "nachname", "nom", "nom de famille", "apellido", "apellidos", "cognome", "sobrenome",
+        "achternaam",
+    ),
     "email": (
         "email", "e mail", "email address", "emailaddress", "email 1", "email1",
         "primary email", "work email", "business email", "person email", "person email work",
         "person email home", "person email other", "contact email", "your email",
         "email address 1", "email 2", "email2", "secondary email",
+        "courriel", "correo", "correo electrónico", "correo electronico",
     ),
     "phone": (
         "phone", "phone number", "office phone", "work phone", "business phone", "phone work",
@@ -38,11 +48,14 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "mobile", "mobile phone", "mobile phone number", "mobile number", "cell", "cell phone",
         "person phone mobile", "phone home", "home phone", "person phone home", "phone other",
         "other phone", "your phone",
+        "telefon", "téléphone", "telephone number", "teléfono", "telefono", "telefoon", "handy",
     ),
     "company": (
         "company", "company name", "account name", "account", "organization", "organisation",
         "organization name", "organisation name", "org name", "employer", "business name",
         "your company",
+        "firma", "unternehmen", "société", "societe", "entreprise", "empresa", "azienda",
+        "bedrijf",
     ),
     "title": ("title", "job title", "jobtitle", "position", "job role", "role", "person job title"),
     "source": (
@@ -125,13 +138,19 @@ class Target:
 
     kind: str  # "field", "custom" or "ignore"
     name: str  # the field's or custom field's name; for "ignore", why
+    # Why a column whose header names a field is kept as a custom field.
+    note: str = dataclass_field(default="", compare=False)
 
     def describe(self) -> str:
         if self.kind == "field":
             return self.name
         if self.kind == "custom":
-            return f"custom field {self.name!r}"
+            return f"custom field {self.name!r}" + (f" ({self.note})" if self.note else "")
         return f"ignored ({self.name})"
+
+
+def is_leadtui_export(headers: list[str]) -> bool:
+    return {normalise(h) for h in headers} >= _LEADTUI_SIGNATURE
 
 
 def auto_target(header: str, headers: list[str]) -> Target:
@@ -139,10 +158,10 @@ def auto_target(header: str, headers: list[str]) -> Target:
     if header.startswith(CUSTOM_PREFIX) and len(header) > len(CUSTOM_PREFIX):
         return Target("custom", header[len(CUSTOM_PREFIX) :])
     key = normalise(header)
-    if key in _LEADTUI_COMPUTED and {normalise(h) for h in headers} >= _LEADTUI_SIGNATURE:
+    if key in _LEADTUI_COMPUTED and is_leadtui_export(headers):
         return Target("ignore", "leadtui computes it")
-    if not key:
-        return Target("ignore", "the column has no header")
+    if not key:  # a header of punctuation only ("#", "--"): its values are kept
+        return Target("custom", header.strip())
     field = _FIELD_OF.get(key)
     return Target("field", field) if field else Target("custom", header.strip())
 

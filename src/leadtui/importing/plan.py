@@ -5,8 +5,12 @@ A saved mapping is JSON, so a team can keep one per data source and repeat an
 import without retyping overrides:
 
     {"columns": {"Lead Stage Custom": "stage", "Internal ID": "ignore"},
-     "values": {"stage": {"Nurturing": "engaged"}},
-     "day_first": true}
+     "values": {"stage": {"Nurturing": "engaged"}, "fit": {"High in Relevance": "high"}},
+     "day_first": true,
+     "placeholders": ["Select", "N/A", "--", "none"]}
+
+"placeholders" lists every word read as an empty cell (absent or null: the
+defaults); "encoding" (optional) names the file's encoding.
 """
 
 import json
@@ -15,19 +19,23 @@ from pathlib import Path
 from typing import Any
 
 from leadtui.domain.errors import InvalidInput
-from leadtui.domain.models import Source, Stage, Temperature
+from leadtui.domain.models import Source
 from leadtui.domain.sanitize import clean_line
 from leadtui.domain.vocabulary import normalise
+from leadtui.importing.choices import value_maps
 from leadtui.importing.headers import STANDARD_FIELDS, Target, auto_target, priority
-from leadtui.importing.reading import RawRow, Table
-from leadtui.importing.values import StageValue, slashed_parts
+from leadtui.importing.placeholders import DEFAULT_PLACEHOLDERS, Placeholders
+from leadtui.importing.profile import Sample, checked_fields, day_order, demoted
+from leadtui.importing.reading import Table
+from leadtui.importing.values import StageValue
 from leadtui.safe_files import write_private
 
-# Fields built from several columns, or read as dates: not assignable to a
-# second column by value maps.
-DATE_FIELDS = ("created_at", "follow_up_at", "last_touch_at")
-VALUE_MAPPED = ("stage", "temperature", "source")
-_SAMPLE = 2000  # rows read to tell day/month from month/day
+# A file with no name column names its leads after its own id column: these
+# headers, best first (X Education's "Lead Number", Salesforce's "Lead ID"…).
+ID_HEADERS = (
+    "lead number", "lead no", "prospect id", "record id", "lead id", "contact id",
+    "person id", "customer id", "id", "record number", "external id", "uuid",
+)  # fmt: skip
 
 
 @dataclass
@@ -37,6 +45,8 @@ class Overrides:
     columns: dict[str, str] = field(default_factory=dict)  # header → field | ignore | custom
     values: dict[str, dict[str, str]] = field(default_factory=dict)  # field → {text: value}
     day_first: bool | None = None
+    placeholders: list[str] | None = None  # None: DEFAULT_PLACEHOLDERS
+    encoding: str | None = None  # None: detected
 
     @classmethod
     def load(cls, path: Path) -> "Overrides":
@@ -49,22 +59,40 @@ class Overrides:
         if not isinstance(data, dict):
             raise InvalidInput(f"mapping {path}: expected a JSON object")
         columns, values = data.get("columns", {}), data.get("values", {})
-        day_first = data.get("day_first")
+        day_first, placeholders = data.get("day_first"), data.get("placeholders")
+        encoding = data.get("encoding")
         if not _str_dict(columns) or not isinstance(values, dict):
             raise InvalidInput(f"mapping {path}: columns must map header names to fields")
         if not all(_str_dict(table) for table in values.values()):
             raise InvalidInput(f"mapping {path}: values must map field → {{text: value}}")
         if day_first is not None and not isinstance(day_first, bool):
             raise InvalidInput(f"mapping {path}: day_first must be true or false")
-        return cls(dict(columns), {k: dict(v) for k, v in values.items()}, day_first)
+        if placeholders is not None and not (
+            isinstance(placeholders, list) and all(isinstance(w, str) for w in placeholders)
+        ):
+            raise InvalidInput(f"mapping {path}: placeholders must be a list of words")
+        if encoding is not None and not isinstance(encoding, str):
+            raise InvalidInput(f"mapping {path}: encoding must be a name like cp1252")
+        return cls(
+            dict(columns),
+            {k: dict(v) for k, v in values.items()},
+            day_first,
+            list(placeholders) if placeholders is not None else None,
+            encoding,
+        )
 
     def merged(self, other: "Overrides") -> "Overrides":
         """These overrides with `other`'s on top (the command line beats a file)."""
         values = {name: dict(table) for name, table in self.values.items()}
         for name, table in other.values.items():
             values.setdefault(name, {}).update(table)
-        day_first = other.day_first if other.day_first is not None else self.day_first
-        return Overrides(self.columns | other.columns, values, day_first)
+        return Overrides(
+            self.columns | other.columns,
+            values,
+            other.day_first if other.day_first is not None else self.day_first,
+            other.placeholders if other.placeholders is not None else self.placeholders,
+            other.encoding or self.encoding,
+        )
 
     def add_column(self, spec: str) -> None:
         """--map "Col Name=field" (or =ignore, =custom)."""
@@ -81,10 +109,31 @@ class Overrides:
             raise InvalidInput(f'--value-map {spec!r}: expected field:"Text=value"')
         self.values.setdefault(name.strip(), {})[text.strip()] = value.strip()
 
+    def with_placeholders(self, words: tuple[str, ...], *, defaults: bool = True) -> "Overrides":
+        """--placeholder WORD (added to the mapping's words, else to the
+        defaults) and --no-default-placeholders (start from none)."""
+        if not words and defaults:
+            return self
+        base = self.placeholders
+        if base is None:
+            base = list(DEFAULT_PLACEHOLDERS) if defaults else []
+        return Overrides(self.columns, self.values, self.day_first, [*base, *words], self.encoding)
+
     def save(self, path: Path) -> None:
-        record = {"columns": self.columns, "values": self.values, "day_first": self.day_first}
+        record: dict[str, Any] = {
+            "columns": self.columns,
+            "values": self.values,
+            "day_first": self.day_first,
+            "placeholders": self.placeholders,
+        }
+        if self.encoding:
+            record["encoding"] = self.encoding
         try:
-            write_private(Path(path).expanduser(), json.dumps(record, indent=2) + "\n", True)
+            write_private(
+                Path(path).expanduser(),
+                json.dumps(record, indent=2, ensure_ascii=False) + "\n",
+                True,
+            )
         except OSError as error:
             raise InvalidInput(f"cannot write mapping {path}: {error.strerror}") from None
 
@@ -99,11 +148,19 @@ class Plan:
 
     table: Table
     targets: list[Target]  # aligned with table.headers
-    stage_names: dict[str, StageValue]  # the user's, keys normalised
-    temperature_names: dict[str, Temperature]
-    source_names: dict[str, Source]
+    names: dict[str, dict[str, Any]]  # field → the user's value map, keys normalised
+    placeholders: Placeholders
     day_first: bool
     day_first_reason: str
+    id_column: int | None = None  # what names a lead when nothing else does
+
+    @property
+    def stage_names(self) -> dict[str, StageValue]:
+        return self.names.get("stage", {})
+
+    @property
+    def source_names(self) -> dict[str, Source]:
+        return self.names.get("source", {})
 
     def columns_for(self, name: str) -> list[int]:
         """The columns feeding standard field `name`, most specific header first."""
@@ -113,20 +170,68 @@ class Plan:
     def rows_of_mapping(self) -> list[tuple[str, str]]:
         return [(h, t.describe()) for h, t in zip(self.table.headers, self.targets, strict=True)]
 
+    def demoted(self) -> list[tuple[str, Target]]:
+        """The columns kept as custom fields although their header names a field."""
+        return [
+            (header, target)
+            for header, target in zip(self.table.headers, self.targets, strict=True)
+            if target.note
+        ]
+
 
 def make_plan(table: Table, overrides: Overrides) -> Plan:
     headers = table.headers
     targets = [auto_target(header, headers) for header in headers]
     by_name = {header: index for index, header in enumerate(headers)}
     by_key = {normalise(header): index for index, header in enumerate(headers)}
+    said: set[int] = set()
     for header, target in overrides.columns.items():
         index = by_name.get(header, by_key.get(normalise(header)))
         if index is None:
             raise InvalidInput(f"--map: the file has no column {header!r}")
         targets[index] = _override_target(header, target)
-    stage_names, temperature_names, source_names = _value_maps(overrides.values)
-    day_first, reason = _day_order(table, targets, overrides.day_first)
-    return Plan(table, targets, stage_names, temperature_names, source_names, day_first, reason)
+        said.add(index)
+    names = value_maps(overrides.values)
+    placeholders = Placeholders(
+        DEFAULT_PLACEHOLDERS if overrides.placeholders is None else overrides.placeholders
+    )
+    looked_at = [
+        index
+        for index, target in enumerate(targets)
+        if target.kind == "field" and target.name in checked_fields()
+    ]
+    sample = Sample.of(table, looked_at, placeholders)
+    targets = _unique_custom(demoted(headers, targets, said, sample, names))
+    day_first, reason = day_order(headers, targets, sample, overrides.day_first)
+    return Plan(
+        table, targets, names, placeholders, day_first, reason, _id_column(headers, targets)
+    )
+
+
+def _id_column(headers: list[str], targets: list[Target]) -> int | None:
+    ranked = [
+        (ID_HEADERS.index(key), index)
+        for index, header in enumerate(headers)
+        if (key := normalise(header)) in ID_HEADERS and targets[index].kind != "ignore"
+    ]
+    return min(ranked)[1] if ranked else None
+
+
+def _unique_custom(targets: list[Target]) -> list[Target]:
+    """Two columns kept under one custom field name ("custom.City" and
+    "City") are both kept: the second becomes "City (2)"."""
+    used: set[str] = set()
+    result = []
+    for target in targets:
+        if target.kind == "custom":
+            name, count = target.name, 1
+            while name in used:
+                count += 1
+                name = f"{target.name} ({count})"
+            used.add(name)
+            target = Target("custom", name, target.note)
+        result.append(target)
+    return result
 
 
 def _override_target(header: str, target: str) -> Target:
@@ -140,54 +245,3 @@ def _override_target(header: str, target: str) -> Target:
         return Target("field", target)
     choices = ", ".join((*STANDARD_FIELDS, "custom", "custom:NAME", "ignore"))
     raise InvalidInput(f"--map {header}={target}: unknown field; use one of {choices}")
-
-
-def _value_maps(
-    values: dict[str, dict[str, str]],
-) -> tuple[dict[str, StageValue], dict[str, Temperature], dict[str, Source]]:
-    stages: dict[str, StageValue] = {}
-    temperatures: dict[str, Temperature] = {}
-    sources: dict[str, Source] = {}
-    for name, table in values.items():
-        if name not in VALUE_MAPPED:
-            raise InvalidInput(f"--value-map {name}: only {', '.join(VALUE_MAPPED)} take one")
-        for text, value in table.items():
-            key, wanted = normalise(text), value.lower()
-            try:
-                if name == "stage":
-                    stage = Stage(wanted)
-                    stages[key] = StageValue(stage, text if stage is Stage.LOST else None)
-                elif name == "temperature":
-                    temperatures[key] = Temperature(wanted)
-                else:
-                    sources[key] = Source(wanted)
-            except ValueError:
-                kind = {"stage": Stage, "temperature": Temperature, "source": Source}[name]
-                choices = ", ".join(member.value for member in kind)
-                raise InvalidInput(
-                    f"--value-map {name}:{text}={value}: use one of {choices}"
-                ) from None
-    return stages, temperatures, sources
-
-
-def _day_order(table: Table, targets: list[Target], said: bool | None) -> tuple[bool, str]:
-    """Whether 03/04/2025 is 3 April (day first) or March 4, from the dates the
-    file holds: a first number over 12 settles day-first, a second one over
-    12 month-first. US CRMs write month first, so that is the default."""
-    if said is not None:
-        return said, "as the mapping says"
-    date_columns = [i for i, t in enumerate(targets) if t.kind == "field" and t.name in DATE_FIELDS]
-    if not date_columns:
-        return False, "no date columns"
-    for count, row in enumerate(table.rows()):
-        if count >= _SAMPLE:
-            break
-        if not isinstance(row, RawRow):
-            continue
-        for index in date_columns:
-            parts = slashed_parts(row.values[index])
-            if parts and parts[0] > 12:
-                return True, f"line {row.line} has {row.values[index]!r}"
-            if parts and parts[1] > 12:
-                return False, f"line {row.line} has {row.values[index]!r}"
-    return False, "month first (the usual order in CRM exports)"

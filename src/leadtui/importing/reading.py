@@ -1,13 +1,13 @@
 """Opening an import file as a table: headers, then rows with line numbers.
 
-CSV (delimiter detected, UTF-8 with or without a BOM, else Windows-1252 /
-Latin-1), a JSON array of objects, or JSON Lines. Rows are streamed, so a
+CSV (delimiter sniffed on the decoded text), a JSON array of objects, or
+JSON Lines, in the encoding `encoding.detect` finds. Rows are streamed, so a
 million-row file is read in bounded memory, and can be read again (the dry
 run samples them; the import reads them once more). A row the parser cannot
-read is yielded as a BrokenRow with its line and reason, never skipped.
+read, or holding bytes the encoding does not define, is yielded as a
+BrokenRow with its line and reason, never skipped.
 """
 
-import codecs
 import csv
 import json
 from collections.abc import Iterator
@@ -18,6 +18,7 @@ from typing import Any
 from leadtui.domain.errors import InvalidInput
 from leadtui.domain.models import BANT_PREFIX, CUSTOM_PREFIX
 from leadtui.domain.sanitize import clean_line
+from leadtui.importing.encoding import Encoding, detect, escaped_bytes, has_escaped, visible
 
 # csv's default cap is 128 KiB per field; a pasted email thread can pass it.
 csv.field_size_limit(16 * 1024 * 1024)
@@ -47,68 +48,65 @@ class Table:
     path: Path
     kind: str  # "csv", "json" or "jsonl"
     headers: list[str]
-    encoding: str
+    encoding: Encoding
     delimiter: str | None
     approx_rows: int  # for a progress bar: lines, or records
 
     def rows(self) -> Iterator[Row]:
-        if self.kind == "csv":
-            return _csv_rows(self)
-        return _json_rows(self)
+        rows = _csv_rows(self) if self.kind == "csv" else _json_rows(self)
+        return _undecodable_rows(rows, self.encoding) if self.encoding.undecodable else rows
+
+    def open(self) -> Any:
+        return self.path.open(encoding=self.encoding.name, errors=self.encoding.errors, newline="")
 
     def describe(self) -> str:
         if self.kind != "csv":
-            return f"{self.kind.upper()}, {self.encoding}"
-        delimiter = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe"}[
-            self.delimiter or ","
-        ]
-        return f"CSV, {delimiter}-separated, {self.encoding}"
+            return f"{self.kind.upper()}, {self.encoding.describe()}"
+        delimiter = _DELIMITER_NAMES[self.delimiter or ","]
+        return f"CSV, {delimiter}-separated, {self.encoding.describe()}"
 
 
-def open_table(path: Path) -> Table:
-    """Look at `path` and say how to read it; InvalidInput if it cannot be."""
+_DELIMITER_NAMES = {"\t": "tab", ",": "comma", ";": "semicolon", "|": "pipe"}
+
+
+def open_table(path: Path, encoding: str | None = None) -> Table:
+    """Look at `path` and say how to read it; InvalidInput if it cannot be.
+    `encoding` overrides the detected one."""
     path = Path(path).expanduser()
     if not path.is_file():
         raise InvalidInput(f"cannot import {path}: no such file")
     try:
-        encoding = _encoding(path)
-        with path.open(encoding=encoding, newline="") as stream:
+        found = detect(path, encoding)
+        with path.open(encoding=found.name, errors=found.errors, newline="") as stream:
             head = stream.read(64 * 1024)
     except OSError as error:
         raise InvalidInput(f"cannot read {path}: {error.strerror}") from None
+    except UnicodeDecodeError as error:
+        raise InvalidInput(f"{path}: not {found.describe()} text ({error.reason})") from None
     stripped = head.lstrip()
     suffix = path.suffix.lower()
     if suffix in {".jsonl", ".ndjson"} or (suffix != ".json" and stripped.startswith("{")):
-        return _json_table(path, "jsonl", encoding)
+        return _json_table(path, "jsonl", found)
     if suffix == ".json" or stripped.startswith("["):
-        return _json_table(path, "json", encoding)
+        return _json_table(path, "json", found)
     if not stripped:
         raise InvalidInput(f"{path} is empty")
-    return _csv_table(path, encoding, head)
+    return _csv_table(path, found, head)
 
 
-def _encoding(path: Path) -> str:
-    """UTF-8 (BOM or not) if every byte decodes as UTF-8, else Windows-1252,
-    which spreadsheet exports on Windows use (Latin-1 when even that fails)."""
-    with path.open("rb") as stream:
-        has_bom = stream.read(3) == codecs.BOM_UTF8
-        stream.seek(0)
-        decoder: codecs.IncrementalDecoder = codecs.getincrementaldecoder("utf-8")()
-        try:
-            while chunk := stream.read(_CHUNK):
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-            return "utf-8-sig" if has_bom else "utf-8"
-        except UnicodeDecodeError:
-            pass
-        stream.seek(0)
-        decoder = codecs.getincrementaldecoder("cp1252")()
-        try:
-            while chunk := stream.read(_CHUNK):
-                decoder.decode(chunk)
-            return "cp1252"
-        except UnicodeDecodeError:
-            return "latin-1"
+def _undecodable_rows(rows: Iterator[Row], encoding: Encoding) -> Iterator[Row]:
+    """Rows holding bytes the encoding does not define are rejected, with
+    their line and bytes; the cells go to the rejects file with the bytes
+    written as \\x81."""
+    for row in rows:
+        if any(has_escaped(value) for value in row.values):
+            found = " ".join(escaped_bytes(value) for value in row.values if has_escaped(value))
+            reason = f"bytes {found} are not {encoding.label} text (lines are counted in the file)"
+            if isinstance(row, BrokenRow):
+                reason = f"{row.reason}; {reason}"
+            yield BrokenRow(row.line, reason, [visible(value) for value in row.values])
+        else:
+            yield row
 
 
 def _count_lines(path: Path) -> int:
@@ -119,12 +117,9 @@ def _count_lines(path: Path) -> int:
 # ---------------------------------------------------------------------- CSV
 
 
-def _csv_table(path: Path, encoding: str, head: str) -> Table:
-    first_line = head.splitlines()[0] if head else ""
-    delimiter = max(_DELIMITERS, key=first_line.count)
-    if not first_line.count(delimiter):
-        delimiter = ","  # a one-column file
-    with path.open(encoding=encoding, newline="") as stream:
+def _csv_table(path: Path, encoding: Encoding, head: str) -> Table:
+    delimiter = _delimiter(head)
+    with path.open(encoding=encoding.name, errors=encoding.errors, newline="") as stream:
         try:
             headers = next(csv.reader(stream, delimiter=delimiter, strict=True))
         except (csv.Error, StopIteration) as error:
@@ -132,9 +127,28 @@ def _csv_table(path: Path, encoding: str, head: str) -> Table:
     return Table(path, "csv", _unique(headers), encoding, delimiter, _count_lines(path))
 
 
+def _delimiter(head: str) -> str:
+    """The delimiter the header row uses most (outside quotes), the same
+    count on the next rows breaking ties: tab for Excel's Unicode Text."""
+    lines = head.splitlines()[:5] or [""]
+
+    def counts(delimiter: str) -> tuple[int, int]:
+        per_line = [_unquoted(line).count(delimiter) for line in lines]
+        steady = sum(1 for count in per_line[1:] if count == per_line[0])
+        return per_line[0], steady
+
+    best = max(_DELIMITERS, key=counts)
+    return best if counts(best)[0] else ","  # a one-column file
+
+
+def _unquoted(line: str) -> str:
+    """The line without its quoted parts ("Smith, Ann" holds no delimiter)."""
+    return "".join(line.split('"')[0::2])
+
+
 def _csv_rows(table: Table) -> Iterator[Row]:
     width = len(table.headers)
-    with table.path.open(encoding=table.encoding, newline="") as stream:
+    with table.open() as stream:
         reader = csv.reader(stream, delimiter=table.delimiter or ",", strict=True)
         next(reader, None)  # the header
         previous_end = reader.line_num
@@ -162,20 +176,25 @@ def _csv_rows(table: Table) -> Iterator[Row]:
 
 def _unique(headers: list[str]) -> list[str]:
     """Two columns with the same header get ' (2)', ' (3)'…: both are kept.
+    A column with no header is called 'Column N' (its values are kept too).
     Headers are printed and become custom field names: sanitised here."""
-    seen: dict[str, int] = {}
+    used: set[str] = set()
     unique = []
-    for header in headers:
-        name = clean_line(header)
-        seen[name] = seen.get(name, 0) + 1
-        unique.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
+    for number, header in enumerate(headers, start=1):
+        name = clean_line(visible(header)) or f"Column {number}"
+        again, count = name, 1
+        while again in used:
+            count += 1
+            again = f"{name} ({count})"
+        used.add(again)
+        unique.append(again)
     return unique
 
 
 # --------------------------------------------------------------------- JSON
 
 
-def _json_table(path: Path, kind: str, encoding: str) -> Table:
+def _json_table(path: Path, kind: str, encoding: Encoding) -> Table:
     headers: dict[str, None] = {}
     count = 0
     for record in _json_records(path, kind, encoding):
@@ -185,10 +204,10 @@ def _json_table(path: Path, kind: str, encoding: str) -> Table:
     return Table(path, kind, _unique(list(headers)), encoding, None, count)
 
 
-def _json_records(path: Path, kind: str, encoding: str) -> Iterator[Any]:
+def _json_records(path: Path, kind: str, encoding: Encoding) -> Iterator[Any]:
     """Each record of the file; for JSON Lines a broken line is yielded as a
     BrokenRow in its place."""
-    with path.open(encoding=encoding) as stream:
+    with path.open(encoding=encoding.name, errors=encoding.errors) as stream:
         if kind == "json":
             try:
                 document = json.load(stream)
@@ -227,12 +246,23 @@ def _flatten(record: dict[str, Any]) -> dict[str, str]:
     flat: dict[str, str] = {}
     for key, value in record.items():
         if key == "custom" and isinstance(value, dict):
-            flat |= {f"{CUSTOM_PREFIX}{clean_line(str(k))}": _cell(v) for k, v in value.items()}
+            for name, cell in value.items():
+                _put(flat, f"{CUSTOM_PREFIX}{clean_line(str(name))}", _cell(cell))
         elif key == "bant" and isinstance(value, dict):
-            flat |= {f"{BANT_PREFIX}{clean_line(str(k))}": _bant_cell(v) for k, v in value.items()}
+            for name, cell in value.items():
+                _put(flat, f"{BANT_PREFIX}{clean_line(str(name))}", _bant_cell(cell))
         elif not (key == "history" and isinstance(value, list)):  # an export's history
-            flat[clean_line(str(key))] = _cell(value)
+            _put(flat, clean_line(str(key)), _cell(value))
     return flat
+
+
+def _put(flat: dict[str, str], key: str, value: str) -> None:
+    """Two keys that read the same once sanitised ("a" and "a\\n") are both kept."""
+    name, number = key, 1
+    while name in flat:
+        number += 1
+        name = f"{key} ({number})"
+    flat[name] = value
 
 
 def _bant_cell(value: Any) -> str:

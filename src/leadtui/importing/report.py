@@ -2,6 +2,8 @@
 rejects file that lets a user fix the bad rows and import just those."""
 
 import csv
+import shlex
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import islice
@@ -11,7 +13,9 @@ from leadtui.domain.errors import InvalidInput
 from leadtui.domain.imported import ImportedLead, RowProblem
 from leadtui.domain.models import format_money
 from leadtui.domain.results import ImportOutcome
-from leadtui.importing.convert import Converter
+from leadtui.importing.choices import allowed, suggestion, value_map_line
+from leadtui.importing.convert import Converter, Notes
+from leadtui.importing.headers import Target
 from leadtui.importing.plan import Plan
 from leadtui.importing.reading import BrokenRow
 from leadtui.safe_files import private_file
@@ -70,16 +74,110 @@ def summary(outcome: ImportOutcome, *, dry_run: bool = False) -> str:
 
 
 def notes_lines(converter: Converter) -> list[str]:
-    """What the conversion decided that is worth knowing (never silently)."""
+    """What the import decided that is worth knowing (never silently), each
+    kind once, with the option that would change it."""
+    plan, notes = converter.plan, converter.notes
     lines = []
-    for text, count in converter.notes.unknown_sources.most_common(10):
+    encoding = plan.table.encoding
+    if encoding.how not in ("valid UTF-8", "byte-order mark"):
+        lines.append(f"read as {encoding.describe()}")
+    for header, target in plan.demoted():
         lines.append(
-            f"source {text!r} is not a known source: stored as 'other', with {text!r} kept as a"
-            f" custom field ({count:,} row{'' if count == 1 else 's'};"
-            f' map it with --value-map source:"{text}=...")'
+            f"column {header!r} is kept as a custom field, {target.note}"
+            f" (to read it anyway: --map {shlex.quote(f'{header}={_field_of(target)}')})"
         )
-    for field, count in converter.notes.named_from.items():
-        lines.append(f"{count:,} rows had no name and were named after their {field}")
+    lines += _unknown_lines(notes)
+    for (name, header), count in notes.bad_dates.items():
+        line, why = notes.bad_date_example[(name, header)]
+        lines.append(
+            f"{name}: {_rows(count)} had no date it can read in {header!r} (e.g. line {line}:"
+            f" {why}): left empty, the text kept as custom field {header!r}"
+        )
+    if notes.ambiguous_dates and notes.ambiguous_example:
+        line, text = notes.ambiguous_example
+        order = "day/month/year" if plan.day_first else "month/day/year"
+        other = "--month-first" if plan.day_first else "--day-first"
+        lines.append(
+            f"{notes.ambiguous_dates:,} date{'s' if notes.ambiguous_dates > 1 else ''} could be"
+            f" read day or month first (e.g. line {line}: {text!r}): read as {order},"
+            f" {plan.day_first_reason} ({other} to change)"
+        )
+    for source, count in notes.named_from.most_common():
+        example = notes.named_example.get(source)
+        how = f"its {source}" if example is None else f"column {source!r} (e.g. {example!r})"
+        lines.append(f"{_rows(count)} had no name and were named after {how}")
+    if notes.placeholders:
+        words: Counter[str] = Counter()
+        for cell, count in notes.placeholders.items():
+            words[plan.placeholders.word(cell)] += count
+        shown = ", ".join(f"{word!r} ×{count:,}" for word, count in words.most_common(8))
+        lines.append(
+            f"placeholder cells read as empty: {shown}"
+            " (--placeholder WORD adds a word; --no-default-placeholders starts from none)"
+        )
+    return lines
+
+
+def _unknown_lines(notes: Notes) -> list[str]:
+    lines = []
+    groups: dict[tuple[str, str], list[tuple[str, int]]] = {}
+    for (name, header, text), count in notes.unknown.most_common():
+        groups.setdefault((name, header), []).append((text, count))
+    for (name, header), found in groups.items():
+        outcome = _DEFAULTS.get(name, "left empty")
+        lines.append(
+            f"{name}: {len(found):,} value{'s' if len(found) > 1 else ''} in {header!r} that"
+            f" leadtui does not know ({allowed(name)}): {outcome}, the text kept as custom"
+            f" field {header!r}; to map one:"
+        )
+        for text, count in found[:_SHOWN_VALUES]:
+            guess = suggestion(name, text)
+            line = value_map_line(name, text, guess or "VALUE")
+            lines.append(f"  {text!r} ({_rows(count)}): {line}" + (" (a guess)" if guess else ""))
+        if len(found) > _SHOWN_VALUES:
+            rest = sum(count for _, count in found[_SHOWN_VALUES:])
+            lines.append(f"  … and {len(found) - _SHOWN_VALUES:,} more values ({_rows(rest)})")
+    for name, count in notes.unknown_more.items():
+        lines.append(f"{name}: and {_rows(count)} more with values it does not know")
+    return lines
+
+
+_SHOWN_VALUES = 20
+_DEFAULTS = {
+    "stage": "those leads are New",
+    "source": "stored as 'other'",
+    "temperature": "the temperature is computed",
+    "fit": "fit left unknown",
+    "lifecycle": "lifecycle left as prospect",
+}
+
+
+def _rows(count: int) -> str:
+    return f"{count:,} row{'' if count == 1 else 's'}"
+
+
+def _field_of(target: Target) -> str:
+    """The field a demoted column's header named (its note starts 'not FIELD:')."""
+    return target.note.removeprefix("not ").partition(":")[0]
+
+
+def problem_lines(problems: list[RowProblem], limit: int) -> list[str]:
+    """Rejected rows, one line per reason: 'line 7: …', or 'lines 3, 9, 12 and
+    4,000 more: …' when many rows share it."""
+    by_reason: dict[str, list[int]] = {}
+    for problem in sorted(problems, key=lambda p: p.line):
+        by_reason.setdefault(problem.reason, []).append(problem.line)
+    lines = []
+    for reason, numbers in by_reason.items():
+        if len(numbers) == 1:
+            lines.append(f"line {numbers[0]}: {reason}")
+        else:
+            shown = ", ".join(str(n) for n in numbers[:3])
+            more = f" and {len(numbers) - 3:,} more" if len(numbers) > 3 else ""
+            lines.append(f"lines {shown}{more}: {reason}")
+    if len(lines) > limit:
+        rest = len(lines) - limit
+        lines = [*lines[:limit], f"… and {rest:,} more reasons (every row is in the rejects file)"]
     return lines
 
 

@@ -16,6 +16,7 @@ from leadtui.importing.report import (
     converted,
     notes_lines,
     preview,
+    problem_lines,
     rejects_path,
     sample_line,
     summary,
@@ -29,11 +30,13 @@ SHOWN_PROBLEMS = 20
 
 def plan_import(path: Path, overrides: Overrides | None = None) -> Plan:
     """Read the file's shape and map its columns (headers and values)."""
-    return make_plan(open_table(path), overrides or Overrides())
+    overrides = overrides or Overrides()
+    return make_plan(open_table(path, overrides.encoding), overrides)
 
 
 def effective_mapping(plan: Plan, overrides: Overrides) -> Overrides:
-    """The mapping as run, column by column, so a repeat import is identical."""
+    """The mapping as run, column by column, so a repeat import is identical:
+    columns kept as custom fields for their values are saved as "custom"."""
     columns = {}
     for header, target in zip(plan.table.headers, plan.targets, strict=True):
         if target.kind == "field":
@@ -42,7 +45,13 @@ def effective_mapping(plan: Plan, overrides: Overrides) -> Overrides:
             columns[header] = "custom" if target.name == header else f"custom:{target.name}"
         else:
             columns[header] = "ignore"
-    return Overrides(columns, overrides.values, plan.day_first)
+    return Overrides(
+        columns,
+        overrides.values,
+        plan.day_first,
+        list(plan.placeholders.words),
+        overrides.encoding,
+    )
 
 
 @dataclass(frozen=True)
@@ -65,12 +74,9 @@ def preview_lines(shown: ImportPreview) -> list[str]:
     """The preview as lines of plain text, counts first: they decide
     "import or not"."""
     lines = [summary(shown.outcome, dry_run=True), *shown.notes, ""]
-    problems = sorted(shown.outcome.rejected, key=lambda p: p.line)
-    if problems:
+    if shown.outcome.rejected:
         lines.append("Problems (these rows will be rejected):")
-        lines += [f"  line {p.line}: {p.reason}" for p in problems[:SHOWN_PROBLEMS]]
-        if len(problems) > SHOWN_PROBLEMS:
-            lines.append(f"  … and {len(problems) - SHOWN_PROBLEMS:,} more")
+        lines += [f"  {line}" for line in problem_lines(shown.outcome.rejected, SHOWN_PROBLEMS)]
         lines.append("")
     lines += [shown.shown.description, "", "Columns:"]
     width = min(max((len(header) for header, _ in shown.shown.mapping), default=0), 40)

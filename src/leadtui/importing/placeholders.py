@@ -1,0 +1,76 @@
+"""Cells that stand for "nothing": what web forms and spreadsheets put in a
+field left blank ("Select", "N/A", "--", "none").
+
+A placeholder is recognised by the word itself, compared without case,
+spaces or punctuation ("n/a", "N.A." and "n a" are one word), never by what
+a cell lacks: "Иван", "李雷", "محمد" and "🙂" are values like any other. Which
+words count is set per import (`--placeholder`, `--no-default-placeholders`,
+or "placeholders" in a saved mapping); a placeholder is read as an empty
+cell, and the import reports how many it met.
+"""
+
+import re
+import string
+from collections.abc import Iterable
+
+DEFAULT_PLACEHOLDERS: tuple[str, ...] = (
+    "Select", "Select one", "Please select", "Select an option", "Choose", "Choose one",
+    "N/A", "NA", "n.a.", "None", "Null", "Nil", "Undefined", "Not specified", "Not provided",
+    "Not applicable", "TBD", "Unknown", "-", "--", "---", "?", ".",
+)  # fmt: skip
+
+# What a key leaves out: anything not a letter or digit, in any script.
+_NOT_WORD = re.compile(r"[\W_]+")
+_DECORATION = string.punctuation + string.whitespace  # around "-- Select --", "(none)"
+_MEMO = 100_000  # cells remembered: a column's repeated values are looked at once
+
+
+def key(text: str) -> str:
+    """'N/A ' → 'na'; a word with no letter or digit ('--', '?') keys to
+    itself, spaces trimmed."""
+    folded = text.strip().casefold()
+    return _NOT_WORD.sub("", folded) or " ".join(folded.split())
+
+
+class Placeholders:
+    """The words one import reads as empty cells."""
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self.words = tuple(dict.fromkeys(word.strip() for word in words if word.strip()))
+        self._keys = frozenset(key(word) for word in self.words)
+        self._longest = max((len(word) for word in self.words), default=0) + 8
+        # Most real cells start with a letter or digit no placeholder starts
+        # with: they are told apart by their first character alone.
+        self._firsts = frozenset(
+            variant
+            for word in self._keys
+            for variant in (word[:1], word[:1].upper(), word[:1].title())
+            if word[:1].isalnum()
+        )
+        self._memo: dict[str, bool] = {}
+
+    def __contains__(self, value: str) -> bool:
+        found = self._memo.get(value)
+        if found is None:
+            found = self._holds(value)
+            if len(self._memo) >= _MEMO:
+                self._memo.clear()  # unique values (emails) must not crowd out repeated ones
+            self._memo[value] = found
+        return found
+
+    def _holds(self, value: str) -> bool:
+        first = value[:1]
+        if not first.isalnum():  # "+1 555 0100" is told by its "1"
+            first = value.lstrip(_DECORATION)[:1]
+        if (
+            first.isalnum()
+            and first not in self._firsts
+            and (first.isascii() or first.casefold()[:1] not in self._firsts)
+        ):
+            return False
+        return len(value) <= self._longest and key(value) in self._keys
+
+    def word(self, value: str) -> str:
+        """The configured word a placeholder cell matched, for the report."""
+        wanted = key(value)
+        return next((word for word in self.words if key(word) == wanted), value.strip())
