@@ -34,6 +34,9 @@ from leadtui.usecases.importing import (
 _SHOWN_PROBLEMS = 50
 # OWASP: a cell starting with one of these is a formula to a spreadsheet.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A value that already starts with the guard is guarded too, so that an
+# import of leadtui's own export can undo exactly one: "'=x" → "''=x" → "'=x".
+GUARDED = (*FORMULA_START, "'")
 HISTORY_COLUMNS = (
     "type", "at", "actor", "from", "to", "reason", "kind", "direction", "note", "body", "field",
     "old", "new",
@@ -363,7 +366,7 @@ def _json_records(
 
 def neutralise(text: str) -> str:
     """'=HYPERLINK(…)' → "'=HYPERLINK(…)": shown as text, never run."""
-    return f"'{text}" if text.startswith(FORMULA_START) else text
+    return f"'{text}" if text.startswith(GUARDED) else text
 
 
 def _cell(value: Any, raw: bool) -> Any:
