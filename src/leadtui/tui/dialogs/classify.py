@@ -15,7 +15,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.events import Key
-from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
@@ -28,6 +27,8 @@ from leadtui.domain.models import (
     Fit,
     Lifecycle,
 )
+from leadtui.tui.dialogs.base import Dialog
+from leadtui.tui.dialogs.fields import TextField
 from leadtui.tui.dialogs.lead_form import LeadFormScreen
 
 ANSWER_STYLE = {Answer.YES: "green", Answer.NO: "red", Answer.UNKNOWN: "dim"}
@@ -105,7 +106,7 @@ class ClassifyScreen(LeadFormScreen):
                         answer.answer.value,
                         id=f"choice-{criterion}",
                     )
-                    yield Input(
+                    yield TextField(
                         answer.note,
                         placeholder="note",
                         max_length=BANT_NOTE_LIMIT,
@@ -147,7 +148,7 @@ class ClassifyScreen(LeadFormScreen):
             self.action_save()
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(Dialog[bool]):
     """A yes/no question: y or enter confirms, n or esc declines."""
 
     BINDINGS = [

@@ -12,6 +12,7 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label, Static, TextArea
 
 from leadtui.domain.models import CUSTOM_PREFIX, Lead, LeadDraft, Source, field_errors
+from leadtui.tui.dialogs.fields import TextBox, TextField
 from leadtui.tui.dialogs.lead_form import LeadFormScreen
 
 # (field, label); value is typed as text ("5k"), tags comma-separated.
@@ -60,11 +61,11 @@ class EditLeadScreen(LeadFormScreen):
                     yield Label(Content(label[:14]), classes="field-label")
                     if field == "notes" or "\n" in text:
                         # An Input would keep the line breaks but hide them.
-                        yield TextArea(
+                        yield TextBox(
                             text, id=_input_id(index), soft_wrap=True, classes="edit-area"
                         )
                     else:
-                        yield Input(
+                        yield TextField(
                             text,
                             placeholder=PLACEHOLDERS.get(field, ""),
                             id=_input_id(index),

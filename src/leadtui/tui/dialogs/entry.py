@@ -3,10 +3,10 @@
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from leadtui.domain.models import HistoryEntry
+from leadtui.tui.dialogs.base import Dialog
 
 
 def entry_heading(entry: HistoryEntry) -> str:
@@ -28,7 +28,7 @@ def entry_body(entry: HistoryEntry) -> str:
     return entry.summary()
 
 
-class EntryScreen(ModalScreen[None]):
+class EntryScreen(Dialog[None]):
     BINDINGS = [Binding("escape,enter,q", "dismiss", "Close")]
 
     def __init__(self, entry: HistoryEntry) -> None:

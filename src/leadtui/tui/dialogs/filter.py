@@ -8,14 +8,15 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from leadtui.domain.errors import InvalidInput
 from leadtui.domain.filters import SYNTAX, LeadFilter, parse
+from leadtui.tui.dialogs.base import Dialog
+from leadtui.tui.dialogs.fields import TextField
 
 
-class FilterScreen(ModalScreen[LeadFilter | None]):
+class FilterScreen(Dialog[LeadFilter | None]):
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
 
     def __init__(self, current: str) -> None:
@@ -25,7 +26,7 @@ class FilterScreen(ModalScreen[LeadFilter | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="filter-dialog", classes="dialog"):
             yield Static("Filter the inbox and the board", classes="dialog-title", markup=False)
-            yield Input(self.current, placeholder=SYNTAX, id="filter-text")
+            yield TextField(self.current, placeholder=SYNTAX, id="filter-text")
             yield Static("", id="filter-error", classes="field-error", markup=False)
             yield Static(
                 "enter apply · empty clears · esc cancel", classes="dialog-hint", markup=False

@@ -11,12 +11,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, Static
 
 from leadtui.domain.clock import parse_follow_up
 from leadtui.domain.errors import InvalidInput
+from leadtui.tui.dialogs.base import Dialog
+from leadtui.tui.dialogs.fields import TextField
 
 SNOOZES = {"1d": 1, "2d": 2, "3d": 3, "1w": 7, "2w": 14, "1m": 30}
 HIDES = ["1d", "3d", "1w", "2w", "tomorrow"]
@@ -40,7 +41,7 @@ class HideAnswer:
 Answer = FollowUpAnswer | SnoozeAnswer | HideAnswer
 
 
-class FollowUpScreen(ModalScreen[Answer | None]):
+class FollowUpScreen(Dialog[Answer | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(
@@ -65,7 +66,7 @@ class FollowUpScreen(ModalScreen[Answer | None]):
             yield Static(
                 Content.assemble(f"{verb} ", (self.lead_name, "bold")), classes="dialog-title"
             )
-            yield Input(
+            yield TextField(
                 placeholder=hint,
                 id="follow-up-when",
                 suggester=SuggestFromList(

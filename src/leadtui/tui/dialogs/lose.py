@@ -5,16 +5,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, Static
 
 from leadtui.domain.sanitize import clean_line
+from leadtui.tui.dialogs.base import Dialog
+from leadtui.tui.dialogs.fields import TextField
 
 COMMON_REASONS = ("No budget", "Chose a competitor", "No response", "Bad timing", "Not a fit")
 
 
-class LoseReasonScreen(ModalScreen[str | None]):
+class LoseReasonScreen(Dialog[str | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, lead_name: str) -> None:
@@ -26,7 +27,7 @@ class LoseReasonScreen(ModalScreen[str | None]):
             yield Static(
                 Content.assemble("Lose ", (self.lead_name, "bold"), "?"), classes="dialog-title"
             )
-            yield Input(
+            yield TextField(
                 placeholder="Reason (required), e.g. No budget",
                 id="lose-reason",
                 suggester=SuggestFromList(COMMON_REASONS, case_sensitive=False),

@@ -8,13 +8,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from leadtui.domain.merge_plan import FieldChoice, choices
 from leadtui.domain.models import Lead
+from leadtui.tui.dialogs.base import Dialog
 
 
 def lead_line(lead: Lead) -> str:
@@ -23,7 +23,7 @@ def lead_line(lead: Lead) -> str:
     return f"#{lead.id} {lead.name} ({where}) {contact}".rstrip()
 
 
-class DupesScreen(ModalScreen[list[Lead] | None]):
+class DupesScreen(Dialog[list[Lead] | None]):
     """Each group: why, and its leads. enter picks a group to merge."""
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Close")]
@@ -99,7 +99,7 @@ class MergeRequest:
     picks: dict[str, str]
 
 
-class MergeScreen(ModalScreen[MergeRequest | None]):
+class MergeScreen(Dialog[MergeRequest | None]):
     """Two leads compared field by field; `s` swaps which one is kept."""
 
     BINDINGS = [

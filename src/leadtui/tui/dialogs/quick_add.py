@@ -19,7 +19,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label, Static
 
@@ -28,6 +27,8 @@ from leadtui.domain.dedupe import duplicate_line
 from leadtui.domain.models import Lead, LeadDraft, Source, field_errors
 from leadtui.repository import Repository
 from leadtui.tui.dbwork import run_db
+from leadtui.tui.dialogs.base import Dialog
+from leadtui.tui.dialogs.fields import TextField
 
 FIELDS: tuple[tuple[str, str, str], ...] = (
     # (model field, label, placeholder)
@@ -63,7 +64,7 @@ QuickAddResult = NewLead | OpenLead | MergeInto
 Duplicates = list[tuple[Lead, str]]
 
 
-class QuickAddScreen(ModalScreen[QuickAddResult | None]):
+class QuickAddScreen(Dialog[QuickAddResult | None]):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+o", "open_duplicate", "Open duplicate", show=False),
@@ -84,7 +85,7 @@ class QuickAddScreen(ModalScreen[QuickAddResult | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="quick-add", classes="dialog"):
             yield Static("Add a lead", classes="dialog-title")
-            yield Input(
+            yield TextField(
                 placeholder='Jane Doe <jane@acme.io> @Acme $5k #referral !fri "met at expo"',
                 id="qa-line",
             )
@@ -98,7 +99,7 @@ class QuickAddScreen(ModalScreen[QuickAddResult | None]):
                         if field == "source"
                         else None
                     )
-                    yield Input(placeholder=placeholder, id=f"qa-{field}", suggester=suggester)
+                    yield TextField(placeholder=placeholder, id=f"qa-{field}", suggester=suggester)
                     yield Static("", id=f"qa-{field}-error", classes="field-error", markup=False)
             yield Static("", id="qa-dupes", classes="field-error", markup=False)
             yield Static(LINE_HINT, classes="dialog-hint", id="qa-hint")

@@ -9,13 +9,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from leadtui.domain.models import Lead, format_money
 from leadtui.repository import Repository
 from leadtui.tui.dbwork import run_db
+from leadtui.tui.dialogs.base import Dialog
+from leadtui.tui.dialogs.fields import TextField
 
 RESULT_LIMIT = 50
 
@@ -44,7 +45,7 @@ def result_line(lead: Lead) -> Content:
     return Content.assemble((lead.name, "bold"), "  ", (details, "dim"))
 
 
-class SearchScreen(ModalScreen[Found | None]):
+class SearchScreen(Dialog[Found | None]):
     BINDINGS = [
         Binding("escape", "dismiss(None)", "Close"),
         Binding("down", "into_results", show=False),
@@ -57,7 +58,9 @@ class SearchScreen(ModalScreen[Found | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="search-dialog", classes="dialog"):
-            yield Input(placeholder="Find: name, company, email, phone, notes", id="search-text")
+            yield TextField(
+                placeholder="Find: name, company, email, phone, notes", id="search-text"
+            )
             yield Static("", id="search-count", markup=False)
             yield OptionList(id="search-results")
             yield Static("↓ results · enter open · esc close", classes="dialog-hint")
