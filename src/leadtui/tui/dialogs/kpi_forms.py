@@ -57,6 +57,9 @@ class CustomWindowScreen(_Form[Window]):
         except InvalidInput as error:
             self.refuse(str(error))
             return
+        except OverflowError:  # the day after the last one the calendar holds
+            self.refuse("to: the window must end before 9999-12-31")
+            return
         self.dismiss(window)
 
 

@@ -15,6 +15,7 @@ from leadtui.domain.errors import InvalidInput
 from leadtui.domain.models import ActivityKind
 from leadtui.tui.dialogs.base import Dialog
 from leadtui.tui.dialogs.fields import TextBox, TextField
+from leadtui.tui.dialogs.when import in_utc
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ class LogTouchScreen(Dialog[TouchInput | None]):
     def action_submit(self) -> None:
         error = self.query_one("#log-when-error", Static)
         try:
-            at = parse_past(self.query_one("#log-when", Input).value, self.clock())
+            at = in_utc(parse_past(self.query_one("#log-when", Input).value, self.clock()), "when")
         except InvalidInput as problem:
             error.update(str(problem).removeprefix("when: "))
             error.display = True

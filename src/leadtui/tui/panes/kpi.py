@@ -276,12 +276,15 @@ class KpiPane(VerticalScroll):
         self.query_one("#kpi-time").loading = True
         self.query_one("#kpi-calibration").loading = True
         run_db(self, lambda repo: repo.kpi_core(window, owner), self._core_loaded, key="kpi-core")
-        run_db(
-            self,
-            lambda repo: repo.kpi_previous(window, owner),
-            self._previous_loaded,
-            key="kpi-previous",
-        )
+        if _comparable(window):
+            run_db(
+                self,
+                lambda repo: repo.kpi_previous(window, owner),
+                self._previous_loaded,
+                key="kpi-previous",
+            )
+        else:
+            self._previous_loaded(None)
         run_db(self, lambda repo: repo.kpi_now(owner), self._now_loaded, key="kpi-now")
         run_db(
             self, lambda repo: repo.kpi_times(window, owner), self._times_loaded, key="kpi-times"
@@ -435,6 +438,16 @@ class KpiPane(VerticalScroll):
         keys = SECTION_DEFINITIONS.get(widget.id or "", ()) if widget else ()
         text = "  ".join(f"{key.replace('_', ' ')}: {DEFINITIONS[key]}." for key in keys)
         self.query_one("#kpi-definition", Static).update(Content.styled(text, "italic"))
+
+
+def _comparable(window: Window) -> bool:
+    """Whether the window before this one exists: before a window from year
+    1 there is none (the calendar starts there), so no arrows are shown."""
+    try:
+        window.previous()
+    except OverflowError:
+        return False
+    return True
 
 
 def _lifetime_and_owners(repo: Repository) -> tuple[float, list[str]]:
