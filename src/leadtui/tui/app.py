@@ -4,7 +4,7 @@ the models, sqlite-utils and the screens are imported (tui/start.py); the
 main screen and the palette's commands are imported when first needed."""
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import events
 from textual.app import App
@@ -13,7 +13,8 @@ from textual.screen import Screen
 
 from leadtui import __version__, resources
 from leadtui.config import Settings, config_path
-from leadtui.domain.errors import InvalidInput
+from leadtui.domain.errors import InvalidInput, LeadtuiError
+from leadtui.tui.cells import file_label
 
 if TYPE_CHECKING:
     from leadtui.repository import Repository
@@ -56,13 +57,13 @@ class LeadApp(App[None]):
         self._repo = repo
         self._starting = starting
         self.settings = settings or Settings()
-        # Why the app ended early (a start-screen launch only): printed by
-        # tui/start.py after the terminal is restored, as the CLI prints errors.
+        # Why the app ended early (fail()): raised by run() once the
+        # terminal is restored, to be printed as the CLI prints errors.
         self.failure: str | None = None
         # Keys typed before the main screen is up, replayed on it.
         self.typed_early: list[events.Key] = []
         if repo is not None:
-            self.sub_title = repo.path.name
+            self.sub_title = file_label(repo.path)
             self._check_keymap()
         self.set_keymap(self.settings.keymap)
 
@@ -114,8 +115,18 @@ class LeadApp(App[None]):
         self.call_later(self._show_main, MainScreen(repo, settings, first=first))
 
     def fail(self, message: str) -> None:
+        """End the app; run() then raises `message` (see there)."""
         self.failure = message
         self.exit(return_code=1)
+
+    def run(self, *args: Any, **kwargs: Any) -> None:
+        """Run the app. An app ended by fail() (a file it cannot open or
+        read, a broken keymap) raises its message as a LeadtuiError once the
+        terminal is restored: the CLI prints it as the one line it prints for
+        any such error, and exits 1."""
+        super().run(*args, **kwargs)
+        if self.failure is not None:
+            raise LeadtuiError(self.failure)
 
     async def _show_main(self, screen: "MainScreen") -> None:
         # Pushed over the start screen, not switched for it: Textual cannot

@@ -4,7 +4,11 @@ screen draws the inbox's first page with these before pydantic is imported,
 and render.py draws every later page with the same functions, so the two
 cannot differ."""
 
+from pathlib import Path
+
 from rich.text import Text
+
+from leadtui.domain.sanitize import clean_line
 
 # By the temperature's stored value ("hot", "warm", "cold").
 TEMPERATURE_STYLE = {"hot": "bold red", "warm": "yellow", "cold": "cyan"}
@@ -56,3 +60,10 @@ def inbox_cells(
         Text(chance_label(win_chance), justify="right"),
         last,
     )
+
+
+def file_label(path: Path) -> str:
+    """The database file's name as the header shows it. A file name is
+    untrusted text like any other: it may hold an escape sequence, a C1
+    control, a bidi mark or bytes that are not UTF-8."""
+    return clean_line(path.name) or "?"

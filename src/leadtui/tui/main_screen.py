@@ -26,7 +26,7 @@ from leadtui.config import Settings
 from leadtui.domain.kpis import DEFINITIONS
 from leadtui.domain.models import Stage
 from leadtui.repository import Repository, interrupt_reads
-from leadtui.tui.dbwork import WATCH_GROUP, WRITE_GROUP, run_db
+from leadtui.tui.dbwork import WATCH_GROUP, WRITE_GROUP, end_app, run_db
 from leadtui.tui.dialogs.help import KeysScreen, describe, with_ids
 from leadtui.tui.dialogs.search import Found, SearchScreen
 from leadtui.tui.inbox_table import InboxTable
@@ -337,6 +337,11 @@ class MainScreen(LeadWritesScreen):
         self._label_inbox(inbox.view, inbox.untriaged)
         self.action_show_tab("inbox")
         self.refresh_bindings()  # s (snooze) applies to New leads only
+
+    @on(InboxPane.Unreadable)
+    def _unreadable(self, event: InboxPane.Unreadable) -> None:
+        # The CLI refuses a file it cannot read with one line; so does the TUI.
+        end_app(self, event.message)
 
     @on(InboxPane.Counted)
     def _inbox_counted(self, event: InboxPane.Counted) -> None:

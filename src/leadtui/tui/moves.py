@@ -18,6 +18,7 @@ from leadtui.domain import pipeline
 from leadtui.domain.models import Lead, Stage
 from leadtui.domain.results import Replayed
 from leadtui.repository import ChangeWatcher, Repository
+from leadtui.tui.cells import file_label
 from leadtui.tui.dbwork import WRITE_GROUP, run_db
 from leadtui.tui.dialogs.classify import ConfirmScreen
 from leadtui.tui.dialogs.lose import LoseReasonScreen
@@ -356,7 +357,7 @@ class MovesScreen(Screen[None]):
 
     def _show_status(self) -> None:
         """The header's subtitle: the file, marked leads, a save pending."""
-        parts = [self.repo.path.name]
+        parts = [file_label(self.repo.path)]
         if self.selection:
             parts.append(f"{len(self.selection):,} marked")
         if self._pending_saves:

@@ -51,7 +51,17 @@ class InboxPane(Vertical):
             super().__init__()
             self.untriaged = untriaged
 
+    class Unreadable(Message):
+        """The first read of the inbox failed: the file cannot be shown."""
+
+        def __init__(self, message: str) -> None:
+            super().__init__()
+            self.message = message
+
     untriaged = 0
+    # Until a page has been shown, a failed read means the file cannot be
+    # shown at all (damaged, say): not a notification over an empty inbox.
+    _read_once = False
 
     """A DataTable holding only the pages the user has scrolled to (keyset-
     paged SQL), so opening the inbox costs the same at 30 or 1M leads."""
@@ -83,6 +93,10 @@ class InboxPane(Vertical):
         self._has_more = False
         self._fetching = False
         self._select_next: int | None = None
+        # Nothing is said about the file until it has been read: an empty
+        # inbox's hint before then would be a guess (and for a damaged
+        # file, a lie).
+        self.query_one("#inbox-empty").display = False
         if self._first and self._first.leads:
             # Shown at once, so swapping in this screen changes nothing on screen.
             self._select_next = self._first.selected
@@ -112,9 +126,19 @@ class InboxPane(Vertical):
             # Kept on the pane, not in this call: a newer reload (live refresh)
             # supersedes this one and must still land on the lead.
             self._select_next = select
-        run_db(self, job, lambda loaded: self._show(*loaded, limit), key="inbox")
+        run_db(
+            self,
+            job,
+            lambda loaded: self._show(*loaded, limit),
+            key="inbox",
+            report=None if self._read_once else self._unreadable,
+        )
+
+    def _unreadable(self, message: str) -> None:
+        self.post_message(self.Unreadable(message))
 
     def _show(self, leads: list[Lead], any_leads: bool, untriaged: int, limit: int) -> None:
+        self._read_once = True
         table = self.table
         # Keep the cursor on the same lead when others appear or leave above
         # it (a teammate's change); else on the same row (the lead moved on).
