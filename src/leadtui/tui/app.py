@@ -9,12 +9,13 @@ from typing import TYPE_CHECKING, Any
 from textual import events
 from textual.app import App
 from textual.command import Provider
+from textual.driver import Driver
 from textual.screen import Screen
 
 from leadtui import __version__, resources
 from leadtui.config import Settings, config_path
 from leadtui.domain.errors import InvalidInput, LeadtuiError
-from leadtui.tui.cells import file_label
+from leadtui.tui.cells import file_label, plain, plain_lines
 
 if TYPE_CHECKING:
     from leadtui.repository import Repository
@@ -67,6 +68,16 @@ class LeadApp(App[None]):
             self._check_keymap()
         self.set_keymap(self.settings.keymap)
 
+    def notify(self, message: str, *, title: str = "", **kwargs: Any) -> None:
+        """Every notification as text fit for a terminal, whatever it quotes:
+        a lead's name as stored, a file's path."""
+        super().notify(plain_lines(message), title=plain(title), **kwargs)
+
+    def get_driver_class(self) -> type[Driver]:
+        from leadtui.tui.paste import paste_safe
+
+        return paste_safe(super().get_driver_class())
+
     @property
     def repo(self) -> "Repository":
         if self._repo is None:
@@ -116,7 +127,7 @@ class LeadApp(App[None]):
 
     def fail(self, message: str) -> None:
         """End the app; run() then raises `message` (see there)."""
-        self.failure = message
+        self.failure = plain(message)  # it may quote a hostile path
         self.exit(return_code=1)
 
     def run(self, *args: Any, **kwargs: Any) -> None:

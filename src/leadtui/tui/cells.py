@@ -8,7 +8,7 @@ from pathlib import Path
 
 from rich.text import Text
 
-from leadtui.domain.sanitize import clean_line
+from leadtui.domain.sanitize import clean_line, clean_text
 
 # By the temperature's stored value ("hot", "warm", "cold").
 TEMPERATURE_STYLE = {"hot": "bold red", "warm": "yellow", "cold": "cyan"}
@@ -26,9 +26,22 @@ INBOX_COLUMNS = (
 )
 
 
+def plain(value: str | None) -> str:
+    """Stored text as one line fit for a terminal. The models clean what
+    they are given, but a file another program wrote may hold anything: an
+    escape sequence shown is an escape sequence the terminal obeys. Every
+    stored string the TUI shows goes through here (or plain_lines)."""
+    return clean_line(value) if value else ""
+
+
+def plain_lines(value: str | None) -> str:
+    """As plain(), keeping line breaks (notes, a touch's body)."""
+    return clean_text(value).strip() if value else ""
+
+
 def cell(value: str | None, style: str = "") -> Text:
     """A DataTable cell showing `value` literally."""
-    return Text(value or "", style=style, no_wrap=True, overflow="ellipsis")
+    return Text(plain(value), style=style, no_wrap=True, overflow="ellipsis")
 
 
 def temperature_cell(temperature: str) -> Text:
@@ -66,4 +79,4 @@ def file_label(path: Path) -> str:
     """The database file's name as the header shows it. A file name is
     untrusted text like any other: it may hold an escape sequence, a C1
     control, a bidi mark or bytes that are not UTF-8."""
-    return clean_line(path.name) or "?"
+    return plain(path.name) or "?"

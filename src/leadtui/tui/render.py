@@ -23,7 +23,7 @@ from leadtui.domain.models import (
 )
 from leadtui.domain.pipeline import rotting
 from leadtui.tui import cells
-from leadtui.tui.cells import MARK, cell
+from leadtui.tui.cells import MARK, cell, plain
 
 
 def temperature_cell(temperature: Temperature) -> Text:
@@ -91,7 +91,7 @@ def card(lead: Lead, width: int, now: datetime | None = None, *, marked: bool = 
     stale = now is not None and rotting(lead.stage, lead.last_activity(), now)
     marks = ("!" if late else "") + ("~" if stale else "")
     first = _two_sided(
-        (MARK if marked else "") + lead.name, "bold", marks + badge,
+        (MARK if marked else "") + plain(lead.name), "bold", marks + badge,
         cells.TEMPERATURE_STYLE[lead.temperature.value], width,
     )  # fmt: skip
     if marked:
@@ -102,7 +102,7 @@ def card(lead: Lead, width: int, now: datetime | None = None, *, marked: bool = 
     if stale:
         first.stylize("bold yellow", first.cell_len - len(badge) - 1, first.cell_len - len(badge))
     value = format_money(lead.value_cents) if lead.value_cents else ""
-    second = _two_sided(lead.company or "", "dim", value, "", width)
+    second = _two_sided(plain(lead.company), "dim", value, "", width)
     return Text("\n").join([first, second])
 
 
@@ -110,7 +110,7 @@ def _field_block(rows: list[tuple[str, str | None]], label_width: int) -> Conten
     parts: list[str | tuple[str, str]] = []
     for label, value in rows:
         if value:
-            parts += [(f"{label:<{label_width}}", "bold"), value, "\n"]
+            parts += [(f"{label:<{label_width}}", "bold"), plain(value), "\n"]
     return Content.assemble(*parts).rstrip()
 
 
@@ -160,7 +160,8 @@ def qualification_block(lead: Lead) -> Content:
     for index, criterion in enumerate(BANT_CRITERIA):
         answer = lead.bant_answer(criterion)
         style = {Answer.YES: "green", Answer.NO: "red"}.get(answer.answer, "dim")
-        note = answer.note if len(answer.note) <= 18 else answer.note[:17] + "…"
+        note = plain(answer.note)
+        note = note if len(note) <= 18 else note[:17] + "…"
         parts += ["\n" if index % 2 == 0 else "  ", (f"{criterion.capitalize():<10}", "bold")]
         parts += [(f"{answer.answer.value:<8}", style), f"{note:<18}" if index % 2 == 0 else note]
     return Content.assemble(*parts).rstrip()
@@ -171,8 +172,8 @@ def custom_block(custom: dict[str, str]) -> Content:
     long values cut to a line, the whole value is in `leadtui show`)."""
     parts: list[str | tuple[str, str]] = [("Custom fields", "bold"), "\n"]
     for name, value in custom.items():
-        line = value.replace("\n", " ")
-        parts += [(f"{name}: ", "dim"), line[:200] + ("…" if len(line) > 200 else ""), "\n"]
+        line = plain(value)
+        parts += [(f"{plain(name)}: ", "dim"), line[:200] + ("…" if len(line) > 200 else ""), "\n"]
     return Content.assemble(*parts).rstrip()
 
 
@@ -200,5 +201,5 @@ def score_block(lines: list[str]) -> Text:
     for index, line in enumerate(lines):
         if index:
             block.append("\n")
-        block.append(line, style="bold" if index == 0 else "")
+        block.append(plain(line), style="bold" if index == 0 else "")
     return block

@@ -27,6 +27,7 @@ from leadtui.domain.models import (
     Fit,
     Lifecycle,
 )
+from leadtui.tui.cells import plain
 from leadtui.tui.dialogs.base import Dialog
 from leadtui.tui.dialogs.fields import TextField
 from leadtui.tui.dialogs.lead_form import LeadFormScreen
@@ -88,7 +89,7 @@ class ClassifyScreen(LeadFormScreen):
         answers = [(a.value, a.value) for a in Answer]
         with Vertical(id="classify-dialog", classes="dialog"):
             yield Static(
-                Content.assemble("Classify ", (f"#{lead.id} {lead.name}", "bold")),
+                Content.assemble("Classify ", (f"#{lead.id} {plain(lead.name)}", "bold")),
                 classes="dialog-title",
             )
             yield ChoiceRow(
@@ -162,9 +163,11 @@ class ConfirmScreen(Dialog[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-dialog", classes="dialog"):
-            yield Static(self.question, id="confirm-question", classes="dialog-title", markup=False)
+            yield Static(
+                plain(self.question), id="confirm-question", classes="dialog-title", markup=False
+            )
             if self.detail:
-                yield Static(self.detail, id="confirm-detail", markup=False)
+                yield Static(plain(self.detail), id="confirm-detail", markup=False)
             yield Static("y or enter: yes · n or esc: no", classes="dialog-hint")
 
     def action_answer(self, yes: bool) -> None:

@@ -12,6 +12,7 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label, Static, TextArea
 
 from leadtui.domain.models import CUSTOM_PREFIX, Lead, LeadDraft, Source, field_errors
+from leadtui.tui.cells import plain
 from leadtui.tui.dialogs.fields import TextBox, TextField
 from leadtui.tui.dialogs.lead_form import LeadFormScreen
 
@@ -46,7 +47,7 @@ class EditLeadScreen(LeadFormScreen):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="edit-dialog", classes="dialog"):
             yield Static(
-                Content.assemble("Edit ", (f"#{self.lead.id} {self.lead.name}", "bold")),
+                Content.assemble("Edit ", (f"#{self.lead.id} {plain(self.lead.name)}", "bold")),
                 classes="dialog-title",
             )
             for index, (field, label) in enumerate(self.fields):
@@ -58,7 +59,7 @@ class EditLeadScreen(LeadFormScreen):
                 # One line per field, so the whole lead fits in 80x24.
                 text = self.lead.field_text(field)
                 with Horizontal(classes="edit-row"):
-                    yield Label(Content(label[:14]), classes="field-label")
+                    yield Label(Content(plain(label)[:14]), classes="field-label")
                     if field == "notes" or "\n" in text:
                         # An Input would keep the line breaks but hide them.
                         yield TextBox(

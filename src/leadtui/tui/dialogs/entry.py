@@ -6,6 +6,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from leadtui.domain.models import HistoryEntry
+from leadtui.tui.cells import plain, plain_lines
 from leadtui.tui.dialogs.base import Dialog
 
 
@@ -16,16 +17,16 @@ def entry_heading(entry: HistoryEntry) -> str:
         what += f", {entry.direction}" if entry.direction else ""
     else:
         what = "Stage change" if entry.type == "stage_change" else f"Edit of {entry.field}"
-    return f"{what} · {entry.at:%a %d %b %Y %H:%M} · {entry.actor}"
+    return f"{what} · {entry.at:%a %d %b %Y %H:%M} · {plain(entry.actor)}"
 
 
 def entry_body(entry: HistoryEntry) -> str:
     if entry.type == "touch":
-        text = "\n\n".join(part for part in (entry.note, entry.body) if part)
+        text = "\n\n".join(plain_lines(part) for part in (entry.note, entry.body) if part)
         return text or "(no note)"
     if entry.type == "field_change":
-        return f"from: {entry.old or '—'}\nto:   {entry.new or '—'}"
-    return entry.summary()
+        return f"from: {plain_lines(entry.old) or '—'}\nto:   {plain_lines(entry.new) or '—'}"
+    return plain_lines(entry.summary())
 
 
 class EntryScreen(Dialog[None]):

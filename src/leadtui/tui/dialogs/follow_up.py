@@ -16,6 +16,7 @@ from textual.widgets import Input, Static
 
 from leadtui.domain.clock import parse_follow_up
 from leadtui.domain.errors import InvalidInput
+from leadtui.tui.cells import plain
 from leadtui.tui.dialogs.base import Dialog
 from leadtui.tui.dialogs.fields import TextField
 from leadtui.tui.dialogs.when import days_after, in_utc
@@ -73,7 +74,8 @@ class FollowUpScreen(Dialog[Answer | None]):
         )
         with Vertical(id="follow-up-dialog", classes="dialog"):
             yield Static(
-                Content.assemble(f"{verb} ", (self.lead_name, "bold")), classes="dialog-title"
+                Content.assemble(f"{verb} ", (plain(self.lead_name), "bold")),
+                classes="dialog-title",
             )
             yield TextField(
                 placeholder=hint,

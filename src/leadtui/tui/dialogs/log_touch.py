@@ -13,6 +13,7 @@ from textual.widgets import Input, Select, Static, TextArea
 from leadtui.domain.clock import Clock, parse_past
 from leadtui.domain.errors import InvalidInput
 from leadtui.domain.models import ActivityKind
+from leadtui.tui.cells import plain
 from leadtui.tui.dialogs.base import Dialog
 from leadtui.tui.dialogs.fields import TextBox, TextField
 from leadtui.tui.dialogs.when import in_utc
@@ -44,7 +45,7 @@ class LogTouchScreen(Dialog[TouchInput | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="log-dialog", classes="dialog"):
             yield Static(
-                Content.assemble("Log a touch with ", (self.lead_name, "bold")),
+                Content.assemble("Log a touch with ", (plain(self.lead_name), "bold")),
                 classes="dialog-title",
             )
             yield Select(

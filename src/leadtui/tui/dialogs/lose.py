@@ -9,6 +9,7 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Input, Static
 
 from leadtui.domain.sanitize import clean_line
+from leadtui.tui.cells import plain
 from leadtui.tui.dialogs.base import Dialog
 from leadtui.tui.dialogs.fields import TextField
 
@@ -25,7 +26,8 @@ class LoseReasonScreen(Dialog[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="lose-dialog", classes="dialog"):
             yield Static(
-                Content.assemble("Lose ", (self.lead_name, "bold"), "?"), classes="dialog-title"
+                Content.assemble("Lose ", (plain(self.lead_name), "bold"), "?"),
+                classes="dialog-title",
             )
             yield TextField(
                 placeholder="Reason (required), e.g. No budget",

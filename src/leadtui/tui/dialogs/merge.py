@@ -14,13 +14,14 @@ from textual.widgets.option_list import Option
 
 from leadtui.domain.merge_plan import FieldChoice, choices
 from leadtui.domain.models import Lead
+from leadtui.tui.cells import plain
 from leadtui.tui.dialogs.base import Dialog
 
 
 def lead_line(lead: Lead) -> str:
-    where = ", ".join(part for part in (lead.company, lead.stage.label) if part)
-    contact = " ".join(part for part in (lead.email, lead.phone) if part)
-    return f"#{lead.id} {lead.name} ({where}) {contact}".rstrip()
+    where = ", ".join(plain(part) for part in (lead.company, lead.stage.label) if part)
+    contact = " ".join(plain(part) for part in (lead.email, lead.phone) if part)
+    return f"#{lead.id} {plain(lead.name)} ({where}) {contact}".rstrip()
 
 
 class DupesScreen(Dialog[list[Lead] | None]):
@@ -73,7 +74,7 @@ class PickRow(Widget, can_focus=True):
         width = max(10, (self.size.width - 12) // 2)
 
         def side(text: str, name: str) -> tuple[str, str]:
-            shown = text or "—"
+            shown = plain(text) or "—"
             shown = shown if len(shown) <= width - 2 else shown[: width - 3] + "…"
             return (f" {shown:<{width - 1}}", "reverse" if self.side == name else "dim")
 
@@ -128,7 +129,8 @@ class MergeScreen(Dialog[MergeRequest | None]):
 
     def _fill(self) -> None:
         self.query_one("#merge-title", Static).update(
-            f"Keep #{self.keep.id} {self.keep.name}, merge in #{self.other.id} {self.other.name}:"
+            f"Keep #{self.keep.id} {plain(self.keep.name)},"
+            f" merge in #{self.other.id} {plain(self.other.name)}:"
             " its touches, stage changes, tags and custom fields move over"
         )
         rows = self.query_one("#merge-rows", Vertical)

@@ -25,6 +25,7 @@ from leadtui.domain import quickadd
 from leadtui.domain.dedupe import duplicate_line
 from leadtui.domain.models import Lead, LeadDraft, Source
 from leadtui.repository import Repository
+from leadtui.tui.cells import plain
 from leadtui.tui.dbwork import run_db
 from leadtui.tui.dialogs.base import Dialog
 from leadtui.tui.dialogs.fields import TextField
@@ -282,7 +283,7 @@ class QuickAddScreen(Dialog[QuickAddResult | None]):
         if not self._duplicates:
             dupes.display = False
             return
-        lines = [duplicate_line(lead, why) for lead, why in self._duplicates]
+        lines = [plain(duplicate_line(lead, why)) for lead, why in self._duplicates]
         first = self._duplicates[0][0].id
         lines.append(
             f"{'enter again' if warn else 'enter twice'} adds anyway · ctrl+o opens #{first}"

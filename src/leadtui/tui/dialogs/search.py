@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 
 from leadtui.domain.models import Lead, format_money
 from leadtui.repository import Repository
+from leadtui.tui.cells import plain
 from leadtui.tui.dbwork import run_db
 from leadtui.tui.dialogs.base import Dialog
 from leadtui.tui.dialogs.fields import TextField
@@ -32,7 +33,7 @@ class Found:
 def result_line(lead: Lead) -> Content:
     """Name in bold, then company, stage, value, email and phone: literal."""
     details = " · ".join(
-        part
+        plain(part)
         for part in (
             lead.company,
             lead.stage.label,
@@ -42,7 +43,7 @@ def result_line(lead: Lead) -> Content:
         )
         if part
     )
-    return Content.assemble((lead.name, "bold"), "  ", (details, "dim"))
+    return Content.assemble((plain(lead.name), "bold"), "  ", (details, "dim"))
 
 
 class SearchScreen(Dialog[Found | None]):

@@ -33,6 +33,7 @@ from leadtui.domain.kpis import (
 from leadtui.domain.models import Stage
 from leadtui.domain.results import CalibrationRow, KpiCore, KpiTimes
 from leadtui.repository import Repository
+from leadtui.tui.cells import plain
 from leadtui.tui.dbwork import WRITE_GROUP, app_now, run_db
 from leadtui.tui.dialogs.help import with_ids
 from leadtui.tui.dialogs.kpi_forms import CustomWindowScreen, SpendInput, SpendScreen
@@ -130,7 +131,7 @@ def outcomes_content(core: KpiCore) -> Content:
     ]
     for reason in outcomes.lost_reasons[:8]:
         parts += [
-            (f"{reason.reason[:24]:<24}", ""),
+            (f"{plain(reason.reason)[:24]:<24}", ""),
             f"{reason.count:>7,}{money(reason.value_cents):>13}\n",
         ]
     if not outcomes.lost_reasons:
@@ -343,7 +344,7 @@ class KpiPane(VerticalScroll):
         widget.loading = self._times is None
 
     def _show_window(self) -> None:
-        owner = self.owner or "all owners"
+        owner = plain(self.owner) or "all owners"
         self.query_one("#kpi-window", Static).update(
             Content.assemble(
                 ("Window ", "bold"),
