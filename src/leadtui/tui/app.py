@@ -4,6 +4,7 @@ the models, sqlite-utils and the screens are imported (tui/start.py); the
 main screen and the palette's commands are imported when first needed."""
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from textual import events
@@ -13,7 +14,7 @@ from textual.driver import Driver
 from textual.screen import Screen
 
 from leadtui import __version__, resources
-from leadtui.config import Settings, config_path
+from leadtui.config import Settings, config_path, save_theme
 from leadtui.domain.errors import InvalidInput, LeadtuiError
 from leadtui.tui.cells import file_label, plain, plain_lines
 
@@ -63,9 +64,12 @@ class LeadApp(App[None]):
         self.failure: str | None = None
         # Keys typed before the main screen is up, replayed on it.
         self.typed_early: list[events.Key] = []
+        # The theme config.toml holds (see watch_theme).
+        self._saved_theme = self.theme
         if repo is not None:
             self.sub_title = file_label(repo.path)
             self._check_keymap()
+            self._use_theme()
         self.set_keymap(self.settings.keymap)
 
     def notify(self, message: str, *, title: str = "", **kwargs: Any) -> None:
@@ -95,6 +99,31 @@ class LeadApp(App[None]):
                 f" the ids are {', '.join(sorted(known))} (and ? shows them)"
             )
 
+    def _use_theme(self) -> None:
+        """The theme picked last time (config.toml's [ui] theme)."""
+        theme = self.settings.theme
+        if theme is None:
+            return
+        if theme not in self.available_themes:
+            raise InvalidInput(
+                f"{config_path()}: [ui] theme {theme!r} is not a theme; the themes are"
+                f" {', '.join(sorted(self.available_themes))}"
+            )
+        self._saved_theme = theme
+        self.theme = theme
+
+    def watch_theme(self, theme: str) -> None:
+        """A theme picked (ctrl+p, "Change theme") is kept for next time."""
+        if theme == self._saved_theme:
+            return
+        try:
+            save_theme(theme)
+        except InvalidInput as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+        self._saved_theme = theme
+        self.settings = replace(self.settings, theme=theme)
+
     def get_default_screen(self) -> Screen[None]:
         if self._repo is None and self._starting is not None:
             return self._starting()
@@ -119,6 +148,7 @@ class LeadApp(App[None]):
         self._repo, self.settings = repo, settings
         try:
             self._check_keymap()
+            self._use_theme()
         except InvalidInput as error:
             self.fail(str(error))
             return
@@ -135,9 +165,10 @@ class LeadApp(App[None]):
         read, a broken keymap) raises its message as a LeadtuiError once the
         terminal is restored: the CLI prints it as the one line it prints for
         any such error, and exits 1."""
-        super().run(*args, **kwargs)
+        result = super().run(*args, **kwargs)
         if self.failure is not None:
             raise LeadtuiError(self.failure)
+        return result
 
     async def _show_main(self, screen: "MainScreen") -> None:
         # Pushed over the start screen, not switched for it: Textual cannot

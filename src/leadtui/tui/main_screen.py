@@ -190,6 +190,7 @@ class MainScreen(LeadWritesScreen):
         # changed rules file) and then every minute for the leads due.
         self._refresh_scores()
         self.set_interval(SCORE_REFRESH_SECONDS, self._refresh_scores)
+        self.look_for_model()
 
     def _refresh_scores(self) -> None:
         # A lead rescored here is a commit like any other: live refresh
@@ -361,8 +362,11 @@ class MainScreen(LeadWritesScreen):
 
     def reload_all(self) -> None:
         """After a write: re-read what is on screen; the other panes re-read
-        anyway when they are next shown."""
+        anyway when they are next shown. The inbox's count is on screen on
+        every tab (its label): it is re-counted too."""
         self._pane(self.active_tab).reload()
+        if self.active_tab != "inbox":
+            self.query_one(InboxPane).recount()
 
     def _pane(self, tab: str) -> InboxPane | BoardPane | DetailPane | KpiPane:
         if tab == "inbox":

@@ -5,6 +5,7 @@ at the keyboard."""
 
 import getpass
 import os
+import re
 
 
 def current_user() -> str:
@@ -16,3 +17,11 @@ def current_user() -> str:
         return pwd.getpwuid(os.getuid()).pw_name
     except KeyError:  # no entry for this uid, e.g. in some containers
         return str(os.getuid())
+
+
+_OWNER_ME = re.compile(r"(?i)(?<!\S)owner:me(?!\S)")
+
+
+def resolve_me(filter_text: str) -> str:
+    """A typed filter with `owner:me` read as the current user's name."""
+    return _OWNER_ME.sub(lambda _: f"owner:{current_user()}", filter_text)

@@ -290,6 +290,7 @@ class MovesScreen(Screen[None]):
             self.notify(f"#{lead.id} {lead.name} → {lead.stage.label}", markup=False, timeout=3)
             if self.active_tab == "pipeline" and self._follows_moved_card():
                 self.query_one(BoardPane).reload(select=lead.id)
+                self.query_one(InboxPane).recount()
             else:
                 self.reload_all()
 

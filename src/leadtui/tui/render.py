@@ -21,7 +21,7 @@ from leadtui.domain.models import (
     Temperature,
     format_money,
 )
-from leadtui.domain.pipeline import rotting
+from leadtui.domain.pipeline import is_open, rotting
 from leadtui.tui import cells
 from leadtui.tui.cells import MARK, cell, plain
 
@@ -35,27 +35,36 @@ def name_cell(lead: Lead, *, marked: bool = False) -> Text:
 
 
 def inbox_row(
-    lead: Lead, now: datetime, *, due: bool = False, marked: bool = False
+    lead: Lead, now: datetime, *, due: bool = False, marked: bool = False, order: str = "score"
 ) -> tuple[Text, ...]:
-    """Name, company, source, temperature, score, win chance, and age (or, in
-    the Due list, how late the follow-up is)."""
-    if due and lead.follow_up_at is not None:
+    """Name, company, source, owner, temperature and score, win chance,
+    value, and last what the list is ranked by when it is a time: how late
+    the follow-up is (the Due list, or ranked by follow-up), how long since
+    the last touch (ranked by it), else the lead's age."""
+    if due or order == "follow_up":
         last = _due_label(lead.follow_up_at, now)
+    elif order == "touch":
+        touched = lead.last_touch_at
+        last = Text(age_label(touched, now) if touched else "never", justify="right")
     else:
         last = Text(age_label(lead.created_at, now), justify="right")
     return cells.inbox_cells(
-        name_cell(lead, marked=marked), lead.company, lead.source.value,
-        lead.temperature.value, lead.score, lead.win_chance, last,
+        name_cell(lead, marked=marked), lead.company, lead.source.value, lead.owner,
+        lead.temperature.value, lead.score, lead.win_chance, lead.value_cents, last,
     )  # fmt: skip
 
 
-def _due_label(follow_up: datetime, now: datetime) -> Text:
+def _due_label(follow_up: datetime | None, now: datetime) -> Text:
     """In calendar days: "-3d" late (red), "today" (bold), "+2d" ahead (dim);
-    weeks past 99 days, so it always fits the column's five cells."""
+    weeks past 99 days and years past 99 weeks, so it always fits the
+    column's six cells (a follow-up may be years away: 9999-12-31)."""
+    if follow_up is None:
+        return Text("–", style="dim", justify="right")
     days = (follow_up.date() - now.date()).days
     if days == 0:
         return Text("today", style="bold", justify="right")
-    span = f"{abs(days)}d" if abs(days) < 100 else f"{abs(days) // 7}w"
+    gap = abs(days)
+    span = f"{gap}d" if gap < 100 else f"{gap // 7}w" if gap < 700 else f"{gap // 365}y"
     if days < 0:
         return Text(f"-{span}", style="bold red", justify="right")
     return Text(f"+{span}", style="dim", justify="right")
@@ -77,7 +86,10 @@ def _two_sided(left: str, left_style: str, right: str, right_style: str, width: 
 
 
 def overdue(lead: Lead, now: datetime) -> bool:
-    return lead.follow_up_at is not None and lead.follow_up_at <= now
+    """A follow-up that has passed, on a lead still open: a won or lost
+    lead keeps the day it had, but nothing is due on it any more (the Due
+    list leaves closed leads out too)."""
+    return is_open(lead.stage) and lead.follow_up_at is not None and lead.follow_up_at <= now
 
 
 def card(lead: Lead, width: int, now: datetime | None = None, *, marked: bool = False) -> Text:
@@ -119,6 +131,7 @@ def lead_fields(lead: Lead, now: datetime | None = None) -> tuple[Content, Conte
     who the lead is, and where it stands (notes go beneath, full width)."""
     who = _field_block(
         [
+            ("Lead", f"#{lead.id}"),  # as the CLI and every message name it
             ("Name", lead.name),
             ("Company", lead.company),
             ("Title", lead.title),

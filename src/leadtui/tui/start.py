@@ -44,8 +44,8 @@ def row_cells(row: QuickRow, now: datetime) -> tuple[Text, ...]:
     """The row as tui/render.py's inbox_row draws the same lead."""
     age = Text(age_label(row.created_at, now), justify="right")
     return inbox_cells(
-        name_cell(row.name), row.company, row.source, row.temperature, row.score,
-        row.win_chance, age,
+        name_cell(row.name), row.company, row.source, row.owner, row.temperature, row.score,
+        row.win_chance, row.value_cents, age,
     )  # fmt: skip
 
 

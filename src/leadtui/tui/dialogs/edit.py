@@ -130,5 +130,6 @@ class EditLeadScreen(LeadFormScreen):
     @on(Input.Changed)
     @on(TextArea.Changed)
     def revalidate(self) -> None:
-        if any(s.display for s in self.query(".field-error")):
-            self._show_errors()
+        """Checked as you type: an error shows under its field at once and
+        goes as soon as the field is fixed."""
+        self._show_errors()

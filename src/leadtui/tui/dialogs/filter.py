@@ -14,6 +14,7 @@ from leadtui.domain.errors import InvalidInput
 from leadtui.domain.filters import SYNTAX, LeadFilter, parse
 from leadtui.tui.dialogs.base import Dialog
 from leadtui.tui.dialogs.fields import TextField
+from leadtui.tui.me import resolve_me
 
 
 class FilterScreen(Dialog[LeadFilter | None]):
@@ -29,14 +30,16 @@ class FilterScreen(Dialog[LeadFilter | None]):
             yield TextField(self.current, placeholder=SYNTAX, id="filter-text")
             yield Static("", id="filter-error", classes="field-error", markup=False)
             yield Static(
-                "enter apply · empty clears · esc cancel", classes="dialog-hint", markup=False
+                "enter apply · empty clears · owner:me is you · esc cancel",
+                classes="dialog-hint",
+                markup=False,
             )
 
     @on(Input.Changed)
     def check(self, event: Input.Changed) -> None:
         error = self.query_one("#filter-error", Static)
         try:
-            parse(event.value)
+            parse(resolve_me(event.value))
         except InvalidInput as problem:
             error.update(str(problem).removeprefix("filter: "))
             error.display = True
@@ -46,4 +49,4 @@ class FilterScreen(Dialog[LeadFilter | None]):
     @on(Input.Submitted)
     def submit(self, event: Input.Submitted) -> None:
         with suppress(InvalidInput):  # else the error is already shown beneath the line
-            self.dismiss(parse(event.value))
+            self.dismiss(parse(resolve_me(event.value)))

@@ -47,7 +47,8 @@ class DupesScreen(Dialog[list[Lead] | None]):
                 )
                 for index, (why, leads) in enumerate(self.groups)
             ]
-            yield OptionList(*options, id="dupes-list")
+            if options:  # else an empty box under "No likely duplicates"
+                yield OptionList(*options, id="dupes-list")
             yield Static("enter compare and merge · esc close", classes="dialog-hint")
 
     @on(OptionList.OptionSelected)
