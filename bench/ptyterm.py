@@ -14,7 +14,7 @@ import subprocess
 import termios
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyte
@@ -28,15 +28,23 @@ class Terminal:
         self.fd, self.process = fd, process
         self.screen = pyte.Screen(COLUMNS, LINES)
         self.stream = pyte.ByteStream(self.screen)
+        self.raw = bytearray()  # every byte the program wrote, for tests to parse
 
     def text(self) -> str:
         return "\n".join(self.screen.display)
 
-    def _read(self, timeout: float) -> None:
+    def _read(self, timeout: float) -> bool:
+        """Feed what the program wrote within `timeout`; False if nothing."""
         ready, _, _ = select.select([self.fd], [], [], timeout)
-        if ready:
-            with suppress(OSError):  # OSError: the child closed the terminal
-                self.stream.feed(os.read(self.fd, 65536))
+        if not ready:
+            return False
+        try:
+            data = os.read(self.fd, 65536)
+        except OSError:  # the child closed the terminal
+            return False
+        self.raw += data
+        self.stream.feed(data)
+        return bool(data)
 
     def wait_for(self, text: str, *, gone: bool = False) -> None:
         deadline = time.monotonic() + DEADLINE_SECONDS
@@ -55,6 +63,8 @@ class Terminal:
             if time.monotonic() > deadline:
                 raise AssertionError("the program did not exit")
             self._read(0.1)
+        while self._read(0.1):  # what it wrote just before it exited
+            pass
         return self.process.returncode
 
 

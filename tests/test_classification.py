@@ -188,6 +188,28 @@ async def test_c_sets_lifecycle_fit_and_bant_with_a_few_keys(repo: Repository) -
         )
 
 
+async def test_stepping_into_a_bant_note_keeps_its_text(repo: Repository) -> None:
+    """↓ into a note puts the cursor after its text, selecting nothing: a key
+    typed there adds to the note instead of replacing it."""
+    lead_id = repo.add_lead(build_draft(name="Ann"))
+    repo.update_fields(lead_id, {"bant.budget": "yes: approved for Q1"})
+    app = LeadApp(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("c")
+        await wait_until(pilot, lambda: isinstance(app.screen, ClassifyScreen))
+        await pilot.press("down", "down", "down")
+        note = app.screen.focused
+        assert isinstance(note, Input) and note.id == "note-budget"
+        assert note.selection.is_empty and note.cursor_position == len("approved for Q1")
+        await pilot.press("n", "enter")
+        await wait_until(pilot, lambda: not isinstance(app.screen, ClassifyScreen))
+        await settle(pilot)
+    assert repo.get_lead(lead_id).bant_answer("budget") == BantAnswer(
+        answer=Answer.YES, note="approved for Q1n"
+    )
+
+
 async def test_qualifying_on_thin_bant_asks_first(repo: Repository) -> None:
     lead_id = repo.add_lead(build_draft(name="Ann"))
     repo.advance(lead_id)

@@ -18,7 +18,9 @@ from tests.tui_helpers import SIZE, main_screen, settle, wait_until
 
 
 def shown_name(app: LeadApp) -> str:
-    return str(main_screen(app).query_one("#lead-who", Static).render()).split("\n")[0]
+    """The Name line of the Lead tab (under the Lead line with its #id)."""
+    lines = str(main_screen(app).query_one("#lead-who", Static).render()).split("\n")
+    return next(line for line in lines if line.startswith("Name"))
 
 
 async def test_brackets_step_through_the_inbox_without_going_back(repo: Repository) -> None:

@@ -10,7 +10,16 @@ from hypothesis import strategies as st
 from leadtui.domain.clock import parse_follow_up
 from leadtui.domain.errors import InvalidInput
 from leadtui.domain.models import Source
-from leadtui.domain.quickadd import QuickLine, parse, preview_lines, render, understand
+from leadtui.domain.quickadd import (
+    QuickLine,
+    check,
+    form_line,
+    line_texts,
+    parse,
+    preview_lines,
+    render,
+    understand,
+)
 from leadtui.domain.vocabulary import SOURCE_NAMES
 
 NOW = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)  # a Wednesday
@@ -22,8 +31,8 @@ def test_the_example_line() -> None:
     )
     assert line.fields() == {
         "name": "Jane Doe", "email": "jane@acme.io", "company": "Acme Corp", "value": "$5k",
-        "source": "referral", "tags": [], "follow_up": "fri", "phone": "+44 20 7946 0001",
-        "note": "met at expo",
+        "source": "referral", "tags": [], "follow_up": "fri", "owner": "",
+        "phone": "+44 20 7946 0001", "note": "met at expo",
     }  # fmt: skip
     understood = understand(render(line), NOW)
     assert understood.draft is not None and understood.draft.value_cents == 500_000
@@ -34,6 +43,24 @@ def test_the_example_line() -> None:
 def test_unknown_hash_words_are_tags_and_known_ones_the_source() -> None:
     line = parse("Ann #web #VIP #expo-2026 #vip")
     assert (line.source, line.tags) == ("website", ["vip", "expo-2026"])
+
+
+def test_an_equals_word_is_the_owner_else_the_default_one() -> None:
+    assert parse("Ann Lee =maria @Acme Corp").fields()["owner"] == "maria"
+    assert parse("Ann @Acme Corp =maria").company == "Acme Corp"
+    named = understand("Ann =maria", NOW, owner="me")
+    assert named.draft is not None and named.draft.owner == "maria"
+    assert "owner: maria" in preview_lines(named)
+    defaulted = understand("Ann", NOW, owner="me")
+    assert defaulted.draft is not None and defaulted.draft.owner == "me"
+    assert understand("Ann", NOW).draft.owner is None  # type: ignore[union-attr]
+
+
+def test_the_form_is_read_as_the_line_it_stands_for() -> None:
+    line = parse('Ann <a@x.io> @Acme $5k #web #vip #expo !fri =maria +44 20 7946 0001 "hi"')
+    assert form_line(line_texts(line)).fields() == line.fields()
+    checked = check(form_line(line_texts(line) | {"tags": "vip, no tags!"}), NOW)
+    assert checked.draft is None and "not a tag" in checked.errors["tags"]
 
 
 def test_ambiguities_are_reported_not_guessed() -> None:
@@ -115,6 +142,7 @@ _TAGS = st.lists(
     source=st.just("") | st.sampled_from([source.value for source in Source]),
     tags=_TAGS,
     follow_up=st.just("") | st.sampled_from(["tomorrow", "fri", "3d", "2w", "2026-12-01"]),
+    owner=st.just("") | st.from_regex(r"[a-z][a-z0-9._-]{0,9}", fullmatch=True),
     phone=st.just("") | st.sampled_from(["+44 20 7946 0001", "(555) 010-0199", "555-0100123"]),
     note=st.just("") | st.from_regex(r"[a-z][a-z !?.,]{0,20}[a-z]", fullmatch=True),
 )

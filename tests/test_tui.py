@@ -238,7 +238,8 @@ async def test_n_validates_inline_then_saves_and_shows_the_lead(repo: Repository
         await pilot.press("ctrl+u", *"jane@acme.io")
         # The error clears as soon as the field is fixed (re-read: display changed).
         assert not app.screen.query_one("#qa-email-error", Static).display
-        await pilot.press("tab", *"Acme", "tab", *"referral", "tab", *"5k", "enter")
+        # The form's order: name, email, phone, company, source, owner, value, ...
+        await pilot.press("tab", "tab", *"Acme", "tab", *"referral", "tab", "tab", *"5k", "enter")
         await settle(pilot)
         [lead] = repo.all_leads()
         assert (lead.name, lead.email, lead.company, lead.value_cents) == (
@@ -262,10 +263,12 @@ async def test_a_quick_added_lead_is_selected_in_the_inbox(sample_repo: Reposito
             *"Grace Hopper",
             "tab",
             *"grace@navy.mil",
+            "tab",  # phone
             "tab",
             *"US Navy",
             "tab",
             *"referral",
+            "tab",  # owner
             "tab",
             *"25k",
             "enter",

@@ -98,7 +98,8 @@ async def test_o_ranks_the_inbox_by_win_chance_and_back(trained_path: Path, tmp_
             table = inbox.table
             index = list(table.columns).index(column)  # type: ignore[arg-type]
             cells = [str(table.get_row_at(row)[index]) for row in range(table.row_count)]
-            return [int(cell.rstrip("%")) for cell in cells]
+            # "64%" for a chance, "H 90" for a score (its temperature first)
+            return [int(cell.split()[-1].rstrip("%")) for cell in cells]
 
         by_score = shown("score")
         assert by_score == sorted(by_score, reverse=True)

@@ -1,5 +1,5 @@
 """The one-line quick-add: `Jane Doe <jane@acme.io> @Acme Corp $5k #referral
-!fri +44 20 7946 0001 "met at expo"` understood field by field. Pure.
+!fri =maria +44 20 7946 0001 "met at expo"` understood field by field. Pure.
 
 - `<…>` the email (a bare address works too);
 - `@…` the company, up to the next marker or phone number;
@@ -7,6 +7,7 @@
   currency it names (`$` is the US dollar; none named: the team's);
 - `#word` the source when it names one, else a tag;
 - `!when` the follow-up: today, tomorrow, fri, 3d, 2w or 2026-12-01;
+- `=name` the owner (the caller may give a default: the current user);
 - a phone number (7+ digits, with + ( ) - . / and spaces);
 - `"…"` a note;
 - the rest is the name.
@@ -14,6 +15,10 @@
 Nothing is guessed silently: a second email, value or date is reported in
 `notes` (the first one is used), and a part that cannot be read is an
 `error` for its field. Parsing never raises.
+
+The quick-add form holds the same fields as text (form_line) and is
+checked by the same function (check), so a line and the form it opens
+into can never disagree on what is saved.
 """
 
 import re
@@ -31,7 +36,7 @@ from leadtui.domain.vocabulary import SOURCE_NAMES, lookup
 
 _EMAIL = re.compile(r"[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+")
 _PHONE_TOKEN = re.compile(r"^[+(]?[0-9][0-9()\-./]*$")
-_MARKERS = ("$", "#", "!", "@", "<")
+_MARKERS = ("$", "#", "!", "@", "<", "=")
 _TAG = re.compile(r"^[\w-]{1,40}$")
 
 
@@ -46,6 +51,7 @@ class QuickLine:
     source: str = ""  # a Source value
     tags: list[str] = field(default_factory=list)
     follow_up: str = ""  # as typed after !, e.g. "fri"
+    owner: str = ""  # as typed after =
     phone: str = ""
     note: str = ""
     notes: list[str] = field(default_factory=list)  # ambiguities, shown to the user
@@ -55,7 +61,8 @@ class QuickLine:
         return {
             "name": self.name, "email": self.email, "company": self.company,
             "value": self.value, "source": self.source, "tags": list(self.tags),
-            "follow_up": self.follow_up, "phone": self.phone, "note": self.note,
+            "follow_up": self.follow_up, "owner": self.owner, "phone": self.phone,
+            "note": self.note,
         }  # fmt: skip
 
 
@@ -87,6 +94,8 @@ def parse(line: str) -> QuickLine:
             _take_hash(token[1:], parsed)
         elif token.startswith("!") and len(token) > 1:
             _set_once(parsed, "follow_up", token[1:], "follow-up")
+        elif token.startswith("=") and len(token) > 1:
+            _set_once(parsed, "owner", token[1:], "owner")
         elif _EMAIL.fullmatch(token):
             _set_once(parsed, "email", token, "email")
         else:
@@ -209,6 +218,8 @@ def render(parsed: QuickLine) -> str:
     parts += [f"#{tag}" for tag in parsed.tags]
     if parsed.follow_up:
         parts.append(f"!{parsed.follow_up}")
+    if parsed.owner:
+        parts.append(f"={parsed.owner}")
     if parsed.phone:
         parts.append(parsed.phone)
     if parsed.note:
@@ -226,11 +237,40 @@ class Understood:
     errors: dict[str, str]
     follow_up_at: datetime | None
     warnings: list[str]
+    owner: str = ""  # the line's owner, else the default one
 
 
-def understand(line: str, now: datetime) -> Understood:
-    """Parse and validate; never raises."""
-    parsed = parse(line)
+def understand(line: str, now: datetime, *, owner: str = "") -> Understood:
+    """Parse and validate; never raises. `owner` is the owner when the line
+    names none (`=name`)."""
+    return check(parse(line), now, owner=owner)
+
+
+# The form's one-text fields, by QuickLine's names ("tags" is a list).
+FORM_TEXTS = ("name", "email", "company", "value", "source", "follow_up", "owner", "phone", "note")
+
+
+def form_line(texts: dict[str, str]) -> QuickLine:
+    """The quick-add form's fields, as typed, as the line they stand for:
+    tags comma-separated, a source by any name the line takes (web)."""
+    fields = {key: clean_line(texts.get(key, "")) for key in FORM_TEXTS}
+    source = lookup(SOURCE_NAMES, fields["source"]) if fields["source"] else None
+    if source is not None:
+        fields["source"] = source.value
+    tags = [tag.strip().lower() for tag in texts.get("tags", "").split(",") if tag.strip()]
+    line = QuickLine(tags=list(dict.fromkeys(tags)))
+    for key, text in fields.items():
+        setattr(line, key, text)
+    return line
+
+
+def line_texts(parsed: QuickLine) -> dict[str, str]:
+    """The other way: what the form shows for a parsed line."""
+    return {key: getattr(parsed, key) for key in FORM_TEXTS} | {"tags": ", ".join(parsed.tags)}
+
+
+def check(parsed: QuickLine, now: datetime, *, owner: str = "") -> Understood:
+    """Validate parsed fields against the model; never raises."""
     errors: dict[str, str] = {}
     warnings = list(parsed.notes)
     follow_up_at = None
@@ -241,6 +281,9 @@ def understand(line: str, now: datetime) -> Understood:
                 warnings.append(f"the follow-up {follow_up_at:%a %d %b} is in the past")
         except InvalidInput as error:
             errors["follow_up"] = str(error).removeprefix("follow-up: ")
+    bad_tags = [tag for tag in parsed.tags if not _TAG.fullmatch(tag)]
+    if bad_tags:
+        errors["tags"] = f"{bad_tags[0]!r} is not a tag (letters, digits, - and _ only)"
     draft = None
     try:
         draft = LeadDraft.model_validate(
@@ -250,6 +293,7 @@ def understand(line: str, now: datetime) -> Understood:
                 "phone": parsed.phone or None,
                 "company": parsed.company or None,
                 "source": parsed.source or Source.OTHER.value,
+                "owner": parsed.owner or owner,
                 "value_cents": parsed.value,  # text: the model reads "5k"
                 "notes": parsed.note,
             }
@@ -258,7 +302,7 @@ def understand(line: str, now: datetime) -> Understood:
         errors |= field_errors(error)
     if errors:
         draft = None
-    return Understood(parsed, draft, errors, follow_up_at, warnings)
+    return Understood(parsed, draft, errors, follow_up_at, warnings, parsed.owner or owner)
 
 
 def _money(draft: LeadDraft) -> str:
@@ -277,6 +321,7 @@ def preview_lines(understood: Understood) -> list[str]:
         ("source", line.source), ("tags", ", ".join(line.tags)),
         ("follow-up", f"{understood.follow_up_at:%a %d %b %Y}" if understood.follow_up_at
          else line.follow_up),
+        ("owner", understood.owner),
         ("note", line.note),
     ]  # fmt: skip
     keys = {"value": "value_cents", "follow-up": "follow_up"}

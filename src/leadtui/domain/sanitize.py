@@ -1,26 +1,66 @@
 """Make untrusted text safe to store and to show in a terminal.
 
-Lead text comes from web forms and imports. Rich and Textual strip only a few
-control characters, so an ESC, OSC or C1 byte in a name would reach the
-user's terminal byte for byte. We drop them once, at
-the model boundary, so nothing unsafe is ever stored.
+Lead text comes from web forms, imports and pastes. Rich and Textual strip
+only a few control characters, so an ESC, OSC or C1 byte in a name would
+reach the user's terminal byte for byte. We drop them once, at the model
+boundary, so nothing unsafe is ever stored; the TUI's text fields drop them
+again as they are typed or pasted (clean_typed), so they are never echoed.
+
+Besides controls, characters that draw nothing but that terminals and Rich
+measure differently go too, as they misalign a table's rows: the bidi
+controls (U+061C, U+200E/F, U+202A-E, U+2066-9: they can also make text
+display reversed, "Trojan Source"), zero-width spaces and joiners (U+200B,
+U+2060, U+FEFF), the soft hyphen (U+00AD), invisible operators and other
+deprecated format characters (U+180E, U+2061-4, U+206A-F, U+FFF9-B,
+U+E0001), and lone UTF-16 surrogates (a file name that is not UTF-8).
+U+2028/U+2029 (line and paragraph separators) become line breaks.
+
+Kept on purpose: U+200C (ZWNJ) and U+200D (ZWJ) between two non-ASCII
+letters or symbols. Persian writes ZWNJ inside words (می‌خواهم), Indic
+scripts use both to pick a letter's form, and emoji sequences (👩‍💻, ❤️‍🔥)
+are joined by ZWJ; dropping them would change the text. Anywhere else
+(next to ASCII, a space, the edge of the text, another joiner) a joiner
+joins nothing and is dropped. Emoji tag sequences (U+E0020-7F, in
+subdivision flags) are kept for the same reason.
 """
 
 import re
 
-# C0 controls except TAB and LF, DEL, C1 controls, and the Unicode bidi
-# embeddings/overrides/isolates that can make text display reversed
-# ("Trojan Source").
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f]")
+_JOINERS = "\u200c\u200d"
+# C0 controls except TAB and LF, DEL, C1 controls, then the invisible and
+# bidi format characters the module's docstring lists.
+_UNSAFE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b\u200e\u200f\u202a-\u202e"
+    "\u2060-\u206f\ufeff\ufff9-\ufffb\U000e0001\ud800-\udfff]"
+)
+_SEPARATORS = re.compile("[\u2028\u2029]")
+# A joiner kept has a letter or symbol beyond ASCII on both sides.
+_JOINABLE = f"[^\\x00-\\x7f\\s{_JOINERS}]"
+_LONE_JOINER = re.compile(f"(?<!{_JOINABLE})[{_JOINERS}]|[{_JOINERS}](?!{_JOINABLE})")
+# Whole terminal sequences, 7-bit (ESC-led) and 8-bit (C1-led): CSI, OSC
+# (ended by BEL or ST), DCS/SOS/PM/APC strings, and two-byte escapes. A paste
+# of coloured terminal output keeps its words, not "[31m".
+_SEQUENCE = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?"
+    r"|(?:\x1b\]|\x9d)[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+    r"|(?:\x1b[PX^_]|[\x90\x98\x9e\x9f])[^\x1b\x9c]*(?:\x1b\\|\x9c)?"
+    r"|\x1b[ -/]*[0-~]?"
+)
+
+
+def _drop_unsafe(value: str) -> str:
+    return _UNSAFE.sub("", _SEPARATORS.sub("\n", value))
 
 
 def clean_text(value: str) -> str:
     """Return `value` without terminal-unsafe characters (CR is dropped too)."""
-    # Every character _UNSAFE matches is a control (Cc) or format (Cf)
-    # character, which str.isprintable() rejects: a printable string is
-    # already clean, and that C-speed check spares a million-row import
-    # a regex pass per cell.
-    return value if value.isprintable() else _UNSAFE.sub("", value)
+    # Every character dropped or replaced is a control (Cc), format (Cf),
+    # separator (Zl, Zp) or surrogate (Cs), which str.isprintable() rejects:
+    # a printable string is already clean, and that C-speed check spares a
+    # million-row import a regex pass per cell.
+    if value.isprintable():
+        return value
+    return _LONE_JOINER.sub("", _drop_unsafe(value))
 
 
 def clean_line(value: str) -> str:
@@ -29,3 +69,15 @@ def clean_line(value: str) -> str:
     if value.isprintable():  # no controls, so no newline or tab either
         return value.strip()
     return clean_text(value).replace("\n", " ").replace("\t", " ").strip()
+
+
+def clean_typed(value: str, *, multi_line: bool = False) -> str:
+    """Text as a rep types or pastes it into a field: whole escape sequences
+    and unsafe characters dropped; on one line, breaks and tabs become
+    spaces. Nothing is trimmed (a space typed at the end stays), and joiners
+    stay wherever they are typed: the next character may be the one they
+    join, and saving (clean_text) drops those that join nothing."""
+    if value.isprintable():
+        return value
+    cleaned = _drop_unsafe(_SEQUENCE.sub("", value))
+    return cleaned if multi_line else cleaned.replace("\n", " ").replace("\t", " ")

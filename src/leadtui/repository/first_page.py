@@ -25,7 +25,8 @@ from leadtui.repository.schema import APPLICATION_ID, SCHEMA_VERSION
 
 PAGE_SIZE = 100  # the inbox's own page size (tui/inbox.py)
 _ROWS = """
-    SELECT id, name, company, source, temperature, score, win_chance, created_at
+    SELECT id, name, company, source, temperature, score, win_chance, created_at,
+           owner, value_cents
       FROM leads
      WHERE stage = 'new' AND (snoozed_until IS NULL OR snoozed_until <= :now)
      ORDER BY score DESC, id DESC
@@ -43,6 +44,8 @@ class QuickRow:
     score: int
     win_chance: int
     created_at: datetime
+    owner: str | None = None
+    value_cents: int = 0
 
 
 def usable(path: Path) -> bool:
@@ -73,11 +76,12 @@ def read_first_page(path: Path, now: datetime, limit: int = PAGE_SIZE) -> list[Q
 
 def _quick_row(
     lead_id: int, name: str | None, company: str | None, source: str, temperature: str,
-    score: int, win_chance: int, created_at: str,
+    score: int, win_chance: int, created_at: str, owner: str | None, value_cents: int,
 ) -> QuickRow:  # fmt: skip
     # Cleaned as the models clean what they read: a row written by another
     # program must not reach the terminal with its control characters.
     return QuickRow(
         lead_id, clean_line(name or ""), clean_line(company) if company else None, source,
         temperature, score, win_chance, from_iso(created_at),
+        clean_line(owner) if owner else None, value_cents or 0,
     )  # fmt: skip

@@ -90,6 +90,19 @@ class KpiStore:
                 )
             ]
 
+    def lost_reasons(self, limit: int = 20) -> list[str]:
+        """The reasons the team gave for lost leads, the most used first
+        (what the TUI's `x` prompt offers to pick from)."""
+        with self.repo._connection() as db:
+            return [
+                row[0]
+                for row in db.execute(
+                    "SELECT lost_reason FROM leads WHERE stage = 'lost' AND lost_reason != ''"
+                    " GROUP BY lost_reason ORDER BY count(*) DESC, lost_reason LIMIT ?",
+                    [limit],
+                )
+            ]
+
     # ----------------------------------------------------------------- spend
 
     def set_spend(self, source: str, month: str, amount: str) -> int | None:

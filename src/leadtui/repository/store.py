@@ -153,6 +153,7 @@ class Repository:
     move_many = Delegated("_moves", MoveStore.move_many)
 
     kpi_core = Delegated("_kpis", KpiStore.kpi_core)
+    lost_reasons = Delegated("_kpis", KpiStore.lost_reasons)
     kpi_previous = Delegated("_kpis", KpiStore.kpi_previous)
     kpi_now = Delegated("_kpis", KpiStore.kpi_now)
     kpi_times = Delegated("_kpis", KpiStore.kpi_times)

@@ -4,16 +4,19 @@ the models, sqlite-utils and the screens are imported (tui/start.py); the
 main screen and the palette's commands are imported when first needed."""
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
 from textual import events
 from textual.app import App
 from textual.command import Provider
+from textual.driver import Driver
 from textual.screen import Screen
 
 from leadtui import __version__, resources
-from leadtui.config import Settings, config_path
-from leadtui.domain.errors import InvalidInput
+from leadtui.config import Settings, config_path, save_theme
+from leadtui.domain.errors import InvalidInput, LeadtuiError
+from leadtui.tui.cells import file_label, plain, plain_lines
 
 if TYPE_CHECKING:
     from leadtui.repository import Repository
@@ -56,15 +59,28 @@ class LeadApp(App[None]):
         self._repo = repo
         self._starting = starting
         self.settings = settings or Settings()
-        # Why the app ended early (a start-screen launch only): printed by
-        # tui/start.py after the terminal is restored, as the CLI prints errors.
+        # Why the app ended early (fail()): raised by run() once the
+        # terminal is restored, to be printed as the CLI prints errors.
         self.failure: str | None = None
         # Keys typed before the main screen is up, replayed on it.
         self.typed_early: list[events.Key] = []
+        # The theme config.toml holds (see watch_theme).
+        self._saved_theme = self.theme
         if repo is not None:
-            self.sub_title = repo.path.name
+            self.sub_title = file_label(repo.path)
             self._check_keymap()
+            self._use_theme()
         self.set_keymap(self.settings.keymap)
+
+    def notify(self, message: str, *, title: str = "", **kwargs: Any) -> None:
+        """Every notification as text fit for a terminal, whatever it quotes:
+        a lead's name as stored, a file's path."""
+        super().notify(plain_lines(message), title=plain(title), **kwargs)
+
+    def get_driver_class(self) -> type[Driver]:
+        from leadtui.tui.paste import paste_safe
+
+        return paste_safe(super().get_driver_class())
 
     @property
     def repo(self) -> "Repository":
@@ -82,6 +98,31 @@ class LeadApp(App[None]):
                 f"{config_path()}: [keys] {unknown[0]!r} is not a key's id;"
                 f" the ids are {', '.join(sorted(known))} (and ? shows them)"
             )
+
+    def _use_theme(self) -> None:
+        """The theme picked last time (config.toml's [ui] theme)."""
+        theme = self.settings.theme
+        if theme is None:
+            return
+        if theme not in self.available_themes:
+            raise InvalidInput(
+                f"{config_path()}: [ui] theme {theme!r} is not a theme; the themes are"
+                f" {', '.join(sorted(self.available_themes))}"
+            )
+        self._saved_theme = theme
+        self.theme = theme
+
+    def watch_theme(self, theme: str) -> None:
+        """A theme picked (ctrl+p, "Change theme") is kept for next time."""
+        if theme == self._saved_theme:
+            return
+        try:
+            save_theme(theme)
+        except InvalidInput as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+        self._saved_theme = theme
+        self.settings = replace(self.settings, theme=theme)
 
     def get_default_screen(self) -> Screen[None]:
         if self._repo is None and self._starting is not None:
@@ -107,6 +148,7 @@ class LeadApp(App[None]):
         self._repo, self.settings = repo, settings
         try:
             self._check_keymap()
+            self._use_theme()
         except InvalidInput as error:
             self.fail(str(error))
             return
@@ -114,8 +156,19 @@ class LeadApp(App[None]):
         self.call_later(self._show_main, MainScreen(repo, settings, first=first))
 
     def fail(self, message: str) -> None:
-        self.failure = message
+        """End the app; run() then raises `message` (see there)."""
+        self.failure = plain(message)  # it may quote a hostile path
         self.exit(return_code=1)
+
+    def run(self, *args: Any, **kwargs: Any) -> None:
+        """Run the app. An app ended by fail() (a file it cannot open or
+        read, a broken keymap) raises its message as a LeadtuiError once the
+        terminal is restored: the CLI prints it as the one line it prints for
+        any such error, and exits 1."""
+        result = super().run(*args, **kwargs)
+        if self.failure is not None:
+            raise LeadtuiError(self.failure)
+        return result
 
     async def _show_main(self, screen: "MainScreen") -> None:
         # Pushed over the start screen, not switched for it: Textual cannot

@@ -4,27 +4,49 @@ screen draws the inbox's first page with these before pydantic is imported,
 and render.py draws every later page with the same functions, so the two
 cannot differ."""
 
+from pathlib import Path
+
 from rich.text import Text
+
+from leadtui.domain.sanitize import clean_line, clean_text
 
 # By the temperature's stored value ("hot", "warm", "cold").
 TEMPERATURE_STYLE = {"hot": "bold red", "warm": "yellow", "cold": "cyan"}
 # Shown before a marked lead's name in the inbox and on its card.
 MARK = "● "
 # The inbox's columns: (title, width); the key is the lowercased title.
+# With a cell's padding (2) each, they fill 78 of 80 columns, the scrollbar
+# the rest. To fit the owner and the value, the name and the company gave
+# up some width (cut with "…"), and the temperature shares the score's
+# column as its first letter, in its colour, as on a board card ("H 90").
 INBOX_COLUMNS = (
-    ("Name", 20),
-    ("Company", 15),
+    ("Name", 15),
+    ("Company", 10),
     ("Source", 8),
-    ("Temp", 4),
+    ("Owner", 7),
     ("Score", 6),
     ("Win", 4),
-    ("Age", 5),  # "Due" in the Due list
+    ("Value", 6),
+    ("Age", 6),  # or Due, or Touch: what the list is ranked by (InboxPane)
 )
+
+
+def plain(value: str | None) -> str:
+    """Stored text as one line fit for a terminal. The models clean what
+    they are given, but a file another program wrote may hold anything: an
+    escape sequence shown is an escape sequence the terminal obeys. Every
+    stored string the TUI shows goes through here (or plain_lines)."""
+    return clean_line(value) if value else ""
+
+
+def plain_lines(value: str | None) -> str:
+    """As plain(), keeping line breaks (notes, a touch's body)."""
+    return clean_text(value).strip() if value else ""
 
 
 def cell(value: str | None, style: str = "") -> Text:
     """A DataTable cell showing `value` literally."""
-    return Text(value or "", style=style, no_wrap=True, overflow="ellipsis")
+    return Text(plain(value), style=style, no_wrap=True, overflow="ellipsis")
 
 
 def temperature_cell(temperature: str) -> Text:
@@ -37,22 +59,51 @@ def name_cell(name: str, *, marked: bool = False) -> Text:
     return Text.assemble((MARK, "bold magenta"), shown) if marked else shown
 
 
+def score_cell(temperature: str, score: int) -> Text:
+    """ "H 90": the temperature's letter in its colour, then the score."""
+    letter = (temperature[:1].upper(), TEMPERATURE_STYLE.get(temperature, ""))
+    return Text.assemble(letter, f" {score}", justify="right")
+
+
+def short_value(cents: int) -> str:
+    """A deal's value in at most 6 characters: "", "9,400", "188k",
+    "1.2m", "12.3m", "5.3bn" (the full figure is on the Lead tab)."""
+    units = cents // 100
+    if not units:
+        return ""
+    if units < 100_000:
+        return f"{units:,}"
+    if units < 999_500:
+        return f"{units / 1000:.0f}k"
+    size, suffix = (1_000_000, "m") if units < 999_500_000 else (1_000_000_000, "bn")
+    return f"{units / size:.{0 if units / size >= 99.95 else 1}f}{suffix}"
+
+
 def chance_label(win_chance: int) -> str:
     """'64%', or '–' before a model is trained (every chance is then 0)."""
     return f"{win_chance}%" if win_chance else "–"
 
 
 def inbox_cells(
-    name: Text, company: str | None, source: str, temperature: str, score: int,
-    win_chance: int, last: Text,
+    name: Text, company: str | None, source: str, owner: str | None, temperature: str,
+    score: int, win_chance: int, value_cents: int, last: Text,
 ) -> tuple[Text, ...]:  # fmt: skip
-    """One inbox row, in INBOX_COLUMNS order; `last` is the Age (or Due) cell."""
+    """One inbox row, in INBOX_COLUMNS order; `last` is the Age (or Due,
+    or Touch) cell."""
     return (
         name,
         cell(company),
         cell(source),
-        temperature_cell(temperature),
-        Text(str(score), justify="right"),
+        cell(owner),
+        score_cell(temperature, score),
         Text(chance_label(win_chance), justify="right"),
+        Text(short_value(value_cents), justify="right"),
         last,
     )
+
+
+def file_label(path: Path) -> str:
+    """The database file's name as the header shows it. A file name is
+    untrusted text like any other: it may hold an escape sequence, a C1
+    control, a bidi mark or bytes that are not UTF-8."""
+    return plain(path.name) or "?"

@@ -29,6 +29,10 @@ class _HasRepository(Protocol):
     repo: Repository
 
 
+class _CanFail(Protocol):
+    def fail(self, message: str) -> None: ...
+
+
 def app_repository(widget: Widget) -> Repository:
     """The repository the app was opened on: the one way screens, panes and
     dialogs reach it."""
@@ -80,6 +84,13 @@ def run_db(
         app.call_from_thread(deliver, result)
 
     widget.run_worker(work, thread=True, group=key, name=f"db:{key}")
+
+
+def end_app(widget: Widget, message: str) -> None:
+    """End the app with `message` as one line, printed once the terminal is
+    restored, and exit code 1: for a file the app cannot show at all (its
+    first read failed), as the CLI refuses it."""
+    cast(_CanFail, widget.app).fail(message)
 
 
 def app_now(widget: Widget) -> datetime:

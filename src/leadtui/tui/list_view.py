@@ -10,6 +10,7 @@ from leadtui.config import Settings
 from leadtui.domain import filters
 from leadtui.domain.filters import LeadFilter
 from leadtui.domain.orders import ORDERS, next_order
+from leadtui.tui.dbwork import run_db
 from leadtui.tui.dialogs.filter import FilterScreen
 from leadtui.tui.moves import MovesScreen
 from leadtui.tui.panes.board import BoardPane
@@ -20,6 +21,7 @@ class ListViewScreen(MovesScreen):
     def __init__(self, settings: Settings) -> None:
         super().__init__(settings)
         self.only = LeadFilter()  # what the inbox and the board show
+        self.trained = False  # a win-chance model exists (look_for_model)
 
     def action_filter(self, start: str | None = None) -> None:
         """The filter prompt, holding the filter in effect (or `start`)."""
@@ -66,10 +68,22 @@ class ListViewScreen(MovesScreen):
 
     def action_toggle_order(self) -> None:
         """`o`: the next order for the inbox and every column: rule score, win
-        chance, value, age, next follow-up, last touch."""
-        inbox, board = self.query_one(InboxPane), self.query_one(BoardPane)
-        order = next_order(inbox.order)
-        inbox.sort_by(order)
-        board.sort_by(order)
+        chance, value, age, next follow-up, last touch. Win chance only once
+        a model is trained: before, every chance is 0 and that order would
+        rank by nothing while its column said otherwise."""
+        order, skipped = next_order(self.query_one(InboxPane).order), ""
+        if order == "chance" and not self.trained:
+            order, skipped = next_order(order), " (not by win chance: no model is trained yet)"
+        self.query_one(InboxPane).sort_by(order)
+        self.query_one(BoardPane).sort_by(order)
         self.reload_all()
-        self.notify(f"Ranked by {ORDERS[order].label}", timeout=2)
+        self.notify(f"Ranked by {ORDERS[order].label}{skipped}", timeout=3)
+        self.look_for_model()  # one trained meanwhile counts from the next `o`
+
+    def look_for_model(self) -> None:
+        """Whether a win-chance model is trained (`leadtui score train`)."""
+
+        def found(trained: bool) -> None:
+            self.trained = trained
+
+        run_db(self, lambda repo: repo.learned_model() is not None, found, key="model")

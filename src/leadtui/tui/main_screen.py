@@ -1,13 +1,12 @@
-"""MainScreen: the tabs, the keys that act on the selected lead, and the writes.
+"""MainScreen: the tabs, the selected lead, and the keys that act on it (the
+writes through dialogs are in lead_writes.py, the moves in moves.py).
 
 Data flows one way: a key becomes an action; the action calls the repository
 in a thread worker (dbwork.run_db); the result comes back to the UI thread and
 the panes re-read what they show. Widgets never build SQL.
 """
 
-from collections.abc import Callable
-from datetime import datetime
-from typing import Protocol, TypeVar
+from typing import Protocol
 
 from textual import on
 from textual.app import ComposeResult
@@ -25,42 +24,21 @@ from textual.widgets import (
 
 from leadtui.config import Settings
 from leadtui.domain.kpis import DEFINITIONS
-from leadtui.domain.models import BANT_PREFIX, Lead, Stage, Temperature
+from leadtui.domain.models import Stage
 from leadtui.repository import Repository, interrupt_reads
-from leadtui.tui.dbwork import WATCH_GROUP, WRITE_GROUP, run_db
-from leadtui.tui.dialogs.classify import ClassifyScreen
-from leadtui.tui.dialogs.edit import EditLeadScreen
-from leadtui.tui.dialogs.follow_up import (
-    FollowUpAnswer,
-    FollowUpScreen,
-    HideAnswer,
-    SnoozeAnswer,
-)
+from leadtui.tui.dbwork import WATCH_GROUP, WRITE_GROUP, end_app, run_db
 from leadtui.tui.dialogs.help import KeysScreen, describe, with_ids
-from leadtui.tui.dialogs.import_file import ImportRequest, ImportScreen
-from leadtui.tui.dialogs.lead_form import LeadFormScreen
-from leadtui.tui.dialogs.log_touch import LogTouchScreen, TouchInput
-from leadtui.tui.dialogs.merge import DupesScreen, MergeRequest, MergeScreen
-from leadtui.tui.dialogs.quick_add import (
-    MergeInto,
-    NewLead,
-    OpenLead,
-    QuickAddResult,
-    QuickAddScreen,
-)
 from leadtui.tui.dialogs.search import Found, SearchScreen
 from leadtui.tui.inbox_table import InboxTable
-from leadtui.tui.list_view import ListViewScreen
+from leadtui.tui.lead_writes import LeadWritesScreen
 from leadtui.tui.moves import MovesScreen
 from leadtui.tui.panes.board import BoardPane
 from leadtui.tui.panes.detail import DetailPane
 from leadtui.tui.panes.inbox import FirstPage, InboxPane
 from leadtui.tui.panes.kpi import KpiPane
-from leadtui.usecases.importing import run_import
 
 # How often to look for other processes' commits: "within about a second".
 WATCH_INTERVAL_SECONDS = 0.5
-T = TypeVar("T")
 LEAD_ACTIONS = {
     "advance",
     "lose",
@@ -80,13 +58,6 @@ LEAD_ACTIONS = {
 }
 # Time-window rules change scores as days pass; due leads are rescored this often.
 SCORE_REFRESH_SECONDS = 60
-# What `t` pins next: the score's own temperature, then each by hand.
-PIN_CYCLE: dict[Temperature | None, Temperature | None] = {
-    None: Temperature.HOT,
-    Temperature.HOT: Temperature.WARM,
-    Temperature.WARM: Temperature.COLD,
-    Temperature.COLD: None,
-}
 
 
 class SteppableList(Protocol):
@@ -108,20 +79,7 @@ class FoundList:
         return self.ids[self.index]
 
 
-def pin_said(lead: Lead) -> str:
-    how = "pinned by hand" if lead.temperature_pinned else "follows the score again"
-    return f"#{lead.id} {lead.name}: {lead.temperature.value}, {how}"
-
-
-def follow_up_said(lead: Lead, now: datetime) -> str:
-    """What a follow-up change says; a day already past is allowed, but said."""
-    if lead.follow_up_at is None:
-        return f"#{lead.id} {lead.name}: no follow-up"
-    late = " (in the past)" if lead.follow_up_at.date() < now.date() else ""
-    return f"#{lead.id} {lead.name}: follow up {lead.follow_up_at:%a %d %b}{late}"
-
-
-class MainScreen(ListViewScreen):
+class MainScreen(LeadWritesScreen):
     """The four tabs. Its bindings (and the moves' in MovesScreen) do not
     apply while a dialog is open."""
 
@@ -232,6 +190,7 @@ class MainScreen(ListViewScreen):
         # changed rules file) and then every minute for the leads due.
         self._refresh_scores()
         self.set_interval(SCORE_REFRESH_SECONDS, self._refresh_scores)
+        self.look_for_model()
 
     def _refresh_scores(self) -> None:
         # A lead rescored here is a commit like any other: live refresh
@@ -372,114 +331,6 @@ class MainScreen(ListViewScreen):
 
     # ----------------------------------------------------------- writes
 
-    def action_log_touch(self) -> None:
-        def ask(lead: Lead) -> None:
-            def logged(touch: TouchInput | None) -> None:
-                if touch is not None:
-                    self._save(
-                        lambda repo: repo.log_touch(
-                            lead.id,
-                            touch.kind,
-                            touch.note,
-                            touch.direction,
-                            at=touch.at,
-                            body=touch.body,
-                        ),
-                        lambda saved: (
-                            f"#{saved.id} {saved.name}: {touch.kind.value} logged;"
-                            f" score {saved.score} ({saved.temperature.value})"
-                        ),
-                    )
-
-            self.app.push_screen(LogTouchScreen(lead.name, self.repo.clock), logged)
-
-        self._with_lead(self.selected_lead_id(), ask)
-
-    def action_classify(self) -> None:
-        self._open_form(
-            ClassifyScreen,
-            lambda saved, _: (
-                f"#{saved.id} {saved.name}: {saved.lifecycle.label},"
-                f" fit {saved.fit.value}, BANT {saved.bant_yes()} of 4 yes"
-            ),
-        )
-
-    def action_edit(self) -> None:
-        self._open_form(
-            EditLeadScreen,
-            lambda saved, changes: f"#{saved.id} {saved.name}: saved {', '.join(changes)}",
-        )
-
-    def _open_form(
-        self,
-        form: Callable[[Lead], LeadFormScreen],
-        said: Callable[[Lead, dict[str, str]], str],
-    ) -> None:
-        """The e and c forms: on the selected lead as read now; what changed
-        is saved against that very reading."""
-
-        def ask(lead: Lead) -> None:
-            def answered(changes: dict[str, str] | None) -> None:
-                self._update(lead, changes, lambda saved: said(saved, changes or {}))
-
-            self.app.push_screen(form(lead), answered)
-
-        self._with_lead(self.selected_lead_id(), ask)
-
-    def _update(
-        self, lead: Lead, changes: dict[str, str] | None, said: Callable[[Lead], str]
-    ) -> None:
-        """Save fields a form or the palette changed on `lead` as it was shown
-        (`seen`): a field a teammate changed meanwhile is refused, not
-        overwritten; their other changes are kept."""
-        if changes:
-            self._save(lambda repo: repo.update_fields(lead.id, changes, seen=lead), said)
-
-    def _palette_lead(self) -> int | None:
-        """The lead a palette command acts on, or None (and say so)."""
-        lead_id = self.selected_lead_id()
-        if lead_id is None:
-            self.notify("Select a lead first (Inbox, Pipeline or Lead tab)", timeout=3)
-        return lead_id
-
-    def action_follow_up(self) -> None:
-        self._ask_follow_up(snooze=False)
-
-    def action_snooze(self) -> None:
-        self._ask_follow_up(snooze=True)
-
-    def action_hide(self) -> None:
-        self._ask_follow_up(snooze=False, hide=True)
-
-    def _ask_follow_up(self, *, snooze: bool, hide: bool = False) -> None:
-        def said(saved: Lead) -> str:
-            return follow_up_said(saved, self.repo.clock())
-
-        def ask(lead: Lead) -> None:
-            def answered(answer: FollowUpAnswer | SnoozeAnswer | HideAnswer | None) -> None:
-                if isinstance(answer, SnoozeAnswer):
-                    days = answer.days
-                    self._save(lambda repo: repo.snooze(lead.id, days), said)
-                elif isinstance(answer, FollowUpAnswer):
-                    when = answer.when
-                    self._save(lambda repo: repo.set_follow_up(lead.id, when), said)
-                elif isinstance(answer, HideAnswer):
-                    self._hide(lead, answer.until)
-
-            screen = FollowUpScreen(lead.name, self.repo.clock, snooze=snooze, hide=hide)
-            self.app.push_screen(screen, answered)
-
-        self._with_lead(self.selected_lead_id(), ask)
-
-    def _hide(self, lead: Lead, until: datetime) -> None:
-        """Out of the inbox until a day: gone from the list at once, the
-        cursor on the next lead, as with a move."""
-        self.query_one(InboxPane).forget(lead.id)
-        self._save(
-            lambda repo: repo.hide_until(lead.id, until),
-            lambda saved: f"{saved.tag()}: hidden until {until:%a %d %b}; u brings it back",
-        )
-
     def action_due(self) -> None:
         """The inbox between New leads and the Due list (follow-ups up to today)."""
         inbox = self.query_one(InboxPane)
@@ -487,6 +338,11 @@ class MainScreen(ListViewScreen):
         self._label_inbox(inbox.view, inbox.untriaged)
         self.action_show_tab("inbox")
         self.refresh_bindings()  # s (snooze) applies to New leads only
+
+    @on(InboxPane.Unreadable)
+    def _unreadable(self, event: InboxPane.Unreadable) -> None:
+        # The CLI refuses a file it cannot read with one line; so does the TUI.
+        end_app(self, event.message)
 
     @on(InboxPane.Counted)
     def _inbox_counted(self, event: InboxPane.Counted) -> None:
@@ -497,74 +353,6 @@ class MainScreen(ListViewScreen):
         label = "1 Due" if view == "due" else f"1 Inbox {untriaged:,}"
         self.query_one(TabbedContent).get_tab("inbox").label = label
 
-    def action_pin_temperature(self) -> None:
-        lead_id = self.selected_lead_id()
-        if lead_id is None:
-            return
-
-        def pin(repo: Repository) -> Lead:
-            lead = repo.get_lead(lead_id)
-            return repo.pin_temperature(
-                lead_id, PIN_CYCLE[lead.temperature if lead.temperature_pinned else None]
-            )
-
-        self._save(pin, pin_said)
-
-    def pin_as(self, temperature: str) -> None:
-        """The palette's "Temperature: hot" (or "auto": the score's again)."""
-        lead_id = self._palette_lead()
-        if lead_id is None:
-            return
-        pinned = None if temperature == "auto" else Temperature(temperature)
-        self._save(lambda repo: repo.pin_temperature(lead_id, pinned), pin_said)
-
-    def _save(self, job: Callable[[Repository], Lead], message: Callable[[Lead], str]) -> None:
-        """A write that keeps the lead where it is: say what happened, re-read."""
-
-        def saved(lead: Lead) -> None:
-            self.notify(message(lead), markup=False, timeout=3)
-            self.reload_all()
-
-        self._write_job(job, saved)
-
-    def action_quick_add(self) -> None:
-        def submitted(result: QuickAddResult | None) -> None:
-            if isinstance(result, OpenLead):
-                self.open_lead(result.lead_id)
-            elif isinstance(result, MergeInto):
-                self._merge_quick_add(result)
-            elif isinstance(result, NewLead):
-                self._add_quick_add(result)
-
-        self.app.push_screen(QuickAddScreen(self.repo, self.repo.clock), submitted)
-
-    def _add_quick_add(self, new: NewLead) -> None:
-        draft = new.draft
-
-        def added(lead_id: int) -> None:
-            self.notify(f"Added #{lead_id} {draft.name}", markup=False, timeout=3)
-            # The inbox puts its cursor on the new lead, wherever it ranks.
-            self.query_one(InboxPane).reload(select=lead_id)
-            if self.active_tab != "inbox":
-                self.reload_all()
-
-        self._write_job(
-            lambda repo: repo.add_lead(draft, tags=new.tags, follow_up_at=new.follow_up_at), added
-        )
-
-    def _merge_quick_add(self, merge: MergeInto) -> None:
-        def merged(lead: Lead) -> None:
-            self.notify(f"Merged the new details into #{lead.id} {lead.name}", markup=False)
-            self.open_lead(lead.id)
-
-        new = merge.new
-        self._write_job(
-            lambda repo: repo.merge_details(
-                merge.lead_id, new.draft, tags=new.tags, follow_up_at=new.follow_up_at
-            ),
-            merged,
-        )
-
     def open_lead(self, lead_id: int) -> None:
         if self.active_tab == "lead":  # no tab change, so no reload of its own
             self.query_one(DetailPane).show_lead(lead_id)
@@ -572,72 +360,13 @@ class MainScreen(ListViewScreen):
         self.query_one(DetailPane).lead_id = lead_id
         self.action_show_tab("lead")
 
-    def find_duplicates(self) -> None:
-        """The palette's "Find duplicates": groups, then compare and merge."""
-
-        def merge(request: MergeRequest | None) -> None:
-            if request is not None:
-                keep, other = request.keep, request.other
-                self._save(
-                    lambda repo: repo.merge_leads(
-                        keep.id, other.id, picks=request.picks, seen=(keep, other)
-                    ),
-                    lambda lead: f"#{lead.id} {lead.name}: merged #{other.id} {other.name} in",
-                )
-
-        def chosen(leads: list[Lead] | None) -> None:
-            if leads and len(leads) > 1:
-                self.app.push_screen(MergeScreen(leads[0], leads[1]), merge)
-
-        def found(groups: list[tuple[str, list[Lead]]]) -> None:
-            self.app.push_screen(DupesScreen(groups), chosen)
-
-        run_db(self, lambda repo: repo.duplicate_groups(), found, key="dupes")
-
-    def classify_as(self, field: str, value: str) -> None:
-        """A palette classification ("Lifecycle: SQL", "BANT need: yes") for
-        the selected lead; a BANT answer keeps its note."""
-
-        def apply(lead: Lead) -> None:
-            text = value
-            if field.startswith(BANT_PREFIX):
-                note = lead.bant_answer(field.removeprefix(BANT_PREFIX)).note
-                text = f"{value}: {note}" if note else value
-            self._update(
-                lead,
-                {field: text},
-                lambda saved: f"#{saved.id} {saved.name}: {field} {saved.field_text(field)}",
-            )
-
-        if (lead_id := self._palette_lead()) is not None:
-            self._with_lead(lead_id, apply)
-
-    def start_import(self) -> None:
-        """The palette's "Import file…": preview, confirm, then one transaction."""
-
-        def confirmed(request: ImportRequest | None) -> None:
-            if request is None:
-                return
-
-            def run(repo: Repository) -> str:
-                result = run_import(repo, request.plan)
-                text = result.summary()
-                if result.rejects is not None:
-                    text += f"; the rows not imported are in {result.rejects}"
-                return text
-
-            def done(text: str) -> None:
-                self.notify(text, title="Import", markup=False, timeout=10)
-                self.reload_all()
-
-            self._write_job(run, done)
-
-        self.app.push_screen(ImportScreen(self.repo), confirmed)
-
     def reload_all(self) -> None:
         """After a write: re-read what is on screen; the other panes re-read
-        anyway when they are next shown."""
+        anyway when they are next shown. The inbox's count is on screen on
+        every tab (its label): it is re-counted too."""
         self._pane(self.active_tab).reload()
+        if self.active_tab != "inbox":
+            self.query_one(InboxPane).recount()
 
     def _pane(self, tab: str) -> InboxPane | BoardPane | DetailPane | KpiPane:
         if tab == "inbox":

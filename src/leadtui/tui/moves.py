@@ -18,6 +18,7 @@ from leadtui.domain import pipeline
 from leadtui.domain.models import Lead, Stage
 from leadtui.domain.results import Replayed
 from leadtui.repository import ChangeWatcher, Repository
+from leadtui.tui.cells import file_label
 from leadtui.tui.dbwork import WRITE_GROUP, run_db
 from leadtui.tui.dialogs.classify import ConfirmScreen
 from leadtui.tui.dialogs.lose import LoseReasonScreen
@@ -289,6 +290,7 @@ class MovesScreen(Screen[None]):
             self.notify(f"#{lead.id} {lead.name} → {lead.stage.label}", markup=False, timeout=3)
             if self.active_tab == "pipeline" and self._follows_moved_card():
                 self.query_one(BoardPane).reload(select=lead.id)
+                self.query_one(InboxPane).recount()
             else:
                 self.reload_all()
 
@@ -356,7 +358,7 @@ class MovesScreen(Screen[None]):
 
     def _show_status(self) -> None:
         """The header's subtitle: the file, marked leads, a save pending."""
-        parts = [self.repo.path.name]
+        parts = [file_label(self.repo.path)]
         if self.selection:
             parts.append(f"{len(self.selection):,} marked")
         if self._pending_saves:

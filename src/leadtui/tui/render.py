@@ -21,9 +21,9 @@ from leadtui.domain.models import (
     Temperature,
     format_money,
 )
-from leadtui.domain.pipeline import rotting
+from leadtui.domain.pipeline import is_open, rotting
 from leadtui.tui import cells
-from leadtui.tui.cells import MARK, cell
+from leadtui.tui.cells import MARK, cell, plain
 
 
 def temperature_cell(temperature: Temperature) -> Text:
@@ -35,27 +35,36 @@ def name_cell(lead: Lead, *, marked: bool = False) -> Text:
 
 
 def inbox_row(
-    lead: Lead, now: datetime, *, due: bool = False, marked: bool = False
+    lead: Lead, now: datetime, *, due: bool = False, marked: bool = False, order: str = "score"
 ) -> tuple[Text, ...]:
-    """Name, company, source, temperature, score, win chance, and age (or, in
-    the Due list, how late the follow-up is)."""
-    if due and lead.follow_up_at is not None:
+    """Name, company, source, owner, temperature and score, win chance,
+    value, and last what the list is ranked by when it is a time: how late
+    the follow-up is (the Due list, or ranked by follow-up), how long since
+    the last touch (ranked by it), else the lead's age."""
+    if due or order == "follow_up":
         last = _due_label(lead.follow_up_at, now)
+    elif order == "touch":
+        touched = lead.last_touch_at
+        last = Text(age_label(touched, now) if touched else "never", justify="right")
     else:
         last = Text(age_label(lead.created_at, now), justify="right")
     return cells.inbox_cells(
-        name_cell(lead, marked=marked), lead.company, lead.source.value,
-        lead.temperature.value, lead.score, lead.win_chance, last,
+        name_cell(lead, marked=marked), lead.company, lead.source.value, lead.owner,
+        lead.temperature.value, lead.score, lead.win_chance, lead.value_cents, last,
     )  # fmt: skip
 
 
-def _due_label(follow_up: datetime, now: datetime) -> Text:
+def _due_label(follow_up: datetime | None, now: datetime) -> Text:
     """In calendar days: "-3d" late (red), "today" (bold), "+2d" ahead (dim);
-    weeks past 99 days, so it always fits the column's five cells."""
+    weeks past 99 days and years past 99 weeks, so it always fits the
+    column's six cells (a follow-up may be years away: 9999-12-31)."""
+    if follow_up is None:
+        return Text("–", style="dim", justify="right")
     days = (follow_up.date() - now.date()).days
     if days == 0:
         return Text("today", style="bold", justify="right")
-    span = f"{abs(days)}d" if abs(days) < 100 else f"{abs(days) // 7}w"
+    gap = abs(days)
+    span = f"{gap}d" if gap < 100 else f"{gap // 7}w" if gap < 700 else f"{gap // 365}y"
     if days < 0:
         return Text(f"-{span}", style="bold red", justify="right")
     return Text(f"+{span}", style="dim", justify="right")
@@ -77,7 +86,10 @@ def _two_sided(left: str, left_style: str, right: str, right_style: str, width: 
 
 
 def overdue(lead: Lead, now: datetime) -> bool:
-    return lead.follow_up_at is not None and lead.follow_up_at <= now
+    """A follow-up that has passed, on a lead still open: a won or lost
+    lead keeps the day it had, but nothing is due on it any more (the Due
+    list leaves closed leads out too)."""
+    return is_open(lead.stage) and lead.follow_up_at is not None and lead.follow_up_at <= now
 
 
 def card(lead: Lead, width: int, now: datetime | None = None, *, marked: bool = False) -> Text:
@@ -91,7 +103,7 @@ def card(lead: Lead, width: int, now: datetime | None = None, *, marked: bool = 
     stale = now is not None and rotting(lead.stage, lead.last_activity(), now)
     marks = ("!" if late else "") + ("~" if stale else "")
     first = _two_sided(
-        (MARK if marked else "") + lead.name, "bold", marks + badge,
+        (MARK if marked else "") + plain(lead.name), "bold", marks + badge,
         cells.TEMPERATURE_STYLE[lead.temperature.value], width,
     )  # fmt: skip
     if marked:
@@ -102,7 +114,7 @@ def card(lead: Lead, width: int, now: datetime | None = None, *, marked: bool = 
     if stale:
         first.stylize("bold yellow", first.cell_len - len(badge) - 1, first.cell_len - len(badge))
     value = format_money(lead.value_cents) if lead.value_cents else ""
-    second = _two_sided(lead.company or "", "dim", value, "", width)
+    second = _two_sided(plain(lead.company), "dim", value, "", width)
     return Text("\n").join([first, second])
 
 
@@ -110,7 +122,7 @@ def _field_block(rows: list[tuple[str, str | None]], label_width: int) -> Conten
     parts: list[str | tuple[str, str]] = []
     for label, value in rows:
         if value:
-            parts += [(f"{label:<{label_width}}", "bold"), value, "\n"]
+            parts += [(f"{label:<{label_width}}", "bold"), plain(value), "\n"]
     return Content.assemble(*parts).rstrip()
 
 
@@ -119,6 +131,7 @@ def lead_fields(lead: Lead, now: datetime | None = None) -> tuple[Content, Conte
     who the lead is, and where it stands (notes go beneath, full width)."""
     who = _field_block(
         [
+            ("Lead", f"#{lead.id}"),  # as the CLI and every message name it
             ("Name", lead.name),
             ("Company", lead.company),
             ("Title", lead.title),
@@ -160,7 +173,8 @@ def qualification_block(lead: Lead) -> Content:
     for index, criterion in enumerate(BANT_CRITERIA):
         answer = lead.bant_answer(criterion)
         style = {Answer.YES: "green", Answer.NO: "red"}.get(answer.answer, "dim")
-        note = answer.note if len(answer.note) <= 18 else answer.note[:17] + "…"
+        note = plain(answer.note)
+        note = note if len(note) <= 18 else note[:17] + "…"
         parts += ["\n" if index % 2 == 0 else "  ", (f"{criterion.capitalize():<10}", "bold")]
         parts += [(f"{answer.answer.value:<8}", style), f"{note:<18}" if index % 2 == 0 else note]
     return Content.assemble(*parts).rstrip()
@@ -171,8 +185,8 @@ def custom_block(custom: dict[str, str]) -> Content:
     long values cut to a line, the whole value is in `leadtui show`)."""
     parts: list[str | tuple[str, str]] = [("Custom fields", "bold"), "\n"]
     for name, value in custom.items():
-        line = value.replace("\n", " ")
-        parts += [(f"{name}: ", "dim"), line[:200] + ("…" if len(line) > 200 else ""), "\n"]
+        line = plain(value)
+        parts += [(f"{plain(name)}: ", "dim"), line[:200] + ("…" if len(line) > 200 else ""), "\n"]
     return Content.assemble(*parts).rstrip()
 
 
@@ -200,5 +214,5 @@ def score_block(lines: list[str]) -> Text:
     for index, line in enumerate(lines):
         if index:
             block.append("\n")
-        block.append(line, style="bold" if index == 0 else "")
+        block.append(plain(line), style="bold" if index == 0 else "")
     return block

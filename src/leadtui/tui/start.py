@@ -31,7 +31,7 @@ from leadtui.domain.clock import age_label, utc_now
 from leadtui.domain.errors import LeadtuiError
 from leadtui.repository.first_page import QuickRow
 from leadtui.tui.app import LeadApp
-from leadtui.tui.cells import inbox_cells, name_cell
+from leadtui.tui.cells import file_label, inbox_cells, name_cell
 from leadtui.tui.inbox_table import InboxTable
 
 # Keys the table acts on at once; every other key waits for the main screen.
@@ -44,8 +44,8 @@ def row_cells(row: QuickRow, now: datetime) -> tuple[Text, ...]:
     """The row as tui/render.py's inbox_row draws the same lead."""
     age = Text(age_label(row.created_at, now), justify="right")
     return inbox_cells(
-        name_cell(row.name), row.company, row.source, row.temperature, row.score,
-        row.win_chance, age,
+        name_cell(row.name), row.company, row.source, row.owner, row.temperature, row.score,
+        row.win_chance, row.value_cents, age,
     )  # fmt: skip
 
 
@@ -137,8 +137,10 @@ def run(path: Path, rows: list[QuickRow]) -> None:
     """Run the app from the start screen; exits with the app's return code."""
     now = utc_now()
     app = LeadApp(starting=lambda: StartScreen(path, rows, now))
-    app.sub_title = path.name
-    app.run()
-    if app.failure:
-        sys.stderr.write(f"Error: {app.failure}\n")  # as click says it the long way
+    app.sub_title = file_label(path)
+    try:
+        app.run()
+    except LeadtuiError as error:
+        sys.stderr.write(f"Error: {error}\n")  # as click says it the long way
+        sys.exit(1)
     sys.exit(app.return_code or 0)

@@ -15,7 +15,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.events import Key
-from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
@@ -28,6 +27,9 @@ from leadtui.domain.models import (
     Fit,
     Lifecycle,
 )
+from leadtui.tui.cells import plain
+from leadtui.tui.dialogs.base import Dialog
+from leadtui.tui.dialogs.fields import TextField
 from leadtui.tui.dialogs.lead_form import LeadFormScreen
 
 ANSWER_STYLE = {Answer.YES: "green", Answer.NO: "red", Answer.UNKNOWN: "dim"}
@@ -87,7 +89,7 @@ class ClassifyScreen(LeadFormScreen):
         answers = [(a.value, a.value) for a in Answer]
         with Vertical(id="classify-dialog", classes="dialog"):
             yield Static(
-                Content.assemble("Classify ", (f"#{lead.id} {lead.name}", "bold")),
+                Content.assemble("Classify ", (f"#{lead.id} {plain(lead.name)}", "bold")),
                 classes="dialog-title",
             )
             yield ChoiceRow(
@@ -105,7 +107,7 @@ class ClassifyScreen(LeadFormScreen):
                         answer.answer.value,
                         id=f"choice-{criterion}",
                     )
-                    yield Input(
+                    yield TextField(
                         answer.note,
                         placeholder="note",
                         max_length=BANT_NOTE_LIMIT,
@@ -147,7 +149,7 @@ class ClassifyScreen(LeadFormScreen):
             self.action_save()
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(Dialog[bool]):
     """A yes/no question: y or enter confirms, n or esc declines."""
 
     BINDINGS = [
@@ -161,9 +163,11 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-dialog", classes="dialog"):
-            yield Static(self.question, id="confirm-question", classes="dialog-title", markup=False)
+            yield Static(
+                plain(self.question), id="confirm-question", classes="dialog-title", markup=False
+            )
             if self.detail:
-                yield Static(self.detail, id="confirm-detail", markup=False)
+                yield Static(plain(self.detail), id="confirm-detail", markup=False)
             yield Static("y or enter: yes · n or esc: no", classes="dialog-hint")
 
     def action_answer(self, yes: bool) -> None:

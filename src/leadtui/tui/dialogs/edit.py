@@ -12,6 +12,8 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label, Static, TextArea
 
 from leadtui.domain.models import CUSTOM_PREFIX, Lead, LeadDraft, Source, field_errors
+from leadtui.tui.cells import plain
+from leadtui.tui.dialogs.fields import TextBox, TextField
 from leadtui.tui.dialogs.lead_form import LeadFormScreen
 
 # (field, label); value is typed as text ("5k"), tags comma-separated.
@@ -45,7 +47,7 @@ class EditLeadScreen(LeadFormScreen):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="edit-dialog", classes="dialog"):
             yield Static(
-                Content.assemble("Edit ", (f"#{self.lead.id} {self.lead.name}", "bold")),
+                Content.assemble("Edit ", (f"#{self.lead.id} {plain(self.lead.name)}", "bold")),
                 classes="dialog-title",
             )
             for index, (field, label) in enumerate(self.fields):
@@ -57,14 +59,14 @@ class EditLeadScreen(LeadFormScreen):
                 # One line per field, so the whole lead fits in 80x24.
                 text = self.lead.field_text(field)
                 with Horizontal(classes="edit-row"):
-                    yield Label(Content(label[:14]), classes="field-label")
+                    yield Label(Content(plain(label)[:14]), classes="field-label")
                     if field == "notes" or "\n" in text:
                         # An Input would keep the line breaks but hide them.
-                        yield TextArea(
+                        yield TextBox(
                             text, id=_input_id(index), soft_wrap=True, classes="edit-area"
                         )
                     else:
-                        yield Input(
+                        yield TextField(
                             text,
                             placeholder=PLACEHOLDERS.get(field, ""),
                             id=_input_id(index),
@@ -128,5 +130,6 @@ class EditLeadScreen(LeadFormScreen):
     @on(Input.Changed)
     @on(TextArea.Changed)
     def revalidate(self) -> None:
-        if any(s.display for s in self.query(".field-error")):
-            self._show_errors()
+        """Checked as you type: an error shows under its field at once and
+        goes as soon as the field is fixed."""
+        self._show_errors()

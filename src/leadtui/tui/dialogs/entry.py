@@ -3,10 +3,11 @@
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from leadtui.domain.models import HistoryEntry
+from leadtui.tui.cells import plain, plain_lines
+from leadtui.tui.dialogs.base import Dialog
 
 
 def entry_heading(entry: HistoryEntry) -> str:
@@ -16,19 +17,19 @@ def entry_heading(entry: HistoryEntry) -> str:
         what += f", {entry.direction}" if entry.direction else ""
     else:
         what = "Stage change" if entry.type == "stage_change" else f"Edit of {entry.field}"
-    return f"{what} · {entry.at:%a %d %b %Y %H:%M} · {entry.actor}"
+    return f"{what} · {entry.at:%a %d %b %Y %H:%M} · {plain(entry.actor)}"
 
 
 def entry_body(entry: HistoryEntry) -> str:
     if entry.type == "touch":
-        text = "\n\n".join(part for part in (entry.note, entry.body) if part)
+        text = "\n\n".join(plain_lines(part) for part in (entry.note, entry.body) if part)
         return text or "(no note)"
     if entry.type == "field_change":
-        return f"from: {entry.old or '—'}\nto:   {entry.new or '—'}"
-    return entry.summary()
+        return f"from: {plain_lines(entry.old) or '—'}\nto:   {plain_lines(entry.new) or '—'}"
+    return plain_lines(entry.summary())
 
 
-class EntryScreen(ModalScreen[None]):
+class EntryScreen(Dialog[None]):
     BINDINGS = [Binding("escape,enter,q", "dismiss", "Close")]
 
     def __init__(self, entry: HistoryEntry) -> None:

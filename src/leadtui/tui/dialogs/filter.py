@@ -8,14 +8,16 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from leadtui.domain.errors import InvalidInput
 from leadtui.domain.filters import SYNTAX, LeadFilter, parse
+from leadtui.tui.dialogs.base import Dialog
+from leadtui.tui.dialogs.fields import TextField
+from leadtui.tui.me import resolve_me
 
 
-class FilterScreen(ModalScreen[LeadFilter | None]):
+class FilterScreen(Dialog[LeadFilter | None]):
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
 
     def __init__(self, current: str) -> None:
@@ -25,17 +27,19 @@ class FilterScreen(ModalScreen[LeadFilter | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="filter-dialog", classes="dialog"):
             yield Static("Filter the inbox and the board", classes="dialog-title", markup=False)
-            yield Input(self.current, placeholder=SYNTAX, id="filter-text")
+            yield TextField(self.current, placeholder=SYNTAX, id="filter-text")
             yield Static("", id="filter-error", classes="field-error", markup=False)
             yield Static(
-                "enter apply · empty clears · esc cancel", classes="dialog-hint", markup=False
+                "enter apply · empty clears · owner:me is you · esc cancel",
+                classes="dialog-hint",
+                markup=False,
             )
 
     @on(Input.Changed)
     def check(self, event: Input.Changed) -> None:
         error = self.query_one("#filter-error", Static)
         try:
-            parse(event.value)
+            parse(resolve_me(event.value))
         except InvalidInput as problem:
             error.update(str(problem).removeprefix("filter: "))
             error.display = True
@@ -45,4 +49,4 @@ class FilterScreen(ModalScreen[LeadFilter | None]):
     @on(Input.Submitted)
     def submit(self, event: Input.Submitted) -> None:
         with suppress(InvalidInput):  # else the error is already shown beneath the line
-            self.dismiss(parse(event.value))
+            self.dismiss(parse(resolve_me(event.value)))

@@ -11,12 +11,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, Static
 
 from leadtui.domain.clock import SNOOZES, parse_follow_up
 from leadtui.domain.errors import InvalidInput
+from leadtui.tui.cells import plain
+from leadtui.tui.dialogs.base import Dialog
+from leadtui.tui.dialogs.fields import TextField
+from leadtui.tui.dialogs.when import days_after, in_utc
 
 HIDES = ["1d", "3d", "1w", "2w", "tomorrow"]
 
@@ -39,17 +42,25 @@ class HideAnswer:
 Answer = FollowUpAnswer | SnoozeAnswer | HideAnswer
 
 
-class FollowUpScreen(ModalScreen[Answer | None]):
+class FollowUpScreen(Dialog[Answer | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(
-        self, lead_name: str, now: Callable[[], datetime], *, snooze: bool, hide: bool = False
+        self,
+        lead_name: str,
+        now: Callable[[], datetime],
+        *,
+        snooze: bool,
+        hide: bool = False,
+        follow_up: datetime | None = None,
     ) -> None:
+        """`follow_up`: the lead's, which a snooze pushes later."""
         super().__init__()
         self.lead_name = lead_name
         self.now = now
         self.snooze = snooze
         self.hide = hide
+        self.follow_up = follow_up
 
     def compose(self) -> ComposeResult:
         verb = "Snooze the follow-up of" if self.snooze else "Snooze" if self.hide else "Follow up"
@@ -62,9 +73,10 @@ class FollowUpScreen(ModalScreen[Answer | None]):
         )
         with Vertical(id="follow-up-dialog", classes="dialog"):
             yield Static(
-                Content.assemble(f"{verb} ", (self.lead_name, "bold")), classes="dialog-title"
+                Content.assemble(f"{verb} ", (plain(self.lead_name), "bold")),
+                classes="dialog-title",
             )
-            yield Input(
+            yield TextField(
                 placeholder=hint,
                 id="follow-up-when",
                 suggester=SuggestFromList(
@@ -79,16 +91,24 @@ class FollowUpScreen(ModalScreen[Answer | None]):
     def submit(self, event: Input.Submitted) -> None:
         text = event.value.strip().lower()
         if self.snooze:
-            if text in SNOOZES:
-                self.dismiss(SnoozeAnswer(SNOOZES[text]))
+            if text not in SNOOZES:
+                self._error(f"snooze by one of {', '.join(SNOOZES)}")
                 return
-            self._error(f"snooze by one of {', '.join(SNOOZES)}")
+            # Pushed from the follow-up if still ahead, else from today: a
+            # day must exist that many days after the later of the two.
+            later = max(self.follow_up or self.now(), self.now())
+            try:
+                days_after(later, SNOOZES[text], "snooze")
+            except InvalidInput as error:
+                self._error(str(error).removeprefix("snooze: "))
+                return
+            self.dismiss(SnoozeAnswer(SNOOZES[text]))
             return
         if not text and not self.hide:
             self.dismiss(FollowUpAnswer(None))
             return
         try:
-            when = parse_follow_up(text, self.now())
+            when = in_utc(parse_follow_up(text, self.now()), "follow-up")
         except InvalidInput as error:
             self._error(str(error).removeprefix("follow-up: "))
             return

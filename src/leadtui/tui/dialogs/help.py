@@ -8,8 +8,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Static
+
+from leadtui.tui.dialogs.base import Dialog
 
 
 def with_ids(bindings: Iterable[Binding], prefix: str = "") -> list[BindingType]:
@@ -38,7 +39,7 @@ def describe(
     return rows
 
 
-class KeysScreen(ModalScreen[None]):
+class KeysScreen(Dialog[None]):
     BINDINGS = [Binding("escape,question_mark,q", "close", "Close")]
 
     def __init__(self, groups: dict[str, list[tuple[str, str]]]) -> None:

@@ -11,13 +11,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from leadtui.domain.sanitize import clean_line, clean_text
 from leadtui.importing.plan import Plan
 from leadtui.repository import Repository
 from leadtui.tui.dbwork import run_db
+from leadtui.tui.dialogs.base import Dialog
+from leadtui.tui.dialogs.fields import TextField
 from leadtui.usecases.importing import plan_import, preview_import, preview_lines
 
 
@@ -36,7 +37,7 @@ def preview_text(repo: Repository, path: Path) -> tuple[Plan, Text]:
     return shown.plan, Text(clean_text("\n".join(preview_lines(shown))))
 
 
-class ImportScreen(ModalScreen[ImportRequest | None]):
+class ImportScreen(Dialog[ImportRequest | None]):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+y", "confirm", "Import", show=False),
@@ -50,7 +51,7 @@ class ImportScreen(ModalScreen[ImportRequest | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="import-dialog", classes="dialog"):
             yield Static("Import a CSV, JSON or JSON Lines file", classes="dialog-title")
-            yield Input(placeholder="Path, e.g. ~/Downloads/leads.csv", id="import-path")
+            yield TextField(placeholder="Path, e.g. ~/Downloads/leads.csv", id="import-path")
             yield Static("", id="import-error", classes="field-error", markup=False)
             with VerticalScroll(id="import-preview"):
                 yield Static("", id="import-preview-text", markup=False)

@@ -9,17 +9,18 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Select, Static
 
 from leadtui.domain.errors import InvalidInput
 from leadtui.domain.kpis import Window, check_month, parse_day
 from leadtui.domain.models import Source, parse_money
+from leadtui.tui.dialogs.base import Dialog
+from leadtui.tui.dialogs.fields import TextField
 
 T = TypeVar("T")
 
 
-class _Form(ModalScreen[T | None]):
+class _Form(Dialog[T | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def refuse(self, message: str) -> None:
@@ -39,8 +40,8 @@ class CustomWindowScreen(_Form[Window]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static("KPI window", classes="dialog-title")
-            yield Input(value=str(self.today - timedelta(days=29)), id="window-from")
-            yield Input(value=str(self.today), id="window-to")
+            yield TextField(value=str(self.today - timedelta(days=29)), id="window-from")
+            yield TextField(value=str(self.today), id="window-to")
             yield Static("", classes="field-error", markup=False)
             yield Static(
                 "from and to days, both included · enter show · esc cancel", classes="dialog-hint"
@@ -55,6 +56,9 @@ class CustomWindowScreen(_Form[Window]):
             )
         except InvalidInput as error:
             self.refuse(str(error))
+            return
+        except OverflowError:  # the day after the last one the calendar holds
+            self.refuse("to: the window must end before 9999-12-31")
             return
         self.dismiss(window)
 
@@ -80,8 +84,8 @@ class SpendScreen(_Form["SpendInput"]):
                 allow_blank=False,
                 id="spend-source",
             )
-            yield Input(value=self.month, id="spend-month")
-            yield Input(placeholder="Amount, e.g. 1200 or 5k", id="spend-amount")
+            yield TextField(value=self.month, id="spend-month")
+            yield TextField(placeholder="Amount, e.g. 1200 or 5k", id="spend-amount")
             yield Static("", classes="field-error", markup=False)
             yield Static(
                 "replaces that month's figure · enter save · esc cancel", classes="dialog-hint"

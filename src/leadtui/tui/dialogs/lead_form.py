@@ -2,12 +2,12 @@
 fields the rep changed, as text, or None when cancelled."""
 
 from textual.binding import Binding
-from textual.screen import ModalScreen
 
 from leadtui.domain.models import Lead
+from leadtui.tui.dialogs.base import Dialog
 
 
-class LeadFormScreen(ModalScreen[dict[str, str] | None]):
+class LeadFormScreen(Dialog[dict[str, str] | None]):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+s", "save", "Save", show=False),

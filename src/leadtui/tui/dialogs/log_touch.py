@@ -8,12 +8,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Input, Select, Static, TextArea
 
 from leadtui.domain.clock import Clock, parse_past
 from leadtui.domain.errors import InvalidInput
 from leadtui.domain.models import ActivityKind
+from leadtui.tui.cells import plain
+from leadtui.tui.dialogs.base import Dialog
+from leadtui.tui.dialogs.fields import TextBox, TextField
+from leadtui.tui.dialogs.when import in_utc
 
 
 @dataclass(frozen=True)
@@ -28,7 +31,7 @@ class TouchInput:
 DIRECTIONS = (("outbound: we reached out", "outbound"), ("inbound: they did", "inbound"))
 
 
-class LogTouchScreen(ModalScreen[TouchInput | None]):
+class LogTouchScreen(Dialog[TouchInput | None]):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+s", "submit", "Save", show=False),
@@ -42,7 +45,7 @@ class LogTouchScreen(ModalScreen[TouchInput | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="log-dialog", classes="dialog"):
             yield Static(
-                Content.assemble("Log a touch with ", (self.lead_name, "bold")),
+                Content.assemble("Log a touch with ", (plain(self.lead_name), "bold")),
                 classes="dialog-title",
             )
             yield Select(
@@ -52,13 +55,13 @@ class LogTouchScreen(ModalScreen[TouchInput | None]):
                 id="log-kind",
             )
             yield Select(DIRECTIONS, value="outbound", allow_blank=False, id="log-direction")
-            yield Input(placeholder="What happened, in a line", id="log-note")
-            yield TextArea(
+            yield TextField(placeholder="What happened, in a line", id="log-note")
+            yield TextBox(
                 id="log-body",
                 soft_wrap=True,
                 placeholder="Body (optional): the email, the minutes",
             )
-            yield Input(placeholder="When: now, 2h, 3d, yesterday, 2026-11-20", id="log-when")
+            yield TextField(placeholder="When: now, 2h, 3d, yesterday, 2026-11-20", id="log-when")
             yield Static("", id="log-when-error", classes="field-error", markup=False)
             yield Static(
                 "enter save (ctrl+s in the body) · tab next · esc cancel",
@@ -72,7 +75,7 @@ class LogTouchScreen(ModalScreen[TouchInput | None]):
     def action_submit(self) -> None:
         error = self.query_one("#log-when-error", Static)
         try:
-            at = parse_past(self.query_one("#log-when", Input).value, self.clock())
+            at = in_utc(parse_past(self.query_one("#log-when", Input).value, self.clock()), "when")
         except InvalidInput as problem:
             error.update(str(problem).removeprefix("when: "))
             error.display = True

@@ -1,38 +1,97 @@
-"""The `x` prompt: asks why a lead was lost. The reason is required."""
+"""The `x` prompt: asks why a lead was lost. The reason is required: typed
+freely, or picked from the reasons the team has already given (the most
+used first, then a few common ones), so that the KPI tab's lost reasons
+stay few and comparable."""
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
-from textual.widgets import Input, Static
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
 
 from leadtui.domain.sanitize import clean_line
+from leadtui.tui.cells import plain
+from leadtui.tui.dbwork import run_db
+from leadtui.tui.dialogs.base import Dialog
+from leadtui.tui.dialogs.fields import TextField
 
 COMMON_REASONS = ("No budget", "Chose a competitor", "No response", "Bad timing", "Not a fit")
+SHOWN_REASONS = 8
 
 
-class LoseReasonScreen(ModalScreen[str | None]):
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+def offered(team: list[str]) -> list[str]:
+    """The team's reasons, then the common ones it has not used (any case)."""
+    used = {reason.casefold() for reason in team}
+    return [*team, *(reason for reason in COMMON_REASONS if reason.casefold() not in used)]
+
+
+class LoseReasonScreen(Dialog[str | None]):
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("down", "into_reasons", "Pick a reason", show=False),
+    ]
 
     def __init__(self, lead_name: str) -> None:
         super().__init__()
         self.lead_name = lead_name
+        self.reasons = offered([])
 
     def compose(self) -> ComposeResult:
         with Vertical(id="lose-dialog", classes="dialog"):
             yield Static(
-                Content.assemble("Lose ", (self.lead_name, "bold"), "?"), classes="dialog-title"
+                Content.assemble("Lose ", (plain(self.lead_name), "bold"), "?"),
+                classes="dialog-title",
             )
-            yield Input(
+            yield TextField(
                 placeholder="Reason (required), e.g. No budget",
                 id="lose-reason",
-                suggester=SuggestFromList(COMMON_REASONS, case_sensitive=False),
+                suggester=SuggestFromList(self.reasons, case_sensitive=False),
             )
             yield Static("", id="lose-reason-error", classes="field-error", markup=False)
-            yield Static("enter lose · esc cancel", classes="dialog-hint")
+            yield OptionList(id="lose-reasons")
+            yield Static(
+                "enter lose · ↓ pick a reason already given · esc cancel", classes="dialog-hint"
+            )
+
+    def on_mount(self) -> None:
+        self._show_reasons("")
+        self.query_one("#lose-reason", Input).focus()
+        run_db(self, lambda repo: repo.lost_reasons(), self._team_reasons, key="lost-reasons")
+
+    def _team_reasons(self, team: list[str]) -> None:
+        # Stored text, shown and offered as a terminal may show it.
+        self.reasons = offered(
+            list(dict.fromkeys(plain(reason) for reason in team if plain(reason)))
+        )
+        field = self.query_one("#lose-reason", Input)
+        field.suggester = SuggestFromList(self.reasons, case_sensitive=False)
+        self._show_reasons(field.value)
+
+    @on(Input.Changed, "#lose-reason")
+    def _typed(self, event: Input.Changed) -> None:
+        self._show_reasons(event.value)
+
+    def _show_reasons(self, typed: str) -> None:
+        """The reasons holding what is typed (all of them for nothing)."""
+        wanted = clean_line(typed).casefold()
+        matching = [reason for reason in self.reasons if wanted in reason.casefold()]
+        choices = self.query_one("#lose-reasons", OptionList)
+        choices.clear_options()
+        choices.add_options(Option(Content(reason)) for reason in matching[:SHOWN_REASONS])
+        choices.display = bool(matching)
+
+    def action_into_reasons(self) -> None:
+        choices = self.query_one("#lose-reasons", OptionList)
+        if self.focused is not choices and choices.option_count:
+            choices.focus()
+            choices.highlighted = 0
+
+    @on(OptionList.OptionSelected, "#lose-reasons")
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(str(event.option.prompt))
 
     @on(Input.Submitted)
     def submit(self, event: Input.Submitted) -> None:

@@ -8,22 +8,23 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from leadtui.domain.merge_plan import FieldChoice, choices
 from leadtui.domain.models import Lead
+from leadtui.tui.cells import plain
+from leadtui.tui.dialogs.base import Dialog
 
 
 def lead_line(lead: Lead) -> str:
-    where = ", ".join(part for part in (lead.company, lead.stage.label) if part)
-    contact = " ".join(part for part in (lead.email, lead.phone) if part)
-    return f"#{lead.id} {lead.name} ({where}) {contact}".rstrip()
+    where = ", ".join(plain(part) for part in (lead.company, lead.stage.label) if part)
+    contact = " ".join(plain(part) for part in (lead.email, lead.phone) if part)
+    return f"#{lead.id} {plain(lead.name)} ({where}) {contact}".rstrip()
 
 
-class DupesScreen(ModalScreen[list[Lead] | None]):
+class DupesScreen(Dialog[list[Lead] | None]):
     """Each group: why, and its leads. enter picks a group to merge."""
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Close")]
@@ -46,7 +47,8 @@ class DupesScreen(ModalScreen[list[Lead] | None]):
                 )
                 for index, (why, leads) in enumerate(self.groups)
             ]
-            yield OptionList(*options, id="dupes-list")
+            if options:  # else an empty box under "No likely duplicates"
+                yield OptionList(*options, id="dupes-list")
             yield Static("enter compare and merge · esc close", classes="dialog-hint")
 
     @on(OptionList.OptionSelected)
@@ -73,7 +75,7 @@ class PickRow(Widget, can_focus=True):
         width = max(10, (self.size.width - 12) // 2)
 
         def side(text: str, name: str) -> tuple[str, str]:
-            shown = text or "—"
+            shown = plain(text) or "—"
             shown = shown if len(shown) <= width - 2 else shown[: width - 3] + "…"
             return (f" {shown:<{width - 1}}", "reverse" if self.side == name else "dim")
 
@@ -99,7 +101,7 @@ class MergeRequest:
     picks: dict[str, str]
 
 
-class MergeScreen(ModalScreen[MergeRequest | None]):
+class MergeScreen(Dialog[MergeRequest | None]):
     """Two leads compared field by field; `s` swaps which one is kept."""
 
     BINDINGS = [
@@ -128,7 +130,8 @@ class MergeScreen(ModalScreen[MergeRequest | None]):
 
     def _fill(self) -> None:
         self.query_one("#merge-title", Static).update(
-            f"Keep #{self.keep.id} {self.keep.name}, merge in #{self.other.id} {self.other.name}:"
+            f"Keep #{self.keep.id} {plain(self.keep.name)},"
+            f" merge in #{self.other.id} {plain(self.other.name)}:"
             " its touches, stage changes, tags and custom fields move over"
         )
         rows = self.query_one("#merge-rows", Vertical)

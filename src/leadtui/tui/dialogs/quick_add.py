@@ -1,6 +1,6 @@
 """The `n` prompt: one line understood as you type, or (tab) a small form.
 
-    Jane Doe <jane@acme.io> @Acme Corp $5k #referral !fri +44 20 7946 0001 "met at expo"
+    Jane Doe <jane@acme.io> @Acme Corp $5k #referral #vip !fri =maria +44 20 7946 0001 "met at expo"
 
 A live preview shows how the line was read, field by field, and a background
 check looks for the same person already in the database. The modal only
@@ -13,32 +13,40 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from pydantic import ValidationError
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.screen import ModalScreen
+from textual.containers import Horizontal, Vertical
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label, Static
 
 from leadtui.domain import quickadd
 from leadtui.domain.dedupe import duplicate_line
-from leadtui.domain.models import Lead, LeadDraft, Source, field_errors
+from leadtui.domain.models import Lead, LeadDraft, Source
 from leadtui.repository import Repository
+from leadtui.tui.cells import plain
 from leadtui.tui.dbwork import run_db
+from leadtui.tui.dialogs.base import Dialog
+from leadtui.tui.dialogs.fields import TextField
 
+# (the form's field, its label, a placeholder): every field the line has.
 FIELDS: tuple[tuple[str, str, str], ...] = (
-    # (model field, label, placeholder)
     ("name", "Name *", "Jane Doe"),
     ("email", "Email", "jane@acme.io"),
+    ("phone", "Phone", "+44 20 7946 0001"),
     ("company", "Company", "Acme Corp"),
-    ("source", "Source", "referral, website, event, ads, partner… (→ completes)"),
-    ("value_cents", "Value", "5000, 5k or 1.2m"),
+    ("source", "Source", "referral, website, event, ads… (→ completes)"),
+    ("owner", "Owner", "who works the lead"),
+    ("value", "Value", "5000, 5k or 1.2m"),
+    ("tags", "Tags", "vip, expo"),
+    ("follow_up", "Follow-up", "fri, 3d, 2w or 2026-12-01"),
+    ("note", "Note", "met at expo"),
 )
+# quickadd.check's error keys (model fields) by the form's field.
+ERROR_KEYS = {"value": "value_cents", "note": "notes"}
 LINE_HINT = "enter save · tab form · esc cancel"
-FORM_HINT = "enter save · esc cancel"
+FORM_HINT = "enter save · ↑/↓ or tab move · esc cancel"
 
 
 @dataclass(frozen=True)
@@ -63,17 +71,19 @@ QuickAddResult = NewLead | OpenLead | MergeInto
 Duplicates = list[tuple[Lead, str]]
 
 
-class QuickAddScreen(ModalScreen[QuickAddResult | None]):
+class QuickAddScreen(Dialog[QuickAddResult | None]):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
         Binding("ctrl+o", "open_duplicate", "Open duplicate", show=False),
         Binding("ctrl+g", "merge_duplicate", "Merge into duplicate", show=False),
     ]
 
-    def __init__(self, repo: Repository, now: Callable[[], datetime]) -> None:
+    def __init__(self, repo: Repository, now: Callable[[], datetime], *, owner: str = "") -> None:
+        """`owner`: the lead's owner unless the line names one (`=name`)."""
         super().__init__()
         self.repo = repo
         self.now = now
+        self.owner = owner
         self._attempted = False  # show errors only after the first Enter
         self._form_mode = False
         self._duplicates: Duplicates = []
@@ -84,7 +94,7 @@ class QuickAddScreen(ModalScreen[QuickAddResult | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="quick-add", classes="dialog"):
             yield Static("Add a lead", classes="dialog-title")
-            yield Input(
+            yield TextField(
                 placeholder='Jane Doe <jane@acme.io> @Acme $5k #referral !fri "met at expo"',
                 id="qa-line",
             )
@@ -92,13 +102,16 @@ class QuickAddScreen(ModalScreen[QuickAddResult | None]):
             yield Static("", id="qa-preview", markup=False)
             with Vertical(id="qa-form"):
                 for field, label, placeholder in FIELDS:
-                    yield Label(label, classes="field-label")
                     suggester = (
                         SuggestFromList([s.value for s in Source], case_sensitive=False)
                         if field == "source"
                         else None
                     )
-                    yield Input(placeholder=placeholder, id=f"qa-{field}", suggester=suggester)
+                    with Horizontal(classes="qa-row"):
+                        yield Label(label, classes="field-label")
+                        yield TextField(
+                            placeholder=placeholder, id=f"qa-{field}", suggester=suggester
+                        )
                     yield Static("", id=f"qa-{field}-error", classes="field-error", markup=False)
             yield Static("", id="qa-dupes", classes="field-error", markup=False)
             yield Static(LINE_HINT, classes="dialog-hint", id="qa-hint")
@@ -111,8 +124,11 @@ class QuickAddScreen(ModalScreen[QuickAddResult | None]):
 
     # ------------------------------------------------------------ line mode
 
+    def _line(self) -> str:
+        return self.query_one("#qa-line", Input).value
+
     def _understood(self) -> quickadd.Understood:
-        return quickadd.understand(self.query_one("#qa-line", Input).value, self.now())
+        return quickadd.understand(self._line(), self.now(), owner=self.owner)
 
     @on(Input.Changed, "#qa-line")
     def line_changed(self, event: Input.Changed) -> None:
@@ -134,22 +150,25 @@ class QuickAddScreen(ModalScreen[QuickAddResult | None]):
         error.display = bool(message)
 
     def on_key(self, event: Any) -> None:
-        # tab in the line switches to the form, carrying what was typed.
+        # tab in the line switches to the form, carrying what was typed;
+        # in the form, ↑/↓ move between fields as tab does.
         if event.key == "tab" and not self._form_mode:
             event.prevent_default()
             event.stop()
             self._to_form()
+        elif event.key in ("up", "down") and self._form_mode:
+            event.stop()
+            if event.key == "down":
+                self.focus_next()
+            else:
+                self.focus_previous()
 
     def _to_form(self) -> None:
-        line = quickadd.parse(self.query_one("#qa-line", Input).value)
-        for field, value in (
-            ("name", line.name),
-            ("email", line.email),
-            ("company", line.company),
-            ("source", line.source),
-            ("value_cents", line.value),
-        ):
-            self.query_one(f"#qa-{field}", Input).value = value
+        """Every field the line gave (and the owner it falls to) into the form."""
+        line = quickadd.parse(self._line())
+        texts = quickadd.line_texts(line) | {"owner": line.owner or self.owner}
+        for field, _, _ in FIELDS:
+            self.query_one(f"#qa-{field}", Input).value = texts[field]
         self._form_mode = True
         for selector in ("#qa-line", "#qa-line-error", "#qa-preview"):
             self.query_one(selector).display = False
@@ -157,52 +176,51 @@ class QuickAddScreen(ModalScreen[QuickAddResult | None]):
         self.query_one("#qa-hint", Static).update(FORM_HINT)
         # The name came from the line: carry on with the next field.
         self.query_one("#qa-email", Input).focus()
+        if self._attempted:
+            self._validate_form()
 
     # ------------------------------------------------------------ form mode
 
-    def values(self) -> dict[str, Any]:
+    def values(self) -> dict[str, str]:
         return {field: self.query_one(f"#qa-{field}", Input).value for field, _, _ in FIELDS}
 
-    def _validate_form(self) -> LeadDraft | None:
-        errors: dict[str, str] = {}
-        draft = None
-        try:
-            draft = LeadDraft(**self.values())
-        except ValidationError as error:
-            errors = field_errors(error)
+    def _form_understood(self) -> quickadd.Understood:
+        # The owner is in the form, as shown: emptied, the lead has none.
+        return quickadd.check(quickadd.form_line(self.values()), self.now())
+
+    def _validate_form(self) -> quickadd.Understood:
+        understood = self._form_understood()
         for field, _, _ in FIELDS:
-            message = errors.get(field, "")
+            message = understood.errors.get(ERROR_KEYS.get(field, field), "")
             error_line = self.query_one(f"#qa-{field}-error", Static)
             error_line.update(message)
             error_line.display = bool(message)
-        return draft
+        return understood
 
     @on(Input.Changed, "#qa-form Input")
     def form_changed(self) -> None:
         if self._attempted:
             self._validate_form()
-        values = self.values()
-        self._look_for_duplicates(
-            (values["email"].strip(), "", values["name"].strip(), values["company"].strip())
-        )
+        self._look_for_duplicates(self._current_identity())
 
     # --------------------------------------------------------------- saving
 
     def _proposed(self) -> NewLead | None:
         """What enter would add, or None (errors shown) if it is not valid."""
         if self._form_mode:
-            draft = self._validate_form()
-            if draft is None:
+            understood = self._validate_form()
+            if understood.draft is None:
                 first_bad = next(
                     f for f, _, _ in FIELDS if self.query_one(f"#qa-{f}-error", Static).display
                 )
                 self.query_one(f"#qa-{first_bad}", Input).focus()
                 return None
-            return NewLead(draft)
-        understood = self._understood()
-        self._show_line_errors(understood)
-        if understood.draft is None:
-            return None
+        else:
+            understood = self._understood()
+            self._show_line_errors(understood)
+            if understood.draft is None:
+                return None
+        assert understood.draft is not None
         return NewLead(understood.draft, tuple(understood.line.tags), understood.follow_up_at)
 
     def _identity(self, line: quickadd.QuickLine) -> tuple[Any, ...]:
@@ -210,9 +228,8 @@ class QuickAddScreen(ModalScreen[QuickAddResult | None]):
 
     def _current_identity(self) -> tuple[Any, ...]:
         if self._form_mode:
-            values = self.values()
-            return (values["email"].strip(), "", values["name"].strip(), values["company"].strip())
-        return self._identity(quickadd.parse(self.query_one("#qa-line", Input).value))
+            return self._identity(quickadd.form_line(self.values()))
+        return self._identity(quickadd.parse(self._line()))
 
     @on(Input.Submitted)
     def save(self) -> None:
@@ -266,7 +283,7 @@ class QuickAddScreen(ModalScreen[QuickAddResult | None]):
         if not self._duplicates:
             dupes.display = False
             return
-        lines = [duplicate_line(lead, why) for lead, why in self._duplicates]
+        lines = [plain(duplicate_line(lead, why)) for lead, why in self._duplicates]
         first = self._duplicates[0][0].id
         lines.append(
             f"{'enter again' if warn else 'enter twice'} adds anyway · ctrl+o opens #{first}"

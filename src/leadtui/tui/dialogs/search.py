@@ -9,13 +9,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from leadtui.domain.models import Lead, format_money
 from leadtui.repository import Repository
+from leadtui.tui.cells import plain
 from leadtui.tui.dbwork import run_db
+from leadtui.tui.dialogs.base import Dialog
+from leadtui.tui.dialogs.fields import TextField
 
 RESULT_LIMIT = 50
 
@@ -31,7 +33,7 @@ class Found:
 def result_line(lead: Lead) -> Content:
     """Name in bold, then company, stage, value, email and phone: literal."""
     details = " · ".join(
-        part
+        plain(part)
         for part in (
             lead.company,
             lead.stage.label,
@@ -41,10 +43,10 @@ def result_line(lead: Lead) -> Content:
         )
         if part
     )
-    return Content.assemble((lead.name, "bold"), "  ", (details, "dim"))
+    return Content.assemble((plain(lead.name), "bold"), "  ", (details, "dim"))
 
 
-class SearchScreen(ModalScreen[Found | None]):
+class SearchScreen(Dialog[Found | None]):
     BINDINGS = [
         Binding("escape", "dismiss(None)", "Close"),
         Binding("down", "into_results", show=False),
@@ -57,7 +59,9 @@ class SearchScreen(ModalScreen[Found | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="search-dialog", classes="dialog"):
-            yield Input(placeholder="Find: name, company, email, phone, notes", id="search-text")
+            yield TextField(
+                placeholder="Find: name, company, email, phone, notes", id="search-text"
+            )
             yield Static("", id="search-count", markup=False)
             yield OptionList(id="search-results")
             yield Static("↓ results · enter open · esc close", classes="dialog-hint")

@@ -10,6 +10,7 @@ from leadtui.domain.models import HistoryEntry, Lead, Stage
 from leadtui.domain.results import ScoreDetails
 from leadtui.repository import Repository
 from leadtui.tui import render
+from leadtui.tui.cells import plain_lines
 from leadtui.tui.dbwork import app_now, run_db
 from leadtui.tui.dialogs.entry import EntryScreen
 
@@ -133,7 +134,7 @@ class DetailPane(VerticalScroll):
         contacts.update("Also    " + " · ".join(contact.text() for contact in lead.contacts))
         contacts.display = bool(lead.contacts)
         notes = self.query_one("#lead-notes", Static)
-        notes.update(lead.notes)
+        notes.update(plain_lines(lead.notes))
         notes.display = bool(lead.notes)
         custom = self.query_one("#lead-custom", Static)
         custom.update(render.custom_block(lead.custom))

@@ -16,7 +16,7 @@ from textual.widgets.data_table import ColumnKey
 from leadtui.domain.clock import Clock, to_iso
 from leadtui.domain.filters import LeadFilter
 from leadtui.domain.models import Lead, Stage
-from leadtui.repository import Repository, page_key
+from leadtui.repository import ORDERS, Repository, page_key
 from leadtui.repository import first_page as quick_inbox  # the named exception: no sqlite-utils
 from leadtui.tui import render
 from leadtui.tui.dbwork import run_db
@@ -51,7 +51,17 @@ class InboxPane(Vertical):
             super().__init__()
             self.untriaged = untriaged
 
+    class Unreadable(Message):
+        """The first read of the inbox failed: the file cannot be shown."""
+
+        def __init__(self, message: str) -> None:
+            super().__init__()
+            self.message = message
+
     untriaged = 0
+    # Until a page has been shown, a failed read means the file cannot be
+    # shown at all (damaged, say): not a notification over an empty inbox.
+    _read_once = False
 
     """A DataTable holding only the pages the user has scrolled to (keyset-
     paged SQL), so opening the inbox costs the same at 30 or 1M leads."""
@@ -83,6 +93,10 @@ class InboxPane(Vertical):
         self._has_more = False
         self._fetching = False
         self._select_next: int | None = None
+        # Nothing is said about the file until it has been read: an empty
+        # inbox's hint before then would be a guess (and for a damaged
+        # file, a lie).
+        self.query_one("#inbox-empty").display = False
         if self._first and self._first.leads:
             # Shown at once, so swapping in this screen changes nothing on screen.
             self._select_next = self._first.selected
@@ -112,9 +126,38 @@ class InboxPane(Vertical):
             # Kept on the pane, not in this call: a newer reload (live refresh)
             # supersedes this one and must still land on the lead.
             self._select_next = select
-        run_db(self, job, lambda loaded: self._show(*loaded, limit), key="inbox")
+        run_db(
+            self,
+            job,
+            lambda loaded: self._show(*loaded, limit),
+            key="inbox",
+            report=None if self._read_once else self._unreadable,
+        )
+
+    def recount(self) -> None:
+        """Only the count of untriaged leads (for the tab's label), while
+        another tab is shown: a lead added, moved or hidden there (or by a
+        teammate) changes it, and the label must not go stale."""
+        if self.view != "new":
+            return  # the Due list's label has no count
+        now, only = self._clock(), self.only
+
+        def counted(untriaged: int) -> None:
+            self.untriaged = untriaged
+            self.post_message(self.Counted(untriaged))
+
+        run_db(
+            self,
+            lambda repo: repo.count_in_stage(Stage.NEW, awake_at=now, only=only),
+            counted,
+            key="inbox-count",
+        )
+
+    def _unreadable(self, message: str) -> None:
+        self.post_message(self.Unreadable(message))
 
     def _show(self, leads: list[Lead], any_leads: bool, untriaged: int, limit: int) -> None:
+        self._read_once = True
         table = self.table
         # Keep the cursor on the same lead when others appear or leave above
         # it (a teammate's change); else on the same row (the lead moved on).
@@ -143,7 +186,10 @@ class InboxPane(Vertical):
             key = str(lead.id)
             marked = lead.id in self._selection
             self.table.add_row(
-                *render.inbox_row(lead, now, due=self.view == "due", marked=marked), key=key
+                *render.inbox_row(
+                    lead, now, due=self.view == "due", marked=marked, order=self.order
+                ),
+                key=key,
             )
             self._cursors[key] = self._page_key(lead)
             self._leads[key] = lead
@@ -195,22 +241,28 @@ class InboxPane(Vertical):
     def show_view(self, view: str) -> None:
         """ "new" or "due"; the Age column says how late a follow-up is."""
         self.view = view
-        self.table.columns[ColumnKey("age")].label = Text("Due" if view == "due" else "Age")
+        self._label_columns()
         self.table.clear()
         self._cursors.clear()
         self.reload()
 
     def sort_by(self, order: str) -> None:
-        """Rank in one of leadtui.domain.orders.ORDERS; the sorted column's title
-        carries ▼ (or ▲ for age, oldest first) when it has a column. Takes
-        effect at the next reload."""
+        """Rank in one of leadtui.domain.orders.ORDERS (takes effect at the
+        next reload); the column it ranks by says so."""
         self.order = order
-        marks = {"score": ("score", "▼"), "chance": ("win", "▼"), "age": ("age", "▲")}
-        column, mark = marks.get(order, ("", ""))
-        for key, label in (("score", "Score"), ("win", "Win"), ("age", "Age")):
-            if key == "age" and self.view == "due":
-                continue  # the Due list's own column
-            self.table.columns[ColumnKey(key)].label = Text(label + (mark if key == column else ""))
+        self._label_columns()
+
+    def _label_columns(self) -> None:
+        """▼ (largest first) or ▲ (earliest first) on the column the list is
+        ranked by: each order has one. The last column shows the time the
+        list is ranked by (Age, Due, Touch); the Due list is by follow-up."""
+        order = "follow_up" if self.view == "due" else self.order
+        last = {"follow_up": "Due", "touch": "Touch"}.get(order, "Age")
+        ranked = {"score": "score", "chance": "win", "value": "value"}.get(order, "age")
+        mark = "▼" if ORDERS[order].descending else "▲"
+        for key, title in (("score", "Score"), ("win", "Win"), ("value", "Value"), ("age", last)):
+            label = title + (mark if key == ranked else "")
+            self.table.columns[ColumnKey(key)].label = Text(label)
         self.table.refresh()
 
     def selected_lead_id(self) -> int | None:

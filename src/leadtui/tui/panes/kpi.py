@@ -42,6 +42,7 @@ from leadtui.domain.kpis import (
 from leadtui.domain.models import Stage
 from leadtui.domain.results import CalibrationRow, KpiCore, KpiTimes
 from leadtui.repository import Repository
+from leadtui.tui.cells import plain
 from leadtui.tui.dbwork import WRITE_GROUP, app_now, run_db
 from leadtui.tui.dialogs.help import with_ids
 from leadtui.tui.dialogs.kpi_forms import CustomWindowScreen, SpendInput, SpendScreen
@@ -142,7 +143,7 @@ def outcomes_content(core: KpiCore) -> Content:
         f"  {outcomes.won:,} won, {outcomes.lost:,} lost, win rate {percent(outcomes.win_rate)}\n",
         (f"{LOST_REASONS_HEADER}\n", "bold"),
     ]
-    parts += [f"{line}\n" for line in lost_reason_lines(outcomes.lost_reasons[:8])]
+    parts += [f"{plain(line)}\n" for line in lost_reason_lines(outcomes.lost_reasons[:8])]
     if not outcomes.lost_reasons:
         parts.append(("no leads lost in the window\n", "dim"))
     lost_at = ", ".join(
@@ -286,12 +287,15 @@ class KpiPane(VerticalScroll):
         self.query_one("#kpi-time").loading = True
         self.query_one("#kpi-calibration").loading = True
         run_db(self, lambda repo: repo.kpi_core(window, owner), self._core_loaded, key="kpi-core")
-        run_db(
-            self,
-            lambda repo: repo.kpi_previous(window, owner),
-            self._previous_loaded,
-            key="kpi-previous",
-        )
+        if _comparable(window):
+            run_db(
+                self,
+                lambda repo: repo.kpi_previous(window, owner),
+                self._previous_loaded,
+                key="kpi-previous",
+            )
+        else:
+            self._previous_loaded(None)
         run_db(self, lambda repo: repo.kpi_now(owner), self._now_loaded, key="kpi-now")
         run_db(
             self, lambda repo: repo.kpi_times(window, owner), self._times_loaded, key="kpi-times"
@@ -350,7 +354,7 @@ class KpiPane(VerticalScroll):
         widget.loading = self._times is None
 
     def _show_window(self) -> None:
-        owner = self.owner or "all owners"
+        owner = plain(self.owner) or "all owners"
         self.query_one("#kpi-window", Static).update(
             Content.assemble(
                 ("Window ", "bold"),
@@ -445,6 +449,16 @@ class KpiPane(VerticalScroll):
         keys = SECTION_DEFINITIONS.get(widget.id or "", ()) if widget else ()
         text = "  ".join(f"{key.replace('_', ' ')}: {DEFINITIONS[key]}." for key in keys)
         self.query_one("#kpi-definition", Static).update(Content.styled(text, "italic"))
+
+
+def _comparable(window: Window) -> bool:
+    """Whether the window before this one exists: before a window from year
+    1 there is none (the calendar starts there), so no arrows are shown."""
+    try:
+        window.previous()
+    except OverflowError:
+        return False
+    return True
 
 
 def _lifetime_and_owners(repo: Repository) -> tuple[float, list[str]]:

@@ -1,0 +1,303 @@
+"""The writes MainScreen (main_screen.py) makes on the selected lead
+through a dialog or the palette: log a touch, edit, classify, follow-ups,
+snoozes and hides, pinned temperatures, the quick-add, merging duplicates
+and importing a file. Each dialog only answers; the write runs here, in a
+thread worker, and ends with a re-read of what is on screen."""
+
+from collections.abc import Callable
+from datetime import datetime
+
+from leadtui.domain.models import BANT_PREFIX, Lead, Temperature
+from leadtui.repository import Repository
+from leadtui.tui.dbwork import run_db
+from leadtui.tui.dialogs.classify import ClassifyScreen
+from leadtui.tui.dialogs.edit import EditLeadScreen
+from leadtui.tui.dialogs.follow_up import (
+    FollowUpAnswer,
+    FollowUpScreen,
+    HideAnswer,
+    SnoozeAnswer,
+)
+from leadtui.tui.dialogs.import_file import ImportRequest, ImportScreen
+from leadtui.tui.dialogs.lead_form import LeadFormScreen
+from leadtui.tui.dialogs.log_touch import LogTouchScreen, TouchInput
+from leadtui.tui.dialogs.merge import DupesScreen, MergeRequest, MergeScreen
+from leadtui.tui.dialogs.quick_add import (
+    MergeInto,
+    NewLead,
+    OpenLead,
+    QuickAddResult,
+    QuickAddScreen,
+)
+from leadtui.tui.list_view import ListViewScreen
+from leadtui.tui.me import current_user
+from leadtui.tui.panes.inbox import InboxPane
+from leadtui.usecases.importing import run_import
+
+# What `t` pins next: the score's own temperature, then each by hand.
+PIN_CYCLE: dict[Temperature | None, Temperature | None] = {
+    None: Temperature.HOT,
+    Temperature.HOT: Temperature.WARM,
+    Temperature.WARM: Temperature.COLD,
+    Temperature.COLD: None,
+}
+
+
+def pin_said(lead: Lead) -> str:
+    how = "pinned by hand" if lead.temperature_pinned else "follows the score again"
+    return f"#{lead.id} {lead.name}: {lead.temperature.value}, {how}"
+
+
+def follow_up_said(lead: Lead, now: datetime) -> str:
+    """What a follow-up change says; a day already past is allowed, but said."""
+    if lead.follow_up_at is None:
+        return f"#{lead.id} {lead.name}: no follow-up"
+    late = " (in the past)" if lead.follow_up_at.date() < now.date() else ""
+    return f"#{lead.id} {lead.name}: follow up {lead.follow_up_at:%a %d %b}{late}"
+
+
+class LeadWritesScreen(ListViewScreen):
+    # Provided by MainScreen.
+    def open_lead(self, lead_id: int) -> None:
+        raise NotImplementedError
+
+    def action_log_touch(self) -> None:
+        def ask(lead: Lead) -> None:
+            def logged(touch: TouchInput | None) -> None:
+                if touch is not None:
+                    self._save(
+                        lambda repo: repo.log_touch(
+                            lead.id,
+                            touch.kind,
+                            touch.note,
+                            touch.direction,
+                            at=touch.at,
+                            body=touch.body,
+                        ),
+                        lambda saved: (
+                            f"#{saved.id} {saved.name}: {touch.kind.value} logged;"
+                            f" score {saved.score} ({saved.temperature.value})"
+                        ),
+                    )
+
+            self.app.push_screen(LogTouchScreen(lead.name, self.repo.clock), logged)
+
+        self._with_lead(self.selected_lead_id(), ask)
+
+    def action_classify(self) -> None:
+        self._open_form(
+            ClassifyScreen,
+            lambda saved, _: (
+                f"#{saved.id} {saved.name}: {saved.lifecycle.label},"
+                f" fit {saved.fit.value}, BANT {saved.bant_yes()} of 4 yes"
+            ),
+        )
+
+    def action_edit(self) -> None:
+        self._open_form(
+            EditLeadScreen,
+            lambda saved, changes: f"#{saved.id} {saved.name}: saved {', '.join(changes)}",
+        )
+
+    def _open_form(
+        self,
+        form: Callable[[Lead], LeadFormScreen],
+        said: Callable[[Lead, dict[str, str]], str],
+    ) -> None:
+        """The e and c forms: on the selected lead as read now; what changed
+        is saved against that very reading."""
+
+        def ask(lead: Lead) -> None:
+            def answered(changes: dict[str, str] | None) -> None:
+                self._update(lead, changes, lambda saved: said(saved, changes or {}))
+
+            self.app.push_screen(form(lead), answered)
+
+        self._with_lead(self.selected_lead_id(), ask)
+
+    def _update(
+        self, lead: Lead, changes: dict[str, str] | None, said: Callable[[Lead], str]
+    ) -> None:
+        """Save fields a form or the palette changed on `lead` as it was shown
+        (`seen`): a field a teammate changed meanwhile is refused, not
+        overwritten; their other changes are kept."""
+        if changes:
+            self._save(lambda repo: repo.update_fields(lead.id, changes, seen=lead), said)
+
+    def _palette_lead(self) -> int | None:
+        """The lead a palette command acts on, or None (and say so)."""
+        lead_id = self.selected_lead_id()
+        if lead_id is None:
+            self.notify("Select a lead first (Inbox, Pipeline or Lead tab)", timeout=3)
+        return lead_id
+
+    def action_follow_up(self) -> None:
+        self._ask_follow_up(snooze=False)
+
+    def action_snooze(self) -> None:
+        self._ask_follow_up(snooze=True)
+
+    def action_hide(self) -> None:
+        self._ask_follow_up(snooze=False, hide=True)
+
+    def _ask_follow_up(self, *, snooze: bool, hide: bool = False) -> None:
+        def said(saved: Lead) -> str:
+            return follow_up_said(saved, self.repo.clock())
+
+        def ask(lead: Lead) -> None:
+            def answered(answer: FollowUpAnswer | SnoozeAnswer | HideAnswer | None) -> None:
+                if isinstance(answer, SnoozeAnswer):
+                    days = answer.days
+                    self._save(lambda repo: repo.snooze(lead.id, days), said)
+                elif isinstance(answer, FollowUpAnswer):
+                    when = answer.when
+                    self._save(lambda repo: repo.set_follow_up(lead.id, when), said)
+                elif isinstance(answer, HideAnswer):
+                    self._hide(lead, answer.until)
+
+            screen = FollowUpScreen(
+                lead.name, self.repo.clock, snooze=snooze, hide=hide, follow_up=lead.follow_up_at
+            )
+            self.app.push_screen(screen, answered)
+
+        self._with_lead(self.selected_lead_id(), ask)
+
+    def _hide(self, lead: Lead, until: datetime) -> None:
+        """Out of the inbox until a day: gone from the list at once, the
+        cursor on the next lead, as with a move."""
+        self.query_one(InboxPane).forget(lead.id)
+        self._save(
+            lambda repo: repo.hide_until(lead.id, until),
+            lambda saved: f"{saved.tag()}: hidden until {until:%a %d %b}; u brings it back",
+        )
+
+    def action_pin_temperature(self) -> None:
+        lead_id = self.selected_lead_id()
+        if lead_id is None:
+            return
+
+        def pin(repo: Repository) -> Lead:
+            lead = repo.get_lead(lead_id)
+            return repo.pin_temperature(
+                lead_id, PIN_CYCLE[lead.temperature if lead.temperature_pinned else None]
+            )
+
+        self._save(pin, pin_said)
+
+    def pin_as(self, temperature: str) -> None:
+        """The palette's "Temperature: hot" (or "auto": the score's again)."""
+        lead_id = self._palette_lead()
+        if lead_id is None:
+            return
+        pinned = None if temperature == "auto" else Temperature(temperature)
+        self._save(lambda repo: repo.pin_temperature(lead_id, pinned), pin_said)
+
+    def _save(self, job: Callable[[Repository], Lead], message: Callable[[Lead], str]) -> None:
+        """A write that keeps the lead where it is: say what happened, re-read."""
+
+        def saved(lead: Lead) -> None:
+            self.notify(message(lead), markup=False, timeout=3)
+            self.reload_all()
+
+        self._write_job(job, saved)
+
+    def action_quick_add(self) -> None:
+        def submitted(result: QuickAddResult | None) -> None:
+            if isinstance(result, OpenLead):
+                self.open_lead(result.lead_id)
+            elif isinstance(result, MergeInto):
+                self._merge_quick_add(result)
+            elif isinstance(result, NewLead):
+                self._add_quick_add(result)
+
+        screen = QuickAddScreen(self.repo, self.repo.clock, owner=current_user())
+        self.app.push_screen(screen, submitted)
+
+    def _add_quick_add(self, new: NewLead) -> None:
+        draft = new.draft
+
+        def added(lead_id: int) -> None:
+            self.notify(f"Added #{lead_id} {draft.name}", markup=False, timeout=3)
+            # The inbox puts its cursor on the new lead, wherever it ranks.
+            self.query_one(InboxPane).reload(select=lead_id)
+            if self.active_tab != "inbox":
+                self.reload_all()
+
+        self._write_job(
+            lambda repo: repo.add_lead(draft, tags=new.tags, follow_up_at=new.follow_up_at), added
+        )
+
+    def _merge_quick_add(self, merge: MergeInto) -> None:
+        def merged(lead: Lead) -> None:
+            self.notify(f"Merged the new details into #{lead.id} {lead.name}", markup=False)
+            self.open_lead(lead.id)
+
+        new = merge.new
+        self._write_job(
+            lambda repo: repo.merge_details(
+                merge.lead_id, new.draft, tags=new.tags, follow_up_at=new.follow_up_at
+            ),
+            merged,
+        )
+
+    def find_duplicates(self) -> None:
+        """The palette's "Find duplicates": groups, then compare and merge."""
+
+        def merge(request: MergeRequest | None) -> None:
+            if request is not None:
+                keep, other = request.keep, request.other
+                self._save(
+                    lambda repo: repo.merge_leads(
+                        keep.id, other.id, picks=request.picks, seen=(keep, other)
+                    ),
+                    lambda lead: f"#{lead.id} {lead.name}: merged #{other.id} {other.name} in",
+                )
+
+        def chosen(leads: list[Lead] | None) -> None:
+            if leads and len(leads) > 1:
+                self.app.push_screen(MergeScreen(leads[0], leads[1]), merge)
+
+        def found(groups: list[tuple[str, list[Lead]]]) -> None:
+            self.app.push_screen(DupesScreen(groups), chosen)
+
+        run_db(self, lambda repo: repo.duplicate_groups(), found, key="dupes")
+
+    def classify_as(self, field: str, value: str) -> None:
+        """A palette classification ("Lifecycle: SQL", "BANT need: yes") for
+        the selected lead; a BANT answer keeps its note."""
+
+        def apply(lead: Lead) -> None:
+            text = value
+            if field.startswith(BANT_PREFIX):
+                note = lead.bant_answer(field.removeprefix(BANT_PREFIX)).note
+                text = f"{value}: {note}" if note else value
+            self._update(
+                lead,
+                {field: text},
+                lambda saved: f"#{saved.id} {saved.name}: {field} {saved.field_text(field)}",
+            )
+
+        if (lead_id := self._palette_lead()) is not None:
+            self._with_lead(lead_id, apply)
+
+    def start_import(self) -> None:
+        """The palette's "Import file…": preview, confirm, then one transaction."""
+
+        def confirmed(request: ImportRequest | None) -> None:
+            if request is None:
+                return
+
+            def run(repo: Repository) -> str:
+                result = run_import(repo, request.plan)
+                text = result.summary()
+                if result.rejects is not None:
+                    text += f"; the rows not imported are in {result.rejects}"
+                return text
+
+            def done(text: str) -> None:
+                self.notify(text, title="Import", markup=False, timeout=10)
+                self.reload_all()
+
+            self._write_job(run, done)
+
+        self.app.push_screen(ImportScreen(self.repo), confirmed)

@@ -1,0 +1,71 @@
+"""Every dialog is a Dialog (tui/dialogs/base.py), centred by the one rule
+of the stylesheet that centres Dialog, at 80x24 and at 120x40; its text
+fields clean what is typed or pasted (TextField, TextBox). No modal screen
+of the TUI is left out of the cases (tests/dialog_cases.py), which the
+snapshots share."""
+
+import importlib
+import pkgutil
+
+import pytest
+from textual.screen import ModalScreen
+from textual.widgets import Input, TextArea
+
+import leadtui.tui
+from leadtui.repository import Repository
+from leadtui.tui.app import LeadApp
+from leadtui.tui.dialogs.base import Dialog
+from leadtui.tui.dialogs.fields import TextBox, TextField
+from leadtui.tui.dialogs.kpi_forms import _Form
+from leadtui.tui.dialogs.lead_form import LeadFormScreen
+from tests.dialog_cases import DIALOGS
+from tests.tui_helpers import SIZE, settle
+
+ABSTRACT = {Dialog, _Form, LeadFormScreen}
+
+
+def modal_screens() -> set[type[ModalScreen[object]]]:
+    """Every modal screen class the TUI defines."""
+    for module in pkgutil.walk_packages(leadtui.tui.__path__, "leadtui.tui."):
+        importlib.import_module(module.name)
+    found: set[type[ModalScreen[object]]] = set()
+    pending: list[type[ModalScreen[object]]] = [ModalScreen]
+    while pending:
+        for subclass in pending.pop().__subclasses__():
+            pending.append(subclass)
+            if subclass.__module__.startswith("leadtui."):
+                found.add(subclass)
+    return found
+
+
+def test_every_modal_screen_is_a_dialog_and_has_a_case() -> None:
+    screens = modal_screens()
+    assert all(issubclass(screen, Dialog) for screen in screens)
+    assert screens - ABSTRACT == {case.screen for case in DIALOGS.values()}
+
+
+@pytest.mark.parametrize("name", DIALOGS)
+async def test_the_dialog_is_centred_and_its_fields_clean_text(
+    name: str, sample_repo: Repository
+) -> None:
+    case = DIALOGS[name]
+    if case.prepare:
+        case.prepare(sample_repo)
+    app = LeadApp(sample_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for key in case.keys:
+            await pilot.press(key)
+            await settle(pilot)
+        dialog = app.screen
+        assert type(dialog) is case.screen
+        assert all(isinstance(field, TextField) for field in dialog.query(Input))
+        assert all(isinstance(box, TextBox) for box in dialog.query(TextArea))
+        for width, height in (SIZE, (120, 40)):
+            await pilot.resize_terminal(width, height)
+            await settle(pilot)
+            box = dialog.query(".dialog").first().region
+            margins = (box.x, width - box.right, box.y, height - box.bottom)
+            left, right, top, bottom = margins
+            assert abs(left - right) <= 1 and abs(top - bottom) <= 1, (width, height, margins)
+            assert min(margins) >= 0

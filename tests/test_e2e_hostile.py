@@ -1,0 +1,128 @@
+"""Nothing unsafe reaches the terminal, in a real pseudo-terminal: a
+database at a hostile path (escape sequences, a C1 control, a bidi mark in
+its directory and file name, or bytes that are not UTF-8), leads another
+program stored with escape sequences in their names, owner and lost
+reason, and bracketed pastes holding escape sequences, C1 controls and
+invisible characters. The raw bytes leadtui writes are parsed: every ESC
+must begin a CSI sequence or the pointer-shape OSC 22 Textual writes itself,
+BEL may only end that OSC, and no C1 control, bidi mark or zero-width
+character appears; the payloads' distinctive parameters never do either."""
+
+import os
+import re
+import sqlite3
+import sys
+from pathlib import Path
+
+import pytest
+from bench.ptyterm import Terminal, program_in_pty
+
+from leadtui.domain.models import build_draft
+from leadtui.repository import open_repository
+
+# Sequences a terminal would act on, each with a parameter Textual never
+# writes (4242, 52, 8;;, 0;) so that any trace of them in the output is found.
+CSI = "\x1b[4242;4242H"
+OSC_CLIPBOARD = "\x1b]52;c;SGVsbG8=\x07"
+OSC_LINK = "\x1b]8;;https:evil.example\x1b\\"
+OSC_TITLE = "\x1b]0;pwned\x07"
+C1_CSI = "\x9b4242;4242H"
+INVISIBLE = "\u202e\u200b\u061c\u00ad\u2028\ufeff"
+HOSTILE = f"Eve{CSI}{OSC_CLIPBOARD}{OSC_LINK}{OSC_TITLE}{C1_CSI}{INVISIBLE}Evil"
+# The bytes of those payloads, none of which may be written.
+# (What is left of a stored name once cleaned, "[4242;4242H", is plain text.)
+FORBIDDEN = (b"\x1b[4242", b"\x1b]52", b"\x1b]8;", b"\x1b]0;", b"\xc2\x9b", b"\x9b4242")
+
+PASTES = {
+    # pasted text -> the name it saves as
+    f"\x1b[2JclearedPasteA{OSC_CLIPBOARD}": "clearedPasteA",
+    # (U+2028 is a line break: a field takes a paste's first line.)
+    f"Paste{C1_CSI}B{INVISIBLE}C": "PasteB",
+    f"{OSC_LINK}Link{OSC_TITLE}D": "LinkD",
+}
+
+# What Textual writes itself: CSI sequences, and OSC 22 (the pointer shape).
+TEXTUAL_SEQUENCE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\]22;[a-z-]*\x07")
+
+
+def unsafe_in(output: bytes) -> list[str]:
+    """Every control in `output` that Textual did not write itself."""
+    found = [repr(forbidden) for forbidden in FORBIDDEN if forbidden in output]
+    text = output.decode()  # strict: a lone byte of a C1 control is not UTF-8
+    rest = TEXTUAL_SEQUENCE.sub("", text)
+    found += [repr(ch) for ch in set(rest) if ch < " " and ch not in "\r\n"]
+    found += [repr(ch) for ch in set(rest) if "\x7f" <= ch <= "\x9f" or ch in INVISIBLE]
+    return found
+
+
+def hostile_database(path: Path) -> None:
+    """Leads whose name, company, owner and lost reason another program
+    stored with escape sequences (the models would have cleaned them)."""
+    repo = open_repository(path)
+    ids = [repo.add_lead(build_draft(name=f"Lead {n}", company="Acme")) for n in range(3)]
+    repo.lose(ids[2], "No budget")
+    with sqlite3.connect(path) as conn:
+        conn.execute(
+            "UPDATE leads SET name = ?, company = ?, owner = ?", [HOSTILE, HOSTILE, HOSTILE]
+        )
+        conn.execute(
+            # (last_stage_reason: the copy the KPI rollups count, by trigger)
+            "UPDATE leads SET lost_reason = ?, last_stage_reason = ? WHERE id = ?",
+            [HOSTILE, HOSTILE, ids[2]],
+        )
+
+
+# (keys, what then shows); "-" before the text: what then goes (a dialog
+# closed: an ESC typed before it has would make the next key alt+key).
+VISITS = (
+    ("\r", "4242H Evil"),  # the whole name, on the Lead tab
+    ("e", "Edit #"), ("\x1b", "-Edit #"),
+    ("c", "Classify #"), ("\x1b", "-Classify #"),
+    ("l", "Log a touch with"), ("\x1b", "-Log a touch with"),
+    ("x", "enter lose · esc cancel"), ("\x1b", "-enter lose"),
+    ("2", "Contacted  0"),  # the board, its totals read
+    ("4", "Funnel"), ("\t\t\t", "Lost reasons"), ("f", "Lost reasons"),
+    ("1", "Inbox"),
+    ("/", "Find:"), ("Eve", "found"), ("\x1b", "-found"),
+    ("a", "→ Contacted"),
+)  # fmt: skip
+
+
+def paste(term: Terminal, text: str) -> None:
+    term.type(f"\x1b[200~{text}\x1b[201~")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(f"team{OSC_CLIPBOARD}{C1_CSI}{INVISIBLE}.db", id="escapes-in-the-name"),
+        pytest.param(os.fsdecode(b"team\x9b\xff.db"), id="name-not-utf8"),
+    ],
+)
+def test_nothing_unsafe_reaches_the_terminal(tmp_path: Path, name: str) -> None:
+    folder = tmp_path / f"dir{OSC_LINK}{CSI}"
+    folder.mkdir()
+    db = folder / name
+    hostile_database(db)
+    with program_in_pty([sys.executable, "-m", "leadtui", "--db", str(db)], tmp_path) as term:
+        term.wait_for("Eve[4242")  # what is left of the name, cleaned as it is read
+        # A hostile lead on every tab, in the dialogs that name it, in the
+        # search results and in a notification; the KPIs of its owner (f),
+        # whose lost reason is listed there.
+        for keys, shown in VISITS:
+            term.type(keys)
+            term.wait_for(shown.removeprefix("-"), gone=shown.startswith("-"))
+        for text, saved in PASTES.items():
+            term.type("n")
+            term.wait_for("Add a lead")
+            paste(term, text)
+            term.wait_for(f"name: {saved}")
+            term.type("\r")
+            term.wait_for("Added #")
+            term.wait_for("Add a lead", gone=True)
+        term.type("q")
+        assert term.wait_for_exit() == 0
+    assert not unsafe_in(bytes(term.raw))
+    names = {lead.name for lead in open_repository(db).all_leads()}
+    assert set(PASTES.values()) <= names
