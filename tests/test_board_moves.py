@@ -9,8 +9,9 @@ from hypothesis import strategies as st
 from textual.widgets import Static, TabbedContent
 
 from leadtui.domain import pipeline
+from leadtui.domain.currency import short_money
 from leadtui.domain.errors import IllegalMove
-from leadtui.domain.models import Lifecycle, Stage, build_draft, short_money
+from leadtui.domain.models import Lifecycle, Stage, build_draft
 from leadtui.repository import Repository
 from leadtui.tui.app import LeadApp
 from leadtui.tui.panes import board

@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 from pydantic.networks import validate_email
 from pydantic_core import PydanticCustomError
 
-from leadtui.domain.models import Source, Stage, _check_email, format_money
+from leadtui.domain.currency import format_money
+from leadtui.domain.models import Source, Stage, _check_email
 from leadtui.domain.vocabulary import SOURCE_NAMES, lookup, normalise
 from leadtui.importing.dates import DateProblem, parse_date
 from leadtui.importing.headers import Target, auto_target

@@ -7,8 +7,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from leadtui.domain.clock import parse_past
+from leadtui.domain.currency import format_money, parse_money
 from leadtui.domain.errors import InvalidInput
-from leadtui.domain.models import Source, build_draft, format_money, parse_money
+from leadtui.domain.models import Source, build_draft
 
 
 @pytest.mark.parametrize(

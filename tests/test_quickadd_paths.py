@@ -13,7 +13,8 @@ from textual.widgets import Input, TextArea
 
 from leadtui.cli.root import main
 from leadtui.domain.clock import parse_follow_up
-from leadtui.domain.models import Lead, build_draft, parse_money
+from leadtui.domain.currency import parse_money
+from leadtui.domain.models import Lead, build_draft
 from leadtui.domain.quickadd import QuickLine, parse
 from leadtui.repository import Repository, open_repository
 from leadtui.tui.app import LeadApp

@@ -7,7 +7,8 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Static, TabbedContent
 
-from leadtui.domain.models import Stage, build_draft, format_money
+from leadtui.domain.currency import format_money
+from leadtui.domain.models import Stage, build_draft
 from leadtui.repository import Repository, open_repository
 from leadtui.tui import main_screen as main_screen_module
 from leadtui.tui.app import LeadApp

@@ -10,10 +10,10 @@ from pathlib import Path
 import click
 
 from leadtui.cli import common
+from leadtui.domain.currency import format_money, parse_money
 from leadtui.domain.errors import LeadtuiError
 from leadtui.domain.kpi_format import kpi_csv_rows, kpi_lines, kpi_record
 from leadtui.domain.kpis import WINDOW_CHOICES, Window, parse_day
-from leadtui.domain.models import format_money, parse_money
 
 
 @click.command()

@@ -28,17 +28,10 @@ from leadtui.cli.score import score
 from leadtui.config import load_settings
 from leadtui.domain import quickadd
 from leadtui.domain.clock import parse_past, utc_now
+from leadtui.domain.currency import format_money
 from leadtui.domain.dedupe import duplicate_line
 from leadtui.domain.errors import LeadtuiError
-from leadtui.domain.models import (
-    BANT_CRITERIA,
-    ActivityKind,
-    Lead,
-    Source,
-    Stage,
-    build_draft,
-    format_money,
-)
+from leadtui.domain.models import BANT_CRITERIA, ActivityKind, Lead, Source, Stage, build_draft
 from leadtui.domain.pipeline import qualify_question
 from leadtui.domain.score_text import score_lines, score_record
 from leadtui.repository import (

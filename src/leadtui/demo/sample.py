@@ -8,7 +8,8 @@ from typing import Any
 
 from leadtui.demo.leftovers import building
 from leadtui.demo.rows import DAY, Touch, add_lead_rows, iso_time
-from leadtui.domain.models import ActivityKind, Source, Stage, parse_money
+from leadtui.domain.currency import parse_money
+from leadtui.domain.models import ActivityKind, Source, Stage
 from leadtui.domain.results import SpendEntry
 from leadtui.domain.scoring_rules import RuleSet, load_rules
 from leadtui.repository import LEAD_COLUMNS, RowBatch, build_database, open_repository

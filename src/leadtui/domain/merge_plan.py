@@ -8,7 +8,8 @@ either side per field instead (`picks`)."""
 
 from dataclasses import dataclass
 
-from leadtui.domain.models import Lead, Lifecycle, parse_money
+from leadtui.domain.currency import parse_money
+from leadtui.domain.models import Lead, Lifecycle
 
 # The fields a merge decides between, in the order the form shows them.
 MERGE_FIELDS = (

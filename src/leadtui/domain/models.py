@@ -27,7 +27,7 @@ from leadtui.domain.contact_check import _check_email as _check_email  # tests u
 from leadtui.domain.currency import (
     DEFAULT_CURRENCY,
     check_currency,
-    format_units,
+    format_money,
     parse_amount,
     units_value,
 )
@@ -153,33 +153,6 @@ class ActivityKind(StrEnum):
     CONTENT = "content"
     SOCIAL = "social"
     NOTE = "note"
-
-
-def parse_money(text: str) -> int:
-    """A user's amount in cents: `5000`, `5,000.50`, `$5k`, `1.2m`, `€300`
-    (its currency, if named, is read by leadtui.domain.currency.parse_amount).
-
-    Raises InvalidInput for anything negative, non-numeric or over 1e12 cents.
-    """
-    return parse_amount(text).cents
-
-
-def format_money(cents: int, currency: str | None = None) -> str:
-    """Whole currency units with thousands separators; cents shown only if any."""
-    return format_units(cents, currency)
-
-
-def short_money(cents: int) -> str:
-    """Money in at most 7 characters for tight places (a column header):
-    "9,400", "188k", "12.3m", "5.28bn"."""
-    units = cents // 100
-    if units < 100_000:
-        return f"{units:,}"
-    if units < 999_500:
-        return f"{units / 1000:.0f}k"
-    size, suffix = (1_000_000, "m") if units < 999_500_000 else (1_000_000_000, "bn")
-    value = units / size
-    return f"{value:.{0 if value >= 99.95 else 1 if value >= 9.995 else 2}f}{suffix}"
 
 
 def _clean_single_line(value: Any) -> Any:

@@ -28,9 +28,9 @@ from datetime import datetime
 from pydantic import ValidationError
 
 from leadtui.domain.clock import parse_follow_up
-from leadtui.domain.currency import MINOR_UNITS, SYMBOLS, parse_amount
+from leadtui.domain.currency import MINOR_UNITS, SYMBOLS, format_money, parse_amount
 from leadtui.domain.errors import InvalidInput
-from leadtui.domain.models import LeadDraft, Source, field_errors, format_money
+from leadtui.domain.models import LeadDraft, Source, field_errors
 from leadtui.domain.sanitize import clean_line
 from leadtui.domain.vocabulary import SOURCE_NAMES, lookup
 

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
+from leadtui.domain.currency import format_money
 from leadtui.domain.errors import InvalidInput
 from leadtui.domain.imported import ImportedLead, RowProblem
-from leadtui.domain.models import format_money
 from leadtui.domain.results import ImportOutcome
 from leadtui.importing.choices import allowed, suggestion, value_map_line
 from leadtui.importing.convert import Converter, Notes

@@ -10,6 +10,7 @@ from pathlib import Path
 import sqlite_utils
 
 from leadtui.domain import kpis
+from leadtui.domain.currency import parse_money
 from leadtui.domain.errors import InvalidInput
 from leadtui.domain.kpi_money import team_money, team_outcomes, team_sources
 from leadtui.domain.kpis import (
@@ -21,7 +22,7 @@ from leadtui.domain.kpis import (
     check_month,
     check_source,
 )
-from leadtui.domain.models import Source, parse_money
+from leadtui.domain.models import Source
 from leadtui.domain.results import KpiCore, KpiTimes, SpendEntry
 from leadtui.repository import kpi_queries as q
 from leadtui.repository import kpi_rollups as rollups

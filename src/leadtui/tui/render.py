@@ -13,14 +13,8 @@ from rich.text import Text
 from textual.content import Content
 
 from leadtui.domain.clock import age_label
-from leadtui.domain.models import (
-    BANT_CRITERIA,
-    Answer,
-    HistoryEntry,
-    Lead,
-    Temperature,
-    format_money,
-)
+from leadtui.domain.currency import format_money
+from leadtui.domain.models import BANT_CRITERIA, Answer, HistoryEntry, Lead, Temperature
 from leadtui.domain.pipeline import is_open, rotting
 from leadtui.tui import cells
 from leadtui.tui.cells import MARK, cell, plain

@@ -11,9 +11,10 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, Select, Static
 
+from leadtui.domain.currency import parse_money
 from leadtui.domain.errors import InvalidInput
 from leadtui.domain.kpis import Window, check_month, parse_day
-from leadtui.domain.models import Source, parse_money
+from leadtui.domain.models import Source
 from leadtui.tui.dialogs.base import Dialog
 from leadtui.tui.dialogs.fields import TextField
 

@@ -12,7 +12,8 @@ from textual.content import Content
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from leadtui.domain.models import Lead, format_money
+from leadtui.domain.currency import format_money
+from leadtui.domain.models import Lead
 from leadtui.repository import Repository
 from leadtui.tui.cells import plain
 from leadtui.tui.dbwork import run_db

@@ -16,8 +16,9 @@ from textual.content import Content
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from leadtui.domain.currency import format_money, short_money
 from leadtui.domain.filters import LeadFilter
-from leadtui.domain.models import Lead, Stage, format_money, short_money
+from leadtui.domain.models import Lead, Stage
 from leadtui.domain.pipeline import BOARD_STAGES, WIN_PROBABILITY
 from leadtui.repository import PageCursor, Repository, page_key
 from leadtui.tui import render
