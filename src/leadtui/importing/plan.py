@@ -23,7 +23,13 @@ from leadtui.domain.models import Source
 from leadtui.domain.sanitize import clean_line
 from leadtui.domain.vocabulary import normalise
 from leadtui.importing.choices import value_maps
-from leadtui.importing.headers import STANDARD_FIELDS, Target, auto_target, priority
+from leadtui.importing.headers import (
+    STANDARD_FIELDS,
+    Target,
+    auto_target,
+    is_leadtui_export,
+    priority,
+)
 from leadtui.importing.placeholders import DEFAULT_PLACEHOLDERS, Placeholders
 from leadtui.importing.profile import Sample, checked_fields, day_order, demoted
 from leadtui.importing.reading import Table
@@ -192,8 +198,12 @@ def make_plan(table: Table, overrides: Overrides) -> Plan:
         targets[index] = _override_target(header, target)
         said.add(index)
     names = value_maps(overrides.values)
+    # leadtui's own export never writes a placeholder (an empty field is an
+    # empty cell), so a note that is just "." or "-" there is the note itself:
+    # the default words apply only to other systems' files.
+    defaults = () if is_leadtui_export(headers) else DEFAULT_PLACEHOLDERS
     placeholders = Placeholders(
-        DEFAULT_PLACEHOLDERS if overrides.placeholders is None else overrides.placeholders
+        defaults if overrides.placeholders is None else overrides.placeholders
     )
     looked_at = [
         index
