@@ -8,6 +8,9 @@
     [board]
     follow_moved_card = true # the cursor follows a moved card to its column
 
+    [ui]
+    theme = "nord"           # the theme chosen last (ctrl+p, "Change theme")
+
 A missing file is the defaults; a broken one is one readable error. Pure
 apart from reading the file."""
 
@@ -23,12 +26,14 @@ from leadtui.domain.errors import InvalidInput
 
 # A key as Textual names it: "a", "A", "ctrl+z", "f5", "exclamation_mark".
 _KEY = re.compile(r"^[A-Za-z0-9_+-]{1,40}$")
+_THEME = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
 
 
 @dataclass(frozen=True)
 class Settings:
     keymap: dict[str, str] = field(default_factory=dict)  # binding id -> keys
     follow_moved_card: bool = False
+    theme: str | None = None
 
 
 def config_path() -> Path:
@@ -54,9 +59,12 @@ def parse_settings(text: str, origin: str) -> Settings:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise InvalidInput(f"{origin}: not valid TOML ({error})") from None
-    unknown = set(data) - {"keys", "board"}
+    unknown = set(data) - {"keys", "board", "ui"}
     if unknown:
-        raise InvalidInput(f"{origin}: unknown section [{sorted(unknown)[0]}]; use [keys], [board]")
+        raise InvalidInput(
+            f"{origin}: unknown section [{sorted(unknown)[0]}]; use [keys], [board], [ui]"
+        )
+    theme = _theme(data.get("ui", {}), origin)
     keys, board = data.get("keys", {}), data.get("board", {})
     if not isinstance(keys, dict) or not isinstance(board, dict):
         raise InvalidInput(f"{origin}: [keys] and [board] must be tables")
@@ -75,4 +83,14 @@ def parse_settings(text: str, origin: str) -> Settings:
     follow = board.get("follow_moved_card", False)
     if not isinstance(follow, bool):
         raise InvalidInput(f"{origin}: [board] follow_moved_card must be true or false")
-    return Settings(keymap=keymap, follow_moved_card=follow)
+    return Settings(keymap=keymap, follow_moved_card=follow, theme=theme)
+
+
+def _theme(ui: object, origin: str) -> str | None:
+    """[ui] theme: a theme's name (the app checks that it is one)."""
+    if not isinstance(ui, dict) or set(ui) - {"theme"}:
+        raise InvalidInput(f'{origin}: [ui] takes only theme = "NAME"')
+    theme = ui.get("theme")
+    if theme is not None and (not isinstance(theme, str) or not _THEME.match(theme)):
+        raise InvalidInput(f'{origin}: [ui] theme must be a theme\'s name, like "nord"')
+    return theme

@@ -8,12 +8,22 @@ another rep's leads: the repository refuses those writes (users_store.py).
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from leadtui.domain.errors import InvalidInput
-from leadtui.domain.filters import LeadFilter
 
+if TYPE_CHECKING:  # imported when used: the first paint reads identities without pydantic
+    from leadtui.domain.filters import LeadFilter
+
+# The spawned app's browser session id, in its environment (set by the
+# server alone): the app looks it up to learn who it acts as.
+ENV_SESSION = "LEADTUI_SERVE_SESSION"
+# A sign-in link is good for this long, once.
+LINK_LIFETIME = timedelta(days=7)
+# A browser stays signed in this long after it was last seen.
+SESSION_LIFETIME = timedelta(days=30)
 # Like an OS account name: it is what the journal records as the actor.
 _NAME = re.compile(r"^[a-z_][a-z0-9_.-]{0,31}$")
 
@@ -41,6 +51,12 @@ class Identity:
     name: str
     role: Role = Role.MANAGER
     own_leads_only: bool = False
+    signed_in: bool = False  # in a browser, through `leadtui serve`
+
+    @classmethod
+    def browser(cls, name: str, role: Role) -> "Identity":
+        """A signed-in browser user: a rep changes only their own leads."""
+        return cls(name, role, own_leads_only=role is Role.REP, signed_in=True)
 
 
 def check_user_name(text: str) -> str:
@@ -55,6 +71,8 @@ def check_user_name(text: str) -> str:
     return name
 
 
-def default_view(role: Role) -> LeadFilter:
+def default_view(role: Role) -> "LeadFilter":
     """What the inbox and the board show at start: for a rep, `mine`."""
+    from leadtui.domain.filters import LeadFilter
+
     return LeadFilter(mine=True) if role is Role.REP else LeadFilter()

@@ -12,25 +12,19 @@ else owns. Every write goes through a transaction, so no path around the
 rule is left for a screen or command to forget.
 """
 
-import hashlib
 import secrets
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
 from pathlib import Path
 
 import sqlite_utils
 
 from leadtui.domain.clock import Clock, from_iso, to_iso
 from leadtui.domain.errors import InvalidInput, NotAllowed
-from leadtui.domain.users import Role, User, check_user_name
+from leadtui.domain.users import LINK_LIFETIME, SESSION_LIFETIME, Role, User, check_user_name
 from leadtui.repository.connection import Tracer, connect, write_transaction
-
-# A sign-in link is good for this long, once.
-LINK_LIFETIME = timedelta(days=7)
-# A browser stays signed in this long after it was last seen.
-SESSION_LIFETIME = timedelta(days=30)
+from leadtui.repository.web_identity import digest
 
 # The lead columns a person changes (the score's own columns are left out:
 # rescoring a teammate's lead as time passes is no change of theirs).
@@ -41,10 +35,6 @@ GUARDED_COLUMNS = (
     "updated_at",
 )  # fmt: skip
 _REFUSED = "leadtui: a lead owned by someone else"
-
-
-def digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _user(row: tuple[str, str, str, int, int]) -> User:

@@ -17,9 +17,10 @@ from leadtui.tui.panes.inbox import InboxPane
 
 
 class ListViewScreen(MovesScreen):
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, view: LeadFilter | None = None) -> None:
         super().__init__(settings)
-        self.only = LeadFilter()  # what the inbox and the board show
+        # What the inbox and the board show; at start, the user's default view.
+        self.only = view or LeadFilter()
 
     def action_filter(self, start: str | None = None) -> None:
         """The filter prompt, holding the filter in effect (or `start`)."""

@@ -265,9 +265,12 @@ class BoardPane(HorizontalScroll):
         for column in self.columns:
             column.has_before = False
 
-    def __init__(self, selection: Selection, *, id: str | None = None) -> None:
+    def __init__(
+        self, selection: Selection, *, only: LeadFilter | None = None, id: str | None = None
+    ) -> None:
         super().__init__(id=id)
         self._selection = selection
+        self.only = only or LeadFilter()
 
     def compose(self) -> ComposeResult:
         for stage in BOARD_STAGES:

@@ -1,0 +1,305 @@
+"""The web server: pages, sign-in, and one websocket per browser tab, each
+relaying a leadtui process (spawn.py).
+
+Every request is checked in this order: the Host it names (on loopback, only
+this server's own names), a session cookie for the page and the websocket,
+the websocket's Origin (a page of this server, never another site's), and
+the cap on sessions. The database calls (a session look-up, a link used up)
+run in a thread, off the event loop that relays every tab's keys."""
+
+import asyncio
+import json
+import logging
+import signal
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from importlib import resources as package_files
+from pathlib import Path
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+from leadtui.domain.users import SESSION_LIFETIME, User
+from leadtui.repository import Repository
+from leadtui.serve.options import COOKIE, ServeOptions, same_origin
+from leadtui.serve.pages import SECURITY_HEADERS, message_page, sign_in_page, terminal_page
+from leadtui.serve.spawn import SessionApp
+
+log = logging.getLogger("leadtui.serve")
+# The most a browser may say at once (a paste is a few KB).
+MAX_MESSAGE_BYTES = 256 * 1024
+# A terminal larger than this is not a real window.
+MAX_CELLS = 1000
+NOT_SIGNED_IN = (
+    "Open the sign-in link you were given. Whoever runs leadtui makes one with"
+    " 'leadtui user add NAME', or a new one with 'leadtui user link NAME'."
+)
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+@dataclass
+class Live:
+    """A browser tab with its app running."""
+
+    user: str
+    seen: float = field(default_factory=time.monotonic)  # the last key or click
+
+
+def _page(status: int, html: str) -> web.Response:
+    return web.Response(status=status, text=html, content_type="text/html", charset="utf-8")
+
+
+def _clamp(value: object, default: int) -> int:
+    try:
+        number = int(str(value))
+    except ValueError:
+        return default
+    return min(max(number, 1), MAX_CELLS)
+
+
+def textual_static() -> Path:
+    """textual-serve's client files (xterm.js, its stylesheet, the font)."""
+    return Path(str(package_files.files("textual_serve") / "static"))
+
+
+def own_static() -> Path:
+    return Path(__file__).with_name("static")
+
+
+class Server:
+    def __init__(self, options: ServeOptions, repo: Repository) -> None:
+        self.options = options
+        self.users = repo.users
+        self.live: dict[int, Live] = {}
+        self._sockets: set[web.WebSocketResponse] = set()
+
+    # ----------------------------------------------------------- the app
+
+    def application(self) -> web.Application:
+        app = web.Application(middlewares=[self._known_host])
+        app.router.add_get("/", self.index)
+        app.router.add_get("/signin", self.sign_in_form)
+        app.router.add_post("/signin", self.sign_in)
+        app.router.add_post("/signout", self.sign_out)
+        app.router.add_get("/ws", self.websocket)
+        app.router.add_static("/static/textual", textual_static())
+        app.router.add_static("/static/leadtui", own_static())
+        app.on_response_prepare.append(self._headers)
+        app.on_shutdown.append(self._close_all)
+        return app
+
+    @web.middleware
+    async def _known_host(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        allowed = self.options.allowed_hosts()
+        if allowed is not None and request.host.lower() not in allowed:
+            return _page(
+                421, message_page("Unknown host", "This server does not answer to that name.")
+            )
+        return await handler(request)
+
+    async def _headers(self, request: web.Request, response: web.StreamResponse) -> None:
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+
+    async def _close_all(self, app: web.Application) -> None:
+        for socket in list(self._sockets):
+            await socket.close(message=b"server stopping")
+
+    # ------------------------------------------------------------ helpers
+
+    def _secure(self, request: web.Request) -> bool:
+        """Behind TLS (directly, or a proxy saying so): the cookie is Secure."""
+        return (
+            request.secure
+            or request.headers.get("X-Forwarded-Proto", "").lower() == "https"
+            or self.options.base_url.startswith("https://")
+        )
+
+    async def _user(self, request: web.Request, *, touch: bool = False) -> tuple[str, User] | None:
+        session = request.cookies.get(COOKIE, "")
+        if not session or len(session) > 100:
+            return None
+        user = await asyncio.to_thread(self.users.session_user, session, touch=touch)
+        return (session, user) if user else None
+
+    def _full(self) -> web.Response | None:
+        cap = self.options.max_sessions
+        if len(self.live) < cap:
+            return None
+        response = _page(
+            503,
+            message_page(
+                "leadtui is full",
+                f"All {cap} sessions are in use. Close a leadtui tab you no longer need,"
+                " or try again in a few minutes.",
+            ),
+        )
+        response.headers["Retry-After"] = "60"
+        return response
+
+    # ------------------------------------------------------------- pages
+
+    async def index(self, request: web.Request) -> web.StreamResponse:
+        if await self._user(request, touch=True) is None:
+            return _page(401, message_page("Not signed in", NOT_SIGNED_IN))
+        full = self._full()
+        if full is not None:
+            return full
+        scheme = "wss" if self._secure(request) else "ws"
+        return _page(200, terminal_page(f"{scheme}://{request.host}/ws"))
+
+    async def sign_in_form(self, request: web.Request) -> web.StreamResponse:
+        return _page(200, sign_in_page())
+
+    async def sign_in(self, request: web.Request) -> web.StreamResponse:
+        if not same_origin(request.headers.get("Origin"), request.host):
+            return _page(403, message_page("Refused", "Sign in from this server's own page."))
+        form = await request.post()
+        token = str(form.get("token", ""))[:100]
+        redeemed = await asyncio.to_thread(self.users.redeem_link, token) if token else None
+        if redeemed is None:
+            return _page(
+                403,
+                message_page(
+                    "This sign-in link does not work",
+                    "It was used already, has expired (links last 7 days), or was copied"
+                    " incompletely. Ask for a new one: leadtui user link NAME.",
+                ),
+            )
+        session, user = redeemed
+        log.info("%s signed in (%s)", user.name, user.role.value)
+        response = web.HTTPSeeOther("/")
+        response.set_cookie(
+            COOKIE,
+            session,
+            max_age=int(SESSION_LIFETIME.total_seconds()),
+            path="/",
+            httponly=True,
+            samesite="Strict",
+            secure=self._secure(request),
+        )
+        return response
+
+    async def sign_out(self, request: web.Request) -> web.StreamResponse:
+        if not same_origin(request.headers.get("Origin"), request.host):
+            return _page(403, message_page("Refused", "Sign out from this server's own page."))
+        found = await self._user(request)
+        if found is not None:
+            await asyncio.to_thread(self.users.end_session, found[0])
+        response = _page(200, message_page("Signed out", "Open your sign-in link to come back."))
+        response.del_cookie(COOKIE, path="/")
+        return response
+
+    # --------------------------------------------------------- the app
+
+    async def websocket(self, request: web.Request) -> web.StreamResponse:
+        if not same_origin(request.headers.get("Origin"), request.host):
+            log.warning("refused a websocket from origin %r", request.headers.get("Origin"))
+            return _page(403, message_page("Refused", "Open leadtui from its own page."))
+        found = await self._user(request, touch=True)
+        if found is None:
+            return _page(401, message_page("Not signed in", NOT_SIGNED_IN))
+        full = self._full()
+        if full is not None:
+            return full
+        session, user = found
+        live = Live(user.name)
+        key = id(live)
+        self.live[key] = live  # before any await: the cap holds under a burst
+        socket = web.WebSocketResponse(heartbeat=15, max_msg_size=MAX_MESSAGE_BYTES)
+
+        async def close() -> None:
+            await socket.close()
+
+        app = SessionApp(
+            self.options,
+            session,
+            write_bytes=socket.send_bytes,
+            write_str=socket.send_str,
+            close=close,
+        )
+        watchdog: asyncio.Task[None] | None = None
+        try:
+            await socket.prepare(request)
+            self._sockets.add(socket)
+            width = _clamp(request.query.get("width", "80"), 80)
+            height = _clamp(request.query.get("height", "24"), 24)
+            log.info(
+                "%s opened a session (%d of %d)",
+                user.name,
+                len(self.live),
+                self.options.max_sessions,
+            )
+            await app.start(width, height)
+            watchdog = asyncio.create_task(self._end_when_idle(socket, live))
+            await self._relay(socket, app, live)
+        finally:
+            if watchdog is not None:
+                watchdog.cancel()
+            self._sockets.discard(socket)
+            await app.end()
+            del self.live[key]
+            log.info("%s closed a session", user.name)
+        return socket
+
+    async def _relay(self, socket: web.WebSocketResponse, app: SessionApp, live: Live) -> None:
+        """The browser's messages to the app: keys and clicks, size, focus."""
+        async for message in socket:
+            if message.type != WSMsgType.TEXT:
+                continue
+            try:
+                envelope: Any = json.loads(message.data)
+                kind, data = envelope[0], envelope[1] if len(envelope) > 1 else None
+            except (ValueError, TypeError, IndexError, KeyError):
+                continue
+            if kind == "stdin" and isinstance(data, str):
+                live.seen = time.monotonic()
+                await app.send_bytes(data.encode("utf-8"))
+            elif kind == "resize" and isinstance(data, dict):
+                await app.set_terminal_size(
+                    _clamp(data.get("width"), 80), _clamp(data.get("height"), 24)
+                )
+            elif kind == "ping" and isinstance(data, str):
+                await socket.send_json(["pong", data[:40]])
+            elif kind == "focus":
+                await app.focus()
+            elif kind == "blur":
+                await app.blur()
+
+    async def _end_when_idle(self, socket: web.WebSocketResponse, live: Live) -> None:
+        """Close the tab's session after the idle timeout with no key or click."""
+        limit = self.options.idle_minutes * 60
+        while not socket.closed:
+            idle = time.monotonic() - live.seen
+            if idle >= limit:
+                log.info("%s's session ended after %.0f idle minutes", live.user, idle / 60)
+                await socket.close(message=b"idle")
+                return
+            await asyncio.sleep(min(limit - idle, 30.0))
+
+
+async def serve(options: ServeOptions, repo: Repository, ready: Callable[[str], None]) -> None:
+    """Serve until SIGINT or SIGTERM; `ready` is told the address listened on."""
+    runner = web.AppRunner(
+        Server(options, repo).application(),
+        access_log_format='%a "%r" %s %b %Tfs',
+        handle_signals=False,
+    )
+    await runner.setup()
+    try:
+        site = web.TCPSite(runner, options.host, options.port)
+        await site.start()
+        port = runner.addresses[0][1]
+        ready(
+            ServeOptions(
+                options.db_path, options.host, port, public_url=options.public_url
+            ).base_url
+        )
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        await stop.wait()
+    finally:
+        await runner.cleanup()
