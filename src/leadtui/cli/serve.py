@@ -2,6 +2,7 @@
 
 import asyncio
 import errno
+import logging
 import sys
 from pathlib import Path
 
@@ -74,6 +75,9 @@ def serve(
     )
     if not is_loopback(host):
         click.echo(PLAIN_HTTP_WARNING, err=True)
+    # Sign-ins, sessions opened and ended, refusals, and an access log (which
+    # never holds a token: it travels after '#' and in a POST body).
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
 
     def ready(url: str) -> None:
         click.echo(f"leadtui serving {repo.path} at {url}")

@@ -14,6 +14,7 @@ import signal
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from functools import partial
 from importlib import resources as package_files
 from pathlib import Path
 from typing import Any
@@ -73,6 +74,7 @@ class Server:
         self.users = repo.users
         self.live: dict[int, Live] = {}
         self._sockets: set[web.WebSocketResponse] = set()
+        self._ending: set[asyncio.Future[None]] = set()  # apps being ended
 
     # ----------------------------------------------------------- the app
 
@@ -87,6 +89,7 @@ class Server:
         app.router.add_static("/static/leadtui", own_static())
         app.on_response_prepare.append(self._headers)
         app.on_shutdown.append(self._close_all)
+        app.on_cleanup.append(self._wait_for_apps)
         return app
 
     @web.middleware
@@ -105,6 +108,11 @@ class Server:
     async def _close_all(self, app: web.Application) -> None:
         for socket in list(self._sockets):
             await socket.close(message=b"server stopping")
+
+    async def _wait_for_apps(self, app: web.Application) -> None:
+        """Every app has quit (or been killed) before the server exits."""
+        if self._ending:
+            await asyncio.gather(*self._ending, return_exceptions=True)
 
     # ------------------------------------------------------------ helpers
 
@@ -169,7 +177,7 @@ class Server:
             )
         session, user = redeemed
         log.info("%s signed in (%s)", user.name, user.role.value)
-        response = web.HTTPSeeOther("/")
+        response = web.Response(status=303, headers={"Location": "/"})
         response.set_cookie(
             COOKIE,
             session,
@@ -238,10 +246,18 @@ class Server:
             if watchdog is not None:
                 watchdog.cancel()
             self._sockets.discard(socket)
-            await app.end()
-            del self.live[key]
-            log.info("%s closed a session", user.name)
+            # Shielded: aiohttp cancels this handler when the browser goes
+            # away, and the app must still be ended and its slot freed.
+            ending = asyncio.ensure_future(app.end())
+            self._ending.add(ending)
+            ending.add_done_callback(partial(self._ended, key, user.name))
+            await asyncio.shield(ending)
         return socket
+
+    def _ended(self, key: int, name: str, ending: "asyncio.Future[None]") -> None:
+        self._ending.discard(ending)
+        del self.live[key]
+        log.info("%s closed a session", name)
 
     async def _relay(self, socket: web.WebSocketResponse, app: SessionApp, live: Live) -> None:
         """The browser's messages to the app: keys and clicks, size, focus."""
