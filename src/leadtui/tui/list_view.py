@@ -57,7 +57,9 @@ class ListViewScreen(MovesScreen):
         bar.display = bool(self.only) and self.active_tab in ("inbox", "pipeline")
         bar.update(
             Content.assemble(
-                ("Filter ", "bold"), self.only.text(), ("  ctrl+f change · empty clears", "dim")
+                ("Filter ", "bold"),
+                self.only.text(),
+                ("  ctrl+f change · empty clears", "$text-muted"),
             )
         )
 

@@ -24,6 +24,7 @@ from leadtui.domain.models import (
 from leadtui.domain.pipeline import rotting
 from leadtui.tui import cells
 from leadtui.tui.cells import MARK, cell
+from leadtui.tui.themed import styled
 
 
 def temperature_cell(temperature: Temperature) -> Text:
@@ -50,15 +51,16 @@ def inbox_row(
 
 
 def _due_label(follow_up: datetime, now: datetime) -> Text:
-    """In calendar days: "-3d" late (red), "today" (bold), "+2d" ahead (dim);
+    """In calendar days: "-3d" late (the theme's error colour), "today"
+    (bold), "+2d" ahead (muted);
     weeks past 99 days, so it always fits the column's five cells."""
     days = (follow_up.date() - now.date()).days
     if days == 0:
         return Text("today", style="bold", justify="right")
     span = f"{abs(days)}d" if abs(days) < 100 else f"{abs(days) // 7}w"
     if days < 0:
-        return Text(f"-{span}", style="bold red", justify="right")
-    return Text(f"+{span}", style="dim", justify="right")
+        return styled(Text(f"-{span}", justify="right"), "bold $text-error")
+    return styled(Text(f"+{span}", justify="right"), "$text-muted")
 
 
 def chance_label(lead: Lead) -> str:
@@ -69,11 +71,12 @@ def _two_sided(left: str, left_style: str, right: str, right_style: str, width: 
     """One line of exactly `width` cells: `left` cut with an ellipsis so that
     `right` always fits, right-aligned."""
     room = max(1, width - len(right) - 1)
-    line = Text(left, style=left_style)
+    line = styled(Text(left), left_style)
     line.truncate(room, overflow="ellipsis")
     line.append(" " * (width - line.cell_len - len(right)))
-    line.append(right, right_style)
-    return line
+    end = line.cell_len
+    line.append(right)
+    return styled(line, right_style, end)
 
 
 def overdue(lead: Lead, now: datetime) -> bool:
@@ -95,14 +98,19 @@ def card(lead: Lead, width: int, now: datetime | None = None, *, marked: bool = 
         cells.TEMPERATURE_STYLE[lead.temperature.value], width,
     )  # fmt: skip
     if marked:
-        first.stylize("bold magenta", 0, len(MARK))
+        styled(first, cells.MARK_STYLE, 0, len(MARK))
     start = first.cell_len - len(badge) - len(marks)
     if late:
-        first.stylize("bold red", start, start + 1)
+        styled(first, "bold $text-error", start, start + 1)
     if stale:
-        first.stylize("bold yellow", first.cell_len - len(badge) - 1, first.cell_len - len(badge))
+        styled(
+            first,
+            "bold $text-warning",
+            first.cell_len - len(badge) - 1,
+            first.cell_len - len(badge),
+        )
     value = format_money(lead.value_cents) if lead.value_cents else ""
-    second = _two_sided(lead.company or "", "dim", value, "", width)
+    second = _two_sided(lead.company or "", "$text-muted", value, "", width)
     return Text("\n").join([first, second])
 
 
@@ -154,12 +162,14 @@ def qualification_block(lead: Lead) -> Content:
         f"{lead.lifecycle.label} · fit {lead.fit.value} · ",
     ]
     if not lead.bant:
-        parts.append(("BANT not assessed (c)", "dim"))
+        parts.append(("BANT not assessed (c)", "$text-muted"))
         return Content.assemble(*parts)
     parts.append(f"BANT {lead.bant_yes()} of {len(BANT_CRITERIA)} yes")
     for index, criterion in enumerate(BANT_CRITERIA):
         answer = lead.bant_answer(criterion)
-        style = {Answer.YES: "green", Answer.NO: "red"}.get(answer.answer, "dim")
+        style = {Answer.YES: "$text-success", Answer.NO: "$text-error"}.get(
+            answer.answer, "$text-muted"
+        )
         note = answer.note if len(answer.note) <= 18 else answer.note[:17] + "…"
         parts += ["\n" if index % 2 == 0 else "  ", (f"{criterion.capitalize():<10}", "bold")]
         parts += [(f"{answer.answer.value:<8}", style), f"{note:<18}" if index % 2 == 0 else note]
@@ -172,7 +182,7 @@ def custom_block(custom: dict[str, str]) -> Content:
     parts: list[str | tuple[str, str]] = [("Custom fields", "bold"), "\n"]
     for name, value in custom.items():
         line = value.replace("\n", " ")
-        parts += [(f"{name}: ", "dim"), line[:200] + ("…" if len(line) > 200 else ""), "\n"]
+        parts += [(f"{name}: ", "$text-muted"), line[:200] + ("…" if len(line) > 200 else ""), "\n"]
     return Content.assemble(*parts).rstrip()
 
 
@@ -185,12 +195,12 @@ def _follow_up_label(lead: Lead, now: datetime | None) -> str | None:
 
 def history_row(entry: HistoryEntry) -> tuple[Text, ...]:
     """When, who, what; a line an undo or redo wrote starts ↶ or ↷, and a
-    touch since undone is dimmed."""
-    style = "magenta" if entry.type == "stage_change" else ""
+    touch since undone is muted and struck through."""
+    style = "$text-accent" if entry.type == "stage_change" else ""
     return (
-        cell(f"{entry.at:%Y-%m-%d %H:%M}", "dim"),
+        cell(f"{entry.at:%Y-%m-%d %H:%M}", "$text-muted"),
         cell(entry.actor),
-        cell(entry.described(), "dim strike" if entry.undone else style),
+        cell(entry.described(), "$text-muted strike" if entry.undone else style),
     )
 
 

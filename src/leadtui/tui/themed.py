@@ -43,14 +43,18 @@ def rich_theme(variables: Mapping[str, str]) -> Theme:
         for name in VARIABLES
         if name in variables
     }
+    # Muted text is the text colour at part strength ("auto 60%"), over
+    # whatever is behind it: on a table's cursor too, where a colour fixed
+    # against the background would vanish. Rich's dim is exactly that.
+    styles["$text-muted"] = Style(dim=True)
     return Theme(styles, inherit=True)
 
 
-def styled(text: Text, style: str) -> Text:
-    """`text` with each word of `style` as a span of its own (Rich resolves a
-    span's style as one name)."""
+def styled(text: Text, style: str, start: int = 0, end: int | None = None) -> Text:
+    """`text` (from `start` to `end`) with each word of `style` as a span of
+    its own: Rich resolves a span's style as one name."""
     for word in style.split():
-        text.stylize(word)
+        text.stylize(word, start, end)
     return text
 
 

@@ -30,7 +30,11 @@ from leadtui.domain.models import (
 )
 from leadtui.tui.dialogs.lead_form import LeadFormScreen
 
-ANSWER_STYLE = {Answer.YES: "green", Answer.NO: "red", Answer.UNKNOWN: "dim"}
+ANSWER_STYLE = {
+    Answer.YES: "$text-success",
+    Answer.NO: "$text-error",
+    Answer.UNKNOWN: "$text-muted",
+}
 
 
 class ChoiceRow(Widget, can_focus=True):

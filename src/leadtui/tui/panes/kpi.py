@@ -72,7 +72,7 @@ SECTION_DEFINITIONS: dict[str, tuple[str, ...]] = {
 
 
 # The colour of a change against the previous window.
-_CHANGE_STYLE = {True: "green", False: "red", None: ""}
+_CHANGE_STYLE = {True: "$text-success", False: "$text-error", None: ""}
 
 
 def bar(count: float, largest: float, width: int = BAR_WIDTH) -> str:
@@ -91,7 +91,7 @@ def headline_content(
 ) -> Content:
     parts: Parts = [("Headline", "bold underline")]
     if previous is not None:
-        parts.append(("  arrows: against the previous window of the same length", "dim"))
+        parts.append(("  arrows: against the previous window of the same length", "$text-muted"))
     parts.append("\n")
     if headline is not None and core is not None:
         for row in headline_rows(headline, previous):
@@ -108,14 +108,18 @@ def headline_content(
 
 
 def funnel_content(core: KpiCore) -> Content:
-    parts: Parts = [("Funnel", "bold underline"), ("  leads created in the window", "dim"), "\n"]
+    parts: Parts = [
+        ("Funnel", "bold underline"),
+        ("  leads created in the window", "$text-muted"),
+        "\n",
+    ]
     largest = max((step.reached for step in core.funnel), default=0)
     for step in core.funnel:
         to_next = f" → {percent(step.conversion)}" if step.conversion is not None else ""
         parts += [
             f"{step.stage.label:<12}{step.reached:>8,} ",
-            (bar(step.reached, largest, 24), "green"),
-            (to_next, "dim"),
+            (bar(step.reached, largest, 24), "$success"),
+            (to_next, "$text-muted"),
             "\n",
         ]
     return Content.assemble(*parts).rstrip()
@@ -134,7 +138,7 @@ def outcomes_content(core: KpiCore) -> Content:
             f"{reason.count:>7,}{money(reason.value_cents):>13}\n",
         ]
     if not outcomes.lost_reasons:
-        parts.append(("no leads lost in the window\n", "dim"))
+        parts.append(("no leads lost in the window\n", "$text-muted"))
     lost_at = ", ".join(
         f"{stage.label} {outcomes.lost_by_stage.get(stage, 0):,}"
         for stage in kpis.LADDER
@@ -160,10 +164,10 @@ def time_content(times: KpiTimes | None, core: KpiCore | None, now: NowFigures |
         velocity = times.velocity
         parts += [
             "New per week    ",
-            (sparkline(velocity.new_per_week), "cyan"),
+            (sparkline(velocity.new_per_week), "$primary"),
             f"  {sum(velocity.new_per_week):,} in 12 weeks\n",
             "Qualified/week  ",
-            (sparkline(velocity.qualified_per_week), "cyan"),
+            (sparkline(velocity.qualified_per_week), "$primary"),
             f"  month over month {percent(velocity.qualified_growth)}\n",
         ]
     if now is not None:
@@ -184,7 +188,7 @@ def calibration_content(rows: list[CalibrationRow]) -> Content:
         rate = row.win_rate or 0.0
         parts += [
             f"{row.band:<9}{row.closed:>8,}  {rate:>4.0%}  ",
-            ("█" * round(rate * BAR_WIDTH / 2), "green"),
+            ("█" * round(rate * BAR_WIDTH / 2), "$success"),
             "\n",
         ]
     return Content.assemble(*parts).rstrip()
