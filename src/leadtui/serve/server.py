@@ -13,7 +13,7 @@ import logging
 import signal
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from importlib import resources as package_files
 from pathlib import Path
@@ -297,21 +297,17 @@ class Server:
 
 async def serve(options: ServeOptions, repo: Repository, ready: Callable[[str], None]) -> None:
     """Serve until SIGINT or SIGTERM; `ready` is told the address listened on."""
+    server = Server(options, repo)
     runner = web.AppRunner(
-        Server(options, repo).application(),
-        access_log_format='%a "%r" %s %b %Tfs',
-        handle_signals=False,
+        server.application(), access_log_format='%a "%r" %s %b %Tfs', handle_signals=False
     )
     await runner.setup()
     try:
         site = web.TCPSite(runner, options.host, options.port)
         await site.start()
-        port = runner.addresses[0][1]
-        ready(
-            ServeOptions(
-                options.db_path, options.host, port, public_url=options.public_url
-            ).base_url
-        )
+        # --port 0 takes a free port: the Host check must know which.
+        server.options = replace(options, port=runner.addresses[0][1])
+        ready(server.options.base_url)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
