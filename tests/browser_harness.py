@@ -68,11 +68,31 @@ SCREEN_PROBE = r"""
       setTimeout(() => reject(new Error(`not on screen after ${timeout} ms: ${text}`)), timeout);
       check();
     });
+  // Polled on animation frames (a page's CSP forbids Playwright's own
+  // wait_for_function, which evaluates strings).
+  const until = (test, what, timeout = 30000) =>
+    new Promise((resolve, reject) => {
+      const start = performance.now();
+      const poll = () => {
+        if (test()) resolve(performance.now());
+        else if (performance.now() - start > timeout) reject(new Error(`no ${what}`));
+        else requestAnimationFrame(poll);
+      };
+      poll();
+    });
+  window.__quiet = (ms) =>
+    until(() => performance.now() - window.__lastFrameAt > ms, `quiet ${ms} ms`);
+  window.__answered = (count) =>
+    until(() => window.__latencies.length >= count, `answer to key ${count}`);
   window.addEventListener("keydown", () => { keyAt = performance.now(); }, true);
   class Probe extends Native {
     constructor(...args) {
       super(...args);
+      window.__openedAt = null;
+      window.__firstFrameAt = null;
+      this.addEventListener("open", () => { window.__openedAt = performance.now(); });
       this.addEventListener("message", (event) => {
+        if (window.__firstFrameAt === null) window.__firstFrameAt = performance.now();
         if (typeof event.data === "string") return;
         const text = decoder.decode(new Uint8Array(event.data), { stream: true });
         window.__screen += text.replace(ESCAPES, "");
@@ -149,3 +169,13 @@ def painted(page: "Page", text: str, *, since: int = 0) -> float:
 def screen_length(page: "Page") -> int:
     """How much the app has drawn so far: wait for text drawn after this."""
     return int(page.evaluate("window.__screen.length"))
+
+
+def quiet(page: "Page", ms: int = 150) -> None:
+    """Until the app has sent nothing for `ms` (it has finished drawing)."""
+    page.evaluate("(ms) => window.__quiet(ms)", ms)
+
+
+def answered(page: "Page", count: int) -> None:
+    """Until `count` keys have each had their first answer drawn."""
+    page.evaluate("(count) => window.__answered(count)", count)

@@ -16,6 +16,7 @@ from aiohttp.test_utils import TestClient, TestServer, unused_port
 
 from leadtui.domain.users import Role
 from leadtui.repository import Repository
+from leadtui.serve import server
 from leadtui.serve.options import COOKIE, ServeOptions, same_origin
 from leadtui.serve.server import Server
 from leadtui.serve.spawn import app_command
@@ -89,7 +90,7 @@ async def test_a_sign_in_link_sets_a_strict_http_only_cookie_once(
     assert "Secure" not in cookie  # plain HTTP on loopback: a Secure cookie would not come back
     page = await client.get("/")
     assert page.status == 200
-    assert f'data-session-websocket-url="ws://127.0.0.1:{client.port}/ws"' in await page.text()
+    assert f'data-session-websocket-url="ws://127.0.0.1:{client.port}/ws/' in await page.text()
     again = await client.post(
         "/signin", data={"token": token}, headers={"Origin": own_origin(client)}
     )
@@ -156,7 +157,7 @@ async def test_sessions_are_capped_and_idle_ones_end(sample_repo: Repository) ->
     first ends by itself after the idle timeout, and the slot is free again."""
     async with serving(sample_repo, max_sessions=1, idle_minutes=0.05) as client:
         await sign_in(client, sample_repo)
-        socket = await client.ws_connect("/ws", headers={"Origin": own_origin(client)})
+        socket = await open_tab(client)
         full = await client.get("/")
         assert full.status == 503 and "All 1 sessions are in use" in await full.text()
         assert await refused_websocket(client, Origin=own_origin(client)) == 503
@@ -165,19 +166,71 @@ async def test_sessions_are_capped_and_idle_ones_end(sample_repo: Repository) ->
             async for _ in socket:
                 pass
         assert socket.close_code is not None
-        await slot_freed(client)
+        address = await slot_freed(client)
         # Closing the tab ends the session too.
-        socket = await client.ws_connect("/ws", headers={"Origin": own_origin(client)})
+        socket = await attach(client, address)
         assert (await client.get("/")).status == 503
         await socket.close()
         await slot_freed(client)
 
 
-async def slot_freed(client: Client) -> None:
-    """The app has quit and its slot is free: the page is served again."""
+async def open_tab(client: Client) -> aiohttp.ClientWebSocketResponse:
+    """What the page does: load, then connect its websocket to the app that
+    started with it."""
+    return await attach(client, await tab_address(client))
+
+
+async def attach(client: Client, address: str) -> aiohttp.ClientWebSocketResponse:
+    """The page's websocket; returns once the app's first screen has come."""
+    socket = await client.ws_connect(address, headers={"Origin": own_origin(client)})
+    message = await socket.receive(timeout=60)
+    assert message.type is aiohttp.WSMsgType.BINARY
+    return socket
+
+
+async def tab_address(client: Client) -> str:
+    page = await client.get("/")
+    assert page.status == 200, await page.text()
+    return websocket_path(await page.text())
+
+
+def websocket_path(page: str) -> str:
+    found = re.search(r'data-session-websocket-url="ws://[^/]+(/ws/[^"]+)"', page)
+    assert found, page
+    return found.group(1)
+
+
+async def slot_freed(client: Client) -> str:
+    """The app has quit and its slot is free: a page is served again (with
+    an app of its own: its websocket address is returned)."""
     async with asyncio.timeout(15):
-        while (await client.get("/")).status != 200:
+        while (page := await client.get("/")).status != 200:
             await asyncio.sleep(0.1)
+    return websocket_path(await page.text())
+
+
+async def test_the_app_starts_with_its_page_and_only_that_session_gets_it(
+    sample_repo: Repository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page's app holds its slot from the page on; another session
+    naming its tab does not get it; a page whose websocket never comes has
+    its app ended."""
+    monkeypatch.setattr(server, "ATTACH_SECONDS", 2.0)
+    async with serving(sample_repo, max_sessions=1) as client:
+        await sign_in(client, sample_repo, "anna")
+        address = await tab_address(client)
+        assert (await client.get("/")).status == 503  # the page's app holds the slot
+        anna = client.session.cookie_jar.filter_cookies(client.make_url("/"))[COOKIE].value
+        await sign_in(client, sample_repo, "maria")
+        assert await refused_websocket_at(client, address) == 503  # not maria's
+        client.session.cookie_jar.update_cookies({COOKIE: anna})
+        await slot_freed(client)  # never connected: ended after 2 s
+
+
+async def refused_websocket_at(client: Client, address: str) -> int:
+    with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
+        await client.ws_connect(address, headers={"Origin": own_origin(client)})
+    return refused.value.status
 
 
 def test_the_app_is_spawned_as_a_signed_in_session(sample_repo: Repository) -> None:

@@ -13,8 +13,7 @@ import logging
 import signal
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field, replace
-from functools import partial
+from dataclasses import replace
 from importlib import resources as package_files
 from pathlib import Path
 from typing import Any
@@ -25,26 +24,20 @@ from leadtui.domain.users import SESSION_LIFETIME, User
 from leadtui.repository import Repository
 from leadtui.serve.options import COOKIE, ServeOptions, same_origin
 from leadtui.serve.pages import SECURITY_HEADERS, message_page, sign_in_page, terminal_page
-from leadtui.serve.spawn import SessionApp
+from leadtui.serve.tabs import ATTACH_SECONDS, Tab
 
 log = logging.getLogger("leadtui.serve")
 # The most a browser may say at once (a paste is a few KB).
 MAX_MESSAGE_BYTES = 256 * 1024
 # A terminal larger than this is not a real window.
 MAX_CELLS = 1000
+# A session's first app starts at this size (cells), until its page says.
+DEFAULT_SIZE = (120, 32)
 NOT_SIGNED_IN = (
     "Open the sign-in link you were given. Whoever runs leadtui makes one with"
     " 'leadtui user add NAME', or a new one with 'leadtui user link NAME'."
 )
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-
-
-@dataclass
-class Live:
-    """A browser tab with its app running."""
-
-    user: str
-    seen: float = field(default_factory=time.monotonic)  # the last key or click
 
 
 def _page(status: int, html: str) -> web.Response:
@@ -72,7 +65,9 @@ class Server:
     def __init__(self, options: ServeOptions, repo: Repository) -> None:
         self.options = options
         self.users = repo.users
-        self.live: dict[int, Live] = {}
+        self.tabs: dict[str, Tab] = {}  # every tab's app, by the id in its page
+        # Each session's last terminal size: a reloaded page's app starts at it.
+        self._sizes: dict[str, tuple[int, int]] = {}
         self._sockets: set[web.WebSocketResponse] = set()
         self._ending: set[asyncio.Future[None]] = set()  # apps being ended
 
@@ -85,6 +80,7 @@ class Server:
         app.router.add_post("/signin", self.sign_in)
         app.router.add_post("/signout", self.sign_out)
         app.router.add_get("/ws", self.websocket)
+        app.router.add_get("/ws/{tab}", self.websocket)
         app.router.add_static("/static/textual", textual_static())
         app.router.add_static("/static/leadtui", own_static())
         app.on_response_prepare.append(self._headers)
@@ -104,6 +100,10 @@ class Server:
     async def _headers(self, request: web.Request, response: web.StreamResponse) -> None:
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
+        if request.path.startswith("/static/"):
+            # Kept, and checked again each time (a 304 when unchanged): the
+            # browser then also keeps the terminal's script compiled.
+            response.headers["Cache-Control"] = "no-cache"
 
     async def _close_all(self, app: web.Application) -> None:
         for socket in list(self._sockets):
@@ -111,6 +111,8 @@ class Server:
 
     async def _wait_for_apps(self, app: web.Application) -> None:
         """Every app has quit (or been killed) before the server exits."""
+        for tab in list(self.tabs.values()):
+            self._ending.add(asyncio.ensure_future(self._end(tab)))
         if self._ending:
             await asyncio.gather(*self._ending, return_exceptions=True)
 
@@ -133,7 +135,7 @@ class Server:
 
     def _full(self) -> web.Response | None:
         cap = self.options.max_sessions
-        if len(self.live) < cap:
+        if len(self.tabs) < cap:
             return None
         response = _page(
             503,
@@ -149,13 +151,22 @@ class Server:
     # ------------------------------------------------------------- pages
 
     async def index(self, request: web.Request) -> web.StreamResponse:
-        if await self._user(request, touch=True) is None:
+        found = await self._user(request)
+        if found is None:
             return _page(401, message_page("Not signed in", NOT_SIGNED_IN))
         full = self._full()
         if full is not None:
             return full
+        session, user = found
+        # The app starts now, beside the page's loading (tabs.py).
+        tab = self._open(session, user.name)
+        width, height = self._sizes.get(session, DEFAULT_SIZE)
+        await tab.start(width, height)
+        asyncio.get_running_loop().call_later(ATTACH_SECONDS, self._end_if_unattached, tab)
+        # The session was used now (a write: after the app has started).
+        await asyncio.to_thread(self.users.session_user, session, touch=True)
         scheme = "wss" if self._secure(request) else "ws"
-        return _page(200, terminal_page(f"{scheme}://{request.host}/ws"))
+        return _page(200, terminal_page(f"{scheme}://{request.host}/ws/{tab.id}"))
 
     async def sign_in_form(self, request: web.Request) -> web.StreamResponse:
         return _page(200, sign_in_page())
@@ -201,66 +212,76 @@ class Server:
 
     # --------------------------------------------------------- the app
 
+    def _open(self, session: str, name: str) -> Tab:
+        """A tab's slot, taken before any await: the cap holds under a burst."""
+        tab = Tab(self.options, session, name)
+        self.tabs[tab.id] = tab
+        log.info("%s opened a session (%d of %d)", name, len(self.tabs), self.options.max_sessions)
+        return tab
+
+    def _end_if_unattached(self, tab: Tab) -> None:
+        if tab.socket is None and self.tabs.get(tab.id) is tab:
+            log.info("%s's page never connected; its app is ended", tab.user)
+            ending = asyncio.ensure_future(self._end(tab))
+            self._ending.add(ending)
+            ending.add_done_callback(self._ending.discard)
+
+    async def _end(self, tab: Tab) -> None:
+        """End the tab's app and free its slot, once (from any of the paths)."""
+        if self.tabs.get(tab.id) is not tab:
+            return
+        try:
+            await tab.end()
+        finally:
+            if self.tabs.pop(tab.id, None) is not None:
+                log.info("%s closed a session", tab.user)
+
     async def websocket(self, request: web.Request) -> web.StreamResponse:
         if not same_origin(request.headers.get("Origin"), request.host):
             log.warning("refused a websocket from origin %r", request.headers.get("Origin"))
             return _page(403, message_page("Refused", "Open leadtui from its own page."))
-        found = await self._user(request, touch=True)
+        found = await self._user(request)
         if found is None:
             return _page(401, message_page("Not signed in", NOT_SIGNED_IN))
-        full = self._full()
-        if full is not None:
-            return full
         session, user = found
-        live = Live(user.name)
-        key = id(live)
-        self.live[key] = live  # before any await: the cap holds under a burst
+        width = _clamp(request.query.get("width", "80"), 80)
+        height = _clamp(request.query.get("height", "24"), 24)
+        self._sizes[session] = (width, height)
+        tab = self.tabs.get(request.match_info.get("tab", ""))
+        fresh = tab is None or tab.session != session or tab.socket is not None
+        if fresh:
+            # A page without a waiting app (restored from history, say).
+            full = self._full()
+            if full is not None:
+                return full
+            tab = self._open(session, user.name)
+        assert tab is not None
         socket = web.WebSocketResponse(heartbeat=15, max_msg_size=MAX_MESSAGE_BYTES)
-
-        async def close() -> None:
-            await socket.close()
-
-        app = SessionApp(
-            self.options,
-            session,
-            write_bytes=socket.send_bytes,
-            write_str=socket.send_str,
-            close=close,
-        )
         watchdog: asyncio.Task[None] | None = None
         try:
             await socket.prepare(request)
             self._sockets.add(socket)
-            width = _clamp(request.query.get("width", "80"), 80)
-            height = _clamp(request.query.get("height", "24"), 24)
-            log.info(
-                "%s opened a session (%d of %d)",
-                user.name,
-                len(self.live),
-                self.options.max_sessions,
-            )
-            await app.start(width, height)
-            watchdog = asyncio.create_task(self._end_when_idle(socket, live))
-            await self._relay(socket, app, live)
+            if fresh:
+                await tab.start(width, height)
+            await tab.attach(socket, width, height)
+            tab.seen = time.monotonic()
+            watchdog = asyncio.create_task(self._end_when_idle(socket, tab))
+            await self._relay(socket, tab)
         finally:
             if watchdog is not None:
                 watchdog.cancel()
             self._sockets.discard(socket)
             # Shielded: aiohttp cancels this handler when the browser goes
             # away, and the app must still be ended and its slot freed.
-            ending = asyncio.ensure_future(app.end())
+            ending = asyncio.ensure_future(self._end(tab))
             self._ending.add(ending)
-            ending.add_done_callback(partial(self._ended, key, user.name))
+            ending.add_done_callback(self._ending.discard)
             await asyncio.shield(ending)
         return socket
 
-    def _ended(self, key: int, name: str, ending: "asyncio.Future[None]") -> None:
-        self._ending.discard(ending)
-        del self.live[key]
-        log.info("%s closed a session", name)
-
-    async def _relay(self, socket: web.WebSocketResponse, app: SessionApp, live: Live) -> None:
+    async def _relay(self, socket: web.WebSocketResponse, tab: Tab) -> None:
         """The browser's messages to the app: keys and clicks, size, focus."""
+        app = tab.app
         async for message in socket:
             if message.type != WSMsgType.TEXT:
                 continue
@@ -270,12 +291,12 @@ class Server:
             except (ValueError, TypeError, IndexError, KeyError):
                 continue
             if kind == "stdin" and isinstance(data, str):
-                live.seen = time.monotonic()
+                tab.seen = time.monotonic()
                 await app.send_bytes(data.encode("utf-8"))
             elif kind == "resize" and isinstance(data, dict):
-                await app.set_terminal_size(
-                    _clamp(data.get("width"), 80), _clamp(data.get("height"), 24)
-                )
+                size = _clamp(data.get("width"), 80), _clamp(data.get("height"), 24)
+                self._sizes[tab.session] = size
+                await app.set_terminal_size(*size)
             elif kind == "ping" and isinstance(data, str):
                 await socket.send_json(["pong", data[:40]])
             elif kind == "focus":
@@ -283,13 +304,13 @@ class Server:
             elif kind == "blur":
                 await app.blur()
 
-    async def _end_when_idle(self, socket: web.WebSocketResponse, live: Live) -> None:
+    async def _end_when_idle(self, socket: web.WebSocketResponse, tab: Tab) -> None:
         """Close the tab's session after the idle timeout with no key or click."""
         limit = self.options.idle_minutes * 60
         while not socket.closed:
-            idle = time.monotonic() - live.seen
+            idle = time.monotonic() - tab.seen
             if idle >= limit:
-                log.info("%s's session ended after %.0f idle minutes", live.user, idle / 60)
+                log.info("%s's session ended after %.0f idle minutes", tab.user, idle / 60)
                 await socket.close(message=b"idle")
                 return
             await asyncio.sleep(min(limit - idle, 30.0))
