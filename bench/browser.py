@@ -8,13 +8,15 @@ Playwright) beside leadtui in a pty, in the same run on the same file:
   medians of `--runs`, interleaved;
 - key to screen: from keydown in the page to the first frame drawn after
   the app answered, for ↓ (j) and `a` on the board, against the same keys in
-  the pty (bench/keys.py's way: until the emulated screen changes).
+  the pty (bench/keys.py's way: until the emulated screen changes). The
+  page's time is an upper bound: two animation frames after the app's
+  answer arrived, one of which may follow xterm.js's drawing.
 
     python -m bench.browser --db /tmp/1m-copy.db [--runs 7] [--presses 20]
 
 It writes (`a` advances leads, a manager user is added): use a copy. The
-browser window is 1100x700 (about 120x33 cells): the browser draws more than
-the pty's 80x24.
+page is sized to about 80x24 cells, the pty's size (the line printed says
+the cells the terminal took).
 """
 
 import argparse
@@ -43,6 +45,8 @@ from leadtui.domain.clock import utc_now
 from leadtui.domain.models import Stage
 from leadtui.repository import open_repository
 
+VIEWPORT_WIDTH, VIEWPORT_HEIGHT = 730, 515
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
@@ -68,7 +72,8 @@ def main() -> None:
     ):
         cwd = Path(scratch)
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1100, "height": 700})
+        # About 80x24 cells, as in the pty: the same screen to draw.
+        context = browser.new_context(viewport={"width": VIEWPORT_WIDTH, "height": VIEWPORT_HEIGHT})
         context.add_init_script(SCREEN_PROBE)
         # A manager sees everyone's inbox: the same first row as the pty.
         signing = context.new_page()
@@ -86,8 +91,11 @@ def main() -> None:
             page.close()
 
         page = context.new_page()
+        sockets: list[str] = []
+        page.on("websocket", lambda socket: sockets.append(socket.url))
         page.goto(url)
         painted(page, marker)
+        cells = sockets[0].split("?", 1)[1] if sockets and "?" in sockets[0] else "?"
         page.click("#terminal")
         seen = screen_length(page)
         page.keyboard.press("2")
@@ -113,7 +121,8 @@ def main() -> None:
             pty_a = presses(app, "a", args.presses)
 
     leads = repo.count_leads()
-    print(f"browser (Chromium, 1100x700) beside a pty (80x24), {leads:,} leads")
+    size = f"{VIEWPORT_WIDTH}x{VIEWPORT_HEIGHT} px, {cells.replace('&', ' ')}"
+    print(f"browser (Chromium, {size}) beside a pty (80x24), {leads:,} leads")
     print(
         f"  first paint, pty:      median {statistics.median(pty_paint):6.0f} ms  {runs(pty_paint)}"
     )

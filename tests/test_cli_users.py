@@ -70,12 +70,16 @@ def test_serve_refuses_an_unknown_theme(db: str) -> None:
 
 
 def test_a_serve_session_without_a_session_does_not_start(db: str) -> None:
+    """The app learns its session from the first line of its stdin (a pipe
+    only the server holds): none, a made-up one, or one in the environment
+    instead is refused."""
     open_repository(Path(db))
-    env = {k: v for k, v in os.environ.items() if k != "LEADTUI_SERVE_SESSION"}
-    for session in ("", "forged"):
+    env = {**os.environ, "LEADTUI_SERVE_SESSION": "x"}
+    for line in ("", "\n", "forged 80 24\n"):
         done = subprocess.run(
             [sys.executable, "-m", "leadtui", "--serve-session", "--db", db],
-            env={**env, "LEADTUI_SERVE_SESSION": session},
+            input=line,
+            env=env,
             capture_output=True,
             text=True,
             timeout=60,

@@ -40,7 +40,7 @@ async def serving(repo: Repository, **options: Any) -> AsyncIterator[Client]:
 
 @pytest.fixture
 async def client(sample_repo: Repository) -> AsyncIterator[Client]:
-    async with serving(sample_repo) as client:
+    async with serving(sample_repo, keep_ready=False) as client:
         yield client
 
 
@@ -255,3 +255,11 @@ def test_the_app_is_spawned_as_a_signed_in_session(sample_repo: Repository) -> N
 )
 def test_same_origin(origin: str | None, host: str, same: bool) -> None:
     assert same_origin(origin, host) is same
+
+
+async def test_signing_out_ends_the_session(client: Client, sample_repo: Repository) -> None:
+    await sign_in(client, sample_repo)
+    refused = await client.post("/signout", headers={"Origin": "http://evil.example"})
+    assert refused.status == 403
+    assert (await client.post("/signout", headers={"Origin": own_origin(client)})).status == 200
+    assert (await client.get("/")).status == 401

@@ -3,6 +3,8 @@ named only through the theme's variables, the chosen theme kept (config.toml
 over SSH, the user's row in a browser), and --theme for one run."""
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,7 @@ from rich.text import Text
 from leadtui.config import load_settings, parse_settings
 from leadtui.domain.errors import InvalidInput
 from leadtui.domain.users import Identity, Role
+from leadtui.launch import theme_arg
 from leadtui.repository import Repository
 from leadtui.theme_choice import save_theme, with_theme
 from leadtui.tui.app import LeadApp
@@ -145,3 +148,33 @@ def test_a_broken_config_is_not_overwritten(tmp_path: Path) -> None:
 def test_a_bad_ui_section_is_one_line(text: str, message: str) -> None:
     with pytest.raises(InvalidInput, match=message):
         parse_settings(text, "config.toml")
+
+
+@pytest.mark.parametrize(
+    ("args", "theme", "rest"),
+    [
+        (["--theme", "nord", "--db", "x.db"], "nord", ["--db", "x.db"]),
+        (["--db", "x.db", "--theme=nord"], "nord", ["--db", "x.db"]),
+        (["--db", "x.db"], None, ["--db", "x.db"]),
+        (["--theme"], None, ["--theme"]),
+    ],
+)
+def test_theme_on_the_quick_start_line(args: list[str], theme: str | None, rest: list[str]) -> None:
+    assert theme_arg(args) == (theme, rest)
+
+
+@pytest.mark.parametrize("leads", [True, False], ids=["start-screen", "long-way"])
+def test_an_unknown_theme_at_launch_is_one_line(
+    leads: bool, sample_repo: Repository, tmp_path: Path
+) -> None:
+    """Both ways in: the start screen's (a file with leads) and click's."""
+    db = sample_repo.path if leads else tmp_path / "empty.db"
+    done = subprocess.run(
+        [sys.executable, "-m", "leadtui", "--db", str(db), "--theme", "no-such"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1
+    assert done.stderr.startswith("Error: theme 'no-such' is not a theme; one of ")
+    assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1

@@ -17,8 +17,8 @@ from leadtui.domain.errors import InvalidInput
 if TYPE_CHECKING:  # imported when used: the first paint reads identities without pydantic
     from leadtui.domain.filters import LeadFilter
 
-# The spawned app's browser session id, in its environment (set by the
-# server alone): the app looks it up to learn who it acts as.
+# A browser tab's session id, as its app read it from the server (launch.py),
+# kept in the app's own environment for the CLI's way in (cli/root.py).
 ENV_SESSION = "LEADTUI_SERVE_SESSION"
 # A sign-in link is good for this long, once.
 LINK_LIFETIME = timedelta(days=7)

@@ -21,6 +21,9 @@ class ServeOptions:
     theme: str | None = None
     # The address browsers use, when it is not host:port (behind a proxy).
     public_url: str | None = None
+    # One app process started ahead of the next page (spawn.py); tests that
+    # start no app turn it off.
+    keep_ready: bool = True
 
     @property
     def base_url(self) -> str:

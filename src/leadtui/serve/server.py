@@ -69,7 +69,9 @@ class Server:
         # Each session's last terminal size: a reloaded page's app starts at it.
         self._sizes: dict[str, tuple[int, int]] = {}
         self._sockets: set[web.WebSocketResponse] = set()
-        self._ending: set[asyncio.Future[None]] = set()  # apps being ended
+        self._ending: set[asyncio.Future[None]] = set()  # apps being started or ended
+        self._ready: Tab | None = None  # a started app, waiting for the next page
+        self._starting = False
 
     # ----------------------------------------------------------- the app
 
@@ -84,6 +86,7 @@ class Server:
         app.router.add_static("/static/textual", textual_static())
         app.router.add_static("/static/leadtui", own_static())
         app.on_response_prepare.append(self._headers)
+        app.on_startup.append(self._start_first)
         app.on_shutdown.append(self._close_all)
         app.on_cleanup.append(self._wait_for_apps)
         return app
@@ -105,6 +108,9 @@ class Server:
             # browser then also keeps the terminal's script compiled.
             response.headers["Cache-Control"] = "no-cache"
 
+    async def _start_first(self, app: web.Application) -> None:
+        self._keep_one_ready()
+
     async def _close_all(self, app: web.Application) -> None:
         for socket in list(self._sockets):
             await socket.close(message=b"server stopping")
@@ -113,6 +119,9 @@ class Server:
         """Every app has quit (or been killed) before the server exits."""
         for tab in list(self.tabs.values()):
             self._ending.add(asyncio.ensure_future(self._end(tab)))
+        ready, self._ready = self._ready, None
+        if ready is not None:
+            self._ending.add(asyncio.ensure_future(ready.end()))
         if self._ending:
             await asyncio.gather(*self._ending, return_exceptions=True)
 
@@ -158,10 +167,9 @@ class Server:
         if full is not None:
             return full
         session, user = found
-        # The app starts now, beside the page's loading (tabs.py).
-        tab = self._open(session, user.name)
+        # The app is given its user now, and starts beside the page's loading.
         width, height = self._sizes.get(session, DEFAULT_SIZE)
-        await tab.start(width, height)
+        tab = await self._claim(session, user.name, width, height)
         asyncio.get_running_loop().call_later(ATTACH_SECONDS, self._end_if_unattached, tab)
         # The session was used now (a write: after the app has started).
         await asyncio.to_thread(self.users.session_user, session, touch=True)
@@ -212,19 +220,51 @@ class Server:
 
     # --------------------------------------------------------- the app
 
-    def _open(self, session: str, name: str) -> Tab:
-        """A tab's slot, taken before any await: the cap holds under a burst."""
-        tab = Tab(self.options, session, name)
+    async def _claim(self, session: str, name: str, width: int, height: int) -> Tab:
+        """The ready app (or a new one) for this user. Its slot is taken
+        before any await, so the cap holds under a burst."""
+        ready, self._ready = self._ready, None
+        if ready is not None and not ready.app.alive:
+            self._later(ready.end())
+            ready = None
+        tab = ready or Tab(self.options)
         self.tabs[tab.id] = tab
         log.info("%s opened a session (%d of %d)", name, len(self.tabs), self.options.max_sessions)
+        try:
+            if ready is None:
+                await tab.start(width, height)
+            await tab.claim(session, name, width, height)
+        except BaseException:
+            self._later(self._end(tab))
+            raise
+        self._keep_one_ready()
         return tab
+
+    def _keep_one_ready(self) -> None:
+        """Start the next tab's process now, so it has done its imports by
+        the time a page asks for it."""
+        if self.options.keep_ready and self._ready is None and not self._starting:
+            self._starting = True
+            self._later(self._start_ready())
+
+    async def _start_ready(self) -> None:
+        tab = Tab(self.options)
+        try:
+            await tab.start(*DEFAULT_SIZE)
+        finally:
+            self._starting = False
+        self._ready = tab
+
+    def _later(self, work: Awaitable[None]) -> None:
+        """Run `work` beside the requests, and wait for it before exiting."""
+        future = asyncio.ensure_future(work)
+        self._ending.add(future)
+        future.add_done_callback(self._ending.discard)
 
     def _end_if_unattached(self, tab: Tab) -> None:
         if tab.socket is None and self.tabs.get(tab.id) is tab:
             log.info("%s's page never connected; its app is ended", tab.user)
-            ending = asyncio.ensure_future(self._end(tab))
-            self._ending.add(ending)
-            ending.add_done_callback(self._ending.discard)
+            self._later(self._end(tab))
 
     async def _end(self, tab: Tab) -> None:
         """End the tab's app and free its slot, once (from any of the paths)."""
@@ -250,19 +290,17 @@ class Server:
         tab = self.tabs.get(request.match_info.get("tab", ""))
         fresh = tab is None or tab.session != session or tab.socket is not None
         if fresh:
-            # A page without a waiting app (restored from history, say).
+            # A page without an app of its own (restored from history, say).
             full = self._full()
             if full is not None:
                 return full
-            tab = self._open(session, user.name)
+            tab = await self._claim(session, user.name, width, height)
         assert tab is not None
         socket = web.WebSocketResponse(heartbeat=15, max_msg_size=MAX_MESSAGE_BYTES)
         watchdog: asyncio.Task[None] | None = None
         try:
             await socket.prepare(request)
             self._sockets.add(socket)
-            if fresh:
-                await tab.start(width, height)
             await tab.attach(socket, width, height)
             tab.seen = time.monotonic()
             watchdog = asyncio.create_task(self._end_when_idle(socket, tab))

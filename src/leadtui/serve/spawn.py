@@ -1,9 +1,15 @@
 """One leadtui process per browser tab, run by textual-serve's AppService.
 
-The process is `python -m leadtui --serve-session --db FILE`, and the
-browser's session id is in its environment, set here and nowhere else: the
-browser sends keys, never a command line or a variable. The app checks the
-session against the database and acts as its user (launch.py)."""
+The process is `python -m leadtui --serve-session --db FILE`. It imports
+what it needs, then waits for one line on its stdin, a pipe only this
+server holds: the browser's session id and the terminal's size. The browser
+sends keys, never a command line, a variable or that line. The app checks
+the session against the database and acts as its user (launch.py).
+
+Because the line comes after the imports, a process can be started before
+anyone asks for it (server.py keeps one ready): a tab then waits only for
+the part of the start that needs its user.
+"""
 
 import asyncio
 import contextlib
@@ -15,14 +21,10 @@ from collections.abc import Awaitable, Callable
 from textual_serve.app_service import AppService
 from textual_serve.download_manager import DownloadManager
 
-from leadtui.domain.users import ENV_SESSION
 from leadtui.serve.options import ServeOptions
 
 # How long a quitting app may take before it is killed.
 QUIT_GRACE_SECONDS = 5.0
-# Variables a spawned app must not inherit from the server's shell: who it
-# is comes from the session alone.
-_DROPPED = ("LEADTUI_DB", ENV_SESSION)
 
 
 def app_command(options: ServeOptions) -> str:
@@ -33,13 +35,17 @@ def app_command(options: ServeOptions) -> str:
     return "exec " + shlex.join(words)
 
 
+def hello_line(session: str, width: int, height: int) -> bytes:
+    """What the app reads first: who, and the size to start at."""
+    return f"{session} {width} {height}\n".encode()
+
+
 class SessionApp(AppService):
-    """AppService, with the signed-in session given to the process alone."""
+    """AppService, told its session through the process's stdin alone."""
 
     def __init__(
         self,
         options: ServeOptions,
-        session: str,
         *,
         write_bytes: Callable[[bytes], Awaitable[None]],
         write_str: Callable[[str], Awaitable[None]],
@@ -52,20 +58,22 @@ class SessionApp(AppService):
             close=close,
             download_manager=DownloadManager(),
         )
-        self._session = session
         self.process: Process | None = None
 
-    # textual-serve's hook for the environment (pinned to 1.1.x in pyproject).
-    def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
-        environment = super()._build_environment(width, height)
-        for name in _DROPPED:
-            environment.pop(name, None)
-        environment[ENV_SESSION] = self._session
-        return environment
-
+    # textual-serve's hook for starting the process (pinned to 1.1.x in
+    # pyproject): kept, so that an app that will not quit can be killed.
     async def _open_app_process(self, width: int = 80, height: int = 24) -> Process:
         self.process = await super()._open_app_process(width, height)
         return self.process
+
+    @property
+    def alive(self) -> bool:
+        return self.process is not None and self.process.returncode is None
+
+    async def hello(self, session: str, width: int, height: int) -> None:
+        """Tell the waiting app who it is for (the first line of its stdin)."""
+        self.stdin.write(hello_line(session, width, height))
+        await self.stdin.drain()
 
     async def end(self) -> None:
         """Ask the app to quit; kill it if it has not within the grace time."""

@@ -1,11 +1,12 @@
-"""A browser tab's app, from the page to the closed websocket.
+"""A browser tab's app, from before its page to the closed websocket.
 
-The app starts when its page is served, not when the page's websocket
-connects: leadtui's start (about as long as the page's own loading) then
-runs beside the browser's, and the first inbox row is drawn sooner. What the
-app draws meanwhile is kept and replayed once the websocket attaches, then
-the browser's real size is sent (a resize makes Textual draw the screen
-again). A tab whose websocket never comes is ended after ATTACH_SECONDS.
+The app's process is started before any page asks for it (server.py keeps
+one ready), and given its user when a page is served: the part of leadtui's
+start that needs the user then runs beside the page's own loading, and the
+first inbox row is drawn sooner. What the app draws before the page's
+websocket connects is kept and replayed when it attaches, then the
+browser's real size is sent (a resize makes Textual draw the screen again).
+A tab whose websocket never comes is ended after ATTACH_SECONDS.
 """
 
 import secrets
@@ -23,20 +24,26 @@ MAX_PENDING_BYTES = 4 * 1024 * 1024
 
 
 class Tab:
-    def __init__(self, options: ServeOptions, session: str, user: str) -> None:
+    def __init__(self, options: ServeOptions) -> None:
         self.id = secrets.token_urlsafe(16)  # in the page's websocket address
-        self.session, self.user = session, user
+        self.session, self.user = "", ""  # whose, once claimed
         self.seen = time.monotonic()  # the last key or click
         self.socket: web.WebSocketResponse | None = None
         self._pending: list[tuple[bool, bytes | str]] = []  # (binary, data) before attaching
         self._pending_bytes = 0
         self._closed = False  # the app ended before its websocket came
         self.app = SessionApp(
-            options, session, write_bytes=self._bytes, write_str=self._text, close=self._close
+            options, write_bytes=self._bytes, write_str=self._text, close=self._close
         )
 
     async def start(self, width: int, height: int) -> None:
+        """Start the process; it waits for claim() to say whose it is."""
         await self.app.start(width, height)
+
+    async def claim(self, session: str, user: str, width: int, height: int) -> None:
+        self.session, self.user = session, user
+        self.seen = time.monotonic()
+        await self.app.hello(session, width, height)
 
     async def _bytes(self, data: bytes) -> None:
         await self._send(True, data)
