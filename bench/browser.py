@@ -15,8 +15,8 @@ Playwright) beside leadtui in a pty, in the same run on the same file:
     python -m bench.browser --db /tmp/1m-copy.db [--runs 7] [--presses 20]
 
 It writes (`a` advances leads, a manager user is added): use a copy. The
-page is sized to about 80x24 cells, the pty's size (the line printed says
-the cells the terminal took).
+page is sized to about 80x24 cells, the pty's size, unless `--viewport
+1100x700` (the line printed says the cells the terminal took).
 """
 
 import argparse
@@ -45,7 +45,8 @@ from leadtui.domain.clock import utc_now
 from leadtui.domain.models import Stage
 from leadtui.repository import open_repository
 
-VIEWPORT_WIDTH, VIEWPORT_HEIGHT = 730, 515
+# About 80x24 cells of Roboto Mono at 16 px, as in the pty: the same screen.
+VIEWPORT = "730x515"
 
 
 def main() -> None:
@@ -53,6 +54,7 @@ def main() -> None:
     parser.add_argument("--db", type=Path, required=True, help="a copy: `a` writes")
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--presses", type=int, default=20)
+    parser.add_argument("--viewport", default=VIEWPORT, help=f"page size, px (default {VIEWPORT})")
     args = parser.parse_args()
     missing = chromium_missing()
     if missing:
@@ -72,8 +74,8 @@ def main() -> None:
     ):
         cwd = Path(scratch)
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        # About 80x24 cells, as in the pty: the same screen to draw.
-        context = browser.new_context(viewport={"width": VIEWPORT_WIDTH, "height": VIEWPORT_HEIGHT})
+        width, height = (int(side) for side in args.viewport.split("x"))
+        context = browser.new_context(viewport={"width": width, "height": height})
         context.add_init_script(SCREEN_PROBE)
         # A manager sees everyone's inbox: the same first row as the pty.
         signing = context.new_page()
@@ -121,7 +123,7 @@ def main() -> None:
             pty_a = presses(app, "a", args.presses)
 
     leads = repo.count_leads()
-    size = f"{VIEWPORT_WIDTH}x{VIEWPORT_HEIGHT} px, {cells.replace('&', ' ')}"
+    size = f"{args.viewport} px, {cells.replace('&', ' ')}"
     print(f"browser (Chromium, {size}) beside a pty (80x24), {leads:,} leads")
     print(
         f"  first paint, pty:      median {statistics.median(pty_paint):6.0f} ms  {runs(pty_paint)}"
