@@ -59,7 +59,7 @@ class ListViewScreen(MovesScreen):
             Content.assemble(
                 ("Filter ", "bold"),
                 self.only.text(),
-                ("  ctrl+f change · empty clears", "$text-muted"),
+                ("  ctrl+f change · empty clears", "$foreground-muted"),
             )
         )
 

@@ -60,7 +60,7 @@ def _due_label(follow_up: datetime, now: datetime) -> Text:
     span = f"{abs(days)}d" if abs(days) < 100 else f"{abs(days) // 7}w"
     if days < 0:
         return styled(Text(f"-{span}", justify="right"), "bold $text-error")
-    return styled(Text(f"+{span}", justify="right"), "$text-muted")
+    return styled(Text(f"+{span}", justify="right"), "$foreground-muted")
 
 
 def chance_label(lead: Lead) -> str:
@@ -110,7 +110,7 @@ def card(lead: Lead, width: int, now: datetime | None = None, *, marked: bool = 
             first.cell_len - len(badge),
         )
     value = format_money(lead.value_cents) if lead.value_cents else ""
-    second = _two_sided(lead.company or "", "$text-muted", value, "", width)
+    second = _two_sided(lead.company or "", "$foreground-muted", value, "", width)
     return Text("\n").join([first, second])
 
 
@@ -162,13 +162,13 @@ def qualification_block(lead: Lead) -> Content:
         f"{lead.lifecycle.label} · fit {lead.fit.value} · ",
     ]
     if not lead.bant:
-        parts.append(("BANT not assessed (c)", "$text-muted"))
+        parts.append(("BANT not assessed (c)", "$foreground-muted"))
         return Content.assemble(*parts)
     parts.append(f"BANT {lead.bant_yes()} of {len(BANT_CRITERIA)} yes")
     for index, criterion in enumerate(BANT_CRITERIA):
         answer = lead.bant_answer(criterion)
         style = {Answer.YES: "$text-success", Answer.NO: "$text-error"}.get(
-            answer.answer, "$text-muted"
+            answer.answer, "$foreground-muted"
         )
         note = answer.note if len(answer.note) <= 18 else answer.note[:17] + "…"
         parts += ["\n" if index % 2 == 0 else "  ", (f"{criterion.capitalize():<10}", "bold")]
@@ -182,7 +182,11 @@ def custom_block(custom: dict[str, str]) -> Content:
     parts: list[str | tuple[str, str]] = [("Custom fields", "bold"), "\n"]
     for name, value in custom.items():
         line = value.replace("\n", " ")
-        parts += [(f"{name}: ", "$text-muted"), line[:200] + ("…" if len(line) > 200 else ""), "\n"]
+        parts += [
+            (f"{name}: ", "$foreground-muted"),
+            line[:200] + ("…" if len(line) > 200 else ""),
+            "\n",
+        ]
     return Content.assemble(*parts).rstrip()
 
 
@@ -198,9 +202,9 @@ def history_row(entry: HistoryEntry) -> tuple[Text, ...]:
     touch since undone is muted and struck through."""
     style = "$text-accent" if entry.type == "stage_change" else ""
     return (
-        cell(f"{entry.at:%Y-%m-%d %H:%M}", "$text-muted"),
+        cell(f"{entry.at:%Y-%m-%d %H:%M}", "$foreground-muted"),
         cell(entry.actor),
-        cell(entry.described(), "$text-muted strike" if entry.undone else style),
+        cell(entry.described(), "$foreground-muted strike" if entry.undone else style),
     )
 
 

@@ -21,7 +21,7 @@ from textual.theme import BUILTIN_THEMES
 # background in dark and light themes alike; the plain ones fill bars.
 VARIABLES = (
     "text-success", "text-warning", "text-error", "text-accent", "text-primary",
-    "text-muted", "success", "warning", "error", "accent", "primary",
+    "foreground-muted", "success", "warning", "error", "accent", "primary",
 )  # fmt: skip
 
 
@@ -43,10 +43,11 @@ def rich_theme(variables: Mapping[str, str]) -> Theme:
         for name in VARIABLES
         if name in variables
     }
-    # Muted text is the text colour at part strength ("auto 60%"), over
-    # whatever is behind it: on a table's cursor too, where a colour fixed
-    # against the background would vanish. Rich's dim is exactly that.
-    styles["$text-muted"] = Style(dim=True)
+    # Muted text is the text colour at part strength, over whatever is
+    # behind it: on a table's cursor too, where a colour fixed against the
+    # background would vanish. Rich's dim is exactly that. ($text-muted is
+    # not used anywhere: in Content its "auto 60%" loses the 60%.)
+    styles["$foreground-muted"] = Style(dim=True)
     return Theme(styles, inherit=True)
 
 

@@ -33,7 +33,7 @@ from leadtui.tui.dialogs.lead_form import LeadFormScreen
 ANSWER_STYLE = {
     Answer.YES: "$text-success",
     Answer.NO: "$text-error",
-    Answer.UNKNOWN: "$text-muted",
+    Answer.UNKNOWN: "$foreground-muted",
 }
 
 

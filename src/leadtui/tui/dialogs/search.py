@@ -41,7 +41,7 @@ def result_line(lead: Lead) -> Content:
         )
         if part
     )
-    return Content.assemble((lead.name, "bold"), "  ", (details, "$text-muted"))
+    return Content.assemble((lead.name, "bold"), "  ", (details, "$foreground-muted"))
 
 
 class SearchScreen(ModalScreen[Found | None]):

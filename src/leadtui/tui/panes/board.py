@@ -100,7 +100,7 @@ class StageColumn(Vertical):
             Content.assemble(
                 (self.stage.label, "bold"),
                 f"  {count:,}\n",
-                (_amounts(value_cents, weighted), "$text-muted"),
+                (_amounts(value_cents, weighted), "$foreground-muted"),
             )
         )
 

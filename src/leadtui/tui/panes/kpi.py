@@ -91,7 +91,9 @@ def headline_content(
 ) -> Content:
     parts: Parts = [("Headline", "bold underline")]
     if previous is not None:
-        parts.append(("  arrows: against the previous window of the same length", "$text-muted"))
+        parts.append(
+            ("  arrows: against the previous window of the same length", "$foreground-muted")
+        )
     parts.append("\n")
     if headline is not None and core is not None:
         for row in headline_rows(headline, previous):
@@ -110,7 +112,7 @@ def headline_content(
 def funnel_content(core: KpiCore) -> Content:
     parts: Parts = [
         ("Funnel", "bold underline"),
-        ("  leads created in the window", "$text-muted"),
+        ("  leads created in the window", "$foreground-muted"),
         "\n",
     ]
     largest = max((step.reached for step in core.funnel), default=0)
@@ -119,7 +121,7 @@ def funnel_content(core: KpiCore) -> Content:
         parts += [
             f"{step.stage.label:<12}{step.reached:>8,} ",
             (bar(step.reached, largest, 24), "$success"),
-            (to_next, "$text-muted"),
+            (to_next, "$foreground-muted"),
             "\n",
         ]
     return Content.assemble(*parts).rstrip()
@@ -138,7 +140,7 @@ def outcomes_content(core: KpiCore) -> Content:
             f"{reason.count:>7,}{money(reason.value_cents):>13}\n",
         ]
     if not outcomes.lost_reasons:
-        parts.append(("no leads lost in the window\n", "$text-muted"))
+        parts.append(("no leads lost in the window\n", "$foreground-muted"))
     lost_at = ", ".join(
         f"{stage.label} {outcomes.lost_by_stage.get(stage, 0):,}"
         for stage in kpis.LADDER
