@@ -27,6 +27,7 @@ _FILTERS = st.builds(
     max_score=_SCORES,
     overdue=st.booleans(),
     rotting=st.booleans(),
+    mine=st.booleans(),
 ).filter(lambda f: f.min_score is None or f.max_score is None or f.min_score <= f.max_score)
 
 

@@ -6,8 +6,12 @@ reads the inbox's first page with plain sqlite3 and shows it before click,
 pydantic and sqlite-utils are even imported (quick_inbox.py, tui/start.py).
 Every other command line, and any database that needs checks, a migration or
 the demo, goes through the click CLI (cli.py) exactly as before.
+
+`leadtui serve` spawns `leadtui --serve-session --db FILE [--theme NAME]`
+for each browser tab, which takes the same quick way as its signed-in user.
 """
 
+import os
 import sys
 from pathlib import Path
 
@@ -26,8 +30,76 @@ def quick_start_path(args: list[str]) -> Path | None:
     return None
 
 
+def serve_session_args(args: list[str]) -> tuple[Path, str | None] | None:
+    """The database and theme of a browser tab's app, as the server spawns it
+    (serve/spawn.py); None for any other command line."""
+    if args[:2] != ["--serve-session", "--db"] or len(args) not in (3, 5):
+        return None
+    if len(args) == 5 and args[3] != "--theme":
+        return None
+    return Path(args[2]), args[4] if len(args) == 5 else None
+
+
+def _serve_session(path: Path, theme: str | None) -> None:
+    """A browser tab's app. It imports what it needs first: the server may
+    start it before any page asks (serve/spawn.py). Then who it is for
+    comes as the first line of its stdin, a pipe only the server holds: a
+    session id, checked against the database, and the terminal's size."""
+    from leadtui.domain.clock import utc_now
+    from leadtui.domain.users import ENV_SESSION, Role
+    from leadtui.repository.first_page import read_first_page
+    from leadtui.repository.web_identity import signed_in
+    from leadtui.tui.start import run
+
+    session, *size = _first_line().split() or [""]
+    if len(size) == 2 and all(part.isdigit() for part in size):
+        os.environ["COLUMNS"], os.environ["ROWS"] = size  # the web driver's first size
+    now = utc_now()
+    found = signed_in(path, session, now)
+    if found is None:
+        sys.stderr.write("Error: not signed in (the session ended); sign in again\n")
+        sys.exit(1)
+    identity, chosen = found
+    mine = identity.name if identity.role is Role.REP else None
+    rows = read_first_page(path, now, mine=mine)
+    if rows:
+        run(path, rows, identity=identity, theme=chosen or theme)
+        return
+    from leadtui.cli.root import main as cli_main
+
+    os.environ[ENV_SESSION] = session  # for the long way, in this process only
+    cli_main()
+
+
+def _first_line(limit: int = 200) -> str:
+    """The first line of stdin, read a byte at a time: what follows it is
+    the web driver's, which reads the same descriptor."""
+    line = b""
+    while len(line) < limit:
+        byte = os.read(0, 1)
+        if not byte or byte == b"\n":
+            break
+        line += byte
+    return line.decode("ascii", errors="replace")
+
+
+def theme_arg(args: list[str]) -> tuple[str | None, list[str]]:
+    """`--theme NAME` (or `--theme=NAME`) taken out of ARGS, once."""
+    for index, arg in enumerate(args):
+        if arg == "--theme" and index + 1 < len(args):
+            return args[index + 1], args[:index] + args[index + 2 :]
+        if arg.startswith("--theme="):
+            return arg.removeprefix("--theme="), args[:index] + args[index + 1 :]
+    return None, args
+
+
 def main() -> None:
-    path = quick_start_path(sys.argv[1:])
+    served = serve_session_args(sys.argv[1:])
+    if served is not None:
+        _serve_session(*served)
+        return
+    theme, args = theme_arg(sys.argv[1:])
+    path = quick_start_path(args)
     if path is not None:
         stop_on_broken_settings()  # a broken config.toml stops here, before anything is drawn
         from leadtui.domain.clock import utc_now
@@ -37,7 +109,7 @@ def main() -> None:
         if rows:  # else (None, or an empty inbox) the long way
             from leadtui.tui.start import run
 
-            run(path, rows)  # exits with the app's return code
+            run(path, rows, theme=theme)  # exits with the app's return code
             return
     from leadtui.cli.root import main as cli_main
 

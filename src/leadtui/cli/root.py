@@ -5,6 +5,7 @@ other; textual is imported only when the TUI is opened.
 """
 
 import errno
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,8 @@ from leadtui.cli.params import (
     usage_line,
 )
 from leadtui.cli.score import score
+from leadtui.cli.serve import serve
+from leadtui.cli.users import user
 from leadtui.config import load_settings
 from leadtui.domain import quickadd
 from leadtui.domain.clock import parse_past, utc_now
@@ -34,6 +37,7 @@ from leadtui.domain.errors import LeadtuiError
 from leadtui.domain.models import BANT_CRITERIA, ActivityKind, Lead, Source, Stage, build_draft
 from leadtui.domain.pipeline import qualify_question
 from leadtui.domain.score_text import score_lines, score_record
+from leadtui.domain.users import ENV_SESSION, Identity
 from leadtui.repository import (
     SCHEMA_VERSION,
     Repository,
@@ -100,8 +104,12 @@ def _demo_repository() -> Repository:
 @click.option(
     "--demo", is_flag=True, help="Open the demo database (made from sample_data on first use)."
 )
+@click.option("--theme", help='This run\'s theme (ctrl+p, "Change theme" picks one that is kept).')
+@click.option("--serve-session", is_flag=True, hidden=True)  # spawned by `leadtui serve`
 @click.pass_context
-def main(ctx: click.Context, db_path: Path | None, demo: bool) -> None:
+def main(
+    ctx: click.Context, db_path: Path | None, demo: bool, theme: str | None, serve_session: bool
+) -> None:
     """A keyboard-first console for a sales team's leads.
 
     With no command, opens the TUI on the database.
@@ -112,9 +120,24 @@ def main(ctx: click.Context, db_path: Path | None, demo: bool) -> None:
         raise click.UsageError("--demo and --db name different databases; pick one")
     settings = load_settings()  # a broken config.toml stops here, in one line
     repo = _demo_repository() if demo else common.repository(None)
+    identity = None
+    if serve_session:
+        repo, identity, chosen = _browser_user(repo)
+        theme = chosen or theme
     from leadtui.tui.app import LeadApp  # only the TUI needs textual
 
-    LeadApp(repo, settings).run()
+    LeadApp(repo, settings, identity=identity, theme=theme).run()
+
+
+def _browser_user(repo: Repository) -> tuple[Repository, Identity, str | None]:
+    """A browser tab's app (launch.py takes this way when the quick one does
+    not apply): its user is the session the server put in its environment."""
+    user = repo.users.session_user(os.environ.get(ENV_SESSION, ""))
+    if user is None:
+        raise LeadtuiError("not signed in (the session ended); sign in again")
+    identity = Identity.browser(user.name, user.role)
+    mine = open_repository(repo.path, actor=user.name, own_leads_only=identity.own_leads_only)
+    return mine, identity, repo.users.theme(user.name)
 
 
 @main.command()
@@ -443,3 +466,5 @@ def restore(db_path: Path | None, source: Path, yes: bool) -> None:
 main.add_command(score)
 for command in (kpi, spend, setting, import_file, export, *detail_commands):
     main.add_command(command)
+main.add_command(user)
+main.add_command(serve)

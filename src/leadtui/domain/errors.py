@@ -34,3 +34,7 @@ class DatabaseUnavailable(LeadtuiError):
 
 class Interrupted(LeadtuiError):
     """A read stopped on purpose (the TUI quitting); nobody needs telling."""
+
+
+class NotAllowed(LeadtuiError):
+    """The signed-in user may not make this change (a rep, another rep's lead)."""

@@ -1,7 +1,9 @@
 """The inbox and board filter: which leads a rep wants to see (source, owner,
 temperature, a score range, overdue, rotting), typed as one line
 (`source:referral owner:maria hot score:50-80 overdue`) or built from the
-palette, and spelled as SQL conditions for the repository. Pure."""
+palette, and spelled as SQL conditions for the repository. `owner:me` is
+whoever is signed in (the repository's actor), and `mine` is `owner:me` plus
+the leads nobody owns yet: a rep's default view. Pure."""
 
 import re
 from dataclasses import dataclass, replace
@@ -15,7 +17,9 @@ from leadtui.domain.pipeline import ROTTING_DAYS
 from leadtui.domain.sanitize import clean_line
 
 _SCORE = re.compile(r"^(\d{1,3})?-(\d{1,3})?$|^(\d{1,3})\+?$")
-SYNTAX = "source:NAME owner:NAME hot|warm|cold score:50-80 overdue rotting"
+SYNTAX = "source:NAME owner:NAME|me mine hot|warm|cold score:50-80 overdue rotting"
+# `owner:me`: resolved to the actor when the filter becomes SQL.
+ME = "me"
 
 
 @dataclass(frozen=True)
@@ -27,6 +31,7 @@ class LeadFilter:
     max_score: int | None = None
     overdue: bool = False
     rotting: bool = False
+    mine: bool = False  # owned by me or by nobody
 
     def __bool__(self) -> bool:
         return self != LeadFilter()
@@ -47,15 +52,21 @@ class LeadFilter:
             low = "" if self.min_score is None else str(self.min_score)
             high = "" if self.max_score is None else str(self.max_score)
             parts.append(f"score:{low}-{high}")
-        parts += [word for word, on in (("overdue", self.overdue), ("rotting", self.rotting)) if on]
+        flags = (("overdue", self.overdue), ("rotting", self.rotting), ("mine", self.mine))
+        parts += [word for word, on in flags if on]
         return " ".join(parts)
 
-    def sql(self, now: datetime) -> tuple[str, list[Any]]:
-        """Conditions on `leads` (" AND ..." each) and their parameters."""
-        where, params = "", []
+    def sql(self, now: datetime, me: str = "") -> tuple[str, list[Any]]:
+        """Conditions on `leads` (" AND ..." each) and their parameters; `me`
+        is who `owner:me` and `mine` mean."""
+        where, params = "", list[Any]()
+        owner = me if self.owner is not None and self.owner.lower() == ME else self.owner
+        if self.mine:
+            where += " AND (owner IS NULL OR owner = '' OR lower(owner) = lower(?))"
+            params.append(me)
         for condition, value in (
             ("source = ?", self.source.value if self.source else None),
-            ("lower(owner) = lower(?)", self.owner),
+            ("lower(owner) = lower(?)", owner),
             ("temperature = ?", self.temperature.value if self.temperature else None),
             ("score >= ?", self.min_score),
             ("score <= ?", self.max_score),
@@ -91,7 +102,7 @@ def parse(text: str) -> LeadFilter:
             found = found.with_(**_score_range(value))
         elif not value and key in {t.value for t in Temperature}:
             found = found.with_(temperature=Temperature(key))
-        elif not value and key in ("overdue", "rotting"):
+        elif not value and key in ("overdue", "rotting", "mine"):
             found = found.with_(**{key: True})
         else:
             raise InvalidInput(f"filter: {word[:40]!r} is not understood; use {SYNTAX}")

@@ -124,7 +124,7 @@ class DetailsStore:
         """Open leads whose follow-up falls before `until` (the end of today:
         due today or overdue), soonest first, keyset-paged on the index;
         with `only`, those the filter lets through."""
-        where, params = only.sql(self.repo.clock()) if only else ("", [])
+        where, params = only.sql(self.repo.clock(), self.repo.actor) if only else ("", [])
         sql = (
             f"{LEAD_SELECT} INDEXED BY leads_follow_up WHERE follow_up_at IS NOT NULL"
             f" AND follow_up_at < ? AND stage IN ({OPEN_STAGE_SQL}){where}"

@@ -28,10 +28,12 @@ _ROWS = """
     SELECT id, name, company, source, temperature, score, win_chance, created_at,
            owner, value_cents
       FROM leads
-     WHERE stage = 'new' AND (snoozed_until IS NULL OR snoozed_until <= :now)
+     WHERE stage = 'new' AND (snoozed_until IS NULL OR snoozed_until <= :now){mine}
      ORDER BY score DESC, id DESC
      LIMIT :limit
 """
+# A rep's default view (LeadFilter(mine=True)): their leads and unassigned ones.
+_MINE = " AND (owner IS NULL OR owner = '' OR lower(owner) = lower(:me))"
 
 
 @dataclass(frozen=True)
@@ -53,8 +55,11 @@ def usable(path: Path) -> bool:
     return path.is_file() and os.access(path, os.R_OK | os.W_OK) and os.access(path.parent, os.W_OK)
 
 
-def read_first_page(path: Path, now: datetime, limit: int = PAGE_SIZE) -> list[QuickRow] | None:
-    """The first inbox page, or None when the file is not one to open without
+def read_first_page(
+    path: Path, now: datetime, limit: int = PAGE_SIZE, *, mine: str | None = None
+) -> list[QuickRow] | None:
+    """The first inbox page (with `mine`, a rep's view: that user's leads and
+    unassigned ones), or None when the file is not one to open without
     checks (see the module's docstring). The untriaged count is left to the
     thread that opens the repository: at a million leads it is a scan of the
     New leads' index, some milliseconds the first paint need not wait for."""
@@ -67,8 +72,8 @@ def read_first_page(path: Path, now: datetime, limit: int = PAGE_SIZE) -> list[Q
             (version,) = db.execute("PRAGMA user_version").fetchone()
             if application_id != APPLICATION_ID or version != SCHEMA_VERSION:
                 return None
-            args = {"now": to_iso(now), "limit": limit}
-            rows = db.execute(_ROWS, args).fetchall()
+            args = {"now": to_iso(now), "limit": limit, "me": mine}
+            rows = db.execute(_ROWS.format(mine=_MINE if mine else ""), args).fetchall()
     except sqlite3.Error:
         return None  # corrupt, locked, not a database: the long way says which
     return [_quick_row(*row) for row in rows]

@@ -17,6 +17,7 @@ def open_repository(
     clock: Clock = utc_now,
     tracer: Tracer | None = None,
     rules: LoadedRules | None = None,
+    own_leads_only: bool = False,
 ) -> Repository:
     """Check the file can be used, create it (mode 0600) if missing, migrate it.
 
@@ -42,6 +43,8 @@ def open_repository(
             pass  # another process created it first; it will have migrated it
         except OSError as error:
             raise DatabaseUnavailable(f"cannot create {path}: {error.strerror}") from None
-    repo = Repository(path, actor=actor, clock=clock, tracer=tracer, rules=rules)
+    repo = Repository(
+        path, actor=actor, clock=clock, tracer=tracer, rules=rules, own_leads_only=own_leads_only
+    )
     repo.migrate()
     return repo

@@ -3,7 +3,8 @@ choices behind it are in the package docstring). It is the core its pieces
 share (repository/core.py) plus the lead reads and writes below; the rest
 of its methods are its pieces', each declared here in one line."""
 
-import getpass
+import os
+import pwd
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
@@ -59,6 +60,7 @@ from leadtui.repository.scores import read_model, rescore
 from leadtui.repository.scoring_store import ScoringStore
 from leadtui.repository.team_settings import TeamSettings, phone_key_in
 from leadtui.repository.undo_store import UndoStore
+from leadtui.repository.users_store import UsersStore, own_leads_transaction
 from leadtui.repository.watch import ChangeWatcher
 
 # (sort key, id) of the last row of a page; the next page starts after it.
@@ -69,11 +71,13 @@ TOUCH_BODY_LIMIT = 200_000
 
 
 def current_actor() -> str:
-    """The OS user name: who made a change, as recorded on every write."""
+    """The OS account running this process: who made a change, as recorded on
+    every write. Never $USER or $LOGNAME (getpass reads those first): anyone
+    can set them, and `USER=rep2 leadtui` must not act as rep2."""
     try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no passwd entry, e.g. in some containers
-        return "unknown"
+        return pwd.getpwuid(os.getuid()).pw_name
+    except KeyError:  # no passwd entry, e.g. in some containers
+        return f"uid{os.getuid()}"
 
 
 class Repository:
@@ -87,9 +91,12 @@ class Repository:
         clock: Clock = utc_now,
         tracer: Tracer | None = None,
         rules: LoadedRules | None = None,
+        own_leads_only: bool = False,
     ) -> None:
         self.path = path
         self.actor = actor or current_actor()
+        # A rep in a browser: writes to leads someone else owns are refused.
+        self.own_leads_only = own_leads_only
         self.clock = clock
         self.tracer = tracer
         self._rules = rules  # loaded on first use when not given
@@ -112,7 +119,14 @@ class Repository:
         return connect(self.path, self.tracer)
 
     def _transaction(self) -> AbstractContextManager[sqlite_utils.Database]:
+        if self.own_leads_only:
+            return own_leads_transaction(self.path, self.actor, self.tracer)
         return write_transaction(self.path, self.tracer)
+
+    @property
+    def users(self) -> UsersStore:
+        """Sign-ins for `leadtui serve` (users_store.py)."""
+        return UsersStore(self.path, self.clock, self.tracer)
 
     def stop(self) -> None:
         """Make long batch jobs (a full rescore) end after their current
@@ -333,7 +347,7 @@ class Repository:
         return {Stage(stage): (count, value) for stage, count, value in rows}
 
     def _filtered(self, only: LeadFilter | None) -> tuple[str, list[Any]]:
-        return only.sql(self.clock()) if only else ("", [])
+        return only.sql(self.clock(), self.actor) if only else ("", [])
 
     def lead_page(
         self, lead_id: int, *, limit: int = 200

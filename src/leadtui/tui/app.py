@@ -4,7 +4,7 @@ the models, sqlite-utils and the screens are imported (tui/start.py); the
 main screen and the palette's commands are imported when first needed."""
 
 from collections.abc import Callable
-from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual import events
@@ -12,13 +12,17 @@ from textual.app import App
 from textual.command import Provider
 from textual.driver import Driver
 from textual.screen import Screen
+from textual.theme import Theme
 
 from leadtui import __version__, resources
-from leadtui.config import Settings, config_path, save_theme
+from leadtui.config import Settings, config_path
 from leadtui.domain.errors import InvalidInput, LeadtuiError
+from leadtui.domain.users import Identity
 from leadtui.tui.cells import file_label, plain, plain_lines
+from leadtui.tui.themed import rich_theme
 
 if TYPE_CHECKING:
+    from leadtui.domain.filters import LeadFilter
     from leadtui.repository import Repository
     from leadtui.tui.main_screen import MainScreen
     from leadtui.tui.panes.inbox import FirstPage
@@ -36,6 +40,13 @@ def _import_commands() -> type[Provider]:
     return ImportCommands
 
 
+def subtitle(path: Path, identity: Identity | None) -> str:
+    """The header's second line: the file, and in a browser who is signed in."""
+    if identity is None or not identity.signed_in:
+        return file_label(path)
+    return f"{plain(identity.name)} ({identity.role.value}) · {file_label(path)}"
+
+
 class LeadApp(App[None]):
     TITLE = "leadtui"
     SUB_TITLE = __version__
@@ -49,28 +60,79 @@ class LeadApp(App[None]):
         settings: Settings | None = None,
         *,
         starting: Callable[[], Screen[None]] | None = None,
+        identity: Identity | None = None,
+        theme: str | None = None,
     ) -> None:
         """With a repository, the main screen at once. Without one, `starting`
         makes the first screen, which calls opened() when the repository is
-        ready (tui/start.py)."""
+        ready (tui/start.py). `identity`: a browser's signed-in user (None:
+        the OS account, seeing everyone's leads). `theme`: this run's theme,
+        over the one saved."""
         super().__init__()
+        self.identity = identity
         if repo is None and starting is None:
             raise ValueError("LeadApp needs a repository or a starting screen")
         self._repo = repo
         self._starting = starting
         self.settings = settings or Settings()
-        # Why the app ended early (fail()): raised by run() once the
-        # terminal is restored, to be printed as the CLI prints errors.
+        # Why the app ended early (a start-screen launch only): printed by
+        # tui/start.py after the terminal is restored, as the CLI prints errors.
         self.failure: str | None = None
         # Keys typed before the main screen is up, replayed on it.
         self.typed_early: list[events.Key] = []
-        # The theme config.toml holds (see watch_theme).
-        self._saved_theme = self.theme
         if repo is not None:
-            self.sub_title = file_label(repo.path)
+            self.sub_title = subtitle(repo.path, identity)
             self._check_keymap()
-            self._use_theme()
         self.set_keymap(self.settings.keymap)
+        self._rich_styled = False
+        self._use_theme(theme or self.settings.theme)
+        self._saved_theme = self.theme  # a change from this is the user's choice
+
+    # --------------------------------------------------------------- themes
+
+    def _use_theme(self, name: str | None) -> None:
+        if name and name not in self.available_themes:
+            names = ", ".join(sorted(self.available_themes))
+            raise InvalidInput(f"theme {name[:40]!r} is not a theme; one of {names}")
+        if name:
+            self.theme = name
+        self.watch_theme(self.theme)
+
+    def watch_theme(self, name: str) -> None:
+        """Rich text (table cells, cards) names theme variables too (themed.py)."""
+        if self._rich_styled:
+            self.console.pop_theme()
+        self.console.push_theme(rich_theme(self.get_css_variables()))
+        self._rich_styled = True
+
+    def on_mount(self) -> None:
+        self.theme_changed_signal.subscribe(self, self._keep_theme)
+
+    def _keep_theme(self, theme: Theme) -> None:
+        """A theme chosen in the app (ctrl+p, "Change theme") holds: saved for
+        the signed-in user in a browser, else in config.toml."""
+        if theme.name == self._saved_theme:
+            return
+        self._saved_theme = theme.name
+        who = self.identity
+        if who is not None and who.signed_in and self._repo is not None:
+            users = self._repo.users
+            self.run_worker(
+                lambda: users.set_theme(who.name, theme.name), thread=True, name="keep the theme"
+            )
+            return
+        from leadtui.theme_choice import save_theme
+
+        try:
+            save_theme(config_path(), theme.name)
+        except LeadtuiError as error:
+            self.notify(f"Theme not kept: {error}", severity="warning", markup=False)
+
+    def _view(self) -> "LeadFilter | None":
+        """The inbox and board at start: a rep sees their own and unassigned leads."""
+        from leadtui.domain.users import default_view
+
+        return default_view(self.identity.role) if self.identity else None
 
     def notify(self, message: str, *, title: str = "", **kwargs: Any) -> None:
         """Every notification as text fit for a terminal, whatever it quotes:
@@ -99,37 +161,12 @@ class LeadApp(App[None]):
                 f" the ids are {', '.join(sorted(known))} (and ? shows them)"
             )
 
-    def _use_theme(self) -> None:
-        """The theme picked last time (config.toml's [ui] theme)."""
-        theme = self.settings.theme
-        if theme is None:
-            return
-        if theme not in self.available_themes:
-            raise InvalidInput(
-                f"{config_path()}: [ui] theme {theme!r} is not a theme; the themes are"
-                f" {', '.join(sorted(self.available_themes))}"
-            )
-        self._saved_theme = theme
-        self.theme = theme
-
-    def watch_theme(self, theme: str) -> None:
-        """A theme picked (ctrl+p, "Change theme") is kept for next time."""
-        if theme == self._saved_theme:
-            return
-        try:
-            save_theme(theme)
-        except InvalidInput as error:
-            self.notify(str(error), severity="error", markup=False)
-            return
-        self._saved_theme = theme
-        self.settings = replace(self.settings, theme=theme)
-
     def get_default_screen(self) -> Screen[None]:
         if self._repo is None and self._starting is not None:
             return self._starting()
         from leadtui.tui.main_screen import MainScreen
 
-        return MainScreen(self.repo, self.settings)
+        return MainScreen(self.repo, self.settings, view=self._view())
 
     def action_command_palette(self) -> None:
         # The palette's commands act on the main screen: before it is up,
@@ -148,15 +185,13 @@ class LeadApp(App[None]):
         self._repo, self.settings = repo, settings
         try:
             self._check_keymap()
-            self._use_theme()
         except InvalidInput as error:
             self.fail(str(error))
             return
         self.set_keymap(settings.keymap)
-        self.call_later(self._show_main, MainScreen(repo, settings, first=first))
+        self.call_later(self._show_main, MainScreen(repo, settings, first=first, view=self._view()))
 
     def fail(self, message: str) -> None:
-        """End the app; run() then raises `message` (see there)."""
         self.failure = plain(message)  # it may quote a hostile path
         self.exit(return_code=1)
 

@@ -9,9 +9,13 @@ from pathlib import Path
 from rich.text import Text
 
 from leadtui.domain.sanitize import clean_line, clean_text
+from leadtui.tui.themed import styled
 
-# By the temperature's stored value ("hot", "warm", "cold").
-TEMPERATURE_STYLE = {"hot": "bold red", "warm": "yellow", "cold": "cyan"}
+# By the temperature's stored value ("hot", "warm", "cold"); colours are the
+# theme's (themed.py), so they hold in light and dark themes alike.
+TEMPERATURE_STYLE = {"hot": "bold $text-error", "warm": "$text-warning", "cold": "$text-primary"}
+# A lead marked for a bulk move: its ● and its card's mark.
+MARK_STYLE = "bold $text-accent"
 # Shown before a marked lead's name in the inbox and on its card.
 MARK = "● "
 # The inbox's columns: (title, width); the key is the lowercased title.
@@ -45,8 +49,9 @@ def plain_lines(value: str | None) -> str:
 
 
 def cell(value: str | None, style: str = "") -> Text:
-    """A DataTable cell showing `value` literally."""
-    return Text(plain(value), style=style, no_wrap=True, overflow="ellipsis")
+    """A DataTable cell showing `value` literally, in `style` (which may name
+    theme variables: "bold $text-error")."""
+    return styled(Text(plain(value), no_wrap=True, overflow="ellipsis"), style)
 
 
 def temperature_cell(temperature: str) -> Text:
@@ -56,7 +61,7 @@ def temperature_cell(temperature: str) -> Text:
 def name_cell(name: str, *, marked: bool = False) -> Text:
     """The inbox's name cell; a lead marked for a bulk move leads with ●."""
     shown = cell(name, "bold")
-    return Text.assemble((MARK, "bold magenta"), shown) if marked else shown
+    return Text.assemble(styled(Text(MARK), MARK_STYLE), shown) if marked else shown
 
 
 def score_cell(temperature: str, score: int) -> Text:

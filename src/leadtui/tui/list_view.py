@@ -18,9 +18,10 @@ from leadtui.tui.panes.inbox import InboxPane
 
 
 class ListViewScreen(MovesScreen):
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, view: LeadFilter | None = None) -> None:
         super().__init__(settings)
-        self.only = LeadFilter()  # what the inbox and the board show
+        # What the inbox and the board show; at start, the user's default view.
+        self.only = view or LeadFilter()
         self.trained = False  # a win-chance model exists (look_for_model)
 
     def action_filter(self, start: str | None = None) -> None:
@@ -58,7 +59,9 @@ class ListViewScreen(MovesScreen):
         bar.display = bool(self.only) and self.active_tab in ("inbox", "pipeline")
         bar.update(
             Content.assemble(
-                ("Filter ", "bold"), self.only.text(), ("  ctrl+f change · empty clears", "dim")
+                ("Filter ", "bold"),
+                self.only.text(),
+                ("  ctrl+f change · empty clears", "$foreground-muted"),
             )
         )
 

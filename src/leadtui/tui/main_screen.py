@@ -23,6 +23,7 @@ from textual.widgets import (
 )
 
 from leadtui.config import Settings
+from leadtui.domain.filters import LeadFilter
 from leadtui.domain.kpis import DEFINITIONS
 from leadtui.domain.models import Stage
 from leadtui.repository import Repository, interrupt_reads
@@ -158,9 +159,14 @@ class MainScreen(LeadWritesScreen):
     ])  # fmt: skip
 
     def __init__(
-        self, repo: Repository, settings: Settings, *, first: FirstPage | None = None
+        self,
+        repo: Repository,
+        settings: Settings,
+        *,
+        first: FirstPage | None = None,
+        view: LeadFilter | None = None,
     ) -> None:
-        super().__init__(settings)
+        super().__init__(settings, view)
         self.repo = repo
         self._first = first  # the inbox page the start screen showed
         self._came_from: SteppableList | None = None
@@ -171,9 +177,12 @@ class MainScreen(LeadWritesScreen):
         yield Static("", id="filter-bar")
         with TabbedContent(initial="inbox"):
             with TabPane("1 Inbox", id="inbox"):
-                yield InboxPane(self.repo.clock, self.selection, first=self._first, id="inbox-pane")
+                yield InboxPane(
+                    self.repo.clock, self.selection, first=self._first, only=self.only,
+                    id="inbox-pane",
+                )  # fmt: skip
             with TabPane("2 Pipeline", id="pipeline"):
-                yield BoardPane(self.selection, id="board")
+                yield BoardPane(self.selection, only=self.only, id="board")
             with TabPane("3 Lead", id="lead"):
                 yield DetailPane(id="detail")
             with TabPane("4 KPIs", id="kpis"):

@@ -18,7 +18,7 @@ from leadtui.domain import pipeline
 from leadtui.domain.models import Lead, Stage
 from leadtui.domain.results import Replayed
 from leadtui.repository import ChangeWatcher, Repository
-from leadtui.tui.cells import file_label
+from leadtui.tui.app import LeadApp, subtitle
 from leadtui.tui.dbwork import WRITE_GROUP, run_db
 from leadtui.tui.dialogs.classify import ConfirmScreen
 from leadtui.tui.dialogs.lose import LoseReasonScreen
@@ -357,8 +357,10 @@ class MovesScreen(Screen[None]):
         self._show_status()
 
     def _show_status(self) -> None:
-        """The header's subtitle: the file, marked leads, a save pending."""
-        parts = [file_label(self.repo.path)]
+        """The header's subtitle: who (in a browser), the file, marked leads,
+        a save pending."""
+        app = self.app
+        parts = [subtitle(self.repo.path, app.identity if isinstance(app, LeadApp) else None)]
         if self.selection:
             parts.append(f"{len(self.selection):,} marked")
         if self._pending_saves:

@@ -18,6 +18,7 @@ from leadtui.domain.models import BANT_CRITERIA, Answer, HistoryEntry, Lead, Tem
 from leadtui.domain.pipeline import is_open, rotting
 from leadtui.tui import cells
 from leadtui.tui.cells import MARK, cell, plain
+from leadtui.tui.themed import styled
 
 
 def temperature_cell(temperature: Temperature) -> Text:
@@ -53,15 +54,15 @@ def _due_label(follow_up: datetime | None, now: datetime) -> Text:
     weeks past 99 days and years past 99 weeks, so it always fits the
     column's six cells (a follow-up may be years away: 9999-12-31)."""
     if follow_up is None:
-        return Text("–", style="dim", justify="right")
+        return styled(Text("–", justify="right"), "$foreground-muted")
     days = (follow_up.date() - now.date()).days
     if days == 0:
         return Text("today", style="bold", justify="right")
     gap = abs(days)
     span = f"{gap}d" if gap < 100 else f"{gap // 7}w" if gap < 700 else f"{gap // 365}y"
     if days < 0:
-        return Text(f"-{span}", style="bold red", justify="right")
-    return Text(f"+{span}", style="dim", justify="right")
+        return styled(Text(f"-{span}", justify="right"), "bold $text-error")
+    return styled(Text(f"+{span}", justify="right"), "$foreground-muted")
 
 
 def chance_label(lead: Lead) -> str:
@@ -72,11 +73,12 @@ def _two_sided(left: str, left_style: str, right: str, right_style: str, width: 
     """One line of exactly `width` cells: `left` cut with an ellipsis so that
     `right` always fits, right-aligned."""
     room = max(1, width - len(right) - 1)
-    line = Text(left, style=left_style)
+    line = styled(Text(left), left_style)
     line.truncate(room, overflow="ellipsis")
     line.append(" " * (width - line.cell_len - len(right)))
-    line.append(right, right_style)
-    return line
+    end = line.cell_len
+    line.append(right)
+    return styled(line, right_style, end)
 
 
 def overdue(lead: Lead, now: datetime) -> bool:
@@ -101,14 +103,19 @@ def card(lead: Lead, width: int, now: datetime | None = None, *, marked: bool = 
         cells.TEMPERATURE_STYLE[lead.temperature.value], width,
     )  # fmt: skip
     if marked:
-        first.stylize("bold magenta", 0, len(MARK))
+        styled(first, cells.MARK_STYLE, 0, len(MARK))
     start = first.cell_len - len(badge) - len(marks)
     if late:
-        first.stylize("bold red", start, start + 1)
+        styled(first, "bold $text-error", start, start + 1)
     if stale:
-        first.stylize("bold yellow", first.cell_len - len(badge) - 1, first.cell_len - len(badge))
+        styled(
+            first,
+            "bold $text-warning",
+            first.cell_len - len(badge) - 1,
+            first.cell_len - len(badge),
+        )
     value = format_money(lead.value_cents) if lead.value_cents else ""
-    second = _two_sided(plain(lead.company), "dim", value, "", width)
+    second = _two_sided(plain(lead.company), "$foreground-muted", value, "", width)
     return Text("\n").join([first, second])
 
 
@@ -161,12 +168,14 @@ def qualification_block(lead: Lead) -> Content:
         f"{lead.lifecycle.label} · fit {lead.fit.value} · ",
     ]
     if not lead.bant:
-        parts.append(("BANT not assessed (c)", "dim"))
+        parts.append(("BANT not assessed (c)", "$foreground-muted"))
         return Content.assemble(*parts)
     parts.append(f"BANT {lead.bant_yes()} of {len(BANT_CRITERIA)} yes")
     for index, criterion in enumerate(BANT_CRITERIA):
         answer = lead.bant_answer(criterion)
-        style = {Answer.YES: "green", Answer.NO: "red"}.get(answer.answer, "dim")
+        style = {Answer.YES: "$text-success", Answer.NO: "$text-error"}.get(
+            answer.answer, "$foreground-muted"
+        )
         note = plain(answer.note)
         note = note if len(note) <= 18 else note[:17] + "…"
         parts += ["\n" if index % 2 == 0 else "  ", (f"{criterion.capitalize():<10}", "bold")]
@@ -180,7 +189,11 @@ def custom_block(custom: dict[str, str]) -> Content:
     parts: list[str | tuple[str, str]] = [("Custom fields", "bold"), "\n"]
     for name, value in custom.items():
         line = plain(value)
-        parts += [(f"{plain(name)}: ", "dim"), line[:200] + ("…" if len(line) > 200 else ""), "\n"]
+        parts += [
+            (f"{plain(name)}: ", "$foreground-muted"),
+            line[:200] + ("…" if len(line) > 200 else ""),
+            "\n",
+        ]
     return Content.assemble(*parts).rstrip()
 
 
@@ -193,12 +206,12 @@ def _follow_up_label(lead: Lead, now: datetime | None) -> str | None:
 
 def history_row(entry: HistoryEntry) -> tuple[Text, ...]:
     """When, who, what; a line an undo or redo wrote starts ↶ or ↷, and a
-    touch since undone is dimmed."""
-    style = "magenta" if entry.type == "stage_change" else ""
+    touch since undone is muted and struck through."""
+    style = "$text-accent" if entry.type == "stage_change" else ""
     return (
-        cell(f"{entry.at:%Y-%m-%d %H:%M}", "dim"),
+        cell(f"{entry.at:%Y-%m-%d %H:%M}", "$foreground-muted"),
         cell(entry.actor),
-        cell(entry.described(), "dim strike" if entry.undone else style),
+        cell(entry.described(), "$foreground-muted strike" if entry.undone else style),
     )
 
 

@@ -13,6 +13,7 @@ meanwhile is kept and replayed on the main screen, so type-ahead is never
 lost.
 """
 
+import contextlib
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -29,9 +30,10 @@ from textual.widgets.data_table import ColumnKey
 
 from leadtui.domain.clock import age_label, utc_now
 from leadtui.domain.errors import LeadtuiError
+from leadtui.domain.users import Identity
 from leadtui.repository.first_page import QuickRow
-from leadtui.tui.app import LeadApp
-from leadtui.tui.cells import file_label, inbox_cells, name_cell
+from leadtui.tui.app import LeadApp, subtitle
+from leadtui.tui.cells import inbox_cells, name_cell
 from leadtui.tui.inbox_table import InboxTable
 
 # Keys the table acts on at once; every other key waits for the main screen.
@@ -67,9 +69,12 @@ def tab_row(width: int) -> Content:
 
 
 class StartScreen(Screen[None]):
-    def __init__(self, path: Path, rows: list[QuickRow], now: datetime) -> None:
+    def __init__(
+        self, path: Path, rows: list[QuickRow], now: datetime, identity: Identity | None = None
+    ) -> None:
         super().__init__()
         self._path, self._rows, self._now = path, rows, now
+        self._identity = identity  # a browser's signed-in user; None: the OS account
 
     def compose(self) -> ComposeResult:
         yield Header(icon="◆")
@@ -112,16 +117,26 @@ class StartScreen(Screen[None]):
         and read the first page as the inbox will (the same rows, as leads)."""
         from leadtui.config import load_settings
         from leadtui.domain.models import Stage
+        from leadtui.domain.users import default_view
         from leadtui.repository import open_repository
         from leadtui.tui.panes.inbox import FirstPage
 
         app = self.app
         assert isinstance(app, LeadApp)
+        who = self._identity
         try:
             settings = load_settings()
-            repo = open_repository(self._path)
-            leads = repo.leads_in_stage(Stage.NEW, limit=len(self._rows), awake_at=self._now)
-            untriaged = repo.count_in_stage(Stage.NEW, awake_at=self._now)
+            if who is None:
+                repo = open_repository(self._path)
+            else:
+                repo = open_repository(
+                    self._path, actor=who.name, own_leads_only=who.own_leads_only
+                )
+            only = default_view(who.role) if who else None
+            leads = repo.leads_in_stage(
+                Stage.NEW, limit=len(self._rows), awake_at=self._now, only=only
+            )
+            untriaged = repo.count_in_stage(Stage.NEW, awake_at=self._now, only=only)
         except LeadtuiError as error:
             app.call_from_thread(app.fail, str(error))
             return
@@ -133,11 +148,26 @@ class StartScreen(Screen[None]):
         app.call_from_thread(show_main)
 
 
-def run(path: Path, rows: list[QuickRow]) -> None:
+def run(
+    path: Path, rows: list[QuickRow], *, identity: Identity | None = None, theme: str | None = None
+) -> None:
     """Run the app from the start screen; exits with the app's return code."""
+    from leadtui.config import load_settings
+
     now = utc_now()
-    app = LeadApp(starting=lambda: StartScreen(path, rows, now))
-    app.sub_title = file_label(path)
+    # The saved theme before the first paint, so the screen does not change
+    # colour when the rest of the settings arrive. A broken config.toml: the
+    # thread says what is wrong.
+    with contextlib.suppress(LeadtuiError):
+        theme = theme or load_settings().theme
+    try:
+        app = LeadApp(
+            starting=lambda: StartScreen(path, rows, now, identity), identity=identity, theme=theme
+        )
+    except LeadtuiError as error:
+        sys.stderr.write(f"Error: {error}\n")
+        sys.exit(1)
+    app.sub_title = subtitle(path, identity)
     try:
         app.run()
     except LeadtuiError as error:

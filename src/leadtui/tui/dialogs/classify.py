@@ -32,7 +32,11 @@ from leadtui.tui.dialogs.base import Dialog
 from leadtui.tui.dialogs.fields import TextField
 from leadtui.tui.dialogs.lead_form import LeadFormScreen
 
-ANSWER_STYLE = {Answer.YES: "green", Answer.NO: "red", Answer.UNKNOWN: "dim"}
+ANSWER_STYLE = {
+    Answer.YES: "$text-success",
+    Answer.NO: "$text-error",
+    Answer.UNKNOWN: "$foreground-muted",
+}
 
 
 class ChoiceRow(Widget, can_focus=True):

@@ -53,7 +53,7 @@ class KeysScreen(Dialog[None]):
             for keys, description in rows:
                 parts += [(f"  {keys:<16}", "bold"), description, "\n"]
             parts.append("\n")
-        parts.append(("esc or ? closes this", "dim"))
+        parts.append(("esc or ? closes this", "$foreground-muted"))
         with VerticalScroll(id="keys", classes="dialog"):
             yield Static(Content.assemble(*parts))
 

@@ -77,7 +77,10 @@ class PickRow(Widget, can_focus=True):
         def side(text: str, name: str) -> tuple[str, str]:
             shown = plain(text) or "—"
             shown = shown if len(shown) <= width - 2 else shown[: width - 3] + "…"
-            return (f" {shown:<{width - 1}}", "reverse" if self.side == name else "dim")
+            return (
+                f" {shown:<{width - 1}}",
+                "reverse" if self.side == name else "$foreground-muted",
+            )
 
         return Content.assemble(
             (f"{self.choice.field:<10}", "bold"),

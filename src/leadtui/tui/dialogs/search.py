@@ -44,7 +44,7 @@ def result_line(lead: Lead) -> Content:
         )
         if part
     )
-    return Content.assemble((plain(lead.name), "bold"), "  ", (details, "dim"))
+    return Content.assemble((plain(lead.name), "bold"), "  ", (details, "$foreground-muted"))
 
 
 class SearchScreen(Dialog[Found | None]):

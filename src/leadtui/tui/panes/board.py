@@ -101,7 +101,7 @@ class StageColumn(Vertical):
             Content.assemble(
                 (self.stage.label, "bold"),
                 f"  {count:,}\n",
-                (_amounts(value_cents, weighted), "dim"),
+                (_amounts(value_cents, weighted), "$foreground-muted"),
             )
         )
 
@@ -266,9 +266,12 @@ class BoardPane(HorizontalScroll):
         for column in self.columns:
             column.has_before = False
 
-    def __init__(self, selection: Selection, *, id: str | None = None) -> None:
+    def __init__(
+        self, selection: Selection, *, only: LeadFilter | None = None, id: str | None = None
+    ) -> None:
         super().__init__(id=id)
         self._selection = selection
+        self.only = only or LeadFilter()
 
     def compose(self) -> ComposeResult:
         for stage in BOARD_STAGES:

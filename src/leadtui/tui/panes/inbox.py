@@ -72,19 +72,20 @@ class InboxPane(Vertical):
         selection: Selection,
         *,
         first: FirstPage | None = None,
+        only: LeadFilter | None = None,
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
         self._clock = clock
         self._selection = selection
         self._first = first
+        self.only = only or LeadFilter()  # set by the screen (ctrl+f, !, ~, the palette)
 
     def compose(self) -> ComposeResult:
         yield Static(NO_LEADS, id="inbox-empty", markup=False)
         yield InboxTable()
 
     def on_mount(self) -> None:
-        self.only = LeadFilter()  # set by the screen (ctrl+f, !, ~, the palette)
         self.order = "score"  # or "chance": the learned win chance
         self.view = "new"  # or "due": open leads with a follow-up this week, soonest first
         self.sort_by(self.order)

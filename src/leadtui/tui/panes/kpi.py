@@ -82,7 +82,7 @@ SECTION_DEFINITIONS: dict[str, tuple[str, ...]] = {
 
 
 # The colour of a change against the previous window.
-_CHANGE_STYLE = {True: "green", False: "red", None: ""}
+_CHANGE_STYLE = {True: "$text-success", False: "$text-error", None: ""}
 
 
 def bar(count: float, largest: float, width: int = BAR_WIDTH) -> str:
@@ -103,7 +103,9 @@ def headline_content(
     if core is not None:
         parts.append((f"  money in {core.outcomes.currency}", "dim"))
     if previous is not None:
-        parts.append(("  arrows: against the previous window of the same length", "dim"))
+        parts.append(
+            ("  arrows: against the previous window of the same length", "$foreground-muted")
+        )
     parts.append("\n")
     if headline is not None and core is not None:
         for row in headline_rows(headline, previous):
@@ -123,14 +125,18 @@ def headline_content(
 
 
 def funnel_content(core: KpiCore) -> Content:
-    parts: Parts = [("Funnel", "bold underline"), ("  leads created in the window", "dim"), "\n"]
+    parts: Parts = [
+        ("Funnel", "bold underline"),
+        ("  leads created in the window", "$foreground-muted"),
+        "\n",
+    ]
     largest = max((step.reached for step in core.funnel), default=0)
     for step in core.funnel:
         to_next = f" → {percent(step.conversion)}" if step.conversion is not None else ""
         parts += [
             f"{step.stage.label:<12}{step.reached:>8,} ",
-            (bar(step.reached, largest, 24), "green"),
-            (to_next, "dim"),
+            (bar(step.reached, largest, 24), "$success"),
+            (to_next, "$foreground-muted"),
             "\n",
         ]
     return Content.assemble(*parts).rstrip()
@@ -145,7 +151,7 @@ def outcomes_content(core: KpiCore) -> Content:
     ]
     parts += [f"{plain(line)}\n" for line in lost_reason_lines(outcomes.lost_reasons[:8])]
     if not outcomes.lost_reasons:
-        parts.append(("no leads lost in the window\n", "dim"))
+        parts.append(("no leads lost in the window\n", "$foreground-muted"))
     lost_at = ", ".join(
         f"{stage.label} {outcomes.lost_by_stage.get(stage, 0):,}"
         for stage in kpis.LADDER
@@ -171,10 +177,10 @@ def time_content(times: KpiTimes | None, core: KpiCore | None, now: NowFigures |
         velocity = times.velocity
         parts += [
             "New per week    ",
-            (sparkline(velocity.new_per_week), "cyan"),
+            (sparkline(velocity.new_per_week), "$primary"),
             f"  {sum(velocity.new_per_week):,} in 12 weeks\n",
             "Qualified/week  ",
-            (sparkline(velocity.qualified_per_week), "cyan"),
+            (sparkline(velocity.qualified_per_week), "$primary"),
             f"  month over month {percent(velocity.qualified_growth)}\n",
         ]
     if now is not None:
@@ -195,7 +201,7 @@ def calibration_content(rows: list[CalibrationRow]) -> Content:
         rate = row.win_rate or 0.0
         parts += [
             f"{row.band:<9}{row.closed:>8,}  {rate:>4.0%}  ",
-            ("█" * round(rate * BAR_WIDTH / 2), "green"),
+            ("█" * round(rate * BAR_WIDTH / 2), "$success"),
             "\n",
         ]
     return Content.assemble(*parts).rstrip()

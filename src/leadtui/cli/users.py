@@ -1,0 +1,98 @@
+"""`leadtui user`: who may sign in to `leadtui serve`, and their links."""
+
+import json
+import os
+from pathlib import Path
+
+import click
+
+from leadtui.cli import common
+from leadtui.domain.users import LINK_LIFETIME, Role
+
+ENV_URL = "LEADTUI_URL"
+DEFAULT_URL = "http://127.0.0.1:8000"
+
+
+def _url_option(command: click.decorators.FC) -> click.decorators.FC:
+    return click.option(
+        "--url",
+        help=f"The address browsers open leadtui at (default ${ENV_URL}, else {DEFAULT_URL}).",
+    )(command)
+
+
+def _link(url: str | None, token: str) -> str:
+    """The sign-in link: the token after '#', which browsers never send to a
+    server (so it stays out of logs and link previews)."""
+    base = (url or os.environ.get(ENV_URL) or DEFAULT_URL).rstrip("/")
+    return f"{base}/signin#{token}"
+
+
+@click.group("user")
+def user() -> None:
+    """Who may sign in to `leadtui serve` (rep or manager)."""
+
+
+@user.command("add")
+@click.argument("name")
+@click.option(
+    "--role",
+    type=click.Choice([role.value for role in Role]),
+    default=Role.REP.value,
+    show_default=True,
+    help="A rep sees their own and unassigned leads, and changes only theirs.",
+)
+@_url_option
+@common.db_option
+def add_user(db_path: Path | None, name: str, role: str, url: str | None) -> None:
+    """Add a user; prints their one-time sign-in link."""
+    users = common.repository(db_path).users
+    token = users.add(name, Role(role))
+    added = users.link_user(token)
+    shown = added.name if added else name
+    click.echo(f"added {shown} ({role}); sign-in link, good once for {LINK_LIFETIME.days} days:")
+    click.echo(_link(url, token))
+
+
+@user.command("link")
+@click.argument("name")
+@_url_option
+@common.db_option
+def link_user(db_path: Path | None, name: str, url: str | None) -> None:
+    """A new one-time sign-in link for NAME (a new browser, a lost cookie)."""
+    token = common.repository(db_path).users.new_link(name)
+    click.echo(_link(url, token))
+
+
+@user.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@common.db_option
+def list_users(db_path: Path | None, as_json: bool) -> None:
+    """Every user: role, browsers signed in, whether a link waits to be used."""
+    users = common.repository(db_path).users.all()
+    if as_json:
+        records = [
+            {
+                "name": u.name,
+                "role": u.role.value,
+                "created_at": u.created_at.isoformat(),
+                "sessions": u.sessions,
+                "link_pending": u.link_pending,
+            }
+            for u in users
+        ]
+        click.echo(json.dumps(records, indent=2))
+        return
+    if not users:
+        click.echo("no users yet: leadtui user add NAME [--role manager]")
+    for u in users:
+        pending = "  (sign-in link not used yet)" if u.link_pending else ""
+        click.echo(f"{u.name:<20} {u.role.value:<8} {u.sessions} signed in{pending}")
+
+
+@user.command("remove")
+@click.argument("name")
+@common.db_option
+def remove_user(db_path: Path | None, name: str) -> None:
+    """Remove NAME: their link stops working and their browsers are signed out."""
+    common.repository(db_path).users.remove(name)
+    click.echo(f"removed {name}")

@@ -1,0 +1,88 @@
+"""`leadtui user` and `leadtui serve` at the command line; `leadtui
+--serve-session` without a session."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+from leadtui.repository import open_repository
+from tests.test_cli import fails, ok, run
+
+
+def test_user_add_prints_a_link_with_the_token_after_the_hash(db: str) -> None:
+    out = ok(
+        "user", "add", "Anna", "--role", "manager", "--db", db, "--url", "https://crm.example/"
+    )
+    first, link = out.strip().splitlines()
+    assert first == "added anna (manager); sign-in link, good once for 7 days:"
+    assert link.startswith("https://crm.example/signin#") and len(link.split("#")[1]) >= 40
+    user = open_repository(Path(db)).users.link_user(link.split("#")[1])
+    assert user is not None and user.name == "anna"
+
+
+def test_the_default_address_is_leadtui_url_or_loopback(db: str) -> None:
+    assert "http://127.0.0.1:8000/signin#" in ok("user", "add", "anna", "--db", db)
+    result = run("user", "link", "anna", "--db", db, env={"LEADTUI_URL": "http://h:9"})
+    assert result.output.startswith("http://h:9/signin#")
+
+
+def test_user_list_and_remove(db: str) -> None:
+    ok("user", "add", "anna", "--db", db)
+    ok("user", "add", "maria", "--role", "manager", "--db", db)
+    listed = ok("user", "list", "--db", db).splitlines()
+    assert listed[0].split()[:3] == ["anna", "rep", "0"] and "not used yet" in listed[0]
+    records = json.loads(ok("user", "list", "--json", "--db", db))
+    assert [(r["name"], r["role"], r["link_pending"]) for r in records] == [
+        ("anna", "rep", True),
+        ("maria", "manager", True),
+    ]
+    assert ok("user", "remove", "anna", "--db", db).strip() == "removed anna"
+    assert [r["name"] for r in json.loads(ok("user", "list", "--json", "--db", db))] == ["maria"]
+
+
+def test_user_mistakes_are_one_line(db: str) -> None:
+    ok("user", "add", "anna", "--db", db)
+    assert "exists" in fails("user", "add", "anna", "--db", db)
+    assert "letters, digits" in fails("user", "add", "an na", "--db", db)
+    assert "no user 'bob'" in fails("user", "remove", "bob", "--db", db)
+    assert "no user 'bob'" in fails("user", "link", "bob", "--db", db)
+
+
+def test_serve_beyond_loopback_warns_and_a_busy_port_is_one_line(db: str) -> None:
+    with socket.socket() as taken:
+        taken.bind(("0.0.0.0", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run("serve", "--host", "0.0.0.0", "--port", str(port), "--db", db)
+    assert result.exit_code == 1
+    assert "warning: serving plain HTTP beyond this machine" in result.output
+    assert "TLS reverse proxy" in result.output and "ssh -L" in result.output
+    assert result.output.strip().splitlines()[-1] == (
+        f"Error: cannot listen on 0.0.0.0:{port}: the address is in use"
+    )
+
+
+def test_serve_refuses_an_unknown_theme(db: str) -> None:
+    assert "is not a theme; one of" in fails("serve", "--theme", "no-such", "--db", db)
+
+
+def test_a_serve_session_without_a_session_does_not_start(db: str) -> None:
+    """The app learns its session from the first line of its stdin (a pipe
+    only the server holds): none, a made-up one, or one in the environment
+    instead is refused."""
+    open_repository(Path(db))
+    env = {**os.environ, "LEADTUI_SERVE_SESSION": "x"}
+    for line in ("", "\n", "forged 80 24\n"):
+        done = subprocess.run(
+            [sys.executable, "-m", "leadtui", "--serve-session", "--db", db],
+            input=line,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 1
+        assert done.stderr.strip() == "Error: not signed in (the session ended); sign in again"
