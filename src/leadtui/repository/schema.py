@@ -7,7 +7,7 @@ several processes starting on a fresh file: "database is locked" or "table
 already exists").
 """
 
-from leadtui.repository import schema_kpi
+from leadtui.repository import schema_kpi, schema_kpi_v6
 
 # Written to PRAGMA application_id so leadtui can tell its own files from
 # another program's SQLite database ("LEAD" in ASCII).
@@ -338,5 +338,13 @@ CREATE INDEX leads_snoozed ON leads (stage, snoozed_until) WHERE snoozed_until I
 )
 
 # MIGRATIONS[i] takes a database from user_version i to i + 1.
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, schema_kpi.V6)
+MIGRATIONS: tuple[str, ...] = (
+    _V1,
+    _V2,
+    _V3,
+    _V4,
+    _V5,
+    schema_kpi_v6.V6,
+    schema_kpi.STANDING_AND_OWNERS,
+)
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,5 +1,10 @@
-"""Schema v6: what keeps the KPIs instant at a million leads (issue 6). Data
-only, like schema.py.
+"""Schema v6 as it was first applied: a file at v5 takes this step, then
+the ones after it. Frozen: the KPI schema as it is now (and what bulk
+loads, imports and merges use) is schema_kpi.py, which borrows the SQL
+builders from here (`statements`, `upsert`, `changed`). Data only, like
+schema.py.
+
+Schema v6: what keeps the KPIs instant at a million leads (issue 6).
 
 A KPI window's figures summarise every lead and every stage change in it:
 at 1M leads that is seconds of scanning. So the figures a window needs are
@@ -90,7 +95,7 @@ UPDATE journal SET stay = s.stay, prev_new = s.prev_new, prev_same_at = s.prev_s
         OR journal.prev_same_at IS NOT s.prev_same_at)"""
 
 
-def _statements(script: str) -> tuple[str, ...]:
+def statements(script: str) -> tuple[str, ...]:
     """A script as its statements, each to run alone (with parameters, or
     inside a transaction that executescript would commit)."""
     return tuple(statement.strip() for statement in script.split(";") if statement.strip())
@@ -105,7 +110,7 @@ _FROM_HISTORY = (
 # Each stage change's and each lead's KPI columns, recomputed from the
 # journal: the migration's first fill, and an import's that dropped the
 # triggers while it wrote.
-REBUILD_DERIVED: tuple[str, ...] = _statements(f"""
+REBUILD_DERIVED: tuple[str, ...] = statements(f"""
 {_derive_stage_lines(every_lead=True)};
 UPDATE leads SET {_FROM_HISTORY}
   FROM (
@@ -120,7 +125,7 @@ UPDATE leads SET {_FROM_HISTORY}
 """)
 # The rollups, recomputed from those columns (a bulk load that wrote the
 # columns itself, as the demo does, needs only these).
-REBUILD_ROLLUPS: tuple[str, ...] = _statements(f"""
+REBUILD_ROLLUPS: tuple[str, ...] = statements(f"""
 DELETE FROM kpi_created;
 INSERT INTO kpi_created (day, source, top, n)
 SELECT substr(created_at, 1, 10), source, top_rank, count(*) FROM leads GROUP BY 1, 2, 3;
@@ -160,7 +165,7 @@ JOURNAL_STAGE_INSERT = (
 
 # After a merge moved one lead's history onto another (dupes_store): the
 # target's stays and latest change, recomputed from its merged history.
-REFRESH_LEAD: tuple[str, ...] = _statements(f"""
+REFRESH_LEAD: tuple[str, ...] = statements(f"""
 {_derive_stage_lines(every_lead=False)};
 UPDATE leads SET {_FROM_HISTORY}
   FROM (
@@ -192,7 +197,7 @@ CREATE INDEX leads_stage_activity ON leads (stage,
 Upsert = Callable[[str, str], str]
 
 
-def _upsert(table: str, keys: dict[str, str], sums: dict[str, str], when: str = "") -> Upsert:
+def upsert(table: str, keys: dict[str, str], sums: dict[str, str], when: str = "") -> Upsert:
     """What adds a row (OLD or NEW, in a trigger) to a rollup, or with sign
     "-" takes it out: `keys` and `sums` are the rollup's columns as
     expressions of the row ("{r}"), `when` whether the row counts at all."""
@@ -211,12 +216,12 @@ def _upsert(table: str, keys: dict[str, str], sums: dict[str, str], when: str = 
     return sql
 
 
-_upsert_created = _upsert(
+upsert_created = upsert(
     "kpi_created",
     {"day": "substr({r}.created_at, 1, 10)", "source": "{r}.source", "top": "{r}.top_rank"},
     {"n": "1"},
 )
-_upsert_closed = _upsert(
+upsert_closed = upsert(
     "kpi_closed",
     {
         "day": "substr({r}.last_stage_at, 1, 10)", "stage": "{r}.last_stage_to",
@@ -229,16 +234,16 @@ _upsert_closed = _upsert(
     },
     when=f"{{r}}.last_stage_to IN {CLOSED}",
 )  # fmt: skip
-_upsert_totals = _upsert(
+upsert_totals = upsert(
     "kpi_stage_totals", {"stage": "{r}.stage"}, {"n": "1", "value": "{r}.value_cents"}
 )
-_upsert_band = _upsert(
+upsert_band = upsert(
     "kpi_score_bands",
     {"band": BAND.format("{r}.score")},
     {"n": "1", "won": "{r}.stage = 'won'"},
     when=f"{{r}}.stage IN {CLOSED}",
 )
-_upsert_stay = _upsert(
+upsert_stay = upsert(
     "kpi_stays",
     {"day": "substr({r}.at, 1, 10)", "stage": "{r}.old"},
     {"n": "1", "days": "{r}.stay"},
@@ -246,7 +251,7 @@ _upsert_stay = _upsert(
 )
 
 
-def _changed(*columns: str) -> str:
+def changed(*columns: str) -> str:
     return " OR ".join(f"OLD.{column} IS NOT NEW.{column}" for column in columns)
 
 
@@ -258,7 +263,7 @@ _CLOSED_KEY = (
 _TOTALS_KEY = ("stage", "value_cents")
 _BAND_KEY = ("stage", "score")
 
-_EVERY_ROLLUP: tuple[Upsert, ...] = (_upsert_created, _upsert_closed, _upsert_totals, _upsert_band)
+_EVERY_ROLLUP: tuple[Upsert, ...] = (upsert_created, upsert_closed, upsert_totals, upsert_band)
 
 
 def _on_row(name: str, event: str, row: str, sign: str) -> tuple[str, str]:
@@ -271,7 +276,7 @@ def _on_update(name: str, key: tuple[str, ...], upsert: Upsert) -> tuple[str, st
     """A change to what a rollup is keyed or summed by: the old row out, the new in."""
     return name, (
         f"CREATE TRIGGER {name} AFTER UPDATE OF {', '.join(key)} ON leads"
-        f" WHEN {_changed(*key)} BEGIN\n  {upsert('OLD', '-')}\n  {upsert('NEW', '')}\nEND"
+        f" WHEN {changed(*key)} BEGIN\n  {upsert('OLD', '-')}\n  {upsert('NEW', '')}\nEND"
     )
 
 
@@ -300,15 +305,15 @@ END"""),
     ("journal_kpi_stay", f"""
 CREATE TRIGGER journal_kpi_stay AFTER UPDATE OF stay ON journal
 WHEN NEW.field = 'stage' AND OLD.stay IS NOT NEW.stay BEGIN
-  {_upsert_stay("OLD", "-")}
-  {_upsert_stay("NEW", "")}
+  {upsert_stay("OLD", "-")}
+  {upsert_stay("NEW", "")}
 END"""),
     _on_row("leads_kpi_insert", "INSERT", "NEW", ""),
     _on_row("leads_kpi_delete", "DELETE", "OLD", "-"),
-    _on_update("leads_kpi_created", _CREATED_KEY, _upsert_created),
-    _on_update("leads_kpi_closed", _CLOSED_KEY, _upsert_closed),
-    _on_update("leads_kpi_totals", _TOTALS_KEY, _upsert_totals),
-    _on_update("leads_kpi_bands", _BAND_KEY, _upsert_band),
+    _on_update("leads_kpi_created", _CREATED_KEY, upsert_created),
+    _on_update("leads_kpi_closed", _CLOSED_KEY, upsert_closed),
+    _on_update("leads_kpi_totals", _TOTALS_KEY, upsert_totals),
+    _on_update("leads_kpi_bands", _BAND_KEY, upsert_band),
 )  # fmt: skip
 
 V6 = (
