@@ -7,11 +7,17 @@ the same objects, so they cannot disagree on what "conversion" means.
 Cohorts, for a window [since, until):
 - created: leads created in the window (new leads, the funnel, conversion,
   cost per lead);
-- closed: leads whose last stage change inside the window is to Won or Lost
-  (win rate, revenue, deal size, cycle time, lost reasons, lost by stage). A
-  lead lost and then reopened inside the window is not closed; one created
-  before the window and closed inside it is;
+- closed: leads whose last standing stage change inside the window is to Won
+  or Lost (win rate, revenue, deal size, cycle time, lost reasons, lost by
+  stage). A lead lost and then reopened is not closed, even in a window that
+  ended before the reopen; one created before the window and closed inside
+  it is;
 - now: open leads as they stand (pipeline value, rotting, overdue).
+
+The figures that read stage history (the funnel, entries to Qualified,
+time in stage, the closed cohort) read it as it stands now (`standing`):
+a move undone, taken back or reopened is left out, with the move that
+cancelled it, even when the cancelling came after the window.
 """
 
 import math
@@ -25,7 +31,7 @@ from leadtui.domain.clock import parse_day as parse_day  # the KPI forms read da
 from leadtui.domain.currency import DEFAULT_CURRENCY
 from leadtui.domain.errors import InvalidInput
 from leadtui.domain.models import Source, Stage
-from leadtui.domain.pipeline import OPEN_STAGES
+from leadtui.domain.pipeline import CLOSED_STAGES, OPEN_STAGES
 
 # The ladder the funnel climbs; reaching a stage means entering it or any
 # stage after it (a lead won straight from New has passed every step).
@@ -75,6 +81,32 @@ class Window:
             return None
         length = self.until - self.since
         return Window(self.since - length, self.since, f"before {self.name}")
+
+
+_CLOSED = frozenset(stage.value for stage in CLOSED_STAGES)
+
+
+def standing(changes: Sequence[tuple[str | None, str]]) -> list[bool]:
+    """Which of one lead's stage changes, (from, to) in the order they were
+    made, stand (DEFINITIONS["stage_history"]). A change cancels the lead's
+    latest standing change when it takes that one back: it returns the lead
+    to the stage that change came from (a `back` after an advance, the undo
+    of a move), or it reopens the lead that change closed (a reopen, the
+    undo of a win or loss). Neither of the two stands, and the change before
+    them is the latest standing one again: cancellations pair off like
+    brackets. An undone `back` is a change forward that stands; so is a
+    redo."""
+    stands = [False] * len(changes)
+    latest: list[int] = []  # the standing changes so far, oldest first
+    for index, (from_stage, to_stage) in enumerate(changes):
+        if latest:
+            before, after = changes[latest[-1]]
+            if from_stage == after and (to_stage == before or from_stage in _CLOSED):
+                stands[latest.pop()] = False
+                continue
+        stands[index] = True
+        latest.append(index)
+    return stands
 
 
 def ratio(part: float, whole: float) -> float | None:
@@ -332,14 +364,22 @@ def sparkline(values: Sequence[int]) -> str:
 
 
 DEFINITIONS: dict[str, str] = {
+    "stage_history": (
+        "the stage changes that stand: a change is cancelled, and left out with the change"
+        " that cancelled it, when it is undone, when `back` returns the lead to the stage it"
+        " came from, or when the lead it closed is reopened (a reopened Won is no longer"
+        " Won); as of now, even when the cancelling came after the window"
+    ),
     "new_leads": "leads created in the window",
     "funnel": (
         "of the leads created in the window, how many reached each stage by the window's end"
-        " (entered it or a later one, from the stage history); conversion is the share of"
-        " one step that reached the next"
+        " (entered it or a later one, in the stage history that stands); conversion is the"
+        " share of one step that reached the next"
     ),
     "conversion": "of the leads created in the window, the share that reached Won",
-    "win_rate": "won ÷ (won + lost), over leads whose last change in the window closed them",
+    "win_rate": (
+        "won ÷ (won + lost), over leads whose last standing stage change in the window closed them"
+    ),
     "revenue": (
         "total value of the leads won in the window, in the team's currency (other"
         " currencies are listed apart, never added)"
@@ -357,10 +397,13 @@ DEFINITIONS: dict[str, str] = {
         " probability (other currencies listed apart)"
     ),
     "cycle": "days from creation to Won, for leads won in the window",
-    "time_in_stage": "average days a lead stayed in a stage, for stays that ended in the window",
+    "time_in_stage": (
+        "average days a lead stayed in a stage, for stays that ended in the window, from the"
+        " standing change into the stage to the standing change out of it"
+    ),
     "velocity": (
-        "new leads and leads entering Qualified per week, 12 weeks to the window's end;"
-        " growth: qualified in the last 30 days against the 30 before"
+        "new leads and leads entering Qualified (by a standing change) per week, 12 weeks to"
+        " the window's end; growth: qualified in the last 30 days against the 30 before"
     ),
     "rotting": "open leads with no touch or stage change for longer than their stage allows",
     "overdue": "open leads whose follow-up date has passed",

@@ -1,15 +1,21 @@
-"""The SQL aggregates behind the KPIs, one function per figure group.
+"""The KPIs straight from the leads and the journal, one function per figure
+group: the reference the rollups (kpi_rollups.py) are held equal to, and
+the helpers both share.
 
-Nothing here loads leads into Python: each query returns grouped counts and
-sums (the one exception, cycle times, returns one number per won lead for
-the median). Windows are half-open [since, until) over ISO-8601 text, which
+Which stage changes stand is decided by the definition itself,
+kpis.standing, over each lead's changes in order (temp.standing: the
+changes that stand, each with the time of its lead's standing change
+before it); the figures are grouped counts and sums over that and the
+leads. Windows are half-open [since, until) over ISO-8601 text, which
 sorts as time does; `owner` None means every owner.
 """
 
 import statistics
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from itertools import groupby
 from typing import Any
 
 import sqlite_utils
@@ -32,19 +38,47 @@ from leadtui.domain.pipeline import OPEN_STAGES, ROTTING_DAYS, WIN_PROBABILITY
 # Before any stored time: "since the beginning".
 _EPOCH = "0000"
 _OWNER = "(:owner IS NULL OR l.owner = :owner)"
-# For stage-change queries: the lead is read only when a rep is chosen (a
-# lookup per change, which is most of such a query's cost otherwise).
-_CHANGE_OWNER = "(:owner IS NULL OR (SELECT l.owner FROM leads l WHERE l.id = sc.lead_id) = :owner)"
 _OPEN_SQL = ", ".join(f"'{stage.value}'" for stage in OPEN_STAGES)
 _ALL_STAGES_SQL = ", ".join(f"'{stage.value}'" for stage in Stage)
-# A lead's own stage rows, probed per lead: the journal's partial index
-# (stage_changes is a view of the journal, and a view takes no INDEXED BY).
-_STAGE_ROWS = "journal {} INDEXED BY journal_stage_lead"
 _RANK = (
-    "CASE sc.new "
+    "CASE sc.to_stage "
     + " ".join(f"WHEN '{stage.value}' THEN {rank}" for rank, stage in enumerate(LADDER))
     + " END"
 )
+
+
+@contextmanager
+def _standing(db: sqlite_utils.Database, owner: str | None) -> Iterator[None]:
+    """temp.standing for the block: the stage changes that stand, of every
+    lead or of one owner's leads, each with `before_at`, the time of its
+    lead's standing change before it (None for the first)."""
+    db.execute("DROP TABLE IF EXISTS temp.standing")
+    db.execute(
+        "CREATE TEMP TABLE standing (id INTEGER PRIMARY KEY, lead_id INTEGER, from_stage TEXT,"
+        " to_stage TEXT, reason TEXT, at TEXT, before_at TEXT)"
+    )
+    rows = db.execute(
+        "SELECT id, lead_id, from_stage, to_stage, reason, at FROM stage_changes"
+        " WHERE :owner IS NULL OR lead_id IN (SELECT id FROM leads WHERE owner = :owner)"
+        " ORDER BY lead_id, at, id",
+        {"owner": owner},
+    ).fetchall()
+    kept: list[tuple[Any, ...]] = []
+    for _, lead_rows in groupby(rows, key=lambda row: row[1]):
+        changes = list(lead_rows)
+        before = None
+        for change, stands in zip(
+            changes, kpis.standing([(row[2], row[3]) for row in changes]), strict=True
+        ):
+            if stands:
+                kept.append((*change, before))
+                before = change[5]
+    db.conn.executemany("INSERT INTO temp.standing VALUES (?, ?, ?, ?, ?, ?, ?)", kept)
+    db.execute("CREATE INDEX temp.standing_lead ON standing (lead_id, at)")
+    try:
+        yield
+    finally:
+        db.execute("DROP TABLE temp.standing")
 
 
 def params(window: Window, owner: str | None) -> dict[str, Any]:
@@ -66,19 +100,19 @@ def created_by_source(
 ) -> tuple[dict[Stage, int], dict[Source, tuple[int, int]]]:
     """The created cohort: (leads that reached each ladder step, {source:
     (leads, reached Won)}), from one pass over the cohort, each lead's
-    highest step read from its stage history up to the window's end."""
-    rows = db.execute(
-        f"""
-        SELECT l.source, coalesce((SELECT max({_RANK}) FROM {_STAGE_ROWS.format("sc")}
-                                   WHERE sc.field = 'stage' AND sc.lead_id = l.id
-                                     AND sc.at < :until), 0) AS top,
-               count(*)
-          FROM leads l
-         WHERE l.created_at >= :since AND l.created_at < :until AND {_OWNER}
-         GROUP BY l.source, top
-        """,
-        params(window, owner),
-    ).fetchall()
+    highest step read from its standing changes up to the window's end."""
+    with _standing(db, owner):
+        rows = db.execute(
+            f"""
+            SELECT l.source, coalesce((SELECT max({_RANK}) FROM temp.standing sc
+                                       WHERE sc.lead_id = l.id AND sc.at < :until), 0) AS top,
+                   count(*)
+              FROM leads l
+             WHERE l.created_at >= :since AND l.created_at < :until AND {_OWNER}
+             GROUP BY l.source, top
+            """,
+            params(window, owner),
+        ).fetchall()
     return tally_created(rows)
 
 
@@ -111,21 +145,18 @@ def count_created(db: sqlite_utils.Database, window: Window, owner: str | None) 
     )
 
 
-# The closed cohort: a change to Won or Lost inside the window that no later
-# change of the same lead inside the window undid. Only the window's closing
-# changes are scanned (the (to_stage, at) index), each checked with one probe
-# of the lead's own history; a window function over every change in the
-# window was measured several times slower.
+# The closed cohort: a standing change to Won or Lost inside the window
+# that no later standing change of the same lead inside the window follows.
 _CLOSED = f"""
     CREATE TEMP TABLE closed AS
     SELECT sc.lead_id, sc.to_stage, sc.from_stage, sc.reason, sc.at,
            l.source, l.value_cents, l.created_at
-      FROM stage_changes sc JOIN leads l ON l.id = sc.lead_id
+      FROM temp.standing sc JOIN leads l ON l.id = sc.lead_id
      WHERE sc.to_stage IN ('won', 'lost') AND sc.at >= :since AND sc.at < :until
        AND {_OWNER}
        AND NOT EXISTS (
-           SELECT 1 FROM {_STAGE_ROWS.format("later")}
-            WHERE later.field = 'stage' AND later.lead_id = sc.lead_id AND later.at < :until
+           SELECT 1 FROM temp.standing later
+            WHERE later.lead_id = sc.lead_id AND later.at < :until
               AND (later.at > sc.at OR (later.at = sc.at AND later.id > sc.id)))
 """
 
@@ -137,7 +168,8 @@ def outcomes_by_source(
     it is to Won or Lost. Returns the outcomes and {source: (won, lost,
     revenue)}. The cohort is built once into a temp table."""
     db.execute("DROP TABLE IF EXISTS temp.closed")
-    db.execute(_CLOSED, params(window, owner))
+    with _standing(db, owner):
+        db.execute(_CLOSED, params(window, owner))
     try:
         by_source: dict[Source, tuple[int, int, int]] = {}
         for source, won, lost, revenue in db.execute(
@@ -240,26 +272,21 @@ def time_in_stage(
     db: sqlite_utils.Database, window: Window, owner: str | None
 ) -> dict[Stage, float | None]:
     """Average days per open stage, over stays that ended inside the window:
-    each stage change out of a stage, against the lead's change before it
-    (which is the one that entered that stage). The lookup reads only the
-    (lead_id, at) index: left to itself SQLite picked the (to_stage, at)
-    index and scanned every lead's changes, measured at 3 s for 20k leads.)"""
-    rows = dict(
-        db.execute(
-            f"""
-            SELECT sc.from_stage,
-                   avg(julianday(sc.at) - julianday(
-                       (SELECT max(p.at) FROM {_STAGE_ROWS.format("p")}
-                         WHERE p.field = 'stage' AND p.lead_id = sc.lead_id
-                           AND (p.at < sc.at OR (p.at = sc.at AND p.id < sc.id)))))
-              FROM stage_changes sc
-             WHERE sc.to_stage IN ({_ALL_STAGES_SQL}) AND sc.at >= :since AND sc.at < :until
-               AND sc.from_stage IN ({_OPEN_SQL}) AND {_CHANGE_OWNER}
-             GROUP BY sc.from_stage
-            """,
-            params(window, owner),
-        ).fetchall()
-    )
+    each standing change out of a stage, against the lead's standing change
+    before it (which is the one that entered that stage)."""
+    with _standing(db, owner):
+        rows = dict(
+            db.execute(
+                f"""
+                SELECT sc.from_stage, avg(julianday(sc.at) - julianday(sc.before_at))
+                  FROM temp.standing sc
+                 WHERE sc.to_stage IN ({_ALL_STAGES_SQL}) AND sc.at >= :since
+                   AND sc.at < :until AND sc.from_stage IN ({_OPEN_SQL})
+                 GROUP BY sc.from_stage
+                """,
+                params(window, owner),
+            ).fetchall()
+        )
     return {stage: rows.get(stage.value) for stage in OPEN_STAGES}
 
 
@@ -275,25 +302,28 @@ def velocity(db: sqlite_utils.Database, until: datetime, owner: str | None) -> V
             args,
         ).fetchall()
     )
-    qualified = dict(
-        db.execute(
-            f"SELECT {week.format(column='sc.at')} AS w, count(DISTINCT sc.lead_id)"
-            " FROM stage_changes sc"
-            f" WHERE sc.to_stage = 'qualified' AND sc.at >= :since AND sc.at < :until"
-            f" AND {_CHANGE_OWNER} GROUP BY w",
-            args,
-        ).fetchall()
-    )
-    month = {"until": until_iso(until), "owner": owner}
-    last_30, previous_30 = db.execute(
-        "SELECT count(DISTINCT CASE WHEN sc.at >= :mid THEN sc.lead_id END),"
-        " count(DISTINCT CASE WHEN sc.at < :mid THEN sc.lead_id END)"
-        " FROM stage_changes sc"
-        " WHERE sc.to_stage = 'qualified' AND sc.at >= :start AND sc.at < :until"
-        f" AND {_CHANGE_OWNER}",
-        month
-        | {"mid": to_iso(until - timedelta(days=30)), "start": to_iso(until - timedelta(days=60))},
-    ).fetchone()
+    month = {
+        "until": until_iso(until),
+        "mid": to_iso(until - timedelta(days=30)),
+        "start": to_iso(until - timedelta(days=60)),
+    }
+    with _standing(db, owner):
+        qualified = dict(
+            db.execute(
+                f"SELECT {week.format(column='sc.at')} AS w, count(DISTINCT sc.lead_id)"
+                " FROM temp.standing sc"
+                " WHERE sc.to_stage = 'qualified' AND sc.at >= :since AND sc.at < :until"
+                " GROUP BY w",
+                args,
+            ).fetchall()
+        )
+        last_30, previous_30 = db.execute(
+            "SELECT count(DISTINCT CASE WHEN sc.at >= :mid THEN sc.lead_id END),"
+            " count(DISTINCT CASE WHEN sc.at < :mid THEN sc.lead_id END)"
+            " FROM temp.standing sc"
+            " WHERE sc.to_stage = 'qualified' AND sc.at >= :start AND sc.at < :until",
+            month,
+        ).fetchone()
     # Week 0 is the latest; the sparkline reads oldest first.
     return Velocity(
         new_per_week=tuple(new.get(w, 0) for w in reversed(range(weeks))),

@@ -1,16 +1,20 @@
-"""The KPIs for the whole team from the per-day rollups (schema_kpi.py):
-the same figures as kpi_queries.py, which stays the reference (and serves
-the per-rep reports), without reading every lead in the window.
+"""The KPIs from the per-day rollups (schema_kpi.py), for the whole team or
+one owner: the same figures as kpi_queries.py, which stays the reference,
+without reading every lead in the window.
 
-A window [since, until) is cut into whole UTC days, read from the rollups,
+A window [since, until) is cut into whole UTC days, read from the rollups
+(the team's, or the owner's parallel tables: `owner` None means the team),
 and at most two partial days at its ends, read from the leads and the
-journal through indexes. Two corrections keep the cohorts exact when the
-window ends before the latest change (a past window, or the previous
-window a report compares with):
+journal through indexes. Every figure reads the stage history as it stands
+(cancelled changes carry no stay, no previous stage, and are no lead's
+latest change). Two corrections keep the cohorts exact when the window ends
+before the latest change (a past window, or the previous window a report
+compares with):
 - a lead created in the window and changed after it counts with the
   furthest step it had reached by the window's end, not since;
-- a closing change in the window that a change after the window undid (a
-  reopen) is still the lead's last change inside the window, so it counts.
+- a closing in the window followed, after it, by a change that stands is
+  still the lead's last change inside the window, so it counts (only a
+  merged history has such a pair: a reopen cancels the closing).
 Both read only what changed after the window, through indexes: nothing at
 all for the windows that end now.
 """
@@ -36,12 +40,15 @@ _ALL_SQL = ", ".join(f"'{stage.value}'" for stage in Stage)
 # A closed lead's row: (outcome, source, stage left or '', reason or '',
 # leads, value, cycle days summed).
 ClosedRow = tuple[str, str, str, str, int, int, float]
+# A journal line's lead is one owner's (a lookup: for the partial days only).
+_LINE_OWNER = " AND (SELECT owner FROM leads WHERE id = {0}.lead_id) = :owner"
 
 
 @dataclass(frozen=True)
 class Days:
-    """A window as whole days [first, end) ("YYYY-MM-DD", from the rollups)
-    and the partial days at its ends (ISO [from, to), from the rows)."""
+    """A span as whole days [first, end) ("YYYY-MM-DD", from the rollups;
+    or whole hours, "YYYY-MM-DDTHH") and the partial days (hours) at its
+    ends (ISO [from, to), from the rows)."""
 
     since: str
     until: str
@@ -51,46 +58,78 @@ class Days:
 
 
 def days_of(window: Window) -> Days:
-    until = until_iso(window.until)
-    last_midnight = datetime.combine(from_iso(until).date(), time(), UTC)
-    if window.since is None:
-        since, first_midnight = "0000", None
+    return span_days(to_iso(window.since) if window.since else None, until_iso(window.until))
+
+
+def span_days(since: str | None, until: str, *, hours: bool = False) -> Days:
+    """The ISO span [since, until) (since None: from the beginning) as Days,
+    or as whole hours."""
+    step = timedelta(hours=1) if hours else timedelta(days=1)
+
+    def floor(moment: datetime) -> datetime:
+        if hours:
+            return moment.replace(minute=0, second=0, microsecond=0)
+        return datetime.combine(moment.date(), time(), UTC)
+
+    def key(moment: datetime) -> str:
+        return moment.strftime("%Y-%m-%dT%H") if hours else moment.date().isoformat()
+
+    last = floor(from_iso(until))
+    if since is None:
+        since, first = "0000", None
     else:
-        since = to_iso(window.since)
         start = from_iso(since)
-        first_midnight = datetime.combine(start.date(), time(), UTC)
-        if first_midnight < start:
-            first_midnight += timedelta(days=1)
-        if first_midnight >= last_midnight:  # no whole day inside: all rows
+        first = floor(start)
+        if first < start:
+            first += step
+        if first >= last:  # no whole day (hour) inside: all rows
             return Days(since, until, "", "", ((since, until),))
     edges = []
-    if first_midnight is not None and since < to_iso(first_midnight):
-        edges.append((since, to_iso(first_midnight)))
-    if to_iso(last_midnight) < until:
-        edges.append((to_iso(last_midnight), until))
-    first = first_midnight.date().isoformat() if first_midnight else "0000"
-    return Days(since, until, first, last_midnight.date().isoformat(), tuple(edges))
+    if first is not None and since < to_iso(first):
+        edges.append((since, to_iso(first)))
+    if to_iso(last) < until:
+        edges.append((to_iso(last), until))
+    return Days(since, until, key(first) if first else "0000", key(last), tuple(edges))
+
+
+def _rollup(name: str, owner: str | None) -> str:
+    """The rollup `name` (created, closed, ...) of the team or of one owner,
+    and the condition choosing its rows of whole days: `FROM {this} AND ...`."""
+    if owner is None:
+        return f"kpi_{name} WHERE day >= :first AND day < :end"
+    return f"kpi_owner_{name} WHERE owner = :owner AND day >= :first AND day < :end"
+
+
+def _whole(days: Days, owner: str | None) -> dict[str, Any]:
+    return {"first": days.first, "end": days.end, "owner": owner}
+
+
+def _only(owner: str | None, alias: str = "") -> str:
+    """A condition on a lead row (`alias`.owner) for one owner, or none.
+    (A partial day's rows are read through their time's index, named: left
+    to itself SQLite took the owner's index and read all the owner's
+    leads, measured at 1-2 s a partial day at 1M leads.)"""
+    return f" AND {alias}owner = :owner" if owner is not None else ""
 
 
 # ------------------------------------------------------------ created cohort
 
 
 def created_by_source(
-    db: sqlite_utils.Database, window: Window
+    db: sqlite_utils.Database, window: Window, owner: str | None = None
 ) -> tuple[dict[Stage, int], dict[Source, tuple[int, int]]]:
     days = days_of(window)
     counts: Counter[tuple[str, int]] = Counter()
     for source, top, n in db.execute(
-        "SELECT source, top, sum(n) FROM kpi_created WHERE day >= ? AND day < ?"
-        " GROUP BY source, top",
-        [days.first, days.end],
+        f"SELECT source, top, sum(n) FROM {_rollup('created', owner)} GROUP BY source, top",
+        _whole(days, owner),
     ):
         counts[source, top] += n
     for start, end in days.edges:
         for source, top, n in db.execute(
-            "SELECT source, top_rank, count(*) FROM leads"
-            " WHERE created_at >= ? AND created_at < ? GROUP BY 1, 2",
-            [start, end],
+            "SELECT source, top_rank, count(*) FROM leads INDEXED BY leads_created"
+            f" WHERE created_at >= :start AND created_at < :end{_only(owner)} GROUP BY 1, 2",
+            {"start": start, "end": end, "owner": owner},
         ):
             counts[source, top] += n
     # Changed after the window: the step reached by its end, not since.
@@ -99,26 +138,31 @@ def created_by_source(
         SELECT l.source, l.top_rank,
                coalesce((SELECT max({RANK.format("sc.new")}) FROM journal sc
                           WHERE sc.field = 'stage' AND sc.lead_id = l.id
-                            AND sc.at < :until), 0)
+                            AND sc.cancelled_with IS NULL AND sc.at < :until), 0)
           FROM leads l INDEXED BY leads_last_stage_at
          WHERE l.last_stage_at >= :until AND l.created_at >= :since AND l.created_at < :until
+               {_only(owner, "l.")}
         """,
-        {"since": days.since, "until": days.until},
+        {"since": days.since, "until": days.until, "owner": owner},
     ):
         counts[source, top_now] -= 1
         counts[source, top_then] += 1
     return tally_created((source, top, n) for (source, top), n in counts.items())
 
 
-def count_created(db: sqlite_utils.Database, window: Window) -> int:
-    days = days_of(window)
+def count_created(db: sqlite_utils.Database, window: Window, owner: str | None = None) -> int:
+    return _count_created(db, days_of(window), owner)
+
+
+def _count_created(db: sqlite_utils.Database, days: Days, owner: str | None) -> int:
     (total,) = db.execute(
-        "SELECT coalesce(sum(n), 0) FROM kpi_created WHERE day >= ? AND day < ?",
-        [days.first, days.end],
+        f"SELECT coalesce(sum(n), 0) FROM {_rollup('created', owner)}", _whole(days, owner)
     ).fetchone()
     for start, end in days.edges:
         (edge,) = db.execute(
-            "SELECT count(*) FROM leads WHERE created_at >= ? AND created_at < ?", [start, end]
+            "SELECT count(*) FROM leads INDEXED BY leads_created"
+            f" WHERE created_at >= :start AND created_at < :end{_only(owner)}",
+            {"start": start, "end": end, "owner": owner},
         ).fetchone()
         total += edge
     return int(total)
@@ -131,30 +175,30 @@ _CLOSED_ROWS = f"""
            coalesce(last_stage_reason, ''), count(*), sum(value_cents),
            sum(julianday(last_stage_at) - julianday(created_at))
       FROM leads INDEXED BY leads_last_stage_at
-     WHERE last_stage_at >= ? AND last_stage_at < ? AND last_stage_to IN {CLOSED}
+     WHERE last_stage_at >= :start AND last_stage_at < :end AND last_stage_to IN {CLOSED}{{}}
      GROUP BY 1, 2, 3, 4
 """
-# Closings in the window that a change after it undid: each change after the
-# window that follows a closing (prev_new: the stage the change before it
-# went to), and that closing, if it is inside the window. One lead has at
-# most one such pair.
-_CLOSED_THEN_REOPENED = f"""
+# Closings in the window followed after it by a change that stands: each
+# standing change after the window whose standing change before it
+# (prev_new) was a closing, and that closing, if it is inside the window.
+# One lead has at most one such pair.
+_CLOSED_THEN_CHANGED = f"""
     SELECT c.new, l.source, coalesce(c.old, ''), coalesce(c.note, ''), 1, l.value_cents,
            julianday(c.at) - julianday(l.created_at)
       FROM journal n INDEXED BY journal_leave_closed
       JOIN journal c ON c.id = (
            SELECT p.id FROM journal p
-            WHERE p.field = 'stage' AND p.lead_id = n.lead_id
+            WHERE p.field = 'stage' AND p.lead_id = n.lead_id AND p.cancelled_with IS NULL
               AND (p.at < n.at OR (p.at = n.at AND p.id < n.id))
             ORDER BY p.at DESC, p.id DESC LIMIT 1)
       JOIN leads l ON l.id = n.lead_id
      WHERE n.field = 'stage' AND n.prev_new IN {CLOSED} AND n.at >= :until
-       AND c.at >= :since AND c.at < :until AND c.new IN {CLOSED}
+       AND c.at >= :since AND c.at < :until AND c.new IN {CLOSED}{{}}
 """
 
 
 def outcomes_by_source(
-    db: sqlite_utils.Database, window: Window, *, median: bool = True
+    db: sqlite_utils.Database, window: Window, owner: str | None = None, *, median: bool = True
 ) -> tuple[Outcomes, dict[Source, tuple[int, int, int]]]:
     """As kpi_queries.outcomes_by_source; `median` False leaves the median
     cycle out (the previous window's headline has no use for it)."""
@@ -162,16 +206,19 @@ def outcomes_by_source(
     rows: list[ClosedRow] = list(
         db.execute(
             "SELECT stage, source, from_stage, reason, sum(n), sum(value), sum(cycle)"
-            " FROM kpi_closed WHERE day >= ? AND day < ? GROUP BY 1, 2, 3, 4",
-            [days.first, days.end],
+            f" FROM {_rollup('closed', owner)} GROUP BY 1, 2, 3, 4",
+            _whole(days, owner),
         )
     )
     for start, end in days.edges:
-        rows += db.execute(_CLOSED_ROWS, [start, end]).fetchall()
-    reopened: list[ClosedRow] = db.execute(
-        _CLOSED_THEN_REOPENED, {"since": days.since, "until": days.until}
+        rows += db.execute(
+            _CLOSED_ROWS.format(_only(owner)), {"start": start, "end": end, "owner": owner}
+        ).fetchall()
+    later: list[ClosedRow] = db.execute(
+        _CLOSED_THEN_CHANGED.format(_only(owner, "l.")),
+        {"since": days.since, "until": days.until, "owner": owner},
     ).fetchall()
-    rows += reopened
+    rows += later
     by_source: dict[Source, list[int]] = {}
     reasons: Counter[str] = Counter()
     reason_value: Counter[str] = Counter()
@@ -199,7 +246,7 @@ def outcomes_by_source(
         lost=lost,
         revenue_cents=revenue,
         cycle_total_days=cycle_total,
-        median_cycle_days=_median_cycle(db, days, won, reopened) if median else None,
+        median_cycle_days=_median_cycle(db, days, won, later, owner) if median else None,
         lost_reasons=tuple(
             LostReason(reason or "(none)", count, reason_value[reason])
             for reason, count in ranked
@@ -215,31 +262,34 @@ def outcomes_by_source(
 
 
 def _median_cycle(
-    db: sqlite_utils.Database, days: Days, won: int, reopened: list[ClosedRow]
+    db: sqlite_utils.Database, days: Days, won: int, later: list[ClosedRow], owner: str | None
 ) -> float | None:
-    """The median days from creation to Won. With no reopened closing to
-    mix in, read from the middle of the (cycle) index: no cycle but the
-    middle one or two is fetched, whatever the window."""
+    """The median days from creation to Won. With no closing followed by a
+    later change to mix in, read from the middle of the (cycle) index: no
+    cycle but the middle one or two is fetched, whatever the window."""
     if not won:
         return None
-    later = [row[6] for row in reopened if row[0] == Stage.WON.value]
+    also = [row[6] for row in later if row[0] == Stage.WON.value]
     cycle = "julianday(last_stage_at) - julianday(created_at)"
-    where = "last_stage_to = 'won' AND last_stage_at >= ? AND last_stage_at < ?"
-    if later:
+    where = "last_stage_to = 'won' AND last_stage_at >= :since AND last_stage_at < :until" + _only(
+        owner
+    )
+    args: dict[str, Any] = {"since": days.since, "until": days.until, "owner": owner}
+    if also:
         values = [
             row[0]
             for row in db.execute(
-                f"SELECT {cycle} FROM leads INDEXED BY leads_last_stage_at WHERE {where}",
-                [days.since, days.until],
+                f"SELECT {cycle} FROM leads INDEXED BY leads_last_stage_at WHERE {where}", args
             )
         ]
-        return float(statistics.median(values + later))
+        return float(statistics.median(values + also))
+    index = "leads_won_cycle" if owner is None else "leads_owner_won_cycle"
     middle = [
         row[0]
         for row in db.execute(
-            f"SELECT {cycle} FROM leads INDEXED BY leads_won_cycle WHERE {where}"
-            f" ORDER BY {cycle} LIMIT ? OFFSET ?",
-            [days.since, days.until, 2 - won % 2, (won - 1) // 2],
+            f"SELECT {cycle} FROM leads INDEXED BY {index} WHERE {where}"
+            f" ORDER BY {cycle} LIMIT :count OFFSET :skip",
+            args | {"count": 2 - won % 2, "skip": (won - 1) // 2},
         )
     ]
     return statistics.fmean(middle) if middle else None
@@ -248,19 +298,22 @@ def _median_cycle(
 # --------------------------------------------------------------- the others
 
 
-def time_in_stage(db: sqlite_utils.Database, window: Window) -> dict[Stage, float | None]:
+def time_in_stage(
+    db: sqlite_utils.Database, window: Window, owner: str | None = None
+) -> dict[Stage, float | None]:
     days = days_of(window)
     rows = db.execute(
-        f"SELECT stage, sum(n), sum(days) FROM kpi_stays WHERE day >= ? AND day < ?"
+        f"SELECT stage, sum(n), sum(days) FROM {_rollup('stays', owner)}"
         f" AND stage IN ({_OPEN_SQL}) GROUP BY stage",
-        [days.first, days.end],
+        _whole(days, owner),
     ).fetchall()
+    lines_owner = _LINE_OWNER.format("journal") if owner is not None else ""
     for start, end in days.edges:
         rows += db.execute(
             f"SELECT old, count(*), sum(stay) FROM journal INDEXED BY journal_stage_at"
-            f" WHERE field = 'stage' AND new IN ({_ALL_SQL}) AND at >= ? AND at < ?"
-            f" AND stay IS NOT NULL AND old IN ({_OPEN_SQL}) GROUP BY old",
-            [start, end],
+            f" WHERE field = 'stage' AND new IN ({_ALL_SQL}) AND at >= :start AND at < :end"
+            f" AND stay IS NOT NULL AND old IN ({_OPEN_SQL}){lines_owner} GROUP BY old",
+            {"start": start, "end": end, "owner": owner},
         ).fetchall()
     stays: Counter[str] = Counter()
     spent: Counter[str] = Counter()
@@ -270,78 +323,126 @@ def time_in_stage(db: sqlite_utils.Database, window: Window) -> dict[Stage, floa
     return {stage: kpis.ratio(spent[stage.value], stays[stage.value]) for stage in OPEN_STAGES}
 
 
-_HALF_OPEN = "{0} >= :low AND {0} < :high"
-
-
-def velocity(db: sqlite_utils.Database, until: datetime) -> Velocity:
-    """As kpi_queries.velocity, a range count per week: week w holds what
-    happened in (end - 7(w+1) days, end - 7w days], the latest week stopping
-    just before the window's end. Exact text comparisons, where the reference
-    divides julianday differences (a change exactly on a week's edge can
-    land a week off there)."""
+def velocity(db: sqlite_utils.Database, until: datetime, owner: str | None = None) -> Velocity:
+    """As kpi_queries.velocity, a count per week: week w holds what happened
+    in (end - 7(w+1) days, end - 7w days], the latest week stopping just
+    before the window's end. Stored times have whole seconds, so each week
+    is the half-open [start + 1 s, end + 1 s) (the latest, [start + 1 s,
+    end)). Exact text comparisons, where the reference divides julianday
+    differences (a change exactly on a week's edge can land a week off
+    there)."""
     end = until_iso(until)
     moment = from_iso(end)
-    new, qualified = [], []
-    for week in range(kpis.VELOCITY_WEEKS):
-        span: dict[str, Any] = {
-            "low": to_iso(moment - timedelta(days=7 * (week + 1))),
-            "high": to_iso(moment - timedelta(days=7 * week)),
-        }
-        within = "{0} > :low AND {0} " + ("<" if week == 0 else "<=") + " :high"
-        new.append(
-            db.execute(
-                f"SELECT count(*) FROM leads WHERE {within.format('created_at')}", span
-            ).fetchone()[0]
-        )
-        qualified.append(_qualified(db, within, span))
+    second = timedelta(seconds=1)
+    edges = [
+        to_iso(moment - timedelta(days=7 * week) + second)
+        for week in range(1, kpis.VELOCITY_WEEKS + 1)
+    ]
+    weeks = list(zip(edges, [end, *edges[:-1]], strict=True))
+    new = [_created_in(db, low, high, owner) for low, high in weeks]
+    qualified = [_qualified(db, low, high, owner) for low, high in weeks]
     mid, start = to_iso(until - timedelta(days=30)), to_iso(until - timedelta(days=60))
     return Velocity(
         new_per_week=tuple(reversed(new)),
         qualified_per_week=tuple(reversed(qualified)),
-        qualified_last_30=_qualified(db, _HALF_OPEN, {"low": mid, "high": end}),
-        qualified_previous_30=_qualified(db, _HALF_OPEN, {"low": start, "high": mid}),
+        qualified_last_30=_qualified(db, mid, end, owner),
+        qualified_previous_30=_qualified(db, start, mid, owner),
     )
 
 
-def _qualified(db: sqlite_utils.Database, span: str, args: dict[str, Any]) -> int:
-    """Leads that entered Qualified in a span, each once: the entries, less
-    those whose lead had entered it before within the same span (two index
-    range counts; `span` is a condition on {0}, the time)."""
-    entries = db.execute(
-        "SELECT count(*) FROM journal INDEXED BY journal_stage_at"
-        f" WHERE field = 'stage' AND new = 'qualified' AND {span.format('at')}",
-        args,
-    ).fetchone()[0]
+def _created_in(db: sqlite_utils.Database, low: str, high: str, owner: str | None) -> int:
+    """Leads created in [low, high): an index range count."""
+    index = "leads_created" if owner is None else "leads_owner_created"
+    return int(
+        db.execute(
+            f"SELECT count(*) FROM leads INDEXED BY {index}"
+            f" WHERE created_at >= :low AND created_at < :high{_only(owner)}",
+            {"low": low, "high": high, "owner": owner},
+        ).fetchone()[0]
+    )
+
+
+def _qualified(db: sqlite_utils.Database, low: str, high: str, owner: str | None) -> int:
+    """Leads that entered Qualified in [low, high) by a standing change,
+    each once: the entries, less those whose lead had entered it before
+    within the span (range counts over the journal's indexes for the team;
+    for one owner, the owner's rollup hours and partial hours, and the few
+    entries again read with their leads)."""
+    span = {"low": low, "high": high, "owner": owner}
+    if owner is None:
+        entries = db.execute(
+            "SELECT (SELECT count(*) FROM journal INDEXED BY journal_stage_at"
+            "         WHERE field = 'stage' AND new = 'qualified' AND at >= :low AND at < :high)"
+            "     - (SELECT count(*) FROM journal INDEXED BY journal_cancelled"
+            "         WHERE field = 'stage' AND cancelled_with IS NOT NULL"
+            "           AND new = 'qualified' AND at >= :low AND at < :high)",
+            span,
+        ).fetchone()[0]
+    else:
+        hours = span_days(low, high, hours=True)
+        entries = db.execute(
+            "SELECT coalesce(sum(n), 0) FROM kpi_owner_qualified"
+            " WHERE owner = :owner AND hour >= :first AND hour < :end",
+            _whole(hours, owner),
+        ).fetchone()[0]
+        for start, end in hours.edges:
+            entries += db.execute(
+                "SELECT count(*) FROM journal INDEXED BY journal_stage_at"
+                " WHERE field = 'stage' AND new = 'qualified' AND at >= :start AND at < :end"
+                f" AND cancelled_with IS NULL{_LINE_OWNER.format('journal')}",
+                {"start": start, "end": end, "owner": owner},
+            ).fetchone()[0]
+    lines_owner = _LINE_OWNER.format("journal") if owner is not None else ""
     again = db.execute(
         "SELECT count(*) FROM journal INDEXED BY journal_reentry"
         " WHERE field = 'stage' AND prev_same_at IS NOT NULL AND new = 'qualified'"
-        f" AND {span.format('at')} AND {span.format('prev_same_at')}",
-        args,
+        f" AND at >= :low AND at < :high AND prev_same_at >= :low AND prev_same_at < :high"
+        f"{lines_owner}",
+        span,
     ).fetchone()[0]
     return int(entries - again)
 
 
-def money(db: sqlite_utils.Database) -> Money:
+def money(db: sqlite_utils.Database, owner: str | None = None) -> Money:
+    table = "kpi_stage_totals" if owner is None else "kpi_owner_stage_totals"
+    only = _only(owner)
     return money_of(
         db.execute(
-            f"SELECT stage, n, value FROM kpi_stage_totals WHERE stage IN ({_OPEN_SQL})"
+            f"SELECT stage, n, value FROM {table} WHERE stage IN ({_OPEN_SQL}){only}",
+            {"owner": owner},
         ).fetchall()
     )
 
 
-def health(db: sqlite_utils.Database, now: datetime, open_leads: int) -> Health:
+def health(
+    db: sqlite_utils.Database, now: datetime, open_leads: int, owner: str | None = None
+) -> Health:
     """Rotting and overdue open leads now: two index range counts per stage."""
+    activity, follow_up = (
+        ("leads_stage_activity", "leads_stage_follow_up")
+        if owner is None
+        else ("leads_owner_activity", "leads_owner_follow_up")
+    )
     rotting = overdue = 0
     for stage in OPEN_STAGES:
-        threshold = to_iso(now - timedelta(days=ROTTING_DAYS[stage]))
+        args = {
+            "stage": stage.value,
+            "owner": owner,
+            "threshold": to_iso(now - timedelta(days=ROTTING_DAYS[stage])),
+            "now": to_iso(now),
+        }
         rotting += db.execute(
-            "SELECT count(*) FROM leads INDEXED BY leads_stage_activity WHERE stage = ?"
-            " AND max(stage_entered_at, coalesce(last_touch_at, '')) < ?",
-            [stage.value, threshold],
+            f"SELECT count(*) FROM leads INDEXED BY {activity} WHERE stage = :stage{_only(owner)}"
+            " AND max(stage_entered_at, coalesce(last_touch_at, '')) < :threshold",
+            args,
         ).fetchone()[0]
         overdue += db.execute(
-            "SELECT count(*) FROM leads INDEXED BY leads_stage_follow_up WHERE stage = ?"
-            " AND coalesce(follow_up_at, '9999') < ?",
-            [stage.value, to_iso(now)],
+            f"SELECT count(*) FROM leads INDEXED BY {follow_up} WHERE stage = :stage{_only(owner)}"
+            + (
+                " AND coalesce(follow_up_at, '9999') < :now"
+                if owner is None
+                else " AND follow_up_at < :now"
+            ),
+            args,
         ).fetchone()[0]
     return Health(open_leads, rotting, overdue)

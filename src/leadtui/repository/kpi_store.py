@@ -83,11 +83,13 @@ class KpiStore:
                 db.execute("COMMIT")
 
     def owners(self) -> list[str]:
+        """Every owner of a lead (each lead is counted once in the owners'
+        stage totals, so no scan of the leads)."""
         with self.repo._connection() as db:
             return [
                 row[0]
                 for row in db.execute(
-                    "SELECT DISTINCT owner FROM leads WHERE owner IS NOT NULL ORDER BY owner"
+                    "SELECT DISTINCT owner FROM kpi_owner_stage_totals WHERE n != 0 ORDER BY owner"
                 )
             ]
 
@@ -146,9 +148,8 @@ class KpiStore:
             write_setting(db, LIFETIME_KEY, repr(float(years)))
 
 
-# The team's figures come from the per-day rollups (kpi_rollups); one rep's
-# from the leads themselves (kpi_queries, the reference the rollups are
-# tested against), as the rollups are not kept per rep.
+# Every figure comes from the per-day rollups (kpi_rollups), the team's or
+# one owner's; kpi_queries is the reference they are tested against.
 
 
 def _core(db: sqlite_utils.Database, window: Window, owner: str | None) -> KpiCore:
@@ -163,32 +164,25 @@ def _core(db: sqlite_utils.Database, window: Window, owner: str | None) -> KpiCo
 
 
 def _every_currency(db: sqlite_utils.Database, window: Window, owner: str | None) -> KpiCore:
-    if owner is None:
-        reached, created = rollups.created_by_source(db, window)
-        outcomes, closed = rollups.outcomes_by_source(db, window)
-        spend = q.spend_by_source(db, window)
-    else:
-        reached, created = q.created_by_source(db, window, owner)
-        outcomes, closed = q.outcomes_by_source(db, window, owner)
-        # Spend is per source, not per rep: with an owner filter it is left
-        # out rather than charged in full to one rep's leads.
-        spend = {}
+    reached, created = rollups.created_by_source(db, window, owner)
+    outcomes, closed = rollups.outcomes_by_source(db, window, owner)
+    # Spend is per source, not per rep: with an owner filter it is left
+    # out rather than charged in full to one rep's leads.
+    spend = q.spend_by_source(db, window) if owner is None else {}
     return KpiCore(kpis.funnel(reached), q.source_rows(created, closed, spend), outcomes)
 
 
 def _now(db: sqlite_utils.Database, now: datetime, owner: str | None) -> tuple[Money, Health]:
     team = team_currency_of(db)
     foreign = foreign_open(db, owner, team)
-    if owner is not None:
-        return team_money(q.money(db, owner), foreign, team), q.health(db, now, owner)
-    money = rollups.money(db)
-    return team_money(money, foreign, team), rollups.health(db, now, money.open_leads)
+    money = rollups.money(db, owner)
+    return team_money(money, foreign, team), rollups.health(db, now, money.open_leads, owner)
 
 
 def _times(db: sqlite_utils.Database, window: Window, owner: str | None) -> KpiTimes:
-    if owner is not None:
-        return KpiTimes(q.time_in_stage(db, window, owner), q.velocity(db, window.until, owner))
-    return KpiTimes(rollups.time_in_stage(db, window), rollups.velocity(db, window.until))
+    return KpiTimes(
+        rollups.time_in_stage(db, window, owner), rollups.velocity(db, window.until, owner)
+    )
 
 
 def _lifetime_years(db: sqlite_utils.Database) -> float:
@@ -203,14 +197,10 @@ def _previous(db: sqlite_utils.Database, window: Window, owner: str | None) -> H
         return None
     team = team_currency_of(db)
     foreign = foreign_closed(db, previous, owner, team)
-    if owner is None:
-        outcomes, _ = rollups.outcomes_by_source(db, previous, median=False)
-        spend = sum(q.spend_by_source(db, previous).values())
-        outcomes = team_outcomes(outcomes, foreign, team)
-        return Headline.of(rollups.count_created(db, previous), spend, outcomes)
-    outcomes, _ = q.outcomes_by_source(db, previous, owner)
+    outcomes, _ = rollups.outcomes_by_source(db, previous, owner, median=False)
     outcomes = team_outcomes(outcomes, foreign, team)
-    return Headline.of(q.count_created(db, previous, owner), 0, outcomes)
+    spend = sum(q.spend_by_source(db, previous).values()) if owner is None else 0
+    return Headline.of(rollups.count_created(db, previous, owner), spend, outcomes)
 
 
 def _store_spend(db: sqlite_utils.Database, entries: Iterable[SpendEntry]) -> list[int | None]:

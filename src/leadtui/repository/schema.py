@@ -7,7 +7,7 @@ several processes starting on a fresh file: "database is locked" or "table
 already exists").
 """
 
-from leadtui.repository import schema_kpi, schema_users
+from leadtui.repository import schema_kpi, schema_kpi_v6, schema_users
 
 # Written to PRAGMA application_id so leadtui can tell its own files from
 # another program's SQLite database ("LEAD" in ASCII).
@@ -405,6 +405,7 @@ NEXT_LEAD_ID = (
 
 # MIGRATIONS[i] takes a database from user_version i to i + 1.
 MIGRATIONS: tuple[str, ...] = (
-    _V1, _V2, _V3, _V4, _V5, schema_kpi.V6, NOTHING_LOST, schema_users.STEP,
+    _V1, _V2, _V3, _V4, _V5, schema_kpi_v6.V6, NOTHING_LOST, schema_users.STEP,
+    schema_kpi.STANDING_AND_OWNERS,
 )  # fmt: skip
 SCHEMA_VERSION = len(MIGRATIONS)
