@@ -81,7 +81,7 @@ def sample_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def sample_repo(tmp_path: Path, sample_template: Path) -> Repository:
-    """The demo data set from sample_data/, as of NOW (32 leads, all stages)."""
+    """The demo data set from sample_data/, as of NOW (44 leads in many scripts, all stages)."""
     path = tmp_path / "sample.db"
     shutil.copyfile(sample_template, path)
     return open_repository(path, actor="tester", clock=frozen_clock)

@@ -24,7 +24,7 @@ HUGE_ID = str(2**63)
 ACTIONS = {
     "add", "quick", "advance", "back", "win", "reopen", "lose", "log", "followup", "set",
     "merge", "undo", "redo", "demo", "export", "import", "db backup", "db restore",
-    "score pin", "score refresh",
+    "score pin", "score refresh", "serve", "user add", "user link", "user remove",
 }  # fmt: skip
 
 

@@ -122,7 +122,7 @@ def test_sample_database_is_realistic(tmp_path: Path) -> None:
     from leadtui.resources import sample_data_dir
 
     path = tmp_path / "sample.db"
-    assert build_sample_database(path, sample_data_dir(), NOW) == 32
+    assert build_sample_database(path, sample_data_dir(), NOW) == 44
     repo = open_repository(path)
     maria = repo.get_lead(1)
     assert (maria.name, maria.company, maria.stage) == (

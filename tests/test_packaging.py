@@ -93,7 +93,7 @@ def test_an_installed_wheel_finds_its_styles_and_sample_data(tmp_path: Path) -> 
     found = _probe(site, outside)
     for key in ("module", "styles", "sample"):
         assert found[key].startswith(str(site)), found
-    assert found["leads"] == "32"
+    assert found["leads"] == "44"
     assert found["column_width"] == "26"
 
 
@@ -101,4 +101,4 @@ def test_a_source_checkout_finds_them_at_the_repository_root(tmp_path: Path) -> 
     found = _probe(REPO / "src", tmp_path)
     assert found["styles"] == str(REPO / "styles" / "leadtui.tcss")
     assert found["sample"] == str(REPO / "sample_data")
-    assert found["leads"] == "32" and found["column_width"] == "26"
+    assert found["leads"] == "44" and found["column_width"] == "26"

@@ -234,7 +234,7 @@ def test_inbox_query_uses_the_stage_score_index(repo: Repository) -> None:
 
 def test_all_leads_streams_in_batches_in_id_order(sample_repo: Repository) -> None:
     ids = [lead.id for lead in sample_repo.all_leads(batch=7)]
-    assert ids == list(range(1, 33))
+    assert ids == list(range(1, 45))
     assert {lead.stage for lead in sample_repo.all_leads(stage=Stage.WON)} == {Stage.WON}
 
 

@@ -77,5 +77,5 @@ async def test_a_theme_picked_in_the_palette_is_there_after_a_restart(
 
 def test_an_unknown_theme_stops_the_app_with_one_line(repo: Repository, config: Path) -> None:
     config.write_text('[ui]\ntheme = "no-such-theme"\n')
-    with pytest.raises(InvalidInput, match="'no-such-theme' is not a theme; the themes are"):
+    with pytest.raises(InvalidInput, match="'no-such-theme' is not a theme"):
         LeadApp(repo, load_settings())

@@ -46,7 +46,7 @@ async def test_inbox_lists_new_leads_hottest_first(sample_repo: Repository) -> N
         new_leads = sample_repo.leads_in_stage(Stage.NEW)
         assert names == [lead.name for lead in new_leads]
         scores = [lead.score for lead in new_leads]
-        assert scores == sorted(scores, reverse=True) and len(names) == 9
+        assert scores == sorted(scores, reverse=True) and len(names) == 13
         assert not main_screen(app).query_one("#inbox-empty").display
 
 
@@ -177,8 +177,8 @@ async def test_board_headers_show_true_counts_and_values(sample_repo: Repository
         header = str(column(app, "new").query_one(".column-header", Static).render())
         weighted = format_money(round(value * 0.05))  # New: 5%
         assert header == f"New  {count}\n{format_money(value)} · w {weighted}"
-        assert header == "New  9\n188,000 · w 9,400"
-        assert len(column(app, "won").leads) == 4
+        assert header == "New  13\n240,500 · w 12,025"
+        assert len(column(app, "won").leads) == 5
 
 
 @pytest.mark.slow
@@ -221,7 +221,7 @@ async def test_lead_keys_do_nothing_on_the_kpi_tab(sample_repo: Repository) -> N
         await pilot.press("4", "a", "w", "x", "r")
         await settle(pilot)
         assert not isinstance(app.screen, LoseReasonScreen)
-        assert sample_repo.stage_totals()[Stage.NEW][0] == 9
+        assert sample_repo.stage_totals()[Stage.NEW][0] == 13
 
 
 @pytest.mark.slow
@@ -389,7 +389,7 @@ async def test_another_process_change_shows_up_and_the_cursor_stays_on_its_lead(
     teammate = open_repository(sample_repo.path, actor="maria", clock=frozen_clock)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("j", "j")
+        await pilot.press("j", "j", "j")
         watched = selected_inbox_lead(app)
         first = inbox_names(app)[0]
         # 80 points (referral 25, CEO 20, 90k 20, three contact details 15):
@@ -408,11 +408,11 @@ async def test_another_process_change_shows_up_and_the_cursor_stays_on_its_lead(
         )
         leaving = sample_repo.leads_in_stage(Stage.NEW)[-1]
         teammate.advance(leaving.id)
-        await wait_until(pilot, lambda: inbox_names(app)[2] == "Hot New Lead")
+        await wait_until(pilot, lambda: inbox_names(app)[3] == "Hot New Lead")
         await settle(pilot)
         assert first in inbox_names(app) and leaving.name not in inbox_names(app)
         assert selected_inbox_lead(app) == watched
-        assert main_screen(app).query_one(InboxPane).table.cursor_row == 3  # was 2
+        assert main_screen(app).query_one(InboxPane).table.cursor_row == 4  # was 3
 
 
 @pytest.mark.slow

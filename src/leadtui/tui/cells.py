@@ -66,7 +66,7 @@ def name_cell(name: str, *, marked: bool = False) -> Text:
 
 def score_cell(temperature: str, score: int) -> Text:
     """ "H 90": the temperature's letter in its colour, then the score."""
-    letter = (temperature[:1].upper(), TEMPERATURE_STYLE.get(temperature, ""))
+    letter = styled(Text(temperature[:1].upper()), TEMPERATURE_STYLE.get(temperature, ""))
     return Text.assemble(letter, f" {score}", justify="right")
 
 

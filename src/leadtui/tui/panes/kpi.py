@@ -101,7 +101,7 @@ def headline_content(
 ) -> Content:
     parts: Parts = [("Headline", "bold underline")]
     if core is not None:
-        parts.append((f"  money in {core.outcomes.currency}", "dim"))
+        parts.append((f"  money in {core.outcomes.currency}", "$text-muted"))
     if previous is not None:
         parts.append(
             ("  arrows: against the previous window of the same length", "$foreground-muted")
@@ -120,7 +120,7 @@ def headline_content(
         ]
         # Other currencies' money, listed apart: never added to the above.
         others = other_currency_lines(core.outcomes, money_now) if core else []
-        parts += [part for line in others for part in ("\n", (line, "dim"))]
+        parts += [part for line in others for part in ("\n", (line, "$text-muted"))]
     return Content.assemble(*parts).rstrip()
 
 
