@@ -79,7 +79,7 @@ VISITS = (
     ("e", "Edit #"), ("\x1b", "-Edit #"),
     ("c", "Classify #"), ("\x1b", "-Classify #"),
     ("l", "Log a touch with"), ("\x1b", "-Log a touch with"),
-    ("x", "enter lose · esc cancel"), ("\x1b", "-enter lose"),
+    ("x", "pick a reason already given"), ("\x1b", "-pick a reason"),
     ("2", "Contacted  0"),  # the board, its totals read
     ("4", "Funnel"), ("\t\t\t", "Lost reasons"), ("f", "Lost reasons"),
     ("1", "Inbox"),
