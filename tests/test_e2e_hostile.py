@@ -81,7 +81,7 @@ VISITS = (
     ("l", "Log a touch with"), ("\x1b", "-Log a touch with"),
     ("x", "pick a reason already given"), ("\x1b", "-pick a reason"),
     ("2", "Contacted  0"),  # the board, its totals read
-    ("4", "Funnel"), ("\t\t\t", "Lost reasons"), ("f", "Lost reasons"),
+    ("4", "Funnel"), ("\t\t\t", "value  reason"), ("f", "value  reason"),
     ("1", "Inbox"),
     ("/", "Find:"), ("Eve", "found"), ("\x1b", "-found"),
     ("a", "→ Contacted"),
