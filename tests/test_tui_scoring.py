@@ -141,7 +141,7 @@ async def test_t_pins_the_temperature_through_each_value_and_back_to_the_score(
         ]
         await pilot.press("t")
         await settle(pilot)
-        assert "pinned by hand" in static_text(app, "#lead-rule-score")
+        assert "pinned (t or `score pin` changes it)" in static_text(app, "#lead-rule-score")
 
 
 async def test_decay_is_applied_at_start_and_the_inbox_order_reflects_it(db_path: Path) -> None:

@@ -18,7 +18,7 @@ def _signed(points: int) -> str:
 def rule_lines(details: ScoreDetails) -> list[str]:
     lead, rule = details.lead, details.rated.rule
     temperature = (
-        f"{lead.temperature.value}, pinned by hand"
+        f"{lead.temperature.value}, pinned (t or `score pin` changes it)"
         if lead.temperature_pinned
         else rule.temperature.value
     )

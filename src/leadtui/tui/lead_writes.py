@@ -44,7 +44,7 @@ PIN_CYCLE: dict[Temperature | None, Temperature | None] = {
 
 
 def pin_said(lead: Lead) -> str:
-    how = "pinned by hand" if lead.temperature_pinned else "follows the score again"
+    how = "pinned (t changes it)" if lead.temperature_pinned else "follows the score again"
     return f"#{lead.id} {lead.name}: {lead.temperature.value}, {how}"
 
 
