@@ -21,6 +21,9 @@ from leadtui.tui.dialogs.lead_form import LeadFormScreen
 from tests.dialog_cases import DIALOGS
 from tests.tui_helpers import SIZE, settle
 
+# Many apps or servers started: part of the full suite, not the quick loop.
+pytestmark = pytest.mark.slow
+
 ABSTRACT = {Dialog, _Form, LeadFormScreen}
 
 

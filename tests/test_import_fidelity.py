@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -148,18 +149,21 @@ def check_format(kind: str, rows: list[list[str]]) -> None:
         assert_nothing_lost(rows, lines, leads, rejected, blank_is_no_row=kind == "csv")
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(ROWS)
 def test_csv_import_loses_nothing(rows: list[list[str]]) -> None:
     check_format("csv", rows)
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(ROWS)
 def test_json_import_loses_nothing(rows: list[list[str]]) -> None:
     check_format("json", rows)
 
 
+@pytest.mark.slow
 @PROPERTY
 @given(ROWS)
 def test_jsonl_import_loses_nothing(rows: list[list[str]]) -> None:
@@ -221,6 +225,7 @@ def round_trip(records: list[dict[str, object]], fmt: str) -> tuple[list[Kept], 
         return before, after
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(LEADS, st.sampled_from(["csv", "json", "jsonl"]))
 def test_export_then_import_gives_the_same_leads(

@@ -21,6 +21,9 @@ from leadtui.serve.options import COOKIE, ServeOptions, same_origin
 from leadtui.serve.server import Server
 from leadtui.serve.spawn import app_command
 
+# Many apps or servers started: part of the full suite, not the quick loop.
+pytestmark = pytest.mark.slow
+
 Client = TestClient[web.Request, web.Application]
 
 

@@ -93,6 +93,7 @@ def test_snapshot(
     )
 
 
+@pytest.mark.slow  # one app per dialog; test_dialogs.py measures them too
 @pytest.mark.parametrize("name", [pytest.param(name, id=name) for name in DIALOGS])
 def test_dialog_snapshot(name: str, snap_compare: SnapCompare, sample_repo: Repository) -> None:
     """Every dialog, centred at 80x24 (tests/dialog_cases.py)."""
