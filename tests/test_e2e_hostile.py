@@ -81,8 +81,8 @@ VISITS = (
     ("l", "Log a touch with"), ("\x1b", "-Log a touch with"),
     ("x", "pick a reason already given"), ("\x1b", "-pick a reason"),
     ("2", "Contacted  0"),  # the board, its totals read
-    ("4", "Funnel"), ("\t\t\t", "value  reason"), ("f", "value  reason"),
-    ("1", "Inbox"),
+    ("4", "Funnel"), ("\t\t\t", "Outcomes"), ("f", "Outcomes"),
+    ("1", "-By source"),  # the KPI tab is gone: the inbox is up
     ("/", "Find:"), ("Eve", "found"), ("\x1b", "-found"),
     ("a", "→ Contacted"),
 )  # fmt: skip
