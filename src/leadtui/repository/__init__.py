@@ -37,6 +37,7 @@ if TYPE_CHECKING:  # the same names, for type checkers
     from leadtui.repository.bulk import build_database as build_database
     from leadtui.repository.connection import Tracer as Tracer
     from leadtui.repository.connection import interrupt_reads as interrupt_reads
+    from leadtui.repository.core import current_actor as current_actor
     from leadtui.repository.maintenance import HealthReport as HealthReport
     from leadtui.repository.maintenance import backup_database as backup_database
     from leadtui.repository.maintenance import check_database as check_database
@@ -47,7 +48,6 @@ if TYPE_CHECKING:  # the same names, for type checkers
     from leadtui.repository.schema import SCHEMA_VERSION as SCHEMA_VERSION
     from leadtui.repository.store import PageCursor as PageCursor
     from leadtui.repository.store import Repository as Repository
-    from leadtui.repository.store import current_actor as current_actor
     from leadtui.repository.watch import ChangeWatcher as ChangeWatcher
 
 # Each public name and the module that defines it.
@@ -68,7 +68,7 @@ _EXPORTS = {
     "SCHEMA_VERSION": "leadtui.repository.schema",
     "PageCursor": "leadtui.repository.store",
     "Repository": "leadtui.repository.store",
-    "current_actor": "leadtui.repository.store",
+    "current_actor": "leadtui.repository.core",
     "ChangeWatcher": "leadtui.repository.watch",
 }
 

@@ -3,8 +3,6 @@ choices behind it are in the package docstring). It is the core its pieces
 share (repository/core.py) plus the lead reads and writes below; the rest
 of its methods are its pieces', each declared here in one line."""
 
-import os
-import pwd
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
@@ -36,7 +34,7 @@ from leadtui.repository.connection import (
     write_transaction,
 )
 from leadtui.repository.contacts import contacts_by_lead
-from leadtui.repository.core import Delegated
+from leadtui.repository.core import Delegated, current_actor
 from leadtui.repository.details_store import DetailsStore
 from leadtui.repository.dupes_store import DupesStore
 from leadtui.repository.history import HistoryStore, read_history
@@ -68,16 +66,6 @@ PageCursor = tuple[Any, int]
 # A touch's note: a long email pasted in fits; a whole mailbox does not.
 TOUCH_NOTE_LIMIT = 20_000
 TOUCH_BODY_LIMIT = 200_000
-
-
-def current_actor() -> str:
-    """The OS account running this process: who made a change, as recorded on
-    every write. Never $USER or $LOGNAME (getpass reads those first): anyone
-    can set them, and `USER=rep2 leadtui` must not act as rep2."""
-    try:
-        return pwd.getpwuid(os.getuid()).pw_name
-    except KeyError:  # no passwd entry, e.g. in some containers
-        return f"uid{os.getuid()}"
 
 
 class Repository:
