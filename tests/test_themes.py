@@ -10,12 +10,11 @@ from pathlib import Path
 import pytest
 from rich.text import Text
 
-from leadtui.config import load_settings, parse_settings
+from leadtui.config import load_settings, parse_settings, save_theme, with_theme
 from leadtui.domain.errors import InvalidInput
 from leadtui.domain.users import Identity, Role
 from leadtui.launch import theme_arg
 from leadtui.repository import Repository
-from leadtui.theme_choice import save_theme, with_theme
 from leadtui.tui.app import LeadApp
 from leadtui.tui.panes.inbox import InboxPane
 from tests.test_snapshots import SnapCompare, keys_then_settle
@@ -137,7 +136,7 @@ def test_a_broken_config_is_not_overwritten(tmp_path: Path) -> None:
     config = tmp_path / "config.toml"
     config.write_text("[keys\n")
     with pytest.raises(InvalidInput, match="not valid TOML"):
-        save_theme(config, "nord")
+        save_theme("nord", config)
     assert config.read_text() == "[keys\n"
 
 

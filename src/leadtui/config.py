@@ -191,7 +191,7 @@ def save_theme(theme: str, path: Path | None = None) -> Path:
     except (OSError, UnicodeDecodeError) as error:
         raise InvalidInput(f"{path}: cannot read it ({error})") from None
     parse_settings(text, str(path))  # a file it cannot read back is left alone
-    updated = _with_theme(text, theme)
+    updated = with_theme(text, theme)
     try:
         kept = parse_settings(updated, str(path)).theme == theme
     except InvalidInput:
@@ -208,7 +208,7 @@ def save_theme(theme: str, path: Path | None = None) -> Path:
     return path
 
 
-def _with_theme(text: str, theme: str) -> str:
+def with_theme(text: str, theme: str) -> str:
     """`text` with its [ui] table's theme line set (added if missing)."""
     line = f'theme = "{theme}"'
     lines = text.splitlines()

@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.theme import Theme
 
 from leadtui import __version__, resources
-from leadtui.config import Settings, config_path
+from leadtui.config import Settings, config_path, save_theme
 from leadtui.domain.errors import InvalidInput, LeadtuiError
 from leadtui.domain.users import Identity
 from leadtui.tui.cells import file_label, plain, plain_lines
@@ -121,10 +121,8 @@ class LeadApp(App[None]):
                 lambda: users.set_theme(who.name, theme.name), thread=True, name="keep the theme"
             )
             return
-        from leadtui.theme_choice import save_theme
-
         try:
-            save_theme(config_path(), theme.name)
+            save_theme(theme.name, config_path())
         except LeadtuiError as error:
             self.notify(f"Theme not kept: {error}", severity="warning", markup=False)
 
