@@ -170,7 +170,7 @@ class MainScreen(LeadWritesScreen):
         self.repo = repo
         self._first = first  # the inbox page the start screen showed
         self._came_from: SteppableList | None = None
-        self._bindings_for: tuple[str, bool] | None = None  # see _selection_moved
+        self._bindings_for: tuple[str, str, bool] | None = None  # see _selection_moved
 
     def compose(self) -> ComposeResult:
         yield Header(icon="◆")
@@ -242,7 +242,7 @@ class MainScreen(LeadWritesScreen):
         # A pane reads the database when it is shown (this also fires for the
         # first tab at start-up), so start-up loads only the inbox.
         self._pane(tab).reload()
-        self.refresh_bindings()
+        self._refresh_footer(force=True)
 
     def _focus_tab(self, tab: str) -> None:
         """Focus the tab's main widget synchronously (Widget.focus() is
@@ -292,11 +292,21 @@ class MainScreen(LeadWritesScreen):
     @on(DataTable.RowHighlighted, "#inbox-table")
     @on(OptionList.OptionHighlighted)
     def _selection_moved(self) -> None:
-        # The footer shows the lead keys only while a lead is selected. It is
-        # rebuilt (a relayout of the whole screen) on every refresh_bindings,
-        # so refresh only when that changes, not on every j, k or a.
-        shown = (self.active_tab, self.selected_lead_id() is not None)
-        if shown != self._bindings_for:
+        self._refresh_footer()
+
+    def _refresh_footer(self, *, force: bool = False) -> None:
+        """The footer shows the lead keys only while a lead is selected. It is
+        rebuilt (a relayout of the whole screen) on every refresh_bindings,
+        so refresh only when that changes, not on every j, k or a. What it was
+        last built for is recorded on every refresh, forced or not: a forced
+        one while a list is cleared for reloading leaves the lead keys hidden
+        until the rows are back."""
+        shown = (
+            self.active_tab,
+            self.query_one(InboxPane).view,
+            self.selected_lead_id() is not None,
+        )
+        if force or shown != self._bindings_for:
             self._bindings_for = shown
             self.refresh_bindings()
 
@@ -346,7 +356,8 @@ class MainScreen(LeadWritesScreen):
         inbox.show_view("new" if inbox.view == "due" and self.active_tab == "inbox" else "due")
         self._label_inbox(inbox.view, inbox.untriaged)
         self.action_show_tab("inbox")
-        self.refresh_bindings()  # s (snooze) applies to New leads only
+        # The footer follows when the list is back (InboxPane.Counted): s
+        # (snooze) applies to New leads only, and the lead keys to a selection.
 
     @on(InboxPane.Unreadable)
     def _unreadable(self, event: InboxPane.Unreadable) -> None:
@@ -355,7 +366,9 @@ class MainScreen(LeadWritesScreen):
 
     @on(InboxPane.Counted)
     def _inbox_counted(self, event: InboxPane.Counted) -> None:
+        # Posted after every load: the rows (and the selection) are back.
         self._label_inbox(self.query_one(InboxPane).view, event.untriaged)
+        self._refresh_footer()
 
     def _label_inbox(self, view: str, untriaged: int) -> None:
         """ "1 Inbox 12": the untriaged count, true at any size; "1 Due"."""
