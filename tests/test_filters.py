@@ -98,8 +98,13 @@ def test_the_filter_applies_to_pages_counts_and_totals(repo: Repository) -> None
     assert repo.stage_totals(LeadFilter(overdue=True)) == {}
     repo.set_follow_up(ids["Web"], repo.clock() - timedelta(days=1))
     assert repo.stage_totals(LeadFilter(overdue=True)) == {Stage.CONTACTED: (1, 500_000)}
+    # A won lead keeps its passed follow-up day, but nothing is due on it.
+    repo.set_follow_up(ids["Ref hot"], repo.clock() - timedelta(days=2))
+    repo.win(ids["Ref hot"])
+    assert repo.stage_totals(LeadFilter(overdue=True)) == {Stage.CONTACTED: (1, 500_000)}
+    assert repo.leads_in_stage(Stage.WON, only=LeadFilter(overdue=True)) == []
     later = Repository(repo.path, clock=lambda: repo.clock() + timedelta(days=4))
-    assert later.stage_totals(LeadFilter(rotting=True)) == {Stage.NEW: (2, 1_000_000)}
+    assert later.stage_totals(LeadFilter(rotting=True)) == {Stage.NEW: (1, 0)}
 
 
 def _filter_bar(app: LeadApp) -> str | None:

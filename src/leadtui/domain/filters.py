@@ -13,7 +13,7 @@ from typing import Any
 from leadtui.domain.clock import to_iso
 from leadtui.domain.errors import InvalidInput
 from leadtui.domain.models import Source, Temperature
-from leadtui.domain.pipeline import ROTTING_DAYS
+from leadtui.domain.pipeline import CLOSED_STAGES, ROTTING_DAYS
 from leadtui.domain.sanitize import clean_line
 
 _SCORE = re.compile(r"^(\d{1,3})?-(\d{1,3})?$|^(\d{1,3})\+?$")
@@ -75,6 +75,11 @@ class LeadFilter:
             if value is not None:
                 where += f" AND {condition}"
                 params.append(value)
+        if self.overdue:
+            # Nothing is due on a won or lost lead any more, though it keeps
+            # the follow-up day it had (the cards and the Due list agree).
+            where += f" AND stage NOT IN ({', '.join('?' for _ in CLOSED_STAGES)})"
+            params += [stage.value for stage in CLOSED_STAGES]
         if self.rotting:
             # Nothing done (no touch, no move) for longer than the stage
             # allows: each open stage against its own cut-off.
