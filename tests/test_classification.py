@@ -210,6 +210,7 @@ async def test_stepping_into_a_bant_note_keeps_its_text(repo: Repository) -> Non
     )
 
 
+@pytest.mark.slow
 async def test_qualifying_on_thin_bant_asks_first(repo: Repository) -> None:
     lead_id = repo.add_lead(build_draft(name="Ann"))
     repo.advance(lead_id)

@@ -167,6 +167,7 @@ def test_a_directory_as_db_is_one_line_before_or_after_the_command(
         assert "is a directory" in line, (args, line)
 
 
+@pytest.mark.slow
 def test_the_real_entry_point_keeps_the_promise(tmp_path: Path) -> None:
     """The installed `leadtui` (launch.main), not just the click group."""
     for args, message in (

@@ -37,6 +37,7 @@ async def up(app: LeadApp, pilot: Pilot[None]) -> MainScreen:
     return main_screen(app)
 
 
+@pytest.mark.slow
 async def test_palette_commands_act_after_a_normal_launch(sample_repo: Repository) -> None:
     app = launched(sample_repo.path)
     async with app.run_test(size=SIZE) as pilot:

@@ -55,11 +55,13 @@ CLASSIFY_TOP_LEAD = (
     [
         pytest.param((), id="inbox"),
         pytest.param(("2",), id="pipeline"),
-        pytest.param(("2", "l", "j", "a"), id="pipeline_moved"),
+        pytest.param(("2", "l", "j", "a"), id="pipeline_moved", marks=pytest.mark.slow),
         pytest.param(("2", "l", "l", "enter"), id="lead"),
         pytest.param(("4",), id="kpis"),
-        pytest.param(("n", *"Ann", "tab", *"ann@", "enter"), id="quick_add_error"),
-        pytest.param(("l", *"Asked for pricing"), id="log_touch_typed"),
+        pytest.param(
+            ("n", *"Ann", "tab", *"ann@", "enter"), id="quick_add_error", marks=pytest.mark.slow
+        ),
+        pytest.param(("l", *"Asked for pricing"), id="log_touch_typed", marks=pytest.mark.slow),
         # The one-liner's preview, with a duplicate of a sample lead caught.
         pytest.param(
             ("n", *"Sam Osei <samuel.osei@accrahealth.gh> $5k #vip !fri"),
@@ -71,6 +73,7 @@ CLASSIFY_TOP_LEAD = (
         pytest.param(
             ("c", "s", "down", "h", "down", "y", "down", *"approved Q1", "down", "n"),
             id="classify_filled",
+            marks=pytest.mark.slow,
         ),
         pytest.param(CLASSIFY_TOP_LEAD, id="lead_classified", marks=pytest.mark.slow),
         # Two cards marked for a bulk move under a filter (its line on top).
@@ -80,9 +83,9 @@ CLASSIFY_TOP_LEAD = (
             marks=pytest.mark.slow,
         ),
         # Sorted by age (Age▲), by follow-up (Due▲), and the Due list.
-        pytest.param(("o", "o"), id="inbox_by_age"),
-        pytest.param(("o", "o", "o"), id="inbox_by_follow_up"),
-        pytest.param(("d",), id="due_list"),
+        pytest.param(("o", "o"), id="inbox_by_age", marks=pytest.mark.slow),
+        pytest.param(("o", "o", "o"), id="inbox_by_follow_up", marks=pytest.mark.slow),
+        pytest.param(("d",), id="due_list", marks=pytest.mark.slow),
     ],
 )
 def test_snapshot(

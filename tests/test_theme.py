@@ -55,6 +55,7 @@ def test_a_file_it_cannot_read_is_left_alone(config: Path) -> None:
     assert config.read_text() == "[keys\n"
 
 
+@pytest.mark.slow
 async def test_a_theme_picked_in_the_palette_is_there_after_a_restart(
     repo: Repository, config: Path
 ) -> None:

@@ -27,9 +27,19 @@ _NAMED = re.compile(
 )
 
 
-@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
+# The quick loop takes one tab in the light theme (tests/test_snapshots.py
+# has every tab in the dark one); the full suite takes all eight.
 @pytest.mark.parametrize(
-    ("tab", "keys"), [("inbox", ()), ("pipeline", ("2",)), ("lead", ("3",)), ("kpis", ("4",))]
+    "theme", ["textual-light", pytest.param("textual-dark", marks=pytest.mark.slow)]
+)
+@pytest.mark.parametrize(
+    ("tab", "keys"),
+    [
+        ("inbox", ()),
+        pytest.param("pipeline", ("2",), marks=pytest.mark.slow),
+        pytest.param("lead", ("3",), marks=pytest.mark.slow),
+        pytest.param("kpis", ("4",), marks=pytest.mark.slow),
+    ],
 )
 def test_each_tab_in_a_dark_and_a_light_theme(
     tab: str, keys: tuple[str, ...], theme: str, snap_compare: SnapCompare, sample_repo: Repository
@@ -100,6 +110,7 @@ async def test_the_theme_given_for_a_run_is_not_saved(
     assert not config.exists()
 
 
+@pytest.mark.slow
 async def test_in_a_browser_the_theme_is_kept_for_the_user(sample_repo: Repository) -> None:
     sample_repo.users.add("anna", Role.REP)
     app = LeadApp(sample_repo, identity=Identity.browser("anna", Role.REP))

@@ -83,6 +83,7 @@ async def test_sections_show_a_spinner_until_their_figures_arrive(kpi_repo: Repo
         )
 
 
+@pytest.mark.slow
 async def test_d_cycles_the_window_and_f_the_owner(kpi_repo: Repository) -> None:
     app = LeadApp(kpi_repo)
     async with app.run_test(size=SIZE) as pilot:
@@ -196,6 +197,7 @@ async def test_hostile_owner_names_and_lost_reasons_render_literally(db_path: Pa
         assert isinstance(main_screen(app).query_one(SourceTable), DataTable)
 
 
+@pytest.mark.slow
 async def test_a_teammates_change_updates_the_figures_without_piling_up_queries(
     kpi_repo: Repository,
 ) -> None:

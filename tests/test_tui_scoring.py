@@ -120,6 +120,7 @@ async def test_o_ranks_the_inbox_by_win_chance_and_back(trained_path: Path, tmp_
         assert str(inbox.table.columns["score"].label) == "Score▼"  # type: ignore[index]
 
 
+@pytest.mark.slow
 async def test_t_pins_the_temperature_through_each_value_and_back_to_the_score(
     sample_repo: Repository,
 ) -> None:
@@ -179,6 +180,7 @@ async def test_rule_labels_from_a_rules_file_render_literally(db_path: Path) -> 
         assert app.is_running
 
 
+@pytest.mark.slow
 async def test_the_kpi_tab_shows_win_rates_by_score_band(sample_repo: Repository) -> None:
     app = LeadApp(sample_repo)
     async with app.run_test(size=SIZE) as pilot:
@@ -191,6 +193,7 @@ async def test_the_kpi_tab_shows_win_rates_by_score_band(sample_repo: Repository
             assert f"{row.band:<9}{row.closed:>8,}  {row.win_rate or 0:>4.0%}" in body
 
 
+@pytest.mark.slow
 def test_snapshot_lead_tab_with_both_scores(
     snap_compare: Callable[..., bool], trained_path: Path, tmp_path: Path
 ) -> None:
@@ -256,6 +259,7 @@ async def test_the_log_form_refuses_a_bad_time_inline_and_escape_cancels(
         assert len(sample_repo.history(lead_id)) == touches
 
 
+@pytest.mark.slow
 async def test_o_ranks_every_board_column_by_win_chance(trained_path: Path, tmp_path: Path) -> None:
     repo = trained_repo(trained_path, tmp_path)
     app = LeadApp(repo)
