@@ -61,8 +61,24 @@ def db(tmp_path: Path) -> str:
     return str(tmp_path / "cli.db")
 
 
+@pytest.fixture(scope="session")
+def empty_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A new database with the whole schema, made once per test process:
+    creating the schema takes about 0.15 s and some 240 tests start from
+    it; copying the file takes a few milliseconds."""
+    path = tmp_path_factory.mktemp("empty-template") / "leads.db"
+    with pytest.MonkeyPatch.context() as monkeypatch:  # as sample_template
+        _isolate(monkeypatch, tmp_path_factory.mktemp("empty-template-home"))
+        open_repository(path, actor="tester", clock=frozen_clock)
+    assert not Path(f"{path}-wal").exists()  # the whole database is in the one file
+    return path
+
+
 @pytest.fixture
-def repo(db_path: Path) -> Repository:
+def repo(db_path: Path, empty_template: Path) -> Repository:
+    """An empty database, as `open_repository` makes it (same mode, 0600)."""
+    shutil.copyfile(empty_template, db_path)
+    db_path.chmod(empty_template.stat().st_mode & 0o777)
     return open_repository(db_path, actor="tester", clock=frozen_clock)
 
 
