@@ -12,7 +12,8 @@ from typing import IO, Any, Protocol
 import click
 
 from leadtui.cli import common
-from leadtui.cli.import_json import import_record
+from leadtui.cli.import_json import echo_ascii_json, import_record
+from leadtui.cli.params import shown_path
 from leadtui.domain.errors import LeadtuiError
 from leadtui.domain.models import EXPORT_FIELDS, TAG_SEPARATOR, Lead, Source, Stage
 from leadtui.domain.results import DUPLICATE_POLICIES, ImportOutcome
@@ -162,7 +163,7 @@ def import_file(
     if dry_run:
         shown = preview_import(repo, plan, on_duplicate)
         if as_json:
-            common.echo_json(
+            echo_ascii_json(
                 import_record(plan, overrides, shown.outcome, shown.found, dry_run=True)
                 | {"notes": shown.notes}
             )
@@ -191,7 +192,7 @@ def import_file(
         rows = "row" if result.rejects_written == 1 else "rows"
         click.echo(
             f"{result.rejects_written:,} {rows} not imported, with the reasons,"
-            f" are in {result.rejects}"
+            f" are in {shown_path(result.rejects)}"
         )
     if strict and outcome.rejected:
         raise click.ClickException(
@@ -225,7 +226,7 @@ def _import_as_json(
         rejects_written=result.rejects_written,
         custom_fields_created=created,
     )
-    common.echo_json(record | {"notes": result.notes})
+    echo_ascii_json(record | {"notes": result.notes})
     if strict and outcome.rejected:
         raise click.ClickException(
             f"nothing imported: --strict and {len(outcome.rejected):,} bad rows"
@@ -242,7 +243,7 @@ import_file.help = (import_file.help or "").replace(
 
 def _print_preview(dry_run: ImportPreview) -> None:
     shown, plan = dry_run.shown, dry_run.plan
-    click.echo(f"{plan.table.path}: {shown.description}")
+    click.echo(f"{shown_path(plan.table.path)}: {shown.description}")
     click.echo("\nColumns:")
     width = min(max((len(h) for h, _ in shown.mapping), default=0), 40)
     for header, target in shown.mapping:
@@ -389,7 +390,7 @@ def export(
                         cells = [lead_id, *(row.get(column) for column in HISTORY_COLUMNS)]
                         history_writer.writerow([_cell(cell, raw) for cell in cells])
     if history_path is not None:
-        click.echo(f"history written to {history_path}", err=True)
+        click.echo(f"history written to {shown_path(history_path)}", err=True)
 
 
 def _batches(leads: Iterable[Lead], size: int) -> Iterator[list[Lead]]:

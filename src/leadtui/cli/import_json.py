@@ -3,14 +3,18 @@ one JSON document, for scripts. The keys are stable and listed in README's
 "Command line" table; every count is exact, and each problem the text
 report says once is here once, as data.
 
-User text (headers, cell values, file names) is printed as read, within
-JSON strings: json.dumps escapes every control character, so nothing in
-it reaches a terminal as a sequence to run.
+User text (headers, cell values, file names) is printed exactly as read,
+so a script can open the rejects file by its real name, but as ASCII JSON
+(echo_ascii_json): a control character, C1 byte or bidi override in it is a
+backslash-u escape, never something a terminal runs.
 """
 
+import json
 from collections import Counter
 from pathlib import Path
 from typing import Any
+
+import click
 
 from leadtui.domain.results import ImportOutcome
 from leadtui.importing.choices import suggestion, value_map_line
@@ -80,6 +84,10 @@ def import_record(
         "rejects_file": str(rejects) if rejects is not None else None,
         "rejects_written": rejects_written,
     }
+
+
+def echo_ascii_json(record: dict[str, Any]) -> None:
+    click.echo(json.dumps(record, ensure_ascii=True, indent=2))
 
 
 def _reasons(outcome: ImportOutcome) -> list[dict[str, Any]]:
