@@ -30,8 +30,10 @@ import pytest
 
 from leadtui.domain.errors import InvalidInput
 from leadtui.domain.models import Lead
+from leadtui.domain.sanitize import clean_text
 from leadtui.importing.headers import Target
 from leadtui.importing.plan import Plan
+from leadtui.importing.reading import RawRow
 from leadtui.repository import open_repository
 from leadtui.usecases.importing import plan_import, run_import
 from tests.conftest import frozen_clock
@@ -88,6 +90,19 @@ def _value(lead: Lead, field: str) -> Any:
     return value
 
 
+def _every_custom_column_kept_whole(plan: Plan, leads: list[Lead], rejected: set[int]) -> None:
+    """Beyond the chosen cells: every non-empty cell of every column kept as
+    a custom field is on its lead, exact after the documented sanitising."""
+    columns = [(i, t.name) for i, t in enumerate(plan.targets) if t.kind == "custom"]
+    rows = [r for r in plan.table.rows() if isinstance(r, RawRow) and r.line not in rejected]
+    assert len(rows) == len(leads)
+    for row, lead in zip(rows, leads, strict=True):
+        for index, name in columns:
+            cell = clean_text(row.values[index]).strip()
+            if cell and cell not in plan.placeholders:
+                assert lead.custom.get(name) == cell, (row.line, name)
+
+
 @pytest.mark.parametrize("expected_path", _cases())
 def test_corpus_file_imports_as_expected(expected_path: Path, tmp_path: Path) -> None:
     expected = json.loads(expected_path.read_text(encoding="utf-8"))
@@ -115,6 +130,7 @@ def test_corpus_file_imports_as_expected(expected_path: Path, tmp_path: Path) ->
     for cell in expected["cells"]:
         lead = leads[cell["lead"] - 1]
         assert _value(lead, cell["field"]) == cell["value"], cell
+    _every_custom_column_kept_whole(plan, leads, {p.line for p in outcome.rejected})
     said = "\n".join(result.notes)
     for note in expected.get("notes", []):
         assert note in said
