@@ -60,7 +60,11 @@ def test_salesforce_export_comes_in_without_any_mapping(db: str) -> None:
     assert first["name"] and first["email"] and first["company"]
     custom = first["custom"]
     assert isinstance(custom, dict)
-    assert {"Lead ID", "Annual Revenue", "No. of Employees", "City"} <= set(custom)
+    assert {"Lead ID", "Annual Revenue", "City"} <= set(custom)
+    # The company size is kept, text unchanged, where the scoring rule reads it.
+    assert custom["employees"] == "233"
+    scored = json.loads(run("score", "show", str(first["id"]), "--json", "--db", db).output)
+    assert "company of 50+ people" in {reason["label"] for reason in scored["rule"]["reasons"]}
     stages = {lead["stage"] for lead in leads(db)}
     assert stages == {"new", "contacted", "won", "lost"}
 

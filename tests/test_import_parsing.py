@@ -57,11 +57,22 @@ def test_export_headers_map_to_fields(header: str, field: str) -> None:
     assert auto_target(header, [header]) == Target("field", field)
 
 
-@pytest.mark.parametrize(
-    "header", ["Annual Revenue", "No. of Employees", "Lead ID", "Deal - Title"]
-)
+@pytest.mark.parametrize("header", ["Annual Revenue", "Industry", "Lead ID", "Deal - Title"])
 def test_other_headers_become_custom_fields_under_their_own_name(header: str) -> None:
     assert auto_target(header, [header]) == Target("custom", header)
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "No. of Employees", "Employees", "Company Size", "NumberOfEmployees",
+        "# of employees", "employee_count", "Headcount",
+    ],
+)  # fmt: skip
+def test_company_size_headers_are_kept_as_the_custom_field_the_scoring_rule_reads(
+    header: str,
+) -> None:
+    assert auto_target(header, [header]) == Target("custom", "employees")
 
 
 def test_a_leadtui_exports_computed_columns_are_skipped_only_in_a_leadtui_export() -> None:

@@ -12,16 +12,19 @@ from typing import IO, Any, Protocol
 import click
 
 from leadtui.cli import common
+from leadtui.cli.import_json import echo_ascii_json, import_record
+from leadtui.cli.params import shown_path
 from leadtui.domain.errors import LeadtuiError
 from leadtui.domain.models import EXPORT_FIELDS, TAG_SEPARATOR, Lead, Source, Stage
 from leadtui.domain.results import DUPLICATE_POLICIES, ImportOutcome
 from leadtui.importing.placeholders import DEFAULT_PLACEHOLDERS
-from leadtui.importing.plan import Overrides
+from leadtui.importing.plan import Overrides, Plan
 from leadtui.importing.report import (
     problem_lines,
     sample_line,
     summary,
 )
+from leadtui.repository import Repository
 from leadtui.safe_files import check_target, private_file
 from leadtui.usecases.importing import (
     ImportPreview,
@@ -99,6 +102,12 @@ HISTORY_COLUMNS = (
     type=click.Path(dir_okay=False, path_type=Path),
     help="Where to write the rejected rows (default: FILE.rejects.csv beside FILE).",
 )
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print the outcome as JSON (counts, reasons, mapping, reports); no progress bar.",
+)
 @common.db_option
 def import_file(
     db_path: Path | None,
@@ -115,6 +124,7 @@ def import_file(
     strict: bool,
     dry_run: bool,
     rejects: Path | None,
+    as_json: bool,
 ) -> None:
     """Import leads from a CSV, JSON or JSON Lines file (one transaction).
 
@@ -152,6 +162,12 @@ def import_file(
         effective_mapping(plan, overrides).save(save_mapping)
     if dry_run:
         shown = preview_import(repo, plan, on_duplicate)
+        if as_json:
+            echo_ascii_json(
+                import_record(plan, overrides, shown.outcome, shown.found, dry_run=True)
+                | {"notes": shown.notes}
+            )
+            sys.exit(1 if shown.outcome.rejected else 0)
         _print_preview(shown)
         _print_problems(shown.outcome)
         for line in shown.notes:
@@ -159,6 +175,9 @@ def import_file(
         click.echo(summary(shown.outcome, dry_run=True))
         if shown.outcome.rejected:
             sys.exit(1)
+        return
+    if as_json:
+        _import_as_json(repo, plan, overrides, on_duplicate, strict, rejects)
         return
     with _progress(plan.table.approx_rows) as advance:
         result = run_import(
@@ -173,8 +192,41 @@ def import_file(
         rows = "row" if result.rejects_written == 1 else "rows"
         click.echo(
             f"{result.rejects_written:,} {rows} not imported, with the reasons,"
-            f" are in {result.rejects}"
+            f" are in {shown_path(result.rejects)}"
         )
+    if strict and outcome.rejected:
+        raise click.ClickException(
+            f"nothing imported: --strict and {len(outcome.rejected):,} bad rows"
+        )
+    if outcome.rejected:
+        sys.exit(1)
+
+
+def _import_as_json(
+    repo: Repository,
+    plan: Plan,
+    overrides: Overrides,
+    on_duplicate: str,
+    strict: bool,
+    rejects: Path | None,
+) -> None:
+    """The import, its outcome as one JSON document on stdout; the exit
+    code is the text mode's."""
+    before = set(repo.custom_field_names())
+    result = run_import(repo, plan, on_duplicate=on_duplicate, strict=strict, rejects=rejects)
+    outcome = result.outcome
+    created = sorted(set(repo.custom_field_names()) - before) if outcome.committed else []
+    record = import_record(
+        plan,
+        overrides,
+        outcome,
+        result.found,
+        dry_run=False,
+        rejects=result.rejects,
+        rejects_written=result.rejects_written,
+        custom_fields_created=created,
+    )
+    echo_ascii_json(record | {"notes": result.notes})
     if strict and outcome.rejected:
         raise click.ClickException(
             f"nothing imported: --strict and {len(outcome.rejected):,} bad rows"
@@ -191,7 +243,7 @@ import_file.help = (import_file.help or "").replace(
 
 def _print_preview(dry_run: ImportPreview) -> None:
     shown, plan = dry_run.shown, dry_run.plan
-    click.echo(f"{plan.table.path}: {shown.description}")
+    click.echo(f"{shown_path(plan.table.path)}: {shown.description}")
     click.echo("\nColumns:")
     width = min(max((len(h) for h, _ in shown.mapping), default=0), 40)
     for header, target in shown.mapping:
@@ -338,7 +390,7 @@ def export(
                         cells = [lead_id, *(row.get(column) for column in HISTORY_COLUMNS)]
                         history_writer.writerow([_cell(cell, raw) for cell in cells])
     if history_path is not None:
-        click.echo(f"history written to {history_path}", err=True)
+        click.echo(f"history written to {shown_path(history_path)}", err=True)
 
 
 def _batches(leads: Iterable[Lead], size: int) -> Iterator[list[Lead]]:

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from leadtui.cli import common
+from leadtui.cli.params import shown_path
 from leadtui.domain.currency import format_money, parse_money
 from leadtui.domain.errors import LeadtuiError
 from leadtui.domain.kpi_format import kpi_csv_rows, kpi_lines, kpi_record
@@ -98,7 +99,7 @@ def spend(
         if as_json:
             common.echo_json({"file": str(import_path), "recorded": recorded})
         else:
-            click.echo(f"recorded {recorded:,} spend rows from {import_path}")
+            click.echo(f"recorded {recorded:,} spend rows from {shown_path(import_path)}")
     elif source is not None:
         if amount is None or month is None:
             raise click.UsageError("give SOURCE AMOUNT --month YYYY-MM")

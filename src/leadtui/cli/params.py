@@ -13,6 +13,8 @@ import sys
 import click
 from click.exceptions import NoArgsIsHelpError
 
+from leadtui.domain.sanitize import clean_line, clean_typed
+
 # SQLite's INTEGER: a larger id can name no lead and cannot even be asked for.
 MAX_LEAD_ID = 2**63 - 1
 EXIT_ERROR = 1
@@ -50,6 +52,15 @@ def printable(text: str) -> str:
     """One line, with no control characters a terminal would act on: a
     newline or an escape sequence in a value is shown, escaped, not run."""
     return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
+
+
+def shown_path(path: object) -> str:
+    """A file name as a line of output shows it. A name may hold an escape
+    sequence, a BEL or a newline ("x\\x1b[31m.csv"), which the terminal would
+    run: whole sequences and control characters are dropped, as the
+    sanitiser does for lead text. Only for showing: files are opened by
+    their real names. (Error lines escape them instead: see printable.)"""
+    return clean_line(clean_typed(str(path)))
 
 
 class OneLineError(click.ClickException):

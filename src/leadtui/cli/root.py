@@ -22,6 +22,7 @@ from leadtui.cli.params import (
     OneLineError,
     flush_stdout,
     os_error_line,
+    shown_path,
     silence_stdout,
     usage_line,
 )
@@ -382,7 +383,7 @@ def demo(db_path: Path, count: int, seed: int) -> None:
     from leadtui.demo import build_synthetic_database
 
     def removed(leftover: Path) -> None:
-        click.echo(f"removed {leftover}, left by a build that was killed", err=True)
+        click.echo(f"removed {shown_path(leftover)}, left by a build that was killed", err=True)
 
     with Progress(transient=True, console=common.stderr_console()) as progress:
         task = progress.add_task("Generating leads", total=count)
@@ -394,7 +395,7 @@ def demo(db_path: Path, count: int, seed: int) -> None:
             progress=lambda done: progress.advance(task, done),
             on_removed=removed,
         )
-    click.echo(f"wrote {written} leads to {db_path}")
+    click.echo(f"wrote {written} leads to {shown_path(db_path)}")
 
 
 @main.group()
@@ -427,7 +428,7 @@ def check(db_path: Path | None, as_json: bool) -> None:
         if not report.healthy:
             raise LeadtuiError(f"integrity check failed: {report.problems[0]}")
         return
-    click.echo(f"database:       {report.path}")
+    click.echo(f"database:       {shown_path(report.path)}")
     click.echo(f"schema version: {report.schema_version} (this leadtui: {SCHEMA_VERSION})")
     click.echo(f"journal mode:   {report.journal_mode}")
     click.echo(f"size:           {report.database_bytes:,} bytes, WAL {report.wal_bytes:,} bytes")
@@ -445,7 +446,7 @@ def check(db_path: Path | None, as_json: bool) -> None:
 def backup(db_path: Path | None, target: Path) -> None:
     """Write a consistent copy to TARGET while others keep working."""
     size = backup_database(common.database_path(db_path), target)
-    click.echo(f"backed up to {target} ({size:,} bytes)")
+    click.echo(f"backed up to {shown_path(target)} ({size:,} bytes)")
 
 
 @db.command()
@@ -456,9 +457,13 @@ def restore(db_path: Path | None, source: Path, yes: bool) -> None:
     """Replace the database's contents with the backup SOURCE."""
     path = common.database_path(db_path)
     if not yes:
-        click.confirm(f"Replace everything in {path} with {source}?", abort=True, err=True)
+        click.confirm(
+            f"Replace everything in {shown_path(path)} with {shown_path(source)}?",
+            abort=True,
+            err=True,
+        )
     leads = restore_database(path, source)
-    click.echo(f"restored {leads:,} leads from {source} into {path}")
+    click.echo(f"restored {leads:,} leads from {shown_path(source)} into {shown_path(path)}")
 
 
 # The scoring, KPI, import/export and follow-up/field commands live in their

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from leadtui.cli import common
-from leadtui.cli.params import LEAD_ID
+from leadtui.cli.params import LEAD_ID, shown_path
 from leadtui.domain.errors import LeadtuiError
 from leadtui.domain.models import Temperature
 from leadtui.domain.sanitize import clean_line
@@ -31,8 +31,8 @@ def score_rules(as_json: bool) -> None:
             {"origin": loaded.origin, "override": str(user_rules_path()), "text": loaded.text}
         )
         return
-    click.echo(f"# rules in effect: {loaded.origin}")
-    click.echo(f"# to override, edit {user_rules_path()} (or set $LEADTUI_RULES)")
+    click.echo(f"# rules in effect: {shown_path(loaded.origin)}")
+    click.echo(f"# to override, edit {shown_path(user_rules_path())} (or set $LEADTUI_RULES)")
     click.echo(loaded.text.rstrip())
 
 

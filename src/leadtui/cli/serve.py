@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from leadtui.cli import common
+from leadtui.cli.params import shown_path
 from leadtui.domain.errors import LeadtuiError
 
 PLAIN_HTTP_WARNING = (
@@ -80,7 +81,7 @@ def serve(
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
 
     def ready(url: str) -> None:
-        click.echo(f"leadtui serving {repo.path} at {url}")
+        click.echo(f"leadtui serving {shown_path(repo.path)} at {url}")
         click.echo(
             f"  up to {max_sessions} sessions; a session ends after {idle_minutes:g} idle"
             " minutes. Sign-in links: leadtui user add NAME. Ctrl+C stops.",

@@ -72,6 +72,28 @@ def _number(value: FieldValue) -> float | None:
         return None
 
 
+# A bracket as exports give company sizes: "51-200", "201 – 500", "1,000+".
+_RANGE = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(?:[-–—]|to)\s*(\d[\d,]*(?:\.\d+)?)$")
+_OR_MORE = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*\+$")
+
+
+def _bounds(value: FieldValue) -> tuple[float, float] | None:
+    """The lowest and highest number `value` may mean: a plain number is both
+    ends, "51-200" is 51 to 200, "1,000+" 1,000 and up; None if no number.
+    A numeric rule fires only when the whole bracket meets it, so "11-50"
+    is not "50 or more" but "51-200" is."""
+    number = _number(value)
+    if number is not None:
+        return number, number
+    text = str(value).strip()
+    if found := _RANGE.match(text):
+        low, high = (float(part.replace(",", "")) for part in found.groups())
+        return (low, high) if low <= high else None
+    if found := _OR_MORE.match(text):
+        return float(found[1].replace(",", "")), math.inf
+    return None
+
+
 def _field_test(rule: Rule) -> Callable[[FieldValue], bool]:
     """The rule's field tests as one predicate, with its constants folded once."""
     equals = rule.equals.casefold() if rule.equals is not None else None
@@ -94,8 +116,8 @@ def _field_test(rule: Rule) -> Callable[[FieldValue], bool]:
             if not any(word in padded for word in words):
                 return False
         if numeric:
-            number = _number(value) if text else None
-            if number is None or not low <= number < high:
+            bounds = _bounds(value) if text else None
+            if bounds is None or not (low <= bounds[0] and (bounds[1] < high or high == math.inf)):
                 return False
         return True
 

@@ -33,10 +33,12 @@ _ESCAPED = re.compile("[\udc80-\udcff]+")
 _HIGH_BYTES = bytes(range(128))  # deleted to count the bytes above ASCII
 # Spreadsheets on Windows in Western Europe and the Americas save in this one.
 _WESTERN = "cp1252"
+_JAPANESE = "cp932"  # Shift_JIS as Windows writes it (a superset)
+_KANA = re.compile("[\u3041-\u3096\u30a1-\u30fa]")  # hiragana and katakana letters
 _LABELS = {
     "utf-8": "UTF-8", "utf-8-sig": "UTF-8 with BOM", "utf-16": "UTF-16", "utf-16-le": "UTF-16 LE",
     "utf-16-be": "UTF-16 BE", "utf-32": "UTF-32",
-    **{f"cp{n}": f"Windows-{n}" for n in range(1250, 1259)},
+    "cp932": "Shift_JIS", **{f"cp{n}": f"Windows-{n}" for n in range(1250, 1259)},
 }  # fmt: skip
 
 
@@ -90,6 +92,7 @@ def detect(path: Path, forced: str | None = None) -> Encoding:
         start = stream.read(4096)
     for bom, name in _BOMS:
         if start.startswith(bom):
+            _check_marked(path, start, name)
             return Encoding(name, "byte-order mark", _undefined(path, name))
     if (unmarked := _utf16_without_bom(start)) is not None:
         return Encoding(unmarked, "UTF-16 without a byte-order mark", _undefined(path, unmarked))
@@ -102,6 +105,19 @@ def detect(path: Path, forced: str | None = None) -> Encoding:
         return Encoding("utf-8", "UTF-8 but for some bytes", bad)
     name = _legacy(path)
     return Encoding(name, "detected; --encoding to choose another", _undefined(path, name))
+
+
+def _check_marked(path: Path, start: bytes, name: str) -> None:
+    """A byte-order mark that lies (a UTF-32 file whose mark was written
+    wrong starts FE FF 22 00 00 00) decodes to text full of NUL characters,
+    which no CSV holds: refused, not imported as one garbled column."""
+    unit = 4 if name == "utf-32" else 2
+    text = start[: len(start) // unit * unit].decode(name, errors="replace")
+    if "\x00" in text:
+        raise InvalidInput(
+            f"{path}: its byte-order mark says {_LABELS.get(name, name)}, but it does not read"
+            " as that; give --encoding with the file's encoding"
+        )
 
 
 def _utf16_without_bom(start: bytes) -> str | None:
@@ -151,10 +167,25 @@ def _legacy(path: Path) -> str:
         ):
             return _WESTERN
     if best.coherence == 0:
-        # It recognised no language in any reading: Windows-1252, with any
-        # byte it leaves undefined reported by line rather than mis-read.
-        return _WESTERN
+        # It recognised no language in any reading (a short file): Japanese
+        # if it reads as such, else Windows-1252, with any byte it leaves
+        # undefined reported by line rather than mis-read.
+        return _JAPANESE if _reads_as_japanese(sample) else _WESTERN
     return str(best.encoding)
+
+
+def _reads_as_japanese(sample: bytes) -> bool:
+    """Japanese text is almost never without kana, and Shift_JIS kana are
+    byte pairs that Windows-1252 reads as punctuation (名無し → –¼–³‚µ) and
+    other CJK codecs as rare characters. So: the bytes decode as Shift_JIS,
+    with kana, and nearly all that is not ASCII is letters."""
+    try:
+        text = sample.decode(_JAPANESE)
+    except UnicodeDecodeError:
+        return False
+    beyond = [char for char in text if ord(char) > 0x7F]
+    letters = sum(1 for char in beyond if char.isalpha())
+    return _KANA.search(text) is not None and letters >= 0.8 * len(beyond)
 
 
 def _undefined(path: Path, name: str) -> int:

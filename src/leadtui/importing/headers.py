@@ -66,7 +66,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     # "open" defers to the stage column, "won" and "lost" settle it.
     "stage": (
         "deal status", "lead status", "status", "stage", "lead stage", "deal stage",
-        "pipeline stage", "lifecycle stage", "lifecyclestage",
+        "pipeline stage", "lifecycle stage", "lifecyclestage", "stagename",
     ),
     "temperature": ("rating", "lead rating", "temperature", "lead temperature"),
     "value": (
@@ -78,7 +78,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "created at", "created date", "date created", "create date", "created", "created on",
         "createdate", "date entered", "lead created", "lead lead created", "deal deal created",
         "deal created", "creation date", "created time", "submitted at", "submission date",
-        "submitted on", "timestamp", "date",
+        "submitted on", "timestamp", "date", "createddate",
     ),
     "owner": (
         "owner", "lead owner", "contact owner", "deal owner", "lead owner name", "owner name",
@@ -117,6 +117,19 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "temperature_pinned": ("temperature pinned",),
 }
 # fmt: on
+
+# Company size is no lead field, but the shipped scoring rule "company of
+# 50+ people" reads the custom field `employees`: every spelling of it is
+# kept under that one name (its text unchanged: "51-200", "1,000+"), so the
+# rule sees an imported size. (An alias in ALIASES would name a field the
+# converter does not have, and the values would go nowhere.)
+EMPLOYEES = "employees"
+_EMPLOYEE_HEADERS = frozenset({
+    "employees", "no of employees", "number of employees", "of employees", "num employees",
+    "nb employees", "employee count", "employees count", "count of employees",
+    "company size", "company size employees", "headcount", "head count", "staff count",
+    "size of company", "organization size", "organisation size",
+})  # fmt: skip
 
 STANDARD_FIELDS = tuple(ALIASES)
 _FIELD_OF = {spelling: field for field, spellings in ALIASES.items() for spelling in spellings}
@@ -163,7 +176,11 @@ def auto_target(header: str, headers: list[str]) -> Target:
     if not key:  # a header of punctuation only ("#", "--"): its values are kept
         return Target("custom", header.strip())
     field = _FIELD_OF.get(key)
-    return Target("field", field) if field else Target("custom", header.strip())
+    if field:
+        return Target("field", field)
+    if key in _EMPLOYEE_HEADERS:
+        return Target("custom", EMPLOYEES)
+    return Target("custom", header.strip())
 
 
 def priority(header: str) -> int:

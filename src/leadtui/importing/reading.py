@@ -10,6 +10,7 @@ BrokenRow with its line and reason, never skipped.
 
 import csv
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,8 @@ csv.field_size_limit(16 * 1024 * 1024)
 
 _DELIMITERS = ",;\t|"
 _CHUNK = 1 << 20
+_HEAD = 64 * 1024  # characters looked at to tell how the file is written
+_BARE_CR = re.compile("\r(?!\n)(?=.)", re.DOTALL)  # a CR ending a line by itself
 
 
 @dataclass(frozen=True)
@@ -78,7 +81,7 @@ def open_table(path: Path, encoding: str | None = None) -> Table:
     try:
         found = detect(path, encoding)
         with path.open(encoding=found.name, errors=found.errors, newline="") as stream:
-            head = stream.read(64 * 1024)
+            head = stream.read(_HEAD)
     except OSError as error:
         raise InvalidInput(f"cannot read {path}: {error.strerror}") from None
     except UnicodeDecodeError as error:
@@ -149,6 +152,11 @@ def _unquoted(line: str) -> str:
 def _csv_rows(table: Table) -> Iterator[Row]:
     width = len(table.headers)
     with table.open() as stream:
+        # In a file whose lines end in a bare CR (classic Mac), a line break
+        # inside a quoted cell is a CR too: read as LF, as the sanitiser
+        # drops a CR and "upon\ra time" would become "upona time".
+        bare_cr = _BARE_CR.search(stream.read(_HEAD)) is not None
+        stream.seek(0)
         reader = csv.reader(stream, delimiter=table.delimiter or ",", strict=True)
         next(reader, None)  # the header
         previous_end = reader.line_num
@@ -166,6 +174,8 @@ def _csv_rows(table: Table) -> Iterator[Row]:
                 previous_end = reader.line_num
                 continue
             previous_end = reader.line_num
+            if bare_cr:
+                values = [value.replace("\r", "\n") for value in values]
             if not any(values):
                 continue  # a blank line between rows is not a row
             if len(values) != width:

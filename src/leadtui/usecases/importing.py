@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from leadtui.domain.results import ImportOutcome
-from leadtui.importing.convert import Converter
+from leadtui.importing.convert import Converter, Notes
 from leadtui.importing.plan import Overrides, Plan, make_plan
 from leadtui.importing.reading import open_table
 from leadtui.importing.report import (
@@ -62,12 +62,13 @@ class ImportPreview:
     outcome: ImportOutcome  # exact counts, duplicates included; nothing stored
     notes: list[str]
     shown: Preview
+    found: Notes  # what the notes say, as data (for --json)
 
 
 def preview_import(repo: Repository, plan: Plan, on_duplicate: str = "skip") -> ImportPreview:
     converter = Converter(plan)
     outcome = repo.import_leads(converted(converter), on_duplicate=on_duplicate, dry_run=True)
-    return ImportPreview(plan, outcome, notes_lines(converter), preview(plan))
+    return ImportPreview(plan, outcome, notes_lines(converter), preview(plan), converter.notes)
 
 
 def preview_lines(shown: ImportPreview) -> list[str]:
@@ -93,6 +94,7 @@ class ImportResult:
     notes: list[str]
     rejects: Path | None  # where the rows not imported were written, if any
     rejects_written: int
+    found: Notes  # what the notes say, as data (for --json)
 
     def summary(self) -> str:
         return summary(self.outcome)
@@ -122,4 +124,4 @@ def run_import(
     if outcome.rejected or outcome.skipped:
         target = rejects or rejects_path(plan.table.path)
         written = write_rejects(target, plan.table.headers, outcome)
-    return ImportResult(outcome, notes_lines(converter), target, written)
+    return ImportResult(outcome, notes_lines(converter), target, written, converter.notes)
