@@ -31,12 +31,17 @@ from leadtui.domain.kpi_money import (
     team_outcomes,
 )
 from leadtui.domain.kpis import LostReason, Money, Outcomes, Window
-from leadtui.domain.models import Source, Stage, build_draft
+from leadtui.domain.models import Lead, Source, Stage, Temperature, build_draft
 from leadtui.repository import Repository, open_repository
+from leadtui.repository.first_page import read_first_page
 from leadtui.tui.app import LeadApp
+from leadtui.tui.cells import INBOX_COLUMNS, value_label
+from leadtui.tui.panes.inbox import InboxPane
 from leadtui.tui.panes.kpi import KpiPane
+from leadtui.tui.render import card_value, inbox_row
+from leadtui.tui.start import row_cells
 from tests.conftest import NOW, frozen_clock
-from tests.tui_helpers import SIZE, main_screen, settle
+from tests.tui_helpers import SIZE, column, main_screen, settle
 
 LATER = NOW + timedelta(days=1)
 
@@ -383,3 +388,84 @@ async def test_the_kpi_tab_shows_one_converted_headline_and_says_at_which_rates(
         assert "money in EUR · converted at team rates: JPY 0.0062, USD 0.92" in headline
         assert "Revenue won 16,300" in headline and "Open pipeline 5,680" in headline
         assert "Other currencies (converted into the EUR figures above)" in headline
+
+
+# ------------------------------------------------- values with their currency
+
+
+def open_lead(cents: int, currency: str) -> Lead:
+    return Lead(
+        id=1, name="Ann", email=None, phone=None, company="Acme", title=None,
+        source=Source.WEBSITE, owner=None, stage=Stage.NEW, temperature=Temperature.WARM,
+        score=50, value_cents=cents, currency=currency, lost_reason=None, notes="",
+        created_at=NOW, updated_at=NOW, version=1,
+    )  # fmt: skip
+
+
+def inbox_rows(app: LeadApp) -> list[list[str]]:
+    table = main_screen(app).query_one(InboxPane).table
+    return [[str(cell) for cell in table.get_row_at(row)] for row in range(table.row_count)]
+
+
+def titles_of(app: LeadApp) -> list[str]:
+    table = main_screen(app).query_one(InboxPane).table
+    return [str(col.label).rstrip("▼▲") for col in table.columns.values()]
+
+
+def cards_of(app: LeadApp, stage: str) -> list[str]:
+    cards = column(app, stage).cards
+    return [str(cards.get_option_at_index(i).prompt) for i in range(cards.option_count)]
+
+
+@pytest.mark.parametrize(
+    ("cents", "currency", "inbox", "card"),
+    [
+        (4_500_000, "GBP", "£45,000", "£45,000"),
+        (10_000_000, "JPY", "¥100k", "¥100,000"),
+        (250_000, "CHF", "CHF2,500", "CHF 2,500"),
+        (123_456_789_00, "CAD", "C$123m", "C$123,456,789"),
+        (940_000, "USD", "$9,400", "$9,400"),
+        (0, "EUR", "", ""),
+    ],
+)
+def test_an_amount_is_shown_with_its_currency(
+    cents: int, currency: str, inbox: str, card: str
+) -> None:
+    assert value_label(cents, currency) == inbox
+    assert len(inbox) <= dict(INBOX_COLUMNS)["Value"]
+    lead = open_lead(cents, currency)
+    assert card_value(lead) == card
+
+
+def test_a_hostile_stored_currency_reaches_the_screen_as_plain_text() -> None:
+    assert value_label(100, "\x1b[31mXX") == "[31mXX1"
+    assert "\x1b" not in card_value(open_lead(100, "\x1b]0;pwn\x07"))
+
+
+@pytest.mark.slow
+async def test_the_inbox_and_the_board_show_each_value_in_its_currency(
+    mixed: Repository,
+) -> None:
+    app = LeadApp(mixed)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        rows = inbox_rows(app)
+        value = titles_of(app).index("Value")
+        assert {row[0]: row[value] for row in rows} == {"F": "$4,000", "E": "€2,000"}
+        await pilot.press("2")
+        await settle(pilot)
+        won = cards_of(app, "won")
+        assert any(card.endswith("¥500,000") for card in won)
+        assert any(card.endswith("€1,000") for card in won)
+
+
+def test_the_start_screen_shows_values_as_the_inbox_does(mixed: Repository) -> None:
+    """The start screen's quick rows read the currency as the leads do:
+    the lead's own, else the team's (EUR here)."""
+    rows = read_first_page(mixed.path, LATER) or []
+    leads = mixed.leads_in_stage(Stage.NEW, limit=100, awake_at=LATER)
+    index = [title for title, _ in INBOX_COLUMNS].index("Value")
+    assert [str(row_cells(row, LATER)[index]) for row in rows] == [
+        str(inbox_row(lead, LATER)[index]) for lead in leads
+    ]
+    assert sorted(row.currency for row in rows) == ["EUR", "USD"]

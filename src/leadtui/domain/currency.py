@@ -110,6 +110,24 @@ def format_units(cents: int, currency: str | None = None) -> str:
     return f"{units:,}.{rest:02d}"
 
 
+# How a screen marks an amount's currency: its shortest symbol ("$" for
+# USD, "C$" for CAD), else its code.
+_MARKS = {
+    code: min((symbol for symbol, named in SYMBOLS.items() if named == code), key=len)
+    for code in set(SYMBOLS.values())
+}
+
+
+def currency_mark(currency: str) -> str:
+    return _MARKS.get(currency, currency)
+
+
+def with_currency(amount: str, currency: str, *, spaced: bool = True) -> str:
+    """ "£45,000", "¥100k", "CHF 2,500" (or "CHF2.5k" where cells are few)."""
+    mark = currency_mark(currency)
+    return f"{mark}{' ' if spaced and mark == currency else ''}{amount}"
+
+
 def units_value(cents: int, currency: str) -> float | int:
     """The amount in whole units for an export: 100000 for ¥100,000, 50.5 for $50.50."""
     return cents // 100 if minor_units(currency) == 0 else cents / 100
