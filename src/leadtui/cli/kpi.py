@@ -222,6 +222,8 @@ def _rate(repo: Repository, values: tuple[str, ...], *, clear: bool, as_json: bo
         raise click.UsageError("give: setting rate CODE RATE, or setting rate CODE --clear")
     if len(values) == 1 and not clear:
         code = check_currency(values[0])
+        if code == repo.team_currency():
+            raise LeadtuiError(f"rate: {code} is the team's currency (its rate is 1)")
         rate = repo.rates().get(code)
         before = rate
     else:
