@@ -201,21 +201,21 @@ def by_currency(outcomes: Outcomes, money: Money) -> list[CurrencyMoney]:
         pipeline_cents=money.pipeline_cents,
         weighted_cents=money.weighted_cents,
     )
-    closed, open_now = outcomes.own, money.own  # when converted: the team's own money
-    if closed is not None:
+    own_closed, own_open = outcomes.own, money.own  # when converted: the team's own
+    if own_closed is not None:
         team = replace(
             team,
-            won=closed.won,
-            revenue_cents=closed.revenue_cents,
-            lost=closed.lost,
-            lost_value_cents=closed.lost_value_cents,
+            won=own_closed.won,
+            revenue_cents=own_closed.revenue_cents,
+            lost=own_closed.lost,
+            lost_value_cents=own_closed.lost_value_cents,
         )
-    if open_now is not None:
+    if own_open is not None:
         team = replace(
             team,
-            open_leads=open_now.open_leads,
-            pipeline_cents=open_now.pipeline_cents,
-            weighted_cents=open_now.weighted_cents,
+            open_leads=own_open.open_leads,
+            pipeline_cents=own_open.pipeline_cents,
+            weighted_cents=own_open.weighted_cents,
         )
     others: dict[str, CurrencyMoney] = {}
     for closed in outcomes.other_currencies:
