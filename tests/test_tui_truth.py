@@ -122,7 +122,7 @@ async def test_the_lead_tab_shows_the_id_and_the_inbox_the_owner_and_value(
         table = main_screen(app).query_one(InboxPane).table
         row = [str(cell) for cell in table.get_row_at(0)]
         assert row[titles(app).index("Owner")] == "maria"
-        assert row[titles(app).index("Value")] == "188k"
+        assert row[titles(app).index("Value")] == "$188k"  # the team's USD
         await pilot.press("enter")
         await settle(pilot)
         who = str(main_screen(app).query_one("#lead-who", Static).render())

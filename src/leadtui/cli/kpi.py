@@ -11,10 +11,11 @@ import click
 
 from leadtui.cli import common
 from leadtui.cli.params import shown_path
-from leadtui.domain.currency import format_money, parse_money
+from leadtui.domain.currency import check_currency, format_money, parse_money, rate_text
 from leadtui.domain.errors import LeadtuiError
 from leadtui.domain.kpi_format import kpi_csv_rows, kpi_lines, kpi_record
 from leadtui.domain.kpis import WINDOW_CHOICES, Window, parse_day
+from leadtui.repository import Repository
 
 
 @click.command()
@@ -134,35 +135,75 @@ def spend(
             )
 
 
+SETTINGS = ("lifetime-years", "currency", "region", "rate", "rates")
+
+
 @click.command()
-@click.argument("name", type=click.Choice(["lifetime-years", "currency", "region"]))
-@click.argument("value", required=False)
+@click.argument("name", required=False, type=click.Choice(SETTINGS))
+@click.argument("values", nargs=-1)
+@click.option("--clear", is_flag=True, help="With rate CODE: remove that rate.")
 @click.option("--json", "as_json", is_flag=True, help='Print {"name": ..., "value": ...}.')
 @common.db_option
-def setting(db_path: Path | None, name: str, value: str | None, as_json: bool) -> None:
-    """Show or set a team-wide setting stored in the database.
+def setting(
+    db_path: Path | None, name: str | None, values: tuple[str, ...], clear: bool, as_json: bool
+) -> None:
+    """Show or set a team-wide setting stored in the database; with no
+    NAME, list them all.
 
     lifetime-years: expected customer lifetime, for lifetime value (default 3).
 
     currency: the team's currency (ISO 4217, default USD): a lead's value is
     in it unless the lead names another ("€5k", "5k GBP"); the KPIs' money
-    figures are in it, other currencies listed apart.
+    figures are in it. Changing it clears the rates.
+
+    rate CODE RATE: one CODE is worth RATE of the team's currency
+    (`rate GBP 1.17`); `rate GBP --clear` removes it. When every currency
+    in a KPI report has a rate, its money is converted into one total;
+    otherwise other currencies are listed apart. `rates` lists them.
 
     region: the country national phone numbers are read in (ISO 3166, e.g.
     GB), so that 020 7946 0001 and +44 20 7946 0001 are one person.
     Setting it recomputes every lead's phone key.
     """
     repo = common.repository(db_path)
+    if clear and name != "rate":
+        raise click.UsageError("--clear goes with: setting rate CODE --clear")
+    if name is None or name == "rates":
+        if values:  # only after `rates`: a value alone would be read as NAME
+            raise click.UsageError("setting rates takes no value")
+        _list_settings(repo, only_rates=name == "rates", as_json=as_json)
+        return
+    if name == "rate":
+        _rate(repo, values, clear=clear, as_json=as_json)
+        return
+    if len(values) > 1:
+        raise click.UsageError(f"setting {name} takes one value")
+    value = values[0] if values else None
     if name == "currency":
-        shown = repo.set_team_currency(value) if value is not None else repo.team_currency()
-        click.echo(f"currency = {shown}")
+        cleared = 0
+        if value is not None:
+            shown, cleared = repo.set_team_currency(value)
+        else:
+            shown = repo.team_currency()
+        if as_json:
+            common.echo_json({"name": name, "value": shown, "rates_cleared": cleared})
+        else:
+            note = f" ({cleared:,} rates cleared: they were in the old currency)" if cleared else ""
+            click.echo(f"currency = {shown}{note}")
         return
     if name == "region":
         if value is None:
-            click.echo(f"region = {repo.phone_region() or '(none: only +international numbers)'}")
+            region = repo.phone_region()
+            if as_json:
+                common.echo_json({"name": name, "value": region})
+            else:
+                click.echo(f"region = {region or '(none: only +international numbers)'}")
             return
         region, changed = repo.set_phone_region(value)
-        click.echo(f"region = {region} ({changed:,} phone keys recomputed)")
+        if as_json:
+            common.echo_json({"name": name, "value": region, "phone_keys_recomputed": changed})
+        else:
+            click.echo(f"region = {region} ({changed:,} phone keys recomputed)")
         return
     if value is not None:
         try:
@@ -174,3 +215,64 @@ def setting(db_path: Path | None, name: str, value: str | None, as_json: bool) -
         common.echo_json({"name": name, "value": repo.lifetime_years()})
     else:
         click.echo(f"{name} = {repo.lifetime_years():g}")
+
+
+def _rate(repo: Repository, values: tuple[str, ...], *, clear: bool, as_json: bool) -> None:
+    """`setting rate CODE [RATE | --clear]`: show, set or remove one rate."""
+    if not values or len(values) > 2 or (clear and len(values) != 1):
+        raise click.UsageError("give: setting rate CODE RATE, or setting rate CODE --clear")
+    if len(values) == 1 and not clear:
+        code = check_currency(values[0])
+        if code == repo.team_currency():
+            raise LeadtuiError(f"rate: {code} is the team's currency (its rate is 1)")
+        rate = repo.rates().get(code)
+        before = rate
+    else:
+        code, before = repo.set_rate(values[0], None if clear else values[1])
+        rate = repo.rates().get(code)
+    team = repo.team_currency()
+    if as_json:
+        common.echo_json(
+            {
+                "name": "rate",
+                "currency": code,
+                "value": None if rate is None else rate_text(rate),
+                "previous": None if before is None else rate_text(before),
+                "team_currency": team,
+            }
+        )
+    elif clear:
+        was = f" (was {rate_text(before)})" if before is not None else " (there was none)"
+        click.echo(f"rate {code} cleared{was}")
+    elif rate is None:
+        click.echo(f"rate {code} = (none: {code} money is listed apart in the KPIs)")
+    else:
+        click.echo(f"rate {code} = {rate_text(rate)} (1 {code} = {rate_text(rate)} {team})")
+
+
+def _list_settings(repo: Repository, *, only_rates: bool, as_json: bool) -> None:
+    rates = {code: rate_text(rate) for code, rate in repo.rates().items()}
+    team = repo.team_currency()
+    if only_rates:
+        if as_json:
+            common.echo_json({"name": "rates", "currency": team, "value": rates})
+            return
+        if not rates:
+            click.echo(f"no rates (set one: leadtui setting rate GBP 1.17, in {team})")
+        for code, rate in rates.items():
+            click.echo(f"rate {code} = {rate} (1 {code} = {rate} {team})")
+        return
+    everything = {
+        "lifetime-years": repo.lifetime_years(),
+        "currency": team,
+        "region": repo.phone_region(),
+        "rates": rates,
+    }
+    if as_json:
+        common.echo_json(everything)
+        return
+    click.echo(f"lifetime-years = {everything['lifetime-years']:g}")
+    click.echo(f"currency = {team}")
+    click.echo(f"region = {everything['region'] or '(none)'}")
+    shown = ", ".join(f"{code} {rate}" for code, rate in rates.items())
+    click.echo(f"rates = {shown or '(none)'}")

@@ -12,8 +12,9 @@ currency with three minor units (KWD, BHD, ...) is kept to two decimals.
 """
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Context, Decimal, Inexact, InvalidOperation, Overflow
 
 from leadtui.domain.errors import InvalidInput
 
@@ -109,6 +110,24 @@ def format_units(cents: int, currency: str | None = None) -> str:
     return f"{units:,}.{rest:02d}"
 
 
+# How a screen marks an amount's currency: its shortest symbol ("$" for
+# USD, "C$" for CAD), else its code.
+_MARKS = {
+    code: min((symbol for symbol, named in SYMBOLS.items() if named == code), key=len)
+    for code in set(SYMBOLS.values())
+}
+
+
+def currency_mark(currency: str) -> str:
+    return _MARKS.get(currency, currency)
+
+
+def with_currency(amount: str, currency: str, *, spaced: bool = True) -> str:
+    """ "£45,000", "¥100k", "CHF 2,500" (or "CHF2.5k" where cells are few)."""
+    mark = currency_mark(currency)
+    return f"{mark}{' ' if spaced and mark == currency else ''}{amount}"
+
+
 def units_value(cents: int, currency: str) -> float | int:
     """The amount in whole units for an export: 100000 for ¥100,000, 50.5 for $50.50."""
     return cents // 100 if minor_units(currency) == 0 else cents / 100
@@ -139,3 +158,90 @@ def short_money(cents: int) -> str:
     size, suffix = (1_000_000, "m") if units < 999_500_000 else (1_000_000_000, "bn")
     value = units / size
     return f"{value:.{0 if value >= 99.95 else 1 if value >= 9.995 else 2}f}{suffix}"
+
+
+# ------------------------------------------------------------------ rates
+
+# A rate as the team types it: 1.17, 0.0062, 160 (no exponent, no sign).
+_RATE = re.compile(r"^\d{1,7}(?:\.\d{1,10})?$")
+MAX_RATE = Decimal(1_000_000)
+# Wide enough for any sum of products of MAX_CENTS-sized amounts and rates;
+# Inexact traps, so a conversion is exact until its one rounding.
+_EXACT = Context(prec=80, traps=[Inexact, InvalidOperation, Overflow])
+
+
+def check_rate(text: str) -> Decimal:
+    """A rate as typed ("1.17"): how many units of the team's currency one
+    unit of another is worth."""
+    word = text.strip()
+    if not _RATE.match(word) or not 0 < (rate := Decimal(word)) <= MAX_RATE:
+        raise InvalidInput(
+            f"rate: {word[:20]!r} is not a positive number like 1.17 (a dot, no comma)"
+        )
+    return rate
+
+
+def rate_text(rate: Decimal) -> str:
+    """ "1.17", "160", "0.0062": the rate without trailing zeros or exponent."""
+    text = format(rate, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def round_to_minor(exact: Decimal, currency: str) -> int:
+    """Hundredths of `currency` rounded half to even to its minor unit (a
+    whole yen is 100 hundredths): the one rounding a converted total gets."""
+    step = (100, 10, 1)[min(2, minor_units(currency))]
+    units = _EXACT.divide(exact, Decimal(step))
+    return int(units.to_integral_value(rounding=ROUND_HALF_EVEN)) * step
+
+
+@dataclass(frozen=True)
+class Rates:
+    """The team's rates for the currencies present in some figures: 1 unit
+    of a code in `used` is that many units of `currency`, the team's.
+
+    The figures are converted only when every currency present has a rate
+    (`converts`); a currency in `missing` keeps all of them per currency."""
+
+    currency: str
+    used: tuple[tuple[str, Decimal], ...] = ()  # by code
+    missing: tuple[str, ...] = ()  # by code
+
+    @property
+    def converts(self) -> bool:
+        return bool(self.used) and not self.missing
+
+    def label(self) -> str:
+        """ "GBP 1.17, USD 0.92" """
+        return ", ".join(f"{code} {rate_text(rate)}" for code, rate in self.used)
+
+    def exact(self, cents: int, currency: str) -> Decimal:
+        """`cents` of `currency` in hundredths of the team's, unrounded.
+        Raises ValueError for a currency without a rate: two currencies are
+        never added without one."""
+        if currency == self.currency:
+            return Decimal(cents)
+        rate = dict(self.used).get(currency)
+        if rate is None:
+            raise ValueError(f"no rate for {currency} into {self.currency}")
+        return _EXACT.multiply(Decimal(cents), rate)
+
+    def total(self, amounts: Iterable[tuple[str, int]]) -> int:
+        """(currency, cents) amounts as one total in the team's currency:
+        each converted exactly, summed exactly, rounded once at the end, so
+        converting per-currency totals gives what converting each amount
+        does."""
+        exact = Decimal(0)
+        for currency, cents in amounts:
+            exact = _EXACT.add(exact, self.exact(cents, currency))
+        return round_to_minor(exact, self.currency)
+
+
+def rates_for(team: str, rates: Mapping[str, Decimal], present: Iterable[str]) -> Rates:
+    """The team's rates for the currencies present (the team's own left out)."""
+    others = sorted(set(present) - {team})
+    return Rates(
+        team,
+        used=tuple((code, rates[code]) for code in others if code in rates),
+        missing=tuple(code for code in others if code not in rates),
+    )

@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from leadtui.domain.currency import Rates, rate_text
 from leadtui.domain.kpi_money import by_currency
 from leadtui.domain.kpis import (
     DEFINITIONS,
@@ -20,6 +21,7 @@ from leadtui.domain.kpis import (
     sparkline,
 )
 
+ROUNDING = "exact, then once per figure to the currency's minor unit, half to even"
 HEADLINE_KEYS = (
     "new_leads",
     "win_rate",
@@ -71,6 +73,32 @@ def currency_record(money: CurrencyMoney) -> dict[str, Any]:
     }
 
 
+def rates_record(rates: Rates | None) -> dict[str, Any] | None:
+    """`converted` in the KPI JSON: the rates the money figures were
+    converted at (exact decimals, as strings), or None."""
+    if rates is None or not rates.converts:
+        return None
+    return {
+        "currency": rates.currency,
+        "rates": {code: rate_text(rate) for code, rate in rates.used},
+        "rounding": ROUNDING,
+    }
+
+
+def money_note(rates: Rates | None) -> str:
+    """What the money figures are, beside "money in EUR": converted at
+    which rates, or which currency keeps them apart ("" when the report
+    holds the team's currency alone)."""
+    if rates is None:
+        return ""
+    if rates.converts:
+        return f"converted at team rates: {rates.label()}"
+    if rates.missing:
+        codes = ", ".join(rates.missing)
+        return f"no rate for {codes}, so other currencies are listed apart"
+    return ""
+
+
 def kpi_record(report: KpiReport) -> dict[str, Any]:
     window, outcomes = report.window, report.outcomes
     previous = report.previous
@@ -82,9 +110,12 @@ def kpi_record(report: KpiReport) -> dict[str, Any]:
             "until": window.until.isoformat(),
         },
         "owner": report.owner,
-        # Every money figure below is in this currency; other currencies'
-        # money is in by_currency, never added to it.
+        # Every money figure below is in this currency: the team currency's
+        # alone, or with the others converted in at the rates in `converted`;
+        # by_currency has each currency's money in itself.
         "currency": report.outcomes.currency,
+        "converted": rates_record(outcomes.rates),
+        "missing_rates": list(outcomes.rates.missing) if outcomes.rates else [],
         **_headline(report.headline),
         "previous": _headline(previous) if previous else None,
         "change": {
@@ -255,13 +286,22 @@ def other_currency_lines(outcomes: Outcomes, pipeline: Money) -> list[str]:
     return lines
 
 
+def other_currencies_title(outcomes: Outcomes) -> str:
+    rates = outcomes.rates
+    if rates is not None and rates.converts:
+        return f"Other currencies (converted into the {outcomes.currency} figures above)"
+    return f"Other currencies (not in the {outcomes.currency} figures above)"
+
+
 def kpi_lines(report: KpiReport) -> Iterator[str]:
     head, previous, outcomes = report.headline, report.previous, report.outcomes
     owner = f", owner {report.owner}" if report.owner else ""
+    note = money_note(outcomes.rates)
     yield (
         f"KPIs for {report.window.label}{owner}"
         + (" (arrows: against the previous window)" if previous else "")
         + f", money in {outcomes.currency}"
+        + (f" ({note})" if note else "")
     )
 
     for figure in headline_rows(head, previous):
@@ -310,5 +350,5 @@ def kpi_lines(report: KpiReport) -> Iterator[str]:
     )
     others = other_currency_lines(outcomes, report.money)
     if others:
-        yield f"Other currencies (not in the {outcomes.currency} figures above)"
+        yield other_currencies_title(outcomes)
         yield from (f"  {line}" for line in others)

@@ -28,7 +28,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from leadtui.domain.clock import FIRST_DAY, LAST_DAY
 from leadtui.domain.clock import parse_day as parse_day  # the KPI forms read days with it
-from leadtui.domain.currency import DEFAULT_CURRENCY
+from leadtui.domain.currency import DEFAULT_CURRENCY, Rates
 from leadtui.domain.errors import InvalidInput
 from leadtui.domain.models import Source, Stage
 from leadtui.domain.pipeline import CLOSED_STAGES, OPEN_STAGES
@@ -249,6 +249,11 @@ class Outcomes(ClosedFigures):
     won_elsewhere: int = 0
     currency: str = DEFAULT_CURRENCY  # of the money above
     other_currencies: tuple["CurrencyMoney", ...] = ()  # the closed cohort's, apart
+    # The team's rates for the report's currencies; when they convert, the
+    # money above includes the other currencies' (still listed, unconverted,
+    # in other_currencies) and `own` is the team currency's alone.
+    rates: Rates | None = None
+    own: "CurrencyMoney | None" = None
 
     @property
     def average_cycle_days(self) -> float | None:
@@ -266,6 +271,8 @@ class Money:
     weighted_cents: int
     currency: str = DEFAULT_CURRENCY
     other_currencies: tuple["CurrencyMoney", ...] = ()
+    rates: Rates | None = None  # as Outcomes.rates
+    own: "CurrencyMoney | None" = None
 
 
 @dataclass(frozen=True)
@@ -381,10 +388,11 @@ DEFINITIONS: dict[str, str] = {
         "won ÷ (won + lost), over leads whose last standing stage change in the window closed them"
     ),
     "revenue": (
-        "total value of the leads won in the window, in the team's currency (other"
-        " currencies are listed apart, never added)"
+        "total value of the leads won in the window, in the team's currency; other"
+        " currencies are listed apart, or converted in at the team's rates when every"
+        " currency present has one (exact, rounded once, half to even)"
     ),
-    "average_deal": "revenue ÷ leads won in the window in the team's currency",
+    "average_deal": "revenue ÷ the leads won in the window whose value it includes",
     "spend": "marketing spend of the months overlapping the window, prorated by day",
     "cost_per_lead": "spend ÷ leads created in the window (n/a without spend)",
     "cost_per_won": "spend ÷ leads won in the window (n/a without spend)",
@@ -394,7 +402,7 @@ DEFINITIONS: dict[str, str] = {
     "lost_by_stage": "leads lost in the window by the stage they were lost from",
     "pipeline": (
         "value of every open lead now in the team's currency; weighted: × the stage's win"
-        " probability (other currencies listed apart)"
+        " probability (other currencies listed apart, or converted as revenue is)"
     ),
     "cycle": "days from creation to Won, for leads won in the window",
     "time_in_stage": (

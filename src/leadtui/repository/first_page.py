@@ -20,13 +20,15 @@ from datetime import datetime
 from pathlib import Path
 
 from leadtui.domain.clock import from_iso, to_iso
+from leadtui.domain.currency import DEFAULT_CURRENCY
 from leadtui.domain.sanitize import clean_line
 from leadtui.repository.schema import APPLICATION_ID, SCHEMA_VERSION
 
 PAGE_SIZE = 100  # the inbox's own page size (tui/inbox.py)
 _ROWS = """
     SELECT id, name, company, source, temperature, score, win_chance, created_at,
-           owner, value_cents
+           owner, value_cents,
+           coalesce(currency, (SELECT value FROM settings WHERE key = 'currency'), '{default}')
       FROM leads
      WHERE stage = 'new' AND (snoozed_until IS NULL OR snoozed_until <= :now){mine}
      ORDER BY score DESC, id DESC
@@ -48,6 +50,7 @@ class QuickRow:
     created_at: datetime
     owner: str | None = None
     value_cents: int = 0
+    currency: str = DEFAULT_CURRENCY  # the lead's own, else the team's (as Lead's)
 
 
 def usable(path: Path) -> bool:
@@ -73,7 +76,8 @@ def read_first_page(
             if application_id != APPLICATION_ID or version != SCHEMA_VERSION:
                 return None
             args = {"now": to_iso(now), "limit": limit, "me": mine}
-            rows = db.execute(_ROWS.format(mine=_MINE if mine else ""), args).fetchall()
+            sql = _ROWS.format(mine=_MINE if mine else "", default=DEFAULT_CURRENCY)
+            rows = db.execute(sql, args).fetchall()
     except sqlite3.Error:
         return None  # corrupt, locked, not a database: the long way says which
     return [_quick_row(*row) for row in rows]
@@ -82,11 +86,12 @@ def read_first_page(
 def _quick_row(
     lead_id: int, name: str | None, company: str | None, source: str, temperature: str,
     score: int, win_chance: int, created_at: str, owner: str | None, value_cents: int,
+    currency: str,
 ) -> QuickRow:  # fmt: skip
     # Cleaned as the models clean what they read: a row written by another
     # program must not reach the terminal with its control characters.
     return QuickRow(
         lead_id, clean_line(name or ""), clean_line(company) if company else None, source,
         temperature, score, win_chance, from_iso(created_at),
-        clean_line(owner) if owner else None, value_cents or 0,
+        clean_line(owner) if owner else None, value_cents or 0, currency,
     )  # fmt: skip

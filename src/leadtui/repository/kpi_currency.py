@@ -13,11 +13,13 @@ from typing import Any
 
 import sqlite_utils
 
+from leadtui.domain.currency import Rates, rates_for
 from leadtui.domain.kpi_money import ForeignClosed, ForeignOpen
 from leadtui.domain.kpis import Window
 from leadtui.domain.models import Source, Stage
 from leadtui.domain.pipeline import OPEN_STAGES
 from leadtui.repository.kpi_queries import params
+from leadtui.repository.team_settings import rates_of
 
 _OPEN_SQL = ", ".join(f"'{stage.value}'" for stage in OPEN_STAGES)
 # Two range scans of leads_currency, either side of the team's currency.
@@ -72,3 +74,24 @@ def foreign_open(db: sqlite_utils.Database, owner: str | None, team: str) -> lis
         {"team": team, "owner": owner},
     ).fetchall()
     return [ForeignOpen(currency, Stage(stage), n, value) for currency, stage, n, value in rows]
+
+
+def report_rates(
+    db: sqlite_utils.Database, window: Window | None, owner: str | None, team: str
+) -> Rates:
+    """The team's rates for every currency a report's money comes in: the
+    window's closed cohort, the previous window's (the arrows compare with
+    it) and the open leads now. One rate missing and nothing is converted,
+    so no two figures compared are on different footings. Without a window
+    (the open leads alone), the open leads' currencies."""
+    present = {row.currency for row in foreign_open(db, owner, team)}
+    windows = [window] if window is not None else []
+    if window is not None:
+        try:
+            previous = window.previous()
+        except OverflowError:  # before year 1: no previous window
+            previous = None
+        windows += [previous] if previous is not None else []
+    for each in windows:
+        present |= {row.currency for row in foreign_closed(db, each, owner, team)}
+    return rates_for(team, rates_of(db), present)

@@ -10,7 +10,7 @@ from pathlib import Path
 import sqlite_utils
 
 from leadtui.domain import kpis
-from leadtui.domain.currency import parse_money
+from leadtui.domain.currency import Rates, parse_money
 from leadtui.domain.errors import InvalidInput
 from leadtui.domain.kpi_money import team_money, team_outcomes, team_sources
 from leadtui.domain.kpis import (
@@ -27,7 +27,7 @@ from leadtui.domain.results import KpiCore, KpiTimes, SpendEntry
 from leadtui.repository import kpi_queries as q
 from leadtui.repository import kpi_rollups as rollups
 from leadtui.repository.core import Writes
-from leadtui.repository.kpi_currency import foreign_closed, foreign_open
+from leadtui.repository.kpi_currency import foreign_closed, foreign_open, report_rates
 from leadtui.repository.scores import read_setting, write_setting
 from leadtui.repository.team_settings import team_currency_of
 
@@ -40,17 +40,24 @@ class KpiStore:
 
     # ------------------------------------------------------------ the report
 
+    # Each part reads the team's rates for the whole report (kpi_currency.
+    # report_rates), so the parts the KPI tab loads apart agree on whether
+    # the money is converted.
+
     def kpi_core(self, window: Window, owner: str | None = None) -> KpiCore:
         with self.repo._connection() as db:
-            return _core(db, window, owner)
+            return _core(db, window, owner, _rates(db, window, owner))
 
     def kpi_previous(self, window: Window, owner: str | None = None) -> Headline | None:
         with self.repo._connection() as db:
-            return _previous(db, window, owner)
+            return _previous(db, window, owner, _rates(db, window, owner))
 
-    def kpi_now(self, owner: str | None = None) -> tuple[Money, kpis.Health]:
+    def kpi_now(
+        self, owner: str | None = None, window: Window | None = None
+    ) -> tuple[Money, kpis.Health]:
+        """Open leads now; `window`, the report's, decides the rates."""
         with self.repo._connection() as db:
-            return _now(db, self.repo.clock(), owner)
+            return _now(db, self.repo.clock(), owner, _rates(db, window, owner))
 
     def kpi_times(self, window: Window, owner: str | None = None) -> KpiTimes:
         with self.repo._connection() as db:
@@ -62,8 +69,9 @@ class KpiStore:
         with self.repo._connection() as db:
             db.execute("BEGIN")
             try:
-                core = _core(db, window, owner)
-                money, health = _now(db, self.repo.clock(), owner)
+                rates = _rates(db, window, owner)
+                core = _core(db, window, owner, rates)
+                money, health = _now(db, self.repo.clock(), owner, rates)
                 times = _times(db, window, owner)
                 return KpiReport(
                     window=window,
@@ -76,7 +84,7 @@ class KpiStore:
                     velocity=times.velocity,
                     health=health,
                     headline=core.headline,
-                    previous=_previous(db, window, owner),
+                    previous=_previous(db, window, owner, rates),
                     lifetime_years=_lifetime_years(db),
                 )
             finally:
@@ -152,14 +160,18 @@ class KpiStore:
 # one owner's; kpi_queries is the reference they are tested against.
 
 
-def _core(db: sqlite_utils.Database, window: Window, owner: str | None) -> KpiCore:
+def _rates(db: sqlite_utils.Database, window: Window | None, owner: str | None) -> Rates:
+    return report_rates(db, window, owner, team_currency_of(db))
+
+
+def _core(db: sqlite_utils.Database, window: Window, owner: str | None, rates: Rates) -> KpiCore:
     core = _every_currency(db, window, owner)
-    team = team_currency_of(db)
+    team = rates.currency
     foreign = foreign_closed(db, window, owner, team)
     return KpiCore(
         core.funnel,
-        team_sources(core.sources, foreign),
-        team_outcomes(core.outcomes, foreign, team),
+        team_sources(core.sources, foreign, rates),
+        team_outcomes(core.outcomes, foreign, team, rates),
     )
 
 
@@ -172,11 +184,14 @@ def _every_currency(db: sqlite_utils.Database, window: Window, owner: str | None
     return KpiCore(kpis.funnel(reached), q.source_rows(created, closed, spend), outcomes)
 
 
-def _now(db: sqlite_utils.Database, now: datetime, owner: str | None) -> tuple[Money, Health]:
-    team = team_currency_of(db)
+def _now(
+    db: sqlite_utils.Database, now: datetime, owner: str | None, rates: Rates
+) -> tuple[Money, Health]:
+    team = rates.currency
     foreign = foreign_open(db, owner, team)
     money = rollups.money(db, owner)
-    return team_money(money, foreign, team), rollups.health(db, now, money.open_leads, owner)
+    health = rollups.health(db, now, money.open_leads, owner)
+    return team_money(money, foreign, team, rates), health
 
 
 def _times(db: sqlite_utils.Database, window: Window, owner: str | None) -> KpiTimes:
@@ -190,15 +205,17 @@ def _lifetime_years(db: sqlite_utils.Database) -> float:
     return float(stored) if stored else kpis.DEFAULT_LIFETIME_YEARS
 
 
-def _previous(db: sqlite_utils.Database, window: Window, owner: str | None) -> Headline | None:
+def _previous(
+    db: sqlite_utils.Database, window: Window, owner: str | None, rates: Rates
+) -> Headline | None:
     """The previous window's headline only: a count of new leads, not the funnel."""
     previous = window.previous()
     if previous is None:
         return None
-    team = team_currency_of(db)
+    team = rates.currency
     foreign = foreign_closed(db, previous, owner, team)
     outcomes, _ = rollups.outcomes_by_source(db, previous, owner, median=False)
-    outcomes = team_outcomes(outcomes, foreign, team)
+    outcomes = team_outcomes(outcomes, foreign, team, rates)
     spend = sum(q.spend_by_source(db, previous).values()) if owner is None else 0
     return Headline.of(rollups.count_created(db, previous, owner), spend, outcomes)
 

@@ -190,6 +190,8 @@ class Repository:
 
     team_currency = Delegated("_team", TeamSettings.team_currency)
     set_team_currency = Delegated("_team", TeamSettings.set_team_currency)
+    rates = Delegated("_team", TeamSettings.rates)
+    set_rate = Delegated("_team", TeamSettings.set_rate)
     phone_region = Delegated("_team", TeamSettings.phone_region)
     set_phone_region = Delegated("_team", TeamSettings.set_phone_region)
 

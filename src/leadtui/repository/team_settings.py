@@ -6,17 +6,25 @@ The currency is the one a lead's value is in when it names none (NULL in
 read from the file says (LEAD_SELECT resolves it). The region is how a
 national phone number is read (`020 7946 0001` in GB) for the duplicate
 checks: changing it recomputes every lead's phone key in one transaction.
+
+A rate (`rate:GBP` = "1.17") says what one unit of another currency is
+worth in the team's; the KPIs convert with them (domain/kpi_money.py).
+Rates are in the team's currency, so changing it clears them.
 """
+
+from decimal import Decimal
 
 import sqlite_utils
 
-from leadtui.domain.currency import DEFAULT_CURRENCY, check_currency
+from leadtui.domain.currency import DEFAULT_CURRENCY, check_currency, check_rate, rate_text
 from leadtui.domain.dedupe import check_region, phone_key
+from leadtui.domain.errors import InvalidInput
 from leadtui.repository.core import Writes
 from leadtui.repository.scores import read_setting, write_setting
 
 CURRENCY_KEY = "currency"
 REGION_KEY = "phone_region"
+RATE_PREFIX = "rate:"
 # A lead's currency as read: its own, else the team's, else the default.
 # (A constant subquery: SQLite evaluates it once per statement.)
 CURRENCY_SQL = (
@@ -27,6 +35,15 @@ CURRENCY_SQL = (
 
 def team_currency_of(db: sqlite_utils.Database) -> str:
     return read_setting(db, CURRENCY_KEY) or DEFAULT_CURRENCY
+
+
+def rates_of(db: sqlite_utils.Database) -> dict[str, Decimal]:
+    """Every rate the team set, by currency code."""
+    rows = db.execute(
+        "SELECT key, value FROM settings WHERE substr(key, 1, ?) = ? ORDER BY key",
+        [len(RATE_PREFIX), RATE_PREFIX],
+    ).fetchall()
+    return {key.removeprefix(RATE_PREFIX): Decimal(value) for key, value in rows}
 
 
 def region_of(db: sqlite_utils.Database) -> str | None:
@@ -46,13 +63,37 @@ class TeamSettings:
         with self.repo._connection() as db:
             return team_currency_of(db)
 
-    def set_team_currency(self, text: str) -> str:
+    def set_team_currency(self, text: str) -> tuple[str, int]:
         """Set the team's currency (ISO 4217, or a symbol: "€"); the leads
-        that name none are in it from now on. Returns the code."""
+        that name none are in it from now on. A change clears the rates,
+        which were in the old one. Returns the code and the rates cleared."""
         code = check_currency(text)
         with self.repo._transaction() as db:
+            cleared = 0
+            if code != team_currency_of(db):
+                cleared = db.execute(
+                    "DELETE FROM settings WHERE substr(key, 1, ?) = ?",
+                    [len(RATE_PREFIX), RATE_PREFIX],
+                ).rowcount
             write_setting(db, CURRENCY_KEY, code)
-        return code
+        return code, cleared
+
+    def rates(self) -> dict[str, Decimal]:
+        with self.repo._connection() as db:
+            return rates_of(db)
+
+    def set_rate(self, currency: str, rate: str | None) -> tuple[str, Decimal | None]:
+        """Set (or, with None, clear) what one unit of `currency` is worth in
+        the team's currency. Returns the code and the rate it had."""
+        code = check_currency(currency)
+        value = None if rate is None else check_rate(rate)
+        with self.repo._transaction() as db:
+            team = team_currency_of(db)
+            if code == team:
+                raise InvalidInput(f"rate: {code} is the team's currency (its rate is 1)")
+            before = rates_of(db).get(code)
+            write_setting(db, RATE_PREFIX + code, None if value is None else rate_text(value))
+        return code, before
 
     def phone_region(self) -> str | None:
         with self.repo._connection() as db:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from rich.text import Text
 
+from leadtui.domain.currency import with_currency
 from leadtui.domain.sanitize import clean_line, clean_text
 from leadtui.tui.themed import styled
 
@@ -20,17 +21,18 @@ MARK_STYLE = "bold $text-accent"
 MARK = "● "
 # The inbox's columns: (title, width); the key is the lowercased title.
 # With a cell's padding (2) each, they fill 78 of 80 columns, the scrollbar
-# the rest. To fit the owner and the value, the name and the company gave
-# up some width (cut with "…"), and the temperature shares the score's
-# column as its first letter, in its colour, as on a board card ("H 90").
+# the rest. To fit the owner and the value with its currency ("CHF9,400"),
+# the name and the company gave up some width (cut with "…"), and the
+# temperature shares the score's column as its first letter, in its colour,
+# as on a board card ("H 90").
 INBOX_COLUMNS = (
-    ("Name", 15),
-    ("Company", 10),
+    ("Name", 14),
+    ("Company", 9),
     ("Source", 8),
     ("Owner", 7),
     ("Score", 6),
     ("Win", 4),
-    ("Value", 6),
+    ("Value", 8),
     ("Age", 6),  # or Due, or Touch: what the list is ranked by (InboxPane)
 )
 
@@ -84,6 +86,14 @@ def short_value(cents: int) -> str:
     return f"{units / size:.{0 if units / size >= 99.95 else 1}f}{suffix}"
 
 
+def value_label(cents: int, currency: str) -> str:
+    """short_value with the currency's mark, in at most 8 cells: "$9,400",
+    "£188k", "¥1.2m", "CHF9,400"; "" for no value."""
+    short = short_value(cents)
+    # plain(): the currency is stored text, which another program may have written.
+    return plain(with_currency(short, currency, spaced=False)) if short else ""
+
+
 def chance_label(win_chance: int) -> str:
     """'64%', or '–' before a model is trained (every chance is then 0)."""
     return f"{win_chance}%" if win_chance else "–"
@@ -91,10 +101,11 @@ def chance_label(win_chance: int) -> str:
 
 def inbox_cells(
     name: Text, company: str | None, source: str, owner: str | None, temperature: str,
-    score: int, win_chance: int, value_cents: int, last: Text,
+    score: int, win_chance: int, value_cents: int, currency: str, last: Text,
 ) -> tuple[Text, ...]:  # fmt: skip
     """One inbox row, in INBOX_COLUMNS order; `last` is the Age (or Due,
-    or Touch) cell."""
+    or Touch) cell. Every value shows its currency, the team's too: one
+    rule, and a list mixing currencies never reads as one."""
     return (
         name,
         cell(company),
@@ -102,7 +113,7 @@ def inbox_cells(
         cell(owner),
         score_cell(temperature, score),
         Text(chance_label(win_chance), justify="right"),
-        Text(short_value(value_cents), justify="right"),
+        Text(value_label(value_cents, currency), justify="right"),
         last,
     )
 

@@ -13,7 +13,7 @@ from rich.text import Text
 from textual.content import Content
 
 from leadtui.domain.clock import age_label
-from leadtui.domain.currency import format_money
+from leadtui.domain.currency import format_money, with_currency
 from leadtui.domain.models import BANT_CRITERIA, Answer, HistoryEntry, Lead, Temperature
 from leadtui.domain.pipeline import is_open, rotting
 from leadtui.tui import cells
@@ -45,7 +45,8 @@ def inbox_row(
         last = Text(age_label(lead.created_at, now), justify="right")
     return cells.inbox_cells(
         name_cell(lead, marked=marked), lead.company, lead.source.value, lead.owner,
-        lead.temperature.value, lead.score, lead.win_chance, lead.value_cents, last,
+        lead.temperature.value, lead.score, lead.win_chance, lead.value_cents, lead.currency,
+        last,
     )  # fmt: skip
 
 
@@ -88,12 +89,18 @@ def overdue(lead: Lead, now: datetime) -> bool:
     return is_open(lead.stage) and lead.follow_up_at is not None and lead.follow_up_at <= now
 
 
+def card_value(lead: Lead) -> str:
+    """A card's value with its currency: "$42,000", "£45,000", "CHF 2,500"."""
+    amount = format_money(lead.value_cents, lead.currency)
+    return plain(with_currency(amount, lead.currency)) if lead.value_cents else ""
+
+
 def card(lead: Lead, width: int, now: datetime | None = None, *, marked: bool = False) -> Text:
     """A two-line board card, `width` cells wide, "!" marking an overdue
     follow-up and "~" a rotting lead (nothing done for longer than its stage
     allows), and ● one marked for a bulk move:
     ● name ........ !~H75
-    company ...... 42,000"""
+    company ..... $42,000"""
     badge = f"{lead.temperature.value[0].upper()}{lead.score}"
     late = now is not None and overdue(lead, now)
     stale = now is not None and rotting(lead.stage, lead.last_activity(), now)
@@ -114,7 +121,7 @@ def card(lead: Lead, width: int, now: datetime | None = None, *, marked: bool = 
             first.cell_len - len(badge) - 1,
             first.cell_len - len(badge),
         )
-    value = format_money(lead.value_cents) if lead.value_cents else ""
+    value = card_value(lead)
     second = _two_sided(plain(lead.company), "$foreground-muted", value, "", width)
     return Text("\n").join([first, second])
 

@@ -47,7 +47,7 @@ def row_cells(row: QuickRow, now: datetime) -> tuple[Text, ...]:
     age = Text(age_label(row.created_at, now), justify="right")
     return inbox_cells(
         name_cell(row.name), row.company, row.source, row.owner, row.temperature, row.score,
-        row.win_chance, row.value_cents, age,
+        row.win_chance, row.value_cents, row.currency, age,
     )  # fmt: skip
 
 

@@ -27,6 +27,8 @@ from leadtui.domain.kpi_format import (
     headline_rows,
     lost_reason_lines,
     money,
+    money_note,
+    other_currencies_title,
     other_currency_lines,
     percent,
 )
@@ -101,7 +103,9 @@ def headline_content(
 ) -> Content:
     parts: Parts = [("Headline", "bold underline")]
     if core is not None:
+        note = money_note(core.outcomes.rates)
         parts.append((f"  money in {core.outcomes.currency}", "$text-muted"))
+        parts.append((f" · {note}" if note else "", "$text-muted"))
     if previous is not None:
         parts.append(
             ("  arrows: against the previous window of the same length", "$foreground-muted")
@@ -120,7 +124,9 @@ def headline_content(
         ]
         # Other currencies' money, listed apart: never added to the above.
         others = other_currency_lines(core.outcomes, money_now) if core else []
-        parts += [part for line in others for part in ("\n", (line, "$text-muted"))]
+        if others and core is not None:
+            parts += ["\n", (other_currencies_title(core.outcomes), "$text-muted")]
+        parts += [part for line in others for part in ("\n", (f"  {line}", "$text-muted"))]
     return Content.assemble(*parts).rstrip()
 
 
@@ -302,7 +308,7 @@ class KpiPane(VerticalScroll):
             )
         else:
             self._previous_loaded(None)
-        run_db(self, lambda repo: repo.kpi_now(owner), self._now_loaded, key="kpi-now")
+        run_db(self, lambda repo: repo.kpi_now(owner, window), self._now_loaded, key="kpi-now")
         run_db(
             self, lambda repo: repo.kpi_times(window, owner), self._times_loaded, key="kpi-times"
         )
