@@ -13,6 +13,7 @@ from leadtui import resources
 from leadtui.demo import build_sample_database
 from leadtui.repository import Repository, open_repository
 from tests.notifications import record_notifications
+from tests.pg_cluster import TEMPLATE, Cluster, ClusterUnavailable, start_cluster
 
 # Hypothesis's per-example deadline measures wall time, which on a shared
 # 2-core machine says more about the neighbours' load than about the code.
@@ -62,8 +63,12 @@ def db(tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def repo(db_path: Path) -> Repository:
-    return open_repository(db_path, actor="tester", clock=frozen_clock)
+def repo(request: pytest.FixtureRequest, db_path: Path) -> Repository:
+    """A new empty database: a file, or with both_engines a PostgreSQL one too."""
+    target: Path | str = db_path
+    if getattr(request, "param", "sqlite") == "postgresql":
+        target = request.getfixturevalue("pg_url")
+    return open_repository(target, actor="tester", clock=frozen_clock)
 
 
 @pytest.fixture(scope="session")
@@ -91,3 +96,45 @@ def query_plan(path: Path, sql: str) -> str:
     """SQLite's plan for `sql`, as one line: to assert an index is used."""
     with sqlite3.connect(path) as conn:
         return " ".join(row[-1] for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}"))
+
+
+# ------------------------------------------------- both engines (issue 20)
+
+ENGINES = ("sqlite", "postgresql")
+# A test of a piece ported to PostgreSQL runs on both engines: its `repo`
+# (or `db_target`) is a SQLite file, then a PostgreSQL database.
+both_engines = pytest.mark.parametrize("repo", ENGINES, indirect=True)
+both_targets = pytest.mark.parametrize("db_target", ENGINES, indirect=True)
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[Cluster]:
+    """A private PostgreSQL server for this test process (tests/pg_cluster.py),
+    its template database migrated once. Fails, never skips, when it cannot
+    start: CI must not pass with the PostgreSQL tests unrun."""
+    try:
+        cluster = start_cluster()
+    except (ClusterUnavailable, ImportError, OSError) as error:
+        pytest.fail(f"the PostgreSQL test cluster did not start: {error}")
+    try:
+        open_repository(cluster.url(TEMPLATE))  # the schema, once; each test copies it
+        yield cluster
+    finally:
+        cluster.stop()
+        shutil.rmtree(cluster.root, ignore_errors=True)
+
+
+@pytest.fixture
+def pg_url(pg_cluster: Cluster) -> str:
+    """A fresh, migrated PostgreSQL database of its own, as its URL."""
+    return pg_cluster.new_database()
+
+
+@pytest.fixture
+def db_target(request: pytest.FixtureRequest, db_path: Path) -> Path | str:
+    """The database a test opens itself: a file, or with both_targets a
+    PostgreSQL URL too."""
+    if getattr(request, "param", "sqlite") == "postgresql":
+        url: str = request.getfixturevalue("pg_url")
+        return url
+    return db_path

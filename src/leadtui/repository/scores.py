@@ -38,7 +38,11 @@ def write_setting(db: sqlite_utils.Database, key: str, value: str | None) -> Non
     if value is None:
         db.execute("DELETE FROM settings WHERE key = ?", [key])
     else:
-        db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", [key, value])
+        db.execute(
+            "INSERT INTO settings (key, value) VALUES (?, ?)"
+            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )
 
 
 def read_model(db: sqlite_utils.Database) -> Model | None:
@@ -127,7 +131,7 @@ def rescore(
     ]
     db.conn.executemany(
         "UPDATE leads SET score = ?,"
-        " temperature = CASE WHEN temperature_pinned THEN temperature ELSE ? END,"
+        " temperature = CASE WHEN temperature_pinned != 0 THEN temperature ELSE ? END,"
         f"{' win_chance = ?,' if chance else ''} score_due_at = ? WHERE id = ?",
         updates,
     )
