@@ -57,8 +57,12 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> str:
-    """A database path for CLI tests, as the string a user would type."""
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A database for CLI tests, as the string a user would type: a file's
+    path, or with both_clis a PostgreSQL URL too."""
+    if getattr(request, "param", "sqlite") == "postgresql":
+        url: str = request.getfixturevalue("pg_url")
+        return url
     return str(tmp_path / "cli.db")
 
 
@@ -105,6 +109,7 @@ ENGINES = ("sqlite", "postgresql")
 # (or `db_target`) is a SQLite file, then a PostgreSQL database.
 both_engines = pytest.mark.parametrize("repo", ENGINES, indirect=True)
 both_targets = pytest.mark.parametrize("db_target", ENGINES, indirect=True)
+both_clis = pytest.mark.parametrize("db", ENGINES, indirect=True)
 
 
 @pytest.fixture(scope="session")

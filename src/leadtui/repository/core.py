@@ -23,13 +23,17 @@ import sqlite_utils
 
 from leadtui.domain.clock import Clock
 from leadtui.domain.scoring_rules import RuleSet
+from leadtui.repository.engine import Engine
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
 
 class Reads(Protocol):
-    """A read connection per operation (connection.connect)."""
+    """A read connection per operation, from the database's engine
+    (engine.py: its dialect spells the few fragments that differ)."""
+
+    engine: Engine
 
     def _connection(self) -> AbstractContextManager[sqlite_utils.Database]: ...
 
@@ -104,7 +108,8 @@ class Delegated(Generic[P, R]):
         # A piece not yet ported to the repository's engine is refused by name.
         engine = getattr(repo, "engine", None)
         if engine is not None:
-            engine.require(PIECE_FEATURES.get(self.piece, self.piece))
+            feature = PIECE_FEATURES.get(self.piece, self.piece)
+            engine.require(f"{feature} ({self.method.__name__})")
         bound: Callable[P, R] = getattr(getattr(repo, self.piece), self.method.__name__)
         return bound
 

@@ -22,22 +22,10 @@ from typing import Any, Protocol
 from urllib.parse import urlsplit, urlunsplit
 
 from leadtui.domain.errors import NotYetSupported
+from leadtui.paths import is_url
 from leadtui.repository.watch import ChangeWatcher
 
-URL_SCHEMES = ("postgresql", "postgres")
 Tracer = Callable[[str, Any], None]
-
-
-def is_url(target: Path | str) -> bool:
-    """A PostgreSQL URL (postgresql://…, including unix-socket URLs such as
-    postgresql:///leads?host=/run/postgresql), as opposed to a file path."""
-    return isinstance(target, str) and target.partition("://")[0].lower() in URL_SCHEMES
-
-
-def database_target(text: str) -> Path | str:
-    """What a user typed for --db or $LEADTUI_DB: a URL kept as text (a Path
-    would fold its `//`), anything else a file path."""
-    return text if is_url(text) else Path(text).expanduser()
 
 
 def shown(target: Path | str) -> str:

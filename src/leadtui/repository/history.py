@@ -57,7 +57,10 @@ def _entry(row: tuple[Any, ...]) -> HistoryEntry:
 def read_history(
     db: sqlite_utils.Database, lead_id: int, limit: int, skip: int = 0
 ) -> list[HistoryEntry]:
-    """One lead's history, newest first (read on the journal's lead index)."""
+    """One lead's history, newest first (read on the journal's lead index);
+    all of it for a negative `limit`."""
+    if limit < 0:  # the largest LIMIT both engines take (SQLite's -1 is PostgreSQL's error)
+        limit = 2**63 - 1
     rows = db.execute(
         f"{_select('j.lead_id = :lead')} ORDER BY {AT} DESC, {ID} DESC LIMIT :limit OFFSET :skip",
         {"lead": lead_id, "limit": limit, "skip": skip},
@@ -112,5 +115,9 @@ class HistoryStore:
             ).fetchall()
             ids = sorted({row[0] for row in rows})
             marks = ", ".join("?" * len(ids))
-            names = dict(db.execute(f"SELECT id, name FROM leads WHERE id IN ({marks})", ids))
+            names = (
+                dict(db.execute(f"SELECT id, name FROM leads WHERE id IN ({marks})", ids))
+                if ids
+                else {}
+            )
         return [(row[0], names.get(row[0], "(merged or gone)"), _entry(row)) for row in rows]

@@ -7,8 +7,8 @@ from pathlib import Path
 from leadtui.domain.clock import Clock, utc_now
 from leadtui.domain.errors import DatabaseUnavailable
 from leadtui.domain.scoring_rules import LoadedRules
+from leadtui.paths import is_url
 from leadtui.repository.connection import Tracer
-from leadtui.repository.engine import is_url
 from leadtui.repository.store import Repository
 
 

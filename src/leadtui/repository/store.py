@@ -22,13 +22,14 @@ from leadtui.domain.orders import ORDERS
 from leadtui.domain.results import ScoreDetails
 from leadtui.domain.sanitize import clean_line, clean_text
 from leadtui.domain.scoring_rules import LoadedRules, RuleSet, load_rules
+from leadtui.paths import is_url
 from leadtui.repository import schema
 from leadtui.repository.connection import Tracer
 from leadtui.repository.contacts import contacts_by_lead
 from leadtui.repository.core import Delegated, current_actor
 from leadtui.repository.details_store import DetailsStore
 from leadtui.repository.dupes_store import DupesStore
-from leadtui.repository.engine import Engine, engine_for, is_url, refuse
+from leadtui.repository.engine import Engine, engine_for, refuse
 from leadtui.repository.history import HistoryStore, read_history
 from leadtui.repository.import_store import ImportStore
 from leadtui.repository.journal import (
@@ -76,6 +77,8 @@ class Repository:
         own_leads_only: bool = False,
     ) -> None:
         self.engine: Engine = engine_for(path, tracer)
+        # What was opened: the file, or the PostgreSQL URL.
+        self.target = path if is_url(path) else Path(path)
         self._path = None if is_url(path) else Path(path)
         self.actor = actor or current_actor()
         # A rep in a browser: writes to leads someone else owns are refused.

@@ -23,9 +23,20 @@ from leadtui.repository.pg import schema
 from leadtui.repository.pg.connection import PgDatabase, open_connection, readable_errors
 from leadtui.repository.pg.watch import CHANNEL, NotifyWatcher
 
-# The Repository's pieces and features that run on PostgreSQL; everything
-# else is refused by name (Engine.require) until it is ported.
-PORTED = frozenset({"moves", "history", "leads", "search", "stage totals", "touches", "settings"})
+# The Repository's pieces (core.PIECE_FEATURES) and single methods of
+# pieces ("scoring (learned_model)") that run on PostgreSQL; everything else
+# is refused by name (Engine.require) until it is ported.
+PORTED = frozenset(
+    {
+        "moves",
+        "history",
+        "undo",
+        "lead edits and follow-ups",
+        "scoring (learned_model)",
+        "scoring (score_details)",
+        "scoring (pin_temperature)",
+    }
+)
 
 
 class PostgresEngine:
@@ -56,7 +67,7 @@ class PostgresEngine:
         return NotifyWatcher(self.url, self.shown)
 
     def require(self, what: str) -> None:
-        if what not in PORTED:
+        if what not in PORTED and what.partition(" (")[0] not in PORTED:
             raise refuse(what, self.dialect)
 
     def migrate(self) -> None:
