@@ -35,6 +35,8 @@ PORTED = frozenset(
         "scoring (learned_model)",
         "scoring (score_details)",
         "scoring (pin_temperature)",
+        "scoring (refresh_scores)",
+        "scoring (rescore_open_leads)",
     }
 )
 
