@@ -19,7 +19,7 @@ from leadtui.repository import Repository, open_repository
 from leadtui.repository.engine import shown
 from leadtui.repository.pg import schema
 from leadtui.repository.pg.connection import to_pyformat
-from tests.conftest import both_engines, frozen_clock
+from tests.conftest import both_clis, both_engines, frozen_clock
 from tests.pg_cluster import Cluster
 
 
@@ -43,6 +43,7 @@ def _one_line_error(*args: str) -> str:
         ("SELECT '?', ':x', '50%', 'it''s ?' , ?", "SELECT '?', ':x', '50%%', 'it''s ?' , %s"),
         ('SELECT "odd?name" FROM t WHERE a = ?', 'SELECT "odd?name" FROM t WHERE a = %s'),
         ("SELECT x::text, y % 2 WHERE z = :z", "SELECT x::text, y %% 2 WHERE z = %(z)s"),
+        ("SET a = :a -- the team's ?\n, b = ?", "SET a = %(a)s -- the team's ?\n, b = %s"),
     ],
 )  # fmt: skip
 def test_one_sql_text_becomes_psycopg_placeholders(sqlite: str, postgres: str) -> None:
@@ -225,3 +226,22 @@ def test_search_folds_accents_and_splits_emails_and_phones(repo: Repository) -> 
     assert repo.search("jose doe") == []  # every word must match
     assert repo.search("'; DROP TABLE leads; --") == []
     assert repo.count_leads() == 2
+
+
+# ------------------------------------------------------------- quick-add
+
+
+@both_clis
+def test_quick_add_stops_at_a_duplicate_and_merges_into_it(db: str) -> None:
+    runner = CliRunner()
+    assert runner.invoke(main, ["quick", "Jane Doe jane@acme.io", "--db", db]).exit_code == 0
+    stopped = runner.invoke(main, ["quick", "Jane D. jane@ACME.io +44 20 7946 0001", "--db", db])
+    assert stopped.exit_code == 1 and "same email" in stopped.output
+    merged = runner.invoke(
+        main, ["quick", "Jane D. jane@ACME.io +44 20 7946 0001 #vip", "--merge", "--db", db]
+    )
+    assert merged.exit_code == 0, merged.output
+    assert merged.output.strip().endswith("merged into #1 Jane Doe")
+    lead = open_repository(db).get_lead(1)
+    assert (lead.phone, lead.tags) == ("+44 20 7946 0001", ["vip"])
+    assert open_repository(db).count_leads() == 1

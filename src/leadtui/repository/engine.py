@@ -23,6 +23,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from leadtui.domain.errors import NotYetSupported
 from leadtui.paths import is_url
+from leadtui.repository.schema import COMPANY_FOLD
 from leadtui.repository.watch import ChangeWatcher
 
 Tracer = Callable[[str, Any], None]
@@ -49,6 +50,8 @@ class Dialect:
     # Two-argument max/min: SQLite's scalar max(a, b), PostgreSQL's greatest.
     larger: str
     smaller: str
+    # The company half of person_key (after char 31), spelled as its index is.
+    company_fold: str
 
     def greatest(self, first: str, second: str) -> str:
         return f"{self.larger}({first}, {second})"
@@ -70,8 +73,10 @@ class Dialect:
         return f" INDEXED BY {index}" if self is SQLITE else ""
 
 
-SQLITE = Dialect("SQLite", "max", "min")
-POSTGRES = Dialect("PostgreSQL", "greatest", "least")
+SQLITE = Dialect("SQLite", "max", "min", COMPANY_FOLD)
+POSTGRES = Dialect(
+    "PostgreSQL", "greatest", "least", "substr(person_key, strpos(person_key, chr(31)) + 1)"
+)
 
 
 class Engine(Protocol):

@@ -22,12 +22,18 @@ Tracer = Callable[[str, Any], None]
 @functools.lru_cache(maxsize=1024)
 def to_pyformat(sql: str) -> str:
     """`?` → `%s`, `:name` → `%(name)s`, `%` → `%%`, leaving string
-    literals, quoted names and `::` casts alone: the one SQL text both
-    engines run, in psycopg's placeholder style."""
+    literals, quoted names, `--` comments and `::` casts alone: the one SQL
+    text both engines run, in psycopg's placeholder style."""
     out: list[str] = []
     i, n = 0, len(sql)
     while i < n:
         char = sql[i]
+        if sql.startswith("--", i):  # a comment, to the end of its line
+            end = sql.find("\n", i)
+            end = n if end < 0 else end
+            out.append(sql[i:end].replace("%", "%%"))
+            i = end
+            continue
         if char in "'\"":  # a literal or a quoted name, to its closing quote
             end = i + 1
             while end < n and not (sql[end] == char and sql[end + 1 : end + 2] != char):

@@ -35,6 +35,11 @@ PORTED = frozenset(
         "scoring (learned_model)",
         "scoring (score_details)",
         "scoring (pin_temperature)",
+        "duplicates and merging (possible_duplicates)",
+        "duplicates and merging (merge_details)",
+        "team settings (team_currency)",
+        "team settings (set_team_currency)",
+        "team settings (phone_region)",
         "scoring (refresh_scores)",
         "scoring (rescore_open_leads)",
     }
