@@ -12,6 +12,7 @@ from hypothesis import settings
 from leadtui import resources
 from leadtui.demo import build_sample_database
 from leadtui.repository import Repository, open_repository
+from leadtui.repository.pg.connection import close_idle
 from tests.notifications import record_notifications
 from tests.pg_cluster import TEMPLATE, Cluster, ClusterUnavailable, start_cluster
 
@@ -123,6 +124,7 @@ def pg_cluster() -> Iterator[Cluster]:
         pytest.fail(f"the PostgreSQL test cluster did not start: {error}")
     try:
         open_repository(cluster.url(TEMPLATE))  # the schema, once; each test copies it
+        close_idle()  # a template is copied only while nobody is connected to it
         yield cluster
     finally:
         cluster.stop()

@@ -1,6 +1,7 @@
 """PostgreSQL below the storage seam (repository/engine.py).
 
-- A connection per operation, as on SQLite (a pool is a later step).
+- A connection per operation, as on SQLite, borrowed from the few kept
+  idle (pg/connection.py: opening one costs a server process).
 - Writes: every write transaction first takes one transaction-level
   advisory lock, the counterpart of SQLite's BEGIN IMMEDIATE. The pieces
   rely on what that gives them: a read-modify-write sees no other writer,
@@ -20,7 +21,7 @@ from contextlib import contextmanager
 from leadtui.domain.errors import DatabaseUnavailable
 from leadtui.repository.engine import POSTGRES, Dialect, Tracer, refuse, shown
 from leadtui.repository.pg import schema
-from leadtui.repository.pg.connection import PgDatabase, open_connection, readable_errors
+from leadtui.repository.pg.connection import PgDatabase, borrow, give_back, readable_errors
 from leadtui.repository.pg.watch import CHANNEL, NotifyWatcher
 
 # The Repository's pieces (core.PIECE_FEATURES) and single methods of
@@ -56,12 +57,12 @@ class PostgresEngine:
 
     @contextmanager
     def connect(self) -> Iterator[PgDatabase]:
-        raw = open_connection(self.url, self.shown)
+        raw = borrow(self.url, self.shown)
         try:
             with readable_errors(self.shown):
                 yield PgDatabase(raw, self.tracer)
         finally:
-            raw.close()
+            give_back(self.url, raw)
 
     @contextmanager
     def transaction(self) -> Iterator[PgDatabase]:
