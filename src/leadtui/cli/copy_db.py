@@ -13,8 +13,8 @@ from leadtui.repository import copy_database, shown
 @click.argument("target", type=common.DatabaseParam())
 def copy_db(source: Path | str, target: Path | str) -> None:
     """Copy the database SOURCE into the new, empty TARGET (a SQLite file
-    into a postgresql:// URL), with the same ids, journal, custom fields,
-    settings, spend and learned model."""
+    into a postgresql:// URL, or back), with the same ids, journal, custom
+    fields, settings, spend and learned model."""
     from rich.progress import Progress
 
     with Progress(transient=True, console=common.stderr_console()) as progress:

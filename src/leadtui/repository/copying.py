@@ -1,5 +1,5 @@
-"""`leadtui db copy SRC DST`: a whole database from one engine to another
-(a SQLite file into PostgreSQL, so far), with the same ids: leads, their
+"""`leadtui db copy SRC DST`: a whole database from one engine to the other
+(a SQLite file into PostgreSQL, or back), with the same ids: leads, their
 journal and undo history, touches, custom fields, tags, BANT, contacts,
 settings (the learned model among them), spend and sign-ins.
 
@@ -8,7 +8,11 @@ use. Both ends are migrated first, so a copy is always between the same
 schema. Rows go across table by table in id order, in one transaction on
 the target (a failed copy leaves it empty), and each table's id counter is
 moved past the copied ids so the next lead gets the next id. The KPI rollup
-tables are not copied: the target's triggers keep its own.
+tables are not copied: PostgreSQL's triggers keep its own; into a file, the
+search index and every KPI column and rollup are rebuilt from the copied
+journal at the end (schema_kpi.REBUILD), with their triggers off meanwhile,
+as a bulk load does. Reading a PostgreSQL table holds it in memory (a
+server-side cursor is a later step).
 """
 
 from collections.abc import Callable, Iterator
@@ -18,6 +22,7 @@ from typing import Any
 
 from leadtui.domain.errors import DatabaseUnavailable
 from leadtui.paths import is_url
+from leadtui.repository import schema, schema_kpi
 from leadtui.repository.engine import POSTGRES, Engine, refuse
 from leadtui.repository.opening import open_repository
 
@@ -47,9 +52,8 @@ def copy_database(
     """Copy everything in `source` into the empty `target`; `progress(done,
     total)` is called as rows go across. Raises DatabaseUnavailable, with
     one line, for a target that holds data or a direction not yet done."""
-    if not is_url(target) or is_url(source):
-        raise refuse("db copy into a file or between two servers (SQLite → PostgreSQL is done)",
-                     POSTGRES)  # fmt: skip
+    if is_url(target) == is_url(source):
+        raise refuse("db copy between two databases of one engine (use db backup)", POSTGRES)
     source_repo = open_repository(source)
     target_repo = open_repository(target)
     src, dst = source_repo.engine, target_repo.engine
@@ -59,22 +63,44 @@ def copy_database(
         done = 0
         with dst.transaction() as writing:
             _require_empty(writing, dst)
+            into_file = dst.dialect is not POSTGRES
+            if into_file:
+                for name, _ in (*schema.FTS_TRIGGERS, *schema_kpi.TRIGGERS):
+                    writing.execute(f'DROP TRIGGER "{name}"')
             for table in TABLES:
                 columns = [c for c in _columns(reading, src, table) if c in
                            set(_columns(writing, dst, table))]  # fmt: skip
                 for batch in _batches(reading, table, columns):
-                    _write(writing, table, columns, batch)
+                    _write(writing, dst, table, columns, batch)
                     done += len(batch)
                     if progress:
                         progress(done, total)
             floor = reading.execute("SELECT id FROM lead_id_floor").fetchone()[0]
             writing.execute("UPDATE lead_id_floor SET id = ?", [floor])
-            for table in ("leads", "activities", "actions", "journal", "contacts"):
-                writing.execute(
-                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"
-                    f" (SELECT coalesce(max(id), 0) + 1 FROM {table}), false)"
-                )
+            if into_file:
+                _rebuild_derived(writing)
+            else:
+                _move_id_counters(writing)
     return CopyReport(totals)
+
+
+def _rebuild_derived(db: Any) -> None:
+    """What SQLite's triggers would have kept, from the copied rows: the
+    search index, the KPI columns and rollups; then the triggers again."""
+    db.execute(schema.FTS_REBUILD)
+    for sql in schema_kpi.REBUILD:
+        db.execute(sql)
+    for _, sql in (*schema.FTS_TRIGGERS, *schema_kpi.TRIGGERS):
+        db.execute(sql)
+
+
+def _move_id_counters(db: Any) -> None:
+    """PostgreSQL's identity columns go on after the copied ids."""
+    for table in ("leads", "activities", "actions", "journal", "contacts"):
+        db.execute(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"
+            f" (SELECT coalesce(max(id), 0) + 1 FROM {table}), false)"
+        )
 
 
 def _count(db: Any, table: str) -> int:
@@ -109,8 +135,15 @@ def _batches(db: Any, table: str, columns: list[str]) -> Iterator[list[tuple[Any
         yield [tuple(row) for row in batch]
 
 
-def _write(db: Any, table: str, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
-    """Rows into PostgreSQL through COPY (the fast path for many rows)."""
+def _write(
+    db: Any, engine: Engine, table: str, columns: list[str], rows: list[tuple[Any, ...]]
+) -> None:
+    """Rows into PostgreSQL through COPY (the fast path for many rows), into
+    SQLite a statement run for every row."""
+    if engine.dialect is not POSTGRES:
+        marks = ", ".join("?" * len(columns))
+        db.conn.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+        return
     with (
         db.raw.cursor() as cursor,
         cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
