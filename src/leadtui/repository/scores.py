@@ -172,7 +172,7 @@ def update_chances(db: sqlite_utils.Database, model: Model | None, after: int, u
         f"UPDATE leads SET win_chance = scored.chance FROM"
         f" (SELECT id, {chance} AS chance FROM"
         f" (SELECT l.id AS id, {_log_odds_sql(model) if model else '0'} AS x FROM leads l"
-        f" WHERE l.id > ? AND l.id <= ? AND l.stage IN ({OPEN_STAGE_SQL}))) AS scored"
+        f" WHERE l.id > ? AND l.id <= ? AND l.stage IN ({OPEN_STAGE_SQL})) AS odds) AS scored"
         " WHERE leads.id = scored.id AND leads.win_chance != scored.chance",
         [after, upto],
     )

@@ -32,6 +32,7 @@ PORTED = frozenset(
         "moves",
         "history",
         "undo",
+        "import",
         "lead edits and follow-ups",
         "scoring (learned_model)",
         "scoring (score_details)",
