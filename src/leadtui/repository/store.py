@@ -243,8 +243,7 @@ class Repository:
         ranking = ORDERS[order]
         if order in ("follow_up", "touch"):  # their SQL stands '9999' and '' in for no time
             self.engine.require(f"ordering by {ranking.label}")
-        if only:
-            self.engine.require("filters")
+        self._require_filter(only)
         backwards = before is not None or last  # scan the index the other way
         descending = ranking.descending != backwards
         column, way = ranking.sql, "DESC" if descending else "ASC"
@@ -335,9 +334,12 @@ class Repository:
             ).fetchall()
         return {Stage(stage): (count, value) for stage, count, value in rows}
 
+    def _require_filter(self, only: LeadFilter | None) -> None:
+        if only and only.rotting:  # its SQL compares times with '' (SQLite's text times)
+            self.engine.require("the rotting filter")
+
     def _filtered(self, only: LeadFilter | None) -> tuple[str, list[Any]]:
-        if only:
-            self.engine.require("filters")
+        self._require_filter(only)
         return only.sql(self.clock(), self.actor) if only else ("", [])
 
     def lead_page(
