@@ -14,9 +14,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from leadtui import paths
 from leadtui.cli.root import main
 from leadtui.domain.errors import DatabaseUnavailable, NotYetSupported
 from leadtui.domain.models import Stage, build_draft
+from leadtui.launch import quick_start_path
 from leadtui.repository import Repository, open_repository
 from leadtui.repository.engine import shown
 from leadtui.repository.pg import schema
@@ -245,3 +247,20 @@ def test_quick_add_stops_at_a_duplicate_and_merges_into_it(db: str) -> None:
     lead = open_repository(db).get_lead(1)
     assert (lead.phone, lead.tags) == ("+44 20 7946 0001", ["vip"])
     assert open_repository(db).count_leads() == 1
+
+
+# --------------------------------------------------- naming the database
+
+
+def test_the_environment_and_db_take_a_url_which_goes_the_long_way(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The quick first page reads a file: a URL takes the click way instead.
+    assert quick_start_path(["--db", pg_url]) is None
+    assert quick_start_path([f"--db={pg_url}"]) is None
+    monkeypatch.setenv(paths.ENV_DB, pg_url)
+    assert quick_start_path([]) is None
+    assert paths.default_db_target() == pg_url  # not folded into a Path
+    result = CliRunner().invoke(main, ["add", "From the environment"])
+    assert result.exit_code == 0, result.output
+    assert open_repository(pg_url).get_lead(1).name == "From the environment"
