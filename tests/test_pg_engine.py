@@ -264,3 +264,15 @@ def test_the_environment_and_db_take_a_url_which_goes_the_long_way(
     result = CliRunner().invoke(main, ["add", "From the environment"])
     assert result.exit_code == 0, result.output
     assert open_repository(pg_url).get_lead(1).name == "From the environment"
+
+
+def test_a_backup_of_postgresql_is_a_private_pg_dump(pg_url: str, tmp_path: Path) -> None:
+    open_repository(pg_url).add_lead(build_draft(name="Kept"))
+    target = tmp_path / "team.dump"
+    result = CliRunner().invoke(main, ["db", "backup", str(target), "--db", pg_url])
+    assert result.exit_code == 0, result.output
+    assert target.read_bytes().startswith(b"PGDMP")  # pg_restore's custom format
+    assert target.stat().st_mode & 0o777 == 0o600
+    assert _one_line_error("db", "backup", str(target), "--db", pg_url).endswith(
+        "already exists; back up to a new file"
+    )

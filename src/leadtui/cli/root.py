@@ -445,7 +445,7 @@ def check(db_path: Path | None, as_json: bool) -> None:
 @common.db_option
 def backup(db_path: Path | None, target: Path) -> None:
     """Write a consistent copy to TARGET while others keep working."""
-    size = backup_database(common.database_path(db_path), target)
+    size = backup_database(common.database_target(db_path), target)
     click.echo(f"backed up to {target} ({size:,} bytes)")
 
 
