@@ -12,7 +12,9 @@ from hypothesis import settings
 from leadtui import resources
 from leadtui.demo import build_sample_database
 from leadtui.repository import Repository, open_repository
+from leadtui.repository.pg.connection import close_idle
 from tests.notifications import record_notifications
+from tests.pg_cluster import TEMPLATE, Cluster, ClusterUnavailable, start_cluster
 
 # Hypothesis's per-example deadline measures wall time, which on a shared
 # 2-core machine says more about the neighbours' load than about the code.
@@ -56,8 +58,12 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> str:
-    """A database path for CLI tests, as the string a user would type."""
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A database for CLI tests, as the string a user would type: a file's
+    path, or with both_clis a PostgreSQL URL too."""
+    if getattr(request, "param", "sqlite") == "postgresql":
+        url: str = request.getfixturevalue("pg_url")
+        return url
     return str(tmp_path / "cli.db")
 
 
@@ -75,8 +81,14 @@ def empty_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def repo(db_path: Path, empty_template: Path) -> Repository:
-    """An empty database, as `open_repository` makes it (same mode, 0600)."""
+def repo(request: pytest.FixtureRequest, db_path: Path, empty_template: Path) -> Repository:
+    """A new empty database: a file (a copy of the template, as
+    `open_repository` makes it, mode 0600), or with both_engines a
+    PostgreSQL one too."""
+    if getattr(request, "param", "sqlite") == "postgresql":
+        return open_repository(
+            request.getfixturevalue("pg_url"), actor="tester", clock=frozen_clock
+        )
     shutil.copyfile(empty_template, db_path)
     db_path.chmod(empty_template.stat().st_mode & 0o777)
     return open_repository(db_path, actor="tester", clock=frozen_clock)
@@ -107,3 +119,47 @@ def query_plan(path: Path, sql: str) -> str:
     """SQLite's plan for `sql`, as one line: to assert an index is used."""
     with sqlite3.connect(path) as conn:
         return " ".join(row[-1] for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}"))
+
+
+# ------------------------------------------------- both engines (issue 20)
+
+ENGINES = ("sqlite", "postgresql")
+# A test of a piece ported to PostgreSQL runs on both engines: its `repo`
+# (or `db_target`) is a SQLite file, then a PostgreSQL database.
+both_engines = pytest.mark.parametrize("repo", ENGINES, indirect=True)
+both_targets = pytest.mark.parametrize("db_target", ENGINES, indirect=True)
+both_clis = pytest.mark.parametrize("db", ENGINES, indirect=True)
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[Cluster]:
+    """A private PostgreSQL server for this test process (tests/pg_cluster.py),
+    its template database migrated once. Fails, never skips, when it cannot
+    start: CI must not pass with the PostgreSQL tests unrun."""
+    try:
+        cluster = start_cluster()
+    except (ClusterUnavailable, ImportError, OSError) as error:
+        pytest.fail(f"the PostgreSQL test cluster did not start: {error}")
+    try:
+        open_repository(cluster.url(TEMPLATE))  # the schema, once; each test copies it
+        close_idle()  # a template is copied only while nobody is connected to it
+        yield cluster
+    finally:
+        cluster.stop()
+        shutil.rmtree(cluster.root, ignore_errors=True)
+
+
+@pytest.fixture
+def pg_url(pg_cluster: Cluster) -> str:
+    """A fresh, migrated PostgreSQL database of its own, as its URL."""
+    return pg_cluster.new_database()
+
+
+@pytest.fixture
+def db_target(request: pytest.FixtureRequest, db_path: Path) -> Path | str:
+    """The database a test opens itself: a file, or with both_targets a
+    PostgreSQL URL too."""
+    if getattr(request, "param", "sqlite") == "postgresql":
+        url: str = request.getfixturevalue("pg_url")
+        return url
+    return db_path

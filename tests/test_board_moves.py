@@ -17,6 +17,7 @@ from leadtui.tui.app import LeadApp
 from leadtui.tui.panes import board
 from leadtui.tui.panes.board import BoardPane
 from leadtui.tui.render import card
+from tests.conftest import both_engines
 from tests.tui_helpers import SIZE, column, inbox_names, main_screen, settle, wait_until
 
 NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
@@ -30,6 +31,7 @@ def test_back_steps_down_the_open_stages_only() -> None:
         pipeline.back(Stage.WON)
 
 
+@both_engines
 def test_back_is_a_recorded_move_that_keeps_the_lifecycle(repo: Repository) -> None:
     lead_id = repo.add_lead(build_draft(name="Ann"))
     for _ in range(3):
@@ -48,6 +50,7 @@ def test_rotting_follows_the_stage_threshold(stage: Stage, idle_days: int, rots:
     assert pipeline.rotting(stage, NOW - timedelta(days=idle_days), NOW) is rots
 
 
+@both_engines
 def test_a_rotting_card_says_so_beside_its_badge(repo: Repository) -> None:
     lead = repo.get_lead(repo.add_lead(build_draft(name="Ann")))
     assert str(card(lead, 22, NOW)).split("\n")[0].endswith(" C0")

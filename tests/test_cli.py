@@ -11,6 +11,7 @@ from click.testing import CliRunner, Result
 
 from leadtui import __version__, paths
 from leadtui.cli.root import main
+from tests.conftest import both_clis
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> Result:
@@ -38,6 +39,7 @@ def test_version() -> None:
     assert ok("--version").strip() == f"leadtui, version {__version__}"
 
 
+@both_clis
 def test_add_prints_the_id_and_show_json_has_the_history(db: str) -> None:
     assert (
         ok(
@@ -74,12 +76,14 @@ def test_add_prints_the_id_and_show_json_has_the_history(db: str) -> None:
     assert record["history"][2]["reason"] == "no budget"
 
 
+@both_clis
 def test_show_as_text(db: str) -> None:
     ok("add", "Jane Doe", "--company", "Acme", "--db", db)
     text = ok("show", "1", "--db", db)
     assert "Company:     Acme" in text and "created → New" in text
 
 
+@both_clis
 def test_db_can_be_given_before_the_subcommand(db: str) -> None:
     ok("--db", db, "add", "Before")
     assert "Before" in ok("list", "--db", db)
@@ -96,6 +100,7 @@ def test_default_database_lives_in_the_user_data_dir(isolated_user_dirs: Path) -
     assert (isolated_user_dirs / "data" / "leadtui" / "leads.db").exists()
 
 
+@both_clis
 def test_list_filters_by_stage_and_prints_json(db: str) -> None:
     ok("add", "One", "--db", db)
     ok("add", "Two", "--db", db)
@@ -120,6 +125,7 @@ def test_kpi_text_and_json(db: str) -> None:
     assert "Win rate" in text and "50.0%" in text
 
 
+@both_clis
 def test_export_json_and_csv_carry_every_required_field(db: str, tmp_path: Path) -> None:
     ok(
         "add",
@@ -160,6 +166,7 @@ def test_export_json_and_csv_carry_every_required_field(db: str, tmp_path: Path)
     assert row["name"] == 'Jane, "JD" Doe' and row["value_cents"] == "1250"
 
 
+@both_clis
 def test_export_of_an_empty_database_is_an_empty_array(db: str) -> None:
     assert json.loads(ok("export", "--db", db)) == []
 
@@ -173,6 +180,7 @@ def test_demo_writes_the_requested_number_of_leads(tmp_path: Path) -> None:
         assert conn.execute("SELECT count(*) FROM leads").fetchone()[0] == 250
 
 
+@both_clis
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -190,6 +198,7 @@ def test_bad_input_is_one_line_and_exit_1(db: str, args: list[str], message: str
     assert fails(*args, "--db", db).startswith(message)
 
 
+@both_clis
 def test_illegal_move_is_refused(db: str) -> None:
     ok("add", "Lost One", "--db", db)
     ok("lose", "1", "--reason", "gone", "--db", db)

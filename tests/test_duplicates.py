@@ -7,9 +7,10 @@ from pathlib import Path
 from leadtui.domain.dedupe import person_key, phone_key
 from leadtui.domain.models import build_draft
 from leadtui.repository import Repository, open_repository, schema
-from tests.conftest import NOW, frozen_clock, query_plan
+from tests.conftest import NOW, both_engines, frozen_clock, query_plan
 
 
+@both_engines
 def test_possible_duplicates_by_each_key(repo: Repository) -> None:
     jane = repo.add_lead(build_draft(name="Jane Doe", email="Jane@Acme.io", company="Acme"))
     bob = repo.add_lead(build_draft(name="Bob", phone="+1 (555) 010-0199 x12"))

@@ -15,6 +15,7 @@ from click.testing import CliRunner, Result
 
 from leadtui.cli.root import main
 from leadtui.repository import open_repository
+from tests.conftest import both_clis
 
 SAMPLES = Path(__file__).parent.parent / "sample_data" / "imports"
 
@@ -29,7 +30,8 @@ def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
 
 
 def count(db: str, sql: str = "SELECT count(*) FROM leads") -> int:
-    with sqlite3.connect(db) as conn:
+    """One number from the database, a file or PostgreSQL (both_clis)."""
+    with open_repository(db).engine.connect() as conn:
         return int(conn.execute(sql).fetchone()[0])
 
 
@@ -50,6 +52,7 @@ def leads(db: str) -> list[dict[str, object]]:
     return list(json.loads(result.output))
 
 
+@both_clis
 def test_salesforce_export_comes_in_without_any_mapping(db: str) -> None:
     result = run("import", str(SAMPLES / "salesforce_leads.csv"), "--db", db)
     assert result.exit_code == 0, result.output
@@ -69,6 +72,7 @@ def test_salesforce_export_comes_in_without_any_mapping(db: str) -> None:
     assert stages == {"new", "contacted", "won", "lost"}
 
 
+@both_clis
 def test_suitecrm_export_with_a_broken_trailing_row(db: str, tmp_path: Path) -> None:
     source = SAMPLES / "suitecrm_leads.csv"
     with source.open(encoding="utf-8") as stream:
@@ -89,6 +93,7 @@ def test_suitecrm_export_with_a_broken_trailing_row(db: str, tmp_path: Path) -> 
     assert (custom["id"].endswith("000000000000") and "department" in custom) or "website" in custom
 
 
+@both_clis
 def test_messy_web_form_rows_are_all_accounted_for(db: str, tmp_path: Path) -> None:
     rejects = tmp_path / "r.csv"
     result = run(
@@ -104,6 +109,7 @@ def test_messy_web_form_rows_are_all_accounted_for(db: str, tmp_path: Path) -> N
     assert count(db, "SELECT count(*) FROM leads WHERE value_cents = 1200000") > 0
 
 
+@both_clis
 def test_bad_row_classes_are_reported_by_line_and_the_good_rows_come_in(
     db: str, tmp_path: Path
 ) -> None:
@@ -140,6 +146,7 @@ def test_bad_row_classes_are_reported_by_line_and_the_good_rows_come_in(
     assert (lost["stage"], lost["lost_reason"]) == ("lost", "dead")
 
 
+@both_clis
 def test_value_maps_and_column_maps_fix_what_auto_mapping_cannot(db: str, tmp_path: Path) -> None:
     source = write(tmp_path / "x.csv", "Who,Mail,Phase\nAnn,ann@x.com,Nurturing maybe\n")
     result = run(
@@ -175,6 +182,7 @@ def test_bad_overrides_are_one_line_errors(db: str, tmp_path: Path) -> None:
     )
 
 
+@both_clis
 def test_dry_run_shows_mapping_samples_and_problems_and_writes_nothing(
     db: str, tmp_path: Path
 ) -> None:
@@ -192,6 +200,7 @@ def test_dry_run_shows_mapping_samples_and_problems_and_writes_nothing(
     assert not (tmp_path / "d.rejects.csv").exists()
 
 
+@both_clis
 def test_strict_rejects_the_whole_file(db: str, tmp_path: Path) -> None:
     source = write(tmp_path / "s.csv", "Name,Email\nAnn,ann@x.com\nBob,bad\n")
     result = run("import", str(source), "--strict", "--db", db)
@@ -200,6 +209,7 @@ def test_strict_rejects_the_whole_file(db: str, tmp_path: Path) -> None:
     assert count(db) == 0
 
 
+@both_clis
 def test_duplicate_policies_by_email_and_normalised_phone(db: str, tmp_path: Path) -> None:
     assert run("add", "Ann Lee", "--email", "Ann@X.com", "--db", db).exit_code == 0
     assert run("add", "Bob Roe", "--phone", "+1 (555) 010-0199", "--db", db).exit_code == 0
@@ -223,6 +233,7 @@ def test_duplicate_policies_by_email_and_normalised_phone(db: str, tmp_path: Pat
     assert count(db) == 6
 
 
+@both_clis
 def test_json_jsonl_semicolons_bom_and_windows_1252(db: str, tmp_path: Path) -> None:
     files = [
         write(tmp_path / "a.json", json.dumps([{"name": "J1", "value": 5, "extra": {"k": 1}}])),
@@ -288,6 +299,7 @@ def test_export_then_import_reproduces_the_leads(fmt: str, tmp_path: Path) -> No
     assert after == before
 
 
+@both_clis
 def test_export_with_history_and_filters(db: str, tmp_path: Path) -> None:
     run("add", "Mine", "--db", db)
     run("import", str(SAMPLES / "salesforce_leads.csv"), "--db", db)

@@ -9,11 +9,13 @@ from click.testing import CliRunner
 from leadtui.cli.root import main
 from leadtui.domain.models import ActivityKind, build_draft
 from leadtui.repository import Repository
+from tests.conftest import both_engines
 
 
+@both_engines
 def test_the_journal_by_actor_and_time(repo: Repository) -> None:
     ann = repo.add_lead(build_draft(name="Ann"))  # by "tester"
-    maria = Repository(repo.path, clock=repo.clock, actor="maria")
+    maria = Repository(repo.target, clock=repo.clock, actor="maria")
     maria.advance(ann)
     maria.update_fields(ann, {"company": "Acme"})
     hour_ago = repo.clock() - timedelta(hours=1)

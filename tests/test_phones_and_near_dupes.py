@@ -13,7 +13,7 @@ from leadtui.domain.dedupe import phone_key
 from leadtui.domain.models import build_draft
 from leadtui.domain.near_dupes import close_companies, close_names, close_pairs
 from leadtui.repository import Repository
-from tests.conftest import query_plan
+from tests.conftest import both_engines, query_plan
 
 
 def ok(*args: str) -> str:
@@ -93,6 +93,7 @@ def test_close_pairs_in_a_big_company_still_find_a_typo() -> None:
     assert {("ann smith", "ann smyth"), ("zoe quinn", "zoey quinn")} <= set(pairs)
 
 
+@both_engines
 def test_quick_add_flags_a_close_name_after_the_exact_matches(repo: Repository) -> None:
     john = repo.add_lead(build_draft(name="John Smith", company="Acme"))
     exact = repo.add_lead(build_draft(name="Jon Smith", company="Acme Inc", email="js@acme.io"))

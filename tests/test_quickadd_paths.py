@@ -21,7 +21,7 @@ from leadtui.tui.app import LeadApp
 from leadtui.tui.dialogs.edit import EditLeadScreen
 from leadtui.tui.dialogs.quick_add import QuickAddScreen
 from leadtui.tui.me import current_user
-from tests.conftest import NOW
+from tests.conftest import NOW, both_clis
 from tests.tui_helpers import SIZE, settle, wait_until
 
 LINE = (
@@ -127,10 +127,11 @@ async def test_the_edit_form_keeps_every_field_it_holds(repo: Repository) -> Non
     assert held(repo.get_lead(lead_id)) == expected(PARSED, NOW)
 
 
+@both_clis
 def test_the_cli_quick_keeps_every_field(db: str) -> None:
     result = CliRunner().invoke(main, ["quick", LINE, "--db", db])
     assert result.exit_code == 0, result.output
-    lead = only_lead(open_repository(Path(db)))
+    lead = only_lead(open_repository(db))
     assert held(lead) | {"follow_up": None} == expected(PARSED, lead.created_at) | {
         "follow_up": None
     }

@@ -21,7 +21,7 @@ from leadtui.domain.models import ActivityKind, Stage, build_draft
 from leadtui.domain.orders import ORDERS, page_key
 from leadtui.repository import Repository, connection, open_repository, schema
 from leadtui.repository.connection import ENV_SYNCHRONOUS, connect
-from tests.conftest import NOW, frozen_clock, query_plan
+from tests.conftest import NOW, both_engines, both_targets, frozen_clock, query_plan
 
 
 def _add(repo: Repository, name: str = "Jane Doe", **fields: object) -> int:
@@ -105,6 +105,7 @@ def test_ten_processes_starting_at_once_on_a_fresh_file_all_start(db_path: Path)
 # ------------------------------------------------------------------- writes
 
 
+@both_engines
 def test_add_then_read_back_with_score_and_creation_history(repo: Repository) -> None:
     lead_id = _add(
         repo, email="jane@acme.io", company="Acme", source="referral", value_cents="5k", title="CEO"
@@ -121,6 +122,7 @@ def test_add_then_read_back_with_score_and_creation_history(repo: Repository) ->
     assert (created.from_stage, created.to_stage, created.actor) == (None, Stage.NEW, "tester")
 
 
+@both_engines
 def test_moves_are_recorded_newest_first_with_actor_and_reason(repo: Repository) -> None:
     lead_id = _add(repo)
     repo.advance(lead_id)
@@ -139,6 +141,7 @@ def test_moves_are_recorded_newest_first_with_actor_and_reason(repo: Repository)
     assert lead.version == 4
 
 
+@both_engines
 def test_illegal_moves_and_unknown_ids_change_nothing(repo: Repository) -> None:
     lead_id = _add(repo)
     repo.win(lead_id)
@@ -155,6 +158,7 @@ def test_illegal_moves_and_unknown_ids_change_nothing(repo: Repository) -> None:
         repo.history(999)
 
 
+@both_engines
 def test_empty_lost_reason_is_refused_without_a_write(repo: Repository) -> None:
     lead_id = _add(repo)
     with pytest.raises(InvalidInput):
@@ -162,9 +166,10 @@ def test_empty_lost_reason_is_refused_without_a_write(repo: Repository) -> None:
     assert repo.get_lead(lead_id).stage is Stage.NEW
 
 
-def test_touches_appear_in_history_and_raise_the_score(db_path: Path) -> None:
+@both_targets
+def test_touches_appear_in_history_and_raise_the_score(db_target: Path | str) -> None:
     ticks = iter(range(100))
-    repo = open_repository(db_path, clock=lambda: NOW + timedelta(seconds=next(ticks)))
+    repo = open_repository(db_target, clock=lambda: NOW + timedelta(seconds=next(ticks)))
     lead_id = _add(repo)
     before = repo.get_lead(lead_id).score
     repo.log_touch(lead_id, ActivityKind.CALL, "Discovery call", "outbound")
@@ -173,26 +178,28 @@ def test_touches_appear_in_history_and_raise_the_score(db_path: Path) -> None:
     assert repo.get_lead(lead_id).score == before + 5
 
 
-def _touch_many(path: str, lead_id: int, times: int) -> None:
-    repo = open_repository(Path(path))
+def _touch_many(target: str, lead_id: int, times: int) -> None:
+    repo = open_repository(target if "://" in target else Path(target))
     for _ in range(times):
         repo.log_touch(lead_id, ActivityKind.NOTE, "parallel")
 
 
 @pytest.mark.slow
-def test_parallel_writers_lose_no_update(db_path: Path) -> None:
+@both_targets
+def test_parallel_writers_lose_no_update(db_target: Path | str) -> None:
     """Four processes read-modify-write the same row."""
-    lead_id = open_repository(db_path).add_lead(build_draft(name="Shared"))
+    lead_id = open_repository(db_target).add_lead(build_draft(name="Shared"))
     with multiprocessing.get_context("spawn").Pool(4) as pool:
-        pool.starmap(_touch_many, [(str(db_path), lead_id, 25)] * 4)
-    lead = open_repository(db_path).get_lead(lead_id)
+        pool.starmap(_touch_many, [(str(db_target), lead_id, 25)] * 4)
+    lead = open_repository(db_target).get_lead(lead_id)
     assert lead.version == 1 + 100
-    assert len(open_repository(db_path).history(lead_id, limit=500)) == 1 + 100
+    assert len(open_repository(db_target).history(lead_id, limit=500)) == 1 + 100
 
 
 # -------------------------------------------------------------------- reads
 
 
+@both_engines
 def test_keyset_pages_cover_a_stage_once_in_score_order(repo: Repository) -> None:
     for index in range(23):
         _add(
@@ -210,10 +217,11 @@ def test_keyset_pages_cover_a_stage_once_in_score_order(repo: Repository) -> Non
     assert keys == sorted(keys, reverse=True)
 
 
-def test_a_page_is_one_query_that_fetches_one_page(db_path: Path) -> None:
+@both_targets
+def test_a_page_is_one_query_that_fetches_one_page(db_target: Path | str) -> None:
     """The screens' cost does not grow with the table: one statement, LIMIT rows."""
     statements: list[str] = []
-    repo = open_repository(db_path, tracer=lambda sql, params: statements.append(sql))
+    repo = open_repository(db_target, tracer=lambda sql, params: statements.append(sql))
     for index in range(30):
         repo.add_lead(build_draft(name=f"Lead {index}"))
     statements.clear()
@@ -242,11 +250,12 @@ def test_clock_is_injected(repo: Repository) -> None:
     assert repo.clock is frozen_clock
 
 
-def test_a_move_based_on_a_stale_view_is_refused_and_says_who(db_path: Path) -> None:
+@both_targets
+def test_a_move_based_on_a_stale_view_is_refused_and_says_who(db_target: Path | str) -> None:
     ticks = iter(range(0, 1000, 5))
     clock = lambda: NOW + timedelta(seconds=next(ticks))  # noqa: E731
-    me = open_repository(db_path, actor="anna", clock=clock)
-    maria = open_repository(db_path, actor="maria", clock=clock)
+    me = open_repository(db_target, actor="anna", clock=clock)
+    maria = open_repository(db_target, actor="maria", clock=clock)
     lead_id = _add(me, "Ahmed Hassan")
     maria.advance(lead_id)  # anna still sees the lead in New
     with pytest.raises(StaleLead) as refused:
@@ -260,6 +269,7 @@ def test_a_move_based_on_a_stale_view_is_refused_and_says_who(db_path: Path) -> 
     assert len(me.history(lead_id)) == 2
 
 
+@both_engines
 def test_a_change_to_other_fields_does_not_block_a_move(repo: Repository) -> None:
     lead_id = _add(repo)
     repo.log_touch(lead_id, ActivityKind.CALL, "teammate called")  # version bumps

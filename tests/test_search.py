@@ -2,6 +2,7 @@
 merges, bulk loads), a query builder no input can break, and the screen."""
 
 import re
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -18,14 +19,25 @@ from leadtui.repository import Repository, open_repository
 from leadtui.tui.app import LeadApp
 from leadtui.tui.dialogs.search import SearchScreen
 from leadtui.tui.panes.detail import DetailPane
-from tests.conftest import frozen_clock, query_plan
+from tests.conftest import both_engines, frozen_clock, query_plan
 from tests.tui_helpers import SIZE, main_screen, settle, wait_until
+
+
+def _postgres_words(text: str) -> bool:
+    """PostgreSQL's text search parser finds words of letters and decimal
+    digits only: a name with other word characters in it (superscripts,
+    private-use ones) is not found there by those characters."""
+    return all(
+        char.isspace() or unicodedata.category(char)[0] in "LPSZ" or char.isdecimal()
+        for char in text
+    )
 
 
 def names(leads: list[Lead]) -> list[str]:
     return [lead.name for lead in leads]
 
 
+@both_engines
 def test_every_word_must_start_a_word_of_some_field(repo: Repository) -> None:
     repo.add_lead(build_draft(name="Jane Doe", company="Acme Corp", email="jane@acme.io"))
     repo.add_lead(build_draft(name="José Núñez", phone="+44 20 7946 0001", notes="met at expo"))
@@ -67,6 +79,7 @@ def test_no_text_can_break_the_query(text: str) -> None:
         assert set(re.sub(r'"(?:[^"]|"")*"\*', "", query).split()) <= {"AND"}
 
 
+@both_engines
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -120,6 +133,7 @@ async def test_results_show_lead_text_literally(repo: Repository) -> None:
         assert app.is_running
 
 
+@both_engines
 @settings(
     max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -130,5 +144,7 @@ def test_a_lead_is_found_by_its_whole_name(repo: Repository, name: str) -> None:
     shown = clean_line(name)
     if not shown or fts_query(shown) is None:
         return
+    if repo.engine.dialect.name == "PostgreSQL" and not _postgres_words(shown):
+        return  # a known gap, in ARCHITECTURE.md ("Storage engines")
     lead_id = repo.add_lead(build_draft(name=shown))
     assert lead_id in [lead.id for lead in repo.search(shown, limit=1000)]

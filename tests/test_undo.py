@@ -16,12 +16,14 @@ from leadtui.domain.models import ActivityKind, Stage, Temperature, build_draft
 from leadtui.repository import Repository, open_repository, schema
 from leadtui.repository.connection import register_key_functions
 from leadtui.repository.undo_store import NothingToUndo
+from tests.conftest import both_engines
 
 
 def _lead(repo: Repository, name: str = "Ann", **fields: str) -> int:
     return repo.add_lead(build_draft(name=name, **fields))
 
 
+@both_engines
 def test_undo_and_redo_a_move_restore_every_field_it_touched(repo: Repository) -> None:
     ann = _lead(repo, email="ann@acme.io")
     before = repo.get_lead(ann)
@@ -41,6 +43,7 @@ def test_undo_and_redo_a_move_restore_every_field_it_touched(repo: Repository) -
     ]  # fmt: skip
 
 
+@both_engines
 def test_undo_walks_back_through_actions_and_a_new_action_ends_redo(repo: Repository) -> None:
     ann = _lead(repo)
     repo.advance(ann)  # Contacted, lifecycle pushed to IQL
@@ -62,6 +65,7 @@ def test_undo_walks_back_through_actions_and_a_new_action_ends_redo(repo: Reposi
         repo.undo()  # adding a lead is not an action `u` takes back
 
 
+@both_engines
 def test_a_bulk_move_is_one_action_all_or_nothing(repo: Repository) -> None:
     ids = [_lead(repo, f"Lead {n}") for n in range(3)]
     repo.move_many("lose", [(i, Stage.NEW) for i in ids], reason="spam")
@@ -78,10 +82,11 @@ def test_a_bulk_move_is_one_action_all_or_nothing(repo: Repository) -> None:
     assert [repo.get_lead(i).stage for i in ids] == [Stage.NEW, Stage.WON, Stage.NEW]
 
 
+@both_engines
 def test_undo_never_overwrites_someone_elses_newer_change(repo: Repository) -> None:
     ann = _lead(repo)
     repo.update_fields(ann, {"company": "Acme"})
-    maria = Repository(repo.path, clock=repo.clock, actor="maria")
+    maria = Repository(repo.target, clock=repo.clock, actor="maria")
     maria.update_fields(ann, {"company": "Acme Corp"})
     with pytest.raises(StaleLead, match="maria changed company to 'Acme Corp'"):
         repo.undo()
@@ -95,17 +100,19 @@ def test_undo_never_overwrites_someone_elses_newer_change(repo: Repository) -> N
     assert (repo.get_lead(ann).company, repo.get_lead(ann).title) == (None, "CEO")
 
 
+@both_engines
 def test_a_refused_undo_writes_nothing(repo: Repository) -> None:
     ids = [_lead(repo, f"Lead {n}") for n in range(2)]
     repo.move_many("advance", [(i, None) for i in ids])
-    Repository(repo.path, clock=repo.clock, actor="maria").advance(ids[1])
+    Repository(repo.target, clock=repo.clock, actor="maria").advance(ids[1])
     with pytest.raises(StaleLead, match="maria changed stage to 'engaged'"):
         repo.undo()
     assert [repo.get_lead(i).stage for i in ids] == [Stage.CONTACTED, Stage.ENGAGED]
-    with sqlite3.connect(repo.path) as conn:
-        assert conn.execute("SELECT count(*) FROM actions WHERE kind = 'undo'").fetchone() == (0,)
+    with repo.engine.connect() as db:
+        assert db.execute("SELECT count(*) FROM actions WHERE kind = 'undo'").fetchone() == (0,)
 
 
+@both_engines
 def test_undo_a_touch_and_redo_it(repo: Repository) -> None:
     ann = _lead(repo)
     earlier = repo.clock() - timedelta(days=2)
@@ -123,6 +130,7 @@ def test_undo_a_touch_and_redo_it(repo: Repository) -> None:
     assert repo.get_lead(ann).last_touch_at == repo.clock()
 
 
+@both_engines
 def test_follow_up_and_pin_undo(repo: Repository) -> None:
     ann = _lead(repo)
     monday = parse_follow_up("mon", repo.clock())  # as `f` and every front end set it
@@ -138,6 +146,7 @@ def test_follow_up_and_pin_undo(repo: Repository) -> None:
     assert repo.get_lead(ann).temperature_pinned
 
 
+@both_engines
 def test_an_edit_with_several_fields_undoes_as_one(repo: Repository) -> None:
     ann = _lead(repo)
     repo.update_fields(ann, {"company": "Acme", "value": "5k", "bant.need": "yes: urgent"})
@@ -164,6 +173,7 @@ def test_cli_bulk_lose_undo_redo(tmp_path: Path) -> None:
     assert result.exit_code == 1 and "#1 Ann: cannot win a lost lead" in result.output
 
 
+@both_engines
 def test_a_lead_hidden_from_the_inbox_returns_on_its_day(repo: Repository) -> None:
     ann, bob = _lead(repo, "Ann"), _lead(repo, "Bob")
     now = repo.clock()

@@ -19,15 +19,17 @@ from pathlib import Path
 def quick_start_path(args: list[str]) -> Path | None:
     """The database `leadtui ARGS` opens in the TUI, if ARGS ask for nothing
     else; None for any other command line."""
-    if not args:
-        from leadtui.paths import default_db_path
+    from leadtui.paths import database_target, default_db_target
 
-        return default_db_path()
-    if len(args) == 2 and args[0] == "--db" and args[1]:
-        return Path(args[1]).expanduser()
-    if len(args) == 1 and args[0].startswith("--db=") and len(args[0]) > len("--db="):
-        return Path(args[0].removeprefix("--db=")).expanduser()
-    return None
+    target: Path | str | None = None
+    if not args:
+        target = default_db_target()
+    elif len(args) == 2 and args[0] == "--db" and args[1]:
+        target = database_target(args[1])
+    elif len(args) == 1 and args[0].startswith("--db=") and len(args[0]) > len("--db="):
+        target = database_target(args[0].removeprefix("--db="))
+    # A PostgreSQL URL takes the long way: the quick first page reads a file.
+    return target if isinstance(target, Path) else None
 
 
 def serve_session_args(args: list[str]) -> tuple[Path, str | None] | None:

@@ -4,34 +4,66 @@ repository it names (one function, so tests can stand a frozen clock in)."""
 import json
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from leadtui import paths
+from leadtui.domain.errors import NotYetSupported
 from leadtui.domain.models import Lead
 from leadtui.repository import Repository, open_repository
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+# click.ParamType is generic from click 8.2 on (and not before, at run time).
+if TYPE_CHECKING:
+    _ParamType = click.ParamType[object, Path | str]
+else:
+    _ParamType = click.ParamType
+
+
+class DatabaseParam(_ParamType):
+    """A database file, or a PostgreSQL URL (postgresql://…), kept as text
+    (click.Path would fold its `//`)."""
+
+    name = "file or URL"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> Path | str:
+        target = value if isinstance(value, Path) else paths.database_target(str(value))
+        if isinstance(target, Path) and target.is_dir():  # as click.Path(dir_okay=False) says
+            self.fail(f"File {str(target)!r} is a directory.", param, ctx)
+        return target
+
+
 def db_option(command: F) -> F:
     return click.option(
         "--db",
         "db_path",
-        type=click.Path(dir_okay=False, path_type=Path),
-        help=f"Database file (default: ${paths.ENV_DB}, else leads.db in the user data dir).",
+        type=DatabaseParam(),
+        help=f"Database file or postgresql:// URL (default: ${paths.ENV_DB},"
+        " else leads.db in the user data dir).",
     )(command)
 
 
-def database_path(db_path: Path | None) -> Path:
+def database_target(db_path: Path | str | None) -> Path | str:
     """--db given to the subcommand wins over --db given before it."""
     group_path = click.get_current_context().find_root().params.get("db_path")
-    return Path(db_path or group_path or paths.default_db_path())
+    return db_path or group_path or paths.default_db_target()
 
 
-def repository(db_path: Path | None) -> Repository:
-    return open_repository(database_path(db_path))
+def database_path(db_path: Path | str | None) -> Path:
+    """The database file, for what works on files only (db check, backup, restore)."""
+    target = database_target(db_path)
+    if paths.is_url(target):
+        raise NotYetSupported("this needs a database file, not a URL")
+    return Path(target)
+
+
+def repository(db_path: Path | str | None) -> Repository:
+    return open_repository(database_target(db_path))
 
 
 def lead_records(repo: Repository, leads: Iterable[Lead]) -> Iterator[dict[str, Any]]:

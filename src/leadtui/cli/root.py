@@ -14,6 +14,7 @@ import click
 
 from leadtui import __version__, paths, resources
 from leadtui.cli import common
+from leadtui.cli.copy_db import copy_db
 from leadtui.cli.detail import COMMANDS as detail_commands
 from leadtui.cli.files import export, import_file, write_json_array
 from leadtui.cli.kpi import kpi, setting, spend
@@ -400,7 +401,7 @@ def demo(db_path: Path, count: int, seed: int) -> None:
 
 @main.group()
 def db() -> None:
-    """Check, back up and restore the database file."""
+    """Check, back up and restore the database file; copy it to PostgreSQL."""
 
 
 @db.command()
@@ -445,7 +446,7 @@ def check(db_path: Path | None, as_json: bool) -> None:
 @common.db_option
 def backup(db_path: Path | None, target: Path) -> None:
     """Write a consistent copy to TARGET while others keep working."""
-    size = backup_database(common.database_path(db_path), target)
+    size = backup_database(common.database_target(db_path), target)
     click.echo(f"backed up to {shown_path(target)} ({size:,} bytes)")
 
 
@@ -473,3 +474,4 @@ for command in (kpi, spend, setting, import_file, export, *detail_commands):
     main.add_command(command)
 main.add_command(user)
 main.add_command(serve)
+db.add_command(copy_db)

@@ -38,3 +38,12 @@ class Interrupted(LeadtuiError):
 
 class NotAllowed(LeadtuiError):
     """The signed-in user may not make this change (a rep, another rep's lead)."""
+
+
+class NotYetSupported(DatabaseUnavailable):
+    """A feature not yet ported to the database's engine (PostgreSQL): said
+    in one line, naming the feature, instead of failing half-way."""
+
+    def __init__(self, what: str, engine: str = "PostgreSQL") -> None:
+        super().__init__(f"not yet supported on {engine}: {what}")
+        self.what = what

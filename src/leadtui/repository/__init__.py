@@ -37,7 +37,10 @@ if TYPE_CHECKING:  # the same names, for type checkers
     from leadtui.repository.bulk import build_database as build_database
     from leadtui.repository.connection import Tracer as Tracer
     from leadtui.repository.connection import interrupt_reads as interrupt_reads
+    from leadtui.repository.copying import CopyReport as CopyReport
+    from leadtui.repository.copying import copy_database as copy_database
     from leadtui.repository.core import current_actor as current_actor
+    from leadtui.repository.engine import shown as shown
     from leadtui.repository.maintenance import HealthReport as HealthReport
     from leadtui.repository.maintenance import backup_database as backup_database
     from leadtui.repository.maintenance import check_database as check_database
@@ -69,6 +72,9 @@ _EXPORTS = {
     "PageCursor": "leadtui.repository.store",
     "Repository": "leadtui.repository.store",
     "current_actor": "leadtui.repository.core",
+    "CopyReport": "leadtui.repository.copying",
+    "copy_database": "leadtui.repository.copying",
+    "shown": "leadtui.repository.engine",
     "ChangeWatcher": "leadtui.repository.watch",
 }
 
@@ -77,6 +83,7 @@ __all__ = [
     "ORDERS",
     "SCHEMA_VERSION",
     "ChangeWatcher",
+    "CopyReport",
     "HealthReport",
     "PageCursor",
     "Repository",
@@ -85,12 +92,14 @@ __all__ = [
     "backup_database",
     "build_database",
     "check_database",
+    "copy_database",
     "current_actor",
     "interrupt_reads",
     "open_repository",
     "page_key",
     "restore_database",
     "sharing_warnings",
+    "shown",
 ]
 
 

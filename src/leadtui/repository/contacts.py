@@ -58,8 +58,8 @@ def keep_secondary(
             continue
         own.add((kind, key))
         inserted = db.execute(
-            "INSERT OR IGNORE INTO contacts (lead_id, kind, value, key, at, actor)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO contacts (lead_id, kind, value, key, at, actor)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
             [merged.id, kind, value, key, now, actor],
         ).rowcount
         if inserted:

@@ -23,13 +23,17 @@ import sqlite_utils
 
 from leadtui.domain.clock import Clock
 from leadtui.domain.scoring_rules import RuleSet
+from leadtui.repository.engine import Engine
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
 
 class Reads(Protocol):
-    """A read connection per operation (connection.connect)."""
+    """A read connection per operation, from the database's engine
+    (engine.py: its dialect spells the few fragments that differ)."""
+
+    engine: Engine
 
     def _connection(self) -> AbstractContextManager[sqlite_utils.Database]: ...
 
@@ -67,6 +71,20 @@ class Scores(Ruled, Rescores, Protocol):
     _stopping: threading.Event
 
 
+# Each piece as a refusal names it ("not yet supported on PostgreSQL: KPIs").
+PIECE_FEATURES = {
+    "_scoring": "scoring",
+    "_moves": "moves",
+    "_kpis": "KPIs",
+    "_imports": "import",
+    "_details": "lead edits and follow-ups",
+    "_dupes": "duplicates and merging",
+    "_history": "history",
+    "_undo": "undo",
+    "_team": "team settings",
+}
+
+
 class Delegated(Generic[P, R]):
     """A Repository method that is one of its pieces' methods, declared once
     as `advance = Delegated("_moves", MoveStore.advance)`: `repo.advance` is
@@ -87,6 +105,11 @@ class Delegated(Generic[P, R]):
     def __get__(self, repo: object, owner: type) -> Callable[..., R]:
         if repo is None:
             return self.method
+        # A piece not yet ported to the repository's engine is refused by name.
+        engine = getattr(repo, "engine", None)
+        if engine is not None:
+            feature = PIECE_FEATURES.get(self.piece, self.piece)
+            engine.require(f"{feature} ({self.method.__name__})")
         bound: Callable[P, R] = getattr(getattr(repo, self.piece), self.method.__name__)
         return bound
 

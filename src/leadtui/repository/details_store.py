@@ -124,9 +124,12 @@ class DetailsStore:
         """Open leads whose follow-up falls before `until` (the end of today:
         due today or overdue), soonest first, keyset-paged on the index;
         with `only`, those the filter lets through."""
+        if only and only.rotting:  # its SQL compares times with '' (SQLite's text times)
+            self.repo.engine.require("the rotting filter")
         where, params = only.sql(self.repo.clock(), self.repo.actor) if only else ("", [])
         sql = (
-            f"{LEAD_SELECT} INDEXED BY leads_follow_up WHERE follow_up_at IS NOT NULL"
+            f"{LEAD_SELECT}{self.repo.engine.dialect.indexed_by('leads_follow_up')}"
+            " WHERE follow_up_at IS NOT NULL"
             f" AND follow_up_at < ? AND stage IN ({OPEN_STAGE_SQL}){where}"
         )
         params.insert(0, to_iso(until))
@@ -195,7 +198,9 @@ def apply_fields(
     )  # fmt: skip
     _write_tags_and_custom(db, lead_id, wanted)
     db.conn.executemany(
-        "INSERT OR REPLACE INTO bant (lead_id, criterion, answer, note) VALUES (?, ?, ?, ?)",
+        "INSERT INTO bant (lead_id, criterion, answer, note) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (lead_id, criterion) DO UPDATE SET answer = excluded.answer,"
+        " note = excluded.note",
         [
             (lead_id, field.removeprefix(BANT_PREFIX), answer.answer.value, answer.note)
             for field, answer in bant.items()
@@ -270,7 +275,8 @@ def _write_tags_and_custom(
             raise InvalidInput("custom field: the name is empty")
         if text:
             db.execute(
-                "INSERT OR REPLACE INTO custom_fields (lead_id, name, value) VALUES (?, ?, ?)",
+                "INSERT INTO custom_fields (lead_id, name, value) VALUES (?, ?, ?)"
+                " ON CONFLICT (lead_id, name) DO UPDATE SET value = excluded.value",
                 [lead_id, name, text],
             )
         else:

@@ -180,7 +180,9 @@ class DupesStore:
             if name and company:
                 probes += [
                     (why, "person_key = ?", [near])
-                    for near, why in near_store.near_keys(db, name, company)
+                    for near, why in near_store.near_keys(
+                        db, name, company, self.repo.engine.dialect
+                    )
                 ]
             for why, where, values in probes:
                 if len(found) >= limit:

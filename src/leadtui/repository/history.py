@@ -33,13 +33,14 @@ def _select(where: str) -> str:
                CASE j.field WHEN 'stage' THEN 'stage_change' WHEN 'touch' THEN 'touch'
                     ELSE 'field_change' END,
                j.at, j.actor,
-               iif(j.field = 'stage', j.old, NULL), iif(j.field = 'stage', j.new, NULL),
-               iif(j.field = 'stage', j.note, NULL),
-               iif(j.field = 'touch', coalesce(a.kind, j.new, j.old), NULL),
-               iif(j.field = 'touch', coalesce(a.note, j.note), NULL),
-               iif(j.field IN ('stage', 'touch'), NULL, j.field),
-               iif(j.field IN ('stage', 'touch'), NULL, j.old),
-               iif(j.field IN ('stage', 'touch'), NULL, j.new),
+               CASE WHEN j.field = 'stage' THEN j.old END,
+               CASE WHEN j.field = 'stage' THEN j.new END,
+               CASE WHEN j.field = 'stage' THEN j.note END,
+               CASE WHEN j.field = 'touch' THEN coalesce(a.kind, j.new, j.old) END,
+               CASE WHEN j.field = 'touch' THEN coalesce(a.note, j.note) END,
+               CASE WHEN j.field IN ('stage', 'touch') THEN NULL ELSE j.field END,
+               CASE WHEN j.field IN ('stage', 'touch') THEN NULL ELSE j.old END,
+               CASE WHEN j.field IN ('stage', 'touch') THEN NULL ELSE j.new END,
                a.direction, a.body, act.kind,
                j.field = 'touch' AND a.id IS NULL AND coalesce(act.kind, 'do') = 'do',
                j.id
@@ -56,7 +57,10 @@ def _entry(row: tuple[Any, ...]) -> HistoryEntry:
 def read_history(
     db: sqlite_utils.Database, lead_id: int, limit: int, skip: int = 0
 ) -> list[HistoryEntry]:
-    """One lead's history, newest first (read on the journal's lead index)."""
+    """One lead's history, newest first (read on the journal's lead index);
+    all of it for a negative `limit`."""
+    if limit < 0:  # the largest LIMIT both engines take (SQLite's -1 is PostgreSQL's error)
+        limit = 2**63 - 1
     rows = db.execute(
         f"{_select('j.lead_id = :lead')} ORDER BY {AT} DESC, {ID} DESC LIMIT :limit OFFSET :skip",
         {"lead": lead_id, "limit": limit, "skip": skip},
@@ -103,7 +107,7 @@ class HistoryStore:
         actor and from a moment on. Scans the journal (no index on the actor:
         it is a report, not a screen)."""
         conditions = (("j.actor = :actor", actor), ("j.at >= :since", since))
-        where = " AND ".join(part for part, wanted in conditions if wanted) or "1"
+        where = " AND ".join(part for part, wanted in conditions if wanted) or "TRUE"
         with self.repo._connection() as db:
             rows = db.execute(
                 f"{_select(where)} ORDER BY {AT} DESC, {ID} DESC LIMIT :limit",
@@ -111,5 +115,9 @@ class HistoryStore:
             ).fetchall()
             ids = sorted({row[0] for row in rows})
             marks = ", ".join("?" * len(ids))
-            names = dict(db.execute(f"SELECT id, name FROM leads WHERE id IN ({marks})", ids))
+            names = (
+                dict(db.execute(f"SELECT id, name FROM leads WHERE id IN ({marks})", ids))
+                if ids
+                else {}
+            )
         return [(row[0], names.get(row[0], "(merged or gone)"), _entry(row)) for row in rows]

@@ -22,6 +22,7 @@ from leadtui.domain.models import Stage
 from leadtui.domain.results import DUPLICATE_POLICIES, Duplicate, ImportOutcome
 from leadtui.repository import schema, schema_kpi
 from leadtui.repository.core import Ruled
+from leadtui.repository.engine import SQLITE
 from leadtui.repository.merging import fill_in
 from leadtui.repository.scores import read_model, rescore, update_chances
 from leadtui.repository.team_settings import region_of
@@ -128,6 +129,7 @@ class _ImportRun:
         self.dry_run = dry_run
         self.db, self.moment, self.now = db, moment, to_iso(moment)
         self.actor, self.rules = repo.actor, repo.rules
+        self.on_sqlite = repo.engine.dialect is SQLITE  # its bulk path drops indexes
         self.policy, self.outcome, self.progress = on_duplicate, outcome, progress
         self.keys = _Keys(db)
         # Above every id ever used (schema.NEXT_LEAD_ID): never a merged-away lead's.
@@ -175,7 +177,9 @@ class _ImportRun:
         indexes and build them once at the end (sorting beats a million
         random index inserts), inside this same transaction: nobody else
         ever sees the file without them, and a kill restores them. Returns
-        the statements that rebuild them."""
+        the statements that rebuild them. (SQLite only, so far.)"""
+        if not self.on_sqlite:
+            return []
         self.db.execute(f"PRAGMA cache_size = -{_CACHE_KIB}")  # this connection only
         existing = int(self.db.execute("SELECT count(*) FROM leads").fetchone()[0])
         if expected_rows < max(_DEFER_INDEXES_FROM, existing):

@@ -14,7 +14,10 @@ from leadtui.domain.models import Lead
 # (the lost reason shows with the stage line; a lifecycle the stage pushed
 # carries this note).
 PUSHED_BY_STAGE = "pushed by the stage"
-QUIET_LINES = f"(j.field IN ('lost_reason', 'stage_entered_at') OR j.note IS '{PUSHED_BY_STAGE}')"
+QUIET_LINES = (
+    "(j.field IN ('lost_reason', 'stage_entered_at')"
+    f" OR coalesce(j.note, '') = '{PUSHED_BY_STAGE}')"
+)
 
 
 def record_field_change(
@@ -68,11 +71,13 @@ def action(
     action's id as its group. The transaction is IMMEDIATE, so the lines
     after the journal's last one are exactly this block's."""
     start = last_line(db)
-    cursor = db.execute(
-        "INSERT INTO actions (actor, at, label, kind, target) VALUES (?, ?, ?, ?, ?)",
-        [actor, at, label, kind, target],
+    group = int(
+        db.execute(
+            "INSERT INTO actions (actor, at, label, kind, target) VALUES (?, ?, ?, ?, ?)"
+            " RETURNING id",
+            [actor, at, label, kind, target],
+        ).fetchall()[0][0]
     )
-    group = int(cursor.lastrowid or 0)
     yield group
     stamped = db.execute("UPDATE journal SET group_id = ? WHERE id > ?", [group, start])
     if not stamped.rowcount:  # nothing changed: nothing for `u` to undo

@@ -15,6 +15,7 @@ from pathlib import Path
 from leadtui.domain.errors import DatabaseUnavailable
 from leadtui.repository import schema
 from leadtui.repository.connection import BUSY_TIMEOUT_SECONDS, connect, readable_errors
+from leadtui.repository.engine import POSTGRES
 from leadtui.repository.opening import open_repository
 
 
@@ -93,9 +94,10 @@ def _group_name(gid: int) -> str:
         return str(gid)
 
 
-def backup_database(path: Path, target: Path) -> int:
-    """A consistent online copy (VACUUM INTO), private (0600); returns its size.
-    Other users keep working meanwhile; the target must not exist yet."""
+def backup_database(path: Path | str, target: Path) -> int:
+    """A consistent online copy (VACUUM INTO; of a PostgreSQL database,
+    pg_dump's), private (0600); returns its size. Other users keep working
+    meanwhile; the target must not exist yet."""
     repo = open_repository(path)
     target = target.expanduser()
     if target.exists():
@@ -104,6 +106,10 @@ def backup_database(path: Path, target: Path) -> int:
         raise DatabaseUnavailable(
             f"cannot write {target}: directory {target.parent} does not exist"
         )
+    if repo.engine.dialect is POSTGRES:
+        from leadtui.repository.pg.backup import dump
+
+        return dump(str(repo.target), repo.shown, target)
     try:
         # VACUUM INTO accepts an empty file: creating it first makes it 0600.
         os.close(os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))

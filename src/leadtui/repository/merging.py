@@ -45,12 +45,14 @@ def fill_in(
           -- A value filled in comes with its currency (none: the team's).
           currency = CASE WHEN value_cents = 0 AND :value > 0 THEN :currency ELSE currency END,
           value_cents = CASE WHEN value_cents = 0 THEN :value ELSE value_cents END,
-          notes = CASE WHEN :notes = '' OR instr(notes, :notes) > 0 THEN notes
-                       WHEN notes = '' THEN :notes ELSE notes || char(10) || :notes END,
+          notes = CASE WHEN :notes = '' OR replace(notes, :notes, '') != notes THEN notes
+                       WHEN notes = '' THEN :notes ELSE notes || :newline || :notes END,
           follow_up_at = coalesce(follow_up_at, :follow_up),
-          temperature = CASE WHEN temperature_pinned OR :pinned IS NULL
+          temperature = CASE WHEN temperature_pinned != 0 OR CAST(:pinned AS TEXT) IS NULL
                              THEN temperature ELSE :pinned END,
-          temperature_pinned = temperature_pinned OR :pinned IS NOT NULL,
+          temperature_pinned = CASE WHEN temperature_pinned != 0
+                                      OR CAST(:pinned AS TEXT) IS NOT NULL
+                                    THEN 1 ELSE 0 END,
           updated_at = :now, version = version + 1
         WHERE id = :id
         """,
@@ -60,7 +62,7 @@ def fill_in(
             "value": draft.value_cents, "currency": draft.currency, "notes": draft.notes,
             "follow_up": to_iso(follow_up_at) if follow_up_at else None,
             "pinned": pinned.value if pinned else None,
-            "now": now, "id": lead_id,
+            "now": now, "id": lead_id, "newline": "\n",
         },
     )  # fmt: skip
     name, company, phone = db.execute(
@@ -71,11 +73,11 @@ def fill_in(
         [phone_key_in(db, phone), person_key(name, company), lead_id],
     )
     db.conn.executemany(
-        "INSERT OR IGNORE INTO custom_fields (lead_id, name, value) VALUES (?, ?, ?)",
+        "INSERT INTO custom_fields (lead_id, name, value) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
         [(lead_id, name, value) for name, value in (custom or {}).items()],
     )
     db.conn.executemany(
-        "INSERT OR IGNORE INTO tags (lead_id, tag) VALUES (?, ?)",
+        "INSERT INTO tags (lead_id, tag) VALUES (?, ?) ON CONFLICT DO NOTHING",
         [(lead_id, tag) for tag in tags],
     )
     after = with_custom(db, fetch_lead(db, lead_id))

@@ -23,14 +23,16 @@ from leadtui.domain.near_dupes import (
     close_pairs,
     split_key,
 )
-from leadtui.repository.schema import COMPANY_FOLD
+from leadtui.repository.engine import SQLITE, Dialect
 
 # At most this many distinct names (or companies) are compared per probe:
 # a vast company's names are read newest-keyed first, never all of them.
 _PROBE_LIMIT = 5000
 
 
-def near_keys(db: sqlite_utils.Database, name: str, company: str) -> list[tuple[str, str]]:
+def near_keys(
+    db: sqlite_utils.Database, name: str, company: str, dialect: Dialect = SQLITE
+) -> list[tuple[str, str]]:
     """(person key, why) of the people close to `name` at `company`, closest
     first; exact matches are the exact checks' business and left out."""
     key = person_key(name, company)
@@ -40,8 +42,8 @@ def near_keys(db: sqlite_utils.Database, name: str, company: str) -> list[tuple[
     names = [
         split_key(row[0])[0]
         for row in db.execute(
-            f"SELECT DISTINCT person_key FROM leads INDEXED BY leads_company_fold"
-            f" WHERE {COMPANY_FOLD} = ? AND person_key IS NOT NULL LIMIT ?",
+            f"SELECT DISTINCT person_key FROM leads{dialect.indexed_by('leads_company_fold')}"
+            f" WHERE {dialect.company_fold} = ? AND person_key IS NOT NULL LIMIT ?",
             [folded_company, _PROBE_LIMIT],
         )
     ]
@@ -52,7 +54,7 @@ def near_keys(db: sqlite_utils.Database, name: str, company: str) -> list[tuple[
     companies = [
         split_key(row[0])[1]
         for row in db.execute(
-            "SELECT DISTINCT person_key FROM leads INDEXED BY leads_person_key"
+            f"SELECT DISTINCT person_key FROM leads{dialect.indexed_by('leads_person_key')}"
             " WHERE person_key >= ? AND person_key < ? LIMIT ?",
             [folded_name + SEPARATOR, folded_name + chr(ord(SEPARATOR) + 1), _PROBE_LIMIT],
         )
@@ -68,7 +70,8 @@ def near_groups(db: sqlite_utils.Database) -> Iterator[tuple[str, list[str]]]:
     """(why, person keys) for each set of close names at one company, over
     the whole file in one index pass."""
     rows = db.execute(
-        f"SELECT DISTINCT {COMPANY_FOLD}, person_key FROM leads INDEXED BY leads_company_fold"
+        f"SELECT DISTINCT {SQLITE.company_fold}, person_key"
+        " FROM leads INDEXED BY leads_company_fold"
         " WHERE person_key IS NOT NULL ORDER BY 1, 2"
     )
     company: str | None = None

@@ -1,4 +1,5 @@
-"""Opening a database file: check it, create it private, migrate it."""
+"""Opening a database: a file (check it, create it private, migrate it) or
+a PostgreSQL URL (migrate it: repository/pg/engine.py)."""
 
 import os
 from pathlib import Path
@@ -6,12 +7,13 @@ from pathlib import Path
 from leadtui.domain.clock import Clock, utc_now
 from leadtui.domain.errors import DatabaseUnavailable
 from leadtui.domain.scoring_rules import LoadedRules
+from leadtui.paths import is_url
 from leadtui.repository.connection import Tracer
 from leadtui.repository.store import Repository
 
 
 def open_repository(
-    path: Path,
+    path: Path | str,
     *,
     actor: str | None = None,
     clock: Clock = utc_now,
@@ -23,8 +25,16 @@ def open_repository(
 
     Raises DatabaseUnavailable with one readable line for a missing directory,
     a read-only file or directory, a file that is not a leadtui database, or
-    one written by a newer leadtui (which is left untouched).
+    one written by a newer leadtui (which is left untouched); for a URL, a
+    server that cannot be reached or a database that is not leadtui's.
     """
+    if is_url(path):
+        repo = Repository(
+            path, actor=actor, clock=clock, tracer=tracer, rules=rules,
+            own_leads_only=own_leads_only,
+        )  # fmt: skip
+        repo.migrate()
+        return repo
     path = Path(path).expanduser()
     directory = path.parent
     if not directory.is_dir():

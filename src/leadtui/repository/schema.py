@@ -398,9 +398,10 @@ CREATE INDEX leads_company_fold ON leads ({COMPANY_FOLD}, person_key)
  WHERE person_key IS NOT NULL;
 """
 # The id a new lead gets (and an import's first): above every lead and every
-# lead ever deleted.
+# lead's id ever deleted (one text for both engines: no two-argument max).
 NEXT_LEAD_ID = (
-    "SELECT max(coalesce((SELECT max(id) FROM leads), 0), (SELECT id FROM lead_id_floor)) + 1"
+    "SELECT coalesce(max(id), 0) + 1 FROM"
+    " (SELECT max(id) AS id FROM leads UNION ALL SELECT id FROM lead_id_floor) AS ids"
 )
 
 # MIGRATIONS[i] takes a database from user_version i to i + 1.

@@ -38,7 +38,11 @@ def write_setting(db: sqlite_utils.Database, key: str, value: str | None) -> Non
     if value is None:
         db.execute("DELETE FROM settings WHERE key = ?", [key])
     else:
-        db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", [key, value])
+        db.execute(
+            "INSERT INTO settings (key, value) VALUES (?, ?)"
+            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )
 
 
 def read_model(db: sqlite_utils.Database) -> Model | None:
@@ -127,7 +131,7 @@ def rescore(
     ]
     db.conn.executemany(
         "UPDATE leads SET score = ?,"
-        " temperature = CASE WHEN temperature_pinned THEN temperature ELSE ? END,"
+        " temperature = CASE WHEN temperature_pinned != 0 THEN temperature ELSE ? END,"
         f"{' win_chance = ?,' if chance else ''} score_due_at = ? WHERE id = ?",
         updates,
     )
@@ -168,7 +172,7 @@ def update_chances(db: sqlite_utils.Database, model: Model | None, after: int, u
         f"UPDATE leads SET win_chance = scored.chance FROM"
         f" (SELECT id, {chance} AS chance FROM"
         f" (SELECT l.id AS id, {_log_odds_sql(model) if model else '0'} AS x FROM leads l"
-        f" WHERE l.id > ? AND l.id <= ? AND l.stage IN ({OPEN_STAGE_SQL}))) AS scored"
+        f" WHERE l.id > ? AND l.id <= ? AND l.stage IN ({OPEN_STAGE_SQL})) AS odds) AS scored"
         " WHERE leads.id = scored.id AND leads.win_chance != scored.chance",
         [after, upto],
     )

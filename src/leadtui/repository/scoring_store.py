@@ -274,7 +274,7 @@ def write_pin(
 
 def _no_model_reason(db: sqlite_utils.Database) -> str:
     won, lost = db.execute(
-        "SELECT coalesce(sum(stage = 'won'), 0), coalesce(sum(stage = 'lost'), 0)"
+        "SELECT count(*) FILTER (WHERE stage = 'won'), count(*) FILTER (WHERE stage = 'lost')"
         " FROM leads WHERE stage IN ('won', 'lost')"
     ).fetchone()
     return learned.too_little_history(won, lost) or "not trained yet: run `leadtui score train`"

@@ -22,21 +22,14 @@ from leadtui.domain.orders import ORDERS
 from leadtui.domain.results import ScoreDetails
 from leadtui.domain.sanitize import clean_line, clean_text
 from leadtui.domain.scoring_rules import LoadedRules, RuleSet, load_rules
-from leadtui.domain.search import RANK_WITHIN, fts_query
+from leadtui.paths import is_url
 from leadtui.repository import schema
-from leadtui.repository.connection import (
-    Tracer,
-    check_version,
-    connect,
-    enable_wal,
-    read_user_version,
-    register_key_functions,
-    write_transaction,
-)
+from leadtui.repository.connection import Tracer
 from leadtui.repository.contacts import contacts_by_lead
 from leadtui.repository.core import Delegated, current_actor
 from leadtui.repository.details_store import DetailsStore
 from leadtui.repository.dupes_store import DupesStore
+from leadtui.repository.engine import Engine, engine_for, refuse
 from leadtui.repository.history import HistoryStore, read_history
 from leadtui.repository.import_store import ImportStore
 from leadtui.repository.journal import (
@@ -56,6 +49,7 @@ from leadtui.repository.rows import (
 )
 from leadtui.repository.scores import read_model, rescore
 from leadtui.repository.scoring_store import ScoringStore
+from leadtui.repository.searching import search_rows
 from leadtui.repository.team_settings import TeamSettings, phone_key_in
 from leadtui.repository.undo_store import UndoStore
 from leadtui.repository.users_store import UsersStore, own_leads_transaction
@@ -69,11 +63,12 @@ TOUCH_BODY_LIMIT = 200_000
 
 
 class Repository:
-    """Every read and write of one leadtui database file."""
+    """Every read and write of one leadtui database: a SQLite file, or a
+    PostgreSQL database named by URL (repository/engine.py)."""
 
     def __init__(
         self,
-        path: Path,
+        path: Path | str,
         *,
         actor: str | None = None,
         clock: Clock = utc_now,
@@ -81,7 +76,10 @@ class Repository:
         rules: LoadedRules | None = None,
         own_leads_only: bool = False,
     ) -> None:
-        self.path = path
+        self.engine: Engine = engine_for(path, tracer)
+        # What was opened: the file, or the PostgreSQL URL.
+        self.target = path if is_url(path) else Path(path)
+        self._path = None if is_url(path) else Path(path)
         self.actor = actor or current_actor()
         # A rep in a browser: writes to leads someone else owns are refused.
         self.own_leads_only = own_leads_only
@@ -103,17 +101,32 @@ class Repository:
 
     # ---------------------- the core the pieces share (repository/core.py)
 
+    @property
+    def path(self) -> Path:
+        """The database file (SQLite). What works on files alone (db check,
+        backup, sign-ins, the first page read before anything is imported)
+        is refused on PostgreSQL, by name."""
+        if self._path is None:
+            raise refuse("this needs a database file", self.engine.dialect)
+        return self._path
+
+    @property
+    def shown(self) -> str:
+        """The database as messages name it (a URL without its password)."""
+        return self.engine.shown
+
     def _connection(self) -> AbstractContextManager[sqlite_utils.Database]:
-        return connect(self.path, self.tracer)
+        return self.engine.connect()
 
     def _transaction(self) -> AbstractContextManager[sqlite_utils.Database]:
         if self.own_leads_only:
             return own_leads_transaction(self.path, self.actor, self.tracer)
-        return write_transaction(self.path, self.tracer)
+        return self.engine.transaction()
 
     @property
     def users(self) -> UsersStore:
         """Sign-ins for `leadtui serve` (users_store.py)."""
+        self.engine.require("sign-ins (users)")
         return UsersStore(self.path, self.clock, self.tracer)
 
     def stop(self) -> None:
@@ -199,24 +212,8 @@ class Repository:
 
     def migrate(self) -> None:
         """Bring the file to SCHEMA_VERSION, or refuse (untouched) if it is newer
-        or is some other program's database."""
-        with self._connection() as db:
-            check_version(db, self.path, read_user_version(db))
-            enable_wal(db)
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                version = read_user_version(db)  # re-read: another process may have won
-                check_version(db, self.path, version)
-                register_key_functions(db)
-                for step in schema.MIGRATIONS[version:]:
-                    db.executescript(step)
-                if version < schema.SCHEMA_VERSION:
-                    db.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
-                    db.execute(f"PRAGMA user_version = {schema.SCHEMA_VERSION}")
-            except BaseException:
-                db.conn.execute("ROLLBACK")
-                raise
-            db.conn.execute("COMMIT")
+        or is some other program's database (the engine's migrations)."""
+        self.engine.migrate()
 
     # ---------------------------------------------------------------- reads
 
@@ -246,6 +243,9 @@ class Repository:
         leads hidden (`s`) until after then are left out; with `only`, those
         the filter lets through."""
         ranking = ORDERS[order]
+        if order in ("follow_up", "touch"):  # their SQL stands '9999' and '' in for no time
+            self.engine.require(f"ordering by {ranking.label}")
+        self._require_filter(only)
         backwards = before is not None or last  # scan the index the other way
         descending = ranking.descending != backwards
         column, way = ranking.sql, "DESC" if descending else "ASC"
@@ -331,12 +331,17 @@ class Repository:
         with self._connection() as db:
             rows = db.execute(
                 "SELECT stage, count(*), coalesce(sum(value_cents), 0) FROM leads"
-                f" WHERE 1{where} GROUP BY stage",
+                f" WHERE TRUE{where} GROUP BY stage",
                 params,
             ).fetchall()
         return {Stage(stage): (count, value) for stage, count, value in rows}
 
+    def _require_filter(self, only: LeadFilter | None) -> None:
+        if only and only.rotting:  # its SQL compares times with '' (SQLite's text times)
+            self.engine.require("the rotting filter")
+
     def _filtered(self, only: LeadFilter | None) -> tuple[str, list[Any]]:
+        self._require_filter(only)
         return only.sql(self.clock(), self.actor) if only else ("", [])
 
     def lead_page(
@@ -354,7 +359,7 @@ class Repository:
             return [row[0] for row in rows]
 
     def watcher(self) -> ChangeWatcher:
-        return ChangeWatcher(self.path)
+        return self.engine.watcher()
 
     def has_leads(self) -> bool:
         with self._connection() as db:
@@ -363,24 +368,9 @@ class Repository:
     def search(self, text: str, *, limit: int = 50) -> list[Lead]:
         """Leads whose name, company, email, phone or notes, or one of whose
         secondary contacts, have words that start with every word typed,
-        best match first (FTS5 rank) among the newest RANK_WITHIN matches."""
-        query = fts_query(text)
-        if query is None:
-            return []
-        within = max(RANK_WITHIN, limit)
-        with self._connection() as db:
-            rows = db.execute(
-                f"{LEAD_SELECT} JOIN (SELECT hit, min(rank) AS rank FROM ("
-                " SELECT hit, rank FROM (SELECT rowid AS hit, rank FROM leads_fts"
-                "  WHERE leads_fts MATCH :q ORDER BY rowid DESC LIMIT :within)"
-                " UNION ALL"
-                " SELECT c.lead_id, f.rank FROM (SELECT rowid AS cid, rank FROM contacts_fts"
-                "  WHERE contacts_fts MATCH :q ORDER BY rowid DESC LIMIT :within) AS f"
-                "  JOIN contacts c ON c.id = f.cid"
-                ") GROUP BY hit ORDER BY rank LIMIT :limit) ON hit = id ORDER BY rank",
-                {"q": query, "within": within, "limit": limit},
-            ).fetchall()
-        return [lead_from_row(row) for row in rows]
+        best match first among the newest RANK_WITHIN matches (searching.py)."""
+        with self.engine.connect() as db:
+            return [lead_from_row(row) for row in search_rows(db, self.engine.dialect, text, limit)]
 
     def count_in_stage(
         self, stage: Stage, *, awake_at: datetime | None = None, only: LeadFilter | None = None
@@ -404,7 +394,7 @@ class Repository:
             if awake_at is None:
                 return total
             hidden = db.execute(
-                "SELECT count(*) FROM leads INDEXED BY leads_snoozed"
+                f"SELECT count(*) FROM leads{self.engine.dialect.indexed_by('leads_snoozed')}"
                 " WHERE stage = ? AND snoozed_until > ?",
                 [stage.value, to_iso(awake_at)],
             ).fetchone()[0]
@@ -448,7 +438,7 @@ class Repository:
             )
             lead_id = int(row["id"])
             db.conn.executemany(
-                "INSERT OR IGNORE INTO tags (lead_id, tag) VALUES (?, ?)",
+                "INSERT INTO tags (lead_id, tag) VALUES (?, ?) ON CONFLICT DO NOTHING",
                 [(lead_id, clean_line(tag).lower()) for tag in tags if clean_line(tag)],
             )
             # The first history entry: entering New from nowhere.
@@ -479,16 +469,18 @@ class Repository:
         with self._transaction() as db:
             lead = fetch_lead(db, lead_id)
             with action(db, self.actor, now, f"Log {kind.value} on {lead.tag()}"):
-                cursor = db.execute(
-                    "INSERT INTO activities (lead_id, kind, direction, note, body, at, actor)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [lead_id, kind.value, direction, note, body, when, self.actor],
+                activity = int(
+                    db.execute(
+                        "INSERT INTO activities (lead_id, kind, direction, note, body, at, actor)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                        [lead_id, kind.value, direction, note, body, when, self.actor],
+                    ).fetchall()[0][0]
                 )
-                activity = int(cursor.lastrowid or 0)
                 record_touch(db, lead_id, activity, kind.value, note, when, self.actor)
             # A backdated touch never makes the last touch older than it was.
+            later = self.engine.dialect.later("last_touch_at", "?")
             db.execute(
-                "UPDATE leads SET last_touch_at = max(coalesce(last_touch_at, ''), ?),"
+                f"UPDATE leads SET last_touch_at = {later},"
                 " updated_at = ?, version = version + 1 WHERE id = ?",
                 [when, now, lead_id],
             )

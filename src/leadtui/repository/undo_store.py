@@ -242,7 +242,8 @@ def _changed_since(
 ) -> str:
     """ "#8 Ann: maria changed stage to 'qualified' 5m ago; nothing was undone"."""
     row = db.execute(
-        "SELECT actor, at FROM journal WHERE lead_id = ? AND field = ? AND group_id IS NOT ?"
+        "SELECT actor, at FROM journal WHERE lead_id = ? AND field = ?"
+        " AND (group_id IS NULL OR group_id != ?)"
         " ORDER BY id DESC LIMIT 1",
         [lead.id, field, group],
     ).fetchone()

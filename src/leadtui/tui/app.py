@@ -40,7 +40,7 @@ def _import_commands() -> type[Provider]:
     return ImportCommands
 
 
-def subtitle(path: Path, identity: Identity | None) -> str:
+def subtitle(path: Path | str, identity: Identity | None) -> str:
     """The header's second line: the file, and in a browser who is signed in."""
     if identity is None or not identity.signed_in:
         return file_label(path)
@@ -81,7 +81,7 @@ class LeadApp(App[None]):
         # Keys typed before the main screen is up, replayed on it.
         self.typed_early: list[events.Key] = []
         if repo is not None:
-            self.sub_title = subtitle(repo.path, identity)
+            self.sub_title = subtitle(repo.target, identity)
             self._check_keymap()
         self.set_keymap(self.settings.keymap)
         self._rich_styled = False

@@ -5,6 +5,7 @@ and render.py draws every later page with the same functions, so the two
 cannot differ."""
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from rich.text import Text
 
@@ -118,8 +119,11 @@ def inbox_cells(
     )
 
 
-def file_label(path: Path) -> str:
-    """The database file's name as the header shows it. A file name is
-    untrusted text like any other: it may hold an escape sequence, a C1
-    control, a bidi mark or bytes that are not UTF-8."""
+def file_label(path: Path | str) -> str:
+    """The database file's name as the header shows it, or a PostgreSQL
+    URL's database name (never the rest: it may hold a password). A file
+    name is untrusted text like any other: it may hold an escape sequence,
+    a C1 control, a bidi mark or bytes that are not UTF-8."""
+    if isinstance(path, str):
+        return plain(urlsplit(path).path.lstrip("/")) or "?"
     return plain(path.name) or "?"

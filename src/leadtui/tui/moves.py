@@ -360,7 +360,7 @@ class MovesScreen(Screen[None]):
         """The header's subtitle: who (in a browser), the file, marked leads,
         a save pending."""
         app = self.app
-        parts = [subtitle(self.repo.path, app.identity if isinstance(app, LeadApp) else None)]
+        parts = [subtitle(self.repo.target, app.identity if isinstance(app, LeadApp) else None)]
         if self.selection:
             parts.append(f"{len(self.selection):,} marked")
         if self._pending_saves:

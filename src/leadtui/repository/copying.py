@@ -1,0 +1,152 @@
+"""`leadtui db copy SRC DST`: a whole database from one engine to the other
+(a SQLite file into PostgreSQL, or back), with the same ids: leads, their
+journal and undo history, touches, custom fields, tags, BANT, contacts,
+settings (the learned model among them), spend and sign-ins.
+
+The target must be new or empty: a copy never merges into a database in
+use. Both ends are migrated first, so a copy is always between the same
+schema. Rows go across table by table in id order, in one transaction on
+the target (a failed copy leaves it empty), and each table's id counter is
+moved past the copied ids so the next lead gets the next id. The KPI rollup
+tables are not copied: PostgreSQL's triggers keep its own; into a file, the
+search index and every KPI column and rollup are rebuilt from the copied
+journal at the end (schema_kpi.REBUILD), with their triggers off meanwhile,
+as a bulk load does. Reading a PostgreSQL table holds it in memory (a
+server-side cursor is a later step).
+"""
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from leadtui.domain.errors import DatabaseUnavailable
+from leadtui.paths import is_url
+from leadtui.repository import schema, schema_kpi
+from leadtui.repository.engine import POSTGRES, Engine, refuse
+from leadtui.repository.opening import open_repository
+
+# Parents before children (foreign keys), and every table a team's work is in.
+TABLES = (
+    "settings", "spend", "users", "web_sessions", "leads", "custom_fields", "tags", "bant",
+    "activities", "undone_activities", "contacts", "actions", "journal",
+)  # fmt: skip
+BATCH = 5000
+
+
+@dataclass(frozen=True)
+class CopyReport:
+    rows: dict[str, int]  # table: rows copied
+
+    @property
+    def leads(self) -> int:
+        return self.rows.get("leads", 0)
+
+
+def copy_database(
+    source: Path | str,
+    target: Path | str,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> CopyReport:
+    """Copy everything in `source` into the empty `target`; `progress(done,
+    total)` is called as rows go across. Raises DatabaseUnavailable, with
+    one line, for a target that holds data or a direction not yet done."""
+    if is_url(target) == is_url(source):
+        raise refuse("db copy between two databases of one engine (use db backup)", POSTGRES)
+    source_repo = open_repository(source)
+    target_repo = open_repository(target)
+    src, dst = source_repo.engine, target_repo.engine
+    with src.connect() as reading:
+        totals = {table: _count(reading, table) for table in TABLES}
+        total = sum(totals.values())
+        done = 0
+        with dst.transaction() as writing:
+            _require_empty(writing, dst)
+            into_file = dst.dialect is not POSTGRES
+            if into_file:
+                for name, _ in (*schema.FTS_TRIGGERS, *schema_kpi.TRIGGERS):
+                    writing.execute(f'DROP TRIGGER "{name}"')
+            for table in TABLES:
+                columns = [c for c in _columns(reading, src, table) if c in
+                           set(_columns(writing, dst, table))]  # fmt: skip
+                for batch in _batches(reading, table, columns):
+                    _write(writing, dst, table, columns, batch)
+                    done += len(batch)
+                    if progress:
+                        progress(done, total)
+            floor = reading.execute("SELECT id FROM lead_id_floor").fetchone()[0]
+            writing.execute("UPDATE lead_id_floor SET id = ?", [floor])
+            if into_file:
+                _rebuild_derived(writing)
+            else:
+                _move_id_counters(writing)
+    return CopyReport(totals)
+
+
+def _rebuild_derived(db: Any) -> None:
+    """What SQLite's triggers would have kept, from the copied rows: the
+    search index, the KPI columns and rollups; then the triggers again."""
+    db.execute(schema.FTS_REBUILD)
+    for sql in schema_kpi.REBUILD:
+        db.execute(sql)
+    for _, sql in (*schema.FTS_TRIGGERS, *schema_kpi.TRIGGERS):
+        db.execute(sql)
+
+
+def _move_id_counters(db: Any) -> None:
+    """PostgreSQL's identity columns go on after the copied ids."""
+    for table in ("leads", "activities", "actions", "journal", "contacts"):
+        db.execute(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"
+            f" (SELECT coalesce(max(id), 0) + 1 FROM {table}), false)"
+        )
+
+
+def _count(db: Any, table: str) -> int:
+    return int(db.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+
+def _require_empty(db: Any, engine: Engine) -> None:
+    for table in ("leads", "journal", "users", "spend"):
+        if _count(db, table):
+            raise DatabaseUnavailable(
+                f"{engine.shown} already holds {table}: copy into a new, empty database"
+            )
+
+
+def _columns(db: Any, engine: Engine, table: str) -> list[str]:
+    """The table's stored columns (a generated search column is the target's own)."""
+    if engine.dialect is POSTGRES:
+        rows = db.execute(
+            "SELECT column_name FROM information_schema.columns"
+            " WHERE table_schema = current_schema() AND table_name = ?"
+            " AND is_generated = 'NEVER' ORDER BY ordinal_position",
+            [table],
+        ).fetchall()
+        return [str(row[0]) for row in rows]
+    return [str(row[1]) for row in db.execute(f"PRAGMA table_info({table})").fetchall()]
+
+
+def _batches(db: Any, table: str, columns: list[str]) -> Iterator[list[tuple[Any, ...]]]:
+    """The table's rows in its key order, a batch at a time."""
+    cursor = db.execute(f"SELECT {', '.join(columns)} FROM {table} ORDER BY 1, 2")
+    while batch := cursor.fetchmany(BATCH):
+        yield [tuple(row) for row in batch]
+
+
+def _write(
+    db: Any, engine: Engine, table: str, columns: list[str], rows: list[tuple[Any, ...]]
+) -> None:
+    """Rows into PostgreSQL through COPY (the fast path for many rows), into
+    SQLite a statement run for every row."""
+    if engine.dialect is not POSTGRES:
+        marks = ", ".join("?" * len(columns))
+        db.conn.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+        return
+    with (
+        db.raw.cursor() as cursor,
+        cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
+    ):
+        for row in rows:
+            copy.write_row(row)

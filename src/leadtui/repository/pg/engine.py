@@ -1,0 +1,109 @@
+"""PostgreSQL below the storage seam (repository/engine.py).
+
+- A connection per operation, as on SQLite, borrowed from the few kept
+  idle (pg/connection.py: opening one costs a server process).
+- Writes: every write transaction first takes one transaction-level
+  advisory lock, the counterpart of SQLite's BEGIN IMMEDIATE. The pieces
+  rely on what that gives them: a read-modify-write sees no other writer,
+  and the journal lines after its last one are the action's own
+  (journal.action). Row locks (SELECT … FOR UPDATE) would let writers to
+  different leads run side by side; they come with the pieces that need
+  them to (ARCHITECTURE.md, "Storage engines").
+- Every write transaction sends NOTIFY, delivered on commit: the change
+  watcher (pg/watch.py) listens instead of polling.
+- Migrations run under a session advisory lock, guided by leadtui_schema,
+  so many processes starting on an empty database apply each step once.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from leadtui.domain.errors import DatabaseUnavailable
+from leadtui.repository.engine import POSTGRES, Dialect, Tracer, refuse, shown
+from leadtui.repository.pg import schema
+from leadtui.repository.pg.connection import PgDatabase, borrow, give_back, readable_errors
+from leadtui.repository.pg.watch import CHANNEL, NotifyWatcher
+
+# The Repository's pieces (core.PIECE_FEATURES) and single methods of
+# pieces ("scoring (learned_model)") that run on PostgreSQL; everything else
+# is refused by name (Engine.require) until it is ported.
+PORTED = frozenset(
+    {
+        "moves",
+        "history",
+        "undo",
+        "import",
+        "lead edits and follow-ups",
+        "scoring (learned_model)",
+        "scoring (score_details)",
+        "scoring (pin_temperature)",
+        "duplicates and merging (possible_duplicates)",
+        "duplicates and merging (merge_details)",
+        "team settings (team_currency)",
+        "team settings (set_team_currency)",
+        "team settings (phone_region)",
+        "scoring (refresh_scores)",
+        "scoring (rescore_open_leads)",
+    }
+)
+
+
+class PostgresEngine:
+    dialect: Dialect = POSTGRES
+
+    def __init__(self, url: str, tracer: Tracer | None = None) -> None:
+        self.url = url
+        self.tracer = tracer
+        self.shown = shown(url)
+
+    @contextmanager
+    def connect(self) -> Iterator[PgDatabase]:
+        raw = borrow(self.url, self.shown)
+        try:
+            with readable_errors(self.shown):
+                yield PgDatabase(raw, self.tracer)
+        finally:
+            give_back(self.url, raw)
+
+    @contextmanager
+    def transaction(self) -> Iterator[PgDatabase]:
+        with self.connect() as db, db.raw.transaction():
+            db.execute("SELECT pg_advisory_xact_lock(?)", [schema.WRITE_LOCK])
+            yield db
+            db.execute(f"NOTIFY {CHANNEL}")
+
+    def watcher(self) -> NotifyWatcher:
+        return NotifyWatcher(self.url, self.shown)
+
+    def require(self, what: str) -> None:
+        if what not in PORTED and what.partition(" (")[0] not in PORTED:
+            raise refuse(what, self.dialect)
+
+    def migrate(self) -> None:
+        with self.connect() as db:
+            db.execute("SELECT pg_advisory_lock(?)", [schema.MIGRATION_LOCK])
+            try:
+                with db.raw.transaction():
+                    self._migrate(db)
+            finally:
+                db.execute("SELECT pg_advisory_unlock(?)", [schema.MIGRATION_LOCK])
+
+    def _migrate(self, db: PgDatabase) -> None:
+        known = db.execute("SELECT to_regclass('leadtui_schema') IS NOT NULL").fetchone()[0]
+        if not known:
+            tables = db.execute(
+                "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()"
+            ).fetchone()[0]
+            if tables:
+                raise DatabaseUnavailable(f"{self.shown} has tables, but is not a leadtui database")
+            db.execute(schema.VERSION_TABLE)
+            db.execute("INSERT INTO leadtui_schema (version) VALUES (0)")
+        version = int(db.execute("SELECT version FROM leadtui_schema").fetchone()[0])
+        if version > schema.SCHEMA_VERSION:
+            raise DatabaseUnavailable(
+                f"{self.shown} was written by a newer leadtui (schema {version}, this one knows"
+                f" {schema.SCHEMA_VERSION}); upgrade leadtui. The database was not changed."
+            )
+        for step in schema.MIGRATIONS[version:]:
+            db.execute(step)
+        db.execute("UPDATE leadtui_schema SET version = ?", [schema.SCHEMA_VERSION])

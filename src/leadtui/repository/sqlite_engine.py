@@ -1,0 +1,69 @@
+"""SQLite below the storage seam (engine.py): the one-file engine every
+team starts on, through sqlite-utils, exactly as before the seam."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlite_utils
+
+from leadtui.repository import schema
+from leadtui.repository.connection import (
+    Tracer,
+    check_version,
+    connect,
+    enable_wal,
+    read_user_version,
+    register_key_functions,
+    write_transaction,
+)
+from leadtui.repository.engine import SQLITE, Dialect
+from leadtui.repository.watch import ChangeWatcher
+
+
+class SqliteEngine:
+    dialect: Dialect = SQLITE
+
+    def __init__(self, path: Path, tracer: Tracer | None = None) -> None:
+        self.path = path
+        self.tracer = tracer
+        self.shown = str(path)
+
+    @contextmanager
+    def connect(self) -> Iterator[sqlite_utils.Database]:
+        with connect(self.path, self.tracer) as db:
+            yield db
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite_utils.Database]:
+        with write_transaction(self.path, self.tracer) as db:
+            yield db
+
+    def watcher(self) -> ChangeWatcher:
+        return ChangeWatcher(self.path)
+
+    def require(self, what: str) -> None:
+        """Everything works on SQLite."""
+
+    def migrate(self) -> None:
+        """Bring the file to SCHEMA_VERSION, or refuse (untouched) if it is newer
+        or is some other program's database. BEGIN IMMEDIATE guided by
+        PRAGMA user_version: ten processes starting on a fresh file apply
+        each step once."""
+        with self.connect() as db:
+            check_version(db, self.path, read_user_version(db))
+            enable_wal(db)
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                version = read_user_version(db)  # re-read: another process may have won
+                check_version(db, self.path, version)
+                register_key_functions(db)
+                for step in schema.MIGRATIONS[version:]:
+                    db.executescript(step)
+                if version < schema.SCHEMA_VERSION:
+                    db.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
+                    db.execute(f"PRAGMA user_version = {schema.SCHEMA_VERSION}")
+            except BaseException:
+                db.conn.execute("ROLLBACK")
+                raise
+            db.conn.execute("COMMIT")

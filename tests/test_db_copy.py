@@ -1,0 +1,107 @@
+"""`leadtui db copy`: a SQLite file into PostgreSQL with nothing lost and
+the same ids (issue 20)."""
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from leadtui.cli.root import main
+from leadtui.domain.errors import DatabaseUnavailable, NotYetSupported
+from leadtui.domain.models import ActivityKind, Stage, build_draft
+from leadtui.repository import Repository, copy_database, open_repository
+from tests.conftest import frozen_clock
+
+
+def _everything(repo: Repository) -> dict[str, object]:
+    leads = list(repo.all_leads(custom=True))
+    with repo.engine.connect() as db:
+        settings = db.execute("SELECT key, value FROM settings ORDER BY key").fetchall()
+        actions = db.execute(
+            "SELECT id, actor, at, label, kind FROM actions ORDER BY id"
+        ).fetchall()
+        touches = db.execute(
+            "SELECT id, lead_id, kind, direction, note, body, at, actor FROM activities ORDER BY id"
+        ).fetchall()
+    return {
+        "leads": leads,
+        "histories": repo.histories(1, max(lead.id for lead in leads)),
+        "journal": repo.journal(limit=10_000),
+        "settings": [tuple(row) for row in settings],
+        "actions": [tuple(row) for row in actions],
+        "touches": [tuple(row) for row in touches],
+    }
+
+
+def test_a_sqlite_file_copies_into_postgresql_with_nothing_lost(
+    sample_repo: Repository, pg_url: str
+) -> None:
+    before = sample_repo.get_lead(5)
+    sample_repo.set_follow_up(5, sample_repo.clock())
+    sample_repo.update_fields(5, {"custom.Region": "EMEA", "tags": "vip"})
+    seen: list[tuple[int, int]] = []
+    report = copy_database(sample_repo.target, pg_url, progress=lambda d, t: seen.append((d, t)))
+    copied = open_repository(pg_url, actor="tester", clock=frozen_clock)
+    assert report.leads == copied.count_leads() == sample_repo.count_leads() == 44
+    assert _everything(copied) == _everything(sample_repo)
+    assert seen[-1][0] == seen[-1][1] == sum(report.rows.values())
+    assert copied.stage_totals() == sample_repo.stage_totals()
+    # The next ids continue where the file's left off, on both.
+    draft = build_draft(name="After the copy")
+    assert copied.add_lead(draft) == sample_repo.add_lead(draft)
+    # Undo goes on from the copied history (the edits above are its last
+    # actions) and does on PostgreSQL what it does on the file.
+    for repo in (copied, sample_repo):
+        repo.undo()
+        repo.undo()
+    after = copied.get_lead(5)
+    assert (after.custom, after.tags) == (before.custom, before.tags)
+    assert after == sample_repo.get_lead(5)
+
+
+def test_the_cli_copies_once_and_refuses_a_target_in_use(db: str, pg_url: str) -> None:
+    runner = CliRunner()
+    assert runner.invoke(main, ["add", "Jane Doe", "--db", db]).exit_code == 0
+    result = runner.invoke(main, ["db", "copy", db, pg_url])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().startswith("copied 1 leads (")
+    assert open_repository(pg_url).get_lead(1).name == "Jane Doe"
+    again = runner.invoke(main, ["db", "copy", db, pg_url])
+    assert again.exit_code == 1 and "Traceback" not in again.output
+    assert again.output.strip().endswith("already holds leads: copy into a new, empty database")
+    with pytest.raises(DatabaseUnavailable, match="already holds leads"):
+        copy_database(Path(db), pg_url)
+
+
+def test_a_copy_comes_back_into_a_file_with_the_same_kpis(
+    sample_repo: Repository, pg_url: str, tmp_path: Path
+) -> None:
+    """SQLite → PostgreSQL → SQLite, with work done on PostgreSQL between:
+    the file that comes back holds what the original would, and its KPIs
+    (rebuilt from the copied journal) are the same figures."""
+    copy_database(sample_repo.target, pg_url)
+    on_server = open_repository(pg_url, actor="tester", clock=frozen_clock)
+    open_lead = sample_repo.leads_in_stage(Stage.NEW)[0].id
+    for repo in (on_server, sample_repo):  # the same work, at the same frozen moment
+        repo.advance(open_lead)
+        repo.log_touch(open_lead, ActivityKind.CALL, "after the move")
+        repo.lose(open_lead, "no budget")
+    back = tmp_path / "back.db"
+    copy_database(pg_url, back)
+    returned = open_repository(back, actor="tester", clock=frozen_clock)
+    assert _everything(returned) == _everything(sample_repo)
+    assert returned.search("after") == sample_repo.search("after")
+    kpis = [
+        CliRunner().invoke(main, ["kpi", "--json", "--since", "2025-01-01", "--db", str(path)])
+        for path in (back, sample_repo.target)
+    ]
+    assert kpis[0].exit_code == 0, kpis[0].output
+    assert kpis[0].output == kpis[1].output
+    assert '"won"' in kpis[0].output
+
+
+def test_a_copy_goes_between_engines_only_and_into_an_empty_database(
+    db: str, tmp_path: Path
+) -> None:
+    with pytest.raises(NotYetSupported, match="between two databases of one engine"):
+        copy_database(Path(db), tmp_path / "copy.db")

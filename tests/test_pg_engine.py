@@ -1,0 +1,278 @@
+"""The PostgreSQL engine's own promises (issue 20): placeholders, schema
+and migrations under an advisory lock, errors as one line, pieces not yet
+ported refused by name, LISTEN/NOTIFY live refresh, the board's totals kept
+by plpgsql triggers, and search's accent folding. The shared repository
+tests run on both engines through tests/conftest.py's both_engines."""
+
+import re
+import threading
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from leadtui import paths
+from leadtui.cli.root import main
+from leadtui.domain.errors import DatabaseUnavailable, NotYetSupported
+from leadtui.domain.models import Stage, build_draft
+from leadtui.launch import quick_start_path
+from leadtui.repository import Repository, open_repository
+from leadtui.repository.engine import shown
+from leadtui.repository.pg import schema
+from leadtui.repository.pg.connection import to_pyformat
+from tests.conftest import both_clis, both_engines, frozen_clock
+from tests.pg_cluster import Cluster
+
+
+def _one_line_error(*args: str) -> str:
+    result = CliRunner().invoke(main, list(args))
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: "), result.output
+    return lines[0]
+
+
+# ----------------------------------------------------------- one SQL text
+
+
+@pytest.mark.parametrize(
+    ("sqlite", "postgres"),
+    [
+        ("SELECT * FROM t WHERE id = ? AND a = ?", "SELECT * FROM t WHERE id = %s AND a = %s"),
+        ("WHERE id = :lead LIMIT :limit", "WHERE id = %(lead)s LIMIT %(limit)s"),
+        ("SELECT '?', ':x', '50%', 'it''s ?' , ?", "SELECT '?', ':x', '50%%', 'it''s ?' , %s"),
+        ('SELECT "odd?name" FROM t WHERE a = ?', 'SELECT "odd?name" FROM t WHERE a = %s'),
+        ("SELECT x::text, y % 2 WHERE z = :z", "SELECT x::text, y %% 2 WHERE z = %(z)s"),
+        ("SET a = :a -- the team's ?\n, b = ?", "SET a = %(a)s -- the team's ?\n, b = %s"),
+    ],
+)  # fmt: skip
+def test_one_sql_text_becomes_psycopg_placeholders(sqlite: str, postgres: str) -> None:
+    assert to_pyformat(sqlite) == postgres
+
+
+def test_a_url_is_shown_without_its_password() -> None:
+    assert shown("postgresql://rep:s3cret@db.example:5432/crm") == (
+        "postgresql://rep:***@db.example:5432/crm"
+    )
+    assert (
+        shown("postgresql:///crm?host=/run/postgresql") == "postgresql:///crm?host=/run/postgresql"
+    )
+    assert shown(Path("/srv/leads.db")) == "/srv/leads.db"
+
+
+# ------------------------------------------------- schema and migrations
+
+
+def _version(url: str) -> int:
+    repo = Repository(url)
+    with repo.engine.connect() as db:
+        return int(db.execute("SELECT version FROM leadtui_schema").fetchone()[0])
+
+
+def test_an_empty_database_is_migrated_once_by_many_starting_at_once(pg_cluster: Cluster) -> None:
+    url = pg_cluster.new_database(template="template0")  # no schema at all
+    errors: list[BaseException] = []
+
+    def start() -> None:
+        try:
+            open_repository(url, actor="tester", clock=frozen_clock)
+        except BaseException as error:  # noqa: BLE001 (reported by the assert below)
+            errors.append(error)
+
+    threads = [threading.Thread(target=start) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert _version(url) == schema.SCHEMA_VERSION
+    repo = open_repository(url, actor="tester", clock=frozen_clock)
+    assert repo.get_lead(repo.add_lead(build_draft(name="First"))).id == 1
+
+
+def test_times_are_timestamptz_and_read_back_as_sqlites_iso_text(pg_url: str) -> None:
+    repo = open_repository(pg_url, actor="tester", clock=frozen_clock)
+    lead = repo.get_lead(repo.add_lead(build_draft(name="Ann", value_cents="12.5")))
+    with repo.engine.connect() as db:
+        types = dict(
+            db.execute(
+                "SELECT column_name, data_type FROM information_schema.columns"
+                " WHERE table_name = 'leads' AND column_name IN ('created_at', 'value_cents', 'id')"
+            ).fetchall()
+        )
+        created = db.execute("SELECT created_at FROM leads").fetchone()[0]
+    assert types == {
+        "created_at": "timestamp with time zone", "value_cents": "bigint", "id": "bigint",
+    }  # fmt: skip
+    assert created == "2026-11-20T12:00:00+00:00"
+    assert lead.value_cents == 1250
+
+
+def test_a_newer_schema_is_refused_and_left_untouched(pg_url: str) -> None:
+    with Repository(pg_url).engine.connect() as db:
+        db.execute("UPDATE leadtui_schema SET version = 99")
+    with pytest.raises(DatabaseUnavailable, match=r"newer leadtui \(schema 99"):
+        open_repository(pg_url)
+    assert _version(pg_url) == 99
+
+
+def test_another_programs_database_is_refused(pg_cluster: Cluster) -> None:
+    url = pg_cluster.new_database(template="template0")
+    with Repository(url).engine.connect() as db:
+        db.execute("CREATE TABLE invoices (id integer)")
+    with pytest.raises(DatabaseUnavailable, match="has tables, but is not a leadtui database"):
+        open_repository(url)
+
+
+def test_a_server_that_cannot_be_reached_is_one_line(tmp_path: Path) -> None:
+    url = f"postgresql:///leads?host={tmp_path}"
+    with pytest.raises(DatabaseUnavailable, match=re.escape(f"cannot use {url}: ")):
+        open_repository(url)
+    assert _one_line_error("list", "--db", url).startswith(f"Error: cannot use {url}: ")
+
+
+# ---------------------------------------------- what is not ported yet
+
+
+def test_a_piece_not_yet_ported_is_refused_by_name(pg_url: str) -> None:
+    repo = open_repository(pg_url, actor="tester", clock=frozen_clock)
+    with pytest.raises(NotYetSupported) as refused:
+        _ = repo.kpi_report  # refused on look-up, before anything runs
+    assert str(refused.value) == "not yet supported on PostgreSQL: KPIs (kpi_report)"
+    with pytest.raises(NotYetSupported, match="PostgreSQL: this needs a database file"):
+        _ = repo.path
+    assert _one_line_error("kpi", "--db", pg_url).startswith(
+        "Error: not yet supported on PostgreSQL: KPIs"
+    )
+    assert _one_line_error("db", "check", "--db", pg_url) == (
+        "Error: not yet supported on PostgreSQL: this needs a database file, not a URL"
+    )
+
+
+# ------------------------------------------------------------ live refresh
+
+
+def test_the_watcher_hears_each_commit_once_and_no_reads(pg_url: str) -> None:
+    me = open_repository(pg_url, actor="anna", clock=frozen_clock)
+    maria = open_repository(pg_url, actor="maria", clock=frozen_clock)
+    watcher = me.watcher()
+    try:
+        assert not watcher.changed()
+        lead_id = maria.add_lead(build_draft(name="Ann"))  # one transaction, one NOTIFY
+        assert _eventually(watcher.changed)
+        assert not watcher.changed()  # told once
+        me.get_lead(lead_id)  # a read is no change
+        assert not watcher.changed()
+        maria.advance(lead_id)
+        assert _eventually(watcher.changed)
+    finally:
+        watcher.close()
+
+
+def _eventually(check: Callable[[], bool]) -> bool:
+    """A NOTIFY reaches the listener shortly after the commit returns: poll
+    the condition (never a fixed sleep) for up to five seconds."""
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        threading.Event().wait(0.01)
+    return False
+
+
+# ----------------------------------------------------- board and inbox
+
+
+@both_engines
+def test_the_board_totals_follow_adds_moves_and_value_changes(repo: Repository) -> None:
+    ids = [repo.add_lead(build_draft(name=f"L{n}", value_cents="100")) for n in range(3)]
+    repo.advance(ids[0])
+    repo.lose(ids[1], "no budget")
+    repo.update_fields(ids[2], {"value": "250"})
+    assert repo.stage_totals() == {
+        Stage.NEW: (1, 25_000), Stage.CONTACTED: (1, 10_000), Stage.LOST: (1, 10_000),
+    }  # fmt: skip
+    repo.undo()  # the value change
+    repo.undo()  # the loss
+    assert repo.stage_totals() == {Stage.NEW: (2, 20_000), Stage.CONTACTED: (1, 10_000)}
+    assert repo.count_in_stage(Stage.NEW) == 2
+
+
+@both_engines
+def test_the_inbox_leaves_out_snoozed_leads_until_their_time(repo: Repository) -> None:
+    ids = [repo.add_lead(build_draft(name=f"L{n}")) for n in range(3)]
+    now = repo.clock()
+    repo.hide_until(ids[0], now + timedelta(days=2))
+    assert repo.count_in_stage(Stage.NEW, awake_at=now) == 2
+    assert [lead.id for lead in repo.leads_in_stage(Stage.NEW, awake_at=now)] == sorted(
+        ids[1:], reverse=True
+    )
+    assert repo.count_in_stage(Stage.NEW, awake_at=now + timedelta(days=3)) == 3
+
+
+# ---------------------------------------------------------------- search
+
+
+@both_engines
+def test_search_folds_accents_and_splits_emails_and_phones(repo: Repository) -> None:
+    jose = repo.add_lead(build_draft(name="José Núñez", email="jose.nunez@acme.io"))
+    repo.add_lead(build_draft(name="Jane Doe", phone="+44 20 7946 0001"))
+    assert [lead.id for lead in repo.search("jose nun")] == [jose]
+    assert [lead.id for lead in repo.search("NÚÑ")] == [jose]
+    assert [lead.id for lead in repo.search("acme.io")] == [jose]
+    assert [lead.name for lead in repo.search("7946")] == ["Jane Doe"]
+    assert repo.search("jose doe") == []  # every word must match
+    assert repo.search("'; DROP TABLE leads; --") == []
+    assert repo.count_leads() == 2
+
+
+# ------------------------------------------------------------- quick-add
+
+
+@both_clis
+def test_quick_add_stops_at_a_duplicate_and_merges_into_it(db: str) -> None:
+    runner = CliRunner()
+    assert runner.invoke(main, ["quick", "Jane Doe jane@acme.io", "--db", db]).exit_code == 0
+    stopped = runner.invoke(main, ["quick", "Jane D. jane@ACME.io +44 20 7946 0001", "--db", db])
+    assert stopped.exit_code == 1 and "same email" in stopped.output
+    merged = runner.invoke(
+        main, ["quick", "Jane D. jane@ACME.io +44 20 7946 0001 #vip", "--merge", "--db", db]
+    )
+    assert merged.exit_code == 0, merged.output
+    assert merged.output.strip().endswith("merged into #1 Jane Doe")
+    lead = open_repository(db).get_lead(1)
+    assert (lead.phone, lead.tags) == ("+44 20 7946 0001", ["vip"])
+    assert open_repository(db).count_leads() == 1
+
+
+# --------------------------------------------------- naming the database
+
+
+def test_the_environment_and_db_take_a_url_which_goes_the_long_way(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The quick first page reads a file: a URL takes the click way instead.
+    assert quick_start_path(["--db", pg_url]) is None
+    assert quick_start_path([f"--db={pg_url}"]) is None
+    monkeypatch.setenv(paths.ENV_DB, pg_url)
+    assert quick_start_path([]) is None
+    assert paths.default_db_target() == pg_url  # not folded into a Path
+    result = CliRunner().invoke(main, ["add", "From the environment"])
+    assert result.exit_code == 0, result.output
+    assert open_repository(pg_url).get_lead(1).name == "From the environment"
+
+
+def test_a_backup_of_postgresql_is_a_private_pg_dump(pg_url: str, tmp_path: Path) -> None:
+    open_repository(pg_url).add_lead(build_draft(name="Kept"))
+    target = tmp_path / "team.dump"
+    result = CliRunner().invoke(main, ["db", "backup", str(target), "--db", pg_url])
+    assert result.exit_code == 0, result.output
+    assert target.read_bytes().startswith(b"PGDMP")  # pg_restore's custom format
+    assert target.stat().st_mode & 0o777 == 0o600
+    assert _one_line_error("db", "backup", str(target), "--db", pg_url).endswith(
+        "already exists; back up to a new file"
+    )
