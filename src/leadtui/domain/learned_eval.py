@@ -6,10 +6,11 @@ this module trains, predicts and scores them.
 """
 
 from collections.abc import Sequence
+from operator import itemgetter
 
 from leadtui.domain.learned import FeatureSpec, Model, train
 from leadtui.domain.learned_metrics import LEAK_AUC, CrossValidation, Leak, Scores
-from leadtui.domain.logistic import Patterns
+from leadtui.domain.logistic import Patterns, totals_by_value
 
 
 def predictions(model: Model, patterns: Patterns) -> tuple[list[float], list[bool]]:
@@ -54,21 +55,20 @@ def leaks(specs: Sequence[FeatureSpec], train: Patterns, test: Patterns) -> tupl
     """The fields that alone rank the held-out leads (by their value's win
     rate in training) with an AUC of LEAK_AUC or more."""
     found = []
+    prior = base_rate(train)
+    keys = list(train)
+    won = [float(won) for won, _ in train.values()]
+    total = [float(total) for _, total in train.values()]
     for position, spec in enumerate(specs):
-        rates: dict[str, list[int]] = {}
-        for values, (won, total) in train.items():
-            seen = rates.setdefault(values[position], [0, 0])
-            seen[0] += won
-            seen[1] += total
-        prior = base_rate(train)
+        rates = totals_by_value(list(map(itemgetter(position), keys)), won, total)
         groups: dict[float, list[int]] = {}
-        for values, (won, total) in test.items():
-            won_before, total_before = rates.get(values[position], (0, 0))
+        for values, (test_won, test_total) in test.items():
+            won_before, total_before = rates.get(values[position], (0.0, 0.0))
             # Smoothed towards the base rate: a value seen once predicts little.
             score = (won_before + prior) / (total_before + 1)
             group = groups.setdefault(score, [0, 0])
-            group[0] += won
-            group[1] += total - won
+            group[0] += test_won
+            group[1] += test_total - test_won
         auc = grouped_auc([(score, won, lost) for score, (won, lost) in groups.items()])
         if auc is not None and auc >= LEAK_AUC:
             found.append(Leak(spec.label, auc))

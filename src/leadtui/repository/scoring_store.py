@@ -21,11 +21,9 @@ from leadtui.repository.core import Scores as ScoringCore
 from leadtui.repository.features import (
     Population,
     choose_features,
-    fold_patterns,
     learn_cuts,
-    learning_table,
     parse_fields,
-    patterns,
+    read_learning,
 )
 from leadtui.repository.journal import action, pin_text, record_field_change
 from leadtui.repository.rows import fetch_lead
@@ -178,8 +176,7 @@ class ScoringStore:
         with self.repo._connection() as db:
             choice = _field_choice(db, fields)
             specs = learn_cuts(db, choose_features(db, fields=choice), population)
-            with learning_table(db, specs, population):
-                training = patterns(db, len(specs))
+            training = read_learning(db, specs, population).training
         n_won, n_lost = _outcomes(training)
         reason = learned.too_little_history(n_won, n_lost)
         model = (
@@ -216,10 +213,8 @@ class ScoringStore:
             choice = _field_choice(db, fields)
             specs = choose_features(db, exclude=label_field, fields=choice)
             specs = learn_cuts(db, specs, population)
-            with learning_table(db, specs, population):
-                training = patterns(db, len(specs), "NOT test")
-                held_out = patterns(db, len(specs), "test")
-                parts = fold_patterns(db, len(specs), folds) if folds else []
+            learning = read_learning(db, specs, population)
+        training, held_out, parts = learning.training, learning.held_out, learning.folds
         n_won, n_lost = _outcomes(training)
         noun = (
             f"labelled leads ({label_field}) to train on"
