@@ -10,7 +10,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from leadtui.domain import logistic
-from leadtui.domain.learned import OTHER, FeatureSpec, Model, too_little_history, train
+from leadtui.domain.learned import (
+    OTHER,
+    FeatureSpec,
+    FieldChoice,
+    LearnableField,
+    Model,
+    too_little_history,
+    train,
+)
 from leadtui.domain.learned_eval import grouped_auc, leaks, merged
 from leadtui.domain.learned_metrics import calibration_error, deciles, log_loss, roc_auc
 from leadtui.domain.logistic import Patterns
@@ -284,3 +292,21 @@ def test_a_field_that_alone_predicts_the_outcome_is_called_a_leak() -> None:
     found = leaks(specs, train_part, test_part)
     assert [(leak.feature, leak.auc) for leak in found] == [("Outcome note (custom)", 1.0)]
     assert merged([train_part, test_part])[("ads", "enrolled")] == (52, 52)
+
+
+def test_a_pick_of_fields_is_stored_as_the_defaults_or_as_listed() -> None:
+    choice = FieldChoice(
+        (
+            LearnableField("source", "source", 10, 10, default=True),
+            LearnableField("custom:Tier", "Tier (custom)", 9, 10, default=True),
+            LearnableField("custom:ID", "ID (custom)", 10, 10, False, "an id"),
+        ),
+        chosen=None,
+    )
+    assert choice.in_use == ("source", "custom:Tier")
+    # Exactly the defaults: every usable field, so fields filled later join.
+    assert choice.as_fields(["custom:Tier", "source"]) == "all"
+    # Anything else: as listed, in the list's order.
+    assert choice.as_fields(["custom:ID", "source"]) == "source,custom:ID"
+    assert choice.as_fields(["source"]) == "source"
+    assert FieldChoice(choice.fields, ("source",)).in_use == ("source",)

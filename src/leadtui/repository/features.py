@@ -15,7 +15,7 @@ from itertools import pairwise
 import sqlite_utils
 
 from leadtui.domain.errors import InvalidInput
-from leadtui.domain.learned import CUSTOM, FeatureSpec
+from leadtui.domain.learned import CUSTOM, FeatureSpec, LearnableField
 from leadtui.domain.logistic import Patterns
 from leadtui.repository.schema import LEAD_COLUMNS
 
@@ -186,14 +186,59 @@ def choose_features(
     leads = int(db.execute("SELECT count(*) FROM leads").fetchone()[0])
     specs = [FeatureSpec(name) for name in STANDARD_FEATURES]
     for name, (distinct, total, numeric) in usage.items():
-        rare = total < max(MIN_FILLED, leads * MIN_FILLED_SHARE)
-        if name == exclude or rare or _ID_LIKE.search(name):
-            continue
-        if numeric == total:
-            specs.append(FeatureSpec(name, "custom_numeric"))
-        elif distinct <= min(MAX_CATEGORIES, total / 2):  # mostly unique: free text
-            specs.append(FeatureSpec(name, "custom_category"))
+        spec, _ = _by_default(name, distinct, total, numeric, leads)
+        if spec is not None and name != exclude:
+            specs.append(spec)
     return tuple(specs)
+
+
+def _by_default(
+    name: str, distinct: int, total: int, numeric: int, leads: int
+) -> tuple[FeatureSpec | None, str]:
+    """A custom field as the model learns from it by default, or None and why not."""
+    if total < max(MIN_FILLED, leads * MIN_FILLED_SHARE):
+        return None, "too few filled"
+    if _ID_LIKE.search(name):
+        return None, "an id, contact or free text"
+    if numeric == total:
+        return FeatureSpec(name, "custom_numeric"), ""
+    if distinct <= min(MAX_CATEGORIES, total / 2):
+        return FeatureSpec(name, "custom_category"), ""
+    return None, "mostly distinct values"
+
+
+# When a standard feature counts as filled, for its fill rate: the touch
+# counts always have a value, but say nothing until a lead has a touch.
+_FILLED_SQL = {
+    "source": "l.source IS NOT NULL",
+    "owner": "coalesce(l.owner, '') != ''",
+    "title level": "l.title IS NOT NULL",
+    "deal value": "l.value_cents != 0",
+    "email given": "l.email IS NOT NULL",
+    "phone given": "l.phone IS NOT NULL",
+    "touches": "l.last_touch_at IS NOT NULL",
+    "inbound touches": "l.last_touch_at IS NOT NULL",
+    "meetings": "l.last_touch_at IS NOT NULL",
+    "last touch": "l.last_touch_at IS NOT NULL",
+}
+
+
+def learnable_fields(db: sqlite_utils.Database) -> list[LearnableField]:
+    """Every standard feature and custom field, with how many leads have a
+    value in it and whether the model learns from it by default."""
+    counts = ", ".join(f"coalesce(sum({_FILLED_SQL[name]}), 0)" for name in STANDARD_FEATURES)
+    leads, *filled = db.execute(f"SELECT count(*), {counts} FROM leads l").fetchone()
+    found = [
+        LearnableField(name, name, int(count), int(leads), default=True)
+        for name, count in zip(STANDARD_FEATURES, filled, strict=True)
+    ]
+    for name, distinct, total, numeric in _field_usage(db):
+        spec, why = _by_default(name, distinct, total, numeric, int(leads))
+        label = FeatureSpec(name, "custom_category").label
+        found.append(
+            LearnableField(f"{CUSTOM}{name}", label, total, int(leads), spec is not None, why)
+        )
+    return found
 
 
 def _chosen(field: str, usage: dict[str, tuple[int, int, int]]) -> FeatureSpec:

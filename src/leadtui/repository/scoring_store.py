@@ -10,7 +10,7 @@ import sqlite_utils
 from leadtui.domain import learned, learned_eval
 from leadtui.domain.clock import to_iso
 from leadtui.domain.errors import InvalidInput
-from leadtui.domain.learned import Model
+from leadtui.domain.learned import FieldChoice, Model
 from leadtui.domain.learned_metrics import Scores
 from leadtui.domain.logistic import Patterns
 from leadtui.domain.models import Lead, Temperature
@@ -22,6 +22,7 @@ from leadtui.repository.features import (
     Population,
     choose_features,
     learn_cuts,
+    learnable_fields,
     parse_fields,
     read_learning,
 )
@@ -66,6 +67,13 @@ class ScoringStore:
     def learned_model(self) -> Model | None:
         with self.repo._connection() as db:
             return read_model(db)
+
+    def learnable_fields(self) -> FieldChoice:
+        """Every field the win chance may learn from, with its fill rate and
+        whether it is a default, and the choice stored with the model."""
+        with self.repo._connection() as db:
+            model = read_model(db)
+            return FieldChoice(tuple(learnable_fields(db)), model.fields if model else None)
 
     def calibration(self, column: str = "score") -> list[CalibrationRow]:
         """Closed leads per band of their score (as it stood when they closed)
