@@ -35,6 +35,7 @@ __all__ = [
     "roc_auc",
     "too_little_history",
     "train",
+    "train_with_marginals",
 ]
 
 # Below this many closed leads the model would mostly echo noise.
@@ -251,10 +252,23 @@ def train(
     l2: float = logistic.L2,
 ) -> Model:
     """Fit a model on training patterns: {feature values in spec order: (won, total)}."""
+    return train_with_marginals(specs, patterns, trained_at=trained_at, fields=fields, l2=l2)[0]
+
+
+def train_with_marginals(
+    specs: Sequence[FeatureSpec],
+    patterns: Patterns,
+    *,
+    trained_at: str = "",
+    fields: tuple[str, ...] | None = None,
+    l2: float = logistic.L2,
+) -> tuple[Model, tuple[dict[str, tuple[float, float]], ...]]:
+    """train(), and each field's {value: (won, total)} over the patterns,
+    which the fit counts anyway (the leak check needs them)."""
     fitted = logistic.fit([spec.name for spec in specs], patterns, l2=l2)
     n_won = sum(won for won, _ in patterns.values())
     n_total = sum(total for _, total in patterns.values())
-    return Model(
+    model = Model(
         tuple(specs),
         n_won,
         n_total - n_won,
@@ -264,6 +278,7 @@ def train(
         trained_at,
         fields,
     )
+    return model, fitted.marginals
 
 
 def _from_naive_bayes(

@@ -5,12 +5,12 @@ training part, the held-out part and, for cross-validation, each fold;
 this module trains, predicts and scores them.
 """
 
-from collections.abc import Sequence
-from operator import itemgetter
+from collections.abc import Mapping, Sequence
 
+from leadtui.domain import logistic
 from leadtui.domain.learned import FeatureSpec, Model, train
 from leadtui.domain.learned_metrics import LEAK_AUC, CrossValidation, Leak, Scores
-from leadtui.domain.logistic import Patterns, totals_by_value
+from leadtui.domain.logistic import Patterns
 
 
 def predictions(model: Model, patterns: Patterns) -> tuple[list[float], list[bool]]:
@@ -51,16 +51,18 @@ def cross_validate(specs: Sequence[FeatureSpec], folds: Sequence[Patterns]) -> C
     return CrossValidation(tuple(results))
 
 
-def leaks(specs: Sequence[FeatureSpec], train: Patterns, test: Patterns) -> tuple[Leak, ...]:
+def leaks(
+    specs: Sequence[FeatureSpec], train: Patterns, test: Patterns,
+    marginals: Sequence[Mapping[str, tuple[float, float]]] | None = None,
+) -> tuple[Leak, ...]:  # fmt: skip
     """The fields that alone rank the held-out leads (by their value's win
-    rate in training) with an AUC of LEAK_AUC or more."""
+    rate in training) with an AUC of LEAK_AUC or more. `marginals`: the
+    training's {value: (won, total)} per field, if the fit has them."""
     found = []
     prior = base_rate(train)
-    keys = list(train)
-    won = [float(won) for won, _ in train.values()]
-    total = [float(total) for _, total in train.values()]
-    for position, spec in enumerate(specs):
-        rates = totals_by_value(list(map(itemgetter(position), keys)), won, total)
+    if marginals is None:
+        marginals = logistic.marginals(train, len(specs))
+    for position, (spec, rates) in enumerate(zip(specs, marginals, strict=True)):
         groups: dict[float, list[int]] = {}
         for values, (test_won, test_total) in test.items():
             won_before, total_before = rates.get(values[position], (0.0, 0.0))

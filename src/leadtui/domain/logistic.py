@@ -26,9 +26,10 @@ field, and the sampled curvature is factored once, not at every step.
 """
 
 import math
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from itertools import accumulate, combinations, groupby, repeat
+from itertools import accumulate, combinations, repeat
 from operator import add, itemgetter, mul, sub, truediv
 
 # The L2 penalty (λ/2)·Σw² on the summed loss: scikit-learn's C = 1/λ.
@@ -66,6 +67,10 @@ class Fitted:
     # {feature: {level: (won, lost)}} over the training leads, rare values pooled.
     counts: dict[str, dict[str, tuple[int, int]]]
     iterations: int
+    # Per field, in the patterns' order: {value: (won, total)}, nothing
+    # pooled (the leak check reads them; counting them again costs as much
+    # as a quarter of the fit at 400k leads).
+    marginals: tuple[dict[str, tuple[float, float]], ...] = ()
 
 
 def pooled(value: str, levels: Mapping[str, object]) -> str | None:
@@ -138,14 +143,23 @@ class _Column:
             self.members[value].append(position)
 
 
-def totals_by_value(
-    column: Sequence[str], won: Sequence[float], total: Sequence[float]
+def marginals(patterns: Patterns, width: int) -> tuple[dict[str, tuple[float, float]], ...]:
+    """Per field: {value: (won, total)} over the patterns (Fitted.marginals)."""
+    keys = list(patterns)
+    won = [float(won) for won, _ in patterns.values()]
+    total = [float(total) for _, total in patterns.values()]
+    return tuple(
+        _totals(_Column(list(map(itemgetter(position), keys))), won, total)
+        for position in range(width)
+    )
+
+
+def _totals(
+    column: _Column, won: Sequence[float], total: Sequence[float]
 ) -> dict[str, tuple[float, float]]:
-    """{value: (won, total)} of one field over the patterns."""
-    grouped = _Column(column)
     return {
         value: (sum(map(won.__getitem__, members)), sum(map(total.__getitem__, members)))
-        for value, members in zip(grouped.values, grouped.members, strict=True)
+        for value, members in zip(column.values, column.members, strict=True)
     }
 
 
@@ -163,6 +177,7 @@ class _Layout:
         self.counts: dict[str, dict[str, tuple[int, int]]] = {}
         self.positions: list[int] = []  # per feature, its column in the patterns
         self.first: list[int] = []  # per feature, its first parameter
+        self.marginals: list[dict[str, tuple[float, float]]] = []  # per column
         self.size = 1
         for position, (name, column) in enumerate(zip(names, columns, strict=True)):
             if self._add_feature(name, column, won, total, pool_below):
@@ -172,10 +187,8 @@ class _Layout:
         self, name: str, column: _Column, won: list[float], total: list[float], pool_below: int
     ) -> bool:
         """Count a field's values; True if it has two levels or more to learn."""
-        totals = {
-            value: (sum(map(won.__getitem__, members)), sum(map(total.__getitem__, members)))
-            for value, members in zip(column.values, column.members, strict=True)
-        }
+        totals = _totals(column, won, total)
+        self.marginals.append(totals)
         kept = [value for value in column.values if totals[value][1] >= pool_below]
         rare = [value for value in column.values if totals[value][1] < pool_below]
         levels = kept + ([OTHER] if rare else [])
@@ -206,7 +219,7 @@ class _Layout:
             intercept += mean
             weights[name] = {level: w - mean for level, w in zip(levels, raw, strict=True)}
             parameter += len(levels)
-        return Fitted(intercept, weights, self.counts, iterations)
+        return Fitted(intercept, weights, self.counts, iterations, tuple(self.marginals))
 
 
 class _Design:
@@ -232,7 +245,8 @@ class _Design:
         # For each pair of fields, the patterns per pair of their levels: the
         # Hessian's blocks between fields are sums over these.
         # Sorted by a joint code (in C), each pair of levels is a run of the
-        # order; a run's sum is a difference of running totals.
+        # order, as long as its count; a run's sum is a difference of
+        # running totals.
         self.pairs: list[tuple[list[int], list[tuple[int, int, int, int]]]] = []
         size = self.size
         for first, second in combinations(self.index if curvature else (), 2):
@@ -240,10 +254,9 @@ class _Design:
             order = sorted(range(self.n), key=codes.__getitem__)
             runs = []
             start = 0
-            for code, run in groupby(map(codes.__getitem__, order)):
-                end = start + sum(1 for _ in run)
-                runs.append((*divmod(code, size), start, end))
-                start = end
+            for code, length in sorted(Counter(codes).items()):
+                runs.append((*divmod(code, size), start, start + length))
+                start += length
             self.pairs.append((order, runs))
         self.blocks = [
             _Block(layout, self.index, group) for group in _groups(layout, self.n // BLOCK_SHARE)

@@ -231,7 +231,7 @@ class ScoringStore:
         )
         if reason := learned.too_little_history(n_won, n_lost, noun):
             raise InvalidInput(f"cannot evaluate: {reason}")
-        model = learned.train(specs, training)
+        model, marginals = learned.train_with_marginals(specs, training)
         predicted, outcomes = learned_eval.predictions(model, held_out)
         scores = Scores.of(predicted, outcomes, n_won / (n_won + n_lost))
         return Evaluation(
@@ -244,7 +244,7 @@ class ScoringStore:
             strongest=model.strongest(),
             features=specs,
             ece=scores.ece,
-            leaks=learned_eval.leaks(specs, training, held_out),
+            leaks=learned_eval.leaks(specs, training, held_out, marginals),
             cross_validation=learned_eval.cross_validate(specs, parts) if parts else None,
         )
 
