@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from leadtui.domain import logistic
+from leadtui.domain import patterns as pattern_blocks
 from leadtui.domain.learned import (
     OTHER,
     FeatureSpec,
@@ -109,7 +110,7 @@ def test_many_patterns_converge_to_the_same_weights_as_few(
 
 @pytest.mark.parametrize(
     ("max_exact", "block_share"),
-    [(logistic.MAX_EXACT, logistic.BLOCK_SHARE), (20, 1), (20, 10**9)],
+    [(logistic.MAX_EXACT, pattern_blocks.BLOCK_SHARE), (20, 1), (20, 10**9)],
     ids=["exact", "sampled, fields in blocks", "sampled, each field alone"],
 )
 def test_the_fit_is_the_penalised_optimum(
@@ -120,7 +121,7 @@ def test_the_fit_is_the_penalised_optimum(
     penalised loss is flat: within a field, the gap between two levels'
     residuals (predicted wins minus wins) is λ times the gap in weight."""
     monkeypatch.setattr(logistic, "MAX_EXACT", max_exact)
-    monkeypatch.setattr(logistic, "BLOCK_SHARE", block_share)
+    monkeypatch.setattr(pattern_blocks, "BLOCK_SHARE", block_share)
     rng = random.Random(3)
     patterns: dict[tuple[str, ...], tuple[int, int]] = {}
     for _ in range(3000):

@@ -20,17 +20,19 @@ exact, so the fit converges to the true optimum either way; a step that
 does not lower the penalised loss is halved.
 
 Where the time goes at 400k closed leads (about 240k patterns): each step
-reads every pattern, so a step reads each pattern once per block of fields
-(a few fields whose combinations of levels are few) rather than once per
-field, and the sampled curvature is factored once, not at every step.
+reads every pattern, so the patterns are read per block of fields
+(patterns.py), the values' counts too, and the sampled curvature is
+factored once, not at every step.
 """
 
 import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from itertools import accumulate, combinations, repeat
+from itertools import accumulate, combinations, compress
 from operator import add, itemgetter, mul, sub, truediv
+
+from leadtui.domain.patterns import Coded, Column, Steps, block_totals, in_blocks
 
 # The L2 penalty (λ/2)·Σw² on the summed loss: scikit-learn's C = 1/λ.
 L2 = 1.0
@@ -90,57 +92,50 @@ def fit(
     # One field at a time (itemgetter in C) rather than zip(*keys), which
     # builds a tuple per pattern per field.
     raw = [list(map(itemgetter(position), keys)) for position in range(len(names))]
-    columns = [_Column(column) for column in raw]
-    layout = _Layout(names, columns, won, total, pool_below)
     if len(keys) <= MAX_EXACT:
-        design = _Design(layout, columns, won, total, curvature=True)
+        columns = [Column(column) for column in raw]
+        totals = [_totals(column, won, total) for column in columns]
+        layout = _Layout(names, columns, totals, pool_below)
+        design = _Design(layout, columns, won, total)
         beta, iterations = _newton(design, l2, design)
         return layout.centred(beta, iterations)
     # Past MAX_EXACT patterns the curvature comes from a sample of them:
     # first the sample's own optimum (a few exact steps), then steps on the
     # full data, each with the exact gradient, until none moves. Those steps
     # share one curvature, the sample's at its optimum, factored once: the
-    # weights move too little by then to change it.
-    rows, weights = _sample(columns, len(keys))
+    # weights move too little by then to change it. The full data is only
+    # ever read per block of fields, its values' counts included.
+    coded = [Coded(column) for column in raw]
+    blocks = in_blocks(coded, range(len(coded)), len(keys))
+    layout = _Layout(names, coded, block_totals(coded, blocks, won, total), pool_below)
+    rows, weights = _sample(coded, len(keys))
     sample = _Design(
-        layout, [_Column([column[i] for i in rows]) for column in raw],
+        layout, [Column([column[i] for i in rows]) for column in raw],
         [won[i] * w for i, w in zip(rows, weights, strict=True)],
-        [total[i] * w for i, w in zip(rows, weights, strict=True)], curvature=True,
+        [total[i] * w for i, w in zip(rows, weights, strict=True)],
     )  # fmt: skip
     start, _ = _newton(sample, l2, sample)
-    design = _Design(layout, columns, won, total, curvature=False)
-    beta, iterations = _newton(design, l2, sample, start)
+    for block in blocks:
+        block.bind(layout.parameter_of(coded))
+    beta, iterations = _newton(Steps(layout.size, won, total, blocks), l2, sample, start)
     return layout.centred(beta, iterations)
 
 
-def _sample(columns: Sequence["_Column"], n: int) -> tuple[list[int], list[float]]:
+def _sample(columns: Sequence["Coded"], n: int) -> tuple[list[int], list[float]]:
     """About MAX_EXACT patterns standing for all n, with weights: every
     pattern of a value found in few patterns (a sample could miss it, and
     its curvature with it), then an even stride through the rest, each of
     those counting for the rest's size over the stride's."""
     forced: set[int] = set()
     for column in columns:
-        for members in column.members:
-            if len(members) <= RARE_PATTERNS:
-                forced.update(members)
+        rare = {value for value, count in Counter(column.index).items() if count <= RARE_PATTERNS}
+        if rare:
+            forced.update(compress(range(n), map(rare.__contains__, column.index)))
     rest = [i for i in range(n) if i not in forced]
     stride = rest[:: max(1, -(-len(rest) // max(1, MAX_EXACT - len(forced))))]
     weight = len(rest) / len(stride) if stride else 1.0
     rows = sorted(forced) + stride
     return rows, [1.0] * len(forced) + [weight] * len(stride)
-
-
-class _Column:
-    """One field over the patterns: its distinct values, each pattern's
-    value (as a number) and each value's patterns."""
-
-    def __init__(self, column: Sequence[str]) -> None:
-        self.values = sorted(set(column))
-        number = {value: i for i, value in enumerate(self.values)}
-        self.index = list(map(number.__getitem__, column))
-        self.members: list[list[int]] = [[] for _ in self.values]
-        for position, value in enumerate(self.index):
-            self.members[value].append(position)
 
 
 def marginals(patterns: Patterns, width: int) -> tuple[dict[str, tuple[float, float]], ...]:
@@ -149,13 +144,13 @@ def marginals(patterns: Patterns, width: int) -> tuple[dict[str, tuple[float, fl
     won = [float(won) for won, _ in patterns.values()]
     total = [float(total) for _, total in patterns.values()]
     return tuple(
-        _totals(_Column(list(map(itemgetter(position), keys))), won, total)
+        _totals(Column(list(map(itemgetter(position), keys))), won, total)
         for position in range(width)
     )
 
 
 def _totals(
-    column: _Column, won: Sequence[float], total: Sequence[float]
+    column: Column, won: Sequence[float], total: Sequence[float]
 ) -> dict[str, tuple[float, float]]:
     return {
         value: (sum(map(won.__getitem__, members)), sum(map(total.__getitem__, members)))
@@ -168,9 +163,10 @@ class _Layout:
     kept level of every field that has at least two (rare values pooled)."""
 
     def __init__(
-        self, names: Sequence[str], columns: Sequence[_Column], won: list[float],
-        total: list[float], pool_below: int,
+        self, names: Sequence[str], columns: Sequence[Coded],
+        totals: Sequence[dict[str, tuple[float, float]]], pool_below: int,
     ) -> None:  # fmt: skip
+        """`totals`: per column, {value: (won, total)}."""
         self.features: list[str] = []
         self.levels: list[list[str]] = []  # per feature, its kept levels in order
         self.parameters: list[dict[str, int]] = []  # per feature, each value's parameter
@@ -180,15 +176,14 @@ class _Layout:
         self.marginals: list[dict[str, tuple[float, float]]] = []  # per column
         self.size = 1
         for position, (name, column) in enumerate(zip(names, columns, strict=True)):
-            if self._add_feature(name, column, won, total, pool_below):
+            self.marginals.append(totals[position])
+            if self._add_feature(name, column, totals[position], pool_below):
                 self.positions.append(position)
 
     def _add_feature(
-        self, name: str, column: _Column, won: list[float], total: list[float], pool_below: int
+        self, name: str, column: Coded, totals: dict[str, tuple[float, float]], pool_below: int
     ) -> bool:
-        """Count a field's values; True if it has two levels or more to learn."""
-        totals = _totals(column, won, total)
-        self.marginals.append(totals)
+        """Pool a field's rare values; True if it has two levels or more to learn."""
         kept = [value for value in column.values if totals[value][1] >= pool_below]
         rare = [value for value in column.values if totals[value][1] < pool_below]
         levels = kept + ([OTHER] if rare else [])
@@ -208,6 +203,14 @@ class _Layout:
         self.size += len(levels)
         return True
 
+    def parameter_of(self, columns: Sequence[Coded]) -> list[list[int] | None]:
+        """Per column, each value's parameter (by the value's number), or
+        None for a column not learned."""
+        found: list[list[int] | None] = [None] * len(columns)
+        for parameter, position in zip(self.parameters, self.positions, strict=True):
+            found[position] = [parameter[value] for value in columns[position].values]
+        return found
+
     def centred(self, beta: Sequence[float], iterations: int) -> Fitted:
         intercept = beta[0]
         weights: dict[str, dict[str, float]] = {}
@@ -222,18 +225,17 @@ class _Layout:
         return Fitted(intercept, weights, self.counts, iterations, tuple(self.marginals))
 
 
-class _Design:
-    """The patterns in one-hot form: each pattern's parameter per field, and
-    each parameter's patterns; and the fields in blocks, for the steps."""
+class _Design(Steps):
+    """Patterns few enough for the exact curvature: in one-hot form, each
+    pattern's parameter per field and each parameter's patterns."""
 
     def __init__(
-        self, layout: _Layout, columns: Sequence[_Column], won: list[float],
-        total: list[float], *, curvature: bool,
-    ) -> None:  # fmt: skip
-        self.size = layout.size
-        self.won = won
-        self.total = total
-        self.n = len(won)
+        self, layout: _Layout, columns: Sequence[Column], won: list[float], total: list[float]
+    ) -> None:
+        blocks = in_blocks(columns, layout.positions, len(won))
+        for block in blocks:
+            block.bind(layout.parameter_of(columns))
+        super().__init__(layout.size, won, total, blocks)
         self.index: list[list[int]] = []
         self.members: list[list[int]] = [list(range(self.n))] + [[] for _ in range(self.size - 1)]
         for parameter, position in zip(layout.parameters, layout.positions, strict=True):
@@ -249,7 +251,7 @@ class _Design:
         # running totals.
         self.pairs: list[tuple[list[int], list[tuple[int, int, int, int]]]] = []
         size = self.size
-        for first, second in combinations(self.index if curvature else (), 2):
+        for first, second in combinations(self.index, 2):
             codes = list(map(add, map(size.__mul__, first), second))
             order = sorted(range(self.n), key=codes.__getitem__)
             runs = []
@@ -258,95 +260,6 @@ class _Design:
                 runs.append((*divmod(code, size), start, start + length))
                 start += length
             self.pairs.append((order, runs))
-        self.blocks = [
-            _Block(layout, self.index, group) for group in _groups(layout, self.n // BLOCK_SHARE)
-        ]
-
-    def log_odds(self, beta: Sequence[float]) -> list[float]:
-        # Each block's combinations are few: their log-odds are summed once,
-        # then a pattern's is one sum over its blocks (zip and sum in C).
-        looked_up = [map(block.log_odds(beta).__getitem__, block.code) for block in self.blocks]
-        return list(map(sum, zip(repeat(beta[0], self.n), *looked_up, strict=True)))
-
-    def gradient(self, residual: list[float]) -> list[float]:
-        """X'·residual: each parameter's sum over its patterns, from each
-        block's sums per combination (a pattern is read once per block,
-        not once per field)."""
-        gradient = [0.0] * self.size
-        gradient[0] = sum(residual)
-        for block in self.blocks:
-            for parameters, members in zip(block.combinations, block.members, strict=True):
-                part = sum(map(residual.__getitem__, members))
-                for parameter in parameters:
-                    gradient[parameter] += part
-        return gradient
-
-
-# A block of fields may have up to the patterns over this many combinations
-# of their levels: fewer blocks than fields means fewer passes over the
-# patterns per step, and their combinations stay cheap to sum.
-BLOCK_SHARE = 16
-
-
-def _groups(layout: _Layout, most: int) -> list[list[int]]:
-    """The fields (by position in the design) in blocks whose combinations
-    of levels number at most `most` (a field with more is a block alone),
-    the fields with the most levels placed first."""
-    sizes = [len(levels) for levels in layout.levels]
-    groups: list[list[int]] = []
-    products: list[int] = []
-    for field in sorted(range(len(sizes)), key=lambda field: -sizes[field]):
-        for number, product in enumerate(products):
-            if product * sizes[field] <= most:
-                groups[number].append(field)
-                products[number] *= sizes[field]
-                break
-        else:
-            groups.append([field])
-            products.append(sizes[field])
-    return groups
-
-
-class _Block:
-    """Some fields together: each pattern's combination of their levels (a
-    number: the levels' positions in mixed radix), and for each combination
-    found, its parameters and its patterns."""
-
-    def __init__(self, layout: _Layout, index: Sequence[list[int]], fields: Sequence[int]) -> None:
-        # A field's parameters are consecutive: its level's position is the
-        # parameter minus the field's first one.
-        radix = 1
-        scaled = []
-        offset = 0
-        for field in fields:
-            first = layout.first[field]
-            scaled.append(map(radix.__mul__, index[field]))
-            offset -= radix * first
-            radix *= len(layout.levels[field])
-        size = len(index[0]) if index else 0
-        self.code = list(map(sum, zip(repeat(offset, size), *scaled, strict=True)))
-        self.found = sorted(set(self.code))
-        self.combinations = [self._parameters(layout, fields, code) for code in self.found]
-        self.size = radix
-        slot = dict(zip(self.found, range(len(self.found)), strict=True))
-        self.members: list[list[int]] = [[] for _ in self.found]
-        for position, code in enumerate(self.code):
-            self.members[slot[code]].append(position)
-
-    @staticmethod
-    def _parameters(layout: _Layout, fields: Sequence[int], code: int) -> tuple[int, ...]:
-        parameters = []
-        for field in fields:
-            code, level = divmod(code, len(layout.levels[field]))
-            parameters.append(layout.first[field] + level)
-        return tuple(parameters)
-
-    def log_odds(self, beta: Sequence[float]) -> list[float]:
-        """Each combination's share of the log-odds, by its number."""
-        table = [0.0] * self.size
-        for code, parameters in zip(self.found, self.combinations, strict=True):
-            table[code] = sum(map(beta.__getitem__, parameters))
-        return table
 
 
 # Past this |log-odds| exp() would overflow; the fast path needs all below.
@@ -374,7 +287,7 @@ def _probabilities(eta: list[float]) -> list[float]:
     return list(map(_sigmoid, eta))
 
 
-def _loss(design: _Design, beta: Sequence[float], eta: list[float], l2: float) -> float:
+def _loss(design: Steps, beta: Sequence[float], eta: list[float], l2: float) -> float:
     """The penalised negative log-likelihood."""
     if max(map(abs, eta), default=0.0) < _EXP_SAFE:
         softplus = map(math.log1p, map(math.exp, eta))
@@ -386,7 +299,7 @@ def _loss(design: _Design, beta: Sequence[float], eta: list[float], l2: float) -
 
 
 def _newton(
-    design: _Design, l2: float, curvature: _Design, start: list[float] | None = None
+    design: Steps, l2: float, curvature: _Design, start: list[float] | None = None
 ) -> tuple[list[float], int]:
     """Minimise the penalised loss over `design`, the curvature taken from
     `curvature`: the design itself (exact, at every step), or a weighted
@@ -405,7 +318,7 @@ def _newton(
         gradient[0] += l2 * INTERCEPT_SHARE * beta[0]
         for parameter in range(1, design.size):
             gradient[parameter] += l2 * beta[parameter]
-        step = _substitute(fixed or _factor(_hessian(design, p, l2)), gradient)
+        step = _substitute(fixed or _factor(_hessian(curvature, p, l2)), gradient)
         shrink = 1.0
         while True:
             trial = [w - shrink * d for w, d in zip(beta, step, strict=True)]
