@@ -95,6 +95,7 @@ class LearnFieldsScreen(Dialog[None]):
         self.host = host
         self.trained = trained
         self.choice: FieldChoice | None = None
+        self.training = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="learn-dialog", classes="dialog"):
@@ -122,19 +123,27 @@ class LearnFieldsScreen(Dialog[None]):
         self.query_one("#learn-status", Static).update(text)
 
     def action_train(self) -> None:
-        if self.choice is None:
-            return  # still reading the fields
+        if self.choice is None or self.training:
+            return  # still reading the fields, or already training
         picked = list(self.query_one("#learn-fields", SelectionList).selected)
         if not picked:
             self._status("Tick at least one field (space) to learn from.")
             return
         fields = self.choice.as_fields(picked)
+        self.training = True
         self._status("Training on the closed leads…")
         self.query_one("#learn-outcome", Static).update("")
         job = partial(train_and_evaluate, fields=fields)
-        run_db(self.host, job, self._done, key=WRITE_GROUP)
+        run_db(self.host, job, self._done, key=WRITE_GROUP, on_error=self._failed)
+
+    def _failed(self) -> None:
+        """The error itself is a notification (run_db's); ticking can go on."""
+        self.training = False
+        if self in self.app.screen_stack:
+            self._status("Not trained.")
 
     def _done(self, outcome: Outcome) -> None:
+        self.training = False
         text = "\n".join(outcome_lines(outcome))
         failed = outcome.report.model is None
         self.app.notify(
