@@ -39,7 +39,7 @@ from leadtui.repository.features import (
     Population,
     choose_features,
     learn_cuts,
-    learning_table,
+    learning_sql,
 )
 
 DATA = Path(__file__).parent / "data"
@@ -160,23 +160,16 @@ def feature_rows(
     database: Path, label: str
 ) -> tuple[list[int], list[bool], list[bool], list[list[str]]]:
     """(lead id, won, in the test part, leadtui's feature values) per
-    labelled lead, from the very table evaluate_model learns from."""
+    labelled lead, from the very query evaluate_model learns from."""
     db = sqlite_utils.Database(database)
     population = Population(label, 0.3, 1)
     specs = learn_cuts(db, choose_features(db, exclude=label), population)
-    columns = ", ".join(f"f{i}" for i in range(len(specs)))
-    with learning_table(db, specs, population):
-        rows = db.execute(
-            "SELECT l.rowid, won, test, " + columns + " FROM temp.learning l ORDER BY l.rowid"
-        ).fetchall()
-    ids = db.execute(
-        f"SELECT id FROM leads l WHERE ({population.label_sql(db)}) IS NOT NULL ORDER BY id"
-    ).fetchall()
+    rows = db.execute(learning_sql(db, specs, population, ids=True) + " ORDER BY id").fetchall()
     return (
-        [int(row[0]) for row in ids],
+        [int(row[0]) for row in rows],
         [bool(row[1]) for row in rows],
         [bool(row[2]) for row in rows],
-        [[str(value) for value in row[3:]] for row in rows],
+        [[str(value) for value in row[4:]] for row in rows],
     )
 
 

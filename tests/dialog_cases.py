@@ -18,6 +18,7 @@ from leadtui.tui.dialogs.follow_up import FollowUpScreen
 from leadtui.tui.dialogs.help import KeysScreen
 from leadtui.tui.dialogs.import_file import ImportScreen
 from leadtui.tui.dialogs.kpi_forms import CustomWindowScreen, SpendScreen
+from leadtui.tui.dialogs.learn_fields import LearnFieldsScreen
 from leadtui.tui.dialogs.log_touch import LogTouchScreen
 from leadtui.tui.dialogs.lose import LoseReasonScreen
 from leadtui.tui.dialogs.merge import DupesScreen, MergeScreen
@@ -61,4 +62,7 @@ DIALOGS: dict[str, DialogCase] = {
     "import": DialogCase(("ctrl+p", *"Import file", "enter"), ImportScreen),
     "kpi_window": DialogCase(("4", "D"), CustomWindowScreen),
     "kpi_spend": DialogCase(("4", "dollar_sign"), SpendScreen),
+    "learn_fields": DialogCase(
+        ("ctrl+p", *"Choose what the win chance learns from", "enter"), LearnFieldsScreen
+    ),
 }

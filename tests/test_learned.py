@@ -10,7 +10,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from leadtui.domain import logistic
-from leadtui.domain.learned import OTHER, FeatureSpec, Model, too_little_history, train
+from leadtui.domain import patterns as pattern_blocks
+from leadtui.domain.learned import (
+    OTHER,
+    FeatureSpec,
+    FieldChoice,
+    LearnableField,
+    Model,
+    too_little_history,
+    train,
+)
 from leadtui.domain.learned_eval import grouped_auc, leaks, merged
 from leadtui.domain.learned_metrics import calibration_error, deciles, log_loss, roc_auc
 from leadtui.domain.logistic import Patterns
@@ -97,6 +106,42 @@ def test_many_patterns_converge_to_the_same_weights_as_few(
     for feature, levels in exact.weights.items():
         for value, weight in levels.items():
             assert sampled.weights[feature][value] == pytest.approx(weight, abs=1e-5)
+
+
+@pytest.mark.parametrize(
+    ("max_exact", "block_share"),
+    [(logistic.MAX_EXACT, pattern_blocks.BLOCK_SHARE), (20, 1), (20, 10**9)],
+    ids=["exact", "sampled, fields in blocks", "sampled, each field alone"],
+)
+def test_the_fit_is_the_penalised_optimum(
+    monkeypatch: pytest.MonkeyPatch, max_exact: int, block_share: int
+) -> None:
+    """However the steps are taken (exact or sampled curvature, the patterns
+    read per block of fields or per field), the weights end where the
+    penalised loss is flat: within a field, the gap between two levels'
+    residuals (predicted wins minus wins) is λ times the gap in weight."""
+    monkeypatch.setattr(logistic, "MAX_EXACT", max_exact)
+    monkeypatch.setattr(pattern_blocks, "BLOCK_SHARE", block_share)
+    rng = random.Random(3)
+    patterns: dict[tuple[str, ...], tuple[int, int]] = {}
+    for _ in range(3000):
+        values = (rng.choice("abc"), rng.choice("pq"), rng.choice("uvwxyz"), rng.choice("mn"))
+        z = (values[0] == "a") - (values[2] in "uv") + 0.5 * (values[3] == "m")
+        won, total = patterns.get(values, (0, 0))
+        patterns[values] = (won + (rng.random() < sigmoid(z)), total + 1)
+    model = train(tuple(FeatureSpec(name) for name in "abcd"), patterns)
+    residual: dict[tuple[str, str], float] = {}
+    for combination, (won, total) in patterns.items():
+        chance = model.probability(dict(zip("abcd", combination, strict=True)))
+        for feature, value in zip("abcd", combination, strict=True):
+            residual[feature, value] = residual.get((feature, value), 0.0) + total * chance - won
+    assert sum(residual["a", value] for value in "abc") == pytest.approx(0, abs=1e-3)
+    for feature, levels in model.weights.items():
+        first, *others = levels
+        for value in others:
+            gap = residual[feature, value] - residual[feature, first]
+            weight_gap = levels[value] - levels[first]
+            assert gap == pytest.approx(-logistic.L2 * weight_gap, abs=1e-4)
 
 
 def test_rare_values_are_pooled_and_unseen_ones_count_as_pooled_or_average() -> None:
@@ -248,3 +293,21 @@ def test_a_field_that_alone_predicts_the_outcome_is_called_a_leak() -> None:
     found = leaks(specs, train_part, test_part)
     assert [(leak.feature, leak.auc) for leak in found] == [("Outcome note (custom)", 1.0)]
     assert merged([train_part, test_part])[("ads", "enrolled")] == (52, 52)
+
+
+def test_a_pick_of_fields_is_stored_as_the_defaults_or_as_listed() -> None:
+    choice = FieldChoice(
+        (
+            LearnableField("source", "source", 10, 10, default=True),
+            LearnableField("custom:Tier", "Tier (custom)", 9, 10, default=True),
+            LearnableField("custom:ID", "ID (custom)", 10, 10, False, "an id"),
+        ),
+        chosen=None,
+    )
+    assert choice.in_use == ("source", "custom:Tier")
+    # Exactly the defaults: every usable field, so fields filled later join.
+    assert choice.as_fields(["custom:Tier", "source"]) == "all"
+    # Anything else: as listed, in the list's order.
+    assert choice.as_fields(["custom:ID", "source"]) == "source,custom:ID"
+    assert choice.as_fields(["source"]) == "source"
+    assert FieldChoice(choice.fields, ("source",)).in_use == ("source",)

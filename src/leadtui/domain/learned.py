@@ -27,12 +27,15 @@ __all__ = [
     "Decile",
     "Factor",
     "FeatureSpec",
+    "FieldChoice",
+    "LearnableField",
     "Model",
     "deciles",
     "log_loss",
     "roc_auc",
     "too_little_history",
     "train",
+    "train_with_marginals",
 ]
 
 # Below this many closed leads the model would mostly echo noise.
@@ -63,6 +66,48 @@ class FeatureSpec:
     def choice(self) -> str:
         """How `score train --fields` names it."""
         return self.name if self.kind == "standard" else f"{CUSTOM}{self.name}"
+
+
+@dataclass(frozen=True)
+class LearnableField:
+    """A field the win chance may learn from, as the palette's form lists it."""
+
+    choice: str  # as `score train --fields` names it
+    label: str
+    filled: int  # leads with a value in it
+    leads: int
+    default: bool  # learned from when the team has chosen nothing
+    left_out: str = ""  # why it is not, by default
+
+    @property
+    def fill_rate(self) -> float:
+        return self.filled / self.leads if self.leads else 0.0
+
+
+@dataclass(frozen=True)
+class FieldChoice:
+    """Every field the model may learn from, and the team's stored choice
+    (None: every usable field, the defaults)."""
+
+    fields: tuple[LearnableField, ...]
+    chosen: tuple[str, ...] | None
+
+    @property
+    def defaults(self) -> tuple[str, ...]:
+        return tuple(item.choice for item in self.fields if item.default)
+
+    @property
+    def in_use(self) -> tuple[str, ...]:
+        """What the next training learns from unless told otherwise."""
+        return self.defaults if self.chosen is None else self.chosen
+
+    def as_fields(self, picked: Sequence[str]) -> str:
+        """The `--fields` text for a pick: "all" when it is exactly the
+        defaults, so fields filled later join by themselves, as they do
+        for a team that never chose."""
+        if set(picked) == set(self.defaults):
+            return "all"
+        return ",".join(item.choice for item in self.fields if item.choice in set(picked))
 
 
 @dataclass(frozen=True)
@@ -207,10 +252,23 @@ def train(
     l2: float = logistic.L2,
 ) -> Model:
     """Fit a model on training patterns: {feature values in spec order: (won, total)}."""
+    return train_with_marginals(specs, patterns, trained_at=trained_at, fields=fields, l2=l2)[0]
+
+
+def train_with_marginals(
+    specs: Sequence[FeatureSpec],
+    patterns: Patterns,
+    *,
+    trained_at: str = "",
+    fields: tuple[str, ...] | None = None,
+    l2: float = logistic.L2,
+) -> tuple[Model, tuple[dict[str, tuple[float, float]], ...]]:
+    """train(), and each field's {value: (won, total)} over the patterns,
+    which the fit counts anyway (the leak check needs them)."""
     fitted = logistic.fit([spec.name for spec in specs], patterns, l2=l2)
     n_won = sum(won for won, _ in patterns.values())
     n_total = sum(total for _, total in patterns.values())
-    return Model(
+    model = Model(
         tuple(specs),
         n_won,
         n_total - n_won,
@@ -220,6 +278,7 @@ def train(
         trained_at,
         fields,
     )
+    return model, fitted.marginals
 
 
 def _from_naive_bayes(

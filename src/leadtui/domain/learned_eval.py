@@ -5,8 +5,9 @@ training part, the held-out part and, for cross-validation, each fold;
 this module trains, predicts and scores them.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
+from leadtui.domain import logistic
 from leadtui.domain.learned import FeatureSpec, Model, train
 from leadtui.domain.learned_metrics import LEAK_AUC, CrossValidation, Leak, Scores
 from leadtui.domain.logistic import Patterns
@@ -50,25 +51,26 @@ def cross_validate(specs: Sequence[FeatureSpec], folds: Sequence[Patterns]) -> C
     return CrossValidation(tuple(results))
 
 
-def leaks(specs: Sequence[FeatureSpec], train: Patterns, test: Patterns) -> tuple[Leak, ...]:
+def leaks(
+    specs: Sequence[FeatureSpec], train: Patterns, test: Patterns,
+    marginals: Sequence[Mapping[str, tuple[float, float]]] | None = None,
+) -> tuple[Leak, ...]:  # fmt: skip
     """The fields that alone rank the held-out leads (by their value's win
-    rate in training) with an AUC of LEAK_AUC or more."""
+    rate in training) with an AUC of LEAK_AUC or more. `marginals`: the
+    training's {value: (won, total)} per field, if the fit has them."""
     found = []
-    for position, spec in enumerate(specs):
-        rates: dict[str, list[int]] = {}
-        for values, (won, total) in train.items():
-            seen = rates.setdefault(values[position], [0, 0])
-            seen[0] += won
-            seen[1] += total
-        prior = base_rate(train)
+    prior = base_rate(train)
+    if marginals is None:
+        marginals = logistic.marginals(train, len(specs))
+    for position, (spec, rates) in enumerate(zip(specs, marginals, strict=True)):
         groups: dict[float, list[int]] = {}
-        for values, (won, total) in test.items():
-            won_before, total_before = rates.get(values[position], (0, 0))
+        for values, (test_won, test_total) in test.items():
+            won_before, total_before = rates.get(values[position], (0.0, 0.0))
             # Smoothed towards the base rate: a value seen once predicts little.
             score = (won_before + prior) / (total_before + 1)
             group = groups.setdefault(score, [0, 0])
-            group[0] += won
-            group[1] += total - won
+            group[0] += test_won
+            group[1] += test_total - test_won
         auc = grouped_auc([(score, won, lost) for score, (won, lost) in groups.items()])
         if auc is not None and auc >= LEAK_AUC:
             found.append(Leak(spec.label, auc))

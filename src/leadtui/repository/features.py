@@ -1,21 +1,21 @@
 """The learned score's inputs, as SQL: one expression per feature, giving each
 lead's value of it as text (numbers already binned).
 
-One definition serves training (GROUP BY the expression over closed leads),
+One definition serves training (SELECT it for every closed lead),
 scoring (SELECT it for a page of leads) and explaining (SELECT it for one
 lead), so the three can never disagree about what a lead's "touches" are.
 """
 
 import re
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from itertools import pairwise
 
 import sqlite_utils
 
 from leadtui.domain.errors import InvalidInput
-from leadtui.domain.learned import CUSTOM, FeatureSpec
+from leadtui.domain.learned import CUSTOM, FeatureSpec, LearnableField
 from leadtui.domain.logistic import Patterns
 from leadtui.repository.schema import LEAD_COLUMNS
 
@@ -186,14 +186,59 @@ def choose_features(
     leads = int(db.execute("SELECT count(*) FROM leads").fetchone()[0])
     specs = [FeatureSpec(name) for name in STANDARD_FEATURES]
     for name, (distinct, total, numeric) in usage.items():
-        rare = total < max(MIN_FILLED, leads * MIN_FILLED_SHARE)
-        if name == exclude or rare or _ID_LIKE.search(name):
-            continue
-        if numeric == total:
-            specs.append(FeatureSpec(name, "custom_numeric"))
-        elif distinct <= min(MAX_CATEGORIES, total / 2):  # mostly unique: free text
-            specs.append(FeatureSpec(name, "custom_category"))
+        spec, _ = _by_default(name, distinct, total, numeric, leads)
+        if spec is not None and name != exclude:
+            specs.append(spec)
     return tuple(specs)
+
+
+def _by_default(
+    name: str, distinct: int, total: int, numeric: int, leads: int
+) -> tuple[FeatureSpec | None, str]:
+    """A custom field as the model learns from it by default, or None and why not."""
+    if total < max(MIN_FILLED, leads * MIN_FILLED_SHARE):
+        return None, "too few filled"
+    if _ID_LIKE.search(name):
+        return None, "an id, contact or free text"
+    if numeric == total:
+        return FeatureSpec(name, "custom_numeric"), ""
+    if distinct <= min(MAX_CATEGORIES, total / 2):
+        return FeatureSpec(name, "custom_category"), ""
+    return None, "mostly distinct values"
+
+
+# When a standard feature counts as filled, for its fill rate: the touch
+# counts always have a value, but say nothing until a lead has a touch.
+_FILLED_SQL = {
+    "source": "l.source IS NOT NULL",
+    "owner": "coalesce(l.owner, '') != ''",
+    "title level": "l.title IS NOT NULL",
+    "deal value": "l.value_cents != 0",
+    "email given": "l.email IS NOT NULL",
+    "phone given": "l.phone IS NOT NULL",
+    "touches": "l.last_touch_at IS NOT NULL",
+    "inbound touches": "l.last_touch_at IS NOT NULL",
+    "meetings": "l.last_touch_at IS NOT NULL",
+    "last touch": "l.last_touch_at IS NOT NULL",
+}
+
+
+def learnable_fields(db: sqlite_utils.Database) -> list[LearnableField]:
+    """Every standard feature and custom field, with how many leads have a
+    value in it and whether the model learns from it by default."""
+    counts = ", ".join(f"coalesce(sum({_FILLED_SQL[name]}), 0)" for name in STANDARD_FEATURES)
+    leads, *filled = db.execute(f"SELECT count(*), {counts} FROM leads l").fetchone()
+    found = [
+        LearnableField(name, name, int(count), int(leads), default=True)
+        for name, count in zip(STANDARD_FEATURES, filled, strict=True)
+    ]
+    for name, distinct, total, numeric in _field_usage(db):
+        spec, why = _by_default(name, distinct, total, numeric, int(leads))
+        label = FeatureSpec(name, "custom_category").label
+        found.append(
+            LearnableField(f"{CUSTOM}{name}", label, total, int(leads), spec is not None, why)
+        )
+    return found
 
 
 def _chosen(field: str, usage: dict[str, tuple[int, int, int]]) -> FeatureSpec:
@@ -282,43 +327,55 @@ def learn_cuts(
     return tuple(learned)
 
 
-@contextmanager
-def learning_table(
-    db: sqlite_utils.Database, specs: Sequence[FeatureSpec], population: Population
-) -> Iterator[None]:
-    """temp.learning: (won, test, fold, f0, f1, ...) for every lead with an
-    outcome, the features computed once; patterns() aggregates it."""
-    label = population.label_sql(db)
-    db.execute("DROP TABLE IF EXISTS temp.learning")
-    columns = "".join(f", f{i}" for i in range(len(specs)))
-    db.execute(f"CREATE TEMP TABLE learning (won, test, fold{columns})")
+@dataclass(frozen=True)
+class Learning:
+    """What the model learns from and is measured on, as patterns
+    ({feature values: (won, total)}): every distinct combination once,
+    which is all a logistic regression over them needs to know."""
+
+    training: Patterns  # the leads not held out
+    held_out: Patterns  # the held-out test part
+    folds: tuple[Patterns, ...]  # each cross-validation fold (all leads); () without folds
+
+
+def learning_sql(
+    db: sqlite_utils.Database, specs: Sequence[FeatureSpec], population: Population,
+    *, ids: bool = False,
+) -> str:  # fmt: skip
+    """One row per lead with an outcome: ([id,] won, test, fold, f0, f1, ...),
+    each feature computed once by its one SQL definition."""
     select = "".join(f", {feature_sql(spec)}" for spec in specs)
-    db.execute(
-        f"INSERT INTO temp.learning SELECT * FROM (SELECT {label} AS won,"
-        f" {population.split_sql()}, {population.fold_sql()}{select} FROM leads l)"
-        " WHERE won IS NOT NULL"
+    return (
+        f"SELECT * FROM (SELECT {'l.id, ' if ids else ''}{population.label_sql(db)} AS won,"
+        f" {population.split_sql()} AS test, {population.fold_sql()} AS fold{select}"
+        " FROM leads l) WHERE won IS NOT NULL"
     )
-    try:
-        yield
-    finally:
-        db.execute("DROP TABLE IF EXISTS temp.learning")
 
 
-def patterns(db: sqlite_utils.Database, width: int, where: str = "1") -> Patterns:
-    """{feature values: (won, total)} over the rows of temp.learning that
-    `where` picks: every distinct combination once, which is all a logistic
-    regression over them needs to know."""
-    columns = ", ".join(f"f{i}" for i in range(width)) or "NULL"
-    rows = db.execute(
-        f"SELECT sum(won), count(*){', ' + columns if width else ''} FROM temp.learning"
-        f" WHERE {where} GROUP BY {columns}"
-    ).fetchall()
-    return {tuple(map(str, row[2:])): (int(row[0]), int(row[1])) for row in rows}
-
-
-def fold_patterns(db: sqlite_utils.Database, width: int, folds: int) -> list[Patterns]:
-    """The patterns of each cross-validation fold."""
-    return [patterns(db, width, f"fold = {fold}") for fold in range(folds)]
+def read_learning(
+    db: sqlite_utils.Database, specs: Sequence[FeatureSpec], population: Population
+) -> Learning:
+    """Every labelled lead's features in one query, counted by combination
+    in Python as they arrive: cheaper than a temp table and a GROUP BY over
+    every column (SQLite sorts the rows for that), and one pass serves the
+    training part, the held-out part and every fold."""
+    combinations = Counter(db.execute(learning_sql(db, specs, population)))
+    training: dict[tuple[str, ...], tuple[int, int]] = {}
+    held_out: dict[tuple[str, ...], tuple[int, int]] = {}
+    folds: list[dict[tuple[str, ...], tuple[int, int]]] = [
+        {} for _ in range(population.folds if population.folds >= 2 else 0)
+    ]
+    for row, count in combinations.items():
+        # Every feature's SQL gives text (a NOT NULL text column, a CASE of
+        # literals or a coalesce), so the row's tail is the key as it is.
+        key, won = row[3:], row[0]
+        parts = [held_out if row[1] else training]
+        if folds:
+            parts.append(folds[row[2]])
+        for part in parts:
+            won_before, total_before = part.get(key, (0, 0))
+            part[key] = (won_before + count * won, total_before + count)
+    return Learning(training, held_out, tuple(folds))
 
 
 def lead_features(

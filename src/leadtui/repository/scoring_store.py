@@ -10,7 +10,7 @@ import sqlite_utils
 from leadtui.domain import learned, learned_eval
 from leadtui.domain.clock import to_iso
 from leadtui.domain.errors import InvalidInput
-from leadtui.domain.learned import Model
+from leadtui.domain.learned import FieldChoice, Model
 from leadtui.domain.learned_metrics import Scores
 from leadtui.domain.logistic import Patterns
 from leadtui.domain.models import Lead, Temperature
@@ -21,11 +21,10 @@ from leadtui.repository.core import Scores as ScoringCore
 from leadtui.repository.features import (
     Population,
     choose_features,
-    fold_patterns,
     learn_cuts,
-    learning_table,
+    learnable_fields,
     parse_fields,
-    patterns,
+    read_learning,
 )
 from leadtui.repository.journal import action, pin_text, record_field_change
 from leadtui.repository.rows import fetch_lead
@@ -68,6 +67,13 @@ class ScoringStore:
     def learned_model(self) -> Model | None:
         with self.repo._connection() as db:
             return read_model(db)
+
+    def learnable_fields(self) -> FieldChoice:
+        """Every field the win chance may learn from, with its fill rate and
+        whether it is a default, and the choice stored with the model."""
+        with self.repo._connection() as db:
+            model = read_model(db)
+            return FieldChoice(tuple(learnable_fields(db)), model.fields if model else None)
 
     def calibration(self, column: str = "score") -> list[CalibrationRow]:
         """Closed leads per band of their score (as it stood when they closed)
@@ -178,8 +184,7 @@ class ScoringStore:
         with self.repo._connection() as db:
             choice = _field_choice(db, fields)
             specs = learn_cuts(db, choose_features(db, fields=choice), population)
-            with learning_table(db, specs, population):
-                training = patterns(db, len(specs))
+            training = read_learning(db, specs, population).training
         n_won, n_lost = _outcomes(training)
         reason = learned.too_little_history(n_won, n_lost)
         model = (
@@ -216,10 +221,8 @@ class ScoringStore:
             choice = _field_choice(db, fields)
             specs = choose_features(db, exclude=label_field, fields=choice)
             specs = learn_cuts(db, specs, population)
-            with learning_table(db, specs, population):
-                training = patterns(db, len(specs), "NOT test")
-                held_out = patterns(db, len(specs), "test")
-                parts = fold_patterns(db, len(specs), folds) if folds else []
+            learning = read_learning(db, specs, population)
+        training, held_out, parts = learning.training, learning.held_out, learning.folds
         n_won, n_lost = _outcomes(training)
         noun = (
             f"labelled leads ({label_field}) to train on"
@@ -228,7 +231,7 @@ class ScoringStore:
         )
         if reason := learned.too_little_history(n_won, n_lost, noun):
             raise InvalidInput(f"cannot evaluate: {reason}")
-        model = learned.train(specs, training)
+        model, marginals = learned.train_with_marginals(specs, training)
         predicted, outcomes = learned_eval.predictions(model, held_out)
         scores = Scores.of(predicted, outcomes, n_won / (n_won + n_lost))
         return Evaluation(
@@ -241,7 +244,7 @@ class ScoringStore:
             strongest=model.strongest(),
             features=specs,
             ece=scores.ece,
-            leaks=learned_eval.leaks(specs, training, held_out),
+            leaks=learned_eval.leaks(specs, training, held_out, marginals),
             cross_validation=learned_eval.cross_validate(specs, parts) if parts else None,
         )
 

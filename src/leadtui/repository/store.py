@@ -152,6 +152,7 @@ class Repository:
 
     score_details = Delegated("_scoring", ScoringStore.score_details)
     learned_model = Delegated("_scoring", ScoringStore.learned_model)
+    learnable_fields = Delegated("_scoring", ScoringStore.learnable_fields)
     calibration = Delegated("_scoring", ScoringStore.calibration)
     pin_temperature = Delegated("_scoring", ScoringStore.pin_temperature)
     refresh_scores = Delegated("_scoring", ScoringStore.refresh_scores)

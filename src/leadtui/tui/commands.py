@@ -2,7 +2,8 @@
 name ("Advance lead", "Lose lead…", "Jump to lead…"), filters ("Filter by
 source: referral"), finding duplicates, and classifying the selected lead
 ("Temperature: hot", "Lifecycle: SQL", "BANT budget: yes") without opening a
-form. Each calls a method of the main screen. "Import file…" is here too.
+form. Each calls a method of the main screen. "Import file…" is here too, and
+"Choose what the win chance learns from" (a form of its own).
 Textual imports the providers only when the palette first opens."""
 
 from collections.abc import Callable, Iterator
@@ -67,9 +68,20 @@ ACTIONS = (
 )
 
 
+def _choose_learned_fields(screen: object) -> None:
+    """Open the form that picks the win chance's fields (imported on first use)."""
+    if isinstance(screen, MainScreen):
+        from leadtui.tui.dialogs.learn_fields import LearnFieldsScreen
+
+        screen.app.push_screen(LearnFieldsScreen(screen, screen.reload_all))
+
+
 def _commands() -> Iterator[Command]:
     yield ("Find duplicates", "Groups of leads that look like one person; merge them",
            _call("find_duplicates"))  # fmt: skip
+    yield ("Choose what the win chance learns from",
+           "Tick the fields and custom fields it learns from, then train it",
+           _choose_learned_fields)  # fmt: skip
     for title, help_text, action in ACTIONS:
         yield title, help_text, _call(f"action_{action}")
     for source in Source:
