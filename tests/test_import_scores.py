@@ -16,8 +16,8 @@ from leadtui.repository.import_store import _Scores
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 
 # A field tested by presence and by value (company), a custom field by
-# presence and by number (employees), and decay: the memo must tell apart
-# every value these can.
+# presence and by number (employees), one by presence alone (region), and
+# decay: the memo must tell apart every value these can.
 MIXED = parse_rules(
     """
 [[rules]]
@@ -51,6 +51,12 @@ field = "custom.employees"
 at_least = 50
 
 [[rules]]
+label = "region said"
+points = 4
+field = "custom.region"
+present = true
+
+[[rules]]
 label = "big deal"
 points = 20
 field = "value"
@@ -67,7 +73,7 @@ DEFAULT = parse_rules(default_rules_text(), "default")
 
 texts = st.one_of(st.none(), st.sampled_from(["", " ", "Acme", "acme", "VP Sales", "x"]))
 leads = st.builds(
-    lambda email, company, title, source, cents, employees, touched, created: (
+    lambda email, company, title, source, cents, custom, touched, created: (
         ImportedLead(
             line=2,
             draft=LeadDraft(
@@ -84,7 +90,7 @@ leads = st.builds(
             created_at=None,
             follow_up_at=None,
             last_touch_at=touched,
-            custom={} if employees is None else {"employees": employees},
+            custom=custom,
             values=[],
         ),
         created,
@@ -94,7 +100,13 @@ leads = st.builds(
     texts,
     st.sampled_from(list(Source)),
     st.sampled_from([0, 100, 1_000_000, 5_000_000]),
-    st.sampled_from([None, "", "10", "50", "500", "many"]),
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "employees": st.sampled_from(["", "10", "50", "500", "many"]),
+            "region": st.sampled_from(["", " ", "EU", "US"]),
+        },
+    ),
     st.sampled_from([None, NOW - timedelta(days=3), NOW - timedelta(days=40)]),
     st.sampled_from(
         [NOW, NOW + timedelta(days=2)]
@@ -138,3 +150,36 @@ def test_distinct_emails_and_old_dates_share_one_score() -> None:
         lead = ImportedLead(2, draft, Stage.NEW, None, None, None, None, None, {}, [])
         scores.score(lead, NOW - timedelta(days=100 + number))
     assert len(scores.known) == 1
+
+
+def test_leads_differing_in_one_thing_a_rule_reads_score_apart() -> None:
+    """Each variant changes one thing about the same lead, so a memo that
+    lumped any two together would lend one's score to the other."""
+
+    def lead(
+        touched: datetime | None = None, custom: dict[str, str] | None = None, **changes: object
+    ) -> ImportedLead:
+        draft = LeadDraft.model_validate({"name": "Ann", "email": "a@example.com", **changes})
+        return ImportedLead(2, draft, Stage.NEW, None, None, None, None, touched, custom or {}, [])
+
+    variants = [
+        lead(),
+        lead(email=None),
+        lead(company="Acme"),
+        lead(company="acme"),
+        lead(title="VP Sales"),
+        lead(source=Source.REFERRAL),
+        lead(value_cents=5_000_000),
+        lead(custom={"region": "EU"}),
+        lead(custom={"region": " "}),
+        lead(custom={"employees": "500"}),
+        lead(custom={"employees": "10"}),
+        lead(touched=NOW - timedelta(days=2)),
+        lead(touched=NOW - timedelta(days=3)),
+        lead(touched=NOW - timedelta(days=300)),
+    ]
+    for rules in (MIXED, DEFAULT):
+        scores = _Scores(rules, NOW)
+        for created in (NOW, NOW - timedelta(days=1), NOW - timedelta(days=90)):
+            for variant in variants:
+                assert scores.score(variant, created) == reference(variant, created, rules)

@@ -111,7 +111,9 @@ class Converter:
 
     def convert(self, row: RawRow) -> ImportedLead | RowProblem:
         values = row.values
-        if self._unquote:
+        # Most rows have no cell starting with "'": one search of the joined
+        # row (in C) rules that out (a "\x00'" inside a cell merely looks).
+        if self._unquote and "\x00'" in "\x00" + "\x00".join(values):
             own = self._own_export
             values = [unquote_formula(v, own_export=own) if v[:1] == "'" else v for v in values]
         self._line = row.line
@@ -210,11 +212,13 @@ class Converter:
             )
         except ValidationError as error:
             return RowProblem(row.line, describe_validation_error(error), row.values)
-        lost_text, lost_at = self._first(values, "lost_reason", spare)
-        if lost_text and stage is not Stage.LOST:
-            spare.append((lost_at, lost_text))
         # (Most files have few of these: each is skipped unless mapped.)
         has = self._fields
+        lost_text, lost_at = (
+            self._first(values, "lost_reason", spare) if "lost_reason" in has else ("", -1)
+        )
+        if lost_text and stage is not Stage.LOST:
+            spare.append((lost_at, lost_text))
         pinned = (
             self._temperature(values, text.get("temperature_pinned"), spare)
             if "temperature" in has
@@ -236,7 +240,8 @@ class Converter:
             created_at=created,
             follow_up_at=follow_up,
             last_touch_at=touched,
-            custom=self._custom_fields(values, spare),  # last: the spare values are all in
+            # Last: the spare values are all in.
+            custom=self._custom_fields(values, spare) if self._custom or spare else {},
             values=row.values,
             tags=tags,
             lifecycle=lifecycle or Lifecycle.PROSPECT,

@@ -13,6 +13,7 @@ import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from operator import attrgetter
 
 import sqlite_utils
 
@@ -20,9 +21,9 @@ from leadtui.domain import pipeline, scoring
 from leadtui.domain.clock import to_iso
 from leadtui.domain.dedupe import email_key, person_key, phone_key
 from leadtui.domain.imported import ImportedLead, RowProblem
-from leadtui.domain.models import CUSTOM_PREFIX, Stage
+from leadtui.domain.models import CUSTOM_PREFIX, LeadDraft, Stage
 from leadtui.domain.results import DUPLICATE_POLICIES, Duplicate, ImportOutcome
-from leadtui.domain.scoring_rules import RuleSet
+from leadtui.domain.scoring_rules import STANDARD_FIELDS, RuleSet
 from leadtui.repository import schema, schema_kpi
 from leadtui.repository.core import Ruled
 from leadtui.repository.merging import fill_in
@@ -148,31 +149,41 @@ class _Scores:
                 tests = (rule.equals, rule.one_of, rule.contains_any, rule.at_least, rule.below)
                 only = all(test is None for test in tests)
                 presence_only[rule.field] = presence_only.get(rule.field, True) and only
-        self.read = tuple(presence_only.items())
+        standard = [(name, only) for name, only in presence_only.items() if name in _ATTRIBUTE]
+        # A value read as is, as the draft holds it: the value's cents and the
+        # source's member stand one for one for what the rules see.
+        self.as_is = _getter([_ATTRIBUTE[name] for name, only in standard if not only])
+        self.presence = _getter([_ATTRIBUTE[name] for name, only in standard if only])
+        self.custom = [
+            (name.removeprefix(CUSTOM_PREFIX), only)
+            for name, only in presence_only.items()
+            if name.startswith(CUSTOM_PREFIX)
+        ]
         windows = [rule.no_touch_days for rule in rules.rules if rule.no_touch_days is not None]
         # Quiet since then or before: every decay rule has fired.
         self.all_decayed = moment - timedelta(days=max(windows, default=0))
         self.known: dict[tuple[object, ...], scoring.Score] = {}
 
     def score(self, lead: ImportedLead, created: datetime) -> scoring.Score:
-        draft = lead.draft
-        fields: dict[str, scoring.FieldValue] = {
-            "name": draft.name, "email": draft.email, "phone": draft.phone,
-            "company": draft.company, "title": draft.title, "source": draft.source.value,
-            "owner": draft.owner, "value": draft.value_cents / 100,
-        }  # fmt: skip
+        draft, custom = lead.draft, lead.custom
         quiet_since = lead.last_touch_at or created
-        key: list[object] = [quiet_since if quiet_since > self.all_decayed else None]
-        custom = lead.custom
-        for name, presence in self.read:
-            if name.startswith(CUSTOM_PREFIX):
-                value: scoring.FieldValue = custom.get(name[len(CUSTOM_PREFIX) :])
-            else:
-                value = fields.get(name)
-            # As scoring's field test reads it: None and blanks are absent.
-            key.append(value is not None and bool(str(value).strip()) if presence else value)
-        known = self.known.get(found := tuple(key))
+        # As scoring's field test reads a value: None and blanks are absent.
+        key = (
+            quiet_since if quiet_since > self.all_decayed else None,
+            self.as_is(draft),
+            tuple(value is not None and bool(str(value).strip()) for value in self.presence(draft)),
+            tuple(
+                _present(custom.get(name)) if only else custom.get(name)
+                for name, only in self.custom
+            ),
+        )
+        known = self.known.get(key)
         if known is None:
+            fields: dict[str, scoring.FieldValue] = {
+                "name": draft.name, "email": draft.email, "phone": draft.phone,
+                "company": draft.company, "title": draft.title, "source": draft.source.value,
+                "owner": draft.owner, "value": draft.value_cents / 100,
+            }  # fmt: skip
             known = scoring.score(
                 scoring.ScoreInput(fields, created, lead.last_touch_at, custom),
                 self.rules,
@@ -180,8 +191,27 @@ class _Scores:
             )
             if len(self.known) >= self._KEPT:
                 self.known.clear()
-            self.known[found] = known
+            self.known[key] = known
         return known
+
+
+# The standard fields rules name (scoring_rules.STANDARD_FIELDS), as
+# LeadDraft attributes.
+_ATTRIBUTE = {name: "value_cents" if name == "value" else name for name in STANDARD_FIELDS}
+
+
+def _present(value: scoring.FieldValue) -> bool:
+    return value is not None and bool(str(value).strip())
+
+
+def _getter(attributes: list[str]) -> Callable[[LeadDraft], tuple[object, ...]]:
+    """The draft's values of `attributes`, as a tuple (attrgetter, in C)."""
+    if len(attributes) > 1:
+        return attrgetter(*attributes)
+    if attributes:
+        one = attrgetter(attributes[0])
+        return lambda draft: (one(draft),)
+    return lambda _: ()
 
 
 class ImportStore:
