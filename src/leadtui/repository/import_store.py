@@ -51,11 +51,14 @@ class _Keys:
         for lead_id, email, key in db.execute("SELECT id, email, phone_key FROM leads"):
             self._keep(lead_id, email_key(email), key)
 
-    def phone(self, phone: str | None) -> str | None:
-        return phone_key(phone, self.region)
+    def of(self, lead: ImportedLead) -> tuple[str | None, str | None]:
+        """The lead's email and phone keys: the phone is parsed here, once
+        per row (the match, the index and the stored column share it)."""
+        draft = lead.draft
+        return email_key(draft.email), phone_key(draft.phone, self.region)
 
-    def add(self, lead_id: int, email: str | None, phone: str | None) -> None:
-        self._keep(lead_id, email_key(email), self.phone(phone))
+    def keep(self, lead_id: int, keys: tuple[str | None, str | None]) -> None:
+        self._keep(lead_id, *keys)
 
     def _keep(self, lead_id: int, email: str | None, phone: str | None) -> None:
         if email is not None:
@@ -63,14 +66,14 @@ class _Keys:
         if phone is not None:
             self.phones.setdefault(phone.lstrip("+"), lead_id)
 
-    def match(self, lead: ImportedLead) -> tuple[int, str] | None:
-        if (key := email_key(lead.draft.email)) is not None and key in self.emails:
-            return self.emails[key], "same email"
+    def match(self, keys: tuple[str | None, str | None]) -> tuple[int, str] | None:
+        email, phone = keys
+        if email is not None and (found := self.emails.get(email)) is not None:
+            return found, "same email"
         # Matched without the "+": a number read before there was a region
         # (its digits) and the same number as E.164 are one.
-        key = self.phone(lead.draft.phone)
-        if key is not None and key.lstrip("+") in self.phones:
-            return self.phones[key.lstrip("+")], "same phone"
+        if phone is not None and (found := self.phones.get(phone.lstrip("+"))) is not None:
+            return found, "same phone"
         return None
 
 
@@ -278,7 +281,7 @@ class _ImportRun:
         # Above every id ever used (schema.NEXT_LEAD_ID): never a merged-away lead's.
         self.next_id = int(db.execute(schema.NEXT_LEAD_ID).fetchone()[0])
         self.first_id = self.next_id
-        self.pending: list[ImportedLead] = []
+        self.pending: list[tuple[ImportedLead, str | None]] = []  # with its phone key
         self.merged_ids: set[int] = set()
 
     def run(self, items: Iterable[ImportedLead | RowProblem], expected_rows: int) -> None:
@@ -288,15 +291,16 @@ class _ImportRun:
             if isinstance(item, RowProblem):
                 self.outcome.rejected.append(item)
                 continue
-            match = self.keys.match(item)
+            keys = self.keys.of(item)
+            match = self.keys.match(keys)
             if match is None or self.policy == "create":
                 self.outcome.created_anyway += match is not None
-                self._add(item)
+                self._add(item, keys)
             elif self.policy == "skip":
                 self.outcome.skipped.append(Duplicate(item.line, *match, item.values))
             else:
                 self._flush()  # the lead merged into may still be pending
-                self._merge(match[0], item)
+                self._merge(match[0], item, keys)
                 self.outcome.merged_into.append(Duplicate(item.line, *match, item.values))
             if len(self.pending) >= BATCH_ROWS:
                 self._flush()
@@ -325,9 +329,9 @@ class _ImportRun:
             return []
         return defer_upkeep(self.db)
 
-    def _add(self, lead: ImportedLead) -> None:
-        self.keys.add(self.next_id + len(self.pending), lead.draft.email, lead.draft.phone)
-        self.pending.append(lead)
+    def _add(self, lead: ImportedLead, keys: tuple[str | None, str | None]) -> None:
+        self.keys.keep(self.next_id + len(self.pending), keys)
+        self.pending.append((lead, keys[1]))
 
     def _flush(self) -> None:
         if not self.pending:
@@ -340,8 +344,8 @@ class _ImportRun:
         rows = StoredRows()
         leads, changes = rows.leads, rows.changes
         actor, now, moment, new = self.actor, self.now, self.moment, Stage.NEW.value
-        phone_of, score_of = self.keys.phone, self.scores.score
-        for lead in self.pending:
+        score_of = self.scores.score
+        for lead, phone in self.pending:
             lead_id = self.next_id
             self.next_id += 1
             created = lead.created_at or moment
@@ -366,7 +370,7 @@ class _ImportRun:
                     ).value,
                     lead.fit.value,
                     draft.expected_close.isoformat() if draft.expected_close else None,
-                    phone_of(draft.phone), person_key(draft.name, draft.company),
+                    phone, person_key(draft.name, draft.company),
                     draft.currency,
                 )
             )  # fmt: skip
@@ -386,10 +390,10 @@ class _ImportRun:
             self.progress(len(leads))
         self.pending = []
 
-    def _merge(self, lead_id: int, lead: ImportedLead) -> None:
+    def _merge(self, lead_id: int, lead: ImportedLead, keys: tuple[str | None, str | None]) -> None:
         """Fill in what the existing lead is missing (merging.fill_in)."""
         draft = lead.draft
-        self.keys.add(lead_id, draft.email, draft.phone)
+        self.keys.keep(lead_id, keys)
         if self.dry_run:
             return
         fill_in(
