@@ -57,7 +57,7 @@ CUSTOM_VALUE_LIMIT = 20_000
 NAME_LIMIT = 200  # a name made from another value is cut here; the value stays whole
 TAG_LIMIT = 40
 _DISTINCT_REPORTED = 200  # unknown values remembered per field; the rest are counted
-_DATE_CACHE = 100_000  # distinct texts remembered (dates, enumerated values)
+_DATE_CACHE = 100_000  # distinct texts remembered (dates, amounts, enumerated values)
 _UNSEEN = object()
 # Fields read as plain text: the first non-empty column's value.
 _PLAIN = ("email", "phone", "company", "title", "owner", "value", "notes", "temperature_pinned")
@@ -107,6 +107,7 @@ class Converter:
         self._bant = [name for name in BANT_FIELDS if name in mapped]
         self._dates: dict[str, tuple[datetime, bool] | str] = {}
         self._meanings: dict[tuple[str, str], Any] = {}
+        self._amounts: dict[str, int | str] = {}  # text → cents, or why not
         self._line = 0
 
     def convert(self, row: RawRow) -> ImportedLead | RowProblem:
@@ -205,7 +206,7 @@ class Converter:
                 title=text.get("title"),
                 source=source,
                 owner=text.get("owner"),
-                value_cents=_amount(text.get("value", "")),
+                value_cents=self._amount(text.get("value", "")),
                 currency=text.get("currency"),
                 notes=text.get("notes", ""),
                 expected_close=self._day(values, spare),
@@ -380,6 +381,24 @@ class Converter:
                 answers.append((name.removeprefix("bant_"), answer))
         return tuple(answers)
 
+    def _amount(self, text: str) -> int:
+        """The value's cents (each distinct text parsed once: a file's
+        amounts repeat, and parsing one costs a few regexes and a Decimal)."""
+        if not text:
+            return 0
+        found = self._amounts.get(text)
+        if found is None:
+            try:
+                found = parse_amount(text)
+            except ValueProblem as problem:
+                found = f"value: {problem}"
+            if len(self._amounts) >= _DATE_CACHE:
+                self._amounts.clear()
+            self._amounts[text] = found
+        if isinstance(found, str):
+            raise ValueProblem(found)
+        return found
+
     # -------------------------------------------------------------- dates
 
     def _date(self, values: list[str], name: str, spare: list[tuple[int, str]]) -> datetime | None:
@@ -423,12 +442,3 @@ class Converter:
         if any(len(tag) > TAG_LIMIT for tag in found):
             spare.append((where, text))  # the whole cell, as a tag cannot hold it
         return tuple(dict.fromkeys(tag[:TAG_LIMIT] for tag in found if tag))
-
-
-def _amount(text: str) -> int:
-    if not text:
-        return 0
-    try:
-        return parse_amount(text)
-    except ValueProblem as problem:
-        raise ValueProblem(f"value: {problem}") from None

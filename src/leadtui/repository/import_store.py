@@ -13,6 +13,7 @@ import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cache
 from operator import attrgetter
 
 import sqlite_utils
@@ -21,7 +22,7 @@ from leadtui.domain import pipeline, scoring
 from leadtui.domain.clock import to_iso
 from leadtui.domain.dedupe import email_key, person_key, phone_key
 from leadtui.domain.imported import ImportedLead, RowProblem
-from leadtui.domain.models import CUSTOM_PREFIX, LeadDraft, Stage
+from leadtui.domain.models import CUSTOM_PREFIX, LeadDraft, Lifecycle, Stage
 from leadtui.domain.results import DUPLICATE_POLICIES, Duplicate, ImportOutcome
 from leadtui.domain.scoring_rules import STANDARD_FIELDS, RuleSet
 from leadtui.repository import schema, schema_kpi
@@ -33,6 +34,7 @@ from leadtui.repository.team_settings import region_of
 BATCH_ROWS = 5000
 _DEFER_INDEXES_FROM = 20_000  # rows; below that, index upkeep is cheap enough
 CACHE_KIB = 256 * 1024  # the importing connection's page cache
+_KEYS_KEPT = 100_000  # distinct name and company pairs remembered
 
 
 class _Rollback(Exception):
@@ -283,6 +285,7 @@ class _ImportRun:
         self.first_id = self.next_id
         self.pending: list[tuple[ImportedLead, str | None]] = []  # with its phone key
         self.merged_ids: set[int] = set()
+        self.person_keys: dict[tuple[str, str | None], str | None] = {}
 
     def run(self, items: Iterable[ImportedLead | RowProblem], expected_rows: int) -> None:
         rebuild = [] if self.dry_run else self._defer_indexes(expected_rows)
@@ -344,7 +347,7 @@ class _ImportRun:
         rows = StoredRows()
         leads, changes = rows.leads, rows.changes
         actor, now, moment, new = self.actor, self.now, self.moment, Stage.NEW.value
-        score_of = self.scores.score
+        score_of, person_of, lifecycle_of = self.scores.score, self._person, self._lifecycle
         for lead, phone in self.pending:
             lead_id = self.next_id
             self.next_id += 1
@@ -365,12 +368,10 @@ class _ImportRun:
                     if score.next_change and pipeline.is_open(stage)
                     else None,
                     to_iso(lead.follow_up_at) if lead.follow_up_at else None,
-                    pipeline.implied_lifecycle(
-                        lead.lifecycle, stage, has_contact=bool(draft.email or draft.phone)
-                    ).value,
+                    lifecycle_of(lead.lifecycle, stage, bool(draft.email or draft.phone)),
                     lead.fit.value,
                     draft.expected_close.isoformat() if draft.expected_close else None,
-                    phone, person_key(draft.name, draft.company),
+                    phone, person_of(draft.name, draft.company),
                     draft.currency,
                 )
             )  # fmt: skip
@@ -389,6 +390,22 @@ class _ImportRun:
         if self.progress:
             self.progress(len(leads))
         self.pending = []
+
+    def _person(self, name: str, company: str | None) -> str | None:
+        """dedupe.person_key, once per distinct name and company (a file's
+        names and companies repeat; folding accents costs microseconds)."""
+        pair = (name, company)
+        if pair not in self.person_keys:
+            if len(self.person_keys) >= _KEYS_KEPT:
+                self.person_keys.clear()
+            self.person_keys[pair] = person_key(name, company)
+        return self.person_keys[pair]
+
+    @staticmethod
+    @cache
+    def _lifecycle(lifecycle: Lifecycle, stage: Stage, has_contact: bool) -> str:
+        """pipeline.implied_lifecycle, once for each of the few combinations."""
+        return pipeline.implied_lifecycle(lifecycle, stage, has_contact=has_contact).value
 
     def _merge(self, lead_id: int, lead: ImportedLead, keys: tuple[str | None, str | None]) -> None:
         """Fill in what the existing lead is missing (merging.fill_in)."""
