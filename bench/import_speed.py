@@ -45,6 +45,11 @@ from pathlib import Path
 from typing import cast
 
 from bench.import_files import COMPANIES, FIRST, LAST, SF_SOURCES, _email, big
+from leadtui.domain import dedupe
+from leadtui.domain.imported import ImportedLead
+from leadtui.domain.models import LeadDraft
+from leadtui.importing.convert import Converter
+from leadtui.importing.reading import RawRow
 from leadtui.repository import open_repository
 from leadtui.repository.connection import write_transaction
 from leadtui.repository.import_store import (
@@ -55,6 +60,7 @@ from leadtui.repository.import_store import (
     defer_upkeep,
     write_rows,
 )
+from leadtui.usecases.importing import plan_import
 
 NARROW_HEADERS = ["First Name", "Last Name", "Email", "Company", "Lead Source", "Phone"]
 
@@ -144,6 +150,30 @@ def _batches(rows: StoredRows) -> list[StoredRows]:
     return [batches[number] for number in sorted(batches)]
 
 
+def _required_work(source: Path) -> tuple[Timing, Timing]:
+    """Two things leadtui must do for every row whatever else it saves, each
+    timed alone over the file's converted rows (converted beforehand,
+    untimed): reading each phone number with libphonenumber (the duplicate
+    key, parser cache emptied first), and validating each lead through its
+    pydantic model, as quick-add does."""
+    converter = Converter(plan_import(source))
+    drafts = [
+        lead.draft.model_dump()
+        for row in converter.plan.table.rows()
+        if isinstance(row, RawRow) and isinstance(lead := converter.convert(row), ImportedLead)
+    ]
+    phones = [draft["phone"] for draft in drafts]
+    dedupe._phone_key.cache_clear()
+    before, start = _cpu(), time.perf_counter()
+    for phone in phones:
+        dedupe.phone_key(phone, None)
+    parsing = Timing(time.perf_counter() - start, _cpu() - before)
+    before, start = _cpu(), time.perf_counter()
+    for draft in drafts:
+        LeadDraft.model_validate(draft)
+    return parsing, Timing(time.perf_counter() - start, _cpu() - before)
+
+
 def _leadtui(work: Path, name: str, source: Path, src: Path | None = None) -> Timing:
     env = None
     if src is not None:  # ahead of the installed leadtui on the path
@@ -164,6 +194,7 @@ def measure(
     ours = _leadtui(work, f"{shape}-ours", source)
     before = _leadtui(work, f"{shape}-baseline", source, baseline) if baseline else None
     store_floor = _storage_floor(work / f"{shape}-ours.db", work)
+    parsing, validating = _required_work(source)
     peer = None
     if not skip_peer:
         sqlite_utils_cli = Path(sys.executable).with_name("sqlite-utils")
@@ -175,6 +206,8 @@ def measure(
     if peer is not None:
         print(f"  peer           sqlite-utils insert --csv:  {peer}")
     print(f"  storage floor  leadtui's rows, executemany: {store_floor}")
+    print(f"  phone numbers read (libphonenumber):       {parsing}")
+    print(f"  leads validated (pydantic LeadDraft):      {validating}")
     print(f"  leadtui import:                            {ours}")
     if before is not None:
         print(f"  leadtui import, baseline {baseline}: {before}")
@@ -187,8 +220,11 @@ def measure(
                 f", / peer {timing.cpu / peer.cpu:.2f}x cpu ({timing.wall / peer.wall:.2f}x wall)"
             )
         print(line)
+    least = store_floor.cpu + parsing.cpu + validating.cpu
+    print(f"  storage floor + phones + validation: {least:.1f} s cpu (a lower bound for leadtui)")
     if peer is not None:
         print(f"  storage floor / peer {store_floor.cpu / peer.cpu:.2f}x cpu")
+        print(f"  storage floor + phones + validation / peer {least / peer.cpu:.2f}x cpu")
 
 
 def main() -> None:
