@@ -61,6 +61,7 @@ _DATE_CACHE = 100_000  # distinct texts remembered (dates, amounts, enumerated v
 _UNSEEN = object()
 # Fields read as plain text: the first non-empty column's value.
 _PLAIN = ("email", "phone", "company", "title", "owner", "value", "notes", "temperature_pinned")
+_DRAFT_TEXTS = ("email", "phone", "company", "title", "owner", "currency")  # as read
 
 
 @dataclass
@@ -197,20 +198,20 @@ class Converter:
             return RowProblem(
                 row.line, "nothing identifies this lead: every cell is empty", row.values
             )
+        # Only what the row says: a field left out takes its default without
+        # a call to each of its validators (the defaults are valid as they are).
+        given: dict[str, Any] = {"name": name, "source": source}
+        for key in _DRAFT_TEXTS:
+            if (found := text.get(key)) is not None:
+                given[key] = found
+        if cents := self._amount(text.get("value", "")):
+            given["value_cents"] = cents
+        if notes := text.get("notes"):
+            given["notes"] = notes
+        if (day := self._day(values, spare)) is not None:
+            given["expected_close"] = day
         try:
-            draft = LeadDraft(
-                name=name,
-                email=text.get("email"),
-                phone=text.get("phone"),
-                company=text.get("company"),
-                title=text.get("title"),
-                source=source,
-                owner=text.get("owner"),
-                value_cents=self._amount(text.get("value", "")),
-                currency=text.get("currency"),
-                notes=text.get("notes", ""),
-                expected_close=self._day(values, spare),
-            )
+            draft = LeadDraft(**given)
         except ValidationError as error:
             return RowProblem(row.line, describe_validation_error(error), row.values)
         # (Most files have few of these: each is skipped unless mapped.)
