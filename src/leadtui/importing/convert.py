@@ -57,10 +57,11 @@ CUSTOM_VALUE_LIMIT = 20_000
 NAME_LIMIT = 200  # a name made from another value is cut here; the value stays whole
 TAG_LIMIT = 40
 _DISTINCT_REPORTED = 200  # unknown values remembered per field; the rest are counted
-_DATE_CACHE = 100_000  # distinct texts remembered (dates, enumerated values)
+_DATE_CACHE = 100_000  # distinct texts remembered (dates, amounts, enumerated values)
 _UNSEEN = object()
 # Fields read as plain text: the first non-empty column's value.
 _PLAIN = ("email", "phone", "company", "title", "owner", "value", "notes", "temperature_pinned")
+_DRAFT_TEXTS = ("email", "phone", "company", "title", "owner", "currency")  # as read
 
 
 @dataclass
@@ -107,11 +108,14 @@ class Converter:
         self._bant = [name for name in BANT_FIELDS if name in mapped]
         self._dates: dict[str, tuple[datetime, bool] | str] = {}
         self._meanings: dict[tuple[str, str], Any] = {}
+        self._amounts: dict[str, int | str] = {}  # text → cents, or why not
         self._line = 0
 
     def convert(self, row: RawRow) -> ImportedLead | RowProblem:
         values = row.values
-        if self._unquote:
+        # Most rows have no cell starting with "'": one search of the joined
+        # row (in C) rules that out (a "\x00'" inside a cell merely looks).
+        if self._unquote and "\x00'" in "\x00" + "\x00".join(values):
             own = self._own_export
             values = [unquote_formula(v, own_export=own) if v[:1] == "'" else v for v in values]
         self._line = row.line
@@ -194,27 +198,29 @@ class Converter:
             return RowProblem(
                 row.line, "nothing identifies this lead: every cell is empty", row.values
             )
+        # Only what the row says: a field left out takes its default without
+        # a call to each of its validators (the defaults are valid as they are).
+        given: dict[str, Any] = {"name": name, "source": source}
+        for key in _DRAFT_TEXTS:
+            if (found := text.get(key)) is not None:
+                given[key] = found
+        if cents := self._amount(text.get("value", "")):
+            given["value_cents"] = cents
+        if notes := text.get("notes"):
+            given["notes"] = notes
+        if (day := self._day(values, spare)) is not None:
+            given["expected_close"] = day
         try:
-            draft = LeadDraft(
-                name=name,
-                email=text.get("email"),
-                phone=text.get("phone"),
-                company=text.get("company"),
-                title=text.get("title"),
-                source=source,
-                owner=text.get("owner"),
-                value_cents=_amount(text.get("value", "")),
-                currency=text.get("currency"),
-                notes=text.get("notes", ""),
-                expected_close=self._day(values, spare),
-            )
+            draft = LeadDraft(**given)
         except ValidationError as error:
             return RowProblem(row.line, describe_validation_error(error), row.values)
-        lost_text, lost_at = self._first(values, "lost_reason", spare)
-        if lost_text and stage is not Stage.LOST:
-            spare.append((lost_at, lost_text))
         # (Most files have few of these: each is skipped unless mapped.)
         has = self._fields
+        lost_text, lost_at = (
+            self._first(values, "lost_reason", spare) if "lost_reason" in has else ("", -1)
+        )
+        if lost_text and stage is not Stage.LOST:
+            spare.append((lost_at, lost_text))
         pinned = (
             self._temperature(values, text.get("temperature_pinned"), spare)
             if "temperature" in has
@@ -236,7 +242,8 @@ class Converter:
             created_at=created,
             follow_up_at=follow_up,
             last_touch_at=touched,
-            custom=self._custom_fields(values, spare),  # last: the spare values are all in
+            # Last: the spare values are all in.
+            custom=self._custom_fields(values, spare) if self._custom or spare else {},
             values=row.values,
             tags=tags,
             lifecycle=lifecycle or Lifecycle.PROSPECT,
@@ -375,6 +382,24 @@ class Converter:
                 answers.append((name.removeprefix("bant_"), answer))
         return tuple(answers)
 
+    def _amount(self, text: str) -> int:
+        """The value's cents (each distinct text parsed once: a file's
+        amounts repeat, and parsing one costs a few regexes and a Decimal)."""
+        if not text:
+            return 0
+        found = self._amounts.get(text)
+        if found is None:
+            try:
+                found = parse_amount(text)
+            except ValueProblem as problem:
+                found = f"value: {problem}"
+            if len(self._amounts) >= _DATE_CACHE:
+                self._amounts.clear()
+            self._amounts[text] = found
+        if isinstance(found, str):
+            raise ValueProblem(found)
+        return found
+
     # -------------------------------------------------------------- dates
 
     def _date(self, values: list[str], name: str, spare: list[tuple[int, str]]) -> datetime | None:
@@ -418,12 +443,3 @@ class Converter:
         if any(len(tag) > TAG_LIMIT for tag in found):
             spare.append((where, text))  # the whole cell, as a tag cannot hold it
         return tuple(dict.fromkeys(tag[:TAG_LIMIT] for tag in found if tag))
-
-
-def _amount(text: str) -> int:
-    if not text:
-        return 0
-    try:
-        return parse_amount(text)
-    except ValueProblem as problem:
-        raise ValueProblem(f"value: {problem}") from None

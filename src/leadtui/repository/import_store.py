@@ -9,8 +9,12 @@ writes wait for it, up to the busy timeout, and then say the file is busy.
 """
 
 import gc
+import sqlite3
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import cache
+from operator import attrgetter
 
 import sqlite_utils
 
@@ -18,8 +22,9 @@ from leadtui.domain import pipeline, scoring
 from leadtui.domain.clock import to_iso
 from leadtui.domain.dedupe import email_key, person_key, phone_key
 from leadtui.domain.imported import ImportedLead, RowProblem
-from leadtui.domain.models import Stage
+from leadtui.domain.models import CUSTOM_PREFIX, LeadDraft, Lifecycle, Stage
 from leadtui.domain.results import DUPLICATE_POLICIES, Duplicate, ImportOutcome
+from leadtui.domain.scoring_rules import STANDARD_FIELDS, RuleSet
 from leadtui.repository import schema, schema_kpi
 from leadtui.repository.core import Ruled
 from leadtui.repository.engine import SQLITE
@@ -27,9 +32,10 @@ from leadtui.repository.merging import fill_in
 from leadtui.repository.scores import read_model, rescore, update_chances
 from leadtui.repository.team_settings import region_of
 
-_BATCH = 5000
+BATCH_ROWS = 5000
 _DEFER_INDEXES_FROM = 20_000  # rows; below that, index upkeep is cheap enough
-_CACHE_KIB = 256 * 1024  # the importing connection's page cache
+CACHE_KIB = 256 * 1024  # the importing connection's page cache
+_KEYS_KEPT = 100_000  # distinct name and company pairs remembered
 
 
 class _Rollback(Exception):
@@ -48,11 +54,14 @@ class _Keys:
         for lead_id, email, key in db.execute("SELECT id, email, phone_key FROM leads"):
             self._keep(lead_id, email_key(email), key)
 
-    def phone(self, phone: str | None) -> str | None:
-        return phone_key(phone, self.region)
+    def of(self, lead: ImportedLead) -> tuple[str | None, str | None]:
+        """The lead's email and phone keys: the phone is parsed here, once
+        per row (the match, the index and the stored column share it)."""
+        draft = lead.draft
+        return email_key(draft.email), phone_key(draft.phone, self.region)
 
-    def add(self, lead_id: int, email: str | None, phone: str | None) -> None:
-        self._keep(lead_id, email_key(email), self.phone(phone))
+    def keep(self, lead_id: int, keys: tuple[str | None, str | None]) -> None:
+        self._keep(lead_id, *keys)
 
     def _keep(self, lead_id: int, email: str | None, phone: str | None) -> None:
         if email is not None:
@@ -60,15 +69,155 @@ class _Keys:
         if phone is not None:
             self.phones.setdefault(phone.lstrip("+"), lead_id)
 
-    def match(self, lead: ImportedLead) -> tuple[int, str] | None:
-        if (key := email_key(lead.draft.email)) is not None and key in self.emails:
-            return self.emails[key], "same email"
+    def match(self, keys: tuple[str | None, str | None]) -> tuple[int, str] | None:
+        email, phone = keys
+        if email is not None and (found := self.emails.get(email)) is not None:
+            return found, "same email"
         # Matched without the "+": a number read before there was a region
         # (its digits) and the same number as E.164 are one.
-        key = self.phone(lead.draft.phone)
-        if key is not None and key.lstrip("+") in self.phones:
-            return self.phones[key.lstrip("+")], "same phone"
+        if phone is not None and (found := self.phones.get(phone.lstrip("+"))) is not None:
+            return found, "same phone"
         return None
+
+
+# The columns an import writes to `leads`, in the order of write_rows' tuples.
+LEAD_INSERT_COLUMNS = (*schema.LEAD_COLUMNS, "phone_key", "person_key", "currency")
+
+
+@dataclass
+class StoredRows:
+    """A batch of rows ready for the tables, as tuples in column order."""
+
+    leads: list[tuple[object, ...]] = field(default_factory=list)  # LEAD_INSERT_COLUMNS
+    changes: list[tuple[object, ...]] = field(default_factory=list)  # STAGE_CHANGE_COLUMNS
+    custom: list[tuple[object, ...]] = field(default_factory=list)
+    tags: list[tuple[object, ...]] = field(default_factory=list)
+    bant: list[tuple[object, ...]] = field(default_factory=list)
+
+
+def write_rows(conn: sqlite3.Connection, rows: StoredRows) -> None:
+    """One executemany per table: all an import asks of SQLite per batch
+    (bench.import_speed's storage floor runs exactly this)."""
+    for table, columns, values in (
+        ("leads", LEAD_INSERT_COLUMNS, rows.leads),
+        ("custom_fields", schema.CUSTOM_FIELD_COLUMNS, rows.custom),
+        ("tags", ("lead_id", "tag"), rows.tags),
+        ("bant", ("lead_id", "criterion", "answer", "note"), rows.bant),
+    ):
+        if values:
+            marks = ", ".join("?" * len(columns))
+            conn.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", values)
+    conn.executemany(schema.JOURNAL_STAGE_INSERT, rows.changes)
+
+
+def defer_upkeep(db: sqlite_utils.Database) -> list[str]:
+    """Drop the secondary indexes, the search index's triggers and the KPI
+    rollups' triggers, to be rebuilt once after a bulk write (sorting beats
+    a million random index inserts; one rebuild beats triggers per row, and
+    the KPI triggers need the journal's indexes). Run inside the writing
+    transaction, so nobody ever sees the file without them and a kill
+    restores them. Returns the statements that rebuild them, in order."""
+    indexes = db.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+        " AND tbl_name IN ('leads', 'journal', 'custom_fields', 'tags')"
+    ).fetchall()
+    for name, _ in indexes:
+        db.execute(f'DROP INDEX "{name}"')
+    triggers = (*schema.FTS_TRIGGERS, *schema_kpi.TRIGGERS)
+    for name, _ in triggers:
+        db.execute(f'DROP TRIGGER "{name}"')
+    return (
+        [sql for _, sql in indexes]
+        + [schema.FTS_REBUILD, *schema_kpi.REBUILD]
+        + [sql for _, sql in triggers]
+    )
+
+
+class _Scores:
+    """The rule score of each imported lead, computed once per distinct
+    combination of what the rules read. A new lead has no touches, so its
+    score is a function of the fields the field rules name and of when it
+    was last touched (or created), which only the decay rules read. A field
+    that only `present` rules test counts by presence alone (an email is
+    given or not), and a lead quiet for longer than every decay rule's
+    window has them all fired whatever the day: a file of distinct emails,
+    phones and creation dates repeats a few combinations, and a lead costs
+    a dictionary lookup instead of every rule.
+    (tests/test_import_scores.py checks this against scoring.score.)"""
+
+    _KEPT = 100_000
+
+    def __init__(self, rules: RuleSet, moment: datetime) -> None:
+        self.rules, self.moment = rules, moment
+        presence_only: dict[str, bool] = {}
+        for rule in rules.rules:
+            if rule.field is not None:
+                tests = (rule.equals, rule.one_of, rule.contains_any, rule.at_least, rule.below)
+                only = all(test is None for test in tests)
+                presence_only[rule.field] = presence_only.get(rule.field, True) and only
+        standard = [(name, only) for name, only in presence_only.items() if name in _ATTRIBUTE]
+        # A value read as is, as the draft holds it: the value's cents and the
+        # source's member stand one for one for what the rules see.
+        self.as_is = _getter([_ATTRIBUTE[name] for name, only in standard if not only])
+        self.presence = _getter([_ATTRIBUTE[name] for name, only in standard if only])
+        self.custom = [
+            (name.removeprefix(CUSTOM_PREFIX), only)
+            for name, only in presence_only.items()
+            if name.startswith(CUSTOM_PREFIX)
+        ]
+        windows = [rule.no_touch_days for rule in rules.rules if rule.no_touch_days is not None]
+        # Quiet since then or before: every decay rule has fired.
+        self.all_decayed = moment - timedelta(days=max(windows, default=0))
+        self.known: dict[tuple[object, ...], scoring.Score] = {}
+
+    def score(self, lead: ImportedLead, created: datetime) -> scoring.Score:
+        draft, custom = lead.draft, lead.custom
+        quiet_since = lead.last_touch_at or created
+        # As scoring's field test reads a value: None and blanks are absent.
+        key = (
+            quiet_since if quiet_since > self.all_decayed else None,
+            self.as_is(draft),
+            tuple(value is not None and bool(str(value).strip()) for value in self.presence(draft)),
+            tuple(
+                _present(custom.get(name)) if only else custom.get(name)
+                for name, only in self.custom
+            ),
+        )
+        known = self.known.get(key)
+        if known is None:
+            fields: dict[str, scoring.FieldValue] = {
+                "name": draft.name, "email": draft.email, "phone": draft.phone,
+                "company": draft.company, "title": draft.title, "source": draft.source.value,
+                "owner": draft.owner, "value": draft.value_cents / 100,
+            }  # fmt: skip
+            known = scoring.score(
+                scoring.ScoreInput(fields, created, lead.last_touch_at, custom),
+                self.rules,
+                self.moment,
+            )
+            if len(self.known) >= self._KEPT:
+                self.known.clear()
+            self.known[key] = known
+        return known
+
+
+# The standard fields rules name (scoring_rules.STANDARD_FIELDS), as
+# LeadDraft attributes.
+_ATTRIBUTE = {name: "value_cents" if name == "value" else name for name in STANDARD_FIELDS}
+
+
+def _present(value: scoring.FieldValue) -> bool:
+    return value is not None and bool(str(value).strip())
+
+
+def _getter(attributes: list[str]) -> Callable[[LeadDraft], tuple[object, ...]]:
+    """The draft's values of `attributes`, as a tuple (attrgetter, in C)."""
+    if len(attributes) > 1:
+        return attrgetter(*attributes)
+    if attributes:
+        one = attrgetter(attributes[0])
+        return lambda draft: (one(draft),)
+    return lambda _: ()
 
 
 class ImportStore:
@@ -132,11 +281,13 @@ class _ImportRun:
         self.on_sqlite = repo.engine.dialect is SQLITE  # its bulk path drops indexes
         self.policy, self.outcome, self.progress = on_duplicate, outcome, progress
         self.keys = _Keys(db)
+        self.scores = _Scores(self.rules, moment)
         # Above every id ever used (schema.NEXT_LEAD_ID): never a merged-away lead's.
         self.next_id = int(db.execute(schema.NEXT_LEAD_ID).fetchone()[0])
         self.first_id = self.next_id
-        self.pending: list[ImportedLead] = []
+        self.pending: list[tuple[ImportedLead, str | None]] = []  # with its phone key
         self.merged_ids: set[int] = set()
+        self.person_keys: dict[tuple[str, str | None], str | None] = {}
 
     def run(self, items: Iterable[ImportedLead | RowProblem], expected_rows: int) -> None:
         rebuild = [] if self.dry_run else self._defer_indexes(expected_rows)
@@ -145,17 +296,18 @@ class _ImportRun:
             if isinstance(item, RowProblem):
                 self.outcome.rejected.append(item)
                 continue
-            match = self.keys.match(item)
+            keys = self.keys.of(item)
+            match = self.keys.match(keys)
             if match is None or self.policy == "create":
                 self.outcome.created_anyway += match is not None
-                self._add(item)
+                self._add(item, keys)
             elif self.policy == "skip":
                 self.outcome.skipped.append(Duplicate(item.line, *match, item.values))
             else:
                 self._flush()  # the lead merged into may still be pending
-                self._merge(match[0], item)
+                self._merge(match[0], item, keys)
                 self.outcome.merged_into.append(Duplicate(item.line, *match, item.values))
-            if len(self.pending) >= _BATCH:
+            if len(self.pending) >= BATCH_ROWS:
                 self._flush()
         self._flush()
         self.outcome.merged = len(self.outcome.merged_into)
@@ -174,35 +326,20 @@ class _ImportRun:
 
     def _defer_indexes(self, expected_rows: int) -> list[str]:
         """For an import at least as big as the database, drop the secondary
-        indexes and build them once at the end (sorting beats a million
-        random index inserts), inside this same transaction: nobody else
-        ever sees the file without them, and a kill restores them. Returns
-        the statements that rebuild them. (SQLite only, so far.)"""
+        indexes, search index and rollup triggers, and rebuild them once at
+        the end (defer_upkeep). Returns the statements that rebuild them.
+        (SQLite only, so far.)"""
         if not self.on_sqlite:
             return []
-        self.db.execute(f"PRAGMA cache_size = -{_CACHE_KIB}")  # this connection only
+        self.db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")  # this connection only
         existing = int(self.db.execute("SELECT count(*) FROM leads").fetchone()[0])
         if expected_rows < max(_DEFER_INDEXES_FROM, existing):
             return []
-        indexes = self.db.execute(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
-            " AND tbl_name IN ('leads', 'journal', 'custom_fields', 'tags')"
-        ).fetchall()
-        for name, _ in indexes:
-            self.db.execute(f'DROP INDEX "{name}"')
-        # The search index and the KPI rollups too: one rebuild beats
-        # triggers per row (and the KPI triggers need the journal's indexes).
-        for name, _ in (*schema.FTS_TRIGGERS, *schema_kpi.TRIGGERS):
-            self.db.execute(f'DROP TRIGGER "{name}"')
-        return (
-            [sql for _, sql in indexes]
-            + [schema.FTS_REBUILD, *schema_kpi.REBUILD]
-            + [sql for _, sql in (*schema.FTS_TRIGGERS, *schema_kpi.TRIGGERS)]
-        )
+        return defer_upkeep(self.db)
 
-    def _add(self, lead: ImportedLead) -> None:
-        self.keys.add(self.next_id + len(self.pending), lead.draft.email, lead.draft.phone)
-        self.pending.append(lead)
+    def _add(self, lead: ImportedLead, keys: tuple[str | None, str | None]) -> None:
+        self.keys.keep(self.next_id + len(self.pending), keys)
+        self.pending.append((lead, keys[1]))
 
     def _flush(self) -> None:
         if not self.pending:
@@ -212,79 +349,73 @@ class _ImportRun:
             self.outcome.imported += len(self.pending)
             self.pending = []
             return
-        leads: list[tuple[object, ...]] = []
-        changes: list[tuple[object, ...]] = []
-        custom: list[tuple[object, ...]] = []
-        tags: list[tuple[object, ...]] = []
-        bant: list[tuple[object, ...]] = []
-        for lead in self.pending:
+        rows = StoredRows()
+        leads, changes = rows.leads, rows.changes
+        actor, now, moment, new = self.actor, self.now, self.moment, Stage.NEW.value
+        score_of, person_of, lifecycle_of = self.scores.score, self._person, self._lifecycle
+        for lead, phone in self.pending:
             lead_id = self.next_id
             self.next_id += 1
-            created = lead.created_at or self.moment
-            created_iso = to_iso(created)
-            score = self._score(lead, created)
-            is_open = pipeline.is_open(lead.stage)
+            created = lead.created_at or moment
+            created_iso = to_iso(created) if lead.created_at else now
+            score = score_of(lead, created)
+            stage = lead.stage
             draft = lead.draft
             leads.append(
                 (
                     lead_id, draft.name, draft.email, draft.phone, draft.company, draft.title,
-                    draft.source.value, draft.owner, lead.stage.value,
+                    draft.source.value, draft.owner, stage.value,
                     (lead.pinned or score.temperature).value, score.points, draft.value_cents,
-                    lead.lost_reason, draft.notes, created_iso, self.now, created_iso,
+                    lead.lost_reason, draft.notes, created_iso, now, created_iso,
                     to_iso(lead.last_touch_at) if lead.last_touch_at else None, 1,
                     int(lead.pinned is not None), 0,
-                    to_iso(score.next_change) if score.next_change and is_open else None,
+                    to_iso(score.next_change)
+                    if score.next_change and pipeline.is_open(stage)
+                    else None,
                     to_iso(lead.follow_up_at) if lead.follow_up_at else None,
-                    pipeline.implied_lifecycle(
-                        lead.lifecycle, lead.stage, has_contact=bool(draft.email or draft.phone)
-                    ).value,
+                    lifecycle_of(lead.lifecycle, stage, bool(draft.email or draft.phone)),
                     lead.fit.value,
                     draft.expected_close.isoformat() if draft.expected_close else None,
-                    self.keys.phone(draft.phone), person_key(draft.name, draft.company),
+                    phone, person_of(draft.name, draft.company),
                     draft.currency,
                 )
             )  # fmt: skip
-            bant.extend((lead_id, c, answer.answer.value, answer.note) for c, answer in lead.bant)
-            changes.append((lead_id, None, Stage.NEW.value, None, created_iso, self.actor))
-            if lead.stage is not Stage.NEW:
+            changes.append((lead_id, None, new, None, created_iso, actor))
+            if stage is not Stage.NEW:
                 reason = lead.lost_reason or "imported"
-                changes.append(
-                    (lead_id, Stage.NEW.value, lead.stage.value, reason, created_iso, self.actor)
-                )
-            custom.extend((lead_id, name, value) for name, value in lead.custom.items())
-            tags.extend((lead_id, tag) for tag in lead.tags)
-        conn = self.db.conn
-        for table, columns, rows in (
-            ("leads", (*schema.LEAD_COLUMNS, "phone_key", "person_key", "currency"), leads),
-            ("custom_fields", schema.CUSTOM_FIELD_COLUMNS, custom),
-            ("tags", ("lead_id", "tag"), tags),
-            ("bant", ("lead_id", "criterion", "answer", "note"), bant),
-        ):
-            marks = ", ".join("?" * len(columns))
-            conn.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
-        conn.executemany(schema.JOURNAL_STAGE_INSERT, changes)
+                changes.append((lead_id, new, stage.value, reason, created_iso, actor))
+            if lead.custom:
+                rows.custom.extend((lead_id, name, value) for name, value in lead.custom.items())
+            if lead.tags:
+                rows.tags.extend((lead_id, tag) for tag in lead.tags)
+            if lead.bant:
+                rows.bant.extend((lead_id, c, a.answer.value, a.note) for c, a in lead.bant)
+        write_rows(self.db.conn, rows)
         self.outcome.imported += len(leads)
         if self.progress:
             self.progress(len(leads))
         self.pending = []
 
-    def _score(self, lead: ImportedLead, created: datetime) -> scoring.Score:
-        draft = lead.draft
-        fields: dict[str, scoring.FieldValue] = {
-            "name": draft.name, "email": draft.email, "phone": draft.phone,
-            "company": draft.company, "title": draft.title, "source": draft.source.value,
-            "owner": draft.owner, "value": draft.value_cents / 100,
-        }  # fmt: skip
-        return scoring.score(
-            scoring.ScoreInput(fields, created, lead.last_touch_at, lead.custom),
-            self.rules,
-            self.moment,
-        )
+    def _person(self, name: str, company: str | None) -> str | None:
+        """dedupe.person_key, once per distinct name and company (a file's
+        names and companies repeat; folding accents costs microseconds)."""
+        pair = (name, company)
+        if pair not in self.person_keys:
+            if len(self.person_keys) >= _KEYS_KEPT:
+                self.person_keys.clear()
+            self.person_keys[pair] = person_key(name, company)
+        return self.person_keys[pair]
 
-    def _merge(self, lead_id: int, lead: ImportedLead) -> None:
+    @staticmethod
+    @cache
+    def _lifecycle(lifecycle: Lifecycle, stage: Stage, has_contact: bool) -> str:
+        """pipeline.implied_lifecycle, once for each of the few combinations."""
+        return pipeline.implied_lifecycle(lifecycle, stage, has_contact=has_contact).value
+
+    def _merge(self, lead_id: int, lead: ImportedLead, keys: tuple[str | None, str | None]) -> None:
         """Fill in what the existing lead is missing (merging.fill_in)."""
         draft = lead.draft
-        self.keys.add(lead_id, draft.email, draft.phone)
+        self.keys.keep(lead_id, keys)
         if self.dry_run:
             return
         fill_in(

@@ -1,0 +1,185 @@
+"""An import scores each distinct combination of what the rules read once
+(import_store._Scores): every lead must still get exactly the score that
+scoring.score gives it."""
+
+from datetime import UTC, datetime, timedelta
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from leadtui.domain import scoring
+from leadtui.domain.imported import ImportedLead
+from leadtui.domain.models import LeadDraft, Source, Stage
+from leadtui.domain.scoring_rules import RuleSet, default_rules_text, parse_rules
+from leadtui.repository.import_store import _Scores
+
+NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+
+# A field tested by presence and by value (company), a custom field by
+# presence and by number (employees), one by presence alone (region), and
+# decay: the memo must tell apart every value these can.
+MIXED = parse_rules(
+    """
+[[rules]]
+label = "company given"
+points = 5
+field = "company"
+present = true
+
+[[rules]]
+label = "acme"
+points = 30
+field = "company"
+equals = "Acme"
+
+[[rules]]
+label = "no email"
+points = -10
+field = "email"
+present = false
+
+[[rules]]
+label = "size said"
+points = 3
+field = "custom.employees"
+present = true
+
+[[rules]]
+label = "50+ staff"
+points = 10
+field = "custom.employees"
+at_least = 50
+
+[[rules]]
+label = "region said"
+points = 4
+field = "custom.region"
+present = true
+
+[[rules]]
+label = "big deal"
+points = 20
+field = "value"
+at_least = 10000
+
+[[rules]]
+label = "no touch for 30 days"
+points = -20
+no_touch_days = 30
+""",
+    "test",
+)
+DEFAULT = parse_rules(default_rules_text(), "default")
+
+texts = st.one_of(st.none(), st.sampled_from(["", " ", "Acme", "acme", "VP Sales", "x"]))
+leads = st.builds(
+    lambda email, company, title, source, cents, custom, touched, created: (
+        ImportedLead(
+            line=2,
+            draft=LeadDraft(
+                name="Ann",
+                email=email,
+                company=company,
+                title=title,
+                source=source,
+                value_cents=cents,
+            ),
+            stage=Stage.NEW,
+            lost_reason=None,
+            pinned=None,
+            created_at=None,
+            follow_up_at=None,
+            last_touch_at=touched,
+            custom=custom,
+            values=[],
+        ),
+        created,
+    ),
+    st.sampled_from([None, "ann@example.com", "bob@example.com"]),
+    texts,
+    texts,
+    st.sampled_from(list(Source)),
+    st.sampled_from([0, 100, 1_000_000, 5_000_000]),
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "employees": st.sampled_from(["", "10", "50", "500", "many"]),
+            "region": st.sampled_from(["", " ", "EU", "US"]),
+        },
+    ),
+    st.sampled_from([None, NOW - timedelta(days=3), NOW - timedelta(days=40)]),
+    st.sampled_from(
+        [NOW, NOW + timedelta(days=2)]
+        + [NOW - timedelta(days=days, minutes=1) for days in (1, 29, 30, 31, 400)]
+        + [NOW - timedelta(days=days) for days in (29, 30, 31)]
+        + [NOW - timedelta(days=30) + timedelta(seconds=1)]
+    ),
+)
+
+
+def reference(lead: ImportedLead, created: datetime, rules: RuleSet) -> scoring.Score:
+    draft = lead.draft
+    fields: dict[str, scoring.FieldValue] = {
+        "name": draft.name, "email": draft.email, "phone": draft.phone,
+        "company": draft.company, "title": draft.title, "source": draft.source.value,
+        "owner": draft.owner, "value": draft.value_cents / 100,
+    }  # fmt: skip
+    return scoring.score(
+        scoring.ScoreInput(fields, created, lead.last_touch_at, lead.custom), rules, NOW
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(leads, min_size=1, max_size=30))
+def test_each_lead_scores_as_scoring_says(batch: list[tuple[ImportedLead, datetime]]) -> None:
+    # One memo for the whole batch, as in an import: a value seen before must
+    # not lend its score to a lead that differs in anything a rule reads.
+    for rules in (MIXED, DEFAULT):
+        scores = _Scores(rules, NOW)
+        for lead, created in batch:
+            assert scores.score(lead, created) == reference(lead, created, rules)
+
+
+def test_distinct_emails_and_old_dates_share_one_score() -> None:
+    """What makes the memo pay: leads differing only in values no rule reads
+    beyond their presence, or created on different days all longer ago
+    than the decay window, are scored once."""
+    scores = _Scores(DEFAULT, NOW)
+    for number in range(50):
+        draft = LeadDraft(name=f"Lead {number}", email=f"l{number}@example.com")
+        lead = ImportedLead(2, draft, Stage.NEW, None, None, None, None, None, {}, [])
+        scores.score(lead, NOW - timedelta(days=100 + number))
+    assert len(scores.known) == 1
+
+
+def test_leads_differing_in_one_thing_a_rule_reads_score_apart() -> None:
+    """Each variant changes one thing about the same lead, so a memo that
+    lumped any two together would lend one's score to the other."""
+
+    def lead(
+        touched: datetime | None = None, custom: dict[str, str] | None = None, **changes: object
+    ) -> ImportedLead:
+        draft = LeadDraft.model_validate({"name": "Ann", "email": "a@example.com", **changes})
+        return ImportedLead(2, draft, Stage.NEW, None, None, None, None, touched, custom or {}, [])
+
+    variants = [
+        lead(),
+        lead(email=None),
+        lead(company="Acme"),
+        lead(company="acme"),
+        lead(title="VP Sales"),
+        lead(source=Source.REFERRAL),
+        lead(value_cents=5_000_000),
+        lead(custom={"region": "EU"}),
+        lead(custom={"region": " "}),
+        lead(custom={"employees": "500"}),
+        lead(custom={"employees": "10"}),
+        lead(touched=NOW - timedelta(days=2)),
+        lead(touched=NOW - timedelta(days=3)),
+        lead(touched=NOW - timedelta(days=300)),
+    ]
+    for rules in (MIXED, DEFAULT):
+        scores = _Scores(rules, NOW)
+        for created in (NOW, NOW - timedelta(days=1), NOW - timedelta(days=90)):
+            for variant in variants:
+                assert scores.score(variant, created) == reference(variant, created, rules)
