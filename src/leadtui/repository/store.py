@@ -153,6 +153,7 @@ class Repository:
     back = Delegated("_moves", MoveStore.back)
     reopen = Delegated("_moves", MoveStore.reopen)
     move_many = Delegated("_moves", MoveStore.move_many)
+    move_count = Delegated("_moves", MoveStore.move_count)
 
     kpi_core = Delegated("_kpis", KpiStore.kpi_core)
     lost_reasons = Delegated("_kpis", KpiStore.lost_reasons)
