@@ -43,6 +43,7 @@ from leadtui.repository.journal import (
     action,
     record_touch,
 )
+from leadtui.repository.kpi_rollups import owner_filter, owner_stage_totals
 from leadtui.repository.kpi_store import KpiStore
 from leadtui.repository.moves_store import MoveStore, record_stage_change
 from leadtui.repository.rows import (
@@ -326,6 +327,9 @@ class Repository:
                     "SELECT stage, n, value FROM kpi_stage_totals WHERE n != 0"
                 ).fetchall()
             return {Stage(stage): (count, value) for stage, count, value in rows}
+        if (owned := owner_filter(only, self.actor)) is not None:
+            with self._connection() as db:
+                return owner_stage_totals(db, *owned)
         where, params = self._filtered(only)
         with self._connection() as db:
             rows = db.execute(
