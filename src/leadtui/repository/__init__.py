@@ -48,6 +48,7 @@ if TYPE_CHECKING:  # the same names, for type checkers
     from leadtui.repository.schema import SCHEMA_VERSION as SCHEMA_VERSION
     from leadtui.repository.store import PageCursor as PageCursor
     from leadtui.repository.store import Repository as Repository
+    from leadtui.repository.watch import Changes as Changes
     from leadtui.repository.watch import ChangeWatcher as ChangeWatcher
 
 # Each public name and the module that defines it.
@@ -70,6 +71,7 @@ _EXPORTS = {
     "Repository": "leadtui.repository.store",
     "current_actor": "leadtui.repository.core",
     "ChangeWatcher": "leadtui.repository.watch",
+    "Changes": "leadtui.repository.watch",
 }
 
 __all__ = [
@@ -77,6 +79,7 @@ __all__ = [
     "ORDERS",
     "SCHEMA_VERSION",
     "ChangeWatcher",
+    "Changes",
     "HealthReport",
     "PageCursor",
     "Repository",
