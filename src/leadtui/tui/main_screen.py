@@ -226,7 +226,7 @@ class MainScreen(LeadWritesScreen):
         )
 
     def _apply_changes(self, changes: Changes | None) -> None:
-        if changes is None:
+        if changes is None or not self.is_attached:  # (the app may be closing)
             return
         if changes.whole:
             self.reload_all()
