@@ -239,7 +239,7 @@ class MainScreen(LeadWritesScreen):
             self.query_one(BoardPane).apply_changes(changes)
         elif tab == "lead" and self.query_one(DetailPane).lead_id in changes.ids:
             self.query_one(DetailPane).reload()
-        elif tab == "kpis" and changes.moves_totals:
+        elif tab == "kpis":  # touches, follow-ups and scores count too
             self.query_one(KpiPane).reload()
         if "stage" in changes.fields:
             self.query_one(InboxPane).recount()
