@@ -114,7 +114,7 @@ def key_latency(console: Drained, key: str, settle: float = 0.3) -> float:
         if changed:
             break
         if time.perf_counter() - start > 30:
-            raise AssertionError(f"{key!r} changed nothing on screen")
+            raise AssertionError(f"{key!r} changed nothing on screen:\n{console.text()}")
         time.sleep(0.001)
     seconds = time.perf_counter() - start
     time.sleep(settle)

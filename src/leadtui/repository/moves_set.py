@@ -1,7 +1,8 @@
 """A move of many leads written set-based: one statement per table, with
 the journal lines written by INSERT ... SELECT from a temp table of the
-decided moves, so 100,000 leads cost seconds, not the ~0.7 ms a lead of
-writing each move on its own (a statement per table per lead). The result
+decided moves, instead of a statement per table per lead (measured at 100k
+leads: about 0.12 ms of CPU a lead against 0.8 ms; the KPI triggers, which
+still fire per row, are most of what is left). The result
 is what moving them one by one writes: the same lead rows, the same
 journal lines for each lead in the same order, one action for `u`, the
 same KPI rollups (their triggers fire per row, on the rows these
