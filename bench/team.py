@@ -37,8 +37,11 @@ from leadtui.repository import open_repository
 
 TICKS = 100  # clock ticks per second for /proc/PID/stat (os.sysconf("SC_CLK_TCK"))
 SHOWN_WITHIN = 1.0
-MARKER = "Teamrun"
-SHOWN_NAME = re.compile(rf"{MARKER} \d+-\d{{4}}")
+MARKER = "Team"
+# "Team 16-1-0042", short enough for the inbox's name column: the team
+# size of the run (a name an earlier run left on screen must never count as
+# this run's), the writer, the write.
+SHOWN_NAME = re.compile(rf"{MARKER} \d+-\d+-\d{{4}}")
 
 # A writer process: renames the top lead at its share of the write rate and
 # prints when each commit returned (wall clock, shared with the harness).
@@ -46,12 +49,12 @@ WRITER = """
 import sys, time
 from leadtui.domain.errors import LeadtuiError
 from leadtui.repository import open_repository
-path, lead_id, writer, count, gap, start = sys.argv[1:7]
+path, lead_id, writer, count, gap, start, run = sys.argv[1:8]
 repo = open_repository(path, actor=f"writer{writer}")
 for index in range(int(count)):
     due = float(start) + index * float(gap)
     time.sleep(max(0.0, due - time.time()))
-    name = f"{MARKER} {writer}-{index:04d}"
+    name = f"{MARKER} {run}-{writer}-{index:04d}"
     try:
         repo.update_fields(int(lead_id), {"name": name})
     except LeadtuiError as error:  # busy past the timeout: counted, not fatal
@@ -111,7 +114,7 @@ def key_latency(console: Drained, key: str, settle: float = 0.3) -> float:
         if changed:
             break
         if time.perf_counter() - start > 30:
-            raise AssertionError(f"{key!r} changed nothing on screen")
+            raise AssertionError(f"{key!r} changed nothing on screen:\n{console.text()}")
         time.sleep(0.001)
     seconds = time.perf_counter() - start
     time.sleep(settle)
@@ -188,6 +191,7 @@ def run(db: Path, count: int, rate: float, writers: int, seconds: float, presses
                     str(per_writer),
                     str(gap),
                     str(start + w * gap / writers),
+                    str(count),
                 ],
                 stdout=subprocess.PIPE,
                 text=True,

@@ -51,6 +51,7 @@ if TYPE_CHECKING:  # the same names, for type checkers
     from leadtui.repository.schema import SCHEMA_VERSION as SCHEMA_VERSION
     from leadtui.repository.store import PageCursor as PageCursor
     from leadtui.repository.store import Repository as Repository
+    from leadtui.repository.watch import Changes as Changes
     from leadtui.repository.watch import ChangeWatcher as ChangeWatcher
 
 # Each public name and the module that defines it.
@@ -76,6 +77,7 @@ _EXPORTS = {
     "copy_database": "leadtui.repository.copying",
     "shown": "leadtui.repository.engine",
     "ChangeWatcher": "leadtui.repository.watch",
+    "Changes": "leadtui.repository.watch",
 }
 
 __all__ = [
@@ -83,6 +85,7 @@ __all__ = [
     "ORDERS",
     "SCHEMA_VERSION",
     "ChangeWatcher",
+    "Changes",
     "CopyReport",
     "HealthReport",
     "PageCursor",

@@ -29,6 +29,7 @@ import sqlite_utils
 
 from leadtui.domain import kpis
 from leadtui.domain.clock import from_iso, to_iso
+from leadtui.domain.filters import ME, LeadFilter
 from leadtui.domain.kpis import Health, LostReason, Money, Outcomes, Velocity, Window
 from leadtui.domain.models import Source, Stage
 from leadtui.domain.pipeline import OPEN_STAGES, ROTTING_DAYS
@@ -446,3 +447,40 @@ def health(
             args,
         ).fetchone()[0]
     return Health(open_leads, rotting, overdue)
+
+
+def owner_filter(only: LeadFilter, actor: str) -> tuple[str | None, str | None] | None:
+    """(owner, None) for a filter that is `owner:NAME` alone (`owner:me`:
+    the actor), (None, actor) for `mine` alone: the filters whose board
+    totals the rollups hold. None for any other."""
+    if only.owner and only == LeadFilter(owner=only.owner):
+        return (actor if only.owner.lower() == ME else only.owner), None
+    if only == LeadFilter(mine=True):
+        return None, actor
+    return None
+
+
+def owner_stage_totals(
+    db: sqlite_utils.Database, owner: str | None, mine: str | None = None
+) -> dict[Stage, tuple[int, int]]:
+    """{stage: (leads, value in cents)} of one owner's leads (the board's
+    column totals under `owner:NAME`, matched as the filter matches it,
+    whatever the case), or with `mine` of the leads of that user or of
+    nobody (`mine`): the team's totals less every owner's but theirs and
+    the empty one's. From the rollups, not a scan of the leads (~7 s at 1M)."""
+    if mine is None:
+        rows = db.execute(
+            "SELECT stage, sum(n), sum(value) FROM kpi_owner_stage_totals"
+            " WHERE lower(owner) = lower(:owner) GROUP BY stage",
+            {"owner": owner},
+        ).fetchall()
+    else:
+        rows = db.execute(
+            "SELECT stage, sum(n), sum(value) FROM ("
+            " SELECT stage, n, value FROM kpi_stage_totals UNION ALL"
+            " SELECT stage, -n, -value FROM kpi_owner_stage_totals"
+            "  WHERE owner != '' AND lower(owner) != lower(:me))"
+            " GROUP BY stage",
+            {"me": mine},
+        ).fetchall()
+    return {Stage(stage): (n, value) for stage, n, value in rows if n}

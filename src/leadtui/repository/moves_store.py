@@ -5,6 +5,7 @@ by leadtui.domain.pipeline and journaled with everything it touched.
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import Protocol
 
 import sqlite_utils
 
@@ -12,13 +13,20 @@ from leadtui.domain import pipeline
 from leadtui.domain.clock import age_label, from_iso, to_iso
 from leadtui.domain.errors import IllegalMove, StaleLead
 from leadtui.domain.models import Lead, Stage
-from leadtui.repository.core import Rescores
+from leadtui.repository import moves_set
+from leadtui.repository.core import Rescores, Ruled
 from leadtui.repository.journal import PUSHED_BY_STAGE, action, record_field_change
 from leadtui.repository.rows import fetch_lead
 
 
+class MovesRepo(Ruled, Rescores, Protocol):
+    """What the moves use of the Repository: rescoring and the rules (a
+    bulk move rescores what a move can change while the scores are the
+    rules' in effect)."""
+
+
 class MoveStore:
-    def __init__(self, repo: Rescores) -> None:
+    def __init__(self, repo: MovesRepo) -> None:
         self.repo = repo
 
     # Each move takes `seen`: the stage the user saw the lead in. If someone
@@ -49,6 +57,8 @@ class MoveStore:
         ("Lose 12 leads", one `u`): every lead moves, or none does (a lead
         moved by someone else meanwhile, or one the move does not apply to,
         stops them all)."""
+        if len(leads) > 1 and len({lead_id for lead_id, _ in leads}) == len(leads):
+            return self._move_set(how, leads, reason)
         moment = self.repo.clock()
         now = to_iso(moment)
         with self.repo._transaction() as db:
@@ -58,9 +68,10 @@ class MoveStore:
                 if seen is not None and lead.stage is not seen:
                     raise StaleLead(_moved_since(db, lead, moment))
             moves = [
-                (lead, _decide(how, lead, _stage_before_closing(db, lead), reason, named=many))
+                (lead, _decide(how, lead.stage, _stage_before_closing(db, lead), reason,
+                               name=lead.tag if many else None))
                 for lead, _ in found
-            ]
+            ]  # fmt: skip
             label = moves[0][0].tag() if len(moves) == 1 else f"{len(moves):,} leads"
             with action(db, self.repo.actor, now, f"{moves[0][1].verb} {label}" if moves else how):
                 for lead, move in moves:
@@ -70,6 +81,37 @@ class MoveStore:
             ids = [lead.id for lead, _ in found]
             self.repo._rescore(db, ids, moment)
             return [fetch_lead(db, lead_id) for lead_id in ids]
+
+    def _move_set(
+        self, how: str, leads: Sequence[tuple[int, Stage | None]], reason: str
+    ) -> list[Lead]:
+        """move_many for several distinct leads, written set-based and in
+        chunks (moves_set.py), then read back."""
+        moved = self.move_count(how, leads, reason=reason)
+        with self.repo._connection() as db:
+            return moves_set.read_leads(db, [lead_id for lead_id, _ in leads][:moved])
+
+    def move_count(
+        self, how: str, leads: Sequence[tuple[int, Stage | None]], *, reason: str = ""
+    ) -> int:
+        """move_many without reading the leads back (a bulk move of 100,000
+        from the TUI needs only the count), written set-based: what moving
+        them one by one writes, in a statement per table, not per lead
+        (moves_set.py). One action for `u`, written in transactions of at
+        most moves_set.CHUNK leads so that teammates' saves are not held up
+        for the whole move; every lead is checked in the first. A lead a
+        teammate moves meanwhile stops the move there (StaleLead): the leads
+        moved before it stay moved, and `u` takes them back."""
+
+        def decide(
+            db: sqlite_utils.Database, lead_id: int, stage: Stage, before: Stage | None
+        ) -> pipeline.Move:
+            return _decide(how, stage, before, reason, name=lambda: fetch_lead(db, lead_id).tag())
+
+        def stale(db: sqlite_utils.Database, lead_id: int, moment: datetime) -> StaleLead:
+            return StaleLead(_moved_since(db, fetch_lead(db, lead_id), moment))
+
+        return moves_set.move_in_chunks(self.repo, how, leads, decide=decide, stale=stale)
 
     def _push_lifecycle(
         self, db: sqlite_utils.Database, lead: Lead, stage: Stage, now: str
@@ -113,23 +155,28 @@ def _iso_or_none(moment: datetime | None) -> str | None:
 
 
 def _decide(
-    how: str, lead: Lead, before_closing: Stage | None, reason: str, *, named: bool
+    how: str,
+    stage: Stage,
+    before_closing: Stage | None,
+    reason: str,
+    *,
+    name: Callable[[], str] | None = None,
 ) -> pipeline.Move:
-    """What `how` means for this lead, or IllegalMove (`named`: naming the
-    lead, as one of several)."""
+    """What `how` means for a lead in `stage`, or IllegalMove (naming the
+    lead with `name`, as one of several)."""
     rules: dict[str, Callable[[], pipeline.Move]] = {
-        "advance": lambda: pipeline.advance(lead.stage),
-        "back": lambda: pipeline.back(lead.stage),
-        "win": lambda: pipeline.win(lead.stage),
-        "lose": lambda: pipeline.lose(lead.stage, reason),
-        "reopen": lambda: pipeline.reopen(lead.stage, before_closing),
+        "advance": lambda: pipeline.advance(stage),
+        "back": lambda: pipeline.back(stage),
+        "win": lambda: pipeline.win(stage),
+        "lose": lambda: pipeline.lose(stage, reason),
+        "reopen": lambda: pipeline.reopen(stage, before_closing),
     }
     try:
         return rules[how]()
     except IllegalMove as error:
-        if not named:
+        if name is None:
             raise
-        raise IllegalMove(f"{lead.tag()}: {error}") from None
+        raise IllegalMove(f"{name()}: {error}") from None
 
 
 def _moved_since(db: sqlite_utils.Database, lead: Lead, now: datetime) -> str:

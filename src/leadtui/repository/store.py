@@ -36,6 +36,7 @@ from leadtui.repository.journal import (
     action,
     record_touch,
 )
+from leadtui.repository.kpi_rollups import owner_filter, owner_stage_totals
 from leadtui.repository.kpi_store import KpiStore
 from leadtui.repository.moves_store import MoveStore, record_stage_change
 from leadtui.repository.rows import (
@@ -167,6 +168,7 @@ class Repository:
     back = Delegated("_moves", MoveStore.back)
     reopen = Delegated("_moves", MoveStore.reopen)
     move_many = Delegated("_moves", MoveStore.move_many)
+    move_count = Delegated("_moves", MoveStore.move_count)
 
     kpi_core = Delegated("_kpis", KpiStore.kpi_core)
     lost_reasons = Delegated("_kpis", KpiStore.lost_reasons)
@@ -328,6 +330,9 @@ class Repository:
                     "SELECT stage, n, value FROM kpi_stage_totals WHERE n != 0"
                 ).fetchall()
             return {Stage(stage): (count, value) for stage, count, value in rows}
+        if (owned := owner_filter(only, self.actor)) is not None:
+            with self._connection() as db:
+                return owner_stage_totals(db, *owned)
         where, params = self._filtered(only)
         with self._connection() as db:
             rows = db.execute(

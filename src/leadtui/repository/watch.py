@@ -1,10 +1,46 @@
-"""Noticing other processes' commits, for live refresh."""
+"""Noticing other processes' commits, for live refresh, and reading what
+they changed: the leads named by the journal lines written since the last
+look, so that a console updates the rows and cards those leads touch
+instead of re-reading its whole screen for every teammate's write."""
 
 import sqlite3
 import threading
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
+from leadtui.domain.filters import LeadFilter
+from leadtui.domain.models import Lead
 from leadtui.repository.connection import readable_errors
+from leadtui.repository.rows import LEAD_SELECT, lead_from_row
+
+# More leads than this changed at once (an import, a bulk move): the
+# screen is re-read whole, which costs less than updating row by row.
+MAX_CHANGED = 200
+# Journal fields whose change can move a lead between the board's columns
+# or change a column's totals.
+TOTALS_FIELDS = frozenset({"stage", "value", "owner", "currency"})
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What other processes committed since the last look. `whole`: a change
+    the journal does not name (a rescore, a merge, settings) or too many
+    leads: re-read everything shown. Else the leads the new journal lines
+    name: as they are now (`leads`; one missing is gone), which of them the
+    filter in effect lets through (`passing`), and the fields the lines
+    changed."""
+
+    whole: bool
+    ids: frozenset[int] = frozenset()
+    leads: dict[int, Lead] = field(default_factory=dict)
+    passing: frozenset[int] = frozenset()
+    fields: frozenset[str] = frozenset()
+
+    @property
+    def moves_totals(self) -> bool:
+        """Whether a column's count or value may have changed."""
+        return bool(self.fields & TOTALS_FIELDS)
 
 
 class ChangeWatcher:
@@ -13,20 +49,26 @@ class ChangeWatcher:
     connection. Cheap: it reads the WAL index, never the tables, and with no
     busy timeout it never waits for a lock. Safe to call from short-lived
     worker threads: one call at a time, and a call that finds another under
-    way returns False at once instead of waiting."""
+    way returns nothing at once instead of waiting."""
 
     def __init__(self, path: Path) -> None:
         self._path = path
         self._lock = threading.Lock()
         self._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self._version = self._read()
+        self._line = self._last_line()
 
     def _read(self) -> int:
         with readable_errors(self._path):
             return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
 
+    def _last_line(self) -> int:
+        with readable_errors(self._path):
+            return int(self._conn.execute("SELECT coalesce(max(id), 0) FROM journal").fetchone()[0])
+
     def changed(self) -> bool:
-        """True once for each batch of outside commits since the last call."""
+        """True once for each batch of outside commits since the last call
+        (which the caller re-reads whole: what they changed is seen)."""
         if not self._lock.acquire(blocking=False):
             return False
         try:
@@ -34,9 +76,57 @@ class ChangeWatcher:
             if version == self._version:
                 return False
             self._version = version
+            self._line = self._last_line()
             return True
         finally:
             self._lock.release()
+
+    def changes(self, only: LeadFilter, me: str, now: datetime) -> Changes | None:
+        """What outside commits changed since the last call, or None if
+        nothing was committed (`only`, `me`, `now`: the filter in effect,
+        who `mine` means, and the time it is read at)."""
+        if not self._lock.acquire(blocking=False):
+            return None
+        try:
+            version = self._read()
+            if version == self._version:
+                return None
+            self._version = version
+            return self._changes(only, me, now)
+        finally:
+            self._lock.release()
+
+    def _changes(self, only: LeadFilter, me: str, now: datetime) -> Changes:
+        with readable_errors(self._path):
+            rows = self._conn.execute(
+                "SELECT j.id, j.lead_id, j.field, a.kind FROM journal j"
+                " LEFT JOIN actions a ON a.id = j.group_id WHERE j.id > ? ORDER BY j.id LIMIT ?",
+                [self._line, MAX_CHANGED * 4 + 1],
+            ).fetchall()
+            if not rows:
+                return Changes(whole=True)  # a rescore, settings: nothing names a lead
+            self._line = rows[-1][0]
+            ids = frozenset(row[1] for row in rows)
+            final = any(row[3] == "final" for row in rows)  # a merge deleted a lead
+            if final or len(ids) > MAX_CHANGED or len(rows) > MAX_CHANGED * 4:
+                self._line = self._last_line()
+                return Changes(whole=True)
+            marks = ", ".join("?" * len(ids))
+            leads = {
+                lead.id: lead
+                for lead in map(
+                    lead_from_row,
+                    self._conn.execute(f"{LEAD_SELECT} WHERE id IN ({marks})", list(ids)),
+                )
+            }
+            where, params = only.sql(now, me)
+            passing = frozenset(
+                row[0]
+                for row in self._conn.execute(
+                    f"SELECT id FROM leads WHERE id IN ({marks}){where}", [*ids, *params]
+                )
+            )
+        return Changes(False, ids, leads, passing, frozenset(row[2] for row in rows))
 
     def close(self) -> None:
         with self._lock:

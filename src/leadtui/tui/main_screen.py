@@ -26,7 +26,7 @@ from leadtui.config import Settings
 from leadtui.domain.filters import LeadFilter
 from leadtui.domain.kpis import DEFINITIONS
 from leadtui.domain.models import Stage
-from leadtui.repository import Repository, interrupt_reads
+from leadtui.repository import Changes, Repository, interrupt_reads
 from leadtui.tui.dbwork import WATCH_GROUP, WRITE_GROUP, end_app, run_db
 from leadtui.tui.dialogs.help import KeysScreen, describe, with_ids
 from leadtui.tui.dialogs.search import Found, SearchScreen
@@ -214,13 +214,35 @@ class MainScreen(LeadWritesScreen):
         self._watcher.close()
 
     def _look_for_changes(self) -> None:
-        watcher = self._watcher
+        """Live refresh: what other processes changed since the last look
+        (repository/watch.py), applied to the pane shown; only a change the
+        journal does not name (a rescore, a merge) re-reads it whole."""
+        watcher, only, me, clock = self._watcher, self.only, self.repo.actor, self.repo.clock
         run_db(
             self,
-            lambda _: watcher.changed(),
-            lambda changed: self.reload_all() if changed else None,
+            lambda _: watcher.changes(only, me, clock()),
+            self._apply_changes,
             key=WATCH_GROUP,
         )
+
+    def _apply_changes(self, changes: Changes | None) -> None:
+        if changes is None or not self.is_attached:  # (the app may be closing)
+            return
+        if changes.whole:
+            self.reload_all()
+            return
+        tab = self.active_tab
+        if tab == "inbox":
+            self.query_one(InboxPane).apply_changes(changes)
+            return
+        if tab == "pipeline":
+            self.query_one(BoardPane).apply_changes(changes)
+        elif tab == "lead" and self.query_one(DetailPane).lead_id in changes.ids:
+            self.query_one(DetailPane).reload()
+        elif tab == "kpis":  # touches, follow-ups and scores count too
+            self.query_one(KpiPane).reload()
+        if "stage" in changes.fields:
+            self.query_one(InboxPane).recount()
 
     @property
     def active_tab(self) -> str:

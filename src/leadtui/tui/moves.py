@@ -38,10 +38,10 @@ MOVED = {
 }
 # How many marked leads a confirmation names before "and N more".
 NAMED_IN_CONFIRMATION = 5
-# `V` marks a whole list up to this many leads. A bulk move is one
-# transaction, which holds the write lock for about 0.7 ms a lead at 1M
-# leads: past a few seconds, teammates' saves would queue behind it.
-MARK_ALL_LIMIT = 5_000
+# `V` marks a whole list up to this many leads. A bulk move is written
+# set-based, 5,000 leads a transaction (repository/moves_set.py), so
+# teammates' saves wait for a chunk, not for the whole move.
+MARK_ALL_LIMIT = 100_000
 
 
 class MovesScreen(Screen[None]):
@@ -127,17 +127,19 @@ class MovesScreen(Screen[None]):
             self._mark_whole(whole)
 
     def _mark_whole(self, whole: WholeList) -> None:
-        def job(repo: Repository) -> tuple[list[Lead], int]:
-            return whole.read(repo, MARK_ALL_LIMIT), whole.count(repo)
+        def job(repo: Repository) -> tuple[Selection, list[int], int]:
+            # Marked into a selection of the worker's own, merged on the UI
+            # thread: the screen's is only ever touched there.
+            marks = Selection()
+            return marks, whole.mark(repo, marks, MARK_ALL_LIMIT), whole.count(repo)
 
-        def done(result: tuple[list[Lead], int]) -> None:
-            leads, total = result
-            for lead in leads:
-                self.selection.add(lead)
-            self._show_marks([lead.id for lead in leads])
-            if total > len(leads):
+        def done(result: tuple[Selection, list[int], int]) -> None:
+            marks, ids, total = result
+            self.selection.merge(marks)
+            self._show_marks(ids)
+            if total > len(ids):
                 self.notify(
-                    f"Marked the first {len(leads):,} of {total:,} in {whole.stage.label}:"
+                    f"Marked the first {len(ids):,} of {total:,} in {whole.stage.label}:"
                     f" a bulk move takes at most {MARK_ALL_LIMIT:,} leads (ctrl+f narrows"
                     " the list)",
                     markup=False,
@@ -243,7 +245,7 @@ class MovesScreen(Screen[None]):
         more = f" and {count - len(names)} more" if count > len(names) else ""
         question = f"{how.capitalize()} {count:,} marked lead{'s' * (count != 1)}?"
         detail = f"{', '.join(names)}{more}. All move, or none does; u undoes it in one go."
-        thin = pipeline.qualify_question(list(self.selection.leads.values()))
+        thin = self.selection.qualify_question()
         if how == "advance" and thin:
             detail = f"{thin} {detail}"
         self.app.push_screen(
@@ -254,14 +256,14 @@ class MovesScreen(Screen[None]):
     def _bulk_move(self, how: str, reason: str = "") -> None:
         seen = self.selection.seen()
 
-        def done(leads: list[Lead]) -> None:
+        def done(moved: int) -> None:
             self._show_marks(self.selection.clear())
-            self.notify(f"{MOVED[how]} {len(leads):,} leads", timeout=3)
+            self.notify(f"{MOVED[how]} {moved:,} leads", timeout=3)
             self.reload_all()
 
         # Refused: the marks stay, to fix the cause and try again.
         self._write_job(
-            lambda repo: repo.move_many(how, seen, reason=reason), done, failed=self.reload_all
+            lambda repo: repo.move_count(how, seen, reason=reason), done, failed=self.reload_all
         )
 
     def _write_selected(self, change: Callable[[Repository, int, Stage | None], Lead]) -> None:

@@ -20,8 +20,8 @@ from leadtui.domain.currency import format_money, short_money
 from leadtui.domain.filters import LeadFilter
 from leadtui.domain.models import Lead, Stage
 from leadtui.domain.pipeline import BOARD_STAGES, WIN_PROBABILITY
-from leadtui.repository import PageCursor, Repository, page_key
-from leadtui.tui import render
+from leadtui.repository import Changes, PageCursor, Repository, page_key
+from leadtui.tui import live, render
 from leadtui.tui.dbwork import app_now, run_db
 from leadtui.tui.dialogs.help import with_ids
 from leadtui.tui.selection import Selection, WholeList
@@ -229,6 +229,37 @@ class StageColumn(Vertical):
         cards.highlighted = index
         return self.selected_lead_id()
 
+    def replace(self, index: int, lead: Lead) -> None:
+        """Redraw card `index` with the lead as it is now (live refresh)."""
+        self.leads[index] = lead
+        self.cards.replace_option_prompt(str(lead.id), self._card(lead, app_now(self)))
+
+    def apply_changes(self, changes: Changes, order: str) -> bool:
+        """Live refresh: drop the cards of leads that left the column,
+        redraw those still in place; True if the column must be re-read (a
+        lead entered the window, or moved within it)."""
+
+        def belongs(lead_id: int) -> Lead | None:
+            lead = changes.leads.get(lead_id)
+            ok = lead is not None and lead.stage is self.stage and lead_id in changes.passing
+            return lead if ok else None
+
+        for lead_id in [shown.id for shown in self.leads if shown.id in changes.ids]:
+            if belongs(lead_id) is None:
+                self.forget(lead_id)
+        for lead_id in changes.ids:
+            now = belongs(lead_id)
+            if now is None:
+                continue
+            index = next((i for i, shown in enumerate(self.leads) if shown.id == lead_id), None)
+            if index is not None and live.stays_put(self.leads, index, now, order):
+                self.replace(index, now)
+            elif index is not None or live.falls_within(
+                self.leads, now, order, more_above=self.has_before, more_below=self.has_more
+            ):
+                return True
+        return False
+
     def forget(self, lead_id: int) -> None:
         """Remove a card that is moving elsewhere, ahead of the write."""
         if any(lead.id == lead_id for lead in self.leads):
@@ -281,11 +312,26 @@ class BoardPane(HorizontalScroll):
     def columns(self) -> list[StageColumn]:
         return list(self.query(StageColumn))
 
-    def reload(self, *, select: int | None = None) -> None:
+    def apply_changes(self, changes: Changes) -> None:
+        """Live refresh: each column updates the cards of the leads another
+        process changed; the columns a lead entered are re-read, and the
+        totals when a count or value may have moved (or a filter is on)."""
+        stale = {
+            column.stage for column in self.columns if column.apply_changes(changes, self.order)
+        }
+        if stale or changes.moves_totals or self.only:
+            self.reload(stages=stale)
+
+    def reload(self, *, select: int | None = None, stages: set[Stage] | None = None) -> None:
         """Totals for every header plus the first pages (as deep as already
-        loaded) of every column: one aggregate query and one page per column.
-        With `select`, the cursor goes to that lead's card if it is loaded."""
-        limits = {column.stage: max(PAGE_SIZE, len(column.leads)) for column in self.columns}
+        loaded) of every column (or only of `stages`): one aggregate query
+        and one page per column. With `select`, the cursor goes to that
+        lead's card if it is loaded."""
+        limits = {
+            column.stage: max(PAGE_SIZE, len(column.leads))
+            for column in self.columns
+            if stages is None or column.stage in stages
+        }
         order, only = self.order, self.only
         # A window scrolled down the stage is re-read in place, from its
         # first card; one at the top from the top.
@@ -308,6 +354,8 @@ class BoardPane(HorizontalScroll):
             totals, pages = result
             for column in self.columns:
                 column.set_total(*totals.get(column.stage, (0, 0)))
+                if column.stage not in pages:
+                    continue
                 column.show(pages[column.stage])
                 column.has_more = len(pages[column.stage]) == limits[column.stage]
                 ids = [lead.id for lead in column.leads]

@@ -16,9 +16,9 @@ from textual.widgets.data_table import ColumnKey
 from leadtui.domain.clock import Clock, to_iso
 from leadtui.domain.filters import LeadFilter
 from leadtui.domain.models import Lead, Stage
-from leadtui.repository import ORDERS, Repository, page_key
+from leadtui.repository import ORDERS, Changes, Repository, page_key
 from leadtui.repository import first_page as quick_inbox  # the named exception: no sqlite-utils
-from leadtui.tui import render
+from leadtui.tui import live, render
 from leadtui.tui.dbwork import run_db
 from leadtui.tui.inbox_table import InboxTable
 from leadtui.tui.selection import Selection, WholeList
@@ -305,6 +305,55 @@ class InboxPane(Vertical):
             if lead and str(lead_id) in self._cursors:
                 marked = lead_id in self._selection
                 self.table.update_cell(str(lead_id), "name", render.name_cell(lead, marked=marked))
+
+    def apply_changes(self, changes: Changes) -> None:
+        """Live refresh: another process changed `changes.ids`. Rows of leads
+        that left the list go, rows still in place are redrawn; a lead that
+        enters the loaded range, or moves within it, re-reads the loaded
+        pages (nothing else does). The Due list is re-read whole."""
+        if self.view != "new":
+            self.reload()
+            return
+        now = self._clock()
+
+        def belongs(lead_id: int) -> Lead | None:
+            lead = changes.leads.get(lead_id)
+            if lead is None or lead.stage is not Stage.NEW or lead_id not in changes.passing:
+                return None
+            return lead if lead.snoozed_until is None or lead.snoozed_until <= now else None
+
+        kept = self.selected_lead_id()
+        gone = [i for i in changes.ids if str(i) in self._cursors and belongs(i) is None]
+        for lead_id in gone:
+            self.forget(lead_id)
+        shown = self.loaded()
+        if gone and kept in (ids := [lead.id for lead in shown]):
+            self.table.move_cursor(row=ids.index(kept), scroll=False)
+        position = {lead.id: index for index, lead in enumerate(shown)}
+        for lead_id in changes.ids:
+            lead = belongs(lead_id)
+            if lead is None:
+                continue
+            index = position.get(lead_id)
+            if index is not None and live.stays_put(shown, index, lead, self.order):
+                self._redraw_row(lead, now)
+            elif index is not None or live.falls_within(
+                shown, lead, self.order, more_above=False, more_below=self._has_more
+            ):
+                self.reload()
+                return
+        if "stage" in changes.fields:
+            self.recount()
+
+    def _redraw_row(self, lead: Lead, now: datetime) -> None:
+        key = str(lead.id)
+        cells = render.inbox_row(
+            lead, now, due=False, marked=lead.id in self._selection, order=self.order
+        )
+        for column, cell in zip(list(self.table.columns), cells, strict=True):
+            self.table.update_cell(key, column, cell)
+        self._leads[key] = lead
+        self._cursors[key] = self._page_key(lead)
 
     def forget(self, lead_id: int) -> None:
         """Drop a lead the user just moved out of New, before the write lands,

@@ -1,0 +1,116 @@
+"""Live refresh reads only what other processes changed (repository/
+watch.py, tui/live.py). Specification: a teammate's write redraws exactly
+the row or card of the lead it changed, without re-reading a page; a lead
+that enters the range shown (above the fold) is shown, in its place; one
+that leaves it goes; a change the journal does not name (a rescore)
+re-reads the screen whole."""
+
+from typing import Any
+
+import pytest
+
+from leadtui.domain.models import Stage, build_draft
+from leadtui.repository import Repository, open_repository
+from leadtui.repository.store import Repository as RepositoryClass
+from leadtui.tui.app import LeadApp
+from leadtui.tui.panes.inbox import InboxPane
+from tests.conftest import frozen_clock
+from tests.tui_helpers import SIZE, column, inbox_names, main_screen, settle, wait_until
+
+
+@pytest.fixture
+def page_reads(monkeypatch: pytest.MonkeyPatch) -> list[Stage]:
+    """The stage of every page read from here on (inbox or board)."""
+    reads: list[Stage] = []
+    original = RepositoryClass.leads_in_stage
+
+    def counted(self: Repository, stage: Stage, **options: Any) -> Any:
+        reads.append(stage)
+        return original(self, stage, **options)
+
+    monkeypatch.setattr(RepositoryClass, "leads_in_stage", counted)
+    return reads
+
+
+async def test_a_teammates_rename_redraws_only_that_row(
+    sample_repo: Repository, page_reads: list[Stage]
+) -> None:
+    app = LeadApp(sample_repo)
+    teammate = open_repository(sample_repo.path, actor="maria", clock=frozen_clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        before = inbox_names(app)
+        renamed = sample_repo.leads_in_stage(Stage.NEW)[2]
+        page_reads.clear()
+        teammate.update_fields(renamed.id, {"name": "Renamed Meanwhile"})
+        await wait_until(pilot, lambda: "Renamed Meanwhile" in inbox_names(app))
+        await settle(pilot)
+        after = inbox_names(app)
+        assert after.index("Renamed Meanwhile") == before.index(renamed.name)
+        assert [n for n in after if n != "Renamed Meanwhile"] == [
+            n for n in before if n != renamed.name
+        ]
+        assert page_reads == []  # no page was re-read for it
+
+
+async def test_a_lead_entering_above_the_fold_is_shown_in_its_place(
+    sample_repo: Repository,
+) -> None:
+    app = LeadApp(sample_repo)
+    teammate = open_repository(sample_repo.path, actor="maria", clock=frozen_clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        teammate.add_lead(
+            build_draft(
+                name="Top Of The List", source="referral", title="CEO", email="t@op.io",
+                phone="+1 555 0101", company="Top Co", value_cents="900k",
+            )
+        )  # fmt: skip
+        await wait_until(pilot, lambda: "Top Of The List" in inbox_names(app))
+        await settle(pilot)
+        assert inbox_names(app) == [
+            lead.name for lead in sample_repo.leads_in_stage(Stage.NEW, limit=len(inbox_names(app)))
+        ]
+
+
+async def test_the_board_moves_a_teammates_card_and_redraws_no_other_column(
+    sample_repo: Repository, page_reads: list[Stage]
+) -> None:
+    app = LeadApp(sample_repo)
+    teammate = open_repository(sample_repo.path, actor="maria", clock=frozen_clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        moving = column(app, "new").leads[0]
+        renamed = column(app, "engaged").leads[0]
+        page_reads.clear()
+        teammate.advance(moving.id)
+        teammate.update_fields(renamed.id, {"name": "Engaged Renamed"})
+        await wait_until(
+            pilot, lambda: moving.id in [lead.id for lead in column(app, "contacted").leads]
+        )
+        await settle(pilot)
+        assert moving.id not in [lead.id for lead in column(app, "new").leads]
+        assert column(app, "engaged").leads[0].name == "Engaged Renamed"
+        assert set(page_reads) <= {Stage.CONTACTED}  # only the column it entered
+        contacted = sample_repo.leads_in_stage(Stage.CONTACTED, limit=200)
+        assert [lead.id for lead in column(app, "contacted").leads] == [
+            lead.id for lead in contacted
+        ][: len(column(app, "contacted").leads)]
+
+
+async def test_a_change_the_journal_does_not_name_re_reads_the_screen(
+    sample_repo: Repository, page_reads: list[Stage]
+) -> None:
+    app = LeadApp(sample_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        last = sample_repo.leads_in_stage(Stage.NEW)[-1]
+        page_reads.clear()
+        with sample_repo._transaction() as db:  # as a rescore writes: no journal line
+            db.execute("UPDATE leads SET score = 100 WHERE id = ?", [last.id])
+        await wait_until(pilot, lambda: inbox_names(app)[0] == last.name)
+        await settle(pilot)
+        assert Stage.NEW in page_reads
+        assert main_screen(app).query_one(InboxPane).selected_lead_id() is not None
