@@ -18,13 +18,15 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlsplit, urlunsplit
 
 from leadtui.domain.errors import NotYetSupported
 from leadtui.paths import is_url
 from leadtui.repository.schema import COMPANY_FOLD
-from leadtui.repository.watch import ChangeWatcher
+
+if TYPE_CHECKING:  # the watcher reads leads (rows.py), which need the engine
+    from leadtui.repository.watch import ChangeWatcher
 
 Tracer = Callable[[str, Any], None]
 
@@ -95,7 +97,7 @@ class Engine(Protocol):
 
     def migrate(self) -> None: ...
 
-    def watcher(self) -> ChangeWatcher: ...
+    def watcher(self) -> "ChangeWatcher": ...
 
     def require(self, what: str) -> None:
         """Raise NotYetSupported unless `what` (a Repository piece or feature)

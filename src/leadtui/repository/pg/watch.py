@@ -2,9 +2,11 @@
 NOTIFY every write transaction sends (pg/engine.py) on commit."""
 
 import threading
+from datetime import datetime
 
+from leadtui.domain.filters import LeadFilter
 from leadtui.repository.pg.connection import open_connection, readable_errors
-from leadtui.repository.watch import ChangeWatcher
+from leadtui.repository.watch import Changes, ChangeWatcher
 
 CHANNEL = "leadtui_changes"
 
@@ -34,6 +36,12 @@ class NotifyWatcher(ChangeWatcher):
                 return sum(1 for _ in self._listener.notifies(timeout=0)) > 0
         finally:
             self._lock.release()
+
+    def changes(self, only: LeadFilter, me: str, now: datetime) -> Changes | None:
+        """Not yet incremental on PostgreSQL: any batch of commits has the
+        console re-read what it shows, as every console did before the
+        journal-driven refresh (ARCHITECTURE.md, "Storage engines")."""
+        return Changes(whole=True) if self.changed() else None
 
     def close(self) -> None:
         with self._lock:
