@@ -76,6 +76,16 @@ def import_record(
             }
             for (name, header), count in found.bad_dates.items()
         ],
+        "unread_values": [
+            {
+                "field": name,
+                "column": header,
+                "rows": count,
+                "example_line": found.unread_example[(name, header)][0],
+                "why": found.unread_example[(name, header)][1],
+            }
+            for (name, header), count in found.unread.items()
+        ],
         "unknown_values": _unknown(found),
         "placeholders": {
             "words": list(plan.placeholders.words),

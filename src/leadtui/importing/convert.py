@@ -33,6 +33,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from leadtui.domain.currency import check_currency, minor_units
 from leadtui.domain.errors import InvalidInput
 from leadtui.domain.imported import ImportedLead, RowProblem
 from leadtui.domain.models import (
@@ -51,7 +52,7 @@ from leadtui.importing.dates import DateProblem, read_date
 from leadtui.importing.headers import is_leadtui_export
 from leadtui.importing.plan import Plan
 from leadtui.importing.reading import RawRow
-from leadtui.importing.values import StageValue, ValueProblem, parse_amount
+from leadtui.importing.values import StageValue, ValueProblem, parse_amount, split_currency
 
 CUSTOM_VALUE_LIMIT = 20_000
 NAME_LIMIT = 200  # a name made from another value is cut here; the value stays whole
@@ -61,7 +62,7 @@ _DATE_CACHE = 100_000  # distinct texts remembered (dates, amounts, enumerated v
 _UNSEEN = object()
 # Fields read as plain text: the first non-empty column's value.
 _PLAIN = ("email", "phone", "company", "title", "owner", "value", "notes", "temperature_pinned")
-_DRAFT_TEXTS = ("email", "phone", "company", "title", "owner", "currency")  # as read
+_DRAFT_TEXTS = ("email", "phone", "company", "title", "owner")  # as read
 
 
 @dataclass
@@ -76,8 +77,21 @@ class Notes:
     placeholders: Counter[str] = field(default_factory=Counter)  # cell → count
     bad_dates: Counter[tuple[str, str]] = field(default_factory=Counter)  # (field, header)
     bad_date_example: dict[tuple[str, str], tuple[int, str]] = field(default_factory=dict)
+    # (field, header) → rows: values of a non-date field it cannot read (a
+    # currency column's 'Euro'), kept as custom fields; and one example each.
+    unread: Counter[tuple[str, str]] = field(default_factory=Counter)
+    unread_example: dict[tuple[str, str], tuple[int, str]] = field(default_factory=dict)
     ambiguous_dates: int = 0
     ambiguous_example: tuple[int, str] | None = None
+
+
+# Marks several currencies write alike: '$500' in a CAD column is CAD.
+_SHARED_MARKS = ("$", "¥")
+
+
+def _shared_mark(amount: str) -> bool:
+    bare = amount.strip()
+    return bare.startswith(_SHARED_MARKS) or bare.endswith(_SHARED_MARKS)
 
 
 def unquote_formula(value: str, *, own_export: bool = False) -> str:
@@ -108,7 +122,8 @@ class Converter:
         self._bant = [name for name in BANT_FIELDS if name in mapped]
         self._dates: dict[str, tuple[datetime, bool] | str] = {}
         self._meanings: dict[tuple[str, str], Any] = {}
-        self._amounts: dict[str, int | str] = {}  # text → cents, or why not
+        # text → (cents, the currency it names), or why not
+        self._amounts: dict[str, tuple[int, str | None] | str] = {}
         self._line = 0
 
     def convert(self, row: RawRow) -> ImportedLead | RowProblem:
@@ -204,8 +219,25 @@ class Converter:
         for key in _DRAFT_TEXTS:
             if (found := text.get(key)) is not None:
                 given[key] = found
-        if cents := self._amount(text.get("value", "")):
+        cents, named = self._amount(text.get("value", ""))
+        if cents:
             given["value_cents"] = cents
+        currency = self._currency(values, spare) if "currency" in self._fields else None
+        if named and currency and named != currency and not _shared_mark(text["value"]):
+            return RowProblem(
+                row.line,
+                f"value {text['value'][:40]!r} is in {named} but its currency column says"
+                f" {currency}",
+                row.values,
+            )
+        if final := currency or named:
+            given["currency"] = final
+            if cents % 10 ** (2 - min(2, minor_units(final))):  # as typed amounts are
+                return RowProblem(
+                    row.line,
+                    f"value: {final} has no minor units, so {text['value'][:40]!r} is too fine",
+                    row.values,
+                )
         if notes := text.get("notes"):
             given["notes"] = notes
         if (day := self._day(values, spare)) is not None:
@@ -382,15 +414,16 @@ class Converter:
                 answers.append((name.removeprefix("bant_"), answer))
         return tuple(answers)
 
-    def _amount(self, text: str) -> int:
-        """The value's cents (each distinct text parsed once: a file's
-        amounts repeat, and parsing one costs a few regexes and a Decimal)."""
+    def _amount(self, text: str) -> tuple[int, str | None]:
+        """The value's cents and the currency its text names ('€500'), each
+        distinct text parsed once: a file's amounts repeat, and parsing one
+        costs a few regexes and a Decimal."""
         if not text:
-            return 0
+            return 0, None
         found = self._amounts.get(text)
         if found is None:
             try:
-                found = parse_amount(text)
+                found = parse_amount(text), split_currency(text)[1]
             except ValueProblem as problem:
                 found = f"value: {problem}"
             if len(self._amounts) >= _DATE_CACHE:
@@ -399,6 +432,23 @@ class Converter:
         if isinstance(found, str):
             raise ValueProblem(found)
         return found
+
+    def _currency(self, values: list[str], spare: list[tuple[int, str]]) -> str | None:
+        """The currency column's ISO 4217 code ('eur', '€' and 'EUR' alike).
+        A text that names none ('Euro', 'dollars') leaves the lead in the
+        team's currency and is kept as a custom field, reported once per
+        column: an optional field never rejects a row."""
+        text, where = self._first(values, "currency", spare)
+        if not text:
+            return None
+        try:
+            return check_currency(text)
+        except InvalidInput as problem:
+            spare.append((where, text))
+            key = ("currency", self._headers[where])
+            self.notes.unread[key] += 1
+            self.notes.unread_example.setdefault(key, (self._line, str(problem)))
+            return None
 
     # -------------------------------------------------------------- dates
 

@@ -27,7 +27,7 @@ csv.field_size_limit(16 * 1024 * 1024)
 _DELIMITERS = ",;\t|"
 _CHUNK = 1 << 20
 _HEAD = 64 * 1024  # characters looked at to tell how the file is written
-_BARE_CR = re.compile("\r(?!\n)(?=.)", re.DOTALL)  # a CR ending a line by itself
+_FIRST_BREAK = re.compile("\r\n|\r|\n")
 
 
 @dataclass(frozen=True)
@@ -152,10 +152,12 @@ def _unquoted(line: str) -> str:
 def _csv_rows(table: Table) -> Iterator[Row]:
     width = len(table.headers)
     with table.open() as stream:
-        # In a file whose lines end in a bare CR (classic Mac), a line break
-        # inside a quoted cell is a CR too: read as LF, as the sanitiser
-        # drops a CR and "upon\ra time" would become "upona time".
-        bare_cr = _BARE_CR.search(stream.read(_HEAD)) is not None
+        # In a file whose lines end in a bare CR (classic Mac: its header
+        # line does), a line break inside a quoted cell is a CR too: read as
+        # LF, as the sanitiser drops a CR and "upon\ra time" would become
+        # "upona time". A CR inside a cell of any other file stays as it is.
+        first_break = _FIRST_BREAK.search(stream.read(_HEAD))
+        bare_cr = first_break is not None and first_break[0] == "\r"
         stream.seek(0)
         reader = csv.reader(stream, delimiter=table.delimiter or ",", strict=True)
         next(reader, None)  # the header

@@ -93,6 +93,12 @@ def notes_lines(converter: Converter) -> list[str]:
             f"{name}: {_rows(count)} had no date it can read in {header!r} (e.g. line {line}:"
             f" {why}): left empty, the text kept as custom field {header!r}"
         )
+    for (name, header), count in notes.unread.items():
+        line, why = notes.unread_example[(name, header)]
+        lines.append(
+            f"{name}: {_rows(count)} had no {name} it can read in {header!r} (e.g. line {line}:"
+            f" {why}): left as the team's, the text kept as custom field {header!r}"
+        )
     if notes.ambiguous_dates and notes.ambiguous_example:
         line, text = notes.ambiguous_example
         order = "day/month/year" if plan.day_first else "month/day/year"

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from leadtui.domain.currency import SYMBOLS
 from leadtui.domain.models import Stage, Temperature
 
 
@@ -78,7 +79,9 @@ class ValueProblem(ValueError):
 
 # ------------------------------------------------------------------ amounts
 
-_CURRENCY = re.compile(r"^(?:[A-Za-z]{3}|[$€£¥₹])?\s*(.*?)\s*(?:[A-Za-z]{3}|[$€£¥₹])?$")
+_CODE_FIRST = re.compile(r"^([A-Za-z]{3})\s*(\d.*)$")  # USD 1,200
+_CODE_LAST = re.compile(r"^(.*\d)\s*([A-Za-z]{3})$")  # 1.234,50 EUR
+_SYMBOLS = sorted(SYMBOLS, key=len, reverse=True)  # US$ before $
 _PLAIN = re.compile(r"^\d+(?:\.\d+)?$")
 _GROUPED = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")  # 1,234,567.89
 # 1.234,56 or 1.234.567; a lone "12.345" is read as a decimal, not as 12345.
@@ -87,11 +90,29 @@ _SUFFIXED = re.compile(r"^(\d+(?:\.\d+)?)\s*([kKmM])$")  # 5k, 1.2m
 _MAX_CENTS = 10**12
 
 
+def split_currency(text: str) -> tuple[str, str | None]:
+    """An amount's number and the currency its text names (ISO 4217), if
+    any: '€500' → ('500', 'EUR'), '1.234,50 €', 'JPY 100000', 'US$5k'."""
+    text = text.strip()
+    for symbol in _SYMBOLS:
+        if text.startswith(symbol) or text.endswith(symbol):
+            rest = text.removeprefix(symbol) if text.startswith(symbol) else text[: -len(symbol)]
+            # '$500 CAD': the code says which dollar.
+            if coded := _CODE_LAST.match(rest.strip()):
+                return coded[1], coded[2].upper()
+            return rest.strip(), SYMBOLS[symbol]
+    if found := _CODE_FIRST.match(text):
+        return found[2], found[1].upper()
+    if found := _CODE_LAST.match(text):
+        return found[1], found[2].upper()
+    return text, None
+
+
 def parse_amount(text: str) -> int:
-    """An amount as cents: '$1,234.50', '1.234,50 €', 'USD 1200', '12.345', '5k'.
-    Extra decimals are rounded half up to the cent."""
-    inner = _CURRENCY.match(text.strip())
-    body = (inner[1] if inner else text).replace(" ", "").replace("\u00a0", "")
+    """An amount as cents (hundredths of the unit, whatever its currency):
+    '$1,234.50', '1.234,50 €', 'USD 1200', '12.345', '5k'. Extra decimals
+    are rounded half up to the cent. Its currency: split_currency."""
+    body = split_currency(text)[0].replace(" ", "").replace("\u00a0", "")
     multiplier = 1
     if (suffixed := _SUFFIXED.match(body)) is not None:
         body, multiplier = suffixed[1], 1_000 if suffixed[2] in "kK" else 1_000_000
