@@ -15,6 +15,7 @@ from leadtui.domain.errors import IllegalMove, StaleLead
 from leadtui.domain.models import Lead, Stage
 from leadtui.repository import moves_set
 from leadtui.repository.core import Rescores, Ruled
+from leadtui.repository.engine import SQLITE
 from leadtui.repository.journal import PUSHED_BY_STAGE, action, record_field_change
 from leadtui.repository.rows import fetch_lead
 
@@ -57,8 +58,25 @@ class MoveStore:
         ("Lose 12 leads", one `u`): every lead moves, or none does (a lead
         moved by someone else meanwhile, or one the move does not apply to,
         stops them all)."""
-        if len(leads) > 1 and len({lead_id for lead_id, _ in leads}) == len(leads):
+        if (
+            len(leads) > 1
+            and len({lead_id for lead_id, _ in leads}) == len(leads)
+            and self._set_based
+        ):
             return self._move_set(how, leads, reason)
+        return self._move_each(how, leads, reason)
+
+    @property
+    def _set_based(self) -> bool:
+        # moves_set.py writes through a temp table and SQLite's named
+        # parameters: not yet ported to PostgreSQL, where each lead's move
+        # is written in turn (still one transaction, one action for `u`).
+        return self.repo.engine.dialect is SQLITE
+
+    def _move_each(
+        self, how: str, leads: Sequence[tuple[int, Stage | None]], reason: str
+    ) -> list[Lead]:
+        """move_many a lead at a time, in one transaction."""
         moment = self.repo.clock()
         now = to_iso(moment)
         with self.repo._transaction() as db:
