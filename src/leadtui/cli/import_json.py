@@ -66,26 +66,8 @@ def import_record(
         "day_first": plan.day_first,
         "day_first_reason": plan.day_first_reason,
         "ambiguous_dates": found.ambiguous_dates,
-        "bad_dates": [
-            {
-                "field": name,
-                "column": header,
-                "rows": count,
-                "example_line": found.bad_date_example[(name, header)][0],
-                "why": found.bad_date_example[(name, header)][1],
-            }
-            for (name, header), count in found.bad_dates.items()
-        ],
-        "unread_values": [
-            {
-                "field": name,
-                "column": header,
-                "rows": count,
-                "example_line": found.unread_example[(name, header)][0],
-                "why": found.unread_example[(name, header)][1],
-            }
-            for (name, header), count in found.unread.items()
-        ],
+        "bad_dates": _unread(found.bad_dates, found.bad_date_example),
+        "unread_values": _unread(found.unread, found.unread_example),
         "unknown_values": _unknown(found),
         "placeholders": {
             "words": list(plan.placeholders.words),
@@ -133,3 +115,20 @@ def _placeholders(plan: Plan, found: Notes) -> dict[str, int]:
     for cell, count in found.placeholders.items():
         words[plan.placeholders.word(cell)] += count
     return dict(words.most_common())
+
+
+def _unread(
+    counts: Counter[tuple[str, str]], examples: dict[tuple[str, str], tuple[int, str]]
+) -> list[dict[str, object]]:
+    """Values of a field left unread and kept as custom fields, per column:
+    how many rows, and the first with its reason."""
+    return [
+        {
+            "field": name,
+            "column": header,
+            "rows": count,
+            "example_line": examples[(name, header)][0],
+            "why": examples[(name, header)][1],
+        }
+        for (name, header), count in counts.items()
+    ]
