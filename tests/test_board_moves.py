@@ -58,6 +58,7 @@ def test_a_rotting_card_says_so_beside_its_badge(repo: Repository) -> None:
     assert str(card(lead, 22, later)).split("\n")[0].endswith("~C0")
 
 
+@pytest.mark.slow
 async def test_b_moves_back_and_headers_show_the_weighted_value(repo: Repository) -> None:
     lead_id = repo.add_lead(build_draft(name="Ann", value_cents="10k"))
     repo.advance(lead_id)
@@ -75,6 +76,7 @@ async def test_b_moves_back_and_headers_show_the_weighted_value(repo: Repository
         assert str(header.render()) == "Contacted  1\n10,000 · w 1,000"
 
 
+@pytest.mark.slow
 async def test_g_and_shift_g_jump_to_the_ends(repo: Repository) -> None:
     for name in ("Ann", "Bob", "Cy"):
         repo.add_lead(build_draft(name=name))

@@ -188,6 +188,7 @@ async def test_c_sets_lifecycle_fit_and_bant_with_a_few_keys(repo: Repository) -
         )
 
 
+@pytest.mark.slow
 async def test_stepping_into_a_bant_note_keeps_its_text(repo: Repository) -> None:
     """↓ into a note puts the cursor after its text, selecting nothing: a key
     typed there adds to the note instead of replacing it."""

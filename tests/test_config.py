@@ -69,6 +69,7 @@ async def test_a_remapped_key_moves_the_lead(repo: Repository) -> None:
         assert repo.get_lead(lead_id).stage is Stage.CONTACTED
 
 
+@pytest.mark.slow
 async def test_the_cursor_follows_a_moved_card_when_asked(repo: Repository) -> None:
     ann = repo.add_lead(build_draft(name="Ann"))
     repo.add_lead(build_draft(name="Bob"))

@@ -45,6 +45,7 @@ async def test_brackets_step_through_the_inbox_without_going_back(repo: Reposito
         await wait_until(pilot, lambda: repo.get_lead(2).stage.value == "contacted")
 
 
+@pytest.mark.slow
 async def test_brackets_step_through_a_board_column(repo: Repository) -> None:
     for name in ("Ann", "Bob"):
         repo.advance(repo.add_lead(build_draft(name=name)))

@@ -97,6 +97,7 @@ def test_an_installed_wheel_finds_its_styles_and_sample_data(tmp_path: Path) -> 
     assert found["column_width"] == "26"
 
 
+@pytest.mark.slow
 def test_a_source_checkout_finds_them_at_the_repository_root(tmp_path: Path) -> None:
     found = _probe(REPO / "src", tmp_path)
     assert found["styles"] == str(REPO / "styles" / "leadtui.tcss")

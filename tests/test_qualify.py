@@ -3,6 +3,7 @@ front ends and every way of advancing share: one lead or many, CLI or TUI."""
 
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from leadtui.cli.root import main
@@ -54,6 +55,7 @@ def test_the_cli_asks_once_for_several_ids_and_moves_all_or_none(tmp_path: Path)
     assert moved.output == "#1 Ann: Qualified\n#2 Ben: Qualified\n"
 
 
+@pytest.mark.slow
 async def test_a_bulk_advance_that_qualifies_says_so_in_its_confirmation(
     repo: Repository,
 ) -> None:

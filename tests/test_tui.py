@@ -115,6 +115,7 @@ async def test_x_asks_for_a_required_reason(sample_repo: Repository) -> None:
         assert (lead.stage, lead.lost_reason) == (Stage.LOST, "Chose a competitor")
 
 
+@pytest.mark.slow
 async def test_escape_cancels_the_lose_prompt(sample_repo: Repository) -> None:
     app = LeadApp(sample_repo)
     async with app.run_test(size=SIZE) as pilot:
@@ -281,6 +282,7 @@ async def test_a_quick_added_lead_is_selected_in_the_inbox(sample_repo: Reposito
         assert selected_inbox_lead(app) == new_id
 
 
+@pytest.mark.slow
 async def test_name_is_required_and_escape_cancels(repo: Repository) -> None:
     app = LeadApp(repo)
     async with app.run_test(size=SIZE) as pilot:
@@ -451,6 +453,7 @@ async def test_a_lead_a_teammate_just_moved_is_not_moved_again(
         assert sample_repo.get_lead(lead_id).name not in inbox_names(app)  # reloaded
 
 
+@pytest.mark.slow
 async def test_a_save_waiting_for_a_lock_keeps_the_ui_live_and_says_so(
     sample_repo: Repository,
 ) -> None:

@@ -22,6 +22,7 @@ def _leads(repo: Repository, count: int) -> list[int]:
     return [repo.add_lead(build_draft(name=f"Lead {n}")) for n in range(1, count + 1)]
 
 
+@pytest.mark.slow
 async def test_space_marks_and_steps_then_a_bulk_lose_asks_one_reason(repo: Repository) -> None:
     ids = _leads(repo, 4)
     app = LeadApp(repo)
@@ -167,6 +168,7 @@ async def test_V_marks_the_whole_inbox_not_just_its_loaded_page(repo: Repository
         assert {repo.get_lead(i).stage for i in ids} == {Stage.CONTACTED}
 
 
+@pytest.mark.slow
 async def test_V_stops_at_the_bulk_limit_and_says_so(
     repo: Repository, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -108,6 +108,7 @@ async def test_d_cycles_the_window_and_f_the_owner(kpi_repo: Repository) -> None
         assert "all owners" in text_of(app, "#kpi-window")
 
 
+@pytest.mark.slow
 async def test_s_sorts_the_sources_by_the_next_column(kpi_repo: Repository) -> None:
     app = LeadApp(kpi_repo)
     async with app.run_test(size=SIZE) as pilot:
@@ -123,6 +124,7 @@ async def test_s_sorts_the_sources_by_the_next_column(kpi_repo: Repository) -> N
         assert sources_shown(app) == ["referral", "ads", "event", "other", "website"]
 
 
+@pytest.mark.slow
 async def test_capital_d_asks_for_dates_and_refuses_bad_ones_inline(
     kpi_repo: Repository,
 ) -> None:
@@ -145,6 +147,7 @@ async def test_capital_d_asks_for_dates_and_refuses_bad_ones_inline(
         assert "2026-11-01 to 2026-11-19" in text_of(app, "#kpi-window")
 
 
+@pytest.mark.slow
 async def test_dollar_records_spend_and_the_figures_follow(kpi_repo: Repository) -> None:
     app = LeadApp(kpi_repo)
     async with app.run_test(size=SIZE) as pilot:

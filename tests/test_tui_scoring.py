@@ -87,6 +87,7 @@ async def test_the_lead_tab_shows_the_win_chance_and_its_factors(
         assert "learned from" in learned
 
 
+@pytest.mark.slow
 async def test_o_ranks_the_inbox_by_win_chance_and_back(trained_path: Path, tmp_path: Path) -> None:
     repo = trained_repo(trained_path, tmp_path)
     app = LeadApp(repo)

@@ -46,6 +46,7 @@ async def test_a_won_card_shows_no_overdue_follow_up(repo: Repository) -> None:
     assert "!" in cards["new"].split("\n")[0]
 
 
+@pytest.mark.slow
 async def test_the_inbox_count_stays_true_on_another_tab(repo: Repository) -> None:
     for index in range(3):
         repo.add_lead(build_draft(name=f"Lead {index}"))
@@ -95,6 +96,7 @@ async def test_the_due_list_says_it_is_sorted_by_the_day(sample_repo: Repository
         assert "Score" in titles(app)
 
 
+@pytest.mark.slow
 async def test_the_edit_form_checks_as_you_type(repo: Repository) -> None:
     repo.add_lead(build_draft(name="Ann"))
     app = LeadApp(repo)
@@ -131,6 +133,7 @@ async def test_the_lead_tab_shows_the_id_and_the_inbox_the_owner_and_value(
     assert sum(width + 2 for _, width in INBOX_COLUMNS) + 2 <= 80
 
 
+@pytest.mark.slow
 async def test_owner_me_is_the_current_user(repo: Repository) -> None:
     repo.add_lead(build_draft(name="Mine", owner=current_user()))
     repo.add_lead(build_draft(name="Theirs", owner="somebody-else"))
@@ -144,6 +147,7 @@ async def test_owner_me_is_the_current_user(repo: Repository) -> None:
         assert f"owner:{current_user()}" in str(bar.render())
 
 
+@pytest.mark.slow
 async def test_x_offers_the_reasons_the_team_gave(repo: Repository) -> None:
     for name, reason in (("A", "Went with Acme"), ("B", "Went with Acme"), ("C", "Too small")):
         repo.lose(repo.add_lead(build_draft(name=name)), reason)
