@@ -22,6 +22,7 @@ from leadtui.domain.currency import (
     round_to_minor,
 )
 from leadtui.domain.errors import InvalidInput
+from leadtui.domain.filters import LeadFilter
 from leadtui.domain.kpi_format import kpi_lines, kpi_record
 from leadtui.domain.kpi_money import (
     ForeignClosed,
@@ -470,3 +471,29 @@ def test_the_start_screen_shows_values_as_the_inbox_does(mixed: Repository) -> N
         str(inbox_row(lead, LATER)[index]) for lead in leads
     ]
     assert sorted(row.currency for row in rows) == ["EUR", "USD"]
+
+
+def test_the_board_totals_leave_other_currencies_out_of_the_team_sum(mixed: Repository) -> None:
+    others = {Stage.WON: {"USD": 1_000_000, "JPY": 50_000_000}, Stage.NEW: {"USD": 400_000}}
+    assert mixed.other_currency_values() == {**others, Stage.LOST: {"USD": 600_000}}
+    assert mixed.other_currency_values(LeadFilter(owner="maria")) == {
+        **others, Stage.LOST: {"USD": 600_000},
+    }  # fmt: skip
+    assert mixed.other_currency_values(LeadFilter(source=Source.REFERRAL)) == {}
+
+
+@pytest.mark.slow
+async def test_a_board_header_sums_the_team_currency_and_counts_the_others(
+    mixed: Repository,
+) -> None:
+    app = LeadApp(mixed)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        won = column(app, "won").query_one(".column-header", Static)
+        # €1,000 + €3,000; the $10,000 and ¥500,000 are not added in.
+        assert str(won.render()) == "Won  4\n4,000 · w 4,000 +2 cur"
+        assert str(won.tooltip) == "Not added in (no sum across currencies): ¥500,000, $10,000"
+        new = column(app, "new").query_one(".column-header", Static)
+        assert str(new.render()).endswith("\n2,000 · w 100 +1 cur")

@@ -205,6 +205,7 @@ class Repository:
     redo = Delegated("_undo", UndoStore.redo)
 
     team_currency = Delegated("_team", TeamSettings.team_currency)
+    other_currency_values = Delegated("_team", TeamSettings.other_currency_values)
     set_team_currency = Delegated("_team", TeamSettings.set_team_currency)
     rates = Delegated("_team", TeamSettings.rates)
     set_rate = Delegated("_team", TeamSettings.set_rate)

@@ -19,7 +19,9 @@ import sqlite_utils
 from leadtui.domain.currency import DEFAULT_CURRENCY, check_currency, check_rate, rate_text
 from leadtui.domain.dedupe import check_region, phone_key
 from leadtui.domain.errors import InvalidInput
-from leadtui.repository.core import Writes
+from leadtui.domain.filters import LeadFilter
+from leadtui.domain.models import Stage
+from leadtui.repository.core import Journaled
 from leadtui.repository.scores import read_setting, write_setting
 
 CURRENCY_KEY = "currency"
@@ -56,12 +58,32 @@ def phone_key_in(db: sqlite_utils.Database, phone: str | None) -> str | None:
 
 
 class TeamSettings:
-    def __init__(self, repo: Writes) -> None:
+    def __init__(self, repo: Journaled) -> None:
         self.repo = repo
 
     def team_currency(self) -> str:
         with self.repo._connection() as db:
             return team_currency_of(db)
+
+    def other_currency_values(self, only: LeadFilter | None = None) -> dict[Stage, dict[str, int]]:
+        """{stage: {currency: value in hundredths}} of the leads valued in
+        another currency than the team's (of those `only` lets through):
+        the board's column totals must not add them into the team's sum.
+        Read through the partial index that holds only the leads naming a
+        currency, so its cost grows with those leads alone."""
+        if only and only.rotting:  # as Repository.stage_totals
+            self.repo.engine.require("the rotting filter")
+        where, params = only.sql(self.repo.clock(), self.repo.actor) if only else ("", [])
+        with self.repo._connection() as db:
+            rows = db.execute(
+                "SELECT stage, currency, coalesce(sum(value_cents), 0) FROM leads"
+                f" WHERE currency IS NOT NULL AND currency <> ?{where} GROUP BY stage, currency",
+                [team_currency_of(db), *params],
+            ).fetchall()
+        found: dict[Stage, dict[str, int]] = {}
+        for stage, currency, cents in rows:
+            found.setdefault(Stage(stage), {})[currency] = int(cents)
+        return found
 
     def set_team_currency(self, text: str) -> tuple[str, int]:
         """Set the team's currency (ISO 4217, or a symbol: "€"); the leads

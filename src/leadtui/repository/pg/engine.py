@@ -41,6 +41,7 @@ PORTED = frozenset(
         "duplicates and merging (merge_details)",
         "team settings (team_currency)",
         "team settings (set_team_currency)",
+        "team settings (other_currency_values)",
         "team settings (phone_region)",
         "scoring (refresh_scores)",
         "scoring (rescore_open_leads)",

@@ -16,12 +16,13 @@ from textual.content import Content
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from leadtui.domain.currency import format_money, short_money
+from leadtui.domain.currency import format_money, short_money, with_currency
 from leadtui.domain.filters import LeadFilter
 from leadtui.domain.models import Lead, Stage
 from leadtui.domain.pipeline import BOARD_STAGES, WIN_PROBABILITY
 from leadtui.repository import Changes, PageCursor, Repository, page_key
 from leadtui.tui import live, render
+from leadtui.tui.cells import plain
 from leadtui.tui.dbwork import app_now, run_db
 from leadtui.tui.dialogs.help import with_ids
 from leadtui.tui.selection import Selection, WholeList
@@ -34,6 +35,7 @@ CARD_WIDTH = 22
 PREFETCH_MARGIN = 5
 
 Totals = dict[Stage, tuple[int, int]]
+Others = dict[Stage, dict[str, int]]  # other currencies' values per stage
 
 
 def _amounts(value_cents: int, weighted_cents: int) -> str:
@@ -93,16 +95,34 @@ class StageColumn(Vertical):
     def cards(self) -> CardList:
         return self.query_one(CardList)
 
-    def set_total(self, count: int, value_cents: int) -> None:
+    def set_total(self, count: int, value_cents: int, others: dict[str, int]) -> None:
         """The stage's true totals: count, value, and the value weighted by
-        the stage's win probability (what the pipeline is likely worth)."""
-        weighted = round(value_cents * WIN_PROBABILITY[self.stage])
-        self.query_one(".column-header", Static).update(
-            Content.assemble(
-                (self.stage.label, "bold"),
-                f"  {count:,}\n",
-                (_amounts(value_cents, weighted), "$foreground-muted"),
+        the stage's win probability (what the pipeline is likely worth).
+        The value is the team currency's alone: leads valued in `others`
+        (currency → hundredths) are never added into it; the header says
+        how many other currencies there are and its tooltip lists them."""
+        team_cents = value_cents - sum(others.values())
+        weighted = round(team_cents * WIN_PROBABILITY[self.stage])
+        amounts = _amounts(team_cents, weighted)
+        if others:
+            more = f" +{len(others)} cur"
+            amounts = (
+                amounts + more
+                if len(amounts + more) <= CARD_WIDTH
+                else f"{short_money(team_cents)} · w {short_money(weighted)}{more}"
             )
+        header = self.query_one(".column-header", Static)
+        header.update(
+            Content.assemble(
+                (self.stage.label, "bold"), f"  {count:,}\n", (amounts, "$foreground-muted")
+            )
+        )
+        listed = ", ".join(
+            with_currency(format_money(cents, code), code) for code, cents in sorted(others.items())
+        )
+        # A stored currency is text from a file: plain, never markup.
+        header.tooltip = (
+            Text(plain(f"Not added in (no sum across currencies): {listed}")) if others else None
         )
 
     def show(self, leads: list[Lead], *, append: bool = False) -> None:
@@ -341,19 +361,19 @@ class BoardPane(HorizontalScroll):
             if column.has_before and column.leads
         }
 
-        def job(repo: Repository) -> tuple[Totals, dict[Stage, list[Lead]]]:
+        def job(repo: Repository) -> tuple[Totals, Others, dict[Stage, list[Lead]]]:
             pages = {
                 stage: repo.leads_in_stage(
                     stage, limit=limit, order=order, only=only, from_=starts.get(stage)
                 )
                 for stage, limit in limits.items()
             }
-            return repo.stage_totals(only), pages
+            return repo.stage_totals(only), repo.other_currency_values(only), pages
 
-        def done(result: tuple[Totals, dict[Stage, list[Lead]]]) -> None:
-            totals, pages = result
+        def done(result: tuple[Totals, Others, dict[Stage, list[Lead]]]) -> None:
+            totals, others, pages = result
             for column in self.columns:
-                column.set_total(*totals.get(column.stage, (0, 0)))
+                column.set_total(*totals.get(column.stage, (0, 0)), others.get(column.stage, {}))
                 if column.stage not in pages:
                     continue
                 column.show(pages[column.stage])
