@@ -16,7 +16,6 @@ import pwd
 import shutil
 import subprocess
 import tempfile
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import count
@@ -119,24 +118,10 @@ def start_cluster() -> Cluster:
     if done.returncode != 0:
         server_log = log.read_text(errors="replace") if log.exists() else ""
         raise ClusterUnavailable(f"pg_ctl start failed: {done.stdout.strip()}\n{server_log}")
+    # -w: pg_ctl returns once the server accepts connections.
     cluster = Cluster(root, root, pg_ctl, user)
-    _wait_until_ready(cluster)
     cluster.admin(f'CREATE DATABASE "{TEMPLATE}"')
     return cluster
-
-
-def _wait_until_ready(cluster: Cluster) -> None:
-    import psycopg
-
-    deadline = time.monotonic() + START_TIMEOUT_SECONDS
-    while True:
-        try:
-            psycopg.connect(cluster.url("postgres")).close()
-            return
-        except psycopg.OperationalError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.05)  # a server starting: nothing to await but its socket
 
 
 @contextlib.contextmanager

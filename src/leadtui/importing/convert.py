@@ -52,7 +52,7 @@ from leadtui.importing.dates import DateProblem, read_date
 from leadtui.importing.headers import is_leadtui_export
 from leadtui.importing.plan import Plan
 from leadtui.importing.reading import RawRow
-from leadtui.importing.values import StageValue, ValueProblem, parse_amount, split_currency
+from leadtui.importing.values import StageValue, ValueProblem, read_amount
 
 CUSTOM_VALUE_LIMIT = 20_000
 NAME_LIMIT = 200  # a name made from another value is cut here; the value stays whole
@@ -423,7 +423,7 @@ class Converter:
         found = self._amounts.get(text)
         if found is None:
             try:
-                found = parse_amount(text), split_currency(text)[1]
+                found = read_amount(text)
             except ValueProblem as problem:
                 found = f"value: {problem}"
             if len(self._amounts) >= _DATE_CACHE:

@@ -111,8 +111,14 @@ def split_currency(text: str) -> tuple[str, str | None]:
 def parse_amount(text: str) -> int:
     """An amount as cents (hundredths of the unit, whatever its currency):
     '$1,234.50', '1.234,50 €', 'USD 1200', '12.345', '5k'. Extra decimals
-    are rounded half up to the cent. Its currency: split_currency."""
-    body = split_currency(text)[0].replace(" ", "").replace("\u00a0", "")
+    are rounded half up to the cent."""
+    return read_amount(text)[0]
+
+
+def read_amount(text: str) -> tuple[int, str | None]:
+    """An amount as cents and the currency its text names, if any."""
+    number, currency = split_currency(text)
+    body = number.replace(" ", "").replace("\u00a0", "")
     multiplier = 1
     if (suffixed := _SUFFIXED.match(body)) is not None:
         body, multiplier = suffixed[1], 1_000 if suffixed[2] in "kK" else 1_000_000
@@ -128,4 +134,4 @@ def parse_amount(text: str) -> int:
         raise ValueProblem(f"{text!r} is not an amount") from None
     if cents > _MAX_CENTS:
         raise ValueProblem(f"{text!r} is too large")
-    return int(cents)
+    return int(cents), currency

@@ -22,6 +22,7 @@ from typing import Any, Concatenate, Generic, ParamSpec, Protocol, TypeVar, over
 import sqlite_utils
 
 from leadtui.domain.clock import Clock
+from leadtui.domain.filters import LeadFilter
 from leadtui.domain.scoring_rules import RuleSet
 from leadtui.repository.engine import Engine
 
@@ -50,6 +51,13 @@ class Journaled(Writes, Protocol):
     """... plus who writes, recorded on every journal line."""
 
     actor: str
+
+
+class Filters(Journaled, Protocol):
+    """... plus a LeadFilter as conditions on `leads` (as of the clock, for
+    its actor), refusing what the engine cannot run yet."""
+
+    def _filtered(self, only: LeadFilter | None) -> tuple[str, list[Any]]: ...
 
 
 class Ruled(Journaled, Protocol):

@@ -21,7 +21,7 @@ from leadtui.domain.dedupe import check_region, phone_key
 from leadtui.domain.errors import InvalidInput
 from leadtui.domain.filters import LeadFilter
 from leadtui.domain.models import Stage
-from leadtui.repository.core import Journaled
+from leadtui.repository.core import Filters
 from leadtui.repository.scores import read_setting, write_setting
 
 CURRENCY_KEY = "currency"
@@ -58,7 +58,7 @@ def phone_key_in(db: sqlite_utils.Database, phone: str | None) -> str | None:
 
 
 class TeamSettings:
-    def __init__(self, repo: Journaled) -> None:
+    def __init__(self, repo: Filters) -> None:
         self.repo = repo
 
     def team_currency(self) -> str:
@@ -71,9 +71,7 @@ class TeamSettings:
         the board's column totals must not add them into the team's sum.
         Read through the partial index that holds only the leads naming a
         currency, so its cost grows with those leads alone."""
-        if only and only.rotting:  # as Repository.stage_totals
-            self.repo.engine.require("the rotting filter")
-        where, params = only.sql(self.repo.clock(), self.repo.actor) if only else ("", [])
+        where, params = self.repo._filtered(only)
         with self.repo._connection() as db:
             rows = db.execute(
                 "SELECT stage, currency, coalesce(sum(value_cents), 0) FROM leads"
