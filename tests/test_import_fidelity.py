@@ -17,6 +17,7 @@ import pytest
 from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from openpyxl import Workbook
 
 from leadtui.cli.root import main
 from leadtui.domain.models import Lead, LeadDraft
@@ -168,6 +169,36 @@ def test_json_import_loses_nothing(rows: list[list[str]]) -> None:
 @given(ROWS)
 def test_jsonl_import_loses_nothing(rows: list[list[str]]) -> None:
     check_format("jsonl", rows)
+
+
+# What XML 1.0 cannot hold (C0 controls but tab and line breaks; U+FFFE/F),
+# and its line-break normalising: a workbook holds the rest.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def as_a_workbook_holds_it(cell: str) -> str:
+    return NOT_XML.sub("", LINE_BREAK.sub("\n", cell))
+
+
+@pytest.mark.slow
+@PROPERTY
+@given(ROWS)
+def test_xlsx_import_loses_nothing(rows: list[list[str]]) -> None:
+    held = [[as_a_workbook_holds_it(cell) for cell in row] for row in rows]
+    with scratch() as folder:
+        source = folder / "leads.xlsx"
+        book = Workbook()
+        sheet = book.active
+        assert sheet is not None
+        sheet.append(HEADERS)
+        for number, row in enumerate(held, start=2):
+            for column, cell in enumerate(row, start=1):
+                if cell:  # typed as text, as Excel keeps "=1+1" typed after a '
+                    sheet.cell(number, column, cell).data_type = "s"
+        book.save(source)
+        leads, rejected = import_into(folder, source)
+        lines = list(range(2, len(held) + 2))
+        assert_nothing_lost(held, lines, leads, rejected, blank_is_no_row=True)
 
 
 # ------------------------------------------------------- export → import

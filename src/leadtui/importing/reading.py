@@ -1,7 +1,8 @@
 """Opening an import file as a table: headers, then rows with line numbers.
 
 CSV (delimiter sniffed on the decoded text), a JSON array of objects, or
-JSON Lines, in the encoding `encoding.detect` finds. Rows are streamed, so a
+JSON Lines, in the encoding `encoding.detect` finds; or an Excel workbook's
+first sheet with data (workbook.py). Rows are streamed, so a
 million-row file is read in bounded memory, and can be read again (the dry
 run samples them; the import reads them once more). A row the parser cannot
 read, or holding bytes the encoding does not define, is yielded as a
@@ -20,6 +21,7 @@ from leadtui.domain.errors import InvalidInput
 from leadtui.domain.models import BANT_PREFIX, CUSTOM_PREFIX
 from leadtui.domain.sanitize import clean_line
 from leadtui.importing.encoding import Encoding, detect, escaped_bytes, has_escaped, visible
+from leadtui.importing.workbook import WORKBOOK_CELLS, Sheet, is_workbook, refuse_legacy
 
 # csv's default cap is 128 KiB per field; a pasted email thread can pass it.
 csv.field_size_limit(16 * 1024 * 1024)
@@ -49,13 +51,16 @@ Row = RawRow | BrokenRow
 @dataclass(frozen=True)
 class Table:
     path: Path
-    kind: str  # "csv", "json" or "jsonl"
+    kind: str  # "csv", "json", "jsonl" or "xlsx"
     headers: list[str]
     encoding: Encoding
     delimiter: str | None
     approx_rows: int  # for a progress bar: lines, or records
+    sheet: Sheet | None = None  # the worksheet read, for "xlsx"
 
     def rows(self) -> Iterator[Row]:
+        if self.sheet is not None:
+            return _sheet_rows(self.sheet)
         rows = _csv_rows(self) if self.kind == "csv" else _json_rows(self)
         return _undecodable_rows(rows, self.encoding) if self.encoding.undecodable else rows
 
@@ -63,6 +68,8 @@ class Table:
         return self.path.open(encoding=self.encoding.name, errors=self.encoding.errors, newline="")
 
     def describe(self) -> str:
+        if self.sheet is not None:
+            return self.sheet.describe()
         if self.kind != "csv":
             return f"{self.kind.upper()}, {self.encoding.describe()}"
         delimiter = _DELIMITER_NAMES[self.delimiter or ","]
@@ -79,6 +86,9 @@ def open_table(path: Path, encoding: str | None = None) -> Table:
     if not path.is_file():
         raise InvalidInput(f"cannot import {path}: no such file")
     try:
+        if is_workbook(path):
+            return _workbook_table(path)
+        refuse_legacy(path)
         found = detect(path, encoding)
         with path.open(encoding=found.name, errors=found.errors, newline="") as stream:
             head = stream.read(_HEAD)
@@ -115,6 +125,20 @@ def _undecodable_rows(rows: Iterator[Row], encoding: Encoding) -> Iterator[Row]:
 def _count_lines(path: Path) -> int:
     with path.open("rb") as stream:
         return sum(chunk.count(b"\n") for chunk in iter(lambda: stream.read(_CHUNK), b""))
+
+
+# ----------------------------------------------------------------- workbook
+
+
+def _workbook_table(path: Path) -> Table:
+    sheet = Sheet(path)
+    cells = Encoding("utf-8", WORKBOOK_CELLS)  # stands for the XML's own; never used to decode
+    return Table(path, "xlsx", _unique(sheet.headers), cells, None, sheet.approx_rows, sheet)
+
+
+def _sheet_rows(sheet: Sheet) -> Iterator[Row]:
+    for line, values, broken in sheet.rows():
+        yield RawRow(line, values) if broken is None else BrokenRow(line, broken, values)
 
 
 # ---------------------------------------------------------------------- CSV

@@ -18,6 +18,7 @@ from leadtui.importing.convert import Converter, Notes
 from leadtui.importing.headers import Target
 from leadtui.importing.plan import Plan
 from leadtui.importing.reading import BrokenRow
+from leadtui.importing.workbook import WORKBOOK_CELLS
 from leadtui.safe_files import private_file
 
 REJECT_COLUMNS = ("line", "reason")
@@ -79,7 +80,7 @@ def notes_lines(converter: Converter) -> list[str]:
     plan, notes = converter.plan, converter.notes
     lines = []
     encoding = plan.table.encoding
-    if encoding.how not in ("valid UTF-8", "byte-order mark"):
+    if encoding.how not in ("valid UTF-8", "byte-order mark", WORKBOOK_CELLS):
         lines.append(f"read as {encoding.describe()}")
     for header, target in plan.demoted():
         lines.append(

@@ -1,0 +1,206 @@
+"""Excel workbooks (.xlsx, .xlsm) read as an import table.
+
+A sales team's lead lists live in spreadsheets as often as in CSV, and
+"save it as CSV first" loses what Excel shows: a date becomes whatever the
+export locale writes, and a long number becomes 4.4208E+11. So the first
+worksheet holding anything is read here directly, cell by cell, as the text
+Excel shows for its value: numbers to Excel's 15 significant digits (an
+integral one without ".0"), dates and times in ISO 8601, TRUE/FALSE,
+formulas as their last computed value. Its first non-empty row is the header
+(a title above it is skipped, as Excel users put one there), and the row
+numbers reported are the sheet's own.
+
+openpyxl parses the XML (through defusedxml, which it uses when installed:
+a workbook is untrusted input), streaming the sheet in read-only mode so a
+large list is read in bounded memory. A workbook whose parts unpack to far
+more than they could hold is refused before it is opened.
+"""
+
+import datetime as dt
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, Protocol, cast
+
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.workbook.workbook import Workbook
+
+from leadtui.domain.errors import InvalidInput
+
+# A zip member unpacking to more than this many times its packed size, and
+# to more than _BIG bytes, is a decompression bomb, not a lead list: real
+# sheets pack 5-20x.
+_RATIO = 200
+_BIG = 256 * 1024 * 1024
+# How a workbook's cells were decoded, for the notes (which skip it: the cells
+# are text already, there was no choice to report).
+WORKBOOK_CELLS = "the workbook's own"
+_TITLE_ROWS = 10  # rows looked at for the header under a title
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, or any encrypted workbook
+_BAD_FILE = (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError)
+
+
+def is_workbook(path: Path) -> bool:
+    """A zip holding xl/workbook.xml (whatever the file is called). Other zips,
+    and bytes that only start like one, are left to the text reader, which
+    says they are not text."""
+    with path.open("rb") as stream:
+        if stream.read(len(_ZIP_MAGIC)) != _ZIP_MAGIC:
+            return False
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return "xl/workbook.xml" in archive.namelist()
+    except (zipfile.BadZipFile, OSError):
+        return False
+
+
+def refuse_legacy(path: Path) -> None:
+    """An old binary .xls, or a password-protected workbook (both are OLE
+    files): one line saying what to do instead."""
+    with path.open("rb") as stream:
+        if stream.read(len(_OLE_MAGIC)) == _OLE_MAGIC:
+            raise InvalidInput(
+                f"{path} is an old-style .xls or a password-protected workbook:"
+                " save it as .xlsx (without a password) or as CSV"
+            )
+
+
+class _Grid(Protocol):
+    """What is used of a read-only worksheet (chart sheets have no cells)."""
+
+    title: str
+    max_row: int | None
+
+    def iter_rows(
+        self, min_row: int | None = None, max_row: int | None = None, *, values_only: bool
+    ) -> Iterator[tuple[Any, ...]]: ...
+
+
+class Sheet:
+    """The worksheet an import reads: its name, header row and data rows.
+    Rows are read again from the file each time (the dry run samples them,
+    the import reads them all)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        _check_sizes(path)
+        with _opened(path) as book:
+            sheet = _first_with_data(book, path)
+            self.name = sheet.title
+            self.others = [name for name in book.sheetnames if name != self.name]
+            first = _header_row(sheet, path)
+            self.header_line = first[0]
+            self.headers = _trimmed(first[1])
+            self.approx_rows = max(0, (sheet.max_row or 0) - self.header_line)
+
+    def describe(self) -> str:
+        text = f"Excel workbook, sheet “{self.name}”"
+        if self.others:
+            text += " (not read: " + ", ".join(f"“{name}”" for name in self.others) + ")"
+        return text
+
+    def rows(self) -> Iterator[tuple[int, list[str], str | None]]:
+        """(sheet row number, cells as text, why the row is broken or None)."""
+        width = len(self.headers)
+        with _opened(self.path) as book:
+            sheet = cast(_Grid, book[self.name])
+            lines = sheet.iter_rows(min_row=self.header_line + 1, values_only=True)
+            for number, values in enumerate(lines, start=self.header_line + 1):
+                cells = _trimmed([cell_text(value) for value in values])
+                if not any(cells):
+                    continue  # an empty row between rows is not a row
+                if len(cells) > width:
+                    column = get_column_letter(len(cells))
+                    why = f"a value in column {column}, past the last header"
+                    yield number, cells, why
+                else:
+                    yield number, cells + [""] * (width - len(cells)), None
+
+
+def cell_text(value: Any) -> str:
+    """A cell as the text Excel shows for its value (not its number format)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return f"{value:.15g}"
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time():
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, dt.timedelta):  # a duration cell
+        return str(value)
+    return str(value)
+
+
+class _opened:
+    """load_workbook as a context manager: read-only workbooks keep their
+    file open until closed."""
+
+    def __init__(self, path: Path) -> None:
+        try:
+            self.book: Workbook = load_workbook(path, read_only=True, data_only=True)
+        except _BAD_FILE as error:
+            raise InvalidInput(f"{path}: cannot read this workbook ({error})") from None
+
+    def __enter__(self) -> Workbook:
+        return self.book
+
+    def __exit__(self, *_: object) -> None:
+        self.book.close()
+
+
+def _check_sizes(path: Path) -> None:
+    with zipfile.ZipFile(path) as archive:
+        for member in archive.infolist():
+            packed = max(member.compress_size, 1)
+            if member.file_size > _BIG and member.file_size > packed * _RATIO:
+                raise InvalidInput(
+                    f"{path}: {member.filename} would unpack to {member.file_size:,} bytes"
+                    f" from {member.compress_size:,}; refused as a decompression bomb"
+                )
+
+
+def _first_with_data(book: Workbook, path: Path) -> _Grid:
+    for sheet in book.worksheets:  # chart sheets are not among them
+        grid = cast(_Grid, sheet)
+        rows = grid.iter_rows(max_row=_TITLE_ROWS * 5, values_only=True)
+        if any(cell_text(value) for row in rows for value in row):
+            return grid
+    raise InvalidInput(f"{path}: every sheet is empty")
+
+
+def _header_row(sheet: _Grid, path: Path) -> tuple[int, list[str]]:
+    """The first row with two or more cells filled, among the first few
+    filled rows: a one-cell title above the table ("Leads, March") is not
+    its header. A sheet of one column has its first filled row."""
+    first: tuple[int, list[str]] | None = None
+    for number, values in enumerate(
+        sheet.iter_rows(max_row=_TITLE_ROWS, values_only=True), start=1
+    ):
+        cells = [cell_text(value) for value in values]
+        filled = sum(1 for cell in cells if cell)
+        if filled >= 2:
+            return number, cells
+        if filled and first is None:
+            first = (number, cells)
+    if first is None:
+        raise InvalidInput(f"{path}: sheet “{sheet.title}” has no header row")
+    return first
+
+
+def _trimmed(cells: list[str]) -> list[str]:
+    """Without the empty cells at the end of a row (formatting reaches past
+    the data)."""
+    end = len(cells)
+    while end and not cells[end - 1]:
+        end -= 1
+    return cells[:end]
