@@ -171,3 +171,21 @@ def test_a_decompression_bomb_is_refused_before_it_is_opened(
     assert result.exit_code == 1, result.output
     assert "refused as a decompression bomb" in result.output
     assert not (tmp_path / "x.db").exists() or stored(str(tmp_path / "x.db")) == []
+
+
+def test_a_formula_comes_in_as_its_last_result(tmp_path: Path) -> None:
+    """Excel stores each formula's last result beside it; that is what the
+    sheet shows, so that is the value (the formula itself is not data)."""
+    made = save(tmp_path / "made.xlsx", {"Leads": [["Name", "Deal"], ["Ann", "=1+1"]]})
+    source = tmp_path / "leads.xlsx"
+    with zipfile.ZipFile(made) as original, zipfile.ZipFile(source, "w") as copy:
+        for item in original.infolist():
+            data = original.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                cell = b'<c r="B2" t="inlineStr"><is><t>=1+1</t></is></c>'
+                assert cell in data
+                data = data.replace(cell, b'<c r="B2"><f>SUM(40,2)</f><v>42</v></c>')
+            copy.writestr(item, data)
+    db = str(tmp_path / "leads.db")
+    assert run("import", str(source), "--db", db).exit_code == 0
+    assert stored(db)[0]["Deal"] == "42"
