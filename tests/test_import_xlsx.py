@@ -72,6 +72,7 @@ def test_typed_cells_come_in_as_excel_shows_them(tmp_path: Path) -> None:
     result = run("import", str(source), "--db", db)
     assert result.exit_code == 0, result.output
     assert "imported 2" in result.output
+    assert "lines 1-2 above the header (line 3) read as the file's title" in result.output
     first, second = stored(db)
     assert first["name"] == "Иван Петров" and first["email"] == "ivan@example.ru"
     assert (first["Met"], first["Called at"]) == ("2025-03-14", "2025-03-14 09:30:00")

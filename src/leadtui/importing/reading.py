@@ -21,6 +21,7 @@ from leadtui.domain.errors import InvalidInput
 from leadtui.domain.models import BANT_PREFIX, CUSTOM_PREFIX
 from leadtui.domain.sanitize import clean_line
 from leadtui.importing.encoding import Encoding, detect, escaped_bytes, has_escaped, visible
+from leadtui.importing.title_rows import MAX_TITLE_ROWS, NO_TITLE, Title, title_above
 from leadtui.importing.workbook import WORKBOOK_CELLS, Sheet, is_workbook, refuse_legacy
 
 # csv's default cap is 128 KiB per field; a pasted email thread can pass it.
@@ -30,6 +31,7 @@ _DELIMITERS = ",;\t|"
 _CHUNK = 1 << 20
 _HEAD = 64 * 1024  # characters looked at to tell how the file is written
 _FIRST_BREAK = re.compile("\r\n|\r|\n")
+_TOP_ROWS = MAX_TITLE_ROWS * 3  # rows read to find a title: blank rows may sit among it
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,7 @@ class Table:
     delimiter: str | None
     approx_rows: int  # for a progress bar: lines, or records
     sheet: Sheet | None = None  # the worksheet read, for "xlsx"
+    title: Title = NO_TITLE  # rows above the header (CSV, workbook)
 
     def rows(self) -> Iterator[Row]:
         if self.sheet is not None:
@@ -133,7 +136,8 @@ def _count_lines(path: Path) -> int:
 def _workbook_table(path: Path) -> Table:
     sheet = Sheet(path)
     cells = Encoding("utf-8", WORKBOOK_CELLS)  # stands for the XML's own; never used to decode
-    return Table(path, "xlsx", _unique(sheet.headers), cells, None, sheet.approx_rows, sheet)
+    headers = _unique(sheet.headers)
+    return Table(path, "xlsx", headers, cells, None, sheet.approx_rows, sheet, sheet.title_rows)
 
 
 def _sheet_rows(sheet: Sheet) -> Iterator[Row]:
@@ -147,11 +151,22 @@ def _sheet_rows(sheet: Sheet) -> Iterator[Row]:
 def _csv_table(path: Path, encoding: Encoding, head: str) -> Table:
     delimiter = _delimiter(head)
     with path.open(encoding=encoding.name, errors=encoding.errors, newline="") as stream:
+        reader = csv.reader(stream, delimiter=delimiter, strict=True)
+        first: list[list[str]] = []
         try:
-            headers = next(csv.reader(stream, delimiter=delimiter, strict=True))
-        except (csv.Error, StopIteration) as error:
-            raise InvalidInput(f"{path}: cannot read the header row ({error})") from None
-    return Table(path, "csv", _unique(headers), encoding, delimiter, _count_lines(path))
+            for row in reader:
+                first.append(row)
+                if len(first) > _TOP_ROWS:
+                    break
+        except csv.Error as error:
+            if not first:
+                raise InvalidInput(f"{path}: cannot read the header row ({error})") from None
+    if not first:
+        raise InvalidInput(f"{path}: cannot read the header row (no rows)")
+    title = title_above(first)
+    headers = _unique(first[title.rows])
+    lines = _count_lines(path)
+    return Table(path, "csv", headers, encoding, delimiter, lines, title=title)
 
 
 def _delimiter(head: str) -> str:
@@ -184,7 +199,8 @@ def _csv_rows(table: Table) -> Iterator[Row]:
         bare_cr = first_break is not None and first_break[0] == "\r"
         stream.seek(0)
         reader = csv.reader(stream, delimiter=table.delimiter or ",", strict=True)
-        next(reader, None)  # the header
+        for _ in range(table.title.rows + 1):  # the title, then the header
+            next(reader, None)
         previous_end = reader.line_num
         while True:
             start = previous_end + 1

@@ -18,6 +18,7 @@ from leadtui.importing.convert import Converter, Notes
 from leadtui.importing.headers import Target
 from leadtui.importing.plan import Plan
 from leadtui.importing.reading import BrokenRow
+from leadtui.importing.title_rows import title_note
 from leadtui.importing.workbook import WORKBOOK_CELLS
 from leadtui.safe_files import private_file
 
@@ -82,6 +83,8 @@ def notes_lines(converter: Converter) -> list[str]:
     encoding = plan.table.encoding
     if encoding.how not in ("valid UTF-8", "byte-order mark", WORKBOOK_CELLS):
         lines.append(f"read as {encoding.describe()}")
+    if title := title_note(plan.table.title):
+        lines.append(title)
     for header, target in plan.demoted():
         lines.append(
             f"column {header!r} is kept as a custom field, {target.note}"

@@ -28,6 +28,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook.workbook import Workbook
 
 from leadtui.domain.errors import InvalidInput
+from leadtui.importing.title_rows import MAX_TITLE_ROWS, Title, title_above
 
 # A zip member unpacking to more than this many times its packed size, and
 # to more than _BIG bytes, is a decompression bomb, not a lead list: real
@@ -37,7 +38,6 @@ _BIG = 256 * 1024 * 1024
 # How a workbook's cells were decoded, for the notes (which skip it: the cells
 # are text already, there was no choice to report).
 WORKBOOK_CELLS = "the workbook's own"
-_TITLE_ROWS = 10  # rows looked at for the header under a title
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, or any encrypted workbook
 _BAD_FILE = (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError)
@@ -91,9 +91,8 @@ class Sheet:
             sheet = _first_with_data(book, path)
             self.name = sheet.title
             self.others = [name for name in book.sheetnames if name != self.name]
-            first = _header_row(sheet, path)
-            self.header_line = first[0]
-            self.headers = _trimmed(first[1])
+            self.header_line, cells, self.title_rows = _header_row(sheet, path)
+            self.headers = _trimmed(cells)
             self.approx_rows = max(0, (sheet.max_row or 0) - self.header_line)
 
     def describe(self) -> str:
@@ -172,29 +171,20 @@ def _check_sizes(path: Path) -> None:
 def _first_with_data(book: Workbook, path: Path) -> _Grid:
     for sheet in book.worksheets:  # chart sheets are not among them
         grid = cast(_Grid, sheet)
-        rows = grid.iter_rows(max_row=_TITLE_ROWS * 5, values_only=True)
+        rows = grid.iter_rows(max_row=50, values_only=True)
         if any(cell_text(value) for row in rows for value in row):
             return grid
     raise InvalidInput(f"{path}: every sheet is empty")
 
 
-def _header_row(sheet: _Grid, path: Path) -> tuple[int, list[str]]:
-    """The first row with two or more cells filled, among the first few
-    filled rows: a one-cell title above the table ("Leads, March") is not
-    its header. A sheet of one column has its first filled row."""
-    first: tuple[int, list[str]] | None = None
-    for number, values in enumerate(
-        sheet.iter_rows(max_row=_TITLE_ROWS, values_only=True), start=1
-    ):
-        cells = [cell_text(value) for value in values]
-        filled = sum(1 for cell in cells if cell)
-        if filled >= 2:
-            return number, cells
-        if filled and first is None:
-            first = (number, cells)
-    if first is None:
-        raise InvalidInput(f"{path}: sheet “{sheet.title}” has no header row")
-    return first
+def _header_row(sheet: _Grid, path: Path) -> tuple[int, list[str], Title]:
+    """The header's row number and cells, after any title above it."""
+    top = sheet.iter_rows(max_row=MAX_TITLE_ROWS * 3 + 1, values_only=True)
+    rows = [[cell_text(value) for value in values] for values in top]
+    title = title_above(rows)
+    if title.rows >= len(rows) or not any(rows[title.rows]):
+        raise InvalidInput(f"{path}: sheet “{sheet.title}” has no header in its first row")
+    return title.rows + 1, rows[title.rows], title
 
 
 def _trimmed(cells: list[str]) -> list[str]:
