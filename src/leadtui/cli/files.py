@@ -1,5 +1,5 @@
 """`leadtui import` and `leadtui export`: leads in from other systems' files,
-and out to CSV, JSON or JSON Lines."""
+and out to CSV, JSON or JSON Lines; in from Excel workbooks too."""
 
 import csv
 import json
@@ -126,7 +126,7 @@ def import_file(
     rejects: Path | None,
     as_json: bool,
 ) -> None:
-    """Import leads from a CSV, JSON or JSON Lines file (one transaction).
+    """Import leads from a CSV, JSON, JSON Lines or .xlsx file (one transaction).
 
     Columns are mapped from their headers (Salesforce, HubSpot, SuiteCRM,
     EspoCRM and Pipedrive spellings) and checked against their values: a

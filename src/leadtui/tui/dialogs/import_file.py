@@ -50,7 +50,9 @@ class ImportScreen(Dialog[ImportRequest | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="import-dialog", classes="dialog"):
-            yield Static("Import a CSV, JSON or JSON Lines file", classes="dialog-title")
+            yield Static(
+                "Import a CSV, JSON, JSON Lines or Excel (.xlsx) file", classes="dialog-title"
+            )
             yield TextField(placeholder="Path, e.g. ~/Downloads/leads.csv", id="import-path")
             yield Static("", id="import-error", classes="field-error", markup=False)
             with VerticalScroll(id="import-preview"):
