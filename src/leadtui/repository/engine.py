@@ -69,6 +69,12 @@ class Dialect:
             return f"max(coalesce({column}, ''), {value})"
         return f"greatest({column}, {value})"
 
+    def id_list(self, column: str) -> str:
+        """A group's ids as one comma-separated text."""
+        if self is SQLITE:
+            return f"group_concat({column})"
+        return f"string_agg({column}::text, ',')"
+
     def indexed_by(self, index: str) -> str:
         """SQLite's index hint (its planner guesses wrong on these scans);
         PostgreSQL takes no hints."""
