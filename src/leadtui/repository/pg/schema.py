@@ -30,9 +30,14 @@ from leadtui.repository.pg import schema_rest
 _WORDS = "regexp_replace(coalesce({}, ''), '[[:punct:][:space:]]+', ' ', 'g')"
 
 
-def _search_vector(*columns: str) -> str:
+def search_vector(*columns: str) -> str:
     words = " || ' ' || ".join(_WORDS.format(column) for column in columns)
     return f"to_tsvector('leadtui_search'::regconfig, {words})"
+
+
+# The generated search column of each table, from these columns (db check
+# recomputes it, pg/maintenance.py).
+SEARCHED = {"leads": ("name", "company", "email", "phone", "notes"), "contacts": ("value",)}
 
 
 SEARCH_CONFIG = """
@@ -82,7 +87,7 @@ CREATE TABLE leads (
     last_stage_reason text,
     currency text,
     search tsvector GENERATED ALWAYS AS
-        ({_search_vector("name", "company", "email", "phone", "notes")}) STORED
+        ({search_vector(*SEARCHED["leads"])}) STORED
 );
 CREATE INDEX leads_stage_score ON leads (stage, score, id);
 CREATE INDEX leads_stage_chance ON leads (stage, win_chance, id);
@@ -191,7 +196,7 @@ CREATE TABLE contacts (
     key text NOT NULL,
     at timestamptz NOT NULL,
     actor text NOT NULL,
-    search tsvector GENERATED ALWAYS AS ({_search_vector("value")}) STORED,
+    search tsvector GENERATED ALWAYS AS ({search_vector(*SEARCHED["contacts"])}) STORED,
     UNIQUE (lead_id, kind, key)
 );
 CREATE INDEX contacts_key ON contacts (kind, key);
