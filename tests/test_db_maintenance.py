@@ -1,6 +1,7 @@
 """`leadtui db check | backup | restore`."""
 
 import json
+import shutil
 import sqlite3
 import stat
 from pathlib import Path
@@ -11,7 +12,6 @@ from click.testing import CliRunner, Result
 from leadtui.cli.root import main
 from leadtui.domain.models import build_draft
 from leadtui.repository import open_repository, sharing_warnings
-from leadtui.repository.pg import maintenance as pg_maintenance
 from leadtui.repository.pg.schema import SCHEMA_VERSION as PG_SCHEMA_VERSION
 from leadtui.repository.schema import SCHEMA_VERSION
 
@@ -178,7 +178,7 @@ def test_restore_on_postgresql_refuses_a_file_or_says_what_to_run(
     )
     dump = tmp_path / "team.dump"
     assert run("db", "backup", str(dump), "--db", pg_url).exit_code == 0
-    monkeypatch.setattr(pg_maintenance.shutil, "which", lambda _: None)
+    monkeypatch.setattr(shutil, "which", lambda _: None)  # no client tools here
     result = run("db", "restore", str(dump), "--yes", "--db", pg_url)
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert result.output.strip().splitlines() == [
