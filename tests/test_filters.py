@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from textual.widgets import Input, Static
 
-from leadtui.domain.errors import InvalidInput, NotYetSupported
+from leadtui.domain.errors import InvalidInput
 from leadtui.domain.filters import LeadFilter, parse
 from leadtui.domain.models import Source, Stage, Temperature, build_draft
 from leadtui.repository import Repository
@@ -106,10 +106,6 @@ def test_the_filter_applies_to_pages_counts_and_totals(repo: Repository) -> None
     assert repo.stage_totals(LeadFilter(overdue=True)) == {Stage.CONTACTED: (1, 500_000)}
     assert repo.leads_in_stage(Stage.WON, only=LeadFilter(overdue=True)) == []
     later = Repository(repo.target, clock=lambda: repo.clock() + timedelta(days=4))
-    if repo.engine.dialect.name == "PostgreSQL":  # ARCHITECTURE.md, "Storage engines"
-        with pytest.raises(NotYetSupported, match="PostgreSQL: the rotting filter"):
-            later.stage_totals(LeadFilter(rotting=True))
-        return
     assert later.stage_totals(LeadFilter(rotting=True)) == {Stage.NEW: (1, 0)}
 
 

@@ -11,7 +11,7 @@ from click.testing import CliRunner, Result
 from leadtui.cli.root import main
 from leadtui.domain.models import build_draft
 from leadtui.repository import Repository, open_repository
-from tests.conftest import frozen_clock
+from tests.conftest import both_clis, both_engines, frozen_clock
 
 
 def run(*args: str) -> Result:
@@ -24,6 +24,7 @@ def ok(*args: str) -> str:
     return result.output
 
 
+@both_clis
 def test_two_leads_with_different_emails_merge_keeping_both_and_both_are_found(
     db: str,
 ) -> None:
@@ -50,6 +51,7 @@ def test_two_leads_with_different_emails_merge_keeping_both_and_both_are_found(
     assert f"{keep}  new         Ann Lee" in ok("search", "oldjob", "--db", db)
 
 
+@both_clis
 def test_the_next_lead_gets_a_new_id_after_the_highest_was_merged_away(db: str) -> None:
     keep = ok("add", "Ann Lee", "--email", "ann@acme.io", "--db", db).strip()
     other = ok("add", "Ann L.", "--email", "ann@oldjob.com", "--db", db).strip()
@@ -62,6 +64,7 @@ def test_the_next_lead_gets_a_new_id_after_the_highest_was_merged_away(db: str) 
     assert "no lead with id" in run("show", other, "--db", db).output
 
 
+@both_clis
 def test_an_import_after_a_merge_reuses_no_id(db: str, tmp_path: Path) -> None:
     ok("add", "Ann Lee", "--email", "ann@acme.io", "--db", db)
     other = ok("add", "Ann L.", "--email", "ann@oldjob.com", "--db", db).strip()
@@ -84,6 +87,7 @@ def test_plain_sql_deletes_raise_the_floor_too(db_path: Path) -> None:
     assert repo.add_lead(build_draft(name="C")) == second + 1 > first
 
 
+@both_engines
 def test_the_same_email_or_phone_is_not_kept_twice(repo: Repository) -> None:
     keep = repo.add_lead(build_draft(name="Ann", email="Ann@Acme.io", phone="+44 20 7946 0001"))
     other = repo.add_lead(build_draft(name="Ann", email="ann@acme.io", phone="+44 (0)20 7946 0001"))
@@ -91,6 +95,7 @@ def test_the_same_email_or_phone_is_not_kept_twice(repo: Repository) -> None:
     assert lead.contacts == []
 
 
+@both_engines
 def test_the_email_given_up_by_the_kept_lead_is_kept_too(repo: Repository) -> None:
     keep = repo.add_lead(build_draft(name="Ann", email="ann@old.io"))
     other = repo.add_lead(build_draft(name="Ann", email="ann@new-company.io"))
@@ -99,6 +104,7 @@ def test_the_email_given_up_by_the_kept_lead_is_kept_too(repo: Repository) -> No
     assert [(c.kind, c.value) for c in lead.contacts] == [("email", "ann@old.io")]
 
 
+@both_engines
 def test_contacts_follow_a_second_merge_and_count_as_duplicates(repo: Repository) -> None:
     first = repo.add_lead(build_draft(name="Ann", email="ann@a.io"))
     second = repo.add_lead(build_draft(name="Ann", email="ann@b.io"))

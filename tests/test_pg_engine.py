@@ -148,9 +148,6 @@ def test_a_piece_not_yet_ported_is_refused_by_name(pg_url: str) -> None:
     assert _one_line_error("kpi", "--db", pg_url).startswith(
         "Error: not yet supported on PostgreSQL: KPIs"
     )
-    assert _one_line_error("db", "check", "--db", pg_url) == (
-        "Error: not yet supported on PostgreSQL: this needs a database file, not a URL"
-    )
 
 
 # ------------------------------------------------------------ live refresh

@@ -13,7 +13,7 @@ from leadtui.domain.dedupe import phone_key
 from leadtui.domain.models import build_draft
 from leadtui.domain.near_dupes import close_companies, close_names, close_pairs
 from leadtui.repository import Repository
-from tests.conftest import both_engines, query_plan
+from tests.conftest import both_clis, both_engines, query_plan
 
 
 def ok(*args: str) -> str:
@@ -44,6 +44,7 @@ def test_a_number_that_cannot_be_read_keeps_its_digits() -> None:
     assert phone_key("12345", "GB") is None  # too short to identify anyone
 
 
+@both_clis
 def test_setting_the_region_makes_national_numbers_match(db: str) -> None:
     ok("add", "Ann", "--phone", "020 7946 0001", "--db", db)
     ok("add", "Ann B", "--phone", "+44 20 7946 0001", "--db", db)
@@ -59,12 +60,29 @@ def test_setting_the_region_makes_national_numbers_match(db: str) -> None:
     assert out.exit_code == 1 and "same phone" in out.output
 
 
+@both_engines
 def test_a_us_number_written_two_ways_is_a_duplicate(repo: Repository) -> None:
     repo.set_phone_region("US")
     lead_id = repo.add_lead(build_draft(name="Bo", phone="(415) 555-0100"))
     [(lead, why)] = repo.possible_duplicates(phone="+1 415 555 0100")
     assert (lead.id, why) == (lead_id, "same phone")
     assert repo.get_lead(lead_id).phone == "(415) 555-0100"  # shown as typed
+
+
+@both_engines
+def test_two_secondary_numbers_that_become_one_keep_both_rows(repo: Repository) -> None:
+    kept = repo.add_lead(build_draft(name="Bo", phone="+1 415 555 0100"))
+    national = repo.add_lead(build_draft(name="Bo", phone="020 7946 0001"))
+    written_in_full = repo.add_lead(build_draft(name="Bo", phone="+44 20 7946 0001"))
+    repo.merge_leads(kept, national, picks={"phone": "keep"})
+    repo.merge_leads(kept, written_in_full, picks={"phone": "keep"})
+    assert [c.value for c in repo.get_lead(kept).contacts] == ["020 7946 0001", "+44 20 7946 0001"]
+    # In GB both read +442079460001, which the lead holds once: the national
+    # one keeps its old key rather than the region being refused.
+    assert repo.set_phone_region("GB") == ("GB", 1)
+    assert [c.value for c in repo.get_lead(kept).contacts] == ["020 7946 0001", "+44 20 7946 0001"]
+    [(found, why)] = repo.possible_duplicates(phone="020 7946 0001")
+    assert (found.id, why) == (kept, "same phone (secondary)")
 
 
 # ------------------------------------------------------------ near-duplicates
@@ -108,6 +126,7 @@ def test_quick_add_flags_a_close_name_after_the_exact_matches(repo: Repository) 
     assert repo.count_leads() == 3  # flagged, never merged
 
 
+@both_clis
 def test_dupes_lists_close_names_after_the_exact_groups(db: str) -> None:
     ok("add", "Jon Smith", "--company", "Acme", "--db", db)
     ok("add", "John Smith", "--company", "ACME", "--db", db)

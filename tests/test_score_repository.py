@@ -13,10 +13,10 @@ from leadtui.domain.errors import InvalidInput
 from leadtui.domain.learned import OTHER
 from leadtui.domain.models import ActivityKind, Stage, Temperature, build_draft
 from leadtui.domain.scoring_rules import LoadedRules, parse_rules
-from leadtui.repository import Repository, open_repository, schema
+from leadtui.repository import Repository, copy_database, open_repository, schema
 from leadtui.repository.features import choose_features
 from leadtui.repository.scores import percent, rate, read_model
-from tests.conftest import NOW, query_plan
+from tests.conftest import NOW, both_engines, both_targets, query_plan
 
 DAY = timedelta(days=1)
 
@@ -50,7 +50,7 @@ class Clock:
         return self.now
 
 
-def with_rules(path: Path, text: str, clock: Clock) -> Repository:
+def with_rules(path: Path | str, text: str, clock: Clock) -> Repository:
     rules = LoadedRules(parse_rules(text, "test"), "test", text)
     return open_repository(path, actor="tester", clock=clock, rules=rules)
 
@@ -61,10 +61,10 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def scored(db_path: Path, clock: Clock) -> Repository:
+def scored(db_target: Path | str, clock: Clock) -> Repository:
     """A new database that has had its first refresh (which records the rules
-    version, as the TUI does at start)."""
-    repo = with_rules(db_path, RULES_A, clock)
+    version, as the TUI does at start); with both_targets, on each engine."""
+    repo = with_rules(db_target, RULES_A, clock)
     assert repo.refresh_scores() == 0
     return repo
 
@@ -184,18 +184,81 @@ def demo_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def test_training_stores_a_chance_for_every_open_lead_equal_to_the_python_model(
-    demo_path: Path,
+def onto(engine: str, path: Path, request: pytest.FixtureRequest) -> Path | str:
+    """The database file built at `path`, or on PostgreSQL a copy of it."""
+    if engine == "sqlite":
+        return path
+    url: str = request.getfixturevalue("pg_url")
+    copy_database(path, url)
+    return url
+
+
+# The PostgreSQL runs copy a few thousand leads first: the full suite's.
+ENGINES_SLOW_PG = ["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)]
+
+
+@pytest.fixture(params=ENGINES_SLOW_PG)
+def demo(request: pytest.FixtureRequest, demo_path: Path) -> Path | str:
+    """The synthetic leads, as a file or copied into PostgreSQL."""
+    return onto(request.param, demo_path, request)
+
+
+each_engine = pytest.mark.parametrize("engine", ENGINES_SLOW_PG)
+
+
+@pytest.mark.slow
+def test_both_engines_learn_the_same_model_and_chances_from_the_same_leads(
+    tmp_path: Path, pg_url: str
 ) -> None:
-    repo = open_repository(demo_path, clock=lambda: NOW)
+    path = tmp_path / "same.db"
+    build_synthetic_database(path, 1500, 7, NOW)
+    copy_database(path, pg_url)
+    file, server = (open_repository(target, clock=lambda: NOW) for target in (path, pg_url))
+    learned = [repo.train_model().model for repo in (file, server)]
+    assert learned[0] is not None and learned[1] is not None
+    assert learned[0].specs == learned[1].specs  # the numeric field's cuts too
+    assert learned[0].intercept == pytest.approx(learned[1].intercept, abs=1e-9)
+    assert learned[0].weights.keys() == learned[1].weights.keys()
+    for name, levels in learned[0].weights.items():
+        assert levels == pytest.approx(learned[1].weights[name], abs=1e-9), name
+    assert open_chances(file) == open_chances(server)
+    # A value the numeric field cannot read is a number all the same (SQLite
+    # reads "n/a" as 0 and "12 staff" as 12), never a failed write.
+    lead_id = min(open_chances(file))
+    for odd in ("n/a", "12 staff"):
+        chances = [
+            repo.update_fields(lead_id, {"custom.employees": odd}).win_chance
+            for repo in (file, server)
+        ]
+        assert chances[0] == chances[1]
+    evaluations = [
+        repo.evaluate_model(test_fraction=0.3, seed=2, folds=3) for repo in (file, server)
+    ]
+    assert (evaluations[0].n_train, evaluations[0].n_test) == (
+        evaluations[1].n_train, evaluations[1].n_test,
+    )  # fmt: skip
+    assert evaluations[0].auc == pytest.approx(evaluations[1].auc, abs=1e-9)
+    assert evaluations[0].log_loss == pytest.approx(evaluations[1].log_loss, abs=1e-9)
+    assert file.calibration("win_chance") == server.calibration("win_chance")
+    assert file.calibration() == server.calibration()
+
+
+def open_chances(repo: Repository) -> dict[int, int]:
+    """Every open lead's stored win chance."""
+    return {
+        lead.id: lead.win_chance
+        for lead in repo.all_leads()
+        if lead.stage not in (Stage.WON, Stage.LOST)
+    }
+
+
+def test_training_stores_a_chance_for_every_open_lead_equal_to_the_python_model(
+    demo: Path | str,
+) -> None:
+    repo = open_repository(demo, clock=lambda: NOW)
     report = repo.train_model()
     assert report.model is not None and report.model.n_won > 100 and report.model.n_lost > 100
-    with sqlite3.connect(demo_path) as conn:
-        stored = dict(
-            conn.execute(
-                "SELECT id, win_chance FROM leads WHERE stage NOT IN ('won', 'lost') ORDER BY id"
-            ).fetchall()
-        )
+    stored = open_chances(repo)
     with repo._connection() as db:
         model = read_model(db)
         assert model == report.model
@@ -217,7 +280,10 @@ def test_training_stores_a_chance_for_every_open_lead_equal_to_the_python_model(
     assert len(employees.cuts) >= 4 and list(employees.cuts) == sorted(employees.cuts)
 
 
-def test_rare_values_are_pooled_alike_in_sql_and_python(tmp_path: Path) -> None:
+@each_engine
+def test_rare_values_are_pooled_alike_in_sql_and_python(
+    tmp_path: Path, engine: str, request: pytest.FixtureRequest
+) -> None:
     path = tmp_path / "pooled.db"
     build_synthetic_database(path, 600, 3, NOW)
     with sqlite3.connect(path) as conn:
@@ -226,13 +292,10 @@ def test_rare_values_are_pooled_alike_in_sql_and_python(tmp_path: Path) -> None:
             " CASE WHEN id % 13 = 0 THEN 'rare ' || id WHEN id % 2 THEN 'retail' ELSE 'energy'"
             " END FROM leads"
         )
-    repo = open_repository(path, clock=lambda: NOW)
+    repo = open_repository(onto(engine, path, request), clock=lambda: NOW)
     model = repo.train_model().model
     assert model is not None and OTHER in model.weights["Industry"]
-    with sqlite3.connect(path) as conn:
-        stored = dict(
-            conn.execute("SELECT id, win_chance FROM leads WHERE stage NOT IN ('won', 'lost')")
-        )
+    stored = open_chances(repo)
     with repo._connection() as db:
         rated = rate(db, list(stored), repo.rules, model, NOW)
     assert stored == {lead_id: percent(r.chance or 0) for lead_id, r in rated.items()}
@@ -240,10 +303,13 @@ def test_rare_values_are_pooled_alike_in_sql_and_python(tmp_path: Path) -> None:
     assert any(f.feature == "Industry" and f.pooled for f in rated[rare].factors)
 
 
-def test_the_team_chooses_the_fields_and_the_choice_is_kept(tmp_path: Path) -> None:
+@each_engine
+def test_the_team_chooses_the_fields_and_the_choice_is_kept(
+    tmp_path: Path, engine: str, request: pytest.FixtureRequest
+) -> None:
     path = tmp_path / "chosen.db"
     build_synthetic_database(path, 600, 4, NOW)
-    repo = open_repository(path, clock=lambda: NOW)
+    repo = open_repository(onto(engine, path, request), clock=lambda: NOW)
     chosen = repo.train_model(fields="source, custom:employees").model
     assert chosen is not None and chosen.fields == ("source", "custom:employees")
     assert [spec.choice for spec in chosen.specs] == ["source", "custom:employees"]
@@ -257,13 +323,11 @@ def test_the_team_chooses_the_fields_and_the_choice_is_kept(tmp_path: Path) -> N
         repo.evaluate_model(fields="nope")
 
 
-def test_evaluation_finds_the_planted_signal_and_is_repeatable(demo_path: Path) -> None:
-    repo = open_repository(demo_path)
+def test_evaluation_finds_the_planted_signal_and_is_repeatable(demo: Path | str) -> None:
+    repo = open_repository(demo)
     result = repo.evaluate_model(test_fraction=0.3, seed=4)
-    with sqlite3.connect(demo_path) as conn:
-        closed = conn.execute(
-            "SELECT count(*) FROM leads WHERE stage IN ('won', 'lost')"
-        ).fetchone()[0]
+    totals = repo.stage_totals()
+    closed = totals[Stage.WON][0] + totals[Stage.LOST][0]
     assert result.n_train + result.n_test == closed
     assert 0.2 < result.n_test / closed < 0.4
     assert result.auc is not None and result.auc > 0.68
@@ -278,8 +342,9 @@ def test_evaluation_finds_the_planted_signal_and_is_repeatable(demo_path: Path) 
     assert repo.evaluate_model(test_fraction=0.3, seed=5).n_test != result.n_test
 
 
+@each_engine
 def test_evaluation_on_a_label_column_uses_every_labelled_lead_and_not_the_label(
-    tmp_path: Path,
+    tmp_path: Path, engine: str, request: pytest.FixtureRequest
 ) -> None:
     path = tmp_path / "labelled.db"
     build_synthetic_database(path, 400, 2, NOW)
@@ -293,7 +358,7 @@ def test_evaluation_on_a_label_column_uses_every_labelled_lead_and_not_the_label
             "INSERT INTO custom_fields (lead_id, name, value)"
             " SELECT id, 'Prospect ID', 'p-' || id FROM leads"
         )
-    repo = open_repository(path)
+    repo = open_repository(onto(engine, path, request))
     result = repo.evaluate_model(label_field="Converted", test_fraction=0.5, seed=1)
     assert result.n_train + result.n_test == 400
     assert result.auc is not None and result.auc > 0.95
@@ -309,13 +374,14 @@ def test_evaluation_on_a_label_column_uses_every_labelled_lead_and_not_the_label
     assert (folded.cross_validation.mean("auc") or 0) > 0.95
 
 
+@both_engines
 def test_custom_fields_become_features_unless_they_identify_or_are_free_text(
     repo: Repository,
 ) -> None:
     ids = [repo.add_lead(build_draft(name=f"Lead {n}")) for n in range(40)]
-    with sqlite3.connect(repo.path) as conn:
+    with repo.engine.transaction() as db:
         for n, lead_id in enumerate(ids):
-            conn.executemany(
+            db.conn.executemany(
                 "INSERT INTO custom_fields (lead_id, name, value) VALUES (?, ?, ?)",
                 [
                     (lead_id, "Employees", str(n * 30)),
@@ -348,6 +414,7 @@ def test_the_inbox_can_be_ranked_by_win_chance_through_its_own_index(demo_path: 
     assert "leads_stage_chance" in plan and "TEMP B-TREE" not in plan
 
 
+@both_targets
 def test_calibration_counts_closed_leads_per_score_band(scored: Repository) -> None:
     # Scores: referral 40, plain 0. Two referrals won, one lost; one plain lost.
     for name, source, outcome in (

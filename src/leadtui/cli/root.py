@@ -41,12 +41,12 @@ from leadtui.domain.pipeline import qualify_question
 from leadtui.domain.score_text import score_lines, score_record
 from leadtui.domain.users import ENV_SESSION, Identity
 from leadtui.repository import (
-    SCHEMA_VERSION,
     Repository,
     backup_database,
     check_database,
     open_repository,
     restore_database,
+    shown,
 )
 
 
@@ -408,15 +408,17 @@ def db() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @common.db_option
 def check(db_path: Path | None, as_json: bool) -> None:
-    """Integrity check, schema version, file sizes, sharing permissions.
-    Exits 1 if the file is damaged."""
-    report = check_database(common.database_path(db_path))
+    """Integrity check, schema version, file sizes, sharing permissions (on
+    PostgreSQL: schema version, and the kept totals, search words and id
+    counters against the rows). Exits 1 if the database is damaged."""
+    report = check_database(common.database_target(db_path))
     if as_json:
         common.echo_json(
             {
                 "path": str(report.path),
+                "engine": report.engine,
                 "schema_version": report.schema_version,
-                "leadtui_schema_version": SCHEMA_VERSION,
+                "leadtui_schema_version": report.expected_version,
                 "journal_mode": report.journal_mode,
                 "database_bytes": report.database_bytes,
                 "wal_bytes": report.wal_bytes,
@@ -430,9 +432,15 @@ def check(db_path: Path | None, as_json: bool) -> None:
             raise LeadtuiError(f"integrity check failed: {report.problems[0]}")
         return
     click.echo(f"database:       {shown_path(report.path)}")
-    click.echo(f"schema version: {report.schema_version} (this leadtui: {SCHEMA_VERSION})")
-    click.echo(f"journal mode:   {report.journal_mode}")
-    click.echo(f"size:           {report.database_bytes:,} bytes, WAL {report.wal_bytes:,} bytes")
+    click.echo(f"schema version: {report.schema_version} (this leadtui: {report.expected_version})")
+    if report.engine == "SQLite":
+        click.echo(f"journal mode:   {report.journal_mode}")
+        click.echo(
+            f"size:           {report.database_bytes:,} bytes, WAL {report.wal_bytes:,} bytes"
+        )
+    else:
+        click.echo(f"server:         {report.journal_mode}")
+        click.echo(f"size:           {report.database_bytes:,} bytes")
     click.echo(f"leads:          {report.leads:,}")
     for warning in report.warnings:
         click.echo(f"warning: {warning}")
@@ -456,15 +464,15 @@ def backup(db_path: Path | None, target: Path) -> None:
 @common.db_option
 def restore(db_path: Path | None, source: Path, yes: bool) -> None:
     """Replace the database's contents with the backup SOURCE."""
-    path = common.database_path(db_path)
+    path = common.database_target(db_path)
     if not yes:
         click.confirm(
-            f"Replace everything in {shown_path(path)} with {shown_path(source)}?",
+            f"Replace everything in {shown_path(shown(path))} with {shown_path(source)}?",
             abort=True,
             err=True,
         )
     leads = restore_database(path, source)
-    click.echo(f"restored {leads:,} leads from {shown_path(source)} into {shown_path(path)}")
+    click.echo(f"restored {leads:,} leads from {shown_path(source)} into {shown_path(shown(path))}")
 
 
 # The scoring, KPI, import/export and follow-up/field commands live in their

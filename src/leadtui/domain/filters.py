@@ -82,11 +82,20 @@ class LeadFilter:
             params += [stage.value for stage in CLOSED_STAGES]
         if self.rotting:
             # Nothing done (no touch, no move) for longer than the stage
-            # allows: each open stage against its own cut-off.
-            cases = " ".join(f"WHEN '{stage.value}' THEN ?" for stage in ROTTING_DAYS)
+            # allows: each open stage against its own cut-off. One condition
+            # per stage, each cut-off compared with a time column, so that
+            # SQLite (ISO texts) and PostgreSQL (timestamptz) read the same
+            # text; a CASE of cut-offs would be text to PostgreSQL.
+            latest = (
+                "CASE WHEN last_touch_at > stage_entered_at"
+                " THEN last_touch_at ELSE stage_entered_at END"
+            )
             where += (
-                " AND max(stage_entered_at, coalesce(last_touch_at, ''))"
-                f" < CASE stage {cases} ELSE '' END"
+                " AND ("
+                + " OR ".join(
+                    f"(stage = '{stage.value}' AND {latest} < ?)" for stage in ROTTING_DAYS
+                )
+                + ")"
             )
             params += [to_iso(now - timedelta(days=days)) for days in ROTTING_DAYS.values()]
         return where, params

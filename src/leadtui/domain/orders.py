@@ -10,16 +10,27 @@ from leadtui.domain.clock import to_iso
 from leadtui.domain.models import Lead
 
 # Sorts after every real time (no follow-up: last) and before (never touched: first).
-_NEVER, _ALWAYS = "9999", ""
+NEVER, ALWAYS = "9999", ""
 
 
 @dataclass(frozen=True)
 class Order:
     name: str
     label: str  # what the notification says: "Ranked by value"
-    sql: str  # the expression the index holds, spelled identically
+    column: str
     descending: bool
     key: Callable[[Lead], Any]  # the same value, from a lead: a page's cursor
+    # For a time column that may be empty: the key standing in for "no time"
+    # (NEVER or ALWAYS), spelled in SQL by the engine (repository Dialect).
+    no_time: str | None = None
+
+    @property
+    def sql(self) -> str:
+        """The expression the index holds, spelled identically (SQLite's:
+        ISO texts, so '9999' sorts after every time and '' before)."""
+        if self.no_time is None:
+            return self.column
+        return f"coalesce({self.column}, '{self.no_time}')"
 
 
 ORDERS: dict[str, Order] = {
@@ -32,12 +43,12 @@ ORDERS: dict[str, Order] = {
             "age", "age, oldest first", "created_at", False, lambda lead: to_iso(lead.created_at)
         ),
         Order(
-            "follow_up", "next follow-up, overdue first", f"coalesce(follow_up_at, '{_NEVER}')",
-            False, lambda lead: to_iso(lead.follow_up_at) if lead.follow_up_at else _NEVER,
+            "follow_up", "next follow-up, overdue first", "follow_up_at", False,
+            lambda lead: to_iso(lead.follow_up_at) if lead.follow_up_at else NEVER, NEVER,
         ),
         Order(
-            "touch", "last touch, longest ago first", f"coalesce(last_touch_at, '{_ALWAYS}')",
-            False, lambda lead: to_iso(lead.last_touch_at) if lead.last_touch_at else _ALWAYS,
+            "touch", "last touch, longest ago first", "last_touch_at", False,
+            lambda lead: to_iso(lead.last_touch_at) if lead.last_touch_at else ALWAYS, ALWAYS,
         ),
     )
 }  # fmt: skip

@@ -55,7 +55,7 @@ class Journaled(Writes, Protocol):
 
 class Filters(Journaled, Protocol):
     """... plus a LeadFilter as conditions on `leads` (as of the clock, for
-    its actor), refusing what the engine cannot run yet."""
+    its actor)."""
 
     def _filtered(self, only: LeadFilter | None) -> tuple[str, list[Any]]: ...
 

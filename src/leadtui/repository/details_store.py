@@ -124,8 +124,6 @@ class DetailsStore:
         """Open leads whose follow-up falls before `until` (the end of today:
         due today or overdue), soonest first, keyset-paged on the index;
         with `only`, those the filter lets through."""
-        if only and only.rotting:  # its SQL compares times with '' (SQLite's text times)
-            self.repo.engine.require("the rotting filter")
         where, params = only.sql(self.repo.clock(), self.repo.actor) if only else ("", [])
         sql = (
             f"{LEAD_SELECT}{self.repo.engine.dialect.indexed_by('leads_follow_up')}"

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlsplit, urlunsplit
 
 from leadtui.domain.errors import NotYetSupported
+from leadtui.domain.orders import ALWAYS, NEVER, Order
 from leadtui.paths import is_url
 from leadtui.repository.schema import COMPANY_FOLD
 
@@ -69,16 +70,80 @@ class Dialect:
             return f"max(coalesce({column}, ''), {value})"
         return f"greatest({column}, {value})"
 
+    def order_sql(self, order: Order) -> str:
+        """An order's sort expression, as its index holds it."""
+        if order.no_time is None or self is SQLITE:
+            return order.sql
+        return f"coalesce({order.column}, '{_PG_NO_TIME[order.no_time]}')"
+
+    def order_cursor(self, order: Order, cursor: tuple[Any, int]) -> tuple[Any, int]:
+        """A page cursor (orders.page_key) as order_sql compares it."""
+        value, lead_id = cursor
+        if order.no_time is None or self is SQLITE or value != order.no_time:
+            return cursor
+        return _PG_NO_TIME[order.no_time], lead_id
+
+    def real(self, text: str) -> str:
+        """A text as a number, as SQLite's CAST(text AS REAL) reads it: its
+        leading number, 0 when it has none, NULL for NULL. PostgreSQL's cast
+        would refuse a value that is not all number (a custom field's
+        "n/a"), and its REAL is single precision."""
+        if self is SQLITE:
+            return f"CAST({text} AS REAL)"
+        return (
+            f"CASE WHEN {text} IS NULL THEN NULL ELSE coalesce(CAST(substring({text} from"
+            f" '{_LEADING_NUMBER}') AS double precision), 0) END"
+        )
+
+    def looks_numeric(self, text: str) -> str:
+        """Whether a text has a digit and nothing but digits, '.' and '-'."""
+        if self is SQLITE:
+            return f"({text} GLOB '*[0-9]*' AND NOT {text} GLOB '*[^0-9.-]*')"
+        return f"({text} ~ '[0-9]' AND {text} !~ '[^0-9.-]')"
+
+    def double(self, value: float) -> str:
+        """A float literal computed with as a double: PostgreSQL reads 0.25
+        as numeric (exact decimals), whose sums round differently."""
+        return repr(value) if self is SQLITE else f"{value!r}::float8"
+
+    def whole(self, number: str) -> str:
+        """A non-negative number truncated to an integer, as SQLite's CAST
+        does (PostgreSQL's cast rounds)."""
+        return (
+            f"CAST({number} AS INTEGER)" if self is SQLITE else f"CAST(trunc({number}) AS integer)"
+        )
+
+    def id_list(self, column: str) -> str:
+        """A group's ids as one comma-separated text."""
+        if self is SQLITE:
+            return f"group_concat({column})"
+        return f"string_agg({column}::text, ',')"
+
     def indexed_by(self, index: str) -> str:
         """SQLite's index hint (its planner guesses wrong on these scans);
         PostgreSQL takes no hints."""
         return f" INDEXED BY {index}" if self is SQLITE else ""
 
 
+# A text's leading number, as SQLite reads one (spaces first; 12abc is 12).
+_LEADING_NUMBER = r"^\s*([-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?)"
+
+# "No time" in an order, on timestamptz: SQLite's ISO texts sort '9999'
+# after every time and '' before; PostgreSQL has infinity for each.
+_PG_NO_TIME = {NEVER: "infinity", ALWAYS: "-infinity"}
+
 SQLITE = Dialect("SQLite", "max", "min", COMPANY_FOLD)
 POSTGRES = Dialect(
     "PostgreSQL", "greatest", "least", "substr(person_key, strpos(person_key, chr(31)) + 1)"
 )
+
+
+def dialect_of(db: Any) -> Dialect:
+    """The dialect of a connection an engine handed out (pg/connection.py's
+    say so; sqlite-utils' are SQLite's): for the SQL built deep inside the
+    pieces (the learned model's features) from a connection alone."""
+    dialect: Dialect = getattr(db, "dialect", SQLITE)
+    return dialect
 
 
 class Engine(Protocol):

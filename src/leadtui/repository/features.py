@@ -17,13 +17,14 @@ import sqlite_utils
 from leadtui.domain.errors import InvalidInput
 from leadtui.domain.learned import CUSTOM, FeatureSpec, LearnableField
 from leadtui.domain.logistic import Patterns
+from leadtui.repository.engine import SQLITE, Dialect, dialect_of
 from leadtui.repository.schema import LEAD_COLUMNS
 
 
 def _count_bins(count_sql: str) -> str:
     return (
         f"(SELECT CASE WHEN n = 0 THEN '0' WHEN n = 1 THEN '1' WHEN n = 2 THEN '2'"
-        f" WHEN n <= 5 THEN '3-5' ELSE '6+' END FROM ({count_sql}))"
+        f" WHEN n <= 5 THEN '3-5' ELSE '6+' END FROM ({count_sql}) AS counted)"
     )
 
 
@@ -119,10 +120,11 @@ def bin_labels(cuts: Sequence[float]) -> list[str]:
     return [*labels, f"{shown[-1]} or more"]
 
 
-def feature_sql(spec: FeatureSpec) -> str:
+def feature_sql(spec: FeatureSpec, dialect: Dialect = SQLITE) -> str:
     if spec.kind == "standard":
         return STANDARD_FEATURES[spec.name]
     value = custom_value_sql(spec.name)
+    number = dialect.real(value)
     if spec.kind == "custom_category":
         return f"coalesce(lower(trim({value})), '(none)')"
     if spec.cuts:
@@ -133,13 +135,13 @@ def feature_sql(spec: FeatureSpec) -> str:
         )
         return (
             f"(SELECT CASE WHEN v IS NULL THEN '(none)' {cases} ELSE {sql_literal(labels[-1])}"
-            f" END FROM (SELECT CAST({value} AS REAL) AS v))"
+            f" END FROM (SELECT {number} AS v) AS n)"
         )
     # A model stored before bins were learned from the data keeps its fixed ones.
     return (
         f"(SELECT CASE WHEN v IS NULL THEN '(none)' WHEN v < 10 THEN 'under 10'"
         f" WHEN v < 50 THEN '10-49' WHEN v < 250 THEN '50-249' WHEN v < 1000 THEN '250-999'"
-        f" ELSE '1000+' END FROM (SELECT CAST({value} AS REAL) AS v))"
+        f" ELSE '1000+' END FROM (SELECT {number} AS v) AS n)"
     )
 
 
@@ -165,7 +167,7 @@ def _field_usage(db: sqlite_utils.Database) -> list[tuple[str, int, int, int]]:
         (str(name), int(distinct), int(total), int(numeric or 0))
         for name, distinct, total, numeric in db.execute(
             "SELECT name, count(DISTINCT lower(trim(value))), count(*),"
-            " sum(trim(value) GLOB '*[0-9]*' AND NOT trim(value) GLOB '*[^0-9.-]*')"
+            f" count(*) FILTER (WHERE {dialect_of(db).looks_numeric('trim(value)')})"
             " FROM custom_fields GROUP BY name ORDER BY name"
         ).fetchall()
     ]
@@ -226,7 +228,7 @@ _FILLED_SQL = {
 def learnable_fields(db: sqlite_utils.Database) -> list[LearnableField]:
     """Every standard feature and custom field, with how many leads have a
     value in it and whether the model learns from it by default."""
-    counts = ", ".join(f"coalesce(sum({_FILLED_SQL[name]}), 0)" for name in STANDARD_FEATURES)
+    counts = ", ".join(f"count(*) FILTER (WHERE {_FILLED_SQL[name]})" for name in STANDARD_FEATURES)
     leads, *filled = db.execute(f"SELECT count(*), {counts} FROM leads l").fetchone()
     found = [
         LearnableField(name, name, int(count), int(leads), default=True)
@@ -303,8 +305,8 @@ class Population:
         return f"((l.id * 2246822519 + {int(self.seed)} * 3266489917) % 999983) % {self.folds}"
 
 
-def _select(specs: Sequence[FeatureSpec]) -> str:
-    return ", ".join(feature_sql(spec) for spec in specs)
+def _select(specs: Sequence[FeatureSpec], dialect: Dialect) -> str:
+    return ", ".join(feature_sql(spec, dialect) for spec in specs)
 
 
 def learn_cuts(
@@ -316,10 +318,10 @@ def learn_cuts(
     for spec in specs:
         if spec.kind == "custom_numeric":
             histogram = db.execute(
-                f"SELECT v, count(*) FROM (SELECT CAST(c.value AS REAL) AS v FROM custom_fields c"
-                f" JOIN leads l ON l.id = c.lead_id WHERE c.name = ?"
+                f"SELECT v, count(*) FROM (SELECT {dialect_of(db).real('c.value')} AS v"
+                " FROM custom_fields c JOIN leads l ON l.id = c.lead_id WHERE c.name = ?"
                 f" AND ({population.label_sql(db)}) IS NOT NULL AND NOT ({population.split_sql()}))"
-                " GROUP BY v ORDER BY v",
+                " AS used GROUP BY v ORDER BY v",
                 [spec.name],
             ).fetchall()
             spec = replace(spec, cuts=quantile_cuts(histogram))
@@ -344,11 +346,11 @@ def learning_sql(
 ) -> str:  # fmt: skip
     """One row per lead with an outcome: ([id,] won, test, fold, f0, f1, ...),
     each feature computed once by its one SQL definition."""
-    select = "".join(f", {feature_sql(spec)}" for spec in specs)
+    select = "".join(f", {feature_sql(spec, dialect_of(db))}" for spec in specs)
     return (
         f"SELECT * FROM (SELECT {'l.id, ' if ids else ''}{population.label_sql(db)} AS won,"
         f" {population.split_sql()} AS test, {population.fold_sql()} AS fold{select}"
-        " FROM leads l) WHERE won IS NOT NULL"
+        " FROM leads l) AS labelled WHERE won IS NOT NULL"
     )
 
 
@@ -386,7 +388,8 @@ def lead_features(
         return {}
     marks = ", ".join("?" * len(lead_ids))
     rows = db.execute(
-        f"SELECT l.id, {_select(specs)} FROM leads l WHERE l.id IN ({marks})", list(lead_ids)
+        f"SELECT l.id, {_select(specs, dialect_of(db))} FROM leads l WHERE l.id IN ({marks})",
+        list(lead_ids),
     ).fetchall()
     names = [spec.name for spec in specs]
     return {row[0]: dict(zip(names, (str(v) for v in row[1:]), strict=True)) for row in rows}

@@ -17,28 +17,35 @@ from leadtui.repository import schema
 from leadtui.repository.connection import BUSY_TIMEOUT_SECONDS, connect, readable_errors
 from leadtui.repository.engine import POSTGRES
 from leadtui.repository.opening import open_repository
+from leadtui.repository.store import Repository
 
 
 @dataclass(frozen=True)
 class HealthReport:
-    path: Path
+    path: Path | str  # the file, or the PostgreSQL URL as messages show it
     problems: tuple[str, ...]  # from PRAGMA integrity_check; empty when healthy
     schema_version: int
-    journal_mode: str
+    journal_mode: str  # SQLite's; on PostgreSQL, the server and its version
     database_bytes: int
     wal_bytes: int
     leads: int
     warnings: tuple[str, ...] = field(default=())
+    expected_version: int = schema.SCHEMA_VERSION  # this leadtui's, for the engine
+    engine: str = "SQLite"
 
     @property
     def healthy(self) -> bool:
         return not self.problems
 
 
-def check_database(path: Path) -> HealthReport:
-    """Integrity, schema version, file sizes and sharing permissions.
-    Opening migrates an older file, like any other leadtui command."""
+def check_database(path: Path | str) -> HealthReport:
+    """Integrity, schema version, file sizes and sharing permissions; of a
+    PostgreSQL database, the schema version and the kept totals, search
+    columns and id counters against the rows (pg/maintenance.py). Opening
+    migrates an older database, like any other leadtui command."""
     repo = open_repository(path)
+    if repo.engine.dialect is POSTGRES:
+        return _check_postgres(repo)
     with connect(repo.path) as db:
         problems = [row[0] for row in db.execute("PRAGMA integrity_check").fetchall()]
         journal_mode = db.execute("PRAGMA journal_mode").fetchone()[0]
@@ -54,6 +61,26 @@ def check_database(path: Path) -> HealthReport:
         wal_bytes=wal.stat().st_size if wal.exists() else 0,
         leads=leads,
         warnings=tuple(sharing_warnings(repo.path)),
+    )
+
+
+def _check_postgres(repo: Repository) -> HealthReport:
+    from leadtui.repository.pg import maintenance
+    from leadtui.repository.pg import schema as pg_schema
+
+    with repo.engine.connect() as db:
+        version, server, size, leads = maintenance.facts(db)
+        problems = maintenance.problems(db)
+    return HealthReport(
+        path=repo.shown,
+        problems=tuple(problems),
+        schema_version=version,
+        journal_mode=server,
+        database_bytes=size,
+        wal_bytes=0,
+        leads=leads,
+        expected_version=pg_schema.SCHEMA_VERSION,
+        engine=POSTGRES.name,
     )
 
 
@@ -121,14 +148,22 @@ def backup_database(path: Path | str, target: Path) -> int:
     return target.stat().st_size
 
 
-def restore_database(path: Path, source: Path) -> int:
+def restore_database(path: Path | str, source: Path) -> int:
     """Replace the contents of the database at `path` with the backup at
     `source`, through the backup API (one transaction: readers see the old
-    data or the new, never a mix). Returns the restored lead count."""
+    data or the new, never a mix); of a PostgreSQL database, through
+    pg_restore (pg/maintenance.py). Returns the restored lead count."""
     source = source.expanduser()
     if not source.is_file():
         raise DatabaseUnavailable(f"no backup at {source}")
     repo = open_repository(path)
+    if repo.engine.dialect is POSTGRES:
+        from leadtui.repository.pg import maintenance
+        from leadtui.repository.pg.connection import close_idle
+
+        close_idle()  # no kept connection holds a lock pg_restore's DROPs wait for
+        maintenance.restore(str(repo.target), repo.shown, source)
+        return open_repository(path).count_leads()  # migrates an older backup
     backup = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
     try:
         with readable_errors(source):

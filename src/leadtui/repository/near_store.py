@@ -66,12 +66,12 @@ def near_keys(
     return found
 
 
-def near_groups(db: sqlite_utils.Database) -> Iterator[tuple[str, list[str]]]:
+def near_groups(db: sqlite_utils.Database, dialect: Dialect) -> Iterator[tuple[str, list[str]]]:
     """(why, person keys) for each set of close names at one company, over
     the whole file in one index pass."""
     rows = db.execute(
-        f"SELECT DISTINCT {SQLITE.company_fold}, person_key"
-        " FROM leads INDEXED BY leads_company_fold"
+        f"SELECT DISTINCT {dialect.company_fold}, person_key"
+        f" FROM leads{dialect.indexed_by('leads_company_fold')}"
         " WHERE person_key IS NOT NULL ORDER BY 1, 2"
     )
     company: str | None = None

@@ -15,6 +15,7 @@ from leadtui.domain.learned import OTHER, Model
 from leadtui.domain.pipeline import OPEN_STAGES
 from leadtui.domain.results import Rated
 from leadtui.domain.scoring_rules import RuleSet
+from leadtui.repository.engine import Dialect, dialect_of
 from leadtui.repository.features import feature_sql, lead_features, sql_literal
 
 MODEL_KEY = "learned_model"
@@ -142,17 +143,19 @@ def percent(probability: float) -> int:
     return int(probability * 100 + 0.5)
 
 
-def _log_odds_sql(model: Model) -> str:
+def _log_odds_sql(model: Model, dialect: Dialect) -> str:
     """The model's log-odds for lead `l` as one SQL expression, summed in the
     same order as Model.log_odds so both give the same float: a value not
     learned takes the pooled rare values' weight, or none."""
-    terms = [repr(model.intercept)]
+    terms = [dialect.double(model.intercept)]
     for spec in model.specs:
         levels = model.weights.get(spec.name)
         if levels:
-            cases = " ".join(f"WHEN {sql_literal(v)} THEN {w!r}" for v, w in levels.items())
-            other = model.weight(spec.name, OTHER)
-            terms.append(f"(CASE {feature_sql(spec)} {cases} ELSE {other!r} END)")
+            cases = " ".join(
+                f"WHEN {sql_literal(v)} THEN {dialect.double(w)}" for v, w in levels.items()
+            )
+            other = dialect.double(model.weight(spec.name, OTHER))
+            terms.append(f"(CASE {feature_sql(spec, dialect)} {cases} ELSE {other} END)")
     return " + ".join(terms)
 
 
@@ -161,17 +164,18 @@ def update_chances(db: sqlite_utils.Database, model: Model | None, after: int, u
     inside SQLite: after training, a million leads need it at once, and
     doing it row by row in Python was measured at ten times the cost."""
     _ensure_exp(db)
+    dialect = dialect_of(db)
     if model is None:
         chance = "0"
     else:
-        chance = (
-            "CAST(CASE WHEN x >= 0 THEN 1.0 / (1.0 + exp(-x)) ELSE exp(x) / (1.0 + exp(x)) END"
-            " * 100 + 0.5 AS INTEGER)"
+        chance = dialect.whole(
+            "CASE WHEN x >= 0 THEN 1.0 / (1.0 + exp(-x)) ELSE exp(x) / (1.0 + exp(x)) END"
+            " * 100 + 0.5"
         )
     cursor = db.execute(
         f"UPDATE leads SET win_chance = scored.chance FROM"
         f" (SELECT id, {chance} AS chance FROM"
-        f" (SELECT l.id AS id, {_log_odds_sql(model) if model else '0'} AS x FROM leads l"
+        f" (SELECT l.id AS id, {_log_odds_sql(model, dialect) if model else '0'} AS x FROM leads l"
         f" WHERE l.id > ? AND l.id <= ? AND l.stage IN ({OPEN_STAGE_SQL})) AS odds) AS scored"
         " WHERE leads.id = scored.id AND leads.win_chance != scored.chance",
         [after, upto],

@@ -246,13 +246,10 @@ class Repository:
         or with `last` the stage's last page (G). With `awake_at` (the inbox),
         leads hidden (`s`) until after then are left out; with `only`, those
         the filter lets through."""
-        ranking = ORDERS[order]
-        if order in ("follow_up", "touch"):  # their SQL stands '9999' and '' in for no time
-            self.engine.require(f"ordering by {ranking.label}")
-        self._require_filter(only)
+        ranking, dialect = ORDERS[order], self.engine.dialect
         backwards = before is not None or last  # scan the index the other way
         descending = ranking.descending != backwards
-        column, way = ranking.sql, "DESC" if descending else "ASC"
+        column, way = dialect.order_sql(ranking), "DESC" if descending else "ASC"
         where, params = self._filtered(only)
         sql = f"{LEAD_SELECT} WHERE stage = ?{where}"
         params.insert(0, stage.value)
@@ -263,7 +260,7 @@ class Repository:
             if cursor is not None:
                 sign = ("<" if descending else ">") + ("=" if inclusive else "")
                 sql += f" AND ({column}, id) {sign} (?, ?)"
-                params += list(cursor)
+                params += list(dialect.order_cursor(ranking, cursor))
         sql += f" ORDER BY {column} {way}, id {way} LIMIT ?"
         params.append(limit)
         with self._connection() as db:
@@ -343,12 +340,7 @@ class Repository:
             ).fetchall()
         return {Stage(stage): (count, value) for stage, count, value in rows}
 
-    def _require_filter(self, only: LeadFilter | None) -> None:
-        if only and only.rotting:  # its SQL compares times with '' (SQLite's text times)
-            self.engine.require("the rotting filter")
-
     def _filtered(self, only: LeadFilter | None) -> tuple[str, list[Any]]:
-        self._require_filter(only)
         return only.sql(self.clock(), self.actor) if only else ("", [])
 
     def lead_page(

@@ -35,6 +35,16 @@ CURRENCY_SQL = (
 )
 
 
+# A secondary phone's new key, unless the lead already has a contact with
+# that key (two numbers that now read as one): that one is kept as it was,
+# as SQLite's UPDATE OR IGNORE did, in a text PostgreSQL runs too.
+_REKEY_CONTACT = """
+UPDATE contacts SET key = coalesce(:key, key) WHERE id = :id
+   AND NOT EXISTS (SELECT 1 FROM contacts AS same
+                    WHERE same.lead_id = contacts.lead_id AND same.kind = contacts.kind
+                      AND same.key = coalesce(:key, contacts.key) AND same.id <> contacts.id)"""
+
+
 def team_currency_of(db: sqlite_utils.Database) -> str:
     return read_setting(db, CURRENCY_KEY) or DEFAULT_CURRENCY
 
@@ -129,12 +139,11 @@ class TeamSettings:
             write_setting(db, REGION_KEY, region)
             for sql, update in (
                 ("SELECT id, phone, phone_key FROM leads WHERE phone IS NOT NULL",
-                 "UPDATE leads SET phone_key = ? WHERE id = ?"),
-                ("SELECT id, value, key FROM contacts WHERE kind = 'phone'",
-                 "UPDATE OR IGNORE contacts SET key = coalesce(?, key) WHERE id = ?"),
+                 "UPDATE leads SET phone_key = :key WHERE id = :id"),
+                ("SELECT id, value, key FROM contacts WHERE kind = 'phone'", _REKEY_CONTACT),
             ):  # fmt: skip
                 updates = [
-                    (new, row_id)
+                    {"key": new, "id": row_id}
                     for row_id, phone, old in db.execute(sql).fetchall()
                     if (new := phone_key(phone, region)) != old
                 ]

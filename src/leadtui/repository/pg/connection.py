@@ -17,6 +17,7 @@ from psycopg.pq import TransactionStatus
 
 from leadtui.domain.clock import to_iso
 from leadtui.domain.errors import DatabaseUnavailable, Interrupted
+from leadtui.repository.engine import POSTGRES
 
 Tracer = Callable[[str, Any], None]
 
@@ -81,7 +82,10 @@ ADAPTERS.register_loader("date", IsoDayLoader)
 
 class PgDatabase:
     """A psycopg connection with the face the pieces expect of
-    sqlite_utils.Database: execute, executemany, and `conn` (itself)."""
+    sqlite_utils.Database: execute, executemany, and `conn` (itself); and
+    its `dialect` (engine.dialect_of)."""
+
+    dialect = POSTGRES
 
     def __init__(self, raw: psycopg.Connection[Any], tracer: Tracer | None) -> None:
         self.raw = raw

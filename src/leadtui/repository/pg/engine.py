@@ -25,7 +25,7 @@ from leadtui.repository.pg.connection import PgDatabase, borrow, give_back, read
 from leadtui.repository.pg.watch import CHANNEL, NotifyWatcher
 
 # The Repository's pieces (core.PIECE_FEATURES) and single methods of
-# pieces ("scoring (learned_model)") that run on PostgreSQL; everything else
+# pieces ("team settings (team_currency)") that run on PostgreSQL; everything else
 # is refused by name (Engine.require) until it is ported.
 PORTED = frozenset(
     {
@@ -34,17 +34,13 @@ PORTED = frozenset(
         "undo",
         "import",
         "lead edits and follow-ups",
-        "scoring (learned_model)",
-        "scoring (score_details)",
-        "scoring (pin_temperature)",
-        "duplicates and merging (possible_duplicates)",
-        "duplicates and merging (merge_details)",
+        "scoring",
+        "duplicates and merging",
         "team settings (team_currency)",
         "team settings (set_team_currency)",
         "team settings (other_currency_values)",
         "team settings (phone_region)",
-        "scoring (refresh_scores)",
-        "scoring (rescore_open_leads)",
+        "team settings (set_phone_region)",
     }
 )
 

@@ -22,15 +22,22 @@ MIGRATIONS[i] takes a database from version i to i + 1; each runs in one
 transaction under an advisory lock (pg/engine.py).
 """
 
+from leadtui.repository.pg import schema_rest
+
 # The words of a text as search sees them: punctuation is a separator.
 # (Punctuation, not "all but letters": in a database with the C locale,
 # [:alnum:] would leave out every letter beyond ASCII.)
 _WORDS = "regexp_replace(coalesce({}, ''), '[[:punct:][:space:]]+', ' ', 'g')"
 
 
-def _search_vector(*columns: str) -> str:
+def search_vector(*columns: str) -> str:
     words = " || ' ' || ".join(_WORDS.format(column) for column in columns)
     return f"to_tsvector('leadtui_search'::regconfig, {words})"
+
+
+# The generated search column of each table, from these columns (db check
+# recomputes it, pg/maintenance.py).
+SEARCHED = {"leads": ("name", "company", "email", "phone", "notes"), "contacts": ("value",)}
 
 
 SEARCH_CONFIG = """
@@ -80,7 +87,7 @@ CREATE TABLE leads (
     last_stage_reason text,
     currency text,
     search tsvector GENERATED ALWAYS AS
-        ({_search_vector("name", "company", "email", "phone", "notes")}) STORED
+        ({search_vector(*SEARCHED["leads"])}) STORED
 );
 CREATE INDEX leads_stage_score ON leads (stage, score, id);
 CREATE INDEX leads_stage_chance ON leads (stage, win_chance, id);
@@ -189,7 +196,7 @@ CREATE TABLE contacts (
     key text NOT NULL,
     at timestamptz NOT NULL,
     actor text NOT NULL,
-    search tsvector GENERATED ALWAYS AS ({_search_vector("value")}) STORED,
+    search tsvector GENERATED ALWAYS AS ({search_vector(*SEARCHED["contacts"])}) STORED,
     UNIQUE (lead_id, kind, key)
 );
 CREATE INDEX contacts_key ON contacts (kind, key);
@@ -269,7 +276,10 @@ CREATE TRIGGER leads_stage_totals_update AFTER UPDATE OF stage, value_cents ON l
   EXECUTE FUNCTION leads_stage_totals();
 """
 
-MIGRATIONS: tuple[str, ...] = (SEARCH_CONFIG + TABLES + STAGE_CHANGES + ID_FLOOR + STAGE_TOTALS,)
+MIGRATIONS: tuple[str, ...] = (
+    SEARCH_CONFIG + TABLES + STAGE_CHANGES + ID_FLOOR + STAGE_TOTALS,
+    schema_rest.ORDER_INDEXES,
+)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 # The version table, and the advisory lock key migrations run under (any

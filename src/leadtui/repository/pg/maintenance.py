@@ -1,0 +1,114 @@
+"""`leadtui db check` and `db restore` for a PostgreSQL database (backup is
+pg/backup.py).
+
+A check is what makes sense on a server, where the file-level integrity
+check, the journal mode and the WAL size are the server's own business:
+the schema version, and whether what leadtui keeps beside the rows still
+agrees with them: the board's per-stage totals (kpi_stage_totals, kept by
+triggers), the search columns (generated, but computed through the
+unaccent dictionary, which a server upgrade may change), and every id
+counter past the largest id in its table (a counter behind would make the
+next insert fail). A restore runs pg_restore into the database, in one
+transaction, or says in one line what to run.
+"""
+
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from leadtui.domain.errors import DatabaseUnavailable
+from leadtui.repository.pg import schema
+
+# The tables whose ids come from an identity column's counter. (A lead's id
+# never does: it is chosen above every id ever used, schema.NEXT_LEAD_ID.)
+COUNTED = ("activities", "actions", "journal", "contacts")
+# What a backup file starts with: a pg_dump custom archive, or a SQLite file.
+DUMP_MAGIC = b"PGDMP"
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def problems(db: Any) -> list[str]:
+    """Each disagreement between the rows and what is kept beside them, one
+    line each; none when healthy."""
+    found = _stage_totals(db)
+    for table, columns in schema.SEARCHED.items():
+        stale = db.execute(
+            f"SELECT count(*) FROM {table}"
+            f" WHERE search IS DISTINCT FROM {schema.search_vector(*columns)}"
+        ).fetchone()[0]
+        if stale:
+            found.append(f"{table}: {stale:,} rows whose search words are out of date")
+    for table in COUNTED:
+        next_id, largest = db.execute(
+            f"SELECT (SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END"
+            f" FROM {_counter(db, table)}), (SELECT coalesce(max(id), 0) FROM {table})"
+        ).fetchone()
+        if next_id <= largest:
+            found.append(f"{table}: the id counter gives {next_id}, but ids reach {largest}")
+    return found
+
+
+def _stage_totals(db: Any) -> list[str]:
+    kept = {
+        stage: (int(n), int(value))
+        for stage, n, value in db.execute("SELECT stage, n, value FROM kpi_stage_totals")
+        if n or value
+    }
+    counted = {
+        stage: (int(n), int(value))
+        for stage, n, value in db.execute(
+            "SELECT stage, count(*), coalesce(sum(value_cents), 0) FROM leads GROUP BY stage"
+        )
+    }
+    return [
+        f"kpi_stage_totals: {stage} says {kept.get(stage, (0, 0))} (leads, cents),"
+        f" the leads {counted.get(stage, (0, 0))}"
+        for stage in sorted(kept.keys() | counted.keys())
+        if kept.get(stage, (0, 0)) != counted.get(stage, (0, 0))
+    ]
+
+
+def _counter(db: Any, table: str) -> str:
+    name: str = db.execute("SELECT pg_get_serial_sequence(?, 'id')", [table]).fetchone()[0]
+    return name
+
+
+def facts(db: Any) -> tuple[int, str, int, int]:
+    """(schema version, server, database bytes, leads)."""
+    version, server, size, leads = db.execute(
+        "SELECT (SELECT version FROM leadtui_schema), current_setting('server_version'),"
+        " pg_database_size(current_database()), (SELECT count(*) FROM leads)"
+    ).fetchone()
+    return int(version), f"PostgreSQL {server}", int(size), int(leads)
+
+
+def restore(url: str, shown: str, source: Path) -> None:
+    """Replace the database's contents with the pg_dump archive `source`
+    (`leadtui db backup`'s), in one transaction: other sessions see the old
+    data or the new. Without pg_restore, one line saying what to run."""
+    with source.open("rb") as file:
+        head = file.read(len(SQLITE_MAGIC))
+    if head.startswith(SQLITE_MAGIC):
+        raise DatabaseUnavailable(
+            f"{source} is a SQLite file: copy it into {shown} with"
+            f" `leadtui db copy {source} URL` (into an empty database)"
+        )
+    if not head.startswith(DUMP_MAGIC):
+        raise DatabaseUnavailable(f"{source} is not a leadtui backup of a PostgreSQL database")
+    arguments = ["--clean", "--if-exists", "--single-transaction", "--no-owner", "--exit-on-error"]
+    pg_restore = shutil.which("pg_restore")
+    if pg_restore is None:
+        raise DatabaseUnavailable(
+            "restoring PostgreSQL needs pg_restore (apt-get install postgresql-client);"
+            f" then run: pg_restore {' '.join(arguments)} --dbname={shown} {source}"
+        )
+    done = subprocess.run(
+        [pg_restore, *arguments, f"--dbname={url}", str(source)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        lines = done.stderr.strip().splitlines() or ["failed"]
+        raise DatabaseUnavailable(f"pg_restore into {shown}: {lines[-1]}; nothing was changed")
