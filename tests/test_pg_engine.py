@@ -141,12 +141,14 @@ def test_a_server_that_cannot_be_reached_is_one_line(tmp_path: Path) -> None:
 def test_a_piece_not_yet_ported_is_refused_by_name(pg_url: str) -> None:
     repo = open_repository(pg_url, actor="tester", clock=frozen_clock)
     with pytest.raises(NotYetSupported) as refused:
-        _ = repo.kpi_report  # refused on look-up, before anything runs
-    assert str(refused.value) == "not yet supported on PostgreSQL: KPIs (kpi_report)"
+        _ = repo.merge_leads  # refused on look-up, before anything runs
+    assert str(refused.value) == (
+        "not yet supported on PostgreSQL: duplicates and merging (merge_leads)"
+    )
     with pytest.raises(NotYetSupported, match="PostgreSQL: this needs a database file"):
         _ = repo.path
-    assert _one_line_error("kpi", "--db", pg_url).startswith(
-        "Error: not yet supported on PostgreSQL: KPIs"
+    assert _one_line_error("dupes", "--db", pg_url).startswith(
+        "Error: not yet supported on PostgreSQL: duplicates and merging"
     )
     assert _one_line_error("db", "check", "--db", pg_url) == (
         "Error: not yet supported on PostgreSQL: this needs a database file, not a URL"

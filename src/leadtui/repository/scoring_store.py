@@ -85,8 +85,10 @@ class ScoringStore:
         sql = (
             "SELECT band, n, won FROM kpi_score_bands WHERE n != 0 ORDER BY band DESC"
             if column == "score"
-            else "SELECT min(win_chance / 10, 9) AS band, count(*), sum(stage = 'won') FROM leads"
-            " WHERE stage IN ('won', 'lost') GROUP BY band ORDER BY band DESC"
+            else "SELECT band, count(*), count(*) FILTER (WHERE stage = 'won') FROM"
+            " (SELECT CASE WHEN win_chance < 90 THEN win_chance / 10 ELSE 9 END AS band, stage"
+            "    FROM leads WHERE stage IN ('won', 'lost')) AS closed"
+            " GROUP BY band ORDER BY band DESC"
         )
         with self.repo._connection() as db:
             rows = db.execute(sql).fetchall()

@@ -17,6 +17,7 @@ from psycopg.pq import TransactionStatus
 
 from leadtui.domain.clock import to_iso
 from leadtui.domain.errors import DatabaseUnavailable, Interrupted
+from leadtui.repository.engine import POSTGRES
 
 Tracer = Callable[[str, Any], None]
 
@@ -74,14 +75,27 @@ class IsoDayLoader(Loader):
         return bytes(data).decode()
 
 
+class SqliteNumberLoader(Loader):
+    """numeric (what sum() of bigint and avg() give) as SQLite gives those:
+    an int for a whole sum, a float for an average. The pieces add and
+    compare them with ints and floats, and print them in JSON."""
+
+    def load(self, data: Buffer) -> int | float:
+        text = bytes(data).decode()
+        return float(text) if "." in text or "N" in text else int(text)
+
+
 ADAPTERS = AdaptersMap(psycopg.adapters)
 ADAPTERS.register_loader("timestamptz", IsoTimeLoader)
 ADAPTERS.register_loader("date", IsoDayLoader)
+ADAPTERS.register_loader("numeric", SqliteNumberLoader)
 
 
 class PgDatabase:
     """A psycopg connection with the face the pieces expect of
     sqlite_utils.Database: execute, executemany, and `conn` (itself)."""
+
+    dialect = POSTGRES
 
     def __init__(self, raw: psycopg.Connection[Any], tracer: Tracer | None) -> None:
         self.raw = raw

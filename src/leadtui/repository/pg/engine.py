@@ -30,6 +30,8 @@ from leadtui.repository.pg.watch import CHANNEL, NotifyWatcher
 PORTED = frozenset(
     {
         "moves",
+        "KPIs",
+        "scoring (calibration)",
         "history",
         "undo",
         "import",
@@ -43,6 +45,8 @@ PORTED = frozenset(
         "team settings (set_team_currency)",
         "team settings (other_currency_values)",
         "team settings (phone_region)",
+        "team settings (rates)",
+        "team settings (set_rate)",
         "scoring (refresh_scores)",
         "scoring (rescore_open_leads)",
     }
