@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from leadtui.domain.errors import LeadtuiError
+from leadtui.domain.filters import parse
 from leadtui.domain.imported import ImportedLead
 from leadtui.domain.kpi_format import kpi_record
 from leadtui.domain.kpis import Window
@@ -357,6 +358,9 @@ def same_on_both(sqlite_repo: Repository, pg_repo: Repository, now: datetime) ->
                 sqlite_repo.kpi_report(window, owner)
             ), (name, owner)
     assert pg_repo.stage_totals() == sqlite_repo.stage_totals()
+    for text in ("owner:anna", "owner:ANNA", "owner:ben", "owner:nobody", "mine"):
+        # The board's column totals under an owner filter (test_owner_totals).
+        assert pg_repo.stage_totals(parse(text)) == sqlite_repo.stage_totals(parse(text)), text
     assert pg_repo.calibration() == sqlite_repo.calibration()
     assert pg_repo.owners() == sqlite_repo.owners()
 

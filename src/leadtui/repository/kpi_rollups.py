@@ -482,7 +482,7 @@ def owner_stage_totals(
             "SELECT stage, sum(n), sum(value) FROM ("
             " SELECT stage, n, value FROM kpi_stage_totals UNION ALL"
             " SELECT stage, -n, -value FROM kpi_owner_stage_totals"
-            "  WHERE owner != '' AND lower(owner) != lower(:me))"
+            "  WHERE owner != '' AND lower(owner) != lower(:me)) AS totals"
             " GROUP BY stage",
             {"me": mine},
         ).fetchall()
