@@ -98,6 +98,9 @@ def copy_database(
             else:
                 _kpi_triggers(writing, "ENABLE")
                 _move_id_counters(writing)
+                # The planner's statistics for the new rows now, not when
+                # autovacuum next looks: the first reports use them.
+                writing.execute("ANALYZE")
     return CopyReport(totals)
 
 
