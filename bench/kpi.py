@@ -16,17 +16,20 @@ Each --db (a file or a postgresql:// URL) is measured in turn, window by
 window, in the same run: the engines side by side on the same data (a
 URL filled by `leadtui db copy FILE URL`).
 
-The CPU time is this process's: SQLite's work, but only the client's part
-of PostgreSQL's (its server runs in other processes).
+The CPU time is this process's (SQLite's work), and for a PostgreSQL on
+this machine its backends' too (read from /proc): the work itself, apart
+from the waits of a shared machine.
 """
 
 import argparse
 import contextlib
+import os
 import sqlite3
 import statistics
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from leadtui.domain.clock import to_iso
@@ -62,17 +65,48 @@ def floor_sql(owner: str | None) -> list[str]:
 _REPLAYED = ("SELECT", "WITH", "CREATE TEMP", "DROP TABLE")
 
 
-def median_seconds(job: Callable[[], object], runs: int) -> tuple[float, float]:
+def median_seconds(
+    job: Callable[[], object], runs: int, server: Callable[[], float] = lambda: 0.0
+) -> tuple[float, float]:
     """(wall, CPU) seconds, each the median of the runs. The CPU time is
-    this process's (SQLite runs in it): on a shared machine the wall time
-    also counts waiting for a core."""
+    this process's (SQLite runs in it), plus `server`'s (PostgreSQL's
+    backends): on a shared machine the wall time also counts waiting for a
+    core."""
     walls, cpus = [], []
     for _ in range(runs):
+        start_server = server()  # read outside the times measured
         start, start_cpu = time.perf_counter(), time.process_time()
         job()
         walls.append(time.perf_counter() - start)
         cpus.append(time.process_time() - start_cpu)
+        cpus[-1] += server() - start_server
     return statistics.median(walls), statistics.median(cpus)
+
+
+def server_cpu(db: str) -> Callable[[], float]:
+    """For a PostgreSQL URL on this machine, the CPU seconds its backends
+    for the database have used (from /proc); 0 where that cannot be read
+    (a server elsewhere). Parallel workers, short-lived, are not counted."""
+    if not is_url(db):
+        return lambda: 0.0
+    import psycopg
+
+    def used() -> float:
+        with psycopg.connect(db, autocommit=True) as conn:
+            pids = conn.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+                " AND pid != pg_backend_pid()"
+            ).fetchall()
+        ticks = 0
+        for (pid,) in pids:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+            except OSError:
+                continue
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+        return ticks / os.sysconf("SC_CLK_TCK")
+
+    return used
 
 
 def statements_of_a_report(db: str, window: Window, owner: str | None) -> list[tuple[str, Any]]:
@@ -136,10 +170,11 @@ def measure(db: str, window: Window, owner: str | None, runs: int) -> tuple[floa
                 if sql.lstrip().upper().startswith(_REPLAYED):
                     conn.execute(sql, params or []).fetchall()
 
+    server = server_cpu(db)
     return (
-        *median_seconds(floor, runs),
-        *median_seconds(replay, runs),
-        *median_seconds(report, runs),
+        *median_seconds(floor, runs, server),
+        *median_seconds(replay, runs, server),
+        *median_seconds(report, runs, server),
     )
 
 
