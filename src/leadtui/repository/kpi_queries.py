@@ -8,6 +8,10 @@ changes that stand, each with the time of its lead's standing change
 before it); the figures are grouped counts and sums over that and the
 leads. Windows are half-open [since, until) over ISO-8601 text, which
 sorts as time does; `owner` None means every owner.
+
+The reference functions run on SQLite only (temp tables, boolean sums);
+PostgreSQL's rollups are held to SQLite's for the same history instead
+(tests/test_kpi_rollups.py). The helpers the rollups share run on both.
 """
 
 import statistics
