@@ -12,25 +12,35 @@ from click.testing import CliRunner
 
 from leadtui.cli import common as cli_common
 from leadtui.cli import root as cli
-from leadtui.repository import Repository, open_repository
-from tests.conftest import frozen_clock
+from leadtui.repository import Repository, copy_database, open_repository
+from tests.conftest import ENGINES, both_clis, frozen_clock
 from tests.kpi_fixture import build_kpi_fixture
 from tests.test_cli import fails, ok
 
 
 @pytest.fixture
-def kpi_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    """The fixture, with the CLI's clock frozen at its NOW."""
+def kpi_db(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The fixture, with the CLI's clock frozen at its NOW: a file, or with
+    both_kpi_dbs that file copied into PostgreSQL too (`leadtui db copy`,
+    rollups and all)."""
     path = tmp_path / "kpi.db"
     build_kpi_fixture(path)
 
-    def frozen(db_path: Path | None) -> Repository:
-        return open_repository(cli_common.database_path(db_path), clock=frozen_clock)
+    def frozen(db_path: Path | str | None) -> Repository:
+        return open_repository(cli_common.database_target(db_path), clock=frozen_clock)
 
     monkeypatch.setattr(cli_common, "repository", frozen)
+    if getattr(request, "param", "sqlite") == "postgresql":
+        url: str = request.getfixturevalue("pg_url")
+        copy_database(path, url)
+        return url
     return str(path)
 
 
+both_kpi_dbs = pytest.mark.parametrize("kpi_db", ENGINES, indirect=True)
+
+
+@both_kpi_dbs
 def test_kpi_json_has_the_documented_keys_and_the_fixture_figures(kpi_db: str) -> None:
     record = json.loads(ok("kpi", "--json", "--db", kpi_db))
     assert record["window"] == {
@@ -58,6 +68,7 @@ def test_kpi_json_has_the_documented_keys_and_the_fixture_figures(kpi_db: str) -
     assert record["lifetime_years"] == 3.0
 
 
+@both_kpi_dbs
 def test_kpi_text_shows_arrows_against_the_previous_window(kpi_db: str) -> None:
     text = ok("kpi", "--db", kpi_db)
     assert text.startswith("KPIs for last 30 days (arrows: against the previous window)")
@@ -66,6 +77,7 @@ def test_kpi_text_shows_arrows_against_the_previous_window(kpi_db: str) -> None:
     assert won.split() == ["Won", "2"]
 
 
+@both_kpi_dbs
 def test_kpi_windows_owner_and_dates(kpi_db: str) -> None:
     assert json.loads(ok("kpi", "--json", "--window", "all", "--db", kpi_db))["new_leads"] == 11
     assert json.loads(ok("kpi", "--json", "--owner", "ben", "--db", kpi_db))["new_leads"] == 1
@@ -78,6 +90,7 @@ def test_kpi_windows_owner_and_dates(kpi_db: str) -> None:
     assert custom["new_leads"] == 7
 
 
+@both_kpi_dbs
 def test_kpi_csv_is_one_row_per_figure(kpi_db: str) -> None:
     rows = list(csv.reader(io.StringIO(ok("kpi", "--csv", "--db", kpi_db))))
     assert rows[0] == ["figure", "key", "value"]
@@ -103,6 +116,7 @@ def test_kpi_json_and_csv_together_is_a_usage_error(kpi_db: str) -> None:
     assert result.exit_code == 1 and "pick one" in result.output
 
 
+@both_clis
 def test_spend_records_lists_and_replaces(db: str) -> None:
     assert ok("spend", "ads", "1.2k", "--month", "2026-11", "--db", db).strip() == (
         "ads 2026-11: 1.2k"
@@ -119,11 +133,13 @@ def test_spend_records_lists_and_replaces(db: str) -> None:
         (["ads", "$abc", "--month", "2026-11"], "value must be a positive amount"),
     ],
 )
+@both_clis
 def test_spend_refuses_bad_input_and_writes_nothing(db: str, args: list[str], message: str) -> None:
     assert message in fails("spend", *args, "--db", db)
     assert ok("spend", "--db", db) == ""
 
 
+@both_clis
 def test_spend_import_is_all_rows_or_none(db: str, tmp_path: Path) -> None:
     good = tmp_path / "spend.csv"
     good.write_text("Source,Month,Amount\nads,2026-10,1000\nreferral,2026-10,2.5k\n")
@@ -142,6 +158,7 @@ def test_spend_import_is_all_rows_or_none(db: str, tmp_path: Path) -> None:
     )
 
 
+@both_kpi_dbs
 def test_the_lifetime_setting_feeds_lifetime_value(kpi_db: str) -> None:
     assert ok("setting", "lifetime-years", "--db", kpi_db).strip() == "lifetime-years = 3"
     assert ok("setting", "lifetime-years", "5", "--db", kpi_db).strip() == "lifetime-years = 5"

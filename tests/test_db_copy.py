@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from leadtui.cli import common as cli_common
 from leadtui.cli.root import main
 from leadtui.domain.errors import DatabaseUnavailable, NotYetSupported
 from leadtui.domain.models import ActivityKind, Stage, build_draft
@@ -105,3 +106,48 @@ def test_a_copy_goes_between_engines_only_and_into_an_empty_database(
 ) -> None:
     with pytest.raises(NotYetSupported, match="between two databases of one engine"):
         copy_database(Path(db), tmp_path / "copy.db")
+
+
+def _kpi_jsons(target: Path | str, owner: str) -> list[str]:
+    """`kpi --json` for a few windows, the team's and one owner's."""
+    outputs = []
+    for args in (
+        [],
+        ["--window", "all"],
+        ["--window", "all", "--owner", owner],
+        ["--since", "2025-01-01", "--until", "2026-11-19"],
+        ["--since", "2026-10-01", "--until", "2026-11-19", "--owner", owner],
+    ):
+        result = CliRunner().invoke(main, ["kpi", "--json", *args, "--db", str(target)])
+        assert result.exit_code == 0, result.output
+        outputs.append(result.output)
+    return outputs
+
+
+def test_kpi_json_is_the_files_after_a_copy_either_way(
+    sample_repo: Repository, pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Into PostgreSQL (rollups copied) and back into a file (rollups
+    rebuilt from the journal), with work done on PostgreSQL between: every
+    `kpi --json` is the one the database it was copied from prints."""
+
+    def frozen(db_path: Path | str | None) -> Repository:
+        return open_repository(cli_common.database_target(db_path), clock=frozen_clock)
+
+    monkeypatch.setattr(cli_common, "repository", frozen)
+    owner = sample_repo.owners()[0]
+    before = _kpi_jsons(sample_repo.target, owner)
+    assert '"won"' in before[1]
+    copy_database(sample_repo.target, pg_url)
+    assert _kpi_jsons(pg_url, owner) == before
+    on_server = open_repository(pg_url, actor=owner, clock=frozen_clock)
+    leads = on_server.leads_in_stage(Stage.NEW)[:3]
+    on_server.advance(leads[0].id)
+    on_server.win(leads[1].id)
+    on_server.lose(leads[2].id, "no budget")
+    on_server.undo()  # the loss
+    worked = _kpi_jsons(pg_url, owner)
+    assert worked != before
+    back = tmp_path / "back.db"
+    copy_database(pg_url, back)
+    assert _kpi_jsons(back, owner) == worked

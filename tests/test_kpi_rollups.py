@@ -11,6 +11,7 @@ rebuild from scratch."""
 import re
 import sqlite3
 import tempfile
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -20,13 +21,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from leadtui.domain.errors import LeadtuiError
+from leadtui.domain.filters import parse
 from leadtui.domain.imported import ImportedLead
+from leadtui.domain.kpi_format import kpi_record
 from leadtui.domain.kpis import Window
 from leadtui.domain.models import Source, Stage, build_draft
 from leadtui.repository import Repository, open_repository, schema_kpi
 from leadtui.repository import kpi_queries as reference
 from leadtui.repository import kpi_rollups as rollups
+from leadtui.repository.pg import schema_kpi as pg_schema_kpi
 from tests.conftest import NOW
+from tests.pg_cluster import Cluster
 
 HOUR = timedelta(hours=1)
 # (what, lead index, hours the clock moves on first)
@@ -141,7 +146,7 @@ ROLLUPS = (
 )  # fmt: skip
 
 
-def rollup_rows(db: sqlite3.Connection) -> dict[str, list[tuple[Any, ...]]]:
+def rollup_rows(db: Any) -> dict[str, list[tuple[Any, ...]]]:
     tables = ROLLUPS
     return {
         table: sorted(
@@ -152,9 +157,9 @@ def rollup_rows(db: sqlite3.Connection) -> dict[str, list[tuple[Any, ...]]]:
     }
 
 
-def derived(db: sqlite3.Connection) -> tuple[Any, ...]:
+def derived(db: Any) -> tuple[Any, ...]:
     """Everything the triggers keep: the rollups, each lead's KPI columns and
-    each stage change's."""
+    each stage change's (a sqlite3 connection, or one an engine gives)."""
     leads = db.execute(
         "SELECT id, top_rank, last_stage_at, last_stage_to, last_stage_from, last_stage_reason"
         " FROM leads ORDER BY id"
@@ -311,3 +316,86 @@ def test_a_big_import_rebuilds_the_rollups_it_skipped(
         assert derived(db) == kept
     assert sum(row[3] for row in kept[0]["kpi_created"]) == 11
     assert_same_figures(repo, NOW + timedelta(seconds=1234))
+
+
+# ------------------------------------------------------ the same on PostgreSQL
+
+
+def same_on_both(sqlite_repo: Repository, pg_repo: Repository, now: datetime) -> None:
+    """Every figure, rollup row and KPI column PostgreSQL keeps is SQLite's
+    (the floats summed in another order: equal to within rounding), and
+    each whole report is the same record, as `kpi --json` prints it."""
+    with sqlite_repo._connection() as lite, pg_repo._connection() as pg:
+        assert derived(pg) == derived(lite)
+        for owner in [None, *(owner for owner in OWNERS if owner)]:
+            for window in [*windows(now), *filter(None, (w.previous() for w in windows(now)))]:
+                context = (window, owner)
+                for figures in (rollups.created_by_source, rollups.count_created):
+                    assert figures(pg, window, owner) == figures(lite, window, owner), context
+                fast, by_source = rollups.outcomes_by_source(pg, window, owner)
+                slow, slow_by_source = rollups.outcomes_by_source(lite, window, owner)
+                assert by_source == slow_by_source, context
+                assert fast.cycle_total_days == pytest.approx(slow.cycle_total_days), context
+                assert fast.median_cycle_days == pytest.approx(slow.median_cycle_days), context
+                assert replace(fast, cycle_total_days=0, median_cycle_days=0) == replace(
+                    slow, cycle_total_days=0, median_cycle_days=0
+                ), context
+                assert rollups.time_in_stage(pg, window, owner) == pytest.approx(
+                    rollups.time_in_stage(lite, window, owner)
+                ), context
+                assert rollups.velocity(pg, window.until, owner) == rollups.velocity(
+                    lite, window.until, owner
+                ), context
+            money = rollups.money(lite, owner)
+            assert rollups.money(pg, owner) == money
+            assert rollups.health(pg, now, money.open_leads, owner) == rollups.health(
+                lite, now, money.open_leads, owner
+            )
+    for owner in [None, "anna"]:
+        for name in ("30d", "all"):
+            window = Window.last(name, now)
+            assert kpi_record(pg_repo.kpi_report(window, owner)) == kpi_record(
+                sqlite_repo.kpi_report(window, owner)
+            ), (name, owner)
+    assert pg_repo.stage_totals() == sqlite_repo.stage_totals()
+    for text in ("owner:anna", "owner:ANNA", "owner:ben", "owner:nobody", "mine"):
+        # The board's column totals under an owner filter (test_owner_totals).
+        assert pg_repo.stage_totals(parse(text)) == sqlite_repo.stage_totals(parse(text)), text
+    assert pg_repo.calibration() == sqlite_repo.calibration()
+    assert pg_repo.owners() == sqlite_repo.owners()
+
+
+def rebuilt_on_postgresql(repo: Repository) -> tuple[Any, ...]:
+    """What PostgreSQL's rebuild from the journal gives (rolled back)."""
+    with repo.engine.connect() as db:
+        db.execute("BEGIN")
+        try:
+            for sql in pg_schema_kpi.REBUILD:
+                db.execute(sql)
+            return derived(db)
+        finally:
+            db.execute("ROLLBACK")
+
+
+@pytest.mark.slow
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(history=steps)
+def test_postgresql_keeps_what_sqlite_keeps(pg_cluster: Cluster, history: list[Step]) -> None:
+    """The same history on both engines, merges included: the same
+    rollups, columns and figures; and PostgreSQL's triggers keep what its
+    rebuild computes from nothing."""
+    with tempfile.TemporaryDirectory() as scratch:
+        repos = []
+        for target in (Path(scratch) / "kpi.db", pg_cluster.new_database()):
+            clock = Clock(NOW - timedelta(days=120))
+            repo = open_repository(target, actor="tester", clock=clock)
+            play(repo, clock, history)
+            repos.append(repo)
+        same_on_both(repos[0], repos[1], clock.now + timedelta(seconds=1234))
+        with repos[1].engine.connect() as db:
+            kept = derived(db)
+        assert rebuilt_on_postgresql(repos[1]) == kept

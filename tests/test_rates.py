@@ -41,7 +41,7 @@ from leadtui.tui.panes.inbox import InboxPane
 from leadtui.tui.panes.kpi import KpiPane
 from leadtui.tui.render import card_value, inbox_row
 from leadtui.tui.start import row_cells
-from tests.conftest import NOW, frozen_clock
+from tests.conftest import NOW, both_clis, both_targets, frozen_clock
 from tests.tui_helpers import SIZE, column, main_screen, settle
 
 LATER = NOW + timedelta(days=1)
@@ -191,19 +191,20 @@ def test_a_kpi_report_never_adds_a_currency_without_a_rate(
 
 
 @pytest.fixture
-def mixed(db_path: Path) -> Repository:
+def mixed(db_target: Path | str) -> Repository:
     """EUR team: won €1k, 3k (EUR), $10k, JPY 500,000; open €2k, $4k; lost
     $6k for "no budget"."""
-    repo = open_repository(db_path, actor="tester", clock=frozen_clock)
+    repo = open_repository(db_target, actor="tester", clock=frozen_clock)
     repo.set_team_currency("EUR")
     for name, value in (("A", "€1k"), ("B", "3k"), ("C", "$10k"), ("D", "JPY 500000")):
         repo.win(repo.add_lead(build_draft(name=name, value_cents=value, owner="maria")))
     for name, value in (("E", "€2k"), ("F", "$4k")):
         repo.add_lead(build_draft(name=name, value_cents=value, owner="maria"))
     repo.lose(repo.add_lead(build_draft(name="G", value_cents="$6k", owner="maria")), "no budget")
-    return open_repository(db_path, actor="tester", clock=lambda: LATER)
+    return open_repository(db_target, actor="tester", clock=lambda: LATER)
 
 
+@both_targets
 def test_rates_are_set_listed_cleared_and_refused_for_the_team_currency(
     mixed: Repository,
 ) -> None:
@@ -223,6 +224,7 @@ def test_rates_are_set_listed_cleared_and_refused_for_the_team_currency(
     assert mixed.rates() == {}
 
 
+@both_targets
 @pytest.mark.parametrize("owner", [None, "maria"])
 def test_kpi_money_is_one_total_when_every_currency_has_a_rate(
     mixed: Repository, owner: str | None
@@ -261,6 +263,7 @@ def test_kpi_money_is_one_total_when_every_currency_has_a_rate(
     assert "Other currencies (converted into the EUR figures above)" in text
 
 
+@both_targets
 def test_one_missing_rate_keeps_every_figure_per_currency_and_names_it(
     mixed: Repository,
 ) -> None:
@@ -275,14 +278,15 @@ def test_one_missing_rate_keeps_every_figure_per_currency_and_names_it(
     assert "Other currencies (not in the EUR figures above)" in text
 
 
-def test_a_currency_only_in_the_previous_window_also_needs_a_rate(db_path: Path) -> None:
+@both_targets
+def test_a_currency_only_in_the_previous_window_also_needs_a_rate(db_target: Path | str) -> None:
     """The arrows compare with the previous window: both sides are converted
     or neither."""
-    repo = open_repository(db_path, actor="tester", clock=frozen_clock)
+    repo = open_repository(db_target, actor="tester", clock=frozen_clock)
     repo.set_team_currency("EUR")
     repo.win(repo.add_lead(build_draft(name="Old", value_cents="JPY 100000")))
     later = NOW + timedelta(days=40)
-    repo = open_repository(db_path, actor="tester", clock=lambda: later)
+    repo = open_repository(db_target, actor="tester", clock=lambda: later)
     repo.win(repo.add_lead(build_draft(name="New", value_cents="$1k")))
     repo.set_rate("USD", "0.5")
     window = Window.last("30d", later + timedelta(hours=1))
@@ -302,6 +306,7 @@ def test_a_currency_only_in_the_previous_window_also_needs_a_rate(db_path: Path)
 # ------------------------------------------------------------ the CLI
 
 
+@both_clis
 def test_setting_rate_sets_shows_lists_and_clears(db: str) -> None:
     ok("setting", "currency", "EUR", "--db", db)
     assert (
@@ -347,11 +352,13 @@ def test_setting_rate_sets_shows_lists_and_clears(db: str) -> None:
         (["rates", "GBP"], "takes no value"),
     ],
 )
+@both_clis
 def test_a_bad_rate_is_one_readable_line(db: str, args: list[str], message: str) -> None:
     ok("setting", "currency", "EUR", "--db", db)
     assert message in fails("setting", *args, "--db", db)
 
 
+@both_clis
 def test_kpi_json_says_converted_or_which_rate_is_missing(db: str) -> None:
     ok("setting", "currency", "EUR", "--db", db)
     for name, value in (("A", "€1k"), ("B", "£1k")):

@@ -7,8 +7,12 @@ The target must be new or empty: a copy never merges into a database in
 use. Both ends are migrated first, so a copy is always between the same
 schema. Rows go across table by table in id order, in one transaction on
 the target (a failed copy leaves it empty), and each table's id counter is
-moved past the copied ids so the next lead gets the next id. The KPI rollup
-tables are not copied: PostgreSQL's triggers keep its own; into a file, the
+moved past the copied ids so the next lead gets the next id. The KPI
+columns (a lead's top_rank and last_stage_*, a change's stay, prev_* and
+cancelled_with) go across with their rows. Into PostgreSQL the KPI rollup
+tables are copied too, with the KPI triggers off meanwhile (else each
+copied row would be counted again on top of the copied sums): the copy's
+report is the file's, to the last bit of each day's sums. Into a file, the
 search index and every KPI column and rollup are rebuilt from the copied
 journal at the end (schema_kpi.REBUILD), with their triggers off meanwhile,
 as a bulk load does. Reading a PostgreSQL table holds it in memory (a
@@ -25,11 +29,18 @@ from leadtui.paths import is_url
 from leadtui.repository import schema, schema_kpi
 from leadtui.repository.engine import POSTGRES, Engine, refuse
 from leadtui.repository.opening import open_repository
+from leadtui.repository.pg import schema_kpi as pg_schema_kpi
 
 # Parents before children (foreign keys), and every table a team's work is in.
 TABLES = (
     "settings", "spend", "users", "web_sessions", "leads", "custom_fields", "tags", "bant",
     "activities", "undone_activities", "contacts", "actions", "journal",
+)  # fmt: skip
+# The KPI rollups, copied into PostgreSQL (a file rebuilds its own).
+ROLLUPS = (
+    "kpi_created", "kpi_closed", "kpi_stays", "kpi_stage_totals", "kpi_score_bands",
+    "kpi_owner_created", "kpi_owner_closed", "kpi_owner_stays", "kpi_owner_qualified",
+    "kpi_owner_stage_totals",
 )  # fmt: skip
 BATCH = 5000
 
@@ -57,17 +68,22 @@ def copy_database(
     source_repo = open_repository(source)
     target_repo = open_repository(target)
     src, dst = source_repo.engine, target_repo.engine
+    into_file = dst.dialect is not POSTGRES
+    tables = TABLES if into_file else TABLES + ROLLUPS
     with src.connect() as reading:
-        totals = {table: _count(reading, table) for table in TABLES}
+        totals = {table: _count(reading, table) for table in tables}
         total = sum(totals.values())
         done = 0
         with dst.transaction() as writing:
             _require_empty(writing, dst)
-            into_file = dst.dialect is not POSTGRES
             if into_file:
                 for name, _ in (*schema.FTS_TRIGGERS, *schema_kpi.TRIGGERS):
                     writing.execute(f'DROP TRIGGER "{name}"')
-            for table in TABLES:
+            else:
+                _kpi_triggers(writing, "DISABLE")
+                for table in ROLLUPS:
+                    writing.execute(f"DELETE FROM {table}")
+            for table in tables:
                 columns = [c for c in _columns(reading, src, table) if c in
                            set(_columns(writing, dst, table))]  # fmt: skip
                 for batch in _batches(reading, table, columns):
@@ -80,7 +96,11 @@ def copy_database(
             if into_file:
                 _rebuild_derived(writing)
             else:
+                _kpi_triggers(writing, "ENABLE")
                 _move_id_counters(writing)
+                # The planner's statistics for the new rows now, not when
+                # autovacuum next looks: the first reports use them.
+                writing.execute("ANALYZE")
     return CopyReport(totals)
 
 
@@ -92,6 +112,13 @@ def _rebuild_derived(db: Any) -> None:
         db.execute(sql)
     for _, sql in (*schema.FTS_TRIGGERS, *schema_kpi.TRIGGERS):
         db.execute(sql)
+
+
+def _kpi_triggers(db: Any, what: str) -> None:
+    """PostgreSQL's KPI triggers off (DISABLE) or on again (ENABLE), in the
+    copy's transaction: its rows come with their KPI columns and rollups."""
+    for table, name in pg_schema_kpi.TRIGGER_NAMES:
+        db.execute(f"ALTER TABLE {table} {what} TRIGGER {name}")
 
 
 def _move_id_counters(db: Any) -> None:

@@ -20,6 +20,7 @@ from leadtui.repository.details_store import apply_fields
 from leadtui.repository.engine import SQLITE, Dialect
 from leadtui.repository.journal import action, record_field_change
 from leadtui.repository.merging import fill_in
+from leadtui.repository.pg import schema_kpi as pg_kpi
 from leadtui.repository.rows import LEAD_SELECT, fetch_lead, lead_from_row, with_custom
 from leadtui.repository.team_settings import phone_key_in
 
@@ -234,10 +235,9 @@ def move_everything(
         )
         db.execute(f"DELETE FROM {table} WHERE lead_id = ?", [source_id])
     # The target's stage history now interleaves both: its KPI columns and
-    # stays are recomputed from it (schema_kpi), before the source goes.
-    # Those columns are kept on SQLite only until the KPIs are ported
-    # (ARCHITECTURE.md, "Storage engines"); the statements are SQLite's.
-    if dialect is SQLITE:
-        for sql in schema_kpi.REFRESH_LEAD:
-            db.execute(sql, {"lead": target_id})
+    # stays are recomputed from it (schema_kpi; pg/schema_kpi on PostgreSQL,
+    # whose walk of the history is a plpgsql function), before the source goes.
+    refresh = schema_kpi.REFRESH_LEAD if dialect is SQLITE else pg_kpi.REFRESH_LEAD
+    for sql in refresh:
+        db.execute(sql, {"lead": target_id})
     db.execute("DELETE FROM leads WHERE id = ?", [source_id])

@@ -119,6 +119,31 @@ class Dialect:
             return f"group_concat({column})"
         return f"string_agg({column}::text, ',')"
 
+    @property
+    def last_activity(self) -> str:
+        """A lead's last activity (its stage entered or its last touch,
+        which may be NULL), spelled as the activity indexes are."""
+        if self is SQLITE:
+            return "max(stage_entered_at, coalesce(last_touch_at, ''))"
+        return "greatest(stage_entered_at, last_touch_at)"
+
+    def earlier(self, column: str, value: str) -> str:
+        """A time column that may be NULL ("never": after every time) is
+        before a value: SQLite spells never '9999', as its index does;
+        PostgreSQL has no such text time, and a NULL is before nothing."""
+        if self is SQLITE:
+            return f"coalesce({column}, '9999') < {value}"
+        return f"{column} < {value}"
+
+    @property
+    def begin_snapshot(self) -> str:
+        """A read transaction whose statements all see one moment: SQLite's
+        does; PostgreSQL's default (read committed) takes a moment per
+        statement."""
+        if self is SQLITE:
+            return "BEGIN"
+        return "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+
     def indexed_by(self, index: str) -> str:
         """SQLite's index hint (its planner guesses wrong on these scans);
         PostgreSQL takes no hints."""

@@ -18,6 +18,7 @@ from leadtui.domain.kpi_money import ForeignClosed, ForeignOpen
 from leadtui.domain.kpis import Window
 from leadtui.domain.models import Source, Stage
 from leadtui.domain.pipeline import OPEN_STAGES
+from leadtui.repository.engine import dialect_of
 from leadtui.repository.kpi_queries import params
 from leadtui.repository.team_settings import rates_of
 
@@ -25,7 +26,7 @@ _OPEN_SQL = ", ".join(f"'{stage.value}'" for stage in OPEN_STAGES)
 # Two range scans of leads_currency, either side of the team's currency.
 _FOREIGN = (
     "l.currency IS NOT NULL AND (l.currency < :team OR l.currency > :team)"
-    " AND (:owner IS NULL OR l.owner = :owner)"
+    " AND (CAST(:owner AS TEXT) IS NULL OR l.owner = :owner)"
 )
 
 
@@ -39,18 +40,19 @@ def foreign_closed(
     are), from the index alone; one changed since (a past window), by one
     probe of its own stage history."""
     args: dict[str, Any] = params(window, owner) | {"team": team}
+    by = dialect_of(db).indexed_by
     rows = db.execute(
         f"""
         SELECT l.currency, l.source, l.last_stage_to, coalesce(l.last_stage_reason, ''),
                l.value_cents
-          FROM leads l INDEXED BY leads_currency
+          FROM leads l{by("leads_currency")}
          WHERE {_FOREIGN} AND l.last_stage_at >= :since AND l.last_stage_at < :until
            AND l.last_stage_to IN ('won', 'lost')
         UNION ALL
         SELECT l.currency, l.source, c.new, coalesce(c.note, ''), l.value_cents
-          FROM leads l INDEXED BY leads_currency
+          FROM leads l{by("leads_currency")}
           JOIN journal c ON c.id = (
-               SELECT p.id FROM journal p INDEXED BY journal_stage_lead
+               SELECT p.id FROM journal p{by("journal_stage_lead")}
                 WHERE p.field = 'stage' AND p.lead_id = l.id AND p.at < :until
                 ORDER BY p.at DESC, p.id DESC LIMIT 1)
          WHERE {_FOREIGN} AND l.last_stage_at >= :until
@@ -68,8 +70,9 @@ def foreign_open(db: sqlite_utils.Database, owner: str | None, team: str) -> lis
     """Open leads in other currencies now, per currency and stage (covered
     by the index without an owner)."""
     rows = db.execute(
-        f"SELECT l.currency, l.stage, count(*), sum(l.value_cents) FROM leads l"
-        f" INDEXED BY leads_currency WHERE {_FOREIGN} AND l.stage IN ({_OPEN_SQL})"
+        f"SELECT l.currency, l.stage, count(*), sum(l.value_cents)"
+        f" FROM leads l{dialect_of(db).indexed_by('leads_currency')}"
+        f" WHERE {_FOREIGN} AND l.stage IN ({_OPEN_SQL})"
         " GROUP BY 1, 2",
         {"team": team, "owner": owner},
     ).fetchall()

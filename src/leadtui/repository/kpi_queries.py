@@ -8,6 +8,10 @@ changes that stand, each with the time of its lead's standing change
 before it); the figures are grouped counts and sums over that and the
 leads. Windows are half-open [since, until) over ISO-8601 text, which
 sorts as time does; `owner` None means every owner.
+
+The reference functions run on SQLite only (temp tables, boolean sums);
+PostgreSQL's rollups are held to SQLite's for the same history instead
+(tests/test_kpi_rollups.py). The helpers the rollups share run on both.
 """
 
 import statistics
@@ -35,8 +39,10 @@ from leadtui.domain.kpis import (
 from leadtui.domain.models import Source, Stage
 from leadtui.domain.pipeline import OPEN_STAGES, ROTTING_DAYS, WIN_PROBABILITY
 
-# Before any stored time: "since the beginning".
-_EPOCH = "0000"
+# Before any stored time: "since the beginning" (a time both engines read:
+# PostgreSQL's timestamptz has no year 0).
+EPOCH = "0001-01-01T00:00:00+00:00"
+_MONTH_ZERO = "0000"
 _OWNER = "(:owner IS NULL OR l.owner = :owner)"
 _OPEN_SQL = ", ".join(f"'{stage.value}'" for stage in OPEN_STAGES)
 _ALL_STAGES_SQL = ", ".join(f"'{stage.value}'" for stage in Stage)
@@ -83,7 +89,7 @@ def _standing(db: sqlite_utils.Database, owner: str | None) -> Iterator[None]:
 
 def params(window: Window, owner: str | None) -> dict[str, Any]:
     return {
-        "since": to_iso(window.since) if window.since else _EPOCH,
+        "since": to_iso(window.since) if window.since else EPOCH,
         "until": until_iso(window.until),
         "owner": owner,
     }
@@ -217,7 +223,7 @@ def spend_by_source(db: sqlite_utils.Database, window: Window) -> dict[Source, i
     """Spend of each month overlapping the window, prorated by the share of
     the month's time inside it (a 30-day window over two months takes part
     of each)."""
-    first = window.since.strftime("%Y-%m") if window.since else _EPOCH
+    first = window.since.strftime("%Y-%m") if window.since else _MONTH_ZERO
     totals: dict[Source, float] = defaultdict(float)
     for source, month, cents in db.execute(
         "SELECT source, month, amount_cents FROM spend WHERE month >= ? AND month <= ?",

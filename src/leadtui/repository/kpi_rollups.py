@@ -33,7 +33,8 @@ from leadtui.domain.filters import ME, LeadFilter
 from leadtui.domain.kpis import Health, LostReason, Money, Outcomes, Velocity, Window
 from leadtui.domain.models import Source, Stage
 from leadtui.domain.pipeline import OPEN_STAGES, ROTTING_DAYS
-from leadtui.repository.kpi_queries import money_of, tally_created, until_iso
+from leadtui.repository.engine import dialect_of
+from leadtui.repository.kpi_queries import EPOCH, money_of, tally_created, until_iso
 from leadtui.repository.schema_kpi import CLOSED, RANK
 
 _OPEN_SQL = ", ".join(f"'{stage.value}'" for stage in OPEN_STAGES)
@@ -77,7 +78,7 @@ def span_days(since: str | None, until: str, *, hours: bool = False) -> Days:
 
     last = floor(from_iso(until))
     if since is None:
-        since, first = "0000", None
+        since, first = EPOCH, None
     else:
         start = from_iso(since)
         first = floor(start)
@@ -119,7 +120,7 @@ def _only(owner: str | None, alias: str = "") -> str:
 def created_by_source(
     db: sqlite_utils.Database, window: Window, owner: str | None = None
 ) -> tuple[dict[Stage, int], dict[Source, tuple[int, int]]]:
-    days = days_of(window)
+    days, by = days_of(window), dialect_of(db).indexed_by
     counts: Counter[tuple[str, int]] = Counter()
     for source, top, n in db.execute(
         f"SELECT source, top, sum(n) FROM {_rollup('created', owner)} GROUP BY source, top",
@@ -128,7 +129,7 @@ def created_by_source(
         counts[source, top] += n
     for start, end in days.edges:
         for source, top, n in db.execute(
-            "SELECT source, top_rank, count(*) FROM leads INDEXED BY leads_created"
+            f"SELECT source, top_rank, count(*) FROM leads{by('leads_created')}"
             f" WHERE created_at >= :start AND created_at < :end{_only(owner)} GROUP BY 1, 2",
             {"start": start, "end": end, "owner": owner},
         ):
@@ -140,7 +141,7 @@ def created_by_source(
                coalesce((SELECT max({RANK.format("sc.new")}) FROM journal sc
                           WHERE sc.field = 'stage' AND sc.lead_id = l.id
                             AND sc.cancelled_with IS NULL AND sc.at < :until), 0)
-          FROM leads l INDEXED BY leads_last_stage_at
+          FROM leads l{by("leads_last_stage_at")}
          WHERE l.last_stage_at >= :until AND l.created_at >= :since AND l.created_at < :until
                {_only(owner, "l.")}
         """,
@@ -161,7 +162,7 @@ def _count_created(db: sqlite_utils.Database, days: Days, owner: str | None) -> 
     ).fetchone()
     for start, end in days.edges:
         (edge,) = db.execute(
-            "SELECT count(*) FROM leads INDEXED BY leads_created"
+            f"SELECT count(*) FROM leads{dialect_of(db).indexed_by('leads_created')}"
             f" WHERE created_at >= :start AND created_at < :end{_only(owner)}",
             {"start": start, "end": end, "owner": owner},
         ).fetchone()
@@ -175,8 +176,8 @@ _CLOSED_ROWS = f"""
     SELECT last_stage_to, source, coalesce(last_stage_from, ''),
            coalesce(last_stage_reason, ''), count(*), sum(value_cents),
            sum(julianday(last_stage_at) - julianday(created_at))
-      FROM leads INDEXED BY leads_last_stage_at
-     WHERE last_stage_at >= :start AND last_stage_at < :end AND last_stage_to IN {CLOSED}{{}}
+      FROM leads{{by}}
+     WHERE last_stage_at >= :start AND last_stage_at < :end AND last_stage_to IN {CLOSED}{{only}}
      GROUP BY 1, 2, 3, 4
 """
 # Closings in the window followed after it by a change that stands: each
@@ -186,7 +187,7 @@ _CLOSED_ROWS = f"""
 _CLOSED_THEN_CHANGED = f"""
     SELECT c.new, l.source, coalesce(c.old, ''), coalesce(c.note, ''), 1, l.value_cents,
            julianday(c.at) - julianday(l.created_at)
-      FROM journal n INDEXED BY journal_leave_closed
+      FROM journal n{{by}}
       JOIN journal c ON c.id = (
            SELECT p.id FROM journal p
             WHERE p.field = 'stage' AND p.lead_id = n.lead_id AND p.cancelled_with IS NULL
@@ -194,7 +195,7 @@ _CLOSED_THEN_CHANGED = f"""
             ORDER BY p.at DESC, p.id DESC LIMIT 1)
       JOIN leads l ON l.id = n.lead_id
      WHERE n.field = 'stage' AND n.prev_new IN {CLOSED} AND n.at >= :until
-       AND c.at >= :since AND c.at < :until AND c.new IN {CLOSED}{{}}
+       AND c.at >= :since AND c.at < :until AND c.new IN {CLOSED}{{only}}
 """
 
 
@@ -203,7 +204,7 @@ def outcomes_by_source(
 ) -> tuple[Outcomes, dict[Source, tuple[int, int, int]]]:
     """As kpi_queries.outcomes_by_source; `median` False leaves the median
     cycle out (the previous window's headline has no use for it)."""
-    days = days_of(window)
+    days, by = days_of(window), dialect_of(db).indexed_by
     rows: list[ClosedRow] = list(
         db.execute(
             "SELECT stage, source, from_stage, reason, sum(n), sum(value), sum(cycle)"
@@ -213,10 +214,11 @@ def outcomes_by_source(
     )
     for start, end in days.edges:
         rows += db.execute(
-            _CLOSED_ROWS.format(_only(owner)), {"start": start, "end": end, "owner": owner}
+            _CLOSED_ROWS.format(by=by("leads_last_stage_at"), only=_only(owner)),
+            {"start": start, "end": end, "owner": owner},
         ).fetchall()
     later: list[ClosedRow] = db.execute(
-        _CLOSED_THEN_CHANGED.format(_only(owner, "l.")),
+        _CLOSED_THEN_CHANGED.format(by=by("journal_leave_closed"), only=_only(owner, "l.")),
         {"since": days.since, "until": days.until, "owner": owner},
     ).fetchall()
     rows += later
@@ -271,6 +273,7 @@ def _median_cycle(
     if not won:
         return None
     also = [row[6] for row in later if row[0] == Stage.WON.value]
+    by = dialect_of(db).indexed_by
     cycle = "julianday(last_stage_at) - julianday(created_at)"
     where = "last_stage_to = 'won' AND last_stage_at >= :since AND last_stage_at < :until" + _only(
         owner
@@ -280,7 +283,7 @@ def _median_cycle(
         values = [
             row[0]
             for row in db.execute(
-                f"SELECT {cycle} FROM leads INDEXED BY leads_last_stage_at WHERE {where}", args
+                f"SELECT {cycle} FROM leads{by('leads_last_stage_at')} WHERE {where}", args
             )
         ]
         return float(statistics.median(values + also))
@@ -288,7 +291,7 @@ def _median_cycle(
     middle = [
         row[0]
         for row in db.execute(
-            f"SELECT {cycle} FROM leads INDEXED BY {index} WHERE {where}"
+            f"SELECT {cycle} FROM leads{by(index)} WHERE {where}"
             f" ORDER BY {cycle} LIMIT :count OFFSET :skip",
             args | {"count": 2 - won % 2, "skip": (won - 1) // 2},
         )
@@ -309,9 +312,10 @@ def time_in_stage(
         _whole(days, owner),
     ).fetchall()
     lines_owner = _LINE_OWNER.format("journal") if owner is not None else ""
+    by = dialect_of(db).indexed_by
     for start, end in days.edges:
         rows += db.execute(
-            f"SELECT old, count(*), sum(stay) FROM journal INDEXED BY journal_stage_at"
+            f"SELECT old, count(*), sum(stay) FROM journal{by('journal_stage_at')}"
             f" WHERE field = 'stage' AND new IN ({_ALL_SQL}) AND at >= :start AND at < :end"
             f" AND stay IS NOT NULL AND old IN ({_OPEN_SQL}){lines_owner} GROUP BY old",
             {"start": start, "end": end, "owner": owner},
@@ -356,7 +360,7 @@ def _created_in(db: sqlite_utils.Database, low: str, high: str, owner: str | Non
     index = "leads_created" if owner is None else "leads_owner_created"
     return int(
         db.execute(
-            f"SELECT count(*) FROM leads INDEXED BY {index}"
+            f"SELECT count(*) FROM leads{dialect_of(db).indexed_by(index)}"
             f" WHERE created_at >= :low AND created_at < :high{_only(owner)}",
             {"low": low, "high": high, "owner": owner},
         ).fetchone()[0]
@@ -370,11 +374,12 @@ def _qualified(db: sqlite_utils.Database, low: str, high: str, owner: str | None
     for one owner, the owner's rollup hours and partial hours, and the few
     entries again read with their leads)."""
     span = {"low": low, "high": high, "owner": owner}
+    by = dialect_of(db).indexed_by
     if owner is None:
         entries = db.execute(
-            "SELECT (SELECT count(*) FROM journal INDEXED BY journal_stage_at"
+            f"SELECT (SELECT count(*) FROM journal{by('journal_stage_at')}"
             "         WHERE field = 'stage' AND new = 'qualified' AND at >= :low AND at < :high)"
-            "     - (SELECT count(*) FROM journal INDEXED BY journal_cancelled"
+            f"     - (SELECT count(*) FROM journal{by('journal_cancelled')}"
             "         WHERE field = 'stage' AND cancelled_with IS NOT NULL"
             "           AND new = 'qualified' AND at >= :low AND at < :high)",
             span,
@@ -388,14 +393,14 @@ def _qualified(db: sqlite_utils.Database, low: str, high: str, owner: str | None
         ).fetchone()[0]
         for start, end in hours.edges:
             entries += db.execute(
-                "SELECT count(*) FROM journal INDEXED BY journal_stage_at"
+                f"SELECT count(*) FROM journal{by('journal_stage_at')}"
                 " WHERE field = 'stage' AND new = 'qualified' AND at >= :start AND at < :end"
                 f" AND cancelled_with IS NULL{_LINE_OWNER.format('journal')}",
                 {"start": start, "end": end, "owner": owner},
             ).fetchone()[0]
     lines_owner = _LINE_OWNER.format("journal") if owner is not None else ""
     again = db.execute(
-        "SELECT count(*) FROM journal INDEXED BY journal_reentry"
+        f"SELECT count(*) FROM journal{by('journal_reentry')}"
         " WHERE field = 'stage' AND prev_same_at IS NOT NULL AND new = 'qualified'"
         f" AND at >= :low AND at < :high AND prev_same_at >= :low AND prev_same_at < :high"
         f"{lines_owner}",
@@ -424,6 +429,7 @@ def health(
         if owner is None
         else ("leads_owner_activity", "leads_owner_follow_up")
     )
+    dialect = dialect_of(db)
     rotting = overdue = 0
     for stage in OPEN_STAGES:
         args = {
@@ -433,17 +439,14 @@ def health(
             "now": to_iso(now),
         }
         rotting += db.execute(
-            f"SELECT count(*) FROM leads INDEXED BY {activity} WHERE stage = :stage{_only(owner)}"
-            " AND max(stage_entered_at, coalesce(last_touch_at, '')) < :threshold",
+            f"SELECT count(*) FROM leads{dialect.indexed_by(activity)}"
+            f" WHERE stage = :stage{_only(owner)} AND {dialect.last_activity} < :threshold",
             args,
         ).fetchone()[0]
         overdue += db.execute(
-            f"SELECT count(*) FROM leads INDEXED BY {follow_up} WHERE stage = :stage{_only(owner)}"
-            + (
-                " AND coalesce(follow_up_at, '9999') < :now"
-                if owner is None
-                else " AND follow_up_at < :now"
-            ),
+            f"SELECT count(*) FROM leads{dialect.indexed_by(follow_up)}"
+            f" WHERE stage = :stage{_only(owner)} AND "
+            + (dialect.earlier("follow_up_at", ":now") if owner is None else "follow_up_at < :now"),
             args,
         ).fetchone()[0]
     return Health(open_leads, rotting, overdue)
@@ -479,7 +482,7 @@ def owner_stage_totals(
             "SELECT stage, sum(n), sum(value) FROM ("
             " SELECT stage, n, value FROM kpi_stage_totals UNION ALL"
             " SELECT stage, -n, -value FROM kpi_owner_stage_totals"
-            "  WHERE owner != '' AND lower(owner) != lower(:me))"
+            "  WHERE owner != '' AND lower(owner) != lower(:me)) AS totals"
             " GROUP BY stage",
             {"me": mine},
         ).fetchall()

@@ -27,6 +27,7 @@ from leadtui.domain.results import KpiCore, KpiTimes, SpendEntry
 from leadtui.repository import kpi_queries as q
 from leadtui.repository import kpi_rollups as rollups
 from leadtui.repository.core import Writes
+from leadtui.repository.engine import dialect_of
 from leadtui.repository.kpi_currency import foreign_closed, foreign_open, report_rates
 from leadtui.repository.scores import read_setting, write_setting
 from leadtui.repository.team_settings import team_currency_of
@@ -67,7 +68,7 @@ class KpiStore:
         """Every figure (for `leadtui kpi`), read in one transaction so they all
         describe the same moment even while teammates keep writing."""
         with self.repo._connection() as db:
-            db.execute("BEGIN")
+            db.execute(dialect_of(db).begin_snapshot)
             try:
                 rates = _rates(db, window, owner)
                 core = _core(db, window, owner, rates)
@@ -229,7 +230,8 @@ def _store_spend(db: sqlite_utils.Database, entries: Iterable[SpendEntry]) -> li
         ).fetchone()
         previous.append(row[0] if row else None)
         db.execute(
-            "INSERT OR REPLACE INTO spend (source, month, amount_cents) VALUES (?, ?, ?)",
+            "INSERT INTO spend (source, month, amount_cents) VALUES (?, ?, ?)"
+            " ON CONFLICT (source, month) DO UPDATE SET amount_cents = excluded.amount_cents",
             [entry.source.value, entry.month, entry.amount_cents],
         )
     return previous

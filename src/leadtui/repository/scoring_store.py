@@ -18,7 +18,6 @@ from leadtui.domain.results import CalibrationRow, Evaluation, ScoreDetails, Tra
 from leadtui.domain.scoring_rules import RuleSet
 from leadtui.repository.core import Rescores
 from leadtui.repository.core import Scores as ScoringCore
-from leadtui.repository.engine import SQLITE
 from leadtui.repository.features import (
     Population,
     choose_features,
@@ -81,17 +80,17 @@ class ScoringStore:
         and how many of them were won: does a higher score mean more wins?"""
         if column not in ("score", "win_chance"):
             raise ValueError(column)
-        # On SQLite the rule score's bands are kept by triggers (schema_kpi),
-        # for the KPI report; the win chance's, and on PostgreSQL (whose KPI
-        # rollups are not ported yet) both, are counted over the closed leads,
-        # whose scores stay as they were when they closed.
-        dialect = self.repo.engine.dialect
+        # The rule score's bands are kept by triggers (schema_kpi, and
+        # pg/schema_kpi on PostgreSQL), for the KPI report; the win chance's
+        # are counted over the closed leads, whose scores stay as they were
+        # when they closed.
         sql = (
             "SELECT band, n, won FROM kpi_score_bands WHERE n != 0 ORDER BY band DESC"
-            if column == "score" and dialect is SQLITE
-            else f"SELECT {dialect.least(f'{column} / 10', '9')} AS band, count(*),"
-            " count(*) FILTER (WHERE stage = 'won') FROM leads"
-            " WHERE stage IN ('won', 'lost') GROUP BY band ORDER BY band DESC"
+            if column == "score"
+            else "SELECT band, count(*), count(*) FILTER (WHERE stage = 'won') FROM"
+            " (SELECT CASE WHEN win_chance < 90 THEN win_chance / 10 ELSE 9 END AS band, stage"
+            "    FROM leads WHERE stage IN ('won', 'lost')) AS closed"
+            " GROUP BY band ORDER BY band DESC"
         )
         with self.repo._connection() as db:
             rows = db.execute(sql).fetchall()

@@ -75,15 +75,28 @@ class IsoDayLoader(Loader):
         return bytes(data).decode()
 
 
+class SqliteNumberLoader(Loader):
+    """numeric (what sum() of bigint and avg() give) as SQLite gives those:
+    an int for a whole sum, a float for an average. The pieces add and
+    compare them with ints and floats, and print them in JSON."""
+
+    def load(self, data: Buffer) -> int | float:
+        text = bytes(data).decode()
+        return float(text) if "." in text or "N" in text else int(text)
+
+
 ADAPTERS = AdaptersMap(psycopg.adapters)
 ADAPTERS.register_loader("timestamptz", IsoTimeLoader)
 ADAPTERS.register_loader("date", IsoDayLoader)
+ADAPTERS.register_loader("numeric", SqliteNumberLoader)
 
 
 class PgDatabase:
     """A psycopg connection with the face the pieces expect of
     sqlite_utils.Database: execute, executemany, and `conn` (itself); and
     its `dialect` (engine.dialect_of)."""
+
+    dialect = POSTGRES
 
     dialect = POSTGRES
 

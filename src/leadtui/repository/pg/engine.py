@@ -30,17 +30,14 @@ from leadtui.repository.pg.watch import CHANNEL, NotifyWatcher
 PORTED = frozenset(
     {
         "moves",
+        "KPIs",
         "history",
         "undo",
         "import",
         "lead edits and follow-ups",
         "scoring",
         "duplicates and merging",
-        "team settings (team_currency)",
-        "team settings (set_team_currency)",
-        "team settings (other_currency_values)",
-        "team settings (phone_region)",
-        "team settings (set_phone_region)",
+        "team settings",
     }
 )
 

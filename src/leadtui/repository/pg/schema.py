@@ -14,15 +14,14 @@ What differs from the SQLite file, and why:
   lead_id_floor, and the board's per-stage totals (kpi_stage_totals);
 - the version lives in a table (leadtui_schema), not PRAGMA user_version.
 
-Not yet here: the other KPI rollups and their triggers (ARCHITECTURE.md,
-"Storage engines"); their columns (top_rank, last_stage_*, the journal's
-stay/prev_*) are, so a copied database keeps them.
+The other KPI rollups, their indexes and triggers are the second step
+(pg/schema_kpi.py).
 
 MIGRATIONS[i] takes a database from version i to i + 1; each runs in one
 transaction under an advisory lock (pg/engine.py).
 """
 
-from leadtui.repository.pg import schema_rest
+from leadtui.repository.pg import schema_kpi, schema_rest
 
 # The words of a text as search sees them: punctuation is a separator.
 # (Punctuation, not "all but letters": in a database with the C locale,
@@ -278,6 +277,7 @@ CREATE TRIGGER leads_stage_totals_update AFTER UPDATE OF stage, value_cents ON l
 
 MIGRATIONS: tuple[str, ...] = (
     SEARCH_CONFIG + TABLES + STAGE_CHANGES + ID_FLOOR + STAGE_TOTALS,
+    schema_kpi.STEP,
     schema_rest.ORDER_INDEXES,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
