@@ -129,6 +129,11 @@ ENGINES = ("sqlite", "postgresql")
 both_engines = pytest.mark.parametrize("repo", ENGINES, indirect=True)
 both_targets = pytest.mark.parametrize("db_target", ENGINES, indirect=True)
 both_clis = pytest.mark.parametrize("db", ENGINES, indirect=True)
+# The same, with the PostgreSQL run left to the full suite: CLI tests that
+# start many commands, kept out of the quick loop's two minutes.
+both_clis_full = pytest.mark.parametrize(
+    "db", ["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)], indirect=True
+)
 
 
 @pytest.fixture(scope="session")

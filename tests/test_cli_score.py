@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from leadtui.repository import copy_database
-from tests.conftest import both_clis
+from tests.conftest import both_clis_full
 from tests.pg_cluster import Cluster
 from tests.test_cli import fails, ok, run
 
@@ -53,7 +53,7 @@ def test_a_bad_rules_file_is_one_line_and_nothing_is_written(db: str, tmp_path: 
     assert ok("list", "--db", db) == ""
 
 
-@both_clis
+@both_clis_full
 def test_show_explains_both_scores(db: str) -> None:
     lead_id = ok("add", "Ada", "--source", "referral", "--title", "CEO", "--db", db).strip()
     text = ok("score", "show", lead_id, "--db", db)
@@ -76,7 +76,7 @@ def test_train_reports_what_it_learned(demo: str) -> None:
     assert "source = referral ×" in output
 
 
-@both_clis
+@both_clis_full
 def test_train_with_too_little_history_is_a_one_line_error(db: str) -> None:
     ok("add", "Ada", "--db", db)
     assert fails("score", "train", "--db", db) == (
@@ -129,7 +129,7 @@ def test_evaluate_refuses_bad_arguments_in_one_line(demo: str) -> None:
     )
 
 
-@both_clis
+@both_clis_full
 def test_pin_and_auto(db: str) -> None:
     lead_id = ok("add", "Ada", "--db", db).strip()
     assert ok("score", "pin", lead_id, "hot", "--db", db).strip() == "#1 Ada: hot (pinned)"
@@ -139,7 +139,7 @@ def test_pin_and_auto(db: str) -> None:
     assert "Error: no lead with id 9" in fails("score", "pin", "9", "warm", "--db", db)
 
 
-@both_clis
+@both_clis_full
 def test_refresh_applies_changed_rules(db: str, tmp_path: Path) -> None:
     ok("add", "Ada", "--source", "referral", "--db", db)
     assert ok("score", "refresh", "--db", db).strip() == "rescored 1 leads"

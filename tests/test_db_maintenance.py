@@ -122,6 +122,7 @@ def _three_leads(url: str) -> None:
         repo.add_lead(build_draft(name=name))
 
 
+@pytest.mark.slow  # commands against PostgreSQL, some running pg_dump and pg_restore
 def test_check_on_postgresql_compares_what_is_kept_with_the_rows(pg_url: str) -> None:
     _three_leads(pg_url)
     result = run("db", "check", "--db", pg_url)
@@ -152,6 +153,7 @@ def test_check_on_postgresql_compares_what_is_kept_with_the_rows(pg_url: str) ->
     )
 
 
+@pytest.mark.slow  # commands against PostgreSQL, some running pg_dump and pg_restore
 def test_backup_then_restore_on_postgresql(pg_url: str, tmp_path: Path) -> None:
     _three_leads(pg_url)
     dump = tmp_path / "team.dump"
@@ -166,6 +168,7 @@ def test_backup_then_restore_on_postgresql(pg_url: str, tmp_path: Path) -> None:
     assert run("db", "check", "--db", pg_url).exit_code == 0
 
 
+@pytest.mark.slow  # commands against PostgreSQL, some running pg_dump and pg_restore
 def test_restore_on_postgresql_refuses_a_file_or_says_what_to_run(
     pg_url: str, db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -14,7 +14,7 @@ from leadtui.domain.models import ActivityKind, Lead, Source, build_draft
 from leadtui.repository import Repository
 from leadtui.tui.app import LeadApp
 from leadtui.tui.dialogs.merge import DupesScreen, MergeScreen
-from tests.conftest import both_clis, both_engines, query_plan
+from tests.conftest import both_clis_full, both_engines, query_plan
 from tests.tui_helpers import SIZE, settle, wait_until
 
 
@@ -118,7 +118,7 @@ def test_the_default_never_drops_a_value_for_nothing(keep: str, other: str) -> N
     assert all(c.default in ("keep", "other") for c in choices(base, second))
 
 
-@both_clis
+@both_clis_full
 def test_cli_dupes_and_merge(db: str) -> None:
     runner = CliRunner()
     runner.invoke(main, ["add", "Jane Doe", "--email", "jane@acme.io", "--db", db])

@@ -11,7 +11,7 @@ from click.testing import CliRunner, Result
 from leadtui.cli.root import main
 from leadtui.domain.models import build_draft
 from leadtui.repository import Repository, open_repository
-from tests.conftest import both_clis, both_engines, frozen_clock
+from tests.conftest import both_clis_full, both_engines, frozen_clock
 
 
 def run(*args: str) -> Result:
@@ -24,7 +24,7 @@ def ok(*args: str) -> str:
     return result.output
 
 
-@both_clis
+@both_clis_full
 def test_two_leads_with_different_emails_merge_keeping_both_and_both_are_found(
     db: str,
 ) -> None:
@@ -51,7 +51,7 @@ def test_two_leads_with_different_emails_merge_keeping_both_and_both_are_found(
     assert f"{keep}  new         Ann Lee" in ok("search", "oldjob", "--db", db)
 
 
-@both_clis
+@both_clis_full
 def test_the_next_lead_gets_a_new_id_after_the_highest_was_merged_away(db: str) -> None:
     keep = ok("add", "Ann Lee", "--email", "ann@acme.io", "--db", db).strip()
     other = ok("add", "Ann L.", "--email", "ann@oldjob.com", "--db", db).strip()
@@ -64,7 +64,7 @@ def test_the_next_lead_gets_a_new_id_after_the_highest_was_merged_away(db: str) 
     assert "no lead with id" in run("show", other, "--db", db).output
 
 
-@both_clis
+@both_clis_full
 def test_an_import_after_a_merge_reuses_no_id(db: str, tmp_path: Path) -> None:
     ok("add", "Ann Lee", "--email", "ann@acme.io", "--db", db)
     other = ok("add", "Ann L.", "--email", "ann@oldjob.com", "--db", db).strip()

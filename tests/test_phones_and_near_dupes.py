@@ -13,7 +13,7 @@ from leadtui.domain.dedupe import phone_key
 from leadtui.domain.models import build_draft
 from leadtui.domain.near_dupes import close_companies, close_names, close_pairs
 from leadtui.repository import Repository
-from tests.conftest import both_clis, both_engines, query_plan
+from tests.conftest import both_clis_full, both_engines, query_plan
 
 
 def ok(*args: str) -> str:
@@ -44,7 +44,7 @@ def test_a_number_that_cannot_be_read_keeps_its_digits() -> None:
     assert phone_key("12345", "GB") is None  # too short to identify anyone
 
 
-@both_clis
+@both_clis_full
 def test_setting_the_region_makes_national_numbers_match(db: str) -> None:
     ok("add", "Ann", "--phone", "020 7946 0001", "--db", db)
     ok("add", "Ann B", "--phone", "+44 20 7946 0001", "--db", db)
@@ -126,7 +126,7 @@ def test_quick_add_flags_a_close_name_after_the_exact_matches(repo: Repository) 
     assert repo.count_leads() == 3  # flagged, never merged
 
 
-@both_clis
+@both_clis_full
 def test_dupes_lists_close_names_after_the_exact_groups(db: str) -> None:
     ok("add", "Jon Smith", "--company", "Acme", "--db", db)
     ok("add", "John Smith", "--company", "ACME", "--db", db)

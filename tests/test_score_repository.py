@@ -3,6 +3,7 @@ change, and after training; and the learned score is measured honestly."""
 
 import math
 import sqlite3
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from leadtui.domain.models import ActivityKind, Stage, Temperature, build_draft
 from leadtui.domain.scoring_rules import LoadedRules, parse_rules
 from leadtui.repository import Repository, copy_database, open_repository, schema
 from leadtui.repository.features import choose_features
-from leadtui.repository.scores import percent, rate, read_model
+from leadtui.repository.scores import percent, rate, read_model, update_chances
 from tests.conftest import NOW, both_engines, both_targets, query_plan
 
 DAY = timedelta(days=1)
@@ -239,8 +240,16 @@ def test_both_engines_learn_the_same_model_and_chances_from_the_same_leads(
     )  # fmt: skip
     assert evaluations[0].auc == pytest.approx(evaluations[1].auc, abs=1e-9)
     assert evaluations[0].log_loss == pytest.approx(evaluations[1].log_loss, abs=1e-9)
+    assert file.learnable_fields() == server.learnable_fields()
     assert file.calibration("win_chance") == server.calibration("win_chance")
     assert file.calibration() == server.calibration()
+    # Log-odds far beyond any real model's: chances 0 and 100, no overflow.
+    for intercept, chance in ((-900.0, 0), (900.0, 100)):
+        extreme = replace(learned[0], intercept=intercept)
+        for repo in (file, server):
+            with repo.engine.transaction() as db:
+                update_chances(db, extreme, 0, 10_000)
+            assert set(open_chances(repo).values()) == {chance}
 
 
 def open_chances(repo: Repository) -> dict[int, int]:

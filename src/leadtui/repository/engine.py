@@ -102,7 +102,7 @@ class Dialect:
         return f"({text} ~ '[0-9]' AND {text} !~ '[^0-9.-]')"
 
     def double(self, value: float) -> str:
-        """A float literal computed with as a double: PostgreSQL reads 0.25
+        """A float literal that computes as a double: PostgreSQL reads 0.25
         as numeric (exact decimals), whose sums round differently."""
         return repr(value) if self is SQLITE else f"{value!r}::float8"
 

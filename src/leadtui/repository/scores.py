@@ -168,9 +168,13 @@ def update_chances(db: sqlite_utils.Database, model: Model | None, after: int, u
     if model is None:
         chance = "0"
     else:
+        # exp of at most -700: PostgreSQL refuses an exp that underflows
+        # (beyond about -745) where SQLite gives 0; either way the chance is
+        # 0 or 100 there, as in Python.
+        small, large = dialect.greatest("-x", "-700"), dialect.greatest("x", "-700")
         chance = dialect.whole(
-            "CASE WHEN x >= 0 THEN 1.0 / (1.0 + exp(-x)) ELSE exp(x) / (1.0 + exp(x)) END"
-            " * 100 + 0.5"
+            f"CASE WHEN x >= 0 THEN 1.0 / (1.0 + exp({small}))"
+            f" ELSE exp({large}) / (1.0 + exp({large})) END * 100 + 0.5"
         )
     cursor = db.execute(
         f"UPDATE leads SET win_chance = scored.chance FROM"
