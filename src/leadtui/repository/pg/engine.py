@@ -47,6 +47,7 @@ PORTED = frozenset(
         "team settings (phone_region)",
         "scoring (refresh_scores)",
         "scoring (rescore_open_leads)",
+        "sign-ins (users)",
     }
 )
 

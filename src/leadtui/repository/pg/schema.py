@@ -22,6 +22,8 @@ MIGRATIONS[i] takes a database from version i to i + 1; each runs in one
 transaction under an advisory lock (pg/engine.py).
 """
 
+from leadtui.repository.pg import users
+
 # The words of a text as search sees them: punctuation is a separator.
 # (Punctuation, not "all but letters": in a database with the C locale,
 # [:alnum:] would leave out every letter beyond ASCII.)
@@ -269,7 +271,10 @@ CREATE TRIGGER leads_stage_totals_update AFTER UPDATE OF stage, value_cents ON l
   EXECUTE FUNCTION leads_stage_totals();
 """
 
-MIGRATIONS: tuple[str, ...] = (SEARCH_CONFIG + TABLES + STAGE_CHANGES + ID_FLOOR + STAGE_TOTALS,)
+MIGRATIONS: tuple[str, ...] = (
+    SEARCH_CONFIG + TABLES + STAGE_CHANGES + ID_FLOOR + STAGE_TOTALS,
+    users.STEP,  # a rep's own leads only (`leadtui serve`)
+)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 # The version table, and the advisory lock key migrations run under (any
