@@ -6,9 +6,11 @@ import os
 import socket
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
+from leadtui.launch import serve_session_args
 from leadtui.repository import open_repository
 from tests.conftest import both_clis
 from tests.test_cli import fails, ok, run
@@ -97,3 +99,20 @@ def test_a_serve_session_without_a_session_does_not_start(db: str) -> None:
         )
         assert done.returncode == 1
         assert done.stderr.strip() == "Error: not signed in (the session ended); sign in again"
+
+
+def test_a_tab_app_takes_its_database_from_the_command_line_or_leadtui_db(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """serve/spawn.py passes a file as --db and a URL in $LEADTUI_DB only."""
+    url = "postgresql://rep:secret@db.example/leads"
+    monkeypatch.setenv("LEADTUI_DB", url)
+    assert serve_session_args(["--serve-session", "--theme", "nord"]) == (url, "nord")
+    assert serve_session_args(["--serve-session"]) == (url, None)
+    assert serve_session_args(["--serve-session", "--db", "x.db"]) == (Path("x.db"), None)
+    assert serve_session_args(["--serve-session", "--db", "x.db", "--theme", "a"]) == (
+        Path("x.db"),
+        "a",
+    )
+    assert serve_session_args(["--serve-session", "--bogus"]) is None
+    assert serve_session_args(["user", "list"]) is None

@@ -8,7 +8,8 @@ Every other command line, and any database that needs checks, a migration or
 the demo, goes through the click CLI (cli.py) exactly as before.
 
 `leadtui serve` spawns `leadtui --serve-session --db FILE [--theme NAME]`
-for each browser tab, which takes the same quick way as its signed-in user.
+for each browser tab, which takes the same quick way as its signed-in user
+(on PostgreSQL, `--db` is left out and the URL comes in $LEADTUI_DB).
 """
 
 import os
@@ -36,13 +37,18 @@ def serve_session_args(args: list[str]) -> tuple[Path | str, str | None] | None:
     """The database (a file, or a PostgreSQL URL) and theme of a browser
     tab's app, as the server spawns it (serve/spawn.py); None for any other
     command line."""
-    from leadtui.paths import is_url
+    from leadtui.paths import database_target, default_db_target
 
-    if args[:2] != ["--serve-session", "--db"] or len(args) not in (3, 5):
+    if args[:1] != ["--serve-session"]:
         return None
-    if len(args) == 5 and args[3] != "--theme":
+    # `--db FILE`, or none: a PostgreSQL URL comes in $LEADTUI_DB.
+    target, rest = (
+        (database_target(args[2]), args[3:]) if args[1:2] == ["--db"] and len(args) > 2
+        else (default_db_target(), args[1:])
+    )  # fmt: skip
+    if rest and (len(rest) != 2 or rest[0] != "--theme"):
         return None
-    return args[2] if is_url(args[2]) else Path(args[2]), args[4] if len(args) == 5 else None
+    return target, rest[1] if rest else None
 
 
 def _serve_session(path: Path | str, theme: str | None) -> None:
