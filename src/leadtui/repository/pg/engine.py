@@ -6,9 +6,11 @@
   advisory lock, the counterpart of SQLite's BEGIN IMMEDIATE. The pieces
   rely on what that gives them: a read-modify-write sees no other writer,
   and the journal lines after its last one are the action's own
-  (journal.action). Row locks (SELECT … FOR UPDATE) would let writers to
-  different leads run side by side; they come with the pieces that need
-  them to (ARCHITECTURE.md, "Storage engines").
+  (journal.action), in commit order (the live refresh's spans). A write
+  decided from what it read of a lead reads it FOR UPDATE too
+  (Dialect.for_update). Row locks alone, without this lock, were measured
+  slower while every move updates the shared per-stage totals rows
+  (bench/pg_row_locks.py; ARCHITECTURE.md, "Storage engines").
 - Every write transaction sends NOTIFY, delivered on commit, naming the
   journal lines it wrote: the change watcher (pg/watch.py) listens instead
   of polling, and reads just the leads those lines name.
