@@ -18,12 +18,12 @@ from tests.conftest import both_targets, frozen_clock
 EVERYONE = LeadFilter()
 
 
-def _next_changes(watcher: ChangeWatcher) -> Changes:
+def _next_changes(watcher: ChangeWatcher, only: LeadFilter = EVERYONE) -> Changes:
     """The watcher's next batch: a commit reaches it shortly after it
     returns (a NOTIFY on PostgreSQL), so poll, never a fixed sleep."""
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline:
-        found = watcher.changes(EVERYONE, "anna", frozen_clock())
+        found = watcher.changes(only, "anna", frozen_clock())
         if found is not None:
             return found
         threading.Event().wait(0.01)
@@ -91,5 +91,18 @@ def test_commits_in_quick_succession_are_each_read_once(db_target: Any) -> None:
             seen.append(_next_changes(watcher))
         assert not any(found.whole for found in seen)
         assert sum(len(found.ids) for found in seen) == 2  # each lead read once
+    finally:
+        watcher.close()
+
+
+def test_a_filter_postgresql_cannot_run_yet_re_reads_whole(pg_url: str) -> None:
+    """The rotting filter's SQL is SQLite's: the watcher leaves it to the
+    screen's own read, which refuses it in one line."""
+    me, maria = _open(pg_url, "anna"), _open(pg_url, "maria")
+    lead_id = maria.add_lead(build_draft(name="Ann"))
+    watcher = me.watcher()
+    try:
+        maria.update_fields(lead_id, {"name": "Ann Two"})
+        assert _next_changes(watcher, LeadFilter(rotting=True)) == Changes(whole=True)
     finally:
         watcher.close()

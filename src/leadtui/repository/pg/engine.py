@@ -85,7 +85,7 @@ class PostgresEngine:
             )
 
     def watcher(self) -> NotifyWatcher:
-        return NotifyWatcher(self.url, self.shown, self.connect)
+        return NotifyWatcher(self.url, self.shown, self.connect, self.require)
 
     def require(self, what: str) -> None:
         if what not in PORTED and what.partition(" (")[0] not in PORTED:

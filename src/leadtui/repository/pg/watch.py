@@ -17,6 +17,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from datetime import datetime
 
+from leadtui.domain.errors import NotYetSupported
 from leadtui.domain.filters import LeadFilter
 from leadtui.repository.pg.connection import PgDatabase, open_connection, readable_errors
 from leadtui.repository.watch import Changes, ChangeWatcher, journal_changes, last_line
@@ -45,10 +46,15 @@ class NotifyWatcher(ChangeWatcher):
     so no notification can arrive while a read has the listener busy."""
 
     def __init__(  # no SQLite file: no super()
-        self, url: str, shown: str, connect: Callable[[], AbstractContextManager[PgDatabase]]
+        self,
+        url: str,
+        shown: str,
+        connect: Callable[[], AbstractContextManager[PgDatabase]],
+        require: Callable[[str], None],
     ) -> None:
         self._shown = shown
         self._connect = connect
+        self._require = require
         self._lock = threading.Lock()
         self._listener = open_connection(url, shown)
         with readable_errors(shown):
@@ -84,7 +90,9 @@ class NotifyWatcher(ChangeWatcher):
             spans = self._heard()
             if not spans:
                 return None
-            if any(found is None or found[0] == found[1] for found in spans):
+            if not self._runs(only) or any(
+                found is None or found[0] == found[1] for found in spans
+            ):
                 self._line = self._last_line()
                 return Changes(whole=True)
             if max(end for _, end in filter(None, spans)) <= self._line:
@@ -94,6 +102,17 @@ class NotifyWatcher(ChangeWatcher):
             return found
         finally:
             self._lock.release()
+
+    def _runs(self, only: LeadFilter) -> bool:
+        """Whether this engine runs the filter's SQL. One it does not yet
+        has the screen re-read whole, and that read says why in one line."""
+        if not only.rotting:
+            return True
+        try:
+            self._require("the rotting filter")
+        except NotYetSupported:
+            return False
+        return True
 
     def close(self) -> None:
         with self._lock:
