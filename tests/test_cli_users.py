@@ -1,5 +1,5 @@
 """`leadtui user` and `leadtui serve` at the command line; `leadtui
---serve-session` without a session."""
+--serve-session` without a session. On both engines."""
 
 import json
 import os
@@ -8,10 +8,15 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from leadtui.launch import serve_session_args
 from leadtui.repository import open_repository
+from tests.conftest import both_clis
 from tests.test_cli import fails, ok, run
 
 
+@both_clis
 def test_user_add_prints_a_link_with_the_token_after_the_hash(db: str) -> None:
     out = ok(
         "user", "add", "Anna", "--role", "manager", "--db", db, "--url", "https://crm.example/"
@@ -19,16 +24,18 @@ def test_user_add_prints_a_link_with_the_token_after_the_hash(db: str) -> None:
     first, link = out.strip().splitlines()
     assert first == "added anna (manager); sign-in link, good once for 7 days:"
     assert link.startswith("https://crm.example/signin#") and len(link.split("#")[1]) >= 40
-    user = open_repository(Path(db)).users.link_user(link.split("#")[1])
+    user = open_repository(db).users.link_user(link.split("#")[1])
     assert user is not None and user.name == "anna"
 
 
+@both_clis
 def test_the_default_address_is_leadtui_url_or_loopback(db: str) -> None:
     assert "http://127.0.0.1:8000/signin#" in ok("user", "add", "anna", "--db", db)
     result = run("user", "link", "anna", "--db", db, env={"LEADTUI_URL": "http://h:9"})
     assert result.output.startswith("http://h:9/signin#")
 
 
+@both_clis
 def test_user_list_and_remove(db: str) -> None:
     ok("user", "add", "anna", "--db", db)
     ok("user", "add", "maria", "--role", "manager", "--db", db)
@@ -43,6 +50,7 @@ def test_user_list_and_remove(db: str) -> None:
     assert [r["name"] for r in json.loads(ok("user", "list", "--json", "--db", db))] == ["maria"]
 
 
+@both_clis
 def test_user_mistakes_are_one_line(db: str) -> None:
     ok("user", "add", "anna", "--db", db)
     assert "exists" in fails("user", "add", "anna", "--db", db)
@@ -51,6 +59,7 @@ def test_user_mistakes_are_one_line(db: str) -> None:
     assert "no user 'bob'" in fails("user", "link", "bob", "--db", db)
 
 
+@both_clis
 def test_serve_beyond_loopback_warns_and_a_busy_port_is_one_line(db: str) -> None:
     with socket.socket() as taken:
         taken.bind(("0.0.0.0", 0))
@@ -65,15 +74,19 @@ def test_serve_beyond_loopback_warns_and_a_busy_port_is_one_line(db: str) -> Non
     )
 
 
+@both_clis
 def test_serve_refuses_an_unknown_theme(db: str) -> None:
     assert "is not a theme; one of" in fails("serve", "--theme", "no-such", "--db", db)
 
 
+@pytest.mark.parametrize(
+    "db", ["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)], indirect=True
+)
 def test_a_serve_session_without_a_session_does_not_start(db: str) -> None:
     """The app learns its session from the first line of its stdin (a pipe
     only the server holds): none, a made-up one, or one in the environment
     instead is refused."""
-    open_repository(Path(db))
+    open_repository(db)
     env = {**os.environ, "LEADTUI_SERVE_SESSION": "x"}
     for line in ("", "\n", "forged 80 24\n"):
         done = subprocess.run(
@@ -86,3 +99,20 @@ def test_a_serve_session_without_a_session_does_not_start(db: str) -> None:
         )
         assert done.returncode == 1
         assert done.stderr.strip() == "Error: not signed in (the session ended); sign in again"
+
+
+def test_a_tab_app_takes_its_database_from_the_command_line_or_leadtui_db(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """serve/spawn.py passes a file as --db and a URL in $LEADTUI_DB only."""
+    url = "postgresql://rep:secret@db.example/leads"
+    monkeypatch.setenv("LEADTUI_DB", url)
+    assert serve_session_args(["--serve-session", "--theme", "nord"]) == (url, "nord")
+    assert serve_session_args(["--serve-session"]) == (url, None)
+    assert serve_session_args(["--serve-session", "--db", "x.db"]) == (Path("x.db"), None)
+    assert serve_session_args(["--serve-session", "--db", "x.db", "--theme", "a"]) == (
+        Path("x.db"),
+        "a",
+    )
+    assert serve_session_args(["--serve-session", "--bogus"]) is None
+    assert serve_session_args(["user", "list"]) is None

@@ -3,19 +3,31 @@ watch.py, tui/live.py). Specification: a teammate's write redraws exactly
 the row or card of the lead it changed, without re-reading a page; a lead
 that enters the range shown (above the fold) is shown, in its place; one
 that leaves it goes; a change the journal does not name (a rescore)
-re-reads the screen whole."""
+re-reads the screen whole. On both engines: on PostgreSQL a NOTIFY wakes
+the console instead of PRAGMA data_version, and it reads the same way."""
 
 from typing import Any
 
 import pytest
 
 from leadtui.domain.models import Stage, build_draft
-from leadtui.repository import Repository, open_repository
+from leadtui.repository import Repository, copy_database, open_repository
 from leadtui.repository.store import Repository as RepositoryClass
 from leadtui.tui.app import LeadApp
 from leadtui.tui.panes.inbox import InboxPane
 from tests.conftest import frozen_clock
 from tests.tui_helpers import SIZE, column, inbox_names, main_screen, settle, wait_until
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])
+def shared(request: pytest.FixtureRequest, sample_repo: Repository) -> Repository:
+    """The demo data set on the engine the test runs on (copied into
+    PostgreSQL with `db copy`), as the console's user sees it."""
+    if request.param == "sqlite":
+        return sample_repo
+    url: str = request.getfixturevalue("pg_url")
+    copy_database(sample_repo.target, url)
+    return open_repository(url, actor="tester", clock=frozen_clock)
 
 
 @pytest.fixture
@@ -33,14 +45,14 @@ def page_reads(monkeypatch: pytest.MonkeyPatch) -> list[Stage]:
 
 
 async def test_a_teammates_rename_redraws_only_that_row(
-    sample_repo: Repository, page_reads: list[Stage]
+    shared: Repository, page_reads: list[Stage]
 ) -> None:
-    app = LeadApp(sample_repo)
-    teammate = open_repository(sample_repo.path, actor="maria", clock=frozen_clock)
+    app = LeadApp(shared)
+    teammate = open_repository(shared.target, actor="maria", clock=frozen_clock)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         before = inbox_names(app)
-        renamed = sample_repo.leads_in_stage(Stage.NEW)[2]
+        renamed = shared.leads_in_stage(Stage.NEW)[2]
         page_reads.clear()
         teammate.update_fields(renamed.id, {"name": "Renamed Meanwhile"})
         await wait_until(pilot, lambda: "Renamed Meanwhile" in inbox_names(app))
@@ -54,10 +66,10 @@ async def test_a_teammates_rename_redraws_only_that_row(
 
 
 async def test_a_lead_entering_above_the_fold_is_shown_in_its_place(
-    sample_repo: Repository,
+    shared: Repository,
 ) -> None:
-    app = LeadApp(sample_repo)
-    teammate = open_repository(sample_repo.path, actor="maria", clock=frozen_clock)
+    app = LeadApp(shared)
+    teammate = open_repository(shared.target, actor="maria", clock=frozen_clock)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         teammate.add_lead(
@@ -69,15 +81,15 @@ async def test_a_lead_entering_above_the_fold_is_shown_in_its_place(
         await wait_until(pilot, lambda: "Top Of The List" in inbox_names(app))
         await settle(pilot)
         assert inbox_names(app) == [
-            lead.name for lead in sample_repo.leads_in_stage(Stage.NEW, limit=len(inbox_names(app)))
+            lead.name for lead in shared.leads_in_stage(Stage.NEW, limit=len(inbox_names(app)))
         ]
 
 
 async def test_the_board_moves_a_teammates_card_and_redraws_no_other_column(
-    sample_repo: Repository, page_reads: list[Stage]
+    shared: Repository, page_reads: list[Stage]
 ) -> None:
-    app = LeadApp(sample_repo)
-    teammate = open_repository(sample_repo.path, actor="maria", clock=frozen_clock)
+    app = LeadApp(shared)
+    teammate = open_repository(shared.target, actor="maria", clock=frozen_clock)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("2")
@@ -94,21 +106,21 @@ async def test_the_board_moves_a_teammates_card_and_redraws_no_other_column(
         assert moving.id not in [lead.id for lead in column(app, "new").leads]
         assert column(app, "engaged").leads[0].name == "Engaged Renamed"
         assert set(page_reads) <= {Stage.CONTACTED}  # only the column it entered
-        contacted = sample_repo.leads_in_stage(Stage.CONTACTED, limit=200)
+        contacted = shared.leads_in_stage(Stage.CONTACTED, limit=200)
         assert [lead.id for lead in column(app, "contacted").leads] == [
             lead.id for lead in contacted
         ][: len(column(app, "contacted").leads)]
 
 
 async def test_a_change_the_journal_does_not_name_re_reads_the_screen(
-    sample_repo: Repository, page_reads: list[Stage]
+    shared: Repository, page_reads: list[Stage]
 ) -> None:
-    app = LeadApp(sample_repo)
+    app = LeadApp(shared)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        last = sample_repo.leads_in_stage(Stage.NEW)[-1]
+        last = shared.leads_in_stage(Stage.NEW)[-1]
         page_reads.clear()
-        with sample_repo._transaction() as db:  # as a rescore writes: no journal line
+        with shared._transaction() as db:  # as a rescore writes: no journal line
             db.execute("UPDATE leads SET score = 100 WHERE id = ?", [last.id])
         await wait_until(pilot, lambda: inbox_names(app)[0] == last.name)
         await settle(pilot)

@@ -1,7 +1,7 @@
 """`leadtui serve` over HTTP: nothing without a session, no websocket from
 another site, sign-in links used once, a cap on sessions, idle sessions
-ended, and pages that load nothing from elsewhere. A real browser drives it
-in test_serve_browser.py."""
+ended, and pages that load nothing from elsewhere; on both engines. A real
+browser drives it in test_serve_browser.py."""
 
 import asyncio
 import re
@@ -15,11 +15,12 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer, unused_port
 
 from leadtui.domain.users import Role
-from leadtui.repository import Repository
+from leadtui.repository import Repository, copy_database, open_repository
 from leadtui.serve import server
 from leadtui.serve.options import COOKIE, ServeOptions, same_origin
 from leadtui.serve.server import Server
 from leadtui.serve.spawn import app_command
+from tests.conftest import ENGINES, frozen_clock
 
 # Many apps or servers started: part of the full suite, not the quick loop.
 pytestmark = pytest.mark.slow
@@ -32,7 +33,7 @@ async def serving(repo: Repository, **options: Any) -> AsyncIterator[Client]:
     """The server on a free loopback port, knowing that port (as `leadtui
     serve` does: its own Host names are checked)."""
     port = unused_port()
-    server = Server(ServeOptions(repo.path, port=port, **options), repo)
+    server = Server(ServeOptions(repo.target, port=port, **options), repo)
     client = TestClient(TestServer(server.application(), host="127.0.0.1", port=port))
     await client.start_server()
     try:
@@ -41,9 +42,20 @@ async def serving(repo: Repository, **options: Any) -> AsyncIterator[Client]:
         await client.close()
 
 
+@pytest.fixture(params=ENGINES)
+def served(request: pytest.FixtureRequest, sample_repo: Repository) -> Repository:
+    """The demo data set on each engine (copied into PostgreSQL with `db
+    copy`): sign-ins, sessions and the app a tab spawns work on both."""
+    if request.param == "sqlite":
+        return sample_repo
+    url: str = request.getfixturevalue("pg_url")
+    copy_database(sample_repo.target, url)
+    return open_repository(url, actor="tester", clock=frozen_clock)
+
+
 @pytest.fixture
-async def client(sample_repo: Repository) -> AsyncIterator[Client]:
-    async with serving(sample_repo, keep_ready=False) as client:
+async def client(served: Repository) -> AsyncIterator[Client]:
+    async with serving(served, keep_ready=False) as client:
         yield client
 
 
@@ -80,9 +92,9 @@ async def test_nothing_without_a_session(client: Client) -> None:
 
 
 async def test_a_sign_in_link_sets_a_strict_http_only_cookie_once(
-    client: Client, sample_repo: Repository
+    client: Client, served: Repository
 ) -> None:
-    token = sample_repo.users.add("anna", Role.REP)
+    token = served.users.add("anna", Role.REP)
     response = await client.post(
         "/signin", data={"token": token}, headers={"Origin": own_origin(client)},
         allow_redirects=False,
@@ -100,8 +112,8 @@ async def test_a_sign_in_link_sets_a_strict_http_only_cookie_once(
     assert again.status == 403 and "used already" in await again.text()
 
 
-async def test_behind_tls_the_cookie_is_secure(client: Client, sample_repo: Repository) -> None:
-    token = sample_repo.users.add("anna", Role.REP)
+async def test_behind_tls_the_cookie_is_secure(client: Client, served: Repository) -> None:
+    token = served.users.add("anna", Role.REP)
     response = await client.post(
         "/signin",
         data={"token": token},
@@ -112,19 +124,19 @@ async def test_behind_tls_the_cookie_is_secure(client: Client, sample_repo: Repo
 
 
 async def test_a_sign_in_posted_from_another_site_is_refused(
-    client: Client, sample_repo: Repository
+    client: Client, served: Repository
 ) -> None:
-    token = sample_repo.users.add("anna", Role.REP)
+    token = served.users.add("anna", Role.REP)
     for origin in ("http://evil.example", "null", ""):
         response = await client.post("/signin", data={"token": token}, headers={"Origin": origin})
         assert response.status == 403
-    assert sample_repo.users.link_user(token) is not None  # not used up
+    assert served.users.link_user(token) is not None  # not used up
 
 
 async def test_a_websocket_from_another_origin_is_refused(
-    client: Client, sample_repo: Repository
+    client: Client, served: Repository
 ) -> None:
-    await sign_in(client, sample_repo)
+    await sign_in(client, served)
     for origin in ("http://evil.example", f"http://127.0.0.1:{(client.port or 0) + 1}", "null"):
         assert await refused_websocket(client, Origin=origin) == 403
     assert await refused_websocket(client) == 403  # no Origin at all
@@ -137,14 +149,12 @@ async def test_a_host_that_is_not_this_server_is_refused(client: Client) -> None
     assert (await client.get("/", headers={"Host": f"localhost:{client.port}"})).status == 401
 
 
-async def test_every_page_loads_only_this_servers_files(
-    client: Client, sample_repo: Repository
-) -> None:
+async def test_every_page_loads_only_this_servers_files(client: Client, served: Repository) -> None:
     for path in ("/signin", "/"):
         response = await client.get(path)
         assert "default-src 'none'" in response.headers["Content-Security-Policy"]
         assert response.headers["X-Frame-Options"] == "DENY"
-    await sign_in(client, sample_repo)
+    await sign_in(client, served)
     page = await (await client.get("/")).text()
     urls = re.findall(r'(?:href|src)="([^"]+)"', page)
     assert urls and all(url.startswith("/static/") or url in ("data:,", "/") for url in urls)
@@ -155,16 +165,19 @@ async def test_every_page_loads_only_this_servers_files(
     assert 'url("/static/textual/fonts/RobotoMono' in css and "http" not in css
 
 
-async def test_sessions_are_capped_and_idle_ones_end(sample_repo: Repository) -> None:
+async def test_sessions_are_capped_and_idle_ones_end(served: Repository) -> None:
     """One session allowed: the next is refused with a page saying so; the
     first ends by itself after the idle timeout, and the slot is free again."""
-    async with serving(sample_repo, max_sessions=1, idle_minutes=0.05) as client:
-        await sign_in(client, sample_repo)
+    # A tab's app on PostgreSQL starts the long way (the quick first page
+    # reads a file): give it longer than its start before it counts as idle.
+    idle = 0.05 if served.engine.dialect.name == "SQLite" else 0.25
+    async with serving(served, max_sessions=1, idle_minutes=idle) as client:
+        await sign_in(client, served)
         socket = await open_tab(client)
         full = await client.get("/")
         assert full.status == 503 and "All 1 sessions are in use" in await full.text()
         assert await refused_websocket(client, Origin=own_origin(client)) == 503
-        # Idle: no key for 3 s closes it (the app's output is not activity).
+        # Idle: no key for 3 s (15 s) closes it (the app's output is not activity).
         async with asyncio.timeout(30):
             async for _ in socket:
                 pass
@@ -213,18 +226,18 @@ async def slot_freed(client: Client) -> str:
 
 
 async def test_the_app_starts_with_its_page_and_only_that_session_gets_it(
-    sample_repo: Repository, monkeypatch: pytest.MonkeyPatch
+    served: Repository, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The page's app holds its slot from the page on; another session
     naming its tab does not get it; a page whose websocket never comes has
     its app ended."""
     monkeypatch.setattr(server, "ATTACH_SECONDS", 2.0)
-    async with serving(sample_repo, max_sessions=1) as client:
-        await sign_in(client, sample_repo, "anna")
+    async with serving(served, max_sessions=1) as client:
+        await sign_in(client, served, "anna")
         address = await tab_address(client)
         assert (await client.get("/")).status == 503  # the page's app holds the slot
         anna = client.session.cookie_jar.filter_cookies(client.make_url("/"))[COOKIE].value
-        await sign_in(client, sample_repo, "maria")
+        await sign_in(client, served, "maria")
         assert await refused_websocket_at(client, address) == 503  # not maria's
         client.session.cookie_jar.update_cookies({COOKIE: anna})
         await slot_freed(client)  # never connected: ended after 2 s
@@ -236,10 +249,14 @@ async def refused_websocket_at(client: Client, address: str) -> int:
     return refused.value.status
 
 
-def test_the_app_is_spawned_as_a_signed_in_session(sample_repo: Repository) -> None:
-    command = app_command(ServeOptions(sample_repo.path, theme="nord"))
+def test_the_app_is_spawned_as_a_signed_in_session(served: Repository) -> None:
+    command = app_command(ServeOptions(served.target, theme="nord"))
     assert command.startswith("exec ")
-    assert command.endswith(f"-m leadtui --serve-session --db {sample_repo.path} --theme nord")
+    if served.engine.dialect.name == "SQLite":
+        assert command.endswith(f"-m leadtui --serve-session --db {served.target} --theme nord")
+    else:  # a URL (it may hold a password) travels in $LEADTUI_DB, not on the command line
+        assert command.endswith("-m leadtui --serve-session --theme nord")
+        assert str(served.target) not in command
 
 
 @pytest.mark.parametrize(
@@ -260,8 +277,8 @@ def test_same_origin(origin: str | None, host: str, same: bool) -> None:
     assert same_origin(origin, host) is same
 
 
-async def test_signing_out_ends_the_session(client: Client, sample_repo: Repository) -> None:
-    await sign_in(client, sample_repo)
+async def test_signing_out_ends_the_session(client: Client, served: Repository) -> None:
+    await sign_in(client, served)
     refused = await client.post("/signout", headers={"Origin": "http://evil.example"})
     assert refused.status == 403
     assert (await client.post("/signout", headers={"Origin": own_origin(client)})).status == 200

@@ -2,7 +2,6 @@
 browser. Sign-ins are stored as hashes; a rep in a browser cannot change
 another rep's leads, whatever calls the repository."""
 
-import sqlite3
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -14,11 +13,11 @@ from leadtui.domain.errors import InvalidInput, NotAllowed
 from leadtui.domain.models import ActivityKind, Stage, build_draft
 from leadtui.domain.users import Role, check_user_name, default_view
 from leadtui.repository import Repository, current_actor, open_repository
-from tests.conftest import NOW, frozen_clock
+from tests.conftest import NOW, both_engines, frozen_clock
 
 
-def _rep(db_path: Path, name: str = "anna") -> Repository:
-    return open_repository(db_path, actor=name, clock=frozen_clock, own_leads_only=True)
+def _rep(target: Path | str, name: str = "anna") -> Repository:
+    return open_repository(target, actor=name, clock=frozen_clock, own_leads_only=True)
 
 
 def _lead(repo: Repository, name: str, owner: str | None) -> int:
@@ -53,6 +52,7 @@ def test_a_bad_user_name_is_one_line(typed: str) -> None:
         check_user_name(typed)
 
 
+@both_engines
 def test_a_sign_in_link_works_once_and_makes_a_session(repo: Repository) -> None:
     token = repo.users.add("anna", Role.REP)
     user = repo.users.link_user(token)
@@ -70,17 +70,19 @@ def test_a_sign_in_link_works_once_and_makes_a_session(repo: Repository) -> None
     assert repo.users.session_user(session) is None
 
 
-def test_links_and_sessions_expire(repo: Repository, db_path: Path) -> None:
+@both_engines
+def test_links_and_sessions_expire(repo: Repository) -> None:
     token = repo.users.add("anna", Role.REP)
-    later = open_repository(db_path, clock=lambda: NOW + timedelta(days=8))
+    later = open_repository(repo.target, clock=lambda: NOW + timedelta(days=8))
     assert later.users.redeem_link(token) is None  # a week old
     fresh = repo.users.new_link("anna")
     redeemed = repo.users.redeem_link(fresh)
     assert redeemed is not None
-    idle = open_repository(db_path, clock=lambda: NOW + timedelta(days=31))
+    idle = open_repository(repo.target, clock=lambda: NOW + timedelta(days=31))
     assert idle.users.session_user(redeemed[0]) is None
 
 
+@both_engines
 def test_a_new_link_replaces_the_unused_one(repo: Repository) -> None:
     first = repo.users.add("anna", Role.MANAGER)
     second = repo.users.new_link("anna")
@@ -88,18 +90,24 @@ def test_a_new_link_replaces_the_unused_one(repo: Repository) -> None:
     assert repo.users.redeem_link(second) is not None
 
 
+@both_engines
 def test_only_hashes_of_tokens_and_session_ids_are_stored(repo: Repository) -> None:
     token = repo.users.add("anna", Role.REP)
     unused = repo.users.add("maria", Role.REP)
     redeemed = repo.users.redeem_link(token)
     assert redeemed is not None
-    with sqlite3.connect(repo.path) as conn:
-        dump = "\n".join(conn.iterdump())
+    with repo.engine.connect() as db:  # every text in both tables, on either engine
+        dump = "\n".join(
+            str(row)
+            for table in ("users", "web_sessions")
+            for row in db.execute(f"SELECT * FROM {table}").fetchall()
+        )
     for secret in (token, unused, redeemed[0]):
         assert secret not in dump
-    assert "anna" in dump  # the dump is of the right file
+    assert "anna" in dump and len(dump.splitlines()) == 3  # two users, one session
 
 
+@both_engines
 def test_removing_a_user_ends_their_sessions(repo: Repository) -> None:
     token = repo.users.add("anna", Role.REP)
     redeemed = repo.users.redeem_link(token)
@@ -111,6 +119,7 @@ def test_removing_a_user_ends_their_sessions(repo: Repository) -> None:
         repo.users.remove("anna")
 
 
+@both_engines
 def test_adding_a_user_twice_is_refused(repo: Repository) -> None:
     repo.users.add("anna", Role.REP)
     with pytest.raises(InvalidInput, match="exists; 'leadtui user link anna'"):
@@ -121,10 +130,11 @@ def test_adding_a_user_twice_is_refused(repo: Repository) -> None:
 # ------------------------------------------------------ owner:me and mine
 
 
-def test_owner_me_and_mine_are_the_actor(repo: Repository, db_path: Path) -> None:
+@both_engines
+def test_owner_me_and_mine_are_the_actor(repo: Repository) -> None:
     for name, owner in (("A", "anna"), ("M", "maria"), ("U", None), ("E", "")):
         _lead(repo, name, owner or None)
-    anna = open_repository(db_path, actor="anna", clock=frozen_clock)
+    anna = open_repository(repo.target, actor="anna", clock=frozen_clock)
 
     def names(text: str) -> set[str]:
         only = filters.parse(text)
@@ -141,9 +151,10 @@ def test_owner_me_and_mine_are_the_actor(repo: Repository, db_path: Path) -> Non
 # ------------------------------------------------- a rep's own leads only
 
 
-def test_a_rep_cannot_change_another_reps_lead(repo: Repository, db_path: Path) -> None:
+@both_engines
+def test_a_rep_cannot_change_another_reps_lead(repo: Repository) -> None:
     theirs = _lead(repo, "Maria's", "maria")
-    anna = _rep(db_path)
+    anna = _rep(repo.target)
     before = anna.lead_page(theirs, limit=-1)
     attempts: list[Callable[[], object]] = [
         lambda: anna.advance(theirs),
@@ -162,42 +173,47 @@ def test_a_rep_cannot_change_another_reps_lead(repo: Repository, db_path: Path) 
     assert (after[0], after[1]) == (before[0], before[1])  # nothing changed, nothing journaled
 
 
-def test_a_rep_changes_their_own_and_unassigned_leads(repo: Repository, db_path: Path) -> None:
+@both_engines
+def test_a_rep_changes_their_own_and_unassigned_leads(repo: Repository) -> None:
     own, free = _lead(repo, "Anna's", "ANNA"), _lead(repo, "Nobody's", None)
-    anna = _rep(db_path)
+    anna = _rep(repo.target)
     assert anna.advance(own).stage is Stage.CONTACTED
     assert anna.update_fields(free, {"owner": "anna"}).owner == "anna"
     assert anna.log_touch(free, ActivityKind.CALL, "hi").last_touch_at is not None
     assert {e.actor for e in anna.lead_page(free)[1]} >= {"anna"}
 
 
-def test_a_bulk_move_with_another_reps_lead_moves_none(repo: Repository, db_path: Path) -> None:
+@both_engines
+def test_a_bulk_move_with_another_reps_lead_moves_none(repo: Repository) -> None:
     own, theirs = _lead(repo, "Anna's", "anna"), _lead(repo, "Maria's", "maria")
-    anna = _rep(db_path)
+    anna = _rep(repo.target)
     with pytest.raises(NotAllowed):
         anna.move_many("advance", [(own, None), (theirs, None)])
     assert anna.get_lead(own).stage is Stage.NEW
 
 
-def test_a_rep_cannot_merge_away_another_reps_lead(repo: Repository, db_path: Path) -> None:
+@both_engines
+def test_a_rep_cannot_merge_away_another_reps_lead(repo: Repository) -> None:
     own = _lead(repo, "Jane Doe", "anna")
     theirs = repo.add_lead(build_draft(name="Jane Doe", owner="maria"))
     with pytest.raises(NotAllowed):
-        _rep(db_path).merge_leads(own, theirs)
+        _rep(repo.target).merge_leads(own, theirs)
     assert repo.get_lead(theirs).name == "Jane Doe"
 
 
-def test_rescoring_a_teammates_lead_is_no_change_of_theirs(repo: Repository, db_path: Path) -> None:
+@both_engines
+def test_rescoring_a_teammates_lead_is_no_change_of_theirs(repo: Repository) -> None:
     theirs = _lead(repo, "Maria's", "maria")
     anna = open_repository(
-        db_path, actor="anna", clock=lambda: NOW + timedelta(days=60), own_leads_only=True
+        repo.target, actor="anna", clock=lambda: NOW + timedelta(days=60), own_leads_only=True
     )
     anna.refresh_scores()  # time-window rules due: no NotAllowed
     assert anna.get_lead(theirs).owner == "maria"
 
 
-def test_without_the_rule_anyone_changes_anything(repo: Repository, db_path: Path) -> None:
+@both_engines
+def test_without_the_rule_anyone_changes_anything(repo: Repository) -> None:
     """Over SSH on a shared file (README says so): no rule."""
     theirs = _lead(repo, "Maria's", "maria")
-    anna = open_repository(db_path, actor="anna", clock=frozen_clock)
+    anna = open_repository(repo.target, actor="anna", clock=frozen_clock)
     assert anna.advance(theirs).stage is Stage.CONTACTED

@@ -8,7 +8,8 @@ Every other command line, and any database that needs checks, a migration or
 the demo, goes through the click CLI (cli.py) exactly as before.
 
 `leadtui serve` spawns `leadtui --serve-session --db FILE [--theme NAME]`
-for each browser tab, which takes the same quick way as its signed-in user.
+for each browser tab, which takes the same quick way as its signed-in user
+(on PostgreSQL, `--db` is left out and the URL comes in $LEADTUI_DB).
 """
 
 import os
@@ -32,23 +33,31 @@ def quick_start_path(args: list[str]) -> Path | None:
     return target if isinstance(target, Path) else None
 
 
-def serve_session_args(args: list[str]) -> tuple[Path, str | None] | None:
-    """The database and theme of a browser tab's app, as the server spawns it
-    (serve/spawn.py); None for any other command line."""
-    if args[:2] != ["--serve-session", "--db"] or len(args) not in (3, 5):
+def serve_session_args(args: list[str]) -> tuple[Path | str, str | None] | None:
+    """The database (a file, or a PostgreSQL URL) and theme of a browser
+    tab's app, as the server spawns it (serve/spawn.py); None for any other
+    command line."""
+    from leadtui.paths import database_target, default_db_target
+
+    if args[:1] != ["--serve-session"]:
         return None
-    if len(args) == 5 and args[3] != "--theme":
+    # `--db FILE`, or none: a PostgreSQL URL comes in $LEADTUI_DB.
+    target, rest = (
+        (database_target(args[2]), args[3:]) if args[1:2] == ["--db"] and len(args) > 2
+        else (default_db_target(), args[1:])
+    )  # fmt: skip
+    if rest and (len(rest) != 2 or rest[0] != "--theme"):
         return None
-    return Path(args[2]), args[4] if len(args) == 5 else None
+    return target, rest[1] if rest else None
 
 
-def _serve_session(path: Path, theme: str | None) -> None:
+def _serve_session(path: Path | str, theme: str | None) -> None:
     """A browser tab's app. It imports what it needs first: the server may
     start it before any page asks (serve/spawn.py). Then who it is for
     comes as the first line of its stdin, a pipe only the server holds: a
     session id, checked against the database, and the terminal's size."""
     from leadtui.domain.clock import utc_now
-    from leadtui.domain.users import ENV_SESSION, Role
+    from leadtui.domain.users import Role
     from leadtui.repository.first_page import read_first_page
     from leadtui.repository.web_identity import signed_in
     from leadtui.tui.start import run
@@ -56,6 +65,9 @@ def _serve_session(path: Path, theme: str | None) -> None:
     session, *size = _first_line().split() or [""]
     if len(size) == 2 and all(part.isdigit() for part in size):
         os.environ["COLUMNS"], os.environ["ROWS"] = size  # the web driver's first size
+    if isinstance(path, str):  # PostgreSQL: the quick first page reads a file
+        _long_way(session)
+        return
     now = utc_now()
     found = signed_in(path, session, now)
     if found is None:
@@ -67,9 +79,16 @@ def _serve_session(path: Path, theme: str | None) -> None:
     if rows:
         run(path, rows, identity=identity, theme=chosen or theme)
         return
-    from leadtui.cli.root import main as cli_main
+    _long_way(session)
 
-    os.environ[ENV_SESSION] = session  # for the long way, in this process only
+
+def _long_way(session: str) -> None:
+    """The click CLI, which checks the session through the repository
+    (cli/root.py) and opens the TUI as its user."""
+    from leadtui.cli.root import main as cli_main
+    from leadtui.domain.users import ENV_SESSION
+
+    os.environ[ENV_SESSION] = session  # in this process only
     cli_main()
 
 

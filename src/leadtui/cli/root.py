@@ -138,7 +138,7 @@ def _browser_user(repo: Repository) -> tuple[Repository, Identity, str | None]:
     if user is None:
         raise LeadtuiError("not signed in (the session ended); sign in again")
     identity = Identity.browser(user.name, user.role)
-    mine = open_repository(repo.path, actor=user.name, own_leads_only=identity.own_leads_only)
+    mine = open_repository(repo.target, actor=user.name, own_leads_only=identity.own_leads_only)
     return mine, identity, repo.users.theme(user.name)
 
 

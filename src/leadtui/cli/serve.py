@@ -66,7 +66,7 @@ def serve(
     if theme:
         _check_theme(theme)
     options = ServeOptions(
-        repo.path,
+        repo.target,
         host=host,
         port=port,
         max_sessions=max_sessions,
@@ -81,7 +81,7 @@ def serve(
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
 
     def ready(url: str) -> None:
-        click.echo(f"leadtui serving {shown_path(repo.path)} at {url}")
+        click.echo(f"leadtui serving {shown_path(repo.shown)} at {url}")
         click.echo(
             f"  up to {max_sessions} sessions; a session ends after {idle_minutes:g} idle"
             " minutes. Sign-in links: leadtui user add NAME. Ctrl+C stops.",

@@ -144,6 +144,12 @@ class Dialect:
             return "BEGIN"
         return "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
 
+    def for_update(self) -> str:
+        """A read whose values the transaction writes back (a move decided
+        from the stage read): PostgreSQL locks the rows read until commit.
+        SQLite's write transaction is the whole file's already."""
+        return "" if self is SQLITE else " FOR UPDATE"
+
     def indexed_by(self, index: str) -> str:
         """SQLite's index hint (its planner guesses wrong on these scans);
         PostgreSQL takes no hints."""

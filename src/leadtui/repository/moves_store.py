@@ -80,7 +80,8 @@ class MoveStore:
         moment = self.repo.clock()
         now = to_iso(moment)
         with self.repo._transaction() as db:
-            found = [(fetch_lead(db, lead_id), seen) for lead_id, seen in leads]
+            lock = self.repo.engine.dialect  # each move is decided from the stage read
+            found = [(fetch_lead(db, lead_id, lock=lock), seen) for lead_id, seen in leads]
             many = len(found) > 1
             for lead, seen in found:
                 if seen is not None and lead.stage is not seen:

@@ -8,6 +8,7 @@ from leadtui.domain.errors import LeadNotFound
 from leadtui.domain.models import Answer, BantAnswer, Lead
 from leadtui.repository import schema
 from leadtui.repository.contacts import contacts_of
+from leadtui.repository.engine import Dialect
 from leadtui.repository.team_settings import CURRENCY_SQL
 
 # What a lead is read with: the columns bulk loads write, and the few that
@@ -20,8 +21,12 @@ def lead_from_row(row: tuple[Any, ...]) -> Lead:
     return Lead.model_validate(dict(zip(READ_COLUMNS, row, strict=True)))
 
 
-def fetch_lead(db: sqlite_utils.Database, lead_id: int) -> Lead:
-    row = db.execute(f"{LEAD_SELECT} WHERE id = ?", [lead_id]).fetchone()
+def fetch_lead(db: sqlite_utils.Database, lead_id: int, *, lock: Dialect | None = None) -> Lead:
+    """The lead; with `lock` (the engine's dialect), read to be written back
+    in the caller's transaction: its row is locked until commit where the
+    engine locks rows (Dialect.for_update)."""
+    locking = lock.for_update() if lock else ""
+    row = db.execute(f"{LEAD_SELECT} WHERE id = ?{locking}", [lead_id]).fetchone()
     if row is None:
         raise LeadNotFound(lead_id)
     return lead_from_row(row)

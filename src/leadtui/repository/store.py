@@ -105,7 +105,7 @@ class Repository:
     @property
     def path(self) -> Path:
         """The database file (SQLite). What works on files alone (db check,
-        backup, sign-ins, the first page read before anything is imported)
+        backup, the first page read before anything is imported)
         is refused on PostgreSQL, by name."""
         if self._path is None:
             raise refuse("this needs a database file", self.engine.dialect)
@@ -121,14 +121,14 @@ class Repository:
 
     def _transaction(self) -> AbstractContextManager[sqlite_utils.Database]:
         if self.own_leads_only:
-            return own_leads_transaction(self.path, self.actor, self.tracer)
+            return own_leads_transaction(self.engine, self.actor)
         return self.engine.transaction()
 
     @property
     def users(self) -> UsersStore:
         """Sign-ins for `leadtui serve` (users_store.py)."""
         self.engine.require("sign-ins (users)")
-        return UsersStore(self.path, self.clock, self.tracer)
+        return UsersStore(self.engine, self.clock)
 
     def stop(self) -> None:
         """Make long batch jobs (a full rescore) end after their current

@@ -27,6 +27,7 @@ from leadtui.repository.details_store import (
     write_follow_up,
     write_snooze,
 )
+from leadtui.repository.engine import Dialect
 from leadtui.repository.journal import action, follow_up_text, pin_text, record_field_change
 from leadtui.repository.rows import fetch_lead, with_custom
 from leadtui.repository.scoring_store import write_pin
@@ -82,7 +83,9 @@ class UndoStore:
                     [group],
                 ).fetchall()
             ]
-            _refuse_changed(db, lines, undo=undo, group=group, now=moment)
+            _refuse_changed(
+                db, lines, undo=undo, group=group, now=moment, lock=self.repo.engine.dialect
+            )
             verb = "Undid" if undo else "Redid"
             kind = "undo" if undo else "redo"
             with action(db, self.repo.actor, now, f"{verb}: {label}", kind=kind, target=group):
@@ -129,7 +132,13 @@ class UndoStore:
 
 
 def _refuse_changed(
-    db: sqlite_utils.Database, lines: list[_Line], *, undo: bool, group: int, now: datetime
+    db: sqlite_utils.Database,
+    lines: list[_Line],
+    *,
+    undo: bool,
+    group: int,
+    now: datetime,
+    lock: Dialect,
 ) -> None:
     """Before anything is written: every field the action touched must hold
     what the action left (undo) or found (redo). The first field of the
@@ -147,8 +156,8 @@ def _refuse_changed(
         if line.field == "touch" or key not in expected:
             continue
         found = expected.pop(key)
-        if line.lead_id not in leads:
-            leads[line.lead_id] = with_custom(db, fetch_lead(db, line.lead_id))
+        if line.lead_id not in leads:  # locked: what is checked here is what is replayed
+            leads[line.lead_id] = with_custom(db, fetch_lead(db, line.lead_id, lock=lock))
         lead = leads[line.lead_id]
         current = _current_text(lead, line.field)
         unpinned = line.field == "temperature" and found.endswith("(score)")

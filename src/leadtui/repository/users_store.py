@@ -5,25 +5,25 @@ Users, their one-time sign-in links and their browser sessions live in the
 database (schema_users.py), so every leadtui on the file agrees on them.
 Tokens are made here and only their SHA-256 is stored.
 
-The rule is kept by SQLite itself: a repository opened with
-`own_leads_only` adds TEMP triggers to each write transaction's connection,
-which refuse changing, journaling against or deleting a lead that someone
-else owns. Every write goes through a transaction, so no path around the
-rule is left for a screen or command to forget.
+The rule is kept by the database itself: on SQLite, a repository opened
+with `own_leads_only` adds TEMP triggers to each write transaction's
+connection, which refuse changing, journaling against or deleting a lead
+that someone else owns; on PostgreSQL, triggers in the schema do the same
+in a transaction that names its rep (pg/users.py). Every write goes through
+a transaction, so no path around the rule is left for a screen or command
+to forget.
 """
 
 import secrets
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
-
-import sqlite_utils
+from typing import Any
 
 from leadtui.domain.clock import Clock, from_iso, to_iso
 from leadtui.domain.errors import InvalidInput, NotAllowed
 from leadtui.domain.users import LINK_LIFETIME, SESSION_LIFETIME, Role, User, check_user_name
-from leadtui.repository.connection import Tracer, connect, write_transaction
+from leadtui.repository.engine import SQLITE, Engine
 from leadtui.repository.web_identity import digest
 
 # The lead columns a person changes (the score's own columns are left out:
@@ -50,10 +50,10 @@ _USER_SELECT = (
 
 
 class UsersStore:
-    """The users table's reads and writes (Repository.users)."""
+    """The users table's reads and writes (Repository.users), on either engine."""
 
-    def __init__(self, path: Path, clock: Clock, tracer: Tracer | None = None) -> None:
-        self._path, self._clock, self._tracer = path, clock, tracer
+    def __init__(self, engine: Engine, clock: Clock) -> None:
+        self._engine, self._clock = engine, clock
 
     def _times(self) -> dict[str, str]:
         now = self._clock()
@@ -64,7 +64,7 @@ class UsersStore:
         name = check_user_name(name)
         token = secrets.token_urlsafe(32)
         now = self._clock()
-        with write_transaction(self._path, self._tracer) as db:
+        with self._engine.transaction() as db:
             if db.execute("SELECT 1 FROM users WHERE name = ?", [name]).fetchone():
                 raise InvalidInput(
                     f"user {name!r} exists; 'leadtui user link {name}' makes a new link"
@@ -82,7 +82,7 @@ class UsersStore:
         name = check_user_name(name)
         token = secrets.token_urlsafe(32)
         expires = to_iso(self._clock() + LINK_LIFETIME)
-        with write_transaction(self._path, self._tracer) as db:
+        with self._engine.transaction() as db:
             cursor = db.execute(
                 "UPDATE users SET link_hash = ?, link_expires_at = ? WHERE name = ?",
                 [digest(token), expires, name],
@@ -94,17 +94,17 @@ class UsersStore:
     def remove(self, name: str) -> None:
         """Delete the user, their link and every session they have."""
         name = check_user_name(name)
-        with write_transaction(self._path, self._tracer) as db:
+        with self._engine.transaction() as db:
             if not db.execute("DELETE FROM users WHERE name = ?", [name]).rowcount:
                 raise InvalidInput(f"no user {name!r} (leadtui user list)")
 
     def all(self) -> list[User]:
-        with connect(self._path, self._tracer) as db:
+        with self._engine.connect() as db:
             rows = db.execute(f"{_USER_SELECT} ORDER BY u.name", self._times()).fetchall()
         return [_user(row) for row in rows]
 
     def get(self, name: str) -> User | None:
-        with connect(self._path, self._tracer) as db:
+        with self._engine.connect() as db:
             row = db.execute(
                 f"{_USER_SELECT} WHERE u.name = :name", {**self._times(), "name": name}
             )
@@ -113,7 +113,7 @@ class UsersStore:
 
     def link_user(self, token: str) -> User | None:
         """Who a sign-in link is for, if it is still good (nothing is used up)."""
-        with connect(self._path, self._tracer) as db:
+        with self._engine.connect() as db:
             row = db.execute(
                 f"{_USER_SELECT} WHERE u.link_hash = :hash AND u.link_expires_at > :now",
                 {**self._times(), "hash": digest(token)},
@@ -125,7 +125,7 @@ class UsersStore:
         and its user, or None when the link is unknown, used or expired."""
         session = secrets.token_urlsafe(32)
         times = self._times()
-        with write_transaction(self._path, self._tracer) as db:
+        with self._engine.transaction() as db:
             row = db.execute(
                 "SELECT name FROM users WHERE link_hash = ? AND link_expires_at > ?",
                 [digest(token), times["now"]],
@@ -148,7 +148,7 @@ class UsersStore:
         """The user a browser session belongs to, if it is alive; `touch`
         records that it was seen now (it then lives SESSION_LIFETIME more)."""
         times = self._times()
-        with connect(self._path, self._tracer) as db:
+        with self._engine.connect() as db:
             row = db.execute(
                 f"{_USER_SELECT} JOIN web_sessions w ON w.user_name = u.name"
                 " WHERE w.id_hash = :hash AND w.seen_at > :alive",
@@ -162,16 +162,16 @@ class UsersStore:
         return _user(row) if row else None
 
     def end_session(self, session: str) -> None:
-        with write_transaction(self._path, self._tracer) as db:
+        with self._engine.transaction() as db:
             db.execute("DELETE FROM web_sessions WHERE id_hash = ?", [digest(session)])
 
     def theme(self, name: str) -> str | None:
-        with connect(self._path, self._tracer) as db:
+        with self._engine.connect() as db:
             row = db.execute("SELECT theme FROM users WHERE name = ?", [name]).fetchone()
         return row[0] if row else None
 
     def set_theme(self, name: str, theme: str) -> None:
-        with write_transaction(self._path, self._tracer) as db:
+        with self._engine.transaction() as db:
             db.execute("UPDATE users SET theme = ? WHERE name = ?", [theme, name])
 
 
@@ -198,17 +198,21 @@ def _guard_statements(refused: str) -> list[str]:
 
 
 @contextmanager
-def own_leads_transaction(
-    path: Path, actor: str, tracer: Tracer | None = None
-) -> Iterator[sqlite_utils.Database]:
+def own_leads_transaction(engine: Engine, actor: str) -> Iterator[Any]:
     """A write transaction in which changing a lead someone else owns raises
     NotAllowed (and, like any error, rolls the whole transaction back)."""
+    if engine.dialect is not SQLITE:
+        from leadtui.repository.pg.users import own_leads_only
+
+        with engine.transaction() as db, own_leads_only(db, actor) as guarded:
+            yield guarded
+        return
     refused: list[tuple[int, str]] = []
 
     def note(lead_id: int, owner: str) -> None:
         refused.append((lead_id, owner))
 
-    with write_transaction(path, tracer) as db:
+    with engine.transaction() as db:
         db.conn.create_function("leadtui_actor", 0, lambda: actor, deterministic=True)
         db.conn.create_function("leadtui_refused", 2, note)
         for statement in _guard_statements("leadtui_refused"):

@@ -8,6 +8,7 @@ import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any, Protocol
 
 from leadtui.domain.filters import LeadFilter
 from leadtui.domain.models import Lead
@@ -43,6 +44,50 @@ class Changes:
         return bool(self.fields & TOTALS_FIELDS)
 
 
+class Executes(Protocol):
+    """A connection of either engine: SQLite's, or pg/connection.py's."""
+
+    def execute(self, sql: str, params: Any, /) -> Any: ...
+
+
+def last_line(conn: Executes) -> int:
+    return int(conn.execute("SELECT coalesce(max(id), 0) FROM journal", []).fetchone()[0])
+
+
+def journal_changes(
+    conn: Executes, after: int, only: LeadFilter, me: str, now: datetime
+) -> tuple[Changes, int]:
+    """What the journal lines after line `after` changed, and the line read
+    up to (both engines' watchers: only how they notice a commit differs)."""
+    rows = conn.execute(
+        "SELECT j.id, j.lead_id, j.field, a.kind FROM journal j"
+        " LEFT JOIN actions a ON a.id = j.group_id WHERE j.id > ? ORDER BY j.id LIMIT ?",
+        [after, MAX_CHANGED * 4 + 1],
+    ).fetchall()
+    if not rows:
+        return Changes(whole=True), after  # a rescore, settings: nothing names a lead
+    ids = frozenset(row[1] for row in rows)
+    final = any(row[3] == "final" for row in rows)  # a merge deleted a lead
+    if final or len(ids) > MAX_CHANGED or len(rows) > MAX_CHANGED * 4:
+        return Changes(whole=True), last_line(conn)
+    marks = ", ".join("?" * len(ids))
+    leads = {
+        lead.id: lead
+        for lead in map(
+            lead_from_row, conn.execute(f"{LEAD_SELECT} WHERE id IN ({marks})", list(ids))
+        )
+    }
+    where, params = only.sql(now, me)
+    passing = frozenset(
+        row[0]
+        for row in conn.execute(
+            f"SELECT id FROM leads WHERE id IN ({marks}){where}", [*ids, *params]
+        )
+    )
+    changed = Changes(False, ids, leads, passing, frozenset(row[2] for row in rows))
+    return changed, rows[-1][0]
+
+
 class ChangeWatcher:
     """Notices commits made by any other connection (another rep's leadtui,
     a CLI command, cron), through PRAGMA data_version on one long-lived
@@ -64,7 +109,7 @@ class ChangeWatcher:
 
     def _last_line(self) -> int:
         with readable_errors(self._path):
-            return int(self._conn.execute("SELECT coalesce(max(id), 0) FROM journal").fetchone()[0])
+            return last_line(self._conn)
 
     def changed(self) -> bool:
         """True once for each batch of outside commits since the last call
@@ -98,35 +143,8 @@ class ChangeWatcher:
 
     def _changes(self, only: LeadFilter, me: str, now: datetime) -> Changes:
         with readable_errors(self._path):
-            rows = self._conn.execute(
-                "SELECT j.id, j.lead_id, j.field, a.kind FROM journal j"
-                " LEFT JOIN actions a ON a.id = j.group_id WHERE j.id > ? ORDER BY j.id LIMIT ?",
-                [self._line, MAX_CHANGED * 4 + 1],
-            ).fetchall()
-            if not rows:
-                return Changes(whole=True)  # a rescore, settings: nothing names a lead
-            self._line = rows[-1][0]
-            ids = frozenset(row[1] for row in rows)
-            final = any(row[3] == "final" for row in rows)  # a merge deleted a lead
-            if final or len(ids) > MAX_CHANGED or len(rows) > MAX_CHANGED * 4:
-                self._line = self._last_line()
-                return Changes(whole=True)
-            marks = ", ".join("?" * len(ids))
-            leads = {
-                lead.id: lead
-                for lead in map(
-                    lead_from_row,
-                    self._conn.execute(f"{LEAD_SELECT} WHERE id IN ({marks})", list(ids)),
-                )
-            }
-            where, params = only.sql(now, me)
-            passing = frozenset(
-                row[0]
-                for row in self._conn.execute(
-                    f"SELECT id FROM leads WHERE id IN ({marks}){where}", [*ids, *params]
-                )
-            )
-        return Changes(False, ids, leads, passing, frozenset(row[2] for row in rows))
+            found, self._line = journal_changes(self._conn, self._line, only, me, now)
+        return found
 
     def close(self) -> None:
         with self._lock:

@@ -13,7 +13,7 @@ COOKIE = "leadtui_session"
 
 @dataclass(frozen=True)
 class ServeOptions:
-    db_path: Path
+    db_path: Path | str  # a file, or a PostgreSQL URL
     host: str = "127.0.0.1"
     port: int = 8000
     max_sessions: int = 20

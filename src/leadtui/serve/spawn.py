@@ -1,6 +1,7 @@
 """One leadtui process per browser tab, run by textual-serve's AppService.
 
-The process is `python -m leadtui --serve-session --db FILE`. It imports
+The process is `python -m leadtui --serve-session --db FILE` (a
+PostgreSQL URL comes in its $LEADTUI_DB, never on its command line). It imports
 what it needs, then waits for one line on its stdin, a pipe only this
 server holds: the browser's session id and the terminal's size. The browser
 sends keys, never a command line, a variable or that line. The app checks
@@ -21,6 +22,7 @@ from collections.abc import Awaitable, Callable
 from textual_serve.app_service import AppService
 from textual_serve.download_manager import DownloadManager
 
+from leadtui.paths import ENV_DB, is_url
 from leadtui.serve.options import ServeOptions
 
 # How long a quitting app may take before it is killed.
@@ -28,8 +30,12 @@ QUIT_GRACE_SECONDS = 5.0
 
 
 def app_command(options: ServeOptions) -> str:
-    """The shell command AppService runs (it starts a shell)."""
-    words = [sys.executable, "-m", "leadtui", "--serve-session", "--db", str(options.db_path)]
+    """The shell command AppService runs (it starts a shell). A PostgreSQL
+    URL goes in the app's environment instead (SessionApp): a command line
+    is readable by every local user (ps), and a URL may hold a password."""
+    words = [sys.executable, "-m", "leadtui", "--serve-session"]
+    if not is_url(options.db_path):
+        words += ["--db", str(options.db_path)]
     if options.theme:
         words += ["--theme", options.theme]
     return "exec " + shlex.join(words)
@@ -59,12 +65,20 @@ class SessionApp(AppService):
             download_manager=DownloadManager(),
         )
         self.process: Process | None = None
+        self._db = options.db_path
 
     # textual-serve's hook for starting the process (pinned to 1.1.x in
     # pyproject): kept, so that an app that will not quit can be killed.
     async def _open_app_process(self, width: int = 80, height: int = 24) -> Process:
         self.process = await super()._open_app_process(width, height)
         return self.process
+
+    # textual-serve's hook for the app's environment (pinned, as above).
+    def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
+        environment = super()._build_environment(width, height)
+        if is_url(self._db):
+            environment[ENV_DB] = str(self._db)
+        return environment
 
     @property
     def alive(self) -> bool:

@@ -6,11 +6,14 @@
   advisory lock, the counterpart of SQLite's BEGIN IMMEDIATE. The pieces
   rely on what that gives them: a read-modify-write sees no other writer,
   and the journal lines after its last one are the action's own
-  (journal.action). Row locks (SELECT … FOR UPDATE) would let writers to
-  different leads run side by side; they come with the pieces that need
-  them to (ARCHITECTURE.md, "Storage engines").
-- Every write transaction sends NOTIFY, delivered on commit: the change
-  watcher (pg/watch.py) listens instead of polling.
+  (journal.action), in commit order (the live refresh's spans). A write
+  decided from what it read of a lead reads it FOR UPDATE too
+  (Dialect.for_update). Row locks alone, without this lock, were measured
+  slower while every move updates the shared per-stage totals rows
+  (bench/pg_row_locks.py; ARCHITECTURE.md, "Storage engines").
+- Every write transaction sends NOTIFY, delivered on commit, naming the
+  journal lines it wrote: the change watcher (pg/watch.py) listens instead
+  of polling, and reads just the leads those lines name.
 - Migrations run under a session advisory lock, guided by leadtui_schema,
   so many processes starting on an empty database apply each step once.
 """
@@ -23,6 +26,7 @@ from leadtui.repository.engine import POSTGRES, Dialect, Tracer, refuse, shown
 from leadtui.repository.pg import schema
 from leadtui.repository.pg.connection import PgDatabase, borrow, give_back, readable_errors
 from leadtui.repository.pg.watch import CHANNEL, NotifyWatcher
+from leadtui.repository.watch import last_line
 
 # The Repository's pieces (core.PIECE_FEATURES) and single methods of
 # pieces ("team settings (team_currency)") that run on PostgreSQL; everything else
@@ -38,6 +42,7 @@ PORTED = frozenset(
         "scoring",
         "duplicates and merging",
         "team settings",
+        "sign-ins",
     }
 )
 
@@ -63,11 +68,17 @@ class PostgresEngine:
     def transaction(self) -> Iterator[PgDatabase]:
         with self.connect() as db, db.raw.transaction():
             db.execute("SELECT pg_advisory_xact_lock(?)", [schema.WRITE_LOCK])
+            start = last_line(db)  # after the lock: no other writer's lines follow it
             yield db
-            db.execute(f"NOTIFY {CHANNEL}")
+            # Delivered on commit, with the span of journal lines this
+            # transaction wrote (pg/watch.py reads just those).
+            db.execute(
+                "SELECT pg_notify(?, ?::text || ' ' || (SELECT coalesce(max(id), 0) FROM journal))",
+                [CHANNEL, str(start)],
+            )
 
     def watcher(self) -> NotifyWatcher:
-        return NotifyWatcher(self.url, self.shown)
+        return NotifyWatcher(self.url, self.shown, self.connect)
 
     def require(self, what: str) -> None:
         if what not in PORTED and what.partition(" (")[0] not in PORTED:

@@ -21,7 +21,7 @@ MIGRATIONS[i] takes a database from version i to i + 1; each runs in one
 transaction under an advisory lock (pg/engine.py).
 """
 
-from leadtui.repository.pg import schema_kpi, schema_rest
+from leadtui.repository.pg import schema_kpi, schema_rest, users
 
 # The words of a text as search sees them: punctuation is a separator.
 # (Punctuation, not "all but letters": in a database with the C locale,
@@ -279,6 +279,7 @@ MIGRATIONS: tuple[str, ...] = (
     SEARCH_CONFIG + TABLES + STAGE_CHANGES + ID_FLOOR + STAGE_TOTALS,
     schema_kpi.STEP,
     schema_rest.ORDER_INDEXES,
+    users.STEP,  # a rep's own leads only (`leadtui serve`)
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

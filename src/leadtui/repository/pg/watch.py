@@ -1,14 +1,37 @@
 """Live refresh on PostgreSQL: LISTEN on one long-lived connection for the
-NOTIFY every write transaction sends (pg/engine.py) on commit."""
+NOTIFY every write transaction sends (pg/engine.py) on commit, then read
+what changed as on SQLite: the leads named by the journal lines after the
+last one read (watch.journal_changes). Only the wake-up differs: a
+notification instead of polling data_version.
+
+Each notification's payload is "START END": the journal's last line when
+the transaction began writing and when it committed (writers take one lock,
+so the lines between are that transaction's). START = END is a commit no
+journal line names (a rescore, a setting): the screen is re-read whole.
+END at or below the last line read is a commit already read with an
+earlier batch: nothing to do.
+"""
 
 import threading
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import datetime
 
 from leadtui.domain.filters import LeadFilter
-from leadtui.repository.pg.connection import open_connection, readable_errors
-from leadtui.repository.watch import Changes, ChangeWatcher
+from leadtui.repository.pg.connection import PgDatabase, open_connection, readable_errors
+from leadtui.repository.watch import Changes, ChangeWatcher, journal_changes, last_line
 
 CHANNEL = "leadtui_changes"
+
+
+def span(text: str) -> tuple[int, int] | None:
+    """A payload's (START, END), or None for one this leadtui did not send
+    (another version's, a hand-typed NOTIFY): read as "re-read whole"."""
+    try:
+        start, end = map(int, text.split())
+    except ValueError:
+        return None
+    return start, end
 
 
 class NotifyWatcher(ChangeWatcher):
@@ -17,31 +40,63 @@ class NotifyWatcher(ChangeWatcher):
     once for each batch of commits since the last call, and never waits (it
     reads what the server has already sent). The watcher's own connection
     never writes, so every notification is someone else's commit, or this
-    process's own through another connection, as on SQLite."""
+    process's own through another connection, as on SQLite. The journal is
+    read through `connect` (the engine's connections), never the listener,
+    so no notification can arrive while a read has the listener busy."""
 
-    def __init__(self, url: str, shown: str) -> None:  # no SQLite file: no super()
+    def __init__(  # no SQLite file: no super()
+        self,
+        url: str,
+        shown: str,
+        connect: Callable[[], AbstractContextManager[PgDatabase]],
+    ) -> None:
         self._shown = shown
+        self._connect = connect
         self._lock = threading.Lock()
         self._listener = open_connection(url, shown)
         with readable_errors(shown):
             self._listener.execute(f"LISTEN {CHANNEL}")
+        self._line = self._last_line()
+
+    def _last_line(self) -> int:
+        with self._connect() as db:
+            return last_line(db)
+
+    def _heard(self) -> list[tuple[int, int] | None]:
+        """The spans of the commits notified since the last call."""
+        with readable_errors(self._shown):
+            # timeout=0: take what has arrived (all of it: one batch),
+            # wait for nothing.
+            return [span(note.payload) for note in self._listener.notifies(timeout=0)]
 
     def changed(self) -> bool:
         if not self._lock.acquire(blocking=False):
             return False
         try:
-            with readable_errors(self._shown):
-                # timeout=0: take what has arrived (all of it: one batch),
-                # wait for nothing.
-                return sum(1 for _ in self._listener.notifies(timeout=0)) > 0
+            if not self._heard():
+                return False
+            self._line = self._last_line()
+            return True
         finally:
             self._lock.release()
 
     def changes(self, only: LeadFilter, me: str, now: datetime) -> Changes | None:
-        """Not yet incremental on PostgreSQL: any batch of commits has the
-        console re-read what it shows, as every console did before the
-        journal-driven refresh (ARCHITECTURE.md, "Storage engines")."""
-        return Changes(whole=True) if self.changed() else None
+        if not self._lock.acquire(blocking=False):
+            return None
+        try:
+            spans = self._heard()
+            if not spans:
+                return None
+            if any(found is None or found[0] == found[1] for found in spans):
+                self._line = self._last_line()
+                return Changes(whole=True)
+            if max(end for _, end in filter(None, spans)) <= self._line:
+                return None  # read with an earlier batch
+            with self._connect() as db:
+                found, self._line = journal_changes(db, self._line, only, me, now)
+            return found
+        finally:
+            self._lock.release()
 
     def close(self) -> None:
         with self._lock:
