@@ -124,6 +124,7 @@ def _kpi_jsons(target: Path | str, owner: str) -> list[str]:
     return outputs
 
 
+@pytest.mark.slow
 def test_kpi_json_is_the_files_after_a_copy_either_way(
     sample_repo: Repository, pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -195,6 +195,7 @@ def test_a_file_from_before_is_read_as_it_stands_after_the_migration(tmp_path: P
         assert derived(conn) == migrated
 
 
+@pytest.mark.slow
 def test_a_postgresql_database_from_before_is_read_as_it_stands_after_it_migrates(
     tmp_path: Path, pg_cluster: Cluster
 ) -> None:

@@ -352,7 +352,6 @@ def test_setting_rate_sets_shows_lists_and_clears(db: str) -> None:
         (["rates", "GBP"], "takes no value"),
     ],
 )
-@both_clis
 def test_a_bad_rate_is_one_readable_line(db: str, args: list[str], message: str) -> None:
     ok("setting", "currency", "EUR", "--db", db)
     assert message in fails("setting", *args, "--db", db)
