@@ -23,7 +23,7 @@ from leadtui.repository.schema import LEAD_COLUMNS
 def _count_bins(count_sql: str) -> str:
     return (
         f"(SELECT CASE WHEN n = 0 THEN '0' WHEN n = 1 THEN '1' WHEN n = 2 THEN '2'"
-        f" WHEN n <= 5 THEN '3-5' ELSE '6+' END FROM ({count_sql}))"
+        f" WHEN n <= 5 THEN '3-5' ELSE '6+' END FROM ({count_sql}) AS counted)"
     )
 
 
@@ -120,6 +120,10 @@ def bin_labels(cuts: Sequence[float]) -> list[str]:
 
 
 def feature_sql(spec: FeatureSpec) -> str:
+    """One SQL text for both engines: PostgreSQL wants each subquery in FROM
+    named, and its REAL is single precision (a value next to a cut point
+    could fall into the other bin), hence DOUBLE PRECISION, which SQLite
+    reads as REAL."""
     if spec.kind == "standard":
         return STANDARD_FEATURES[spec.name]
     value = custom_value_sql(spec.name)
@@ -133,13 +137,13 @@ def feature_sql(spec: FeatureSpec) -> str:
         )
         return (
             f"(SELECT CASE WHEN v IS NULL THEN '(none)' {cases} ELSE {sql_literal(labels[-1])}"
-            f" END FROM (SELECT CAST({value} AS REAL) AS v))"
+            f" END FROM (SELECT CAST({value} AS DOUBLE PRECISION) AS v) AS number)"
         )
     # A model stored before bins were learned from the data keeps its fixed ones.
     return (
         f"(SELECT CASE WHEN v IS NULL THEN '(none)' WHEN v < 10 THEN 'under 10'"
         f" WHEN v < 50 THEN '10-49' WHEN v < 250 THEN '50-249' WHEN v < 1000 THEN '250-999'"
-        f" ELSE '1000+' END FROM (SELECT CAST({value} AS REAL) AS v))"
+        f" ELSE '1000+' END FROM (SELECT CAST({value} AS DOUBLE PRECISION) AS v) AS number)"
     )
 
 
