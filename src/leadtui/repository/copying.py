@@ -8,7 +8,8 @@ use. Both ends are migrated first, so a copy is always between the same
 schema. Rows go across table by table in id order, in one transaction on
 the target (a failed copy leaves it empty), and each table's id counter is
 moved past the copied ids so the next lead gets the next id. The KPI rollup
-tables are not copied: PostgreSQL's triggers keep its own; into a file, the
+tables are not copied: PostgreSQL's triggers keep its own (the stage totals
+counted once at the end, pg/schema_bulk.py); into a file, the
 search index and every KPI column and rollup are rebuilt from the copied
 journal at the end (schema_kpi.REBUILD), with their triggers off meanwhile,
 as a bulk load does. Reading a PostgreSQL table holds it in memory (a
@@ -25,6 +26,7 @@ from leadtui.paths import is_url
 from leadtui.repository import schema, schema_kpi
 from leadtui.repository.engine import POSTGRES, Engine, refuse
 from leadtui.repository.opening import open_repository
+from leadtui.repository.pg import schema_bulk
 
 # Parents before children (foreign keys), and every table a team's work is in.
 TABLES = (
@@ -67,6 +69,8 @@ def copy_database(
             if into_file:
                 for name, _ in (*schema.FTS_TRIGGERS, *schema_kpi.TRIGGERS):
                     writing.execute(f'DROP TRIGGER "{name}"')
+            else:  # the stage totals once at the end, not a trigger's per lead
+                schema_bulk.defer_inserted_totals(writing)
             for table in TABLES:
                 columns = [c for c in _columns(reading, src, table) if c in
                            set(_columns(writing, dst, table))]  # fmt: skip
@@ -80,6 +84,7 @@ def copy_database(
             if into_file:
                 _rebuild_derived(writing)
             else:
+                schema_bulk.add_inserted_totals(writing, 0, _max_id(writing))
                 _move_id_counters(writing)
     return CopyReport(totals)
 
@@ -101,6 +106,10 @@ def _move_id_counters(db: Any) -> None:
             f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"
             f" (SELECT coalesce(max(id), 0) + 1 FROM {table}), false)"
         )
+
+
+def _max_id(db: Any) -> int:
+    return int(db.execute("SELECT coalesce(max(id), 0) FROM leads").fetchone()[0])
 
 
 def _count(db: Any, table: str) -> int:

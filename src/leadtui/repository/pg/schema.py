@@ -11,7 +11,8 @@ What differs from the SQLite file, and why:
   triggers; punctuation splits words first, as FTS5's unicode61 does, so
   "acme.io" is the words "acme" and "io" in both engines;
 - triggers are plpgsql: stage_changes (a view of the journal's stage rows),
-  lead_id_floor, and the board's per-stage totals (kpi_stage_totals);
+  lead_id_floor, and the board's per-stage totals (kpi_stage_totals), which
+  a bulk insert counts once instead (pg/schema_bulk.py);
 - the version lives in a table (leadtui_schema), not PRAGMA user_version.
 
 Not yet here: the other KPI rollups and their triggers (ARCHITECTURE.md,
@@ -21,6 +22,8 @@ stay/prev_*) are, so a copied database keeps them.
 MIGRATIONS[i] takes a database from version i to i + 1; each runs in one
 transaction under an advisory lock (pg/engine.py).
 """
+
+from leadtui.repository.pg import schema_bulk
 
 # The words of a text as search sees them: punctuation is a separator.
 # (Punctuation, not "all but letters": in a database with the C locale,
@@ -269,7 +272,10 @@ CREATE TRIGGER leads_stage_totals_update AFTER UPDATE OF stage, value_cents ON l
   EXECUTE FUNCTION leads_stage_totals();
 """
 
-MIGRATIONS: tuple[str, ...] = (SEARCH_CONFIG + TABLES + STAGE_CHANGES + ID_FLOOR + STAGE_TOTALS,)
+MIGRATIONS: tuple[str, ...] = (
+    SEARCH_CONFIG + TABLES + STAGE_CHANGES + ID_FLOOR + STAGE_TOTALS,
+    schema_bulk.DEFER_STAGE_TOTALS,
+)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 # The version table, and the advisory lock key migrations run under (any
