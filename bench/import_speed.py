@@ -18,6 +18,17 @@ Two shapes of file:
 
     python -m bench.import_speed [--rows 1000000] [--shape wide|narrow|both]
         [--skip-peer] [--baseline /tmp/base/src]
+    python -m bench.import_speed --db postgresql:///postgres?host=/tmp/pgb/c
+        [--rows 100000] [--shape ...]
+
+With --db (a PostgreSQL server, as a superuser's URL: the bench creates and
+drops a scratch database for each shape there), the same file goes into
+both engines in the same run: leadtui into a new SQLite file and into a
+new PostgreSQL database, beside each engine's floor (`sqlite3 .import`;
+PostgreSQL's `COPY` of the file into a bare table). On PostgreSQL the
+server does part of the work in its own processes: its CPU is counted
+from the server's process tree (bench.pg_server.server_cpu) and shown
+beside the client's.
 
 Each figure is wall time, and CPU time (user + system) beside it: on a
 shared machine the wall time moves with the load, the CPU time much less,
@@ -40,10 +51,13 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import cast
 
+from bench import pg_server
 from bench.import_files import COMPANIES, FIRST, LAST, SF_SOURCES, _email, big
 from leadtui.domain import dedupe
 from leadtui.domain.imported import ImportedLead
@@ -227,6 +241,71 @@ def measure(
         print(f"  storage floor + phones + validation / peer {least / peer.cpu:.2f}x cpu")
 
 
+def _pg_scratch(server: str, name: str) -> str:
+    pg_server.admin(server, f'DROP DATABASE IF EXISTS "{name}"')
+    pg_server.admin(server, f'CREATE DATABASE "{name}"')
+    return pg_server.database_url(server, name)
+
+
+def _pg_timed(postmaster: int, run: Callable[[], Timing]) -> tuple[Timing, float]:
+    """`run`'s timing and the server's CPU seconds meanwhile (after a pause
+    for the server to end the connections the client closed)."""
+    before = pg_server.server_cpu(postmaster)
+    timing = run()
+    time.sleep(0.5)
+    return timing, pg_server.server_cpu(postmaster) - before
+
+
+def _pg_copy_floor(url: str, source: Path) -> Timing:
+    """PostgreSQL's floor, as `sqlite3 .import` is SQLite's: COPY of the
+    CSV, as it is, into one table of text columns with no index."""
+    import psycopg
+
+    with source.open(encoding="utf-8") as stream:
+        header = next(csv.reader(stream))
+    columns = ", ".join(f"c{i} text" for i in range(len(header)))
+    before, start = _cpu(), time.perf_counter()
+    with psycopg.connect(url) as conn:
+        conn.execute(f"CREATE TABLE leads ({columns})")
+        with (
+            conn.cursor().copy("COPY leads FROM STDIN (FORMAT csv, HEADER true)") as copy,
+            source.open("rb") as stream,
+        ):
+            while chunk := stream.read(1 << 20):
+                copy.write(chunk)
+    return Timing(time.perf_counter() - start, _cpu() - before)
+
+
+def measure_engines(shape: str, rows: int, work: Path, sqlite3_cli: str, server: str) -> None:
+    """One file into SQLite and into PostgreSQL, leadtui and each floor."""
+    source = work / f"{shape}.csv"
+    (big if shape == "wide" else narrow)(source, rows)
+    postmaster = pg_server.postmaster_pid(server)
+    floor = timed([sqlite3_cli, str(work / f"{shape}-floor.db"), f".import --csv {source} leads"])
+    ours = _leadtui(work, f"{shape}-ours", source)
+    floor_url = _pg_scratch(server, f"bench_import_{shape}_floor")
+    pg_floor, pg_floor_server = _pg_timed(postmaster, partial(_pg_copy_floor, floor_url, source))
+    url = _pg_scratch(server, f"bench_import_{shape}")
+    command = [sys.executable, "-m", "leadtui", "--db", url, "import", str(source)]
+    pg_ours, pg_ours_server = _pg_timed(postmaster, partial(timed, command))
+    for name in (f"bench_import_{shape}_floor", f"bench_import_{shape}"):
+        pg_server.admin(server, f'DROP DATABASE "{name}"')
+    print(f"import, {shape}: {rows:,} rows into each engine")
+    print(f"  SQLite floor      sqlite3 .import --csv:  {floor}")
+    print(f"  SQLite            leadtui import:         {ours}")
+    print(
+        f"  PostgreSQL floor  COPY into a bare table: {pg_floor}"
+        f"  server cpu {pg_floor_server:.1f} s"
+    )
+    print(
+        f"  PostgreSQL        leadtui import:         {pg_ours}  server cpu {pg_ours_server:.1f} s"
+    )
+    print(
+        f"  PostgreSQL / SQLite: {pg_ours.wall / ours.wall:.2f}x wall,"
+        f" {(pg_ours.cpu + pg_ours_server) / ours.cpu:.2f}x cpu (client + server)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -235,6 +314,7 @@ def main() -> None:
     parser.add_argument(
         "--baseline", type=Path, help="another source tree's src/ to import with as well"
     )
+    parser.add_argument("--db", help="a PostgreSQL server's URL: import into both engines")
     args = parser.parse_args()
     sqlite3_cli = shutil.which("sqlite3")
     if sqlite3_cli is None:
@@ -242,6 +322,9 @@ def main() -> None:
     shapes = ("wide", "narrow") if args.shape == "both" else (args.shape,)
     with tempfile.TemporaryDirectory() as scratch:
         for shape in shapes:
+            if args.db:
+                measure_engines(shape, args.rows, Path(scratch), sqlite3_cli, args.db)
+                continue
             measure(shape, args.rows, Path(scratch), sqlite3_cli, args.skip_peer, args.baseline)
 
 

@@ -3,6 +3,7 @@
 a 50-row DataTable, started the same way.
 
     python -m bench.keys --db /tmp/1m-copy.db [--presses 30]
+    python -m bench.keys --db 'postgresql:///copy?host=/tmp/pgb/c' [--presses 30]
 
 It writes (each `a` advances a lead): use a copy. Latency is the time from
 writing a key to the pty until the emulated screen first differs (text or
@@ -11,7 +12,8 @@ colour), which is what the eye sees; the median and the 90th percentile of
 - `j` (↓) in the floor's DataTable, and on the leadtui board (New column);
 - `a` on the board: the card leaves its column (the write follows);
 - `/` search: each keystroke of a lead's email until the results change,
-  and, beside it, the FTS5 query alone in-process for each prefix typed;
+  and, beside it, the search query alone in-process for each prefix typed
+  (FTS5; on PostgreSQL the tsvector query);
 - peak RSS (VmHWM) of the leadtui process with the board open and scrolled.
 """
 
@@ -27,6 +29,7 @@ from pathlib import Path
 from bench.first_paint import FLOOR_APP
 from bench.ptyterm import Terminal, program_in_pty
 from leadtui.domain.models import Stage
+from leadtui.paths import database_target
 from leadtui.repository import open_repository
 
 # ↓: the same key for both (the floor's DataTable has no j; on the board j
@@ -88,7 +91,9 @@ def timed(call: Callable[[], object]) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--db", type=Path, required=True, help="a copy: `a` writes")
+    parser.add_argument(
+        "--db", type=database_target, required=True, help="a copy (file or URL): `a` writes"
+    )
     parser.add_argument("--presses", type=int, default=30)
     args = parser.parse_args()
     repo = open_repository(args.db)

@@ -3,6 +3,9 @@ processes change it, each console in its own 80x24 pty.
 
     python -m bench.team --db COPY --consoles 1,4,8,16 --writes-per-s 2 [--writers 2]
 
+COPY is a file or a PostgreSQL URL (`python -m bench.pg_server create ROOT
+NAME --template SOURCE` makes a copy there).
+
 It writes (names of the top lead): use a copy. For each N it reports:
 - each console's CPU per remote write (ms of user+system time, less what the
   same console spends idle over the same time), mean and worst;
@@ -33,6 +36,7 @@ from pathlib import Path
 from bench.keys import snapshot
 from bench.ptyterm import Terminal, program_in_pty
 from leadtui.domain.models import Stage
+from leadtui.paths import database_target
 from leadtui.repository import open_repository
 
 TICKS = 100  # clock ticks per second for /proc/PID/stat (os.sysconf("SC_CLK_TCK"))
@@ -138,7 +142,7 @@ def percentile(samples: list[float], share: float) -> float:
 
 
 @contextmanager
-def consoles(db: Path, count: int, cwd: Path) -> Iterator[list[Drained]]:
+def consoles(db: Path | str, count: int, cwd: Path) -> Iterator[list[Drained]]:
     """`count` consoles on `db`; the first and every other one on the board."""
     with ExitStack() as stack:
         drained = []
@@ -154,7 +158,9 @@ def consoles(db: Path, count: int, cwd: Path) -> Iterator[list[Drained]]:
         yield drained
 
 
-def run(db: Path, count: int, rate: float, writers: int, seconds: float, presses: int) -> None:
+def run(
+    db: Path | str, count: int, rate: float, writers: int, seconds: float, presses: int
+) -> None:
     repo = open_repository(db)
     [top] = repo.leads_in_stage(Stage.NEW, limit=1)
     with tempfile.TemporaryDirectory() as scratch, consoles(db, count, Path(scratch)) as team:
@@ -262,7 +268,9 @@ def run(db: Path, count: int, rate: float, writers: int, seconds: float, presses
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--db", type=Path, required=True, help="a copy: the writers rename")
+    parser.add_argument(
+        "--db", type=database_target, required=True, help="a copy (file or URL): writers rename"
+    )
     parser.add_argument("--consoles", default="1,4,8", help="comma-separated team sizes")
     parser.add_argument("--writes-per-s", type=float, default=2.0)
     parser.add_argument("--writers", type=int, default=2)

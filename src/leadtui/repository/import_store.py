@@ -29,6 +29,7 @@ from leadtui.repository import schema, schema_kpi
 from leadtui.repository.core import Ruled
 from leadtui.repository.engine import SQLITE
 from leadtui.repository.merging import fill_in
+from leadtui.repository.pg import schema_bulk
 from leadtui.repository.scores import read_model, rescore, update_chances
 from leadtui.repository.team_settings import region_of
 
@@ -291,6 +292,9 @@ class _ImportRun:
 
     def run(self, items: Iterable[ImportedLead | RowProblem], expected_rows: int) -> None:
         rebuild = [] if self.dry_run else self._defer_indexes(expected_rows)
+        bulk_totals = not (self.dry_run or self.on_sqlite)
+        if bulk_totals:  # one statement at the end, not a trigger's per lead
+            schema_bulk.defer_inserted_totals(self.db)
         for item in items:
             self.outcome.read += 1
             if isinstance(item, RowProblem):
@@ -315,6 +319,8 @@ class _ImportRun:
             return
         for sql in rebuild:
             self.db.execute(sql)
+        if bulk_totals:
+            schema_bulk.add_inserted_totals(self.db, self.first_id, self.next_id - 1)
         if self.next_id > self.first_id:
             self.outcome.first_id, self.outcome.last_id = self.first_id, self.next_id - 1
             # The learned win chance, for every new lead at once inside SQLite.

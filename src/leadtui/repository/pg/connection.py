@@ -108,14 +108,23 @@ class PgDatabase:
     def conn(self) -> "PgDatabase":
         return self
 
-    def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] | None = None) -> Any:
+    def execute(
+        self,
+        sql: str,
+        params: Sequence[Any] | dict[str, Any] | None = None,
+        *,
+        prepare: bool | None = None,
+    ) -> Any:
+        """`prepare=False` for a statement whose best plan depends on its
+        values: psycopg prepares a statement run five times, and the server
+        may then plan it once for any values (a generic plan)."""
         if self.tracer is not None:
             self.tracer(sql, params)
         cursor = self.raw.cursor()
         if params is None:
-            cursor.execute(sql)
+            cursor.execute(sql, prepare=prepare)
         else:
-            cursor.execute(to_pyformat(sql), params)
+            cursor.execute(to_pyformat(sql), params, prepare=prepare)
         return cursor
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:

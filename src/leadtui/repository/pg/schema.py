@@ -11,7 +11,8 @@ What differs from the SQLite file, and why:
   triggers; punctuation splits words first, as FTS5's unicode61 does, so
   "acme.io" is the words "acme" and "io" in both engines;
 - triggers are plpgsql: stage_changes (a view of the journal's stage rows),
-  lead_id_floor, and the board's per-stage totals (kpi_stage_totals);
+  lead_id_floor, and the board's per-stage totals (kpi_stage_totals), which
+  a bulk insert counts once instead (pg/schema_bulk.py);
 - the version lives in a table (leadtui_schema), not PRAGMA user_version.
 
 The other KPI rollups, their indexes and triggers are the second step
@@ -21,7 +22,7 @@ MIGRATIONS[i] takes a database from version i to i + 1; each runs in one
 transaction under an advisory lock (pg/engine.py).
 """
 
-from leadtui.repository.pg import schema_kpi, schema_rest, users
+from leadtui.repository.pg import schema_bulk, schema_kpi, schema_rest, users
 
 # The words of a text as search sees them: punctuation is a separator.
 # (Punctuation, not "all but letters": in a database with the C locale,
@@ -280,6 +281,7 @@ MIGRATIONS: tuple[str, ...] = (
     schema_kpi.STEP,
     schema_rest.ORDER_INDEXES,
     users.STEP,  # a rep's own leads only (`leadtui serve`)
+    schema_bulk.DEFER_STAGE_TOTALS,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
