@@ -399,3 +399,31 @@ def test_postgresql_keeps_what_sqlite_keeps(pg_cluster: Cluster, history: list[S
         with repos[1].engine.connect() as db:
             kept = derived(db)
         assert rebuilt_on_postgresql(repos[1]) == kept
+
+
+def test_a_big_import_on_postgresql_rebuilds_the_rollups_once(
+    pg_cluster: Cluster, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An import big for its database defers PostgreSQL's KPI triggers
+    (import_store._defer_kpis) and rebuilds the rollups at the end: the same
+    rollups, columns and figures as SQLite's, and the triggers work again
+    afterwards (the win after the import is counted)."""
+    from leadtui.repository import import_store
+
+    monkeypatch.setattr(import_store, "_PG_DEFER_KPIS_FROM", 2)
+    repos = []
+    for target in (tmp_path / "import.db", pg_cluster.new_database()):
+        clock = Clock(NOW)
+        repo = open_repository(target, actor="tester", clock=clock)
+        play(repo, clock, [("add", 0, 0), ("win", 0, 5)])
+        leads = [imported(line, line, NOW - timedelta(days=line * 5)) for line in range(2, 14)]
+        repo.import_leads(leads, expected_rows=len(leads))
+        first_new = repo.leads_in_stage(Stage.NEW)[0].id
+        clock.now += timedelta(hours=3)
+        repo.win(first_new)
+        repos.append(repo)
+    same_on_both(repos[0], repos[1], NOW + timedelta(days=1))
+    with repos[1].engine.connect() as db:
+        kept = derived(db)
+    assert rebuilt_on_postgresql(repos[1]) == kept
+    assert sum(row[3] for row in kept[0]["kpi_created"]) == 13

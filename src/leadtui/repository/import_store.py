@@ -35,6 +35,7 @@ from leadtui.repository.team_settings import region_of
 
 BATCH_ROWS = 5000
 _DEFER_INDEXES_FROM = 20_000  # rows; below that, index upkeep is cheap enough
+_PG_DEFER_KPIS_FROM = 5_000  # rows; 5,000 per-row KPI triggers took about 2 s
 CACHE_KIB = 256 * 1024  # the importing connection's page cache
 _KEYS_KEPT = 100_000  # distinct name and company pairs remembered
 
@@ -292,7 +293,8 @@ class _ImportRun:
 
     def run(self, items: Iterable[ImportedLead | RowProblem], expected_rows: int) -> None:
         rebuild = [] if self.dry_run else self._defer_indexes(expected_rows)
-        bulk_totals = not (self.dry_run or self.on_sqlite)
+        kpis_deferred = not (self.dry_run or self.on_sqlite) and self._defer_kpis(expected_rows)
+        bulk_totals = not (self.dry_run or self.on_sqlite or kpis_deferred)
         if bulk_totals:  # one statement at the end, not a trigger's per lead
             schema_bulk.defer_inserted_totals(self.db)
         for item in items:
@@ -319,6 +321,8 @@ class _ImportRun:
             return
         for sql in rebuild:
             self.db.execute(sql)
+        if kpis_deferred:
+            schema_bulk.rebuild_kpis(self.db)
         if bulk_totals:
             schema_bulk.add_inserted_totals(self.db, self.first_id, self.next_id - 1)
         if self.next_id > self.first_id:
@@ -342,6 +346,19 @@ class _ImportRun:
         if expected_rows < max(_DEFER_INDEXES_FROM, existing):
             return []
         return defer_upkeep(self.db)
+
+    def _defer_kpis(self, expected_rows: int) -> bool:
+        """On PostgreSQL, for an import of at least _PG_DEFER_KPIS_FROM rows
+        and a tenth of the database, the KPI triggers wait and the rollups
+        are rebuilt once at the end (pg/schema_bulk.defer_kpis): per row,
+        their cost grows with the square of the rows."""
+        if expected_rows < _PG_DEFER_KPIS_FROM:
+            return False
+        existing = int(self.db.execute("SELECT count(*) FROM leads").fetchone()[0])
+        if expected_rows * 10 < existing:
+            return False
+        schema_bulk.defer_kpis(self.db)
+        return True
 
     def _add(self, lead: ImportedLead, keys: tuple[str | None, str | None]) -> None:
         self.keys.keep(self.next_id + len(self.pending), keys)

@@ -20,11 +20,16 @@ such a transaction (an import's merges) are still counted row by row.
 
 from typing import Any
 
+from leadtui.repository.pg import schema_kpi
+
 # MIGRATIONS step: the same function as STAGE_TOTALS, with the skip first.
 DEFER_STAGE_TOTALS = """
 CREATE OR REPLACE FUNCTION leads_stage_totals() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'INSERT' AND current_setting('leadtui.bulk_insert', true) = 'on' THEN
+    RETURN NULL;
+  END IF;
+  IF current_setting('leadtui.kpi_deferred', true) = 'on' THEN
     RETURN NULL;
   END IF;
   IF TG_OP IN ('UPDATE', 'DELETE') THEN
@@ -57,3 +62,19 @@ def add_inserted_totals(db: Any, first_id: int, last_id: int) -> None:
         [first_id, last_id],
     )
     db.execute("SET LOCAL leadtui.bulk_insert = 'off'")
+
+
+def defer_kpis(db: Any) -> None:
+    """From here until rebuild_kpis, no KPI trigger runs in this
+    transaction (schema_kpi.DEFERRED): for an import big enough that one
+    rebuild costs less than a trigger per row."""
+    db.execute("SET LOCAL leadtui.kpi_deferred = 'on'")
+
+
+def rebuild_kpis(db: Any) -> None:
+    """Every KPI column and rollup from the rows (the triggers still
+    deferred, so the rebuild's own updates are not counted again), then the
+    triggers on again."""
+    for sql in schema_kpi.REBUILD:
+        db.execute(sql)
+    db.execute("SET LOCAL leadtui.kpi_deferred = 'off'")
