@@ -20,7 +20,6 @@ from leadtui.domain import pipeline
 from leadtui.domain.clock import from_iso, to_iso
 from leadtui.domain.errors import LeadNotFound, StaleLead
 from leadtui.domain.models import Lead, Lifecycle, Stage
-from leadtui.repository import moves_rollups
 from leadtui.repository.core import Rescores, Ruled
 from leadtui.repository.journal import PUSHED_BY_STAGE, action, last_line
 from leadtui.repository.rows import LEAD_SELECT, lead_from_row
@@ -141,10 +140,8 @@ def write_moves(
         ))  # fmt: skip
     marks = ", ".join("?" * len(_PLAN_COLUMNS))
     db.conn.executemany(f"INSERT INTO temp.bulk_move VALUES ({marks})", plan)
-    moves_rollups.snapshot(db)
     for statement in _WRITES:
         db.execute(statement, {"now": now, "actor": actor})
-    moves_rollups.settle(db)
 
 
 def read_leads(db: sqlite_utils.Database, ids: Sequence[int]) -> list[Lead]:

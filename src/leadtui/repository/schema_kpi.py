@@ -251,24 +251,6 @@ REFRESH_LEAD: tuple[str, ...] = statements(
     + _DROP_WALK
 )
 
-
-def refresh_leads(leads: str) -> tuple[str, ...]:
-    """REFRESH_LEAD for the leads whose ids `leads` (a SELECT) gives, at
-    once: for a set-based write with the TRIGGERS dropped (moves_rollups).
-    Only a lead with a change that is not forward can have one cancelled."""
-    lines = f"lead_id IN ({leads})"
-    return statements(
-        _cancellations(f"{lines} AND lead_id IN (SELECT lead_id FROM journal WHERE field ="
-                       f" 'stage' AND {lines} AND {_NOT_FORWARD})")
-        + ";"
-        + _mark_cancelled(lines)
-        + ";"
-        + _derive(lines, f"id IN ({leads})")
-        + ";"
-        + _DROP_WALK
-    )  # fmt: skip
-
-
 # What a bulk load writes itself when it knows each history (demo data,
 # which cancels nothing).
 LEAD_COLUMNS = v6.LEAD_COLUMNS
