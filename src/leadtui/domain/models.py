@@ -258,7 +258,8 @@ class LeadDraft(BaseModel):
     @field_validator("source", mode="before")
     @classmethod
     def _source_text(cls, value: Any) -> Any:
-        if isinstance(value, str):
+        # A Source is a str too: only text is read (an import passes members).
+        if isinstance(value, str) and not isinstance(value, Source):
             value = clean_line(value).lower() or Source.OTHER.value
             if value not in Source.__members__.values():
                 choices = ", ".join(source.value for source in Source)
