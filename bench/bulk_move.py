@@ -1,7 +1,8 @@
 """A bulk move of a whole list, as `V` then `x` does it: every open lead
 lost in one action (repository/moves_set.py), and the longest time a
-teammate's write waited for the lock meanwhile; then its undo, timed the
-same way on a smaller move.
+teammate's write waited for the lock meanwhile; the undo of a smaller move
+before it, and the undo of the whole move after it (repository/undo_set.py),
+timed the same way.
 
     python -m bench.bulk_move --db COPY [--undo 5000]
 
@@ -37,8 +38,11 @@ class LockProbe:
     def _probe(self) -> None:
         while not self._stop.is_set():
             start = time.perf_counter()
-            self._conn.execute("BEGIN IMMEDIATE")
-            self._conn.execute("ROLLBACK")
+            try:
+                self._conn.execute("BEGIN IMMEDIATE")
+                self._conn.execute("ROLLBACK")
+            except sqlite3.OperationalError:  # still busy after 60 s: the figure reads
+                pass  # 60 s, meaning at least that (the next try counts afresh)
             self.longest = max(self.longest, time.perf_counter() - start)
             time.sleep(0.01)
 
@@ -75,6 +79,7 @@ def main() -> None:
     timed(args.db, f"lose {len(rest):,} leads", lambda: repo.move_count("lose", rest, reason="x"))
     lost = sum(1 for _ in repo.all_leads(stage=Stage.LOST, batch=20_000))
     print(f"lost now: {lost:,}")
+    timed(args.db, f"undo of those {len(rest):,}", lambda: repo.undo().message())
 
 
 if __name__ == "__main__":

@@ -197,3 +197,67 @@ def test_a_value_merged_in_comes_with_its_currency(repo: Repository) -> None:
     dropped = repo.add_lead(build_draft(name="Bo", value_cents="$9k"))
     lead = repo.merge_leads(kept, dropped, picks={"value": "keep"})
     assert (lead.value_cents, lead.currency) == (100_000, "EUR")
+
+
+# ------------------------------------------------- a bare `$` in another dollar
+
+
+@pytest.mark.parametrize(
+    ("text", "usual", "amount"),
+    [
+        ("$500", "CAD", Amount(50_000, "CAD")),  # the usual currency's dollar
+        ("$500", "USD", Amount(50_000, "USD")),
+        ("$500", "EUR", Amount(50_000, "USD")),  # no euro is written `$`
+        ("US$500", "CAD", Amount(50_000, "USD")),  # a dollar named outright
+        ("500 USD", "AUD", Amount(50_000, "USD")),
+        ("¥100.5", "CNY", Amount(10_050, "CNY")),  # the yuan has minor units
+        ("€5k", "CAD", Amount(500_000, "EUR")),
+    ],
+)
+def test_a_bare_shared_mark_is_the_usual_currency_when_it_can_be(
+    text: str, usual: str, amount: Amount
+) -> None:
+    assert parse_amount(text, usual) == amount
+
+
+def test_a_bare_yen_in_yen_still_has_no_minor_units() -> None:
+    with pytest.raises(InvalidInput, match="JPY has no minor units"):
+        parse_amount("¥100.5", "JPY")
+
+
+def test_add_and_quick_read_a_bare_dollar_as_the_teams_dollar(db: str) -> None:
+    ok("setting", "currency", "CAD", "--db", db)
+    ok("add", "Ann", "--value", "$500", "--db", db)
+    ok("quick", "Bob $5k", "--db", db)
+    ok("add", "Cy", "--value", "US$700", "--db", db)
+    shown = [json.loads(ok("show", str(i), "--json", "--db", db)) for i in (1, 2, 3)]
+    assert [(s["currency"], s["value_cents"]) for s in shown] == [
+        ("CAD", 50_000),
+        ("CAD", 500_000),
+        ("USD", 70_000),
+    ]
+    ok("setting", "currency", "EUR", "--db", db)  # a `$` is then no euro
+    ok("add", "Dee", "--value", "$500", "--db", db)
+    assert json.loads(ok("show", "4", "--json", "--db", db))["currency"] == "USD"
+
+
+def test_quick_add_reads_a_bare_dollar_in_the_currency_it_is_given() -> None:
+    understood = understand("Ann $5k", NOW, currency="CAD")
+    assert understood.draft is not None
+    assert (understood.draft.value_cents, understood.draft.currency) == (500_000, "CAD")
+    pounds = understand("Ann $5k", NOW, currency="GBP").draft
+    assert pounds is not None and pounds.currency == "USD"  # no pound is written `$`
+
+
+def test_set_reads_a_bare_dollar_in_the_leads_own_currency(repo: Repository) -> None:
+    repo.set_team_currency("CAD")
+    team = repo.add_lead(build_draft(name="Ann", value_cents="5k"))
+    own = repo.add_lead(build_draft(name="Bob", value_cents="A$5k"))
+    lead = repo.update_fields(team, {"value": "$600"})
+    assert (lead.value_cents, lead.currency) == (60_000, "CAD")
+    lead = repo.update_fields(own, {"value": "$700"})
+    assert (lead.value_cents, lead.currency) == (70_000, "AUD")
+    changes = [e.field for i in (team, own) for e in repo.history(i) if e.type == "field_change"]
+    assert "currency" not in changes  # neither lead changed currency
+    with pytest.raises(InvalidInput, match="is in USD but the currency is EUR"):
+        repo.update_fields(own, {"value": "$800", "currency": "EUR"})  # no euro is `$`

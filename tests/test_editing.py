@@ -216,3 +216,18 @@ async def test_multi_line_notes_survive_an_edit_of_another_field(repo: Repositor
         await wait_until(pilot, lambda: repo.get_lead(lead_id).company == "Acme")
         assert repo.get_lead(lead_id).notes == "Asked for a demo.\nCall back Tuesday."
         assert field_changes(repo, lead_id) == ["company: — → Acme"]  # notes untouched
+
+
+@pytest.mark.slow
+async def test_e_reads_a_bare_dollar_in_the_leads_own_dollar(repo: Repository) -> None:
+    lead_id = repo.add_lead(build_draft(name="Ann", value_cents="C$1k"))
+    app = LeadApp(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_edit_form(app, pilot)
+        value = app.screen.query_one("#edit-7", Input)
+        assert value.value == "1,000"
+        value.value = "$500"
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: repo.get_lead(lead_id).value_cents == 50_000)
+        assert not editing(app)
+        assert repo.get_lead(lead_id).currency == "CAD"

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from leadtui.domain.errors import IllegalMove, StaleLead
 from leadtui.domain.models import Stage, build_draft
-from leadtui.repository import Repository, moves_set, open_repository
+from leadtui.repository import Repository, moves_set, open_repository, undo_set
 from tests.conftest import NOW
 from tests.test_kpi_rollups import OWNERS, ROLLUPS, SOURCES, Clock, Step, play, steps, windows
 
@@ -67,6 +67,8 @@ def test_a_bulk_move_writes_what_single_moves_write(
     history: list[Step], how: str, picks: list[int], chunk: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(moves_set, "CHUNK", chunk)
+    # The bulk move's undo and redo set-based; a single move's line by line.
+    monkeypatch.setattr(undo_set, "FROM_LEADS", 2)
     with tempfile.TemporaryDirectory() as tmp:
         bulk_path, single_path = Path(tmp) / "bulk.db", Path(tmp) / "single.db"
         clock = Clock(NOW - timedelta(days=60, seconds=-1234))
@@ -110,6 +112,13 @@ def test_a_bulk_move_writes_what_single_moves_write(
         assert reports(bulk) == reports(single)
         assert {lead.id: lead.stage for lead in bulk.all_leads()} == seen
 
+        redone = bulk.redo()
+        assert sorted(redone.lead_ids) == sorted(chosen)
+        for _ in chosen:
+            single.redo()
+        assert state(bulk_path) == state(single_path)
+        assert reports(bulk) == reports(single)
+
 
 def test_a_lead_moved_since_it_was_seen_stops_the_whole_move(repo: Repository) -> None:
     ids = [repo.add_lead(build_draft(name=f"Lead {n}", source="website")) for n in range(5)]
@@ -129,3 +138,16 @@ def test_a_chunked_move_is_one_action(repo: Repository, monkeypatch: pytest.Monk
     assert {repo.get_lead(lead_id).stage for lead_id in ids} == {Stage.CONTACTED}
     assert repo.undo().message() == "Undid: Advance 7 leads"
     assert {repo.get_lead(lead_id).stage for lead_id in ids} == {Stage.NEW}
+
+
+def test_a_bulk_undo_stops_at_a_lead_changed_since_and_says_who(
+    repo: Repository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(undo_set, "FROM_LEADS", 2)
+    ids = [repo.add_lead(build_draft(name=f"Lead {n}", source="website")) for n in range(4)]
+    repo.move_count("lose", [(lead_id, Stage.NEW) for lead_id in ids], reason="budget")
+    open_repository(repo.path, actor="maria").reopen(ids[2])  # a teammate's, since
+    with pytest.raises(StaleLead, match=f"#{ids[2]} Lead 2: maria changed stage to 'new'"):
+        repo.undo()
+    stages = [repo.get_lead(lead_id).stage for lead_id in ids]
+    assert stages == [Stage.LOST, Stage.LOST, Stage.NEW, Stage.LOST]  # nothing undone

@@ -154,8 +154,9 @@ def _browser_user(repo: Repository) -> tuple[Repository, Identity, str | None]:
 @common.db_option
 def add(db_path: Path | None, value: str, **fields: str | None) -> None:
     """Add a lead; prints its id."""
-    draft = build_draft(value_cents=value, **fields)
-    click.echo(common.repository(db_path).add_lead(draft))
+    repo = common.repository(db_path)
+    draft = build_draft(repo.team_currency(), value_cents=value, **fields)
+    click.echo(repo.add_lead(draft))
 
 
 @main.command()
@@ -172,7 +173,7 @@ def quick(db_path: Path | None, text: str, anyway: bool, merge: bool) -> None:
     stops the add unless --anyway or --merge.
     """
     repo = common.repository(db_path)
-    understood = quickadd.understand(text, repo.clock())
+    understood = quickadd.understand(text, repo.clock(), currency=repo.team_currency())
     for line in quickadd.preview_lines(understood):
         click.echo(f"  {line}")
     if understood.draft is None:

@@ -8,7 +8,10 @@ JPY has none, so `JPY 100000` is 100,000 and `¥100.5` is refused. A
 currency with three minor units (KWD, BHD, ...) is kept to two decimals.
 
 `$` alone is the US dollar; other dollars have their own prefixes (`C$`,
-`A$`, `NZ$`, `HK$`, `S$`) or their code (`5k CAD`).
+`A$`, `NZ$`, `HK$`, `S$`) or their code (`5k CAD`). Where the amount's
+currency would otherwise be another dollar (a team in CAD, a lead in AUD),
+a bare `$` is that dollar, as an import reads `$500` in a CAD column; the
+same holds for `¥` and the yuan.
 """
 
 import re
@@ -41,6 +44,12 @@ SYMBOLS: dict[str, str] = {
     "฿": "THB", "₱": "PHP", "₦": "NGN", "zł": "PLN",
 }  # fmt: skip
 _BY_LENGTH = sorted(SYMBOLS, key=len, reverse=True)
+# Marks several currencies write alike, and which: a bare mark is the
+# SYMBOLS one unless the currency it is read in is one of these.
+SHARED_MARKS: dict[str, frozenset[str]] = {
+    "$": frozenset({"USD", "CAD", "AUD", "NZD", "HKD", "SGD", "MXN", "ARS", "CLP", "COP", "TWD"}),
+    "¥": frozenset({"JPY", "CNY"}),
+}
 _CODE = re.compile(r"^[A-Za-z]{3}$")
 _NUMBER = re.compile(r"^(?P<number>\d+(?:\.\d{1,2})?)(?P<suffix>[km]?)$")
 MAX_CENTS = 10**12
@@ -66,27 +75,34 @@ class Amount:
     currency: str | None  # None: the text named no currency
 
 
-def _split_currency(compact: str) -> tuple[str, str | None]:
-    """'€5k' → ('5k', 'EUR'); '5kEUR' → ('5k', 'EUR'); '5k' → ('5k', None)."""
+def _split_currency(compact: str) -> tuple[str, str | None, str]:
+    """'€5k' → ('5k', 'EUR', '€'); '5kEUR' → ('5k', 'EUR', 'eur'); '5k' →
+    ('5k', None, ''): the number, the currency and the mark that named it."""
     for symbol in _BY_LENGTH:
         lowered = symbol.lower()
         if compact.startswith(lowered):
-            return compact[len(lowered) :], SYMBOLS[symbol]
+            return compact[len(lowered) :], SYMBOLS[symbol], symbol
         if compact.endswith(lowered) and len(compact) > len(lowered):
-            return compact[: -len(lowered)], SYMBOLS[symbol]
+            return compact[: -len(lowered)], SYMBOLS[symbol], symbol
     for code, rest in ((compact[:3], compact[3:]), (compact[-3:], compact[:-3])):
         if _CODE.match(code) and _NUMBER.match(rest):
-            return rest, code.upper()
-    return compact, None
+            return rest, code.upper(), code
+    return compact, None, ""
 
 
-def parse_amount(text: str) -> Amount:
+def parse_amount(text: str, usual: str | None = None) -> Amount:
     """`5000`, `5,000.50`, `$5k`, `€300`, `1.2m`, `5k EUR`, `JPY 100000`.
+
+    `usual` is the currency the amount has unless its text names another
+    (the lead's, else the team's): a bare mark it shares (`$` for CAD) is
+    read as that currency, as `C$` would be.
 
     Raises InvalidInput for anything negative, non-numeric, over 1e12 cents,
     or finer than the currency's minor units (`¥100.5`)."""
     compact = text.strip().lower().replace(",", "").replace("_", "").replace(" ", "")
-    number, currency = _split_currency(compact)
+    number, currency, mark = _split_currency(compact)
+    if usual is not None and usual in SHARED_MARKS.get(mark, ()):
+        currency = usual
     match = _NUMBER.match(number)
     if not match:
         raise InvalidInput(

@@ -8,7 +8,10 @@ from datetime import datetime
 from leadtui.domain.models import BantAnswer, Fit, LeadDraft, Lifecycle, Stage, Temperature
 
 
-@dataclass(frozen=True)
+# Not frozen: a frozen dataclass's __init__ sets each of the 14 fields
+# through object.__setattr__, measured at 3x the cost of plain slots, once
+# per row of a file. Nothing changes one after conversion.
+@dataclass(slots=True)
 class ImportedLead:
     line: int
     draft: LeadDraft

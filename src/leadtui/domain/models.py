@@ -216,12 +216,12 @@ class LeadDraft(BaseModel):
 
     @model_validator(mode="before")
     @classmethod
-    def _currency_of_value(cls, data: Any) -> Any:
+    def _currency_of_value(cls, data: Any, info: ValidationInfo) -> Any:
         """ "€5k" as the value says the currency, unless one is given."""
         text = data.get("value_cents") if isinstance(data, dict) else None
         if isinstance(text, str) and not data.get("currency"):
             try:
-                named = parse_amount(text).currency
+                named = parse_amount(text, _usual(info)).currency
             except InvalidInput:
                 named = None  # reported against the value, below
             if named:
@@ -245,11 +245,11 @@ class LeadDraft(BaseModel):
             return value
         if not value.strip():  # an empty field means "no value yet"
             return 0
+        currency = info.data.get("currency")
         try:
-            amount = parse_amount(value)
+            amount = parse_amount(value, currency or _usual(info))
         except InvalidInput as error:  # pydantic attributes only ValueError to the field
             raise ValueError(str(error).removeprefix("value ").removeprefix("value: ")) from None
-        currency = info.data.get("currency")
         if amount.currency and currency and amount.currency != currency:
             given = f"{value.strip()!r} is in {amount.currency}"
             raise ValueError(f"{given} but the currency is {currency}")
@@ -258,7 +258,8 @@ class LeadDraft(BaseModel):
     @field_validator("source", mode="before")
     @classmethod
     def _source_text(cls, value: Any) -> Any:
-        if isinstance(value, str):
+        # A Source is a str too: only text is read (an import passes members).
+        if isinstance(value, str) and not isinstance(value, Source):
             value = clean_line(value).lower() or Source.OTHER.value
             if value not in Source.__members__.values():
                 choices = ", ".join(source.value for source in Source)
@@ -266,11 +267,30 @@ class LeadDraft(BaseModel):
         return value
 
 
-def build_draft(**fields: Any) -> LeadDraft:
+def _usual(info: ValidationInfo) -> str | None:
+    """The currency a value has unless its text names another: the lead's,
+    else the team's, given as the validation context by `usual_currency`."""
+    context = info.context
+    usual = context.get(USUAL_CURRENCY) if isinstance(context, dict) else None
+    return usual if isinstance(usual, str) else None
+
+
+# The validation context's key for the currency an amount is typed in, so
+# "$500" for a team (or a lead) in CAD is CAD: LeadDraft.model_validate(
+# fields, context=usual_currency("CAD")).
+USUAL_CURRENCY = "usual_currency"
+
+
+def usual_currency(currency: str | None) -> dict[str, str]:
+    return {USUAL_CURRENCY: currency} if currency else {}
+
+
+def build_draft(usual: str | None = None, /, **fields: Any) -> LeadDraft:
     """Validate user fields into a LeadDraft, turning pydantic's multi-line
-    report into one readable line that names the first bad field."""
+    report into one readable line that names the first bad field. `usual`
+    is the team's currency, in which a bare `$` may be another dollar."""
     try:
-        return LeadDraft(**fields)
+        return LeadDraft.model_validate(fields, context=usual_currency(usual))
     except ValidationError as error:
         raise InvalidInput(describe_validation_error(error)) from None
 

@@ -30,7 +30,7 @@ from pydantic import ValidationError
 from leadtui.domain.clock import parse_follow_up
 from leadtui.domain.currency import MINOR_UNITS, SYMBOLS, format_money, parse_amount
 from leadtui.domain.errors import InvalidInput
-from leadtui.domain.models import LeadDraft, Source, field_errors
+from leadtui.domain.models import LeadDraft, Source, field_errors, usual_currency
 from leadtui.domain.sanitize import clean_line
 from leadtui.domain.vocabulary import SOURCE_NAMES, lookup
 
@@ -240,10 +240,12 @@ class Understood:
     owner: str = ""  # the line's owner, else the default one
 
 
-def understand(line: str, now: datetime, *, owner: str = "") -> Understood:
+def understand(
+    line: str, now: datetime, *, owner: str = "", currency: str | None = None
+) -> Understood:
     """Parse and validate; never raises. `owner` is the owner when the line
-    names none (`=name`)."""
-    return check(parse(line), now, owner=owner)
+    names none (`=name`); `currency` the team's (a bare `$` is its dollar)."""
+    return check(parse(line), now, owner=owner, currency=currency)
 
 
 # The form's one-text fields, by QuickLine's names ("tags" is a list).
@@ -269,7 +271,9 @@ def line_texts(parsed: QuickLine) -> dict[str, str]:
     return {key: getattr(parsed, key) for key in FORM_TEXTS} | {"tags": ", ".join(parsed.tags)}
 
 
-def check(parsed: QuickLine, now: datetime, *, owner: str = "") -> Understood:
+def check(
+    parsed: QuickLine, now: datetime, *, owner: str = "", currency: str | None = None
+) -> Understood:
     """Validate parsed fields against the model; never raises."""
     errors: dict[str, str] = {}
     warnings = list(parsed.notes)
@@ -296,7 +300,8 @@ def check(parsed: QuickLine, now: datetime, *, owner: str = "") -> Understood:
                 "owner": parsed.owner or owner,
                 "value_cents": parsed.value,  # text: the model reads "5k"
                 "notes": parsed.note,
-            }
+            },
+            context=usual_currency(currency),
         )
     except ValidationError as error:
         errors |= field_errors(error)

@@ -33,7 +33,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from leadtui.domain.currency import check_currency, minor_units
+from leadtui.domain.currency import SHARED_MARKS, check_currency, minor_units
 from leadtui.domain.errors import InvalidInput
 from leadtui.domain.imported import ImportedLead, RowProblem
 from leadtui.domain.models import (
@@ -86,7 +86,7 @@ class Notes:
 
 
 # Marks several currencies write alike: '$500' in a CAD column is CAD.
-_SHARED_MARKS = ("$", "¥")
+_SHARED_MARKS = tuple(SHARED_MARKS)
 
 
 def _shared_mark(amount: str) -> bool:

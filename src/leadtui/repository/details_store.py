@@ -25,6 +25,7 @@ from leadtui.domain.models import (
     LeadDraft,
     Lifecycle,
     describe_validation_error,
+    usual_currency,
 )
 from leadtui.domain.sanitize import clean_line, clean_text
 from leadtui.repository.core import Rescores
@@ -251,7 +252,9 @@ def _validated(current: Lead, wanted: Mapping[str, str]) -> LeadDraft:
         if field in EDITABLE:
             fields["value_cents" if field == "value" else field] = value
     try:
-        return LeadDraft.model_validate(fields)
+        # Not written, but the currency a bare `$` is read in ("$600" for a
+        # lead in CAD stays CAD).
+        return LeadDraft.model_validate(fields, context=usual_currency(current.currency))
     except ValidationError as error:
         raise InvalidInput(describe_validation_error(error)) from None
 

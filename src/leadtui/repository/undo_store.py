@@ -20,6 +20,7 @@ from leadtui.domain.clock import age_label, from_iso, to_iso
 from leadtui.domain.errors import InvalidInput, StaleLead
 from leadtui.domain.models import Lead, Stage, Temperature
 from leadtui.domain.results import Replayed
+from leadtui.repository import undo_set
 from leadtui.repository.core import Rescores
 from leadtui.repository.details_store import (
     apply_fields,
@@ -27,7 +28,7 @@ from leadtui.repository.details_store import (
     write_follow_up,
     write_snooze,
 )
-from leadtui.repository.engine import Dialect
+from leadtui.repository.engine import SQLITE, Dialect
 from leadtui.repository.journal import action, follow_up_text, pin_text, record_field_change
 from leadtui.repository.rows import fetch_lead, with_custom
 from leadtui.repository.scoring_store import write_pin
@@ -75,6 +76,14 @@ class UndoStore:
                 why = f" ({barrier} cannot be undone)" if barrier and undo else ""
                 raise NothingToUndo(f"nothing to {'undo' if undo else 'redo'}{why}")
             group, label = stack[-1]
+            verb = "Undid" if undo else "Redid"
+            kind = "undo" if undo else "redo"
+            # A bulk move, replayed set-based (undo_set.py); the same result.
+            if self.repo.engine.dialect is SQLITE and undo_set.prepare(db, group, undo=undo):
+                with action(db, self.repo.actor, now, f"{verb}: {label}", kind=kind, target=group):
+                    leads = undo_set.replay(db, undo=undo, now=now, actor=self.repo.actor)
+                self.repo._rescore(db, leads, moment)
+                return Replayed(verb, label, tuple(leads))
             lines = [
                 _Line(*row)
                 for row in db.execute(
@@ -86,8 +95,6 @@ class UndoStore:
             _refuse_changed(
                 db, lines, undo=undo, group=group, now=moment, lock=self.repo.engine.dialect
             )
-            verb = "Undid" if undo else "Redid"
-            kind = "undo" if undo else "redo"
             with action(db, self.repo.actor, now, f"{verb}: {label}", kind=kind, target=group):
                 for line in lines:
                     found, wanted = (line.new, line.old) if undo else (line.old, line.new)

@@ -11,7 +11,14 @@ from textual.content import Content
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label, Static, TextArea
 
-from leadtui.domain.models import CUSTOM_PREFIX, Lead, LeadDraft, Source, field_errors
+from leadtui.domain.models import (
+    CUSTOM_PREFIX,
+    Lead,
+    LeadDraft,
+    Source,
+    field_errors,
+    usual_currency,
+)
 from leadtui.tui.cells import plain
 from leadtui.tui.dialogs.fields import TextBox, TextField
 from leadtui.tui.dialogs.lead_form import LeadFormScreen
@@ -102,7 +109,8 @@ class EditLeadScreen(LeadFormScreen):
                     ("value_cents" if field == "value" else field): value
                     for field, value in values.items()
                     if field not in ("tags",) and not field.startswith(CUSTOM_PREFIX)
-                }
+                },
+                context=usual_currency(self.lead.currency),
             )
         except ValidationError as error:
             return {

@@ -84,6 +84,7 @@ class QuickAddScreen(Dialog[QuickAddResult | None]):
         self.repo = repo
         self.now = now
         self.owner = owner
+        self.currency = repo.team_currency()  # a bare `$` is the team's dollar
         self._attempted = False  # show errors only after the first Enter
         self._form_mode = False
         self._duplicates: Duplicates = []
@@ -128,7 +129,9 @@ class QuickAddScreen(Dialog[QuickAddResult | None]):
         return self.query_one("#qa-line", Input).value
 
     def _understood(self) -> quickadd.Understood:
-        return quickadd.understand(self._line(), self.now(), owner=self.owner)
+        return quickadd.understand(
+            self._line(), self.now(), owner=self.owner, currency=self.currency
+        )
 
     @on(Input.Changed, "#qa-line")
     def line_changed(self, event: Input.Changed) -> None:
@@ -186,7 +189,7 @@ class QuickAddScreen(Dialog[QuickAddResult | None]):
 
     def _form_understood(self) -> quickadd.Understood:
         # The owner is in the form, as shown: emptied, the lead has none.
-        return quickadd.check(quickadd.form_line(self.values()), self.now())
+        return quickadd.check(quickadd.form_line(self.values()), self.now(), currency=self.currency)
 
     def _validate_form(self) -> quickadd.Understood:
         understood = self._form_understood()
