@@ -173,3 +173,28 @@ def test_a_trained_model_scores_and_explains_the_same_after_a_copy(
     for lead_id in open_ids:
         assert copied.score_details(lead_id) == trained.score_details(lead_id)
     assert copied.refresh_scores() == trained.refresh_scores()
+
+
+@pytest.mark.slow
+def test_kpi_json_prints_the_same_bytes_from_a_demo_file_and_its_copy(
+    tmp_path: Path, pg_url: str
+) -> None:
+    """Byte for byte, owner and window alike: the engines group rows in
+    different orders (a per-stage count once printed contacted first from
+    SQLite and last from PostgreSQL), and a script diffing two reports must
+    see no change where there is none."""
+    path = tmp_path / "demo.db"
+    build_synthetic_database(path, 2000, 3, NOW)
+    copy_database(path, pg_url)
+    windows = (
+        ["--since", "2020-01-01", "--until", NOW.date().isoformat()],
+        ["--since", "2026-10-01", "--until", NOW.date().isoformat(), "--owner", "anna"],
+    )
+    for window in windows:
+        outputs = [
+            CliRunner().invoke(main, ["kpi", "--json", *window, "--db", str(target)])
+            for target in (path, pg_url)
+        ]
+        assert all(result.exit_code == 0 for result in outputs), outputs[1].output
+        assert '"lost_by_stage"' in outputs[0].output
+        assert outputs[0].output == outputs[1].output

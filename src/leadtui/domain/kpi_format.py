@@ -20,6 +20,7 @@ from leadtui.domain.kpis import (
     change,
     sparkline,
 )
+from leadtui.domain.models import Stage
 
 ROUNDING = "exact, then once per figure to the currency's minor unit, half to even"
 HEADLINE_KEYS = (
@@ -139,7 +140,13 @@ def kpi_record(report: KpiReport) -> dict[str, Any]:
             {"reason": r.reason, "count": r.count, "value_cents": r.value_cents}
             for r in outcomes.lost_reasons
         ],
-        "lost_by_stage": {stage.value: n for stage, n in outcomes.lost_by_stage.items()},
+        # In pipeline order, whatever order the engine grouped them in, so
+        # the same figures print the same bytes on SQLite and PostgreSQL.
+        "lost_by_stage": {
+            stage.value: outcomes.lost_by_stage[stage]
+            for stage in Stage
+            if stage in outcomes.lost_by_stage
+        },
         "open_leads": report.money.open_leads,
         "pipeline_cents": report.money.pipeline_cents,
         "weighted_pipeline_cents": report.money.weighted_cents,
