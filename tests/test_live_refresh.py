@@ -8,11 +8,13 @@ re-reads the screen whole."""
 from typing import Any
 
 import pytest
+from rich.text import Text
 
 from leadtui.domain.models import Stage, build_draft
 from leadtui.repository import Repository, open_repository
 from leadtui.repository.store import Repository as RepositoryClass
 from leadtui.tui.app import LeadApp
+from leadtui.tui.line_table import LineTable
 from leadtui.tui.panes.inbox import InboxPane
 from tests.conftest import frozen_clock
 from tests.tui_helpers import SIZE, column, inbox_names, main_screen, settle, wait_until
@@ -51,6 +53,44 @@ async def test_a_teammates_rename_redraws_only_that_row(
             n for n in before if n != renamed.name
         ]
         assert page_reads == []  # no page was re-read for it
+
+
+@pytest.fixture
+def drawn_rows(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The first cell of every inbox row rendered from here on."""
+    drawn: list[str] = []
+    original = LineTable._row_line
+
+    def counted(self: LineTable, cells: tuple[Text, ...], *look: Any) -> Any:
+        drawn.append(str(cells[0]))
+        return original(self, cells, *look)
+
+    monkeypatch.setattr(LineTable, "_row_line", counted)
+    return drawn
+
+
+@pytest.mark.slow
+async def test_a_teammates_rename_draws_only_that_line(
+    sample_repo: Repository, drawn_rows: list[str]
+) -> None:
+    """A DataTable re-rendered every visible row for one changed cell."""
+    app = LeadApp(sample_repo)
+    teammate = open_repository(sample_repo.path, actor="maria", clock=frozen_clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert len(set(drawn_rows)) > 5  # the page was drawn once
+        renamed = sample_repo.leads_in_stage(Stage.NEW)[2]
+        drawn_rows.clear()
+        teammate.update_fields(renamed.id, {"name": "Renamed Meanwhile"})
+        await wait_until(pilot, lambda: bool(drawn_rows))
+        await settle(pilot)
+        assert drawn_rows == ["Renamed Meanwhile"]
+        drawn_rows.clear()
+        await pilot.press("j")  # the cursor's old row and its new one
+        await wait_until(pilot, lambda: len(drawn_rows) >= 2)
+        await settle(pilot)
+        names = inbox_names(app)
+        assert sorted(drawn_rows) == sorted(names[:2])
 
 
 async def test_a_lead_entering_above_the_fold_is_shown_in_its_place(

@@ -32,6 +32,7 @@ from leadtui.tui.dialogs.help import KeysScreen, describe, with_ids
 from leadtui.tui.dialogs.search import Found, SearchScreen
 from leadtui.tui.inbox_table import InboxTable
 from leadtui.tui.lead_writes import LeadWritesScreen
+from leadtui.tui.line_table import LineTable
 from leadtui.tui.moves import MovesScreen
 from leadtui.tui.panes.board import BoardPane
 from leadtui.tui.panes.detail import DetailPane
@@ -311,7 +312,7 @@ class MainScreen(LeadWritesScreen):
             return self.selected_lead_id() is not None
         return True
 
-    @on(DataTable.RowHighlighted, "#inbox-table")
+    @on(LineTable.RowHighlighted, "#inbox-table")
     @on(OptionList.OptionHighlighted)
     def _selection_moved(self) -> None:
         self._refresh_footer()
@@ -332,10 +333,10 @@ class MainScreen(LeadWritesScreen):
             self._bindings_for = shown
             self.refresh_bindings()
 
-    @on(DataTable.RowSelected, "#inbox-table")
+    @on(LineTable.RowSelected, "#inbox-table")
     @on(OptionList.OptionSelected)
     def _enter_pressed(self) -> None:
-        # DataTable and OptionList consume enter themselves; treat it as "open".
+        # The inbox's table and OptionList consume enter themselves; treat it as "open".
         self.action_open_lead()
 
     def action_open_lead(self) -> None:
