@@ -27,6 +27,7 @@ from leadtui.domain.filters import LeadFilter
 from leadtui.domain.kpis import DEFINITIONS
 from leadtui.domain.models import Stage
 from leadtui.repository import Changes, Repository, interrupt_reads
+from leadtui.tui.card_list import LineCards
 from leadtui.tui.dbwork import WATCH_GROUP, WRITE_GROUP, end_app, run_db
 from leadtui.tui.dialogs.help import KeysScreen, describe, with_ids
 from leadtui.tui.dialogs.search import Found, SearchScreen
@@ -313,6 +314,7 @@ class MainScreen(LeadWritesScreen):
         return True
 
     @on(LineTable.RowHighlighted, "#inbox-table")
+    @on(LineCards.Highlighted)
     @on(OptionList.OptionHighlighted)
     def _selection_moved(self) -> None:
         self._refresh_footer()
@@ -334,9 +336,10 @@ class MainScreen(LeadWritesScreen):
             self.refresh_bindings()
 
     @on(LineTable.RowSelected, "#inbox-table")
+    @on(LineCards.Selected)
     @on(OptionList.OptionSelected)
     def _enter_pressed(self) -> None:
-        # The inbox's table and OptionList consume enter themselves; treat it as "open".
+        # The inbox's table and the cards consume enter themselves; treat it as "open".
         self.action_open_lead()
 
     def action_open_lead(self) -> None:

@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import HorizontalScroll, Vertical
 from textual.content import Content
-from textual.widgets import OptionList, Static
+from textual.widgets import Static
 from textual.widgets.option_list import Option
 
 from leadtui.domain.currency import format_money, short_money, with_currency
@@ -22,6 +22,7 @@ from leadtui.domain.models import Lead, Stage
 from leadtui.domain.pipeline import BOARD_STAGES, WIN_PROBABILITY
 from leadtui.repository import Changes, PageCursor, Repository, page_key
 from leadtui.tui import live, render
+from leadtui.tui.card_list import LineCards
 from leadtui.tui.cells import plain
 from leadtui.tui.dbwork import app_now, run_db
 from leadtui.tui.dialogs.help import with_ids
@@ -46,7 +47,7 @@ def _amounts(value_cents: int, weighted_cents: int) -> str:
     )  # fmt: skip
 
 
-class CardList(OptionList):
+class CardList(LineCards):
     """One column's cards; j/k move like the arrow keys."""
 
     BINDINGS = with_ids(
@@ -385,8 +386,8 @@ class BoardPane(HorizontalScroll):
 
         run_db(self, job, done, key="board")
 
-    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        column = event.option_list.parent
+    def on_line_cards_highlighted(self, event: LineCards.Highlighted) -> None:
+        column = event.cards.parent
         if not isinstance(column, StageColumn) or column.fetching or not column.leads:
             return
         if column.has_more and event.option_index >= len(column.leads) - PREFETCH_MARGIN:
