@@ -141,6 +141,25 @@ class LineCards(ScrollView, can_focus=True):
         self.scroll_y = 0
         self.refresh()
 
+    def set_options(self, options: Iterable[Option]) -> None:
+        """Every card anew (the column re-read), the highlight cleared as by
+        clear_options; a card whose prompt is what it was keeps its render,
+        so a re-read after a move renders only the cards that changed."""
+        was = {str(option.id): option.prompt for option in self._options}
+        self._options = list(options)
+        kept = {}
+        for option in self._options:
+            key = str(option.id)
+            if key in self._renders and was.get(key) == option.prompt:
+                kept[key] = self._renders[key]
+        self._renders = kept
+        self._index = None
+        self._highlighted = None
+        self._hover = None
+        self._resize()
+        self.scroll_y = 0
+        self.refresh()
+
     def replace_option_prompt(self, option_id: str, prompt: Text) -> None:
         """Redraw one card: only its lines are rendered again."""
         index = self.get_option_index(option_id)

@@ -221,15 +221,26 @@ class LineTable(ScrollView, can_focus=True):
             self._set_cursor(min(self.cursor_row, len(self._keys) - 1), scroll=False)
 
     def clear(self) -> None:
-        self._keys.clear()
-        self._cells.clear()
-        self._lines.clear()
+        self._keys = []
+        self._cells = {}
+        self._lines = {}
         self._index = {}
         self._highlighted = None
         self._hover_row = None
         self.cursor_row = 0
         self._resize()
         self.refresh()
+
+    def replace_rows(self, rows: Iterable[tuple[str, Cells]]) -> None:
+        """Every row anew (the list re-read), as clear() then add_rows(); a
+        row whose cells are what they were keeps its drawn lines."""
+        was, lines = self._cells, self._lines
+        self.clear()
+        rows = list(rows)
+        self._lines = {
+            key: lines[key] for key, cells in rows if key in lines and was.get(key) == cells
+        }
+        self.add_rows(rows)
 
     def set_label(self, key: str, label: Text) -> None:
         self.columns[key].label = label

@@ -135,12 +135,14 @@ class StageColumn(Vertical):
         self._drawn_at = hour
         cards = self.cards
         highlighted, kept_id = cards.highlighted, self.selected_lead_id()
-        if not append:
-            cards.clear_options()
-            self.leads = []
-        self.leads += leads
         now = app_now(self)
-        cards.add_options(Option(self._card(lead, now), id=str(lead.id)) for lead in leads)
+        options = [Option(self._card(lead, now), id=str(lead.id)) for lead in leads]
+        if append:
+            self.leads += leads
+            cards.add_options(options)
+        else:
+            self.leads = list(leads)
+            cards.set_options(options)
         if not append and cards.option_count:
             # Same card if it is still here (a teammate's change), else same place.
             ids = [lead.id for lead in self.leads]
@@ -151,8 +153,7 @@ class StageColumn(Vertical):
         """Show exactly `window`, the cursor on lead `keep` (or the top)."""
         self.leads = window
         cards, now = self.cards, app_now(self)
-        cards.clear_options()
-        cards.add_options(Option(self._card(lead, now), id=str(lead.id)) for lead in window)
+        cards.set_options(Option(self._card(lead, now), id=str(lead.id)) for lead in window)
         ids = [lead.id for lead in window]
         if ids:
             cards.highlighted = ids.index(keep) if keep in ids else 0

@@ -167,10 +167,9 @@ class InboxPane(Vertical):
         keep = select if select is not None else self.selected_lead_id()
         if keep in ids:
             row = ids.index(keep)
-        table.clear()
         self._cursors.clear()
         self._leads.clear()
-        self._append(leads)
+        self._append(leads, replace=True)
         self._has_more = len(leads) == limit
         if table.row_count:
             table.move_cursor(row=min(row, table.row_count - 1), scroll=select is not None)
@@ -180,7 +179,8 @@ class InboxPane(Vertical):
         self.untriaged = untriaged
         self.post_message(self.Counted(untriaged))
 
-    def _append(self, leads: list[Lead]) -> None:
+    def _append(self, leads: list[Lead], *, replace: bool = False) -> None:
+        """Rows for `leads` after those shown, or (`replace`) in their place."""
         now, due, order = self._clock(), self.view == "due", self.order
         rows = []
         for lead in leads:
@@ -189,7 +189,10 @@ class InboxPane(Vertical):
             rows.append((key, render.inbox_row(lead, now, due=due, marked=marked, order=order)))
             self._cursors[key] = self._page_key(lead)
             self._leads[key] = lead
-        self.table.add_rows(rows)
+        if replace:
+            self.table.replace_rows(rows)
+        else:
+            self.table.add_rows(rows)
 
     def on_line_table_row_highlighted(self, event: LineTable.RowHighlighted) -> None:
         near_end = event.cursor_row >= self.table.row_count - PREFETCH_MARGIN
