@@ -22,6 +22,8 @@ from textual.strip import Strip
 from textual.visual import Padding, Visual, visualize
 from textual.widgets.option_list import Option
 
+from leadtui.tui.line_table import set_virtual_size
+
 CARD_LINES = 2
 
 
@@ -289,7 +291,7 @@ class LineCards(ScrollView, can_focus=True):
         self._renders.clear()  # a theme or focus change: every card looks new
 
     def _resize(self) -> None:
-        self.virtual_size = Size(self.scrollable_content_region.width, self._line_count())
+        set_virtual_size(self, Size(self.scrollable_content_region.width, self._line_count()))
 
     def _line_count(self) -> int:
         return len(self._options) * CARD_LINES

@@ -24,9 +24,33 @@ from textual.message import Message
 from textual.renderables.styled import Styled
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widget import Widget
 
 CELL_PADDING = 1  # blank cells either side of a value, as in a DataTable
 Cells = tuple[Text, ...]
+
+
+def set_virtual_size(view: ScrollView, size: Size) -> None:
+    """A Line API widget's new virtual size (rows added or gone). Assigning
+    `virtual_size` lays the whole screen out again (its reactive has
+    layout=True), which costs about what drawing the screen does; that is
+    needed only when the scrollbar comes or goes. Otherwise the size is set
+    quietly and the scrollbar told, and the widget alone is redrawn."""
+    if size == view.virtual_size:
+        return
+    height = view.scrollable_content_region.height
+    bar = size.height > height
+    if height and bar != view.show_vertical_scrollbar:
+        view.virtual_size = size
+        return
+    # Not laid out yet, or hidden (another tab): the layout that shows it
+    # reads the size and sets the scrollbar.
+    view.set_reactive(Widget.virtual_size, size)
+    if bar and height:
+        view.vertical_scrollbar.window_virtual_size = size.height
+        view.vertical_scrollbar.refresh()
+    if view.scroll_y > view.max_scroll_y:
+        view.scroll_to(y=view.max_scroll_y, animate=False, immediate=True)
 
 
 @dataclass
@@ -360,7 +384,7 @@ class LineTable(ScrollView, can_focus=True):
 
     def _resize(self) -> None:
         width = sum(column.render_width for column in self.columns.values())
-        self.virtual_size = Size(width, len(self._keys) + 1)
+        set_virtual_size(self, Size(width, len(self._keys) + 1))
 
     def _refresh_rows(self, start: int, end: int) -> None:
         """Mark rows start..end-1 for drawing, those on screen only."""

@@ -83,6 +83,10 @@ class StageColumn(Vertical):
         self._selection = selection
         # Cards say "overdue" and "rotting" as of this hour.
         self._drawn_at: datetime | None = None
+        # Each card's text, by lead id, with what it was made from (hour,
+        # mark, lead): a re-read column builds only the cards that changed.
+        self._texts: dict[int, tuple[datetime, bool, Lead, Text]] = {}
+        self._totals: tuple[int, int, tuple[tuple[str, int], ...]] | None = None
         self.leads: list[Lead] = []  # the window: at most WINDOW_PAGES pages
         self.has_more = False  # cards after the window
         self.has_before = False  # cards before it (it does not start at the top)
@@ -102,6 +106,10 @@ class StageColumn(Vertical):
         The value is the team currency's alone: leads valued in `others`
         (currency → hundredths) are never added into it; the header says
         how many other currencies there are and its tooltip lists them."""
+        totals = (count, value_cents, tuple(sorted(others.items())))
+        if totals == self._totals:
+            return  # a move elsewhere: an update would cost a relayout for nothing
+        self._totals = totals
         team_cents = value_cents - sum(others.values())
         weighted = round(team_cents * WIN_PROBABILITY[self.stage])
         amounts = _amounts(team_cents, weighted)
@@ -116,7 +124,8 @@ class StageColumn(Vertical):
         header.update(
             Content.assemble(
                 (self.stage.label, "bold"), f"  {count:,}\n", (amounts, "$foreground-muted")
-            )
+            ),
+            layout=False,  # two lines of a fixed-width column, whatever they say
         )
         listed = ", ".join(
             with_currency(format_money(cents, code), code) for code, cents in sorted(others.items())
@@ -143,6 +152,7 @@ class StageColumn(Vertical):
         else:
             self.leads = list(leads)
             cards.set_options(options)
+            self._forget_texts()
         if not append and cards.option_count:
             # Same card if it is still here (a teammate's change), else same place.
             ids = [lead.id for lead in self.leads]
@@ -154,6 +164,7 @@ class StageColumn(Vertical):
         self.leads = window
         cards, now = self.cards, app_now(self)
         cards.set_options(Option(self._card(lead, now), id=str(lead.id)) for lead in window)
+        self._forget_texts()
         ids = [lead.id for lead in window]
         if ids:
             cards.highlighted = ids.index(keep) if keep in ids else 0
@@ -226,7 +237,20 @@ class StageColumn(Vertical):
         run_db(self, job, done, key=f"board-page-{stage.value}")
 
     def _card(self, lead: Lead, now: datetime) -> Text:
-        return render.card(lead, CARD_WIDTH, now, marked=lead.id in self._selection)
+        """The card's text; the one made before if nothing it shows changed
+        (cards say "overdue" and "rotting" as of the hour)."""
+        marked, hour = lead.id in self._selection, now.replace(minute=0, second=0, microsecond=0)
+        known = self._texts.get(lead.id)
+        if known is not None and known[:3] == (hour, marked, lead):
+            return known[3]
+        text = render.card(lead, CARD_WIDTH, now, marked=marked)
+        self._texts[lead.id] = (hour, marked, lead, text)
+        return text
+
+    def _forget_texts(self) -> None:
+        """Only the cards in the window are kept."""
+        ids = {lead.id for lead in self.leads}
+        self._texts = {key: known for key, known in self._texts.items() if key in ids}
 
     def show_marks(self, lead_ids: list[int]) -> None:
         """Redraw the cards of leads just marked or unmarked."""
