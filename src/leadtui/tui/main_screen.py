@@ -399,7 +399,9 @@ class MainScreen(LeadWritesScreen):
     def _label_inbox(self, view: str, untriaged: int) -> None:
         """ "1 Inbox 12": the untriaged count, true at any size; "1 Due"."""
         label = "1 Due" if view == "due" else f"1 Inbox {untriaged:,}"
-        self.query_one(TabbedContent).get_tab("inbox").label = label
+        tab = self.query_one(TabbedContent).get_tab("inbox")
+        if tab.label.plain != label:  # a new label lays the whole screen out again
+            tab.label = label
 
     def open_lead(self, lead_id: int) -> None:
         if self.active_tab == "lead":  # no tab change, so no reload of its own
