@@ -18,6 +18,7 @@ from leadtui.domain.kpis import Window
 from leadtui.domain.models import build_draft
 from leadtui.domain.quickadd import preview_lines, understand
 from leadtui.repository import Repository, open_repository
+from leadtui.repository.team_settings import OTHER_CURRENCY_VALUES
 from tests.conftest import NOW, frozen_clock, query_plan
 
 
@@ -186,6 +187,13 @@ def test_the_other_currencies_are_read_through_their_index(mixed: Repository) ->
         " AND (l.currency < 'EUR' OR l.currency > 'EUR') AND l.stage IN ('new')",
     )
     assert "leads_currency" in plan and "SCAN l" not in plan.replace("COVERING INDEX", "")
+
+
+def test_the_boards_other_currency_totals_read_only_the_leads_naming_one(
+    mixed: Repository,
+) -> None:
+    plan = query_plan(mixed.path, OTHER_CURRENCY_VALUES.format(where="").replace("?", "'EUR'"))
+    assert "leads_currency" in plan and "SCAN" not in plan.replace("COVERING INDEX", "")
 
 
 def test_a_value_merged_in_comes_with_its_currency(repo: Repository) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
-from textual.widgets import DataTable, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 
 from leadtui.domain.filters import parse
 from leadtui.domain.models import Stage, build_draft
@@ -17,6 +17,7 @@ from leadtui.domain.sanitize import clean_line
 from leadtui.domain.search import fts_query
 from leadtui.repository import open_repository
 from leadtui.tui.app import LeadApp
+from leadtui.tui.inbox_table import InboxTable
 from tests.conftest import frozen_clock
 from tests.notifications import notes
 from tests.tui_helpers import SIZE, column, inbox_names, main_screen, settle
@@ -54,7 +55,7 @@ hostile = (
 )
 
 
-def _cell(table: DataTable[object], row: int, col: int) -> str:
+def _cell(table: InboxTable, row: int, col: int) -> str:
     return str(table.get_row_at(row)[col])
 
 
@@ -66,7 +67,7 @@ async def _visit_every_view(path: Path, name: str, company: str, owner: str) -> 
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert inbox_names(app) == [shown_name]  # inbox row
-        table = main_screen(app).query_one("#inbox-table", DataTable)
+        table = main_screen(app).query_one("#inbox-table", InboxTable)
         assert _cell(table, 0, 1) == shown_company
         await pilot.click("#inbox-table", offset=(2, 1))  # on the row: fires nothing
         await pilot.press("2")

@@ -9,11 +9,15 @@ the console instead of PRAGMA data_version, and it reads the same way."""
 from typing import Any
 
 import pytest
+from rich.text import Text
+from textual.widgets.option_list import Option
 
 from leadtui.domain.models import Stage, build_draft
 from leadtui.repository import Repository, copy_database, open_repository
 from leadtui.repository.store import Repository as RepositoryClass
 from leadtui.tui.app import LeadApp
+from leadtui.tui.card_list import LineCards
+from leadtui.tui.line_table import LineTable
 from leadtui.tui.panes.inbox import InboxPane
 from tests.conftest import frozen_clock
 from tests.tui_helpers import SIZE, column, inbox_names, main_screen, settle, wait_until
@@ -63,6 +67,82 @@ async def test_a_teammates_rename_redraws_only_that_row(
             n for n in before if n != renamed.name
         ]
         assert page_reads == []  # no page was re-read for it
+
+
+@pytest.fixture
+def drawn_rows(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The first cell of every inbox row rendered from here on."""
+    drawn: list[str] = []
+    original = LineTable._row_line
+
+    def counted(self: LineTable, cells: tuple[Text, ...], *look: Any) -> Any:
+        drawn.append(str(cells[0]))
+        return original(self, cells, *look)
+
+    monkeypatch.setattr(LineTable, "_row_line", counted)
+    return drawn
+
+
+@pytest.mark.slow
+async def test_a_teammates_rename_draws_only_that_line(
+    sample_repo: Repository, drawn_rows: list[str]
+) -> None:
+    """A DataTable re-rendered every visible row for one changed cell."""
+    app = LeadApp(sample_repo)
+    teammate = open_repository(sample_repo.path, actor="maria", clock=frozen_clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert len(set(drawn_rows)) > 5  # the page was drawn once
+        renamed = sample_repo.leads_in_stage(Stage.NEW)[2]
+        drawn_rows.clear()
+        teammate.update_fields(renamed.id, {"name": "Renamed Meanwhile"})
+        await wait_until(pilot, lambda: bool(drawn_rows))
+        await settle(pilot)
+        assert drawn_rows == ["Renamed Meanwhile"]
+        drawn_rows.clear()
+        await pilot.press("j")  # the cursor's old row and its new one
+        await wait_until(pilot, lambda: len(drawn_rows) >= 2)
+        await settle(pilot)
+        names = inbox_names(app)
+        assert sorted(drawn_rows) == sorted(names[:2])
+
+
+@pytest.fixture
+def drawn_cards(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The lead id of every board card rendered from here on."""
+    drawn: list[str] = []
+    original = LineCards._render_card
+
+    def counted(self: LineCards, option: Option, *look: Any) -> Any:
+        drawn.append(str(option.id))
+        return original(self, option, *look)
+
+    monkeypatch.setattr(LineCards, "_render_card", counted)
+    return drawn
+
+
+@pytest.mark.slow
+async def test_a_teammates_rename_or_move_renders_only_those_cards(
+    sample_repo: Repository, drawn_cards: list[str]
+) -> None:
+    """An OptionList rendered every visible card again for one changed."""
+    app = LeadApp(sample_repo)
+    teammate = open_repository(sample_repo.path, actor="maria", clock=frozen_clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        renamed = column(app, "engaged").leads[0]
+        drawn_cards.clear()
+        teammate.update_fields(renamed.id, {"name": "Engaged Renamed"})
+        await wait_until(pilot, lambda: bool(drawn_cards))
+        await settle(pilot)
+        assert drawn_cards == [str(renamed.id)]
+        drawn_cards.clear()
+        await pilot.press("j")  # the highlight's old card and its new one
+        await wait_until(pilot, lambda: len(drawn_cards) >= 2)
+        await settle(pilot)
+        assert sorted(drawn_cards) == sorted(str(lead.id) for lead in column(app, "new").leads[:2])
 
 
 async def test_a_lead_entering_above_the_fold_is_shown_in_its_place(

@@ -465,7 +465,7 @@ async def test_a_save_waiting_for_a_lock_keeps_the_ui_live_and_says_so(
         teammate.execute("BEGIN IMMEDIATE")  # a teammate's long write holds the lock
         try:
             await pilot.press("a")
-            assert app.sub_title == "sample.db · saving…"
+            await wait_until(pilot, lambda: app.sub_title == "sample.db · saving…")
             await pilot.press("2")  # the UI still answers keys while the save waits
             assert main_screen(app).query_one(TabbedContent).active == "pipeline"
             assert sample_repo.get_lead(lead_id).stage is Stage.NEW

@@ -97,7 +97,7 @@ async def test_o_ranks_the_inbox_by_win_chance_and_back(trained_path: Path, tmp_
 
         def shown(column: str) -> list[int]:
             table = inbox.table
-            index = list(table.columns).index(column)  # type: ignore[arg-type]
+            index = list(table.columns).index(column)
             cells = [str(table.get_row_at(row)[index]) for row in range(table.row_count)]
             # "64%" for a chance, "H 90" for a score (its temperature first)
             return [int(cell.split()[-1].rstrip("%")) for cell in cells]
@@ -109,16 +109,16 @@ async def test_o_ranks_the_inbox_by_win_chance_and_back(trained_path: Path, tmp_
         chances = shown("win")
         assert chances == sorted(chances, reverse=True) and chances != shown("score")
         expected = repo.leads_in_stage(Stage.NEW, order="chance", limit=len(chances))
-        assert [int(key.value or 0) for key in inbox.table.rows] == [lead.id for lead in expected]
-        assert str(inbox.table.columns["win"].label) == "Win▼"  # type: ignore[index]
+        assert [int(key) for key in inbox.table.row_keys] == [lead.id for lead in expected]
+        assert str(inbox.table.columns["win"].label) == "Win▼"
         # On through value, age (oldest first: Age▲), follow-up and last touch.
         await pilot.press("o", "o")
         await settle(pilot)
-        assert str(inbox.table.columns["age"].label) == "Age▲"  # type: ignore[index]
+        assert str(inbox.table.columns["age"].label) == "Age▲"
         await pilot.press("o", "o", "o")
         await settle(pilot)
         assert shown("score") == by_score
-        assert str(inbox.table.columns["score"].label) == "Score▼"  # type: ignore[index]
+        assert str(inbox.table.columns["score"].label) == "Score▼"
 
 
 @pytest.mark.slow

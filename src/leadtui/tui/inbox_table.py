@@ -3,13 +3,13 @@ start screen (tui/start.py) can show the first page in the very same widget
 before the models are imported."""
 
 from textual.binding import Binding
-from textual.widgets import DataTable
 
 from leadtui.tui.cells import INBOX_COLUMNS
 from leadtui.tui.dialogs.help import with_ids
+from leadtui.tui.line_table import LineTable
 
 
-class InboxTable(DataTable[object]):
+class InboxTable(LineTable):
     """The inbox rows; j/k move like the arrow keys, as on the board."""
 
     BINDINGS = with_ids(
@@ -23,6 +23,6 @@ class InboxTable(DataTable[object]):
     )
 
     def __init__(self) -> None:
-        super().__init__(id="inbox-table", cursor_type="row", zebra_stripes=True)
+        super().__init__(id="inbox-table")
         for label, width in INBOX_COLUMNS:
             self.add_column(label, width=width, key=label.lower())

@@ -27,11 +27,13 @@ from leadtui.domain.filters import LeadFilter
 from leadtui.domain.kpis import DEFINITIONS
 from leadtui.domain.models import Stage
 from leadtui.repository import Changes, Repository, interrupt_reads
+from leadtui.tui.card_list import LineCards
 from leadtui.tui.dbwork import WATCH_GROUP, WRITE_GROUP, end_app, run_db
 from leadtui.tui.dialogs.help import KeysScreen, describe, with_ids
 from leadtui.tui.dialogs.search import Found, SearchScreen
 from leadtui.tui.inbox_table import InboxTable
 from leadtui.tui.lead_writes import LeadWritesScreen
+from leadtui.tui.line_table import LineTable
 from leadtui.tui.moves import MovesScreen
 from leadtui.tui.panes.board import BoardPane
 from leadtui.tui.panes.detail import DetailPane
@@ -311,7 +313,8 @@ class MainScreen(LeadWritesScreen):
             return self.selected_lead_id() is not None
         return True
 
-    @on(DataTable.RowHighlighted, "#inbox-table")
+    @on(LineTable.RowHighlighted, "#inbox-table")
+    @on(LineCards.Highlighted)
     @on(OptionList.OptionHighlighted)
     def _selection_moved(self) -> None:
         self._refresh_footer()
@@ -332,10 +335,11 @@ class MainScreen(LeadWritesScreen):
             self._bindings_for = shown
             self.refresh_bindings()
 
-    @on(DataTable.RowSelected, "#inbox-table")
+    @on(LineTable.RowSelected, "#inbox-table")
+    @on(LineCards.Selected)
     @on(OptionList.OptionSelected)
     def _enter_pressed(self) -> None:
-        # DataTable and OptionList consume enter themselves; treat it as "open".
+        # The inbox's table and the cards consume enter themselves; treat it as "open".
         self.action_open_lead()
 
     def action_open_lead(self) -> None:
@@ -395,7 +399,9 @@ class MainScreen(LeadWritesScreen):
     def _label_inbox(self, view: str, untriaged: int) -> None:
         """ "1 Inbox 12": the untriaged count, true at any size; "1 Due"."""
         label = "1 Due" if view == "due" else f"1 Inbox {untriaged:,}"
-        self.query_one(TabbedContent).get_tab("inbox").label = label
+        tab = self.query_one(TabbedContent).get_tab("inbox")
+        if tab.label.plain != label:  # a new label lays the whole screen out again
+            tab.label = label
 
     def open_lead(self, lead_id: int) -> None:
         if self.active_tab == "lead":  # no tab change, so no reload of its own

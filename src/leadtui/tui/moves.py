@@ -12,6 +12,7 @@ from typing import TypeVar
 
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.timer import Timer
 
 from leadtui.config import Settings
 from leadtui.domain import pipeline
@@ -27,6 +28,11 @@ from leadtui.tui.panes.inbox import InboxPane
 from leadtui.tui.selection import Selection, WholeList
 
 T = TypeVar("T")
+
+# The header says "saving…" once a save has waited this long (a teammate's
+# lock, say). Most saves take milliseconds: saying so at once changed the
+# header twice per key, each a relayout of the whole screen.
+SAVING_SHOWN_AFTER = 0.25
 # Moves by name (as Repository.move_many takes them), with the word a
 # notification uses for several leads.
 MOVED = {
@@ -76,6 +82,8 @@ class MovesScreen(Screen[None]):
         self.settings = settings
         self.selection = Selection()
         self._pending_saves = 0
+        self._saving_timer: Timer | None = None
+        self._saving_shown = False
 
     # Provided by MainScreen.
     def selected_lead_id(self) -> int | None:
@@ -327,9 +335,9 @@ class MovesScreen(Screen[None]):
         *,
         failed: Callable[[], None] | None = None,
     ) -> None:
-        """Every write: in a worker, with "saving…" in the header until it
-        returns (it may wait for a teammate's lock while the UI stays live),
-        then `done` (or `failed`: the error is already a notification).
+        """Every write: in a worker, with "saving…" in the header from a
+        quarter second on until it returns (it may wait for a teammate's lock
+        while the UI stays live), then `done` (or `failed`: the error is already a notification).
 
         After the write the watcher is told the commit was ours: the reload
         that follows every write re-reads everything committed up to then, so
@@ -356,7 +364,21 @@ class MovesScreen(Screen[None]):
         """Show in the header that a save is pending: it may be waiting for a
         teammate's lock (up to the busy timeout) while the UI stays live."""
         self._pending_saves += step
-        self._show_status()
+        if self._pending_saves and self._saving_timer is None and not self._saving_shown:
+            self._saving_timer = self.set_timer(SAVING_SHOWN_AFTER, self._saving_late)
+        elif not self._pending_saves:
+            if self._saving_timer is not None:
+                self._saving_timer.stop()
+                self._saving_timer = None
+            if self._saving_shown:
+                self._saving_shown = False
+                self._show_status()
+
+    def _saving_late(self) -> None:
+        self._saving_timer = None
+        if self._pending_saves:
+            self._saving_shown = True
+            self._show_status()
 
     def _show_status(self) -> None:
         """The header's subtitle: who (in a browser), the file, marked leads,
@@ -365,6 +387,6 @@ class MovesScreen(Screen[None]):
         parts = [subtitle(self.repo.target, app.identity if isinstance(app, LeadApp) else None)]
         if self.selection:
             parts.append(f"{len(self.selection):,} marked")
-        if self._pending_saves:
+        if self._saving_shown:
             parts.append("saving…")
         self.app.sub_title = " · ".join(parts)

@@ -23,10 +23,8 @@ from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
-from textual.coordinate import Coordinate
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
-from textual.widgets.data_table import ColumnKey
 
 from leadtui.domain.clock import age_label, utc_now
 from leadtui.domain.errors import LeadtuiError
@@ -86,9 +84,8 @@ class StartScreen(Screen[None]):
     def on_mount(self) -> None:
         table = self.query_one(InboxTable)
         # Ranked by score, as the inbox starts; its column says so (inbox.sort_by).
-        table.columns[ColumnKey("score")].label = Text("Score▼")
-        for row in self._rows:
-            table.add_row(*row_cells(row, self._now), key=str(row.id))
+        table.set_label("score", Text("Score▼"))
+        table.add_rows((str(row.id), row_cells(row, self._now)) for row in self._rows)
         self.set_focus(table)
         # After the first paint: the thread's imports hold the GIL for long
         # stretches, and would otherwise hold up the very paint this is for.
@@ -107,10 +104,7 @@ class StartScreen(Screen[None]):
 
     def selected_lead_id(self) -> int | None:
         table = self.query_one(InboxTable)
-        if not table.row_count:
-            return None
-        key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
-        return int(key) if key is not None else None
+        return int(table.row_keys[table.cursor_row]) if table.row_count else None
 
     def _open_repository(self) -> None:
         """In a thread: import the rest, read the settings, open the file,

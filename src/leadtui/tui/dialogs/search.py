@@ -83,12 +83,15 @@ class SearchScreen(Dialog[Found | None]):
         if text != self.query_one("#search-text", Input).value:
             return  # typed on meanwhile: a newer search is on its way
         results = self.query_one("#search-results", OptionList)
-        results.clear_options()
-        results.add_options(Option(result_line(lead), id=str(lead.id)) for lead in leads)
+        # In one step: clearing, then adding, changed the list's height twice,
+        # each a layout of the whole screen, on every keystroke. The same
+        # number of results (50+ while a prefix is vague) needs none.
+        results.set_options(Option(result_line(lead), id=str(lead.id)) for lead in leads)
         self.listed = [lead.id for lead in leads]
         more = "+" if len(leads) == RESULT_LIMIT else ""
         counted = f"{len(leads)}{more} found" if text.strip() else ""
-        self.query_one("#search-count", Static).update(counted)
+        # One line, always (styles: #search-count): no layout for a new count.
+        self.query_one("#search-count", Static).update(counted, layout=False)
 
     @on(Input.Submitted)
     def _open_first(self) -> None:

@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import HorizontalScroll, Vertical
 from textual.content import Content
-from textual.widgets import OptionList, Static
+from textual.widgets import Static
 from textual.widgets.option_list import Option
 
 from leadtui.domain.currency import format_money, short_money, with_currency
@@ -22,6 +22,7 @@ from leadtui.domain.models import Lead, Stage
 from leadtui.domain.pipeline import BOARD_STAGES, WIN_PROBABILITY
 from leadtui.repository import Changes, PageCursor, Repository, page_key
 from leadtui.tui import live, render
+from leadtui.tui.card_list import LineCards
 from leadtui.tui.cells import plain
 from leadtui.tui.dbwork import app_now, run_db
 from leadtui.tui.dialogs.help import with_ids
@@ -46,7 +47,7 @@ def _amounts(value_cents: int, weighted_cents: int) -> str:
     )  # fmt: skip
 
 
-class CardList(OptionList):
+class CardList(LineCards):
     """One column's cards; j/k move like the arrow keys."""
 
     BINDINGS = with_ids(
@@ -82,6 +83,10 @@ class StageColumn(Vertical):
         self._selection = selection
         # Cards say "overdue" and "rotting" as of this hour.
         self._drawn_at: datetime | None = None
+        # Each card's text, by lead id, with what it was made from (hour,
+        # mark, lead): a re-read column builds only the cards that changed.
+        self._texts: dict[int, tuple[datetime, bool, Lead, Text]] = {}
+        self._totals: tuple[int, int, tuple[tuple[str, int], ...]] | None = None
         self.leads: list[Lead] = []  # the window: at most WINDOW_PAGES pages
         self.has_more = False  # cards after the window
         self.has_before = False  # cards before it (it does not start at the top)
@@ -101,6 +106,10 @@ class StageColumn(Vertical):
         The value is the team currency's alone: leads valued in `others`
         (currency → hundredths) are never added into it; the header says
         how many other currencies there are and its tooltip lists them."""
+        totals = (count, value_cents, tuple(sorted(others.items())))
+        if totals == self._totals:
+            return  # a move elsewhere: an update would cost a relayout for nothing
+        self._totals = totals
         team_cents = value_cents - sum(others.values())
         weighted = round(team_cents * WIN_PROBABILITY[self.stage])
         amounts = _amounts(team_cents, weighted)
@@ -115,7 +124,8 @@ class StageColumn(Vertical):
         header.update(
             Content.assemble(
                 (self.stage.label, "bold"), f"  {count:,}\n", (amounts, "$foreground-muted")
-            )
+            ),
+            layout=False,  # two lines of a fixed-width column, whatever they say
         )
         listed = ", ".join(
             with_currency(format_money(cents, code), code) for code, cents in sorted(others.items())
@@ -134,12 +144,15 @@ class StageColumn(Vertical):
         self._drawn_at = hour
         cards = self.cards
         highlighted, kept_id = cards.highlighted, self.selected_lead_id()
-        if not append:
-            cards.clear_options()
-            self.leads = []
-        self.leads += leads
         now = app_now(self)
-        cards.add_options(Option(self._card(lead, now), id=str(lead.id)) for lead in leads)
+        options = [Option(self._card(lead, now), id=str(lead.id)) for lead in leads]
+        if append:
+            self.leads += leads
+            cards.add_options(options)
+        else:
+            self.leads = list(leads)
+            cards.set_options(options)
+            self._forget_texts()
         if not append and cards.option_count:
             # Same card if it is still here (a teammate's change), else same place.
             ids = [lead.id for lead in self.leads]
@@ -150,8 +163,8 @@ class StageColumn(Vertical):
         """Show exactly `window`, the cursor on lead `keep` (or the top)."""
         self.leads = window
         cards, now = self.cards, app_now(self)
-        cards.clear_options()
-        cards.add_options(Option(self._card(lead, now), id=str(lead.id)) for lead in window)
+        cards.set_options(Option(self._card(lead, now), id=str(lead.id)) for lead in window)
+        self._forget_texts()
         ids = [lead.id for lead in window]
         if ids:
             cards.highlighted = ids.index(keep) if keep in ids else 0
@@ -224,7 +237,20 @@ class StageColumn(Vertical):
         run_db(self, job, done, key=f"board-page-{stage.value}")
 
     def _card(self, lead: Lead, now: datetime) -> Text:
-        return render.card(lead, CARD_WIDTH, now, marked=lead.id in self._selection)
+        """The card's text; the one made before if nothing it shows changed
+        (cards say "overdue" and "rotting" as of the hour)."""
+        marked, hour = lead.id in self._selection, now.replace(minute=0, second=0, microsecond=0)
+        known = self._texts.get(lead.id)
+        if known is not None and known[:3] == (hour, marked, lead):
+            return known[3]
+        text = render.card(lead, CARD_WIDTH, now, marked=marked)
+        self._texts[lead.id] = (hour, marked, lead, text)
+        return text
+
+    def _forget_texts(self) -> None:
+        """Only the cards in the window are kept."""
+        ids = {lead.id for lead in self.leads}
+        self._texts = {key: known for key, known in self._texts.items() if key in ids}
 
     def show_marks(self, lead_ids: list[int]) -> None:
         """Redraw the cards of leads just marked or unmarked."""
@@ -385,8 +411,8 @@ class BoardPane(HorizontalScroll):
 
         run_db(self, job, done, key="board")
 
-    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        column = event.option_list.parent
+    def on_line_cards_highlighted(self, event: LineCards.Highlighted) -> None:
+        column = event.cards.parent
         if not isinstance(column, StageColumn) or column.fetching or not column.leads:
             return
         if column.has_more and event.option_index >= len(column.leads) - PREFETCH_MARGIN:

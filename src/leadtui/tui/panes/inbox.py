@@ -8,10 +8,8 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.coordinate import Coordinate
 from textual.message import Message
-from textual.widgets import DataTable, Static
-from textual.widgets.data_table import ColumnKey
+from textual.widgets import Static
 
 from leadtui.domain.clock import Clock, to_iso
 from leadtui.domain.filters import LeadFilter
@@ -21,6 +19,7 @@ from leadtui.repository import first_page as quick_inbox  # the named exception:
 from leadtui.tui import live, render
 from leadtui.tui.dbwork import run_db
 from leadtui.tui.inbox_table import InboxTable
+from leadtui.tui.line_table import LineTable
 from leadtui.tui.selection import Selection, WholeList
 
 PAGE_SIZE = quick_inbox.PAGE_SIZE
@@ -63,7 +62,7 @@ class InboxPane(Vertical):
     # shown at all (damaged, say): not a notification over an empty inbox.
     _read_once = False
 
-    """A DataTable holding only the pages the user has scrolled to (keyset-
+    """A table holding only the pages the user has scrolled to (keyset-
     paged SQL), so opening the inbox costs the same at 30 or 1M leads."""
 
     def __init__(
@@ -104,8 +103,8 @@ class InboxPane(Vertical):
             self._show(self._first.leads, True, self._first.untriaged, PAGE_SIZE)
 
     @property
-    def table(self) -> DataTable[object]:
-        return self.query_one(DataTable)
+    def table(self) -> InboxTable:
+        return self.query_one(InboxTable)
 
     def reload(self, *, select: int | None = None) -> None:
         """Re-read from the top, keeping as many rows as are loaded now so the
@@ -168,10 +167,9 @@ class InboxPane(Vertical):
         keep = select if select is not None else self.selected_lead_id()
         if keep in ids:
             row = ids.index(keep)
-        table.clear()
         self._cursors.clear()
         self._leads.clear()
-        self._append(leads)
+        self._append(leads, replace=True)
         self._has_more = len(leads) == limit
         if table.row_count:
             table.move_cursor(row=min(row, table.row_count - 1), scroll=select is not None)
@@ -181,30 +179,28 @@ class InboxPane(Vertical):
         self.untriaged = untriaged
         self.post_message(self.Counted(untriaged))
 
-    def _append(self, leads: list[Lead]) -> None:
-        now = self._clock()
+    def _append(self, leads: list[Lead], *, replace: bool = False) -> None:
+        """Rows for `leads` after those shown, or (`replace`) in their place."""
+        now, due, order = self._clock(), self.view == "due", self.order
+        rows = []
         for lead in leads:
             key = str(lead.id)
             marked = lead.id in self._selection
-            self.table.add_row(
-                *render.inbox_row(
-                    lead, now, due=self.view == "due", marked=marked, order=self.order
-                ),
-                key=key,
-            )
+            rows.append((key, render.inbox_row(lead, now, due=due, marked=marked, order=order)))
             self._cursors[key] = self._page_key(lead)
             self._leads[key] = lead
+        if replace:
+            self.table.replace_rows(rows)
+        else:
+            self.table.add_rows(rows)
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+    def on_line_table_row_highlighted(self, event: LineTable.RowHighlighted) -> None:
         near_end = event.cursor_row >= self.table.row_count - PREFETCH_MARGIN
         if near_end and self._has_more and not self._fetching and self.table.row_count:
             self._fetch_next_page()
 
     def _fetch_next_page(self) -> None:
-        last_key = self.table.coordinate_to_cell_key(
-            Coordinate(self.table.row_count - 1, 0)
-        ).row_key
-        after = self._cursors[str(last_key.value)]
+        after = self._cursors[self.table.row_keys[-1]]
         fetch = self._fetcher()
         self._fetching = True
 
@@ -263,15 +259,11 @@ class InboxPane(Vertical):
         mark = "▼" if ORDERS[order].descending else "▲"
         for key, title in (("score", "Score"), ("win", "Win"), ("value", "Value"), ("age", last)):
             label = title + (mark if key == ranked else "")
-            self.table.columns[ColumnKey(key)].label = Text(label)
-        self.table.refresh()
+            self.table.set_label(key, Text(label))
 
     def selected_lead_id(self) -> int | None:
         table = self.table
-        if not table.row_count:
-            return None
-        key = table.coordinate_to_cell_key(Coordinate(table.cursor_row, 0)).row_key.value
-        return int(key) if key is not None else None
+        return int(table.row_keys[table.cursor_row]) if table.row_count else None
 
     def step(self, step: int) -> int | None:
         """Move the cursor one lead up or down; the lead now selected, or
@@ -350,8 +342,7 @@ class InboxPane(Vertical):
         cells = render.inbox_row(
             lead, now, due=False, marked=lead.id in self._selection, order=self.order
         )
-        for column, cell in zip(list(self.table.columns), cells, strict=True):
-            self.table.update_cell(key, column, cell)
+        self.table.update_row(key, cells)
         self._leads[key] = lead
         self._cursors[key] = self._page_key(lead)
 
