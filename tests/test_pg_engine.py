@@ -169,6 +169,26 @@ def test_the_watcher_hears_each_commit_once_and_no_reads(pg_url: str) -> None:
         watcher.close()
 
 
+def test_a_write_transaction_that_writes_nothing_notifies_no_one(pg_url: str) -> None:
+    """A console's periodic rescore mostly finds nothing due: it must not
+    have every other console re-read its screen (on SQLite, data_version
+    does not move either). Notifications arrive in commit order, so the
+    advance's being the first heard shows the rescore sent none."""
+    import psycopg
+
+    maria = open_repository(pg_url, actor="maria", clock=frozen_clock)
+    lead_id = maria.add_lead(build_draft(name="Ann"))
+    maria.refresh_scores()  # whatever was due at the start
+    with psycopg.connect(pg_url, autocommit=True) as listener:
+        listener.execute("LISTEN leadtui_changes")
+        assert maria.refresh_scores() == 0  # a write transaction, nothing written
+        maria.advance(lead_id)
+        heard = next(listener.notifies(timeout=5))
+        start, end = map(int, heard.payload.split())
+        assert end > start  # the advance's journal lines, not an empty span
+        assert list(listener.notifies(timeout=0)) == []
+
+
 def _eventually(check: Callable[[], bool]) -> bool:
     """A NOTIFY reaches the listener shortly after the commit returns: poll
     the condition (never a fixed sleep) for up to five seconds."""

@@ -73,31 +73,24 @@ class LineCards(ScrollView, can_focus=True):
     }
     """
 
-    class Highlighted(Message):
+    class _CardMessage(Message):
+        """What happened to which card (the two messages below)."""
+
+        def __init__(self, cards: "LineCards", option: Option, option_index: int) -> None:
+            super().__init__()
+            self.cards = cards
+            self.option = option
+            self.option_index = option_index
+
+        @property
+        def control(self) -> "LineCards":
+            return self.cards
+
+    class Highlighted(_CardMessage):
         """The highlight came to a card."""
 
-        def __init__(self, cards: "LineCards", option: Option, option_index: int) -> None:
-            super().__init__()
-            self.cards = cards
-            self.option = option
-            self.option_index = option_index
-
-        @property
-        def control(self) -> "LineCards":
-            return self.cards
-
-    class Selected(Message):
+    class Selected(_CardMessage):
         """Enter on the highlighted card, or a click on a card."""
-
-        def __init__(self, cards: "LineCards", option: Option, option_index: int) -> None:
-            super().__init__()
-            self.cards = cards
-            self.option = option
-            self.option_index = option_index
-
-        @property
-        def control(self) -> "LineCards":
-            return self.cards
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)

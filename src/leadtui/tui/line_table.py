@@ -135,31 +135,24 @@ class LineTable(ScrollView, can_focus=True):
     }
     """
 
-    class RowHighlighted(Message):
+    class _RowMessage(Message):
+        """What happened to which row (the two messages below)."""
+
+        def __init__(self, table: "LineTable", cursor_row: int, row_key: str) -> None:
+            super().__init__()
+            self.table = table
+            self.cursor_row = cursor_row
+            self.row_key = row_key
+
+        @property
+        def control(self) -> "LineTable":
+            return self.table
+
+    class RowHighlighted(_RowMessage):
         """The cursor came to a row (or the row under it changed)."""
 
-        def __init__(self, table: "LineTable", cursor_row: int, row_key: str) -> None:
-            super().__init__()
-            self.table = table
-            self.cursor_row = cursor_row
-            self.row_key = row_key
-
-        @property
-        def control(self) -> "LineTable":
-            return self.table
-
-    class RowSelected(Message):
+    class RowSelected(_RowMessage):
         """Enter on the cursor's row, or a click on it."""
-
-        def __init__(self, table: "LineTable", cursor_row: int, row_key: str) -> None:
-            super().__init__()
-            self.table = table
-            self.cursor_row = cursor_row
-            self.row_key = row_key
-
-        @property
-        def control(self) -> "LineTable":
-            return self.table
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)

@@ -71,9 +71,14 @@ class PostgresEngine:
             start = last_line(db)  # after the lock: no other writer's lines follow it
             yield db
             # Delivered on commit, with the span of journal lines this
-            # transaction wrote (pg/watch.py reads just those).
+            # transaction wrote (pg/watch.py reads just those); only if it
+            # wrote anything, as SQLite's data_version moves only then: every
+            # console's periodic rescore is a write transaction that mostly
+            # finds nothing due, and each would have every other console
+            # re-read its screen.
             db.execute(
-                "SELECT pg_notify(?, ?::text || ' ' || (SELECT coalesce(max(id), 0) FROM journal))",
+                "SELECT pg_notify(?, ?::text || ' ' || (SELECT coalesce(max(id), 0) FROM journal))"
+                " WHERE pg_current_xact_id_if_assigned() IS NOT NULL",
                 [CHANNEL, str(start)],
             )
 
