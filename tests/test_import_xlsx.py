@@ -144,7 +144,7 @@ OLE_FILE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600)  # how .xls files be
     [
         (lambda p: p.write_bytes(OLE_FILE), "old-style .xls"),
         (lambda p: write_zip(p, {"xl/workbook.xml": b"<nope"}), "cannot read this workbook"),
-        (lambda p: write_zip(p, {"word/document.xml": b"<w/>"}), "is not a text file"),
+        (lambda p: write_zip(p, {"word/document.xml": b"<w/>"}), "is a zip archive, not a"),
         (lambda p: save(p, {"Empty": [], "Also": []}), "every sheet is empty"),
     ],
     ids=["xls-or-encrypted", "broken-workbook", "other-zip", "empty"],

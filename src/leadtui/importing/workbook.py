@@ -44,17 +44,24 @@ _BAD_FILE = (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueE
 
 
 def is_workbook(path: Path) -> bool:
-    """A zip holding xl/workbook.xml (whatever the file is called). Other zips,
-    and bytes that only start like one, are left to the text reader, which
-    says they are not text."""
+    """A zip holding xl/workbook.xml (whatever the file is called). Any other
+    zip is refused in one line (its bytes would otherwise be guessed at as
+    some legacy encoding's text); bytes that only start like a zip are left
+    to the text reader, which says they are not text."""
     with path.open("rb") as stream:
         if stream.read(len(_ZIP_MAGIC)) != _ZIP_MAGIC:
             return False
     try:
         with zipfile.ZipFile(path) as archive:
-            return "xl/workbook.xml" in archive.namelist()
+            names = archive.namelist()
     except (zipfile.BadZipFile, OSError):
         return False
+    if "xl/workbook.xml" not in names:
+        raise InvalidInput(
+            f"{path} is a zip archive, not a CSV, JSON or Excel (.xlsx) file:"
+            " unpack it and import the file it holds"
+        )
+    return True
 
 
 def refuse_legacy(path: Path) -> None:
