@@ -19,13 +19,22 @@ from leadtui.repository import open_repository
             [["Leads, March", "", ""], ["", "", ""], ["Name", "Email", "Phone"]],
             Title(2, "Leads, March"),
         ),
-        ([["Leads"], ["per fair"], ["Name", "Email"]], Title(2, "Leads · per fair")),
+        ([["Leads", ""], ["per fair", ""], ["Name", "Email"]], Title(2, "Leads · per fair")),
         ([["Name", "Email"], ["Ann", "a@b.co"]], NO_TITLE),
         ([["Email"], ["a@b.co"], ["b@b.co"]], NO_TITLE),  # one column: never cut
         ([["Email"], ["a@b.co"], ["b@b.co"], ["c@b.co"], ["d@b.co", "late"]], NO_TITLE),
         ([[], ["Name", "Email"]], NO_TITLE),  # a blank first line is no title
+        ([["Name"], ["Ann", "Lee"]], NO_TITLE),  # a narrow header: its rows are broken, not it
     ],
-    ids=["title-and-blank", "two-title-lines", "none", "one-column", "ragged-one-column", "blank"],
+    ids=[
+        "title-and-blank",
+        "two-title-lines",
+        "none",
+        "one-column",
+        "ragged-one-column",
+        "blank",
+        "narrow-header",
+    ],
 )
 def test_what_counts_as_a_title(rows: list[list[str]], title: Title) -> None:
     assert title_above(rows) == title
