@@ -95,6 +95,13 @@ def test_the_dry_run_names_the_sheet_read_and_the_ones_not(tmp_path: Path) -> No
     assert "read as UTF-8" not in result.output  # no encoding was chosen: nothing to say
 
 
+def test_a_sheet_name_never_reaches_the_terminal_raw(tmp_path: Path) -> None:
+    source = save(tmp_path / "book.xlsx", {"Leads\x9b31m": [["Name", "Email"], ["Ann", "a@b.co"]]})
+    result = run("import", str(source), "--dry-run", "--db", str(tmp_path / "x.db"))
+    assert result.exit_code == 0, result.output
+    assert "sheet “Leads31m”" in result.output and "\x9b" not in result.output
+
+
 def test_import_json_says_it_read_a_workbook(tmp_path: Path) -> None:
     source = save(tmp_path / "leads.xlsx", {"Leads": [["Name", "Email"], ["Ann", "a@b.co"]]})
     result = run("import", str(source), "--json", "--db", str(tmp_path / "x.db"))

@@ -28,6 +28,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook.workbook import Workbook
 
 from leadtui.domain.errors import InvalidInput
+from leadtui.domain.sanitize import clean_line
 from leadtui.importing.title_rows import MAX_TITLE_ROWS, Title, title_above
 
 # A zip member unpacking to more than this many times its packed size, and
@@ -103,9 +104,12 @@ class Sheet:
             self.approx_rows = max(0, (sheet.max_row or 0) - self.header_line)
 
     def describe(self) -> str:
-        text = f"Excel workbook, sheet “{self.name}”"
+        # Sheet names are the file's text, printed: sanitised like any cell
+        # (an XML name may hold a C1 control such as CSI).
+        text = f"Excel workbook, sheet “{clean_line(self.name)}”"
         if self.others:
-            text += " (not read: " + ", ".join(f"“{name}”" for name in self.others) + ")"
+            names = ", ".join(f"“{clean_line(name)}”" for name in self.others)
+            text += f" (not read: {names})"
         return text
 
     def rows(self) -> Iterator[tuple[int, list[str], str | None]]:
@@ -190,7 +194,7 @@ def _header_row(sheet: _Grid, path: Path) -> tuple[int, list[str], Title]:
     rows = [[cell_text(value) for value in values] for values in top]
     title = title_above(rows)
     if title.rows >= len(rows) or not any(rows[title.rows]):
-        raise InvalidInput(f"{path}: sheet “{sheet.title}” has no header in its first row")
+        raise InvalidInput(f"{path}: sheet “{clean_line(sheet.title)}” has no header row")
     return title.rows + 1, rows[title.rows], title
 
 
