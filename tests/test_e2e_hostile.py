@@ -126,3 +126,33 @@ def test_nothing_unsafe_reaches_the_terminal(tmp_path: Path, name: str) -> None:
     assert not unsafe_in(bytes(term.raw))
     names = {lead.name for lead in open_repository(db).all_leads()}
     assert set(PASTES.values()) <= names
+
+
+@pytest.mark.slow
+def test_a_hostile_workbook_prints_nothing_unsafe(tmp_path: Path) -> None:
+    """An .xlsx may carry C1 controls and invisible characters in its sheet
+    names, headers and cells (XML allows them; C0 ones it does not): the
+    dry run and the import, in a real pty, write none of them."""
+    from openpyxl import Workbook
+
+    hostile = f"Eve{C1_CSI}{INVISIBLE}Evil"
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = f"Leads{C1_CSI}"
+    sheet.append(["Name", "Email", f"Notes{INVISIBLE}", f"Fair{C1_CSI}"])
+    sheet.append([hostile, "eve@example.com", hostile, hostile])
+    sheet.append(["Bo", "bo@example.com", "x", "y", hostile])  # past the header: rejected
+    source = tmp_path / "hostile.xlsx"
+    book.save(source)
+    db = tmp_path / "leads.db"
+    for extra in (["--dry-run"], []):
+        command = [sys.executable, "-m", "leadtui", "import", str(source), "--db", str(db)]
+        with program_in_pty([*command, *extra], tmp_path) as term:
+            term.wait_for("rejected 1")
+            assert term.wait_for_exit() == 1  # a row was turned away
+        assert not unsafe_in(bytes(term.raw)), extra
+    (lead,) = open_repository(db).all_leads(custom=True)
+    # U+2028 is a line break: a space in a one-line name, kept in a custom field.
+    assert lead.name == "Eve4242;4242H Evil"
+    assert lead.custom == {"Fair4242;4242H": "Eve4242;4242H\nEvil"}
