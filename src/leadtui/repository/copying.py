@@ -29,7 +29,7 @@ from leadtui.paths import is_url
 from leadtui.repository import schema, schema_kpi
 from leadtui.repository.engine import POSTGRES, Engine, refuse
 from leadtui.repository.opening import open_repository
-from leadtui.repository.pg import schema_kpi as pg_schema_kpi
+from leadtui.repository.pg.kpi_triggers import TRIGGER_NAMES
 
 # Parents before children (foreign keys), and every table a team's work is in.
 TABLES = (
@@ -117,7 +117,7 @@ def _rebuild_derived(db: Any) -> None:
 def _kpi_triggers(db: Any, what: str) -> None:
     """PostgreSQL's KPI triggers off (DISABLE) or on again (ENABLE), in the
     copy's transaction: its rows come with their KPI columns and rollups."""
-    for table, name in pg_schema_kpi.TRIGGER_NAMES:
+    for table, name in TRIGGER_NAMES:
         db.execute(f"ALTER TABLE {table} {what} TRIGGER {name}")
 
 

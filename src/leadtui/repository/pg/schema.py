@@ -22,7 +22,8 @@ MIGRATIONS[i] takes a database from version i to i + 1; each runs in one
 transaction under an advisory lock (pg/engine.py).
 """
 
-from leadtui.repository.pg import schema_bulk, schema_kpi, schema_rest, users
+from leadtui.repository.pg import schema_kpi, schema_rest, users
+from leadtui.repository.pg.kpi_triggers import DEFERRED
 
 # The words of a text as search sees them: punctuation is a separator.
 # (Punctuation, not "all but letters": in a database with the C locale,
@@ -255,9 +256,7 @@ CREATE TRIGGER leads_id_floor AFTER DELETE ON leads
 # Every move of every rep updates one of these few rows: PostgreSQL holds
 # its row lock to the end of the transaction, which is why writes take the
 # one write lock first (pg/engine.py) and why a later step may shard them.
-STAGE_TOTALS = """
-CREATE FUNCTION leads_stage_totals() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
+_STAGE_TOTALS_BODY = """
   IF TG_OP IN ('UPDATE', 'DELETE') THEN
     INSERT INTO kpi_stage_totals AS t (stage, n, value) VALUES (OLD.stage, -1, -OLD.value_cents)
       ON CONFLICT (stage) DO UPDATE SET n = t.n + excluded.n, value = t.value + excluded.value;
@@ -266,7 +265,10 @@ BEGIN
     INSERT INTO kpi_stage_totals AS t (stage, n, value) VALUES (NEW.stage, 1, NEW.value_cents)
       ON CONFLICT (stage) DO UPDATE SET n = t.n + excluded.n, value = t.value + excluded.value;
   END IF;
-  RETURN NULL;
+  RETURN NULL;"""
+STAGE_TOTALS = f"""
+CREATE FUNCTION leads_stage_totals() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN{_STAGE_TOTALS_BODY}
 END $$;
 CREATE TRIGGER leads_stage_totals_change AFTER INSERT OR DELETE ON leads
   FOR EACH ROW EXECUTE FUNCTION leads_stage_totals();
@@ -276,12 +278,24 @@ CREATE TRIGGER leads_stage_totals_update AFTER UPDATE OF stage, value_cents ON l
   EXECUTE FUNCTION leads_stage_totals();
 """
 
+# A later step: the same function, first skipping what a bulk writer counts
+# itself (pg/schema_bulk.py) and whatever the KPI triggers wait for.
+DEFER_STAGE_TOTALS = f"""
+CREATE OR REPLACE FUNCTION leads_stage_totals() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' AND current_setting('leadtui.bulk_insert', true) = 'on' THEN
+    RETURN NULL;
+  END IF;
+  {DEFERRED}{_STAGE_TOTALS_BODY}
+END $$;
+"""
+
 MIGRATIONS: tuple[str, ...] = (
     SEARCH_CONFIG + TABLES + STAGE_CHANGES + ID_FLOOR + STAGE_TOTALS,
     schema_kpi.STEP,
     schema_rest.ORDER_INDEXES,
     users.STEP,  # a rep's own leads only (`leadtui serve`)
-    schema_bulk.DEFER_STAGE_TOTALS,
+    DEFER_STAGE_TOTALS,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -11,7 +11,7 @@ longer chain of them: 3,000 updates of one row took 0.25 s, the sixth
 `db copy` (COPY, 5,000 rows a statement) is done the same way; at 100k
 leads it was not measurably slower with the trigger.
 
-So the trigger skips inserts while the transaction has set
+So the trigger skips inserts (pg/schema.py, DEFER_STAGE_TOTALS) while the transaction has set
 `leadtui.bulk_insert` (SET LOCAL: no other session and no later
 transaction sees it), and the bulk writer adds the inserted leads' totals
 in one statement at the end (add_inserted_totals). Updates and deletes in
@@ -21,28 +21,6 @@ such a transaction (an import's merges) are still counted row by row.
 from typing import Any
 
 from leadtui.repository.pg import schema_kpi
-
-# MIGRATIONS step: the same function as STAGE_TOTALS, with the skip first.
-DEFER_STAGE_TOTALS = """
-CREATE OR REPLACE FUNCTION leads_stage_totals() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  IF TG_OP = 'INSERT' AND current_setting('leadtui.bulk_insert', true) = 'on' THEN
-    RETURN NULL;
-  END IF;
-  IF current_setting('leadtui.kpi_deferred', true) = 'on' THEN
-    RETURN NULL;
-  END IF;
-  IF TG_OP IN ('UPDATE', 'DELETE') THEN
-    INSERT INTO kpi_stage_totals AS t (stage, n, value) VALUES (OLD.stage, -1, -OLD.value_cents)
-      ON CONFLICT (stage) DO UPDATE SET n = t.n + excluded.n, value = t.value + excluded.value;
-  END IF;
-  IF TG_OP IN ('UPDATE', 'INSERT') THEN
-    INSERT INTO kpi_stage_totals AS t (stage, n, value) VALUES (NEW.stage, 1, NEW.value_cents)
-      ON CONFLICT (stage) DO UPDATE SET n = t.n + excluded.n, value = t.value + excluded.value;
-  END IF;
-  RETURN NULL;
-END $$;
-"""
 
 
 def defer_inserted_totals(db: Any) -> None:
@@ -66,7 +44,7 @@ def add_inserted_totals(db: Any, first_id: int, last_id: int) -> None:
 
 def defer_kpis(db: Any) -> None:
     """From here until rebuild_kpis, no KPI trigger runs in this
-    transaction (schema_kpi.DEFERRED): for an import big enough that one
+    transaction (kpi_triggers.DEFERRED): for an import big enough that one
     rebuild costs less than a trigger per row."""
     db.execute("SET LOCAL leadtui.kpi_deferred = 'on'")
 
