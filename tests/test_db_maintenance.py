@@ -4,8 +4,10 @@ import json
 import shutil
 import sqlite3
 import stat
+import subprocess
 from pathlib import Path
 
+import psycopg
 import pytest
 from click.testing import CliRunner, Result
 
@@ -189,3 +191,32 @@ def test_restore_on_postgresql_refuses_a_file_or_says_what_to_run(
         " then run: pg_restore --clean --if-exists --single-transaction --no-owner"
         f" --exit-on-error --dbname={pg_url} {dump}"
     ]
+
+
+@pytest.mark.slow  # commands against PostgreSQL, running pg_dump and pg_restore
+def test_restore_on_postgresql_refuses_a_newer_backup_and_changes_nothing(
+    pg_url: str, tmp_path: Path
+) -> None:
+    _three_leads(pg_url)
+    newer = tmp_path / "newer.dump"
+    with psycopg.connect(pg_url, autocommit=True) as db:
+        db.execute("UPDATE leadtui_schema SET version = version + 1")
+        try:
+            # pg_dump itself: `db backup` opens the database, which a newer
+            # schema refuses, as a newer leadtui's own backup would have.
+            dumped = subprocess.run(
+                ["pg_dump", "--format=custom", f"--file={newer}", f"--dbname={pg_url}"],
+                capture_output=True, check=False,
+            )  # fmt: skip
+        finally:
+            db.execute("UPDATE leadtui_schema SET version = version - 1")
+    assert dumped.returncode == 0, dumped.stderr
+    open_repository(pg_url).add_lead(build_draft(name="After the backup"))
+    result = run("db", "restore", str(newer), "--yes", "--db", pg_url)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.output.strip() == (
+        f"Error: {newer} comes from a newer leadtui (schema {PG_SCHEMA_VERSION + 1},"
+        f" this one knows {PG_SCHEMA_VERSION}); upgrade leadtui to restore it"
+    )
+    names = [lead.name for lead in open_repository(pg_url).all_leads()]
+    assert names == ["Ada", "Bob", "Cy", "After the backup"]

@@ -9,7 +9,9 @@ triggers), the search columns (generated, but computed through the
 unaccent dictionary, which a server upgrade may change), and every id
 counter past the largest id in its table (a counter behind would make the
 next insert fail). A restore runs pg_restore into the database, in one
-transaction, or says in one line what to run.
+transaction, or says in one line what to run; a backup a newer leadtui
+made is refused before anything is replaced, as on SQLite, since this
+leadtui could not open what it restored.
 """
 
 import shutil
@@ -103,6 +105,7 @@ def restore(url: str, shown: str, source: Path) -> None:
             "restoring PostgreSQL needs pg_restore (apt-get install postgresql-client);"
             f" then run: pg_restore {' '.join(arguments)} --dbname={shown} {source}"
         )
+    _refuse_a_newer_schema(pg_restore, source)
     done = subprocess.run(
         [pg_restore, *arguments, f"--dbname={url}", str(source)],
         capture_output=True,
@@ -112,3 +115,42 @@ def restore(url: str, shown: str, source: Path) -> None:
     if done.returncode != 0:
         lines = done.stderr.strip().splitlines() or ["failed"]
         raise DatabaseUnavailable(f"pg_restore into {shown}: {lines[-1]}; nothing was changed")
+
+
+def _refuse_a_newer_schema(pg_restore: str, source: Path) -> None:
+    """Read the schema version the archive holds (pg_restore prints the one
+    table's COPY data without touching any database) and refuse a backup
+    that is not leadtui's or that a newer leadtui wrote."""
+    done = subprocess.run(
+        [pg_restore, "--data-only", "--table=leadtui_schema", "--file=-", str(source)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        lines = done.stderr.strip().splitlines() or ["failed"]
+        raise DatabaseUnavailable(f"reading {source}: {lines[-1]}; nothing was changed")
+    version = _copied_version(done.stdout)
+    if version is None:
+        raise DatabaseUnavailable(f"{source} is not a leadtui backup of a PostgreSQL database")
+    if version > schema.SCHEMA_VERSION:
+        raise DatabaseUnavailable(
+            f"{source} comes from a newer leadtui (schema {version}, this one knows"
+            f" {schema.SCHEMA_VERSION}); upgrade leadtui to restore it"
+        )
+
+
+def _copied_version(script: str) -> int | None:
+    """The version in leadtui_schema's COPY block of a pg_restore script:
+    `COPY public.leadtui_schema (only_row, version) FROM stdin;` and then
+    one tab-separated row."""
+    lines = iter(script.splitlines())
+    for line in lines:
+        if line.startswith("COPY ") and ".leadtui_schema (" in line:
+            columns = line[line.index("(") + 1 : line.index(")")].split(", ")
+            values = next(lines, "").split("\t")
+            if "version" not in columns or len(values) != len(columns):
+                return None
+            value = values[columns.index("version")]
+            return int(value) if value.isdigit() else None
+    return None
