@@ -17,12 +17,14 @@ from click.testing import CliRunner
 from leadtui import paths
 from leadtui.cli.root import main
 from leadtui.domain.errors import DatabaseUnavailable, NotYetSupported
+from leadtui.domain.filters import LeadFilter
 from leadtui.domain.models import Stage, build_draft
 from leadtui.launch import quick_start_path
 from leadtui.repository import Repository, open_repository
 from leadtui.repository.engine import shown
 from leadtui.repository.pg import schema
 from leadtui.repository.pg.connection import to_pyformat
+from leadtui.repository.watch import Changes, ChangeWatcher
 from tests.conftest import both_clis, both_engines, frozen_clock
 from tests.pg_cluster import Cluster
 
@@ -187,6 +189,88 @@ def test_a_write_transaction_that_writes_nothing_notifies_no_one(pg_url: str) ->
         start, end = map(int, heard.payload.split())
         assert end > start  # the advance's journal lines, not an empty span
         assert list(listener.notifies(timeout=0)) == []
+
+
+def _drop_connections(url: str, *, allow_new: bool = True) -> None:
+    """What a server restart or a failover does to a console's connections:
+    the server ends every one of them (and, with allow_new=False, takes no
+    new ones: a server still down)."""
+    import psycopg
+
+    database = psycopg.conninfo.conninfo_to_dict(url)["dbname"]
+    maintenance = url.replace(f"///{database}?", "///postgres?")
+    with psycopg.connect(maintenance, autocommit=True) as admin:
+        admin.execute(
+            psycopg.sql.SQL("ALTER DATABASE {} ALLOW_CONNECTIONS {}").format(
+                psycopg.sql.Identifier(str(database)), psycopg.sql.Literal(allow_new)
+            )
+        )
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = %s AND pid <> pg_backend_pid()",
+            [database],
+        )
+
+        def gone() -> bool:
+            row = admin.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = %s", [database]
+            ).fetchone()
+            return row is not None and row[0] == 0
+
+        assert _eventually(gone)
+
+
+def test_a_console_carries_on_after_the_server_drops_its_connections(pg_url: str) -> None:
+    me = open_repository(pg_url, actor="anna", clock=frozen_clock)
+    maria = open_repository(pg_url, actor="maria", clock=frozen_clock)
+    lead_id = maria.add_lead(build_draft(name="Ann"))
+    watcher = me.watcher()
+    try:
+        assert me.get_lead(lead_id).name == "Ann"  # leaves a kept connection
+        _drop_connections(pg_url)
+        # No error for a rep who did nothing: a dead kept connection is not used.
+        assert me.get_lead(lead_id).name == "Ann"
+        maria.advance(lead_id)
+        # The listener died too: a look finds it out (the server's closing
+        # reaches its socket just after the backend is gone), listens again
+        # and, as commits may have gone unheard, asks for a whole re-read.
+        assert _first_news(watcher) == Changes(whole=True)
+        maria.advance(lead_id)  # and it hears the next commit as before
+        assert _eventually(watcher.changed)
+    finally:
+        watcher.close()
+
+
+def test_a_console_says_once_that_the_server_is_gone_then_listens_again(pg_url: str) -> None:
+    me = open_repository(pg_url, actor="anna", clock=frozen_clock)
+    watcher = me.watcher()
+
+    def look() -> Changes | None:
+        return watcher.changes(LeadFilter(), "anna", frozen_clock())
+
+    try:
+        _drop_connections(pg_url, allow_new=False)
+        with pytest.raises(DatabaseUnavailable, match=r"^cannot use postgresql://"):
+            _first_news(watcher)
+        assert look() is None  # said once: no notification at every look
+        assert look() is None
+        _drop_connections(pg_url, allow_new=True)
+        assert look() == Changes(whole=True)
+        open_repository(pg_url, actor="maria").add_lead(build_draft(name="Bo"))
+        assert _eventually(watcher.changed)
+    finally:
+        watcher.close()
+
+
+def _first_news(watcher: ChangeWatcher) -> Changes:
+    """The first look (within five seconds) that finds something."""
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        found = watcher.changes(LeadFilter(), "anna", frozen_clock())
+        if found is not None:
+            return found
+        threading.Event().wait(0.01)
+    raise AssertionError("no change found")
 
 
 def _eventually(check: Callable[[], bool]) -> bool:

@@ -4,6 +4,7 @@ read back as the ISO text SQLite stores, and psycopg's errors as one line.
 """
 
 import functools
+import select
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -151,13 +152,31 @@ _idle_lock = threading.Lock()
 
 
 def borrow(url: str, shown: str) -> psycopg.Connection[Any]:
-    """An idle connection to `url`, or a new one."""
-    with _idle_lock:
-        found = next((i for i in range(len(_idle) - 1, -1, -1) if _idle[i][0] == url), None)
-        conn = _idle.pop(found)[1] if found is not None else None
-    if conn is not None and not conn.closed:
-        return conn
-    return open_connection(url, shown)
+    """An idle connection to `url` that is still alive, or a new one."""
+    while True:
+        with _idle_lock:
+            found = next((i for i in range(len(_idle) - 1, -1, -1) if _idle[i][0] == url), None)
+            conn = _idle.pop(found)[1] if found is not None else None
+        if conn is None:
+            return open_connection(url, shown)
+        if _alive(conn):
+            return conn
+        conn.close()
+
+
+def _alive(conn: psycopg.Connection[Any]) -> bool:
+    """Whether a kept connection can still be used. An idle connection has
+    nothing to say (these never LISTEN): if its socket is readable, the
+    server has closed it or is closing it (a restart, a failover, an idle
+    timeout), and the next operation on it would fail with an error a rep
+    did nothing to cause."""
+    return not conn.closed and not has_input(conn)
+
+
+def has_input(conn: psycopg.Connection[Any]) -> bool:
+    """Whether the server has sent something not read yet (or closed)."""
+    readable, _, _ = select.select([conn.fileno()], [], [], 0)
+    return bool(readable)
 
 
 def give_back(url: str, conn: psycopg.Connection[Any]) -> None:

@@ -16,9 +16,18 @@ import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from datetime import datetime
+from typing import Any
 
+import psycopg
+
+from leadtui.domain.errors import DatabaseUnavailable
 from leadtui.domain.filters import LeadFilter
-from leadtui.repository.pg.connection import PgDatabase, open_connection, readable_errors
+from leadtui.repository.pg.connection import (
+    PgDatabase,
+    has_input,
+    open_connection,
+    readable_errors,
+)
 from leadtui.repository.watch import Changes, ChangeWatcher, journal_changes, last_line
 
 CHANNEL = "leadtui_changes"
@@ -52,11 +61,17 @@ class NotifyWatcher(ChangeWatcher):
     ) -> None:
         self._shown = shown
         self._connect = connect
+        self._url = url
         self._lock = threading.Lock()
-        self._listener = open_connection(url, shown)
-        with readable_errors(shown):
-            self._listener.execute(f"LISTEN {CHANNEL}")
+        self._listener: psycopg.Connection[Any] | None = self._listen()
+        self._said_unreachable = False
         self._line = self._last_line()
+
+    def _listen(self) -> psycopg.Connection[Any]:
+        listener = open_connection(self._url, self._shown)
+        with readable_errors(self._shown):
+            listener.execute(f"LISTEN {CHANNEL}")
+        return listener
 
     def _last_line(self) -> int:
         with self._connect() as db:
@@ -64,10 +79,41 @@ class NotifyWatcher(ChangeWatcher):
 
     def _heard(self) -> list[tuple[int, int] | None]:
         """The spans of the commits notified since the last call."""
-        with readable_errors(self._shown):
-            # timeout=0: take what has arrived (all of it: one batch),
-            # wait for nothing.
-            return [span(note.payload) for note in self._listener.notifies(timeout=0)]
+        if self._listener is None:
+            return self._listen_again()
+        try:
+            with readable_errors(self._shown):
+                # timeout=0: take what has arrived (all of it: one batch),
+                # wait for nothing.
+                heard = [span(note.payload) for note in self._listener.notifies(timeout=0)]
+                # A server ending the connection sends its reason, then
+                # closes: the read above takes the reason quietly, and only
+                # a second read meets the end. Read again if more is
+                # waiting, so the loss is found at this look.
+                if has_input(self._listener):
+                    heard += [span(note.payload) for note in self._listener.notifies(timeout=0)]
+                return heard
+        except DatabaseUnavailable:
+            self._listener.close()
+            self._listener = None
+            return self._listen_again()
+
+    def _listen_again(self) -> list[tuple[int, int] | None]:
+        """A new listener after the server dropped the last one (a restart,
+        a failover): a console that stopped hearing would go on showing an
+        old board without a word. Commits made in between were not heard,
+        so the screen is re-read whole. While the server cannot be reached,
+        that is said once (raised: one notification), then tried again
+        quietly at each look."""
+        try:
+            self._listener = self._listen()
+        except DatabaseUnavailable:
+            if self._said_unreachable:
+                return []
+            self._said_unreachable = True
+            raise
+        self._said_unreachable = False
+        return [None]
 
     def changed(self) -> bool:
         if not self._lock.acquire(blocking=False):
@@ -100,4 +146,5 @@ class NotifyWatcher(ChangeWatcher):
 
     def close(self) -> None:
         with self._lock:
-            self._listener.close()
+            if self._listener is not None:
+                self._listener.close()
