@@ -9,8 +9,7 @@ same KPI rollups (their triggers fire per row, on the rows these
 statements write). tests/test_moves_set.py holds the two paths equal.
 (Used by moves_store.MoveStore.move_many.)"""
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -20,8 +19,9 @@ from leadtui.domain import pipeline
 from leadtui.domain.clock import from_iso, to_iso
 from leadtui.domain.errors import LeadNotFound, StaleLead
 from leadtui.domain.models import Lead, Lifecycle, Stage
+from leadtui.repository import kpi_set
 from leadtui.repository.core import Rescores, Ruled
-from leadtui.repository.journal import PUSHED_BY_STAGE, action, last_line
+from leadtui.repository.journal import PUSHED_BY_STAGE, action, same_action
 from leadtui.repository.rows import LEAD_SELECT, lead_from_row
 from leadtui.repository.scores import RULES_KEY, read_setting
 
@@ -140,8 +140,9 @@ def write_moves(
         ))  # fmt: skip
     marks = ", ".join("?" * len(_PLAN_COLUMNS))
     db.conn.executemany(f"INSERT INTO temp.bulk_move VALUES ({marks})", plan)
-    for statement in _WRITES:
-        db.execute(statement, {"now": now, "actor": actor})
+    with kpi_set.set_based(db, "SELECT id FROM temp.bulk_move"):
+        for statement in _WRITES:
+            db.execute(statement, {"now": now, "actor": actor})
 
 
 def read_leads(db: sqlite_utils.Database, ids: Sequence[int]) -> list[Lead]:
@@ -247,15 +248,6 @@ def _check(
         if key not in decided:
             decided[key] = decide(db, row[1], *key)
     return decided
-
-
-@contextmanager
-def same_action(db: sqlite_utils.Database, group: int) -> Iterator[None]:
-    """journal.action's stamping for a later chunk of an action: the lines
-    this block writes join `group`."""
-    start = last_line(db)
-    yield
-    db.execute("UPDATE journal SET group_id = ? WHERE id > ?", [group, start])
 
 
 def _rescore_moved(repo: Repo, db: sqlite_utils.Database, moment: datetime) -> None:
