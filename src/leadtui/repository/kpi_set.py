@@ -129,9 +129,10 @@ def _moved(rollup: v6.Upsert, out: tuple[str, str], into: tuple[str, str]) -> st
 
 
 def _lead_pairs(row: str, columns: tuple[str, ...]) -> tuple[str, str]:
-    """A lead as it was (b) or is (l), where a column its trigger watches changed."""
+    """A lead as it was (b) or is (l), where a column its trigger watches
+    changed (as it is: copied from the leads once, for every rollup)."""
     changed = " OR ".join(f"b.{column} IS NOT l.{column}" for column in columns)
-    return row, f"FROM temp.kpi_before b JOIN leads l ON l.id = b.id WHERE ({changed})"
+    return row, f"FROM temp.kpi_before b JOIN temp.kpi_after l ON l.id = b.id WHERE ({changed})"
 
 
 _LINES_NOW = (
@@ -160,13 +161,21 @@ _ROLLUPS = (
 _TEMP = (
     "DROP TABLE IF EXISTS temp.kpi_before",
     f"CREATE TEMP TABLE kpi_before ({', '.join(_LEAD_COLUMNS)}, PRIMARY KEY (id))",
+    "DROP TABLE IF EXISTS temp.kpi_after",
     "DROP TABLE IF EXISTS temp.kpi_new",
     "CREATE TEMP TABLE kpi_new (id INTEGER PRIMARY KEY, lead_id INTEGER, at TEXT, new TEXT,"
     " latest INTEGER, cancels INTEGER)",
     "DROP TABLE IF EXISTS temp.kpi_lines_before",
     f"CREATE TEMP TABLE kpi_lines_before ({', '.join(_LINE_COLUMNS)})",
 )
-_DONE = tuple(f"DROP TABLE temp.{name}" for name in ("kpi_before", "kpi_new", "kpi_lines_before"))
+_AFTER = (
+    f"CREATE TEMP TABLE kpi_after ({', '.join(_LEAD_COLUMNS)}, PRIMARY KEY (id))",
+    f"INSERT INTO temp.kpi_after SELECT {', '.join(_LEAD_COLUMNS)} FROM leads"
+    " WHERE id IN (SELECT id FROM temp.kpi_before)",
+)
+_DONE = tuple(
+    f"DROP TABLE temp.{name}" for name in ("kpi_before", "kpi_after", "kpi_new", "kpi_lines_before")
+)
 
 
 @contextmanager
@@ -187,7 +196,7 @@ def set_based(db: sqlite_utils.Database, leads: str) -> Iterator[None]:
         db.execute(f'DROP TRIGGER "{name}"')
     yield
     db.execute(_NEW_LINES, {"start": start})
-    for statement in (*_MARK, *_LEADS, *_ROLLUPS, *_DONE):
+    for statement in (*_MARK, *_LEADS, *_AFTER, *_ROLLUPS, *_DONE):
         db.execute(statement)
     for _, sql in schema_kpi.TRIGGERS:
         db.execute(sql)

@@ -96,19 +96,21 @@ SELECT r.lead_id, r.field,
 def prepare(db: sqlite_utils.Database, group: int, *, undo: bool) -> bool:
     """Load the action's lines; whether it is a move of at least FROM_LEADS
     leads whose fields all hold what the replay expects."""
-    _load(db, group, undo=undo, only="")
+    _load(db, group, undo=undo, only=False)
     leads = db.execute("SELECT count(DISTINCT lead_id) FROM temp.replay").fetchone()[0]
     return leads >= FROM_LEADS and bool(db.execute(_QUALIFIES).fetchone()[0])
 
 
-def _load(db: sqlite_utils.Database, group: int, *, undo: bool, only: str) -> None:
+def _load(db: sqlite_utils.Database, group: int, *, undo: bool, only: bool) -> None:
+    """temp.replay: the lines of the action `group` (`only`: those of the
+    ids in temp.replay_ids, by their ids)."""
     for statement in _LOAD:
         db.execute(statement)
     found, wanted = ("new", "old") if undo else ("old", "new")
+    which = "id IN (SELECT id FROM temp.replay_ids) AND +group_id = ?" if only else "group_id = ?"
     db.execute(
         "INSERT INTO temp.replay SELECT id, lead_id, field, coalesce("
-        f"{found}, ''), coalesce({wanted}, ''), old, new, note FROM journal"
-        f" WHERE group_id = ?{only}",
+        f"{found}, ''), coalesce({wanted}, ''), old, new, note FROM journal WHERE {which}",
         [group],
     )
 
@@ -141,14 +143,16 @@ class Chunked:
     with no single key to finish or take back the rest."""
 
     def __init__(self, db: sqlite_utils.Database, *, undo: bool) -> None:
-        order = "max(id) DESC" if undo else "min(id) ASC"  # the replay's order
         self.undo = undo
-        self.order = [
-            row[0]
-            for row in db.execute(
-                f"SELECT lead_id FROM temp.replay GROUP BY lead_id ORDER BY {order}"
-            )
-        ]
+        # Each lead's lines, the leads in the replay's order (a later chunk
+        # loads its lines by their ids: the action's are in every chunk).
+        lines: dict[int, list[int]] = {}
+        for line, lead in db.execute(
+            f"SELECT id, lead_id FROM temp.replay ORDER BY id {'DESC' if undo else 'ASC'}"
+        ):
+            lines.setdefault(lead, []).append(line)
+        self.order = list(lines)
+        self.lines = lines
         self.leads: list[int] = []
         self.left: list[int] = []
 
@@ -167,13 +171,13 @@ class Chunked:
     ) -> list[int]:
         """Replay a later chunk of the action `group`'s lines: the leads
         `ids`, less those changed since the first transaction checked them."""
-        _chunk_ids(db, ids)
-        _load(db, group, undo=self.undo, only=" AND lead_id IN (SELECT id FROM temp.replay_ids)")
+        _chunk_ids(db, [line for lead in ids for line in self.lines[lead]])
+        _load(db, group, undo=self.undo, only=True)
         changed = [row[0] for row in db.execute(_CHANGED)]
         if changed:
             self.left += changed
             db.execute(
-                "DELETE FROM temp.replay WHERE lead_id IN (SELECT lead_id FROM temp.replay"
+                "DELETE FROM temp.replay WHERE lead_id IN (SELECT lead_id FROM temp.replay r"
                 f" WHERE {_DIFFERS})"
             )
         return self._replay(db, now, actor)
