@@ -96,14 +96,19 @@ _LEADS = (
        last_stage_reason = CASE WHEN {_LATEST} THEN n.note ELSE last_stage_reason END
   FROM temp.kpi_new k JOIN journal n ON n.id = k.id
  WHERE leads.id = k.lead_id AND k.cancels IS NULL""",
+    # The furthest step is read again only if the cancelled change reached
+    # it: one below it (or Lost, on no step) leaves another standing change
+    # that did, as top_rank is the furthest of the standing ones.
     f"""UPDATE leads SET
-       top_rank = coalesce((SELECT max({RANK.format("q.new")}) FROM journal q
-                             WHERE q.field = 'stage' AND q.lead_id = leads.id
-                               AND q.cancelled_with IS NULL), 0),
+       top_rank = CASE WHEN coalesce({RANK.format("c.new")} >= top_rank, false)
+           THEN coalesce((SELECT max({RANK.format("q.new")}) FROM journal q
+                           WHERE q.field = 'stage' AND q.lead_id = leads.id
+                             AND q.cancelled_with IS NULL), 0)
+           ELSE top_rank END,
        (last_stage_at, last_stage_to, last_stage_from, last_stage_reason) = (
            SELECT q.at, q.new, q.old, q.note{_LATEST_STANDING.format(same="")})
-  FROM temp.kpi_new k JOIN journal n ON n.id = k.id
- WHERE leads.id = k.lead_id AND k.cancels IS NOT NULL""",
+  FROM temp.kpi_new k JOIN journal n ON n.id = k.id JOIN journal c ON c.id = k.cancels
+ WHERE leads.id = k.lead_id""",
 )
 
 

@@ -161,7 +161,7 @@ def read_leads(db: sqlite_utils.Database, ids: Sequence[int]) -> list[Lead]:
 CHUNK = 5_000
 # Pages cached while a chunk writes (KiB, as PRAGMA cache_size takes it):
 # the default 2 MB spills the indexes a move touches to the WAL mid-way.
-_CACHE_KIB = 65_536
+CACHE_KIB = 65_536
 _CLOSED = "('won', 'lost')"
 
 
@@ -194,7 +194,7 @@ def move_in_chunks(
     for start in range(0, len(leads), CHUNK):
         chunk = leads[start : start + CHUNK]
         with repo._transaction() as db:
-            db.execute(f"PRAGMA cache_size = -{_CACHE_KIB}")
+            db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
             if group is None:
                 found = read_request(db, leads, reopen=reopen)
                 decided = _check(db, found, expected, decide, stale, moment)
