@@ -1,12 +1,12 @@
 """A move of many leads written set-based: one statement per table, with
 the journal lines written by INSERT ... SELECT from a temp table of the
 decided moves, instead of a statement per table per lead (measured at 100k
-leads: about 0.12 ms of CPU a lead against 0.8 ms; the KPI triggers, which
-still fire per row, are most of what is left). The result
-is what moving them one by one writes: the same lead rows, the same
-journal lines for each lead in the same order, one action for `u`, the
-same KPI rollups (their triggers fire per row, on the rows these
-statements write). tests/test_moves_set.py holds the two paths equal.
+leads: about 0.11 ms of CPU a lead against 0.8 ms; most of what is left is
+the lead rows' index upkeep, the journal lines and the KPI work, which
+kpi_set.py does for the whole chunk). The result is what moving them one
+by one writes: the same lead rows, the same journal lines for each lead in
+the same order, one action for `u`, the same KPI rollups.
+tests/test_moves_set.py holds the two paths equal.
 (Used by moves_store.MoveStore.move_many.)"""
 
 from collections.abc import Callable, Mapping, Sequence
@@ -155,8 +155,7 @@ def read_leads(db: sqlite_utils.Database, ids: Sequence[int]) -> list[Lead]:
     return [leads[lead_id] for lead_id in ids]
 
 
-# Leads written per transaction. The rollups' triggers still fire per row
-# (about 0.1 ms a lead at 100k leads, most of a bulk move's time): in
+# Leads written per transaction (about 0.11 ms a lead at 100k leads): in
 # chunks, a teammate's save waits for one chunk, not the whole move.
 CHUNK = 5_000
 # Pages cached while a chunk writes (KiB, as PRAGMA cache_size takes it):
