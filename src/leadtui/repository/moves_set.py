@@ -217,7 +217,7 @@ def move_in_chunks(
             else:
                 with same_action(db, group):
                     write_moves(db, found, decided, now=now, actor=repo.actor)
-            _rescore_moved(repo, db, moment)
+            rescore_moved(repo, db, moment, MOVES)
         moved += len(chunk)
     return moved
 
@@ -249,26 +249,32 @@ def _check(
     return decided
 
 
-def _rescore_moved(repo: Repo, db: sqlite_utils.Database, moment: datetime) -> None:
-    """Rescore what a move can change. A move changes none of a score's
-    inputs (fields, touches, time; the learned score's features), so a
-    stored score stands until its score_due_at while the rules in effect
-    scored it: a lead whose score is due, or one reopened (its score froze
-    when it closed), is scored afresh; a closing one keeps its score, which
-    freezes (no due time). Any other rules: every moved lead, as one move."""
+# The moves a bulk move wrote, as rescore_moved reads them.
+MOVES = "SELECT id, from_stage, to_stage FROM temp.bulk_move"
+
+
+def rescore_moved(repo: Repo, db: sqlite_utils.Database, moment: datetime, moves: str) -> None:
+    """Rescore what a move can change (`moves`: a SELECT of each moved
+    lead's id, from_stage and to_stage; a bulk move's, or the replay of
+    one). A move changes none of a score's inputs (fields, touches, time;
+    the learned score's features), so a stored score stands until its
+    score_due_at while the rules in effect scored it: a lead whose score is
+    due, or one reopened (its score froze when it closed), is scored
+    afresh; a closing one keeps its score, which freezes (no due time). Any
+    other rules: every moved lead, as one move."""
     if read_setting(db, RULES_KEY) != repo.rules.version:
-        ids = [row[0] for row in db.execute("SELECT id FROM temp.bulk_move")]
+        ids = [row[0] for row in db.execute(f"SELECT id FROM ({moves})")]
     else:
         ids = [
             row[0]
             for row in db.execute(
-                "SELECT m.id FROM temp.bulk_move m JOIN leads l ON l.id = m.id"
+                f"SELECT m.id FROM ({moves}) AS m JOIN leads l ON l.id = m.id"
                 f" WHERE m.from_stage IN {_CLOSED} OR l.score_due_at <= :now",
                 {"now": to_iso(moment)},
             )
         ]
         db.execute(
             "UPDATE leads SET score_due_at = NULL WHERE score_due_at IS NOT NULL AND id IN"
-            f" (SELECT id FROM temp.bulk_move WHERE to_stage IN {_CLOSED})"
+            f" (SELECT id FROM ({moves}) WHERE to_stage IN {_CLOSED})"
         )
     repo._rescore(db, ids, moment)

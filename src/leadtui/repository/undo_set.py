@@ -121,9 +121,15 @@ def replay(db: sqlite_utils.Database, *, undo: bool, now: str, actor: str) -> li
     with kpi_set.set_based(db, "SELECT lead_id FROM temp.replay WHERE field = 'stage'"):
         db.execute(_LEADS, {"now": now})
         db.execute(_JOURNAL.format(order="DESC" if undo else "ASC"), {"now": now, "actor": actor})
-    leads = [row[0] for row in db.execute("SELECT DISTINCT lead_id FROM temp.replay ORDER BY 1")]
-    db.execute("DROP TABLE temp.replay")
-    return leads
+    # temp.replay stays, for MOVES, until the next load.
+    return [row[0] for row in db.execute("SELECT DISTINCT lead_id FROM temp.replay ORDER BY 1")]
+
+
+# The moves a replay wrote, as moves_set.rescore_moved reads them.
+MOVES = (
+    "SELECT lead_id AS id, found AS from_stage, wanted AS to_stage FROM temp.replay"
+    " WHERE field = 'stage'"
+)
 
 
 # Leads replayed per transaction, as a bulk move writes them (moves_set.CHUNK).

@@ -13,6 +13,7 @@ nothing is written and the message says who and when.
 
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Protocol
 
 import sqlite_utils
 
@@ -21,7 +22,7 @@ from leadtui.domain.errors import InvalidInput, StaleLead
 from leadtui.domain.models import Lead, Stage, Temperature
 from leadtui.domain.results import Replayed
 from leadtui.repository import undo_set
-from leadtui.repository.core import Rescores
+from leadtui.repository.core import Rescores, Ruled
 from leadtui.repository.details_store import (
     apply_fields,
     follow_up_on,
@@ -36,6 +37,7 @@ from leadtui.repository.journal import (
     record_field_change,
     same_action,
 )
+from leadtui.repository.moves_set import rescore_moved
 from leadtui.repository.rows import fetch_lead, with_custom
 from leadtui.repository.scoring_store import write_pin
 
@@ -59,8 +61,13 @@ class _Line:
     activity_id: int | None
 
 
+class UndoRepo(Ruled, Rescores, Protocol):
+    """What undo uses of the Repository: rescoring, and the rules (a bulk
+    move's replay rescores what a move can change, as the move does)."""
+
+
 class UndoStore:
-    def __init__(self, repo: Rescores) -> None:
+    def __init__(self, repo: UndoRepo) -> None:
         self.repo = repo
 
     def undo(self) -> Replayed:
@@ -90,8 +97,8 @@ class UndoStore:
                 chunked = undo_set.Chunked(db, undo=undo)
                 title = f"{verb}: {label}"
                 with action(db, self.repo.actor, now, title, kind=kind, target=group) as ours:
-                    leads = chunked.first(db, now, self.repo.actor)
-                self.repo._rescore(db, leads, moment)
+                    chunked.first(db, now, self.repo.actor)
+                rescore_moved(self.repo, db, moment, undo_set.MOVES)
             else:
                 return self._replay_lines(db, group, label, undo=undo, moment=moment)
         # The later chunks, each in its own transaction.
@@ -131,8 +138,8 @@ class UndoStore:
         now = to_iso(moment)
         for ids in chunked.later():
             with self.repo._transaction() as db, same_action(db, ours):
-                leads = chunked.next(db, group, ids, now, self.repo.actor)
-                self.repo._rescore(db, leads, moment)
+                chunked.next(db, group, ids, now, self.repo.actor)
+                rescore_moved(self.repo, db, moment, undo_set.MOVES)
         left = ""
         if chunked.left:
             with self.repo._connection() as db:
