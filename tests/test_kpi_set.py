@@ -160,3 +160,28 @@ def test_a_lead_a_teammate_changes_between_chunks_is_left_as_they_left_it(
     stages = [repo.get_lead(lead_id).stage for lead_id in ids]
     assert stages == [Stage.CONTACTED] + [Stage.NEW] * 5
     assert rebuilt_alike(repo.path)
+
+
+def test_a_block_with_two_stage_lines_for_one_lead_is_refused(repo: Repository) -> None:
+    """Each line is decided against the lead's history before the block:
+    two for one lead would leave wrong figures, so nothing is written."""
+    (lead_id,) = leads(repo, 1)
+    before = triggers(repo.path)
+    count = "SELECT count(*) FROM journal WHERE lead_id = ?"
+    with sqlite3.connect(repo.path) as db:
+        (lines,) = db.execute(count, [lead_id]).fetchone()
+    # Entered left to right, left right to left: the transaction rolls back first.
+    with (
+        pytest.raises(ValueError, match="two stage lines"),
+        repo._transaction() as writing,
+        kpi_set.set_based(writing, f"SELECT {lead_id}"),
+    ):
+        for old, new in (("new", "contacted"), ("contacted", "engaged")):
+            writing.execute(
+                "INSERT INTO journal (lead_id, field, old, new, at, actor)"
+                " VALUES (?, 'stage', ?, ?, '2026-01-01T00:00:00Z', 'rep')",
+                [lead_id, old, new],
+            )
+    assert triggers(repo.path) == before
+    with sqlite3.connect(repo.path) as db:
+        assert db.execute(count, [lead_id]).fetchone() == (lines,)

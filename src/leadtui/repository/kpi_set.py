@@ -202,6 +202,10 @@ def set_based(db: sqlite_utils.Database, leads: str) -> Iterator[None]:
         db.execute(f'DROP TRIGGER "{name}"')
     yield
     db.execute(_NEW_LINES, {"start": start})
+    # Two stage lines of one lead would each be decided against the same
+    # history: a caller's mistake that would leave wrong figures silently.
+    if db.execute("SELECT 1 FROM temp.kpi_new GROUP BY lead_id HAVING count(*) > 1").fetchone():
+        raise ValueError("kpi_set: a block wrote two stage lines for one lead")
     for statement in (*_MARK, *_LEADS, *_AFTER, *_ROLLUPS, *_DONE):
         db.execute(statement)
     for _, sql in schema_kpi.TRIGGERS:
