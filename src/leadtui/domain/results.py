@@ -146,6 +146,11 @@ class Replayed:
     verb: str
     label: str
     lead_ids: tuple[int, ...]
+    # Leads a teammate changed while a long undo was being written, which it
+    # left as the teammate left them ("#8 Ann and 2 more"), if any.
+    left: str = ""
 
     def message(self) -> str:
+        if self.left:
+            return f"{self.verb}: {self.label}; {self.left} changed meanwhile, left as they are"
         return f"{self.verb}: {self.label}"

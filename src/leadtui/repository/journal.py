@@ -84,6 +84,16 @@ def action(
         db.execute("DELETE FROM actions WHERE id = ?", [group])
 
 
+@contextmanager
+def same_action(db: sqlite_utils.Database, group: int) -> Iterator[None]:
+    """action's stamping for a later transaction of an action written in
+    several (a bulk move, or its undo, in chunks): the lines this block
+    writes join `group`."""
+    start = last_line(db)
+    yield
+    db.execute("UPDATE journal SET group_id = ? WHERE id > ?", [group, start])
+
+
 def pin_text(lead: Lead) -> str:
     """A temperature as the journal says it: "hot (pinned)", "warm (score)"."""
     return f"{lead.temperature.value} ({'pinned' if lead.temperature_pinned else 'score'})"

@@ -1,16 +1,15 @@
 """A move of many leads written set-based: one statement per table, with
 the journal lines written by INSERT ... SELECT from a temp table of the
 decided moves, instead of a statement per table per lead (measured at 100k
-leads: about 0.12 ms of CPU a lead against 0.8 ms; the KPI triggers, which
-still fire per row, are most of what is left). The result
-is what moving them one by one writes: the same lead rows, the same
-journal lines for each lead in the same order, one action for `u`, the
-same KPI rollups (their triggers fire per row, on the rows these
-statements write). tests/test_moves_set.py holds the two paths equal.
+leads: about 0.11 ms of CPU a lead against 0.8 ms; most of what is left is
+the lead rows' index upkeep, the journal lines and the KPI work, which
+kpi_set.py does for the whole chunk). The result is what moving them one
+by one writes: the same lead rows, the same journal lines for each lead in
+the same order, one action for `u`, the same KPI rollups.
+tests/test_moves_set.py holds the two paths equal.
 (Used by moves_store.MoveStore.move_many.)"""
 
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -20,8 +19,9 @@ from leadtui.domain import pipeline
 from leadtui.domain.clock import from_iso, to_iso
 from leadtui.domain.errors import LeadNotFound, StaleLead
 from leadtui.domain.models import Lead, Lifecycle, Stage
+from leadtui.repository import kpi_set
 from leadtui.repository.core import Rescores, Ruled
-from leadtui.repository.journal import PUSHED_BY_STAGE, action, last_line
+from leadtui.repository.journal import PUSHED_BY_STAGE, action, same_action
 from leadtui.repository.rows import LEAD_SELECT, lead_from_row
 from leadtui.repository.scores import RULES_KEY, read_setting
 
@@ -140,8 +140,9 @@ def write_moves(
         ))  # fmt: skip
     marks = ", ".join("?" * len(_PLAN_COLUMNS))
     db.conn.executemany(f"INSERT INTO temp.bulk_move VALUES ({marks})", plan)
-    for statement in _WRITES:
-        db.execute(statement, {"now": now, "actor": actor})
+    with kpi_set.set_based(db, "SELECT id FROM temp.bulk_move"):
+        for statement in _WRITES:
+            db.execute(statement, {"now": now, "actor": actor})
 
 
 def read_leads(db: sqlite_utils.Database, ids: Sequence[int]) -> list[Lead]:
@@ -154,13 +155,12 @@ def read_leads(db: sqlite_utils.Database, ids: Sequence[int]) -> list[Lead]:
     return [leads[lead_id] for lead_id in ids]
 
 
-# Leads written per transaction. The rollups' triggers still fire per row
-# (about 0.1 ms a lead at 100k leads, most of a bulk move's time): in
+# Leads written per transaction (about 0.11 ms a lead at 100k leads): in
 # chunks, a teammate's save waits for one chunk, not the whole move.
 CHUNK = 5_000
 # Pages cached while a chunk writes (KiB, as PRAGMA cache_size takes it):
 # the default 2 MB spills the indexes a move touches to the WAL mid-way.
-_CACHE_KIB = 65_536
+CACHE_KIB = 65_536
 _CLOSED = "('won', 'lost')"
 
 
@@ -193,7 +193,7 @@ def move_in_chunks(
     for start in range(0, len(leads), CHUNK):
         chunk = leads[start : start + CHUNK]
         with repo._transaction() as db:
-            db.execute(f"PRAGMA cache_size = -{_CACHE_KIB}")
+            db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
             if group is None:
                 found = read_request(db, leads, reopen=reopen)
                 decided = _check(db, found, expected, decide, stale, moment)
@@ -217,7 +217,7 @@ def move_in_chunks(
             else:
                 with same_action(db, group):
                     write_moves(db, found, decided, now=now, actor=repo.actor)
-            _rescore_moved(repo, db, moment)
+            rescore_moved(repo, db, moment, MOVES)
         moved += len(chunk)
     return moved
 
@@ -249,35 +249,32 @@ def _check(
     return decided
 
 
-@contextmanager
-def same_action(db: sqlite_utils.Database, group: int) -> Iterator[None]:
-    """journal.action's stamping for a later chunk of an action: the lines
-    this block writes join `group`."""
-    start = last_line(db)
-    yield
-    db.execute("UPDATE journal SET group_id = ? WHERE id > ?", [group, start])
+# The moves a bulk move wrote, as rescore_moved reads them.
+MOVES = "SELECT id, from_stage, to_stage FROM temp.bulk_move"
 
 
-def _rescore_moved(repo: Repo, db: sqlite_utils.Database, moment: datetime) -> None:
-    """Rescore what a move can change. A move changes none of a score's
-    inputs (fields, touches, time; the learned score's features), so a
-    stored score stands until its score_due_at while the rules in effect
-    scored it: a lead whose score is due, or one reopened (its score froze
-    when it closed), is scored afresh; a closing one keeps its score, which
-    freezes (no due time). Any other rules: every moved lead, as one move."""
+def rescore_moved(repo: Repo, db: sqlite_utils.Database, moment: datetime, moves: str) -> None:
+    """Rescore what a move can change (`moves`: a SELECT of each moved
+    lead's id, from_stage and to_stage; a bulk move's, or the replay of
+    one). A move changes none of a score's inputs (fields, touches, time;
+    the learned score's features), so a stored score stands until its
+    score_due_at while the rules in effect scored it: a lead whose score is
+    due, or one reopened (its score froze when it closed), is scored
+    afresh; a closing one keeps its score, which freezes (no due time). Any
+    other rules: every moved lead, as one move."""
     if read_setting(db, RULES_KEY) != repo.rules.version:
-        ids = [row[0] for row in db.execute("SELECT id FROM temp.bulk_move")]
+        ids = [row[0] for row in db.execute(f"SELECT id FROM ({moves})")]
     else:
         ids = [
             row[0]
             for row in db.execute(
-                "SELECT m.id FROM temp.bulk_move m JOIN leads l ON l.id = m.id"
+                f"SELECT m.id FROM ({moves}) AS m JOIN leads l ON l.id = m.id"
                 f" WHERE m.from_stage IN {_CLOSED} OR l.score_due_at <= :now",
                 {"now": to_iso(moment)},
             )
         ]
         db.execute(
             "UPDATE leads SET score_due_at = NULL WHERE score_due_at IS NOT NULL AND id IN"
-            f" (SELECT id FROM temp.bulk_move WHERE to_stage IN {_CLOSED})"
+            f" (SELECT id FROM ({moves}) WHERE to_stage IN {_CLOSED})"
         )
     repo._rescore(db, ids, moment)

@@ -11,8 +11,9 @@ nothing is written and the message says who and when.
 (A piece of the Repository: see repository/core.py.)
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Protocol
 
 import sqlite_utils
 
@@ -21,7 +22,7 @@ from leadtui.domain.errors import InvalidInput, StaleLead
 from leadtui.domain.models import Lead, Stage, Temperature
 from leadtui.domain.results import Replayed
 from leadtui.repository import undo_set
-from leadtui.repository.core import Rescores
+from leadtui.repository.core import Rescores, Ruled
 from leadtui.repository.details_store import (
     apply_fields,
     follow_up_on,
@@ -29,7 +30,14 @@ from leadtui.repository.details_store import (
     write_snooze,
 )
 from leadtui.repository.engine import SQLITE, Dialect
-from leadtui.repository.journal import action, follow_up_text, pin_text, record_field_change
+from leadtui.repository.journal import (
+    action,
+    follow_up_text,
+    pin_text,
+    record_field_change,
+    same_action,
+)
+from leadtui.repository.moves_set import rescore_moved
 from leadtui.repository.rows import fetch_lead, with_custom
 from leadtui.repository.scoring_store import write_pin
 
@@ -53,8 +61,13 @@ class _Line:
     activity_id: int | None
 
 
+class UndoRepo(Ruled, Rescores, Protocol):
+    """What undo uses of the Repository: rescoring, and the rules (a bulk
+    move's replay rescores what a move can change, as the move does)."""
+
+
 class UndoStore:
-    def __init__(self, repo: Rescores) -> None:
+    def __init__(self, repo: UndoRepo) -> None:
         self.repo = repo
 
     def undo(self) -> Replayed:
@@ -78,30 +91,63 @@ class UndoStore:
             group, label = stack[-1]
             verb = "Undid" if undo else "Redid"
             kind = "undo" if undo else "redo"
-            # A bulk move, replayed set-based (undo_set.py); the same result.
+            # A bulk move, replayed set-based and in chunks (undo_set.py);
+            # the same result. Its first chunk is written here, with the check.
             if self.repo.engine.dialect is SQLITE and undo_set.prepare(db, group, undo=undo):
-                with action(db, self.repo.actor, now, f"{verb}: {label}", kind=kind, target=group):
-                    leads = undo_set.replay(db, undo=undo, now=now, actor=self.repo.actor)
-                self.repo._rescore(db, leads, moment)
-                return Replayed(verb, label, tuple(leads))
-            lines = [
-                _Line(*row)
-                for row in db.execute(
-                    "SELECT id, lead_id, field, old, new, note, activity_id FROM journal"
-                    f" WHERE group_id = ? ORDER BY id {'DESC' if undo else 'ASC'}",
-                    [group],
-                ).fetchall()
-            ]
-            _refuse_changed(
-                db, lines, undo=undo, group=group, now=moment, lock=self.repo.engine.dialect
-            )
-            with action(db, self.repo.actor, now, f"{verb}: {label}", kind=kind, target=group):
-                for line in lines:
-                    found, wanted = (line.new, line.old) if undo else (line.old, line.new)
-                    self._put(db, line, found or "", wanted or "", moment)
-            leads = sorted({line.lead_id for line in lines})
-            self.repo._rescore(db, leads, moment)
+                chunked = undo_set.Chunked(db, undo=undo)
+                title = f"{verb}: {label}"
+                with action(db, self.repo.actor, now, title, kind=kind, target=group) as ours:
+                    chunked.first(db, now, self.repo.actor)
+                rescore_moved(self.repo, db, moment, undo_set.MOVES)
+            else:
+                return self._replay_lines(db, group, label, undo=undo, moment=moment)
+        # The later chunks, each in its own transaction.
+        return self._replay_rest(chunked, group, ours, moment, Replayed(verb, label, ()))
+
+    def _replay_lines(
+        self, db: sqlite_utils.Database, group: int, label: str, *, undo: bool, moment: datetime
+    ) -> Replayed:
+        """Replay the action `group` line by line, in the caller's transaction."""
+        now = to_iso(moment)
+        verb = "Undid" if undo else "Redid"
+        kind = "undo" if undo else "redo"
+        lines = [
+            _Line(*row)
+            for row in db.execute(
+                "SELECT id, lead_id, field, old, new, note, activity_id FROM journal"
+                f" WHERE group_id = ? ORDER BY id {'DESC' if undo else 'ASC'}",
+                [group],
+            ).fetchall()
+        ]
+        _refuse_changed(
+            db, lines, undo=undo, group=group, now=moment, lock=self.repo.engine.dialect
+        )
+        with action(db, self.repo.actor, now, f"{verb}: {label}", kind=kind, target=group):
+            for line in lines:
+                found, wanted = (line.new, line.old) if undo else (line.old, line.new)
+                self._put(db, line, found or "", wanted or "", moment)
+        leads = sorted({line.lead_id for line in lines})
+        self.repo._rescore(db, leads, moment)
         return Replayed(verb, label, tuple(leads))
+
+    def _replay_rest(
+        self, chunked: undo_set.Chunked, group: int, ours: int, moment: datetime, done: Replayed
+    ) -> Replayed:
+        """The later chunks of a set-based replay of the action `group`,
+        each its own transaction, as lines of the action `ours`."""
+        now = to_iso(moment)
+        for ids in chunked.later():
+            with self.repo._transaction() as db, same_action(db, ours):
+                chunked.next(db, group, ids, now, self.repo.actor)
+                rescore_moved(self.repo, db, moment, undo_set.MOVES)
+        left = ""
+        if chunked.left:
+            with self.repo._connection() as db:
+                first = chunked.left[0]
+                row = db.execute("SELECT name FROM leads WHERE id = ?", [first]).fetchone()
+            more = len(chunked.left) - 1
+            left = f"#{first}{f' {row[0]}' if row else ''}{f' and {more:,} more' if more else ''}"
+        return replace(done, lead_ids=tuple(sorted(chunked.leads)), left=left)
 
     def _put(
         self, db: sqlite_utils.Database, line: _Line, found: str, wanted: str, moment: datetime
