@@ -316,12 +316,9 @@ def _owner_qualified(owner: str) -> Upsert:
 
 _line_stay = _owner_stay(_OWNER_OF_LINE)
 _line_qualified = _owner_qualified(_OWNER_OF_LINE)
-# The rollups of a journal line (its stay, and an entry to Qualified that
-# stands), the team's and its lead's owner's (kpi_set.py moves them in bulk).
-LINE_ROLLUPS: tuple[Upsert, ...] = (v6.upsert_stay, _line_stay, _line_qualified)
 # Each rollup of a lead row: the columns the team's is keyed or summed by,
 # the team's and the owner's (keyed by the owner too).
-LEAD_ROLLUPS: tuple[tuple[str, tuple[str, ...], Upsert, Upsert], ...] = (
+_ROLLUPS: tuple[tuple[str, tuple[str, ...], Upsert, Upsert], ...] = (
     ("created", ("created_at", "source", "top_rank"), v6.upsert_created, _owner_created),
     (
         "closed",
@@ -336,7 +333,7 @@ LEAD_ROLLUPS: tuple[tuple[str, tuple[str, ...], Upsert, Upsert], ...] = (
 
 def _on_row(name: str, event: str, row: str, sign: str) -> tuple[str, str]:
     """A lead added (+1 to each rollup) or deleted (-1)."""
-    upserts = [u for _, _, team, owner in LEAD_ROLLUPS for u in (team, owner)] + [v6.upsert_band]
+    upserts = [u for _, _, team, owner in _ROLLUPS for u in (team, owner)] + [v6.upsert_band]
     body = "\n  ".join(u(row, sign) for u in upserts)
     return name, f"CREATE TRIGGER {name} AFTER {event} ON leads BEGIN\n  {body}\nEND"
 
@@ -436,10 +433,10 @@ WHEN NEW.field = 'stage' AND ({_LINE_CHANGED}) BEGIN
 END"""),
     _on_row("leads_kpi_insert", "INSERT", "NEW", ""),
     _on_row("leads_kpi_delete", "DELETE", "OLD", "-"),
-    *(_on_update(f"leads_kpi_{name}", key, team) for name, key, team, _ in LEAD_ROLLUPS),
+    *(_on_update(f"leads_kpi_{name}", key, team) for name, key, team, _ in _ROLLUPS),
     *(
         _on_update(f"leads_kpi_owner_{name}", (*key, "owner"), owner)
-        for name, key, _, owner in LEAD_ROLLUPS
+        for name, key, _, owner in _ROLLUPS
     ),
     _on_update("leads_kpi_bands", ("stage", "score"), v6.upsert_band),
     ("leads_kpi_owner_lines", f"""

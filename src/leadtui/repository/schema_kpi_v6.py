@@ -32,7 +32,7 @@ costs the same for 30 days and for all time. The per-day keys leave the
 owner out: a report for one rep reads the leads themselves.
 """
 
-from dataclasses import dataclass
+from collections.abc import Callable
 
 # A stage's step on the funnel's ladder (kpis.LADDER); Lost is on no step.
 RANK = (
@@ -194,37 +194,26 @@ CREATE INDEX leads_stage_activity ON leads (stage,
 """
 
 
-@dataclass(frozen=True)
-class Upsert:
-    """What adds a row (OLD or NEW, in a trigger) to a rollup, or with sign
-    "-" takes it out: `keys` and `sums` are the rollup's columns as
-    expressions of the row ("{r}"), `when` whether the row counts at all.
-    (Kept as data, not only as the SQL it makes, so that kpi_set.py can
-    move many rows at once with the same definitions.)"""
-
-    table: str
-    keys: dict[str, str]
-    sums: dict[str, str]
-    when: str = ""
-
-    def __call__(self, row: str, sign: str) -> str:
-        columns = [*self.keys, *self.sums]
-        values = [key.format(r=row) for key in self.keys.values()]
-        values += [f"{sign}({total.format(r=row)})" for total in self.sums.values()]
-        where = f" WHERE {self.when.format(r=row)}" if self.when else " WHERE true"
-        return (
-            f"INSERT INTO {self.table} ({', '.join(columns)}) SELECT {', '.join(values)}{where}"
-            f" {self.conflict()};"
-        )
-
-    def conflict(self) -> str:
-        """The upsert's clause adding the sums to the row of the same keys."""
-        added = ", ".join(f"{column} = {column} + excluded.{column}" for column in self.sums)
-        return f"ON CONFLICT ({', '.join(self.keys)}) DO UPDATE SET {added}"
+Upsert = Callable[[str, str], str]
 
 
 def upsert(table: str, keys: dict[str, str], sums: dict[str, str], when: str = "") -> Upsert:
-    return Upsert(table, keys, sums, when)
+    """What adds a row (OLD or NEW, in a trigger) to a rollup, or with sign
+    "-" takes it out: `keys` and `sums` are the rollup's columns as
+    expressions of the row ("{r}"), `when` whether the row counts at all."""
+
+    def sql(row: str, sign: str) -> str:
+        columns = [*keys, *sums]
+        values = [key.format(r=row) for key in keys.values()]
+        values += [f"{sign}({total.format(r=row)})" for total in sums.values()]
+        where = f" WHERE {when.format(r=row)}" if when else " WHERE true"
+        added = ", ".join(f"{column} = {column} + excluded.{column}" for column in sums)
+        return (
+            f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(values)}{where}"
+            f" ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {added};"
+        )
+
+    return sql
 
 
 upsert_created = upsert(
