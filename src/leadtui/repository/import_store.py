@@ -39,7 +39,6 @@ _DEFER_INDEXES_FROM = 20_000  # rows; below that, index upkeep is cheap enough
 _PG_DEFER_KPIS_FROM = 5_000  # rows; 5,000 per-row KPI triggers took about 2 s
 _CHUNK_ROWS = 1000  # converted rows taken at a time (see _ImportRun._take)
 CACHE_KIB = 256 * 1024  # the importing connection's page cache
-_KEYS_KEPT = 100_000  # distinct name and company pairs remembered
 
 
 class _Rollback(Exception):
@@ -294,7 +293,6 @@ class _ImportRun:
         self.first_id = self.next_id
         self.pending: list[tuple[ImportedLead, str | None]] = []  # with its phone key
         self.merged_ids: set[int] = set()
-        self.person_keys: dict[tuple[str, str | None], str | None] = {}
 
     def run(self, items: Iterable[ImportedLead | RowProblem], expected_rows: int) -> None:
         rebuild = [] if self.dry_run else self._defer_indexes(expected_rows)
@@ -391,7 +389,7 @@ class _ImportRun:
         rows = StoredRows()
         leads, changes = rows.leads, rows.changes
         actor, now, moment, new = self.actor, self.now, self.moment, Stage.NEW.value
-        score_of, person_of, lifecycle_of = self.scores.score, self._person, self._lifecycle
+        score_of, lifecycle_of = self.scores.score, self._lifecycle
         for lead, phone in self.pending:
             lead_id = self.next_id
             self.next_id += 1
@@ -415,7 +413,7 @@ class _ImportRun:
                     lifecycle_of(lead.lifecycle, stage, bool(draft.email or draft.phone)),
                     lead.fit.value,
                     draft.expected_close.isoformat() if draft.expected_close else None,
-                    phone, person_of(draft.name, draft.company),
+                    phone, person_key(draft.name, draft.company),
                     draft.currency,
                 )
             )  # fmt: skip
@@ -434,16 +432,6 @@ class _ImportRun:
         if self.progress:
             self.progress(len(leads))
         self.pending = []
-
-    def _person(self, name: str, company: str | None) -> str | None:
-        """dedupe.person_key, once per distinct name and company (a file's
-        names and companies repeat; folding accents costs microseconds)."""
-        pair = (name, company)
-        if pair not in self.person_keys:
-            if len(self.person_keys) >= _KEYS_KEPT:
-                self.person_keys.clear()
-            self.person_keys[pair] = person_key(name, company)
-        return self.person_keys[pair]
 
     @staticmethod
     @cache
