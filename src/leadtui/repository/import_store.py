@@ -12,23 +12,22 @@ import gc
 import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import cache
 from itertools import islice
-from operator import attrgetter
 
 import sqlite_utils
 
-from leadtui.domain import pipeline, scoring
+from leadtui.domain import pipeline
 from leadtui.domain.clock import to_iso
 from leadtui.domain.dedupe import email_key, person_key, phone_key
 from leadtui.domain.imported import ImportedLead, RowProblem
-from leadtui.domain.models import CUSTOM_PREFIX, LeadDraft, Lifecycle, Stage
+from leadtui.domain.models import Lifecycle, Stage
 from leadtui.domain.results import DUPLICATE_POLICIES, Duplicate, ImportOutcome
-from leadtui.domain.scoring_rules import STANDARD_FIELDS, RuleSet
 from leadtui.repository import schema, schema_kpi
 from leadtui.repository.core import Ruled
 from leadtui.repository.engine import SQLITE
+from leadtui.repository.import_scores import ImportScores
 from leadtui.repository.merging import fill_in
 from leadtui.repository.pg import schema_bulk
 from leadtui.repository.scores import read_model, rescore, update_chances
@@ -139,93 +138,6 @@ def defer_upkeep(db: sqlite_utils.Database) -> list[str]:
     )
 
 
-class _Scores:
-    """The rule score of each imported lead, computed once per distinct
-    combination of what the rules read. A new lead has no touches, so its
-    score is a function of the fields the field rules name and of when it
-    was last touched (or created), which only the decay rules read. A field
-    that only `present` rules test counts by presence alone (an email is
-    given or not), and a lead quiet for longer than every decay rule's
-    window has them all fired whatever the day: a file of distinct emails,
-    phones and creation dates repeats a few combinations, and a lead costs
-    a dictionary lookup instead of every rule.
-    (tests/test_import_scores.py checks this against scoring.score.)"""
-
-    _KEPT = 100_000
-
-    def __init__(self, rules: RuleSet, moment: datetime) -> None:
-        self.rules, self.moment = rules, moment
-        presence_only: dict[str, bool] = {}
-        for rule in rules.rules:
-            if rule.field is not None:
-                tests = (rule.equals, rule.one_of, rule.contains_any, rule.at_least, rule.below)
-                only = all(test is None for test in tests)
-                presence_only[rule.field] = presence_only.get(rule.field, True) and only
-        standard = [(name, only) for name, only in presence_only.items() if name in _ATTRIBUTE]
-        # A value read as is, as the draft holds it: the value's cents and the
-        # source's member stand one for one for what the rules see.
-        self.as_is = _getter([_ATTRIBUTE[name] for name, only in standard if not only])
-        self.presence = _getter([_ATTRIBUTE[name] for name, only in standard if only])
-        self.custom = [
-            (name.removeprefix(CUSTOM_PREFIX), only)
-            for name, only in presence_only.items()
-            if name.startswith(CUSTOM_PREFIX)
-        ]
-        windows = [rule.no_touch_days for rule in rules.rules if rule.no_touch_days is not None]
-        # Quiet since then or before: every decay rule has fired.
-        self.all_decayed = moment - timedelta(days=max(windows, default=0))
-        self.known: dict[tuple[object, ...], scoring.Score] = {}
-
-    def score(self, lead: ImportedLead, created: datetime) -> scoring.Score:
-        draft, custom = lead.draft, lead.custom
-        quiet_since = lead.last_touch_at or created
-        # As scoring's field test reads a value: None and blanks are absent.
-        key = (
-            quiet_since if quiet_since > self.all_decayed else None,
-            self.as_is(draft),
-            tuple(value is not None and bool(str(value).strip()) for value in self.presence(draft)),
-            tuple(
-                _present(custom.get(name)) if only else custom.get(name)
-                for name, only in self.custom
-            ),
-        )
-        known = self.known.get(key)
-        if known is None:
-            fields: dict[str, scoring.FieldValue] = {
-                "name": draft.name, "email": draft.email, "phone": draft.phone,
-                "company": draft.company, "title": draft.title, "source": draft.source.value,
-                "owner": draft.owner, "value": draft.value_cents / 100,
-            }  # fmt: skip
-            known = scoring.score(
-                scoring.ScoreInput(fields, created, lead.last_touch_at, custom),
-                self.rules,
-                self.moment,
-            )
-            if len(self.known) >= self._KEPT:
-                self.known.clear()
-            self.known[key] = known
-        return known
-
-
-# The standard fields rules name (scoring_rules.STANDARD_FIELDS), as
-# LeadDraft attributes.
-_ATTRIBUTE = {name: "value_cents" if name == "value" else name for name in STANDARD_FIELDS}
-
-
-def _present(value: scoring.FieldValue) -> bool:
-    return value is not None and bool(str(value).strip())
-
-
-def _getter(attributes: list[str]) -> Callable[[LeadDraft], tuple[object, ...]]:
-    """The draft's values of `attributes`, as a tuple (attrgetter, in C)."""
-    if len(attributes) > 1:
-        return attrgetter(*attributes)
-    if attributes:
-        one = attrgetter(attributes[0])
-        return lambda draft: (one(draft),)
-    return lambda _: ()
-
-
 class ImportStore:
     def __init__(self, repo: Ruled) -> None:
         self.repo = repo
@@ -287,7 +199,7 @@ class _ImportRun:
         self.on_sqlite = repo.engine.dialect is SQLITE  # its bulk path drops indexes
         self.policy, self.outcome, self.progress = on_duplicate, outcome, progress
         self.keys = _Keys(db)
-        self.scores = _Scores(self.rules, moment)
+        self.scores = ImportScores(self.rules, moment)
         # Above every id ever used (schema.NEXT_LEAD_ID): never a merged-away lead's.
         self.next_id = int(db.execute(schema.NEXT_LEAD_ID).fetchone()[0])
         self.first_id = self.next_id
