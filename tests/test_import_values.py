@@ -5,6 +5,7 @@ know, columns whose values are not what their header says, and dates."""
 import csv
 import json
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -80,6 +81,23 @@ def test_placeholders_are_the_words_in_any_case(word: str, pad: str) -> None:
 
 @given(st.text(min_size=1, max_size=20))
 def test_nothing_but_the_words_is_a_placeholder(text: str) -> None:
+    words = {key(word) for word in DEFAULT_PLACEHOLDERS}
+    assert (text in PLACEHOLDERS) == (key(text) in words and len(text) <= 30)
+
+
+@given(
+    st.sampled_from(["", "+", "(", "-", " ", "1", "x"]),
+    st.sampled_from([*DEFAULT_PLACEHOLDERS, "Sam", "Nina", "Tina", "555 0100", "Á", "ß"]),
+    st.sampled_from(["", "x", "1", ".", ")"]),
+    st.sampled_from([str, str.upper, str.lower, str.title]),
+)
+def test_a_cell_read_by_its_first_characters_is_read_as_by_its_word(
+    before: str, word: str, after: str, case: Callable[[str], str]
+) -> None:
+    # A cell starting with a letter or digit (after a "+" or a bracket, say)
+    # is told by that character alone: placeholders and near misses, in
+    # every case, must read as their word says.
+    text = case(f"{before}{word}{after}")
     words = {key(word) for word in DEFAULT_PLACEHOLDERS}
     assert (text in PLACEHOLDERS) == (key(text) in words and len(text) <= 30)
 

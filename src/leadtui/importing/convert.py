@@ -113,6 +113,7 @@ class Converter:
         self.notes = Notes()
         self._headers = plan.table.headers
         self._placeholders = plan.placeholders
+        self._plain_starts = plan.placeholders.plain_starts  # see Placeholders
         mapped = {t.name for t in plan.targets if t.kind == "field"}
         self._fields = {name: plan.columns_for(name) for name in mapped}
         self._plain = [(n, c) for n, c in self._fields.items() if n in _PLAIN]
@@ -149,7 +150,7 @@ class Converter:
             text = values[index].strip()
             if not text:
                 continue
-            if text in self._placeholders:
+            if text[0] not in self._plain_starts and text in self._placeholders:
                 self.notes.placeholders[text] += 1
             elif where < 0:
                 chosen, where = text, index
@@ -161,7 +162,7 @@ class Converter:
         """Each plain field's first non-empty value (what _first does, inlined:
         this runs for every field of every row of a million-row file)."""
         text: dict[str, str] = {}
-        placeholders = self._placeholders
+        placeholders, plain_starts = self._placeholders, self._plain_starts
         for name, columns in self._plain:
             chosen = ""
             for index in columns:
@@ -171,7 +172,7 @@ class Converter:
                 cell = cell.strip()
                 if not cell:
                     continue
-                if cell in placeholders:
+                if cell[0] not in plain_starts and cell in placeholders:
                     self.notes.placeholders[cell] += 1
                 elif not chosen:
                     chosen = cell
