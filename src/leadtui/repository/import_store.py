@@ -247,25 +247,41 @@ class _ImportRun:
         rather than between converting and writing rows, measured 15% less
         CPU for the whole import: each stage's code and data stay in the
         processor's caches."""
-        of, outcome = self.keys.of, self.outcome
+        of, outcome, pending = self.keys.of, self.outcome, self.pending
+        emails, phones = self.keys.emails, self.keys.phones
         keyed = [_NO_KEYS if isinstance(item, RowProblem) else of(item) for item in chunk]
+        outcome.read += len(chunk)
         for item, keys in zip(chunk, keyed, strict=True):
-            outcome.read += 1
             if isinstance(item, RowProblem):
                 outcome.rejected.append(item)
                 continue
-            match = self.keys.match(keys)
-            if match is None or self.policy == "create":
-                outcome.created_anyway += match is not None
-                self._add(item, keys)
-            elif self.policy == "skip":
-                outcome.skipped.append(Duplicate(item.line, *match, item.values))
+            email, phone = keys
+            bare = phone.lstrip("+") if phone is not None else None
+            if (email is None or email not in emails) and (bare is None or bare not in phones):
+                # Nobody seen before, as most rows are: _Keys.match and
+                # _Keys.keep written out (two calls a row cost about 1 µs).
+                lead_id = self.next_id + len(pending)
+                if email is not None:
+                    emails[email] = lead_id
+                if bare is not None:
+                    phones[bare] = lead_id
+                pending.append((item, phone))
             else:
-                self._flush()  # the lead merged into may still be pending
-                self._merge(match[0], item, keys)
-                outcome.merged_into.append(Duplicate(item.line, *match, item.values))
-            if len(self.pending) >= BATCH_ROWS:
+                self._duplicate(item, keys)
+            if len(pending) >= BATCH_ROWS:
                 self._flush()
+
+    def _duplicate(self, item: ImportedLead, keys: tuple[str | None, str | None]) -> None:
+        match = self.keys.match(keys)
+        if match is None or self.policy == "create":
+            self.outcome.created_anyway += match is not None
+            self._add(item, keys)
+        elif self.policy == "skip":
+            self.outcome.skipped.append(Duplicate(item.line, *match, item.values))
+        else:
+            self._flush()  # the lead merged into may still be pending
+            self._merge(match[0], item, keys)
+            self.outcome.merged_into.append(Duplicate(item.line, *match, item.values))
 
     def _defer_indexes(self, expected_rows: int) -> list[str]:
         """For an import at least as big as the database, drop the secondary
@@ -303,7 +319,7 @@ class _ImportRun:
         if self.dry_run:
             self.next_id += len(self.pending)
             self.outcome.imported += len(self.pending)
-            self.pending = []
+            self.pending.clear()
             return
         rows = StoredRows()
         leads, changes = rows.leads, rows.changes
@@ -357,7 +373,7 @@ class _ImportRun:
         self.outcome.imported += len(leads)
         if self.progress:
             self.progress(len(leads))
-        self.pending = []
+        self.pending.clear()  # the same list: _take holds it
 
     @staticmethod
     @cache
