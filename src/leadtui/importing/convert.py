@@ -316,12 +316,17 @@ class Converter:
         last, last_at = self._first(values, "last_name", spare) if "last_name" in has else ("", -1)
         # A cell of control characters only is sanitised to nothing: no name.
         name = clean_line(name) if name else ""
-        parts = [(clean_line(part), part, at) for part, at in ((first, first_at), (last, last_at))]
+        first_clean = clean_line(first) if first else ""
+        last_clean = clean_line(last) if last else ""
         if name:
             # "Ann" and "Lee" beside "Ann Lee" are said; beside "A. Lee", not.
-            spare.extend((at, raw) for clean, raw, at in parts if clean and clean not in name)
+            for clean, raw, at in ((first_clean, first, first_at), (last_clean, last, last_at)):
+                if clean and clean not in name:
+                    spare.append((at, raw))
             return name
-        if joined := " ".join(clean for clean, _, _ in parts if clean):
+        if first_clean and last_clean:
+            return f"{first_clean} {last_clean}"
+        if joined := first_clean or last_clean:
             return joined
         for fallback in ("email", "company", "phone"):
             if text.get(fallback):
