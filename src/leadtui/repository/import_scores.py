@@ -42,6 +42,7 @@ class ImportScores:
             for name, only in presence_only.items()
             if name.startswith(CUSTOM_PREFIX)
         ]
+        self.no_custom = self._custom_key({})  # most files' leads: computed once
         windows = [rule.no_touch_days for rule in rules.rules if rule.no_touch_days is not None]
         # Quiet since then or before: every decay rule has fired.
         self.all_decayed = moment - timedelta(days=max(windows, default=0))
@@ -59,7 +60,7 @@ class ImportScores:
             # a wrong one). In C, where a test of each value cost a
             # generator's step per field per lead.
             tuple(map(bool, self.presence(draft))),
-            self._custom_key(lead.custom) if self.custom else (),
+            self._custom_key(lead.custom) if lead.custom else self.no_custom,
         )
         known = self.known.get(key)
         if known is None:
