@@ -88,8 +88,12 @@ class ImportScores:
 
 
 # The standard fields rules name (scoring_rules.STANDARD_FIELDS), as
-# LeadDraft attributes.
-_ATTRIBUTE = {name: "value_cents" if name == "value" else name for name in STANDARD_FIELDS}
+# LeadDraft attributes; the source by its value, as hashing an enum member
+# in the key is a Python call.
+_ATTRIBUTE = {
+    name: {"value": "value_cents", "source": "source._value_"}.get(name, name)
+    for name in STANDARD_FIELDS
+}
 
 
 def _present(value: scoring.FieldValue) -> bool:
