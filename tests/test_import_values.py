@@ -347,3 +347,24 @@ def test_x_education_leads_import_whole_with_no_mapping(db: str, tmp_path: Path)
     assert custom["Last Activity"] == rows[0]["Last Activity"]
     assert custom["Lead Quality"] == rows[0]["Lead Quality"]
     assert custom["Prospect ID"] == rows[0]["Prospect ID"]
+
+
+def test_each_column_lands_in_its_own_field(tmp_path: Path) -> None:
+    # One row saying something different in every optional field: a field
+    # given another's value (the converter builds a lead positionally) shows.
+    db = str(tmp_path / "fields.db")
+    source = write(
+        tmp_path / "fields.csv",
+        "Name,Stage,Lost Reason,Rating,Created Date,Follow up,Last Activity,Tags,"
+        "Lifecycle,Fit,Tier\n"
+        "Ann,Lost,Too dear,Hot,2025-01-02,2025-03-04,2025-02-03,vip,MQL,high,Gold\n",
+    )
+    result = run("import", str(source), "--db", db)
+    assert result.exit_code == 0, result.output
+    (lead,) = stored(db)
+    assert (lead["stage"], lead["lost_reason"], lead["temperature"]) == ("lost", "Too dear", "hot")
+    assert str(lead["created_at"]).startswith("2025-01-02")
+    assert str(lead["follow_up_at"]).startswith("2025-03-04")
+    assert str(lead["last_touch_at"]).startswith("2025-02-03")
+    assert (lead["lifecycle"], lead["fit"]) == ("mql", "high")
+    assert custom_of(lead) == {"Tier": "Gold"}

@@ -270,23 +270,16 @@ class Converter:
         lifecycle = self._choice(values, "lifecycle", spare) if "lifecycle" in has else None
         fit = self._choice(values, "fit", spare) if "fit" in has else None
         bant = self._bant_answers(values, spare) if self._bant else ()
+        # Positional, in ImportedLead's field order: keywords cost 0.9 µs a
+        # row against 0.3 (test_import_values checks each lands in its field).
         return ImportedLead(
-            line=row.line,
-            draft=draft,
-            stage=stage,
-            lost_reason=(clean_line(lost_text) or reason) if stage is _LOST else None,
-            pinned=pinned,
-            created_at=created,
-            follow_up_at=follow_up,
-            last_touch_at=touched,
-            # Last: the spare values are all in.
-            custom=self._custom_fields(values, spare) if self._custom or spare else {},
-            values=row.values,
-            tags=tags,
-            lifecycle=lifecycle or _PROSPECT,
-            fit=fit or _FIT_UNKNOWN,
-            bant=bant,
-        )
+            row.line, draft, stage,
+            (clean_line(lost_text) or reason) if stage is _LOST else None,  # lost_reason
+            pinned, created, follow_up, touched,
+            # custom, last: the spare values are all in
+            self._custom_fields(values, spare) if self._custom or spare else {},
+            row.values, tags, lifecycle or _PROSPECT, fit or _FIT_UNKNOWN, bant,
+        )  # fmt: skip
 
     def _custom_fields(self, values: list[str], spare: list[tuple[int, str]]) -> dict[str, str]:
         custom: dict[str, str] = {}
