@@ -2,7 +2,11 @@
 company; the stored keys an older file gets when it is upgraded."""
 
 import sqlite3
+import unicodedata
 from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
 
 from leadtui.domain.dedupe import person_key, phone_key
 from leadtui.domain.models import build_draft
@@ -51,3 +55,20 @@ def test_a_version_3_file_gets_its_keys_when_upgraded(tmp_path: Path) -> None:
         keys = conn.execute("SELECT phone_key, person_key FROM leads").fetchone()
     assert keys == (phone_key("+44 20 7946 0001"), person_key("Ann Lee", "Acme"))
     assert [lead.name for lead, _ in repo.possible_duplicates(phone="442079460001")] == ["Ann Lee"]
+
+
+def _folded_by_unicode(text: str) -> str:
+    """person_key's folding written out: NFKD of the case-folded text,
+    combining marks dropped, spacing collapsed."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return " ".join("".join(ch for ch in decomposed if not unicodedata.combining(ch)).split())
+
+
+ASCII = st.text(alphabet=st.characters(max_codepoint=127))
+
+
+@given(ASCII, ASCII)
+def test_an_ascii_name_and_company_fold_as_any_text_does(name: str, company: str) -> None:
+    # ASCII takes a shortcut (no normalising): the key must not change.
+    expected = f"{_folded_by_unicode(name)}\x1f{_folded_by_unicode(company)}"
+    assert person_key(name, company) == (expected if name and company else None)

@@ -1,5 +1,5 @@
 """An import scores each distinct combination of what the rules read once
-(import_store._Scores): every lead must still get exactly the score that
+(import_scores.ImportScores): every lead must still get exactly the score that
 scoring.score gives it."""
 
 from datetime import UTC, datetime, timedelta
@@ -11,7 +11,7 @@ from leadtui.domain import scoring
 from leadtui.domain.imported import ImportedLead
 from leadtui.domain.models import LeadDraft, Source, Stage
 from leadtui.domain.scoring_rules import RuleSet, default_rules_text, parse_rules
-from leadtui.repository.import_store import _Scores
+from leadtui.repository.import_scores import ImportScores
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 
@@ -135,7 +135,7 @@ def test_each_lead_scores_as_scoring_says(batch: list[tuple[ImportedLead, dateti
     # One memo for the whole batch, as in an import: a value seen before must
     # not lend its score to a lead that differs in anything a rule reads.
     for rules in (MIXED, DEFAULT):
-        scores = _Scores(rules, NOW)
+        scores = ImportScores(rules, NOW)
         for lead, created in batch:
             assert scores.score(lead, created) == reference(lead, created, rules)
 
@@ -144,7 +144,7 @@ def test_distinct_emails_and_old_dates_share_one_score() -> None:
     """What makes the memo pay: leads differing only in values no rule reads
     beyond their presence, or created on different days all longer ago
     than the decay window, are scored once."""
-    scores = _Scores(DEFAULT, NOW)
+    scores = ImportScores(DEFAULT, NOW)
     for number in range(50):
         draft = LeadDraft(name=f"Lead {number}", email=f"l{number}@example.com")
         lead = ImportedLead(2, draft, Stage.NEW, None, None, None, None, None, {}, [])
@@ -179,7 +179,7 @@ def test_leads_differing_in_one_thing_a_rule_reads_score_apart() -> None:
         lead(touched=NOW - timedelta(days=300)),
     ]
     for rules in (MIXED, DEFAULT):
-        scores = _Scores(rules, NOW)
+        scores = ImportScores(rules, NOW)
         for created in (NOW, NOW - timedelta(days=1), NOW - timedelta(days=90)):
             for variant in variants:
                 assert scores.score(variant, created) == reference(variant, created, rules)

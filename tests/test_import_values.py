@@ -5,6 +5,7 @@ know, columns whose values are not what their header says, and dates."""
 import csv
 import json
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -80,6 +81,23 @@ def test_placeholders_are_the_words_in_any_case(word: str, pad: str) -> None:
 
 @given(st.text(min_size=1, max_size=20))
 def test_nothing_but_the_words_is_a_placeholder(text: str) -> None:
+    words = {key(word) for word in DEFAULT_PLACEHOLDERS}
+    assert (text in PLACEHOLDERS) == (key(text) in words and len(text) <= 30)
+
+
+@given(
+    st.sampled_from(["", "+", "(", "-", " ", "1", "x"]),
+    st.sampled_from([*DEFAULT_PLACEHOLDERS, "Sam", "Nina", "Tina", "555 0100", "Á", "ß"]),
+    st.sampled_from(["", "x", "1", ".", ")"]),
+    st.sampled_from([str, str.upper, str.lower, str.title]),
+)
+def test_a_cell_read_by_its_first_characters_is_read_as_by_its_word(
+    before: str, word: str, after: str, case: Callable[[str], str]
+) -> None:
+    # A cell starting with a letter or digit (after a "+" or a bracket, say)
+    # is told by that character alone: placeholders and near misses, in
+    # every case, must read as their word says.
+    text = case(f"{before}{word}{after}")
     words = {key(word) for word in DEFAULT_PLACEHOLDERS}
     assert (text in PLACEHOLDERS) == (key(text) in words and len(text) <= 30)
 
@@ -329,3 +347,24 @@ def test_x_education_leads_import_whole_with_no_mapping(db: str, tmp_path: Path)
     assert custom["Last Activity"] == rows[0]["Last Activity"]
     assert custom["Lead Quality"] == rows[0]["Lead Quality"]
     assert custom["Prospect ID"] == rows[0]["Prospect ID"]
+
+
+def test_each_column_lands_in_its_own_field(tmp_path: Path) -> None:
+    # One row saying something different in every optional field: a field
+    # given another's value (the converter builds a lead positionally) shows.
+    db = str(tmp_path / "fields.db")
+    source = write(
+        tmp_path / "fields.csv",
+        "Name,Stage,Lost Reason,Rating,Created Date,Follow up,Last Activity,Tags,"
+        "Lifecycle,Fit,Tier\n"
+        "Ann,Lost,Too dear,Hot,2025-01-02,2025-03-04,2025-02-03,vip,MQL,high,Gold\n",
+    )
+    result = run("import", str(source), "--db", db)
+    assert result.exit_code == 0, result.output
+    (lead,) = stored(db)
+    assert (lead["stage"], lead["lost_reason"], lead["temperature"]) == ("lost", "Too dear", "hot")
+    assert str(lead["created_at"]).startswith("2025-01-02")
+    assert str(lead["follow_up_at"]).startswith("2025-03-04")
+    assert str(lead["last_touch_at"]).startswith("2025-02-03")
+    assert (lead["lifecycle"], lead["fit"]) == ("mql", "high")
+    assert custom_of(lead) == {"Tier": "Gold"}

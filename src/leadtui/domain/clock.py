@@ -40,7 +40,9 @@ def utc_now() -> datetime:
 
 def to_iso(moment: datetime) -> str:
     """Seconds precision, always with an explicit +00:00 offset."""
-    return moment.astimezone(UTC).replace(microsecond=0).isoformat()
+    # timespec cuts the microseconds as replace(microsecond=0) would, for
+    # half the cost: an import writes two of these a lead.
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
 def from_iso(text: str) -> datetime:

@@ -65,8 +65,12 @@ def check_region(text: str) -> str:
     return region
 
 
+# A file's names and companies repeat: an import folds each once.
+@lru_cache(maxsize=65_536)
 def _fold(text: str) -> str:
     """'  José  ÖZ ' → 'jose oz': case, accents and spacing ignored."""
+    if text.isascii():  # no accents, and NFKD leaves ASCII as it is
+        return " ".join(text.lower().split())
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return " ".join("".join(ch for ch in decomposed if not unicodedata.combining(ch)).split())
 

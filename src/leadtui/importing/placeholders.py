@@ -22,6 +22,7 @@ DEFAULT_PLACEHOLDERS: tuple[str, ...] = (
 # What a key leaves out: anything not a letter or digit, in any script.
 _NOT_WORD = re.compile(r"[\W_]+")
 _DECORATION = string.punctuation + string.whitespace  # around "-- Select --", "(none)"
+_DECORATION_CHARS = frozenset(_DECORATION)
 _MEMO = 100_000  # cells remembered: a column's repeated values are looked at once
 
 
@@ -47,9 +48,21 @@ class Placeholders:
             for variant in (word[:1], word[:1].upper(), word[:1].title())
             if word[:1].isalnum()
         )
+        # The ASCII letters and digits no placeholder starts with: a cell
+        # that starts with one (or with one after a "+" or a bracket) is
+        # told apart in C. Callers on a hot path test `cell[0] in
+        # plain_starts` themselves before `in`.
+        self.plain_starts = frozenset(
+            char for char in string.ascii_letters + string.digits if char not in self._firsts
+        )
         self._memo: dict[str, bool] = {}
 
     def __contains__(self, value: str) -> bool:
+        first = value[:1]
+        if first in self.plain_starts or (
+            first in _DECORATION_CHARS and value[1:2] in self.plain_starts
+        ):
+            return False  # as _holds decides it, without the memo
         found = self._memo.get(value)
         if found is None:
             found = self._holds(value)

@@ -1,0 +1,110 @@
+"""The rule score of each lead an import creates, computed once per distinct
+combination of what the rules read (a piece of repository/import_store.py).
+
+A new lead has no touches, so its score is a function of the fields the
+field rules name and of when it was last touched (or created), which only
+the decay rules read. A field that only `present` rules test counts by
+presence alone (an email is given or not), and a lead quiet for longer than
+every decay rule's window has them all fired whatever the day: a file of
+distinct emails, phones and creation dates repeats a few combinations, and
+a lead costs a dictionary lookup instead of every rule.
+(tests/test_import_scores.py checks this against scoring.score.)
+"""
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from operator import attrgetter
+
+from leadtui.domain import scoring
+from leadtui.domain.imported import ImportedLead
+from leadtui.domain.models import CUSTOM_PREFIX, LeadDraft
+from leadtui.domain.scoring_rules import STANDARD_FIELDS, RuleSet
+
+
+class ImportScores:
+    _KEPT = 100_000
+
+    def __init__(self, rules: RuleSet, moment: datetime) -> None:
+        self.rules, self.moment = rules, moment
+        presence_only: dict[str, bool] = {}
+        for rule in rules.rules:
+            if rule.field is not None:
+                tests = (rule.equals, rule.one_of, rule.contains_any, rule.at_least, rule.below)
+                only = all(test is None for test in tests)
+                presence_only[rule.field] = presence_only.get(rule.field, True) and only
+        standard = [(name, only) for name, only in presence_only.items() if name in _ATTRIBUTE]
+        # A value read as is, as the draft holds it: the value's cents and the
+        # source's member stand one for one for what the rules see.
+        self.as_is = _getter([_ATTRIBUTE[name] for name, only in standard if not only])
+        self.presence = _getter([_ATTRIBUTE[name] for name, only in standard if only])
+        self.custom = [
+            (name.removeprefix(CUSTOM_PREFIX), only)
+            for name, only in presence_only.items()
+            if name.startswith(CUSTOM_PREFIX)
+        ]
+        self.no_custom = self._custom_key({})  # most files' leads: computed once
+        windows = [rule.no_touch_days for rule in rules.rules if rule.no_touch_days is not None]
+        # Quiet since then or before: every decay rule has fired.
+        self.all_decayed = moment - timedelta(days=max(windows, default=0))
+        self.known: dict[tuple[object, ...], scoring.Score] = {}
+
+    def score(self, lead: ImportedLead, created: datetime) -> scoring.Score:
+        draft = lead.draft
+        quiet_since = lead.last_touch_at or created
+        key = (
+            quiet_since if quiet_since > self.all_decayed else None,
+            self.as_is(draft),
+            # A draft's text is cleaned and stripped, and blank text is None,
+            # so a value's truth is its presence as scoring's field test reads
+            # it (a value of 0 cents is present yet false: a finer key, never
+            # a wrong one). In C, where a test of each value cost a
+            # generator's step per field per lead.
+            tuple(map(bool, self.presence(draft))),
+            self._custom_key(lead.custom) if lead.custom else self.no_custom,
+        )
+        known = self.known.get(key)
+        if known is None:
+            fields: dict[str, scoring.FieldValue] = {
+                "name": draft.name, "email": draft.email, "phone": draft.phone,
+                "company": draft.company, "title": draft.title, "source": draft.source.value,
+                "owner": draft.owner, "value": draft.value_cents / 100,
+            }  # fmt: skip
+            known = scoring.score(
+                scoring.ScoreInput(fields, created, lead.last_touch_at, lead.custom),
+                self.rules,
+                self.moment,
+            )
+            if len(self.known) >= self._KEPT:
+                self.known.clear()
+            self.known[key] = known
+        return known
+
+    def _custom_key(self, custom: dict[str, str]) -> tuple[object, ...]:
+        # Custom values are whatever the file said: None and blanks are
+        # absent, as scoring's field test reads them.
+        return tuple(
+            _present(custom.get(name)) if only else custom.get(name) for name, only in self.custom
+        )
+
+
+# The standard fields rules name (scoring_rules.STANDARD_FIELDS), as
+# LeadDraft attributes; the source by its value, as hashing an enum member
+# in the key is a Python call.
+_ATTRIBUTE = {
+    name: {"value": "value_cents", "source": "source._value_"}.get(name, name)
+    for name in STANDARD_FIELDS
+}
+
+
+def _present(value: scoring.FieldValue) -> bool:
+    return value is not None and bool(str(value).strip())
+
+
+def _getter(attributes: list[str]) -> Callable[[LeadDraft], tuple[object, ...]]:
+    """The draft's values of `attributes`, as a tuple (attrgetter, in C)."""
+    if len(attributes) > 1:
+        return attrgetter(*attributes)
+    if attributes:
+        one = attrgetter(attributes[0])
+        return lambda draft: (one(draft),)
+    return lambda _: ()
