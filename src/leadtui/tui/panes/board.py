@@ -37,6 +37,7 @@ PREFETCH_MARGIN = 5
 
 Totals = dict[Stage, tuple[int, int]]
 Others = dict[Stage, dict[str, int]]  # other currencies' values per stage
+BoardTotals = tuple[Totals, Others]
 
 
 def _amounts(value_cents: int, weighted_cents: int) -> str:
@@ -280,36 +281,56 @@ class StageColumn(Vertical):
         self.leads[index] = lead
         self.cards.replace_option_prompt(str(lead.id), self._card(lead, app_now(self)))
 
-    def apply_changes(self, changes: Changes, order: str) -> bool:
-        """Live refresh: drop the cards of leads that left the column,
-        redraw those still in place; True if the column must be re-read (a
-        lead entered the window, or moved within it)."""
+    def apply_changes(self, changes: Changes, order: str) -> None:
+        """Live refresh: drop the cards of leads that left the column, redraw
+        those still in place, and put a lead that entered the window (or
+        moved within it) where it sorts now, as a re-read would show it;
+        one that sorts beyond an end not loaded is read when scrolled to."""
 
         def belongs(lead_id: int) -> Lead | None:
             lead = changes.leads.get(lead_id)
             ok = lead is not None and lead.stage is self.stage and lead_id in changes.passing
             return lead if ok else None
 
+        kept = self.selected_lead_id()
         for lead_id in [shown.id for shown in self.leads if shown.id in changes.ids]:
             if belongs(lead_id) is None:
                 self.forget(lead_id)
-        for lead_id in changes.ids:
+        for lead_id in sorted(changes.ids):
             now = belongs(lead_id)
             if now is None:
                 continue
             index = next((i for i, shown in enumerate(self.leads) if shown.id == lead_id), None)
             if index is not None and live.stays_put(self.leads, index, now, order):
                 self.replace(index, now)
-            elif index is not None or live.falls_within(
+                continue
+            if index is not None:
+                self.forget(lead_id)  # moved within the window: in again where it sorts
+            if live.falls_within(
                 self.leads, now, order, more_above=self.has_before, more_below=self.has_more
             ):
-                return True
-        return False
+                self._insert(now, order)
+        cards = self.cards
+        ids = [lead.id for lead in self.leads]
+        if kept in ids:
+            cards.highlighted = ids.index(kept)  # the cursor follows its card
+        elif cards.highlighted is None and cards.option_count:
+            cards.highlighted = 0
+
+    def _insert(self, lead: Lead, order: str) -> None:
+        index = live.place(self.leads, lead, order)
+        self.leads.insert(index, lead)
+        self.cards.insert_option(index, Option(self._card(lead, app_now(self)), id=str(lead.id)))
+        last = self.leads[-1]
+        if len(self.leads) > WINDOW_PAGES * PAGE_SIZE and self.selected_lead_id() != last.id:
+            self.forget(last.id)  # the window stays bounded: read again when scrolled to
+            self.has_more = True
 
     def forget(self, lead_id: int) -> None:
         """Remove a card that is moving elsewhere, ahead of the write."""
         if any(lead.id == lead_id for lead in self.leads):
             self.leads = [lead for lead in self.leads if lead.id != lead_id]
+            self._texts.pop(lead_id, None)
             self.cards.remove_option(str(lead_id))
 
 
@@ -327,6 +348,7 @@ class BoardPane(HorizontalScroll):
     # "score" (rule score) or "chance" (learned win chance), set from the screen.
     order = "score"
     only = LeadFilter()  # the filter in effect, set from the screen
+    _reading = False  # a re-read of the board is under way
 
     def sort_by(self, order: str) -> None:
         """Takes effect at the next reload (the screen reloads the visible pane)."""
@@ -358,15 +380,23 @@ class BoardPane(HorizontalScroll):
     def columns(self) -> list[StageColumn]:
         return list(self.query(StageColumn))
 
-    def apply_changes(self, changes: Changes) -> None:
+    def apply_changes(self, changes: Changes, totals: BoardTotals | None) -> None:
         """Live refresh: each column updates the cards of the leads another
-        process changed; the columns a lead entered are re-read, and the
-        totals when a count or value may have moved (or a filter is on)."""
-        stale = {
-            column.stage for column in self.columns if column.apply_changes(changes, self.order)
-        }
-        if stale or changes.moves_totals or self.only:
-            self.reload(stages=stale)
+        process changed, with no read; `totals`, read with the changes when
+        a count or value may have moved (or a filter is on), go in the
+        headers in the same update. While a re-read of the board is under
+        way (it may have read before these changes) it is asked again."""
+        if self._reading:
+            self.reload()
+            return
+        for column in self.columns:
+            column.apply_changes(changes, self.order)
+        if totals is not None:
+            self.show_totals(*totals)
+
+    def show_totals(self, totals: Totals, others: Others) -> None:
+        for column in self.columns:
+            column.set_total(*totals.get(column.stage, (0, 0)), others.get(column.stage, {}))
 
     def reload(self, *, select: int | None = None, stages: set[Stage] | None = None) -> None:
         """Totals for every header plus the first pages (as deep as already
@@ -388,18 +418,20 @@ class BoardPane(HorizontalScroll):
         }
 
         def job(repo: Repository) -> tuple[Totals, Others, dict[Stage, list[Lead]]]:
-            pages = {
-                stage: repo.leads_in_stage(
-                    stage, limit=limit, order=order, only=only, from_=starts.get(stage)
-                )
-                for stage, limit in limits.items()
-            }
-            return repo.stage_totals(only), repo.other_currency_values(only), pages
+            with repo.reading():  # one connection for the pages and totals
+                pages = {
+                    stage: repo.leads_in_stage(
+                        stage, limit=limit, order=order, only=only, from_=starts.get(stage)
+                    )
+                    for stage, limit in limits.items()
+                }
+                return repo.stage_totals(only), repo.other_currency_values(only), pages
 
         def done(result: tuple[Totals, Others, dict[Stage, list[Lead]]]) -> None:
             totals, others, pages = result
+            self._reading = False
+            self.show_totals(totals, others)
             for column in self.columns:
-                column.set_total(*totals.get(column.stage, (0, 0)), others.get(column.stage, {}))
                 if column.stage not in pages:
                     continue
                 column.show(pages[column.stage])
@@ -409,7 +441,11 @@ class BoardPane(HorizontalScroll):
                     column.cards.highlighted = ids.index(select)
                     self.screen.set_focus(column.cards)
 
-        run_db(self, job, done, key="board")
+        self._reading = True
+        run_db(self, job, done, key="board", on_error=self._read_failed)
+
+    def _read_failed(self) -> None:
+        self._reading = False
 
     def on_line_cards_highlighted(self, event: LineCards.Highlighted) -> None:
         column = event.cards.parent
