@@ -44,9 +44,13 @@ def follow(repo: Repository, look: Look, wanted: Wanted, now: datetime) -> Follo
     if changes is None or changes.whole:
         return None if changes is None else Followed(changes)
     only, totals, untriaged = wanted.only, None, None
+    board = wanted.board and (changes.moves_totals or bool(only))
+    counting = wanted.counting and "stage" in changes.fields
+    if not (board or counting):
+        return Followed(changes)  # a rename: nothing more to read (not even a connection)
     with repo.reading():
-        if wanted.board and (changes.moves_totals or only):
+        if board:
             totals = repo.stage_totals(only), repo.other_currency_values(only)
-        if wanted.counting and "stage" in changes.fields:
+        if counting:
             untriaged = repo.count_in_stage(Stage.NEW, awake_at=now, only=only)
     return Followed(changes, totals, untriaged)
