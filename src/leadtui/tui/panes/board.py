@@ -12,18 +12,16 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import HorizontalScroll, Vertical
-from textual.content import Content
 from textual.widgets import Static
 from textual.widgets.option_list import Option
 
-from leadtui.domain.currency import format_money, short_money, with_currency
 from leadtui.domain.filters import LeadFilter
 from leadtui.domain.models import Lead, Stage
-from leadtui.domain.pipeline import BOARD_STAGES, WIN_PROBABILITY
+from leadtui.domain.pipeline import BOARD_STAGES
 from leadtui.repository import Changes, PageCursor, Repository, page_key
-from leadtui.tui import live, render
+from leadtui.tui import column_header, live, render
 from leadtui.tui.card_list import LineCards
-from leadtui.tui.cells import plain
+from leadtui.tui.column_header import CARD_WIDTH
 from leadtui.tui.dbwork import app_now, run_db
 from leadtui.tui.dialogs.help import with_ids
 from leadtui.tui.selection import Selection, WholeList
@@ -31,21 +29,11 @@ from leadtui.tui.selection import Selection, WholeList
 PAGE_SIZE = 50
 # Cards a column keeps in memory: this many pages around the cursor.
 WINDOW_PAGES = 4
-# Column width 26 (styles/leadtui.tcss) less border, padding and scrollbar.
-CARD_WIDTH = 22
 PREFETCH_MARGIN = 5
 
 Totals = dict[Stage, tuple[int, int]]
 Others = dict[Stage, dict[str, int]]  # other currencies' values per stage
 BoardTotals = tuple[Totals, Others]
-
-
-def _amounts(value_cents: int, weighted_cents: int) -> str:
-    """ "188,000 · w 9,400", or "5.28bn · w 264m" when that would not fit."""
-    full = f"{format_money(value_cents)} · w {format_money(weighted_cents)}"
-    return full if len(full) <= CARD_WIDTH else (
-        f"{short_money(value_cents)} · w {short_money(weighted_cents)}"
-    )  # fmt: skip
 
 
 class CardList(LineCards):
@@ -111,30 +99,10 @@ class StageColumn(Vertical):
         if totals == self._totals:
             return  # a move elsewhere: an update would cost a relayout for nothing
         self._totals = totals
-        team_cents = value_cents - sum(others.values())
-        weighted = round(team_cents * WIN_PROBABILITY[self.stage])
-        amounts = _amounts(team_cents, weighted)
-        if others:
-            more = f" +{len(others)} cur"
-            amounts = (
-                amounts + more
-                if len(amounts + more) <= CARD_WIDTH
-                else f"{short_money(team_cents)} · w {short_money(weighted)}{more}"
-            )
+        lines, tooltip = column_header.header(self.stage, count, value_cents, others)
         header = self.query_one(".column-header", Static)
-        header.update(
-            Content.assemble(
-                (self.stage.label, "bold"), f"  {count:,}\n", (amounts, "$foreground-muted")
-            ),
-            layout=False,  # two lines of a fixed-width column, whatever they say
-        )
-        listed = ", ".join(
-            with_currency(format_money(cents, code), code) for code, cents in sorted(others.items())
-        )
-        # A stored currency is text from a file: plain, never markup.
-        header.tooltip = (
-            Text(plain(f"Not added in (no sum across currencies): {listed}")) if others else None
-        )
+        header.update(lines, layout=False)  # two lines of a fixed-width column, whatever they say
+        header.tooltip = tooltip
 
     def show(self, leads: list[Lead], *, append: bool = False) -> None:
         hour = app_now(self).replace(minute=0, second=0, microsecond=0)
@@ -371,6 +339,7 @@ class BoardPane(HorizontalScroll):
         super().__init__(id=id)
         self._selection = selection
         self.only = only or LeadFilter()
+        self._columns: list[StageColumn] = []
 
     def compose(self) -> ComposeResult:
         for stage in BOARD_STAGES:
@@ -378,7 +347,10 @@ class BoardPane(HorizontalScroll):
 
     @property
     def columns(self) -> list[StageColumn]:
-        return list(self.query(StageColumn))
+        # Composed once: a query per call was most of what j cost beside drawing.
+        if not self._columns:
+            self._columns = list(self.query(StageColumn))
+        return self._columns
 
     def apply_changes(self, changes: Changes, totals: BoardTotals | None) -> None:
         """Live refresh: each column updates the cards of the leads another
@@ -465,6 +437,8 @@ class BoardPane(HorizontalScroll):
 
     def focused_column(self) -> StageColumn:
         focused = self.screen.focused
+        if focused is not None and isinstance(focused.parent, StageColumn):
+            return focused.parent  # its cards: asked on every key
         for column in self.columns:
             if focused is not None and focused in column.walk_children():
                 return column
