@@ -80,14 +80,18 @@ class StageColumn(Vertical):
         self.has_more = False  # cards after the window
         self.has_before = False  # cards before it (it does not start at the top)
         self.fetching = False
+        self._cards: CardList | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(self.stage.label, classes="column-header", markup=False)
-        yield CardList(id=f"cards-{self.stage.value}")
+        yield self.cards
 
     @property
     def cards(self) -> CardList:
-        return self.query_one(CardList)
+        # Made once (not queried on every key and every teammate's change).
+        if self._cards is None:
+            self._cards = CardList(id=f"cards-{self.stage.value}")
+        return self._cards
 
     def set_total(self, count: int, value_cents: int, others: dict[str, int]) -> None:
         """The stage's true totals: count, value, and the value weighted by
