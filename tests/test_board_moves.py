@@ -101,11 +101,11 @@ async def test_the_inbox_tab_counts_the_untriaged_leads(repo: Repository) -> Non
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         tabs = main_screen(app).query_one(TabbedContent)
-        assert str(tabs.get_tab("inbox").label) == "1 Inbox 3"
+        assert str(tabs.get_tab("inbox").content) == "1 Inbox 3"
         await pilot.press("a")
-        await wait_until(pilot, lambda: str(tabs.get_tab("inbox").label) == "1 Inbox 2")
+        await wait_until(pilot, lambda: str(tabs.get_tab("inbox").content) == "1 Inbox 2")
         await pilot.press("d")
-        await wait_until(pilot, lambda: str(tabs.get_tab("inbox").label) == "1 Due")
+        await wait_until(pilot, lambda: str(tabs.get_tab("inbox").content) == "1 Due")
 
 
 @pytest.mark.slow

@@ -52,11 +52,11 @@ def damaged_table(path: Path) -> None:
     overwrite(path, pages_of(path, "leads")[:2])
 
 
-def damaged_index(path: Path) -> None:
-    """An index the inbox's count reads, but not its first page: leadtui
-    paints that page, then finds the damage opening the file."""
+def damaged_rollup(path: Path) -> None:
+    """The stage rollup the inbox's count reads, but not its first page:
+    leadtui paints that page, then finds the damage opening the file."""
     leads_file(path)
-    overwrite(path, pages_of(path, "leads_stage_activity")[:1])
+    overwrite(path, pages_of(path, "kpi_stage_totals")[:1])
 
 
 def foreign(path: Path) -> None:
@@ -84,7 +84,7 @@ def cli_error(name: str, *command: str) -> str:
     ("make", "command"),
     [
         pytest.param(damaged_table, ("list",), id="damaged-table"),
-        pytest.param(damaged_index, ("list", "--stage", "new"), id="damaged-index"),
+        pytest.param(damaged_rollup, ("kpi",), id="damaged-rollup"),
         pytest.param(foreign, ("list",), id="foreign"),
         pytest.param(newer, ("list",), id="newer"),
     ],

@@ -46,7 +46,7 @@ async def test_palette_commands_act_after_a_normal_launch(sample_repo: Repositor
         tabs = screen.query_one(TabbedContent)
         await run_palette(pilot, "Show the Due list")
         await settle(pilot)
-        assert str(tabs.get_tab("inbox").label) == "1 Due"
+        assert str(tabs.get_tab("inbox").content) == "1 Due"
         await run_palette(pilot, "Import file")
         await wait_until(pilot, lambda: isinstance(app.screen, ImportScreen))
 

@@ -117,7 +117,7 @@ async def test_s_hides_a_lead_from_the_inbox_until_a_day(repo: Repository) -> No
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         tabs = main_screen(app).query_one(TabbedContent)
-        assert str(tabs.get_tab("inbox").label) == "1 Inbox 2"
+        assert str(tabs.get_tab("inbox").content) == "1 Inbox 2"
         await pilot.press("s")
         app.screen.query_one(Input).value = "yesterday"
         await pilot.press("enter")
@@ -126,7 +126,7 @@ async def test_s_hides_a_lead_from_the_inbox_until_a_day(repo: Repository) -> No
         await pilot.press("enter")
         await settle(pilot)
         assert inbox_names(app) == ["Lead 1"]
-        assert str(tabs.get_tab("inbox").label) == "1 Inbox 1"
+        assert str(tabs.get_tab("inbox").content) == "1 Inbox 1"
         await pilot.press("u")
         await settle(pilot)
         assert inbox_names(app) == ["Lead 2", "Lead 1"]

@@ -21,7 +21,7 @@ from tests.tui_helpers import SIZE, column, inbox_names, main_screen, settle, wa
 
 
 def inbox_label(app: LeadApp) -> str:
-    return str(main_screen(app).query_one(TabbedContent).get_tab("inbox").label)
+    return str(main_screen(app).query_one(TabbedContent).get_tab("inbox").content)
 
 
 def titles(app: LeadApp) -> list[str]:

@@ -39,6 +39,7 @@ from leadtui.repository.journal import (
 from leadtui.repository.kpi_rollups import owner_filter, owner_stage_totals
 from leadtui.repository.kpi_store import KpiStore
 from leadtui.repository.moves_store import MoveStore, record_stage_change
+from leadtui.repository.pinned import ReadPin
 from leadtui.repository.rows import (
     LEAD_SELECT,
     bant_by_lead,
@@ -89,6 +90,7 @@ class Repository:
         self._rules = rules  # loaded on first use when not given
         # Set by stop(): long batch jobs (rescoring every lead) end early.
         self._stopping = threading.Event()
+        self._reads = ReadPin(self.engine.connect)
         # The pieces, each given this core as the protocol it needs.
         self._scoring = ScoringStore(self)
         self._moves = MoveStore(self)
@@ -117,7 +119,11 @@ class Repository:
         return self.engine.shown
 
     def _connection(self) -> AbstractContextManager[sqlite_utils.Database]:
-        return self.engine.connect()
+        return self._reads.connection()
+
+    def reading(self) -> AbstractContextManager[None]:
+        """Several reads in a row on one connection (repository/pinned.py)."""
+        return self._reads.pinned()
 
     def _transaction(self) -> AbstractContextManager[sqlite_utils.Database]:
         if self.own_leads_only:
@@ -374,9 +380,9 @@ class Repository:
     def count_in_stage(
         self, stage: Stage, *, awake_at: datetime | None = None, only: LeadFilter | None = None
     ) -> int:
-        """The inbox's untriaged total at any size: two index range counts,
-        the stage's leads less those hidden until after `awake_at` (with a
-        filter, a scan of the stage)."""
+        """The inbox's untriaged total at any size: the stage's leads (its
+        rollup row) less those hidden until after `awake_at` (an index range
+        count; with a filter, a scan of the stage)."""
         if only:
             where, params = self._filtered(only)
             if awake_at is not None:
@@ -388,7 +394,12 @@ class Repository:
                 )
                 return int(row.fetchone()[0])
         with self._connection() as db:
-            row = db.execute("SELECT count(*) FROM leads WHERE stage = ?", [stage.value])
+            # The board's rollup (kept by triggers in the writes' own
+            # transactions): counting the stage's index range instead cost
+            # every console 2.5 ms at 25,000 New leads on each stage move.
+            row = db.execute(
+                "SELECT coalesce(sum(n), 0) FROM kpi_stage_totals WHERE stage = ?", [stage.value]
+            )
             total = int(row.fetchone()[0])
             if awake_at is None:
                 return total

@@ -163,6 +163,21 @@ class LineCards(ScrollView, can_focus=True):
         self._options[index] = Option(prompt, id=old.id)
         self._refresh_cards(index, index + 1)
 
+    def insert_option(self, index: int, option: Option) -> None:
+        """A card in at `index` (live refresh: a lead entered the column);
+        the cards below move down, drawn again from their renders. The
+        highlight stays on its card, kept in view."""
+        self._options.insert(index, option)
+        self._index = None
+        self._hover = None
+        shifted = self._highlighted is not None and index <= self._highlighted
+        if self._highlighted is not None and shifted:
+            self._highlighted += 1
+        self._resize()
+        self._refresh_cards(index, len(self._options))
+        if shifted:
+            self.scroll_to_highlight()
+
     def remove_option(self, option_id: str) -> None:
         """The cards below move up: they are drawn again, from their renders."""
         index = self.get_option_index(option_id)

@@ -21,7 +21,6 @@ from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size, Spacing
 from textual.message import Message
-from textual.renderables.styled import Styled
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
@@ -162,6 +161,10 @@ class LineTable(ScrollView, can_focus=True):
         self._index: dict[str, int] | None = {}  # key -> row; None: stale
         # A row's drawn line per look (stripe, cursor, hover), until it changes.
         self._lines: dict[str, dict[tuple[bool, bool, bool], Strip]] = {}
+        # A row's cells rendered with no row style, until they change: a
+        # row that moves up or down a line changes stripe, and restyling
+        # these costs a fraction of rendering its cells again.
+        self._bare: dict[str, list[Segment]] = {}
         self._drawn_for: tuple[object, ...] = ()  # width and state the lines are for
         self._header: Strip | None = None
         self._hover_row: int | None = None
@@ -214,6 +217,7 @@ class LineTable(ScrollView, can_focus=True):
         """Redraw one row: only its line is rendered again."""
         self._cells[key] = cells
         self._lines.pop(key, None)
+        self._bare.pop(key, None)
         row = self.row_index(key)
         if row is not None:
             self._refresh_rows(row, row + 1)
@@ -231,6 +235,7 @@ class LineTable(ScrollView, can_focus=True):
         del self._keys[row]
         del self._cells[key]
         self._lines.pop(key, None)
+        self._bare.pop(key, None)
         self._index = None
         self._resize()
         self._refresh_rows(row, len(self._keys) + 1)
@@ -241,6 +246,7 @@ class LineTable(ScrollView, can_focus=True):
         self._keys = []
         self._cells = {}
         self._lines = {}
+        self._bare = {}
         self._index = {}
         self._highlighted = None
         self._hover_row = None
@@ -251,12 +257,12 @@ class LineTable(ScrollView, can_focus=True):
     def replace_rows(self, rows: Iterable[tuple[str, Cells]]) -> None:
         """Every row anew (the list re-read), as clear() then add_rows(); a
         row whose cells are what they were keeps its drawn lines."""
-        was, lines = self._cells, self._lines
+        was, lines, bare = self._cells, self._lines, self._bare
         self.clear()
         rows = list(rows)
-        self._lines = {
-            key: lines[key] for key, cells in rows if key in lines and was.get(key) == cells
-        }
+        same = [key for key, cells in rows if was.get(key) == cells]
+        self._lines = {key: lines[key] for key in same if key in lines}
+        self._bare = {key: bare[key] for key in same if key in bare}
         self.add_rows(rows)
 
     def set_label(self, key: str, label: Text) -> None:
@@ -373,6 +379,7 @@ class LineTable(ScrollView, can_focus=True):
 
     def _forget_lines(self) -> None:
         self._lines.clear()
+        self._bare.clear()
         self._header = None
 
     def _resize(self) -> None:
@@ -407,10 +414,12 @@ class LineTable(ScrollView, can_focus=True):
         drawn = self._lines.setdefault(key, {})
         line = drawn.get(look)
         if line is None:
-            line = drawn[look] = self._row_line(self._cells[key], *look, width)
+            line = drawn[look] = self._row_line(self._cells[key], *look, width, key)
         return line
 
-    def _row_line(self, cells: Cells, odd: bool, cursor: bool, hover: bool, width: int) -> Strip:
+    def _row_line(
+        self, cells: Cells, odd: bool, cursor: bool, hover: bool, width: int, key: str
+    ) -> Strip:
         stripe = "datatable--odd-row" if odd else "datatable--even-row"
         row_style = self.get_component_styles(stripe).rich_style
         look = Style()
@@ -418,26 +427,32 @@ class LineTable(ScrollView, can_focus=True):
             look += self.get_component_rich_style("datatable--hover")
         if cursor:
             look += self.get_component_rich_style("datatable--cursor")
-        return self._line(cells, row_style, look, width)
+        bare = self._bare.get(key)
+        if bare is None:
+            bare = self._bare[key] = self._bare_cells(cells)
+        return self._styled(bare, row_style, look, width)
 
     def _line(
         self, cells: Sequence[RenderableType], row_style: Style, look: Style, width: int
     ) -> Strip:
-        """One line of cells, as a DataTable renders them: each padded, in
-        the row's style with the cursor's (or hover's) over it; the cursor's
-        colours win over the cell's own, as DataTable's "css" priority."""
+        return self._styled(self._bare_cells(cells), row_style, look, width)
+
+    def _bare_cells(self, cells: Sequence[RenderableType]) -> list[Segment]:
+        """A line of cells, each padded to its column, in no row style."""
         console, base = self.app.console, self.app.console_options
-        post = Style.from_color(look.color, look.bgcolor) if look else Style()
         segments: list[Segment] = []
         for column, cell in zip(self.columns.values(), cells, strict=True):
             options = base.update_dimensions(column.render_width, 1).update(no_wrap=True)
-            rendered = console.render_lines(
-                Styled(
-                    Padding(cell, (0, CELL_PADDING)), pre_style=row_style + look, post_style=post
-                ),
-                options,
-            )
-            segments.extend(rendered[0])
+            segments.extend(console.render_lines(Padding(cell, (0, CELL_PADDING)), options)[0])
+        return segments
+
+    def _styled(self, bare: list[Segment], row_style: Style, look: Style, width: int) -> Strip:
+        """The line as a DataTable renders it: the row's style under the
+        cells' own, the cursor's (or hover's) over it, its colours winning
+        over the cells' (DataTable's "css" priority); what Styled does to
+        each cell, done to the cells rendered once."""
+        post = Style.from_color(look.color, look.bgcolor) if look else Style()
+        segments = list(Segment.apply_style(bare, style=row_style + look, post_style=post))
         used = sum(column.render_width for column in self.columns.values())
         segments.append(Segment(" " * max(0, width - used), row_style + look))
         return Strip(segments).adjust_cell_length(width, self.rich_style).simplify()

@@ -39,3 +39,13 @@ def falls_within(
     if before(page_key(shown[-1], order), key, order):
         return not more_below
     return True
+
+
+def place(shown: Sequence[Lead], lead: Lead, order: str) -> int:
+    """Where `lead` goes in `shown` (listed in `order`): before the first
+    lead that sorts after it."""
+    key = page_key(lead, order)
+    return next(
+        (i for i, other in enumerate(shown) if before(key, page_key(other, order), order)),
+        len(shown),
+    )

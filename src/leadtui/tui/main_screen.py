@@ -26,11 +26,12 @@ from leadtui.config import Settings
 from leadtui.domain.filters import LeadFilter
 from leadtui.domain.kpis import DEFINITIONS
 from leadtui.domain.models import Stage
-from leadtui.repository import Changes, Repository, interrupt_reads
+from leadtui.repository import Repository, interrupt_reads
 from leadtui.tui.card_list import LineCards
 from leadtui.tui.dbwork import WATCH_GROUP, WRITE_GROUP, end_app, run_db
 from leadtui.tui.dialogs.help import KeysScreen, describe, with_ids
 from leadtui.tui.dialogs.search import Found, SearchScreen
+from leadtui.tui.follow import Followed, Wanted, follow
 from leadtui.tui.inbox_table import InboxTable
 from leadtui.tui.lead_writes import LeadWritesScreen
 from leadtui.tui.line_table import LineTable
@@ -39,6 +40,7 @@ from leadtui.tui.panes.board import BoardPane
 from leadtui.tui.panes.detail import DetailPane
 from leadtui.tui.panes.inbox import FirstPage, InboxPane
 from leadtui.tui.panes.kpi import KpiPane
+from leadtui.tui.tab_label import relabel
 
 # How often to look for other processes' commits: "within about a second".
 WATCH_INTERVAL_SECONDS = 0.5
@@ -219,32 +221,39 @@ class MainScreen(LeadWritesScreen):
         """Live refresh: what other processes changed since the last look
         (repository/watch.py), applied to the pane shown; only a change the
         journal does not name (a rescore, a merge) re-reads it whole."""
-        watcher, only, me, clock = self._watcher, self.only, self.repo.actor, self.repo.clock
+        look, clock = self._watcher.changes, self.repo.clock
+        counting = self.query_one(InboxPane).view == "new"
+        wanted = Wanted(self.only, self.repo.actor, self.active_tab == "pipeline", counting)
         run_db(
             self,
-            lambda _: watcher.changes(only, me, clock()),
+            lambda repo: follow(repo, look, wanted, clock()),
             self._apply_changes,
             key=WATCH_GROUP,
         )
 
-    def _apply_changes(self, changes: Changes | None) -> None:
-        if changes is None or not self.is_attached:  # (the app may be closing)
+    def _apply_changes(self, followed: Followed | None) -> None:
+        if followed is None or not self.is_attached:  # (the app may be closing)
             return
+        changes, untriaged = followed.changes, followed.untriaged
         if changes.whole:
             self.reload_all()
             return
         tab = self.active_tab
         if tab == "inbox":
-            self.query_one(InboxPane).apply_changes(changes)
-            return
-        if tab == "pipeline":
-            self.query_one(BoardPane).apply_changes(changes)
+            self.query_one(InboxPane).apply_changes(changes, untriaged)
+        elif tab == "pipeline":
+            self.query_one(BoardPane).apply_changes(changes, followed.totals)
         elif tab == "lead" and self.query_one(DetailPane).lead_id in changes.ids:
             self.query_one(DetailPane).reload()
         elif tab == "kpis":  # touches, follow-ups and scores count too
             self.query_one(KpiPane).reload()
-        if "stage" in changes.fields:
-            self.query_one(InboxPane).recount()
+        if untriaged is not None:
+            inbox = self.query_one(InboxPane)
+            if tab != "inbox":  # (the inbox takes its count with the changes)
+                inbox.counted(untriaged)
+            # Relabelled now, in the same redraw as the rest (not when the
+            # inbox's message comes back, a redraw of its own).
+            self._label_inbox(inbox.view, untriaged)
 
     @property
     def active_tab(self) -> str:
@@ -399,9 +408,7 @@ class MainScreen(LeadWritesScreen):
     def _label_inbox(self, view: str, untriaged: int) -> None:
         """ "1 Inbox 12": the untriaged count, true at any size; "1 Due"."""
         label = "1 Due" if view == "due" else f"1 Inbox {untriaged:,}"
-        tab = self.query_one(TabbedContent).get_tab("inbox")
-        if tab.label.plain != label:  # a new label lays the whole screen out again
-            tab.label = label
+        relabel(self.query_one(TabbedContent).get_tab("inbox"), label)
 
     def open_lead(self, lead_id: int) -> None:
         if self.active_tab == "lead":  # no tab change, so no reload of its own

@@ -12,18 +12,16 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import HorizontalScroll, Vertical
-from textual.content import Content
 from textual.widgets import Static
 from textual.widgets.option_list import Option
 
-from leadtui.domain.currency import format_money, short_money, with_currency
 from leadtui.domain.filters import LeadFilter
 from leadtui.domain.models import Lead, Stage
-from leadtui.domain.pipeline import BOARD_STAGES, WIN_PROBABILITY
+from leadtui.domain.pipeline import BOARD_STAGES
 from leadtui.repository import Changes, PageCursor, Repository, page_key
-from leadtui.tui import live, render
+from leadtui.tui import column_header, live, render
 from leadtui.tui.card_list import LineCards
-from leadtui.tui.cells import plain
+from leadtui.tui.column_header import CARD_WIDTH
 from leadtui.tui.dbwork import app_now, run_db
 from leadtui.tui.dialogs.help import with_ids
 from leadtui.tui.selection import Selection, WholeList
@@ -31,20 +29,11 @@ from leadtui.tui.selection import Selection, WholeList
 PAGE_SIZE = 50
 # Cards a column keeps in memory: this many pages around the cursor.
 WINDOW_PAGES = 4
-# Column width 26 (styles/leadtui.tcss) less border, padding and scrollbar.
-CARD_WIDTH = 22
 PREFETCH_MARGIN = 5
 
 Totals = dict[Stage, tuple[int, int]]
 Others = dict[Stage, dict[str, int]]  # other currencies' values per stage
-
-
-def _amounts(value_cents: int, weighted_cents: int) -> str:
-    """ "188,000 · w 9,400", or "5.28bn · w 264m" when that would not fit."""
-    full = f"{format_money(value_cents)} · w {format_money(weighted_cents)}"
-    return full if len(full) <= CARD_WIDTH else (
-        f"{short_money(value_cents)} · w {short_money(weighted_cents)}"
-    )  # fmt: skip
+BoardTotals = tuple[Totals, Others]
 
 
 class CardList(LineCards):
@@ -91,14 +80,18 @@ class StageColumn(Vertical):
         self.has_more = False  # cards after the window
         self.has_before = False  # cards before it (it does not start at the top)
         self.fetching = False
+        self._cards: CardList | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(self.stage.label, classes="column-header", markup=False)
-        yield CardList(id=f"cards-{self.stage.value}")
+        yield self.cards
 
     @property
     def cards(self) -> CardList:
-        return self.query_one(CardList)
+        # Made once (not queried on every key and every teammate's change).
+        if self._cards is None:
+            self._cards = CardList(id=f"cards-{self.stage.value}")
+        return self._cards
 
     def set_total(self, count: int, value_cents: int, others: dict[str, int]) -> None:
         """The stage's true totals: count, value, and the value weighted by
@@ -110,30 +103,10 @@ class StageColumn(Vertical):
         if totals == self._totals:
             return  # a move elsewhere: an update would cost a relayout for nothing
         self._totals = totals
-        team_cents = value_cents - sum(others.values())
-        weighted = round(team_cents * WIN_PROBABILITY[self.stage])
-        amounts = _amounts(team_cents, weighted)
-        if others:
-            more = f" +{len(others)} cur"
-            amounts = (
-                amounts + more
-                if len(amounts + more) <= CARD_WIDTH
-                else f"{short_money(team_cents)} · w {short_money(weighted)}{more}"
-            )
+        lines, tooltip = column_header.header(self.stage, count, value_cents, others)
         header = self.query_one(".column-header", Static)
-        header.update(
-            Content.assemble(
-                (self.stage.label, "bold"), f"  {count:,}\n", (amounts, "$foreground-muted")
-            ),
-            layout=False,  # two lines of a fixed-width column, whatever they say
-        )
-        listed = ", ".join(
-            with_currency(format_money(cents, code), code) for code, cents in sorted(others.items())
-        )
-        # A stored currency is text from a file: plain, never markup.
-        header.tooltip = (
-            Text(plain(f"Not added in (no sum across currencies): {listed}")) if others else None
-        )
+        header.update(lines, layout=False)  # two lines of a fixed-width column, whatever they say
+        header.tooltip = tooltip
 
     def show(self, leads: list[Lead], *, append: bool = False) -> None:
         hour = app_now(self).replace(minute=0, second=0, microsecond=0)
@@ -280,36 +253,56 @@ class StageColumn(Vertical):
         self.leads[index] = lead
         self.cards.replace_option_prompt(str(lead.id), self._card(lead, app_now(self)))
 
-    def apply_changes(self, changes: Changes, order: str) -> bool:
-        """Live refresh: drop the cards of leads that left the column,
-        redraw those still in place; True if the column must be re-read (a
-        lead entered the window, or moved within it)."""
+    def apply_changes(self, changes: Changes, order: str) -> None:
+        """Live refresh: drop the cards of leads that left the column, redraw
+        those still in place, and put a lead that entered the window (or
+        moved within it) where it sorts now, as a re-read would show it;
+        one that sorts beyond an end not loaded is read when scrolled to."""
 
         def belongs(lead_id: int) -> Lead | None:
             lead = changes.leads.get(lead_id)
             ok = lead is not None and lead.stage is self.stage and lead_id in changes.passing
             return lead if ok else None
 
+        kept = self.selected_lead_id()
         for lead_id in [shown.id for shown in self.leads if shown.id in changes.ids]:
             if belongs(lead_id) is None:
                 self.forget(lead_id)
-        for lead_id in changes.ids:
+        for lead_id in sorted(changes.ids):
             now = belongs(lead_id)
             if now is None:
                 continue
             index = next((i for i, shown in enumerate(self.leads) if shown.id == lead_id), None)
             if index is not None and live.stays_put(self.leads, index, now, order):
                 self.replace(index, now)
-            elif index is not None or live.falls_within(
+                continue
+            if index is not None:
+                self.forget(lead_id)  # moved within the window: in again where it sorts
+            if live.falls_within(
                 self.leads, now, order, more_above=self.has_before, more_below=self.has_more
             ):
-                return True
-        return False
+                self._insert(now, order)
+        cards = self.cards
+        ids = [lead.id for lead in self.leads]
+        if kept in ids:
+            cards.highlighted = ids.index(kept)  # the cursor follows its card
+        elif cards.highlighted is None and cards.option_count:
+            cards.highlighted = 0
+
+    def _insert(self, lead: Lead, order: str) -> None:
+        index = live.place(self.leads, lead, order)
+        self.leads.insert(index, lead)
+        self.cards.insert_option(index, Option(self._card(lead, app_now(self)), id=str(lead.id)))
+        last = self.leads[-1]
+        if len(self.leads) > WINDOW_PAGES * PAGE_SIZE and self.selected_lead_id() != last.id:
+            self.forget(last.id)  # the window stays bounded: read again when scrolled to
+            self.has_more = True
 
     def forget(self, lead_id: int) -> None:
         """Remove a card that is moving elsewhere, ahead of the write."""
         if any(lead.id == lead_id for lead in self.leads):
             self.leads = [lead for lead in self.leads if lead.id != lead_id]
+            self._texts.pop(lead_id, None)
             self.cards.remove_option(str(lead_id))
 
 
@@ -327,6 +320,7 @@ class BoardPane(HorizontalScroll):
     # "score" (rule score) or "chance" (learned win chance), set from the screen.
     order = "score"
     only = LeadFilter()  # the filter in effect, set from the screen
+    _reading = False  # a re-read of the board is under way
 
     def sort_by(self, order: str) -> None:
         """Takes effect at the next reload (the screen reloads the visible pane)."""
@@ -349,6 +343,7 @@ class BoardPane(HorizontalScroll):
         super().__init__(id=id)
         self._selection = selection
         self.only = only or LeadFilter()
+        self._columns: list[StageColumn] = []
 
     def compose(self) -> ComposeResult:
         for stage in BOARD_STAGES:
@@ -356,17 +351,28 @@ class BoardPane(HorizontalScroll):
 
     @property
     def columns(self) -> list[StageColumn]:
-        return list(self.query(StageColumn))
+        # Composed once: a query per call was most of what j cost beside drawing.
+        if not self._columns:
+            self._columns = list(self.query(StageColumn))
+        return self._columns
 
-    def apply_changes(self, changes: Changes) -> None:
+    def apply_changes(self, changes: Changes, totals: BoardTotals | None) -> None:
         """Live refresh: each column updates the cards of the leads another
-        process changed; the columns a lead entered are re-read, and the
-        totals when a count or value may have moved (or a filter is on)."""
-        stale = {
-            column.stage for column in self.columns if column.apply_changes(changes, self.order)
-        }
-        if stale or changes.moves_totals or self.only:
-            self.reload(stages=stale)
+        process changed, with no read; `totals`, read with the changes when
+        a count or value may have moved (or a filter is on), go in the
+        headers in the same update. While a re-read of the board is under
+        way (it may have read before these changes) it is asked again."""
+        if self._reading:
+            self.reload()
+            return
+        for column in self.columns:
+            column.apply_changes(changes, self.order)
+        if totals is not None:
+            self.show_totals(*totals)
+
+    def show_totals(self, totals: Totals, others: Others) -> None:
+        for column in self.columns:
+            column.set_total(*totals.get(column.stage, (0, 0)), others.get(column.stage, {}))
 
     def reload(self, *, select: int | None = None, stages: set[Stage] | None = None) -> None:
         """Totals for every header plus the first pages (as deep as already
@@ -388,18 +394,20 @@ class BoardPane(HorizontalScroll):
         }
 
         def job(repo: Repository) -> tuple[Totals, Others, dict[Stage, list[Lead]]]:
-            pages = {
-                stage: repo.leads_in_stage(
-                    stage, limit=limit, order=order, only=only, from_=starts.get(stage)
-                )
-                for stage, limit in limits.items()
-            }
-            return repo.stage_totals(only), repo.other_currency_values(only), pages
+            with repo.reading():  # one connection for the pages and totals
+                pages = {
+                    stage: repo.leads_in_stage(
+                        stage, limit=limit, order=order, only=only, from_=starts.get(stage)
+                    )
+                    for stage, limit in limits.items()
+                }
+                return repo.stage_totals(only), repo.other_currency_values(only), pages
 
         def done(result: tuple[Totals, Others, dict[Stage, list[Lead]]]) -> None:
             totals, others, pages = result
+            self._reading = False
+            self.show_totals(totals, others)
             for column in self.columns:
-                column.set_total(*totals.get(column.stage, (0, 0)), others.get(column.stage, {}))
                 if column.stage not in pages:
                     continue
                 column.show(pages[column.stage])
@@ -409,7 +417,11 @@ class BoardPane(HorizontalScroll):
                     column.cards.highlighted = ids.index(select)
                     self.screen.set_focus(column.cards)
 
-        run_db(self, job, done, key="board")
+        self._reading = True
+        run_db(self, job, done, key="board", on_error=self._read_failed)
+
+    def _read_failed(self) -> None:
+        self._reading = False
 
     def on_line_cards_highlighted(self, event: LineCards.Highlighted) -> None:
         column = event.cards.parent
@@ -429,6 +441,8 @@ class BoardPane(HorizontalScroll):
 
     def focused_column(self) -> StageColumn:
         focused = self.screen.focused
+        if focused is not None and isinstance(focused.parent, StageColumn):
+            return focused.parent  # its cards: asked on every key
         for column in self.columns:
             if focused is not None and focused in column.walk_children():
                 return column

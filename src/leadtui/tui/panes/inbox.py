@@ -116,11 +116,12 @@ class InboxPane(Vertical):
         now, only = self._clock(), self.only
 
         def job(repo: Repository) -> tuple[list[Lead], bool, int]:
-            leads = fetch(repo, None, limit)
-            untriaged = (
-                repo.count_in_stage(Stage.NEW, awake_at=now, only=only) if counting else known
-            )
-            return leads, bool(leads) or repo.has_leads(), untriaged
+            with repo.reading():  # one connection for the page and the count
+                leads = fetch(repo, None, limit)
+                untriaged = (
+                    repo.count_in_stage(Stage.NEW, awake_at=now, only=only) if counting else known
+                )
+                return leads, bool(leads) or repo.has_leads(), untriaged
 
         if select is not None:
             # Kept on the pane, not in this call: a newer reload (live refresh)
@@ -142,16 +143,17 @@ class InboxPane(Vertical):
             return  # the Due list's label has no count
         now, only = self._clock(), self.only
 
-        def counted(untriaged: int) -> None:
-            self.untriaged = untriaged
-            self.post_message(self.Counted(untriaged))
-
         run_db(
             self,
             lambda repo: repo.count_in_stage(Stage.NEW, awake_at=now, only=only),
-            counted,
+            self.counted,
             key="inbox-count",
         )
+
+    def counted(self, untriaged: int) -> None:
+        """The count of untriaged leads, read (for the tab's label)."""
+        self.untriaged = untriaged
+        self.post_message(self.Counted(untriaged))
 
     def _unreadable(self, message: str) -> None:
         self.post_message(self.Unreadable(message))
@@ -298,11 +300,12 @@ class InboxPane(Vertical):
                 marked = lead_id in self._selection
                 self.table.update_cell(str(lead_id), "name", render.name_cell(lead, marked=marked))
 
-    def apply_changes(self, changes: Changes) -> None:
+    def apply_changes(self, changes: Changes, untriaged: int | None) -> None:
         """Live refresh: another process changed `changes.ids`. Rows of leads
         that left the list go, rows still in place are redrawn; a lead that
         enters the loaded range, or moves within it, re-reads the loaded
-        pages (nothing else does). The Due list is re-read whole."""
+        pages (nothing else does). The Due list is re-read whole. The count
+        of untriaged leads was read with the changes if a stage moved."""
         if self.view != "new":
             self.reload()
             return
@@ -334,8 +337,8 @@ class InboxPane(Vertical):
             ):
                 self.reload()
                 return
-        if "stage" in changes.fields:
-            self.recount()
+        if untriaged is not None:
+            self.counted(untriaged)
 
     def _redraw_row(self, lead: Lead, now: datetime) -> None:
         key = str(lead.id)
