@@ -5,14 +5,17 @@ import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
 
 from leadtui import resources
 from leadtui.demo import build_sample_database
+from leadtui.domain.models import Stage
 from leadtui.repository import Repository, open_repository
 from leadtui.repository.pg.connection import close_idle
+from leadtui.repository.store import Repository as RepositoryClass
 from tests.notifications import record_notifications
 from tests.pg_cluster import TEMPLATE, Cluster, ClusterUnavailable, start_cluster
 
@@ -168,3 +171,18 @@ def db_target(request: pytest.FixtureRequest, db_path: Path) -> Path | str:
         url: str = request.getfixturevalue("pg_url")
         return url
     return db_path
+
+
+@pytest.fixture
+def page_reads(monkeypatch: pytest.MonkeyPatch) -> list[Stage]:
+    """The stage of every page read from here on (inbox or board): a
+    change a screen follows incrementally must read none."""
+    reads: list[Stage] = []
+    original = RepositoryClass.leads_in_stage
+
+    def counted(self: Repository, stage: Stage, **options: Any) -> Any:
+        reads.append(stage)
+        return original(self, stage, **options)
+
+    monkeypatch.setattr(RepositoryClass, "leads_in_stage", counted)
+    return reads

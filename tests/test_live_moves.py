@@ -7,30 +7,15 @@ shows; and no page was read to get there."""
 
 from typing import Any
 
-import pytest
 from textual.widgets import Static, TabbedContent
 
 from leadtui.domain.models import Stage
 from leadtui.repository import Repository, open_repository
-from leadtui.repository.store import Repository as RepositoryClass
 from leadtui.tui.app import LeadApp
 from leadtui.tui.panes.board import BoardPane
 from leadtui.tui.panes.inbox import InboxPane
 from tests.conftest import frozen_clock
 from tests.tui_helpers import SIZE, column, inbox_names, main_screen, settle, wait_until
-
-
-@pytest.fixture
-def page_reads(monkeypatch: pytest.MonkeyPatch) -> list[Stage]:
-    reads: list[Stage] = []
-    original = RepositoryClass.leads_in_stage
-
-    def counted(self: Repository, stage: Stage, **options: Any) -> Any:
-        reads.append(stage)
-        return original(self, stage, **options)
-
-    monkeypatch.setattr(RepositoryClass, "leads_in_stage", counted)
-    return reads
 
 
 def board_shown(app: LeadApp) -> list[tuple[str, list[int], str, int | None]]:

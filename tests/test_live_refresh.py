@@ -14,7 +14,6 @@ from textual.widgets.option_list import Option
 
 from leadtui.domain.models import Stage, build_draft
 from leadtui.repository import Repository, copy_database, open_repository
-from leadtui.repository.store import Repository as RepositoryClass
 from leadtui.tui.app import LeadApp
 from leadtui.tui.card_list import LineCards
 from leadtui.tui.line_table import LineTable
@@ -32,20 +31,6 @@ def shared(request: pytest.FixtureRequest, sample_repo: Repository) -> Repositor
     url: str = request.getfixturevalue("pg_url")
     copy_database(sample_repo.target, url)
     return open_repository(url, actor="tester", clock=frozen_clock)
-
-
-@pytest.fixture
-def page_reads(monkeypatch: pytest.MonkeyPatch) -> list[Stage]:
-    """The stage of every page read from here on (inbox or board)."""
-    reads: list[Stage] = []
-    original = RepositoryClass.leads_in_stage
-
-    def counted(self: Repository, stage: Stage, **options: Any) -> Any:
-        reads.append(stage)
-        return original(self, stage, **options)
-
-    monkeypatch.setattr(RepositoryClass, "leads_in_stage", counted)
-    return reads
 
 
 async def test_a_teammates_rename_redraws_only_that_row(

@@ -4,10 +4,10 @@ writing; or, without it, one line saying what to install."""
 
 import os
 import shutil
-import subprocess
 from pathlib import Path
 
 from leadtui.domain.errors import DatabaseUnavailable
+from leadtui.repository.pg.client_tools import run_tool
 
 
 def dump(url: str, shown: str, target: Path) -> int:
@@ -22,15 +22,10 @@ def dump(url: str, shown: str, target: Path) -> int:
     # Created first, private; pg_dump writes into it.
     os.close(os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
     try:
-        done = subprocess.run(
+        run_tool(
             [pg_dump, "--format=custom", f"--file={target}", f"--dbname={url}"],
-            capture_output=True,
-            text=True,
-            check=False,
+            f"pg_dump of {shown}",
         )
-        if done.returncode != 0:
-            lines = done.stderr.strip().splitlines() or ["failed"]
-            raise DatabaseUnavailable(f"pg_dump of {shown}: {lines[-1]}")
     except BaseException:
         target.unlink(missing_ok=True)
         raise

@@ -15,12 +15,12 @@ leadtui could not open what it restored.
 """
 
 import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
 from leadtui.domain.errors import DatabaseUnavailable
 from leadtui.repository.pg import schema
+from leadtui.repository.pg.client_tools import run_tool
 
 # The tables whose ids come from an identity column's counter. (A lead's id
 # never does: it is chosen above every id ever used, schema.NEXT_LEAD_ID.)
@@ -106,31 +106,23 @@ def restore(url: str, shown: str, source: Path) -> None:
             f" then run: pg_restore {' '.join(arguments)} --dbname={shown} {source}"
         )
     _refuse_a_newer_schema(pg_restore, source)
-    done = subprocess.run(
+    run_tool(
         [pg_restore, *arguments, f"--dbname={url}", str(source)],
-        capture_output=True,
-        text=True,
-        check=False,
+        f"pg_restore into {shown}",
+        "; nothing was changed",
     )
-    if done.returncode != 0:
-        lines = done.stderr.strip().splitlines() or ["failed"]
-        raise DatabaseUnavailable(f"pg_restore into {shown}: {lines[-1]}; nothing was changed")
 
 
 def _refuse_a_newer_schema(pg_restore: str, source: Path) -> None:
     """Read the schema version the archive holds (pg_restore prints the one
     table's COPY data without touching any database) and refuse a backup
     that is not leadtui's or that a newer leadtui wrote."""
-    done = subprocess.run(
+    script = run_tool(
         [pg_restore, "--data-only", "--table=leadtui_schema", "--file=-", str(source)],
-        capture_output=True,
-        text=True,
-        check=False,
+        f"reading {source}",
+        "; nothing was changed",
     )
-    if done.returncode != 0:
-        lines = done.stderr.strip().splitlines() or ["failed"]
-        raise DatabaseUnavailable(f"reading {source}: {lines[-1]}; nothing was changed")
-    version = _copied_version(done.stdout)
+    version = _copied_version(script)
     if version is None:
         raise DatabaseUnavailable(f"{source} is not a leadtui backup of a PostgreSQL database")
     if version > schema.SCHEMA_VERSION:
