@@ -198,7 +198,7 @@ def _drop_connections(url: str, *, allow_new: bool = True) -> None:
     import psycopg
 
     database = psycopg.conninfo.conninfo_to_dict(url)["dbname"]
-    maintenance = url.replace(f"///{database}?", "///postgres?")
+    maintenance = psycopg.conninfo.make_conninfo(url, dbname="postgres")
     with psycopg.connect(maintenance, autocommit=True) as admin:
         admin.execute(
             psycopg.sql.SQL("ALTER DATABASE {} ALLOW_CONNECTIONS {}").format(
