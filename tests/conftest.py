@@ -13,7 +13,7 @@ from hypothesis import settings
 from leadtui import resources
 from leadtui.demo import build_sample_database
 from leadtui.domain.models import Stage
-from leadtui.repository import Repository, open_repository
+from leadtui.repository import Repository, open_repository, sqlite_pool
 from leadtui.repository.pg.connection import close_idle
 from leadtui.repository.store import Repository as RepositoryClass
 from tests.notifications import record_notifications
@@ -40,6 +40,8 @@ def isolated_user_dirs(
     home = tmp_path_factory.mktemp("home")
     _isolate(monkeypatch, home)
     yield home
+    # As a process's exit would: no kept connection outlives its test.
+    sqlite_pool.close_idle()
 
 
 def _isolate(monkeypatch: pytest.MonkeyPatch, home: Path) -> None:
@@ -79,6 +81,7 @@ def empty_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with pytest.MonkeyPatch.context() as monkeypatch:  # as sample_template
         _isolate(monkeypatch, tmp_path_factory.mktemp("empty-template-home"))
         open_repository(path, actor="tester", clock=frozen_clock)
+    sqlite_pool.close_idle()  # as at a process's exit: the WAL folded into the file
     assert not Path(f"{path}-wal").exists()  # the whole database is in the one file
     return path
 
@@ -106,6 +109,7 @@ def sample_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with pytest.MonkeyPatch.context() as monkeypatch:
         _isolate(monkeypatch, tmp_path_factory.mktemp("template-home"))
         build_sample_database(path, resources.sample_data_dir(), NOW)
+    sqlite_pool.close_idle()
     assert not Path(f"{path}-wal").exists()  # the whole database is in the one file
     return path
 

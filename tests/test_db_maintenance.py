@@ -13,7 +13,7 @@ from click.testing import CliRunner, Result
 
 from leadtui.cli.root import main
 from leadtui.domain.models import build_draft
-from leadtui.repository import open_repository, sharing_warnings
+from leadtui.repository import open_repository, sharing_warnings, sqlite_pool
 from leadtui.repository.pg.schema import SCHEMA_VERSION as PG_SCHEMA_VERSION
 from leadtui.repository.schema import SCHEMA_VERSION
 
@@ -100,6 +100,7 @@ def test_sharing_warnings_name_the_fix(tmp_path: Path) -> None:
     team.chmod(0o2770)  # setgid team directory, as the README sets it up
     path = team / "leads.db"
     open_repository(path)  # created 0600
+    sqlite_pool.close_idle()  # as the creating process's exit would
     [warning] = sharing_warnings(path)
     assert "cannot write it" in warning and f"chmod g+rw {path}" in warning
     path.chmod(0o660)

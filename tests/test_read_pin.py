@@ -1,33 +1,38 @@
 """Reads in a row on one connection (repository/pinned.py), and the inbox's
 count from the stage rollup. Specification: within `reading()` a thread's
-reads open one connection between them, another thread's reads are not
-drawn in, and outside each read opens its own; the count of a stage's
+reads take one connection between them, another thread's reads are not
+drawn in, and outside each read takes its own (kept open or new); the count of a stage's
 leads (less those hidden) is what listing them gives, after moves and
 hides, on both engines."""
 
-import sqlite3
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from leadtui.domain.models import Stage, build_draft
-from leadtui.repository import Repository
+from leadtui.repository import Repository, connection, sqlite_engine
 from tests.conftest import both_engines
 
 
 @pytest.fixture
 def opened(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The thread of every SQLite connection opened from here on."""
+    """The thread of every SQLite connection taken from here on."""
     threads: list[str] = []
-    original = sqlite3.connect
+    original = connection.connect
 
-    def counted(*args: Any, **kwargs: Any) -> Any:
+    @contextmanager
+    def counted(path: Path, tracer: Any = None) -> Iterator[Any]:
         threads.append(threading.current_thread().name)
-        return original(*args, **kwargs)
+        with original(path, tracer) as db:
+            yield db
 
-    monkeypatch.setattr(sqlite3, "connect", counted)
+    taking: Any = counted  # the engine's connect, counted
+    monkeypatch.setattr(sqlite_engine, "connect", taking)
     return threads
 
 

@@ -19,7 +19,7 @@ from leadtui.domain.errors import (
 )
 from leadtui.domain.models import ActivityKind, Stage, build_draft
 from leadtui.domain.orders import ORDERS, page_key
-from leadtui.repository import Repository, connection, open_repository, schema
+from leadtui.repository import Repository, connection, open_repository, schema, sqlite_pool
 from leadtui.repository.connection import ENV_SYNCHRONOUS, connect
 from tests.conftest import NOW, both_engines, both_targets, frozen_clock, query_plan
 
@@ -79,6 +79,7 @@ def test_another_programs_sqlite_database_is_refused(db_path: Path) -> None:
 
 def test_a_newer_schema_is_refused_and_left_byte_for_byte_untouched(db_path: Path) -> None:
     open_repository(db_path)
+    sqlite_pool.close_idle()  # leaving WAL mode takes the only connection
     with sqlite3.connect(db_path) as conn:
         conn.execute(f"PRAGMA user_version = {schema.SCHEMA_VERSION + 1}")
         conn.execute("PRAGMA journal_mode = DELETE")
@@ -324,12 +325,14 @@ def test_disk_full_during_a_write_rolls_back_and_says_so(
         return conn
 
     monkeypatch.setattr(sqlite3, "connect", small_disk)
+    sqlite_pool.close_idle()  # every connection from here on is a small disk's
     saved = 0
     with pytest.raises(DatabaseUnavailable, match="is full: the change was not saved"):
         for number in range(50):  # fill the last free space until a write fails
             repo.add_lead(build_draft(name=f"Filler {number}", notes="x" * 1900))
             saved += 1
     monkeypatch.undo()
+    sqlite_pool.close_idle()  # and none of them afterwards
     # The failed add left nothing behind: no lead without its history, no half row.
     assert repo.count_leads() == 1 + saved
     with sqlite3.connect(repo.path) as conn:

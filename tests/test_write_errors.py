@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from leadtui.cli.root import main
+from leadtui.repository import sqlite_pool
 from tests.test_cli_edges import one_line_error
 
 
@@ -122,9 +123,11 @@ def test_the_database_on_a_full_disk(filled: str, monkeypatch: pytest.MonkeyPatc
         return conn
 
     monkeypatch.setattr(sqlite3, "connect", capped)
+    sqlite_pool.close_idle()  # every connection from here on is capped
     body = "minutes " * 20_000  # more than the free pages of the file hold
     line = one_line_error(run("log", "1", "--kind", "meeting", "--body", body, "--db", filled))
     assert line == f"Error: the disk holding {filled} is full: the change was not saved"
     monkeypatch.undo()
+    sqlite_pool.close_idle()  # and none of them afterwards
     shown = run("show", "1", "--json", "--db", filled).output
     assert "minutes minutes" not in shown and "meeting" not in shown  # nothing half-written

@@ -10,7 +10,7 @@ from typing import Any
 
 from leadtui.domain.dedupe import person_key, phone_key
 from leadtui.domain.errors import DatabaseUnavailable
-from leadtui.repository import schema, schema_kpi
+from leadtui.repository import schema, schema_kpi, sqlite_pool
 from leadtui.repository.connection import readable_errors
 from leadtui.repository.opening import open_repository
 
@@ -51,6 +51,7 @@ def build_database(
     building = Path(building_name)
     try:
         open_repository(building)
+        sqlite_pool.release(building)  # leaving WAL mode takes the only connection
         written = _bulk_insert(building, batches, progress)
         try:
             os.link(building, path)  # fails rather than replace a file made meanwhile

@@ -1,9 +1,9 @@
 """Connections, transactions and SQLite's errors as one readable line.
 
 Every module of this package opens SQLite through here: a connection per
-operation on the calling thread (sqlite3 refuses a connection made on
-another thread), busy timeout set, FULL sync (NORMAL can lose the last
-commits on power loss).
+operation, taken from the ones kept open (sqlite_pool.py) or opened anew,
+busy timeout set, FULL sync (NORMAL can lose the last commits on power
+loss).
 """
 
 import os
@@ -19,7 +19,7 @@ import sqlite_utils
 
 from leadtui.domain import dedupe
 from leadtui.domain.errors import DatabaseUnavailable, Interrupted
-from leadtui.repository import schema
+from leadtui.repository import schema, sqlite_pool
 
 Tracer = Callable[[str, Any], None]
 BUSY_TIMEOUT_SECONDS = 10.0
@@ -44,19 +44,35 @@ _open_lock = threading.Lock()
 
 @contextmanager
 def connect(path: Path, tracer: Tracer | None = None) -> Iterator[sqlite_utils.Database]:
-    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+    kept = sqlite_pool.take(path)
+    identity: sqlite_pool.FileIdentity | None
+    if kept is not None:
+        conn, identity = kept
+    else:
+        # Not bound to this thread: the pool hands it to whichever thread
+        # asks next, one at a time.
+        conn = sqlite3.connect(
+            path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None, check_same_thread=False
+        )
     with _open_lock:
         _open_connections.add(conn)
+    reusable = False
     try:
         with readable_errors(path):
-            conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
-            conn.execute("PRAGMA foreign_keys = ON")
-            conn.execute(f"PRAGMA synchronous = {synchronous_mode()}")
+            if kept is None:
+                conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
+                conn.execute("PRAGMA foreign_keys = ON")
+                conn.execute(f"PRAGMA synchronous = {synchronous_mode()}")
+                identity = sqlite_pool.identity_of(path)  # the file exists now
             yield sqlite_utils.Database(conn, tracer=tracer, execute_plugins=False)
+        reusable = True
     finally:
         with _open_lock:
             _open_connections.discard(conn)
-        conn.close()
+        if reusable:
+            sqlite_pool.give_back(path, identity, conn)
+        else:
+            conn.close()  # whatever failed may have left it in any state
 
 
 def interrupt_reads() -> int:
