@@ -17,7 +17,7 @@ from bench.ptyterm import program_in_pty
 from leadtui.domain.models import Stage
 from leadtui.repository import open_repository
 
-FLOOR_APP = """
+FLOOR_TEMPLATE = """
 from textual.app import App, ComposeResult
 from textual.widgets import DataTable
 
@@ -28,10 +28,11 @@ class Floor(App[None]):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_columns("n", "name")
-        table.add_rows([(i, f"floor row {i}") for i in range(50)])
+        table.add_rows([(i, f"floor row {i}") for i in range(ROWS)])
 
 Floor().run()
 """
+FLOOR_APP = FLOOR_TEMPLATE.replace("ROWS", "50")
 
 
 # Shown in the footer once the main screen is up (every key works).
