@@ -292,7 +292,8 @@ class MovesScreen(Screen[None]):
         refuses (StaleLead) and the notification says who and when."""
         # (The Due list keeps a moved lead while its follow-up is due; there
         # the stage check stops a second keypress from moving it twice.)
-        if self.active_tab in ("inbox", "pipeline") and self.query_one(InboxPane).view == "new":
+        dropped = self.active_tab in ("inbox", "pipeline")
+        if dropped and self.query_one(InboxPane).view == "new":
             self.query_one(InboxPane).forget(lead_id)
             self.query_one(BoardPane).forget(lead_id)
 
@@ -304,7 +305,16 @@ class MovesScreen(Screen[None]):
             else:
                 self.reload_all()
 
-        self._write_job(lambda repo: change(repo, lead_id, seen), done, failed=self.reload_all)
+        def write() -> None:
+            self._write_job(lambda repo: change(repo, lead_id, seen), done, failed=self.reload_all)
+
+        if dropped:
+            # The card's leaving is painted first: the save's thread would
+            # otherwise share the interpreter with that redraw, and the eye
+            # waits for the redraw, not for the save.
+            self.call_after_refresh(write)
+        else:
+            write()
 
     def _follows_moved_card(self) -> bool:
         """config.toml's [board] follow_moved_card: the cursor goes with a
