@@ -29,7 +29,7 @@ def opened(monkeypatch: pytest.MonkeyPatch) -> list[sqlite3.Connection]:
     def counted(*args: Any, **kwargs: Any) -> sqlite3.Connection:
         conn = original(*args, **kwargs)
         made.append(conn)
-        return conn
+        conn: sqlite3.Connection = original(*args, **kwargs)
 
     monkeypatch.setattr(sqlite3, "connect", counted)
     sqlite_pool.close_idle()
