@@ -27,9 +27,9 @@ def opened(monkeypatch: pytest.MonkeyPatch) -> list[sqlite3.Connection]:
     original = sqlite3.connect
 
     def counted(*args: Any, **kwargs: Any) -> sqlite3.Connection:
-        conn = original(*args, **kwargs)
-        made.append(conn)
         conn: sqlite3.Connection = original(*args, **kwargs)
+        made.append(conn)
+        return conn
 
     monkeypatch.setattr(sqlite3, "connect", counted)
     sqlite_pool.close_idle()
