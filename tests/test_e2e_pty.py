@@ -92,6 +92,20 @@ def test_keys_typed_at_launch_act_on_the_first_page(sample_repo: Repository) -> 
 
 
 @pytest.mark.slow
+def test_a_move_typed_with_quit_is_saved_before_the_app_ends(sample_repo: Repository) -> None:
+    """A move paints the card's leaving before it saves (tui/moves.py): `a`
+    and `q` arriving in one read (type-ahead over ssh) must still save it."""
+    top = sample_repo.leads_in_stage(Stage.NEW, limit=1)[0]
+    with leadtui_in_pty("--db", str(sample_repo.path), cwd=sample_repo.path.parent) as term:
+        term.wait_for(top.name[:19])
+        term.type("2")
+        term.wait_for("Contacted")  # the board's column headers: it is read
+        term.type("aq")
+        assert term.wait_for_exit() == 0
+    assert sample_repo.get_lead(top.id).stage is Stage.CONTACTED
+
+
+@pytest.mark.slow
 def test_a_broken_keymap_is_one_line_after_a_quick_start(
     sample_repo: Repository, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -7,6 +7,7 @@ of what is on screen; a refused write (a teammate moved the lead, nothing to
 undo) is one notification and changes nothing.
 """
 
+import threading
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -42,6 +43,9 @@ MOVED = {
     "lose": "Lost",
     "reopen": "Reopened",
 }
+# The longest a save waits for the redraw it follows (a frame is 17 ms;
+# an app that is quitting never draws it).
+PAINT_FIRST_SECONDS = 0.1
 # How many marked leads a confirmation names before "and N more".
 NAMED_IN_CONFIRMATION = 5
 # `V` marks a whole list up to this many leads. A bulk move is written
@@ -305,16 +309,21 @@ class MovesScreen(Screen[None]):
             else:
                 self.reload_all()
 
-        def write() -> None:
-            self._write_job(lambda repo: change(repo, lead_id, seen), done, failed=self.reload_all)
-
+        # The card's leaving is painted first: the save's thread would
+        # otherwise share the interpreter with that redraw, and the eye waits
+        # for the redraw, not for the save. The save's worker starts now all
+        # the same (and waits), so quitting at once still waits for it.
+        painted = threading.Event()
         if dropped:
-            # The card's leaving is painted first: the save's thread would
-            # otherwise share the interpreter with that redraw, and the eye
-            # waits for the redraw, not for the save.
-            self.call_after_refresh(write)
+            self.call_after_refresh(painted.set)
         else:
-            write()
+            painted.set()
+
+        def save(repo: Repository) -> Lead:
+            painted.wait(PAINT_FIRST_SECONDS)
+            return change(repo, lead_id, seen)
+
+        self._write_job(save, done, failed=self.reload_all)
 
     def _follows_moved_card(self) -> bool:
         """config.toml's [board] follow_moved_card: the cursor goes with a
