@@ -20,6 +20,7 @@ from leadtui.domain.clock import from_iso, to_iso
 from leadtui.domain.errors import LeadNotFound, StaleLead
 from leadtui.domain.models import Lead, Lifecycle, Stage
 from leadtui.repository.core import Rescores, Ruled
+from leadtui.repository.frozen_scores import due_note_sql
 from leadtui.repository.journal import PUSHED_BY_STAGE, action, same_action
 from leadtui.repository.rows import LEAD_SELECT, lead_from_row
 from leadtui.repository.scores import RULES_KEY, read_setting
@@ -30,8 +31,10 @@ from leadtui.repository.scores import RULES_KEY, read_setting
 # lifecycle before and after (values) and their labels.
 _PLAN_COLUMNS = (
     "pos", "id", "from_stage", "to_stage", "note", "old_lost", "new_lost", "old_entered",
-    "old_lifecycle", "new_lifecycle", "old_life_label", "new_life_label",
+    "old_lifecycle", "new_lifecycle", "old_life_label", "new_life_label", "old_due",
 )  # fmt: skip
+
+_CLOSED = "('won', 'lost')"
 
 _CREATE = f"""
 CREATE TEMP TABLE IF NOT EXISTS bulk_move ({", ".join(_PLAN_COLUMNS)});
@@ -44,7 +47,8 @@ SELECT b.pos, l.id, l.stage, l.lost_reason, l.stage_entered_at, l.lifecycle,
        CASE WHEN :reopen AND l.stage IN ('won', 'lost') THEN (
            SELECT s.from_stage FROM stage_changes s
             WHERE s.lead_id = l.id AND s.to_stage = l.stage
-            ORDER BY s.at DESC, s.id DESC LIMIT 1) END
+            ORDER BY s.at DESC, s.id DESC LIMIT 1) END,
+       l.score_due_at
   FROM temp.bulk_ids b JOIN leads l ON l.id = b.id
  ORDER BY b.pos"""
 
@@ -65,7 +69,8 @@ _WRITES = (
         where="old_lost IS NOT new_lost",
     ),
     _JOURNAL.format(
-        field="'stage_entered_at'", old="old_entered", new=":now", note="NULL",
+        field="'stage_entered_at'", old="old_entered", new=":now",
+        note=due_note_sql(f"from_stage NOT IN {_CLOSED} AND to_stage IN {_CLOSED}", "old_due"),
         where="old_entered IS NOT :now",
     ),
     "UPDATE leads SET lifecycle = p.new_lifecycle FROM temp.bulk_move p"
@@ -79,8 +84,8 @@ _WRITES = (
 
 # A lead as the request reads it: position, id, stage, lost reason, time it
 # entered its stage, lifecycle, whether it has an email or phone, and (for
-# a reopen) the stage it closed from.
-Found = tuple[int, int, str, str | None, str | None, str, int, str | None]
+# a reopen) the stage it closed from, and when its score is due.
+Found = tuple[int, int, str, str | None, str | None, str, int, str | None, str | None]
 
 
 def read_request(
@@ -121,7 +126,7 @@ def write_moves(
     lifecycles: dict[tuple[str, Stage, bool], Lifecycle] = {}
     entered: dict[str | None, str | None] = {}
     plan = []
-    for pos, lead_id, stage, lost, entered_at, lifecycle, contact, before in found:
+    for pos, lead_id, stage, lost, entered_at, lifecycle, contact, before, due in found:
         move = decided[Stage(stage), Stage(before) if before else None]
         life_key = (lifecycle, move.to_stage, bool(contact))
         pushed = lifecycles.get(life_key)
@@ -135,7 +140,7 @@ def write_moves(
         plan.append((
             pos, lead_id, move.from_stage.value, move.to_stage.value, move.reason,
             lost or None, new_lost or None, entered[entered_at], lifecycle, pushed.value,
-            Lifecycle(lifecycle).label, pushed.label,
+            Lifecycle(lifecycle).label, pushed.label, due,
         ))  # fmt: skip
     marks = ", ".join("?" * len(_PLAN_COLUMNS))
     db.conn.executemany(f"INSERT INTO temp.bulk_move VALUES ({marks})", plan)
@@ -159,7 +164,6 @@ CHUNK = 5_000
 # Pages cached while a chunk writes (KiB, as PRAGMA cache_size takes it):
 # the default 2 MB spills the indexes a move touches to the WAL mid-way.
 CACHE_KIB = 65_536
-_CLOSED = "('won', 'lost')"
 
 
 class Repo(Ruled, Rescores, Protocol):

@@ -20,6 +20,7 @@ only, like moves_set.
 import sqlite_utils
 
 from leadtui.domain.models import Lifecycle
+from leadtui.repository.frozen_scores import Restorer
 from leadtui.repository.moves_set import CACHE_KIB
 
 # Fewer leads than this are replayed line by line (the same result).
@@ -30,6 +31,10 @@ _VALUE = "CASE {} " + " ".join(f"WHEN '{m.label}' THEN '{m.value}'" for m in Lif
 
 _LOAD = (
     "DROP TABLE IF EXISTS temp.replay",
+    # The leads whose frozen score stands, and the due time each gets back
+    # (frozen_scores.py: an undo of a closing move fills it).
+    "CREATE TEMP TABLE IF NOT EXISTS restore (lead_id INTEGER PRIMARY KEY, due TEXT)",
+    "DELETE FROM temp.restore",
     # found: what the field holds now; wanted: what the replay writes.
     "CREATE TEMP TABLE replay (id INTEGER PRIMARY KEY, lead_id INTEGER, field TEXT,"
     " found TEXT, wanted TEXT, old TEXT, new TEXT, note TEXT)",
@@ -58,7 +63,8 @@ UPDATE leads SET
     stage = w.stage, updated_at = :now, version = version + 1 + w.lifecycles,
     lost_reason = CASE WHEN w.losts THEN nullif(w.lost, '') ELSE lost_reason END,
     stage_entered_at = CASE WHEN w.entries THEN nullif(w.entered, '') ELSE stage_entered_at END,
-    lifecycle = CASE WHEN w.lifecycles THEN {_VALUE.format("w.life")} ELSE lifecycle END
+    lifecycle = CASE WHEN w.lifecycles THEN {_VALUE.format("w.life")} ELSE lifecycle END,
+    score_due_at = CASE WHEN w.kept THEN w.due ELSE score_due_at END
   FROM (
     SELECT lead_id,
            max(CASE field WHEN 'stage' THEN wanted END) AS stage,
@@ -67,8 +73,10 @@ UPDATE leads SET
            sum(field = 'stage_entered_at') AS entries,
            max(CASE field WHEN 'stage_entered_at' THEN wanted END) AS entered,
            sum(field = 'lifecycle') AS lifecycles,
-           max(CASE field WHEN 'lifecycle' THEN wanted END) AS life
-      FROM temp.replay GROUP BY lead_id
+           max(CASE field WHEN 'lifecycle' THEN wanted END) AS life,
+           lead_id IN (SELECT lead_id FROM temp.restore) AS kept,
+           (SELECT due FROM temp.restore k WHERE k.lead_id = r.lead_id) AS due
+      FROM temp.replay r GROUP BY lead_id
   ) AS w
  WHERE leads.id = w.lead_id
 """
@@ -123,10 +131,11 @@ def replay(db: sqlite_utils.Database, *, undo: bool, now: str, actor: str) -> li
     return [row[0] for row in db.execute("SELECT DISTINCT lead_id FROM temp.replay ORDER BY 1")]
 
 
-# The moves a replay wrote, as moves_set.rescore_moved reads them.
+# The moves a replay wrote, as moves_set.rescore_moved reads them: not
+# those of the leads whose frozen score stands (given back its due time).
 MOVES = (
     "SELECT lead_id AS id, found AS from_stage, wanted AS to_stage FROM temp.replay"
-    " WHERE field = 'stage'"
+    " WHERE field = 'stage' AND lead_id NOT IN (SELECT lead_id FROM temp.restore)"
 )
 
 
@@ -147,8 +156,11 @@ class Chunked:
     leave it. Stopping there instead would leave the action half undone
     with no single key to finish or take back the rest."""
 
-    def __init__(self, db: sqlite_utils.Database, *, undo: bool) -> None:
+    def __init__(
+        self, db: sqlite_utils.Database, *, undo: bool, restorer: Restorer | None = None
+    ) -> None:
         self.undo = undo
+        self.restorer = restorer
         # Each lead's lines, the leads in the replay's order (a later chunk
         # loads its lines by their ids: the action's are in every chunk).
         lines: dict[int, list[int]] = {}
@@ -191,6 +203,8 @@ class Chunked:
         # The page cache a bulk move's chunk takes (measured: the undo of
         # 55,000 leads wrote its lead rows in half the time with it).
         db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+        if self.restorer is not None:
+            self.restorer.load(db)
         done = replay(db, undo=self.undo, now=now, actor=actor)
         self.leads += done
         return done
