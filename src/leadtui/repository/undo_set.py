@@ -87,14 +87,14 @@ UPDATE leads SET
 # journal.record_field_change writes them: nothing when the value does not
 # change, an empty value as NULL.
 _JOURNAL = """
-INSERT INTO journal (lead_id, field, old, new, note, at, actor)
+INSERT INTO journal (lead_id, field, old, new, note, at, actor, group_id)
 SELECT r.lead_id, r.field,
        CASE r.field WHEN 'stage' THEN r.found ELSE nullif(r.found, '') END,
        CASE r.field WHEN 'stage' THEN r.wanted ELSE nullif(r.wanted, '') END,
        CASE WHEN r.field != 'stage' OR r.wanted != 'lost' THEN NULL
             WHEN r.wanted = r.new THEN r.note
             ELSE l.lost_reason END,
-       :now, :actor
+       :now, :actor, :group
   FROM temp.replay r JOIN leads l ON l.id = r.lead_id
  WHERE r.field = 'stage' OR nullif(r.found, '') IS NOT nullif(r.wanted, '')
  ORDER BY r.id {order}
@@ -123,10 +123,14 @@ def _load(db: sqlite_utils.Database, group: int, *, undo: bool, only: bool) -> N
     )
 
 
-def replay(db: sqlite_utils.Database, *, undo: bool, now: str, actor: str) -> list[int]:
-    """Write the prepared replay inside the caller's action; the leads, by id."""
+def replay(db: sqlite_utils.Database, *, undo: bool, now: str, actor: str, group: int) -> list[int]:
+    """Write the prepared replay as lines of the caller's action `group`
+    (given at once, not stamped by a second write); the leads, by id."""
     db.execute(_LEADS, {"now": now})
-    db.execute(_JOURNAL.format(order="DESC" if undo else "ASC"), {"now": now, "actor": actor})
+    db.execute(
+        _JOURNAL.format(order="DESC" if undo else "ASC"),
+        {"now": now, "actor": actor, "group": group},
+    )
     # temp.replay stays, for MOVES, until the next load.
     return [row[0] for row in db.execute("SELECT DISTINCT lead_id FROM temp.replay ORDER BY 1")]
 
@@ -172,9 +176,12 @@ class Chunked:
         self.lines = lines
         self.leads: list[int] = []
         self.left: list[int] = []
+        self.ours = 0  # the replay's own action, from first()
 
-    def first(self, db: sqlite_utils.Database, now: str, actor: str) -> list[int]:
-        """Replay the first chunk, from the lines prepare loaded."""
+    def first(self, db: sqlite_utils.Database, ours: int, now: str, actor: str) -> list[int]:
+        """Replay the first chunk, from the lines prepare loaded, as lines
+        of the action `ours` (the later chunks' too)."""
+        self.ours = ours
         _chunk_ids(db, self.order[:CHUNK])
         db.execute("DELETE FROM temp.replay WHERE lead_id NOT IN (SELECT id FROM temp.replay_ids)")
         return self._replay(db, now, actor)
@@ -205,7 +212,7 @@ class Chunked:
         db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         if self.restorer is not None:
             self.restorer.load(db)
-        done = replay(db, undo=self.undo, now=now, actor=actor)
+        done = replay(db, undo=self.undo, now=now, actor=actor, group=self.ours)
         self.leads += done
         return done
 

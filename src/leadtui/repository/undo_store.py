@@ -101,7 +101,7 @@ class UndoStore:
                 chunked = undo_set.Chunked(db, undo=undo, restorer=restorer)
                 title = f"{verb}: {label}"
                 with action(db, self.repo.actor, now, title, kind=kind, target=group) as ours:
-                    chunked.first(db, now, self.repo.actor)
+                    chunked.first(db, ours, now, self.repo.actor)
                 rescore_moved(self.repo, db, moment, undo_set.MOVES)
             else:
                 return self._replay_lines(db, group, label, undo=undo, moment=moment)
