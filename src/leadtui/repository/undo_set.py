@@ -83,7 +83,8 @@ UPDATE leads SET
 
 # The lines, in replay order. A stage line's note is the reason of a move
 # into Lost: a redo's own, else the reason the lead was lost for (its
-# lost reason, as just written back). Other lines are written as
+# lost reason, as just written back; every lead replayed is there, as the
+# check found). Other lines are written as
 # journal.record_field_change writes them: nothing when the value does not
 # change, an empty value as NULL.
 _JOURNAL = """
@@ -93,9 +94,9 @@ SELECT r.lead_id, r.field,
        CASE r.field WHEN 'stage' THEN r.wanted ELSE nullif(r.wanted, '') END,
        CASE WHEN r.field != 'stage' OR r.wanted != 'lost' THEN NULL
             WHEN r.wanted = r.new THEN r.note
-            ELSE l.lost_reason END,
+            ELSE (SELECT l.lost_reason FROM leads l WHERE l.id = r.lead_id) END,
        :now, :actor, :group
-  FROM temp.replay r JOIN leads l ON l.id = r.lead_id
+  FROM temp.replay r
  WHERE r.field = 'stage' OR nullif(r.found, '') IS NOT nullif(r.wanted, '')
  ORDER BY r.id {order}
 """
