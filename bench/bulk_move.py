@@ -14,9 +14,10 @@ The floor, measured first in the same run: the least any bulk loss of the
 same leads can write, given the schema the screens read. Each lead's row
 gets what a loss changes (stage, lost reason, entry time, updated, version)
 through every index of `leads`, and one journal line (the stage line: an
-audit trail is part of the job), in chunks of moves_set.CHUNK, with every
-trigger dropped (no KPI rollups, board totals or search upkeep) and the
-same page cache as the move. It runs in one transaction that is rolled
+audit trail is part of the job), in chunks of moves_set.CHUNK taken in the
+order of the leads' ids (as the move takes them), with every trigger
+dropped (no KPI rollups, board totals or search upkeep) and the same page
+cache as the move. It runs in one transaction that is rolled
 back, so the copy is left as it was (and no commit is paid).
 """
 
@@ -77,6 +78,7 @@ def timed(
 
 def floor(path: Path, ids: list[int]) -> tuple[float, float]:
     """(wall, CPU) seconds of the floor's writes for `ids` (see above)."""
+    ids = sorted(ids)
     db = sqlite3.connect(path, isolation_level=None)
     try:
         db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")

@@ -69,7 +69,8 @@ def action(
     """One user action inside the caller's write transaction: every journal
     line written in the block (however deep, triggers included) gets this
     action's id as its group. The transaction is IMMEDIATE, so the lines
-    after the journal's last one are exactly this block's."""
+    after the journal's last one are exactly this block's. (A bulk write
+    may give its lines the group itself, sparing them a second write.)"""
     start = last_line(db)
     group = int(
         db.execute(
@@ -79,9 +80,17 @@ def action(
         ).fetchall()[0][0]
     )
     yield group
-    stamped = db.execute("UPDATE journal SET group_id = ? WHERE id > ?", [group, start])
-    if not stamped.rowcount:  # nothing changed: nothing for `u` to undo
+    if not _stamp(db, group, start) and last_line(db) == start:
+        # Nothing changed: nothing for `u` to undo.
         db.execute("DELETE FROM actions WHERE id = ?", [group])
+
+
+def _stamp(db: sqlite_utils.Database, group: int, start: int) -> int:
+    """Give the lines after line `start` that have no group `group`; how many."""
+    stamped = db.execute(
+        "UPDATE journal SET group_id = ? WHERE id > ? AND group_id IS NULL", [group, start]
+    )
+    return int(stamped.rowcount)
 
 
 @contextmanager
@@ -91,7 +100,7 @@ def same_action(db: sqlite_utils.Database, group: int) -> Iterator[None]:
     writes join `group`."""
     start = last_line(db)
     yield
-    db.execute("UPDATE journal SET group_id = ? WHERE id > ?", [group, start])
+    _stamp(db, group, start)
 
 
 def pin_text(lead: Lead) -> str:

@@ -16,6 +16,7 @@ from leadtui.domain.models import Lead, Stage
 from leadtui.repository import moves_set
 from leadtui.repository.core import Rescores, Ruled
 from leadtui.repository.engine import SQLITE
+from leadtui.repository.frozen_scores import due_note
 from leadtui.repository.journal import PUSHED_BY_STAGE, action, record_field_change
 from leadtui.repository.rows import fetch_lead
 
@@ -153,6 +154,10 @@ class MoveStore:
         (with its reason), and for undo the lost reason and the time the lead
         entered its stage, and the lifecycle it pushed."""
         lost_reason = move.reason if move.to_stage is Stage.LOST else None
+        # A lead it closes keeps, for the move's undo, when its score was
+        # due (frozen_scores.py): its score freezes and the time is gone.
+        closing = pipeline.is_open(move.from_stage) and not pipeline.is_open(move.to_stage)
+        due = _score_due(db, lead.id) if closing else None
         db.execute(
             "UPDATE leads SET stage = ?, lost_reason = ?, stage_entered_at = ?,"
             " updated_at = ?, version = version + 1 WHERE id = ?",
@@ -161,16 +166,26 @@ class MoveStore:
         record_stage_change(
             db, lead.id, move.from_stage, move.to_stage, move.reason, now, self.repo.actor
         )
-        for field, old, new in (
-            ("lost_reason", lead.lost_reason, lost_reason),
-            ("stage_entered_at", _iso_or_none(lead.stage_entered_at), now),
-        ):
-            record_field_change(db, lead.id, field, old, new, now, self.repo.actor)
+        record_field_change(
+            db, lead.id, "lost_reason", lead.lost_reason, lost_reason, now, self.repo.actor
+        )
+        entered = _iso_or_none(lead.stage_entered_at)
+        if (entered or None) != now:  # the note alone writes no line
+            record_field_change(
+                db, lead.id, "stage_entered_at", entered, now, now, self.repo.actor,
+                note=due_note(due) if closing else None,
+            )  # fmt: skip
         self._push_lifecycle(db, lead, move.to_stage, now)
 
 
 def _iso_or_none(moment: datetime | None) -> str | None:
     return to_iso(moment) if moment else None
+
+
+def _score_due(db: sqlite_utils.Database, lead_id: int) -> str | None:
+    """When the lead's stored score is next due, as the journal spells a time."""
+    due = db.execute("SELECT score_due_at FROM leads WHERE id = ?", [lead_id]).fetchone()[0]
+    return to_iso(due) if isinstance(due, datetime) else due
 
 
 def _decide(

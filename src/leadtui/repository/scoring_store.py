@@ -26,6 +26,7 @@ from leadtui.repository.features import (
     parse_fields,
     read_learning,
 )
+from leadtui.repository.frozen_scores import RULES_AT_KEY
 from leadtui.repository.journal import action, pin_text, record_field_change
 from leadtui.repository.rows import fetch_lead
 from leadtui.repository.scores import (
@@ -160,7 +161,7 @@ class ScoringStore:
                     # Rules feed only the rule score: the win chance stays.
                     rescore(db, ids, self.repo.rules, None, now, chance=False)
                 else:
-                    write_setting(db, RULES_KEY, self.repo.rules.version)
+                    _record_rules(db, self.repo.rules, now)
             if not ids:
                 return done
             done += len(ids)
@@ -174,7 +175,7 @@ class ScoringStore:
         """Record that every stored score came from `rules` (a bulk build that
         scored its rows itself), so nothing is rescored on first open."""
         with self.repo._transaction() as db:
-            write_setting(db, RULES_KEY, rules.version)
+            _record_rules(db, rules, self.repo.clock())
 
     def train_model(
         self, progress: Callable[[int], None] | None = None, *, fields: str | None = None
@@ -277,6 +278,13 @@ def write_pin(
         db, lead_id, "temperature", pin_text(before), pin_text(after), to_iso(now), repo.actor
     )
     return after
+
+
+def _record_rules(db: sqlite_utils.Database, rules: RuleSet, now: datetime) -> None:
+    """The rules that scored the stored scores, and since when (an undo
+    keeps a frozen score only if they scored it: frozen_scores.py)."""
+    write_setting(db, RULES_KEY, rules.version)
+    write_setting(db, RULES_AT_KEY, to_iso(now))
 
 
 def _no_model_reason(db: sqlite_utils.Database) -> str:

@@ -20,6 +20,7 @@ only, like moves_set.
 import sqlite_utils
 
 from leadtui.domain.models import Lifecycle
+from leadtui.repository.frozen_scores import Restorer
 from leadtui.repository.moves_set import CACHE_KIB
 
 # Fewer leads than this are replayed line by line (the same result).
@@ -30,6 +31,10 @@ _VALUE = "CASE {} " + " ".join(f"WHEN '{m.label}' THEN '{m.value}'" for m in Lif
 
 _LOAD = (
     "DROP TABLE IF EXISTS temp.replay",
+    # The leads whose frozen score stands, and the due time each gets back
+    # (frozen_scores.py: an undo of a closing move fills it).
+    "CREATE TEMP TABLE IF NOT EXISTS restore (lead_id INTEGER PRIMARY KEY, due TEXT)",
+    "DELETE FROM temp.restore",
     # found: what the field holds now; wanted: what the replay writes.
     "CREATE TEMP TABLE replay (id INTEGER PRIMARY KEY, lead_id INTEGER, field TEXT,"
     " found TEXT, wanted TEXT, old TEXT, new TEXT, note TEXT)",
@@ -58,7 +63,8 @@ UPDATE leads SET
     stage = w.stage, updated_at = :now, version = version + 1 + w.lifecycles,
     lost_reason = CASE WHEN w.losts THEN nullif(w.lost, '') ELSE lost_reason END,
     stage_entered_at = CASE WHEN w.entries THEN nullif(w.entered, '') ELSE stage_entered_at END,
-    lifecycle = CASE WHEN w.lifecycles THEN {_VALUE.format("w.life")} ELSE lifecycle END
+    lifecycle = CASE WHEN w.lifecycles THEN {_VALUE.format("w.life")} ELSE lifecycle END,
+    score_due_at = CASE WHEN w.kept THEN w.due ELSE score_due_at END
   FROM (
     SELECT lead_id,
            max(CASE field WHEN 'stage' THEN wanted END) AS stage,
@@ -67,27 +73,30 @@ UPDATE leads SET
            sum(field = 'stage_entered_at') AS entries,
            max(CASE field WHEN 'stage_entered_at' THEN wanted END) AS entered,
            sum(field = 'lifecycle') AS lifecycles,
-           max(CASE field WHEN 'lifecycle' THEN wanted END) AS life
-      FROM temp.replay GROUP BY lead_id
+           max(CASE field WHEN 'lifecycle' THEN wanted END) AS life,
+           lead_id IN (SELECT lead_id FROM temp.restore) AS kept,
+           (SELECT due FROM temp.restore k WHERE k.lead_id = r.lead_id) AS due
+      FROM temp.replay r GROUP BY lead_id
   ) AS w
  WHERE leads.id = w.lead_id
 """
 
 # The lines, in replay order. A stage line's note is the reason of a move
 # into Lost: a redo's own, else the reason the lead was lost for (its
-# lost reason, as just written back). Other lines are written as
+# lost reason, as just written back; every lead replayed is there, as the
+# check found). Other lines are written as
 # journal.record_field_change writes them: nothing when the value does not
 # change, an empty value as NULL.
 _JOURNAL = """
-INSERT INTO journal (lead_id, field, old, new, note, at, actor)
+INSERT INTO journal (lead_id, field, old, new, note, at, actor, group_id)
 SELECT r.lead_id, r.field,
        CASE r.field WHEN 'stage' THEN r.found ELSE nullif(r.found, '') END,
        CASE r.field WHEN 'stage' THEN r.wanted ELSE nullif(r.wanted, '') END,
        CASE WHEN r.field != 'stage' OR r.wanted != 'lost' THEN NULL
             WHEN r.wanted = r.new THEN r.note
-            ELSE l.lost_reason END,
-       :now, :actor
-  FROM temp.replay r JOIN leads l ON l.id = r.lead_id
+            ELSE (SELECT l.lost_reason FROM leads l WHERE l.id = r.lead_id) END,
+       :now, :actor, :group
+  FROM temp.replay r
  WHERE r.field = 'stage' OR nullif(r.found, '') IS NOT nullif(r.wanted, '')
  ORDER BY r.id {order}
 """
@@ -115,18 +124,23 @@ def _load(db: sqlite_utils.Database, group: int, *, undo: bool, only: bool) -> N
     )
 
 
-def replay(db: sqlite_utils.Database, *, undo: bool, now: str, actor: str) -> list[int]:
-    """Write the prepared replay inside the caller's action; the leads, by id."""
+def replay(db: sqlite_utils.Database, *, undo: bool, now: str, actor: str, group: int) -> list[int]:
+    """Write the prepared replay as lines of the caller's action `group`
+    (given at once, not stamped by a second write); the leads, by id."""
     db.execute(_LEADS, {"now": now})
-    db.execute(_JOURNAL.format(order="DESC" if undo else "ASC"), {"now": now, "actor": actor})
+    db.execute(
+        _JOURNAL.format(order="DESC" if undo else "ASC"),
+        {"now": now, "actor": actor, "group": group},
+    )
     # temp.replay stays, for MOVES, until the next load.
     return [row[0] for row in db.execute("SELECT DISTINCT lead_id FROM temp.replay ORDER BY 1")]
 
 
-# The moves a replay wrote, as moves_set.rescore_moved reads them.
+# The moves a replay wrote, as moves_set.rescore_moved reads them: not
+# those of the leads whose frozen score stands (given back its due time).
 MOVES = (
     "SELECT lead_id AS id, found AS from_stage, wanted AS to_stage FROM temp.replay"
-    " WHERE field = 'stage'"
+    " WHERE field = 'stage' AND lead_id NOT IN (SELECT lead_id FROM temp.restore)"
 )
 
 
@@ -147,8 +161,11 @@ class Chunked:
     leave it. Stopping there instead would leave the action half undone
     with no single key to finish or take back the rest."""
 
-    def __init__(self, db: sqlite_utils.Database, *, undo: bool) -> None:
+    def __init__(
+        self, db: sqlite_utils.Database, *, undo: bool, restorer: Restorer | None = None
+    ) -> None:
         self.undo = undo
+        self.restorer = restorer
         # Each lead's lines, the leads in the replay's order (a later chunk
         # loads its lines by their ids: the action's are in every chunk).
         lines: dict[int, list[int]] = {}
@@ -160,9 +177,12 @@ class Chunked:
         self.lines = lines
         self.leads: list[int] = []
         self.left: list[int] = []
+        self.ours = 0  # the replay's own action, from first()
 
-    def first(self, db: sqlite_utils.Database, now: str, actor: str) -> list[int]:
-        """Replay the first chunk, from the lines prepare loaded."""
+    def first(self, db: sqlite_utils.Database, ours: int, now: str, actor: str) -> list[int]:
+        """Replay the first chunk, from the lines prepare loaded, as lines
+        of the action `ours` (the later chunks' too)."""
+        self.ours = ours
         _chunk_ids(db, self.order[:CHUNK])
         db.execute("DELETE FROM temp.replay WHERE lead_id NOT IN (SELECT id FROM temp.replay_ids)")
         return self._replay(db, now, actor)
@@ -191,7 +211,9 @@ class Chunked:
         # The page cache a bulk move's chunk takes (measured: the undo of
         # 55,000 leads wrote its lead rows in half the time with it).
         db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
-        done = replay(db, undo=self.undo, now=now, actor=actor)
+        if self.restorer is not None:
+            self.restorer.load(db)
+        done = replay(db, undo=self.undo, now=now, actor=actor, group=self.ours)
         self.leads += done
         return done
 

@@ -30,6 +30,7 @@ from leadtui.repository.details_store import (
     write_snooze,
 )
 from leadtui.repository.engine import SQLITE, Dialect
+from leadtui.repository.frozen_scores import Restorer
 from leadtui.repository.journal import (
     action,
     follow_up_text,
@@ -94,10 +95,13 @@ class UndoStore:
             # A bulk move, replayed set-based and in chunks (undo_set.py);
             # the same result. Its first chunk is written here, with the check.
             if self.repo.engine.dialect is SQLITE and undo_set.prepare(db, group, undo=undo):
-                chunked = undo_set.Chunked(db, undo=undo)
+                # An undo of a closing move keeps the frozen scores that
+                # stand (frozen_scores.py) instead of scoring them afresh.
+                restorer = Restorer.of(db, group, self.repo.rules.version, moment) if undo else None
+                chunked = undo_set.Chunked(db, undo=undo, restorer=restorer)
                 title = f"{verb}: {label}"
                 with action(db, self.repo.actor, now, title, kind=kind, target=group) as ours:
-                    chunked.first(db, now, self.repo.actor)
+                    chunked.first(db, ours, now, self.repo.actor)
                 rescore_moved(self.repo, db, moment, undo_set.MOVES)
             else:
                 return self._replay_lines(db, group, label, undo=undo, moment=moment)
