@@ -156,22 +156,30 @@ def open_leads(repo: Repository) -> list[tuple[int, Stage]]:
     return [(lead.id, lead.stage) for lead in repo.all_leads() if pipeline.is_open(lead.stage)]
 
 
+def undo_a_loss_of_all_a_day_on(
+    repo: Repository, spied: list[int], *, train_between: bool
+) -> list[int]:
+    """Every open lead lost in one bulk move, undone a day later (the model
+    trained again meanwhile, or not), `spied` holding the undo's rescores
+    only. The leads moved."""
+    clock = repo.clock
+    assert isinstance(clock, Clock)
+    moved = open_leads(repo)
+    repo.move_count("lose", moved, reason="budget")
+    clock.now += DAY
+    if train_between:
+        repo.train_model()
+    spied.clear()
+    repo.undo()
+    return [lead_id for lead_id, _ in moved]
+
+
 @pytest.mark.slow
 def test_an_undo_after_training_rescores_every_lead(
     learned: Repository, tmp_path: Path, spied: list[int]
 ) -> None:
-    clock = learned.clock
-    assert isinstance(clock, Clock)
-    moved = open_leads(learned)
-    learned.move_count("lose", moved, reason="budget")
-    clock.now += DAY
-    learned.train_model()
-    spied.clear()
-
-    learned.undo()
-
-    assert sorted(spied) == sorted(lead_id for lead_id, _ in moved)
-    ids = [lead_id for lead_id, _ in moved]
+    ids = undo_a_loss_of_all_a_day_on(learned, spied, train_between=True)
+    assert sorted(spied) == sorted(ids)
     assert scores(learned.path, ids) == rescored(learned.path, ids, learned, tmp_path)
 
 
@@ -179,17 +187,8 @@ def test_an_undo_after_training_rescores_every_lead(
 def test_an_undo_keeps_what_a_model_trained_before_the_move_gave(
     learned: Repository, tmp_path: Path, spied: list[int]
 ) -> None:
-    clock = learned.clock
-    assert isinstance(clock, Clock)
-    moved = open_leads(learned)
-    learned.move_count("lose", moved, reason="budget")
-    clock.now += DAY
-    spied.clear()
-
-    learned.undo()
-
+    ids = undo_a_loss_of_all_a_day_on(learned, spied, train_between=False)
     assert len({lead.win_chance for lead in learned.all_leads()}) > 1  # the model's, not 0
-    ids = [lead_id for lead_id, _ in moved]
     assert scores(learned.path, ids) == rescored(learned.path, ids, learned, tmp_path)
-    kept = {lead_id for lead_id, _ in moved} - set(spied)
-    assert len(kept) > len(moved) // 2  # most: few fell due in a day
+    kept = set(ids) - set(spied)
+    assert len(kept) > len(ids) // 2  # most: few fell due in a day
