@@ -77,6 +77,12 @@ def leads_due_apart(repo: Repository, clock: Clock) -> dict[str, int]:
     return ids
 
 
+def scored_by_rules_a(db_path: Path, clock: Clock) -> tuple[Repository, dict[str, int]]:
+    repo = with_rules(db_path, RULES_A, clock)
+    assert repo.refresh_scores() == 0
+    return repo, leads_due_apart(repo, clock)
+
+
 def lose_all(repo: Repository, ids: dict[str, int]) -> None:
     repo.move_count("lose", [(lead_id, Stage.NEW) for lead_id in ids.values()], reason="budget")
 
@@ -85,9 +91,7 @@ def test_an_undo_keeps_the_scores_that_stand_and_rescores_the_others(
     db_path: Path, tmp_path: Path, spied: list[int]
 ) -> None:
     clock = Clock(NOW)
-    repo = with_rules(db_path, RULES_A, clock)
-    assert repo.refresh_scores() == 0
-    ids = leads_due_apart(repo, clock)
+    repo, ids = scored_by_rules_a(db_path, clock)
     clock.now = NOW + 20 * DAY
     lose_all(repo, ids)
     # "old" falls due at day 30, the others at day 40: time passes beyond
@@ -113,9 +117,7 @@ def test_an_undo_after_the_rules_changed_rescores_every_lead(
     db_path: Path, tmp_path: Path, spied: list[int]
 ) -> None:
     clock = Clock(NOW)
-    repo = with_rules(db_path, RULES_A, clock)
-    assert repo.refresh_scores() == 0
-    ids = leads_due_apart(repo, clock)
+    repo, ids = scored_by_rules_a(db_path, clock)
     lose_all(repo, ids)
     clock.now += DAY
     changed = with_rules(db_path, RULES_B, clock)
