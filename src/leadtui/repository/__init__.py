@@ -14,9 +14,10 @@ says what each piece may use of it.
 
 Design choices, each answering a measured hazard (ARCHITECTURE.md,
 "Decisions and why"):
-- A connection per operation, opened on the calling thread: sqlite3
-  connections refuse use from another thread, so thread workers never share
-  one, and none leaks when an error is raised.
+- A connection per operation, never two operations on one at once; a clean
+  one is kept open for the next operation (sqlite_pool.py: a new one parses
+  the schema, about 1 ms), and one whose use raised is closed, so nothing
+  leaks from an error.
 - Every read-modify-write runs in BEGIN IMMEDIATE with a busy timeout: a
   deferred transaction that reads and then writes gets SQLITE_BUSY without
   the busy handler being asked, and plain read-then-update lost about a

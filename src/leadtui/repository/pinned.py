@@ -1,9 +1,9 @@
 """One connection for several reads in a row, in one thread.
 
-Opening a connection costs more than a short read (SQLite parses the
-schema, its tables, indexes and triggers, on each new connection: about
-1 ms at the schema leadtui has), and a screen's re-read is several short
-reads: the board's six columns and its totals were eight connections."""
+A screen's re-read is several short reads (the board's six columns and
+its totals are eight): on one connection they take it from the kept ones
+(sqlite_pool.py) once, and the reads of a PostgreSQL console borrow once
+from its pool."""
 
 import threading
 from collections.abc import Callable, Iterator
@@ -13,7 +13,7 @@ from typing import Any
 
 class ReadPin:
     """Within `pinned()`, every read of this thread uses the one connection
-    it opened; outside, each read opens its own, as before. Reads only:
+    it took; outside, each read takes its own, as before. Reads only:
     writes always take a transaction on a connection of their own."""
 
     def __init__(self, connect: Callable[[], AbstractContextManager[Any]]) -> None:

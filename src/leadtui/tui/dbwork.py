@@ -1,8 +1,8 @@
 """Run repository calls off the UI thread and hand results back to it.
 
 A keypress becomes an action; the action calls `run_db`; the repository runs
-in a thread worker (on its own SQLite connection: one made on another thread
-is refused), and the result comes back to the UI thread through
+in a thread worker (on a connection no other call is using at the time),
+and the result comes back to the UI thread through
 `call_from_thread`. Every thread job of the TUI goes through here (the start
 screen's opening of the file is the one exception: there is no repository
 yet, and its failure ends the app with one line), so a LeadtuiError always
