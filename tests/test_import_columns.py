@@ -5,6 +5,7 @@ all of Unicode mixed with the values real files hold."""
 
 import csv
 from dataclasses import fields
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -55,7 +56,11 @@ REAL = st.sampled_from(
         "A. Lee", "x" * 20_001, "Ann\x00Lee", "\t Ann \n", "Иван", "李雷", "🙂",
     ]
 )  # fmt: skip
-CELL = st.one_of(REAL, st.text(max_size=12), REAL.map(lambda word: f" {word.upper()} "))
+# Timestamps as exports write them, some not real days or outside 1900-2200.
+STAMPS = st.datetimes(datetime(1890, 1, 1), datetime(2210, 12, 31)).map(
+    lambda moment: moment.strftime("%Y-%m-%d %H:%M:%S")
+) | st.sampled_from(["2025-02-31 09:00:00", "2200-12-31T23:59:59", "2025-01-01 24:00:00"])
+CELL = st.one_of(REAL, STAMPS, st.text(max_size=12), REAL.map(lambda word: f" {word.upper()} "))
 
 
 def plan_for(
@@ -124,10 +129,14 @@ def test_column_wise_equals_row_by_row_on_mostly_good_rows(
     headers = plan.table.headers
     good = [GOOD[header] for header in headers]
     rows = []
+    stamps = [index for index, header in enumerate(headers) if header == "Created"]
     for _ in range(data.draw(st.integers(1, 30))):
         row = list(good)
         if data.draw(st.booleans()):
             row[data.draw(st.integers(0, len(row) - 1))] = data.draw(CELL)
+        for index in stamps:  # a column of distinct timestamps, as most exports write
+            if data.draw(st.booleans()):
+                row[index] = data.draw(STAMPS)
         rows.append(row)
     both_ways(plan, rows)
 
@@ -159,6 +168,24 @@ def test_good_rows_take_the_column_path(plans: dict[str, Plan]) -> None:
     assert all(isinstance(lead, ImportedLead) for lead in leads)
     assert isinstance(leads[0], ImportedLead)
     assert leads[0].custom == {"Lead Number": "660737", "City": "Oslo", "Size": "12"}
+
+
+@pytest.mark.parametrize(
+    "stamp",
+    [
+        "1900-01-01 00:00:00", "2200-12-31T23:59:59", "1899-12-31 23:59:59",
+        "2201-01-01 00:00:00", "2025-02-29 09:00:00", "2024-02-29 09:00:00",
+        "2025-01-01 24:00:00", "2025-01-01 09:00:60", "٢٠٢٥-01-01 09:00:00",
+    ],
+)  # fmt: skip
+def test_a_column_of_timestamps_reads_as_row_by_row(plans: dict[str, Plan], stamp: str) -> None:
+    """Timestamps are read in C a whole column at a time: the years and
+    days read_date refuses must be refused there too."""
+    plan = plans["wide"]
+    headers = plan.table.headers
+    rows = [[GOOD[header] for header in headers] for _ in range(3)]
+    rows[1][headers.index("Created")] = stamp
+    both_ways(plan, rows)
 
 
 def test_broken_rows_keep_their_place(tmp_path: Path) -> None:

@@ -22,7 +22,9 @@ Unicode). A plan mapping a field this path does not read (see _READ) is
 converted row by row throughout.
 """
 
+import re
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from itertools import compress, repeat
 from operator import itemgetter
 from typing import Any
@@ -55,6 +57,9 @@ _FIRST = itemgetter(slice(0, 1))  # a cell's first character, "" for an empty on
 _COMPLEX: Any = object()  # a memo's answer: this cell needs the row-by-row path
 _UNREAD: Any = object()  # not in the memo yet
 _MEMO = 100_000  # distinct cells remembered per column
+_YEAR = "(?:19[0-9][0-9]|2[01][0-9][0-9]|2200)"  # FIRST_YEAR-LAST_YEAR, ASCII digits
+_STAMP = f"{_YEAR}-[0-9][0-9]-[0-9][0-9][ T][0-9][0-9]:[0-9][0-9]:[0-9][0-9]"
+_TIMESTAMPS = re.compile(f"{_STAMP}(?:\x00{_STAMP})*")
 _NEW, _LOST, _OTHER = Stage.NEW, Stage.LOST, Source.OTHER
 _PROSPECT, _FIT_UNKNOWN = Lifecycle.PROSPECT, Fit.UNKNOWN
 
@@ -82,6 +87,7 @@ class Columns:
         self.texts = [name for name in _DRAFT_TEXTS if name in fields]
         self.draft_keys = ("name", "source", *self.texts, "value_cents", "currency", "notes")
         self.memos: dict[str, dict[str, Any]] = {}
+        self.is_placeholder: dict[str, bool] = {}
 
     # ------------------------------------------------------------ chunk
 
@@ -126,12 +132,12 @@ class Columns:
         close: Sequence[Any] = [None] * n
         if "expected_close" in single:
             keys = (*keys, "expected_close")
-            moments = self._memo("expected_close", columns, self._read_date, complex_rows, None)
+            moments = self._dates("expected_close", columns, complex_rows)
             close = [moment.date() if moment else None for moment in moments]
             draft_columns.append(close)
         stages = self._memo("stage", columns, self._read_stage, complex_rows, (_NEW, None))
         pinned = self._memo("temperature", columns, self._read_choice, complex_rows, None)
-        dates = [self._memo(name, columns, self._read_date, complex_rows, None) for name in _DATES]
+        dates = [self._dates(name, columns, complex_rows) for name in _DATES]
         lifecycle = self._memo("lifecycle", columns, self._read_choice, complex_rows, None)
         fit = self._memo("fit", columns, self._read_choice, complex_rows, None)
         custom = self._custom(columns, n, complex_rows)
@@ -182,10 +188,19 @@ class Columns:
         plain = self.plain_starts
         if plain.issuperset(firsts):  # every cell starts as no placeholder does
             return
-        placeholders = self.placeholders
+        # A column's names and companies repeat: each distinct cell is
+        # looked up once (a dict lookup, not a call, for the rest).
+        memo, placeholders = self.is_placeholder, self.placeholders
         for i, first in enumerate(firsts):
-            if first not in plain and stripped[i] in placeholders:
-                complex_rows.add(i)
+            if first not in plain:
+                cell = stripped[i]
+                found = memo.get(cell)
+                if found is None:
+                    if len(memo) >= _MEMO:
+                        memo.clear()
+                    found = memo[cell] = cell in placeholders
+                if found:
+                    complex_rows.add(i)
 
     def _clean(self, stripped: list[str]) -> list[str]:
         """clean_line of each stripped cell: itself when the column is
@@ -289,6 +304,27 @@ class Columns:
                     complex_rows.add(i)
                     found[i] = absent
         return found
+
+    def _dates(
+        self, name: str, columns: list[tuple[str, ...]], complex_rows: set[int]
+    ) -> Sequence[datetime | None]:
+        """A date column's moments. A column of plain timestamps in
+        1900-2200 ('2025-01-01 09:00:00', as most exports write a creation
+        date: each one distinct) is read in C, as read_date reads each;
+        any other, each distinct cell once."""
+        if name not in self.single:
+            return [None] * len(columns[0]) if columns else []
+        column = columns[self.single[name]]
+        if self.plain_starts.issuperset(map(_FIRST, column)) and _TIMESTAMPS.fullmatch(
+            "\x00".join(column)
+        ):
+            try:
+                # With "+00:00" fromisoformat gives UTC itself: a replace()
+                # of each moment's zone cost 0.6 µs a cell, this 0.1.
+                return list(map(datetime.fromisoformat, [cell + "+00:00" for cell in column]))
+            except ValueError:  # a 31st of February: read_date says why
+                pass
+        return self._memo(name, columns, self._read_date, complex_rows, None)
 
     def _plain(self, cell: str) -> str | None:
         """The cell stripped, "" if empty, None for a placeholder."""

@@ -247,9 +247,18 @@ class _ImportRun:
         rather than between converting and writing rows, measured 15% less
         CPU for the whole import: each stage's code and data stay in the
         processor's caches."""
-        of, outcome, pending = self.keys.of, self.outcome, self.pending
+        outcome, pending, region = self.outcome, self.pending, self.keys.region
         emails, phones = self.keys.emails, self.keys.phones
-        keyed = [_NO_KEYS if isinstance(item, RowProblem) else of(item) for item in chunk]
+        # _Keys.of written out: its call and email_key's cost 0.3 µs a row.
+        keyed = [
+            _NO_KEYS
+            if isinstance(item, RowProblem)
+            else (
+                email.lower() if (email := item.draft.email) else None,
+                phone_key(item.draft.phone, region),
+            )
+            for item in chunk
+        ]
         outcome.read += len(chunk)
         for item, keys in zip(chunk, keyed, strict=True):
             if isinstance(item, RowProblem):
