@@ -12,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from leadtui.domain.clock import to_iso
 from leadtui.domain.imported import ImportedLead, RowProblem
 from leadtui.importing.columns import Columns, reads_columnwise
 from leadtui.importing.convert import Converter, Notes
@@ -91,6 +92,10 @@ def both_ways(plan: Plan, rows: list[list[str]]) -> None:
     assert reads_columnwise(by_column)
     got = Columns(by_column).convert(raw)
     assert got == expected
+    for lead in got:  # the creation moment's stored text, where it came with one
+        if isinstance(lead, ImportedLead) and lead.created_iso is not None:
+            assert lead.created_at is not None
+            assert lead.created_iso == to_iso(lead.created_at)
     assert notes_as_said(by_column.notes) == notes_as_said(by_row.notes)
 
 

@@ -347,7 +347,7 @@ class _ImportRun:
             if created is None:
                 created, created_iso = moment, now
             else:
-                created_iso = to_iso(created)
+                created_iso = lead.created_iso or to_iso(created)
             _, points, temperature, next_change = score_of(lead, created)
             pinned = lead.pinned
             leads.append(
