@@ -135,6 +135,12 @@ class Columns:
             moments, _ = self._dates("expected_close", columns, complex_rows)
             close = [moment.date() if moment else None for moment in moments]
             draft_columns.append(close)
+        # A column empty throughout the chunk says nothing (most files have
+        # no amount or notes); one full throughout needs no test per row.
+        said = [(key, col) for key, col in zip(keys, draft_columns, strict=True) if any(col)]
+        keys = tuple(key for key, _ in said)
+        draft_columns = [column for _, column in said]
+        full = all(map(all, draft_columns))
         stages = self._memo("stage", columns, self._read_stage, complex_rows, (_NEW, None))
         pinned = self._memo("temperature", columns, self._read_choice, complex_rows, None)
         created_at, created_iso = self._dates("created_at", columns, complex_rows)
@@ -162,7 +168,8 @@ class Columns:
                 out.append(convert(row))
                 continue
             try:
-                draft = validate(dict(compress(zip(keys, draft_values, strict=True), draft_values)))
+                given = zip(keys, draft_values, strict=True)
+                draft = validate(dict(given if full else compress(given, draft_values)))
             except ValidationError:
                 out.append(convert(row))  # the same reason, said by the row's own path
                 continue
