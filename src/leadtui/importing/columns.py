@@ -46,7 +46,7 @@ from leadtui.importing.values import StageValue, ValueProblem, read_amount
 # whole plan row by row.
 _READ = frozenset(
     {
-        *(_PLAIN[:-1]),  # all but temperature_pinned
+        *(name for name in _PLAIN if name != "temperature_pinned"),
         *("name", "first_name", "last_name", "stage", "source", "temperature"),
         *("created_at", "follow_up_at", "last_touch_at", "expected_close", "lifecycle", "fit"),
     }
