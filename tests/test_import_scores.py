@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from leadtui.domain import scoring
+from leadtui.domain.clock import to_iso
 from leadtui.domain.imported import ImportedLead
 from leadtui.domain.models import LeadDraft, Source, Stage
 from leadtui.domain.scoring_rules import RuleSet, default_rules_text, parse_rules
@@ -137,7 +138,15 @@ def test_each_lead_scores_as_scoring_says(batch: list[tuple[ImportedLead, dateti
     for rules in (MIXED, DEFAULT):
         scores = ImportScores(rules, NOW)
         for lead, created in batch:
-            assert scores.score(lead, created) == reference(lead, created, rules)
+            expected = reference(lead, created, rules)
+            assert scores.score(lead, created) == expected
+            # What the import stores of it, as it would store the score itself.
+            changes = expected.next_change
+            assert scores.stored(lead, created)[1:] == (
+                expected.points,
+                expected.temperature.value,
+                to_iso(changes) if changes else None,
+            )
 
 
 def test_distinct_emails_and_old_dates_share_one_score() -> None:

@@ -14,24 +14,36 @@ from leadtui.domain.errors import InvalidInput
 from leadtui.domain.imported import ImportedLead, RowProblem
 from leadtui.domain.results import ImportOutcome
 from leadtui.importing.choices import allowed, suggestion, value_map_line
+from leadtui.importing.columns import Columns, reads_columnwise
 from leadtui.importing.convert import Converter, Notes
 from leadtui.importing.headers import Target
 from leadtui.importing.plan import Plan
-from leadtui.importing.reading import BrokenRow
+from leadtui.importing.reading import BrokenRow, RawRow
 from leadtui.importing.title_rows import title_note
 from leadtui.importing.workbook import WORKBOOK_CELLS
 from leadtui.safe_files import private_file
 
 REJECT_COLUMNS = ("line", "reason")
+CHUNK_ROWS = 1000  # rows converted at a time (columns.py), as the import takes them
 
 
 def converted(converter: Converter) -> Iterator[ImportedLead | RowProblem]:
-    """Every row of the plan's file, converted (broken rows as problems)."""
-    for row in converter.plan.table.rows():
-        if isinstance(row, BrokenRow):
-            yield RowProblem(row.line, row.reason, row.values)
-        else:
-            yield converter.convert(row)
+    """Every row of the plan's file, converted (broken rows as problems),
+    CHUNK_ROWS rows at a time, column by column where columns.py can."""
+    rows = converter.plan.table.rows()
+    columns = Columns(converter) if reads_columnwise(converter) else None
+    while chunk := list(islice(rows, CHUNK_ROWS)):
+        raw = [row for row in chunk if isinstance(row, RawRow)]
+        done = columns.convert(raw) if columns else [converter.convert(row) for row in raw]
+        if len(raw) == len(chunk):
+            yield from done
+            continue
+        found = iter(done)  # broken rows say nothing to the notes: in order
+        for row in chunk:
+            if isinstance(row, BrokenRow):
+                yield RowProblem(row.line, row.reason, row.values)
+            else:
+                yield next(found)
 
 
 def rejects_path(source: Path) -> Path:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
-from itertools import islice
+from itertools import islice, repeat
 from operator import itemgetter
 
 import sqlite_utils
@@ -247,9 +247,18 @@ class _ImportRun:
         rather than between converting and writing rows, measured 15% less
         CPU for the whole import: each stage's code and data stay in the
         processor's caches."""
-        of, outcome, pending = self.keys.of, self.outcome, self.pending
+        outcome, pending, region = self.outcome, self.pending, self.keys.region
         emails, phones = self.keys.emails, self.keys.phones
-        keyed = [_NO_KEYS if isinstance(item, RowProblem) else of(item) for item in chunk]
+        # _Keys.of written out: its call and email_key's cost 0.3 µs a row.
+        keyed = [
+            _NO_KEYS
+            if isinstance(item, RowProblem)
+            else (
+                email.lower() if (email := item.draft.email) else None,
+                phone_key(item.draft.phone, region),
+            )
+            for item in chunk
+        ]
         outcome.read += len(chunk)
         for item, keys in zip(chunk, keyed, strict=True):
             if isinstance(item, RowProblem):
@@ -324,7 +333,7 @@ class _ImportRun:
         rows = StoredRows()
         leads, changes = rows.leads, rows.changes
         actor, now, moment, new = self.actor, self.now, self.moment, Stage.NEW.value
-        score_of, lifecycle_of = self.scores.score, self._lifecycle
+        score_of, lifecycle_of = self.scores.stored, self._lifecycle
         # Per lead, in the cheapest spelling: an enum member's `_value_` is
         # a plain attribute where `.value` is a Python property, and the
         # draft's fields come out of its __dict__ in one C call.
@@ -338,19 +347,17 @@ class _ImportRun:
             if created is None:
                 created, created_iso = moment, now
             else:
-                created_iso = to_iso(created)
-            score = score_of(lead, created)
+                created_iso = lead.created_iso or to_iso(created)
+            _, points, temperature, next_change = score_of(lead, created)
             pinned = lead.pinned
             leads.append(
                 (
                     lead_id, lead_name, email, phone_text, company, title, source._value_, owner,
-                    stage, (pinned or score.temperature)._value_, score.points, cents,
+                    stage, pinned._value_ if pinned else temperature, points, cents,
                     lead.lost_reason, notes, created_iso, now, created_iso,
                     to_iso(lead.last_touch_at) if lead.last_touch_at else None, 1,
                     int(pinned is not None), 0,
-                    to_iso(score.next_change)
-                    if score.next_change and stage not in _CLOSED
-                    else None,
+                    next_change if next_change and stage not in _CLOSED else None,
                     to_iso(lead.follow_up_at) if lead.follow_up_at else None,
                     lifecycle_of(lead.lifecycle._value_, stage, bool(email or phone_text)),
                     lead.fit._value_,
@@ -362,8 +369,10 @@ class _ImportRun:
             if stage != new:
                 reason = lead.lost_reason or "imported"
                 changes.append((lead_id, new, stage, reason, created_iso, actor))
-            if lead.custom:
-                rows.custom.extend((lead_id, name, value) for name, value in lead.custom.items())
+            if custom := lead.custom:  # (in C: a generator's steps cost 0.4 µs a lead)
+                rows.custom.extend(
+                    zip(repeat(lead_id, len(custom)), custom, custom.values(), strict=True)
+                )
             if lead.tags:
                 rows.tags.extend((lead_id, tag) for tag in lead.tags)
             if lead.bant:
