@@ -360,21 +360,18 @@ class Columns:
         return (_NEW, None) if said.stage is None else (said.stage, said.reason)
 
     def _read_source(self, name: str, cell: str) -> Any:
-        text = self._plain(cell)
-        if text is None:
-            return _COMPLEX
-        if not text:
-            return _OTHER
-        found = self._meaning(name, text)
-        return _COMPLEX if found is None else found
+        return self._read_member(name, cell, empty=_OTHER)
 
     def _read_choice(self, name: str, cell: str) -> Any:
         """Temperature, lifecycle, fit: a member, or None for an empty cell."""
+        return self._read_member(name, cell, empty=None)
+
+    def _read_member(self, name: str, cell: str, *, empty: Any) -> Any:
         text = self._plain(cell)
         if text is None:
             return _COMPLEX
         if not text:
-            return None
+            return empty
         found = self._meaning(name, text)
         return _COMPLEX if found is None else found
 
