@@ -100,6 +100,45 @@ def test_an_undefined_byte_rejects_its_row_by_line_and_nothing_else_is_lost(
     assert row["Company"] == "Café “Acme” – €5™ naïve"
 
 
+SHORT_WESTERN = [
+    ("José Müller", "Café “Ltd”", "costs 5€ – fine™"),
+    ("Ann Lee", "Acme", "naïve résumé"),
+    ("Søren Ødegård", "Ñandú S.A.", "«oui» — ¿sí?"),
+]
+
+
+@pytest.mark.parametrize("rows", [1, 2, 3])
+@pytest.mark.parametrize("stray", [False, True])
+def test_a_short_windows_1252_file_is_not_read_as_a_dos_code_page(
+    db: str, tmp_path: Path, rows: int, stray: bool
+) -> None:
+    """On a row or two the detector rates a DOS code page (cp775, the Baltic
+    one) above Windows-1252: 'Café “Ltd”' came in as 'Cafķ ōLtdö'. With a
+    stray undefined byte too, that byte's row is rejected by its line."""
+    lines = ["Name,Company,Notes".encode("cp1252")]
+    lines += [",".join(row).encode("cp1252") for row in SHORT_WESTERN[:rows]]
+    if stray:
+        lines.append(b"Bad \x81 byte,X,Y")
+    source = tmp_path / "short.csv"
+    source.write_bytes(b"\r\n".join(lines) + b"\r\n")
+    result = run("import", str(source), "--db", db)
+    assert "read as Windows-1252 (detected" in result.output, result.output
+    if stray:
+        assert f"line {rows + 2}: bytes \\x81 are not Windows-1252 text" in result.output
+    kept = [(lead["name"], lead["company"], lead["notes"]) for lead in stored(db)]
+    assert sorted(kept) == sorted(SHORT_WESTERN[:rows])
+
+
+def test_a_short_dos_file_is_not_taken_for_windows_1252(db: str, tmp_path: Path) -> None:
+    """Code page 850 read as Windows-1252 puts punctuation inside words
+    (Jörg as "J”rg"): that reading is never chosen over the detector's."""
+    source = tmp_path / "dos.csv"
+    source.write_bytes("Name,Firma\r\nJörg Schäfer,Großhandel Köln\r\n".encode("cp850"))
+    result = run("import", str(source), "--db", db)
+    assert "read as " in result.output and "Windows-1252" not in result.output
+    assert names_and_companies(db) == [("Jörg Schäfer", "Großhandel Köln")]
+
+
 def test_a_utf8_file_with_one_stray_byte_stays_utf8(db: str, tmp_path: Path) -> None:
     """Read as a legacy encoding, every other accent would become mojibake."""
     good = "".join(f"Zoë {i},Société Générale\n" for i in range(20)).encode("utf-8")

@@ -190,9 +190,10 @@ def import_file(
     click.echo(result.summary())
     if result.rejects is not None:
         rows = "row" if result.rejects_written == 1 else "rows"
+        verb = "is" if result.rejects_written == 1 else "are"
         click.echo(
             f"{result.rejects_written:,} {rows} not imported, with the reasons,"
-            f" are in {shown_path(result.rejects)}"
+            f" {verb} in {shown_path(result.rejects)}"
         )
     if strict and outcome.rejected:
         raise click.ClickException(

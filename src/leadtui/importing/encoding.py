@@ -33,7 +33,14 @@ _ESCAPED = re.compile("[\udc80-\udcff]+")
 _HIGH_BYTES = bytes(range(128))  # deleted to count the bytes above ASCII
 # Spreadsheets on Windows in Western Europe and the Americas save in this one.
 _WESTERN = "cp1252"
+# DOS and classic Mac code pages: rare in today's exports, yet on a short
+# Western file the detector can rate one above Windows-1252 (two rows with
+# "Café “Ltd”" read as the Baltic DOS page: "Cafķ ōLtdö").
+_OLD_PAGES = ("cp4", "cp7", "cp8", "mac")
 _JAPANESE = "cp932"  # Shift_JIS as Windows writes it (a superset)
+# A character above ASCII, not a letter, between two letters; but for the
+# apostrophe (O’Brien, don’t) and the middle dot (Catalan col·lecció).
+_INSIDE_A_WORD = re.compile(r"(?<=[^\W\d_])[^\w\s\x00-\x7f’·](?=[^\W\d_])")
 _KANA = re.compile("[\u3041-\u3096\u30a1-\u30fa]")  # hiragana and katakana letters
 _LABELS = {
     "utf-8": "UTF-8", "utf-8-sig": "UTF-8 with BOM", "utf-16": "UTF-16", "utf-16-le": "UTF-16 LE",
@@ -156,22 +163,44 @@ def _legacy(path: Path) -> str:
     matches = list(from_bytes(sample))
     if not matches:
         return _WESTERN
+    # A reading that puts punctuation inside words is not the file's (on a
+    # short file the detector cannot tell "Jörg" from "J”rg").
+    matches = [m for m in matches if _INSIDE_A_WORD.search(str(m)) is None] or matches
     best = matches[0]
     # The detector often rates Windows-1252 and its Central European and
     # Baltic siblings equal on the same text: among equals, the commonest.
+    # (A match stands for every encoding that reads the sample the same.)
     for match in matches:
         if (
-            match.encoding == _WESTERN
+            _WESTERN in match.could_be_from_charset
             and match.chaos <= best.chaos
             and match.coherence >= best.coherence - 0.05
         ):
             return _WESTERN
+    if str(best.encoding).startswith(_OLD_PAGES) and _reads_as_western(sample):
+        return _WESTERN
     if best.coherence == 0:
         # It recognised no language in any reading (a short file): Japanese
-        # if it reads as such, else Windows-1252, with any byte it leaves
-        # undefined reported by line rather than mis-read.
-        return _JAPANESE if _reads_as_japanese(sample) else _WESTERN
+        # if it reads as such, else Windows-1252 if it reads as text (any
+        # byte it leaves undefined is reported by line, not mis-read), else
+        # the best reading that does.
+        if _reads_as_japanese(sample):
+            return _JAPANESE
+        return _WESTERN if _reads_as_western(sample) else str(best.encoding)
     return str(best.encoding)
+
+
+def _reads_as_western(sample: bytes) -> bool:
+    """Windows-1252 reads the sample as text: it leaves at most one byte in
+    twenty above ASCII undefined (a stray byte, rejected by its line), and
+    no symbol it reads sits between two letters. A DOS file read as
+    Windows-1252 puts punctuation inside words (Jörg in code page 850 reads
+    "J”rg", Société "Soci‚t‚"), and is left to the detector."""
+    text = sample.decode(_WESTERN, errors="surrogateescape")
+    high = len(sample.translate(None, _HIGH_BYTES))
+    if _count_escaped(text) > max(1, high // 20):
+        return False
+    return _INSIDE_A_WORD.search(_ESCAPED.sub("", text)) is None
 
 
 def _reads_as_japanese(sample: bytes) -> bool:
