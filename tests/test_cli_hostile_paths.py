@@ -52,7 +52,7 @@ def test_the_rejects_line_shows_the_file_name_sanitised(hostile_csv: Path, db: s
     assert CONTROLS.search(raw(result)) is None
     rejects = hostile_csv.with_name(f"{HOSTILE}.rejects.csv")
     assert rejects.exists()  # written under its real name
-    assert f"are in {shown_path(rejects)}\n" in result.stdout
+    assert f"1 row not imported, with the reasons, is in {shown_path(rejects)}\n" in result.stdout
 
 
 def test_the_history_line_of_an_export_shows_the_file_name_sanitised(
