@@ -46,6 +46,10 @@ Snapshot = tuple[tuple[tuple[str, str, str], ...], ...]
 Press = tuple[float, bool]
 # Rows enough that the floor's presses scroll past its 21 rows on screen.
 FLOOR_ROWS = 200
+# A board column at 80x24 shows this many cards; from the top, the presses
+# before the last card move the highlight in view.
+CARDS_IN_VIEW = 9
+CURSOR_ROUNDS = 3
 
 
 def snapshot(terminal: Terminal) -> Snapshot:
@@ -154,9 +158,13 @@ def main() -> None:
             time.sleep(1.0)  # the board's first pages and totals land
             latency(app, DOWN, settle=0.3)
             done = moves(app, DOWN, args.presses)
-            app.type("g")  # back to the top: more presses that don't scroll
-            time.sleep(0.3)
-            board_j = by_kind(done + moves(app, DOWN, args.presses))
+            # Back to the top, then down the cards in view: presses that
+            # don't scroll, as many as the floor's (its view is taller).
+            for _ in range(CURSOR_ROUNDS):
+                app.type("g")
+                time.sleep(0.3)
+                done += moves(app, DOWN, CARDS_IN_VIEW - 1)
+            board_j = by_kind(done)
             app.type("g")
             time.sleep(0.3)
             board_a = presses(app, "a", args.presses)
