@@ -99,7 +99,8 @@ def test_a_move_typed_with_quit_is_saved_before_the_app_ends(sample_repo: Reposi
     with leadtui_in_pty("--db", str(sample_repo.path), cwd=sample_repo.path.parent) as term:
         term.wait_for(top.name[:19])
         term.type("2")
-        term.wait_for("Contacted")  # the board's column headers: it is read
+        term.wait_for("Source", gone=True)  # the inbox's header: the board is up
+        term.wait_for(top.name[:12])  # its first card: the board is read
         term.type("aq")
         assert term.wait_for_exit() == 0
     assert sample_repo.get_lead(top.id).stage is Stage.CONTACTED
