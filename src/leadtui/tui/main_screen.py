@@ -232,7 +232,10 @@ class MainScreen(LeadWritesScreen):
         )
 
     def _apply_changes(self, followed: Followed | None) -> None:
-        if followed is None or not self.is_attached:  # (the app may be closing)
+        # The app may be closing: the screen is still attached while its
+        # panes are already removed (a teammate's change, or a rescore,
+        # landing as the rep quits).
+        if followed is None or not self.is_attached or not self.query(InboxPane):
             return
         changes, untriaged = followed.changes, followed.untriaged
         if changes.whole:
