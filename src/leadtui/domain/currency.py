@@ -59,6 +59,11 @@ def minor_units(currency: str) -> int:
     return MINOR_UNITS.get(currency, DEFAULT_MINOR_UNITS)
 
 
+def too_fine(cents: int, currency: str) -> bool:
+    """Whether `cents` holds a fraction the currency has no unit for (¥1.50)."""
+    return bool(cents % 10 ** (2 - min(2, minor_units(currency))))
+
+
 def check_currency(text: str) -> str:
     """A currency as typed ("eur", "€", "GBP") as its ISO 4217 code."""
     word = text.strip()
@@ -112,7 +117,7 @@ def parse_amount(text: str, usual: str | None = None) -> Amount:
     cents = int(Decimal(match["number"]) * multiplier * 100)
     if cents > MAX_CENTS:
         raise InvalidInput("value is too large")
-    if currency is not None and cents % 10 ** (2 - min(2, minor_units(currency))):
+    if currency is not None and too_fine(cents, currency):
         raise InvalidInput(f"value: {currency} has no minor units, so {text.strip()!r} is too fine")
     return Amount(cents, currency)
 

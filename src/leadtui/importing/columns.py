@@ -31,7 +31,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from leadtui.domain.currency import minor_units
+from leadtui.domain.currency import too_fine
 from leadtui.domain.imported import ImportedLead, RowProblem
 from leadtui.domain.models import Fit, LeadDraft, Lifecycle, Source, Stage
 from leadtui.domain.sanitize import clean_line, clean_text
@@ -396,6 +396,6 @@ class Columns:
             cents, named = read_amount(text)
         except ValueProblem:
             return _COMPLEX
-        if named and cents % 10 ** (2 - min(2, minor_units(named))):
+        if named and too_fine(cents, named):
             return _COMPLEX
         return (cents, named)

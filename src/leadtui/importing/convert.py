@@ -33,7 +33,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from leadtui.domain.currency import SHARED_MARKS, check_currency, minor_units
+from leadtui.domain.currency import SHARED_MARKS, check_currency, too_fine
 from leadtui.domain.errors import InvalidInput
 from leadtui.domain.imported import ImportedLead, RowProblem
 from leadtui.domain.models import (
@@ -237,7 +237,7 @@ class Converter:
             )
         if final := currency or named:
             given["currency"] = final
-            if cents % 10 ** (2 - min(2, minor_units(final))):  # as typed amounts are
+            if too_fine(cents, final):  # as typed amounts are
                 return RowProblem(
                     row.line,
                     f"value: {final} has no minor units, so {text['value'][:40]!r} is too fine",

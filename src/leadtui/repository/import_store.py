@@ -57,12 +57,6 @@ class _Keys:
         for lead_id, email, key in db.execute("SELECT id, email, phone_key FROM leads"):
             self._keep(lead_id, email_key(email), key)
 
-    def of(self, lead: ImportedLead) -> tuple[str | None, str | None]:
-        """The lead's email and phone keys: the phone is parsed here, once
-        per row (the match, the index and the stored column share it)."""
-        draft = lead.draft
-        return email_key(draft.email), phone_key(draft.phone, self.region)
-
     def keep(self, lead_id: int, keys: tuple[str | None, str | None]) -> None:
         self._keep(lead_id, *keys)
 
@@ -249,14 +243,12 @@ class _ImportRun:
         processor's caches."""
         outcome, pending, region = self.outcome, self.pending, self.keys.region
         emails, phones = self.keys.emails, self.keys.phones
-        # _Keys.of written out: its call and email_key's cost 0.3 µs a row.
+        # Each row's email and phone keys: the phone is parsed here, once per
+        # row (the match, the index and the stored column share it).
         keyed = [
             _NO_KEYS
             if isinstance(item, RowProblem)
-            else (
-                email.lower() if (email := item.draft.email) else None,
-                phone_key(item.draft.phone, region),
-            )
+            else (email_key(item.draft.email), phone_key(item.draft.phone, region))
             for item in chunk
         ]
         outcome.read += len(chunk)

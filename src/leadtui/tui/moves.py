@@ -296,8 +296,8 @@ class MovesScreen(Screen[None]):
         refuses (StaleLead) and the notification says who and when."""
         # (The Due list keeps a moved lead while its follow-up is due; there
         # the stage check stops a second keypress from moving it twice.)
-        listed = self.active_tab in ("inbox", "pipeline")
-        dropped = listed and self.query_one(InboxPane).view == "new"
+        tab = self.active_tab
+        dropped = tab in ("inbox", "pipeline") and self.query_one(InboxPane).view == "new"
         if dropped:
             self.query_one(InboxPane).forget(lead_id)
             self.query_one(BoardPane).forget(lead_id)
