@@ -31,7 +31,14 @@ class Terminal:
         self.raw = bytearray()  # every byte the program wrote, for tests to parse
 
     def text(self) -> str:
-        return "\n".join(self.screen.display)
+        """The screen as text; a wide character's second cell adds nothing.
+        (Not pyte's Screen.display: one frame can arrive in two reads, and
+        between them a wide character's first cell may be drawn over while
+        its second is not yet; display() raises IndexError on that cell.)"""
+        buffer, columns = self.screen.buffer, self.screen.columns
+        return "\n".join(
+            "".join(buffer[y][x].data for x in range(columns)) for y in range(self.screen.lines)
+        )
 
     def _read(self, timeout: float) -> bool:
         """Feed what the program wrote within `timeout`; False if nothing."""

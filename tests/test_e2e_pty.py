@@ -107,6 +107,27 @@ def test_a_move_typed_with_quit_is_saved_before_the_app_ends(sample_repo: Reposi
 
 
 @pytest.mark.slow
+def test_keys_typed_ahead_of_a_dialog_land_in_it(sample_repo: Repository) -> None:
+    """Over ssh a quick typist's keys arrive in one read: the words typed
+    behind `x` or `/` belong to the dialog it opens (tui/typeahead.py),
+    whether the app is still starting up or long up."""
+    top = sample_repo.leads_in_stage(Stage.NEW, limit=1)[0]
+    before = {lead.id: lead.stage for lead in sample_repo.all_leads()}
+    with leadtui_in_pty("--db", str(sample_repo.path), cwd=sample_repo.path.parent) as term:
+        term.wait_for(top.name[:12])  # the start screen's first page, perhaps
+        term.type("xNo budget\r")
+        term.wait_for(f"{top.name} → Lost")
+        term.type("/Ahmed Hassan\r")
+        term.wait_for("ahmed.hassan@desertsun.ae")  # the Lead tab, on him
+        term.type("q")
+        assert term.wait_for_exit() == 0
+    lost = sample_repo.get_lead(top.id)
+    assert (lost.stage, lost.lost_reason) == (Stage.LOST, "No budget")
+    after = {lead.id: lead.stage for lead in sample_repo.all_leads()}
+    assert after == before | {top.id: Stage.LOST}
+
+
+@pytest.mark.slow
 def test_a_broken_keymap_is_one_line_after_a_quick_start(
     sample_repo: Repository, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -20,6 +20,7 @@ from leadtui.domain.errors import InvalidInput, LeadtuiError
 from leadtui.domain.users import Identity
 from leadtui.tui.cells import file_label, plain, plain_lines
 from leadtui.tui.themed import rich_theme
+from leadtui.tui.typeahead import KeyHandled, KeyTurns, ScreenReady, Typed
 
 if TYPE_CHECKING:
     from leadtui.domain.filters import LeadFilter
@@ -80,6 +81,7 @@ class LeadApp(App[None]):
         self.failure: str | None = None
         # Keys typed before the main screen is up, replayed on it.
         self.typed_early: list[events.Key] = []
+        self.key_turns = KeyTurns(self, super().on_event)
         if repo is not None:
             self.sub_title = subtitle(repo.target, identity)
             self._check_keymap()
@@ -107,6 +109,25 @@ class LeadApp(App[None]):
 
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._keep_theme)
+        self.screen_change_signal.subscribe(self, self.key_turns.screen_pushed)
+
+    async def on_event(self, event: events.Event) -> None:
+        # Keys and pastes take turns (tui/typeahead.py): type-ahead reaches
+        # the dialog the key before it opened.
+        if KeyTurns.takes(event):
+            assert isinstance(event, Typed)
+            await self.key_turns.arrived(event)
+        else:
+            await super().on_event(event)
+
+    def on_key(self, event: events.Key) -> None:
+        self.key_turns.came_back(event)
+
+    async def on_key_handled(self, probe: KeyHandled) -> None:
+        await self.key_turns.key_handled(probe)
+
+    async def on_screen_ready(self, message: ScreenReady) -> None:
+        await self.key_turns.screen_ready(message.pushed)
 
     def _keep_theme(self, theme: Theme) -> None:
         """A theme chosen in the app (ctrl+p, "Change theme") holds: saved for

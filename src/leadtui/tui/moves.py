@@ -27,6 +27,7 @@ from leadtui.tui.dialogs.lose import LoseReasonScreen
 from leadtui.tui.panes.board import BoardPane
 from leadtui.tui.panes.inbox import InboxPane
 from leadtui.tui.selection import Selection, WholeList
+from leadtui.tui.typeahead import hold_keys
 
 T = TypeVar("T")
 
@@ -104,9 +105,22 @@ class MovesScreen(Screen[None]):
         raise NotImplementedError
 
     def _with_lead(self, lead_id: int | None, then: Callable[[Lead], None]) -> None:
-        """Read the lead fresh (a dialog names it), then carry on with it."""
-        if lead_id is not None:
-            run_db(self, lambda repo: repo.get_lead(lead_id), then, key="lead-lookup")
+        """Read the lead fresh (a dialog names it), then carry on with it.
+        Keys typed meanwhile wait: they are meant for the dialog `then`
+        opens (tui/typeahead.py)."""
+        if lead_id is None:
+            return
+        release = hold_keys(self)
+
+        def carry_on(lead: Lead) -> None:
+            try:
+                then(lead)
+            finally:
+                release()
+
+        run_db(
+            self, lambda repo: repo.get_lead(lead_id), carry_on, key="lead-lookup", on_error=release
+        )
 
     # ---------------------------------------------------------- marking
 

@@ -9,8 +9,8 @@ footer. Meanwhile a thread imports the rest, reads the settings, opens the
 repository and reads the same page as leads; then LeadApp.opened() puts the
 main screen up, showing the same rows with the cursor on the same lead.
 Arrow keys and j/k move the cursor here already; any other key typed
-meanwhile is kept and replayed on the main screen, so type-ahead is never
-lost.
+meanwhile, and every key after it, is kept and replayed on the main screen,
+so type-ahead is never lost.
 """
 
 import contextlib
@@ -94,10 +94,12 @@ class StartScreen(Screen[None]):
         )
 
     def on_key(self, event: events.Key) -> None:
-        if event.key in MOVING_KEYS:
-            return
         app = self.app
         assert isinstance(app, LeadApp)
+        # Once a key waits, the keys behind it wait too: the `g` in
+        # "xNo budget" is meant for the dialog `x` opens, not this table.
+        if event.key in MOVING_KEYS and not app.typed_early:
+            return
         app.typed_early.append(event)
         event.stop()
         event.prevent_default()

@@ -1,7 +1,10 @@
 """`/`: find a lead by any word of its name, company, email, phone or notes.
 Results follow every keystroke (an FTS5 query in a worker, newest wins);
-↓ moves into them, enter opens one, esc closes."""
+↓ moves into them, enter opens one, esc closes. An enter typed before the
+results of what was typed are back opens the first of them once they are,
+and the keys typed after it wait till then (tui/typeahead.py)."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from textual import on
@@ -19,6 +22,7 @@ from leadtui.tui.cells import plain
 from leadtui.tui.dbwork import run_db
 from leadtui.tui.dialogs.base import Dialog
 from leadtui.tui.dialogs.fields import TextField
+from leadtui.tui.typeahead import hold_keys
 
 RESULT_LIMIT = 50
 
@@ -57,6 +61,9 @@ class SearchScreen(Dialog[Found | None]):
         super().__init__()
         self.repo = repo
         self.listed: list[int] = []
+        self.listed_for = ""  # the text `listed` is the result of
+        # Set by an enter typed ahead of its results: lets the keys go on.
+        self.opening_first: Callable[[], None] | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="search-dialog", classes="dialog"):
@@ -77,6 +84,7 @@ class SearchScreen(Dialog[Found | None]):
             lambda repo: repo.search(text, limit=RESULT_LIMIT),
             lambda leads: self._show(text, leads),
             key="search",
+            on_error=self._let_keys_go_on,
         )
 
     def _show(self, text: str, leads: list[Lead]) -> None:
@@ -87,16 +95,29 @@ class SearchScreen(Dialog[Found | None]):
         # each a layout of the whole screen, on every keystroke. The same
         # number of results (50+ while a prefix is vague) needs none.
         results.set_options(Option(result_line(lead), id=str(lead.id)) for lead in leads)
-        self.listed = [lead.id for lead in leads]
+        self.listed, self.listed_for = [lead.id for lead in leads], text
         more = "+" if len(leads) == RESULT_LIMIT else ""
         counted = f"{len(leads)}{more} found" if text.strip() else ""
         # One line, always (styles: #search-count): no layout for a new count.
         self.query_one("#search-count", Static).update(counted, layout=False)
+        if self.opening_first is not None:
+            self._open_first()
 
     @on(Input.Submitted)
     def _open_first(self) -> None:
+        if self.listed_for != self.query_one("#search-text", Input).value:
+            # Typed ahead of the results: open the first once they are back.
+            if self.opening_first is None:
+                self.opening_first = hold_keys(self)
+            return
         if self.listed:
             self.dismiss(Found(self.listed[0], tuple(self.listed)))
+        self._let_keys_go_on()
+
+    def _let_keys_go_on(self) -> None:
+        if self.opening_first is not None:
+            self.opening_first()
+            self.opening_first = None
 
     @on(OptionList.OptionSelected)
     def _open(self, event: OptionList.OptionSelected) -> None:

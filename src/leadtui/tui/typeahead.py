@@ -1,0 +1,198 @@
+"""One key at a time, so that type-ahead lands where the keys before it led.
+
+Textual hands a key to the focused widget as soon as it is read, before the
+keys ahead of it have been handled. `/` opens the search box only once it
+has bubbled up to the bindings; "ahmed", typed right behind it (one read
+over ssh, or a quick typist in a browser), has by then gone to the inbox
+table under the box, and is dropped. In a pty, "/Ahmed" written at once
+left the search box empty, and "nJane Doe" left quick-add empty.
+
+So a key (or a paste) waits its turn:
+- until the key before it is done: it has bubbled back up to the app and
+  the bindings have acted on it. A letter typed into an input box stays
+  there, and is done at once. Any other key a widget keeps, and an enter
+  (an input box's enter posts the Submitted that closes its dialog), is
+  followed up by a probe posted right behind it to the same widget;
+- until a screen just pushed has composed and taken focus: a probe posted
+  to the screen as it is pushed reaches the app after its mount;
+- while an action reads what its dialog will show (`x` reads the lead
+  before asking why it was lost): `hold_keys`. Else "No budget", typed
+  behind the `x`, would reach the board, where `u` undoes and `e` edits.
+
+A probe behind every key cost 0.6 ms a key on the board (13%, bench/keys.py),
+and more in the search box, where it waited behind each redraw of the
+results: hence probes only where nothing cheaper tells. Should a probe be
+lost (its widget removed with the key still queued), the keys waiting go on
+after GIVE_UP_SECONDS, as Textual alone would have sent them.
+"""
+
+from collections import deque
+from collections.abc import Awaitable, Callable
+from itertools import count
+from typing import Any, Protocol, cast
+from weakref import WeakSet
+
+from textual import events
+from textual.app import App
+from textual.message import Message
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widget import Widget
+from textual.widgets import Input, TextArea
+
+GIVE_UP_SECONDS = 0.5
+
+Typed = events.Key | events.Paste
+
+
+class KeyHandled(Message):
+    """Posted behind a key to the widget it went to: at the app, the key
+    has been handled by every widget it bubbled through. Then once more:
+    what the key made that widget post (an input box's Submitted on enter)
+    is handled on its way up before the second one reaches the app."""
+
+    def __init__(self, target: Widget, rounds: int = 2) -> None:
+        super().__init__()
+        self.target, self.rounds = target, rounds
+
+
+class ScreenReady(Message):
+    """Posted to a screen as it is pushed: at the app, the screen has
+    composed, mounted and taken its focus."""
+
+    def __init__(self, pushed: Screen[Any]) -> None:
+        super().__init__()
+        self.pushed = pushed
+
+
+class KeyTurns:
+    """The keys and pastes read from the terminal, each routed by Textual
+    (`route`) only when the one before it is done and the screen is up."""
+
+    def __init__(self, app: App[None], route: Callable[[events.Event], Awaitable[None]]) -> None:
+        self.app, self.route = app, route
+        self.waiting: deque[Typed] = deque()
+        # The last key routed, until it is known to be done, and its widget.
+        self.unconfirmed: Typed | None = None
+        self.unconfirmed_target: Widget | None = None
+        self.probing = False
+        self.opening: WeakSet[Screen[Any]] = WeakSet()
+        self.holds: set[int] = set()
+        self.hold_numbers = count()
+        self.give_up: Timer | None = None
+
+    @staticmethod
+    def takes(event: events.Event) -> bool:
+        """A key or paste from the terminal (not one bubbling back up)."""
+        return isinstance(event, Typed) and not event.is_forwarded
+
+    async def arrived(self, event: Typed) -> None:
+        self.waiting.append(event)
+        await self.go_on()
+
+    def came_back(self, event: events.Key) -> None:
+        """A key has bubbled up to the app, and the app's bindings are about
+        to act on it (the handler after this one)."""
+        if event is self.unconfirmed and not self.probing:
+            self._confirmed()
+
+    def screen_pushed(self, screen: Screen[Any]) -> None:
+        """Keys wait for a screen that has yet to compose (Textual has left
+        the screen's focus unset until then: a key sent meanwhile goes to
+        the screen itself, not to its input box)."""
+        if not screen.is_mounted and screen.post_message(ScreenReady(screen)):
+            self.opening.add(screen)
+
+    async def screen_ready(self, screen: Screen[Any]) -> None:
+        self.opening.discard(screen)
+        await self.go_on(progress=True)
+
+    def hold(self) -> Callable[[], None]:
+        """Keys wait until the function returned is called (more than once
+        is harmless)."""
+        number = next(self.hold_numbers)
+        self.holds.add(number)
+
+        def release() -> None:
+            if number in self.holds:
+                self.holds.discard(number)
+                self.app.call_later(self.go_on, progress=True)
+
+        return release
+
+    async def key_handled(self, probe: KeyHandled) -> None:
+        again = KeyHandled(probe.target, probe.rounds - 1)
+        if probe.rounds > 1 and probe.target.post_message(again):
+            return
+        self.probing = False
+        self._confirmed()
+
+    def _confirmed(self) -> None:
+        """The key is done: the next goes once what its bindings deferred
+        (a focus() is a call_later) has run, i.e. two turns of the app's
+        queue from now, the first being the rest of this one."""
+        self.unconfirmed = self.unconfirmed_target = None
+        if self.waiting:
+            self.app.call_later(self.app.call_later, self.go_on, progress=True)
+
+    async def go_on(self, *, progress: bool = False) -> None:
+        while self.waiting and not (self.holds or self.app.screen in self.opening):
+            if self.unconfirmed is not None:
+                self._probe(self.unconfirmed_target, rounds=1)
+                break
+            event = self.waiting.popleft()
+            # Where Textual sends the key (App.on_event) unless a priority
+            # binding takes it.
+            target = self.app.focused or self.app.screen
+            await self.route(event)
+            if not event.is_forwarded or _kept_by(target, event):
+                continue
+            self.unconfirmed, self.unconfirmed_target = event, target
+            if isinstance(event, events.Key) and event.key == "enter":
+                # It may make its widget post what closes a dialog (an input
+                # box's Submitted, a list's OptionSelected): follow that up.
+                self._probe(target, rounds=2)
+        self._watch_for_a_lost_probe(restart=progress)
+
+    def _probe(self, target: Widget | None, *, rounds: int) -> None:
+        """Find out when the unconfirmed key is done: a probe behind it."""
+        if self.probing or target is None:
+            return
+        if target.post_message(KeyHandled(target, rounds)):
+            self.probing = True
+        else:  # the widget is gone, and the key with it
+            self.unconfirmed = self.unconfirmed_target = None
+
+    def _watch_for_a_lost_probe(self, *, restart: bool) -> None:
+        """A timer runs while keys wait, restarted whenever one goes on."""
+        if self.give_up is not None and (restart or not self.waiting):
+            self.give_up.stop()
+            self.give_up = None
+        if self.waiting and self.give_up is None:
+            self.give_up = self.app.set_timer(GIVE_UP_SECONDS, self._go_on_regardless)
+
+    async def _go_on_regardless(self) -> None:
+        self.give_up = None
+        self.probing = False
+        self.unconfirmed = self.unconfirmed_target = None
+        self.opening.clear()
+        self.holds.clear()
+        await self.go_on()
+
+
+def _kept_by(target: Widget, event: Typed) -> bool:
+    """A letter typed into a text box, or a paste: the box keeps it, and
+    where the next key goes does not change."""
+    if not isinstance(target, (Input, TextArea)):
+        return False
+    return isinstance(event, events.Paste) or event.is_printable
+
+
+class _TakesTurns(Protocol):
+    key_turns: KeyTurns
+
+
+def hold_keys(widget: Widget) -> Callable[[], None]:
+    """Keys typed from now wait until the function returned is called: for
+    an action that opens its dialog once a read is back."""
+    return cast(_TakesTurns, widget.app).key_turns.hold()
