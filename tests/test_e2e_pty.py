@@ -119,6 +119,8 @@ def test_keys_typed_ahead_of_a_dialog_land_in_it(sample_repo: Repository) -> Non
         term.wait_for(f"{top.name} → Lost")
         term.type("/Ahmed Hassan\r")
         term.wait_for("ahmed.hassan@desertsun.ae")  # the Lead tab, on him
+        term.type("1/\x1b[200~Maria Okafor\x1b[201~\r")  # a bracketed paste
+        term.wait_for("maria.okafor@brightfield.io")  # the Lead tab, on her
         term.type("q")
         assert term.wait_for_exit() == 0
     lost = sample_repo.get_lead(top.id)
