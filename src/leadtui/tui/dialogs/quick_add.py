@@ -29,6 +29,7 @@ from leadtui.tui.cells import plain
 from leadtui.tui.dbwork import run_db
 from leadtui.tui.dialogs.base import Dialog
 from leadtui.tui.dialogs.fields import TextField
+from leadtui.tui.typeahead import hold_keys
 
 # (the form's field, its label, a placeholder): every field the line has.
 FIELDS: tuple[tuple[str, str, str], ...] = (
@@ -91,6 +92,8 @@ class QuickAddScreen(Dialog[QuickAddResult | None]):
         self._checked: tuple[Any, ...] | None = None  # what the duplicates are for
         self._warned: tuple[Any, ...] | None = None  # enter again adds anyway
         self._submit_when_checked = False
+        # Keys typed behind that enter wait for its answer (tui/typeahead.py).
+        self._holding: Callable[[], None] | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="quick-add", classes="dialog"):
@@ -245,6 +248,8 @@ class QuickAddScreen(Dialog[QuickAddResult | None]):
             # The duplicate check has not caught up with the last keystroke:
             # decide when it has.
             self._submit_when_checked = True
+            if self._holding is None:
+                self._holding = hold_keys(self)
             self._look_for_duplicates(identity)
             return
         if self._duplicates and self._warned != identity:
@@ -271,6 +276,12 @@ class QuickAddScreen(Dialog[QuickAddResult | None]):
         # The check could not run (the error is on screen): enter saves
         # without it rather than waiting for an answer that never comes.
         self._submit_when_checked = False
+        self._let_keys_go_on()
+
+    def _let_keys_go_on(self) -> None:
+        if self._holding is not None:
+            self._holding()
+            self._holding = None
 
     def _duplicates_found(self, identity: tuple[Any, ...], found: Duplicates) -> None:
         if identity != self._current_identity():
@@ -280,6 +291,7 @@ class QuickAddScreen(Dialog[QuickAddResult | None]):
         if self._submit_when_checked:
             self._submit_when_checked = False
             self.save()
+        self._let_keys_go_on()
 
     def _show_duplicates(self, *, warn: bool) -> None:
         dupes = self.query_one("#qa-dupes", Static)

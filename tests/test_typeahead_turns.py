@@ -1,0 +1,148 @@
+"""Adversarial cases for type-ahead (tui/typeahead.py): keys posted at once,
+with the give-up timer pushed out of reach, so that a key which only goes on
+because KeyTurns gave up waiting shows as a failure, not as a 0.5 s pause."""
+
+import pytest
+from textual import events
+from textual.command import CommandPalette
+from textual.widgets import Input
+
+import leadtui.tui.typeahead
+from leadtui.domain.models import Stage
+from leadtui.repository import Repository
+from leadtui.tui.app import LeadApp
+from leadtui.tui.dialogs.quick_add import QuickAddScreen
+from leadtui.tui.main_screen import MainScreen
+from leadtui.tui.panes.inbox import InboxPane
+from tests.test_typeahead import burst, field_text, started
+from tests.tui_helpers import SIZE, main_screen, selected_inbox_lead, settle, wait_until
+
+
+@pytest.fixture(autouse=True)
+def never_give_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(leadtui.tui.typeahead, "GIVE_UP_SECONDS", 60.0)
+
+
+def ahmed_id(repo: Repository) -> int:
+    [ahmed] = [lead.id for lead in repo.all_leads() if lead.name == "Ahmed Hassan"]
+    return ahmed
+
+
+def cursor(app: LeadApp) -> int:
+    return main_screen(app).query_one(InboxPane).table.cursor_row
+
+
+async def test_plain_cursor_keys_go_on_without_giving_up(sample_repo: Repository) -> None:
+    app = LeadApp(sample_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        burst(app, "jjjk")
+        await wait_until(pilot, lambda: cursor(app) == 2)
+
+
+async def test_a_key_behind_escape_reaches_the_main_screen(sample_repo: Repository) -> None:
+    app = LeadApp(sample_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        burst(app, "/Ah")
+        app.post_message(events.Key("escape", "\x1b"))
+        burst(app, "jj")
+        await wait_until(pilot, lambda: cursor(app) == 2)
+        assert app.screen is main_screen(app)
+
+
+async def test_a_key_behind_the_enter_that_closes_search_goes_on(sample_repo: Repository) -> None:
+    app = LeadApp(sample_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        burst(app, "/Ahmed Hassan\r2")
+        await wait_until(pilot, lambda: main_screen(app).active_tab == "pipeline")
+        assert app.screen is main_screen(app)
+
+
+async def test_a_key_behind_a_lost_reason_goes_on(sample_repo: Repository) -> None:
+    app = LeadApp(sample_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        lead_id = selected_inbox_lead(app)
+        burst(app, "xNo budget\r2")
+        await wait_until(pilot, lambda: sample_repo.get_lead(lead_id).stage is Stage.LOST)
+        await wait_until(pilot, lambda: main_screen(app).active_tab == "pipeline")
+
+
+async def test_a_key_behind_quick_add_enter_is_not_typed_into_the_new_lead(
+    sample_repo: Repository,
+) -> None:
+    """quick-add's enter waits for its duplicate check: the `2` behind it is
+    for the main screen, not the end of the new lead's name."""
+    app = LeadApp(sample_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        burst(app, "nJane Quickly\r2")
+        await wait_until(pilot, lambda: main_screen(app).active_tab == "pipeline")
+        await settle(pilot)
+        names = [lead.name for lead in sample_repo.all_leads()]
+        assert "Jane Quickly" in names and "Jane Quickly2" not in names
+
+
+async def test_what_is_typed_behind_ctrl_p_is_in_the_palette(sample_repo: Repository) -> None:
+    app = LeadApp(sample_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        app.post_message(events.Key("ctrl+p", "\x10"))
+        burst(app, "theme")
+        await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette))
+        await wait_until(pilot, lambda: app.screen.query_one(Input).value == "theme")
+
+
+async def test_a_paste_behind_n_is_in_quick_add(sample_repo: Repository) -> None:
+    app = LeadApp(sample_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        burst(app, "n")
+        app.post_message(events.Paste("Jane Doe"))
+        burst(app, "!")
+        await wait_until(pilot, lambda: isinstance(app.screen, QuickAddScreen))
+        await wait_until(pilot, lambda: field_text(app, "#qa-line") == "Jane Doe!")
+
+
+async def test_a_paste_behind_slash_is_in_search(sample_repo: Repository) -> None:
+    app = LeadApp(sample_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        burst(app, "/")
+        app.post_message(events.Paste("Ahmed"))
+        burst(app, "\r")
+        await wait_until(pilot, lambda: main_screen(app).active_tab == "lead")
+        assert isinstance(app.screen, MainScreen)
+        assert main_screen(app).selected_lead_id() == ahmed_id(sample_repo)
+
+
+async def test_help_opened_and_closed_then_a_move(sample_repo: Repository) -> None:
+    app = LeadApp(sample_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        burst(app, "??jj")
+        await wait_until(pilot, lambda: cursor(app) == 2)
+        assert app.screen is main_screen(app)
+
+
+async def test_tabs_then_keys(sample_repo: Repository) -> None:
+    app = LeadApp(sample_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        burst(app, "21jj")
+        await wait_until(pilot, lambda: cursor(app) == 2)
+        assert main_screen(app).active_tab == "inbox"
+
+
+async def test_search_typed_ahead_then_backspace(sample_repo: Repository) -> None:
+    app = LeadApp(sample_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        burst(app, "/Ahmedx")
+        app.post_message(events.Key("backspace", "\x7f"))
+        burst(app, " Hassan\r")
+        await wait_until(pilot, lambda: main_screen(app).active_tab == "lead")
+        assert isinstance(app.screen, MainScreen)
+        assert main_screen(app).selected_lead_id() == ahmed_id(sample_repo)
