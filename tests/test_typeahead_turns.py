@@ -2,6 +2,8 @@
 with the give-up timer pushed out of reach, so that a key which only goes on
 because KeyTurns gave up waiting shows as a failure, not as a 0.5 s pause."""
 
+from typing import Any
+
 import pytest
 from textual import events
 from textual.command import CommandPalette
@@ -12,8 +14,10 @@ from leadtui.domain.models import Stage
 from leadtui.repository import Repository
 from leadtui.tui.app import LeadApp
 from leadtui.tui.dialogs.quick_add import QuickAddScreen
+from leadtui.tui.dialogs.search import SearchScreen
 from leadtui.tui.main_screen import MainScreen
 from leadtui.tui.panes.inbox import InboxPane
+from tests.test_start_screen import Gate, start_app
 from tests.test_typeahead import burst, field_text, started
 from tests.tui_helpers import SIZE, main_screen, selected_inbox_lead, settle, wait_until
 
@@ -21,6 +25,12 @@ from tests.tui_helpers import SIZE, main_screen, selected_inbox_lead, settle, wa
 @pytest.fixture(autouse=True)
 def never_give_up(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(leadtui.tui.typeahead, "GIVE_UP_SECONDS", 60.0)
+
+
+@pytest.fixture
+def gate(monkeypatch: pytest.MonkeyPatch) -> Gate:
+    """The start screen's opening of the file, held until the test opens it."""
+    return Gate(monkeypatch)
 
 
 def ahmed_id(repo: Repository) -> int:
@@ -146,3 +156,24 @@ async def test_search_typed_ahead_then_backspace(sample_repo: Repository) -> Non
         await wait_until(pilot, lambda: main_screen(app).active_tab == "lead")
         assert isinstance(app.screen, MainScreen)
         assert main_screen(app).selected_lead_id() == ahmed_id(sample_repo)
+
+
+async def test_keys_typed_while_the_main_screen_mounts_come_after_those_kept_before(
+    sample_repo: Repository, gate: Gate, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The start screen keeps "/Ah"; "med" arrives while the main screen is
+    being put up: the search box gets "Ahmed", in the order it was typed."""
+    app = start_app(sample_repo.path)
+    opened = app.opened
+
+    def opened_then_typed(*args: Any) -> None:
+        opened(*args)
+        burst(app, "med")
+
+    monkeypatch.setattr(app, "opened", opened_then_typed)
+    async with app.run_test(size=SIZE) as pilot:
+        burst(app, "/Ah")
+        await wait_until(pilot, lambda: len(app.typed_early) == 3)
+        gate.open.set()
+        await wait_until(pilot, lambda: isinstance(app.screen, SearchScreen))
+        await wait_until(pilot, lambda: field_text(app, "#search-text") == "Ahmed")

@@ -90,6 +90,12 @@ class KeyTurns:
         self.waiting.append(event)
         await self.go_on()
 
+    async def replay(self, typed: list[events.Key]) -> None:
+        """Keys kept aside (the start screen's) go before any that have
+        arrived since, which were typed after them."""
+        self.waiting.extendleft(reversed([events.Key(key.key, key.character) for key in typed]))
+        await self.go_on()
+
     def came_back(self, event: events.Key) -> None:
         """A key has bubbled up to the app, and the app's bindings are about
         to act on it (the handler after this one)."""
