@@ -177,3 +177,53 @@ async def test_keys_typed_while_the_main_screen_mounts_come_after_those_kept_bef
         gate.open.set()
         await wait_until(pilot, lambda: isinstance(app.screen, SearchScreen))
         await wait_until(pilot, lambda: field_text(app, "#search-text") == "Ahmed")
+
+
+async def test_a_key_behind_the_enter_on_a_search_result_goes_on(sample_repo: Repository) -> None:
+    app = LeadApp(sample_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        await pilot.press("slash", *"Ahmed Hassan")
+        search = app.screen
+        assert isinstance(search, SearchScreen)
+        await wait_until(pilot, lambda: search.listed_for == "Ahmed Hassan" and bool(search.listed))
+        burst(app, "↓\r2")
+        await wait_until(pilot, lambda: main_screen(app).active_tab == "pipeline")
+
+
+async def test_a_reason_picked_from_the_list_then_a_key(sample_repo: Repository) -> None:
+    app = LeadApp(sample_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        lead_id = selected_inbox_lead(app)
+        burst(app, "x↓\r2")
+        await wait_until(pilot, lambda: sample_repo.get_lead(lead_id).stage is Stage.LOST)
+        await wait_until(pilot, lambda: main_screen(app).active_tab == "pipeline")
+
+
+async def test_a_bulk_confirmation_answered_ahead(sample_repo: Repository) -> None:
+    """space marks two leads, a asks to advance both, y (typed in the same
+    breath) says yes, and 2 then shows the board."""
+    app = LeadApp(sample_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        first = selected_inbox_lead(app)
+        burst(app, " j ay2")
+        await wait_until(pilot, lambda: sample_repo.get_lead(first).stage is Stage.CONTACTED)
+        await wait_until(pilot, lambda: main_screen(app).active_tab == "pipeline")
+        assert app.screen is main_screen(app)
+
+
+async def test_a_lead_read_twice_still_lets_the_keys_go_on(sample_repo: Repository) -> None:
+    """Two reads of the lead started back to back (a palette command's and a
+    key's): only the newest result comes back (run_db's key), so the older
+    read's hold must end without it."""
+    app = LeadApp(sample_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        lead_id = selected_inbox_lead(app)
+        main_screen(app).action_lose()
+        main_screen(app).action_lose()
+        burst(app, "No budget\r")
+        await wait_until(pilot, lambda: sample_repo.get_lead(lead_id).stage is Stage.LOST)
+        assert sample_repo.get_lead(lead_id).lost_reason == "No budget"
