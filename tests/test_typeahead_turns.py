@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from textual import events
 from textual.command import CommandPalette
-from textual.widgets import Input
+from textual.widgets import Input, TabbedContent
 
 import leadtui.tui.typeahead
 from leadtui.domain.models import Stage
@@ -227,3 +227,18 @@ async def test_a_lead_read_twice_still_lets_the_keys_go_on(sample_repo: Reposito
         burst(app, "No budget\r")
         await wait_until(pilot, lambda: sample_repo.get_lead(lead_id).stage is Stage.LOST)
         assert sample_repo.get_lead(lead_id).lost_reason == "No budget"
+
+
+async def test_a_palette_command_typed_in_one_go_runs(sample_repo: Repository) -> None:
+    """ctrl+p, the command's name, enter and 2, typed at once: the enter is
+    for the command named, whenever the palette's search finds it, and the
+    2 for the main screen."""
+    app = LeadApp(sample_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        tabs = main_screen(app).query_one(TabbedContent)
+        app.post_message(events.Key("ctrl+p", "\x10"))
+        burst(app, "Show the Due list\r2")
+        await wait_until(pilot, lambda: str(tabs.get_tab("inbox").content) == "1 Due")
+        await wait_until(pilot, lambda: main_screen(app).active_tab == "pipeline")
+        assert app.screen is main_screen(app)

@@ -47,9 +47,10 @@ Typed = events.Key | events.Paste
 
 class KeyHandled(Message):
     """Posted behind a key to the widget it went to: at the app, the key
-    has been handled by every widget it bubbled through. Then once more:
-    what the key made that widget post (an input box's Submitted on enter)
-    is handled on its way up before the second one reaches the app."""
+    has been handled by every widget it bubbled through. Then again, once
+    per message the key set off in turn: an input box's enter posts
+    Submitted; in the command palette that makes its list post the
+    OptionSelected that closes it, which the third probe waits behind."""
 
     def __init__(self, target: Widget, rounds: int = 2) -> None:
         super().__init__()
@@ -156,8 +157,9 @@ class KeyTurns:
             self.unconfirmed, self.unconfirmed_target = event, target
             if isinstance(event, events.Key) and event.key == "enter":
                 # It may make its widget post what closes a dialog (an input
-                # box's Submitted, a list's OptionSelected): follow that up.
-                self._probe(target, rounds=2)
+                # box's Submitted, a list's OptionSelected, or both: the
+                # palette's): follow that up.
+                self._probe(target, rounds=3)
         self._watch_for_a_lost_probe(restart=progress)
 
     def _probe(self, target: Widget | None, *, rounds: int) -> None:
