@@ -242,3 +242,20 @@ async def test_a_palette_command_typed_in_one_go_runs(sample_repo: Repository) -
         await wait_until(pilot, lambda: str(tabs.get_tab("inbox").content) == "1 Due")
         await wait_until(pilot, lambda: main_screen(app).active_tab == "pipeline")
         assert app.screen is main_screen(app)
+
+
+async def test_an_enter_typed_ahead_in_the_palette_runs_no_other_command(
+    sample_repo: Repository,
+) -> None:
+    """Typed at once, "zzzz" + enter reached the palette while it still
+    listed every command (its search for "" on opening), and enter ran the
+    first of them. It matches nothing: the palette stays, with "zzzz"."""
+    app = LeadApp(sample_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        app.post_message(events.Key("ctrl+p", "\x10"))
+        burst(app, "zzzz\r2")
+        await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette))
+        await wait_until(pilot, lambda: app.screen.query_one(Input).value == "zzzz2")
+        await settle(pilot)
+        assert [type(screen) for screen in app.screen_stack] == [MainScreen, CommandPalette]
