@@ -2,6 +2,7 @@
 with the give-up timer pushed out of reach, so that a key which only goes on
 because KeyTurns gave up waiting shows as a failure, not as a 0.5 s pause."""
 
+import threading
 from typing import Any
 
 import pytest
@@ -13,6 +14,7 @@ import leadtui.tui.typeahead
 from leadtui.domain.models import Stage
 from leadtui.repository import Repository
 from leadtui.tui.app import LeadApp
+from leadtui.tui.dbwork import run_db
 from leadtui.tui.dialogs.quick_add import QuickAddScreen
 from leadtui.tui.dialogs.search import SearchScreen
 from leadtui.tui.main_screen import MainScreen
@@ -259,3 +261,25 @@ async def test_an_enter_typed_ahead_in_the_palette_runs_no_other_command(
         await wait_until(pilot, lambda: app.screen.query_one(Input).value == "zzzz2")
         await settle(pilot)
         assert [type(screen) for screen in app.screen_stack] == [MainScreen, CommandPalette]
+
+
+async def test_a_read_for_a_dialog_closed_meanwhile_is_dropped(sample_repo: Repository) -> None:
+    """Typed ahead, esc closes a dialog before the read it started on
+    opening (the team's lost reasons, a search) is back. Handed to the
+    closing dialog, the result found its fields gone: once, under load,
+    "x", down, enter stopped the app (NoMatches '#lose-reasons' in the
+    reasons' worker). A read for a dialog no longer up is dropped."""
+    back = threading.Event()
+    shown: list[object] = []
+    app = LeadApp(sample_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        await pilot.press("slash")
+        search = app.screen
+        assert isinstance(search, SearchScreen)
+        run_db(search, lambda repo: back.wait(10) and repo.search("Ahmed"), shown.append, key="t")
+        await pilot.press("escape")
+        assert app.screen is main_screen(app)
+        back.set()
+        await settle(pilot)
+        assert shown == []
