@@ -86,6 +86,8 @@ class KeyTurns:
         self.probing = False
         self.opening: WeakSet[Screen[Any]] = WeakSet()
         self.searching: WeakSet[Screen[Any]] = WeakSet()  # palettes watched
+        # The last key routed, if a text box kept it (done at once).
+        self.kept: tuple[Typed, Widget] | None = None
         self.holds: set[int] = set()
         self.hold_numbers = count()
         self.give_up: Timer | None = None
@@ -155,24 +157,29 @@ class KeyTurns:
             if self.unconfirmed is not None:
                 self._probe(self.unconfirmed_target, rounds=1)
                 break
-            palette = _palette_searching(self.app)
-            if palette is not None and _is_enter(self.waiting[0]):
-                self._wait_for_search(palette)
-                break
+            if _is_enter(self.waiting[0]):
+                if self.kept is not None:
+                    # The letter before an enter: what its box posted (a
+                    # Changed, which starts the palette's search) is handled
+                    # before the enter goes.
+                    self.unconfirmed, self.unconfirmed_target = self.kept
+                    self.kept = None
+                    self._probe(self.unconfirmed_target, rounds=2)
+                    break
+                palette = _palette_searching(self.app)
+                if palette is not None:
+                    self._wait_for_search(palette)
+                    break
             event = self.waiting.popleft()
             # Where Textual sends the key (App.on_event) unless a priority
             # binding takes it.
             target = self.app.focused or self.app.screen
             await self.route(event)
+            self.kept = None
             if not event.is_forwarded:
                 continue
             if _kept_by(target, event):
-                if not (self.waiting and _is_enter(self.waiting[0])):
-                    continue
-                # The letter before an enter: the box's Changed (a search
-                # it starts) is handled before the enter goes.
-                self.unconfirmed, self.unconfirmed_target = event, target
-                self._probe(target, rounds=2)
+                self.kept = (event, target)
                 continue
             self.unconfirmed, self.unconfirmed_target = event, target
             if _is_enter(event):
