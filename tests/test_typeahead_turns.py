@@ -269,6 +269,22 @@ async def test_an_enter_typed_ahead_in_the_palette_runs_no_other_command(
         assert [type(screen) for screen in app.screen_stack] == [MainScreen, CommandPalette]
 
 
+async def test_keys_behind_find_duplicates_wait_for_its_list(sample_repo: Repository) -> None:
+    """The palette's "Find duplicates" reads the groups before its list
+    opens: the esc typed behind it closes that list, and the 2 after it
+    shows the board (neither reaches the main screen first)."""
+    app = LeadApp(sample_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(app, pilot)
+        app.post_message(events.Key("ctrl+p", "\x10"))
+        burst(app, "Find duplicates\r")
+        app.post_message(events.Key("escape", "\x1b"))
+        burst(app, "2")
+        await wait_until(pilot, lambda: main_screen(app).active_tab == "pipeline")
+        await settle(pilot)
+        assert app.screen is main_screen(app)
+
+
 async def test_a_read_for_a_dialog_closed_meanwhile_is_dropped(sample_repo: Repository) -> None:
     """Typed ahead, esc closes a dialog before the read it started on
     opening (the team's lost reasons, a search) is back. Handed to the
