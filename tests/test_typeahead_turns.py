@@ -181,6 +181,7 @@ async def test_keys_typed_while_the_main_screen_mounts_come_after_those_kept_bef
         await wait_until(pilot, lambda: field_text(app, "#search-text") == "Ahmed")
 
 
+@pytest.mark.slow
 async def test_a_key_behind_the_enter_on_a_search_result_goes_on(sample_repo: Repository) -> None:
     app = LeadApp(sample_repo)
     async with app.run_test(size=SIZE) as pilot:
@@ -269,6 +270,7 @@ async def test_an_enter_typed_ahead_in_the_palette_runs_no_other_command(
         assert [type(screen) for screen in app.screen_stack] == [MainScreen, CommandPalette]
 
 
+@pytest.mark.slow
 async def test_keys_behind_find_duplicates_wait_for_its_list(sample_repo: Repository) -> None:
     """The palette's "Find duplicates" reads the groups before its list
     opens: the esc typed behind it closes that list, and the 2 after it
