@@ -229,6 +229,7 @@ class LeadApp(App[None]):
         # switch out the default screen. The start screen stays below, idle
         # (its work is done), and nothing ever pops the main screen.
         await self.push_screen(screen)
+        # Ahead of keys typed while the screen was being put up: posted
+        # afresh, they would queue behind those.
         typed, self.typed_early = self.typed_early, []
-        for key in typed:
-            self.post_message(events.Key(key.key, key.character))
+        await self.key_turns.replay(typed)

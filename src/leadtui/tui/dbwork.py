@@ -14,6 +14,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Protocol, TypeVar, cast
 
+from textual.dom import NoScreen
 from textual.widget import Widget
 
 from leadtui.domain.errors import Interrupted, LeadtuiError
@@ -51,7 +52,8 @@ def run_db(
     """Run `job(repo)` in a thread; call `done(result)` on the UI thread.
 
     Reads with the same `key` supersede each other: only the newest result is
-    shown, so a slow old read can never overwrite a fresh one. Writes use
+    shown, so a slow old read can never overwrite a fresh one; nor is a
+    read's result for a dialog closed meanwhile. Writes use
     key=WRITE_GROUP and are never superseded. A LeadtuiError is said by
     `report` (an inline error) or else as an error notification; then
     `on_error` runs.
@@ -62,7 +64,9 @@ def run_db(
     token = tokens[key] = tokens.get(key, 0) + 1
 
     def deliver(result: T) -> None:
-        if key == WRITE_GROUP or tokens.get(key) == token:
+        # A write's result is always said; a read's only while it is the
+        # newest and its screen is still up.
+        if key == WRITE_GROUP or (tokens.get(key) == token and _still_up(widget)):
             done(result)
 
     def failed(message: str) -> None:
@@ -84,6 +88,16 @@ def run_db(
         app.call_from_thread(deliver, result)
 
     widget.run_worker(work, thread=True, group=key, name=f"db:{key}")
+
+
+def _still_up(widget: Widget) -> bool:
+    """Whether the widget's screen is still in the app's stack: a dialog
+    closed while its read ran (esc typed ahead) is being taken down, and its
+    fields may already be gone."""
+    try:
+        return widget.screen in widget.app.screen_stack
+    except NoScreen:
+        return False
 
 
 def end_app(widget: Widget, message: str) -> None:

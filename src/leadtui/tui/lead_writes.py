@@ -32,6 +32,7 @@ from leadtui.tui.dialogs.quick_add import (
 from leadtui.tui.list_view import ListViewScreen
 from leadtui.tui.me import current_user
 from leadtui.tui.panes.inbox import InboxPane
+from leadtui.tui.typeahead import hold_keys
 from leadtui.usecases.importing import run_import
 
 # What `t` pins next: the score's own temperature, then each by hand.
@@ -257,10 +258,16 @@ class LeadWritesScreen(ListViewScreen):
             if leads and len(leads) > 1:
                 self.app.push_screen(MergeScreen(leads[0], leads[1]), merge)
 
-        def found(groups: list[tuple[str, list[Lead]]]) -> None:
-            self.app.push_screen(DupesScreen(groups), chosen)
+        # Keys typed meanwhile are for the list it opens (tui/typeahead.py).
+        release = hold_keys(self)
 
-        run_db(self, lambda repo: repo.duplicate_groups(), found, key="dupes")
+        def found(groups: list[tuple[str, list[Lead]]]) -> None:
+            try:
+                self.app.push_screen(DupesScreen(groups), chosen)
+            finally:
+                release()
+
+        run_db(self, lambda repo: repo.duplicate_groups(), found, key="dupes", on_error=release)
 
     def classify_as(self, field: str, value: str) -> None:
         """A palette classification ("Lifecycle: SQL", "BANT need: yes") for

@@ -89,6 +89,7 @@ class MovesScreen(Screen[None]):
         self._pending_saves = 0
         self._saving_timer: Timer | None = None
         self._saving_shown = False
+        self._lead_read_hold: Callable[[], None] | None = None
 
     # Provided by MainScreen.
     def selected_lead_id(self) -> int | None:
@@ -110,7 +111,11 @@ class MovesScreen(Screen[None]):
         opens (tui/typeahead.py)."""
         if lead_id is None:
             return
-        release = hold_keys(self)
+        # A newer read supersedes this one (run_db's key): the older result
+        # never comes, so its hold ends here, not at the give-up.
+        if self._lead_read_hold is not None:
+            self._lead_read_hold()
+        release = self._lead_read_hold = hold_keys(self)
 
         def carry_on(lead: Lead) -> None:
             try:

@@ -17,7 +17,12 @@ So a key (or a paste) waits its turn:
   to the screen as it is pushed reaches the app after its mount;
 - while an action reads what its dialog will show (`x` reads the lead
   before asking why it was lost): `hold_keys`. Else "No budget", typed
-  behind the `x`, would reach the board, where `u` undoes and `e` edits.
+  behind the `x`, would reach the board, where `u` undoes and `e` edits;
+- an enter in the command palette, until the palette has searched for what
+  was typed (the letter before an enter is followed up by a probe, so that
+  the search it starts has begun). Till then it lists the commands found
+  for the text before, all of them just after ctrl+p, and an enter would
+  run the first. Its searches always end, so this wait needs no give-up.
 
 A probe behind every key cost 0.6 ms a key on the board (13%, bench/keys.py),
 and more in the search box, where it waited behind each redraw of the
@@ -34,11 +39,13 @@ from weakref import WeakSet
 
 from textual import events
 from textual.app import App
+from textual.command import CommandPalette
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Input, TextArea
+from textual.worker import Worker
 
 GIVE_UP_SECONDS = 0.5
 
@@ -47,9 +54,10 @@ Typed = events.Key | events.Paste
 
 class KeyHandled(Message):
     """Posted behind a key to the widget it went to: at the app, the key
-    has been handled by every widget it bubbled through. Then once more:
-    what the key made that widget post (an input box's Submitted on enter)
-    is handled on its way up before the second one reaches the app."""
+    has been handled by every widget it bubbled through. Then again, once
+    per message the key set off in turn: an input box's enter posts
+    Submitted; in the command palette that makes its list post the
+    OptionSelected that closes it, which the third probe waits behind."""
 
     def __init__(self, target: Widget, rounds: int = 2) -> None:
         super().__init__()
@@ -77,6 +85,9 @@ class KeyTurns:
         self.unconfirmed_target: Widget | None = None
         self.probing = False
         self.opening: WeakSet[Screen[Any]] = WeakSet()
+        self.searching: WeakSet[Screen[Any]] = WeakSet()  # palettes watched
+        # The last key routed, if a text box kept it (done at once).
+        self.kept: tuple[Typed, Widget] | None = None
         self.holds: set[int] = set()
         self.hold_numbers = count()
         self.give_up: Timer | None = None
@@ -88,6 +99,12 @@ class KeyTurns:
 
     async def arrived(self, event: Typed) -> None:
         self.waiting.append(event)
+        await self.go_on()
+
+    async def replay(self, typed: list[events.Key]) -> None:
+        """Keys kept aside (the start screen's) go before any that have
+        arrived since, which were typed after them."""
+        self.waiting.extendleft(reversed([events.Key(key.key, key.character) for key in typed]))
         await self.go_on()
 
     def came_back(self, event: events.Key) -> None:
@@ -140,19 +157,48 @@ class KeyTurns:
             if self.unconfirmed is not None:
                 self._probe(self.unconfirmed_target, rounds=1)
                 break
+            if _is_enter(self.waiting[0]):
+                if self.kept is not None:
+                    # The letter before an enter: what its box posted (a
+                    # Changed, which starts the palette's search) is handled
+                    # before the enter goes.
+                    self.unconfirmed, self.unconfirmed_target = self.kept
+                    self.kept = None
+                    self._probe(self.unconfirmed_target, rounds=2)
+                    break
+                palette = _palette_searching(self.app)
+                if palette is not None:
+                    self._wait_for_search(palette)
+                    break
             event = self.waiting.popleft()
             # Where Textual sends the key (App.on_event) unless a priority
             # binding takes it.
             target = self.app.focused or self.app.screen
             await self.route(event)
-            if not event.is_forwarded or _kept_by(target, event):
+            self.kept = None
+            if not event.is_forwarded:
+                continue
+            if _kept_by(target, event):
+                self.kept = (event, target)
                 continue
             self.unconfirmed, self.unconfirmed_target = event, target
-            if isinstance(event, events.Key) and event.key == "enter":
+            if _is_enter(event):
                 # It may make its widget post what closes a dialog (an input
-                # box's Submitted, a list's OptionSelected): follow that up.
-                self._probe(target, rounds=2)
+                # box's Submitted, a list's OptionSelected, or both: the
+                # palette's): follow that up.
+                self._probe(target, rounds=3)
         self._watch_for_a_lost_probe(restart=progress)
+
+    def _wait_for_search(self, palette: Screen[Any]) -> None:
+        """Go on when one of the palette's workers (its searches) changes
+        state: Worker.StateChanged stops at the palette."""
+        if palette not in self.searching:
+            self.searching.add(palette)
+            palette.message_signal.subscribe(self.app, self._palette_handled)
+
+    async def _palette_handled(self, message: Message) -> None:
+        if isinstance(message, Worker.StateChanged) and self.waiting:
+            await self.go_on(progress=True)
 
     def _probe(self, target: Widget | None, *, rounds: int) -> None:
         """Find out when the unconfirmed key is done: a probe behind it."""
@@ -178,6 +224,22 @@ class KeyTurns:
         self.opening.clear()
         self.holds.clear()
         await self.go_on()
+
+
+def _is_enter(event: Typed) -> bool:
+    return isinstance(event, events.Key) and event.key == "enter"
+
+
+def _palette_searching(app: App[None]) -> CommandPalette | None:
+    """The command palette, while it still gathers the commands for what was
+    typed: until then it lists those for the text before (all of them, just
+    opened), and an enter would run the first of those."""
+    screen = app.screen
+    if isinstance(screen, CommandPalette) and any(
+        worker.node is screen and not worker.is_finished for worker in app.workers
+    ):
+        return screen
+    return None
 
 
 def _kept_by(target: Widget, event: Typed) -> bool:
