@@ -117,6 +117,10 @@ class LeadApp(App[None]):
         if KeyTurns.takes(event):
             assert isinstance(event, Typed)
             await self.key_turns.arrived(event)
+        elif isinstance(event, Typed) and not self.screen_stack:
+            # A key still on its way up as the app closes (typed after `q`):
+            # Textual's bindings would look for a screen that is gone.
+            return
         else:
             await super().on_event(event)
 

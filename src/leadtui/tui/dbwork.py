@@ -65,11 +65,16 @@ def run_db(
 
     def deliver(result: T) -> None:
         # A write's result is always said; a read's only while it is the
-        # newest and its screen is still up.
+        # newest and its screen is still up. Nothing is, once the app is
+        # closing: its widgets are being taken down.
+        if not app.is_running:
+            return
         if key == WRITE_GROUP or (tokens.get(key) == token and _still_up(widget)):
             done(result)
 
     def failed(message: str) -> None:
+        if not app.is_running:
+            return
         if report is not None:
             report(message)
         else:

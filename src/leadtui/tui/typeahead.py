@@ -153,6 +153,8 @@ class KeyTurns:
             self.app.call_later(self.app.call_later, self.go_on, progress=True)
 
     async def go_on(self, *, progress: bool = False) -> None:
+        if not self.app.screen_stack:  # the app is closing: nothing to type into
+            self.waiting.clear()
         while self.waiting and not (self.holds or self.app.screen in self.opening):
             if self.unconfirmed is not None:
                 self._probe(self.unconfirmed_target, rounds=1)
