@@ -96,11 +96,18 @@ class StartScreen(Screen[None]):
     def on_key(self, event: events.Key) -> None:
         app = self.app
         assert isinstance(app, LeadApp)
-        # Once a key waits, the keys behind it wait too: the `g` in
-        # "xNo budget" is meant for the dialog `x` opens, not this table.
-        if event.key in MOVING_KEYS and not app.typed_early:
+        if app.screen is not self:
+            # Sent here just before the main screen came up, and reached
+            # only now: the keys kept are being replayed, so this one goes
+            # after them, on the main screen (kept, it would be lost: the
+            # `N` of "xNo budget", 1 run in about 20).
+            app.key_turns.requeue(event)
+        elif event.key in MOVING_KEYS and not app.typed_early:
+            # Once a key waits, the keys behind it wait too: the `g` in
+            # "xNo budget" is meant for the dialog `x` opens, not this table.
             return
-        app.typed_early.append(event)
+        else:
+            app.typed_early.append(event)
         event.stop()
         event.prevent_default()
 

@@ -28,12 +28,18 @@ A probe behind every key cost 0.6 ms a key on the board (13%, bench/keys.py),
 and more in the search box, where it waited behind each redraw of the
 results: hence probes only where nothing cheaper tells. Should a probe be
 lost (its widget removed with the key still queued), the keys waiting go on
-after GIVE_UP_SECONDS, as Textual alone would have sent them.
+after GIVE_UP_SECONDS, as Textual alone would have sent them. A screen still
+mounting is waited for as long as it takes (it mounts, or another screen
+replaces it): given up after 0.5 s, at start-up on a busy machine, the `N`
+of "xNo budget" went to a dialog with nothing focused yet (1 run in 20). A
+read's hold is given up only after HOLD_GIVE_UP_SECONDS: every read lets go
+when it is back, and that is for a hold some path forgot.
 """
 
 from collections import deque
 from collections.abc import Awaitable, Callable
 from itertools import count
+from time import monotonic
 from typing import Any, Protocol, cast
 from weakref import WeakSet
 
@@ -48,6 +54,7 @@ from textual.widgets import Input, TextArea
 from textual.worker import Worker
 
 GIVE_UP_SECONDS = 0.5
+HOLD_GIVE_UP_SECONDS = 5.0
 
 Typed = events.Key | events.Paste
 
@@ -90,6 +97,7 @@ class KeyTurns:
         self.kept: tuple[Typed, Widget] | None = None
         self.holds: set[int] = set()
         self.hold_numbers = count()
+        self.held_since = 0.0
         self.give_up: Timer | None = None
 
     @staticmethod
@@ -106,6 +114,12 @@ class KeyTurns:
         arrived since, which were typed after them."""
         self.waiting.extendleft(reversed([events.Key(key.key, key.character) for key in typed]))
         await self.go_on()
+
+    def requeue(self, event: events.Key) -> None:
+        """A key that reached a screen after another covered it goes on, to
+        the screen now up, ahead of the keys typed after it."""
+        self.waiting.appendleft(events.Key(event.key, event.character))
+        self.app.call_later(self.go_on)
 
     def came_back(self, event: events.Key) -> None:
         """A key has bubbled up to the app, and the app's bindings are about
@@ -128,6 +142,8 @@ class KeyTurns:
         """Keys wait until the function returned is called (more than once
         is harmless)."""
         number = next(self.hold_numbers)
+        if not self.holds:
+            self.held_since = monotonic()
         self.holds.add(number)
 
         def release() -> None:
@@ -155,7 +171,7 @@ class KeyTurns:
     async def go_on(self, *, progress: bool = False) -> None:
         if not self.app.screen_stack:  # the app is closing: nothing to type into
             self.waiting.clear()
-        while self.waiting and not (self.holds or self.app.screen in self.opening):
+        while self.waiting and not (self.holds or self._screen_opening()):
             if self.unconfirmed is not None:
                 self._probe(self.unconfirmed_target, rounds=1)
                 break
@@ -191,6 +207,15 @@ class KeyTurns:
                 self._probe(target, rounds=3)
         self._watch_for_a_lost_probe(restart=progress)
 
+    def _screen_opening(self) -> bool:
+        """The screen up is still mounting. Also asked here, not only when a
+        screen is pushed: a pty run (1 in 20) routed a key to a dialog that
+        had not composed, and whose push had not been seen."""
+        screen = self.app.screen
+        if screen not in self.opening and not screen.is_mounted:
+            self.screen_pushed(screen)
+        return screen in self.opening
+
     def _wait_for_search(self, palette: Screen[Any]) -> None:
         """Go on when one of the palette's workers (its searches) changes
         state: Worker.StateChanged stops at the palette."""
@@ -223,8 +248,8 @@ class KeyTurns:
         self.give_up = None
         self.probing = False
         self.unconfirmed = self.unconfirmed_target = None
-        self.opening.clear()
-        self.holds.clear()
+        if self.holds and monotonic() - self.held_since > HOLD_GIVE_UP_SECONDS:
+            self.holds.clear()
         await self.go_on()
 
 
