@@ -86,12 +86,15 @@ async def test_a_key_behind_the_enter_that_closes_search_goes_on(sample_repo: Re
         assert app.screen is main_screen(app)
 
 
-async def test_a_key_behind_a_lost_reason_goes_on(sample_repo: Repository) -> None:
+@pytest.mark.parametrize(
+    "typed", ["xNo budget\r2", "x↓\r2"], ids=["a reason typed", "a reason picked from the list"]
+)
+async def test_a_key_behind_a_lost_reason_goes_on(sample_repo: Repository, typed: str) -> None:
     app = LeadApp(sample_repo)
     async with app.run_test(size=SIZE) as pilot:
         await started(app, pilot)
         lead_id = selected_inbox_lead(app)
-        burst(app, "xNo budget\r2")
+        burst(app, typed)
         await wait_until(pilot, lambda: sample_repo.get_lead(lead_id).stage is Stage.LOST)
         await wait_until(pilot, lambda: main_screen(app).active_tab == "pipeline")
 
@@ -176,16 +179,6 @@ async def test_keys_typed_while_the_main_screen_mounts_come_after_those_kept_bef
         gate.open.set()
         await wait_until(pilot, lambda: isinstance(app.screen, SearchScreen))
         await wait_until(pilot, lambda: field_text(app, "#search-text") == "Ahmed")
-
-
-async def test_a_reason_picked_from_the_list_then_a_key(sample_repo: Repository) -> None:
-    app = LeadApp(sample_repo)
-    async with app.run_test(size=SIZE) as pilot:
-        await started(app, pilot)
-        lead_id = selected_inbox_lead(app)
-        burst(app, "x↓\r2")
-        await wait_until(pilot, lambda: sample_repo.get_lead(lead_id).stage is Stage.LOST)
-        await wait_until(pilot, lambda: main_screen(app).active_tab == "pipeline")
 
 
 async def test_a_bulk_confirmation_answered_ahead(sample_repo: Repository) -> None:
