@@ -109,7 +109,6 @@ class LeadApp(App[None]):
 
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._keep_theme)
-        self.screen_change_signal.subscribe(self, self.key_turns.screen_pushed)
 
     async def on_event(self, event: events.Event) -> None:
         # Keys and pastes take turns (tui/typeahead.py): type-ahead reaches

@@ -14,7 +14,7 @@ So a key (or a paste) waits its turn:
   (an input box's enter posts the Submitted that closes its dialog), is
   followed up by a probe posted right behind it to the same widget;
 - until a screen just pushed has composed and taken focus: a probe posted
-  to the screen as it is pushed reaches the app after its mount;
+  to it when a key finds it still mounting reaches the app after its mount;
 - while an action reads what its dialog will show (`x` reads the lead
   before asking why it was lost): `hold_keys`. Else "No budget", typed
   behind the `x`, would reach the board, where `u` undoes and `e` edits;
@@ -127,13 +127,6 @@ class KeyTurns:
         if event is self.unconfirmed and not self.probing:
             self._confirmed()
 
-    def screen_pushed(self, screen: Screen[Any]) -> None:
-        """Keys wait for a screen that has yet to compose (Textual has left
-        the screen's focus unset until then: a key sent meanwhile goes to
-        the screen itself, not to its input box)."""
-        if not screen.is_mounted and screen.post_message(ScreenReady(screen)):
-            self.opening.add(screen)
-
     async def screen_ready(self, screen: Screen[Any]) -> None:
         self.opening.discard(screen)
         await self.go_on(progress=True)
@@ -208,12 +201,18 @@ class KeyTurns:
         self._watch_for_a_lost_probe(restart=progress)
 
     def _screen_opening(self) -> bool:
-        """The screen up is still mounting. Also asked here, not only when a
-        screen is pushed: a pty run (1 in 20) routed a key to a dialog that
-        had not composed, and whose push had not been seen."""
+        """The screen up is still mounting: keys wait for it (Textual leaves
+        its focus unset until it has composed, and a key sent meanwhile goes
+        to the screen itself, not to its input box). Asked before each key,
+        not when a screen is pushed: a pty run (1 in 20) routed a key to a
+        dialog whose push Textual's screen-change signal had not yet told."""
         screen = self.app.screen
-        if screen not in self.opening and not screen.is_mounted:
-            self.screen_pushed(screen)
+        if (
+            screen not in self.opening
+            and not screen.is_mounted
+            and screen.post_message(ScreenReady(screen))
+        ):
+            self.opening.add(screen)
         return screen in self.opening
 
     def _wait_for_search(self, palette: Screen[Any]) -> None:
@@ -285,3 +284,25 @@ def hold_keys(widget: Widget) -> Callable[[], None]:
     """Keys typed from now wait until the function returned is called: for
     an action that opens its dialog once a read is back."""
     return cast(_TakesTurns, widget.app).key_turns.hold()
+
+
+class HeldKeys:
+    """A dialog's one hold (an enter typed ahead of what it acts on): taken
+    once however often asked, let go once."""
+
+    def __init__(self, widget: Widget) -> None:
+        self.widget = widget
+        self.release: Callable[[], None] | None = None
+
+    @property
+    def held(self) -> bool:
+        return self.release is not None
+
+    def take(self) -> None:
+        if self.release is None:
+            self.release = hold_keys(self.widget)
+
+    def let_go(self) -> None:
+        release, self.release = self.release, None
+        if release is not None:
+            release()

@@ -29,7 +29,7 @@ from leadtui.tui.cells import plain
 from leadtui.tui.dbwork import run_db
 from leadtui.tui.dialogs.base import Dialog
 from leadtui.tui.dialogs.fields import TextField
-from leadtui.tui.typeahead import hold_keys
+from leadtui.tui.typeahead import HeldKeys
 
 # (the form's field, its label, a placeholder): every field the line has.
 FIELDS: tuple[tuple[str, str, str], ...] = (
@@ -91,9 +91,9 @@ class QuickAddScreen(Dialog[QuickAddResult | None]):
         self._duplicates: Duplicates = []
         self._checked: tuple[Any, ...] | None = None  # what the duplicates are for
         self._warned: tuple[Any, ...] | None = None  # enter again adds anyway
-        # An enter typed ahead of the duplicate check: lets the keys typed
-        # after it go on once the check is back (tui/typeahead.py).
-        self._submit_when_checked: Callable[[], None] | None = None
+        # Held by an enter typed ahead of the duplicate check: the keys
+        # typed after it go on once the check is back (tui/typeahead.py).
+        self._submit_when_checked = HeldKeys(self)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="quick-add", classes="dialog"):
@@ -247,8 +247,7 @@ class QuickAddScreen(Dialog[QuickAddResult | None]):
         if self._checked != identity:
             # The duplicate check has not caught up with the last keystroke:
             # decide when it has; the keys typed after the enter wait for it.
-            if self._submit_when_checked is None:
-                self._submit_when_checked = hold_keys(self)
+            self._submit_when_checked.take()
             self._look_for_duplicates(identity)
             return
         if self._duplicates and self._warned != identity:
@@ -274,22 +273,17 @@ class QuickAddScreen(Dialog[QuickAddResult | None]):
     def _check_failed(self) -> None:
         # The check could not run (the error is on screen): enter saves
         # without it rather than waiting for an answer that never comes.
-        self._let_keys_go_on()
-
-    def _let_keys_go_on(self) -> None:
-        if self._submit_when_checked is not None:
-            self._submit_when_checked()
-            self._submit_when_checked = None
+        self._submit_when_checked.let_go()
 
     def _duplicates_found(self, identity: tuple[Any, ...], found: Duplicates) -> None:
         if identity != self._current_identity():
             return  # typed on since: a newer check is coming
         self._checked, self._duplicates = identity, found
         self._show_duplicates(warn=False)
-        if self._submit_when_checked is not None:
+        if self._submit_when_checked.held:
             # Let go first (the keys go on in a later turn of the app, after
             # this save), so that a save that must wait again holds anew.
-            self._let_keys_go_on()
+            self._submit_when_checked.let_go()
             self.save()
 
     def _show_duplicates(self, *, warn: bool) -> None:

@@ -4,7 +4,6 @@ Results follow every keystroke (an FTS5 query in a worker, newest wins);
 results of what was typed are back opens the first of them once they are,
 and the keys typed after it wait till then (tui/typeahead.py)."""
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from textual import on
@@ -22,7 +21,7 @@ from leadtui.tui.cells import plain
 from leadtui.tui.dbwork import run_db
 from leadtui.tui.dialogs.base import Dialog
 from leadtui.tui.dialogs.fields import TextField
-from leadtui.tui.typeahead import hold_keys
+from leadtui.tui.typeahead import HeldKeys
 
 RESULT_LIMIT = 50
 
@@ -62,8 +61,8 @@ class SearchScreen(Dialog[Found | None]):
         self.repo = repo
         self.listed: list[int] = []
         self.listed_for = ""  # the text `listed` is the result of
-        # Set by an enter typed ahead of its results: lets the keys go on.
-        self.opening_first: Callable[[], None] | None = None
+        # Held by an enter typed ahead of its results, till they are back.
+        self.opening_first = HeldKeys(self)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="search-dialog", classes="dialog"):
@@ -84,7 +83,7 @@ class SearchScreen(Dialog[Found | None]):
             lambda repo: repo.search(text, limit=RESULT_LIMIT),
             lambda leads: self._show(text, leads),
             key="search",
-            on_error=self._let_keys_go_on,
+            on_error=self.opening_first.let_go,
         )
 
     def _show(self, text: str, leads: list[Lead]) -> None:
@@ -100,24 +99,18 @@ class SearchScreen(Dialog[Found | None]):
         counted = f"{len(leads)}{more} found" if text.strip() else ""
         # One line, always (styles: #search-count): no layout for a new count.
         self.query_one("#search-count", Static).update(counted, layout=False)
-        if self.opening_first is not None:
+        if self.opening_first.held:
             self._open_first()
 
     @on(Input.Submitted)
     def _open_first(self) -> None:
         if self.listed_for != self.query_one("#search-text", Input).value:
             # Typed ahead of the results: open the first once they are back.
-            if self.opening_first is None:
-                self.opening_first = hold_keys(self)
+            self.opening_first.take()
             return
         if self.listed:
             self.dismiss(Found(self.listed[0], tuple(self.listed)))
-        self._let_keys_go_on()
-
-    def _let_keys_go_on(self) -> None:
-        if self.opening_first is not None:
-            self.opening_first()
-            self.opening_first = None
+        self.opening_first.let_go()
 
     @on(OptionList.OptionSelected)
     def _open(self, event: OptionList.OptionSelected) -> None:
