@@ -5,7 +5,10 @@ would, type keys, and wait (with a deadline, never a fixed sleep) until text
 appears on the emulated screen.
 """
 
+import ctypes
+import ctypes.util
 import fcntl
+import locale
 import os
 import pty
 import select
@@ -13,20 +16,67 @@ import struct
 import subprocess
 import termios
 import time
-from collections.abc import Iterator
+import unicodedata
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 
 import pyte
+import pyte.screens
 
 COLUMNS, LINES = 80, 24
 DEADLINE_SECONDS = 30.0
 
 
+def _c_library_wcwidth() -> Callable[[str], int] | None:
+    """The C library's wcwidth, which tmux, xterm and VTE measure with, if
+    it can read UTF-8 here; else None."""
+    name = ctypes.util.find_library("c")
+    if name is None:
+        return None
+    wcwidth = ctypes.CDLL(name).wcwidth
+    wcwidth.argtypes, wcwidth.restype = [ctypes.c_wchar], ctypes.c_int
+    if wcwidth("\u4e00") != 2:  # not a UTF-8 locale: try the one every glibc has
+        try:
+            locale.setlocale(locale.LC_CTYPE, "C.UTF-8")
+        except locale.Error:
+            return None
+    if wcwidth("\u4e00") != 2:
+        return None
+    return lru_cache(maxsize=4096)(lambda char: max(wcwidth(char), 0))
+
+
+# The emulator measures characters as a real terminal does. pyte's own
+# (the wcwidth package) counts a spacing vowel sign, as in राहुल, as 0 cells
+# where tmux and xterm draw it in 1; leadtui lays rows out for the latter.
+C_LIBRARY_WIDTHS = _c_library_wcwidth()
+if C_LIBRARY_WIDTHS is not None:
+    pyte.screens.wcwidth = C_LIBRARY_WIDTHS
+
+
+class MarkedScreen(pyte.Screen):
+    """pyte's screen, but a zero-width mark is drawn on the cell before it
+    whatever its combining class: pyte stops drawing the rest of the text
+    at one whose class is 0, such as the ु in राहुल."""
+
+    def draw(self, data: str) -> None:
+        measure = C_LIBRARY_WIDTHS or pyte.screens.wcwidth
+        start = 0
+        for index, char in enumerate(data):
+            if measure(char) == 0 and not unicodedata.combining(char) and char.isprintable():
+                super().draw(data[start:index])
+                start = index + 1
+                line, x = self.buffer[self.cursor.y], self.cursor.x
+                if x:
+                    line[x - 1] = line[x - 1]._replace(data=line[x - 1].data + char)
+        super().draw(data[start:])
+
+
 class Terminal:
     def __init__(self, fd: int, process: subprocess.Popen[bytes]) -> None:
         self.fd, self.process = fd, process
-        self.screen = pyte.Screen(COLUMNS, LINES)
+        self.screen = MarkedScreen(COLUMNS, LINES)
         self.stream = pyte.ByteStream(self.screen)
         self.raw = bytearray()  # every byte the program wrote, for tests to parse
 
@@ -54,11 +104,15 @@ class Terminal:
         return bool(data)
 
     def wait_for(self, text: str, *, gone: bool = False) -> None:
+        state = "gone" if gone else "shown"
+        self.wait_until(lambda: (text in self.text()) != gone, f"{text!r} never {state}")
+
+    def wait_until(self, condition: Callable[[], bool], failure: str) -> None:
+        """Read the program's output until `condition` holds of the screen."""
         deadline = time.monotonic() + DEADLINE_SECONDS
-        while (text in self.text()) == gone:
+        while not condition():
             if time.monotonic() > deadline or self.process.poll() is not None:
-                state = "gone" if gone else "shown"
-                raise AssertionError(f"{text!r} never {state}; screen:\n{self.text()}")
+                raise AssertionError(f"{failure}; screen:\n{self.text()}")
             self._read(0.1)
 
     def type(self, keys: str) -> None:
