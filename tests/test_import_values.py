@@ -141,13 +141,13 @@ def test_a_lead_needs_an_identity_not_a_name(db: str, tmp_path: Path) -> None:
     )
     result = run("import", str(source), "--db", db)
     assert [lead["name"] for lead in stored(db)] == [
-        "ann@x.com", "Acme", "+1 555 0100", "Lead Number 104", "Delhi",
+        "ann@x.com", "Acme", "+1 555 0100", "104 (Lead Number)", "Delhi",
     ]  # fmt: skip
     assert "line 7: nothing identifies this lead: every cell is empty" in result.output
     for said in (
-        "1 row had no name and were named after its email",
-        "1 row had no name and were named after column 'Lead Number' (e.g. 'Lead Number 104')",
-        "1 row had no name and were named after column 'City' (e.g. 'Delhi')",
+        "1 row had no name and was named after its email",
+        "1 row had no name and was named after column 'Lead Number' (e.g. '104 (Lead Number)')",
+        "1 row had no name and was named after column 'City' (e.g. 'Delhi')",
     ):
         assert said in result.output
 
@@ -341,7 +341,7 @@ def test_x_education_leads_import_whole_with_no_mapping(db: str, tmp_path: Path)
     ):
         assert any(line.startswith(said) for line in lines), said
     leads = stored(db)
-    assert leads[0]["name"] == f"Lead Number {rows[0]['Lead Number']}"
+    assert leads[0]["name"] == f"{rows[0]['Lead Number']} (Lead Number)"
     custom = leads[0]["custom"]
     assert isinstance(custom, dict)
     assert custom["Last Activity"] == rows[0]["Last Activity"]

@@ -331,7 +331,9 @@ class Converter:
                 return text[fallback][:NAME_LIMIT]
         where = self.plan.id_column
         if where is not None and (cell := values[where].strip()) and cell not in self._placeholders:
-            return self._named_after(where, f"{self._headers[where]} {clean_line(cell)}")
+            # The value first: a list cuts a long name at its end, and "Lead
+            # Number 6…" on every row would tell no lead from another.
+            return self._named_after(where, f"{clean_line(cell)} ({self._headers[where]})")
         # Else the first thing the row says, under whatever header.
         for index, _ in self._custom:
             cell = values[index].strip()

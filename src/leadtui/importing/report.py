@@ -127,7 +127,8 @@ def notes_lines(converter: Converter) -> list[str]:
     for source, count in notes.named_from.most_common():
         example = notes.named_example.get(source)
         how = f"its {source}" if example is None else f"column {source!r} (e.g. {example!r})"
-        lines.append(f"{_rows(count)} had no name and were named after {how}")
+        were = "was" if count == 1 else "were"
+        lines.append(f"{_rows(count)} had no name and {were} named after {how}")
     if notes.placeholders:
         words: Counter[str] = Counter()
         for cell, count in notes.placeholders.items():
