@@ -445,6 +445,8 @@ def check(db_path: Path | None, as_json: bool) -> None:
     click.echo(f"leads:          {report.leads:,}")
     for warning in report.warnings:
         click.echo(f"warning: {warning}")
+    for problem in report.problems:
+        click.echo(f"problem: {problem}")
     if not report.healthy:
         raise LeadtuiError(f"integrity check failed: {report.problems[0]}")
     click.echo("integrity:      ok")

@@ -28,6 +28,20 @@ class InvalidInput(LeadtuiError):
     """A field failed validation; the message names the field."""
 
 
+class DamagedRow(LeadtuiError):
+    """A row holds a value leadtui cannot read, such as a date that is not
+    one or a stage that is not a stage: another program wrote it (leadtui's
+    own writes are validated). Said in one line, naming the lead, the field
+    and the value, instead of failing wherever the row was read."""
+
+    def __init__(self, lead_id: object, field: str, value: str, why: str) -> None:
+        super().__init__(
+            f"lead #{lead_id} holds {field} = {value} ({why}), written by another program:"
+            " correct it with sqlite3 or restore a backup; leadtui db check lists them all"
+        )
+        self.lead_id, self.field = lead_id, field
+
+
 class DatabaseUnavailable(LeadtuiError):
     """The database file cannot be used: missing dir, read-only, not SQLite, newer."""
 

@@ -80,7 +80,10 @@ def read_first_page(
             rows = db.execute(sql, args).fetchall()
     except sqlite3.Error:
         return None  # corrupt, locked, not a database: the long way says which
-    return [_quick_row(*row) for row in rows]
+    try:
+        return [_quick_row(*row) for row in rows]
+    except ValueError:
+        return None  # a date another program wrote unreadable: the long way names it
 
 
 def _quick_row(

@@ -12,18 +12,23 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from leadtui.domain.errors import DatabaseUnavailable
+from leadtui.domain.errors import DamagedRow, DatabaseUnavailable
 from leadtui.repository import schema
 from leadtui.repository.connection import BUSY_TIMEOUT_SECONDS, connect, readable_errors
 from leadtui.repository.engine import POSTGRES
 from leadtui.repository.opening import open_repository
+from leadtui.repository.rows import LEAD_SELECT, lead_from_row
 from leadtui.repository.store import Repository
+
+SHOWN_UNREADABLE = 20  # damaged leads db check names one by one
 
 
 @dataclass(frozen=True)
 class HealthReport:
     path: Path | str  # the file, or the PostgreSQL URL as messages show it
-    problems: tuple[str, ...]  # from PRAGMA integrity_check; empty when healthy
+    # From PRAGMA integrity_check, then the leads holding values leadtui
+    # cannot read; empty when healthy.
+    problems: tuple[str, ...]
     schema_version: int
     journal_mode: str  # SQLite's; on PostgreSQL, the server and its version
     database_bytes: int
@@ -51,10 +56,11 @@ def check_database(path: Path | str) -> HealthReport:
         journal_mode = db.execute("PRAGMA journal_mode").fetchone()[0]
         version = int(db.execute("PRAGMA user_version").fetchone()[0])
         leads = int(db.execute("SELECT count(*) FROM leads").fetchone()[0])
+        unreadable = unreadable_leads(db.conn)
     wal = Path(f"{repo.path}-wal")
     return HealthReport(
         path=repo.path,
-        problems=tuple(p for p in problems if p != "ok"),
+        problems=tuple(p for p in problems if p != "ok") + tuple(unreadable),
         schema_version=version,
         journal_mode=journal_mode,
         database_bytes=repo.path.stat().st_size,
@@ -62,6 +68,25 @@ def check_database(path: Path | str) -> HealthReport:
         leads=leads,
         warnings=tuple(sharing_warnings(repo.path)),
     )
+
+
+def unreadable_leads(conn: sqlite3.Connection, shown: int = SHOWN_UNREADABLE) -> list[str]:
+    """Every lead whose row holds a value another program wrote that leadtui
+    cannot read (the model's own validation, so exactly what would fail when
+    the lead is read): the first `shown`, then how many more."""
+    found: list[str] = []
+    more = 0
+    rows = conn.execute(LEAD_SELECT)
+    while chunk := rows.fetchmany(5000):
+        for row in chunk:
+            try:
+                lead_from_row(row)
+            except DamagedRow as damaged:
+                if len(found) < shown:
+                    found.append(str(damaged).split(", written by")[0])
+                else:
+                    more += 1
+    return found + ([f"and {more:,} more leads like these"] if more else [])
 
 
 def _check_postgres(repo: Repository) -> HealthReport:

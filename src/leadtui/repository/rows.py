@@ -3,9 +3,11 @@
 from typing import Any
 
 import sqlite_utils
+from pydantic import ValidationError
 
-from leadtui.domain.errors import LeadNotFound
+from leadtui.domain.errors import DamagedRow, LeadNotFound
 from leadtui.domain.models import Answer, BantAnswer, Lead
+from leadtui.domain.sanitize import clean_line
 from leadtui.repository import schema
 from leadtui.repository.contacts import contacts_of
 from leadtui.repository.engine import Dialect
@@ -14,11 +16,26 @@ from leadtui.repository.team_settings import CURRENCY_SQL
 # What a lead is read with: the columns bulk loads write, and the few that
 # only later actions set; the currency is the lead's own or the team's.
 READ_COLUMNS = (*schema.LEAD_COLUMNS, "snoozed_until", "currency")
+SHOWN_VALUE = 40  # characters of a damaged value a message shows
 LEAD_SELECT = f"SELECT {', '.join(READ_COLUMNS[:-1])}, {CURRENCY_SQL} FROM leads"
 
 
 def lead_from_row(row: tuple[Any, ...]) -> Lead:
-    return Lead.model_validate(dict(zip(READ_COLUMNS, row, strict=True)))
+    fields = dict(zip(READ_COLUMNS, row, strict=True))
+    try:
+        return Lead.model_validate(fields)
+    except ValidationError as error:
+        raise damaged(fields, error) from None
+
+
+def damaged(fields: dict[str, Any], error: ValidationError) -> DamagedRow:
+    """The first value of a lead row the model refused, as one line."""
+    first = error.errors()[0]
+    field = str(first["loc"][0]) if first["loc"] else "?"
+    value = clean_line(str(fields.get(field)))
+    shown = repr(value if len(value) <= SHOWN_VALUE else value[: SHOWN_VALUE - 1] + "…")
+    why = first["msg"].lower()
+    return DamagedRow(fields.get("id"), field, shown, why)
 
 
 def fetch_lead(db: sqlite_utils.Database, lead_id: int, *, lock: Dialect | None = None) -> Lead:

@@ -333,7 +333,7 @@ class Repository:
                 rows = db.execute(
                     "SELECT stage, n, value FROM kpi_stage_totals WHERE n != 0"
                 ).fetchall()
-            return {Stage(stage): (count, value) for stage, count, value in rows}
+            return _by_stage(rows)
         if (owned := owner_filter(only, self.actor)) is not None:
             with self._connection() as db:
                 return owner_stage_totals(db, *owned)
@@ -344,7 +344,7 @@ class Repository:
                 f" WHERE TRUE{where} GROUP BY stage",
                 params,
             ).fetchall()
-        return {Stage(stage): (count, value) for stage, count, value in rows}
+        return _by_stage(rows)
 
     def _filtered(self, only: LeadFilter | None) -> tuple[str, list[Any]]:
         return only.sql(self.clock(), self.actor) if only else ("", [])
@@ -496,3 +496,12 @@ class Repository:
             )
             self._rescore(db, [lead_id], moment)
             return fetch_lead(db, lead_id)
+
+
+def _by_stage(rows: list[tuple[str, int, int | float]]) -> dict[Stage, tuple[int, int]]:
+    """Stage totals as the board shows them. A stage or an amount another
+    program wrote is not one leadtui reads (the lead itself says so when
+    opened): an unknown stage is left out, and a total SQLite turned into
+    a float when it overflowed is cut back to an integer."""
+    known = {stage.value for stage in Stage}
+    return {Stage(stage): (count, int(value)) for stage, count, value in rows if stage in known}
