@@ -19,6 +19,7 @@ from leadtui.domain.models import Stage
 from leadtui.repository import Repository, open_repository
 
 ESCAPE = "\x1b[31m"
+TITLE = "\x1b]0;pwned\x07"  # sets the terminal's title, if it reached it
 DAMAGES = {
     # id: (column, value another program wrote)
     "date": ("last_touch_at", "garbage"),
@@ -98,35 +99,46 @@ def test_the_board_totals_leave_out_what_they_cannot_read(sample_repo: Repositor
     assert totals[Stage.NEW][1] >= 2**63 - 1
 
 
-@pytest.mark.slow
-def test_the_tui_names_a_damaged_first_page_in_one_line(sample_repo: Repository) -> None:
-    """In a real pty: the quick start's first page and the inbox's read both
-    meet the damaged date; the app ends with the line the CLI prints, and
-    none of the value's escape sequence reaches the terminal."""
-    first = sample_repo.leads_in_stage(Stage.NEW, limit=1)[0]
-    write_behind_leadtui(sample_repo.path, first.id, "created_at", f"{ESCAPE}not a date")
-    command = [sys.executable, "-m", "leadtui", "--db", str(sample_repo.path)]
-    with program_in_pty(command, sample_repo.path.parent) as term:
-        assert term.wait_for_exit() == 1
-    output = term.raw.decode(errors="replace")
-    assert f"Error: lead #{first.id} holds created_at = '[31mnot a date'" in output
-    assert "Traceback" not in output and ESCAPE not in output
+TUI_DAMAGES = {
+    # id: (SQL another program ran, what the app must say, if anything)
+    "first-page-date": (
+        f"UPDATE leads SET created_at = '{TITLE}not a date' WHERE id = 2",
+        "lead #2 holds created_at",  # (the toast wraps the rest)
+    ),
+    "stage": ("UPDATE leads SET stage = 'weird' WHERE id = 9", None),
+    "touch-date": (
+        "UPDATE activities SET at = 'nope' WHERE id = (SELECT min(id) FROM activities)",
+        None,
+    ),
+    "journal-date": (
+        "UPDATE journal SET at = 'bad' WHERE id = (SELECT max(id) FROM journal)",
+        None,
+    ),
+}
 
 
 @pytest.mark.slow
-def test_a_damaged_lead_off_the_first_page_leaves_the_app_working(
-    sample_repo: Repository,
+@pytest.mark.parametrize("damage", list(TUI_DAMAGES), ids=list(TUI_DAMAGES))
+def test_the_tui_works_around_a_damaged_row_and_names_it(
+    damage: str, sample_repo: Repository
 ) -> None:
-    """A stage that is not a stage, on a lead no column shows: the board and
-    the KPIs open, and the app quits cleanly."""
-    write_behind_leadtui(sample_repo.path, 9, "stage", "weird")
+    """In a real pty: the inbox shows the leads it can read and a warning
+    naming the one it cannot (lead #2 is on the first page, and its score
+    falls due at once); the board, the KPIs and a lead's page open; the app
+    quits cleanly; no traceback, and none of the value's escape sequence
+    reaches the terminal. Before, each of these ended in a traceback."""
+    sql, said = TUI_DAMAGES[damage]
+    with sqlite3.connect(sample_repo.path) as conn:
+        conn.execute(sql)
     command = [sys.executable, "-m", "leadtui", "--db", str(sample_repo.path)]
     with program_in_pty(command, sample_repo.path.parent) as term:
         term.wait_for("Inbox")
-        term.type("2")
-        term.wait_for("Contacted")
-        term.type("4")
-        term.wait_for("Funnel")
+        if said:
+            term.wait_for(said)
+        for key, shown in (("2", "Contacted"), ("4", "Funnel"), ("1", "Score"), ("\r", "Created")):
+            term.type(key)
+            term.wait_for(shown)
         term.type("q")
         assert term.wait_for_exit() == 0
-    assert "Traceback" not in term.raw.decode(errors="replace")
+    output = term.raw.decode(errors="replace")
+    assert "Traceback" not in output and "\x1b]0;" not in output

@@ -17,7 +17,8 @@ from collections.abc import Callable
 from contextlib import suppress
 from datetime import UTC, date, datetime, time, timedelta
 
-from leadtui.domain.errors import InvalidInput
+from leadtui.domain.errors import InvalidInput, UnreadableValue
+from leadtui.domain.sanitize import clean_line
 
 Clock = Callable[[], datetime]
 
@@ -46,7 +47,16 @@ def to_iso(moment: datetime) -> str:
 
 
 def from_iso(text: str) -> datetime:
-    moment = datetime.fromisoformat(text)
+    """A moment as leadtui stores it. A stored text that is not one (another
+    program wrote it) is UnreadableValue: one line, not a traceback."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        shown = clean_line(text)[:40]
+        raise UnreadableValue(
+            f"a date stored as {shown!r} cannot be read: another program wrote it;"
+            " leadtui db check lists the leads holding such values"
+        ) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 

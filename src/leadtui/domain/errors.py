@@ -42,6 +42,12 @@ class DamagedRow(LeadtuiError):
         self.lead_id, self.field = lead_id, field
 
 
+class UnreadableValue(LeadtuiError, ValueError):
+    """A stored value (a date, so far) that does not parse: another program
+    wrote it. A ValueError too, so that code parsing what a user typed
+    through the same function still says "not a time" its own way."""
+
+
 class DatabaseUnavailable(LeadtuiError):
     """The database file cannot be used: missing dir, read-only, not SQLite, newer."""
 

@@ -6,7 +6,7 @@ import sqlite_utils
 from pydantic import ValidationError
 
 from leadtui.domain.errors import DamagedRow, LeadNotFound
-from leadtui.domain.models import Answer, BantAnswer, Lead
+from leadtui.domain.models import Answer, BantAnswer, Lead, Stage
 from leadtui.domain.sanitize import clean_line
 from leadtui.repository import schema
 from leadtui.repository.contacts import contacts_of
@@ -26,6 +26,31 @@ def lead_from_row(row: tuple[Any, ...]) -> Lead:
         return Lead.model_validate(fields)
     except ValidationError as error:
         raise damaged(fields, error) from None
+
+
+class UnreadableLeads:
+    """Leads a page of a list left out because another program gave them a
+    value leadtui cannot read: a list shows the others rather than none,
+    and the front end is told each such lead once (`news`)."""
+
+    def __init__(self) -> None:
+        self._found: dict[object, str] = {}  # lead id → the one-line message
+        self._told: set[object] = set()
+
+    def readable(self, rows: list[tuple[Any, ...]]) -> list[Lead]:
+        leads = []
+        for row in rows:
+            try:
+                leads.append(lead_from_row(row))
+            except DamagedRow as error:
+                self._found.setdefault(error.lead_id, str(error))
+        return leads
+
+    def news(self) -> list[str]:
+        """The messages of leads left out since the last call."""
+        fresh = [lead_id for lead_id in self._found if lead_id not in self._told]
+        self._told.update(fresh)
+        return [self._found[lead_id] for lead_id in fresh]
 
 
 def damaged(fields: dict[str, Any], error: ValidationError) -> DamagedRow:
@@ -107,3 +132,12 @@ def bant_by_lead(
     ):
         found.setdefault(lead_id, {})[criterion] = BantAnswer(answer=Answer(answer), note=note)
     return found
+
+
+def stage_totals_from(rows: list[tuple[str, int, int | float]]) -> dict[Stage, tuple[int, int]]:
+    """Stage totals as the board shows them. A stage or an amount another
+    program wrote is not one leadtui reads (the lead itself says so when
+    opened): an unknown stage is left out, and a total SQLite turned into
+    a float when it overflowed is cut back to an integer."""
+    known = {stage.value for stage in Stage}
+    return {Stage(stage): (count, int(value)) for stage, count, value in rows if stage in known}

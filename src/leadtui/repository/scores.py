@@ -5,12 +5,14 @@ import math
 import sqlite3
 from collections import defaultdict
 from collections.abc import Sequence
+from contextlib import suppress
 from datetime import datetime, timedelta
 
 import sqlite_utils
 
 from leadtui.domain import scoring
 from leadtui.domain.clock import from_iso, to_iso
+from leadtui.domain.errors import UnreadableValue
 from leadtui.domain.learned import OTHER, Model
 from leadtui.domain.pipeline import OPEN_STAGES
 from leadtui.domain.results import Rated
@@ -79,17 +81,23 @@ def rate(
             f" WHERE lead_id IN ({marks}) AND at > ?",
             [*ids, since],
         ):
-            touches[lead_id].append(scoring.Touch(kind, direction, from_iso(at)))
+            with suppress(UnreadableValue):  # db check names it; the rest still count
+                touches[lead_id].append(scoring.Touch(kind, direction, from_iso(at)))
     features = lead_features(db, model.specs, ids) if model else {}
     rated: dict[int, Rated] = {}
     for row in db.execute(f"{_SCORE_INPUT_SELECT} WHERE id IN ({marks})", ids).fetchall():
         lead_id, is_open = row[0], row[11] in OPEN_STAGE_VALUES
         fields = dict(zip(_TEXT_FIELDS, row[1:8], strict=True)) | {"value": row[8] / 100}
+        try:
+            created_at = from_iso(row[9])
+            last_touch_at = from_iso(row[10]) if row[10] else None
+        except UnreadableValue:
+            continue  # left as it was, not the whole batch: db check names it
         rule_score = scoring.score(
             scoring.ScoreInput(
                 fields=fields,
-                created_at=from_iso(row[9]),
-                last_touch_at=from_iso(row[10]) if row[10] else None,
+                created_at=created_at,
+                last_touch_at=last_touch_at,
                 custom=custom.get(lead_id, {}),
                 touches=tuple(touches.get(lead_id, ())),
             ),

@@ -42,10 +42,12 @@ from leadtui.repository.moves_store import MoveStore, record_stage_change
 from leadtui.repository.pinned import ReadPin
 from leadtui.repository.rows import (
     LEAD_SELECT,
+    UnreadableLeads,
     bant_by_lead,
     custom_by_lead,
     fetch_lead,
     lead_from_row,
+    stage_totals_from,
     tags_by_lead,
     with_custom,
 )
@@ -91,6 +93,7 @@ class Repository:
         # Set by stop(): long batch jobs (rescoring every lead) end early.
         self._stopping = threading.Event()
         self._reads = ReadPin(self.engine.connect)
+        self.unreadable = UnreadableLeads()  # rows the lists left out, to be told
         # The pieces, each given this core as the protocol it needs.
         self._scoring = ScoringStore(self)
         self._moves = MoveStore(self)
@@ -270,7 +273,7 @@ class Repository:
         sql += f" ORDER BY {column} {way}, id {way} LIMIT ?"
         params.append(limit)
         with self._connection() as db:
-            leads = [lead_from_row(row) for row in db.execute(sql, params).fetchall()]
+            leads = self.unreadable.readable(db.execute(sql, params).fetchall())
         return leads[::-1] if backwards else leads
 
     def all_leads(
@@ -325,15 +328,14 @@ class Repository:
             ]
 
     def stage_totals(self, only: LeadFilter | None = None) -> dict[Stage, tuple[int, int]]:
-        """{stage: (count, total value in cents)} over every lead (kept by
-        triggers in kpi_stage_totals: the board re-reads it after every move)
-        or every lead the filter lets through (a scan)."""
+        """{stage: (count, cents)} over every lead (kept by triggers in
+        kpi_stage_totals) or every lead the filter lets through (a scan)."""
         if not only:
             with self._connection() as db:
                 rows = db.execute(
                     "SELECT stage, n, value FROM kpi_stage_totals WHERE n != 0"
                 ).fetchall()
-            return _by_stage(rows)
+            return stage_totals_from(rows)
         if (owned := owner_filter(only, self.actor)) is not None:
             with self._connection() as db:
                 return owner_stage_totals(db, *owned)
@@ -344,7 +346,7 @@ class Repository:
                 f" WHERE TRUE{where} GROUP BY stage",
                 params,
             ).fetchall()
-        return _by_stage(rows)
+        return stage_totals_from(rows)
 
     def _filtered(self, only: LeadFilter | None) -> tuple[str, list[Any]]:
         return only.sql(self.clock(), self.actor) if only else ("", [])
@@ -496,12 +498,3 @@ class Repository:
             )
             self._rescore(db, [lead_id], moment)
             return fetch_lead(db, lead_id)
-
-
-def _by_stage(rows: list[tuple[str, int, int | float]]) -> dict[Stage, tuple[int, int]]:
-    """Stage totals as the board shows them. A stage or an amount another
-    program wrote is not one leadtui reads (the lead itself says so when
-    opened): an unknown stage is left out, and a total SQLite turned into
-    a float when it overflowed is cut back to an integer."""
-    known = {stage.value for stage in Stage}
-    return {Stage(stage): (count, int(value)) for stage, count, value in rows if stage in known}

@@ -12,8 +12,9 @@ up; anything else is a bug and stops the app loudly.
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Protocol, TypeVar, cast
+from typing import Any, Protocol, TypeVar, cast
 
+from textual.app import App
 from textual.dom import NoScreen
 from textual.widget import Widget
 
@@ -24,6 +25,7 @@ T = TypeVar("T")
 WRITE_GROUP = "write"
 # The long-running worker that watches for other processes' commits.
 WATCH_GROUP = "watch"
+UNREADABLE_SECONDS = 30
 
 
 class _HasRepository(Protocol):
@@ -90,9 +92,19 @@ def run_db(
         except LeadtuiError as error:
             app.call_from_thread(failed, str(error))
             return
+        if unreadable := repo.unreadable.news():  # a list left a damaged lead out
+            app.call_from_thread(tell_unreadable, app, unreadable)
         app.call_from_thread(deliver, result)
 
     widget.run_worker(work, thread=True, group=key, name=f"db:{key}")
+
+
+def tell_unreadable(app: App[Any], messages: list[str]) -> None:
+    """Each lead a list left out, because another program gave it a value
+    leadtui cannot read, named once, for long enough to read what to do."""
+    if app.is_running:
+        for message in messages:
+            app.notify(message, severity="warning", markup=False, timeout=UNREADABLE_SECONDS)
 
 
 def _still_up(widget: Widget) -> bool:

@@ -122,6 +122,7 @@ class StartScreen(Screen[None]):
         from leadtui.domain.models import Stage
         from leadtui.domain.users import default_view
         from leadtui.repository import open_repository
+        from leadtui.tui.dbwork import tell_unreadable
         from leadtui.tui.panes.inbox import FirstPage
 
         app = self.app
@@ -144,9 +145,12 @@ class StartScreen(Screen[None]):
             app.call_from_thread(app.fail, str(error))
             return
 
+        unreadable = repo.unreadable.news()  # the first page left them out
+
         def show_main() -> None:
             first = FirstPage(leads, untriaged, self.selected_lead_id())
             app.opened(repo, settings, first)
+            tell_unreadable(app, unreadable)
 
         app.call_from_thread(show_main)
 
