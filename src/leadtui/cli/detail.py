@@ -50,7 +50,7 @@ def due(db_path: Path | None, ahead: int, as_json: bool) -> None:
         last = batch[-1]
         after = (to_iso(last.follow_up_at) if last.follow_up_at else "", last.id)
     if as_json:
-        write_json_array(sys.stdout, common.lead_records(repo, leads))
+        write_json_array(sys.stdout, common.lead_records(repo, repo.whole_leads(leads)))
         return
     for lead in leads:
         day = lead.follow_up_at.date() if lead.follow_up_at else now.date()
@@ -94,8 +94,13 @@ def dupes(db_path: Path | None, as_json: bool) -> None:
     groups = repo.duplicate_groups()
     if as_json:
         known = repo.learned_model() is not None
-        records = ({"why": why, "leads": [common.lead_record(lead, known) for lead in leads]}
-                   for why, leads in groups)  # fmt: skip
+        records = (
+            {
+                "why": why,
+                "leads": [common.lead_record(lead, known) for lead in repo.whole_leads(leads)],
+            }
+            for why, leads in groups
+        )
         write_json_array(sys.stdout, records)
         return
     for why, leads in groups:
@@ -179,9 +184,10 @@ def _cut(text: str) -> str:
 def search(db_path: Path | None, text: str, limit: int, as_json: bool) -> None:
     """Find leads as `/` does: every word must start a word of the name,
     company, email, phone or notes, or of a secondary contact."""
-    leads = common.repository(db_path).search(text, limit=limit)
+    repo = common.repository(db_path)
+    leads = repo.search(text, limit=limit)
     if as_json:
-        write_json_array(sys.stdout, (lead.export_dict() for lead in leads))
+        write_json_array(sys.stdout, common.lead_records(repo, repo.whole_leads(leads)))
         return
     for lead in leads:
         contact = " ".join(part for part in (lead.email, lead.phone) if part)

@@ -3,7 +3,7 @@
 Every change is journaled (repository/journal.py). (A piece of the
 Repository: see repository/core.py.)"""
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any, TypeVar
@@ -30,7 +30,13 @@ from leadtui.domain.models import (
 from leadtui.domain.sanitize import clean_line, clean_text
 from leadtui.repository.core import Rescores
 from leadtui.repository.journal import action, record_field_change
-from leadtui.repository.rows import LEAD_SELECT, fetch_lead, lead_from_row, with_custom
+from leadtui.repository.rows import (
+    LEAD_SELECT,
+    fetch_lead,
+    lead_from_row,
+    with_custom,
+    with_details,
+)
 from leadtui.repository.scores import OPEN_STAGE_SQL
 from leadtui.repository.team_settings import phone_key_in
 
@@ -138,6 +144,14 @@ class DetailsStore:
         with self.repo._connection() as db:
             rows = db.execute(f"{sql} ORDER BY follow_up_at, id LIMIT ?", [*params, limit])
             return [lead_from_row(row) for row in rows.fetchall()]
+
+    def whole_leads(self, leads: Sequence[Lead]) -> list[Lead]:
+        """The leads, in their order, with their custom fields, tags, BANT
+        answers and secondary contacts: what --json prints of a lead."""
+        if not leads:
+            return []
+        with self.repo._connection() as db:
+            return with_details(db, leads)
 
 
 def follow_up_on(day: str | None) -> datetime | None:

@@ -197,6 +197,7 @@ class Repository:
     snooze = Delegated("_details", DetailsStore.snooze)
     hide_until = Delegated("_details", DetailsStore.hide_until)
     due_leads = Delegated("_details", DetailsStore.due_leads)
+    whole_leads = Delegated("_details", DetailsStore.whole_leads)
 
     merge_leads = Delegated("_dupes", DupesStore.merge_leads)
     merge_details = Delegated("_dupes", DupesStore.merge_details)
