@@ -77,6 +77,10 @@ def set_field(db_path: Path | None, lead_id: int, field: str, value: str) -> Non
     before = repo.get_lead(lead_id)
     lead = repo.update_fields(lead_id, {field: value})
     old, new = before.field_text(field), lead.field_text(field)
+    if field == "value" and before.currency != lead.currency:
+        # "5k GBP" over 5,000 EUR changes the money though not the number.
+        old = f"{old} {before.currency}" if old else old
+        new = f"{new} {lead.currency}" if new else new
     if old == new:
         click.echo(f"#{lead.id} {lead.name}: {field} unchanged")
     else:
