@@ -304,7 +304,7 @@ def advance(db_path: Path | None, lead_ids: tuple[int, ...], qualify_anyway: boo
     Qualifying a lead with fewer than 3 BANT answers of yes asks first (or
     needs --yes when not at a terminal)."""
     repo = common.repository(db_path)
-    leads = [repo.get_lead(lead_id) for lead_id in lead_ids]
+    leads = [repo.get_lead(lead_id) for lead_id in dict.fromkeys(lead_ids)]  # each once
     question = None if qualify_anyway else qualify_question(leads)
     if question:
         if not sys.stdin.isatty():
