@@ -90,3 +90,13 @@ def stderr_console() -> Any:
     from rich.console import Console
 
     return Console(stderr=True)
+
+
+def stderr_progress() -> Any:
+    """A transient progress bar on stderr, shown on a terminal only: elsewhere
+    Rich's live display still ends with a newline, which would put a blank
+    line before an error and break the one-line rule."""
+    from rich.progress import Progress
+
+    console = stderr_console()
+    return Progress(transient=True, console=console, disable=not console.is_terminal)

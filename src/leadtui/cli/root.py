@@ -380,14 +380,12 @@ def log_touch(
 @click.option("--seed", type=int, default=1, show_default=True)
 def demo(db_path: Path, count: int, seed: int) -> None:
     """Write a deterministic synthetic data set (leads, stage history, touches)."""
-    from rich.progress import Progress
-
     from leadtui.demo import build_synthetic_database
 
     def removed(leftover: Path) -> None:
         click.echo(f"removed {shown_path(leftover)}, left by a build that was killed", err=True)
 
-    with Progress(transient=True, console=common.stderr_console()) as progress:
+    with common.stderr_progress() as progress:
         task = progress.add_task("Generating leads", total=count)
         written = build_synthetic_database(
             db_path,
