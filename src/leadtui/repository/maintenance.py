@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from leadtui.domain.errors import DatabaseUnavailable
+from leadtui.paths import is_url
 from leadtui.repository import schema
 from leadtui.repository.connection import BUSY_TIMEOUT_SECONDS, connect, readable_errors
 from leadtui.repository.engine import POSTGRES
@@ -43,6 +44,7 @@ def check_database(path: Path | str) -> HealthReport:
     PostgreSQL database, the schema version and the kept totals, search
     columns and id counters against the rows (pg/maintenance.py). Opening
     migrates an older database, like any other leadtui command."""
+    _must_exist(path)
     repo = open_repository(path)
     if repo.engine.dialect is POSTGRES:
         return _check_postgres(repo)
@@ -125,6 +127,7 @@ def backup_database(path: Path | str, target: Path) -> int:
     """A consistent online copy (VACUUM INTO; of a PostgreSQL database,
     pg_dump's), private (0600); returns its size. Other users keep working
     meanwhile; the target must not exist yet."""
+    _must_exist(path)
     repo = open_repository(path)
     target = target.expanduser()
     if target.exists():
@@ -188,3 +191,10 @@ def restore_database(path: Path | str, source: Path) -> int:
     finally:
         backup.close()
     return open_repository(path).count_leads()  # migrates an older backup
+
+
+def _must_exist(path: Path | str) -> None:
+    """Opening a missing file would create an empty database: for a check or
+    a backup, a mistyped path would then look like a healthy, empty one."""
+    if not is_url(path) and not Path(path).expanduser().exists():
+        raise DatabaseUnavailable(f"no database at {path}")
