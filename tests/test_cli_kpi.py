@@ -158,6 +158,18 @@ def test_spend_import_is_all_rows_or_none(db: str, tmp_path: Path) -> None:
     )
 
 
+def test_spend_import_refuses_a_month_given_twice(db: str, tmp_path: Path) -> None:
+    """Two rows for one source and month: the second would replace the first
+    (a month holds one amount), so 500 would vanish under "recorded 2"."""
+    twice = tmp_path / "twice.csv"
+    twice.write_text("source,month,amount\nads,2026-10,500\nreferral,2026-10,1\nads,2026-10,600\n")
+    assert fails("spend", "--import", str(twice), "--db", db) == (
+        f"Error: {twice} line 4: ads 2026-10 is on line 2 too (one amount a month:"
+        " add them up); nothing was recorded"
+    )
+    assert ok("spend", "--db", db) == ""
+
+
 @both_kpi_dbs
 def test_the_lifetime_setting_feeds_lifetime_value(kpi_db: str) -> None:
     assert ok("setting", "lifetime-years", "--db", kpi_db).strip() == "lifetime-years = 3"

@@ -252,12 +252,22 @@ def _read_spend_csv(path: Path) -> Iterable[SpendEntry]:
         raise InvalidInput(
             f"cannot read {path}: {getattr(error, 'strerror', None) or error}"
         ) from None
+    # A month holds one amount per source: a second row would replace the
+    # first, and its amount would vanish from a file said to be recorded.
+    seen: dict[tuple[str, str], int] = {}
     for line, row in enumerate(rows, start=2):
         try:
-            yield SpendEntry(
+            entry = SpendEntry(
                 check_source(row.get("source") or ""),
                 check_month(row.get("month") or ""),
                 parse_money(row.get("amount") or ""),
             )
+            first = seen.setdefault((entry.source.value, entry.month), line)
+            if first != line:
+                raise InvalidInput(
+                    f"{entry.source.value} {entry.month} is on line {first} too"
+                    " (one amount a month: add them up)"
+                )
         except InvalidInput as error:
             raise InvalidInput(f"{path} line {line}: {error}; nothing was recorded") from None
+        yield entry
