@@ -32,6 +32,8 @@ class DatabaseParam(_ParamType):
     def convert(
         self, value: object, param: click.Parameter | None, ctx: click.Context | None
     ) -> Path | str:
+        if isinstance(value, str) and not value.strip():  # not '.', as Path("") would be
+            self.fail("an empty file name", param, ctx)
         target = value if isinstance(value, Path) else paths.database_target(str(value))
         if isinstance(target, Path) and target.is_dir():  # as click.Path(dir_okay=False) says
             self.fail(f"File {str(target)!r} is a directory.", param, ctx)

@@ -19,6 +19,7 @@ from leadtui.cli.detail import COMMANDS as detail_commands
 from leadtui.cli.files import export, import_file, write_json_array
 from leadtui.cli.kpi import kpi, setting, spend
 from leadtui.cli.params import (
+    FILE,
     LEAD_ID,
     OneLineError,
     flush_stdout,
@@ -371,7 +372,7 @@ def log_touch(
     "--db",
     "db_path",
     required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=FILE,
     help="New database file to write (must not exist).",
 )
 @click.option(
@@ -449,7 +450,7 @@ def check(db_path: Path | None, as_json: bool) -> None:
 
 
 @db.command()
-@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("target", type=FILE)
 @common.db_option
 def backup(db_path: Path | None, target: Path) -> None:
     """Write a consistent copy to TARGET while others keep working."""
@@ -458,7 +459,7 @@ def backup(db_path: Path | None, target: Path) -> None:
 
 
 @db.command()
-@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("source", type=FILE)
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @common.db_option
 def restore(db_path: Path | None, source: Path, yes: bool) -> None:
