@@ -177,5 +177,7 @@ def test_the_lifetime_setting_feeds_lifetime_value(kpi_db: str) -> None:
     record = json.loads(ok("kpi", "--json", "--db", kpi_db))
     referral = next(row for row in record["sources"] if row["source"] == "referral")
     assert referral["lifetime_value_cents"] == 5_000_000  # 1,000,000 a deal x 5 years
-    assert "between 0 and 100" in fails("setting", "lifetime-years", "0", "--db", kpi_db)
+    assert "more than 0 and at most 100 years" in fails(
+        "setting", "lifetime-years", "0", "--db", kpi_db
+    )
     assert "is not a number" in fails("setting", "lifetime-years", "many", "--db", kpi_db)

@@ -152,7 +152,7 @@ class KpiStore:
 
     def set_lifetime_years(self, years: float) -> None:
         if not 0 < years <= 100:
-            raise InvalidInput("expected lifetime must be between 0 and 100 years")
+            raise InvalidInput("expected lifetime must be more than 0 and at most 100 years")
         with self.repo._transaction() as db:
             write_setting(db, LIFETIME_KEY, repr(float(years)))
 
