@@ -170,6 +170,32 @@ def test_spend_import_refuses_a_month_given_twice(db: str, tmp_path: Path) -> No
     assert ok("spend", "--db", db) == ""
 
 
+@both_clis
+def test_spend_in_another_currency_is_refused_not_taken_as_the_teams(
+    db: str, tmp_path: Path
+) -> None:
+    """Spend is in the team's currency: "5k EUR" for a team in USD would be
+    recorded as 5,000 dollars, the euros silently dropped."""
+    assert fails("spend", "ads", "5k EUR", "--month", "2026-11", "--db", db) == (
+        "Error: amount: '5k EUR' is in EUR; spend is in the team's currency, USD"
+    )
+    foreign = tmp_path / "foreign.csv"
+    foreign.write_text("source,month,amount\nads,2026-10,500\nreferral,2026-10,£300\n")
+    assert fails("spend", "--import", str(foreign), "--db", db) == (
+        f"Error: {foreign} line 3: amount: '£300' is in GBP; spend is in the team's"
+        " currency, USD; nothing was recorded"
+    )
+    assert ok("spend", "--db", db) == ""
+    ok("spend", "ads", "$5k", "--month", "2026-11", "--db", db)
+    ok("spend", "event", "5k USD", "--month", "2026-11", "--db", db)
+    ok("setting", "currency", "EUR", "--db", db)
+    ok("spend", "social", "€1k", "--month", "2026-11", "--db", db)
+    recorded = json.loads(ok("spend", "--json", "--db", db))
+    assert [(e["source"], e["amount_cents"]) for e in recorded] == [
+        ("ads", 500_000), ("event", 500_000), ("social", 100_000)
+    ]  # fmt: skip
+
+
 @both_kpi_dbs
 def test_the_lifetime_setting_feeds_lifetime_value(kpi_db: str) -> None:
     assert ok("setting", "lifetime-years", "--db", kpi_db).strip() == "lifetime-years = 3"
