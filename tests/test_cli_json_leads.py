@@ -3,6 +3,7 @@ does: its custom fields, tags, BANT answers and kept contacts, and a win
 chance of null until a model is trained."""
 
 import json
+from pathlib import Path
 
 from click.testing import CliRunner
 
@@ -50,3 +51,20 @@ def test_search_json_has_no_win_chance_before_a_model_is_trained(db: str) -> Non
     _whole_lead(db)
     found = json.loads(ok("search", "Acme", "--json", "--db", db))
     assert [lead["win_chance"] for lead in found] == [None, None]
+
+
+@both_clis
+def test_an_owner_filter_reads_the_name_as_it_is_stored(db: str, tmp_path: Path) -> None:
+    """An owner is stored as one clean line ("anna", however typed); a filter
+    typed with a stray space ("$REP " in a script) must find the same leads,
+    not silently none."""
+    ok("add", "Ann", "--owner", " anna ", "--db", db)
+    for typed in ("anna", " anna", "anna "):
+        assert [
+            lead["name"] for lead in json.loads(ok("list", "--owner", typed, "--json", "--db", db))
+        ] == ["Ann"]
+        out = tmp_path / "out.json"
+        ok("export", "--owner", typed, "--output", str(out), "--force", "--db", db)
+        assert [lead["name"] for lead in json.loads(out.read_text(encoding="utf-8"))] == ["Ann"]
+        report = json.loads(ok("kpi", "--owner", typed, "--json", "--db", db))
+        assert (report["owner"], report["new_leads"]) == ("anna", 1)

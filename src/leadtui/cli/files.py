@@ -13,7 +13,7 @@ import click
 
 from leadtui.cli import common
 from leadtui.cli.import_json import echo_ascii_json, import_record
-from leadtui.cli.params import FILE, shown_path
+from leadtui.cli.params import FILE, owner_name, shown_path
 from leadtui.domain.errors import LeadtuiError
 from leadtui.domain.models import EXPORT_FIELDS, TAG_SEPARATOR, Lead, Source, Stage
 from leadtui.domain.results import DUPLICATE_POLICIES, ImportOutcome
@@ -316,7 +316,7 @@ def _progress(total: int) -> Iterator[Any]:
 )
 @click.option("--stage", type=click.Choice([s.value for s in Stage]))
 @click.option("--source", type=click.Choice([s.value for s in Source]))
-@click.option("--owner")
+@click.option("--owner", callback=owner_name)
 @click.option(
     "--with-history",
     is_flag=True,

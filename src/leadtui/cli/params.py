@@ -68,6 +68,12 @@ class FilePath(click.Path):
 FILE = FilePath(dir_okay=False, path_type=Path)
 
 
+def owner_name(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """An --owner filter as owners are stored (one clean line, no edge
+    spaces), so "anna " finds anna's leads instead of none."""
+    return None if value is None else clean_line(value)
+
+
 def printable(text: str) -> str:
     """One line, with no control characters a terminal would act on: a
     newline or an escape sequence in a value is shown, escaped, not run."""

@@ -24,6 +24,7 @@ from leadtui.cli.params import (
     OneLineError,
     flush_stdout,
     os_error_line,
+    owner_name,
     shown_path,
     silence_stdout,
     usage_line,
@@ -201,7 +202,7 @@ def quick(db_path: Path | None, text: str, anyway: bool, merge: bool) -> None:
 @main.command("list")
 @click.option("--stage", type=click.Choice([s.value for s in Stage]))
 @click.option("--source", type=click.Choice([s.value for s in Source]))
-@click.option("--owner")
+@click.option("--owner", callback=owner_name)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
 @common.db_option
 def list_leads(
