@@ -49,7 +49,7 @@ def check_database(path: Path | str) -> HealthReport:
     if repo.engine.dialect is POSTGRES:
         return _check_postgres(repo)
     with connect(repo.path) as db:
-        problems = [row[0] for row in db.execute("PRAGMA integrity_check").fetchall()]
+        problems = _integrity_problems(db.conn)
         journal_mode = db.execute("PRAGMA journal_mode").fetchone()[0]
         version = int(db.execute("PRAGMA user_version").fetchone()[0])
         leads = int(db.execute("SELECT count(*) FROM leads").fetchone()[0])
@@ -191,6 +191,20 @@ def restore_database(path: Path | str, source: Path) -> int:
     finally:
         backup.close()
     return open_repository(path).count_leads()  # migrates an older backup
+
+
+def _integrity_problems(conn: sqlite3.Connection) -> list[str]:
+    """PRAGMA integrity_check's lines. A page it cannot even read stops it
+    part-way with an error: the lines found so far and that error are the
+    report, not a refusal to check the very file a check is run on."""
+    problems: list[str] = []
+    try:
+        cursor = conn.execute("PRAGMA integrity_check")
+        while (row := cursor.fetchone()) is not None:
+            problems.append(str(row[0]))
+    except sqlite3.DatabaseError as error:
+        problems.append(f"the check stopped: {error}")
+    return problems
 
 
 def _must_exist(path: Path | str) -> None:
