@@ -158,6 +158,44 @@ def test_spend_import_is_all_rows_or_none(db: str, tmp_path: Path) -> None:
     )
 
 
+def test_spend_import_refuses_a_month_given_twice(db: str, tmp_path: Path) -> None:
+    """Two rows for one source and month: the second would replace the first
+    (a month holds one amount), so 500 would vanish under "recorded 2"."""
+    twice = tmp_path / "twice.csv"
+    twice.write_text("source,month,amount\nads,2026-10,500\nreferral,2026-10,1\nads,2026-10,600\n")
+    assert fails("spend", "--import", str(twice), "--db", db) == (
+        f"Error: {twice} line 4: ads 2026-10 is on line 2 too (one amount a month:"
+        " add them up); nothing was recorded"
+    )
+    assert ok("spend", "--db", db) == ""
+
+
+@both_clis
+def test_spend_in_another_currency_is_refused_not_taken_as_the_teams(
+    db: str, tmp_path: Path
+) -> None:
+    """Spend is in the team's currency: "5k EUR" for a team in USD would be
+    recorded as 5,000 dollars, the euros silently dropped."""
+    assert fails("spend", "ads", "5k EUR", "--month", "2026-11", "--db", db) == (
+        "Error: amount: '5k EUR' is in EUR; spend is in the team's currency, USD"
+    )
+    foreign = tmp_path / "foreign.csv"
+    foreign.write_text("source,month,amount\nads,2026-10,500\nreferral,2026-10,£300\n")
+    assert fails("spend", "--import", str(foreign), "--db", db) == (
+        f"Error: {foreign} line 3: amount: '£300' is in GBP; spend is in the team's"
+        " currency, USD; nothing was recorded"
+    )
+    assert ok("spend", "--db", db) == ""
+    ok("spend", "ads", "$5k", "--month", "2026-11", "--db", db)
+    ok("spend", "event", "5k USD", "--month", "2026-11", "--db", db)
+    ok("setting", "currency", "EUR", "--db", db)
+    ok("spend", "social", "€1k", "--month", "2026-11", "--db", db)
+    recorded = json.loads(ok("spend", "--json", "--db", db))
+    assert [(e["source"], e["amount_cents"]) for e in recorded] == [
+        ("ads", 500_000), ("event", 500_000), ("social", 100_000)
+    ]  # fmt: skip
+
+
 @both_kpi_dbs
 def test_the_lifetime_setting_feeds_lifetime_value(kpi_db: str) -> None:
     assert ok("setting", "lifetime-years", "--db", kpi_db).strip() == "lifetime-years = 3"
@@ -165,5 +203,7 @@ def test_the_lifetime_setting_feeds_lifetime_value(kpi_db: str) -> None:
     record = json.loads(ok("kpi", "--json", "--db", kpi_db))
     referral = next(row for row in record["sources"] if row["source"] == "referral")
     assert referral["lifetime_value_cents"] == 5_000_000  # 1,000,000 a deal x 5 years
-    assert "between 0 and 100" in fails("setting", "lifetime-years", "0", "--db", kpi_db)
+    assert "more than 0 and at most 100 years" in fails(
+        "setting", "lifetime-years", "0", "--db", kpi_db
+    )
     assert "is not a number" in fails("setting", "lifetime-years", "many", "--db", kpi_db)

@@ -116,3 +116,19 @@ def test_a_tab_app_takes_its_database_from_the_command_line_or_leadtui_db(
     )
     assert serve_session_args(["--serve-session", "--bogus"]) is None
     assert serve_session_args(["user", "list"]) is None
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "ftp://crm.example", "crm.example"])
+def test_a_link_address_browsers_cannot_open_is_refused_before_the_user_is_added(
+    db: str, url: str
+) -> None:
+    assert fails("user", "add", "anna", "--url", url, "--db", db) == (
+        f"Error: --url {url!r}: give scheme and host, e.g. https://crm.example.com"
+    )
+    assert json.loads(ok("user", "list", "--json", "--db", db)) == []
+    result = run("user", "add", "anna", "--db", db, env={"LEADTUI_URL": url})
+    assert result.exit_code == 1
+    assert result.output == (
+        f"Error: $LEADTUI_URL {url!r}: give scheme and host, e.g. https://crm.example.com\n"
+    )
+    assert json.loads(ok("user", "list", "--json", "--db", db)) == []

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from leadtui.cli import common as cli_common
 from leadtui.cli.root import main
 from leadtui.demo import build_synthetic_database
-from leadtui.domain.errors import DatabaseUnavailable, NotYetSupported
+from leadtui.domain.errors import DatabaseUnavailable
 from leadtui.domain.models import ActivityKind, Stage, build_draft
 from leadtui.repository import Repository, copy_database, open_repository
 from tests.conftest import NOW, frozen_clock
@@ -105,7 +105,7 @@ def test_a_copy_comes_back_into_a_file_with_the_same_kpis(
 def test_a_copy_goes_between_engines_only_and_into_an_empty_database(
     db: str, tmp_path: Path
 ) -> None:
-    with pytest.raises(NotYetSupported, match="between two databases of one engine"):
+    with pytest.raises(DatabaseUnavailable, match="copy a file with db backup"):
         copy_database(Path(db), tmp_path / "copy.db")
 
 

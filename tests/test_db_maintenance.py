@@ -221,3 +221,25 @@ def test_restore_on_postgresql_refuses_a_newer_backup_and_changes_nothing(
     )
     names = [lead.name for lead in open_repository(pg_url).all_leads()]
     assert names == ["Ada", "Bob", "Cy", "After the backup"]
+
+
+def test_check_reports_a_page_the_integrity_check_cannot_read(db: Path) -> None:
+    """A page of noise makes PRAGMA integrity_check itself fail part-way
+    (as `sqlite3 FILE 'PRAGMA integrity_check'` shows): db check must still
+    report, with the problems found and healthy false, for what it is for."""
+    with sqlite3.connect(db, isolation_level=None) as conn:  # rows over many pages
+        conn.execute("CREATE TABLE filler (x TEXT)")
+        conn.executemany("INSERT INTO filler VALUES (?)", [("x" * 500,)] * 400)
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    data = bytearray(db.read_bytes())
+    data[20 * 4096 : 21 * 4096] = b"\xff" * 4096  # one page of the filler, unreadable
+    db.write_bytes(bytes(data))
+    result = run("db", "check", "--json", "--db", str(db))
+    assert result.exit_code == 1, result.output
+    report = json.loads(result.stdout)
+    assert report["healthy"] is False and report["leads"] == 3
+    assert report["problems"][-1] == "the check stopped: database disk image is malformed"
+    assert result.stderr.startswith("Error: integrity check failed: ")
+    assert len(result.stderr.splitlines()) == 1
+    text = run("db", "check", "--db", str(db))
+    assert text.exit_code == 1 and "leads:          3" in text.stdout

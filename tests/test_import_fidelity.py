@@ -22,7 +22,7 @@ from openpyxl import Workbook
 from leadtui.cli.root import main
 from leadtui.domain.models import Lead, LeadDraft
 from leadtui.domain.sanitize import clean_line, clean_text
-from leadtui.importing.convert import unquote_formula
+from leadtui.importing.formula_guard import unquote_formula
 from leadtui.importing.placeholders import DEFAULT_PLACEHOLDERS, key
 from leadtui.repository import open_repository
 from leadtui.usecases.importing import plan_import, run_import
@@ -272,3 +272,22 @@ def test_csv_export_then_import_keeps_a_leading_apostrophe() -> None:
     }  # fmt: skip
     before, after = round_trip([record], "csv")
     assert after == before
+
+
+def test_csv_export_then_import_keeps_international_phones_as_phones() -> None:
+    """The export guards "+44 …" as "'+44 …"; the import's look at the phone
+    column must read it as the row will be read, unguarded, or the column
+    is kept as a custom field and no lead has a phone any more."""
+    with scratch() as folder:
+        first, second = str(folder / "a.db"), str(folder / "b.db")
+        for number, phone in enumerate(("+44 20 7946 0001", "+1 555 0100", "+33 1 42 68 53 00")):
+            assert run("add", f"Lead {number}", "--phone", phone, "--db", first).exit_code == 0
+        out = folder / "out.csv"
+        assert run("export", "--format", "csv", "--output", str(out), "--db", first).exit_code == 0
+        assert "'+44 20 7946 0001" in out.read_text(encoding="utf-8")  # guarded
+        result = run("import", str(out), "--db", second)
+        assert result.exit_code == 0 and "custom field" not in result.output, result.output
+        phones = [(lead.phone, lead.custom) for lead in open_repository(Path(second)).all_leads()]
+        assert phones == [
+            ("+44 20 7946 0001", {}), ("+1 555 0100", {}), ("+33 1 42 68 53 00", {})
+        ]  # fmt: skip

@@ -32,6 +32,8 @@ class DatabaseParam(_ParamType):
     def convert(
         self, value: object, param: click.Parameter | None, ctx: click.Context | None
     ) -> Path | str:
+        if isinstance(value, str) and not value.strip():  # not '.', as Path("") would be
+            self.fail("an empty file name", param, ctx)
         target = value if isinstance(value, Path) else paths.database_target(str(value))
         if isinstance(target, Path) and target.is_dir():  # as click.Path(dir_okay=False) says
             self.fail(f"File {str(target)!r} is a directory.", param, ctx)
@@ -90,3 +92,13 @@ def stderr_console() -> Any:
     from rich.console import Console
 
     return Console(stderr=True)
+
+
+def stderr_progress() -> Any:
+    """A transient progress bar on stderr, shown on a terminal only: elsewhere
+    Rich's live display still ends with a newline, which would put a blank
+    line before an error and break the one-line rule."""
+    from rich.progress import Progress
+
+    console = stderr_console()
+    return Progress(transient=True, console=console, disable=not console.is_terminal)

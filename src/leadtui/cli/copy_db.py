@@ -15,9 +15,7 @@ def copy_db(source: Path | str, target: Path | str) -> None:
     """Copy the database SOURCE into the new, empty TARGET (a SQLite file
     into a postgresql:// URL, or back), with the same ids, journal, custom
     fields, settings, spend and learned model."""
-    from rich.progress import Progress
-
-    with Progress(transient=True, console=common.stderr_console()) as progress:
+    with common.stderr_progress() as progress:
         task = progress.add_task("Copying", total=None)
 
         def advance(done: int, total: int) -> None:

@@ -14,7 +14,8 @@ from leadtui.cli.files import write_json_array
 from leadtui.cli.params import LEAD_ID
 from leadtui.domain.clock import parse_follow_up, parse_past, to_iso
 from leadtui.domain.merge_plan import MERGE_FIELDS, choices
-from leadtui.domain.models import Lead
+from leadtui.domain.models import CUSTOM_PREFIX, Lead
+from leadtui.domain.sanitize import clean_custom_name
 
 
 @click.command()
@@ -50,7 +51,7 @@ def due(db_path: Path | None, ahead: int, as_json: bool) -> None:
         last = batch[-1]
         after = (to_iso(last.follow_up_at) if last.follow_up_at else "", last.id)
     if as_json:
-        write_json_array(sys.stdout, common.lead_records(repo, leads))
+        write_json_array(sys.stdout, common.lead_records(repo, repo.whole_leads(leads)))
         return
     for lead in leads:
         day = lead.follow_up_at.date() if lead.follow_up_at else now.date()
@@ -74,9 +75,15 @@ def set_field(db_path: Path | None, lead_id: int, field: str, value: str) -> Non
     bant.authority / bant.need / bant.timeline ("yes: a note"). An empty
     VALUE clears it. Journaled in the lead's history."""
     repo = common.repository(db_path)
+    if field.startswith(CUSTOM_PREFIX):  # named as stored: "custom.Région " is custom.Région
+        field = CUSTOM_PREFIX + clean_custom_name(field.removeprefix(CUSTOM_PREFIX))
     before = repo.get_lead(lead_id)
     lead = repo.update_fields(lead_id, {field: value})
     old, new = before.field_text(field), lead.field_text(field)
+    if field == "value" and before.currency != lead.currency:
+        # "5k GBP" over 5,000 EUR changes the money though not the number.
+        old = f"{old} {before.currency}" if old else old
+        new = f"{new} {lead.currency}" if new else new
     if old == new:
         click.echo(f"#{lead.id} {lead.name}: {field} unchanged")
     else:
@@ -94,8 +101,13 @@ def dupes(db_path: Path | None, as_json: bool) -> None:
     groups = repo.duplicate_groups()
     if as_json:
         known = repo.learned_model() is not None
-        records = ({"why": why, "leads": [common.lead_record(lead, known) for lead in leads]}
-                   for why, leads in groups)  # fmt: skip
+        records = (
+            {
+                "why": why,
+                "leads": [common.lead_record(lead, known) for lead in repo.whole_leads(leads)],
+            }
+            for why, leads in groups
+        )
         write_json_array(sys.stdout, records)
         return
     for why, leads in groups:
@@ -179,9 +191,10 @@ def _cut(text: str) -> str:
 def search(db_path: Path | None, text: str, limit: int, as_json: bool) -> None:
     """Find leads as `/` does: every word must start a word of the name,
     company, email, phone or notes, or of a secondary contact."""
-    leads = common.repository(db_path).search(text, limit=limit)
+    repo = common.repository(db_path)
+    leads = repo.search(text, limit=limit)
     if as_json:
-        write_json_array(sys.stdout, (lead.export_dict() for lead in leads))
+        write_json_array(sys.stdout, common.lead_records(repo, repo.whole_leads(leads)))
         return
     for lead in leads:
         contact = " ".join(part for part in (lead.email, lead.phone) if part)

@@ -13,7 +13,7 @@ import click
 
 from leadtui.cli import common
 from leadtui.cli.import_json import echo_ascii_json, import_record
-from leadtui.cli.params import shown_path
+from leadtui.cli.params import FILE, owner_name, shown_path
 from leadtui.domain.errors import LeadtuiError
 from leadtui.domain.models import EXPORT_FIELDS, TAG_SEPARATOR, Lead, Source, Stage
 from leadtui.domain.results import DUPLICATE_POLICIES, ImportOutcome
@@ -47,7 +47,7 @@ HISTORY_COLUMNS = (
 
 
 @click.command("import")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=FILE)
 @click.option(
     "--map", "maps", multiple=True, help='"Column=field", "Column=ignore", "Column=custom".'
 )
@@ -73,12 +73,12 @@ HISTORY_COLUMNS = (
 @click.option("--encoding", help="The file's encoding, e.g. cp1250 (default: detected).")
 @click.option(
     "--mapping",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=FILE,
     help="A saved mapping (JSON) to apply.",
 )
 @click.option(
     "--save-mapping",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=FILE,
     help="Save the mapping used, for next time.",
 )
 @click.option(
@@ -99,7 +99,7 @@ HISTORY_COLUMNS = (
 )
 @click.option(
     "--rejects",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=FILE,
     help="Where to write the rejected rows (default: FILE.rejects.csv beside FILE).",
 )
 @click.option(
@@ -308,7 +308,7 @@ def _progress(total: int) -> Iterator[Any]:
 )
 @click.option(
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=FILE,
     help="Write to this file (created 0600) instead of stdout.",
 )
 @click.option(
@@ -316,7 +316,7 @@ def _progress(total: int) -> Iterator[Any]:
 )
 @click.option("--stage", type=click.Choice([s.value for s in Stage]))
 @click.option("--source", type=click.Choice([s.value for s in Source]))
-@click.option("--owner")
+@click.option("--owner", callback=owner_name)
 @click.option(
     "--with-history",
     is_flag=True,

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from leadtui.cli import common
-from leadtui.cli.params import shown_path
+from leadtui.cli.params import FILE, owner_name, shown_path
 from leadtui.domain.currency import check_currency, format_money, parse_money, rate_text
 from leadtui.domain.errors import LeadtuiError
 from leadtui.domain.kpi_format import kpi_csv_rows, kpi_lines, kpi_record
@@ -28,7 +28,7 @@ from leadtui.repository import Repository
 )
 @click.option("--since", help="First day of the window, e.g. 2026-10-01.")
 @click.option("--until", help="Last day of the window, included (default: today).")
-@click.option("--owner", help="Only this rep's leads.")
+@click.option("--owner", callback=owner_name, help="Only this rep's leads.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (keys documented in README).")
 @click.option("--csv", "as_csv", is_flag=True, help="Print figure,key,value rows.")
 @common.db_option
@@ -77,7 +77,7 @@ def kpi(
 @click.option(
     "--import",
     "import_path",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=FILE,
     help="A CSV with columns source, month, amount (all rows or none).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (keys in README).")

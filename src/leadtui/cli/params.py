@@ -9,6 +9,7 @@ click cannot parse (which click would answer with its usage block and exit
 import errno
 import os
 import sys
+from pathlib import Path
 
 import click
 from click.exceptions import NoArgsIsHelpError
@@ -46,6 +47,31 @@ class LeadId(click.ParamType[int]):
 
 
 LEAD_ID = LeadId()
+
+
+class FilePath(click.Path):
+    """A file's name (click.Path, no directory): an empty one ("" from an
+    unset shell variable) is refused here, where click would make it '.',
+    the current directory, and a command would then misname it."""
+
+    def convert(
+        self,
+        value: str | os.PathLike[str],
+        param: click.Parameter | None,
+        ctx: click.Context | None,
+    ) -> str | bytes | os.PathLike[str]:
+        if isinstance(value, str) and not value.strip():
+            self.fail("an empty file name", param, ctx)
+        return super().convert(value, param, ctx)
+
+
+FILE = FilePath(dir_okay=False, path_type=Path)
+
+
+def owner_name(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """An --owner filter as owners are stored (one clean line, no edge
+    spaces), so "anna " finds anna's leads instead of none."""
+    return None if value is None else clean_line(value)
 
 
 def printable(text: str) -> str:

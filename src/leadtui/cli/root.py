@@ -19,10 +19,12 @@ from leadtui.cli.detail import COMMANDS as detail_commands
 from leadtui.cli.files import export, import_file, write_json_array
 from leadtui.cli.kpi import kpi, setting, spend
 from leadtui.cli.params import (
+    FILE,
     LEAD_ID,
     OneLineError,
     flush_stdout,
     os_error_line,
+    owner_name,
     shown_path,
     silence_stdout,
     usage_line,
@@ -200,7 +202,7 @@ def quick(db_path: Path | None, text: str, anyway: bool, merge: bool) -> None:
 @main.command("list")
 @click.option("--stage", type=click.Choice([s.value for s in Stage]))
 @click.option("--source", type=click.Choice([s.value for s in Source]))
-@click.option("--owner")
+@click.option("--owner", callback=owner_name)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
 @common.db_option
 def list_leads(
@@ -304,7 +306,7 @@ def advance(db_path: Path | None, lead_ids: tuple[int, ...], qualify_anyway: boo
     Qualifying a lead with fewer than 3 BANT answers of yes asks first (or
     needs --yes when not at a terminal)."""
     repo = common.repository(db_path)
-    leads = [repo.get_lead(lead_id) for lead_id in lead_ids]
+    leads = [repo.get_lead(lead_id) for lead_id in dict.fromkeys(lead_ids)]  # each once
     question = None if qualify_anyway else qualify_question(leads)
     if question:
         if not sys.stdin.isatty():
@@ -371,7 +373,7 @@ def log_touch(
     "--db",
     "db_path",
     required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=FILE,
     help="New database file to write (must not exist).",
 )
 @click.option(
@@ -380,14 +382,12 @@ def log_touch(
 @click.option("--seed", type=int, default=1, show_default=True)
 def demo(db_path: Path, count: int, seed: int) -> None:
     """Write a deterministic synthetic data set (leads, stage history, touches)."""
-    from rich.progress import Progress
-
     from leadtui.demo import build_synthetic_database
 
     def removed(leftover: Path) -> None:
         click.echo(f"removed {shown_path(leftover)}, left by a build that was killed", err=True)
 
-    with Progress(transient=True, console=common.stderr_console()) as progress:
+    with common.stderr_progress() as progress:
         task = progress.add_task("Generating leads", total=count)
         written = build_synthetic_database(
             db_path,
@@ -453,7 +453,7 @@ def check(db_path: Path | None, as_json: bool) -> None:
 
 
 @db.command()
-@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("target", type=FILE)
 @common.db_option
 def backup(db_path: Path | None, target: Path) -> None:
     """Write a consistent copy to TARGET while others keep working."""
@@ -462,7 +462,7 @@ def backup(db_path: Path | None, target: Path) -> None:
 
 
 @db.command()
-@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("source", type=FILE)
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @common.db_option
 def restore(db_path: Path | None, source: Path, yes: bool) -> None:

@@ -3,10 +3,12 @@
 import json
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import click
 
 from leadtui.cli import common
+from leadtui.domain.errors import InvalidInput
 from leadtui.domain.users import LINK_LIFETIME, Role
 
 ENV_URL = "LEADTUI_URL"
@@ -20,11 +22,21 @@ def _url_option(command: click.decorators.FC) -> click.decorators.FC:
     )(command)
 
 
-def _link(url: str | None, token: str) -> str:
+def _link(base: str, token: str) -> str:
     """The sign-in link: the token after '#', which browsers never send to a
     server (so it stays out of logs and link previews)."""
-    base = (url or os.environ.get(ENV_URL) or DEFAULT_URL).rstrip("/")
     return f"{base}/signin#{token}"
+
+
+def _base(url: str | None) -> str:
+    """The address links start with, checked before anything is written: a
+    link to javascript: or ftp:// would add a user no browser can sign in."""
+    said = f"--url {url!r}" if url else f"${ENV_URL} {os.environ.get(ENV_URL)!r}"
+    base = url or os.environ.get(ENV_URL) or DEFAULT_URL
+    parts = urlsplit(base)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InvalidInput(f"{said}: give scheme and host, e.g. https://crm.example.com")
+    return base.rstrip("/")
 
 
 @click.group("user")
@@ -45,12 +57,13 @@ def user() -> None:
 @common.db_option
 def add_user(db_path: Path | None, name: str, role: str, url: str | None) -> None:
     """Add a user; prints their one-time sign-in link."""
+    base = _base(url)
     users = common.repository(db_path).users
     token = users.add(name, Role(role))
     added = users.link_user(token)
     shown = added.name if added else name
     click.echo(f"added {shown} ({role}); sign-in link, good once for {LINK_LIFETIME.days} days:")
-    click.echo(_link(url, token))
+    click.echo(_link(base, token))
 
 
 @user.command("link")
@@ -59,8 +72,9 @@ def add_user(db_path: Path | None, name: str, role: str, url: str | None) -> Non
 @common.db_option
 def link_user(db_path: Path | None, name: str, url: str | None) -> None:
     """A new one-time sign-in link for NAME (a new browser, a lost cookie)."""
+    base = _base(url)
     token = common.repository(db_path).users.new_link(name)
-    click.echo(_link(url, token))
+    click.echo(_link(base, token))
 
 
 @user.command("list")

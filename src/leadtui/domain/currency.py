@@ -195,10 +195,12 @@ def check_rate(text: str) -> Decimal:
     """A rate as typed ("1.17"): how many units of the team's currency one
     unit of another is worth."""
     word = text.strip()
-    if not _RATE.match(word) or not 0 < (rate := Decimal(word)) <= MAX_RATE:
+    if not _RATE.match(word) or (rate := Decimal(word)) <= 0:
         raise InvalidInput(
             f"rate: {word[:20]!r} is not a positive number like 1.17 (a dot, no comma)"
         )
+    if rate > MAX_RATE:  # positive, and said so: the limit is what it breaks
+        raise InvalidInput(f"rate: {word} is over {MAX_RATE}")
     return rate
 
 

@@ -81,3 +81,13 @@ def clean_typed(value: str, *, multi_line: bool = False) -> str:
         return value
     cleaned = _drop_unsafe(_SEQUENCE.sub("", value))
     return cleaned if multi_line else cleaned.replace("\n", " ").replace("\t", " ")
+
+
+# How long a custom field's name may be (longer is cut, as on import).
+CUSTOM_NAME_LIMIT = 200
+
+
+def clean_custom_name(name: str) -> str:
+    """A custom field's name as stored, shown and journaled: one clean line
+    ("Région " is "Région"), so an edit names the field it wrote."""
+    return clean_line(name)[:CUSTOM_NAME_LIMIT]

@@ -49,6 +49,7 @@ from leadtui.domain.models import (
 from leadtui.domain.sanitize import clean_line, clean_text
 from leadtui.importing.choices import BANT_FIELDS, meaning
 from leadtui.importing.dates import DateProblem, read_date
+from leadtui.importing.formula_guard import unquote_formula
 from leadtui.importing.headers import is_leadtui_export
 from leadtui.importing.plan import Plan
 from leadtui.importing.reading import RawRow
@@ -96,19 +97,6 @@ _SHARED_MARKS = tuple(SHARED_MARKS)
 def _shared_mark(amount: str) -> bool:
     bare = amount.strip()
     return bare.startswith(_SHARED_MARKS) or bare.endswith(_SHARED_MARKS)
-
-
-def unquote_formula(value: str, *, own_export: bool = False) -> str:
-    """Undo an export's formula guard: "'=SUM(A1)" was "=SUM(A1)". In
-    leadtui's own export a value that began with ' is guarded too ("''=x"
-    was "'=x"), so there one leading ' before another is undone as well."""
-    if (
-        value.startswith("'")
-        and value[1:2]
-        and value[1] in ("=+-@\t\r'" if own_export else "=+-@\t\r")
-    ):
-        return value[1:]
-    return value
 
 
 class Converter:

@@ -91,10 +91,16 @@ def detect(path: Path, forced: str | None = None) -> Encoding:
     """How to read `path` (InvalidInput if it is not text)."""
     if forced:
         try:
-            name = codecs.lookup(forced).name
+            codec = codecs.lookup(forced)
         except LookupError:
             raise InvalidInput(f"--encoding {forced}: not an encoding Python knows") from None
-        return Encoding(name, "as --encoding says", _undefined(path, name))
+        # rot13, base64, zlib…: codecs Python knows that do not turn bytes into text.
+        if not getattr(codec, "_is_text_encoding", True):
+            raise InvalidInput(f"--encoding {forced}: not a text encoding")
+        try:
+            return Encoding(codec.name, "as --encoding says", _undefined(path, codec.name))
+        except UnicodeError as error:  # not a decoding error: the codec cannot read at all
+            raise InvalidInput(f"--encoding {forced}: cannot read {path} ({error})") from None
     with path.open("rb") as stream:
         start = stream.read(4096)
     for bom, name in _BOMS:

@@ -60,6 +60,8 @@ class Overrides:
             data = json.loads(Path(path).expanduser().read_text(encoding="utf-8"))
         except OSError as error:
             raise InvalidInput(f"cannot read mapping {path}: {error.strerror}") from None
+        except UnicodeDecodeError:
+            raise InvalidInput(f"mapping {path} is not UTF-8 text") from None
         except json.JSONDecodeError as error:
             raise InvalidInput(f"mapping {path} is not valid JSON: {error.msg}") from None
         if not isinstance(data, dict):

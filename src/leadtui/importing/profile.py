@@ -20,7 +20,8 @@ from leadtui.domain.errors import InvalidInput
 from leadtui.domain.models import BantAnswer, LeadDraft
 from leadtui.importing.choices import BANT_FIELDS, ENUMERATED, meaning
 from leadtui.importing.dates import DateProblem, read_date, slashed_parts
-from leadtui.importing.headers import Target
+from leadtui.importing.formula_guard import unquote_formula
+from leadtui.importing.headers import Target, is_leadtui_export
 from leadtui.importing.placeholders import Placeholders
 from leadtui.importing.reading import RawRow, Table
 from leadtui.importing.values import ValueProblem, parse_amount
@@ -41,13 +42,19 @@ class Sample:
         values: dict[int, list[tuple[int, str]]] = {index: [] for index in columns}
         if not columns:
             return cls(values)
+        # Read as the conversion reads the row: a CSV export's "'+44 …" is a phone.
+        unquote = table.kind == "csv"
+        own = is_leadtui_export(table.headers)
         for count, row in enumerate(table.rows()):
             if count >= SAMPLE:
                 break
             if not isinstance(row, RawRow):
                 continue
             for index in columns:
-                cell = row.values[index].strip()
+                cell = row.values[index]
+                if unquote and cell[:1] == "'":
+                    cell = unquote_formula(cell, own_export=own)
+                cell = cell.strip()
                 if cell and cell not in placeholders:
                     values[index].append((row.line, cell))
         return cls(values)

@@ -64,7 +64,12 @@ def copy_database(
     total)` is called as rows go across. Raises DatabaseUnavailable, with
     one line, for a target that holds data or a direction not yet done."""
     if is_url(target) == is_url(source):
-        raise refuse("db copy between two databases of one engine (use db backup)", POSTGRES)
+        if is_url(source):
+            raise refuse("db copy between two databases of one engine (use pg_dump)", POSTGRES)
+        # Two files: nothing about PostgreSQL is missing; a file's copy is a backup.
+        raise DatabaseUnavailable(
+            "db copy goes between a file and a postgresql:// URL; copy a file with db backup"
+        )
     source_repo = open_repository(source)
     target_repo = open_repository(target)
     src, dst = source_repo.engine, target_repo.engine

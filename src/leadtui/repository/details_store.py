@@ -3,7 +3,7 @@
 Every change is journaled (repository/journal.py). (A piece of the
 Repository: see repository/core.py.)"""
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any, TypeVar
@@ -27,10 +27,16 @@ from leadtui.domain.models import (
     describe_validation_error,
     usual_currency,
 )
-from leadtui.domain.sanitize import clean_line, clean_text
+from leadtui.domain.sanitize import clean_custom_name, clean_line, clean_text
 from leadtui.repository.core import Rescores
 from leadtui.repository.journal import action, record_field_change
-from leadtui.repository.rows import LEAD_SELECT, fetch_lead, lead_from_row, with_custom
+from leadtui.repository.rows import (
+    LEAD_SELECT,
+    fetch_lead,
+    lead_from_row,
+    with_custom,
+    with_details,
+)
 from leadtui.repository.scores import OPEN_STAGE_SQL
 from leadtui.repository.team_settings import phone_key_in
 
@@ -65,6 +71,7 @@ class DetailsStore:
         changed meanwhile is a conflict only if this edit changes it too:
         their other changes are kept, and a real conflict is refused with
         who changed what (StaleLead), never silently overwritten."""
+        changes = {_stored_name(field): value for field, value in changes.items()}
         for field in changes:
             _check_settable(field)
         moment = self.repo.clock()
@@ -139,6 +146,14 @@ class DetailsStore:
             rows = db.execute(f"{sql} ORDER BY follow_up_at, id LIMIT ?", [*params, limit])
             return [lead_from_row(row) for row in rows.fetchall()]
 
+    def whole_leads(self, leads: Sequence[Lead]) -> list[Lead]:
+        """The leads, in their order, with their custom fields, tags, BANT
+        answers and secondary contacts: what --json prints of a lead."""
+        if not leads:
+            return []
+        with self.repo._connection() as db:
+            return with_details(db, leads)
+
 
 def follow_up_on(day: str | None) -> datetime | None:
     """A follow-up journaled as its day (YYYY-MM-DD), at the follow-up hour."""
@@ -211,6 +226,14 @@ def apply_fields(
         record_field_change(db, lead_id, field, old, new, now, actor)
 
 
+def _stored_name(field: str) -> str:
+    """custom.NAME with NAME as it is stored, so that what is compared,
+    written, journaled and undone is one field."""
+    if field.startswith(CUSTOM_PREFIX):
+        return CUSTOM_PREFIX + clean_custom_name(field[len(CUSTOM_PREFIX) :])
+    return field
+
+
 def _check_settable(field: str) -> None:
     if field in (*EDITABLE, *CLASSIFICATION, "tags") or field.startswith(CUSTOM_PREFIX):
         return
@@ -271,7 +294,7 @@ def _write_tags_and_custom(
     for field, value in wanted.items():
         if not field.startswith(CUSTOM_PREFIX):
             continue
-        name, text = clean_line(field[len(CUSTOM_PREFIX) :])[:200], clean_text(value).strip()
+        name, text = clean_custom_name(field[len(CUSTOM_PREFIX) :]), clean_text(value).strip()
         if not name:
             raise InvalidInput("custom field: the name is empty")
         if text:

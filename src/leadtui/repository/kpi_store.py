@@ -10,7 +10,7 @@ from pathlib import Path
 import sqlite_utils
 
 from leadtui.domain import kpis
-from leadtui.domain.currency import Rates, parse_money
+from leadtui.domain.currency import Rates, parse_amount
 from leadtui.domain.errors import InvalidInput
 from leadtui.domain.kpi_money import team_money, team_outcomes, team_sources
 from leadtui.domain.kpis import (
@@ -120,14 +120,15 @@ class KpiStore:
     def set_spend(self, source: str, month: str, amount: str) -> int | None:
         """Record a source's spend for a month (replacing any earlier figure,
         which is returned)."""
-        entry = SpendEntry(check_source(source), check_month(month), parse_money(amount))
         with self.repo._transaction() as db:
+            cents = _spend_cents(amount, team_currency_of(db))
+            entry = SpendEntry(check_source(source), check_month(month), cents)
             return _store_spend(db, [entry])[0]
 
     def import_spend(self, path: Path) -> int:
         """A CSV with columns source, month, amount: all rows or none."""
-        entries = list(_read_spend_csv(path))
         with self.repo._transaction() as db:
+            entries = list(_read_spend_csv(path, team_currency_of(db)))
             _store_spend(db, entries)
         return len(entries)
 
@@ -152,7 +153,7 @@ class KpiStore:
 
     def set_lifetime_years(self, years: float) -> None:
         if not 0 < years <= 100:
-            raise InvalidInput("expected lifetime must be between 0 and 100 years")
+            raise InvalidInput("expected lifetime must be more than 0 and at most 100 years")
         with self.repo._transaction() as db:
             write_setting(db, LIFETIME_KEY, repr(float(years)))
 
@@ -237,7 +238,19 @@ def _store_spend(db: sqlite_utils.Database, entries: Iterable[SpendEntry]) -> li
     return previous
 
 
-def _read_spend_csv(path: Path) -> Iterable[SpendEntry]:
+def _spend_cents(text: str, team: str) -> int:
+    """Spend has no currency of its own: it is the team's. An amount naming
+    another ("5k EUR", "£300") is refused, not recorded as the team's money."""
+    amount = parse_amount(text, team)
+    if amount.currency is not None and amount.currency != team:
+        raise InvalidInput(
+            f"amount: {text.strip()[:40]!r} is in {amount.currency};"
+            f" spend is in the team's currency, {team}"
+        )
+    return amount.cents
+
+
+def _read_spend_csv(path: Path, team: str) -> Iterable[SpendEntry]:
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:
             reader = csv.DictReader(handle)
@@ -252,12 +265,22 @@ def _read_spend_csv(path: Path) -> Iterable[SpendEntry]:
         raise InvalidInput(
             f"cannot read {path}: {getattr(error, 'strerror', None) or error}"
         ) from None
+    # A month holds one amount per source: a second row would replace the
+    # first, and its amount would vanish from a file said to be recorded.
+    seen: dict[tuple[str, str], int] = {}
     for line, row in enumerate(rows, start=2):
         try:
-            yield SpendEntry(
+            entry = SpendEntry(
                 check_source(row.get("source") or ""),
                 check_month(row.get("month") or ""),
-                parse_money(row.get("amount") or ""),
+                _spend_cents(row.get("amount") or "", team),
             )
+            first = seen.setdefault((entry.source.value, entry.month), line)
+            if first != line:
+                raise InvalidInput(
+                    f"{entry.source.value} {entry.month} is on line {first} too"
+                    " (one amount a month: add them up)"
+                )
         except InvalidInput as error:
             raise InvalidInput(f"{path} line {line}: {error}; nothing was recorded") from None
+        yield entry

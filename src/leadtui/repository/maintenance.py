@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from leadtui.domain.errors import DamagedRow, DatabaseUnavailable
+from leadtui.paths import is_url
 from leadtui.repository import schema
 from leadtui.repository.connection import BUSY_TIMEOUT_SECONDS, connect, readable_errors
 from leadtui.repository.engine import POSTGRES
@@ -48,15 +49,17 @@ def check_database(path: Path | str) -> HealthReport:
     PostgreSQL database, the schema version and the kept totals, search
     columns and id counters against the rows (pg/maintenance.py). Opening
     migrates an older database, like any other leadtui command."""
+    _must_exist(path)
     repo = open_repository(path)
     if repo.engine.dialect is POSTGRES:
         return _check_postgres(repo)
     with connect(repo.path) as db:
-        problems = [row[0] for row in db.execute("PRAGMA integrity_check").fetchall()]
+        problems = _integrity_problems(db.conn)
         journal_mode = db.execute("PRAGMA journal_mode").fetchone()[0]
         version = int(db.execute("PRAGMA user_version").fetchone()[0])
         leads = int(db.execute("SELECT count(*) FROM leads").fetchone()[0])
-        unreadable = unreadable_leads(db.conn)
+        # Rows are read only from a file whose pages are whole.
+        unreadable = [] if any(p != "ok" for p in problems) else unreadable_leads(db.conn)
     wal = Path(f"{repo.path}-wal")
     return HealthReport(
         path=repo.path,
@@ -150,6 +153,7 @@ def backup_database(path: Path | str, target: Path) -> int:
     """A consistent online copy (VACUUM INTO; of a PostgreSQL database,
     pg_dump's), private (0600); returns its size. Other users keep working
     meanwhile; the target must not exist yet."""
+    _must_exist(path)
     repo = open_repository(path)
     target = target.expanduser()
     if target.exists():
@@ -213,3 +217,24 @@ def restore_database(path: Path | str, source: Path) -> int:
     finally:
         backup.close()
     return open_repository(path).count_leads()  # migrates an older backup
+
+
+def _integrity_problems(conn: sqlite3.Connection) -> list[str]:
+    """PRAGMA integrity_check's lines. A page it cannot even read stops it
+    part-way with an error: the lines found so far and that error are the
+    report, not a refusal to check the very file a check is run on."""
+    problems: list[str] = []
+    try:
+        cursor = conn.execute("PRAGMA integrity_check")
+        while (row := cursor.fetchone()) is not None:
+            problems.append(str(row[0]))
+    except sqlite3.DatabaseError as error:
+        problems.append(f"the check stopped: {error}")
+    return problems
+
+
+def _must_exist(path: Path | str) -> None:
+    """Opening a missing file would create an empty database: for a check or
+    a backup, a mistyped path would then look like a healthy, empty one."""
+    if not is_url(path) and not Path(path).expanduser().exists():
+        raise DatabaseUnavailable(f"no database at {path}")

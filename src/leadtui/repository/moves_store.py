@@ -58,14 +58,15 @@ class MoveStore:
         stage its user saw, in one IMMEDIATE transaction and as one action
         ("Lose 12 leads", one `u`): every lead moves, or none does (a lead
         moved by someone else meanwhile, or one the move does not apply to,
-        stops them all)."""
-        if (
-            len(leads) > 1
-            and len({lead_id for lead_id, _ in leads}) == len(leads)
-            and self._set_based
-        ):
-            return self._move_set(how, leads, reason)
-        return self._move_each(how, leads, reason)
+        stops them all). A lead given twice (`leadtui win 3 3`) is moved
+        once, as first given: it is one lead, whose history must say so."""
+        first: dict[int, tuple[int, Stage | None]] = {}
+        for lead in leads:
+            first.setdefault(lead[0], lead)
+        unique = list(first.values())
+        if len(unique) > 1 and self._set_based:
+            return self._move_set(how, unique, reason)
+        return self._move_each(how, unique, reason)
 
     @property
     def _set_based(self) -> bool:

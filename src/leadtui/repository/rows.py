@@ -1,10 +1,12 @@
 """Reading lead rows into Lead models."""
 
+from collections.abc import Sequence
 from typing import Any
 
 import sqlite_utils
 from pydantic import ValidationError
 
+from leadtui.domain.contact_check import Contact
 from leadtui.domain.errors import DamagedRow, LeadNotFound
 from leadtui.domain.models import Answer, BantAnswer, Lead, Stage
 from leadtui.domain.sanitize import clean_line
@@ -141,3 +143,51 @@ def stage_totals_from(rows: list[tuple[str, int, int | float]]) -> dict[Stage, t
     a float when it overflowed is cut back to an integer."""
     known = {stage.value for stage in Stage}
     return {Stage(stage): (count, int(value)) for stage, count, value in rows if stage in known}
+
+
+# Ids per IN list: under SQLite's old 999-parameter limit.
+_CHUNK = 500
+
+
+def with_details(db: sqlite_utils.Database, leads: Sequence[Lead]) -> list[Lead]:
+    """The leads, in their order, each with its custom fields, tags, BANT
+    answers and secondary contacts (as with_custom), read by id a chunk at a
+    time: for lists whose ids are scattered (due, search, duplicates), where
+    an id range, as an export batch reads, could span the whole table."""
+    found: dict[int, dict[str, Any]] = {}
+    ids = sorted({lead.id for lead in leads})
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        marks = ", ".join("?" * len(chunk))
+        for table, columns, order in _DETAILS:
+            where = f"WHERE lead_id IN ({marks}) ORDER BY {order}"
+            sql = f"SELECT lead_id, {columns} FROM {table} {where}"
+            for lead_id, *values in db.execute(sql, chunk):
+                _add_detail(found.setdefault(lead_id, {}), table, values)
+    return [lead.model_copy(update=_details_of(found[lead.id])) if lead.id in found else lead
+            for lead in leads]  # fmt: skip
+
+
+_DETAILS = (
+    ("custom_fields", "name, value", "lead_id, name"),
+    ("tags", "tag", "lead_id, tag"),
+    ("bant", "criterion, answer, note", "lead_id, criterion"),
+    ("contacts", "kind, value", "lead_id, kind, id"),
+)
+
+
+def _add_detail(details: dict[str, Any], table: str, values: list[Any]) -> None:
+    if table == "custom_fields":
+        details.setdefault("custom", {})[values[0]] = values[1]
+    elif table == "tags":
+        details.setdefault("tags", []).append(values[0])
+    elif table == "bant":
+        answer = BantAnswer(answer=Answer(values[1]), note=values[2])
+        details.setdefault("bant", {})[values[0]] = answer
+    else:
+        details.setdefault("contacts", []).append(Contact(kind=values[0], value=values[1]))
+
+
+def _details_of(details: dict[str, Any]) -> dict[str, Any]:
+    """Every detail, empty where the lead has none (as with_custom sets them)."""
+    return {"custom": {}, "tags": [], "bant": {}, "contacts": []} | details

@@ -87,8 +87,7 @@ class Repository:
         self.actor = actor or current_actor()
         # A rep in a browser: writes to leads someone else owns are refused.
         self.own_leads_only = own_leads_only
-        self.clock = clock
-        self.tracer = tracer
+        self.clock, self.tracer = clock, tracer
         self._rules = rules  # loaded on first use when not given
         # Set by stop(): long batch jobs (rescoring every lead) end early.
         self._stopping = threading.Event()
@@ -200,6 +199,7 @@ class Repository:
     snooze = Delegated("_details", DetailsStore.snooze)
     hide_until = Delegated("_details", DetailsStore.hide_until)
     due_leads = Delegated("_details", DetailsStore.due_leads)
+    whole_leads = Delegated("_details", DetailsStore.whole_leads)
 
     merge_leads = Delegated("_dupes", DupesStore.merge_leads)
     merge_details = Delegated("_dupes", DupesStore.merge_details)
