@@ -207,3 +207,9 @@ def test_the_lifetime_setting_feeds_lifetime_value(kpi_db: str) -> None:
         "setting", "lifetime-years", "0", "--db", kpi_db
     )
     assert "is not a number" in fails("setting", "lifetime-years", "many", "--db", kpi_db)
+
+
+def test_a_rate_over_the_limit_is_said_so_not_called_negative(db: str) -> None:
+    assert fails("setting", "rate", "GBP", "2000000", "--db", db) == (
+        "Error: rate: 2000000 is over 1000000"
+    )

@@ -45,3 +45,12 @@ def test_a_custom_field_name_is_said_journaled_and_undone_as_it_is_stored(
     )
     assert said("undo", "--db", db) == "Undid: Edit custom.Région of #1 Ann\n"
     assert '"custom": {}' in said("show", "1", "--json", "--db", db)
+
+
+def test_a_custom_field_with_no_name_is_refused_whatever_the_value(tmp_path: Path) -> None:
+    db = str(tmp_path / "s.db")
+    said("add", "Ann", "--db", db)
+    for name, value in (("custom.", "x"), ("custom.", ""), ("custom. \t", "")):
+        result = CliRunner().invoke(main, ["set", "1", name, value, "--db", db])
+        assert result.exit_code == 1
+        assert result.output == "Error: custom field: the name is empty\n"

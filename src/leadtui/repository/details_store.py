@@ -235,6 +235,8 @@ def _stored_name(field: str) -> str:
 
 
 def _check_settable(field: str) -> None:
+    if field == CUSTOM_PREFIX:  # refused even when clearing: there is no such field
+        raise InvalidInput("custom field: the name is empty")
     if field in (*EDITABLE, *CLASSIFICATION, "tags") or field.startswith(CUSTOM_PREFIX):
         return
     if field.removeprefix(BANT_PREFIX) in BANT_CRITERIA and field.startswith(BANT_PREFIX):
