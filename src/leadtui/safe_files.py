@@ -47,6 +47,18 @@ def check_target(path: Path, *, replace: bool) -> None:
         raise InvalidInput(f"{path} already exists; pass --force to replace it")
 
 
+def unused_name(path: Path) -> Path:
+    """`path` if nothing is there, else the first of NAME-2.EXT, NAME-3.EXT…
+    that is free: for a report leadtui writes on its own account (an
+    import's rejects), which must neither replace an earlier one nor stop
+    the work that made it."""
+    candidate, number = path, 1
+    while candidate.exists() or candidate.is_symlink():
+        number += 1
+        candidate = path.with_name(f"{path.stem}-{number}{path.suffix}")
+    return candidate
+
+
 @contextmanager
 def private_file(path: Path, *, replace: bool) -> Iterator[IO[str]]:
     """A text stream (UTF-8, newlines as written) whose content becomes

@@ -79,7 +79,7 @@ HISTORY_COLUMNS = (
 @click.option(
     "--save-mapping",
     type=FILE,
-    help="Save the mapping used, for next time.",
+    help="Save the mapping used, for next time (a new file, or the --mapping file itself).",
 )
 @click.option(
     "--day-first/--month-first",
@@ -100,7 +100,8 @@ HISTORY_COLUMNS = (
 @click.option(
     "--rejects",
     type=FILE,
-    help="Where to write the rejected rows (default: FILE.rejects.csv beside FILE).",
+    help="Where to write the rejected rows (default: FILE.rejects.csv beside FILE; if that"
+    " exists, FILE.rejects-2.csv and so on: an earlier report is never replaced).",
 )
 @click.option(
     "--json",
@@ -158,8 +159,9 @@ def import_file(
     overrides = overrides.with_placeholders(placeholders, defaults=not no_default_placeholders)
     repo = common.repository(db_path)
     plan = plan_import(file, overrides)
-    if save_mapping:
-        effective_mapping(plan, overrides).save(save_mapping)
+    if save_mapping:  # before the import: a refusal leaves nothing half-done
+        updating = mapping is not None and _same_file(mapping, save_mapping)
+        effective_mapping(plan, overrides).save(save_mapping, replace=updating)
     if dry_run:
         shown = preview_import(repo, plan, on_duplicate)
         if as_json:
@@ -477,3 +479,11 @@ def write_json_array(handle: Sink, records: Iterable[dict[str, Any]]) -> None:
         handle.write(",\n" if index else "\n")
         handle.write(json.dumps(record, ensure_ascii=False))
     handle.write("\n]\n")
+
+
+def _same_file(first: Path, second: Path) -> bool:
+    """--mapping m.json --save-mapping m.json: the mapping read, updated."""
+    try:
+        return first.expanduser().samefile(second.expanduser())
+    except OSError:
+        return False

@@ -127,7 +127,9 @@ class Overrides:
             base = list(DEFAULT_PLACEHOLDERS) if defaults else []
         return Overrides(self.columns, self.values, self.day_first, [*base, *words], self.encoding)
 
-    def save(self, path: Path) -> None:
+    def save(self, path: Path, *, replace: bool = False) -> None:
+        """The mapping as a file --mapping reads; an existing file is
+        replaced only with `replace` (updating the mapping read)."""
         record: dict[str, Any] = {
             "columns": self.columns,
             "values": self.values,
@@ -140,7 +142,7 @@ class Overrides:
             write_private(
                 Path(path).expanduser(),
                 json.dumps(record, indent=2, ensure_ascii=False) + "\n",
-                True,
+                replace,
             )
         except OSError as error:
             raise InvalidInput(f"cannot write mapping {path}: {error.strerror}") from None

@@ -64,7 +64,7 @@ def write_rejects(path: Path, headers: list[str], outcome: ImportOutcome) -> int
     ]
     rows.sort(key=lambda row: row[0])
     try:
-        with private_file(path, replace=True) as stream:
+        with private_file(path, replace=False) as stream:
             writer = csv.writer(stream)
             writer.writerow([*REJECT_COLUMNS, *headers])
             writer.writerows([line, reason, *values] for line, reason, values in rows)

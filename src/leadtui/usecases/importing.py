@@ -23,6 +23,7 @@ from leadtui.importing.report import (
     write_rejects,
 )
 from leadtui.repository import Repository
+from leadtui.safe_files import unused_name
 
 # Problems listed in a preview; the rest are counted.
 SHOWN_PROBLEMS = 20
@@ -122,6 +123,7 @@ def run_import(
     )
     target, written = None, 0
     if outcome.rejected or outcome.skipped:
-        target = rejects or rejects_path(plan.table.path)
+        # Never over an earlier report (or anything else there): beside it.
+        target = unused_name(rejects or rejects_path(plan.table.path))
         written = write_rejects(target, plan.table.headers, outcome)
     return ImportResult(outcome, notes_lines(converter), target, written, converter.notes)
