@@ -149,3 +149,13 @@ def test_the_rejects_file_is_private(tmp_path: Path) -> None:
     assert result.exit_code == 1
     rejects = tmp_path / "in.rejects.csv"
     assert mode(rejects) == 0o600 and "not-an-email" in rejects.read_text("utf-8")
+
+
+def test_a_dash_for_output_is_stdout_not_a_file_called_dash(
+    db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run("export", "--format", "csv", "--output", "-", "--db", db)
+    assert result.exit_code == 0, result.output
+    assert next(csv.DictReader(result.stdout.splitlines()))["name"] == "Ann Lee"
+    assert not (tmp_path / "-").exists()

@@ -311,7 +311,7 @@ def _progress(total: int) -> Iterator[Any]:
 @click.option(
     "--output",
     type=FILE,
-    help="Write to this file (created 0600) instead of stdout.",
+    help="Write to this file (created 0600) instead of stdout (- is stdout too).",
 )
 @click.option(
     "--force", is_flag=True, help="Replace an existing --output file (never a link or a FIFO)."
@@ -345,6 +345,8 @@ def export(
     An existing file is replaced only with --force; a symlink, FIFO or device
     never. Every file written is private (0600).
     """
+    if output is not None and str(output) == "-":
+        output = None  # the usual name for stdout, not a file called "-"
     repo = common.repository(db_path)
     if fmt == "csv" and with_history and output is None:
         raise click.UsageError("--with-history with CSV writes a second file: give --output")
