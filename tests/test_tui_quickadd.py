@@ -100,3 +100,18 @@ async def test_bad_parts_are_shown_inline_and_nothing_is_saved(repo: Repository)
         error = text_of(app, "#qa-line-error")
         assert "value:" in error and "follow-up:" in error
         assert repo.count_leads() == 0 and isinstance(app.screen, QuickAddScreen)
+
+
+async def test_an_email_alone_asks_for_a_name_in_plain_words(repo: Repository) -> None:
+    """The preview and the error say the name is required, not pydantic's
+    "String should have at least 1 character"."""
+    app = LeadApp(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n", *"ann@example.com")
+        await wait_until(pilot, lambda: "email: ann@example.com" in text_of(app, "#qa-preview"))
+        assert "name: —  ✗ required" in text_of(app, "#qa-preview")
+        await pilot.press("enter")
+        error = text_of(app, "#qa-line-error")
+        assert "name: required" in error and "String" not in error
+        assert repo.count_leads() == 0 and isinstance(app.screen, QuickAddScreen)
