@@ -1,5 +1,5 @@
 """Every dialog is a Dialog (tui/dialogs/base.py), centred by the one rule
-of the stylesheet that centres Dialog, at 80x24 and at 120x40; its text
+of the stylesheet that centres Dialog, at 80x24, 120x40 and 60x20; its text
 fields clean what is typed or pasted (TextField, TextBox). No modal screen
 of the TUI is left out of the cases (tests/dialog_cases.py), which the
 snapshots share."""
@@ -64,7 +64,8 @@ async def test_the_dialog_is_centred_and_its_fields_clean_text(
         assert type(dialog) is case.screen
         assert all(isinstance(field, TextField) for field in dialog.query(Input))
         assert all(isinstance(box, TextBox) for box in dialog.query(TextArea))
-        for width, height in (SIZE, (120, 40)):
+        # 60x20 too: a dialog wider than the terminal lost its right edge.
+        for width, height in (SIZE, (120, 40), (60, 20)):
             await pilot.resize_terminal(width, height)
             await settle(pilot)
             box = dialog.query(".dialog").first().region

@@ -36,8 +36,8 @@ FORBIDDEN = (b"\x1b[4242", b"\x1b]52", b"\x1b]8;", b"\x1b]0;", b"\xc2\x9b", b"\x
 PASTES = {
     # pasted text -> the name it saves as
     f"\x1b[2JclearedPasteA{OSC_CLIPBOARD}": "clearedPasteA",
-    # (U+2028 is a line break: a field takes a paste's first line.)
-    f"Paste{C1_CSI}B{INVISIBLE}C": "PasteB",
+    # (U+2028 is a line break: a field takes a paste's lines joined by spaces.)
+    f"Paste{C1_CSI}B{INVISIBLE}C": "PasteB C",
     f"{OSC_LINK}Link{OSC_TITLE}D": "LinkD",
 }
 

@@ -22,7 +22,8 @@ _SCORES = st.none() | st.integers(0, 999)
 _FILTERS = st.builds(
     LeadFilter,
     source=st.none() | st.sampled_from(Source),
-    owner=st.none() | st.from_regex(r"[a-z][a-z0-9._-]{0,20}", fullmatch=True),
+    # Imports bring owners such as "David Love": a space must read back too.
+    owner=st.none() | st.from_regex(r"[a-z][a-z0-9._-]{0,20}( [A-Za-z']{1,9})?", fullmatch=True),
     temperature=st.none() | st.sampled_from(Temperature),
     min_score=_SCORES,
     max_score=_SCORES,
@@ -53,6 +54,8 @@ def test_any_typed_text_is_a_filter_or_one_clear_error(text: str) -> None:
         ("score:50+ overdue", LeadFilter(min_score=50, overdue=True)),
         ("score:-20 rotting", LeadFilter(max_score=20, rotting=True)),
         ("owner:maria score:10-30", LeadFilter(owner="maria", min_score=10, max_score=30)),
+        ('owner:"David  Love" hot', LeadFilter(owner="David Love", temperature=Temperature.HOT)),
+        ("owner:\"Dara O'Neil", LeadFilter(owner="Dara O'Neil")),  # unclosed: to the end
     ],
 )
 def test_typed_filters(text: str, expected: LeadFilter) -> None:
@@ -66,6 +69,7 @@ def test_typed_filters(text: str, expected: LeadFilter) -> None:
         ("source:fax", "no source 'fax'"),
         ("score:80-50", "runs backwards"),
         ("score:lots", "not a range"),
+        ('owner:""', "'owner:\"\"' is not understood"),
     ],
 )
 def test_bad_filters_say_what_is_wrong(text: str, message: str) -> None:
@@ -154,3 +158,23 @@ async def test_bang_and_the_palette_toggle_filters(repo: Repository) -> None:
         main_screen(app).filter_by("source", "source:website")
         await settle(pilot)
         assert inbox_names(app) == [] and main_screen(app).only.source is Source.WEBSITE
+
+
+async def test_an_owner_with_a_space_is_filtered_by_quoting_it(repo: Repository) -> None:
+    """Owners imported from a CRM are full names; `owner:David Love` read
+    `Love` as an unknown word, so no filter could show their leads."""
+    repo.add_lead(build_draft(name="Greer", owner="David Love"))
+    repo.add_lead(build_draft(name="Close", owner="David Lowe"))
+    app = LeadApp(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+f", *'owner:"david love"', "enter")
+        await settle(pilot)
+        assert inbox_names(app) == ["Greer"]
+        assert _filter_bar(app) == 'Filter owner:"david love"  ctrl+f change · empty clears'
+        await pilot.press("ctrl+f")  # the filter as shown reads back as it is
+        assert isinstance(app.screen, FilterScreen)
+        assert app.screen.query_one(Input).value == 'owner:"david love"'
+        await pilot.press("enter")
+        await settle(pilot)
+        assert inbox_names(app) == ["Greer"]

@@ -363,7 +363,9 @@ async def test_a_move_refused_by_the_rules_is_a_notification(sample_repo: Reposi
         await pilot.press("a")
         await settle(pilot)
         messages = [n.message for n in notes(app)]
-        assert "cannot advance a won lead; reopen it first" in messages
+        # The toast names the lead: the cursor may not be where the rep thinks.
+        name = sample_repo.get_lead(lead_id).name
+        assert f"#{lead_id} {name}: cannot advance a won lead; reopen it first" in messages
         assert app.is_running
         assert sample_repo.get_lead(lead_id).stage is Stage.WON
         assert lead_id in [lead.id for lead in column(app, "won").leads]  # back after reload
@@ -520,3 +522,16 @@ async def test_two_apps_on_one_file_see_each_other_and_never_overwrite(
             assert f"#{lead_id} {name} was moved to Won by tester 0s ago; nothing changed" in (
                 messages
             )
+
+
+async def test_r_on_an_open_lead_says_which_lead_and_its_stage(sample_repo: Repository) -> None:
+    app = LeadApp(sample_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2")
+        await settle(pilot)
+        lead_id = column(app, "new").selected_lead_id()
+        assert lead_id is not None
+        await pilot.press("r")
+        await settle(pilot)
+        name = sample_repo.get_lead(lead_id).name
+        assert f"#{lead_id} {name}: lead is already open (New)" in [n.message for n in notes(app)]

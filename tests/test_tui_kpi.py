@@ -218,3 +218,33 @@ async def test_a_teammates_change_updates_the_figures_without_piling_up_queries(
         )
         teammate.add_lead(build_draft(name="Fresh lead", source="event"))
         await wait_until(pilot, lambda: "New leads 8" in text_of(app, "#kpi-headline"))
+
+
+@pytest.mark.slow
+async def test_capital_d_starts_from_the_window_on_screen(kpi_repo: Repository) -> None:
+    """`D` after `d` (90 days) or after a custom window offers those days to
+    adjust, not a fixed last 30 days that would lose them."""
+    app = LeadApp(kpi_repo)
+    today = NOW.date()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_kpis(app, pilot)
+        await pilot.press("d")  # 30d -> 90d
+        await settle(pilot)
+        assert "last 90 days" in text_of(app, "#kpi-window")
+        await pilot.press("D")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, CustomWindowScreen)
+        assert dialog.query_one("#window-from", Input).value == str(today - timedelta(days=89))
+        assert dialog.query_one("#window-to", Input).value == str(today)
+        dialog.query_one("#window-from", Input).value = "2026-10-01"
+        dialog.query_one("#window-to", Input).value = "2026-10-31"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "2026-10-01 to 2026-10-31" in text_of(app, "#kpi-window")
+        await pilot.press("D")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, CustomWindowScreen)
+        assert dialog.query_one("#window-from", Input).value == "2026-10-01"
+        assert dialog.query_one("#window-to", Input).value == "2026-10-31"

@@ -2,7 +2,8 @@
 the three ways out (add anyway, open, merge in), at 80x24."""
 
 import pytest
-from textual.widgets import Static
+from textual import events
+from textual.widgets import Input, Static
 
 from leadtui.domain.models import build_draft
 from leadtui.repository import Repository
@@ -100,3 +101,34 @@ async def test_bad_parts_are_shown_inline_and_nothing_is_saved(repo: Repository)
         error = text_of(app, "#qa-line-error")
         assert "value:" in error and "follow-up:" in error
         assert repo.count_leads() == 0 and isinstance(app.screen, QuickAddScreen)
+
+
+async def test_an_email_alone_asks_for_a_name_in_plain_words(repo: Repository) -> None:
+    """The preview and the error say the name is required, not pydantic's
+    "String should have at least 1 character"."""
+    app = LeadApp(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n", *"ann@example.com")
+        await wait_until(pilot, lambda: "email: ann@example.com" in text_of(app, "#qa-preview"))
+        assert "name: —  ✗ required" in text_of(app, "#qa-preview")
+        await pilot.press("enter")
+        error = text_of(app, "#qa-line-error")
+        assert "name: required" in error and "String" not in error
+        assert repo.count_leads() == 0 and isinstance(app.screen, QuickAddScreen)
+
+
+async def test_a_pasted_line_with_tabs_and_breaks_is_kept_whole(repo: Repository) -> None:
+    """A row copied from a spreadsheet or an email signature: its tabs and
+    line breaks become spaces; nothing after the first break is dropped."""
+    app = LeadApp(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        app.post_message(events.Paste("Ana\tSilva\r\nana@x.io\t+351 912 345 678\n"))
+        await wait_until(pilot, lambda: "email: ana@x.io" in text_of(app, "#qa-preview"))
+        assert app.screen.query_one("#qa-line", Input).value == (
+            "Ana Silva ana@x.io +351 912 345 678"
+        )
+        assert "name: Ana Silva" in text_of(app, "#qa-preview")

@@ -16,6 +16,9 @@ from leadtui.domain.models import Source, Temperature
 from leadtui.domain.pipeline import CLOSED_STAGES, ROTTING_DAYS
 from leadtui.domain.sanitize import clean_line
 
+# A word, or a key with a quoted value (owner:"David Love"); a quote left
+# open runs to the end of the line.
+_WORD = re.compile(r'(?:[^\s"]|"[^"]*(?:"|$))+')
 _SCORE = re.compile(r"^(\d{1,3})?-(\d{1,3})?$|^(\d{1,3})\+?$")
 SYNTAX = "source:NAME owner:NAME|me mine hot|warm|cold score:50-80 overdue rotting"
 # `owner:me`: resolved to the actor when the filter becomes SQL.
@@ -45,7 +48,9 @@ class LeadFilter:
         if self.source:
             parts.append(f"source:{self.source.value}")
         if self.owner:
-            parts.append(f"owner:{self.owner}")
+            # An owner an import brought ("David Love") is quoted to read back.
+            owner = self.owner.replace('"', "")
+            parts.append(f'owner:"{owner}"' if " " in owner else f"owner:{owner}")
         if self.temperature:
             parts.append(self.temperature.value)
         if self.min_score is not None or self.max_score is not None:
@@ -105,9 +110,9 @@ def parse(text: str) -> LeadFilter:
     """A typed filter; an unknown word is an error naming it (nothing is
     guessed). Empty text is no filter."""
     found = LeadFilter()
-    for word in clean_line(text).split():
-        key, _, value = word.partition(":")
-        key = key.lower()
+    for word in _WORD.findall(clean_line(text)):
+        key, _, quoted = word.partition(":")
+        key, value = key.lower(), " ".join(quoted.replace('"', " ").split())
         if key == "source" and value:
             found = found.with_(source=_source(value))
         elif key == "owner" and value:

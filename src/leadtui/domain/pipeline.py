@@ -173,7 +173,7 @@ def reopen(stage: Stage, stage_before_closing: Stage | None) -> Move:
     """A won or lost lead goes back to the open stage it closed from (New if
     that is unknown, e.g. a lead imported as lost)."""
     if is_open(stage):
-        raise IllegalMove(f"lead is already open ({stage.value})")
+        raise IllegalMove(f"lead is already open ({stage.label})")
     target = stage_before_closing if stage_before_closing in OPEN_STAGES else Stage.NEW
     assert target is not None
     return Move(stage, target)

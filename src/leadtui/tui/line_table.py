@@ -377,6 +377,12 @@ class LineTable(ScrollView, can_focus=True):
         super().notify_style_update()
         self._forget_lines()  # a theme or focus change: every line looks new
 
+    def relayout_columns(self) -> None:
+        """After a column's width changed: draw every line afresh."""
+        self._forget_lines()
+        self._resize()
+        self.refresh()
+
     def _forget_lines(self) -> None:
         self._lines.clear()
         self._bare.clear()

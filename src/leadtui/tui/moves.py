@@ -17,6 +17,7 @@ from textual.timer import Timer
 
 from leadtui.config import Settings
 from leadtui.domain import pipeline
+from leadtui.domain.errors import IllegalMove
 from leadtui.domain.models import Lead, Stage
 from leadtui.domain.results import Replayed
 from leadtui.repository import ChangeWatcher, Repository
@@ -341,7 +342,14 @@ class MovesScreen(Screen[None]):
 
         def save(repo: Repository) -> Lead:
             painted.wait(PAINT_FIRST_SECONDS)
-            return change(repo, lead_id, seen)
+            try:
+                return change(repo, lead_id, seen)
+            except IllegalMove as error:
+                # The toast names the lead: the card left under the cursor
+                # may not be the one the rep meant ("r" on an open lead).
+                if str(error).startswith("#"):
+                    raise
+                raise IllegalMove(f"{repo.get_lead(lead_id).tag()}: {error}") from None
 
         self._write_job(save, done, failed=self.reload_all)
 

@@ -7,6 +7,7 @@ field keeps its text when focused (no select-all), so a key typed after
 from dataclasses import replace
 from typing import Any
 
+from textual import events
 from textual.widgets import Input, TextArea
 from textual.widgets.text_area import Edit, EditResult
 
@@ -25,6 +26,19 @@ class TextField(Input):
     def replace(self, text: str, start: int, end: int) -> None:
         # Cleaned before the cursor moves past it, so the cursor lands right.
         super().replace(clean_typed(text), start, end)
+
+    def on_paste(self, event: events.Paste) -> None:
+        # Input keeps a paste's first line only: a row copied from a sheet or
+        # a signature lost all after its first break. Here the whole paste
+        # goes in, its breaks and tabs as spaces; prevent_default
+        # keeps Input's own handler from adding the first line again.
+        event.prevent_default()
+        event.stop()
+        # splitlines: \r\n, U+2028 and the other breaks too; blank lines go.
+        text = " ".join(line for line in event.text.splitlines() if line.strip())
+        if text:
+            start, end = sorted(self.selection)
+            self.replace(text, start, end)
 
 
 class TextBox(TextArea):

@@ -13,7 +13,7 @@ from textual.widgets import Input, Select, Static
 
 from leadtui.domain.currency import parse_money
 from leadtui.domain.errors import InvalidInput
-from leadtui.domain.kpis import Window, check_month, parse_day
+from leadtui.domain.kpis import WINDOW_DAYS, Window, check_month, parse_day
 from leadtui.domain.models import Source
 from leadtui.tui.dialogs.base import Dialog
 from leadtui.tui.dialogs.fields import TextField
@@ -33,16 +33,28 @@ class _Form(Dialog[T | None]):
         self.dismiss(None)
 
 
+def days_of(window: Window, today: date) -> tuple[date, date]:
+    """The first and last day the window on screen covers, for the form to
+    start from: `D` then adjusts it instead of starting over at 30 days. A
+    rolling window of N days is the N days up to today; all time, which has
+    no first day, offers the last 30."""
+    if window.since is None:
+        return today - timedelta(days=29), today
+    if window.name in WINDOW_DAYS:
+        return today - timedelta(days=WINDOW_DAYS[window.name] - 1), today
+    return window.since.date(), (window.until - timedelta(seconds=1)).date()
+
+
 class CustomWindowScreen(_Form[Window]):
-    def __init__(self, today: date) -> None:
+    def __init__(self, first: date, last: date) -> None:
         super().__init__()
-        self.today = today
+        self.first, self.last = first, last
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static("KPI window", classes="dialog-title")
-            yield TextField(value=str(self.today - timedelta(days=29)), id="window-from")
-            yield TextField(value=str(self.today), id="window-to")
+            yield TextField(value=str(self.first), id="window-from")
+            yield TextField(value=str(self.last), id="window-to")
             yield Static("", classes="field-error", markup=False)
             yield Static(
                 "from and to days, both included · enter show · esc cancel", classes="dialog-hint"

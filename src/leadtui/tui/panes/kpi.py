@@ -47,7 +47,7 @@ from leadtui.repository import Repository
 from leadtui.tui.cells import plain
 from leadtui.tui.dbwork import WRITE_GROUP, app_now, run_db
 from leadtui.tui.dialogs.help import with_ids
-from leadtui.tui.dialogs.kpi_forms import CustomWindowScreen, SpendInput, SpendScreen
+from leadtui.tui.dialogs.kpi_forms import CustomWindowScreen, SpendInput, SpendScreen, days_of
 
 BAR_WIDTH = 30
 # Column widths of the by-source table (default 6): 71 cells in all.
@@ -421,7 +421,8 @@ class KpiPane(VerticalScroll):
                 self.window, self.window_name = window, "custom"
                 self._load()
 
-        self.app.push_screen(CustomWindowScreen(self._now().date()), chosen)
+        first, last = days_of(self.window, self._now().date())
+        self.app.push_screen(CustomWindowScreen(first, last), chosen)
 
     def action_next_owner(self) -> None:
         choices: list[str | None] = [None, *self.owners]

@@ -1,0 +1,33 @@
+"""The inbox uses a wide terminal: past 80 columns the spare width goes to
+name, company and owner instead of staying blank while they are cut."""
+
+import pytest
+
+from leadtui.domain.models import build_draft
+from leadtui.repository import Repository
+from leadtui.tui.app import LeadApp
+from leadtui.tui.panes.inbox import InboxPane
+from tests.tui_helpers import SIZE, main_screen, settle
+
+NAME, COMPANY, OWNER = "Digiacomo, Sandra", "Multi Technology", "Thomas Bell"
+
+
+def first_row(app: LeadApp) -> str:
+    return main_screen(app).query_one(InboxPane).table.render_line(1).text
+
+
+@pytest.mark.parametrize("size", [(100, 30), pytest.param((120, 40), marks=pytest.mark.slow)])
+async def test_a_wide_inbox_shows_whole_names(repo: Repository, size: tuple[int, int]) -> None:
+    repo.add_lead(build_draft(name=NAME, company=COMPANY, owner=OWNER, value_cents=9_740_000))
+    app = LeadApp(repo)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        row = first_row(app)
+        assert NAME in row and COMPANY in row and OWNER in row, row
+        assert "$97,400" in row
+        # Back at 80 columns the columns shrink again: nothing runs off.
+        await pilot.resize_terminal(*SIZE)
+        await settle(pilot)
+        row = first_row(app)
+        assert "Digiacomo, Sa" in row and NAME not in row and "$97,400" in row, row
+        assert len(row.rstrip()) <= SIZE[0]
