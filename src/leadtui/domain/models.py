@@ -32,6 +32,7 @@ from leadtui.domain.currency import (
     units_value,
 )
 from leadtui.domain.errors import InvalidInput
+from leadtui.domain.field_errors import describe_validation_error
 from leadtui.domain.sanitize import clean_line, clean_text
 
 
@@ -293,30 +294,6 @@ def build_draft(usual: str | None = None, /, **fields: Any) -> LeadDraft:
         return LeadDraft.model_validate(fields, context=usual_currency(usual))
     except ValidationError as error:
         raise InvalidInput(describe_validation_error(error)) from None
-
-
-def field_errors(error: ValidationError) -> dict[str, str]:
-    """Map each failing field to a short human message (for inline errors)."""
-    messages: dict[str, str] = {}
-    for problem in error.errors():
-        field = str(problem["loc"][0]) if problem["loc"] else "input"
-        message = problem["msg"].removeprefix("Value error, ")
-        context = problem.get("ctx") or {}
-        if field == "email":
-            message = "not a valid email address"
-        elif problem["type"] == "string_too_short":
-            # pydantic's "String should have at least 1 character" is jargon.
-            least = context.get("min_length", 1)
-            message = "required" if least == 1 else f"at least {least} characters"
-        elif problem["type"] == "string_too_long":
-            message = f"at most {context.get('max_length')} characters"
-        messages.setdefault(field, message)
-    return messages
-
-
-def describe_validation_error(error: ValidationError) -> str:
-    field, message = next(iter(field_errors(error).items()))
-    return f"{field.removesuffix('_cents')}: {message}"
 
 
 # How a custom field is named where it sits beside the standard ones.

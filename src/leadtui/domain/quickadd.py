@@ -30,7 +30,8 @@ from pydantic import ValidationError
 from leadtui.domain.clock import parse_follow_up
 from leadtui.domain.currency import MINOR_UNITS, SYMBOLS, format_money, parse_amount
 from leadtui.domain.errors import InvalidInput
-from leadtui.domain.models import LeadDraft, Source, field_errors, usual_currency
+from leadtui.domain.field_errors import field_errors
+from leadtui.domain.models import LeadDraft, Source, usual_currency
 from leadtui.domain.sanitize import clean_line
 from leadtui.domain.vocabulary import SOURCE_NAMES, lookup
 

@@ -35,6 +35,7 @@ from pydantic import ValidationError
 
 from leadtui.domain.currency import SHARED_MARKS, check_currency, too_fine
 from leadtui.domain.errors import InvalidInput
+from leadtui.domain.field_errors import describe_validation_error
 from leadtui.domain.imported import ImportedLead, RowProblem
 from leadtui.domain.models import (
     BantAnswer,
@@ -44,7 +45,6 @@ from leadtui.domain.models import (
     Source,
     Stage,
     Temperature,
-    describe_validation_error,
 )
 from leadtui.domain.sanitize import clean_line, clean_text
 from leadtui.importing.choices import BANT_FIELDS, meaning

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from leadtui.domain.clock import FOLLOW_UP_HOUR, age_label, from_iso, to_iso
 from leadtui.domain.dedupe import person_key
 from leadtui.domain.errors import InvalidInput, StaleLead
+from leadtui.domain.field_errors import describe_validation_error
 from leadtui.domain.filters import LeadFilter
 from leadtui.domain.models import (
     BANT_CRITERIA,
@@ -24,7 +25,6 @@ from leadtui.domain.models import (
     Lead,
     LeadDraft,
     Lifecycle,
-    describe_validation_error,
     usual_currency,
 )
 from leadtui.domain.sanitize import clean_custom_name, clean_line, clean_text

@@ -11,12 +11,12 @@ from textual.content import Content
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label, Static, TextArea
 
+from leadtui.domain.field_errors import field_errors
 from leadtui.domain.models import (
     CUSTOM_PREFIX,
     Lead,
     LeadDraft,
     Source,
-    field_errors,
     usual_currency,
 )
 from leadtui.tui.cells import plain
