@@ -4,6 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static
 
 from leadtui.domain.models import build_draft
@@ -220,6 +221,21 @@ async def test_a_teammates_change_updates_the_figures_without_piling_up_queries(
         await wait_until(pilot, lambda: "New leads 8" in text_of(app, "#kpi-headline"))
 
 
+async def window_form(app: LeadApp, pilot: Pilot[None]) -> CustomWindowScreen:
+    """`D`: the form for a custom window, as it opens."""
+    await pilot.press("D")
+    await settle(pilot)
+    assert isinstance(app.screen, CustomWindowScreen)
+    return app.screen
+
+
+def window_offered(dialog: CustomWindowScreen) -> tuple[str, str]:
+    return (
+        dialog.query_one("#window-from", Input).value,
+        dialog.query_one("#window-to", Input).value,
+    )
+
+
 @pytest.mark.slow
 async def test_capital_d_starts_from_the_window_on_screen(kpi_repo: Repository) -> None:
     """`D` after `d` (90 days) or after a custom window offers those days to
@@ -231,20 +247,12 @@ async def test_capital_d_starts_from_the_window_on_screen(kpi_repo: Repository) 
         await pilot.press("d")  # 30d -> 90d
         await settle(pilot)
         assert "last 90 days" in text_of(app, "#kpi-window")
-        await pilot.press("D")
-        await settle(pilot)
-        dialog = app.screen
-        assert isinstance(dialog, CustomWindowScreen)
-        assert dialog.query_one("#window-from", Input).value == str(today - timedelta(days=89))
-        assert dialog.query_one("#window-to", Input).value == str(today)
+        dialog = await window_form(app, pilot)
+        assert window_offered(dialog) == (str(today - timedelta(days=89)), str(today))
         dialog.query_one("#window-from", Input).value = "2026-10-01"
         dialog.query_one("#window-to", Input).value = "2026-10-31"
         await pilot.press("enter")
         await settle(pilot)
         assert "2026-10-01 to 2026-10-31" in text_of(app, "#kpi-window")
-        await pilot.press("D")
-        await settle(pilot)
-        dialog = app.screen
-        assert isinstance(dialog, CustomWindowScreen)
-        assert dialog.query_one("#window-from", Input).value == "2026-10-01"
-        assert dialog.query_one("#window-to", Input).value == "2026-10-31"
+        dialog = await window_form(app, pilot)
+        assert window_offered(dialog) == ("2026-10-01", "2026-10-31")
