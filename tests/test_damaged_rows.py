@@ -142,3 +142,19 @@ def test_the_tui_works_around_a_damaged_row_and_names_it(
         assert term.wait_for_exit() == 0
     output = term.raw.decode(errors="replace")
     assert "Traceback" not in output and "\x1b]0;" not in output
+
+
+def test_a_damaged_history_line_is_named_in_one_line(sample_repo: Repository) -> None:
+    """A journal line with a time that is not one: `show` and `journal` name
+    the line and its lead instead of printing pydantic's traceback."""
+    with sqlite3.connect(sample_repo.path) as conn:
+        line_id, lead_id = conn.execute(
+            "SELECT id, lead_id FROM journal WHERE field = 'stage' ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+        conn.execute("UPDATE journal SET at = 'bad' WHERE id = ?", (line_id,))
+    runner = CliRunner()
+    for command in (["show", str(lead_id)], ["journal"]):
+        line = one_line_error(runner.invoke(main, [*command, "--db", str(sample_repo.path)]))
+        assert line.startswith(
+            f"Error: history line #{line_id} of lead #{lead_id} holds at = 'bad' (input should"
+        ), line

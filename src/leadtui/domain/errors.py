@@ -34,10 +34,14 @@ class DamagedRow(LeadtuiError):
     own writes are validated). Said in one line, naming the lead, the field
     and the value, instead of failing wherever the row was read."""
 
-    def __init__(self, lead_id: object, field: str, value: str, why: str) -> None:
+    def __init__(self, lead_id: object, field: str, value: str, why: str, row: str = "") -> None:
+        # `row`: what holds it, when not the lead's own row ("history line #9 of ").
+        # db check reads every lead's row, not every other row (the journal's
+        # millions of lines): it is named only where it will find the value.
+        listed = "" if row else "; leadtui db check lists them all"
         super().__init__(
-            f"lead #{lead_id} holds {field} = {value} ({why}), written by another program:"
-            " correct it with sqlite3 or restore a backup; leadtui db check lists them all"
+            f"{row}lead #{lead_id} holds {field} = {value} ({why}), written by another"
+            f" program: correct it with sqlite3 or restore a backup{listed}"
         )
         self.lead_id, self.field = lead_id, field
 

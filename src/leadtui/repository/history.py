@@ -7,12 +7,13 @@ from datetime import datetime
 from typing import Any
 
 import sqlite_utils
+from pydantic import ValidationError
 
 from leadtui.domain.clock import to_iso
 from leadtui.domain.models import HistoryEntry
 from leadtui.repository.core import Reads
 from leadtui.repository.journal import QUIET_LINES
-from leadtui.repository.rows import fetch_lead
+from leadtui.repository.rows import damaged, fetch_lead
 
 # HistoryEntry's fields, in the row shape's order (after lead_id, before id).
 HISTORY_FIELDS = (
@@ -51,7 +52,11 @@ def _select(where: str) -> str:
 
 
 def _entry(row: tuple[Any, ...]) -> HistoryEntry:
-    return HistoryEntry.model_validate(dict(zip(HISTORY_FIELDS, row[1 : ID - 1], strict=True)))
+    fields = dict(zip(HISTORY_FIELDS, row[1 : ID - 1], strict=True))
+    try:
+        return HistoryEntry.model_validate(fields)
+    except ValidationError as error:  # a journal line another program wrote
+        raise damaged(fields, error, row[LEAD - 1], f"history line #{row[ID - 1]} of ") from None
 
 
 def read_history(

@@ -55,14 +55,17 @@ class UnreadableLeads:
         return [self._found[lead_id] for lead_id in fresh]
 
 
-def damaged(fields: dict[str, Any], error: ValidationError) -> DamagedRow:
-    """The first value of a lead row the model refused, as one line."""
+def damaged(
+    fields: dict[str, Any], error: ValidationError, lead_id: object = None, row: str = ""
+) -> DamagedRow:
+    """The first value of a row the model refused, as one line: a lead's own
+    row, or with `row` another row of the lead's ("history line #9 of ")."""
     first = error.errors()[0]
     field = str(first["loc"][0]) if first["loc"] else "?"
     value = clean_line(str(fields.get(field)))
     shown = repr(value if len(value) <= SHOWN_VALUE else value[: SHOWN_VALUE - 1] + "…")
     why = first["msg"].lower()
-    return DamagedRow(fields.get("id"), field, shown, why)
+    return DamagedRow(fields.get("id") if lead_id is None else lead_id, field, shown, why, row)
 
 
 def fetch_lead(db: sqlite_utils.Database, lead_id: int, *, lock: Dialect | None = None) -> Lead:
