@@ -61,17 +61,20 @@ def test_a_card_with_a_devanagari_name_keeps_to_its_column(sample_repo: Reposito
                     return y
             return None
 
-        term.wait_until(lambda: card() is not None, "no card for राहुल")
-        y = card()
-        assert y is not None
-        buffer = term.screen.buffer
-
         def edges(y: int) -> list[int]:
-            return [x for x in range(term.screen.columns) if buffer[y][x].data == COLUMN_EDGE]
+            line = term.screen.buffer[y]
+            return [x for x in range(term.screen.columns) if line[x].data == COLUMN_EDGE]
 
-        header = next(y for y, line in enumerate(term.text().splitlines()) if "Contacted" in line)
-        assert len(edges(header)) >= 3
-        assert edges(y) == edges(header)
-        assert edges(y + 1) == edges(header)
+        def card_in_its_column() -> bool:
+            """Both of the card's lines have their column edges where the
+            column headers' are (awaited: a frame may come in two reads)."""
+            y = card()
+            lines = term.text().splitlines()
+            header = next((y for y, line in enumerate(lines) if "Contacted" in line), None)
+            if y is None or header is None or len(edges(header)) < 3:
+                return False
+            return edges(y) == edges(header) == edges(y + 1)
+
+        term.wait_until(card_in_its_column, "राहुल's card is not in its column")
         term.type("q")
         assert term.wait_for_exit() == 0
