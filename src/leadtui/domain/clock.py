@@ -55,7 +55,7 @@ def from_iso(text: str) -> datetime:
         shown = clean_line(text)[:40]
         raise UnreadableValue(
             f"a date stored as {shown!r} cannot be read: another program wrote it;"
-            " leadtui db check lists the leads holding such values"
+            " correct it with sqlite3 or restore a backup"
         ) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 

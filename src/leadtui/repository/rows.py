@@ -1,5 +1,6 @@
 """Reading lead rows into Lead models."""
 
+import threading
 from collections.abc import Sequence
 from typing import Any
 
@@ -38,6 +39,8 @@ class UnreadableLeads:
     def __init__(self) -> None:
         self._found: dict[object, str] = {}  # lead id → the one-line message
         self._told: set[object] = set()
+        # The TUI's reads run on several worker threads at once.
+        self._lock = threading.Lock()
 
     def readable(self, rows: list[tuple[Any, ...]]) -> list[Lead]:
         leads = []
@@ -45,14 +48,16 @@ class UnreadableLeads:
             try:
                 leads.append(lead_from_row(row))
             except DamagedRow as error:
-                self._found.setdefault(error.lead_id, str(error))
+                with self._lock:
+                    self._found.setdefault(error.lead_id, str(error))
         return leads
 
     def news(self) -> list[str]:
         """The messages of leads left out since the last call."""
-        fresh = [lead_id for lead_id in self._found if lead_id not in self._told]
-        self._told.update(fresh)
-        return [self._found[lead_id] for lead_id in fresh]
+        with self._lock:
+            fresh = [lead_id for lead_id in self._found if lead_id not in self._told]
+            self._told.update(fresh)
+            return [self._found[lead_id] for lead_id in fresh]
 
 
 def damaged(
