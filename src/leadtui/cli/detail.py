@@ -14,8 +14,7 @@ from leadtui.cli.files import write_json_array
 from leadtui.cli.params import LEAD_ID
 from leadtui.domain.clock import parse_follow_up, parse_past, to_iso
 from leadtui.domain.merge_plan import MERGE_FIELDS, choices
-from leadtui.domain.models import CUSTOM_PREFIX, Lead
-from leadtui.domain.sanitize import clean_custom_name
+from leadtui.domain.models import Lead, stored_field_name
 
 
 @click.command()
@@ -75,8 +74,7 @@ def set_field(db_path: Path | None, lead_id: int, field: str, value: str) -> Non
     bant.authority / bant.need / bant.timeline ("yes: a note"). An empty
     VALUE clears it. Journaled in the lead's history."""
     repo = common.repository(db_path)
-    if field.startswith(CUSTOM_PREFIX):  # named as stored: "custom.Région " is custom.Région
-        field = CUSTOM_PREFIX + clean_custom_name(field.removeprefix(CUSTOM_PREFIX))
+    field = stored_field_name(field)  # as the lead's text reads it back
     before = repo.get_lead(lead_id)
     lead = repo.update_fields(lead_id, {field: value})
     old, new = before.field_text(field), lead.field_text(field)

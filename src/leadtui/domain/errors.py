@@ -39,9 +39,11 @@ class DamagedRow(LeadtuiError):
         # db check reads every lead's row, not every other row (the journal's
         # millions of lines): it is named only where it will find the value.
         listed = "" if row else "; leadtui db check lists them all"
+        # What is wrong, without what to do: a line of db check's report.
+        self.found = f"{row}lead #{lead_id} holds {field} = {value} ({why})"
         super().__init__(
-            f"{row}lead #{lead_id} holds {field} = {value} ({why}), written by another"
-            f" program: correct it with sqlite3 or restore a backup{listed}"
+            f"{self.found}, written by another program: correct it with sqlite3 or restore"
+            f" a backup{listed}"
         )
         self.lead_id, self.field = lead_id, field
 

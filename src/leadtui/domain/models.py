@@ -33,7 +33,7 @@ from leadtui.domain.currency import (
 )
 from leadtui.domain.errors import InvalidInput
 from leadtui.domain.field_errors import describe_validation_error
-from leadtui.domain.sanitize import clean_line, clean_text
+from leadtui.domain.sanitize import clean_custom_name, clean_line, clean_text
 
 
 class Stage(StrEnum):
@@ -298,6 +298,17 @@ def build_draft(usual: str | None = None, /, **fields: Any) -> LeadDraft:
 
 # How a custom field is named where it sits beside the standard ones.
 CUSTOM_PREFIX = "custom."
+
+
+def stored_field_name(field: str) -> str:
+    """custom.NAME with NAME as it is stored ("custom.Région " is
+    custom.Région), so that what is compared, written, journaled and undone
+    is one field; any other field as given."""
+    if field.startswith(CUSTOM_PREFIX):
+        return CUSTOM_PREFIX + clean_custom_name(field.removeprefix(CUSTOM_PREFIX))
+    return field
+
+
 TAG_SEPARATOR = ", "  # tags in one CSV cell or one form field
 
 

@@ -3,7 +3,7 @@ it has besides its own, which a merge keeps instead of discarding. Each is
 journaled on the lead ("secondary email: — → ann@old.io"), found by `/`
 (contacts_fts) and by the duplicate checks (its key)."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import sqlite_utils
 
@@ -16,16 +16,13 @@ from leadtui.repository.team_settings import phone_key_in
 _SELECT = "SELECT lead_id, kind, value FROM contacts"
 
 
-def contacts_of(db: sqlite_utils.Database, lead_id: int) -> list[Contact]:
-    rows = db.execute(f"{_SELECT} WHERE lead_id = ? ORDER BY kind, id", [lead_id])
-    return [Contact(kind=kind, value=value) for _, kind, value in rows]
-
-
-def contacts_by_lead(db: sqlite_utils.Database, first: int, last: int) -> dict[int, list[Contact]]:
-    """Secondary contacts of the leads with first <= id <= last (an export batch)."""
+def contacts_where(
+    db: sqlite_utils.Database, where: str, params: Sequence[object]
+) -> dict[int, list[Contact]]:
+    """Secondary contacts of the leads `where` (on lead_id) selects, by lead."""
     found: dict[int, list[Contact]] = {}
     for lead_id, kind, value in db.execute(
-        f"{_SELECT} WHERE lead_id BETWEEN ? AND ? ORDER BY lead_id, kind, id", [first, last]
+        f"{_SELECT} WHERE {where} ORDER BY lead_id, kind, id", list(params)
     ):
         found.setdefault(lead_id, []).append(Contact(kind=kind, value=value))
     return found

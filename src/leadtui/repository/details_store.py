@@ -25,6 +25,7 @@ from leadtui.domain.models import (
     Lead,
     LeadDraft,
     Lifecycle,
+    stored_field_name,
     usual_currency,
 )
 from leadtui.domain.sanitize import clean_custom_name, clean_line, clean_text
@@ -71,7 +72,7 @@ class DetailsStore:
         changed meanwhile is a conflict only if this edit changes it too:
         their other changes are kept, and a real conflict is refused with
         who changed what (StaleLead), never silently overwritten."""
-        changes = {_stored_name(field): value for field, value in changes.items()}
+        changes = {stored_field_name(field): value for field, value in changes.items()}
         for field in changes:
             _check_settable(field)
         moment = self.repo.clock()
@@ -224,14 +225,6 @@ def apply_fields(
     for field in (*wanted, *(("currency",) if "currency" not in wanted else ())):
         old, new = current.field_text(field), after.field_text(field)
         record_field_change(db, lead_id, field, old, new, now, actor)
-
-
-def _stored_name(field: str) -> str:
-    """custom.NAME with NAME as it is stored, so that what is compared,
-    written, journaled and undone is one field."""
-    if field.startswith(CUSTOM_PREFIX):
-        return CUSTOM_PREFIX + clean_custom_name(field[len(CUSTOM_PREFIX) :])
-    return field
 
 
 def _check_settable(field: str) -> None:

@@ -54,16 +54,16 @@ def check_database(path: Path | str) -> HealthReport:
     if repo.engine.dialect is POSTGRES:
         return _check_postgres(repo)
     with connect(repo.path) as db:
-        problems = _integrity_problems(db.conn)
+        problems = [line for line in _integrity_problems(db.conn) if line != "ok"]
         journal_mode = db.execute("PRAGMA journal_mode").fetchone()[0]
         version = int(db.execute("PRAGMA user_version").fetchone()[0])
         leads = int(db.execute("SELECT count(*) FROM leads").fetchone()[0])
         # Rows are read only from a file whose pages are whole.
-        unreadable = [] if any(p != "ok" for p in problems) else unreadable_leads(db.conn)
+        unreadable = [] if problems else unreadable_leads(db.conn)
     wal = Path(f"{repo.path}-wal")
     return HealthReport(
         path=repo.path,
-        problems=tuple(p for p in problems if p != "ok") + tuple(unreadable),
+        problems=(*problems, *unreadable),
         schema_version=version,
         journal_mode=journal_mode,
         database_bytes=repo.path.stat().st_size,
@@ -86,7 +86,7 @@ def unreadable_leads(conn: sqlite3.Connection, shown: int = SHOWN_UNREADABLE) ->
                 lead_from_row(row)
             except DamagedRow as damaged:
                 if len(found) < shown:
-                    found.append(str(damaged).split(", written by")[0])
+                    found.append(damaged.found)
                 else:
                     more += 1
     return found + ([f"and {more:,} more leads like these"] if more else [])

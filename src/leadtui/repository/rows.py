@@ -7,12 +7,11 @@ from typing import Any
 import sqlite_utils
 from pydantic import ValidationError
 
-from leadtui.domain.contact_check import Contact
 from leadtui.domain.errors import DamagedRow, LeadNotFound
 from leadtui.domain.models import Answer, BantAnswer, Lead, Stage
 from leadtui.domain.sanitize import clean_line
 from leadtui.repository import schema
-from leadtui.repository.contacts import contacts_of
+from leadtui.repository.contacts import contacts_where
 from leadtui.repository.engine import Dialect
 from leadtui.repository.team_settings import CURRENCY_SQL
 
@@ -87,61 +86,59 @@ def fetch_lead(db: sqlite_utils.Database, lead_id: int, *, lock: Dialect | None 
 def with_custom(db: sqlite_utils.Database, lead: Lead) -> Lead:
     """The lead with its custom fields, tags, BANT answers and secondary
     contacts, for the views that show a whole lead."""
-    rows = db.execute(
-        "SELECT name, value FROM custom_fields WHERE lead_id = ? ORDER BY name", [lead.id]
-    ).fetchall()
-    tags = [
-        row[0]
-        for row in db.execute("SELECT tag FROM tags WHERE lead_id = ? ORDER BY tag", [lead.id])
-    ]
-    bant = {
-        criterion: BantAnswer(answer=Answer(answer), note=note)
-        for criterion, answer, note in db.execute(
-            "SELECT criterion, answer, note FROM bant WHERE lead_id = ?", [lead.id]
-        )
-    }
-    contacts = contacts_of(db, lead.id)
-    if not (rows or tags or bant or contacts):
-        return lead
-    return lead.model_copy(
-        update={"custom": dict(rows), "tags": tags, "bant": bant, "contacts": contacts}
-    )
+    found = details_by_lead(db, "lead_id = ?", [lead.id]).get(lead.id)
+    return lead.model_copy(update=found) if found else lead
 
 
-def custom_by_lead(db: sqlite_utils.Database, first: int, last: int) -> dict[int, dict[str, str]]:
-    """Custom fields of the leads with first <= id <= last (an export batch)."""
-    found: dict[int, dict[str, str]] = {}
+def details_by_lead(
+    db: sqlite_utils.Database, where: str, params: Sequence[object]
+) -> dict[int, dict[str, Any]]:
+    """The custom fields, tags, BANT answers and secondary contacts of the
+    leads `where` (on lead_id) selects, each lead's as a Lead update (all
+    four, empty where it has none); a lead with none is left out. One query
+    a table, whether for one lead, an id range or a list of ids."""
+    found: dict[int, dict[str, Any]] = {}
+
+    def of(lead_id: int) -> dict[str, Any]:
+        return found.setdefault(lead_id, {"custom": {}, "tags": [], "bant": {}, "contacts": []})
+
+    values = list(params)
     for lead_id, name, value in db.execute(
-        "SELECT lead_id, name, value FROM custom_fields WHERE lead_id BETWEEN ? AND ?"
-        " ORDER BY lead_id, name",
-        [first, last],
+        f"SELECT lead_id, name, value FROM custom_fields WHERE {where} ORDER BY lead_id, name",
+        values,
     ):
-        found.setdefault(lead_id, {})[name] = value
-    return found
-
-
-def tags_by_lead(db: sqlite_utils.Database, first: int, last: int) -> dict[int, list[str]]:
-    """Tags of the leads with first <= id <= last (an export batch)."""
-    found: dict[int, list[str]] = {}
+        of(lead_id)["custom"][name] = value
     for lead_id, tag in db.execute(
-        "SELECT lead_id, tag FROM tags WHERE lead_id BETWEEN ? AND ? ORDER BY lead_id, tag",
-        [first, last],
+        f"SELECT lead_id, tag FROM tags WHERE {where} ORDER BY lead_id, tag", values
     ):
-        found.setdefault(lead_id, []).append(tag)
-    return found
-
-
-def bant_by_lead(
-    db: sqlite_utils.Database, first: int, last: int
-) -> dict[int, dict[str, BantAnswer]]:
-    """BANT answers of the leads with first <= id <= last (an export batch)."""
-    found: dict[int, dict[str, BantAnswer]] = {}
+        of(lead_id)["tags"].append(tag)
     for lead_id, criterion, answer, note in db.execute(
-        "SELECT lead_id, criterion, answer, note FROM bant WHERE lead_id BETWEEN ? AND ?",
-        [first, last],
+        f"SELECT lead_id, criterion, answer, note FROM bant WHERE {where}"
+        " ORDER BY lead_id, criterion",
+        values,
     ):
-        found.setdefault(lead_id, {})[criterion] = BantAnswer(answer=Answer(answer), note=note)
+        of(lead_id)["bant"][criterion] = BantAnswer(answer=Answer(answer), note=note)
+    for lead_id, contacts in contacts_where(db, where, values).items():
+        of(lead_id)["contacts"] = contacts
     return found
+
+
+# Ids per IN list: under SQLite's old 999-parameter limit.
+_CHUNK = 500
+
+
+def with_details(db: sqlite_utils.Database, leads: Sequence[Lead]) -> list[Lead]:
+    """The leads, in their order, each with its details (as with_custom),
+    read by id a chunk at a time: for lists whose ids are scattered (due,
+    search, duplicates), where an id range, as an export batch reads, could
+    span the whole table."""
+    found: dict[int, dict[str, Any]] = {}
+    ids = sorted({lead.id for lead in leads})
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        found |= details_by_lead(db, f"lead_id IN ({', '.join('?' * len(chunk))})", chunk)
+    return [lead.model_copy(update=found[lead.id]) if lead.id in found else lead
+            for lead in leads]  # fmt: skip
 
 
 def stage_totals_from(rows: list[tuple[str, int, int | float]]) -> dict[Stage, tuple[int, int]]:
@@ -151,51 +148,3 @@ def stage_totals_from(rows: list[tuple[str, int, int | float]]) -> dict[Stage, t
     a float when it overflowed is cut back to an integer."""
     known = {stage.value for stage in Stage}
     return {Stage(stage): (count, int(value)) for stage, count, value in rows if stage in known}
-
-
-# Ids per IN list: under SQLite's old 999-parameter limit.
-_CHUNK = 500
-
-
-def with_details(db: sqlite_utils.Database, leads: Sequence[Lead]) -> list[Lead]:
-    """The leads, in their order, each with its custom fields, tags, BANT
-    answers and secondary contacts (as with_custom), read by id a chunk at a
-    time: for lists whose ids are scattered (due, search, duplicates), where
-    an id range, as an export batch reads, could span the whole table."""
-    found: dict[int, dict[str, Any]] = {}
-    ids = sorted({lead.id for lead in leads})
-    for start in range(0, len(ids), _CHUNK):
-        chunk = ids[start : start + _CHUNK]
-        marks = ", ".join("?" * len(chunk))
-        for table, columns, order in _DETAILS:
-            where = f"WHERE lead_id IN ({marks}) ORDER BY {order}"
-            sql = f"SELECT lead_id, {columns} FROM {table} {where}"
-            for lead_id, *values in db.execute(sql, chunk):
-                _add_detail(found.setdefault(lead_id, {}), table, values)
-    return [lead.model_copy(update=_details_of(found[lead.id])) if lead.id in found else lead
-            for lead in leads]  # fmt: skip
-
-
-_DETAILS = (
-    ("custom_fields", "name, value", "lead_id, name"),
-    ("tags", "tag", "lead_id, tag"),
-    ("bant", "criterion, answer, note", "lead_id, criterion"),
-    ("contacts", "kind, value", "lead_id, kind, id"),
-)
-
-
-def _add_detail(details: dict[str, Any], table: str, values: list[Any]) -> None:
-    if table == "custom_fields":
-        details.setdefault("custom", {})[values[0]] = values[1]
-    elif table == "tags":
-        details.setdefault("tags", []).append(values[0])
-    elif table == "bant":
-        answer = BantAnswer(answer=Answer(values[1]), note=values[2])
-        details.setdefault("bant", {})[values[0]] = answer
-    else:
-        details.setdefault("contacts", []).append(Contact(kind=values[0], value=values[1]))
-
-
-def _details_of(details: dict[str, Any]) -> dict[str, Any]:
-    """Every detail, empty where the lead has none (as with_custom sets them)."""
-    return {"custom": {}, "tags": [], "bant": {}, "contacts": []} | details

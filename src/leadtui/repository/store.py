@@ -25,7 +25,6 @@ from leadtui.domain.scoring_rules import LoadedRules, RuleSet, load_rules
 from leadtui.paths import is_url
 from leadtui.repository import schema
 from leadtui.repository.connection import Tracer
-from leadtui.repository.contacts import contacts_by_lead
 from leadtui.repository.core import Delegated, current_actor
 from leadtui.repository.details_store import DetailsStore
 from leadtui.repository.dupes_store import DupesStore
@@ -43,12 +42,10 @@ from leadtui.repository.pinned import ReadPin
 from leadtui.repository.rows import (
     LEAD_SELECT,
     UnreadableLeads,
-    bant_by_lead,
-    custom_by_lead,
+    details_by_lead,
     fetch_lead,
     lead_from_row,
     stage_totals_from,
-    tags_by_lead,
     with_custom,
 )
 from leadtui.repository.scores import read_model, rescore
@@ -299,22 +296,13 @@ class Repository:
                     f"{LEAD_SELECT} WHERE id > ?{where} ORDER BY id LIMIT ?",
                     [last_id, *params, batch],
                 ).fetchall()
-                span = (db, rows[0][0], rows[-1][0]) if rows else None
-                extra = custom_by_lead(*span) if custom and span else {}
-                tags = tags_by_lead(*span) if custom and span else {}
-                bant = bant_by_lead(*span) if custom and span else {}
-                contacts = contacts_by_lead(*span) if custom and span else {}
+                span = [rows[0][0], rows[-1][0]] if rows else None
+                found = (
+                    details_by_lead(db, "lead_id BETWEEN ? AND ?", span) if custom and span else {}
+                )
             for row in rows:
                 lead = lead_from_row(row)
-                if lead.id in extra or lead.id in tags or lead.id in bant or lead.id in contacts:
-                    update = {
-                        "custom": extra.get(lead.id, {}),
-                        "tags": tags.get(lead.id, []),
-                        "bant": bant.get(lead.id, {}),
-                        "contacts": contacts.get(lead.id, []),
-                    }
-                    lead = lead.model_copy(update=update)
-                yield lead
+                yield lead.model_copy(update=found[lead.id]) if lead.id in found else lead
             if len(rows) < batch:
                 return
             last_id = rows[-1][0]
