@@ -7,12 +7,12 @@ import pytest
 from textual.widgets import DataTable, Static
 
 from leadtui.domain.models import ActivityKind, build_draft
-from leadtui.repository import Repository
+from leadtui.repository import Repository, open_repository
 from leadtui.tui.app import LeadApp
 from leadtui.tui.dialogs.entry import EntryScreen
 from leadtui.tui.dialogs.log_touch import LogTouchScreen
 from leadtui.tui.panes.detail import DetailPane
-from tests.conftest import query_plan
+from tests.conftest import frozen_clock, query_plan
 from tests.notifications import notes
 from tests.tui_helpers import SIZE, main_screen, settle, wait_until
 
@@ -129,3 +129,67 @@ async def test_a_long_history_loads_a_page_at_a_time(repo: Repository) -> None:
         "SELECT at FROM activities WHERE lead_id = 1 ORDER BY at DESC LIMIT 200 OFFSET 200",
     )
     assert "activities_lead" in plan and "TEMP B-TREE" not in plan
+
+
+def cursor_line_on_screen(app: LeadApp) -> bool:
+    """Whether the history line under the cursor is inside the Lead tab's
+    visible part (screen rows), not scrolled past its top or bottom."""
+    pane = main_screen(app).query_one(DetailPane)
+    history = main_screen(app).query_one("#history", DataTable)
+    row = history.region.y + history.header_height + history.cursor_row - round(history.scroll_y)
+    return pane.region.y <= row < pane.region.bottom and history.region.y <= row
+
+
+async def test_the_history_scrolls_into_view_as_its_cursor_moves(repo: Repository) -> None:
+    """At 80x24 most of the history is below the bottom of the tab, under
+    the fields and the score's reasons: j (or down) moves through its lines
+    and the tab follows, and another lead opens at its fields again."""
+    ann, bob = (repo.add_lead(build_draft(name=name)) for name in ("Ann", "Bob"))
+    for lead_id in (ann, bob):
+        for day in range(6):
+            note = f"note {day}"
+            repo.log_touch(lead_id, ActivityKind.NOTE, note, at=repo.clock() - timedelta(days=day))
+    app = LeadApp(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        main_screen(app).open_lead(ann)
+        history = main_screen(app).query_one("#history", DataTable)
+        pane = main_screen(app).query_one(DetailPane)
+        await wait_until(pilot, lambda: history.row_count == 7 and history.has_focus)
+        assert pane.scroll_y == 0  # it opens at its fields
+        await pilot.press("j", "j", "j", "down", "down")
+        await wait_until(pilot, lambda: history.cursor_row == 5 and cursor_line_on_screen(app))
+        await pilot.press("G")
+        await wait_until(pilot, lambda: history.cursor_row == 6 and cursor_line_on_screen(app))
+        await pilot.press("g")
+        await wait_until(pilot, lambda: history.cursor_row == 0 and cursor_line_on_screen(app))
+        await pilot.press("G")
+        await wait_until(pilot, lambda: pane.scroll_y > 0)
+        main_screen(app).open_lead(bob)  # another lead: at its fields
+        await wait_until(pilot, lambda: "Bob" in shown_name(app))
+        assert pane.scroll_y == 0
+
+
+async def test_a_teammates_touch_leaves_the_cursor_on_its_line(repo: Repository) -> None:
+    """The page reloads when a teammate logs a touch on the lead: the new
+    line comes in at the top, and the rep's cursor stays on the line they
+    were reading (it went back to the newest, another line)."""
+    lead_id = repo.add_lead(build_draft(name="Ann"))
+    for day in range(4):
+        note = f"note {day}"
+        repo.log_touch(lead_id, ActivityKind.NOTE, note, at=repo.clock() - timedelta(days=day))
+    teammate = open_repository(repo.path, actor="maria", clock=frozen_clock)
+    app = LeadApp(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        main_screen(app).open_lead(lead_id)
+        history = main_screen(app).query_one("#history", DataTable)
+        await wait_until(pilot, lambda: history.row_count == 5 and history.has_focus)
+        await pilot.press("j", "j")
+        await wait_until(pilot, lambda: history.cursor_row == 2)
+        reading = str(history.get_row_at(2)[2])
+        teammate.log_touch(lead_id, ActivityKind.CALL, "maria called", at=repo.clock())
+        await wait_until(pilot, lambda: history.row_count == 6)
+        assert "maria called" in str(history.get_row_at(0)[2])
+        assert history.cursor_row == 3 and str(history.get_row_at(3)[2]) == reading
+        assert cursor_line_on_screen(app)

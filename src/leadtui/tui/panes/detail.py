@@ -2,7 +2,9 @@
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.geometry import Region
 from textual.widgets import DataTable, Static
 
 from leadtui.domain import score_text
@@ -13,10 +15,25 @@ from leadtui.tui import render
 from leadtui.tui.cells import plain_lines
 from leadtui.tui.dbwork import app_now, run_db
 from leadtui.tui.dialogs.entry import EntryScreen
+from leadtui.tui.dialogs.help import with_ids
 
 HISTORY_LIMIT = 200
 Loaded = tuple[Lead, list[HistoryEntry], ScoreDetails]
 NO_LEAD = "No lead selected. Pick one in the Inbox or Pipeline and press enter."
+
+
+class HistoryTable(DataTable[object]):
+    """The lead's history lines; j/k move like the arrow keys, as in the
+    inbox and on the board."""
+
+    BINDINGS = with_ids(
+        [
+            Binding("j", "cursor_down", "Down", show=False, tooltip="Next history line"),
+            Binding("k", "cursor_up", "Up", show=False, tooltip="Previous history line"),
+            Binding("g", "scroll_top", "First", show=False, tooltip="Newest history line"),
+            Binding("G", "scroll_bottom", "Last", show=False, tooltip="Oldest line loaded"),
+        ]
+    )
 
 
 class DetailPane(VerticalScroll):
@@ -33,20 +50,36 @@ class DetailPane(VerticalScroll):
             yield Static(id="lead-rule-score", markup=False)
             yield Static(id="lead-learned-score", markup=False)
         yield Static("History", id="history-title", classes="section-title")
-        yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
+        yield HistoryTable(id="history", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
         self.lead_id: int | None = None
+        self.shown_id: int | None = None  # the lead whose page is on screen
         self.shown_stage: Stage | None = None  # the stage on screen, for moves
         self.entries: list[HistoryEntry] = []
         self._fetching = False
         self._complete = True  # the whole history is on screen
+        self._cursor_moved = False  # by the user, since the lead was loaded
         # When and who, then what: as wide as the terminal is at start-up.
         # (Set once: re-adding columns on each load raced with rendering.)
         history = self.query_one("#history", DataTable)
         what = max(40, self.app.size.width - 36)
         for label, width in (("When", 16), ("Who", 10), ("What", what)):
             history.add_column(label, width=width)
+
+    @on(DataTable.RowHighlighted, "#history")
+    def _follow_the_cursor(self, event: DataTable.RowHighlighted) -> None:
+        """Keep the history line under the cursor in view. The history sits
+        below the fields, scores and reasons: in a terminal under about 40
+        rows it starts past the bottom, and moving its cursor is how the
+        keyboard gets there. A load's own highlight of the first line is
+        left alone, so a lead opens at its fields."""
+        if event.cursor_row == 0 and not self._cursor_moved:
+            return
+        self._cursor_moved = True
+        history = event.data_table
+        top = history.virtual_region.y + history.header_height - round(history.scroll_y)
+        self.scroll_to_region(Region(0, top + event.cursor_row, 1, 1), animate=False)
 
     @on(DataTable.RowHighlighted, "#history")
     def _near_the_end(self, event: DataTable.RowHighlighted) -> None:
@@ -85,6 +118,8 @@ class DetailPane(VerticalScroll):
             self.app.push_screen(EntryScreen(self.entries[event.cursor_row]))
 
     def show_lead(self, lead_id: int | None) -> None:
+        if lead_id != self.lead_id:
+            self.scroll_home(animate=False)  # another lead opens at its fields
         self.lead_id = lead_id
         self.reload()
 
@@ -101,7 +136,15 @@ class DetailPane(VerticalScroll):
 
     def _show_loaded(self, loaded: Loaded | None) -> None:
         history: DataTable[object] = self.query_one("#history", DataTable)
+        # A reload of the lead on screen (a teammate's change, one's own
+        # touch) keeps the cursor on the line it was on, wherever that line
+        # now is; another lead starts at its newest.
+        same_lead = loaded is not None and loaded[0].id == self.shown_id
+        kept = self._line_under_cursor() if same_lead else None
         history.clear()
+        self.shown_id = loaded[0].id if loaded else None
+        if not same_lead:
+            self._cursor_moved = False
         for selector in (
             "#lead-fields",
             "#lead-contacts",
@@ -143,6 +186,16 @@ class DetailPane(VerticalScroll):
         self._complete = len(entries) < HISTORY_LIMIT
         for entry in entries:
             history.add_row(*render.history_row(entry))
+        if kept is not None:
+            row = entries.index(kept) if kept in entries else 0
+            history.move_cursor(row=row, animate=False)
+
+    def _line_under_cursor(self) -> HistoryEntry | None:
+        """The history line under the cursor, unless it is the newest (where
+        a load puts it: a key may have moved it before its highlight was
+        handled, so the cursor's row says more than _cursor_moved)."""
+        row = self.query_one("#history", DataTable).cursor_row
+        return self.entries[row] if 0 < row < len(self.entries) else None
 
     def selected_lead_id(self) -> int | None:
         return self.lead_id
