@@ -3,6 +3,7 @@ not be written, exit 1, and nothing half-written left behind."""
 
 import errno
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -131,3 +132,33 @@ def test_the_database_on_a_full_disk(filled: str, monkeypatch: pytest.MonkeyPatc
     sqlite_pool.close_idle()  # and none of them afterwards
     shown = run("show", "1", "--json", "--db", filled).output
     assert "minutes minutes" not in shown and "meeting" not in shown  # nothing half-written
+
+
+@pytest.mark.parametrize(("free", "said"), [(0, "is full"), (10 << 30, "disk I/O error")])
+def test_opening_on_a_full_disk_names_the_cause(
+    filled: str, monkeypatch: pytest.MonkeyPatch, free: int, said: str
+) -> None:
+    """Opening in WAL mode creates the -wal and -shm files; on a full disk
+    SQLite says only "disk I/O error" (seen on a full 2 MB tmpfs). With room
+    to spare the error is something else, and is passed on as it is."""
+
+    class NoRoomForWal(sqlite3.Connection):
+        def execute(self, *args: Any, **kwargs: Any) -> sqlite3.Cursor:
+            raise sqlite3.OperationalError("disk I/O error")
+
+    real = sqlite3.connect
+
+    def failing(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+        return real(*args, factory=NoRoomForWal, **kwargs)
+
+    usage = shutil.disk_usage(Path(filled).parent)
+    monkeypatch.setattr(sqlite3, "connect", failing)
+    monkeypatch.setattr(shutil, "disk_usage", lambda _: usage._replace(free=free))
+    sqlite_pool.close_idle()
+    line = one_line_error(run("list", "--db", filled))
+    assert said in line and line.startswith("Error: ")
+    if free == 0:
+        assert line == (
+            f"Error: the disk holding {filled} is full: there is no room for SQLite's -wal"
+            " and -shm files beside it; free some space (nothing was changed)"
+        )

@@ -7,6 +7,7 @@ loss).
 """
 
 import os
+import shutil
 import sqlite3
 import threading
 import time
@@ -123,6 +124,13 @@ def readable_errors(path: Path) -> Iterator[None]:
             raise DatabaseUnavailable(
                 f"the disk holding {path} is full: the change was not saved"
             ) from None
+        if message == "disk I/O error" and _no_room_beside(path):
+            # Opening in WAL mode creates the -wal and -shm files: on a full
+            # disk that fails as an I/O error, which names no cause.
+            raise DatabaseUnavailable(
+                f"the disk holding {path} is full: there is no room for SQLite's -wal and"
+                " -shm files beside it; free some space (nothing was changed)"
+            ) from None
         raise DatabaseUnavailable(f"cannot use {path}: {message}") from None
     except sqlite3.DatabaseError as error:
         if "not a database" in str(error):
@@ -130,6 +138,18 @@ def readable_errors(path: Path) -> Iterator[None]:
         raise DatabaseUnavailable(
             f"{path} is damaged ({error}); restore a backup with leadtui db restore"
         ) from None
+
+
+# Less free space than this beside the file, after an I/O error, is taken
+# for its cause: a new -shm file alone takes 32 KiB.
+_ROOM_BYTES = 1 << 20
+
+
+def _no_room_beside(path: Path) -> bool:
+    try:
+        return shutil.disk_usage(path.parent).free < _ROOM_BYTES
+    except OSError:
+        return False
 
 
 def read_user_version(db: sqlite_utils.Database) -> int:
