@@ -1,7 +1,9 @@
 """The Lead tab: [ and ] step through the list it was opened from, enter on
 a history line shows it whole, and edits appear in the history."""
 
+import threading
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from textual.widgets import DataTable, Static
@@ -14,6 +16,7 @@ from leadtui.tui.dialogs.log_touch import LogTouchScreen
 from leadtui.tui.panes.detail import DetailPane
 from tests.conftest import frozen_clock, query_plan
 from tests.notifications import notes
+from tests.test_typeahead import burst
 from tests.tui_helpers import SIZE, main_screen, settle, wait_until
 
 
@@ -193,3 +196,33 @@ async def test_a_teammates_touch_leaves_the_cursor_on_its_line(repo: Repository)
         assert "maria called" in str(history.get_row_at(0)[2])
         assert history.cursor_row == 3 and str(history.get_row_at(3)[2]) == reading
         assert cursor_line_on_screen(app)
+
+
+async def test_keys_typed_behind_enter_move_through_the_opened_leads_history(
+    repo: Repository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`enter` then `j j j` in one read from the terminal: the j's wait for
+    the lead's page, here read only once they are all in (they moved the
+    cursor of the empty history it replaced, and were lost)."""
+    lead_id = repo.add_lead(build_draft(name="Ann"))
+    for day in range(5):
+        note = f"note {day}"
+        repo.log_touch(lead_id, ActivityKind.NOTE, note, at=repo.clock() - timedelta(days=day))
+    typed = threading.Event()
+    read_page = repo.lead_page
+
+    def after_the_keys(*args: Any, **kwargs: Any) -> Any:
+        assert typed.wait(timeout=10)
+        return read_page(*args, **kwargs)
+
+    monkeypatch.setattr(repo, "lead_page", after_the_keys)
+    app = LeadApp(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        burst(app, "\rjjj")
+        await pilot.pause()
+        typed.set()
+        history = main_screen(app).query_one("#history", DataTable)
+        await wait_until(pilot, lambda: history.row_count == 6 and history.cursor_row == 3)
+        await settle(pilot)
+        assert history.cursor_row == 3 and cursor_line_on_screen(app)

@@ -16,6 +16,7 @@ from leadtui.tui.cells import plain_lines
 from leadtui.tui.dbwork import app_now, run_db
 from leadtui.tui.dialogs.entry import EntryScreen
 from leadtui.tui.dialogs.help import with_ids
+from leadtui.tui.typeahead import HeldKeys
 
 HISTORY_LIMIT = 200
 Loaded = tuple[Lead, list[HistoryEntry], ScoreDetails]
@@ -55,6 +56,7 @@ class DetailPane(VerticalScroll):
     def on_mount(self) -> None:
         self.lead_id: int | None = None
         self.shown_id: int | None = None  # the lead whose page is on screen
+        self._opening = HeldKeys(self)
         self.shown_stage: Stage | None = None  # the stage on screen, for moves
         self.entries: list[HistoryEntry] = []
         self._fetching = False
@@ -77,9 +79,14 @@ class DetailPane(VerticalScroll):
         if event.cursor_row == 0 and not self._cursor_moved:
             return
         self._cursor_moved = True
-        history = event.data_table
+        # After the next refresh: a page just loaded has not been laid out
+        # yet, and the table's place and the pane's height would be stale.
+        self.call_after_refresh(self._scroll_to_cursor)
+
+    def _scroll_to_cursor(self) -> None:
+        history = self.query_one("#history", DataTable)
         top = history.virtual_region.y + history.header_height - round(history.scroll_y)
-        self.scroll_to_region(Region(0, top + event.cursor_row, 1, 1), animate=False)
+        self.scroll_to_region(Region(0, top + history.cursor_row, 1, 1), animate=False)
 
     @on(DataTable.RowHighlighted, "#history")
     def _near_the_end(self, event: DataTable.RowHighlighted) -> None:
@@ -118,8 +125,6 @@ class DetailPane(VerticalScroll):
             self.app.push_screen(EntryScreen(self.entries[event.cursor_row]))
 
     def show_lead(self, lead_id: int | None) -> None:
-        if lead_id != self.lead_id:
-            self.scroll_home(animate=False)  # another lead opens at its fields
         self.lead_id = lead_id
         self.reload()
 
@@ -132,7 +137,11 @@ class DetailPane(VerticalScroll):
         def job(repo: Repository) -> Loaded:
             return repo.lead_page(lead_id, limit=HISTORY_LIMIT)
 
-        run_db(self, job, self._show_loaded, key="detail")
+        if lead_id != self.shown_id:
+            # Keys typed behind enter (or `]`) are meant for this lead's
+            # page: j would move the cursor of a history about to be replaced.
+            self._opening.take()
+        run_db(self, job, self._show_loaded, key="detail", on_error=self._opening.let_go)
 
     def _show_loaded(self, loaded: Loaded | None) -> None:
         history: DataTable[object] = self.query_one("#history", DataTable)
@@ -143,8 +152,10 @@ class DetailPane(VerticalScroll):
         kept = self._line_under_cursor() if same_lead else None
         history.clear()
         self.shown_id = loaded[0].id if loaded else None
+        self.call_later(self._opening.let_go)  # once the page below is drawn
         if not same_lead:
             self._cursor_moved = False
+            self.scroll_home(animate=False)  # another lead opens at its fields
         for selector in (
             "#lead-fields",
             "#lead-contacts",
