@@ -16,6 +16,7 @@ from leadtui import __version__, paths, resources
 from leadtui.cli import common
 from leadtui.cli.copy_db import copy_db
 from leadtui.cli.detail import COMMANDS as detail_commands
+from leadtui.cli.erase import erase
 from leadtui.cli.files import export, import_file, write_json_array
 from leadtui.cli.kpi import kpi, setting, spend
 from leadtui.cli.params import (
@@ -481,7 +482,7 @@ def restore(db_path: Path | None, source: Path, yes: bool) -> None:
 # The scoring, KPI, import/export and follow-up/field commands live in their
 # own modules.
 main.add_command(score)
-for command in (kpi, spend, setting, import_file, export, *detail_commands):
+for command in (kpi, spend, setting, import_file, export, erase, *detail_commands):
     main.add_command(command)
 main.add_command(user)
 main.add_command(serve)

@@ -23,7 +23,7 @@ from leadtui.domain.results import ScoreDetails
 from leadtui.domain.sanitize import clean_line, clean_text
 from leadtui.domain.scoring_rules import LoadedRules, RuleSet, load_rules
 from leadtui.paths import is_url
-from leadtui.repository import schema
+from leadtui.repository import erasing, schema
 from leadtui.repository.connection import Tracer
 from leadtui.repository.core import Delegated, current_actor
 from leadtui.repository.details_store import DetailsStore
@@ -199,6 +199,11 @@ class Repository:
     whole_leads = Delegated("_details", DetailsStore.whole_leads)
 
     merge_leads = Delegated("_dupes", DupesStore.merge_leads)
+
+    def erase_lead(self, lead_id: int) -> erasing.Erased:
+        """A person's data erased from their lead (repository/erasing.py)."""
+        return erasing.erase_lead(self, lead_id)
+
     merge_details = Delegated("_dupes", DupesStore.merge_details)
     duplicate_groups = Delegated("_dupes", DupesStore.duplicate_groups)
     possible_duplicates = Delegated("_dupes", DupesStore.possible_duplicates)

@@ -1,0 +1,128 @@
+"""Erasing a person's data from a lead (`leadtui erase`): every text that
+names or describes the person goes, from the lead, its touches, contacts,
+custom fields and the journal, and on SQLite from the file's bytes too;
+what the KPIs count stays, and the erasure cannot be undone."""
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from leadtui.cli.root import main
+from leadtui.domain.errors import LeadNotFound
+from leadtui.domain.kpis import Window
+from leadtui.domain.models import ActivityKind, build_draft
+from leadtui.repository import Repository
+from leadtui.repository.erasing import ERASED_NAME
+from leadtui.repository.undo_store import NothingToUndo
+from tests.conftest import NOW, both_engines
+
+# Each is written somewhere on the lead below; none may survive.
+PERSONAL = (
+    "Ингрид Сёренсен", "ingrid@fjord.example", "+47 22 33 44 55", "Fjordlys AS",
+    "Innkjøpssjef", "met her at Nor-Shipping", "shoe size 39", "ingrid.private@mail.example",
+    "called about the quote", "Hei Ingrid, here are the minutes", "her husband decides",
+    "Ingrid Sørensen",
+)  # fmt: skip
+
+
+# ... and as the search index keeps them: words folded to lower case.
+TERMS = ("fjordlys", "innkjøpssjef", "ингрид")
+
+
+def a_person_with_a_past(repo: Repository) -> int:
+    """A lead whose personal data sits in every place one can be kept."""
+    lead_id = repo.add_lead(
+        build_draft(
+            name="Ingrid Sørensen",
+            email="ingrid@fjord.example",
+            phone="+47 22 33 44 55",
+            company="Fjordlys AS",
+            title="Innkjøpssjef",
+            notes="met her at Nor-Shipping",
+            value_cents=1_200_000,
+            source="event",
+        )
+    )
+    repo.update_fields(lead_id, {"name": "Ингрид Сёренсен", "custom.Shoes": "shoe size 39"})
+    repo.update_fields(lead_id, {"bant.authority": "no: her husband decides"})
+    other = repo.add_lead(build_draft(name="Ingrid S", email="ingrid.private@mail.example"))
+    repo.merge_leads(lead_id, other)  # her second email stays as a contact
+    repo.log_touch(lead_id, ActivityKind.CALL, "called about the quote", "outbound")
+    repo.log_touch(
+        lead_id, ActivityKind.MEETING, "minutes", body="Hei Ingrid, here are the minutes"
+    )
+    repo.advance(lead_id)
+    return lead_id
+
+
+def everything_said_about(repo: Repository, lead_id: int) -> str:
+    """The lead, its history and the labels of its actions, as text."""
+    lead = repo.get_lead(lead_id)
+    lines = [lead.model_dump_json()]
+    lines += [entry.model_dump_json() for entry in repo.history(lead_id)]
+    return "\n".join(lines)
+
+
+@both_engines
+def test_erasing_leaves_no_personal_text_and_the_kpis_as_they_were(repo: Repository) -> None:
+    lead_id = a_person_with_a_past(repo)
+    window = Window.last("30d", NOW)
+    before = repo.kpi_report(window)
+    said = everything_said_about(repo, lead_id)
+    assert all(text in said for text in PERSONAL[:4])  # the test sees what it looks for
+    erased = repo.erase_lead(lead_id)
+    assert (erased.custom_fields, erased.contacts, erased.touches) == (1, 1, 2)
+    lead = repo.get_lead(lead_id)
+    assert lead.name == ERASED_NAME and lead.stage.value == "contacted"
+    assert (lead.email, lead.phone, lead.company, lead.title, lead.notes) == (
+        None, None, None, None, "",
+    )  # fmt: skip
+    assert (lead.custom, lead.contacts, lead.value_cents) == ({}, [], 1_200_000)
+    said = everything_said_about(repo, lead_id)
+    assert [text for text in PERSONAL if text in said] == []
+    assert repo.kpi_report(window) == before  # the team's figures stay
+    assert repo.search("Ingrid") == [] and repo.search("fjord") == []
+    assert repo.duplicate_groups() == []
+    with pytest.raises(NothingToUndo, match="cannot be undone"):
+        repo.undo()
+    with pytest.raises(LeadNotFound):
+        repo.erase_lead(lead_id + 100)
+
+
+def test_the_file_holds_none_of_the_erased_bytes(repo: Repository) -> None:
+    """SQLite keeps deleted text in free pages, in the search index's older
+    segments and in the WAL: read the files themselves."""
+    lead_id = a_person_with_a_past(repo)
+    for number in range(40):  # the search index in many segments, hers among them
+        repo.add_lead(build_draft(name=f"Lead {number}", company=f"Company {number}"))
+    files = [repo.path, Path(f"{repo.path}-wal")]
+
+    def found() -> list[str]:
+        data = b"".join(path.read_bytes() for path in files if path.exists())
+        return [text for text in (*PERSONAL, *TERMS) if text.encode() in data]
+
+    assert found()  # before: the text is there to be found
+    repo.erase_lead(lead_id)
+    assert found() == []
+    # Nothing a teammate's connection would still read from the WAL either.
+    db = sqlite3.connect(repo.path)
+    assert db.execute("SELECT count(*) FROM leads WHERE name LIKE 'Ingrid%'").fetchone() == (0,)
+    db.close()
+
+
+def test_the_cli_asks_first_and_names_what_it_erased(tmp_path: Path) -> None:
+    db = str(tmp_path / "cli.db")
+    runner = CliRunner()
+    assert runner.invoke(main, ["add", "Ann Lee", "--email", "ann@x.io", "--db", db]).exit_code == 0
+    refused = runner.invoke(main, ["erase", "1", "--db", db])  # not at a terminal
+    assert refused.exit_code == 1
+    assert refused.output == "Error: erasing cannot be undone: pass --yes to confirm\n"
+    done = runner.invoke(main, ["erase", "1", "--yes", "--db", db])
+    assert done.exit_code == 0 and done.output.startswith("#1: erased its name, email")
+    assert "backups made before still hold it" in done.output
+    shown = runner.invoke(main, ["show", "1", "--json", "--db", db]).output
+    assert "ann" not in shown.lower() and ERASED_NAME in shown
+    missing = runner.invoke(main, ["erase", "7", "--yes", "--db", db])
+    assert missing.exit_code == 1 and missing.output == "Error: no lead with id 7\n"
