@@ -23,7 +23,7 @@ HUGE_ID = str(2**63)
 # but is left to its own change.
 ACTIONS = {
     "add", "quick", "advance", "back", "win", "reopen", "lose", "log", "followup", "set",
-    "merge", "undo", "redo", "demo", "export", "import", "db backup", "db restore", "db copy",
+    "merge", "erase", "undo", "redo", "demo", "export", "import", "db backup", "db restore", "db copy",
     "score pin", "score refresh", "serve", "user add", "user link", "user remove",
 }  # fmt: skip
 
