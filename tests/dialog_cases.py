@@ -13,6 +13,7 @@ from leadtui.repository import Repository
 from leadtui.tui.dialogs.classify import ClassifyScreen, ConfirmScreen
 from leadtui.tui.dialogs.edit import EditLeadScreen
 from leadtui.tui.dialogs.entry import EntryScreen
+from leadtui.tui.dialogs.erase import EraseScreen
 from leadtui.tui.dialogs.filter import FilterScreen
 from leadtui.tui.dialogs.follow_up import FollowUpScreen
 from leadtui.tui.dialogs.help import KeysScreen
@@ -60,6 +61,7 @@ DIALOGS: dict[str, DialogCase] = {
     "find_duplicates": DialogCase(PALETTE_DUPES, DupesScreen, a_duplicate),
     "merge": DialogCase((*PALETTE_DUPES, "enter"), MergeScreen, a_duplicate),
     "import": DialogCase(("ctrl+p", *"Import file", "enter"), ImportScreen),
+    "erase": DialogCase(("ctrl+p", *"Erase personal data", "enter"), EraseScreen),
     "kpi_window": DialogCase(("4", "D"), CustomWindowScreen),
     "kpi_spend": DialogCase(("4", "dollar_sign"), SpendScreen),
     "learn_fields": DialogCase(

@@ -23,8 +23,8 @@ HUGE_ID = str(2**63)
 # but is left to its own change.
 ACTIONS = {
     "add", "quick", "advance", "back", "win", "reopen", "lose", "log", "followup", "set",
-    "merge", "erase", "undo", "redo", "demo", "export", "import", "db backup", "db restore", "db copy",
-    "score pin", "score refresh", "serve", "user add", "user link", "user remove",
+    "merge", "erase", "undo", "redo", "demo", "export", "import", "db backup", "db restore",
+    "db copy", "score pin", "score refresh", "serve", "user add", "user link", "user remove",
 }  # fmt: skip
 
 

@@ -8,15 +8,20 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from textual.widgets import Static
 
 from leadtui.cli.root import main
-from leadtui.domain.errors import LeadNotFound
+from leadtui.domain.errors import LeadNotFound, LeadtuiError
 from leadtui.domain.kpis import Window
 from leadtui.domain.models import ActivityKind, build_draft
-from leadtui.repository import Repository
+from leadtui.repository import Repository, open_repository
 from leadtui.repository.erasing import ERASED_NAME
 from leadtui.repository.undo_store import NothingToUndo
-from tests.conftest import NOW, both_engines
+from leadtui.tui.app import LeadApp
+from leadtui.tui.dialogs.erase import EraseScreen
+from tests.conftest import NOW, both_engines, frozen_clock
+from tests.notifications import notes
+from tests.tui_helpers import SIZE, main_screen, run_palette, settle, wait_until
 
 # Each is written somewhere on the lead below; none may survive.
 PERSONAL = (
@@ -126,3 +131,42 @@ def test_the_cli_asks_first_and_names_what_it_erased(tmp_path: Path) -> None:
     assert "ann" not in shown.lower() and ERASED_NAME in shown
     missing = runner.invoke(main, ["erase", "7", "--yes", "--db", db])
     assert missing.exit_code == 1 and missing.output == "Error: no lead with id 7\n"
+
+
+async def test_the_palette_erases_only_once_the_word_is_typed(repo: Repository) -> None:
+    lead_id = a_person_with_a_past(repo)
+    email = repo.get_lead(lead_id).email
+    app = LeadApp(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        main_screen(app).open_lead(lead_id)
+        await wait_until(pilot, lambda: main_screen(app).selected_lead_id() == lead_id)
+        await run_palette(pilot, "Erase personal data")
+        await wait_until(pilot, lambda: isinstance(app.screen, EraseScreen))
+        await pilot.press("y", "enter")  # not the word: nothing happens
+        await settle(pilot)
+        error = str(app.screen.query_one("#erase-error", Static).render())
+        assert error.startswith("type erase to confirm")
+        assert repo.get_lead(lead_id).email == email
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: not isinstance(app.screen, EraseScreen))
+        assert repo.get_lead(lead_id).email == email
+        await run_palette(pilot, "Erase personal data")
+        await wait_until(pilot, lambda: isinstance(app.screen, EraseScreen))
+        await pilot.press(*"erase", "enter")
+        await wait_until(pilot, lambda: repo.get_lead(lead_id).name == ERASED_NAME)
+        await wait_until(pilot, lambda: any("erased its name" in n.message for n in notes(app)))
+        await wait_until(pilot, lambda: "(erased)" in str(
+            main_screen(app).query_one("#lead-who", Static).render()))  # fmt: skip
+
+
+@both_engines
+def test_a_rep_in_a_browser_erases_only_their_own_leads(repo: Repository) -> None:
+    bens = repo.add_lead(build_draft(name="Ben's lead", email="b@x.io", owner="ben"))
+    annas = repo.add_lead(build_draft(name="Anna's lead", email="a@x.io", owner="anna"))
+    anna = open_repository(repo.target, actor="anna", clock=frozen_clock, own_leads_only=True)
+    with pytest.raises(LeadtuiError, match="is ben's lead: a rep changes only their own leads"):
+        anna.erase_lead(bens)
+    assert repo.get_lead(bens).email == "b@x.io"  # nothing half-erased
+    anna.erase_lead(annas)
+    assert repo.get_lead(annas).name == ERASED_NAME

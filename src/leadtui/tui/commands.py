@@ -79,6 +79,9 @@ def _choose_learned_fields(screen: object) -> None:
 def _commands() -> Iterator[Command]:
     yield ("Find duplicates", "Groups of leads that look like one person; merge them",
            _call("find_duplicates"))  # fmt: skip
+    yield ("Erase personal data…",
+           "A data-protection request: the person's data out of the selected lead, for good",
+           _call("erase_selected"))  # fmt: skip
     yield ("Choose what the win chance learns from",
            "Tick the fields and custom fields it learns from, then train it",
            _choose_learned_fields)  # fmt: skip

@@ -1,7 +1,7 @@
 """The writes MainScreen (main_screen.py) makes on the selected lead
 through a dialog or the palette: log a touch, edit, classify, follow-ups,
-snoozes and hides, pinned temperatures, the quick-add, merging duplicates
-and importing a file. Each dialog only answers; the write runs here, in a
+snoozes and hides, pinned temperatures, the quick-add, merging duplicates,
+erasing a person's data and importing a file. Each dialog only answers; the write runs here, in a
 thread worker, and ends with a re-read of what is on screen."""
 
 from collections.abc import Callable
@@ -12,6 +12,7 @@ from leadtui.repository import Repository
 from leadtui.tui.dbwork import run_db
 from leadtui.tui.dialogs.classify import ClassifyScreen
 from leadtui.tui.dialogs.edit import EditLeadScreen
+from leadtui.tui.dialogs.erase import EraseScreen
 from leadtui.tui.dialogs.follow_up import (
     FollowUpAnswer,
     FollowUpScreen,
@@ -162,6 +163,26 @@ class LeadWritesScreen(ListViewScreen):
             self.app.push_screen(screen, answered)
 
         self._with_lead(self.selected_lead_id(), ask)
+
+    def erase_selected(self) -> None:
+        """The palette's "Erase personal data…": asks for the word, erases,
+        says what went and where the text may still be."""
+
+        def ask(lead: Lead) -> None:
+            def confirmed(erase: bool | None) -> None:
+                if not erase:
+                    return
+                engine = self.repo.engine.dialect.name
+
+                def said(message: str) -> None:
+                    self.notify(message, markup=False, timeout=8)
+                    self.reload_all()
+
+                self._write_job(lambda repo: repo.erase_lead(lead.id).message(engine), said)
+
+            self.app.push_screen(EraseScreen(lead.tag()), confirmed)
+
+        self._with_lead(self._palette_lead(), ask)
 
     def _hide(self, lead: Lead, until: datetime) -> None:
         """Out of the inbox until a day: gone from the list at once, the
