@@ -158,3 +158,37 @@ async def test_a_follow_up_in_the_past_is_allowed_but_flagged(repo: Repository) 
         said = f"#{lead_id} Ann: follow up Mon 02 Nov (in the past)"
         await wait_until(pilot, lambda: said in [n.message for n in notes(app)])
         assert repo.get_lead(lead_id).follow_up_at == day(-18)
+
+
+async def test_the_follow_up_prompt_says_the_day_before_enter(repo: Repository) -> None:
+    """`fri`, `2w`, `1w`: the day each means is shown as it is typed (it
+    was known only from the notification after saving); a bad one says why
+    as it is typed, and enter still refuses it."""
+    repo.add_lead(build_draft(name="Ann"))  # NOW is Friday 20 Nov 2026, noon
+    app = LeadApp(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        await wait_until(pilot, lambda: isinstance(app.screen, FollowUpScreen))
+        preview = app.screen.query_one("#follow-up-preview", Static)
+        error = app.screen.query_one("#follow-up-error", Static)
+        await pilot.press(*"fri")
+        await wait_until(pilot, lambda: str(preview.render()) == "→ follow up Fri 27 Nov 2026")
+        await pilot.press("backspace", "backspace", "backspace", *"2w")
+        await wait_until(pilot, lambda: str(preview.render()) == "→ follow up Fri 04 Dec 2026")
+        await pilot.press("backspace", "backspace", *"someday")
+        await wait_until(pilot, lambda: error.display and "not a day" in str(error.render()))
+        assert not preview.display
+        await pilot.press("enter")  # refused: the prompt stays
+        await settle(pilot)
+        assert isinstance(app.screen, FollowUpScreen) and repo.get_lead(1).follow_up_at is None
+        app.screen.query_one(Input).value = ""
+        await wait_until(pilot, lambda: preview.display and not error.display)
+        assert str(preview.render()) == "→ no follow-up (clears it)"
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: not isinstance(app.screen, FollowUpScreen))
+        await pilot.press("z")  # a snooze from today: no follow-up yet
+        await wait_until(pilot, lambda: isinstance(app.screen, FollowUpScreen))
+        await pilot.press(*"1w")
+        preview = app.screen.query_one("#follow-up-preview", Static)
+        await wait_until(pilot, lambda: str(preview.render()) == "→ follow up Fri 27 Nov 2026")

@@ -84,43 +84,74 @@ class FollowUpScreen(Dialog[Answer | None]):
                     case_sensitive=False,
                 ),
             )
+            preview = Static("", id="follow-up-preview", markup=False)
+            preview.display = False  # until something is typed
+            yield preview
             yield Static("", id="follow-up-error", classes="field-error", markup=False)
             yield Static("enter save · esc cancel", classes="dialog-hint")
 
+    @on(Input.Changed)
+    def preview(self, event: Input.Changed) -> None:
+        """What enter would save, as the day it means ("fri" on a Friday,
+        "2w"): said as it is typed, or what is wrong with it."""
+        try:
+            answer = self._read(event.value)
+        except InvalidInput as error:
+            self._error(str(error))
+            return
+        self._error("")
+        self.query_one("#follow-up-preview", Static).update(self._describe(answer))
+
     @on(Input.Submitted)
     def submit(self, event: Input.Submitted) -> None:
-        text = event.value.strip().lower()
+        try:
+            self.dismiss(self._read(event.value))
+        except InvalidInput as error:
+            self._error(str(error))
+
+    def _read(self, typed: str) -> Answer:
+        """The answer `typed` gives; InvalidInput says why there is none."""
+        text = typed.strip().lower()
         if self.snooze:
             if text not in SNOOZES:
-                self._error(f"snooze by one of {', '.join(SNOOZES)}")
-                return
+                raise InvalidInput(f"snooze by one of {', '.join(SNOOZES)}")
             # Pushed from the follow-up if still ahead, else from today: a
             # day must exist that many days after the later of the two.
-            later = max(self.follow_up or self.now(), self.now())
             try:
-                days_after(later, SNOOZES[text], "snooze")
+                days_after(self._snoozed_from(), SNOOZES[text], "snooze")
             except InvalidInput as error:
-                self._error(str(error).removeprefix("snooze: "))
-                return
-            self.dismiss(SnoozeAnswer(SNOOZES[text]))
-            return
+                raise InvalidInput(str(error).removeprefix("snooze: ")) from None
+            return SnoozeAnswer(SNOOZES[text])
         if not text and not self.hide:
-            self.dismiss(FollowUpAnswer(None))
-            return
+            return FollowUpAnswer(None)
         try:
             when = in_utc(parse_follow_up(text, self.now()), "follow-up")
         except InvalidInput as error:
-            self._error(str(error).removeprefix("follow-up: "))
-            return
+            raise InvalidInput(str(error).removeprefix("follow-up: ")) from None
         if self.hide and when <= self.now():
-            self._error("hide it until a day after today")
-            return
-        self.dismiss(HideAnswer(when) if self.hide else FollowUpAnswer(when))
+            raise InvalidInput("hide it until a day after today")
+        return HideAnswer(when) if self.hide else FollowUpAnswer(when)
+
+    def _snoozed_from(self) -> datetime:
+        return max(self.follow_up or self.now(), self.now())
+
+    def _describe(self, answer: Answer) -> str:
+        if isinstance(answer, SnoozeAnswer):
+            day = days_after(self._snoozed_from(), answer.days, "snooze")
+            return f"→ follow up {day:%a %d %b %Y}"
+        if isinstance(answer, HideAnswer):
+            return f"→ back in the inbox {answer.until:%a %d %b %Y}"
+        if answer.when is None:
+            return "→ no follow-up (clears it)"
+        past = " (in the past)" if answer.when.date() < self.now().date() else ""
+        return f"→ follow up {answer.when:%a %d %b %Y}{past}"
 
     def _error(self, message: str) -> None:
+        """An error in place of the preview (none: the preview shows)."""
+        self.query_one("#follow-up-preview", Static).display = not message
         error = self.query_one("#follow-up-error", Static)
         error.update(message)
-        error.display = True
+        error.display = bool(message)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
