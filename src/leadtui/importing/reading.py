@@ -21,6 +21,7 @@ from leadtui.domain.errors import InvalidInput
 from leadtui.domain.models import BANT_PREFIX, CUSTOM_PREFIX
 from leadtui.domain.sanitize import clean_line
 from leadtui.importing.encoding import Encoding, detect, escaped_bytes, has_escaped, visible
+from leadtui.importing.json_values import Number, TooDeep, as_json_text, load, loads
 from leadtui.importing.title_rows import MAX_TITLE_ROWS, NO_TITLE, Title, title_above
 from leadtui.importing.workbook import WORKBOOK_CELLS, Sheet, is_workbook, refuse_legacy
 
@@ -265,11 +266,13 @@ def _json_records(path: Path, kind: str, encoding: Encoding) -> Iterator[Any]:
     with path.open(encoding=encoding.name, errors=encoding.errors) as stream:
         if kind == "json":
             try:
-                document = json.load(stream)
+                document = load(stream)
             except json.JSONDecodeError as error:
                 raise InvalidInput(
                     f"{path} is not valid JSON: {error.msg} at line {error.lineno}"
                 ) from None
+            except TooDeep as error:
+                raise InvalidInput(f"{path}: {error}") from None
             if not isinstance(document, list):
                 raise InvalidInput(f"{path}: expected a JSON array of objects")
             yield from document
@@ -278,9 +281,11 @@ def _json_records(path: Path, kind: str, encoding: Encoding) -> Iterator[Any]:
             if not line.strip():
                 continue
             try:
-                yield json.loads(line)
+                yield loads(line)
             except json.JSONDecodeError as error:
                 yield BrokenRow(number, f"not valid JSON: {error.msg}", [line.rstrip("\n")])
+            except TooDeep as error:
+                yield BrokenRow(number, f"not read: {error}", [line.rstrip("\n")])
 
 
 def _json_rows(table: Table) -> Iterator[Row]:
@@ -288,7 +293,7 @@ def _json_rows(table: Table) -> Iterator[Row]:
         if isinstance(record, BrokenRow):
             yield record
         elif not isinstance(record, dict):
-            yield BrokenRow(number, "not a JSON object", [json.dumps(record)])
+            yield BrokenRow(number, "not a JSON object", [as_json_text(record)])
         else:
             flat = _flatten(record)
             yield RawRow(number, [flat.get(header, "") for header in table.headers])
@@ -333,9 +338,9 @@ def _cell(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        return value
-    if isinstance(value, int | float):
-        return repr(value)
-    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return str(value)  # a Number too: its text as written
+    if isinstance(value, list) and all(
+        isinstance(item, str) and not isinstance(item, Number) for item in value
+    ):
         return ", ".join(value)  # e.g. tags
-    return json.dumps(value, ensure_ascii=False)
+    return as_json_text(value)
