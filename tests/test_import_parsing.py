@@ -28,6 +28,8 @@ HEADERS = {
     "Company": "company", "Lead Source": "source", "Lead Status": "stage", "Rating": "temperature",
     "Phone": "phone", "Mobile": "phone", "Title": "title", "Lead Owner": "owner",
     "Created Date": "created_at", "Description": "notes", "Last Activity": "last_touch_at",
+    # Salesforce API names, as the Salesforce CLI's data tree export writes them
+    "StageName": "stage", "LeadSource": "source", "CloseDate": "expected_close",
     # HubSpot
     "Email Address": "email", "Phone Number": "phone", "Company Name": "company",
     "Job Title": "title", "Lifecycle Stage": "stage", "Original Source": "source",
@@ -49,6 +51,8 @@ HEADERS = {
     # Spreadsheets and forms
     "E-mail": "email", "Organization": "company", "Stage": "stage", "Office Phone": "phone",
     "Amount": "value", "Value": "value", "Date Created": "created_at", "Full Name": "name",
+    # Airtable (a CRM base's grid view)
+    "Next Follow-up Date": "follow_up_at", "Lead Name": "name", "Contact Email": "email",
 }  # fmt: skip
 
 

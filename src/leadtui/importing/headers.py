@@ -66,7 +66,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     # "open" defers to the stage column, "won" and "lost" settle it.
     "stage": (
         "deal status", "lead status", "status", "stage", "lead stage", "deal stage",
-        "pipeline stage", "lifecycle stage", "lifecyclestage", "stagename",
+        "pipeline stage", "lifecycle stage", "lifecyclestage", "stagename", "stage name",
     ),
     "temperature": ("rating", "lead rating", "temperature", "lead temperature"),
     "value": (
@@ -94,8 +94,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "unqualified reason", "disqualification reason",
     ),
     "follow_up_at": (
-        "follow up at", "follow up", "follow up date", "next follow up", "next activity date",
-        "next contact date",
+        "follow up at", "follow up", "follow up date", "next follow up", "next follow up date",
+        "next activity date", "next contact date",
     ),
     "last_touch_at": (
         "last touch at", "last activity", "last activity date", "last contacted",
