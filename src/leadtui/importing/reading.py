@@ -12,7 +12,7 @@ BrokenRow with its line and reason, never skipped.
 import csv
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -64,6 +64,10 @@ class Table:
     approx_rows: int  # for a progress bar: lines, or records
     sheet: Sheet | None = None  # the worksheet read, for "xlsx"
     title: Title = NO_TITLE  # rows above the header (CSV, workbook)
+    # A JSON object holding the records, as {"records": [...]}: the key
+    # read, and the object's other keys (not rows, so not imported).
+    records_key: str | None = None
+    other_keys: tuple[str, ...] = ()
 
     def rows(self) -> Iterator[Row]:
         if self.sheet is not None:
@@ -251,32 +255,61 @@ def _unique(headers: list[str]) -> list[str]:
 
 
 def _json_table(path: Path, kind: str, encoding: Encoding) -> Table:
+    records: Iterable[Any] = ()
+    key: str | None = None
+    others: tuple[str, ...] = ()
+    if kind == "json":
+        records, key, others = _json_array(path, encoding)
+    else:
+        records = _json_records(path, kind, encoding)
     headers: dict[str, None] = {}
     count = 0
-    for record in _json_records(path, kind, encoding):
+    for record in records:
         if isinstance(record, dict):
             headers.update(dict.fromkeys(_flatten(record)))
         count += 1
-    return Table(path, kind, _unique(list(headers)), encoding, None, count)
+    return Table(
+        path, kind, _unique(list(headers)), encoding, None, count,
+        records_key=key, other_keys=others,
+    )  # fmt: skip
+
+
+def _json_array(path: Path, encoding: Encoding) -> tuple[list[Any], str | None, tuple[str, ...]]:
+    """A JSON file's records: the document's array, or the one array an
+    object holds (the Salesforce CLI's {"records": [...]}, an API's
+    {"totalSize": 2, "done": true, "records": [...]}) with its key and the
+    object's other keys."""
+    with path.open(encoding=encoding.name, errors=encoding.errors) as stream:
+        try:
+            document = load(stream)
+        except json.JSONDecodeError as error:
+            raise InvalidInput(
+                f"{path} is not valid JSON: {error.msg} at line {error.lineno}"
+            ) from None
+        except TooDeep as error:
+            raise InvalidInput(f"{path}: {error}") from None
+    if isinstance(document, list):
+        return document, None, ()
+    if isinstance(document, dict):
+        arrays = [key for key, value in document.items() if isinstance(value, list)]
+        if len(arrays) > 1:  # only one of them holding objects settles it
+            arrays = [key for key in arrays if any(isinstance(v, dict) for v in document[key])]
+        if len(arrays) == 1:
+            others = tuple(key for key in document if key != arrays[0])
+            return document[arrays[0]], arrays[0], others
+    raise InvalidInput(
+        f"{path}: expected a JSON array of objects, or an object holding one"
+        ' (as {"records": [...]})'
+    )
 
 
 def _json_records(path: Path, kind: str, encoding: Encoding) -> Iterator[Any]:
     """Each record of the file; for JSON Lines a broken line is yielded as a
     BrokenRow in its place."""
+    if kind == "json":
+        yield from _json_array(path, encoding)[0]
+        return
     with path.open(encoding=encoding.name, errors=encoding.errors) as stream:
-        if kind == "json":
-            try:
-                document = load(stream)
-            except json.JSONDecodeError as error:
-                raise InvalidInput(
-                    f"{path} is not valid JSON: {error.msg} at line {error.lineno}"
-                ) from None
-            except TooDeep as error:
-                raise InvalidInput(f"{path}: {error}") from None
-            if not isinstance(document, list):
-                raise InvalidInput(f"{path}: expected a JSON array of objects")
-            yield from document
-            return
         for number, line in enumerate(stream, start=1):
             if not line.strip():
                 continue
