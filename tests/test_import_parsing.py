@@ -110,6 +110,17 @@ def test_normalise_spellings() -> None:
         ("OPEN_DEAL", StageValue(Stage.OPPORTUNITY)),
         ("Proposal Made", StageValue(Stage.OPPORTUNITY)),
         ("open", StageValue(None)),
+        # Salesforce's default opportunity stages, in their order
+        ("Prospecting", StageValue(Stage.NEW)),
+        ("Qualification", StageValue(Stage.QUALIFIED)),
+        ("Needs Analysis", StageValue(Stage.QUALIFIED)),
+        ("Value Proposition", StageValue(Stage.OPPORTUNITY)),
+        ("Id. Decision Makers", StageValue(Stage.OPPORTUNITY)),
+        ("Perception Analysis", StageValue(Stage.OPPORTUNITY)),
+        ("Proposal/Price Quote", StageValue(Stage.OPPORTUNITY)),
+        ("Negotiation/Review", StageValue(Stage.OPPORTUNITY)),
+        ("Closed Won", StageValue(Stage.WON)),
+        ("Closed Lost", StageValue(Stage.LOST, "closed lost")),
     ],
 )
 def test_stage_values_of_other_crms(text: str, meaning: StageValue) -> None:

@@ -27,12 +27,16 @@ class StageValue:
 
 _OPEN = StageValue(None)
 
+# Lead statuses and deal stages as CRMs write them; Salesforce's default
+# opportunity path is here whole (Prospecting, Qualification, Needs Analysis,
+# Value Proposition, Id. Decision Makers, Perception Analysis, Proposal/Price
+# Quote, Negotiation/Review, Closed Won/Lost), as its exports carry it.
 # fmt: off
 STAGE_NAMES: dict[str, StageValue] = {
     **{name: _OPEN for name in ("open",)},
     **{name: StageValue(Stage.NEW) for name in (
         "new", "open not contacted", "not contacted", "lead", "subscriber", "assigned",
-        "unassigned", "lead in", "raw",
+        "unassigned", "lead in", "raw", "prospecting",
     )},
     **{name: StageValue(Stage.CONTACTED) for name in (
         "contacted", "working contacted", "working", "attempted to contact", "attempted",
@@ -44,11 +48,12 @@ STAGE_NAMES: dict[str, StageValue] = {
     )},
     **{name: StageValue(Stage.QUALIFIED) for name in (
         "qualified", "sales qualified lead", "salesqualifiedlead", "sql", "open qualified",
-        "working qualified", "needs analysis",
+        "working qualified", "qualification", "needs analysis",
     )},
     **{name: StageValue(Stage.OPPORTUNITY) for name in (
         "opportunity", "open deal", "proposal made", "proposal", "negotiations started",
         "negotiation", "proposal price quote", "negotiation review", "value proposition",
+        "id decision makers", "perception analysis",
     )},
     **{name: StageValue(Stage.WON) for name in (
         "won", "closed won", "closed converted", "converted", "customer", "evangelist",
