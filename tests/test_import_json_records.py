@@ -39,20 +39,48 @@ def test_a_salesforce_tree_export_imports_its_records(db: str, tmp_path: Path) -
     assert '"value_cents": 1506570' in listed and '"stage": "won"' in listed
 
 
-def test_an_api_dump_names_the_keys_it_did_not_import(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("text", "key", "others"),
+    [
+        (
+            '{"totalSize": 1, "done": true, "records": [{"Name": "Ann"}]}',
+            "records",
+            ("totalSize", "done"),
+        ),
+        (
+            '{"success": true, "data": [{"Name": "Ann"}], "additional_data": {}}',
+            "data",
+            ("success", "additional_data"),
+        ),
+        ('{"results": [{"Name": "Ann"}], "paging": {"next": {}}}', "results", ("paging",)),
+        ('{"Leads": [{"Name": "Ann"}]}', "Leads", ()),
+    ],
+)
+def test_an_api_dump_names_the_keys_it_did_not_import(
+    text: str, key: str, others: tuple[str, ...], tmp_path: Path
+) -> None:
     source = tmp_path / "query.json"
-    source.write_text(
-        '{"totalSize": 1, "done": true, "records": [{"Name": "Ann"}]}', encoding="utf-8"
-    )
+    source.write_text(text, encoding="utf-8")
     plan = plan_import(source)
     assert plan.table.headers == ["Name"]
-    assert plan.table.records_key == "records"
-    assert plan.table.other_keys == ("totalSize", "done")
+    assert plan.table.records_key == key
+    assert plan.table.other_keys == others
 
 
 @pytest.mark.parametrize(
     "text",
-    ['{"name": "Ann"}', '{"a": [{"x": 1}], "b": [{"y": 2}]}', '"leads"', "3"],
+    [
+        '{"name": "Ann"}',
+        '{"records": [{"x": 1}], "data": [{"y": 2}]}',
+        '"leads"',
+        "3",
+        # One lead as an object (as `show --json` prints it): its lists are
+        # parts of the lead, not records.
+        '{"name": "Ann", "history": [{"type": "stage", "at": "2025-01-02"}]}',
+        '{"name": "Ann", "tags": ["vip"]}',
+        '{"name": "Ann", "contacts": [{"kind": "email", "value": "ann@example.com"}]}',
+        '{"records": ["Ann", "Bob"]}',
+    ],
 )
 def test_a_document_with_no_one_list_of_records_is_refused_in_one_line(
     text: str, tmp_path: Path

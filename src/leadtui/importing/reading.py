@@ -274,6 +274,16 @@ def _json_table(path: Path, kind: str, encoding: Encoding) -> Table:
     )  # fmt: skip
 
 
+# What APIs and exporters call the array of records in a JSON object:
+# Salesforce ("records"), Pipedrive ("data"), HubSpot ("results"), ... Not
+# "contacts": a lead of leadtui's own (`show --json`) holds a list by that name.
+_RECORDS_KEYS = {"records", "data", "results", "items", "rows", "entries", "leads", "deals"}
+
+
+def _holds_records(value: Any) -> bool:
+    return isinstance(value, list) and (not value or any(isinstance(v, dict) for v in value))
+
+
 def _json_array(path: Path, encoding: Encoding) -> tuple[list[Any], str | None, tuple[str, ...]]:
     """A JSON file's records: the document's array, or the one array an
     object holds (the Salesforce CLI's {"records": [...]}, an API's
@@ -291,12 +301,13 @@ def _json_array(path: Path, encoding: Encoding) -> tuple[list[Any], str | None, 
     if isinstance(document, list):
         return document, None, ()
     if isinstance(document, dict):
-        arrays = [key for key, value in document.items() if isinstance(value, list)]
-        if len(arrays) > 1:  # only one of them holding objects settles it
-            arrays = [key for key in arrays if any(isinstance(v, dict) for v in document[key])]
-        if len(arrays) == 1:
-            others = tuple(key for key in document if key != arrays[0])
-            return document[arrays[0]], arrays[0], others
+        # The object's only key, or the one an API names its page of records
+        # by: a lead's own lists (history, tags) are not records.
+        keys = list(document) if len(document) == 1 else [
+            key for key in document if key.lower() in _RECORDS_KEYS
+        ]  # fmt: skip
+        if len(keys) == 1 and _holds_records(records := document[keys[0]]):
+            return records, keys[0], tuple(key for key in document if key != keys[0])
     raise InvalidInput(
         f"{path}: expected a JSON array of objects, or an object holding one"
         ' (as {"records": [...]})'
