@@ -51,6 +51,10 @@ HEADERS = {
     # Spreadsheets and forms
     "E-mail": "email", "Organization": "company", "Stage": "stage", "Office Phone": "phone",
     "Amount": "value", "Value": "value", "Date Created": "created_at", "Full Name": "name",
+    # Google Contacts (both layouts) and Outlook's CSV export
+    "E-mail 1 - Value": "email", "E-mail 2 - Value": "email", "Phone 1 - Value": "phone",
+    "Organization 1 - Name": "company", "Organization 1 - Title": "title",
+    "Organization Title": "title", "E-mail Address": "email", "E-mail 2 Address": "email",
     # Airtable (a CRM base's grid view)
     "Next Follow-up Date": "follow_up_at", "Lead Name": "name", "Contact Email": "email",
 }  # fmt: skip
