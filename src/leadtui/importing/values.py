@@ -7,6 +7,7 @@ wording is kept as a custom field, and the import reports it once with the
 --value-map line that would map it.
 """
 
+import csv
 import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -140,3 +141,18 @@ def read_amount(text: str) -> tuple[int, str | None]:
     if cents > _MAX_CENTS:
         raise ValueProblem(f"{text!r} is too large")
     return int(cents), currency
+
+
+_TAG_SEPARATORS = re.compile(r"[,;|]")
+
+
+def split_tags(text: str) -> list[str]:
+    """A tags cell's tags: 'VIP, expo; 2026', or each tag quoted as CSV
+    inside the cell, as Mailchimp's TAGS column writes them ('"VIP","Blog"',
+    where a tag may hold a comma): the quotes are not part of the tag."""
+    if text.lstrip().startswith('"'):
+        try:
+            return next(csv.reader([text], skipinitialspace=True, strict=True))
+        except (csv.Error, StopIteration):
+            pass  # not CSV after all: split as written
+    return _TAG_SEPARATORS.split(text)
