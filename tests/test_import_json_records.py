@@ -91,3 +91,15 @@ def test_a_document_with_no_one_list_of_records_is_refused_in_one_line(
         plan_import(source)
     said = str(refused.value)
     assert "expected a JSON array of objects" in said and "\n" not in said
+
+
+def test_a_json_list_of_tags_keeps_a_tag_holding_a_comma_whole(db: str, tmp_path: Path) -> None:
+    source = tmp_path / "leads.json"
+    source.write_text(
+        '[{"name": "Ann", "tags": ["Trade show, 2025", "VIP"], "Topics": ["a; b", "c"]}]',
+        encoding="utf-8",
+    )
+    assert run("import", str(source), "--db", db).exit_code == 0
+    listed = run("list", "--json", "--db", db).output
+    assert '"tags": ["trade show, 2025", "vip"]' in listed
+    assert '"Topics": "\\"a; b\\", \\"c\\""' in listed  # the items still told apart

@@ -376,6 +376,9 @@ def _bant_cell(value: Any) -> str:
     return _cell(value)
 
 
+_SEPARATOR = re.compile("[,;|]")  # what a tags cell is split on
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return ""
@@ -385,6 +388,8 @@ def _cell(value: Any) -> str:
         return str(value)  # a Number too: its text as written
     if isinstance(value, list) and all(
         isinstance(item, str) and not isinstance(item, Number) for item in value
-    ):
-        return ", ".join(value)  # e.g. tags
+    ):  # e.g. tags; an item holding a separator is quoted, as split_tags reads it
+        if any(_SEPARATOR.search(item) or item.startswith('"') for item in value):
+            return ", ".join('"' + item.replace('"', '""') + '"' for item in value)
+        return ", ".join(value)
     return as_json_text(value)
