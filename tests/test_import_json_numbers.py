@@ -8,6 +8,7 @@ one object keeps both values; a document nested too deeply to read is
 refused in one line (JSON) or rejects its line (JSON Lines).
 """
 
+import json
 import tempfile
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from hypothesis import strategies as st
 
 from leadtui.domain.errors import InvalidInput
 from leadtui.domain.models import Lead
+from leadtui.importing.placeholders import DEFAULT_PLACEHOLDERS, key
 from leadtui.repository import open_repository
 from leadtui.usecases.importing import ImportResult, plan_import, run_import
 from tests.conftest import frozen_clock
@@ -121,3 +123,45 @@ def test_any_number_keeps_its_text(numbers: list[str], kind: str) -> None:
         leads, result = import_text(Path(folder), f"leads.{kind}", numbers_file(kind, numbers))
         assert not result.outcome.rejected
         assert [lead.custom["size"] for lead in leads] == numbers
+
+
+PLACEHOLDER_KEYS = {key(word) for word in DEFAULT_PLACEHOLDERS}
+# Any JSON object, written as the import writes a nested value back (", " and
+# ": " between items): its text must come back unchanged, numbers and all.
+WORDS = st.text(st.characters(categories=["L", "N", "P", "S"]), max_size=8)
+SCALAR = (
+    NUMBER
+    | st.sampled_from(["true", "false", "null"])
+    | WORDS.map(lambda text: json.dumps(text, ensure_ascii=False))
+)
+
+
+def _as_list(items: list[str]) -> str:
+    return "[" + ", ".join(items) + "]"
+
+
+def _as_object(pairs: dict[str, str]) -> str:
+    items = (f"{json.dumps(key, ensure_ascii=False)}: {value}" for key, value in pairs.items())
+    return "{" + ", ".join(items) + "}"
+
+
+VALUE = st.recursive(
+    SCALAR,
+    lambda inner: (
+        st.lists(inner, max_size=3).map(_as_list)
+        | st.dictionaries(WORDS, inner, max_size=3).map(_as_object)
+    ),
+    max_leaves=12,
+)
+
+
+@pytest.mark.slow
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.dictionaries(WORDS, VALUE, min_size=1, max_size=3).map(_as_object))
+def test_any_nested_object_keeps_its_text(nested: str) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        leads, _ = import_text(Path(folder), "leads.json", f'[{{"name": "A", "v": {nested}}}]')
+        if key(nested) in PLACEHOLDER_KEYS:  # '{"": null}' is the word "null", by design
+            assert "v" not in leads[0].custom
+        else:
+            assert leads[0].custom["v"] == nested
