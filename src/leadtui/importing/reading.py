@@ -1,12 +1,14 @@
 """Opening an import file as a table: headers, then rows with line numbers.
 
-CSV (delimiter sniffed on the decoded text), a JSON array of objects, or
-JSON Lines, in the encoding `encoding.detect` finds; or an Excel workbook's
-first sheet with data (workbook.py). Rows are streamed, so a
-million-row file is read in bounded memory, and can be read again (the dry
-run samples them; the import reads them once more). A row the parser cannot
-read, or holding bytes the encoding does not define, is yielded as a
-BrokenRow with its line and reason, never skipped.
+CSV (delimiter sniffed on the decoded text), a JSON array of objects (or
+an object holding one, as {"records": [...]}), or JSON Lines, each number
+kept as written (json_values.py), in the encoding `encoding.detect` finds;
+or an Excel workbook's first sheet with data (workbook.py). Rows are
+streamed (but for a JSON document, which is read whole), so a million-row
+file is read in bounded memory, and can be read again (the dry run samples
+them; the import reads them once more). A row the parser cannot read, or
+holding bytes the encoding does not define, is yielded as a BrokenRow with
+its line and reason, never skipped.
 """
 
 import csv
