@@ -370,3 +370,29 @@ def test_a_killed_import_leaves_the_database_as_it_was(tmp_path: Path) -> None:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert conn.execute("SELECT count(*) FROM leads").fetchone()[0] == 1
         assert conn.execute("SELECT count(*) FROM stage_changes").fetchone()[0] == 1
+
+
+def test_show_names_the_dates_an_import_filled(db: str, tmp_path: Path) -> None:
+    """A close date and a last activity read from a file are shown by `show`,
+    not only by `list --json`: a user checking an import sees them kept."""
+    source = write(
+        tmp_path / "deals.csv",
+        "Name,Close Date,Last Activity Date\nCape starling,2020-12-22,2020-11-30\n",
+    )
+    assert run("import", str(source), "--db", db).exit_code == 0
+    shown = run("show", "1", "--db", db).output
+    assert "Close date:  Tue 22 Dec 2020" in shown
+    assert "Last touch:  Mon 30 Nov 2020" in shown
+
+
+def test_dry_run_does_not_call_iso_dates_unsettled(tmp_path: Path) -> None:
+    """Dates that can be read one way only (ISO timestamps, as the Salesforce
+    CLI writes them) need no day/month order: the dry run says so instead of
+    "nothing in the file settles it"."""
+    source = write(
+        tmp_path / "deals.csv",
+        "name,closedate\nCape starling,2020-12-22T21:16:01Z\nBushbuck,2020-12-26T05:48:21Z\n",
+    )
+    shown = run("import", str(source), "--dry-run", "--db", str(tmp_path / "x.db")).output
+    assert "Dates read as month/day/year (no date in the first rows reads either way" in shown
+    assert "settles" not in shown

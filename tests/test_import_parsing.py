@@ -28,6 +28,8 @@ HEADERS = {
     "Company": "company", "Lead Source": "source", "Lead Status": "stage", "Rating": "temperature",
     "Phone": "phone", "Mobile": "phone", "Title": "title", "Lead Owner": "owner",
     "Created Date": "created_at", "Description": "notes", "Last Activity": "last_touch_at",
+    # Salesforce API names, as the Salesforce CLI's data tree export writes them
+    "StageName": "stage", "LeadSource": "source", "CloseDate": "expected_close",
     # HubSpot
     "Email Address": "email", "Phone Number": "phone", "Company Name": "company",
     "Job Title": "title", "Lifecycle Stage": "stage", "Original Source": "source",
@@ -49,6 +51,12 @@ HEADERS = {
     # Spreadsheets and forms
     "E-mail": "email", "Organization": "company", "Stage": "stage", "Office Phone": "phone",
     "Amount": "value", "Value": "value", "Date Created": "created_at", "Full Name": "name",
+    # Google Contacts (both layouts) and Outlook's CSV export
+    "E-mail 1 - Value": "email", "E-mail 2 - Value": "email", "Phone 1 - Value": "phone",
+    "Organization 1 - Name": "company", "Organization 1 - Title": "title",
+    "Organization Title": "title", "E-mail Address": "email", "E-mail 2 Address": "email",
+    # Airtable (a CRM base's grid view)
+    "Next Follow-up Date": "follow_up_at", "Lead Name": "name", "Contact Email": "email",
 }  # fmt: skip
 
 
@@ -106,6 +114,17 @@ def test_normalise_spellings() -> None:
         ("OPEN_DEAL", StageValue(Stage.OPPORTUNITY)),
         ("Proposal Made", StageValue(Stage.OPPORTUNITY)),
         ("open", StageValue(None)),
+        # Salesforce's default opportunity stages, in their order
+        ("Prospecting", StageValue(Stage.NEW)),
+        ("Qualification", StageValue(Stage.QUALIFIED)),
+        ("Needs Analysis", StageValue(Stage.QUALIFIED)),
+        ("Value Proposition", StageValue(Stage.OPPORTUNITY)),
+        ("Id. Decision Makers", StageValue(Stage.OPPORTUNITY)),
+        ("Perception Analysis", StageValue(Stage.OPPORTUNITY)),
+        ("Proposal/Price Quote", StageValue(Stage.OPPORTUNITY)),
+        ("Negotiation/Review", StageValue(Stage.OPPORTUNITY)),
+        ("Closed Won", StageValue(Stage.WON)),
+        ("Closed Lost", StageValue(Stage.LOST, "closed lost")),
     ],
 )
 def test_stage_values_of_other_crms(text: str, meaning: StageValue) -> None:

@@ -368,3 +368,23 @@ def test_each_column_lands_in_its_own_field(tmp_path: Path) -> None:
     assert str(lead["last_touch_at"]).startswith("2025-02-03")
     assert (lead["lifecycle"], lead["fit"]) == ("mql", "high")
     assert custom_of(lead) == {"Tier": "Gold"}
+
+
+@pytest.mark.parametrize(
+    ("cell", "tags"),
+    [
+        ('"VIP","Blog"', ["blog", "vip"]),  # Mailchimp's TAGS: each tag quoted
+        ('"Trade show, 2025", "Partner"', ["partner", "trade show, 2025"]),
+        ("VIP, expo;  2026", ["2026", "expo", "vip"]),
+    ],
+)
+def test_tags_written_as_quoted_items_lose_their_quotes(
+    cell: str, tags: list[str], tmp_path: Path
+) -> None:
+    db = str(tmp_path / "tags.db")
+    quoted = '"' + cell.replace('"', '""') + '"'
+    source = write(tmp_path / "audience.csv", f"Email Address,TAGS\nmc@example.com,{quoted}\n")
+    result = run("import", str(source), "--db", db)
+    assert result.exit_code == 0, result.output
+    (lead,) = stored(db)
+    assert lead["tags"] == tags

@@ -278,6 +278,8 @@ def _echo_lead(lead: Lead) -> None:
             f"{c} {lead.bant_answer(c).text()}" for c in BANT_CRITERIA if c in lead.bant
         ),
         "Follow-up": f"{lead.follow_up_at:%a %d %b %Y}" if lead.follow_up_at else None,
+        "Close date": f"{lead.expected_close:%a %d %b %Y}" if lead.expected_close else None,
+        "Last touch": f"{lead.last_touch_at:%a %d %b %Y}" if lead.last_touch_at else None,
     }
     for label, value in rows.items():
         if value:

@@ -25,7 +25,6 @@ Number 660737"), else the first non-empty cell of its other columns. Only a
 row with nothing but placeholders is rejected.
 """
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -53,7 +52,7 @@ from leadtui.importing.formula_guard import unquote_formula
 from leadtui.importing.headers import is_leadtui_export
 from leadtui.importing.plan import Plan
 from leadtui.importing.reading import RawRow
-from leadtui.importing.values import StageValue, ValueProblem, read_amount
+from leadtui.importing.values import StageValue, ValueProblem, read_amount, split_tags
 
 CUSTOM_VALUE_LIMIT = 20_000
 NAME_LIMIT = 200  # a name made from another value is cut here; the value stays whole
@@ -482,7 +481,7 @@ class Converter:
         text, where = self._first(values, "tags", spare)
         if not text:
             return ()
-        found = [clean_line(tag).lower() for tag in re.split(r"[,;|]", text)]
+        found = [clean_line(tag).lower() for tag in split_tags(text)]
         if any(len(tag) > TAG_LIMIT for tag in found):
             spare.append((where, text))  # the whole cell, as a tag cannot hold it
         return tuple(dict.fromkeys(tag[:TAG_LIMIT] for tag in found if tag))

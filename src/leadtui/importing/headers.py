@@ -39,7 +39,9 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "email", "e mail", "email address", "emailaddress", "email 1", "email1",
         "primary email", "work email", "business email", "person email", "person email work",
         "person email home", "person email other", "contact email", "your email",
+        "e mail address", "e mail 1 value",  # Outlook; Google Contacts
         "email address 1", "email 2", "email2", "secondary email",
+        "e mail 2 address", "e mail 3 address", "e mail 2 value", "e mail 3 value",
         "courriel", "correo", "correo electrónico", "correo electronico",
     ),
     "phone": (
@@ -47,17 +49,21 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "phone office", "person phone", "person phone work", "telephone", "tel", "phone mobile",
         "mobile", "mobile phone", "mobile phone number", "mobile number", "cell", "cell phone",
         "person phone mobile", "phone home", "home phone", "person phone home", "phone other",
-        "other phone", "your phone",
+        "other phone", "your phone", "phone 1 value", "phone 2 value", "phone 3 value",
         "telefon", "téléphone", "telephone number", "teléfono", "telefono", "telefoon", "handy",
     ),
     "company": (
         "company", "company name", "account name", "account", "organization", "organisation",
         "organization name", "organisation name", "org name", "employer", "business name",
+        "organization 1 name",
         "your company",
         "firma", "unternehmen", "société", "societe", "entreprise", "empresa", "azienda",
         "bedrijf",
     ),
-    "title": ("title", "job title", "jobtitle", "position", "job role", "role", "person job title"),
+    "title": (
+        "title", "job title", "jobtitle", "position", "job role", "role", "person job title",
+        "organization title", "organization 1 title",
+    ),
     "source": (
         "lead source", "source", "original source", "leadsource", "person source",
         "lead origin", "origin", "channel",
@@ -66,7 +72,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     # "open" defers to the stage column, "won" and "lost" settle it.
     "stage": (
         "deal status", "lead status", "status", "stage", "lead stage", "deal stage",
-        "pipeline stage", "lifecycle stage", "lifecyclestage", "stagename",
+        "pipeline stage", "lifecycle stage", "lifecyclestage", "stagename", "stage name",
     ),
     "temperature": ("rating", "lead rating", "temperature", "lead temperature"),
     "value": (
@@ -94,8 +100,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
         "unqualified reason", "disqualification reason",
     ),
     "follow_up_at": (
-        "follow up at", "follow up", "follow up date", "next follow up", "next activity date",
-        "next contact date",
+        "follow up at", "follow up", "follow up date", "next follow up", "next follow up date",
+        "next activity date", "next contact date",
     ),
     "last_touch_at": (
         "last touch at", "last activity", "last activity date", "last contacted",

@@ -178,4 +178,15 @@ def day_order(
             return True, f"line {line} has {text!r} in {headers[column]!r}"
         if parts and parts[1] > 12:
             return False, f"line {line} has {text!r} in {headers[column]!r}"
-    return False, "nothing in the file settles it: month first, the usual order in CRM exports"
+    default = "month first, the usual order in CRM exports"
+    if not any(_either_way(text) for _, _, text in seen):  # ISO, named months…
+        return False, f"no date in the first rows reads either way: {default}"
+    return False, f"nothing in the file settles it: {default}"
+
+
+def _either_way(text: str) -> bool:
+    """Whether a date's day and month could be read the other way round."""
+    try:
+        return read_date(text)[1]
+    except DateProblem:
+        return False

@@ -1,18 +1,20 @@
 """Opening an import file as a table: headers, then rows with line numbers.
 
-CSV (delimiter sniffed on the decoded text), a JSON array of objects, or
-JSON Lines, in the encoding `encoding.detect` finds; or an Excel workbook's
-first sheet with data (workbook.py). Rows are streamed, so a
-million-row file is read in bounded memory, and can be read again (the dry
-run samples them; the import reads them once more). A row the parser cannot
-read, or holding bytes the encoding does not define, is yielded as a
-BrokenRow with its line and reason, never skipped.
+CSV (delimiter sniffed on the decoded text), a JSON array of objects (or
+an object holding one, as {"records": [...]}), or JSON Lines, each number
+kept as written (json_values.py), in the encoding `encoding.detect` finds;
+or an Excel workbook's first sheet with data (workbook.py). Rows are
+streamed (but for a JSON document, which is read whole), so a million-row
+file is read in bounded memory, and can be read again (the dry run samples
+them; the import reads them once more). A row the parser cannot read, or
+holding bytes the encoding does not define, is yielded as a BrokenRow with
+its line and reason, never skipped.
 """
 
 import csv
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +23,7 @@ from leadtui.domain.errors import InvalidInput
 from leadtui.domain.models import BANT_PREFIX, CUSTOM_PREFIX
 from leadtui.domain.sanitize import clean_line
 from leadtui.importing.encoding import Encoding, detect, escaped_bytes, has_escaped, visible
+from leadtui.importing.json_values import Number, TooDeep, as_json_text, load, loads
 from leadtui.importing.title_rows import MAX_TITLE_ROWS, NO_TITLE, Title, title_above
 from leadtui.importing.workbook import WORKBOOK_CELLS, Sheet, is_workbook, refuse_legacy
 
@@ -63,6 +66,10 @@ class Table:
     approx_rows: int  # for a progress bar: lines, or records
     sheet: Sheet | None = None  # the worksheet read, for "xlsx"
     title: Title = NO_TITLE  # rows above the header (CSV, workbook)
+    # A JSON object holding the records, as {"records": [...]}: the key
+    # read, and the object's other keys (not rows, so not imported).
+    records_key: str | None = None
+    other_keys: tuple[str, ...] = ()
 
     def rows(self) -> Iterator[Row]:
         if self.sheet is not None:
@@ -250,37 +257,81 @@ def _unique(headers: list[str]) -> list[str]:
 
 
 def _json_table(path: Path, kind: str, encoding: Encoding) -> Table:
+    records: Iterable[Any] = ()
+    key: str | None = None
+    others: tuple[str, ...] = ()
+    if kind == "json":
+        records, key, others = _json_array(path, encoding)
+    else:
+        records = _json_records(path, kind, encoding)
     headers: dict[str, None] = {}
     count = 0
-    for record in _json_records(path, kind, encoding):
+    for record in records:
         if isinstance(record, dict):
             headers.update(dict.fromkeys(_flatten(record)))
         count += 1
-    return Table(path, kind, _unique(list(headers)), encoding, None, count)
+    return Table(
+        path, kind, _unique(list(headers)), encoding, None, count,
+        records_key=key, other_keys=others,
+    )  # fmt: skip
+
+
+# What APIs and exporters call the array of records in a JSON object:
+# Salesforce ("records"), Pipedrive ("data"), HubSpot ("results"), ... Not
+# "contacts": a lead of leadtui's own (`show --json`) holds a list by that name.
+_RECORDS_KEYS = {"records", "data", "results", "items", "rows", "entries", "leads", "deals"}
+
+
+def _holds_records(value: Any) -> bool:
+    return isinstance(value, list) and (not value or any(isinstance(v, dict) for v in value))
+
+
+def _json_array(path: Path, encoding: Encoding) -> tuple[list[Any], str | None, tuple[str, ...]]:
+    """A JSON file's records: the document's array, or the one array an
+    object holds (the Salesforce CLI's {"records": [...]}, an API's
+    {"totalSize": 2, "done": true, "records": [...]}) with its key and the
+    object's other keys."""
+    with path.open(encoding=encoding.name, errors=encoding.errors) as stream:
+        try:
+            document = load(stream)
+        except json.JSONDecodeError as error:
+            raise InvalidInput(
+                f"{path} is not valid JSON: {error.msg} at line {error.lineno}"
+            ) from None
+        except TooDeep as error:
+            raise InvalidInput(f"{path}: {error}") from None
+    if isinstance(document, list):
+        return document, None, ()
+    if isinstance(document, dict):
+        # The object's only key, or the one an API names its page of records
+        # by: a lead's own lists (history, tags) are not records.
+        keys = list(document) if len(document) == 1 else [
+            key for key in document if key.lower() in _RECORDS_KEYS
+        ]  # fmt: skip
+        if len(keys) == 1 and _holds_records(records := document[keys[0]]):
+            return records, keys[0], tuple(key for key in document if key != keys[0])
+    raise InvalidInput(
+        f"{path}: expected a JSON array of objects, or an object holding one"
+        ' (as {"records": [...]})'
+    )
 
 
 def _json_records(path: Path, kind: str, encoding: Encoding) -> Iterator[Any]:
     """Each record of the file; for JSON Lines a broken line is yielded as a
     BrokenRow in its place."""
+    if kind == "json":
+        yield from _json_array(path, encoding)[0]
+        return
     with path.open(encoding=encoding.name, errors=encoding.errors) as stream:
-        if kind == "json":
-            try:
-                document = json.load(stream)
-            except json.JSONDecodeError as error:
-                raise InvalidInput(
-                    f"{path} is not valid JSON: {error.msg} at line {error.lineno}"
-                ) from None
-            if not isinstance(document, list):
-                raise InvalidInput(f"{path}: expected a JSON array of objects")
-            yield from document
-            return
         for number, line in enumerate(stream, start=1):
             if not line.strip():
                 continue
             try:
-                yield json.loads(line)
+                yield loads(line)
             except json.JSONDecodeError as error:
                 yield BrokenRow(number, f"not valid JSON: {error.msg}", [line.rstrip("\n")])
+            except TooDeep as error:
+                yield BrokenRow(number, f"not read: {error}", [line.rstrip("\n")])
 
 
 def _json_rows(table: Table) -> Iterator[Row]:
@@ -288,7 +339,7 @@ def _json_rows(table: Table) -> Iterator[Row]:
         if isinstance(record, BrokenRow):
             yield record
         elif not isinstance(record, dict):
-            yield BrokenRow(number, "not a JSON object", [json.dumps(record)])
+            yield BrokenRow(number, "not a JSON object", [as_json_text(record)])
         else:
             flat = _flatten(record)
             yield RawRow(number, [flat.get(header, "") for header in table.headers])
@@ -327,15 +378,20 @@ def _bant_cell(value: Any) -> str:
     return _cell(value)
 
 
+_SEPARATOR = re.compile("[,;|]")  # what a tags cell is split on
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        return value
-    if isinstance(value, int | float):
-        return repr(value)
-    if isinstance(value, list) and all(isinstance(item, str) for item in value):
-        return ", ".join(value)  # e.g. tags
-    return json.dumps(value, ensure_ascii=False)
+        return str(value)  # a Number too: its text as written
+    if isinstance(value, list) and all(
+        isinstance(item, str) and not isinstance(item, Number) for item in value
+    ):  # e.g. tags; an item holding a separator is quoted, as split_tags reads it
+        if any(_SEPARATOR.search(item) or item.startswith('"') for item in value):
+            return ", ".join('"' + item.replace('"', '""') + '"' for item in value)
+        return ", ".join(value)
+    return as_json_text(value)

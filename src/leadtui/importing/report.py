@@ -13,6 +13,7 @@ from leadtui.domain.currency import format_money
 from leadtui.domain.errors import InvalidInput
 from leadtui.domain.imported import ImportedLead, RowProblem
 from leadtui.domain.results import ImportOutcome
+from leadtui.domain.sanitize import clean_line
 from leadtui.importing.choices import allowed, suggestion, value_map_line
 from leadtui.importing.columns import Columns, reads_columnwise
 from leadtui.importing.convert import Converter, Notes
@@ -87,6 +88,19 @@ def summary(outcome: ImportOutcome, *, dry_run: bool = False) -> str:
     return text
 
 
+def _records_note(plan: Plan) -> str | None:
+    """Where in a JSON object the records were, and what else it held."""
+    table = plan.table
+    if table.records_key is None:
+        return None
+    count = f"{table.approx_rows:,} record{'' if table.approx_rows == 1 else 's'}"
+    text = f"read the {count} under {clean_line(table.records_key)!r}"
+    if table.other_keys:
+        others = ", ".join(repr(clean_line(key)) for key in table.other_keys)
+        text += f"; the file's other keys ({others}) hold no records and are not imported"
+    return text
+
+
 def notes_lines(converter: Converter) -> list[str]:
     """What the import decided that is worth knowing (never silently), each
     kind once, with the option that would change it."""
@@ -97,6 +111,8 @@ def notes_lines(converter: Converter) -> list[str]:
         lines.append(f"read as {encoding.describe()}")
     if title := title_note(plan.table.title):
         lines.append(title)
+    if records := _records_note(plan):
+        lines.append(records)
     for header, target in plan.demoted():
         lines.append(
             f"column {header!r} is kept as a custom field, {target.note}"

@@ -7,6 +7,7 @@ wording is kept as a custom field, and the import reports it once with the
 --value-map line that would map it.
 """
 
+import csv
 import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -27,12 +28,16 @@ class StageValue:
 
 _OPEN = StageValue(None)
 
+# Lead statuses and deal stages as CRMs write them; Salesforce's default
+# opportunity path is here whole (Prospecting, Qualification, Needs Analysis,
+# Value Proposition, Id. Decision Makers, Perception Analysis, Proposal/Price
+# Quote, Negotiation/Review, Closed Won/Lost), as its exports carry it.
 # fmt: off
 STAGE_NAMES: dict[str, StageValue] = {
     **{name: _OPEN for name in ("open",)},
     **{name: StageValue(Stage.NEW) for name in (
         "new", "open not contacted", "not contacted", "lead", "subscriber", "assigned",
-        "unassigned", "lead in", "raw",
+        "unassigned", "lead in", "raw", "prospecting",
     )},
     **{name: StageValue(Stage.CONTACTED) for name in (
         "contacted", "working contacted", "working", "attempted to contact", "attempted",
@@ -44,11 +49,12 @@ STAGE_NAMES: dict[str, StageValue] = {
     )},
     **{name: StageValue(Stage.QUALIFIED) for name in (
         "qualified", "sales qualified lead", "salesqualifiedlead", "sql", "open qualified",
-        "working qualified", "needs analysis",
+        "working qualified", "qualification", "needs analysis",
     )},
     **{name: StageValue(Stage.OPPORTUNITY) for name in (
         "opportunity", "open deal", "proposal made", "proposal", "negotiations started",
         "negotiation", "proposal price quote", "negotiation review", "value proposition",
+        "id decision makers", "perception analysis",
     )},
     **{name: StageValue(Stage.WON) for name in (
         "won", "closed won", "closed converted", "converted", "customer", "evangelist",
@@ -135,3 +141,18 @@ def read_amount(text: str) -> tuple[int, str | None]:
     if cents > _MAX_CENTS:
         raise ValueProblem(f"{text!r} is too large")
     return int(cents), currency
+
+
+_TAG_SEPARATORS = re.compile(r"[,;|]")
+
+
+def split_tags(text: str) -> list[str]:
+    """A tags cell's tags: 'VIP, expo; 2026', or each tag quoted as CSV
+    inside the cell, as Mailchimp's TAGS column writes them ('"VIP","Blog"',
+    where a tag may hold a comma): the quotes are not part of the tag."""
+    if text.lstrip().startswith('"'):
+        try:
+            return next(csv.reader([text], skipinitialspace=True, strict=True))
+        except (csv.Error, StopIteration):
+            pass  # not CSV after all: split as written
+    return _TAG_SEPARATORS.split(text)
