@@ -27,7 +27,7 @@ def leadtui_in_pty(*args: str, cwd: Path) -> AbstractContextManager[Terminal]:
 def test_a_new_user_adds_advances_loses_quits_and_finds_it_all_again(tmp_path: Path) -> None:
     db = tmp_path / "team.db"
     with leadtui_in_pty("--db", str(db), cwd=tmp_path) as term:
-        term.wait_for("No leads yet: press n to add a lead.")
+        term.wait_for("No leads yet: press n to add one, or import a file (ctrl+p, Import")
         for name in ("Ada Lovelace", "Bob Builder"):
             term.type("n")
             term.wait_for("Add a lead")

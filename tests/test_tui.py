@@ -55,7 +55,8 @@ async def test_an_empty_database_shows_how_to_start(repo: Repository) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         hint = main_screen(app).query_one("#inbox-empty", Static)
-        assert hint.display and str(hint.render()) == "No leads yet: press n to add a lead."
+        empty = "No leads yet: press n to add one, or import a file (ctrl+p, Import file…)."
+        assert hint.display and str(hint.render()) == empty
 
 
 @pytest.mark.slow

@@ -25,7 +25,7 @@ from leadtui.tui.selection import Selection, WholeList
 PAGE_SIZE = quick_inbox.PAGE_SIZE
 # Fetch the next page when the cursor comes this close to the last loaded row.
 PREFETCH_MARGIN = 10
-NO_LEADS = "No leads yet: press n to add a lead."
+NO_LEADS = "No leads yet: press n to add one, or import a file (ctrl+p, Import file…)."
 EMPTY_INBOX = "Inbox zero: no new leads to triage. Press n to add a lead."
 # The Due list: follow-ups overdue, today, and this many days ahead.
 DUE_LOOKAHEAD_DAYS = 7
