@@ -93,6 +93,8 @@ async def test_keys_go_on_when_a_turn_never_ends(
 
     assert Lost.handler_name != leadtui.tui.typeahead.KeyHandled.handler_name  # the app: no handler
     monkeypatch.setattr(leadtui.tui.typeahead, "KeyHandled", Lost)
+    # Its widget stays, so the probe counts as slow, not lost, up to this.
+    monkeypatch.setattr(leadtui.tui.typeahead, "PROBE_GIVE_UP_SECONDS", 1.0)
     app = LeadApp(sample_repo)
     async with app.run_test(size=SIZE) as pilot:
         await started(app, pilot)
