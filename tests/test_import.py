@@ -396,3 +396,9 @@ def test_dry_run_does_not_call_iso_dates_unsettled(tmp_path: Path) -> None:
     shown = run("import", str(source), "--dry-run", "--db", str(tmp_path / "x.db")).output
     assert "Dates read as month/day/year (no date in the first rows reads either way" in shown
     assert "settles" not in shown
+
+
+def test_dry_run_of_a_file_without_dates_says_nothing_of_their_order(tmp_path: Path) -> None:
+    source = write(tmp_path / "people.csv", "Name,Email\nAnn Lee,ann@x.io\n")
+    shown = run("import", str(source), "--dry-run", "--db", str(tmp_path / "x.db")).output
+    assert "Dates read as" not in shown and "Name   → name" in shown

@@ -251,7 +251,8 @@ def _print_preview(dry_run: ImportPreview) -> None:
     width = min(max((len(h) for h, _ in shown.mapping), default=0), 40)
     for header, target in shown.mapping:
         click.echo(f"  {header:<{width}}  → {target}")
-    click.echo(f"\nDates read as {shown.day_order}")
+    if shown.day_order:
+        click.echo(f"\nDates read as {shown.day_order}")
     click.echo(f"\nThe first rows as they would be stored ({len(shown.samples)}):")
     for lead in shown.samples:
         click.echo(f"  {sample_line(lead)}")

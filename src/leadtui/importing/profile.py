@@ -154,6 +154,9 @@ def _valid_draft_field(field: str, text: str) -> bool:
     return True
 
 
+NO_DATE_COLUMNS = "no date columns"
+
+
 def day_order(
     headers: list[str], targets: list[Target], sample: Sample, said: bool | None
 ) -> tuple[bool, str]:
@@ -168,7 +171,7 @@ def day_order(
         if target.kind == "field" and target.name in DATE_FIELDS
     ]
     if not columns:
-        return False, "no date columns"
+        return False, NO_DATE_COLUMNS
     seen = sorted(
         (line, column, text) for column in columns for line, text in sample.values.get(column, [])
     )

@@ -19,6 +19,7 @@ from leadtui.importing.columns import Columns, reads_columnwise
 from leadtui.importing.convert import Converter, Notes
 from leadtui.importing.headers import Target
 from leadtui.importing.plan import Plan
+from leadtui.importing.profile import NO_DATE_COLUMNS
 from leadtui.importing.reading import BrokenRow, RawRow
 from leadtui.importing.title_rows import title_note
 from leadtui.importing.workbook import WORKBOOK_CELLS
@@ -226,7 +227,7 @@ class Preview:
 
     description: str
     mapping: list[tuple[str, str]]
-    day_order: str
+    day_order: str  # empty: the file has no date columns
     samples: list[ImportedLead]
 
 
@@ -237,7 +238,8 @@ def preview(plan: Plan, count: int = 10) -> Preview:
     return Preview(
         plan.table.describe(),
         plan.rows_of_mapping(),
-        f"{order} ({plan.day_first_reason})",
+        # A file with no dates has no order to report.
+        "" if plan.day_first_reason == NO_DATE_COLUMNS else f"{order} ({plan.day_first_reason})",
         list(islice(good, count)),
     )
 

@@ -83,7 +83,9 @@ def preview_lines(shown: ImportPreview) -> list[str]:
     lines += [shown.shown.description, "", "Columns:"]
     width = min(max((len(header) for header, _ in shown.shown.mapping), default=0), 40)
     lines += [f"  {header:<{width}}  → {target}" for header, target in shown.shown.mapping]
-    lines += ["", f"Dates read as {shown.shown.day_order}", ""]
+    if shown.shown.day_order:
+        lines += ["", f"Dates read as {shown.shown.day_order}"]
+    lines += [""]
     lines.append(f"The first rows as they would be stored ({len(shown.shown.samples)}):")
     lines += [f"  {sample_line(lead)}" for lead in shown.shown.samples]
     return lines
