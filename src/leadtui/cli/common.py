@@ -64,6 +64,15 @@ def database_path(db_path: Path | str | None) -> Path:
     return Path(target)
 
 
+def same_file(first: Path | str, second: Path | str) -> bool:
+    """Whether two names lead to one file: the same path, another spelling
+    of it, a symlink or a hard link to it. A missing file is no other's."""
+    try:
+        return Path(first).expanduser().samefile(Path(second).expanduser())
+    except OSError:
+        return False
+
+
 def repository(db_path: Path | str | None) -> Repository:
     return open_repository(database_target(db_path))
 

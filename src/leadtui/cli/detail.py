@@ -11,7 +11,7 @@ import click
 
 from leadtui.cli import common
 from leadtui.cli.files import write_json_array
-from leadtui.cli.params import LEAD_ID
+from leadtui.cli.params import LEAD_ID, confirm
 from leadtui.domain.clock import parse_follow_up, parse_past, to_iso
 from leadtui.domain.merge_plan import MERGE_FIELDS, choices
 from leadtui.domain.models import Lead, stored_field_name
@@ -155,9 +155,9 @@ def merge(
         mine, theirs = _cut(choice.keep or "—"), choice.other or "—"
         click.echo(f"{choice.field:<10}{left}{mine:<30}{right}{theirs}")
     if not confirmed:
-        if not sys.stdin.isatty():
-            raise click.ClickException("merging deletes a lead: pass --yes to confirm")
-        click.confirm(f"Merge #{other.id} into #{keep.id}?", abort=True, err=True)
+        confirm(
+            f"Merge #{other.id} into #{keep.id}?", "merging deletes a lead: pass --yes to confirm"
+        )
     lead = repo.merge_leads(keep.id, other.id, picks=picks, seen=(keep, other))
     click.echo(f"#{lead.id} {lead.name}: merged #{other.id} in")
 

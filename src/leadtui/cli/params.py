@@ -68,6 +68,27 @@ class FilePath(click.Path):
 FILE = FilePath(dir_okay=False, path_type=Path)
 
 
+def at_terminal() -> bool:
+    """Whether someone can answer a question: stdin is a terminal."""
+    return sys.stdin.isatty()
+
+
+def confirm(question: str, needs_yes: str) -> None:
+    """Ask QUESTION at a terminal and go on only on yes. Elsewhere (a script,
+    cron, a pipe) nobody can answer: refuse in one line, NEEDS_YES, which
+    names --yes, rather than prompt into nothing (click would print its bare
+    "Aborted!"). A no, or ctrl+d, at the prompt changes nothing, and says so."""
+    if not at_terminal():
+        raise OneLineError(needs_yes)
+    try:
+        answered_yes = click.confirm(question, err=True)
+    except click.Abort:  # ctrl+d or ctrl+c at the prompt, whose line stays open
+        click.echo("", err=True)
+        answered_yes = False
+    if not answered_yes:
+        raise OneLineError("nothing changed: not confirmed")
+
+
 def owner_name(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """An --owner filter as owners are stored (one clean line, no edge
     spaces), so "anna " finds anna's leads instead of none."""

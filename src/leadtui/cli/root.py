@@ -22,6 +22,7 @@ from leadtui.cli.params import (
     FILE,
     LEAD_ID,
     OneLineError,
+    confirm,
     flush_stdout,
     os_error_line,
     owner_name,
@@ -309,9 +310,7 @@ def advance(db_path: Path | None, lead_ids: tuple[int, ...], qualify_anyway: boo
     leads = [repo.get_lead(lead_id) for lead_id in dict.fromkeys(lead_ids)]  # each once
     question = None if qualify_anyway else qualify_question(leads)
     if question:
-        if not sys.stdin.isatty():
-            raise click.ClickException(f"{question} Pass --yes to qualify.")
-        click.confirm(question, abort=True, err=True)
+        confirm(question, f"{question} Pass --yes to qualify.")
     for lead in repo.move_many("advance", [(lead.id, lead.stage) for lead in leads]):
         click.echo(f"#{lead.id} {lead.name}: {lead.stage.label}")
 
@@ -468,11 +467,13 @@ def backup(db_path: Path | None, target: Path) -> None:
 def restore(db_path: Path | None, source: Path, yes: bool) -> None:
     """Replace the database's contents with the backup SOURCE."""
     path = common.database_target(db_path)
+    if not paths.is_url(path) and common.same_file(path, source):
+        raise LeadtuiError(f"{shown_path(source)} is the database itself: restore another file")
     if not yes:
-        click.confirm(
-            f"Replace everything in {shown_path(shown(path))} with {shown_path(source)}?",
-            abort=True,
-            err=True,
+        into = shown_path(shown(path))
+        confirm(
+            f"Replace everything in {into} with {shown_path(source)}?",
+            f"restoring replaces everything in {into}: pass --yes to confirm",
         )
     leads = restore_database(path, source)
     click.echo(f"restored {leads:,} leads from {shown_path(source)} into {shown_path(shown(path))}")
