@@ -2,6 +2,7 @@
 repository it names (one function, so tests can stand a frozen clock in)."""
 
 import json
+import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -9,6 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from leadtui import paths
+from leadtui.cli.params import FILE
 from leadtui.domain.errors import NotYetSupported
 from leadtui.domain.models import Lead
 from leadtui.repository import Repository, open_repository
@@ -32,12 +34,15 @@ class DatabaseParam(_ParamType):
     def convert(
         self, value: object, param: click.Parameter | None, ctx: click.Context | None
     ) -> Path | str:
-        if isinstance(value, str) and not value.strip():  # not '.', as Path("") would be
-            self.fail("an empty file name", param, ctx)
-        target = value if isinstance(value, Path) else paths.database_target(str(value))
-        if isinstance(target, Path) and target.is_dir():  # as click.Path(dir_okay=False) says
-            self.fail(f"File {str(target)!r} is a directory.", param, ctx)
-        return target
+        if isinstance(value, Path):
+            return value
+        text = str(value)
+        if paths.is_url(text):
+            return text
+        # A file is judged as every file parameter is (an empty name, a
+        # directory), after ~ is expanded; "" stays "" (Path("") is '.').
+        expanded = str(Path(text).expanduser()) if text else text
+        return Path(os.fsdecode(FILE.convert(expanded, param, ctx)))
 
 
 def db_option(command: F) -> F:
