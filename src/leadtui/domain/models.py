@@ -264,7 +264,7 @@ class LeadDraft(BaseModel):
             value = clean_line(value).lower() or Source.OTHER.value
             if value not in Source.__members__.values():
                 choices = ", ".join(source.value for source in Source)
-                raise ValueError(f"source must be one of {choices}")
+                raise ValueError(f"must be one of {choices}")
         return value
 
 
