@@ -19,8 +19,22 @@ PLAIN_HTTP_WARNING = (
 )
 
 
+def _host(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """An empty address ("" from an unset shell variable) would listen on
+    every interface: that is said as 0.0.0.0, never left to an empty string."""
+    if not value.strip():
+        raise click.BadParameter("an empty address; 0.0.0.0 listens on every interface")
+    return value.strip()
+
+
 @click.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    callback=_host,
+    help="Address to listen on (0.0.0.0: every interface).",
+)
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
 @click.option(
     "--max-sessions",
