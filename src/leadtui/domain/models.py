@@ -250,7 +250,7 @@ class LeadDraft(BaseModel):
         try:
             amount = parse_amount(value, currency or _usual(info))
         except InvalidInput as error:  # pydantic attributes only ValueError to the field
-            raise ValueError(str(error).removeprefix("value ").removeprefix("value: ")) from None
+            raise ValueError(str(error)) from None
         if amount.currency and currency and amount.currency != currency:
             given = f"{value.strip()!r} is in {amount.currency}"
             raise ValueError(f"{given} but the currency is {currency}")
