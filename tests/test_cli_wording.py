@@ -63,6 +63,7 @@ def db(tmp_path: Path) -> str:
         (["set", "1", "expected_close", "31/02/2026"], "expected_close: a day like 2027-01-31"),
         (["set", "1", "expected_close", "9999-12-31"], "expected_close: 9999-12-31 is outside"),
         (["set", "1", "lifecycle", "nope"], "lifecycle: 'nope' is not one of"),
+        (["set", "1", "bant.need", "maybe: soon"], "bant.need: answer yes, no or unknown"),
         (["quick", "Bo \u202e <bad>"], "email: not a valid email address"),
         (["quick", "\x00"], "name: required"),
     ],

@@ -140,7 +140,8 @@ class BantAnswer(BaseModel):
         word = head.strip().lower()
         answer = {"y": "yes", "n": "no", "?": "unknown", "": "unknown"}.get(word, word)
         if answer not in Answer.__members__.values():
-            raise InvalidInput(f"{head.strip()!r}: answer yes, no or unknown (then ': a note')")
+            said = head.strip()[:40]
+            raise InvalidInput(f"answer yes, no or unknown (then ': a note'), not {said!r}")
         return cls(answer=Answer(answer), note=note)
 
     def text(self) -> str:

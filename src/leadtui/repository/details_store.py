@@ -192,7 +192,7 @@ def apply_fields(
     lead_id = current.id
     draft = _validated(current, wanted)
     lifecycle, fit = _classification(current, wanted)
-    bant = {f: BantAnswer.parse(v) for f, v in wanted.items() if f.startswith(BANT_PREFIX)}
+    bant = {f: _bant_answer(f, v) for f, v in wanted.items() if f.startswith(BANT_PREFIX)}
     # The currency changes when it is set ("" back to the team's) or when
     # the value names one ("€5k"); otherwise the lead keeps its own.
     set_currency = "currency" in wanted or draft.currency is not None
@@ -225,6 +225,14 @@ def apply_fields(
     for field in (*wanted, *(("currency",) if "currency" not in wanted else ())):
         old, new = current.field_text(field), after.field_text(field)
         record_field_change(db, lead_id, field, old, new, now, actor)
+
+
+def _bant_answer(field: str, text: str) -> BantAnswer:
+    """An answer as typed, a refusal naming the criterion it was for."""
+    try:
+        return BantAnswer.parse(text)
+    except InvalidInput as error:
+        raise InvalidInput(f"{field}: {error}") from None
 
 
 def _check_settable(field: str) -> None:
