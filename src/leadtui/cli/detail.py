@@ -15,6 +15,7 @@ from leadtui.cli.params import LEAD_ID, confirm
 from leadtui.domain.clock import parse_follow_up, parse_past, to_iso
 from leadtui.domain.merge_plan import MERGE_FIELDS, choices
 from leadtui.domain.models import Lead, stored_field_name
+from leadtui.domain.sanitize import clean_line
 
 
 @click.command()
@@ -221,7 +222,8 @@ def journal(
         return
     for lead_id, name, entry in entries:
         click.echo(
-            f"{entry.at:%Y-%m-%d %H:%M}  {entry.actor:<10} #{lead_id} {name}: {entry.described()}"
+            f"{entry.at:%Y-%m-%d %H:%M}  {entry.actor:<10} #{lead_id} {name}:"
+            f" {clean_line(entry.described())}"  # one line an entry, as in show
         )
 
 

@@ -41,6 +41,7 @@ from leadtui.domain.dedupe import duplicate_line
 from leadtui.domain.errors import LeadtuiError
 from leadtui.domain.models import BANT_CRITERIA, ActivityKind, Lead, Source, Stage, build_draft
 from leadtui.domain.pipeline import qualify_question
+from leadtui.domain.sanitize import clean_line
 from leadtui.domain.score_text import score_lines, score_record
 from leadtui.domain.users import ENV_SESSION, Identity
 from leadtui.repository import (
@@ -252,7 +253,10 @@ def show(db_path: Path | None, lead_id: int, as_json: bool) -> None:
         click.echo(line)
     click.echo("\nHistory:")
     for entry in history:
-        click.echo(f"  {entry.at:%Y-%m-%d %H:%M}  {entry.actor:<10} {entry.described()}")
+        # One line an entry: a note or notes of several lines are joined (--json has them whole).
+        click.echo(
+            f"  {entry.at:%Y-%m-%d %H:%M}  {entry.actor:<10} {clean_line(entry.described())}"
+        )
 
 
 def _echo_lead(lead: Lead) -> None:
