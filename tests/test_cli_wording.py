@@ -4,6 +4,7 @@ least 1 character", "Input should be a valid integer, unable to parse string
 as an integer", "Value error, ...", "validation error for ...") never
 reaches them, nor a field named twice ("phone: phone may hold ...")."""
 
+import json
 import re
 from pathlib import Path
 
@@ -64,6 +65,7 @@ def db(tmp_path: Path) -> str:
         (["set", "1", "expected_close", "9999-12-31"], "expected_close: 9999-12-31 is outside"),
         (["set", "1", "lifecycle", "nope"], "lifecycle: 'nope' is not one of"),
         (["set", "1", "bant.need", "maybe: soon"], "bant.need: answer yes, no or unknown"),
+        (["set", "1", "tags", "vip, " + "x" * 41], f"tags: '{'x' * 20}…' is longer than 40"),
         (["quick", "Bo \u202e <bad>"], "email: not a valid email address"),
         (["quick", "\x00"], "name: required"),
     ],
@@ -145,3 +147,16 @@ def test_each_kind_of_refusal_has_words(given: dict[str, object], said: str) -> 
     assert message == said
     assert not JARGON.search(message)
     assert problem_text(caught.value.errors()[0], quote_input=False) == said.split(", not")[0]
+
+
+def test_a_tag_too_long_changes_nothing_rather_than_being_cut(db: str) -> None:
+    def tags() -> list[str]:
+        shown: list[str] = json.loads(run("show", "1", "--json", "--db", db).stdout)["tags"]
+        return shown
+
+    assert run("set", "1", "tags", "vip", "--db", db).exit_code == 0
+    one_line_error(run("set", "1", "tags", "new, " + "y" * 41, "--db", db))
+    assert tags() == ["vip"]
+    exactly = "z" * 40
+    assert run("set", "1", "tags", f"{exactly}, vip, VIP", "--db", db).exit_code == 0
+    assert tags() == ["vip", exactly]

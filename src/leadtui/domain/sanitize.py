@@ -26,6 +26,8 @@ subdivision flags) are kept for the same reason.
 
 import re
 
+from leadtui.domain.errors import InvalidInput
+
 _JOINERS = "\u200c\u200d"
 # C0 controls except TAB and LF, DEL, C1 controls, then the invisible and
 # bidi format characters the module's docstring lists.
@@ -91,3 +93,18 @@ def clean_custom_name(name: str) -> str:
     """A custom field's name as stored, shown and journaled: one clean line
     ("Région " is "Région"), so an edit names the field it wrote."""
     return clean_line(name)[:CUSTOM_NAME_LIMIT]
+
+
+TAG_LIMIT = 40  # characters a tag holds (a quick-add #tag likewise)
+
+
+def tag_list(text: str) -> list[str]:
+    """ "VIP, expo" as typed into `set ID tags` or the edit form: one clean
+    line each, lower case, no empties or repeats. A tag too long is refused,
+    not cut short where nobody sees it."""
+    tags = list(dict.fromkeys(clean_line(tag).lower() for tag in text.split(",")))
+    for tag in tags:
+        if len(tag) > TAG_LIMIT:
+            shown = tag[:20] + "…"
+            raise InvalidInput(f"tags: {shown!r} is longer than {TAG_LIMIT} characters")
+    return [tag for tag in tags if tag]
