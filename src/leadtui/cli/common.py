@@ -3,6 +3,7 @@ repository it names (one function, so tests can stand a frozen clock in)."""
 
 import json
 import os
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -13,6 +14,7 @@ from leadtui import paths
 from leadtui.cli.params import FILE
 from leadtui.domain.errors import NotYetSupported
 from leadtui.domain.models import Lead
+from leadtui.domain.sanitize import escape_unsafe
 from leadtui.repository import Repository, open_repository
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -97,9 +99,29 @@ def lead_record(lead: Lead, chance_known: bool) -> dict[str, Any]:
     return record
 
 
+def echo(message: object = "", *, err: bool = False, nl: bool = True) -> None:
+    """click.echo for everything a command prints: a lead's text may hold
+    what another program stored behind leadtui's back (an escape sequence,
+    a bidi override), which is shown as its \\u escape and never run."""
+    click.echo(escape_unsafe(str(message)), err=err, nl=nl)
+
+
+class SafeStdout:
+    """stdout for what is written piecewise (a JSON array, CSV rows), with
+    echo's escapes; inside a JSON string an escape is the same character.
+    A CSV row's own ending (CR LF) is kept; a CR inside a value is not."""
+
+    def write(self, text: str, /) -> int:
+        return sys.stdout.write("\r\n".join(escape_unsafe(part) for part in text.split("\r\n")))
+
+
+def stdout() -> SafeStdout:
+    return SafeStdout()
+
+
 def echo_json(data: object) -> None:
     """One JSON document on stdout, as every --json prints it."""
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
 def stderr_console() -> Any:

@@ -89,14 +89,14 @@ def serve(
         public_url=check_public_url(public_url) if public_url else None,
     )
     if not is_loopback(host):
-        click.echo(PLAIN_HTTP_WARNING, err=True)
+        common.echo(PLAIN_HTTP_WARNING, err=True)
     # Sign-ins, sessions opened and ended, refusals, and an access log (which
     # never holds a token: it travels after '#' and in a POST body).
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
 
     def ready(url: str) -> None:
-        click.echo(f"leadtui serving {shown_path(repo.shown)} at {url}")
-        click.echo(
+        common.echo(f"leadtui serving {shown_path(repo.shown)} at {url}")
+        common.echo(
             f"  up to {max_sessions} sessions; a session ends after {idle_minutes:g} idle"
             " minutes. Sign-in links: leadtui user add NAME. Ctrl+C stops.",
         )

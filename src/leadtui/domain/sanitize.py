@@ -54,6 +54,26 @@ def _drop_unsafe(value: str) -> str:
     return _UNSAFE.sub("", _SEPARATORS.sub("\n", value))
 
 
+def _escape(match: re.Match[str]) -> str:
+    char = match[0]
+    code = ord(char)
+    if code > 0xFFFF:  # as JSON spells it: a surrogate pair
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+    return f"\\u{code:04x}"
+
+
+def escape_unsafe(value: str) -> str:
+    """`value` with each character the sanitiser would drop (an escape, a
+    bidi override, a line separator) written as its \\uXXXX escape: what a
+    command prints, which may hold what another program stored behind
+    leadtui's back. On a terminal it shows and does nothing; inside a JSON
+    string it is the same character, so --json output keeps the data."""
+    if value.isprintable():
+        return value
+    return _UNSAFE.sub(_escape, _SEPARATORS.sub(_escape, value))
+
+
 def clean_text(value: str) -> str:
     """Return `value` without terminal-unsafe characters (CR is dropped too)."""
     # Every character dropped or replaced is a control (Cc), format (Cf),
