@@ -12,6 +12,7 @@ from leadtui.cli import common
 from leadtui.cli.files import write_json_array
 from leadtui.cli.params import LEAD_ID, confirm
 from leadtui.domain.clock import parse_follow_up, parse_past, to_iso
+from leadtui.domain.errors import LeadtuiError
 from leadtui.domain.merge_plan import MERGE_FIELDS, choices
 from leadtui.domain.models import Lead, stored_field_name
 from leadtui.domain.sanitize import clean_line
@@ -146,6 +147,8 @@ def merge(
     unknown = set(picks) - set(MERGE_FIELDS)
     if unknown:
         raise click.UsageError(f"not a merge field: {', '.join(sorted(unknown))}")
+    if keep_id == other_id:  # before the side-by-side table, not after it
+        raise LeadtuiError("a lead cannot be merged into itself")
     repo = common.repository(db_path)
     keep, other = repo.get_lead(keep_id), repo.get_lead(other_id)
     common.echo(f"{'':<10} {'keep #' + str(keep.id):<30} {'merge in #' + str(other.id)}")
