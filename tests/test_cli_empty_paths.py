@@ -52,3 +52,31 @@ def test_one_place_refuses_an_empty_name() -> None:
         if "an empty file name" in path.read_text(encoding="utf-8")
     ]
     assert said == ["cli/params.py"]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["list", "--owner", ""],
+        ["list", "--owner", " "],
+        ["kpi", "--owner", ""],
+        ["export", "--owner", ""],
+        ["kpi", "--since", ""],
+        ["kpi", "--until", " "],
+        ["journal", "--since", ""],
+        ["journal", "--actor", ""],
+    ],
+)
+def test_an_empty_filter_is_refused_not_read_as_everyone_or_no_one(
+    tmp_path: Path, args: list[str]
+) -> None:
+    """list --owner "" listed every lead and kpi --owner "" the team's zeros."""
+    db = str(tmp_path / "leads.db")
+    assert CliRunner().invoke(main, ["add", "Ann", "--owner", "anna", "--db", db]).exit_code == 0
+    result = CliRunner().invoke(main, [*args, "--db", db], prog_name="leadtui")
+    assert result.exit_code == 1, result.output
+    option = args[1]
+    assert result.output == (
+        f"Error: Invalid value for '{option}': an empty value (leave the option out instead)"
+        f" (try 'leadtui {args[0]} --help')\n"
+    )

@@ -10,7 +10,7 @@ import click
 
 from leadtui.cli import common
 from leadtui.cli.files import write_json_array
-from leadtui.cli.params import LEAD_ID, confirm
+from leadtui.cli.params import LEAD_ID, confirm, not_blank
 from leadtui.domain.clock import parse_follow_up, parse_past, to_iso
 from leadtui.domain.errors import LeadtuiError
 from leadtui.domain.merge_plan import MERGE_FIELDS, choices
@@ -147,10 +147,10 @@ def merge(
     unknown = set(picks) - set(MERGE_FIELDS)
     if unknown:
         raise click.UsageError(f"not a merge field: {', '.join(sorted(unknown))}")
-    if keep_id == other_id:  # before the side-by-side table, not after it
-        raise LeadtuiError("a lead cannot be merged into itself")
     repo = common.repository(db_path)
     keep, other = repo.get_lead(keep_id), repo.get_lead(other_id)
+    if keep.id == other.id:  # before the side-by-side table, not after it
+        raise LeadtuiError("a lead cannot be merged into itself")
     common.echo(f"{'':<10} {'keep #' + str(keep.id):<30} {'merge in #' + str(other.id)}")
     for choice in choices(keep, other):
         side = picks.get(choice.field, choice.default)
@@ -204,8 +204,10 @@ def search(db_path: Path | None, text: str, limit: int, as_json: bool) -> None:
 
 
 @click.command()
-@click.option("--actor", help="Only what this person did (their OS user name).")
-@click.option("--since", help="From this day on: 2026-11-01, or 3d, 2w, 1mo, yesterday.")
+@click.option("--actor", callback=not_blank, help="Only what this person did (their OS user name).")
+@click.option(
+    "--since", callback=not_blank, help="From this day on: 2026-11-01, or 3d, 2w, 1mo, yesterday."
+)
 @click.option("--limit", type=click.IntRange(1, 100_000), default=50, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
 @common.db_option

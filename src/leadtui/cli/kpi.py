@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from leadtui.cli import common
-from leadtui.cli.params import FILE, owner_name, shown_path
+from leadtui.cli.params import FILE, not_blank, owner_name, shown_path
 from leadtui.domain.currency import check_currency, format_money, parse_money, rate_text
 from leadtui.domain.errors import LeadtuiError
 from leadtui.domain.kpi_format import kpi_csv_rows, kpi_lines, kpi_record
@@ -25,8 +25,10 @@ from leadtui.repository import Repository
     show_default=True,
     help="A window ending now (ignored if --since or --until is given).",
 )
-@click.option("--since", help="First day of the window, e.g. 2026-10-01.")
-@click.option("--until", help="Last day of the window, included (default: today).")
+@click.option("--since", callback=not_blank, help="First day of the window, e.g. 2026-10-01.")
+@click.option(
+    "--until", callback=not_blank, help="Last day of the window, included (default: today)."
+)
 @click.option("--owner", callback=owner_name, help="Only this rep's leads.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (keys documented in README).")
 @click.option("--csv", "as_csv", is_flag=True, help="Print figure,key,value rows.")

@@ -89,9 +89,20 @@ def confirm(question: str, needs_yes: str) -> None:
         raise OneLineError("nothing changed: not confirmed")
 
 
+def not_blank(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """An option given an empty value ("" from an unset shell variable) is
+    refused: read as no option it would answer for everyone (list --owner
+    "" listed every lead), read as itself for no one (kpi --owner "" gave
+    the team's zeros)."""
+    if value is not None and not clean_line(value):
+        raise click.BadParameter("an empty value (leave the option out instead)")
+    return value
+
+
 def owner_name(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """An --owner filter as owners are stored (one clean line, no edge
     spaces), so "anna " finds anna's leads instead of none."""
+    value = not_blank(ctx, param, value)
     return None if value is None else clean_line(value)
 
 
