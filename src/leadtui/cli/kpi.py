@@ -102,8 +102,8 @@ def spend(
             common.echo_json({"file": str(import_path), "recorded": recorded})
         else:
             common.echo(f"recorded {recorded:,} spend rows from {shown_path(import_path)}")
-    elif source is not None:
-        if amount is None or month is None:
+    elif source is not None or month is not None:  # a --month alone lists nothing less
+        if source is None or amount is None or month is None:
             raise click.UsageError("give SOURCE AMOUNT --month YYYY-MM")
         before = repo.set_spend(source, month, amount)
         if as_json:

@@ -176,6 +176,8 @@ def quick(db_path: Path | None, text: str, anyway: bool, merge: bool) -> None:
     A possible duplicate (same email, phone, or name at the same company)
     stops the add unless --anyway or --merge.
     """
+    if anyway and merge:
+        raise click.UsageError("--anyway and --merge: pick one")
     repo = common.repository(db_path)
     understood = quickadd.understand(text, repo.clock(), currency=repo.team_currency())
     for line in quickadd.preview_lines(understood):
