@@ -8,7 +8,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from pydantic import ValidationError
-from pydantic_core import ErrorDetails
 
 # How much of a refused value a message quotes.
 _SHOWN = 40
@@ -53,15 +52,16 @@ def _choices(expected: object) -> str:
     return str(expected).replace("'", "")
 
 
-def problem_text(problem: ErrorDetails, *, quote_input: bool = True) -> str:
+def problem_text(problem: Mapping[str, Any], *, quote_input: bool = True) -> str:
     """One of pydantic's problems in the product's words: what the value
     must be, and (for a value of the wrong kind, unless the caller shows it
     already: `quote_input=False`) what it was."""
-    kind = problem["type"]
+    kind = str(problem["type"])
     context: Mapping[str, Any] = problem.get("ctx") or {}
     given = problem.get("input")
+    message = str(problem["msg"])
     if kind in ("value_error", "assertion_error"):  # our own validators' words
-        return problem["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
+        return message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
     if kind == "missing":
         return "required"
     if kind == "string_too_short":
@@ -90,7 +90,7 @@ def problem_text(problem: ErrorDetails, *, quote_input: bool = True) -> str:
     elif kind in _EXPECTED:
         expected = f"must be {_EXPECTED[kind]}"
     else:  # a type this list does not name yet: pydantic's sentence, reworded
-        return problem["msg"].replace("Input should be ", "must be ").replace(" should ", " must ")
+        return message.replace("Input should be ", "must be ").replace(" should ", " must ")
     scalar = isinstance(given, str | int | float) and not isinstance(given, bool)
     return f"{expected}, not {_quoted(given)}" if scalar and quote_input else expected
 
