@@ -6,6 +6,7 @@ refused before anything is asked or touched."""
 
 import os
 import re
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -138,3 +139,14 @@ def test_the_real_prompt_at_a_terminal(db: Path, backup: Path, tmp_path: Path) -
         term.wait_for("Error: nothing changed: not confirmed")
     assert "Aborted" not in term.text()
     assert len(state(db)) == 3
+
+
+def test_the_question_shows_a_stored_escape_without_running_it(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with sqlite3.connect(db) as conn:  # as another program would
+        conn.execute("UPDATE leads SET name = 'Ada\x1b]0;pwned\x07' WHERE id = 1")
+    monkeypatch.setattr(params, "at_terminal", lambda: True)
+    result = run("advance", "1", "--db", str(db), stdin="n\n")
+    assert "#1 Ada\\u001b]0;pwned\\u0007: only 0 of 4 BANT answers" in result.stderr
+    assert "\x1b" not in result.output and "\x07" not in result.output

@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 from click.exceptions import NoArgsIsHelpError
 
-from leadtui.domain.sanitize import clean_line, clean_typed
+from leadtui.domain.sanitize import clean_line, clean_typed, escape_unsafe
 
 # SQLite's INTEGER: a larger id can name no lead and cannot even be asked for.
 MAX_LEAD_ID = 2**63 - 1
@@ -81,7 +81,8 @@ def confirm(question: str, needs_yes: str) -> None:
     if not at_terminal():
         raise OneLineError(needs_yes)
     try:
-        answered_yes = click.confirm(question, err=True)
+        # The question names leads, whose text another program may have stored.
+        answered_yes = click.confirm(escape_unsafe(question), err=True)
     except click.Abort:  # ctrl+d or ctrl+c at the prompt, whose line stays open
         click.echo("", err=True)
         answered_yes = False
