@@ -94,7 +94,7 @@ def test_fit_and_bant_are_set_and_journaled(repo: Repository) -> None:
     [
         ("fit", "great", "fit: 'great' is not one of high, medium, low, unknown"),
         ("lifecycle", "lead", "lifecycle: 'lead' is not one of prospect, iql, mql"),
-        ("bant.budget", "maybe", "'maybe': answer yes, no or unknown"),
+        ("bant.budget", "maybe", "bant.budget: answer yes, no or unknown .*, not 'maybe'"),
         ("bant.mood", "yes", "bant.mood: not a field you can set"),
     ],
 )

@@ -285,3 +285,22 @@ def test_json_of_setting_spend_and_db_check(db: str) -> None:
     assert listed == [{"source": "ads", "month": "2026-11", "amount_cents": 600000}]
     check = json.loads(run("db", "check", "--json", "--db", db).stdout)
     assert check["healthy"] is True and check["problems"] == [] and check["leads"] == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["quick", "Ann", "--anyway", "--merge"], "--anyway and --merge: pick one"),
+        (["spend", "--month", "2026-11"], "give SOURCE AMOUNT --month YYYY-MM"),
+        (["spend", "--month", "2026-11", "--json"], "give SOURCE AMOUNT --month YYYY-MM"),
+    ],
+)
+def test_options_that_cannot_go_together_are_refused_not_half_obeyed(
+    args: list[str], said: str, db: str
+) -> None:
+    """quick --anyway --merge merged (--anyway was dropped); spend --month
+    alone listed every month."""
+    assert run("add", "Ann", "--db", db).exit_code == 0
+    line = one_line_error(run(*args, "--db", db))
+    assert line.startswith(f"Error: {said}"), line
+    assert len(json.loads(run("list", "--json", "--db", db).stdout)) == 1

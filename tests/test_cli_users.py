@@ -74,6 +74,19 @@ def test_serve_beyond_loopback_warns_and_a_busy_port_is_one_line(db: str) -> Non
     )
 
 
+def test_serve_refuses_an_empty_host_which_would_listen_everywhere(db_path: Path) -> None:
+    with socket.socket() as taken:  # were it to listen after all, it would stop here
+        taken.bind(("0.0.0.0", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        for host in ("", "  "):
+            line = fails("serve", "--host", host, "--port", port, "--db", str(db_path))
+            assert line == (
+                "Error: Invalid value for '--host': an empty address; 0.0.0.0 listens on every"
+                " interface (try 'main serve --help')"
+            )
+
+
 @both_clis
 def test_serve_refuses_an_unknown_theme(db: str) -> None:
     assert "is not a theme; one of" in fails("serve", "--theme", "no-such", "--db", db)

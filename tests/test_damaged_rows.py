@@ -77,10 +77,10 @@ def test_db_check_lists_every_damaged_lead(sample_repo: Repository) -> None:
     assert result.exit_code == 1
     problems = [line for line in result.output.splitlines() if line.startswith("problem: ")]
     assert problems == [
-        "problem: lead #3 holds created_at = 'not a date' (input should be a valid datetime"
-        " or date, invalid character in year)",
-        "problem: lead #9 holds stage = 'weird' (input should be 'new', 'contacted', 'engaged',"
-        " 'qualified', 'opportunity', 'won' or 'lost')",
+        "problem: lead #3 holds created_at = 'not a date' (must be a time like"
+        " 2026-11-20T09:30:00+00:00)",
+        "problem: lead #9 holds stage = 'weird' (must be one of new, contacted, engaged,"
+        " qualified, opportunity, won or lost)",
     ]
     report = json.loads(runner.invoke(main, ["db", "check", "--json", "--db", db]).stdout)
     assert report["healthy"] is False and len(report["problems"]) == 2
@@ -156,5 +156,5 @@ def test_a_damaged_history_line_is_named_in_one_line(sample_repo: Repository) ->
     for command in (["show", str(lead_id)], ["journal"]):
         line = one_line_error(runner.invoke(main, [*command, "--db", str(sample_repo.path)]))
         assert line.startswith(
-            f"Error: history line #{line_id} of lead #{lead_id} holds at = 'bad' (input should"
+            f"Error: history line #{line_id} of lead #{lead_id} holds at = 'bad' (must be a time"
         ), line

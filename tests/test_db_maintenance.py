@@ -61,10 +61,10 @@ def test_backup_then_restore_brings_the_old_state_back(db: Path, tmp_path: Path)
     assert run("db", "backup", str(copy), "--db", str(db)).exit_code == 0
     assert stat.S_IMODE(copy.stat().st_mode) == 0o600
     open_repository(db).add_lead(build_draft(name="After the backup"))
-    declined = run("db", "restore", str(copy), "--db", str(db), stdin="n\n")
-    assert declined.exit_code == 1 and "Aborted" in declined.output
+    declined = run("db", "restore", str(copy), "--db", str(db))  # asking: tests/test_cli_confirm.py
+    assert declined.exit_code == 1 and "pass --yes" in declined.output
     assert open_repository(db).count_leads() == 4
-    restored = run("db", "restore", str(copy), "--db", str(db), stdin="y\n")
+    restored = run("db", "restore", str(copy), "--yes", "--db", str(db))
     assert restored.exit_code == 0, restored.output
     assert "restored 3 leads" in restored.output
     assert [lead.name for lead in open_repository(db).all_leads()] == ["Ada", "Bob", "Cy"]

@@ -49,3 +49,25 @@ def test_cli_journal(tmp_path: Path) -> None:
     assert result.exit_code == 0 and result.output == ""
     result = runner.invoke(main, ["journal", "--since", "someday", "--db", db])
     assert result.exit_code == 1 and "not a time" in result.output
+
+
+def test_show_and_journal_print_one_line_an_entry(tmp_path: Path) -> None:
+    """A touch's note and the notes field may hold line breaks: the text
+    output joins them, so a script reading one entry a line still can."""
+    db = str(tmp_path / "lines.db")
+    runner = CliRunner()
+    for args in (
+        ["add", "Ann"],
+        ["log", "1", "--kind", "call", "--note", "first\nsecond\r\nthird"],
+        ["set", "1", "notes", "one\ntwo"],
+    ):
+        assert runner.invoke(main, [*args, "--db", db]).exit_code == 0
+    journal = runner.invoke(main, ["journal", "--db", db]).output.splitlines()
+    assert len(journal) == 3 and all(line[:4].isdigit() for line in journal), journal
+    assert journal[0].endswith("#1 Ann: notes: — → one two")
+    assert journal[1].endswith("#1 Ann: call: first second third")
+    shown = runner.invoke(main, ["show", "1", "--db", db]).output
+    history = shown.split("History:\n")[1].splitlines()
+    assert len(history) == 3 and all(line.startswith("  20") for line in history), history
+    whole = runner.invoke(main, ["journal", "--json", "--db", db]).output
+    assert "first\\nsecond\\nthird" in whole  # the JSON keeps the note as written

@@ -2,6 +2,8 @@
 fuller value wins unless the rep picks, everything attached moves over, the
 merge is one journaled transaction; from the CLI and the palette."""
 
+from pathlib import Path
+
 import pytest
 from click.testing import CliRunner
 from hypothesis import given
@@ -154,3 +156,11 @@ async def test_the_palette_finds_duplicates_and_merges_them(repo: Repository) ->
         await wait_until(pilot, lambda: len(list(repo.all_leads())) == 1)
         lead = repo.get_lead(keep)
         assert (lead.title, lead.value_cents) == ("CTO", 500_000)
+
+
+def test_cli_merge_of_a_lead_into_itself_prints_nothing_but_the_refusal(db_path: Path) -> None:
+    runner = CliRunner()
+    runner.invoke(main, ["add", "Jane Doe", "--db", str(db_path)])
+    result = runner.invoke(main, ["merge", "1", "1", "--yes", "--db", str(db_path)])
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr == "Error: a lead cannot be merged into itself\n"

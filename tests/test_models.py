@@ -72,8 +72,8 @@ def test_draft_validates_and_normalises_fields() -> None:
         ({"name": "A", "email": "not-an-email"}, "email: not a valid email address"),
         ({"name": "A", "value_cents": "-3"}, "value: must be a positive amount"),
         ({"name": "A", "value_cents": -3}, "value:"),
-        ({"name": "A", "source": "carrier pigeon"}, "source: source must be one of"),
-        ({"name": "A", "phone": "call me maybe"}, "phone: phone may hold digits"),
+        ({"name": "A", "source": "carrier pigeon"}, "source: must be one of website,"),
+        ({"name": "A", "phone": "call me maybe"}, "phone: 4 to 30 digits, spaces or"),
     ],
 )
 def test_invalid_drafts_name_the_bad_field_in_one_line(

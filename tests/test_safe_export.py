@@ -39,6 +39,31 @@ def db(tmp_path: Path) -> str:
     return path
 
 
+@pytest.mark.parametrize("spelling", ["same", "symlink", "history"])
+def test_export_never_replaces_the_database_it_reads_even_with_force(
+    db: str, tmp_path: Path, spelling: str
+) -> None:
+    output = {
+        "same": Path(db),
+        "symlink": tmp_path / "link.db",
+        "history": tmp_path / "leads.csv",  # whose history file, leads.history.csv, is...
+    }[spelling]
+    args = ["--format", "csv", "--with-history"] if spelling == "history" else []
+    database = Path(db)
+    if spelling == "symlink":
+        output.symlink_to(database)
+    elif spelling == "history":
+        database = tmp_path / "leads.history.csv"  # ...the database
+        assert run("add", "Bo", "--db", str(database)).exit_code == 0
+    before = database.read_bytes()
+    result = run("export", *args, "--output", str(output), "--force", "--db", str(database))
+    line = one_error_line(result)
+    shown = tmp_path / "leads.history.csv" if spelling == "history" else output
+    assert line == f"Error: {shown} is the database itself: export to another file"
+    assert database.read_bytes() == before
+    assert run("show", "1", "--db", str(database)).exit_code == 0
+
+
 def test_export_refuses_an_existing_file_without_force(db: str, tmp_path: Path) -> None:
     out = tmp_path / "leads.json"
     out.write_text("precious", encoding="utf-8")

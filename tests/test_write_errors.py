@@ -84,6 +84,23 @@ def test_export_to_a_forbidden_or_read_only_place(
     assert line == f"Error: cannot write {out}: {said}"
 
 
+@pytest.mark.parametrize(
+    ("code", "said"),
+    [(errno.EACCES, "Permission denied"), (errno.EROFS, "Read-only file system")],
+)
+def test_demo_into_a_forbidden_or_read_only_place_names_the_file_asked_for(
+    code: int, said: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(*args: Any, **kwargs: Any) -> tuple[int, str]:
+        raise OSError(code, os.strerror(code), str(tmp_path / ".new.db.x1y2.building"))
+
+    monkeypatch.setattr(tempfile, "mkstemp", refuse)
+    target = tmp_path / "new.db"
+    line = one_line_error(run("demo", "--db", str(target), "--leads", "5"))
+    assert line == f"Error: cannot create {target}: {said}"  # not the hidden file beside it
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_rename_refused_at_the_end_leaves_no_temp_file(
     filled: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -2,6 +2,8 @@
 repository it names (one function, so tests can stand a frozen clock in)."""
 
 import json
+import os
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -9,8 +11,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from leadtui import paths
+from leadtui.cli.params import FILE
 from leadtui.domain.errors import NotYetSupported
 from leadtui.domain.models import Lead
+from leadtui.domain.sanitize import escape_unsafe
 from leadtui.repository import Repository, open_repository
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -32,12 +36,15 @@ class DatabaseParam(_ParamType):
     def convert(
         self, value: object, param: click.Parameter | None, ctx: click.Context | None
     ) -> Path | str:
-        if isinstance(value, str) and not value.strip():  # not '.', as Path("") would be
-            self.fail("an empty file name", param, ctx)
-        target = value if isinstance(value, Path) else paths.database_target(str(value))
-        if isinstance(target, Path) and target.is_dir():  # as click.Path(dir_okay=False) says
-            self.fail(f"File {str(target)!r} is a directory.", param, ctx)
-        return target
+        if isinstance(value, Path):
+            return value
+        text = str(value)
+        if paths.is_url(text):
+            return text
+        # A file is judged as every file parameter is (an empty name, a
+        # directory), after ~ is expanded; "" stays "" (Path("") is '.').
+        expanded = str(Path(text).expanduser()) if text else text
+        return Path(os.fsdecode(FILE.convert(expanded, param, ctx)))
 
 
 def db_option(command: F) -> F:
@@ -64,6 +71,15 @@ def database_path(db_path: Path | str | None) -> Path:
     return Path(target)
 
 
+def same_file(first: Path | str, second: Path | str) -> bool:
+    """Whether two names lead to one file: the same path, another spelling
+    of it, a symlink or a hard link to it. A missing file is no other's."""
+    try:
+        return Path(first).expanduser().samefile(Path(second).expanduser())
+    except OSError:
+        return False
+
+
 def repository(db_path: Path | str | None) -> Repository:
     return open_repository(database_target(db_path))
 
@@ -83,9 +99,29 @@ def lead_record(lead: Lead, chance_known: bool) -> dict[str, Any]:
     return record
 
 
+def echo(message: object = "", *, err: bool = False, nl: bool = True) -> None:
+    """click.echo for everything a command prints: a lead's text may hold
+    what another program stored behind leadtui's back (an escape sequence,
+    a bidi override), which is shown as its \\u escape and never run."""
+    click.echo(escape_unsafe(str(message)), err=err, nl=nl)
+
+
+class SafeStdout:
+    """stdout for what is written piecewise (a JSON array, CSV rows), with
+    echo's escapes; inside a JSON string an escape is the same character.
+    A CSV row's own ending (CR LF) is kept; a CR inside a value is not."""
+
+    def write(self, text: str, /) -> int:
+        return sys.stdout.write("\r\n".join(escape_unsafe(part) for part in text.split("\r\n")))
+
+
+def stdout() -> SafeStdout:
+    return SafeStdout()
+
+
 def echo_json(data: object) -> None:
     """One JSON document on stdout, as every --json prints it."""
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
 def stderr_console() -> Any:

@@ -23,4 +23,4 @@ def copy_db(source: Path | str, target: Path | str) -> None:
 
         report = copy_database(source, target, progress=advance)
     rows = sum(report.rows.values())
-    click.echo(f"copied {report.leads:,} leads ({rows:,} rows) into {shown(target)}")
+    common.echo(f"copied {report.leads:,} leads ({rows:,} rows) into {shown(target)}")

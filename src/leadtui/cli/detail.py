@@ -3,7 +3,6 @@ and `redo`: a lead's follow-up, its fields, its duplicates, who changed what,
 and taking your last change back, from the shell (added to the main group
 in cli.py)."""
 
-import sys
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
@@ -11,10 +10,12 @@ import click
 
 from leadtui.cli import common
 from leadtui.cli.files import write_json_array
-from leadtui.cli.params import LEAD_ID
+from leadtui.cli.params import LEAD_ID, confirm, not_blank
 from leadtui.domain.clock import parse_follow_up, parse_past, to_iso
+from leadtui.domain.errors import LeadtuiError
 from leadtui.domain.merge_plan import MERGE_FIELDS, choices
 from leadtui.domain.models import Lead, stored_field_name
+from leadtui.domain.sanitize import clean_line
 
 
 @click.command()
@@ -30,7 +31,7 @@ def followup(db_path: Path | None, lead_id: int, when: str) -> None:
     day = f"{lead.follow_up_at:%a %d %b %Y}" if lead.follow_up_at else "none"
     today = repo.clock().astimezone(UTC).date()
     late = " (in the past)" if lead.follow_up_at and lead.follow_up_at.date() < today else ""
-    click.echo(f"#{lead.id} {lead.name}: follow up {day}{late}")
+    common.echo(f"#{lead.id} {lead.name}: follow up {day}{late}")
 
 
 @click.command()
@@ -50,12 +51,12 @@ def due(db_path: Path | None, ahead: int, as_json: bool) -> None:
         last = batch[-1]
         after = (to_iso(last.follow_up_at) if last.follow_up_at else "", last.id)
     if as_json:
-        write_json_array(sys.stdout, common.lead_records(repo, repo.whole_leads(leads)))
+        write_json_array(common.stdout(), common.lead_records(repo, repo.whole_leads(leads)))
         return
     for lead in leads:
         day = lead.follow_up_at.date() if lead.follow_up_at else now.date()
         late = "overdue" if day < now.date() else "today" if day == now.date() else "ahead"
-        click.echo(
+        common.echo(
             f"{lead.id:>7}  {lead.follow_up_at:%Y-%m-%d}  {late:<8} {lead.stage.value:<11}"
             f" {lead.name}" + (f" ({lead.company})" if lead.company else "")
         )
@@ -83,9 +84,9 @@ def set_field(db_path: Path | None, lead_id: int, field: str, value: str) -> Non
         old = f"{old} {before.currency}" if old else old
         new = f"{new} {lead.currency}" if new else new
     if old == new:
-        click.echo(f"#{lead.id} {lead.name}: {field} unchanged")
+        common.echo(f"#{lead.id} {lead.name}: {field} unchanged")
     else:
-        click.echo(f"#{lead.id} {lead.name}: {field} {old or '—'} → {new or '—'}")
+        common.echo(f"#{lead.id} {lead.name}: {field} {old or '—'} → {new or '—'}")
 
 
 @click.command()
@@ -106,16 +107,16 @@ def dupes(db_path: Path | None, as_json: bool) -> None:
             }
             for why, leads in groups
         )
-        write_json_array(sys.stdout, records)
+        write_json_array(common.stdout(), records)
         return
     for why, leads in groups:
-        click.echo(f"{why}:")
+        common.echo(f"{why}:")
         for lead in leads:
             where = ", ".join(part for part in (lead.company, lead.stage.label) if part)
             contact = " ".join(part for part in (lead.email, lead.phone) if part)
-            click.echo(f"  #{lead.id:<7} {lead.name} ({where}) {contact}".rstrip())
+            common.echo(f"  #{lead.id:<7} {lead.name} ({where}) {contact}".rstrip())
     if not groups:
-        click.echo("no likely duplicates")
+        common.echo("no likely duplicates")
 
 
 @click.command()
@@ -148,18 +149,20 @@ def merge(
         raise click.UsageError(f"not a merge field: {', '.join(sorted(unknown))}")
     repo = common.repository(db_path)
     keep, other = repo.get_lead(keep_id), repo.get_lead(other_id)
-    click.echo(f"{'':<10} {'keep #' + str(keep.id):<30} {'merge in #' + str(other.id)}")
+    if keep.id == other.id:  # before the side-by-side table, not after it
+        raise LeadtuiError("a lead cannot be merged into itself")
+    common.echo(f"{'':<10} {'keep #' + str(keep.id):<30} {'merge in #' + str(other.id)}")
     for choice in choices(keep, other):
         side = picks.get(choice.field, choice.default)
         left, right = ("◀", " ") if side == "keep" else (" ", "▶")
         mine, theirs = _cut(choice.keep or "—"), choice.other or "—"
-        click.echo(f"{choice.field:<10}{left}{mine:<30}{right}{theirs}")
+        common.echo(f"{choice.field:<10}{left}{mine:<30}{right}{theirs}")
     if not confirmed:
-        if not sys.stdin.isatty():
-            raise click.ClickException("merging deletes a lead: pass --yes to confirm")
-        click.confirm(f"Merge #{other.id} into #{keep.id}?", abort=True, err=True)
+        confirm(
+            f"Merge #{other.id} into #{keep.id}?", "merging deletes a lead: pass --yes to confirm"
+        )
     lead = repo.merge_leads(keep.id, other.id, picks=picks, seen=(keep, other))
-    click.echo(f"#{lead.id} {lead.name}: merged #{other.id} in")
+    common.echo(f"#{lead.id} {lead.name}: merged #{other.id} in")
 
 
 @click.command()
@@ -167,14 +170,14 @@ def merge(
 def undo(db_path: Path | None) -> None:
     """Undo your last change (a move, a bulk move, an edit, a follow-up, a
     touch, a pin), here or in the TUI, unless someone changed it since."""
-    click.echo(common.repository(db_path).undo().message())
+    common.echo(common.repository(db_path).undo().message())
 
 
 @click.command()
 @common.db_option
 def redo(db_path: Path | None) -> None:
     """Redo the change you undid last (if you have changed nothing since)."""
-    click.echo(common.repository(db_path).redo().message())
+    common.echo(common.repository(db_path).redo().message())
 
 
 def _cut(text: str) -> str:
@@ -192,17 +195,19 @@ def search(db_path: Path | None, text: str, limit: int, as_json: bool) -> None:
     repo = common.repository(db_path)
     leads = repo.search(text, limit=limit)
     if as_json:
-        write_json_array(sys.stdout, common.lead_records(repo, repo.whole_leads(leads)))
+        write_json_array(common.stdout(), common.lead_records(repo, repo.whole_leads(leads)))
         return
     for lead in leads:
         contact = " ".join(part for part in (lead.email, lead.phone) if part)
         where = f" ({lead.company})" if lead.company else ""
-        click.echo(f"{lead.id:>7}  {lead.stage.value:<11} {lead.name}{where} {contact}".rstrip())
+        common.echo(f"{lead.id:>7}  {lead.stage.value:<11} {lead.name}{where} {contact}".rstrip())
 
 
 @click.command()
-@click.option("--actor", help="Only what this person did (their OS user name).")
-@click.option("--since", help="From this day on: 2026-11-01, or 3d, 2w, 1mo, yesterday.")
+@click.option("--actor", callback=not_blank, help="Only what this person did (their OS user name).")
+@click.option(
+    "--since", callback=not_blank, help="From this day on: 2026-11-01, or 3d, 2w, 1mo, yesterday."
+)
 @click.option("--limit", type=click.IntRange(1, 100_000), default=50, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
 @common.db_option
@@ -217,11 +222,12 @@ def journal(
     if as_json:
         records = ({"lead_id": lead_id, "lead": name} | entry.export_dict()
                    for lead_id, name, entry in entries)  # fmt: skip
-        write_json_array(sys.stdout, records)
+        write_json_array(common.stdout(), records)
         return
     for lead_id, name, entry in entries:
-        click.echo(
-            f"{entry.at:%Y-%m-%d %H:%M}  {entry.actor:<10} #{lead_id} {name}: {entry.described()}"
+        common.echo(
+            f"{entry.at:%Y-%m-%d %H:%M}  {entry.actor:<10} #{lead_id} {name}:"
+            f" {clean_line(entry.described())}"  # one line an entry, as in show
         )
 
 

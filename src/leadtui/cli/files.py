@@ -357,8 +357,11 @@ def export(
         else None
     )
     # Both targets are judged before either is written: a refusal leaves nothing.
+    # Not even --force replaces the database being read with its export.
     for target in (output, history_path):
         if target is not None:
+            if common.same_file(target, repo.target):
+                raise LeadtuiError(f"{target} is the database itself: export to another file")
             check_target(target, replace=force)
     leads = repo.all_leads(
         stage=Stage(stage) if stage else None, source=source, owner=owner, custom=True

@@ -3,14 +3,13 @@ group in cli.py)."""
 
 import csv
 import json
-import sys
 from datetime import timedelta
 from pathlib import Path
 
 import click
 
 from leadtui.cli import common
-from leadtui.cli.params import FILE, owner_name, shown_path
+from leadtui.cli.params import FILE, not_blank, owner_name, shown_path
 from leadtui.domain.currency import check_currency, format_money, parse_money, rate_text
 from leadtui.domain.errors import LeadtuiError
 from leadtui.domain.kpi_format import kpi_csv_rows, kpi_lines, kpi_record
@@ -26,8 +25,10 @@ from leadtui.repository import Repository
     show_default=True,
     help="A window ending now (ignored if --since or --until is given).",
 )
-@click.option("--since", help="First day of the window, e.g. 2026-10-01.")
-@click.option("--until", help="Last day of the window, included (default: today).")
+@click.option("--since", callback=not_blank, help="First day of the window, e.g. 2026-10-01.")
+@click.option(
+    "--until", callback=not_blank, help="Last day of the window, included (default: today)."
+)
 @click.option("--owner", callback=owner_name, help="Only this rep's leads.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (keys documented in README).")
 @click.option("--csv", "as_csv", is_flag=True, help="Print figure,key,value rows.")
@@ -60,14 +61,14 @@ def kpi(
         ]
     }
     if as_json:
-        click.echo(json.dumps(record, ensure_ascii=False, indent=2))
+        common.echo(json.dumps(record, ensure_ascii=False, indent=2))
     elif as_csv:
-        writer = csv.writer(sys.stdout)
+        writer = csv.writer(common.stdout())
         writer.writerow(("figure", "key", "value"))
         writer.writerows(kpi_csv_rows(record))
     else:
         for line in kpi_lines(report):
-            click.echo(line)
+            common.echo(line)
 
 
 @click.command()
@@ -100,9 +101,9 @@ def spend(
         if as_json:
             common.echo_json({"file": str(import_path), "recorded": recorded})
         else:
-            click.echo(f"recorded {recorded:,} spend rows from {shown_path(import_path)}")
-    elif source is not None:
-        if amount is None or month is None:
+            common.echo(f"recorded {recorded:,} spend rows from {shown_path(import_path)}")
+    elif source is not None or month is not None:  # a --month alone lists nothing less
+        if source is None or amount is None or month is None:
             raise click.UsageError("give SOURCE AMOUNT --month YYYY-MM")
         before = repo.set_spend(source, month, amount)
         if as_json:
@@ -116,7 +117,7 @@ def spend(
             )
             return
         replaced = f" (was {format_money(before)})" if before is not None else ""
-        click.echo(f"{source.strip().lower()} {month}: {amount}{replaced}")
+        common.echo(f"{source.strip().lower()} {month}: {amount}{replaced}")
     elif as_json:
         common.echo_json(
             [
@@ -130,7 +131,7 @@ def spend(
         )
     else:
         for entry in repo.spend_entries():
-            click.echo(
+            common.echo(
                 f"{entry.month}  {entry.source.value:<10}{format_money(entry.amount_cents):>14}"
             )
 
@@ -189,7 +190,7 @@ def setting(
             common.echo_json({"name": name, "value": shown, "rates_cleared": cleared})
         else:
             note = f" ({cleared:,} rates cleared: they were in the old currency)" if cleared else ""
-            click.echo(f"currency = {shown}{note}")
+            common.echo(f"currency = {shown}{note}")
         return
     if name == "region":
         if value is None:
@@ -197,13 +198,13 @@ def setting(
             if as_json:
                 common.echo_json({"name": name, "value": region})
             else:
-                click.echo(f"region = {region or '(none: only +international numbers)'}")
+                common.echo(f"region = {region or '(none: only +international numbers)'}")
             return
         region, changed = repo.set_phone_region(value)
         if as_json:
             common.echo_json({"name": name, "value": region, "phone_keys_recomputed": changed})
         else:
-            click.echo(f"region = {region} ({changed:,} phone keys recomputed)")
+            common.echo(f"region = {region} ({changed:,} phone keys recomputed)")
         return
     if value is not None:
         try:
@@ -214,7 +215,7 @@ def setting(
     if as_json:
         common.echo_json({"name": name, "value": repo.lifetime_years()})
     else:
-        click.echo(f"{name} = {repo.lifetime_years():g}")
+        common.echo(f"{name} = {repo.lifetime_years():g}")
 
 
 def _rate(repo: Repository, values: tuple[str, ...], *, clear: bool, as_json: bool) -> None:
@@ -243,11 +244,11 @@ def _rate(repo: Repository, values: tuple[str, ...], *, clear: bool, as_json: bo
         )
     elif clear:
         was = f" (was {rate_text(before)})" if before is not None else " (there was none)"
-        click.echo(f"rate {code} cleared{was}")
+        common.echo(f"rate {code} cleared{was}")
     elif rate is None:
-        click.echo(f"rate {code} = (none: {code} money is listed apart in the KPIs)")
+        common.echo(f"rate {code} = (none: {code} money is listed apart in the KPIs)")
     else:
-        click.echo(f"rate {code} = {rate_text(rate)} (1 {code} = {rate_text(rate)} {team})")
+        common.echo(f"rate {code} = {rate_text(rate)} (1 {code} = {rate_text(rate)} {team})")
 
 
 def _list_settings(repo: Repository, *, only_rates: bool, as_json: bool) -> None:
@@ -258,9 +259,9 @@ def _list_settings(repo: Repository, *, only_rates: bool, as_json: bool) -> None
             common.echo_json({"name": "rates", "currency": team, "value": rates})
             return
         if not rates:
-            click.echo(f"no rates (set one: leadtui setting rate GBP 1.17, in {team})")
+            common.echo(f"no rates (set one: leadtui setting rate GBP 1.17, in {team})")
         for code, rate in rates.items():
-            click.echo(f"rate {code} = {rate} (1 {code} = {rate} {team})")
+            common.echo(f"rate {code} = {rate} (1 {code} = {rate} {team})")
         return
     everything = {
         "lifetime-years": repo.lifetime_years(),
@@ -271,8 +272,8 @@ def _list_settings(repo: Repository, *, only_rates: bool, as_json: bool) -> None
     if as_json:
         common.echo_json(everything)
         return
-    click.echo(f"lifetime-years = {everything['lifetime-years']:g}")
-    click.echo(f"currency = {team}")
-    click.echo(f"region = {everything['region'] or '(none)'}")
+    common.echo(f"lifetime-years = {everything['lifetime-years']:g}")
+    common.echo(f"currency = {team}")
+    common.echo(f"region = {everything['region'] or '(none)'}")
     shown = ", ".join(f"{code} {rate}" for code, rate in rates.items())
-    click.echo(f"rates = {shown or '(none)'}")
+    common.echo(f"rates = {shown or '(none)'}")

@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 from click.exceptions import NoArgsIsHelpError
 
-from leadtui.domain.sanitize import clean_line, clean_typed
+from leadtui.domain.sanitize import clean_line, clean_typed, escape_unsafe
 
 # SQLite's INTEGER: a larger id can name no lead and cannot even be asked for.
 MAX_LEAD_ID = 2**63 - 1
@@ -68,9 +68,42 @@ class FilePath(click.Path):
 FILE = FilePath(dir_okay=False, path_type=Path)
 
 
+def at_terminal() -> bool:
+    """Whether someone can answer a question: stdin is a terminal."""
+    return sys.stdin.isatty()
+
+
+def confirm(question: str, needs_yes: str) -> None:
+    """Ask QUESTION at a terminal and go on only on yes. Elsewhere (a script,
+    cron, a pipe) nobody can answer: refuse in one line, NEEDS_YES, which
+    names --yes, rather than prompt into nothing (click would print its bare
+    "Aborted!"). A no, or ctrl+d, at the prompt changes nothing, and says so."""
+    if not at_terminal():
+        raise OneLineError(needs_yes)
+    try:
+        # The question names leads, whose text another program may have stored.
+        answered_yes = click.confirm(escape_unsafe(question), err=True)
+    except click.Abort:  # ctrl+d or ctrl+c at the prompt, whose line stays open
+        click.echo("", err=True)
+        answered_yes = False
+    if not answered_yes:
+        raise OneLineError("nothing changed: not confirmed")
+
+
+def not_blank(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """An option given an empty value ("" from an unset shell variable) is
+    refused: read as no option it would answer for everyone (list --owner
+    "" listed every lead), read as itself for no one (kpi --owner "" gave
+    the team's zeros)."""
+    if value is not None and not clean_line(value):
+        raise click.BadParameter("an empty value (leave the option out instead)")
+    return value
+
+
 def owner_name(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """An --owner filter as owners are stored (one clean line, no edge
     spaces), so "anna " finds anna's leads instead of none."""
+    value = not_blank(ctx, param, value)
     return None if value is None else clean_line(value)
 
 

@@ -23,6 +23,7 @@ from leadtui.cli.params import (
     FILE,
     LEAD_ID,
     OneLineError,
+    confirm,
     flush_stdout,
     os_error_line,
     owner_name,
@@ -41,6 +42,7 @@ from leadtui.domain.dedupe import duplicate_line
 from leadtui.domain.errors import LeadtuiError
 from leadtui.domain.models import BANT_CRITERIA, ActivityKind, Lead, Source, Stage, build_draft
 from leadtui.domain.pipeline import qualify_question
+from leadtui.domain.sanitize import clean_line
 from leadtui.domain.score_text import score_lines, score_record
 from leadtui.domain.users import ENV_SESSION, Identity
 from leadtui.repository import (
@@ -159,7 +161,7 @@ def add(db_path: Path | None, value: str, **fields: str | None) -> None:
     """Add a lead; prints its id."""
     repo = common.repository(db_path)
     draft = build_draft(repo.team_currency(), value_cents=value, **fields)
-    click.echo(repo.add_lead(draft))
+    common.echo(repo.add_lead(draft))
 
 
 @main.command()
@@ -175,10 +177,12 @@ def quick(db_path: Path | None, text: str, anyway: bool, merge: bool) -> None:
     A possible duplicate (same email, phone, or name at the same company)
     stops the add unless --anyway or --merge.
     """
+    if anyway and merge:
+        raise click.UsageError("--anyway and --merge: pick one")
     repo = common.repository(db_path)
     understood = quickadd.understand(text, repo.clock(), currency=repo.team_currency())
     for line in quickadd.preview_lines(understood):
-        click.echo(f"  {line}")
+        common.echo(f"  {line}")
     if understood.draft is None:
         field, message = next(iter(understood.errors.items()))
         raise LeadtuiError(f"{field.removesuffix('_cents').replace('_', '-')}: {message}")
@@ -187,17 +191,17 @@ def quick(db_path: Path | None, text: str, anyway: bool, merge: bool) -> None:
         email=draft.email, phone=draft.phone, name=draft.name, company=draft.company
     )
     for lead, why in dupes:
-        click.echo(duplicate_line(lead, why), err=True)
+        common.echo(duplicate_line(lead, why), err=True)
     if dupes and merge:
         lead = repo.merge_details(
             dupes[0][0].id, draft, tags=parsed.tags, follow_up_at=understood.follow_up_at
         )
-        click.echo(f"merged into #{lead.id} {lead.name}")
+        common.echo(f"merged into #{lead.id} {lead.name}")
         return
     if dupes and not anyway:
         raise LeadtuiError("not added: it looks like an existing lead (--anyway or --merge)")
     lead_id = repo.add_lead(draft, tags=parsed.tags, follow_up_at=understood.follow_up_at)
-    click.echo(lead_id)
+    common.echo(lead_id)
 
 
 @main.command("list")
@@ -215,10 +219,10 @@ def list_leads(
         stage=Stage(stage) if stage else None, source=source, owner=owner, custom=as_json
     )
     if as_json:
-        write_json_array(sys.stdout, common.lead_records(repo, leads))
+        write_json_array(common.stdout(), common.lead_records(repo, leads))
         return
     for lead in leads:
-        click.echo(
+        common.echo(
             f"{lead.id:>7}  {lead.stage.value:<11} {lead.score:>3}  "
             f"{format_money(lead.value_cents):>12}  {lead.name}"
             + (f" ({lead.company})" if lead.company else "")
@@ -247,12 +251,15 @@ def show(db_path: Path | None, lead_id: int, as_json: bool) -> None:
         common.echo_json(record)
         return
     _echo_lead(lead)
-    click.echo("")
+    common.echo("")
     for line in score_lines(scores):
-        click.echo(line)
-    click.echo("\nHistory:")
+        common.echo(line)
+    common.echo("\nHistory:")
     for entry in history:
-        click.echo(f"  {entry.at:%Y-%m-%d %H:%M}  {entry.actor:<10} {entry.described()}")
+        # One line an entry: a note or notes of several lines are joined (--json has them whole).
+        common.echo(
+            f"  {entry.at:%Y-%m-%d %H:%M}  {entry.actor:<10} {clean_line(entry.described())}"
+        )
 
 
 def _echo_lead(lead: Lead) -> None:
@@ -283,11 +290,11 @@ def _echo_lead(lead: Lead) -> None:
     }
     for label, value in rows.items():
         if value:
-            click.echo(f"{label + ':':<13}{value}")
+            common.echo(f"{label + ':':<13}{value}")
     if lead.custom:
-        click.echo("\nCustom fields:")
+        common.echo("\nCustom fields:")
         for name, value in lead.custom.items():
-            click.echo(f"  {name}: {value}")
+            common.echo(f"  {name}: {value}")
 
 
 def _move_command(name: str, help_text: str) -> None:
@@ -297,7 +304,7 @@ def _move_command(name: str, help_text: str) -> None:
     def command(db_path: Path | None, lead_ids: tuple[int, ...]) -> None:
         moved = common.repository(db_path).move_many(name, [(i, None) for i in lead_ids])
         for lead in moved:
-            click.echo(f"#{lead.id} {lead.name}: {lead.stage.label}")
+            common.echo(f"#{lead.id} {lead.name}: {lead.stage.label}")
 
 
 @main.command()
@@ -312,11 +319,9 @@ def advance(db_path: Path | None, lead_ids: tuple[int, ...], qualify_anyway: boo
     leads = [repo.get_lead(lead_id) for lead_id in dict.fromkeys(lead_ids)]  # each once
     question = None if qualify_anyway else qualify_question(leads)
     if question:
-        if not sys.stdin.isatty():
-            raise click.ClickException(f"{question} Pass --yes to qualify.")
-        click.confirm(question, abort=True, err=True)
+        confirm(question, f"{question} Pass --yes to qualify.")
     for lead in repo.move_many("advance", [(lead.id, lead.stage) for lead in leads]):
-        click.echo(f"#{lead.id} {lead.name}: {lead.stage.label}")
+        common.echo(f"#{lead.id} {lead.name}: {lead.stage.label}")
 
 
 _move_command("back", "Move leads back one stage (advanced by mistake).")
@@ -335,7 +340,7 @@ def lose(db_path: Path | None, lead_ids: tuple[int, ...], reason: str) -> None:
         "lose", [(i, None) for i in lead_ids], reason=reason
     )
     for lead in moved:
-        click.echo(f"#{lead.id} {lead.name}: {lead.stage.label} ({lead.lost_reason})")
+        common.echo(f"#{lead.id} {lead.name}: {lead.stage.label} ({lead.lost_reason})")
 
 
 @main.command("log")
@@ -368,7 +373,7 @@ def log_touch(
     lead = repo.log_touch(
         lead_id, ActivityKind(kind), note, direction, at=parse_past(when, repo.clock()), body=text
     )
-    click.echo(f"#{lead.id} {lead.name}: logged {kind}; score {lead.score} ({lead.temperature})")
+    common.echo(f"#{lead.id} {lead.name}: logged {kind}; score {lead.score} ({lead.temperature})")
 
 
 @main.command()
@@ -388,7 +393,7 @@ def demo(db_path: Path, count: int, seed: int) -> None:
     from leadtui.demo import build_synthetic_database
 
     def removed(leftover: Path) -> None:
-        click.echo(f"removed {shown_path(leftover)}, left by a build that was killed", err=True)
+        common.echo(f"removed {shown_path(leftover)}, left by a build that was killed", err=True)
 
     with common.stderr_progress() as progress:
         task = progress.add_task("Generating leads", total=count)
@@ -400,7 +405,7 @@ def demo(db_path: Path, count: int, seed: int) -> None:
             progress=lambda done: progress.advance(task, done),
             on_removed=removed,
         )
-    click.echo(f"wrote {written} leads to {shown_path(db_path)}")
+    common.echo(f"wrote {written} leads to {shown_path(db_path)}")
 
 
 @main.group()
@@ -435,24 +440,26 @@ def check(db_path: Path | None, as_json: bool) -> None:
         if not report.healthy:
             raise LeadtuiError(f"integrity check failed: {report.problems[0]}")
         return
-    click.echo(f"database:       {shown_path(report.path)}")
-    click.echo(f"schema version: {report.schema_version} (this leadtui: {report.expected_version})")
+    common.echo(f"database:       {shown_path(report.path)}")
+    common.echo(
+        f"schema version: {report.schema_version} (this leadtui: {report.expected_version})"
+    )
     if report.engine == "SQLite":
-        click.echo(f"journal mode:   {report.journal_mode}")
-        click.echo(
+        common.echo(f"journal mode:   {report.journal_mode}")
+        common.echo(
             f"size:           {report.database_bytes:,} bytes, WAL {report.wal_bytes:,} bytes"
         )
     else:
-        click.echo(f"server:         {report.journal_mode}")
-        click.echo(f"size:           {report.database_bytes:,} bytes")
-    click.echo(f"leads:          {report.leads:,}")
+        common.echo(f"server:         {report.journal_mode}")
+        common.echo(f"size:           {report.database_bytes:,} bytes")
+    common.echo(f"leads:          {report.leads:,}")
     for warning in report.warnings:
-        click.echo(f"warning: {warning}")
+        common.echo(f"warning: {warning}")
     for problem in report.problems:
-        click.echo(f"problem: {problem}")
+        common.echo(f"problem: {problem}")
     if not report.healthy:
         raise LeadtuiError(f"integrity check failed: {report.problems[0]}")
-    click.echo("integrity:      ok")
+    common.echo("integrity:      ok")
 
 
 @db.command()
@@ -461,7 +468,7 @@ def check(db_path: Path | None, as_json: bool) -> None:
 def backup(db_path: Path | None, target: Path) -> None:
     """Write a consistent copy to TARGET while others keep working."""
     size = backup_database(common.database_target(db_path), target)
-    click.echo(f"backed up to {shown_path(target)} ({size:,} bytes)")
+    common.echo(f"backed up to {shown_path(target)} ({size:,} bytes)")
 
 
 @db.command()
@@ -471,14 +478,18 @@ def backup(db_path: Path | None, target: Path) -> None:
 def restore(db_path: Path | None, source: Path, yes: bool) -> None:
     """Replace the database's contents with the backup SOURCE."""
     path = common.database_target(db_path)
+    if not paths.is_url(path) and common.same_file(path, source):
+        raise LeadtuiError(f"{shown_path(source)} is the database itself: restore another file")
     if not yes:
-        click.confirm(
-            f"Replace everything in {shown_path(shown(path))} with {shown_path(source)}?",
-            abort=True,
-            err=True,
+        into = shown_path(shown(path))
+        confirm(
+            f"Replace everything in {into} with {shown_path(source)}?",
+            f"restoring replaces everything in {into}: pass --yes to confirm",
         )
     leads = restore_database(path, source)
-    click.echo(f"restored {leads:,} leads from {shown_path(source)} into {shown_path(shown(path))}")
+    common.echo(
+        f"restored {leads:,} leads from {shown_path(source)} into {shown_path(shown(path))}"
+    )
 
 
 # The scoring, KPI, import/export and follow-up/field commands live in their

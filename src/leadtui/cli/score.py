@@ -31,9 +31,9 @@ def score_rules(as_json: bool) -> None:
             {"origin": loaded.origin, "override": str(user_rules_path()), "text": loaded.text}
         )
         return
-    click.echo(f"# rules in effect: {shown_path(loaded.origin)}")
-    click.echo(f"# to override, edit {shown_path(user_rules_path())} (or set $LEADTUI_RULES)")
-    click.echo(loaded.text.rstrip())
+    common.echo(f"# rules in effect: {shown_path(loaded.origin)}")
+    common.echo(f"# to override, edit {shown_path(user_rules_path())} (or set $LEADTUI_RULES)")
+    common.echo(loaded.text.rstrip())
 
 
 @score.command("show")
@@ -44,10 +44,10 @@ def score_show(db_path: Path | None, lead_id: int, as_json: bool) -> None:
     """Both scores of a lead, with the reasons behind them."""
     details = common.repository(db_path).score_details(lead_id)
     if as_json:
-        click.echo(json.dumps(score_record(details), ensure_ascii=False, indent=2))
+        common.echo(json.dumps(score_record(details), ensure_ascii=False, indent=2))
         return
     for line in score_lines(details):
-        click.echo(line)
+        common.echo(line)
 
 
 _FIELDS_HELP = (
@@ -84,17 +84,17 @@ def score_train(db_path: Path | None, fields: str | None, as_json: bool) -> None
             }
         )
         return
-    click.echo(
+    common.echo(
         f"trained on {model.n_won + model.n_lost:,} closed leads ({model.n_won:,} won,"
         f" {model.n_lost:,} lost) in {report.seconds:.1f} s; {len(model.specs)} features;"
         f" win chance changed for {report.changed:,} open leads"
     )
     chosen = "as chosen" if model.fields is not None else "every usable field"
-    click.echo(clean_line(f"learned from ({chosen}): {', '.join(s.choice for s in model.specs)}"))
-    click.echo(f"a lead average in everything: {model.base_chance:.0%}")
-    click.echo("strongest factors (× odds of winning):")
+    common.echo(clean_line(f"learned from ({chosen}): {', '.join(s.choice for s in model.specs)}"))
+    common.echo(f"a lead average in everything: {model.base_chance:.0%}")
+    common.echo("strongest factors (× odds of winning):")
     for factor in model.strongest():
-        click.echo(f"  {factor.label}")
+        common.echo(f"  {factor.label}")
 
 
 @score.command("evaluate")
@@ -124,10 +124,10 @@ def score_evaluate(
         label_field=label_field, test_fraction=test_fraction, seed=seed, folds=folds, fields=fields
     )
     if as_json:
-        click.echo(json.dumps(result.as_dict(), indent=2))
+        common.echo(json.dumps(result.as_dict(), indent=2))
         return
     for line in evaluation_lines(result, seed):
-        click.echo(line)
+        common.echo(line)
 
 
 @score.command("pin")
@@ -139,7 +139,7 @@ def score_pin(db_path: Path | None, lead_id: int, temperature: str) -> None:
     chosen = None if temperature == "auto" else Temperature(temperature)
     lead = common.repository(db_path).pin_temperature(lead_id, chosen)
     state = "pinned" if lead.temperature_pinned else f"from score {lead.score}"
-    click.echo(f"#{lead.id} {lead.name}: {lead.temperature.value} ({state})")
+    common.echo(f"#{lead.id} {lead.name}: {lead.temperature.value} ({state})")
 
 
 @score.command("refresh")
@@ -150,4 +150,4 @@ def score_refresh(db_path: Path | None, everything: bool) -> None:
     rules change, every open lead. The TUI does this by itself."""
     repo = common.repository(db_path)
     count = repo.rescore_open_leads() if everything else repo.refresh_scores()
-    click.echo(f"rescored {count:,} leads")
+    common.echo(f"rescored {count:,} leads")

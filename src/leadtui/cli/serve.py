@@ -19,8 +19,22 @@ PLAIN_HTTP_WARNING = (
 )
 
 
+def _host(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """An empty address ("" from an unset shell variable) would listen on
+    every interface: that is said as 0.0.0.0, never left to an empty string."""
+    if not value.strip():
+        raise click.BadParameter("an empty address; 0.0.0.0 listens on every interface")
+    return value.strip()
+
+
 @click.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    callback=_host,
+    help="Address to listen on (0.0.0.0: every interface).",
+)
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
 @click.option(
     "--max-sessions",
@@ -75,14 +89,14 @@ def serve(
         public_url=check_public_url(public_url) if public_url else None,
     )
     if not is_loopback(host):
-        click.echo(PLAIN_HTTP_WARNING, err=True)
+        common.echo(PLAIN_HTTP_WARNING, err=True)
     # Sign-ins, sessions opened and ended, refusals, and an access log (which
     # never holds a token: it travels after '#' and in a POST body).
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
 
     def ready(url: str) -> None:
-        click.echo(f"leadtui serving {shown_path(repo.shown)} at {url}")
-        click.echo(
+        common.echo(f"leadtui serving {shown_path(repo.shown)} at {url}")
+        common.echo(
             f"  up to {max_sessions} sessions; a session ends after {idle_minutes:g} idle"
             " minutes. Sign-in links: leadtui user add NAME. Ctrl+C stops.",
         )

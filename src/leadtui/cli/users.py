@@ -62,8 +62,8 @@ def add_user(db_path: Path | None, name: str, role: str, url: str | None) -> Non
     token = users.add(name, Role(role))
     added = users.link_user(token)
     shown = added.name if added else name
-    click.echo(f"added {shown} ({role}); sign-in link, good once for {LINK_LIFETIME.days} days:")
-    click.echo(_link(base, token))
+    common.echo(f"added {shown} ({role}); sign-in link, good once for {LINK_LIFETIME.days} days:")
+    common.echo(_link(base, token))
 
 
 @user.command("link")
@@ -74,7 +74,7 @@ def link_user(db_path: Path | None, name: str, url: str | None) -> None:
     """A new one-time sign-in link for NAME (a new browser, a lost cookie)."""
     base = _base(url)
     token = common.repository(db_path).users.new_link(name)
-    click.echo(_link(base, token))
+    common.echo(_link(base, token))
 
 
 @user.command("list")
@@ -94,13 +94,13 @@ def list_users(db_path: Path | None, as_json: bool) -> None:
             }
             for u in users
         ]
-        click.echo(json.dumps(records, indent=2))
+        common.echo(json.dumps(records, indent=2))
         return
     if not users:
-        click.echo("no users yet: leadtui user add NAME [--role manager]")
+        common.echo("no users yet: leadtui user add NAME [--role manager]")
     for u in users:
         pending = "  (sign-in link not used yet)" if u.link_pending else ""
-        click.echo(f"{u.name:<20} {u.role.value:<8} {u.sessions} signed in{pending}")
+        common.echo(f"{u.name:<20} {u.role.value:<8} {u.sessions} signed in{pending}")
 
 
 @user.command("remove")
@@ -109,4 +109,4 @@ def list_users(db_path: Path | None, as_json: bool) -> None:
 def remove_user(db_path: Path | None, name: str) -> None:
     """Remove NAME: their link stops working and their browsers are signed out."""
     common.repository(db_path).users.remove(name)
-    click.echo(f"removed {name}")
+    common.echo(f"removed {name}")

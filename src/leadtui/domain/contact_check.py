@@ -13,7 +13,8 @@ _PHONE = re.compile(r"^\+?[0-9 ().\-/]{4,30}(?:\s*(?:x|ext\.?)\s*\d{1,6})?$", re
 
 def _check_phone(value: str | None) -> str | None:
     if value is not None and not _PHONE.match(value):
-        raise ValueError("phone may hold digits, spaces, + ( ) - . / and an extension")
+        # Named by the field already ("phone: ..."): the message says what it takes.
+        raise ValueError("4 to 30 digits, spaces or + ( ) - . /, then an extension if any (x12)")
     return value
 
 

@@ -103,7 +103,8 @@ def parse_amount(text: str, usual: str | None = None) -> Amount:
     read as that currency, as `C$` would be.
 
     Raises InvalidInput for anything negative, non-numeric, over 1e12 cents,
-    or finer than the currency's minor units (`¥100.5`)."""
+    or finer than the currency's minor units (`¥100.5`), worded without the
+    field's name: a lead's value and a source's spend amount name it."""
     compact = text.strip().lower().replace(",", "").replace("_", "").replace(" ", "")
     number, currency, mark = _split_currency(compact)
     if usual is not None and usual in SHARED_MARKS.get(mark, ()):
@@ -111,14 +112,14 @@ def parse_amount(text: str, usual: str | None = None) -> Amount:
     match = _NUMBER.match(number)
     if not match:
         raise InvalidInput(
-            f"value must be a positive amount like 5000, 5k, €1.2m or 5k EUR, not {text!r}"
+            f"must be a positive amount like 5000, 5k, €1.2m or 5k EUR, not {text.strip()[:40]!r}"
         )
     multiplier = {"": 1, "k": 1_000, "m": 1_000_000}[match["suffix"]]
     cents = int(Decimal(match["number"]) * multiplier * 100)
     if cents > MAX_CENTS:
-        raise InvalidInput("value is too large")
+        raise InvalidInput(f"too large: at most {MAX_CENTS // 100:,}")
     if currency is not None and too_fine(cents, currency):
-        raise InvalidInput(f"value: {currency} has no minor units, so {text.strip()!r} is too fine")
+        raise InvalidInput(f"{currency} has no minor units, so {text.strip()[:40]!r} is too fine")
     return Amount(cents, currency)
 
 

@@ -140,7 +140,8 @@ class BantAnswer(BaseModel):
         word = head.strip().lower()
         answer = {"y": "yes", "n": "no", "?": "unknown", "": "unknown"}.get(word, word)
         if answer not in Answer.__members__.values():
-            raise InvalidInput(f"{head.strip()!r}: answer yes, no or unknown (then ': a note')")
+            said = head.strip()[:40]
+            raise InvalidInput(f"answer yes, no or unknown (then ': a note'), not {said!r}")
         return cls(answer=Answer(answer), note=note)
 
     def text(self) -> str:
@@ -250,7 +251,7 @@ class LeadDraft(BaseModel):
         try:
             amount = parse_amount(value, currency or _usual(info))
         except InvalidInput as error:  # pydantic attributes only ValueError to the field
-            raise ValueError(str(error).removeprefix("value ").removeprefix("value: ")) from None
+            raise ValueError(str(error)) from None
         if amount.currency and currency and amount.currency != currency:
             given = f"{value.strip()!r} is in {amount.currency}"
             raise ValueError(f"{given} but the currency is {currency}")
@@ -264,7 +265,7 @@ class LeadDraft(BaseModel):
             value = clean_line(value).lower() or Source.OTHER.value
             if value not in Source.__members__.values():
                 choices = ", ".join(source.value for source in Source)
-                raise ValueError(f"source must be one of {choices}")
+                raise ValueError(f"must be one of {choices}")
         return value
 
 

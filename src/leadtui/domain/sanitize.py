@@ -26,6 +26,8 @@ subdivision flags) are kept for the same reason.
 
 import re
 
+from leadtui.domain.errors import InvalidInput
+
 _JOINERS = "\u200c\u200d"
 # C0 controls except TAB and LF, DEL, C1 controls, then the invisible and
 # bidi format characters the module's docstring lists.
@@ -50,6 +52,26 @@ _SEQUENCE = re.compile(
 
 def _drop_unsafe(value: str) -> str:
     return _UNSAFE.sub("", _SEPARATORS.sub("\n", value))
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match[0]
+    code = ord(char)
+    if code > 0xFFFF:  # as JSON spells it: a surrogate pair
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+    return f"\\u{code:04x}"
+
+
+def escape_unsafe(value: str) -> str:
+    """`value` with each character the sanitiser would drop (an escape, a
+    bidi override, a line separator) written as its \\uXXXX escape: what a
+    command prints, which may hold what another program stored behind
+    leadtui's back. On a terminal it shows and does nothing; inside a JSON
+    string it is the same character, so --json output keeps the data."""
+    if value.isprintable():
+        return value
+    return _UNSAFE.sub(_escape, _SEPARATORS.sub(_escape, value))
 
 
 def clean_text(value: str) -> str:
@@ -91,3 +113,18 @@ def clean_custom_name(name: str) -> str:
     """A custom field's name as stored, shown and journaled: one clean line
     ("Région " is "Région"), so an edit names the field it wrote."""
     return clean_line(name)[:CUSTOM_NAME_LIMIT]
+
+
+TAG_LIMIT = 40  # characters a tag holds (a quick-add #tag likewise)
+
+
+def tag_list(text: str) -> list[str]:
+    """ "VIP, expo" as typed into `set ID tags` or the edit form: one clean
+    line each, lower case, no empties or repeats. A tag too long is refused,
+    not cut short where nobody sees it."""
+    tags = list(dict.fromkeys(clean_line(tag).lower() for tag in text.split(",")))
+    for tag in tags:
+        if len(tag) > TAG_LIMIT:
+            shown = tag[:20] + "…"
+            raise InvalidInput(f"tags: {shown!r} is longer than {TAG_LIMIT} characters")
+    return [tag for tag in tags if tag]

@@ -18,6 +18,7 @@ import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from leadtui.domain.errors import InvalidInput
+from leadtui.domain.field_errors import problem_text
 from leadtui.domain.models import CUSTOM_PREFIX, ActivityKind, Line
 
 ENV_RULES = "LEADTUI_RULES"
@@ -135,8 +136,7 @@ def parse_rules(text: str, origin: str) -> RuleSet:
     except ValidationError as error:
         problem = error.errors()[0]
         where = _where(problem["loc"])
-        message = problem["msg"].removeprefix("Value error, ")
-        raise InvalidInput(f"scoring rules in {origin}: {where}: {message}") from None
+        raise InvalidInput(f"scoring rules in {origin}: {where}: {problem_text(problem)}") from None
 
 
 def _where(location: tuple[int | str, ...]) -> str:

@@ -44,9 +44,12 @@ def build_database(
         raise DatabaseUnavailable(f"{path} already exists; demo data goes into a new file")
     if not path.parent.is_dir():
         raise DatabaseUnavailable(f"cannot create {path}: directory {path.parent} does not exist")
-    handle, building_name = tempfile.mkstemp(
-        prefix=f".{path.name}.", suffix=".building", dir=path.parent
-    )
+    try:
+        handle, building_name = tempfile.mkstemp(
+            prefix=f".{path.name}.", suffix=".building", dir=path.parent
+        )
+    except OSError as error:  # named as the file asked for, not the hidden one beside it
+        raise DatabaseUnavailable(f"cannot create {path}: {error.strerror}") from None
     os.close(handle)  # mkstemp made it 0600, which the final file keeps
     building = Path(building_name)
     try:

@@ -28,7 +28,7 @@ from leadtui.domain.models import (
     stored_field_name,
     usual_currency,
 )
-from leadtui.domain.sanitize import clean_custom_name, clean_line, clean_text
+from leadtui.domain.sanitize import clean_custom_name, clean_text, tag_list
 from leadtui.repository.core import Rescores
 from leadtui.repository.journal import action, record_field_change
 from leadtui.repository.rows import (
@@ -191,8 +191,10 @@ def apply_fields(
     lead, and journal each; in the caller's transaction, which rescores."""
     lead_id = current.id
     draft = _validated(current, wanted)
+    if "tags" in wanted:
+        tag_list(wanted["tags"])  # refused here, before anything is written
     lifecycle, fit = _classification(current, wanted)
-    bant = {f: BantAnswer.parse(v) for f, v in wanted.items() if f.startswith(BANT_PREFIX)}
+    bant = {f: _bant_answer(f, v) for f, v in wanted.items() if f.startswith(BANT_PREFIX)}
     # The currency changes when it is set ("" back to the team's) or when
     # the value names one ("€5k"); otherwise the lead keeps its own.
     set_currency = "currency" in wanted or draft.currency is not None
@@ -225,6 +227,14 @@ def apply_fields(
     for field in (*wanted, *(("currency",) if "currency" not in wanted else ())):
         old, new = current.field_text(field), after.field_text(field)
         record_field_change(db, lead_id, field, old, new, now, actor)
+
+
+def _bant_answer(field: str, text: str) -> BantAnswer:
+    """An answer as typed, a refusal naming the criterion it was for."""
+    try:
+        return BantAnswer.parse(text)
+    except InvalidInput as error:
+        raise InvalidInput(f"{field}: {error}") from None
 
 
 def _check_settable(field: str) -> None:
@@ -281,7 +291,7 @@ def _write_tags_and_custom(
     db: sqlite_utils.Database, lead_id: int, wanted: Mapping[str, str]
 ) -> None:
     if "tags" in wanted:
-        tags = {clean_line(t).lower()[:40] for t in wanted["tags"].split(",") if clean_line(t)}
+        tags = tag_list(wanted["tags"])
         db.execute("DELETE FROM tags WHERE lead_id = ?", [lead_id])
         db.conn.executemany(
             "INSERT INTO tags (lead_id, tag) VALUES (?, ?)", [(lead_id, t) for t in sorted(tags)]

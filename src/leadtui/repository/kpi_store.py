@@ -241,7 +241,10 @@ def _store_spend(db: sqlite_utils.Database, entries: Iterable[SpendEntry]) -> li
 def _spend_cents(text: str, team: str) -> int:
     """Spend has no currency of its own: it is the team's. An amount naming
     another ("5k EUR", "£300") is refused, not recorded as the team's money."""
-    amount = parse_amount(text, team)
+    try:
+        amount = parse_amount(text, team)
+    except InvalidInput as error:
+        raise InvalidInput(f"amount: {error}") from None
     if amount.currency is not None and amount.currency != team:
         raise InvalidInput(
             f"amount: {text.strip()[:40]!r} is in {amount.currency};"

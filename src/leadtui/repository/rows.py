@@ -8,6 +8,7 @@ import sqlite_utils
 from pydantic import ValidationError
 
 from leadtui.domain.errors import DamagedRow, LeadNotFound
+from leadtui.domain.field_errors import problem_text
 from leadtui.domain.models import Answer, BantAnswer, Lead, Stage
 from leadtui.domain.sanitize import clean_line
 from leadtui.repository import schema
@@ -68,7 +69,7 @@ def damaged(
     field = str(first["loc"][0]) if first["loc"] else "?"
     value = clean_line(str(fields.get(field)))
     shown = repr(value if len(value) <= SHOWN_VALUE else value[: SHOWN_VALUE - 1] + "…")
-    why = first["msg"].lower()
+    why = problem_text(first, quote_input=False)  # the value is shown already
     return DamagedRow(fields.get("id") if lead_id is None else lead_id, field, shown, why, row)
 
 

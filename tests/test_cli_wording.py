@@ -1,0 +1,162 @@
+"""What a user typed wrong (a field's value, a scoring rules file) is said
+in the product's words, one line: pydantic's own ("String should have at
+least 1 character", "Input should be a valid integer, unable to parse string
+as an integer", "Value error, ...", "validation error for ...") never
+reaches them, nor a field named twice ("phone: phone may hold ...")."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from pydantic import BaseModel, Field, ValidationError
+
+from leadtui.cli.root import main
+from leadtui.domain.field_errors import field_errors, problem_text
+from leadtui.domain.scoring_rules import ENV_RULES
+from tests.test_cli_edges import one_line_error
+
+JARGON = re.compile(
+    r"should (be|have)|Value error|validation error|Input should|Extra inputs|unable to parse"
+    r"|after validation|Field required|Assertion failed|\[type=",
+    re.IGNORECASE,
+)
+HUGE = "x" * 5000
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(main, list(args))
+
+
+def plain(line: str) -> str:
+    assert not JARGON.search(line), line
+    field = re.match(r"Error: ([\w.-]+): (\w+)", line)
+    assert field is None or field[1] != field[2], f"the field named twice: {line}"
+    return line
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> str:
+    path = str(tmp_path / "w.db")
+    assert run("add", "Ann", "--db", path).exit_code == 0
+    return path
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["add", ""], "name: required"),
+        (["add", HUGE], "name: at most 200 characters"),
+        (["add", "Bo", "--company", HUGE], "company: at most 2000 characters"),
+        (["add", "Bo", "--phone", "1"], "phone: 4 to 30 digits"),
+        (["add", "Bo", "--phone", "call me"], "phone: 4 to 30 digits"),
+        (["add", "Bo", "--email", "a@b"], "email: not a valid email address"),
+        (["add", "Bo", "--value", "-5"], "value: must be a positive amount"),
+        (["add", "Bo", "--value", "1e99"], "value: must be a positive amount"),
+        (["add", "Bo", "--value", "1" * 20], "value: too large: at most 10,000,000,000"),
+        (["add", "Bo", "--value", "¥100.5"], "value: JPY has no minor units, so '¥100.5'"),
+        (["spend", "ads", "-", "--month", "2026-11"], "amount: must be a positive amount"),
+        (["set", "1", "name", " "], "name: required"),
+        (["set", "1", "source", "pigeon"], "source: must be one of website,"),
+        (["set", "1", "phone", "\x1b[31m"], "phone:"),
+        (["set", "1", "notes", HUGE * 5], "notes: at most 20000 characters"),
+        (["set", "1", "expected_close", "31/02/2026"], "expected_close: a day like 2027-01-31"),
+        (["set", "1", "expected_close", "9999-12-31"], "expected_close: 9999-12-31 is outside"),
+        (["set", "1", "lifecycle", "nope"], "lifecycle: 'nope' is not one of"),
+        (["set", "1", "bant.need", "maybe: soon"], "bant.need: answer yes, no or unknown"),
+        (["set", "1", "tags", "vip, " + "x" * 41], f"tags: '{'x' * 20}…' is longer than 40"),
+        (["quick", "Bo \u202e <bad>"], "email: not a valid email address"),
+        (["quick", "\x00"], "name: required"),
+    ],
+)
+def test_a_bad_field_is_said_in_the_products_words(db: str, args: list[str], said: str) -> None:
+    line = plain(one_line_error(run(*args, "--db", db)))
+    assert line.startswith(f"Error: {said}"), line
+
+
+@pytest.mark.parametrize(
+    ("rules", "said"),
+    [
+        ("rules = []", "rules: needs at least 1 entry"),
+        ("rules = 5", "rules: must be a list"),
+        ("bands = 3\n[[rules]]\nlabel='x'\npoints=1\nno_touch_days=1", "bands: must be a table"),
+        ("[[rules]]\nlabel=''\npoints=1\nno_touch_days=1", "rule 1, label: required"),
+        ("[[rules]]\nlabel='x'\npoints='a'\nno_touch_days=1", "rule 1, points: must be a whole"
+         " number, not 'a'"),
+        ("[[rules]]\nlabel='x'\npoints=500\nno_touch_days=1", "rule 1, points: must be at most"
+         " 100"),
+        ("[[rules]]\nlabel='x'\npoints=1\nno_touch_days=0", "rule 1, no_touch_days: must be at"
+         " least 1"),
+        ("[[rules]]\nlabel='x'\npoints=1\nno_touch_days=1\nbogus=1", "rule 1, bogus: not a"
+         " setting"),
+        ("[[rules]]\nlabel='x'\npoints=1\nactivity={kinds=['fax'], within_days=3}",
+         "rule 1, activity.kinds.0: must be one of email, call, meeting, content, social or"
+         " note, not 'fax'"),
+        ("[[rules]]\nlabel='x'\npoints=1\nfield='source'\npresent='maybe'", "rule 1, present:"
+         " must be true or false, not 'maybe'"),
+        ("[[rules]]\nlabel='x'\npoints=1\nfield='source'\none_of='ads'", "rule 1, one_of: must"
+         " be a list"),
+    ],
+)  # fmt: skip
+def test_a_bad_rules_file_is_said_in_the_products_words(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rules: str, said: str
+) -> None:
+    path = tmp_path / "scoring.toml"
+    path.write_text(rules, encoding="utf-8")
+    monkeypatch.setenv(ENV_RULES, str(path))
+    line = plain(one_line_error(run("score", "rules")))
+    assert line.startswith(f"Error: scoring rules in {path}: {said}"), line
+
+
+class Every(BaseModel):
+    """One field of each kind pydantic checks, for its refusals."""
+
+    whole: int = 0
+    number: float = 0
+    flag: bool = False
+    text: str = ""
+    items: tuple[int, ...] = ()
+    few: tuple[int, ...] = Field(default=(1,), min_length=1, max_length=2)
+    small: int = Field(default=0, ge=0, lt=10)
+    big: int = Field(default=5, gt=0, le=9)
+
+
+@pytest.mark.parametrize(
+    ("given", "said"),
+    [
+        ({"whole": "x"}, "must be a whole number, not 'x'"),
+        ({"whole": 1.5}, "must be a whole number, not 1.5"),
+        ({"number": "x"}, "must be a number, not 'x'"),
+        ({"flag": "maybe"}, "must be true or false, not 'maybe'"),
+        ({"text": 5}, "must be text, not 5"),
+        ({"items": 5}, 'must be a list, e.g. ["a", "b"], not 5'),
+        ({"few": ()}, "needs at least 1 entry"),
+        ({"few": (1, 2, 3)}, "at most 2 entries"),
+        ({"small": -1}, "must be at least 0"),
+        ({"small": 10}, "must be less than 10"),
+        ({"big": 0}, "must be more than 0"),
+        ({"big": 10}, "must be at most 9"),
+        ({"whole": "x" * 100}, f"must be a whole number, not '{'x' * 39}…'"),
+    ],
+)
+def test_each_kind_of_refusal_has_words(given: dict[str, object], said: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        Every.model_validate(given)
+    (message,) = field_errors(caught.value).values()
+    assert message == said
+    assert not JARGON.search(message)
+    assert problem_text(caught.value.errors()[0], quote_input=False) == said.split(", not")[0]
+
+
+def test_a_tag_too_long_changes_nothing_rather_than_being_cut(db: str) -> None:
+    def tags() -> list[str]:
+        shown: list[str] = json.loads(run("show", "1", "--json", "--db", db).stdout)["tags"]
+        return shown
+
+    assert run("set", "1", "tags", "vip", "--db", db).exit_code == 0
+    one_line_error(run("set", "1", "tags", "new, " + "y" * 41, "--db", db))
+    assert tags() == ["vip"]
+    exactly = "z" * 40
+    assert run("set", "1", "tags", f"{exactly}, vip, VIP", "--db", db).exit_code == 0
+    assert tags() == ["vip", exactly]
