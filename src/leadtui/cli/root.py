@@ -14,7 +14,7 @@ import click
 
 from leadtui import __version__, paths, resources
 from leadtui.cli import common
-from leadtui.cli.copy_db import copy_db
+from leadtui.cli.database import db
 from leadtui.cli.detail import COMMANDS as detail_commands
 from leadtui.cli.erase import erase
 from leadtui.cli.files import export, import_file, write_json_array
@@ -47,11 +47,7 @@ from leadtui.domain.score_text import score_lines, score_record
 from leadtui.domain.users import ENV_SESSION, Identity
 from leadtui.repository import (
     Repository,
-    backup_database,
-    check_database,
     open_repository,
-    restore_database,
-    shown,
 )
 
 
@@ -408,95 +404,9 @@ def demo(db_path: Path, count: int, seed: int) -> None:
     common.echo(f"wrote {written} leads to {shown_path(db_path)}")
 
 
-@main.group()
-def db() -> None:
-    """Check, back up and restore the database file; copy it to PostgreSQL."""
-
-
-@db.command()
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-@common.db_option
-def check(db_path: Path | None, as_json: bool) -> None:
-    """Integrity check, schema version, file sizes, sharing permissions (on
-    PostgreSQL: schema version, and the kept totals, search words and id
-    counters against the rows). Exits 1 if the database is damaged."""
-    report = check_database(common.database_target(db_path))
-    if as_json:
-        common.echo_json(
-            {
-                "path": str(report.path),
-                "engine": report.engine,
-                "schema_version": report.schema_version,
-                "leadtui_schema_version": report.expected_version,
-                "journal_mode": report.journal_mode,
-                "database_bytes": report.database_bytes,
-                "wal_bytes": report.wal_bytes,
-                "leads": report.leads,
-                "warnings": list(report.warnings),
-                "healthy": report.healthy,
-                "problems": list(report.problems),
-            }
-        )
-        if not report.healthy:
-            raise LeadtuiError(f"integrity check failed: {report.problems[0]}")
-        return
-    common.echo(f"database:       {shown_path(report.path)}")
-    common.echo(
-        f"schema version: {report.schema_version} (this leadtui: {report.expected_version})"
-    )
-    if report.engine == "SQLite":
-        common.echo(f"journal mode:   {report.journal_mode}")
-        common.echo(
-            f"size:           {report.database_bytes:,} bytes, WAL {report.wal_bytes:,} bytes"
-        )
-    else:
-        common.echo(f"server:         {report.journal_mode}")
-        common.echo(f"size:           {report.database_bytes:,} bytes")
-    common.echo(f"leads:          {report.leads:,}")
-    for warning in report.warnings:
-        common.echo(f"warning: {warning}")
-    for problem in report.problems:
-        common.echo(f"problem: {problem}")
-    if not report.healthy:
-        raise LeadtuiError(f"integrity check failed: {report.problems[0]}")
-    common.echo("integrity:      ok")
-
-
-@db.command()
-@click.argument("target", type=FILE)
-@common.db_option
-def backup(db_path: Path | None, target: Path) -> None:
-    """Write a consistent copy to TARGET while others keep working."""
-    size = backup_database(common.database_target(db_path), target)
-    common.echo(f"backed up to {shown_path(target)} ({size:,} bytes)")
-
-
-@db.command()
-@click.argument("source", type=FILE)
-@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
-@common.db_option
-def restore(db_path: Path | None, source: Path, yes: bool) -> None:
-    """Replace the database's contents with the backup SOURCE."""
-    path = common.database_target(db_path)
-    if not paths.is_url(path) and common.same_file(path, source):
-        raise LeadtuiError(f"{shown_path(source)} is the database itself: restore another file")
-    if not yes:
-        into = shown_path(shown(path))
-        confirm(
-            f"Replace everything in {into} with {shown_path(source)}?",
-            f"restoring replaces everything in {into}: pass --yes to confirm",
-        )
-    leads = restore_database(path, source)
-    common.echo(
-        f"restored {leads:,} leads from {shown_path(source)} into {shown_path(shown(path))}"
-    )
-
-
-# The scoring, KPI, import/export and follow-up/field commands live in their
-# own modules.
-main.add_command(score)
-for command in (kpi, spend, setting, import_file, export, erase, *detail_commands):
+# The scoring, KPI, import/export, database and follow-up/field commands
+# live in their own modules.
+for command in (score, kpi, spend, setting, import_file, export, erase, db, user, serve):
     main.add_command(command)
-main.add_command(user)
-main.add_command(serve)
-db.add_command(copy_db)
+for command in detail_commands:
+    main.add_command(command)
