@@ -91,3 +91,18 @@ def test_json_output_keeps_the_data_and_runs_nothing(stored: str, args: list[str
     document = json.loads(result.stdout)
     if args[0] in ("list", "search", "due"):  # (show reads a lead cleaned on the way)
         assert (document[0]["name"], document[0]["company"]) == (NAME, COMPANY)
+
+
+@pytest.mark.parametrize("dry_run", [[], ["--dry-run"]], ids=["import", "dry run"])
+def test_an_imports_report_quotes_the_files_escapes_without_running_them(
+    tmp_path: Path, dry_run: list[str]
+) -> None:
+    """The report names a file's unknown values and headers as it found
+    them: a CSV holding escape sequences had them sent to the terminal."""
+    source = tmp_path / "hostile.csv"
+    source.write_text(f"Name,Lead Source,Status {TITLE}\nAnn,{NAME},\x1b[2J\n", encoding="utf-8")
+    result = run("import", str(source), *dry_run, "--db", str(tmp_path / "x.db"))
+    assert "Traceback" not in result.output
+    assert not ACTS.search(result.stdout), result.stdout
+    assert not ACTS.search(result.stderr), result.stderr
+    assert "Evil\\u001b]0;pwned" in result.output  # shown, escaped

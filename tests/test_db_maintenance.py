@@ -70,6 +70,14 @@ def test_backup_then_restore_brings_the_old_state_back(db: Path, tmp_path: Path)
     assert [lead.name for lead in open_repository(db).all_leads()] == ["Ada", "Bob", "Cy"]
 
 
+def test_a_restore_of_one_lead_says_lead(tmp_path: Path) -> None:
+    one, copy = tmp_path / "one.db", tmp_path / "one-copy.db"
+    open_repository(one).add_lead(build_draft(name="Ada"))
+    assert run("db", "backup", str(copy), "--db", str(one)).exit_code == 0
+    restored = run("db", "restore", str(copy), "--yes", "--db", str(one))
+    assert restored.output.startswith("restored 1 lead from ")
+
+
 def test_backup_never_overwrites(db: Path, tmp_path: Path) -> None:
     existing = tmp_path / "existing.db"
     existing.write_text("precious")

@@ -93,7 +93,8 @@ def restore(db_path: Path | None, source: Path, yes: bool) -> None:
         )
     leads = restore_database(path, source)
     common.echo(
-        f"restored {leads:,} leads from {shown_path(source)} into {shown_path(shown(path))}"
+        f"restored {leads:,} lead{'s' * (leads != 1)} from {shown_path(source)}"
+        f" into {shown_path(shown(path))}"
     )
 
 

@@ -173,8 +173,8 @@ def import_file(
         _print_preview(shown)
         _print_problems(shown.outcome)
         for line in shown.notes:
-            click.echo(line)
-        click.echo(summary(shown.outcome, dry_run=True))
+            common.echo(line)
+        common.echo(summary(shown.outcome, dry_run=True))
         if shown.outcome.rejected:
             sys.exit(1)
         return
@@ -188,12 +188,12 @@ def import_file(
     outcome = result.outcome
     _print_problems(outcome)
     for line in result.notes:
-        click.echo(line)
-    click.echo(result.summary())
+        common.echo(line)
+    common.echo(result.summary())
     if result.rejects is not None:
         rows = "row" if result.rejects_written == 1 else "rows"
         verb = "is" if result.rejects_written == 1 else "are"
-        click.echo(
+        common.echo(
             f"{result.rejects_written:,} {rows} not imported, with the reasons,"
             f" {verb} in {shown_path(result.rejects)}"
         )
@@ -246,30 +246,30 @@ import_file.help = (import_file.help or "").replace(
 
 def _print_preview(dry_run: ImportPreview) -> None:
     shown, plan = dry_run.shown, dry_run.plan
-    click.echo(f"{shown_path(plan.table.path)}: {shown.description}")
-    click.echo("\nColumns:")
+    common.echo(f"{shown_path(plan.table.path)}: {shown.description}")
+    common.echo("\nColumns:")
     width = min(max((len(h) for h, _ in shown.mapping), default=0), 40)
     for header, target in shown.mapping:
-        click.echo(f"  {header:<{width}}  → {target}")
+        common.echo(f"  {header:<{width}}  → {target}")
     if shown.day_order:
-        click.echo(f"\nDates read as {shown.day_order}")
-    click.echo(f"\nThe first rows as they would be stored ({len(shown.samples)}):")
+        common.echo(f"\nDates read as {shown.day_order}")
+    common.echo(f"\nThe first rows as they would be stored ({len(shown.samples)}):")
     for lead in shown.samples:
-        click.echo(f"  {sample_line(lead)}")
-    click.echo("")
+        common.echo(f"  {sample_line(lead)}")
+    common.echo("")
 
 
 def _print_problems(outcome: ImportOutcome) -> None:
     for line in problem_lines(outcome.rejected, _SHOWN_PROBLEMS):
-        click.echo(line, err=True)
+        common.echo(line, err=True)
     for duplicate in outcome.skipped[:10]:
-        click.echo(
+        common.echo(
             f"line {duplicate.line}: duplicate of lead #{duplicate.lead_id} ({duplicate.why});"
             " skipped",
             err=True,
         )
     if len(outcome.skipped) > 10:
-        click.echo(f"… and {len(outcome.skipped) - 10:,} more duplicates skipped", err=True)
+        common.echo(f"… and {len(outcome.skipped) - 10:,} more duplicates skipped", err=True)
 
 
 @contextmanager
@@ -399,7 +399,7 @@ def export(
                         cells = [lead_id, *(row.get(column) for column in HISTORY_COLUMNS)]
                         history_writer.writerow([_cell(cell, raw) for cell in cells])
     if history_path is not None:
-        click.echo(f"history written to {shown_path(history_path)}", err=True)
+        common.echo(f"history written to {shown_path(history_path)}", err=True)
 
 
 def _batches(leads: Iterable[Lead], size: int) -> Iterator[list[Lead]]:
