@@ -160,7 +160,8 @@ def import_file(
     repo = common.repository(db_path)
     plan = plan_import(file, overrides)
     if save_mapping:  # before the import: a refusal leaves nothing half-done
-        updating = mapping is not None and _same_file(mapping, save_mapping)
+        # --mapping m.json --save-mapping m.json: the mapping read, updated.
+        updating = mapping is not None and common.same_file(mapping, save_mapping)
         effective_mapping(plan, overrides).save(save_mapping, replace=updating)
     if dry_run:
         shown = preview_import(repo, plan, on_duplicate)
@@ -485,11 +486,3 @@ def write_json_array(handle: Sink, records: Iterable[dict[str, Any]]) -> None:
         handle.write(",\n" if index else "\n")
         handle.write(json.dumps(record, ensure_ascii=False))
     handle.write("\n]\n")
-
-
-def _same_file(first: Path, second: Path) -> bool:
-    """--mapping m.json --save-mapping m.json: the mapping read, updated."""
-    try:
-        return first.expanduser().samefile(second.expanduser())
-    except OSError:
-        return False
