@@ -14,7 +14,7 @@ from textual.pilot import Pilot
 from leadtui.repository import Repository, open_repository
 from leadtui.tui.app import LeadApp
 from leadtui.tui.panes.inbox import InboxPane
-from leadtui.tui.panes.kpi import KpiPane
+from leadtui.tui.panes.kpi import KpiPane, Spinning
 from tests.conftest import frozen_clock
 from tests.kpi_fixture import build_kpi_fixture
 from tests.tui_helpers import SIZE, main_screen, settle, wait_until
@@ -106,3 +106,29 @@ async def test_a_key_to_a_loading_section_reaches_the_tab(
         assert pane.window_name == "365d"
         assert main_screen(app).query_one(InboxPane).view == "new"
         await wait_until(pilot, lambda: focused_id(app) == "kpi-funnel")
+
+
+async def test_a_new_window_never_shows_beside_the_last_ones_figures(
+    kpi_repo: Repository,
+) -> None:
+    """The headline waits for its window's own figures: its comparison with
+    the window before came back first, and was shown with the last window's."""
+    opened = threading.Event()
+    core = kpi_repo.kpi_core
+
+    def slow_core(*args: Any, **kwargs: Any) -> Any:
+        assert opened.wait(10)
+        return core(*args, **kwargs)
+
+    app = LeadApp(kpi_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4")
+        await settle(pilot)
+        pane = main_screen(app).query_one(KpiPane)
+        kpi_repo.kpi_core = slow_core
+        await pilot.press("d")
+        await wait_until(pilot, lambda: pane.query_one("#kpi-time", Spinning).pending is False)
+        assert pane.query_one("#kpi-headline", Spinning).pending
+        opened.set()
+        await settle(pilot)
+        assert not pane.loading_sections()
