@@ -7,6 +7,7 @@ from textual.widgets import Static
 from leadtui.domain.models import build_draft
 from leadtui.repository import Repository
 from leadtui.tui.app import LeadApp
+from leadtui.tui.dialogs.help import KeyList, KeysScreen
 from tests.tui_helpers import main_screen, settle, wait_until
 
 EMAIL = "jacob.levi@cedarfinancial-holdings.com"
@@ -33,3 +34,34 @@ async def test_the_lead_tabs_fields_keep_label_and_value_on_one_line(
         beside = standing.region.y == who.region.y
         assert standing.region.x <= 80 if beside else standing.region.y > who.region.y
         assert standing.region.right <= size[0]
+
+
+@pytest.mark.parametrize("size", [(60, 20), pytest.param((200, 50), marks=pytest.mark.slow)])
+async def test_the_key_list_wraps_a_description_under_itself(
+    repo: Repository, size: tuple[int, int]
+) -> None:
+    app = LeadApp(repo)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await wait_until(pilot, lambda: isinstance(app.screen, KeysScreen))
+        await settle(pilot)
+        listed = app.screen.query_one(KeyList)
+
+        def lines() -> list[str]:
+            return str(listed.render()).split("\n")
+
+        # Wrapped for its width once laid out; then no line wraps when drawn.
+        await wait_until(pilot, lambda: listed.size.height == len(lines()))
+        shown = lines()
+        assert max(len(line) for line in shown) <= listed.size.width
+        # A line is a group's title, a key and what it does, or the rest of
+        # what the key above does, under its first line: never at the edge.
+        for line in shown:
+            if line.startswith(" "):
+                assert (line.startswith("  ") and line[2] != " ") or line.startswith(" " * 18)
+        filtering = "Filter the inbox and board: source, owner, temperature, score, ..."
+        if size[0] >= 100:  # wide enough for every description on one line
+            assert any(filtering in line for line in shown)
+        else:
+            assert not any(filtering in line for line in shown)
