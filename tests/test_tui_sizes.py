@@ -2,8 +2,10 @@
 should not, and nothing sits across the screen from what it belongs to."""
 
 import pytest
-from textual.widgets import Static
+from rich.cells import cell_len
+from textual.widgets import Input, Static
 
+from leadtui.domain.filters import SYNTAX
 from leadtui.domain.models import build_draft
 from leadtui.repository import Repository
 from leadtui.tui.app import LeadApp
@@ -65,3 +67,22 @@ async def test_the_key_list_wraps_a_description_under_itself(
             assert any(filtering in line for line in shown)
         else:
             assert not any(filtering in line for line in shown)
+
+
+async def test_the_filters_syntax_and_what_an_empty_follow_up_does_are_shown_whole(
+    repo: Repository,
+) -> None:
+    repo.add_lead(build_draft(name="Ann"))
+    app = LeadApp(repo)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(pilot)
+        for key, said in (("ctrl+f", SYNTAX), ("f", "empty clears it")):
+            await pilot.press(key)
+            await wait_until(pilot, lambda: bool(app.screen.query(Input)))
+            await settle(pilot)
+            box = app.screen.query_one(Input)
+            assert cell_len(str(box.placeholder)) <= box.content_size.width
+            shown = " ".join(str(line.render()) for line in app.screen.query(Static))
+            assert said in " ".join(shown.split())
+            await pilot.press("escape")
+            await wait_until(pilot, lambda: not app.screen.query(Input))
