@@ -81,3 +81,11 @@ async def test_the_dialog_is_centred_and_its_fields_clean_text(
                 room = field.content_size.width
                 if room and not field.value:  # shown (a hidden form's are 0 wide)
                     assert cell_len(str(field.placeholder)) <= room, (width, field.id)
+            # A dialog taller than the terminal scrolls: its last line (the
+            # keys' hint) can be brought into view, not clipped for good.
+            frame = dialog.query(".dialog").first()
+            frame.scroll_end(animate=False, immediate=True)
+            await settle(pilot)
+            last = [child for child in frame.children if child.display][-1]
+            shown = last.region  # empty when wholly out of view
+            assert shown and shown.bottom <= frame.content_region.bottom, (width, height)
