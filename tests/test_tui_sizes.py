@@ -3,7 +3,7 @@ should not, and nothing sits across the screen from what it belongs to."""
 
 import pytest
 from rich.cells import cell_len
-from textual.widgets import Input, Static
+from textual.widgets import DataTable, Input, Static
 
 from leadtui.domain.filters import SYNTAX
 from leadtui.domain.models import build_draft
@@ -86,3 +86,23 @@ async def test_the_filters_syntax_and_what_an_empty_follow_up_does_are_shown_who
             assert said in " ".join(shown.split())
             await pilot.press("escape")
             await wait_until(pilot, lambda: not app.screen.query(Input))
+
+
+async def test_the_history_fits_a_narrow_screen_and_cuts_with_an_ellipsis(
+    repo: Repository,
+) -> None:
+    lead_id = repo.add_lead(build_draft(name="Ann"))
+    repo.update_fields(lead_id, {"notes": "A long note about what was said at the expo " * 3})
+    app = LeadApp(repo)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        history = main_screen(app).query_one("#history", DataTable)
+        await wait_until(pilot, lambda: history.row_count == 2)
+        await settle(pilot)
+        assert history.virtual_size.width <= history.scrollable_content_region.width
+        history.focus()
+        history.scroll_visible(animate=False, immediate=True)
+        await settle(pilot)
+        newest = history.render_line(1).text.rstrip()  # under the header
+        assert newest.endswith("…"), newest
