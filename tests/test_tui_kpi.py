@@ -250,3 +250,21 @@ async def test_capital_d_starts_from_the_window_on_screen(kpi_repo: Repository) 
         assert "2026-10-01 to 2026-10-31" in text_of(app, "#kpi-window")
         dialog = await window_form(app, pilot)
         assert window_offered(dialog) == ("2026-10-01", "2026-10-31")
+
+
+async def test_lost_reasons_stand_in_their_columns(kpi_repo: Repository) -> None:
+    """Each count under "lost" and each value under "value", right-aligned
+    as in `leadtui kpi`: the counts had lost their padding to the left edge."""
+    app = LeadApp(kpi_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_kpis(app, pilot)
+        lines = str(main_screen(app).query_one("#kpi-outcomes", Static).render()).split("\n")
+        header = next(i for i, line in enumerate(lines) if line.endswith("reason"))
+        rows = lines[header + 1 : lines.index(next(x for x in lines if x.startswith("Lost from")))]
+        assert rows, lines
+        lost_end = lines[header].index("lost") + len("lost")
+        value_end = lines[header].index("value") + len("value")
+        for row in rows:
+            count, value = row[:lost_end].split(), row[lost_end:value_end].split()
+            assert len(count) == 1 and count[0].isdigit() and row[lost_end - 1] != " ", row
+            assert len(value) == 1 and row[value_end - 1] != " ", row

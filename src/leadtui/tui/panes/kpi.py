@@ -7,6 +7,7 @@ here; the few lead-derived strings (owners, lost reasons) go in as plain
 Content parts, never markup.
 """
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -190,7 +191,11 @@ def outcomes_content(core: KpiCore) -> Content:
         f"  {outcomes.won:,} won, {outcomes.lost:,} lost, win rate {percent(outcomes.win_rate)}\n",
         (f"{LOST_REASONS_HEADER}\n", "bold"),
     ]
-    parts += [f"{plain(line)}\n" for line in lost_reason_lines(outcomes.lost_reasons[:8])]
+    # The reason cleaned, not the line: plain() trims, and took the
+    # right-aligned counts' padding with it (the counts stood under "lost"'s
+    # first letter, at the left edge).
+    reasons = [replace(r, reason=plain(r.reason)) for r in outcomes.lost_reasons[:8]]
+    parts += [f"{line}\n" for line in lost_reason_lines(reasons)]
     if not outcomes.lost_reasons:
         parts.append(("no leads lost in the window\n", "$foreground-muted"))
     lost_at = ", ".join(
