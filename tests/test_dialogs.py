@@ -1,6 +1,7 @@
 """Every dialog is a Dialog (tui/dialogs/base.py), centred by the one rule
 of the stylesheet that centres Dialog, at 80x24, 120x40 and 60x20; its text
-fields clean what is typed or pasted (TextField, TextBox). No modal screen
+fields clean what is typed or pasted (TextField, TextBox), and their
+placeholders fit them. No modal screen
 of the TUI is left out of the cases (tests/dialog_cases.py), which the
 snapshots share."""
 
@@ -8,6 +9,7 @@ import importlib
 import pkgutil
 
 import pytest
+from rich.cells import cell_len
 from textual.screen import ModalScreen
 from textual.widgets import Input, TextArea
 
@@ -73,3 +75,17 @@ async def test_the_dialog_is_centred_and_its_fields_clean_text(
             left, right, top, bottom = margins
             assert abs(left - right) <= 1 and abs(top - bottom) <= 1, (width, height, margins)
             assert min(margins) >= 0
+            # An empty box's placeholder fits it: the filter's syntax was
+            # cut at "score:50-8", the follow-up's "empty clears it" lost.
+            for field in dialog.query(Input):
+                room = field.content_size.width
+                if room and not field.value:  # shown (a hidden form's are 0 wide)
+                    assert cell_len(str(field.placeholder)) <= room, (width, field.id)
+            # A dialog taller than the terminal scrolls: its last line (the
+            # keys' hint) can be brought into view, not clipped for good.
+            frame = dialog.query(".dialog").first()
+            frame.scroll_end(animate=False, immediate=True)
+            await settle(pilot)
+            last = [child for child in frame.children if child.display][-1]
+            shown = last.region  # empty when wholly out of view
+            assert shown and shown.bottom <= frame.content_region.bottom, (width, height)

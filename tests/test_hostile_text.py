@@ -123,7 +123,7 @@ async def _visit_every_view(path: Path, name: str, company: str, owner: str) -> 
             found = [
                 str(results.get_option_at_index(i).prompt) for i in range(results.option_count)
             ]
-            assert any(line.startswith(shown_name) for line in found)
+            assert any(line.startswith(f"#{lead_id} {shown_name}") for line in found)
             await pilot.press("escape")
             await settle(pilot)
         await pilot.press("space")  # a marked row keeps the text literal

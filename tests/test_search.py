@@ -138,8 +138,27 @@ async def test_results_show_lead_text_literally(repo: Repository) -> None:
         results = app.screen.query_one("#search-results", OptionList)
         await wait_until(pilot, lambda: results.option_count == 1)
         shown = str(results.get_option_at_index(0).prompt)
-        assert shown.startswith("[b]x[/b] Evil [@click=app.quit]  [red]Co · New")
+        assert shown.startswith("#1 [b]x[/b] Evil [@click=app.quit]  [red]Co · New")
         assert app.is_running
+
+
+async def test_results_tell_namesakes_apart_and_show_the_currency(repo: Repository) -> None:
+    """Two Jane Does are told apart by their #id, and a value says its
+    currency as a card does: "5,000" alone could be dollars or yen."""
+    dollars = repo.add_lead(build_draft(name="Jane Doe", company="Acme", value_cents="5000"))
+    yen = repo.add_lead(build_draft(name="Jane Doe", company="Acme", value_cents="JPY 5000"))
+    app = LeadApp(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"jane")
+        await wait_until(pilot, lambda: isinstance(app.screen, SearchScreen))
+        results = app.screen.query_one("#search-results", OptionList)
+        await wait_until(pilot, lambda: results.option_count == 2)
+        shown = {str(results.get_option_at_index(i).prompt) for i in range(2)}
+        assert shown == {
+            f"#{dollars} Jane Doe  Acme · New · $5,000",
+            f"#{yen} Jane Doe  Acme · New · ¥5,000",
+        }
 
 
 @both_engines

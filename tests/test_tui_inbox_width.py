@@ -31,3 +31,48 @@ async def test_a_wide_inbox_shows_whole_names(repo: Repository, size: tuple[int,
         row = first_row(app)
         assert "Digiacomo, Sa" in row and NAME not in row and "$97,400" in row, row
         assert len(row.rstrip()) <= SIZE[0]
+
+
+def header(app: LeadApp) -> str:
+    return main_screen(app).query_one(InboxPane).table.render_line(0).text
+
+
+@pytest.mark.parametrize(
+    "size",
+    [
+        (60, 20),
+        pytest.param((80, 24), marks=pytest.mark.slow),
+        pytest.param((120, 40), marks=pytest.mark.slow),
+        pytest.param((200, 50), marks=pytest.mark.slow),
+    ],
+)
+async def test_the_value_and_age_show_at_every_width(
+    repo: Repository, size: tuple[int, int]
+) -> None:
+    """A narrow terminal cuts the name (with "…") and drops the least useful
+    columns first; the value and the age stay, and nothing runs off."""
+    repo.add_lead(build_draft(name=NAME, company=COMPANY, owner=OWNER, value_cents=9_740_000))
+    app = LeadApp(repo)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        titles, row = header(app).split(), first_row(app)
+        assert titles[-2:] == ["Value", "Age"], titles
+        assert "$97,400" in row and row.rstrip().endswith(" 0s"), row
+        assert len(row.rstrip()) <= size[0] and len(header(app).rstrip()) <= size[0]
+        assert "Name" in titles and "Score▼" in titles
+        if size[0] < 80:
+            assert NAME not in row and "Digiacomo" in row and "…" in row, row
+            assert "Win" not in titles  # the least useful went first
+
+
+async def test_a_narrow_inbox_keeps_the_column_it_is_ranked_by(repo: Repository) -> None:
+    repo.add_lead(build_draft(name=NAME, company=COMPANY, owner=OWNER, value_cents=9_740_000))
+    app = LeadApp(repo)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(pilot)
+        pane = main_screen(app).query_one(InboxPane)
+        pane.sort_by("chance")  # as `o` does once a model is trained
+        await settle(pilot)
+        titles = header(app).split()
+        assert "Win▼" in titles and titles[-2:] == ["Value", "Age"], titles
+        assert len(header(app).rstrip()) <= 60

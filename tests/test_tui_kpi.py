@@ -12,7 +12,7 @@ from leadtui.repository import Repository, open_repository
 from leadtui.tui.app import LeadApp
 from leadtui.tui.dialogs.help import KeysScreen
 from leadtui.tui.dialogs.kpi_forms import CustomWindowScreen, SpendScreen
-from leadtui.tui.panes.kpi import KpiPane, SourceTable
+from leadtui.tui.panes.kpi import KpiPane, SourceTable, Spinning
 from tests.conftest import NOW, frozen_clock
 from tests.kpi_fixture import build_kpi_fixture
 from tests.tui_helpers import SIZE, main_screen, settle, wait_until
@@ -64,8 +64,7 @@ async def test_the_tab_shows_every_section_with_the_fixture_figures(
         assert "rotting 50.0%, overdue 25.0%" in text_of(app, "#kpi-time")
         # Sorted by revenue: referral 10,000, website 5,000, then no revenue by name.
         assert sources_shown(app) == ["referral", "website", "ads", "event", "other"]
-        for selector in ("#kpi-headline", "#kpi-funnel", "#kpi-outcomes", "#kpi-time"):
-            assert not main_screen(app).query_one(selector).loading
+        assert not main_screen(app).query_one(KpiPane).loading_sections()
 
 
 async def test_sections_show_a_spinner_until_their_figures_arrive(kpi_repo: Repository) -> None:
@@ -73,15 +72,10 @@ async def test_sections_show_a_spinner_until_their_figures_arrive(kpi_repo: Repo
     async with app.run_test(size=SIZE) as pilot:
         pane = await open_kpis(app, pilot)
         pane.reload()
-        assert all(
-            pane.query_one(selector).loading
-            for selector in ("#kpi-headline", "#kpi-funnel", "#kpi-sources", "#kpi-time")
-        )
+        blocks = ("#kpi-headline", "#kpi-funnel", "#kpi-sources-title", "#kpi-time")
+        assert all(pane.query_one(selector, Spinning).pending for selector in blocks)
         await settle(pilot)
-        assert not any(
-            pane.query_one(selector).loading
-            for selector in ("#kpi-headline", "#kpi-funnel", "#kpi-sources", "#kpi-time")
-        )
+        assert not pane.loading_sections()
 
 
 @pytest.mark.slow
@@ -256,3 +250,21 @@ async def test_capital_d_starts_from_the_window_on_screen(kpi_repo: Repository) 
         assert "2026-10-01 to 2026-10-31" in text_of(app, "#kpi-window")
         dialog = await window_form(app, pilot)
         assert window_offered(dialog) == ("2026-10-01", "2026-10-31")
+
+
+async def test_lost_reasons_stand_in_their_columns(kpi_repo: Repository) -> None:
+    """Each count under "lost" and each value under "value", right-aligned
+    as in `leadtui kpi`: the counts had lost their padding to the left edge."""
+    app = LeadApp(kpi_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_kpis(app, pilot)
+        lines = str(main_screen(app).query_one("#kpi-outcomes", Static).render()).split("\n")
+        header = next(i for i, line in enumerate(lines) if line.endswith("reason"))
+        rows = lines[header + 1 : lines.index(next(x for x in lines if x.startswith("Lost from")))]
+        assert rows, lines
+        lost_end = lines[header].index("lost") + len("lost")
+        value_end = lines[header].index("value") + len("value")
+        for row in rows:
+            count, value = row[:lost_end].split(), row[lost_end:value_end].split()
+            assert len(count) == 1 and count[0].isdigit() and row[lost_end - 1] != " ", row
+            assert len(value) == 1 and row[value_end - 1] != " ", row

@@ -5,6 +5,7 @@ delivers it; tests/test_e2e_pty.py types the same bursts in a real pty."""
 
 import pytest
 from textual import events
+from textual.css.query import NoMatches
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Input
@@ -34,8 +35,13 @@ def burst(app: LeadApp, typed: str) -> None:
         app.post_message(events.Key(KEY_NAMES.get(character, character), character))
 
 
-def field_text(app: LeadApp, selector: str) -> str:
-    return app.screen.query_one(selector, Input).value
+def field_text(app: LeadApp, selector: str) -> str | None:
+    """The field's text; None while its dialog is up but not yet composed
+    (a wait_until on it read the dialog mid-mount under load: NoMatches)."""
+    try:
+        return app.screen.query_one(selector, Input).value
+    except NoMatches:
+        return None
 
 
 async def started(app: LeadApp, pilot: Pilot[None]) -> None:

@@ -57,10 +57,12 @@ class Column:
     key: str
     label: Text
     width: int  # the value's cells, padding not counted
+    # A column a narrow table left out: its cells are kept, not drawn.
+    shown: bool = True
 
     @property
     def render_width(self) -> int:
-        return self.width + 2 * CELL_PADDING
+        return self.width + 2 * CELL_PADDING if self.shown else 0
 
 
 class LineTable(ScrollView, can_focus=True):
@@ -448,6 +450,8 @@ class LineTable(ScrollView, can_focus=True):
         console, base = self.app.console, self.app.console_options
         segments: list[Segment] = []
         for column, cell in zip(self.columns.values(), cells, strict=True):
+            if not column.shown:
+                continue
             options = base.update_dimensions(column.render_width, 1).update(no_wrap=True)
             segments.extend(console.render_lines(Padding(cell, (0, CELL_PADDING)), options)[0])
         return segments

@@ -84,9 +84,19 @@ class FoundList:
         return self.ids[self.index]
 
 
+# The Lead tab's fields side by side need a name column of about 44 cells
+# beside the 28 of the stage's: a 60-column terminal wrapped an email under
+# its label.
+NARROW_BELOW = 76
+
+
 class MainScreen(LeadWritesScreen):
     """The four tabs. Its bindings (and the moves' in MovesScreen) do not
     apply while a dialog is open."""
+
+    # Below 76 columns the screen has the class -narrow (the stylesheet
+    # stacks the Lead tab's two field columns there).
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW_BELOW, "-normal")]
 
     BINDINGS = with_ids([
         Binding("enter", "open_lead", "Open", tooltip="Show the lead in the Lead tab"),

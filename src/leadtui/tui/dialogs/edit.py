@@ -4,7 +4,8 @@ returns only the fields the rep changed (the caller writes them, with a
 field-level check against this very lead as it was shown)."""
 
 from pydantic import ValidationError
-from textual import on
+from rich.cells import cell_len
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
@@ -39,11 +40,31 @@ FIELDS = (
 )
 
 
+# A label's cells beside its field (the label column is one wider, for a
+# gap). A longer name (a custom field an import brought) is cut with "…",
+# and shown whole in a line under its field while the field has focus,
+# and as the label's and field's tooltip.
+LABEL_CELLS = 14
+
 PLACEHOLDERS = {"expected_close": "2027-01-31", "value": "5k, 5,000 or 1.2m", "tags": "vip, expo"}
 
 
 def _input_id(index: int) -> str:
     return f"edit-{index}"
+
+
+def cut_label(label: str) -> tuple[str, bool]:
+    """The label in LABEL_CELLS cells (counted as the terminal draws them:
+    a CJK character takes two), and whether it had to be cut."""
+    text = plain(label)
+    if cell_len(text) <= LABEL_CELLS:
+        return text, False
+    kept = ""
+    for char in text:  # Rich's own cut pads a split wide character with a space
+        if cell_len(kept + char) > LABEL_CELLS - 1:
+            break
+        kept += char
+    return kept + "…", True
 
 
 class EditLeadScreen(LeadFormScreen):
@@ -65,20 +86,27 @@ class EditLeadScreen(LeadFormScreen):
                 )
                 # One line per field, so the whole lead fits in 80x24.
                 text = self.lead.field_text(field)
+                shown, cut = cut_label(label)
+                # Content, not str: a tooltip given a str parses it as markup.
+                whole = Content(plain(label)) if cut else None
                 with Horizontal(classes="edit-row"):
-                    yield Label(Content(plain(label)[:14]), classes="field-label")
+                    yield Label(Content(shown), classes="field-label").with_tooltip(whole)
+                    box: TextBox | TextField
                     if field == "notes" or "\n" in text:
                         # An Input would keep the line breaks but hide them.
-                        yield TextBox(
+                        box = TextBox(
                             text, id=_input_id(index), soft_wrap=True, classes="edit-area"
                         )
                     else:
-                        yield TextField(
+                        box = TextField(
                             text,
                             placeholder=PLACEHOLDERS.get(field, ""),
                             id=_input_id(index),
                             suggester=suggester,
                         )
+                    yield box.with_tooltip(whole)
+                if whole is not None:
+                    yield Static(whole, id=f"{_input_id(index)}-name", classes="field-name")
                 yield Static(
                     "", id=f"{_input_id(index)}-error", classes="field-error", markup=False
                 )
@@ -86,6 +114,20 @@ class EditLeadScreen(LeadFormScreen):
                 "↑/↓ or tab move · enter (ctrl+s in notes) save · esc cancel",
                 classes="dialog-hint",
             )
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        self._show_whole_name(event.widget.id)
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        self._show_whole_name(None)
+
+    def _show_whole_name(self, focused: str | None) -> None:
+        """The whole name of a cut label, under its field while it has focus."""
+        for line in self.query(".field-name"):
+            line.display = line.id == f"{focused}-name"
+            if line.display:
+                # Once laid out: the field was scrolled to before its line showed.
+                self.call_after_refresh(line.scroll_visible, animate=False)
 
     def _values(self) -> dict[str, str]:
         values = {}

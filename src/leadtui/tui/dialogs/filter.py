@@ -16,6 +16,8 @@ from leadtui.tui.dialogs.base import Dialog
 from leadtui.tui.dialogs.fields import TextField
 from leadtui.tui.me import resolve_me
 
+EXAMPLE = "e.g. source:referral hot score:50-80"
+
 
 class FilterScreen(Dialog[LeadFilter | None]):
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
@@ -27,8 +29,12 @@ class FilterScreen(Dialog[LeadFilter | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="filter-dialog", classes="dialog"):
             yield Static("Filter the inbox and the board", classes="dialog-title", markup=False)
-            yield TextField(self.current, placeholder=SYNTAX, id="filter-text")
+            # The syntax is longer than the box (72 characters to its 50):
+            # as a placeholder it was cut at "score:50-8". It shows whole
+            # under the box, wrapped if need be.
+            yield TextField(self.current, placeholder=EXAMPLE, id="filter-text")
             yield Static("", id="filter-error", classes="field-error", markup=False)
+            yield Static(SYNTAX, id="filter-syntax", classes="dialog-hint", markup=False)
             yield Static(
                 "enter apply · empty clears · owner:me is you · esc cancel",
                 classes="dialog-hint",

@@ -64,12 +64,21 @@ class FollowUpScreen(Dialog[Answer | None]):
 
     def compose(self) -> ComposeResult:
         verb = "Snooze the follow-up of" if self.snooze else "Snooze" if self.hide else "Follow up"
+        # The box holds 50 cells at most: what does not fit is said on the
+        # hint line ("empty clears it" was cut off the placeholder).
         hint = (
             "1d, 3d, 1w, 2w or 1mo"
             if self.snooze
-            else "out of the inbox until 1d, 3d, 1w, fri or 2026-12-01"
+            else "1d, 3d, 1w, fri or 2026-12-01"
             if self.hide
-            else "today, tomorrow, fri, 3d, 2w or 2026-12-01; empty clears it"
+            else "today, tomorrow, fri, 3d, 2w or 2026-12-01"
+        )
+        keys = (
+            "enter save · esc cancel"
+            if self.snooze
+            else "out of the inbox till then · enter save · esc cancel"
+            if self.hide
+            else "empty clears it · enter save · esc cancel"
         )
         with Vertical(id="follow-up-dialog", classes="dialog"):
             yield Static(
@@ -88,7 +97,7 @@ class FollowUpScreen(Dialog[Answer | None]):
             preview.display = False  # until something is typed
             yield preview
             yield Static("", id="follow-up-error", classes="field-error", markup=False)
-            yield Static("enter save · esc cancel", classes="dialog-hint")
+            yield Static(keys, classes="dialog-hint")
 
     @on(Input.Changed)
     def preview(self, event: Input.Changed) -> None:

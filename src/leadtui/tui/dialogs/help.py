@@ -39,23 +39,56 @@ def describe(
     return rows
 
 
+Groups = dict[str, list[tuple[str, str]]]
+# The keys' column: two cells of indent, then the keys, then a gap.
+KEYS_CELLS = 18
+
+
+def key_list(groups: Groups, width: int) -> Content:
+    """Every group's keys and what they do, in `width` cells: a description
+    too long for its line goes on under itself, not under the keys (at 60
+    columns "[due]" and "(again: all)" began lines of their own at the
+    left edge, where the keys are)."""
+    lines: list[Content] = []
+    for title, rows in groups.items():
+        lines.append(Content.styled(title, "bold underline"))
+        for keys, description in rows:
+            label = Content.styled(f"  {keys:<{KEYS_CELLS - 3}} ", "bold")
+            room = max(10, width - label.cell_length)
+            wrapped = Content(description).wrap(room) or [Content("")]
+            lines.append(label + wrapped[0])
+            lines += [Content(" " * label.cell_length) + line for line in wrapped[1:]]
+        lines.append(Content(""))
+    lines.append(Content.styled("esc or ? closes this", "$foreground-muted"))
+    return Content("\n").join(lines)
+
+
+class KeyList(Static):
+    """The keys, wrapped again whenever the width changes."""
+
+    def __init__(self, groups: Groups) -> None:
+        super().__init__(key_list(groups, KEYS_CELLS + 40), markup=False)
+        self.groups = groups
+        self.wrapped_for = 0
+
+    def on_resize(self) -> None:
+        width = self.content_size.width
+        if width and width != self.wrapped_for:
+            self.wrapped_for = width
+            # After this layout: one asked for during it kept the old height.
+            self.call_after_refresh(self.update, key_list(self.groups, width))
+
+
 class KeysScreen(Dialog[None]):
     BINDINGS = [Binding("escape,question_mark,q", "close", "Close")]
 
-    def __init__(self, groups: dict[str, list[tuple[str, str]]]) -> None:
+    def __init__(self, groups: Groups) -> None:
         super().__init__()
         self.groups = groups
 
     def compose(self) -> ComposeResult:
-        parts: list[str | tuple[str, str]] = []
-        for title, rows in self.groups.items():
-            parts += [(title, "bold underline"), "\n"]
-            for keys, description in rows:
-                parts += [(f"  {keys:<16}", "bold"), description, "\n"]
-            parts.append("\n")
-        parts.append(("esc or ? closes this", "$foreground-muted"))
         with VerticalScroll(id="keys", classes="dialog"):
-            yield Static(Content.assemble(*parts))
+            yield KeyList(self.groups)
 
     def action_close(self) -> None:
         self.dismiss(None)

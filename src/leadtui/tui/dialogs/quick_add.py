@@ -37,7 +37,7 @@ FIELDS: tuple[tuple[str, str, str], ...] = (
     ("email", "Email", "jane@acme.io"),
     ("phone", "Phone", "+44 20 7946 0001"),
     ("company", "Company", "Acme Corp"),
-    ("source", "Source", "referral, website, event, ads… (→ completes)"),
+    ("source", "Source", "referral, website, event… (→ completes)"),
     ("owner", "Owner", "who works the lead"),
     ("value", "Value", "5000, 5k or 1.2m"),
     ("tags", "Tags", "vip, expo"),
@@ -99,7 +99,8 @@ class QuickAddScreen(Dialog[QuickAddResult | None]):
         with Vertical(id="quick-add", classes="dialog"):
             yield Static("Add a lead", classes="dialog-title")
             yield TextField(
-                placeholder='Jane Doe <jane@acme.io> @Acme $5k #referral !fri "met at expo"',
+                # At most 54 cells: what the box holds at 60 columns.
+                placeholder='Jane Doe <jane@acme.io> @Acme $5k #referral !fri "met"',
                 id="qa-line",
             )
             yield Static("", id="qa-line-error", classes="field-error", markup=False)

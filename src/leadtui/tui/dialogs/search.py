@@ -14,13 +14,13 @@ from textual.content import Content
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from leadtui.domain.currency import format_money
 from leadtui.domain.models import Lead
 from leadtui.repository import Repository
 from leadtui.tui.cells import plain
 from leadtui.tui.dbwork import run_db
 from leadtui.tui.dialogs.base import Dialog
 from leadtui.tui.dialogs.fields import TextField
+from leadtui.tui.render import card_value
 from leadtui.tui.typeahead import HeldKeys
 
 RESULT_LIMIT = 50
@@ -35,19 +35,20 @@ class Found:
 
 
 def result_line(lead: Lead) -> Content:
-    """Name in bold, then company, stage, value, email and phone: literal."""
+    """The lead's #id (two Jane Does are two leads), name in bold, then
+    company, stage, value with its currency as on a card ("5,000" alone
+    could be dollars or yen), email and phone: literal."""
     details = " · ".join(
         plain(part)
-        for part in (
-            lead.company,
-            lead.stage.label,
-            format_money(lead.value_cents) if lead.value_cents else None,
-            lead.email,
-            lead.phone,
-        )
+        for part in (lead.company, lead.stage.label, card_value(lead), lead.email, lead.phone)
         if part
     )
-    return Content.assemble((plain(lead.name), "bold"), "  ", (details, "$foreground-muted"))
+    return Content.assemble(
+        (f"#{lead.id} ", "$foreground-muted"),
+        (plain(lead.name), "bold"),
+        "  ",
+        (details, "$foreground-muted"),
+    )
 
 
 class SearchScreen(Dialog[Found | None]):

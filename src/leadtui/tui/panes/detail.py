@@ -37,6 +37,11 @@ class HistoryTable(DataTable[object]):
     )
 
 
+# The history's What column at least (a 60-column terminal has 22 past
+# When and Who).
+MIN_WHAT = 20
+
+
 class DetailPane(VerticalScroll):
     def compose(self) -> ComposeResult:
         yield Static(NO_LEAD, id="no-lead", markup=False)
@@ -64,8 +69,10 @@ class DetailPane(VerticalScroll):
         self._cursor_moved = False  # by the user, since the lead was loaded
         # When and who, then what: as wide as the terminal is at start-up.
         # (Set once: re-adding columns on each load raced with rendering.)
+        # At 60 columns a What of 40 ran 14 cells past the screen's edge,
+        # cut there with no "…"; enter shows a line whole.
         history = self.query_one("#history", DataTable)
-        what = max(40, self.app.size.width - 36)
+        what = max(MIN_WHAT, self.app.size.width - 36)
         for label, width in (("When", 16), ("Who", 10), ("What", what)):
             history.add_column(label, width=width)
 

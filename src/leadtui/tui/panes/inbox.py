@@ -262,6 +262,7 @@ class InboxPane(Vertical):
         for key, title in (("score", "Score"), ("win", "Win"), ("value", "Value"), ("age", last)):
             label = title + (mark if key == ranked else "")
             self.table.set_label(key, Text(label))
+        self.table.rank_by(ranked)
 
     def selected_lead_id(self) -> int | None:
         table = self.table

@@ -7,9 +7,11 @@ here; the few lead-derived strings (owners, lost reasons) go in as plain
 Content parts, never markup.
 """
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from rich.spinner import Spinner
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -91,8 +93,42 @@ def bar(count: float, largest: float, width: int = BAR_WIDTH) -> str:
     return "█" * (round(width * count / largest) if largest else 0)
 
 
-class Section(Static, can_focus=True):
-    """A focusable block: focus shows its definitions under the tab."""
+# The spinner beside a title while its figures load: a Rich spinner, its
+# frame chosen by the time each time it is drawn.
+SPINNER = "dots"
+SPIN_EVERY = 1 / 12  # seconds between redraws while it spins
+
+
+class Spinning(Static):
+    """A block that shows its title beside a spinner until its figures
+    arrive. Not Textual's `loading` cover: a widget under it cannot take
+    focus, and the keys of one that has it skip the tab's bindings, so a
+    tab typed ahead of the figures landed short of the section counted,
+    and a second `d` reached the screen (the inbox's Due list)."""
+
+    def __init__(self, title: str, *, id: str | None = None, classes: str = "") -> None:
+        super().__init__(id=id, classes=classes, markup=False)
+        self.title = title
+        self.pending = False
+
+    def wait(self) -> None:
+        """A spinner until show(); the block keeps its height meanwhile, so
+        that what is below it (and the scroll) stays where it was."""
+        self.pending = True
+        self.styles.min_height = self.size.height or None
+        self.update(Spinner(SPINNER, Text(self.title, style="bold underline")))
+        self.auto_refresh = SPIN_EVERY
+
+    def show(self, content: Content) -> None:
+        self.pending = False
+        self.auto_refresh = None
+        self.styles.min_height = None
+        self.update(content)
+
+
+class Section(Spinning, can_focus=True):
+    """A focusable block: focus shows its definitions under the tab, while
+    its figures load too."""
 
 
 def headline_content(
@@ -155,7 +191,11 @@ def outcomes_content(core: KpiCore) -> Content:
         f"  {outcomes.won:,} won, {outcomes.lost:,} lost, win rate {percent(outcomes.win_rate)}\n",
         (f"{LOST_REASONS_HEADER}\n", "bold"),
     ]
-    parts += [f"{plain(line)}\n" for line in lost_reason_lines(outcomes.lost_reasons[:8])]
+    # The reason cleaned, not the line: plain() trims, and took the
+    # right-aligned counts' padding with it (the counts stood under "lost"'s
+    # first letter, at the left edge).
+    reasons = [replace(r, reason=plain(r.reason)) for r in outcomes.lost_reasons[:8]]
+    parts += [f"{line}\n" for line in lost_reason_lines(reasons)]
     if not outcomes.lost_reasons:
         parts.append(("no leads lost in the window\n", "$foreground-muted"))
     lost_at = ", ".join(
@@ -235,13 +275,13 @@ class KpiPane(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         yield Static(id="kpi-window", markup=False)
-        yield Section(id="kpi-headline", markup=False)
-        yield Section(id="kpi-funnel", markup=False)
-        yield Static(Content.styled("By source", "bold underline"), classes="kpi-title")
+        yield Section("Headline", id="kpi-headline")
+        yield Section("Funnel", id="kpi-funnel")
+        yield Spinning("By source", id="kpi-sources-title", classes="kpi-title")
         yield SourceTable(id="kpi-sources", cursor_type="row", zebra_stripes=True)
-        yield Section(id="kpi-outcomes", markup=False)
-        yield Section(id="kpi-time", markup=False)
-        yield Section(id="kpi-calibration", markup=False)
+        yield Section("Outcomes", id="kpi-outcomes")
+        yield Section("Time", id="kpi-time")
+        yield Section("Rule score vs outcome", id="kpi-calibration")
         yield Static(id="kpi-definition", markup=False)
 
     def on_mount(self) -> None:
@@ -275,6 +315,10 @@ class KpiPane(VerticalScroll):
             return
         self._load()
 
+    def loading_sections(self) -> bool:
+        """Whether any section still waits for its figures."""
+        return any(block.pending for block in self.query(Spinning))
+
     def _loading(self) -> bool:
         return any(
             worker.node is self and worker.is_running and worker.group.startswith("kpi-")
@@ -294,10 +338,13 @@ class KpiPane(VerticalScroll):
             self.window = Window.last(self.window_name, self._now())
         window, owner = self.window, self.owner
         self._show_window()
-        for selector in ("#kpi-headline", "#kpi-funnel", "#kpi-sources", "#kpi-outcomes"):
-            self.query_one(selector).loading = True
-        self.query_one("#kpi-time").loading = True
-        self.query_one("#kpi-calibration").loading = True
+        for block in self.query(Spinning):
+            block.wait()
+        self._core = None  # figures of the window before: not to be shown with the new
+        self._previous = self._now_figures = self._times = None
+        table = self.query_one(SourceTable)
+        table.styles.min_height = table.size.height or None
+        table.clear()
         run_db(self, lambda repo: repo.kpi_core(window, owner), self._core_loaded, key="kpi-core")
         if _comparable(window):
             run_db(
@@ -321,9 +368,7 @@ class KpiPane(VerticalScroll):
         run_db(self, _lifetime_and_owners, self._setup_loaded, key="kpi-setup")
 
     def _show(self, selector: str, content: Content) -> None:
-        widget = self.query_one(selector, Static)
-        widget.update(content)
-        widget.loading = False
+        self.query_one(selector, Section).show(content)
 
     def _core_loaded(self, core: KpiCore) -> None:
         self._core = core
@@ -352,18 +397,15 @@ class KpiPane(VerticalScroll):
 
     def _show_headline(self) -> None:
         core = self._core
-        widget = self.query_one("#kpi-headline", Static)
-        widget.update(
-            headline_content(
-                core.headline if core else None, self._previous, core, self._now_figures
+        if core is not None:  # till then its spinner
+            self._show(
+                "#kpi-headline",
+                headline_content(core.headline, self._previous, core, self._now_figures),
             )
-        )
-        widget.loading = core is None
 
     def _show_time(self) -> None:
-        widget = self.query_one("#kpi-time", Static)
-        widget.update(time_content(self._times, self._core, self._now_figures))
-        widget.loading = self._times is None
+        if self._times is not None:  # till then its spinner
+            self._show("#kpi-time", time_content(self._times, self._core, self._now_figures))
 
     def _show_window(self) -> None:
         owner = plain(self.owner) or "all owners"
@@ -405,7 +447,10 @@ class KpiPane(VerticalScroll):
                 Text(row.source.value),
                 *(Text(f" {figure}", justify="right") for figure in figures),
             )
-        table.loading = False
+        table.styles.min_height = None
+        self.query_one("#kpi-sources-title", Spinning).show(
+            Content.styled("By source", "bold underline")
+        )
 
     # --------------------------------------------------------------- keys
 

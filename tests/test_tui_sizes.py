@@ -1,0 +1,108 @@
+"""The screens a rep sees at 60x20 and at 200x50: nothing wraps where it
+should not, and nothing sits across the screen from what it belongs to."""
+
+import pytest
+from rich.cells import cell_len
+from textual.widgets import DataTable, Input, Static
+
+from leadtui.domain.filters import SYNTAX
+from leadtui.domain.models import build_draft
+from leadtui.repository import Repository
+from leadtui.tui.app import LeadApp
+from leadtui.tui.dialogs.help import KeyList, KeysScreen
+from tests.tui_helpers import main_screen, settle, wait_until
+
+EMAIL = "jacob.levi@cedarfinancial-holdings.com"
+
+
+@pytest.mark.parametrize("size", [(60, 20), pytest.param((200, 50), marks=pytest.mark.slow)])
+async def test_the_lead_tabs_fields_keep_label_and_value_on_one_line(
+    repo: Repository, size: tuple[int, int]
+) -> None:
+    repo.add_lead(build_draft(name="Jacob Levi", email=EMAIL, title="Chief Operating Officer"))
+    app = LeadApp(repo)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        screen = main_screen(app)
+        who = screen.query_one("#lead-who", Static)
+        standing = screen.query_one("#lead-standing", Static)
+        await wait_until(pilot, lambda: EMAIL in str(who.render()))
+        await settle(pilot)
+        lines = str(who.render()).split("\n")
+        assert f"Email   {EMAIL}" in lines
+        assert who.size.height == len(lines)  # none wrapped under its label
+        # The stage's column is beside the name's, or under it: never far off.
+        beside = standing.region.y == who.region.y
+        assert standing.region.x <= 80 if beside else standing.region.y > who.region.y
+        assert standing.region.right <= size[0]
+
+
+@pytest.mark.parametrize("size", [(60, 20), pytest.param((200, 50), marks=pytest.mark.slow)])
+async def test_the_key_list_wraps_a_description_under_itself(
+    repo: Repository, size: tuple[int, int]
+) -> None:
+    app = LeadApp(repo)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await wait_until(pilot, lambda: isinstance(app.screen, KeysScreen))
+        await settle(pilot)
+        listed = app.screen.query_one(KeyList)
+
+        def lines() -> list[str]:
+            return str(listed.render()).split("\n")
+
+        # Wrapped for its width once laid out; then no line wraps when drawn.
+        await wait_until(pilot, lambda: listed.size.height == len(lines()))
+        shown = lines()
+        assert max(len(line) for line in shown) <= listed.size.width
+        # A line is a group's title, a key and what it does, or the rest of
+        # what the key above does, under its first line: never at the edge.
+        for line in shown:
+            if line.startswith(" "):
+                assert (line.startswith("  ") and line[2] != " ") or line.startswith(" " * 18)
+        filtering = "Filter the inbox and board: source, owner, temperature, score, ..."
+        if size[0] >= 100:  # wide enough for every description on one line
+            assert any(filtering in line for line in shown)
+        else:
+            assert not any(filtering in line for line in shown)
+
+
+async def test_the_filters_syntax_and_what_an_empty_follow_up_does_are_shown_whole(
+    repo: Repository,
+) -> None:
+    repo.add_lead(build_draft(name="Ann"))
+    app = LeadApp(repo)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(pilot)
+        for key, said in (("ctrl+f", SYNTAX), ("f", "empty clears it")):
+            await pilot.press(key)
+            await wait_until(pilot, lambda: bool(app.screen.query(Input)))
+            await settle(pilot)
+            box = app.screen.query_one(Input)
+            assert cell_len(str(box.placeholder)) <= box.content_size.width
+            shown = " ".join(str(line.render()) for line in app.screen.query(Static))
+            assert said in " ".join(shown.split())
+            await pilot.press("escape")
+            await wait_until(pilot, lambda: not app.screen.query(Input))
+
+
+async def test_the_history_fits_a_narrow_screen_and_cuts_with_an_ellipsis(
+    repo: Repository,
+) -> None:
+    lead_id = repo.add_lead(build_draft(name="Ann"))
+    repo.update_fields(lead_id, {"notes": "A long note about what was said at the expo " * 3})
+    app = LeadApp(repo)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        history = main_screen(app).query_one("#history", DataTable)
+        await wait_until(pilot, lambda: history.row_count == 2)
+        await settle(pilot)
+        assert history.virtual_size.width <= history.scrollable_content_region.width
+        history.focus()
+        history.scroll_visible(animate=False, immediate=True)
+        await settle(pilot)
+        newest = history.render_line(1).text.rstrip()  # under the header
+        assert newest.endswith("…"), newest
