@@ -133,6 +133,7 @@ def test_the_cli_asks_first_and_names_what_it_erased(tmp_path: Path) -> None:
     assert missing.exit_code == 1 and missing.output == "Error: no lead with id 7\n"
 
 
+@pytest.mark.slow  # over 3 s
 async def test_the_palette_erases_only_once_the_word_is_typed(repo: Repository) -> None:
     lead_id = a_person_with_a_past(repo)
     email = repo.get_lead(lead_id).email

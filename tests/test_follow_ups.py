@@ -81,6 +81,7 @@ def test_cli_followup_and_due(tmp_path: Path) -> None:
     assert runner.invoke(main, ["due", "--db", db]).output == ""
 
 
+@pytest.mark.slow  # over 3 s
 async def test_f_sets_z_snoozes_and_d_shows_the_due_list(repo: Repository) -> None:
     repo.add_lead(build_draft(name="Ann"))
     repo.add_lead(build_draft(name="Bob"))
@@ -160,6 +161,7 @@ async def test_a_follow_up_in_the_past_is_allowed_but_flagged(repo: Repository) 
         assert repo.get_lead(lead_id).follow_up_at == day(-18)
 
 
+@pytest.mark.slow  # over 3 s
 async def test_the_follow_up_prompt_says_the_day_before_enter(repo: Repository) -> None:
     """`fri`, `2w`, `1w`: the day each means is shown as it is typed (it
     was known only from the notification after saving); a bad one says why

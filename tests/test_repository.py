@@ -296,6 +296,7 @@ def test_a_bad_durability_setting_is_a_clear_error(
         open_repository(db_path)
 
 
+@pytest.mark.slow  # over 3 s
 def test_a_lock_held_too_long_is_a_clear_error_and_changes_nothing(
     repo: Repository, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -328,6 +328,7 @@ async def test_q_quits(repo: Repository) -> None:
         assert not app.is_running
 
 
+@pytest.mark.slow  # over 3 s
 async def test_hostile_text_renders_literally_everywhere(db_path: Path) -> None:
     repo = open_repository(db_path, actor="tester", clock=frozen_clock)
     lead_id = repo.add_lead(build_draft(name=HOSTILE, company=HOSTILE, source="referral"))

@@ -60,6 +60,7 @@ async def tabs_from_the_window(pilot: Pilot[None], app: LeadApp, count: int) -> 
     await pilot.press(*["tab"] * count)
 
 
+@pytest.mark.slow  # over 3 s
 async def test_tabs_typed_while_sections_load_land_where_they_would_have(
     kpi_repo: Repository, gate: threading.Event
 ) -> None:

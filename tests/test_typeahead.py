@@ -88,6 +88,7 @@ async def test_a_reason_typed_behind_x_loses_the_lead_and_nothing_else(
         assert after == before | {lead_id: Stage.LOST}
 
 
+@pytest.mark.slow  # over 3 s
 async def test_keys_go_on_when_a_turn_never_ends(
     sample_repo: Repository, monkeypatch: pytest.MonkeyPatch
 ) -> None:
