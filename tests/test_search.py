@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from textual.pilot import Pilot
 from textual.widgets import OptionList
 
 from leadtui.cli.root import main
@@ -128,16 +129,21 @@ async def test_slash_finds_opens_and_steps_through_the_results(repo: Repository)
         assert main_screen(app).active_tab == "lead" and detail.lead_id == 3 - second
 
 
+async def results_of(pilot: Pilot[None], app: LeadApp, typed: str, count: int) -> list[str]:
+    """`/` then `typed`, once `count` results are listed: each as shown."""
+    await settle(pilot)
+    await pilot.press("slash", *typed)
+    await wait_until(pilot, lambda: isinstance(app.screen, SearchScreen))
+    results = app.screen.query_one("#search-results", OptionList)
+    await wait_until(pilot, lambda: results.option_count == count)
+    return [str(results.get_option_at_index(i).prompt) for i in range(count)]
+
+
 async def test_results_show_lead_text_literally(repo: Repository) -> None:
     repo.add_lead(build_draft(name="[b]x[/b] Evil [@click=app.quit]", company="[red]Co"))
     app = LeadApp(repo)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("slash", *"evil")
-        await wait_until(pilot, lambda: isinstance(app.screen, SearchScreen))
-        results = app.screen.query_one("#search-results", OptionList)
-        await wait_until(pilot, lambda: results.option_count == 1)
-        shown = str(results.get_option_at_index(0).prompt)
+        [shown] = await results_of(pilot, app, "evil", 1)
         assert shown.startswith("#1 [b]x[/b] Evil [@click=app.quit]  [red]Co · New")
         assert app.is_running
 
@@ -149,12 +155,7 @@ async def test_results_tell_namesakes_apart_and_show_the_currency(repo: Reposito
     yen = repo.add_lead(build_draft(name="Jane Doe", company="Acme", value_cents="JPY 5000"))
     app = LeadApp(repo)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("slash", *"jane")
-        await wait_until(pilot, lambda: isinstance(app.screen, SearchScreen))
-        results = app.screen.query_one("#search-results", OptionList)
-        await wait_until(pilot, lambda: results.option_count == 2)
-        shown = {str(results.get_option_at_index(i).prompt) for i in range(2)}
+        shown = set(await results_of(pilot, app, "jane", 2))
         assert shown == {
             f"#{dollars} Jane Doe  Acme · New · $5,000",
             f"#{yen} Jane Doe  Acme · New · ¥5,000",

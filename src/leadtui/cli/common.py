@@ -115,10 +115,6 @@ class SafeStdout:
         return sys.stdout.write("\r\n".join(escape_unsafe(part) for part in text.split("\r\n")))
 
 
-def stdout() -> SafeStdout:
-    return SafeStdout()
-
-
 def echo_json(data: object) -> None:
     """One JSON document on stdout, as every --json prints it."""
     echo(json.dumps(data, ensure_ascii=False, indent=2))

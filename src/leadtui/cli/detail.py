@@ -51,7 +51,7 @@ def due(db_path: Path | None, ahead: int, as_json: bool) -> None:
         last = batch[-1]
         after = (to_iso(last.follow_up_at) if last.follow_up_at else "", last.id)
     if as_json:
-        write_json_array(common.stdout(), common.lead_records(repo, repo.whole_leads(leads)))
+        write_json_array(common.SafeStdout(), common.lead_records(repo, repo.whole_leads(leads)))
         return
     for lead in leads:
         day = lead.follow_up_at.date() if lead.follow_up_at else now.date()
@@ -107,7 +107,7 @@ def dupes(db_path: Path | None, as_json: bool) -> None:
             }
             for why, leads in groups
         )
-        write_json_array(common.stdout(), records)
+        write_json_array(common.SafeStdout(), records)
         return
     for why, leads in groups:
         common.echo(f"{why}:")
@@ -195,7 +195,7 @@ def search(db_path: Path | None, text: str, limit: int, as_json: bool) -> None:
     repo = common.repository(db_path)
     leads = repo.search(text, limit=limit)
     if as_json:
-        write_json_array(common.stdout(), common.lead_records(repo, repo.whole_leads(leads)))
+        write_json_array(common.SafeStdout(), common.lead_records(repo, repo.whole_leads(leads)))
         return
     for lead in leads:
         contact = " ".join(part for part in (lead.email, lead.phone) if part)
@@ -222,7 +222,7 @@ def journal(
     if as_json:
         records = ({"lead_id": lead_id, "lead": name} | entry.export_dict()
                    for lead_id, name, entry in entries)  # fmt: skip
-        write_json_array(common.stdout(), records)
+        write_json_array(common.SafeStdout(), records)
         return
     for lead_id, name, entry in entries:
         common.echo(

@@ -63,7 +63,7 @@ def kpi(
     if as_json:
         common.echo(json.dumps(record, ensure_ascii=False, indent=2))
     elif as_csv:
-        writer = csv.writer(common.stdout())
+        writer = csv.writer(common.SafeStdout())
         writer.writerow(("figure", "key", "value"))
         writer.writerows(kpi_csv_rows(record))
     else:

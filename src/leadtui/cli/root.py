@@ -215,7 +215,7 @@ def list_leads(
         stage=Stage(stage) if stage else None, source=source, owner=owner, custom=as_json
     )
     if as_json:
-        write_json_array(common.stdout(), common.lead_records(repo, leads))
+        write_json_array(common.SafeStdout(), common.lead_records(repo, leads))
         return
     for lead in leads:
         common.echo(
