@@ -19,21 +19,30 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Context, Decimal, Inexact, InvalidOperation, Overflow
 
+from iso4217 import Currency
+
 from leadtui.domain.errors import InvalidInput
 
 # The team's currency until `leadtui setting currency CODE` says otherwise.
 DEFAULT_CURRENCY = "USD"
-# ISO 4217 minor units of the currencies a sales team commonly quotes in;
-# any other well-formed code (three letters) is taken with the default.
+# ISO 4217's currencies and their minor units, from the iso4217 package
+# (the ISO list as published). Codes the list gives no minor unit (gold,
+# XXX "no currency", XTS for testing) name nothing a deal is priced in.
 MINOR_UNITS: dict[str, int] = {
-    "AED": 2, "ARS": 2, "AUD": 2, "BGN": 2, "BHD": 3, "BRL": 2, "CAD": 2, "CHF": 2,
-    "CLP": 0, "CNY": 2, "COP": 2, "CZK": 2, "DKK": 2, "EGP": 2, "EUR": 2, "GBP": 2,
-    "HKD": 2, "HUF": 2, "IDR": 2, "ILS": 2, "INR": 2, "ISK": 0, "JOD": 3, "JPY": 0,
-    "KES": 2, "KRW": 0, "KWD": 3, "MXN": 2, "MYR": 2, "NGN": 2, "NOK": 2, "NZD": 2,
-    "OMR": 3, "PEN": 2, "PHP": 2, "PKR": 2, "PLN": 2, "QAR": 2, "RON": 2, "RUB": 2,
-    "SAR": 2, "SEK": 2, "SGD": 2, "THB": 2, "TND": 3, "TRY": 2, "TWD": 2, "UAH": 2,
-    "USD": 2, "VND": 0, "ZAR": 2,
-}  # fmt: skip
+    currency.code: currency.exponent for currency in Currency if currency.exponent is not None
+}
+# The currencies a sales team commonly quotes in. Only these are read from a
+# code typed in lower case after an amount ("5k eur"): "all", "cup", "top"
+# and "mad" are ISO codes too, but a quick-add line means them as words.
+COMMONLY_QUOTED = frozenset({
+    "AED", "ARS", "AUD", "BGN", "BHD", "BRL", "CAD", "CHF", "CLP", "CNY", "COP", "CZK",
+    "DKK", "EGP", "EUR", "GBP", "HKD", "HUF", "IDR", "ILS", "INR", "ISK", "JOD", "JPY",
+    "KES", "KRW", "KWD", "MXN", "MYR", "NGN", "NOK", "NZD", "OMR", "PEN", "PHP", "PKR",
+    "PLN", "QAR", "RON", "RUB", "SAR", "SEK", "SGD", "THB", "TND", "TRY", "TWD", "UAH",
+    "USD", "VND", "ZAR",
+})  # fmt: skip
+# A stored code the list no longer has (a currency withdrawn since) is shown
+# with two decimals rather than refused.
 DEFAULT_MINOR_UNITS = 2
 # What people type before (or after) an amount, longest first when matched;
 # "kr" (four kronor) and "¥" read as the yen, not the yuan: codes are exact.
@@ -69,7 +78,7 @@ def check_currency(text: str) -> str:
     word = text.strip()
     if word in SYMBOLS:
         return SYMBOLS[word]
-    if not _CODE.match(word):
+    if not _CODE.match(word) or word.upper() not in MINOR_UNITS:
         raise InvalidInput(f"currency: {word[:20]!r} is not an ISO 4217 code like EUR or JPY")
     return word.upper()
 

@@ -28,7 +28,13 @@ from datetime import datetime
 from pydantic import ValidationError
 
 from leadtui.domain.clock import parse_follow_up
-from leadtui.domain.currency import MINOR_UNITS, SYMBOLS, format_money, parse_amount
+from leadtui.domain.currency import (
+    COMMONLY_QUOTED,
+    MINOR_UNITS,
+    SYMBOLS,
+    format_money,
+    parse_amount,
+)
 from leadtui.domain.errors import InvalidInput
 from leadtui.domain.field_errors import field_errors
 from leadtui.domain.models import LeadDraft, Source, usual_currency
@@ -177,19 +183,24 @@ def _reads_as_money(text: str) -> bool:
 def _money_end(tokens: list[str], index: int) -> int:
     """Where a value starting at tokens[index] ends (index if none): `$5k`,
     `€1.2m`, `5kEUR`, or an amount and a currency code in either
-    order (`5k EUR`, `JPY 100000`: the code one the table knows, and before
-    the amount in capitals, so a name is never taken for one)."""
+    order (`5k EUR`, `JPY 100000`: an ISO 4217 code, in capitals unless it
+    follows the amount and is a commonly quoted one (`5k eur`), so a word
+    like "all" or "top" is never taken for one)."""
     token = tokens[index]
     following = tokens[index + 1] if index + 1 < len(tokens) else ""
     if token.startswith(_SIGNS) and len(token) > 1:
         return index + 1
-    if token[:1].isdigit() and _AMOUNT.match(token) and following.upper() in MINOR_UNITS:
+    if token[:1].isdigit() and _AMOUNT.match(token) and _names_currency(following):
         return index + 2
     if token in MINOR_UNITS and _AMOUNT.match(following):
         return index + 2
     if token[:1].isdigit() and not _AMOUNT.match(token) and _reads_as_money(token):
         return index + 1 if parse_amount(token).currency in MINOR_UNITS else index
     return index
+
+
+def _names_currency(word: str) -> bool:
+    return word in MINOR_UNITS or word.upper() in COMMONLY_QUOTED
 
 
 def _phone_end(tokens: list[str], index: int) -> int:
