@@ -191,6 +191,7 @@ def test_demo_writes_the_requested_number_of_leads(tmp_path: Path) -> None:
         (["advance", "42"], "Error: no lead with id 42"),
         (["show", "42"], "Error: no lead with id 42"),
         (["lose", "1", "--reason", "  "], "Error: a lost lead needs a reason"),
+        (["lose", "1", "--reason", "x" * 501], "Error: a lost reason is at most 500 characters"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_1(db: str, args: list[str], message: str) -> None:

@@ -39,6 +39,12 @@ def test_lose_needs_a_real_reason(stage: Stage) -> None:
     assert (move.from_stage, move.to_stage, move.reason) == (stage, Stage.LOST, "No budget")
 
 
+def test_a_lost_reason_over_500_characters_is_refused_not_cut() -> None:
+    assert pipeline.lose(Stage.NEW, "é" * 500).reason == "é" * 500
+    with pytest.raises(InvalidInput, match="at most 500 characters, not 501: keep the detail"):
+        pipeline.lose(Stage.NEW, "é" * 501)
+
+
 def test_reopen_returns_to_the_stage_the_lead_closed_from() -> None:
     assert pipeline.reopen(Stage.LOST, Stage.QUALIFIED).to_stage is Stage.QUALIFIED
     assert pipeline.reopen(Stage.WON, Stage.OPPORTUNITY).to_stage is Stage.OPPORTUNITY

@@ -108,8 +108,15 @@ async def test_x_asks_for_a_required_reason(sample_repo: Repository) -> None:
         assert isinstance(app.screen, LoseReasonScreen)
         await pilot.press("enter")
         error = app.screen.query_one("#lose-reason-error", Static)
-        assert error.display and "required" in str(error.render())
+        assert error.display and "needs a reason" in str(error.render())
         assert sample_repo.get_lead(lead_id).stage is Stage.NEW
+        # A pasted story is refused whole, with what to do, not cut at 500.
+        app.screen.query_one("#lose-reason", Input).value = "Went quiet. " * 50
+        await pilot.press("enter")
+        assert "at most 500 characters, not 599" in str(error.render())
+        assert isinstance(app.screen, LoseReasonScreen)
+        assert sample_repo.get_lead(lead_id).stage is Stage.NEW
+        app.screen.query_one("#lose-reason", Input).value = ""
         await pilot.press(*"Chose a competitor", "enter")
         await settle(pilot)
         lead = sample_repo.get_lead(lead_id)

@@ -155,13 +155,28 @@ def qualify_question(leads: Sequence[Lead], named: int = 3) -> str | None:
     )
 
 
+# A reason is a label the KPI tab counts leads by, not a story: past this
+# it is refused (it used to be cut, silently) and the detail goes in a note.
+MAX_LOST_REASON = 500
+
+
+def lost_reason(text: str) -> str:
+    """The reason as stored, or InvalidInput saying what is wrong with it."""
+    cleaned = clean_line(text)
+    if not cleaned:
+        raise InvalidInput("a lost lead needs a reason")
+    if len(cleaned) > MAX_LOST_REASON:
+        raise InvalidInput(
+            f"a lost reason is at most {MAX_LOST_REASON} characters, not {len(cleaned):,}:"
+            " keep the detail in a note"
+        )
+    return cleaned
+
+
 def lose(stage: Stage, reason: str) -> Move:
     """Lost is the exit from any open stage, and it always has a reason."""
     _require_open(stage, "lose")
-    cleaned = clean_line(reason)
-    if not cleaned:
-        raise InvalidInput("a lost lead needs a reason")
-    return Move(stage, Stage.LOST, cleaned[:500])
+    return Move(stage, Stage.LOST, lost_reason(reason))
 
 
 def win(stage: Stage) -> Move:

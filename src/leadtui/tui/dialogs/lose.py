@@ -12,6 +12,8 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from leadtui.domain.errors import InvalidInput
+from leadtui.domain.pipeline import lost_reason
 from leadtui.domain.sanitize import clean_line
 from leadtui.tui.cells import plain
 from leadtui.tui.dbwork import run_db
@@ -95,13 +97,13 @@ class LoseReasonScreen(Dialog[str | None]):
 
     @on(Input.Submitted)
     def submit(self, event: Input.Submitted) -> None:
-        reason = clean_line(event.value)
-        if reason:
-            self.dismiss(reason)
-            return
-        error = self.query_one("#lose-reason-error", Static)
-        error.update("A reason is required.")
-        error.display = True
+        try:
+            self.dismiss(lost_reason(event.value))
+        except InvalidInput as problem:
+            error = self.query_one("#lose-reason-error", Static)
+            said = str(problem)
+            error.update(f"{said[:1].upper()}{said[1:]}.")
+            error.display = True
 
     def action_cancel(self) -> None:
         self.dismiss(None)
