@@ -15,7 +15,7 @@ import csv
 import json
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ from leadtui.domain.errors import InvalidInput
 from leadtui.domain.models import BANT_PREFIX, CUSTOM_PREFIX
 from leadtui.domain.sanitize import clean_line
 from leadtui.importing.encoding import Encoding, detect, escaped_bytes, has_escaped, visible
+from leadtui.importing.footer_rows import Footer, without_footer
 from leadtui.importing.json_values import Number, TooDeep, as_json_text, load, loads
 from leadtui.importing.title_rows import MAX_TITLE_ROWS, NO_TITLE, Title, title_above
 from leadtui.importing.workbook import WORKBOOK_CELLS, Sheet, is_workbook, refuse_legacy
@@ -70,11 +71,17 @@ class Table:
     # read, and the object's other keys (not rows, so not imported).
     records_key: str | None = None
     other_keys: tuple[str, ...] = ()
+    # A report's footer below the rows (CSV, workbook), found as they are
+    # read: known once they all are (footer_rows.py).
+    footer: Footer = field(default_factory=Footer, compare=False)
 
     def rows(self) -> Iterator[Row]:
         if self.sheet is not None:
-            return _sheet_rows(self.sheet)
-        rows = _csv_rows(self) if self.kind == "csv" else _json_rows(self)
+            return without_footer(_sheet_rows(self.sheet), self.footer)
+        if self.kind != "csv":
+            rows = _json_rows(self)
+        else:
+            rows = without_footer(_csv_rows(self), self.footer)
         return _undecodable_rows(rows, self.encoding) if self.encoding.undecodable else rows
 
     def open(self) -> Any:

@@ -112,6 +112,8 @@ def notes_lines(converter: Converter) -> list[str]:
         lines.append(f"read as {encoding.describe()}")
     if title := title_note(plan.table.title):
         lines.append(title)
+    if footer := plan.table.footer.note():
+        lines.append(footer)
     if records := _records_note(plan):
         lines.append(records)
     for header, target in plan.demoted():
