@@ -99,6 +99,11 @@ def without_footer(rows: Iterator["Row"], footer: Footer) -> Iterator["Row"]:
     texts: list[str] = []
     passed = 0  # rows given on
     for row in rows:
+        values = row.values
+        if len(values) > 1 and values[1] and not texts and not held:
+            passed += 1  # the usual row, told at a glance (an import's hot loop)
+            yield row
+            continue
         text = _lone_text(row)
         if text is None or len(texts) >= MAX_FOOTER_ROWS:
             passed += len(held) + 1
