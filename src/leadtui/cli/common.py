@@ -81,7 +81,9 @@ def same_file(first: Path | str, second: Path | str) -> bool:
 
 
 def repository(db_path: Path | str | None) -> Repository:
-    return open_repository(database_target(db_path))
+    """The database a command works on; one this user may only read is
+    read (list, show, kpi, export work) and refuses each write."""
+    return open_repository(database_target(db_path), reading_allowed=True)
 
 
 def lead_records(repo: Repository, leads: Iterable[Lead]) -> Iterator[dict[str, Any]]:

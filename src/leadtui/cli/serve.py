@@ -77,6 +77,9 @@ def serve(
             " pip install 'leadtui[serve]'"
         ) from None
     repo = common.repository(db_path)  # checked and migrated before anyone connects
+    if why := repo.cannot_write():
+        # Every sign-in writes its session: refuse now, not at each sign-in.
+        raise LeadtuiError(f"cannot serve {repo.engine.shown}: {why}; sign-ins need to write it")
     if theme:
         _check_theme(theme)
     options = ServeOptions(

@@ -21,6 +21,7 @@ import sqlite_utils
 from leadtui.domain import dedupe
 from leadtui.domain.errors import DatabaseUnavailable, Interrupted
 from leadtui.repository import schema, sqlite_pool
+from leadtui.repository.read_only import ReadOnly
 
 Tracer = Callable[[str, Any], None]
 BUSY_TIMEOUT_SECONDS = 10.0
@@ -44,8 +45,11 @@ _open_lock = threading.Lock()
 
 
 @contextmanager
-def connect(path: Path, tracer: Tracer | None = None) -> Iterator[sqlite_utils.Database]:
-    kept = sqlite_pool.take(path)
+def connect(
+    path: Path, tracer: Tracer | None = None, read_only: ReadOnly | None = None
+) -> Iterator[sqlite_utils.Database]:
+    # A read-only connection is never kept: the pool's are for writing too.
+    kept = sqlite_pool.take(path) if read_only is None else None
     identity: sqlite_pool.FileIdentity | None
     if kept is not None:
         conn, identity = kept
@@ -53,7 +57,11 @@ def connect(path: Path, tracer: Tracer | None = None) -> Iterator[sqlite_utils.D
         # Not bound to this thread: the pool hands it to whichever thread
         # asks next, one at a time.
         conn = sqlite3.connect(
-            path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None, check_same_thread=False
+            path if read_only is None else read_only.uri(path),
+            timeout=BUSY_TIMEOUT_SECONDS,
+            isolation_level=None,
+            check_same_thread=False,
+            uri=read_only is not None,
         )
     with _open_lock:
         _open_connections.add(conn)
@@ -70,7 +78,7 @@ def connect(path: Path, tracer: Tracer | None = None) -> Iterator[sqlite_utils.D
     finally:
         with _open_lock:
             _open_connections.discard(conn)
-        if reusable:
+        if reusable and read_only is None:
             sqlite_pool.give_back(path, identity, conn)
         else:
             conn.close()  # whatever failed may have left it in any state

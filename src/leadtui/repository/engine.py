@@ -24,6 +24,7 @@ from urllib.parse import urlsplit, urlunsplit
 from leadtui.domain.errors import NotYetSupported
 from leadtui.domain.orders import ALWAYS, NEVER, Order
 from leadtui.paths import is_url
+from leadtui.repository.read_only import ReadOnly
 from leadtui.repository.schema import COMPANY_FOLD
 
 if TYPE_CHECKING:  # the watcher reads leads (rows.py), which need the engine
@@ -186,6 +187,7 @@ class Engine(Protocol):
 
     dialect: Dialect
     shown: str  # the database as messages name it
+    read_only: ReadOnly | None  # a file this process may read, not write
 
     def connect(self) -> AbstractContextManager[Any]: ...
 
@@ -200,14 +202,18 @@ class Engine(Protocol):
         works on this engine."""
 
 
-def engine_for(target: Path | str, tracer: Tracer | None = None) -> Engine:
+def engine_for(
+    target: Path | str, tracer: Tracer | None = None, read_only: ReadOnly | None = None
+) -> Engine:
+    """The engine for a file or URL; `read_only` (a file only): how to read
+    a file this process may not write (read_only.py)."""
     if is_url(target):
         from leadtui.repository.pg.engine import PostgresEngine
 
         return PostgresEngine(str(target), tracer)
     from leadtui.repository.sqlite_engine import SqliteEngine
 
-    return SqliteEngine(Path(target), tracer)
+    return SqliteEngine(Path(target), tracer, read_only)
 
 
 def refuse(what: str, dialect: Dialect) -> NotYetSupported:

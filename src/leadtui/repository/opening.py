@@ -9,6 +9,7 @@ from leadtui.domain.errors import DatabaseUnavailable
 from leadtui.domain.scoring_rules import LoadedRules
 from leadtui.paths import is_url
 from leadtui.repository.connection import Tracer
+from leadtui.repository.read_only import read_only_reason
 from leadtui.repository.store import Repository
 
 
@@ -20,6 +21,7 @@ def open_repository(
     tracer: Tracer | None = None,
     rules: LoadedRules | None = None,
     own_leads_only: bool = False,
+    reading_allowed: bool = False,
 ) -> Repository:
     """Check the file can be used, create it (mode 0600) if missing, migrate it.
 
@@ -27,6 +29,8 @@ def open_repository(
     a read-only file or directory, a file that is not a leadtui database, or
     one written by a newer leadtui (which is left untouched); for a URL, a
     server that cannot be reached or a database that is not leadtui's.
+    With `reading_allowed` (the CLI), a file this process may read but not
+    write is opened read-only instead, and refuses each write (read_only.py).
     """
     if is_url(path):
         repo = Repository(
@@ -41,6 +45,11 @@ def open_repository(
         raise DatabaseUnavailable(f"cannot open {path}: directory {directory} does not exist")
     if path.is_dir():
         raise DatabaseUnavailable(f"cannot open {path}: it is a directory")
+    if reading_allowed and (read_only := read_only_reason(path)):
+        repo = Repository(path, actor=actor, clock=clock, tracer=tracer, rules=rules,
+                          own_leads_only=own_leads_only, read_only=read_only)  # fmt: skip
+        repo.migrate()  # checks the schema is current; writes nothing
+        return repo
     # WAL needs to create -wal and -shm files beside the database.
     if not os.access(directory, os.W_OK):
         raise DatabaseUnavailable(f"cannot open {path}: directory {directory} is read-only")

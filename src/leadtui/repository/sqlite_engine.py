@@ -7,6 +7,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from leadtui.domain.errors import DatabaseUnavailable
 from leadtui.repository import schema
 from leadtui.repository.connection import (
     Tracer,
@@ -18,29 +19,35 @@ from leadtui.repository.connection import (
     write_transaction,
 )
 from leadtui.repository.engine import SQLITE, Dialect
+from leadtui.repository.read_only import ReadOnly
 from leadtui.repository.watch import ChangeWatcher
 
 
 class SqliteEngine:
     dialect: Dialect = SQLITE
 
-    def __init__(self, path: Path, tracer: Tracer | None = None) -> None:
+    def __init__(
+        self, path: Path, tracer: Tracer | None = None, read_only: ReadOnly | None = None
+    ) -> None:
         self.path = path
         self.tracer = tracer
         self.shown = str(path)
+        self.read_only = read_only  # set: this process may read the file, not write it
 
     @contextmanager
     def connect(self) -> Iterator[sqlite_utils.Database]:
-        with connect(self.path, self.tracer) as db:
+        with connect(self.path, self.tracer, self.read_only) as db:
             yield db
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite_utils.Database]:
+        if self.read_only is not None:
+            raise self.read_only.refusal(self.path)  # before anything is begun
         with write_transaction(self.path, self.tracer) as db:
             yield db
 
     def watcher(self) -> ChangeWatcher:
-        return ChangeWatcher(self.path)
+        return ChangeWatcher(self.path, self.read_only)
 
     def require(self, what: str) -> None:
         """Everything works on SQLite."""
@@ -52,6 +59,9 @@ class SqliteEngine:
         each step once."""
         with self.connect() as db:
             check_version(db, self.path, read_user_version(db))
+            if self.read_only is not None:
+                self._check_current(db)
+                return
             enable_wal(db)
             db.execute("BEGIN IMMEDIATE")
             try:
@@ -67,3 +77,15 @@ class SqliteEngine:
                 db.conn.execute("ROLLBACK")
                 raise
             db.conn.execute("COMMIT")
+
+    def _check_current(self, db: sqlite_utils.Database) -> None:
+        """A file read only must already be this leadtui's: migrating it
+        would be a write."""
+        version = read_user_version(db)
+        if version < schema.SCHEMA_VERSION:
+            assert self.read_only is not None
+            raise DatabaseUnavailable(
+                f"cannot read {self.path}: it needs upgrading to this leadtui's schema"
+                f" ({version} → {schema.SCHEMA_VERSION}), and {self.read_only.why};"
+                " someone who can write it should open it once"
+            )

@@ -39,6 +39,7 @@ from leadtui.repository.kpi_rollups import owner_filter, owner_stage_totals
 from leadtui.repository.kpi_store import KpiStore
 from leadtui.repository.moves_store import MoveStore, record_stage_change
 from leadtui.repository.pinned import ReadPin
+from leadtui.repository.read_only import ReadOnly
 from leadtui.repository.rows import (
     LEAD_SELECT,
     UnreadableLeads,
@@ -76,8 +77,9 @@ class Repository:
         tracer: Tracer | None = None,
         rules: LoadedRules | None = None,
         own_leads_only: bool = False,
+        read_only: ReadOnly | None = None,  # a file this process may read, not write
     ) -> None:
-        self.engine: Engine = engine_for(path, tracer)
+        self.engine: Engine = engine_for(path, tracer, read_only)
         # What was opened: the file, or the PostgreSQL URL.
         self.target = path if is_url(path) else Path(path)
         self._path = None if is_url(path) else Path(path)
@@ -357,6 +359,10 @@ class Repository:
         with self._connection() as db:
             rows = db.execute("SELECT tag FROM tags WHERE lead_id = ? ORDER BY tag", [lead_id])
             return [row[0] for row in rows]
+
+    def cannot_write(self) -> str | None:
+        """Why this process may read the file but not write it, else None."""
+        return self.engine.read_only.why if self.engine.read_only else None
 
     def watcher(self) -> ChangeWatcher:
         return self.engine.watcher()

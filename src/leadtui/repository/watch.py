@@ -13,6 +13,7 @@ from typing import Any, Protocol
 from leadtui.domain.filters import LeadFilter
 from leadtui.domain.models import Lead
 from leadtui.repository.connection import readable_errors
+from leadtui.repository.read_only import ReadOnly
 from leadtui.repository.rows import LEAD_SELECT, lead_from_row
 
 # More leads than this changed at once (an import, a bulk move): the
@@ -96,10 +97,15 @@ class ChangeWatcher:
     worker threads: one call at a time, and a call that finds another under
     way returns nothing at once instead of waiting."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, read_only: ReadOnly | None = None) -> None:
         self._path = path
         self._lock = threading.Lock()
-        self._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self._conn = sqlite3.connect(
+            path if read_only is None else read_only.uri(path),
+            isolation_level=None,
+            check_same_thread=False,
+            uri=read_only is not None,
+        )
         self._version = self._read()
         self._line = self._last_line()
 

@@ -41,11 +41,13 @@ def _import_commands() -> type[Provider]:
     return ImportCommands
 
 
-def subtitle(path: Path | str, identity: Identity | None) -> str:
-    """The header's second line: the file, and in a browser who is signed in."""
+def subtitle(path: Path | str, identity: Identity | None, read_only: bool = False) -> str:
+    """The header's second line: the file (and whether it can only be read),
+    and in a browser who is signed in."""
+    shown = f"{file_label(path)} (read-only)" if read_only else file_label(path)
     if identity is None or not identity.signed_in:
-        return file_label(path)
-    return f"{plain(identity.name)} ({identity.role.value}) · {file_label(path)}"
+        return shown
+    return f"{plain(identity.name)} ({identity.role.value}) · {shown}"
 
 
 class LeadApp(App[None]):
@@ -83,7 +85,7 @@ class LeadApp(App[None]):
         self.typed_early: list[events.Key] = []
         self.key_turns = KeyTurns(self, super().on_event)
         if repo is not None:
-            self.sub_title = subtitle(repo.target, identity)
+            self.sub_title = subtitle(repo.target, identity, bool(repo.cannot_write()))
             self._check_keymap()
         self.set_keymap(self.settings.keymap)
         self._rich_styled = False
@@ -205,6 +207,8 @@ class LeadApp(App[None]):
         from leadtui.tui.main_screen import MainScreen
 
         self._repo, self.settings = repo, settings
+        if repo.cannot_write():
+            self.sub_title = subtitle(repo.target, self.identity, read_only=True)
         try:
             self._check_keymap()
         except InvalidInput as error:

@@ -222,6 +222,8 @@ class MainScreen(LeadWritesScreen):
         # start a second one beside it.
         if any(worker.group == "scores" and worker.is_running for worker in self.workers):
             return
+        if self.repo.cannot_write():
+            return  # nothing can be saved: the scores stay as last written
         run_db(self, lambda repo: repo.refresh_scores(), lambda _: None, key="scores")
 
     def on_unmount(self) -> None:

@@ -431,7 +431,8 @@ class MovesScreen(Screen[None]):
         """The header's subtitle: who (in a browser), the file, marked leads,
         a save pending."""
         app = self.app
-        parts = [subtitle(self.repo.target, app.identity if isinstance(app, LeadApp) else None)]
+        who = app.identity if isinstance(app, LeadApp) else None
+        parts = [subtitle(self.repo.target, who, bool(self.repo.cannot_write()))]
         if self.selection:
             parts.append(f"{len(self.selection):,} marked")
         if self._saving_shown:

@@ -131,7 +131,7 @@ class StartScreen(Screen[None]):
         try:
             settings = load_settings()
             if who is None:
-                repo = open_repository(self._path)
+                repo = open_repository(self._path, reading_allowed=True)
             else:
                 repo = open_repository(
                     self._path, actor=who.name, own_leads_only=who.own_leads_only

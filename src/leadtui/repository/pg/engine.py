@@ -26,6 +26,7 @@ from leadtui.repository.engine import POSTGRES, Dialect, Tracer, refuse, shown
 from leadtui.repository.pg import schema
 from leadtui.repository.pg.connection import PgDatabase, borrow, give_back, readable_errors
 from leadtui.repository.pg.watch import CHANNEL, NotifyWatcher
+from leadtui.repository.read_only import ReadOnly
 from leadtui.repository.watch import last_line
 
 # The Repository's pieces (core.PIECE_FEATURES) and single methods of
@@ -49,6 +50,8 @@ PORTED = frozenset(
 
 class PostgresEngine:
     dialect: Dialect = POSTGRES
+    # A role without write rights is refused by the server, write by write.
+    read_only: ReadOnly | None = None
 
     def __init__(self, url: str, tracer: Tracer | None = None) -> None:
         self.url = url
