@@ -88,6 +88,10 @@ def test_reading_commands_answer_and_writes_are_refused_untouched(
         assert result.exit_code == 1
         [line] = result.output.splitlines()
         assert line.startswith(f"Error: cannot write {db}: ") and "nothing was changed" in line
+    assert "integrity:      ok" in run("db", "check", "--db", db).output
+    copy = shelf[0].parent / "copy.db"
+    assert run("db", "backup", str(copy), "--db", db).exit_code == 0
+    assert len(list(open_repository(copy).all_leads())) == 3
     serve = run("serve", "--db", db)
     assert serve.exit_code == 1
     assert serve.output.startswith(f"Error: cannot serve {db}: ") and "sign-ins" in serve.output

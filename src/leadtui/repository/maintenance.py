@@ -15,7 +15,7 @@ from pathlib import Path
 from leadtui.domain.errors import DamagedRow, DatabaseUnavailable
 from leadtui.paths import is_url
 from leadtui.repository import schema
-from leadtui.repository.connection import BUSY_TIMEOUT_SECONDS, connect, readable_errors
+from leadtui.repository.connection import BUSY_TIMEOUT_SECONDS, readable_errors
 from leadtui.repository.engine import POSTGRES
 from leadtui.repository.opening import open_repository
 from leadtui.repository.rows import LEAD_SELECT, lead_from_row
@@ -50,10 +50,10 @@ def check_database(path: Path | str) -> HealthReport:
     columns and id counters against the rows (pg/maintenance.py). Opening
     migrates an older database, like any other leadtui command."""
     _must_exist(path)
-    repo = open_repository(path)
+    repo = open_repository(path, reading_allowed=True)  # a read-only file is checked too
     if repo.engine.dialect is POSTGRES:
         return _check_postgres(repo)
-    with connect(repo.path) as db:
+    with repo.engine.connect() as db:
         problems = [line for line in _integrity_problems(db.conn) if line != "ok"]
         journal_mode = db.execute("PRAGMA journal_mode").fetchone()[0]
         version = int(db.execute("PRAGMA user_version").fetchone()[0])
@@ -154,7 +154,7 @@ def backup_database(path: Path | str, target: Path) -> int:
     pg_dump's), private (0600); returns its size. Other users keep working
     meanwhile; the target must not exist yet."""
     _must_exist(path)
-    repo = open_repository(path)
+    repo = open_repository(path, reading_allowed=True)  # a read-only file is copied too
     target = target.expanduser()
     if target.exists():
         raise DatabaseUnavailable(f"{target} already exists; back up to a new file")
@@ -169,7 +169,7 @@ def backup_database(path: Path | str, target: Path) -> int:
     try:
         # VACUUM INTO accepts an empty file: creating it first makes it 0600.
         os.close(os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
-        with connect(repo.path) as db:
+        with repo.engine.connect() as db:
             db.execute("VACUUM INTO ?", [str(target)])
     except BaseException:
         target.unlink(missing_ok=True)
