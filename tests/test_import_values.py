@@ -285,6 +285,25 @@ def test_rfc_2822_dates_keep_their_offset() -> None:
     assert read_date("Fri, 14 Mar 2025 14:05:00 +0100")[0] == WHEN.replace(hour=13, minute=5)
 
 
+def test_a_close_date_is_the_day_the_file_says_in_its_own_offset(db: str, tmp_path: Path) -> None:
+    # Turned to UTC before its day was taken, each of these was a day off.
+    source = write(
+        tmp_path / "close.csv",
+        "Name,Close Date,Created Date\n"
+        "Ann,2025-03-14T23:30:00-08:00,2025-03-14T23:30:00-08:00\n"
+        "Bo,2025-03-14T01:30:00+09:00,2025-03-14T01:30:00+09:00\n"
+        'Cy,"Fri, 14 Mar 2025 23:05:00 -0500",2025-03-14\n',
+    )
+    assert run("import", str(source), "--db", db).exit_code == 0
+    leads = stored(db)
+    assert [lead["expected_close"] for lead in leads] == ["2025-03-14"] * 3
+    # The moments themselves are stored as the same instants, in UTC.
+    assert [lead["created_at"] for lead in leads[:2]] == [
+        "2025-03-15T07:30:00+00:00",
+        "2025-03-13T16:30:00+00:00",
+    ]
+
+
 @pytest.mark.parametrize(
     "text", ["Email Opened", "May", "2025", "Might be", "15:30", "4 March 2025 10:00 PST"]
 )

@@ -1,4 +1,4 @@
-"""Dates as exports write them, read as UTC moments.
+"""Dates as exports write them, read as moments (UTC when no offset is given).
 
 Fast paths first, for the spellings that fill whole columns: ISO 8601, Unix
 seconds or milliseconds, '03/14/2025 2:05 PM' (or day first), '14.03.2025',
@@ -90,7 +90,11 @@ def read_date(text: str, *, day_first: bool = False) -> tuple[datetime, bool]:
         raise DateProblem(f"{text!r} is outside the years {FIRST_YEAR}-{LAST_YEAR}")
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC), ambiguous
+    # Kept in the offset it was written in, not turned to UTC here: a close
+    # date is the day the file says ("2025-03-14T23:30:00-08:00" is the 14th
+    # where it was written, the 15th in UTC). Every moment is stored in UTC
+    # (clock.to_iso), and aware moments compare as instants.
+    return moment, ambiguous
 
 
 def _parse_other(text: str, day_first: bool) -> tuple[datetime, bool]:
