@@ -3,6 +3,7 @@
 import functools
 import multiprocessing
 import sqlite3
+import unicodedata
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -67,6 +68,24 @@ def test_every_lead_history_ends_where_the_lead_is(tmp_path: Path) -> None:
     assert mismatches == 0
     assert stages == {stage.value for stage in Stage}
     assert lost_without_reason == 0
+
+
+def test_synthetic_leads_are_named_in_the_worlds_scripts_and_found_by_them(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "d.db"
+    build_synthetic_database(path, 2000, 3, NOW)
+    repo = open_repository(path)
+    scripts = {
+        unicodedata.name(lead.name[0]).split()[0]
+        for lead in repo.all_leads()
+        if not lead.name.isascii()
+    }
+    wanted = {"CYRILLIC", "CJK", "ARABIC", "GREEK", "HEBREW", "HANGUL", "THAI", "DEVANAGARI"}
+    assert wanted <= scripts
+    found = repo.search("Иван")
+    assert found and all(lead.name == "Иван Петров" for lead in found)
+    assert all(lead.email and lead.email.isascii() for lead in found)
 
 
 def test_demo_scores_are_what_the_repository_computes_for_them(tmp_path: Path) -> None:
