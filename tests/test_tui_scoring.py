@@ -117,7 +117,9 @@ async def test_o_ranks_the_inbox_by_win_chance_and_back(trained_path: Path, tmp_
         assert str(inbox.table.columns["age"].label) == "Age▲"
         await pilot.press("o", "o", "o")
         await settle(pilot)
-        assert shown("score") == by_score
+        # The same order; more may be loaded (the cursor's lead was further
+        # down in another order, and the rows to it were read).
+        assert shown("score")[: len(by_score)] == by_score
         assert str(inbox.table.columns["score"].label) == "Score▼"
 
 

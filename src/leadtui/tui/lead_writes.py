@@ -64,27 +64,31 @@ class LeadWritesScreen(ListViewScreen):
         raise NotImplementedError
 
     def action_log_touch(self) -> None:
-        def ask(lead: Lead) -> None:
-            def logged(touch: TouchInput | None) -> None:
-                if touch is not None:
-                    self._save(
-                        lambda repo: repo.log_touch(
-                            lead.id,
-                            touch.kind,
-                            touch.note,
-                            touch.direction,
-                            at=touch.at,
-                            body=touch.body,
-                        ),
-                        lambda saved: (
-                            f"#{saved.id} {saved.name}: {touch.kind.value} logged;"
-                            f" score {saved.score} ({saved.temperature.value})"
-                        ),
-                    )
+        self._with_lead(self.selected_lead_id(), self._ask_touch)
 
-            self.app.push_screen(LogTouchScreen(lead.name, self.repo.clock), logged)
+    def _ask_touch(self, lead: Lead, again: TouchInput | None = None) -> None:
+        """The `l` prompt; `again`: a touch whose save failed, to try again."""
 
-        self._with_lead(self.selected_lead_id(), ask)
+        def logged(touch: TouchInput | None) -> None:
+            if touch is not None:
+                self._save(
+                    lambda repo: repo.log_touch(
+                        lead.id,
+                        touch.kind,
+                        touch.note,
+                        touch.direction,
+                        at=touch.at,
+                        body=touch.body,
+                    ),
+                    lambda saved: (
+                        f"#{saved.id} {saved.name}: {touch.kind.value} logged;"
+                        f" score {saved.score} ({saved.temperature.value})"
+                    ),
+                    # Not saved (the notification says why): what was typed comes back.
+                    failed=lambda: self._ask_touch(lead, touch),
+                )
+
+        self.app.push_screen(LogTouchScreen(lead.name, self.repo.clock, again), logged)
 
     def action_classify(self) -> None:
         self._open_form(
@@ -103,28 +107,41 @@ class LeadWritesScreen(ListViewScreen):
 
     def _open_form(
         self,
-        form: Callable[[Lead], LeadFormScreen],
+        form: Callable[[Lead, dict[str, str] | None], LeadFormScreen],
         said: Callable[[Lead, dict[str, str]], str],
+        lead_id: int | None = None,
+        again: dict[str, str] | None = None,
     ) -> None:
         """The e and c forms: on the selected lead as read now; what changed
-        is saved against that very reading."""
+        is saved against that very reading. A save that fails (a teammate
+        changed a field meanwhile, a full disk) opens the form again on the
+        lead as it is then, holding what the rep typed (`again`)."""
 
         def ask(lead: Lead) -> None:
             def answered(changes: dict[str, str] | None) -> None:
-                self._update(lead, changes, lambda saved: said(saved, changes or {}))
+                self._update(
+                    lead,
+                    changes,
+                    lambda saved: said(saved, changes or {}),
+                    failed=lambda: self._open_form(form, said, lead.id, changes),
+                )
 
-            self.app.push_screen(form(lead), answered)
+            self.app.push_screen(form(lead, again), answered)
 
-        self._with_lead(self.selected_lead_id(), ask)
+        self._with_lead(self.selected_lead_id() if lead_id is None else lead_id, ask)
 
     def _update(
-        self, lead: Lead, changes: dict[str, str] | None, said: Callable[[Lead], str]
+        self,
+        lead: Lead,
+        changes: dict[str, str] | None,
+        said: Callable[[Lead], str],
+        failed: Callable[[], None] | None = None,
     ) -> None:
         """Save fields a form or the palette changed on `lead` as it was shown
         (`seen`): a field a teammate changed meanwhile is refused, not
         overwritten; their other changes are kept."""
         if changes:
-            self._save(lambda repo: repo.update_fields(lead.id, changes, seen=lead), said)
+            self._save(lambda repo: repo.update_fields(lead.id, changes, seen=lead), said, failed)
 
     def _palette_lead(self) -> int | None:
         """The lead a palette command acts on, or None (and say so)."""
@@ -214,16 +231,21 @@ class LeadWritesScreen(ListViewScreen):
         pinned = None if temperature == "auto" else Temperature(temperature)
         self._save(lambda repo: repo.pin_temperature(lead_id, pinned), pin_said)
 
-    def _save(self, job: Callable[[Repository], Lead], message: Callable[[Lead], str]) -> None:
+    def _save(
+        self,
+        job: Callable[[Repository], Lead],
+        message: Callable[[Lead], str],
+        failed: Callable[[], None] | None = None,
+    ) -> None:
         """A write that keeps the lead where it is: say what happened, re-read."""
 
         def saved(lead: Lead) -> None:
             self.notify(message(lead), markup=False, timeout=3)
             self.reload_all()
 
-        self._write_job(job, saved)
+        self._write_job(job, saved, failed=failed)
 
-    def action_quick_add(self) -> None:
+    def action_quick_add(self, line: str = "") -> None:
         def submitted(result: QuickAddResult | None) -> None:
             if isinstance(result, OpenLead):
                 self.open_lead(result.lead_id)
@@ -232,7 +254,7 @@ class LeadWritesScreen(ListViewScreen):
             elif isinstance(result, NewLead):
                 self._add_quick_add(result)
 
-        screen = QuickAddScreen(self.repo, self.repo.clock, owner=current_user())
+        screen = QuickAddScreen(self.repo, self.repo.clock, owner=current_user(), line=line)
         self.app.push_screen(screen, submitted)
 
     def _add_quick_add(self, new: NewLead) -> None:
@@ -246,7 +268,10 @@ class LeadWritesScreen(ListViewScreen):
                 self.reload_all()
 
         self._write_job(
-            lambda repo: repo.add_lead(draft, tags=new.tags, follow_up_at=new.follow_up_at), added
+            lambda repo: repo.add_lead(draft, tags=new.tags, follow_up_at=new.follow_up_at),
+            added,
+            # Not saved (the notification says why): the rep's line comes back.
+            failed=lambda: self.action_quick_add(new.typed),
         )
 
     def _merge_quick_add(self, merge: MergeInto) -> None:
@@ -260,6 +285,7 @@ class LeadWritesScreen(ListViewScreen):
                 merge.lead_id, new.draft, tags=new.tags, follow_up_at=new.follow_up_at
             ),
             merged,
+            failed=lambda: self.action_quick_add(new.typed),
         )
 
     def find_duplicates(self) -> None:

@@ -89,7 +89,7 @@ def _lifecycle_choices() -> list[tuple[str, str]]:
 
 class ClassifyScreen(LeadFormScreen):
     def compose(self) -> ComposeResult:
-        lead = self.lead
+        lead, again = self.lead, self.again
         answers = [(a.value, a.value) for a in Answer]
         with Vertical(id="classify-dialog", classes="dialog"):
             yield Static(
@@ -97,13 +97,20 @@ class ClassifyScreen(LeadFormScreen):
                 classes="dialog-title",
             )
             yield ChoiceRow(
-                "Lifecycle", _lifecycle_choices(), lead.lifecycle.value, id="choice-lifecycle"
+                "Lifecycle",
+                _lifecycle_choices(),
+                again.get("lifecycle", lead.lifecycle.value),
+                id="choice-lifecycle",
             )
             yield ChoiceRow(
-                "Fit", [(f.value, f.value) for f in Fit], lead.fit.value, id="choice-fit"
+                "Fit",
+                [(f.value, f.value) for f in Fit],
+                again.get("fit", lead.fit.value),
+                id="choice-fit",
             )
             for criterion in BANT_CRITERIA:
-                answer = lead.bant_answer(criterion)
+                typed = again.get(f"{BANT_PREFIX}{criterion}")
+                answer = lead.bant_answer(criterion) if typed is None else BantAnswer.parse(typed)
                 with Horizontal(classes="bant-row"):
                     yield ChoiceRow(
                         criterion.capitalize(),

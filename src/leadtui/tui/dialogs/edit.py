@@ -68,8 +68,8 @@ def cut_label(label: str) -> tuple[str, bool]:
 
 
 class EditLeadScreen(LeadFormScreen):
-    def __init__(self, lead: Lead) -> None:
-        super().__init__(lead)
+    def __init__(self, lead: Lead, again: dict[str, str] | None = None) -> None:
+        super().__init__(lead, again)
         self.fields = [*FIELDS, *((f"{CUSTOM_PREFIX}{name}", name) for name in lead.custom)]
 
     def compose(self) -> ComposeResult:
@@ -85,7 +85,7 @@ class EditLeadScreen(LeadFormScreen):
                     else None
                 )
                 # One line per field, so the whole lead fits in 80x24.
-                text = self.lead.field_text(field)
+                text = self.again.get(field, self.lead.field_text(field))
                 shown, cut = cut_label(label)
                 # Content, not str: a tooltip given a str parses it as markup.
                 whole = Content(plain(label)) if cut else None

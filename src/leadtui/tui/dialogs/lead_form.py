@@ -16,9 +16,12 @@ class LeadFormScreen(Dialog[dict[str, str] | None]):
         Binding("up", "app.focus_previous", show=False),
     ]
 
-    def __init__(self, lead: Lead) -> None:
+    def __init__(self, lead: Lead, again: dict[str, str] | None = None) -> None:
+        """`again`: fields as the rep typed them into a save that failed,
+        which the form opens holding (over the lead as it is read now)."""
         super().__init__()
         self.lead = lead
+        self.again = again or {}
 
     def action_save(self) -> None:
         raise NotImplementedError

@@ -37,10 +37,12 @@ class LogTouchScreen(Dialog[TouchInput | None]):
         Binding("ctrl+s", "submit", "Save", show=False),
     ]
 
-    def __init__(self, lead_name: str, clock: Clock) -> None:
+    def __init__(self, lead_name: str, clock: Clock, again: TouchInput | None = None) -> None:
+        """`again`: a touch whose save failed, shown as it was typed."""
         super().__init__()
         self.lead_name = lead_name
         self.clock = clock
+        self.again = again
 
     def compose(self) -> ComposeResult:
         with Vertical(id="log-dialog", classes="dialog"):
@@ -70,6 +72,12 @@ class LogTouchScreen(Dialog[TouchInput | None]):
 
     def on_mount(self) -> None:
         self.query_one("#log-note", Input).focus()
+        if (touch := self.again) is not None:
+            self.query_one("#log-kind", Select).value = touch.kind
+            self.query_one("#log-direction", Select).value = touch.direction or "outbound"
+            self.query_one("#log-note", Input).value = touch.note
+            self.query_one("#log-body", TextArea).text = touch.body
+            self.query_one("#log-when", Input).value = touch.at.isoformat(timespec="minutes")
 
     @on(Input.Submitted)
     def action_submit(self) -> None:

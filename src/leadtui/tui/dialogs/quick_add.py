@@ -55,6 +55,9 @@ class NewLead:
     draft: LeadDraft
     tags: tuple[str, ...] = ()
     follow_up_at: datetime | None = None
+    # The line as the rep left it (a form's fields as their line): a save
+    # that fails (a full disk, a read-only file) reopens the prompt with it.
+    typed: str = ""
 
 
 @dataclass(frozen=True)
@@ -79,10 +82,14 @@ class QuickAddScreen(Dialog[QuickAddResult | None]):
         Binding("ctrl+g", "merge_duplicate", "Merge into duplicate", show=False),
     ]
 
-    def __init__(self, repo: Repository, now: Callable[[], datetime], *, owner: str = "") -> None:
-        """`owner`: the lead's owner unless the line names one (`=name`)."""
+    def __init__(
+        self, repo: Repository, now: Callable[[], datetime], *, owner: str = "", line: str = ""
+    ) -> None:
+        """`owner`: the lead's owner unless the line names one (`=name`);
+        `line`: what the prompt opens holding (a save that failed)."""
         super().__init__()
         self.repo = repo
+        self.typed = line
         self.now = now
         self.owner = owner
         self.currency = repo.team_currency()  # a bare `$` is the team's dollar
@@ -125,7 +132,10 @@ class QuickAddScreen(Dialog[QuickAddResult | None]):
         self.query_one("#qa-form").display = False
         self.query_one("#qa-preview").display = False
         self.query_one("#qa-dupes").display = False
-        self.query_one("#qa-line", Input).focus()
+        field = self.query_one("#qa-line", Input)
+        field.focus()
+        if self.typed:
+            field.value = self.typed
 
     # ------------------------------------------------------------ line mode
 
@@ -228,7 +238,10 @@ class QuickAddScreen(Dialog[QuickAddResult | None]):
             if understood.draft is None:
                 return None
         assert understood.draft is not None
-        return NewLead(understood.draft, tuple(understood.line.tags), understood.follow_up_at)
+        typed = quickadd.render(understood.line) if self._form_mode else self._line()
+        return NewLead(
+            understood.draft, tuple(understood.line.tags), understood.follow_up_at, typed
+        )
 
     def _identity(self, line: quickadd.QuickLine) -> tuple[Any, ...]:
         return (line.email, line.phone, line.name, line.company)
