@@ -26,9 +26,9 @@ def opened(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     original = connection.connect
 
     @contextmanager
-    def counted(path: Path, tracer: Any = None) -> Iterator[Any]:
+    def counted(path: Path, tracer: Any = None, read_only: Any = None) -> Iterator[Any]:
         threads.append(threading.current_thread().name)
-        with original(path, tracer) as db:
+        with original(path, tracer, read_only) as db:
             yield db
 
     taking: Any = counted  # the engine's connect, counted
