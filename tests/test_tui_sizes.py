@@ -106,3 +106,32 @@ async def test_the_history_fits_a_narrow_screen_and_cuts_with_an_ellipsis(
         await settle(pilot)
         newest = history.render_line(1).text.rstrip()  # under the header
         assert newest.endswith("…"), newest
+
+
+async def test_the_historys_what_column_follows_a_resize(repo: Repository) -> None:
+    note = "A long note about what was said at the expo, and what was promised after it"
+    lead_id = repo.add_lead(build_draft(name="Ann"))
+    repo.update_fields(lead_id, {"notes": note})
+    app = LeadApp(repo)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        history = main_screen(app).query_one("#history", DataTable)
+        await wait_until(pilot, lambda: history.row_count == 2)
+        history.focus()
+
+        def newest() -> str:
+            history.scroll_visible(animate=False, immediate=True)
+            return history.render_line(1).text.rstrip()  # under the header
+
+        await settle(pilot)
+        assert newest().endswith("…")
+        # Wider: the note is whole, and the table fits the new width.
+        await pilot.resize_terminal(160, 40)
+        await wait_until(pilot, lambda: note in newest())
+        assert history.virtual_size.width <= history.scrollable_content_region.width
+        assert history.cursor_row == 0
+        # Narrower again: cut to the screen, with an ellipsis, not past its edge.
+        await pilot.resize_terminal(60, 20)
+        await wait_until(pilot, lambda: newest().endswith("…"))
+        assert history.virtual_size.width <= history.scrollable_content_region.width

@@ -42,6 +42,12 @@ class HistoryTable(DataTable[object]):
 MIN_WHAT = 20
 
 
+def what_width(terminal_width: int) -> int:
+    """The What column's width: what the terminal leaves past When and Who
+    (their cells and padding, the pane's padding and scrollbar)."""
+    return max(MIN_WHAT, terminal_width - 36)
+
+
 class DetailPane(VerticalScroll):
     def compose(self) -> ComposeResult:
         yield Static(NO_LEAD, id="no-lead", markup=False)
@@ -67,14 +73,35 @@ class DetailPane(VerticalScroll):
         self._fetching = False
         self._complete = True  # the whole history is on screen
         self._cursor_moved = False  # by the user, since the lead was loaded
-        # When and who, then what: as wide as the terminal is at start-up.
-        # (Set once: re-adding columns on each load raced with rendering.)
-        # At 60 columns a What of 40 ran 14 cells past the screen's edge,
-        # cut there with no "…"; enter shows a line whole.
+        # When and who, then what: as wide as the terminal (and again after
+        # a resize, _fit_history). The columns are made once: re-adding them
+        # on each load raced with rendering. At 60 columns a What of 40 ran
+        # 14 cells past the screen's edge, cut there with no "…"; enter
+        # shows a line whole.
         history = self.query_one("#history", DataTable)
-        what = max(MIN_WHAT, self.app.size.width - 36)
-        for label, width in (("When", 16), ("Who", 10), ("What", what)):
+        for label, width in (("When", 16), ("Who", 10)):
             history.add_column(label, width=width)
+        self._what = history.add_column("What", width=what_width(self.app.size.width))
+
+    def on_resize(self) -> None:
+        self._fit_history()
+
+    def _fit_history(self) -> None:
+        """The What column follows the terminal's width. A column's width
+        takes effect when the table lays its rows out again, so the rows on
+        screen are put back (the cursor on its line)."""
+        history: DataTable[object] = self.query_one("#history", DataTable)
+        column = history.columns[self._what]
+        width = what_width(self.app.size.width)
+        if column.width == width:
+            return
+        column.width = width
+        row = history.cursor_row
+        history.clear()
+        for entry in self.entries:
+            history.add_row(*render.history_row(entry))
+        if self.entries:
+            history.move_cursor(row=min(row, len(self.entries) - 1), animate=False)
 
     @on(DataTable.RowHighlighted, "#history")
     def _follow_the_cursor(self, event: DataTable.RowHighlighted) -> None:
