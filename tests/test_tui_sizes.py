@@ -135,3 +135,33 @@ async def test_the_historys_what_column_follows_a_resize(repo: Repository) -> No
         await pilot.resize_terminal(60, 20)
         await wait_until(pilot, lambda: newest().endswith("…"))
         assert history.virtual_size.width <= history.scrollable_content_region.width
+
+
+LONG_NAME = "Maximilian Alexander Featherstonehaugh-Cholmondeley von Hohenzollern-Sigmaringen"
+
+
+async def test_a_long_name_wraps_under_itself_not_under_the_labels(repo: Repository) -> None:
+    repo.add_lead(build_draft(name=LONG_NAME, company="Acme"))
+    app = LeadApp(repo)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        who = main_screen(app).query_one("#lead-who", Static)
+
+        def lines() -> list[str]:
+            return str(who.render()).split("\n")
+
+        await wait_until(pilot, lambda: "Featherstonehaugh" in str(who.render()))
+        await settle(pilot)
+        narrow = lines()
+        labels = ("Lead    ", "Name    ", "Company ", "Source  ", "Owner   ")
+        # Every line a label's, or the rest of the value above, indented.
+        assert all(line.startswith(labels) or line.startswith(" " * 8) for line in narrow)
+        assert len(narrow) > 4  # the name took more than a line
+        assert max(len(line) for line in narrow) <= who.size.width
+        assert who.size.height == len(narrow)
+        # Wider: wrapped again for the new width.
+        await pilot.resize_terminal(160, 40)
+        await wait_until(pilot, lambda: len(lines()) < len(narrow))
+        assert all(line.startswith(labels) or line.startswith(" " * 8) for line in lines())
+        assert max(len(line) for line in lines()) <= who.size.width

@@ -1,9 +1,12 @@
 """The Lead tab: one lead's fields and its history, newest first."""
 
+from collections.abc import Callable
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
 from textual.geometry import Region
 from textual.widgets import DataTable, Static
 
@@ -37,6 +40,28 @@ class HistoryTable(DataTable[object]):
     )
 
 
+class FieldBlock(Static):
+    """Labelled fields whose long values wrap under themselves, for the
+    width the block has (again after a resize): a long name or email wrapped
+    to the left edge, under the labels."""
+
+    def __init__(self, id: str) -> None:
+        super().__init__(id=id, markup=False)
+        self._make: Callable[[int | None], Content] | None = None
+        self._width = 0
+
+    def show(self, make: Callable[[int | None], Content]) -> None:
+        """`make(width)`: the block for a width (None: not laid out yet)."""
+        self._make, self._width = make, self.size.width
+        self.update(make(self._width or None))
+
+    def on_resize(self) -> None:
+        # A new width only: a new height is this block's own doing.
+        if self._make is not None and self.size.width != self._width:
+            self._width = self.size.width
+            self.update(self._make(self._width))
+
+
 # The history's What column at least (a 60-column terminal has 22 past
 # When and Who).
 MIN_WHAT = 20
@@ -52,8 +77,8 @@ class DetailPane(VerticalScroll):
     def compose(self) -> ComposeResult:
         yield Static(NO_LEAD, id="no-lead", markup=False)
         with Horizontal(id="lead-fields"):
-            yield Static(id="lead-who", markup=False)
-            yield Static(id="lead-standing", markup=False)
+            yield FieldBlock(id="lead-who")
+            yield FieldBlock(id="lead-standing")
         yield Static(id="lead-contacts", markup=False)
         yield Static(id="lead-qualification", markup=False)
         yield Static(id="lead-notes", markup=False)
@@ -213,9 +238,11 @@ class DetailPane(VerticalScroll):
             render.score_block(score_text.learned_lines(scores))
         )
         self.shown_stage = lead.stage
-        who, standing = render.lead_fields(lead, app_now(self))
-        self.query_one("#lead-who", Static).update(who)
-        self.query_one("#lead-standing", Static).update(standing)
+        now = app_now(self)
+        self.query_one("#lead-who", FieldBlock).show(lambda w: render.lead_fields(lead, now, w)[0])
+        self.query_one("#lead-standing", FieldBlock).show(
+            lambda w: render.lead_fields(lead, now, standing_width=w)[1]
+        )
         self.query_one("#lead-qualification", Static).update(render.qualification_block(lead))
         # The emails and phones a merge kept besides the lead's own.
         contacts = self.query_one("#lead-contacts", Static)
