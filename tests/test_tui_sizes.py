@@ -165,3 +165,17 @@ async def test_a_long_name_wraps_under_itself_not_under_the_labels(repo: Reposit
         await wait_until(pilot, lambda: len(lines()) < len(narrow))
         assert all(line.startswith(labels) or line.startswith(" " * 8) for line in lines())
         assert max(len(line) for line in lines()) <= who.size.width
+
+
+async def test_a_long_filter_is_shown_whole_in_a_narrow_terminal(repo: Repository) -> None:
+    repo.add_lead(build_draft(name="Ann"))
+    app = LeadApp(repo)
+    typed = "source:referral owner:ben hot score:50-100 overdue rotting"
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+f", *typed, "enter")
+        bar = main_screen(app).query_one("#filter-bar", Static)
+        await wait_until(pilot, lambda: bool(bar.display) and "rotting" in str(bar.render()))
+        await settle(pilot)
+        shown = " ".join(bar.render_line(y).text.strip() for y in range(bar.size.height))
+        assert "rotting" in shown and "ctrl+f change · empty clears" in shown
