@@ -62,3 +62,22 @@ async def test_the_cards_follow_a_resize_and_the_lost_column_folded(repo: Reposi
         await pilot.resize_terminal(80, 24)
         await wait_until(pilot, lambda: len(first_card(app)) == 22)
         assert NAME not in first_card(app)
+
+
+async def test_the_column_with_the_cursor_stays_in_view_after_a_resize(repo: Repository) -> None:
+    repo.add_lead(build_draft(name=NAME, company="Acme"))
+    app = LeadApp(repo)
+    async with app.run_test(size=(200, 50)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await wait_until(pilot, lambda: first_card(app) != "")
+        await pilot.press(*"llllll")  # to Lost, the last column
+        board = main_screen(app).query_one(BoardPane)
+        await wait_until(pilot, lambda: board.focused_column() is column(app, "lost"))
+        await pilot.resize_terminal(60, 20)
+
+        def lost_in_view() -> bool:
+            lost = column(app, "lost").region
+            return lost.width == 26 and board.region.contains_region(lost)
+
+        await wait_until(pilot, lost_in_view)

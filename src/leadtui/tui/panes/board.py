@@ -169,6 +169,13 @@ class BoardPane(HorizontalScroll):
 
     def on_resize(self) -> None:
         self._share_width()
+        # The column with the cursor stays in view: narrowed from 200 to 60
+        # columns, the board showed New while the keys acted on Lost.
+        self.call_after_refresh(self._show_focused_column)
+
+    def _show_focused_column(self) -> None:
+        if self.is_attached:
+            self.scroll_to_widget(self.focused_column(), animate=False)
 
     def _share_width(self) -> None:
         """The shown columns share the board's width, each at least
