@@ -14,7 +14,7 @@ from leadtui.domain.errors import IllegalMove
 from leadtui.domain.models import Lifecycle, Stage, build_draft
 from leadtui.repository import Repository
 from leadtui.tui.app import LeadApp
-from leadtui.tui.panes import board
+from leadtui.tui.panes import board, stage_column
 from leadtui.tui.panes.board import BoardPane
 from leadtui.tui.render import card
 from tests.conftest import both_engines
@@ -144,8 +144,8 @@ def _window(stage_column: board.StageColumn) -> tuple[list[int], bool]:
 async def test_a_column_keeps_a_bounded_window_and_g_G_reach_the_true_ends(
     repo: Repository, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(board, "PAGE_SIZE", 5)
-    monkeypatch.setattr(board, "WINDOW_PAGES", 2)  # at most 10 cards in memory
+    monkeypatch.setattr(stage_column, "PAGE_SIZE", 5)
+    monkeypatch.setattr(stage_column, "WINDOW_PAGES", 2)  # at most 10 cards in memory
     monkeypatch.setattr(board, "PREFETCH_MARGIN", 2)
     for index in range(23):
         repo.add_lead(build_draft(name=f"Lead {index:02}"))

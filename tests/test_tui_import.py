@@ -4,11 +4,12 @@ import re
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Input, OptionList, Select, Static
 
+from leadtui.domain.models import Stage
 from leadtui.repository import Repository
 from leadtui.tui.app import LeadApp
-from leadtui.tui.dialogs.import_file import ImportScreen
+from leadtui.tui.dialogs.import_file import CLI_OPTIONS, ImportScreen
 from tests.tui_helpers import SIZE, inbox_names, settle, wait_until
 
 HOSTILE_FILE = (
@@ -78,3 +79,63 @@ async def test_a_missing_file_is_an_inline_error(repo: Repository, tmp_path: Pat
         assert isinstance(app.screen, ImportScreen)
         await pilot.press("escape")
         assert not isinstance(app.screen, ImportScreen)
+
+
+UNKNOWN_STAGES = (
+    "Name,Email,Stage\nAnn,ann@x.com,Other\nBob,bob@x.com,Other\n"
+    "Cy,cy@x.com,Won\nDi,di@x.com,Contacted\nEd,ed@x.com,Lost\nFay,fay@x.com,New\n"
+)
+
+
+async def test_values_it_does_not_know_are_mapped_in_the_dialog(
+    repo: Repository, tmp_path: Path
+) -> None:
+    source = tmp_path / "leads.csv"
+    source.write_text(UNKNOWN_STAGES, encoding="utf-8")
+    app = LeadApp(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.screen_stack[0].start_import()  # type: ignore[attr-defined]
+        await wait_until(pilot, lambda: dialog_ready(app))
+        app.screen.query_one(Input).value = str(source)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: bool(app.screen.query(Select)))
+        text = preview_text(app)
+        # No command-line option a TUI user could not apply; a question instead.
+        assert "--value-map" not in text
+        assert "1 value of stage it does not know: say what each means below" in text
+        assert "line 2: Ann · ann@x.com · New" in text
+        label = app.screen.query_one(".import-value-label", Static)
+        assert str(label.render()) == "stage: 'Other' in 'Stage' (2 rows)"
+        # Chosen with the keyboard: the preview follows, and so does the import.
+        await pilot.press("tab", "tab")
+        select = app.screen.query_one(Select)
+        assert select.has_focus
+        await pilot.press("enter", "down", "down", "down", "enter")  # keep, new, contacted, engaged
+        await wait_until(pilot, lambda: "line 2: Ann · ann@x.com · Engaged" in preview_text(app))
+        assert "line 3: Bob · bob@x.com · Engaged" in preview_text(app)
+        await settle(pilot)
+        await pilot.press("ctrl+y")
+        await wait_until(pilot, lambda: not isinstance(app.screen, ImportScreen))
+        await settle(pilot)
+    engaged = [lead.name for lead in repo.leads_in_stage(Stage.ENGAGED, limit=10)]
+    assert sorted(engaged) == ["Ann", "Bob"]
+
+
+async def test_the_preview_says_where_its_options_apply(repo: Repository, tmp_path: Path) -> None:
+    source = tmp_path / "leads.csv"
+    source.write_text(
+        "Name,Status\nAnn,On Hold\nBob,On Hold\nCy,Pending review\nDi,Contacted\n",
+        encoding="utf-8",
+    )
+    app = LeadApp(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.screen_stack[0].start_import()  # type: ignore[attr-defined]
+        await wait_until(pilot, lambda: dialog_ready(app))
+        app.screen.query_one(Input).value = str(source)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: "would import" in preview_text(app))
+        text = preview_text(app)
+        assert "--map Status=stage" in text  # a column kept as a custom field
+        assert text.endswith(CLI_OPTIONS)

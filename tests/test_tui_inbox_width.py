@@ -7,7 +7,7 @@ from leadtui.domain.models import build_draft
 from leadtui.repository import Repository
 from leadtui.tui.app import LeadApp
 from leadtui.tui.panes.inbox import InboxPane
-from tests.tui_helpers import SIZE, main_screen, settle
+from tests.tui_helpers import SIZE, main_screen, settle, wait_until
 
 NAME, COMPANY, OWNER = "Digiacomo, Sandra", "Multi Technology", "Thomas Bell"
 
@@ -76,3 +76,24 @@ async def test_a_narrow_inbox_keeps_the_column_it_is_ranked_by(repo: Repository)
         titles = header(app).split()
         assert "Win▼" in titles and titles[-2:] == ["Value", "Age"], titles
         assert len(header(app).rstrip()) <= 60
+
+
+async def test_the_cursor_stays_in_view_when_the_terminal_gets_shorter(
+    repo: Repository,
+) -> None:
+    for index in range(45):
+        repo.add_lead(build_draft(name=f"Lead {index:02}"))
+    app = LeadApp(repo)
+    async with app.run_test(size=(200, 50)) as pilot:
+        await settle(pilot)
+        await pilot.press(*["j"] * 40)
+        table = main_screen(app).query_one(InboxPane).table
+        await wait_until(pilot, lambda: table.cursor_row == 40)
+        await pilot.resize_terminal(60, 20)
+
+        def cursor_in_view() -> bool:
+            top, rows = int(table.scroll_y), table.scrollable_content_region.height - 1
+            return rows < 30 and top <= table.cursor_row < top + rows  # under the header
+
+        await wait_until(pilot, cursor_in_view)
+        assert table.cursor_row == 40

@@ -106,3 +106,76 @@ async def test_the_history_fits_a_narrow_screen_and_cuts_with_an_ellipsis(
         await settle(pilot)
         newest = history.render_line(1).text.rstrip()  # under the header
         assert newest.endswith("…"), newest
+
+
+async def test_the_historys_what_column_follows_a_resize(repo: Repository) -> None:
+    note = "A long note about what was said at the expo, and what was promised after it"
+    lead_id = repo.add_lead(build_draft(name="Ann"))
+    repo.update_fields(lead_id, {"notes": note})
+    app = LeadApp(repo)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        history = main_screen(app).query_one("#history", DataTable)
+        await wait_until(pilot, lambda: history.row_count == 2)
+        history.focus()
+
+        def newest() -> str:
+            history.scroll_visible(animate=False, immediate=True)
+            return history.render_line(1).text.rstrip()  # under the header
+
+        await settle(pilot)
+        assert newest().endswith("…")
+        # Wider: the note is whole, and the table fits the new width.
+        await pilot.resize_terminal(160, 40)
+        await wait_until(pilot, lambda: note in newest())
+        assert history.virtual_size.width <= history.scrollable_content_region.width
+        assert history.cursor_row == 0
+        # Narrower again: cut to the screen, with an ellipsis, not past its edge.
+        await pilot.resize_terminal(60, 20)
+        await wait_until(pilot, lambda: newest().endswith("…"))
+        assert history.virtual_size.width <= history.scrollable_content_region.width
+
+
+LONG_NAME = "Maximilian Alexander Featherstonehaugh-Cholmondeley von Hohenzollern-Sigmaringen"
+
+
+async def test_a_long_name_wraps_under_itself_not_under_the_labels(repo: Repository) -> None:
+    repo.add_lead(build_draft(name=LONG_NAME, company="Acme"))
+    app = LeadApp(repo)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        who = main_screen(app).query_one("#lead-who", Static)
+
+        def lines() -> list[str]:
+            return str(who.render()).split("\n")
+
+        await wait_until(pilot, lambda: "Featherstonehaugh" in str(who.render()))
+        await settle(pilot)
+        narrow = lines()
+        labels = ("Lead    ", "Name    ", "Company ", "Source  ", "Owner   ")
+        # Every line a label's, or the rest of the value above, indented.
+        assert all(line.startswith(labels) or line.startswith(" " * 8) for line in narrow)
+        assert len(narrow) > 4  # the name took more than a line
+        assert max(len(line) for line in narrow) <= who.size.width
+        assert who.size.height == len(narrow)
+        # Wider: wrapped again for the new width.
+        await pilot.resize_terminal(160, 40)
+        await wait_until(pilot, lambda: len(lines()) < len(narrow))
+        assert all(line.startswith(labels) or line.startswith(" " * 8) for line in lines())
+        assert max(len(line) for line in lines()) <= who.size.width
+
+
+async def test_a_long_filter_is_shown_whole_in_a_narrow_terminal(repo: Repository) -> None:
+    repo.add_lead(build_draft(name="Ann"))
+    app = LeadApp(repo)
+    typed = "source:referral owner:ben hot score:50-100 overdue rotting"
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+f", *typed, "enter")
+        bar = main_screen(app).query_one("#filter-bar", Static)
+        await wait_until(pilot, lambda: bool(bar.display) and "rotting" in str(bar.render()))
+        await settle(pilot)
+        shown = " ".join(bar.render_line(y).text.strip() for y in range(bar.size.height))
+        assert "rotting" in shown and "ctrl+f change · empty clears" in shown

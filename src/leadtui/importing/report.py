@@ -102,9 +102,10 @@ def _records_note(plan: Plan) -> str | None:
     return text
 
 
-def notes_lines(converter: Converter) -> list[str]:
+def notes_lines(converter: Converter, *, unknown: bool = True) -> list[str]:
     """What the import decided that is worth knowing (never silently), each
-    kind once, with the option that would change it."""
+    kind once, with the option that would change it. `unknown=False` leaves
+    out the values it does not know (the TUI asks about each instead)."""
     plan, notes = converter.plan, converter.notes
     lines = []
     encoding = plan.table.encoding
@@ -121,7 +122,8 @@ def notes_lines(converter: Converter) -> list[str]:
             f"column {header!r} is kept as a custom field, {target.note}"
             f" (to read it anyway: --map {shlex.quote(f'{header}={_field_of(target)}')})"
         )
-    lines += _unknown_lines(notes)
+    if unknown:
+        lines += _unknown_lines(notes)
     for (name, header), count in notes.bad_dates.items():
         line, why = notes.bad_date_example[(name, header)]
         lines.append(

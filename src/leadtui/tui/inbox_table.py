@@ -49,6 +49,13 @@ class InboxTable(LineTable):
 
     def on_resize(self, event: events.Resize) -> None:
         self.fit_columns(self.scrollable_content_region.width)
+        # The lead under the cursor stays in view: from 50 rows to 20, a
+        # cursor on row 40 went off screen while the keys acted on its lead.
+        self.call_after_refresh(self._keep_cursor_in_view)
+
+    def _keep_cursor_in_view(self) -> None:
+        if self.row_count:
+            self.move_cursor(row=self.cursor_row)
 
     def rank_by(self, key: str) -> None:
         """The list is now ranked by column `key`: keep it shown."""

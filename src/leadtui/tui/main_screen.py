@@ -14,7 +14,6 @@ from textual.binding import Binding
 from textual.widget import Widget
 from textual.widgets import (
     DataTable,
-    Footer,
     Header,
     OptionList,
     Static,
@@ -33,6 +32,7 @@ from leadtui.tui.dialogs.help import KeysScreen, describe, with_ids
 from leadtui.tui.dialogs.search import Found, SearchScreen
 from leadtui.tui.follow import Followed, Wanted, follow
 from leadtui.tui.inbox_table import InboxTable
+from leadtui.tui.key_footer import KeyFooter
 from leadtui.tui.lead_writes import LeadWritesScreen
 from leadtui.tui.line_table import LineTable
 from leadtui.tui.moves import MovesScreen
@@ -201,7 +201,7 @@ class MainScreen(LeadWritesScreen):
                 yield DetailPane(id="detail")
             with TabPane("4 KPIs", id="kpis"):
                 yield KpiPane(id="kpi-pane")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         # Live refresh: when another rep (or the CLI, or cron) commits to the

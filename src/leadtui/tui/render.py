@@ -126,17 +126,36 @@ def card(lead: Lead, width: int, now: datetime | None = None, *, marked: bool = 
     return Text("\n").join([first, second])
 
 
-def _field_block(rows: list[tuple[str, str | None]], label_width: int) -> Content:
-    parts: list[str | tuple[str, str]] = []
+# Narrower than this beside its label, a value wraps from the left edge.
+MIN_VALUE_WIDTH = 12
+
+
+def _field_block(
+    rows: list[tuple[str, str | None]], label_width: int, width: int | None = None
+) -> Content:
+    """Bold labels, each value beside its own; given the block's `width`, a
+    long value wraps under itself (a long name wrapped under the labels)."""
+    parts: list[str | tuple[str, str] | Content] = []
+    room = None if width is None else width - label_width
+    indent = "\n" + " " * label_width
     for label, value in rows:
         if value:
-            parts += [(f"{label:<{label_width}}", "bold"), plain(value), "\n"]
+            text = Content(plain(value))
+            if room is not None and room >= MIN_VALUE_WIDTH and text.cell_length > room:
+                text = Content(indent).join(text.wrap(room))
+            parts += [(f"{label:<{label_width}}", "bold"), text, "\n"]
     return Content.assemble(*parts).rstrip()
 
 
-def lead_fields(lead: Lead, now: datetime | None = None) -> tuple[Content, Content]:
+def lead_fields(
+    lead: Lead,
+    now: datetime | None = None,
+    who_width: int | None = None,
+    standing_width: int | None = None,
+) -> tuple[Content, Content]:
     """The Lead tab's two field columns, fixed bold labels and literal values:
-    who the lead is, and where it stands (notes go beneath, full width)."""
+    who the lead is, and where it stands (notes go beneath, full width);
+    each wrapped for its width, if given."""
     who = _field_block(
         [
             ("Lead", f"#{lead.id}"),  # as the CLI and every message name it
@@ -149,6 +168,7 @@ def lead_fields(lead: Lead, now: datetime | None = None) -> tuple[Content, Conte
             ("Owner", lead.owner),
         ],
         8,
+        who_width,
     )
     standing = _field_block(
         [
@@ -163,6 +183,7 @@ def lead_fields(lead: Lead, now: datetime | None = None) -> tuple[Content, Conte
             ("Lost", lead.lost_reason),
         ],
         8,
+        standing_width,
     )
     return who, standing
 

@@ -66,10 +66,15 @@ class ImportPreview:
     found: Notes  # what the notes say, as data (for --json)
 
 
-def preview_import(repo: Repository, plan: Plan, on_duplicate: str = "skip") -> ImportPreview:
+def preview_import(
+    repo: Repository, plan: Plan, on_duplicate: str = "skip", *, unknown_lines: bool = True
+) -> ImportPreview:
+    """`unknown_lines=False`: the notes leave out the values it does not know
+    and their --value-map lines (the TUI asks about each in the dialog)."""
     converter = Converter(plan)
     outcome = repo.import_leads(converted(converter), on_duplicate=on_duplicate, dry_run=True)
-    return ImportPreview(plan, outcome, notes_lines(converter), preview(plan), converter.notes)
+    notes = notes_lines(converter, unknown=unknown_lines)
+    return ImportPreview(plan, outcome, notes, preview(plan), converter.notes)
 
 
 def preview_lines(shown: ImportPreview) -> list[str]:

@@ -1,9 +1,12 @@
 """The Lead tab: one lead's fields and its history, newest first."""
 
+from collections.abc import Callable
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
 from textual.geometry import Region
 from textual.widgets import DataTable, Static
 
@@ -37,17 +40,45 @@ class HistoryTable(DataTable[object]):
     )
 
 
+class FieldBlock(Static):
+    """Labelled fields whose long values wrap under themselves, for the
+    width the block has (again after a resize): a long name or email wrapped
+    to the left edge, under the labels."""
+
+    def __init__(self, id: str) -> None:
+        super().__init__(id=id, markup=False)
+        self._make: Callable[[int | None], Content] | None = None
+        self._width = 0
+
+    def show(self, make: Callable[[int | None], Content]) -> None:
+        """`make(width)`: the block for a width (None: not laid out yet)."""
+        self._make, self._width = make, self.size.width
+        self.update(make(self._width or None))
+
+    def on_resize(self) -> None:
+        # A new width only: a new height is this block's own doing.
+        if self._make is not None and self.size.width != self._width:
+            self._width = self.size.width
+            self.update(self._make(self._width))
+
+
 # The history's What column at least (a 60-column terminal has 22 past
 # When and Who).
 MIN_WHAT = 20
+
+
+def what_width(terminal_width: int) -> int:
+    """The What column's width: what the terminal leaves past When and Who
+    (their cells and padding, the pane's padding and scrollbar)."""
+    return max(MIN_WHAT, terminal_width - 36)
 
 
 class DetailPane(VerticalScroll):
     def compose(self) -> ComposeResult:
         yield Static(NO_LEAD, id="no-lead", markup=False)
         with Horizontal(id="lead-fields"):
-            yield Static(id="lead-who", markup=False)
-            yield Static(id="lead-standing", markup=False)
+            yield FieldBlock(id="lead-who")
+            yield FieldBlock(id="lead-standing")
         yield Static(id="lead-contacts", markup=False)
         yield Static(id="lead-qualification", markup=False)
         yield Static(id="lead-notes", markup=False)
@@ -67,14 +98,35 @@ class DetailPane(VerticalScroll):
         self._fetching = False
         self._complete = True  # the whole history is on screen
         self._cursor_moved = False  # by the user, since the lead was loaded
-        # When and who, then what: as wide as the terminal is at start-up.
-        # (Set once: re-adding columns on each load raced with rendering.)
-        # At 60 columns a What of 40 ran 14 cells past the screen's edge,
-        # cut there with no "…"; enter shows a line whole.
+        # When and who, then what: as wide as the terminal (and again after
+        # a resize, _fit_history). The columns are made once: re-adding them
+        # on each load raced with rendering. At 60 columns a What of 40 ran
+        # 14 cells past the screen's edge, cut there with no "…"; enter
+        # shows a line whole.
         history = self.query_one("#history", DataTable)
-        what = max(MIN_WHAT, self.app.size.width - 36)
-        for label, width in (("When", 16), ("Who", 10), ("What", what)):
+        for label, width in (("When", 16), ("Who", 10)):
             history.add_column(label, width=width)
+        self._what = history.add_column("What", width=what_width(self.app.size.width))
+
+    def on_resize(self) -> None:
+        self._fit_history()
+
+    def _fit_history(self) -> None:
+        """The What column follows the terminal's width. A column's width
+        takes effect when the table lays its rows out again, so the rows on
+        screen are put back (the cursor on its line)."""
+        history: DataTable[object] = self.query_one("#history", DataTable)
+        column = history.columns[self._what]
+        width = what_width(self.app.size.width)
+        if column.width == width:
+            return
+        column.width = width
+        row = history.cursor_row
+        history.clear()
+        for entry in self.entries:
+            history.add_row(*render.history_row(entry))
+        if self.entries:
+            history.move_cursor(row=min(row, len(self.entries) - 1), animate=False)
 
     @on(DataTable.RowHighlighted, "#history")
     def _follow_the_cursor(self, event: DataTable.RowHighlighted) -> None:
@@ -186,9 +238,11 @@ class DetailPane(VerticalScroll):
             render.score_block(score_text.learned_lines(scores))
         )
         self.shown_stage = lead.stage
-        who, standing = render.lead_fields(lead, app_now(self))
-        self.query_one("#lead-who", Static).update(who)
-        self.query_one("#lead-standing", Static).update(standing)
+        now = app_now(self)
+        self.query_one("#lead-who", FieldBlock).show(lambda w: render.lead_fields(lead, now, w)[0])
+        self.query_one("#lead-standing", FieldBlock).show(
+            lambda w: render.lead_fields(lead, now, standing_width=w)[1]
+        )
         self.query_one("#lead-qualification", Static).update(render.qualification_block(lead))
         # The emails and phones a merge kept besides the lead's own.
         contacts = self.query_one("#lead-contacts", Static)
