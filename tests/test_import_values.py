@@ -123,9 +123,9 @@ def test_no_cell_left_out_of_could_hold_is_a_placeholder(
 
 
 def test_phones_and_long_emails_are_told_from_placeholders_without_a_lookup() -> None:
-    # A Python step per cell for these was a fifth of converting a form's
-    # six columns (every phone starts with "+", a fifth of emails with a
-    # letter a placeholder starts with).
+    # Each of these took a Python step and a memo miss per cell (every
+    # phone starts with "+", a fifth of emails with a letter a placeholder
+    # starts with).
     cells = ["+1 555 0100", "(020) 7946 0001", "nina.lee12345@example.com", "sam@x.io", "Jo"]
     assert PLACEHOLDERS.could_hold(cells) == []
     assert PLACEHOLDERS.could_hold(["Select", "nil", "", "n.a.", "--"]) == [0, 1, 3, 4]
