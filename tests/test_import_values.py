@@ -102,6 +102,35 @@ def test_a_cell_read_by_its_first_characters_is_read_as_by_its_word(
     assert (text in PLACEHOLDERS) == (key(text) in words and len(text) <= 30)
 
 
+@given(
+    st.lists(
+        st.one_of(
+            st.text(max_size=30),
+            st.sampled_from(DEFAULT_PLACEHOLDERS),
+            st.builds(str.__add__, st.sampled_from(["+", "(", "-", "n", "S", "ß"]), st.text()),
+        ),
+        max_size=30,
+    ),
+    st.sampled_from([DEFAULT_PLACEHOLDERS, ("TBC", "x", "ßx", "--", "n@a")]),
+)
+def test_no_cell_left_out_of_could_hold_is_a_placeholder(
+    cells: list[str], words: tuple[str, ...]
+) -> None:
+    placeholders = Placeholders(words)
+    stripped = [cell.strip() for cell in cells]
+    held = set(placeholders.could_hold(stripped))
+    assert {i for i, cell in enumerate(stripped) if cell in placeholders} <= held
+
+
+def test_phones_and_long_emails_are_told_from_placeholders_without_a_lookup() -> None:
+    # Each of these took a Python step and a memo miss per cell (every
+    # phone starts with "+", a fifth of emails with a letter a placeholder
+    # starts with).
+    cells = ["+1 555 0100", "(020) 7946 0001", "nina.lee12345@example.com", "sam@x.io", "Jo"]
+    assert PLACEHOLDERS.could_hold(cells) == []
+    assert PLACEHOLDERS.could_hold(["Select", "nil", "", "n.a.", "--"]) == [0, 1, 3, 4]
+
+
 def test_placeholder_words_are_set_per_import(db: str, tmp_path: Path) -> None:
     source = write(
         tmp_path / "p.csv", "Name,Email,Company,Tier\nAnn,ann@x.com,Select,TBC\nBob,,-,None\n"

@@ -193,23 +193,19 @@ class Columns:
         return stripped
 
     def _placeholders_in(self, stripped: list[str], complex_rows: set[int]) -> None:
-        firsts = list(map(_FIRST, stripped))
-        plain = self.plain_starts
-        if plain.issuperset(firsts):  # every cell starts as no placeholder does
-            return
-        # A column's names and companies repeat: each distinct cell is
-        # looked up once (a dict lookup, not a call, for the rest).
+        # A column's names and companies repeat: each distinct cell that
+        # could be one is looked up once (a dict lookup, not a call, for the
+        # rest).
         memo, placeholders = self.is_placeholder, self.placeholders
-        for i, first in enumerate(firsts):
-            if first not in plain:
-                cell = stripped[i]
-                found = memo.get(cell)
-                if found is None:
-                    if len(memo) >= _MEMO:
-                        memo.clear()
-                    found = memo[cell] = cell in placeholders
-                if found:
-                    complex_rows.add(i)
+        for i in placeholders.could_hold(stripped):
+            cell = stripped[i]
+            found = memo.get(cell)
+            if found is None:
+                if len(memo) >= _MEMO:
+                    memo.clear()
+                found = memo[cell] = cell in placeholders
+            if found:
+                complex_rows.add(i)
 
     def _clean(self, stripped: list[str]) -> list[str]:
         """clean_line of each stripped cell: itself when the column is
