@@ -162,9 +162,13 @@ def pg_cluster() -> Iterator[Cluster]:
 
 
 @pytest.fixture
-def pg_url(pg_cluster: Cluster) -> str:
-    """A fresh, migrated PostgreSQL database of its own, as its URL."""
-    return pg_cluster.new_database()
+def pg_url(pg_cluster: Cluster) -> Iterator[str]:
+    """A fresh, migrated PostgreSQL database of its own, as its URL; dropped
+    after the test (tests/pg_cluster.py says why)."""
+    url = pg_cluster.new_database()
+    yield url
+    close_idle()  # as at a process's exit: this test's kept connections go
+    pg_cluster.drop_database(url)
 
 
 @pytest.fixture

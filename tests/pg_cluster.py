@@ -2,6 +2,13 @@
 server on a unix socket in that dir (no TCP port to collide with another
 run), a fresh database per test copied from a template, stopped at the end.
 
+The temp dir is in memory (/dev/shm) where there is one: each database is
+some 300 files and 7.5 MB, and on a disk shared with other work copying
+them took 0.25-0.5 s a test and removing a worker's sixty at the end up to
+50 s (0.1 s and under 1 s in memory). Each test's database is dropped after
+it, so the memory held stays at a few databases and a killed run leaves
+little behind.
+
 PostgreSQL refuses to run as root, and CI runs as root: there the cluster
 belongs to `nobody`, who owns the temp dir. The server is tuned for tests
 (fsync off): a crash loses only a throwaway cluster.
@@ -63,6 +70,14 @@ class Cluster:
         self.admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
         return self.url(name)
 
+    def drop_database(self, url: str) -> None:
+        """Drop a database made by new_database, closing whatever is still
+        connected to it (a test's kept connections, a child process's)."""
+        import psycopg
+
+        name = psycopg.conninfo.conninfo_to_dict(url)["dbname"]
+        self.admin(f'DROP DATABASE "{name}" WITH (FORCE)')
+
     def stop(self) -> None:
         _run([self.pg_ctl, "stop", "-D", str(self.root / "data"), "-m", "immediate"], self.user)
 
@@ -88,6 +103,13 @@ class ClusterUnavailable(Exception):
     """Why the test cluster could not start, in one line plus the server's log."""
 
 
+def _memory_dir() -> str | None:
+    """/dev/shm if this system has one we may write to, else None (the
+    usual temp dir)."""
+    shm = Path("/dev/shm")
+    return str(shm) if shm.is_dir() and os.access(shm, os.W_OK | os.X_OK) else None
+
+
 def start_cluster() -> Cluster:
     initdb, pg_ctl = find_binary("initdb"), find_binary("pg_ctl")
     if not (initdb and pg_ctl):
@@ -97,7 +119,7 @@ def start_cluster() -> Cluster:
         )
     user = "nobody" if os.getuid() == 0 else None
     # Short: a unix socket's path must fit in about 100 bytes.
-    root = Path(tempfile.mkdtemp(prefix="ltpg-"))
+    root = Path(tempfile.mkdtemp(prefix="ltpg-", dir=_memory_dir()))
     if user:
         entry = pwd.getpwnam(user)
         os.chown(root, entry.pw_uid, entry.pw_gid)
