@@ -29,8 +29,9 @@ def open_repository(
     a read-only file or directory, a file that is not a leadtui database, or
     one written by a newer leadtui (which is left untouched); for a URL, a
     server that cannot be reached or a database that is not leadtui's.
-    With `reading_allowed` (the CLI), a file this process may read but not
-    write is opened read-only instead, and refuses each write (read_only.py).
+    With `reading_allowed` (the CLI and the TUI), a file this process may
+    read but not write is opened read-only instead, and refuses each write
+    (read_only.py).
     """
     if is_url(path):
         repo = Repository(
