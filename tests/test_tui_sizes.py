@@ -1,8 +1,11 @@
 """The screens a rep sees at 60x20 and at 200x50: nothing wraps where it
 should not, and nothing sits across the screen from what it belongs to."""
 
+from typing import Any
+
 import pytest
 from rich.cells import cell_len
+from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static
 
 from leadtui.domain.filters import SYNTAX
@@ -88,6 +91,16 @@ async def test_the_filters_syntax_and_what_an_empty_follow_up_does_are_shown_who
             await wait_until(pilot, lambda: not app.screen.query(Input))
 
 
+async def opened_history(app: LeadApp, pilot: Pilot[None]) -> DataTable[Any]:
+    """The Lead tab of the inbox's lead opened, its history (the lead's
+    creation and a note) read."""
+    await settle(pilot)
+    await pilot.press("enter")
+    history = main_screen(app).query_one("#history", DataTable)
+    await wait_until(pilot, lambda: history.row_count == 2)
+    return history
+
+
 async def test_the_history_fits_a_narrow_screen_and_cuts_with_an_ellipsis(
     repo: Repository,
 ) -> None:
@@ -95,10 +108,7 @@ async def test_the_history_fits_a_narrow_screen_and_cuts_with_an_ellipsis(
     repo.update_fields(lead_id, {"notes": "A long note about what was said at the expo " * 3})
     app = LeadApp(repo)
     async with app.run_test(size=(60, 20)) as pilot:
-        await settle(pilot)
-        await pilot.press("enter")
-        history = main_screen(app).query_one("#history", DataTable)
-        await wait_until(pilot, lambda: history.row_count == 2)
+        history = await opened_history(app, pilot)
         await settle(pilot)
         assert history.virtual_size.width <= history.scrollable_content_region.width
         history.focus()
@@ -114,10 +124,7 @@ async def test_the_historys_what_column_follows_a_resize(repo: Repository) -> No
     repo.update_fields(lead_id, {"notes": note})
     app = LeadApp(repo)
     async with app.run_test(size=(60, 20)) as pilot:
-        await settle(pilot)
-        await pilot.press("enter")
-        history = main_screen(app).query_one("#history", DataTable)
-        await wait_until(pilot, lambda: history.row_count == 2)
+        history = await opened_history(app, pilot)
         history.focus()
 
         def newest() -> str:
