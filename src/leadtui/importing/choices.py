@@ -67,8 +67,13 @@ def builtin_names(field: str) -> dict[str, Any]:
     return _ANSWER_NAMES
 
 
+def values_of(field: str) -> list[str]:
+    """The values `field` takes, in their order."""
+    return [member.value for member in _KINDS[field]]
+
+
 def allowed(field: str) -> str:
-    return ", ".join(member.value for member in _KINDS[field])
+    return ", ".join(values_of(field))
 
 
 def value_maps(values: dict[str, dict[str, str]]) -> dict[str, dict[str, Any]]:

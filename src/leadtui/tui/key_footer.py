@@ -60,7 +60,7 @@ class KeyFooter(Footer):
 
     def __init__(self) -> None:
         super().__init__()
-        self._fitted: tuple[int, bool, frozenset[str]] | None = None
+        self._fitted: tuple[bool, frozenset[str]] | None = None  # the plan drawn
 
     def _hints(self) -> list[tuple[str, str, str]]:
         """The hints Footer would show (one per action), but the palette's."""
@@ -85,7 +85,7 @@ class KeyFooter(Footer):
             # only then can they be read.
             if left_out is None:
                 compact, left_out = self._plan()
-                self._fitted = (self.app.size.width, compact, left_out)
+                self._fitted = (compact, left_out)
                 self.compact = compact
             # A hint (FooterKey, not public) names its action.
             if getattr(widget, "action", None) in left_out:
@@ -94,6 +94,6 @@ class KeyFooter(Footer):
 
     def on_resize(self, event: Resize) -> None:
         # Hints for the new width (a recompose only when they change).
-        if self._fitted is None or self._fitted[1:] == self._plan():
+        if self._fitted is None or self._fitted == self._plan():
             return
         self.call_after_refresh(self.recompose)

@@ -3,6 +3,7 @@
 then the import only when the user confirms. The caller runs the import;
 this screen only reads."""
 
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Select, Static
 
 from leadtui.domain.sanitize import clean_line, clean_text
-from leadtui.importing.choices import VALUE_MAPPED, allowed, suggestion
+from leadtui.importing.choices import suggestion, values_of
 from leadtui.importing.plan import Overrides, Plan
 from leadtui.repository import Repository
 from leadtui.tui.dbwork import run_db
@@ -57,10 +58,12 @@ class Unknown:
     def options(self) -> list[tuple[Text, str]]:
         """Keep it, or one of the field's values (a close one marked)."""
         guess = suggestion(self.field, self.text)
-        values = allowed(self.field).split(", ")
         return [
             (Text("keep as a custom field"), KEEP),
-            *((Text(f"{value} (close)" if value == guess else value), value) for value in values),
+            *(
+                (Text(f"{value} (close)" if value == guess else value), value)
+                for value in values_of(self.field)
+            ),
         ]
 
 
@@ -87,10 +90,10 @@ def preview_text(
         headers, before = found.setdefault((name, text), ([], 0))
         found[(name, text)] = (headers if header in headers else [*headers, header], before + rows)
     unknown: list[Unknown] = []
-    asked = dict.fromkeys(VALUE_MAPPED, 0)
+    asked: Counter[str] = Counter()
     for (name, text), (headers, rows) in found.items():
-        if asked.get(name, 0) < ASKED_PER_FIELD:
-            asked[name] = asked.get(name, 0) + 1
+        if asked[name] < ASKED_PER_FIELD:
+            asked[name] += 1
             unknown.append(Unknown(name, text, tuple(headers), rows))
     if found:
         fields = ", ".join(dict.fromkeys(name for name, _ in found))
