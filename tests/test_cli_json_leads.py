@@ -2,6 +2,8 @@
 does: its custom fields, tags, BANT answers and kept contacts, and a win
 chance of null until a model is trained."""
 
+import csv
+import io
 import json
 from pathlib import Path
 
@@ -68,3 +70,21 @@ def test_an_owner_filter_reads_the_name_as_it_is_stored(db: str, tmp_path: Path)
         assert [lead["name"] for lead in json.loads(out.read_text(encoding="utf-8"))] == ["Ann"]
         report = json.loads(ok("kpi", "--owner", typed, "--json", "--db", db))
         assert (report["owner"], report["new_leads"]) == ("anna", 1)
+
+
+@both_clis
+def test_export_prints_the_whole_lead_as_list_does(db: str, tmp_path: Path) -> None:
+    """An export is read by people and scripts too: before a model is trained
+    its win chance is null (CSV: an empty cell), not a chance of 0."""
+    whole = _whole_lead(db)
+    for fmt in ("json", "jsonl"):
+        printed = ok("export", "--format", fmt, "--db", db)
+        exported = (
+            json.loads(printed)
+            if fmt == "json"
+            else [json.loads(line) for line in printed.splitlines()]
+        )
+        assert exported[0] == whole
+        assert [lead["win_chance"] for lead in exported] == [None, None]
+    rows = list(csv.DictReader(io.StringIO(ok("export", "--format", "csv", "--db", db))))
+    assert [row["win_chance"] for row in rows] == ["", ""]

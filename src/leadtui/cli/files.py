@@ -368,8 +368,9 @@ def export(
         stage=Stage(stage) if stage else None, source=source, owner=owner, custom=True
     )
     batches = _batches(leads, 1000)
+    chance_known = repo.learned_model() is not None
     if fmt != "csv":
-        records = _json_records(repo, batches, with_history)
+        records = _json_records(repo, batches, with_history, chance_known)
         with _output(output, force) as handle:
             if fmt == "json":
                 write_json_array(handle, records)
@@ -388,7 +389,7 @@ def export(
             history_writer.writerow(["lead_id", *HISTORY_COLUMNS])
         for batch in batches:
             for lead in batch:
-                record = lead.export_dict()
+                record = common.lead_record(lead, chance_known)
                 record["tags"] = TAG_SEPARATOR.join(lead.tags)
                 cells = [record[c] if c in record else lead.field_text(c) for c in EXPORT_FIELDS]
                 cells += [lead.custom.get(n) for n in names]
@@ -415,12 +416,12 @@ def _batches(leads: Iterable[Lead], size: int) -> Iterator[list[Lead]]:
 
 
 def _json_records(
-    repo: Any, batches: Iterator[list[Lead]], with_history: bool
+    repo: Any, batches: Iterator[list[Lead]], with_history: bool, chance_known: bool
 ) -> Iterator[dict[str, Any]]:
     for batch in batches:
         histories = repo.histories(batch[0].id, batch[-1].id) if with_history else {}
         for lead in batch:
-            record = lead.export_dict()
+            record = common.lead_record(lead, chance_known)
             if with_history:
                 record["history"] = [e.export_dict() for e in histories.get(lead.id, [])]
             yield record
