@@ -268,3 +268,16 @@ async def test_lost_reasons_stand_in_their_columns(kpi_repo: Repository) -> None
             count, value = row[:lost_end].split(), row[lost_end:value_end].split()
             assert len(count) == 1 and count[0].isdigit() and row[lost_end - 1] != " ", row
             assert len(value) == 1 and row[value_end - 1] != " ", row
+
+
+async def test_an_empty_window_says_so_under_by_source(db_path: Path, kpi_repo: Repository) -> None:
+    """A header over no rows reads as a table still loading: the title says why
+    there are none, and only when there are none."""
+    for repo, empty in ((open_repository(db_path, actor="tester"), True), (kpi_repo, False)):
+        app = LeadApp(repo)
+        async with app.run_test(size=SIZE) as pilot:
+            await open_kpis(app, pilot)
+            title = text_of(app, "#kpi-sources-title")
+            assert title.startswith("By source")
+            assert ("no leads and no spend in this window" in title) is empty
+            assert (sources_shown(app) == []) is empty

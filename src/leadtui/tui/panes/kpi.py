@@ -309,8 +309,10 @@ class KpiPane(VerticalScroll):
                 *(Text(f" {figure}", justify="right") for figure in figures),
             )
         table.styles.min_height = None
+        # A bare header over nothing reads as a table still loading.
+        empty = "" if table.row_count else "  no leads and no spend in this window"
         self.query_one("#kpi-sources-title", Spinning).show(
-            Content.styled("By source", "bold underline")
+            Content.assemble(("By source", "bold underline"), (empty, "$foreground-muted"))
         )
 
     # --------------------------------------------------------------- keys
