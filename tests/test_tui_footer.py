@@ -72,3 +72,23 @@ def test_a_footer_too_narrow_for_anything_else_keeps_keys() -> None:
     hints = [("advance", "a", "Advance"), ("keys", "?", "Keys"), ("quit", "q", "Quit")]
     assert fit(hints, 20, palette=True) == (True, {"advance", "quit"})
     assert fit(hints, 200, palette=True) == (False, set())
+
+
+async def test_the_hints_are_rebuilt_only_when_what_they_show_changes(repo: Repository) -> None:
+    """Textual signals a bindings refresh on each focus change and enabled-state
+    check, several per key, and Footer rebuilt a dozen widgets on each: a third
+    of a screen's start-up CPU. Unchanged hints stay the very same widgets."""
+    repo.add_lead(build_draft(name="Ann"))
+    app = LeadApp(repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await wait_until(pilot, lambda: "advance" in hints(app)[0])
+        _, before, _ = hints(app)
+        for _ in range(3):
+            main_screen(app).refresh_bindings()
+            await pilot.pause()
+        await settle(pilot)
+        assert all(a is b for a, b in zip(hints(app)[1], before, strict=True))
+        await pilot.press("4")  # other keys: rebuilt
+        await wait_until(pilot, lambda: "next_window" in hints(app)[0])
+        assert not set(map(id, hints(app)[1])) & set(map(id, before))

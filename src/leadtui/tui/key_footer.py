@@ -11,6 +11,10 @@ from textual.app import ComposeResult
 from textual.events import Resize
 from textual.widgets import Footer
 
+# A binding as a hint shows it: key, action, description, enabled, tooltip.
+ShownBinding = tuple[str, str, str, bool, str]
+Drawing = tuple[tuple[ShownBinding, ...], tuple[bool, frozenset[str]], bool]
+
 # The hints a rep needs most, first; a pane's own keys (the KPI tab's) come
 # right after `?`, in their order, and anything else after these.
 PRIORITY = ("keys", "advance", "lose", "undo", "search", "log_touch", "quick_add", "hide", "quit")
@@ -61,6 +65,7 @@ class KeyFooter(Footer):
     def __init__(self) -> None:
         super().__init__()
         self._fitted: tuple[bool, frozenset[str]] | None = None  # the plan drawn
+        self._drawn: Drawing | None = None  # what the hints on screen show
 
     def _hints(self) -> list[tuple[str, str, str]]:
         """The hints Footer would show (one per action), but the palette's."""
@@ -73,6 +78,25 @@ class KeyFooter(Footer):
                 shown[binding.action] = (binding.action, display, binding.description)
         return list(shown.values())
 
+    def _drawing(self) -> Drawing:
+        """Everything the hints show: each binding's key, text, whether it is
+        enabled and its tooltip, and the plan for this width."""
+        shown = tuple(
+            (key, binding.action, binding.description, enabled, tooltip)
+            for key, (_, binding, enabled, tooltip) in self.screen.active_bindings.items()
+            if binding.show
+        )
+        return shown, self._plan(), self.show_command_palette
+
+    async def recompose(self) -> None:
+        # Footer rebuilds every hint on each bindings signal: each focus change
+        # and each refresh of which keys are enabled, several for one key press,
+        # and each rebuild mounts and styles a dozen widgets (a third of a
+        # test's start-up CPU). Rebuild only when what they show changed.
+        if self._drawn is not None and self._drawn == self._drawing():
+            return
+        await super().recompose()
+
     def _plan(self) -> tuple[bool, frozenset[str]]:
         palette = self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE
         compact, left_out = fit(self._hints(), self.app.size.width, palette=palette)
@@ -84,6 +108,7 @@ class KeyFooter(Footer):
             # Footer yields nothing until the screen's bindings are ready:
             # only then can they be read.
             if left_out is None:
+                self._drawn = self._drawing()
                 compact, left_out = self._plan()
                 self._fitted = (compact, left_out)
                 self.compact = compact

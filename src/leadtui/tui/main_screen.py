@@ -344,9 +344,10 @@ class MainScreen(LeadWritesScreen):
         self._refresh_footer()
 
     def _refresh_footer(self, *, force: bool = False) -> None:
-        """The footer shows the lead keys only while a lead is selected. It is
-        rebuilt (a relayout of the whole screen) on every refresh_bindings,
-        so refresh only when that changes, not on every j, k or a. What it was
+        """The footer shows the lead keys only while a lead is selected. Each
+        refresh_bindings has every binding checked again and the footer's
+        hints compared, so refresh only when that changes, not on every j, k
+        or a. What it was
         last built for is recorded on every refresh, forced or not: a forced
         one while a list is cleared for reloading leaves the lead keys hidden
         until the rows are back."""
