@@ -26,6 +26,7 @@ from leadtui.domain.filters import LeadFilter
 from leadtui.domain.kpis import DEFINITIONS
 from leadtui.domain.models import Stage
 from leadtui.repository import Repository, interrupt_reads
+from leadtui.tui.app import LeadApp
 from leadtui.tui.card_list import LineCards
 from leadtui.tui.dbwork import WATCH_GROUP, WRITE_GROUP, end_app, run_db
 from leadtui.tui.dialogs.help import KeysScreen, describe, with_ids
@@ -214,6 +215,8 @@ class MainScreen(LeadWritesScreen):
         self._refresh_scores()
         self.set_interval(SCORE_REFRESH_SECONDS, self._refresh_scores)
         self.look_for_model()
+        if isinstance(self.app, LeadApp):
+            self.call_after_refresh(self.app.main_screen_up)
 
     def _refresh_scores(self) -> None:
         # A lead rescored here is a commit like any other: live refresh
