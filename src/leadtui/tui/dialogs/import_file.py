@@ -140,6 +140,7 @@ class ImportScreen(Dialog[ImportRequest | None]):
         path = Path(clean_line(event.value)).expanduser()
         self.plan, self._path, self._asked = None, path, []
         self.query_one("#import-values").remove_children()
+        self.query_one("#import-preview", VerticalScroll).can_focus = True
         self.query_one("#import-preview-text", Static).update("Reading…")
         self._preview(path, {}, first=True)
 
@@ -207,6 +208,10 @@ class ImportScreen(Dialog[ImportRequest | None]):
         if previewed.left_out:
             rows.append(Static(f"… and {previewed.left_out:,} more values, kept as custom fields"))
         box.mount_all(rows)
+        # Tab from the path goes straight to the first question, not to the
+        # preview's scroll area first: a focused question scrolls itself into
+        # view, and page keys still scroll the preview from the dropdowns.
+        self.query_one("#import-preview", VerticalScroll).can_focus = False
 
     def action_confirm(self) -> None:
         if self.plan is None:
