@@ -21,7 +21,7 @@ import sqlite_utils
 from leadtui.domain import dedupe
 from leadtui.domain.errors import DatabaseUnavailable, Interrupted
 from leadtui.repository import schema, sqlite_pool
-from leadtui.repository.read_only import ReadOnly
+from leadtui.repository.read_only import ReadOnly, sqlite_connection
 
 Tracer = Callable[[str, Any], None]
 BUSY_TIMEOUT_SECONDS = 10.0
@@ -56,13 +56,7 @@ def connect(
     else:
         # Not bound to this thread: the pool hands it to whichever thread
         # asks next, one at a time.
-        conn = sqlite3.connect(
-            path if read_only is None else read_only.uri(path),
-            timeout=BUSY_TIMEOUT_SECONDS,
-            isolation_level=None,
-            check_same_thread=False,
-            uri=read_only is not None,
-        )
+        conn = sqlite_connection(path, read_only, timeout=BUSY_TIMEOUT_SECONDS)
     with _open_lock:
         _open_connections.add(conn)
     reusable = False

@@ -17,6 +17,7 @@ read-only share, not of a team writing through it.
 """
 
 import os
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -35,6 +36,21 @@ class ReadOnly:
 
     def refusal(self, path: Path) -> DatabaseUnavailable:
         return DatabaseUnavailable(f"cannot write {path}: {self.why}; nothing was changed")
+
+
+def sqlite_connection(
+    path: Path, read_only: ReadOnly | None, *, timeout: float = 5.0
+) -> sqlite3.Connection:
+    """A connection to `path` in autocommit (leadtui begins its own
+    transactions), usable from any thread one at a time; read-only as
+    `read_only` says, or the usual read-write one when it is None."""
+    return sqlite3.connect(
+        path if read_only is None else read_only.uri(path),
+        timeout=timeout,
+        isolation_level=None,
+        check_same_thread=False,
+        uri=read_only is not None,
+    )
 
 
 def read_only_reason(path: Path) -> ReadOnly | None:

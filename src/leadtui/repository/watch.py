@@ -3,7 +3,6 @@ they changed: the leads named by the journal lines written since the last
 look, so that a console updates the rows and cards those leads touch
 instead of re-reading its whole screen for every teammate's write."""
 
-import sqlite3
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -13,7 +12,7 @@ from typing import Any, Protocol
 from leadtui.domain.filters import LeadFilter
 from leadtui.domain.models import Lead
 from leadtui.repository.connection import readable_errors
-from leadtui.repository.read_only import ReadOnly
+from leadtui.repository.read_only import ReadOnly, sqlite_connection
 from leadtui.repository.rows import LEAD_SELECT, lead_from_row
 
 # More leads than this changed at once (an import, a bulk move): the
@@ -100,12 +99,7 @@ class ChangeWatcher:
     def __init__(self, path: Path, read_only: ReadOnly | None = None) -> None:
         self._path = path
         self._lock = threading.Lock()
-        self._conn = sqlite3.connect(
-            path if read_only is None else read_only.uri(path),
-            isolation_level=None,
-            check_same_thread=False,
-            uri=read_only is not None,
-        )
+        self._conn = sqlite_connection(path, read_only)
         self._version = self._read()
         self._line = self._last_line()
 
