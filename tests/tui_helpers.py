@@ -1,5 +1,6 @@
 """Helpers for Pilot tests: wait for conditions, never for wall time."""
 
+import time
 from collections.abc import Callable
 
 from textual.pilot import Pilot
@@ -12,6 +13,7 @@ from leadtui.tui.panes.board import BoardPane, StageColumn
 from leadtui.tui.panes.inbox import InboxPane
 
 SIZE = (80, 24)
+WAIT_LIMIT_SECONDS = 20.0
 
 
 async def settle(pilot: Pilot[None]) -> None:
@@ -57,12 +59,15 @@ def selected_inbox_lead(app: LeadApp) -> int:
 
 async def wait_until(pilot: Pilot[None], condition: Callable[[], bool]) -> None:
     """Await a condition that depends on another process's commit reaching
-    the app (live refresh polls every 0.5 s), with a deadline."""
-    for _ in range(100):
-        if condition():
-            return
+    the app (live refresh polls every 0.5 s), with a deadline. The deadline
+    is on the clock, not a count of pauses: on a loaded machine each pause
+    and each turn of the app takes longer, and a count ran out while the app
+    was still on its way (a passing test never waits for it)."""
+    deadline = time.monotonic() + WAIT_LIMIT_SECONDS
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition never became true")
         await pilot.pause(0.05)
-    raise AssertionError("condition never became true")
 
 
 async def run_palette(pilot: Pilot[None], *commands: str) -> None:
