@@ -17,8 +17,7 @@ undo write: a fresh copy for each run.
 import argparse
 from pathlib import Path
 
-from bench.bulk_move import floor
-from leadtui.domain.pipeline import OPEN_STAGES
+from bench.bulk_move import floor, open_leads
 from leadtui.repository import open_repository
 
 STEPS = ("none", "floor", "lose", "undo")
@@ -31,12 +30,7 @@ def main() -> None:
     parser.add_argument("--step", choices=STEPS, required=True)
     args = parser.parse_args()
     repo = open_repository(args.db, actor="bench")
-    open_ids = [
-        (lead.id, lead.stage)
-        for stage in OPEN_STAGES
-        for lead in repo.all_leads(stage=stage, batch=20_000)
-    ]
-    leads = open_ids[5_000 : 5_000 + args.leads]
+    leads = open_leads(repo)[5_000 : 5_000 + args.leads]
     if args.step == "floor":
         floor(args.db, [lead_id for lead_id, _ in leads])
     elif args.step in ("lose", "undo"):

@@ -36,7 +36,7 @@ from pathlib import Path
 
 from leadtui.domain.models import Stage
 from leadtui.domain.pipeline import OPEN_STAGES
-from leadtui.repository import open_repository
+from leadtui.repository import Repository, open_repository
 from leadtui.repository.connection import synchronous_mode
 from leadtui.repository.moves_set import CACHE_KIB, CHUNK
 
@@ -160,17 +160,22 @@ def _floor_writes(db: sqlite3.Connection, ids: list[int], *, commit: bool) -> No
             db.execute("COMMIT")
 
 
+def open_leads(repo: Repository) -> list[tuple[int, Stage]]:
+    """Every open lead's id and stage, stage by stage: the list `V` marks."""
+    return [
+        (lead.id, lead.stage)
+        for stage in OPEN_STAGES
+        for lead in repo.all_leads(stage=stage, batch=20_000)
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--db", type=Path, required=True, help="a copy: leads are moved")
     parser.add_argument("--undo", type=int, default=5000, help="leads in the move undone")
     args = parser.parse_args()
     repo = open_repository(args.db, actor="bench")
-    open_ids = [
-        (lead.id, lead.stage)
-        for stage in OPEN_STAGES
-        for lead in repo.all_leads(stage=stage, batch=20_000)
-    ]
+    open_ids = open_leads(repo)
     small, rest = open_ids[: args.undo], open_ids[args.undo :]
     floors: Floors = [
         ("the floor", floor(args.db, [lead_id for lead_id, _ in rest])),
