@@ -111,6 +111,19 @@ def test_list_filters_by_stage_and_prints_json(db: str) -> None:
     assert "Two" in ok("list", "--stage", "contacted", "--db", db)
 
 
+@both_clis
+def test_list_shows_each_value_with_its_currency(db: str) -> None:
+    """A list mixing currencies must never read as one column to add up; a
+    lead with no value shows none, as the inbox does."""
+    ok("add", "Euro", "--value", "5000 EUR", "--db", db)
+    ok("add", "Yen", "--value", "JPY 100000", "--db", db)
+    ok("add", "Nothing", "--db", db)
+    lines = {line.split()[-1]: line for line in ok("list", "--db", db).splitlines()}
+    assert "5,000 EUR" in lines["Euro"]
+    assert "100,000 JPY" in lines["Yen"]
+    assert lines["Nothing"].split() == ["3", "new", "0", "Nothing"]
+
+
 def test_kpi_text_and_json(db: str) -> None:
     for name in ("A", "B", "C"):
         ok("add", name, "--value", "1000", "--db", db)

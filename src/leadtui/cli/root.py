@@ -37,7 +37,6 @@ from leadtui.cli.users import user
 from leadtui.config import load_settings
 from leadtui.domain import quickadd
 from leadtui.domain.clock import parse_past, utc_now
-from leadtui.domain.currency import format_money
 from leadtui.domain.dedupe import duplicate_line
 from leadtui.domain.errors import LeadtuiError
 from leadtui.domain.models import BANT_CRITERIA, ActivityKind, Lead, Source, Stage, build_draft
@@ -218,9 +217,11 @@ def list_leads(
         write_json_array(common.SafeStdout(), common.lead_records(repo, leads))
         return
     for lead in leads:
+        # Each value with its currency, so a list mixing currencies never reads
+        # as one column to add up; no value is left blank, as the inbox does.
+        value = lead.money() if lead.value_cents else ""
         common.echo(
-            f"{lead.id:>7}  {lead.stage.value:<11} {lead.score:>3}  "
-            f"{format_money(lead.value_cents):>12}  {lead.name}"
+            f"{lead.id:>7}  {lead.stage.value:<11} {lead.score:>3}  {value:>16}  {lead.name}"
             + (f" ({lead.company})" if lead.company else "")
         )
 
