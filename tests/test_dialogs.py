@@ -89,3 +89,16 @@ async def test_the_dialog_is_centred_and_its_fields_clean_text(
             last = [child for child in frame.children if child.display][-1]
             shown = last.region  # empty when wholly out of view
             assert shown and shown.bottom <= frame.content_region.bottom, (width, height)
+
+
+def test_an_example_in_an_empty_field_says_it_is_one() -> None:
+    """A grey "Acme Corp" or "2027-01-31" in an empty field was read as the
+    lead's own company or close date: an example value says "e.g."; only
+    words that describe the field (who works the lead) go without."""
+    from leadtui.tui.dialogs.edit import PLACEHOLDERS
+    from leadtui.tui.dialogs.quick_add import FIELDS
+
+    descriptions = {"source", "owner"}
+    examples = [hint for field, _, hint in FIELDS if field not in descriptions]
+    examples += list(PLACEHOLDERS.values())
+    assert examples and all(hint.startswith("e.g. ") for hint in examples)

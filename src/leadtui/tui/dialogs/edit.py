@@ -46,7 +46,13 @@ FIELDS = (
 # and as the label's and field's tooltip.
 LABEL_CELLS = 14
 
-PLACEHOLDERS = {"expected_close": "2027-01-31", "value": "5k, 5,000 or 1.2m", "tags": "vip, expo"}
+# Examples read as examples: a grey "2027-01-31" in an empty close date was
+# taken for the lead's close date.
+PLACEHOLDERS = {
+    "expected_close": "e.g. 2027-01-31",
+    "value": "e.g. 5k, 5,000 or 1.2m",
+    "tags": "e.g. vip, expo",
+}
 
 
 def _input_id(index: int) -> str:

@@ -32,17 +32,19 @@ from leadtui.tui.dialogs.fields import TextField
 from leadtui.tui.typeahead import HeldKeys
 
 # (the form's field, its label, a placeholder): every field the line has.
+# Examples read as examples ("e.g."): a grey "Acme Corp" in an empty field
+# was taken for the lead's company.
 FIELDS: tuple[tuple[str, str, str], ...] = (
-    ("name", "Name *", "Jane Doe"),
-    ("email", "Email", "jane@acme.io"),
-    ("phone", "Phone", "+44 20 7946 0001"),
-    ("company", "Company", "Acme Corp"),
+    ("name", "Name *", "e.g. Jane Doe"),
+    ("email", "Email", "e.g. jane@acme.io"),
+    ("phone", "Phone", "e.g. +44 20 7946 0001"),
+    ("company", "Company", "e.g. Acme Corp"),
     ("source", "Source", "referral, website, event… (→ completes)"),
     ("owner", "Owner", "who works the lead"),
-    ("value", "Value", "5000, 5k or 1.2m"),
-    ("tags", "Tags", "vip, expo"),
-    ("follow_up", "Follow-up", "fri, 3d, 2w or 2026-12-01"),
-    ("note", "Note", "met at expo"),
+    ("value", "Value", "e.g. 5000, 5k or 1.2m"),
+    ("tags", "Tags", "e.g. vip, expo"),
+    ("follow_up", "Follow-up", "e.g. fri, 3d, 2w or 2026-12-01"),
+    ("note", "Note", "e.g. met at expo"),
 )
 # quickadd.check's error keys (model fields) by the form's field.
 ERROR_KEYS = {"value": "value_cents", "note": "notes"}
