@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import DataTable, Input, Select, Static
 
 from leadtui.domain.models import build_draft
 from leadtui.repository import Repository, open_repository
@@ -15,6 +15,7 @@ from leadtui.tui.dialogs.kpi_forms import CustomWindowScreen, SpendScreen
 from leadtui.tui.panes.kpi import KpiPane, SourceTable, Spinning
 from tests.conftest import NOW, frozen_clock
 from tests.kpi_fixture import build_kpi_fixture
+from tests.notifications import notes
 from tests.tui_helpers import SIZE, main_screen, settle, wait_until
 
 
@@ -158,6 +159,27 @@ async def test_dollar_records_spend_and_the_figures_follow(kpi_repo: Repository)
         entries = kpi_repo.spend_entries()
         assert any(e.source.value == "ads" and e.month == "2026-11" for e in entries)
         assert any(e.amount_cents == 60_000 for e in entries)
+
+
+async def test_a_refused_spend_comes_back_as_it_was_typed(kpi_repo: Repository) -> None:
+    """The currency check needs the team's currency, so it is made as the
+    spend is saved: refused there, the dialog opens again holding the
+    source, month and amount typed, under the notification saying why."""
+    app = LeadApp(kpi_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_kpis(app, pilot)
+        await pilot.press("dollar_sign")
+        await settle(pilot)
+        app.screen.query_one("#spend-source", Select).value = "event"
+        app.screen.query_one("#spend-month", Input).value = "2026-10"
+        await pilot.press(*"5k EUR", "enter")
+        await wait_until(pilot, lambda: any("EUR" in note.message for note in notes(app)))
+        await settle(pilot)
+        assert isinstance(app.screen, SpendScreen)
+        assert app.screen.query_one("#spend-source", Select).value == "event"
+        assert app.screen.query_one("#spend-month", Input).value == "2026-10"
+        assert app.screen.query_one("#spend-amount", Input).value == "5k EUR"
+    assert not [e for e in kpi_repo.spend_entries() if e.source.value == "event"]
 
 
 async def test_focus_shows_a_sections_definitions_and_question_mark_lists_them(

@@ -84,21 +84,25 @@ class SpendInput:
 
 
 class SpendScreen(_Form["SpendInput"]):
-    def __init__(self, month: str) -> None:
+    def __init__(self, month: str, again: SpendInput | None = None) -> None:
+        """`again`: a spend whose save was refused (the notification says
+        why), shown as it was typed to be put right."""
         super().__init__()
-        self.month = month
+        self.typed = again or SpendInput(Source.ADS.value, month, "")
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static("Marketing spend", classes="dialog-title")
             yield Select(
                 [(source.value, source.value) for source in Source],
-                value=Source.ADS.value,
+                value=self.typed.source,
                 allow_blank=False,
                 id="spend-source",
             )
-            yield TextField(value=self.month, id="spend-month")
-            yield TextField(placeholder="Amount, e.g. 1200 or 5k", id="spend-amount")
+            yield TextField(value=self.typed.month, id="spend-month")
+            yield TextField(
+                value=self.typed.amount, placeholder="Amount, e.g. 1200 or 5k", id="spend-amount"
+            )
             yield Static("", classes="field-error", markup=False)
             yield Static(
                 "replaces that month's figure · enter save · esc cancel", classes="dialog-hint"

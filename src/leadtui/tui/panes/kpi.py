@@ -343,7 +343,7 @@ class KpiPane(VerticalScroll):
         self.sort_key = keys[(keys.index(self.sort_key) + 1) % len(keys)]
         self._fill_sources()
 
-    def action_spend(self) -> None:
+    def action_spend(self, again: SpendInput | None = None) -> None:
         def entered(spend: SpendInput | None) -> None:
             if spend is None:
                 return
@@ -359,9 +359,11 @@ class KpiPane(VerticalScroll):
                 )
                 self._load()
 
-            run_db(self, save, saved, key=WRITE_GROUP)
+            # Refused (an amount in another currency than the team's, a full
+            # disk: the notification says why): what was typed comes back.
+            run_db(self, save, saved, key=WRITE_GROUP, on_error=lambda: self.action_spend(spend))
 
-        self.app.push_screen(SpendScreen(self._now().strftime("%Y-%m")), entered)
+        self.app.push_screen(SpendScreen(self._now().strftime("%Y-%m"), again), entered)
 
     # --------------------------------------------------------- definitions
 
