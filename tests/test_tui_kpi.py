@@ -182,6 +182,25 @@ async def test_a_refused_spend_comes_back_as_it_was_typed(kpi_repo: Repository) 
     assert not [e for e in kpi_repo.spend_entries() if e.source.value == "event"]
 
 
+async def test_one_reps_sources_say_spend_is_not_theirs(kpi_repo: Repository) -> None:
+    """Spend is recorded per source, not per rep: with an owner chosen the
+    spend column says n/a, where a 0 read as a rep who cost nothing."""
+
+    def spend_cells(app: LeadApp) -> list[str]:
+        table = main_screen(app).query_one(SourceTable)
+        column = [str(column.key.value) for column in table.columns.values()].index("spend")
+        return [str(table.get_row_at(row)[column]).strip() for row in range(table.row_count)]
+
+    app = LeadApp(kpi_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_kpis(app, pilot)
+        assert "n/a" not in spend_cells(app) and any(cell != "0" for cell in spend_cells(app))
+        await pilot.press("f", "f")
+        await wait_until(pilot, lambda: "Owner ben" in text_of(app, "#kpi-window"))
+        await settle(pilot)
+        assert spend_cells(app) == ["n/a"]
+
+
 async def test_focus_shows_a_sections_definitions_and_question_mark_lists_them(
     kpi_repo: Repository,
 ) -> None:

@@ -290,6 +290,9 @@ class KpiPane(VerticalScroll):
             name = str(column.key.value)
             marked = name + ("▼" if name == sort_label else "")
             column.label = Text(marked) if name == "source" else Text(f" {marked}", justify="right")
+        # Spend is per source, not per rep: one rep's figures leave it out,
+        # and a 0 there read as a rep who cost nothing.
+        spend_known = self.owner is None
         for row in kpis.sort_sources(self._core.sources, self.sort_key):
             roi = "n/a" if row.roi is None else f"{row.roi:.0%}"
             figures = (
@@ -298,7 +301,7 @@ class KpiPane(VerticalScroll):
                 percent(row.win_rate, 0),
                 compact(row.revenue_cents),
                 compact(row.average_deal_cents),
-                compact(row.spend_cents),
+                compact(row.spend_cents) if spend_known else "n/a",
                 compact(row.cost_per_lead_cents),
                 compact(row.cost_per_won_cents),
                 roi,
