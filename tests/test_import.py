@@ -251,6 +251,24 @@ def test_json_jsonl_semicolons_bom_and_windows_1252(db: str, tmp_path: Path) -> 
     assert "line 2: not valid JSON" in result.output
 
 
+def test_excel_day_numbers_in_a_date_column_are_its_dates(db: str, tmp_path: Path) -> None:
+    """An Excel "Unicode Text" export whose date cells lost their format:
+    45292 is 2024-01-01, and 45500,5 (a comma-decimal Excel) noon on
+    2024-07-27; the leads are not dated the day of the import."""
+    source = write(
+        tmp_path / "excel.txt",
+        "\ufeffName\tEmail\tCreated Date\tClose Date\n"
+        "Ann\tann@x.com\t45292\t45500\nBob\tbob@x.com\t45500,5\t\n",
+        encoding="utf-16-le",
+    )
+    result = run("import", str(source), "--db", db)
+    assert summary_numbers(result.output) == [2, 2, 0, 0, 0], result.output
+    got = {lead["name"]: lead for lead in leads(db)}
+    assert got["Ann"]["created_at"] == "2024-01-01T00:00:00+00:00"
+    assert got["Ann"]["expected_close"] == "2024-07-27"
+    assert got["Bob"]["created_at"] == "2024-07-27T12:00:00+00:00"
+
+
 def test_hostile_headers_never_reach_the_terminal(db: str, tmp_path: Path) -> None:
     source = write(tmp_path / "h.csv", "Name,\x1b]0;pwned\x07Tier\nAnn,gold\n")
     result = run("import", str(source), "--dry-run", "--db", db)

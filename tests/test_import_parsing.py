@@ -185,6 +185,30 @@ def test_dates_in_every_supported_spelling_parse_back(moment: datetime) -> None:
         assert parse_date(str(int(expected.timestamp()) * 1000)) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("45292", datetime(2024, 1, 1, tzinfo=UTC)),
+        ("45400", datetime(2024, 4, 18, tzinfo=UTC)),
+        ("45500.5", datetime(2024, 7, 27, 12, tzinfo=UTC)),
+        ("45500,5", datetime(2024, 7, 27, 12, tzinfo=UTC)),  # a comma-decimal Excel
+        ("45500.75", datetime(2024, 7, 27, 18, tzinfo=UTC)),
+        ("10000", datetime(1927, 5, 18, tzinfo=UTC)),
+        ("99999", datetime(2173, 10, 13, tzinfo=UTC)),
+    ],
+)
+def test_excel_day_numbers_are_the_days_excel_shows(text: str, expected: datetime) -> None:
+    """A spreadsheet's date cell exported as its number: =DATE(2024,1,1) is
+    45292 (checked against Excel's and LibreOffice's 1900 system)."""
+    assert parse_date(text) == expected
+
+
+@pytest.mark.parametrize("text", ["2025", "123456", "4529", "45292.", "45292.5.5", "-45292"])
+def test_numbers_of_other_lengths_are_not_read_as_excel_days(text: str) -> None:
+    with pytest.raises(DateProblem):
+        parse_date(text)
+
+
 def test_day_order_and_impossible_dates() -> None:
     assert parse_date("03/04/2025").month == 3
     assert parse_date("03/04/2025", day_first=True).month == 4

@@ -2,8 +2,11 @@
 
 Fast paths first, for the spellings that fill whole columns: ISO 8601, Unix
 seconds or milliseconds, '03/14/2025 2:05 PM' (or day first), '14.03.2025',
-RFC 2822 ('Fri, 14 Mar 2025 14:05:00 +0000'), and month names ('Mar 14,
-2025', '14 Mar 2025', '14-Mar-2025'). Anything else goes to python-dateutil,
+RFC 2822 ('Fri, 14 Mar 2025 14:05:00 +0000'), month names ('Mar 14,
+2025', '14 Mar 2025', '14-Mar-2025'), and Excel's day numbers ('45292' is
+2024-01-01, '45500.5' or '45500,5' noon on 2024-07-27: a date cell saved as
+its number, counted in Excel's default 1900 system; five digits only, so
+1927-2173, never a year or an id of another length). Anything else goes to python-dateutil,
 and is taken only if it says a whole date (year, month and day): "May" or
 "2025" alone is not a date. A date that reads differently day-first and
 month-first follows the file's order (the plan's `day_first`), and the
@@ -31,6 +34,10 @@ _SLASHED = re.compile(
     r"(?:[ T,]+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?$"
 )
 _EPOCH = re.compile(r"^\d{9,13}$")
+_EXCEL_DAYS = re.compile(r"^(\d{5})(?:[.,](\d{1,12}))?$")
+# Day 1 is 1900-01-01, but Excel counts a 29 February 1900 that never was:
+# from day 61 on (every five-digit number), day N is N days after this.
+_EXCEL_DAY_ZERO = datetime(1899, 12, 30)
 _MONTHS = {
     name: number
     for number, names in enumerate(
@@ -81,6 +88,10 @@ def read_date(text: str, *, day_first: bool = False) -> tuple[datetime, bool]:
     if _EPOCH.match(text):  # before ISO: fromisoformat would read digits as YYYYMMDD…
         seconds = int(text) / (1000 if len(text) > 11 else 1)
         moment = datetime(1970, 1, 1, tzinfo=UTC) + timedelta(seconds=seconds)
+    elif excel := _EXCEL_DAYS.match(text):
+        day, fraction = int(excel[1]), float(f"0.{excel[2] or 0}")
+        # To the second, as Excel shows a time: 0.5 is noon, not 11:59:59.99…
+        moment = _EXCEL_DAY_ZERO + timedelta(days=day, seconds=round(fraction * 86_400))
     else:
         try:
             moment = datetime.fromisoformat(text.replace("/", "-") if text[:4].isdigit() else text)
