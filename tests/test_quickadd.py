@@ -90,6 +90,33 @@ def test_bad_parts_are_errors_on_their_field(text: str, field: str, message: str
     assert any("✗" in line for line in preview_lines(understood))
 
 
+@pytest.mark.parametrize(
+    ("text", "team", "said"),
+    [
+        ("Wang ¥50000", None, "¥ is read as JPY; for another, write its code (CNY…)"),
+        ("Wang ¥50000", "EUR", "¥ is read as JPY"),
+        ("Dan $5k", "EUR", "$ is read as USD; for another, write its code (ARS, AUD, CAD…)"),
+        ("Wang ¥50000", "CNY", None),  # the team's own reading of the mark
+        ("Wang ¥50000", "JPY", None),
+        ("Dan $5k", None, None),  # the default team currency is the dollar read
+        ("Dan $5k", "CAD", None),
+        ("Wang 50000 CNY", "USD", None),  # a code is exact
+    ],
+)
+def test_a_mark_several_currencies_share_says_how_it_was_read(
+    text: str, team: str | None, said: str | None
+) -> None:
+    """¥ is the yen's and the yuan's: read as the yen, 50,000 of them are
+    about a twentieth of what 50,000 yuan are, so the preview says so."""
+    understood = understand(text, NOW, currency=team)
+    assert understood.draft is not None
+    marks = [warning for warning in understood.warnings if "is read as" in warning]
+    assert len(marks) == (0 if said is None else 1)
+    if said is not None:
+        assert marks[0].startswith(said)
+        assert f"⚠ {marks[0]}" in preview_lines(understood)
+
+
 def test_a_follow_up_in_the_past_is_allowed_but_flagged() -> None:
     understood = understand("Ann !2026-11-01", NOW)
     assert understood.draft is not None

@@ -104,6 +104,21 @@ def _split_currency(compact: str) -> tuple[str, str | None, str]:
     return compact, None, ""
 
 
+def shared_mark_note(text: str, usual: str | None) -> str | None:
+    """What to say when `text` names its currency only by a mark several
+    share ("¥", "$") and that mark is read as another currency than `usual`
+    (the team's; None: the default): "¥50000" is read as 50,000 yen, about
+    a twentieth of 50,000 yuan, so a rep who meant yuan is told before it
+    is saved."""
+    compact = text.strip().lower().replace(",", "").replace("_", "").replace(" ", "")
+    _, currency, mark = _split_currency(compact)
+    shared = SHARED_MARKS.get(mark)
+    if not shared or currency is None or (usual or DEFAULT_CURRENCY) in shared:
+        return None
+    others = ", ".join(sorted(shared - {currency})[:3])
+    return f"{mark} is read as {currency}; for another, write its code ({others}…)"
+
+
 def parse_amount(text: str, usual: str | None = None) -> Amount:
     """`5000`, `5,000.50`, `$5k`, `€300`, `1.2m`, `5k EUR`, `JPY 100000`.
 

@@ -34,6 +34,7 @@ from leadtui.domain.currency import (
     SYMBOLS,
     format_money,
     parse_amount,
+    shared_mark_note,
 )
 from leadtui.domain.errors import InvalidInput
 from leadtui.domain.field_errors import field_errors
@@ -317,6 +318,8 @@ def check(
         )
     except ValidationError as error:
         errors |= field_errors(error)
+    if parsed.value and (note := shared_mark_note(parsed.value, currency)):
+        warnings.append(note)
     if errors:
         draft = None
     return Understood(parsed, draft, errors, follow_up_at, warnings, parsed.owner or owner)
