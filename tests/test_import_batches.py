@@ -1,7 +1,7 @@
 """An import's result does not depend on how its rows are cut up: chunks
-converted and keyed together, stored rows built per chunk, written per
-batch (repository/import_store.py). Small chunks and batches must give the
-same file as one of each, merges into a lead not yet written included."""
+converted and keyed together, stored rows built and written per batch
+(repository/import_store.py). Small chunks and batches must give the same
+file as one of each, merges into a lead not yet written included."""
 
 import csv
 import sqlite3
