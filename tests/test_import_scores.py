@@ -2,17 +2,23 @@
 (import_scores.ImportScores): every lead must still get exactly the score that
 scoring.score gives it."""
 
+import csv
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from leadtui.demo import build_synthetic_database
 from leadtui.domain import scoring
 from leadtui.domain.clock import to_iso
 from leadtui.domain.imported import ImportedLead
 from leadtui.domain.models import LeadDraft, Source, Stage
 from leadtui.domain.scoring_rules import RuleSet, default_rules_text, parse_rules
+from leadtui.repository import open_repository
 from leadtui.repository.import_scores import ImportScores
+from leadtui.repository.scores import percent, rate, read_model
+from leadtui.usecases.importing import plan_import, run_import
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 
@@ -192,3 +198,29 @@ def test_leads_differing_in_one_thing_a_rule_reads_score_apart() -> None:
         for created in (NOW, NOW - timedelta(days=1), NOW - timedelta(days=90)):
             for variant in variants:
                 assert scores.score(variant, created) == reference(variant, created, rules)
+
+
+def test_an_import_into_a_trained_database_stores_each_new_leads_win_chance(
+    tmp_path: Path,
+) -> None:
+    """The learned chance is set for the new leads at the end of the import
+    (with no model the update is skipped: every chance is 0 as stored)."""
+    path = tmp_path / "trained.db"
+    build_synthetic_database(path, 3000, 11, NOW)
+    repo = open_repository(path, clock=lambda: NOW)
+    assert repo.train_model().model is not None
+    source = tmp_path / "new.csv"
+    with source.open("w", newline="", encoding="utf-8") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(["Name", "Email", "Company", "Lead Source", "Status"])
+        for i, origin in enumerate(["Web", "Referral", "Partner", "Event", "Cold Call"] * 8):
+            writer.writerow([f"New Lead {i}", f"new{i}@example.com", f"Firm {i}", origin, "New"])
+    result = run_import(repo, plan_import(source))
+    first, last = result.outcome.first_id, result.outcome.last_id
+    assert first is not None and last is not None and last - first + 1 == 40
+    new_ids = list(range(first, last + 1))
+    stored = {lead.id: lead.win_chance for lead in repo.all_leads() if lead.id in new_ids}
+    with repo._connection() as db:
+        rated = rate(db, new_ids, repo.rules, read_model(db), NOW, explain=False)
+    assert stored == {lead_id: percent(r.chance or 0) for lead_id, r in rated.items()}
+    assert len(set(stored.values())) > 1  # the model told these leads apart

@@ -229,7 +229,10 @@ class _ImportRun:
         if self.next_id > self.first_id:
             self.outcome.first_id, self.outcome.last_id = self.first_id, self.next_id - 1
             # The learned win chance, for every new lead at once inside SQLite.
-            update_chances(self.db, read_model(self.db), self.first_id - 1, self.next_id - 1)
+            # With no model every chance is 0, as the rows were stored: the
+            # update would read every new row to change none.
+            if (model := read_model(self.db)) is not None:
+                update_chances(self.db, model, self.first_id - 1, self.next_id - 1)
         merged = sorted(self.merged_ids)
         for start in range(0, len(merged), 500):
             batch = merged[start : start + 500]
