@@ -12,6 +12,8 @@ for each browser tab, which takes the same quick way as its signed-in user
 (on PostgreSQL, `--db` is left out and the URL comes in $LEADTUI_DB).
 """
 
+import atexit
+import gc
 import os
 import sys
 from pathlib import Path
@@ -115,6 +117,11 @@ def theme_arg(args: list[str]) -> tuple[str | None, list[str]]:
 
 
 def main() -> None:
+    # Registered first, so it runs last, after every other exit handler (the
+    # pooled connections' closing among them): Python's final collection
+    # then has nothing left to walk. It walked every module leadtui imported,
+    # a sixth of a `leadtui list` (bench/README.md, "The collector's pauses").
+    atexit.register(gc.freeze)
     served = serve_session_args(sys.argv[1:])
     if served is not None:
         _serve_session(*served)
