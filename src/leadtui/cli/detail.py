@@ -16,6 +16,7 @@ from leadtui.domain.errors import LeadtuiError
 from leadtui.domain.merge_plan import MERGE_FIELDS, choices
 from leadtui.domain.models import Lead, stored_field_name
 from leadtui.domain.sanitize import clean_line
+from leadtui.domain.search import id_asked
 
 
 @click.command()
@@ -191,9 +192,13 @@ def _cut(text: str) -> str:
 @common.db_option
 def search(db_path: Path | None, text: str, limit: int, as_json: bool) -> None:
     """Find leads as `/` does: every word must start a word of the name,
-    company, email, phone or notes, or of a secondary contact."""
+    company, email, phone or notes, or of a secondary contact. '#808' is
+    lead 808 alone; a bare 808 lists lead 808 first."""
     repo = common.repository(db_path)
     leads = repo.search(text, limit=limit)
+    if not leads and (asked := id_asked(text)) is not None and asked.only:
+        # A lookup of one lead, as `show ID`: its absence is an error.
+        raise LeadtuiError(asked.missing())
     if as_json:
         write_json_array(common.SafeStdout(), common.lead_records(repo, repo.whole_leads(leads)))
         return

@@ -6,13 +6,59 @@ number). Each word goes to FTS5 as one quoted string, which FTS5 splits with
 the same tokenizer as the stored text ("acme.io" becomes the phrase "acme
 io", its last part a prefix), so a query finds whatever the text it was
 typed from holds, in any script. Quoting (with " doubled) means no input can
-be read as FTS5 syntax (NEAR, column filters) or fail to parse."""
+be read as FTS5 syntax (NEAR, column filters) or fail to parse.
 
+A lead's id is asked for too: "#808" (as notifications, reports and the
+CLI write it) is lead 808 alone; a bare "808" is lead 808 first, then the
+leads whose words start with 808 (phones, names with digits)."""
+
+import re
 import unicodedata
+from dataclasses import dataclass
 
 from leadtui.domain.sanitize import clean_line
 
 MAX_WORDS = 8  # beyond this a query only narrows what it finds anyway
+# SQLite's INTEGER and PostgreSQL's bigint: a larger id names no lead, and
+# cannot even be bound as a parameter (OverflowError).
+MAX_LEAD_ID = 2**63 - 1
+# "#808", "# 808"; a bare number only without a leading zero: "0808" is the
+# start of a phone number, never how an id is written.
+_HASH_ID = re.compile(r"#\s*([0-9]+)")
+_BARE_ID = re.compile(r"[1-9][0-9]*")
+
+
+@dataclass(frozen=True)
+class IdAsked:
+    """A lead's id typed as the whole query."""
+
+    digits: str  # as typed: it may name no possible lead
+    only: bool  # "#808": that lead alone; "808": that lead first, then word matches
+
+    @property
+    def lead_id(self) -> int | None:
+        """The id, or None when no lead can have it (0, 2**63 and beyond)."""
+        # Checked by length before int(): Python refuses to convert a string
+        # of more than 4,300 digits, and no id has more than 19.
+        if len(self.digits) > len(str(MAX_LEAD_ID)):
+            return None
+        number = int(self.digits)
+        return number if 1 <= number <= MAX_LEAD_ID else None
+
+    def missing(self) -> str:
+        """What to say when no lead has it: one line however long the digits."""
+        shown = self.digits if len(self.digits) <= 30 else self.digits[:29] + "…"
+        return f"no lead #{shown}"
+
+
+def id_asked(text: str) -> IdAsked | None:
+    """'#808' → lead 808 alone; '808' → lead 808 first; None for other text."""
+    typed = clean_line(text)
+    if match := _HASH_ID.fullmatch(typed):
+        return IdAsked(match[1], only=True)
+    if _BARE_ID.fullmatch(typed):
+        return IdAsked(typed, only=False)
+    return None
 
 
 def _indexed(char: str) -> bool:

@@ -1,11 +1,13 @@
 """`/`: the leads whose name, company, email, phone or notes, or one of
 whose secondary contacts, have words that start with every word typed, best
 match first among the newest RANK_WITHIN matches. On SQLite through FTS5
-(rank: bm25), on PostgreSQL through tsvector columns (pg/search.py)."""
+(rank: bm25), on PostgreSQL through tsvector columns (pg/search.py).
+A lead's id typed alone is looked up by its key: "#808" is lead 808 alone,
+"808" lead 808 before the leads whose words start with 808."""
 
 from typing import Any
 
-from leadtui.domain.search import RANK_WITHIN, fts_query
+from leadtui.domain.search import RANK_WITHIN, fts_query, id_asked
 from leadtui.repository.engine import POSTGRES, Dialect
 from leadtui.repository.rows import LEAD_SELECT
 
@@ -23,6 +25,22 @@ FTS5_SEARCH = (
 
 def search_rows(db: Any, dialect: Dialect, text: str, limit: int) -> list[tuple[Any, ...]]:
     """The matching leads' rows (LEAD_SELECT's columns), best first."""
+    asked = id_asked(text)
+    if asked is None:
+        return _word_rows(db, dialect, text, limit)
+    lead_id = asked.lead_id
+    by_id: list[tuple[Any, ...]] = []
+    if lead_id is not None:  # else beyond any id: binding it would overflow
+        by_id = db.execute(f"{LEAD_SELECT} WHERE id = :id", {"id": lead_id}).fetchall()
+    if asked.only:
+        return by_id
+    # The id's own lead may match by its words too (a phone ending ...808 does
+    # not, one starting 808 does): listed once, first.
+    words = [row for row in _word_rows(db, dialect, text, limit) if row[0] != lead_id]
+    return (by_id + words)[:limit]
+
+
+def _word_rows(db: Any, dialect: Dialect, text: str, limit: int) -> list[tuple[Any, ...]]:
     if dialect is POSTGRES:
         from leadtui.repository.pg import search
 

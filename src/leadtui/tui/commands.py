@@ -37,7 +37,7 @@ def _call(method: str, *args: str) -> Callable[[object], None]:
 
 # (title, what it does, the main screen's action): every key, by name.
 ACTIONS = (
-    ("Jump to lead…", "Find a lead by any word of its name, company, email, phone", "search"),
+    ("Jump to lead…", "By #id or any word of its name, company, email, phone", "search"),
     ("Add a lead…", "Quick-add from one line", "quick_add"),
     ("Advance lead", "Move the selected (or marked) leads to the next stage", "advance"),
     ("Lose lead…", "Mark the selected (or marked) leads lost, with a reason", "lose"),

@@ -1,4 +1,5 @@
-"""`/`: find a lead by any word of its name, company, email, phone or notes.
+"""`/`: find a lead by any word of its name, company, email, phone or notes,
+or by its id ("#808" that lead alone, "808" that lead first).
 Results follow every keystroke (an FTS5 query in a worker, newest wins);
 ↓ moves into them, enter opens one, esc closes. An enter typed before the
 results of what was typed are back opens the first of them once they are,
@@ -15,6 +16,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from leadtui.domain.models import Lead
+from leadtui.domain.search import id_asked
 from leadtui.repository import Repository
 from leadtui.tui.cells import plain
 from leadtui.tui.dbwork import run_db
@@ -68,7 +70,7 @@ class SearchScreen(Dialog[Found | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="search-dialog", classes="dialog"):
             yield TextField(
-                placeholder="Find: name, company, email, phone, notes", id="search-text"
+                placeholder="Find: #id, name, company, email, phone, notes", id="search-text"
             )
             yield Static("", id="search-count", markup=False)
             yield OptionList(id="search-results")
@@ -98,6 +100,8 @@ class SearchScreen(Dialog[Found | None]):
         self.listed, self.listed_for = [lead.id for lead in leads], text
         more = "+" if len(leads) == RESULT_LIMIT else ""
         counted = f"{len(leads)}{more} found" if text.strip() else ""
+        if not leads and (asked := id_asked(text)) is not None and asked.only:
+            counted = asked.missing()  # "#808" asks for one lead: say it is not there
         # One line, always (styles: #search-count): no layout for a new count.
         self.query_one("#search-count", Static).update(counted, layout=False)
         if self.opening_first.held:
