@@ -15,9 +15,8 @@ import click
 from click.exceptions import NoArgsIsHelpError
 
 from leadtui.domain.sanitize import clean_line, clean_typed, escape_unsafe
+from leadtui.domain.search import MAX_LEAD_ID
 
-# SQLite's INTEGER: a larger id can name no lead and cannot even be asked for.
-MAX_LEAD_ID = 2**63 - 1
 EXIT_ERROR = 1
 # Write errors worth naming as such when the OSError names no file (a write
 # to stdout, or to a file object opened earlier).
