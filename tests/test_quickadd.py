@@ -91,6 +91,39 @@ def test_bad_parts_are_errors_on_their_field(text: str, field: str, message: str
 
 
 @pytest.mark.parametrize(
+    ("line", "runs"),
+    [
+        (
+            "Zoë Ørsted zoe@x.dk +45 12 34 56 78 Acme 5k€ referral",
+            ["Zoë Ørsted", "Acme", "referral"],
+        ),
+        ("Kenji Sato kenji@sato.jp Sony 500万円 #event", ["Kenji Sato", "Sony 500万円"]),
+        ("Jane Roe\njane@roe.io\n+44 20 7946 0001\nRoe Industries", ["Jane Roe", "Roe Industries"]),
+        ("Ann <a@x.io> Lee", ["Ann", "Lee"]),  # a bracketed email parts them too
+        ('Ann "met at expo" Lee', ["Ann", "Lee"]),  # and a note
+        ("Jane Doe <jane@acme.io> @Acme Corp $5k #referral", None),
+        ("<a@x.io> Ann Lee", None),
+        ("Ann Lee +44 20 7946 0001", None),
+    ],
+)
+def test_a_name_made_of_words_apart_is_questioned(line: str, runs: list[str] | None) -> None:
+    """Words after an email or a phone are more likely the company or the
+    source than more of the name (a pasted signature ends with the
+    company): the name is still all of them, as before, but the preview
+    says so and how to mark them, instead of saving it silently."""
+    parsed = parse(line)
+    said = [note for note in parsed.notes if "the name joins words apart" in note]
+    if runs is None:
+        assert not said
+    else:
+        assert parsed.name == " ".join(runs)
+        assert said == [
+            f"the name joins words apart ({' + '.join(map(repr, runs))}):"
+            " @ marks a company, # a source"
+        ]
+
+
+@pytest.mark.parametrize(
     ("text", "team", "said"),
     [
         ("Wang ¥50000", None, "¥ is read as JPY; for another, write its code (CNY…)"),

@@ -10,7 +10,8 @@
 - `=name` the owner (the caller may give a default: the current user);
 - a phone number (7+ digits, with + ( ) - . / and spaces);
 - `"…"` a note;
-- the rest is the name.
+- the rest is the name (words apart, on both sides of another part, are
+  joined, and a note says so: they are more likely a company or a source).
 
 Nothing is guessed silently: a second email, value or date is reported in
 `notes` (the first one is used), and a part that cannot be read is an
@@ -81,10 +82,15 @@ def parse(line: str) -> QuickLine:
     text = _take_note(text, parsed)
     text = _take_bracketed_email(text, parsed)
     tokens = text.split()
-    name_words: list[str] = []
+    # The name's runs of words: a word after another part starts a new run.
+    name_runs: list[list[str]] = []
+    last_name_word = -2
     index = 0
     while index < len(tokens):
         token = tokens[index]
+        if token == _GAP:
+            index += 1
+            continue
         if token.startswith("@") and len(token) > 1 and not _EMAIL.fullmatch(token[1:]):
             index = _take_company(tokens, index, parsed)
             continue
@@ -107,10 +113,25 @@ def parse(line: str) -> QuickLine:
         elif _EMAIL.fullmatch(token):
             _set_once(parsed, "email", token, "email")
         else:
-            name_words.append(token)
+            if index != last_name_word + 1:
+                name_runs.append([])
+            name_runs[-1].append(token)
+            last_name_word = index
         index += 1
-    parsed.name = " ".join(name_words)
+    runs = [" ".join(run) for run in name_runs]
+    parsed.name = " ".join(runs)
+    if len(runs) > 1:
+        # "Zoë Ørsted zoe@x.dk Acme referral": the words after the email are
+        # most likely the company and the source, not more of the name.
+        apart = " + ".join(repr(run) for run in runs)
+        parsed.notes.append(f"the name joins words apart ({apart}): @ marks a company, # a source")
     return parsed
+
+
+# Where a part the line has already given up (a quoted note, a <bracketed>
+# email) stood: it ends a run of name words. A control character, so no
+# cleaned line can hold it.
+_GAP = "\x00"
 
 
 def _set_once(parsed: QuickLine, attribute: str, value: str, label: str) -> None:
@@ -130,7 +151,7 @@ def _take_note(text: str, parsed: QuickLine) -> str:
         parsed.notes.append("a quote is not closed: the rest of the line is the note")
         end = len(text)
     parsed.note = text[start + 1 : end].strip()
-    rest = text[:start] + " " + text[end + 1 :]
+    rest = f"{text[:start]} {_GAP} {text[end + 1 :]}"
     if '"' in rest:
         parsed.notes.append("only the first quoted part is the note")
         rest = rest.replace('"', " ")
@@ -140,13 +161,13 @@ def _take_note(text: str, parsed: QuickLine) -> str:
 def _take_bracketed_email(text: str, parsed: QuickLine) -> str:
     for match in re.finditer(r"<([^<>]*)>", text):
         _set_once(parsed, "email", match[1].strip(), "email")
-    return re.sub(r"<[^<>]*>", " ", text)
+    return re.sub(r"<[^<>]*>", f" {_GAP} ", text)
 
 
 def _take_company(tokens: list[str], index: int, parsed: QuickLine) -> int:
     words = [tokens[index][1:]]
     index += 1
-    while index < len(tokens) and not tokens[index].startswith(_MARKERS):
+    while index < len(tokens) and not tokens[index].startswith((*_MARKERS, _GAP)):
         if _phone_end(tokens, index) > index or _EMAIL.fullmatch(tokens[index]):
             break
         if _money_end(tokens, index) > index:
