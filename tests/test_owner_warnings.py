@@ -81,5 +81,6 @@ def test_the_warning_is_one_line_however_many_owners_there_are() -> None:
     )
     assert unknown_owner("REP03", known, fold_case=True) is None
     assert unknown_owner("REP03", known, fold_case=False) is not None
+    assert unknown_owner("x", ["", "ben"], fold_case=True) == "no lead has owner 'x'; owners: ben"
     # A name with a control character is shown escaped, never run.
     assert "\\x1b" in (unknown_owner("b\x1b[2Jne", known, fold_case=True) or "")

@@ -165,7 +165,8 @@ def unknown_owner(wanted: str, known: Iterable[str], *, fold_case: bool) -> str 
     when it is "nobody by that name". `fold_case` as the filter compares:
     the TUI's filter ignores case, the CLI's --owner does not. None when
     `wanted` is someone."""
-    names = sorted(set(known), key=str.casefold)
+    # An empty owner (a lead nobody owns) is no one to name.
+    names = sorted({name for name in known if name}, key=str.casefold)
     same = (lambda name: name.casefold() == wanted.casefold()) if fold_case else wanted.__eq__
     if any(same(name) for name in names):
         return None
