@@ -13,6 +13,7 @@ import click
 from leadtui import paths
 from leadtui.cli.params import FILE
 from leadtui.domain.errors import NotYetSupported
+from leadtui.domain.filters import unknown_owner
 from leadtui.domain.models import Lead
 from leadtui.domain.sanitize import escape_unsafe
 from leadtui.repository import Repository, open_repository
@@ -84,6 +85,18 @@ def repository(db_path: Path | str | None) -> Repository:
     """The database a command works on; one this user may only read is
     read (list, show, kpi, export work) and refuses each write."""
     return open_repository(database_target(db_path), reading_allowed=True)
+
+
+def warn_unknown_owner(repo: Repository, owner: str | None) -> None:
+    """One stderr line when --owner names nobody (no lead's owner, no user):
+    a mistyped rep's empty list or report of zeros would read as theirs.
+    Only a warning: the answer (and --json's document) stays as it was, and
+    the exit 0, since a script may ask about a rep before their first lead."""
+    if owner is None:
+        return
+    warning = unknown_owner(owner, repo.owners(with_users=True), fold_case=False)
+    if warning is not None:
+        echo(f"warning: {warning}", err=True)
 
 
 def lead_records(repo: Repository, leads: Iterable[Lead]) -> Iterator[dict[str, Any]]:

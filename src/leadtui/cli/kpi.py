@@ -53,6 +53,7 @@ def kpi(
         chosen = Window.between(first, last)
     else:
         chosen = Window.last(window, now)
+    common.warn_unknown_owner(repo, owner)
     report = repo.kpi_report(chosen, owner)
     record = kpi_record(report) | {
         "score_calibration": [

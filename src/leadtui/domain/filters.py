@@ -6,6 +6,7 @@ whoever is signed in (the repository's actor), and `mine` is `owner:me` plus
 the leads nobody owns yet: a rep's default view. Pure."""
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -151,3 +152,26 @@ def _score_range(value: str) -> dict[str, int | None]:
     if low is not None and high is not None and low > high:
         raise InvalidInput(f"filter: score {value} runs backwards")
     return {"min_score": low, "max_score": high}
+
+
+# Owners named in a warning: a file imported from a big team may hold
+# hundreds, and the line must stay one line.
+_OWNERS_SHOWN = 8
+
+
+def unknown_owner(wanted: str, known: Iterable[str], *, fold_case: bool) -> str | None:
+    """A warning when no lead has owner `wanted` and no user has that name
+    (a typo, "bne" for "ben"): an empty answer would read as "nothing there"
+    when it is "nobody by that name". `fold_case` as the filter compares:
+    the TUI's filter ignores case, the CLI's --owner does not. None when
+    `wanted` is someone."""
+    # An empty owner (a lead nobody owns) is no one to name.
+    names = sorted({name for name in known if name}, key=str.casefold)
+    same = (lambda name: name.casefold() == wanted.casefold()) if fold_case else wanted.__eq__
+    if any(same(name) for name in names):
+        return None
+    if not names:
+        return f"no lead has owner {wanted!r}: no lead has an owner yet"
+    shown = ", ".join(names[:_OWNERS_SHOWN])
+    more = f", … ({len(names)} in all)" if len(names) > _OWNERS_SHOWN else ""
+    return f"no lead has owner {wanted!r}; owners: {shown}{more}"

@@ -91,14 +91,18 @@ class KpiStore:
             finally:
                 db.execute("COMMIT")
 
-    def owners(self) -> list[str]:
+    def owners(self, *, with_users: bool = False) -> list[str]:
         """Every owner of a lead (each lead is counted once in the owners'
-        stage totals, so no scan of the leads)."""
+        stage totals, so no scan of the leads); `with_users`, and every
+        user too: someone an --owner or a filter may name before their
+        first lead, whose zeros are then the answer, not a typo's."""
+        users = " UNION SELECT name FROM users" if with_users else ""
         with self.repo._connection() as db:
             return [
                 row[0]
                 for row in db.execute(
-                    "SELECT DISTINCT owner FROM kpi_owner_stage_totals WHERE n != 0 ORDER BY owner"
+                    "SELECT DISTINCT owner FROM kpi_owner_stage_totals WHERE n != 0"
+                    f"{users} ORDER BY 1"
                 )
             ]
 

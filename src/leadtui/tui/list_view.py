@@ -11,7 +11,7 @@ from leadtui.domain import filters
 from leadtui.domain.filters import LeadFilter
 from leadtui.domain.orders import ORDERS, next_order
 from leadtui.tui.dbwork import run_db
-from leadtui.tui.dialogs.filter import FilterScreen
+from leadtui.tui.dialogs.filter import FilterScreen, owner_warning
 from leadtui.tui.moves import MovesScreen
 from leadtui.tui.panes.board import BoardPane
 from leadtui.tui.panes.inbox import InboxPane
@@ -23,6 +23,9 @@ class ListViewScreen(MovesScreen):
         # What the inbox and the board show; at start, the user's default view.
         self.only = view or LeadFilter()
         self.trained = False  # a win-chance model exists (look_for_model)
+        # The filter's owner names nobody: said in the filter's line, which
+        # stays over the inbox and the board while their lists are empty.
+        self.owner_warning = ""
 
     def action_filter(self, start: str | None = None) -> None:
         """The filter prompt, holding the filter in effect (or `start`)."""
@@ -50,8 +53,17 @@ class ListViewScreen(MovesScreen):
         self.only = only
         self.query_one(InboxPane).only = only
         self.query_one(BoardPane).filter_by(only)
+        self.owner_warning = ""
         self._show_filter()
         self.reload_all()
+        if only.owner is not None:
+            owner = only.owner
+
+            def read(owners: list[str]) -> None:
+                self.owner_warning = owner_warning(owner, owners) or ""
+                self._show_filter()
+
+            run_db(self, lambda repo: repo.owners(with_users=True), read, key="filter-owners")
 
     def _show_filter(self) -> None:
         """The filter in effect, in a line above the inbox and the board."""
@@ -61,6 +73,7 @@ class ListViewScreen(MovesScreen):
             Content.assemble(
                 ("Filter ", "bold"),
                 self.only.text(),
+                (f"  {self.owner_warning}" if self.owner_warning else "", "$text-warning"),
                 ("  ctrl+f change · empty clears", "$foreground-muted"),
             )
         )

@@ -1,6 +1,8 @@
 """`ctrl+f`: the filter for the inbox and the board, typed as one line
 (`source:referral hot score:50+ overdue`) and checked as you type; enter
-applies it, an empty line clears it, esc leaves it as it was."""
+applies it, an empty line clears it, esc leaves it as it was. An owner no
+lead has and no user is (a typo: `bne` for `ben`) is a warning, not an
+error: enter still applies it, but the user has read who the owners are."""
 
 from contextlib import suppress
 
@@ -11,7 +13,9 @@ from textual.containers import Vertical
 from textual.widgets import Input, Static
 
 from leadtui.domain.errors import InvalidInput
-from leadtui.domain.filters import SYNTAX, LeadFilter, parse
+from leadtui.domain.filters import ME, SYNTAX, LeadFilter, parse, unknown_owner
+from leadtui.repository import Repository
+from leadtui.tui.dbwork import run_db
 from leadtui.tui.dialogs.base import Dialog
 from leadtui.tui.dialogs.fields import TextField
 from leadtui.tui.me import resolve_me
@@ -25,6 +29,8 @@ class FilterScreen(Dialog[LeadFilter | None]):
     def __init__(self, current: str) -> None:
         super().__init__()
         self.current = current
+        # Every lead's owner and every user, once read (None until then).
+        self.owners: list[str] | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="filter-dialog", classes="dialog"):
@@ -34,6 +40,7 @@ class FilterScreen(Dialog[LeadFilter | None]):
             # under the box, wrapped if need be.
             yield TextField(self.current, placeholder=EXAMPLE, id="filter-text")
             yield Static("", id="filter-error", classes="field-error", markup=False)
+            yield Static("", id="filter-warning", classes="field-warning", markup=False)
             yield Static(SYNTAX, id="filter-syntax", classes="dialog-hint", markup=False)
             yield Static(
                 "enter apply · empty clears · owner:me is you · esc cancel",
@@ -41,18 +48,44 @@ class FilterScreen(Dialog[LeadFilter | None]):
                 markup=False,
             )
 
+    def on_mount(self) -> None:
+        run_db(self, _owners, self._owners_read, key="filter-owners")
+
+    def _owners_read(self, owners: list[str]) -> None:
+        self.owners = owners
+        self._check(self.query_one(TextField).value)  # what was typed meanwhile
+
     @on(Input.Changed)
     def check(self, event: Input.Changed) -> None:
+        self._check(event.value)
+
+    def _check(self, text: str) -> None:
         error = self.query_one("#filter-error", Static)
+        warning = self.query_one("#filter-warning", Static)
         try:
-            parse(resolve_me(event.value))
+            owner = parse(resolve_me(text)).owner
         except InvalidInput as problem:
             error.update(str(problem).removeprefix("filter: "))
-            error.display = True
-        else:
-            error.display = False
+            error.display, warning.display = True, False
+            return
+        error.display = False
+        unknown = owner_warning(owner, self.owners)
+        warning.update(unknown or "")
+        warning.display = unknown is not None
 
     @on(Input.Submitted)
     def submit(self, event: Input.Submitted) -> None:
         with suppress(InvalidInput):  # else the error is already shown beneath the line
             self.dismiss(parse(resolve_me(event.value)))
+
+
+def owner_warning(owner: str | None, owners: list[str] | None) -> str | None:
+    """The warning for a filter's owner that names nobody (compared as the
+    filter compares, ignoring case), once the owners are known."""
+    if owner is None or owners is None or owner.lower() == ME:
+        return None
+    return unknown_owner(owner, owners, fold_case=True)
+
+
+def _owners(repo: Repository) -> list[str]:
+    return repo.owners(with_users=True)

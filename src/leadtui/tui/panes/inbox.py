@@ -30,6 +30,8 @@ EMPTY_INBOX = "Inbox zero: no new leads to triage. Press n to add a lead."
 # The Due list: follow-ups overdue, today, and this many days ahead.
 DUE_LOOKAHEAD_DAYS = 7
 EMPTY_DUE = "Nothing due: no follow-ups overdue, today or this week. Press d for new leads."
+# A filter that lets no lead through is no inbox zero (the leads are there).
+UNMATCHED = "No {} matches the filter: ctrl+f changes it, an empty filter clears it."
 
 
 @dataclass(frozen=True)
@@ -81,8 +83,10 @@ class InboxPane(Vertical):
         self.only = only or LeadFilter()  # set by the screen (ctrl+f, !, ~, the palette)
 
     def compose(self) -> ComposeResult:
-        yield Static(NO_LEADS, id="inbox-empty", markup=False)
+        # The header above the message that the table is empty: the table
+        # shrinks to its header then (the -empty class).
         yield InboxTable()
+        yield Static(NO_LEADS, id="inbox-empty", markup=False)
 
     def on_mount(self) -> None:
         self.order = "score"  # or "chance": the learned win chance
@@ -175,11 +179,20 @@ class InboxPane(Vertical):
         self._has_more = len(leads) == limit
         if table.row_count:
             table.move_cursor(row=min(row, table.row_count - 1), scroll=select is not None)
-        empty = EMPTY_DUE if self.view == "due" else EMPTY_INBOX
+        if self.only:
+            empty = UNMATCHED.format("follow-up due" if self.view == "due" else "new lead")
+        else:
+            empty = EMPTY_DUE if self.view == "due" else EMPTY_INBOX
         self.query_one("#inbox-empty", Static).update(empty if any_leads else NO_LEADS)
-        self.query_one("#inbox-empty").display = table.row_count == 0
+        self._say_if_empty()
         self.untriaged = untriaged
         self.post_message(self.Counted(untriaged))
+
+    def _say_if_empty(self) -> None:
+        """The empty list's message under the header, or the rows alone."""
+        empty = self.table.row_count == 0
+        self.query_one("#inbox-empty").display = empty
+        self.table.set_class(empty, "-empty")
 
     def _append(self, leads: list[Lead], *, replace: bool = False) -> None:
         """Rows for `leads` after those shown, or (`replace`) in their place."""
@@ -357,4 +370,4 @@ class InboxPane(Vertical):
         if key in self._cursors:
             del self._cursors[key]
             self.table.remove_row(key)
-            self.query_one("#inbox-empty").display = self.table.row_count == 0
+            self._say_if_empty()

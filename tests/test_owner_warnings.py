@@ -1,0 +1,86 @@
+"""An --owner (CLI) or owner: filter that names nobody says so: a mistyped
+rep ("bne" for "ben") must not read as a rep with no leads. On both
+engines."""
+
+import csv
+import io
+import json
+
+from leadtui.domain.filters import unknown_owner
+from tests.conftest import both_clis
+from tests.test_cli import ok, run
+
+OWNERS = "owners: anna, ben, carla, dev"
+
+
+def _team(db: str) -> None:
+    for name, owner in (("Ann", "anna"), ("Bo", "ben"), ("Cy", "carla")):
+        ok("add", name, "--owner", owner, "--db", db)
+    ok("user", "add", "dev", "--db", db)  # a user with no lead yet is someone
+
+
+@both_clis
+def test_kpi_list_and_export_warn_on_stderr_when_no_one_has_the_owner(db: str) -> None:
+    _team(db)
+    warning = f"warning: no lead has owner 'bne'; {OWNERS}"
+    for command in (
+        ("kpi", "--json"),
+        ("kpi", "--csv"),
+        ("kpi",),
+        ("list", "--json"),
+        ("list",),
+        ("export", "--format", "csv"),
+    ):
+        result = run(*command, "--owner", "bne", "--db", db)
+        assert result.exit_code == 0, result.output
+        assert result.stderr.splitlines() == [warning], command
+        if "--json" in command:  # stdout stays one valid document
+            json.loads(result.stdout)
+    report = json.loads(run("kpi", "--json", "--owner", "bne", "--db", db).stdout)
+    assert (report["owner"], report["new_leads"]) == ("bne", 0)
+    assert json.loads(run("list", "--json", "--owner", "bne", "--db", db).stdout) == []
+    exported = run("export", "--format", "csv", "--owner", "bne", "--db", db).stdout
+    assert list(csv.DictReader(io.StringIO(exported))) == []
+
+
+@both_clis
+def test_an_owner_or_a_user_is_answered_without_a_warning(db: str) -> None:
+    _team(db)
+    for owner in ("ben", " ben ", "dev"):  # dev: a user, no lead yet
+        for command in (("kpi", "--json"), ("list", "--json"), ("export",)):
+            result = run(*command, "--owner", owner, "--db", db)
+            assert (result.exit_code, result.stderr) == (0, ""), (command, owner)
+    assert [
+        lead["name"] for lead in json.loads(ok("list", "--json", "--owner", "ben", "--db", db))
+    ] == ["Bo"]
+
+
+@both_clis
+def test_the_cli_compares_the_owner_as_it_filters_case_and_all(db: str) -> None:
+    """--owner matches the stored name exactly (after its edge spaces go):
+    "Ben" finds none of ben's leads, so it is warned about, naming ben."""
+    _team(db)
+    result = run("list", "--owner", "Ben", "--db", db)
+    assert (result.exit_code, result.stdout) == (0, "")
+    assert result.stderr.strip() == f"warning: no lead has owner 'Ben'; {OWNERS}"
+
+
+@both_clis
+def test_a_file_where_no_lead_has_an_owner_says_so(db: str) -> None:
+    ok("add", "Ann", "--db", db)
+    result = run("kpi", "--owner", "anna", "--db", db)
+    assert result.stderr.strip() == "warning: no lead has owner 'anna': no lead has an owner yet"
+
+
+def test_the_warning_is_one_line_however_many_owners_there_are() -> None:
+    known = [f"rep{n:02}" for n in range(30)]
+    warning = unknown_owner("nobody", known, fold_case=True)
+    assert warning == (
+        "no lead has owner 'nobody'; owners: rep00, rep01, rep02, rep03, rep04, rep05,"
+        " rep06, rep07, … (30 in all)"
+    )
+    assert unknown_owner("REP03", known, fold_case=True) is None
+    assert unknown_owner("REP03", known, fold_case=False) is not None
+    assert unknown_owner("x", ["", "ben"], fold_case=True) == "no lead has owner 'x'; owners: ben"
+    # A name with a control character is shown escaped, never run.
+    assert "\\x1b" in (unknown_owner("b\x1b[2Jne", known, fold_case=True) or "")
