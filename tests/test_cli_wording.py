@@ -160,3 +160,26 @@ def test_a_tag_too_long_changes_nothing_rather_than_being_cut(db: str) -> None:
     exactly = "z" * 40
     assert run("set", "1", "tags", f"{exactly}, vip, VIP", "--db", db).exit_code == 0
     assert tags() == ["vip", exactly]
+
+
+def test_a_missing_choice_lists_the_choices_on_its_one_line(db: str) -> None:
+    """click lays the choices out a line each ("Choose from:\\n\\temail,\\n\\t
+    call"); on the one error line that showed as a literal "\\n\\t" between
+    every choice."""
+    result = run("log", "1", "--note", "x", "--db", db)
+    line = one_line_error(result)
+    assert "Choose from: email, call, meeting, content, social, note" in line
+    assert "\\n" not in line and "\\t" not in line
+
+
+def test_a_value_starting_with_a_dash_is_a_value(db: str) -> None:
+    """`set 1 notes "- call back"` was refused as an unknown option, and
+    `set 1 value -5` said "No such option '-5'" instead of why -5 is no
+    value."""
+    assert run("add", "Ann", "--db", db).exit_code == 0
+    saved = run("set", "1", "notes", "- call back Monday", "--db", db)
+    assert saved.exit_code == 0, saved.output
+    shown = run("show", "1", "--json", "--db", db)
+    assert json.loads(shown.output)["notes"] == "- call back Monday"
+    line = plain(one_line_error(run("set", "1", "value", "-5", "--db", db)))
+    assert line.startswith("Error: value: must be a positive amount") and "'-5'" in line

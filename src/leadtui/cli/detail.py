@@ -63,7 +63,9 @@ def due(db_path: Path | None, ahead: int, as_json: bool) -> None:
         )
 
 
-@click.command("set")
+# A value may start with "-": a note "- call back", a value "-5" (refused
+# in words, not as an unknown option).
+@click.command("set", context_settings={"ignore_unknown_options": True})
 @click.argument("lead_id", type=LEAD_ID)
 @click.argument("field")
 @click.argument("value")

@@ -8,6 +8,7 @@ click cannot parse (which click would answer with its usage block and exit
 
 import errno
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -130,11 +131,16 @@ class OneLineError(click.ClickException):
         super().__init__(printable(message))
 
 
+_CHOICE_LAYOUT = re.compile(r"([:,])\n\t")
+
+
 def usage_line(error: click.UsageError) -> OneLineError:
     """click's usage block (usage, hint, blank line, error) as one line:
     `Error: Invalid value for '--since': ... (try 'leadtui kpi --help')`."""
     ctx = error.ctx
-    message = error.format_message()
+    # click lays a list of choices out on lines of their own ("Choose
+    # from:\n\temail,\n\tcall"): one line reads them as a list.
+    message = _CHOICE_LAYOUT.sub(r"\1 ", error.format_message())
     if isinstance(error, NoArgsIsHelpError) and ctx is not None:
         group = ctx.command
         names = group.list_commands(ctx) if isinstance(group, click.Group) else []
