@@ -240,3 +240,24 @@ async def test_the_palette_asked_for_while_opening_opens_on_the_main_screen(
         await settle(pilot)
         await pilot.press("escape")
         await wait_until(pilot, lambda: isinstance(app.screen, MainScreen))
+
+
+async def test_the_main_screen_is_scrolled_as_the_start_screen_was(
+    sample_repo: Repository, gate: Gate
+) -> None:
+    """The rows above the cursor stay in view across the swap: scrolled to
+    the cursor before its table had a size, the main screen put the cursor's
+    row on top."""
+    for number in range(40):  # more leads than the screen shows
+        sample_repo.add_lead(build_draft(name=f"Extra {number}"))
+    app = start_app(sample_repo.path)
+    async with app.run_test(size=SIZE) as pilot:
+        start = on_start_screen(app).query_one(InboxTable)
+        await pilot.press(*"j" * 30, *"k" * 5)  # scrolled, the cursor mid-page
+        scrolled, row = start.scroll_y, start.cursor_row
+        assert row == 25 and scrolled > 0
+        gate.open.set()
+        await wait_until(pilot, lambda: isinstance(app.screen, MainScreen))
+        await settle(pilot)
+        table = main_screen(app).query_one(InboxPane).query_one(InboxTable)
+        assert (table.scroll_y, table.cursor_row) == (scrolled, row)
