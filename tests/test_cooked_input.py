@@ -4,6 +4,7 @@ the terminal's cooked mode, is read as enter again, and only theirs
 
 import os
 import pty
+import select
 import termios
 
 from hypothesis import given
@@ -32,6 +33,8 @@ def test_what_waits_is_counted_only_if_the_terminal_made_cr_a_line_feed() -> Non
     leader, follower = pty.openpty()
     try:
         os.write(leader, b"jj\r")
+        # The line discipline takes it in on its own time: readable once it has.
+        assert select.select([follower], [], [], 10)[0]
         attrs = termios.tcgetattr(follower)
         assert attrs[0] & termios.ICRNL  # a fresh pty is cooked
         assert typed_while_cooked(follower, attrs) == 3
