@@ -130,11 +130,14 @@ class Terminal:
 
 
 @contextmanager
-def program_in_pty(command: list[str], cwd: Path) -> Iterator[Terminal]:
-    """Run `command` in an 80x24 pty; kill it on the way out if still running."""
+def program_in_pty(command: list[str], cwd: Path, *, typed_ahead: str = "") -> Iterator[Terminal]:
+    """Run `command` in an 80x24 pty; kill it on the way out if still running.
+    `typed_ahead`: keys typed before it starts, as at a shell prompt, so they
+    wait in the terminal's cooked mode (an enter's CR made an LF)."""
     leader, follower = pty.openpty()
     os.set_blocking(leader, True)
     fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", LINES, COLUMNS, 0, 0))
+    os.write(leader, typed_ahead.encode())
     env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": str(COLUMNS), "LINES": str(LINES)}
     # As on a user's machine, where an install compiles the bytecode once:
     # with this set (some sandboxes do), every start would recompile leadtui.

@@ -240,3 +240,54 @@ async def test_the_palette_asked_for_while_opening_opens_on_the_main_screen(
         await settle(pilot)
         await pilot.press("escape")
         await wait_until(pilot, lambda: isinstance(app.screen, MainScreen))
+
+
+async def test_the_main_screen_is_scrolled_as_the_start_screen_was(
+    sample_repo: Repository, gate: Gate
+) -> None:
+    """The rows above the cursor stay in view across the swap: scrolled to
+    the cursor before its table had a size, the main screen put the cursor's
+    row on top."""
+    for number in range(40):  # more leads than the screen shows
+        sample_repo.add_lead(build_draft(name=f"Extra {number}"))
+    app = start_app(sample_repo.path)
+    async with app.run_test(size=SIZE) as pilot:
+        start = on_start_screen(app).query_one(InboxTable)
+        await pilot.press(*"j" * 30, *"k" * 5)  # scrolled, the cursor mid-page
+        scrolled, row = start.scroll_y, start.cursor_row
+        assert row == 25 and scrolled > 0
+        gate.open.set()
+        await wait_until(pilot, lambda: isinstance(app.screen, MainScreen))
+        await settle(pilot)
+        table = main_screen(app).query_one(InboxPane).query_one(InboxTable)
+        assert (table.scroll_y, table.cursor_row) == (scrolled, row)
+
+
+async def test_the_rows_above_the_cursor_stay_in_view_across_another_tab(
+    sample_repo: Repository,
+) -> None:
+    """Hidden (another tab shown), the inbox has no size: its cursor moved
+    then (`]` on the Lead tab, or the inbox keeping its cursor in view once
+    laid out, when an enter replayed at start-up had just shown the Lead
+    tab) scrolled its row to the top, the rows above it out of view."""
+    for number in range(40):  # more leads than the screen shows
+        sample_repo.add_lead(build_draft(name=f"Extra {number}"))
+    app = LeadApp(sample_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = main_screen(app).query_one(InboxPane).query_one(InboxTable)
+        await pilot.press("j", "enter")
+        await wait_until(pilot, lambda: main_screen(app).active_tab == "lead")
+        await settle(pilot)
+        await pilot.press("right_square_bracket")  # the next lead: the inbox's cursor follows
+        await wait_until(pilot, lambda: table.cursor_row == 2)
+        await pilot.press("1")
+        await settle(pilot)
+        assert (table.cursor_row, table.scroll_y) == (2, 0)
+        # Stepped past the page shown: back on the inbox, the cursor is in view.
+        await pilot.press("enter", *["right_square_bracket"] * 30)
+        await wait_until(pilot, lambda: table.cursor_row == 32)
+        await pilot.press("1")
+        await settle(pilot)
+        rows = table.scrollable_content_region.height - 1  # under the header
+        assert 0 < table.scroll_y <= 32 < table.scroll_y + rows

@@ -291,6 +291,11 @@ class LineTable(ScrollView, can_focus=True):
             self.post_message(self.RowHighlighted(self, row, self._keys[row]))
 
     def _scroll_to_row(self, row: int, *, animate: bool = False) -> None:
+        if not self.size.height:
+            # Hidden (another tab) or not laid out yet: scrolled now, the row
+            # would go on top, the rows above it out of view. The resize that
+            # shows the table keeps the cursor in view (InboxTable.on_resize).
+            return
         region = Region(0, row + 1, self.size.width, 1)
         self.scroll_to_region(region, animate=animate, spacing=Spacing(1, 0, 0, 0), force=True)
 

@@ -6,7 +6,8 @@ closing ESC and sends what it read as typed keys, the ESC as "^": a paste of
 `ESC[2Jcleared` reached a field as `^[2Jcleared`, keys and all. Here the
 text between the brackets loses its escape sequences and unsafe characters
 (domain.sanitize.clean_typed) before the parser sees it, so the parser
-makes one clean Paste event of it. Outside pastes, input passes untouched.
+makes one clean Paste event of it. Outside pastes, input passes untouched
+(but for the keys typed before the terminal was raw: tui/cooked.py).
 """
 
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 from textual.driver import Driver
 
 from leadtui.domain.sanitize import clean_typed
+from leadtui.tui.cooked import CookedInput, typed_while_cooked
 
 START, END = "\x1b[200~", "\x1b[201~"
 
@@ -78,15 +80,22 @@ def paste_safe(driver: type[Driver]) -> type[Driver]:
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._pastes = PasteFilter()
+            self._cooked = CookedInput(self.cooked_bytes)
+
+        # Set by the driver as its input thread starts, before it makes this.
+        cooked_bytes = 0
 
         def feed(self, data: str) -> Any:
-            return super().feed(self._pastes(data))
+            return super().feed(self._pastes(self._cooked(data)))
 
     class PasteSafeDriver(driver):  # type: ignore[misc, valid-type]
         def run_input_thread(self) -> None:
             # LinuxDriver makes its parser from this module's name; one app
             # runs in a leadtui process, so setting it here is set for good.
             linux_driver.XTermParser = PasteSafeParser  # type: ignore[attr-defined]
+            # Keys typed before the terminal was raw (tui/cooked.py).
+            driver: Any = self
+            PasteSafeParser.cooked_bytes = typed_while_cooked(driver.fileno, driver.attrs_before)
             super().run_input_thread()
 
     return PasteSafeDriver

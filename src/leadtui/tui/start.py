@@ -148,7 +148,8 @@ class StartScreen(Screen[None]):
         unreadable = repo.unreadable.news()  # the first page left them out
 
         def show_main() -> None:
-            first = FirstPage(leads, untriaged, self.selected_lead_id())
+            table = self.query_one(InboxTable)  # the main screen's starts as this is
+            first = FirstPage(leads, untriaged, self.selected_lead_id(), table.scroll_y)
             app.opened(repo, settings, first)
             tell_unreadable(app, unreadable)
 

@@ -37,11 +37,13 @@ UNMATCHED = "No {} matches the filter: ctrl+f changes it, an empty filter clears
 @dataclass(frozen=True)
 class FirstPage:
     """The first page, read before the pane exists (while the start screen
-    showed it), and the lead the user had selected there."""
+    showed it), the lead the user had selected there, and how far its table
+    was scrolled."""
 
     leads: list[Lead]
     untriaged: int
     selected: int | None
+    scroll_y: float = 0
 
 
 class InboxPane(Vertical):
@@ -101,10 +103,15 @@ class InboxPane(Vertical):
         # inbox's hint before then would be a guess (and for a damaged
         # file, a lie).
         self.query_one("#inbox-empty").display = False
-        if self._first and self._first.leads:
-            # Shown at once, so swapping in this screen changes nothing on screen.
-            self._select_next = self._first.selected
-            self._show(self._first.leads, True, self._first.untriaged, PAGE_SIZE)
+        first = self._first
+        if first and first.leads:
+            # Shown at once, so swapping in this screen changes nothing on
+            # screen: the same rows, cursor and scroll. Not scrolled to the
+            # cursor: the table has no size yet, and that put the cursor's
+            # row on top, the rows above it out of view.
+            self._select_next = first.selected
+            self._show(first.leads, True, first.untriaged, PAGE_SIZE, scroll=False)
+            self.table.scroll_to(y=first.scroll_y, animate=False, immediate=True, force=True)
 
     @property
     def table(self) -> InboxTable:
@@ -162,7 +169,10 @@ class InboxPane(Vertical):
     def _unreadable(self, message: str) -> None:
         self.post_message(self.Unreadable(message))
 
-    def _show(self, leads: list[Lead], any_leads: bool, untriaged: int, limit: int) -> None:
+    def _show(
+        self, leads: list[Lead], any_leads: bool, untriaged: int, limit: int, *, scroll: bool = True
+    ) -> None:
+        """The rows read; `scroll`: to a lead selected, if it is off screen."""
         self._read_once = True
         table = self.table
         # Keep the cursor on the same lead when others appear or leave above
@@ -178,7 +188,8 @@ class InboxPane(Vertical):
         self._append(leads, replace=True)
         self._has_more = len(leads) == limit
         if table.row_count:
-            table.move_cursor(row=min(row, table.row_count - 1), scroll=select is not None)
+            scroll = scroll and select is not None
+            table.move_cursor(row=min(row, table.row_count - 1), scroll=scroll)
         if self.only:
             empty = UNMATCHED.format("follow-up due" if self.view == "due" else "new lead")
         else:
