@@ -152,6 +152,10 @@ both_clis = pytest.mark.parametrize("db", ENGINES, indirect=True)
 both_clis_full = pytest.mark.parametrize(
     "db", ["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)], indirect=True
 )
+# And TUI tests on both engines (a Pilot app each), the same way.
+both_engines_full = pytest.mark.parametrize(
+    "repo", ["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)], indirect=True
+)
 
 
 @pytest.fixture(scope="session")

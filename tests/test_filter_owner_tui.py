@@ -3,6 +3,7 @@ you type, naming the owners; once applied, the filter's line keeps saying
 so over the inbox and the board, and the empty inbox says that nothing
 matches the filter (not "inbox zero"), under its header. On both engines."""
 
+import pytest
 from textual.widgets import Input, Static
 
 from leadtui.domain.models import build_draft
@@ -11,7 +12,7 @@ from leadtui.repository import Repository
 from leadtui.tui.app import LeadApp
 from leadtui.tui.dialogs.filter import FilterScreen
 from leadtui.tui.panes.inbox import InboxPane
-from tests.conftest import both_engines
+from tests.conftest import both_engines, both_engines_full
 from tests.tui_helpers import SIZE, column, inbox_names, main_screen, settle
 
 WARNING = "no lead has owner 'bne'; owners: anna, ben, carla, dev"
@@ -30,7 +31,7 @@ def _shown(screen: object, selector: str) -> str | None:
     return str(widget.render()) if widget.display else None
 
 
-@both_engines
+@both_engines_full
 async def test_an_owner_nobody_is_warned_of_as_it_is_typed(repo: Repository) -> None:
     _team(repo)
     app = LeadApp(repo)
@@ -51,6 +52,7 @@ async def test_an_owner_nobody_is_warned_of_as_it_is_typed(repo: Repository) -> 
         assert _shown(app.screen, "#filter-error") is not None
 
 
+@pytest.mark.slow  # over 3 s a case
 @both_engines
 async def test_an_applied_filter_that_names_nobody_says_so_on_both_tabs(
     repo: Repository,

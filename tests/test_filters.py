@@ -160,6 +160,7 @@ async def test_bang_and_the_palette_toggle_filters(repo: Repository) -> None:
         assert inbox_names(app) == [] and main_screen(app).only.source is Source.WEBSITE
 
 
+@pytest.mark.slow  # over 3 s in the quick loop
 async def test_an_owner_with_a_space_is_filtered_by_quoting_it(repo: Repository) -> None:
     """Owners imported from a CRM are full names; `owner:David Love` read
     `Love` as an unknown word, so no filter could show their leads."""

@@ -81,6 +81,7 @@ def test_huge_ids_find_nothing_without_error(repo: Repository) -> None:
         assert repo.search(digits) == []
 
 
+@pytest.mark.slow  # over 3 s in the quick loop
 async def test_slash_finds_a_lead_by_its_id(repo: Repository) -> None:
     numbered(repo)
     app = LeadApp(repo)

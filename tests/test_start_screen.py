@@ -242,6 +242,7 @@ async def test_the_palette_asked_for_while_opening_opens_on_the_main_screen(
         await wait_until(pilot, lambda: isinstance(app.screen, MainScreen))
 
 
+@pytest.mark.slow  # over 3 s in the quick loop
 async def test_the_main_screen_is_scrolled_as_the_start_screen_was(
     sample_repo: Repository, gate: Gate
 ) -> None:
@@ -263,6 +264,7 @@ async def test_the_main_screen_is_scrolled_as_the_start_screen_was(
         assert (table.scroll_y, table.cursor_row) == (scrolled, row)
 
 
+@pytest.mark.slow  # over 3 s in the quick loop
 async def test_the_rows_above_the_cursor_stay_in_view_across_another_tab(
     sample_repo: Repository,
 ) -> None:

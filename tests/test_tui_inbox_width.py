@@ -78,6 +78,7 @@ async def test_a_narrow_inbox_keeps_the_column_it_is_ranked_by(repo: Repository)
         assert len(header(app).rstrip()) <= 60
 
 
+@pytest.mark.slow  # over 3 s in the quick loop
 async def test_the_cursor_stays_in_view_when_the_terminal_gets_shorter(
     repo: Repository,
 ) -> None:

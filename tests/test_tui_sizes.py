@@ -174,6 +174,7 @@ async def test_a_long_name_wraps_under_itself_not_under_the_labels(repo: Reposit
         assert max(len(line) for line in lines()) <= who.size.width
 
 
+@pytest.mark.slow  # over 3 s in the quick loop
 async def test_a_long_filter_is_shown_whole_in_a_narrow_terminal(repo: Repository) -> None:
     repo.add_lead(build_draft(name="Ann"))
     app = LeadApp(repo)
