@@ -45,16 +45,24 @@ def first_rows_shown(term: Terminal, count: int) -> list[str]:
     return [lines[y] for y in inbox_rows(term)[:count]]
 
 
+def lead_tab_then_quit(term: Terminal, email: str, closed: str = "") -> None:
+    """The Lead tab is up on the lead with this email (and `closed`, a dialog's
+    text, is gone); then q ends the app."""
+    term.wait_for(email)
+    term.wait_for("Qualification")  # a field only the Lead tab shows
+    if closed:
+        term.wait_for(closed, gone=True)
+    term.type("q")
+    assert term.wait_for_exit() == 0
+
+
 @pytest.mark.slow
 def test_j_j_enter_typed_before_launch_opens_the_third_lead(sample_repo: Repository) -> None:
     """Typed before the program runs: the enter waits as a line feed."""
     third = sample_repo.leads_in_stage(Stage.NEW, limit=3)[2]
     assert third.email
     with leadtui_in_pty(sample_repo, typed_ahead="jj\r") as term:
-        term.wait_for(third.email)
-        term.wait_for("Qualification")  # the Lead tab, on it
-        term.type("q")
-        assert term.wait_for_exit() == 0
+        lead_tab_then_quit(term, third.email)
 
 
 @pytest.mark.slow
@@ -84,10 +92,7 @@ def test_the_main_screen_shows_the_rows_above_the_cursor(sample_repo: Repository
             "\n".join(shown)
         )
         term.type("\r")
-        term.wait_for(third.email)
-        term.wait_for("Qualification")  # the Lead tab, on it
-        term.type("q")
-        assert term.wait_for_exit() == 0
+        lead_tab_then_quit(term, third.email)
 
 
 @pytest.mark.slow
@@ -95,8 +100,4 @@ def test_a_search_typed_before_launch_opens_what_it_found(sample_repo: Repositor
     """`/ahmed hass` + down + enter: the enter opens the lead found, and the
     search does not stay open."""
     with leadtui_in_pty(sample_repo, typed_ahead=f"/ahmed hass{DOWN}\r") as term:
-        term.wait_for("ahmed.hassan@desertsun.ae")
-        term.wait_for("Qualification")  # the Lead tab, on him
-        term.wait_for("ahmed hass", gone=True)  # the search box, closed
-        term.type("q")
-        assert term.wait_for_exit() == 0
+        lead_tab_then_quit(term, "ahmed.hassan@desertsun.ae", closed="ahmed hass")
