@@ -187,3 +187,22 @@ async def test_a_long_filter_is_shown_whole_in_a_narrow_terminal(repo: Repositor
         await settle(pilot)
         shown = " ".join(bar.render_line(y).text.strip() for y in range(bar.size.height))
         assert "rotting" in shown and "ctrl+f change · empty clears" in shown
+
+
+async def test_a_long_name_keeps_the_log_dialogs_title_on_one_line(repo: Repository) -> None:
+    """ "Log a touch with <a long name>" wrapped to a second line, and the
+    dialog, a line taller than 80x24, opened scrolled to its first field:
+    its title's first line out of view. The title keeps to one line, cut
+    with an ellipsis, and the dialog fits."""
+    repo.add_lead(build_draft(name="Maximiliana " * 8 + "Long-Surname"))
+    app = LeadApp(repo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("l")
+        await wait_until(pilot, lambda: bool(app.screen.query("#log-dialog")))
+        await settle(pilot)
+        dialog = app.screen.query_one("#log-dialog")
+        title = dialog.query_one(".dialog-title", Static)
+        assert str(title.render()).startswith("Log a touch with Maximiliana")
+        assert title.content_region.height == 1
+        assert dialog.max_scroll_y == 0  # it fits: nothing scrolled out of view

@@ -94,7 +94,7 @@ class ClassifyScreen(LeadFormScreen):
         with Vertical(id="classify-dialog", classes="dialog"):
             yield Static(
                 Content.assemble("Classify ", (f"#{lead.id} {plain(lead.name)}", "bold")),
-                classes="dialog-title",
+                classes="dialog-title one-line",
             )
             yield ChoiceRow(
                 "Lifecycle",

@@ -82,7 +82,7 @@ class EditLeadScreen(LeadFormScreen):
         with VerticalScroll(id="edit-dialog", classes="dialog"):
             yield Static(
                 Content.assemble("Edit ", (f"#{self.lead.id} {plain(self.lead.name)}", "bold")),
-                classes="dialog-title",
+                classes="dialog-title one-line",
             )
             for index, (field, label) in enumerate(self.fields):
                 suggester = (

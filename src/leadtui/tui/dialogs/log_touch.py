@@ -48,7 +48,7 @@ class LogTouchScreen(Dialog[TouchInput | None]):
         with Vertical(id="log-dialog", classes="dialog"):
             yield Static(
                 Content.assemble("Log a touch with ", (plain(self.lead_name), "bold")),
-                classes="dialog-title",
+                classes="dialog-title one-line",
             )
             yield Select(
                 [(kind.value, kind) for kind in ActivityKind],

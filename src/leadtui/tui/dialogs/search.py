@@ -69,9 +69,7 @@ class SearchScreen(Dialog[Found | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="search-dialog", classes="dialog"):
-            yield TextField(
-                placeholder="Find: #id, name, company, email, phone, notes", id="search-text"
-            )
+            yield TextField(placeholder="Find: #id, name, company, email, phone", id="search-text")
             yield Static("", id="search-count", markup=False)
             yield OptionList(id="search-results")
             yield Static("↓ results · enter open · esc close", classes="dialog-hint")
