@@ -3,6 +3,7 @@ scroll sideways (60 and 80 columns), wider cards (and names) at 120 and
 200, after a resize too."""
 
 import pytest
+from textual.pilot import Pilot
 
 from leadtui.domain.models import build_draft
 from leadtui.repository import Repository
@@ -16,6 +17,13 @@ NAME = "Bartholomew Featherstonehaugh"  # 29 cells: cut in a 26-cell column
 def first_card(app: LeadApp) -> str:
     cards = column(app, "new").cards
     return str(cards.get_option_at_index(0).prompt).split("\n")[0] if cards.option_count else ""
+
+
+async def open_board(app: LeadApp, pilot: Pilot[None]) -> None:
+    """The board up, with the first card of New drawn."""
+    await settle(pilot)
+    await pilot.press("2")
+    await wait_until(pilot, lambda: first_card(app) != "")
 
 
 def widths(app: LeadApp) -> list[int]:
@@ -32,9 +40,7 @@ async def test_the_columns_share_the_width_and_names_get_the_room(
     repo.add_lead(build_draft(name=NAME, company="Acme"))
     app = LeadApp(repo)
     async with app.run_test(size=size) as pilot:
-        await settle(pilot)
-        await pilot.press("2")
-        await wait_until(pilot, lambda: first_card(app) != "")
+        await open_board(app, pilot)
         await settle(pilot)
         board = main_screen(app).query_one(BoardPane)
         assert min(widths(app)) == each
@@ -49,9 +55,7 @@ async def test_the_cards_follow_a_resize_and_the_lost_column_folded(repo: Reposi
     repo.add_lead(build_draft(name=NAME, company="Acme"))
     app = LeadApp(repo)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("2")
-        await wait_until(pilot, lambda: first_card(app) != "")
+        await open_board(app, pilot)
         assert NAME not in first_card(app)
         await pilot.resize_terminal(300, 50)
         await wait_until(pilot, lambda: NAME in first_card(app))
@@ -68,9 +72,7 @@ async def test_the_column_with_the_cursor_stays_in_view_after_a_resize(repo: Rep
     repo.add_lead(build_draft(name=NAME, company="Acme"))
     app = LeadApp(repo)
     async with app.run_test(size=(200, 50)) as pilot:
-        await settle(pilot)
-        await pilot.press("2")
-        await wait_until(pilot, lambda: first_card(app) != "")
+        await open_board(app, pilot)
         await pilot.press(*"llllll")  # to Lost, the last column
         board = main_screen(app).query_one(BoardPane)
         await wait_until(pilot, lambda: board.focused_column() is column(app, "lost"))

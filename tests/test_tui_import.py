@@ -4,13 +4,14 @@ import re
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Select, Static
 
 from leadtui.domain.models import Stage
 from leadtui.repository import Repository
 from leadtui.tui.app import LeadApp
 from leadtui.tui.dialogs.import_file import CLI_OPTIONS, ImportScreen
-from tests.tui_helpers import SIZE, inbox_names, settle, wait_until
+from tests.tui_helpers import SIZE, inbox_names, main_screen, settle, wait_until
 
 HOSTILE_FILE = (
     "Name,Email,Tier\nAcme [/] Corp [@click=app.quit]x,acme@x.com,[b]gold\nBad Row,not-an-email,\n"
@@ -24,6 +25,14 @@ def palette_offers(app: LeadApp, prompt: str) -> bool:
 
 def dialog_ready(app: LeadApp) -> bool:
     return isinstance(app.screen, ImportScreen) and bool(app.screen.query(Input))
+
+
+async def preview(app: LeadApp, pilot: Pilot[None], source: Path) -> None:
+    """The import dialog, opened from the main screen, asked to preview `source`."""
+    main_screen(app).start_import()
+    await wait_until(pilot, lambda: dialog_ready(app))
+    app.screen.query_one(Input).value = str(source)
+    await pilot.press("enter")
 
 
 def preview_text(app: LeadApp) -> str:
@@ -69,10 +78,7 @@ async def test_a_missing_file_is_an_inline_error(repo: Repository, tmp_path: Pat
     app = LeadApp(repo)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        app.screen_stack[0].start_import()  # type: ignore[attr-defined]
-        await wait_until(pilot, lambda: dialog_ready(app))
-        app.screen.query_one(Input).value = str(tmp_path / "nope.csv")
-        await pilot.press("enter")
+        await preview(app, pilot, tmp_path / "nope.csv")
         error = app.screen.query_one("#import-error", Static)
         await wait_until(pilot, lambda: "no such file" in str(error.render()))
         await pilot.press("ctrl+y")  # nothing previewed: nothing to import
@@ -95,10 +101,7 @@ async def test_values_it_does_not_know_are_mapped_in_the_dialog(
     app = LeadApp(repo)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        app.screen_stack[0].start_import()  # type: ignore[attr-defined]
-        await wait_until(pilot, lambda: dialog_ready(app))
-        app.screen.query_one(Input).value = str(source)
-        await pilot.press("enter")
+        await preview(app, pilot, source)
         await wait_until(pilot, lambda: bool(app.screen.query(Select)))
         text = preview_text(app)
         # No command-line option a TUI user could not apply; a question instead.
@@ -132,10 +135,7 @@ async def test_the_preview_says_where_its_options_apply(repo: Repository, tmp_pa
     app = LeadApp(repo)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        app.screen_stack[0].start_import()  # type: ignore[attr-defined]
-        await wait_until(pilot, lambda: dialog_ready(app))
-        app.screen.query_one(Input).value = str(source)
-        await pilot.press("enter")
+        await preview(app, pilot, source)
         await wait_until(pilot, lambda: "would import" in preview_text(app))
         text = preview_text(app)
         assert "--map Status=stage" in text  # a column kept as a custom field

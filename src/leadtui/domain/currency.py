@@ -104,13 +104,18 @@ def _split_currency(compact: str) -> tuple[str, str | None, str]:
     return compact, None, ""
 
 
+def _compact(text: str) -> str:
+    """An amount as it is matched: '€ 5,000' → '€5000', 'JPY 100_000' → 'jpy100000'."""
+    return text.strip().lower().replace(",", "").replace("_", "").replace(" ", "")
+
+
 def shared_mark_note(text: str, usual: str | None) -> str | None:
     """What to say when `text` names its currency only by a mark several
     share ("¥", "$") and that mark is read as another currency than `usual`
     (the team's; None: the default): "¥50000" is read as 50,000 yen, about
     a twentieth of 50,000 yuan, so a rep who meant yuan is told before it
     is saved."""
-    compact = text.strip().lower().replace(",", "").replace("_", "").replace(" ", "")
+    compact = _compact(text)
     _, currency, mark = _split_currency(compact)
     shared = SHARED_MARKS.get(mark)
     if not shared or currency is None or (usual or DEFAULT_CURRENCY) in shared:
@@ -129,7 +134,7 @@ def parse_amount(text: str, usual: str | None = None) -> Amount:
     Raises InvalidInput for anything negative, non-numeric, over 1e12 cents,
     or finer than the currency's minor units (`¥100.5`), worded without the
     field's name: a lead's value and a source's spend amount name it."""
-    compact = text.strip().lower().replace(",", "").replace("_", "").replace(" ", "")
+    compact = _compact(text)
     number, currency, mark = _split_currency(compact)
     if usual is not None and usual in SHARED_MARKS.get(mark, ()):
         currency = usual

@@ -64,7 +64,6 @@ class KeyFooter(Footer):
 
     def __init__(self) -> None:
         super().__init__()
-        self._fitted: tuple[bool, frozenset[str]] | None = None  # the plan drawn
         self._drawn: Drawing | None = None  # what the hints on screen show
 
     def _hints(self) -> list[tuple[str, str, str]]:
@@ -109,8 +108,7 @@ class KeyFooter(Footer):
             # only then can they be read.
             if left_out is None:
                 self._drawn = self._drawing()
-                compact, left_out = self._plan()
-                self._fitted = (compact, left_out)
+                compact, left_out = self._drawn[1]  # the plan for this width
                 self.compact = compact
             # A hint (FooterKey, not public) names its action.
             if getattr(widget, "action", None) in left_out:
@@ -118,7 +116,6 @@ class KeyFooter(Footer):
             yield widget
 
     def on_resize(self, event: Resize) -> None:
-        # Hints for the new width (a recompose only when they change).
-        if self._fitted is None or self._fitted == self._plan():
-            return
-        self.call_after_refresh(self.recompose)
+        # Hints for the new width: recompose rebuilds only if the plan changed.
+        if self._drawn is not None:
+            self.call_after_refresh(self.recompose)
