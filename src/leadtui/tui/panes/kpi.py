@@ -317,6 +317,10 @@ class KpiPane(VerticalScroll):
         self.query_one("#kpi-sources-title", Spinning).show(
             Content.assemble(("By source", "bold underline"), (empty, "$foreground-muted"))
         )
+        if table.has_focus:
+            # Focused while the sections above still loaded (tab typed
+            # ahead): they have grown since, so bring it back into view.
+            self.call_after_refresh(table.scroll_visible, animate=False)
 
     # --------------------------------------------------------------- keys
 
