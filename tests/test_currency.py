@@ -105,7 +105,7 @@ def test_show_export_and_the_team_default(db: str, tmp_path: Path) -> None:
     assert json.loads(ok("show", "3", "--json", "--db", db))["currency"] == "GBP"
     out = tmp_path / "leads.csv"
     ok("export", "--format", "csv", "--output", str(out), "--db", db)
-    rows = {row["name"]: row for row in csv.DictReader(out.open(encoding="utf-8"))}
+    rows = {row["name"]: row for row in csv.DictReader(out.open(encoding="utf-8-sig"))}
     assert [rows[n]["currency"] for n in ("Ann", "Bob", "Cy")] == ["EUR", "JPY", "GBP"]
     assert rows["Bob"]["value"] == "100000"
 

@@ -85,7 +85,7 @@ def test_suitecrm_export_with_a_broken_trailing_row(db: str, tmp_path: Path) -> 
         "read 201 rows: imported 200, merged 0, skipped 0 duplicates, rejected 1" in result.output
     )
     assert count(db) == 200
-    [reject] = list(csv.DictReader(rejects.open(encoding="utf-8")))
+    [reject] = list(csv.DictReader(rejects.open(encoding="utf-8-sig")))
     assert reject["line"] == "202" and "broken quoting" in reject["reason"]
     lead = leads(db)[0]
     custom = lead["custom"]
@@ -102,7 +102,7 @@ def test_messy_web_form_rows_are_all_accounted_for(db: str, tmp_path: Path) -> N
     read, imported, merged, skipped, rejected = summary_numbers(result.output)
     assert read == 9000 and merged == 0 and imported + skipped + rejected == read
     assert count(db) == imported
-    assert len(list(csv.DictReader(rejects.open(encoding="utf-8")))) == skipped + rejected
+    assert len(list(csv.DictReader(rejects.open(encoding="utf-8-sig")))) == skipped + rejected
     # "Select" placeholders are blanks; decimals and $12k are amounts.
     assert count(db, "SELECT count(*) FROM leads WHERE company = 'Select'") == 0
     assert count(db, "SELECT count(*) FROM leads WHERE value_cents = 150050") > 0
@@ -138,7 +138,7 @@ def test_bad_row_classes_are_reported_by_line_and_the_good_rows_come_in(
         result.output
     )
     assert "read 7 rows: imported 3, merged 0, skipped 0 duplicates, rejected 4" in result.output
-    rejects = list(csv.DictReader((tmp_path / "bad.rejects.csv").open(encoding="utf-8")))
+    rejects = list(csv.DictReader((tmp_path / "bad.rejects.csv").open(encoding="utf-8-sig")))
     assert [row["line"] for row in rejects] == ["3", "4", "5", "7"]
     assert rejects[0]["Amount"] == "ten dollars"  # the row as it was, to fix and re-import
     unknown, lost = leads(db)[1:]
@@ -290,12 +290,12 @@ def test_hostile_cells_are_sanitised_and_formulas_neutralised_on_export(
     assert lead["company"] == "]52;c;evilAcme"  # ESC and BEL gone, text kept
     out = tmp_path / "out.csv"
     assert run("export", "--format", "csv", "--output", str(out), "--db", db).exit_code == 0
-    row = next(csv.DictReader(out.open(encoding="utf-8")))
+    row = next(csv.DictReader(out.open(encoding="utf-8-sig")))
     assert row["name"] == '\'=HYPERLINK("http://x")'
     assert row["custom.Tier"] == "'@SUM(1)"
     assert all(not cell.startswith(("=", "+", "-", "@")) for cell in row.values())
     run("export", "--format", "csv", "--raw", "--output", str(out), "--force", "--db", db)
-    assert next(csv.DictReader(out.open(encoding="utf-8")))["name"].startswith("=")
+    assert next(csv.DictReader(out.open(encoding="utf-8-sig")))["name"].startswith("=")
 
 
 @pytest.mark.parametrize("fmt", ["csv", "json", "jsonl"])
@@ -328,7 +328,7 @@ def test_export_with_history_and_filters(db: str, tmp_path: Path) -> None:
     assert [(h["from"], h["to"]) for h in one["history"]] == [(None, "new"), ("new", "contacted")]
     out = tmp_path / "x.csv"
     run("export", "--format", "csv", "--with-history", "--output", str(out), "--db", db)
-    history = list(csv.DictReader((tmp_path / "x.history.csv").open(encoding="utf-8")))
+    history = list(csv.DictReader((tmp_path / "x.history.csv").open(encoding="utf-8-sig")))
     assert {"lead_id", "type", "at", "from", "to"} <= set(history[0])
     assert run("export", "--format", "csv", "--with-history", "--db", db).exit_code == 1
 

@@ -95,7 +95,7 @@ def test_an_undefined_byte_rejects_its_row_by_line_and_nothing_else_is_lost(
     assert "imported 29, merged 0, skipped 0 duplicates, rejected 1" in result.output
     # The other rows keep “ ” – € ™: no fallback to Latin-1 dropped them.
     assert {company for _, company in names_and_companies(db)} == {"Café “Acme” – €5™ naïve"}
-    [row] = list(csv.DictReader(rejects.open(encoding="utf-8")))
+    [row] = list(csv.DictReader(rejects.open(encoding="utf-8-sig")))
     assert (row["line"], row["Name"]) == ("8", "A\\x81nn 6")
     assert row["Company"] == "Café “Acme” – €5™ naïve"
 

@@ -83,7 +83,7 @@ def test_every_exported_file_is_private(db: str, tmp_path: Path) -> None:
     history = tmp_path / "leads.history.csv"
     assert f"history written to {history}" in result.output
     assert mode(out) == 0o600 and mode(history) == 0o600
-    assert next(csv.DictReader(history.open(encoding="utf-8")))["to"] == "new"
+    assert next(csv.DictReader(history.open(encoding="utf-8-sig")))["to"] == "new"
 
 
 def test_the_history_file_is_written_only_when_asked(db: str, tmp_path: Path) -> None:
@@ -184,3 +184,48 @@ def test_a_dash_for_output_is_stdout_not_a_file_called_dash(
     assert result.exit_code == 0, result.output
     assert next(csv.DictReader(result.stdout.splitlines()))["name"] == "Ann Lee"
     assert not (tmp_path / "-").exists()
+
+
+# Excel reads a CSV without a byte-order mark in the machine's legacy code
+# page: "Иван" would show as "Р˜РІР°РЅ". Files get the mark; a pipe does not.
+BOM = "\ufeff".encode()
+
+
+def test_a_csv_file_starts_with_the_utf8_mark_and_reads_back_exactly(tmp_path: Path) -> None:
+    db = str(tmp_path / "leads.db")
+    assert run("add", "Иван Петров", "--company", "ООО Ромашка", "--db", db).exit_code == 0
+    out, history = tmp_path / "leads.csv", tmp_path / "leads.history.csv"
+    assert (
+        run(
+            "export", "--format", "csv", "--with-history", "--output", str(out), "--db", db
+        ).exit_code
+        == 0
+    )
+    assert out.read_bytes().startswith(BOM + b"id,")
+    assert history.read_bytes().startswith(BOM + b"lead_id,")
+    copy = str(tmp_path / "copy.db")
+    assert run("import", str(out), "--db", copy).exit_code == 0
+    shown = json.loads(run("show", "1", "--json", "--db", copy).output)
+    assert (shown["name"], shown["company"]) == ("Иван Петров", "ООО Ромашка")
+
+
+def test_stdout_and_no_bom_files_have_no_mark(db: str, tmp_path: Path) -> None:
+    piped = run("export", "--format", "csv", "--db", db).stdout_bytes
+    assert piped.startswith(b"id,")
+    out = tmp_path / "plain.csv"
+    assert (
+        run("export", "--format", "csv", "--no-bom", "--output", str(out), "--db", db).exit_code
+        == 0
+    )
+    assert out.read_bytes().startswith(b"id,")
+
+
+def test_the_rejects_file_starts_with_the_utf8_mark(tmp_path: Path) -> None:
+    source = tmp_path / "in.csv"
+    # a value past the last header: the row is rejected whole
+    source.write_text("name,email\nЗоя,zoya@x.ru,extra\n", encoding="utf-8")
+    result = run("import", str(source), "--db", str(tmp_path / "leads.db"))
+    assert result.exit_code == 1, result.output
+    rejects = (tmp_path / "in.rejects.csv").read_bytes()
+    assert rejects.startswith(BOM + b"line,")
+    assert "Зоя" in rejects.decode("utf-8-sig")

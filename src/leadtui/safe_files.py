@@ -60,9 +60,12 @@ def unused_name(path: Path) -> Path:
 
 
 @contextmanager
-def private_file(path: Path, *, replace: bool) -> Iterator[IO[str]]:
+def private_file(path: Path, *, replace: bool, bom: bool = False) -> Iterator[IO[str]]:
     """A text stream (UTF-8, newlines as written) whose content becomes
-    `path`, mode 0600, once the block ends without an error."""
+    `path`, mode 0600, once the block ends without an error. With `bom` the
+    file starts with UTF-8's byte-order mark: Excel, where a team opens a
+    CSV, reads a file without one in the machine's legacy code page and
+    shows every non-Latin name as mojibake."""
     check_target(path, replace=replace)
     try:
         handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
@@ -70,7 +73,8 @@ def private_file(path: Path, *, replace: bool) -> Iterator[IO[str]]:
         raise InvalidInput(f"cannot write {path}: {error.strerror}") from None
     try:
         os.fchmod(handle, PRIVATE_MODE)  # mkstemp's 0600, said explicitly
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+        encoding = "utf-8-sig" if bom else "utf-8"
+        with os.fdopen(handle, "w", encoding=encoding, newline="") as stream:
             yield stream
         # Checked again at the last moment: something may have appeared at
         # the target meanwhile. The rename replaces a name, never writes

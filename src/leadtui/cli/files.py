@@ -328,6 +328,11 @@ def _progress(total: int) -> Iterator[Any]:
     " is printed).",
 )
 @click.option("--raw", is_flag=True, help="CSV: leave cells starting with = + - @ as they are.")
+@click.option(
+    "--no-bom",
+    is_flag=True,
+    help="CSV: start the --output files without UTF-8's byte-order mark (stdout never has one).",
+)
 @common.db_option
 def export(
     db_path: Path | None,
@@ -339,11 +344,14 @@ def export(
     owner: str | None,
     with_history: bool,
     raw: bool,
+    no_bom: bool,
 ) -> None:
     """Export leads (all, or one stage, source or owner) with their custom fields.
 
     CSV cells that a spreadsheet would run as a formula are prefixed with '
     (OWASP's advice) unless --raw; `leadtui import` removes the prefix again.
+    A CSV file starts with UTF-8's byte-order mark unless --no-bom, so Excel
+    shows names in every script.
     An existing file is replaced only with --force; a symlink, FIFO or device
     never. Every file written is private (0600).
     """
@@ -381,8 +389,9 @@ def export(
         return
     names = repo.custom_field_names()
     columns = [*EXPORT_FIELDS, *(f"custom.{name}" for name in names)]
-    second = _output(history_path, force) if history_path else nullcontext()
-    with _output(output, force) as handle, second as history:
+    bom = not no_bom
+    second = _output(history_path, force, bom=bom) if history_path else nullcontext()
+    with _output(output, force, bom=bom) as handle, second as history:
         writer = csv.writer(handle)
         writer.writerow(columns)
         history_writer = csv.writer(history) if history else None
@@ -466,16 +475,16 @@ def _cannot_write(path: Path, error: OSError) -> LeadtuiError:
 
 
 @contextmanager
-def _output(path: Path | None, replace: bool) -> Iterator[Sink]:
+def _output(path: Path | None, replace: bool, *, bom: bool = False) -> Iterator[Sink]:
     """stdout, or a private file (safe_files) put in place only once fully
     written. A failed write (a full disk, a read-only place) is one line
     naming the file, and leaves neither a temp file nor a half-written
-    `path`."""
+    `path`. `bom` marks a file, never stdout: a pipe's reader is a program."""
     if path is None:
         yield sys.stdout
         return
     try:
-        with private_file(path, replace=replace) as stream:
+        with private_file(path, replace=replace, bom=bom) as stream:
             yield _NamedSink(stream, path)
     except OSError as error:  # the last flush on closing, or the rename
         raise _cannot_write(path, error) from None

@@ -56,7 +56,9 @@ def rejects_path(source: Path) -> Path:
 def write_rejects(path: Path, headers: list[str], outcome: ImportOutcome) -> int:
     """The rows not imported, as they were read, with their line and reason
     first; returns how many. Duplicates skipped are included, so they can be
-    imported again with another --on-duplicate."""
+    imported again with another --on-duplicate. The file starts with a
+    UTF-8 BOM, so Excel shows its names in any script (the import reads it
+    back either way)."""
     rows: list[tuple[int, str, list[str]]] = [
         (p.line, p.reason, p.values) for p in outcome.rejected
     ]
@@ -66,7 +68,7 @@ def write_rejects(path: Path, headers: list[str], outcome: ImportOutcome) -> int
     ]
     rows.sort(key=lambda row: row[0])
     try:
-        with private_file(path, replace=False) as stream:
+        with private_file(path, replace=False, bom=True) as stream:
             writer = csv.writer(stream)
             writer.writerow([*REJECT_COLUMNS, *headers])
             writer.writerows([line, reason, *values] for line, reason, values in rows)
