@@ -31,10 +31,12 @@ HUGE = (str(MAX_LEAD_ID + 1), "9" * 40, "8" * 5000)
         ("#808", IdAsked("808", only=True)),
         ("  # 808 ", IdAsked("808", only=True)),
         ("#0000808", IdAsked("0000808", only=True)),
-        ("808", IdAsked("808", only=False)),
+        ("808", IdAsked("808", only=False, words="808")),
         ("0808", None),  # the start of a phone number, never how an id is written
         ("#", None),
-        ("#808 Yara", None),
+        ("#808 Yara Rossi", IdAsked("808", only=False, words="Yara Rossi")),
+        (" # 808  Yara ", IdAsked("808", only=False, words="Yara")),
+        ("808 Yara", None),  # a name may start with a number: "3 Sisters Ltd"
         ("8o8", None),
         ("-808", None),
         ("", None),
@@ -71,6 +73,17 @@ def test_hash_id_is_that_lead_alone_and_a_number_lists_it_first(repo: Repository
     assert [lead.id for lead in repo.search("12", limit=1)] == [12]
     assert [lead.id for lead in repo.search("0012")] == []  # a phone's start, not an id
     assert repo.search("#13") == [] and repo.search("#0") == [] and repo.search("#") == []
+
+
+@both_engines
+def test_a_lead_pasted_as_messages_name_it_is_found_first(repo: Repository) -> None:
+    numbered(repo)
+    assert [lead.id for lead in repo.search("#3 Lead C")] == [3]
+    # the number first even when its name is not the one typed: a typo in
+    # either half still shows the lead meant
+    assert [lead.id for lead in repo.search("#12 Lead B")] == [12, 2]
+    assert [lead.id for lead in repo.search("#99 Zed")] == [12]
+    assert [lead.id for lead in repo.search(f"#{HUGE[2]} Zed")] == [12]
 
 
 @both_engines

@@ -25,15 +25,20 @@ MAX_LEAD_ID = 2**63 - 1
 # "#808", "# 808"; a bare number only without a leading zero: "0808" is the
 # start of a phone number, never how an id is written.
 _HASH_ID = re.compile(r"#\s*([0-9]+)")
+# "#808 Yara Rossi", as messages and `list` name a lead, pasted whole.
+_TAGGED = re.compile(r"#\s*([0-9]+)\s+(.+)")
 _BARE_ID = re.compile(r"[1-9][0-9]*")
 
 
 @dataclass(frozen=True)
 class IdAsked:
-    """A lead's id typed as the whole query."""
+    """A lead's id typed as the whole query, or before its name."""
 
     digits: str  # as typed: it may name no possible lead
     only: bool  # "#808": that lead alone; "808": that lead first, then word matches
+    # The words to match after that lead: "808" itself, or "Yara Rossi" of
+    # "#808 Yara Rossi"; none for "#808".
+    words: str = ""
 
     @property
     def lead_id(self) -> int | None:
@@ -52,12 +57,16 @@ class IdAsked:
 
 
 def id_asked(text: str) -> IdAsked | None:
-    """'#808' → lead 808 alone; '808' → lead 808 first; None for other text."""
-    typed = clean_line(text)
+    """'#808' → lead 808 alone; '808' → lead 808 first, then what matches
+    808; '#808 Yara Rossi' → lead 808 first, then what matches Yara Rossi;
+    None for other text."""
+    typed = clean_line(text).strip()
     if match := _HASH_ID.fullmatch(typed):
         return IdAsked(match[1], only=True)
+    if match := _TAGGED.fullmatch(typed):
+        return IdAsked(match[1], only=False, words=match[2])
     if _BARE_ID.fullmatch(typed):
-        return IdAsked(typed, only=False)
+        return IdAsked(typed, only=False, words=typed)
     return None
 
 

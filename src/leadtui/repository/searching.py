@@ -3,7 +3,8 @@ whose secondary contacts, have words that start with every word typed, best
 match first among the newest RANK_WITHIN matches. On SQLite through FTS5
 (rank: bm25), on PostgreSQL through tsvector columns (pg/search.py).
 A lead's id typed alone is looked up by its key: "#808" is lead 808 alone,
-"808" lead 808 before the leads whose words start with 808."""
+"808" lead 808 before the leads whose words start with 808, and "#808 Yara
+Rossi" (a lead as messages name it) lead 808 before the Yara Rossis."""
 
 from typing import Any
 
@@ -36,7 +37,7 @@ def search_rows(db: Any, dialect: Dialect, text: str, limit: int) -> list[tuple[
         return by_id
     # The id's own lead may match by its words too (a phone ending ...808 does
     # not, one starting 808 does): listed once, first.
-    words = [row for row in _word_rows(db, dialect, text, limit) if row[0] != lead_id]
+    words = [row for row in _word_rows(db, dialect, asked.words, limit) if row[0] != lead_id]
     return (by_id + words)[:limit]
 
 
