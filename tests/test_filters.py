@@ -38,6 +38,12 @@ def test_a_filter_reads_back_from_its_own_text(only: LeadFilter) -> None:
     assert parse(only.text()) == only
 
 
+def test_a_lower_bound_alone_is_spelled_as_typed() -> None:
+    # "score:90-" on the filter line read as "up to 90"
+    assert parse("score:90+").text() == parse("score:90-").text() == "score:90+"
+    assert parse("score:-20").text() == "score:-20"
+
+
 @given(st.text(max_size=80))
 def test_any_typed_text_is_a_filter_or_one_clear_error(text: str) -> None:
     try:

@@ -54,10 +54,11 @@ class LeadFilter:
             parts.append(f'owner:"{owner}"' if " " in owner else f"owner:{owner}")
         if self.temperature:
             parts.append(self.temperature.value)
-        if self.min_score is not None or self.max_score is not None:
+        if self.max_score is None and self.min_score is not None:
+            parts.append(f"score:{self.min_score}+")  # "90-" read as "up to 90"
+        elif self.min_score is not None or self.max_score is not None:
             low = "" if self.min_score is None else str(self.min_score)
-            high = "" if self.max_score is None else str(self.max_score)
-            parts.append(f"score:{low}-{high}")
+            parts.append(f"score:{low}-{self.max_score}")
         flags = (("overdue", self.overdue), ("rotting", self.rotting), ("mine", self.mine))
         parts += [word for word, on in flags if on]
         return " ".join(parts)
