@@ -6,7 +6,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import click
 
@@ -128,6 +128,19 @@ class SafeStdout:
 
     def write(self, text: str, /) -> int:
         return sys.stdout.write("\r\n".join(escape_unsafe(part) for part in text.split("\r\n")))
+
+
+class Sink(Protocol):
+    def write(self, text: str, /) -> int: ...
+
+
+def write_json_array(handle: Sink, records: Iterable[dict[str, Any]]) -> None:
+    """Stream a JSON array, one record per line, without holding it in memory."""
+    handle.write("[")
+    for index, record in enumerate(records):
+        handle.write(",\n" if index else "\n")
+        handle.write(json.dumps(record, ensure_ascii=False))
+    handle.write("\n]\n")
 
 
 def echo_json(data: object) -> None:

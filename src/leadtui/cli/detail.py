@@ -9,7 +9,6 @@ from pathlib import Path
 import click
 
 from leadtui.cli import common
-from leadtui.cli.files import write_json_array
 from leadtui.cli.params import LEAD_ID, confirm, not_blank
 from leadtui.domain.clock import parse_follow_up, parse_past, to_iso
 from leadtui.domain.errors import LeadtuiError
@@ -52,7 +51,9 @@ def due(db_path: Path | None, ahead: int, as_json: bool) -> None:
         last = batch[-1]
         after = (to_iso(last.follow_up_at) if last.follow_up_at else "", last.id)
     if as_json:
-        write_json_array(common.SafeStdout(), common.lead_records(repo, repo.whole_leads(leads)))
+        common.write_json_array(
+            common.SafeStdout(), common.lead_records(repo, repo.whole_leads(leads))
+        )
         return
     for lead in leads:
         day = lead.follow_up_at.date() if lead.follow_up_at else now.date()
@@ -110,7 +111,7 @@ def dupes(db_path: Path | None, as_json: bool) -> None:
             }
             for why, leads in groups
         )
-        write_json_array(common.SafeStdout(), records)
+        common.write_json_array(common.SafeStdout(), records)
         return
     for why, leads in groups:
         common.echo(f"{why}:")
@@ -202,7 +203,9 @@ def search(db_path: Path | None, text: str, limit: int, as_json: bool) -> None:
         # A lookup of one lead, as `show ID`: its absence is an error.
         raise LeadtuiError(asked.missing())
     if as_json:
-        write_json_array(common.SafeStdout(), common.lead_records(repo, repo.whole_leads(leads)))
+        common.write_json_array(
+            common.SafeStdout(), common.lead_records(repo, repo.whole_leads(leads))
+        )
         return
     for lead in leads:
         contact = " ".join(part for part in (lead.email, lead.phone) if part)
@@ -229,7 +232,7 @@ def journal(
     if as_json:
         records = ({"lead_id": lead_id, "lead": name} | entry.export_dict()
                    for lead_id, name, entry in entries)  # fmt: skip
-        write_json_array(common.SafeStdout(), records)
+        common.write_json_array(common.SafeStdout(), records)
         return
     for lead_id, name, entry in entries:
         common.echo(

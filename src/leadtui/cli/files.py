@@ -7,7 +7,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import IO, Any
 
 import click
 
@@ -382,7 +382,7 @@ def export(
         records = _json_records(repo, batches, with_history, chance_known)
         with _output(output, force) as handle:
             if fmt == "json":
-                write_json_array(handle, records)
+                common.write_json_array(handle, records)
             else:
                 for record in records:
                     handle.write(json.dumps(record, ensure_ascii=False) + "\n")
@@ -452,10 +452,6 @@ def _cell(value: Any, raw: bool) -> Any:
     return value
 
 
-class Sink(Protocol):
-    def write(self, text: str, /) -> int: ...
-
-
 class _NamedSink:
     """A file being written that names itself when a write fails: with two
     files open (CSV and its history) the error must say which one."""
@@ -475,7 +471,7 @@ def _cannot_write(path: Path, error: OSError) -> LeadtuiError:
 
 
 @contextmanager
-def _output(path: Path | None, replace: bool, *, bom: bool = False) -> Iterator[Sink]:
+def _output(path: Path | None, replace: bool, *, bom: bool = False) -> Iterator[common.Sink]:
     """stdout, or a private file (safe_files) put in place only once fully
     written. A failed write (a full disk, a read-only place) is one line
     naming the file, and leaves neither a temp file nor a half-written
@@ -488,12 +484,3 @@ def _output(path: Path | None, replace: bool, *, bom: bool = False) -> Iterator[
             yield _NamedSink(stream, path)
     except OSError as error:  # the last flush on closing, or the rename
         raise _cannot_write(path, error) from None
-
-
-def write_json_array(handle: Sink, records: Iterable[dict[str, Any]]) -> None:
-    """Stream a JSON array, one record per line, without holding it in memory."""
-    handle.write("[")
-    for index, record in enumerate(records):
-        handle.write(",\n" if index else "\n")
-        handle.write(json.dumps(record, ensure_ascii=False))
-    handle.write("\n]\n")

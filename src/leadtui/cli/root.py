@@ -5,6 +5,7 @@ other; textual is imported only when the TUI is opened.
 """
 
 import errno
+import importlib
 import os
 import sys
 from pathlib import Path
@@ -14,11 +15,6 @@ import click
 
 from leadtui import __version__, paths, resources
 from leadtui.cli import common
-from leadtui.cli.database import db
-from leadtui.cli.detail import COMMANDS as detail_commands
-from leadtui.cli.erase import erase
-from leadtui.cli.files import export, import_file, write_json_array
-from leadtui.cli.kpi import kpi, setting, spend
 from leadtui.cli.params import (
     FILE,
     LEAD_ID,
@@ -31,9 +27,6 @@ from leadtui.cli.params import (
     silence_stdout,
     usage_line,
 )
-from leadtui.cli.score import score
-from leadtui.cli.serve import serve
-from leadtui.cli.users import user
 from leadtui.config import load_settings
 from leadtui.domain import quickadd
 from leadtui.domain.clock import parse_past, utc_now
@@ -49,12 +42,48 @@ from leadtui.repository import (
     open_repository,
 )
 
+# The commands that live in their own modules, imported only when named
+# (or listed by --help): importing them all took about 60 ms of each
+# command's 330 (serve's asyncio, dupes' rapidfuzz, import's readers).
+_ELSEWHERE = {
+    "db": ("database", "db"),
+    "due": ("detail", "due"),
+    "dupes": ("detail", "dupes"),
+    "erase": ("erase", "erase"),
+    "export": ("files", "export"),
+    "followup": ("detail", "followup"),
+    "import": ("files", "import_file"),
+    "journal": ("detail", "journal"),
+    "kpi": ("kpi", "kpi"),
+    "merge": ("detail", "merge"),
+    "redo": ("detail", "redo"),
+    "score": ("score", "score"),
+    "search": ("detail", "search"),
+    "serve": ("serve", "serve"),
+    "set": ("detail", "set_field"),
+    "setting": ("kpi", "setting"),
+    "spend": ("kpi", "spend"),
+    "undo": ("detail", "undo"),
+    "user": ("users", "user"),
+}
+
 
 class LeadtuiGroup(click.Group):
     """The one place errors become one line on stderr and exit code 1
     (cli/params.py): click's usage errors, every LeadtuiError, and an
     OSError reaching the edge (a full disk, a read-only or forbidden
     place). A broken pipe is left to click, which ends quietly."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *_ELSEWHERE})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in _ELSEWHERE:
+            return super().get_command(ctx, cmd_name)
+        module, name = _ELSEWHERE[cmd_name]
+        command = getattr(importlib.import_module(f"leadtui.cli.{module}"), name)
+        assert isinstance(command, click.Command)
+        return command
 
     def make_context(
         self,
@@ -215,7 +244,7 @@ def list_leads(
         stage=Stage(stage) if stage else None, source=source, owner=owner, custom=as_json
     )
     if as_json:
-        write_json_array(common.SafeStdout(), common.lead_records(repo, leads))
+        common.write_json_array(common.SafeStdout(), common.lead_records(repo, leads))
         return
     for lead in leads:
         # Each value with its currency, so a list mixing currencies never reads
@@ -404,11 +433,3 @@ def demo(db_path: Path, count: int, seed: int) -> None:
             on_removed=removed,
         )
     common.echo(f"wrote {written} leads to {shown_path(db_path)}")
-
-
-# The scoring, KPI, import/export, database and follow-up/field commands
-# live in their own modules.
-for command in (score, kpi, spend, setting, import_file, export, erase, db, user, serve):
-    main.add_command(command)
-for command in detail_commands:
-    main.add_command(command)

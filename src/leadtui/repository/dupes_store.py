@@ -13,7 +13,7 @@ from leadtui.domain.dedupe import email_key, person_key
 from leadtui.domain.errors import InvalidInput, StaleLead
 from leadtui.domain.merge_plan import merged_fields
 from leadtui.domain.models import Lead, LeadDraft
-from leadtui.repository import near_store, schema_kpi
+from leadtui.repository import schema_kpi
 from leadtui.repository.contacts import keep_secondary, move_contacts
 from leadtui.repository.core import Rescores
 from leadtui.repository.details_store import apply_fields
@@ -133,6 +133,10 @@ class DupesStore:
                     _join(groups, why, {int(i) for i in ids_text.split(",")})
             exact = sorted(groups, key=lambda g: -max(g[1]))[:limit]
             near: list[tuple[set[str], set[int]]] = []
+            # Imported here: rapidfuzz is only for near matches, and every
+            # command opens the repository.
+            from leadtui.repository import near_store
+
             for why, person_keys in near_store.near_groups(db, dialect):
                 if len(exact) + len(near) >= limit:
                     break
@@ -181,6 +185,8 @@ class DupesStore:
                 ("same phone (secondary)", _SECONDARY.format(kind="phone"), [key]),
             ]
             if name and company:
+                from leadtui.repository import near_store  # see duplicate_groups
+
                 probes += [
                     (why, "person_key = ?", [near])
                     for near, why in near_store.near_keys(
