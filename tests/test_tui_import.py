@@ -140,3 +140,54 @@ async def test_the_preview_says_where_its_options_apply(repo: Repository, tmp_pa
         text = preview_text(app)
         assert "--map Status=stage" in text  # a column kept as a custom field
         assert text.endswith(CLI_OPTIONS)
+
+
+WEB_FORM = (
+    "Name,Email,Quality\nAnn,ann@x.com,High in Relevance\n"
+    "Bob,bob@x.com,Might be\nCy,cy@x.com,High in Relevance\n"
+)
+
+
+async def test_a_column_kept_as_custom_can_be_read_as_its_field(
+    repo: Repository, tmp_path: Path
+) -> None:
+    """`--map Quality=fit` and `--value-map`, for a rep with no command line
+    (a browser's): the column read as fit after all, then its values asked."""
+    source = tmp_path / "form.csv"
+    source.write_text(WEB_FORM, encoding="utf-8")
+    app = LeadApp(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await preview(app, pilot, source)
+        await wait_until(pilot, lambda: bool(app.screen.query("#import-columns Select")))
+        label = app.screen.query_one("#import-columns .import-value-label", Static)
+        assert str(label.render()) == "column 'Quality': values mostly not fit"
+        assert not app.screen.query("#import-values Select")  # custom: no value to ask
+        await pilot.press("tab")
+        assert app.screen.query_one("#import-columns Select").has_focus
+        await pilot.press("enter", "down", "enter")  # keep, read as fit anyway
+        await wait_until(pilot, lambda: len(app.screen.query("#import-values Select")) == 2)
+        assert re.search(r"^  Quality +→ fit$", preview_text(app), re.M)
+        labels = [str(s.render()) for s in app.screen.query("#import-values .import-value-label")]
+        assert labels == [
+            "fit: 'High in Relevance' in 'Quality' (2 rows)",
+            "fit: 'Might be' in 'Quality' (1 row)",
+        ]
+        await pilot.press("tab")
+        assert app.screen.query("#import-values Select").first().has_focus
+        await pilot.press("enter", "down", "enter")  # keep, high (close)
+        dialog = app.screen
+        assert isinstance(dialog, ImportScreen)
+        await wait_until(pilot, lambda: dialog.plan is not None)
+        await settle(pilot)
+        await pilot.press("ctrl+y")
+        await wait_until(pilot, lambda: not isinstance(app.screen, ImportScreen))
+        await settle(pilot)
+    leads = {lead.name: lead for lead in repo.all_leads(custom=True)}
+    assert {name: lead.fit.value for name, lead in leads.items()} == {
+        "Ann": "high",
+        "Bob": "unknown",
+        "Cy": "high",
+    }
+    # The value not mapped is kept, in its column's custom field.
+    assert leads["Bob"].custom == {"Quality": "Might be"} and leads["Ann"].custom == {}

@@ -17,6 +17,7 @@ from textual.widgets import Input, Select, Static
 
 from leadtui.domain.sanitize import clean_line, clean_text
 from leadtui.importing.choices import suggestion, values_of
+from leadtui.importing.headers import auto_target
 from leadtui.importing.plan import Overrides, Plan
 from leadtui.repository import Repository
 from leadtui.tui.dbwork import run_db
@@ -68,19 +69,44 @@ class Unknown:
 
 
 @dataclass(frozen=True)
+class Demoted:
+    """A column whose header names a field but whose values mostly are not
+    that field's, so it is kept as a custom field unless the user says."""
+
+    header: str
+    field: str
+    note: str  # why: "not fit: 2 of the 2 values looked at are not ..."
+
+    def label(self) -> Text:
+        """'column 'Quality': values mostly not fit' (the preview says why)."""
+        return Text(clean_line(f"column {self.header!r}: values mostly not {self.field}"))
+
+    def options(self) -> list[tuple[Text, str]]:
+        return [
+            (Text("keep as a custom field"), KEEP),
+            (Text(f"read as {self.field} anyway"), self.field),
+        ]
+
+
+@dataclass(frozen=True)
 class Previewed:
     plan: Plan
     text: Text
     unknown: list[Unknown]
     left_out: int  # distinct unknown values not asked about
+    demoted: list[Demoted]
 
 
 def preview_text(
-    repo: Repository, path: Path, values: dict[str, dict[str, str]] | None = None
+    repo: Repository,
+    path: Path,
+    values: dict[str, dict[str, str]] | None = None,
+    columns: dict[str, str] | None = None,
 ) -> Previewed:
     """The dry run, as plain text (file content is never markup), with the
-    values chosen in the dialog (field → {text: value}) applied."""
-    plan = plan_import(path, Overrides(values=values or {}))
+    values (field → {text: value}) and columns (header → field) chosen in
+    the dialog applied."""
+    plan = plan_import(path, Overrides(columns=columns or {}, values=values or {}))
     shown = preview_import(repo, plan, unknown_lines=False)
     lines = preview_lines(shown)
     if any(" --" in line for line in lines):
@@ -99,9 +125,14 @@ def preview_text(
         fields = ", ".join(dict.fromkeys(name for name, _ in found))
         many = f"{len(found):,} value{'s' if len(found) > 1 else ''}"
         lines.insert(1, f"{many} of {fields} it does not know: say what each means below (tab)")
+    headers = shown.plan.table.headers
+    demoted = [
+        Demoted(header, auto_target(header, headers).name, target.note)
+        for header, target in shown.plan.demoted()
+    ]
     # File text is already sanitised; headers are not: clean the lot.
     shown_text = Text(clean_text("\n".join(lines)))
-    return Previewed(shown.plan, shown_text, unknown, len(found) - len(unknown))
+    return Previewed(shown.plan, shown_text, unknown, len(found) - len(unknown), demoted)
 
 
 class ImportScreen(Dialog[ImportRequest | None]):
@@ -116,6 +147,7 @@ class ImportScreen(Dialog[ImportRequest | None]):
         self.plan: Plan | None = None
         self._path: Path | None = None
         self._asked: list[Unknown] = []  # one Select each, in order
+        self._demoted: list[Demoted] = []  # asked once, from the first preview
         self._updating = False  # a preview is being read
 
     def compose(self) -> ComposeResult:
@@ -128,6 +160,7 @@ class ImportScreen(Dialog[ImportRequest | None]):
             with VerticalScroll(id="import-preview"):
                 # Counts first (they decide "import or not"), then the questions.
                 yield Static("", id="import-preview-text", markup=False)
+                yield Vertical(id="import-columns")
                 yield Vertical(id="import-values")
             yield Static(
                 "enter preview · ctrl+y import · esc cancel",
@@ -138,33 +171,72 @@ class ImportScreen(Dialog[ImportRequest | None]):
     @on(Input.Submitted, "#import-path")
     def look(self, event: Input.Submitted) -> None:
         path = Path(clean_line(event.value)).expanduser()
-        self.plan, self._path, self._asked = None, path, []
+        self.plan, self._path, self._asked, self._demoted = None, path, [], []
+        self.query_one("#import-columns").remove_children()
         self.query_one("#import-values").remove_children()
         self.query_one("#import-preview", VerticalScroll).can_focus = True
         self.query_one("#import-preview-text", Static).update("Reading…")
-        self._preview(path, {}, first=True)
+        self._preview(path, {}, {}, first=True)
 
     def _chosen(self) -> dict[str, dict[str, str]]:
         """The values mapped in the dialog: field → {text: value}."""
         values: dict[str, dict[str, str]] = {}
-        for unknown, select in zip(self._asked, self.query(Select), strict=True):
+        selects = self.query("#import-values Select").results(Select)
+        for unknown, select in zip(self._asked, selects, strict=True):
             if select.value != KEEP and isinstance(select.value, str):
                 values.setdefault(unknown.field, {})[unknown.text] = select.value
         return values
 
-    @on(Select.Changed)
+    def _columns_chosen(self) -> dict[str, str]:
+        """The columns read as their field after all: header → field."""
+        selects = self.query("#import-columns Select").results(Select)
+        return {
+            column.header: select.value
+            for column, select in zip(self._demoted, selects, strict=True)
+            if select.value != KEEP and isinstance(select.value, str)
+        }
+
+    def _all_asked(self) -> bool:
+        """Every question is mounted: a Select reports its first value as it
+        mounts, which is no choice."""
+        columns = len(self.query("#import-columns Select"))
+        return (columns, len(self.query("#import-values Select"))) == (
+            len(self._demoted),
+            len(self._asked),
+        )
+
+    @on(Select.Changed, "#import-values Select")
     def _value_chosen(self) -> None:
-        if self._path is None or len(self._asked) != len(self.query(Select)):
+        if self._path is None or not self._all_asked():
             return
         self.plan = None  # until the preview with this choice is back
-        self._preview(self._path, self._chosen(), first=False)
+        self._preview(self._path, self._chosen(), self._columns_chosen(), first=False)
 
-    def _preview(self, path: Path, values: dict[str, dict[str, str]], *, first: bool) -> None:
+    @on(Select.Changed, "#import-columns Select")
+    def _column_chosen(self) -> None:
+        """A column read as its field after all, or kept again: its values
+        are then another field's, so the value questions are asked anew
+        (the choices already made kept)."""
+        if self._path is None or not self._all_asked():
+            return
+        self.plan = None
+        kept = self._chosen()
+        self._preview(self._path, kept, self._columns_chosen(), first=False, values_again=kept)
+
+    def _preview(
+        self,
+        path: Path,
+        values: dict[str, dict[str, str]],
+        columns: dict[str, str],
+        *,
+        first: bool,
+        values_again: dict[str, dict[str, str]] | None = None,
+    ) -> None:
         self._updating = True
         run_db(
             self,
-            lambda repo: preview_text(repo, path, values),
-            lambda previewed: self._show_preview(previewed, first=first),
+            lambda repo: preview_text(repo, path, values, columns),
+            lambda previewed: self._show_preview(previewed, first, values_again),
             key="import-preview",
             report=self._show_error,
         )
@@ -176,18 +248,53 @@ class ImportScreen(Dialog[ImportRequest | None]):
         error.display = True
         self.query_one("#import-preview-text", Static).update("")
 
-    def _show_preview(self, previewed: Previewed, *, first: bool) -> None:
+    def _show_preview(
+        self,
+        previewed: Previewed,
+        first: bool,
+        values_again: dict[str, dict[str, str]] | None,
+    ) -> None:
         self._updating = False
         self.query_one("#import-error", Static).display = False
         self.plan = previewed.plan
         self.query_one("#import-preview-text", Static).update(previewed.text)
-        if first:  # later previews keep the questions (a mapped value is known then)
-            self._ask(previewed)
+        # Later previews keep the questions (a mapped value is known then),
+        # unless a column changed what its values are.
+        if first:
+            self._ask_columns(previewed.demoted)
+        if first or values_again is not None:
+            self._ask(previewed, values_again or {})
 
-    def _ask(self, previewed: Previewed) -> None:
-        """A line per value it does not know, with what it should mean."""
-        self._asked = previewed.unknown
+    def _ask_columns(self, demoted: list[Demoted]) -> None:
+        """A line per column kept as a custom field: keep it, or read it as
+        the field its header names (as `--map` does on the command line)."""
+        self._demoted = demoted
+        if not demoted:
+            return
+        rows: list[Widget] = [
+            Static(
+                "Columns kept as custom fields, as their values are mostly not the"
+                " field their header names: keep each, or read it as that field",
+                classes="import-values-title",
+            )
+        ]
+        rows += [
+            Horizontal(
+                Static(column.label(), markup=False, classes="import-value-label"),
+                Select(column.options(), value=KEEP, allow_blank=False, compact=True),
+                classes="import-value",
+            )
+            for column in demoted
+        ]
+        self.query_one("#import-columns", Vertical).mount_all(rows)
+        self._questions_focus_first()
+
+    def _ask(self, previewed: Previewed, chosen: dict[str, dict[str, str]]) -> None:
+        """A line per value it does not know, with what it should mean (as
+        chosen before, if it was asked before)."""
         box = self.query_one("#import-values", Vertical)
+        box.remove_children()
+        self._asked = previewed.unknown
         if not self._asked:
             return
         rows: list[Widget] = [
@@ -198,19 +305,23 @@ class ImportScreen(Dialog[ImportRequest | None]):
             )
         ]
         for unknown in self._asked:
+            value = chosen.get(unknown.field, {}).get(unknown.text, KEEP)
             rows.append(
                 Horizontal(
                     Static(unknown.label(), markup=False, classes="import-value-label"),
-                    Select(unknown.options(), value=KEEP, allow_blank=False, compact=True),
+                    Select(unknown.options(), value=value, allow_blank=False, compact=True),
                     classes="import-value",
                 )
             )
         if previewed.left_out:
             rows.append(Static(f"… and {previewed.left_out:,} more values, kept as custom fields"))
         box.mount_all(rows)
-        # Tab from the path goes straight to the first question, not to the
-        # preview's scroll area first: a focused question scrolls itself into
-        # view, and page keys still scroll the preview from the dropdowns.
+        self._questions_focus_first()
+
+    def _questions_focus_first(self) -> None:
+        """Tab from the path goes straight to the first question, not to the
+        preview's scroll area first: a focused question scrolls itself into
+        view, and page keys still scroll the preview from the dropdowns."""
         self.query_one("#import-preview", VerticalScroll).can_focus = False
 
     def action_confirm(self) -> None:
