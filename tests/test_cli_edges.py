@@ -2,6 +2,7 @@
 mistypes and an attacker tries: one line on stderr, exit 1, no traceback.
 Adding a command or an option brings it under these tests by itself."""
 
+import importlib
 import json
 import re
 import subprocess
@@ -75,6 +76,20 @@ def required_args(command: click.Command) -> list[str]:
 def test_the_walk_finds_every_command() -> None:
     assert {"show", "db check", "score show", "kpi", "import", "merge"} <= set(LEAF_COMMANDS)
     assert len(LEAF_COMMANDS) >= 30
+    # A command written in a module of its own is reachable only if root.py
+    # names it: none is left out.
+    import pkgutil
+
+    import leadtui.cli
+
+    defined = {
+        id(value)
+        for info in pkgutil.iter_modules(leadtui.cli.__path__)
+        for value in vars(importlib.import_module(f"leadtui.cli.{info.name}")).values()
+        if isinstance(value, click.Command) and value is not main
+    }
+    reachable = {id(command) for command in COMMANDS.values()}
+    assert defined <= reachable
 
 
 @pytest.mark.parametrize("path", sorted(p for p, c in COMMANDS.items() if isinstance(

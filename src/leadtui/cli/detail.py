@@ -239,6 +239,3 @@ def journal(
             f"{entry.at:%Y-%m-%d %H:%M}  {entry.actor:<10} #{lead_id} {name}:"
             f" {clean_line(entry.described())}"  # one line an entry, as in show
         )
-
-
-COMMANDS = (followup, due, set_field, dupes, merge, journal, undo, redo, search)
