@@ -231,3 +231,31 @@ async def test_e_reads_a_bare_dollar_in_the_leads_own_dollar(repo: Repository) -
         await wait_until(pilot, lambda: repo.get_lead(lead_id).value_cents == 50_000)
         assert not editing(app)
         assert repo.get_lead(lead_id).currency == "CAD"
+
+
+async def test_e_takes_the_first_key_typed_into_the_name(repo: Repository) -> None:
+    """The form opened with the scrolling dialog focused: the first keys
+    typed went nowhere."""
+    lead_id = repo.add_lead(build_draft(name="Ann"))
+    app = LeadApp(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_edit_form(app, pilot)
+        await pilot.press("e", "enter")
+        await wait_until(pilot, lambda: repo.get_lead(lead_id).name == "Anne")
+
+
+async def test_e_an_unknown_currency_is_the_values_inline_error(repo: Repository) -> None:
+    """'5k XYZ': the currency's error has no field of its own in the form;
+    it crashed the app (the form and what was typed lost)."""
+    lead_id = repo.add_lead(build_draft(name="Ann", value_cents="5k"))
+    app = LeadApp(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_edit_form(app, pilot)
+        value = app.screen.query_one("#edit-7", Input)
+        value.value = "5k XYZ"
+        await pilot.press("ctrl+s")
+        error = app.screen.query_one("#edit-7-error", Static)
+        await wait_until(pilot, lambda: error_shown(error))
+        assert "'XYZ' is not an ISO 4217 code" in str(error.render())
+        assert editing(app) and value.has_focus and app.is_running
+        assert repo.get_lead(lead_id).value_cents == 500_000

@@ -132,3 +132,20 @@ async def test_a_pasted_line_with_tabs_and_breaks_is_kept_whole(repo: Repository
             "Ana Silva ana@x.io +351 912 345 678"
         )
         assert "name: Ana Silva" in text_of(app, "#qa-preview")
+
+
+async def test_the_forms_unknown_currency_is_the_values_inline_error(repo: Repository) -> None:
+    """The add form (n, then tab) crashed on '5k XYZ': its error was the
+    currency's, and the form has no currency field to show it under."""
+    app = LeadApp(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n", *"Bob", "tab")
+        await wait_until(pilot, lambda: bool(app.screen.query("#qa-value")))
+        app.screen.query_one("#qa-value", Input).value = "5k XYZ"
+        await pilot.press("enter")
+        await wait_until(
+            pilot, lambda: "'XYZ' is not an ISO 4217" in text_of(app, "#qa-value-error")
+        )
+        assert app.screen.query_one("#qa-value", Input).has_focus
+        assert repo.count_leads() == 0 and isinstance(app.screen, QuickAddScreen)

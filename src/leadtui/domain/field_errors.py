@@ -105,6 +105,17 @@ def field_errors(error: ValidationError) -> dict[str, str]:
     return messages
 
 
+def value_errors_folded(errors: dict[str, str]) -> dict[str, str]:
+    """A form's errors with the currency's under the value: the currency is
+    typed in the value ("5k XYZ"), and a form has no currency field to show
+    it under."""
+    folded = dict(errors)
+    if "currency" in folded:
+        message = folded.pop("currency")
+        folded.setdefault("value_cents", message)
+    return folded
+
+
 def describe_validation_error(error: ValidationError) -> str:
     field, message = next(iter(field_errors(error).items()))
     return f"{field.removesuffix('_cents')}: {message}"

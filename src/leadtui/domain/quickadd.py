@@ -38,7 +38,7 @@ from leadtui.domain.currency import (
     shared_mark_note,
 )
 from leadtui.domain.errors import InvalidInput
-from leadtui.domain.field_errors import field_errors
+from leadtui.domain.field_errors import field_errors, value_errors_folded
 from leadtui.domain.models import LeadDraft, Source, usual_currency
 from leadtui.domain.sanitize import clean_line
 from leadtui.domain.vocabulary import SOURCE_NAMES, lookup
@@ -338,7 +338,7 @@ def check(
             context=usual_currency(currency),
         )
     except ValidationError as error:
-        errors |= field_errors(error)
+        errors |= value_errors_folded(field_errors(error))
     if parsed.value and (note := shared_mark_note(parsed.value, currency)):
         warnings.append(note)
     if errors:

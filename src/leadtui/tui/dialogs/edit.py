@@ -12,7 +12,7 @@ from textual.content import Content
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label, Static, TextArea
 
-from leadtui.domain.field_errors import field_errors
+from leadtui.domain.field_errors import field_errors, value_errors_folded
 from leadtui.domain.models import (
     CUSTOM_PREFIX,
     Lead,
@@ -74,6 +74,10 @@ def cut_label(label: str) -> tuple[str, bool]:
 
 
 class EditLeadScreen(LeadFormScreen):
+    # The name takes the first key typed: the default, the first focusable
+    # widget, is the scrolling dialog itself, where typing did nothing.
+    AUTO_FOCUS = "TextField, TextBox"
+
     def __init__(self, lead: Lead, again: dict[str, str] | None = None) -> None:
         super().__init__(lead, again)
         self.fields = [*FIELDS, *((f"{CUSTOM_PREFIX}{name}", name) for name in lead.custom)]
@@ -161,9 +165,8 @@ class EditLeadScreen(LeadFormScreen):
                 context=usual_currency(self.lead.currency),
             )
         except ValidationError as error:
-            return {
-                ("value" if f == "value_cents" else f): m for f, m in field_errors(error).items()
-            }
+            errors = value_errors_folded(field_errors(error))
+            return {("value" if f == "value_cents" else f): m for f, m in errors.items()}
         return {}
 
     def _show_errors(self) -> dict[str, str]:
@@ -178,8 +181,11 @@ class EditLeadScreen(LeadFormScreen):
     def action_save(self) -> None:
         errors = self._show_errors()
         if errors:
-            index = next(i for i, (f, _) in enumerate(self.fields) if f in errors)
-            self.query_one(f"#{_input_id(index)}").focus()
+            shown = [i for i, (f, _) in enumerate(self.fields) if f in errors]
+            if shown:
+                self.query_one(f"#{_input_id(shown[0])}").focus()
+            else:  # an error of no field the form has: said, never lost
+                self.notify(next(iter(errors.values())), severity="error")
             return
         self.dismiss(self.changes())
 

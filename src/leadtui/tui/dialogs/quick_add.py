@@ -229,10 +229,13 @@ class QuickAddScreen(Dialog[QuickAddResult | None]):
         if self._form_mode:
             understood = self._validate_form()
             if understood.draft is None:
-                first_bad = next(
+                shown = [
                     f for f, _, _ in FIELDS if self.query_one(f"#qa-{f}-error", Static).display
-                )
-                self.query_one(f"#qa-{first_bad}", Input).focus()
+                ]
+                if shown:
+                    self.query_one(f"#qa-{shown[0]}", Input).focus()
+                else:  # an error of no field the form has: said, never lost
+                    self.notify(next(iter(understood.errors.values())), severity="error")
                 return None
         else:
             understood = self._understood()
