@@ -26,6 +26,7 @@ from leadtui.domain.models import (
 from leadtui.repository import Repository
 from leadtui.tui.app import LeadApp
 from leadtui.tui.dialogs.classify import ClassifyScreen, ConfirmScreen
+from tests.conftest import both_engines
 from tests.tui_helpers import SIZE, main_screen, run_palette, settle, wait_until
 
 
@@ -259,6 +260,19 @@ def test_pinning_the_temperature_is_journaled(repo: Repository) -> None:
     assert changes == [
         "temperature: hot (pinned) → cold (score)",
         "temperature: cold (score) → hot (pinned)",
+    ]
+
+
+@both_engines
+def test_pin_next_steps_through_the_cycle_from_what_is_stored(repo: Repository) -> None:
+    lead_id = repo.add_lead(build_draft(name="Ann"))
+    own = repo.get_lead(lead_id).temperature
+    steps = [repo.pin_next(lead_id) for _ in range(4)]
+    assert [(lead.temperature, lead.temperature_pinned) for lead in steps] == [
+        (Temperature.HOT, True),
+        (Temperature.WARM, True),
+        (Temperature.COLD, True),
+        (own, False),
     ]
 
 

@@ -2,9 +2,12 @@
 `t` to pin the temperature, decay applied at start, the KPI calibration."""
 
 import sqlite3
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.pilot import Pilot
@@ -18,7 +21,7 @@ from leadtui.tui.app import LeadApp
 from leadtui.tui.dialogs.log_touch import LogTouchScreen
 from leadtui.tui.panes.inbox import InboxPane
 from tests.conftest import NOW, frozen_clock
-from tests.tui_helpers import SIZE, column, main_screen, settle
+from tests.tui_helpers import SIZE, column, main_screen, settle, wait_until
 
 HOSTILE = "[b]VIP[/b] [@click=app.quit]x \x1b[31mred"
 
@@ -146,6 +149,38 @@ async def test_t_pins_the_temperature_through_each_value_and_back_to_the_score(
         await pilot.press("t")
         await settle(pilot)
         assert "pinned (t or `score pin` changes it)" in static_text(app, "#lead-rule-score")
+
+
+async def test_t_typed_ahead_steps_once_per_press(
+    repo: Repository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each press is its own write in its own thread. They read the pin
+    before writing, all the same one: three presses made one step (a
+    tester's bursts of four recorded 2, 2 and 1). Here every write waits
+    until the three presses are in, so the writes all overlap."""
+    lead_id = repo.add_lead(build_draft(name="Ann"))
+    go, waiting = threading.Event(), []
+    opened = repo._transaction
+
+    @contextmanager
+    def held() -> Iterator[Any]:
+        waiting.append(1)
+        assert go.wait(20)
+        with opened() as db:
+            yield db
+
+    app = LeadApp(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_top_lead(app, pilot)
+        monkeypatch.setattr(repo, "_transaction", held)  # opening a lead writes too
+        await pilot.press("t", "t", "t")
+        await wait_until(pilot, lambda: len(waiting) == 3)
+        go.set()
+        await settle(pilot)
+    lead = repo.get_lead(lead_id)
+    assert (lead.temperature, lead.temperature_pinned) == (Temperature.COLD, True)
+    changes = [e.summary() for e in repo.history(lead_id) if e.type == "field_change"]
+    assert len(changes) == 3, changes
 
 
 async def test_decay_is_applied_at_start_and_the_inbox_order_reflects_it(db_path: Path) -> None:

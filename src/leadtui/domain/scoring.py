@@ -54,6 +54,20 @@ def temperature_for(points: int, bands: Bands) -> Temperature:
     return Temperature.WARM if points >= bands.warm else Temperature.COLD
 
 
+# What `t` pins next: the score's own temperature, then each by hand.
+_PIN_CYCLE: dict[Temperature | None, Temperature | None] = {
+    None: Temperature.HOT,
+    Temperature.HOT: Temperature.WARM,
+    Temperature.WARM: Temperature.COLD,
+    Temperature.COLD: None,
+}
+
+
+def next_pin(temperature: Temperature, pinned: bool) -> Temperature | None:
+    """The pin after a lead's: hot, warm, cold, then None (the score's)."""
+    return _PIN_CYCLE[temperature if pinned else None]
+
+
 _WORD = re.compile(r"[^\w]+")
 
 

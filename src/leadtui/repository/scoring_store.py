@@ -15,6 +15,7 @@ from leadtui.domain.learned_metrics import Scores
 from leadtui.domain.logistic import Patterns
 from leadtui.domain.models import Lead, Temperature
 from leadtui.domain.results import CalibrationRow, Evaluation, ScoreDetails, TrainReport
+from leadtui.domain.scoring import next_pin
 from leadtui.domain.scoring_rules import RuleSet
 from leadtui.repository.core import Rescores
 from leadtui.repository.core import Scores as ScoringCore
@@ -110,6 +111,19 @@ class ScoringStore:
             action(db, self.repo.actor, to_iso(now), f"Temperature of #{lead_id}"),
         ):
             return write_pin(self.repo, db, lead_id, temperature, now)
+
+    def pin_next(self, lead_id: int) -> Lead:
+        """`t`: the next pin after the lead's (scoring.next_pin), decided
+        inside the write, so presses typed ahead, each its own write, step
+        through the cycle one by one instead of all reading the same pin."""
+        now = self.repo.clock()
+        with (
+            self.repo._transaction() as db,
+            action(db, self.repo.actor, to_iso(now), f"Temperature of #{lead_id}"),
+        ):
+            lead = fetch_lead(db, lead_id, lock=self.repo.engine.dialect)
+            pin = next_pin(lead.temperature, lead.temperature_pinned)
+            return write_pin(self.repo, db, lead_id, pin, now)
 
     def refresh_scores(self, *, limit: int | None = None) -> int:
         """Bring stored scores up to date; returns how many leads were rescored.

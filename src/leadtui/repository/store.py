@@ -163,6 +163,7 @@ class Repository:
     learnable_fields = Delegated("_scoring", ScoringStore.learnable_fields)
     calibration = Delegated("_scoring", ScoringStore.calibration)
     pin_temperature = Delegated("_scoring", ScoringStore.pin_temperature)
+    pin_next = Delegated("_scoring", ScoringStore.pin_next)
     refresh_scores = Delegated("_scoring", ScoringStore.refresh_scores)
     rescore_open_leads = Delegated("_scoring", ScoringStore.rescore_open_leads)
     mark_rules_applied = Delegated("_scoring", ScoringStore.mark_rules_applied)

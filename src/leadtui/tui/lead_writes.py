@@ -36,14 +36,6 @@ from leadtui.tui.panes.inbox import InboxPane
 from leadtui.tui.typeahead import hold_keys
 from leadtui.usecases.importing import run_import
 
-# What `t` pins next: the score's own temperature, then each by hand.
-PIN_CYCLE: dict[Temperature | None, Temperature | None] = {
-    None: Temperature.HOT,
-    Temperature.HOT: Temperature.WARM,
-    Temperature.WARM: Temperature.COLD,
-    Temperature.COLD: None,
-}
-
 
 def pin_said(lead: Lead) -> str:
     how = "pinned (t changes it)" if lead.temperature_pinned else "follows the score again"
@@ -214,14 +206,7 @@ class LeadWritesScreen(ListViewScreen):
         lead_id = self.selected_lead_id()
         if lead_id is None:
             return
-
-        def pin(repo: Repository) -> Lead:
-            lead = repo.get_lead(lead_id)
-            return repo.pin_temperature(
-                lead_id, PIN_CYCLE[lead.temperature if lead.temperature_pinned else None]
-            )
-
-        self._save(pin, pin_said)
+        self._save(lambda repo: repo.pin_next(lead_id), pin_said)
 
     def pin_as(self, temperature: str) -> None:
         """The palette's "Temperature: hot" (or "auto": the score's again)."""
