@@ -133,9 +133,11 @@ def test_evaluate_refuses_bad_arguments_in_one_line(demo: str) -> None:
 def test_pin_and_auto(db: str) -> None:
     lead_id = ok("add", "Ada", "--db", db).strip()
     assert ok("score", "pin", lead_id, "hot", "--db", db).strip() == "#1 Ada: hot (pinned)"
+    assert "Temperature: hot (pinned)\n" in ok("show", lead_id, "--db", db)
     assert ok("score", "pin", lead_id, "auto", "--db", db).strip() == (
         "#1 Ada: cold (from score 0)"
     )
+    assert "Temperature: cold\n" in ok("show", lead_id, "--db", db)
     assert "Error: no lead with id 9" in fails("score", "pin", "9", "warm", "--db", db)
 
 

@@ -1,6 +1,7 @@
 """Both scores in the TUI: the Lead tab's reasons, `o` to rank by win chance,
 `t` to pin the temperature, decay applied at start, the KPI calibration."""
 
+import re
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -149,6 +150,7 @@ async def test_t_pins_the_temperature_through_each_value_and_back_to_the_score(
         await pilot.press("t")
         await settle(pilot)
         assert "pinned (t or `score pin` changes it)" in static_text(app, "#lead-rule-score")
+        assert re.search(r"Temp +hot \(pinned\)", static_text(app, "#lead-standing"))
 
 
 async def test_t_typed_ahead_steps_once_per_press(

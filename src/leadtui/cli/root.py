@@ -299,7 +299,7 @@ def _echo_lead(lead: Lead) -> None:
         "Source": lead.source.value,
         "Owner": lead.owner,
         "Stage": lead.stage.label,
-        "Temperature": lead.temperature.value,
+        "Temperature": lead.temperature_shown(),
         "Score": str(lead.score),
         "Value": lead.money(),
         "Also": ", ".join(contact.text() for contact in lead.contacts),

@@ -391,6 +391,11 @@ class Lead(BaseModel):
         """How messages name a lead: "#8 Ann Lee"."""
         return f"#{self.id} {self.name}"
 
+    def temperature_shown(self) -> str:
+        """'cold', or 'cold (pinned)' when set by hand: a pinned 'cold'
+        beside a score of 100 read as a mistake."""
+        return self.temperature.value + (" (pinned)" if self.temperature_pinned else "")
+
     def field_text(self, field: str) -> str:
         """A field as text, as the edit form shows it, `leadtui set` takes it
         and the journal records it: "5,000" for the value, tags joined by

@@ -173,7 +173,7 @@ def lead_fields(
     standing = _field_block(
         [
             ("Stage", lead.stage.label),
-            ("Temp", lead.temperature.value),
+            ("Temp", lead.temperature_shown()),
             ("Score", str(lead.score)),
             ("Value", lead.money()),
             ("Created", f"{lead.created_at:%Y-%m-%d %H:%M}"),
