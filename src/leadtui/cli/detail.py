@@ -131,7 +131,8 @@ def dupes(db_path: Path | None, as_json: bool) -> None:
     "takes",
     multiple=True,
     metavar="FIELD",
-    help="Take this field from OTHER_ID (repeatable); else the fuller value wins.",
+    help="Take this field from OTHER_ID (repeatable); else the fuller value wins"
+    " (KEEP_ID's own email, phone, company, owner, source and fit, if it has them).",
 )
 @click.option("--keep", "keeps", multiple=True, metavar="FIELD", help="Keep KEEP_ID's value.")
 @click.option("--yes", "confirmed", is_flag=True, help="Merge without asking.")
