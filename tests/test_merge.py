@@ -186,6 +186,21 @@ def test_cli_dupes_and_merge(db: str) -> None:
     assert result.exit_code == 1 and "not a merge field: colour" in result.output
 
 
+def test_cli_merge_refuses_a_field_both_taken_and_kept(db_path: Path) -> None:
+    runner, db = CliRunner(), str(db_path)
+    runner.invoke(main, ["add", "Jane Doe", "--email", "jane@acme.io", "--db", db])
+    runner.invoke(main, ["add", "Jane D.", "--email", "jane@old.io", "--db", db])
+    result = runner.invoke(
+        main,
+        ["merge", "1", "2", "--take", "name", "--take", "email", "--keep", "title",
+         "--keep", "email", "--keep", "name", "--yes", "--db", db],
+    )  # fmt: skip
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.startswith("Error: both --take and --keep: email, name (try ")
+    assert result.stderr.count("\n") == 1  # one line
+    assert runner.invoke(main, ["show", "2", "--db", db]).exit_code == 0  # nothing merged
+
+
 def test_cli_merge_keeps_the_kept_leads_owner_and_email_by_default(db_path: Path) -> None:
     """The tester's steps: #1 stays dev's, written to at kim@acme.io."""
     runner, db = CliRunner(), str(db_path)

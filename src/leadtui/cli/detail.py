@@ -152,6 +152,9 @@ def merge(
     unknown = set(picks) - set(MERGE_FIELDS)
     if unknown:
         raise click.UsageError(f"not a merge field: {', '.join(sorted(unknown))}")
+    # Else the --keep silently won: say which side, once.
+    if both := set(takes) & set(keeps):
+        raise click.UsageError(f"both --take and --keep: {', '.join(sorted(both))}")
     repo = common.repository(db_path)
     keep, other = repo.get_lead(keep_id), repo.get_lead(other_id)
     if keep.id == other.id:  # before the side-by-side table, not after it
