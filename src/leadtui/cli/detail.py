@@ -98,8 +98,9 @@ def set_field(db_path: Path | None, lead_id: int, field: str, value: str) -> Non
 @common.db_option
 def dupes(db_path: Path | None, as_json: bool) -> None:
     """Groups of leads that look like one person: the same email, phone
-    number, or name at the same company; then close names at the same
-    company. Merge them with `leadtui merge` (never done by itself)."""
+    number, or name at the same company, or an email or phone a merge kept;
+    then close names at the same company. Merge them with `leadtui merge`
+    (never done by itself)."""
     repo = common.repository(db_path)
     groups = repo.duplicate_groups()
     if as_json:
