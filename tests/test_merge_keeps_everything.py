@@ -167,3 +167,30 @@ def test_cli_dupes_lists_a_lead_with_a_kept_email_or_phone(db_path: Path) -> Non
         "  #3       C3 (New) r@r.io",
         "  #4       C4 (New) 07700 900666",
     ]
+
+
+@both_clis_full
+def test_an_import_finds_the_emails_and_phones_a_merge_kept(db: str, tmp_path: Path) -> None:
+    """Re-importing an old list must not bring back a person merged away."""
+    ok("setting", "region", "GB", "--db", db)
+    ok("add", "Rae Roe", "--email", "rae@acme.io", "--phone", "020 7946 0001", "--db", db)
+    ok("add", "R. Roe", "--email", "r@r.io", "--phone", "07700 900666", "--db", db)
+    ok("merge", "1", "2", "--yes", "--db", db)
+    ok("add", "Bo Eng", "--phone", "020 7946 0999", "--db", db)  # #3
+    source = tmp_path / "old.csv"
+    source.write_text(
+        "name,email,phone\n"
+        "R. Roe,R@R.io,\n"  # the kept email, any case
+        "Rae,,+44 7700 900666\n"  # the kept phone, written another way
+        "Bo,r@r.io,020 7946 0999\n"  # #3's own phone ranks before #1's kept email
+        "New Person,new@x.io,\n",
+        encoding="utf-8",
+    )
+    result = run("import", str(source), "--dry-run", "--db", db)
+    assert "would import 1" in result.output and "skipped 3 duplicates" in result.output
+    assert "line 2: duplicate of lead #1 (same email (secondary))" in result.output
+    assert "line 3: duplicate of lead #1 (same phone (secondary))" in result.output
+    assert "line 4: duplicate of lead #3 (same phone)" in result.output
+    result = run("import", str(source), "--on-duplicate", "merge", "--db", db)
+    assert "imported 1, merged 3" in result.output, result.output
+    assert [lead["id"] for lead in json.loads(ok("list", "--json", "--db", db))] == [1, 3, 4]
