@@ -2,6 +2,7 @@
 fuller value wins unless the rep picks, everything attached moves over, the
 merge is one journaled transaction; from the CLI and the palette."""
 
+import json
 from pathlib import Path
 
 import pytest
@@ -80,6 +81,53 @@ def test_a_merge_keeps_the_fuller_values_and_moves_everything(repo: Repository) 
 
 
 @both_engines
+def test_a_merge_keeps_the_kept_leads_own_contact_owner_and_judgement(repo: Repository) -> None:
+    """Longer is not fuller for these: the kept lead's own email, phone,
+    company, owner, source and fit stay; the other's email and phone become
+    secondary contacts."""
+    keep = repo.add_lead(
+        build_draft(name="Kim Lee", email="kim@acme.io", phone="020 7946 0001", company="Acme",
+                    owner="dev", source="event", value_cents="5k")
+    )  # fmt: skip
+    other = repo.add_lead(
+        build_draft(name="Kim Lee", email="kim.lee.old@gmail.com", phone="+1 415 555 0100",
+                    company="Acme Holdings", owner="carla", source="referral", title="CTO")
+    )  # fmt: skip
+    repo.update_fields(keep, {"fit": "high"})
+    repo.update_fields(other, {"fit": "medium"})
+    lead = repo.merge_leads(keep, other)
+    assert (lead.email, lead.phone, lead.company, lead.owner) == (
+        "kim@acme.io", "020 7946 0001", "Acme", "dev",
+    )  # fmt: skip
+    assert (lead.source, lead.fit.value, lead.title) == (Source.EVENT, "high", "CTO")
+    assert [(c.kind, c.value) for c in lead.contacts] == [
+        ("email", "kim.lee.old@gmail.com"), ("phone", "+1 415 555 0100"),
+    ]  # fmt: skip
+
+
+def test_the_other_leads_contact_and_owner_fill_only_what_the_kept_lead_lacks() -> None:
+    base = Lead.model_validate(
+        {"id": 1, "name": "N", "email": None, "phone": None, "company": None, "title": None,
+         "source": "other", "owner": None, "stage": "new", "temperature": "cold", "score": 0,
+         "value_cents": 0, "lost_reason": None, "notes": "",
+         "created_at": "2026-01-01T00:00:00+00:00", "updated_at": "2026-01-01T00:00:00+00:00",
+         "version": 1}
+    )  # fmt: skip
+    other = base.model_copy(
+        update={"id": 2, "email": "a@b.io", "phone": "555 0100 200", "company": "Acme",
+                "owner": "carla", "source": Source.REFERRAL}
+    )  # fmt: skip
+    assert merged_fields(base, other) == {
+        "email": "a@b.io", "phone": "555 0100 200", "company": "Acme", "owner": "carla",
+        "source": "referral",
+    }  # fmt: skip
+    # ...and the rep can still take the other's over the kept lead's own.
+    mine = other.model_copy(update={"id": 1, "owner": "dev"})
+    assert merged_fields(mine, other) == {}
+    assert merged_fields(mine, other, {"owner": "other"}) == {"owner": "carla"}
+
+
+@both_engines
 def test_the_reps_picks_win_over_the_default(repo: Repository) -> None:
     keep, other = two_janes(repo)
     lead = repo.merge_leads(keep, other, picks={"name": "other", "value": "keep"})
@@ -104,16 +152,16 @@ texts = st.text(alphabet="abc xyz", max_size=12).map(str.strip)
 @given(keep=texts, other=texts)
 def test_the_default_never_drops_a_value_for_nothing(keep: str, other: str) -> None:
     base = Lead.model_validate(
-        {"id": 1, "name": "N", "email": None, "phone": None, "company": keep or None,
-         "title": None, "source": "other", "owner": None, "stage": "new",
+        {"id": 1, "name": "N", "email": None, "phone": None, "company": None,
+         "title": keep or None, "source": "other", "owner": None, "stage": "new",
          "temperature": "cold", "score": 0, "value_cents": 0, "lost_reason": None,
          "notes": keep, "created_at": "2026-01-01T00:00:00+00:00",
          "updated_at": "2026-01-01T00:00:00+00:00", "version": 1}
     )  # fmt: skip
-    second = base.model_copy(update={"id": 2, "company": other or None, "notes": other})
+    second = base.model_copy(update={"id": 2, "title": other or None, "notes": other})
     wanted = merged_fields(base, second)
-    company = wanted.get("company", base.company or "")
-    assert company == (keep if len(keep) >= len(other) else other)
+    title = wanted.get("title", base.title or "")
+    assert title == (keep if len(keep) >= len(other) else other)
     notes = wanted.get("notes", base.notes)
     assert keep in notes and other in notes
     assert joined_notes(notes, other) == notes  # merging again adds nothing
@@ -136,6 +184,38 @@ def test_cli_dupes_and_merge(db: str) -> None:
     assert runner.invoke(main, ["dupes", "--db", db]).output == "no likely duplicates\n"
     result = runner.invoke(main, ["merge", "1", "3", "--take", "colour", "--yes", "--db", db])
     assert result.exit_code == 1 and "not a merge field: colour" in result.output
+
+
+def test_cli_merge_refuses_a_field_both_taken_and_kept(db_path: Path) -> None:
+    runner, db = CliRunner(), str(db_path)
+    runner.invoke(main, ["add", "Jane Doe", "--email", "jane@acme.io", "--db", db])
+    runner.invoke(main, ["add", "Jane D.", "--email", "jane@old.io", "--db", db])
+    result = runner.invoke(
+        main,
+        ["merge", "1", "2", "--take", "name", "--take", "email", "--keep", "title",
+         "--keep", "email", "--keep", "name", "--yes", "--db", db],
+    )  # fmt: skip
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.startswith("Error: both --take and --keep: email, name (try ")
+    assert result.stderr.count("\n") == 1  # one line
+    assert runner.invoke(main, ["show", "2", "--db", db]).exit_code == 0  # nothing merged
+
+
+def test_cli_merge_keeps_the_kept_leads_owner_and_email_by_default(db_path: Path) -> None:
+    """The tester's steps: #1 stays dev's, written to at kim@acme.io."""
+    runner, db = CliRunner(), str(db_path)
+    runner.invoke(main, ["add", "Kim Lee", "--company", "Acme", "--email", "kim@acme.io",
+                         "--owner", "dev", "--value", "5k", "--db", db])  # fmt: skip
+    runner.invoke(main, ["add", "Kim Lee", "--company", "Acme", "--email",
+                         "kim.lee.old@gmail.com", "--owner", "carla", "--db", db])  # fmt: skip
+    result = runner.invoke(main, ["merge", "1", "2", "--yes", "--db", db])
+    assert result.exit_code == 0
+    assert "email     ◀kim@acme.io                    kim.lee.old@gmail.com" in result.output
+    assert "owner     ◀dev                            carla" in result.output
+    shown = runner.invoke(main, ["show", "1", "--json", "--db", db]).output
+    lead = json.loads(shown)
+    assert (lead["owner"], lead["email"]) == ("dev", "kim@acme.io")
+    assert lead["contacts"] == [{"kind": "email", "value": "kim.lee.old@gmail.com"}]
 
 
 @pytest.mark.slow

@@ -11,7 +11,8 @@ from click.testing import CliRunner, Result
 from leadtui.cli.root import main
 from leadtui.domain.models import build_draft
 from leadtui.repository import Repository, open_repository
-from tests.conftest import both_clis_full, both_engines, frozen_clock
+from leadtui.repository.dupes_store import SECONDARY_GROUPS, SECONDARY_KEYS
+from tests.conftest import both_clis_full, both_engines, frozen_clock, query_plan
 
 
 def run(*args: str) -> Result:
@@ -115,3 +116,81 @@ def test_contacts_follow_a_second_merge_and_count_as_duplicates(repo: Repository
     [(found, why)] = repo.possible_duplicates(email="ANN@c.io")
     assert (found.id, why) == (first, "same email (secondary)")
     assert [found.id for found in repo.search("ann@c")] == [first]
+
+
+@both_engines
+def test_duplicates_include_the_emails_and_phones_a_merge_kept(repo: Repository) -> None:
+    """A lead added later with an email or phone a merge kept as another's
+    secondary contact is listed with it, ranked as the quick-add ranks it."""
+    repo.set_phone_region("GB")
+    keep = repo.add_lead(build_draft(name="Rae Roe", email="rae@acme.io", phone="020 7946 0001"))
+    other = repo.add_lead(build_draft(name="R. Roe", email="r@r.io", phone="07700 900666"))
+    repo.merge_leads(keep, other)
+    assert repo.duplicate_groups() == []
+    by_email = repo.add_lead(build_draft(name="C3", email="R@r.io"))
+    by_phone = repo.add_lead(build_draft(name="C4", phone="+44 7700 900666"))
+    repo.add_lead(build_draft(name="C5", email="c5@x.io"))  # alone
+    [(why, leads)] = repo.duplicate_groups()
+    assert why == "same email (secondary), same phone (secondary)"
+    assert [lead.id for lead in leads] == [keep, by_email, by_phone]
+    # Two leads that kept the same contact are one person too.
+    third = repo.add_lead(build_draft(name="Ann", email="ann@a.io"))
+    fourth = repo.add_lead(build_draft(name="Ann", email="ann@gone.io"))
+    repo.merge_leads(third, fourth)
+    fifth = repo.add_lead(build_draft(name="Ann", email="ann@b.io"))
+    sixth = repo.add_lead(build_draft(name="Ann", email="ANN@gone.io"))
+    repo.merge_leads(fifth, sixth)
+    assert [(why, [lead.id for lead in leads]) for why, leads in repo.duplicate_groups()] == [
+        ("same email (secondary)", [third, fifth]),
+        ("same email (secondary), same phone (secondary)", [keep, by_email, by_phone]),
+    ]  # `alone` in none
+    if repo.engine.dialect.name != "SQLite":  # the plans below are SQLite's
+        return
+    for _, kind, own in SECONDARY_KEYS:
+        sql = SECONDARY_GROUPS.format(id_list="group_concat(id)", kind=kind, own=own)
+        plan = query_plan(repo.path, sql.replace("LIMIT ?", "LIMIT 200"))
+        # Read from the contacts' index, each probing the leads' key index.
+        assert "contacts_key" in plan and "SCAN l" not in plan, plan
+
+
+def test_cli_dupes_lists_a_lead_with_a_kept_email_or_phone(db_path: Path) -> None:
+    """The tester's steps."""
+    db = str(db_path)
+    ok("add", "Rae Roe", "--email", "rae@acme.io", "--phone", "020 7946 0001", "--db", db)
+    ok("add", "R. Roe", "--email", "r@r.io", "--phone", "07700 900666", "--db", db)
+    ok("merge", "1", "2", "--yes", "--db", db)
+    ok("add", "C3", "--email", "r@r.io", "--db", db)
+    ok("add", "C4", "--phone", "07700 900666", "--db", db)
+    assert ok("dupes", "--db", db).splitlines() == [
+        "same email (secondary), same phone (secondary):",
+        "  #1       Rae Roe (New) rae@acme.io 020 7946 0001",
+        "  #3       C3 (New) r@r.io",
+        "  #4       C4 (New) 07700 900666",
+    ]
+
+
+@both_clis_full
+def test_an_import_finds_the_emails_and_phones_a_merge_kept(db: str, tmp_path: Path) -> None:
+    """Re-importing an old list must not bring back a person merged away."""
+    ok("setting", "region", "GB", "--db", db)
+    ok("add", "Rae Roe", "--email", "rae@acme.io", "--phone", "020 7946 0001", "--db", db)
+    ok("add", "R. Roe", "--email", "r@r.io", "--phone", "07700 900666", "--db", db)
+    ok("merge", "1", "2", "--yes", "--db", db)
+    ok("add", "Bo Eng", "--phone", "020 7946 0999", "--db", db)  # #3
+    source = tmp_path / "old.csv"
+    source.write_text(
+        "name,email,phone\n"
+        "R. Roe,R@R.io,\n"  # the kept email, any case
+        "Rae,,+44 7700 900666\n"  # the kept phone, written another way
+        "Bo,r@r.io,020 7946 0999\n"  # #3's own phone ranks before #1's kept email
+        "New Person,new@x.io,\n",
+        encoding="utf-8",
+    )
+    result = run("import", str(source), "--dry-run", "--db", db)
+    assert "would import 1" in result.output and "skipped 3 duplicates" in result.output
+    assert "line 2: duplicate of lead #1 (same email (secondary))" in result.output
+    assert "line 3: duplicate of lead #1 (same phone (secondary))" in result.output
+    assert "line 4: duplicate of lead #3 (same phone)" in result.output
+    result = run("import", str(source), "--on-duplicate", "merge", "--db", db)
+    assert "imported 1, merged 3" in result.output, result.output
+    assert [lead["id"] for lead in json.loads(ok("list", "--json", "--db", db))] == [1, 3, 4]

@@ -98,8 +98,9 @@ def set_field(db_path: Path | None, lead_id: int, field: str, value: str) -> Non
 @common.db_option
 def dupes(db_path: Path | None, as_json: bool) -> None:
     """Groups of leads that look like one person: the same email, phone
-    number, or name at the same company; then close names at the same
-    company. Merge them with `leadtui merge` (never done by itself)."""
+    number, or name at the same company, or an email or phone a merge kept;
+    then close names at the same company. Merge them with `leadtui merge`
+    (never done by itself)."""
     repo = common.repository(db_path)
     groups = repo.duplicate_groups()
     if as_json:
@@ -131,7 +132,8 @@ def dupes(db_path: Path | None, as_json: bool) -> None:
     "takes",
     multiple=True,
     metavar="FIELD",
-    help="Take this field from OTHER_ID (repeatable); else the fuller value wins.",
+    help="Take this field from OTHER_ID (repeatable); else the fuller value wins"
+    " (KEEP_ID's own email, phone, company, owner, source and fit, if it has them).",
 )
 @click.option("--keep", "keeps", multiple=True, metavar="FIELD", help="Keep KEEP_ID's value.")
 @click.option("--yes", "confirmed", is_flag=True, help="Merge without asking.")
@@ -151,6 +153,9 @@ def merge(
     unknown = set(picks) - set(MERGE_FIELDS)
     if unknown:
         raise click.UsageError(f"not a merge field: {', '.join(sorted(unknown))}")
+    # Else the --keep silently won: say which side, once.
+    if both := set(takes) & set(keeps):
+        raise click.UsageError(f"both --take and --keep: {', '.join(sorted(both))}")
     repo = common.repository(db_path)
     keep, other = repo.get_lead(keep_id), repo.get_lead(other_id)
     if keep.id == other.id:  # before the side-by-side table, not after it

@@ -2,9 +2,12 @@
 Pure; the repository applies the plan in one transaction.
 
 By default the fuller value wins: a value over nothing, the longer text,
-the larger amount, the later lifecycle, a known source or fit over
-"other"/"unknown". Notes are joined rather than chosen. The rep may pick
-either side per field instead (`picks`)."""
+the larger amount, the later lifecycle. Who the person is reached at, who
+owns them and what a rep judged of them are not "fuller" when longer: the
+kept lead keeps its own email, phone, company, owner, source and fit, and
+takes the other's only where it has none (the email and phone not kept stay
+as secondary contacts). Notes are joined rather than chosen. The rep may
+pick either side per field instead (`picks`)."""
 
 from dataclasses import dataclass
 
@@ -18,6 +21,10 @@ MERGE_FIELDS = (
 )  # fmt: skip
 # Values that say "nothing known" for a field that is never empty.
 _EMPTY = {"source": "other", "fit": "unknown"}
+# The kept lead's own, unless it has none: a longer email or owner's name is
+# not more information, and taking it would silently hand the lead to another
+# rep or change the address it is written to.
+KEEPS_OWN = frozenset({"email", "phone", "company", "owner", "source", "fit"})
 
 
 @dataclass(frozen=True)
@@ -50,7 +57,10 @@ def choices(keep: Lead, other: Lead) -> list[FieldChoice]:
     for field in MERGE_FIELDS:
         mine, theirs = keep.field_text(field), other.field_text(field)
         if mine != theirs:
-            fuller = "other" if _weight(field, theirs) > _weight(field, mine) else "keep"
+            if field in KEEPS_OWN:
+                fuller = "other" if mine == _EMPTY.get(field, "") else "keep"
+            else:
+                fuller = "other" if _weight(field, theirs) > _weight(field, mine) else "keep"
             if field == "currency":  # it goes with the value chosen
                 fuller = next((c.default for c in found if c.field == "value"), fuller)
             found.append(FieldChoice(field, mine, theirs, fuller))

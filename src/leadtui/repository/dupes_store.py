@@ -112,24 +112,24 @@ class DupesStore:
     def duplicate_groups(self, *, limit: int = 200) -> list[tuple[str, list[Lead]]]:
         """Groups of leads that look like one person, across the database:
         the same email, phone number, or name at the same company (each key
-        one GROUP BY over its index; groups that share a lead are joined,
+        one GROUP BY over its index), an email or phone a merge kept as
+        another's secondary contact (groups that share a lead are joined,
         their reasons too); then, ranked after them, close names at the same
         company (near_store). At most `limit` groups, largest ids first."""
-        keys = (
-            ("same email", "lower(email)", "email IS NOT NULL"),
-            ("same phone", "phone_key", "phone_key IS NOT NULL"),
-            ("same name and company", "person_key", "person_key IS NOT NULL"),
-        )
         groups: list[tuple[set[str], set[int]]] = []
         with self.repo._connection() as db:
             dialect = self.repo.engine.dialect
-            for why, key, present in keys:
-                rows = db.execute(
-                    f"SELECT {dialect.id_list('id')} FROM leads WHERE {present}"
-                    f" GROUP BY {key} HAVING count(*) > 1 ORDER BY max(id) DESC LIMIT ?",
-                    [limit],
-                ).fetchall()
-                for (ids_text,) in rows:
+            id_list = dialect.id_list("id")
+            queries = [
+                (why, f"SELECT {id_list} FROM leads WHERE {present}"
+                      f" GROUP BY {key} HAVING count(*) > 1 ORDER BY max(id) DESC LIMIT ?")
+                for why, key, present in _KEYS
+            ] + [
+                (why, SECONDARY_GROUPS.format(id_list=id_list, kind=kind, own=own))
+                for why, kind, own in SECONDARY_KEYS
+            ]  # fmt: skip
+            for why, sql in queries:
+                for (ids_text,) in db.execute(sql, [limit]).fetchall():
                     _join(groups, why, {int(i) for i in ids_text.split(",")})
             exact = sorted(groups, key=lambda g: -max(g[1]))[:limit]
             near: list[tuple[set[str], set[int]]] = []
@@ -151,7 +151,7 @@ class DupesStore:
                 rows = db.execute(
                     f"{LEAD_SELECT} WHERE id IN ({marks}) ORDER BY id", sorted(members)
                 ).fetchall()
-                why = ", ".join(k[0] for k in keys if k[0] in reasons) or ", ".join(reasons)
+                why = ", ".join(k for k in _REASONS if k in reasons) or ", ".join(reasons)
                 found.append((why, [lead_from_row(row) for row in rows]))
         return found
 
@@ -209,6 +209,36 @@ class DupesStore:
 
 # Leads with a secondary contact of that kind and key.
 _SECONDARY = "id IN (SELECT lead_id FROM contacts WHERE kind = '{kind}' AND key = ?)"
+
+# duplicate_groups' keys on the leads' own columns: why, key, present.
+_KEYS = (
+    ("same email", "lower(email)", "email IS NOT NULL"),
+    ("same phone", "phone_key", "phone_key IS NOT NULL"),
+    ("same name and company", "person_key", "person_key IS NOT NULL"),
+)
+# ...and on the contacts merges kept: why, kind, how a lead's own key is
+# that contact's. As the quick-add ranks them, after the leads' own. For
+# SQLite to probe leads_email_key, both sides are lower() (a TEXT column
+# against the index's expression was an index scan per contact), and the
+# NOT NULL is the partial index's.
+SECONDARY_KEYS = (
+    ("same email (secondary)", "email", "lower(l.email) = lower(c.key) AND l.email IS NOT NULL"),
+    ("same phone (secondary)", "phone", "l.phone_key = c.key"),
+)
+_REASONS = [why for why, *_ in (*_KEYS, *SECONDARY_KEYS)]
+# Each key a contact holds with the leads holding it, as a contact (another
+# lead's too) or as their own; UNION leaves a lead once a key. Read from the
+# contacts (few: only merges write them), each probing the leads' index.
+SECONDARY_GROUPS = """
+    WITH hits (key, id) AS (
+      SELECT key, lead_id FROM contacts WHERE kind = '{kind}'
+      UNION
+      SELECT c.key, l.id FROM contacts c JOIN leads l ON {own}
+      WHERE c.kind = '{kind}'
+    )
+    SELECT {id_list} FROM hits GROUP BY key HAVING count(*) > 1
+    ORDER BY max(id) DESC LIMIT ?
+"""
 
 
 def _join(groups: list[tuple[set[str], set[int]]], why: str, ids: set[int]) -> None:

@@ -46,9 +46,15 @@ class _Rollback(Exception):
 
 
 class _Keys:
-    """Email and phone of every lead, to find an import's duplicates. The
-    stored leads' phone keys are read as stored (parsing a million numbers
-    again would take minutes); a row's are computed in the team's region."""
+    """Email and phone of every lead, and the emails and phones merges kept
+    (the contacts), to find an import's duplicates: re-importing an old list
+    must not bring back a person merged away. The stored leads' phone keys
+    are read as stored (parsing a million numbers again would take minutes);
+    a row's are computed in the team's region.
+
+    A contact's key joins the same dicts as the leads' own (a row's lookup
+    stays one probe each, on the path almost every row takes), unless a
+    lead holds it as its own; the sets say which keys came from contacts."""
 
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.region = region_of(db)
@@ -56,6 +62,18 @@ class _Keys:
         self.phones: dict[str, int] = {}
         for lead_id, email, key in db.execute("SELECT id, email, phone_key FROM leads"):
             self._keep(lead_id, email_key(email), key)
+        self.secondary_emails: set[str] = set()
+        self.secondary_phones: set[str] = set()
+        for lead_id, kind, key in db.execute("SELECT lead_id, kind, key FROM contacts ORDER BY id"):
+            keys, secondary = (
+                (self.emails, self.secondary_emails)
+                if kind == "email"
+                else (self.phones, self.secondary_phones)
+            )
+            key = key if kind == "email" else key.lstrip("+")
+            if key not in keys:
+                keys[key] = lead_id
+                secondary.add(key)
 
     def keep(self, lead_id: int, keys: tuple[str | None, str | None]) -> None:
         self._keep(lead_id, *keys)
@@ -67,14 +85,24 @@ class _Keys:
             self.phones.setdefault(phone.lstrip("+"), lead_id)
 
     def match(self, keys: tuple[str | None, str | None]) -> tuple[int, str] | None:
+        """The lead a row duplicates, and why: a lead's own email or phone
+        first, then a contact's, as the quick-add ranks them."""
         email, phone = keys
-        if email is not None and (found := self.emails.get(email)) is not None:
-            return found, "same email"
         # Matched without the "+": a number read before there was a region
         # (its digits) and the same number as E.164 are one.
-        if phone is not None and (found := self.phones.get(phone.lstrip("+"))) is not None:
-            return found, "same phone"
-        return None
+        bare = phone.lstrip("+") if phone is not None else None
+        hits = [
+            (key in secondary, found, why)
+            for key, table, secondary, why in (
+                (email, self.emails, self.secondary_emails, "same email"),
+                (bare, self.phones, self.secondary_phones, "same phone"),
+            )
+            if key is not None and (found := table.get(key)) is not None
+        ]
+        if not hits:
+            return None
+        secondary, lead_id, why = min(hits, key=itemgetter(0))  # the first of a lead's own
+        return lead_id, f"{why} (secondary)" if secondary else why
 
 
 # A LeadDraft's fields in the order _flush unpacks them.
