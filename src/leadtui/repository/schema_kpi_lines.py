@@ -18,8 +18,9 @@ columns as the lookup would find them, and the trigger trusts them:
 
 A line written with neither (a single move, a merge, plain sqlite3) is
 looked up as before. Measured (10,000 leads of the 100k demo file, in
-instructions): a bulk loss 12% fewer, its stage lines written once instead
-of three times.
+instructions): a bulk loss 11% fewer, its undo 8% (bench/README.md, "Bulk
+moves, fewer lookups per line"); a moved line is written once, not three
+times.
 """
 
 from leadtui.repository.schema_kpi_v6 import RANK, Upsert, upsert, upsert_stay
