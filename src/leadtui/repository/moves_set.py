@@ -67,7 +67,7 @@ SELECT l.id, b.pos, l.stage,
 # came before now and the move does not take it back. Then the line is
 # written with its stay, previous stage and previous entry to the same
 # stage (given from the lead row, as the trigger would have looked them
-# up: schema_kpi._STAGE_GIVEN); else they are left to the trigger.
+# up: schema_kpi_lines.STAGE_GIVEN); else they are left to the trigger.
 _SETTLED = (
     "l.last_stage_at <= :now AND l.last_stage_to IS NOT NULL"
     " AND NOT coalesce(l.last_stage_to = d.from_stage"
