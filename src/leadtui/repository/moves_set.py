@@ -51,7 +51,7 @@ _TABLES = (
     "CREATE TEMP TABLE IF NOT EXISTS bulk_move (id INTEGER, from_stage TEXT,"
     " to_stage TEXT, note TEXT, old_lost TEXT, new_lost TEXT, old_entered TEXT,"
     " old_lifecycle TEXT, new_lifecycle TEXT, old_life_label TEXT, new_life_label TEXT,"
-    " old_due TEXT)",
+    " old_due TEXT, stay REAL, prev_new TEXT, prev_same_at TEXT)",
 )
 _FIND = """
 INSERT INTO temp.bulk_found (id, pos, stage, before, seen)
@@ -62,13 +62,31 @@ SELECT l.id, b.pos, l.stage,
             ORDER BY s.at DESC, s.id DESC LIMIT 1) END,
        b.seen
   FROM temp.bulk_ids b JOIN leads l ON l.id = b.id"""
+# Whether a lead's stage line stands, its latest standing change being the
+# one its row names (`last_stage_*`, which the KPI trigger keeps): that one
+# came before now and the move does not take it back. Then the line is
+# written with its stay, previous stage and previous entry to the same
+# stage (given from the lead row, as the trigger would have looked them
+# up: schema_kpi_lines.STAGE_GIVEN); else they are left to the trigger.
+_SETTLED = (
+    "l.last_stage_at <= :now AND l.last_stage_to IS NOT NULL"
+    " AND NOT coalesce(l.last_stage_to = d.from_stage"
+    f" AND (l.last_stage_from = d.to_stage OR d.from_stage IN {_CLOSED}), false)"
+)
 _PLAN = f"""
 INSERT INTO temp.bulk_move
 SELECT l.id, d.from_stage, d.to_stage, d.note, nullif(l.lost_reason, ''), d.new_lost,
        CASE WHEN l.stage_entered_at GLOB '{_ISO}' THEN l.stage_entered_at
             ELSE leadtui_iso(l.stage_entered_at) END,
        l.lifecycle, coalesce(p.new_lifecycle, l.lifecycle), coalesce(p.old_label, l.lifecycle),
-       coalesce(p.new_label, l.lifecycle), l.score_due_at
+       coalesce(p.new_label, l.lifecycle), l.score_due_at,
+       CASE WHEN {_SETTLED} THEN julianday(:now) - julianday(l.last_stage_at) END,
+       CASE WHEN {_SETTLED} THEN l.last_stage_to END,
+       CASE WHEN {_SETTLED} THEN (
+           SELECT j.at FROM journal j INDEXED BY journal_stage_lead
+            WHERE j.field = 'stage' AND j.lead_id = l.id AND j.cancelled_with IS NULL
+              AND j.new = d.to_stage AND j.at <= :now
+            ORDER BY j.at DESC, j.id DESC LIMIT 1) END
   FROM temp.bulk_found f
  CROSS JOIN leads l ON l.id = f.id
   JOIN temp.bulk_decided d ON d.stage = f.stage AND d.before IS f.before
@@ -89,7 +107,9 @@ _JOURNAL = (
 _WRITES = (
     "UPDATE leads SET stage = p.to_stage, lost_reason = p.new_lost, stage_entered_at = :now,"
     " updated_at = :now, version = version + 1 FROM temp.bulk_move p WHERE leads.id = p.id",
-    _JOURNAL.format(field="'stage'", old="from_stage", new="to_stage", note="note", where="1"),
+    "INSERT INTO journal (lead_id, field, old, new, note, at, actor, group_id, stay, prev_new,"
+    " prev_same_at) SELECT id, 'stage', from_stage, to_stage, note, :now, :actor, :group, stay,"
+    " prev_new, prev_same_at FROM temp.bulk_move",
     _JOURNAL.format(
         field="'lost_reason'", old="old_lost", new="new_lost", note="NULL",
         where="old_lost IS NOT new_lost",
@@ -177,7 +197,7 @@ def move_in_chunks(
                         f"moved {moved:,} of {len(leads):,} (u takes them back), then stopped: "
                         + str(error).replace("; nothing changed", "")
                     ) from None
-            _plan(db, decided)
+            _plan(db, decided, now)
             if group is None:
                 verb = decided[0].verb
                 with action(db, repo.actor, now, f"{verb} {len(leads):,} leads") as group:
@@ -250,7 +270,7 @@ def _check(
     return moves
 
 
-def _plan(db: sqlite_utils.Database, moves: list[pipeline.Move]) -> None:
+def _plan(db: sqlite_utils.Database, moves: list[pipeline.Move], now: str) -> None:
     """temp.bulk_move: each lead of temp.bulk_found with its decided move."""
     pushed = [
         (lifecycle.value, stage.value, contact, new.value, lifecycle.label, new.label)
@@ -260,7 +280,7 @@ def _plan(db: sqlite_utils.Database, moves: list[pipeline.Move]) -> None:
         for new in [pipeline.implied_lifecycle(lifecycle, stage, has_contact=bool(contact))]
     ]
     db.conn.executemany("INSERT INTO temp.bulk_pushed VALUES (?, ?, ?, ?, ?, ?)", pushed)
-    db.execute(_PLAN)
+    db.execute(_PLAN, {"now": now})
 
 
 def _write(db: sqlite_utils.Database, now: str, actor: str, group: int) -> None:

@@ -407,6 +407,6 @@ NEXT_LEAD_ID = (
 # MIGRATIONS[i] takes a database from user_version i to i + 1.
 MIGRATIONS: tuple[str, ...] = (
     _V1, _V2, _V3, _V4, _V5, schema_kpi_v6.V6, NOTHING_LOST, schema_users.STEP,
-    schema_kpi.STANDING_AND_OWNERS,
+    schema_kpi.STANDING_AND_OWNERS, schema_kpi.GIVEN_STAGE,
 )  # fmt: skip
 SCHEMA_VERSION = len(MIGRATIONS)

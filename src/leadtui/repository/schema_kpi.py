@@ -23,6 +23,14 @@ says what each holds and why) and the step after it, which adds two things
 """
 
 from leadtui.repository import schema_kpi_v6 as v6
+from leadtui.repository.schema_kpi_lines import GIVEN_WHEN as _GIVEN_WHEN
+from leadtui.repository.schema_kpi_lines import LATEST_STANDING as _LATEST_STANDING
+from leadtui.repository.schema_kpi_lines import QUALIFIED as _QUALIFIED
+from leadtui.repository.schema_kpi_lines import STAGE_CANCEL as _STAGE_CANCEL
+from leadtui.repository.schema_kpi_lines import STAGE_GIVEN as _STAGE_GIVEN
+from leadtui.repository.schema_kpi_lines import STAYED as _STAYED
+from leadtui.repository.schema_kpi_lines import line_qualified as _line_qualified
+from leadtui.repository.schema_kpi_lines import line_stay as _line_stay
 from leadtui.repository.schema_kpi_v6 import Upsert, changed, statements, upsert
 
 # A stage's step on the ladder, the closed stages and a score's band, as v6.
@@ -39,13 +47,6 @@ _NOT_FORWARD = (
     f"old IS NOT NULL AND NOT coalesce((new = 'lost' AND old IN {_OPEN})"
     f" OR {RANK.format('new')} > {RANK.format('old')}, false)"
 )
-# Of a lead's stage changes before NEW, the latest that stands.
-_LATEST_STANDING = """
-      FROM journal p INDEXED BY journal_stage_lead
-     WHERE p.field = 'stage' AND p.lead_id = NEW.lead_id AND p.cancelled_with IS NULL
-       AND (p.at < NEW.at OR (p.at = NEW.at AND p.id < NEW.id))
-     ORDER BY p.at DESC, p.id DESC LIMIT 1"""
-_OWNER_OF_LINE = "(SELECT owner FROM leads WHERE id = {r}.lead_id)"
 
 _TABLES = """
 ALTER TABLE journal ADD COLUMN cancelled_with INTEGER;
@@ -288,34 +289,6 @@ _owner_totals = upsert(
     {"n": "1", "value": "{r}.value_cents"},
     when="{r}.owner IS NOT NULL",
 )
-# A journal line's stay and entry to Qualified, under its lead's owner
-# (`owner`: the expression naming it).
-_STAY_KEYS = {"day": "substr({r}.at, 1, 10)", "stage": "{r}.old"}
-_STAY_SUMS = {"n": "1", "days": "{r}.stay"}
-_STAYED = "{r}.stay IS NOT NULL AND {r}.old IS NOT NULL"
-_QUALIFIED = "{r}.new = 'qualified' AND {r}.cancelled_with IS NULL"
-
-
-def _owner_stay(owner: str) -> Upsert:
-    return upsert(
-        "kpi_owner_stays",
-        {"owner": owner, **_STAY_KEYS},
-        _STAY_SUMS,
-        when=f"{owner} IS NOT NULL AND {_STAYED}",
-    )
-
-
-def _owner_qualified(owner: str) -> Upsert:
-    return upsert(
-        "kpi_owner_qualified",
-        {"owner": owner, "hour": "substr({r}.at, 1, 13)"},
-        {"n": "1"},
-        when=f"{owner} IS NOT NULL AND {_QUALIFIED}",
-    )
-
-
-_line_stay = _owner_stay(_OWNER_OF_LINE)
-_line_qualified = _owner_qualified(_OWNER_OF_LINE)
 # Each rollup of a lead row: the columns the team's is keyed or summed by,
 # the team's and the owner's (keyed by the owner too).
 _ROLLUPS: tuple[tuple[str, tuple[str, ...], Upsert, Upsert], ...] = (
@@ -374,9 +347,10 @@ def _then(condition: str) -> str:
 
 # A stage change written: does it take back the lead's latest standing
 # change? Then both are marked, and the lead's columns are read again from
-# what stands; else it stands, measured against that latest change.
+# what stands; else it stands, measured against that latest change. From
+# v10 only for a change written without its previous stage (_GIVEN_WHEN).
 _STAGE_INSERT = f"""
-CREATE TRIGGER journal_kpi_stage AFTER INSERT ON journal WHEN NEW.field = 'stage' BEGIN
+CREATE TRIGGER journal_kpi_stage AFTER INSERT ON journal WHEN NEW.field = 'stage'{{given}} BEGIN
   {_line_qualified("NEW", "")}
   UPDATE journal SET cancelled_with = (
       SELECT CASE WHEN p.new = NEW.old AND (p.old = NEW.new OR NEW.old IN {CLOSED})
@@ -416,7 +390,9 @@ _LINE_CHANGED = (
 
 # (name, CREATE TRIGGER): bulk loads drop them while they write, then REBUILD.
 TRIGGERS: tuple[tuple[str, str], ...] = (
-    ("journal_kpi_stage", _STAGE_INSERT),
+    ("journal_kpi_stage", _STAGE_INSERT.format(given=_GIVEN_WHEN)),
+    ("journal_kpi_stage_given", _STAGE_GIVEN),
+    ("journal_kpi_stage_cancel", _STAGE_CANCEL),
     ("journal_kpi_stay", f"""
 CREATE TRIGGER journal_kpi_stay AFTER UPDATE OF stay ON journal
 WHEN NEW.field = 'stage' AND OLD.stay IS NOT NEW.stay BEGIN
@@ -445,6 +421,9 @@ WHEN OLD.owner IS NOT NEW.owner BEGIN{_lead_lines("OLD.owner", "-")}{_lead_lines
 END"""),
 )  # fmt: skip
 
+# The triggers as schema v9 made them (every stage change looked up).
+_V9_TRIGGERS = (("journal_kpi_stage", _STAGE_INSERT.format(given="")), *TRIGGERS[3:])
+
 # The step after v6: cancellations and the derived columns of the leads
 # they touch (no other lead's change), every rollup (the owners' are new),
 # the triggers as they are now.
@@ -465,5 +444,10 @@ STANDING_AND_OWNERS = (
     + ";\n"
     + "".join(f"{sql};\n" for sql in REBUILD_ROLLUPS)
     + _INDEXES
-    + "".join(f"{sql};\n" for _, sql in TRIGGERS)
+    + "".join(f"{sql};\n" for _, sql in _V9_TRIGGERS)
+)
+
+# The step after that (v10): a change given its previous stage (_STAGE_GIVEN).
+GIVEN_STAGE = "DROP TRIGGER journal_kpi_stage;\n" + "".join(
+    f"{sql};\n" for name, sql in TRIGGERS if name.startswith("journal_kpi_stage")
 )

@@ -88,18 +88,37 @@ UPDATE leads SET
 # journal.record_field_change writes them: nothing when the value does not
 # change, an empty value as NULL.
 _JOURNAL = """
-INSERT INTO journal (lead_id, field, old, new, note, at, actor, group_id)
+INSERT INTO journal (lead_id, field, old, new, note, at, actor, group_id, cancelled_with)
 SELECT r.lead_id, r.field,
        CASE r.field WHEN 'stage' THEN r.found ELSE nullif(r.found, '') END,
        CASE r.field WHEN 'stage' THEN r.wanted ELSE nullif(r.wanted, '') END,
        CASE WHEN r.field != 'stage' OR r.wanted != 'lost' THEN NULL
             WHEN r.wanted = r.new THEN r.note
             ELSE (SELECT l.lost_reason FROM leads l WHERE l.id = r.lead_id) END,
-       :now, :actor, :group
+       :now, :actor, :group, {cancels}
   FROM temp.replay r
  WHERE r.field = 'stage' OR nullif(r.found, '') IS NOT nullif(r.wanted, '')
  ORDER BY r.id {order}
 """
+
+
+# An undo's stage line takes back the move's (r.id) when that one is its
+# lead's latest standing change, as the lead row names it (`last_stage_*`,
+# which the KPI trigger keeps; no later standing line at the same time) and
+# dated no later than now: the line is written with cancelled_with given,
+# and the trigger looks nothing up (schema_kpi_lines.STAGE_CANCEL). Else
+# NULL: the trigger decides, as for any line.
+_CANCELS = """CASE WHEN r.field = 'stage' THEN (
+    SELECT j.id FROM journal j JOIN leads l ON l.id = j.lead_id
+     WHERE j.id = r.id AND j.field = 'stage' AND j.lead_id = r.lead_id
+       AND j.cancelled_with IS NULL AND j.at <= :now
+       AND j.new = r.found AND (j.old = r.wanted OR r.found IN ('won', 'lost'))
+       AND l.last_stage_at = j.at AND l.last_stage_to = j.new
+       AND l.last_stage_from IS j.old AND l.last_stage_reason IS j.note
+       AND NOT EXISTS (
+           SELECT 1 FROM journal k INDEXED BY journal_stage_lead
+            WHERE k.field = 'stage' AND k.lead_id = j.lead_id AND k.at = j.at AND k.id > j.id
+              AND k.cancelled_with IS NULL)) END"""
 
 
 def prepare(db: sqlite_utils.Database, group: int, *, undo: bool) -> bool:
@@ -129,7 +148,7 @@ def replay(db: sqlite_utils.Database, *, undo: bool, now: str, actor: str, group
     (given at once, not stamped by a second write); the leads, by id."""
     db.execute(_LEADS, {"now": now})
     db.execute(
-        _JOURNAL.format(order="DESC" if undo else "ASC"),
+        _JOURNAL.format(order="DESC" if undo else "ASC", cancels=_CANCELS if undo else "NULL"),
         {"now": now, "actor": actor, "group": group},
     )
     # temp.replay stays, for MOVES, until the next load.
