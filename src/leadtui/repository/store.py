@@ -179,6 +179,7 @@ class Repository:
 
     kpi_core = Delegated("_kpis", KpiStore.kpi_core)
     lost_reasons = Delegated("_kpis", KpiStore.lost_reasons)
+    spell_lost_reason = Delegated("_kpis", KpiStore.spell_lost_reason)
     kpi_previous = Delegated("_kpis", KpiStore.kpi_previous)
     kpi_now = Delegated("_kpis", KpiStore.kpi_now)
     kpi_times = Delegated("_kpis", KpiStore.kpi_times)
