@@ -221,6 +221,7 @@ class Repository:
     team_currency = Delegated("_team", TeamSettings.team_currency)
     other_currency_values = Delegated("_team", TeamSettings.other_currency_values)
     set_team_currency = Delegated("_team", TeamSettings.set_team_currency)
+    leads_in_team_currency = Delegated("_team", TeamSettings.leads_in_team_currency)
     rates = Delegated("_team", TeamSettings.rates)
     set_rate = Delegated("_team", TeamSettings.set_rate)
     phone_region = Delegated("_team", TeamSettings.phone_region)
