@@ -214,6 +214,7 @@ class Repository:
     history = Delegated("_history", HistoryStore.history)
     histories = Delegated("_history", HistoryStore.histories)
     journal = Delegated("_history", HistoryStore.journal)
+    journal_actors = Delegated("_history", HistoryStore.journal_actors)
 
     undo = Delegated("_undo", UndoStore.undo)
     redo = Delegated("_undo", UndoStore.redo)
