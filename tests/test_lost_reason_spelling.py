@@ -4,18 +4,20 @@ team's spelling, by `x` (one lead or marked ones) and `leadtui lose`, and
 the `x` picker offers each reason once: the KPI's reasons don't splinter."""
 
 import json
+from datetime import timedelta
 
 import pytest
 from click.testing import CliRunner
 from textual.widgets import Input, OptionList
 
 from leadtui.cli.root import main
+from leadtui.domain.kpis import LostReason, Window
 from leadtui.domain.models import Stage, build_draft
 from leadtui.domain.pipeline import reason_spellings, spelled_as
 from leadtui.repository import Repository
 from leadtui.tui.app import LeadApp
 from leadtui.tui.dialogs.lose import LoseReasonScreen
-from tests.conftest import both_clis, both_engines
+from tests.conftest import NOW, both_clis, both_engines
 from tests.tui_helpers import SIZE, settle, wait_until
 
 
@@ -40,6 +42,21 @@ def test_the_repository_spells_a_reason_as_the_team_does(repo: Repository) -> No
     assert repo.spell_lost_reason("  no   BUDGET ") == "No budget"
     assert repo.spell_lost_reason("too SMALL") == "Too small"
     assert repo.spell_lost_reason("Chose Acme") == "Chose Acme"  # a new one, as typed
+
+
+@both_engines
+def test_the_kpi_counts_reasons_split_by_case_as_one(repo: Repository) -> None:
+    """Leads lost before the team's spelling was kept: one row per reason,
+    under its most used spelling, with every lead's count and value."""
+    for n, (reason, value) in enumerate(
+        (("No budget", 1_000), ("No budget", 2_000), ("NO  BUDGET", 4_000), ("Too small", 500))
+    ):
+        lead_id = repo.add_lead(build_draft(name=f"Lost {n}", value_cents=value * 100))
+        repo.lose(lead_id, reason)
+    window = Window.last("30d", NOW + timedelta(hours=1))  # closed at NOW: inside
+    expected = (LostReason("No budget", 3, 700_000), LostReason("Too small", 1, 50_000))
+    assert repo.kpi_report(window).outcomes.lost_reasons == expected
+    assert repo.kpi_core(window).outcomes.lost_reasons == expected  # the KPI tab's
 
 
 @both_clis

@@ -4,6 +4,7 @@ marketing spend, and the expected customer lifetime setting."""
 
 import csv
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -186,11 +187,11 @@ def _core(db: sqlite_utils.Database, window: Window, owner: str | None, rates: R
     core = _every_currency(db, window, owner)
     team = rates.currency
     foreign = foreign_closed(db, window, owner, team)
-    return KpiCore(
-        core.funnel,
-        team_sources(core.sources, foreign, rates),
-        team_outcomes(core.outcomes, foreign, team, rates),
-    )
+    outcomes = team_outcomes(core.outcomes, foreign, team, rates)
+    # After the money per reason is settled, which matches leads to a
+    # reason by its exact text.
+    outcomes = replace(outcomes, lost_reasons=kpis.one_row_per_reason(outcomes.lost_reasons))
+    return KpiCore(core.funnel, team_sources(core.sources, foreign, rates), outcomes)
 
 
 def _every_currency(db: sqlite_utils.Database, window: Window, owner: str | None) -> KpiCore:
