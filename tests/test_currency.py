@@ -93,7 +93,9 @@ def test_show_export_and_the_team_default(db: str, tmp_path: Path) -> None:
     ok("add", "Bob", "--value", "JPY 100000", "--db", db)
     ok("add", "Cy", "--value", "700", "--db", db)
     assert ok("setting", "currency", "--db", db).strip() == "currency = USD"
-    assert ok("setting", "currency", "gbp", "--db", db).strip() == "currency = GBP"
+    assert ok("setting", "currency", "gbp", "--yes", "--db", db).strip() == (
+        "currency = GBP (the value of 1 lead naming no currency is now in GBP, not USD)"
+    )
     assert (
         "Error: currency: 'dollars' is not an ISO 4217"
         in run("setting", "currency", "dollars", "--db", db).output
@@ -244,7 +246,7 @@ def test_add_and_quick_read_a_bare_dollar_as_the_teams_dollar(db: str) -> None:
         ("CAD", 500_000),
         ("USD", 70_000),
     ]
-    ok("setting", "currency", "EUR", "--db", db)  # a `$` is then no euro
+    ok("setting", "currency", "EUR", "--yes", "--db", db)  # a `$` is then no euro
     ok("add", "Dee", "--value", "$500", "--db", db)
     assert json.loads(ok("show", "4", "--json", "--db", db))["currency"] == "USD"
 

@@ -171,3 +171,27 @@ def test_a_rep_in_a_browser_erases_only_their_own_leads(repo: Repository) -> Non
     assert repo.get_lead(bens).email == "b@x.io"  # nothing half-erased
     anna.erase_lead(annas)
     assert repo.get_lead(annas).name == ERASED_NAME
+
+
+@both_engines
+def test_a_closed_lead_keeps_the_score_it_closed_with_an_open_one_is_rescored(
+    repo: Repository,
+) -> None:
+    """The calibration table compares a closed lead's score with its outcome:
+    an erasure that rescored it (its email and title gone) moved it to
+    another band, so the KPIs no longer read the same."""
+    draft = {"email": "ann@corp.example", "phone": "+44 20 7946 0000", "title": "CEO"}
+    lost = repo.add_lead(build_draft(name="Ann Lost", company="Corp", source="referral", **draft))
+    still_open = repo.add_lead(build_draft(name="Ann Open", company="Corp", **draft))
+    repo.lose(lost, "No budget")
+    closed_with = repo.get_lead(lost)
+    calibration = repo.calibration()
+    open_score = repo.get_lead(still_open).score
+    repo.erase_lead(lost)
+    repo.erase_lead(still_open)
+    after = repo.get_lead(lost)
+    assert (after.score, after.temperature, after.win_chance) == (
+        closed_with.score, closed_with.temperature, closed_with.win_chance,
+    )  # fmt: skip
+    assert repo.calibration() == calibration
+    assert repo.get_lead(still_open).score < open_score  # "email given" and kin are gone

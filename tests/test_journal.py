@@ -9,6 +9,7 @@ from click.testing import CliRunner
 from leadtui.cli.root import main
 from leadtui.domain.models import ActivityKind, build_draft
 from leadtui.repository import Repository
+from leadtui.repository.core import current_actor
 from tests.conftest import both_engines
 
 
@@ -46,7 +47,16 @@ def test_cli_journal(tmp_path: Path) -> None:
         "#1 Ann: company: — → Acme", "#1 Ann: created → New",
     ]  # fmt: skip
     result = runner.invoke(main, ["journal", "--actor", "nobody", "--db", db])
-    assert result.exit_code == 0 and result.output == ""
+    # Nothing, and a mistyped name must not read as someone who did nothing.
+    assert (result.exit_code, result.stdout) == (0, "")
+    assert result.stderr.splitlines() == [
+        f"warning: no journal line has actor 'nobody'; actors: {current_actor()}"
+    ]
+    result = runner.invoke(main, ["journal", "--actor", current_actor().upper(), "--db", db])
+    assert result.stderr.startswith("warning: no journal line has actor")  # exact, as it filters
+    empty = str(tmp_path / "empty.db")
+    result = runner.invoke(main, ["journal", "--actor", "ben", "--db", empty])
+    assert result.stderr == "warning: no journal line has actor 'ben': the journal is empty\n"
     result = runner.invoke(main, ["journal", "--since", "someday", "--db", db])
     assert result.exit_code == 1 and "not a time" in result.output
 

@@ -84,3 +84,24 @@ def test_the_warning_is_one_line_however_many_owners_there_are() -> None:
     assert unknown_owner("x", ["", "ben"], fold_case=True) == "no lead has owner 'x'; owners: ben"
     # A name with a control character is shown escaped, never run.
     assert "\\x1b" in (unknown_owner("b\x1b[2Jne", known, fold_case=True) or "")
+
+
+@both_clis
+def test_set_owner_warns_about_an_owner_nobody_is_and_still_sets_it(db: str) -> None:
+    """`set ID owner zed`, or "Ben" beside "ben", is likely a typo: said on
+    stderr as --owner says it; a new rep's first lead is legitimate (exit 0)."""
+    _team(db)
+    for owner, owners in (("zed", OWNERS), ("Ben", "owners: ben, carla, dev, zed")):
+        result = run("set", "1", "owner", owner, "--db", db)
+        assert result.exit_code == 0, result.output
+        assert result.stdout.startswith("#1 Ann: owner ")
+        assert result.stderr.splitlines() == [f"warning: no lead has owner {owner!r}; {owners}"]
+    assert json.loads(ok("show", "1", "--json", "--db", db))["owner"] == "Ben"
+
+
+@both_clis
+def test_set_owner_to_someone_or_to_no_one_warns_nothing(db: str) -> None:
+    _team(db)
+    for owner in ("ben", "dev", " carla ", ""):  # dev: a user with no lead yet
+        result = run("set", "1", "owner", owner, "--db", db)
+        assert (result.exit_code, result.stderr) == (0, ""), (owner, result.output)

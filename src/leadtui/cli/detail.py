@@ -12,6 +12,7 @@ from leadtui.cli import common
 from leadtui.cli.params import LEAD_ID, confirm, not_blank
 from leadtui.domain.clock import parse_follow_up, parse_past, to_iso
 from leadtui.domain.errors import LeadtuiError
+from leadtui.domain.filters import unknown_actor, unknown_owner
 from leadtui.domain.merge_plan import MERGE_FIELDS, choices
 from leadtui.domain.models import Lead, stored_field_name
 from leadtui.domain.sanitize import clean_line
@@ -81,6 +82,8 @@ def set_field(db_path: Path | None, lead_id: int, field: str, value: str) -> Non
     repo = common.repository(db_path)
     field = stored_field_name(field)  # as the lead's text reads it back
     before = repo.get_lead(lead_id)
+    # Read before the write, after which the new owner is someone.
+    owners = repo.owners(with_users=True) if field == "owner" else []
     lead = repo.update_fields(lead_id, {field: value})
     old, new = before.field_text(field), lead.field_text(field)
     if field == "value" and before.currency != lead.currency:
@@ -89,8 +92,14 @@ def set_field(db_path: Path | None, lead_id: int, field: str, value: str) -> Non
         new = f"{new} {lead.currency}" if new else new
     if old == new:
         common.echo(f"#{lead.id} {lead.name}: {field} unchanged")
-    else:
-        common.echo(f"#{lead.id} {lead.name}: {field} {old or '—'} → {new or '—'}")
+        return
+    common.echo(f"#{lead.id} {lead.name}: {field} {old or '—'} → {new or '—'}")
+    if field == "owner" and lead.owner:
+        # As --owner warns: "zed", or "Ben" beside "ben", is likely a typo,
+        # though a new rep's first lead is legitimate (so exit 0).
+        warning = unknown_owner(lead.owner, owners, fold_case=False)
+        if warning is not None:
+            common.echo(f"warning: {warning}", err=True)
 
 
 @click.command()
@@ -234,6 +243,11 @@ def journal(
     repo = common.repository(db_path)
     start = parse_past(since, repo.clock(), "since") if since else None
     entries = repo.journal(actor=actor, since=start, limit=limit)
+    if actor is not None and not entries:
+        # An empty answer for a mistyped name would read as "did nothing".
+        warning = unknown_actor(actor, repo.journal_actors())
+        if warning is not None:
+            common.echo(f"warning: {warning}", err=True)
     if as_json:
         records = ({"lead_id": lead_id, "lead": name} | entry.export_dict()
                    for lead_id, name, entry in entries)  # fmt: skip

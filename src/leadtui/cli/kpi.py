@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from leadtui.cli import common
-from leadtui.cli.params import FILE, not_blank, owner_name, shown_path
+from leadtui.cli.params import FILE, confirm, not_blank, owner_name, shown_path
 from leadtui.domain.currency import check_currency, format_money, parse_money, rate_text
 from leadtui.domain.errors import LeadtuiError
 from leadtui.domain.kpi_format import kpi_csv_rows, kpi_lines, kpi_record
@@ -144,10 +144,18 @@ SETTINGS = ("lifetime-years", "currency", "region", "rate", "rates")
 @click.argument("name", required=False, type=click.Choice(SETTINGS))
 @click.argument("values", nargs=-1)
 @click.option("--clear", is_flag=True, help="With rate CODE: remove that rate.")
+@click.option(
+    "--yes", "confirmed", is_flag=True, help="With currency CODE: change it without asking."
+)
 @click.option("--json", "as_json", is_flag=True, help='Print {"name": ..., "value": ...}.')
 @common.db_option
 def setting(
-    db_path: Path | None, name: str | None, values: tuple[str, ...], clear: bool, as_json: bool
+    db_path: Path | None,
+    name: str | None,
+    values: tuple[str, ...],
+    clear: bool,
+    confirmed: bool,
+    as_json: bool,
 ) -> None:
     """Show or set a team-wide setting stored in the database; with no
     NAME, list them all.
@@ -156,7 +164,9 @@ def setting(
 
     currency: the team's currency (ISO 4217, default USD): a lead's value is
     in it unless the lead names another ("€5k", "5k GBP"); the KPIs' money
-    figures are in it. Changing it clears the rates.
+    figures are in it. Changing it clears the rates, and changes the currency
+    of every lead that names none: it says how many and asks first (off a
+    terminal it needs --yes).
 
     rate CODE RATE: one CODE is worth RATE of the team's currency
     (`rate GBP 1.17`); `rate GBP --clear` removes it. When every currency
@@ -182,16 +192,7 @@ def setting(
         raise click.UsageError(f"setting {name} takes one value")
     value = values[0] if values else None
     if name == "currency":
-        cleared = 0
-        if value is not None:
-            shown, cleared = repo.set_team_currency(value)
-        else:
-            shown = repo.team_currency()
-        if as_json:
-            common.echo_json({"name": name, "value": shown, "rates_cleared": cleared})
-        else:
-            note = f" ({cleared:,} rates cleared: they were in the old currency)" if cleared else ""
-            common.echo(f"currency = {shown}{note}")
+        _currency(repo, value, confirmed=confirmed, as_json=as_json)
         return
     if name == "region":
         if value is None:
@@ -250,6 +251,40 @@ def _rate(repo: Repository, values: tuple[str, ...], *, clear: bool, as_json: bo
         common.echo(f"rate {code} = (none: {code} money is listed apart in the KPIs)")
     else:
         common.echo(f"rate {code} = {rate_text(rate)} (1 {code} = {rate_text(rate)} {team})")
+
+
+def _currency(repo: Repository, value: str | None, *, confirmed: bool, as_json: bool) -> None:
+    """Show or set the team's currency. A change moves every lead that names
+    no currency of its own into the new one (3,000 USD reads 3,000 EUR), so
+    it says how many and, when any would change, asks first."""
+    before, cleared, moved = repo.team_currency(), 0, 0
+    shown = before
+    if value is not None:
+        code = check_currency(value)
+        moved = repo.leads_in_team_currency() if code != before else 0
+        if moved and not confirmed:
+            confirm(
+                f"Make {code} the team's currency? The value of {_leads_naming_none(moved)}"
+                f" would be in {code}, not {before}.",
+                f"setting currency {code} changes the currency of {_leads_naming_none(moved)}:"
+                " pass --yes to confirm",
+            )
+        shown, cleared = repo.set_team_currency(value)
+    if as_json:
+        common.echo_json(
+            {"name": "currency", "value": shown, "rates_cleared": cleared, "leads_changed": moved}
+        )
+        return
+    notes = []
+    if moved:
+        notes.append(f"the value of {_leads_naming_none(moved)} is now in {shown}, not {before}")
+    if cleared:
+        notes.append(f"{cleared:,} rates cleared: they were in the old currency")
+    common.echo(f"currency = {shown}" + (f" ({'; '.join(notes)})" if notes else ""))
+
+
+def _leads_naming_none(count: int) -> str:
+    return f"{count:,} lead{'' if count == 1 else 's'} naming no currency"
 
 
 def _list_settings(repo: Repository, *, only_rates: bool, as_json: bool) -> None:

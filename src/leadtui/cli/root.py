@@ -363,9 +363,10 @@ _move_command("reopen", "Reopen won or lost leads at the stage they closed from.
 def lose(db_path: Path | None, lead_ids: tuple[int, ...], reason: str) -> None:
     """Mark leads lost, with one reason. Several ids move together: all or
     none, one undo."""
-    moved = common.repository(db_path).move_many(
-        "lose", [(i, None) for i in lead_ids], reason=reason
-    )
+    repo = common.repository(db_path)
+    # "NO BUDGET" next to the team's "No budget" is stored as "No budget".
+    spelled = repo.spell_lost_reason(reason)
+    moved = repo.move_many("lose", [(i, None) for i in lead_ids], reason=spelled)
     for lead in moved:
         common.echo(f"#{lead.id} {lead.name}: {lead.stage.label} ({lead.lost_reason})")
 

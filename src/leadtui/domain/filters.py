@@ -166,13 +166,30 @@ def unknown_owner(wanted: str, known: Iterable[str], *, fold_case: bool) -> str 
     when it is "nobody by that name". `fold_case` as the filter compares:
     the TUI's filter ignores case, the CLI's --owner does not. None when
     `wanted` is someone."""
-    # An empty owner (a lead nobody owns) is no one to name.
+    return _unknown(
+        wanted, known, fold_case, ("no lead has owner", "no lead has an owner yet", "owners")
+    )
+
+
+def unknown_actor(wanted: str, known: Iterable[str]) -> str | None:
+    """A warning when no journal line has actor `wanted` (`journal --actor`
+    compares exactly), naming the actors there are; None when it has."""
+    return _unknown(
+        wanted, known, False, ("no journal line has actor", "the journal is empty", "actors")
+    )
+
+
+def _unknown(
+    wanted: str, known: Iterable[str], fold_case: bool, words: tuple[str, str, str]
+) -> str | None:
+    no_one, none_yet, listed = words
+    # An empty name (a lead nobody owns) is no one to name.
     names = sorted({name for name in known if name}, key=str.casefold)
     same = (lambda name: name.casefold() == wanted.casefold()) if fold_case else wanted.__eq__
     if any(same(name) for name in names):
         return None
     if not names:
-        return f"no lead has owner {wanted!r}: no lead has an owner yet"
+        return f"{no_one} {wanted!r}: {none_yet}"
     shown = ", ".join(names[:_OWNERS_SHOWN])
     more = f", … ({len(names)} in all)" if len(names) > _OWNERS_SHOWN else ""
-    return f"no lead has owner {wanted!r}; owners: {shown}{more}"
+    return f"{no_one} {wanted!r}; {listed}: {shown}{more}"

@@ -266,9 +266,13 @@ def headline_rows(headline: Headline, previous: Headline | None) -> list[Headlin
         if delta is None:
             rows.append(HeadlineRow(label, shown(current), "", None))
             continue
-        arrow = "↑" if delta > 0 else "↓" if delta < 0 else "="
-        good = None if delta == 0 else (delta < 0) == (key in LOWER_IS_BETTER)
-        rows.append(HeadlineRow(label, shown(current), f"{arrow} {abs(delta):.0%}", good))
+        size = f"{abs(delta):.0%}"
+        # The arrow follows the percent shown: "↑ 0%" for +0.48% read as a
+        # rise of nothing, so a change that rounds to 0% reads "= 0%".
+        flat = size == "0%"
+        arrow = "=" if flat else "↑" if delta > 0 else "↓"
+        good = None if flat else (delta < 0) == (key in LOWER_IS_BETTER)
+        rows.append(HeadlineRow(label, shown(current), f"{arrow} {size}", good))
     return rows
 
 

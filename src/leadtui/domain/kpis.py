@@ -31,7 +31,7 @@ from leadtui.domain.clock import parse_day as parse_day  # the KPI forms read da
 from leadtui.domain.currency import DEFAULT_CURRENCY, Rates
 from leadtui.domain.errors import InvalidInput
 from leadtui.domain.models import Source, Stage
-from leadtui.domain.pipeline import CLOSED_STAGES, OPEN_STAGES
+from leadtui.domain.pipeline import CLOSED_STAGES, OPEN_STAGES, reason_key
 
 # The ladder the funnel climbs; reaching a stage means entering it or any
 # stage after it (a lead won straight from New has passed every step).
@@ -231,6 +231,24 @@ class LostReason:
     reason: str
     count: int
     value_cents: int
+
+
+def one_row_per_reason(reasons: Sequence[LostReason]) -> tuple[LostReason, ...]:
+    """Reasons spelled apart only by case and spacing ("No budget", "NO
+    BUDGET"), stored before a loss took the team's spelling, as one row
+    under its most used spelling: the most lost first."""
+    rows: dict[str, list[LostReason]] = {}
+    for reason in reasons:
+        rows.setdefault(reason_key(reason.reason), []).append(reason)
+    merged = [
+        LostReason(
+            min(spellings, key=lambda r: (-r.count, r.reason)).reason,
+            sum(r.count for r in spellings),
+            sum(r.value_cents for r in spellings),
+        )
+        for spellings in rows.values()
+    ]
+    return tuple(sorted(merged, key=lambda r: (-r.count, r.reason)))
 
 
 @dataclass(frozen=True)

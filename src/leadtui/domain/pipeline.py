@@ -173,6 +173,35 @@ def lost_reason(text: str) -> str:
     return cleaned
 
 
+def reason_key(reason: str) -> str:
+    """What makes two lost reasons one: "No budget", "NO BUDGET" and
+    "no  budget" are one row of the KPI's reasons, not three."""
+    return " ".join(reason.split()).casefold()
+
+
+def reason_spellings(counted: Iterable[tuple[str, int]]) -> list[str]:
+    """One spelling per reason from (spelling, leads) pairs: its most used
+    spelling (then the first in sort order), the most used reason first."""
+    totals: dict[str, int] = {}
+    best: dict[str, tuple[int, str]] = {}
+    for spelling, count in counted:
+        key = reason_key(spelling)
+        if not key:
+            continue
+        totals[key] = totals.get(key, 0) + count
+        if key not in best or (-count, spelling) < (-best[key][0], best[key][1]):
+            best[key] = (count, spelling)
+    ranked = sorted(totals, key=lambda key: (-totals[key], best[key][1]))
+    return [best[key][1] for key in ranked]
+
+
+def spelled_as(reason: str, known: Iterable[str]) -> str:
+    """`reason` in the spelling the team already gave it (`known`), when one
+    differs from it only in case and spacing; else `reason` itself."""
+    key = reason_key(reason)
+    return next((spelling for spelling in known if reason_key(spelling) == key), reason)
+
+
 def lose(stage: Stage, reason: str) -> Move:
     """Lost is the exit from any open stage, and it always has a reason."""
     _require_open(stage, "lose")

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import sqlite_utils
 
 from leadtui.domain.clock import to_iso
+from leadtui.domain.pipeline import is_open
 from leadtui.repository.core import Rescores
 from leadtui.repository.engine import SQLITE
 from leadtui.repository.journal import action, record_field_change
@@ -79,8 +80,9 @@ def _counted(count: int, one: str, more: str = "") -> str:
 
 def erase_lead(repo: Rescores, lead_id: int) -> Erased:
     """Erase the person's data from lead `lead_id` (LeadNotFound if there
-    is none), as `repo.actor`, journaled as a final action; the lead is
-    rescored (its score had reasons such as "email given")."""
+    is none), as `repo.actor`, journaled as a final action; an open lead is
+    rescored (its score had reasons such as "email given"), a closed one keeps
+    the score and temperature it closed with."""
     moment = repo.clock()
     now = to_iso(moment)
     sqlite = repo.engine.dialect is SQLITE
@@ -91,7 +93,11 @@ def erase_lead(repo: Rescores, lead_id: int) -> Erased:
         with action(db, repo.actor, now, f"Erase #{lead_id}", kind="final"):
             erased = _erase(db, lead_id, lead.name, now)
             record_field_change(db, lead_id, "erased", None, "personal data", now, repo.actor)
-        repo._rescore(db, [lead_id], moment)
+        if is_open(lead.stage):
+            # A closed lead keeps the score it closed with: the calibration
+            # table compares it with the outcome, and the KPIs must read the
+            # same after an erasure.
+            repo._rescore(db, [lead_id], moment)
         if sqlite:
             # FTS5 keeps a replaced row's terms in its older segments until
             # they are merged: merging them all leaves none of the old text.

@@ -100,6 +100,12 @@ class HistoryStore:
             found.setdefault(row[0], []).append(_entry(row))
         return found
 
+    def journal_actors(self) -> list[str]:
+        """Everyone the journal names as an actor (for the warning when
+        `journal --actor` names nobody; a scan, as the journal's is)."""
+        with self.repo._connection() as db:
+            return [row[0] for row in db.execute("SELECT DISTINCT actor FROM journal")]
+
     def journal(
         self,
         *,

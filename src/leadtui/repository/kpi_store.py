@@ -4,6 +4,7 @@ marketing spend, and the expected customer lifetime setting."""
 
 import csv
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from leadtui.domain.kpis import (
     check_source,
 )
 from leadtui.domain.models import Source
+from leadtui.domain.pipeline import lost_reason, reason_spellings, spelled_as
 from leadtui.domain.results import KpiCore, KpiTimes, SpendEntry
 from leadtui.repository import kpi_queries as q
 from leadtui.repository import kpi_rollups as rollups
@@ -109,15 +111,26 @@ class KpiStore:
     def lost_reasons(self, limit: int = 20) -> list[str]:
         """The reasons the team gave for lost leads, the most used first
         (what the TUI's `x` prompt offers to pick from)."""
+        return self._reason_spellings()[:limit]
+
+    def spell_lost_reason(self, reason: str) -> str:
+        """`reason`, checked as a loss checks it, in the spelling the team
+        already uses when one differs from it only in case and spacing: a rep
+        typing "no budget" next to "No budget" adds a lead to that row of the
+        KPI's reasons instead of starting another."""
+        return spelled_as(lost_reason(reason), self._reason_spellings())
+
+    def _reason_spellings(self) -> list[str]:
+        """One spelling of each reason of the lost leads, the most used first.
+        Every reason is read: one spelled apart may be past any limit."""
         with self.repo._connection() as db:
-            return [
-                row[0]
+            return reason_spellings(
+                (str(row[0]), int(row[1]))
                 for row in db.execute(
-                    "SELECT lost_reason FROM leads WHERE stage = 'lost' AND lost_reason != ''"
-                    " GROUP BY lost_reason ORDER BY count(*) DESC, lost_reason LIMIT ?",
-                    [limit],
+                    "SELECT lost_reason, count(*) FROM leads"
+                    " WHERE stage = 'lost' AND lost_reason != '' GROUP BY lost_reason"
                 )
-            ]
+            )
 
     # ----------------------------------------------------------------- spend
 
@@ -174,11 +187,11 @@ def _core(db: sqlite_utils.Database, window: Window, owner: str | None, rates: R
     core = _every_currency(db, window, owner)
     team = rates.currency
     foreign = foreign_closed(db, window, owner, team)
-    return KpiCore(
-        core.funnel,
-        team_sources(core.sources, foreign, rates),
-        team_outcomes(core.outcomes, foreign, team, rates),
-    )
+    outcomes = team_outcomes(core.outcomes, foreign, team, rates)
+    # After the money per reason is settled, which matches leads to a
+    # reason by its exact text.
+    outcomes = replace(outcomes, lost_reasons=kpis.one_row_per_reason(outcomes.lost_reasons))
+    return KpiCore(core.funnel, team_sources(core.sources, foreign, rates), outcomes)
 
 
 def _every_currency(db: sqlite_utils.Database, window: Window, owner: str | None) -> KpiCore:

@@ -180,6 +180,7 @@ class Repository:
 
     kpi_core = Delegated("_kpis", KpiStore.kpi_core)
     lost_reasons = Delegated("_kpis", KpiStore.lost_reasons)
+    spell_lost_reason = Delegated("_kpis", KpiStore.spell_lost_reason)
     kpi_previous = Delegated("_kpis", KpiStore.kpi_previous)
     kpi_now = Delegated("_kpis", KpiStore.kpi_now)
     kpi_times = Delegated("_kpis", KpiStore.kpi_times)
@@ -214,6 +215,7 @@ class Repository:
     history = Delegated("_history", HistoryStore.history)
     histories = Delegated("_history", HistoryStore.histories)
     journal = Delegated("_history", HistoryStore.journal)
+    journal_actors = Delegated("_history", HistoryStore.journal_actors)
 
     undo = Delegated("_undo", UndoStore.undo)
     redo = Delegated("_undo", UndoStore.redo)
@@ -221,6 +223,7 @@ class Repository:
     team_currency = Delegated("_team", TeamSettings.team_currency)
     other_currency_values = Delegated("_team", TeamSettings.other_currency_values)
     set_team_currency = Delegated("_team", TeamSettings.set_team_currency)
+    leads_in_team_currency = Delegated("_team", TeamSettings.leads_in_team_currency)
     rates = Delegated("_team", TeamSettings.rates)
     set_rate = Delegated("_team", TeamSettings.set_rate)
     phone_region = Delegated("_team", TeamSettings.phone_region)

@@ -116,6 +116,14 @@ class TeamSettings:
             write_setting(db, CURRENCY_KEY, code)
         return code, cleared
 
+    def leads_in_team_currency(self) -> int:
+        """How many leads name no currency of their own: a change of the
+        team's currency changes theirs (3,000 USD reads 3,000 EUR)."""
+        with self.repo._connection() as db:
+            return int(
+                db.execute("SELECT count(*) FROM leads WHERE currency IS NULL").fetchone()[0]
+            )
+
     def rates(self) -> dict[str, Decimal]:
         with self.repo._connection() as db:
             return rates_of(db)

@@ -263,7 +263,11 @@ class MovesScreen(Screen[None]):
             def chosen(reason: str | None) -> None:
                 if reason:
                     self._write(
-                        lead.id, seen, lambda repo, _, seen: repo.lose(lead.id, reason, seen=seen)
+                        lead.id,
+                        seen,
+                        lambda repo, _, seen: repo.lose(
+                            lead.id, repo.spell_lost_reason(reason), seen=seen
+                        ),
                     )
 
             self.app.push_screen(LoseReasonScreen(lead.name), chosen)
@@ -295,7 +299,13 @@ class MovesScreen(Screen[None]):
 
         # Refused: the marks stay, to fix the cause and try again.
         self._write_job(
-            lambda repo: repo.move_count(how, seen, reason=reason), done, failed=self.reload_all
+            # The reason in the team's spelling of it, so the KPI's reasons
+            # don't splinter by case.
+            lambda repo: repo.move_count(
+                how, seen, reason=repo.spell_lost_reason(reason) if reason else reason
+            ),
+            done,
+            failed=self.reload_all,
         )
 
     def _write_selected(self, change: Callable[[Repository, int, Stage | None], Lead]) -> None:

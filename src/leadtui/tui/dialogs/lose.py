@@ -13,7 +13,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from leadtui.domain.errors import InvalidInput
-from leadtui.domain.pipeline import lost_reason
+from leadtui.domain.pipeline import lost_reason, reason_key
 from leadtui.domain.sanitize import clean_line
 from leadtui.tui.cells import plain
 from leadtui.tui.dbwork import run_db
@@ -25,9 +25,10 @@ SHOWN_REASONS = 8
 
 
 def offered(team: list[str]) -> list[str]:
-    """The team's reasons, then the common ones it has not used (any case)."""
-    used = {reason.casefold() for reason in team}
-    return [*team, *(reason for reason in COMMON_REASONS if reason.casefold() not in used)]
+    """The team's reasons, one spelling each, then the common ones it has not
+    used (in any case or spacing)."""
+    used = {reason_key(reason) for reason in team}
+    return [*team, *(reason for reason in COMMON_REASONS if reason_key(reason) not in used)]
 
 
 class LoseReasonScreen(Dialog[str | None]):
