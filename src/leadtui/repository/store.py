@@ -203,11 +203,7 @@ class Repository:
     whole_leads = Delegated("_details", DetailsStore.whole_leads)
 
     merge_leads = Delegated("_dupes", DupesStore.merge_leads)
-
-    def erase_lead(self, lead_id: int) -> erasing.Erased:
-        """A person's data erased from their lead (repository/erasing.py)."""
-        return erasing.erase_lead(self, lead_id)
-
+    erase_lead = erasing.erase_lead  # a person's data erased from their lead
     merge_details = Delegated("_dupes", DupesStore.merge_details)
     duplicate_groups = Delegated("_dupes", DupesStore.duplicate_groups)
     possible_duplicates = Delegated("_dupes", DupesStore.possible_duplicates)
