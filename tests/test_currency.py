@@ -45,13 +45,15 @@ def ok(*args: str) -> str:
         ("5,000.50 gbp", Amount(500_050, "GBP")),
         ("C$2k", Amount(200_000, "CAD")),
         ("300 €", Amount(30_000, "EUR")),
+        ("$10bn", Amount(10**12, "USD")),  # as the screens print it ("$10.0bn")
+        ("1.5bn EUR", Amount(150_000_000_000, "EUR")),
     ],
 )
 def test_an_amount_is_read_with_its_currency(text: str, amount: Amount) -> None:
     assert parse_amount(text) == amount
 
 
-@pytest.mark.parametrize("text", ["¥100.5", "JPY 1.5", "$abc", "-5", "5 EURO"])
+@pytest.mark.parametrize("text", ["¥100.5", "JPY 1.5", "$abc", "-5", "5 EURO", "11bn", "5b"])
 def test_what_a_currency_cannot_hold_is_refused(text: str) -> None:
     with pytest.raises(InvalidInput):
         parse_amount(text)

@@ -60,7 +60,8 @@ SHARED_MARKS: dict[str, frozenset[str]] = {
     "¥": frozenset({"JPY", "CNY"}),
 }
 _CODE = re.compile(r"^[A-Za-z]{3}$")
-_NUMBER = re.compile(r"^(?P<number>\d+(?:\.\d{1,2})?)(?P<suffix>[km]?)$")
+# "bn" as the screens print a billion ("$10.0bn"): what they show reads back.
+_NUMBER = re.compile(r"^(?P<number>\d+(?:\.\d{1,2})?)(?P<suffix>k|m|bn|)$")
 MAX_CENTS = 10**12
 
 
@@ -125,7 +126,7 @@ def shared_mark_note(text: str, usual: str | None) -> str | None:
 
 
 def parse_amount(text: str, usual: str | None = None) -> Amount:
-    """`5000`, `5,000.50`, `$5k`, `€300`, `1.2m`, `5k EUR`, `JPY 100000`.
+    """`5000`, `5,000.50`, `$5k`, `€300`, `1.2m`, `2bn`, `5k EUR`, `JPY 100000`.
 
     `usual` is the currency the amount has unless its text names another
     (the lead's, else the team's): a bare mark it shares (`$` for CAD) is
@@ -143,7 +144,7 @@ def parse_amount(text: str, usual: str | None = None) -> Amount:
         raise InvalidInput(
             f"must be a positive amount like 5000, 5k, €1.2m or 5k EUR, not {text.strip()[:40]!r}"
         )
-    multiplier = {"": 1, "k": 1_000, "m": 1_000_000}[match["suffix"]]
+    multiplier = {"": 1, "k": 1_000, "m": 1_000_000, "bn": 1_000_000_000}[match["suffix"]]
     cents = int(Decimal(match["number"]) * multiplier * 100)
     if cents > MAX_CENTS:
         raise InvalidInput(f"too large: at most {MAX_CENTS // 100:,}")

@@ -191,7 +191,7 @@ def _take_hash(word: str, parsed: QuickLine) -> None:
 # Symbols that are no letters: a token starting with one is a value even if
 # it cannot be read ("$abc" is shown as a bad value, not taken as a name).
 _SIGNS = tuple(symbol for symbol in SYMBOLS if not any(ch.isalpha() for ch in symbol))
-_AMOUNT = re.compile(r"^\d[\d,.]*[kmKM]?$")
+_AMOUNT = re.compile(r"^\d[\d,.]*(?:[kmKM]|[bB][nN])?$")
 
 
 def _reads_as_money(text: str) -> bool:
