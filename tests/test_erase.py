@@ -14,6 +14,7 @@ from leadtui.cli.root import main
 from leadtui.domain.errors import LeadNotFound, LeadtuiError
 from leadtui.domain.kpis import Window
 from leadtui.domain.models import ActivityKind, build_draft
+from leadtui.domain.score_text import rule_lines
 from leadtui.repository import Repository, open_repository
 from leadtui.repository.erasing import ERASED_NAME
 from leadtui.repository.undo_store import NothingToUndo
@@ -195,3 +196,13 @@ def test_a_closed_lead_keeps_the_score_it_closed_with_an_open_one_is_rescored(
     )  # fmt: skip
     assert repo.calibration() == calibration
     assert repo.get_lead(still_open).score < open_score  # "email given" and kin are gone
+    # Its reasons are scored now: the explanation says which score is which.
+    lines = rule_lines(repo.score_details(lost))
+    assert lines[0] == (
+        f"Rule score {closed_with.score} ({closed_with.temperature.value}),"
+        " as it stood when it closed"
+    )
+    assert lines[1].startswith("  scored now it would be ")
+    assert rule_lines(repo.score_details(still_open))[0].startswith(
+        f"Rule score {repo.get_lead(still_open).score} ("
+    )

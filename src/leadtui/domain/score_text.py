@@ -23,6 +23,13 @@ def rule_lines(details: ScoreDetails) -> list[str]:
         else rule.temperature.value
     )
     lines = [f"Rule score {rule.points} ({temperature})"]
+    if not pipeline.is_open(lead.stage) and rule.points != lead.score:
+        # A closed lead keeps the score it closed with (the KPIs compare it
+        # with the outcome); the reasons are today's, so say which is which.
+        lines = [
+            f"Rule score {lead.score} ({lead.temperature.value}), as it stood when it closed",
+            f"  scored now it would be {rule.points}:",
+        ]
     lines += [f"  {_signed(points)} {label}" for points, label in rule.reasons]
     if not rule.reasons:
         lines.append("  no rule applies")
