@@ -199,8 +199,7 @@ def test_a_closed_lead_keeps_the_score_it_closed_with_an_open_one_is_rescored(
     # Its reasons are scored now: the explanation says which score is which.
     lines = rule_lines(repo.score_details(lost))
     assert lines[0] == (
-        f"Rule score {closed_with.score} ({closed_with.temperature.value}),"
-        " as it stood when it closed"
+        f"Rule score {closed_with.score} ({closed_with.temperature.value}) when it closed"
     )
     assert lines[1].startswith("  scored now it would be ")
     assert rule_lines(repo.score_details(still_open))[0].startswith(

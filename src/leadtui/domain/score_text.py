@@ -27,7 +27,7 @@ def rule_lines(details: ScoreDetails) -> list[str]:
         # A closed lead keeps the score it closed with (the KPIs compare it
         # with the outcome); the reasons are today's, so say which is which.
         lines = [
-            f"Rule score {lead.score} ({lead.temperature.value}), as it stood when it closed",
+            f"Rule score {lead.score} ({lead.temperature.value}) when it closed",
             f"  scored now it would be {rule.points}:",
         ]
     lines += [f"  {_signed(points)} {label}" for points, label in rule.reasons]
