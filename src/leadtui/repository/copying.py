@@ -30,6 +30,7 @@ from leadtui.repository import schema, schema_kpi
 from leadtui.repository.engine import POSTGRES, Engine, refuse
 from leadtui.repository.opening import open_repository
 from leadtui.repository.pg.kpi_triggers import TRIGGER_NAMES
+from leadtui.repository.pg.watch import say_replaced
 
 # Parents before children (foreign keys), and every table a team's work is in.
 TABLES = (
@@ -103,6 +104,9 @@ def copy_database(
             else:
                 _kpi_triggers(writing, "ENABLE")
                 _move_id_counters(writing)
+                # A console open on the empty database re-reads whole on
+                # commit (settings, users: more than the journal names).
+                say_replaced(writing)
                 # The planner's statistics for the new rows now, not when
                 # autovacuum next looks: the first reports use them.
                 writing.execute("ANALYZE")
