@@ -89,6 +89,7 @@ def copy_database(
                 _kpi_triggers(writing, "DISABLE")
                 for table in ROLLUPS:
                     writing.execute(f"DELETE FROM {table}")
+            _give_way_to_the_sources_settings(reading, writing)
             for table in tables:
                 columns = [c for c in _columns(reading, src, table) if c in
                            set(_columns(writing, dst, table))]  # fmt: skip
@@ -111,6 +112,15 @@ def copy_database(
                 # autovacuum next looks: the first reports use them.
                 writing.execute("ANALYZE")
     return CopyReport(totals)
+
+
+def _give_way_to_the_sources_settings(reading: Any, writing: Any) -> None:
+    """A console opened on the empty target has recorded a setting or two
+    (the scoring rules' version, at its first rescore): the source's value of
+    the same setting replaces it, where the copy failed on the duplicate key
+    with a traceback. A setting only the target has is kept."""
+    for (key,) in reading.execute("SELECT key FROM settings").fetchall():
+        writing.execute("DELETE FROM settings WHERE key = ?", [key])
 
 
 def _rebuild_derived(db: Any) -> None:
