@@ -374,10 +374,12 @@ def without_jit(db: sqlite_utils.Database) -> Iterator[None]:
         yield
         return
     db.execute("SET jit = off")
-    try:
-        yield
-    finally:
-        db.execute("RESET jit")  # the connection goes back to the pool
+    yield
+    # Not in a `finally`: after a failed statement in a transaction, the
+    # RESET would fail too and hide the error (and the rollback undoes the
+    # SET anyway). A failed read outside one leaves JIT off on that pooled
+    # connection: harmless, its statements are merely never compiled.
+    db.execute("RESET jit")  # the connection goes back to the pool
 
 
 def read_learning(
