@@ -198,3 +198,17 @@ def test_kpi_json_prints_the_same_bytes_from_a_demo_file_and_its_copy(
         assert all(result.exit_code == 0 for result in outputs), outputs[1].output
         assert '"lost_by_stage"' in outputs[0].output
         assert outputs[0].output == outputs[1].output
+
+
+def test_a_copy_goes_into_a_database_a_console_has_opened(
+    sample_repo: Repository, pg_url: str, tmp_path: Path
+) -> None:
+    """Opening an empty database and rescoring (as a console does at start)
+    records the rules' version: the copy takes the source's, either way."""
+    open_repository(pg_url).refresh_scores()
+    copy_database(sample_repo.target, pg_url)
+    assert _everything(open_repository(pg_url)) == _everything(sample_repo)
+    back = tmp_path / "back.db"
+    open_repository(back).refresh_scores()
+    copy_database(pg_url, back)
+    assert _everything(open_repository(back)) == _everything(sample_repo)

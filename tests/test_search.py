@@ -181,3 +181,12 @@ def test_a_lead_is_found_by_its_whole_name(repo: Repository, name: str) -> None:
         return  # a known gap, in ARCHITECTURE.md ("Storage engines")
     lead_id = repo.add_lead(build_draft(name=shown))
     assert lead_id in [lead.id for lead in repo.search(shown, limit=1000)]
+
+
+@both_engines
+def test_equal_matches_come_newest_first(repo: Repository) -> None:
+    # The same words, the same lengths: one rank on both engines.
+    ids = [
+        repo.add_lead(build_draft(name=f"Nia {surname}")) for surname in ("Bell", "Cole", "Dunn")
+    ]
+    assert [lead.id for lead in repo.search("nia")] == ids[::-1]

@@ -7,11 +7,20 @@ is counted here statement by statement."""
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from leadtui.domain.filters import LeadFilter
 from leadtui.domain.models import build_draft
-from leadtui.repository import Repository, open_repository
+from leadtui.repository import (
+    Repository,
+    backup_database,
+    copy_database,
+    open_repository,
+    restore_database,
+)
+from leadtui.repository.pg import maintenance as pg_maintenance
+from leadtui.repository.pg.connection import close_idle
 from leadtui.repository.watch import Changes, ChangeWatcher
 from tests.conftest import both_targets, frozen_clock
 
@@ -103,5 +112,57 @@ def test_under_the_rotting_filter_postgresql_reads_only_the_lead_changed(pg_url:
         maria.update_fields(lead_id, {"name": "Ann Two"})
         changes = _next_changes(watcher, LeadFilter(rotting=True))
         assert not changes.whole and lead_id in changes.ids
+    finally:
+        watcher.close()
+
+
+@both_targets
+def test_a_restore_has_open_consoles_re_read_whole_and_follow_on(
+    db_target: Any, tmp_path: Path
+) -> None:
+    me, maria = _open(db_target, "anna"), _open(db_target, "maria")
+    kept = maria.add_lead(build_draft(name="Kept"))
+    backup_database(db_target, tmp_path / "backup")
+    for n in range(3):  # journal lines the restore takes away
+        maria.add_lead(build_draft(name=f"Later {n}"))
+    watcher = me.watcher()  # its last line read: above every restored one
+    try:
+        restore_database(db_target, tmp_path / "backup")
+        assert _next_changes(watcher).whole
+        # The restored journal's ids start below the last line read: a
+        # teammate's next write is still read, incrementally.
+        _open(db_target, "maria").update_fields(kept, {"name": "Kept Renamed"})
+        after = _next_changes(watcher)
+        assert (after.whole, set(after.ids)) == (False, {kept})
+    finally:
+        watcher.close()
+
+
+def test_a_pg_restore_run_by_hand_is_noticed_at_the_next_write(pg_url: str, tmp_path: Path) -> None:
+    """pg_restore itself notifies no one: the first commit after it, whose
+    journal span ends below the last line read, has the screen re-read."""
+    me, maria = _open(pg_url, "anna"), _open(pg_url, "maria")
+    kept = maria.add_lead(build_draft(name="Kept"))
+    backup_database(pg_url, tmp_path / "backup")
+    for n in range(3):
+        maria.add_lead(build_draft(name=f"Later {n}"))
+    watcher = me.watcher()
+    try:
+        close_idle()
+        pg_maintenance.restore(pg_url, "db", tmp_path / "backup")
+        _open(pg_url, "maria").update_fields(kept, {"name": "Kept Renamed"})
+        assert _next_changes(watcher).whole
+    finally:
+        watcher.close()
+
+
+def test_a_copy_into_the_database_has_its_consoles_re_read_whole(
+    pg_url: str, db_path: Path
+) -> None:
+    _open(db_path, "maria").add_lead(build_draft(name="From The File"))
+    watcher = _open(pg_url, "anna").watcher()  # a console on the empty database
+    try:
+        copy_database(db_path, pg_url)
+        assert _next_changes(watcher).whole  # settings and users came too
     finally:
         watcher.close()

@@ -30,6 +30,7 @@ from leadtui.repository import schema, schema_kpi
 from leadtui.repository.engine import POSTGRES, Engine, refuse
 from leadtui.repository.opening import open_repository
 from leadtui.repository.pg.kpi_triggers import TRIGGER_NAMES
+from leadtui.repository.pg.watch import say_replaced
 
 # Parents before children (foreign keys), and every table a team's work is in.
 TABLES = (
@@ -88,6 +89,7 @@ def copy_database(
                 _kpi_triggers(writing, "DISABLE")
                 for table in ROLLUPS:
                     writing.execute(f"DELETE FROM {table}")
+            _give_way_to_the_sources_settings(reading, writing)
             for table in tables:
                 columns = [c for c in _columns(reading, src, table) if c in
                            set(_columns(writing, dst, table))]  # fmt: skip
@@ -103,10 +105,22 @@ def copy_database(
             else:
                 _kpi_triggers(writing, "ENABLE")
                 _move_id_counters(writing)
+                # A console open on the empty database re-reads whole on
+                # commit (settings, users: more than the journal names).
+                say_replaced(writing)
                 # The planner's statistics for the new rows now, not when
                 # autovacuum next looks: the first reports use them.
                 writing.execute("ANALYZE")
     return CopyReport(totals)
+
+
+def _give_way_to_the_sources_settings(reading: Any, writing: Any) -> None:
+    """A console opened on the empty target has recorded a setting or two
+    (the scoring rules' version, at its first rescore): the source's value of
+    the same setting replaces it, where the copy failed on the duplicate key
+    with a traceback. A setting only the target has is kept."""
+    for (key,) in reading.execute("SELECT key FROM settings").fetchall():
+        writing.execute("DELETE FROM settings WHERE key = ?", [key])
 
 
 def _rebuild_derived(db: Any) -> None:

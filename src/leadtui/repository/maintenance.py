@@ -189,10 +189,17 @@ def restore_database(path: Path | str, source: Path) -> int:
     if repo.engine.dialect is POSTGRES:
         from leadtui.repository.pg import maintenance
         from leadtui.repository.pg.connection import close_idle
+        from leadtui.repository.pg.watch import say_replaced
 
         close_idle()  # no kept connection holds a lock pg_restore's DROPs wait for
         maintenance.restore(str(repo.target), repo.shown, source)
-        return open_repository(path).count_leads()  # migrates an older backup
+        restored = open_repository(path)  # migrates an older backup
+        with restored.engine.connect() as db:
+            # Open consoles re-read whole: pg_restore's transaction notifies
+            # no one, and the journal ids they last read may be above every
+            # restored one.
+            say_replaced(db)
+        return restored.count_leads()
     backup = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
     try:
         with readable_errors(source):

@@ -18,7 +18,7 @@ from leadtui.domain.pipeline import OPEN_STAGES
 from leadtui.domain.results import Rated
 from leadtui.domain.scoring_rules import RuleSet
 from leadtui.repository.engine import Dialect, dialect_of
-from leadtui.repository.features import feature_sql, lead_features, sql_literal
+from leadtui.repository.features import feature_sql, lead_features, sql_literal, without_jit
 
 MODEL_KEY = "learned_model"
 RULES_KEY = "rules_version"
@@ -184,14 +184,20 @@ def update_chances(db: sqlite_utils.Database, model: Model | None, after: int, u
             f"CASE WHEN x >= 0 THEN 1.0 / (1.0 + exp({small}))"
             f" ELSE exp({large}) / (1.0 + exp({large})) END * 100 + 0.5"
         )
-    cursor = db.execute(
-        f"UPDATE leads SET win_chance = scored.chance FROM"
-        f" (SELECT id, {chance} AS chance FROM"
-        f" (SELECT l.id AS id, {_log_odds_sql(model, dialect) if model else '0'} AS x FROM leads l"
-        f" WHERE l.id > ? AND l.id <= ? AND l.stage IN ({OPEN_STAGE_SQL})) AS odds) AS scored"
-        " WHERE leads.id = scored.id AND leads.win_chance != scored.chance",
-        [after, upto],
-    )
+    # MATERIALIZED: each lead's log-odds (its features' subqueries) computed
+    # once. Inlined, as PostgreSQL would, x was computed for each of its
+    # uses in the chance, and the chance for the comparison and the SET:
+    # about six times a lead.
+    odds = _log_odds_sql(model, dialect) if model else "0"
+    with without_jit(db):
+        cursor = db.execute(
+            f"WITH odds AS MATERIALIZED (SELECT l.id AS id, {odds} AS x FROM leads l"
+            f" WHERE l.id > ? AND l.id <= ? AND l.stage IN ({OPEN_STAGE_SQL})),"
+            f" scored AS MATERIALIZED (SELECT id, {chance} AS chance FROM odds)"
+            " UPDATE leads SET win_chance = scored.chance FROM scored"
+            " WHERE leads.id = scored.id AND leads.win_chance != scored.chance",
+            [after, upto],
+        )
     return int(cursor.rowcount)
 
 

@@ -20,8 +20,8 @@ FTS5_SEARCH = (
     " SELECT c.lead_id, f.rank FROM (SELECT rowid AS cid, rank FROM contacts_fts"
     "  WHERE contacts_fts MATCH :q ORDER BY rowid DESC LIMIT :within) AS f"
     "  JOIN contacts c ON c.id = f.cid"
-    ") GROUP BY hit ORDER BY rank LIMIT :limit) ON hit = id ORDER BY rank"
-)
+    ") GROUP BY hit ORDER BY rank, hit DESC LIMIT :limit) ON hit = id ORDER BY rank, id DESC"
+)  # equal ranks newest first, as on PostgreSQL (pg/search.py)
 
 
 def search_rows(db: Any, dialect: Dialect, text: str, limit: int) -> list[tuple[Any, ...]]:

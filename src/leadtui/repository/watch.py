@@ -65,7 +65,10 @@ def journal_changes(
         [after, MAX_CHANGED * 4 + 1],
     ).fetchall()
     if not rows:
-        return Changes(whole=True), after  # a rescore, settings: nothing names a lead
+        # A rescore, settings: nothing names a lead. Or a restore: the
+        # journal now ends below `after`, and the lines written next would
+        # each be skipped (the screen re-read whole) until ids passed it.
+        return Changes(whole=True), min(after, last_line(conn))
     ids = frozenset(row[1] for row in rows)
     final = any(row[3] == "final" for row in rows)  # a merge deleted a lead
     if final or len(ids) > MAX_CHANGED or len(rows) > MAX_CHANGED * 4:

@@ -9,7 +9,10 @@ the transaction began writing and when it committed (writers take one lock,
 so the lines between are that transaction's). START = END is a commit no
 journal line names (a rescore, a setting): the screen is re-read whole.
 END at or below the last line read is a commit already read with an
-earlier batch: nothing to do.
+earlier batch: nothing to do, unless the journal now ends below that line
+(a restore or a copy replaced the database, its journal ids started over).
+A whole-database replacement (`db restore`, `db copy` into the database)
+sends REPLACED, which is no span: the screen is re-read whole.
 """
 
 import threading
@@ -31,6 +34,15 @@ from leadtui.repository.pg.connection import (
 from leadtui.repository.watch import Changes, ChangeWatcher, journal_changes, last_line
 
 CHANNEL = "leadtui_changes"
+# The payload after the whole database was replaced (not a span: re-read whole).
+REPLACED = "replaced"
+
+
+def say_replaced(db: PgDatabase) -> None:
+    """Tell every console the database was replaced whole (pg_restore's own
+    transaction sends no NOTIFY): delivered on commit, or at once outside a
+    transaction."""
+    db.execute("SELECT pg_notify(?, ?)", [CHANNEL, REPLACED])
 
 
 def span(text: str) -> tuple[int, int] | None:
@@ -136,9 +148,16 @@ class NotifyWatcher(ChangeWatcher):
             if any(found is None or found[0] == found[1] for found in spans):
                 self._line = self._last_line()
                 return Changes(whole=True)
-            if max(end for _, end in filter(None, spans)) <= self._line:
-                return None  # read with an earlier batch
             with self._connect() as db:
+                if max(end for _, end in filter(None, spans)) <= self._line:
+                    # Read with an earlier batch; or the journal ends below
+                    # the last line read: the database was replaced (a
+                    # pg_restore run by hand) and its ids started over.
+                    line = last_line(db)
+                    if line >= self._line:
+                        return None
+                    self._line = line
+                    return Changes(whole=True)
                 found, self._line = journal_changes(db, self._line, only, me, now)
             return found
         finally:
