@@ -20,7 +20,6 @@ from leadtui.repository import Repository, open_repository
 from leadtui.tui.app import LeadApp
 from leadtui.tui.dialogs.edit import EditLeadScreen
 from leadtui.tui.dialogs.quick_add import QuickAddScreen
-from leadtui.tui.me import current_user
 from tests.conftest import NOW, both_clis
 from tests.tui_helpers import SIZE, settle, wait_until
 
@@ -88,11 +87,11 @@ async def test_the_owner_is_the_current_user_unless_the_line_names_one(
         dialog.query_one("#qa-line", Input).value = "Ann Lee"
         await pilot.press(*keys)
         if keys:  # the form shows who it falls to
-            assert dialog.query_one("#qa-owner", Input).value == current_user()
+            assert dialog.query_one("#qa-owner", Input).value == repo.actor
         await pilot.press("enter")
         await wait_until(pilot, lambda: not isinstance(app.screen, QuickAddScreen))
         await settle(pilot)
-    assert only_lead(repo).owner == current_user()
+    assert only_lead(repo).owner == repo.actor
 
 
 async def test_the_edit_form_keeps_every_field_it_holds(repo: Repository) -> None:

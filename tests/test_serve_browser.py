@@ -124,6 +124,16 @@ def test_a_rep_signs_in_and_works_in_the_browser(chromium: object, sample_repo: 
         assert after.stage is Stage.NEW
         assert "anna" not in {e.actor for e in open_repository(db).lead_page(bens.id)[1]}
 
+        # Quick-add: the lead is anna's, the signed-in rep's. It fell to the
+        # account the server runs as, and the rep could not save it.
+        seen = screen_length(page)
+        page.keyboard.press("n")
+        page.keyboard.type("Zoe Browser")
+        page.keyboard.press("Enter")
+        painted(page, "Added #", since=seen)
+        [added] = open_repository(db).search("Zoe Browser")
+        assert added.owner == "anna"
+
         # The board, for the record, with the lead anna moved in Contacted.
         seen = screen_length(page)
         page.keyboard.press("2")

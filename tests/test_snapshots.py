@@ -14,19 +14,12 @@ from textual.widgets import Input
 
 from leadtui.domain.models import build_draft
 from leadtui.repository import Repository, open_repository
-from leadtui.tui import lead_writes
 from leadtui.tui.app import LeadApp
 from tests.conftest import frozen_clock
 from tests.dialog_cases import DIALOGS
 from tests.tui_helpers import SIZE, settle
 
 SnapCompare = Callable[..., bool]
-
-
-@pytest.fixture(autouse=True)
-def same_user(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The quick-add's owner is whoever runs leadtui: the same one here."""
-    monkeypatch.setattr(lead_writes, "current_user", lambda: "tester")
 
 
 def keys_then_settle(*keys: str) -> Callable[[Pilot[None]], Awaitable[None]]:

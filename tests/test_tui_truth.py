@@ -14,7 +14,6 @@ from leadtui.tui.app import LeadApp
 from leadtui.tui.cells import INBOX_COLUMNS
 from leadtui.tui.dialogs.edit import EditLeadScreen
 from leadtui.tui.dialogs.lose import LoseReasonScreen
-from leadtui.tui.me import current_user
 from leadtui.tui.panes.inbox import InboxPane
 from tests.conftest import NOW
 from tests.tui_helpers import SIZE, column, inbox_names, main_screen, settle, wait_until
@@ -135,7 +134,7 @@ async def test_the_lead_tab_shows_the_id_and_the_inbox_the_owner_and_value(
 
 @pytest.mark.slow
 async def test_owner_me_is_the_current_user(repo: Repository) -> None:
-    repo.add_lead(build_draft(name="Mine", owner=current_user()))
+    repo.add_lead(build_draft(name="Mine", owner=repo.actor))
     repo.add_lead(build_draft(name="Theirs", owner="somebody-else"))
     app = LeadApp(repo)
     async with app.run_test(size=SIZE) as pilot:
@@ -144,7 +143,7 @@ async def test_owner_me_is_the_current_user(repo: Repository) -> None:
         await settle(pilot)
         assert inbox_names(app) == ["Mine"]
         bar = main_screen(app).query_one("#filter-bar", Static)
-        assert f"owner:{current_user()}" in str(bar.render())
+        assert f"owner:{repo.actor}" in str(bar.render())
 
 
 @pytest.mark.slow

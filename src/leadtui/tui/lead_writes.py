@@ -31,7 +31,6 @@ from leadtui.tui.dialogs.quick_add import (
     QuickAddScreen,
 )
 from leadtui.tui.list_view import ListViewScreen
-from leadtui.tui.me import current_user
 from leadtui.tui.panes.inbox import InboxPane
 from leadtui.tui.typeahead import hold_keys
 from leadtui.usecases.importing import run_import
@@ -239,7 +238,8 @@ class LeadWritesScreen(ListViewScreen):
             elif isinstance(result, NewLead):
                 self._add_quick_add(result)
 
-        screen = QuickAddScreen(self.repo, self.repo.clock, owner=current_user(), line=line)
+        # The signed-in user in a browser, not the account the server runs as.
+        screen = QuickAddScreen(self.repo, self.repo.clock, owner=self.repo.actor, line=line)
         self.app.push_screen(screen, submitted)
 
     def _add_quick_add(self, new: NewLead) -> None:

@@ -15,7 +15,7 @@ from textual.widgets import Input, Static
 from leadtui.domain.errors import InvalidInput
 from leadtui.domain.filters import ME, SYNTAX, LeadFilter, parse, unknown_owner
 from leadtui.repository import Repository
-from leadtui.tui.dbwork import run_db
+from leadtui.tui.dbwork import app_repository, run_db
 from leadtui.tui.dialogs.base import Dialog
 from leadtui.tui.dialogs.fields import TextField
 from leadtui.tui.me import resolve_me
@@ -55,6 +55,10 @@ class FilterScreen(Dialog[LeadFilter | None]):
         self.owners = owners
         self._check(self.query_one(TextField).value)  # what was typed meanwhile
 
+    def _me(self) -> str:
+        """Who the app acts as: the signed-in user in a browser."""
+        return app_repository(self).actor
+
     @on(Input.Changed)
     def check(self, event: Input.Changed) -> None:
         self._check(event.value)
@@ -63,7 +67,7 @@ class FilterScreen(Dialog[LeadFilter | None]):
         error = self.query_one("#filter-error", Static)
         warning = self.query_one("#filter-warning", Static)
         try:
-            owner = parse(resolve_me(text)).owner
+            owner = parse(resolve_me(text, self._me())).owner
         except InvalidInput as problem:
             error.update(str(problem).removeprefix("filter: "))
             error.display, warning.display = True, False
@@ -76,7 +80,7 @@ class FilterScreen(Dialog[LeadFilter | None]):
     @on(Input.Submitted)
     def submit(self, event: Input.Submitted) -> None:
         with suppress(InvalidInput):  # else the error is already shown beneath the line
-            self.dismiss(parse(resolve_me(event.value)))
+            self.dismiss(parse(resolve_me(event.value, self._me())))
 
 
 def owner_warning(owner: str | None, owners: list[str] | None) -> str | None:
