@@ -121,10 +121,17 @@ def test_keys_typed_ahead_of_a_dialog_land_in_it(sample_repo: Repository) -> Non
         term.wait_for("ahmed.hassan@desertsun.ae")  # the Lead tab, on him
         term.type("1/\x1b[200~Maria Okafor\x1b[201~\r")  # a bracketed paste
         term.wait_for("maria.okafor@brightfield.io")  # the Lead tab, on her
+        # The log dialog's note, which took focus after its kind's dropdown
+        # had taken the "L".
+        term.type("lLeft voicemail\r")
+        term.wait_for("call logged")
         term.type("q")
         assert term.wait_for_exit() == 0
     lost = sample_repo.get_lead(top.id)
     assert (lost.stage, lost.lost_reason) == (Stage.LOST, "No budget")
+    [maria] = sample_repo.search("Maria Okafor")
+    touches = [e.note for e in sample_repo.history(maria.id) if e.type == "touch"]
+    assert touches[0] == "Left voicemail", touches
     after = {lead.id: lead.stage for lead in sample_repo.all_leads()}
     assert after == before | {top.id: Stage.LOST}
 

@@ -14,6 +14,7 @@ import leadtui.tui.typeahead
 from leadtui.domain.models import Stage
 from leadtui.repository import Repository
 from leadtui.tui.app import LeadApp
+from leadtui.tui.dialogs.log_touch import LogTouchScreen
 from leadtui.tui.dialogs.quick_add import QuickAddScreen
 from leadtui.tui.dialogs.search import SearchScreen
 from leadtui.tui.panes.inbox import InboxPane
@@ -54,8 +55,9 @@ async def started(app: LeadApp, pilot: Pilot[None]) -> None:
     [
         ("/Ahmed", SearchScreen, "#search-text", "Ahmed"),
         ("nJane Doe", QuickAddScreen, "#qa-line", "Jane Doe"),
+        ("lLeft voicemail", LogTouchScreen, "#log-note", "Left voicemail"),
     ],
-    ids=["search", "quick-add"],
+    ids=["search", "quick-add", "log"],
 )
 async def test_what_is_typed_behind_the_key_that_opens_a_dialog_is_in_it(
     sample_repo: Repository, typed: str, dialog: type[Screen[object]], field: str, kept: str

@@ -37,6 +37,11 @@ class LogTouchScreen(Dialog[TouchInput | None]):
         Binding("ctrl+s", "submit", "Save", show=False),
     ]
 
+    # The note takes the first key typed ahead ("l" then "Left voicemail"):
+    # focused only in on_mount, the kind's dropdown (the first focusable
+    # widget, Textual's default) had it first, and the "L" was lost.
+    AUTO_FOCUS = "#log-note"
+
     def __init__(self, lead_name: str, clock: Clock, again: TouchInput | None = None) -> None:
         """`again`: a touch whose save failed, shown as it was typed."""
         super().__init__()
@@ -71,7 +76,6 @@ class LogTouchScreen(Dialog[TouchInput | None]):
             )
 
     def on_mount(self) -> None:
-        self.query_one("#log-note", Input).focus()
         if (touch := self.again) is not None:
             self.query_one("#log-kind", Select).value = touch.kind
             self.query_one("#log-direction", Select).value = touch.direction or "outbound"
