@@ -84,6 +84,10 @@ class SpendInput:
 
 
 class SpendScreen(_Form["SpendInput"]):
+    # The amount takes the first key typed behind `$` (Textual's default
+    # focus, the source's dropdown, took it; see log_touch.py).
+    AUTO_FOCUS = "#spend-amount"
+
     def __init__(self, month: str, again: SpendInput | None = None) -> None:
         """`again`: a spend whose save was refused (the notification says
         why), shown as it was typed to be put right."""
@@ -107,9 +111,6 @@ class SpendScreen(_Form["SpendInput"]):
             yield Static(
                 "replaces that month's figure · enter save · esc cancel", classes="dialog-hint"
             )
-
-    def on_mount(self) -> None:
-        self.query_one("#spend-amount", Input).focus()
 
     @on(Input.Submitted)
     def submit(self) -> None:
