@@ -4,10 +4,13 @@ without --force, never written through a symlink, FIFO or device."""
 import csv
 import json
 import os
+import sqlite3
 import stat
+import sys
 from pathlib import Path
 
 import pytest
+from bench.ptyterm import program_in_pty
 from click.testing import CliRunner, Result
 
 from leadtui.cli.root import main
@@ -229,3 +232,33 @@ def test_the_rejects_file_starts_with_the_utf8_mark(tmp_path: Path) -> None:
     rejects = (tmp_path / "in.rejects.csv").read_bytes()
     assert rejects.startswith(BOM + b"line,")
     assert "Зоя" in rejects.decode("utf-8-sig")
+
+
+STORED_ESCAPES = "Ann\x1b]0;PWNED\x07\x1b[2J"  # a title, a bell, a cleared screen
+
+
+def stored_behind_leadtui(tmp_path: Path) -> Path:
+    db = tmp_path / "leads.db"
+    assert run("add", "Ann", "--db", str(db)).exit_code == 0
+    with sqlite3.connect(db) as conn:  # another program, writing round leadtui
+        conn.execute("UPDATE leads SET name = ? WHERE id = 1", [STORED_ESCAPES])
+    return db
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_an_export_on_a_terminal_runs_no_stored_escape(tmp_path: Path, fmt: str) -> None:
+    """In a real pty, as a rep types it: the escapes are shown as \\u escapes.
+    CSV went out raw, retitling the terminal and clearing its screen."""
+    db = stored_behind_leadtui(tmp_path)
+    command = [sys.executable, "-m", "leadtui", "export", "--format", fmt, "--db", str(db)]
+    with program_in_pty(command, tmp_path) as term:
+        assert term.wait_for_exit() == 0
+    shown = term.raw.decode()
+    assert "\x1b]0;" not in shown and "\x07" not in shown and "\x1b[2J" not in shown
+    assert "Ann\\u001b]0;PWNED\\u0007\\u001b[2J" in shown
+
+
+def test_an_export_into_a_pipe_keeps_the_bytes_as_stored(tmp_path: Path) -> None:
+    db = stored_behind_leadtui(tmp_path)
+    piped = run("export", "--format", "csv", "--db", str(db)).stdout
+    assert STORED_ESCAPES in piped  # data, for the program reading the pipe

@@ -477,7 +477,10 @@ def _output(path: Path | None, replace: bool, *, bom: bool = False) -> Iterator[
     naming the file, and leaves neither a temp file nor a half-written
     `path`. `bom` marks a file, never stdout: a pipe's reader is a program."""
     if path is None:
-        yield sys.stdout
+        # On a terminal, what another program stored (an escape sequence, a
+        # bell, a bidi override) is shown as its \u escape and never run, as
+        # every other command prints; into a pipe the bytes are data, as stored.
+        yield common.SafeStdout() if sys.stdout.isatty() else sys.stdout
         return
     try:
         with private_file(path, replace=replace, bom=bom) as stream:
