@@ -1,0 +1,190 @@
+"""Reassigning many leads at once (a rep leaves: their 500 open leads go to
+a teammate), written set-based in chunks, as bulk moves are (moves_set.py):
+CHUNK leads a transaction, so a teammate's save waits for one chunk, not
+the whole reassignment; per chunk one INSERT ... SELECT of the journal
+lines and one UPDATE of the lead rows, on either engine. Each lead gets
+the journal line `set ID owner NAME` writes (field `owner`, old, new), so
+its history, `journal --actor` and undo read it as that edit, and the KPI
+triggers move its per-owner rollups as they do for one edit. The whole
+reassignment is one action: one `u` takes it back, one redo puts it back.
+
+Owners are no input of either score (rules or learned win chance), so no
+lead is rescored, as no edit of an owner alone would change a score."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import sqlite_utils
+from pydantic import ValidationError
+
+from leadtui.domain.clock import to_iso
+from leadtui.domain.errors import InvalidInput, LeadNotFound, NotAllowed
+from leadtui.domain.field_errors import describe_validation_error
+from leadtui.domain.models import LeadDraft, Stage
+from leadtui.repository.core import Journaled
+from leadtui.repository.engine import SQLITE, dialect_of
+from leadtui.repository.journal import action, same_action
+from leadtui.repository.scores import OPEN_STAGE_SQL
+
+# Leads written per transaction, as a bulk move writes them (moves_set.CHUNK).
+CHUNK = 5_000
+# A lead as the user saw it: its id and its owner then ("" for nobody), or
+# None when nobody saw it (the CLI's ids: assigned as they are now).
+Seen = tuple[int, str | None]
+
+
+@dataclass(frozen=True)
+class Assigned:
+    """What a reassignment did: `changed` leads now `owner`'s, `unchanged`
+    ones were theirs already, and `left`, those a teammate reassigned (or
+    merged away) after the user saw them, left as the teammate left them
+    and named in `left_text` ("#8 Ann Lee and 2 more")."""
+
+    owner: str
+    changed: list[int] = field(default_factory=list)
+    unchanged: list[int] = field(default_factory=list)
+    left: list[int] = field(default_factory=list)
+    left_text: str = ""
+
+
+def clean_owner(owner: str) -> str:
+    """The owner as a lead stores it (one clean line, as an edit stores it);
+    an empty name is refused: reassigning is to someone."""
+    try:
+        cleaned = LeadDraft(name="-", owner=owner).owner
+    except ValidationError as error:
+        raise InvalidInput(describe_validation_error(error)) from None
+    if not cleaned:
+        raise InvalidInput('name the new owner (`leadtui set ID owner ""` clears one lead\'s)')
+    return cleaned
+
+
+class Repo(Journaled, Protocol):
+    """What a reassignment uses of the Repository."""
+
+    own_leads_only: bool
+
+
+def assign_many(repo: Repo, owner: str, leads: Sequence[Seen]) -> Assigned:
+    """Give `leads` (each once, as first given) to `owner` as one action.
+    Every lead is checked in the first transaction before anything is
+    written: an unknown id refuses them all (LeadNotFound, the first in
+    the request), and so does, for a repository opened `own_leads_only` (a rep signed in to `leadtui
+    serve`), a lead someone else owns (NotAllowed): a rep hands on their
+    own leads and unassigned ones, as the database lets them edit. A lead
+    whose owner changed since it was seen (a teammate's reassignment) is
+    left as the teammate left it: theirs is the later change."""
+    owner = clean_owner(owner)
+    seen: dict[int, str | None] = {}
+    for lead_id, was in leads:
+        seen.setdefault(lead_id, was)
+    ids = sorted(seen)
+    moment = repo.clock()
+    now = to_iso(moment)
+    done = Assigned(owner)
+    group: int | None = None
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        with repo._transaction() as db:
+            if start == 0:
+                _check_all(
+                    db,
+                    [lead_id for lead_id, _ in leads],
+                    repo.actor if repo.own_leads_only else None,
+                )
+            found = _owners(db, chunk, lock=dialect_of(db) is not SQLITE)
+            change = []
+            for lead_id in chunk:
+                now_owner = found.get(lead_id)
+                was = seen[lead_id]
+                if now_owner is None or (was is not None and now_owner != was):
+                    done.left.append(lead_id)
+                elif now_owner == owner:
+                    done.unchanged.append(lead_id)
+                else:
+                    change.append(lead_id)
+            if not change:
+                continue
+            if group is None:
+                label = f"Assign {len(ids):,} lead{'s' * (len(ids) != 1)} to {owner}"
+                with action(db, repo.actor, now, label) as group:
+                    _write(db, change, owner, now, repo.actor, group)
+            else:
+                with same_action(db, group):
+                    _write(db, change, owner, now, repo.actor, group)
+            done.changed.extend(change)
+    if done.left:
+        with repo._connection() as db:
+            row = db.execute("SELECT name FROM leads WHERE id = ?", [done.left[0]]).fetchone()
+        more = len(done.left) - 1
+        name = f" {row[0]}" if row else ""
+        text = f"#{done.left[0]}{name}{f' and {more:,} more' if more else ''}"
+        return Assigned(owner, done.changed, done.unchanged, done.left, text)
+    return done
+
+
+def open_leads_of(repo: Repo, owner: str, stage: Stage | None = None) -> list[int]:
+    """The ids of `owner`'s open leads (not won or lost; with `stage`,
+    those in it), owner as stored (case counts, as --owner reads it)."""
+    where = " AND stage = ?" if stage else f" AND stage IN ({OPEN_STAGE_SQL})"
+    with repo._connection() as db:
+        rows = db.execute(
+            f"SELECT id FROM leads WHERE owner = ?{where} ORDER BY id",
+            [owner, stage.value] if stage else [owner],
+        ).fetchall()
+    return [row[0] for row in rows]
+
+
+def _marks(count: int) -> str:
+    return ", ".join("?" * count)
+
+
+def _check_all(db: sqlite_utils.Database, ids: list[int], rep: str | None) -> None:
+    """Refuse the whole request before anything is written: an unknown id
+    (the first given), or for a rep `rep`, a lead someone else owns."""
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        rows = db.execute(
+            f"SELECT id, coalesce(owner, '') FROM leads WHERE id IN ({_marks(len(chunk))})", chunk
+        ).fetchall()
+        owners = {row[0]: row[1] for row in rows}
+        for lead_id in chunk:
+            if lead_id not in owners:
+                raise LeadNotFound(lead_id)
+            other = owners[lead_id]
+            if rep is not None and other and other.casefold() != rep.casefold():
+                raise NotAllowed(
+                    f"#{lead_id} is {other}'s lead: a rep reassigns only their own leads"
+                    " and unassigned ones; nothing changed"
+                )
+
+
+def _owners(db: sqlite_utils.Database, chunk: list[int], *, lock: bool) -> dict[int, str]:
+    """Each lead's owner now ("" for nobody); locked on PostgreSQL, where
+    another transaction may write between the read and the write."""
+    rows = db.execute(
+        f"SELECT id, coalesce(owner, '') FROM leads WHERE id IN ({_marks(len(chunk))})"
+        + (" FOR UPDATE" if lock else ""),
+        chunk,
+    ).fetchall()
+    return {row[0]: row[1] for row in rows}
+
+
+def _write(
+    db: sqlite_utils.Database, ids: list[int], owner: str, now: str, actor: str, group: int
+) -> None:
+    """The journal lines first, then the rows: a rep's guard (users_store)
+    checks a journal line against the lead's owner as it was."""
+    marks = _marks(len(ids))
+    at = "?" if dialect_of(db) is SQLITE else "CAST(? AS timestamptz)"
+    db.execute(
+        "INSERT INTO journal (lead_id, field, old, new, at, actor, group_id)"
+        f" SELECT id, 'owner', nullif(owner, ''), CAST(? AS TEXT), {at}, CAST(? AS TEXT), ?"
+        f" FROM leads WHERE id IN ({marks}) ORDER BY id",
+        [owner, now, actor, group, *ids],
+    )
+    db.execute(
+        f"UPDATE leads SET owner = ?, updated_at = ?, version = version + 1 WHERE id IN ({marks})",
+        [owner, now, *ids],
+    )
