@@ -1,0 +1,94 @@
+"""`=` and the palette's "Assign to…": the marked leads (or the selected one)
+to an owner typed with completion, a name nobody has warned of, one
+notification, and one `u` taking the whole reassignment back."""
+
+from textual.widgets import Input, Static
+
+from leadtui.domain.models import build_draft
+from leadtui.repository import Repository
+from leadtui.tui.app import LeadApp
+from leadtui.tui.dialogs.assign import AssignScreen
+from tests.notifications import notes
+from tests.tui_helpers import SIZE, inbox_names, run_palette, settle
+
+
+def _leads(repo: Repository, owners: list[str]) -> list[int]:
+    # Scores tie, so the inbox lists the newest first: Lead 4, Lead 3, ...
+    return [
+        repo.add_lead(build_draft(name=f"Lead {n}", owner=owner))
+        for n, owner in enumerate(owners, start=1)
+    ]
+
+
+def _owners(repo: Repository, ids: list[int]) -> list[str | None]:
+    return [repo.get_lead(lead_id).owner for lead_id in ids]
+
+
+async def test_marked_leads_go_to_the_owner_typed_and_u_takes_them_all_back(
+    repo: Repository,
+) -> None:
+    ids = _leads(repo, ["anna", "anna", "anna", "ben"])
+    app = LeadApp(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("space", "space", "space")  # Lead 4, 3 and 2
+        await pilot.press("equals_sign")
+        await settle(pilot)
+        assert isinstance(app.screen, AssignScreen)
+        title = str(app.screen.query_one(".dialog-title", Static).render())
+        assert title == "Assign 3 marked leads to…"
+        # Completion from the team's owners: "b" offers "ben", → takes it.
+        await pilot.press("b", "right")
+        assert app.screen.query_one(Input).value == "ben"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert _owners(repo, ids) == ["anna", "ben", "ben", "ben"]
+        assert notes(app)[-1].message == ("Assigned 2 leads to ben (1 already theirs); u undoes it")
+        assert "marked" not in app.sub_title
+        assert not inbox_names(app)[0].startswith("●")
+        await pilot.press("u")
+        await settle(pilot)
+        assert _owners(repo, ids) == ["anna", "anna", "anna", "ben"]
+        assert notes(app)[-1].message == "Undid: Assign 3 leads to ben"
+        await pilot.press("U")
+        await settle(pilot)
+        assert _owners(repo, ids) == ["anna", "ben", "ben", "ben"]
+
+
+async def test_the_selected_lead_from_the_palette_with_a_warning_for_nobodys_name(
+    repo: Repository,
+) -> None:
+    ids = _leads(repo, ["anna", "ben"])
+    app = LeadApp(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await run_palette(pilot, "Assign to")
+        assert isinstance(app.screen, AssignScreen)
+        assert "Assign #2 Lead 2 to…" in str(app.screen.query_one(".dialog-title").render())
+        await pilot.press("B", "e", "n")  # "Ben" beside "ben": case counts, as `set` says
+        warning = app.screen.query_one("#assign-warning", Static)
+        assert warning.display
+        assert str(warning.render()) == "no lead has owner 'Ben'; owners: anna, ben"
+        await pilot.press("enter")  # assigned all the same: a new rep is legitimate
+        await settle(pilot)
+        assert _owners(repo, ids) == ["anna", "Ben"]
+        assert notes(app)[-1].message == "Assigned 1 lead to Ben; u undoes it"
+
+
+async def test_an_empty_name_is_an_inline_error_and_esc_changes_nothing(
+    repo: Repository,
+) -> None:
+    ids = _leads(repo, ["anna"])
+    app = LeadApp(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("equals_sign")
+        await settle(pilot)
+        await pilot.press("enter")
+        error = app.screen.query_one("#assign-error", Static)
+        assert isinstance(app.screen, AssignScreen) and error.display
+        assert str(error.render()) == "Type the new owner's name."
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not any(isinstance(screen, AssignScreen) for screen in app.screen_stack)
+        assert _owners(repo, ids) == ["anna"]
