@@ -38,7 +38,7 @@ class AssignScreen(Dialog[str | None]):
             yield Static("", id="assign-error", classes="field-error", markup=False)
             yield Static("", id="assign-warning", classes="field-warning", markup=False)
             yield Static(
-                "enter assign · → completes a name · u undoes it · esc cancel",
+                "enter assign · → completes · u undoes it · esc cancel",
                 classes="dialog-hint",
                 markup=False,
             )
@@ -62,11 +62,13 @@ class AssignScreen(Dialog[str | None]):
     def _check(self, text: str) -> None:
         name = clean_line(text).strip()
         warning = self.query_one("#assign-warning", Static)
-        said = (
-            unknown_owner(name, self.owners, fold_case=False)
-            if name and self.owners is not None
-            else None
-        )
+        known = self.owners
+        # Not while the name is still the start of one (its completion is
+        # shown): "a" on the way to "anna" is no typo. "Ben" beside "ben" is.
+        typing = any(other.startswith(name) for other in known or ())
+        said = None
+        if name and known is not None and not typing:
+            said = unknown_owner(name, known, fold_case=False)
         warning.update(said or "")
         warning.display = said is not None
 
