@@ -20,6 +20,10 @@ def _leads(repo: Repository, owners: list[str]) -> list[int]:
     ]
 
 
+def _shown(widget: Static) -> bool:
+    return widget.display
+
+
 def _owners(repo: Repository, ids: list[int]) -> list[str | None]:
     return [repo.get_lead(lead_id).owner for lead_id in ids]
 
@@ -67,9 +71,9 @@ async def test_the_selected_lead_from_the_palette_with_a_warning_for_nobodys_nam
         assert "Assign #2 Lead 2 to…" in str(app.screen.query_one(".dialog-title").render())
         await pilot.press("a")  # the start of "anna": no warning while it completes
         warning = app.screen.query_one("#assign-warning", Static)
-        assert not warning.display
+        assert not _shown(warning)
         await pilot.press("backspace", "B", "e", "n")  # "Ben" beside "ben": case counts
-        assert warning.display
+        assert _shown(warning)
         assert str(warning.render()) == "no lead has owner 'Ben'; owners: anna, ben"
         await pilot.press("enter")  # assigned all the same: a new rep is legitimate
         await settle(pilot)
