@@ -146,3 +146,25 @@ def test_the_owner_kpis_follow_a_reassignment_and_its_undo(db_path: Path) -> Non
     assert_same_figures(repo, clock.now + timedelta(seconds=1234))
     repo.redo()
     assert_same_figures(repo, clock.now + timedelta(seconds=1234))
+
+
+@both_engines
+def test_the_undo_leaves_a_lead_a_teammate_reassigned_since_and_names_it(
+    repo: Repository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As a bulk move's undo: the teammate's change is the later one, so it
+    stands, and the undo of the rest is still one action (in chunks too)."""
+    monkeypatch.setattr(assign_set, "CHUNK", 2)
+    ids = _leads(repo, ["anna", None, "ben", "anna", "ben"])
+    repo.assign_many("carla", [(lead_id, None) for lead_id in ids])
+    teammate = open_repository(repo.target, actor="dev", clock=frozen_clock)
+    teammate.update_fields(ids[3], {"owner": "dev"})
+    undone = repo.undo()
+    assert undone.message() == (
+        f"Undid: Assign 5 leads to carla; #{ids[3]} Lead 3 changed meanwhile, left as they are"
+    )
+    assert _owners(repo, ids) == ["anna", None, "ben", "dev", "ben"]
+    repo.redo()
+    assert _owners(repo, ids) == ["carla", "carla", "carla", "dev", "carla"]
+    repo.undo()
+    assert _owners(repo, ids) == ["anna", None, "ben", "dev", "ben"]

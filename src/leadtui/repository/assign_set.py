@@ -22,6 +22,7 @@ from leadtui.domain.clock import to_iso
 from leadtui.domain.errors import InvalidInput, LeadNotFound, NotAllowed
 from leadtui.domain.field_errors import describe_validation_error
 from leadtui.domain.models import LeadDraft, Stage
+from leadtui.domain.results import Replayed
 from leadtui.repository.core import Journaled
 from leadtui.repository.engine import SQLITE, dialect_of
 from leadtui.repository.journal import action, same_action
@@ -175,16 +176,95 @@ def _write(
     db: sqlite_utils.Database, ids: list[int], owner: str, now: str, actor: str, group: int
 ) -> None:
     """The journal lines first, then the rows: a rep's guard (users_store)
-    checks a journal line against the lead's owner as it was."""
+    checks a journal line against the lead's owner as it was. `owner` ""
+    leaves the leads with nobody (an undo's)."""
     marks = _marks(len(ids))
     at = "?" if dialect_of(db) is SQLITE else "CAST(? AS timestamptz)"
     db.execute(
         "INSERT INTO journal (lead_id, field, old, new, at, actor, group_id)"
-        f" SELECT id, 'owner', nullif(owner, ''), CAST(? AS TEXT), {at}, CAST(? AS TEXT), ?"
-        f" FROM leads WHERE id IN ({marks}) ORDER BY id",
+        f" SELECT id, 'owner', nullif(owner, ''), nullif(CAST(? AS TEXT), ''), {at},"
+        f" CAST(? AS TEXT), ? FROM leads WHERE id IN ({marks}) ORDER BY id",
         [owner, now, actor, group, *ids],
     )
     db.execute(
-        f"UPDATE leads SET owner = ?, updated_at = ?, version = version + 1 WHERE id IN ({marks})",
+        "UPDATE leads SET owner = nullif(CAST(? AS TEXT), ''), updated_at = ?,"
+        f" version = version + 1 WHERE id IN ({marks})",
         [owner, now, *ids],
     )
+
+
+# ------------------------------------------------------- undo and redo
+
+
+def is_bulk(db: sqlite_utils.Database, group: int) -> bool:
+    """Whether the action `group` is a reassignment of several leads: owner
+    lines alone, of more than one lead. (One lead's owner edit is undone
+    as any edit: refused, naming who, if a teammate changed it since.)"""
+    row = db.execute(
+        "SELECT count(DISTINCT lead_id), count(*),"
+        " sum(CASE WHEN field = 'owner' THEN 1 ELSE 0 END) FROM journal WHERE group_id = ?",
+        [group],
+    ).fetchone()
+    return bool(row[0] > 1 and row[1] == row[2] == row[0])
+
+
+class Replay:
+    """The undo (or redo) of a reassignment, CHUNK leads a transaction as
+    the reassignment was written, as one action. A lead whose owner is no
+    longer what the reassignment left (undo) or found (redo) was changed
+    by a teammate since: theirs is the later change, so it is left as it
+    is and named, as a bulk move's undo leaves such a lead (undo_set.py)."""
+
+    def __init__(
+        self, repo: Journaled, db: sqlite_utils.Database, group: int, label: str, *, undo: bool
+    ) -> None:
+        self.repo, self.group, self.label, self.undo = repo, group, label, undo
+        found, wanted = ("new", "old") if undo else ("old", "new")
+        rows = db.execute(
+            f"SELECT lead_id, coalesce({found}, ''), coalesce({wanted}, '') FROM journal"
+            " WHERE group_id = ? ORDER BY lead_id",
+            [group],
+        ).fetchall()
+        self.lines = {row[0]: (row[1], row[2]) for row in rows}
+        self.ids = list(self.lines)
+        self.now = to_iso(repo.clock())
+        self.ours = 0
+        self.done: list[int] = []
+        self.left: list[int] = []
+
+    def first(self, db: sqlite_utils.Database) -> None:
+        """The first chunk, in the caller's transaction (which found the action)."""
+        verb, kind = ("Undid", "undo") if self.undo else ("Redid", "redo")
+        title = f"{verb}: {self.label}"
+        with action(db, self.repo.actor, self.now, title, kind=kind, target=self.group) as ours:
+            self.ours = ours
+            self._chunk(db, self.ids[:CHUNK])
+
+    def rest(self) -> Replayed:
+        """The later chunks, each its own transaction; what was done."""
+        for start in range(CHUNK, len(self.ids), CHUNK):
+            with self.repo._transaction() as db, same_action(db, self.ours):
+                self._chunk(db, self.ids[start : start + CHUNK])
+        left = ""
+        if self.left:
+            with self.repo._connection() as db:
+                row = db.execute("SELECT name FROM leads WHERE id = ?", [self.left[0]]).fetchone()
+            more = len(self.left) - 1
+            name = f" {row[0]}" if row else ""
+            left = f"#{self.left[0]}{name}{f' and {more:,} more' if more else ''}"
+        verb = "Undid" if self.undo else "Redid"
+        return Replayed(verb, self.label, tuple(self.done), left)
+
+    def _chunk(self, db: sqlite_utils.Database, chunk: list[int]) -> None:
+        now_owners = _owners(db, chunk, lock=dialect_of(db) is not SQLITE)
+        by_wanted: dict[str, list[int]] = {}
+        for lead_id in chunk:
+            found, wanted = self.lines[lead_id]
+            if now_owners.get(lead_id) != found:
+                self.left.append(lead_id)
+            else:
+                by_wanted.setdefault(wanted, []).append(lead_id)
+        # One statement pair per owner given back: a team has few.
+        for wanted, ids in by_wanted.items():
+            _write(db, ids, wanted, self.now, self.repo.actor, self.ours)
+            self.done.extend(ids)
