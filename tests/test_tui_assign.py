@@ -5,9 +5,10 @@ notification, and one `u` taking the whole reassignment back."""
 from textual.widgets import Input, Static
 
 from leadtui.domain.models import build_draft
-from leadtui.repository import Repository
+from leadtui.repository import Repository, open_repository
 from leadtui.tui.app import LeadApp
 from leadtui.tui.dialogs.assign import AssignScreen
+from tests.conftest import frozen_clock
 from tests.notifications import notes
 from tests.tui_helpers import SIZE, inbox_names, run_palette, settle
 
@@ -98,3 +99,25 @@ async def test_an_empty_name_is_an_inline_error_and_esc_changes_nothing(
         await settle(pilot)
         assert not any(isinstance(screen, AssignScreen) for screen in app.screen_stack)
         assert _owners(repo, ids) == ["anna"]
+
+
+async def test_a_reps_refused_reassignment_is_one_notification_and_the_marks_stay(
+    repo: Repository,
+) -> None:
+    """A rep in a browser hands on their own leads and unassigned ones: one of
+    a teammate's among the marked refuses them all, in one line."""
+    ids = _leads(repo, ["anna", "ben"])
+    rep = open_repository(repo.target, actor="anna", clock=frozen_clock, own_leads_only=True)
+    app = LeadApp(rep)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("space", "space", "equals_sign")
+        await settle(pilot)
+        await pilot.press(*"carla", "enter")
+        await settle(pilot)
+        assert notes(app)[-1].message == (
+            f"#{ids[1]} is ben's lead: a rep reassigns only their own leads and unassigned"
+            " ones; nothing changed"
+        )
+        assert _owners(repo, ids) == ["anna", "ben"]
+        assert "2 marked" in app.sub_title

@@ -53,7 +53,8 @@ def assign(
         which = f"open {f'{Stage(stage).label} ' if stage else ''}lead"
         if not ids:
             common.warn_unknown_owner(repo, name)
-            _report(as_json, owner, 0, 0, [], "", f"{name} has no {which}s; nothing changed")
+            said = f"{name} has no {which}s; nothing changed"
+            _report(as_json, clean_line(owner).strip(), 0, 0, [], "", said)
             return
         if len(ids) > 1 and not confirmed:
             question = f"Assign {len(ids):,} {which}s of {name} to {clean_line(owner)}?"
