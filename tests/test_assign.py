@@ -168,3 +168,21 @@ def test_the_undo_leaves_a_lead_a_teammate_reassigned_since_and_names_it(
     assert _owners(repo, ids) == ["carla", "carla", "carla", "dev", "carla"]
     repo.undo()
     assert _owners(repo, ids) == ["anna", None, "ben", "dev", "ben"]
+
+
+def test_a_rule_on_the_owner_rescores_the_reassigned_leads_and_their_undo(
+    db_path: Path,
+) -> None:
+    """The owner is a field a scoring rule may name (and a feature the win
+    chance may learn from): a reassignment rescores, as an owner edit does."""
+    from leadtui.domain.scoring_rules import LoadedRules, parse_rules
+
+    text = '[[rules]]\nlabel = "carla\'s"\npoints = 30\nfield = "owner"\nequals = "carla"\n'
+    rules = LoadedRules(parse_rules(text, "test"), "test", text)
+    repo = open_repository(db_path, actor="tester", clock=frozen_clock, rules=rules)
+    ids = _leads(repo, ["anna", "ben", "carla"])
+    assert [repo.get_lead(i).score for i in ids] == [0, 0, 30]
+    repo.assign_many("carla", [(lead_id, None) for lead_id in ids[:2]])
+    assert [repo.get_lead(i).score for i in ids] == [30, 30, 30]
+    repo.undo()
+    assert [repo.get_lead(i).score for i in ids] == [0, 0, 30]

@@ -8,8 +8,12 @@ its history, `journal --actor` and undo read it as that edit, and the KPI
 triggers move its per-owner rollups as they do for one edit. The whole
 reassignment is one action: one `u` takes it back, one redo puts it back.
 
-Owners are no input of either score (rules or learned win chance), so no
-lead is rescored, as no edit of an owner alone would change a score."""
+The owner is a field a scoring rule may name and a feature the win chance
+may learn from: while either does, each chunk's leads are rescored in its
+transaction, as an owner edit rescores its lead. Otherwise a new owner
+changes no score's input, and the scores stand (as a bulk move's do until
+they are due: moves_set.rescore_moved); rescoring 50,000 leads doubled the
+reassignment's CPU (bench/README.md)."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -23,10 +27,10 @@ from leadtui.domain.errors import InvalidInput, LeadNotFound, NotAllowed
 from leadtui.domain.field_errors import describe_validation_error
 from leadtui.domain.models import LeadDraft, Stage
 from leadtui.domain.results import Replayed
-from leadtui.repository.core import Journaled
+from leadtui.repository.core import Rescores, Ruled
 from leadtui.repository.engine import SQLITE, dialect_of
 from leadtui.repository.journal import action, same_action
-from leadtui.repository.scores import OPEN_STAGE_SQL
+from leadtui.repository.scores import OPEN_STAGE_SQL, read_model
 
 # Leads written per transaction, as a bulk move writes them (moves_set.CHUNK).
 CHUNK = 5_000
@@ -61,7 +65,11 @@ def clean_owner(owner: str) -> str:
     return cleaned
 
 
-class Repo(Journaled, Protocol):
+class Replays(Ruled, Rescores, Protocol):
+    """What a reassignment's undo or redo uses of the Repository."""
+
+
+class Repo(Replays, Protocol):
     """What a reassignment uses of the Repository."""
 
     own_leads_only: bool
@@ -71,8 +79,9 @@ def assign_many(repo: Repo, owner: str, leads: Sequence[Seen]) -> Assigned:
     """Give `leads` (each once, as first given) to `owner` as one action.
     Every lead is checked in the first transaction before anything is
     written: an unknown id refuses them all (LeadNotFound, the first in
-    the request), and so does, for a repository opened `own_leads_only` (a rep signed in to `leadtui
-    serve`), a lead someone else owns (NotAllowed): a rep hands on their
+    the request), and so does, for a repository opened `own_leads_only`
+    (a rep signed in to `leadtui serve`), a lead someone else owns
+    (NotAllowed): a rep hands on their
     own leads and unassigned ones, as the database lets them edit. A lead
     whose owner changed since it was seen (a teammate's reassignment) is
     left as the teammate left it: theirs is the later change."""
@@ -114,6 +123,8 @@ def assign_many(repo: Repo, owner: str, leads: Sequence[Seen]) -> Assigned:
             else:
                 with same_action(db, group):
                     _write(db, change, owner, now, repo.actor, group)
+            if _owner_scores(repo, db):
+                repo._rescore(db, change, moment)
             done.changed.extend(change)
     if done.left:
         with repo._connection() as db:
@@ -135,6 +146,15 @@ def open_leads_of(repo: Repo, owner: str, stage: Stage | None = None) -> list[in
             [owner, stage.value] if stage else [owner],
         ).fetchall()
     return [row[0] for row in rows]
+
+
+def _owner_scores(repo: Ruled, db: sqlite_utils.Database) -> bool:
+    """Whether the owner is an input of a score now: a rule names it, or
+    the win chance learned from it."""
+    if any(rule.field == "owner" for rule in repo.rules.rules):
+        return True
+    model = read_model(db)
+    return model is not None and any(spec.name == "owner" for spec in model.specs)
 
 
 def _marks(count: int) -> str:
@@ -216,7 +236,7 @@ class Replay:
     is and named, as a bulk move's undo leaves such a lead (undo_set.py)."""
 
     def __init__(
-        self, repo: Journaled, db: sqlite_utils.Database, group: int, label: str, *, undo: bool
+        self, repo: Replays, db: sqlite_utils.Database, group: int, label: str, *, undo: bool
     ) -> None:
         self.repo, self.group, self.label, self.undo = repo, group, label, undo
         found, wanted = ("new", "old") if undo else ("old", "new")
@@ -227,7 +247,8 @@ class Replay:
         ).fetchall()
         self.lines = {row[0]: (row[1], row[2]) for row in rows}
         self.ids = list(self.lines)
-        self.now = to_iso(repo.clock())
+        self.moment = repo.clock()
+        self.now = to_iso(self.moment)
         self.ours = 0
         self.done: list[int] = []
         self.left: list[int] = []
@@ -268,3 +289,5 @@ class Replay:
         for wanted, ids in by_wanted.items():
             _write(db, ids, wanted, self.now, self.repo.actor, self.ours)
             self.done.extend(ids)
+        if _owner_scores(self.repo, db):
+            self.repo._rescore(db, [i for ids in by_wanted.values() for i in ids], self.moment)
