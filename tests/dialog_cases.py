@@ -10,6 +10,7 @@ from textual.screen import Screen
 
 from leadtui.domain.models import Stage, build_draft
 from leadtui.repository import Repository
+from leadtui.tui.dialogs.assign import AssignScreen
 from leadtui.tui.dialogs.classify import ClassifyScreen, ConfirmScreen
 from leadtui.tui.dialogs.edit import EditLeadScreen
 from leadtui.tui.dialogs.entry import EntryScreen
@@ -46,6 +47,7 @@ DIALOGS: dict[str, DialogCase] = {
     "quick_add_form": DialogCase(("n", *"Ann Lee =maria", "tab"), QuickAddScreen),
     "lose": DialogCase(("x",), LoseReasonScreen),
     "lose_marked": DialogCase(("space", "space", "x"), LoseReasonScreen),
+    "assign_marked": DialogCase(("space", "space", "equals_sign"), AssignScreen),
     "log_touch": DialogCase(("l",), LogTouchScreen),
     "follow_up": DialogCase(("f",), FollowUpScreen),
     "snooze_follow_up": DialogCase(("z",), FollowUpScreen),

@@ -162,6 +162,10 @@ BESIDES_IDS = {
 }  # fmt: skip
 
 
+# What goes before the ids: `assign OWNER ID...`.
+BEFORE_IDS = {"assign": ["ben"]}
+
+
 @pytest.mark.parametrize("path", [p for p, c in LEAF_COMMANDS.items() if any(
     isinstance(x.type, LeadId) for x in c.params)])  # fmt: skip
 def test_the_largest_id_is_no_lead_and_one_past_it_is_refused(path: str, db: str) -> None:
@@ -170,7 +174,10 @@ def test_the_largest_id_is_no_lead_and_one_past_it_is_refused(path: str, db: str
         (str(2**63 - 1), "no lead with id 9223372036854775807"),
         (HUGE_ID, "is not a lead id (1 to 9223372036854775807)"),
     ):
-        result = run(*path.split(), *[value] * ids, *BESIDES_IDS.get(path, []), "--db", db)
+        result = run(
+            *path.split(), *BEFORE_IDS.get(path, []), *[value] * ids, *BESIDES_IDS.get(path, []),
+            "--db", db,
+        )  # fmt: skip
         assert message in one_line_error(result), path
 
 

@@ -43,7 +43,7 @@ steps = st.lists(
         st.sampled_from(
             ["add", "add", "advance", "advance", "advance", "win", "lose", "back", "back",
              "reopen", "reopen", "undo", "undo", "redo", "slip", "slip", "value", "source",
-             "owner", "merge", "import"]
+             "owner", "assign", "merge", "import"]
         ),
         st.integers(0, 7),
         st.integers(0, 24 * 12),
@@ -121,6 +121,8 @@ def act(repo: Repository, what: str, lead_id: int, other_id: int, index: int) ->
         return repo.update_fields(lead_id, {"source": SOURCES[index % 4]})
     if what == "owner":  # reassigned, or left with nobody
         return repo.update_fields(lead_id, {"owner": OWNERS[index % 3] or ""})
+    if what == "assign":  # a bulk reassignment (assign_set.py), of two leads or one
+        return repo.assign_many(["anna", "ben"][index % 2], [(lead_id, None), (other_id, None)])
     assert what == "merge"
     return repo.merge_leads(other_id, lead_id)
 

@@ -42,7 +42,8 @@ _UI_TABLE = re.compile(r"^\s*\[\s*ui\s*\]\s*(#.*)?$")
 # tests/test_keymap.py checks it against the TUI's own bindings.
 SCREEN_KEYS = {
     "advance": "a", "lose": "x", "win": "w", "back": "b", "reopen": "r", "mark": "space",
-    "mark-all": "V", "unmark": "escape", "undo": "u", "redo": "U", "open-lead": "enter",
+    "mark-all": "V", "unmark": "escape", "undo": "u", "redo": "U", "assign": "equals_sign",
+    "open-lead": "enter",
     "log-touch": "l", "pin-temperature": "t", "edit": "e", "classify": "c", "follow-up": "f",
     "snooze": "z", "due": "d", "hide": "s", "quick-add": "n", "search": "slash",
     "filter": "ctrl+f", "filter-overdue": "exclamation_mark", "filter-rotting": "tilde",

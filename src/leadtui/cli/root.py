@@ -46,6 +46,7 @@ from leadtui.repository import (
 # (or listed by --help): importing them all took about 60 ms of each
 # command's 330 (serve's asyncio, dupes' rapidfuzz, import's readers).
 _ELSEWHERE = {
+    "assign": ("assign", "assign"),
     "db": ("database", "db"),
     "due": ("detail", "due"),
     "dupes": ("detail", "dupes"),

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # the same names, for type checkers
     from leadtui.domain.orders import ORDERS as ORDERS
     from leadtui.domain.orders import page_key as page_key
+    from leadtui.repository.assign_set import Assigned as Assigned
     from leadtui.repository.bulk import RowBatch as RowBatch
     from leadtui.repository.bulk import build_database as build_database
     from leadtui.repository.connection import Tracer as Tracer
@@ -57,6 +58,7 @@ if TYPE_CHECKING:  # the same names, for type checkers
 
 # Each public name and the module that defines it.
 _EXPORTS = {
+    "Assigned": "leadtui.repository.assign_set",
     "ORDERS": "leadtui.domain.orders",
     "page_key": "leadtui.domain.orders",
     "RowBatch": "leadtui.repository.bulk",
@@ -85,6 +87,7 @@ __all__ = [
     "LEAD_COLUMNS",
     "ORDERS",
     "SCHEMA_VERSION",
+    "Assigned",
     "ChangeWatcher",
     "Changes",
     "CopyReport",

@@ -23,7 +23,7 @@ from leadtui.domain.results import ScoreDetails
 from leadtui.domain.sanitize import clean_line, clean_text
 from leadtui.domain.scoring_rules import LoadedRules, RuleSet, load_rules
 from leadtui.paths import is_url
-from leadtui.repository import erasing, schema
+from leadtui.repository import assign_set, erasing, schema
 from leadtui.repository.connection import Tracer
 from leadtui.repository.core import Delegated, current_actor
 from leadtui.repository.details_store import DetailsStore
@@ -31,10 +31,7 @@ from leadtui.repository.dupes_store import DupesStore
 from leadtui.repository.engine import Engine, engine_for, refuse
 from leadtui.repository.history import HistoryStore, read_history
 from leadtui.repository.import_store import ImportStore
-from leadtui.repository.journal import (
-    action,
-    record_touch,
-)
+from leadtui.repository.journal import action, record_touch
 from leadtui.repository.kpi_rollups import owner_filter, owner_stage_totals
 from leadtui.repository.kpi_store import KpiStore
 from leadtui.repository.moves_store import MoveStore, record_stage_change
@@ -204,6 +201,8 @@ class Repository:
 
     merge_leads = Delegated("_dupes", DupesStore.merge_leads)
     erase_lead = erasing.erase_lead  # a person's data erased from their lead
+    assign_many = assign_set.assign_many  # many leads to one owner, one action
+    open_leads_of = assign_set.open_leads_of
     merge_details = Delegated("_dupes", DupesStore.merge_details)
     duplicate_groups = Delegated("_dupes", DupesStore.duplicate_groups)
     possible_duplicates = Delegated("_dupes", DupesStore.possible_duplicates)

@@ -21,7 +21,7 @@ from leadtui.domain.clock import age_label, from_iso, to_iso
 from leadtui.domain.errors import InvalidInput, StaleLead
 from leadtui.domain.models import Lead, Stage, Temperature
 from leadtui.domain.results import Replayed
-from leadtui.repository import undo_set
+from leadtui.repository import assign_set, undo_set
 from leadtui.repository.core import Rescores, Ruled
 from leadtui.repository.details_store import (
     apply_fields,
@@ -83,6 +83,7 @@ class UndoStore:
     def _replay(self, *, undo: bool) -> Replayed:
         moment = self.repo.clock()
         now = to_iso(moment)
+        reassigned: assign_set.Replay | None = None
         with self.repo._transaction() as db:
             done, undone, barrier = _stacks(db, self.repo.actor)
             stack = done if undo else undone
@@ -92,9 +93,13 @@ class UndoStore:
             group, label = stack[-1]
             verb = "Undid" if undo else "Redid"
             kind = "undo" if undo else "redo"
+            # A reassignment of many leads, replayed in chunks (assign_set.py).
+            if assign_set.is_bulk(db, group):
+                reassigned = assign_set.Replay(self.repo, db, group, label, undo=undo)
+                reassigned.first(db)
             # A bulk move, replayed set-based and in chunks (undo_set.py);
             # the same result. Its first chunk is written here, with the check.
-            if self.repo.engine.dialect is SQLITE and undo_set.prepare(db, group, undo=undo):
+            elif self.repo.engine.dialect is SQLITE and undo_set.prepare(db, group, undo=undo):
                 # An undo of a closing move keeps the frozen scores that
                 # stand (frozen_scores.py) instead of scoring them afresh.
                 restorer = Restorer.of(db, group, self.repo.rules.version, moment) if undo else None
@@ -106,6 +111,8 @@ class UndoStore:
             else:
                 return self._replay_lines(db, group, label, undo=undo, moment=moment)
         # The later chunks, each in its own transaction.
+        if reassigned is not None:
+            return reassigned.rest()
         return self._replay_rest(chunked, group, ours, moment, Replayed(verb, label, ()))
 
     def _replay_lines(

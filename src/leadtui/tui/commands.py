@@ -51,6 +51,7 @@ ACTIONS = (
     ("Set follow-up…", "When to follow the selected lead up", "follow_up"),
     ("Snooze follow-up…", "Push the follow-up by 1d, 3d, 1w, ...", "snooze"),
     ("Hide lead from the inbox…", "Out of the triage queue until a day", "hide"),
+    ("Assign to…", "Give the selected (or marked) leads to an owner", "assign"),
     ("Mark lead", "Mark the selected lead for a bulk move", "mark"),
     ("Mark every lead in the list", "The inbox's or the column's loaded leads", "mark_all"),
     ("Unmark all", "Clear the marks", "unmark"),

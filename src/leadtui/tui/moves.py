@@ -22,6 +22,7 @@ from leadtui.domain.models import Lead, Stage
 from leadtui.domain.results import Replayed
 from leadtui.repository import ChangeWatcher, Repository
 from leadtui.tui.app import LeadApp, subtitle
+from leadtui.tui.assigning import assign_leads
 from leadtui.tui.dbwork import WRITE_GROUP, run_db
 from leadtui.tui.dialogs.classify import ConfirmScreen
 from leadtui.tui.dialogs.lose import LoseReasonScreen
@@ -76,6 +77,10 @@ class MovesScreen(Screen[None]):
             tooltip="Mark every lead loaded in this list or column",
         ),
         Binding("escape", "unmark", "Unmark", id="unmark", show=False, tooltip="Unmark all"),
+        Binding(
+            "equals_sign", "assign", "Assign", id="assign", show=False,
+            tooltip="Give the marked (or selected) leads to an owner",
+        ),
         Binding("u", "undo", "Undo", id="undo", tooltip="Undo your last change"),
         Binding("U", "redo", "Redo", id="redo", show=False, tooltip="Redo what you undid"),
     ]  # fmt: skip
@@ -367,6 +372,9 @@ class MovesScreen(Screen[None]):
         """config.toml's [board] follow_moved_card: the cursor goes with a
         moved card to its new column (else it stays, to sweep a column)."""
         return self.settings.follow_moved_card
+
+    def action_assign(self) -> None:
+        assign_leads(self)  # tui/assigning.py
 
     # ----------------------------------------------------- undo and redo
 

@@ -24,6 +24,7 @@ class Mark:
     id: int
     stage: Stage
     tag: str
+    owner: str  # "" for nobody: a reassignment leaves a lead a teammate reassigned since
 
 
 class Selection:
@@ -48,7 +49,7 @@ class Selection:
         return False
 
     def add(self, lead: Lead) -> None:
-        self.marks[lead.id] = Mark(lead.id, lead.stage, lead.tag())
+        self.marks[lead.id] = Mark(lead.id, lead.stage, lead.tag(), lead.owner or "")
         if pipeline.thin_bant([lead]):
             self.thin[lead.id] = lead
 
@@ -67,6 +68,10 @@ class Selection:
     def seen(self) -> list[tuple[int, Stage | None]]:
         """Each marked lead with the stage it was seen in."""
         return [(lead_id, mark.stage) for lead_id, mark in self.marks.items()]
+
+    def owners_seen(self) -> list[tuple[int, str | None]]:
+        """Each marked lead with the owner it was seen with."""
+        return [(lead_id, mark.owner) for lead_id, mark in self.marks.items()]
 
     def names(self, limit: int) -> list[str]:
         """The first `limit` marked leads as messages name them: "#8 Ann Lee"."""
