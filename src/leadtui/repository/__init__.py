@@ -48,6 +48,7 @@ if TYPE_CHECKING:  # the same names, for type checkers
     from leadtui.repository.maintenance import check_database as check_database
     from leadtui.repository.maintenance import restore_database as restore_database
     from leadtui.repository.maintenance import sharing_warnings as sharing_warnings
+    from leadtui.repository.moves_set import MOVE_CHUNK as MOVE_CHUNK
     from leadtui.repository.opening import open_repository as open_repository
     from leadtui.repository.schema import LEAD_COLUMNS as LEAD_COLUMNS
     from leadtui.repository.schema import SCHEMA_VERSION as SCHEMA_VERSION
@@ -70,6 +71,7 @@ _EXPORTS = {
     "check_database": "leadtui.repository.maintenance",
     "restore_database": "leadtui.repository.maintenance",
     "sharing_warnings": "leadtui.repository.maintenance",
+    "MOVE_CHUNK": "leadtui.repository.moves_set",
     "open_repository": "leadtui.repository.opening",
     "LEAD_COLUMNS": "leadtui.repository.schema",
     "SCHEMA_VERSION": "leadtui.repository.schema",
@@ -85,6 +87,7 @@ _EXPORTS = {
 
 __all__ = [
     "LEAD_COLUMNS",
+    "MOVE_CHUNK",
     "ORDERS",
     "SCHEMA_VERSION",
     "Assigned",

@@ -141,6 +141,7 @@ def read_leads(db: sqlite_utils.Database, ids: Sequence[int]) -> list[Lead]:
 # Leads written per transaction (about 0.09 ms a lead at 100k leads): in
 # chunks, a teammate's save waits for one chunk, not the whole move.
 CHUNK = 5_000
+MOVE_CHUNK = CHUNK  # exported: the TUI's confirmation says how a move is written
 # Pages cached while a chunk writes (KiB, as PRAGMA cache_size takes it):
 # the default 2 MB spills the indexes a move touches to the WAL mid-way.
 CACHE_KIB = 65_536

@@ -20,7 +20,7 @@ from leadtui.domain import pipeline
 from leadtui.domain.errors import IllegalMove
 from leadtui.domain.models import Lead, Stage
 from leadtui.domain.results import Replayed
-from leadtui.repository import ChangeWatcher, Repository
+from leadtui.repository import MOVE_CHUNK, ChangeWatcher, Repository
 from leadtui.tui.app import LeadApp, subtitle
 from leadtui.tui.assigning import assign_leads
 from leadtui.tui.dbwork import WRITE_GROUP, run_db
@@ -285,7 +285,16 @@ class MovesScreen(Screen[None]):
         names = self.selection.names(NAMED_IN_CONFIRMATION)
         more = f" and {count - len(names)} more" if count > len(names) else ""
         question = f"{how.capitalize()} {count:,} marked lead{'s' * (count != 1)}?"
-        detail = f"{', '.join(names)}{more}. All move, or none does; u undoes it in one go."
+        if count <= MOVE_CHUNK:  # one transaction
+            after = "All move, or none does; u undoes it in one go."
+        else:
+            # Chunks keep teammates' saves waiting for one, not for all: a
+            # session that ends midway (an ssh drop) leaves those written.
+            after = (
+                f"Written {MOVE_CHUNK:,} at a time: if the session ends midway, those"
+                " written stay moved. u undoes it in one go."
+            )
+        detail = f"{', '.join(names)}{more}. {after}"
         thin = self.selection.qualify_question()
         if how == "advance" and thin:
             detail = f"{thin} {detail}"
