@@ -114,7 +114,7 @@ class MainScreen(LeadWritesScreen):
         Binding("f", "follow_up", "Follow up", show=False, tooltip="Set the next follow-up day"),
         Binding("z", "snooze", "Snooze follow-up", show=False, tooltip="Snooze the follow-up"),
         Binding("d", "due", "Due", show=False, tooltip="Inbox: New leads / follow-ups due"),
-        Binding("s", "hide", "Snooze", id="hide", tooltip="Inbox: hide the lead until a day"),
+        Binding("s", "hide", "Snooze", id="hide", tooltip="Inbox: snooze the lead until a day"),
         Binding("n", "quick_add", "Add", tooltip="Add a lead"),
         Binding("slash", "search", "Find", key_display="/", tooltip="Find a lead by any word"),
         Binding(
