@@ -45,3 +45,10 @@ def test_a_shorter_cycle_is_good_news_unless_it_rounds_to_nothing() -> None:
     before = headline(10_000_000, 10.0)
     assert changes(headline(10_000_000, 9.0), before)["Sales cycle"] == ("↓ 10%", True)
     assert changes(headline(10_000_000, 9.96), before)["Sales cycle"] == ("= 0%", None)
+
+
+def test_a_rise_from_nothing_is_a_rise() -> None:
+    """No percent of 0, but revenue 0 → 132,500 showed no change at all."""
+    rows = changes(headline(13_250_000, 10.0), headline(0, 10.0))
+    assert rows["Revenue won"] == ("↑ from 0", True)
+    assert changes(headline(0, 10.0), headline(0, 10.0))["Revenue won"] == ("", None)

@@ -262,7 +262,13 @@ def headline_rows(headline: Headline, previous: Headline | None) -> list[Headlin
     rows = []
     for label, key, shown in _HEADLINE_ROWS:
         current = getattr(headline, key)
-        delta = change(current, getattr(previous, key)) if previous else None
+        before = getattr(previous, key) if previous else None
+        if before == 0 and current:
+            # No percent of nothing, but a rise all the same (revenue 0 →
+            # 132,500 showed no change at all).
+            rows.append(HeadlineRow(label, shown(current), "↑ from 0", key not in LOWER_IS_BETTER))
+            continue
+        delta = change(current, before)
         if delta is None:
             rows.append(HeadlineRow(label, shown(current), "", None))
             continue
