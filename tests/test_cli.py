@@ -11,6 +11,7 @@ from click.testing import CliRunner, Result
 
 from leadtui import __version__, paths
 from leadtui.cli.root import main
+from leadtui.repository import open_repository
 from tests.conftest import both_clis
 
 
@@ -181,6 +182,7 @@ def test_export_json_and_csv_carry_every_required_field(db: str, tmp_path: Path)
 
 @both_clis
 def test_export_of_an_empty_database_is_an_empty_array(db: str) -> None:
+    open_repository(db)  # a command that only reads creates none
     assert json.loads(ok("export", "--db", db)) == []
 
 

@@ -16,6 +16,7 @@ from click.testing import CliRunner, Result
 
 from leadtui.cli.params import LEAD_ID, LeadId
 from leadtui.cli.root import main
+from leadtui.repository import open_repository
 
 README = Path(__file__).parent.parent / "README.md"
 HUGE_ID = str(2**63)
@@ -170,6 +171,7 @@ BEFORE_IDS = {"assign": ["ben"]}
     isinstance(x.type, LeadId) for x in c.params)])  # fmt: skip
 def test_the_largest_id_is_no_lead_and_one_past_it_is_refused(path: str, db: str) -> None:
     ids = sum(isinstance(p.type, LeadId) for p in LEAF_COMMANDS[path].params)
+    open_repository(db)  # a command that only reads creates none
     for value, message in (
         (str(2**63 - 1), "no lead with id 9223372036854775807"),
         (HUGE_ID, "is not a lead id (1 to 9223372036854775807)"),
@@ -198,6 +200,7 @@ def test_a_directory_as_db_is_one_line_before_or_after_the_command(
 @pytest.mark.slow
 def test_the_real_entry_point_keeps_the_promise(tmp_path: Path) -> None:
     """The installed `leadtui` (launch.main), not just the click group."""
+    open_repository(tmp_path / "x.db")  # kpi only reads: it creates none
     for args, message in (
         (["show", HUGE_ID], "is not a lead id"),
         (["list", "--db", str(tmp_path)], "is a directory"),

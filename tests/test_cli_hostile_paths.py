@@ -11,6 +11,7 @@ from click.testing import CliRunner, Result
 
 from leadtui.cli.params import shown_path
 from leadtui.cli.root import main
+from leadtui.repository import open_repository
 
 # CSI colour, OSC title ended by BEL, a C1 CSI, a newline, a bidi override,
 # and Rich markup, in one name.
@@ -80,6 +81,7 @@ def test_an_error_naming_a_hostile_path_is_one_line_with_nothing_to_run(
     args: list[str], hostile_csv: Path, db: str
 ) -> None:
     args = [str(hostile_csv) if arg == "{file}" else arg for arg in args]
+    open_repository(db)  # export only reads: it creates none
     extra = [] if "--db" in args else ["--db", db]
     result = run(*args, *extra)
     assert result.exit_code == 1

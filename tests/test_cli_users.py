@@ -135,6 +135,7 @@ def test_a_tab_app_takes_its_database_from_the_command_line_or_leadtui_db(
 def test_a_link_address_browsers_cannot_open_is_refused_before_the_user_is_added(
     db: str, url: str
 ) -> None:
+    open_repository(db)  # user list only reads: it creates none
     assert fails("user", "add", "anna", "--url", url, "--db", db) == (
         f"Error: --url {url!r}: give scheme and host, e.g. https://crm.example.com"
     )

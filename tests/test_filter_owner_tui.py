@@ -82,3 +82,23 @@ async def test_an_applied_filter_that_names_nobody_says_so_on_both_tabs(
         await settle(pilot)
         assert column(app, "new").cards.option_count == 1
         assert str(bar.render()) == "Filter owner:ben  ctrl+f change · empty clears"
+
+
+async def test_what_is_typed_over_the_filter_in_effect_replaces_it(repo: Repository) -> None:
+    _team(repo)
+    app = LeadApp(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+f", *"mine", "enter")
+        await settle(pilot)
+        await pilot.press("ctrl+f", *"owner:ben")
+        await settle(pilot)
+        assert app.screen.query_one(Input).value == "owner:ben"
+        assert _shown(app.screen, "#filter-error") is None
+        await pilot.press("escape")
+        # A palette filter's start is gone on from, not replaced.
+        main = main_screen(app)
+        main.filter_by("score", "")
+        await settle(pilot)
+        await pilot.press(*"50+")
+        assert app.screen.query_one(Input).value == "mine score:50+"

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from leadtui.cli.root import main
 from leadtui.domain.models import ActivityKind, build_draft
-from leadtui.repository import Repository
+from leadtui.repository import Repository, open_repository
 from leadtui.repository.core import current_actor
 from tests.conftest import both_engines
 
@@ -55,6 +55,7 @@ def test_cli_journal(tmp_path: Path) -> None:
     result = runner.invoke(main, ["journal", "--actor", current_actor().upper(), "--db", db])
     assert result.stderr.startswith("warning: no journal line has actor")  # exact, as it filters
     empty = str(tmp_path / "empty.db")
+    open_repository(empty)  # journal only reads: it creates none
     result = runner.invoke(main, ["journal", "--actor", "ben", "--db", empty])
     assert result.stderr == "warning: no journal line has actor 'ben': the journal is empty\n"
     result = runner.invoke(main, ["journal", "--since", "someday", "--db", db])

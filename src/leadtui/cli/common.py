@@ -12,7 +12,7 @@ import click
 
 from leadtui import paths
 from leadtui.cli.params import FILE
-from leadtui.domain.errors import NotYetSupported
+from leadtui.domain.errors import DatabaseUnavailable, NotYetSupported
 from leadtui.domain.filters import unknown_owner
 from leadtui.domain.models import Lead
 from leadtui.domain.sanitize import escape_unsafe
@@ -81,10 +81,30 @@ def same_file(first: Path | str, second: Path | str) -> bool:
         return False
 
 
-def repository(db_path: Path | str | None) -> Repository:
+def repository(db_path: Path | str | None, *, reading: bool = False) -> Repository:
     """The database a command works on; one this user may only read is
-    read (list, show, kpi, export work) and refuses each write."""
-    return open_repository(database_target(db_path), reading_allowed=True)
+    read (list, show, kpi, export work) and refuses each write.
+
+    A command that only reads (`reading`) never creates the file: a
+    mistyped --db or $LEADTUI_DB answered "no leads" from a new empty
+    database, and left it behind. Write commands and the TUI create it."""
+    target = database_target(db_path)
+    # A missing directory is left to open_repository, which names it.
+    missing = not paths.is_url(target) and not Path(target).exists()
+    if reading and missing and Path(target).parent.is_dir():
+        raise DatabaseUnavailable(missing_database(Path(target), named=bool(db_path)))
+    return open_repository(target, reading_allowed=True)
+
+
+def missing_database(path: Path, *, named: bool) -> str:
+    """What a read command says of a database file that is not there. The
+    default one (neither --db nor $LEADTUI_DB) is a new user's first try:
+    told "no leads yet", and still an error, so a script reading a mount
+    that is gone never takes it for an empty list."""
+    named = named or bool(click.get_current_context().find_root().params.get("db_path"))
+    if named or os.environ.get(paths.ENV_DB):
+        return f"no database at {path} (`leadtui add` or the TUI creates one)"
+    return f"no leads yet: `leadtui add` or the TUI creates your database ({path})"
 
 
 def warn_unknown_owner(repo: Repository, owner: str | None) -> None:

@@ -42,7 +42,7 @@ def followup(db_path: Path | None, lead_id: int, when: str) -> None:
 def due(db_path: Path | None, ahead: int, as_json: bool) -> None:
     """Open leads whose follow-up is today or overdue (and, with --ahead,
     due in the next DAYS days), soonest first."""
-    repo = common.repository(db_path)
+    repo = common.repository(db_path, reading=True)
     now = repo.clock()
     until = datetime.combine(now.date() + timedelta(days=1 + ahead), time(), UTC)
     leads: list[Lead] = []
@@ -110,7 +110,7 @@ def dupes(db_path: Path | None, as_json: bool) -> None:
     number, or name at the same company, or an email or phone a merge kept;
     then close names at the same company. Merge them with `leadtui merge`
     (never done by itself)."""
-    repo = common.repository(db_path)
+    repo = common.repository(db_path, reading=True)
     groups = repo.duplicate_groups()
     if as_json:
         known = repo.learned_model() is not None
@@ -211,7 +211,7 @@ def search(db_path: Path | None, text: str, limit: int, as_json: bool) -> None:
     """Find leads as `/` does: every word must start a word of the name,
     company, email, phone or notes, or of a secondary contact. '#808' is
     lead 808 alone; a bare 808 lists lead 808 first."""
-    repo = common.repository(db_path)
+    repo = common.repository(db_path, reading=True)
     leads = repo.search(text, limit=limit)
     if not leads and (asked := id_asked(text)) is not None and asked.only:
         # A lookup of one lead, as `show ID`: its absence is an error.
@@ -240,7 +240,7 @@ def journal(
 ) -> None:
     """Who did what, across every lead, newest first: moves, touches and
     edits, each with its actor and time."""
-    repo = common.repository(db_path)
+    repo = common.repository(db_path, reading=True)
     start = parse_past(since, repo.clock(), "since") if since else None
     entries = repo.journal(actor=actor, since=start, limit=limit)
     if actor is not None and not entries:

@@ -357,7 +357,7 @@ def export(
     """
     if output is not None and str(output) == "-":
         output = None  # the usual name for stdout, not a file called "-"
-    repo = common.repository(db_path)
+    repo = common.repository(db_path, reading=True)
     if fmt == "csv" and with_history and output is None:
         raise click.UsageError("--with-history with CSV writes a second file: give --output")
     history_path = (

@@ -239,7 +239,7 @@ def list_leads(
     db_path: Path | None, stage: str | None, source: str | None, owner: str | None, as_json: bool
 ) -> None:
     """List leads in id order (optionally one stage, source or owner)."""
-    repo = common.repository(db_path)
+    repo = common.repository(db_path, reading=True)
     common.warn_unknown_owner(repo, owner)
     leads = repo.all_leads(
         stage=Stage(stage) if stage else None, source=source, owner=owner, custom=as_json
@@ -265,7 +265,7 @@ def show(db_path: Path | None, lead_id: int, as_json: bool) -> None:
     """Show one lead, its classification, score reasons and whole history
     (stage changes, touches and edits, newest first)."""
     # The whole history: a script asking for one lead wants all of it.
-    lead, history, scores = common.repository(db_path).lead_page(lead_id, limit=-1)
+    lead, history, scores = common.repository(db_path, reading=True).lead_page(lead_id, limit=-1)
     if as_json:
         scored = score_record(scores)
         record = lead.export_dict() | {

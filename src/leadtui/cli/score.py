@@ -42,7 +42,7 @@ def score_rules(as_json: bool) -> None:
 @common.db_option
 def score_show(db_path: Path | None, lead_id: int, as_json: bool) -> None:
     """Both scores of a lead, with the reasons behind them."""
-    details = common.repository(db_path).score_details(lead_id)
+    details = common.repository(db_path, reading=True).score_details(lead_id)
     if as_json:
         common.echo(json.dumps(score_record(details), ensure_ascii=False, indent=2))
         return

@@ -82,7 +82,7 @@ def link_user(db_path: Path | None, name: str, url: str | None) -> None:
 @common.db_option
 def list_users(db_path: Path | None, as_json: bool) -> None:
     """Every user: role, browsers signed in, whether a link waits to be used."""
-    users = common.repository(db_path).users.all()
+    users = common.repository(db_path, reading=True).users.all()
     if as_json:
         records = [
             {

@@ -133,6 +133,34 @@ def _check_marked(path: Path, start: bytes, name: str) -> None:
         )
 
 
+# Compressed files by their first bytes, and what to do instead. Their bytes
+# have NULs and read as no text, so they were called "not a text file (a
+# spreadsheet?...)", which sent a rep with Leads.csv.gz the wrong way.
+# (A zip is told apart where workbooks are, by its contents.)
+_COMPRESSED = (
+    (rb"\x1f\x8b", "a gzip file: gunzip it first"),
+    # "BZh", a block size, and a block's magic (π, or √π when empty), so a
+    # CSV whose first header starts "BZh" stays a CSV.
+    (
+        rb"BZh[1-9](?:\x31\x41\x59\x26\x53\x59|\x17\x72\x45\x38\x50\x90)",
+        "a bzip2 file: bunzip2 it first",
+    ),
+    (rb"\xfd7zXZ\x00", "an xz file: unxz it first"),
+    (rb"\x28\xb5\x2f\xfd", "a zstd file: unzstd it first"),
+    (rb"7z\xbc\xaf\x27\x1c", "a 7-Zip archive: unpack it and import the file it holds"),
+    (rb"Rar!\x1a\x07", "a RAR archive: unpack it and import the file it holds"),
+)
+
+
+def refuse_compressed(path: Path) -> None:
+    """A compressed file, named as such in one line, with what to do."""
+    with path.open("rb") as stream:
+        start = stream.read(16)
+    for magic, what in _COMPRESSED:
+        if re.match(magic, start):
+            raise InvalidInput(f"{path} is {what}")
+
+
 def _utf16_without_bom(start: bytes) -> str | None:
     """ASCII text in UTF-16 has a NUL in every other byte."""
     even, odd = start[0::2], start[1::2]

@@ -22,7 +22,14 @@ from typing import Any
 from leadtui.domain.errors import InvalidInput
 from leadtui.domain.models import BANT_PREFIX, CUSTOM_PREFIX
 from leadtui.domain.sanitize import clean_line
-from leadtui.importing.encoding import Encoding, detect, escaped_bytes, has_escaped, visible
+from leadtui.importing.encoding import (
+    Encoding,
+    detect,
+    escaped_bytes,
+    has_escaped,
+    refuse_compressed,
+    visible,
+)
 from leadtui.importing.footer_rows import Footer, without_footer
 from leadtui.importing.json_values import Number, TooDeep, as_json_text, load, loads
 from leadtui.importing.title_rows import MAX_TITLE_ROWS, NO_TITLE, Title, title_above
@@ -109,6 +116,7 @@ def open_table(path: Path, encoding: str | None = None) -> Table:
         if is_workbook(path):
             return _workbook_table(path)
         refuse_legacy(path)
+        refuse_compressed(path)
         found = detect(path, encoding)
         with path.open(encoding=found.name, errors=found.errors, newline="") as stream:
             head = stream.read(_HEAD)

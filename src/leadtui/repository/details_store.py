@@ -72,13 +72,13 @@ class DetailsStore:
         changed meanwhile is a conflict only if this edit changes it too:
         their other changes are kept, and a real conflict is refused with
         who changed what (StaleLead), never silently overwritten."""
-        changes = {stored_field_name(field): value for field, value in changes.items()}
         for field in changes:
-            _check_settable(field)
+            _check_settable(stored_field_name(field))
         moment = self.repo.clock()
         now = to_iso(moment)
         with self.repo._transaction() as db:
             current = with_custom(db, fetch_lead(db, lead_id))
+            changes = {_named(current, field): value for field, value in changes.items()}
             wanted = {f: v for f, v in changes.items() if v.strip() != current.field_text(f)}
             if seen is not None:
                 _refuse_conflicts(db, current, seen, wanted, moment)
@@ -198,22 +198,36 @@ def apply_fields(
     # The currency changes when it is set ("" back to the team's) or when
     # the value names one ("€5k"); otherwise the lead keeps its own.
     set_currency = "currency" in wanted or draft.currency is not None
+    # Only the columns this edit changes are written: a field left alone
+    # keeps what is stored, even text another program wrote that leadtui's
+    # own cleaning would change (rewritten, it would change unjournaled).
+    columns: dict[str, Any] = {
+        "lifecycle": lifecycle.value, "fit": fit.value, "updated_at": now,
+    }  # fmt: skip
+    for field in ("name", "email", "phone", "company", "title", "owner", "notes"):
+        if field in wanted:
+            columns[field] = getattr(draft, field)
+    if "source" in wanted:
+        columns["source"] = draft.source.value
+    if "value" in wanted:
+        columns["value_cents"] = draft.value_cents
+    if "expected_close" in wanted:
+        columns["expected_close"] = (
+            draft.expected_close.isoformat() if draft.expected_close else None
+        )
+    if set_currency:
+        columns["currency"] = draft.currency
+    if "phone" in wanted:
+        columns["phone_key"] = phone_key_in(db, draft.phone)
+    if "name" in wanted or "company" in wanted:
+        company = draft.company if "company" in wanted else current.company
+        columns["person_key"] = person_key(columns.get("name", current.name), company)
+    assignments = ", ".join(f"{column} = ?" for column in columns)
     db.execute(
-        "UPDATE leads SET name = ?, email = ?, phone = ?, company = ?, title = ?,"
-        " source = ?, owner = ?, value_cents = ?, notes = ?, phone_key = ?,"
-        " person_key = ?, lifecycle = ?, fit = ?, expected_close = ?, updated_at = ?,"
-        " currency = CASE WHEN ? THEN ? ELSE currency END,"
-        " version = version + 1 WHERE id = ?",
-        [
-            draft.name, draft.email, draft.phone, draft.company, draft.title,
-            draft.source.value, draft.owner, draft.value_cents, draft.notes,
-            phone_key_in(db, draft.phone), person_key(draft.name, draft.company),
-            lifecycle.value, fit.value,
-            draft.expected_close.isoformat() if draft.expected_close else None, now,
-            set_currency, draft.currency, lead_id,
-        ],
-    )  # fmt: skip
-    _write_tags_and_custom(db, lead_id, wanted)
+        f"UPDATE leads SET {assignments}, version = version + 1 WHERE id = ?",
+        [*columns.values(), lead_id],
+    )
+    _write_tags_and_custom(db, current, wanted)
     db.conn.executemany(
         "INSERT INTO bant (lead_id, criterion, answer, note) VALUES (?, ?, ?, ?)"
         " ON CONFLICT (lead_id, criterion) DO UPDATE SET answer = excluded.answer,"
@@ -235,6 +249,15 @@ def _bant_answer(field: str, text: str) -> BantAnswer:
         return BantAnswer.parse(text)
     except InvalidInput as error:
         raise InvalidInput(f"{field}: {error}") from None
+
+
+def _named(current: Lead, field: str) -> str:
+    """The field as stored: a custom field's name as the lead has it
+    (even with a control character another program wrote into it, so the
+    edit form's write lands on that field), else cleaned as it would be."""
+    if field.removeprefix(CUSTOM_PREFIX) in current.custom and field.startswith(CUSTOM_PREFIX):
+        return field
+    return stored_field_name(field)
 
 
 def _check_settable(field: str) -> None:
@@ -268,12 +291,9 @@ def _classification(current: Lead, wanted: Mapping[str, str]) -> tuple[Lifecycle
 
 
 def _validated(current: Lead, wanted: Mapping[str, str]) -> LeadDraft:
-    fields: dict[str, Any] = {
-        "name": current.name, "email": current.email, "phone": current.phone,
-        "company": current.company, "title": current.title, "source": current.source.value,
-        "owner": current.owner, "value_cents": current.value_cents, "notes": current.notes,
-        "expected_close": current.expected_close,
-    }  # fmt: skip
+    # The fields left alone are not validated again: one another program
+    # stored ("x\x1b[5m@y.com") would refuse an edit of another field.
+    fields: dict[str, Any] = {"name": current.name}
     # The lead's currency is not passed: only a currency the edit names (in
     # the value or set itself) is written, so the team's stays the team's.
     for field, value in wanted.items():
@@ -288,8 +308,9 @@ def _validated(current: Lead, wanted: Mapping[str, str]) -> LeadDraft:
 
 
 def _write_tags_and_custom(
-    db: sqlite_utils.Database, lead_id: int, wanted: Mapping[str, str]
+    db: sqlite_utils.Database, current: Lead, wanted: Mapping[str, str]
 ) -> None:
+    lead_id = current.id
     if "tags" in wanted:
         tags = tag_list(wanted["tags"])
         db.execute("DELETE FROM tags WHERE lead_id = ?", [lead_id])
@@ -299,7 +320,11 @@ def _write_tags_and_custom(
     for field, value in wanted.items():
         if not field.startswith(CUSTOM_PREFIX):
             continue
-        name, text = clean_custom_name(field[len(CUSTOM_PREFIX) :]), clean_text(value).strip()
+        name, text = field[len(CUSTOM_PREFIX) :], clean_text(value).strip()
+        # A name another program stored with a control character in it is
+        # kept as stored: cleaned, it would be a second field beside it.
+        if name not in current.custom:
+            name = clean_custom_name(name)
         if not name:
             raise InvalidInput("custom field: the name is empty")
         if text:

@@ -1,5 +1,6 @@
 """Reading lead rows into Lead models."""
 
+import re
 import threading
 from collections.abc import Sequence
 from typing import Any
@@ -104,9 +105,11 @@ def details_by_lead(
         return found.setdefault(lead_id, {"custom": {}, "tags": [], "bant": {}, "contacts": []})
 
     values = list(params)
-    for lead_id, name, value in db.execute(
-        f"SELECT lead_id, name, value FROM custom_fields WHERE {where} ORDER BY lead_id, name",
-        values,
+    custom = db.execute(
+        f"SELECT lead_id, name, value FROM custom_fields WHERE {where}", values
+    ).fetchall()
+    for lead_id, name, value in sorted(
+        custom, key=lambda row: (row[0], natural_key(row[1]), row[1])
     ):
         of(lead_id)["custom"][name] = value
     for lead_id, tag in db.execute(
@@ -122,6 +125,22 @@ def details_by_lead(
     for lead_id, contacts in contacts_where(db, where, values).items():
         of(lead_id)["contacts"] = contacts
     return found
+
+
+_NUMBER = re.compile(r"(\d+)")
+
+
+def natural_key(name: str) -> list[str | int]:
+    """A custom field's place among a lead's: its numbers as numbers, case
+    aside (col0, col1, col2 ... col10, as a file numbers its columns; as
+    text, col10 came before col2). Not the file's own order: the table is
+    keyed by name on both engines and keeps no position. Split on a
+    captured group, text and numbers alternate, so two keys always compare
+    str with str and int with int."""
+    return [
+        int(part) if index % 2 else part.casefold()
+        for index, part in enumerate(_NUMBER.split(name))
+    ]
 
 
 # Ids per IN list: under SQLite's old 999-parameter limit.

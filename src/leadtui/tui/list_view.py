@@ -34,7 +34,10 @@ class ListViewScreen(MovesScreen):
             if only is not None:
                 self.apply_filter(only)
 
-        self.app.push_screen(FilterScreen(self.only.text() if start is None else start), chosen)
+        if start is None:  # selected: typing replaces it
+            self.app.push_screen(FilterScreen(self.only.text()), chosen)
+        else:  # a start to go on from
+            self.app.push_screen(FilterScreen(start, select=False), chosen)
 
     def action_toggle_filter(self, flag: str) -> None:
         """`!` and `~`: only overdue, only rotting leads; again: all."""

@@ -20,6 +20,7 @@ from leadtui.domain.models import (
     Source,
     usual_currency,
 )
+from leadtui.domain.sanitize import clean_typed
 from leadtui.tui.cells import plain
 from leadtui.tui.dialogs.fields import TextBox, TextField
 from leadtui.tui.dialogs.lead_form import LeadFormScreen
@@ -149,9 +150,17 @@ class EditLeadScreen(LeadFormScreen):
                 values[field] = widget.value
         return values
 
+    def shown(self, field: str) -> str:
+        """The lead's field as the form showed it: its text fields drop a
+        stored escape sequence (another program wrote it) as they take it,
+        so an untouched field is compared with that, not with what is stored,
+        and is never rewritten."""
+        text = self.lead.field_text(field)
+        return clean_typed(text, multi_line=field == "notes" or "\n" in text).strip()
+
     def changes(self) -> dict[str, str]:
         values = {field: value.strip() for field, value in self._values().items()}
-        return {f: v for f, v in values.items() if v != self.lead.field_text(f)}
+        return {f: v for f, v in values.items() if v != self.shown(f)}
 
     def _errors(self) -> dict[str, str]:
         values = self._values()

@@ -26,9 +26,13 @@ EXAMPLE = "e.g. source:referral hot score:50-80"
 class FilterScreen(Dialog[LeadFilter | None]):
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
 
-    def __init__(self, current: str) -> None:
+    def __init__(self, current: str, *, select: bool = True) -> None:
+        """`select`: the text starts selected, so what is typed replaces it
+        (a rep typing `owner:me` over `mine` got `mineowner:me`); off when
+        the text is a start to go on from (`mine source:`)."""
         super().__init__()
         self.current = current
+        self.select = select
         # Every lead's owner and every user, once read (None until then).
         self.owners: list[str] | None = None
 
@@ -38,7 +42,9 @@ class FilterScreen(Dialog[LeadFilter | None]):
             # The syntax is longer than the box (72 characters to its 50):
             # as a placeholder it was cut at "score:50-8". It shows whole
             # under the box, wrapped if need be.
-            yield TextField(self.current, placeholder=EXAMPLE, id="filter-text")
+            yield TextField(
+                self.current, placeholder=EXAMPLE, id="filter-text", select_on_focus=self.select
+            )
             yield Static("", id="filter-error", classes="field-error", markup=False)
             yield Static("", id="filter-warning", classes="field-warning", markup=False)
             yield Static(SYNTAX, id="filter-syntax", classes="dialog-hint", markup=False)
