@@ -24,7 +24,7 @@ from leadtui.importing.formula_guard import unquote_formula
 from leadtui.importing.headers import Target, is_leadtui_export
 from leadtui.importing.placeholders import Placeholders
 from leadtui.importing.reading import RawRow, Table
-from leadtui.importing.values import ValueProblem, parse_amount
+from leadtui.importing.values import COMMA, POINT, ValueProblem, number_convention, read_amount
 
 DATE_FIELDS = ("created_at", "follow_up_at", "last_touch_at", "expected_close")
 SAMPLE = 2000  # rows looked at
@@ -130,11 +130,14 @@ def _is_date(text: str) -> bool:
 
 
 def _is_amount(text: str) -> bool:
-    try:
-        parse_amount(text)
-    except ValueProblem:
-        return False
-    return True
+    """An amount in either convention: the column's is decided after."""
+    for convention in (POINT, COMMA):
+        try:
+            read_amount(text, convention)
+            return True
+        except ValueProblem:
+            continue
+    return False
 
 
 def _is_bant(text: str) -> bool:
@@ -193,3 +196,56 @@ def _either_way(text: str) -> bool:
         return read_date(text)[1]
     except DateProblem:
         return False
+
+
+@dataclass(frozen=True)
+class DecimalOrder:
+    """A file's amounts' decimal convention: "1.500" is 1,500 with a comma."""
+
+    comma: bool
+    reason: str
+    settled: bool  # by a cell or the user: else its either-way cells are reported
+
+
+NO_AMOUNT_COLUMNS = "no amount columns"
+NO_AMOUNTS = DecimalOrder(False, NO_AMOUNT_COLUMNS, True)
+
+
+def decimal_order(
+    headers: list[str],
+    targets: list[Target],
+    sample: Sample,
+    said: bool | None,
+    delimiter: str | None,
+) -> DecimalOrder:
+    """Whether the file's amounts write a decimal comma (1.234,56) or a
+    point (1,234.56), from the cells only one of them writes ('12,5',
+    '1.500.000', '12.5'…); one convention for the whole file, so '1,500' is
+    never read one way on one line and the other way on the next. The most
+    cells win; the others are refused row by row, never misread."""
+    if said is not None:
+        return DecimalOrder(said, "as the mapping says", True)
+    columns = [i for i, t in enumerate(targets) if t.kind == "field" and t.name == "value"]
+    if not columns:
+        return NO_AMOUNTS
+    first: dict[str, tuple[int, int, str]] = {}
+    counts = {COMMA: 0, POINT: 0}
+    for column in columns:
+        for line, text in sample.values.get(column, []):
+            if (convention := number_convention(text)) is not None:
+                counts[convention] += 1
+                if convention not in first or line < first[convention][0]:
+                    first[convention] = (line, column, text)
+    if counts[COMMA] or counts[POINT]:
+        chosen = COMMA if counts[COMMA] > counts[POINT] else POINT
+        line, column, text = first[chosen]
+        return DecimalOrder(
+            chosen == COMMA, f"line {line} has {text!r} in {headers[column]!r}", True
+        )
+    if delimiter == ";":
+        return DecimalOrder(
+            True, "the file is semicolon-separated, as decimal-comma locales write", False
+        )
+    return DecimalOrder(
+        False, "no amount in the first rows settles it: the usual decimal point", False
+    )
