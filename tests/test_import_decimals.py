@@ -78,11 +78,15 @@ def test_a_cell_the_column_does_not_write_is_refused_not_misread() -> None:
     st.decimals(min_value=0, max_value=Decimal("9999999999.99"), places=2),
     st.sampled_from([COMMA, POINT]),
     st.booleans(),
+    st.booleans(),
 )
 def test_any_amount_written_in_the_columns_convention_reads_back_exactly(
-    amount: Decimal, convention: str, grouped: bool
+    amount: Decimal, convention: str, grouped: bool, whole: bool
 ) -> None:
-    text = f"{amount:,.2f}" if grouped else f"{amount:.2f}"
+    """Grouped or not, with cents or whole ('1.500' in a comma column)."""
+    places = 0 if whole else 2
+    amount = round(amount, places)
+    text = f"{amount:,.{places}f}" if grouped else f"{amount:.{places}f}"
     if convention == COMMA:
         text = text.translate(str.maketrans(",.", ".,"))
     assert read_amount(text, convention) == (int(amount * 100), None)

@@ -244,8 +244,8 @@ def decimal_order(
         )
     if delimiter == ";":
         return DecimalOrder(
-            True, "the file is semicolon-separated, as decimal-comma locales write", False
+            True, "as the file is semicolon-separated, as decimal-comma locales write CSV", False
         )
     return DecimalOrder(
-        False, "no amount in the first rows settles it: the usual decimal point", False
+        False, "as no amount in the first rows reads only one way, the usual decimal point", False
     )

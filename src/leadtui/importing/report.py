@@ -259,7 +259,7 @@ def _either_amounts(plan: Plan, count: int, example: tuple[int, str]) -> str:
     mark, other = ("comma", "point") if plan.decimal.comma else ("point", "comma")
     return (
         f"{count:,} amount{'s' if count > 1 else ''} could be read with a decimal point or"
-        f" comma (e.g. line {line}: {text!r}) and no amount settles it: read with a decimal"
+        f" comma (e.g. line {line}: {text!r}): read with a decimal"
         f" {mark}, {plan.decimal.reason} (--decimal-{other} to change)"
     )
 
