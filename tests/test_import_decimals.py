@@ -143,3 +143,20 @@ def test_either_way_amounts_are_reported_and_the_option_forces_them(
     assert values(db) == {"A": 150, "B": 200, "C": 70_000}
     assert json.loads(mapping.read_text())["decimal_comma"] is True
     assert Overrides.load(mapping).decimal_comma is True
+
+
+def test_a_json_number_is_a_number_in_a_decimal_comma_column(db: str, tmp_path: Path) -> None:
+    """JSON strings settle the convention; a JSON number neither votes nor is
+    read by it (99.5 is 99.50, not refused; 1500 stays 1,500)."""
+    records = [
+        {"name": "A", "value": "1.234,5"},
+        {"name": "B", "value": 99.5},
+        {"name": "C", "value": "1,5"},
+        {"name": "D", "value": 1500},
+        {"name": "E", "value": 12.5},
+    ]
+    source = write(tmp_path / "leads.json", json.dumps(records))
+    report = json.loads(run("import", str(source), "--db", db, "--dry-run", "--json").output)
+    assert (report["decimal_comma"], report["rejected"]) == (True, 0)
+    assert run("import", str(source), "--db", db).exit_code == 0
+    assert values(db) == {"A": 123_450, "B": 9950, "C": 150, "D": 150_000, "E": 1250}

@@ -129,6 +129,8 @@ class Columns:
                 "value", texts["value"], self._read_amount, complex_rows, (0, None)
             )
             draft_columns += [[a[0] for a in amounts], [a[1] for a in amounts]]
+            for i in self.conv.numbers_in(columns):
+                complex_rows.add(i)  # a JSON number in a comma column: read as a number
             if self.either:
                 either_rows = {i for i, text in enumerate(texts["value"]) if text in self.either}
         else:

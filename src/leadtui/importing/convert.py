@@ -48,6 +48,7 @@ from leadtui.importing.choices import BANT_FIELDS, meaning
 from leadtui.importing.dates import DateProblem, read_date
 from leadtui.importing.formula_guard import unquote_formula
 from leadtui.importing.headers import is_leadtui_export
+from leadtui.importing.json_values import Number
 from leadtui.importing.notes import Notes as Notes  # where callers import it from
 from leadtui.importing.plan import Plan
 from leadtui.importing.reading import RawRow
@@ -104,6 +105,8 @@ class Converter:
         # text → (cents, the currency it names), or why not
         self._amounts: dict[str, tuple[int, str | None] | str] = {}
         self._convention = COMMA if plan.decimal.comma else POINT
+        # A JSON number ("12.5") is a number, whatever the column's strings write.
+        self._number_columns = self._fields.get("value", []) if plan.decimal.comma else []
         # Amounts that read either way, counted when no cell settled which.
         self._either: set[str] | None = None if plan.decimal.settled else set()
         self._line = 0
@@ -201,7 +204,7 @@ class Converter:
         for key in _DRAFT_TEXTS:
             if (found := text.get(key)) is not None:
                 given[key] = found
-        cents, named = self._amount(text.get("value", ""))
+        cents, named = self._amount(text.get("value", ""), values)
         if cents:
             given["value_cents"] = cents
         currency = self._currency(values, spare) if "currency" in self._fields else None
@@ -396,12 +399,22 @@ class Converter:
                 answers.append((name.removeprefix("bant_"), answer))
         return tuple(answers)
 
-    def _amount(self, text: str) -> tuple[int, str | None]:
+    def numbers_in(self, columns: list[tuple[str, ...]]) -> list[int]:
+        """The rows whose amount is a JSON number, in a decimal-comma file."""
+        cells = (columns[c] for c in self._number_columns)
+        return [i for column in cells for i, v in enumerate(column) if type(v) is Number]
+
+    def _amount(self, text: str, values: list[str]) -> tuple[int, str | None]:
         """The value's cents and the currency its text names ('€500'), each
         distinct text parsed once: a file's amounts repeat, and parsing one
         costs a few regexes and a Decimal."""
         if not text:
             return 0, None
+        if any(type(values[c]) is Number for c in self._number_columns):
+            try:
+                return read_amount(text, POINT)
+            except ValueProblem as problem:
+                raise ValueProblem(f"value: {problem}") from None
         found = self._amounts.get(text)
         if found is None:
             try:

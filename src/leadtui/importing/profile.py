@@ -22,6 +22,7 @@ from leadtui.importing.choices import BANT_FIELDS, ENUMERATED, meaning
 from leadtui.importing.dates import DateProblem, read_date, slashed_parts
 from leadtui.importing.formula_guard import unquote_formula
 from leadtui.importing.headers import Target, is_leadtui_export
+from leadtui.importing.json_values import Number
 from leadtui.importing.placeholders import Placeholders
 from leadtui.importing.reading import RawRow, Table
 from leadtui.importing.values import COMMA, POINT, ValueProblem, number_convention, read_amount
@@ -54,7 +55,9 @@ class Sample:
                 cell = row.values[index]
                 if unquote and cell[:1] == "'":
                     cell = unquote_formula(cell, own_export=own)
-                cell = cell.strip()
+                # A JSON number keeps its type (never padded): it does not vote
+                # on the amounts' decimal convention, it is a number.
+                cell = cell if isinstance(cell, Number) else cell.strip()
                 if cell and cell not in placeholders:
                     values[index].append((row.line, cell))
         return cls(values)
@@ -232,6 +235,8 @@ def decimal_order(
     counts = {COMMA: 0, POINT: 0}
     for column in columns:
         for line, text in sample.values.get(column, []):
+            if isinstance(text, Number):
+                continue
             if (convention := number_convention(text)) is not None:
                 counts[convention] += 1
                 if convention not in first or line < first[convention][0]:
