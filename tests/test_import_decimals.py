@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner, Result
 from hypothesis import given
 from hypothesis import strategies as st
+from openpyxl import Workbook
 
 from leadtui.cli.root import main
 from leadtui.importing.headers import Target
@@ -160,3 +161,17 @@ def test_a_json_number_is_a_number_in_a_decimal_comma_column(db: str, tmp_path: 
     assert (report["decimal_comma"], report["rejected"]) == (True, 0)
     assert run("import", str(source), "--db", db).exit_code == 0
     assert values(db) == {"A": 123_450, "B": 9950, "C": 150, "D": 150_000, "E": 1250}
+
+
+def test_a_workbooks_number_cell_is_a_number_in_a_decimal_comma_column(
+    db: str, tmp_path: Path
+) -> None:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in (["Name", "Amount"], ["A", "1.234,5"], ["B", 99.5], ["C", "2.000"], ["D", 7]):
+        sheet.append(row)
+    book.save(tmp_path / "leads.xlsx")
+    result = run("import", str(tmp_path / "leads.xlsx"), "--db", db)
+    assert result.exit_code == 0, result.output
+    assert values(db) == {"A": 123_450, "B": 9950, "C": 200_000, "D": 700}
