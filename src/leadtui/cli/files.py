@@ -87,6 +87,11 @@ HISTORY_COLUMNS = (
     help="Read 03/04/2025 as 3 April (default: detected).",
 )
 @click.option(
+    "--decimal-comma/--decimal-point",
+    default=None,
+    help="Read amounts as 1.234,56 (default: detected from the amount column).",
+)
+@click.option(
     "--on-duplicate",
     type=click.Choice(DUPLICATE_POLICIES),
     default="skip",
@@ -121,6 +126,7 @@ def import_file(
     mapping: Path | None,
     save_mapping: Path | None,
     day_first: bool | None,
+    decimal_comma: bool | None,
     on_duplicate: str,
     strict: bool,
     dry_run: bool,
@@ -150,7 +156,7 @@ def import_file(
     line. Bad rows are reported with their line and written to
     FILE.rejects.csv; the exit code is 1 if any row was rejected.
     """
-    said = Overrides(day_first=day_first, encoding=encoding)
+    said = Overrides(day_first=day_first, encoding=encoding, decimal_comma=decimal_comma)
     for spec in maps:
         said.add_column(spec)
     for spec in value_maps:
@@ -254,6 +260,8 @@ def _print_preview(dry_run: ImportPreview) -> None:
         common.echo(f"  {header:<{width}}  → {target}")
     if shown.day_order:
         common.echo(f"\nDates read as {shown.day_order}")
+    if shown.amount_order:
+        common.echo(f"\nAmounts read as {shown.amount_order}")
     common.echo(f"\nThe first rows as they would be stored ({len(shown.samples)}):")
     for lead in shown.samples:
         common.echo(f"  {sample_line(lead)}")

@@ -39,7 +39,7 @@ from leadtui.importing.choices import meaning
 from leadtui.importing.convert import _PLAIN, CUSTOM_VALUE_LIMIT, Converter
 from leadtui.importing.dates import DateProblem, read_date
 from leadtui.importing.reading import RawRow
-from leadtui.importing.values import StageValue, ValueProblem, read_amount
+from leadtui.importing.values import StageValue, ValueProblem, either_way, read_amount
 
 # The fields this path reads; any other mapped field (the lost reason,
 # tags, BANT, a currency column, a leadtui export's pinned flag) sends the
@@ -88,6 +88,9 @@ class Columns:
         self.draft_keys = ("name", "source", *self.texts, "value_cents", "currency", "notes")
         self.memos: dict[str, dict[str, Any]] = {}
         self.is_placeholder: dict[str, bool] = {}
+        self.convention = converter._convention
+        self.count_either = not converter.plan.decimal.settled
+        self.either: set[str] = set()
 
     # ------------------------------------------------------------ chunk
 
@@ -120,11 +123,16 @@ class Columns:
             self._memo("source", columns, self._read_source, complex_rows, _OTHER),
             *(texts[name] for name in self.texts),
         ]
+        either_rows: set[int] = set()
         if "value" in texts:
             amounts = self._memo_of(
                 "value", texts["value"], self._read_amount, complex_rows, (0, None)
             )
             draft_columns += [[a[0] for a in amounts], [a[1] for a in amounts]]
+            for i in self.conv.numbers_in(columns):
+                complex_rows.add(i)  # a JSON number in a comma column: read as a number
+            if self.either:
+                either_rows = {i for i, text in enumerate(texts["value"]) if text in self.either}
         else:
             draft_columns += [[0] * n, [None] * n]
         draft_columns.append(texts.get("notes") or [""] * n)
@@ -174,6 +182,8 @@ class Columns:
                 out.append(convert(row))  # the same reason, said by the row's own path
                 continue
             temperature, created, follow_up, touched, life, fitness, kept, iso = rest
+            if either_rows and i in either_rows:
+                self._count_either(row.line, texts["value"][i])
             out.append(
                 ImportedLead(
                     row.line, draft, stage, reason if stage is _LOST else None,
@@ -182,6 +192,11 @@ class Columns:
                 )
             )  # fmt: skip
         return out
+
+    def _count_either(self, line: int, text: str) -> None:
+        notes = self.conv.notes
+        notes.ambiguous_amounts += 1
+        notes.ambiguous_amount_example = notes.ambiguous_amount_example or (line, text)
 
     # ------------------------------------------------------------ texts
 
@@ -389,9 +404,11 @@ class Columns:
         if not text:
             return (0, None)
         try:
-            cents, named = read_amount(text)
+            cents, named = read_amount(text, self.convention)
         except ValueProblem:
             return _COMPLEX
+        if self.count_either and either_way(text):
+            self.either.add(text)  # counted row by row below, for the report
         if named and too_fine(cents, named):
             return _COMPLEX
         return (cents, named)

@@ -25,8 +25,6 @@ Number 660737"), else the first non-empty cell of its other columns. Only a
 row with nothing but placeholders is rejected.
 """
 
-from collections import Counter
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -50,9 +48,19 @@ from leadtui.importing.choices import BANT_FIELDS, meaning
 from leadtui.importing.dates import DateProblem, read_date
 from leadtui.importing.formula_guard import unquote_formula
 from leadtui.importing.headers import is_leadtui_export
+from leadtui.importing.json_values import Number
+from leadtui.importing.notes import Notes as Notes  # where callers import it from
 from leadtui.importing.plan import Plan
 from leadtui.importing.reading import RawRow
-from leadtui.importing.values import StageValue, ValueProblem, read_amount, split_tags
+from leadtui.importing.values import (
+    COMMA,
+    POINT,
+    StageValue,
+    ValueProblem,
+    either_way,
+    read_amount,
+    split_tags,
+)
 
 CUSTOM_VALUE_LIMIT = 20_000
 NAME_LIMIT = 200  # a name made from another value is cut here; the value stays whole
@@ -67,26 +75,6 @@ _DRAFT_TEXTS = ("email", "phone", "company", "title", "owner")  # as read
 # descriptor's Python call (about 0.1 µs), several times a row.
 _NEW, _LOST, _OTHER = Stage.NEW, Stage.LOST, Source.OTHER
 _PROSPECT, _FIT_UNKNOWN = Lifecycle.PROSPECT, Fit.UNKNOWN
-
-
-@dataclass
-class Notes:
-    """What the conversion did that the user should hear about (not errors)."""
-
-    # (field, header, text) → rows: values an enumerated field does not know.
-    unknown: Counter[tuple[str, str, str]] = field(default_factory=Counter)
-    unknown_more: Counter[str] = field(default_factory=Counter)  # beyond the distinct kept
-    named_from: Counter[str] = field(default_factory=Counter)  # "email", or the id header
-    named_example: dict[str, str] = field(default_factory=dict)
-    placeholders: Counter[str] = field(default_factory=Counter)  # cell → count
-    bad_dates: Counter[tuple[str, str]] = field(default_factory=Counter)  # (field, header)
-    bad_date_example: dict[tuple[str, str], tuple[int, str]] = field(default_factory=dict)
-    # (field, header) → rows: values of a non-date field it cannot read (a
-    # currency column's 'Euro'), kept as custom fields; and one example each.
-    unread: Counter[tuple[str, str]] = field(default_factory=Counter)
-    unread_example: dict[tuple[str, str], tuple[int, str]] = field(default_factory=dict)
-    ambiguous_dates: int = 0
-    ambiguous_example: tuple[int, str] | None = None
 
 
 # Marks several currencies write alike: '$500' in a CAD column is CAD.
@@ -116,6 +104,11 @@ class Converter:
         self._meanings: dict[tuple[str, str], Any] = {}
         # text → (cents, the currency it names), or why not
         self._amounts: dict[str, tuple[int, str | None] | str] = {}
+        self._convention = COMMA if plan.decimal.comma else POINT
+        # A JSON number ("12.5") is a number, whatever the column's strings write.
+        self._number_columns = self._fields.get("value", []) if plan.decimal.comma else []
+        # Amounts that read either way, counted when no cell settled which.
+        self._either: set[str] | None = None if plan.decimal.settled else set()
         self._line = 0
 
     def convert(self, row: RawRow) -> ImportedLead | RowProblem:
@@ -211,7 +204,7 @@ class Converter:
         for key in _DRAFT_TEXTS:
             if (found := text.get(key)) is not None:
                 given[key] = found
-        cents, named = self._amount(text.get("value", ""))
+        cents, named = self._amount(text.get("value", ""), values)
         if cents:
             given["value_cents"] = cents
         currency = self._currency(values, spare) if "currency" in self._fields else None
@@ -406,16 +399,28 @@ class Converter:
                 answers.append((name.removeprefix("bant_"), answer))
         return tuple(answers)
 
-    def _amount(self, text: str) -> tuple[int, str | None]:
+    def numbers_in(self, columns: list[tuple[str, ...]]) -> list[int]:
+        """The rows whose amount is a JSON number, in a decimal-comma file."""
+        cells = (columns[c] for c in self._number_columns)
+        return [i for column in cells for i, v in enumerate(column) if type(v) is Number]
+
+    def _amount(self, text: str, values: list[str]) -> tuple[int, str | None]:
         """The value's cents and the currency its text names ('€500'), each
         distinct text parsed once: a file's amounts repeat, and parsing one
         costs a few regexes and a Decimal."""
         if not text:
             return 0, None
+        if any(type(values[c]) is Number for c in self._number_columns):
+            try:
+                return read_amount(text, POINT)
+            except ValueProblem as problem:
+                raise ValueProblem(f"value: {problem}") from None
         found = self._amounts.get(text)
         if found is None:
             try:
-                found = read_amount(text)
+                found = read_amount(text, self._convention)
+                if self._either is not None and either_way(text):
+                    self._either.add(text)
             except ValueProblem as problem:
                 found = f"value: {problem}"
             if len(self._amounts) >= _DATE_CACHE:
@@ -423,6 +428,12 @@ class Converter:
             self._amounts[text] = found
         if isinstance(found, str):
             raise ValueProblem(found)
+        if self._either and text in self._either:
+            self.notes.ambiguous_amounts += 1
+            self.notes.ambiguous_amount_example = self.notes.ambiguous_amount_example or (
+                self._line,
+                text,
+            )
         return found
 
     def _currency(self, values: list[str], spare: list[tuple[int, str]]) -> str | None:

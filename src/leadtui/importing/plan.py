@@ -7,10 +7,12 @@ import without retyping overrides:
     {"columns": {"Lead Stage Custom": "stage", "Internal ID": "ignore"},
      "values": {"stage": {"Nurturing": "engaged"}, "fit": {"High in Relevance": "high"}},
      "day_first": true,
+     "decimal_comma": false,
      "placeholders": ["Select", "N/A", "--", "none"]}
 
 "placeholders" lists every word read as an empty cell (absent or null: the
-defaults); "encoding" (optional) names the file's encoding.
+defaults); "encoding" (optional) names the file's encoding; "decimal_comma"
+(optional, like "day_first") whether amounts write 1.234,56.
 """
 
 import json
@@ -31,7 +33,15 @@ from leadtui.importing.headers import (
     priority,
 )
 from leadtui.importing.placeholders import DEFAULT_PLACEHOLDERS, Placeholders
-from leadtui.importing.profile import Sample, checked_fields, day_order, demoted
+from leadtui.importing.profile import (
+    NO_AMOUNTS,
+    DecimalOrder,
+    Sample,
+    checked_fields,
+    day_order,
+    decimal_order,
+    demoted,
+)
 from leadtui.importing.reading import Table
 from leadtui.importing.values import StageValue
 from leadtui.safe_files import write_private
@@ -53,6 +63,7 @@ class Overrides:
     day_first: bool | None = None
     placeholders: list[str] | None = None  # None: DEFAULT_PLACEHOLDERS
     encoding: str | None = None  # None: detected
+    decimal_comma: bool | None = None  # None: decided from the amounts
 
     @classmethod
     def load(cls, path: Path) -> "Overrides":
@@ -68,13 +79,15 @@ class Overrides:
             raise InvalidInput(f"mapping {path}: expected a JSON object")
         columns, values = data.get("columns", {}), data.get("values", {})
         day_first, placeholders = data.get("day_first"), data.get("placeholders")
-        encoding = data.get("encoding")
+        encoding, decimal_comma = data.get("encoding"), data.get("decimal_comma")
         if not _str_dict(columns) or not isinstance(values, dict):
             raise InvalidInput(f"mapping {path}: columns must map header names to fields")
         if not all(_str_dict(table) for table in values.values()):
             raise InvalidInput(f"mapping {path}: values must map field → {{text: value}}")
         if day_first is not None and not isinstance(day_first, bool):
             raise InvalidInput(f"mapping {path}: day_first must be true or false")
+        if decimal_comma is not None and not isinstance(decimal_comma, bool):
+            raise InvalidInput(f"mapping {path}: decimal_comma must be true or false")
         if placeholders is not None and not (
             isinstance(placeholders, list) and all(isinstance(w, str) for w in placeholders)
         ):
@@ -87,6 +100,7 @@ class Overrides:
             day_first,
             list(placeholders) if placeholders is not None else None,
             encoding,
+            decimal_comma,
         )
 
     def merged(self, other: "Overrides") -> "Overrides":
@@ -100,6 +114,7 @@ class Overrides:
             other.day_first if other.day_first is not None else self.day_first,
             other.placeholders if other.placeholders is not None else self.placeholders,
             other.encoding or self.encoding,
+            other.decimal_comma if other.decimal_comma is not None else self.decimal_comma,
         )
 
     def add_column(self, spec: str) -> None:
@@ -125,7 +140,14 @@ class Overrides:
         base = self.placeholders
         if base is None:
             base = list(DEFAULT_PLACEHOLDERS) if defaults else []
-        return Overrides(self.columns, self.values, self.day_first, [*base, *words], self.encoding)
+        return Overrides(
+            self.columns,
+            self.values,
+            self.day_first,
+            [*base, *words],
+            self.encoding,
+            self.decimal_comma,
+        )
 
     def save(self, path: Path, *, replace: bool = False) -> None:
         """The mapping as a file --mapping reads; an existing file is
@@ -138,6 +160,8 @@ class Overrides:
         }
         if self.encoding:
             record["encoding"] = self.encoding
+        if self.decimal_comma is not None:
+            record["decimal_comma"] = self.decimal_comma
         try:
             write_private(
                 Path(path).expanduser(),
@@ -163,6 +187,7 @@ class Plan:
     day_first: bool
     day_first_reason: str
     id_column: int | None = None  # what names a lead when nothing else does
+    decimal: DecimalOrder = NO_AMOUNTS
 
     @property
     def stage_names(self) -> dict[str, StageValue]:
@@ -217,8 +242,16 @@ def make_plan(table: Table, overrides: Overrides) -> Plan:
     sample = Sample.of(table, looked_at, placeholders)
     targets = _unique_custom(demoted(headers, targets, said, sample, names))
     day_first, reason = day_order(headers, targets, sample, overrides.day_first)
+    decimal = decimal_order(headers, targets, sample, overrides.decimal_comma, table.delimiter)
     return Plan(
-        table, targets, names, placeholders, day_first, reason, _id_column(headers, targets)
+        table,
+        targets,
+        names,
+        placeholders,
+        day_first,
+        reason,
+        _id_column(headers, targets),
+        decimal,
     )
 
 

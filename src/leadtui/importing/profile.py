@@ -22,9 +22,10 @@ from leadtui.importing.choices import BANT_FIELDS, ENUMERATED, meaning
 from leadtui.importing.dates import DateProblem, read_date, slashed_parts
 from leadtui.importing.formula_guard import unquote_formula
 from leadtui.importing.headers import Target, is_leadtui_export
+from leadtui.importing.json_values import Number
 from leadtui.importing.placeholders import Placeholders
 from leadtui.importing.reading import RawRow, Table
-from leadtui.importing.values import ValueProblem, parse_amount
+from leadtui.importing.values import COMMA, POINT, ValueProblem, number_convention, read_amount
 
 DATE_FIELDS = ("created_at", "follow_up_at", "last_touch_at", "expected_close")
 SAMPLE = 2000  # rows looked at
@@ -54,7 +55,9 @@ class Sample:
                 cell = row.values[index]
                 if unquote and cell[:1] == "'":
                     cell = unquote_formula(cell, own_export=own)
-                cell = cell.strip()
+                # A JSON number keeps its type (never padded): it does not vote
+                # on the amounts' decimal convention, it is a number.
+                cell = cell if isinstance(cell, Number) else cell.strip()
                 if cell and cell not in placeholders:
                     values[index].append((row.line, cell))
         return cls(values)
@@ -130,11 +133,14 @@ def _is_date(text: str) -> bool:
 
 
 def _is_amount(text: str) -> bool:
-    try:
-        parse_amount(text)
-    except ValueProblem:
-        return False
-    return True
+    """An amount in either convention: the column's is decided after."""
+    for convention in (POINT, COMMA):
+        try:
+            read_amount(text, convention)
+            return True
+        except ValueProblem:
+            continue
+    return False
 
 
 def _is_bant(text: str) -> bool:
@@ -193,3 +199,58 @@ def _either_way(text: str) -> bool:
         return read_date(text)[1]
     except DateProblem:
         return False
+
+
+@dataclass(frozen=True)
+class DecimalOrder:
+    """A file's amounts' decimal convention: "1.500" is 1,500 with a comma."""
+
+    comma: bool
+    reason: str
+    settled: bool  # by a cell or the user: else its either-way cells are reported
+
+
+NO_AMOUNT_COLUMNS = "no amount columns"
+NO_AMOUNTS = DecimalOrder(False, NO_AMOUNT_COLUMNS, True)
+
+
+def decimal_order(
+    headers: list[str],
+    targets: list[Target],
+    sample: Sample,
+    said: bool | None,
+    delimiter: str | None,
+) -> DecimalOrder:
+    """Whether the file's amounts write a decimal comma (1.234,56) or a
+    point (1,234.56), from the cells only one of them writes ('12,5',
+    '1.500.000', '12.5'…); one convention for the whole file, so '1,500' is
+    never read one way on one line and the other way on the next. The most
+    cells win; the others are refused row by row, never misread."""
+    if said is not None:
+        return DecimalOrder(said, "as the mapping says", True)
+    columns = [i for i, t in enumerate(targets) if t.kind == "field" and t.name == "value"]
+    if not columns:
+        return NO_AMOUNTS
+    first: dict[str, tuple[int, int, str]] = {}
+    counts = {COMMA: 0, POINT: 0}
+    for column in columns:
+        for line, text in sample.values.get(column, []):
+            if isinstance(text, Number):
+                continue
+            if (convention := number_convention(text)) is not None:
+                counts[convention] += 1
+                if convention not in first or line < first[convention][0]:
+                    first[convention] = (line, column, text)
+    if counts[COMMA] or counts[POINT]:
+        chosen = COMMA if counts[COMMA] > counts[POINT] else POINT
+        line, column, text = first[chosen]
+        return DecimalOrder(
+            chosen == COMMA, f"line {line} has {text!r} in {headers[column]!r}", True
+        )
+    if delimiter == ";":
+        return DecimalOrder(
+            True, "as the file is semicolon-separated, as decimal-comma locales write CSV", False
+        )
+    return DecimalOrder(
+        False, "as no amount in the first rows reads only one way, the usual decimal point", False
+    )

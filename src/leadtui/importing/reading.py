@@ -401,8 +401,10 @@ def _cell(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, Number):
+        return value  # its text as written, still known as a number (amounts)
     if isinstance(value, str):
-        return str(value)  # a Number too: its text as written
+        return str(value)
     if isinstance(value, list) and all(
         isinstance(item, str) and not isinstance(item, Number) for item in value
     ):  # e.g. tags; an item holding a separator is quoted, as split_tags reads it

@@ -89,11 +89,54 @@ _CODE_FIRST = re.compile(r"^([A-Za-z]{3})\s*(\d.*)$")  # USD 1,200
 _CODE_LAST = re.compile(r"^(.*\d)\s*([A-Za-z]{3})$")  # 1.234,50 EUR
 _SYMBOLS = sorted(SYMBOLS, key=len, reverse=True)  # US$ before $
 _PLAIN = re.compile(r"^\d+(?:\.\d+)?$")
-_GROUPED = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")  # 1,234,567.89
-# 1.234,56 or 1.234.567; a lone "12.345" is read as a decimal, not as 12345.
-_EUROPEAN = re.compile(r"^\d{1,3}(?:\.\d{3})*,\d{1,2}$|^\d{1,3}(?:\.\d{3}){2,}$")
-_SUFFIXED = re.compile(r"^(\d+(?:\.\d+)?)\s*([kKmM])$")  # 5k, 1.2m
+_SUFFIXED = re.compile(r"^(\d+(?:[.,]\d+)?)\s*([kKmM])$")  # 5k, 1.2m, 1,5k
 _MAX_CENTS = 10**12
+
+# Decimal conventions: how a column writes 1234.5. A comma column writes
+# "1.234,5" (or "1234,5"), a point column "1,234.5" (or "1234.5").
+COMMA, POINT = "comma", "point"
+# A number each convention writes: groups of three, then decimals.
+_WRITTEN = {
+    COMMA: re.compile(r"^\d+(?:,\d+)?$|^[1-9]\d{0,2}(?:\.\d{3})+(?:,\d+)?$"),
+    POINT: re.compile(r"^\d+(?:\.\d+)?$|^[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?$"),
+}
+_EITHER = re.compile(r"^[1-9]\d{0,2}[.,]\d{3}$")  # 1,500 / 2.500: a group or a decimal
+
+
+def amount_convention(number: str) -> str | None:
+    """The decimal convention an amount's number (its currency and suffix
+    aside) can only be written in: '1.234,56', '12,5', '1.500.000' are
+    COMMA; '1,234.56', '12.5', '1,500,000' POINT. None when it reads either
+    way ('1,500', '2.000'), has no mark ('1500') or is no number."""
+    if "," not in number and "." not in number:
+        return None
+    if _EITHER.match(number):
+        return None
+    comma, point = _WRITTEN[COMMA].match(number), _WRITTEN[POINT].match(number)
+    if comma and not point:
+        return COMMA
+    if point and not comma:
+        return POINT
+    return None
+
+
+def _amount_parts(text: str) -> tuple[str, int, str | None]:
+    """An amount's number without spaces, its k/m multiplier and currency."""
+    number, currency = split_currency(text)
+    body = number.replace(" ", "").replace("\u00a0", "")
+    if (suffixed := _SUFFIXED.match(body)) is not None:
+        return suffixed[1], 1_000 if suffixed[2] in "kK" else 1_000_000, currency
+    return body, 1, currency
+
+
+def number_convention(text: str) -> str | None:
+    """amount_convention of a whole cell ('1.234,50 €' → COMMA)."""
+    return amount_convention(_amount_parts(text)[0])
+
+
+def either_way(text: str) -> bool:
+    """Whether an amount reads as a different number in each convention."""
+    return _EITHER.match(_amount_parts(text)[0]) is not None
 
 
 def split_currency(text: str) -> tuple[str, str | None]:
@@ -114,24 +157,31 @@ def split_currency(text: str) -> tuple[str, str | None]:
     return text, None
 
 
-def parse_amount(text: str) -> int:
+def parse_amount(text: str, convention: str | None = None) -> int:
     """An amount as cents (hundredths of the unit, whatever its currency):
-    '$1,234.50', '1.234,50 €', 'USD 1200', '12.345', '5k'. Extra decimals
-    are rounded half up to the cent."""
-    return read_amount(text)[0]
+    '$1,234.50', '1.234,50 €', 'USD 1200', '12.345', '5k'.
+    Extra decimals are rounded half up to the cent."""
+    return read_amount(text, convention)[0]
 
 
-def read_amount(text: str) -> tuple[int, str | None]:
-    """An amount as cents and the currency its text names, if any."""
-    number, currency = split_currency(text)
-    body = number.replace(" ", "").replace("\u00a0", "")
-    multiplier = 1
-    if (suffixed := _SUFFIXED.match(body)) is not None:
-        body, multiplier = suffixed[1], 1_000 if suffixed[2] in "kK" else 1_000_000
-    if _GROUPED.match(body):
-        body = body.replace(",", "")
-    elif _EUROPEAN.match(body):
-        body = body.replace(".", "").replace(",", ".")
+def read_amount(text: str, convention: str | None = None) -> tuple[int, str | None]:
+    """An amount as cents and the currency its text names, if any, read in
+    the column's decimal convention: a text only the other one writes
+    ('1,234.56' in a comma column) is refused, never read 1000x off. With
+    no column (None), a cell is read in its own, else with a point."""
+    body, multiplier, currency = _amount_parts(text)
+    own = amount_convention(body)
+    convention = convention or own or POINT
+    if own is not None and own != convention:
+        mark = "comma" if convention == COMMA else "point"
+        raise ValueProblem(
+            f"{text!r} is not written with this column's decimal {mark}"
+            f" (--decimal-{'point' if convention == COMMA else 'comma'} reads it)"
+        )
+    if not _WRITTEN[convention].match(body):
+        raise ValueProblem(f"{text!r} is not an amount")
+    group, decimal = (".", ",") if convention == COMMA else (",", ".")
+    body = body.replace(group, "").replace(decimal, ".")
     if not _PLAIN.match(body):
         raise ValueProblem(f"{text!r} is not an amount")
     try:

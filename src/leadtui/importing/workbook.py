@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from leadtui.domain.errors import InvalidInput
 from leadtui.domain.sanitize import clean_line
+from leadtui.importing.json_values import Number
 from leadtui.importing.title_rows import MAX_TITLE_ROWS, Title, title_above
 
 if TYPE_CHECKING:
@@ -135,10 +136,14 @@ def cell_text(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
+    # A number cell stays known as a number: an amount column's decimal
+    # convention is its text cells', never read into a number.
     if isinstance(value, float):
         if value.is_integer() and abs(value) < 1e15:
-            return str(int(value))
-        return f"{value:.15g}"
+            return Number(int(value))
+        return Number(f"{value:.15g}")
+    if isinstance(value, int):
+        return Number(value)
     if isinstance(value, dt.datetime):
         if value.time() == dt.time():
             return value.date().isoformat()

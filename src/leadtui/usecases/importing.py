@@ -10,6 +10,7 @@ from pathlib import Path
 from leadtui.domain.results import ImportOutcome
 from leadtui.importing.convert import Converter, Notes
 from leadtui.importing.plan import Overrides, Plan, make_plan
+from leadtui.importing.profile import NO_AMOUNT_COLUMNS
 from leadtui.importing.reading import open_table
 from leadtui.importing.report import (
     Preview,
@@ -52,6 +53,8 @@ def effective_mapping(plan: Plan, overrides: Overrides) -> Overrides:
         plan.day_first,
         list(plan.placeholders.words),
         overrides.encoding,
+        # As day_first: a repeat import reads its amounts as this one did.
+        plan.decimal.comma if plan.decimal.reason != NO_AMOUNT_COLUMNS else None,
     )
 
 
@@ -90,6 +93,8 @@ def preview_lines(shown: ImportPreview) -> list[str]:
     lines += [f"  {header:<{width}}  → {target}" for header, target in shown.shown.mapping]
     if shown.shown.day_order:
         lines += ["", f"Dates read as {shown.shown.day_order}"]
+    if shown.shown.amount_order:
+        lines += ["", f"Amounts read as {shown.shown.amount_order}"]
     lines += [""]
     lines.append(f"The first rows as they would be stored ({len(shown.shown.samples)}):")
     lines += [f"  {sample_line(lead)}" for lead in shown.shown.samples]
