@@ -11,6 +11,7 @@ from leadtui.domain.models import Stage
 from leadtui.repository import Repository
 from leadtui.tui.app import LeadApp
 from leadtui.tui.dialogs.import_file import CLI_OPTIONS, ImportScreen
+from leadtui.tui.dialogs.import_file import preview_text as dialog_preview
 from tests.tui_helpers import SIZE, inbox_names, main_screen, settle, wait_until
 
 HOSTILE_FILE = (
@@ -191,3 +192,18 @@ async def test_a_column_kept_as_custom_can_be_read_as_its_field(
     }
     # The value not mapped is kept, in its column's custom field.
     assert leads["Bob"].custom == {"Quality": "Might be"} and leads["Ann"].custom == {}
+
+
+def test_a_column_is_not_offered_as_a_field_another_column_is(
+    repo: Repository, tmp_path: Path
+) -> None:
+    """A "Fit" column beside "Quality": the import keeps Fit as fit, so
+    offering "read Quality as fit" would preview a mapping that does nothing."""
+    both = tmp_path / "both.csv"
+    both.write_text(
+        "name,Fit,Quality\nAnn,high,High in Relevance\nBo,low,Might be\n", encoding="utf-8"
+    )
+    assert [column.header for column in dialog_preview(repo, both).demoted] == []
+    alone = tmp_path / "alone.csv"
+    alone.write_text(WEB_FORM, encoding="utf-8")
+    assert [column.header for column in dialog_preview(repo, alone).demoted] == ["Quality"]

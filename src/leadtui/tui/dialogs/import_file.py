@@ -125,10 +125,13 @@ def preview_text(
         fields = ", ".join(dict.fromkeys(name for name, _ in found))
         many = f"{len(found):,} value{'s' if len(found) > 1 else ''}"
         lines.insert(1, f"{many} of {fields} it does not know: say what each means below (tab)")
-    headers = shown.plan.table.headers
+    headers, plan = shown.plan.table.headers, shown.plan
+    # Not offered as a field another column already is: a "Fit" column beside
+    # "Quality" keeps fit, so "read Quality as fit" would do nothing.
     demoted = [
-        Demoted(header, auto_target(header, headers).name, target.note)
-        for header, target in shown.plan.demoted()
+        Demoted(header, field, target.note)
+        for header, target in plan.demoted()
+        if not plan.columns_for(field := auto_target(header, headers).name)
     ]
     # File text is already sanitised; headers are not: clean the lot.
     shown_text = Text(clean_text("\n".join(lines)))
