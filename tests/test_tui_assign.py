@@ -48,7 +48,7 @@ async def test_marked_leads_go_to_the_owner_typed_and_u_takes_them_all_back(
         await pilot.press("enter")
         await settle(pilot)
         assert _owners(repo, ids) == ["anna", "ben", "ben", "ben"]
-        assert notes(app)[-1].message == ("Assigned 2 leads to ben (1 already theirs); u undoes it")
+        assert notes(app)[-1].message == ("Assigned 2 leads to ben (1 already ben's); u undoes it")
         assert "marked" not in app.sub_title
         assert not inbox_names(app)[0].startswith("●")
         await pilot.press("u")

@@ -151,6 +151,8 @@ async def test_dollar_records_spend_and_the_figures_follow(kpi_repo: Repository)
         await pilot.press("dollar_sign")
         await settle(pilot)
         assert isinstance(app.screen, SpendScreen)
+        # The amount has the focus as the dialog opens: what is typed goes there.
+        assert app.focused is app.screen.query_one("#spend-amount", Input)
         await pilot.press(*"lots", "enter")
         assert "not 'lots'" in str(app.screen.query_one(".field-error", Static).render())
         app.screen.query_one("#spend-amount", Input).value = "600"

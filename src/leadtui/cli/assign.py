@@ -37,8 +37,9 @@ def assign(
     confirmed: bool,
     as_json: bool,
 ) -> None:
-    """Give leads to OWNER: the ids given (all or none), or with --from NAME
-    every open lead of NAME. One action: `leadtui undo` takes it all back.
+    """Give leads to OWNER: the ids given (all or none up to 5,000; past that
+    written 5,000 at a time), or with --from NAME every open lead of NAME.
+    One action: `leadtui undo` takes it all back.
     With --from, more than one lead asks first (off a terminal: --yes)."""
     if bool(lead_ids) == bool(from_owner):
         raise click.UsageError("give lead ids or --from NAME (one of them)")
@@ -64,13 +65,7 @@ def assign(
     else:
         done = repo.assign_many(owner, [(lead_id, None) for lead_id in lead_ids])
     count = len(done.changed)
-    text = f"assigned {count:,} lead{'' if count == 1 else 's'} to {done.owner}"
-    if done.unchanged:
-        text += f" ({len(done.unchanged):,} already {done.owner}'s)"
-    if done.left:
-        text += f"; left as a teammate left it: {done.left_text}"
-    if count:
-        text += "; `leadtui undo` takes it back"
+    text = done.said("`leadtui undo` takes it back")
     _report(as_json, done.owner, count, len(done.unchanged), done.left, done.left_text, text)
     # As `set ID owner NAME` warns: "zed", or "Ben" beside "ben", is likely a
     # typo, though a new rep's first leads are legitimate (so exit 0).

@@ -325,8 +325,12 @@ def _echo_lead(lead: Lead) -> None:
             common.echo(f"  {name}: {value}")
 
 
+# What "together" means past one transaction's worth (moves_set.CHUNK).
+TOGETHER = "all or none up to 5,000; past that written 5,000 at a time, as `V` moves"
+
+
 def _move_command(name: str, help_text: str) -> None:
-    @main.command(name, help=f"{help_text} Several ids move together: all or none, one undo.")
+    @main.command(name, help=f"{help_text} Several ids move together, one undo: {TOGETHER}.")
     @click.argument("lead_ids", type=LEAD_ID, nargs=-1, required=True)
     @common.db_option
     def command(db_path: Path | None, lead_ids: tuple[int, ...]) -> None:
@@ -340,7 +344,8 @@ def _move_command(name: str, help_text: str) -> None:
 @click.option("--yes", "qualify_anyway", is_flag=True, help="Qualify even on thin BANT.")
 @common.db_option
 def advance(db_path: Path | None, lead_ids: tuple[int, ...], qualify_anyway: bool) -> None:
-    """Move leads to the next stage (several ids: all or none, one undo).
+    """Move leads to the next stage (several ids together, one undo: all or
+    none up to 5,000; past that written 5,000 at a time, as `V` moves).
     Qualifying a lead with fewer than 3 BANT answers of yes asks first (or
     needs --yes when not at a terminal)."""
     repo = common.repository(db_path)

@@ -52,6 +52,17 @@ class Assigned:
     left: list[int] = field(default_factory=list)
     left_text: str = ""
 
+    def said(self, undo: str) -> str:
+        """One line: how many, to whom, what was left alone, then `undo`
+        (how to take it back: a key or a command) if anything changed."""
+        count = len(self.changed)
+        text = f"assigned {count:,} lead{'s' * (count != 1)} to {self.owner}"
+        if self.unchanged:
+            text += f" ({len(self.unchanged):,} already {self.owner}'s)"
+        if self.left:
+            text += f"; left as a teammate left it: {self.left_text}"
+        return text + (f"; {undo}" if count else "")
+
 
 def clean_owner(owner: str) -> str:
     """The owner as a lead stores it (one clean line, as an edit stores it);

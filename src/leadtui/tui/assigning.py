@@ -58,11 +58,7 @@ def _write(repo: Repository, owner: str, seen: list[tuple[int, str | None]]) -> 
 
 
 def message(assigned: Assigned) -> str:
-    """One line: how many, to whom, and what was left alone."""
-    count = len(assigned.changed)
-    text = f"Assigned {count:,} lead{'s' * (count != 1)} to {assigned.owner}"
-    if assigned.unchanged:
-        text += f" ({len(assigned.unchanged):,} already theirs)"
-    if assigned.left:
-        text += f"; left as a teammate left it: {plain(assigned.left_text)}"
-    return text + ("; u undoes it" if count else "")
+    """One line: how many, to whom, and what was left alone (stored names
+    cleaned for the terminal)."""
+    text = plain(assigned.said("u undoes it"))
+    return text[:1].upper() + text[1:]
