@@ -14,10 +14,11 @@ import pytest
 import sqlite_utils
 
 from leadtui.domain.models import Stage, build_draft
-from leadtui.repository import Repository, open_repository, schema, schema_kpi, undo_set
+from leadtui.repository import Repository, open_repository, schema, undo_set
 from leadtui.repository.connection import register_key_functions
 from tests.conftest import NOW
-from tests.test_kpi_rollups import Clock, assert_same_figures, derived
+from tests.test_kpi_rollups import Clock, assert_same_figures
+from tests.test_moves_set import assert_rebuilt_alike
 
 # Counts each later write of a stage line (a probe, not leadtui's).
 _COUNT_REWRITES = """
@@ -27,15 +28,6 @@ CREATE TRIGGER count_rewrites AFTER UPDATE ON journal WHEN NEW.field = 'stage' B
   UPDATE rewrites SET n = n + 1;
 END;
 """
-
-
-def _rebuilt_alike(path: Path) -> None:
-    with sqlite3.connect(path) as db:
-        kept = derived(db)
-        for sql in schema_kpi.REBUILD:
-            db.execute(sql)
-        assert derived(db) == kept
-        db.rollback()
 
 
 def _leads(repo: Repository, count: int) -> list[int]:
@@ -61,7 +53,7 @@ def test_a_bulk_loss_writes_each_stage_line_once(repo: Repository) -> None:
             " AND stay IS NOT NULL AND prev_new IS NOT NULL AND cancelled_with IS NULL"
         ).fetchone()[0]
         assert stays == len(ids)
-    _rebuilt_alike(repo.path)
+    assert_rebuilt_alike(repo.path)
     assert_same_figures(repo, NOW)
 
 
@@ -81,7 +73,7 @@ def test_a_bulk_move_taking_a_change_back_is_still_looked_up(repo: Repository) -
                 [lead_id],
             ).fetchall()
             assert standing == [(None, "new")]
-    _rebuilt_alike(repo.path)
+    assert_rebuilt_alike(repo.path)
 
 
 def test_a_hand_written_line_is_looked_up(repo: Repository) -> None:
@@ -96,7 +88,7 @@ def test_a_hand_written_line_is_looked_up(repo: Repository) -> None:
             "SELECT stay, prev_new FROM journal WHERE field = 'stage' ORDER BY id DESC LIMIT 1"
         ).fetchone()
         assert prev_new == "new" and stay is not None and stay > 0
-    _rebuilt_alike(repo.path)
+    assert_rebuilt_alike(repo.path)
 
 
 def test_a_file_at_v9_migrates_and_loses_in_bulk_alike(tmp_path: Path) -> None:
@@ -117,7 +109,7 @@ def test_a_file_at_v9_migrates_and_loses_in_bulk_alike(tmp_path: Path) -> None:
         assert old.execute(triggers).fetchall() == new.execute(triggers).fetchall()
     ids = _leads(repo, 4)
     repo.move_count("lose", [(lead_id, Stage.NEW) for lead_id in ids], reason="budget")
-    _rebuilt_alike(path)
+    assert_rebuilt_alike(path)
     assert_same_figures(repo, NOW)
 
 
@@ -136,7 +128,7 @@ def test_the_undo_of_a_bulk_loss_writes_each_line_it_takes_back_once(
         # The losses, marked as taken back; the undo's own lines never rewritten.
         assert db.execute("SELECT n FROM rewrites").fetchone()[0] == len(ids)
     assert {lead.id: lead.stage for lead in repo.all_leads()} == seen
-    _rebuilt_alike(repo.path)
+    assert_rebuilt_alike(repo.path)
     assert_same_figures(repo, NOW)
 
 
@@ -158,5 +150,5 @@ def test_an_undo_after_a_hand_written_line_is_looked_up(
             [ids[0]],
         )
     repo.undo()
-    _rebuilt_alike(repo.path)
+    assert_rebuilt_alike(repo.path)
     assert_same_figures(repo, NOW)
