@@ -30,6 +30,7 @@ from leadtui.domain.results import Replayed
 from leadtui.repository.core import Rescores, Ruled
 from leadtui.repository.engine import SQLITE, dialect_of
 from leadtui.repository.journal import action, same_action
+from leadtui.repository.rows import leads_named
 from leadtui.repository.scores import OPEN_STAGE_SQL, read_model
 
 # Leads written per transaction, as a bulk move writes them (moves_set.CHUNK).
@@ -114,7 +115,7 @@ def assign_many(repo: Repo, owner: str, leads: Sequence[Seen]) -> Assigned:
                     [lead_id for lead_id, _ in leads],
                     repo.actor if repo.own_leads_only else None,
                 )
-            found = _owners(db, chunk, lock=dialect_of(db) is not SQLITE)
+            found = _owners(db, chunk)
             change = []
             for lead_id in chunk:
                 now_owner = found.get(lead_id)
@@ -139,10 +140,7 @@ def assign_many(repo: Repo, owner: str, leads: Sequence[Seen]) -> Assigned:
             done.changed.extend(change)
     if done.left:
         with repo._connection() as db:
-            row = db.execute("SELECT name FROM leads WHERE id = ?", [done.left[0]]).fetchone()
-        more = len(done.left) - 1
-        name = f" {row[0]}" if row else ""
-        text = f"#{done.left[0]}{name}{f' and {more:,} more' if more else ''}"
+            text = leads_named(db, done.left)
         return Assigned(owner, done.changed, done.unchanged, done.left, text)
     return done
 
@@ -192,12 +190,12 @@ def _check_all(db: sqlite_utils.Database, ids: list[int], rep: str | None) -> No
                 )
 
 
-def _owners(db: sqlite_utils.Database, chunk: list[int], *, lock: bool) -> dict[int, str]:
-    """Each lead's owner now ("" for nobody); locked on PostgreSQL, where
-    another transaction may write between the read and the write."""
+def _owners(db: sqlite_utils.Database, chunk: list[int]) -> dict[int, str]:
+    """Each lead's owner now ("" for nobody), read to be written back
+    (Dialect.for_update: locked where the engine locks rows)."""
     rows = db.execute(
         f"SELECT id, coalesce(owner, '') FROM leads WHERE id IN ({_marks(len(chunk))})"
-        + (" FOR UPDATE" if lock else ""),
+        + dialect_of(db).for_update(),
         chunk,
     ).fetchall()
     return {row[0]: row[1] for row in rows}
@@ -280,15 +278,12 @@ class Replay:
         left = ""
         if self.left:
             with self.repo._connection() as db:
-                row = db.execute("SELECT name FROM leads WHERE id = ?", [self.left[0]]).fetchone()
-            more = len(self.left) - 1
-            name = f" {row[0]}" if row else ""
-            left = f"#{self.left[0]}{name}{f' and {more:,} more' if more else ''}"
+                left = leads_named(db, self.left)
         verb = "Undid" if self.undo else "Redid"
         return Replayed(verb, self.label, tuple(self.done), left)
 
     def _chunk(self, db: sqlite_utils.Database, chunk: list[int]) -> None:
-        now_owners = _owners(db, chunk, lock=dialect_of(db) is not SQLITE)
+        now_owners = _owners(db, chunk)
         by_wanted: dict[str, list[int]] = {}
         for lead_id in chunk:
             found, wanted = self.lines[lead_id]

@@ -130,6 +130,16 @@ def details_by_lead(
 _NUMBER = re.compile(r"(\d+)")
 
 
+def leads_named(db: sqlite_utils.Database, ids: Sequence[int]) -> str:
+    """'#8 Ann Lee and 2 more': the leads a chunked write left as a teammate
+    left them, named by the first; "" for none."""
+    if not ids:
+        return ""
+    row = db.execute("SELECT name FROM leads WHERE id = ?", [ids[0]]).fetchone()
+    more = len(ids) - 1
+    return f"#{ids[0]}{f' {row[0]}' if row else ''}{f' and {more:,} more' if more else ''}"
+
+
 def natural_key(name: str) -> list[str | int]:
     """A custom field's place among a lead's: its numbers as numbers, case
     aside (col0, col1, col2 ... col10, as a file numbers its columns; as

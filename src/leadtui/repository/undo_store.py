@@ -39,7 +39,7 @@ from leadtui.repository.journal import (
     same_action,
 )
 from leadtui.repository.moves_set import rescore_moved
-from leadtui.repository.rows import fetch_lead, with_custom
+from leadtui.repository.rows import fetch_lead, leads_named, with_custom
 from leadtui.repository.scoring_store import write_pin
 
 
@@ -152,12 +152,9 @@ class UndoStore:
                 chunked.next(db, group, ids, now, self.repo.actor)
                 rescore_moved(self.repo, db, moment, undo_set.MOVES)
         left = ""
-        if chunked.left:
+        if chunked.left:  # a connection only when there is someone to name
             with self.repo._connection() as db:
-                first = chunked.left[0]
-                row = db.execute("SELECT name FROM leads WHERE id = ?", [first]).fetchone()
-            more = len(chunked.left) - 1
-            left = f"#{first}{f' {row[0]}' if row else ''}{f' and {more:,} more' if more else ''}"
+                left = leads_named(db, chunked.left)
         return replace(done, lead_ids=tuple(sorted(chunked.leads)), left=left)
 
     def _put(

@@ -9,7 +9,7 @@ named, as a bulk move's undo leaves a lead a teammate changed
 from typing import TYPE_CHECKING
 
 from leadtui.domain.models import Lead
-from leadtui.repository import Assigned, Repository
+from leadtui.repository import Assigned
 from leadtui.tui.cells import plain
 from leadtui.tui.dialogs.assign import AssignScreen
 
@@ -50,11 +50,7 @@ def _assign(
         screen.reload_all()
 
     # Refused (a rep's lead that is not theirs, a lead gone): the marks stay.
-    screen._write_job(lambda repo: _write(repo, owner, seen), done, failed=screen.reload_all)
-
-
-def _write(repo: Repository, owner: str, seen: list[tuple[int, str | None]]) -> Assigned:
-    return repo.assign_many(owner, seen)
+    screen._write_job(lambda repo: repo.assign_many(owner, seen), done, failed=screen.reload_all)
 
 
 def message(assigned: Assigned) -> str:
