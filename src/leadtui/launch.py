@@ -129,6 +129,9 @@ def main() -> None:
     theme, args = theme_arg(sys.argv[1:])
     path = quick_start_path(args)
     if path is not None:
+        from leadtui.quiet_launch import quiet_until_raw
+
+        quiet_until_raw()  # keys typed from now on wait unseen for the app
         stop_on_broken_settings()  # a broken config.toml stops here, before anything is drawn
         from leadtui.domain.clock import utc_now
         from leadtui.repository.first_page import read_first_page
