@@ -348,12 +348,32 @@ def test_a_lock_held_too_long_is_a_clear_error_and_changes_nothing(
     holder = sqlite3.connect(repo.path, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")  # someone else's write that never ends
     try:
-        with pytest.raises(DatabaseUnavailable, match="is busy: another leadtui is writing"):
+        busy = "is busy: someone else is writing to it; try again"
+        with pytest.raises(DatabaseUnavailable, match=busy):
             repo.advance(lead_id)
     finally:
         holder.execute("ROLLBACK")
         holder.close()
     assert repo.get_lead(lead_id).stage is Stage.NEW
+
+
+def test_a_current_file_opens_and_reads_while_someone_else_writes(
+    repo: Repository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Opening takes no lock once the schema is current: in WAL, a
+    teammate's long import (or sqlite3 by hand) must not stop `list`,
+    `show`, `kpi` or the TUI's start from reading."""
+    lead_id = _add(repo)
+    monkeypatch.setattr(connection, "BUSY_TIMEOUT_SECONDS", 0.2)
+    holder = sqlite3.connect(repo.path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("UPDATE leads SET name = 'Not yet committed' WHERE id = ?", (lead_id,))
+    try:
+        reader = open_repository(repo.path)
+        assert reader.get_lead(lead_id).name != "Not yet committed"
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
 
 
 def test_disk_full_during_a_write_rolls_back_and_says_so(

@@ -117,7 +117,7 @@ def readable_errors(path: Path) -> Iterator[None]:
             raise Interrupted(f"reading {path} was stopped") from None
         if "locked" in message or "busy" in message:
             raise DatabaseUnavailable(
-                f"{path} is busy: another leadtui is writing; try again"
+                f"{path} is busy: someone else is writing to it; try again"
             ) from None
         if "readonly" in message or "read-only" in message:
             raise DatabaseUnavailable(f"cannot write {path}: it is read-only") from None

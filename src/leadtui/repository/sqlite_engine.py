@@ -57,13 +57,19 @@ class SqliteEngine:
         """Bring the file to SCHEMA_VERSION, or refuse (untouched) if it is newer
         or is some other program's database. BEGIN IMMEDIATE guided by
         PRAGMA user_version: ten processes starting on a fresh file apply
-        each step once."""
+        each step once. A file already current takes no lock at all: every
+        command opens the file through here, and a write lock taken to find
+        nothing to do made `list`, `show`, `kpi` and the TUI's start wait for
+        a teammate's long import, then fail, where WAL lets them read."""
         with self.connect() as db:
-            check_version(db, self.path, read_user_version(db))
+            version = read_user_version(db)
+            check_version(db, self.path, version)
             if self.read_only is not None:
                 self._check_current(db)
                 return
             enable_wal(db)
+            if version == schema.SCHEMA_VERSION:
+                return
             db.execute("BEGIN IMMEDIATE")
             try:
                 version = read_user_version(db)  # re-read: another process may have won

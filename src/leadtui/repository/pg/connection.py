@@ -212,7 +212,7 @@ def readable_errors(shown: str) -> Iterator[None]:
         raise Interrupted(f"reading {shown} was stopped") from None
     except (pg_errors.LockNotAvailable, pg_errors.DeadlockDetected):
         raise DatabaseUnavailable(
-            f"{shown} is busy: another leadtui is writing; try again"
+            f"{shown} is busy: someone else is writing to it; try again"
         ) from None
     except pg_errors.ReadOnlySqlTransaction:
         raise DatabaseUnavailable(f"cannot write {shown}: it is read-only (a replica?)") from None
