@@ -265,9 +265,15 @@ def test_training_stores_a_chance_for_every_open_lead_equal_to_the_python_model(
     demo: Path | str,
 ) -> None:
     repo = open_repository(demo, clock=lambda: NOW)
+    with repo.engine.transaction() as db:
+        update_chances(db, None, 0, 10**9)  # as with no model: every chance 0
+    before = open_chances(repo)
     report = repo.train_model()
     assert report.model is not None and report.model.n_won > 100 and report.model.n_lost > 100
     stored = open_chances(repo)
+    # What `score train` says changed: counted, never SQLite's -1 for a
+    # statement that starts with WITH.
+    assert report.changed == sum(before[i] != chance for i, chance in stored.items()) > 0
     with repo._connection() as db:
         model = read_model(db)
         assert model == report.model

@@ -198,7 +198,10 @@ def update_chances(db: sqlite_utils.Database, model: Model | None, after: int, u
             " WHERE leads.id = scored.id AND leads.win_chance != scored.chance",
             [after, upto],
         )
-    return int(cursor.rowcount)
+        changed = int(cursor.rowcount)
+        if changed < 0:  # Python's sqlite3 counts no rows of a statement that starts WITH
+            changed = int(db.execute("SELECT changes()").fetchone()[0])
+    return changed
 
 
 def _ensure_exp(db: sqlite_utils.Database) -> None:
