@@ -222,6 +222,10 @@ def apply_fields(
     if "name" in wanted or "company" in wanted:
         company = draft.company if "company" in wanted else current.company
         columns["person_key"] = person_key(columns.get("name", current.name), company)
+    # The owner is written after the journal lines: a rep's guard
+    # (users_store.py) checks each line against the lead's owner as it is,
+    # and a rep may hand on their own lead.
+    owner = {"owner": columns.pop("owner")} if "owner" in columns else {}
     assignments = ", ".join(f"{column} = ?" for column in columns)
     db.execute(
         f"UPDATE leads SET {assignments}, version = version + 1 WHERE id = ?",
@@ -237,10 +241,12 @@ def apply_fields(
             for field, answer in bant.items()
         ],
     )
-    after = with_custom(db, fetch_lead(db, lead_id))
+    after = with_custom(db, fetch_lead(db, lead_id)).model_copy(update=owner)
     for field in (*wanted, *(("currency",) if "currency" not in wanted else ())):
         old, new = current.field_text(field), after.field_text(field)
         record_field_change(db, lead_id, field, old, new, now, actor)
+    if owner:
+        db.execute("UPDATE leads SET owner = ? WHERE id = ?", [owner["owner"], lead_id])
 
 
 def _bant_answer(field: str, text: str) -> BantAnswer:
