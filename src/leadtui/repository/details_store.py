@@ -28,7 +28,7 @@ from leadtui.domain.models import (
     stored_field_name,
     usual_currency,
 )
-from leadtui.domain.sanitize import clean_custom_name, clean_text, tag_list
+from leadtui.domain.sanitize import NO_NAME, clean_custom_name, clean_text, tag_list
 from leadtui.repository.core import Rescores
 from leadtui.repository.journal import action, record_field_change
 from leadtui.repository.rows import (
@@ -299,7 +299,10 @@ def _classification(current: Lead, wanted: Mapping[str, str]) -> tuple[Lifecycle
 def _validated(current: Lead, wanted: Mapping[str, str]) -> LeadDraft:
     # The fields left alone are not validated again: one another program
     # stored ("x\x1b[5m@y.com") would refuse an edit of another field.
-    fields: dict[str, Any] = {"name": current.name}
+    # The name too: a draft needs one, so a stand-in takes its place unless
+    # the edit sets it (a name of control characters only, as another
+    # program stored it, refused every edit); only fields edited are written.
+    fields: dict[str, Any] = {"name": NO_NAME}
     # The lead's currency is not passed: only a currency the edit names (in
     # the value or set itself) is written, so the team's stays the team's.
     for field, value in wanted.items():
@@ -364,6 +367,6 @@ def _refuse_conflicts(
                 "someone", "meanwhile",
             )  # fmt: skip
             raise StaleLead(
-                f"#{current.id} {current.name}: {who} changed {field} to"
+                f"{current.tag()}: {who} changed {field} to"
                 f" {current.field_text(field) or '—'!r} {when}; nothing was saved, reload to see it"
             )
