@@ -142,7 +142,7 @@ def dupes(db_path: Path | None, as_json: bool) -> None:
     multiple=True,
     metavar="FIELD",
     help="Take this field from OTHER_ID (repeatable); else the fuller value wins"
-    " (KEEP_ID's own email, phone, company, owner, source and fit, if it has them).",
+    " (KEEP_ID's own name, email, phone, company, owner, source and fit, if it has them).",
 )
 @click.option("--keep", "keeps", multiple=True, metavar="FIELD", help="Keep KEEP_ID's value.")
 @click.option("--yes", "confirmed", is_flag=True, help="Merge without asking.")
