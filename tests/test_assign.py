@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from leadtui.domain.errors import InvalidInput, LeadNotFound, NotAllowed
+from leadtui.domain.errors import InvalidInput, LeadNotFound, NotAllowed, StaleLead
 from leadtui.domain.filters import parse
 from leadtui.domain.models import ActivityKind, HistoryEntry, Stage, build_draft
 from leadtui.repository import Repository, assign_set, open_repository
@@ -233,3 +233,20 @@ def test_a_rep_hands_on_their_lead_by_editing_its_owner(repo: Repository) -> Non
     assert repo.get_lead(lead_id).owner == "ben"
     with pytest.raises(NotAllowed, match="is ben's lead"):
         anna.update_fields(lead_id, {"email": "other@example.com"})
+
+
+@both_engines
+def test_a_reps_redo_of_a_hand_over_a_manager_changed_since_is_refused_in_one_line(
+    repo: Repository,
+) -> None:
+    (lead_id,) = _leads(repo, ["anna"])
+    anna = open_repository(repo.target, actor="anna", clock=frozen_clock, own_leads_only=True)
+    anna.assign_many("ben", [(lead_id, "anna")])
+    anna.undo()
+    repo.update_fields(lead_id, {"owner": "carla"})  # a manager, after the undo
+    with pytest.raises(StaleLead) as refused:
+        anna.redo()
+    assert str(refused.value) == (
+        f"#{lead_id} Lead 0: tester changed owner to 'carla' 0s ago; nothing was changed"
+    )
+    assert _owners(repo, [lead_id]) == ["carla"]

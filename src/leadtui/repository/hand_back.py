@@ -94,7 +94,10 @@ def handing_back(db: sqlite_utils.Database, actor: str, lead_ids: Sequence[int])
     someone else owns them. SQLite's TEMP guards pass the leads listed in
     a TEMP table; PostgreSQL's triggers act only while the transaction
     names its rep, so the block runs without the name: the caller writes
-    only these leads and the rep's own in it."""
+    only these leads and the rep's own in it. (Nothing is put back when
+    the block raises: the transaction is rolled back, which drops the
+    setting, and its connection closed, which drops the TEMP table; a
+    statement in a failed PostgreSQL transaction would hide the error.)"""
     if not lead_ids:
         yield
         return
