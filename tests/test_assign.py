@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from leadtui.domain.errors import InvalidInput, LeadNotFound, NotAllowed
+from leadtui.domain.errors import InvalidInput, LeadNotFound, NotAllowed, StaleLead
 from leadtui.domain.filters import parse
-from leadtui.domain.models import HistoryEntry, Stage, build_draft
+from leadtui.domain.models import ActivityKind, HistoryEntry, Stage, build_draft
 from leadtui.repository import Repository, assign_set, open_repository
 from tests.conftest import both_engines, frozen_clock
 from tests.test_kpi_rollups import assert_same_figures
@@ -186,3 +186,67 @@ def test_a_rule_on_the_owner_rescores_the_reassigned_leads_and_their_undo(
     assert [repo.get_lead(i).score for i in ids] == [30, 30, 30]
     repo.undo()
     assert [repo.get_lead(i).score for i in ids] == [0, 0, 30]
+
+
+@both_engines
+def test_a_rep_takes_back_a_lead_they_handed_on_until_its_new_owner_writes_on_it(
+    repo: Repository,
+) -> None:
+    """`=` then `u`: the lead is ben's at once, but anna's undo gives it
+    back (and her redo hands it on again) while nobody wrote on it since;
+    once ben did, it is his and the undo is refused in one line."""
+    ids = _leads(repo, ["anna", "anna"])
+    anna = open_repository(repo.target, actor="anna", clock=frozen_clock, own_leads_only=True)
+    ben = open_repository(repo.target, actor="ben", clock=frozen_clock, own_leads_only=True)
+    anna.assign_many("ben", [(ids[0], "anna")])
+    assert anna.undo().lead_ids == (ids[0],)
+    assert _owners(repo, ids) == ["anna", "anna"]
+    anna.redo()
+    assert _owners(repo, ids) == ["ben", "anna"]
+    anna.undo()
+    anna.redo()
+    ben.update_fields(ids[0], {"email": "lead0@example.com"})
+    with pytest.raises(NotAllowed) as refused:
+        anna.undo()
+    assert str(refused.value) == (
+        f"#{ids[0]} Lead 0 is ben's lead now: ben changed its email 0s ago,"
+        " so only they or a manager can change it back; nothing was changed"
+    )
+    assert _owners(repo, ids) == ["ben", "anna"]
+    # Handed on together: the lead ben wrote on is his, the other comes back.
+    more = _leads(repo, ["anna", "anna"])
+    anna.assign_many("ben", [(lead_id, "anna") for lead_id in more])
+    ben.log_touch(more[0], ActivityKind.CALL, "called back")
+    assert anna.undo().message() == (
+        f"Undid: Assign 2 leads to ben; #{more[0]} Lead 0 changed meanwhile, left as they are"
+    )
+    assert _owners(repo, more) == ["ben", "anna"]
+
+
+@both_engines
+def test_a_rep_hands_on_their_lead_by_editing_its_owner(repo: Repository) -> None:
+    """The edit form's owner field, as `=` does: the guard checks each
+    journal line against the owner the lead had, so the owner goes last."""
+    (lead_id,) = _leads(repo, ["anna"])
+    anna = open_repository(repo.target, actor="anna", clock=frozen_clock, own_leads_only=True)
+    anna.update_fields(lead_id, {"owner": "ben", "email": "lead@example.com"})
+    assert repo.get_lead(lead_id).owner == "ben"
+    with pytest.raises(NotAllowed, match="is ben's lead"):
+        anna.update_fields(lead_id, {"email": "other@example.com"})
+
+
+@both_engines
+def test_a_reps_redo_of_a_hand_over_a_manager_changed_since_is_refused_in_one_line(
+    repo: Repository,
+) -> None:
+    (lead_id,) = _leads(repo, ["anna"])
+    anna = open_repository(repo.target, actor="anna", clock=frozen_clock, own_leads_only=True)
+    anna.assign_many("ben", [(lead_id, "anna")])
+    anna.undo()
+    repo.update_fields(lead_id, {"owner": "carla"})  # a manager, after the undo
+    with pytest.raises(StaleLead) as refused:
+        anna.redo()
+    assert str(refused.value) == (
+        f"#{lead_id} Lead 0: tester changed owner to 'carla' 0s ago; nothing was changed"
+    )
+    assert _owners(repo, [lead_id]) == ["carla"]

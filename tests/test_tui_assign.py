@@ -121,3 +121,34 @@ async def test_a_reps_refused_reassignment_is_one_notification_and_the_marks_sta
         )
         assert _owners(repo, ids) == ["anna", "ben"]
         assert "2 marked" in app.sub_title
+
+
+async def test_a_rep_takes_back_a_mistaken_hand_over_with_u_until_the_new_owner_writes(
+    repo: Repository,
+) -> None:
+    ids = _leads(repo, ["anna", "anna"])
+    rep = open_repository(repo.target, actor="anna", clock=frozen_clock, own_leads_only=True)
+    app = LeadApp(rep)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("equals_sign")  # the selected lead: Lead 2
+        await settle(pilot)
+        await pilot.press(*"ben", "enter")
+        await settle(pilot)
+        assert _owners(repo, ids) == ["anna", "ben"]
+        await pilot.press("u")
+        await settle(pilot)
+        assert notes(app)[-1].message == "Undid: Assign 1 lead to ben"
+        assert _owners(repo, ids) == ["anna", "anna"]
+        await pilot.press("U")
+        await settle(pilot)
+        assert _owners(repo, ids) == ["anna", "ben"]
+        ben = open_repository(repo.target, actor="ben", clock=frozen_clock, own_leads_only=True)
+        ben.update_fields(ids[1], {"email": "lead2@example.com"})
+        await pilot.press("u")
+        await settle(pilot)
+        assert notes(app)[-1].message == (
+            f"#{ids[1]} Lead 2 is ben's lead now: ben changed its email 0s ago,"
+            " so only they or a manager can change it back; nothing was changed"
+        )
+        assert _owners(repo, ids) == ["anna", "ben"]

@@ -15,7 +15,7 @@ from leadtui.domain.errors import LeadtuiError
 from leadtui.domain.filters import unknown_actor, unknown_owner
 from leadtui.domain.merge_plan import MERGE_FIELDS, choices
 from leadtui.domain.models import Lead, stored_field_name
-from leadtui.domain.sanitize import clean_line
+from leadtui.domain.sanitize import clean_line, shown_name
 from leadtui.domain.search import id_asked
 
 
@@ -32,7 +32,7 @@ def followup(db_path: Path | None, lead_id: int, when: str) -> None:
     day = f"{lead.follow_up_at:%a %d %b %Y}" if lead.follow_up_at else "none"
     today = repo.clock().astimezone(UTC).date()
     late = " (in the past)" if lead.follow_up_at and lead.follow_up_at.date() < today else ""
-    common.echo(f"#{lead.id} {lead.name}: follow up {day}{late}")
+    common.echo(f"{lead.tag()}: follow up {day}{late}")
 
 
 @click.command()
@@ -61,7 +61,7 @@ def due(db_path: Path | None, ahead: int, as_json: bool) -> None:
         late = "overdue" if day < now.date() else "today" if day == now.date() else "ahead"
         common.echo(
             f"{lead.id:>7}  {lead.follow_up_at:%Y-%m-%d}  {late:<8} {lead.stage.value:<11}"
-            f" {lead.name}" + (f" ({lead.company})" if lead.company else "")
+            f" {shown_name(lead.name)}" + (f" ({lead.company})" if lead.company else "")
         )
 
 
@@ -91,9 +91,9 @@ def set_field(db_path: Path | None, lead_id: int, field: str, value: str) -> Non
         old = f"{old} {before.currency}" if old else old
         new = f"{new} {lead.currency}" if new else new
     if old == new:
-        common.echo(f"#{lead.id} {lead.name}: {field} unchanged")
+        common.echo(f"{lead.tag()}: {field} unchanged")
         return
-    common.echo(f"#{lead.id} {lead.name}: {field} {old or '—'} → {new or '—'}")
+    common.echo(f"{lead.tag()}: {field} {old or '—'} → {new or '—'}")
     if field == "owner" and lead.owner:
         # As --owner warns: "zed", or "Ben" beside "ben", is likely a typo,
         # though a new rep's first lead is legitimate (so exit 0).
@@ -128,7 +128,7 @@ def dupes(db_path: Path | None, as_json: bool) -> None:
         for lead in leads:
             where = ", ".join(part for part in (lead.company, lead.stage.label) if part)
             contact = " ".join(part for part in (lead.email, lead.phone) if part)
-            common.echo(f"  #{lead.id:<7} {lead.name} ({where}) {contact}".rstrip())
+            common.echo(f"  #{lead.id:<7} {shown_name(lead.name)} ({where}) {contact}".rstrip())
     if not groups:
         common.echo("no likely duplicates")
 
@@ -142,7 +142,7 @@ def dupes(db_path: Path | None, as_json: bool) -> None:
     multiple=True,
     metavar="FIELD",
     help="Take this field from OTHER_ID (repeatable); else the fuller value wins"
-    " (KEEP_ID's own email, phone, company, owner, source and fit, if it has them).",
+    " (KEEP_ID's own name, email, phone, company, owner, source and fit, if it has them).",
 )
 @click.option("--keep", "keeps", multiple=True, metavar="FIELD", help="Keep KEEP_ID's value.")
 @click.option("--yes", "confirmed", is_flag=True, help="Merge without asking.")
@@ -180,7 +180,7 @@ def merge(
             f"Merge #{other.id} into #{keep.id}?", "merging deletes a lead: pass --yes to confirm"
         )
     lead = repo.merge_leads(keep.id, other.id, picks=picks, seen=(keep, other))
-    common.echo(f"#{lead.id} {lead.name}: merged #{other.id} in")
+    common.echo(f"{lead.tag()}: merged #{other.id} in")
 
 
 @click.command()
@@ -224,7 +224,8 @@ def search(db_path: Path | None, text: str, limit: int, as_json: bool) -> None:
     for lead in leads:
         contact = " ".join(part for part in (lead.email, lead.phone) if part)
         where = f" ({lead.company})" if lead.company else ""
-        common.echo(f"{lead.id:>7}  {lead.stage.value:<11} {lead.name}{where} {contact}".rstrip())
+        name = shown_name(lead.name)
+        common.echo(f"{lead.id:>7}  {lead.stage.value:<11} {name}{where} {contact}".rstrip())
 
 
 @click.command()

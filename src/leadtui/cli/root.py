@@ -34,7 +34,7 @@ from leadtui.domain.dedupe import duplicate_line
 from leadtui.domain.errors import LeadtuiError
 from leadtui.domain.models import BANT_CRITERIA, ActivityKind, Lead, Source, Stage, build_draft
 from leadtui.domain.pipeline import qualify_question
-from leadtui.domain.sanitize import clean_line
+from leadtui.domain.sanitize import clean_line, shown_name
 from leadtui.domain.score_text import score_lines, score_record
 from leadtui.domain.users import ENV_SESSION, Identity
 from leadtui.repository import (
@@ -221,7 +221,7 @@ def quick(db_path: Path | None, text: str, anyway: bool, merge: bool) -> None:
         lead = repo.merge_details(
             dupes[0][0].id, draft, tags=parsed.tags, follow_up_at=understood.follow_up_at
         )
-        common.echo(f"merged into #{lead.id} {lead.name}")
+        common.echo(f"merged into {lead.tag()}")
         return
     if dupes and not anyway:
         raise LeadtuiError("not added: it looks like an existing lead (--anyway or --merge)")
@@ -252,8 +252,8 @@ def list_leads(
         # as one column to add up; no value is left blank, as the inbox does.
         value = lead.money() if lead.value_cents else ""
         common.echo(
-            f"{lead.id:>7}  {lead.stage.value:<11} {lead.score:>3}  {value:>16}  {lead.name}"
-            + (f" ({lead.company})" if lead.company else "")
+            f"{lead.id:>7}  {lead.stage.value:<11} {lead.score:>3}  {value:>16}"
+            f"  {shown_name(lead.name)}" + (f" ({lead.company})" if lead.company else "")
         )
 
 
@@ -292,7 +292,7 @@ def show(db_path: Path | None, lead_id: int, as_json: bool) -> None:
 
 def _echo_lead(lead: Lead) -> None:
     rows = {
-        "Lead": f"#{lead.id} {lead.name}",
+        "Lead": f"{lead.tag()}",
         "Company": lead.company,
         "Title": lead.title,
         "Email": lead.email,
@@ -336,7 +336,7 @@ def _move_command(name: str, help_text: str) -> None:
     def command(db_path: Path | None, lead_ids: tuple[int, ...]) -> None:
         moved = common.repository(db_path).move_many(name, [(i, None) for i in lead_ids])
         for lead in moved:
-            common.echo(f"#{lead.id} {lead.name}: {lead.stage.label}")
+            common.echo(f"{lead.tag()}: {lead.stage.label}")
 
 
 @main.command()
@@ -354,7 +354,7 @@ def advance(db_path: Path | None, lead_ids: tuple[int, ...], qualify_anyway: boo
     if question:
         confirm(question, f"{question} Pass --yes to qualify.")
     for lead in repo.move_many("advance", [(lead.id, lead.stage) for lead in leads]):
-        common.echo(f"#{lead.id} {lead.name}: {lead.stage.label}")
+        common.echo(f"{lead.tag()}: {lead.stage.label}")
 
 
 _move_command("back", "Move leads back one stage (advanced by mistake).")
@@ -374,7 +374,7 @@ def lose(db_path: Path | None, lead_ids: tuple[int, ...], reason: str) -> None:
     spelled = repo.spell_lost_reason(reason)
     moved = repo.move_many("lose", [(i, None) for i in lead_ids], reason=spelled)
     for lead in moved:
-        common.echo(f"#{lead.id} {lead.name}: {lead.stage.label} ({lead.lost_reason})")
+        common.echo(f"{lead.tag()}: {lead.stage.label} ({lead.lost_reason})")
 
 
 @main.command("log")
@@ -407,7 +407,7 @@ def log_touch(
     lead = repo.log_touch(
         lead_id, ActivityKind(kind), note, direction, at=parse_past(when, repo.clock()), body=text
     )
-    common.echo(f"#{lead.id} {lead.name}: logged {kind}; score {lead.score} ({lead.temperature})")
+    common.echo(f"{lead.tag()}: logged {kind}; score {lead.score} ({lead.temperature})")
 
 
 @main.command()

@@ -139,7 +139,7 @@ def score_pin(db_path: Path | None, lead_id: int, temperature: str) -> None:
     chosen = None if temperature == "auto" else Temperature(temperature)
     lead = common.repository(db_path).pin_temperature(lead_id, chosen)
     state = "pinned" if lead.temperature_pinned else f"from score {lead.score}"
-    common.echo(f"#{lead.id} {lead.name}: {lead.temperature.value} ({state})")
+    common.echo(f"{lead.tag()}: {lead.temperature.value} ({state})")
 
 
 @score.command("refresh")

@@ -86,4 +86,4 @@ def person_key(name: str | None, company: str | None) -> str | None:
 def duplicate_line(lead: Lead, why: str) -> str:
     """'possible duplicate of #123 Jane Doe (Acme, Qualified): same email'."""
     where = ", ".join(part for part in (lead.company, lead.stage.label) if part)
-    return f"possible duplicate of #{lead.id} {lead.name} ({where}): {why}"
+    return f"possible duplicate of {lead.tag()} ({where}): {why}"

@@ -2,17 +2,22 @@
 Pure; the repository applies the plan in one transaction.
 
 By default the fuller value wins: a value over nothing, the longer text,
-the larger amount, the later lifecycle. Who the person is reached at, who
-owns them and what a rep judged of them are not "fuller" when longer: the
-kept lead keeps its own email, phone, company, owner, source and fit, and
-takes the other's only where it has none (the email and phone not kept stay
-as secondary contacts). Notes are joined rather than chosen. The rep may
-pick either side per field instead (`picks`)."""
+the larger amount, the later lifecycle. Who the person is, where they are
+reached, who owns them and what a rep judged of them are not "fuller" when
+longer: the kept lead keeps its own name, email, phone, company, owner,
+source and fit, and takes the other's only where it has none (the email and
+phone not kept stay as secondary contacts; the other's name stays in the
+kept lead's history, "merged in: #41 Robert Smith"). A name that only
+stands in for one (blank once cleaned, no letter or digit, or the lead's
+own email, company or phone, as an import names a row that had no name)
+is as good as none. Notes are joined rather than chosen. The rep may pick
+either side per field instead (`picks`)."""
 
 from dataclasses import dataclass
 
 from leadtui.domain.currency import parse_money
 from leadtui.domain.models import Lead, Lifecycle
+from leadtui.domain.sanitize import clean_line
 
 # The fields a merge decides between, in the order the form shows them.
 MERGE_FIELDS = (
@@ -23,8 +28,10 @@ MERGE_FIELDS = (
 _EMPTY = {"source": "other", "fit": "unknown"}
 # The kept lead's own, unless it has none: a longer email or owner's name is
 # not more information, and taking it would silently hand the lead to another
-# rep or change the address it is written to.
-KEEPS_OWN = frozenset({"email", "phone", "company", "owner", "source", "fit"})
+# rep or change the address it is written to; a longer name ("Robert Smith"
+# over the "Bob" a rep worked, or an import's "bob@acme.io") would rename
+# the person the rep knows.
+KEEPS_OWN = frozenset({"name", "email", "phone", "company", "owner", "source", "fit"})
 
 
 @dataclass(frozen=True)
@@ -51,13 +58,27 @@ def _weight(field: str, text: str) -> tuple[int, int]:
     return (1, len(text))
 
 
+def stand_in_name(lead: Lead) -> bool:
+    """Whether the lead's name only stands in for one: nothing readable once
+    cleaned, no letter or digit ("-", "?"), or its own email, company or
+    phone (an import names a row without a name after them)."""
+    name = clean_line(lead.name).casefold()
+    if not any(char.isalnum() for char in name):
+        return True
+    return any(
+        name == clean_line(v).casefold() for v in (lead.email, lead.company, lead.phone) if v
+    )
+
+
 def choices(keep: Lead, other: Lead) -> list[FieldChoice]:
     """Every field where the two leads differ, with the fuller side."""
     found: list[FieldChoice] = []
     for field in MERGE_FIELDS:
         mine, theirs = keep.field_text(field), other.field_text(field)
         if mine != theirs:
-            if field in KEEPS_OWN:
+            if field == "name":
+                fuller = "other" if stand_in_name(keep) and not stand_in_name(other) else "keep"
+            elif field in KEEPS_OWN:
                 fuller = "other" if mine == _EMPTY.get(field, "") else "keep"
             else:
                 fuller = "other" if _weight(field, theirs) > _weight(field, mine) else "keep"

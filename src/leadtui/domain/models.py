@@ -33,7 +33,7 @@ from leadtui.domain.currency import (
 )
 from leadtui.domain.errors import InvalidInput
 from leadtui.domain.field_errors import describe_validation_error
-from leadtui.domain.sanitize import clean_custom_name, clean_line, clean_text
+from leadtui.domain.sanitize import clean_custom_name, clean_line, clean_text, shown_name
 
 
 class Stage(StrEnum):
@@ -388,8 +388,8 @@ class Lead(BaseModel):
         return f"{format_money(self.value_cents, self.currency)} {self.currency}"
 
     def tag(self) -> str:
-        """How messages name a lead: "#8 Ann Lee"."""
-        return f"#{self.id} {self.name}"
+        """How messages name a lead: "#8 Ann Lee" ("#8 (no name)": sanitize)."""
+        return f"#{self.id} {shown_name(self.name)}"
 
     def temperature_shown(self) -> str:
         """'cold', or 'cold (pinned)' when set by hand: a pinned 'cold'

@@ -105,6 +105,18 @@ def clean_typed(value: str, *, multi_line: bool = False) -> str:
     return cleaned if multi_line else cleaned.replace("\n", " ").replace("\t", " ")
 
 
+# What a lead whose name reads as nothing is called on every screen.
+NO_NAME = "(no name)"
+
+
+def shown_name(name: str | None) -> str:
+    """A lead's name as screens and messages show it: "(no name)" when
+    nothing readable is left of it once cleaned (another program stored
+    only control or zero-width characters, or spaces: the lead would show
+    as a blank row); else as stored, for the output to clean or escape."""
+    return name if name and clean_line(name) else NO_NAME
+
+
 # How long a custom field's name may be (longer is cut, as on import).
 CUSTOM_NAME_LIMIT = 200
 

@@ -106,7 +106,7 @@ def evaluation_lines(result: Evaluation, seed: int) -> list[str]:
 def score_lines(details: ScoreDetails) -> list[str]:
     lead = details.lead
     return [
-        f"#{lead.id} {lead.name} · {lead.stage.label}",
+        f"{lead.tag()} · {lead.stage.label}",
         *rule_lines(details),
         *learned_lines(details),
     ]

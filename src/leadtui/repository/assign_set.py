@@ -29,6 +29,7 @@ from leadtui.domain.models import LeadDraft, Stage
 from leadtui.domain.results import Replayed
 from leadtui.repository.core import Rescores, Ruled
 from leadtui.repository.engine import SQLITE, dialect_of
+from leadtui.repository.hand_back import Written, handing_back, written_since
 from leadtui.repository.journal import action, same_action
 from leadtui.repository.rows import leads_named
 from leadtui.repository.scores import OPEN_STAGE_SQL, read_model
@@ -78,16 +79,12 @@ def clean_owner(owner: str) -> str:
 
 
 class Replays(Ruled, Rescores, Protocol):
-    """What a reassignment's undo or redo uses of the Repository."""
-
-
-class Repo(Replays, Protocol):
-    """What a reassignment uses of the Repository."""
+    """What a reassignment and its undo or redo use of the Repository."""
 
     own_leads_only: bool
 
 
-def assign_many(repo: Repo, owner: str, leads: Sequence[Seen]) -> Assigned:
+def assign_many(repo: Replays, owner: str, leads: Sequence[Seen]) -> Assigned:
     """Give `leads` (each once, as first given) to `owner` as one action.
     Every lead is checked in the first transaction before anything is
     written: an unknown id refuses them all (LeadNotFound, the first in
@@ -145,7 +142,7 @@ def assign_many(repo: Repo, owner: str, leads: Sequence[Seen]) -> Assigned:
     return done
 
 
-def open_leads_of(repo: Repo, owner: str, stage: Stage | None = None) -> list[int]:
+def open_leads_of(repo: Replays, owner: str, stage: Stage | None = None) -> list[int]:
     """The ids of `owner`'s open leads (not won or lost; with `stage`,
     those in it), owner as stored (case counts, as --owner reads it)."""
     where = " AND stage = ?" if stage else f" AND stage IN ({OPEN_STAGE_SQL})"
@@ -284,16 +281,27 @@ class Replay:
 
     def _chunk(self, db: sqlite_utils.Database, chunk: list[int]) -> None:
         now_owners = _owners(db, chunk)
+        # For a rep, a lead handed on that its new owner wrote on since is
+        # theirs for good (hand_back.py): left and named, as a lead a
+        # teammate reassigned.
+        given_back: list[int] = []
+        written: dict[int, Written] = {}
+        if self.repo.own_leads_only:
+            rep = self.repo.actor.casefold()
+            given_back = [i for i, o in now_owners.items() if o and o.casefold() != rep]
+            written = written_since(db, self.group, given_back)
         by_wanted: dict[str, list[int]] = {}
         for lead_id in chunk:
             found, wanted = self.lines[lead_id]
-            if now_owners.get(lead_id) != found:
+            if now_owners.get(lead_id) != found or lead_id in written:
                 self.left.append(lead_id)
             else:
                 by_wanted.setdefault(wanted, []).append(lead_id)
         # One statement pair per owner given back: a team has few.
-        for wanted, ids in by_wanted.items():
-            _write(db, ids, wanted, self.now, self.repo.actor, self.ours)
-            self.done.extend(ids)
+        handed = [lead_id for lead_id in given_back if lead_id not in self.left]
+        with handing_back(db, self.repo.actor, handed):
+            for wanted, ids in by_wanted.items():
+                _write(db, ids, wanted, self.now, self.repo.actor, self.ours)
+                self.done.extend(ids)
         if _owner_scores(self.repo, db):
             self.repo._rescore(db, [i for ids in by_wanted.values() for i in ids], self.moment)

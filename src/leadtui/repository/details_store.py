@@ -28,7 +28,7 @@ from leadtui.domain.models import (
     stored_field_name,
     usual_currency,
 )
-from leadtui.domain.sanitize import clean_custom_name, clean_text, tag_list
+from leadtui.domain.sanitize import NO_NAME, clean_custom_name, clean_text, tag_list
 from leadtui.repository.core import Rescores
 from leadtui.repository.journal import action, record_field_change
 from leadtui.repository.rows import (
@@ -222,6 +222,10 @@ def apply_fields(
     if "name" in wanted or "company" in wanted:
         company = draft.company if "company" in wanted else current.company
         columns["person_key"] = person_key(columns.get("name", current.name), company)
+    # The owner is written after the journal lines: a rep's guard
+    # (users_store.py) checks each line against the lead's owner as it is,
+    # and a rep may hand on their own lead.
+    owner = {"owner": columns.pop("owner")} if "owner" in columns else {}
     assignments = ", ".join(f"{column} = ?" for column in columns)
     db.execute(
         f"UPDATE leads SET {assignments}, version = version + 1 WHERE id = ?",
@@ -237,10 +241,12 @@ def apply_fields(
             for field, answer in bant.items()
         ],
     )
-    after = with_custom(db, fetch_lead(db, lead_id))
+    after = with_custom(db, fetch_lead(db, lead_id)).model_copy(update=owner)
     for field in (*wanted, *(("currency",) if "currency" not in wanted else ())):
         old, new = current.field_text(field), after.field_text(field)
         record_field_change(db, lead_id, field, old, new, now, actor)
+    if owner:
+        db.execute("UPDATE leads SET owner = ? WHERE id = ?", [owner["owner"], lead_id])
 
 
 def _bant_answer(field: str, text: str) -> BantAnswer:
@@ -293,7 +299,10 @@ def _classification(current: Lead, wanted: Mapping[str, str]) -> tuple[Lifecycle
 def _validated(current: Lead, wanted: Mapping[str, str]) -> LeadDraft:
     # The fields left alone are not validated again: one another program
     # stored ("x\x1b[5m@y.com") would refuse an edit of another field.
-    fields: dict[str, Any] = {"name": current.name}
+    # The name too: a draft needs one, so a stand-in takes its place unless
+    # the edit sets it (a name of control characters only, as another
+    # program stored it, refused every edit); only fields edited are written.
+    fields: dict[str, Any] = {"name": NO_NAME}
     # The lead's currency is not passed: only a currency the edit names (in
     # the value or set itself) is written, so the team's stays the team's.
     for field, value in wanted.items():
@@ -358,6 +367,6 @@ def _refuse_conflicts(
                 "someone", "meanwhile",
             )  # fmt: skip
             raise StaleLead(
-                f"#{current.id} {current.name}: {who} changed {field} to"
+                f"{current.tag()}: {who} changed {field} to"
                 f" {current.field_text(field) or '—'!r} {when}; nothing was saved, reload to see it"
             )

@@ -84,7 +84,7 @@ class DupesStore:
                 ],
             )  # fmt: skip
             record_field_change(
-                db, keep.id, "merged in", None, f"#{other.id} {other.name}", now, self.repo.actor
+                db, keep.id, "merged in", None, f"{other.tag()}", now, self.repo.actor
             )
             self.repo._rescore(db, [keep.id], moment)
             return with_custom(db, fetch_lead(db, keep.id))

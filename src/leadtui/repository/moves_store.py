@@ -221,7 +221,7 @@ def _moved_since(db: sqlite_utils.Database, lead: Lead, now: datetime) -> str:
         [lead.id],
     ).fetchone()
     by = f" by {row[0]} {age_label(from_iso(row[1]), now)} ago" if row else ""
-    return f"#{lead.id} {lead.name} was moved to {lead.stage.label}{by}; nothing changed"
+    return f"{lead.tag()} was moved to {lead.stage.label}{by}; nothing changed"
 
 
 def _stage_before_closing(db: sqlite_utils.Database, lead: Lead) -> Stage | None:

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from leadtui.domain.errors import DamagedRow, LeadNotFound
 from leadtui.domain.field_errors import problem_text
 from leadtui.domain.models import Answer, BantAnswer, Lead, Stage
-from leadtui.domain.sanitize import clean_line
+from leadtui.domain.sanitize import clean_line, shown_name
 from leadtui.repository import schema
 from leadtui.repository.contacts import contacts_where
 from leadtui.repository.engine import Dialect
@@ -137,7 +137,9 @@ def leads_named(db: sqlite_utils.Database, ids: Sequence[int]) -> str:
         return ""
     row = db.execute("SELECT name FROM leads WHERE id = ?", [ids[0]]).fetchone()
     more = len(ids) - 1
-    return f"#{ids[0]}{f' {row[0]}' if row else ''}{f' and {more:,} more' if more else ''}"
+    return (
+        f"#{ids[0]}{f' {shown_name(row[0])}' if row else ''}{f' and {more:,} more' if more else ''}"
+    )
 
 
 def natural_key(name: str) -> list[str | int]:

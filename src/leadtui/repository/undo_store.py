@@ -31,6 +31,7 @@ from leadtui.repository.details_store import (
 )
 from leadtui.repository.engine import SQLITE, Dialect
 from leadtui.repository.frozen_scores import Restorer
+from leadtui.repository.hand_back import handing_back, refuse_written
 from leadtui.repository.journal import (
     action,
     follow_up_text,
@@ -63,8 +64,11 @@ class _Line:
 
 
 class UndoRepo(Ruled, Rescores, Protocol):
-    """What undo uses of the Repository: rescoring, and the rules (a bulk
-    move's replay rescores what a move can change, as the move does)."""
+    """What undo uses of the Repository: rescoring, the rules (a bulk
+    move's replay rescores what a move can change, as the move does), and
+    whether its actor is a rep kept to their own leads (hand_back.py)."""
+
+    own_leads_only: bool
 
 
 class UndoStore:
@@ -133,11 +137,20 @@ class UndoStore:
         _refuse_changed(
             db, lines, undo=undo, group=group, now=moment, lock=self.repo.engine.dialect
         )
-        with action(db, self.repo.actor, now, f"{verb}: {label}", kind=kind, target=group):
+        leads = sorted({line.lead_id for line in lines})
+        # A lead the rep handed on is given back while nobody wrote on it since.
+        given_back = (
+            refuse_written(db, group, leads, self.repo.actor, moment)
+            if self.repo.own_leads_only
+            else []
+        )
+        with (
+            action(db, self.repo.actor, now, f"{verb}: {label}", kind=kind, target=group),
+            handing_back(db, self.repo.actor, given_back),
+        ):
             for line in lines:
                 found, wanted = (line.new, line.old) if undo else (line.old, line.new)
                 self._put(db, line, found or "", wanted or "", moment)
-        leads = sorted({line.lead_id for line in lines})
         self.repo._rescore(db, leads, moment)
         return Replayed(verb, label, tuple(leads))
 

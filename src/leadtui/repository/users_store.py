@@ -35,6 +35,9 @@ GUARDED_COLUMNS = (
     "updated_at",
 )  # fmt: skip
 _REFUSED = "leadtui: a lead owned by someone else"
+# The leads the guards let pass for a while: those a rep's undo gives back
+# (hand_back.py), listed by it and emptied after.
+HANDED_BACK = "temp.leadtui_handed_back"
 
 
 def _user(row: tuple[str, str, str, int, int]) -> User:
@@ -178,21 +181,25 @@ class UsersStore:
 def _guard_statements(refused: str) -> list[str]:
     """TEMP triggers for one connection: `refused` names the SQL function
     that notes which lead was refused, before RAISE aborts the statement."""
-    others = "(coalesce({0}, '') != '' AND lower({0}) != lower(leadtui_actor()))"
+    others = (
+        "(coalesce({0}, '') != '' AND lower({0}) != lower(leadtui_actor())"
+        f" AND {{1}} NOT IN (SELECT id FROM {HANDED_BACK}))"
+    )
     columns = ", ".join(GUARDED_COLUMNS)
+    owner_now = "(SELECT owner FROM main.leads WHERE id = NEW.lead_id)"
     return [
+        f"CREATE TEMP TABLE {HANDED_BACK.removeprefix('temp.')} (id INTEGER PRIMARY KEY)",
         f"CREATE TEMP TRIGGER guard_update BEFORE UPDATE OF {columns} ON main.leads"
-        f" WHEN {others.format('OLD.owner')}"
+        f" WHEN {others.format('OLD.owner', 'OLD.id')}"
         f" BEGIN SELECT {refused}(OLD.id, OLD.owner); SELECT RAISE(ABORT, '{_REFUSED}'); END",
         f"CREATE TEMP TRIGGER guard_delete BEFORE DELETE ON main.leads"
-        f" WHEN {others.format('OLD.owner')}"
+        f" WHEN {others.format('OLD.owner', 'OLD.id')}"
         f" BEGIN SELECT {refused}(OLD.id, OLD.owner); SELECT RAISE(ABORT, '{_REFUSED}'); END",
         # Every change to a lead is journaled: tags, BANT, custom fields and
         # touches too, which live outside the leads row.
         "CREATE TEMP TRIGGER guard_journal BEFORE INSERT ON main.journal"
-        f" WHEN {others.format('(SELECT owner FROM main.leads WHERE id = NEW.lead_id)')}"
-        f" BEGIN SELECT {refused}(NEW.lead_id,"
-        " (SELECT owner FROM main.leads WHERE id = NEW.lead_id));"
+        f" WHEN {others.format(owner_now, 'NEW.lead_id')}"
+        f" BEGIN SELECT {refused}(NEW.lead_id, {owner_now});"
         f" SELECT RAISE(ABORT, '{_REFUSED}'); END",
     ]
 

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from rich.text import Text
 
 from leadtui.domain.currency import with_currency
-from leadtui.domain.sanitize import clean_line, clean_text
+from leadtui.domain.sanitize import clean_line, clean_text, shown_name
 from leadtui.tui.themed import styled
 
 # By the temperature's stored value ("hot", "warm", "cold"); colours are the
@@ -63,7 +63,7 @@ def temperature_cell(temperature: str) -> Text:
 
 def name_cell(name: str, *, marked: bool = False) -> Text:
     """The inbox's name cell; a lead marked for a bulk move leads with ●."""
-    shown = cell(name, "bold")
+    shown = cell(shown_name(name), "bold")
     return Text.assemble(styled(Text(MARK), MARK_STYLE), shown) if marked else shown
 
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from leadtui.domain.models import BANT_PREFIX, Lead, Temperature
+from leadtui.domain.sanitize import shown_name
 from leadtui.repository import Repository
 from leadtui.tui.dbwork import run_db
 from leadtui.tui.dialogs.classify import ClassifyScreen
@@ -38,15 +39,15 @@ from leadtui.usecases.importing import run_import
 
 def pin_said(lead: Lead) -> str:
     how = "pinned (t changes it)" if lead.temperature_pinned else "follows the score again"
-    return f"#{lead.id} {lead.name}: {lead.temperature.value}, {how}"
+    return f"{lead.tag()}: {lead.temperature.value}, {how}"
 
 
 def follow_up_said(lead: Lead, now: datetime) -> str:
     """What a follow-up change says; a day already past is allowed, but said."""
     if lead.follow_up_at is None:
-        return f"#{lead.id} {lead.name}: no follow-up"
+        return f"{lead.tag()}: no follow-up"
     late = " (in the past)" if lead.follow_up_at.date() < now.date() else ""
-    return f"#{lead.id} {lead.name}: follow up {lead.follow_up_at:%a %d %b}{late}"
+    return f"{lead.tag()}: follow up {lead.follow_up_at:%a %d %b}{late}"
 
 
 class LeadWritesScreen(ListViewScreen):
@@ -72,20 +73,20 @@ class LeadWritesScreen(ListViewScreen):
                         body=touch.body,
                     ),
                     lambda saved: (
-                        f"#{saved.id} {saved.name}: {touch.kind.value} logged;"
+                        f"{saved.tag()}: {touch.kind.value} logged;"
                         f" score {saved.score} ({saved.temperature.value})"
                     ),
                     # Not saved (the notification says why): what was typed comes back.
                     failed=lambda: self._ask_touch(lead, touch),
                 )
 
-        self.app.push_screen(LogTouchScreen(lead.name, self.repo.clock, again), logged)
+        self.app.push_screen(LogTouchScreen(shown_name(lead.name), self.repo.clock, again), logged)
 
     def action_classify(self) -> None:
         self._open_form(
             ClassifyScreen,
             lambda saved, _: (
-                f"#{saved.id} {saved.name}: {saved.lifecycle.label},"
+                f"{saved.tag()}: {saved.lifecycle.label},"
                 f" fit {saved.fit.value}, BANT {saved.bant_yes()} of 4 yes"
             ),
         )
@@ -93,7 +94,7 @@ class LeadWritesScreen(ListViewScreen):
     def action_edit(self) -> None:
         self._open_form(
             EditLeadScreen,
-            lambda saved, changes: f"#{saved.id} {saved.name}: saved {', '.join(changes)}",
+            lambda saved, changes: f"{saved.tag()}: saved {', '.join(changes)}",
         )
 
     def _open_form(
@@ -166,7 +167,11 @@ class LeadWritesScreen(ListViewScreen):
                     self._hide(lead, answer.until)
 
             screen = FollowUpScreen(
-                lead.name, self.repo.clock, snooze=snooze, hide=hide, follow_up=lead.follow_up_at
+                shown_name(lead.name),
+                self.repo.clock,
+                snooze=snooze,
+                hide=hide,
+                follow_up=lead.follow_up_at,
             )
             self.app.push_screen(screen, answered)
 
@@ -261,7 +266,7 @@ class LeadWritesScreen(ListViewScreen):
 
     def _merge_quick_add(self, merge: MergeInto) -> None:
         def merged(lead: Lead) -> None:
-            self.notify(f"Merged the new details into #{lead.id} {lead.name}", markup=False)
+            self.notify(f"Merged the new details into {lead.tag()}", markup=False)
             self.open_lead(lead.id)
 
         new = merge.new
@@ -283,7 +288,7 @@ class LeadWritesScreen(ListViewScreen):
                     lambda repo: repo.merge_leads(
                         keep.id, other.id, picks=request.picks, seen=(keep, other)
                     ),
-                    lambda lead: f"#{lead.id} {lead.name}: merged #{other.id} {other.name} in",
+                    lambda lead: f"{lead.tag()}: merged {other.tag()} in",
                 )
 
         def chosen(leads: list[Lead] | None) -> None:
@@ -313,7 +318,7 @@ class LeadWritesScreen(ListViewScreen):
             self._update(
                 lead,
                 {field: text},
-                lambda saved: f"#{saved.id} {saved.name}: {field} {saved.field_text(field)}",
+                lambda saved: f"{saved.tag()}: {field} {saved.field_text(field)}",
             )
 
         if (lead_id := self._palette_lead()) is not None:

@@ -20,6 +20,7 @@ from leadtui.domain import pipeline
 from leadtui.domain.errors import IllegalMove
 from leadtui.domain.models import Lead, Stage
 from leadtui.domain.results import Replayed
+from leadtui.domain.sanitize import shown_name
 from leadtui.repository import MOVE_CHUNK, ChangeWatcher, Repository
 from leadtui.tui.app import LeadApp, subtitle
 from leadtui.tui.assigning import assign_leads
@@ -275,7 +276,7 @@ class MovesScreen(Screen[None]):
                         ),
                     )
 
-            self.app.push_screen(LoseReasonScreen(lead.name), chosen)
+            self.app.push_screen(LoseReasonScreen(shown_name(lead.name)), chosen)
 
         self._with_lead(lead_id, ask)
 
@@ -347,7 +348,7 @@ class MovesScreen(Screen[None]):
             self.query_one(BoardPane).forget(lead_id)
 
         def done(lead: Lead) -> None:
-            self.notify(f"#{lead.id} {lead.name} → {lead.stage.label}", markup=False, timeout=3)
+            self.notify(f"{lead.tag()} → {lead.stage.label}", markup=False, timeout=3)
             if self.active_tab == "pipeline" and self._follows_moved_card():
                 self.query_one(BoardPane).reload(select=lead.id)
                 self.query_one(InboxPane).recount()

@@ -16,6 +16,7 @@ from leadtui.domain.clock import age_label
 from leadtui.domain.currency import format_money, with_currency
 from leadtui.domain.models import BANT_CRITERIA, Answer, HistoryEntry, Lead, Temperature
 from leadtui.domain.pipeline import is_open, rotting
+from leadtui.domain.sanitize import shown_name
 from leadtui.tui import cells
 from leadtui.tui.cells import MARK, cell, plain
 from leadtui.tui.themed import styled
@@ -106,7 +107,7 @@ def card(lead: Lead, width: int, now: datetime | None = None, *, marked: bool = 
     stale = now is not None and rotting(lead.stage, lead.last_activity(), now)
     marks = ("!" if late else "") + ("~" if stale else "")
     first = _two_sided(
-        (MARK if marked else "") + plain(lead.name), "bold", marks + badge,
+        (MARK if marked else "") + plain(shown_name(lead.name)), "bold", marks + badge,
         cells.TEMPERATURE_STYLE[lead.temperature.value], width,
     )  # fmt: skip
     if marked:
@@ -159,7 +160,7 @@ def lead_fields(
     who = _field_block(
         [
             ("Lead", f"#{lead.id}"),  # as the CLI and every message name it
-            ("Name", lead.name),
+            ("Name", shown_name(lead.name)),
             ("Company", lead.company),
             ("Title", lead.title),
             ("Email", lead.email),

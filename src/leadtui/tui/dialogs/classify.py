@@ -93,7 +93,7 @@ class ClassifyScreen(LeadFormScreen):
         answers = [(a.value, a.value) for a in Answer]
         with Vertical(id="classify-dialog", classes="dialog"):
             yield Static(
-                Content.assemble("Classify ", (f"#{lead.id} {plain(lead.name)}", "bold")),
+                Content.assemble("Classify ", (plain(lead.tag()), "bold")),
                 classes="dialog-title one-line",
             )
             yield ChoiceRow(

@@ -20,7 +20,7 @@ from leadtui.domain.models import (
     Source,
     usual_currency,
 )
-from leadtui.domain.sanitize import clean_typed
+from leadtui.domain.sanitize import clean_typed, escape_unsafe
 from leadtui.tui.cells import plain
 from leadtui.tui.dialogs.fields import TextBox, TextField
 from leadtui.tui.dialogs.lead_form import LeadFormScreen
@@ -86,7 +86,7 @@ class EditLeadScreen(LeadFormScreen):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="edit-dialog", classes="dialog"):
             yield Static(
-                Content.assemble("Edit ", (f"#{self.lead.id} {plain(self.lead.name)}", "bold")),
+                Content.assemble("Edit ", (plain(self.lead.tag()), "bold")),
                 classes="dialog-title one-line",
             )
             for index, (field, label) in enumerate(self.fields):
@@ -175,6 +175,11 @@ class EditLeadScreen(LeadFormScreen):
             )
         except ValidationError as error:
             errors = value_errors_folded(field_errors(error))
+            if "name" in errors and not values["name"].strip() and not self.shown("name"):
+                # The stored name shows as nothing (another program stored
+                # only control characters): say so, not a bare "required".
+                stored = escape_unsafe(self.lead.name)
+                errors["name"] = f'needed: the stored name ("{stored}") shows nothing; type one'
             return {("value" if f == "value_cents" else f): m for f, m in errors.items()}
         return {}
 

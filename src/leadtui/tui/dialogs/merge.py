@@ -21,7 +21,7 @@ from leadtui.tui.dialogs.base import Dialog
 def lead_line(lead: Lead) -> str:
     where = ", ".join(plain(part) for part in (lead.company, lead.stage.label) if part)
     contact = " ".join(plain(part) for part in (lead.email, lead.phone) if part)
-    return f"#{lead.id} {plain(lead.name)} ({where}) {contact}".rstrip()
+    return f"{plain(lead.tag())} ({where}) {contact}".rstrip()
 
 
 class DupesScreen(Dialog[list[Lead] | None]):
@@ -133,8 +133,8 @@ class MergeScreen(Dialog[MergeRequest | None]):
 
     def _fill(self) -> None:
         self.query_one("#merge-title", Static).update(
-            f"Keep #{self.keep.id} {plain(self.keep.name)},"
-            f" merge in #{self.other.id} {plain(self.other.name)}:"
+            f"Keep {plain(self.keep.tag())},"
+            f" merge in {plain(self.other.tag())}:"
             " its touches, stage changes, tags and custom fields move over"
         )
         rows = self.query_one("#merge-rows", Vertical)

@@ -16,6 +16,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from leadtui.domain.models import Lead
+from leadtui.domain.sanitize import shown_name
 from leadtui.domain.search import id_asked
 from leadtui.repository import Repository
 from leadtui.tui.cells import plain
@@ -47,7 +48,7 @@ def result_line(lead: Lead) -> Content:
     )
     return Content.assemble(
         (f"#{lead.id} ", "$foreground-muted"),
-        (plain(lead.name), "bold"),
+        (plain(shown_name(lead.name)), "bold"),
         "  ",
         (details, "$foreground-muted"),
     )
