@@ -4,6 +4,7 @@ or none on a bad id, a teammate's later reassignment left as it is, and a
 rep hands on only their own leads and unassigned ones."""
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -106,10 +107,33 @@ def test_in_chunks_it_is_still_one_action(
     done = repo.assign_many("dev", [(lead_id, None) for lead_id in reversed(ids)])
     assert sorted(done.changed) == ids
     assert _owners(repo, ids) == ["dev"] * 5
-    repo.undo()
+    assert repo.undo().message() == "Undid: Assign 5 leads to dev"
     assert _owners(repo, ids) == ["anna", "ben", "anna", None, "ben"]
     with pytest.raises(InvalidInput, match="nothing to undo"):
         repo.undo()
+
+
+def test_a_reassignment_cut_short_is_named_for_what_it_wrote(
+    repo: Repository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(assign_set, "CHUNK", 2)
+    ids = _leads(repo, ["anna", "ben", "anna", None, "ben"])
+    write = assign_set._write
+    calls = 0
+
+    def hang_up_in_the_second_chunk(*args: Any) -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 2:
+            raise KeyboardInterrupt  # the terminal closed mid-way
+        write(*args)
+
+    monkeypatch.setattr(assign_set, "_write", hang_up_in_the_second_chunk)
+    with pytest.raises(KeyboardInterrupt):
+        repo.assign_many("dev", [(lead_id, None) for lead_id in ids])
+    assert _owners(repo, ids) == ["dev", "dev", "anna", None, "ben"]
+    assert repo.undo().message() == "Undid: Assign 2 of 5 leads to dev"
+    assert _owners(repo, ids) == ["anna", "ben", "anna", None, "ben"]
 
 
 @both_engines

@@ -164,6 +164,32 @@ def test_a_chunked_move_is_one_action(repo: Repository, monkeypatch: pytest.Monk
     assert {repo.get_lead(lead_id).stage for lead_id in ids} == {Stage.NEW}
 
 
+def test_a_move_cut_short_is_named_for_what_it_wrote(
+    repo: Repository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A hang-up between chunks: the chunks written stay (one `u` takes
+    them back), and the action says how many of how many it moved."""
+    monkeypatch.setattr(moves_set, "CHUNK", 2)
+    ids = [repo.add_lead(build_draft(name=f"Lead {n}", source="website")) for n in range(5)]
+    write = moves_set._write
+    calls = 0
+
+    def hang_up_in_the_second_chunk(*args: Any) -> None:
+        nonlocal calls
+        calls += 1
+        if calls == 2:
+            raise KeyboardInterrupt  # the terminal closed mid-move
+        write(*args)
+
+    monkeypatch.setattr(moves_set, "_write", hang_up_in_the_second_chunk)
+    with pytest.raises(KeyboardInterrupt):
+        repo.move_count("advance", [(lead_id, Stage.NEW) for lead_id in ids])
+    stages = [repo.get_lead(lead_id).stage for lead_id in ids]
+    assert stages == [Stage.CONTACTED] * 2 + [Stage.NEW] * 3
+    assert repo.undo().message() == "Undid: Advance 2 of 5 leads"
+    assert {repo.get_lead(lead_id).stage for lead_id in ids} == {Stage.NEW}
+
+
 def test_a_bulk_undo_stops_at_a_lead_changed_since_and_says_who(
     repo: Repository, monkeypatch: pytest.MonkeyPatch
 ) -> None:

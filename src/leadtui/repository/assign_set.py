@@ -30,7 +30,7 @@ from leadtui.domain.results import Replayed
 from leadtui.repository.core import Rescores, Ruled
 from leadtui.repository.engine import SQLITE, dialect_of
 from leadtui.repository.hand_back import Written, handing_back, written_since
-from leadtui.repository.journal import action, same_action
+from leadtui.repository.journal import action, leads_so_far, relabel, same_action
 from leadtui.repository.rows import leads_named
 from leadtui.repository.scores import OPEN_STAGE_SQL, read_model
 
@@ -123,15 +123,18 @@ def assign_many(repo: Replays, owner: str, leads: Sequence[Seen]) -> Assigned:
                     done.unchanged.append(lead_id)
                 else:
                     change.append(lead_id)
+            label = f"Assign {leads_so_far(start + len(chunk), len(ids))} to {owner}"
             if not change:
+                if group is not None:
+                    relabel(db, group, label)
                 continue
             if group is None:
-                label = f"Assign {len(ids):,} lead{'s' * (len(ids) != 1)} to {owner}"
                 with action(db, repo.actor, now, label) as group:
                     _write(db, change, owner, now, repo.actor, group)
             else:
                 with same_action(db, group):
                     _write(db, change, owner, now, repo.actor, group)
+                relabel(db, group, label)
             if _owner_scores(repo, db):
                 repo._rescore(db, change, moment)
             done.changed.extend(change)

@@ -85,6 +85,20 @@ def action(
         db.execute("DELETE FROM actions WHERE id = ?", [group])
 
 
+def leads_so_far(done: int, total: int) -> str:
+    """How a bulk action's label counts its leads as its chunks are written:
+    "20,061 leads" once all are, "5,000 of 20,061 leads" until then. A move
+    cut short (a hang-up mid-move, a teammate's change) is named in the
+    journal and by `u` for what it did, not what it was asked."""
+    if done >= total:
+        return f"{total:,} lead{'s' * (total != 1)}"
+    return f"{done:,} of {total:,} leads"
+
+
+def relabel(db: sqlite_utils.Database, group: int, label: str) -> None:
+    db.execute("UPDATE actions SET label = ? WHERE id = ?", [label, group])
+
+
 def _stamp(db: sqlite_utils.Database, group: int, start: int) -> int:
     """Give the lines after line `start` that have no group `group`; how many."""
     stamped = db.execute(

@@ -23,7 +23,13 @@ from leadtui.domain.errors import LeadNotFound, StaleLead
 from leadtui.domain.models import Lead, Lifecycle, Stage
 from leadtui.repository.core import Rescores, Ruled
 from leadtui.repository.frozen_scores import due_note_sql
-from leadtui.repository.journal import PUSHED_BY_STAGE, action, same_action
+from leadtui.repository.journal import (
+    PUSHED_BY_STAGE,
+    action,
+    leads_so_far,
+    relabel,
+    same_action,
+)
 from leadtui.repository.rows import LEAD_SELECT, lead_from_row
 from leadtui.repository.scores import RULES_KEY, read_setting
 
@@ -199,13 +205,15 @@ def move_in_chunks(
                         + str(error).replace("; nothing changed", "")
                     ) from None
             _plan(db, decided, now)
+            written = leads_so_far(moved + len(chunk), len(leads))
             if group is None:
                 verb = decided[0].verb
-                with action(db, repo.actor, now, f"{verb} {len(leads):,} leads") as group:
+                with action(db, repo.actor, now, f"{verb} {written}") as group:
                     _write(db, now, repo.actor, group)
             else:
                 with same_action(db, group):
                     _write(db, now, repo.actor, group)
+                relabel(db, group, f"{verb} {written}")
             rescore_moved(repo, db, moment, MOVES)
         moved += len(chunk)
     return moved
