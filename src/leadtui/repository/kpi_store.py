@@ -106,9 +106,9 @@ class KpiStore:
                 )
             ]
 
-    def lost_reasons(self, limit: int = 20) -> list[str]:
+    def lost_reasons(self, limit: int | None = 20) -> list[str]:
         """The reasons the team gave for lost leads, the most used first
-        (what the TUI's `x` prompt offers to pick from)."""
+        (what the TUI's `x` prompt offers to pick from; None: every one)."""
         return self._reason_spellings()[:limit]
 
     def spell_lost_reason(self, reason: str) -> str:
@@ -122,13 +122,7 @@ class KpiStore:
         """One spelling of each reason of the lost leads, the most used first.
         Every reason is read: one spelled apart may be past any limit."""
         with self.repo._connection() as db:
-            return reason_spellings(
-                (str(row[0]), int(row[1]))
-                for row in db.execute(
-                    "SELECT lost_reason, count(*) FROM leads"
-                    " WHERE stage = 'lost' AND lost_reason != '' GROUP BY lost_reason"
-                )
-            )
+            return team_reason_spellings(db)
 
     # ----------------------------------------------------------------- spend
 
@@ -180,6 +174,17 @@ class KpiStore:
             raise InvalidInput("expected lifetime must be more than 0 and at most 100 years")
         with self.repo._transaction() as db:
             write_setting(db, LIFETIME_KEY, repr(float(years)))
+
+
+def team_reason_spellings(db: sqlite_utils.Database) -> list[str]:
+    """One spelling of each reason of the lost leads, the most used first."""
+    return reason_spellings(
+        (str(row[0]), int(row[1]))
+        for row in db.execute(
+            "SELECT lost_reason, count(*) FROM leads"
+            " WHERE stage = 'lost' AND lost_reason != '' GROUP BY lost_reason"
+        )
+    )
 
 
 # Every figure comes from the per-day rollups (kpi_rollups), the team's or
