@@ -65,6 +65,7 @@ def test_either_way_amounts_are_reported_and_the_option_forces_them(
     assert spent(db)["ads 2026-10"] == 150
     forced = ok("spend", "--import", str(source), "--decimal-point", "--db", db)
     assert "could be read" not in forced
+    assert "Amounts read as 1,234.56, a decimal point (as chosen)" in forced
     assert spent(db)["ads 2026-10"] == 150_000
 
 

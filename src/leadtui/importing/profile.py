@@ -245,7 +245,7 @@ def decimal_order_of(
     refused row by row, never misread. Lead import and `spend --import`
     both decide here."""
     if said is not None:
-        return DecimalOrder(said, "as the mapping says", True)
+        return DecimalOrder(said, "as chosen", True)
     first: dict[str, tuple[int, str, str]] = {}
     counts = {COMMA: 0, POINT: 0}
     for line, header, text in cells:
