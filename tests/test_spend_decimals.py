@@ -160,3 +160,19 @@ def test_any_amount_reads_back_or_refuses_the_file_in_one_line(
         lines = result.output.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith("Error: "), result.output
         assert spent(db) == before
+
+
+def test_spend_finer_than_the_teams_currency_is_refused(db: str, tmp_path: Path) -> None:
+    """A yen has no hundredths: '100.5' for a team in JPY was recorded as
+    100.50 yen, typed or imported."""
+    ok("setting", "currency", "JPY", "--db", db)
+    assert fails("spend", "ads", "100.5", "--month", "2026-11", "--db", db) == (
+        "Error: amount: JPY has no minor units, so '100.5' is too fine"
+    )
+    source = write(tmp_path / "yen.csv", "source;month;amount\nads;2026-10;1.234,5\n")
+    assert fails("spend", "--import", str(source), "--db", db) == (
+        f"Error: {source} line 2: amount: JPY has no minor units, so '1.234,5' is too fine;"
+        " nothing was recorded"
+    )
+    ok("spend", "ads", "¥100k", "--month", "2026-11", "--db", db)
+    assert spent(db) == {"ads 2026-11": 10_000_000}
