@@ -1,13 +1,17 @@
 """The palette's "Import file…": preview first, import on confirm, at 80x24."""
 
 import re
+import unicodedata
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Select, Static
 
 from leadtui.domain.models import Stage
+from leadtui.importing.profile import NO_AMOUNT_COLUMNS
 from leadtui.repository import Repository
 from leadtui.tui.app import LeadApp
 from leadtui.tui.dialogs.import_file import CLI_OPTIONS, ImportScreen
@@ -207,3 +211,68 @@ def test_a_column_is_not_offered_as_a_field_another_column_is(
     alone = tmp_path / "alone.csv"
     alone.write_text(WEB_FORM, encoding="utf-8")
     assert [column.header for column in dialog_preview(repo, alone).demoted] == ["Quality"]
+
+
+SEMICOLON_AMOUNTS = "Name;Amount\nAnn;1,500\nBob;2,000\n"
+
+
+async def test_the_amounts_decimal_mark_can_be_changed_and_the_import_follows(
+    repo: Repository, tmp_path: Path
+) -> None:
+    """`--decimal-point` for a rep with no command line: the dialog shows the
+    mark it read with, the preview follows another, and the import too."""
+    source = tmp_path / "amounts.csv"
+    source.write_text(SEMICOLON_AMOUNTS, encoding="utf-8")
+    app = LeadApp(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await preview(app, pilot, source)
+        await wait_until(pilot, lambda: bool(app.screen.query("#import-amounts Select")))
+        dialog = app.screen
+        assert isinstance(dialog, ImportScreen)
+        select = dialog.query_one("#import-amounts Select", Select)
+        assert select.value == "comma"
+        assert "Amounts read as 1.234,56, a decimal comma (as the file is semicolon" in (
+            preview_text(app)
+        )
+        assert "line 2: Ann · New · other · 1.50" in preview_text(app)
+        await pilot.press("tab")
+        assert select.has_focus
+        await pilot.press("enter", "up", "enter")  # the point
+        await wait_until(pilot, lambda: "a decimal point (as chosen)" in preview_text(app))
+        assert "line 2: Ann · New · other · 1,500" in preview_text(app)
+        assert select.value == "point"
+        await wait_until(pilot, lambda: dialog.plan is not None)
+        await pilot.press("ctrl+y")
+        await wait_until(pilot, lambda: not isinstance(app.screen, ImportScreen))
+        await settle(pilot)
+    assert {lead.name: lead.value_cents for lead in repo.all_leads()} == {
+        "Ann": 150_000,
+        "Bob": 200_000,
+    }
+
+
+def test_a_file_without_amounts_is_not_asked_about_them(repo: Repository, tmp_path: Path) -> None:
+    source = tmp_path / "names.csv"
+    source.write_text("Name,Email\nAnn,ann@x.com\n", encoding="utf-8")
+    assert dialog_preview(repo, source).plan.decimal.reason == NO_AMOUNT_COLUMNS
+    assert "Amounts read as" not in str(dialog_preview(repo, source).text)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.text(max_size=15), st.sampled_from([None, True, False]))
+def test_any_amount_cell_previews_with_either_mark_as_plain_text(
+    repo: Repository, tmp_path: Path, cell: str, comma: bool | None
+) -> None:
+    """All of Unicode in an amount cell, read with either mark or as
+    detected: a preview, never an exception, and nothing that drives a
+    terminal."""
+    source = tmp_path / "any.csv"
+    quoted = cell.replace('"', '""')
+    source.write_text(f'Name;Amount\nAnn;"{quoted}"\nBob;12,5\n', encoding="utf-8")
+    shown = dialog_preview(repo, source, decimal_comma=comma)
+    if comma is not None:
+        assert shown.plan.decimal.comma is comma
+    assert not any(unicodedata.category(c) == "Cc" and c != "\n" for c in str(shown.text))

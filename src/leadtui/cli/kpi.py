@@ -15,6 +15,7 @@ from leadtui.domain.errors import LeadtuiError
 from leadtui.domain.kpi_format import kpi_csv_rows, kpi_lines, kpi_record
 from leadtui.domain.kpis import WINDOW_CHOICES, Window, parse_day
 from leadtui.repository import Repository
+from leadtui.usecases.spend import import_spend
 
 
 @click.command()
@@ -82,6 +83,11 @@ def kpi(
     type=FILE,
     help="A CSV with columns source, month, amount (all rows or none).",
 )
+@click.option(
+    "--decimal-comma/--decimal-point",
+    default=None,
+    help="With --import: read amounts as 1.234,56 (default: detected, as import does).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (keys in README).")
 @common.db_option
 def spend(
@@ -90,6 +96,7 @@ def spend(
     amount: str | None,
     month: str | None,
     import_path: Path | None,
+    decimal_comma: bool | None,
     as_json: bool,
 ) -> None:
     """Record marketing spend per source and month (for cost per lead and
@@ -98,11 +105,23 @@ def spend(
     if import_path is not None:
         if source or amount or month:
             raise click.UsageError("--import takes no SOURCE, AMOUNT or --month")
-        recorded = repo.import_spend(import_path)
+        read = import_spend(repo, import_path, decimal_comma)
         if as_json:
-            common.echo_json({"file": str(import_path), "recorded": recorded})
+            common.echo_json(
+                {
+                    "file": str(import_path),
+                    "recorded": len(read.lines),
+                    "decimal_comma": read.decimal.comma,
+                    "decimal_reason": read.decimal.reason,
+                    "ambiguous_amounts": read.ambiguous_amounts,
+                }
+            )
         else:
-            common.echo(f"recorded {recorded:,} spend rows from {shown_path(import_path)}")
+            common.echo(f"recorded {len(read.lines):,} spend rows from {shown_path(import_path)}")
+            for note in read.notes():
+                common.echo(note)
+    elif decimal_comma is not None:
+        raise click.UsageError("--decimal-comma and --decimal-point go with --import")
     elif source is not None or month is not None:  # a --month alone lists nothing less
         if source is None or amount is None or month is None:
             raise click.UsageError("give SOURCE AMOUNT --month YYYY-MM")

@@ -131,6 +131,38 @@ def parse_past(text: str, now: datetime, what: str = "when") -> datetime:
     return moment
 
 
+# How much older than its lead a touch may be: a lead is often added after
+# the call or the meeting that found it (a card from last week's fair).
+# Further back it is almost surely a typo (1950, or 2015 for 2025), which
+# would sit in the history and the score's recency for good: refused.
+TOUCH_BEFORE_LEAD_DAYS = 30
+
+
+def check_touch_day(
+    at: datetime, created: datetime, last_touch: datetime | None, lead: str
+) -> None:
+    """InvalidInput (one line, naming the day it is measured from) when a
+    touch at `at` is more than TOUCH_BEFORE_LEAD_DAYS days before the lead
+    was created; or, when its data holds a last touch older than that (an
+    import's history: the lead is older than its record), more than that
+    many days before that touch. By days (UTC), so the first day allowed is
+    never refused. A touch logged in the margin never widens it: a log
+    keeps the later last touch, and one in the margin is no evidence."""
+    created_day = created.astimezone(UTC).date()
+    day = at.astimezone(UTC).date()
+    margin = timedelta(days=TOUCH_BEFORE_LEAD_DAYS)
+    since, what = created_day, f"{lead} was created ({created_day.isoformat()})"
+    known = last_touch.astimezone(UTC).date() if last_touch is not None else None
+    if known is not None and known < created_day - margin:
+        since = known
+        what = f"{lead}'s last touch on record ({known.isoformat()}, before it was created)"
+    if day < since - margin:
+        raise InvalidInput(
+            f"when: {day.isoformat()} is long before {what}:"
+            f" a touch may be at most {TOUCH_BEFORE_LEAD_DAYS} days older than that"
+        )
+
+
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 # A follow-up is a day; it falls due at the start of that working day (UTC).
 FOLLOW_UP_HOUR = 9

@@ -125,6 +125,20 @@ def shared_mark_note(text: str, usual: str | None) -> str | None:
     return f"{mark} is read as {currency}; for another, write its code ({others}…)"
 
 
+def _number_and_currency(text: str, usual: str | None) -> tuple[str, str | None]:
+    number, currency, mark = _split_currency(_compact(text))
+    if usual is not None and usual in SHARED_MARKS.get(mark, ()):
+        currency = usual
+    return number, currency
+
+
+def named_currency(text: str, usual: str | None = None) -> str | None:
+    """The currency an amount's text names, as parse_amount reads it ('$500'
+    with `usual` CAD is CAD), whatever decimal convention its number is in
+    (an import reads '1.234,50 €' with importing.values)."""
+    return _number_and_currency(text, usual)[1]
+
+
 def parse_amount(text: str, usual: str | None = None) -> Amount:
     """`5000`, `5,000.50`, `$5k`, `€300`, `1.2m`, `2bn`, `5k EUR`, `JPY 100000`.
 
@@ -135,10 +149,7 @@ def parse_amount(text: str, usual: str | None = None) -> Amount:
     Raises InvalidInput for anything negative, non-numeric, over 1e12 cents,
     or finer than the currency's minor units (`¥100.5`), worded without the
     field's name: a lead's value and a source's spend amount name it."""
-    compact = _compact(text)
-    number, currency, mark = _split_currency(compact)
-    if usual is not None and usual in SHARED_MARKS.get(mark, ()):
-        currency = usual
+    number, currency = _number_and_currency(text, usual)
     match = _NUMBER.match(number)
     if not match:
         raise InvalidInput(

@@ -202,6 +202,26 @@ def spelled_as(reason: str, known: Iterable[str]) -> str:
     return next((spelling for spelling in known if reason_key(spelling) == key), reason)
 
 
+class ReasonSpeller:
+    """Lost reasons respelled as spelled_as does, for many leads in a row
+    (an import): a reason the team has not given yet is spelled as its
+    first lead spells it, so "price", "Price " and "PRICE" in one file are
+    one reason, as if each were lost in turn with `x`."""
+
+    def __init__(self, known: Iterable[str]) -> None:
+        self._by_key: dict[str, str] = {}
+        for spelling in known:  # the most used first: it is kept
+            self._by_key.setdefault(reason_key(spelling), spelling)
+        self._seen: dict[str, str] = {}  # a text as written → its spelling
+
+    def __call__(self, reason: str) -> str:
+        spelled = self._seen.get(reason)
+        if spelled is None:
+            spelled = self._by_key.setdefault(reason_key(reason), reason)
+            self._seen[reason] = spelled
+        return spelled
+
+
 def lose(stage: Stage, reason: str) -> Move:
     """Lost is the exit from any open stage, and it always has a reason."""
     _require_open(stage, "lose")

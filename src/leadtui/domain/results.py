@@ -140,6 +140,18 @@ class SpendEntry:
 
 
 @dataclass(frozen=True)
+class SpendLine:
+    """A spend file's row as read (importing/spend.py), with the currency
+    its amount names (None: none), checked against the team's in the
+    transaction that records it."""
+
+    line: int
+    entry: SpendEntry
+    amount_text: str
+    currency: str | None
+
+
+@dataclass(frozen=True)
 class Replayed:
     """What an undo or redo did: "Undid: Lose 3 leads", and which leads."""
 

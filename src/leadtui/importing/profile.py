@@ -10,7 +10,7 @@ with --map is taken as said.)
 The same sample settles whether 03/04/2025 is 3 April or March 4.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -222,31 +222,43 @@ def decimal_order(
     delimiter: str | None,
 ) -> DecimalOrder:
     """Whether the file's amounts write a decimal comma (1.234,56) or a
-    point (1,234.56), from the cells only one of them writes ('12,5',
-    '1.500.000', '12.5'…); one convention for the whole file, so '1,500' is
-    never read one way on one line and the other way on the next. The most
-    cells win; the others are refused row by row, never misread."""
-    if said is not None:
-        return DecimalOrder(said, "as the mapping says", True)
+    point (1,234.56), from the sampled cells of its amount columns
+    (decimal_order_of)."""
     columns = [i for i, t in enumerate(targets) if t.kind == "field" and t.name == "value"]
-    if not columns:
+    if said is None and not columns:
         return NO_AMOUNTS
-    first: dict[str, tuple[int, int, str]] = {}
+    cells = (
+        (line, headers[column], text)
+        for column in columns
+        for line, text in sample.values.get(column, [])
+    )
+    return decimal_order_of(cells, said, delimiter)
+
+
+def decimal_order_of(
+    cells: Iterable[tuple[int, str, str]], said: bool | None, delimiter: str | None
+) -> DecimalOrder:
+    """The decimal convention of amounts given as (line, header, cell), from
+    the cells only one of them writes ('12,5', '1.500.000', '12.5'…); one
+    convention for them all, so '1,500' is never read one way on one line
+    and the other way on the next. The most cells win; the others are
+    refused row by row, never misread. Lead import and `spend --import`
+    both decide here."""
+    if said is not None:
+        return DecimalOrder(said, "as chosen", True)
+    first: dict[str, tuple[int, str, str]] = {}
     counts = {COMMA: 0, POINT: 0}
-    for column in columns:
-        for line, text in sample.values.get(column, []):
-            if isinstance(text, Number):
-                continue
-            if (convention := number_convention(text)) is not None:
-                counts[convention] += 1
-                if convention not in first or line < first[convention][0]:
-                    first[convention] = (line, column, text)
+    for line, header, text in cells:
+        if isinstance(text, Number):
+            continue
+        if (convention := number_convention(text)) is not None:
+            counts[convention] += 1
+            if convention not in first or line < first[convention][0]:
+                first[convention] = (line, header, text)
     if counts[COMMA] or counts[POINT]:
         chosen = COMMA if counts[COMMA] > counts[POINT] else POINT
-        line, column, text = first[chosen]
-        return DecimalOrder(
-            chosen == COMMA, f"line {line} has {text!r} in {headers[column]!r}", True
-        )
+        line, header, text = first[chosen]
+        return DecimalOrder(chosen == COMMA, f"line {line} has {text!r} in {header!r}", True)
     if delimiter == ";":
         return DecimalOrder(
             True, "as the file is semicolon-separated, as decimal-comma locales write CSV", False

@@ -19,7 +19,7 @@ from leadtui.importing.columns import Columns, reads_columnwise
 from leadtui.importing.convert import Converter, Notes
 from leadtui.importing.headers import Target
 from leadtui.importing.plan import Plan
-from leadtui.importing.profile import NO_AMOUNT_COLUMNS, NO_DATE_COLUMNS
+from leadtui.importing.profile import NO_AMOUNT_COLUMNS, NO_DATE_COLUMNS, DecimalOrder
 from leadtui.importing.reading import BrokenRow, RawRow
 from leadtui.importing.title_rows import title_note
 from leadtui.importing.workbook import WORKBOOK_CELLS
@@ -148,7 +148,11 @@ def notes_lines(converter: Converter, *, unknown: bool = True) -> list[str]:
             f" {plan.day_first_reason} ({other} to change)"
         )
     if notes.ambiguous_amounts and notes.ambiguous_amount_example:
-        lines.append(_either_amounts(plan, notes.ambiguous_amounts, notes.ambiguous_amount_example))
+        lines.append(
+            either_amounts_line(
+                plan.decimal, notes.ambiguous_amounts, notes.ambiguous_amount_example
+            )
+        )
     for source, count in notes.named_from.most_common():
         example = notes.named_example.get(source)
         how = f"its {source}" if example is None else f"column {source!r} (e.g. {example!r})"
@@ -254,22 +258,29 @@ def preview(plan: Plan, count: int = 10) -> Preview:
     )
 
 
-def _either_amounts(plan: Plan, count: int, example: tuple[int, str]) -> str:
+def either_amounts_line(decimal: DecimalOrder, count: int, example: tuple[int, str]) -> str:
+    """The note on amounts the cells did not settle (lead import and spend)."""
     line, text = example
-    mark, other = ("comma", "point") if plan.decimal.comma else ("point", "comma")
+    mark, other = ("comma", "point") if decimal.comma else ("point", "comma")
     return (
         f"{count:,} amount{'s' if count > 1 else ''} could be read with a decimal point or"
         f" comma (e.g. line {line}: {text!r}): read with a decimal"
-        f" {mark}, {plan.decimal.reason} (--decimal-{other} to change)"
+        f" {mark}, {decimal.reason} (--decimal-{other} to change)"
     )
 
 
 def amount_order(plan: Plan) -> str:
     """The preview's line on amounts; empty when the file has none."""
-    if plan.decimal.reason == NO_AMOUNT_COLUMNS:
+    return decimal_words(plan.decimal)
+
+
+def decimal_words(decimal: DecimalOrder) -> str:
+    """How amounts were read ("1.234,56, a decimal comma (line 2 has …)");
+    empty when there were no amounts."""
+    if decimal.reason == NO_AMOUNT_COLUMNS:
         return ""
-    mark = "1.234,56, a decimal comma" if plan.decimal.comma else "1,234.56, a decimal point"
-    return f"{mark} ({plan.decimal.reason})"
+    mark = "1.234,56, a decimal comma" if decimal.comma else "1,234.56, a decimal point"
+    return f"{mark} ({decimal.reason})"
 
 
 def sample_line(lead: ImportedLead) -> str:

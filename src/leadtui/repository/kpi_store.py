@@ -2,16 +2,14 @@
 parts (so the KPI tab can show each as it completes) or whole (the CLI),
 marketing spend, and the expected customer lifetime setting."""
 
-import csv
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
-from pathlib import Path
 
 import sqlite_utils
 
 from leadtui.domain import kpis
-from leadtui.domain.currency import Rates, parse_amount
+from leadtui.domain.currency import Rates, parse_amount, too_fine
 from leadtui.domain.errors import InvalidInput
 from leadtui.domain.kpi_money import team_money, team_outcomes, team_sources
 from leadtui.domain.kpis import (
@@ -25,7 +23,7 @@ from leadtui.domain.kpis import (
 )
 from leadtui.domain.models import Source
 from leadtui.domain.pipeline import lost_reason, reason_spellings, spelled_as
-from leadtui.domain.results import KpiCore, KpiTimes, SpendEntry
+from leadtui.domain.results import KpiCore, KpiTimes, SpendEntry, SpendLine
 from leadtui.repository import kpi_queries as q
 from leadtui.repository import kpi_rollups as rollups
 from leadtui.repository.core import Writes
@@ -108,9 +106,9 @@ class KpiStore:
                 )
             ]
 
-    def lost_reasons(self, limit: int = 20) -> list[str]:
+    def lost_reasons(self, limit: int | None = 20) -> list[str]:
         """The reasons the team gave for lost leads, the most used first
-        (what the TUI's `x` prompt offers to pick from)."""
+        (what the TUI's `x` prompt offers to pick from; None: every one)."""
         return self._reason_spellings()[:limit]
 
     def spell_lost_reason(self, reason: str) -> str:
@@ -124,13 +122,7 @@ class KpiStore:
         """One spelling of each reason of the lost leads, the most used first.
         Every reason is read: one spelled apart may be past any limit."""
         with self.repo._connection() as db:
-            return reason_spellings(
-                (str(row[0]), int(row[1]))
-                for row in db.execute(
-                    "SELECT lost_reason, count(*) FROM leads"
-                    " WHERE stage = 'lost' AND lost_reason != '' GROUP BY lost_reason"
-                )
-            )
+            return team_reason_spellings(db)
 
     # ----------------------------------------------------------------- spend
 
@@ -142,12 +134,21 @@ class KpiStore:
             entry = SpendEntry(check_source(source), check_month(month), cents)
             return _store_spend(db, [entry])[0]
 
-    def import_spend(self, path: Path) -> int:
-        """A CSV with columns source, month, amount: all rows or none."""
+    def import_spend(self, lines: Sequence[SpendLine]) -> int:
+        """A spend file's rows (importing/spend.py), all or none: InvalidInput
+        names the line of the first whose amount is not in the team's
+        currency."""
         with self.repo._transaction() as db:
-            entries = list(_read_spend_csv(path, team_currency_of(db)))
-            _store_spend(db, entries)
-        return len(entries)
+            team = team_currency_of(db)
+            for line in lines:
+                try:
+                    _in_team_currency(
+                        line.amount_text, line.entry.amount_cents, line.currency, team
+                    )
+                except InvalidInput as error:
+                    raise InvalidInput(f"line {line.line}: {error}") from None
+            _store_spend(db, [line.entry for line in lines])
+        return len(lines)
 
     def record_spend(self, entries: list[SpendEntry]) -> None:
         with self.repo._transaction() as db:
@@ -173,6 +174,17 @@ class KpiStore:
             raise InvalidInput("expected lifetime must be more than 0 and at most 100 years")
         with self.repo._transaction() as db:
             write_setting(db, LIFETIME_KEY, repr(float(years)))
+
+
+def team_reason_spellings(db: sqlite_utils.Database) -> list[str]:
+    """One spelling of each reason of the lost leads, the most used first."""
+    return reason_spellings(
+        (str(row[0]), int(row[1]))
+        for row in db.execute(
+            "SELECT lost_reason, count(*) FROM leads"
+            " WHERE stage = 'lost' AND lost_reason != '' GROUP BY lost_reason"
+        )
+    )
 
 
 # Every figure comes from the per-day rollups (kpi_rollups), the team's or
@@ -256,51 +268,25 @@ def _store_spend(db: sqlite_utils.Database, entries: Iterable[SpendEntry]) -> li
 
 
 def _spend_cents(text: str, team: str) -> int:
-    """Spend has no currency of its own: it is the team's. An amount naming
-    another ("5k EUR", "£300") is refused, not recorded as the team's money."""
+    """Spend has no currency of its own: it is the team's."""
     try:
         amount = parse_amount(text, team)
     except InvalidInput as error:
         raise InvalidInput(f"amount: {error}") from None
-    if amount.currency is not None and amount.currency != team:
-        raise InvalidInput(
-            f"amount: {text.strip()[:40]!r} is in {amount.currency};"
-            f" spend is in the team's currency, {team}"
-        )
+    _in_team_currency(text, amount.cents, amount.currency, team)
     return amount.cents
 
 
-def _read_spend_csv(path: Path, team: str) -> Iterable[SpendEntry]:
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.DictReader(handle)
-            missing = {"source", "month", "amount"} - {
-                (name or "").strip().lower() for name in reader.fieldnames or []
-            }
-            if missing:
-                absent = ", ".join(sorted(missing))
-                raise InvalidInput(f"{path}: needs columns source, month, amount (no {absent})")
-            rows = [{(k or "").strip().lower(): v for k, v in row.items()} for row in reader]
-    except (OSError, UnicodeDecodeError, csv.Error) as error:
+def _in_team_currency(text: str, cents: int, currency: str | None, team: str) -> None:
+    """An amount naming another currency ("5k EUR", "£300") is refused, not
+    recorded as the team's money; so is one finer than the team's currency
+    has units for (¥100.5)."""
+    if currency is not None and currency != team:
         raise InvalidInput(
-            f"cannot read {path}: {getattr(error, 'strerror', None) or error}"
-        ) from None
-    # A month holds one amount per source: a second row would replace the
-    # first, and its amount would vanish from a file said to be recorded.
-    seen: dict[tuple[str, str], int] = {}
-    for line, row in enumerate(rows, start=2):
-        try:
-            entry = SpendEntry(
-                check_source(row.get("source") or ""),
-                check_month(row.get("month") or ""),
-                _spend_cents(row.get("amount") or "", team),
-            )
-            first = seen.setdefault((entry.source.value, entry.month), line)
-            if first != line:
-                raise InvalidInput(
-                    f"{entry.source.value} {entry.month} is on line {first} too"
-                    " (one amount a month: add them up)"
-                )
-        except InvalidInput as error:
-            raise InvalidInput(f"{path} line {line}: {error}; nothing was recorded") from None
-        yield entry
+            f"amount: {text.strip()[:40]!r} is in {currency};"
+            f" spend is in the team's currency, {team}"
+        )
+    if too_fine(cents, team):
+        raise InvalidInput(
+            f"amount: {team} has no minor units, so {text.strip()[:40]!r} is too fine"
+        )

@@ -13,7 +13,7 @@ from typing import Any
 import sqlite_utils
 
 from leadtui.domain import pipeline
-from leadtui.domain.clock import Clock, to_iso, utc_now
+from leadtui.domain.clock import Clock, check_touch_day, to_iso, utc_now
 from leadtui.domain.dedupe import person_key
 from leadtui.domain.errors import InvalidInput
 from leadtui.domain.filters import LeadFilter
@@ -478,6 +478,7 @@ class Repository:
         when = to_iso(at or moment)
         with self._transaction() as db:
             lead = fetch_lead(db, lead_id)
+            check_touch_day(at or moment, lead.created_at, lead.last_touch_at, lead.tag())
             with action(db, self.actor, now, f"Log {kind.value} on {lead.tag()}"):
                 activity = int(
                     db.execute(

@@ -80,7 +80,7 @@ class LeadWritesScreen(ListViewScreen):
                     failed=lambda: self._ask_touch(lead, touch),
                 )
 
-        self.app.push_screen(LogTouchScreen(shown_name(lead.name), self.repo.clock, again), logged)
+        self.app.push_screen(LogTouchScreen(lead, self.repo.clock, again), logged)
 
     def action_classify(self) -> None:
         self._open_form(

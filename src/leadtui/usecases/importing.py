@@ -4,9 +4,10 @@ imported to a rejects file. `leadtui import` and the palette's "Import file…"
 call these and differ only in how they show the result."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from leadtui.domain.pipeline import ReasonSpeller
 from leadtui.domain.results import ImportOutcome
 from leadtui.importing.convert import Converter, Notes
 from leadtui.importing.plan import Overrides, Plan, make_plan
@@ -77,7 +78,18 @@ def preview_import(
     converter = Converter(plan)
     outcome = repo.import_leads(converted(converter), on_duplicate=on_duplicate, dry_run=True)
     notes = notes_lines(converter, unknown=unknown_lines)
-    return ImportPreview(plan, outcome, notes, preview(plan), converter.notes)
+    return ImportPreview(plan, outcome, notes, _respelled(repo, preview(plan)), converter.notes)
+
+
+def _respelled(repo: Repository, shown: Preview) -> Preview:
+    """The sample rows' lost reasons as the import will store them: in the
+    team's spelling ("PRICE" as "Price"), or the file's first."""
+    spell = ReasonSpeller(repo.lost_reasons(limit=None))
+    samples = [
+        replace(lead, lost_reason=spell(lead.lost_reason)) if lead.lost_reason else lead
+        for lead in shown.samples
+    ]
+    return replace(shown, samples=samples)
 
 
 def preview_lines(shown: ImportPreview) -> list[str]:

@@ -19,6 +19,7 @@ from leadtui.domain.sanitize import clean_line, clean_text
 from leadtui.importing.choices import suggestion, values_of
 from leadtui.importing.headers import auto_target
 from leadtui.importing.plan import Overrides, Plan
+from leadtui.importing.profile import NO_AMOUNT_COLUMNS
 from leadtui.repository import Repository
 from leadtui.tui.dbwork import run_db
 from leadtui.tui.dialogs.base import Dialog
@@ -88,6 +89,14 @@ class Demoted:
         ]
 
 
+# The amounts' decimal convention, as the dialog's Select names it.
+COMMA, POINT = "comma", "point"
+DECIMAL_OPTIONS = [
+    (Text("1,234.56: decimal point"), POINT),
+    (Text("1.234,56: decimal comma"), COMMA),
+]
+
+
 @dataclass(frozen=True)
 class Previewed:
     plan: Plan
@@ -102,11 +111,13 @@ def preview_text(
     path: Path,
     values: dict[str, dict[str, str]] | None = None,
     columns: dict[str, str] | None = None,
+    decimal_comma: bool | None = None,
 ) -> Previewed:
     """The dry run, as plain text (file content is never markup), with the
-    values (field → {text: value}) and columns (header → field) chosen in
-    the dialog applied."""
-    plan = plan_import(path, Overrides(columns=columns or {}, values=values or {}))
+    values (field → {text: value}), columns (header → field) and amounts'
+    decimal convention (None: as detected) chosen in the dialog applied."""
+    said = Overrides(columns=columns or {}, values=values or {}, decimal_comma=decimal_comma)
+    plan = plan_import(path, said)
     shown = preview_import(repo, plan, unknown_lines=False)
     lines = preview_lines(shown)
     if any(" --" in line for line in lines):
@@ -151,6 +162,10 @@ class ImportScreen(Dialog[ImportRequest | None]):
         self._path: Path | None = None
         self._asked: list[Unknown] = []  # one Select each, in order
         self._demoted: list[Demoted] = []  # asked once, from the first preview
+        # The amounts' convention the user chose (None: as the file reads),
+        # and the one the preview on display read with.
+        self._decimal: bool | None = None
+        self._shown_decimal: str | None = None
         self._updating = False  # a preview is being read
 
     def compose(self) -> ComposeResult:
@@ -163,6 +178,7 @@ class ImportScreen(Dialog[ImportRequest | None]):
             with VerticalScroll(id="import-preview"):
                 # Counts first (they decide "import or not"), then the questions.
                 yield Static("", id="import-preview-text", markup=False)
+                yield Vertical(id="import-amounts")
                 yield Vertical(id="import-columns")
                 yield Vertical(id="import-values")
             yield Static(
@@ -175,6 +191,8 @@ class ImportScreen(Dialog[ImportRequest | None]):
     def look(self, event: Input.Submitted) -> None:
         path = Path(clean_line(event.value)).expanduser()
         self.plan, self._path, self._asked, self._demoted = None, path, [], []
+        self._decimal = self._shown_decimal = None
+        self.query_one("#import-amounts").remove_children()
         self.query_one("#import-columns").remove_children()
         self.query_one("#import-values").remove_children()
         self.query_one("#import-preview", VerticalScroll).can_focus = True
@@ -208,6 +226,18 @@ class ImportScreen(Dialog[ImportRequest | None]):
             len(self._asked),
         )
 
+    @on(Select.Changed, "#import-amounts Select")
+    def _decimal_chosen(self, event: Select.Changed) -> None:
+        """Amounts read with the other decimal mark: previewed anew (the
+        value and column choices kept), and imported so. (The dialog sets
+        the Select without a Changed: each one is the user's.)"""
+        asked = self._shown_decimal if self._decimal is None else (POINT, COMMA)[self._decimal]
+        if self._path is None or event.value == asked:
+            return
+        self._decimal = event.value == COMMA
+        self.plan = None
+        self._preview(self._path, self._chosen(), self._columns_chosen(), first=False)
+
     @on(Select.Changed, "#import-values Select")
     def _value_chosen(self) -> None:
         if self._path is None or not self._all_asked():
@@ -236,9 +266,10 @@ class ImportScreen(Dialog[ImportRequest | None]):
         values_again: dict[str, dict[str, str]] | None = None,
     ) -> None:
         self._updating = True
+        decimal = self._decimal
         run_db(
             self,
-            lambda repo: preview_text(repo, path, values, columns),
+            lambda repo: preview_text(repo, path, values, columns, decimal),
             lambda previewed: self._show_preview(previewed, first, values_again),
             key="import-preview",
             report=self._show_error,
@@ -261,12 +292,45 @@ class ImportScreen(Dialog[ImportRequest | None]):
         self.query_one("#import-error", Static).display = False
         self.plan = previewed.plan
         self.query_one("#import-preview-text", Static).update(previewed.text)
+        self._ask_amounts(previewed.plan)
         # Later previews keep the questions (a mapped value is known then),
         # unless a column changed what its values are.
         if first:
             self._ask_columns(previewed.demoted)
         if first or values_again is not None:
             self._ask(previewed, values_again or {})
+
+    def _ask_amounts(self, plan: Plan) -> None:
+        """The amounts' decimal convention, as the preview read them, to
+        change (as --decimal-comma/--decimal-point do); no line when the
+        file has no amounts (a column read as value after all brings one)."""
+        box = self.query_one("#import-amounts", Vertical)
+        if plan.decimal.reason == NO_AMOUNT_COLUMNS:
+            self._shown_decimal = None
+            box.remove_children()
+            return
+        self._shown_decimal = COMMA if plan.decimal.comma else POINT
+        # What the preview read with is shown, not chosen: no Changed, as the
+        # Select is made or set (one made here posts none as it mounts).
+        with self.prevent(Select.Changed):
+            if selects := list(box.query(Select).results(Select)):
+                selects[0].value = self._shown_decimal
+            else:
+                self._mount_amounts(box)
+
+    def _mount_amounts(self, box: Vertical) -> None:
+        assert self._shown_decimal is not None
+        box.mount(
+            Horizontal(
+                Static(
+                    "amounts: the decimal mark (the preview says why)",
+                    classes="import-value-label",
+                ),
+                Select(DECIMAL_OPTIONS, value=self._shown_decimal, allow_blank=False, compact=True),
+                classes="import-value import-amounts",
+            )
+        )
+        self._questions_focus_first()
 
     def _ask_columns(self, demoted: list[Demoted]) -> None:
         """A line per column kept as a custom field: keep it, or read it as

@@ -10,9 +10,10 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Input, Select, Static, TextArea
 
-from leadtui.domain.clock import Clock, parse_past
+from leadtui.domain.clock import Clock, check_touch_day, parse_past
 from leadtui.domain.errors import InvalidInput
-from leadtui.domain.models import ActivityKind
+from leadtui.domain.models import ActivityKind, Lead
+from leadtui.domain.sanitize import shown_name
 from leadtui.tui.cells import plain
 from leadtui.tui.dialogs.base import Dialog
 from leadtui.tui.dialogs.fields import TextBox, TextField
@@ -42,10 +43,11 @@ class LogTouchScreen(Dialog[TouchInput | None]):
     # widget, Textual's default) had it first, and the "L" was lost.
     AUTO_FOCUS = "#log-note"
 
-    def __init__(self, lead_name: str, clock: Clock, again: TouchInput | None = None) -> None:
+    def __init__(self, lead: Lead, clock: Clock, again: TouchInput | None = None) -> None:
         """`again`: a touch whose save failed, shown as it was typed."""
         super().__init__()
-        self.lead_name = lead_name
+        self.lead = lead
+        self.lead_name = shown_name(lead.name)
         self.clock = clock
         self.again = again
 
@@ -88,6 +90,9 @@ class LogTouchScreen(Dialog[TouchInput | None]):
         error = self.query_one("#log-when-error", Static)
         try:
             at = in_utc(parse_past(self.query_one("#log-when", Input).value, self.clock()), "when")
+            # As the repository checks it, said here while it can be fixed.
+            lead = self.lead
+            check_touch_day(at, lead.created_at, lead.last_touch_at, lead.tag())
         except InvalidInput as problem:
             error.update(str(problem).removeprefix("when: "))
             error.display = True
