@@ -17,7 +17,7 @@ from psycopg.adapt import AdaptersMap, Buffer, Loader
 from psycopg.pq import TransactionStatus
 
 from leadtui.domain.clock import to_iso
-from leadtui.domain.errors import DatabaseUnavailable, Interrupted
+from leadtui.domain.errors import DatabaseUnavailable
 from leadtui.repository.engine import POSTGRES
 
 Tracer = Callable[[str, Any], None]
@@ -208,8 +208,12 @@ def readable_errors(shown: str) -> Iterator[None]:
     in leadtui's own SQL (a bug) go on as they are."""
     try:
         yield
-    except pg_errors.QueryCanceled:
-        raise Interrupted(f"reading {shown} was stopped") from None
+    except pg_errors.QueryCanceled as error:
+        # leadtui never cancels a PostgreSQL statement itself (Ctrl-C comes
+        # as KeyboardInterrupt): the server did, past its statement_timeout
+        # or at an administrator's word. Not Interrupted, which the TUI
+        # takes for its own quitting and says nothing about.
+        raise DatabaseUnavailable(f"{shown} stopped the work: {_cause(error)}") from None
     except (pg_errors.LockNotAvailable, pg_errors.DeadlockDetected):
         raise DatabaseUnavailable(
             f"{shown} is busy: another leadtui is writing; try again"
@@ -220,15 +224,33 @@ def readable_errors(shown: str) -> Iterator[None]:
         raise DatabaseUnavailable(
             f"the disk holding {shown} is full: the change was not saved"
         ) from None
+    except pg_errors.InvalidSchemaName as error:
+        # A role without USAGE on any schema in its search_path: no table
+        # can be found or made there (not a bug in leadtui's SQL).
+        raise DatabaseUnavailable(
+            f"cannot use {shown}: {_cause(error)} (the role needs USAGE and CREATE"
+            " on a schema in its search_path)"
+        ) from None
     except pg_errors.InsufficientPrivilege as error:
-        raise DatabaseUnavailable(f"cannot use {shown}: {_first_line(error)}") from None
+        raise DatabaseUnavailable(f"cannot use {shown}: {_cause(error)}") from None
     except psycopg.OperationalError as error:
         # Cannot connect: no server, no such database, refused sign-in.
-        raise DatabaseUnavailable(f"cannot use {shown}: {_first_line(error)}") from None
+        raise DatabaseUnavailable(f"cannot use {shown}: {_cause(error)}") from None
 
 
-def _first_line(error: Exception) -> str:
+def _cause(error: psycopg.Error) -> str:
+    """The server's own message, without the lines around it: its CONTEXT
+    (which quotes the row a COPY was writing: a customer's data), and the
+    statement with a caret under the place it failed."""
+    primary = error.diag.message_primary
+    if primary:
+        return primary.strip()
+    # No message from a server (one never reached, or refusing the sign-in):
+    # libpq's text, "connection failed: connection to server at ... failed:
+    # FATAL:  <cause>", with a hint on the next line; the URL is said already.
     lines = [line.strip() for line in str(error).splitlines() if line.strip()]
-    # libpq prefixes "connection to server on socket ... failed:"; the cause follows.
-    text = lines[-1] if lines else type(error).__name__
-    return text.removeprefix("FATAL:").strip()
+    if not lines:
+        return type(error).__name__
+    cause = lines[0].rpartition(" failed: ")[2].removeprefix("FATAL:").strip()
+    hint = lines[1] if len(lines) > 1 else ""
+    return f"{cause}; {hint[:1].lower()}{hint[1:]}" if hint else cause
