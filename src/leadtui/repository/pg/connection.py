@@ -4,6 +4,7 @@ read back as the ISO text SQLite stores, and psycopg's errors as one line.
 """
 
 import functools
+import os
 import select
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -14,6 +15,7 @@ from typing import Any
 import psycopg
 from psycopg import errors as pg_errors
 from psycopg.adapt import AdaptersMap, Buffer, Loader
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from psycopg.pq import TransactionStatus
 
 from leadtui.domain.clock import to_iso
@@ -139,7 +141,19 @@ class PgDatabase:
 
 def open_connection(url: str, shown: str) -> psycopg.Connection[Any]:
     with readable_errors(shown):
-        return psycopg.connect(url, autocommit=True, context=ADAPTERS)
+        return psycopg.connect(with_jit_off(url), autocommit=True, context=ADAPTERS)
+
+
+def with_jit_off(url: str) -> str:
+    """`url` with JIT off for the whole session (a startup option, so a
+    RESET keeps it off). leadtui's statements that pass jit_above_cost
+    read many rows through cheap expressions: at 1M leads JIT compiled
+    for 6-150 ms and saved nothing measurable (bench/README.md, "Both
+    engines"), and over the scoring features it cost 10 s. The URL's own
+    options (else $PGOPTIONS, which an `options` given here would hide)
+    come after, so a team that wants JIT can still ask for it."""
+    own = conninfo_to_dict(url).get("options") or os.environ.get("PGOPTIONS", "")
+    return make_conninfo(url, options=f"-c jit=off {own}".strip())
 
 
 # Connections kept open between operations: a new one costs a server
