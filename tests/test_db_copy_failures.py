@@ -66,20 +66,20 @@ def test_a_role_that_may_not_create_the_schema_is_one_line(
             conn.execute(f"REVOKE {revoked} ON SCHEMA public FROM PUBLIC")
         weak = _role(pg_cluster, url)
         line = _one_line_error("db", "copy", str(sample_repo.target), weak)
-        assert line == f"Error: cannot use {weak}: {said}" or line.startswith(
-            f"Error: cannot use {weak}: {said}"
-        )
+        assert line.startswith(f"Error: cannot use {weak}: {said}")
         assert _tables(url) == 0
     finally:
         pg_cluster.drop_database(url)
 
 
-def test_a_connection_ended_mid_copy_is_one_line_without_the_row_and_copies_nothing(
+def test_a_connection_ended_mid_copy_is_one_line_and_copies_nothing(
     pg_cluster: Cluster, pg_url: str, tmp_path: Path
 ) -> None:
-    """The server ends the connection while rows go across (a restart, an
-    administrator): the line was psycopg's last, the CONTEXT quoting the
-    customer row COPY was writing."""
+    """The server ends the connection between two batches (a restart, an
+    administrator): one line, nothing copied. Ended during a COPY (seen by
+    hand with `pg_ctl stop -m fast`), the line was psycopg's last, the
+    CONTEXT quoting the customer row being written; the server's primary
+    message is said now (the role tests above fail without that)."""
     from leadtui.demo import build_synthetic_database
 
     source = tmp_path / "demo.db"
