@@ -33,9 +33,11 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from leadtui.domain.models import Stage
 from leadtui.domain.pipeline import OPEN_STAGES
+from leadtui.paths import is_url
 from leadtui.repository import Repository, open_repository
 from leadtui.repository.connection import synchronous_mode
 from leadtui.repository.moves_set import CACHE_KIB, CHUNK
@@ -43,12 +45,26 @@ from leadtui.repository.moves_set import CACHE_KIB, CHUNK
 
 class LockProbe:
     """Takes the write lock every 10 ms from its own connection; the
-    longest wait for it is what a teammate's save would have waited."""
+    longest wait for it is what a teammate's save would have waited. On a
+    PostgreSQL URL the lock is the one every write transaction takes first
+    (pg/engine.py's advisory lock)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path | str) -> None:
         self.longest = 0.0
-        self._conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-        self._conn.execute("PRAGMA busy_timeout = 60000")
+        self._take: Callable[[], None]
+        if is_url(path):
+            import psycopg
+
+            from leadtui.repository.pg.schema import WRITE_LOCK
+
+            pg = psycopg.connect(str(path), autocommit=True)
+            self._take = lambda: _take_pg_lock(pg, WRITE_LOCK)
+            self._close: Callable[[], None] = pg.close
+        else:
+            lite = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            lite.execute("PRAGMA busy_timeout = 60000")
+            self._take = lambda: _take_sqlite_lock(lite)
+            self._close = lite.close
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._probe, daemon=True)
         self._thread.start()
@@ -56,26 +72,35 @@ class LockProbe:
     def _probe(self) -> None:
         while not self._stop.is_set():
             start = time.perf_counter()
-            try:
-                self._conn.execute("BEGIN IMMEDIATE")
-                self._conn.execute("ROLLBACK")
-            except sqlite3.OperationalError:  # still busy after 60 s: the figure reads
-                pass  # 60 s, meaning at least that (the next try counts afresh)
+            self._take()
             self.longest = max(self.longest, time.perf_counter() - start)
             time.sleep(0.01)
 
     def stop(self) -> float:
         self._stop.set()
         self._thread.join()
-        self._conn.close()
+        self._close()
         return self.longest
+
+
+def _take_sqlite_lock(conn: sqlite3.Connection) -> None:
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("ROLLBACK")
+    except sqlite3.OperationalError:  # still busy after 60 s: the figure reads
+        pass  # 60 s, meaning at least that (the next try counts afresh)
+
+
+def _take_pg_lock(conn: Any, lock: int) -> None:
+    with conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", [lock])
 
 
 # The floors a figure is set against: (label, (wall, CPU)).
 Floors = Sequence[tuple[str, tuple[float, float]]]
 
 
-def timed(path: Path, label: str, job: Callable[[], object], floors: Floors = ()) -> None:
+def timed(path: Path | str, label: str, job: Callable[[], object], floors: Floors = ()) -> None:
     probe = LockProbe(path)
     wall, cpu = time.perf_counter(), time.process_time()
     result = job()

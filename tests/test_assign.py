@@ -3,6 +3,7 @@ undo and redo, journaled per lead as an owner edit, written in chunks, all
 or none on a bad id, a teammate's later reassignment left as it is, and a
 rep hands on only their own leads and unassigned ones."""
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ from leadtui.domain.errors import InvalidInput, LeadNotFound, NotAllowed, StaleL
 from leadtui.domain.filters import parse
 from leadtui.domain.models import ActivityKind, HistoryEntry, Stage, build_draft
 from leadtui.repository import Repository, assign_set, open_repository
-from tests.conftest import both_engines, frozen_clock
+from tests.conftest import both_engines, both_targets, frozen_clock
 from tests.test_kpi_rollups import assert_same_figures
 
 
@@ -149,27 +150,40 @@ def test_a_rep_hands_on_their_own_and_unassigned_leads_not_a_teammates(
     assert _owners(repo, ids) == ["carla", "carla", "ben"]
 
 
-def test_the_owner_kpis_follow_a_reassignment_and_its_undo(db_path: Path) -> None:
+def test_the_owner_kpis_follow_a_reassignment_and_its_undo(db_path: Path, pg_url: str) -> None:
     """The per-owner rollups are kept by the triggers on the lead rows:
-    every figure equals the reference's scan after each step."""
+    every figure equals the reference's scan after each step, and
+    PostgreSQL's triggers keep what SQLite's keep."""
     from datetime import timedelta
 
     from tests.conftest import NOW
-    from tests.test_kpi_rollups import Clock, play
+    from tests.test_kpi_rollups import Clock, play, same_on_both
 
-    clock = Clock(NOW - timedelta(days=30))
-    repo = open_repository(db_path, actor="tester", clock=clock)
-    play(repo, clock, [("add", n % 3, 5) for n in range(9)])
-    play(repo, clock, [("advance", 1, 3), ("win", 2, 4), ("lose", 4, 2), ("advance", 5, 1)])
-    ids = [lead.id for lead in repo.all_leads()]
-    clock.now += timedelta(hours=3)
-    repo.assign_many("anna", [(lead_id, None) for lead_id in ids[:7]])
-    assert_same_figures(repo, clock.now + timedelta(seconds=1234))
-    clock.now += timedelta(hours=1)
-    repo.undo()
-    assert_same_figures(repo, clock.now + timedelta(seconds=1234))
-    repo.redo()
-    assert_same_figures(repo, clock.now + timedelta(seconds=1234))
+    clocks = [Clock(NOW - timedelta(days=30)) for _ in range(2)]  # one each: play moves it
+    targets: list[Path | str] = [db_path, pg_url]
+    repos = [
+        open_repository(target, actor="tester", clock=clock)
+        for target, clock in zip(targets, clocks, strict=True)
+    ]
+    for repo, clock in zip(repos, clocks, strict=True):
+        play(repo, clock, [("add", n % 3, 5) for n in range(9)])
+        play(repo, clock, [("advance", 1, 3), ("win", 2, 4), ("lose", 4, 2), ("advance", 5, 1)])
+        clock.now += timedelta(hours=3)
+    steps: list[Callable[[Repository], object]] = [
+        lambda repo: repo.assign_many(
+            "anna", [(lead.id, None) for lead in list(repo.all_leads())[:7]]
+        ),
+        lambda repo: repo.undo(),
+        lambda repo: repo.redo(),
+    ]
+    for step in steps:
+        for repo in repos:
+            step(repo)
+        now = clocks[0].now + timedelta(seconds=1234)
+        assert_same_figures(repos[0], now)
+        same_on_both(repos[0], repos[1], now)
+        for clock in clocks:
+            clock.now += timedelta(hours=1)
 
 
 @both_engines
@@ -194,8 +208,9 @@ def test_the_undo_leaves_a_lead_a_teammate_reassigned_since_and_names_it(
     assert _owners(repo, ids) == ["anna", None, "ben", "dev", "ben"]
 
 
+@both_targets
 def test_a_rule_on_the_owner_rescores_the_reassigned_leads_and_their_undo(
-    db_path: Path,
+    db_target: Path | str,
 ) -> None:
     """The owner is a field a scoring rule may name (and a feature the win
     chance may learn from): a reassignment rescores, as an owner edit does."""
@@ -203,7 +218,7 @@ def test_a_rule_on_the_owner_rescores_the_reassigned_leads_and_their_undo(
 
     text = '[[rules]]\nlabel = "carla\'s"\npoints = 30\nfield = "owner"\nequals = "carla"\n'
     rules = LoadedRules(parse_rules(text, "test"), "test", text)
-    repo = open_repository(db_path, actor="tester", clock=frozen_clock, rules=rules)
+    repo = open_repository(db_target, actor="tester", clock=frozen_clock, rules=rules)
     ids = _leads(repo, ["anna", "ben", "carla"])
     assert [repo.get_lead(i).score for i in ids] == [0, 0, 30]
     repo.assign_many("carla", [(lead_id, None) for lead_id in ids[:2]])

@@ -8,7 +8,7 @@ from leadtui.domain.models import build_draft
 from leadtui.repository import Repository, open_repository
 from leadtui.tui.app import LeadApp
 from leadtui.tui.dialogs.assign import AssignScreen
-from tests.conftest import frozen_clock
+from tests.conftest import both_engines_full, frozen_clock
 from tests.notifications import notes
 from tests.tui_helpers import SIZE, inbox_names, run_palette, settle
 
@@ -29,6 +29,7 @@ def _owners(repo: Repository, ids: list[int]) -> list[str | None]:
     return [repo.get_lead(lead_id).owner for lead_id in ids]
 
 
+@both_engines_full
 async def test_marked_leads_go_to_the_owner_typed_and_u_takes_them_all_back(
     repo: Repository,
 ) -> None:
@@ -60,6 +61,7 @@ async def test_marked_leads_go_to_the_owner_typed_and_u_takes_them_all_back(
         assert _owners(repo, ids) == ["anna", "ben", "ben", "ben"]
 
 
+@both_engines_full
 async def test_the_selected_lead_from_the_palette_with_a_warning_for_nobodys_name(
     repo: Repository,
 ) -> None:
@@ -82,6 +84,7 @@ async def test_the_selected_lead_from_the_palette_with_a_warning_for_nobodys_nam
         assert notes(app)[-1].message == "Assigned 1 lead to Ben; u undoes it"
 
 
+@both_engines_full
 async def test_an_empty_name_is_an_inline_error_and_esc_changes_nothing(
     repo: Repository,
 ) -> None:
@@ -101,6 +104,7 @@ async def test_an_empty_name_is_an_inline_error_and_esc_changes_nothing(
         assert _owners(repo, ids) == ["anna"]
 
 
+@both_engines_full
 async def test_a_reps_refused_reassignment_is_one_notification_and_the_marks_stay(
     repo: Repository,
 ) -> None:

@@ -6,10 +6,10 @@ settings (the learned model among them), spend and sign-ins.
 The target must be new or empty: a copy never merges into a database in
 use. Both ends are migrated first, so a copy is always between the same
 schema. Rows go across table by table in id order, in one transaction on
-the target (a failed copy leaves it empty), and each table's id counter is
-moved past the copied ids so the next lead gets the next id. The KPI
-columns (a lead's top_rank and last_stage_*, a change's stay, prev_* and
-cancelled_with) go across with their rows. Into PostgreSQL the KPI rollup
+the target (a failed copy leaves it empty, and removes a file it made), and
+each table's id counter is moved past the copied ids so the next lead gets
+the next id. The KPI columns (a lead's top_rank and last_stage_*, a
+change's stay, prev_* and cancelled_with) go across with their rows. Into PostgreSQL the KPI rollup
 tables are copied too, with the KPI triggers off meanwhile (else each
 copied row would be counted again on top of the copied sums): the copy's
 report is the file's, to the last bit of each day's sums. Into a file, the
@@ -26,7 +26,7 @@ from typing import Any
 
 from leadtui.domain.errors import DatabaseUnavailable
 from leadtui.paths import is_url
-from leadtui.repository import schema, schema_kpi
+from leadtui.repository import schema, schema_kpi, sqlite_pool
 from leadtui.repository.engine import POSTGRES, Engine, refuse
 from leadtui.repository.opening import open_repository
 from leadtui.repository.pg.kpi_triggers import TRIGGER_NAMES
@@ -71,6 +71,28 @@ def copy_database(
         raise DatabaseUnavailable(
             "db copy goes between a file and a postgresql:// URL; copy a file with db backup"
         )
+    if not is_url(source) and not Path(source).expanduser().exists():
+        # Opening it would make an empty database: a mistyped name would
+        # "copy 0 leads" and leave that file behind.
+        raise DatabaseUnavailable(f"no database at {source}")
+    new_file = None if is_url(target) else Path(target).expanduser()
+    if new_file is not None and new_file.exists():
+        new_file = None
+    try:
+        return _copy(source, target, progress)
+    except BaseException:
+        # A failed copy into a file it made (the server went away, a
+        # privilege was missing) leaves no empty database behind.
+        if new_file is not None:
+            sqlite_pool.release(new_file)
+            for end in ("", "-wal", "-shm", "-journal"):
+                new_file.with_name(new_file.name + end).unlink(missing_ok=True)
+        raise
+
+
+def _copy(
+    source: Path | str, target: Path | str, progress: Callable[[int, int], None] | None
+) -> CopyReport:
     source_repo = open_repository(source)
     target_repo = open_repository(target)
     src, dst = source_repo.engine, target_repo.engine

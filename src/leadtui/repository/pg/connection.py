@@ -4,6 +4,7 @@ read back as the ISO text SQLite stores, and psycopg's errors as one line.
 """
 
 import functools
+import os
 import select
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -14,10 +15,11 @@ from typing import Any
 import psycopg
 from psycopg import errors as pg_errors
 from psycopg.adapt import AdaptersMap, Buffer, Loader
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from psycopg.pq import TransactionStatus
 
 from leadtui.domain.clock import to_iso
-from leadtui.domain.errors import DatabaseUnavailable, Interrupted
+from leadtui.domain.errors import DatabaseUnavailable
 from leadtui.repository.engine import POSTGRES
 
 Tracer = Callable[[str, Any], None]
@@ -139,7 +141,19 @@ class PgDatabase:
 
 def open_connection(url: str, shown: str) -> psycopg.Connection[Any]:
     with readable_errors(shown):
-        return psycopg.connect(url, autocommit=True, context=ADAPTERS)
+        return psycopg.connect(with_jit_off(url), autocommit=True, context=ADAPTERS)
+
+
+def with_jit_off(url: str) -> str:
+    """`url` with JIT off for the whole session (a startup option, so a
+    RESET keeps it off). leadtui's statements that pass jit_above_cost
+    read many rows through cheap expressions: at 1M leads JIT compiled
+    for 6-150 ms and saved nothing measurable (bench/README.md, "Both
+    engines"), and over the scoring features it cost 10 s. The URL's own
+    options (else $PGOPTIONS, which an `options` given here would hide)
+    come after, so a team that wants JIT can still ask for it."""
+    own = conninfo_to_dict(url).get("options") or os.environ.get("PGOPTIONS", "")
+    return make_conninfo(url, options=f"-c jit=off {own}".strip())
 
 
 # Connections kept open between operations: a new one costs a server
@@ -208,8 +222,12 @@ def readable_errors(shown: str) -> Iterator[None]:
     in leadtui's own SQL (a bug) go on as they are."""
     try:
         yield
-    except pg_errors.QueryCanceled:
-        raise Interrupted(f"reading {shown} was stopped") from None
+    except pg_errors.QueryCanceled as error:
+        # leadtui never cancels a PostgreSQL statement itself (Ctrl-C comes
+        # as KeyboardInterrupt): the server did, past its statement_timeout
+        # or at an administrator's word. Not Interrupted, which the TUI
+        # takes for its own quitting and says nothing about.
+        raise DatabaseUnavailable(f"{shown} stopped the work: {_cause(error)}") from None
     except (pg_errors.LockNotAvailable, pg_errors.DeadlockDetected):
         raise DatabaseUnavailable(
             f"{shown} is busy: someone else is writing to it; try again"
@@ -220,15 +238,33 @@ def readable_errors(shown: str) -> Iterator[None]:
         raise DatabaseUnavailable(
             f"the disk holding {shown} is full: the change was not saved"
         ) from None
+    except pg_errors.InvalidSchemaName as error:
+        # A role without USAGE on any schema in its search_path: no table
+        # can be found or made there (not a bug in leadtui's SQL).
+        raise DatabaseUnavailable(
+            f"cannot use {shown}: {_cause(error)} (the role needs USAGE and CREATE"
+            " on a schema in its search_path)"
+        ) from None
     except pg_errors.InsufficientPrivilege as error:
-        raise DatabaseUnavailable(f"cannot use {shown}: {_first_line(error)}") from None
+        raise DatabaseUnavailable(f"cannot use {shown}: {_cause(error)}") from None
     except psycopg.OperationalError as error:
         # Cannot connect: no server, no such database, refused sign-in.
-        raise DatabaseUnavailable(f"cannot use {shown}: {_first_line(error)}") from None
+        raise DatabaseUnavailable(f"cannot use {shown}: {_cause(error)}") from None
 
 
-def _first_line(error: Exception) -> str:
+def _cause(error: psycopg.Error) -> str:
+    """The server's own message, without the lines around it: its CONTEXT
+    (which quotes the row a COPY was writing: a customer's data), and the
+    statement with a caret under the place it failed."""
+    primary = error.diag.message_primary
+    if primary:
+        return primary.strip()
+    # No message from a server (one never reached, or refusing the sign-in):
+    # libpq's text, "connection failed: connection to server at ... failed:
+    # FATAL:  <cause>", with a hint on the next line; the URL is said already.
     lines = [line.strip() for line in str(error).splitlines() if line.strip()]
-    # libpq prefixes "connection to server on socket ... failed:"; the cause follows.
-    text = lines[-1] if lines else type(error).__name__
-    return text.removeprefix("FATAL:").strip()
+    if not lines:
+        return type(error).__name__
+    cause = lines[0].rpartition(" failed: ")[2].removeprefix("FATAL:").strip()
+    hint = lines[1] if len(lines) > 1 else ""
+    return f"{cause}; {hint[:1].lower()}{hint[1:]}" if hint else cause

@@ -109,6 +109,15 @@ class PostgresEngine:
             ).fetchone()[0]
             if tables:
                 raise DatabaseUnavailable(f"{self.shown} has tables, but is not a leadtui database")
+            # Names and notes in any script: in a LATIN1 (or SQL_ASCII)
+            # database the first Chinese name failed in psycopg's encoder
+            # with a traceback, half-way through a copy.
+            encoding = db.execute("SELECT current_setting('server_encoding')").fetchone()[0]
+            if encoding != "UTF8":
+                raise DatabaseUnavailable(
+                    f"{self.shown} stores text as {encoding}: leadtui needs a UTF8 database"
+                    " (createdb --encoding=UTF8 --template=template0)"
+                )
             db.execute(schema.VERSION_TABLE)
             db.execute("INSERT INTO leadtui_schema (version) VALUES (0)")
         version = int(db.execute("SELECT version FROM leadtui_schema").fetchone()[0])
