@@ -1,6 +1,7 @@
 """`leadtui db check | backup | restore`."""
 
 import json
+import os
 import shutil
 import sqlite3
 import stat
@@ -180,6 +181,40 @@ def test_backup_then_restore_on_postgresql(pg_url: str, tmp_path: Path) -> None:
 
 
 @pytest.mark.slow  # commands against PostgreSQL, some running pg_dump and pg_restore
+@pytest.mark.parametrize("command", ["backup", "restore"])
+def test_postgresql_tools_get_the_password_in_their_environment_not_their_command_line(
+    command: str, pg_url: str, db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`ps` shows every user of the server a process's command line: the
+    URL's password reaches pg_dump and pg_restore as PGPASSWORD instead."""
+    _three_leads(pg_url)
+    dump = tmp_path / "team.dump"
+    assert run("db", "backup", str(dump), "--db", pg_url).exit_code == 0
+    tools = tmp_path / "tools"
+    tools.mkdir()
+    seen = tmp_path / "seen"
+    for tool in ("pg_dump", "pg_restore"):
+        real = shutil.which(tool)
+        script = tools / tool
+        script.write_text(
+            f'#!/bin/sh\necho "argv: $*" >> {seen}\necho "env: $PGPASSWORD" >> {seen}\n'
+            f'exec {real} "$@"\n'
+        )
+        script.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tools}:{os.environ['PATH']}")
+    # The test server trusts its socket: the password is carried, not checked.
+    secret = f"{pg_url}&password=s3cret"
+    if command == "backup":
+        result = run("db", "backup", str(tmp_path / "again.dump"), "--db", secret)
+    else:
+        result = run("db", "restore", str(dump), "--yes", "--db", secret)
+    assert result.exit_code == 0, result.output
+    lines = seen.read_text().splitlines()
+    arguments = [line for line in lines if line.startswith("argv: ")]
+    assert arguments and not any("s3cret" in line for line in arguments)
+    assert "env: s3cret" in lines
+
+
 def test_restore_on_postgresql_refuses_a_file_or_says_what_to_run(
     pg_url: str, db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 from leadtui.domain.errors import DatabaseUnavailable
-from leadtui.repository.pg.client_tools import run_tool
+from leadtui.repository.pg.client_tools import database_argument, run_tool
 
 
 def dump(url: str, shown: str, target: Path) -> int:
@@ -22,9 +22,9 @@ def dump(url: str, shown: str, target: Path) -> int:
     # Created first, private; pg_dump writes into it.
     os.close(os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
     try:
+        dbname, env = database_argument(url)
         run_tool(
-            [pg_dump, "--format=custom", f"--file={target}", f"--dbname={url}"],
-            f"pg_dump of {shown}",
+            [pg_dump, "--format=custom", f"--file={target}", dbname], f"pg_dump of {shown}", env=env
         )
     except BaseException:
         target.unlink(missing_ok=True)

@@ -20,7 +20,7 @@ from typing import Any
 
 from leadtui.domain.errors import DatabaseUnavailable
 from leadtui.repository.pg import schema
-from leadtui.repository.pg.client_tools import run_tool
+from leadtui.repository.pg.client_tools import database_argument, run_tool
 
 # The tables whose ids come from an identity column's counter. (A lead's id
 # never does: it is chosen above every id ever used, schema.NEXT_LEAD_ID.)
@@ -106,10 +106,12 @@ def restore(url: str, shown: str, source: Path) -> None:
             f" then run: pg_restore {' '.join(arguments)} --dbname={shown} {source}"
         )
     _refuse_a_newer_schema(pg_restore, source)
+    dbname, env = database_argument(url)
     run_tool(
-        [pg_restore, *arguments, f"--dbname={url}", str(source)],
+        [pg_restore, *arguments, dbname, str(source)],
         f"pg_restore into {shown}",
         "; nothing was changed",
+        env=env,
     )
 
 
