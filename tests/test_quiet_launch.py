@@ -4,11 +4,12 @@
 import os
 import pty
 import select
+import signal
 import sys
 import termios
 import time
 
-from bench.ptyterm import DEADLINE_SECONDS, program_in_pty
+from bench.ptyterm import DEADLINE_SECONDS, Terminal, program_in_pty
 
 from leadtui.domain.models import Stage
 from leadtui.quiet_launch import quiet_until_raw
@@ -27,12 +28,31 @@ def test_echo_goes_off_and_what_waits_stays_to_be_read() -> None:
     try:
         os.write(leader, b"ja")  # typed before: waits in the cooked line
         quiet_until_raw(follower)
-        flags = _local_flags(follower)
-        assert not flags & termios.ECHO
-        assert flags & termios.ICANON  # still cooked: only the echo is off
-        os.write(leader, b"\r")  # ends the cooked line, so it can be read
+        assert not _local_flags(follower) & termios.ECHO
+        # No longer a line: readable as it is, with no enter behind it.
         assert select.select([follower], [], [], 10)[0]
-        assert os.read(follower, 16) == b"ja\n"
+        assert os.read(follower, 16) == b"ja"
+    finally:
+        os.close(leader)
+        os.close(follower)
+
+
+def test_keys_typed_while_starting_reach_the_app_unedited() -> None:
+    """In cooked mode ctrl+u erased the keys before it (`e` then ctrl+u lost
+    the `e`), backspace and ctrl+w erased, ctrl+v quoted, and ctrl+s and
+    ctrl+q were taken for flow control: none of it now."""
+    leader, follower = pty.openpty()
+    try:
+        quiet_until_raw(follower)
+        typed = b"e\x15x\x7fy\x17z \x16\x13\x11\r"
+        os.write(leader, typed)
+        read = b""
+        while len(read) < len(typed) and select.select([follower], [], [], 10)[0]:
+            read += os.read(follower, 64)
+        # Still CR made LF (ICRNL, an input flag): tui/cooked.py reads it so.
+        assert read == typed.replace(b"\r", b"\n")
+        # ctrl+c still ends a launch that has not taken the terminal over.
+        assert _local_flags(follower) & termios.ISIG
     finally:
         os.close(leader)
         os.close(follower)
@@ -47,24 +67,66 @@ def test_not_a_terminal_is_left_alone() -> None:
         os.close(write_end)
 
 
+def _wait_until_quiet(term: Terminal) -> None:
+    """Until the terminal stops echoing; it must then not be raw yet: that
+    is leadtui's doing, before Textual's raw mode (which also stops turning
+    CR into LF), so keys typed now are typed at launch."""
+    deadline = time.monotonic() + DEADLINE_SECONDS
+    while _local_flags(term.fd) & termios.ECHO:
+        assert time.monotonic() < deadline and term.process.poll() is None
+        select.select([], [], [], 0.001)
+    assert _not_raw_yet(term), "echo went off only with raw mode"
+
+
+def _not_raw_yet(term: Terminal) -> bool:
+    return bool(termios.tcgetattr(term.fd)[0] & termios.ICRNL)
+
+
 def test_keys_typed_at_launch_are_not_echoed_and_the_terminal_echoes_after(
     sample_repo: Repository,
 ) -> None:
     second = sample_repo.leads_in_stage(Stage.NEW, limit=2)[1]
     command = [sys.executable, "-m", "leadtui", "--db", str(sample_repo.path)]
     with program_in_pty(command, sample_repo.path.parent) as term:
-        # The first moment the terminal stops echoing, it must still be in
-        # cooked mode: leadtui's doing, not Textual's raw mode (which turns
-        # both off at once), and the keys typed then wait unseen.
-        deadline = time.monotonic() + DEADLINE_SECONDS
-        while _local_flags(term.fd) & termios.ECHO:
-            assert time.monotonic() < deadline and term.process.poll() is None
-            select.select([], [], [], 0.001)
-        assert _local_flags(term.fd) & termios.ICANON, "echo went off only with raw mode"
+        _wait_until_quiet(term)
         term.type("ja")
         term.wait_for(f"{second.name} → Contacted")
         before_app = bytes(term.raw).split(ALTERNATE_SCREEN, 1)[0]
         assert b"ja" not in before_app
         term.type("q")
         assert term.wait_for_exit() == 0
+        assert _local_flags(term.fd) & termios.ECHO  # given back as it was found
+
+
+def test_ctrl_u_typed_at_launch_clears_the_field_it_follows_into(
+    sample_repo: Repository,
+) -> None:
+    """`e`, three tabs to Company, ctrl+u, a new name, enter: cooked mode's
+    ctrl+u erased the `e` and the tabs, and the rest ran as commands (a lead
+    was advanced)."""
+    top = sample_repo.leads_in_stage(Stage.NEW, limit=1)[0]
+    stages = {lead.id: lead.stage for lead in sample_repo.all_leads()}
+    command = [sys.executable, "-m", "leadtui", "--db", str(sample_repo.path)]
+    with program_in_pty(command, sample_repo.path.parent) as term:
+        _wait_until_quiet(term)
+        term.type("e\t\t\t\x15Renamed Co\r")
+        assert _not_raw_yet(term), "typed too late to be typed at launch"
+        term.wait_for("saved company")
+        term.type("q")
+        assert term.wait_for_exit() == 0
+    assert sample_repo.get_lead(top.id).company == "Renamed Co"
+    assert {lead.id: lead.stage for lead in sample_repo.all_leads()} == stages
+
+
+def test_ctrl_c_at_launch_ends_it_in_silence(sample_repo: Repository) -> None:
+    """The terminal's signals stay on until the app is raw, so ctrl+c ends a
+    launch; as the pty here is no controlling terminal, the test sends the
+    SIGINT the terminal would. It came as a KeyboardInterrupt traceback."""
+    command = [sys.executable, "-m", "leadtui", "--db", str(sample_repo.path)]
+    with program_in_pty(command, sample_repo.path.parent) as term:
+        _wait_until_quiet(term)
+        term.process.send_signal(signal.SIGINT)
+        # Ended by the signal, as Python ends on ctrl+c: a shell's loop stops.
+        assert term.wait_for_exit() == -signal.SIGINT
+        assert b"Traceback" not in term.raw and b"KeyboardInterrupt" not in term.raw
         assert _local_flags(term.fd) & termios.ECHO  # given back as it was found

@@ -17,6 +17,7 @@ import gc
 import os
 import sys
 from pathlib import Path
+from types import TracebackType
 
 
 def quick_start_path(args: list[str]) -> Path | None:
@@ -129,22 +130,42 @@ def main() -> None:
     theme, args = theme_arg(sys.argv[1:])
     path = quick_start_path(args)
     if path is not None:
-        from leadtui.quiet_launch import quiet_until_raw
-
-        quiet_until_raw()  # keys typed from now on wait unseen for the app
-        stop_on_broken_settings()  # a broken config.toml stops here, before anything is drawn
-        from leadtui.domain.clock import utc_now
-        from leadtui.repository.first_page import read_first_page
-
-        rows = read_first_page(path, utc_now())
-        if rows:  # else (None, or an empty inbox) the long way
-            from leadtui.tui.start import run
-
-            run(path, rows, theme=theme)  # exits with the app's return code
-            return
+        try:
+            _quick_start(path, theme)
+        except KeyboardInterrupt:
+            # ctrl+c before the app made the terminal raw (then it is a key):
+            # the terminal's signal, left on (quiet_launch.py), ends the
+            # launch as it ends any program, without a traceback. Raised on,
+            # so Python still ends by SIGINT, which tells a shell's loop to stop.
+            sys.excepthook = _quiet_on_interrupt
+            raise
     from leadtui.cli.root import main as cli_main
 
     cli_main()
+
+
+def _quiet_on_interrupt(
+    kind: type[BaseException], error: BaseException, trace: TracebackType | None
+) -> None:
+    if not issubclass(kind, KeyboardInterrupt):
+        sys.__excepthook__(kind, error, trace)
+
+
+def _quick_start(path: Path, theme: str | None) -> None:
+    """The TUI on PATH's first page, read without the CLI; returns only if
+    that page cannot be read so (then the long way)."""
+    from leadtui.quiet_launch import quiet_until_raw
+
+    quiet_until_raw()  # keys typed from now on wait, unseen and unedited, for the app
+    stop_on_broken_settings()  # a broken config.toml stops here, before anything is drawn
+    from leadtui.domain.clock import utc_now
+    from leadtui.repository.first_page import read_first_page
+
+    rows = read_first_page(path, utc_now())
+    if rows:  # else (None, or an empty inbox) the long way
+        from leadtui.tui.start import run
+
+        run(path, rows, theme=theme)  # exits with the app's return code
 
 
 def stop_on_broken_settings() -> None:

@@ -1,13 +1,22 @@
-"""No echo of keys typed while leadtui starts.
+"""No echo, and no line editing, of keys typed while leadtui starts.
 
 Until Textual puts the terminal in raw mode, a few tenths of a second after
 launch, the terminal is in the shell's cooked mode, which echoes each key as
 it arrives: `leadtui` then `jja` typed at once printed "jja" (an arrow key,
-"^[[B") on the shell's screen, left there after the app ended. The keys are
-still wanted (the first page acts on them: tui/cooked.py), only their echo
-is not. So echo goes off first thing, with the input left waiting (TCSANOW,
-not TCSAFLUSH), and the terminal's own settings come back when the process
-ends, after Textual has restored the ones it found (these, without echo).
+"^[[B") on the shell's screen, left there after the app ended. Cooked mode
+also edits the line as it arrives: ctrl+u erased the keys before it, so `e`
+then ctrl+u (to clear the field `e` opens) lost the `e` and the keys after
+it ran as commands (`e Tab Tab Tab ctrl+u Fast Co enter` advanced a lead);
+backspace and ctrl+w erased too, ctrl+v quoted, ctrl+s and ctrl+q were kept
+for flow control. The keys are still wanted as typed (the first page acts on
+them: tui/cooked.py), so echo, line editing (ICANON, IEXTEN) and flow control
+(IXON) go off first thing, with the input left waiting (TCSANOW, not
+TCSAFLUSH). The terminal's signals stay on: ctrl+c (ctrl+z) before the app
+is up ends (suspends) it, as for any program that has not taken the terminal
+over; Textual's raw mode turns them off once it has. ICRNL stays, so an
+enter typed now still reaches the app as an LF (tui/cooked.py reads it as
+enter). The terminal's own settings come back when the process ends, after
+Textual has restored the ones it found (these).
 """
 
 import atexit
@@ -15,17 +24,25 @@ import contextlib
 import termios
 from typing import Any
 
+_LINE_EDITING = termios.ECHO | termios.ICANON | termios.IEXTEN
+
 
 def quiet_until_raw(fd: int = 0) -> None:
-    """Turn the echo of terminal `fd` off until this process exits; nothing
-    if it is not a terminal or does not echo."""
+    """Turn the echo, line editing and flow control of terminal `fd` off
+    until this process exits; nothing if it is not a terminal or does none."""
     try:
         before = termios.tcgetattr(fd)
     except (termios.error, OSError):  # input piped in, or closed
         return
-    if not before[3] & termios.ECHO:
+    iflag, oflag, cflag, lflag, ispeed, ospeed, chars = before
+    if not (lflag & _LINE_EDITING or iflag & termios.IXON):
         return
-    quiet = [*before[:3], before[3] & ~termios.ECHO, *before[4:]]
+    chars = list(chars)
+    # Without ICANON a read waits for VMIN bytes, VTIME tenths apart: one
+    # byte, no timer, as Textual sets them (VMIN shares VEOF's slot on some
+    # systems, so it held ctrl+d's 4 there).
+    chars[termios.VMIN], chars[termios.VTIME] = 1, 0
+    quiet = [iflag & ~termios.IXON, oflag, cflag, lflag & ~_LINE_EDITING, ispeed, ospeed, chars]
     try:
         termios.tcsetattr(fd, termios.TCSANOW, quiet)
     except (termios.error, OSError):

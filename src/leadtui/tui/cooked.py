@@ -1,8 +1,9 @@
 """Keys typed before leadtui took the terminal over, read as they were typed.
 
 Until Textual puts the terminal in raw mode, it is in the mode the shell left
-it in ("cooked"), where ICRNL turns the CR that enter sends into a line feed
-as the key arrives. Keys typed in the first fraction of a second after launch
+it in ("cooked", less its echo and line editing: quiet_launch.py), where
+ICRNL turns the CR that enter sends into a line feed as the key arrives.
+Keys typed in the first fraction of a second after launch
 (a quick typist, tmux send-keys, type-ahead over ssh) wait in that form, and
 Textual's parser reads a line feed as ctrl+j: `j j enter` typed at launch
 moved the cursor and opened nothing, and `/yara ross` + down + enter left

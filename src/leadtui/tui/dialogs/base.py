@@ -6,6 +6,7 @@ base and measures that each box is centred."""
 
 from typing import TypeVar
 
+from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 
 ResultType = TypeVar("ResultType")
@@ -13,3 +14,11 @@ ResultType = TypeVar("ResultType")
 
 class Dialog(ModalScreen[ResultType]):
     """A modal over the main screen that returns its answer by dismiss()."""
+
+
+class FieldsScroll(VerticalScroll, can_focus=False):
+    """A dialog's scrolling box of fields. Not focusable itself, as a plain
+    VerticalScroll is: shift+tab from the first field (up, in the merge
+    dialog) focused the box, which shows no focus, and what was typed there
+    went nowhere. A field scrolls itself into view as it takes focus, and
+    the page keys still scroll the box from inside it."""

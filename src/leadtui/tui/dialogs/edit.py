@@ -7,7 +7,7 @@ from pydantic import ValidationError
 from rich.cells import cell_len
 from textual import events, on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal
 from textual.content import Content
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, Label, Static, TextArea
@@ -22,6 +22,7 @@ from leadtui.domain.models import (
 )
 from leadtui.domain.sanitize import clean_typed, escape_unsafe
 from leadtui.tui.cells import plain
+from leadtui.tui.dialogs.base import FieldsScroll
 from leadtui.tui.dialogs.fields import TextBox, TextField
 from leadtui.tui.dialogs.lead_form import LeadFormScreen
 
@@ -84,7 +85,7 @@ class EditLeadScreen(LeadFormScreen):
         self.fields = [*FIELDS, *((f"{CUSTOM_PREFIX}{name}", name) for name in lead.custom)]
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="edit-dialog", classes="dialog"):
+        with FieldsScroll(id="edit-dialog", classes="dialog"):
             yield Static(
                 Content.assemble("Edit ", (plain(self.lead.tag()), "bold")),
                 classes="dialog-title one-line",

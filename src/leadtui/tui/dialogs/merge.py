@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Vertical
 from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import OptionList, Static
@@ -15,7 +15,7 @@ from textual.widgets.option_list import Option
 from leadtui.domain.merge_plan import FieldChoice, choices
 from leadtui.domain.models import Lead
 from leadtui.tui.cells import plain
-from leadtui.tui.dialogs.base import Dialog
+from leadtui.tui.dialogs.base import Dialog, FieldsScroll
 
 
 def lead_line(lead: Lead) -> str:
@@ -120,7 +120,7 @@ class MergeScreen(Dialog[MergeRequest | None]):
         self.keep, self.other = keep, other
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="merge-dialog", classes="dialog"):
+        with FieldsScroll(id="merge-dialog", classes="dialog"):
             yield Static(id="merge-title", classes="dialog-title", markup=False)
             yield Vertical(id="merge-rows")
             yield Static(
