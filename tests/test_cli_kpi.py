@@ -78,6 +78,23 @@ def test_kpi_text_shows_arrows_against_the_previous_window(kpi_db: str) -> None:
 
 
 @both_kpi_dbs
+def test_kpi_text_has_the_score_vs_outcome_table_of_its_json(kpi_db: str) -> None:
+    """The text left out the calibration table that --json carries; it comes
+    last, a row per band as the JSON has them, within 80 columns."""
+    bands = json.loads(ok("kpi", "--json", "--db", kpi_db))["score_calibration"]
+    assert bands
+    lines = ok("kpi", "--db", kpi_db).splitlines()
+    title = lines.index("Rule score vs outcome (every closed lead, by the score it closed with)")
+    header, *rows = lines[title + 1 :]
+    assert header.split() == ["score", "closed", "won", "win", "rate"]
+    assert [row.split()[:4] for row in rows] == [
+        [band["band"], f"{band['closed']:,}", f"{band['won']:,}", f"{band['win_rate']:.1%}"]
+        for band in bands
+    ]
+    assert all(len(line) <= 80 for line in lines[title:])
+
+
+@both_kpi_dbs
 def test_kpi_windows_owner_and_dates(kpi_db: str) -> None:
     assert json.loads(ok("kpi", "--json", "--window", "all", "--db", kpi_db))["new_leads"] == 11
     assert json.loads(ok("kpi", "--json", "--owner", "ben", "--db", kpi_db))["new_leads"] == 1

@@ -15,6 +15,7 @@ from leadtui.demo import (
     synthetic,
     synthetic_batches,
 )
+from leadtui.domain.clock import from_iso
 from leadtui.domain.errors import DatabaseUnavailable
 from leadtui.domain.models import Stage
 from leadtui.domain.scoring_rules import load_rules
@@ -114,6 +115,48 @@ def test_demo_scores_are_what_the_repository_computes_for_them(tmp_path: Path) -
         expected_due = now_rated.rule.next_change
         assert due == (expected_due.isoformat() if expected_due else None)
     assert repo.refresh_scores() == 0  # nothing due, rules unchanged: no work
+
+
+def _closed_scores_against_a_rescore_at_the_close(path: Path) -> int:
+    """Check each closed lead of the file at `path`: it was touched only
+    before it closed, and it holds the score (and temperature) that scoring
+    it as of its close gives, with no due time, as a real close leaves it
+    (the calibration table compares that score with the outcome). Returns
+    how many were checked."""
+    repo = open_repository(path, clock=lambda: NOW)
+    with sqlite3.connect(path) as conn:
+        closed = conn.execute(
+            "SELECT id, score, temperature, score_due_at, stage_entered_at FROM leads"
+            " WHERE stage IN ('won', 'lost') ORDER BY id"
+        ).fetchall()
+        touched_after = conn.execute(
+            "SELECT count(*) FROM activities a JOIN leads l ON l.id = a.lead_id"
+            " WHERE l.stage IN ('won', 'lost') AND a.at > l.stage_entered_at"
+        ).fetchone()[0]
+    assert touched_after == 0
+    wrong = []
+    with repo._connection() as db:
+        for lead_id, points, temperature, due, closed_at in closed:
+            rule = rate(db, [lead_id], repo.rules, None, from_iso(closed_at))[lead_id].rule
+            if (points, temperature, due) != (rule.points, rule.temperature.value, None):
+                wrong.append((lead_id, points, rule.points, rule.reasons))
+    assert wrong == []
+    return len(closed)
+
+
+def test_demo_closed_leads_hold_the_score_they_closed_with(tmp_path: Path) -> None:
+    """`score show` of a lead lost in April listed "no touch for 30 days"
+    though a meeting came two weeks before: the generator scored closed leads
+    as of the day it ran, so the calibration table set outcomes against
+    scores they never had."""
+    from leadtui.resources import sample_data_dir
+
+    path = tmp_path / "d.db"
+    build_synthetic_database(path, 3000, 5, NOW)
+    assert _closed_scores_against_a_rescore_at_the_close(path) > 1000
+    sample = tmp_path / "sample.db"
+    build_sample_database(sample, sample_data_dir(), NOW)
+    assert _closed_scores_against_a_rescore_at_the_close(sample) > 5
 
 
 def test_demo_never_writes_into_an_existing_file(db_path: Path) -> None:

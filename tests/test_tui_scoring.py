@@ -74,6 +74,27 @@ async def test_the_lead_tab_shows_the_rule_reasons_and_why_there_is_no_win_chanc
         assert learned.startswith("Win chance n/a") and "at least 50" in learned
 
 
+async def test_the_lead_tab_says_a_closed_leads_score_is_the_one_it_closed_with(
+    sample_repo: Repository,
+) -> None:
+    """Lost this minute, a lead scores now what it closed with: the tab said
+    "Rule score N" over today's reasons as if it were live, where a score
+    that had changed since read "when it closed"."""
+    app = LeadApp(sample_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        lead_id = await open_top_lead(app, pilot)
+        await pilot.press("x", *"No budget", "enter")
+        await settle(pilot)
+        lead = sample_repo.get_lead(lead_id)
+        assert lead.stage is Stage.LOST
+        assert sample_repo.score_details(lead_id).rated.rule.points == lead.score
+        rule = [line.strip() for line in static_text(app, "#lead-rule-score").splitlines()]
+        assert rule[:2] == [
+            f"Rule score {lead.score} ({lead.temperature.value}) when it closed",
+            "scored now it would be the same:",
+        ]
+
+
 async def test_the_lead_tab_shows_the_win_chance_and_its_factors(
     trained_path: Path, tmp_path: Path
 ) -> None:

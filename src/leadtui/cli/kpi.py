@@ -12,7 +12,7 @@ from leadtui.cli import common
 from leadtui.cli.params import FILE, confirm, not_blank, owner_name, shown_path
 from leadtui.domain.currency import check_currency, format_money, parse_money, rate_text
 from leadtui.domain.errors import LeadtuiError
-from leadtui.domain.kpi_format import kpi_csv_rows, kpi_lines, kpi_record
+from leadtui.domain.kpi_format import calibration_lines, kpi_csv_rows, kpi_lines, kpi_record
 from leadtui.domain.kpis import WINDOW_CHOICES, Window, parse_day
 from leadtui.repository import Repository
 from leadtui.usecases.spend import import_spend
@@ -56,10 +56,11 @@ def kpi(
         chosen = Window.last(window, now)
     common.warn_unknown_owner(repo, owner)
     report = repo.kpi_report(chosen, owner)
+    calibration = repo.calibration()
     record = kpi_record(report) | {
         "score_calibration": [
             {"band": row.band, "closed": row.closed, "won": row.won, "win_rate": row.win_rate}
-            for row in repo.calibration()
+            for row in calibration
         ]
     }
     if as_json:
@@ -69,7 +70,7 @@ def kpi(
         writer.writerow(("figure", "key", "value"))
         writer.writerows(kpi_csv_rows(record))
     else:
-        for line in kpi_lines(report):
+        for line in (*kpi_lines(report), *calibration_lines(calibration)):
             common.echo(line)
 
 

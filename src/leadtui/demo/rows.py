@@ -43,19 +43,24 @@ def _rate(
     rules: RuleSet,
 ) -> tuple[int, str, str | None]:
     """(score, temperature, when the score is next due) as the repository would
-    store them; touches older than the rules' longest window cannot matter."""
+    store them as of `now`; touches older than the rules' longest window
+    cannot matter, and later ones had not happened. Times in whole seconds,
+    as the rows store them and the repository reads them back."""
     recent = now - rules.window_days * DAY
     last_touch = max((touch[3] for touch in touches), default=None)
+    if last_touch is not None and last_touch > now:
+        touches = [touch for touch in touches if touch[3] <= now]
+        last_touch = max((touch[3] for touch in touches), default=None)
     rated = score(
         ScoreInput(
             fields={**fields, "value": fields["value_cents"] / 100},
-            created_at=datetime.fromtimestamp(created, UTC),
-            last_touch_at=datetime.fromtimestamp(last_touch, UTC) if last_touch else None,
+            created_at=datetime.fromtimestamp(int(created), UTC),
+            last_touch_at=datetime.fromtimestamp(int(last_touch), UTC) if last_touch else None,
             custom=custom,
             touches=tuple(
-                ScoredTouch(kind, direction, datetime.fromtimestamp(at, UTC))
+                ScoredTouch(kind, direction, datetime.fromtimestamp(int(at), UTC))
                 for kind, direction, _, at in touches
-                if at > recent
+                if int(at) > recent
             ),
         ),
         rules,
@@ -81,6 +86,23 @@ def _ladder(stage: str, lost_from: str) -> tuple[tuple[str | None, str], ...]:
     return tuple((before, after) for before, after in pairwise(path) if after is not None)
 
 
+def _move_times(created: float, now: float, count: int) -> list[int]:
+    """When each of a lead's `count` moves happened: evenly spread from its
+    creation towards `now`, in whole seconds."""
+    step = (now - created) / (count + 1)
+    return [int(created + index * step) for index in range(count)]
+
+
+def closing_time(stage: str, lost_from: str, created: float, now: float) -> float:
+    """When add_lead_rows has a lead in `stage` close (its last move), or
+    `now` for an open lead: a closed lead's touches come before it."""
+    if stage in OPEN_STAGE_VALUES:
+        return now
+    count = len(_ladder(stage, lost_from))
+    step = (now - created) / (count + 1)  # as _move_times has it, to the bit
+    return int(created + (count - 1) * step)
+
+
 Touch = tuple[str, str | None, str, float]
 OPEN_STAGE_VALUES = tuple(stage.value for stage in OPEN_STAGES)
 
@@ -99,12 +121,11 @@ def add_lead_rows(
     """Append one lead, its stage history spread from creation to now, and its touches."""
     stage, owner = fields["stage"], fields["owner"]
     moves = _ladder(stage, lost_from)
-    step = (now - created) / (len(moves) + 1)
     # With each change, what the KPI triggers would have kept (schema_kpi):
     # the days since the change before, the stage that one went to (the
     # ladder never enters a stage twice); and for the lead, its furthest
     # step and last change.
-    seconds = [int(created + index * step) for index in range(len(moves))]
+    seconds = _move_times(created, now, len(moves))
     reason = None
     for index, (before, after) in enumerate(moves):
         reason = fields["lost_reason"] if after == "lost" else None
@@ -123,7 +144,11 @@ def add_lead_rows(
         )
         last_touch = iso_time(max(touch[3] for touch in touches))
     rows.custom_fields.extend((lead_id, name, value) for name, value in custom.items())
-    points, temperature, due = _rate(fields, custom, created, touches, now, rules)
+    # A closed lead's score froze when it closed, as a real close freezes
+    # it (scores.rescore): the calibration table compares that score with
+    # the outcome, so it is scored as of then, not of now.
+    scored_at = now if stage in OPEN_STAGE_VALUES else seconds[-1]
+    points, temperature, due = _rate(fields, custom, created, touches, scored_at, rules)
     rows.leads.append(
         (
             lead_id,

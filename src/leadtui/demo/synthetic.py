@@ -11,7 +11,14 @@ from pathlib import Path
 from typing import Any
 
 from leadtui.demo.leftovers import building, exit_with_parent
-from leadtui.demo.rows import DAY, OPEN_STAGE_VALUES, Touch, add_lead_rows, iso_time
+from leadtui.demo.rows import (
+    DAY,
+    OPEN_STAGE_VALUES,
+    Touch,
+    add_lead_rows,
+    closing_time,
+    iso_time,
+)
 from leadtui.demo.sample import finish_database, monthly_spend
 from leadtui.domain.models import ActivityKind, Source, Stage
 from leadtui.domain.scoring_rules import RuleSet, load_rules
@@ -218,12 +225,14 @@ def synthetic_batch(index: int, count: int, seed: int, anchor: float, rules: Rul
         created = anchor - rnd() * 365 * DAY
         title, source = pick(_TITLES), pick(_SOURCES)
         employees, size_lift = pick(_EMPLOYEES)
-        touches: list[Touch] = []
+        # Each touch's place between creation and the lead's last day, which
+        # is its close for a closed lead (known once its stage is drawn).
+        placed: list[tuple[str, str, str, float]] = []
         for _ in range(pick(_TOUCH_COUNTS)):
             kind, note = pick(_TOUCH_KINDS)
-            touches.append((kind, pick(_DIRECTIONS), note, created + rnd() * (anchor - created)))
+            placed.append((kind, pick(_DIRECTIONS), note, rnd()))
         if rnd() < CLOSED_SHARE:
-            inbound = sum(touch[1] == "inbound" for touch in touches)
+            inbound = sum(touch[1] == "inbound" for touch in placed)
             log_odds = (
                 _BASE_LOG_ODDS
                 + _SOURCE_LIFT[source]
@@ -255,9 +264,15 @@ def synthetic_batch(index: int, count: int, seed: int, anchor: float, rules: Rul
             # From ten days overdue to two weeks ahead.
             fields["follow_up_at"] = iso_time(anchor + (rnd() * 24 - 10) * DAY)
         custom = {"employees": str(employees)}
-        add_lead_rows(
-            rows, lead_id, fields, created, anchor, pick(OPEN_STAGE_VALUES), touches, custom, rules
-        )
+        lost_from = pick(OPEN_STAGE_VALUES)
+        # A closed lead was touched before it closed, never after: its score
+        # froze at the close with every touch it had (rows.add_lead_rows).
+        span = closing_time(stage, lost_from, created, anchor) - created
+        touches: list[Touch] = [
+            (kind, direction, note, created + share * span)
+            for kind, direction, note, share in placed
+        ]
+        add_lead_rows(rows, lead_id, fields, created, anchor, lost_from, touches, custom, rules)
     return rows
 
 

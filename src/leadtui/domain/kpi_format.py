@@ -21,7 +21,11 @@ from leadtui.domain.kpis import (
     sparkline,
 )
 from leadtui.domain.models import Stage
+from leadtui.domain.results import CalibrationRow
 
+CALIBRATION_TITLE = "Rule score vs outcome (every closed lead, by the score it closed with)"
+# A full bar is a band whose closed leads were all won.
+CALIBRATION_BAR = 20
 ROUNDING = "exact, then once per figure to the currency's minor unit, half to even"
 HEADLINE_KEYS = (
     "new_leads",
@@ -369,3 +373,18 @@ def kpi_lines(report: KpiReport) -> Iterator[str]:
     if others:
         yield other_currencies_title(outcomes)
         yield from (f"  {line}" for line in others)
+
+
+def calibration_lines(rows: Sequence[CalibrationRow]) -> Iterator[str]:
+    """The score-vs-outcome table of `kpi --json`'s score_calibration, as
+    text within 80 columns: does a higher rule score mean more wins? It is
+    every closed lead's, whatever the window."""
+    yield CALIBRATION_TITLE
+    if not rows:
+        yield "  no closed leads yet"
+        return
+    yield f"  {'score':<8}{'closed':>8}{'won':>8}{'win rate':>10}"
+    for row in rows:
+        rate = row.win_rate or 0.0
+        bar = "█" * round(rate * CALIBRATION_BAR)
+        yield f"  {row.band:<8}{row.closed:>8,}{row.won:>8,}{percent(row.win_rate):>10}  {bar}"

@@ -23,12 +23,14 @@ def rule_lines(details: ScoreDetails) -> list[str]:
         else rule.temperature.value
     )
     lines = [f"Rule score {rule.points} ({temperature})"]
-    if not pipeline.is_open(lead.stage) and rule.points != lead.score:
+    if not pipeline.is_open(lead.stage):
         # A closed lead keeps the score it closed with (the KPIs compare it
-        # with the outcome); the reasons are today's, so say which is which.
+        # with the outcome); the reasons are today's, so say which is which,
+        # also when today's come to the same (else the score read as live).
+        now = "the same" if rule.points == lead.score else str(rule.points)
         lines = [
             f"Rule score {lead.score} ({lead.temperature.value}) when it closed",
-            f"  scored now it would be {rule.points}:",
+            f"  scored now it would be {now}:",
         ]
     lines += [f"  {_signed(points)} {label}" for points, label in rule.reasons]
     if not rule.reasons:
