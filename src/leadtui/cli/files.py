@@ -225,7 +225,7 @@ def _import_as_json(
     before = set(repo.custom_field_names())
     result = run_import(repo, plan, on_duplicate=on_duplicate, strict=strict, rejects=rejects)
     outcome = result.outcome
-    created = sorted(set(repo.custom_field_names()) - before) if outcome.committed else []
+    created = [n for n in repo.custom_field_names() if n not in before] if outcome.committed else []
     record = import_record(
         plan,
         overrides,

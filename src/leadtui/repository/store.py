@@ -43,6 +43,7 @@ from leadtui.repository.rows import (
     details_by_lead,
     fetch_lead,
     lead_from_row,
+    natural_key,
     stage_totals_from,
     with_custom,
 )
@@ -314,12 +315,12 @@ class Repository:
             last_id = rows[-1][0]
 
     def custom_field_names(self) -> list[str]:
-        """Every custom field name in use, for an export's columns."""
+        """Every custom field name in use, for an export's columns: in the
+        order a lead shows them (natural_key: col2 before col10), so a CSV's
+        header reads as the Lead tab and --json's `custom` do."""
         with self._connection() as db:
-            return [
-                row[0]
-                for row in db.execute("SELECT DISTINCT name FROM custom_fields ORDER BY name")
-            ]
+            names = [row[0] for row in db.execute("SELECT DISTINCT name FROM custom_fields")]
+        return sorted(names, key=lambda name: (natural_key(name), name))
 
     def stage_totals(self, only: LeadFilter | None = None) -> dict[Stage, tuple[int, int]]:
         """{stage: (count, cents)} over every lead (kept by triggers in
