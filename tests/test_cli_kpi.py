@@ -26,7 +26,9 @@ def kpi_db(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.M
     path = tmp_path / "kpi.db"
     build_kpi_fixture(path)
 
-    def frozen(db_path: Path | str | None, *, reading: bool = False) -> Repository:
+    def frozen(
+        db_path: Path | str | None, *, reading: bool = False, existing: bool = False
+    ) -> Repository:
         return open_repository(cli_common.database_target(db_path), clock=frozen_clock)
 
     monkeypatch.setattr(cli_common, "repository", frozen)

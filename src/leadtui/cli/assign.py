@@ -45,7 +45,7 @@ def assign(
         raise click.UsageError("give lead ids or --from NAME (one of them)")
     if stage and not from_owner:
         raise click.UsageError("--stage goes with --from NAME")
-    repo = common.repository(db_path)
+    repo = common.repository(db_path, existing=True)
     # Read before the write, after which the new owner is someone.
     owners = repo.owners(with_users=True)
     if from_owner:

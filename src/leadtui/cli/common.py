@@ -81,17 +81,23 @@ def same_file(first: Path | str, second: Path | str) -> bool:
         return False
 
 
-def repository(db_path: Path | str | None, *, reading: bool = False) -> Repository:
+def repository(
+    db_path: Path | str | None, *, reading: bool = False, existing: bool = False
+) -> Repository:
     """The database a command works on; one this user may only read is
     read (list, show, kpi, export work) and refuses each write.
 
     A command that only reads (`reading`) never creates the file: a
     mistyped --db or $LEADTUI_DB answered "no leads" from a new empty
-    database, and left it behind. Write commands and the TUI create it."""
+    database, and left it behind. Nor does one that changes what must
+    already be there (`existing`: a lead by id, undo, a user, the model):
+    `set 7 …` on a typo made an empty file, then said "no lead with id 7".
+    Only a command that adds something (add, quick, import, spend, a
+    setting's value, user add) and the TUI create it."""
     target = database_target(db_path)
     # A missing directory is left to open_repository, which names it.
     missing = not paths.is_url(target) and not Path(target).exists()
-    if reading and missing and Path(target).parent.is_dir():
+    if (reading or existing) and missing and Path(target).parent.is_dir():
         raise DatabaseUnavailable(missing_database(Path(target), named=bool(db_path)))
     return open_repository(target, reading_allowed=True)
 
