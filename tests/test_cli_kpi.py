@@ -132,7 +132,7 @@ def test_spend_records_lists_and_replaces(db: str) -> None:
     [
         (["billboards", "100", "--month", "2026-11"], "source: 'billboards' is not one of"),
         (["ads", "100", "--month", "2026-13"], "month: '2026-13' is not a month"),
-        (["ads", "$abc", "--month", "2026-11"], "amount: must be a positive amount"),
+        (["ads", "$abc", "--month", "2026-11"], "amount: must be an amount of 0 or more"),
         (["ads", "1" * 20, "--month", "2026-11"], "amount: too large: at most 10,000,000,000"),
     ],
 )
