@@ -328,7 +328,7 @@ def _progress(total: int) -> Iterator[Any]:
 )
 @click.option("--stage", type=click.Choice([s.value for s in Stage]))
 @click.option("--source", type=click.Choice([s.value for s in Source]))
-@click.option("--owner", callback=owner_name)
+@click.option("--owner", callback=owner_name, help="Only this owner's leads (case aside).")
 @click.option(
     "--with-history",
     is_flag=True,

@@ -29,7 +29,9 @@ from leadtui.repository import Repository
 @click.option(
     "--until", callback=not_blank, help="Last day of the window, included (default: today)."
 )
-@click.option("--owner", callback=owner_name, help="Only this rep's leads.")
+@click.option(
+    "--owner", callback=owner_name, help="Only this rep's leads (case aside; README: spellings)."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (keys documented in README).")
 @click.option("--csv", "as_csv", is_flag=True, help="Print figure,key,value rows.")
 @common.db_option
@@ -54,7 +56,7 @@ def kpi(
     else:
         chosen = Window.last(window, now)
     common.warn_unknown_owner(repo, owner)
-    report = repo.kpi_report(chosen, owner)
+    report = repo.kpi_report(chosen, common.kpi_owner(repo, owner))
     record = kpi_record(report) | {
         "score_calibration": [
             {"band": row.band, "closed": row.closed, "won": row.won, "win_rate": row.win_rate}

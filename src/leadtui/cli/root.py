@@ -232,7 +232,7 @@ def quick(db_path: Path | None, text: str, anyway: bool, merge: bool) -> None:
 @main.command("list")
 @click.option("--stage", type=click.Choice([s.value for s in Stage]))
 @click.option("--source", type=click.Choice([s.value for s in Source]))
-@click.option("--owner", callback=owner_name)
+@click.option("--owner", callback=owner_name, help="Only this owner's leads (case aside).")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
 @common.db_option
 def list_leads(
