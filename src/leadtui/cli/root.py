@@ -51,7 +51,7 @@ _ELSEWHERE = {
     "due": ("detail", "due"),
     "dupes": ("detail", "dupes"),
     "erase": ("erase", "erase"),
-    "export": ("files", "export"),
+    "export": ("export", "export"),
     "followup": ("detail", "followup"),
     "import": ("files", "import_file"),
     "journal": ("detail", "journal"),
