@@ -3,7 +3,7 @@ default) unless --format csv was given too. Now the extension chooses when
 --format does not; a name saying another format than --format's, or one
 export does not write (x.xlsx, x.csv.gz), is refused in one line before
 anything is written; and import's --rejects (CSV) and --save-mapping
-(JSON) are held to their names the same way."""
+(JSON), and db backup's SQLite file, are held to their names the same way."""
 
 import csv
 import io
@@ -145,3 +145,16 @@ def test_imports_files_are_held_to_their_names(
     )
     assert (result.exit_code, result.output) == (1, f"Error: {line}\n")
     assert sorted(path.name for path in tmp_path.iterdir()) == ["in.csv"]
+
+
+def test_a_backup_is_not_named_as_another_format(tmp_path: Path, db: str) -> None:
+    runner = CliRunner()
+    for name, said in (("copy.csv", "CSV"), ("copy.json.gz", "a gzip file")):
+        result = runner.invoke(main, ["db", "backup", str(tmp_path / name), "--db", db])
+        assert (result.exit_code, result.output) == (
+            1,
+            f"Error: {name} names {said}, which db backup does not write: name it copy.db\n",
+        )
+        assert not (tmp_path / name).exists()
+    done = runner.invoke(main, ["db", "backup", str(tmp_path / "copy.bak"), "--db", db])
+    assert done.exit_code == 0 and (tmp_path / "copy.bak").exists()

@@ -8,6 +8,7 @@ import click
 from leadtui import paths
 from leadtui.cli import common
 from leadtui.cli.copy_db import copy_db
+from leadtui.cli.formats import file_format
 from leadtui.cli.params import FILE, confirm, shown_path
 from leadtui.domain.errors import LeadtuiError
 from leadtui.repository import (
@@ -102,7 +103,11 @@ def _verdict(report: HealthReport) -> str | None:
 @click.argument("target", type=FILE)
 @common.db_option
 def backup(db_path: Path | None, target: Path) -> None:
-    """Write a consistent copy to TARGET while others keep working."""
+    """Write a consistent copy to TARGET while others keep working. A
+    TARGET named as another format (backup.csv, backup.json) is refused."""
+    # Any name that says no format is fine (.db, .sqlite, .bak, none).
+    writes = "pg_dump" if paths.is_url(common.database_target(db_path)) else "sqlite"
+    file_format(target, None, (writes,), "db backup")
     size = backup_database(common.database_target(db_path), target)
     common.echo(f"backed up to {shown_path(target)} ({size:,} bytes)")
 

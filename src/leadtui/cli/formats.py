@@ -1,5 +1,6 @@
 """What a file's name says it holds, for the commands that write one
-(`export --output`, `import --rejects`, `import --save-mapping`).
+(`export --output`, `import --rejects`, `import --save-mapping`, `db
+backup`).
 
 A user naming `leads.csv` expects CSV: `export --output leads.csv` wrote
 JSON, its default, unless `--format csv` was given too. So the extension
@@ -53,7 +54,7 @@ SAID = {
     "zstd": "a Zstandard file",
 }
 # The extension each format written is named with.
-SUFFIX = {"json": ".json", "jsonl": ".jsonl", "csv": ".csv"}
+SUFFIX = {"json": ".json", "jsonl": ".jsonl", "csv": ".csv", "sqlite": ".db", "pg_dump": ".dump"}
 
 
 def named_format(path: Path) -> str | None:
