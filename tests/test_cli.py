@@ -200,8 +200,8 @@ def test_demo_writes_the_requested_number_of_leads(tmp_path: Path) -> None:
     ("args", "message"),
     [
         (["add", "X", "--email", "nope"], "Error: email: not a valid email address"),
-        (["add", "X", "--value", "-5"], "Error: value: must be a positive amount"),
-        (["add", "X", "--value", "lots"], "Error: value: must be a positive amount"),
+        (["add", "X", "--value", "-5"], "Error: value: must be an amount of 0 or more"),
+        (["add", "X", "--value", "lots"], "Error: value: must be an amount of 0 or more"),
         (["add", ""], "Error: name:"),
         (["advance", "42"], "Error: no lead with id 42"),
         (["show", "42"], "Error: no lead with id 42"),

@@ -26,7 +26,9 @@ def kpi_db(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.M
     path = tmp_path / "kpi.db"
     build_kpi_fixture(path)
 
-    def frozen(db_path: Path | str | None, *, reading: bool = False) -> Repository:
+    def frozen(
+        db_path: Path | str | None, *, reading: bool = False, existing: bool = False
+    ) -> Repository:
         return open_repository(cli_common.database_target(db_path), clock=frozen_clock)
 
     monkeypatch.setattr(cli_common, "repository", frozen)
@@ -147,7 +149,7 @@ def test_spend_records_lists_and_replaces(db: str) -> None:
     [
         (["billboards", "100", "--month", "2026-11"], "source: 'billboards' is not one of"),
         (["ads", "100", "--month", "2026-13"], "month: '2026-13' is not a month"),
-        (["ads", "$abc", "--month", "2026-11"], "amount: must be a positive amount"),
+        (["ads", "$abc", "--month", "2026-11"], "amount: must be an amount of 0 or more"),
         (["ads", "1" * 20, "--month", "2026-11"], "amount: too large: at most 10,000,000,000"),
     ],
 )

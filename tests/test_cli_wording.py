@@ -52,11 +52,11 @@ def db(tmp_path: Path) -> str:
         (["add", "Bo", "--phone", "1"], "phone: 4 to 30 digits"),
         (["add", "Bo", "--phone", "call me"], "phone: 4 to 30 digits"),
         (["add", "Bo", "--email", "a@b"], "email: not a valid email address"),
-        (["add", "Bo", "--value", "-5"], "value: must be a positive amount"),
-        (["add", "Bo", "--value", "1e99"], "value: must be a positive amount"),
+        (["add", "Bo", "--value", "-5"], "value: must be an amount of 0 or more"),
+        (["add", "Bo", "--value", "1e99"], "value: must be an amount of 0 or more"),
         (["add", "Bo", "--value", "1" * 20], "value: too large: at most 10,000,000,000"),
         (["add", "Bo", "--value", "¥100.5"], "value: JPY has no minor units, so '¥100.5'"),
-        (["spend", "ads", "-", "--month", "2026-11"], "amount: must be a positive amount"),
+        (["spend", "ads", "-", "--month", "2026-11"], "amount: must be an amount of 0 or more"),
         (["set", "1", "name", " "], "name: required"),
         (["set", "1", "source", "pigeon"], "source: must be one of website,"),
         (["set", "1", "phone", "\x1b[31m"], "phone:"),
@@ -182,4 +182,4 @@ def test_a_value_starting_with_a_dash_is_a_value(db: str) -> None:
     shown = run("show", "1", "--json", "--db", db)
     assert json.loads(shown.output)["notes"] == "- call back Monday"
     line = plain(one_line_error(run("set", "1", "value", "-5", "--db", db)))
-    assert line.startswith("Error: value: must be a positive amount") and "'-5'" in line
+    assert line.startswith("Error: value: must be an amount of 0 or more") and "'-5'" in line

@@ -133,7 +133,9 @@ def test_kpi_json_is_the_files_after_a_copy_either_way(
     rebuilt from the journal), with work done on PostgreSQL between: every
     `kpi --json` is the one the database it was copied from prints."""
 
-    def frozen(db_path: Path | str | None, *, reading: bool = False) -> Repository:
+    def frozen(
+        db_path: Path | str | None, *, reading: bool = False, existing: bool = False
+    ) -> Repository:
         return open_repository(cli_common.database_target(db_path), clock=frozen_clock)
 
     monkeypatch.setattr(cli_common, "repository", frozen)

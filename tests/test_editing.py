@@ -83,8 +83,8 @@ def test_an_unchanged_field_writes_nothing(repo: Repository) -> None:
     ("changes", "message"),
     [
         ({"email": "nope"}, "email: not a valid email address"),
-        ({"value": "$abc"}, "value: must be a positive amount"),
-        ({"value": "-5"}, "value: must be a positive amount"),
+        ({"value": "$abc"}, "value: must be an amount of 0 or more"),
+        ({"value": "-5"}, "value: must be an amount of 0 or more"),
         ({"name": ""}, "name:"),
         ({"name": "x" * 201}, "name:"),
         ({"source": "carrier pigeon"}, "source:"),

@@ -50,7 +50,7 @@ def test_import_json_reports_counts_reasons_mapping_and_what_it_kept(
     }
     assert record["custom_fields"] == ["employees"]
     # "Olark Chat" is kept under its column, and "someday" too: both are new.
-    assert record["custom_fields_created"] == ["Created", "Lead Source", "employees"]
+    assert record["custom_fields_created"] == ["Created", "employees", "Lead Source"]  # natural
     assert record["unknown_values"] == [
         {
             "field": "source",

@@ -70,7 +70,7 @@ def test_draft_validates_and_normalises_fields() -> None:
         ({"name": ""}, "name:"),
         ({"name": "\x1b\x07"}, "name:"),
         ({"name": "A", "email": "not-an-email"}, "email: not a valid email address"),
-        ({"name": "A", "value_cents": "-3"}, "value: must be a positive amount"),
+        ({"name": "A", "value_cents": "-3"}, "value: must be an amount of 0 or more"),
         ({"name": "A", "value_cents": -3}, "value:"),
         ({"name": "A", "source": "carrier pigeon"}, "source: must be one of website,"),
         ({"name": "A", "phone": "call me maybe"}, "phone: 4 to 30 digits, spaces or"),

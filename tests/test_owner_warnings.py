@@ -6,7 +6,9 @@ import csv
 import io
 import json
 
-from leadtui.domain.filters import unknown_owner
+from leadtui.domain.filters import LeadFilter, unknown_owner
+from leadtui.domain.models import Stage
+from leadtui.repository import open_repository
 from tests.conftest import both_clis
 from tests.test_cli import ok, run
 
@@ -56,13 +58,51 @@ def test_an_owner_or_a_user_is_answered_without_a_warning(db: str) -> None:
 
 
 @both_clis
-def test_the_cli_compares_the_owner_as_it_filters_case_and_all(db: str) -> None:
-    """--owner matches the stored name exactly (after its edge spaces go):
-    "Ben" finds none of ben's leads, so it is warned about, naming ben."""
+def test_the_cli_matches_the_owner_as_the_tui_filter_does(db: str) -> None:
+    """--owner BEN is ben's, as the TUI's `owner:BEN` is: the same leads,
+    exported and counted, and no warning (it warned, and listed nothing)."""
     _team(db)
-    result = run("list", "--owner", "Ben", "--db", db)
-    assert (result.exit_code, result.stdout) == (0, "")
-    assert result.stderr.strip() == f"warning: no lead has owner 'Ben'; {OWNERS}"
+    ok("add", "Di", "--owner", "ben", "--db", db)
+    repo = open_repository(db)
+    for owner in ("BEN", "Ben", "ben"):
+        tui = {
+            lead.id
+            for stage in Stage
+            for lead in repo.leads_in_stage(stage, limit=100, only=LeadFilter(owner=owner))
+        }
+        listed = run("list", "--json", "--owner", owner, "--db", db)
+        exported = run("export", "--owner", owner, "--db", db)
+        report = run("kpi", "--json", "--owner", owner, "--db", db)
+        for result in (listed, exported, report):
+            assert (result.exit_code, result.stderr) == (0, ""), owner
+        assert {lead["id"] for lead in json.loads(listed.stdout)} == tui == {2, 4}
+        assert {lead["id"] for lead in json.loads(exported.stdout)} == tui
+        counted = json.loads(report.stdout)
+        assert (counted["owner"], counted["new_leads"]) == ("ben", 2)
+    done = run("assign", "dev", "--from", "BEN", "--yes", "--db", db)
+    assert (done.exit_code, done.stderr) == (0, "")
+    assert [lead["owner"] for lead in json.loads(ok("list", "--json", "--db", db))] == [
+        "anna", "dev", "carla", "dev",
+    ]  # fmt: skip
+
+
+@both_clis
+def test_kpi_asks_which_of_two_spellings_it_counts(db: str) -> None:
+    """The KPIs keep an owner's figures per stored spelling: with "Ben"
+    beside "ben", BEN is refused in one line naming both, and "Ben" counts
+    Ben's alone, saying so."""
+    _team(db)
+    ok("add", "Eve", "--owner", "Ben", "--db", db)
+    refused = run("kpi", "--owner", "BEN", "--db", db)
+    assert refused.exit_code == 1
+    assert refused.output == (
+        "Error: owner 'BEN' is spelled 'Ben', 'ben' on leads, which the KPIs count apart:"
+        " name one exactly (`leadtui assign NAME --from OTHER` makes them one)\n"
+    )
+    chosen = run("kpi", "--json", "--owner", "Ben", "--db", db)
+    assert chosen.stderr == "warning: counting owner 'Ben' only; 'ben' is counted apart\n"
+    assert json.loads(chosen.stdout)["new_leads"] == 1
+    assert len(json.loads(ok("list", "--json", "--owner", "BEN", "--db", db))) == 2
 
 
 @both_clis

@@ -77,8 +77,8 @@ def test_ambiguities_are_reported_not_guessed() -> None:
     [
         ("Ann !someday", "follow_up", "not a day"),
         ("Ann <ann-at-x>", "email", "not a valid email"),
-        ("Ann $abc", "value_cents", "positive amount"),
-        ("Ann $-5", "value_cents", "positive amount"),
+        ("Ann $abc", "value_cents", "amount of 0 or more"),
+        ("Ann $-5", "value_cents", "amount of 0 or more"),
         ("@Acme $5k", "name", ""),
         ("x" * 201, "name", "200"),
     ],

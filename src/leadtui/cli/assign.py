@@ -20,7 +20,7 @@ _OPEN_STAGES = [stage.value for stage in Stage if pipeline.is_open(stage)]
 @click.argument("lead_ids", type=LEAD_ID, nargs=-1)
 @click.option(
     "--from", "from_owner", callback=not_blank, metavar="NAME",
-    help="Every open lead (not won or lost) of NAME, owner as stored (case counts).",
+    help="Every open lead (not won or lost) of NAME, case aside (as the TUI's owner: filter).",
 )  # fmt: skip
 @click.option(
     "--stage", type=click.Choice(_OPEN_STAGES), help="With --from: only its leads in STAGE."
@@ -45,23 +45,23 @@ def assign(
         raise click.UsageError("give lead ids or --from NAME (one of them)")
     if stage and not from_owner:
         raise click.UsageError("--stage goes with --from NAME")
-    repo = common.repository(db_path)
+    repo = common.repository(db_path, existing=True)
     # Read before the write, after which the new owner is someone.
     owners = repo.owners(with_users=True)
     if from_owner:
         name = clean_line(from_owner).strip()
-        ids = repo.open_leads_of(name, Stage(stage) if stage else None)
+        seen = repo.open_leads_of(name, Stage(stage) if stage else None)
         which = f"open {f'{Stage(stage).label} ' if stage else ''}lead"
-        if not ids:
+        if not seen:
             common.warn_unknown_owner(repo, name)
             said = f"{name} has no {which}s; nothing changed"
             _report(as_json, clean_line(owner).strip(), 0, 0, [], "", said)
             return
-        if len(ids) > 1 and not confirmed:
-            question = f"Assign {len(ids):,} {which}s of {name} to {clean_line(owner)}?"
+        if len(seen) > 1 and not confirmed:
+            question = f"Assign {len(seen):,} {which}s of {name} to {clean_line(owner)}?"
             confirm(question, f"{question} Pass --yes to assign them.")
-        # Each expected still NAME's: one a teammate reassigned meanwhile is left.
-        done = repo.assign_many(owner, [(lead_id, name) for lead_id in ids])
+        # Each expected still its owner's: one a teammate reassigned meanwhile is left.
+        done = repo.assign_many(owner, seen)
     else:
         done = repo.assign_many(owner, [(lead_id, None) for lead_id in lead_ids])
     count = len(done.changed)

@@ -12,7 +12,7 @@ import click
 
 from leadtui import paths
 from leadtui.cli.params import FILE
-from leadtui.domain.errors import DatabaseUnavailable, NotYetSupported
+from leadtui.domain.errors import DatabaseUnavailable, LeadtuiError, NotYetSupported
 from leadtui.domain.filters import unknown_owner
 from leadtui.domain.models import Lead
 from leadtui.domain.sanitize import escape_unsafe
@@ -81,17 +81,23 @@ def same_file(first: Path | str, second: Path | str) -> bool:
         return False
 
 
-def repository(db_path: Path | str | None, *, reading: bool = False) -> Repository:
+def repository(
+    db_path: Path | str | None, *, reading: bool = False, existing: bool = False
+) -> Repository:
     """The database a command works on; one this user may only read is
     read (list, show, kpi, export work) and refuses each write.
 
     A command that only reads (`reading`) never creates the file: a
     mistyped --db or $LEADTUI_DB answered "no leads" from a new empty
-    database, and left it behind. Write commands and the TUI create it."""
+    database, and left it behind. Nor does one that changes what must
+    already be there (`existing`: a lead by id, undo, a user, the model):
+    `set 7 …` on a typo made an empty file, then said "no lead with id 7".
+    Only a command that adds something (add, quick, import, spend, a
+    setting's value, user add) and the TUI create it."""
     target = database_target(db_path)
     # A missing directory is left to open_repository, which names it.
     missing = not paths.is_url(target) and not Path(target).exists()
-    if reading and missing and Path(target).parent.is_dir():
+    if (reading or existing) and missing and Path(target).parent.is_dir():
         raise DatabaseUnavailable(missing_database(Path(target), named=bool(db_path)))
     return open_repository(target, reading_allowed=True)
 
@@ -111,12 +117,36 @@ def warn_unknown_owner(repo: Repository, owner: str | None) -> None:
     """One stderr line when --owner names nobody (no lead's owner, no user):
     a mistyped rep's empty list or report of zeros would read as theirs.
     Only a warning: the answer (and --json's document) stays as it was, and
-    the exit 0, since a script may ask about a rep before their first lead."""
-    if owner is None:
+    the exit 0, since a script may ask about a rep before their first lead.
+    Nobody means no name the database's lower() matches, as the filter
+    (the TUI's too) matches owners: `ANNA` finds anna's leads, unwarned."""
+    if owner is None or repo.owners(with_users=True, spelling=owner):
         return
     warning = unknown_owner(owner, repo.owners(with_users=True), fold_case=False)
     if warning is not None:
         echo(f"warning: {warning}", err=True)
+
+
+def kpi_owner(repo: Repository, owner: str | None) -> str | None:
+    """The owner the KPIs count, as the leads spell it: --owner ANNA is
+    anna's report, as `list --owner ANNA` is anna's leads (the KPIs'
+    rollups are kept per stored spelling). Two spellings apart only in
+    case ("Anna", "anna") are two owners to the KPIs: the one named
+    exactly is counted, with a warning; otherwise the user is asked to
+    name one."""
+    if owner is None:
+        return None
+    spellings = repo.owners(spelling=owner)
+    if len(spellings) < 2:
+        return spellings[0] if spellings else owner
+    others = ", ".join(repr(name) for name in spellings if name != owner)
+    if owner not in spellings:
+        raise LeadtuiError(
+            f"owner {owner!r} is spelled {others} on leads, which the KPIs count apart:"
+            " name one exactly (`leadtui assign NAME --from OTHER` makes them one)"
+        )
+    echo(f"warning: counting owner {owner!r} only; {others} is counted apart", err=True)
+    return owner
 
 
 def lead_records(repo: Repository, leads: Iterable[Lead]) -> Iterator[dict[str, Any]]:

@@ -8,9 +8,16 @@ import click
 from leadtui import paths
 from leadtui.cli import common
 from leadtui.cli.copy_db import copy_db
+from leadtui.cli.formats import file_format
 from leadtui.cli.params import FILE, confirm, shown_path
 from leadtui.domain.errors import LeadtuiError
-from leadtui.repository import backup_database, check_database, restore_database, shown
+from leadtui.repository import (
+    HealthReport,
+    backup_database,
+    check_database,
+    restore_database,
+    shown,
+)
 
 
 @click.group()
@@ -24,8 +31,11 @@ def db() -> None:
 def check(db_path: Path | None, as_json: bool) -> None:
     """Integrity check, schema version, file sizes, sharing permissions (on
     PostgreSQL: schema version, and the kept totals, search words and id
-    counters against the rows). Exits 1 if the database is damaged."""
+    counters against the rows). Exits 1 if the database is damaged, or if a
+    newer leadtui wrote it: that file is reported, read-only (integrity, sizes,
+    leads counted, not their values), and this leadtui will not write it."""
     report = check_database(common.database_target(db_path))
+    verdict = _verdict(report)
     if as_json:
         common.echo_json(
             {
@@ -33,6 +43,7 @@ def check(db_path: Path | None, as_json: bool) -> None:
                 "engine": report.engine,
                 "schema_version": report.schema_version,
                 "leadtui_schema_version": report.expected_version,
+                "newer": report.newer,
                 "journal_mode": report.journal_mode,
                 "database_bytes": report.database_bytes,
                 "wal_bytes": report.wal_bytes,
@@ -42,8 +53,8 @@ def check(db_path: Path | None, as_json: bool) -> None:
                 "problems": list(report.problems),
             }
         )
-        if not report.healthy:
-            raise LeadtuiError(f"integrity check failed: {report.problems[0]}")
+        if verdict:
+            raise LeadtuiError(verdict)
         return
     common.echo(f"database:       {shown_path(report.path)}")
     common.echo(
@@ -57,21 +68,46 @@ def check(db_path: Path | None, as_json: bool) -> None:
     else:
         common.echo(f"server:         {report.journal_mode}")
         common.echo(f"size:           {report.database_bytes:,} bytes")
-    common.echo(f"leads:          {report.leads:,}")
+    common.echo(
+        f"leads:          {'(not counted)' if report.leads is None else f'{report.leads:,}'}"
+    )
+    if report.newer:
+        common.echo(
+            "lead values:    not checked: a newer leadtui's (a stage added) would read as damaged"
+        )
     for warning in report.warnings:
         common.echo(f"warning: {warning}")
     for problem in report.problems:
         common.echo(f"problem: {problem}")
-    if not report.healthy:
-        raise LeadtuiError(f"integrity check failed: {report.problems[0]}")
-    common.echo("integrity:      ok")
+    if report.healthy:
+        common.echo("integrity:      ok")
+    if verdict:
+        raise LeadtuiError(verdict)
+
+
+def _verdict(report: HealthReport) -> str | None:
+    """The error line a check ends with, if any: the file is damaged, or
+    this leadtui cannot use it (or both, in one line)."""
+    damaged = None if report.healthy else f"integrity check failed: {report.problems[0]}"
+    if not report.newer:
+        return damaged
+    return (
+        f"{shown_path(report.path)} was written by a newer leadtui (schema"
+        f" {report.schema_version}, this one knows {report.expected_version})"
+        + (f" and its {damaged}" if damaged else "")
+        + ": checked read-only, and this leadtui will not write it; upgrade leadtui"
+    )
 
 
 @db.command()
 @click.argument("target", type=FILE)
 @common.db_option
 def backup(db_path: Path | None, target: Path) -> None:
-    """Write a consistent copy to TARGET while others keep working."""
+    """Write a consistent copy to TARGET while others keep working. A
+    TARGET named as another format (backup.csv, backup.json) is refused."""
+    # Any name that says no format is fine (.db, .sqlite, .bak, none).
+    writes = "pg_dump" if paths.is_url(common.database_target(db_path)) else "sqlite"
+    file_format(target, None, (writes,), "db backup")
     size = backup_database(common.database_target(db_path), target)
     common.echo(f"backed up to {shown_path(target)} ({size:,} bytes)")
 

@@ -26,7 +26,7 @@ from leadtui.domain.search import id_asked
 def followup(db_path: Path | None, lead_id: int, when: str) -> None:
     """Set a lead's next follow-up: today, tomorrow, fri, 3d, 2w, 1mo, 2026-12-01,
     or "none" to clear it."""
-    repo = common.repository(db_path)
+    repo = common.repository(db_path, existing=True)
     moment = None if when.strip().lower() == "none" else parse_follow_up(when, repo.clock())
     lead = repo.set_follow_up(lead_id, moment)
     day = f"{lead.follow_up_at:%a %d %b %Y}" if lead.follow_up_at else "none"
@@ -79,7 +79,7 @@ def set_field(db_path: Path | None, lead_id: int, field: str, value: str) -> Non
     (comma-separated), custom.NAME, lifecycle, fit, or bant.budget /
     bant.authority / bant.need / bant.timeline ("yes: a note"). An empty
     VALUE clears it. Journaled in the lead's history."""
-    repo = common.repository(db_path)
+    repo = common.repository(db_path, existing=True)
     field = stored_field_name(field)  # as the lead's text reads it back
     before = repo.get_lead(lead_id)
     # Read before the write, after which the new owner is someone.
@@ -165,7 +165,7 @@ def merge(
     # Else the --keep silently won: say which side, once.
     if both := set(takes) & set(keeps):
         raise click.UsageError(f"both --take and --keep: {', '.join(sorted(both))}")
-    repo = common.repository(db_path)
+    repo = common.repository(db_path, existing=True)
     keep, other = repo.get_lead(keep_id), repo.get_lead(other_id)
     if keep.id == other.id:  # before the side-by-side table, not after it
         raise LeadtuiError("a lead cannot be merged into itself")
@@ -188,14 +188,14 @@ def merge(
 def undo(db_path: Path | None) -> None:
     """Undo your last change (a move, a bulk move, an edit, a follow-up, a
     touch, a pin), here or in the TUI, unless someone changed it since."""
-    common.echo(common.repository(db_path).undo().message())
+    common.echo(common.repository(db_path, existing=True).undo().message())
 
 
 @click.command()
 @common.db_option
 def redo(db_path: Path | None) -> None:
     """Redo the change you undid last (if you have changed nothing since)."""
-    common.echo(common.repository(db_path).redo().message())
+    common.echo(common.repository(db_path, existing=True).redo().message())
 
 
 def _cut(text: str) -> str:

@@ -18,7 +18,7 @@ def erase(db_path: Path | None, lead_ids: tuple[int, ...], confirmed: bool) -> N
     email, phone, company, title, notes, custom fields, other contacts, the
     text of touches and of history lines. The stages, value and dates stay
     for the KPIs. It cannot be undone; off a terminal it needs --yes."""
-    repo = common.repository(db_path)
+    repo = common.repository(db_path, existing=True)
     leads = [repo.get_lead(lead_id) for lead_id in dict.fromkeys(lead_ids)]
     if not confirmed:
         names = ", ".join(lead.tag() for lead in leads)

@@ -30,7 +30,9 @@ from leadtui.usecases.spend import import_spend
 @click.option(
     "--until", callback=not_blank, help="Last day of the window, included (default: today)."
 )
-@click.option("--owner", callback=owner_name, help="Only this rep's leads.")
+@click.option(
+    "--owner", callback=owner_name, help="Only this rep's leads (case aside; README: spellings)."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (keys documented in README).")
 @click.option("--csv", "as_csv", is_flag=True, help="Print figure,key,value rows.")
 @common.db_option
@@ -55,7 +57,7 @@ def kpi(
     else:
         chosen = Window.last(window, now)
     common.warn_unknown_owner(repo, owner)
-    report = repo.kpi_report(chosen, owner)
+    report = repo.kpi_report(chosen, common.kpi_owner(repo, owner))
     calibration = repo.calibration()
     record = kpi_record(report) | {
         "score_calibration": [
@@ -102,10 +104,16 @@ def spend(
 ) -> None:
     """Record marketing spend per source and month (for cost per lead and
     ROI); with no arguments, list what is recorded."""
-    repo = common.repository(db_path)
+    if import_path is not None and (source or amount or month):
+        raise click.UsageError("--import takes no SOURCE, AMOUNT or --month")
+    if decimal_comma is not None and import_path is None:
+        raise click.UsageError("--decimal-comma and --decimal-point go with --import")
+    records = import_path is not None or source is not None or month is not None
+    if records and import_path is None and (source is None or amount is None or month is None):
+        raise click.UsageError("give SOURCE AMOUNT --month YYYY-MM")
+    # Recording spend creates the database, as `add` does; listing it does not.
+    repo = common.repository(db_path, reading=not records)
     if import_path is not None:
-        if source or amount or month:
-            raise click.UsageError("--import takes no SOURCE, AMOUNT or --month")
         read = import_spend(repo, import_path, decimal_comma)
         if as_json:
             common.echo_json(
@@ -121,11 +129,7 @@ def spend(
             common.echo(f"recorded {len(read.lines):,} spend rows from {shown_path(import_path)}")
             for note in read.notes():
                 common.echo(note)
-    elif decimal_comma is not None:
-        raise click.UsageError("--decimal-comma and --decimal-point go with --import")
-    elif source is not None or month is not None:  # a --month alone lists nothing less
-        if source is None or amount is None or month is None:
-            raise click.UsageError("give SOURCE AMOUNT --month YYYY-MM")
+    elif source is not None and amount is not None and month is not None:
         before = repo.set_spend(source, month, amount)
         if as_json:
             common.echo_json(
@@ -197,19 +201,25 @@ def setting(
     GB), so that 020 7946 0001 and +44 20 7946 0001 are one person.
     Setting it recomputes every lead's phone key.
     """
-    repo = common.repository(db_path)
     if clear and name != "rate":
         raise click.UsageError("--clear goes with: setting rate CODE --clear")
+    if values and (name is None or name == "rates"):
+        # only after `rates`: a value alone would be read as NAME
+        raise click.UsageError("setting rates takes no value")
+    if name == "rate" and (not values or len(values) > 2 or (clear and len(values) != 1)):
+        raise click.UsageError("give: setting rate CODE RATE, or setting rate CODE --clear")
+    if name not in (None, "rate", "rates") and len(values) > 1:
+        raise click.UsageError(f"setting {name} takes one value")
+    # A value given creates the database, as `add` does; reading a setting
+    # does not, nor does clearing a rate (a missing file has none).
+    given = len(values) > (1 if name == "rate" else 0)
+    repo = common.repository(db_path, reading=not given and not clear, existing=clear)
     if name is None or name == "rates":
-        if values:  # only after `rates`: a value alone would be read as NAME
-            raise click.UsageError("setting rates takes no value")
         _list_settings(repo, only_rates=name == "rates", as_json=as_json)
         return
     if name == "rate":
         _rate(repo, values, clear=clear, as_json=as_json)
         return
-    if len(values) > 1:
-        raise click.UsageError(f"setting {name} takes one value")
     value = values[0] if values else None
     if name == "currency":
         _currency(repo, value, confirmed=confirmed, as_json=as_json)
@@ -241,9 +251,8 @@ def setting(
 
 
 def _rate(repo: Repository, values: tuple[str, ...], *, clear: bool, as_json: bool) -> None:
-    """`setting rate CODE [RATE | --clear]`: show, set or remove one rate."""
-    if not values or len(values) > 2 or (clear and len(values) != 1):
-        raise click.UsageError("give: setting rate CODE RATE, or setting rate CODE --clear")
+    """`setting rate CODE [RATE | --clear]`: show, set or remove one rate
+    (the values' count checked by `setting`)."""
     if len(values) == 1 and not clear:
         code = check_currency(values[0])
         if code == repo.team_currency():

@@ -51,7 +51,7 @@ _ELSEWHERE = {
     "due": ("detail", "due"),
     "dupes": ("detail", "dupes"),
     "erase": ("erase", "erase"),
-    "export": ("files", "export"),
+    "export": ("export", "export"),
     "followup": ("detail", "followup"),
     "import": ("files", "import_file"),
     "journal": ("detail", "journal"),
@@ -232,7 +232,7 @@ def quick(db_path: Path | None, text: str, anyway: bool, merge: bool) -> None:
 @main.command("list")
 @click.option("--stage", type=click.Choice([s.value for s in Stage]))
 @click.option("--source", type=click.Choice([s.value for s in Source]))
-@click.option("--owner", callback=owner_name)
+@click.option("--owner", callback=owner_name, help="Only this owner's leads (case aside).")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
 @common.db_option
 def list_leads(
@@ -334,7 +334,9 @@ def _move_command(name: str, help_text: str) -> None:
     @click.argument("lead_ids", type=LEAD_ID, nargs=-1, required=True)
     @common.db_option
     def command(db_path: Path | None, lead_ids: tuple[int, ...]) -> None:
-        moved = common.repository(db_path).move_many(name, [(i, None) for i in lead_ids])
+        moved = common.repository(db_path, existing=True).move_many(
+            name, [(i, None) for i in lead_ids]
+        )
         for lead in moved:
             common.echo(f"{lead.tag()}: {lead.stage.label}")
 
@@ -348,7 +350,7 @@ def advance(db_path: Path | None, lead_ids: tuple[int, ...], qualify_anyway: boo
     none up to 5,000; past that written 5,000 at a time, as `V` moves).
     Qualifying a lead with fewer than 3 BANT answers of yes asks first (or
     needs --yes when not at a terminal)."""
-    repo = common.repository(db_path)
+    repo = common.repository(db_path, existing=True)
     leads = [repo.get_lead(lead_id) for lead_id in dict.fromkeys(lead_ids)]  # each once
     question = None if qualify_anyway else qualify_question(leads)
     if question:
@@ -369,7 +371,7 @@ _move_command("reopen", "Reopen won or lost leads at the stage they closed from.
 def lose(db_path: Path | None, lead_ids: tuple[int, ...], reason: str) -> None:
     """Mark leads lost, with one reason. Several ids move together: all or
     none, one undo."""
-    repo = common.repository(db_path)
+    repo = common.repository(db_path, existing=True)
     # "NO BUDGET" next to the team's "No budget" is stored as "No budget".
     spelled = repo.spell_lost_reason(reason)
     moved = repo.move_many("lose", [(i, None) for i in lead_ids], reason=spelled)
@@ -402,7 +404,7 @@ def log_touch(
     when: str,
 ) -> None:
     """Log a touch (email, call, meeting, content, social, note) on a lead."""
-    repo = common.repository(db_path)
+    repo = common.repository(db_path, existing=True)
     text = sys.stdin.read() if body == "-" else body
     lead = repo.log_touch(
         lead_id, ActivityKind(kind), note, direction, at=parse_past(when, repo.clock()), body=text

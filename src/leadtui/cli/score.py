@@ -62,7 +62,7 @@ _FIELDS_HELP = (
 @common.db_option
 def score_train(db_path: Path | None, fields: str | None, as_json: bool) -> None:
     """Learn the win chance from the closed leads and apply it to the open ones."""
-    report = common.repository(db_path).train_model(fields=fields)
+    report = common.repository(db_path, existing=True).train_model(fields=fields)
     if report.model is None:
         raise LeadtuiError(f"not trained: {report.reason}")
     model = report.model
@@ -120,7 +120,7 @@ def score_evaluate(
     the learned score ranked them (ROC AUC), how true its chances are (log
     loss, calibration error, predicted vs actual per decile), and with
     --folds the same over k folds."""
-    result = common.repository(db_path).evaluate_model(
+    result = common.repository(db_path, reading=True).evaluate_model(
         label_field=label_field, test_fraction=test_fraction, seed=seed, folds=folds, fields=fields
     )
     if as_json:
@@ -137,7 +137,7 @@ def score_evaluate(
 def score_pin(db_path: Path | None, lead_id: int, temperature: str) -> None:
     """Pin a lead's temperature by hand, or `auto` to let the score set it."""
     chosen = None if temperature == "auto" else Temperature(temperature)
-    lead = common.repository(db_path).pin_temperature(lead_id, chosen)
+    lead = common.repository(db_path, existing=True).pin_temperature(lead_id, chosen)
     state = "pinned" if lead.temperature_pinned else f"from score {lead.score}"
     common.echo(f"{lead.tag()}: {lead.temperature.value} ({state})")
 
@@ -148,6 +148,6 @@ def score_pin(db_path: Path | None, lead_id: int, temperature: str) -> None:
 def score_refresh(db_path: Path | None, everything: bool) -> None:
     """Rescore the leads whose score is due (time-window rules) or, after a
     rules change, every open lead. The TUI does this by itself."""
-    repo = common.repository(db_path)
+    repo = common.repository(db_path, existing=True)
     count = repo.rescore_open_leads() if everything else repo.refresh_scores()
     common.echo(f"rescored {count:,} leads")

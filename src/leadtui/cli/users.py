@@ -73,7 +73,7 @@ def add_user(db_path: Path | None, name: str, role: str, url: str | None) -> Non
 def link_user(db_path: Path | None, name: str, url: str | None) -> None:
     """A new one-time sign-in link for NAME (a new browser, a lost cookie)."""
     base = _base(url)
-    token = common.repository(db_path).users.new_link(name)
+    token = common.repository(db_path, existing=True).users.new_link(name)
     common.echo(_link(base, token))
 
 
@@ -108,5 +108,5 @@ def list_users(db_path: Path | None, as_json: bool) -> None:
 @common.db_option
 def remove_user(db_path: Path | None, name: str) -> None:
     """Remove NAME: their link stops working and their browsers are signed out."""
-    common.repository(db_path).users.remove(name)
+    common.repository(db_path, existing=True).users.remove(name)
     common.echo(f"removed {name}")

@@ -146,6 +146,7 @@ def parse_amount(text: str, usual: str | None = None) -> Amount:
     (the lead's, else the team's): a bare mark it shares (`$` for CAD) is
     read as that currency, as `C$` would be.
 
+    Zero is an amount however it is written (`0`, `0k`, `0bn`: all 0).
     Raises InvalidInput for anything negative, non-numeric, over 1e12 cents,
     or finer than the currency's minor units (`¥100.5`), worded without the
     field's name: a lead's value and a source's spend amount name it."""
@@ -153,7 +154,9 @@ def parse_amount(text: str, usual: str | None = None) -> Amount:
     match = _NUMBER.match(number)
     if not match:
         raise InvalidInput(
-            f"must be a positive amount like 5000, 5k, €1.2m or 5k EUR, not {text.strip()[:40]!r}"
+            # Not "positive": 0 is an amount (no value yet), in any unit (0k, 0bn).
+            f"must be an amount of 0 or more like 5000, 5k, €1.2m or 5k EUR,"
+            f" not {text.strip()[:40]!r}"
         )
     multiplier = {"": 1, "k": 1_000, "m": 1_000_000, "bn": 1_000_000_000}[match["suffix"]]
     cents = int(Decimal(match["number"]) * multiplier * 100)

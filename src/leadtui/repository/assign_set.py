@@ -145,16 +145,17 @@ def assign_many(repo: Replays, owner: str, leads: Sequence[Seen]) -> Assigned:
     return done
 
 
-def open_leads_of(repo: Replays, owner: str, stage: Stage | None = None) -> list[int]:
-    """The ids of `owner`'s open leads (not won or lost; with `stage`,
-    those in it), owner as stored (case counts, as --owner reads it)."""
+def open_leads_of(repo: Replays, owner: str, stage: Stage | None = None) -> list[Seen]:
+    """`owner`'s open leads (not won or lost; with `stage`, those in it),
+    each with its owner as stored, for assign_many to hold it to: the owner
+    matched case aside, as --owner and the TUI's filter match it."""
     where = " AND stage = ?" if stage else f" AND stage IN ({OPEN_STAGE_SQL})"
     with repo._connection() as db:
         rows = db.execute(
-            f"SELECT id FROM leads WHERE owner = ?{where} ORDER BY id",
+            f"SELECT id, owner FROM leads WHERE lower(owner) = lower(?){where} ORDER BY id",
             [owner, stage.value] if stage else [owner],
         ).fetchall()
-    return [row[0] for row in rows]
+    return [(row[0], row[1]) for row in rows]
 
 
 def _owner_scores(repo: Ruled, db: sqlite_utils.Database) -> bool:

@@ -91,20 +91,20 @@ class KpiStore:
             finally:
                 db.execute("COMMIT")
 
-    def owners(self, *, with_users: bool = False) -> list[str]:
+    def owners(self, *, with_users: bool = False, spelling: str | None = None) -> list[str]:
         """Every owner of a lead (each lead is counted once in the owners'
         stage totals, so no scan of the leads); `with_users`, and every
         user too: someone an --owner or a filter may name before their
-        first lead, whose zeros are then the answer, not a typo's."""
+        first lead, whose zeros are then the answer, not a typo's. With
+        `spelling`, only the names it is, case aside, as the database's
+        lower() compares them (the TUI's filter and --owner match so)."""
         users = " UNION SELECT name FROM users" if with_users else ""
+        query = f"SELECT DISTINCT owner FROM kpi_owner_stage_totals WHERE n != 0{users}"
+        if spelling is not None:
+            query = f"SELECT owner FROM ({query}) AS known WHERE lower(owner) = lower(?)"
         with self.repo._connection() as db:
-            return [
-                row[0]
-                for row in db.execute(
-                    "SELECT DISTINCT owner FROM kpi_owner_stage_totals WHERE n != 0"
-                    f"{users} ORDER BY 1"
-                )
-            ]
+            rows = db.execute(f"{query} ORDER BY 1", [] if spelling is None else [spelling])
+            return [row[0] for row in rows]
 
     def lost_reasons(self, limit: int | None = 20) -> list[str]:
         """The reasons the team gave for lost leads, the most used first

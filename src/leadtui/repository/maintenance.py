@@ -34,7 +34,7 @@ class HealthReport:
     journal_mode: str  # SQLite's; on PostgreSQL, the server and its version
     database_bytes: int
     wal_bytes: int
-    leads: int
+    leads: int | None  # None: a newer schema's leads table could not be counted
     warnings: tuple[str, ...] = field(default=())
     expected_version: int = schema.SCHEMA_VERSION  # this leadtui's, for the engine
     engine: str = "SQLite"
@@ -43,13 +43,22 @@ class HealthReport:
     def healthy(self) -> bool:
         return not self.problems
 
+    @property
+    def newer(self) -> bool:
+        """Written by a newer leadtui: checked read-only, never written."""
+        return self.schema_version > self.expected_version
+
 
 def check_database(path: Path | str) -> HealthReport:
     """Integrity, schema version, file sizes and sharing permissions; of a
     PostgreSQL database, the schema version and the kept totals, search
     columns and id counters against the rows (pg/maintenance.py). Opening
-    migrates an older database, like any other leadtui command."""
+    migrates an older database, like any other leadtui command; a file a
+    newer leadtui wrote is checked read-only (_check_newer)."""
     _must_exist(path)
+    newer = None if is_url(path) else _check_newer(Path(path).expanduser())
+    if newer is not None:
+        return newer
     repo = open_repository(path, reading_allowed=True)  # a read-only file is checked too
     if repo.engine.dialect is POSTGRES:
         return _check_postgres(repo)
@@ -70,6 +79,56 @@ def check_database(path: Path | str) -> HealthReport:
         wal_bytes=wal.stat().st_size if wal.exists() else 0,
         leads=leads,
         warnings=tuple(sharing_warnings(repo.path)),
+    )
+
+
+def _check_newer(path: Path) -> HealthReport | None:
+    """The report on a leadtui file of a newer schema, which open_repository
+    refuses (it would not write it): what is safe without knowing that
+    schema, read-only. SQLite's integrity check reads pages and indexes
+    alone; counting the leads needs only the table. Not the leads' values:
+    a newer leadtui's (a stage added) would read as damaged here. None for
+    any other file, left to open_repository to open or name what is wrong.
+
+    Nothing is created beside the file either: with no -wal there (no one
+    has it open, nothing is left uncommitted) the file alone is the
+    database, read as immutable, which makes no -wal or -shm; otherwise it
+    is read through the WAL that is there, as any reader does."""
+    wal_path = Path(f"{path}-wal")
+    immutable = not wal_path.exists()
+    uri = f"{path.resolve().as_uri()}?mode=ro{'&immutable=1' if immutable else ''}"
+    try:
+        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_SECONDS)
+    except sqlite3.Error:
+        return None
+    try:
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        if version <= schema.SCHEMA_VERSION:
+            return None
+        if conn.execute("PRAGMA application_id").fetchone()[0] != schema.APPLICATION_ID:
+            return None
+        problems = [line for line in _integrity_problems(conn) if line != "ok"]
+        journal_mode = str(conn.execute("PRAGMA journal_mode").fetchone()[0])
+        try:
+            leads: int | None = int(conn.execute("SELECT count(*) FROM leads").fetchone()[0])
+        except sqlite3.Error:
+            leads = None
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
+    if immutable:  # read so, SQLite says "delete": the header says what it is
+        with path.open("rb") as header:
+            journal_mode = "wal" if header.read(20)[18:19] == b"\x02" else "delete"
+    return HealthReport(
+        path=path,
+        problems=tuple(problems),
+        schema_version=version,
+        journal_mode=journal_mode,
+        database_bytes=path.stat().st_size,
+        wal_bytes=wal_path.stat().st_size if not immutable else 0,
+        leads=leads,
+        warnings=tuple(sharing_warnings(path)),
     )
 
 

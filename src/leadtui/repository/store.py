@@ -43,6 +43,7 @@ from leadtui.repository.rows import (
     details_by_lead,
     fetch_lead,
     lead_from_row,
+    natural_key,
     stage_totals_from,
     with_custom,
 )
@@ -288,13 +289,14 @@ class Repository:
         batch: int = 1000,
         custom: bool = False,
     ) -> Iterator[Lead]:
-        """Every lead (optionally of one stage, source and owner) in id order,
-        fetched in batches so an export of a million leads runs in bounded
-        memory; with `custom`, each carries its custom fields, tags, BANT and
-        secondary contacts."""
+        """Every lead (optionally of one stage, source and owner, its case
+        aside as in the TUI's filter) in id order, fetched in batches so an
+        export of a million leads runs in bounded memory; with `custom`, each
+        carries its custom fields, tags, BANT and secondary contacts."""
         last_id = 0
-        filters = {"stage": stage.value if stage else None, "source": source, "owner": owner}
-        where = "".join(f" AND {column} = ?" for column, value in filters.items() if value)
+        filters = {"stage = ?": stage.value if stage else None, "source = ?": source}
+        filters["lower(owner) = lower(?)"] = owner
+        where = "".join(f" AND {test}" for test, value in filters.items() if value)
         params = [value for value in filters.values() if value]
         while True:
             with self._connection() as db:
@@ -314,12 +316,11 @@ class Repository:
             last_id = rows[-1][0]
 
     def custom_field_names(self) -> list[str]:
-        """Every custom field name in use, for an export's columns."""
+        """Every custom field name in use, for an export's columns, in the
+        order a lead shows them (natural_key: col2 before col10)."""
         with self._connection() as db:
-            return [
-                row[0]
-                for row in db.execute("SELECT DISTINCT name FROM custom_fields ORDER BY name")
-            ]
+            names = [row[0] for row in db.execute("SELECT DISTINCT name FROM custom_fields")]
+        return sorted(names, key=lambda name: (natural_key(name), name))
 
     def stage_totals(self, only: LeadFilter | None = None) -> dict[Stage, tuple[int, int]]:
         """{stage: (count, cents)} over every lead (kept by triggers in
