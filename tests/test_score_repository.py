@@ -92,6 +92,29 @@ def test_logging_an_inbound_meeting_raises_the_score_and_says_why(scored: Reposi
     assert scored.get_lead(lead_id).score == 70
 
 
+@both_targets
+def test_a_closed_lead_keeps_its_score_through_later_touches_and_edits(
+    scored: Repository, clock: Clock
+) -> None:
+    """The calibration table compares the score a lead closed with to its
+    outcome: a meeting logged with a won customer, or an edit of a scored
+    field, must not change that score."""
+    lead_id = scored.add_lead(build_draft(name="Ada", source="referral"))
+    scored.log_touch(lead_id, ActivityKind.MEETING, "Demo", "inbound")
+    clock.now = NOW + DAY
+    scored.win(lead_id)
+    closed = scored.get_lead(lead_id)
+    assert (closed.score, closed.temperature) == (55, Temperature.WARM)
+    clock.now = NOW + 2 * DAY
+    scored.log_touch(lead_id, ActivityKind.MEETING, "Kick-off", "inbound")
+    scored.update_fields(lead_id, {"source": "ads"})
+    kept = scored.get_lead(lead_id)
+    assert (kept.score, kept.temperature) == (55, Temperature.WARM)
+    # Reopened, it is scored again, with what it has now.
+    scored.reopen(lead_id)
+    assert scored.get_lead(lead_id).score != 55
+
+
 def test_decay_needs_no_cron_the_periodic_refresh_rescores_only_due_leads(
     scored: Repository, clock: Clock
 ) -> None:

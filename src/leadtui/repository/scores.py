@@ -167,6 +167,28 @@ def _log_odds_sql(model: Model, dialect: Dialect) -> str:
     return " + ".join(terms)
 
 
+def not_closed_before(
+    db: sqlite_utils.Database, lead_ids: Sequence[int], now: datetime
+) -> list[int]:
+    """Those of `lead_ids` still to be scored at `now`: open, or closing
+    now (the move being written entered its stage at `now`). A lead closed
+    earlier keeps the scores it closed with, as the calibration table
+    compares them with the outcome: a touch logged on a won customer, an
+    edit, a merge or a reassignment no longer rescores it."""
+    if not lead_ids:
+        return []
+    marks = ", ".join("?" * len(lead_ids))
+    closed_before = {
+        row[0]
+        for row in db.execute(
+            f"SELECT id FROM leads WHERE id IN ({marks})"
+            f" AND stage NOT IN ({OPEN_STAGE_SQL}) AND stage_entered_at < ?",
+            [*lead_ids, to_iso(now)],
+        )
+    }
+    return [lead_id for lead_id in lead_ids if lead_id not in closed_before]
+
+
 def update_chances(db: sqlite_utils.Database, model: Model | None, after: int, upto: int) -> int:
     """Store the win chance of the open leads with after < id <= upto, computed
     inside SQLite: after training, a million leads need it at once, and

@@ -47,7 +47,7 @@ from leadtui.repository.rows import (
     stage_totals_from,
     with_custom,
 )
-from leadtui.repository.scores import read_model, rescore
+from leadtui.repository.scores import not_closed_before, read_model, rescore
 from leadtui.repository.scoring_store import ScoringStore
 from leadtui.repository.searching import search_rows
 from leadtui.repository.team_settings import TeamSettings, phone_key_in
@@ -152,7 +152,7 @@ class Repository:
         return self.loaded_rules.rules
 
     def _rescore(self, db: sqlite_utils.Database, lead_ids: list[int], now: datetime) -> None:
-        rescore(db, lead_ids, self.rules, read_model(db), now)
+        rescore(db, not_closed_before(db, lead_ids, now), self.rules, read_model(db), now)
 
     # ------------------------------------ the pieces' methods, one line each
 
