@@ -101,7 +101,7 @@ async def test_escape_unmarks_and_a_refused_bulk_move_says_what_to_press(
         said = [n.message for n in notes(app)]
         assert any("was moved to Contacted by maria" in line for line in said)
         assert said[-1] == (
-            "1 marked lead had moved since you marked it: unmarked."
+            "1 of the marked leads is no longer in the stage it was marked in: unmarked."
             " Press w again to win the 1 still marked."
         )
         await pilot.press("w", "y")

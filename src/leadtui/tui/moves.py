@@ -321,7 +321,7 @@ class MovesScreen(Screen[None]):
                 how, seen, reason=repo.spell_lost_reason(reason) if reason else reason
             ),
             done,
-            failed=lambda: refused_bulk(self, how),
+            failed=lambda: refused_bulk(self, how, len(seen)),
         )
 
     def _write_selected(self, change: Callable[[Repository, int, Stage | None], Lead]) -> None:

@@ -32,10 +32,13 @@ def follow_marks(screen: "MovesScreen", changes: Changes) -> None:
         screen._show_marks(screen.selection.left(changes))
 
 
-def recheck_marks(screen: "MovesScreen", then: Callable[[int], None]) -> None:
+def recheck_marks(
+    screen: "MovesScreen", then: Callable[[int], None], *, key: str = "marks-check"
+) -> None:
     """Read which marked leads have left the stage they were marked in,
     unmark them (those still marked as they were: the rep may have marked
-    again meanwhile), then `then(how many)`."""
+    again meanwhile), then `then(how many)`. A newer look with the same
+    `key` supersedes this one (live refresh's own come every half second)."""
     seen = screen.selection.seen()
     stages: dict[int, Stage | None] = dict(seen)
 
@@ -48,30 +51,34 @@ def recheck_marks(screen: "MovesScreen", then: Callable[[int], None]) -> None:
     def job(repo: Repository) -> list[int]:
         return repo.left_since_seen(seen)
 
-    run_db(screen, job, done, key="marks-check")
+    run_db(screen, job, done, key=key)
 
 
-def refused_bulk(screen: "MovesScreen", how: str) -> None:
-    """A bulk move was refused (said already): re-read the screen, unmark
-    the leads that had moved, and say what to press to move the rest."""
+def refused_bulk(screen: "MovesScreen", how: str, asked: int) -> None:
+    """A bulk move of `asked` marked leads was refused (said already):
+    re-read the screen, unmark the leads no longer where they were marked
+    (a teammate's, and those a move stopped midway did move: live refresh
+    may have unmarked them already), and say what to press to move the
+    rest. A refusal that unmarked nothing (a move that does not apply to
+    one of them) is left to its own words: pressing again would not help."""
     screen.reload_all()
 
-    def said(unmarked: int) -> None:
-        if not unmarked:
-            return  # refused for another reason: the marks stay as they were
-        left = len(screen.selection)
-        plural = "s" * (unmarked != 1)
+    def said(_: int) -> None:
+        still = len(screen.selection)
+        unmarked = asked - still
+        if unmarked <= 0:
+            return
         then = "Nothing is marked now."
-        if left:
+        if still:
             key = (screen.settings.keymap.get(how) or MOVE_KEYS[how]).split(",")[0]
-            verb = MOVE_VERBS.get(how, how)
-            then = f"Press {key} again to {verb} the {left:,} still marked."
+            then = f"Press {key} again to {MOVE_VERBS.get(how, how)} the {still:,} still marked."
+        plural = unmarked != 1
         screen.notify(
-            f"{unmarked:,} marked lead{plural} had moved since you marked"
-            f" {'them' if plural else 'it'}: unmarked. {then}",
+            f"{unmarked:,} of the marked leads {'are' if plural else 'is'} no longer in the"
+            f" stage {'they were' if plural else 'it was'} marked in: unmarked. {then}",
             markup=False,
             severity="warning",
             timeout=8,
         )
 
-    recheck_marks(screen, said)
+    recheck_marks(screen, said, key="marks-refused")
