@@ -16,12 +16,12 @@ from leadtui.repository.connection import readable_errors
 from leadtui.repository.read_only import ReadOnly, sqlite_connection
 from leadtui.repository.rows import LEAD_SELECT, lead_from_row
 
-# More leads than this changed at once (an import, a bulk move): the
-# screen is re-read whole, which costs less than updating row by row.
-MAX_CHANGED = 200
 if TYPE_CHECKING:  # core imports the engine, which imports this module
     from leadtui.repository.core import Reads
 
+# More leads than this changed at once (an import, a bulk move): the
+# screen is re-read whole, which costs less than updating row by row.
+MAX_CHANGED = 200
 # Marked leads looked up this many ids a statement (SQLite's oldest limit
 # on a statement's parameters is 999).
 MARKS_A_READ = 900

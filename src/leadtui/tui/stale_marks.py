@@ -27,17 +27,17 @@ def follow_marks(screen: "MovesScreen", changes: Changes) -> None:
     if not screen.selection:
         return
     if changes.whole:
-        recheck_marks(screen, lambda unmarked: None)
+        recheck_marks(screen, lambda: None)
     else:
         screen._show_marks(screen.selection.left(changes))
 
 
 def recheck_marks(
-    screen: "MovesScreen", then: Callable[[int], None], *, key: str = "marks-check"
+    screen: "MovesScreen", then: Callable[[], None], *, key: str = "marks-check"
 ) -> None:
     """Read which marked leads have left the stage they were marked in,
     unmark them (those still marked as they were: the rep may have marked
-    again meanwhile), then `then(how many)`. A newer look with the same
+    again meanwhile), then `then()`. A newer look with the same
     `key` supersedes this one (live refresh's own come every half second)."""
     seen = screen.selection.seen()
     stages: dict[int, Stage | None] = dict(seen)
@@ -46,7 +46,7 @@ def recheck_marks(
         marks = screen.selection.marks
         still = [i for i in left if i in marks and marks[i].stage is stages[i]]
         screen._show_marks(screen.selection.unmark(still))
-        then(len(still))
+        then()
 
     def job(repo: Repository) -> list[int]:
         return repo.left_since_seen(seen)
@@ -63,7 +63,7 @@ def refused_bulk(screen: "MovesScreen", how: str, asked: int) -> None:
     one of them) is left to its own words: pressing again would not help."""
     screen.reload_all()
 
-    def said(_: int) -> None:
+    def said() -> None:
         still = len(screen.selection)
         unmarked = asked - still
         if unmarked <= 0:
