@@ -11,10 +11,10 @@ from datetime import timedelta
 from textual.widgets import TabbedContent
 
 from leadtui.domain.filters import parse
-from leadtui.domain.models import Stage, Temperature
+from leadtui.domain.models import Stage, Temperature, build_draft
 from leadtui.repository import Repository, open_repository
 from leadtui.tui.app import LeadApp
-from leadtui.tui.panes.inbox import InboxPane
+from leadtui.tui.panes.inbox import PAGE_SIZE, InboxPane
 from tests.conftest import NOW, frozen_clock
 from tests.tui_helpers import SIZE, main_screen, settle, wait_until
 
@@ -90,3 +90,22 @@ async def test_a_teammates_changes_move_the_filtered_count_both_ways(
         await pilot.press("1")
         await settle(pilot)
         assert inbox_label(app) == f"1 Inbox {console.count_in_stage(Stage.NEW, awake_at=NOW):,}"
+
+
+async def test_a_lead_arriving_below_the_loaded_pages_is_counted(repo: Repository) -> None:
+    """At 100k leads most arrive where no page is loaded: no page is
+    re-read for them, and the count was read only with a page."""
+    arriving = repo.add_lead(build_draft(name="Oldest", owner="dev"))  # listed last
+    for n in range(PAGE_SIZE + 5):
+        repo.add_lead(build_draft(name=f"Lead {n}", owner="tester"))
+    only = parse("owner:me")
+    app = LeadApp(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        main_screen(app).apply_filter(only)
+        await settle(pilot)
+        assert inbox_label(app) == f"1 Inbox {PAGE_SIZE + 5}"
+        teammate = open_repository(repo.target, actor="anna", clock=frozen_clock)
+        teammate.assign_many("tester", [(arriving, "dev")])
+        await wait_until(pilot, lambda: inbox_label(app) == f"1 Inbox {PAGE_SIZE + 6}")
+        assert arriving not in shown_ids(app)  # (beyond the pages loaded)
