@@ -79,7 +79,13 @@ async def test_v_marks_a_column_and_a_bulk_advance_confirms_with_the_count(
         assert column(app, "contacted").cards.option_count == 3
 
 
-async def test_escape_unmarks_and_a_refused_bulk_move_keeps_the_marks(repo: Repository) -> None:
+async def test_escape_unmarks_and_a_refused_bulk_move_says_what_to_press(
+    repo: Repository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A teammate moved a marked lead before live refresh saw it: the move
+    is refused, that lead unmarked, and the rest moved by pressing again
+    (each retry used to be refused, naming the next lead moved)."""
+    monkeypatch.setattr(MainScreen, "_look_for_changes", lambda self: None)
     ids = _leads(repo, 2)
     app = LeadApp(repo)
     async with app.run_test(size=SIZE) as pilot:
@@ -91,8 +97,16 @@ async def test_escape_unmarks_and_a_refused_bulk_move_keeps_the_marks(repo: Repo
         await pilot.press("w", "y")
         await settle(pilot)
         assert [repo.get_lead(i).stage for i in ids] == [Stage.CONTACTED, Stage.NEW]
-        assert "2 marked" in app.sub_title
-        assert any("was moved to Contacted by maria" in n.message for n in notes(app))
+        assert "1 marked" in app.sub_title
+        said = [n.message for n in notes(app)]
+        assert any("was moved to Contacted by maria" in line for line in said)
+        assert said[-1] == (
+            "1 of the marked leads is no longer in the stage it was marked in: unmarked."
+            " Press w again to win the 1 still marked."
+        )
+        await pilot.press("w", "y")
+        await settle(pilot)
+        assert [repo.get_lead(i).stage for i in ids] == [Stage.CONTACTED, Stage.WON]
 
 
 async def test_u_with_nothing_to_undo_says_so(repo: Repository) -> None:

@@ -53,7 +53,7 @@ from leadtui.repository.searching import search_rows
 from leadtui.repository.team_settings import TeamSettings, phone_key_in
 from leadtui.repository.undo_store import UndoStore
 from leadtui.repository.users_store import UsersStore, own_leads_transaction
-from leadtui.repository.watch import ChangeWatcher
+from leadtui.repository.watch import ChangeWatcher, left_since_seen
 
 # (sort key, id) of the last row of a page; the next page starts after it.
 PageCursor = tuple[Any, int]
@@ -63,8 +63,7 @@ TOUCH_BODY_LIMIT = 200_000
 
 
 class Repository:
-    """Every read and write of one leadtui database: a SQLite file, or a
-    PostgreSQL database named by URL (repository/engine.py)."""
+    """Every read and write of one leadtui database (repository/engine.py)."""
 
     def __init__(
         self,
@@ -204,6 +203,7 @@ class Repository:
     erase_lead = erasing.erase_lead  # a person's data erased from their lead
     assign_many = assign_set.assign_many  # many leads to one owner, one action
     open_leads_of = assign_set.open_leads_of
+    left_since_seen = left_since_seen  # marked leads a teammate took out of their list
     merge_details = Delegated("_dupes", DupesStore.merge_details)
     duplicate_groups = Delegated("_dupes", DupesStore.duplicate_groups)
     possible_duplicates = Delegated("_dupes", DupesStore.possible_duplicates)

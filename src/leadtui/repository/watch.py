@@ -4,20 +4,27 @@ look, so that a console updates the rows and cards those leads touch
 instead of re-reading its whole screen for every teammate's write."""
 
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from leadtui.domain.filters import LeadFilter
-from leadtui.domain.models import Lead
+from leadtui.domain.models import Lead, Stage
 from leadtui.repository.connection import readable_errors
 from leadtui.repository.read_only import ReadOnly, sqlite_connection
 from leadtui.repository.rows import LEAD_SELECT, lead_from_row
 
+if TYPE_CHECKING:  # core imports the engine, which imports this module
+    from leadtui.repository.core import Reads
+
 # More leads than this changed at once (an import, a bulk move): the
 # screen is re-read whole, which costs less than updating row by row.
 MAX_CHANGED = 200
+# Marked leads looked up this many ids a statement (SQLite's oldest limit
+# on a statement's parameters is 999).
+MARKS_A_READ = 900
 # Journal fields whose change can move a lead between the board's columns
 # or change a column's totals.
 TOTALS_FIELDS = frozenset({"stage", "value", "owner", "currency"})
@@ -89,6 +96,26 @@ def journal_changes(
     )
     changed = Changes(False, ids, leads, passing, frozenset(row[2] for row in rows))
     return changed, rows[-1][0]
+
+
+def left_since_seen(repo: "Reads", seen: Sequence[tuple[int, Stage | None]]) -> list[int]:
+    """Which of the leads, each seen in a stage (marked for a bulk move),
+    have left it since: gone, or moved on by a teammate. For the changes
+    live refresh cannot name (a teammate's bulk move of thousands), and for
+    a bulk move refused because one of them had moved."""
+    left: list[int] = []
+    with repo._connection() as db:
+        for start in range(0, len(seen), MARKS_A_READ):
+            chunk = dict(seen[start : start + MARKS_A_READ])
+            marks = ", ".join("?" * len(chunk))
+            rows = db.execute(f"SELECT id, stage FROM leads WHERE id IN ({marks})", [*chunk])
+            now = dict(rows.fetchall())
+            left += [
+                lead_id
+                for lead_id, stage in chunk.items()
+                if lead_id not in now or (stage is not None and now[lead_id] != stage.value)
+            ]
+    return left
 
 
 class ChangeWatcher:

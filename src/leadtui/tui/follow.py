@@ -14,6 +14,9 @@ from leadtui.repository import Changes, Repository
 from leadtui.tui.panes.board import BoardTotals
 
 Look = Callable[[LeadFilter, str, datetime], Changes | None]
+# The journal's field for `s` (hide from the inbox until a day): the
+# unfiltered count leaves out the leads hidden.
+HIDING = "hidden until"
 
 
 @dataclass(frozen=True)
@@ -45,12 +48,25 @@ def follow(repo: Repository, look: Look, wanted: Wanted, now: datetime) -> Follo
         return None if changes is None else Followed(changes)
     only, totals, untriaged = wanted.only, None, None
     board = wanted.board and (changes.moves_totals or bool(only))
-    counting = wanted.counting and "stage" in changes.fields
+    counting = wanted.counting and moves_count(changes, only)
     if not (board or counting):
-        return Followed(changes)  # a rename: nothing more to read (not even a connection)
+        return Followed(changes)
     with repo.reading():
         if board:
             totals = repo.stage_totals(only), repo.other_currency_values(only)
         if counting:
             untriaged = repo.count_in_stage(Stage.NEW, awake_at=now, only=only)
     return Followed(changes, totals, untriaged)
+
+
+def moves_count(changes: Changes, only: LeadFilter) -> bool:
+    """Whether the changes may have let a lead into the inbox's count or
+    out of it: a stage moved, or else a lead in New now (so in New before
+    too) was hidden or shown, or, under a filter, changed at all (its owner,
+    source, pinned temperature, the score an edit gave it, a touch: a
+    filter reads them all)."""
+    if "stage" in changes.fields:
+        return True
+    if not (only or HIDING in changes.fields):
+        return False  # a rename, say: nothing more to read (not even a connection)
+    return any(lead.stage is Stage.NEW for lead in changes.leads.values())

@@ -41,6 +41,7 @@ from leadtui.tui.panes.board import BoardPane
 from leadtui.tui.panes.detail import DetailPane
 from leadtui.tui.panes.inbox import FirstPage, InboxPane
 from leadtui.tui.panes.kpi import KpiPane
+from leadtui.tui.stale_marks import follow_marks
 from leadtui.tui.tab_label import relabel
 
 # How often to look for other processes' commits: "within about a second".
@@ -253,6 +254,7 @@ class MainScreen(LeadWritesScreen):
         if followed is None or not self.is_attached or not self.query(InboxPane):
             return
         changes, untriaged = followed.changes, followed.untriaged
+        follow_marks(self, changes)  # marked leads a teammate moved away are unmarked
         if changes.whole:
             self.reload_all()
             return

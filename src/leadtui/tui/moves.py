@@ -30,6 +30,7 @@ from leadtui.tui.dialogs.lose import LoseReasonScreen
 from leadtui.tui.panes.board import BoardPane
 from leadtui.tui.panes.inbox import InboxPane
 from leadtui.tui.selection import Selection, WholeList
+from leadtui.tui.stale_marks import refused_bulk
 from leadtui.tui.typeahead import hold_keys
 
 T = TypeVar("T")
@@ -312,7 +313,8 @@ class MovesScreen(Screen[None]):
             self.notify(f"{MOVED[how]} {moved:,} leads", timeout=3)
             self.reload_all()
 
-        # Refused: the marks stay, to fix the cause and try again.
+        # Refused: the marks stay, but for those a teammate moved meanwhile
+        # (stale_marks.py), to fix the cause and try again.
         self._write_job(
             # The reason in the team's spelling of it, so the KPI's reasons
             # don't splinter by case.
@@ -320,7 +322,7 @@ class MovesScreen(Screen[None]):
                 how, seen, reason=repo.spell_lost_reason(reason) if reason else reason
             ),
             done,
-            failed=self.reload_all,
+            failed=lambda: refused_bulk(self, how, len(seen)),
         )
 
     def _write_selected(self, change: Callable[[Repository, int, Stage | None], Lead]) -> None:

@@ -10,7 +10,7 @@ from leadtui.domain import pipeline
 from leadtui.domain.filters import LeadFilter
 from leadtui.domain.models import Lead, Stage
 from leadtui.domain.orders import page_key
-from leadtui.repository import PageCursor, Repository
+from leadtui.repository import Changes, PageCursor, Repository
 
 # Leads read a page at a time when a whole list is marked.
 _PAGE = 2_000
@@ -64,6 +64,25 @@ class Selection:
         self.marks.clear()
         self.thin.clear()
         return marked
+
+    def left(self, changes: Changes) -> list[int]:
+        """Unmark the leads a teammate's change (live refresh) took out of
+        the list they were marked in: gone, moved to another stage, or no
+        longer let through by the filter. Their ids."""
+
+        def here(lead_id: int) -> bool:
+            lead = changes.leads.get(lead_id)
+            stays = lead is not None and lead.stage is self.marks[lead_id].stage
+            return stays and lead_id in changes.passing
+
+        return self.unmark([i for i in changes.ids if i in self.marks and not here(i)])
+
+    def unmark(self, lead_ids: list[int]) -> list[int]:
+        """Unmark these leads (those marked); the ids unmarked."""
+        gone = [lead_id for lead_id in lead_ids if self.marks.pop(lead_id, None) is not None]
+        for lead_id in gone:
+            self.thin.pop(lead_id, None)
+        return gone
 
     def seen(self) -> list[tuple[int, Stage | None]]:
         """Each marked lead with the stage it was seen in."""
