@@ -285,7 +285,7 @@ class MovesScreen(Screen[None]):
         """One confirmation for a bulk move, with the count and some names."""
         count = len(self.selection)
         names = self.selection.names(NAMED_IN_CONFIRMATION)
-        more = f" and {count - len(names)} more" if count > len(names) else ""
+        more = f" and {count - len(names):,} more" if count > len(names) else ""
         question = f"{how.capitalize()} {count:,} marked lead{'s' * (count != 1)}?"
         if count <= MOVE_CHUNK:  # one transaction
             after = "All move, or none does; u undoes it in one go."

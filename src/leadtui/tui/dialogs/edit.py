@@ -76,8 +76,8 @@ def cut_label(label: str) -> tuple[str, bool]:
 
 
 class EditLeadScreen(LeadFormScreen):
-    # The name takes the first key typed: the default, the first focusable
-    # widget, is the scrolling dialog itself, where typing did nothing.
+    # The name takes the first key typed, whatever comes first in the
+    # dialog (its scrolling box once took the focus, and the keys).
     AUTO_FOCUS = "TextField, TextBox"
 
     def __init__(self, lead: Lead, again: dict[str, str] | None = None) -> None:
