@@ -3,7 +3,7 @@ write, or a problem with its line and reason. The importing package makes
 them; the repository writes them."""
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, date, datetime, time
 
 from leadtui.domain.models import BantAnswer, Fit, LeadDraft, Lifecycle, Stage, Temperature
 
@@ -38,3 +38,19 @@ class RowProblem:
     line: int
     reason: str
     values: list[str]
+
+
+def closed_at(
+    created: datetime, close_day: date | None, last_touch: datetime | None, now: datetime
+) -> datetime:
+    """When a lead a file gives as won or lost closed. Its close date when
+    the file has one (a CRM's "Close Date" is the expected one while a deal
+    is open and the real one once it is closed), else its last touch, else
+    its creation; never before its creation or after `now`. Closing every
+    such lead when it was created made a year's imported history all cycle
+    time 0 and put its revenue in the months its leads came in."""
+    if close_day is not None:
+        moment = datetime.combine(close_day, time(), UTC)
+    else:
+        moment = last_touch or created
+    return min(max(moment, created), now)
