@@ -5,7 +5,6 @@ rep hands on only their own leads and unassigned ones."""
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -14,6 +13,7 @@ from leadtui.domain.filters import parse
 from leadtui.domain.models import ActivityKind, HistoryEntry, Stage, build_draft
 from leadtui.repository import Repository, assign_set, open_repository
 from tests.conftest import both_engines, both_targets, frozen_clock
+from tests.hang_up import hang_up_at_call
 from tests.test_kpi_rollups import assert_same_figures
 
 
@@ -119,17 +119,7 @@ def test_a_reassignment_cut_short_is_named_for_what_it_wrote(
 ) -> None:
     monkeypatch.setattr(assign_set, "CHUNK", 2)
     ids = _leads(repo, ["anna", "ben", "anna", None, "ben"])
-    write = assign_set._write
-    calls = 0
-
-    def hang_up_in_the_second_chunk(*args: Any) -> None:
-        nonlocal calls
-        calls += 1
-        if calls == 2:
-            raise KeyboardInterrupt  # the terminal closed mid-way
-        write(*args)
-
-    monkeypatch.setattr(assign_set, "_write", hang_up_in_the_second_chunk)
+    hang_up_at_call(monkeypatch, assign_set, "_write", 2)  # in the second chunk
     with pytest.raises(KeyboardInterrupt):
         repo.assign_many("dev", [(lead_id, None) for lead_id in ids])
     assert _owners(repo, ids) == ["dev", "dev", "anna", None, "ben"]

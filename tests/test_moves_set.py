@@ -21,6 +21,7 @@ from leadtui.domain.errors import IllegalMove, StaleLead
 from leadtui.domain.models import Stage, build_draft
 from leadtui.repository import Repository, moves_set, open_repository, schema_kpi, undo_set
 from tests.conftest import NOW
+from tests.hang_up import hang_up_at_call
 from tests.test_kpi_rollups import (
     OWNERS,
     SOURCES,
@@ -171,17 +172,7 @@ def test_a_move_cut_short_is_named_for_what_it_wrote(
     them back), and the action says how many of how many it moved."""
     monkeypatch.setattr(moves_set, "CHUNK", 2)
     ids = [repo.add_lead(build_draft(name=f"Lead {n}", source="website")) for n in range(5)]
-    write = moves_set._write
-    calls = 0
-
-    def hang_up_in_the_second_chunk(*args: Any) -> None:
-        nonlocal calls
-        calls += 1
-        if calls == 2:
-            raise KeyboardInterrupt  # the terminal closed mid-move
-        write(*args)
-
-    monkeypatch.setattr(moves_set, "_write", hang_up_in_the_second_chunk)
+    hang_up_at_call(monkeypatch, moves_set, "_write", 2)  # in the second chunk
     with pytest.raises(KeyboardInterrupt):
         repo.move_count("advance", [(lead_id, Stage.NEW) for lead_id in ids])
     stages = [repo.get_lead(lead_id).stage for lead_id in ids]
