@@ -58,6 +58,10 @@ class DatabaseUnavailable(LeadtuiError):
     """The database file cannot be used: missing dir, read-only, not SQLite, newer."""
 
 
+class DatabaseBusy(DatabaseUnavailable):
+    """Someone else held the write lock for longer than leadtui waits."""
+
+
 class Interrupted(LeadtuiError):
     """A read stopped on purpose (the TUI quitting); nobody needs telling."""
 

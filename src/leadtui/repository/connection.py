@@ -19,7 +19,7 @@ from typing import Any
 import sqlite_utils
 
 from leadtui.domain import dedupe
-from leadtui.domain.errors import DatabaseUnavailable, Interrupted
+from leadtui.domain.errors import DatabaseBusy, DatabaseUnavailable, Interrupted
 from leadtui.repository import schema, sqlite_pool
 from leadtui.repository.read_only import ReadOnly, sqlite_connection
 
@@ -116,7 +116,7 @@ def readable_errors(path: Path) -> Iterator[None]:
         if message == "interrupted":
             raise Interrupted(f"reading {path} was stopped") from None
         if "locked" in message or "busy" in message:
-            raise DatabaseUnavailable(
+            raise DatabaseBusy(
                 f"{path} is busy: someone else is writing to it; try again"
             ) from None
         if "readonly" in message or "read-only" in message:

@@ -18,7 +18,7 @@ from textual.app import App
 from textual.dom import NoScreen
 from textual.widget import Widget
 
-from leadtui.domain.errors import Interrupted, LeadtuiError
+from leadtui.domain.errors import DatabaseBusy, Interrupted, LeadtuiError
 from leadtui.repository import Repository
 
 T = TypeVar("T")
@@ -97,6 +97,21 @@ def run_db(
         app.call_from_thread(deliver, result)
 
     widget.run_worker(work, thread=True, group=key, name=f"db:{key}")
+
+
+def later_when_busy(job: Callable[[Repository], int]) -> Callable[[Repository], int]:
+    """A background write nobody asked for (the minute's rescoring), done
+    next time when a teammate's long write (an import) holds the file
+    longer than leadtui waits: telling the rep to "try again" what they
+    never did was noise, and at start it greeted them."""
+
+    def quietly(repo: Repository) -> int:
+        try:
+            return job(repo)
+        except DatabaseBusy:
+            return 0
+
+    return quietly
 
 
 def tell_unreadable(app: App[Any], messages: list[str]) -> None:

@@ -28,7 +28,7 @@ from leadtui.domain.models import Stage
 from leadtui.repository import Repository, interrupt_reads
 from leadtui.tui.app import LeadApp
 from leadtui.tui.card_list import LineCards
-from leadtui.tui.dbwork import WATCH_GROUP, WRITE_GROUP, end_app, run_db
+from leadtui.tui.dbwork import WATCH_GROUP, WRITE_GROUP, end_app, later_when_busy, run_db
 from leadtui.tui.dialogs.help import KeysScreen, describe, with_ids
 from leadtui.tui.dialogs.search import Found, SearchScreen
 from leadtui.tui.follow import Followed, Wanted, follow
@@ -228,7 +228,8 @@ class MainScreen(LeadWritesScreen):
             return
         if self.repo.cannot_write():
             return  # nothing can be saved: the scores stay as last written
-        run_db(self, lambda repo: repo.refresh_scores(), lambda _: None, key="scores")
+        refresh = later_when_busy(lambda repo: repo.refresh_scores())
+        run_db(self, refresh, lambda _: None, key="scores")
 
     def on_unmount(self) -> None:
         self._watcher.close()

@@ -19,7 +19,7 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from psycopg.pq import TransactionStatus
 
 from leadtui.domain.clock import to_iso
-from leadtui.domain.errors import DatabaseUnavailable
+from leadtui.domain.errors import DatabaseBusy, DatabaseUnavailable
 from leadtui.repository.engine import POSTGRES
 
 Tracer = Callable[[str, Any], None]
@@ -229,9 +229,7 @@ def readable_errors(shown: str) -> Iterator[None]:
         # takes for its own quitting and says nothing about.
         raise DatabaseUnavailable(f"{shown} stopped the work: {_cause(error)}") from None
     except (pg_errors.LockNotAvailable, pg_errors.DeadlockDetected):
-        raise DatabaseUnavailable(
-            f"{shown} is busy: someone else is writing to it; try again"
-        ) from None
+        raise DatabaseBusy(f"{shown} is busy: someone else is writing to it; try again") from None
     except pg_errors.ReadOnlySqlTransaction:
         raise DatabaseUnavailable(f"cannot write {shown}: it is read-only (a replica?)") from None
     except pg_errors.DiskFull:
