@@ -22,7 +22,7 @@ MIGRATIONS[i] takes a database from version i to i + 1; each runs in one
 transaction under an advisory lock (pg/engine.py).
 """
 
-from leadtui.repository.pg import schema_kpi, schema_rest, users
+from leadtui.repository.pg import kpi_triggers, schema_kpi, schema_rest, users
 from leadtui.repository.pg.kpi_triggers import DEFERRED
 
 # The words of a text as search sees them: punctuation is a separator.
@@ -296,6 +296,7 @@ MIGRATIONS: tuple[str, ...] = (
     schema_rest.ORDER_INDEXES,
     users.STEP,  # a rep's own leads only (`leadtui serve`)
     DEFER_STAGE_TOTALS,
+    kpi_triggers.OWNER_STEP,  # an owner change's rollups moved per UPDATE, not per lead
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

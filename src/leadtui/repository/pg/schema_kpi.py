@@ -20,18 +20,17 @@ step adds the rest, fills every rollup and KPI column from the rows already
 there (the rebuilds here), then creates the triggers (pg/kpi_triggers.py).
 """
 
-from leadtui.repository.pg.kpi_triggers import DAY, HOUR, TRIGGERS
+from leadtui.repository.pg.kpi_triggers import DAY, HOUR, JULIANDAY_EXPR, TRIGGERS
 from leadtui.repository.schema_kpi_v6 import CLOSED, RANK
 
 _OPEN = "('new', 'contacted', 'engaged', 'qualified', 'opportunity')"
 
 # SQLite's julianday() of a time, to the bit: its whole milliseconds since
 # the Julian epoch (2440587.5 days before 1970) as a double, over 86400000.
-JULIANDAY = """
+JULIANDAY = f"""
 CREATE FUNCTION julianday(moment timestamptz) RETURNS double precision
 IMMUTABLE STRICT PARALLEL SAFE LANGUAGE sql AS $$
-  SELECT (floor(extract(epoch FROM moment) * 1000) + 210866760000000)::double precision
-         / 86400000::double precision
+  SELECT {JULIANDAY_EXPR.format("moment")}
 $$;
 """
 
