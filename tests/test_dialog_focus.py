@@ -7,9 +7,8 @@ from textual.widgets import Input
 from leadtui.domain.models import build_draft
 from leadtui.repository import Repository
 from leadtui.tui.app import LeadApp
-from leadtui.tui.dialogs.edit import EditLeadScreen
 from leadtui.tui.dialogs.merge import MergeScreen, PickRow
-from tests.tui_helpers import SIZE, settle, wait_until
+from tests.tui_helpers import SIZE, open_edit_form, settle, wait_until
 
 
 async def test_shift_tab_from_the_name_reaches_the_last_field(repo: Repository) -> None:
@@ -17,11 +16,7 @@ async def test_shift_tab_from_the_name_reaches_the_last_field(repo: Repository) 
     repo.update_fields(lead_id, {"custom.Region": "North"})
     app = LeadApp(repo)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("e")
-        await wait_until(pilot, lambda: isinstance(app.screen, EditLeadScreen))
-        form = app.screen
-        assert isinstance(form, EditLeadScreen)
+        form = await open_edit_form(app, pilot)
         name = form.query_one("#edit-0", Input)
         assert app.focused is name
         await pilot.press("shift+tab")

@@ -9,7 +9,6 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
 from leadtui.cli.root import main
@@ -19,7 +18,7 @@ from leadtui.repository import Repository
 from leadtui.tui.app import LeadApp
 from leadtui.tui.dialogs.edit import EditLeadScreen
 from tests.notifications import notes
-from tests.tui_helpers import SIZE, main_screen, settle, wait_until
+from tests.tui_helpers import SIZE, main_screen, open_edit_form, wait_until
 
 
 def field_changes(repo: Repository, lead_id: int) -> list[str]:
@@ -28,12 +27,6 @@ def field_changes(repo: Repository, lead_id: int) -> list[str]:
 
 def editing(app: LeadApp) -> bool:
     return isinstance(app.screen, EditLeadScreen)
-
-
-async def open_edit_form(app: LeadApp, pilot: Pilot[None]) -> None:
-    await settle(pilot)
-    await pilot.press("e")
-    await wait_until(pilot, lambda: isinstance(app.screen, EditLeadScreen))
 
 
 def error_shown(line: Static) -> bool:

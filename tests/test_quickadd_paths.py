@@ -21,7 +21,7 @@ from leadtui.tui.app import LeadApp
 from leadtui.tui.dialogs.edit import EditLeadScreen
 from leadtui.tui.dialogs.quick_add import QuickAddScreen
 from tests.conftest import NOW, both_clis
-from tests.tui_helpers import SIZE, settle, wait_until
+from tests.tui_helpers import SIZE, open_edit_form, settle, wait_until
 
 LINE = (
     'Zed Zulu <zed@zulu.io> @Zulu Corp $5k #referral #vip !fri =rep1 +44 20 7946 0099 "met at expo"'
@@ -104,11 +104,7 @@ async def test_the_edit_form_keeps_every_field_it_holds(repo: Repository) -> Non
     }  # fmt: skip
     app = LeadApp(repo)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("e")
-        await wait_until(pilot, lambda: isinstance(app.screen, EditLeadScreen))
-        dialog = app.screen
-        assert isinstance(dialog, EditLeadScreen)
+        dialog = await open_edit_form(app, pilot)
         for index, (field, _) in enumerate(dialog.fields):
             if field in texts:
                 widget = dialog.query_one(f"#edit-{index}")

@@ -9,8 +9,7 @@ from textual.widgets import Static
 from leadtui.domain.models import build_draft
 from leadtui.repository import Repository
 from leadtui.tui.app import LeadApp
-from leadtui.tui.dialogs.edit import EditLeadScreen
-from tests.tui_helpers import settle, wait_until
+from tests.tui_helpers import open_edit_form, settle, wait_until
 
 LONG, WIDE, SHORT = "Preferred contact window", "担当者の部署名と役職", "Region"
 
@@ -28,11 +27,7 @@ async def test_a_cut_label_says_so_and_its_whole_name_is_one_tab_away(
     repo.update_fields(lead_id, {f"custom.{n}": "x" for n in (LONG, WIDE, SHORT)})
     app = LeadApp(repo)
     async with app.run_test(size=(60, 20)) as pilot:
-        await settle(pilot)
-        await pilot.press("e")
-        await wait_until(pilot, lambda: isinstance(app.screen, EditLeadScreen))
-        form = app.screen
-        assert isinstance(form, EditLeadScreen)
+        form = await open_edit_form(app, pilot)
         labels = {str(label.render()): label for label in form.query(".field-label")}
         assert {"Preferred con…", "担当者の部署…", "Region"} <= set(labels), list(labels)
         assert labels["Preferred con…"].tooltip == Content(LONG)

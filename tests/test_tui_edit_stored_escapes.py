@@ -11,7 +11,7 @@ from leadtui.repository import Repository
 from leadtui.tui.app import LeadApp
 from leadtui.tui.dialogs.edit import EditLeadScreen
 from leadtui.tui.dialogs.fields import TextField
-from tests.tui_helpers import settle, wait_until
+from tests.tui_helpers import open_edit_form, settle, wait_until
 
 KEY = "cf\x1b[31m"
 
@@ -27,11 +27,7 @@ async def test_only_the_field_changed_is_saved(repo: Repository, db_path: Path) 
         conn.execute("UPDATE custom_fields SET name = ?, value = ?", (KEY, "val\x1b[32m\x07"))
     app = LeadApp(repo)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("e")
-        await wait_until(pilot, lambda: isinstance(app.screen, EditLeadScreen))
-        form = app.screen
-        assert isinstance(form, EditLeadScreen)
+        form = await open_edit_form(app, pilot)
         index = [field for field, _ in form.fields].index("value")
         form.query_one(f"#edit-{index}", TextField).value = "5k"
         assert form.changes() == {"value": "5k"}

@@ -12,11 +12,18 @@ from leadtui.domain.models import Stage, build_draft
 from leadtui.repository import Repository
 from leadtui.tui.app import LeadApp
 from leadtui.tui.cells import INBOX_COLUMNS
-from leadtui.tui.dialogs.edit import EditLeadScreen
 from leadtui.tui.dialogs.lose import LoseReasonScreen
 from leadtui.tui.panes.inbox import InboxPane
 from tests.conftest import NOW
-from tests.tui_helpers import SIZE, column, inbox_names, main_screen, settle, wait_until
+from tests.tui_helpers import (
+    SIZE,
+    column,
+    inbox_names,
+    main_screen,
+    open_edit_form,
+    settle,
+    wait_until,
+)
 
 
 def inbox_label(app: LeadApp) -> str:
@@ -100,10 +107,7 @@ async def test_the_edit_form_checks_as_you_type(repo: Repository) -> None:
     repo.add_lead(build_draft(name="Ann"))
     app = LeadApp(repo)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("e")
-        await wait_until(pilot, lambda: isinstance(app.screen, EditLeadScreen))
-        form = app.screen
+        form = await open_edit_form(app, pilot)
         email = form.query_one("#edit-1", Input)
         email.focus()
         await pilot.press(*"ann@")

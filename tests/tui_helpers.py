@@ -8,6 +8,7 @@ from textual.widgets import DataTable
 
 from leadtui.tui.app import LeadApp
 from leadtui.tui.dbwork import WATCH_GROUP
+from leadtui.tui.dialogs.edit import EditLeadScreen
 from leadtui.tui.main_screen import MainScreen
 from leadtui.tui.panes.board import BoardPane, StageColumn
 from leadtui.tui.panes.inbox import InboxPane
@@ -77,3 +78,13 @@ async def run_palette(pilot: Pilot[None], *commands: str) -> None:
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
+
+
+async def open_edit_form(app: LeadApp, pilot: Pilot[None]) -> EditLeadScreen:
+    """`e` on the selected lead, once the app has settled; the form."""
+    await settle(pilot)
+    await pilot.press("e")
+    await wait_until(pilot, lambda: isinstance(app.screen, EditLeadScreen))
+    form = app.screen
+    assert isinstance(form, EditLeadScreen)
+    return form
