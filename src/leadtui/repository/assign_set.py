@@ -29,7 +29,7 @@ from leadtui.domain.models import LeadDraft, Stage
 from leadtui.domain.results import Replayed
 from leadtui.repository.core import Rescores, Ruled
 from leadtui.repository.engine import SQLITE, dialect_of
-from leadtui.repository.hand_back import Written, handing_back, written_since
+from leadtui.repository.hand_back import Written, handing_back, not_theirs, written_since
 from leadtui.repository.journal import action, leads_so_far, relabel, same_action
 from leadtui.repository.rows import leads_named
 from leadtui.repository.scores import OPEN_STAGE_SQL, read_model
@@ -291,8 +291,7 @@ class Replay:
         given_back: list[int] = []
         written: dict[int, Written] = {}
         if self.repo.own_leads_only:
-            rep = self.repo.actor.casefold()
-            given_back = [i for i, o in now_owners.items() if o and o.casefold() != rep]
+            given_back = not_theirs(now_owners, self.repo.actor)
             written = written_since(db, self.group, given_back)
         by_wanted: dict[str, list[int]] = {}
         for lead_id in chunk:

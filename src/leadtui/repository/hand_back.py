@@ -11,7 +11,7 @@ good: the undo is refused, naming who did what and when, and the rule the
 database keeps (the guards) stands for every other write.
 """
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 
@@ -27,18 +27,20 @@ from leadtui.repository.users_store import HANDED_BACK
 Written = tuple[str, str, str]
 
 
+def not_theirs(owners: Mapping[int, str | None], actor: str) -> list[int]:
+    """The leads of `owners` (id: owner now) someone other than `actor`
+    owns (as the guards compare owners: case aside)."""
+    rep = actor.casefold()
+    return sorted(lead_id for lead_id, owner in owners.items() if owner and owner.casefold() != rep)
+
+
 def others_leads(db: sqlite_utils.Database, lead_ids: Sequence[int], actor: str) -> list[int]:
-    """Those of `lead_ids` someone other than `actor` owns now (as the
-    guards compare owners: case aside)."""
+    """Those of `lead_ids` someone other than `actor` owns now."""
     if not lead_ids:
         return []
     marks = ", ".join("?" * len(lead_ids))
-    rows = db.execute(
-        f"SELECT id, coalesce(owner, '') FROM leads WHERE id IN ({marks})", list(lead_ids)
-    ).fetchall()
-    return sorted(
-        lead_id for lead_id, owner in rows if owner and owner.casefold() != actor.casefold()
-    )
+    rows = db.execute(f"SELECT id, owner FROM leads WHERE id IN ({marks})", list(lead_ids))
+    return not_theirs(dict(rows.fetchall()), actor)
 
 
 def written_since(
