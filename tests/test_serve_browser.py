@@ -1,6 +1,7 @@
 """`leadtui serve` end to end, in Debian's Chromium: a rep signs in through
 the printed link, sees their inbox, advances a lead (journaled under their
-name), cannot advance another rep's lead, and the page never asks anything
+name), cannot advance another rep's lead, is not offered a file on the
+server to import, and the page never asks anything
 of another host. Needs /usr/bin/chromium (.ci/install-system-packages): in
 CI a missing browser fails the test; elsewhere it is skipped."""
 
@@ -133,6 +134,15 @@ def test_a_rep_signs_in_and_works_in_the_browser(chromium: object, sample_repo: 
         painted(page, "Added #", since=seen)
         [added] = open_repository(db).search("Zoe Browser")
         assert added.owner == "anna"
+
+        # No "Import file…": its path would name a file on the server.
+        seen = screen_length(page)
+        page.keyboard.press("Control+p")
+        page.keyboard.type("import file")
+        painted(page, "No matches found", since=seen)
+        seen = screen_length(page)
+        page.keyboard.press("Escape")
+        painted(page, "anna (rep)", since=seen)  # the palette is gone, the header drawn again
 
         # The board, for the record, with the lead anna moved in Contacted.
         seen = screen_length(page)

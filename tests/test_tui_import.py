@@ -11,11 +11,13 @@ from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Select, Static
 
 from leadtui.domain.models import Stage
+from leadtui.domain.users import Identity, Role
 from leadtui.importing.profile import NO_AMOUNT_COLUMNS
 from leadtui.repository import Repository
 from leadtui.tui.app import LeadApp
 from leadtui.tui.dialogs.import_file import CLI_OPTIONS, ImportScreen
 from leadtui.tui.dialogs.import_file import preview_text as dialog_preview
+from tests.notifications import notes
 from tests.tui_helpers import SIZE, inbox_names, main_screen, settle, wait_until
 
 HOSTILE_FILE = (
@@ -42,6 +44,33 @@ async def preview(app: LeadApp, pilot: Pilot[None], source: Path) -> None:
 
 def preview_text(app: LeadApp) -> str:
     return str(app.screen.query_one("#import-preview-text", Static).render())
+
+
+@pytest.mark.parametrize("role", [Role.REP, Role.MANAGER])
+async def test_in_a_browser_no_file_on_the_server_is_read(
+    repo: Repository, tmp_path: Path, role: Role
+) -> None:
+    """A path typed in a browser names a file on the server: its passwords,
+    a teammate's export. The palette does not offer the import, and the
+    dialog does not open, for any role; nothing is read or written."""
+    secret = tmp_path / "secret.csv"
+    secret.write_text("Name,Email\nTop Secret,boss@corp.example\n", encoding="utf-8")
+    app = LeadApp(repo, identity=Identity.browser("anna", role))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await wait_until(pilot, lambda: palette_offers(app, "Quit"))  # every provider's list
+        assert not palette_offers(app, "Import file")
+        await pilot.press(*"import")
+        await wait_until(pilot, lambda: palette_offers(app, "No matches found"))
+        await pilot.press("escape")
+        main_screen(app).start_import()
+        await wait_until(pilot, lambda: bool(notes(app)))
+        assert not isinstance(app.screen, ImportScreen)
+        assert notes(app)[-1].message.startswith("Import file… is not offered in a browser")
+        assert notes(app)[-1].severity == "error"
+    assert not repo.has_leads()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".csv") == ["secret.csv"]
 
 
 @pytest.mark.slow

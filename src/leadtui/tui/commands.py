@@ -22,6 +22,7 @@ from leadtui.domain.models import (
     Temperature,
 )
 from leadtui.tui.main_screen import MainScreen
+from leadtui.tui.me import in_browser
 
 Command = tuple[str, str, Callable[[object], None]]
 
@@ -147,9 +148,13 @@ class ImportCommands(Provider):
     """Puts "Import file…" in the command palette (ctrl+p)."""
 
     async def discover(self) -> Hits:
+        if in_browser(self.app):
+            return  # a browser's user does not reach the server's files
         yield DiscoveryHit("Import file…", self._open, help="Preview, then import leads")
 
     async def search(self, query: str) -> Hits:
+        if in_browser(self.app):
+            return
         matcher = self.matcher(query)
         score = matcher.match("Import file…")
         if score > 0:

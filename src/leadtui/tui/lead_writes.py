@@ -32,6 +32,7 @@ from leadtui.tui.dialogs.quick_add import (
     QuickAddScreen,
 )
 from leadtui.tui.list_view import ListViewScreen
+from leadtui.tui.me import BROWSER_IMPORT_REFUSED, in_browser
 from leadtui.tui.panes.inbox import InboxPane
 from leadtui.tui.typeahead import hold_keys
 from leadtui.usecases.importing import run_import
@@ -325,7 +326,13 @@ class LeadWritesScreen(ListViewScreen):
             self._with_lead(lead_id, apply)
 
     def start_import(self) -> None:
-        """The palette's "Import file…": preview, confirm, then one transaction."""
+        """The palette's "Import file…": preview, confirm, then one transaction.
+        Not in a browser: the path would name a file on the server, which a
+        browser's user must not reach (its passwords, a teammate's exports),
+        and a rejects file would be written beside it."""
+        if in_browser(self.app):
+            self.notify(BROWSER_IMPORT_REFUSED, severity="error", markup=False)
+            return
 
         def confirmed(request: ImportRequest | None) -> None:
             if request is None:
