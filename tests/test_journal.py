@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from leadtui.cli.root import main
 from leadtui.domain.models import ActivityKind, build_draft
 from leadtui.repository import Repository, open_repository
-from leadtui.repository.core import current_actor
+from leadtui.repository.actor import current_actor
 from tests.conftest import both_engines
 
 

@@ -159,13 +159,17 @@ def _quick_start(path: Path, theme: str | None) -> None:
     quiet_until_raw()  # keys typed from now on wait, unseen and unedited, for the app
     stop_on_broken_settings()  # a broken config.toml stops here, before anything is drawn
     from leadtui.domain.clock import utc_now
+    from leadtui.domain.users import Role
     from leadtui.repository.first_page import read_first_page
+    from leadtui.repository.web_identity import terminal_user
 
-    rows = read_first_page(path, utc_now())
+    identity = terminal_user(path)  # a rep starts on their own leads
+    mine = identity.name if identity is not None and identity.role is Role.REP else None
+    rows = read_first_page(path, utc_now(), mine=mine)
     if rows:  # else (None, or an empty inbox) the long way
         from leadtui.tui.start import run
 
-        run(path, rows, theme=theme)  # exits with the app's return code
+        run(path, rows, identity=identity, theme=theme)  # exits with the app's return code
 
 
 def stop_on_broken_settings() -> None:

@@ -152,13 +152,22 @@ def main(
         raise click.UsageError("--demo and --db name different databases; pick one")
     settings = load_settings()  # a broken config.toml stops here, in one line
     repo = _demo_repository() if demo else common.repository(None)
-    identity = None
+    identity: Identity | None
     if serve_session:
         repo, identity, chosen = _browser_user(repo)
         theme = chosen or theme
+    else:
+        identity = _terminal_user(repo)
     from leadtui.tui.app import LeadApp  # only the TUI needs textual
 
     LeadApp(repo, settings, identity=identity, theme=theme).run()
+
+
+def _terminal_user(repo: Repository) -> Identity | None:
+    """The OS account as a user of the database, if `leadtui user add` made
+    it one: a rep starts on their own leads, as in a browser."""
+    user = repo.users.get(repo.actor)
+    return None if user is None else Identity.terminal(user.name, user.role)
 
 
 def _browser_user(repo: Repository) -> tuple[Repository, Identity, str | None]:

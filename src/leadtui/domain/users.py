@@ -58,6 +58,14 @@ class Identity:
         """A signed-in browser user: a rep changes only their own leads."""
         return cls(name, role, own_leads_only=role is Role.REP, signed_in=True)
 
+    @classmethod
+    def terminal(cls, name: str, role: Role) -> "Identity":
+        """An OS account that is also a user (`leadtui user add`): a rep starts
+        on their own leads, as in a browser. Nothing is refused: over SSH
+        whoever can write the file can do anything to it, so a rule here
+        would only look like one."""
+        return cls(name, role)
+
 
 def check_user_name(text: str) -> str:
     """A user's name as stored: lower case, 1-32 of a-z 0-9 _ . - (starting

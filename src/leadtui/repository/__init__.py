@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # the same names, for type checkers
     from leadtui.domain.orders import ORDERS as ORDERS
     from leadtui.domain.orders import page_key as page_key
+    from leadtui.repository.actor import current_actor as current_actor
     from leadtui.repository.assign_set import Assigned as Assigned
     from leadtui.repository.bulk import RowBatch as RowBatch
     from leadtui.repository.bulk import build_database as build_database
@@ -41,7 +42,6 @@ if TYPE_CHECKING:  # the same names, for type checkers
     from leadtui.repository.connection import interrupt_reads as interrupt_reads
     from leadtui.repository.copying import CopyReport as CopyReport
     from leadtui.repository.copying import copy_database as copy_database
-    from leadtui.repository.core import current_actor as current_actor
     from leadtui.repository.engine import shown as shown
     from leadtui.repository.maintenance import HealthReport as HealthReport
     from leadtui.repository.maintenance import backup_database as backup_database
@@ -77,7 +77,7 @@ _EXPORTS = {
     "SCHEMA_VERSION": "leadtui.repository.schema",
     "PageCursor": "leadtui.repository.store",
     "Repository": "leadtui.repository.store",
-    "current_actor": "leadtui.repository.core",
+    "current_actor": "leadtui.repository.actor",
     "CopyReport": "leadtui.repository.copying",
     "copy_database": "leadtui.repository.copying",
     "shown": "leadtui.repository.engine",

@@ -11,8 +11,6 @@ for a method it borrows: it calls the core, and a type checker checks that
 the Repository has what each protocol asks for.
 """
 
-import os
-import pwd
 import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -120,13 +118,3 @@ class Delegated(Generic[P, R]):
             engine.require(f"{feature} ({self.method.__name__})")
         bound: Callable[P, R] = getattr(getattr(repo, self.piece), self.method.__name__)
         return bound
-
-
-def current_actor() -> str:
-    """The OS account running this process: who made a change, as recorded on
-    every write. Never $USER or $LOGNAME (getpass reads those first): anyone
-    can set them, and `USER=rep2 leadtui` must not act as rep2."""
-    try:
-        return pwd.getpwuid(os.getuid()).pw_name
-    except KeyError:  # no passwd entry, e.g. in some containers
-        return f"uid{os.getuid()}"

@@ -23,9 +23,10 @@ from leadtui.domain.results import ScoreDetails
 from leadtui.domain.sanitize import clean_line, clean_text
 from leadtui.domain.scoring_rules import LoadedRules, RuleSet, load_rules
 from leadtui.paths import is_url
+from leadtui.repository import actor as os_account
 from leadtui.repository import assign_set, erasing, schema
 from leadtui.repository.connection import Tracer
-from leadtui.repository.core import Delegated, current_actor
+from leadtui.repository.core import Delegated
 from leadtui.repository.details_store import DetailsStore
 from leadtui.repository.dupes_store import DupesStore
 from leadtui.repository.engine import Engine, engine_for, refuse
@@ -77,10 +78,9 @@ class Repository:
         read_only: ReadOnly | None = None,  # a file this process may read, not write
     ) -> None:
         self.engine: Engine = engine_for(path, tracer, read_only)
-        # What was opened: the file, or the PostgreSQL URL.
-        self.target = path if is_url(path) else Path(path)
+        self.target = path if is_url(path) else Path(path)  # the file, or the PostgreSQL URL
         self._path = None if is_url(path) else Path(path)
-        self.actor = actor or current_actor()
+        self.actor = actor or os_account.current_actor()
         # A rep in a browser: writes to leads someone else owns are refused.
         self.own_leads_only = own_leads_only
         self.clock, self.tracer = clock, tracer

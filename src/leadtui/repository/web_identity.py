@@ -1,6 +1,8 @@
 """Who a browser session is, read with plain sqlite3 (no sqlite-utils, no
 pydantic): the app `leadtui serve` spawns learns its user here before its
-first paint, from the session id the server put in its environment."""
+first paint, from the session id the server put in its environment. The
+quick start in a terminal learns here too whether its OS account is a
+user, and which role it has."""
 
 import hashlib
 import sqlite3
@@ -10,6 +12,7 @@ from pathlib import Path
 
 from leadtui.domain.clock import to_iso
 from leadtui.domain.users import SESSION_LIFETIME, Identity, Role
+from leadtui.repository.actor import current_actor
 
 
 def digest(token: str) -> str:
@@ -35,3 +38,16 @@ def signed_in(path: Path, session: str, now: datetime) -> tuple[Identity, str | 
         return None
     name, role, theme = row
     return Identity.browser(name, Role(role)), theme
+
+
+def terminal_user(path: Path) -> Identity | None:
+    """The OS account running leadtui as a user of the file, if `leadtui
+    user add` made it one; None otherwise, or for a file that cannot say."""
+    name = current_actor()
+    try:
+        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as db:
+            row = db.execute("SELECT role FROM users WHERE name = ?", [name]).fetchone()
+    except sqlite3.Error:
+        return None
+    known = {role.value for role in Role}
+    return Identity.terminal(name, Role(row[0])) if row and row[0] in known else None

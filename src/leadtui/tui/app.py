@@ -69,8 +69,9 @@ class LeadApp(App[None]):
     ) -> None:
         """With a repository, the main screen at once. Without one, `starting`
         makes the first screen, which calls opened() when the repository is
-        ready (tui/start.py). `identity`: a browser's signed-in user (None:
-        the OS account, seeing everyone's leads). `theme`: this run's theme,
+        ready (tui/start.py). `identity`: a browser's signed-in user, or
+        the OS account when it is a user too (None: the OS account, no user,
+        seeing everyone's leads). `theme`: this run's theme,
         over the one saved."""
         super().__init__()
         self.identity = identity

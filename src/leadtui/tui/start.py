@@ -72,7 +72,7 @@ class StartScreen(Screen[None]):
     ) -> None:
         super().__init__()
         self._path, self._rows, self._now = path, rows, now
-        self._identity = identity  # a browser's signed-in user; None: the OS account
+        self._identity = identity  # a browser's user, or the OS account's if it is one
 
     def compose(self) -> ComposeResult:
         yield Header(icon="◆")
@@ -130,7 +130,7 @@ class StartScreen(Screen[None]):
         who = self._identity
         try:
             settings = load_settings()
-            if who is None:
+            if who is None or not who.signed_in:  # the OS account, as the long way opens it
                 repo = open_repository(self._path, reading_allowed=True)
             else:
                 repo = open_repository(
