@@ -3,14 +3,21 @@ and `redo`: a lead's follow-up, its fields, its duplicates, who changed what,
 and taking your last change back, from the shell (added to the main group
 in cli.py)."""
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import click
 
 from leadtui.cli import common
 from leadtui.cli.params import LEAD_ID, confirm, not_blank
-from leadtui.domain.clock import parse_follow_up, parse_past, to_iso
+from leadtui.domain.clock import (
+    day_start,
+    due_state,
+    is_overdue,
+    parse_follow_up,
+    parse_past,
+    to_iso,
+)
 from leadtui.domain.errors import LeadtuiError
 from leadtui.domain.filters import unknown_actor, unknown_owner
 from leadtui.domain.merge_plan import MERGE_FIELDS, choices
@@ -30,8 +37,7 @@ def followup(db_path: Path | None, lead_id: int, when: str) -> None:
     moment = None if when.strip().lower() == "none" else parse_follow_up(when, repo.clock())
     lead = repo.set_follow_up(lead_id, moment)
     day = f"{lead.follow_up_at:%a %d %b %Y}" if lead.follow_up_at else "none"
-    today = repo.clock().astimezone(UTC).date()
-    late = " (in the past)" if lead.follow_up_at and lead.follow_up_at.date() < today else ""
+    late = " (in the past)" if is_overdue(lead.follow_up_at, repo.clock()) else ""
     common.echo(f"{lead.tag()}: follow up {day}{late}")
 
 
@@ -44,7 +50,7 @@ def due(db_path: Path | None, ahead: int, as_json: bool) -> None:
     due in the next DAYS days), soonest first."""
     repo = common.repository(db_path, reading=True)
     now = repo.clock()
-    until = datetime.combine(now.date() + timedelta(days=1 + ahead), time(), UTC)
+    until = day_start(now) + timedelta(days=1 + ahead)
     leads: list[Lead] = []
     after = None
     while batch := repo.due_leads(until=until, after=after, limit=1000):
@@ -57,8 +63,7 @@ def due(db_path: Path | None, ahead: int, as_json: bool) -> None:
         )
         return
     for lead in leads:
-        day = lead.follow_up_at.date() if lead.follow_up_at else now.date()
-        late = "overdue" if day < now.date() else "today" if day == now.date() else "ahead"
+        late = due_state(lead.follow_up_at, now) if lead.follow_up_at else "today"
         common.echo(
             f"{lead.id:>7}  {lead.follow_up_at:%Y-%m-%d}  {late:<8} {lead.stage.value:<11}"
             f" {shown_name(lead.name)}" + (f" ({lead.company})" if lead.company else "")
