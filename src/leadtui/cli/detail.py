@@ -36,9 +36,12 @@ def followup(db_path: Path | None, lead_id: int, when: str) -> None:
     repo = common.repository(db_path, existing=True)
     moment = None if when.strip().lower() == "none" else parse_follow_up(when, repo.clock())
     lead = repo.set_follow_up(lead_id, moment)
-    day = f"{lead.follow_up_at:%a %d %b %Y}" if lead.follow_up_at else "none"
+    if lead.follow_up_at is None:
+        # Not "follow up none", which reads as an instruction to do nothing.
+        common.echo(f"{lead.tag()}: follow-up cleared")
+        return
     late = " (in the past)" if is_overdue(lead.follow_up_at, repo.clock()) else ""
-    common.echo(f"{lead.tag()}: follow up {day}{late}")
+    common.echo(f"{lead.tag()}: follow up {lead.follow_up_at:%a %d %b %Y}{late}")
 
 
 @click.command()
