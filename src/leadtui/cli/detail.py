@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from leadtui.cli import common
-from leadtui.cli.params import LEAD_ID, confirm, not_blank
+from leadtui.cli.params import LEAD_ID, confirm, not_blank, owner_name
 from leadtui.domain.clock import (
     day_start,
     due_state,
@@ -19,7 +19,7 @@ from leadtui.domain.clock import (
     to_iso,
 )
 from leadtui.domain.errors import LeadtuiError
-from leadtui.domain.filters import unknown_actor, unknown_owner
+from leadtui.domain.filters import LeadFilter, unknown_actor, unknown_owner
 from leadtui.domain.merge_plan import MERGE_FIELDS, choices
 from leadtui.domain.models import Lead, stored_field_name
 from leadtui.domain.sanitize import clean_line, shown_name
@@ -46,17 +46,23 @@ def followup(db_path: Path | None, lead_id: int, when: str) -> None:
 
 @click.command()
 @click.option("--ahead", type=click.IntRange(0, 366), default=0, help="Also the next DAYS days.")
+@click.option(
+    "--owner", callback=owner_name, help="Only this owner's leads (case aside; me: yours)."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
 @common.db_option
-def due(db_path: Path | None, ahead: int, as_json: bool) -> None:
+def due(db_path: Path | None, ahead: int, owner: str | None, as_json: bool) -> None:
     """Open leads whose follow-up is today or overdue (and, with --ahead,
-    due in the next DAYS days), soonest first."""
+    due in the next DAYS days), soonest first, each with its owner."""
     repo = common.repository(db_path, reading=True)
+    owner = common.owner_meant(repo, owner)
+    common.warn_unknown_owner(repo, owner)
+    only = LeadFilter(owner=owner) if owner is not None else None
     now = repo.clock()
     until = day_start(now) + timedelta(days=1 + ahead)
     leads: list[Lead] = []
     after = None
-    while batch := repo.due_leads(until=until, after=after, limit=1000):
+    while batch := repo.due_leads(until=until, after=after, limit=1000, only=only):
         leads += batch
         last = batch[-1]
         after = (to_iso(last.follow_up_at) if last.follow_up_at else "", last.id)
@@ -67,9 +73,11 @@ def due(db_path: Path | None, ahead: int, as_json: bool) -> None:
         return
     for lead in leads:
         late = due_state(lead.follow_up_at, now) if lead.follow_up_at else "today"
+        # The owner before the name: a manager's list is read rep by rep.
         common.echo(
             f"{lead.id:>7}  {lead.follow_up_at:%Y-%m-%d}  {late:<8} {lead.stage.value:<11}"
-            f" {shown_name(lead.name)}" + (f" ({lead.company})" if lead.company else "")
+            f" {lead.owner or '-':<12} {shown_name(lead.name)}"
+            + (f" ({lead.company})" if lead.company else "")
         )
 
 
