@@ -77,7 +77,8 @@ def test_cli_followup_and_due(tmp_path: Path) -> None:
     assert "overdue" in result.output and "Ann" in result.output
     result = runner.invoke(main, ["followup", "1", "whenever", "--db", db])
     assert result.exit_code == 1 and "not a day" in result.output
-    assert runner.invoke(main, ["followup", "1", "none", "--db", db]).exit_code == 0
+    result = runner.invoke(main, ["followup", "1", "none", "--db", db])
+    assert (result.exit_code, result.output) == (0, "#1 Ann: follow-up cleared\n")
     assert runner.invoke(main, ["due", "--db", db]).output == ""
 
 

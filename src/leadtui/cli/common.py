@@ -13,7 +13,7 @@ import click
 from leadtui import paths
 from leadtui.cli.params import FILE
 from leadtui.domain.errors import DatabaseUnavailable, LeadtuiError, NotYetSupported
-from leadtui.domain.filters import unknown_owner
+from leadtui.domain.filters import ME, unknown_owner
 from leadtui.domain.models import Lead
 from leadtui.domain.sanitize import escape_unsafe
 from leadtui.repository import Repository, open_repository
@@ -111,6 +111,12 @@ def missing_database(path: Path, *, named: bool) -> str:
     if named or os.environ.get(paths.ENV_DB):
         return f"no database at {path} (`leadtui add` or the TUI creates one)"
     return f"no leads yet: `leadtui add` or the TUI creates your database ({path})"
+
+
+def owner_meant(repo: Repository, owner: str | None) -> str | None:
+    """--owner as the TUI's `owner:` filter reads it: `me` (case aside) is
+    whoever runs the command, the account the journal records."""
+    return repo.actor if owner is not None and owner.lower() == ME else owner
 
 
 def warn_unknown_owner(repo: Repository, owner: str | None) -> None:

@@ -3,16 +3,23 @@ and `redo`: a lead's follow-up, its fields, its duplicates, who changed what,
 and taking your last change back, from the shell (added to the main group
 in cli.py)."""
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import click
 
 from leadtui.cli import common
-from leadtui.cli.params import LEAD_ID, confirm, not_blank
-from leadtui.domain.clock import parse_follow_up, parse_past, to_iso
+from leadtui.cli.params import LEAD_ID, confirm, not_blank, owner_name
+from leadtui.domain.clock import (
+    day_start,
+    due_state,
+    is_overdue,
+    parse_follow_up,
+    parse_past,
+    to_iso,
+)
 from leadtui.domain.errors import LeadtuiError
-from leadtui.domain.filters import unknown_actor, unknown_owner
+from leadtui.domain.filters import LeadFilter, unknown_actor, unknown_owner
 from leadtui.domain.merge_plan import MERGE_FIELDS, choices
 from leadtui.domain.models import Lead, stored_field_name
 from leadtui.domain.sanitize import clean_line, shown_name
@@ -29,25 +36,33 @@ def followup(db_path: Path | None, lead_id: int, when: str) -> None:
     repo = common.repository(db_path, existing=True)
     moment = None if when.strip().lower() == "none" else parse_follow_up(when, repo.clock())
     lead = repo.set_follow_up(lead_id, moment)
-    day = f"{lead.follow_up_at:%a %d %b %Y}" if lead.follow_up_at else "none"
-    today = repo.clock().astimezone(UTC).date()
-    late = " (in the past)" if lead.follow_up_at and lead.follow_up_at.date() < today else ""
-    common.echo(f"{lead.tag()}: follow up {day}{late}")
+    if lead.follow_up_at is None:
+        # Not "follow up none", which reads as an instruction to do nothing.
+        common.echo(f"{lead.tag()}: follow-up cleared")
+        return
+    late = " (in the past)" if is_overdue(lead.follow_up_at, repo.clock()) else ""
+    common.echo(f"{lead.tag()}: follow up {lead.follow_up_at:%a %d %b %Y}{late}")
 
 
 @click.command()
 @click.option("--ahead", type=click.IntRange(0, 366), default=0, help="Also the next DAYS days.")
+@click.option(
+    "--owner", callback=owner_name, help="Only this owner's leads (case aside; me: yours)."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
 @common.db_option
-def due(db_path: Path | None, ahead: int, as_json: bool) -> None:
+def due(db_path: Path | None, ahead: int, owner: str | None, as_json: bool) -> None:
     """Open leads whose follow-up is today or overdue (and, with --ahead,
-    due in the next DAYS days), soonest first."""
+    due in the next DAYS days), soonest first, each with its owner."""
     repo = common.repository(db_path, reading=True)
+    owner = common.owner_meant(repo, owner)
+    common.warn_unknown_owner(repo, owner)
+    only = LeadFilter(owner=owner) if owner is not None else None
     now = repo.clock()
-    until = datetime.combine(now.date() + timedelta(days=1 + ahead), time(), UTC)
+    until = day_start(now) + timedelta(days=1 + ahead)
     leads: list[Lead] = []
     after = None
-    while batch := repo.due_leads(until=until, after=after, limit=1000):
+    while batch := repo.due_leads(until=until, after=after, limit=1000, only=only):
         leads += batch
         last = batch[-1]
         after = (to_iso(last.follow_up_at) if last.follow_up_at else "", last.id)
@@ -57,11 +72,12 @@ def due(db_path: Path | None, ahead: int, as_json: bool) -> None:
         )
         return
     for lead in leads:
-        day = lead.follow_up_at.date() if lead.follow_up_at else now.date()
-        late = "overdue" if day < now.date() else "today" if day == now.date() else "ahead"
+        late = due_state(lead.follow_up_at, now) if lead.follow_up_at else "today"
+        # The owner before the name: a manager's list is read rep by rep.
         common.echo(
             f"{lead.id:>7}  {lead.follow_up_at:%Y-%m-%d}  {late:<8} {lead.stage.value:<11}"
-            f" {shown_name(lead.name)}" + (f" ({lead.company})" if lead.company else "")
+            f" {lead.owner or '-':<12} {shown_name(lead.name)}"
+            + (f" ({lead.company})" if lead.company else "")
         )
 
 

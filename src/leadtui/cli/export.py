@@ -109,6 +109,7 @@ def export(
             if common.same_file(target, repo.target):
                 raise LeadtuiError(f"{target} is the database itself: export to another file")
             check_target(target, replace=force)
+    owner = common.owner_meant(repo, owner)
     common.warn_unknown_owner(repo, owner)
     leads = repo.all_leads(
         stage=Stage(stage) if stage else None, source=source, owner=owner, custom=True

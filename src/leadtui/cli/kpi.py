@@ -56,6 +56,7 @@ def kpi(
         chosen = Window.between(first, last)
     else:
         chosen = Window.last(window, now)
+    owner = common.owner_meant(repo, owner)
     common.warn_unknown_owner(repo, owner)
     report = repo.kpi_report(chosen, common.kpi_owner(repo, owner))
     calibration = repo.calibration()

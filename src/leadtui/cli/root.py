@@ -249,6 +249,7 @@ def list_leads(
 ) -> None:
     """List leads in id order (optionally one stage, source or owner)."""
     repo = common.repository(db_path, reading=True)
+    owner = common.owner_meant(repo, owner)
     common.warn_unknown_owner(repo, owner)
     leads = repo.all_leads(
         stage=Stage(stage) if stage else None, source=source, owner=owner, custom=as_json

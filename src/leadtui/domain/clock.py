@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable
 from contextlib import suppress
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Literal
 
 from leadtui.domain.errors import InvalidInput, UnreadableValue
 from leadtui.domain.sanitize import clean_line
@@ -161,6 +162,38 @@ def check_touch_day(
             f"when: {day.isoformat()} is long before {what}:"
             f" a touch may be at most {TOUCH_BEFORE_LEAD_DAYS} days older than that"
         )
+
+
+def day_start(now: datetime) -> datetime:
+    """Midnight (UTC) at the start of `now`'s day."""
+    return datetime.combine(now.astimezone(UTC).date(), time(), UTC)
+
+
+# One rule for "overdue", read by every surface (the Due list, `leadtui
+# due`, the board's "!", the `!` filter, the Lead tab, the KPIs): a
+# follow-up is a day, due all that day and overdue once the day has ended,
+# whatever hour it is stored at. Comparing the stored time (09:00) with now
+# made a follow-up for today "overdue" in the afternoon on some surfaces and
+# "today" on others.
+DueState = Literal["overdue", "today", "ahead"]
+
+
+def overdue_before(now: datetime) -> datetime:
+    """A follow-up stored before this moment is overdue at `now`: the start
+    of today. SQL readers compare the column with it (`follow_up_at < ?`)."""
+    return day_start(now)
+
+
+def is_overdue(follow_up: datetime | None, now: datetime) -> bool:
+    """A follow-up whose day ended before `now`'s day began."""
+    return follow_up is not None and follow_up < overdue_before(now)
+
+
+def due_state(follow_up: datetime, now: datetime) -> DueState:
+    """Overdue (its day has ended), today (its day is `now`'s) or ahead."""
+    if is_overdue(follow_up, now):
+        return "overdue"
+    return "today" if follow_up < day_start(now) + timedelta(days=1) else "ahead"
 
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from leadtui.domain.clock import to_iso
+from leadtui.domain.clock import overdue_before, to_iso
 from leadtui.domain.errors import InvalidInput
 from leadtui.domain.models import Source, Temperature
 from leadtui.domain.pipeline import CLOSED_STAGES, ROTTING_DAYS
@@ -77,7 +77,7 @@ class LeadFilter:
             ("temperature = ?", self.temperature.value if self.temperature else None),
             ("score >= ?", self.min_score),
             ("score <= ?", self.max_score),
-            ("follow_up_at <= ?", to_iso(now) if self.overdue else None),
+            ("follow_up_at < ?", to_iso(overdue_before(now)) if self.overdue else None),
         ):
             if value is not None:
                 where += f" AND {condition}"

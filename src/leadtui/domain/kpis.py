@@ -334,7 +334,7 @@ class Velocity:
 @dataclass(frozen=True)
 class Health:
     """Open leads now that are rotting (nothing happened for longer than their
-    stage allows) or overdue (follow-up date passed)."""
+    stage allows) or overdue (the follow-up's day has ended)."""
 
     open_leads: int
     rotting: int
@@ -432,7 +432,7 @@ DEFINITIONS: dict[str, str] = {
         " the window's end; growth: qualified in the last 30 days against the 30 before"
     ),
     "rotting": "open leads with no touch or stage change for longer than their stage allows",
-    "overdue": "open leads whose follow-up date has passed",
+    "overdue": "open leads whose follow-up day has ended",
     "score_calibration": (
         "closed leads per band of the rule score they had when they closed, and the share won"
     ),

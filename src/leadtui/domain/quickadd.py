@@ -28,7 +28,7 @@ from datetime import datetime
 
 from pydantic import ValidationError
 
-from leadtui.domain.clock import parse_follow_up
+from leadtui.domain.clock import is_overdue, parse_follow_up
 from leadtui.domain.currency import (
     COMMONLY_QUOTED,
     MINOR_UNITS,
@@ -315,7 +315,7 @@ def check(
     if parsed.follow_up:
         try:
             follow_up_at = parse_follow_up(parsed.follow_up, now)
-            if follow_up_at < now.replace(hour=0, minute=0, second=0, microsecond=0):
+            if is_overdue(follow_up_at, now):
                 warnings.append(f"the follow-up {follow_up_at:%a %d %b} is in the past")
         except InvalidInput as error:
             errors["follow_up"] = str(error).removeprefix("follow-up: ")

@@ -25,7 +25,7 @@ from typing import Any
 import sqlite_utils
 
 from leadtui.domain import kpis
-from leadtui.domain.clock import to_iso
+from leadtui.domain.clock import overdue_before, to_iso
 from leadtui.domain.kpis import (
     LADDER,
     Health,
@@ -349,8 +349,8 @@ def health(db: sqlite_utils.Database, now: datetime, owner: str | None) -> Healt
         f"SELECT count(*),"
         f" coalesce(sum(max(l.stage_entered_at, coalesce(l.last_touch_at, ''))"
         f"   < CASE l.stage {thresholds} END), 0),"
-        f" coalesce(sum(l.follow_up_at < :now), 0)"
+        f" coalesce(sum(l.follow_up_at < :overdue_before), 0)"
         f" FROM leads l WHERE l.stage IN ({_OPEN_SQL}) AND {_OWNER}",
-        {"now": to_iso(now), "owner": owner},
+        {"overdue_before": to_iso(overdue_before(now)), "owner": owner},
     ).fetchone()
     return Health(count, rotting, overdue)

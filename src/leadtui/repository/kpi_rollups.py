@@ -28,7 +28,7 @@ from typing import Any
 import sqlite_utils
 
 from leadtui.domain import kpis
-from leadtui.domain.clock import from_iso, to_iso
+from leadtui.domain.clock import from_iso, overdue_before, to_iso
 from leadtui.domain.filters import ME, LeadFilter
 from leadtui.domain.kpis import Health, LostReason, Money, Outcomes, Velocity, Window
 from leadtui.domain.models import Source, Stage
@@ -436,7 +436,7 @@ def health(
             "stage": stage.value,
             "owner": owner,
             "threshold": to_iso(now - timedelta(days=ROTTING_DAYS[stage])),
-            "now": to_iso(now),
+            "overdue_before": to_iso(overdue_before(now)),
         }
         rotting += db.execute(
             f"SELECT count(*) FROM leads{dialect.indexed_by(activity)}"
@@ -446,7 +446,11 @@ def health(
         overdue += db.execute(
             f"SELECT count(*) FROM leads{dialect.indexed_by(follow_up)}"
             f" WHERE stage = :stage{_only(owner)} AND "
-            + (dialect.earlier("follow_up_at", ":now") if owner is None else "follow_up_at < :now"),
+            + (
+                dialect.earlier("follow_up_at", ":overdue_before")
+                if owner is None
+                else "follow_up_at < :overdue_before"
+            ),
             args,
         ).fetchone()[0]
     return Health(open_leads, rotting, overdue)

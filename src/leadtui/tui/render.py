@@ -12,7 +12,7 @@ from datetime import datetime
 from rich.text import Text
 from textual.content import Content
 
-from leadtui.domain.clock import age_label
+from leadtui.domain.clock import age_label, is_overdue
 from leadtui.domain.currency import format_money, with_currency
 from leadtui.domain.models import BANT_CRITERIA, Answer, HistoryEntry, Lead, Temperature
 from leadtui.domain.pipeline import is_open, rotting
@@ -84,10 +84,11 @@ def _two_sided(left: str, left_style: str, right: str, right_style: str, width: 
 
 
 def overdue(lead: Lead, now: datetime) -> bool:
-    """A follow-up that has passed, on a lead still open: a won or lost
-    lead keeps the day it had, but nothing is due on it any more (the Due
-    list leaves closed leads out too)."""
-    return is_open(lead.stage) and lead.follow_up_at is not None and lead.follow_up_at <= now
+    """A follow-up whose day has ended (clock.is_overdue, every surface's
+    rule), on a lead still open: a won or lost lead keeps the day it had,
+    but nothing is due on it any more (the Due list leaves closed leads out
+    too)."""
+    return is_open(lead.stage) and is_overdue(lead.follow_up_at, now)
 
 
 def card_value(lead: Lead) -> str:

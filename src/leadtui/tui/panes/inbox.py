@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from rich.text import Text
@@ -11,7 +11,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Static
 
-from leadtui.domain.clock import Clock, to_iso
+from leadtui.domain.clock import Clock, day_start, to_iso
 from leadtui.domain.filters import LeadFilter
 from leadtui.domain.models import Lead, Stage
 from leadtui.repository import ORDERS, Changes, Repository, page_key
@@ -246,7 +246,7 @@ class InboxPane(Vertical):
         if self.view == "due":
             # Due today or late, then what comes up in the week ahead.
             ahead = timedelta(days=1 + DUE_LOOKAHEAD_DAYS)
-            until = datetime.combine(now.astimezone(UTC).date() + ahead, time(), UTC)
+            until = day_start(now) + ahead
             return lambda repo, after, limit: repo.due_leads(
                 until=until, after=after, limit=limit, only=only
             )
