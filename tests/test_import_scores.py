@@ -3,6 +3,7 @@
 scoring.score gives it."""
 
 import csv
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -124,7 +125,9 @@ leads = st.builds(
 )
 
 
-def reference(lead: ImportedLead, created: datetime, rules: RuleSet) -> scoring.Score:
+def reference(
+    lead: ImportedLead, created: datetime, rules: RuleSet, now: datetime = NOW
+) -> scoring.Score:
     draft = lead.draft
     fields: dict[str, scoring.FieldValue] = {
         "name": draft.name, "email": draft.email, "phone": draft.phone,
@@ -132,7 +135,7 @@ def reference(lead: ImportedLead, created: datetime, rules: RuleSet) -> scoring.
         "owner": draft.owner, "value": draft.value_cents / 100,
     }  # fmt: skip
     return scoring.score(
-        scoring.ScoreInput(fields, created, lead.last_touch_at, lead.custom), rules, NOW
+        scoring.ScoreInput(fields, created, lead.last_touch_at, lead.custom), rules, now
     )
 
 
@@ -152,6 +155,40 @@ def test_each_lead_scores_as_scoring_says(batch: list[tuple[ImportedLead, dateti
                 expected.points,
                 expected.temperature.value,
                 to_iso(changes) if changes else None,
+            )
+
+
+# When a lead the file gives as won or lost closed (domain/imported.closed_at):
+# days to a year before the import, either side of each decay window.
+CLOSES = st.sampled_from(
+    [
+        NOW - timedelta(days=days, hours=hours)
+        for days in (0, 2, 27, 31, 200, 365)
+        for hours in (0, 5)
+    ]
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(leads, st.none() | CLOSES), min_size=1, max_size=30))
+def test_a_closed_lead_scores_as_scoring_says_as_of_its_close(
+    batch: list[tuple[tuple[ImportedLead, datetime], datetime | None]],
+) -> None:
+    """A won or lost lead is scored as of its close, as a lead closed in
+    leadtui keeps the score of its close (it was scored as of the import:
+    a year-old deal had every decay rule fired); open and closed leads in
+    one memo, so neither lends the other its score."""
+    for rules in (MIXED, DEFAULT):
+        scores = ImportScores(rules, NOW)
+        for (lead, created), close in batch:
+            closed = None if close is None else max(close, created)
+            expected = reference(lead, created, rules, closed or NOW)
+            if closed is not None:  # it keeps its score: no next change
+                expected = replace(expected, next_change=None)
+            assert scores.score(lead, created, closed) == expected
+            assert scores.stored(lead, created, closed)[1:3] == (
+                expected.points,
+                expected.temperature.value,
             )
 
 

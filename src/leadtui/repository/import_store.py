@@ -375,10 +375,14 @@ class _ImportRun:
                 created, created_iso = moment, now
             else:
                 created_iso = lead.created_iso or to_iso(created)
-            _, points, temperature, next_change = score_of(lead, created)
-            entered = created_iso
             if stage in _CLOSED:
-                entered = to_iso(closed_at(created, expected_close, lead.last_touch_at, moment))
+                closed = closed_at(created, expected_close, lead.last_touch_at, moment)
+                entered = to_iso(closed)
+                _, points, temperature, _ = score_of(lead, created, closed)
+                next_change = None  # a closed lead's score stays as it closed
+            else:
+                entered = created_iso
+                _, points, temperature, next_change = score_of(lead, created)
             pinned = lead.pinned
             lost = lead.lost_reason
             if lost is not None:
@@ -390,7 +394,7 @@ class _ImportRun:
                     lost, notes, created_iso, now, entered,
                     to_iso(lead.last_touch_at) if lead.last_touch_at else None, 1,
                     int(pinned is not None), 0,
-                    next_change if next_change and stage not in _CLOSED else None,
+                    next_change,
                     to_iso(lead.follow_up_at) if lead.follow_up_at else None,
                     lifecycle_of(lead.lifecycle._value_, stage, bool(email or phone_text)),
                     lead.fit._value_,
