@@ -69,6 +69,23 @@ def test_an_imported_close_is_scored_as_of_its_close(db: str, tmp_path: Path) ->
     ]
 
 
+@both_clis
+def test_an_import_merging_into_a_closed_lead_keeps_the_score_it_closed_with(
+    db: str, tmp_path: Path
+) -> None:
+    """A row merged into a won lead fills in its phone and leaves its score:
+    the merge rescored it as of now (10 became 0, a year without a touch),
+    where a merge in the TUI or `merge` keeps a closed lead's score."""
+    source = tmp_path / "history.csv"
+    source.write_text(FILE, encoding="utf-8")
+    cli(db, "import", str(source))
+    phones = tmp_path / "phones.csv"
+    phones.write_text("Name,Email,Phone\nAnn Lee,ann@x.io,+1 415 555 0100\n", encoding="utf-8")
+    cli(db, "import", str(phones), "--on-duplicate", "merge")
+    (ann,) = [lead for lead in json.loads(cli(db, "list", "--json")) if lead["name"] == "Ann Lee"]
+    assert (ann["phone"], ann["score"]) == ("+1 415 555 0100", 10)
+
+
 MOMENTS = st.datetimes(
     min_value=datetime(1971, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(UTC)
 )

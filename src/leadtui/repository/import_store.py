@@ -33,7 +33,7 @@ from leadtui.repository.import_scores import ImportScores
 from leadtui.repository.kpi_store import team_reason_spellings
 from leadtui.repository.merging import fill_in
 from leadtui.repository.pg import schema_bulk
-from leadtui.repository.scores import read_model, rescore, update_chances
+from leadtui.repository.scores import not_closed_before, read_model, rescore, update_chances
 from leadtui.repository.team_settings import region_of
 
 BATCH_ROWS = 5000
@@ -265,10 +265,12 @@ class _ImportRun:
             # update would read every new row to change none.
             if (model := read_model(self.db)) is not None:
                 update_chances(self.db, model, self.first_id - 1, self.next_id - 1)
-        merged = sorted(self.merged_ids)
+        # A lead merged into is rescored unless it closed before: a closed
+        # lead keeps the score of its close, through merges as through edits.
+        merged, model = sorted(self.merged_ids), read_model(self.db)
         for start in range(0, len(merged), 500):
-            batch = merged[start : start + 500]
-            rescore(self.db, batch, self.rules, read_model(self.db), self.moment)
+            batch = not_closed_before(self.db, merged[start : start + 500], self.moment)
+            rescore(self.db, batch, self.rules, model, self.moment)
 
     def _take(self, chunk: list[ImportedLead | RowProblem]) -> None:
         """A chunk of converted rows, stage by stage: every phone key of the
