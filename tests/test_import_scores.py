@@ -14,11 +14,12 @@ from leadtui.demo import build_synthetic_database
 from leadtui.domain import scoring
 from leadtui.domain.clock import to_iso
 from leadtui.domain.imported import ImportedLead
+from leadtui.domain.learned import percent
 from leadtui.domain.models import LeadDraft, Source, Stage
 from leadtui.domain.scoring_rules import RuleSet, default_rules_text, parse_rules
 from leadtui.repository import open_repository
 from leadtui.repository.import_scores import ImportScores
-from leadtui.repository.scores import percent, rate, read_model
+from leadtui.repository.scores import rate, read_model
 from leadtui.usecases.importing import plan_import, run_import
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
@@ -251,7 +252,11 @@ def test_an_import_into_a_trained_database_stores_each_new_leads_win_chance(
         writer = csv.writer(stream)
         writer.writerow(["Name", "Email", "Company", "Lead Source", "Status"])
         for i, origin in enumerate(["Web", "Referral", "Partner", "Event", "Cold Call"] * 8):
-            writer.writerow([f"New Lead {i}", f"new{i}@example.com", f"Firm {i}", origin, "New"])
+            # Won and lost rows too: they get the chance of their close (an
+            # imported lead has no touches, so its features are as then),
+            # where they kept a stored 0 that read as a chance.
+            status = "Closed Won" if i % 7 == 0 else "Closed Lost" if i % 7 == 1 else "New"
+            writer.writerow([f"New Lead {i}", f"new{i}@example.com", f"Firm {i}", origin, status])
     result = run_import(repo, plan_import(source))
     first, last = result.outcome.first_id, result.outcome.last_id
     assert first is not None and last is not None and last - first + 1 == 40
@@ -261,3 +266,9 @@ def test_an_import_into_a_trained_database_stores_each_new_leads_win_chance(
         rated = rate(db, new_ids, repo.rules, read_model(db), NOW, explain=False)
     assert stored == {lead_id: percent(r.chance or 0) for lead_id, r in rated.items()}
     assert len(set(stored.values())) > 1  # the model told these leads apart
+    closed = [
+        lead
+        for lead in repo.all_leads()
+        if lead.id in new_ids and lead.stage.value in ("won", "lost")
+    ]
+    assert len(closed) == 12 and all(lead.win_chance for lead in closed)

@@ -260,11 +260,14 @@ class _ImportRun:
             schema_bulk.add_inserted_totals(self.db, self.first_id, self.next_id - 1)
         if self.next_id > self.first_id:
             self.outcome.first_id, self.outcome.last_id = self.first_id, self.next_id - 1
-            # The learned win chance, for every new lead at once inside SQLite.
+            # The learned win chance, for every new lead at once inside SQLite
+            # (a won or lost one's as of its close, as its rule score: an
+            # imported lead's features have no touches to change since).
             # With no model every chance is 0, as the rows were stored: the
             # update would read every new row to change none.
             if (model := read_model(self.db)) is not None:
-                update_chances(self.db, model, self.first_id - 1, self.next_id - 1)
+                first, last = self.first_id - 1, self.next_id - 1
+                update_chances(self.db, model, first, last, closed_too=True)
         # A lead merged into is rescored unless it closed before: a closed
         # lead keeps the score of its close, through merges as through edits.
         merged, model = sorted(self.merged_ids), read_model(self.db)
