@@ -11,6 +11,7 @@ a lead costs a dictionary lookup instead of every rule.
 (tests/test_import_scores.py checks this against scoring.score.)
 """
 
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -79,8 +80,9 @@ class ImportScores:
         else:
             # As of its close only which decay rules had fired tells leads
             # apart (a closed lead keeps no next change): a year of close
-            # dates keys as a handful of combinations, not a day each.
-            when = (True, *(quiet_since + window <= closed for window in self.windows))
+            # dates keys as a handful of combinations, not a day each. The
+            # windows are sorted, so how many had passed says which.
+            when = ("closed", bisect_right(self.windows, closed - quiet_since))
         key = (
             when,
             self.as_is(draft),
