@@ -176,6 +176,10 @@ def test_a_lead_closed_before_any_model_has_no_win_chance_anywhere(tmp_path: Pat
     listed, shown, scored = cli_records(db, lead_id)
     assert listed["win_chance"] is shown["win_chance"] is scored["closed_with"]["win_chance"]
     assert listed["win_chance"] is None
+    # Nor is it counted in the win chance's calibration, in band 0-9.
+    counted = sum(band.closed for band in repo.calibration("win_chance"))
+    closed = [lead for lead in repo.all_leads() if lead.stage.value in ("won", "lost")]
+    assert counted == sum(1 for lead in closed if lead.win_chance) < len(closed)
     assert scored["learned"]["win_chance"] > 0  # today's, beside it
     text = cli(db, "score", "show", str(lead_id))
     assert "Win chance — when it closed\n  (none was stored at its close)\n" in text

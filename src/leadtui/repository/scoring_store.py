@@ -91,13 +91,14 @@ class ScoringStore:
         # The rule score's bands are kept by triggers (schema_kpi, and
         # pg/schema_kpi on PostgreSQL), for the KPI report; the win chance's
         # are counted over the closed leads, whose scores stay as they were
-        # when they closed.
+        # when they closed, leaving out those that closed with none stored
+        # (0: before a model scored them), as every front end does.
         sql = (
             "SELECT band, n, won FROM kpi_score_bands WHERE n != 0 ORDER BY band DESC"
             if column == "score"
             else "SELECT band, count(*), count(*) FILTER (WHERE stage = 'won') FROM"
             " (SELECT CASE WHEN win_chance < 90 THEN win_chance / 10 ELSE 9 END AS band, stage"
-            "    FROM leads WHERE stage IN ('won', 'lost')) AS closed"
+            "    FROM leads WHERE stage IN ('won', 'lost') AND win_chance != 0) AS closed"
             " GROUP BY band ORDER BY band DESC"
         )
         with self.repo._connection() as db:
