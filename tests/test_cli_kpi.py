@@ -137,8 +137,9 @@ def test_kpi_json_and_csv_together_is_a_usage_error(kpi_db: str) -> None:
 
 @both_clis
 def test_spend_records_lists_and_replaces(db: str) -> None:
+    # Echoed as recorded, as the list below prints it, not as typed.
     assert ok("spend", "ads", "1.2k", "--month", "2026-11", "--db", db).strip() == (
-        "ads 2026-11: 1.2k"
+        "ads 2026-11: 1,200"
     )
     assert "(was 1,200)" in ok("spend", "Ads", "1500", "--month", "2026-11", "--db", db)
     assert ok("spend", "--db", db).strip() == "2026-11  ads                1,500"

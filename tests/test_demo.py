@@ -17,10 +17,11 @@ from leadtui.demo import (
 )
 from leadtui.domain.clock import from_iso
 from leadtui.domain.errors import DatabaseUnavailable
+from leadtui.domain.learned import percent
 from leadtui.domain.models import Stage
 from leadtui.domain.scoring_rules import load_rules
 from leadtui.repository import RowBatch, build_database, open_repository
-from leadtui.repository.scores import percent, rate, read_model
+from leadtui.repository.scores import rate, read_model
 from tests.conftest import NOW
 
 

@@ -196,12 +196,14 @@ def test_a_closed_lead_keeps_the_score_it_closed_with_an_open_one_is_rescored(
     )  # fmt: skip
     assert repo.calibration() == calibration
     assert repo.get_lead(still_open).score < open_score  # "email given" and kin are gone
-    # Its reasons are scored now: the explanation says which score is which.
+    # Its reasons then can no longer be told (what gave them is erased): the
+    # explanation says so, and lists today's as today's.
     lines = rule_lines(repo.score_details(lost))
     assert lines[0] == (
         f"Rule score {closed_with.score} ({closed_with.temperature.value}) when it closed"
     )
-    assert lines[1].startswith("  scored now it would be ")
+    assert lines[1] == "  (why is not known: changed since)"
+    assert lines[2].startswith("  scored now it would be ")
     assert rule_lines(repo.score_details(still_open))[0].startswith(
         f"Rule score {repo.get_lead(still_open).score} ("
     )

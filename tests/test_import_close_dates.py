@@ -50,6 +50,42 @@ def test_an_imported_close_is_dated_by_the_close_date_or_the_last_touch(
     assert (kpi["won"], kpi["revenue_cents"], kpi["median_cycle_days"]) == (1, 500000, 64.0)
 
 
+@both_clis
+def test_an_imported_close_is_scored_as_of_its_close(db: str, tmp_path: Path) -> None:
+    """Each closed row scores as it stood when it closed, as a lead closed in
+    leadtui keeps the score of its close: touched within 30 days of it, no
+    decay (an email and a small deal: 10). Scored as of the import, a year
+    on, every one had "no touch for 30 days" (0), and the score-vs-outcome
+    table compared outcomes with scores no lead closed with."""
+    source = tmp_path / "history.csv"
+    source.write_text(FILE, encoding="utf-8")
+    cli(db, "import", str(source))
+    scores = {lead["name"]: lead["score"] for lead in json.loads(cli(db, "list", "--json"))}
+    # Di Fox is open: scored now, quiet since February 2025.
+    assert scores == {"Ann Lee": 10, "Bob Roe": 10, "Cy Poe": 10, "Di Fox": 0}
+    calibration = json.loads(cli(db, "kpi", "--json"))["score_calibration"]
+    assert [(band["band"], band["closed"], band["won"]) for band in calibration] == [
+        ("10-19", 3, 2)
+    ]
+
+
+@both_clis
+def test_an_import_merging_into_a_closed_lead_keeps_the_score_it_closed_with(
+    db: str, tmp_path: Path
+) -> None:
+    """A row merged into a won lead fills in its phone and leaves its score:
+    the merge rescored it as of now (10 became 0, a year without a touch),
+    where a merge in the TUI or `merge` keeps a closed lead's score."""
+    source = tmp_path / "history.csv"
+    source.write_text(FILE, encoding="utf-8")
+    cli(db, "import", str(source))
+    phones = tmp_path / "phones.csv"
+    phones.write_text("Name,Email,Phone\nAnn Lee,ann@x.io,+1 415 555 0100\n", encoding="utf-8")
+    cli(db, "import", str(phones), "--on-duplicate", "merge")
+    (ann,) = [lead for lead in json.loads(cli(db, "list", "--json")) if lead["name"] == "Ann Lee"]
+    assert (ann["phone"], ann["score"]) == ("+1 415 555 0100", 10)
+
+
 MOMENTS = st.datetimes(
     min_value=datetime(1971, 1, 1), max_value=datetime(2100, 1, 1), timezones=st.just(UTC)
 )

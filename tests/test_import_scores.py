@@ -3,6 +3,7 @@
 scoring.score gives it."""
 
 import csv
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -13,11 +14,12 @@ from leadtui.demo import build_synthetic_database
 from leadtui.domain import scoring
 from leadtui.domain.clock import to_iso
 from leadtui.domain.imported import ImportedLead
+from leadtui.domain.learned import percent
 from leadtui.domain.models import LeadDraft, Source, Stage
 from leadtui.domain.scoring_rules import RuleSet, default_rules_text, parse_rules
 from leadtui.repository import open_repository
 from leadtui.repository.import_scores import ImportScores
-from leadtui.repository.scores import percent, rate, read_model
+from leadtui.repository.scores import rate, read_model
 from leadtui.usecases.importing import plan_import, run_import
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
@@ -124,7 +126,9 @@ leads = st.builds(
 )
 
 
-def reference(lead: ImportedLead, created: datetime, rules: RuleSet) -> scoring.Score:
+def reference(
+    lead: ImportedLead, created: datetime, rules: RuleSet, now: datetime = NOW
+) -> scoring.Score:
     draft = lead.draft
     fields: dict[str, scoring.FieldValue] = {
         "name": draft.name, "email": draft.email, "phone": draft.phone,
@@ -132,7 +136,7 @@ def reference(lead: ImportedLead, created: datetime, rules: RuleSet) -> scoring.
         "owner": draft.owner, "value": draft.value_cents / 100,
     }  # fmt: skip
     return scoring.score(
-        scoring.ScoreInput(fields, created, lead.last_touch_at, lead.custom), rules, NOW
+        scoring.ScoreInput(fields, created, lead.last_touch_at, lead.custom), rules, now
     )
 
 
@@ -152,6 +156,40 @@ def test_each_lead_scores_as_scoring_says(batch: list[tuple[ImportedLead, dateti
                 expected.points,
                 expected.temperature.value,
                 to_iso(changes) if changes else None,
+            )
+
+
+# When a lead the file gives as won or lost closed (domain/imported.closed_at):
+# days to a year before the import, either side of each decay window.
+CLOSES = st.sampled_from(
+    [
+        NOW - timedelta(days=days, hours=hours)
+        for days in (0, 2, 27, 31, 200, 365)
+        for hours in (0, 5)
+    ]
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(leads, st.none() | CLOSES), min_size=1, max_size=30))
+def test_a_closed_lead_scores_as_scoring_says_as_of_its_close(
+    batch: list[tuple[tuple[ImportedLead, datetime], datetime | None]],
+) -> None:
+    """A won or lost lead is scored as of its close, as a lead closed in
+    leadtui keeps the score of its close (it was scored as of the import:
+    a year-old deal had every decay rule fired); open and closed leads in
+    one memo, so neither lends the other its score."""
+    for rules in (MIXED, DEFAULT):
+        scores = ImportScores(rules, NOW)
+        for (lead, created), close in batch:
+            closed = None if close is None else max(close, created)
+            expected = reference(lead, created, rules, closed or NOW)
+            if closed is not None:  # it keeps its score: no next change
+                expected = replace(expected, next_change=None)
+            assert scores.score(lead, created, closed) == expected
+            assert scores.stored(lead, created, closed)[1:3] == (
+                expected.points,
+                expected.temperature.value,
             )
 
 
@@ -214,7 +252,11 @@ def test_an_import_into_a_trained_database_stores_each_new_leads_win_chance(
         writer = csv.writer(stream)
         writer.writerow(["Name", "Email", "Company", "Lead Source", "Status"])
         for i, origin in enumerate(["Web", "Referral", "Partner", "Event", "Cold Call"] * 8):
-            writer.writerow([f"New Lead {i}", f"new{i}@example.com", f"Firm {i}", origin, "New"])
+            # Won and lost rows too: they get the chance of their close (an
+            # imported lead has no touches, so its features are as then),
+            # where they kept a stored 0 that read as a chance.
+            status = "Closed Won" if i % 7 == 0 else "Closed Lost" if i % 7 == 1 else "New"
+            writer.writerow([f"New Lead {i}", f"new{i}@example.com", f"Firm {i}", origin, status])
     result = run_import(repo, plan_import(source))
     first, last = result.outcome.first_id, result.outcome.last_id
     assert first is not None and last is not None and last - first + 1 == 40
@@ -224,3 +266,9 @@ def test_an_import_into_a_trained_database_stores_each_new_leads_win_chance(
         rated = rate(db, new_ids, repo.rules, read_model(db), NOW, explain=False)
     assert stored == {lead_id: percent(r.chance or 0) for lead_id, r in rated.items()}
     assert len(set(stored.values())) > 1  # the model told these leads apart
+    closed = [
+        lead
+        for lead in repo.all_leads()
+        if lead.id in new_ids and lead.stage.value in ("won", "lost")
+    ]
+    assert len(closed) == 12 and all(lead.win_chance for lead in closed)

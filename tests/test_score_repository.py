@@ -11,12 +11,12 @@ import pytest
 
 from leadtui.demo import build_synthetic_database
 from leadtui.domain.errors import InvalidInput
-from leadtui.domain.learned import OTHER
+from leadtui.domain.learned import OTHER, percent
 from leadtui.domain.models import ActivityKind, Stage, Temperature, build_draft
 from leadtui.domain.scoring_rules import LoadedRules, parse_rules
 from leadtui.repository import Repository, copy_database, open_repository, schema
 from leadtui.repository.features import choose_features
-from leadtui.repository.scores import percent, rate, read_model, update_chances
+from leadtui.repository.scores import rate, read_model, update_chances
 from tests.conftest import NOW, both_engines, both_targets, query_plan
 
 DAY = timedelta(days=1)

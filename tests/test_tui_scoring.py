@@ -89,9 +89,11 @@ async def test_the_lead_tab_says_a_closed_leads_score_is_the_one_it_closed_with(
         assert lead.stage is Stage.LOST
         assert sample_repo.score_details(lead_id).rated.rule.points == lead.score
         rule = [line.strip() for line in static_text(app, "#lead-rule-score").splitlines()]
-        assert rule[:2] == [
+        # Scored as of its close, its reasons are those it closed with.
+        reasons = sample_repo.score_details(lead_id).rated.rule.reasons
+        assert rule == [
             f"Rule score {lead.score} ({lead.temperature.value}) when it closed",
-            "scored now it would be the same:",
+            *(f"{'+' if points > 0 else '−'}{abs(points)} {label}" for points, label in reasons),
         ]
 
 

@@ -15,6 +15,7 @@ from leadtui.cli.params import FILE
 from leadtui.domain.errors import DatabaseUnavailable, LeadtuiError, NotYetSupported
 from leadtui.domain.filters import ME, unknown_owner
 from leadtui.domain.models import Lead
+from leadtui.domain.pipeline import is_open
 from leadtui.domain.sanitize import escape_unsafe
 from leadtui.repository import Repository, open_repository
 
@@ -163,9 +164,11 @@ def lead_records(repo: Repository, leads: Iterable[Lead]) -> Iterator[dict[str, 
 
 def lead_record(lead: Lead, chance_known: bool) -> dict[str, Any]:
     """Until a model is trained the stored win chance is a placeholder 0:
-    printed as null, not as a chance."""
+    printed as null, not as a chance. So is a closed lead's 0: it closed
+    before a model scored it, and keeps the chance it closed with (none;
+    `score show` says "—")."""
     record = lead.export_dict()
-    if not chance_known:
+    if not (lead.win_chance if not is_open(lead.stage) else chance_known):
         record["win_chance"] = None
     return record
 

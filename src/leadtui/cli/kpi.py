@@ -132,18 +132,20 @@ def spend(
                 common.echo(note)
     elif source is not None and amount is not None and month is not None:
         before = repo.set_spend(source, month, amount)
+        cents = parse_money(amount)  # read as set_spend read it: the amount is the team's
         if as_json:
             common.echo_json(
                 {
                     "source": source.strip().lower(),
                     "month": month.strip(),
-                    "amount_cents": parse_money(amount),
+                    "amount_cents": cents,
                     "replaced_cents": before,
                 }
             )
             return
+        # What was recorded, as `spend` lists it ("0", not the "0bn" typed).
         replaced = f" (was {format_money(before)})" if before is not None else ""
-        common.echo(f"{source.strip().lower()} {month}: {amount}{replaced}")
+        common.echo(f"{source.strip().lower()} {month.strip()}: {format_money(cents)}{replaced}")
     elif as_json:
         common.echo_json(
             [

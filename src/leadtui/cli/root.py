@@ -282,9 +282,15 @@ def show(db_path: Path | None, lead_id: int, as_json: bool) -> None:
             "score_reasons": scored["rule"]["reasons"],
             "win_chance_factors": (scored["learned"] or {}).get("factors", []),
             "win_chance_unavailable": scored["learned_unavailable"],
+            "closed_with": scored["closed_with"],
             "history": [entry.export_dict() for entry in history],
         }
-        if scored["learned"] is None:  # no model: no chance, not a chance of 0
+        # No model: no chance, not a chance of 0. A closed lead's is the one
+        # it closed with, null if none was stored (as list --json says).
+        closed = scored["closed_with"]
+        if closed is not None:
+            record["win_chance"] = closed["win_chance"]
+        elif scored["learned"] is None:
             record["win_chance"] = None
         common.echo_json(record)
         return

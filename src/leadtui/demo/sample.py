@@ -80,11 +80,15 @@ def monthly_spend(budgets: dict[str, int], now: datetime) -> list[SpendEntry]:
 
 def finish_database(path: Path, written: int, rules: RuleSet, spend: list[SpendEntry]) -> int:
     """Record the rules that scored the new file and the marketing spend, and
-    train the learned score when the data has enough closed leads for it."""
+    train the learned score when the data has enough closed leads for it.
+    Its closed leads get their win chance too, as they hold the rule score
+    of their close: the demo is a team's history scored all along, and a
+    closed lead with none stored reads "—" (its touches all come before its
+    close, so the chance is the one it would have closed with)."""
     repo = open_repository(path)
     repo.mark_rules_applied(rules)
     repo.record_spend(spend)
-    repo.train_model()
+    repo.train_model(closed_too=True)
     return written
 
 

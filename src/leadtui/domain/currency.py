@@ -17,7 +17,15 @@ same holds for `¥` and the yuan.
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_EVEN, Context, Decimal, Inexact, InvalidOperation, Overflow
+from decimal import (
+    ROUND_HALF_EVEN,
+    ROUND_HALF_UP,
+    Context,
+    Decimal,
+    Inexact,
+    InvalidOperation,
+    Overflow,
+)
 
 from iso4217 import Currency
 
@@ -61,7 +69,11 @@ SHARED_MARKS: dict[str, frozenset[str]] = {
 }
 _CODE = re.compile(r"^[A-Za-z]{3}$")
 # "bn" as the screens print a billion ("$10.0bn"): what they show reads back.
-_NUMBER = re.compile(r"^(?P<number>\d+(?:\.\d{1,2})?)(?P<suffix>k|m|bn|)$")
+# Any number of decimals: with a unit they may still be whole cents
+# ("0.004k" is 4), and beyond the cent they are rounded as an import rounds
+# them (importing/values.read_amount), so a typed amount and the same
+# amount in a file read alike.
+_NUMBER = re.compile(r"^(?P<number>\d+(?:\.\d+)?)(?P<suffix>k|m|bn|)$")
 MAX_CENTS = 10**12
 
 
@@ -147,6 +159,8 @@ def parse_amount(text: str, usual: str | None = None) -> Amount:
     read as that currency, as `C$` would be.
 
     Zero is an amount however it is written (`0`, `0k`, `0bn`: all 0).
+    Decimals are read to the cent, the rest rounded half up (`0.004k` is 4,
+    `5.555` is 5.56), as an import reads a file's amounts.
     Raises InvalidInput for anything negative, non-numeric, over 1e12 cents,
     or finer than the currency's minor units (`¥100.5`), worded without the
     field's name: a lead's value and a source's spend amount name it."""
@@ -159,10 +173,16 @@ def parse_amount(text: str, usual: str | None = None) -> Amount:
             f" not {text.strip()[:40]!r}"
         )
     multiplier = {"": 1, "k": 1_000, "m": 1_000_000, "bn": 1_000_000_000}[match["suffix"]]
-    cents = int(Decimal(match["number"]) * multiplier * 100)
+    exact = Decimal(match["number"]) * multiplier * 100
+    # Compared before rounding only where rounding cannot bring it back
+    # (and a thousand digits would not round in Decimal's default context).
+    cents = MAX_CENTS + 1 if exact >= MAX_CENTS + 1 else int(exact.to_integral(ROUND_HALF_UP))
     if cents > MAX_CENTS:
         raise InvalidInput(f"too large: at most {MAX_CENTS // 100:,}")
-    if currency is not None and too_fine(cents, currency):
+    # Checked before rounding: ¥100.004 is as fine as ¥100.5, not ¥100. (A
+    # currency of three minor units is kept to two, rounded as any other.)
+    units = minor_units(currency) if currency is not None else 2
+    if units < 2 and exact % 10 ** (2 - units):
         raise InvalidInput(f"{currency} has no minor units, so {text.strip()[:40]!r} is too fine")
     return Amount(cents, currency)
 

@@ -314,3 +314,9 @@ def too_little_history(n_won: int, n_lost: int, noun: str = "closed leads") -> s
         outcome = "won" if not n_won else "lost"
         return f"no {outcome} leads among the {noun}; the learned score needs both outcomes"
     return None
+
+
+def percent(probability: float) -> int:
+    """A win chance as stored: whole percent, halves rounded up (as the SQL
+    of repository/scores.update_chances does)."""
+    return int(probability * 100 + 0.5)

@@ -52,6 +52,18 @@ class ScoreDetails:
     rated: Rated
     model: Model | None
     no_model_reason: str | None
+    # A closed lead's rule score recomputed as of its close (its fields as
+    # they are now): its reasons are those it closed with when they come to
+    # the score it keeps. None for an open lead.
+    at_close: scoring.Score | None = None
+
+    def close_reasons(self) -> tuple[tuple[int, str], ...] | None:
+        """The reasons behind the score a closed lead closed with, or None
+        when they cannot be told: an edit, a rules change or a touch logged
+        since its close gives a score other than the one it keeps."""
+        if self.at_close is None or self.at_close.points != self.lead.score:
+            return None
+        return self.at_close.reasons
 
 
 @dataclass(frozen=True)
@@ -59,7 +71,7 @@ class TrainReport:
     model: Model | None
     reason: str | None  # why no model, when there is none
     seconds: float
-    changed: int  # open leads whose stored win chance changed
+    changed: int  # open leads whose stored win chance changed (closed too with closed_too)
 
 
 @dataclass(frozen=True)

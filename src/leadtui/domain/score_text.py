@@ -4,6 +4,7 @@ import math
 from typing import Any
 
 from leadtui.domain import pipeline
+from leadtui.domain.learned import percent
 from leadtui.domain.results import Evaluation, ScoreDetails
 from leadtui.domain.sanitize import clean_line
 
@@ -17,36 +18,74 @@ def _signed(points: int) -> str:
 
 def rule_lines(details: ScoreDetails) -> list[str]:
     lead, rule = details.lead, details.rated.rule
+    if not pipeline.is_open(lead.stage):
+        return _closed_rule_lines(details)
     temperature = (
         f"{lead.temperature.value}, pinned (t or `score pin` changes it)"
         if lead.temperature_pinned
         else rule.temperature.value
     )
     lines = [f"Rule score {rule.points} ({temperature})"]
-    if not pipeline.is_open(lead.stage):
-        # A closed lead keeps the score it closed with (the KPIs compare it
-        # with the outcome); the reasons are today's, so say which is which,
-        # also when today's come to the same (else the score read as live).
-        now = "the same" if rule.points == lead.score else str(rule.points)
-        lines = [
-            f"Rule score {lead.score} ({lead.temperature.value}) when it closed",
-            f"  scored now it would be {now}:",
-        ]
-    lines += [f"  {_signed(points)} {label}" for points, label in rule.reasons]
-    if not rule.reasons:
-        lines.append("  no rule applies")
+    lines += _reason_lines(rule.reasons)
     return lines
+
+
+def _reason_lines(reasons: tuple[tuple[int, str], ...]) -> list[str]:
+    return [f"  {_signed(points)} {label}" for points, label in reasons] or ["  no rule applies"]
+
+
+def _closed_rule_lines(details: ScoreDetails) -> list[str]:
+    """A closed lead keeps the score it closed with (the KPIs compare it with
+    the outcome): its reasons are those of its close when scoring it as of
+    then comes to that score, and otherwise it says so and lists today's,
+    never today's reasons under the score of then as if they added up."""
+    lead, now = details.lead, details.rated.rule.points
+    lines = [f"Rule score {lead.score} ({lead.temperature.value}) when it closed"]
+    then = details.close_reasons()
+    if then is not None:
+        lines += _reason_lines(then)
+        if now != lead.score:
+            lines.append(f"  scored now it would be {now}")
+        return lines
+    # Kept short: the Lead tab's column is about 36 cells at 80x24.
+    lines.append("  (why is not known: changed since)")
+    lines.append(f"  scored now it would be {'the same' if now == lead.score else now}:")
+    return lines + _reason_lines(details.rated.rule.reasons)
+
+
+def closed_chance(details: ScoreDetails) -> int | None:
+    """The win chance a closed lead closed with, in percent; None for an
+    open lead, and for one that closed with none stored (before a model was
+    trained, as the demo's and an import's were until they were given one:
+    the stored 0 is no chance of 0)."""
+    lead = details.lead
+    if pipeline.is_open(lead.stage) or not lead.win_chance:
+        return None
+    return lead.win_chance
 
 
 def learned_lines(details: ScoreDetails) -> list[str]:
     """The chance, then how it comes about: the odds of a lead average in
-    everything, times each factor, give exactly the chance shown."""
-    model, chance = details.model, details.rated.chance
+    everything, times each factor, give exactly the chance shown. A closed
+    lead's is the one it closed with, then today's."""
+    model, chance, lead = details.model, details.rated.chance, details.lead
+    lines = []
+    if not pipeline.is_open(lead.stage):
+        kept = closed_chance(details)
+        shown = "—" if kept is None else f"{kept}%"
+        lines.append(f"Win chance {shown} when it closed")
+        if kept is None:
+            lines.append("  (none was stored at its close)")
     if model is None or chance is None:
+        if lines:  # closed: what it closed with stands
+            return [*lines, f"  n/a now: {details.no_model_reason}"]
         return ["Win chance n/a", f"  {details.no_model_reason}"]
-    lines = [f"Win chance {chance:.0%}"]
-    if not pipeline.is_open(details.lead.stage):
-        lines[0] += f" (closed: {details.lead.stage.value})"
+    if lines:
+        now = percent(chance)
+        same = closed_chance(details) == now
+        lines.append(f"  scored now it would be {'the same' if same else f'{now}%'}:")
+    else:
+        lines.append(f"Win chance {chance:.0%}")
     factors = details.rated.factors
     lines.append(f"  from {model.base_chance:.0%} for an average lead:")
     lines += [f"  {factor.label}" for factor in factors[:FACTORS_SHOWN]]
@@ -148,4 +187,26 @@ def score_record(details: ScoreDetails) -> dict[str, Any]:
         },
         "learned": learned,
         "learned_unavailable": None if learned else details.no_model_reason,
+        "closed_with": _closed_with(details),
+    }
+
+
+def _closed_with(details: ScoreDetails) -> dict[str, Any] | None:
+    """What a closed lead keeps from its close, beside `rule` and `learned`
+    (both scored now): its score and temperature, their reasons (null when
+    they cannot be told: changed since), and its win chance in percent
+    (null when none was stored)."""
+    lead = details.lead
+    if pipeline.is_open(lead.stage):
+        return None
+    reasons = details.close_reasons()
+    at = lead.stage_entered_at
+    return {
+        "at": at.isoformat() if at else None,
+        "score": lead.score,
+        "temperature": lead.temperature.value,
+        "reasons": (
+            None if reasons is None else [{"points": p, "label": label} for p, label in reasons]
+        ),
+        "win_chance": closed_chance(details),
     }

@@ -11,7 +11,9 @@ a lead costs a dictionary lookup instead of every rule.
 (tests/test_import_scores.py checks this against scoring.score.)
 """
 
+from bisect import bisect_right
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from operator import attrgetter
 
@@ -51,20 +53,38 @@ class ImportScores:
         windows = [rule.no_touch_days for rule in rules.rules if rule.no_touch_days is not None]
         # Quiet since then or before: every decay rule has fired.
         self.all_decayed = moment - timedelta(days=max(windows, default=0))
+        self.windows = tuple(timedelta(days=days) for days in sorted(set(windows)))
         self.known: dict[tuple[object, ...], Stored] = {}
 
-    def score(self, lead: ImportedLead, created: datetime) -> scoring.Score:
-        return self.stored(lead, created)[0]
+    def score(
+        self, lead: ImportedLead, created: datetime, closed: datetime | None = None
+    ) -> scoring.Score:
+        return self.stored(lead, created, closed)[0]
 
-    def stored(self, lead: ImportedLead, created: datetime) -> Stored:
+    def stored(
+        self, lead: ImportedLead, created: datetime, closed: datetime | None = None
+    ) -> Stored:
         """The lead's score, and what the import stores of it: its points,
         its temperature's value and its next change as ISO text (once per
         combination, where an import wrote the same next change for every
-        lead of a file again: 0.9 µs a lead)."""
+        lead of a file again: 0.9 µs a lead).
+
+        A lead the file gives as won or lost is scored as of when it
+        `closed`, as a lead closed in leadtui keeps the score of its close:
+        the calibration table compares that score with the outcome, and a
+        year-old deal scored as of the import had every decay rule fired."""
         draft = lead.draft
         quiet_since = lead.last_touch_at or created
+        if closed is None:
+            when: object = quiet_since if quiet_since > self.all_decayed else None
+        else:
+            # As of its close only which decay rules had fired tells leads
+            # apart (a closed lead keeps no next change): a year of close
+            # dates keys as a handful of combinations, not a day each. The
+            # windows are sorted, so how many had passed says which.
+            when = ("closed", bisect_right(self.windows, closed - quiet_since))
         key = (
-            quiet_since if quiet_since > self.all_decayed else None,
+            when,
             self.as_is(draft),
             # A draft's text is cleaned and stripped, and blank text is None,
             # so a value's truth is its presence as scoring's field test reads
@@ -89,8 +109,10 @@ class ImportScores:
         score = scoring.score(
             scoring.ScoreInput(fields, created, lead.last_touch_at, lead.custom),
             self.rules,
-            self.moment,
+            self.moment if closed is None else closed,
         )
+        if closed is not None:  # its score stays as it closed: no next change
+            score = replace(score, next_change=None)
         changes = score.next_change
         iso = to_iso(changes) if changes is not None else None
         known = (score, score.points, score.temperature.value, iso)

@@ -33,7 +33,7 @@ from leadtui.repository.import_scores import ImportScores
 from leadtui.repository.kpi_store import team_reason_spellings
 from leadtui.repository.merging import fill_in
 from leadtui.repository.pg import schema_bulk
-from leadtui.repository.scores import read_model, rescore, update_chances
+from leadtui.repository.scores import not_closed_before, read_model, rescore, update_chances
 from leadtui.repository.team_settings import region_of
 
 BATCH_ROWS = 5000
@@ -260,15 +260,20 @@ class _ImportRun:
             schema_bulk.add_inserted_totals(self.db, self.first_id, self.next_id - 1)
         if self.next_id > self.first_id:
             self.outcome.first_id, self.outcome.last_id = self.first_id, self.next_id - 1
-            # The learned win chance, for every new lead at once inside SQLite.
+            # The learned win chance, for every new lead at once inside SQLite
+            # (a won or lost one's as of its close, as its rule score: an
+            # imported lead's features have no touches to change since).
             # With no model every chance is 0, as the rows were stored: the
             # update would read every new row to change none.
             if (model := read_model(self.db)) is not None:
-                update_chances(self.db, model, self.first_id - 1, self.next_id - 1)
-        merged = sorted(self.merged_ids)
+                first, last = self.first_id - 1, self.next_id - 1
+                update_chances(self.db, model, first, last, closed_too=True)
+        # A lead merged into is rescored unless it closed before: a closed
+        # lead keeps the score of its close, through merges as through edits.
+        merged, model = sorted(self.merged_ids), read_model(self.db)
         for start in range(0, len(merged), 500):
-            batch = merged[start : start + 500]
-            rescore(self.db, batch, self.rules, read_model(self.db), self.moment)
+            batch = not_closed_before(self.db, merged[start : start + 500], self.moment)
+            rescore(self.db, batch, self.rules, model, self.moment)
 
     def _take(self, chunk: list[ImportedLead | RowProblem]) -> None:
         """A chunk of converted rows, stage by stage: every phone key of the
@@ -375,10 +380,14 @@ class _ImportRun:
                 created, created_iso = moment, now
             else:
                 created_iso = lead.created_iso or to_iso(created)
-            _, points, temperature, next_change = score_of(lead, created)
-            entered = created_iso
             if stage in _CLOSED:
-                entered = to_iso(closed_at(created, expected_close, lead.last_touch_at, moment))
+                closed = closed_at(created, expected_close, lead.last_touch_at, moment)
+                entered = to_iso(closed)
+                _, points, temperature, _ = score_of(lead, created, closed)
+                next_change = None  # a closed lead's score stays as it closed
+            else:
+                entered = created_iso
+                _, points, temperature, next_change = score_of(lead, created)
             pinned = lead.pinned
             lost = lead.lost_reason
             if lost is not None:
@@ -390,7 +399,7 @@ class _ImportRun:
                     lost, notes, created_iso, now, entered,
                     to_iso(lead.last_touch_at) if lead.last_touch_at else None, 1,
                     int(pinned is not None), 0,
-                    next_change if next_change and stage not in _CLOSED else None,
+                    next_change,
                     to_iso(lead.follow_up_at) if lead.follow_up_at else None,
                     lifecycle_of(lead.lifecycle._value_, stage, bool(email or phone_text)),
                     lead.fit._value_,

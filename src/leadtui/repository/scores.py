@@ -7,13 +7,14 @@ from collections import defaultdict
 from collections.abc import Sequence
 from contextlib import suppress
 from datetime import datetime, timedelta
+from typing import Any
 
 import sqlite_utils
 
 from leadtui.domain import scoring
 from leadtui.domain.clock import from_iso, to_iso
 from leadtui.domain.errors import UnreadableValue
-from leadtui.domain.learned import OTHER, Model
+from leadtui.domain.learned import OTHER, Model, percent
 from leadtui.domain.pipeline import OPEN_STAGES
 from leadtui.domain.results import Rated
 from leadtui.domain.scoring_rules import RuleSet
@@ -61,9 +62,12 @@ def rate(
     now: datetime,
     *,
     explain: bool = True,
+    past: bool = False,
 ) -> dict[int, Rated]:
     """Both scores for each lead, read in a handful of queries for the whole set
-    (with the learned factors only when `explain`: they are for display)."""
+    (with the learned factors only when `explain`: they are for display).
+    With `past`, `now` is a moment gone by (a close): touches logged since
+    are left out, as its last touch."""
     if not lead_ids:
         return {}
     marks = ", ".join("?" * len(lead_ids))
@@ -85,7 +89,9 @@ def rate(
                 touches[lead_id].append(scoring.Touch(kind, direction, from_iso(at)))
     features = lead_features(db, model.specs, ids) if model else {}
     rated: dict[int, Rated] = {}
-    for row in db.execute(f"{_SCORE_INPUT_SELECT} WHERE id IN ({marks})", ids).fetchall():
+    rows = db.execute(f"{_SCORE_INPUT_SELECT} WHERE id IN ({marks})", ids).fetchall()
+    touched_before = _last_touches_before(db, rows, now) if past else {}
+    for row in rows:
         lead_id, is_open = row[0], row[11] in OPEN_STAGE_VALUES
         fields = dict(zip(_TEXT_FIELDS, row[1:8], strict=True)) | {"value": row[8] / 100}
         try:
@@ -93,6 +99,8 @@ def rate(
             last_touch_at = from_iso(row[10]) if row[10] else None
         except UnreadableValue:
             continue  # left as it was, not the whole batch: db check names it
+        if past and last_touch_at is not None and last_touch_at > now:
+            last_touch_at = touched_before.get(lead_id)
         rule_score = scoring.score(
             scoring.ScoreInput(
                 fields=fields,
@@ -111,6 +119,31 @@ def rate(
         else:
             rated[lead_id] = Rated(rule_score, None, (), is_open)
     return rated
+
+
+def _last_touches_before(
+    db: sqlite_utils.Database, rows: list[tuple[Any, ...]], now: datetime
+) -> dict[int, datetime]:
+    """The last logged touch up to `now` of the leads touched after it: a
+    closed lead scored as of its close (score show's reasons) was quiet
+    since then, not since a touch logged on it later."""
+    later = []
+    for row in rows:
+        with suppress(UnreadableValue):
+            if row[10] and from_iso(row[10]) > now:
+                later.append(row[0])
+    if not later:
+        return {}
+    marks = ", ".join("?" * len(later))
+    found: dict[int, datetime] = {}
+    for lead_id, at in db.execute(
+        f"SELECT lead_id, max(at) FROM activities WHERE lead_id IN ({marks}) AND at <= ?"
+        " GROUP BY lead_id",
+        [*later, to_iso(now)],
+    ):
+        with suppress(UnreadableValue):
+            found[lead_id] = from_iso(at)
+    return found
 
 
 def rescore(
@@ -144,11 +177,6 @@ def rescore(
         f"{' win_chance = ?,' if chance else ''} score_due_at = ? WHERE id = ?",
         updates,
     )
-
-
-def percent(probability: float) -> int:
-    """Stored win chance: whole percent, halves rounded up (as the SQL does)."""
-    return int(probability * 100 + 0.5)
 
 
 def _log_odds_sql(model: Model, dialect: Dialect) -> str:
@@ -189,10 +217,22 @@ def not_closed_before(
     return [lead_id for lead_id in lead_ids if lead_id not in closed_before]
 
 
-def update_chances(db: sqlite_utils.Database, model: Model | None, after: int, upto: int) -> int:
+def update_chances(
+    db: sqlite_utils.Database,
+    model: Model | None,
+    after: int,
+    upto: int,
+    *,
+    closed_too: bool = False,
+) -> int:
     """Store the win chance of the open leads with after < id <= upto, computed
     inside SQLite: after training, a million leads need it at once, and
-    doing it row by row in Python was measured at ten times the cost."""
+    doing it row by row in Python was measured at ten times the cost.
+
+    A closed lead keeps the chance it closed with, so training leaves it;
+    `closed_too` gives one to leads that closed without leadtui scoring
+    them (an import's won and lost rows, a demo's history), whose features
+    are what they were at their close: touches come before it."""
     _ensure_exp(db)
     dialect = dialect_of(db)
     if model is None:
@@ -211,10 +251,11 @@ def update_chances(db: sqlite_utils.Database, model: Model | None, after: int, u
     # uses in the chance, and the chance for the comparison and the SET:
     # about six times a lead.
     odds = _log_odds_sql(model, dialect) if model else "0"
+    stages = "" if closed_too else f" AND l.stage IN ({OPEN_STAGE_SQL})"
     with without_jit(db):
         cursor = db.execute(
             f"WITH odds AS MATERIALIZED (SELECT l.id AS id, {odds} AS x FROM leads l"
-            f" WHERE l.id > ? AND l.id <= ? AND l.stage IN ({OPEN_STAGE_SQL})),"
+            f" WHERE l.id > ? AND l.id <= ?{stages}),"
             f" scored AS MATERIALIZED (SELECT id, {chance} AS chance FROM odds)"
             " UPDATE leads SET win_chance = scored.chance FROM scored"
             " WHERE leads.id = scored.id AND leads.win_chance != scored.chance",

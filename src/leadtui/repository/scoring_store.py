@@ -7,7 +7,7 @@ from datetime import datetime
 
 import sqlite_utils
 
-from leadtui.domain import learned, learned_eval
+from leadtui.domain import learned, learned_eval, pipeline
 from leadtui.domain.clock import to_iso
 from leadtui.domain.errors import InvalidInput
 from leadtui.domain.learned import FieldChoice, Model
@@ -64,7 +64,13 @@ class ScoringStore:
         """score_details on a connection already open (the Lead tab's)."""
         model = read_model(db)
         rated = rate(db, [lead.id], self.repo.rules, model, self.repo.clock())[lead.id]
-        return ScoreDetails(lead, rated, model, None if model else _no_model_reason(db))
+        at_close = None
+        if not pipeline.is_open(lead.stage) and lead.stage_entered_at is not None:
+            # As of its close, to list the reasons of the score it keeps.
+            then = rate(db, [lead.id], self.repo.rules, None, lead.stage_entered_at, past=True)
+            at_close = then[lead.id].rule if lead.id in then else None
+        reason = None if model else _no_model_reason(db)
+        return ScoreDetails(lead, rated, model, reason, at_close)
 
     def learned_model(self) -> Model | None:
         with self.repo._connection() as db:
@@ -85,13 +91,14 @@ class ScoringStore:
         # The rule score's bands are kept by triggers (schema_kpi, and
         # pg/schema_kpi on PostgreSQL), for the KPI report; the win chance's
         # are counted over the closed leads, whose scores stay as they were
-        # when they closed.
+        # when they closed, leaving out those that closed with none stored
+        # (0: before a model scored them), as every front end does.
         sql = (
             "SELECT band, n, won FROM kpi_score_bands WHERE n != 0 ORDER BY band DESC"
             if column == "score"
             else "SELECT band, count(*), count(*) FILTER (WHERE stage = 'won') FROM"
             " (SELECT CASE WHEN win_chance < 90 THEN win_chance / 10 ELSE 9 END AS band, stage"
-            "    FROM leads WHERE stage IN ('won', 'lost')) AS closed"
+            "    FROM leads WHERE stage IN ('won', 'lost') AND win_chance != 0) AS closed"
             " GROUP BY band ORDER BY band DESC"
         )
         with self.repo._connection() as db:
@@ -192,12 +199,18 @@ class ScoringStore:
             _record_rules(db, rules, self.repo.clock())
 
     def train_model(
-        self, progress: Callable[[int], None] | None = None, *, fields: str | None = None
+        self,
+        progress: Callable[[int], None] | None = None,
+        *,
+        fields: str | None = None,
+        closed_too: bool = False,
     ) -> TrainReport:
         """Learn won vs lost from every closed lead, store the model, and
         refresh every open lead's win chance with it. `fields` ("source,
         custom:Industry", or "all") chooses what it learns from and is stored
-        with the model; without it, the stored model's choice stands."""
+        with the model; without it, the stored model's choice stands. A
+        closed lead keeps the chance it closed with, unless `closed_too`
+        (a demo's build, whose history never closed in leadtui)."""
         started = time.perf_counter()
         population = Population()
         with self.repo._connection() as db:
@@ -220,7 +233,9 @@ class ScoringStore:
         changed = 0
         for after in range(0, last_id, CHANCE_BATCH):
             with self.repo._transaction() as db:
-                changed += update_chances(db, model, after, after + CHANCE_BATCH)
+                changed += update_chances(
+                    db, model, after, after + CHANCE_BATCH, closed_too=closed_too
+                )
             if progress:
                 progress(min(CHANCE_BATCH, last_id - after))
         return TrainReport(model, reason, time.perf_counter() - started, changed)
