@@ -12,12 +12,14 @@ import pytest
 
 from leadtui.domain.models import Temperature, build_draft
 from leadtui.repository import Repository
+from leadtui.repository.pg.kpi_triggers import PLANNED_ONCE_UP_TO
 from leadtui.repository.scores import read_model, rescore
 from tests.conftest import NOW
 from tests.test_score_repository import RULES_A, Clock, with_rules
 
 DAY = timedelta(days=1)
-LEADS = 60
+# More than the owner moves' trigger runs on its kept plans.
+LEADS = PLANNED_ONCE_UP_TO + 16
 
 
 @pytest.fixture

@@ -254,15 +254,36 @@ _MOVED_QUALIFIED = f"""
   ON CONFLICT (owner, hour) DO UPDATE SET n = t.n + excluded.n"""
 
 
-def _planned_each_time(sql: str) -> str:
-    """A statement over the transition tables, run through EXECUTE. plpgsql
-    keeps a statement's plan for the session, made with the sizes the
-    tables had when it was first parsed: after a one-lead owner change on
-    a kept connection, a reassignment of 5,000 leads joined o and n in a
-    nested loop, every old row against every new one (39.5 s instead of
-    1.5 s). EXECUTE plans it for this call's sizes."""
-    return f"EXECUTE $sql${sql}$sql$;"
+# Up to this many leads an UPDATE's owner moves run on the plans plpgsql
+# keeps for the session; above it, planned for the call (_by_size).
+PLANNED_ONCE_UP_TO = 64
 
+
+def _by_size(statements: tuple[str, ...]) -> str:
+    """The statements over the transition tables, planned for the call's
+    sizes when the UPDATE is big. plpgsql keeps a statement's plan for the
+    session, made with the sizes the tables had at its first call: after a
+    one-lead owner change on a kept connection, a reassignment of 5,000
+    leads joined o and n in a nested loop, every old row against every new
+    one (39.5 s instead of 1.5 s). EXECUTE plans at each call, which cost
+    a one-lead owner change 2-7 ms more (measured at load 9), so a small
+    UPDATE keeps the kept plans: made with at most PLANNED_ONCE_UP_TO rows,
+    they are never a big UPDATE's."""
+    kept = "\n    ".join(f"{sql};" for sql in statements)
+    planned = "\n    ".join(f"EXECUTE $sql${sql}$sql$;" for sql in statements)
+    return (
+        f"IF (SELECT count(*) FROM n) <= {PLANNED_ONCE_UP_TO} THEN\n    {kept}\n"
+        f"  ELSE\n    {planned}\n  END IF;"
+    )
+
+
+_MOVED_STATEMENTS = (
+    _moved(*_OWNER_CREATED),
+    _moved(*_OWNER_CLOSED),
+    _moved(*_OWNER_TOTALS),
+    _MOVED_STAYS,
+    _MOVED_QUALIFIED,
+)
 
 # Reassigning leads moves their per-owner rollups once per UPDATE, not once
 # per lead: row by row, 5,000 leads' move took 5.1 s of one chunk's UPDATE
@@ -283,11 +304,7 @@ BEGIN
      IS NOT DISTINCT FROM (SELECT array_agg(owner ORDER BY id) FROM n) THEN
     RETURN NULL;
   END IF;
-  {_planned_each_time(_moved(*_OWNER_CREATED))}
-  {_planned_each_time(_moved(*_OWNER_CLOSED))}
-  {_planned_each_time(_moved(*_OWNER_TOTALS))}
-  {_planned_each_time(_MOVED_STAYS)}
-  {_planned_each_time(_MOVED_QUALIFIED)}
+  {_by_size(_MOVED_STATEMENTS)}
   RETURN NULL;
 END $$;""",
     """
