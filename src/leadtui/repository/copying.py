@@ -48,7 +48,8 @@ BATCH = 5000
 # How long a copy into PostgreSQL waits for a lock another session holds on
 # a table it writes (a psql session's LOCK TABLE, a transaction left open on
 # leads): without a limit it waited until Ctrl-C. leadtui's own writers
-# take the write lock the copy took first, so only another program waits it out.
+# hold the write lock the copy takes first, so only another program's lock
+# can keep it waiting here.
 LOCK_TIMEOUT = "5s"
 
 
