@@ -9,11 +9,13 @@ import json
 import sqlite3
 from pathlib import Path
 
+import psycopg
 from click.testing import CliRunner, Result
 
 from leadtui.cli.root import main
 from leadtui.domain.models import build_draft
 from leadtui.repository import SCHEMA_VERSION, open_repository
+from leadtui.repository.pg.schema import SCHEMA_VERSION as PG_SCHEMA_VERSION
 from leadtui.repository.schema import APPLICATION_ID
 from leadtui.repository.sqlite_pool import close_idle
 
@@ -35,7 +37,7 @@ def newer_file(path: Path, leads: int = 3) -> None:
         leftover.unlink(missing_ok=True)
 
 
-def check(path: Path, *args: str) -> Result:
+def check(path: Path | str, *args: str) -> Result:
     return CliRunner().invoke(main, ["db", "check", *args, "--db", str(path)])
 
 
@@ -111,3 +113,65 @@ def test_an_older_or_current_file_is_checked_as_before(tmp_path: Path) -> None:
     result = check(path, "--json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["newer"] is False
+
+
+# ------------------------------------------------------------- PostgreSQL
+
+PG_NEWER = PG_SCHEMA_VERSION + 1
+PG_REFUSAL = (
+    f"was written by a newer leadtui (schema {PG_NEWER}, this one knows {PG_SCHEMA_VERSION})"
+)
+
+
+def newer_database(url: str, leads: int = 3) -> None:
+    """A leadtui database as a newer leadtui leaves it: its version above ours."""
+    repo = open_repository(url, actor="tester")
+    for index in range(leads):
+        repo.add_lead(build_draft(name=f"Lead {index}"))
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("UPDATE leadtui_schema SET version = %s", [PG_NEWER])
+
+
+def written(url: str) -> tuple[int, int]:
+    """The database's schema version, and how many of its rows were ever
+    inserted, updated or deleted (the server's counts)."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("SELECT pg_stat_clear_snapshot()")
+        found = conn.execute(
+            "SELECT (SELECT version FROM leadtui_schema),"
+            " (SELECT sum(n_tup_ins + n_tup_upd + n_tup_del) FROM pg_stat_user_tables)"
+        ).fetchone()
+    assert found is not None
+    return int(found[0]), int(found[1])
+
+
+def test_a_newer_postgresql_database_is_reported_read_only(pg_url: str) -> None:
+    """It was refused in the one line that it is newer, with no report."""
+    newer_database(pg_url)
+    before = written(pg_url)
+    text = check(pg_url)
+    assert text.exit_code == 1, text.output
+    assert text.stderr == (
+        f"Error: {pg_url} {PG_REFUSAL}: checked read-only, and this leadtui will not write it;"
+        " upgrade leadtui\n"
+    )
+    lines = text.stdout.splitlines()
+    assert f"schema version: {PG_NEWER} (this leadtui: {PG_SCHEMA_VERSION})" in lines
+    assert "leads:          3" in lines and any(line.startswith("server:") for line in lines)
+    assert lines[-1].startswith("kept totals:    not checked")
+    as_json = check(pg_url, "--json")
+    assert as_json.exit_code == 1 and as_json.stderr == text.stderr
+    report = json.loads(as_json.stdout)
+    assert (report["engine"], report["newer"], report["leads"]) == ("PostgreSQL", True, 3)
+    assert (report["schema_version"], report["problems"]) == (PG_NEWER, [])
+    assert written(pg_url) == before
+
+
+def test_a_newer_postgresql_database_without_a_leads_table_is_reported(pg_url: str) -> None:
+    newer_database(pg_url, leads=0)
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute("ALTER TABLE leads RENAME TO people")
+    result = check(pg_url, "--json")
+    assert result.exit_code == 1, result.output
+    assert json.loads(result.stdout)["leads"] is None
+    assert "Traceback" not in result.output

@@ -12,7 +12,13 @@ from click.testing import CliRunner
 
 from leadtui.cli.root import main
 from leadtui.domain.errors import DatabaseUnavailable
-from leadtui.repository import Repository, backup_database, copy_database, open_repository
+from leadtui.repository import (
+    Repository,
+    backup_database,
+    copy_database,
+    copying,
+    open_repository,
+)
 from tests.conftest import NOW
 from tests.pg_cluster import SUPERUSER, Cluster
 
@@ -118,6 +124,31 @@ def test_a_statement_timeout_is_said_not_taken_for_quitting(
             copy_database(sample_repo.target, pg_url)
         holder.rollback()
     assert _leads(pg_url) == 0
+
+
+@pytest.mark.parametrize(
+    "mode",
+    [
+        "ACCESS EXCLUSIVE",  # the copy's first read of the target waited
+        "ROW EXCLUSIVE",  # an open transaction that wrote leads: turning the triggers off waited
+    ],
+)
+def test_a_copy_into_a_table_another_session_locks_stops_in_one_line(
+    sample_repo: Repository, pg_url: str, monkeypatch: pytest.MonkeyPatch, mode: str
+) -> None:
+    """It waited until Ctrl-C. Now it waits copying.LOCK_TIMEOUT (shortened
+    here), says so in one line, exits 1 and copies nothing; once the other
+    session lets go, the same copy goes through."""
+    monkeypatch.setattr(copying, "LOCK_TIMEOUT", "300ms")
+    with psycopg.connect(pg_url) as holder:
+        holder.execute(f"LOCK TABLE leads IN {mode} MODE")
+        line = _one_line_error("db", "copy", str(sample_repo.target), pg_url)
+        assert line == f"Error: {pg_url} is locked by another session; nothing was copied"
+        holder.rollback()
+    assert _leads(pg_url) == 0
+    result = CliRunner().invoke(main, ["db", "copy", str(sample_repo.target), pg_url])
+    assert result.exit_code == 0, result.output
+    assert _leads(pg_url) == len(list(sample_repo.all_leads()))
 
 
 def test_a_missing_source_file_is_named_and_not_made(pg_url: str, tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ ported refused by name, LISTEN/NOTIFY live refresh, the board's totals kept
 by plpgsql triggers, and search's accent folding. The shared repository
 tests run on both engines through tests/conftest.py's both_engines."""
 
+import os
 import re
 import threading
 import time
@@ -23,7 +24,7 @@ from leadtui.launch import quick_start_path
 from leadtui.repository import Repository, open_repository
 from leadtui.repository.engine import shown
 from leadtui.repository.pg import schema
-from leadtui.repository.pg.connection import to_pyformat
+from leadtui.repository.pg.connection import close_idle, to_pyformat
 from leadtui.repository.watch import Changes, ChangeWatcher
 from tests.conftest import both_clis, both_engines, frozen_clock
 from tests.pg_cluster import Cluster
@@ -120,6 +121,45 @@ def test_a_newer_schema_is_refused_and_left_untouched(pg_url: str) -> None:
     with pytest.raises(DatabaseUnavailable, match=r"newer leadtui \(schema 99"):
         open_repository(pg_url)
     assert _version(pg_url) == 99
+
+
+def test_a_leadtui_database_that_cannot_store_every_script_is_refused_at_open(
+    pg_cluster: Cluster,
+) -> None:
+    """A LATIN1 database an earlier leadtui made (the check ran only before
+    the schema was made) opened, and the first Chinese name failed in
+    psycopg's encoder with a traceback. Each open refuses it in one line,
+    the CLI's as the TUI's, and leaves it as it was."""
+    name = f"latin_{os.getpid()}_{time.monotonic_ns()}"
+    pg_cluster.admin(
+        f"CREATE DATABASE {name} ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0"
+    )
+    url = pg_cluster.url(name)
+    try:
+        with Repository(url).engine.connect() as db:  # as an earlier leadtui made it
+            db.execute(schema.VERSION_TABLE)
+            for step in schema.MIGRATIONS:
+                db.execute(step)
+            db.execute("INSERT INTO leadtui_schema (version) VALUES (?)", [schema.SCHEMA_VERSION])
+            db.execute(
+                "INSERT INTO leads (name, created_at, updated_at, stage_entered_at)"
+                " VALUES ('Zoë', now(), now(), now())"
+            )
+        said = (
+            f"{url} stores text as LATIN1: leadtui needs a UTF8 database; make one"
+            " (createdb --encoding=UTF8 --template=template0 NAME) and move this one's data"
+            " into it with pg_dump and pg_restore"
+        )
+        with pytest.raises(DatabaseUnavailable) as raised:
+            open_repository(url, actor="tester")
+        assert str(raised.value) == said
+        assert _one_line_error("list", "--db", url) == f"Error: {said}"
+        assert _one_line_error("add", "王芳", "--db", url) == f"Error: {said}"
+        with Repository(url).engine.connect() as db:
+            assert db.execute("SELECT name FROM leads").fetchall() == [("Zoë",)]
+    finally:
+        close_idle()
+        pg_cluster.drop_database(url)
 
 
 def test_another_programs_database_is_refused(pg_cluster: Cluster) -> None:

@@ -11,6 +11,7 @@ from leadtui.domain.models import build_draft
 from leadtui.repository import Repository, open_repository
 from leadtui.repository.pg import schema
 from leadtui.repository.pg.connection import close_idle
+from leadtui.repository.pg.kpi_triggers import PLANNED_ONCE_UP_TO
 from tests.conftest import NOW
 from tests.pg_cluster import Cluster
 from tests.test_kpi_rollups import Clock, derived, rebuilt_on_postgresql
@@ -139,4 +140,25 @@ def test_reassigning_many_leads_runs_one_trigger_call_not_one_per_lead(pg_url: s
     assert calls == {"leads_kpi_owner_moves": 1}
     with repo.engine.connect() as kept_db:
         kept = derived(kept_db)
+    assert rebuilt_on_postgresql(repo) == kept
+
+
+def test_a_reassignment_too_big_for_the_kept_plans_keeps_the_rollups(pg_url: str) -> None:
+    """Above PLANNED_ONCE_UP_TO leads the trigger's statements are planned
+    for the call (EXECUTE): the same rollups as a rebuild, both ways."""
+    clock = Clock(NOW - timedelta(days=60))
+    repo = open_repository(pg_url, actor="tester", clock=clock)
+    ids = history(repo, clock)
+    for number in range(PLANNED_ONCE_UP_TO):
+        clock.now += timedelta(minutes=30)
+        ids.append(repo.add_lead(build_draft(name=f"More {number}", owner=OWNERS[number % 3])))
+        if number % 5 == 0:
+            repo.advance(ids[-1])
+    repo.assign_many("ben", [(lead, None) for lead in ids])
+    with repo.engine.connect() as db:
+        kept = derived(db)
+    assert rebuilt_on_postgresql(repo) == kept
+    repo.undo()
+    with repo.engine.connect() as db:
+        kept = derived(db)
     assert rebuilt_on_postgresql(repo) == kept

@@ -71,7 +71,10 @@ def check(db_path: Path | None, as_json: bool) -> None:
     common.echo(
         f"leads:          {'(not counted)' if report.leads is None else f'{report.leads:,}'}"
     )
-    if report.newer:
+    newer_server = report.newer and report.engine != "SQLite"
+    if newer_server:
+        common.echo("kept totals:    not checked: a newer leadtui's schema may keep them otherwise")
+    elif report.newer:
         common.echo(
             "lead values:    not checked: a newer leadtui's (a stage added) would read as damaged"
         )
@@ -79,7 +82,7 @@ def check(db_path: Path | None, as_json: bool) -> None:
         common.echo(f"warning: {warning}")
     for problem in report.problems:
         common.echo(f"problem: {problem}")
-    if report.healthy:
+    if report.healthy and not newer_server:  # on a server, nothing else was checked
         common.echo("integrity:      ok")
     if verdict:
         raise LeadtuiError(verdict)

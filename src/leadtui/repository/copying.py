@@ -20,11 +20,12 @@ server-side cursor is a later step).
 """
 
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from leadtui.domain.errors import DatabaseUnavailable
+from leadtui.domain.errors import DatabaseBusy, DatabaseUnavailable
 from leadtui.paths import is_url
 from leadtui.repository import schema, schema_kpi, sqlite_pool
 from leadtui.repository.engine import POSTGRES, Engine, refuse
@@ -44,6 +45,12 @@ ROLLUPS = (
     "kpi_owner_stage_totals",
 )  # fmt: skip
 BATCH = 5000
+# How long a copy into PostgreSQL waits for a lock another session holds on
+# a table it writes (a psql session's LOCK TABLE, a transaction left open on
+# leads): without a limit it waited until Ctrl-C. leadtui's own writers
+# hold the write lock the copy takes first, so only another program's lock
+# can keep it waiting here.
+LOCK_TIMEOUT = "5s"
 
 
 @dataclass(frozen=True)
@@ -102,7 +109,9 @@ def _copy(
         totals = {table: _count(reading, table) for table in tables}
         total = sum(totals.values())
         done = 0
-        with dst.transaction() as writing:
+        with _locked_out_said(dst), dst.transaction() as writing:
+            if not into_file:
+                writing.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
             _require_empty(writing, dst)
             if into_file:
                 for name, _ in (*schema.FTS_TRIGGERS, *schema_kpi.TRIGGERS):
@@ -134,6 +143,20 @@ def _copy(
                 # autovacuum next looks: the first reports use them.
                 writing.execute("ANALYZE")
     return CopyReport(totals)
+
+
+@contextmanager
+def _locked_out_said(target: Engine) -> Iterator[None]:
+    """A lock the copy waited for past LOCK_TIMEOUT as one line: on
+    PostgreSQL, only another session's lock on a table it writes."""
+    try:
+        yield
+    except DatabaseBusy:
+        if target.dialect is not POSTGRES:
+            raise
+        raise DatabaseUnavailable(
+            f"{target.shown} is locked by another session; nothing was copied"
+        ) from None
 
 
 def _give_way_to_the_sources_settings(reading: Any, writing: Any) -> None:

@@ -56,7 +56,9 @@ def check_database(path: Path | str) -> HealthReport:
     migrates an older database, like any other leadtui command; a file a
     newer leadtui wrote is checked read-only (_check_newer)."""
     _must_exist(path)
-    newer = None if is_url(path) else _check_newer(Path(path).expanduser())
+    newer = (
+        _check_newer_postgres(str(path)) if is_url(path) else _check_newer(Path(path).expanduser())
+    )
     if newer is not None:
         return newer
     repo = open_repository(path, reading_allowed=True)  # a read-only file is checked too
@@ -161,6 +163,36 @@ def _check_postgres(repo: Repository) -> HealthReport:
     return HealthReport(
         path=repo.shown,
         problems=tuple(problems),
+        schema_version=version,
+        journal_mode=server,
+        database_bytes=size,
+        wal_bytes=0,
+        leads=leads,
+        expected_version=pg_schema.SCHEMA_VERSION,
+        engine=POSTGRES.name,
+    )
+
+
+def _check_newer_postgres(url: str) -> HealthReport | None:
+    """The report on a database a newer leadtui wrote, which migrating
+    refuses: its version, the server, its size and the leads counted, in a
+    read-only transaction. Not what is kept beside the rows (totals, search
+    words, counters): a newer schema may keep them otherwise. None for any
+    other database, left to open_repository to open or refuse."""
+    from leadtui.repository.pg import maintenance
+    from leadtui.repository.pg import schema as pg_schema
+    from leadtui.repository.pg.engine import PostgresEngine
+
+    engine = PostgresEngine(url)
+    with engine.connect() as db, db.raw.transaction():
+        db.execute("SET TRANSACTION READ ONLY")
+        found = maintenance.newer_facts(db, pg_schema.SCHEMA_VERSION)
+    if found is None:
+        return None
+    version, server, size, leads = found
+    return HealthReport(
+        path=engine.shown,
+        problems=(),
         schema_version=version,
         journal_mode=server,
         database_bytes=size,

@@ -18,7 +18,7 @@ from leadtui.domain.learned import OTHER, Model, percent
 from leadtui.domain.pipeline import OPEN_STAGES
 from leadtui.domain.results import Rated
 from leadtui.domain.scoring_rules import RuleSet
-from leadtui.repository.engine import Dialect, dialect_of
+from leadtui.repository.engine import POSTGRES, Dialect, dialect_of
 from leadtui.repository.features import feature_sql, lead_features, sql_literal, without_jit
 
 MODEL_KEY = "learned_model"
@@ -171,11 +171,38 @@ def rescore(
         )
         for lead_id, r in rated.items()
     ]
+    if not updates:
+        return
+    if dialect_of(db) is POSTGRES:
+        _store_at_once(db, updates, chance=chance)
+        return
     db.conn.executemany(
         "UPDATE leads SET score = ?,"
         " temperature = CASE WHEN temperature_pinned != 0 THEN temperature ELSE ? END,"
         f"{' win_chance = ?,' if chance else ''} score_due_at = ? WHERE id = ?",
         updates,
+    )
+
+
+def _store_at_once(
+    db: sqlite_utils.Database, updates: list[tuple[Any, ...]], *, chance: bool
+) -> None:
+    """rescore's rows on PostgreSQL in one UPDATE from arrays, one per
+    column: a statement per lead, each a round of the server's executor and
+    of the owner moves' statement trigger, wrote a chunk of 5,000 in a
+    median 0.66 s, this in 0.33 s (bench/README.md, "Reassigning many
+    leads"). SQLite's statements run in-process and stay one a lead."""
+    columns = [list(column) for column in zip(*updates, strict=True)]
+    types = ["int", "text", *(("int",) if chance else ()), "timestamptz", "bigint"]
+    names = ["score", "temperature", *(("chance",) if chance else ()), "due", "id"]
+    arrays = ", ".join(f"?::{kind}[]" for kind in types)
+    db.execute(
+        "UPDATE leads SET score = s.score,"
+        " temperature = CASE WHEN leads.temperature_pinned != 0 THEN leads.temperature"
+        " ELSE s.temperature END,"
+        f"{' win_chance = s.chance,' if chance else ''} score_due_at = s.due"
+        f" FROM unnest({arrays}) AS s ({', '.join(names)}) WHERE leads.id = s.id",
+        columns,
     )
 
 

@@ -102,22 +102,32 @@ class PostgresEngine:
                 db.execute("SELECT pg_advisory_unlock(?)", [schema.MIGRATION_LOCK])
 
     def _migrate(self, db: PgDatabase) -> None:
-        known = db.execute("SELECT to_regclass('leadtui_schema') IS NOT NULL").fetchone()[0]
+        known, encoding = db.execute(
+            "SELECT to_regclass('leadtui_schema') IS NOT NULL, current_setting('server_encoding')"
+        ).fetchone()
         if not known:
             tables = db.execute(
                 "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()"
             ).fetchone()[0]
             if tables:
                 raise DatabaseUnavailable(f"{self.shown} has tables, but is not a leadtui database")
-            # Names and notes in any script: in a LATIN1 (or SQL_ASCII)
-            # database the first Chinese name failed in psycopg's encoder
-            # with a traceback, half-way through a copy.
-            encoding = db.execute("SELECT current_setting('server_encoding')").fetchone()[0]
-            if encoding != "UTF8":
-                raise DatabaseUnavailable(
-                    f"{self.shown} stores text as {encoding}: leadtui needs a UTF8 database"
-                    " (createdb --encoding=UTF8 --template=template0)"
+        # Names and notes in any script: in a LATIN1 (or SQL_ASCII) database
+        # the first Chinese name failed in psycopg's encoder with a
+        # traceback, half-way through a copy or on a rep's save. Refused at
+        # every open, not only before the schema is made: a database made
+        # before this check, or restored into one made without UTF8, opened.
+        if encoding != "UTF8":
+            make = "createdb --encoding=UTF8 --template=template0"
+            raise DatabaseUnavailable(
+                f"{self.shown} stores text as {encoding}: leadtui needs a UTF8 database"
+                + (
+                    f"; make one ({make} NAME) and move this one's data into it"
+                    " with pg_dump and pg_restore"
+                    if known
+                    else f" ({make})"
                 )
+            )
+        if not known:
             db.execute(schema.VERSION_TABLE)
             db.execute("INSERT INTO leadtui_schema (version) VALUES (0)")
         version = int(db.execute("SELECT version FROM leadtui_schema").fetchone()[0])

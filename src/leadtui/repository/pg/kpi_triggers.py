@@ -6,6 +6,7 @@ the rows already there before it creates these, and of a later step
 UPDATE of leads."""
 
 from collections.abc import Callable
+from typing import NamedTuple
 
 from leadtui.repository.schema_kpi_v6 import CLOSED, RANK
 
@@ -126,25 +127,40 @@ line_qualified = upsert(
 DEFERRED = "IF current_setting('leadtui.kpi_deferred', true) = 'on' THEN RETURN NULL; END IF;"
 
 
-def _trigger(name: str, table: str, event: str, when: str, body: str) -> str:
+class Trigger(NamedTuple):
+    """A trigger's function and the statement that creates the trigger
+    itself: a later step replaces the functions alone (FUNCTIONS_STEP)."""
+
+    function: str
+    create: str
+
+    @property
+    def sql(self) -> str:
+        return self.function + self.create
+
+
+def _trigger(name: str, table: str, event: str, when: str, body: str) -> Trigger:
     """A row trigger `name` running the statements `body` (plpgsql)."""
     condition = f"\n  FOR EACH ROW WHEN ({when})" if when else "\n  FOR EACH ROW"
-    return f"""
-CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
+    return Trigger(
+        f"""
+CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   {DEFERRED}
   {body}
   RETURN NULL;
-END $$;
+END $$;""",
+        f"""
 CREATE TRIGGER {name} AFTER {event} ON {table}{condition} EXECUTE FUNCTION {name}();
-"""
+""",
+    )
 
 
 def _changed(*columns: str) -> str:
     return " OR ".join(f"OLD.{column} IS DISTINCT FROM NEW.{column}" for column in columns)
 
 
-def _on_update(name: str, key: tuple[str, ...], rollup: Upsert, owned: bool = False) -> str:
+def _on_update(name: str, key: tuple[str, ...], rollup: Upsert, owned: bool = False) -> Trigger:
     """A change to what a rollup is keyed or summed by: the old row out, the
     new in. An `owned` rollup's rows whose owner changed too are the owner
     moves' trigger's (_OWNER_MOVES), which moves them whole."""
@@ -180,14 +196,14 @@ _CLOSED_KEY = (
     "value_cents", "created_at",
 )  # fmt: skip
 _ON_UPDATES = (
-    _on_update("leads_kpi_created", _CREATED_KEY, created)
-    + _on_update("leads_kpi_closed", _CLOSED_KEY, closed)
-    + _on_update("leads_kpi_bands", ("stage", "score"), band)
+    _on_update("leads_kpi_created", _CREATED_KEY, created),
+    _on_update("leads_kpi_closed", _CLOSED_KEY, closed),
+    _on_update("leads_kpi_bands", ("stage", "score"), band),
 )
 _ON_OWNED_UPDATES = (
-    _on_update("leads_kpi_owner_created", _CREATED_KEY, owner_created, owned=True)
-    + _on_update("leads_kpi_owner_closed", _CLOSED_KEY, owner_closed, owned=True)
-    + _on_update("leads_kpi_owner_totals", ("stage", "value_cents"), owner_totals, owned=True)
+    _on_update("leads_kpi_owner_created", _CREATED_KEY, owner_created, owned=True),
+    _on_update("leads_kpi_owner_closed", _CLOSED_KEY, owner_closed, owned=True),
+    _on_update("leads_kpi_owner_totals", ("stage", "value_cents"), owner_totals, owned=True),
 )
 
 # The rows of an UPDATE of leads (transition tables o and n) whose owner changed.
@@ -212,7 +228,7 @@ def _moved(table: str, keys: dict[str, str], sums: dict[str, str], when: str) ->
     return (
         f"INSERT INTO {table} AS t ({', '.join(columns)}) SELECT {grouped}, {totals}"
         f" FROM ({side('o', '-')} UNION ALL {side('n', '')}) AS d ({', '.join(columns)})"
-        f" GROUP BY {grouped} ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {added};"
+        f" GROUP BY {grouped} ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {added}"
     )
 
 
@@ -221,53 +237,91 @@ def _moved(table: str, keys: dict[str, str], sums: dict[str, str], when: str) ->
 _MOVED_LEADS = f"""(SELECT o.id, o.owner, -1 FROM {_MOVED} AND o.owner IS NOT NULL
           UNION ALL SELECT n.id, n.owner, 1 FROM {_MOVED} AND n.owner IS NOT NULL)
          AS m (id, owner, sign)"""
-_MOVED_LINES = f"""
+_MOVED_STAYS = f"""
   INSERT INTO kpi_owner_stays AS t (owner, day, stage, n, days)
   SELECT m.owner, {DAY.format("j.at")}, j.old, sum(m.sign), sum(m.sign * j.stay)
     FROM {_MOVED_LEADS} JOIN journal j ON j.lead_id = m.id
    WHERE j.field = 'stage' AND {_STAYED.format(r="j")}
    GROUP BY 1, 2, 3
-  ON CONFLICT (owner, day, stage) DO UPDATE SET n = t.n + excluded.n, days = t.days + excluded.days;
+  ON CONFLICT (owner, day, stage)
+  DO UPDATE SET n = t.n + excluded.n, days = t.days + excluded.days"""
+_MOVED_QUALIFIED = f"""
   INSERT INTO kpi_owner_qualified AS t (owner, hour, n)
   SELECT m.owner, {HOUR.format("j.at")}, sum(m.sign)
     FROM {_MOVED_LEADS} JOIN journal j ON j.lead_id = m.id
    WHERE j.field = 'stage' AND {_QUALIFIED.format(r="j")}
    GROUP BY 1, 2
-  ON CONFLICT (owner, hour) DO UPDATE SET n = t.n + excluded.n;"""
+  ON CONFLICT (owner, hour) DO UPDATE SET n = t.n + excluded.n"""
+
+
+# Up to this many leads an UPDATE's owner moves run on the plans plpgsql
+# keeps for the session; above it, planned for the call (_by_size).
+PLANNED_ONCE_UP_TO = 64
+
+
+def _by_size(statements: tuple[str, ...]) -> str:
+    """The statements over the transition tables, planned for the call's
+    sizes when the UPDATE is big. plpgsql keeps a statement's plan for the
+    session, made with the sizes the tables had at its first call: after a
+    one-lead owner change on a kept connection, a reassignment of 5,000
+    leads joined o and n in a nested loop, every old row against every new
+    one (39.5 s instead of 1.5 s). EXECUTE plans at each call, which cost
+    a one-lead owner change 2-7 ms more (measured at load 9), so a small
+    UPDATE keeps the kept plans: made with at most PLANNED_ONCE_UP_TO rows,
+    they are never a big UPDATE's."""
+    kept = "\n    ".join(f"{sql};" for sql in statements)
+    planned = "\n    ".join(f"EXECUTE $sql${sql}$sql$;" for sql in statements)
+    return (
+        f"IF (SELECT count(*) FROM n) <= {PLANNED_ONCE_UP_TO} THEN\n    {kept}\n"
+        f"  ELSE\n    {planned}\n  END IF;"
+    )
+
+
+_MOVED_STATEMENTS = (
+    _moved(*_OWNER_CREATED),
+    _moved(*_OWNER_CLOSED),
+    _moved(*_OWNER_TOTALS),
+    _MOVED_STAYS,
+    _MOVED_QUALIFIED,
+)
 
 # Reassigning leads moves their per-owner rollups once per UPDATE, not once
 # per lead: row by row, 5,000 leads' move took 5.1 s of one chunk's UPDATE
 # (bench/README.md, "Reassigning many leads"). PostgreSQL allows transition
 # tables only on a trigger without a column list, so this one runs after
-# every UPDATE of leads and first looks for an owner that changed.
-_OWNER_MOVES = f"""
-CREATE FUNCTION leads_kpi_owner_moves() RETURNS trigger LANGUAGE plpgsql AS $$
+# every UPDATE of leads and first looks for an owner that changed, without
+# a join: EXISTS over the join was planned as a nested loop (betting on an
+# early match, and with the sizes of the session's first call), and an
+# UPDATE of many leads that changes no owner (a chunk's rescore: 5,000
+# leads) compared every old row with every new one, 25 million pairs in
+# 4-6 s. The owners in id order, compared as arrays, are two sorts.
+_OWNER_MOVES = Trigger(
+    f"""
+CREATE OR REPLACE FUNCTION leads_kpi_owner_moves() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   {DEFERRED}
-  IF NOT EXISTS (SELECT FROM {_MOVED}) THEN RETURN NULL; END IF;
-  {_moved(*_OWNER_CREATED)}
-  {_moved(*_OWNER_CLOSED)}
-  {_moved(*_OWNER_TOTALS)}
-  {_MOVED_LINES}
+  IF (SELECT array_agg(owner ORDER BY id) FROM o)
+     IS NOT DISTINCT FROM (SELECT array_agg(owner ORDER BY id) FROM n) THEN
+    RETURN NULL;
+  END IF;
+  {_by_size(_MOVED_STATEMENTS)}
   RETURN NULL;
-END $$;
+END $$;""",
+    """
 CREATE TRIGGER leads_kpi_owner_moves AFTER UPDATE ON leads
   REFERENCING OLD TABLE AS o NEW TABLE AS n
   FOR EACH STATEMENT EXECUTE FUNCTION leads_kpi_owner_moves();
-"""
+""",
+)
 
 _OWNED = ("leads_kpi_owner_created", "leads_kpi_owner_closed", "leads_kpi_owner_totals")
 # The per-owner triggers on leads, as a migration step (pg/schema.MIGRATIONS):
 # a database made before it has them row by row, an owner change included
 # (leads_kpi_owner_lines moved the journal's part). Rerunnable.
-OWNER_STEP = (
-    "".join(
-        f"DROP TRIGGER IF EXISTS {name} ON leads; DROP FUNCTION IF EXISTS {name}();\n"
-        for name in (*_OWNED, "leads_kpi_owner_lines", "leads_kpi_owner_moves")
-    )
-    + _ON_OWNED_UPDATES
-    + _OWNER_MOVES
-)
+OWNER_STEP = "".join(
+    f"DROP TRIGGER IF EXISTS {name} ON leads; DROP FUNCTION IF EXISTS {name}();\n"
+    for name in (*_OWNED, "leads_kpi_owner_lines", "leads_kpi_owner_moves")
+) + "".join(trigger.sql for trigger in (*_ON_OWNED_UPDATES, _OWNER_MOVES))
 
 # The lead's latest standing change before NEW (schema_kpi._LATEST_STANDING).
 _LATEST_STANDING = """
@@ -280,8 +334,9 @@ _LATEST_STANDING = """
 # change? Then both are marked and the lead's columns are read again from
 # what stands; else it stands, measured against that latest change. The
 # statements, and so the triggers they fire, come in SQLite's order.
-_STAGE = f"""
-CREATE FUNCTION journal_kpi_stage() RETURNS trigger LANGUAGE plpgsql AS $$
+_STAGE = Trigger(
+    f"""
+CREATE OR REPLACE FUNCTION journal_kpi_stage() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
   latest record;
 BEGIN
@@ -315,39 +370,57 @@ BEGIN
      WHERE id = NEW.lead_id AND (last_stage_at IS NULL OR NEW.at >= last_stage_at);
   END IF;
   RETURN NULL;
-END $$;
+END $$;""",
+    """
 CREATE TRIGGER journal_kpi_stage AFTER INSERT ON journal
   FOR EACH ROW WHEN (NEW.field = 'stage') EXECUTE FUNCTION journal_kpi_stage();
-"""
+""",
+)
 
 _LINE_CHANGED = (
     "OLD.stay IS DISTINCT FROM NEW.stay OR OLD.lead_id IS DISTINCT FROM NEW.lead_id"
     " OR (OLD.cancelled_with IS NULL) != (NEW.cancelled_with IS NULL)"
 )
-_ON_LINES = _trigger(
-    "journal_kpi_stay",
-    "journal",
-    "UPDATE OF stay",
-    "NEW.field = 'stage' AND OLD.stay IS DISTINCT FROM NEW.stay",
-    f"{stay('OLD', '-')}\n  {stay('NEW', '')}",
-) + _trigger(
-    "journal_kpi_owner",
-    "journal",
-    "UPDATE OF stay, lead_id, cancelled_with",
-    f"NEW.field = 'stage' AND ({_LINE_CHANGED})",
-    "\n  ".join(
-        (
-            line_stay("OLD", "-"),
-            line_stay("NEW", ""),
-            line_qualified("OLD", "-"),
-            line_qualified("NEW", ""),
-        )
+_ON_LINES = (
+    _trigger(
+        "journal_kpi_stay",
+        "journal",
+        "UPDATE OF stay",
+        "NEW.field = 'stage' AND OLD.stay IS DISTINCT FROM NEW.stay",
+        f"{stay('OLD', '-')}\n  {stay('NEW', '')}",
+    ),
+    _trigger(
+        "journal_kpi_owner",
+        "journal",
+        "UPDATE OF stay, lead_id, cancelled_with",
+        f"NEW.field = 'stage' AND ({_LINE_CHANGED})",
+        "\n  ".join(
+            (
+                line_stay("OLD", "-"),
+                line_stay("NEW", ""),
+                line_qualified("OLD", "-"),
+                line_qualified("NEW", ""),
+            )
+        ),
     ),
 )
 
 # The KPI migration step's (pg/schema_kpi.STEP); the per-owner triggers on
 # leads come after it (OWNER_STEP).
-TRIGGERS = _STAGE + _ON_LINES + _ON_ROW + _ON_UPDATES
+TRIGGERS = "".join(trigger.sql for trigger in (_STAGE, *_ON_LINES, _ON_ROW, *_ON_UPDATES))
+
+# Every KPI trigger function as this leadtui writes it, as a migration step
+# (pg/schema.MIGRATIONS): a step's text is the build's that applies it, so a
+# database made by an earlier build keeps the function bodies that build
+# wrote. Those before the step after OWNER_STEP called julianday() in
+# leads_kpi_row and leads_kpi_closed (a query per call: see JULIANDAY_EXPR)
+# and leads_kpi_owner_moves looked for a moved owner with EXISTS (see
+# _OWNER_MOVES). Replacing every function, not those two, leaves such a
+# database with a fresh one's; rerunnable.
+FUNCTIONS_STEP = "".join(
+    trigger.function
+    for trigger in (_STAGE, *_ON_LINES, _ON_ROW, *_ON_UPDATES, *_ON_OWNED_UPDATES, _OWNER_MOVES)
+)
 # Every KPI trigger's (table, name), the board's stage totals among them: a
 # copy turns them off while it writes rows whose KPI columns and rollups it
 # copies too (repository/copying.py).

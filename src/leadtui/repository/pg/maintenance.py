@@ -85,6 +85,24 @@ def facts(db: Any) -> tuple[int, str, int, int]:
     return int(version), f"PostgreSQL {server}", int(size), int(leads)
 
 
+def newer_facts(db: Any, known: int) -> tuple[int, str, int, int | None] | None:
+    """facts() of a leadtui database whose schema is newer than `known`,
+    reading only what every version has (its leads table may be gone:
+    leads None); None for any other database."""
+    if not db.execute("SELECT to_regclass('leadtui_schema') IS NOT NULL").fetchone()[0]:
+        return None
+    row = db.execute("SELECT version FROM leadtui_schema").fetchone()
+    if row is None or int(row[0]) <= known:
+        return None
+    version = int(row[0])
+    server, size, has_leads = db.execute(
+        "SELECT current_setting('server_version'), pg_database_size(current_database()),"
+        " to_regclass('leads') IS NOT NULL"
+    ).fetchone()
+    leads = int(db.execute("SELECT count(*) FROM leads").fetchone()[0]) if has_leads else None
+    return version, f"PostgreSQL {server}", int(size), leads
+
+
 def restore(url: str, shown: str, source: Path) -> None:
     """Replace the database's contents with the pg_dump archive `source`
     (`leadtui db backup`'s), in one transaction: other sessions see the old

@@ -297,6 +297,7 @@ MIGRATIONS: tuple[str, ...] = (
     users.STEP,  # a rep's own leads only (`leadtui serve`)
     DEFER_STAGE_TOTALS,
     kpi_triggers.OWNER_STEP,  # an owner change's rollups moved per UPDATE, not per lead
+    kpi_triggers.FUNCTIONS_STEP,  # every KPI trigger function as this build writes it
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
