@@ -1,11 +1,14 @@
 """Erasing a person's data from a lead (`leadtui erase`): every text that
-names or describes the person goes, from the lead, its touches, contacts,
-custom fields and the journal, and on SQLite from the file's bytes too;
-what the KPIs count stays, and the erasure cannot be undone."""
+names or describes the person goes, from the lead, its touches (those an
+undo keeps aside too), contacts, custom fields and the journal, and on
+SQLite from the file's bytes too; what the KPIs count stays, and the
+erasure cannot be undone."""
 
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
+import psycopg
 import pytest
 from click.testing import CliRunner
 from textual.widgets import Static
@@ -29,7 +32,7 @@ PERSONAL = (
     "Ингрид Сёренсен", "ingrid@fjord.example", "+47 22 33 44 55", "Fjordlys AS",
     "Innkjøpssjef", "met her at Nor-Shipping", "shoe size 39", "ingrid.private@mail.example",
     "called about the quote", "Hei Ingrid, here are the minutes", "her husband decides",
-    "Ingrid Sørensen",
+    "Ingrid Sørensen", "her diagnosis, logged on the wrong lead",
 )  # fmt: skip
 
 
@@ -59,6 +62,9 @@ def a_person_with_a_past(repo: Repository) -> int:
     repo.log_touch(
         lead_id, ActivityKind.MEETING, "minutes", body="Hei Ingrid, here are the minutes"
     )
+    # Taken back by an undo: kept aside whole, for a redo.
+    repo.log_touch(lead_id, ActivityKind.NOTE, "her diagnosis, logged on the wrong lead")
+    repo.undo()
     repo.advance(lead_id)
     return lead_id
 
@@ -71,6 +77,19 @@ def everything_said_about(repo: Repository, lead_id: int) -> str:
     return "\n".join(lines)
 
 
+def undone_touches(repo: Repository, lead_id: int) -> int:
+    """The lead's touches an undo keeps aside for a redo, read in SQL."""
+    sql = f"SELECT count(*) FROM undone_activities WHERE lead_id = {int(lead_id)}"
+    if isinstance(repo.target, str):
+        with psycopg.connect(repo.target) as conn:
+            row = conn.execute(sql).fetchone()
+    else:
+        with closing(sqlite3.connect(repo.target)) as db:
+            row = db.execute(sql).fetchone()
+    assert row is not None
+    return int(row[0])
+
+
 @both_engines
 def test_erasing_leaves_no_personal_text_and_the_kpis_as_they_were(repo: Repository) -> None:
     lead_id = a_person_with_a_past(repo)
@@ -79,7 +98,7 @@ def test_erasing_leaves_no_personal_text_and_the_kpis_as_they_were(repo: Reposit
     said = everything_said_about(repo, lead_id)
     assert all(text in said for text in PERSONAL[:4])  # the test sees what it looks for
     erased = repo.erase_lead(lead_id)
-    assert (erased.custom_fields, erased.contacts, erased.touches) == (1, 1, 2)
+    assert (erased.custom_fields, erased.contacts, erased.touches) == (1, 1, 3)
     lead = repo.get_lead(lead_id)
     assert lead.name == ERASED_NAME and lead.stage.value == "contacted"
     assert (lead.email, lead.phone, lead.company, lead.title, lead.notes) == (
@@ -88,6 +107,7 @@ def test_erasing_leaves_no_personal_text_and_the_kpis_as_they_were(repo: Reposit
     assert (lead.custom, lead.contacts, lead.value_cents) == ({}, [], 1_200_000)
     said = everything_said_about(repo, lead_id)
     assert [text for text in PERSONAL if text in said] == []
+    assert undone_touches(repo, lead_id) == 0  # the one an undo kept aside too
     assert repo.kpi_report(window) == before  # the team's figures stay
     assert repo.search("Ingrid") == [] and repo.search("fjord") == []
     assert repo.duplicate_groups() == []

@@ -122,7 +122,10 @@ def _erase(db: sqlite_utils.Database, lead_id: int, current_name: str, now: str)
         lead_id=lead_id,
         custom_fields=_count(db, "SELECT count(*) FROM custom_fields WHERE lead_id = ?", lead_id),
         contacts=_count(db, "SELECT count(*) FROM contacts WHERE lead_id = ?", lead_id),
-        touches=_count(db, "SELECT count(*) FROM activities WHERE lead_id = ?", lead_id),
+        # A touch an undo took back is kept whole for a redo, which the
+        # erasure (a final action) has made impossible: its text goes too.
+        touches=_count(db, "SELECT count(*) FROM activities WHERE lead_id = ?", lead_id)
+        + _count(db, "SELECT count(*) FROM undone_activities WHERE lead_id = ?", lead_id),
         journal_lines=_count(
             db,
             f"SELECT count(*) FROM journal WHERE lead_id = ? AND (field NOT IN ({kept})"
@@ -137,7 +140,7 @@ def _erase(db: sqlite_utils.Database, lead_id: int, current_name: str, now: str)
         " version = version + 1 WHERE id = ?",
         [ERASED_NAME, now, lead_id],
     )
-    for table in ("custom_fields", "contacts"):
+    for table in ("custom_fields", "contacts", "undone_activities"):
         db.execute(f"DELETE FROM {table} WHERE lead_id = ?", [lead_id])
     db.execute("UPDATE bant SET note = '' WHERE lead_id = ?", [lead_id])
     db.execute("UPDATE activities SET note = '', body = '' WHERE lead_id = ?", [lead_id])
