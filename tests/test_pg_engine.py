@@ -65,6 +65,13 @@ def test_a_url_is_shown_without_its_password() -> None:
         shown("postgresql:///crm?host=/run/postgresql") == "postgresql:///crm?host=/run/postgresql"
     )
     assert shown(Path("/srv/leads.db")) == "/srv/leads.db"
+    # libpq reads a password (and a client key's passphrase) from the query too.
+    assert shown("postgresql://rep@/crm?host=/run/pg&password=s3cret&port=5433") == (
+        "postgresql://rep@/crm?host=/run/pg&password=***&port=5433"
+    )
+    assert shown("postgresql://rep:a@db/crm?sslpassword=k3y&sslmode=verify-full") == (
+        "postgresql://rep:***@db/crm?sslpassword=***&sslmode=verify-full"
+    )
 
 
 # ------------------------------------------------- schema and migrations

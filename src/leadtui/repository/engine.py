@@ -14,6 +14,7 @@ A piece of the Repository not yet ported to an engine is refused by
 runs; ARCHITECTURE.md ("Storage engines") lists what is ported.
 """
 
+import re
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -33,16 +34,22 @@ if TYPE_CHECKING:  # the watcher reads leads (rows.py), which need the engine
 Tracer = Callable[[str, Any], None]
 
 
+# libpq takes a password in the query too (`?password=…`), and a client
+# key's passphrase as `sslpassword`: both are hidden wherever they sit.
+_SECRET_PARAMETER = re.compile(r"(?i)(^|&)((?:ssl)?password)=[^&]*")
+
+
 def shown(target: Path | str) -> str:
-    """A database as messages name it: a URL without its password."""
+    """A database as messages name it: a URL without its password, before
+    the host or in the query."""
     if not is_url(target):
         return str(target)
-    parts = urlsplit(str(target))
-    if parts.password is None:
-        return str(target)
-    host = parts.netloc.rpartition("@")[2]
-    user = parts.username or ""
-    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
+    text, parts = str(target), urlsplit(str(target))
+    if parts.password is not None:  # (urlunsplit keeps the // of a netloc it has)
+        host = parts.netloc.rpartition("@")[2]
+        text = urlunsplit(parts._replace(netloc=f"{parts.username or ''}:***@{host}"))
+    address, mark, query = text.partition("?")
+    return address + mark + _SECRET_PARAMETER.sub(r"\1\2=***", query)
 
 
 @dataclass(frozen=True)
