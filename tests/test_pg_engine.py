@@ -12,16 +12,17 @@ from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
+import psycopg
 import pytest
 from click.testing import CliRunner
 
 from leadtui import paths
 from leadtui.cli.root import main
-from leadtui.domain.errors import DatabaseUnavailable, NotYetSupported
+from leadtui.domain.errors import DatabaseBusy, DatabaseUnavailable, NotYetSupported
 from leadtui.domain.filters import LeadFilter
 from leadtui.domain.models import Stage, build_draft
 from leadtui.launch import quick_start_path
-from leadtui.repository import Repository, open_repository
+from leadtui.repository import Repository, connection, open_repository
 from leadtui.repository.engine import shown
 from leadtui.repository.pg import schema
 from leadtui.repository.pg.connection import close_idle, to_pyformat
@@ -185,6 +186,30 @@ def test_a_server_that_cannot_be_reached_is_one_line(tmp_path: Path) -> None:
 
 
 # ---------------------------------------------- what is not ported yet
+
+
+def test_a_write_waits_as_long_as_on_sqlite_for_another_writer_then_says_busy(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another session holding the write lock (a long import, a stuck
+    transaction) made a write wait as long as it held it: a cron job hung.
+    Now it waits SQLite's busy timeout, then fails in one line, writing
+    nothing; once the lock is free the same write goes through."""
+    monkeypatch.setattr(connection, "BUSY_TIMEOUT_SECONDS", 0.5)
+    repo = open_repository(pg_url, actor="anna", clock=frozen_clock)
+    lead_id = repo.add_lead(build_draft(name="Ann Lee"))
+    with psycopg.connect(pg_url) as other:  # a transaction open until the rollback
+        other.execute("SELECT pg_advisory_xact_lock(%s)", [schema.WRITE_LOCK])
+        with pytest.raises(DatabaseBusy, match=r"is busy: someone else is writing to it; try"):
+            repo.update_fields(lead_id, {"title": "CEO"})
+        said = CliRunner().invoke(main, ["set", str(lead_id), "title", "CEO", "--db", pg_url])
+        assert said.exit_code == 1
+        assert said.output.strip().endswith("is busy: someone else is writing to it; try again")
+        assert "Traceback" not in said.output
+        other.rollback()
+    assert repo.get_lead(lead_id).title is None  # nothing was written while it waited
+    repo.update_fields(lead_id, {"title": "CEO"})
+    assert repo.get_lead(lead_id).title == "CEO"
 
 
 def test_a_piece_not_yet_ported_is_refused_by_name(pg_url: str) -> None:

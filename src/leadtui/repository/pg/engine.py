@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from leadtui.domain.errors import DatabaseUnavailable
+from leadtui.repository import connection
 from leadtui.repository.engine import POSTGRES, Dialect, Tracer, refuse, shown
 from leadtui.repository.pg import schema
 from leadtui.repository.pg.connection import PgDatabase, borrow, give_back, readable_errors
@@ -70,6 +71,11 @@ class PostgresEngine:
     @contextmanager
     def transaction(self) -> Iterator[PgDatabase]:
         with self.connect() as db, db.raw.transaction():
+            # As long as SQLite's busy timeout, then DatabaseBusy ("is busy:
+            # someone else is writing to it"): without it a write waited for
+            # as long as another session held the lock, a cron job's too.
+            wait = int(connection.BUSY_TIMEOUT_SECONDS * 1000)
+            db.execute(f"SET LOCAL lock_timeout = {wait}")
             db.execute("SELECT pg_advisory_xact_lock(?)", [schema.WRITE_LOCK])
             start = last_line(db)  # after the lock: no other writer's lines follow it
             yield db
