@@ -21,6 +21,8 @@
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from psycopg import errors as pg_errors
+
 from leadtui.domain.errors import DatabaseUnavailable
 from leadtui.repository import connection
 from leadtui.repository.engine import POSTGRES, Dialect, Tracer, refuse, shown
@@ -142,6 +144,15 @@ class PostgresEngine:
                 f"{self.shown} was written by a newer leadtui (schema {version}, this one knows"
                 f" {schema.SCHEMA_VERSION}); upgrade leadtui. The database was not changed."
             )
-        for step in schema.MIGRATIONS[version:]:
-            db.execute(step)
+        try:
+            for step in schema.MIGRATIONS[version:]:
+                db.execute(step)
+        except pg_errors.InsufficientPrivilege as error:
+            # A rep's own role (README, "Each rep as their own role") reads
+            # and writes rows, but a schema step is the owner's to make.
+            raise DatabaseUnavailable(
+                f"{self.shown} needs this leadtui's schema step {version + 1}, which only the"
+                f" database's owner may make: open it once as them (leadtui db check);"
+                f" {error.diag.message_primary or 'permission denied'}"
+            ) from None
         db.execute("UPDATE leadtui_schema SET version = ?", [schema.SCHEMA_VERSION])
