@@ -12,7 +12,7 @@ import click
 
 from leadtui import paths
 from leadtui.cli.params import FILE
-from leadtui.domain.errors import DatabaseUnavailable, LeadtuiError, NotYetSupported
+from leadtui.domain.errors import DatabaseBusy, DatabaseUnavailable, LeadtuiError, NotYetSupported
 from leadtui.domain.filters import ME, unknown_owner
 from leadtui.domain.models import Lead
 from leadtui.domain.pipeline import is_open
@@ -101,6 +101,22 @@ def repository(
     if (reading or existing) and missing and Path(target).parent.is_dir():
         raise DatabaseUnavailable(missing_database(Path(target), named=bool(db_path)))
     return open_repository(target, reading_allowed=True)
+
+
+def current_scores(repo: Repository) -> Repository:
+    """REPO with the scores its time-window rules have changed since they
+    were stored brought up to date, for a command that prints scores: the
+    TUI does this every minute, but a team's script may run with no
+    console open (`show` said 50 warm where `score show` said 30). Busy
+    (a teammate's long write) or read-only: shown as stored, and said."""
+    if repo.cannot_write():
+        return repo
+    try:
+        repo.refresh_scores(due_only=True)
+    except DatabaseBusy:
+        echo("warning: scores shown as stored: someone else is writing, so none was brought up"
+             " to date", err=True)  # fmt: skip
+    return repo
 
 
 def missing_database(path: Path, *, named: bool) -> str:

@@ -54,7 +54,7 @@ def followup(db_path: Path | None, lead_id: int, when: str) -> None:
 def due(db_path: Path | None, ahead: int, owner: str | None, as_json: bool) -> None:
     """Open leads whose follow-up is today or overdue (and, with --ahead,
     due in the next DAYS days), soonest first, each with its owner."""
-    repo = common.repository(db_path, reading=True)
+    repo = common.current_scores(common.repository(db_path, reading=True))
     owner = common.owner_meant(repo, owner)
     common.warn_unknown_owner(repo, owner)
     only = LeadFilter(owner=owner) if owner is not None else None
@@ -227,7 +227,7 @@ def search(db_path: Path | None, text: str, limit: int, as_json: bool) -> None:
     """Find leads as `/` does: every word must start a word of the name,
     company, email, phone or notes, or of a secondary contact. '#808' is
     lead 808 alone; a bare 808 lists lead 808 first."""
-    repo = common.repository(db_path, reading=True)
+    repo = common.current_scores(common.repository(db_path, reading=True))
     leads = repo.search(text, limit=limit)
     if not leads and (asked := id_asked(text)) is not None and asked.only:
         # A lookup of one lead, as `show ID`: its absence is an error.

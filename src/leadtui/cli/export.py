@@ -94,7 +94,7 @@ def export(
         output = None  # the usual name for stdout, not a file called "-"
     chosen = file_format(output, given_format, FORMATS, "export") if output else given_format
     fmt = chosen or "json"
-    repo = common.repository(db_path, reading=True)
+    repo = common.current_scores(common.repository(db_path, reading=True))
     if fmt == "csv" and with_history and output is None:
         raise click.UsageError("--with-history with CSV writes a second file: give --output")
     history_path = (

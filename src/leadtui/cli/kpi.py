@@ -48,7 +48,7 @@ def kpi(
     """The numbers a sales manager steers by, over a time window."""
     if as_json and as_csv:
         raise click.UsageError("--json and --csv: pick one")
-    repo = common.repository(db_path, reading=True)
+    repo = common.current_scores(common.repository(db_path, reading=True))
     now = repo.clock()
     if since or until:
         last = parse_day(until, "until") if until else now.date()

@@ -248,7 +248,7 @@ def list_leads(
     db_path: Path | None, stage: str | None, source: str | None, owner: str | None, as_json: bool
 ) -> None:
     """List leads in id order (optionally one stage, source or owner)."""
-    repo = common.repository(db_path, reading=True)
+    repo = common.current_scores(common.repository(db_path, reading=True))
     owner = common.owner_meant(repo, owner)
     common.warn_unknown_owner(repo, owner)
     leads = repo.all_leads(
@@ -275,7 +275,8 @@ def show(db_path: Path | None, lead_id: int, as_json: bool) -> None:
     """Show one lead, its classification, score reasons and whole history
     (stage changes, touches and edits, newest first)."""
     # The whole history: a script asking for one lead wants all of it.
-    lead, history, scores = common.repository(db_path, reading=True).lead_page(lead_id, limit=-1)
+    repo = common.current_scores(common.repository(db_path, reading=True))
+    lead, history, scores = repo.lead_page(lead_id, limit=-1)
     if as_json:
         scored = score_record(scores)
         record = lead.export_dict() | {

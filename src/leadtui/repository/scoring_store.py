@@ -132,19 +132,28 @@ class ScoringStore:
             pin = next_pin(lead.temperature, lead.temperature_pinned)
             return write_pin(self.repo, db, lead_id, pin, now)
 
-    def refresh_scores(self, *, limit: int | None = None) -> int:
+    def refresh_scores(self, *, limit: int | None = None, due_only: bool = False) -> int:
         """Bring stored scores up to date; returns how many leads were rescored.
 
         If the rules in effect differ from those that scored this database,
-        every open lead is rescored (in short transactions). Otherwise only
+        every open lead is rescored (in short transactions), unless
+        `due_only` (a command that prints scores: minutes at a million
+        leads, left to the TUI's start and `score refresh`). Otherwise only
         the leads whose time-window rules have changed their score since
-        (score_due_at has passed). Cheap when nothing is due: one index probe.
+        (score_due_at has passed). Cheap when nothing is due: one index
+        probe, read without the write lock, so a teammate's long write
+        delays nobody whose scores are current.
         """
         now = self.repo.clock()
         with self.repo._connection() as db:
             stale_rules = read_setting(db, RULES_KEY) != self.repo.rules.version
-        if stale_rules:
+            due_any = db.execute(
+                "SELECT 1 FROM leads WHERE score_due_at <= ? LIMIT 1", [to_iso(now)]
+            ).fetchone()
+        if stale_rules and not due_only:
             return self.rescore_open_leads()
+        if due_any is None:
+            return 0
         done = 0
         while limit is None or done < limit:
             with self.repo._transaction() as db:

@@ -1,0 +1,95 @@
+"""A command that prints scores prints current ones, with no console open:
+the TUI rescores the leads whose time-window rules have changed their
+score every minute, and a team's script read what was stored before
+(`show` said 50 warm where `score show` said 30). Busy, it prints what
+is stored and says so; nothing is waited for when nothing is due."""
+
+import json
+import sqlite3
+from contextlib import closing
+
+import psycopg
+import pytest
+from click.testing import CliRunner
+
+from leadtui.cli.root import main
+from leadtui.repository import connection, open_repository
+from tests.conftest import both_clis
+
+STALE = 99  # a score no rule gives a lead with a name alone
+
+
+def stale_lead(db: str) -> int:
+    """A lead whose stored score is stale and due for a rescore."""
+    added = CliRunner().invoke(main, ["add", "Ann Lee", "--db", db])
+    assert added.exit_code == 0, added.output
+    lead_id = open_repository(db).search("Ann Lee")[0].id
+    sql = (
+        f"UPDATE leads SET score = {STALE}, score_due_at = '2000-01-01T00:00:00+00:00'"
+        f" WHERE id = {lead_id}"
+    )
+    if db.startswith("postgresql"):
+        with psycopg.connect(db, autocommit=True) as conn:
+            conn.execute(sql.replace("score_due_at = '", "score_due_at = timestamptz '").encode())
+    else:
+        with closing(sqlite3.connect(db)) as file, file:
+            file.execute(sql)
+    return lead_id
+
+
+def shown_score(db: str, lead_id: int) -> int:
+    said = CliRunner().invoke(main, ["show", str(lead_id), "--json", "--db", db])
+    assert said.exit_code == 0, said.output
+    return int(json.loads(said.stdout)["score"])
+
+
+@both_clis
+@pytest.mark.parametrize("command", ["show", "list", "export", "kpi"])
+def test_a_command_that_prints_scores_brings_the_due_ones_up_to_date(db: str, command: str) -> None:
+    lead_id = stale_lead(db)
+    args = {
+        "show": ["show", str(lead_id), "--json"],
+        "list": ["list", "--json"],
+        "export": ["export", "--format", "json"],
+        "kpi": ["kpi", "--json"],
+    }[command]
+    said = CliRunner().invoke(main, [*args, "--db", db])
+    assert said.exit_code == 0, said.output
+    stored = open_repository(db).get_lead(lead_id).score
+    assert stored != STALE  # rescored, and kept
+    assert shown_score(db, lead_id) == stored
+
+
+def test_busy_it_prints_what_is_stored_and_says_so(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = str(tmp_path_factory.mktemp("busy") / "busy.db")
+    lead_id = stale_lead(db)
+    monkeypatch.setattr(connection, "BUSY_TIMEOUT_SECONDS", 0.2)
+    with closing(sqlite3.connect(db, isolation_level=None)) as writer:
+        writer.execute("BEGIN IMMEDIATE")  # a teammate's long import
+        said = CliRunner().invoke(main, ["show", str(lead_id), "--json", "--db", db])
+        writer.execute("ROLLBACK")
+    assert said.exit_code == 0, said.output
+    assert json.loads(said.stdout)["score"] == STALE
+    assert said.stderr.strip() == (
+        "warning: scores shown as stored: someone else is writing, so none was brought up to date"
+    )
+
+
+def test_nothing_due_nothing_is_waited_for(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Current scores are read without the write lock: a teammate's long
+    write delays no one (the check is one index probe)."""
+    db = str(tmp_path_factory.mktemp("idle") / "idle.db")
+    added = CliRunner().invoke(main, ["add", "Ann Lee", "--db", db])
+    assert added.exit_code == 0, added.output
+    monkeypatch.setattr(connection, "BUSY_TIMEOUT_SECONDS", 0.2)
+    with closing(sqlite3.connect(db, isolation_level=None)) as writer:
+        writer.execute("BEGIN IMMEDIATE")
+        said = CliRunner().invoke(main, ["list", "--json", "--db", db])
+        writer.execute("ROLLBACK")
+    assert said.exit_code == 0, said.output
+    assert said.stderr == ""
+    assert [lead["name"] for lead in json.loads(said.stdout)] == ["Ann Lee"]
