@@ -17,6 +17,7 @@ from leadtui.domain.models import Lead, Temperature
 from leadtui.domain.results import CalibrationRow, Evaluation, ScoreDetails, TrainReport
 from leadtui.domain.scoring import next_pin
 from leadtui.domain.scoring_rules import RuleSet
+from leadtui.domain.users import managers_only
 from leadtui.repository.core import Rescores
 from leadtui.repository.core import Scores as ScoringCore
 from leadtui.repository.features import (
@@ -198,6 +199,7 @@ class ScoringStore:
         refresh every open lead's win chance with it. `fields` ("source,
         custom:Industry", or "all") chooses what it learns from and is stored
         with the model; without it, the stored model's choice stands."""
+        managers_only(self.repo.own_leads_only, "training the win chance")
         started = time.perf_counter()
         population = Population()
         with self.repo._connection() as db:
