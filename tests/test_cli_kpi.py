@@ -109,6 +109,24 @@ def test_kpi_windows_owner_and_dates(kpi_db: str) -> None:
     assert custom["new_leads"] == 7
 
 
+def test_an_owners_report_has_no_spend_not_a_zero_one(kpi_db: str) -> None:
+    """Spend is per source, not per rep: an owner's report leaves it out,
+    null in --json (README: a figure that cannot be computed is null) and
+    n/a in the text, as the KPI tab shows it, never a 0 that reads as a rep
+    whose leads cost nothing."""
+    record = json.loads(ok("kpi", "--json", "--owner", "ben", "--window", "all", "--db", kpi_db))
+    assert record["sources"]
+    assert [row["spend_cents"] for row in record["sources"]] == [None] * len(record["sources"])
+    assert {row["roi"] for row in record["sources"]} == {None}
+    team = json.loads(ok("kpi", "--json", "--window", "all", "--db", kpi_db))
+    referral = next(row for row in team["sources"] if row["source"] == "referral")
+    assert referral["spend_cents"] > 0  # the team's report keeps it
+    text = ok("kpi", "--owner", "ben", "--window", "all", "--db", kpi_db).splitlines()
+    rows = text[text.index("By source") + 2 :]
+    source_rows = rows[: len(record["sources"])]
+    assert all(line.split()[5] == "n/a" for line in source_rows), source_rows
+
+
 @both_kpi_dbs
 def test_kpi_csv_is_one_row_per_figure(kpi_db: str) -> None:
     rows = list(csv.reader(io.StringIO(ok("kpi", "--csv", "--db", kpi_db))))

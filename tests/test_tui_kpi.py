@@ -159,7 +159,9 @@ async def test_dollar_records_spend_and_the_figures_follow(kpi_repo: Repository)
         await pilot.press("enter")
         await settle(pilot)
         entries = kpi_repo.spend_entries()
-        assert any(e.source.value == "ads" and e.month == "2026-11" for e in entries)
+        # On the highlighted source (the top row until the cursor moves).
+        top = sources_shown(app)[0]
+        assert any(e.source.value == top and e.month == "2026-11" for e in entries)
         assert any(e.amount_cents == 60_000 for e in entries)
 
 

@@ -44,7 +44,7 @@ SCREEN_KEYS = {
     "advance": "a", "lose": "x", "win": "w", "back": "b", "reopen": "r", "mark": "space",
     "mark-all": "V", "unmark": "escape", "undo": "u", "redo": "U", "assign": "equals_sign",
     "open-lead": "enter",
-    "log-touch": "l", "pin-temperature": "t", "edit": "e", "classify": "c", "follow-up": "f",
+    "log-touch": "l,L", "pin-temperature": "t", "edit": "e", "classify": "c", "follow-up": "f",
     "snooze": "z", "due": "d", "hide": "s", "quick-add": "n", "search": "slash",
     "filter": "ctrl+f", "filter-overdue": "exclamation_mark", "filter-rotting": "tilde",
     "toggle-order": "o", "previous-lead": "left_square_bracket",

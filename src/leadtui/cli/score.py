@@ -21,10 +21,15 @@ def score() -> None:
 
 @score.command("rules")
 @click.option("--json", "as_json", is_flag=True, help="Print where they come from and their text.")
-def score_rules(as_json: bool) -> None:
+@common.db_option
+def score_rules(db_path: Path | None, as_json: bool) -> None:
     """Print the scoring rules in effect and the file they come from."""
     from leadtui.domain.scoring_rules import load_rules, user_rules_path
 
+    # Taken, as every command takes --db (a script passes it to each), and
+    # not opened: the rules are a file of their own, the same whichever
+    # database they score.
+    del db_path
     loaded = load_rules()
     if as_json:
         common.echo_json(

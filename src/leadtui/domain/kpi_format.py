@@ -45,7 +45,12 @@ def _headline(headline: Headline) -> dict[str, Any]:
     return {key: _rounded(getattr(headline, key)) for key in HEADLINE_KEYS}
 
 
-def source_record(row: SourceRow, lifetime_years: float) -> dict[str, Any]:
+def source_record(
+    row: SourceRow, lifetime_years: float, owner: str | None = None
+) -> dict[str, Any]:
+    """One by-source row; for one owner's report its spend is null, not 0:
+    spend is per source, not per rep, and left out of an owner's figures
+    (a 0 read as a rep whose leads cost nothing)."""
     return {
         "source": row.source.value,
         "leads": row.leads,
@@ -56,7 +61,7 @@ def source_record(row: SourceRow, lifetime_years: float) -> dict[str, Any]:
         "win_rate": _rounded(row.win_rate),
         "revenue_cents": row.revenue_cents,
         "average_deal_cents": _rounded(row.average_deal_cents, 2),
-        "spend_cents": row.spend_cents,
+        "spend_cents": row.spend_cents if owner is None else None,
         "cost_per_lead_cents": _rounded(row.cost_per_lead_cents, 2),
         "cost_per_won_cents": _rounded(row.cost_per_won_cents, 2),
         "roi": _rounded(row.roi),
@@ -166,7 +171,9 @@ def kpi_record(report: KpiReport) -> dict[str, Any]:
         },
         "rotting": {"count": report.health.rotting, "share": _rounded(report.health.rotting_share)},
         "overdue": {"count": report.health.overdue, "share": _rounded(report.health.overdue_share)},
-        "sources": [source_record(row, report.lifetime_years) for row in report.sources],
+        "sources": [
+            source_record(row, report.lifetime_years, report.owner) for row in report.sources
+        ],
         "by_currency": [
             currency_record(money) for money in by_currency(report.outcomes, report.money)
         ],
@@ -344,12 +351,16 @@ def kpi_lines(report: KpiReport) -> Iterator[str]:
         f"  {'source':<10}{'leads':>7}{'conv':>7}{'win':>7}{'revenue':>13}{'spend':>11}"
         f"{'CPL':>9}{'ROI':>9}"
     )
+
+    def spend(row: SourceRow) -> int | None:
+        return row.spend_cents if report.owner is None else None  # per source, not per rep
+
     for row in report.sources:
         roi = "n/a" if row.roi is None else f"{row.roi:.0%}"
         yield (
             f"  {row.source.value:<10}{row.leads:>7,}{percent(row.conversion):>7}"
             f"{percent(row.win_rate):>7}{money(row.revenue_cents):>13}"
-            f"{money(row.spend_cents):>11}{money(row.cost_per_lead_cents):>9} {roi:>8}"
+            f"{money(spend(row)):>11}{money(row.cost_per_lead_cents):>9} {roi:>8}"
         )
     yield f"Outcomes: {outcomes.won:,} won, {outcomes.lost:,} lost"
     if outcomes.lost_reasons:

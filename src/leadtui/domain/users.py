@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from leadtui.domain.errors import InvalidInput
+from leadtui.domain.errors import InvalidInput, NotAllowed
 
 if TYPE_CHECKING:  # imported when used: the first paint reads identities without pydantic
     from leadtui.domain.filters import LeadFilter
@@ -31,6 +31,14 @@ _NAME = re.compile(r"^[a-z_][a-z0-9_.-]{0,31}$")
 class Role(StrEnum):
     REP = "rep"
     MANAGER = "manager"
+
+
+def managers_only(own_leads_only: bool, what: str) -> None:
+    """The team's figures (spend, the win-chance model) are a manager's to
+    change: a rep kept to their own leads (a browser's rep) is refused,
+    before anything is written."""
+    if own_leads_only:
+        raise NotAllowed(f"{what} is a manager's change: a rep changes only their own leads")
 
 
 @dataclass(frozen=True)

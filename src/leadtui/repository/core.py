@@ -72,9 +72,12 @@ class Rescores(Journaled, Protocol):
 
 
 class Scores(Ruled, Rescores, Protocol):
-    """... plus the flag stop() sets, to end long batch jobs early."""
+    """... plus the flag stop() sets, to end long batch jobs early, and
+    whether its actor is a rep kept to their own leads (a browser's rep,
+    refused the team's model: domain/users.py managers_only)."""
 
     _stopping: threading.Event
+    own_leads_only: bool
 
 
 # Each piece as a refusal names it ("not yet supported on PostgreSQL: KPIs").

@@ -5,11 +5,13 @@ marketing spend, and the expected customer lifetime setting."""
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
+from typing import Protocol
 
 import sqlite_utils
 
 from leadtui.domain import kpis
-from leadtui.domain.currency import Rates, parse_amount, too_fine
+from leadtui.domain.clock import to_iso
+from leadtui.domain.currency import Rates, format_money, parse_amount, too_fine
 from leadtui.domain.errors import InvalidInput
 from leadtui.domain.kpi_money import team_money, team_outcomes, team_sources
 from leadtui.domain.kpis import (
@@ -24,9 +26,10 @@ from leadtui.domain.kpis import (
 from leadtui.domain.models import Source
 from leadtui.domain.pipeline import lost_reason, reason_spellings, spelled_as
 from leadtui.domain.results import KpiCore, KpiTimes, SpendEntry, SpendLine
+from leadtui.domain.users import managers_only
 from leadtui.repository import kpi_queries as q
 from leadtui.repository import kpi_rollups as rollups
-from leadtui.repository.core import Writes
+from leadtui.repository.core import Journaled
 from leadtui.repository.engine import dialect_of
 from leadtui.repository.kpi_currency import foreign_closed, foreign_open, report_rates
 from leadtui.repository.scores import read_setting, write_setting
@@ -35,8 +38,16 @@ from leadtui.repository.team_settings import team_currency_of
 LIFETIME_KEY = "expected_lifetime_years"
 
 
+class SpendRepo(Journaled, Protocol):
+    """What the KPI piece uses of the Repository: writes, who makes them,
+    and whether they are a rep kept to their own leads (who may not change
+    the team's spend)."""
+
+    own_leads_only: bool
+
+
 class KpiStore:
-    def __init__(self, repo: Writes) -> None:
+    def __init__(self, repo: SpendRepo) -> None:
         self.repo = repo
 
     # ------------------------------------------------------------ the report
@@ -128,16 +139,23 @@ class KpiStore:
 
     def set_spend(self, source: str, month: str, amount: str) -> int | None:
         """Record a source's spend for a month (replacing any earlier figure,
-        which is returned)."""
+        which is returned), as the actor's action: not undone (see
+        _spend_action)."""
+        managers_only(self.repo.own_leads_only, "recording spend")
         with self.repo._transaction() as db:
             cents = _spend_cents(amount, team_currency_of(db))
             entry = SpendEntry(check_source(source), check_month(month), cents)
-            return _store_spend(db, [entry])[0]
+            before = _store_spend(db, [entry])[0]
+            was = "none" if before is None else format_money(before)
+            change = f"{was} → {format_money(cents)}"
+            _spend_action(db, self.repo, f"Spend {entry.source.value} {entry.month}: {change}")
+            return before
 
     def import_spend(self, lines: Sequence[SpendLine]) -> int:
         """A spend file's rows (importing/spend.py), all or none: InvalidInput
         names the line of the first whose amount is not in the team's
         currency."""
+        managers_only(self.repo.own_leads_only, "recording spend")
         with self.repo._transaction() as db:
             team = team_currency_of(db)
             for line in lines:
@@ -148,9 +166,11 @@ class KpiStore:
                 except InvalidInput as error:
                     raise InvalidInput(f"line {line.line}: {error}") from None
             _store_spend(db, [line.entry for line in lines])
+            _spend_action(db, self.repo, f"Spend imported: {len(lines):,} months")
         return len(lines)
 
     def record_spend(self, entries: list[SpendEntry]) -> None:
+        managers_only(self.repo.own_leads_only, "recording spend")
         with self.repo._transaction() as db:
             _store_spend(db, entries)
 
@@ -265,6 +285,17 @@ def _store_spend(db: sqlite_utils.Database, entries: Iterable[SpendEntry]) -> li
             [entry.source.value, entry.month, entry.amount_cents],
         )
     return previous
+
+
+def _spend_action(db: sqlite_utils.Database, repo: SpendRepo, label: str) -> None:
+    """Who changed the spend, when and how, as one of their actions. A final
+    one, as a merge's: `u` does not take spend back, and says so rather than
+    undo an older action of theirs past it (the figure it replaced is shown
+    before enter and in the notification, to be put back by hand)."""
+    db.execute(
+        "INSERT INTO actions (actor, at, label, kind) VALUES (?, ?, ?, 'final')",
+        [repo.actor, to_iso(repo.clock()), label],
+    )
 
 
 def _spend_cents(text: str, team: str) -> int:

@@ -17,6 +17,7 @@ from leadtui.domain.models import Lead, Temperature
 from leadtui.domain.results import CalibrationRow, Evaluation, ScoreDetails, TrainReport
 from leadtui.domain.scoring import next_pin
 from leadtui.domain.scoring_rules import RuleSet
+from leadtui.domain.users import managers_only
 from leadtui.repository.core import Rescores
 from leadtui.repository.core import Scores as ScoringCore
 from leadtui.repository.features import (
@@ -220,6 +221,7 @@ class ScoringStore:
         with the model; without it, the stored model's choice stands. A
         closed lead keeps the chance it closed with, unless `closed_too`
         (a demo's build, whose history never closed in leadtui)."""
+        managers_only(self.repo.own_leads_only, "training the win chance")
         started = time.perf_counter()
         population = Population()
         with self.repo._connection() as db:

@@ -20,6 +20,7 @@ from leadtui.config import Settings, config_path, save_theme
 from leadtui.domain.errors import InvalidInput, LeadtuiError
 from leadtui.domain.users import Identity
 from leadtui.tui.cells import file_label, plain, plain_lines
+from leadtui.tui.esc_keys import esc_then_key, forget_opt_signs
 from leadtui.tui.themed import rich_theme
 from leadtui.tui.typeahead import KeyHandled, KeyTurns, ScreenReady, Typed
 
@@ -74,6 +75,7 @@ class LeadApp(App[None]):
         seeing everyone's leads). `theme`: this run's theme,
         over the one saved."""
         super().__init__()
+        forget_opt_signs()  # esc 1 in one read is esc, then 1 (esc_keys.py)
         self.identity = identity
         if repo is None and starting is None:
             raise ValueError("LeadApp needs a repository or a starting screen")
@@ -121,7 +123,12 @@ class LeadApp(App[None]):
         # the dialog the key before it opened.
         if KeyTurns.takes(event):
             assert isinstance(event, Typed)
-            await self.key_turns.arrived(event)
+            if isinstance(event, events.Key):  # esc 1 in one read: esc_keys.py
+                remapped = ",".join(self.settings.keymap.values()).split(",")
+                for key in esc_then_key(event, remapped):
+                    await self.key_turns.arrived(key)
+            else:
+                await self.key_turns.arrived(event)
         elif isinstance(event, Typed) and not self.screen_stack:
             # A key still on its way up as the app closes (typed after `q`):
             # Textual's bindings would look for a screen that is gone.

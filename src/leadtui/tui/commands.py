@@ -127,7 +127,13 @@ class LeadCommands(Provider):
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
+        screen = main_screen_of(self.app)
+        # The model is the team's: a browser's rep may not retrain it (the
+        # repository refuses it too), so they are not offered it.
+        rep = screen is not None and screen.repo.own_leads_only
         for title, help_text, run in COMMANDS:
+            if rep and run is _choose_learned_fields:
+                continue
             score = matcher.match(title)
             if score > 0:
                 yield Hit(score, matcher.highlight(title), partial(self._run, run), help=help_text)

@@ -102,7 +102,7 @@ class MainScreen(LeadWritesScreen):
 
     BINDINGS = with_ids([
         Binding("enter", "open_lead", "Open", tooltip="Show the lead in the Lead tab"),
-        Binding("l", "log_touch", "Log", tooltip="Log an email, call, meeting, ..."),
+        Binding("l,L", "log_touch", "Log", tooltip="Log an email, call, ... (Pipeline: L)"),
         Binding(
             "t",
             "pin_temperature",

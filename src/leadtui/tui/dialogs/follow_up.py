@@ -42,6 +42,11 @@ class HideAnswer:
 Answer = FollowUpAnswer | SnoozeAnswer | HideAnswer
 
 
+def _choices(words: list[str]) -> str:
+    """ "1d, 2d or 3d"."""
+    return f"{', '.join(words[:-1])} or {words[-1]}"
+
+
 class FollowUpScreen(Dialog[Answer | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
@@ -67,7 +72,7 @@ class FollowUpScreen(Dialog[Answer | None]):
         # The box holds 50 cells at most: what does not fit is said on the
         # hint line ("empty clears it" was cut off the placeholder).
         hint = (
-            "1d, 3d, 1w, 2w or 1mo"
+            _choices(list(SNOOZES))  # every one it takes (2d was left out)
             if self.snooze
             else "1d, 3d, 1w, fri or 2026-12-01"
             if self.hide

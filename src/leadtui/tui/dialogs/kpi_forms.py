@@ -11,10 +11,12 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, Select, Static
 
-from leadtui.domain.currency import parse_money
+from leadtui.domain.currency import format_money, parse_money
 from leadtui.domain.errors import InvalidInput
 from leadtui.domain.kpis import WINDOW_DAYS, Window, check_month, parse_day
 from leadtui.domain.models import Source
+from leadtui.repository import Repository
+from leadtui.tui.dbwork import run_db
 from leadtui.tui.dialogs.base import Dialog
 from leadtui.tui.dialogs.fields import TextField
 
@@ -88,11 +90,14 @@ class SpendScreen(_Form["SpendInput"]):
     # focus, the source's dropdown, took it; see log_touch.py).
     AUTO_FOCUS = "#spend-amount"
 
-    def __init__(self, month: str, again: SpendInput | None = None) -> None:
-        """`again`: a spend whose save was refused (the notification says
-        why), shown as it was typed to be put right."""
+    def __init__(self, month: str, again: SpendInput | None = None, source: str = "") -> None:
+        """`month` and `source`: the ones in view (the window's last month,
+        the by-source row highlighted) to start on. `again`: a spend whose
+        save was refused (the notification says why), shown as it was
+        typed to be put right."""
         super().__init__()
-        self.typed = again or SpendInput(Source.ADS.value, month, "")
+        self.typed = again or SpendInput(source or Source.ADS.value, month, "")
+        self.recorded: dict[tuple[str, str], int] | None = None  # till read
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -107,10 +112,35 @@ class SpendScreen(_Form["SpendInput"]):
             yield TextField(
                 value=self.typed.amount, placeholder="Amount, e.g. 1200 or 5k", id="spend-amount"
             )
+            yield Static("", id="spend-was", markup=False)
             yield Static("", classes="field-error", markup=False)
-            yield Static(
-                "replaces that month's figure · enter save · esc cancel", classes="dialog-hint"
-            )
+            yield Static("enter save · esc cancel", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        def read(repo: Repository) -> dict[tuple[str, str], int]:
+            return {(e.source.value, e.month): e.amount_cents for e in repo.spend_entries()}
+
+        run_db(self, read, self._recorded_read, key="spend-recorded")
+
+    def _recorded_read(self, recorded: dict[tuple[str, str], int]) -> None:
+        self.recorded = recorded
+        self._say_what_it_replaces()
+
+    @on(Select.Changed)
+    @on(Input.Changed, "#spend-month")
+    def _say_what_it_replaces(self) -> None:
+        """Enter replaces the figure of that source and month: which one,
+        said before it is (`$ 2 enter` turned 15,000 into 2 unsaid)."""
+        if self.recorded is None:
+            return
+        source = self.query_one("#spend-source", Select).value
+        month = self.query_one("#spend-month", Input).value.strip()
+        before = self.recorded.get((str(source), month))
+        self.query_one("#spend-was", Static).update(
+            f"replaces {format_money(before)} recorded for {source} {month}"
+            if before is not None
+            else f"nothing recorded for {source} {month} yet"
+        )
 
     @on(Input.Submitted)
     def submit(self) -> None:

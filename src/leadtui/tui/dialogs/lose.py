@@ -31,6 +31,24 @@ def offered(team: list[str]) -> list[str]:
     return [*team, *(reason for reason in COMMON_REASONS if reason_key(reason) not in used)]
 
 
+def completed(typed: str, reasons: list[str]) -> str | None:
+    """The reason enter takes for what is typed: the one it spells (case and
+    spacing aside), else the first it begins, the one the box suggests (`no
+    b` is `No budget`: stored as typed, it started a KPI row of its own);
+    None when it begins none, for a new reason."""
+    wanted = clean_line(typed).casefold()
+    if not wanted:
+        return None
+    key = reason_key(typed)
+    spelled = [reason for reason in reasons if reason_key(reason) == key]
+    begun = [reason for reason in reasons if reason.casefold().startswith(wanted)]
+    return next(iter(spelled + begun), None)
+
+
+# The option that keeps what is typed as a new reason, after the ones it begins.
+NEW_REASON = "new-reason"
+
+
 class LoseReasonScreen(Dialog[str | None]):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
@@ -54,6 +72,7 @@ class LoseReasonScreen(Dialog[str | None]):
                 suggester=SuggestFromList(self.reasons, case_sensitive=False),
             )
             yield Static("", id="lose-reason-error", classes="field-error", markup=False)
+            yield Static("", id="lose-enter-takes", markup=False)
             yield OptionList(id="lose-reasons")
             yield Static(
                 "enter lose · ↓ pick a reason already given · esc cancel", classes="dialog-hint"
@@ -78,13 +97,26 @@ class LoseReasonScreen(Dialog[str | None]):
         self._show_reasons(event.value)
 
     def _show_reasons(self, typed: str) -> None:
-        """The reasons holding what is typed (all of them for nothing)."""
-        wanted = clean_line(typed).casefold()
-        matching = [reason for reason in self.reasons if wanted in reason.casefold()]
+        """The reasons holding what is typed (all of them for nothing), then,
+        when enter would take one of them instead, what is typed as a new
+        reason to pick; and under the box, what enter takes."""
+        wanted = clean_line(typed)
+        matching = [r for r in self.reasons if wanted.casefold() in r.casefold()]
+        options = [Option(Content(reason)) for reason in matching[:SHOWN_REASONS]]
+        takes = completed(typed, self.reasons)
+        if takes is not None and reason_key(takes) != reason_key(typed):
+            options.append(Option(Content(f"new reason: {wanted}"), id=NEW_REASON))
         choices = self.query_one("#lose-reasons", OptionList)
         choices.clear_options()
-        choices.add_options(Option(Content(reason)) for reason in matching[:SHOWN_REASONS])
-        choices.display = bool(matching)
+        choices.add_options(options)
+        choices.display = bool(options)
+        said = self.query_one("#lose-enter-takes", Static)
+        said.display = bool(wanted)  # no line over the list before a key
+        said.update(
+            Content.assemble("enter: ", (takes, "bold"))
+            if takes is not None
+            else Content(f"enter: new reason {wanted}")
+        )
 
     def action_into_reasons(self) -> None:
         choices = self.query_one("#lose-reasons", OptionList)
@@ -94,12 +126,18 @@ class LoseReasonScreen(Dialog[str | None]):
 
     @on(OptionList.OptionSelected, "#lose-reasons")
     def _picked(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(str(event.option.prompt))
+        if event.option.id == NEW_REASON:
+            self._lose_for(self.query_one("#lose-reason", Input).value)
+        else:
+            self.dismiss(str(event.option.prompt))
 
     @on(Input.Submitted)
     def submit(self, event: Input.Submitted) -> None:
+        self._lose_for(completed(event.value, self.reasons) or event.value)
+
+    def _lose_for(self, reason: str) -> None:
         try:
-            self.dismiss(lost_reason(event.value))
+            self.dismiss(lost_reason(reason))
         except InvalidInput as problem:
             error = self.query_one("#lose-reason-error", Static)
             said = str(problem)

@@ -7,7 +7,7 @@ here; the few lead-derived strings (owners, lost reasons) go in as plain
 Content parts, never markup.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from rich.spinner import Spinner
@@ -21,6 +21,8 @@ from textual.widgets import DataTable, Static
 from textual.worker import Worker
 
 from leadtui.domain import kpis
+from leadtui.domain.currency import format_money
+from leadtui.domain.errors import NotAllowed
 from leadtui.domain.kpi_format import (
     compact,
     percent,
@@ -32,9 +34,10 @@ from leadtui.domain.kpis import (
     Window,
 )
 from leadtui.domain.results import KpiCore, KpiTimes
+from leadtui.domain.users import managers_only
 from leadtui.repository import Repository
 from leadtui.tui.cells import plain
-from leadtui.tui.dbwork import WRITE_GROUP, app_now, run_db
+from leadtui.tui.dbwork import WRITE_GROUP, app_now, app_repository, run_db
 from leadtui.tui.dialogs.help import with_ids
 from leadtui.tui.dialogs.kpi_forms import CustomWindowScreen, SpendInput, SpendScreen, days_of
 from leadtui.tui.panes.kpi_content import (
@@ -351,6 +354,12 @@ class KpiPane(VerticalScroll):
         self._fill_sources()
 
     def action_spend(self, again: SpendInput | None = None) -> None:
+        try:  # a browser's rep: refused before a dialog is typed into
+            managers_only(app_repository(self).own_leads_only, "recording spend")
+        except NotAllowed as error:
+            self.app.notify(str(error), severity="error", markup=False)
+            return
+
         def entered(spend: SpendInput | None) -> None:
             if spend is None:
                 return
@@ -358,9 +367,10 @@ class KpiPane(VerticalScroll):
             def save(repo: Repository) -> int | None:
                 return repo.set_spend(spend.source, spend.month, spend.amount)
 
-            def saved(_: int | None) -> None:
+            def saved(before: int | None) -> None:
+                was = "" if before is None else f" (was {format_money(before)})"
                 self.app.notify(
-                    f"Spend recorded: {spend.source} {spend.month} {spend.amount}",
+                    f"Spend recorded: {spend.source} {spend.month} {spend.amount}{was}",
                     markup=False,
                     timeout=3,
                 )
@@ -370,7 +380,11 @@ class KpiPane(VerticalScroll):
             # disk: the notification says why): what was typed comes back.
             run_db(self, save, saved, key=WRITE_GROUP, on_error=lambda: self.action_spend(spend))
 
-        self.app.push_screen(SpendScreen(self._now().strftime("%Y-%m"), again), entered)
+        # The month in view (a window's last) and the highlighted source.
+        month = (self.window.until - timedelta(microseconds=1)).strftime("%Y-%m")
+        table = self.query_one(SourceTable)
+        source = table.get_row_at(table.cursor_row)[0].plain if table.row_count else ""
+        self.app.push_screen(SpendScreen(month, again, source), entered)
 
     # --------------------------------------------------------- definitions
 
