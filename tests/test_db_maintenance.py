@@ -6,6 +6,7 @@ import shutil
 import sqlite3
 import stat
 import subprocess
+from contextlib import closing
 from pathlib import Path
 
 import psycopg
@@ -126,6 +127,21 @@ def test_no_sharing_warning_in_a_private_or_world_writable_directory(tmp_path: P
 
 
 # ------------------------------------------------------------- PostgreSQL
+
+
+def test_check_on_sqlite_compares_the_boards_totals_with_the_leads(db: Path) -> None:
+    """As on PostgreSQL: the board's headers and the pipeline value read only
+    the totals, so a total a program changed behind leadtui's back is a
+    problem the check names (it said "integrity: ok")."""
+    assert run("db", "check", "--db", str(db)).exit_code == 0
+    with closing(sqlite3.connect(db)) as file, file:
+        file.execute("UPDATE kpi_stage_totals SET n = n + 1 WHERE stage = 'new'")
+    result = run("db", "check", "--db", str(db))
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines()[-1] == (
+        "Error: integrity check failed: kpi_stage_totals: new says (4, 0) (leads, cents),"
+        " the leads (3, 0)"
+    )
 
 
 def _three_leads(url: str) -> None:

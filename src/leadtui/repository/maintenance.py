@@ -19,6 +19,7 @@ from leadtui.repository.connection import BUSY_TIMEOUT_SECONDS, readable_errors
 from leadtui.repository.engine import POSTGRES
 from leadtui.repository.opening import open_repository
 from leadtui.repository.rows import LEAD_SELECT, lead_from_row
+from leadtui.repository.stage_totals import stage_total_problems
 from leadtui.repository.store import Repository
 
 SHOWN_UNREADABLE = 20  # damaged leads db check names one by one
@@ -71,10 +72,11 @@ def check_database(path: Path | str) -> HealthReport:
         leads = int(db.execute("SELECT count(*) FROM leads").fetchone()[0])
         # Rows are read only from a file whose pages are whole.
         unreadable = [] if problems else unreadable_leads(db.conn)
+        totals = [] if problems else stage_total_problems(db.conn)
     wal = Path(f"{repo.path}-wal")
     return HealthReport(
         path=repo.path,
-        problems=(*problems, *unreadable),
+        problems=(*problems, *unreadable, *totals),
         schema_version=version,
         journal_mode=journal_mode,
         database_bytes=repo.path.stat().st_size,

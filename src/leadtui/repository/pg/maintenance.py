@@ -21,6 +21,7 @@ from typing import Any
 from leadtui.domain.errors import DatabaseUnavailable
 from leadtui.repository.pg import schema
 from leadtui.repository.pg.client_tools import database_argument, run_tool
+from leadtui.repository.stage_totals import stage_total_problems
 
 # The tables whose ids come from an identity column's counter. (A lead's id
 # never does: it is chosen above every id ever used, schema.NEXT_LEAD_ID.)
@@ -33,7 +34,7 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 def problems(db: Any) -> list[str]:
     """Each disagreement between the rows and what is kept beside them, one
     line each; none when healthy."""
-    found = _stage_totals(db)
+    found = stage_total_problems(db)
     for table, columns in schema.SEARCHED.items():
         stale = db.execute(
             f"SELECT count(*) FROM {table}"
@@ -49,26 +50,6 @@ def problems(db: Any) -> list[str]:
         if next_id <= largest:
             found.append(f"{table}: the id counter gives {next_id}, but ids reach {largest}")
     return found
-
-
-def _stage_totals(db: Any) -> list[str]:
-    kept = {
-        stage: (int(n), int(value))
-        for stage, n, value in db.execute("SELECT stage, n, value FROM kpi_stage_totals")
-        if n or value
-    }
-    counted = {
-        stage: (int(n), int(value))
-        for stage, n, value in db.execute(
-            "SELECT stage, count(*), coalesce(sum(value_cents), 0) FROM leads GROUP BY stage"
-        )
-    }
-    return [
-        f"kpi_stage_totals: {stage} says {kept.get(stage, (0, 0))} (leads, cents),"
-        f" the leads {counted.get(stage, (0, 0))}"
-        for stage in sorted(kept.keys() | counted.keys())
-        if kept.get(stage, (0, 0)) != counted.get(stage, (0, 0))
-    ]
 
 
 def _counter(db: Any, table: str) -> str:
