@@ -127,6 +127,9 @@ def test_the_cli_quick_keeps_every_field(db: str) -> None:
     result = CliRunner().invoke(main, ["quick", LINE, "--db", db])
     assert result.exit_code == 0, result.output
     lead = only_lead(open_repository(db))
+    # stdout is the id alone (`id=$(leadtui quick …)`); what was understood is on stderr.
+    assert result.stdout == f"{lead.id}\n"
+    assert f"  name: {lead.name}" in result.stderr.splitlines()
     assert held(lead) | {"follow_up": None} == expected(PARSED, lead.created_at) | {
         "follow_up": None
     }

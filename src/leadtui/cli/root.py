@@ -215,11 +215,13 @@ def quick(db_path: Path | None, text: str, anyway: bool, merge: bool) -> None:
         raise click.UsageError("--anyway and --merge: pick one")
     repo = common.repository(db_path)
     understood = quickadd.understand(text, repo.clock(), currency=repo.team_currency())
-    for line in quickadd.preview_lines(understood):
-        common.echo(f"  {line}")
-    if understood.draft is None:
+    if understood.draft is None:  # one line, as every error
         field, message = next(iter(understood.errors.items()))
         raise LeadtuiError(f"{field.removesuffix('_cents').replace('_', '-')}: {message}")
+    # What was understood goes to stderr, as the duplicate warnings do:
+    # stdout is the new lead's id alone, for `id=$(leadtui quick …)`.
+    for line in quickadd.preview_lines(understood):
+        common.echo(f"  {line}", err=True)
     draft, parsed = understood.draft, understood.line
     dupes = repo.possible_duplicates(
         email=draft.email, phone=draft.phone, name=draft.name, company=draft.company
