@@ -80,3 +80,16 @@ def test_an_empty_filter_is_refused_not_read_as_everyone_or_no_one(
         f"Error: Invalid value for '{option}': an empty value (leave the option out instead)"
         f" (try 'leadtui {args[0]} --help')\n"
     )
+
+
+def test_a_backup_named_dash_is_refused_not_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`-` is the usual name for stdout, where no backup is written: it made
+    a file called `-`."""
+    monkeypatch.chdir(tmp_path)
+    assert CliRunner().invoke(main, ["add", "Ann", "--db", "leads.db"]).exit_code == 0
+    result = CliRunner().invoke(main, ["db", "backup", "-", "--db", "leads.db"])
+    assert result.exit_code == 1
+    assert result.output == "Error: db backup writes a file: name it, e.g. leads-backup.db\n"
+    assert not (tmp_path / "-").exists()

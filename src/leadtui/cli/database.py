@@ -108,6 +108,8 @@ def _verdict(report: HealthReport) -> str | None:
 def backup(db_path: Path | None, target: Path) -> None:
     """Write a consistent copy to TARGET while others keep working. A
     TARGET named as another format (backup.csv, backup.json) is refused."""
+    if str(target) == "-":  # the usual name for stdout, which a backup is not written to
+        raise LeadtuiError("db backup writes a file: name it, e.g. leads-backup.db")
     # Any name that says no format is fine (.db, .sqlite, .bak, none).
     writes = "pg_dump" if paths.is_url(common.database_target(db_path)) else "sqlite"
     file_format(target, None, (writes,), "db backup")
