@@ -9,6 +9,7 @@ loss).
 import os
 import shutil
 import sqlite3
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -26,6 +27,17 @@ from leadtui.repository.read_only import ReadOnly, sqlite_connection
 Tracer = Callable[[str, Any], None]
 BUSY_TIMEOUT_SECONDS = 10.0
 ENV_SYNCHRONOUS = "LEADTUI_SYNCHRONOUS"
+
+# Python 3.11's sqlite3 looks for an adapter for every None it binds, and
+# its failed lookup of `__adapt__` on the protocol type builds and drops an
+# AttributeError each time: a NULL cost twice what a text does to bind. An
+# import binds 7-9 NULLs a lead (bench/README.md, "Import speed, sixth
+# pass"). A registered pass-through ends the search at once; a C callable
+# ({}.get(None) is None), as a Python one would cost a call. 3.12 drops the
+# error unformatted and gains nothing from it: left alone there.
+_NO_ADAPTERS: dict[None, None] = {}
+if sys.version_info < (3, 12):
+    sqlite3.register_adapter(type(None), _NO_ADAPTERS.get)
 
 
 def synchronous_mode() -> str:
