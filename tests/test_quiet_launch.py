@@ -130,3 +130,14 @@ def test_ctrl_c_at_launch_ends_it_in_silence(sample_repo: Repository) -> None:
         assert term.wait_for_exit() == -signal.SIGINT
         assert b"Traceback" not in term.raw and b"KeyboardInterrupt" not in term.raw
         assert _local_flags(term.fd) & termios.ECHO  # given back as it was found
+
+
+def test_ctrl_backslash_at_launch_gives_the_echo_back(sample_repo: Repository) -> None:
+    """ctrl+\\ (SIGQUIT, sent as the terminal would) ends a launch without
+    its exit handlers: the shell got its terminal back with no echo."""
+    command = [sys.executable, "-m", "leadtui", "--db", str(sample_repo.path)]
+    with program_in_pty(command, sample_repo.path.parent) as term:
+        _wait_until_quiet(term)
+        term.process.send_signal(signal.SIGQUIT)
+        assert term.wait_for_exit() == -signal.SIGQUIT  # still ended by it
+        assert _local_flags(term.fd) & termios.ECHO
