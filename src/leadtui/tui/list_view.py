@@ -66,11 +66,11 @@ class ListViewScreen(MovesScreen):
         if only.owner is not None:
             owner = only.owner
 
-            def read(owners: list[str]) -> None:
-                self.owner_warning = owner_warning(owner, owners) or ""
+            def read(warning: str | None) -> None:
+                self.owner_warning = warning or ""
                 self._show_filter()
 
-            run_db(self, lambda repo: repo.owners(with_users=True), read, key="filter-owners")
+            run_db(self, lambda repo: owner_warning(repo, owner), read, key="filter-owners")
 
     def _show_filter(self) -> None:
         """The filter in effect, in a line above the inbox and the board."""
