@@ -102,3 +102,28 @@ async def test_what_is_typed_over_the_filter_in_effect_replaces_it(repo: Reposit
         await settle(pilot)
         await pilot.press(*"50+")
         assert app.screen.query_one(Input).value == "mine score:50+"
+
+
+@both_engines_full
+@pytest.mark.parametrize("typed", ["émile", "ÉMILE", "strasse"])
+async def test_the_warning_says_what_the_filter_will_match(repo: Repository, typed: str) -> None:
+    """The filter matches owners with the database's lower(): SQLite's
+    folds A-Z only, so `owner:émile` finds no Émile, where casefold (the
+    warning's before) said it would and warned nothing over an empty list.
+    Whatever the engine, warned means nothing matches, and the reverse."""
+    repo.add_lead(build_draft(name="Ann", owner="Émile"))
+    repo.add_lead(build_draft(name="Bo", owner="Straße"))
+    app = LeadApp(repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+f", *f"owner:{typed}")
+        await settle(pilot)
+        warning = _shown(app.screen, "#filter-warning")
+        await pilot.press("enter")
+        await settle(pilot)
+        bar = str(main_screen(app).query_one("#filter-bar", Static).render())
+        if inbox_names(app):
+            assert warning is None and "no lead has owner" not in bar
+        else:
+            said = f"no lead has owner '{typed}'; owners: Straße, Émile"
+            assert warning == said and said in bar

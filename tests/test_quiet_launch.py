@@ -5,6 +5,7 @@ import os
 import pty
 import select
 import signal
+import subprocess
 import sys
 import termios
 import time
@@ -130,3 +131,34 @@ def test_ctrl_c_at_launch_ends_it_in_silence(sample_repo: Repository) -> None:
         assert term.wait_for_exit() == -signal.SIGINT
         assert b"Traceback" not in term.raw and b"KeyboardInterrupt" not in term.raw
         assert _local_flags(term.fd) & termios.ECHO  # given back as it was found
+
+
+def test_ctrl_backslash_at_launch_gives_the_echo_back(sample_repo: Repository) -> None:
+    """ctrl+\\ (SIGQUIT, sent as the terminal would) ends a launch without
+    its exit handlers: the shell got its terminal back with no echo."""
+    command = [sys.executable, "-m", "leadtui", "--db", str(sample_repo.path)]
+    with program_in_pty(command, sample_repo.path.parent) as term:
+        _wait_until_quiet(term)
+        term.process.send_signal(signal.SIGQUIT)
+        assert term.wait_for_exit() == -signal.SIGQUIT  # still ended by it
+        assert _local_flags(term.fd) & termios.ECHO
+
+
+def test_the_echo_goes_off_before_leadtui_imports_more_than_it_must() -> None:
+    """Keys typed before quiet_until_raw are echoed: it ran after
+    leadtui.paths (platformdirs), half the imports before it. In a fresh
+    interpreter, what is imported when it runs (it ends the run there)."""
+    probe = (
+        "import sys, leadtui.quiet_launch as q\n"
+        "def seen() -> None:\n"
+        "    print(sorted(m for m in sys.modules if m.startswith(('leadtui', 'platformdirs'))))\n"
+        "    sys.exit(0)\n"
+        "q.quiet_until_raw = seen\n"
+        "sys.argv = ['leadtui', '--db', 'leads.db']\n"
+        "from leadtui.launch import main\n"
+        "main()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.strip() == "['leadtui', 'leadtui.launch', 'leadtui.quiet_launch']"

@@ -16,12 +16,16 @@ is up ends (suspends) it, as for any program that has not taken the terminal
 over; Textual's raw mode turns them off once it has. ICRNL stays, so an
 enter typed now still reaches the app as an LF (tui/cooked.py reads it as
 enter). The terminal's own settings come back when the process ends, after
-Textual has restored the ones it found (these).
+Textual has restored the ones it found (these), and when ctrl+\\ (SIGQUIT,
+which skips the exit handlers) ends it while it starts.
 """
 
 import atexit
 import contextlib
+import os
+import signal
 import termios
+from types import FrameType
 from typing import Any
 
 _LINE_EDITING = termios.ECHO | termios.ICANON | termios.IEXTEN
@@ -43,6 +47,7 @@ def quiet_until_raw(fd: int = 0) -> None:
     # systems, so it held ctrl+d's 4 there).
     chars[termios.VMIN], chars[termios.VTIME] = 1, 0
     quiet = [iflag & ~termios.IXON, oflag, cflag, lflag & ~_LINE_EDITING, ispeed, ospeed, chars]
+    _restore_on_quit(fd, before)  # first: the echo may go off any instant now
     try:
         termios.tcsetattr(fd, termios.TCSANOW, quiet)
     except (termios.error, OSError):
@@ -54,3 +59,20 @@ def _restore(fd: int, before: list[Any]) -> None:
     # The terminal may be gone (a hung-up ssh session): nothing to give back.
     with contextlib.suppress(termios.error, OSError):
         termios.tcsetattr(fd, termios.TCSADRAIN, before)
+
+
+def _restore_on_quit(fd: int, before: list[Any]) -> None:
+    """ctrl+\\ before the app is raw sends SIGQUIT, whose default action ends
+    the process without its exit handlers: the shell got its terminal back
+    with no echo. Now the settings are given back first, then the signal is
+    raised again, so the process still ends by SIGQUIT (as a shell expects).
+    A SIGQUIT the caller ignores, or handles, is left as it is."""
+
+    def quit_(signum: int, frame: FrameType | None) -> None:
+        _restore(fd, before)
+        signal.signal(signal.SIGQUIT, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGQUIT)
+
+    with contextlib.suppress(ValueError):  # not the main thread: no handler to set
+        if signal.getsignal(signal.SIGQUIT) is signal.SIG_DFL:
+            signal.signal(signal.SIGQUIT, quit_)

@@ -43,6 +43,8 @@ if TYPE_CHECKING:  # the same names, for type checkers
     from leadtui.repository.copying import CopyReport as CopyReport
     from leadtui.repository.copying import copy_database as copy_database
     from leadtui.repository.engine import shown as shown
+    from leadtui.repository.journal import CutShort as CutShort
+    from leadtui.repository.journal import cut_short as cut_short
     from leadtui.repository.maintenance import HealthReport as HealthReport
     from leadtui.repository.maintenance import backup_database as backup_database
     from leadtui.repository.maintenance import check_database as check_database
@@ -81,6 +83,8 @@ _EXPORTS = {
     "CopyReport": "leadtui.repository.copying",
     "copy_database": "leadtui.repository.copying",
     "shown": "leadtui.repository.engine",
+    "CutShort": "leadtui.repository.journal",
+    "cut_short": "leadtui.repository.journal",
     "ChangeWatcher": "leadtui.repository.watch",
     "Changes": "leadtui.repository.watch",
 }
@@ -94,6 +98,7 @@ __all__ = [
     "ChangeWatcher",
     "Changes",
     "CopyReport",
+    "CutShort",
     "HealthReport",
     "PageCursor",
     "Repository",
@@ -104,6 +109,7 @@ __all__ = [
     "check_database",
     "copy_database",
     "current_actor",
+    "cut_short",
     "interrupt_reads",
     "open_repository",
     "page_key",

@@ -3,12 +3,17 @@ says what a row holds). Every store writes its lines through here, and a
 user action (`action`) stamps the lines it wrote with one group id, which is
 what `u` undoes."""
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING, NamedTuple
 
 import sqlite_utils
 
 from leadtui.domain.models import Lead
+
+if TYPE_CHECKING:
+    from leadtui.repository.core import Journaled
 
 # Lines kept for undo but not shown in a history: a move's side effects
 # (the lost reason shows with the stage line; a lifecycle the stage pushed
@@ -93,6 +98,46 @@ def leads_so_far(done: int, total: int) -> str:
     if done >= total:
         return f"{total:,} lead{'s' * (total != 1)}"
     return f"{done:,} of {total:,} leads"
+
+
+# A bulk action's label as leads_so_far leaves it short of its total, and
+# only such a label: anchored, so a single lead's move ("Advance #8 …")
+# whose name reads "2 of 5 leads" is not taken for one.
+_SHORT = re.compile(
+    r"(?P<verb>Advance|Move back|Win|Lose|Reopen|Assign)"
+    r" (?P<done>[\d,]+) of (?P<total>[\d,]+) leads(?: to (?P<owner>.+))?",
+    re.DOTALL,
+)
+
+
+class CutShort(NamedTuple):
+    """A bulk move or reassignment that stopped before its last lead."""
+
+    verb: str  # "Lose", "Assign"
+    done: int
+    total: int
+    owner: str | None  # a reassignment's new owner
+
+
+def cut_short(repo: "Journaled") -> CutShort | None:
+    """The actor's last action, if it is a bulk move or reassignment cut
+    short (the session hung up mid-move, or a move stopped at a lead a
+    teammate changed): its label still counts "5,000 of 20,061 leads".
+    None if anything came after it, an undo included. (One step back along
+    the actions_actor index.)"""
+    with repo._connection() as db:
+        row = db.execute(
+            "SELECT kind, label FROM actions WHERE actor = ? ORDER BY id DESC LIMIT 1",
+            [repo.actor],
+        ).fetchone()
+    found = _SHORT.fullmatch(row[1]) if row and row[0] == "do" else None
+    if found is None:
+        return None
+    done, total = (int(found[name].replace(",", "")) for name in ("done", "total"))
+    owner = found["owner"] if found["verb"] == "Assign" else None
+    if done >= total or (found["verb"] == "Assign") != (owner is not None):
+        return None
+    return CutShort(found["verb"], done, total, owner)
 
 
 def relabel(db: sqlite_utils.Database, group: int, label: str) -> None:

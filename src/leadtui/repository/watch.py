@@ -17,7 +17,7 @@ from leadtui.repository.read_only import ReadOnly, sqlite_connection
 from leadtui.repository.rows import LEAD_SELECT, lead_from_row
 
 if TYPE_CHECKING:  # core imports the engine, which imports this module
-    from leadtui.repository.core import Reads
+    from leadtui.repository.core import Journaled
 
 # More leads than this changed at once (an import, a bulk move): the
 # screen is re-read whole, which costs less than updating row by row.
@@ -98,17 +98,24 @@ def journal_changes(
     return changed, rows[-1][0]
 
 
-def left_since_seen(repo: "Reads", seen: Sequence[tuple[int, Stage | None]]) -> list[int]:
+def left_since_seen(
+    repo: "Journaled", seen: Sequence[tuple[int, Stage | None]], only: LeadFilter | None = None
+) -> list[int]:
     """Which of the leads, each seen in a stage (marked for a bulk move),
     have left it since: gone, or moved on by a teammate. For the changes
     live refresh cannot name (a teammate's bulk move of thousands), and for
-    a bulk move refused because one of them had moved."""
+    a bulk move refused because one of them had moved. With `only`, also
+    those that filter leaves out: the rep changed the filter, and a mark
+    the list no longer shows would be moved unseen."""
+    where, params = only.sql(repo.clock(), repo.actor) if only else ("", [])
     left: list[int] = []
     with repo._connection() as db:
         for start in range(0, len(seen), MARKS_A_READ):
             chunk = dict(seen[start : start + MARKS_A_READ])
             marks = ", ".join("?" * len(chunk))
-            rows = db.execute(f"SELECT id, stage FROM leads WHERE id IN ({marks})", [*chunk])
+            rows = db.execute(
+                f"SELECT id, stage FROM leads WHERE id IN ({marks}){where}", [*chunk, *params]
+            )
             now = dict(rows.fetchall())
             left += [
                 lead_id

@@ -15,6 +15,8 @@ from leadtui.tui.dialogs.filter import FilterScreen, owner_warning
 from leadtui.tui.moves import MovesScreen
 from leadtui.tui.panes.board import BoardPane
 from leadtui.tui.panes.inbox import InboxPane
+from leadtui.tui.stale_marks import marks_out_of_filter
+from leadtui.tui.typeahead import HeldKeys
 
 
 class ListViewScreen(MovesScreen):
@@ -26,6 +28,7 @@ class ListViewScreen(MovesScreen):
         # The filter's owner names nobody: said in the filter's line, which
         # stays over the inbox and the board while their lists are empty.
         self.owner_warning = ""
+        self.filter_hold = HeldKeys(self)  # keys wait while marks are checked against a new filter
 
     def action_filter(self, start: str | None = None) -> None:
         """The filter prompt, holding the filter in effect (or `start`)."""
@@ -59,14 +62,15 @@ class ListViewScreen(MovesScreen):
         self.owner_warning = ""
         self._show_filter()
         self.reload_all()
+        marks_out_of_filter(self, only, self.filter_hold)
         if only.owner is not None:
             owner = only.owner
 
-            def read(owners: list[str]) -> None:
-                self.owner_warning = owner_warning(owner, owners) or ""
+            def read(warning: str | None) -> None:
+                self.owner_warning = warning or ""
                 self._show_filter()
 
-            run_db(self, lambda repo: repo.owners(with_users=True), read, key="filter-owners")
+            run_db(self, lambda repo: owner_warning(repo, owner), read, key="filter-owners")
 
     def _show_filter(self) -> None:
         """The filter in effect, in a line above the inbox and the board."""

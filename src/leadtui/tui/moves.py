@@ -24,6 +24,7 @@ from leadtui.domain.sanitize import shown_name
 from leadtui.repository import MOVE_CHUNK, ChangeWatcher, Repository
 from leadtui.tui.app import LeadApp, subtitle
 from leadtui.tui.assigning import assign_leads
+from leadtui.tui.cut_short import tell_cut_short
 from leadtui.tui.dbwork import WRITE_GROUP, run_db
 from leadtui.tui.dialogs.classify import ConfirmScreen
 from leadtui.tui.dialogs.lose import LoseReasonScreen
@@ -98,6 +99,10 @@ class MovesScreen(Screen[None]):
         self._saving_timer: Timer | None = None
         self._saving_shown = False
         self._lead_read_hold: Callable[[], None] | None = None
+
+    def on_mount(self) -> None:
+        # (Textual runs every class's on_mount, MainScreen's too.)
+        tell_cut_short(self)
 
     # Provided by MainScreen.
     def selected_lead_id(self) -> int | None:

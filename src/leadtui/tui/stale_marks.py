@@ -7,9 +7,11 @@ moved unmarks every such lead and says what to press to move the rest
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from leadtui.domain.filters import LeadFilter
 from leadtui.domain.models import Stage
 from leadtui.repository import Changes, Repository
 from leadtui.tui.dbwork import run_db
+from leadtui.tui.typeahead import HeldKeys
 
 if TYPE_CHECKING:
     from leadtui.tui.moves import MovesScreen
@@ -33,12 +35,18 @@ def follow_marks(screen: "MovesScreen", changes: Changes) -> None:
 
 
 def recheck_marks(
-    screen: "MovesScreen", then: Callable[[], None], *, key: str = "marks-check"
+    screen: "MovesScreen",
+    then: Callable[[], None],
+    *,
+    key: str = "marks-check",
+    only: LeadFilter | None = None,
+    on_error: Callable[[], None] | None = None,
 ) -> None:
-    """Read which marked leads have left the stage they were marked in,
-    unmark them (those still marked as they were: the rep may have marked
-    again meanwhile), then `then()`. A newer look with the same
-    `key` supersedes this one (live refresh's own come every half second)."""
+    """Read which marked leads have left the stage they were marked in (or,
+    with `only`, that filter), unmark them (those still marked as they were:
+    the rep may have marked again meanwhile), then `then()`. A newer look
+    with the same `key` supersedes this one (live refresh's own come every
+    half second)."""
     seen = screen.selection.seen()
     stages: dict[int, Stage | None] = dict(seen)
 
@@ -49,9 +57,9 @@ def recheck_marks(
         then()
 
     def job(repo: Repository) -> list[int]:
-        return repo.left_since_seen(seen)
+        return repo.left_since_seen(seen, only)
 
-    run_db(screen, job, done, key=key)
+    run_db(screen, job, done, key=key, on_error=on_error)
 
 
 def refused_bulk(screen: "MovesScreen", how: str, asked: int) -> None:
@@ -82,3 +90,32 @@ def refused_bulk(screen: "MovesScreen", how: str, asked: int) -> None:
         )
 
     recheck_marks(screen, said, key="marks-refused")
+
+
+def marks_out_of_filter(screen: "MovesScreen", only: LeadFilter, hold: HeldKeys) -> None:
+    """The filter changed: unmark the marked leads it leaves out of the
+    list, and say how many, so the header's "N marked" and the next bulk
+    move hold only leads the rep can see. Keys typed meanwhile wait on
+    `hold` (an `a` right after the filter would move the marks as they
+    were); a newer filter's look supersedes this one and lets them go."""
+    asked = len(screen.selection)
+    if not asked:
+        return
+    hold.take()
+
+    def said() -> None:
+        hold.let_go()
+        still = len(screen.selection)
+        unmarked = asked - still
+        if unmarked <= 0:
+            return
+        plural = unmarked != 1
+        then = f"{still:,} still marked." if still else "Nothing is marked now."
+        screen.notify(
+            f"{unmarked:,} of the marked leads {'are' if plural else 'is'} not in the list as"
+            f" filtered now: unmarked. {then}",
+            markup=False,
+            timeout=6,
+        )
+
+    recheck_marks(screen, said, key="marks-filter", only=only, on_error=hold.let_go)

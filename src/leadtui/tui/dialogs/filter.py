@@ -2,7 +2,10 @@
 (`source:referral hot score:50+ overdue`) and checked as you type; enter
 applies it, an empty line clears it, esc leaves it as it was. An owner no
 lead has and no user is (a typo: `bne` for `ben`) is a warning, not an
-error: enter still applies it, but the user has read who the owners are."""
+error: enter still applies it, but the user has read who the owners are.
+"Nobody" is asked of the database, whose lower() the filter matches with:
+SQLite's folds A-Z only (`owner:émile` finds no Émile; casefold said it
+would), PostgreSQL's as its locale does."""
 
 from contextlib import suppress
 
@@ -33,8 +36,6 @@ class FilterScreen(Dialog[LeadFilter | None]):
         super().__init__()
         self.current = current
         self.select = select
-        # Every lead's owner and every user, once read (None until then).
-        self.owners: list[str] | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="filter-dialog", classes="dialog"):
@@ -55,11 +56,7 @@ class FilterScreen(Dialog[LeadFilter | None]):
             )
 
     def on_mount(self) -> None:
-        run_db(self, _owners, self._owners_read, key="filter-owners")
-
-    def _owners_read(self, owners: list[str]) -> None:
-        self.owners = owners
-        self._check(self.query_one(TextField).value)  # what was typed meanwhile
+        self._check(self.query_one(TextField).value)
 
     def _me(self) -> str:
         """Who the app acts as: the signed-in user in a browser."""
@@ -79,9 +76,15 @@ class FilterScreen(Dialog[LeadFilter | None]):
             error.display, warning.display = True, False
             return
         error.display = False
-        unknown = owner_warning(owner, self.owners)
-        warning.update(unknown or "")
-        warning.display = unknown is not None
+
+        def checked(unknown: str | None) -> None:
+            warning.update(unknown or "")
+            # A syntax error typed since is said alone.
+            warning.display = unknown is not None and not error.display
+
+        # One small read a key (the owners' totals and the users): the
+        # newest supersedes the rest.
+        run_db(self, lambda repo: owner_warning(repo, owner), checked, key="filter-owner")
 
     @on(Input.Submitted)
     def submit(self, event: Input.Submitted) -> None:
@@ -89,13 +92,12 @@ class FilterScreen(Dialog[LeadFilter | None]):
             self.dismiss(parse(resolve_me(event.value, self._me())))
 
 
-def owner_warning(owner: str | None, owners: list[str] | None) -> str | None:
-    """The warning for a filter's owner that names nobody (compared as the
-    filter compares, ignoring case), once the owners are known."""
-    if owner is None or owners is None or owner.lower() == ME:
+def owner_warning(repo: Repository, owner: str | None) -> str | None:
+    """The warning for a filter's owner that names nobody: no lead's owner
+    and no user the database's lower() matches (as the filter will), with
+    the owners as they are spelled. None for someone, or for no owner."""
+    if owner is None or owner.lower() == ME:
         return None
-    return unknown_owner(owner, owners, fold_case=True)
-
-
-def _owners(repo: Repository) -> list[str]:
-    return repo.owners(with_users=True)
+    if repo.owners(with_users=True, spelling=owner):
+        return None
+    return unknown_owner(owner, repo.owners(with_users=True), fold_case=False)

@@ -110,6 +110,12 @@ class Spinning(Static):
         self.auto_refresh = None
         self.styles.min_height = None
         self.update(content)
+        # Its height changed, so what is below it moved: the block focused
+        # (tabs typed while the sections loaded) is brought back into view,
+        # whichever section's figures come last.
+        focused = self.screen.focused
+        if focused is not None and focused is not self and focused.parent is self.parent:
+            self.call_after_refresh(focused.scroll_visible, animate=False)
 
 
 class Section(Spinning, can_focus=True):
@@ -320,10 +326,6 @@ class KpiPane(VerticalScroll):
         self.query_one("#kpi-sources-title", Spinning).show(
             Content.assemble(("By source", "bold underline"), (empty, "$foreground-muted"))
         )
-        if table.has_focus:
-            # Focused while the sections above still loaded (tab typed
-            # ahead): they have grown since, so bring it back into view.
-            self.call_after_refresh(table.scroll_visible, animate=False)
 
     # --------------------------------------------------------------- keys
 
