@@ -17,7 +17,7 @@ from textual.timer import Timer
 
 from leadtui.config import Settings
 from leadtui.domain import pipeline
-from leadtui.domain.errors import IllegalMove
+from leadtui.domain.errors import DatabaseUnavailable, IllegalMove
 from leadtui.domain.models import Lead, Stage
 from leadtui.domain.results import Replayed
 from leadtui.domain.sanitize import shown_name
@@ -382,6 +382,11 @@ class MovesScreen(Screen[None]):
                 if str(error).startswith("#"):
                     raise
                 raise IllegalMove(f"{repo.get_lead(lead_id).tag()}: {error}") from None
+            except DatabaseUnavailable as error:
+                # The card has left its list already, and with the server
+                # gone the reload that brings it back fails too: said, so a
+                # rep does not take the empty place for a saved move.
+                raise type(error)(f"#{lead_id} not moved: {error}") from None
 
         self._write_job(save, done, failed=self.reload_all)
 
