@@ -110,6 +110,17 @@ def test_the_repository_reads_the_team_s_days(repo: Repository) -> None:
     assert repo.get_lead(ids["Today"]).follow_up_at == before
 
 
+def test_hiding_says_and_journals_the_team_s_day(repo: Repository) -> None:
+    """Auckland (UTC+13): Sunday's 09:00 is Saturday in UTC."""
+    repo.clock = lambda: TOKYO_NOW  # Sat 11:13 in Auckland
+    repo.set_time_zone("Pacific/Auckland")
+    lead_id = repo.add_lead(build_draft(name="Ann"))
+    repo.hide_until(lead_id, parse_follow_up("tomorrow", repo.team_now()).astimezone(UTC))
+    history = [entry.described() for entry in repo.history(lead_id)]
+    assert any("2026-12-06" in text for text in history), history
+    assert repo.undo().label == "Hide #1 Ann until Sun 06 Dec"
+
+
 def test_an_unknown_zone_is_refused_in_one_line(repo: Repository) -> None:
     for typed in ("Mars/Olympus", "", "../../etc/passwd", "Asia/Tokyo\x1b[2J"):
         with pytest.raises(InvalidInput, match=r"^timezone: .* is not a time zone; use") as error:

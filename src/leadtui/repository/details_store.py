@@ -118,7 +118,8 @@ class DetailsStore:
         now = to_iso(self.repo.clock())
         with self.repo._transaction() as db:
             lead = fetch_lead(db, lead_id)
-            label = f"Hide {lead.tag()} until {until:%a %d %b}" if until else f"Unhide {lead.tag()}"
+            day = until.astimezone(zone_of(db)) if until else None  # the team's day
+            label = f"Hide {lead.tag()} until {day:%a %d %b}" if day else f"Unhide {lead.tag()}"
             with action(db, self.repo.actor, now, label):
                 write_snooze(db, lead, until, now, self.repo.actor)
             return fetch_lead(db, lead_id)
