@@ -17,11 +17,11 @@ from hypothesis import strategies as st
 from leadtui.cli import common as cli_common
 from leadtui.cli.root import main
 from leadtui.domain.clock import day_end, due_state, is_overdue, parse_follow_up, team_day
-from leadtui.domain.errors import InvalidInput
+from leadtui.domain.errors import DatabaseUnavailable, InvalidInput
 from leadtui.domain.filters import LeadFilter
 from leadtui.domain.kpis import Window
 from leadtui.domain.models import Stage, build_draft
-from leadtui.repository import Repository, open_repository
+from leadtui.repository import Repository, open_repository, team_settings
 from tests.conftest import both_engines
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -119,6 +119,22 @@ def test_hiding_says_and_journals_the_team_s_day(repo: Repository) -> None:
     history = [entry.described() for entry in repo.history(lead_id)]
     assert any("2026-12-06" in text for text in history), history
     assert repo.undo().label == "Hide #1 Ann until Sun 06 Dec"
+
+
+def test_a_database_gone_for_a_moment_keeps_the_zone(
+    repo: Repository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The board asks the clock on every redraw; the zone is re-read at
+    most every few seconds, and a failed re-read keeps the one it had."""
+    _tokyo(repo)
+    assert repo.team_now().tzinfo == TOKYO
+    monkeypatch.setattr(team_settings, "ZONE_KEPT_SECONDS", -1.0)  # re-read each time
+
+    def gone() -> None:
+        raise DatabaseUnavailable("the server is gone")
+
+    monkeypatch.setattr(repo, "_connection", gone)
+    assert repo.team_now().tzinfo == TOKYO
 
 
 def test_an_unknown_zone_is_refused_in_one_line(repo: Repository) -> None:

@@ -24,7 +24,7 @@ import sqlite_utils
 from leadtui.domain.clock import check_zone
 from leadtui.domain.currency import DEFAULT_CURRENCY, check_currency, check_rate, rate_text
 from leadtui.domain.dedupe import check_region, phone_key
-from leadtui.domain.errors import InvalidInput
+from leadtui.domain.errors import DatabaseUnavailable, InvalidInput
 from leadtui.domain.filters import LeadFilter
 from leadtui.domain.models import Stage
 from leadtui.repository.core import Filters
@@ -96,8 +96,14 @@ class TeamSettings:
         day, due and overdue are read in (domain/clock.py)."""
         kept = self._zone
         if kept is None or time.monotonic() - kept[0] > ZONE_KEPT_SECONDS:
-            with self.repo._connection() as db:
-                kept = self._zone = (time.monotonic(), zone_of(db))
+            try:
+                with self.repo._connection() as db:
+                    kept = self._zone = (time.monotonic(), zone_of(db))
+            except DatabaseUnavailable:
+                # The TUI asks on every redraw: a server gone for a moment
+                # keeps the zone it had rather than failing the redraw.
+                if kept is None:
+                    raise
         return self.repo.clock().astimezone(kept[1])
 
     def time_zone(self) -> str | None:
