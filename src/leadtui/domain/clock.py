@@ -242,8 +242,8 @@ def due_state(follow_up: datetime, now: datetime) -> DueState:
 
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-# A follow-up is a day; it falls due at the start of that working day (the
-# team's).
+# A follow-up is a day; it falls due at the start of that working day, the
+# team's (stored as UTC like every time).
 FOLLOW_UP_HOUR = 9
 
 
@@ -256,9 +256,8 @@ def parse_follow_up(text: str, now: datetime) -> datetime:
     """The day of a follow-up, from what a rep types: "today", "tomorrow",
     a weekday ("fri", "friday": the next one after today), "3d", "2w", "1mo",
     or an ISO date, all days in `now`'s zone (the team's). Returns that day
-    at 09:00 there; may be in the past (the
-    caller flags it), never outside FIRST_DAY..LAST_DAY. Raises InvalidInput
-    with one readable line."""
+    at 09:00 there; may be in the past (the caller flags it), never outside
+    FIRST_DAY..LAST_DAY. Raises InvalidInput with one readable line."""
     cleaned = text.strip().lower()
     today = now.astimezone(_zone_of(now)).date()
     day: date | None = None
