@@ -322,6 +322,7 @@ def test_setting_rate_sets_shows_lists_and_clears(db: str) -> None:
         "lifetime-years": 3.0,
         "currency": "EUR",
         "region": None,
+        "timezone": "UTC",  # none set: the team's days are UTC days
         "rates": {"GBP": "1.17", "USD": "0.92"},
     }
     assert json.loads(ok("setting", "rates", "--json", "--db", db)) == {

@@ -16,6 +16,7 @@ from leadtui.domain.clock import (
     is_overdue,
     parse_follow_up,
     parse_past,
+    team_day,
     to_iso,
 )
 from leadtui.domain.errors import LeadtuiError
@@ -34,14 +35,15 @@ def followup(db_path: Path | None, lead_id: int, when: str) -> None:
     """Set a lead's next follow-up: today, tomorrow, fri, 3d, 2w, 1mo, 2026-12-01,
     or "none" to clear it."""
     repo = common.repository(db_path, existing=True)
-    moment = None if when.strip().lower() == "none" else parse_follow_up(when, repo.clock())
+    now = repo.team_now()  # the day typed and shown is the team's
+    moment = None if when.strip().lower() == "none" else parse_follow_up(when, now)
     lead = repo.set_follow_up(lead_id, moment)
     if lead.follow_up_at is None:
         # Not "follow up none", which reads as an instruction to do nothing.
         common.echo(f"{lead.tag()}: follow-up cleared")
         return
-    late = " (in the past)" if is_overdue(lead.follow_up_at, repo.clock()) else ""
-    common.echo(f"{lead.tag()}: follow up {lead.follow_up_at:%a %d %b %Y}{late}")
+    late = " (in the past)" if is_overdue(lead.follow_up_at, now) else ""
+    common.echo(f"{lead.tag()}: follow up {team_day(lead.follow_up_at, now):%a %d %b %Y}{late}")
 
 
 @click.command()
@@ -58,7 +60,7 @@ def due(db_path: Path | None, ahead: int, owner: str | None, as_json: bool) -> N
     owner = common.owner_meant(repo, owner)
     common.warn_unknown_owner(repo, owner)
     only = LeadFilter(owner=owner) if owner is not None else None
-    now = repo.clock()
+    now = repo.team_now()  # today, due and overdue are the team's days
     until = day_start(now) + timedelta(days=1 + ahead)
     leads: list[Lead] = []
     after = None
@@ -73,9 +75,10 @@ def due(db_path: Path | None, ahead: int, owner: str | None, as_json: bool) -> N
         return
     for lead in leads:
         late = due_state(lead.follow_up_at, now) if lead.follow_up_at else "today"
+        day = team_day(lead.follow_up_at, now) if lead.follow_up_at else now.date()
         # The owner before the name: a manager's list is read rep by rep.
         common.echo(
-            f"{lead.id:>7}  {lead.follow_up_at:%Y-%m-%d}  {late:<8} {lead.stage.value:<11}"
+            f"{lead.id:>7}  {day:%Y-%m-%d}  {late:<8} {lead.stage.value:<11}"
             f" {lead.owner or '-':<12} {shown_name(lead.name)}"
             + (f" ({lead.company})" if lead.company else "")
         )

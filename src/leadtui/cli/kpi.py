@@ -164,7 +164,7 @@ def spend(
             )
 
 
-SETTINGS = ("lifetime-years", "currency", "region", "rate", "rates")
+SETTINGS = ("lifetime-years", "currency", "region", "timezone", "rate", "rates")
 
 
 @click.command()
@@ -203,6 +203,11 @@ def setting(
     region: the country national phone numbers are read in (ISO 3166, e.g.
     GB), so that 020 7946 0001 and +44 20 7946 0001 are one person.
     Setting it recomputes every lead's phone key.
+
+    timezone: the team's time zone (an IANA name, e.g. Asia/Tokyo; default
+    UTC): the day "today", "fri" or 2026-12-04 means for a follow-up, the
+    day a follow-up is shown on, and due and overdue. Times stay stored in
+    UTC; KPI windows and spend months stay UTC days.
     """
     if clear and name != "rate":
         raise click.UsageError("--clear goes with: setting rate CODE --clear")
@@ -240,6 +245,15 @@ def setting(
             common.echo_json({"name": name, "value": region, "phone_keys_recomputed": changed})
         else:
             common.echo(f"region = {region} ({changed:,} phone keys recomputed)")
+        return
+    if name == "timezone":
+        if value is not None:
+            repo.set_time_zone(value)
+        zone = repo.time_zone() or "UTC"
+        if as_json:
+            common.echo_json({"name": name, "value": zone})
+        else:
+            common.echo(f"timezone = {zone}")
         return
     if value is not None:
         try:
@@ -335,6 +349,7 @@ def _list_settings(repo: Repository, *, only_rates: bool, as_json: bool) -> None
         "lifetime-years": repo.lifetime_years(),
         "currency": team,
         "region": repo.phone_region(),
+        "timezone": repo.time_zone() or "UTC",
         "rates": rates,
     }
     if as_json:
@@ -343,5 +358,6 @@ def _list_settings(repo: Repository, *, only_rates: bool, as_json: bool) -> None
     common.echo(f"lifetime-years = {everything['lifetime-years']:g}")
     common.echo(f"currency = {team}")
     common.echo(f"region = {everything['region'] or '(none)'}")
+    common.echo(f"timezone = {everything['timezone']}")
     shown = ", ".join(f"{code} {rate}" for code, rate in rates.items())
     common.echo(f"rates = {shown or '(none)'}")

@@ -8,6 +8,7 @@ import errno
 import importlib
 import os
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,7 @@ from leadtui.cli.params import (
 )
 from leadtui.config import load_settings
 from leadtui.domain import quickadd
-from leadtui.domain.clock import parse_past, utc_now
+from leadtui.domain.clock import parse_past, team_day, utc_now
 from leadtui.domain.dedupe import duplicate_line
 from leadtui.domain.errors import LeadtuiError
 from leadtui.domain.models import BANT_CRITERIA, ActivityKind, Lead, Source, Stage, build_draft
@@ -214,7 +215,7 @@ def quick(db_path: Path | None, text: str, anyway: bool, merge: bool) -> None:
     if anyway and merge:
         raise click.UsageError("--anyway and --merge: pick one")
     repo = common.repository(db_path)
-    understood = quickadd.understand(text, repo.clock(), currency=repo.team_currency())
+    understood = quickadd.understand(text, repo.team_now(), currency=repo.team_currency())
     if understood.draft is None:  # one line, as every error
         field, message = next(iter(understood.errors.items()))
         raise LeadtuiError(f"{field.removesuffix('_cents').replace('_', '-')}: {message}")
@@ -297,7 +298,7 @@ def show(db_path: Path | None, lead_id: int, as_json: bool) -> None:
             record["win_chance"] = None
         common.echo_json(record)
         return
-    _echo_lead(lead)
+    _echo_lead(lead, repo.team_now())
     common.echo("")
     for line in score_lines(scores):
         common.echo(line)
@@ -309,7 +310,8 @@ def show(db_path: Path | None, lead_id: int, as_json: bool) -> None:
         )
 
 
-def _echo_lead(lead: Lead) -> None:
+def _echo_lead(lead: Lead, now: datetime) -> None:
+    """`now`: in the team's zone, whose day a follow-up is shown on."""
     rows = {
         "Lead": f"{lead.tag()}",
         "Company": lead.company,
@@ -331,7 +333,9 @@ def _echo_lead(lead: Lead) -> None:
         "BANT": " · ".join(
             f"{c} {lead.bant_answer(c).text()}" for c in BANT_CRITERIA if c in lead.bant
         ),
-        "Follow-up": f"{lead.follow_up_at:%a %d %b %Y}" if lead.follow_up_at else None,
+        "Follow-up": f"{team_day(lead.follow_up_at, now):%a %d %b %Y}"
+        if lead.follow_up_at
+        else None,
         "Close date": f"{lead.expected_close:%a %d %b %Y}" if lead.expected_close else None,
         "Last touch": f"{lead.last_touch_at:%a %d %b %Y}" if lead.last_touch_at else None,
     }

@@ -7,6 +7,11 @@ Every day a user types, in either front end, is read here and must fall in
 FIRST_DAY..LAST_DAY: a CRM has no use for the year 9999, and a day well
 inside datetime's range keeps every later `+ timedelta` from overflowing.
 
+Days are the team's: a follow-up's day, "today", due and overdue are read
+in the zone of the `now` they are given. The repository's `team_now()` is
+the clock in the team's time zone (`leadtui setting timezone`, UTC when
+none is set); stored times stay UTC whatever the zone.
+
 Durations have one spelling everywhere (ages, "3d ago", follow-ups,
 snoozes): min, h, d, w, mo. A bare "m" is refused: a rep may mean a minute
 or a month.
@@ -15,8 +20,9 @@ or a month.
 import re
 from collections.abc import Callable
 from contextlib import suppress
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from leadtui.domain.errors import InvalidInput, UnreadableValue
 from leadtui.domain.sanitize import clean_line
@@ -164,9 +170,48 @@ def check_touch_day(
         )
 
 
+def team_zone(name: str | None) -> tzinfo:
+    """The zone a stored setting names; UTC when none is set."""
+    return UTC if name is None else ZoneInfo(name)
+
+
+def check_zone(text: str) -> str:
+    """An IANA time zone name ("Asia/Tokyo", "UTC"), as zoneinfo knows it;
+    else InvalidInput with one readable line."""
+    name = text.strip()
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        # ValueError: a path-like or empty key, which zoneinfo refuses outright.
+        shown = clean_line(name)[:40]
+        raise InvalidInput(
+            f"timezone: {shown!r} is not a time zone; use an IANA name such as"
+            " Europe/London, Asia/Tokyo or UTC"
+        ) from None
+    return name
+
+
+def _zone_of(now: datetime) -> tzinfo:
+    return now.tzinfo or UTC
+
+
+def team_day(moment: datetime, now: datetime) -> date:
+    """The day `moment` falls on in `now`'s zone (the team's)."""
+    return moment.astimezone(_zone_of(now)).date()
+
+
 def day_start(now: datetime) -> datetime:
-    """Midnight (UTC) at the start of `now`'s day."""
-    return datetime.combine(now.astimezone(UTC).date(), time(), UTC)
+    """Midnight at the start of `now`'s day, in `now`'s zone (the team's)."""
+    local = now.astimezone(_zone_of(now))
+    return datetime.combine(local.date(), time(), _zone_of(now))
+
+
+def day_end(now: datetime) -> datetime:
+    """Midnight at the end of `now`'s day (the next day's start: 23 or 25
+    hours later on a day the clocks change, which wall-clock arithmetic on
+    the zone gives)."""
+    start = day_start(now)
+    return datetime.combine(start.date() + timedelta(days=1), time(), start.tzinfo)
 
 
 # One rule for "overdue", read by every surface (the Due list, `leadtui
@@ -193,22 +238,28 @@ def due_state(follow_up: datetime, now: datetime) -> DueState:
     """Overdue (its day has ended), today (its day is `now`'s) or ahead."""
     if is_overdue(follow_up, now):
         return "overdue"
-    return "today" if follow_up < day_start(now) + timedelta(days=1) else "ahead"
+    return "today" if follow_up < day_end(now) else "ahead"
 
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-# A follow-up is a day; it falls due at the start of that working day (UTC).
+# A follow-up is a day; it falls due at the start of that working day, the
+# team's (stored as UTC like every time).
 FOLLOW_UP_HOUR = 9
+
+
+def follow_up_on_day(day: date, now: datetime) -> datetime:
+    """A follow-up on `day` (the team's, `now`'s zone): FOLLOW_UP_HOUR there."""
+    return datetime.combine(day, time(FOLLOW_UP_HOUR), _zone_of(now))
 
 
 def parse_follow_up(text: str, now: datetime) -> datetime:
     """The day of a follow-up, from what a rep types: "today", "tomorrow",
     a weekday ("fri", "friday": the next one after today), "3d", "2w", "1mo",
-    or an ISO date. Returns that day at 09:00 UTC; may be in the past (the
-    caller flags it), never outside FIRST_DAY..LAST_DAY. Raises InvalidInput
-    with one readable line."""
+    or an ISO date, all days in `now`'s zone (the team's). Returns that day
+    at 09:00 there; may be in the past (the caller flags it), never outside
+    FIRST_DAY..LAST_DAY. Raises InvalidInput with one readable line."""
     cleaned = text.strip().lower()
-    today = now.astimezone(UTC).date()
+    today = now.astimezone(_zone_of(now)).date()
     day: date | None = None
     if cleaned == "today":
         day = today
@@ -235,4 +286,4 @@ def parse_follow_up(text: str, now: datetime) -> datetime:
             f"follow-up: {text.strip()[:40]!r} is not a day; use e.g. tomorrow, fri, 3d, 2w,"
             " 1mo or 2026-12-01"
         )
-    return datetime.combine(check_day(day, "follow-up"), time(FOLLOW_UP_HOUR), UTC)
+    return follow_up_on_day(check_day(day, "follow-up"), now)

@@ -42,6 +42,10 @@ class Writes(Reads, Protocol):
 
     clock: Clock
 
+    def team_now(self) -> datetime:
+        """The clock in the team's time zone (team_settings.py)."""
+        ...
+
     def _transaction(self) -> AbstractContextManager[sqlite_utils.Database]: ...
 
 

@@ -4,14 +4,14 @@ Every change is journaled (repository/journal.py). (A piece of the
 Repository: see repository/core.py.)"""
 
 from collections.abc import Mapping, Sequence
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 from typing import Any, TypeVar
 
 import sqlite_utils
 from pydantic import ValidationError
 
-from leadtui.domain.clock import FOLLOW_UP_HOUR, age_label, from_iso, to_iso
+from leadtui.domain.clock import FOLLOW_UP_HOUR, age_label, follow_up_on_day, from_iso, to_iso
 from leadtui.domain.dedupe import person_key
 from leadtui.domain.errors import InvalidInput, StaleLead
 from leadtui.domain.field_errors import describe_validation_error
@@ -40,6 +40,7 @@ from leadtui.repository.rows import (
 )
 from leadtui.repository.scores import OPEN_STAGE_SQL
 from leadtui.repository.team_settings import phone_key_in
+from leadtui.repository.team_zone import zone_of
 
 # What `leadtui set` and the edit form may change: the draft's fields, plus
 # tags (comma-separated) and custom.NAME (empty removes it).
@@ -52,8 +53,9 @@ E = TypeVar("E", bound=StrEnum)
 CLASSIFICATION = ("lifecycle", "fit")
 
 
-def _day(moment: datetime | None) -> str | None:
-    return moment.date().isoformat() if moment else None
+def _day(moment: datetime | None, zone: tzinfo) -> str | None:
+    """A moment as the journal says it: its day, the team's (`zone`)."""
+    return moment.astimezone(zone).date().isoformat() if moment else None
 
 
 class DetailsStore:
@@ -103,9 +105,8 @@ class DetailsStore:
     def snooze(self, lead_id: int, days: int) -> Lead:
         """Push the follow-up `days` later, counted from it if it is still
         ahead, else from today."""
-        today = datetime.combine(
-            self.repo.clock().astimezone(UTC).date(), time(FOLLOW_UP_HOUR), UTC
-        )
+        now = self.repo.team_now()
+        today = follow_up_on_day(now.date(), now)
         with self.repo._connection() as db:
             lead = fetch_lead(db, lead_id)
         base = max(lead.follow_up_at, today) if lead.follow_up_at else today
@@ -117,7 +118,8 @@ class DetailsStore:
         now = to_iso(self.repo.clock())
         with self.repo._transaction() as db:
             lead = fetch_lead(db, lead_id)
-            label = f"Hide {lead.tag()} until {until:%a %d %b}" if until else f"Unhide {lead.tag()}"
+            day = until.astimezone(zone_of(db)) if until else None  # the team's day
+            label = f"Hide {lead.tag()} until {day:%a %d %b}" if day else f"Unhide {lead.tag()}"
             with action(db, self.repo.actor, now, label):
                 write_snooze(db, lead, until, now, self.repo.actor)
             return fetch_lead(db, lead_id)
@@ -133,7 +135,7 @@ class DetailsStore:
         """Open leads whose follow-up falls before `until` (the end of today:
         due today or overdue), soonest first, keyset-paged on the index;
         with `only`, those the filter lets through."""
-        where, params = only.sql(self.repo.clock(), self.repo.actor) if only else ("", [])
+        where, params = only.sql(self.repo.team_now(), self.repo.actor) if only else ("", [])
         sql = (
             f"{LEAD_SELECT}{self.repo.engine.dialect.indexed_by('leads_follow_up')}"
             " WHERE follow_up_at IS NOT NULL"
@@ -156,9 +158,12 @@ class DetailsStore:
             return with_details(db, leads)
 
 
-def follow_up_on(day: str | None) -> datetime | None:
-    """A follow-up journaled as its day (YYYY-MM-DD), at the follow-up hour."""
-    return datetime.combine(date.fromisoformat(day), time(FOLLOW_UP_HOUR), UTC) if day else None
+def follow_up_on(day: str | None, zone: tzinfo) -> datetime | None:
+    """A follow-up journaled as its day (YYYY-MM-DD, the team's), at the
+    follow-up hour there."""
+    if not day:
+        return None
+    return datetime.combine(date.fromisoformat(day), time(FOLLOW_UP_HOUR), zone)
 
 
 def write_follow_up(
@@ -170,7 +175,9 @@ def write_follow_up(
         "UPDATE leads SET follow_up_at = ?, updated_at = ?, version = version + 1 WHERE id = ?",
         [to_iso(when) if when else None, now, lead.id],
     )
-    record_field_change(db, lead.id, "follow-up", _day(lead.follow_up_at), _day(when), now, actor)
+    zone = zone_of(db)
+    record_field_change(db, lead.id, "follow-up", _day(lead.follow_up_at, zone), _day(when, zone),
+                        now, actor)  # fmt: skip
 
 
 def write_snooze(
@@ -180,8 +187,9 @@ def write_snooze(
         "UPDATE leads SET snoozed_until = ?, updated_at = ?, version = version + 1 WHERE id = ?",
         [to_iso(until) if until else None, now, lead.id],
     )
-    record_field_change(db, lead.id, "hidden until", _day(lead.snoozed_until), _day(until),
-                        now, actor)  # fmt: skip
+    zone = zone_of(db)
+    record_field_change(db, lead.id, "hidden until", _day(lead.snoozed_until, zone),
+                        _day(until, zone), now, actor)  # fmt: skip
 
 
 def apply_fields(

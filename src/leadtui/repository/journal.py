@@ -6,11 +6,13 @@ what `u` undoes."""
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import tzinfo
 from typing import TYPE_CHECKING, NamedTuple
 
 import sqlite_utils
 
 from leadtui.domain.models import Lead
+from leadtui.repository.team_zone import zone_of
 
 if TYPE_CHECKING:
     from leadtui.repository.core import Journaled
@@ -167,9 +169,9 @@ def pin_text(lead: Lead) -> str:
     return f"{lead.temperature.value} ({'pinned' if lead.temperature_pinned else 'score'})"
 
 
-def follow_up_text(lead: Lead) -> str:
-    """A follow-up as the journal says it: its day."""
-    return lead.follow_up_at.date().isoformat() if lead.follow_up_at else ""
+def follow_up_text(lead: Lead, zone: tzinfo) -> str:
+    """A follow-up as the journal says it: its day, the team's (`zone`)."""
+    return lead.follow_up_at.astimezone(zone).date().isoformat() if lead.follow_up_at else ""
 
 
 def record_differences(
@@ -181,5 +183,7 @@ def record_differences(
     for field in (*fields, *(f"custom.{name}" for name in custom)):
         record_field_change(db, before.id, field, before.field_text(field),
                             after.field_text(field), at, actor)  # fmt: skip
-    for field, text in (("follow-up", follow_up_text), ("temperature", pin_text)):
-        record_field_change(db, before.id, field, text(before), text(after), at, actor)
+    zone = zone_of(db)
+    record_field_change(db, before.id, "follow-up", follow_up_text(before, zone),
+                        follow_up_text(after, zone), at, actor)  # fmt: skip
+    record_field_change(db, before.id, "temperature", pin_text(before), pin_text(after), at, actor)

@@ -38,6 +38,7 @@ from leadtui.domain.kpis import (
 )
 from leadtui.domain.models import Source, Stage
 from leadtui.domain.pipeline import OPEN_STAGES, ROTTING_DAYS, WIN_PROBABILITY
+from leadtui.repository.team_zone import in_team_zone
 
 # Before any stored time: "since the beginning" (a time both engines read:
 # PostgreSQL's timestamptz has no year 0).
@@ -351,6 +352,6 @@ def health(db: sqlite_utils.Database, now: datetime, owner: str | None) -> Healt
         f"   < CASE l.stage {thresholds} END), 0),"
         f" coalesce(sum(l.follow_up_at < :overdue_before), 0)"
         f" FROM leads l WHERE l.stage IN ({_OPEN_SQL}) AND {_OWNER}",
-        {"overdue_before": to_iso(overdue_before(now)), "owner": owner},
+        {"overdue_before": to_iso(overdue_before(in_team_zone(db, now))), "owner": owner},
     ).fetchone()
     return Health(count, rotting, overdue)

@@ -36,6 +36,7 @@ from leadtui.domain.pipeline import OPEN_STAGES, ROTTING_DAYS
 from leadtui.repository.engine import dialect_of
 from leadtui.repository.kpi_queries import EPOCH, money_of, tally_created, until_iso
 from leadtui.repository.schema_kpi import CLOSED, RANK
+from leadtui.repository.team_zone import in_team_zone
 
 _OPEN_SQL = ", ".join(f"'{stage.value}'" for stage in OPEN_STAGES)
 _ALL_SQL = ", ".join(f"'{stage.value}'" for stage in Stage)
@@ -431,12 +432,13 @@ def health(
     )
     dialect = dialect_of(db)
     rotting = overdue = 0
+    team_now = in_team_zone(db, now)  # overdue is by the team's day
     for stage in OPEN_STAGES:
         args = {
             "stage": stage.value,
             "owner": owner,
             "threshold": to_iso(now - timedelta(days=ROTTING_DAYS[stage])),
-            "overdue_before": to_iso(overdue_before(now)),
+            "overdue_before": to_iso(overdue_before(team_now)),
         }
         rotting += db.execute(
             f"SELECT count(*) FROM leads{dialect.indexed_by(activity)}"

@@ -1,7 +1,6 @@
-"""The Repository: every read and write both front ends make (the design
-choices behind it are in the package docstring). It is the core its pieces
-share (repository/core.py) plus the lead reads and writes below; the rest
-of its methods are its pieces', each declared here in one line."""
+"""The Repository: every read and write both front ends make (the design choices behind it
+are in the package docstring). It is the core its pieces share (repository/core.py) plus the
+lead reads and writes below; the rest of its methods are its pieces', each declared in one line."""
 
 import threading
 from collections.abc import Iterator, Sequence
@@ -191,7 +190,6 @@ class Repository:
     set_lifetime_years = Delegated("_kpis", KpiStore.set_lifetime_years)
 
     import_leads = Delegated("_imports", ImportStore.import_leads)
-
     update_fields = Delegated("_details", DetailsStore.update_fields)
     set_follow_up = Delegated("_details", DetailsStore.set_follow_up)
     snooze = Delegated("_details", DetailsStore.snooze)
@@ -212,7 +210,6 @@ class Repository:
     histories = Delegated("_history", HistoryStore.histories)
     journal = Delegated("_history", HistoryStore.journal)
     journal_actors = Delegated("_history", HistoryStore.journal_actors)
-
     undo = Delegated("_undo", UndoStore.undo)
     redo = Delegated("_undo", UndoStore.redo)
 
@@ -224,6 +221,9 @@ class Repository:
     set_rate = Delegated("_team", TeamSettings.set_rate)
     phone_region = Delegated("_team", TeamSettings.phone_region)
     set_phone_region = Delegated("_team", TeamSettings.set_phone_region)
+    team_now = Delegated("_team", TeamSettings.team_now)  # the clock in the team's zone
+    time_zone = Delegated("_team", TeamSettings.time_zone)
+    set_time_zone = Delegated("_team", TeamSettings.set_time_zone)
 
     # ------------------------------------------------------------- start-up
 
@@ -344,7 +344,7 @@ class Repository:
         return stage_totals_from(rows)
 
     def _filtered(self, only: LeadFilter | None) -> tuple[str, list[Any]]:
-        return only.sql(self.clock(), self.actor) if only else ("", [])
+        return only.sql(self.team_now(), self.actor) if only else ("", [])
 
     def lead_page(
         self, lead_id: int, *, limit: int = 200

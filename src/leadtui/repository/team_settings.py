@@ -10,19 +10,26 @@ checks: changing it recomputes every lead's phone key in one transaction.
 A rate (`rate:GBP` = "1.17") says what one unit of another currency is
 worth in the team's; the KPIs convert with them (domain/kpi_money.py).
 Rates are in the team's currency, so changing it clears them.
+
+The time zone (team_zone.py) is whose days a follow-up's day, "today",
+due and overdue are: `team_now()` is the clock in it.
 """
 
+import time
+from datetime import datetime, tzinfo
 from decimal import Decimal
 
 import sqlite_utils
 
+from leadtui.domain.clock import check_zone
 from leadtui.domain.currency import DEFAULT_CURRENCY, check_currency, check_rate, rate_text
 from leadtui.domain.dedupe import check_region, phone_key
-from leadtui.domain.errors import InvalidInput
+from leadtui.domain.errors import DatabaseUnavailable, InvalidInput
 from leadtui.domain.filters import LeadFilter
 from leadtui.domain.models import Stage
 from leadtui.repository.core import Filters
 from leadtui.repository.scores import read_setting, write_setting
+from leadtui.repository.team_zone import TIME_ZONE_KEY, zone_name_of, zone_of
 
 CURRENCY_KEY = "currency"
 REGION_KEY = "phone_region"
@@ -36,6 +43,9 @@ OTHER_CURRENCY_VALUES = (
     " WHERE currency IS NOT NULL AND (currency < ? OR currency > ?){where}"
     " GROUP BY stage, currency"
 )
+# How long a read of the team's zone is kept: the board asks the clock on
+# every redraw, and a teammate's `setting timezone` shows within this.
+ZONE_KEPT_SECONDS = 5.0
 # A lead's currency as read: its own, else the team's, else the default.
 # (A constant subquery: SQLite evaluates it once per statement.)
 CURRENCY_SQL = (
@@ -79,6 +89,36 @@ def phone_key_in(db: sqlite_utils.Database, phone: str | None) -> str | None:
 class TeamSettings:
     def __init__(self, repo: Filters) -> None:
         self.repo = repo
+        self._zone: tuple[float, tzinfo] | None = None  # (read at, zone)
+
+    def team_now(self) -> datetime:
+        """The clock in the team's time zone: what "today", a follow-up's
+        day, due and overdue are read in (domain/clock.py)."""
+        kept = self._zone
+        if kept is None or time.monotonic() - kept[0] > ZONE_KEPT_SECONDS:
+            try:
+                with self.repo._connection() as db:
+                    kept = self._zone = (time.monotonic(), zone_of(db))
+            except DatabaseUnavailable:
+                # The TUI asks on every redraw: a server gone for a moment
+                # keeps the zone it had rather than failing the redraw.
+                if kept is None:
+                    raise
+        return self.repo.clock().astimezone(kept[1])
+
+    def time_zone(self) -> str | None:
+        """The team's time zone as set (an IANA name), None when unset (UTC)."""
+        with self.repo._connection() as db:
+            return zone_name_of(db)
+
+    def set_time_zone(self, text: str) -> str:
+        """Set the team's time zone (an IANA name: "Asia/Tokyo"). Stored
+        times do not change; the days they fall on do."""
+        name = check_zone(text)
+        with self.repo._transaction() as db:
+            write_setting(db, TIME_ZONE_KEY, name)
+        self._zone = None
+        return name
 
     def team_currency(self) -> str:
         with self.repo._connection() as db:

@@ -12,7 +12,7 @@ nothing is written and the message says who and when.
 """
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Protocol
 
 import sqlite_utils
@@ -42,6 +42,7 @@ from leadtui.repository.journal import (
 from leadtui.repository.moves_set import rescore_moved
 from leadtui.repository.rows import fetch_lead, leads_named, with_custom
 from leadtui.repository.scoring_store import write_pin
+from leadtui.repository.team_zone import zone_of
 
 
 class NothingToUndo(InvalidInput):
@@ -194,9 +195,11 @@ class UndoStore:
             db.execute(f"UPDATE leads SET {line.field} = ? WHERE id = ?", [wanted or None, lead.id])
             record_field_change(db, lead.id, line.field, found, wanted, now, self.repo.actor)
         elif line.field == "follow-up":
-            write_follow_up(db, lead, follow_up_on(wanted or None), now, self.repo.actor)
+            write_follow_up(
+                db, lead, follow_up_on(wanted or None, zone_of(db)), now, self.repo.actor
+            )
         elif line.field == "hidden until":
-            write_snooze(db, lead, follow_up_on(wanted or None), now, self.repo.actor)
+            write_snooze(db, lead, follow_up_on(wanted or None, zone_of(db)), now, self.repo.actor)
         elif line.field == "temperature":
             pinned = wanted.endswith("(pinned)")
             temperature = Temperature(wanted.split()[0]) if pinned else None
@@ -233,7 +236,7 @@ def _refuse_changed(
         if line.lead_id not in leads:  # locked: what is checked here is what is replayed
             leads[line.lead_id] = with_custom(db, fetch_lead(db, line.lead_id, lock=lock))
         lead = leads[line.lead_id]
-        current = _current_text(lead, line.field)
+        current = _current_text(lead, line.field, zone_of(db))
         unpinned = line.field == "temperature" and found.endswith("(score)")
         if current != found and not (unpinned and not lead.temperature_pinned):
             raise StaleLead(_changed_since(db, lead, line.field, current, group, now))
@@ -276,7 +279,7 @@ def _lost_reason(lead: Lead, line: _Line, wanted: str) -> str | None:
     return line.note if wanted == line.new else lead.lost_reason
 
 
-def _current_text(lead: Lead, field: str) -> str:
+def _current_text(lead: Lead, field: str, zone: tzinfo) -> str:
     """A field's value now, spelled as the journal spells it."""
     if field == "stage":
         return lead.stage.value
@@ -285,9 +288,9 @@ def _current_text(lead: Lead, field: str) -> str:
     if field == "stage_entered_at":
         return to_iso(lead.stage_entered_at) if lead.stage_entered_at else ""
     if field == "follow-up":
-        return follow_up_text(lead)
+        return follow_up_text(lead, zone)
     if field == "hidden until":
-        return lead.snoozed_until.date().isoformat() if lead.snoozed_until else ""
+        return lead.snoozed_until.astimezone(zone).date().isoformat() if lead.snoozed_until else ""
     if field == "temperature":
         return pin_text(lead)
     return lead.field_text(field)

@@ -140,5 +140,12 @@ def end_app(widget: Widget, message: str) -> None:
 
 
 def app_now(widget: Widget) -> datetime:
-    """The app's clock (frozen in tests), for "overdue" and ages on screen."""
+    """The app's clock (frozen in tests), for ages on screen and the KPIs'
+    UTC days."""
     return app_repository(widget).clock()
+
+
+def app_team_now(widget: Widget) -> datetime:
+    """The app's clock in the team's time zone: for a follow-up's day and
+    "overdue" (domain/clock.py)."""
+    return app_repository(widget).team_now()

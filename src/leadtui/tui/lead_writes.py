@@ -7,6 +7,7 @@ thread worker, and ends with a re-read of what is on screen."""
 from collections.abc import Callable
 from datetime import datetime
 
+from leadtui.domain.clock import team_day
 from leadtui.domain.models import BANT_PREFIX, Lead, Temperature
 from leadtui.domain.sanitize import shown_name
 from leadtui.repository import Repository
@@ -47,8 +48,9 @@ def follow_up_said(lead: Lead, now: datetime) -> str:
     """What a follow-up change says; a day already past is allowed, but said."""
     if lead.follow_up_at is None:
         return f"{lead.tag()}: no follow-up"
-    late = " (in the past)" if lead.follow_up_at.date() < now.date() else ""
-    return f"{lead.tag()}: follow up {lead.follow_up_at:%a %d %b}{late}"
+    day = team_day(lead.follow_up_at, now)
+    late = " (in the past)" if day < now.date() else ""
+    return f"{lead.tag()}: follow up {day:%a %d %b}{late}"
 
 
 class LeadWritesScreen(ListViewScreen):
@@ -154,7 +156,7 @@ class LeadWritesScreen(ListViewScreen):
 
     def _ask_follow_up(self, *, snooze: bool, hide: bool = False) -> None:
         def said(saved: Lead) -> str:
-            return follow_up_said(saved, self.repo.clock())
+            return follow_up_said(saved, self.repo.team_now())
 
         def ask(lead: Lead) -> None:
             def answered(answer: FollowUpAnswer | SnoozeAnswer | HideAnswer | None) -> None:
@@ -169,7 +171,7 @@ class LeadWritesScreen(ListViewScreen):
 
             screen = FollowUpScreen(
                 shown_name(lead.name),
-                self.repo.clock,
+                self.repo.team_now,
                 snooze=snooze,
                 hide=hide,
                 follow_up=lead.follow_up_at,
@@ -202,9 +204,10 @@ class LeadWritesScreen(ListViewScreen):
         """Out of the inbox until a day: gone from the list at once, the
         cursor on the next lead, as with a move."""
         self.query_one(InboxPane).forget(lead.id)
+        day = team_day(until, self.repo.team_now())
         self._save(
             lambda repo: repo.hide_until(lead.id, until),
-            lambda saved: f"{saved.tag()}: hidden until {until:%a %d %b}; u brings it back",
+            lambda saved: f"{saved.tag()}: hidden until {day:%a %d %b}; u brings it back",
         )
 
     def action_pin_temperature(self) -> None:
@@ -245,7 +248,7 @@ class LeadWritesScreen(ListViewScreen):
                 self._add_quick_add(result)
 
         # The signed-in user in a browser, not the account the server runs as.
-        screen = QuickAddScreen(self.repo, self.repo.clock, owner=self.repo.actor, line=line)
+        screen = QuickAddScreen(self.repo, self.repo.team_now, owner=self.repo.actor, line=line)
         self.app.push_screen(screen, submitted)
 
     def _add_quick_add(self, new: NewLead) -> None:

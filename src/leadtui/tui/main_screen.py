@@ -194,7 +194,7 @@ class MainScreen(LeadWritesScreen):
         with TabbedContent(initial="inbox"):
             with TabPane("1 Inbox", id="inbox"):
                 yield InboxPane(
-                    self.repo.clock, self.selection, first=self._first, only=self.only,
+                    self.repo.team_now, self.selection, first=self._first, only=self.only,
                     id="inbox-pane",
                 )  # fmt: skip
             with TabPane("2 Pipeline", id="pipeline"):
@@ -238,7 +238,7 @@ class MainScreen(LeadWritesScreen):
         """Live refresh: what other processes changed since the last look
         (repository/watch.py), applied to the pane shown; only a change the
         journal does not name (a rescore, a merge) re-reads it whole."""
-        look, clock = self._watcher.changes, self.repo.clock
+        look, clock = self._watcher.changes, self.repo.team_now
         counting = self.query_one(InboxPane).view == "new"
         wanted = Wanted(self.only, self.repo.actor, self.active_tab == "pipeline", counting)
         run_db(

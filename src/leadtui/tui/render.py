@@ -12,7 +12,7 @@ from datetime import datetime
 from rich.text import Text
 from textual.content import Content
 
-from leadtui.domain.clock import age_label, is_overdue
+from leadtui.domain.clock import age_label, is_overdue, team_day
 from leadtui.domain.currency import format_money, with_currency
 from leadtui.domain.models import BANT_CRITERIA, Answer, HistoryEntry, Lead, Temperature
 from leadtui.domain.pipeline import is_open, rotting
@@ -57,7 +57,7 @@ def _due_label(follow_up: datetime | None, now: datetime) -> Text:
     column's six cells (a follow-up may be years away: 9999-12-31)."""
     if follow_up is None:
         return styled(Text("–", justify="right"), "$foreground-muted")
-    days = (follow_up.date() - now.date()).days
+    days = (team_day(follow_up, now) - now.date()).days  # the team's days
     if days == 0:
         return Text("today", style="bold", justify="right")
     gap = abs(days)
@@ -231,7 +231,8 @@ def _follow_up_label(lead: Lead, now: datetime | None) -> str | None:
     if lead.follow_up_at is None:
         return None
     late = " (overdue)" if now is not None and overdue(lead, now) else ""
-    return f"{lead.follow_up_at:%a %d %b}{late}"
+    day = team_day(lead.follow_up_at, now) if now is not None else lead.follow_up_at.date()
+    return f"{day:%a %d %b}{late}"
 
 
 def history_row(entry: HistoryEntry) -> tuple[Text, ...]:

@@ -14,7 +14,7 @@ from textual.content import Content
 from textual.suggester import SuggestFromList
 from textual.widgets import Input, Static
 
-from leadtui.domain.clock import SNOOZES, parse_follow_up
+from leadtui.domain.clock import SNOOZES, parse_follow_up, team_day
 from leadtui.domain.errors import InvalidInput
 from leadtui.tui.cells import plain
 from leadtui.tui.dialogs.base import Dialog
@@ -150,15 +150,18 @@ class FollowUpScreen(Dialog[Answer | None]):
         return max(self.follow_up or self.now(), self.now())
 
     def _describe(self, answer: Answer) -> str:
+        # Days as the team's (self.now() is in its zone); the answers are UTC.
+        now = self.now()
         if isinstance(answer, SnoozeAnswer):
-            day = days_after(self._snoozed_from(), answer.days, "snooze")
+            day = team_day(days_after(self._snoozed_from(), answer.days, "snooze"), now)
             return f"→ follow up {day:%a %d %b %Y}"
         if isinstance(answer, HideAnswer):
-            return f"→ back in the inbox {answer.until:%a %d %b %Y}"
+            return f"→ back in the inbox {team_day(answer.until, now):%a %d %b %Y}"
         if answer.when is None:
             return "→ no follow-up (clears it)"
-        past = " (in the past)" if answer.when.date() < self.now().date() else ""
-        return f"→ follow up {answer.when:%a %d %b %Y}{past}"
+        day = team_day(answer.when, now)
+        past = " (in the past)" if day < now.date() else ""
+        return f"→ follow up {day:%a %d %b %Y}{past}"
 
     def _error(self, message: str) -> None:
         """An error in place of the preview (none: the preview shows)."""

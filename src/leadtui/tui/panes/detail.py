@@ -16,7 +16,7 @@ from leadtui.domain.results import ScoreDetails
 from leadtui.repository import Repository
 from leadtui.tui import render
 from leadtui.tui.cells import plain_lines
-from leadtui.tui.dbwork import app_now, run_db
+from leadtui.tui.dbwork import app_team_now, run_db
 from leadtui.tui.dialogs.entry import EntryScreen
 from leadtui.tui.dialogs.help import with_ids
 from leadtui.tui.typeahead import HeldKeys
@@ -238,7 +238,7 @@ class DetailPane(VerticalScroll):
             render.score_block(score_text.learned_lines(scores))
         )
         self.shown_stage = lead.stage
-        now = app_now(self)
+        now = app_team_now(self)
         self.query_one("#lead-who", FieldBlock).show(lambda w: render.lead_fields(lead, now, w)[0])
         self.query_one("#lead-standing", FieldBlock).show(
             lambda w: render.lead_fields(lead, now, standing_width=w)[1]

@@ -22,7 +22,7 @@ from leadtui.repository import Changes, PageCursor, Repository, page_key
 from leadtui.tui import column_header, live, render
 from leadtui.tui.card_list import LineCards
 from leadtui.tui.column_header import CARD_WIDTH
-from leadtui.tui.dbwork import app_now, run_db
+from leadtui.tui.dbwork import app_team_now, run_db
 from leadtui.tui.dialogs.help import with_ids
 from leadtui.tui.selection import Selection
 
@@ -130,7 +130,7 @@ class StageColumn(Vertical):
         header.tooltip = tooltip
 
     def show(self, leads: list[Lead], *, append: bool = False) -> None:
-        hour = app_now(self).replace(minute=0, second=0, microsecond=0)
+        hour = app_team_now(self).replace(minute=0, second=0, microsecond=0)
         if not append and leads == self.leads and self._drawn_at == hour:
             # A reload after a move elsewhere: this column did not change, and
             # redrawing its cards would hold up the next key for nothing.
@@ -138,7 +138,7 @@ class StageColumn(Vertical):
         self._drawn_at = hour
         cards = self.cards
         highlighted, kept_id = cards.highlighted, self.selected_lead_id()
-        now = app_now(self)
+        now = app_team_now(self)
         options = [Option(self._card(lead, now), id=str(lead.id)) for lead in leads]
         if append:
             self.leads += leads
@@ -156,7 +156,7 @@ class StageColumn(Vertical):
     def _redraw(self, window: list[Lead], keep: int | None) -> None:
         """Show exactly `window`, the cursor on lead `keep` (or the top)."""
         self.leads = window
-        cards, now = self.cards, app_now(self)
+        cards, now = self.cards, app_team_now(self)
         cards.set_options(Option(self._card(lead, now), id=str(lead.id)) for lead in window)
         self._forget_texts()
         ids = [lead.id for lead in window]
@@ -246,7 +246,7 @@ class StageColumn(Vertical):
 
     def show_marks(self, lead_ids: list[int]) -> None:
         """Redraw the cards of leads just marked or unmarked."""
-        wanted, now = set(lead_ids), app_now(self)
+        wanted, now = set(lead_ids), app_team_now(self)
         for lead in self.leads:
             if lead.id in wanted:
                 self.cards.replace_option_prompt(str(lead.id), self._card(lead, now))
@@ -270,7 +270,7 @@ class StageColumn(Vertical):
     def replace(self, index: int, lead: Lead) -> None:
         """Redraw card `index` with the lead as it is now (live refresh)."""
         self.leads[index] = lead
-        self.cards.replace_option_prompt(str(lead.id), self._card(lead, app_now(self)))
+        self.cards.replace_option_prompt(str(lead.id), self._card(lead, app_team_now(self)))
 
     def apply_changes(self, changes: Changes, order: str) -> None:
         """Live refresh: drop the cards of leads that left the column, redraw
@@ -311,7 +311,9 @@ class StageColumn(Vertical):
     def _insert(self, lead: Lead, order: str) -> None:
         index = live.place(self.leads, lead, order)
         self.leads.insert(index, lead)
-        self.cards.insert_option(index, Option(self._card(lead, app_now(self)), id=str(lead.id)))
+        self.cards.insert_option(
+            index, Option(self._card(lead, app_team_now(self)), id=str(lead.id))
+        )
         last = self.leads[-1]
         if len(self.leads) > WINDOW_PAGES * PAGE_SIZE and self.selected_lead_id() != last.id:
             self.forget(last.id)  # the window stays bounded: read again when scrolled to
