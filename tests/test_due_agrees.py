@@ -21,7 +21,14 @@ from leadtui.domain.models import Stage, build_draft
 from leadtui.repository import Repository, open_repository
 from leadtui.tui.app import LeadApp
 from tests.conftest import NOW, both_engines, frozen_clock
-from tests.tui_helpers import SIZE, column, inbox_names, main_screen, settle, wait_until
+from tests.tui_helpers import (
+    SIZE,
+    inbox_names,
+    main_screen,
+    overdue_cards,
+    settle,
+    wait_until,
+)
 
 TODAY_9 = datetime(2026, 11, 20, 9, tzinfo=UTC)
 
@@ -104,13 +111,7 @@ async def test_the_board_the_bang_filter_and_the_lead_tab_agree(repo: Repository
         await settle(pilot)
         await pilot.press("2")
         await settle(pilot)
-        cards = column(app, "contacted").cards
-        first_lines = {
-            str(cards.get_option_at_index(i).prompt).split("\n")[0]
-            for i in range(cards.option_count)
-        }
-        marked = {line.split()[0] for line in first_lines if "!" in line}
-        assert marked == {"Yesterday"}
+        assert overdue_cards(app, "contacted") == {"Yesterday"}
         await pilot.press("1", "d")  # the Due list
         await settle(pilot)
         assert inbox_names(app) == ["Yesterday", "Today", "Tomorrow"]

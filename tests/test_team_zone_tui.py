@@ -11,7 +11,14 @@ from leadtui.tui.dialogs.follow_up import FollowUpScreen
 from leadtui.tui.panes.inbox import InboxPane
 from tests.notifications import notes
 from tests.test_team_zone import TOKYO_NOW, _three, _tokyo
-from tests.tui_helpers import SIZE, column, inbox_names, main_screen, settle, wait_until
+from tests.tui_helpers import (
+    SIZE,
+    inbox_names,
+    main_screen,
+    overdue_cards,
+    settle,
+    wait_until,
+)
 
 
 def _standing(app: LeadApp) -> str:
@@ -30,12 +37,7 @@ async def test_every_screen_says_the_team_s_today(repo: Repository) -> None:
         await settle(pilot)
         await pilot.press("2")
         await settle(pilot)
-        cards = column(app, "contacted").cards
-        first_lines = [
-            str(cards.get_option_at_index(i).prompt).split("\n")[0]
-            for i in range(cards.option_count)
-        ]
-        assert {line.split()[0] for line in first_lines if "!" in line} == {"Yesterday"}
+        assert overdue_cards(app, "contacted") == {"Yesterday"}
         await pilot.press("1", "d")  # the Due list
         await settle(pilot)
         assert inbox_names(app) == ["Yesterday", "Today", "Tomorrow"]

@@ -47,6 +47,16 @@ def column(app: LeadApp, stage: str) -> StageColumn:
     return main_screen(app).query_one(BoardPane).query_one(f"#column-{stage}", StageColumn)
 
 
+def overdue_cards(app: LeadApp, stage: str) -> set[str]:
+    """The first word (a lead's first name) of each card in STAGE's column
+    that bears the overdue mark `!` on its first line."""
+    cards = column(app, stage).cards
+    first_lines = (
+        str(cards.get_option_at_index(i).prompt).split("\n")[0] for i in range(cards.option_count)
+    )
+    return {line.split()[0] for line in first_lines if "!" in line}
+
+
 def history_texts(app: LeadApp) -> list[str]:
     table = main_screen(app).query_one("#history", DataTable)
     return [str(table.get_row_at(row)[2]) for row in range(table.row_count)]
