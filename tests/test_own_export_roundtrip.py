@@ -132,6 +132,8 @@ def test_the_summary_says_how_much_history_came_in(source: Path) -> None:
     lines = sum(len(lead["history"]) for lead in json.loads(exported.read_text("utf-8")))
     said = f"history: {lines:,} lines (stage changes, touches, edits) read with their leads"
     assert said in result.output
+    result = run("import", str(exported), "--db", str(source / "said.db"), "--dry-run", "--json")
+    assert json.loads(result.output)["history_lines"] == lines
 
 
 def import_rows(folder: Path, name: str, rows: list[dict[str, object]]) -> list[Lead]:
