@@ -159,12 +159,12 @@ def test_what_is_not_a_contact_or_a_history_stays_as_text(tmp_path: Path) -> Non
         tmp_path,
         "own.jsonl",
         [{**OWN, "name": "B", "other_emails": "b@example.com, not an email",
-          "history": [{"type": "touch", "at": "yesterday", "actor": "x"}]}],
+          "history": [{"type": "touch", "at": "2026-08-01T09:00:00+00:00", "actor": "x"}]}],
     )  # fmt: skip
     assert own[0].contacts == []
-    assert own[0].custom == {
+    assert own[0].custom == {  # a touch of no kind is no touch leadtui wrote
         "other_emails": "b@example.com, not an email",
-        "history": '[{"type": "touch", "at": "yesterday", "actor": "x"}]',
+        "history": '[{"type": "touch", "at": "2026-08-01T09:00:00+00:00", "actor": "x"}]',
     }
 
 

@@ -178,5 +178,8 @@ def _entry(item: dict[str, Any]) -> HistoryEntry | None:
         entry = HistoryEntry.model_validate(fields)
     except ValidationError:
         return None
-    # The export writes every moment with its offset; one without is not its.
-    return entry if entry.at.tzinfo is not None else None
+    # The export writes every moment with its offset, every touch's kind and
+    # every change's stage: a line without is not its (and could not be stored).
+    if entry.at.tzinfo is None or (entry.type == "touch" and entry.kind is None):
+        return None
+    return None if entry.type == "stage_change" and entry.to_stage is None else entry

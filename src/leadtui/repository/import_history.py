@@ -1,11 +1,12 @@
-"""A lead's history as leadtui's JSON export carries it (--with-history),
-written back by an import: its stage changes as they were (not the import's
-own "created, then moved to its stage"), so that the KPIs' funnel and
-stage history read as in the file exported; its touches with their dates,
-kinds, notes, bodies and actors; its field changes as journal lines. Lines
-an import writes belong to no action: nobody's `u` takes them back. So a
-touch's line that an undo or a redo wrote is left out (it would read as a
-touch taken back); the touch's own line says whether it stands (`undone`)."""
+"""A lead's history as leadtui's export carries it (--with-history: JSON's
+`history`, CSV's FILE.history.csv), written back by an import: its stage
+changes as they were (not the import's own "created, then moved to its
+stage"), so that the KPIs' funnel and stage history read as in the file
+exported; its touches with their dates, kinds, notes, bodies and actors;
+its field changes as journal lines. Lines an import writes belong to no
+action: nobody's `u` takes them back. So a touch's line that an undo or a
+redo wrote is left out (it would read as a touch taken back); the touch's
+own line says whether it stands (`undone`)."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
