@@ -26,9 +26,11 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # A value that already starts with the guard is guarded too, so that an
 # import of leadtui's own export can undo exactly one: "'=x" → "''=x" → "'=x".
 GUARDED = (*FORMULA_START, "'")
+# `action` (undo, redo) and `undone` (a touch an undo took back) last, as
+# added: an import reads an undone touch back as one, not as a touch.
 HISTORY_COLUMNS = (
     "type", "at", "actor", "from", "to", "reason", "kind", "direction", "note", "body", "field",
-    "old", "new",
+    "old", "new", "action", "undone",
 )  # fmt: skip
 
 

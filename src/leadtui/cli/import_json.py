@@ -72,6 +72,7 @@ def import_record(
         "bad_dates": _unread(found.bad_dates, found.bad_date_example),
         "unread_values": _unread(found.unread, found.unread_example),
         "unknown_values": _unknown(found),
+        "history_lines": found.history_lines,
         "placeholders": {
             "words": list(plan.placeholders.words),
             "found": _placeholders(plan, found),

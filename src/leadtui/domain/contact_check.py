@@ -56,3 +56,20 @@ class Contact(BaseModel):
 
     def text(self) -> str:
         return f"{self.kind} {self.value}"
+
+
+def checked_contact(kind: str, value: str) -> Contact | None:
+    """A secondary contact read back from a file (leadtui's own export), in
+    the spelling a lead's own would be stored with; None when it is not a
+    well-formed email or phone, which the import keeps as text instead."""
+    text = value.strip()
+    try:
+        if kind == "email":
+            checked = _check_email(text)
+        elif kind == "phone":
+            checked = _check_phone(text)
+        else:
+            return None
+    except ValueError:  # email-validator's refusal is a ValueError too
+        return None
+    return Contact.model_validate({"kind": kind, "value": checked}) if checked else None

@@ -34,15 +34,7 @@ from leadtui.domain.currency import SHARED_MARKS, check_currency, too_fine
 from leadtui.domain.errors import InvalidInput
 from leadtui.domain.field_errors import describe_validation_error
 from leadtui.domain.imported import ImportedLead, RowProblem
-from leadtui.domain.models import (
-    BantAnswer,
-    Fit,
-    LeadDraft,
-    Lifecycle,
-    Source,
-    Stage,
-    Temperature,
-)
+from leadtui.domain.models import BantAnswer, Fit, LeadDraft, Lifecycle, Source, Stage, Temperature
 from leadtui.domain.sanitize import clean_line, clean_text
 from leadtui.importing.choices import BANT_FIELDS, meaning
 from leadtui.importing.dates import DateProblem, read_date
@@ -50,6 +42,7 @@ from leadtui.importing.formula_guard import unquote_formula
 from leadtui.importing.headers import is_leadtui_export
 from leadtui.importing.json_values import Number
 from leadtui.importing.notes import Notes as Notes  # where callers import it from
+from leadtui.importing.own_export import own_parts
 from leadtui.importing.plan import Plan
 from leadtui.importing.reading import RawRow
 from leadtui.importing.values import (
@@ -100,6 +93,8 @@ class Converter:
         self._unquote = plan.table.kind == "csv"
         self._own_export = is_leadtui_export(self._headers)
         self._bant = [name for name in BANT_FIELDS if name in mapped]
+        self._entered = "stage_entered_at" in mapped
+        self._own = own_parts(self._fields, plan.table, self.notes)
         self._dates: dict[str, tuple[datetime, bool] | str] = {}
         self._meanings: dict[tuple[str, str], Any] = {}
         # text → (cents, the currency it names), or why not
@@ -252,7 +247,10 @@ class Converter:
         bant = self._bant_answers(values, spare) if self._bant else ()
         # Positional, in ImportedLead's field order: keywords cost 0.9 µs a
         # row against 0.3 (test_import_values checks each lands in its field).
-        return ImportedLead(
+        # leadtui's own export's; set after, as no other file has them.
+        entered = self._date(values, "stage_entered_at", spare) if self._entered else None
+        contacts, history = self._own.read(values, spare) if self._own else ((), ())
+        lead = ImportedLead(
             row.line, draft, stage,
             (clean_line(lost_text) or reason) if stage is _LOST else None,  # lost_reason
             pinned, created, follow_up, touched,
@@ -260,6 +258,8 @@ class Converter:
             self._custom_fields(values, spare) if self._custom or spare else {},
             row.values, tags, lifecycle or _PROSPECT, fit or _FIT_UNKNOWN, bant,
         )  # fmt: skip
+        lead.entered_at, lead.contacts, lead.history = entered, contacts, history
+        return lead
 
     def _custom_fields(self, values: list[str], spare: list[tuple[int, str]]) -> dict[str, str]:
         custom: dict[str, str] = {}

@@ -119,8 +119,15 @@ ALIASES: dict[str, tuple[str, ...]] = {
         f"bant_{criterion}": (f"bant {criterion}",)
         for criterion in ("budget", "authority", "need", "timeline")
     },
-    # leadtui's own export: whether the temperature was set by hand.
+    # leadtui's own export: whether the temperature was set by hand; when
+    # the lead entered its stage (a won or lost lead's close); the emails
+    # and phones a merge kept (CSV: a column each; JSON: `contacts`).
     "temperature_pinned": ("temperature pinned",),
+    "stage_entered_at": ("stage entered at",),
+    "other_emails": ("other emails",),
+    "other_phones": ("other phones",),
+    "contacts": ("contacts",),
+    "history": ("history",),  # JSON's --with-history
 }
 # fmt: on
 
@@ -147,7 +154,7 @@ _RANK = {
 # would only be overwritten, so they are skipped (and say so).
 _LEADTUI_SIGNATURE = {"temperature pinned", "win chance", "value cents"}
 _LEADTUI_COMPUTED = {
-    "id", "score", "win chance", "version", "updated at", "value cents", "stage entered at",
+    "id", "score", "win chance", "version", "updated at", "value cents",
 }  # fmt: skip
 
 
@@ -182,6 +189,8 @@ def auto_target(header: str, headers: list[str]) -> Target:
     if not key:  # a header of punctuation only ("#", "--"): its values are kept
         return Target("custom", header.strip())
     field = _FIELD_OF.get(key)
+    if field in ("contacts", "history") and not is_leadtui_export(headers):
+        return Target("custom", header.strip())  # another system's: its own meaning
     if field:
         return Target("field", field)
     if key in _EMPLOYEE_HEADERS:

@@ -24,3 +24,9 @@ class Notes:
     ambiguous_example: tuple[int, str] | None = None
     ambiguous_amounts: int = 0  # '1,500' where no cell settled the convention
     ambiguous_amount_example: tuple[int, str] | None = None
+    # leadtui's own export's history (own_export.py): its lines read, and
+    # for a CSV export the FILE.history.csv beside it.
+    history_lines: int = 0
+    history_file: str = ""
+    history_unread: str = ""  # why the history file could not be read
+    history_bad_leads: int = 0  # leads whose history had a line it cannot read

@@ -360,11 +360,17 @@ def _json_rows(table: Table) -> Iterator[Row]:
             yield RawRow(number, [flat.get(header, "") for header in table.headers])
 
 
+_OWN_EXPORT_KEYS = frozenset({"temperature_pinned", "win_chance", "value_cents"})
+
+
 def _flatten(record: dict[str, Any]) -> dict[str, str]:
     """A record as text cells. leadtui's own `custom` object becomes
     'custom.NAME' columns and its `bant` object 'bant.CRITERION' ones ("yes:
     note"); other nested values are kept as JSON text."""
     flat: dict[str, str] = {}
+    # leadtui's own export's history is read back (own_export.py); another
+    # system's list by that name is left out, as it always was.
+    own = record.keys() >= _OWN_EXPORT_KEYS
     for key, value in record.items():
         if key == "custom" and isinstance(value, dict):
             for name, cell in value.items():
@@ -372,7 +378,7 @@ def _flatten(record: dict[str, Any]) -> dict[str, str]:
         elif key == "bant" and isinstance(value, dict):
             for name, cell in value.items():
                 _put(flat, f"{BANT_PREFIX}{clean_line(str(name))}", _bant_cell(cell))
-        elif not (key == "history" and isinstance(value, list)):  # an export's history
+        elif not (key == "history" and isinstance(value, list) and not own):
             _put(flat, clean_line(str(key)), _cell(value))
     return flat
 

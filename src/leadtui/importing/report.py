@@ -167,6 +167,28 @@ def notes_lines(converter: Converter, *, unknown: bool = True) -> list[str]:
             f"placeholder cells read as empty: {shown}"
             " (--placeholder WORD adds a word; --no-default-placeholders starts from none)"
         )
+    return lines + _history_lines(notes)
+
+
+def _history_lines(notes: Notes) -> list[str]:
+    """What came of leadtui's own export's history: never dropped unsaid."""
+    where = f" from {notes.history_file}" if notes.history_file else ""
+    if notes.history_unread:
+        return [
+            f"history: {notes.history_file} {notes.history_unread}: the leads come without"
+            " their touches and stage changes (`leadtui db copy` moves a whole database)"
+        ]
+    lines = []
+    if notes.history_lines:
+        lines.append(
+            f"history: {notes.history_lines:,} lines{where} (stage changes, touches, edits)"
+            " read with their leads"
+        )
+    if notes.history_bad_leads:
+        lines.append(
+            f"history: {notes.history_bad_leads:,} leads' lines{where} could not be read:"
+            " those leads come without their history"
+        )
     return lines
 
 

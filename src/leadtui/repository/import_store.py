@@ -29,6 +29,12 @@ from leadtui.domain.results import DUPLICATE_POLICIES, Duplicate, ImportOutcome
 from leadtui.repository import schema, schema_kpi
 from leadtui.repository.core import Ruled
 from leadtui.repository.engine import SQLITE
+from leadtui.repository.import_history import (
+    HistoryRows,
+    rescore_touched,
+    take_history,
+    write_history,
+)
 from leadtui.repository.import_scores import ImportScores
 from leadtui.repository.kpi_store import team_reason_spellings
 from leadtui.repository.merging import fill_in
@@ -118,6 +124,7 @@ _NO_KEYS: tuple[str | None, str | None] = (None, None)  # a rejected row's
 
 # The columns an import writes to `leads`, in the order of write_rows' tuples.
 LEAD_INSERT_COLUMNS = (*schema.LEAD_COLUMNS, "phone_key", "person_key", "currency")
+CONTACT_COLUMNS = ("lead_id", "kind", "value", "key", "at", "actor")
 
 
 @dataclass
@@ -129,6 +136,7 @@ class StoredRows:
     custom: list[tuple[object, ...]] = field(default_factory=list)
     tags: list[tuple[object, ...]] = field(default_factory=list)
     bant: list[tuple[object, ...]] = field(default_factory=list)
+    contacts: list[tuple[object, ...]] = field(default_factory=list)  # CONTACT_COLUMNS
 
 
 def write_rows(conn: sqlite3.Connection, rows: StoredRows) -> None:
@@ -139,6 +147,7 @@ def write_rows(conn: sqlite3.Connection, rows: StoredRows) -> None:
         ("custom_fields", schema.CUSTOM_FIELD_COLUMNS, rows.custom),
         ("tags", ("lead_id", "tag"), rows.tags),
         ("bant", ("lead_id", "criterion", "answer", "note"), rows.bant),
+        ("contacts", CONTACT_COLUMNS, rows.contacts),
     ):
         if values:
             marks = ", ".join("?" * len(columns))
@@ -236,6 +245,9 @@ class _ImportRun:
         self.first_id = self.next_id
         self.pending: list[tuple[ImportedLead, str | None]] = []  # with its phone key
         self.merged_ids: set[int] = set()
+        # Leads that came with their touches (import_history.py), scored
+        # again once those are written: as of their close, or now if open.
+        self.touched: list[tuple[int, datetime | None]] = []
         # Reasons as the team spells them, as `x` and `leadtui lose` store them.
         self.spell_reason = ReasonSpeller(team_reason_spellings(db))
 
@@ -258,6 +270,7 @@ class _ImportRun:
             schema_bulk.rebuild_kpis(self.db)
         if bulk_totals:
             schema_bulk.add_inserted_totals(self.db, self.first_id, self.next_id - 1)
+        rescore_touched(self.db, self.rules, self.moment, self.touched)
         if self.next_id > self.first_id:
             self.outcome.first_id, self.outcome.last_id = self.first_id, self.next_id - 1
             # The learned win chance, for every new lead at once inside SQLite
@@ -362,7 +375,7 @@ class _ImportRun:
             self.outcome.imported += len(self.pending)
             self.pending.clear()
             return
-        rows = StoredRows()
+        rows, history = StoredRows(), HistoryRows()
         leads, changes = rows.leads, rows.changes
         actor, now, moment, new = self.actor, self.now, self.moment, Stage.NEW.value
         score_of, lifecycle_of = self.scores.stored, self._lifecycle
@@ -381,10 +394,15 @@ class _ImportRun:
             else:
                 created_iso = lead.created_iso or to_iso(created)
             if stage in _CLOSED:
-                closed = closed_at(created, expected_close, lead.last_touch_at, moment)
+                closed = closed_at(
+                    created, expected_close, lead.last_touch_at, moment, lead.entered_at
+                )
                 entered = to_iso(closed)
                 _, points, temperature, _ = score_of(lead, created, closed)
                 next_change = None  # a closed lead's score stays as it closed
+            elif lead.entered_at is not None:  # leadtui's own export says when
+                entered = to_iso(min(max(lead.entered_at, created), moment))
+                _, points, temperature, next_change = score_of(lead, created)
             else:
                 entered = created_iso
                 _, points, temperature, next_change = score_of(lead, created)
@@ -407,10 +425,14 @@ class _ImportRun:
                     phone, person_key(lead_name, company), currency,
                 )
             )  # fmt: skip
-            changes.append((lead_id, None, new, None, created_iso, actor))
-            if stage != new:
-                reason = lost or "imported"
-                changes.append((lead_id, new, stage, reason, entered, actor))
+            # leadtui's own history when the file has it, else created, then moved.
+            if lead.history:
+                self.touched.append((lead_id, closed if stage in _CLOSED else None))
+            if not (lead.history and take_history(history, changes, lead_id, lead.history, stage)):
+                changes.append((lead_id, None, new, None, created_iso, actor))
+                if stage != new:
+                    reason = lost or "imported"
+                    changes.append((lead_id, new, stage, reason, entered, actor))
             if custom := lead.custom:  # (in C: a generator's steps cost 0.4 µs a lead)
                 rows.custom.extend(
                     zip(repeat(lead_id, len(custom)), custom, custom.values(), strict=True)
@@ -419,12 +441,30 @@ class _ImportRun:
                 rows.tags.extend((lead_id, tag) for tag in lead.tags)
             if lead.bant:
                 rows.bant.extend((lead_id, c, a.answer.value, a.note) for c, a in lead.bant)
+            if lead.contacts:
+                rows.contacts.extend(self._contacts(lead_id, lead, phone))
         self.next_id += len(leads)
         write_rows(self.db.conn, rows)
+        if history:
+            write_history(self.db, history)
         self.outcome.imported += len(leads)
         if self.progress:
             self.progress(len(leads))
         self.pending.clear()  # the same list: _take holds it
+
+    def _contacts(
+        self, lead_id: int, lead: ImportedLead, phone: str | None
+    ) -> list[tuple[object, ...]]:
+        """A lead's secondary contacts as rows, keyed as keep_secondary keys
+        them; one that is the lead's own email or phone is not kept twice."""
+        own = {("email", email_key(lead.draft.email)), ("phone", phone)}
+        rows: list[tuple[object, ...]] = []
+        for kind, value in lead.contacts:
+            key = email_key(value) if kind == "email" else phone_key(value, self.keys.region)
+            if (kind, key) not in own:
+                own.add((kind, key))
+                rows.append((lead_id, kind, value, key or value, self.now, self.actor))
+        return rows
 
     @staticmethod
     @cache
