@@ -10,6 +10,7 @@ import sys
 import termios
 import time
 
+import pytest
 from bench.ptyterm import DEADLINE_SECONDS, Terminal, program_in_pty
 
 from leadtui.domain.models import Stage
@@ -133,14 +134,18 @@ def test_ctrl_c_at_launch_ends_it_in_silence(sample_repo: Repository) -> None:
         assert _local_flags(term.fd) & termios.ECHO  # given back as it was found
 
 
-def test_ctrl_backslash_at_launch_gives_the_echo_back(sample_repo: Repository) -> None:
-    """ctrl+\\ (SIGQUIT, sent as the terminal would) ends a launch without
-    its exit handlers: the shell got its terminal back with no echo."""
+@pytest.mark.parametrize("ending", [signal.SIGQUIT, signal.SIGTERM], ids=["quit", "term"])
+def test_ctrl_backslash_or_a_kill_at_launch_gives_the_echo_back(
+    sample_repo: Repository, ending: signal.Signals
+) -> None:
+    """ctrl+\\ (SIGQUIT, sent as the terminal would) or a plain `kill`
+    (SIGTERM) ends a launch without its exit handlers: the shell got its
+    terminal back with no echo."""
     command = [sys.executable, "-m", "leadtui", "--db", str(sample_repo.path)]
     with program_in_pty(command, sample_repo.path.parent) as term:
         _wait_until_quiet(term)
-        term.process.send_signal(signal.SIGQUIT)
-        assert term.wait_for_exit() == -signal.SIGQUIT  # still ended by it
+        term.process.send_signal(ending)
+        assert term.wait_for_exit() == -ending  # still ended by it
         assert _local_flags(term.fd) & termios.ECHO
 
 

@@ -16,8 +16,8 @@ is up ends (suspends) it, as for any program that has not taken the terminal
 over; Textual's raw mode turns them off once it has. ICRNL stays, so an
 enter typed now still reaches the app as an LF (tui/cooked.py reads it as
 enter). The terminal's own settings come back when the process ends, after
-Textual has restored the ones it found (these), and when ctrl+\\ (SIGQUIT,
-which skips the exit handlers) ends it while it starts.
+Textual has restored the ones it found (these), and when ctrl+\\ (SIGQUIT)
+or SIGTERM, which skip the exit handlers, end it while it starts.
 """
 
 import atexit
@@ -29,6 +29,8 @@ from types import FrameType
 from typing import Any
 
 _LINE_EDITING = termios.ECHO | termios.ICANON | termios.IEXTEN
+# Signals whose default action ends the process without its exit handlers.
+ENDING_SIGNALS = (signal.SIGQUIT, signal.SIGTERM)
 
 
 def quiet_until_raw(fd: int = 0) -> None:
@@ -62,17 +64,18 @@ def _restore(fd: int, before: list[Any]) -> None:
 
 
 def _restore_on_quit(fd: int, before: list[Any]) -> None:
-    """ctrl+\\ before the app is raw sends SIGQUIT, whose default action ends
-    the process without its exit handlers: the shell got its terminal back
-    with no echo. Now the settings are given back first, then the signal is
-    raised again, so the process still ends by SIGQUIT (as a shell expects).
-    A SIGQUIT the caller ignores, or handles, is left as it is."""
+    """ctrl+\\ before the app is raw sends SIGQUIT, and `kill` SIGTERM, whose
+    default actions end the process without its exit handlers: the shell got
+    its terminal back with no echo. Now the settings are given back first,
+    then the signal is raised again, so the process still ends by it (as a
+    shell expects). A signal the caller ignores, or handles, is left as it is."""
 
     def quit_(signum: int, frame: FrameType | None) -> None:
         _restore(fd, before)
-        signal.signal(signal.SIGQUIT, signal.SIG_DFL)
-        os.kill(os.getpid(), signal.SIGQUIT)
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
 
-    with contextlib.suppress(ValueError):  # not the main thread: no handler to set
-        if signal.getsignal(signal.SIGQUIT) is signal.SIG_DFL:
-            signal.signal(signal.SIGQUIT, quit_)
+    for ending in ENDING_SIGNALS:
+        with contextlib.suppress(ValueError):  # not the main thread: no handler to set
+            if signal.getsignal(ending) is signal.SIG_DFL:
+                signal.signal(ending, quit_)
