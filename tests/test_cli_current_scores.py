@@ -63,9 +63,10 @@ def test_a_command_that_prints_scores_brings_the_due_ones_up_to_date(db: str, co
 def test_busy_it_prints_what_is_stored_and_says_so(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Before any connection is opened: the pool keeps each one's timeout.
+    monkeypatch.setattr(connection, "BUSY_TIMEOUT_SECONDS", 0.2)
     db = str(tmp_path_factory.mktemp("busy") / "busy.db")
     lead_id = stale_lead(db)
-    monkeypatch.setattr(connection, "BUSY_TIMEOUT_SECONDS", 0.2)
     with closing(sqlite3.connect(db, isolation_level=None)) as writer:
         writer.execute("BEGIN IMMEDIATE")  # a teammate's long import
         said = CliRunner().invoke(main, ["show", str(lead_id), "--json", "--db", db])
@@ -82,10 +83,10 @@ def test_nothing_due_nothing_is_waited_for(
 ) -> None:
     """Current scores are read without the write lock: a teammate's long
     write delays no one (the check is one index probe)."""
+    monkeypatch.setattr(connection, "BUSY_TIMEOUT_SECONDS", 0.2)  # before any connection
     db = str(tmp_path_factory.mktemp("idle") / "idle.db")
     added = CliRunner().invoke(main, ["add", "Ann Lee", "--db", db])
     assert added.exit_code == 0, added.output
-    monkeypatch.setattr(connection, "BUSY_TIMEOUT_SECONDS", 0.2)
     with closing(sqlite3.connect(db, isolation_level=None)) as writer:
         writer.execute("BEGIN IMMEDIATE")
         said = CliRunner().invoke(main, ["list", "--json", "--db", db])

@@ -8,6 +8,7 @@ and a trip to another tab and back."""
 from collections.abc import Callable
 from datetime import timedelta
 
+import pytest
 from textual.widgets import TabbedContent
 
 from leadtui.domain.filters import parse
@@ -59,6 +60,7 @@ def shown_ids(app: LeadApp) -> list[int]:
     return [lead.id for lead in main_screen(app).query_one(InboxPane).loaded()]
 
 
+@pytest.mark.slow  # about 8 s: many teammates' writes, each awaited on screen
 async def test_a_teammates_changes_move_the_filtered_count_both_ways(
     sample_repo: Repository,
 ) -> None:

@@ -3,6 +3,7 @@
 filter and the follow-up prompt all say Saturday is today. The CLI and the
 repository: test_team_zone.py."""
 
+import pytest
 from textual.widgets import Static
 
 from leadtui.repository import Repository
@@ -30,6 +31,7 @@ def _due_labels(app: LeadApp) -> list[str]:
     return [str(table.get_row_at(row)[-1]) for row in range(table.row_count)]
 
 
+@pytest.mark.slow  # about 4 s: every tab in turn
 async def test_every_screen_says_the_team_s_today(repo: Repository) -> None:
     _three(_tokyo(repo))
     app = LeadApp(repo)

@@ -98,6 +98,7 @@ def test_a_browsers_rep_may_not_change_spend_nor_train(tmp_path: Path) -> None:
     assert spend_of(manager, "ads", "2026-11") == 500_000
 
 
+@pytest.mark.slow  # 3-4 s each: the palette searched, the KPI tab loaded
 @pytest.mark.parametrize("role", [Role.REP, Role.MANAGER])
 async def test_a_browsers_rep_is_refused_spend_and_not_offered_training(
     tmp_path: Path, role: Role
