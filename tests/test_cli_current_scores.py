@@ -13,7 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from leadtui.cli.root import main
-from leadtui.repository import connection, open_repository
+from leadtui.domain.errors import DatabaseUnavailable
+from leadtui.repository import Repository, connection, open_repository
 from tests.conftest import both_clis
 
 STALE = 99  # a score no rule gives a lead with a name alone
@@ -94,3 +95,24 @@ def test_nothing_due_nothing_is_waited_for(
     assert said.exit_code == 0, said.output
     assert said.stderr == ""
     assert [lead["name"] for lead in json.loads(said.stdout)] == ["Ann Lee"]
+
+
+def test_a_database_it_may_not_write_prints_what_is_stored_and_says_why(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A PostgreSQL replica or a role that may only read refuses the
+    rescore's UPDATE: the report asked for still comes, as stored."""
+    db = str(tmp_path_factory.mktemp("replica") / "replica.db")
+    lead_id = stale_lead(db)
+
+    def refused(self: Repository, **options: object) -> int:
+        raise DatabaseUnavailable("cannot write postgresql:///crm: it is read-only (a replica?)")
+
+    monkeypatch.setattr(Repository, "refresh_scores", refused)
+    said = CliRunner().invoke(main, ["show", str(lead_id), "--json", "--db", db])
+    assert said.exit_code == 0, said.output
+    assert json.loads(said.stdout)["score"] == STALE
+    assert said.stderr == (
+        "warning: scores shown as stored, not brought up to date:"
+        " cannot write postgresql:///crm: it is read-only (a replica?)\n"
+    )

@@ -108,7 +108,9 @@ def current_scores(repo: Repository) -> Repository:
     were stored brought up to date, for a command that prints scores: the
     TUI does this every minute, but a team's script may run with no
     console open (`show` said 50 warm where `score show` said 30). Busy
-    (a teammate's long write) or read-only: shown as stored, and said."""
+    (a teammate's long write) or not writable (a read-only file, a
+    PostgreSQL replica or a role that may only read): shown as stored, and
+    said; the command asked for still runs."""
     if repo.cannot_write():
         return repo
     try:
@@ -116,6 +118,8 @@ def current_scores(repo: Repository) -> Repository:
     except DatabaseBusy:
         echo("warning: scores shown as stored: someone else is writing, so none was brought up"
              " to date", err=True)  # fmt: skip
+    except DatabaseUnavailable as error:
+        echo(f"warning: scores shown as stored, not brought up to date: {error}", err=True)
     return repo
 
 
