@@ -137,6 +137,25 @@ def test_a_database_gone_for_a_moment_keeps_the_zone(
     assert repo.team_now().tzinfo == TOKYO
 
 
+def test_the_screens_zone_is_the_last_one_read_until_a_job_reads_again(
+    repo: Repository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The TUI draws on its UI thread with `read=False`: no database read
+    there, however old the zone; a database job's thread reads it again."""
+    _tokyo(repo)
+    assert repo.team_now().tzinfo == TOKYO
+    monkeypatch.setattr(team_settings, "ZONE_KEPT_SECONDS", -1.0)  # always stale
+    open_repository(repo.target).set_time_zone("Pacific/Honolulu")
+
+    def read(*args: object) -> None:
+        raise AssertionError("the UI thread read the database")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(repo, "_connection", read)
+        assert repo.team_now(read=False).tzinfo == TOKYO
+    assert str(repo.team_now().tzinfo) == "Pacific/Honolulu"
+
+
 def test_an_unknown_zone_is_refused_in_one_line(repo: Repository) -> None:
     for typed in ("Mars/Olympus", "", "../../etc/passwd", "Asia/Tokyo\x1b[2J"):
         with pytest.raises(InvalidInput, match=r"^timezone: .* is not a time zone; use") as error:

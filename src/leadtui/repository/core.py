@@ -42,7 +42,7 @@ class Writes(Reads, Protocol):
 
     clock: Clock
 
-    def team_now(self) -> datetime:
+    def team_now(self, *, read: bool = True) -> datetime:
         """The clock in the team's time zone (team_settings.py)."""
         ...
 

@@ -91,11 +91,14 @@ class TeamSettings:
         self.repo = repo
         self._zone: tuple[float, tzinfo] | None = None  # (read at, zone)
 
-    def team_now(self) -> datetime:
+    def team_now(self, *, read: bool = True) -> datetime:
         """The clock in the team's time zone: what "today", a follow-up's
-        day, due and overdue are read in (domain/clock.py)."""
+        day, due and overdue are read in (domain/clock.py). Without `read`,
+        in the zone last read however long ago (read only if none was): the
+        TUI draws with that on its UI thread, which must not wait for the
+        database, and refreshes it in each database job's thread."""
         kept = self._zone
-        if kept is None or time.monotonic() - kept[0] > ZONE_KEPT_SECONDS:
+        if kept is None or (read and time.monotonic() - kept[0] > ZONE_KEPT_SECONDS):
             try:
                 with self.repo._connection() as db:
                     kept = self._zone = (time.monotonic(), zone_of(db))

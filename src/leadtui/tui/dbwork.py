@@ -11,6 +11,7 @@ up; anything else is a bug and stops the app loudly.
 """
 
 from collections.abc import Callable
+from contextlib import suppress
 from datetime import datetime
 from typing import Any, Protocol, TypeVar, cast
 
@@ -85,6 +86,8 @@ def run_db(
             on_error()
 
     def work() -> None:
+        with suppress(LeadtuiError):  # the job's own read says what is wrong
+            repo.team_now()  # the zone app_team_now draws with, re-read here off the UI thread
         try:
             result = job(repo)
         except Interrupted:
@@ -147,5 +150,7 @@ def app_now(widget: Widget) -> datetime:
 
 def app_team_now(widget: Widget) -> datetime:
     """The app's clock in the team's time zone: for a follow-up's day and
-    "overdue" (domain/clock.py)."""
-    return app_repository(widget).team_now()
+    "overdue" (domain/clock.py). Asked on every redraw, on the UI thread:
+    in the zone run_db's last job read, never waiting for the database
+    (a PostgreSQL server out of reach would freeze the screen)."""
+    return app_repository(widget).team_now(read=False)
