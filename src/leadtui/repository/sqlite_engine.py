@@ -20,6 +20,7 @@ from leadtui.repository.connection import (
     write_transaction,
 )
 from leadtui.repository.engine import SQLITE, Dialect
+from leadtui.repository.fair_turns import FairTurns
 from leadtui.repository.read_only import ReadOnly
 from leadtui.repository.watch import ChangeWatcher
 
@@ -34,6 +35,7 @@ class SqliteEngine:
         self.tracer = tracer
         self.shown = str(path)
         self.read_only = read_only  # set: this process may read the file, not write it
+        self.turns = FairTurns()  # its threads' turns at the write lock, with teammates
 
     @contextmanager
     def connect(self) -> Iterator[sqlite_utils.Database]:
@@ -44,7 +46,7 @@ class SqliteEngine:
     def transaction(self) -> Iterator[sqlite_utils.Database]:
         if self.read_only is not None:
             raise self.read_only.refusal(self.path)  # before anything is begun
-        with write_transaction(self.path, self.tracer) as db:
+        with self.turns.turn(), write_transaction(self.path, self.tracer) as db:
             yield db
 
     def watcher(self) -> ChangeWatcher:
