@@ -149,7 +149,11 @@ def test_imports_files_are_held_to_their_names(
 
 def test_a_backup_is_not_named_as_another_format(tmp_path: Path, db: str) -> None:
     runner = CliRunner()
-    for name, said in (("copy.csv", "CSV"), ("copy.json.gz", "a gzip file")):
+    for name, said in (
+        ("copy.csv", "CSV"),
+        ("copy.json.gz", "a gzip file"),
+        ("copy.dump", "a PostgreSQL dump"),
+    ):
         result = runner.invoke(main, ["db", "backup", str(tmp_path / name), "--db", db])
         assert (result.exit_code, result.output) == (
             1,

@@ -502,3 +502,14 @@ def test_a_backup_of_postgresql_is_a_private_pg_dump(pg_url: str, tmp_path: Path
     assert _one_line_error("db", "backup", str(target), "--db", pg_url).endswith(
         "already exists; back up to a new file"
     )
+
+
+def test_a_postgresql_backup_is_not_named_as_an_sqlite_file(pg_url: str, tmp_path: Path) -> None:
+    """pg_dump's file under a .db name would be opened as a database later,
+    and read as a broken one."""
+    for name in ("team.db", "team.sqlite"):
+        assert _one_line_error("db", "backup", str(tmp_path / name), "--db", pg_url) == (
+            f"Error: {name} names an SQLite database, which db backup does not write:"
+            " name it team.dump"
+        )
+    assert list(tmp_path.iterdir()) == []

@@ -46,9 +46,14 @@ def db(tmp_path: Path) -> str:
 def test_export_never_replaces_the_database_it_reads_even_with_force(
     db: str, tmp_path: Path, spelling: str
 ) -> None:
+    """Under names that say no format (a `.db` name is refused for its name
+    first, below)."""
+    team = tmp_path / "team"
+    assert run("add", "Ann Lee", "--db", str(team)).exit_code == 0
+    db = str(team)
     output = {
-        "same": Path(db),
-        "symlink": tmp_path / "link.db",
+        "same": team,
+        "symlink": tmp_path / "link",
         "history": tmp_path / "leads.csv",  # whose history file, leads.history.csv, is...
     }[spelling]
     args = ["--format", "csv", "--with-history"] if spelling == "history" else []
@@ -65,6 +70,16 @@ def test_export_never_replaces_the_database_it_reads_even_with_force(
     assert line == f"Error: {shown} is the database itself: export to another file"
     assert database.read_bytes() == before
     assert run("show", "1", "--db", str(database)).exit_code == 0
+
+
+def test_export_onto_a_db_name_is_refused_for_its_name(db: str) -> None:
+    before = Path(db).read_bytes()
+    line = one_error_line(run("export", "--output", db, "--force", "--db", db))
+    assert line == (
+        "Error: leads.db names an SQLite database, which export does not write:"
+        " name it leads.json, leads.jsonl or leads.csv"
+    )
+    assert Path(db).read_bytes() == before
 
 
 def test_export_refuses_an_existing_file_without_force(db: str, tmp_path: Path) -> None:

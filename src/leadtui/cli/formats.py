@@ -35,6 +35,11 @@ NAMED = {
     ".bz2": "bzip2",
     ".xz": "xz",
     ".zst": "zstd",
+    # A backup's own: an SQLite file's, and pg_dump's (`db backup` on PostgreSQL).
+    ".db": "sqlite",
+    ".sqlite": "sqlite",
+    ".sqlite3": "sqlite",
+    ".dump": "pg_dump",
 }
 # As a message names each (after "names").
 SAID = {
@@ -52,6 +57,8 @@ SAID = {
     "bzip2": "a bzip2 file",
     "xz": "an xz file",
     "zstd": "a Zstandard file",
+    "sqlite": "an SQLite database",
+    "pg_dump": "a PostgreSQL dump",
 }
 # The extension each format written is named with.
 SUFFIX = {"json": ".json", "jsonl": ".jsonl", "csv": ".csv", "sqlite": ".db", "pg_dump": ".dump"}
