@@ -212,6 +212,39 @@ def test_a_write_waits_as_long_as_on_sqlite_for_another_writer_then_says_busy(
     assert repo.get_lead(lead_id).title == "CEO"
 
 
+def test_a_current_database_opens_while_another_session_holds_the_migration_lock(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every command opened through the migration lock: behind a session
+    that took it and hung, `leadtui list` waited forever. A database at
+    this schema is now opened without it; one a step behind waits as long
+    as a write does, then says so in one line."""
+    monkeypatch.setattr(connection, "BUSY_TIMEOUT_SECONDS", 0.5)
+    opened: list[int] = []
+
+    def open_and_count() -> None:
+        opened.append(open_repository(pg_url, actor="anna").count_leads())
+
+    with psycopg.connect(pg_url, autocommit=True) as other:
+        other.execute("SELECT pg_advisory_lock(%s)", [schema.MIGRATION_LOCK])
+        try:
+            thread = threading.Thread(target=open_and_count, daemon=True)
+            thread.start()
+            thread.join(timeout=30)
+            assert opened == [0]
+            other.execute("UPDATE leadtui_schema SET version = version - 1")
+            with pytest.raises(DatabaseBusy, match="is being brought to this leadtui's schema"):
+                open_repository(pg_url, actor="anna")
+            assert _one_line_error("list", "--db", pg_url).endswith(
+                "by another process; try again when it is done"
+            )
+        finally:
+            other.execute("SELECT pg_advisory_unlock_all()")
+            thread.join()
+    open_and_count()  # the step made again once the lock is free
+    assert opened == [0, 0]
+
+
 def test_a_piece_not_yet_ported_is_refused_by_name(pg_url: str) -> None:
     """What a later version adds to SQLite first is refused on PostgreSQL in
     one line naming it, not run half-way (every piece runs there today)."""

@@ -23,7 +23,7 @@ from contextlib import contextmanager
 
 from psycopg import errors as pg_errors
 
-from leadtui.domain.errors import DatabaseUnavailable
+from leadtui.domain.errors import DatabaseBusy, DatabaseUnavailable
 from leadtui.repository import connection
 from leadtui.repository.engine import POSTGRES, Dialect, Tracer, refuse, shown
 from leadtui.repository.pg import schema
@@ -102,12 +102,45 @@ class PostgresEngine:
 
     def migrate(self) -> None:
         with self.connect() as db:
-            db.execute("SELECT pg_advisory_lock(?)", [schema.MIGRATION_LOCK])
+            # A database at this schema is opened without the lock, as a
+            # SQLite file is: every command opens through here, and each
+            # waited behind a teammate's schema step, or forever behind a
+            # session that held the lock and hung.
+            if self._current(db):
+                return
+            self._take_migration_lock(db)
             try:
                 with db.raw.transaction():
                     self._migrate(db)
             finally:
                 db.execute("SELECT pg_advisory_unlock(?)", [schema.MIGRATION_LOCK])
+
+    def _current(self, db: PgDatabase) -> bool:
+        """Whether the database is a UTF8 one at this schema; anything else
+        goes the slow way, under the lock, where _migrate refuses it or
+        makes the steps (another process may be making them)."""
+        known, encoding = db.execute(
+            "SELECT to_regclass('leadtui_schema') IS NOT NULL, current_setting('server_encoding')"
+        ).fetchone()
+        if not known or encoding != "UTF8":
+            return False
+        version = db.execute("SELECT version FROM leadtui_schema").fetchone()[0]
+        return int(version) == schema.SCHEMA_VERSION
+
+    def _take_migration_lock(self, db: PgDatabase) -> None:
+        """Wait for another process's schema steps as long as a write waits
+        for the write lock, then say so in one line (DatabaseBusy)."""
+        wait = int(connection.BUSY_TIMEOUT_SECONDS * 1000)
+        db.execute(f"SET lock_timeout = {wait}")
+        try:
+            db.execute("SELECT pg_advisory_lock(?)", [schema.MIGRATION_LOCK])
+        except pg_errors.LockNotAvailable:
+            raise DatabaseBusy(
+                f"{self.shown} is being brought to this leadtui's schema by another process;"
+                " try again when it is done"
+            ) from None
+        finally:
+            db.execute("RESET lock_timeout")
 
     def _migrate(self, db: PgDatabase) -> None:
         known, encoding = db.execute(
