@@ -17,6 +17,8 @@ from leadtui.domain.results import DUPLICATE_POLICIES, ImportOutcome
 from leadtui.importing.placeholders import DEFAULT_PLACEHOLDERS
 from leadtui.importing.plan import Overrides, Plan
 from leadtui.importing.report import (
+    merge_reason,
+    merged_in_part,
     problem_lines,
     sample_line,
     summary,
@@ -195,8 +197,10 @@ def import_file(
     if result.rejects is not None:
         rows = "row" if result.rejects_written == 1 else "rows"
         verb = "is" if result.rejects_written == 1 else "are"
+        # A row merged in part was imported: it is there for what the lead did not take.
+        what = "not imported or merged in part" if merged_in_part(outcome) else "not imported"
         common.echo(
-            f"{result.rejects_written:,} {rows} not imported, with the reasons,"
+            f"{result.rejects_written:,} {rows} {what}, with the reasons,"
             f" {verb} in {shown_path(result.rejects)}"
         )
     if strict and outcome.rejected:
@@ -274,6 +278,11 @@ def _print_problems(outcome: ImportOutcome) -> None:
         )
     if len(outcome.skipped) > 10:
         common.echo(f"… and {len(outcome.skipped) - 10:,} more duplicates skipped", err=True)
+    in_part = merged_in_part(outcome)
+    for merged in in_part[:10]:
+        common.echo(f"line {merged.line}: {merge_reason(merged)}", err=True)
+    if len(in_part) > 10:
+        common.echo(f"… and {len(in_part) - 10:,} more merged in part", err=True)
 
 
 @contextmanager

@@ -20,6 +20,9 @@ class Duplicate:
     lead_id: int
     why: str  # "same email" or "same phone"
     values: list[str]  # the row as read
+    # A merged row's values the lead did not take, as domain/row_merge.py
+    # names them ("company 'Acme Ltd' (kept 'Acme')"): for the rejects file.
+    not_taken: tuple[str, ...] = ()
 
 
 @dataclass
