@@ -10,11 +10,12 @@ import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner, Result
 
 from leadtui.cli.root import main
 from leadtui.domain.models import Lead, LeadDraft
-from leadtui.repository import Repository, open_repository
+from leadtui.repository import Repository, import_store, open_repository
 from tests.conftest import both_clis, both_engines
 
 
@@ -220,3 +221,31 @@ def test_the_quick_add_merge_keeps_a_differing_email_and_phone(repo: Repository)
         ("phone", "+1 555 010 0199"),
     }
     assert (merged.email, merged.phone) == ("ann@x.com", "+1 555 010 0100")
+
+
+@both_clis
+def test_a_dry_run_compares_a_merge_into_a_lead_the_same_file_creates(
+    db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = write(
+        tmp_path / "d.csv",
+        "Name,Email,Company\nAnn,ann@x.com,Acme\nBo,bo@x.com,Beta\nBo,bo@x.com,Beta Ltd\n",
+    )
+    said = "line 4: merged into #2 (same email); not taken: company 'Beta Ltd' (kept 'Beta')"
+    preview = run("import", str(source), "--dry-run", "--on-duplicate", "merge", "--db", db)
+    assert said in preview.output, preview.output
+    result = run("import", str(source), "--on-duplicate", "merge", "--db", db)
+    assert said in result.output and "merged 1" in result.output
+    # Past the rows a dry run keeps, such a merge is counted as not compared.
+    monkeypatch.setattr(import_store, "_DRY_RUN_KEPT", 1)
+    other = write(
+        tmp_path / "e.csv", "Name,Email,Company\nCy,cy@x.com,C\nDi,di@x.com,D\nDi,di@x.com,E\n"
+    )
+    record = json.loads(
+        run(
+            "import", str(other), "--dry-run", "--json", "--on-duplicate", "merge", "--db", db
+        ).output
+    )
+    assert (record["merged"], record["merged_not_taken"], record["merges_unchecked"]) == (1, 0, 1)
+    preview = run("import", str(other), "--dry-run", "--on-duplicate", "merge", "--db", db)
+    assert "1 merge into leads of this file not compared by the dry run" in preview.output

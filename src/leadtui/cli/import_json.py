@@ -55,6 +55,7 @@ def import_record(
         # Added after the keys above (which stay as they were): the rows
         # merged into a lead that kept some of its own values, and what.
         "merged_not_taken": len(merged_in_part(outcome)),
+        "merges_unchecked": outcome.merges_unchecked,
         "merges": [
             {"line": d.line, "lead_id": d.lead_id, "why": d.why, "not_taken": list(d.not_taken)}
             for d in outcome.merged_into

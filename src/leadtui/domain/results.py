@@ -35,6 +35,9 @@ class ImportOutcome:
     rejected: list[RowProblem] = field(default_factory=list)
     skipped: list[Duplicate] = field(default_factory=list)
     merged_into: list[Duplicate] = field(default_factory=list)
+    # A dry run's merges into a lead the same file would create, past the
+    # rows it keeps to compare them with: what they would not take is not told.
+    merges_unchecked: int = 0
     first_id: int | None = None
     last_id: int | None = None
 

@@ -15,7 +15,8 @@ History (leadtui's own export's `history`): a touch the lead does not have
 (by time, kind and note) is added to it; a stage change or field change is
 the lead's own story, which a merge does not rewrite: one the lead's
 journal does not hold already is named as not taken, as is a touch an
-undo took back and an undo's or redo's own line."""
+undo took back. An undo's or redo's own line is left out, as an import of
+a new lead leaves it (the touch's own line says how it ended)."""
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
@@ -230,10 +231,9 @@ def _history_not_taken(
             new = entry.to_stage.value if entry.to_stage else None
             if ("stage", old, new, at) not in journal:
                 left.append(f"stage {old or 'none'} → {new or 'none'} at {at}")
-        elif entry.type == "touch" and (entry.action or entry.undone):
-            what = entry.action or "undone"
+        elif entry.type == "touch" and entry.undone:
             kind = entry.kind.value if entry.kind else "touch"
-            left.append(f"{kind} {shown(entry.note or '')} ({what}) at {at}")
+            left.append(f"{kind} {shown(entry.note or '')} (undone) at {at}")
         elif entry.field and (entry.field, entry.old, entry.new, at) not in journal:
             left.append(
                 f"{clean_line(entry.field)[:SHOWN_CHARS]} {shown(entry.old or '')}"

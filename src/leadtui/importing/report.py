@@ -104,6 +104,11 @@ def summary(outcome: ImportOutcome, *, dry_run: bool = False) -> str:
         rows = f"{part:,} merged row{'' if part == 1 else 's'}"
         where = "would go to" if dry_run else "are in"
         text += f"; {rows} had values the lead kept its own for (they {where} the rejects file)"
+    if unchecked := outcome.merges_unchecked:
+        text += (
+            f"; {unchecked:,} merge{'' if unchecked == 1 else 's'} into leads of this file"
+            " not compared by the dry run (too many new rows before them)"
+        )
     return text
 
 

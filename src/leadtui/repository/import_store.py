@@ -453,6 +453,7 @@ class _ImportRun:
             seen = seen or lead_of(first, lead_id, self.moment)
             merge = planned_within(seen, first, lead, region)
         else:
+            self.outcome.merges_unchecked += 1
             return None
         self.dry_leads[lead_id] = merge.after
         return merge
