@@ -249,3 +249,32 @@ def test_a_dry_run_compares_a_merge_into_a_lead_the_same_file_creates(
     assert (record["merged"], record["merged_not_taken"], record["merges_unchecked"]) == (1, 0, 1)
     preview = run("import", str(other), "--dry-run", "--on-duplicate", "merge", "--db", db)
     assert "1 merge into leads of this file not compared by the dry run" in preview.output
+
+
+@both_clis
+def test_a_strict_run_undone_lists_no_merge_in_its_rejects(db: str, tmp_path: Path) -> None:
+    """--strict and a bad row: nothing was merged, so the rejects file holds
+    the bad row alone, and the summary promises no merged rows there."""
+    run("import", str(write(tmp_path / "a.csv", "Name,Email,Company\nAnn,ann@x.com,Acme\n")),
+        "--db", db)  # fmt: skip
+    source = write(tmp_path / "d.csv", "Name,Email,Company\nAnn,ann@x.com,Beta\nBo,bad,\n")
+    result = run("import", str(source), "--strict", "--on-duplicate", "merge", "--db", db)
+    assert result.exit_code == 1 and "nothing imported" in result.output
+    assert "had values the lead kept" not in result.output
+    assert "1 row not imported, with the reasons" in result.output
+    assert list(rejects(tmp_path / "d.rejects.csv")) == [3]
+
+
+@both_clis
+def test_a_lead_named_after_its_email_takes_the_row_s_real_name(db: str, tmp_path: Path) -> None:
+    run("import", str(write(tmp_path / "a.csv", "Name,Email\n,ann@x.com\n")), "--db", db)
+    assert lead(db, 1).name == "ann@x.com"
+    source = write(tmp_path / "d.csv", "Name,Email\nAnn Lee,ann@x.com\nAnn L.,ann@x.com\n")
+    result = run("import", str(source), "--on-duplicate", "merge", "--db", db)
+    assert result.exit_code == 0, result.output
+    assert lead(db, 1).name == "Ann Lee"  # and a rep's (or a real) name is never replaced:
+    assert rejects(tmp_path / "d.rejects.csv")[3][0] == (
+        "merged into #1 (same email); not taken: name 'Ann L.' (kept 'Ann Lee')"
+    )
+    lines = [entry.summary() for entry in open_repository(db).history(1)]
+    assert any("ann@x.com → Ann Lee" in line for line in lines), lines

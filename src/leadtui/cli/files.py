@@ -198,7 +198,8 @@ def import_file(
         rows = "row" if result.rejects_written == 1 else "rows"
         verb = "is" if result.rejects_written == 1 else "are"
         # A row merged in part was imported: it is there for what the lead did not take.
-        what = "not imported or merged in part" if merged_in_part(outcome) else "not imported"
+        in_part = outcome.committed and merged_in_part(outcome)
+        what = "not imported or merged in part" if in_part else "not imported"
         common.echo(
             f"{result.rejects_written:,} {rows} {what}, with the reasons,"
             f" {verb} in {shown_path(result.rejects)}"

@@ -5,7 +5,8 @@ in a field, a custom field, a secondary contact, or the rejects file with a
 reason). Pure: repository/merging.py writes what is taken (fill_in fills
 what the lead is missing, never overwriting what a rep typed; a differing
 email or phone becomes a secondary contact), and the rejects file names
-the rest, e.g. "company 'Acme Ltd' (kept 'Acme')".
+the rest, e.g. "company 'Acme Ltd' (kept 'Acme')". A lead named after its
+own email (an import's row without a name) takes the row's real name.
 
 A field's "says nothing" value (stage New, source other, lifecycle
 prospect, fit unknown) is no information, and a lifecycle earlier than the
@@ -26,11 +27,13 @@ from leadtui.domain.clock import to_iso
 from leadtui.domain.currency import format_money
 from leadtui.domain.dedupe import email_key, phone_key
 from leadtui.domain.imported import ImportedLead
+from leadtui.domain.merge_plan import stand_in_name
 from leadtui.domain.models import (
     BantAnswer,
     Fit,
     HistoryEntry,
     Lead,
+    LeadDraft,
     Lifecycle,
     Source,
     Stage,
@@ -79,6 +82,7 @@ def merge_row(
     `journal` and `touches` its history; `row` the duplicate row."""
     draft = row.draft
     filled: dict[str, object] = {
+        "name": draft.name if takes_name(lead, draft) else lead.name,
         "email": lead.email or draft.email,
         "phone": lead.phone or draft.phone,
         "company": lead.company or draft.company,
@@ -135,20 +139,26 @@ def _same_phone(lead: Lead, phone: str, region: str | None) -> bool:
     return mine is not None and mine.lstrip("+") == (phone_key(phone, region) or "").lstrip("+")
 
 
-def _stand_in(row: ImportedLead) -> bool:
-    """A row's name that is its own email, company or phone (an import
-    names a row without a name after them): that value is taken or
-    reported under its own field."""
-    draft = row.draft
+def _stand_in(draft: LeadDraft) -> bool:
+    """A name that is its own email, company or phone (an import names a
+    row without a name after them), or has no letter or digit: the value
+    it copies is taken or reported under its own field."""
     name = draft.name.casefold()
-    return any(
+    return not any(char.isalnum() for char in name) or any(
         name == value.casefold() for value in (draft.email, draft.company, draft.phone) if value
     )
 
 
+def takes_name(lead: Lead, draft: LeadDraft) -> bool:
+    """Whether new details rename the lead: its name only stands in for one
+    (merge_plan.stand_in_name: an import named it after its email) and
+    theirs is a real one. A rep's name is never replaced."""
+    return stand_in_name(lead) and not _stand_in(draft)
+
+
 def _fields_not_taken(lead: Lead, row: ImportedLead) -> Iterable[str]:
     draft = row.draft
-    if draft.name != lead.name and not _stand_in(row):
+    if draft.name != lead.name and not _stand_in(draft):
         yield f"name {shown(draft.name)} ({_kept(lead.name)})"
     for name in ("company", "title", "owner"):
         offered, kept = getattr(draft, name), getattr(lead, name)

@@ -77,7 +77,8 @@ def write_rejects(path: Path, headers: list[str], outcome: ImportOutcome) -> int
         (d.line, f"duplicate of lead #{d.lead_id} ({d.why}); skipped", d.values)
         for d in outcome.skipped
     ]
-    rows += [(d.line, merge_reason(d), d.values) for d in merged_in_part(outcome)]
+    if outcome.committed:  # a run undone (--strict) merged nothing
+        rows += [(d.line, merge_reason(d), d.values) for d in merged_in_part(outcome)]
     rows.sort(key=lambda row: row[0])
     try:
         with private_file(path, replace=False, bom=True) as stream:
@@ -100,7 +101,7 @@ def summary(outcome: ImportOutcome, *, dry_run: bool = False) -> str:
     )
     if outcome.created_anyway:
         text += f" ({outcome.created_anyway:,} imported although duplicates)"
-    if part := len(merged_in_part(outcome)):
+    if (dry_run or outcome.committed) and (part := len(merged_in_part(outcome))):
         rows = f"{part:,} merged row{'' if part == 1 else 's'}"
         where = "would go to" if dry_run else "are in"
         text += f"; {rows} had values the lead kept its own for (they {where} the rejects file)"

@@ -19,14 +19,15 @@ from leadtui.domain.models import (
     LeadDraft,
     Temperature,
 )
+from leadtui.domain.row_merge import takes_name
 from leadtui.repository.journal import record_differences
 from leadtui.repository.rows import fetch_lead, with_custom
 from leadtui.repository.team_settings import phone_key_in
 
 # The fields fill_in may fill, as the journal names them.
 FILLED = (
-    "email", "phone", "company", "title", "owner", "source", "value", "currency", "notes", "tags",
-    "fit", "expected_close", *(f"{BANT_PREFIX}{criterion}" for criterion in BANT_CRITERIA),
+    "name", "email", "phone", "company", "title", "owner", "source", "value", "currency", "notes",
+    "tags", "fit", "expected_close", *(f"{BANT_PREFIX}{criterion}" for criterion in BANT_CRITERIA),
 )  # fmt: skip
 
 
@@ -50,6 +51,8 @@ def fill_in(
     db.execute(
         """
         UPDATE leads SET
+          -- A name that only stands in for one (row_merge.takes_name) is replaced.
+          name = coalesce(:name, name),
           email = coalesce(email, :email), phone = coalesce(phone, :phone),
           company = coalesce(company, :company), title = coalesce(title, :title),
           owner = coalesce(owner, :owner),
@@ -71,6 +74,7 @@ def fill_in(
         WHERE id = :id
         """,
         {
+            "name": draft.name if takes_name(before, draft) else None,
             "email": draft.email, "phone": draft.phone, "company": draft.company,
             "title": draft.title, "owner": draft.owner, "source": draft.source.value,
             "value": draft.value_cents, "currency": draft.currency, "notes": draft.notes,

@@ -148,7 +148,7 @@ def run_import(
         expected_rows=plan.table.approx_rows,
     )
     target, written = None, 0
-    if outcome.rejected or outcome.skipped or merged_in_part(outcome):
+    if outcome.rejected or outcome.skipped or (outcome.committed and merged_in_part(outcome)):
         # Never over an earlier report (or anything else there): beside it.
         target = unused_name(rejects or rejects_path(plan.table.path))
         written = write_rejects(target, plan.table.headers, outcome)
