@@ -278,3 +278,22 @@ def test_a_lead_named_after_its_email_takes_the_row_s_real_name(db: str, tmp_pat
     )
     lines = [entry.summary() for entry in open_repository(db).history(1)]
     assert any("ann@x.com → Ann Lee" in line for line in lines), lines
+
+
+@both_engines
+def test_undo_and_redo_of_a_quick_add_merge_take_its_contacts_back_and_again(
+    repo: Repository,
+) -> None:
+    ann_id = repo.add_lead(LeadDraft(name="Ann", email="ann@x.com", phone="+1 555 010 0100"))
+    repo.merge_details(ann_id, LeadDraft(name="Ann", email="ann@new.io", company="Acme"))
+
+    def held() -> tuple[str | None, list[tuple[str, str]], int]:
+        ann = next(lead for lead in repo.all_leads(custom=True) if lead.id == ann_id)
+        kept: list[tuple[str, str]] = [(c.kind, c.value) for c in ann.contacts]
+        return ann.company, kept, len(repo.search("ann@new.io"))
+
+    assert held() == ("Acme", [("email", "ann@new.io")], 1)
+    assert repo.undo().verb == "Undid"
+    assert held() == (None, [], 0)
+    assert repo.redo().verb == "Redid"
+    assert held() == ("Acme", [("email", "ann@new.io")], 1)
