@@ -139,12 +139,12 @@ def _same_phone(lead: Lead, phone: str, region: str | None) -> bool:
     return mine is not None and mine.lstrip("+") == (phone_key(phone, region) or "").lstrip("+")
 
 
-def _stand_in(draft: LeadDraft) -> bool:
+def _copied_name(draft: LeadDraft) -> bool:
     """A name that is its own email, company or phone (an import names a
-    row without a name after them), or has no letter or digit: the value
-    it copies is taken or reported under its own field."""
+    row without a name after them): the value it copies is taken or
+    reported under its own field."""
     name = draft.name.casefold()
-    return not any(char.isalnum() for char in name) or any(
+    return any(
         name == value.casefold() for value in (draft.email, draft.company, draft.phone) if value
     )
 
@@ -153,12 +153,13 @@ def takes_name(lead: Lead, draft: LeadDraft) -> bool:
     """Whether new details rename the lead: its name only stands in for one
     (merge_plan.stand_in_name: an import named it after its email) and
     theirs is a real one. A rep's name is never replaced."""
-    return stand_in_name(lead) and not _stand_in(draft)
+    real = any(char.isalnum() for char in draft.name) and not _copied_name(draft)
+    return real and stand_in_name(lead)
 
 
 def _fields_not_taken(lead: Lead, row: ImportedLead) -> Iterable[str]:
     draft = row.draft
-    if draft.name != lead.name and not _stand_in(draft):
+    if draft.name != lead.name and not _copied_name(draft):
         yield f"name {shown(draft.name)} ({_kept(lead.name)})"
     for name in ("company", "title", "owner"):
         offered, kept = getattr(draft, name), getattr(lead, name)
