@@ -55,9 +55,22 @@ def lead_texts(lead: Lead) -> set[str]:
     )
 
 
-def check_merge(db: str, first: list[str], second: list[str]) -> None:
-    email = f"p{next(_EMAILS)}@example.com"
-    first, second = with_email(first, email), with_email(second, email)
+def check_merge(
+    db: str, first: list[str], second: list[str], *, by_phone: bool = False, other: str = ""
+) -> None:
+    """Row `first` imported, then `second` with --on-duplicate merge: the
+    same email (unique to the example), or with `by_phone` the same phone
+    (unique too) and `other` as the second row's email ("other": a new
+    address)."""
+    number = next(_EMAILS)
+    email = f"p{number}@example.com"
+    if by_phone:
+        phone = f"+1 555 {number // 10_000:03d} {number % 10_000:04d}"
+        first = with_email([first[0], phone, *first[2:]], email)
+        other = f"q{number}@example.com" if other == "other" else other
+        second = with_email([second[0], phone, *second[2:]], other)
+    else:
+        first, second = with_email(first, email), with_email(second, email)
     repo = open_repository(db)
     with tempfile.TemporaryDirectory() as folder:
         a, b = Path(folder) / "a.csv", Path(folder) / "b.csv"
@@ -76,10 +89,11 @@ def check_merge(db: str, first: list[str], second: list[str]) -> None:
         assert values == second  # rejected: the row whole
         return
     assert not reason or values == second  # merged in part: the row as read
+    key = second[2] if by_phone else email
     held = [
         lead
         for lead in repo.all_leads(custom=True)
-        if email_key(lead.email) == email or any(c.value == email for c in lead.contacts)
+        if key in (lead.phone, email_key(lead.email)) or any(c.value == key for c in lead.contacts)
     ]
     assert len(held) == 1, held
     texts = lead_texts(held[0])
@@ -103,15 +117,26 @@ def test_a_row_merged_into_a_lead_loses_no_cell(
     check_merge(db, first, second)
 
 
+@pytest.mark.parametrize("db", ["sqlite"], indirect=True)
+@PROPERTY
+@given(ROW, ROW, st.just("other") | CELL)
+def test_a_row_merged_by_its_phone_loses_no_cell(
+    db: str, first: list[str], second: list[str], other: str
+) -> None:
+    """Found by its phone: its email, a valid one that differs, is kept
+    as a secondary contact."""
+    check_merge(db, first, second, by_phone=True, other=other)
+
+
 # The same at length, on both engines, for the full suite.
 @pytest.mark.slow
 @pytest.mark.parametrize("db", ["sqlite", "postgresql"], indirect=True)
 @settings(PROPERTY, max_examples=200)
-@given(ROW, ROW)
+@given(ROW, ROW, st.booleans(), st.just("other") | CELL)
 def test_many_rows_merged_into_leads_lose_no_cell(
-    db: str, first: list[str], second: list[str]
+    db: str, first: list[str], second: list[str], by_phone: bool, other: str
 ) -> None:
-    check_merge(db, first, second)
+    check_merge(db, first, second, by_phone=by_phone, other=other)
 
 
 @pytest.mark.parametrize("db", ["sqlite"], indirect=True)
