@@ -85,7 +85,9 @@ _SHOWN_PROBLEMS = 50
     type=click.Choice(DUPLICATE_POLICIES),
     default="skip",
     show_default=True,
-    help="A row with the email or phone of an existing lead.",
+    help="A row with the email or phone of an existing lead: merge fills in what the lead"
+    " lacks, keeps another email or phone as a secondary contact, and puts the row in the"
+    " rejects file naming each value the lead kept its own for.",
 )
 @click.option("--strict", is_flag=True, help="Any bad row rejects the whole file.")
 @click.option(
@@ -94,7 +96,8 @@ _SHOWN_PROBLEMS = 50
 @click.option(
     "--rejects",
     type=FILE,
-    help="Where to write the rejected rows (default: FILE.rejects.csv beside FILE; if that"
+    help="Where to write the rejected rows, duplicates skipped and rows merged in part"
+    " (default: FILE.rejects.csv beside FILE; if that"
     " exists, FILE.rejects-2.csv and so on: an earlier report is never replaced).",
 )
 @click.option(
