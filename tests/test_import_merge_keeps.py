@@ -297,3 +297,27 @@ def test_undo_and_redo_of_a_quick_add_merge_take_its_contacts_back_and_again(
     assert held() == (None, [], 0)
     assert repo.redo().verb == "Redid"
     assert held() == ("Acme", [("email", "ann@new.io")], 1)
+
+
+@both_clis
+def test_a_merge_fills_a_bant_answer_not_given_and_names_one_that_differs(
+    db: str, tmp_path: Path
+) -> None:
+    seed = write(tmp_path / "a.csv", "Name,Email,bant.need\nAnn,ann@x.com,no: no budget\n")
+    run("import", str(seed), "--db", db)
+    source = write(
+        tmp_path / "d.csv",
+        "Name,Email,bant.need,bant.budget\nAnn,ann@x.com,yes,yes: 10k approved\n",
+    )
+    result = run("import", str(source), "--on-duplicate", "merge", "--db", db)
+    assert result.exit_code == 0, result.output
+    ann = lead(db, 1)
+    assert (ann.bant_answer("budget").text(), ann.bant_answer("need").text()) == (
+        "yes: 10k approved",
+        "no: no budget",
+    )
+    assert rejects(tmp_path / "d.rejects.csv")[2][0] == (
+        "merged into #1 (same email); not taken: bant.need 'yes' (kept 'no: no budget')"
+    )
+    lines = [entry.summary() for entry in open_repository(db).history(1)]
+    assert any("bant.budget" in line for line in lines), lines
