@@ -324,7 +324,8 @@ class _ImportRun:
         if not self.pending:
             return
         if self.dry_run:
-            room = _DRY_RUN_KEPT - len(self.dry_added)
+            # Only a merge compares them; never more than _DRY_RUN_KEPT.
+            room = max(_DRY_RUN_KEPT - len(self.dry_added), 0) if self.policy == "merge" else 0
             self.dry_added.update(
                 (lead_id, lead)
                 for lead_id, (lead, _) in enumerate(self.pending[:room], self.next_id)
