@@ -17,6 +17,8 @@ from leadtui.domain.results import DUPLICATE_POLICIES, ImportOutcome
 from leadtui.importing.placeholders import DEFAULT_PLACEHOLDERS
 from leadtui.importing.plan import Overrides, Plan
 from leadtui.importing.report import (
+    merge_reason,
+    merged_in_part,
     problem_lines,
     sample_line,
     summary,
@@ -83,7 +85,9 @@ _SHOWN_PROBLEMS = 50
     type=click.Choice(DUPLICATE_POLICIES),
     default="skip",
     show_default=True,
-    help="A row with the email or phone of an existing lead.",
+    help="A row with the email or phone of an existing lead: merge fills in what the lead"
+    " lacks, keeps another email or phone as a secondary contact, and puts the row in the"
+    " rejects file naming each value the lead kept its own for.",
 )
 @click.option("--strict", is_flag=True, help="Any bad row rejects the whole file.")
 @click.option(
@@ -92,7 +96,8 @@ _SHOWN_PROBLEMS = 50
 @click.option(
     "--rejects",
     type=FILE,
-    help="Where to write the rejected rows (default: FILE.rejects.csv beside FILE; if that"
+    help="Where to write the rejected rows, duplicates skipped and rows merged in part"
+    " (default: FILE.rejects.csv beside FILE; if that"
     " exists, FILE.rejects-2.csv and so on: an earlier report is never replaced).",
 )
 @click.option(
@@ -195,8 +200,11 @@ def import_file(
     if result.rejects is not None:
         rows = "row" if result.rejects_written == 1 else "rows"
         verb = "is" if result.rejects_written == 1 else "are"
+        # A row merged in part was imported: it is there for what the lead did not take.
+        in_part = outcome.committed and merged_in_part(outcome)
+        what = "not imported or merged in part" if in_part else "not imported"
         common.echo(
-            f"{result.rejects_written:,} {rows} not imported, with the reasons,"
+            f"{result.rejects_written:,} {rows} {what}, with the reasons,"
             f" {verb} in {shown_path(result.rejects)}"
         )
     if strict and outcome.rejected:
@@ -274,6 +282,11 @@ def _print_problems(outcome: ImportOutcome) -> None:
         )
     if len(outcome.skipped) > 10:
         common.echo(f"… and {len(outcome.skipped) - 10:,} more duplicates skipped", err=True)
+    in_part = merged_in_part(outcome)
+    for merged in in_part[:10]:
+        common.echo(f"line {merged.line}: {merge_reason(merged)}", err=True)
+    if len(in_part) > 10:
+        common.echo(f"… and {len(in_part) - 10:,} more merged in part", err=True)
 
 
 @contextmanager

@@ -20,6 +20,7 @@ from leadtui.domain.results import ImportOutcome
 from leadtui.importing.choices import suggestion, value_map_line
 from leadtui.importing.convert import Notes
 from leadtui.importing.plan import Overrides, Plan
+from leadtui.importing.report import merged_in_part
 from leadtui.usecases.importing import effective_mapping
 
 
@@ -50,6 +51,14 @@ def import_record(
         "rejected_by_reason": _reasons(outcome),
         "duplicates": [
             {"line": d.line, "lead_id": d.lead_id, "why": d.why} for d in outcome.skipped
+        ],
+        # Added after the keys above (which stay as they were): the rows
+        # merged into a lead that kept some of its own values, and what.
+        "merged_not_taken": len(merged_in_part(outcome)),
+        "merges_unchecked": outcome.merges_unchecked,
+        "merges": [
+            {"line": d.line, "lead_id": d.lead_id, "why": d.why, "not_taken": list(d.not_taken)}
+            for d in outcome.merged_into
         ],
         "first_id": outcome.first_id,
         "last_id": outcome.last_id,

@@ -20,6 +20,9 @@ class Duplicate:
     lead_id: int
     why: str  # "same email" or "same phone"
     values: list[str]  # the row as read
+    # A merged row's values the lead did not take, as domain/row_merge.py
+    # names them ("company 'Acme Ltd' (kept 'Acme')"): for the rejects file.
+    not_taken: tuple[str, ...] = ()
 
 
 @dataclass
@@ -32,6 +35,9 @@ class ImportOutcome:
     rejected: list[RowProblem] = field(default_factory=list)
     skipped: list[Duplicate] = field(default_factory=list)
     merged_into: list[Duplicate] = field(default_factory=list)
+    # A dry run's merges into a lead the same file would create, past the
+    # rows it keeps to compare them with: what they would not take is not told.
+    merges_unchecked: int = 0
     first_id: int | None = None
     last_id: int | None = None
 

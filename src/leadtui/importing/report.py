@@ -12,7 +12,7 @@ from pathlib import Path
 from leadtui.domain.currency import format_money
 from leadtui.domain.errors import InvalidInput
 from leadtui.domain.imported import ImportedLead, RowProblem
-from leadtui.domain.results import ImportOutcome
+from leadtui.domain.results import Duplicate, ImportOutcome
 from leadtui.domain.sanitize import clean_line
 from leadtui.importing.choices import allowed, suggestion, value_map_line
 from leadtui.importing.columns import Columns, reads_columnwise
@@ -53,10 +53,21 @@ def rejects_path(source: Path) -> Path:
     return source.with_name(f"{source.stem}.rejects.csv")
 
 
+def merged_in_part(outcome: ImportOutcome) -> list[Duplicate]:
+    """The rows merged into a lead that kept some of its own values."""
+    return [merged for merged in outcome.merged_into if merged.not_taken]
+
+
+def merge_reason(merged: Duplicate) -> str:
+    """ "merged into #12 (same email); not taken: company 'Acme Ltd' (kept 'Acme')"."""
+    return f"merged into #{merged.lead_id} ({merged.why}); not taken: {', '.join(merged.not_taken)}"
+
+
 def write_rejects(path: Path, headers: list[str], outcome: ImportOutcome) -> int:
     """The rows not imported, as they were read, with their line and reason
     first; returns how many. Duplicates skipped are included, so they can be
-    imported again with another --on-duplicate. The file starts with a
+    imported again with another --on-duplicate; so are rows merged into a
+    lead that kept some of its own values, the reason naming each. The file starts with a
     UTF-8 BOM, so Excel shows its names in any script (the import reads it
     back either way)."""
     rows: list[tuple[int, str, list[str]]] = [
@@ -66,6 +77,8 @@ def write_rejects(path: Path, headers: list[str], outcome: ImportOutcome) -> int
         (d.line, f"duplicate of lead #{d.lead_id} ({d.why}); skipped", d.values)
         for d in outcome.skipped
     ]
+    if outcome.committed:  # a run undone (--strict) merged nothing
+        rows += [(d.line, merge_reason(d), d.values) for d in merged_in_part(outcome)]
     rows.sort(key=lambda row: row[0])
     try:
         with private_file(path, replace=False, bom=True) as stream:
@@ -88,6 +101,15 @@ def summary(outcome: ImportOutcome, *, dry_run: bool = False) -> str:
     )
     if outcome.created_anyway:
         text += f" ({outcome.created_anyway:,} imported although duplicates)"
+    if (dry_run or outcome.committed) and (part := len(merged_in_part(outcome))):
+        rows = f"{part:,} merged row{'' if part == 1 else 's'}"
+        where = "would go to" if dry_run else "are in"
+        text += f"; {rows} had values the lead kept its own for (they {where} the rejects file)"
+    if unchecked := outcome.merges_unchecked:
+        text += (
+            f"; {unchecked:,} merge{'' if unchecked == 1 else 's'} into leads of this file"
+            " not compared by the dry run (too many new rows before them)"
+        )
     return text
 
 

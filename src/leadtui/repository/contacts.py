@@ -63,6 +63,32 @@ def keep_secondary(
             record_field_change(db, merged.id, f"secondary {kind}", None, value, now, actor)
 
 
+SECONDARY_FIELDS = {"secondary email": "email", "secondary phone": "phone"}  # journal: kind
+
+
+def secondary_text(lead: Lead, field: str, value: str | None) -> str:
+    """A "secondary email" journal line's field as undo compares it: the
+    line's value while the lead still has that contact, else nothing."""
+    kind = SECONDARY_FIELDS[field]
+    held = any(c.kind == kind and c.value == value for c in lead.contacts)
+    return value or "" if held else ""
+
+
+def put_secondary(
+    db: sqlite_utils.Database, lead: Lead, field: str, value: str, *, keep: bool, now: str,
+    actor: str,
+) -> None:  # fmt: skip
+    """Undo (keep=False) or redo a kept contact, journaled as its keeping was."""
+    kind = SECONDARY_FIELDS[field]
+    if keep:
+        keep_secondary(db, lead, [(kind, value)], now=now, actor=actor)
+        return
+    db.execute(
+        "DELETE FROM contacts WHERE lead_id = ? AND kind = ? AND value = ?", [lead.id, kind, value]
+    )
+    record_field_change(db, lead.id, field, value, None, now, actor)
+
+
 def move_contacts(db: sqlite_utils.Database, source_id: int) -> list[tuple[str, str]]:
     """Take a lead's contacts away (it is being merged into another): they
     are offered to the kept lead by keep_secondary."""

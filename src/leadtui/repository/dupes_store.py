@@ -98,7 +98,8 @@ class DupesStore:
         follow_up_at: datetime | None = None,
     ) -> Lead:
         """A quick-add the rep chose to merge into an existing lead: fill in
-        what it is missing, add the tags, rescore."""
+        what it is missing, keep a differing email or phone as a secondary
+        contact (as merging two leads does), add the tags, rescore."""
         moment = self.repo.clock()
         now = to_iso(moment)
         with self.repo._transaction() as db:
@@ -106,6 +107,8 @@ class DupesStore:
             with action(db, self.repo.actor, now, f"Merge new details into {lead.tag()}"):
                 fill_in(db, lead_id, draft, now=now, tags=tags, follow_up_at=follow_up_at,
                         actor=self.repo.actor)  # fmt: skip
+                offered = [("email", draft.email), ("phone", draft.phone)]
+                keep_secondary(db, fetch_lead(db, lead_id), offered, now=now, actor=self.repo.actor)
             self.repo._rescore(db, [lead_id], moment)
             return fetch_lead(db, lead_id)
 

@@ -23,9 +23,10 @@ from leadtui.domain import pipeline
 from leadtui.domain.clock import to_iso
 from leadtui.domain.dedupe import email_key, person_key, phone_key
 from leadtui.domain.imported import ImportedLead, RowProblem, closed_at
-from leadtui.domain.models import Lifecycle, Stage
+from leadtui.domain.models import Lead, Lifecycle, Stage
 from leadtui.domain.pipeline import ReasonSpeller
 from leadtui.domain.results import DUPLICATE_POLICIES, Duplicate, ImportOutcome
+from leadtui.domain.row_merge import RowMerge
 from leadtui.repository import schema, schema_kpi
 from leadtui.repository.core import Ruled
 from leadtui.repository.engine import SQLITE
@@ -35,82 +36,25 @@ from leadtui.repository.import_history import (
     take_history,
     write_history,
 )
+from leadtui.repository.import_keys import Keys
+from leadtui.repository.import_merge import lead_of, merge_into, planned_merge, planned_within
 from leadtui.repository.import_scores import ImportScores
 from leadtui.repository.kpi_store import team_reason_spellings
-from leadtui.repository.merging import fill_in
 from leadtui.repository.pg import schema_bulk
 from leadtui.repository.scores import not_closed_before, read_model, rescore, update_chances
-from leadtui.repository.team_settings import region_of
 
 BATCH_ROWS = 5000
 _DEFER_INDEXES_FROM = 20_000  # rows; below that, index upkeep is cheap enough
 _PG_DEFER_KPIS_FROM = 5_000  # rows; 5,000 per-row KPI triggers took about 2 s
 _CHUNK_ROWS = 1000  # converted rows taken at a time (see _ImportRun._take)
+# A dry run keeps the rows it would add, up to this many, to say what a later
+# row merged into one of them would not give it (2.3 KB a row, measured).
+_DRY_RUN_KEPT = 20_000
 CACHE_KIB = 256 * 1024  # the importing connection's page cache
 
 
 class _Rollback(Exception):
     """--strict found bad rows: undo everything written so far."""
-
-
-class _Keys:
-    """Email and phone of every lead, and the emails and phones merges kept
-    (the contacts), to find an import's duplicates: re-importing an old list
-    must not bring back a person merged away. The stored leads' phone keys
-    are read as stored (parsing a million numbers again would take minutes);
-    a row's are computed in the team's region.
-
-    A contact's key joins the same dicts as the leads' own (a row's lookup
-    stays one probe each, on the path almost every row takes), unless a
-    lead holds it as its own; the sets say which keys came from contacts."""
-
-    def __init__(self, db: sqlite_utils.Database) -> None:
-        self.region = region_of(db)
-        self.emails: dict[str, int] = {}
-        self.phones: dict[str, int] = {}
-        for lead_id, email, key in db.execute("SELECT id, email, phone_key FROM leads"):
-            self._keep(lead_id, email_key(email), key)
-        self.secondary_emails: set[str] = set()
-        self.secondary_phones: set[str] = set()
-        for lead_id, kind, key in db.execute("SELECT lead_id, kind, key FROM contacts ORDER BY id"):
-            keys, secondary = (
-                (self.emails, self.secondary_emails)
-                if kind == "email"
-                else (self.phones, self.secondary_phones)
-            )
-            key = key if kind == "email" else key.lstrip("+")
-            if key not in keys:
-                keys[key] = lead_id
-                secondary.add(key)
-
-    def keep(self, lead_id: int, keys: tuple[str | None, str | None]) -> None:
-        self._keep(lead_id, *keys)
-
-    def _keep(self, lead_id: int, email: str | None, phone: str | None) -> None:
-        if email is not None:
-            self.emails.setdefault(email, lead_id)
-        if phone is not None:
-            self.phones.setdefault(phone.lstrip("+"), lead_id)
-
-    def match(self, keys: tuple[str | None, str | None]) -> tuple[int, str] | None:
-        """The lead a row duplicates, and why: a lead's own email or phone
-        first, then a contact's, as the quick-add ranks them."""
-        email, phone = keys
-        # Matched without the "+": a number read before there was a region
-        # (its digits) and the same number as E.164 are one.
-        bare = phone.lstrip("+") if phone is not None else None
-        hits = [
-            (key in secondary, found, why)
-            for key, table, secondary, why in (
-                (email, self.emails, self.secondary_emails, "same email"),
-                (bare, self.phones, self.secondary_phones, "same phone"),
-            )
-            if key is not None and (found := table.get(key)) is not None
-        ]
-        if not hits:
-            return None
-        secondary, lead_id, why = min(hits, key=itemgetter(0))  # the first of a lead's own
-        return lead_id, f"{why} (secondary)" if secondary else why
 
 
 # A LeadDraft's fields in the order _flush unpacks them.
@@ -238,13 +182,17 @@ class _ImportRun:
         self.actor, self.rules = repo.actor, repo.rules
         self.on_sqlite = repo.engine.dialect is SQLITE  # its bulk path drops indexes
         self.policy, self.outcome, self.progress = on_duplicate, outcome, progress
-        self.keys = _Keys(db)
+        self.keys = Keys(db)
         self.scores = ImportScores(self.rules, moment)
         # Above every id ever used (schema.NEXT_LEAD_ID): never a merged-away lead's.
         self.next_id = int(db.execute(schema.NEXT_LEAD_ID).fetchone()[0])
         self.first_id = self.next_id
         self.pending: list[tuple[ImportedLead, str | None]] = []  # with its phone key
         self.merged_ids: set[int] = set()
+        # A dry run's leads as its merges would leave them, and the rows it
+        # would add (see _DRY_RUN_KEPT): what a merge compares.
+        self.dry_leads: dict[int, Lead] = {}
+        self.dry_added: dict[int, ImportedLead] = {}
         # Leads that came with their touches (import_history.py), scored
         # again once those are written: as of their close, or now if open.
         self.touched: list[tuple[int, datetime | None]] = []
@@ -312,13 +260,15 @@ class _ImportRun:
             email, phone = keys
             bare = phone.lstrip("+") if phone is not None else None
             if (email is None or email not in emails) and (bare is None or bare not in phones):
-                # Nobody seen before, as most rows are: _Keys.match and
-                # _Keys.keep written out (two calls a row cost about 1 µs).
+                # Nobody seen before, as most rows are: Keys.match and
+                # Keys.keep written out (two calls a row cost about 1 µs).
                 lead_id = self.next_id + len(pending)
                 if email is not None:
                     emails[email] = lead_id
                 if bare is not None:
                     phones[bare] = lead_id
+                if item.contacts:
+                    self.keys.keep_contacts(lead_id, item.contacts)
                 pending.append((item, phone))
             else:
                 self._duplicate(item, keys)
@@ -334,8 +284,9 @@ class _ImportRun:
             self.outcome.skipped.append(Duplicate(item.line, *match, item.values))
         else:
             self._flush()  # the lead merged into may still be pending
-            self._merge(match[0], item, keys)
-            self.outcome.merged_into.append(Duplicate(item.line, *match, item.values))
+            merge = self._merge(match[0], item, keys)
+            not_taken = merge.not_taken if merge is not None else ()
+            self.outcome.merged_into.append(Duplicate(item.line, *match, item.values, not_taken))
 
     def _defer_indexes(self, expected_rows: int) -> list[str]:
         """For an import at least as big as the database, drop the secondary
@@ -365,12 +316,20 @@ class _ImportRun:
 
     def _add(self, lead: ImportedLead, keys: tuple[str | None, str | None]) -> None:
         self.keys.keep(self.next_id + len(self.pending), keys)
+        if lead.contacts:
+            self.keys.keep_contacts(self.next_id + len(self.pending), lead.contacts)
         self.pending.append((lead, keys[1]))
 
     def _flush(self) -> None:
         if not self.pending:
             return
         if self.dry_run:
+            # Only a merge compares them; never more than _DRY_RUN_KEPT.
+            room = max(_DRY_RUN_KEPT - len(self.dry_added), 0) if self.policy == "merge" else 0
+            self.dry_added.update(
+                (lead_id, lead)
+                for lead_id, (lead, _) in enumerate(self.pending[:room], self.next_id)
+            )
             self.next_id += len(self.pending)
             self.outcome.imported += len(self.pending)
             self.pending.clear()
@@ -476,21 +435,26 @@ class _ImportRun:
         )
         return implied.value
 
-    def _merge(self, lead_id: int, lead: ImportedLead, keys: tuple[str | None, str | None]) -> None:
-        """Fill in what the existing lead is missing (merging.fill_in)."""
-        draft = lead.draft
+    def _merge(
+        self, lead_id: int, lead: ImportedLead, keys: tuple[str | None, str | None]
+    ) -> RowMerge | None:
+        """Merge the row into the lead it duplicates (import_merge.py); a dry
+        run says what the merge would do (None: a lead this dry run would
+        add, beyond the rows it keeps)."""
         self.keys.keep(lead_id, keys)
-        if self.dry_run:
-            return
-        fill_in(
-            self.db,
-            lead_id,
-            draft,
-            now=self.now,
-            custom=lead.custom,
-            tags=lead.tags,
-            pinned=lead.pinned,
-            follow_up_at=lead.follow_up_at,
-            actor=self.actor,
-        )
-        self.merged_ids.add(lead_id)
+        self.keys.keep_contacts(lead_id, lead.contacts)
+        region = self.keys.region
+        if not self.dry_run:
+            self.merged_ids.add(lead_id)
+            return merge_into(self.db, lead_id, lead, region=region, now=self.now, actor=self.actor)
+        seen = self.dry_leads.get(lead_id)
+        if lead_id < self.first_id:
+            merge = planned_merge(self.db, lead_id, lead, region, seen)
+        elif (first := self.dry_added.get(lead_id)) is not None:
+            seen = seen or lead_of(first, lead_id, self.moment)
+            merge = planned_within(seen, first, lead, region)
+        else:
+            self.outcome.merges_unchecked += 1
+            return None
+        self.dry_leads[lead_id] = merge.after
+        return merge

@@ -1,6 +1,8 @@
 """Merging new details into an existing lead (an import's duplicate row, or
 a quick-add the rep chose to merge): fill in what the lead is missing, never
-overwrite what a rep typed; notes are appended unless already there."""
+overwrite what a rep typed; notes are appended unless already there. What
+is not taken is said by domain/row_merge.py, which mirrors these rules; a
+differing email or phone is kept as a secondary contact (contacts.py)."""
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
@@ -9,14 +11,23 @@ import sqlite_utils
 
 from leadtui.domain.clock import to_iso
 from leadtui.domain.dedupe import person_key
-from leadtui.domain.models import LeadDraft, Temperature
+from leadtui.domain.models import (
+    BANT_CRITERIA,
+    BANT_PREFIX,
+    BantAnswer,
+    Fit,
+    LeadDraft,
+    Temperature,
+)
+from leadtui.domain.row_merge import takes_name
 from leadtui.repository.journal import record_differences
 from leadtui.repository.rows import fetch_lead, with_custom
 from leadtui.repository.team_settings import phone_key_in
 
 # The fields fill_in may fill, as the journal names them.
 FILLED = (
-    "email", "phone", "company", "title", "owner", "source", "value", "currency", "notes", "tags",
+    "name", "email", "phone", "company", "title", "owner", "source", "value", "currency", "notes",
+    "tags", "fit", "expected_close", *(f"{BANT_PREFIX}{criterion}" for criterion in BANT_CRITERIA),
 )  # fmt: skip
 
 
@@ -30,6 +41,8 @@ def fill_in(
     tags: Sequence[str] = (),
     pinned: Temperature | None = None,
     follow_up_at: datetime | None = None,
+    fit: Fit = Fit.UNKNOWN,
+    bant: Sequence[tuple[str, BantAnswer]] = (),
     actor: str,
 ) -> None:
     """In the caller's transaction, journaled as `actor`; the caller
@@ -38,9 +51,13 @@ def fill_in(
     db.execute(
         """
         UPDATE leads SET
+          -- A name that only stands in for one (row_merge.takes_name) is replaced.
+          name = coalesce(:name, name),
           email = coalesce(email, :email), phone = coalesce(phone, :phone),
           company = coalesce(company, :company), title = coalesce(title, :title),
           owner = coalesce(owner, :owner),
+          fit = CASE WHEN fit = 'unknown' THEN :fit ELSE fit END,
+          expected_close = coalesce(expected_close, :close),
           source = CASE WHEN source = 'other' THEN :source ELSE source END,
           -- A value filled in comes with its currency (none: the team's).
           currency = CASE WHEN value_cents = 0 AND :value > 0 THEN :currency ELSE currency END,
@@ -57,9 +74,12 @@ def fill_in(
         WHERE id = :id
         """,
         {
+            "name": draft.name if takes_name(before, draft) else None,
             "email": draft.email, "phone": draft.phone, "company": draft.company,
             "title": draft.title, "owner": draft.owner, "source": draft.source.value,
             "value": draft.value_cents, "currency": draft.currency, "notes": draft.notes,
+            "fit": fit.value,
+            "close": draft.expected_close.isoformat() if draft.expected_close else None,
             "follow_up": to_iso(follow_up_at) if follow_up_at else None,
             "pinned": pinned.value if pinned else None,
             "now": now, "id": lead_id, "newline": "\n",
@@ -79,6 +99,13 @@ def fill_in(
     db.conn.executemany(
         "INSERT INTO tags (lead_id, tag) VALUES (?, ?) ON CONFLICT DO NOTHING",
         [(lead_id, tag) for tag in tags],
+    )
+    # An answer the lead has not given ("unknown", no note) is filled in.
+    db.conn.executemany(
+        "INSERT INTO bant (lead_id, criterion, answer, note) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (lead_id, criterion) DO UPDATE SET answer = excluded.answer,"
+        " note = excluded.note WHERE bant.answer = 'unknown' AND bant.note = ''",
+        [(lead_id, criterion, answer.answer.value, answer.note) for criterion, answer in bant],
     )
     after = with_custom(db, fetch_lead(db, lead_id))
     record_differences(db, before, after, FILLED, now, actor)

@@ -22,6 +22,7 @@ from leadtui.domain.errors import InvalidInput, StaleLead
 from leadtui.domain.models import Lead, Stage, Temperature
 from leadtui.domain.results import Replayed
 from leadtui.repository import assign_set, undo_set
+from leadtui.repository.contacts import SECONDARY_FIELDS, put_secondary, secondary_text
 from leadtui.repository.core import Rescores, Ruled
 from leadtui.repository.details_store import (
     apply_fields,
@@ -200,6 +201,10 @@ class UndoStore:
             )
         elif line.field == "hidden until":
             write_snooze(db, lead, follow_up_on(wanted or None, zone_of(db)), now, self.repo.actor)
+        elif line.field in SECONDARY_FIELDS:  # a quick-add merge kept it
+            value = line.new or ""
+            put_secondary(db, lead, line.field, value, keep=bool(wanted), now=now,
+                          actor=self.repo.actor)  # fmt: skip
         elif line.field == "temperature":
             pinned = wanted.endswith("(pinned)")
             temperature = Temperature(wanted.split()[0]) if pinned else None
@@ -236,7 +241,10 @@ def _refuse_changed(
         if line.lead_id not in leads:  # locked: what is checked here is what is replayed
             leads[line.lead_id] = with_custom(db, fetch_lead(db, line.lead_id, lock=lock))
         lead = leads[line.lead_id]
-        current = _current_text(lead, line.field, zone_of(db))
+        if line.field in SECONDARY_FIELDS:  # the contact the line kept, still there or not
+            current = secondary_text(lead, line.field, line.new)
+        else:
+            current = _current_text(lead, line.field, zone_of(db))
         unpinned = line.field == "temperature" and found.endswith("(score)")
         if current != found and not (unpinned and not lead.temperature_pinned):
             raise StaleLead(_changed_since(db, lead, line.field, current, group, now))

@@ -16,6 +16,7 @@ from leadtui.importing.reading import open_table
 from leadtui.importing.report import (
     Preview,
     converted,
+    merged_in_part,
     notes_lines,
     preview,
     problem_lines,
@@ -135,7 +136,8 @@ def run_import(
     rejects: Path | None = None,
 ) -> ImportResult:
     """Import every row in one transaction, then write the rows not imported
-    (rejected or skipped as duplicates), with their reasons, beside the file
+    (rejected or skipped as duplicates) and the rows merged into a lead
+    that kept some of its own values, with their reasons, beside the file
     or to `rejects`."""
     converter = Converter(plan)
     outcome = repo.import_leads(
@@ -146,7 +148,7 @@ def run_import(
         expected_rows=plan.table.approx_rows,
     )
     target, written = None, 0
-    if outcome.rejected or outcome.skipped:
+    if outcome.rejected or outcome.skipped or (outcome.committed and merged_in_part(outcome)):
         # Never over an earlier report (or anything else there): beside it.
         target = unused_name(rejects or rejects_path(plan.table.path))
         written = write_rejects(target, plan.table.headers, outcome)
