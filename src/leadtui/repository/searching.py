@@ -8,20 +8,27 @@ Rossi" (a lead as messages name it) lead 808 before the Yara Rossis."""
 
 from typing import Any
 
-from leadtui.domain.search import RANK_WITHIN, fts_query, id_asked
+from leadtui.domain.search import RANK_WITHIN, fts_excluded, fts_query, id_asked
 from leadtui.repository.engine import POSTGRES, Dialect
 from leadtui.repository.rows import LEAD_SELECT
 
 FTS5_SEARCH = (
     f"{LEAD_SELECT} JOIN (SELECT hit, min(rank) AS rank FROM ("
     " SELECT hit, rank FROM (SELECT rowid AS hit, rank FROM leads_fts"
-    "  WHERE leads_fts MATCH :q ORDER BY rowid DESC LIMIT :within)"
+    "  WHERE leads_fts MATCH :q{leads_left_out} ORDER BY rowid DESC LIMIT :within)"
     " UNION ALL"
     " SELECT c.lead_id, f.rank FROM (SELECT rowid AS cid, rank FROM contacts_fts"
     "  WHERE contacts_fts MATCH :q ORDER BY rowid DESC LIMIT :within) AS f"
-    "  JOIN contacts c ON c.id = f.cid"
+    "  JOIN contacts c ON c.id = f.cid{contacts_left_out}"
     ") GROUP BY hit ORDER BY rank, hit DESC LIMIT :limit) ON hit = id ORDER BY rank, id DESC"
 )  # equal ranks newest first, as on PostgreSQL (pg/search.py)
+# "owens -fay": a lead is left out when its own words or its secondary
+# contacts' have a word starting "fay" (not only the field that matched).
+_LEFT_OUT = (
+    "SELECT rowid FROM leads_fts WHERE leads_fts MATCH :x UNION ALL"
+    " SELECT c.lead_id FROM contacts_fts f JOIN contacts c ON c.id = f.rowid"
+    " WHERE contacts_fts MATCH :x"
+)
 
 
 def search_rows(db: Any, dialect: Dialect, text: str, limit: int) -> list[tuple[Any, ...]]:
@@ -50,5 +57,10 @@ def _word_rows(db: Any, dialect: Dialect, text: str, limit: int) -> list[tuple[A
     if query is None:
         return []
     params = {"q": query, "within": max(RANK_WITHIN, limit), "limit": limit}
-    rows: list[tuple[Any, ...]] = db.execute(FTS5_SEARCH, params).fetchall()
+    sql = FTS5_SEARCH.replace("{leads_left_out}", "").replace("{contacts_left_out}", "")
+    if (excluded := fts_excluded(text)) is not None:
+        params["x"] = excluded
+        sql = FTS5_SEARCH.replace("{leads_left_out}", f" AND rowid NOT IN ({_LEFT_OUT})")
+        sql = sql.replace("{contacts_left_out}", f" WHERE c.lead_id NOT IN ({_LEFT_OUT})")
+    rows: list[tuple[Any, ...]] = db.execute(sql, params).fetchall()
     return rows
