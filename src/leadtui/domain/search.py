@@ -21,6 +21,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+import phonenumbers
+
+from leadtui.domain.dedupe import phone_key
 from leadtui.domain.sanitize import clean_line
 
 MAX_WORDS = 8  # beyond this a query only narrows what it finds anyway
@@ -145,6 +148,46 @@ def fts_excluded(text: str) -> str | None:
 def something_to_find(text: str) -> bool:
     """Whether `text` asks for anything: a word to match or a lead's id."""
     return id_asked(text) is not None or bool(terms(text).groups)
+
+
+# A query that reads as a phone number: digits (7 or more, as a phone key
+# needs) written any way a number is, "+44 20 7946 0001", "(555) 000-0333".
+_PHONE_LIKE = re.compile(r"\+?[0-9 ().\-/]+")
+_NOT_DIGIT = re.compile(r"[^0-9]")
+_CALLING_CODES = tuple(sorted(phonenumbers.COUNTRY_CODE_TO_REGION_CODE))
+
+
+@dataclass(frozen=True)
+class PhoneKeys:
+    """The stored phone keys (dedupe.phone_key) a query may name: `exact`,
+    the number as the team's region reads it (and the same digits stored
+    with or without "+", as the duplicate check has them), then `national`,
+    the digits as the national number of any country: with no region, or
+    another country's number typed as its people write it, "(555) 000-0333"
+    is still +1 555 000 0333."""
+
+    exact: tuple[str, ...]
+    national: tuple[str, ...]
+
+
+def phone_keys(text: str, region: str | None) -> PhoneKeys | None:
+    """None unless `text` reads as a phone number."""
+    typed = clean_line(text).strip()
+    if not _PHONE_LIKE.fullmatch(typed):
+        return None
+    digits = _NOT_DIGIT.sub("", typed)
+    key = phone_key(typed, region)
+    if key is None:  # too short to name anyone: words match its digits
+        return None
+    exact = [key, key[1:] if key.startswith("+") else f"+{key}"]
+    if digits.startswith("00"):  # "0044 20 ...": the international prefix
+        exact.append(f"+{digits[2:]}")
+    national: list[str] = []
+    if not typed.startswith("+"):
+        # A trunk prefix ("020 ...") is not part of the international form.
+        number = digits.lstrip("0")
+        national = [f"+{code}{number}" for code in _CALLING_CODES]
+    return PhoneKeys(tuple(dict.fromkeys(exact)), tuple(k for k in national if k not in exact))
 
 
 # Ranking (bm25) costs per match, and a vague query ("zoe", "a") matches a
