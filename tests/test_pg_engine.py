@@ -144,11 +144,14 @@ def test_a_leadtui_database_that_cannot_store_every_script_is_refused_at_open(
     )
     url = pg_cluster.url(name)
     try:
-        with Repository(url).engine.connect() as db:  # as an earlier leadtui made it
+        # As an earlier leadtui made it: before the folded search words,
+        # whose SQL (’, ß, ł) a LATIN1 database cannot even read.
+        earlier = schema.MIGRATIONS.index(schema.FOLDED_SEARCH)
+        with Repository(url).engine.connect() as db:
             db.execute(schema.VERSION_TABLE)
-            for step in schema.MIGRATIONS:
+            for step in schema.MIGRATIONS[:earlier]:
                 db.execute(step)
-            db.execute("INSERT INTO leadtui_schema (version) VALUES (?)", [schema.SCHEMA_VERSION])
+            db.execute("INSERT INTO leadtui_schema (version) VALUES (?)", [earlier])
             db.execute(
                 "INSERT INTO leads (name, created_at, updated_at, stage_entered_at)"
                 " VALUES ('Zoë', now(), now(), now())"

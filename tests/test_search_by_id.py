@@ -39,6 +39,7 @@ HUGE = (str(MAX_LEAD_ID + 1), "9" * 40, "8" * 5000)
         ("808 Yara", None),  # a name may start with a number: "3 Sisters Ltd"
         ("8o8", None),
         ("-808", None),
+        ("#-1", IdAsked("-1", only=True)),  # no lead's id, not the words starting "1"
         ("", None),
     ],
 )
@@ -49,7 +50,7 @@ def test_what_is_an_id(typed: str, asked: IdAsked | None) -> None:
 def test_an_impossible_id_is_no_id() -> None:
     assert IdAsked("808", only=True).lead_id == 808
     assert IdAsked(str(MAX_LEAD_ID), only=True).lead_id == MAX_LEAD_ID
-    for digits in ("0", "000", *HUGE):
+    for digits in ("0", "000", "-1", "+5", *HUGE):
         assert IdAsked(digits, only=True).lead_id is None
     assert IdAsked("8" * 5000, only=True).missing() == f"no lead #{'8' * 29}…"
 
@@ -141,9 +142,12 @@ def test_cli_search_by_id(db: str) -> None:
     assert shown[0] == 12 and sorted(shown[1:]) == [3, 5]
     listed = [lead["id"] for lead in json.loads(run("search", "12", "--json", "--db", db).stdout)]
     assert listed == shown
-    for args in (("#99",), ("#99", "--json"), (f"#{HUGE[0]}",)):
+    for args in (("#99",), ("#99", "--json"), (f"#{HUGE[0]}",), ("#-1",)):
         missing = run("search", *args, "--db", db)
         assert missing.exit_code == 1 and missing.stdout == ""
         assert missing.stderr == f"Error: no lead {args[0]}\n"
-    nothing = run("search", "#", "--db", db)
-    assert nothing.exit_code == 0 and nothing.output == ""
+    for empty in ("#", "", "  ", "..."):  # a script's empty variable is an error, not "none"
+        nothing = run("search", empty, "--db", db)
+        assert nothing.exit_code == 1 and nothing.stdout == ""
+        assert nothing.stderr.startswith("Error: nothing to search for in ")
+        assert len(nothing.stderr.splitlines()) == 1

@@ -24,7 +24,7 @@ from leadtui.domain.filters import LeadFilter, unknown_actor, unknown_owner
 from leadtui.domain.merge_plan import MERGE_FIELDS, choices
 from leadtui.domain.models import Lead, stored_field_name
 from leadtui.domain.sanitize import clean_line, shown_name
-from leadtui.domain.search import id_asked
+from leadtui.domain.search import id_asked, something_to_find
 
 
 @click.command()
@@ -229,7 +229,14 @@ def _cut(text: str) -> str:
 def search(db_path: Path | None, text: str, limit: int, as_json: bool) -> None:
     """Find leads as `/` does: every word must start a word of the name,
     company, email, phone or notes, or of a secondary contact. '#808' is
-    lead 808 alone; a bare 808 lists lead 808 first."""
+    lead 808 alone; a bare 808 lists lead 808 first; `fay OR sara` finds
+    either, `owens -fay` leaves out the leads with a word starting "fay"."""
+    if not something_to_find(text):
+        # Else a script's empty variable would print nothing and pass.
+        raise LeadtuiError(
+            f"nothing to search for in {clean_line(text)[:30]!r}:"
+            " type a word, a phone number or #ID"
+        )
     repo = common.current_scores(common.repository(db_path, reading=True))
     leads = repo.search(text, limit=limit)
     if not leads and (asked := id_asked(text)) is not None and asked.only:

@@ -7,7 +7,7 @@ several processes starting on a fresh file: "database is locked" or "table
 already exists").
 """
 
-from leadtui.repository import schema_kpi, schema_kpi_v6, schema_users
+from leadtui.repository import schema_kpi, schema_kpi_v6, schema_search, schema_users
 
 # Written to PRAGMA application_id so leadtui can tell its own files from
 # another program's SQLite database ("LEAD" in ASCII).
@@ -203,8 +203,9 @@ CREATE TABLE bant (
 # Search (`/`): an FTS5 index over the text a rep looks a lead up by,
 # kept in step with `leads` by triggers. Bulk loads (demo, a big import) drop
 # the triggers and rebuild the index once at the end, like their indexes.
+# (As version 4 made them; the search step rebuilt them: schema_search.py.)
 FTS_COLUMNS = "name, company, email, phone, notes"
-FTS_TRIGGERS: tuple[tuple[str, str], ...] = (
+_V4_FTS_TRIGGERS: tuple[tuple[str, str], ...] = (
     ("leads_fts_insert", f"""
 CREATE TRIGGER leads_fts_insert AFTER INSERT ON leads BEGIN
   INSERT INTO leads_fts (rowid, {FTS_COLUMNS})
@@ -230,7 +231,9 @@ CREATE VIRTUAL TABLE leads_fts USING fts5(
     tokenize = 'unicode61 remove_diacritics 2'
 );
 {FTS_REBUILD};
-""" + "".join(f"{sql};\n" for _, sql in FTS_TRIGGERS)
+""" + "".join(f"{sql};\n" for _, sql in _V4_FTS_TRIGGERS)
+# The triggers as the latest step has them (bulk loads drop and remake them).
+FTS_TRIGGERS = schema_search.TRIGGERS
 
 # The journal (issue 3): one append-only table of every change to a lead,
 # the single source of its history and of undo. A row is one field's old
@@ -407,6 +410,6 @@ NEXT_LEAD_ID = (
 # MIGRATIONS[i] takes a database from user_version i to i + 1.
 MIGRATIONS: tuple[str, ...] = (
     _V1, _V2, _V3, _V4, _V5, schema_kpi_v6.V6, NOTHING_LOST, schema_users.STEP,
-    schema_kpi.STANDING_AND_OWNERS, schema_kpi.GIVEN_STAGE,
+    schema_kpi.STANDING_AND_OWNERS, schema_kpi.GIVEN_STAGE, schema_search.STEP,
 )  # fmt: skip
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -35,10 +35,9 @@ def problems(db: Any) -> list[str]:
     """Each disagreement between the rows and what is kept beside them, one
     line each; none when healthy."""
     found = stage_total_problems(db)
-    for table, columns in schema.SEARCHED.items():
+    for table, vector in schema.SEARCH_VECTORS.items():
         stale = db.execute(
-            f"SELECT count(*) FROM {table}"
-            f" WHERE search IS DISTINCT FROM {schema.search_vector(*columns)}"
+            f"SELECT count(*) FROM {table} WHERE search IS DISTINCT FROM {vector}"
         ).fetchone()[0]
         if stale:
             found.append(f"{table}: {stale:,} rows whose search words are out of date")

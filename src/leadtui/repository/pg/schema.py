@@ -24,6 +24,7 @@ transaction under an advisory lock (pg/engine.py).
 
 from leadtui.repository.pg import kpi_triggers, schema_kpi, schema_rest, users
 from leadtui.repository.pg.kpi_triggers import DEFERRED
+from leadtui.repository.schema_search import folded_words
 
 # The words of a text as search sees them: punctuation is a separator.
 # (Punctuation, not "all but letters": in a database with the C locale,
@@ -39,6 +40,17 @@ def search_vector(*columns: str) -> str:
 # The generated search column of each table, from these columns (db check
 # recomputes it, pg/maintenance.py).
 SEARCHED = {"leads": ("name", "company", "email", "phone", "notes"), "contacts": ("value",)}
+# A lead's also holds its name and company folded, as SQLite's index does
+# (schema_search.py): "obrien" finds O'Brien.
+SEARCH_VECTORS = {
+    "leads": search_vector(*SEARCHED["leads"], f"coalesce({folded_words()}, '')"),
+    "contacts": search_vector(*SEARCHED["contacts"]),
+}
+FOLDED_SEARCH = f"""
+ALTER TABLE leads DROP COLUMN search;
+ALTER TABLE leads ADD COLUMN search tsvector GENERATED ALWAYS AS ({SEARCH_VECTORS["leads"]}) STORED;
+CREATE INDEX leads_search ON leads USING gin (search);
+"""
 
 
 SEARCH_CONFIG = """
@@ -298,6 +310,7 @@ MIGRATIONS: tuple[str, ...] = (
     DEFER_STAGE_TOTALS,
     kpi_triggers.OWNER_STEP,  # an owner change's rollups moved per UPDATE, not per lead
     kpi_triggers.FUNCTIONS_STEP,  # every KPI trigger function as this build writes it
+    FOLDED_SEARCH,  # "obrien" finds O'Brien (schema_search.py)
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
