@@ -38,6 +38,7 @@ from leadtui.repository.import_history import (
 from leadtui.repository.import_scores import ImportScores
 from leadtui.repository.kpi_store import team_reason_spellings
 from leadtui.repository.merging import fill_in
+from leadtui.repository.money_settings import team_money_of
 from leadtui.repository.pg import schema_bulk
 from leadtui.repository.scores import not_closed_before, read_model, rescore, update_chances
 from leadtui.repository.team_settings import region_of
@@ -239,7 +240,7 @@ class _ImportRun:
         self.on_sqlite = repo.engine.dialect is SQLITE  # its bulk path drops indexes
         self.policy, self.outcome, self.progress = on_duplicate, outcome, progress
         self.keys = _Keys(db)
-        self.scores = ImportScores(self.rules, moment)
+        self.scores = ImportScores(self.rules, moment, team_money_of(db))
         # Above every id ever used (schema.NEXT_LEAD_ID): never a merged-away lead's.
         self.next_id = int(db.execute(schema.NEXT_LEAD_ID).fetchone()[0])
         self.first_id = self.next_id
