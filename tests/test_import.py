@@ -193,7 +193,7 @@ def test_dry_run_shows_mapping_samples_and_problems_and_writes_nothing(
     assert "Full Name  → name" in result.output
     assert "Budget     → value" in result.output
     assert "Tier       → custom field 'Tier'" in result.output
-    assert "line 2: Ann · ann@x.com · New · other · 5 · +1 custom" in result.output
+    assert "line 2: Ann · ann@x.com · New · other · $5 · +1 custom" in result.output
     assert "line 3: email: not a valid email address" in result.output
     assert "would import 1" in result.output
     assert count(db) == 0

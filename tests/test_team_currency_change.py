@@ -67,7 +67,8 @@ def test_at_a_terminal_it_asks_and_a_no_changes_nothing(
     assert refused.exit_code == 1
     assert (
         "Make EUR the team's currency? The value of 2 leads naming no currency would be in EUR,"
-        " not USD." in refused.stderr
+        " not USD: the numbers stay (3,000 USD reads 3,000 EUR), as the recorded spend's do;"
+        " leads naming a currency keep theirs, and the rates are cleared." in refused.stderr
     )
     assert sorted(currencies(db)) == ["GBP", "USD", "USD"]
     assert run("setting", "currency", "EUR", "--db", db, stdin="y\n").exit_code == 0

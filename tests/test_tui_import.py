@@ -264,12 +264,12 @@ async def test_the_amounts_decimal_mark_can_be_changed_and_the_import_follows(
         assert "Amounts read as 1.234,56, a decimal comma (as the file is semicolon" in (
             preview_text(app)
         )
-        assert "line 2: Ann · New · other · 1.50" in preview_text(app)
+        assert "line 2: Ann · New · other · $1.50" in preview_text(app)
         await pilot.press("tab")
         assert select.has_focus
         await pilot.press("enter", "up", "enter")  # the point
         await wait_until(pilot, lambda: "a decimal point (as chosen)" in preview_text(app))
-        assert "line 2: Ann · New · other · 1,500" in preview_text(app)
+        assert "line 2: Ann · New · other · $1,500" in preview_text(app)
         assert select.value == "point"
         await wait_until(pilot, lambda: dialog.plan is not None)
         await pilot.press("ctrl+y")

@@ -267,7 +267,7 @@ def _print_preview(dry_run: ImportPreview) -> None:
         common.echo(f"\nAmounts read as {shown.amount_order}")
     common.echo(f"\nThe first rows as they would be stored ({len(shown.samples)}):")
     for lead in shown.samples:
-        common.echo(f"  {sample_line(lead)}")
+        common.echo(f"  {sample_line(lead, dry_run.team_currency)}")
     common.echo("")
 
 

@@ -307,11 +307,15 @@ def _currency(repo: Repository, value: str | None, *, confirmed: bool, as_json: 
     shown = before
     if value is not None:
         code = check_currency(value)
+        if code != before and (refusal := repo.currency_refusal(code)):
+            raise LeadtuiError(refusal)
         moved = repo.leads_in_team_currency() if code != before else 0
         if moved and not confirmed:
             confirm(
                 f"Make {code} the team's currency? The value of {_leads_naming_none(moved)}"
-                f" would be in {code}, not {before}.",
+                f" would be in {code}, not {before}: the numbers stay (3,000 {before} reads"
+                f" 3,000 {code}), as the recorded spend's do; leads naming a currency keep"
+                " theirs, and the rates are cleared.",
                 f"setting currency {code} changes the currency of {_leads_naming_none(moved)}:"
                 " pass --yes to confirm",
             )

@@ -16,7 +16,7 @@ same holds for `¥` and the yuan.
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import (
     ROUND_HALF_EVEN,
     ROUND_HALF_UP,
@@ -333,3 +333,22 @@ def rates_for(team: str, rates: Mapping[str, Decimal], present: Iterable[str]) -
         used=tuple((code, rates[code]) for code in others if code in rates),
         missing=tuple(code for code in others if code not in rates),
     )
+
+
+@dataclass(frozen=True)
+class TeamMoney:
+    """The team's currency and its rates, for comparing amounts of any
+    currency (the value rules, the learned score's value bins): a lead's
+    value counts as what it is worth in the team's currency."""
+
+    currency: str = DEFAULT_CURRENCY
+    rates: Mapping[str, Decimal] = field(default_factory=dict)
+
+    def units(self, cents: int, currency: str | None) -> float | None:
+        """`cents` of `currency` (None: the team's) in whole units of the
+        team's currency; None when that currency has no rate, so no
+        threshold in the team's currency says anything about it."""
+        if currency is None or currency == self.currency:
+            return cents / 100
+        rate = self.rates.get(currency)
+        return None if rate is None else float(_EXACT.multiply(Decimal(cents), rate)) / 100

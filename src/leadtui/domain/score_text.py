@@ -13,7 +13,7 @@ FACTORS_SHOWN = 5
 
 
 def _signed(points: int) -> str:
-    return f"+{points}" if points > 0 else f"−{-points}"
+    return f"+{points}" if points > 0 else f"−{-points}" if points else "0"
 
 
 def rule_lines(details: ScoreDetails) -> list[str]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
 
+from leadtui.domain.currency import TeamMoney
 from leadtui.domain.models import CUSTOM_PREFIX, Temperature
 from leadtui.domain.scoring_rules import Bands, Rule, RuleSet
 
@@ -30,14 +31,26 @@ class Touch:
 @dataclass(frozen=True)
 class ScoreInput:
     """What the rules may look at. `fields` holds the standard fields by rule
-    name (value in whole currency units); `touches` need only cover the rule
-    set's longest window."""
+    name (value in whole units of the team's currency, converted at the
+    team's rates: see lead_value); `touches` need only cover the rule set's
+    longest window. `unpriced` is the currency of a value that has no rate
+    (the value is then None: no threshold in the team's currency applies)."""
 
     fields: Mapping[str, FieldValue]
     created_at: datetime
     last_touch_at: datetime | None = None
     custom: Mapping[str, str] = field(default_factory=dict)
     touches: tuple[Touch, ...] = ()
+    unpriced: str | None = None
+
+
+def lead_value(
+    cents: int, currency: str | None, money: TeamMoney
+) -> tuple[float | None, str | None]:
+    """A lead's value as the rules compare it, and the currency it is in
+    when that has no rate: ¥100,000 is $670 at 0.0067, not "100k"."""
+    units = money.units(cents, currency)
+    return units, (currency if units is None and cents else None)
 
 
 @dataclass(frozen=True)
@@ -243,5 +256,8 @@ def score(lead: ScoreInput, rules: RuleSet, now: datetime) -> Score:
             reasons.append((points, label))
         if change is not None and change > now and (next_change is None or change < next_change):
             next_change = change
+    if lead.unpriced and any(rule.field == "value" for rule in rules.rules):
+        # Said, not silently skipped: the rep sees why no value rule counted.
+        reasons.append((0, f"deal value not scored: no rate for {lead.unpriced}"))
     total = max(0, min(100, sum(points for points, _ in reasons)))
     return Score(total, tuple(reasons), temperature_for(total, rules.bands), next_change)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
-from leadtui.domain.currency import format_money
+from leadtui.domain.currency import format_money, with_currency
 from leadtui.domain.errors import InvalidInput
 from leadtui.domain.imported import ImportedLead, RowProblem
 from leadtui.domain.results import Duplicate, ImportOutcome
@@ -327,9 +327,12 @@ def decimal_words(decimal: DecimalOrder) -> str:
     return f"{mark} ({decimal.reason})"
 
 
-def sample_line(lead: ImportedLead) -> str:
-    """One parsed row, as the dry run lists it."""
+def sample_line(lead: ImportedLead, team: str) -> str:
+    """One parsed row, as the dry run lists it; its amount with its currency
+    (`team`'s when the row names none), as the inbox shows it, so a column
+    read in the wrong currency shows before it is stored."""
     draft = lead.draft
+    currency = draft.currency or team
     parts = [
         f"line {lead.line}: {draft.name}",
         draft.company or "",
@@ -337,7 +340,9 @@ def sample_line(lead: ImportedLead) -> str:
         draft.phone or "",
         lead.stage.label + (f" ({lead.lost_reason})" if lead.lost_reason else ""),
         draft.source.value,
-        format_money(draft.value_cents) if draft.value_cents else "",
+        with_currency(format_money(draft.value_cents, currency), currency)
+        if draft.value_cents
+        else "",
         lead.created_at.date().isoformat() if lead.created_at else "",
         f"+{len(lead.custom)} custom" if lead.custom else "",
     ]

@@ -6,7 +6,10 @@ export locale writes, and a long number becomes 4.4208E+11. So the first
 worksheet holding anything is read here directly, cell by cell, as the text
 Excel shows for its value: numbers to Excel's 15 significant digits (an
 integral one without ".0"), dates and times in ISO 8601, TRUE/FALSE,
-formulas as their last computed value. Its first non-empty row is the header
+formulas as their last computed value. A number's format adds what Excel
+shows with it (number_formats.py): the currency of an amount formatted as
+€, £ or ¥ goes with it as if the cell's text named it, and a percentage is
+the percentage shown. Its first non-empty row is the header
 (a title above it is skipped, as Excel users put one there), and the row
 numbers reported are the sheet's own.
 
@@ -22,9 +25,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
+from leadtui.domain.currency import SHARED_MARKS
 from leadtui.domain.errors import InvalidInput
 from leadtui.domain.sanitize import clean_line
 from leadtui.importing.json_values import Number
+from leadtui.importing.number_formats import format_currency, percent_text
 from leadtui.importing.title_rows import MAX_TITLE_ROWS, Title, title_above
 
 if TYPE_CHECKING:
@@ -115,9 +120,10 @@ class Sheet:
         width = len(self.headers)
         with _opened(self.path) as book:
             sheet = cast(_Grid, book[self.name])
-            lines = sheet.iter_rows(min_row=self.header_line + 1, values_only=True)
-            for number, values in enumerate(lines, start=self.header_line + 1):
-                cells = _trimmed([cell_text(value) for value in values])
+            # Cells, not values: a number's format says its currency.
+            lines = sheet.iter_rows(min_row=self.header_line + 1, values_only=False)
+            for number, row in enumerate(lines, start=self.header_line + 1):
+                cells = _trimmed([shown_text(cell.value, cell.number_format) for cell in row])
                 if not any(cells):
                     continue  # an empty row between rows is not a row
                 if len(cells) > width:
@@ -128,6 +134,23 @@ class Sheet:
                     yield number, cells, why
                 else:
                     yield number, cells + [""] * (width - len(cells)), None
+
+
+def shown_text(value: Any, fmt: str | None) -> str:
+    """A cell as cell_text reads it, with what its number format shows: "5000
+    EUR" for 5000 formatted `[$€-407]#,##0` (still a Number: its number is
+    written with a point whatever the file's text cells use), "$5000" for a
+    dollar format that does not say which dollar (read as a CSV cell's
+    "$5000" is), "25%" for 0.25 formatted `0%`."""
+    text = cell_text(value)
+    if not isinstance(text, Number) or fmt is None or fmt == "General":
+        return text
+    if (percent := percent_text(value, fmt)) is not None:
+        return percent
+    currency = format_currency(fmt)
+    if currency is None:
+        return text
+    return Number(f"{currency}{text}" if currency in SHARED_MARKS else f"{text} {currency}")
 
 
 def cell_text(value: Any) -> str:

@@ -15,10 +15,12 @@ from itertools import pairwise
 
 import sqlite_utils
 
+from leadtui.domain.currency import DEFAULT_CURRENCY
 from leadtui.domain.errors import InvalidInput
 from leadtui.domain.learned import CUSTOM, FeatureSpec, LearnableField
 from leadtui.domain.logistic import Patterns
 from leadtui.repository.engine import POSTGRES, SQLITE, Dialect, dialect_of
+from leadtui.repository.money_settings import CURRENCY_KEY, RATE_PREFIX
 from leadtui.repository.schema import LEAD_COLUMNS
 
 
@@ -42,6 +44,14 @@ def _any_word(words: Sequence[str]) -> str:
     return " OR ".join(f"' ' || lower(l.title) || ' ' LIKE '% {word} %'" for word in words)
 
 
+def _value_bins(cents: str) -> str:
+    """The value's levels, of an amount in hundredths of the team's currency."""
+    return (
+        f"CASE WHEN {cents} < 100000 THEN 'under 1k' WHEN {cents} < 1000000 THEN '1k-10k'"
+        f" WHEN {cents} < 5000000 THEN '10k-50k' ELSE '50k+' END"
+    )
+
+
 STANDARD_FEATURES: dict[str, str] = {
     "source": "l.source",
     "owner": "coalesce(nullif(l.owner, ''), '(none)')",
@@ -52,10 +62,17 @@ STANDARD_FEATURES: dict[str, str] = {
         f" WHEN {_any_word(('manager', 'lead'))} THEN 'manager'"
         " ELSE 'other' END"
     ),
+    # In the team's currency: a lead in another is converted at the team's
+    # rate (its settings row, a key lookup, read only for such a lead), and
+    # one whose currency has no rate is its own level, not its raw number
+    # (¥100,000 is about $670, never "50k+").
     "deal value": (
-        "CASE WHEN l.value_cents = 0 THEN 'none' WHEN l.value_cents < 100000 THEN 'under 1k'"
-        " WHEN l.value_cents < 1000000 THEN '1k-10k' WHEN l.value_cents < 5000000"
-        " THEN '10k-50k' ELSE '50k+' END"
+        "CASE WHEN l.value_cents = 0 THEN 'none' WHEN l.currency IS NULL OR l.currency ="
+        f" coalesce((SELECT value FROM settings WHERE key = '{CURRENCY_KEY}'),"
+        f" '{DEFAULT_CURRENCY}')"
+        f" THEN {_value_bins('l.value_cents')} ELSE coalesce((SELECT"
+        f" {_value_bins('l.value_cents * CAST(r.value AS REAL)')} FROM settings r"
+        f" WHERE r.key = '{RATE_PREFIX}' || l.currency), 'no rate') END"
     ),
     "email given": "CASE WHEN l.email IS NULL THEN 'no' ELSE 'yes' END",
     "phone given": "CASE WHEN l.phone IS NULL THEN 'no' ELSE 'yes' END",

@@ -19,6 +19,7 @@ from operator import attrgetter
 
 from leadtui.domain import scoring
 from leadtui.domain.clock import to_iso
+from leadtui.domain.currency import TeamMoney
 from leadtui.domain.imported import ImportedLead
 from leadtui.domain.models import CUSTOM_PREFIX, LeadDraft
 from leadtui.domain.scoring_rules import STANDARD_FIELDS, RuleSet
@@ -30,8 +31,9 @@ Stored = tuple[scoring.Score, int, str, str | None]
 class ImportScores:
     _KEPT = 100_000
 
-    def __init__(self, rules: RuleSet, moment: datetime) -> None:
+    def __init__(self, rules: RuleSet, moment: datetime, money: TeamMoney | None = None) -> None:
         self.rules, self.moment = rules, moment
+        self.money = money or TeamMoney()  # a value compared in the team's currency
         presence_only: dict[str, bool] = {}
         for rule in rules.rules:
             if rule.field is not None:
@@ -86,6 +88,7 @@ class ImportScores:
         key = (
             when,
             self.as_is(draft),
+            draft.currency,  # ¥100,000 and $100,000 score apart
             # A draft's text is cleaned and stripped, and blank text is None,
             # so a value's truth is its presence as scoring's field test reads
             # it (a value of 0 cents is present yet false: a finer key, never
@@ -101,13 +104,14 @@ class ImportScores:
         found = self.known.get(key)
         if found is not None:
             return found
+        value, unpriced = scoring.lead_value(draft.value_cents, draft.currency, self.money)
         fields: dict[str, scoring.FieldValue] = {
             "name": draft.name, "email": draft.email, "phone": draft.phone,
             "company": draft.company, "title": draft.title, "source": draft.source.value,
-            "owner": draft.owner, "value": draft.value_cents / 100,
+            "owner": draft.owner, "value": value,
         }  # fmt: skip
         score = scoring.score(
-            scoring.ScoreInput(fields, created, lead.last_touch_at, lead.custom),
+            scoring.ScoreInput(fields, created, lead.last_touch_at, lead.custom, unpriced=unpriced),
             self.rules,
             self.moment if closed is None else closed,
         )

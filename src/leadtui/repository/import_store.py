@@ -40,6 +40,7 @@ from leadtui.repository.import_keys import Keys
 from leadtui.repository.import_merge import lead_of, merge_into, planned_merge, planned_within
 from leadtui.repository.import_scores import ImportScores
 from leadtui.repository.kpi_store import team_reason_spellings
+from leadtui.repository.money_settings import team_money_of
 from leadtui.repository.pg import schema_bulk
 from leadtui.repository.scores import not_closed_before, read_model, rescore, update_chances
 
@@ -183,7 +184,7 @@ class _ImportRun:
         self.on_sqlite = repo.engine.dialect is SQLITE  # its bulk path drops indexes
         self.policy, self.outcome, self.progress = on_duplicate, outcome, progress
         self.keys = Keys(db)
-        self.scores = ImportScores(self.rules, moment)
+        self.scores = ImportScores(self.rules, moment, team_money_of(db))
         # Above every id ever used (schema.NEXT_LEAD_ID): never a merged-away lead's.
         self.next_id = int(db.execute(schema.NEXT_LEAD_ID).fetchone()[0])
         self.first_id = self.next_id

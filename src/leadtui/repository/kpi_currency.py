@@ -20,7 +20,7 @@ from leadtui.domain.models import Source, Stage
 from leadtui.domain.pipeline import OPEN_STAGES
 from leadtui.repository.engine import dialect_of
 from leadtui.repository.kpi_queries import params
-from leadtui.repository.team_settings import rates_of
+from leadtui.repository.money_settings import rates_of
 
 _OPEN_SQL = ", ".join(f"'{stage.value}'" for stage in OPEN_STAGES)
 # Two range scans of leads_currency, either side of the team's currency.

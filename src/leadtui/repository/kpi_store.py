@@ -32,8 +32,8 @@ from leadtui.repository import kpi_rollups as rollups
 from leadtui.repository.core import Journaled
 from leadtui.repository.engine import dialect_of
 from leadtui.repository.kpi_currency import foreign_closed, foreign_open, report_rates
+from leadtui.repository.money_settings import team_currency_of
 from leadtui.repository.scores import read_setting, write_setting
-from leadtui.repository.team_settings import team_currency_of
 
 LIFETIME_KEY = "expected_lifetime_years"
 

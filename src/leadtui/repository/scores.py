@@ -20,6 +20,7 @@ from leadtui.domain.results import Rated
 from leadtui.domain.scoring_rules import RuleSet
 from leadtui.repository.engine import POSTGRES, Dialect, dialect_of
 from leadtui.repository.features import feature_sql, lead_features, sql_literal, without_jit
+from leadtui.repository.money_settings import team_money_of
 
 MODEL_KEY = "learned_model"
 RULES_KEY = "rules_version"
@@ -29,7 +30,7 @@ OPEN_STAGE_SQL = ", ".join(f"'{stage}'" for stage in sorted(OPEN_STAGE_VALUES))
 _TEXT_FIELDS = ("name", "email", "phone", "company", "title", "source", "owner")
 _SCORE_INPUT_SELECT = (
     "SELECT id, name, email, phone, company, title, source, owner, value_cents,"
-    " created_at, last_touch_at, stage FROM leads"
+    " created_at, last_touch_at, stage, currency FROM leads"
 )
 
 
@@ -91,9 +92,11 @@ def rate(
     rated: dict[int, Rated] = {}
     rows = db.execute(f"{_SCORE_INPUT_SELECT} WHERE id IN ({marks})", ids).fetchall()
     touched_before = _last_touches_before(db, rows, now) if past else {}
+    money = team_money_of(db)
     for row in rows:
         lead_id, is_open = row[0], row[11] in OPEN_STAGE_VALUES
-        fields = dict(zip(_TEXT_FIELDS, row[1:8], strict=True)) | {"value": row[8] / 100}
+        value, unpriced = scoring.lead_value(row[8], row[12], money)
+        fields = dict(zip(_TEXT_FIELDS, row[1:8], strict=True)) | {"value": value}
         try:
             created_at = from_iso(row[9])
             last_touch_at = from_iso(row[10]) if row[10] else None
@@ -108,6 +111,7 @@ def rate(
                 last_touch_at=last_touch_at,
                 custom=custom.get(lead_id, {}),
                 touches=tuple(touches.get(lead_id, ())),
+                unpriced=unpriced,
             ),
             rules,
             now,

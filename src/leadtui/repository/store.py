@@ -212,10 +212,11 @@ class Repository:
     journal_actors = Delegated("_history", HistoryStore.journal_actors)
     undo = Delegated("_undo", UndoStore.undo)
     redo = Delegated("_undo", UndoStore.redo)
-
+    # The team's settings: currency, rates, phone region, time zone.
     team_currency = Delegated("_team", TeamSettings.team_currency)
     other_currency_values = Delegated("_team", TeamSettings.other_currency_values)
     set_team_currency = Delegated("_team", TeamSettings.set_team_currency)
+    currency_refusal = Delegated("_team", TeamSettings.currency_refusal)
     leads_in_team_currency = Delegated("_team", TeamSettings.leads_in_team_currency)
     rates = Delegated("_team", TeamSettings.rates)
     set_rate = Delegated("_team", TeamSettings.set_rate)
@@ -224,7 +225,6 @@ class Repository:
     team_now = Delegated("_team", TeamSettings.team_now)  # the clock in the team's zone
     time_zone = Delegated("_team", TeamSettings.time_zone)
     set_time_zone = Delegated("_team", TeamSettings.set_time_zone)
-
     # ------------------------------------------------------------- start-up
 
     def migrate(self) -> None:

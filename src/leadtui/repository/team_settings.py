@@ -18,22 +18,34 @@ due and overdue are: `team_now()` is the clock in it.
 import time
 from datetime import datetime, tzinfo
 from decimal import Decimal
+from typing import Protocol
 
 import sqlite_utils
 
 from leadtui.domain.clock import check_zone
-from leadtui.domain.currency import DEFAULT_CURRENCY, check_currency, check_rate, rate_text
+from leadtui.domain.currency import (
+    DEFAULT_CURRENCY,
+    check_currency,
+    check_rate,
+    format_units,
+    minor_units,
+    rate_text,
+)
 from leadtui.domain.dedupe import check_region, phone_key
 from leadtui.domain.errors import DatabaseUnavailable, InvalidInput
 from leadtui.domain.filters import LeadFilter
 from leadtui.domain.models import Stage
-from leadtui.repository.core import Filters
-from leadtui.repository.scores import read_setting, write_setting
+from leadtui.repository.core import Filters, Rescores
+from leadtui.repository.money_settings import (
+    CURRENCY_KEY,
+    RATE_PREFIX,
+    rates_of,
+    team_currency_of,
+)
+from leadtui.repository.scores import OPEN_STAGE_SQL, read_setting, write_setting
 from leadtui.repository.team_zone import TIME_ZONE_KEY, zone_name_of, zone_of
 
-CURRENCY_KEY = "currency"
 REGION_KEY = "phone_region"
-RATE_PREFIX = "rate:"
 # The board's column totals leave these out of the team's sum. Written as
 # two ranges either side of the team's currency: with `currency <> ?` the
 # planner scanned every lead (159 ms at 100k, on every board re-read)
@@ -64,19 +76,6 @@ UPDATE contacts SET key = coalesce(:key, key) WHERE id = :id
                       AND same.key = coalesce(:key, contacts.key) AND same.id <> contacts.id)"""
 
 
-def team_currency_of(db: sqlite_utils.Database) -> str:
-    return read_setting(db, CURRENCY_KEY) or DEFAULT_CURRENCY
-
-
-def rates_of(db: sqlite_utils.Database) -> dict[str, Decimal]:
-    """Every rate the team set, by currency code."""
-    rows = db.execute(
-        "SELECT key, value FROM settings WHERE substr(key, 1, ?) = ? ORDER BY key",
-        [len(RATE_PREFIX), RATE_PREFIX],
-    ).fetchall()
-    return {key.removeprefix(RATE_PREFIX): Decimal(value) for key, value in rows}
-
-
 def region_of(db: sqlite_utils.Database) -> str | None:
     return read_setting(db, REGION_KEY)
 
@@ -86,8 +85,56 @@ def phone_key_in(db: sqlite_utils.Database, phone: str | None) -> str | None:
     return phone_key(phone, region_of(db)) if phone else None
 
 
+class _Team(Filters, Rescores, Protocol):
+    """... what the team's settings use: filters, and rescoring the leads
+    whose value a rate or currency change moves in the team's money."""
+
+
+# The open leads naming a currency (through the partial index holding only
+# those): a rate or the team's currency changes what their value is worth.
+_PRICED_IN = (
+    "SELECT id FROM leads WHERE currency IS NOT NULL{only}"
+    f" AND stage IN ({OPEN_STAGE_SQL}) ORDER BY id"
+)
+
+
+def _too_fine_for(db: sqlite_utils.Database, code: str) -> str | None:
+    """Why the amounts that follow the team's currency cannot be in `code`:
+    a lead naming no currency, or a month's spend, with a fraction `code`
+    has no minor unit for (None when there is none)."""
+    step = 10 ** (2 - min(2, minor_units(code)))
+    if step == 1:
+        return None
+    lead = db.execute(
+        "SELECT id, value_cents, count(*) OVER () FROM leads"
+        " WHERE currency IS NULL AND value_cents % ? != 0 ORDER BY id LIMIT 1",
+        [step],
+    ).fetchone()
+    spend = db.execute("SELECT count(*) FROM spend WHERE amount_cents % ? != 0", [step]).fetchone()[
+        0
+    ]
+    if lead is None and not spend:
+        return None
+    what = []
+    if lead is not None:
+        count = int(lead[2])
+        what.append(
+            f"{count:,} lead{'s' if count > 1 else ''} naming no currency"
+            f" (#{lead[0]}: {format_units(int(lead[1]))})"
+        )
+    if spend:
+        what.append(f"{int(spend):,} spend month{'s' if spend > 1 else ''}")
+    # A lead naming no currency cannot be given the old one explicitly (it
+    # is the team's, so `set` leaves it following): rounding is the way on.
+    how = f"leadtui set {lead[0]} value {int(lead[1]) // 100:,}" if lead else "leadtui spend"
+    return (
+        f"currency {code}: it has no unit for the cents of {' and '.join(what)};"
+        f" round them first ({how}…), then change it"
+    )
+
+
 class TeamSettings:
-    def __init__(self, repo: Filters) -> None:
+    def __init__(self, repo: _Team) -> None:
         self.repo = repo
         self._zone: tuple[float, tzinfo] | None = None  # (read at, zone)
 
@@ -146,18 +193,35 @@ class TeamSettings:
 
     def set_team_currency(self, text: str) -> tuple[str, int]:
         """Set the team's currency (ISO 4217, or a symbol: "€"); the leads
-        that name none are in it from now on. A change clears the rates,
-        which were in the old one. Returns the code and the rates cleared."""
+        that name none, and the recorded spend, are in it from now on. A
+        change clears the rates, which were in the old one. Refused when
+        those amounts hold fractions the new one has no unit for (cents
+        into yen): shown as ¥1,234 but kept and exported as 1,234.50, the
+        screens and the file would disagree. Returns the code and the rates
+        cleared."""
         code = check_currency(text)
         with self.repo._transaction() as db:
             cleared = 0
-            if code != team_currency_of(db):
-                cleared = db.execute(
-                    "DELETE FROM settings WHERE substr(key, 1, ?) = ?",
-                    [len(RATE_PREFIX), RATE_PREFIX],
-                ).rowcount
+            if code == team_currency_of(db):
+                return code, 0
+            if refusal := _too_fine_for(db, code):
+                raise InvalidInput(refusal)
+            cleared = db.execute(
+                "DELETE FROM settings WHERE substr(key, 1, ?) = ?",
+                [len(RATE_PREFIX), RATE_PREFIX],
+            ).rowcount
             write_setting(db, CURRENCY_KEY, code)
+            # Their value in the team's money moved (the rates went, and a
+            # lead in the new currency is now at par): rescored with it.
+            ids = [row[0] for row in db.execute(_PRICED_IN.format(only="")).fetchall()]
+            self.repo._rescore(db, ids, self.repo.clock())
         return code, cleared
+
+    def currency_refusal(self, code: str) -> str | None:
+        """Why the team's currency may not become `code`, or None (the CLI
+        says it before asking to confirm)."""
+        with self.repo._connection() as db:
+            return _too_fine_for(db, check_currency(code))
 
     def leads_in_team_currency(self) -> int:
         """How many leads name no currency of their own: a change of the
@@ -182,6 +246,10 @@ class TeamSettings:
                 raise InvalidInput(f"rate: {code} is the team's currency (its rate is 1)")
             before = rates_of(db).get(code)
             write_setting(db, RATE_PREFIX + code, None if value is None else rate_text(value))
+            if value != before:  # what its leads' values are worth moved: rescored
+                sql = _PRICED_IN.format(only=" AND currency = ?")
+                ids = [row[0] for row in db.execute(sql, [code]).fetchall()]
+                self.repo._rescore(db, ids, self.repo.clock())
         return code, before
 
     def phone_region(self) -> str | None:

@@ -69,6 +69,7 @@ class ImportPreview:
     notes: list[str]
     shown: Preview
     found: Notes  # what the notes say, as data (for --json)
+    team_currency: str  # what an amount naming no currency is in
 
 
 def preview_import(
@@ -79,7 +80,14 @@ def preview_import(
     converter = Converter(plan)
     outcome = repo.import_leads(converted(converter), on_duplicate=on_duplicate, dry_run=True)
     notes = notes_lines(converter, unknown=unknown_lines)
-    return ImportPreview(plan, outcome, notes, _respelled(repo, preview(plan)), converter.notes)
+    return ImportPreview(
+        plan,
+        outcome,
+        notes,
+        _respelled(repo, preview(plan)),
+        converter.notes,
+        repo.team_currency(),
+    )
 
 
 def _respelled(repo: Repository, shown: Preview) -> Preview:
@@ -110,7 +118,7 @@ def preview_lines(shown: ImportPreview) -> list[str]:
         lines += ["", f"Amounts read as {shown.shown.amount_order}"]
     lines += [""]
     lines.append(f"The first rows as they would be stored ({len(shown.shown.samples)}):")
-    lines += [f"  {sample_line(lead)}" for lead in shown.shown.samples]
+    lines += [f"  {sample_line(lead, shown.team_currency)}" for lead in shown.shown.samples]
     return lines
 
 
