@@ -33,7 +33,12 @@ _SHOWN = 40
 class RulesUnusable(InvalidInput):
     """The scoring rules file in effect cannot be used: nothing can be
     scored, so every write is refused, while what is stored can still be
-    read (the CLI's reads print the scores as stored, the TUI says so)."""
+    read (the CLI's reads print the scores as stored, the TUI says so).
+    `origin` names the file, for a refusal after the problem was said."""
+
+    def __init__(self, message: str, origin: str) -> None:
+        super().__init__(message)
+        self.origin = origin
 
 
 def close_to(word: str, choices: tuple[str, ...]) -> str | None:
@@ -199,13 +204,15 @@ def parse_rules(text: str, origin: str) -> RuleSet:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise RulesUnusable(f"scoring rules in {origin}: not valid TOML ({error})") from None
+        raise RulesUnusable(
+            f"scoring rules in {origin}: not valid TOML ({error})", origin
+        ) from None
     try:
         return RuleSet.model_validate(data)
     except ValidationError as error:
         said = _said(error.errors()[0], data)
         # A label or value may hold what a terminal would run: shown, not run.
-        raise RulesUnusable(escape_unsafe(f"scoring rules in {origin}: {said}")) from None
+        raise RulesUnusable(escape_unsafe(f"scoring rules in {origin}: {said}"), origin) from None
 
 
 def _said(problem: Any, data: object) -> str:
@@ -245,7 +252,7 @@ def load_rules() -> LoadedRules:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
             reason = getattr(error, "strerror", None) or "not UTF-8 text"
-            raise RulesUnusable(f"cannot read scoring rules {path}: {reason}") from None
+            raise RulesUnusable(f"cannot read scoring rules {path}: {reason}", str(path)) from None
         return LoadedRules(parse_rules(text, str(path)), str(path), text)
     text = default_rules_text()
     return LoadedRules(parse_rules(text, "built-in defaults"), "built-in defaults", text)
