@@ -16,7 +16,6 @@ from typing import Any, Literal
 
 import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
-from rapidfuzz import fuzz, process
 
 from leadtui.domain.errors import InvalidInput
 from leadtui.domain.field_errors import problem_text
@@ -43,6 +42,10 @@ class RulesUnusable(InvalidInput):
 
 def close_to(word: str, choices: tuple[str, ...]) -> str | None:
     """The one choice `word` is a likely typing mistake of ("sorce": "source")."""
+    # Imported only for a bad file: every command loads the rules, and
+    # rapidfuzz's import is a few ms a `leadtui list` need not pay.
+    from rapidfuzz import fuzz, process
+
     found = process.extractOne(word, choices, scorer=fuzz.ratio, score_cutoff=75)
     return found[0] if found else None
 
