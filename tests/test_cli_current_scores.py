@@ -116,3 +116,65 @@ def test_a_database_it_may_not_write_prints_what_is_stored_and_says_why(
         "warning: scores shown as stored, not brought up to date:"
         " cannot write postgresql:///crm: it is read-only (a replica?)\n"
     )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["list", "--json"],
+        ["search", "Ann"],
+        ["export", "--format", "json"],
+        ["kpi"],
+        ["show", "1", "--json"],
+        ["show", "1"],
+    ],
+)
+def test_a_broken_rules_file_prints_what_is_stored_and_says_why(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    """A typing mistake in the team's rules file stops the rescoring (and
+    every write), not a read: the leads print, scores as stored, with the
+    rules file's problem on stderr."""
+    folder = tmp_path_factory.mktemp("typo")
+    db = str(folder / "typo.db")
+    stale_lead(db)
+    rules = folder / "r_typo.toml"
+    rules.write_text(
+        "[[rules]]\nlabel = 'referral source'\npoints = 25\nfield = 'sorce'\nequals = 'referral'\n"
+    )
+    monkeypatch.setenv("LEADTUI_RULES", str(rules))
+    said = CliRunner().invoke(main, [*args, "--db", db])
+    assert said.exit_code == 0, said.output
+    assert said.stdout.strip()
+    if args[0] == "list":
+        assert json.loads(said.stdout)[0]["score"] == STALE
+    if args == ["show", "1", "--json"]:
+        assert json.loads(said.stdout)["score"] == STALE
+    if args == ["show", "1"]:
+        assert f"Rule score {STALE} (cold) as stored\n  (why is not known:" in said.stdout
+    assert said.stderr == (
+        f"warning: scores shown as stored, not brought up to date: scoring rules in {rules}:"
+        ' rule 1 ("referral source"): field = "sorce": no field leadtui scores is called that'
+        ' (did you mean "source"?); use one of source, title, company, email, phone, owner,'
+        " name, value or custom.<name>\n"
+    )
+
+
+def test_score_show_with_a_broken_rules_file_shows_the_stored_score_and_says_why(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path_factory.mktemp("typo-show")
+    db = str(folder / "typo.db")
+    lead_id = stale_lead(db)
+    rules = folder / "r_typo.toml"
+    rules.write_text("[bands]\nhot = 40\nwarm = 50\n[[rules]]\nlabel = 'x'\npoints = 1\n")
+    monkeypatch.setenv("LEADTUI_RULES", str(rules))
+    said = CliRunner().invoke(main, ["score", "show", str(lead_id), "--db", db])
+    assert said.exit_code == 0, said.output
+    assert said.stdout.splitlines()[1:] == [
+        f"Rule score {STALE} (cold) as stored",
+        "  (why is not known: the scoring rules file cannot be used)",
+        "Win chance n/a",
+        "  not scored now: the scoring rules file cannot be used",
+    ]
+    assert said.stderr == f"warning: scoring rules in {rules}: bands: warm must be below hot\n"

@@ -47,7 +47,7 @@ def test_a_bad_rules_file_is_one_line_and_nothing_is_written(db: str, tmp_path: 
     result = run("add", "Ada", "--db", db, env={"LEADTUI_RULES": str(bad)})
     assert result.exit_code == 1
     assert result.output.strip() == (
-        f"Error: scoring rules in {bad}: rule 1: a field rule needs a test:"
+        f'Error: scoring rules in {bad}: rule 1 ("x"): a field rule needs a test:'
         " equals, one_of, contains_any, ..."
     )
     assert ok("list", "--db", db) == ""

@@ -79,24 +79,27 @@ def test_a_bad_field_is_said_in_the_products_words(db: str, args: list[str], sai
     ("rules", "said"),
     [
         ("rules = []", "rules: needs at least 1 entry"),
-        ("rules = 5", "rules: must be a list"),
-        ("bands = 3\n[[rules]]\nlabel='x'\npoints=1\nno_touch_days=1", "bands: must be a table"),
-        ("[[rules]]\nlabel=''\npoints=1\nno_touch_days=1", "rule 1, label: required"),
-        ("[[rules]]\nlabel='x'\npoints='a'\nno_touch_days=1", "rule 1, points: must be a whole"
-         " number, not 'a'"),
-        ("[[rules]]\nlabel='x'\npoints=500\nno_touch_days=1", "rule 1, points: must be at most"
-         " 100"),
-        ("[[rules]]\nlabel='x'\npoints=1\nno_touch_days=0", "rule 1, no_touch_days: must be at"
-         " least 1"),
-        ("[[rules]]\nlabel='x'\npoints=1\nno_touch_days=1\nbogus=1", "rule 1, bogus: not a"
-         " setting"),
+        ("rules = 5", "rules = 5: must be a list"),
+        ("bands = 3\n[[rules]]\nlabel='x'\npoints=1\nno_touch_days=1", "bands = 3: must be a"
+         " table"),
+        ("[[rules]]\nlabel=''\npoints=1\nno_touch_days=1", 'rule 1: label = "": required'),
+        ("[[rules]]\nlabel='x'\npoints='a'\nno_touch_days=1", 'rule 1 ("x"): points = "a": must be'
+         " a whole number"),
+        ("[[rules]]\nlabel='x'\npoints=500\nno_touch_days=1", 'rule 1 ("x"): points = 500: must be'
+         " at most 100"),
+        ("[[rules]]\nlabel='x'\npoints=1\nno_touch_days=0", 'rule 1 ("x"): no_touch_days = 0: must'
+         " be at least 1"),
+        ("[[rules]]\nlabel='x'\npoints=1\nno_touch_days=1\nbogus=1", 'rule 1 ("x"): bogus = 1: not'
+         " a setting leadtui knows (a typing mistake?)"),
+        ("[[rules]]\nlabel='x'\npoints=1\nno_touch_days=1\npoint=1", 'rule 1 ("x"): point = 1: not'
+         ' a setting leadtui knows (did you mean "points"?)'),
         ("[[rules]]\nlabel='x'\npoints=1\nactivity={kinds=['fax'], within_days=3}",
-         "rule 1, activity.kinds.0: must be one of email, call, meeting, content, social or"
-         " note, not 'fax'"),
-        ("[[rules]]\nlabel='x'\npoints=1\nfield='source'\npresent='maybe'", "rule 1, present:"
-         " must be true or false, not 'maybe'"),
-        ("[[rules]]\nlabel='x'\npoints=1\nfield='source'\none_of='ads'", "rule 1, one_of: must"
-         " be a list"),
+         'rule 1 ("x"): activity.kinds.0 = "fax": must be one of email, call, meeting, content,'
+         " social or note"),
+        ("[[rules]]\nlabel='x'\npoints=1\nfield='source'\npresent='maybe'", 'rule 1 ("x"): present'
+         ' = "maybe": must be true or false'),
+        ("[[rules]]\nlabel='x'\npoints=1\nfield='source'\none_of='ads'", 'rule 1 ("x"): one_of ='
+         ' "ads": must be a list'),
     ],
 )  # fmt: skip
 def test_a_bad_rules_file_is_said_in_the_products_words(

@@ -174,20 +174,20 @@ def test_the_shipped_rules_load_and_explain_a_typical_lead() -> None:
     [
         (
             "[[rules]]\nlabel = 'x'\npoints = 5\n",
-            "rule 1: needs exactly one of field, activity or no_touch_days",
+            'rule 1 ("x"): needs exactly one of field, activity or no_touch_days',
         ),
         ("[[rules]\n", "not valid TOML"),
         (
             "[[rules]]\nlabel = 'x'\npoints = 5\nfield = 'shoe_size'\nequals = '9'\n",
-            "field must be one of",
+            'rule 1 ("x"): field = "shoe_size": no field leadtui scores is called that; use one of',
         ),
         (
             "[[rules]]\nlabel = 'x'\npoints = 500\nno_touch_days = 3\n",
-            "rule 1, points: must be at most 100",
+            'rule 1 ("x"): points = 500: must be at most 100',
         ),
         (
             "[[rules]]\nlabel = 'x'\npoints = 5\nno_touch_days = 3\nodd = 1\n",
-            "rule 1, odd: not a setting leadtui knows (a typing mistake?)",
+            'rule 1 ("x"): odd = 1: not a setting leadtui knows (a typing mistake?)',
         ),
         ("[bands]\nhot = 40\nwarm = 50\n[[rules]]\nlabel='x'\npoints=1\nno_touch_days=1\n", "warm"),
         ("", "rules: required"),
@@ -255,3 +255,67 @@ def _toml(value: object) -> str:
     if isinstance(value, list | tuple):
         return "[" + ", ".join(_toml(v) for v in value) + "]"
     return str(value)
+
+
+SOURCE_RULE = "[[rules]]\nlabel = 'referral source'\npoints = 25\n{test}\n"
+
+
+@pytest.mark.parametrize(
+    ("test", "said"),
+    [
+        (
+            "field = 'sorce'\nequals = 'referral'",
+            'rule 1 ("referral source"): field = "sorce": no field leadtui scores is called'
+            ' that (did you mean "source"?); use one of source, title,',
+        ),
+        (
+            "field = 'source'\nequals = 'referal'",
+            'rule 1 ("referral source"): equals = "referal": no lead\'s source is "referal"'
+            ' (did you mean "referral"?); a source is one of website, ads,',
+        ),
+        (
+            "field = 'source'\none_of = ['referral', 'webiste']",
+            'rule 1 ("referral source"): one_of = ["referral", "webiste"]: no lead\'s source is'
+            ' "webiste" (did you mean "website"?)',
+        ),
+        (
+            "field = 'source'\ncontains_any = ['partners']",
+            'contains_any = ["partners"]: no lead\'s source is',
+        ),
+        ("field = 'source'\nat_least = 5", "a source is a word, never a number"),
+        ("field = 'source'\npresent = false", "every lead has a source"),
+        (
+            "field = 'source'\nequals = 'referral'\nequal = 'partner'",
+            'rule 1 ("referral source"): equal = "partner": not a setting leadtui knows'
+            ' (did you mean "equals"?)',
+        ),
+    ],
+)
+def test_a_rule_no_source_can_pass_is_refused_naming_the_rule_and_the_value(
+    test: str, said: str
+) -> None:
+    text = SOURCE_RULE.format(test=test)
+    with pytest.raises(InvalidInput) as caught:
+        parse_rules(text, "r.toml")
+    assert str(caught.value).startswith("scoring rules in r.toml: "), caught.value
+    assert said in str(caught.value)
+
+
+def test_a_number_range_no_value_lies_in_is_refused() -> None:
+    text = "[[rules]]\nlabel = 'big deal'\npoints = 20\nfield = 'value'\n"
+    text += "at_least = 50000\nbelow = 100\n"
+    with pytest.raises(InvalidInput) as caught:
+        parse_rules(text, "r.toml")
+    assert str(caught.value) == (
+        'scoring rules in r.toml: rule 1 ("big deal"): at_least = 50000 and below = 100:'
+        " no value is both (at_least must be the lower)"
+    )
+
+
+def test_a_source_rule_in_any_case_and_a_true_range_still_load() -> None:
+    rules = parse_rules(
+        SOURCE_RULE.format(test="field = 'source'\none_of = ['Referral', ' partner ']")
+        + "[[rules]]\nlabel = 'mid'\npoints = 5\nfield = 'value'\nat_least = 100\nbelow = 50000\n",
+        "r.toml",
+    )
+    assert [rule.label for rule in rules.rules] == ["referral source", "mid"]

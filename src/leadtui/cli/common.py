@@ -17,6 +17,7 @@ from leadtui.domain.filters import ME, unknown_owner
 from leadtui.domain.models import Lead
 from leadtui.domain.pipeline import is_open
 from leadtui.domain.sanitize import escape_unsafe
+from leadtui.domain.scoring_rules import RulesUnusable
 from leadtui.repository import Repository, open_repository
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -108,8 +109,9 @@ def current_scores(repo: Repository) -> Repository:
     were stored brought up to date, for a command that prints scores: the
     TUI does this every minute, but a team's script may run with no
     console open (`show` said 50 warm where `score show` said 30). Busy
-    (a teammate's long write) or not writable (a read-only file, a
-    PostgreSQL replica or a role that may only read): shown as stored, and
+    (a teammate's long write), not writable (a read-only file, a
+    PostgreSQL replica or a role that may only read) or with a rules file
+    that cannot be used (a typing mistake in it): shown as stored, and
     said; the command asked for still runs."""
     if repo.cannot_write():
         return repo
@@ -118,7 +120,7 @@ def current_scores(repo: Repository) -> Repository:
     except DatabaseBusy:
         echo("warning: scores shown as stored: someone else is writing, so none was brought up"
              " to date", err=True)  # fmt: skip
-    except DatabaseUnavailable as error:
+    except (DatabaseUnavailable, RulesUnusable) as error:
         echo(f"warning: scores shown as stored, not brought up to date: {error}", err=True)
     return repo
 

@@ -48,6 +48,8 @@ def score_rules(db_path: Path | None, as_json: bool) -> None:
 def score_show(db_path: Path | None, lead_id: int, as_json: bool) -> None:
     """Both scores of a lead, with the reasons behind them."""
     details = common.repository(db_path, reading=True).score_details(lead_id)
+    if details.rules_problem:  # the score as stored: said why, as `show` does
+        common.echo(f"warning: {details.rules_problem}", err=True)
     if as_json:
         common.echo(json.dumps(score_record(details), ensure_ascii=False, indent=2))
         return

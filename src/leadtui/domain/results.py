@@ -62,6 +62,9 @@ class ScoreDetails:
     # they are now): its reasons are those it closed with when they come to
     # the score it keeps. None for an open lead.
     at_close: scoring.Score | None = None
+    # Why the lead could not be scored now (the scoring rules file cannot be
+    # used): `rated` is then the score as stored, with no reasons.
+    rules_problem: str | None = None
 
     def close_reasons(self) -> tuple[tuple[int, str], ...] | None:
         """The reasons behind the score a closed lead closed with, or None

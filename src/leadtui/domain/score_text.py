@@ -18,6 +18,11 @@ def _signed(points: int) -> str:
 
 def rule_lines(details: ScoreDetails) -> list[str]:
     lead, rule = details.lead, details.rated.rule
+    if details.rules_problem:
+        return [
+            f"Rule score {lead.score} ({lead.temperature.value}) as stored",
+            "  (why is not known: the scoring rules file cannot be used)",
+        ]
     if not pipeline.is_open(lead.stage):
         return _closed_rule_lines(details)
     temperature = (

@@ -12,17 +12,55 @@ import tomllib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from leadtui.domain.errors import InvalidInput
 from leadtui.domain.field_errors import problem_text
-from leadtui.domain.models import CUSTOM_PREFIX, ActivityKind, Line
+from leadtui.domain.models import CUSTOM_PREFIX, ActivityKind, Line, Source
+from leadtui.domain.sanitize import escape_unsafe
 
 ENV_RULES = "LEADTUI_RULES"
 STANDARD_FIELDS = ("source", "title", "company", "email", "phone", "owner", "name", "value")
+SOURCES = tuple(source.value for source in Source)
+# How much of a rule's label or value a message quotes.
+_SHOWN = 40
+
+
+class RulesUnusable(InvalidInput):
+    """The scoring rules file in effect cannot be used: nothing can be
+    scored, so every write is refused, while what is stored can still be
+    read (the CLI's reads print the scores as stored, the TUI says so).
+    `origin` names the file, for a refusal after the problem was said."""
+
+    def __init__(self, message: str, origin: str) -> None:
+        super().__init__(message)
+        self.origin = origin
+
+
+def close_to(word: str, choices: tuple[str, ...]) -> str | None:
+    """The one choice `word` is a likely typing mistake of ("sorce": "source")."""
+    # Imported only for a bad file: every command loads the rules, and
+    # rapidfuzz's import is a few ms a `leadtui list` need not pay.
+    from rapidfuzz import fuzz, process
+
+    found = process.extractOne(word, choices, scorer=fuzz.ratio, score_cutoff=75)
+    return found[0] if found else None
+
+
+def shown_value(value: object) -> str:
+    """A value as the TOML file writes it ("sorce", 50000, ["a", "b"]), cut short."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # 50000, as the file most likely writes it
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= _SHOWN else text[: _SHOWN - 1] + "…"
+
+
+def _did_you_mean(word: str, choices: tuple[str, ...]) -> str:
+    near = close_to(word, choices)
+    return f" (did you mean {shown_value(near)}?)" if near else ""
 
 
 class _Strict(BaseModel):
@@ -65,14 +103,53 @@ class Rule(_Strict):
         if self.field is not None:
             if self.field not in STANDARD_FIELDS and not self.field.startswith(CUSTOM_PREFIX):
                 names = ", ".join(STANDARD_FIELDS)
-                raise ValueError(f"field must be one of {names} or custom.<name>")
+                raise ValueError(
+                    f"field = {shown_value(self.field)}: no field leadtui scores is called that"
+                    f"{_did_you_mean(self.field, STANDARD_FIELDS)}; use one of {names}"
+                    " or custom.<name>"
+                )
             if all(test is None for test in tests) and self.present is None:
                 raise ValueError("a field rule needs a test: equals, one_of, contains_any, ...")
+            self._possible()
         if self.points_each is not None and self.activity is None:
             raise ValueError("points_each only applies to activity rules")
         if self.points_each is None and self.points == 0:
             raise ValueError("points must not be 0")
         return self
+
+    def _possible(self) -> None:
+        """Refuse a test no lead can pass: a rule that never fires is a typing
+        mistake the scores would hide (a source is one of a fixed list, and
+        a number is never both at least 50,000 and below 100)."""
+        if self.at_least is not None and self.below is not None and self.at_least >= self.below:
+            raise ValueError(
+                f"at_least = {shown_value(self.at_least)} and below ="
+                f" {shown_value(self.below)}: no value is both (at_least must be the lower)"
+            )
+        if self.field != "source":
+            return
+        sources = ", ".join(SOURCES)
+        if self.at_least is not None or self.below is not None:
+            raise ValueError(f"a source is a word, never a number: one of {sources}")
+        if self.present is False:
+            raise ValueError("every lead has a source (other, when none is known)")
+        named = [
+            (key, word)
+            for key, words in (
+                ("equals", (self.equals,) if self.equals is not None else ()),
+                ("one_of", self.one_of or ()),
+                ("contains_any", self.contains_any or ()),
+            )
+            for word in words
+        ]
+        for key, word in named:
+            if word.strip().casefold() not in SOURCES:
+                raise ValueError(
+                    f"{key} = {shown_value(getattr(self, key))}: no lead's source is"
+                    f" {shown_value(word)}"
+                    f"{_did_you_mean(word.strip().casefold(), SOURCES)}; a source is one of"
+                    f" {sources}"
+                )
 
     @property
     def window_days(self) -> int:
@@ -130,22 +207,42 @@ def parse_rules(text: str, origin: str) -> RuleSet:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise InvalidInput(f"scoring rules in {origin}: not valid TOML ({error})") from None
+        raise RulesUnusable(
+            f"scoring rules in {origin}: not valid TOML ({error})", origin
+        ) from None
     try:
         return RuleSet.model_validate(data)
     except ValidationError as error:
-        problem = error.errors()[0]
-        where = _where(problem["loc"])
-        raise InvalidInput(f"scoring rules in {origin}: {where}: {problem_text(problem)}") from None
+        said = _said(error.errors()[0], data)
+        # A label or value may hold what a terminal would run: shown, not run.
+        raise RulesUnusable(escape_unsafe(f"scoring rules in {origin}: {said}"), origin) from None
 
 
-def _where(location: tuple[int | str, ...]) -> str:
-    """('rules', 2, 'points') -> 'rule 3, points': [[rules]] entries count from 1."""
-    parts = list(location)
+def _said(problem: Any, data: object) -> str:
+    """pydantic's problem as 'rule 3 ("label"): points = 500: must be at
+    most 100': [[rules]] entries count from 1 and are named by their label
+    too; the value refused is quoted, and a misspelt setting's close one
+    suggested."""
+    parts, given = list(problem["loc"]), problem.get("input")
+    head = None
     if len(parts) > 1 and parts[0] == "rules" and isinstance(parts[1], int):
-        rest = ".".join(str(part) for part in parts[2:])
-        return f"rule {parts[1] + 1}" + (f", {rest}" if rest else "")
-    return ".".join(str(part) for part in parts) or "file"
+        head, parts = f"rule {parts[1] + 1}{_label_of(data, parts[1])}", parts[2:]
+    leaf = ".".join(str(part) for part in parts)
+    text = problem_text(problem, quote_input=False)
+    if problem["type"] == "extra_forbidden":
+        known = tuple(Rule.model_fields) if head else tuple(RuleSet.model_fields)
+        text = f"not a setting leadtui knows{_did_you_mean(leaf, known) or ' (a typing mistake?)'}"
+    if leaf and problem["type"] != "missing" and isinstance(given, str | int | float):
+        leaf = f"{leaf} = {shown_value(given)}"
+    return ": ".join([*(piece for piece in (head, leaf) if piece), text]) if head or leaf else text
+
+
+def _label_of(data: object, index: int) -> str:
+    """' ("referral source")', the rule's label as the file gives it, if it does."""
+    rules = data.get("rules") if isinstance(data, dict) else None
+    rule = rules[index] if isinstance(rules, list) and index < len(rules) else None
+    label = rule.get("label") if isinstance(rule, dict) else None
+    return f" ({shown_value(label)})" if isinstance(label, str) and label.strip() else ""
 
 
 def load_rules() -> LoadedRules:
@@ -158,7 +255,7 @@ def load_rules() -> LoadedRules:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
             reason = getattr(error, "strerror", None) or "not UTF-8 text"
-            raise InvalidInput(f"cannot read scoring rules {path}: {reason}") from None
+            raise RulesUnusable(f"cannot read scoring rules {path}: {reason}", str(path)) from None
         return LoadedRules(parse_rules(text, str(path)), str(path), text)
     text = default_rules_text()
     return LoadedRules(parse_rules(text, "built-in defaults"), "built-in defaults", text)

@@ -7,6 +7,7 @@ that would apply it: a lead is never put in a stage (or given a fit) by a
 guess.
 """
 
+import json
 import shlex
 from enum import StrEnum
 from typing import Any
@@ -76,18 +77,29 @@ def allowed(field: str) -> str:
     return ", ".join(values_of(field))
 
 
-def value_maps(values: dict[str, dict[str, str]]) -> dict[str, dict[str, Any]]:
+def value_maps(
+    values: dict[str, dict[str, str]], said_in: str | None = None
+) -> dict[str, dict[str, Any]]:
     """--value-map field:"Text=value" as lookups, keys normalised; InvalidInput
-    for a field that takes none or a value that is not one of its own."""
+    for a field that takes none or a value that is not one of its own,
+    naming the mapping file and entry `said_in` (else --value-map)."""
     maps: dict[str, dict[str, Any]] = {field: {} for field in VALUE_MAPPED}
     for field, table in values.items():
         if field not in VALUE_MAPPED:
-            raise InvalidInput(f"--value-map {field}: only {', '.join(VALUE_MAPPED)} take one")
+            only = f"only {', '.join(VALUE_MAPPED)} take one"
+            if said_in:
+                raise InvalidInput(f"{said_in}: values: {quoted(field)} takes no value map; {only}")
+            raise InvalidInput(f"--value-map {field}: {only}")
         kind = _KINDS[field]
         for text, value in table.items():
             try:
                 member = kind(value.strip().lower())
             except ValueError:
+                if said_in:
+                    raise InvalidInput(
+                        f"{said_in}: values: {quoted(field)}: {quoted(text)}: {quoted(value)}"
+                        f" is not one; use one of {allowed(field)}"
+                    ) from None
                 raise InvalidInput(
                     f"--value-map {field}:{text}={value}: use one of {allowed(field)}"
                 ) from None
@@ -97,6 +109,11 @@ def value_maps(values: dict[str, dict[str, str]]) -> dict[str, dict[str, Any]]:
             else:
                 maps[field][normalise(text)] = member
     return maps
+
+
+def quoted(text: str) -> str:
+    """A mapping file's key or value as the JSON file writes it."""
+    return json.dumps(text, ensure_ascii=False)
 
 
 def meaning(field: str, user: dict[str, Any], text: str) -> Any:

@@ -20,11 +20,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rapidfuzz import fuzz, process
+
 from leadtui.domain.errors import InvalidInput
 from leadtui.domain.models import Source
 from leadtui.domain.sanitize import clean_line
 from leadtui.domain.vocabulary import normalise
-from leadtui.importing.choices import value_maps
+from leadtui.importing.choices import quoted, value_maps
 from leadtui.importing.headers import (
     STANDARD_FIELDS,
     Target,
@@ -54,6 +56,10 @@ ID_HEADERS = (
 )  # fmt: skip
 
 
+# The keys a mapping file may hold (as Overrides.save writes them).
+MAPPING_KEYS = ("columns", "values", "day_first", "placeholders", "encoding", "decimal_comma")
+
+
 @dataclass
 class Overrides:
     """What the user said, from the command line and a mapping file."""
@@ -64,6 +70,9 @@ class Overrides:
     placeholders: list[str] | None = None  # None: DEFAULT_PLACEHOLDERS
     encoding: str | None = None  # None: detected
     decimal_comma: bool | None = None  # None: decided from the amounts
+    # Where each of `columns` was said, when in a mapping file ("mapping
+    # m.json"): an error names the file, not a --map the user never typed.
+    said_in: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path) -> "Overrides":
@@ -77,6 +86,15 @@ class Overrides:
             raise InvalidInput(f"mapping {path} is not valid JSON: {error.msg}") from None
         if not isinstance(data, dict):
             raise InvalidInput(f"mapping {path}: expected a JSON object")
+        # A misspelt key ("colums") left the automatic mapping in effect, unsaid.
+        for key in data:
+            if key not in MAPPING_KEYS:
+                near = process.extractOne(key, MAPPING_KEYS, scorer=fuzz.ratio, score_cutoff=70)
+                hint = f" (did you mean {quoted(near[0])}?)" if near else ""
+                raise InvalidInput(
+                    f"mapping {path}: unknown key {quoted(key)}{hint}; a mapping holds"
+                    f" {', '.join(MAPPING_KEYS)}"
+                )
         columns, values = data.get("columns", {}), data.get("values", {})
         day_first, placeholders = data.get("day_first"), data.get("placeholders")
         encoding, decimal_comma = data.get("encoding"), data.get("decimal_comma")
@@ -94,6 +112,10 @@ class Overrides:
             raise InvalidInput(f"mapping {path}: placeholders must be a list of words")
         if encoding is not None and not isinstance(encoding, str):
             raise InvalidInput(f"mapping {path}: encoding must be a name like cp1252")
+        said_in = f"mapping {path}"
+        for header, target in columns.items():  # refused here, naming the file
+            _override_target(header, target, said_in)
+        value_maps(values, said_in)
         return cls(
             dict(columns),
             {k: dict(v) for k, v in values.items()},
@@ -101,6 +123,7 @@ class Overrides:
             list(placeholders) if placeholders is not None else None,
             encoding,
             decimal_comma,
+            dict.fromkeys(columns, said_in),
         )
 
     def merged(self, other: "Overrides") -> "Overrides":
@@ -115,6 +138,7 @@ class Overrides:
             other.placeholders if other.placeholders is not None else self.placeholders,
             other.encoding or self.encoding,
             other.decimal_comma if other.decimal_comma is not None else self.decimal_comma,
+            {h: w for h, w in self.said_in.items() if h not in other.columns} | other.said_in,
         )
 
     def add_column(self, spec: str) -> None:
@@ -147,6 +171,7 @@ class Overrides:
             [*base, *words],
             self.encoding,
             self.decimal_comma,
+            self.said_in,
         )
 
     def save(self, path: Path, *, replace: bool = False) -> None:
@@ -223,6 +248,10 @@ def make_plan(table: Table, overrides: Overrides) -> Plan:
     for header, target in overrides.columns.items():
         index = by_name.get(header, by_key.get(normalise(header)))
         if index is None:
+            if said_in := overrides.said_in.get(header):
+                raise InvalidInput(
+                    f"{said_in}: columns: {quoted(header)}: {table.path.name} has no such column"
+                )
             raise InvalidInput(f"--map: the file has no column {header!r}")
         targets[index] = _override_target(header, target)
         said.add(index)
@@ -281,7 +310,8 @@ def _unique_custom(targets: list[Target]) -> list[Target]:
     return result
 
 
-def _override_target(header: str, target: str) -> Target:
+def _override_target(header: str, target: str, said_in: str | None = None) -> Target:
+    """--map's target (or a mapping file's, `said_in`) as a Target."""
     if target == "ignore":
         return Target("ignore", "by --map")
     if target == "custom":
@@ -291,4 +321,11 @@ def _override_target(header: str, target: str) -> Target:
     if target in STANDARD_FIELDS:
         return Target("field", target)
     choices = ", ".join((*STANDARD_FIELDS, "custom", "custom:NAME", "ignore"))
+    if said_in:
+        near = process.extractOne(target, STANDARD_FIELDS, scorer=fuzz.ratio, score_cutoff=70)
+        hint = f" (did you mean {quoted(near[0])}?)" if near else ""
+        raise InvalidInput(
+            f"{said_in}: columns: {quoted(header)}: {quoted(target)} is no field{hint};"
+            f" use one of {choices}"
+        )
     raise InvalidInput(f"--map {header}={target}: unknown field; use one of {choices}")

@@ -14,9 +14,9 @@ from leadtui.domain.learned import FieldChoice, Model
 from leadtui.domain.learned_metrics import Scores
 from leadtui.domain.logistic import Patterns
 from leadtui.domain.models import Lead, Temperature
-from leadtui.domain.results import CalibrationRow, Evaluation, ScoreDetails, TrainReport
-from leadtui.domain.scoring import next_pin
-from leadtui.domain.scoring_rules import RuleSet
+from leadtui.domain.results import CalibrationRow, Evaluation, Rated, ScoreDetails, TrainReport
+from leadtui.domain.scoring import Score, next_pin
+from leadtui.domain.scoring_rules import RuleSet, RulesUnusable
 from leadtui.domain.users import managers_only
 from leadtui.repository.core import Rescores
 from leadtui.repository.core import Scores as ScoringCore
@@ -62,13 +62,22 @@ class ScoringStore:
             return self.details_on(db, fetch_lead(db, lead_id))
 
     def details_on(self, db: sqlite_utils.Database, lead: Lead) -> ScoreDetails:
-        """score_details on a connection already open (the Lead tab's)."""
+        """score_details on a connection already open (the Lead tab's). With
+        a rules file that cannot be used, the score as stored, and why: the
+        Lead tab and `show` still show the lead."""
+        try:
+            rules = self.repo.rules
+        except RulesUnusable as error:
+            stored = Score(lead.score, (), lead.temperature)
+            rated = Rated(stored, None, (), pipeline.is_open(lead.stage))
+            why = "not scored now: the scoring rules file cannot be used"
+            return ScoreDetails(lead, rated, None, why, rules_problem=str(error))
         model = read_model(db)
-        rated = rate(db, [lead.id], self.repo.rules, model, self.repo.clock())[lead.id]
+        rated = rate(db, [lead.id], rules, model, self.repo.clock())[lead.id]
         at_close = None
         if not pipeline.is_open(lead.stage) and lead.stage_entered_at is not None:
             # As of its close, to list the reasons of the score it keeps.
-            then = rate(db, [lead.id], self.repo.rules, None, lead.stage_entered_at, past=True)
+            then = rate(db, [lead.id], rules, None, lead.stage_entered_at, past=True)
             at_close = then[lead.id].rule if lead.id in then else None
         reason = None if model else _no_model_reason(db)
         return ScoreDetails(lead, rated, model, reason, at_close)

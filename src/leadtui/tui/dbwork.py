@@ -19,7 +19,9 @@ from textual.app import App
 from textual.dom import NoScreen
 from textual.widget import Widget
 
-from leadtui.domain.errors import DatabaseBusy, Interrupted, LeadtuiError
+from leadtui.domain.errors import Interrupted, LeadtuiError
+from leadtui.domain.sanitize import escape_unsafe
+from leadtui.domain.scoring_rules import RulesUnusable
 from leadtui.repository import Repository
 
 T = TypeVar("T")
@@ -93,28 +95,21 @@ def run_db(
         except Interrupted:
             return  # stopped on purpose (quitting): nothing to show
         except LeadtuiError as error:
-            app.call_from_thread(failed, str(error))
+            said = str(error)
+            if key == WRITE_GROUP and isinstance(error, RulesUnusable):
+                # Its problem was said at start (broken_rules.py): here, that
+                # the change was refused, and where to read why again.
+                said = (
+                    f"Not saved: the scoring rules in {escape_unsafe(error.origin)} cannot be"
+                    " used (`leadtui score rules` says why)"
+                )
+            app.call_from_thread(failed, said)
             return
         if unreadable := repo.unreadable.news():  # a list left a damaged lead out
             app.call_from_thread(tell_unreadable, app, unreadable)
         app.call_from_thread(deliver, result)
 
     widget.run_worker(work, thread=True, group=key, name=f"db:{key}")
-
-
-def later_when_busy(job: Callable[[Repository], int]) -> Callable[[Repository], int]:
-    """A background write nobody asked for (the minute's rescoring), done
-    next time when a teammate's long write (an import) holds the file
-    longer than leadtui waits: telling the rep to "try again" what they
-    never did was noise, and at start it greeted them."""
-
-    def quietly(repo: Repository) -> int:
-        try:
-            return job(repo)
-        except DatabaseBusy:
-            return 0
-
-    return quietly
 
 
 def tell_unreadable(app: App[Any], messages: list[str]) -> None:

@@ -27,8 +27,9 @@ from leadtui.domain.kpis import DEFINITIONS
 from leadtui.domain.models import Stage
 from leadtui.repository import Repository, interrupt_reads
 from leadtui.tui.app import LeadApp
+from leadtui.tui.broken_rules import refresh_scores, tell_broken_rules
 from leadtui.tui.card_list import LineCards
-from leadtui.tui.dbwork import WATCH_GROUP, WRITE_GROUP, end_app, later_when_busy, run_db
+from leadtui.tui.dbwork import WATCH_GROUP, WRITE_GROUP, end_app, run_db
 from leadtui.tui.dialogs.help import KeysScreen, describe, with_ids
 from leadtui.tui.dialogs.search import Found, SearchScreen
 from leadtui.tui.follow import Followed, Wanted, follow
@@ -228,8 +229,7 @@ class MainScreen(LeadWritesScreen):
             return
         if self.repo.cannot_write():
             return  # nothing can be saved: the scores stay as last written
-        refresh = later_when_busy(lambda repo: repo.refresh_scores())
-        run_db(self, refresh, lambda _: None, key="scores")
+        run_db(self, refresh_scores, lambda said: tell_broken_rules(self.app, said), key="scores")
 
     def on_unmount(self) -> None:
         self._watcher.close()
