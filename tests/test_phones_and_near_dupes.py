@@ -140,6 +140,28 @@ def test_dupes_lists_close_names_after_the_exact_groups(db: str) -> None:
     assert ok("list", "--db", db).count("\n") == 4
 
 
+@both_clis_full
+def test_dupes_finds_what_the_quick_add_finds_at_close_companies(db: str) -> None:
+    """The tester's steps: the quick-add named all three ("same name at a
+    close company"), `dupes` none (close names at the same company only)."""
+    ok("add", "Jon Smith", "--company", "Acme Inc.", "--db", db)
+    ok("add", "John Smith", "--company", "Acme", "--db", db)
+    ok("add", "Jöhn Smith", "--company", "ACME, Inc", "--db", db)
+    ok("add", "Jane Roe", "--company", "Globex", "--email", "jr@x.io", "--db", db)
+    ok("add", "Jane Roe", "--company", "Globex Corp", "--db", db)
+    ok("add", "Jane Roe", "--company", "Globexx", "--db", db)  # close, not one core
+    ok("add", "Ann Lee", "--email", "ann@x.io", "--db", db)
+    ok("add", "Ann L", "--email", "ANN@x.io", "--db", db)
+    quick = CliRunner().invoke(main, ["quick", "John Smith @Acme Inc.", "--db", db])
+    assert quick.stderr.count("possible duplicate of") == 3
+    groups = json.loads(ok("dupes", "--json", "--db", db))
+    assert [(g["why"], [lead["id"] for lead in g["leads"]]) for g in groups] == [
+        ("same email", [7, 8]),  # exact matches first
+        ("close name at a close company", [1, 2, 3]),
+        ("same name at a close company", [4, 5, 6]),  # once, not again for Globexx
+    ]
+
+
 def test_the_close_name_probes_use_the_indexes(repo: Repository, db_path: Path) -> None:
     repo.add_lead(build_draft(name="Jon Smith", company="Acme"))
     for sql, index in (
