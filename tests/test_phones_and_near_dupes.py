@@ -50,7 +50,7 @@ def test_setting_the_region_makes_national_numbers_match(db: str) -> None:
     ok("add", "Ann B", "--phone", "+44 20 7946 0001", "--db", db)
     assert ok("dupes", "--db", db).strip() == "no likely duplicates"
     assert (
-        ok("setting", "region", "gb", "--db", db).strip() == "region = GB (1 phone keys recomputed)"
+        ok("setting", "region", "gb", "--db", db).strip() == "region = GB (1 phone key recomputed)"
     )
     [group] = json.loads(ok("dupes", "--json", "--db", db))
     assert group["why"] == "same phone"
