@@ -27,6 +27,7 @@ ACTIONS = {
     "add", "quick", "advance", "back", "win", "reopen", "lose", "log", "followup", "set",
     "merge", "erase", "undo", "redo", "demo", "export", "import", "db backup", "db restore",
     "db copy", "score pin", "score refresh", "serve", "user add", "user link", "user remove",
+    "user role",
 }  # fmt: skip
 
 

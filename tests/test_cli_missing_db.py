@@ -29,7 +29,8 @@ CHANGES = [
     ["log", "1", "--kind", "call"], ["assign", "ann", "1"],
     ["assign", "ann", "--from", "bob", "--yes"], ["score", "train"],
     ["score", "pin", "1", "hot"], ["score", "refresh"], ["user", "link", "bob"],
-    ["user", "remove", "bob"], ["setting", "rate", "GBP", "--clear"],
+    ["user", "remove", "bob"], ["user", "role", "bob", "rep"],
+    ["setting", "rate", "GBP", "--clear"],
 ]  # fmt: skip
 # Commands that add something create the database, as `add` always has.
 CREATES = [

@@ -146,3 +146,27 @@ def test_a_link_address_browsers_cannot_open_is_refused_before_the_user_is_added
         f"Error: $LEADTUI_URL {url!r}: give scheme and host, e.g. https://crm.example.com\n"
     )
     assert json.loads(ok("user", "list", "--json", "--db", db)) == []
+
+
+@both_clis
+def test_a_users_role_changes_and_remove_says_what_they_still_own(db: str) -> None:
+    """`user add carla --role rep` on an existing user only said 'exists':
+    there was no way to change a role; and `user remove` said nothing of
+    the leads the user still owned."""
+    ok("user", "add", "carla", "--role", "manager", "--db", db)
+    assert ok("user", "role", "Carla", "rep", "--db", db).splitlines() == [
+        "carla: manager → rep",
+        "carla's open tabs keep manager until they are reloaded",
+    ]
+    assert open_repository(db).users.all()[0].role.value == "rep"
+    assert ok("user", "role", "carla", "rep", "--db", db) == "carla is already a rep\n"
+    assert "no user 'bob'" in fails("user", "role", "bob", "manager", "--db", db)
+    assert "'boss' is not one of" in fails("user", "role", "carla", "boss", "--db", db)
+    for name in ("One", "Two"):
+        ok("add", name, "--owner", "Carla", "--db", db)
+    assert ok("user", "remove", "carla", "--db", db).splitlines() == [
+        "removed carla",
+        "carla still owns 2 leads; they stay carla's"
+        " ('leadtui assign NEW --from carla' hands over the open ones)",
+    ]
+    assert json.loads(ok("list", "--json", "--db", db))[0]["owner"] == "Carla"

@@ -34,6 +34,7 @@ DATE_INPUTS = {
     ("kpi", "since"): ["kpi", "--since", "DAY"],
     ("kpi", "until"): ["kpi", "--until", "DAY"],
     ("journal", "since"): ["journal", "--since", "DAY"],
+    ("journal", "until"): ["journal", "--until", "DAY"],
     ("log", "when"): ["log", "1", "--kind", "call", "--at", "DAY"],
     ("followup", "when"): ["followup", "1", "DAY"],
     ("set", "value"): ["set", "1", "expected_close", "DAY"],

@@ -1,7 +1,9 @@
 """`leadtui journal`: who did what across every lead, newest first, by actor
 and from a moment on."""
 
-from datetime import timedelta
+import json
+from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -10,7 +12,7 @@ from leadtui.cli.root import main
 from leadtui.domain.models import ActivityKind, build_draft
 from leadtui.repository import Repository, open_repository
 from leadtui.repository.actor import current_actor
-from tests.conftest import both_engines
+from tests.conftest import both_engines, both_targets
 
 
 @both_engines
@@ -82,3 +84,32 @@ def test_show_and_journal_print_one_line_an_entry(tmp_path: Path) -> None:
     assert len(history) == 3 and all(line.startswith("  20") for line in history), history
     whole = runner.invoke(main, ["journal", "--json", "--db", db]).output
     assert "first\\nsecond\\nthird" in whole  # the JSON keeps the note as written
+
+
+@both_targets
+def test_a_cut_journal_says_how_many_more_and_until_reaches_them(db_target: Path | str) -> None:
+    """--limit 50 printed 50 of 5,239 lines with no word of the rest, and
+    the oldest were out of reach: the list ends with how many more (on
+    stderr, so --json stays an array), and --until reads before a moment."""
+    now = datetime(2026, 11, 20, 12, tzinfo=UTC)
+    for days in (3, 2, 1):  # "created" lines, a day apart
+        early = open_repository(db_target, clock=partial(max, [now - timedelta(days=days)]))
+        early.add_lead(build_draft(name=f"Lead {days}d"))
+    runner = CliRunner()
+    db = str(db_target)
+    result = runner.invoke(main, ["journal", "--limit", "2", "--db", db])
+    assert [line.split(": ")[0][-10:] for line in result.stdout.splitlines()] == [
+        "#3 Lead 1d", "#2 Lead 2d",
+    ]  # fmt: skip
+    assert result.stderr == "… and 1 more (--limit N shows more; --until WHEN the older ones)\n"
+    result = runner.invoke(main, ["journal", "--limit", "1", "--json", "--db", db])
+    assert [line["lead"] for line in json.loads(result.stdout)] == ["Lead 1d"]
+    assert result.stderr.startswith("… and 2 more")
+    older = ["journal", "--until", "2026-11-17T13:00:00Z", "--db", db]
+    result = runner.invoke(main, older)
+    assert (result.stdout.count("\n"), result.stderr) == (1, "")
+    assert "#1 Lead 3d" in result.stdout
+    result = runner.invoke(main, ["journal", "--limit", "3", "--db", db])
+    assert result.stderr == ""  # not cut: nothing to say
+    result = runner.invoke(main, ["journal", "--since", "1d", "--until", "2d", "--db", db])
+    assert (result.exit_code, result.output) == (1, "Error: --until must be after --since\n")

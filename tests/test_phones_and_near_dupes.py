@@ -50,7 +50,7 @@ def test_setting_the_region_makes_national_numbers_match(db: str) -> None:
     ok("add", "Ann B", "--phone", "+44 20 7946 0001", "--db", db)
     assert ok("dupes", "--db", db).strip() == "no likely duplicates"
     assert (
-        ok("setting", "region", "gb", "--db", db).strip() == "region = GB (1 phone keys recomputed)"
+        ok("setting", "region", "gb", "--db", db).strip() == "region = GB (1 phone key recomputed)"
     )
     [group] = json.loads(ok("dupes", "--json", "--db", db))
     assert group["why"] == "same phone"
@@ -138,6 +138,28 @@ def test_dupes_lists_close_names_after_the_exact_groups(db: str) -> None:
         ("close name at the same company", [1, 2]),
     ]
     assert ok("list", "--db", db).count("\n") == 4
+
+
+@both_clis_full
+def test_dupes_finds_what_the_quick_add_finds_at_close_companies(db: str) -> None:
+    """The tester's steps: the quick-add named all three ("same name at a
+    close company"), `dupes` none (close names at the same company only)."""
+    ok("add", "Jon Smith", "--company", "Acme Inc.", "--db", db)
+    ok("add", "John Smith", "--company", "Acme", "--db", db)
+    ok("add", "Jöhn Smith", "--company", "ACME, Inc", "--db", db)
+    ok("add", "Jane Roe", "--company", "Globex", "--email", "jr@x.io", "--db", db)
+    ok("add", "Jane Roe", "--company", "Globex Corp", "--db", db)
+    ok("add", "Jane Roe", "--company", "Globexx", "--db", db)  # close, not one core
+    ok("add", "Ann Lee", "--email", "ann@x.io", "--db", db)
+    ok("add", "Ann L", "--email", "ANN@x.io", "--db", db)
+    quick = CliRunner().invoke(main, ["quick", "John Smith @Acme Inc.", "--db", db])
+    assert quick.stderr.count("possible duplicate of") == 3
+    groups = json.loads(ok("dupes", "--json", "--db", db))
+    assert [(g["why"], [lead["id"] for lead in g["leads"]]) for g in groups] == [
+        ("same email", [7, 8]),  # exact matches first
+        ("close name at a close company", [1, 2, 3]),
+        ("same name at a close company", [4, 5, 6]),  # once, not again for Globexx
+    ]
 
 
 def test_the_close_name_probes_use_the_indexes(repo: Repository, db_path: Path) -> None:

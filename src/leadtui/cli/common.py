@@ -224,6 +224,14 @@ def write_json_array(handle: Sink, records: Iterable[dict[str, Any]]) -> None:
     handle.write("\n]\n")
 
 
+def say_cut(what: str, hint: str) -> None:
+    """The line a list cut at its limit ends with: how many more ("and
+    3,762 more", or "more than 50 found" when counting them would cost
+    another search) and how to see them. On stderr, so stdout (and --json)
+    stays the list alone."""
+    echo(f"… {what} ({hint})", err=True)
+
+
 def echo_json(data: object) -> None:
     """One JSON document on stdout, as every --json prints it."""
     echo(json.dumps(data, ensure_ascii=False, indent=2))

@@ -3,6 +3,7 @@ and `redo`: a lead's follow-up, its fields, its duplicates, who changed what,
 and taking your last change back, from the shell (added to the main group
 in cli.py)."""
 
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from leadtui.domain.clock import (
 from leadtui.domain.errors import LeadtuiError
 from leadtui.domain.filters import LeadFilter, unknown_actor, unknown_owner
 from leadtui.domain.merge_plan import MERGE_FIELDS, choices
-from leadtui.domain.models import Lead, stored_field_name
+from leadtui.domain.models import HistoryEntry, Lead, stored_field_name
 from leadtui.domain.sanitize import clean_line, shown_name
 from leadtui.domain.search import id_asked, something_to_find
 
@@ -122,15 +123,24 @@ def set_field(db_path: Path | None, lead_id: int, field: str, value: str) -> Non
 
 
 @click.command()
+@click.option(
+    "--limit",
+    type=click.IntRange(1, 100_000),
+    default=200,
+    show_default=True,
+    help="At most this many groups, a quarter of them kept for close matches.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array of groups.")
 @common.db_option
-def dupes(db_path: Path | None, as_json: bool) -> None:
+def dupes(db_path: Path | None, limit: int, as_json: bool) -> None:
     """Groups of leads that look like one person: the same email, phone
     number, or name at the same company, or an email or phone a merge kept;
-    then close names at the same company. Merge them with `leadtui merge`
-    (never done by itself)."""
+    then close names and companies (as the quick-add's check finds them).
+    Merge them with `leadtui merge` (never done by itself). A list cut by
+    --limit ends with how many more there are (on stderr)."""
     repo = common.repository(db_path, reading=True)
-    groups = repo.duplicate_groups()
+    found = repo.find_duplicates(limit=limit)
+    groups = found.groups
     if as_json:
         known = repo.learned_model() is not None
         records = (
@@ -141,15 +151,19 @@ def dupes(db_path: Path | None, as_json: bool) -> None:
             for why, leads in groups
         )
         common.write_json_array(common.SafeStdout(), records)
-        return
-    for why, leads in groups:
-        common.echo(f"{why}:")
-        for lead in leads:
-            where = ", ".join(part for part in (lead.company, lead.stage.label) if part)
-            contact = " ".join(part for part in (lead.email, lead.phone) if part)
-            common.echo(f"  #{lead.id:<7} {shown_name(lead.name)} ({where}) {contact}".rstrip())
-    if not groups:
-        common.echo("no likely duplicates")
+    else:
+        for why, leads in groups:
+            common.echo(f"{why}:")
+            for lead in leads:
+                where = ", ".join(part for part in (lead.company, lead.stage.label) if part)
+                contact = " ".join(part for part in (lead.email, lead.phone) if part)
+                shown = f"  #{lead.id:<7} {shown_name(lead.name)} ({where}) {contact}"
+                common.echo(shown.rstrip())
+        if not groups:
+            common.echo("no likely duplicates")
+    if more := found.left_out():
+        told = f"and {'at least ' * found.at_least}{more:,} more groups"
+        common.say_cut(told, "--limit N shows more")
 
 
 @click.command()
@@ -230,7 +244,8 @@ def search(db_path: Path | None, text: str, limit: int, as_json: bool) -> None:
     """Find leads as `/` does: every word must start a word of the name,
     company, email, phone or notes, or of a secondary contact. '#808' is
     lead 808 alone; a bare 808 lists lead 808 first; `fay OR sara` finds
-    either, `owens -fay` leaves out the leads with a word starting "fay"."""
+    either, `owens -fay` leaves out the leads with a word starting "fay".
+    A list cut by --limit ends with a line saying so (on stderr)."""
     if not something_to_find(text):
         # Else a script's empty variable would print nothing and pass.
         raise LeadtuiError(
@@ -238,7 +253,11 @@ def search(db_path: Path | None, text: str, limit: int, as_json: bool) -> None:
             " type a word, a phone number or #ID"
         )
     repo = common.current_scores(common.repository(db_path, reading=True))
-    leads = repo.search(text, limit=limit)
+    # One more than asked: whether the limit cut the list (a count would
+    # be a second search).
+    leads = repo.search(text, limit=limit + 1)
+    cut = len(leads) > limit
+    leads = leads[:limit]
     if not leads and (asked := id_asked(text)) is not None and asked.only:
         # A lookup of one lead, as `show ID`: its absence is an error.
         raise LeadtuiError(asked.missing())
@@ -246,12 +265,15 @@ def search(db_path: Path | None, text: str, limit: int, as_json: bool) -> None:
         common.write_json_array(
             common.SafeStdout(), common.lead_records(repo, repo.whole_leads(leads))
         )
-        return
-    for lead in leads:
-        contact = " ".join(part for part in (lead.email, lead.phone) if part)
-        where = f" ({lead.company})" if lead.company else ""
-        name = shown_name(lead.name)
-        common.echo(f"{lead.id:>7}  {lead.stage.value:<11} {name}{where} {contact}".rstrip())
+    else:
+        for lead in leads:
+            contact = " ".join(part for part in (lead.email, lead.phone) if part)
+            where = f" ({lead.company})" if lead.company else ""
+            name = shown_name(lead.name)
+            common.echo(f"{lead.id:>7}  {lead.stage.value:<11} {name}{where} {contact}".rstrip())
+    if cut:
+        hint = "--limit N shows more, up to 1,000; more words narrow it"
+        common.say_cut(f"more than {limit:,} found", hint)
 
 
 @click.command()
@@ -259,29 +281,58 @@ def search(db_path: Path | None, text: str, limit: int, as_json: bool) -> None:
 @click.option(
     "--since", callback=not_blank, help="From this day on: 2026-11-01, or 3d, 2w, 1mo, yesterday."
 )
-@click.option("--limit", type=click.IntRange(1, 100_000), default=50, show_default=True)
+@click.option(
+    "--until",
+    callback=not_blank,
+    help="Only before this (as --since): the older lines a --limit left out.",
+)
+@click.option("--limit", type=click.IntRange(1, 10**9), default=50, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
 @common.db_option
 def journal(
-    db_path: Path | None, actor: str | None, since: str | None, limit: int, as_json: bool
+    db_path: Path | None,
+    actor: str | None,
+    since: str | None,
+    until: str | None,
+    limit: int,
+    as_json: bool,
 ) -> None:
     """Who did what, across every lead, newest first: moves, touches and
-    edits, each with its actor and time."""
+    edits, each with its actor and time. A list cut by --limit ends with
+    how many more there are (on stderr)."""
     repo = common.repository(db_path, reading=True)
     start = parse_past(since, repo.clock(), "since") if since else None
-    entries = repo.journal(actor=actor, since=start, limit=limit)
-    if actor is not None and not entries:
+    end = parse_past(until, repo.clock(), "until") if until else None
+    if start is not None and end is not None and end <= start:
+        raise LeadtuiError("--until must be after --since")
+    # One more than asked: whether the limit cut the list, without a count.
+    lines = repo.journal_lines(actor=actor, since=start, until=end, limit=limit + 1)
+    shown, cut = 0, False
+
+    def wanted() -> Iterator[tuple[int, str, HistoryEntry]]:
+        nonlocal shown, cut
+        for line in lines:
+            if shown == limit:
+                cut = True
+                return
+            shown += 1
+            yield line
+
+    if as_json:
+        records = ({"lead_id": lead_id, "lead": name} | entry.export_dict()
+                   for lead_id, name, entry in wanted())  # fmt: skip
+        common.write_json_array(common.SafeStdout(), records)
+    else:
+        for lead_id, name, entry in wanted():
+            common.echo(
+                f"{entry.at:%Y-%m-%d %H:%M}  {entry.actor:<10} #{lead_id} {name}:"
+                f" {clean_line(entry.described())}"  # one line an entry, as in show
+            )
+    if cut:
+        more = repo.journal_count(actor=actor, since=start, until=end) - limit
+        common.say_cut(f"and {more:,} more", "--limit N shows more; --until WHEN the older ones")
+    elif actor is not None and not shown:
         # An empty answer for a mistyped name would read as "did nothing".
         warning = unknown_actor(actor, repo.journal_actors())
         if warning is not None:
             common.echo(f"warning: {warning}", err=True)
-    if as_json:
-        records = ({"lead_id": lead_id, "lead": name} | entry.export_dict()
-                   for lead_id, name, entry in entries)  # fmt: skip
-        common.write_json_array(common.SafeStdout(), records)
-        return
-    for lead_id, name, entry in entries:
-        common.echo(
-            f"{entry.at:%Y-%m-%d %H:%M}  {entry.actor:<10} #{lead_id} {name}:"
-            f" {clean_line(entry.described())}"  # one line an entry, as in show
-        )

@@ -68,7 +68,8 @@ _SHOWN_PROBLEMS = 50
 @click.option(
     "--save-mapping",
     type=FILE,
-    help="Save the mapping used, for next time (a new file, or the --mapping file itself).",
+    help="Save the mapping used, for next time (a new file, or the --mapping file itself);"
+    " a --dry-run saves it too.",
 )
 @click.option(
     "--day-first/--month-first",
@@ -91,7 +92,9 @@ _SHOWN_PROBLEMS = 50
 )
 @click.option("--strict", is_flag=True, help="Any bad row rejects the whole file.")
 @click.option(
-    "--dry-run", is_flag=True, help="Show the mapping, samples and problems; write nothing."
+    "--dry-run",
+    is_flag=True,
+    help="Show the mapping, samples and problems; write nothing but a --save-mapping file.",
 )
 @click.option(
     "--rejects",
@@ -169,6 +172,8 @@ def import_file(
         # --mapping m.json --save-mapping m.json: the mapping read, updated.
         updating = mapping is not None and common.same_file(mapping, save_mapping)
         effective_mapping(plan, overrides).save(save_mapping, replace=updating)
+        # Said, as a dry run writes it too (the mapping checked, then kept).
+        common.echo(f"mapping saved to {shown_path(save_mapping)}", err=True)
     if dry_run:
         shown = preview_import(repo, plan, on_duplicate)
         if as_json:

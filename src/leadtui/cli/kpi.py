@@ -10,6 +10,7 @@ import click
 
 from leadtui.cli import common
 from leadtui.cli.params import FILE, confirm, not_blank, owner_name, shown_path
+from leadtui.domain.clock import zone_warning
 from leadtui.domain.currency import check_currency, format_money, parse_money, rate_text
 from leadtui.domain.errors import LeadtuiError
 from leadtui.domain.kpi_format import calibration_lines, kpi_csv_rows, kpi_lines, kpi_record
@@ -244,11 +245,12 @@ def setting(
         if as_json:
             common.echo_json({"name": name, "value": region, "phone_keys_recomputed": changed})
         else:
-            common.echo(f"region = {region} ({changed:,} phone keys recomputed)")
+            keys = f"{changed:,} phone key{'s' * (changed != 1)}"
+            common.echo(f"region = {region} ({keys} recomputed)")
         return
     if name == "timezone":
-        if value is not None:
-            repo.set_time_zone(value)
+        if value is not None and (warning := zone_warning(repo.set_time_zone(value))):
+            common.echo(f"warning: {warning}", err=True)  # set as asked all the same
         zone = repo.time_zone() or "UTC"
         if as_json:
             common.echo_json({"name": name, "value": zone})

@@ -103,10 +103,36 @@ def list_users(db_path: Path | None, as_json: bool) -> None:
         common.echo(f"{u.name:<20} {u.role.value:<8} {u.sessions} signed in{pending}")
 
 
+@user.command("role")
+@click.argument("name")
+@click.argument("role", type=click.Choice([role.value for role in Role]))
+@common.db_option
+def user_role(db_path: Path | None, name: str, role: str) -> None:
+    """Make NAME a rep or a manager (a tab already open keeps the role it
+    started with until it is reloaded)."""
+    users = common.repository(db_path, existing=True).users
+    before = users.set_role(name, Role(role))
+    name = name.strip().lower()
+    if before.value == role:
+        common.echo(f"{name} is already a {role}")
+        return
+    common.echo(f"{name}: {before.value} → {role}")
+    # The role is read when a tab starts (a rep's view and guards with it).
+    common.echo(f"{name}'s open tabs keep {before.value} until they are reloaded")
+
+
 @user.command("remove")
 @click.argument("name")
 @common.db_option
 def remove_user(db_path: Path | None, name: str) -> None:
-    """Remove NAME: their link stops working and their browsers are signed out."""
-    common.repository(db_path, existing=True).users.remove(name)
+    """Remove NAME: their link stops working and their browsers are signed
+    out. The leads they own stay theirs (reassign them with `leadtui assign
+    NEW --from NAME`)."""
+    owned = common.repository(db_path, existing=True).users.remove(name)
+    name = name.strip().lower()
     common.echo(f"removed {name}")
+    if owned:
+        common.echo(
+            f"{name} still owns {owned:,} lead{'s' * (owned != 1)}; they stay {name}'s"
+            f" ('leadtui assign NEW --from {name}' hands over the open ones)"
+        )

@@ -21,8 +21,9 @@ import re
 from collections.abc import Callable
 from contextlib import suppress
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from functools import cache
 from typing import Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from leadtui.domain.errors import InvalidInput, UnreadableValue
 from leadtui.domain.sanitize import clean_line
@@ -176,9 +177,11 @@ def team_zone(name: str | None) -> tzinfo:
 
 
 def check_zone(text: str) -> str:
-    """An IANA time zone name ("Asia/Tokyo", "UTC"), as zoneinfo knows it;
-    else InvalidInput with one readable line."""
+    """An IANA time zone name ("Asia/Tokyo", "UTC") as zoneinfo spells it,
+    case aside ("utc", "asia/tokyo", as a region "gb" is taken); else
+    InvalidInput with one readable line."""
     name = text.strip()
+    name = _zone_names().get(name.lower(), name)
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
@@ -189,6 +192,30 @@ def check_zone(text: str) -> str:
             " Europe/London, Asia/Tokyo or UTC"
         ) from None
     return name
+
+
+@cache
+def _zone_names() -> dict[str, str]:
+    """Every zone name the system knows, by its lower case."""
+    return {name.lower(): name for name in available_timezones()}
+
+
+# The legacy names of a fixed offset that read as a place's time but keep
+# no daylight saving: EST is UTC-5 in July too, an hour off New York's.
+_FIXED_LEGACY = {"EST": ("New York", "America/New_York"), "MST": ("Denver", "America/Denver")}
+
+
+def zone_warning(name: str) -> str | None:
+    """What to say of a zone that is likely not what was meant (EST, a
+    fixed UTC-5, for New York's time), else None."""
+    if (place := _FIXED_LEGACY.get(name)) is None:
+        return None
+    offset = ZoneInfo(name).utcoffset(datetime(2026, 1, 1))
+    hours = int(offset.total_seconds() // 3600) if offset is not None else 0
+    return (
+        f"{name} is UTC{hours:+d} all year, with no daylight saving"
+        f" ({place[0]}'s time is {place[1]})"
+    )
 
 
 def _zone_of(now: datetime) -> tzinfo:

@@ -248,9 +248,11 @@ def short_money(cents: int) -> str:
 
 # ------------------------------------------------------------------ rates
 
-# A rate as the team types it: 1.17, 0.0062, 160 (no exponent, no sign).
-_RATE = re.compile(r"^\d{1,7}(?:\.\d{1,10})?$")
+# A rate as the team types it: 1.17, 0.0062, 160 (no exponent, no sign),
+# then held to MIN_RATE..MAX_RATE and 10 decimals, each said as itself.
+_RATE = re.compile(r"^\d+(?:\.\d+)?$")
 MAX_RATE = Decimal(1_000_000)
+MIN_RATE = Decimal("0.0000000001")
 # Wide enough for any sum of products of MAX_CENTS-sized amounts and rates;
 # Inexact traps, so a conversion is exact until its one rounding.
 _EXACT = Context(prec=80, traps=[Inexact, InvalidOperation, Overflow])
@@ -260,12 +262,16 @@ def check_rate(text: str) -> Decimal:
     """A rate as typed ("1.17"): how many units of the team's currency one
     unit of another is worth."""
     word = text.strip()
+    shown = word if len(word) <= 30 else f"{word[:29]}…"
     if not _RATE.match(word) or (rate := Decimal(word)) <= 0:
-        raise InvalidInput(
-            f"rate: {word[:20]!r} is not a positive number like 1.17 (a dot, no comma)"
-        )
-    if rate > MAX_RATE:  # positive, and said so: the limit is what it breaks
-        raise InvalidInput(f"rate: {word} is over {MAX_RATE}")
+        raise InvalidInput(f"rate: {shown!r} is not a positive number like 1.17 (a dot, no comma)")
+    # Positive, and said so: each limit as the one it breaks.
+    if rate > MAX_RATE:
+        raise InvalidInput(f"rate: {shown} is over {MAX_RATE}")
+    if rate < MIN_RATE:
+        raise InvalidInput(f"rate: {shown} is under {MIN_RATE:f}")
+    if rate.quantize(MIN_RATE) != rate:  # 1.10000000000 is 1.1
+        raise InvalidInput(f"rate: {shown} has more than 10 decimals")
     return rate
 
 

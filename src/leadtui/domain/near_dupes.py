@@ -19,6 +19,7 @@ NAME_CUTOFF = 88.0
 COMPANY_CUTOFF = 88.0
 CLOSE_NAME = "close name at the same company"
 CLOSE_COMPANY = "same name at a close company"
+CLOSE_BOTH = "close name at a close company"
 # Words that make one company look like two: "Acme" and "Acme Inc." are one.
 _LEGAL = re.compile(
     r"\b(?:inc|incorporated|ltd|limited|llc|llp|plc|gmbh|ag|sa|sas|sarl|bv|nv|srl|spa|oy|ab"
@@ -89,3 +90,38 @@ def close_pairs(names: Sequence[str]) -> list[tuple[str, str]]:
             )
             pairs.update((min(name, other), max(name, other)) for other, _, _ in found)
     return sorted(pairs)
+
+
+def close_cores(cores: Iterable[str]) -> list[tuple[str, str]]:
+    """Pairs of unequal company cores close enough to be one company, by
+    close_companies' measure (the companies of one person's name: few)."""
+    distinct = sorted(set(cores))
+    pairs = []
+    for i, core in enumerate(distinct):
+        later = distinct[i + 1 :]
+        found = process.extract(
+            core, later, scorer=fuzz.ratio, score_cutoff=COMPANY_CUTOFF, limit=None
+        )
+        pairs += [(core, other) for other, _, _ in found]
+    return pairs
+
+
+def joined(pairs: Iterable[tuple[str, str]], singles: Iterable[str] = ()) -> list[set[str]]:
+    """The sets that pairs sharing a member make (each of `singles` a set
+    of its own unless a pair takes it in), by their least member."""
+    parent: dict[str, str] = {}
+
+    def root(member: str) -> str:
+        while (up := parent.setdefault(member, member)) != member:
+            parent[member] = parent[up]  # halve the path as it is walked
+            member = up
+        return member
+
+    for first, second in pairs:
+        parent[root(first)] = root(second)
+    for single in singles:
+        root(single)
+    groups: dict[str, set[str]] = {}
+    for member in parent:
+        groups.setdefault(root(member), set()).add(member)
+    return sorted(groups.values(), key=min)

@@ -187,3 +187,20 @@ class Replayed:
         if self.left:
             return f"{self.verb}: {self.label}; {self.left} changed meanwhile, left as they are"
         return f"{self.verb}: {self.label}"
+
+
+@dataclass(frozen=True)
+class DuplicateGroups:
+    """`dupes` and "Find duplicates": the groups shown (why, leads), and how
+    many there are in all, so that a list cut at its limit can say so."""
+
+    groups: list[tuple[str, list[Lead]]]
+    found: int  # groups found, the ones shown among them
+    at_least: bool = False  # the close matches were not all read: `found` is a floor
+
+    def left_out(self) -> int:
+        return self.found - len(self.groups)
+
+    def counted(self) -> str:
+        """'28,298', or 'at least 28,298'."""
+        return f"{'at least ' * self.at_least}{self.found:,}"

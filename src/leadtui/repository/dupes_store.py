@@ -3,7 +3,7 @@ typing a quick-add, and across the whole database), and merging: new
 details into a lead, or one lead into another in one journaled transaction.
 (A piece of the Repository: see repository/core.py.)"""
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
 import sqlite_utils
@@ -13,6 +13,7 @@ from leadtui.domain.dedupe import email_key, person_key
 from leadtui.domain.errors import InvalidInput, StaleLead
 from leadtui.domain.merge_plan import merged_fields
 from leadtui.domain.models import Lead, LeadDraft
+from leadtui.domain.results import DuplicateGroups
 from leadtui.repository import schema_kpi
 from leadtui.repository.contacts import keep_secondary, move_contacts
 from leadtui.repository.core import Rescores
@@ -113,50 +114,61 @@ class DupesStore:
             return fetch_lead(db, lead_id)
 
     def duplicate_groups(self, *, limit: int = 200) -> list[tuple[str, list[Lead]]]:
+        """find_duplicates' groups alone."""
+        return self.find_duplicates(limit=limit).groups
+
+    def find_duplicates(self, *, limit: int = 200) -> DuplicateGroups:
         """Groups of leads that look like one person, across the database:
         the same email, phone number, or name at the same company (each key
         one GROUP BY over its index), an email or phone a merge kept as
         another's secondary contact (groups that share a lead are joined,
-        their reasons too); then, ranked after them, close names at the same
-        company (near_store). At most `limit` groups, largest ids first."""
-        groups: list[tuple[set[str], set[int]]] = []
+        their reasons too), largest ids first; then, ranked after them, close
+        names and companies (near_store). At most `limit` groups, of which
+        the close ones may fill a quarter however many exact ones there are
+        (else at 28,000 exact groups they never showed); with how many there
+        are in all (the close ones read only as far as their share needs)."""
         with self.repo._connection() as db:
             dialect = self.repo.engine.dialect
             id_list = dialect.id_list("id")
             queries = [
                 (why, f"SELECT {id_list} FROM leads WHERE {present}"
-                      f" GROUP BY {key} HAVING count(*) > 1 ORDER BY max(id) DESC LIMIT ?")
+                      f" GROUP BY {key} HAVING count(*) > 1")
                 for why, key, present in _KEYS
             ] + [
                 (why, SECONDARY_GROUPS.format(id_list=id_list, kind=kind, own=own))
                 for why, kind, own in SECONDARY_KEYS
             ]  # fmt: skip
-            for why, sql in queries:
-                for (ids_text,) in db.execute(sql, [limit]).fetchall():
-                    _join(groups, why, {int(i) for i in ids_text.split(",")})
-            exact = sorted(groups, key=lambda g: -max(g[1]))[:limit]
+            exact = _joined_groups(
+                (why, {int(i) for i in ids_text.split(",")})
+                for why, sql in queries
+                for (ids_text,) in db.execute(sql).fetchall()
+            )
+            exact.sort(key=lambda group: -max(group[1]))
+            room = max(limit // 4, limit - len(exact))
             near: list[tuple[set[str], set[int]]] = []
             # Imported here: rapidfuzz is only for near matches, and every
             # command opens the repository.
             from leadtui.repository import near_store
 
             for why, person_keys in near_store.near_groups(db, dialect):
-                if len(exact) + len(near) >= limit:
+                if len(near) > room:  # one past the room: there are more
                     break
                 marks = ", ".join("?" * len(person_keys))
                 ids = {row[0] for row in db.execute(
                     f"SELECT id FROM leads WHERE person_key IN ({marks})", person_keys
                 )}  # fmt: skip
                 near.append(({why}, ids))
+            shown_near = near[:room]
+            shown = [*exact[: limit - len(shown_near)], *shown_near]
             found = []
-            for reasons, members in [*exact, *near]:
+            for reasons, members in shown:
                 marks = ", ".join("?" * len(members))
                 rows = db.execute(
                     f"{LEAD_SELECT} WHERE id IN ({marks}) ORDER BY id", sorted(members)
                 ).fetchall()
                 why = ", ".join(k for k in _REASONS if k in reasons) or ", ".join(reasons)
                 found.append((why, [lead_from_row(row) for row in rows]))
-        return found
+        return DuplicateGroups(found, len(exact) + len(near), at_least=len(near) > room)
 
     def possible_duplicates(
         self,
@@ -240,19 +252,26 @@ SECONDARY_GROUPS = """
       WHERE c.kind = '{kind}'
     )
     SELECT {id_list} FROM hits GROUP BY key HAVING count(*) > 1
-    ORDER BY max(id) DESC LIMIT ?
 """
 
 
-def _join(groups: list[tuple[set[str], set[int]]], why: str, ids: set[int]) -> None:
-    """Add a group of ids, joining every group that shares one of them."""
-    joined = [g for g in groups if g[1] & ids]
-    reasons, members = {why}, set(ids)
-    for group in joined:
-        reasons |= group[0]
-        members |= group[1]
-        groups.remove(group)
-    groups.append((reasons, members))
+def _joined_groups(found: Iterable[tuple[str, set[int]]]) -> list[tuple[set[str], set[int]]]:
+    """(reasons, ids) of the groups, those sharing a lead joined (their
+    reasons too). Each lead points at its group, and a join relabels the
+    smaller side only (every group is read now, to count them: a scan of
+    the groups per group would be quadratic)."""
+    of: dict[int, tuple[set[str], set[int]]] = {}
+    for why, ids in found:
+        group: tuple[set[str], set[int]] = ({why}, ids)
+        hits = [of[lead_id] for lead_id in ids if lead_id in of]
+        for other in {id(hit): hit for hit in hits}.values():
+            big, small = (group, other) if len(group[1]) >= len(other[1]) else (other, group)
+            big[0].update(small[0])
+            big[1].update(small[1])
+            of.update(dict.fromkeys(small[1], big))
+            group = big
+        of.update(dict.fromkeys(ids, group))
+    return list({id(group): group for group in of.values()}.values())
 
 
 def move_everything(

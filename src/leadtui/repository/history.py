@@ -3,6 +3,7 @@
 range of leads (an export), or across every lead (`leadtui journal`).
 (HistoryStore is a piece of the Repository: see repository/core.py.)"""
 
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
@@ -111,24 +112,66 @@ class HistoryStore:
         *,
         actor: str | None = None,
         since: datetime | None = None,
+        until: datetime | None = None,
         limit: int = 50,
     ) -> list[tuple[int, str, HistoryEntry]]:
+        """journal_lines as a list."""
+        return list(self.journal_lines(actor=actor, since=since, until=until, limit=limit))
+
+    def journal_lines(
+        self,
+        *,
+        actor: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        limit: int = 50,
+    ) -> Iterator[tuple[int, str, HistoryEntry]]:
         """Who did what, across every lead, newest first: (lead id, lead
         name, entry) for stage changes, touches and edits, optionally by one
-        actor and from a moment on. Scans the journal (no index on the actor:
-        it is a report, not a screen)."""
-        conditions = (("j.actor = :actor", actor), ("j.at >= :since", since))
-        where = " AND ".join(part for part, wanted in conditions if wanted) or "TRUE"
+        actor, from `since` on and before `until`. Scans the journal (no
+        index on the actor: it is a report, not a screen). A batch of rows
+        at a time: 100,000 lines held whole took 266 MB for 17 MB of JSON."""
+        where, values = _journal_where(actor, since, until)
         with self.repo._connection() as db:
-            rows = db.execute(
+            cursor = db.execute(
                 f"{_select(where)} ORDER BY {AT} DESC, {ID} DESC LIMIT :limit",
-                {"actor": actor, "since": to_iso(since) if since else None, "limit": limit},
-            ).fetchall()
-            ids = sorted({row[0] for row in rows})
-            marks = ", ".join("?" * len(ids))
-            names = (
-                dict(db.execute(f"SELECT id, name FROM leads WHERE id IN ({marks})", ids))
-                if ids
-                else {}
+                values | {"limit": limit},
             )
-        return [(row[0], names.get(row[0], "(merged or gone)"), _entry(row)) for row in rows]
+            while rows := cursor.fetchmany(_BATCH):
+                ids = sorted({row[0] for row in rows})
+                marks = ", ".join("?" * len(ids))
+                names = dict(db.execute(f"SELECT id, name FROM leads WHERE id IN ({marks})", ids))
+                for row in rows:
+                    yield row[0], names.get(row[0], "(merged or gone)"), _entry(row)
+
+    def journal_count(
+        self,
+        *,
+        actor: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> int:
+        """How many lines journal_lines has for these conditions, any limit
+        aside (to say how many a limit left out)."""
+        where, values = _journal_where(actor, since, until)
+        with self.repo._connection() as db:
+            row = db.execute(
+                f"SELECT count(*) FROM journal j WHERE NOT {QUIET_LINES} AND {where}", values
+            ).fetchone()
+        return int(row[0])
+
+
+# Journal rows read (and named) at a time.
+_BATCH = 1000
+
+
+def _journal_where(
+    actor: str | None, since: datetime | None, until: datetime | None
+) -> tuple[str, dict[str, Any]]:
+    conditions = (
+        ("j.actor = :actor", actor), ("j.at >= :since", since), ("j.at < :until", until),
+    )  # fmt: skip
+    where = " AND ".join(part for part, wanted in conditions if wanted) or "TRUE"
+    values = {"actor": actor, "since": to_iso(since) if since else None,
+              "until": to_iso(until) if until else None}  # fmt: skip
+    return where, values

@@ -204,11 +204,14 @@ class Repository:
     left_since_seen = left_since_seen  # marked leads a teammate took out of their list
     merge_details = Delegated("_dupes", DupesStore.merge_details)
     duplicate_groups = Delegated("_dupes", DupesStore.duplicate_groups)
+    find_duplicates = Delegated("_dupes", DupesStore.find_duplicates)
     possible_duplicates = Delegated("_dupes", DupesStore.possible_duplicates)
 
     history = Delegated("_history", HistoryStore.history)
     histories = Delegated("_history", HistoryStore.histories)
     journal = Delegated("_history", HistoryStore.journal)
+    journal_lines = Delegated("_history", HistoryStore.journal_lines)
+    journal_count = Delegated("_history", HistoryStore.journal_count)
     journal_actors = Delegated("_history", HistoryStore.journal_actors)
     undo = Delegated("_undo", UndoStore.undo)
     redo = Delegated("_undo", UndoStore.redo)

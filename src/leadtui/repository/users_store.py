@@ -94,12 +94,27 @@ class UsersStore:
                 raise InvalidInput(f"no user {name!r} (leadtui user list)")
         return token
 
-    def remove(self, name: str) -> None:
-        """Delete the user, their link and every session they have."""
+    def remove(self, name: str) -> int:
+        """Delete the user, their link and every session they have; returns
+        how many leads they still own (left theirs: an owner is a name on a
+        lead, not a sign-in)."""
         name = check_user_name(name)
         with self._engine.transaction() as db:
             if not db.execute("DELETE FROM users WHERE name = ?", [name]).rowcount:
                 raise InvalidInput(f"no user {name!r} (leadtui user list)")
+            # Case aside, as an --owner matches (user names are lower case).
+            row = db.execute("SELECT count(*) FROM leads WHERE lower(owner) = ?", [name])
+            return int(row.fetchone()[0])
+
+    def set_role(self, name: str, role: Role) -> Role:
+        """Make the user a rep or a manager; returns the role they had."""
+        name = check_user_name(name)
+        with self._engine.transaction() as db:
+            row = db.execute("SELECT role FROM users WHERE name = ?", [name]).fetchone()
+            if row is None:
+                raise InvalidInput(f"no user {name!r} (leadtui user list)")
+            db.execute("UPDATE users SET role = ? WHERE name = ?", [role.value, name])
+        return Role(row[0])
 
     def all(self) -> list[User]:
         with self._engine.connect() as db:

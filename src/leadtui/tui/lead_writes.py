@@ -9,6 +9,7 @@ from datetime import datetime
 
 from leadtui.domain.clock import team_day
 from leadtui.domain.models import BANT_PREFIX, Lead, Temperature
+from leadtui.domain.results import DuplicateGroups
 from leadtui.domain.sanitize import shown_name
 from leadtui.repository import Repository
 from leadtui.tui.dbwork import run_db
@@ -302,13 +303,13 @@ class LeadWritesScreen(ListViewScreen):
         # Keys typed meanwhile are for the list it opens (tui/typeahead.py).
         release = hold_keys(self)
 
-        def found(groups: list[tuple[str, list[Lead]]]) -> None:
+        def found(groups: DuplicateGroups) -> None:
             try:
                 self.app.push_screen(DupesScreen(groups), chosen)
             finally:
                 release()
 
-        run_db(self, lambda repo: repo.duplicate_groups(), found, key="dupes", on_error=release)
+        run_db(self, lambda repo: repo.find_duplicates(), found, key="dupes", on_error=release)
 
     def classify_as(self, field: str, value: str) -> None:
         """A palette classification ("Lifecycle: SQL", "BANT need: yes") for

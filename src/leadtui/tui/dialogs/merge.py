@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 
 from leadtui.domain.merge_plan import FieldChoice, choices
 from leadtui.domain.models import Lead
+from leadtui.domain.results import DuplicateGroups
 from leadtui.tui.cells import plain
 from leadtui.tui.dialogs.base import Dialog, FieldsScroll
 
@@ -29,14 +30,17 @@ class DupesScreen(Dialog[list[Lead] | None]):
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Close")]
 
-    def __init__(self, groups: list[tuple[str, list[Lead]]]) -> None:
+    def __init__(self, found: DuplicateGroups) -> None:
         super().__init__()
-        self.groups = groups
+        self.found = found
+        self.groups = found.groups
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dupes-dialog", classes="dialog"):
             count = len(self.groups)
             title = f"{count} group{'s' if count != 1 else ''} of likely duplicates"
+            if self.found.left_out():  # "200 groups" of 28,298 read as all there is
+                title = f"{count:,} of {self.found.counted()} groups of likely duplicates"
             yield Static(title if count else "No likely duplicates", classes="dialog-title")
             options = [
                 Option(
