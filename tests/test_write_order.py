@@ -16,10 +16,13 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from textual.pilot import Pilot
 
+from leadtui.config import Settings
 from leadtui.domain.models import Stage
 from leadtui.repository import Repository
 from leadtui.tui.app import LeadApp
+from leadtui.tui.panes.detail import DetailPane
 from leadtui.tui.panes.inbox import InboxPane
 from tests.notifications import notes
 from tests.test_e2e_pty import leadtui_in_pty
@@ -148,3 +151,64 @@ def test_a_burst_read_at_once_in_a_pty_is_written_in_key_order(sample_repo: Repo
     ]
     assert sample_repo.get_lead(first.id).stage is Stage.CONTACTED
     assert sample_repo.get_lead(second.id).stage is Stage.NEW
+
+
+async def open_first_lead(app: LeadApp, pilot: Pilot[None]) -> int:
+    """The inbox's first lead (New), on the Lead tab."""
+    await settle(pilot)
+    lead_id = inbox_ids(app)[0]
+    await pilot.press("enter")
+    await settle(pilot)
+    assert main_screen(app).query_one(DetailPane).shown_stage is Stage.NEW
+    return lead_id
+
+
+@pytest.mark.parametrize(
+    ("typed", "done", "stage"),
+    [("ab", ["Advance", "Move back"], Stage.NEW), ("xNo budget\rr", ["Lose", "Reopen"], Stage.NEW)],
+    ids=["advance-back", "lose-reopen"],
+)
+async def test_a_second_move_on_the_lead_tab_acts_on_what_the_first_left(
+    sample_repo: Repository, typed: str, done: list[str], stage: Stage
+) -> None:
+    """The lead stays on screen after a move: the key typed behind it acts
+    on the stage the move left, not on the one shown before (refused as if
+    a teammate had moved it: "moved to Contacted by root 0s ago")."""
+    app = LeadApp(sample_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        lead_id = await open_first_lead(app, pilot)
+        before = len(action_labels(sample_repo))
+        burst(app, typed)
+        await settle(pilot)
+        errors = [note.message for note in notes(app) if note.severity != "information"]
+        assert main_screen(app).query_one(DetailPane).shown_stage is stage
+    assert errors == []
+    assert action_labels(sample_repo)[before:] == [f"{verb} #{lead_id}" for verb in done]
+    assert sample_repo.get_lead(lead_id).stage is stage
+
+
+async def test_the_cursor_follows_a_moved_card_before_the_next_key_acts(
+    sample_repo: Repository,
+) -> None:
+    """[board] follow_moved_card: `a a b` typed at once advances the card
+    twice and moves it back, where the cursor went with it."""
+    app = LeadApp(sample_repo, Settings(follow_moved_card=True))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        lead_id = main_screen(app).selected_lead_id()
+        assert lead_id is not None
+        assert sample_repo.get_lead(lead_id).stage is Stage.NEW
+        before = len(action_labels(sample_repo))
+        burst(app, "aab")
+        await settle(pilot)
+        errors = [note.message for note in notes(app) if note.severity != "information"]
+        assert main_screen(app).selected_lead_id() == lead_id
+    assert errors == []
+    assert action_labels(sample_repo)[before:] == [
+        f"Advance #{lead_id}",
+        f"Advance #{lead_id}",
+        f"Move back #{lead_id}",
+    ]
+    assert sample_repo.get_lead(lead_id).stage is Stage.CONTACTED
