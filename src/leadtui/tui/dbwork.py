@@ -8,12 +8,20 @@ screen's opening of the file is the one exception: there is no repository
 yet, and its failure ends the app with one line), so a LeadtuiError always
 becomes one notification (or the caller's inline error) and the app stays
 up; anything else is a bug and stops the app loudly.
+
+Writes take turns: the app's writes run one after another, in the order
+they were asked for (`WriteQueue`). A thread worker each, they committed in
+whatever order the threads ran: `a a u` typed in one read undid the first
+advance, not the second, and the second `a` was written after the undo.
 """
 
+import threading
+from collections import deque
 from collections.abc import Callable
 from contextlib import suppress
 from datetime import datetime
 from typing import Any, Protocol, TypeVar, cast
+from weakref import WeakKeyDictionary
 
 from textual.app import App
 from textual.dom import NoScreen
@@ -59,7 +67,8 @@ def run_db(
     Reads with the same `key` supersede each other: only the newest result is
     shown, so a slow old read can never overwrite a fresh one; nor is a
     read's result for a dialog closed meanwhile. Writes use
-    key=WRITE_GROUP and are never superseded. A LeadtuiError is said by
+    key=WRITE_GROUP: they are never superseded, and run one at a time in
+    the order asked for (`WriteQueue`), each after the last has committed. A LeadtuiError is said by
     `report` (an inline error) or else as an error notification; then
     `on_error` runs.
     """
@@ -109,7 +118,61 @@ def run_db(
             app.call_from_thread(tell_unreadable, app, unreadable)
         app.call_from_thread(deliver, result)
 
-    widget.run_worker(work, thread=True, group=key, name=f"db:{key}")
+    if key == WRITE_GROUP:
+        write_queue(app).add(work)
+    else:
+        widget.run_worker(work, thread=True, group=key, name=f"db:{key}")
+
+
+class WriteQueue:
+    """The app's writes, run in the order they were asked for, each once the
+    one before it has committed: by one thread worker at a time, started by
+    the first write and draining the writes asked for meanwhile. Keys typed
+    in one burst act in order on the UI thread; their writes now land in
+    that order too (the undo stack is in key order, and `u` reads it after
+    the writes typed before it). The worker is the app's, not the widget's:
+    a dialog's write queued behind others is not dropped when it closes."""
+
+    def __init__(self, app: App[Any]) -> None:
+        self.app = app
+        self.lock = threading.Lock()
+        self.jobs: deque[Callable[[], None]] = deque()
+        self.draining = False
+
+    def add(self, job: Callable[[], None]) -> None:
+        """Queue a write (on the UI thread); start the worker if none runs."""
+        with self.lock:
+            self.jobs.append(job)
+            if self.draining:
+                return
+            self.draining = True
+        self.app.run_worker(self._drain, thread=True, group=WRITE_GROUP, name=f"db:{WRITE_GROUP}")
+
+    def _drain(self) -> None:
+        try:
+            while True:
+                with self.lock:
+                    if not self.jobs:
+                        self.draining = False
+                        return
+                    job = self.jobs.popleft()
+                job()
+        except BaseException:
+            # A bug (not a LeadtuiError, which `job` reports): the worker's
+            # error stops the app; a later write must not wait on it forever.
+            with self.lock:
+                self.draining = False
+            raise
+
+
+_QUEUES: WeakKeyDictionary[App[Any], WriteQueue] = WeakKeyDictionary()
+
+
+def write_queue(app: App[Any]) -> WriteQueue:
+    queue = _QUEUES.get(app)
+    if queue is None:
+        queue = _QUEUES[app] = WriteQueue(app)
+    return queue
 
 
 def tell_unreadable(app: App[Any], messages: list[str]) -> None:

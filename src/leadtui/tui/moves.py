@@ -2,18 +2,16 @@
 under the cursor or for every marked one (`space`, `V`) as one action, and
 undo/redo (`u`/`U`). MainScreen (main_screen.py) builds on this screen.
 
-Every write runs in a thread worker (dbwork.run_db) and ends with a re-read
-of what is on screen; a refused write (a teammate moved the lead, nothing to
-undo) is one notification and changes nothing.
+Every write runs in the app's write queue, in key order (write_jobs.py,
+dbwork.run_db), and ends with a re-read of what is on screen; a refused
+write (a teammate moved the lead, nothing to undo) is one notification and
+changes nothing.
 """
 
 import threading
 from collections.abc import Callable
-from typing import TypeVar
 
 from textual.binding import Binding
-from textual.screen import Screen
-from textual.timer import Timer
 
 from leadtui.config import Settings
 from leadtui.domain import pipeline
@@ -21,25 +19,21 @@ from leadtui.domain.errors import DatabaseUnavailable, IllegalMove
 from leadtui.domain.models import Lead, Stage
 from leadtui.domain.results import Replayed
 from leadtui.domain.sanitize import shown_name
-from leadtui.repository import MOVE_CHUNK, ChangeWatcher, Repository
+from leadtui.repository import MOVE_CHUNK, Repository
 from leadtui.tui.app import LeadApp, subtitle
 from leadtui.tui.assigning import assign_leads
 from leadtui.tui.cut_short import tell_cut_short
-from leadtui.tui.dbwork import WRITE_GROUP, run_db
+from leadtui.tui.dbwork import run_db
 from leadtui.tui.dialogs.classify import ConfirmScreen
 from leadtui.tui.dialogs.lose import LoseReasonScreen
 from leadtui.tui.panes.board import BoardPane
+from leadtui.tui.panes.detail import DetailPane
 from leadtui.tui.panes.inbox import InboxPane
 from leadtui.tui.selection import Selection, WholeList
 from leadtui.tui.stale_marks import refused_bulk
 from leadtui.tui.typeahead import hold_keys
+from leadtui.tui.write_jobs import ShowsWrites, WriteJobsScreen
 
-T = TypeVar("T")
-
-# The header says "saving…" once a save has waited this long (a teammate's
-# lock, say). Most saves take milliseconds: saying so at once changed the
-# header twice per key, each a relayout of the whole screen.
-SAVING_SHOWN_AFTER = 0.25
 # Moves by name (as Repository.move_many takes them), with the word a
 # notification uses for several leads.
 MOVED = {
@@ -60,7 +54,7 @@ NAMED_IN_CONFIRMATION = 5
 MARK_ALL_LIMIT = 100_000
 
 
-class MovesScreen(Screen[None]):
+class MovesScreen(WriteJobsScreen):
     BINDINGS = [
         Binding("a", "advance", "Advance", id="advance", tooltip="Move the lead to the next stage"),
         Binding("x", "lose", "Lose", id="lose", tooltip="Mark the lead lost, with a reason"),
@@ -88,16 +82,10 @@ class MovesScreen(Screen[None]):
         Binding("U", "redo", "Redo", id="redo", show=False, tooltip="Redo what you undid"),
     ]  # fmt: skip
 
-    repo: Repository
-    _watcher: ChangeWatcher
-
     def __init__(self, settings: Settings) -> None:
         super().__init__()
         self.settings = settings
         self.selection = Selection()
-        self._pending_saves = 0
-        self._saving_timer: Timer | None = None
-        self._saving_shown = False
         self._lead_read_hold: Callable[[], None] | None = None
 
     def on_mount(self) -> None:
@@ -347,8 +335,12 @@ class MovesScreen(Screen[None]):
         stage the user saw: if a teammate moved the lead since, the repository
         refuses (StaleLead) and the notification says who and when."""
         # (The Due list keeps a moved lead while its follow-up is due; there
-        # the stage check stops a second keypress from moving it twice.)
+        # the stage check stops a second keypress from moving it twice.) On
+        # the Lead tab the lead stays, and a followed card stays under the
+        # cursor: the keys typed behind this one wait for its new stage.
         tab = self.active_tab
+        follows = tab == "pipeline" and self._follows_moved_card()
+        shown_by: ShowsWrites | None = self.query_one(BoardPane) if follows else None
         dropped = tab in ("inbox", "pipeline") and self.query_one(InboxPane).view == "new"
         if dropped:
             self.query_one(InboxPane).forget(lead_id)
@@ -356,7 +348,7 @@ class MovesScreen(Screen[None]):
 
         def done(lead: Lead) -> None:
             self.notify(f"{lead.tag()} → {lead.stage.label}", markup=False, timeout=3)
-            if self.active_tab == "pipeline" and self._follows_moved_card():
+            if follows and self.active_tab == "pipeline":
                 self.query_one(BoardPane).reload(select=lead.id)
                 self.query_one(InboxPane).recount()
             else:
@@ -388,7 +380,7 @@ class MovesScreen(Screen[None]):
                 # rep does not take the empty place for a saved move.
                 raise type(error)(f"#{lead_id} not moved: {error}") from None
 
-        self._write_job(save, done, failed=self.reload_all)
+        self._write_job(save, done, failed=self.reload_all, shown_by=shown_by or self._lead_tab())
 
     def _follows_moved_card(self) -> bool:
         """config.toml's [board] follow_moved_card: the cursor goes with a
@@ -411,61 +403,12 @@ class MovesScreen(Screen[None]):
             self.notify(replayed.message(), markup=False, timeout=4)
             self.reload_all()
 
-        self._write_job(job, done)
+        # The Lead tab's next key acts on the stage the undo left.
+        self._write_job(job, done, shown_by=self._lead_tab())
 
-    # ------------------------------------------------------ every write
-
-    def _write_job(
-        self,
-        job: Callable[[Repository], T],
-        done: Callable[[T], None],
-        *,
-        failed: Callable[[], None] | None = None,
-    ) -> None:
-        """Every write: in a worker, with "saving…" in the header from a
-        quarter second on until it returns (it may wait for a teammate's lock
-        while the UI stays live), then `done` (or `failed`: the error is already a notification).
-
-        After the write the watcher is told the commit was ours: the reload
-        that follows every write re-reads everything committed up to then, so
-        live refresh must not reload a second time for it."""
-
-        def write(repo: Repository) -> T:
-            result = job(repo)
-            self._watcher.changed()
-            return result
-
-        def landed(result: T) -> None:
-            self._saving(-1)
-            done(result)
-
-        def refused() -> None:
-            self._saving(-1)
-            if failed:
-                failed()
-
-        self._saving(+1)
-        run_db(self, write, landed, key=WRITE_GROUP, on_error=refused)
-
-    def _saving(self, step: int) -> None:
-        """Show in the header that a save is pending: it may be waiting for a
-        teammate's lock (up to the busy timeout) while the UI stays live."""
-        self._pending_saves += step
-        if self._pending_saves and self._saving_timer is None and not self._saving_shown:
-            self._saving_timer = self.set_timer(SAVING_SHOWN_AFTER, self._saving_late)
-        elif not self._pending_saves:
-            if self._saving_timer is not None:
-                self._saving_timer.stop()
-                self._saving_timer = None
-            if self._saving_shown:
-                self._saving_shown = False
-                self._show_status()
-
-    def _saving_late(self) -> None:
-        self._saving_timer = None
-        if self._pending_saves:
-            self._saving_shown = True
-            self._show_status()
+    def _lead_tab(self) -> DetailPane | None:
+        """The Lead tab, if it is up: a write leaves its lead on screen."""
+        return self.query_one(DetailPane) if self.active_tab == "lead" else None
 
     def _show_status(self) -> None:
         """The header's subtitle: who (in a browser), the file, marked leads,

@@ -1,6 +1,8 @@
 """The Pipeline tab: one column per stage (stage_column.py), cards paged in
 from SQL, side by side, sharing the terminal's width."""
 
+from collections.abc import Callable
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import HorizontalScroll
@@ -63,6 +65,7 @@ class BoardPane(HorizontalScroll):
         self._selection = selection
         self.only = only or LeadFilter()
         self._columns: list[StageColumn] = []
+        self._shown_waiters: list[Callable[[], None]] = []  # see when_shown
 
     def compose(self) -> ComposeResult:
         for stage in BOARD_STAGES:
@@ -135,12 +138,30 @@ class BoardPane(HorizontalScroll):
                 if select in ids and column.display:
                     column.cards.highlighted = ids.index(select)
                     self.screen.set_focus(column.cards)
+            self._shown()
 
         self._reading = True
         run_db(self, job, done, key="board", on_error=self._read_failed)
 
-    def _read_failed(self) -> None:
+    def when_shown(self, then: Callable[[], None]) -> None:
+        """`then` once the re-read under way is on screen (or has failed),
+        at once if none is: with follow_moved_card, the keys typed behind a
+        move wait until the cursor has gone with the card (moves.py). A
+        newer re-read supersedes an older one, whose result never comes:
+        the newer one calls it."""
+        if self._reading:
+            self._shown_waiters.append(then)
+        else:
+            then()
+
+    def _shown(self) -> None:
         self._reading = False
+        waiters, self._shown_waiters = self._shown_waiters, []
+        for then in waiters:
+            then()
+
+    def _read_failed(self) -> None:
+        self._shown()
 
     def on_line_cards_highlighted(self, event: LineCards.Highlighted) -> None:
         column = event.cards.parent

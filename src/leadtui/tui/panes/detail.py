@@ -93,6 +93,8 @@ class DetailPane(VerticalScroll):
         self.lead_id: int | None = None
         self.shown_id: int | None = None  # the lead whose page is on screen
         self._opening = HeldKeys(self)
+        self._loading = False  # a re-read is under way
+        self._shown_waiters: list[Callable[[], None]] = []  # see when_shown
         self.shown_stage: Stage | None = None  # the stage on screen, for moves
         self.entries: list[HistoryEntry] = []
         self._fetching = False
@@ -200,7 +202,29 @@ class DetailPane(VerticalScroll):
             # Keys typed behind enter (or `]`) are meant for this lead's
             # page: j would move the cursor of a history about to be replaced.
             self._opening.take()
-        run_db(self, job, self._show_loaded, key="detail", on_error=self._opening.let_go)
+        self._loading = True
+        run_db(self, job, self._show_loaded, key="detail", on_error=self._load_failed)
+
+    def when_shown(self, then: Callable[[], None]) -> None:
+        """`then` once the re-read under way is on screen (or has failed),
+        at once if none is: the keys typed behind a write on this lead wait
+        for the stage it left (moves.py). A newer re-read supersedes an
+        older one, whose result never comes: the newer one calls it."""
+        if self._loading:
+            self._shown_waiters.append(then)
+        else:
+            then()
+
+    def _load_failed(self) -> None:
+        self._opening.let_go()
+        self._shown()
+
+    def _shown(self) -> None:
+        """The page is back: its waiters go once it is drawn (as `_opening`)."""
+        self._loading = False
+        waiters, self._shown_waiters = self._shown_waiters, []
+        for then in waiters:
+            self.call_later(then)
 
     def _show_loaded(self, loaded: Loaded | None) -> None:
         history: DataTable[object] = self.query_one("#history", DataTable)
@@ -212,6 +236,7 @@ class DetailPane(VerticalScroll):
         history.clear()
         self.shown_id = loaded[0].id if loaded else None
         self.call_later(self._opening.let_go)  # once the page below is drawn
+        self._shown()
         if not same_lead:
             self._cursor_moved = False
             self.scroll_home(animate=False)  # another lead opens at its fields
