@@ -3,7 +3,10 @@ small modules only) so that `leadtui` can paint the inbox's first page before
 the models, sqlite-utils and the screens are imported (tui/start.py); the
 main screen and the palette's commands are imported when first needed."""
 
+import asyncio
+import contextlib
 import gc
+import signal
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,6 +32,10 @@ if TYPE_CHECKING:
     from leadtui.repository import Repository
     from leadtui.tui.main_screen import MainScreen
     from leadtui.tui.panes.inbox import FirstPage
+
+
+# Signals that end the app as `q` does (LeadApp.on_load).
+ENDING_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
 
 
 def _lead_commands() -> type[Provider]:
@@ -89,6 +96,8 @@ class LeadApp(App[None]):
         self.typed_early: list[events.Key] = []
         # Set by run(): the app is the process's own (see main_screen_up).
         self.whole_process = False
+        # The signal that ended the app (see on_load); run() exits 128+it.
+        self.ended_by: int | None = None
         self.key_turns = KeyTurns(self, super().on_event)
         if repo is not None:
             self.sub_title = subtitle(repo.target, identity, bool(repo.cannot_write()))
@@ -114,6 +123,35 @@ class LeadApp(App[None]):
             self.console.pop_theme()
         self.console.push_theme(rich_theme(self.get_css_variables()))
         self._rich_styled = True
+
+    def on_load(self) -> None:
+        """A `kill` (SIGTERM), a hang-up (SIGHUP) or SIGINT ended the process
+        at once, without its exit handlers: the terminal stayed in the
+        alternate screen, with mouse tracking on and the cursor hidden, and
+        a write under way could be lost. Now each ends the app as `q` does.
+        Set before the driver takes the terminal over, and only in a process
+        of the app's own (tests run apps in pytest's)."""
+        if not self.whole_process:
+            return
+        loop = asyncio.get_running_loop()
+        for signum in ENDING_SIGNALS:
+            with contextlib.suppress(ValueError, RuntimeError, NotImplementedError):
+                loop.add_signal_handler(signum, self._end_by_signal, signum)
+
+    def _end_by_signal(self, signum: int) -> None:
+        if self.ended_by is not None:
+            return  # already ending: a write under way still finishes
+        self.ended_by = signum
+        if self._repo is None:  # the start screen: nothing written yet
+            self.exit()
+            return
+        from leadtui.tui.main_screen import MainScreen
+
+        main = next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
+        if main is None:
+            self.exit()
+        else:  # on the screen's own queue, as its `q` runs
+            main.call_later(main.action_quit)
 
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._keep_theme)
@@ -253,6 +291,9 @@ class LeadApp(App[None]):
         result = super().run(*args, **kwargs)
         if self.failure is not None:
             raise LeadtuiError(self.failure)
+        if self.ended_by is not None:
+            # As a shell reports a program a signal ended: 143 for SIGTERM.
+            raise SystemExit(128 + self.ended_by)
         return result
 
     async def _show_main(self, screen: "MainScreen") -> None:
