@@ -24,6 +24,7 @@ import atexit
 import contextlib
 import os
 import signal
+import sys
 import termios
 from types import FrameType
 from typing import Any
@@ -31,6 +32,33 @@ from typing import Any
 _LINE_EDITING = termios.ECHO | termios.ICANON | termios.IEXTEN
 # Signals whose default action ends the process without its exit handlers.
 ENDING_SIGNALS = (signal.SIGQUIT, signal.SIGTERM)
+
+
+NEEDS_TERMINAL = "leadtui needs a terminal: use ssh -t, or a command like `leadtui list`"
+
+
+def insist_on_terminal() -> None:
+    """End with one line (exit 1) unless stdin and stdout are a terminal;
+    if only stderr is not (`leadtui 2>err.log`), draw on stdout. Before
+    anything is drawn, and two system calls: the first paint does not wait.
+
+    With no terminal the app drew anyway: `ssh host leadtui` (no -t) sent
+    45 KB of escape codes down the pipe and exited 0, and with stdin from
+    /dev/null it drew, `q` did nothing and only ctrl+c ended it. Textual
+    draws on stderr (its driver writes to sys.__stderr__): redirected to a
+    file, the screen stayed blank and the app went into the file. Now the
+    app stays on the terminal, while what Python and leadtui write to
+    sys.stderr (an error's line, a traceback) still goes to the file."""
+    if not (os.isatty(0) and os.isatty(1)):
+        sys.stderr.write(f"Error: {NEEDS_TERMINAL}\n")
+        sys.exit(1)
+    if not os.isatty(2):
+        # Python's writes to stderr keep to the file, through a descriptor of
+        # their own; descriptor 2, which Textual draws on, is the terminal.
+        sys.stderr.flush()
+        errors = sys.stderr.errors or "backslashreplace"
+        sys.stderr = os.fdopen(os.dup(2), "w", buffering=1, errors=errors)
+        os.dup2(1, 2)
 
 
 def quiet_until_raw(fd: int = 0) -> None:
