@@ -10,6 +10,7 @@ import re
 import signal
 import sys
 import termios
+from pathlib import Path
 
 import pytest
 from bench.ptyterm import Terminal, program_in_pty
@@ -25,7 +26,7 @@ ALTERNATE_SCREEN, MOUSE_ANY_EVENT, MOUSE_SGR, CURSOR_SHOWN = 1049, 1003, 1006, 2
 _MODE = re.compile(rb"\x1b\[\?([\d;]+)([hl])")
 
 
-def modes_set(raw: bytes) -> dict[int, bool]:
+def modes_set(raw: bytes | bytearray) -> dict[int, bool]:
     """Each DEC private mode as the bytes left it: True if last set."""
     state: dict[int, bool] = {}
     for numbers, which in _MODE.findall(raw):
@@ -71,3 +72,34 @@ def test_a_hang_up_with_the_terminal_gone_still_ends_the_app(sample_repo: Reposi
         term.fd = os.open(os.devnull, os.O_RDONLY)  # for the harness to close
         term.process.send_signal(signal.SIGHUP)
         assert term.process.wait(timeout=30) == 128 + signal.SIGHUP
+
+
+def _stopped(pid: int) -> bool:
+    """Whether the process is stopped (job control), as `ps` shows it: T."""
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    return stat.rpartition(")")[2].split()[0] == "T"
+
+
+def test_ctrl_z_suspends_and_a_continue_redraws(sample_repo: Repository) -> None:
+    """ctrl+z did nothing (raw mode takes the terminal's own ctrl+z away):
+    now the app gives the terminal back and stops, as `kill -TSTP` did, and
+    `fg` (its SIGCONT) brings it back, drawn again."""
+    top = sample_repo.leads_in_stage(Stage.NEW, limit=1)[0]
+    command = [sys.executable, "-m", "leadtui", "--db", str(sample_repo.path)]
+    with program_in_pty(command, sample_repo.path.parent) as term:
+        term.wait_for("Advance")
+        term.type("\x1a")  # ctrl+z
+        term.wait_until(
+            lambda: _stopped(term.process.pid) and not modes_set(term.raw)[ALTERNATE_SCREEN],
+            "never stopped, with the alternate screen left",
+        )
+        left = modes_set(bytes(term.raw))
+        assert not left[MOUSE_ANY_EVENT] and left[CURSOR_SHOWN]
+        assert _echoes(term)
+        before = len(term.raw)
+        term.process.send_signal(signal.SIGCONT)  # what `fg` sends
+        term.wait_until(lambda: top.name.encode() in term.raw[before:], "never drawn again")
+        back = modes_set(bytes(term.raw))
+        assert back[ALTERNATE_SCREEN] and back[MOUSE_ANY_EVENT] and not back[CURSOR_SHOWN]
+        term.type("q")
+        assert term.wait_for_exit() == 0

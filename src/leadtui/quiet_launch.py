@@ -78,11 +78,23 @@ def quiet_until_raw(fd: int = 0) -> None:
     chars[termios.VMIN], chars[termios.VTIME] = 1, 0
     quiet = [iflag & ~termios.IXON, oflag, cflag, lflag & ~_LINE_EDITING, ispeed, ospeed, chars]
     _restore_on_quit(fd, before)  # first: the echo may go off any instant now
+    _FOUND[:] = [before]
     try:
         termios.tcsetattr(fd, termios.TCSANOW, quiet)
     except (termios.error, OSError):
         return
     atexit.register(_restore, fd, before)
+
+
+# The terminal's settings as launch found them, once quiet_until_raw changed them.
+_FOUND: list[list[Any]] = []
+
+
+def settings_found() -> list[Any] | None:
+    """The terminal's settings before quiet_until_raw turned its echo off;
+    None if it did not. Textual gives back those it finds when it starts,
+    these quiet ones, on ctrl+z too (tui/shell_settings.py)."""
+    return _FOUND[0] if _FOUND else None
 
 
 def _restore(fd: int, before: list[Any]) -> None:

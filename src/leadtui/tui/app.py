@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual import events
 from textual.app import App
+from textual.binding import Binding
 from textual.command import Provider
 from textual.driver import Driver
 from textual.screen import Screen
@@ -65,6 +66,15 @@ class LeadApp(App[None]):
     CSS_PATH = str(resources.stylesheet())
     ENABLE_COMMAND_PALETTE = True
     COMMANDS = App.COMMANDS | {_import_commands, _lead_commands}
+    # ctrl+z suspends, as in any terminal program (`fg` brings it back,
+    # redrawn); Textual binds it to nothing, and raw mode takes the
+    # terminal's own ctrl+z away.
+    BINDINGS = [
+        Binding(
+            "ctrl+z", "suspend_process", "Suspend", id="suspend", show=False,
+            tooltip="Suspend to the shell (fg brings it back; not in a browser)",
+        ),
+    ]  # fmt: skip
 
     def __init__(
         self,
@@ -142,6 +152,9 @@ class LeadApp(App[None]):
         if self.ended_by is not None:
             return  # already ending: a write under way still finishes
         self.ended_by = signum
+        self._quit_as_q()
+
+    def _quit_as_q(self) -> None:
         if self._repo is None:  # the start screen: nothing written yet
             self.exit()
             return
@@ -214,8 +227,9 @@ class LeadApp(App[None]):
 
     def get_driver_class(self) -> type[Driver]:
         from leadtui.tui.paste import paste_safe
+        from leadtui.tui.shell_settings import shell_settings_kept
 
-        return paste_safe(super().get_driver_class())
+        return shell_settings_kept(paste_safe(super().get_driver_class()))
 
     @property
     def repo(self) -> "Repository":
@@ -240,6 +254,12 @@ class LeadApp(App[None]):
         from leadtui.tui.main_screen import MainScreen
 
         return MainScreen(self.repo, self.settings, view=self._view())
+
+    def action_suspend_process(self) -> None:
+        if self.is_web:  # a browser tab has no shell to go back to
+            self.notify("ctrl+z suspends leadtui in a terminal; in a browser it does nothing")
+            return
+        super().action_suspend_process()
 
     def action_command_palette(self) -> None:
         # The palette's commands act on the main screen: before it is up,
