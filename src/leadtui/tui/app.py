@@ -7,12 +7,12 @@ import asyncio
 import contextlib
 import gc
 import signal
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual import events
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import Provider
 from textual.driver import Driver
@@ -154,6 +154,11 @@ class LeadApp(App[None]):
         self.ended_by = signum
         self._quit_as_q()
 
+    async def action_quit(self) -> None:
+        """ctrl+q and the palette's "Quit" end as `q` does, after a save in
+        progress: Textual's ended the app at once."""
+        self._quit_as_q()
+
     def _quit_as_q(self) -> None:
         if self._repo is None:  # the start screen: nothing written yet
             self.exit()
@@ -254,6 +259,21 @@ class LeadApp(App[None]):
         from leadtui.tui.main_screen import MainScreen
 
         return MainScreen(self.repo, self.settings, view=self._view())
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Textual's palette commands, but none that says something untrue:
+        its "Keys" opened Textual's key panel, not the `?` list (the main
+        screen's own "Keys" command is in the palette); "Screenshot" writes
+        the leads on screen to an SVG file without asking where, and said only
+        "Failed to save screenshot" when it could not;
+        "Quit" said "as soon as possible", where it waits for a save in
+        progress (action_quit)."""
+        for command in super().get_system_commands(screen):
+            if command.title in ("Keys", "Screenshot"):
+                continue
+            if command.title == "Quit":
+                command = command._replace(help="Quit (waits for a save in progress)")
+            yield command
 
     def action_suspend_process(self) -> None:
         if self.is_web:  # a browser tab has no shell to go back to
