@@ -3,12 +3,15 @@
 `?` said V marked "every lead loaded", where it marks every lead the list
 holds (254 on the Lost column, as README says), and showed Textual's key
 names ("equals_sign", "escape"); the palette's "Keys" opened Textual's own
-key panel, and its "Screenshot" only ever said "Failed to save screenshot"."""
+key panel, and its "Screenshot" only ever said "Failed to save screenshot";
+a lead key on the KPIs tab, `s` off the inbox, `[` off the Lead tab did
+nothing, with no word."""
 
 import pytest
 from textual.command import CommandPalette
 from textual.widgets import Static
 
+from leadtui.config import Settings
 from leadtui.repository import Repository
 from leadtui.tui.app import LeadApp
 from leadtui.tui.dialogs.help import KeysScreen, key_label
@@ -88,6 +91,50 @@ async def test_ctrl_q_quits_as_q_does(sample_repo: Repository) -> None:
         await pilot.pause()
         assert calls == ["q"]
         assert not app.is_running
+
+
+@pytest.mark.parametrize(
+    ("tab", "key", "said"),
+    [
+        ("4", "a", "a: advance works on the Inbox, Pipeline and Lead tabs"),
+        ("4", "space", "space: mark works on the Inbox and Pipeline tabs"),
+        ("4", "equals_sign", "=: assign works on the Inbox, Pipeline and Lead tabs"),
+        ("4", "V", "V: mark all works on the Inbox and Pipeline tabs"),
+        ("2", "s", "s: snooze works on the Inbox tab's New leads"),
+        ("3", "s", "s: snooze works on the Inbox tab's New leads"),
+        ("1", "right_square_bracket", "]: next lead works on the Lead tab"),
+        ("2", "left_square_bracket", "[: previous lead works on the Lead tab"),
+    ],
+)
+async def test_a_key_pressed_where_it_does_nothing_says_where_it_works(
+    sample_repo: Repository, tab: str, key: str, said: str
+) -> None:
+    app = LeadApp(sample_repo)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press(tab)
+        await settle(pilot)
+        await pilot.press(key)
+        await settle(pilot)
+        assert [note.message for note in notes(app)][-1:] == [said]
+
+
+async def test_a_key_where_it_works_or_is_the_tabs_own_says_nothing(
+    sample_repo: Repository,
+) -> None:
+    """`s` and `f` sort and pick an owner on the KPIs tab (its own keys);
+    `a` on the inbox advances; a remapped key is named as remapped."""
+    app = LeadApp(sample_repo, Settings(keymap={"advance": "A"}))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        await pilot.press("s", "f")
+        await settle(pilot)
+        assert not [n for n in notes(app) if "works on" in n.message]
+        await pilot.press("A")
+        await settle(pilot)
+        assert notes(app)[-1].message == "A: advance works on the Inbox, Pipeline and Lead tabs"
 
 
 async def test_ctrl_z_in_a_browser_says_it_does_not_apply(

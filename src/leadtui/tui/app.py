@@ -194,6 +194,38 @@ class LeadApp(App[None]):
 
     def on_key(self, event: events.Key) -> None:
         self.key_turns.came_back(event)
+        self._say_where_it_works(event)
+
+    def _say_where_it_works(self, event: events.Key) -> None:
+        """A key that reached the app with no binding to take it (the
+        bindings act next), pressed on a tab where it does nothing: a word
+        on where it works (tui/key_places.py)."""
+        if self._repo is None:
+            return
+        from leadtui.tui.main_screen import MainScreen
+
+        screen = self.screen
+        if not isinstance(screen, MainScreen):
+            return  # a dialog: its keys are its own
+        from leadtui.tui.key_places import PLACES, where_it_works
+        from leadtui.tui.panes.inbox import InboxPane
+
+        taken = screen.active_bindings.get(event.key)
+        if taken is not None and taken.enabled:
+            # `=` stays on where no lead is selected, for marked leads: with
+            # none marked either, it too has nothing to act on.
+            idle = not screen.selection and screen.selected_lead_id() is None
+            if not (idle and taken.binding.action.partition("(")[0] in PLACES):
+                return
+
+        tab = screen.active_tab
+        if tab == "inbox" and screen.query_one(InboxPane).view == "due":
+            tab = "due"
+        # The screen's own and those of the classes it builds on (MovesScreen's).
+        bindings = [b for kind in type(screen).__mro__ for b in vars(kind).get("BINDINGS", [])]
+        said = where_it_works(event, tab, bindings, self.settings.keymap)
+        if said is not None:
+            self.notify(said, timeout=3)
 
     async def on_key_handled(self, probe: KeyHandled) -> None:
         await self.key_turns.key_handled(probe)
