@@ -205,7 +205,7 @@ def test_the_real_entry_point_keeps_the_promise(tmp_path: Path) -> None:
     for args, message in (
         (["show", HUGE_ID], "is not a lead id"),
         (["list", "--db", str(tmp_path)], "is a directory"),
-        (["--db", str(tmp_path)], "is a directory"),  # what would open the TUI
+        (["--db", str(tmp_path)], "needs a terminal"),  # the TUI, with none here
         (["kpi", "--since", "0026-11-04", "--db", str(tmp_path / "x.db")], "outside"),
     ):
         done = subprocess.run(

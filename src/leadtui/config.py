@@ -58,6 +58,9 @@ KPI_KEYS = {
     "kpi-next-window": "d", "kpi-custom-window": "D", "kpi-next-owner": "f",
     "kpi-next-sort": "s", "kpi-spend": "dollar_sign",
 }  # fmt: skip
+# The app's own, under every screen: a screen's key given the same key wins
+# there (`undo = "ctrl+z"` undoes), so they are not checked for clashes.
+APP_KEYS = {"suspend": "ctrl+z"}
 # Where each set of layers is active at once, innermost first.
 PLACES: dict[str, tuple[dict[str, str], ...]] = {
     "the inbox": (INBOX_KEYS, SCREEN_KEYS),
@@ -133,7 +136,8 @@ def parse_settings(text: str, origin: str) -> Settings:
 
 def binding_ids() -> set[str]:
     """Every id config.toml's [keys] can remap."""
-    return {binding for layers in PLACES.values() for layer in layers for binding in layer}
+    screens = {binding for layers in PLACES.values() for layer in layers for binding in layer}
+    return screens | set(APP_KEYS)
 
 
 def check_keymap(keymap: dict[str, str], origin: str) -> None:

@@ -177,6 +177,9 @@ def _quick_start(path: Path, theme: str | None) -> None:
     """The TUI on PATH's first page, read without the CLI; returns only if
     that page cannot be read so (then the long way)."""
     stop_on_broken_settings()  # a broken config.toml stops here, before anything is drawn
+    from leadtui.quiet_launch import insist_on_terminal
+
+    insist_on_terminal()  # nothing drawn where no one can see it
     from leadtui.domain.clock import utc_now
     from leadtui.domain.users import Role
     from leadtui.repository.first_page import read_first_page

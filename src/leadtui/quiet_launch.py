@@ -24,6 +24,7 @@ import atexit
 import contextlib
 import os
 import signal
+import sys
 import termios
 from types import FrameType
 from typing import Any
@@ -31,6 +32,33 @@ from typing import Any
 _LINE_EDITING = termios.ECHO | termios.ICANON | termios.IEXTEN
 # Signals whose default action ends the process without its exit handlers.
 ENDING_SIGNALS = (signal.SIGQUIT, signal.SIGTERM)
+
+
+NEEDS_TERMINAL = "leadtui needs a terminal: use ssh -t, or a command like `leadtui list`"
+
+
+def insist_on_terminal() -> None:
+    """End with one line (exit 1) unless stdin and stdout are a terminal;
+    if only stderr is not (`leadtui 2>err.log`), draw on stdout. Before
+    anything is drawn, and two system calls: the first paint does not wait.
+
+    With no terminal the app drew anyway: `ssh host leadtui` (no -t) sent
+    45 KB of escape codes down the pipe and exited 0, and with stdin from
+    /dev/null it drew, `q` did nothing and only ctrl+c ended it. Textual
+    draws on stderr (its driver writes to sys.__stderr__): redirected to a
+    file, the screen stayed blank and the app went into the file. Now the
+    app stays on the terminal, while what Python and leadtui write to
+    sys.stderr (an error's line, a traceback) still goes to the file."""
+    if not (os.isatty(0) and os.isatty(1)):
+        sys.stderr.write(f"Error: {NEEDS_TERMINAL}\n")
+        sys.exit(1)
+    if not os.isatty(2):
+        # Python's writes to stderr keep to the file, through a descriptor of
+        # their own; descriptor 2, which Textual draws on, is the terminal.
+        sys.stderr.flush()
+        errors = sys.stderr.errors or "backslashreplace"
+        sys.stderr = os.fdopen(os.dup(2), "w", buffering=1, errors=errors)
+        os.dup2(1, 2)
 
 
 def quiet_until_raw(fd: int = 0) -> None:
@@ -50,11 +78,23 @@ def quiet_until_raw(fd: int = 0) -> None:
     chars[termios.VMIN], chars[termios.VTIME] = 1, 0
     quiet = [iflag & ~termios.IXON, oflag, cflag, lflag & ~_LINE_EDITING, ispeed, ospeed, chars]
     _restore_on_quit(fd, before)  # first: the echo may go off any instant now
+    _FOUND[:] = [before]
     try:
         termios.tcsetattr(fd, termios.TCSANOW, quiet)
     except (termios.error, OSError):
         return
     atexit.register(_restore, fd, before)
+
+
+# The terminal's settings as launch found them, once quiet_until_raw changed them.
+_FOUND: list[list[Any]] = []
+
+
+def settings_found() -> list[Any] | None:
+    """The terminal's settings before quiet_until_raw turned its echo off;
+    None if it did not. Textual gives back those it finds when it starts,
+    these quiet ones, on ctrl+z too (tui/shell_settings.py)."""
+    return _FOUND[0] if _FOUND else None
 
 
 def _restore(fd: int, before: list[Any]) -> None:

@@ -152,6 +152,10 @@ def main(
     if demo and db_path:
         raise click.UsageError("--demo and --db name different databases; pick one")
     settings = load_settings()  # a broken config.toml stops here, in one line
+    if not serve_session:  # a browser tab's app talks to the server on pipes
+        from leadtui.quiet_launch import insist_on_terminal
+
+        insist_on_terminal()  # before a database is opened, let alone made
     repo = _demo_repository() if demo else common.repository(None)
     identity: Identity | None
     if serve_session:

@@ -3,13 +3,17 @@ small modules only) so that `leadtui` can paint the inbox's first page before
 the models, sqlite-utils and the screens are imported (tui/start.py); the
 main screen and the palette's commands are imported when first needed."""
 
+import asyncio
+import contextlib
 import gc
-from collections.abc import Callable
+import signal
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual import events
-from textual.app import App
+from textual.app import App, SystemCommand
+from textual.binding import Binding
 from textual.command import Provider
 from textual.driver import Driver
 from textual.screen import Screen
@@ -29,6 +33,10 @@ if TYPE_CHECKING:
     from leadtui.repository import Repository
     from leadtui.tui.main_screen import MainScreen
     from leadtui.tui.panes.inbox import FirstPage
+
+
+# Signals that end the app as `q` does (LeadApp.on_load).
+ENDING_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
 
 
 def _lead_commands() -> type[Provider]:
@@ -58,6 +66,15 @@ class LeadApp(App[None]):
     CSS_PATH = str(resources.stylesheet())
     ENABLE_COMMAND_PALETTE = True
     COMMANDS = App.COMMANDS | {_import_commands, _lead_commands}
+    # ctrl+z suspends, as in any terminal program (`fg` brings it back,
+    # redrawn); Textual binds it to nothing, and raw mode takes the
+    # terminal's own ctrl+z away.
+    BINDINGS = [
+        Binding(
+            "ctrl+z", "suspend_process", "Suspend", id="suspend", show=False,
+            tooltip="Suspend to the shell (fg brings it back; not in a browser)",
+        ),
+    ]  # fmt: skip
 
     def __init__(
         self,
@@ -89,6 +106,8 @@ class LeadApp(App[None]):
         self.typed_early: list[events.Key] = []
         # Set by run(): the app is the process's own (see main_screen_up).
         self.whole_process = False
+        # The signal that ended the app (see on_load); run() exits 128+it.
+        self.ended_by: int | None = None
         self.key_turns = KeyTurns(self, super().on_event)
         if repo is not None:
             self.sub_title = subtitle(repo.target, identity, bool(repo.cannot_write()))
@@ -115,6 +134,43 @@ class LeadApp(App[None]):
         self.console.push_theme(rich_theme(self.get_css_variables()))
         self._rich_styled = True
 
+    def on_load(self) -> None:
+        """A `kill` (SIGTERM), a hang-up (SIGHUP) or SIGINT ended the process
+        at once, without its exit handlers: the terminal stayed in the
+        alternate screen, with mouse tracking on and the cursor hidden, and
+        a write under way could be lost. Now each ends the app as `q` does.
+        Set before the driver takes the terminal over, and only in a process
+        of the app's own (tests run apps in pytest's)."""
+        if not self.whole_process:
+            return
+        loop = asyncio.get_running_loop()
+        for signum in ENDING_SIGNALS:
+            with contextlib.suppress(ValueError, RuntimeError, NotImplementedError):
+                loop.add_signal_handler(signum, self._end_by_signal, signum)
+
+    def _end_by_signal(self, signum: int) -> None:
+        if self.ended_by is not None:
+            return  # already ending: a write under way still finishes
+        self.ended_by = signum
+        self._quit_as_q()
+
+    async def action_quit(self) -> None:
+        """ctrl+q and the palette's "Quit" end as `q` does, after a save in
+        progress: Textual's ended the app at once."""
+        self._quit_as_q()
+
+    def _quit_as_q(self) -> None:
+        if self._repo is None:  # the start screen: nothing written yet
+            self.exit()
+            return
+        from leadtui.tui.main_screen import MainScreen
+
+        main = next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
+        if main is None:
+            self.exit()
+        else:  # on the screen's own queue, as its `q` runs
+            main.call_later(main.action_quit)
+
     def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._keep_theme)
 
@@ -138,6 +194,38 @@ class LeadApp(App[None]):
 
     def on_key(self, event: events.Key) -> None:
         self.key_turns.came_back(event)
+        self._say_where_it_works(event)
+
+    def _say_where_it_works(self, event: events.Key) -> None:
+        """A key that reached the app with no binding to take it (the
+        bindings act next), pressed on a tab where it does nothing: a word
+        on where it works (tui/key_places.py)."""
+        if self._repo is None:
+            return
+        from leadtui.tui.main_screen import MainScreen
+
+        screen = self.screen
+        if not isinstance(screen, MainScreen):
+            return  # a dialog: its keys are its own
+        from leadtui.tui.key_places import PLACES, where_it_works
+        from leadtui.tui.panes.inbox import InboxPane
+
+        taken = screen.active_bindings.get(event.key)
+        if taken is not None and taken.enabled:
+            # `=` stays on where no lead is selected, for marked leads: with
+            # none marked either, it too has nothing to act on.
+            idle = not screen.selection and screen.selected_lead_id() is None
+            if not (idle and taken.binding.action.partition("(")[0] in PLACES):
+                return
+
+        tab = screen.active_tab
+        if tab == "inbox" and screen.query_one(InboxPane).view == "due":
+            tab = "due"
+        # The screen's own and those of the classes it builds on (MovesScreen's).
+        bindings = [b for kind in type(screen).__mro__ for b in vars(kind).get("BINDINGS", [])]
+        said = where_it_works(event, tab, bindings, self.settings.keymap)
+        if said is not None:
+            self.notify(said, timeout=3)
 
     async def on_key_handled(self, probe: KeyHandled) -> None:
         await self.key_turns.key_handled(probe)
@@ -176,8 +264,9 @@ class LeadApp(App[None]):
 
     def get_driver_class(self) -> type[Driver]:
         from leadtui.tui.paste import paste_safe
+        from leadtui.tui.shell_settings import shell_settings_kept
 
-        return paste_safe(super().get_driver_class())
+        return shell_settings_kept(paste_safe(super().get_driver_class()))
 
     @property
     def repo(self) -> "Repository":
@@ -202,6 +291,27 @@ class LeadApp(App[None]):
         from leadtui.tui.main_screen import MainScreen
 
         return MainScreen(self.repo, self.settings, view=self._view())
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Textual's palette commands, but none that says something untrue:
+        its "Keys" opened Textual's key panel, not the `?` list (the main
+        screen's own "Keys" command is in the palette); "Screenshot" writes
+        the leads on screen to an SVG file without asking where, and said only
+        "Failed to save screenshot" when it could not;
+        "Quit" said "as soon as possible", where it waits for a save in
+        progress (action_quit)."""
+        for command in super().get_system_commands(screen):
+            if command.title in ("Keys", "Screenshot"):
+                continue
+            if command.title == "Quit":
+                command = command._replace(help="Quit (waits for a save in progress)")
+            yield command
+
+    def action_suspend_process(self) -> None:
+        if self.is_web:  # a browser tab has no shell to go back to
+            self.notify("ctrl+z suspends leadtui in a terminal; in a browser it does nothing")
+            return
+        super().action_suspend_process()
 
     def action_command_palette(self) -> None:
         # The palette's commands act on the main screen: before it is up,
@@ -253,6 +363,9 @@ class LeadApp(App[None]):
         result = super().run(*args, **kwargs)
         if self.failure is not None:
             raise LeadtuiError(self.failure)
+        if self.ended_by is not None:
+            # As a shell reports a program a signal ended: 143 for SIGTERM.
+            raise SystemExit(128 + self.ended_by)
         return result
 
     async def _show_main(self, screen: "MainScreen") -> None:

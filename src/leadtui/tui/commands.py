@@ -54,7 +54,11 @@ ACTIONS = (
     ("Hide lead from the inbox…", "Out of the triage queue until a day", "hide"),
     ("Assign to…", "Give the selected (or marked) leads to an owner", "assign"),
     ("Mark lead", "Mark the selected lead for a bulk move", "mark"),
-    ("Mark every lead in the list", "The inbox's or the column's loaded leads", "mark_all"),
+    (
+        "Mark every lead in the list",
+        "The whole inbox or column, as filtered (up to 100,000)",
+        "mark_all",
+    ),
     ("Unmark all", "Clear the marks", "unmark"),
     ("Undo", "Undo your last change", "undo"),
     ("Redo", "Redo the change you undid", "redo"),

@@ -4,6 +4,7 @@ main screen (which must not import the app)."""
 
 from textual.binding import Binding
 
+from leadtui.tui.app import LeadApp
 from leadtui.tui.inbox_table import InboxTable
 from leadtui.tui.main_screen import MainScreen
 from leadtui.tui.moves import MovesScreen
@@ -13,7 +14,7 @@ from leadtui.tui.panes.kpi import KpiPane
 
 def binding_ids() -> set[str]:
     """Every id config.toml's [keys] can remap."""
-    owners = (MovesScreen, MainScreen, InboxTable, CardList, BoardPane, KpiPane)
+    owners = (LeadApp, MovesScreen, MainScreen, InboxTable, CardList, BoardPane, KpiPane)
     return {
         binding.id
         for owner in owners

@@ -465,7 +465,7 @@ class MainScreen(LeadWritesScreen):
         stepping = [b for b in own if b.action.startswith("step_lead")]
         own = [b for b in own if b not in stepping]
         groups = {
-            "Any tab": describe(actions(own, lead_keys=False), keymap),
+            "Any tab": describe([*actions(own, lead_keys=False), *LeadApp.BINDINGS], keymap),
             "Inbox, Pipeline and Lead: the selected lead": describe(
                 actions(own, lead_keys=True), keymap
             ),

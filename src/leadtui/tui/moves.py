@@ -71,7 +71,7 @@ class MovesScreen(WriteJobsScreen):
         ),
         Binding(
             "V", "mark_all", "Mark all", id="mark-all", show=False,
-            tooltip="Mark every lead loaded in this list or column",
+            tooltip="Mark every lead in this list or column, as filtered (up to 100,000)",
         ),
         Binding("escape", "unmark", "Unmark", id="unmark", show=False, tooltip="Unmark all"),
         Binding(

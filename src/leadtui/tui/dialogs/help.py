@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.keys import key_to_character
 from textual.widgets import Static
 
 from leadtui.tui.dialogs.base import Dialog
@@ -33,10 +34,21 @@ def describe(
         remapped = (keymap or {}).get(binding.id or "")
         shown = remapped.split(",") if remapped else binding.key.split(",")
         display = binding.key_display if not remapped else None
-        keys = ", ".join(display or key for key in shown)
+        keys = ", ".join(display or key_label(key) for key in shown)
         what = binding.tooltip or binding.description
         rows.append((keys, f"{what} [{binding.id}]" if binding.id else what))
     return rows
+
+
+def key_label(key: str) -> str:
+    """A key as README and the footer write it: `=` for equals_sign, `esc`
+    for escape (`?` showed Textual's names); keys named by a word (enter,
+    space, tab, pageup, ctrl+f) keep their word."""
+    if key == "escape":
+        return "esc"
+    character = key_to_character(key)
+    usable = character is not None and character.isprintable() and not character.isspace()
+    return character if usable and character is not None else key
 
 
 Groups = dict[str, list[tuple[str, str]]]
