@@ -33,6 +33,13 @@ from leadtui.domain.errors import InvalidInput
 
 # The team's currency until `leadtui setting currency CODE` says otherwise.
 DEFAULT_CURRENCY = "USD"
+# What "ranked by value" sorts by (orders.py), spelled as both engines'
+# index holds it: value_team_cents is the value in the team's money at its
+# rates, -1 in a currency without one, NULL when value_cents already is
+# (kept by the store's triggers, repository/schema_value.py). Here, not in
+# orders.py: the schema reads it, and first_page.py imports the schema
+# without pydantic.
+VALUE_RANK = "coalesce(value_team_cents, value_cents)"
 # ISO 4217's currencies and their minor units, from the iso4217 package
 # (the ISO list as published). Codes the list gives no minor unit (gold,
 # XXX "no currency", XTS for testing) name nothing a deal is priced in.

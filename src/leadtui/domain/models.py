@@ -313,8 +313,8 @@ def stored_field_name(field: str) -> str:
 TAG_SEPARATOR = ", "  # tags in one CSV cell or one form field
 
 
-# A rep's triage state, not the lead's data: left out of exports.
-NOT_EXPORTED = ("snoozed_until",)
+# A rep's triage state, and a sort key the store derives: left out of exports.
+NOT_EXPORTED = ("snoozed_until", "value_rank")
 
 
 class Lead(BaseModel):
@@ -335,6 +335,8 @@ class Lead(BaseModel):
     score: int
     value_cents: int
     currency: str = DEFAULT_CURRENCY  # ISO 4217: the lead's own, else the team's
+    # The value in the team's money as "ranked by value" sorts it (orders.py).
+    value_rank: int | None = None
     lost_reason: str | None
     notes: str
     created_at: datetime

@@ -7,10 +7,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from leadtui.domain.clock import to_iso
+from leadtui.domain.currency import VALUE_RANK
 from leadtui.domain.models import Lead
 
 # Sorts after every real time (no follow-up: last) and before (never touched: first).
 NEVER, ALWAYS = "9999", ""
+
+
+def value_rank(lead: Lead) -> int:
+    return lead.value_cents if lead.value_rank is None else lead.value_rank
 
 
 @dataclass(frozen=True)
@@ -38,7 +43,7 @@ ORDERS: dict[str, Order] = {
     for order in (
         Order("score", "rule score", "score", True, lambda lead: lead.score),
         Order("chance", "learned win chance", "win_chance", True, lambda lead: lead.win_chance),
-        Order("value", "value, largest first", "value_cents", True, lambda lead: lead.value_cents),
+        Order("value", "value, largest first", VALUE_RANK, True, value_rank),
         Order(
             "age", "age, oldest first", "created_at", False, lambda lead: to_iso(lead.created_at)
         ),

@@ -8,6 +8,7 @@ from typing import Any
 import sqlite_utils
 from pydantic import ValidationError
 
+from leadtui.domain.currency import VALUE_RANK
 from leadtui.domain.errors import DamagedRow, LeadNotFound
 from leadtui.domain.field_errors import problem_text
 from leadtui.domain.models import Answer, BantAnswer, Lead, Stage
@@ -18,10 +19,11 @@ from leadtui.repository.engine import Dialect
 from leadtui.repository.team_settings import CURRENCY_SQL
 
 # What a lead is read with: the columns bulk loads write, and the few that
-# only later actions set; the currency is the lead's own or the team's.
-READ_COLUMNS = (*schema.LEAD_COLUMNS, "snoozed_until", "currency")
+# only later actions set; the value as the value order ranks it; the
+# currency is the lead's own or the team's.
+READ_COLUMNS = (*schema.LEAD_COLUMNS, "snoozed_until", "value_rank", "currency")
 SHOWN_VALUE = 40  # characters of a damaged value a message shows
-LEAD_SELECT = f"SELECT {', '.join(READ_COLUMNS[:-1])}, {CURRENCY_SQL} FROM leads"
+LEAD_SELECT = f"SELECT {', '.join(READ_COLUMNS[:-2])}, {VALUE_RANK}, {CURRENCY_SQL} FROM leads"
 
 
 def lead_from_row(row: tuple[Any, ...]) -> Lead:

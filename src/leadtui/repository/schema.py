@@ -7,7 +7,13 @@ several processes starting on a fresh file: "database is locked" or "table
 already exists").
 """
 
-from leadtui.repository import schema_kpi, schema_kpi_v6, schema_search, schema_users
+from leadtui.repository import (
+    schema_kpi,
+    schema_kpi_v6,
+    schema_search,
+    schema_users,
+    schema_value,
+)
 
 # Written to PRAGMA application_id so leadtui can tell its own files from
 # another program's SQLite database ("LEAD" in ASCII).
@@ -410,6 +416,6 @@ NEXT_LEAD_ID = (
 # MIGRATIONS[i] takes a database from user_version i to i + 1.
 MIGRATIONS: tuple[str, ...] = (
     _V1, _V2, _V3, _V4, _V5, schema_kpi_v6.V6, NOTHING_LOST, schema_users.STEP,
-    schema_kpi.STANDING_AND_OWNERS, schema_kpi.GIVEN_STAGE, schema_search.STEP,
+    schema_kpi.STANDING_AND_OWNERS, schema_kpi.GIVEN_STAGE, schema_search.STEP, schema_value.STEP,
 )  # fmt: skip
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -25,6 +25,7 @@ transaction under an advisory lock (pg/engine.py).
 from leadtui.repository.pg import kpi_triggers, schema_kpi, schema_rest, users
 from leadtui.repository.pg.kpi_triggers import DEFERRED
 from leadtui.repository.schema_search import folded_words
+from leadtui.repository.schema_value import PG_STEP as VALUE_IN_TEAM_MONEY
 
 # The words of a text as search sees them: punctuation is a separator.
 # (Punctuation, not "all but letters": in a database with the C locale,
@@ -311,6 +312,7 @@ MIGRATIONS: tuple[str, ...] = (
     kpi_triggers.OWNER_STEP,  # an owner change's rollups moved per UPDATE, not per lead
     kpi_triggers.FUNCTIONS_STEP,  # every KPI trigger function as this build writes it
     FOLDED_SEARCH,  # "obrien" finds O'Brien (schema_search.py)
+    VALUE_IN_TEAM_MONEY,  # ranked by value in the team's money (schema_value.py)
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
