@@ -15,7 +15,7 @@ same holds for `¥` and the yuan.
 """
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import (
     ROUND_HALF_EVEN,
@@ -26,8 +26,7 @@ from decimal import (
     InvalidOperation,
     Overflow,
 )
-
-from iso4217 import Currency
+from functools import cached_property
 
 from leadtui.domain.errors import InvalidInput
 
@@ -40,12 +39,33 @@ DEFAULT_CURRENCY = "USD"
 # orders.py: the schema reads it, and first_page.py imports the schema
 # without pydantic.
 VALUE_RANK = "coalesce(value_team_cents, value_cents)"
-# ISO 4217's currencies and their minor units, from the iso4217 package
-# (the ISO list as published). Codes the list gives no minor unit (gold,
-# XXX "no currency", XTS for testing) name nothing a deal is priced in.
-MINOR_UNITS: dict[str, int] = {
-    currency.code: currency.exponent for currency in Currency if currency.exponent is not None
-}
+
+
+class _MinorUnits(Mapping[str, int]):
+    """ISO 4217's currencies and their minor units, from the iso4217 package
+    (the ISO list as published), read when first asked: importing the
+    package costs about 20 ms, which the first page (painted before the rest
+    of leadtui is imported, and which imports this module) must not spend.
+    Codes the list gives no minor unit (gold, XXX "no currency", XTS for
+    testing) name nothing a deal is priced in."""
+
+    @cached_property
+    def _table(self) -> dict[str, int]:
+        from iso4217 import Currency
+
+        return {code.code: code.exponent for code in Currency if code.exponent is not None}
+
+    def __getitem__(self, code: str) -> int:
+        return self._table[code]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._table)
+
+    def __len__(self) -> int:
+        return len(self._table)
+
+
+MINOR_UNITS: Mapping[str, int] = _MinorUnits()
 # The currencies a sales team commonly quotes in. Only these are read from a
 # code typed in lower case after an amount ("5k eur"): "all", "cup", "top"
 # and "mad" are ISO codes too, but a quick-add line means them as words.
