@@ -7,12 +7,15 @@ from pathlib import Path
 
 import psycopg
 import sqlite_utils
+from hypothesis import given
+from hypothesis import strategies as st
 
 from leadtui.domain.models import build_draft
 from leadtui.repository import Repository, copy_database, open_repository, schema
 from leadtui.repository.connection import register_key_functions
 from leadtui.repository.pg import schema as pg_schema
 from leadtui.repository.pg.connection import close_idle
+from leadtui.repository.schema_search import JOINERS, LETTERS, folded_words
 from tests.conftest import both_engines, frozen_clock
 from tests.pg_cluster import Cluster
 
@@ -108,3 +111,27 @@ def test_a_copy_either_way_finds_them_alike(repo: Repository, pg_url: str, tmp_p
     back = tmp_path / "back.db"
     copy_database(pg_url, back)
     assert_found_as_typed(open_repository(back, actor="tester", clock=frozen_clock), ids)
+
+
+# As a lead's name and company are stored: no NUL (the models take control
+# characters out; SQLite's GLOB would stop at one).
+_FOLDABLE = st.text(
+    st.sampled_from([*JOINERS, *(letter for letter, _ in LETTERS)])
+    | st.characters(blacklist_characters="\x00"),
+    max_size=12,
+)
+
+
+@given(name=st.none() | _FOLDABLE, company=st.none() | _FOLDABLE)
+def test_sqlites_guarded_folding_is_the_plain_one(name: str | None, company: str | None) -> None:
+    """SQLite's index folds only a name holding a character folding
+    changes (one GLOB first, measured 0.61 against 0.16 s over 100k leads);
+    PostgreSQL's column folds every name. Both say the same for any text."""
+    with sqlite3.connect(":memory:") as db:
+        db.execute("CREATE TABLE leads (name TEXT, company TEXT)")
+        db.execute("INSERT INTO leads VALUES (?, ?)", [name, company])
+        guarded, plain = db.execute(
+            f"SELECT {folded_words()}, {folded_words(glob=False)} FROM leads"
+        ).fetchone()
+    db.close()
+    assert guarded == plain

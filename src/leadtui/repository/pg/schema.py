@@ -44,7 +44,7 @@ SEARCHED = {"leads": ("name", "company", "email", "phone", "notes"), "contacts":
 # A lead's also holds its name and company folded, as SQLite's index does
 # (schema_search.py): "obrien" finds O'Brien.
 SEARCH_VECTORS = {
-    "leads": search_vector(*SEARCHED["leads"], f"coalesce({folded_words()}, '')"),
+    "leads": search_vector(*SEARCHED["leads"], f"coalesce({folded_words(glob=False)}, '')"),
     "contacts": search_vector(*SEARCHED["contacts"]),
 }
 FOLDED_SEARCH = f"""
