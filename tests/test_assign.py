@@ -140,6 +140,7 @@ def test_a_rep_hands_on_their_own_and_unassigned_leads_not_a_teammates(
     assert _owners(repo, ids) == ["carla", "carla", "ben"]
 
 
+@pytest.mark.slow
 def test_the_owner_kpis_follow_a_reassignment_and_its_undo(db_path: Path, pg_url: str) -> None:
     """The per-owner rollups are kept by the triggers on the lead rows:
     every figure equals the reference's scan after each step, and

@@ -162,6 +162,7 @@ def test_cli_set_show_json_and_export_import_carry_the_classification(tmp_path: 
         }
 
 
+@pytest.mark.slow
 async def test_c_sets_lifecycle_fit_and_bant_with_a_few_keys(repo: Repository) -> None:
     lead_id = repo.add_lead(build_draft(name="Ann", email="ann@x.io"))
     app = LeadApp(repo)

@@ -2,6 +2,7 @@
 from the edit form's name (up from the merge dialog's first row) focused the
 box, which shows no focus, and what was typed there went nowhere."""
 
+import pytest
 from textual.widgets import Input
 
 from leadtui.domain.models import build_draft
@@ -11,6 +12,7 @@ from leadtui.tui.dialogs.merge import MergeScreen, PickRow
 from tests.tui_helpers import SIZE, open_edit_form, settle, wait_until
 
 
+@pytest.mark.slow
 async def test_shift_tab_from_the_name_reaches_the_last_field(repo: Repository) -> None:
     lead_id = repo.add_lead(build_draft(name="Ann", company="Acme"))
     repo.update_fields(lead_id, {"custom.Region": "North"})

@@ -104,6 +104,7 @@ def _standing(app: LeadApp) -> str:
     return str(main_screen(app).query_one("#lead-standing", Static).render())
 
 
+@pytest.mark.slow
 async def test_the_board_the_bang_filter_and_the_lead_tab_agree(repo: Repository) -> None:
     _three(repo)
     app = LeadApp(repo)

@@ -68,6 +68,7 @@ def test_a_failed_write_counts_the_time_it_held_the_lock() -> None:
     assert fake.slept == [pytest.approx(PAUSE)]
 
 
+@pytest.mark.slow
 def test_a_teammate_waiting_during_a_bulk_move_gets_the_lock_before_it_ends(
     repo: Repository, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -84,6 +84,7 @@ async def test_an_applied_filter_that_names_nobody_says_so_on_both_tabs(
         assert str(bar.render()) == "Filter owner:ben  ctrl+f change · empty clears"
 
 
+@pytest.mark.slow
 async def test_what_is_typed_over_the_filter_in_effect_replaces_it(repo: Repository) -> None:
     _team(repo)
     app = LeadApp(repo)
@@ -106,6 +107,7 @@ async def test_what_is_typed_over_the_filter_in_effect_replaces_it(repo: Reposit
 
 @both_engines_full
 @pytest.mark.parametrize("typed", ["émile", "ÉMILE", "strasse"])
+@pytest.mark.slow
 async def test_the_warning_says_what_the_filter_will_match(repo: Repository, typed: str) -> None:
     """The filter matches owners with the database's lower(): SQLite's
     folds A-Z only, so `owner:émile` finds no Émile, where casefold (the

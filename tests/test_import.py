@@ -94,6 +94,7 @@ def test_suitecrm_export_with_a_broken_trailing_row(db: str, tmp_path: Path) -> 
 
 
 @both_clis
+@pytest.mark.slow
 def test_messy_web_form_rows_are_all_accounted_for(db: str, tmp_path: Path) -> None:
     rejects = tmp_path / "r.csv"
     result = run(

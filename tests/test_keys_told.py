@@ -2,6 +2,7 @@
 listed `l  Log…` for the Pipeline too, where `l` is the next column (there
 `L` logs), and `z`'s hint left out `2d`, which it takes."""
 
+import pytest
 from textual.widgets import Input, Static
 
 from leadtui.domain.clock import SNOOZES
@@ -15,6 +16,7 @@ from leadtui.tui.panes.board import BoardPane
 from tests.tui_helpers import SIZE, main_screen, settle, wait_until
 
 
+@pytest.mark.slow
 async def test_capital_l_logs_a_touch_on_the_pipeline_where_l_is_a_column(
     repo: Repository,
 ) -> None:

@@ -25,6 +25,7 @@ BENS = {8, 4, 34, 6, 3, 38}
 
 
 @pytest.mark.parametrize("named", [True, False], ids=["named", "looked-up"])
+@pytest.mark.slow
 async def test_marked_leads_a_teammate_takes_away_are_unmarked(
     sample_repo: Repository, monkeypatch: pytest.MonkeyPatch, named: bool
 ) -> None:
@@ -71,6 +72,7 @@ def test_the_marks_that_left_their_stage_are_read_a_chunk_at_a_time(
     assert repo.left_since_seen(seen) == [ids[3], 99_999]
 
 
+@pytest.mark.slow
 async def test_a_new_filter_unmarks_the_marked_leads_it_leaves_out(
     repo: Repository, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -111,6 +113,7 @@ async def test_a_new_filter_unmarks_the_marked_leads_it_leaves_out(
     assert stages == [Stage.CONTACTED, Stage.NEW, Stage.CONTACTED, Stage.NEW]
 
 
+@pytest.mark.slow
 async def test_a_wider_filter_keeps_every_mark_and_says_nothing(repo: Repository) -> None:
     for n in range(3):
         repo.add_lead(build_draft(name=f"Lead {n}", source="website"))

@@ -150,6 +150,7 @@ async def test_a_lead_entering_above_the_fold_is_shown_in_its_place(
         ]
 
 
+@pytest.mark.slow
 async def test_the_board_moves_a_teammates_card_and_redraws_no_other_column(
     shared: Repository, page_reads: list[Stage]
 ) -> None:

@@ -38,6 +38,7 @@ async def test_the_new_reason_row_keeps_what_is_typed(repo: Repository) -> None:
     assert await lose_typing(repo, *"no b", "down", "down", "enter") == "no b"
 
 
+@pytest.mark.slow
 async def test_a_reason_that_begins_none_is_new(repo: Repository) -> None:
     assert await lose_typing(repo, *"Price too high", "enter") == "Price too high"
 

@@ -8,6 +8,7 @@ import re
 import sqlite3
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from textual.widgets import Static
 
@@ -60,6 +61,7 @@ def test_commands_name_it_no_name(repo: Repository, db_path: Path) -> None:
     )
 
 
+@pytest.mark.slow
 async def test_screens_name_it_and_the_form_asks_for_a_name(
     repo: Repository, db_path: Path
 ) -> None:

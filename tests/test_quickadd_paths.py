@@ -94,6 +94,7 @@ async def test_the_owner_is_the_current_user_unless_the_line_names_one(
     assert only_lead(repo).owner == repo.actor
 
 
+@pytest.mark.slow
 async def test_the_edit_form_keeps_every_field_it_holds(repo: Repository) -> None:
     """e holds every field but the follow-up, which is `f`'s."""
     lead_id = repo.add_lead(build_draft(name="Placeholder"))

@@ -81,6 +81,7 @@ CLASSIFY_TOP_LEAD = (
         pytest.param(("d",), id="due_list", marks=pytest.mark.slow),
     ],
 )
+@pytest.mark.slow
 def test_snapshot(
     keys: tuple[str, ...], snap_compare: SnapCompare, sample_repo: Repository
 ) -> None:

@@ -92,6 +92,7 @@ def test_an_imported_leads_own_dates_say_how_far_back(db: str, tmp_path: Path) -
 
 @settings(max_examples=40, deadline=None)
 @given(st.text(max_size=20))
+@pytest.mark.slow
 def test_any_when_text_logs_or_is_refused_in_one_line(when: str) -> None:
     """All of Unicode typed after --at: logged, or one line and nothing written."""
     with tempfile.TemporaryDirectory() as folder:

@@ -2,6 +2,7 @@
 to an owner typed with completion, a name nobody has warned of, one
 notification, and one `u` taking the whole reassignment back."""
 
+import pytest
 from textual.widgets import Input, Static
 
 from leadtui.domain.models import build_draft
@@ -62,6 +63,7 @@ async def test_marked_leads_go_to_the_owner_typed_and_u_takes_them_all_back(
 
 
 @both_engines_full
+@pytest.mark.slow
 async def test_the_selected_lead_from_the_palette_with_a_warning_for_nobodys_name(
     repo: Repository,
 ) -> None:
@@ -105,6 +107,7 @@ async def test_an_empty_name_is_an_inline_error_and_esc_changes_nothing(
 
 
 @both_engines_full
+@pytest.mark.slow
 async def test_a_reps_refused_reassignment_is_one_notification_and_the_marks_stay(
     repo: Repository,
 ) -> None:

@@ -51,6 +51,7 @@ async def test_the_columns_share_the_width_and_names_get_the_room(
         assert (NAME in card) == (new - 4 >= len(NAME) + 3)  # ' C5' beside it
 
 
+@pytest.mark.slow
 async def test_the_cards_follow_a_resize_and_the_lost_column_folded(repo: Repository) -> None:
     repo.add_lead(build_draft(name=NAME, company="Acme"))
     app = LeadApp(repo)
@@ -68,6 +69,7 @@ async def test_the_cards_follow_a_resize_and_the_lost_column_folded(repo: Reposi
         assert NAME not in first_card(app)
 
 
+@pytest.mark.slow
 async def test_the_column_with_the_cursor_stays_in_view_after_a_resize(repo: Repository) -> None:
     repo.add_lead(build_draft(name=NAME, company="Acme"))
     app = LeadApp(repo)

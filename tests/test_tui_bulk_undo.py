@@ -54,6 +54,7 @@ async def test_space_marks_and_steps_then_a_bulk_lose_asks_one_reason(repo: Repo
         assert inbox_names(app) == ["Lead 2", "Lead 1"]
 
 
+@pytest.mark.slow
 async def test_v_marks_a_column_and_a_bulk_advance_confirms_with_the_count(
     repo: Repository,
 ) -> None:

@@ -23,6 +23,7 @@ def freezes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 @pytest.mark.parametrize("whole_process", [True, False])
+@pytest.mark.slow
 async def test_the_heap_is_frozen_once_the_main_screen_is_up_in_its_own_process(
     repo: Repository, freezes: list[str], whole_process: bool
 ) -> None:

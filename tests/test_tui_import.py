@@ -47,6 +47,7 @@ def preview_text(app: LeadApp) -> str:
 
 
 @pytest.mark.parametrize("role", [Role.REP, Role.MANAGER])
+@pytest.mark.slow
 async def test_in_a_browser_no_file_on_the_server_is_read(
     repo: Repository, tmp_path: Path, role: Role
 ) -> None:
@@ -127,6 +128,7 @@ UNKNOWN_STAGES = (
 )
 
 
+@pytest.mark.slow
 async def test_values_it_does_not_know_are_mapped_in_the_dialog(
     repo: Repository, tmp_path: Path
 ) -> None:
@@ -182,6 +184,7 @@ WEB_FORM = (
 )
 
 
+@pytest.mark.slow
 async def test_a_column_kept_as_custom_can_be_read_as_its_field(
     repo: Repository, tmp_path: Path
 ) -> None:

@@ -165,6 +165,7 @@ async def test_dollar_records_spend_and_the_figures_follow(kpi_repo: Repository)
         assert any(e.amount_cents == 60_000 for e in entries)
 
 
+@pytest.mark.slow
 async def test_a_refused_spend_comes_back_as_it_was_typed(kpi_repo: Repository) -> None:
     """The currency check needs the team's currency, so it is made as the
     spend is saved: refused there, the dialog opens again holding the
@@ -315,6 +316,7 @@ async def test_lost_reasons_stand_in_their_columns(kpi_repo: Repository) -> None
             assert len(value) == 1 and row[value_end - 1] != " ", row
 
 
+@pytest.mark.slow
 async def test_an_empty_window_says_so_under_by_source(db_path: Path, kpi_repo: Repository) -> None:
     """A header over no rows reads as a table still loading: the title says why
     there are none, and only when there are none."""

@@ -103,6 +103,7 @@ async def test_bad_parts_are_shown_inline_and_nothing_is_saved(repo: Repository)
         assert repo.count_leads() == 0 and isinstance(app.screen, QuickAddScreen)
 
 
+@pytest.mark.slow
 async def test_an_email_alone_asks_for_a_name_in_plain_words(repo: Repository) -> None:
     """The preview and the error say the name is required, not pydantic's
     "String should have at least 1 character"."""

@@ -74,6 +74,7 @@ async def test_the_lead_tab_shows_the_rule_reasons_and_why_there_is_no_win_chanc
         assert learned.startswith("Win chance n/a") and "at least 50" in learned
 
 
+@pytest.mark.slow
 async def test_the_lead_tab_says_a_closed_leads_score_is_the_one_it_closed_with(
     sample_repo: Repository,
 ) -> None:
@@ -176,6 +177,7 @@ async def test_t_pins_the_temperature_through_each_value_and_back_to_the_score(
         assert re.search(r"Temp +hot \(pinned\)", static_text(app, "#lead-standing"))
 
 
+@pytest.mark.slow
 async def test_t_typed_ahead_steps_once_per_press(
     repo: Repository, monkeypatch: pytest.MonkeyPatch
 ) -> None:

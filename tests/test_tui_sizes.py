@@ -72,6 +72,7 @@ async def test_the_key_list_wraps_a_description_under_itself(
             assert not any(filtering in line for line in shown)
 
 
+@pytest.mark.slow
 async def test_the_filters_syntax_and_what_an_empty_follow_up_does_are_shown_whole(
     repo: Repository,
 ) -> None:
@@ -147,6 +148,7 @@ async def test_the_historys_what_column_follows_a_resize(repo: Repository) -> No
 LONG_NAME = "Maximilian Alexander Featherstonehaugh-Cholmondeley von Hohenzollern-Sigmaringen"
 
 
+@pytest.mark.slow
 async def test_a_long_name_wraps_under_itself_not_under_the_labels(repo: Repository) -> None:
     repo.add_lead(build_draft(name=LONG_NAME, company="Acme"))
     app = LeadApp(repo)

@@ -59,6 +59,7 @@ async def started(app: LeadApp, pilot: Pilot[None]) -> None:
     ],
     ids=["search", "quick-add", "log"],
 )
+@pytest.mark.slow
 async def test_what_is_typed_behind_the_key_that_opens_a_dialog_is_in_it(
     sample_repo: Repository, typed: str, dialog: type[Screen[object]], field: str, kept: str
 ) -> None:
@@ -137,6 +138,7 @@ async def test_an_enter_that_finds_nothing_leaves_the_search_open(
 
 
 @pytest.mark.parametrize("opening", ["\r", "↓\r"], ids=["enter in the box", "enter on a result"])
+@pytest.mark.slow
 async def test_a_key_typed_behind_the_enter_that_closes_a_dialog_is_not_typed_into_it(
     sample_repo: Repository, opening: str
 ) -> None:

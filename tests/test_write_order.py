@@ -94,6 +94,7 @@ async def test_undo_typed_behind_two_moves_takes_back_the_second(
     assert said[-1] == f"Undid: Advance {tag}"
 
 
+@pytest.mark.slow
 async def test_moves_and_pins_typed_at_once_are_written_in_key_order(
     sample_repo: Repository, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -168,6 +169,7 @@ async def open_first_lead(app: LeadApp, pilot: Pilot[None]) -> int:
     [("ab", ["Advance", "Move back"], Stage.NEW), ("xNo budget\rr", ["Lose", "Reopen"], Stage.NEW)],
     ids=["advance-back", "lose-reopen"],
 )
+@pytest.mark.slow
 async def test_a_second_move_on_the_lead_tab_acts_on_what_the_first_left(
     sample_repo: Repository, typed: str, done: list[str], stage: Stage
 ) -> None:
