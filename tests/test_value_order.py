@@ -12,7 +12,14 @@ import sqlite_utils
 
 from leadtui.domain.models import Stage, build_draft
 from leadtui.domain.orders import ORDERS
-from leadtui.repository import Repository, copy_database, open_repository, page_key, schema
+from leadtui.repository import (
+    Repository,
+    copy_database,
+    open_repository,
+    page_key,
+    schema,
+    schema_value,
+)
 from leadtui.repository.connection import register_key_functions
 from leadtui.repository.pg import schema as pg_schema
 from leadtui.repository.pg.connection import close_idle
@@ -100,7 +107,7 @@ def test_a_file_made_before_the_step_ranks_so_once_opened(tmp_path: Path) -> Non
     path = tmp_path / "old.db"
     db = sqlite_utils.Database(path)
     register_key_functions(db)
-    before = len(schema.MIGRATIONS) - 1
+    before = schema.MIGRATIONS.index(schema_value.STEP)  # a later step may follow it
     for step in schema.MIGRATIONS[:before]:
         db.executescript(step)
     db.execute(f"PRAGMA application_id = {schema.APPLICATION_ID}")
@@ -120,7 +127,7 @@ def test_a_file_made_before_the_step_ranks_so_once_opened(tmp_path: Path) -> Non
 
 def test_a_postgresql_database_made_before_the_step_ranks_so(pg_cluster: Cluster) -> None:
     url = pg_cluster.new_database(template="template0")
-    before = len(pg_schema.MIGRATIONS) - 1
+    before = pg_schema.MIGRATIONS.index(schema_value.PG_STEP)
     with psycopg.connect(url) as db:
         db.execute(pg_schema.VERSION_TABLE)
         for migration in pg_schema.MIGRATIONS[:before]:
