@@ -95,6 +95,7 @@ PIECE_FEATURES = {
     "_history": "history",
     "_undo": "undo",
     "_team": "team settings",
+    "_counts": "counts",
 }
 
 

@@ -26,13 +26,13 @@ from leadtui.repository import actor as os_account
 from leadtui.repository import assign_set, erasing, schema
 from leadtui.repository.connection import Tracer
 from leadtui.repository.core import Delegated
+from leadtui.repository.counts_store import CountsStore
 from leadtui.repository.details_store import DetailsStore
 from leadtui.repository.dupes_store import DupesStore
 from leadtui.repository.engine import Engine, engine_for, refuse
 from leadtui.repository.history import HistoryStore, read_history
 from leadtui.repository.import_store import ImportStore
 from leadtui.repository.journal import action, record_touch
-from leadtui.repository.kpi_rollups import owner_filter, owner_stage_totals
 from leadtui.repository.kpi_store import KpiStore
 from leadtui.repository.moves_store import MoveStore, record_stage_change
 from leadtui.repository.pinned import ReadPin
@@ -44,7 +44,6 @@ from leadtui.repository.rows import (
     fetch_lead,
     lead_from_row,
     natural_key,
-    stage_totals_from,
     with_custom,
 )
 from leadtui.repository.scores import not_closed_before, read_model, rescore
@@ -98,6 +97,7 @@ class Repository:
         self._history = HistoryStore(self)
         self._undo = UndoStore(self)
         self._team = TeamSettings(self)
+        self._counts = CountsStore(self)
 
     # ---------------------- the core the pieces share (repository/core.py)
 
@@ -228,6 +228,11 @@ class Repository:
     team_now = Delegated("_team", TeamSettings.team_now)  # the clock in the team's zone
     time_zone = Delegated("_team", TeamSettings.time_zone)
     set_time_zone = Delegated("_team", TeamSettings.set_time_zone)
+    stage_totals = Delegated("_counts", CountsStore.stage_totals)
+    count_in_stage = Delegated("_counts", CountsStore.count_in_stage)
+    count_leads = Delegated("_counts", CountsStore.count_leads)
+    has_leads = Delegated("_counts", CountsStore.has_leads)
+
     # ------------------------------------------------------------- start-up
 
     def migrate(self) -> None:
@@ -325,27 +330,6 @@ class Repository:
             names = [row[0] for row in db.execute("SELECT DISTINCT name FROM custom_fields")]
         return sorted(names, key=lambda name: (natural_key(name), name))
 
-    def stage_totals(self, only: LeadFilter | None = None) -> dict[Stage, tuple[int, int]]:
-        """{stage: (count, cents)} over every lead (kept by triggers in
-        kpi_stage_totals) or every lead the filter lets through (a scan)."""
-        if not only:
-            with self._connection() as db:
-                rows = db.execute(
-                    "SELECT stage, n, value FROM kpi_stage_totals WHERE n != 0"
-                ).fetchall()
-            return stage_totals_from(rows)
-        if (owned := owner_filter(only, self.actor)) is not None:
-            with self._connection() as db:
-                return owner_stage_totals(db, *owned)
-        where, params = self._filtered(only)
-        with self._connection() as db:
-            rows = db.execute(
-                "SELECT stage, count(*), coalesce(sum(value_cents), 0) FROM leads"
-                f" WHERE TRUE{where} GROUP BY stage",
-                params,
-            ).fetchall()
-        return stage_totals_from(rows)
-
     def _filtered(self, only: LeadFilter | None) -> tuple[str, list[Any]]:
         return only.sql(self.team_now(), self.actor) if only else ("", [])
 
@@ -370,53 +354,12 @@ class Repository:
     def watcher(self) -> ChangeWatcher:
         return self.engine.watcher()
 
-    def has_leads(self) -> bool:
-        with self._connection() as db:
-            return bool(db.execute("SELECT EXISTS (SELECT 1 FROM leads)").fetchone()[0])
-
     def search(self, text: str, *, limit: int = 50) -> list[Lead]:
         """Leads whose name, company, email, phone or notes, or one of whose
         secondary contacts, have words that start with every word typed,
         best match first among the newest RANK_WITHIN matches (searching.py)."""
         with self.engine.connect() as db:
             return [lead_from_row(row) for row in search_rows(db, self.engine.dialect, text, limit)]
-
-    def count_in_stage(
-        self, stage: Stage, *, awake_at: datetime | None = None, only: LeadFilter | None = None
-    ) -> int:
-        """The inbox's untriaged total at any size: the stage's leads (its
-        rollup row) less those hidden until after `awake_at` (an index range
-        count; with a filter, a scan of the stage)."""
-        if only:
-            where, params = self._filtered(only)
-            if awake_at is not None:
-                where += " AND (snoozed_until IS NULL OR snoozed_until <= ?)"
-                params.append(to_iso(awake_at))
-            with self._connection() as db:
-                row = db.execute(
-                    f"SELECT count(*) FROM leads WHERE stage = ?{where}", [stage.value, *params]
-                )
-                return int(row.fetchone()[0])
-        with self._connection() as db:
-            # The board's rollup (kept by triggers in the writes' own
-            # transactions): counting the stage's index range instead cost
-            # every console 2.5 ms at 25,000 New leads on each stage move.
-            row = db.execute(
-                "SELECT coalesce(sum(n), 0) FROM kpi_stage_totals WHERE stage = ?", [stage.value]
-            )
-            total = int(row.fetchone()[0])
-            if awake_at is None:
-                return total
-            hidden = db.execute(
-                f"SELECT count(*) FROM leads{self.engine.dialect.indexed_by('leads_snoozed')}"
-                " WHERE stage = ? AND snoozed_until > ?",
-                [stage.value, to_iso(awake_at)],
-            ).fetchone()[0]
-            return total - int(hidden)
-
-    def count_leads(self) -> int:
-        with self._connection() as db:
-            return int(db.execute("SELECT count(*) FROM leads").fetchone()[0])
 
     # --------------------------------------------------------------- writes
 

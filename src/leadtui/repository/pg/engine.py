@@ -47,6 +47,7 @@ PORTED = frozenset(
         "duplicates and merging",
         "team settings",
         "sign-ins",
+        "counts",
     }
 )
 
